@@ -1,0 +1,76 @@
+/* gst-workers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/worker/worker-prelude.h>
+#include <gst/worker/gstworkerstate.h>
+#include <gst/worker/gstworkerenums.h>
+
+G_BEGIN_DECLS
+
+/**
+ * GST_WORKER_HEARTBEAT_NAME:
+ *
+ * Name of the element message a worker posts every `heartbeat-interval` ms
+ * while PLAYING. Its fields:
+ *
+ * - `worker` (string): the element's name
+ * - `seq` (guint64): 0, 1, 2, ... per run
+ * - `state` (#GstWorkerState): idle, busy, blocked or paused
+ * - `state-time` (GstClockTime): time spent in the current state
+ * - `items-in`, `items-out`, `items-dropped` (guint64)
+ * - `proc-time-avg`, `proc-time-max` (GstClockTime): time spent processing
+ *   one item, not counting time spent pushing it downstream
+ * - `blocked-on` (string, only when `state` is blocked): the full queue
+ */
+#define GST_WORKER_HEARTBEAT_NAME "worker-heartbeat"
+
+/**
+ * GST_WORKER_STATS_NAME:
+ *
+ * Name of the #GstStructure returned by gst_worker_get_stats() and the
+ * `stats` property: the heartbeat's fields without `seq`.
+ */
+#define GST_WORKER_STATS_NAME "worker-stats"
+
+#define GST_TYPE_WORKER (gst_worker_get_type ())
+GST_WORKER_API
+G_DECLARE_INTERFACE (GstWorker, gst_worker, GST, WORKER, GstElement)
+
+typedef struct _GstWorkerCore GstWorkerCore;
+
+/**
+ * GstWorkerInterface:
+ * @get_core: returns the #GstWorkerCore the element embeds.
+ *
+ * Implemented by every element built on the worker core. The worker base
+ * classes implement it; an element with its own pad logic embeds a
+ * #GstWorkerCore and implements @get_core.
+ */
+struct _GstWorkerInterface
+{
+  GTypeInterface parent_iface;
+
+  GstWorkerCore * (*get_core) (GstWorker * worker);
+};
+
+GST_WORKER_API
+GstWorkerCore * gst_worker_get_core (GstWorker * worker);
+
+GST_WORKER_API
+GstStructure * gst_worker_get_stats (GstWorker * worker);
+
+GST_WORKER_API
+GstWorkerState gst_worker_get_state (GstWorker * worker);
+
+GST_WORKER_API
+void gst_worker_set_paused (GstWorker * worker, gboolean paused);
+
+GST_WORKER_API
+gboolean gst_worker_get_paused (GstWorker * worker);
+
+GST_WORKER_API
+gboolean gst_worker_message_is_heartbeat (GstMessage * message);
+
+G_END_DECLS

@@ -1,0 +1,39 @@
+/* gst-workers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/base/gstbasesink.h>
+#include <gst/worker/gstworker.h>
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_WORKER_SINK (gst_worker_sink_get_type ())
+GST_WORKER_API
+G_DECLARE_DERIVABLE_TYPE (GstWorkerSink, gst_worker_sink,
+    GST, WORKER_SINK, GstBaseSink)
+
+/**
+ * GstWorkerSinkClass:
+ * @consume: hand one item to the driver. Required. Subclasses that wait on
+ *   a device also implement #GstBaseSinkClass's `unlock` and
+ *   `unlock_stop`, chaining up.
+ *
+ * A worker that sends its items into a hardware driver, a file or a
+ * library (the design's worker 7), on #GstBaseSink. `items-in` counts the
+ * items it was given, `items-out` those the driver took.
+ */
+struct _GstWorkerSinkClass
+{
+  GstBaseSinkClass parent_class;
+
+  GstFlowReturn (*consume) (GstWorkerSink * self, GstBuffer * buffer);
+
+  /*< private >*/
+  gpointer _gst_reserved[GST_PADDING];
+};
+
+GST_WORKER_API
+void gst_worker_sink_drop (GstWorkerSink * self, guint n);
+
+G_END_DECLS

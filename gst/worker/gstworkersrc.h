@@ -1,0 +1,48 @@
+/* gst-workers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/base/gstpushsrc.h>
+#include <gst/worker/gstworker.h>
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_WORKER_SRC (gst_worker_src_get_type ())
+GST_WORKER_API
+G_DECLARE_DERIVABLE_TYPE (GstWorkerSrc, gst_worker_src,
+    GST, WORKER_SRC, GstPushSrc)
+
+/**
+ * GstWorkerSrcClass:
+ * @produce: read one item from the driver into @buf (as #GstPushSrcClass's
+ *   create). Required. Subclasses that wait on a device also implement
+ *   #GstBaseSrcClass's `unlock` and `unlock_stop`, chaining up.
+ *
+ * A worker that takes its items from a hardware driver, a file or a
+ * library, on #GstPushSrc. Outputs beside `src` (always-present src pad
+ * templates of the subclass) are pushed with gst_worker_src_push_to() from
+ * @produce.
+ */
+struct _GstWorkerSrcClass
+{
+  GstPushSrcClass parent_class;
+
+  GstFlowReturn (*produce) (GstWorkerSrc * self, GstBuffer ** buf);
+
+  /*< private >*/
+  gpointer _gst_reserved[GST_PADDING];
+};
+
+GST_WORKER_API
+GstFlowReturn gst_worker_src_push_to (GstWorkerSrc * self, GstPad * pad,
+                                      GstBuffer * buffer);
+
+GST_WORKER_API
+GstPad *      gst_worker_src_get_output (GstWorkerSrc * self,
+                                         const gchar * name);
+
+GST_WORKER_API
+void          gst_worker_src_drop (GstWorkerSrc * self, GstBuffer * buffer);
+
+G_END_DECLS

@@ -1,0 +1,31 @@
+/* gst-workers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/worker/worker-prelude.h>
+
+G_BEGIN_DECLS
+
+/**
+ * GstWorkerState:
+ * @GST_WORKER_STATE_IDLE: waiting for input (an empty input queue); never a
+ *   stall.
+ * @GST_WORKER_STATE_BUSY: processing an item (or, for a source, producing
+ *   one).
+ * @GST_WORKER_STATE_BLOCKED: waiting on a full downstream queue (a Kahn
+ *   blocking write).
+ * @GST_WORKER_STATE_PAUSED: held by its `paused` property; items wait in the
+ *   input queue.
+ *
+ * What a worker is doing, as reported in its `worker-heartbeat` messages and
+ * its `stats` structure.
+ */
+typedef enum {
+  GST_WORKER_STATE_IDLE,
+  GST_WORKER_STATE_BUSY,
+  GST_WORKER_STATE_BLOCKED,
+  GST_WORKER_STATE_PAUSED,
+} GstWorkerState;
+
+G_END_DECLS

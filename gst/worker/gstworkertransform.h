@@ -1,0 +1,63 @@
+/* gst-workers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/base/gstbasetransform.h>
+#include <gst/worker/gstworker.h>
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_WORKER_TRANSFORM (gst_worker_transform_get_type ())
+GST_WORKER_API
+G_DECLARE_DERIVABLE_TYPE (GstWorkerTransform, gst_worker_transform,
+    GST, WORKER_TRANSFORM, GstBaseTransform)
+
+/**
+ * GstWorkerTransformClass:
+ * @process: process one input item (transfer full) and push any number of
+ *   outputs with gst_worker_transform_push(): none, one, several, or one
+ *   for every so many inputs, keeping the rest as state. Required.
+ * @drain: at EOS, push what is still held. Optional.
+ * @flush: forget what is held, on a flushing seek. Optional.
+ *
+ * The basic worker of the design: one input, outputs on the `src` pad and
+ * on any other always-present src pad templates the subclass adds (pushed
+ * with gst_worker_transform_push_to()). Caps negotiation and allocation are
+ * #GstBaseTransform's: subclasses implement its `transform_caps`, `set_caps`
+ * and friends as usual, but not `transform`, `transform_ip`,
+ * `generate_output` or `submit_input_buffer`.
+ *
+ * The base class waits while the worker is paused, times @process, counts
+ * inputs and outputs, and knows when a push blocks on a full queue.
+ */
+struct _GstWorkerTransformClass
+{
+  GstBaseTransformClass parent_class;
+
+  GstFlowReturn (*process) (GstWorkerTransform * self, GstBuffer * inbuf);
+  GstFlowReturn (*drain) (GstWorkerTransform * self);
+  void (*flush) (GstWorkerTransform * self);
+
+  /*< private >*/
+  gpointer _gst_reserved[GST_PADDING];
+};
+
+GST_WORKER_API
+GstFlowReturn gst_worker_transform_push (GstWorkerTransform * self,
+                                         GstBuffer * outbuf);
+
+GST_WORKER_API
+GstFlowReturn gst_worker_transform_push_to (GstWorkerTransform * self,
+                                            GstPad * pad,
+                                            GstBuffer * outbuf);
+
+GST_WORKER_API
+GstPad *      gst_worker_transform_get_output (GstWorkerTransform * self,
+                                               const gchar * name);
+
+GST_WORKER_API
+void          gst_worker_transform_drop (GstWorkerTransform * self,
+                                         GstBuffer * buffer);
+
+G_END_DECLS

@@ -1,0 +1,345 @@
+/* gst-workers: the pause that holds data
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/worker/worker.h>
+
+#define Q "max-size-bytes=0 max-size-time=0 "
+
+static GstElement *
+launch (const gchar * desc)
+{
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch (desc, &err);
+
+  fail_unless (pipe != NULL, "%s", err ? err->message : "?");
+  g_clear_error (&err);
+  return pipe;
+}
+
+static GstElement *
+get (GstElement * pipe, const gchar * name)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
+
+  fail_unless (e != NULL, "no element %s", name);
+  return e;
+}
+
+static guint64
+sink_u64 (GstElement * sink, const gchar * prop)
+{
+  guint64 v;
+
+  g_object_get (sink, prop, &v, NULL);
+  return v;
+}
+
+static guint64
+items_in (GstElement * worker)
+{
+  GstStructure *s = gst_worker_get_stats (GST_WORKER (worker));
+  guint64 v = 0;
+
+  gst_structure_get_uint64 (s, "items-in", &v);
+  gst_structure_free (s);
+  return v;
+}
+
+static guint
+queue_level (GstElement * queue)
+{
+  guint v;
+
+  g_object_get (queue, "current-level-buffers", &v, NULL);
+  return v;
+}
+
+/* Waits (bounded) until the queue holds @level buffers. */
+static void
+wait_queue_level (GstElement * queue, guint level)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+
+  while (queue_level (queue) < level && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  fail_unless_equals_int (queue_level (queue), level);
+}
+
+static GstMessage *
+wait_eos_or_error (GstElement * pipe, GstClockTime timeout)
+{
+  GstBus *bus = gst_element_get_bus (pipe);
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, timeout,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+
+  gst_object_unref (bus);
+  return msg;
+}
+
+typedef struct
+{
+  GstElement *worker;
+  volatile gint stop;
+  guint toggles;
+} Toggler;
+
+static gpointer
+toggle_thread (gpointer data)
+{
+  Toggler *t = data;
+  GRand *rand = g_rand_new_with_seed (1234);
+  gboolean paused = FALSE;
+
+  while (!g_atomic_int_get (&t->stop)) {
+    paused = !paused;
+    g_object_set (t->worker, "paused", paused, NULL);
+    t->toggles++;
+    g_usleep (g_rand_int_range (rand, 0, 3000));
+  }
+  g_object_set (t->worker, "paused", FALSE, NULL);
+  g_rand_free (rand);
+  return NULL;
+}
+
+/* 10,000 items while another thread toggles `paused` at random: all
+ * arrive, in order, none twice. */
+GST_START_TEST (test_pause_toggled_at_random)
+{
+  GstElement *pipe, *worker, *sink, *inq;
+  Toggler t = { 0, };
+  GThread *thread;
+  GstMessage *msg;
+  guint64 held;
+
+  pipe = launch ("testworkersrc num-buffers=10000 ! queue name=inq "
+      "max-size-buffers=4 " Q "! testworker name=w ! queue " Q
+      "! testworkersink name=sink");
+  worker = get (pipe, "w");
+  sink = get (pipe, "sink");
+  inq = get (pipe, "inq");
+
+  /* the pause holds: with the worker paused, nothing goes in and the input
+   * queue fills to its bound */
+  g_object_set (worker, "paused", TRUE, NULL);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  wait_queue_level (inq, 4);
+  held = items_in (worker);
+  g_usleep (50000);
+  fail_unless_equals_uint64 (items_in (worker), held);
+  fail_unless_equals_int (queue_level (inq), 4);
+  fail_unless_equals_int (gst_worker_get_state (GST_WORKER (worker)),
+      GST_WORKER_STATE_PAUSED);
+
+  t.worker = worker;
+  thread = g_thread_new ("toggler", toggle_thread, &t);
+  msg = wait_eos_or_error (pipe, 120 * GST_SECOND);
+  g_atomic_int_set (&t.stop, 1);
+  g_thread_join (thread);
+
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  fail_unless (t.toggles > 10);
+  fail_unless_equals_uint64 (sink_u64 (sink, "count"), 10000);
+  fail_unless_equals_uint64 (sink_u64 (sink, "out-of-order"), 0);
+  fail_unless_equals_uint64 (sink_u64 (sink, "gaps"), 0);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (inq);
+  gst_object_unref (sink);
+  gst_object_unref (worker);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* Going to NULL with a paused worker (and a full queue in front of it)
+ * returns at once; leaks are checked by the valgrind setup. */
+GST_START_TEST (test_null_while_paused)
+{
+  GstElement *pipe, *worker, *inq;
+
+  pipe = launch ("testworkersrc ! queue name=inq max-size-buffers=4 " Q
+      "! testworker name=w paused=true ! testworkersink");
+  worker = get (pipe, "w");
+  inq = get (pipe, "inq");
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  wait_queue_level (inq, 4);
+  /* the worker holds the item that preroll waits for */
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless (gst_worker_get_paused (GST_WORKER (worker)));
+  gst_object_unref (inq);
+  gst_object_unref (worker);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* EOS waits behind the held items; resuming lets everything through. */
+GST_START_TEST (test_eos_held_while_paused)
+{
+  GstElement *pipe, *worker, *sink, *inq;
+  GstMessage *msg;
+
+  pipe = launch ("testworkersrc num-buffers=50 ! queue name=inq "
+      "max-size-buffers=100 " Q "! testworker name=w ! testworkersink "
+      "name=sink async=false");
+  worker = get (pipe, "w");
+  sink = get (pipe, "sink");
+  inq = get (pipe, "inq");
+  g_object_set (worker, "paused", TRUE, NULL);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  /* the worker holds the first item in hand, unprocessed */
+  wait_queue_level (inq, 49);
+
+  msg = wait_eos_or_error (pipe, 200 * GST_MSECOND);
+  fail_unless (msg == NULL, "EOS or error went past a paused worker");
+  fail_unless_equals_uint64 (sink_u64 (sink, "count"), 0);
+
+  g_object_set (worker, "paused", FALSE, NULL);
+  msg = wait_eos_or_error (pipe, 20 * GST_SECOND);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  fail_unless_equals_uint64 (sink_u64 (sink, "count"), 50);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (inq);
+  gst_object_unref (sink);
+  gst_object_unref (worker);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* A flushing seek reaches a paused worker, does not deadlock, and the
+ * worker stays paused until resumed. */
+GST_START_TEST (test_flushing_seek_while_paused)
+{
+  GstElement *pipe, *worker, *sink, *inq;
+  GstMessage *msg;
+
+  pipe = launch ("testworkersrc num-buffers=200 ! queue name=inq "
+      "max-size-buffers=4 " Q "! testworker name=w ! testworkersink "
+      "name=sink async=false");
+  worker = get (pipe, "w");
+  sink = get (pipe, "sink");
+  inq = get (pipe, "inq");
+  g_object_set (worker, "paused", TRUE, NULL);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  wait_queue_level (inq, 4);
+
+  fail_unless (gst_element_seek_simple (pipe, GST_FORMAT_TIME,
+          GST_SEEK_FLAG_FLUSH, 100 * GST_MSECOND));
+  fail_unless (gst_worker_get_paused (GST_WORKER (worker)));
+  wait_queue_level (inq, 4);
+
+  g_object_set (worker, "paused", FALSE, NULL);
+  msg = wait_eos_or_error (pipe, 20 * GST_SECOND);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  /* nothing from before the seek: the first item seen is 100, then all
+   * follow in order */
+  {
+    guint64 count = sink_u64 (sink, "count");
+    gint64 last;
+
+    g_object_get (sink, "last-seq", &last, NULL);
+    fail_unless (count > 0);
+    fail_unless_equals_int64 (last - (gint64) count + 1, 100);
+    fail_unless_equals_uint64 (sink_u64 (sink, "gaps"), 1);
+    fail_unless_equals_uint64 (sink_u64 (sink, "out-of-order"), 0);
+  }
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (inq);
+  gst_object_unref (sink);
+  gst_object_unref (worker);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* Each base class pauses: a paused source produces nothing, a paused sink
+ * consumes nothing, a paused merge merges nothing; resuming finishes the
+ * run with every item. */
+static void
+check_pause_of (const gchar * desc, const gchar * paused_name,
+    guint64 expected, gboolean ordered)
+{
+  GstElement *pipe = launch (desc);
+  GstElement *w = get (pipe, paused_name), *sink = get (pipe, "sink");
+  GstMessage *msg;
+
+  g_object_set (w, "paused", TRUE, NULL);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  msg = wait_eos_or_error (pipe, 100 * GST_MSECOND);
+  fail_unless (msg == NULL);
+  fail_unless (sink_u64 (sink, "count") < expected);
+  fail_unless_equals_int (gst_worker_get_state (GST_WORKER (w)),
+      GST_WORKER_STATE_PAUSED);
+
+  g_object_set (w, "paused", FALSE, NULL);
+  msg = wait_eos_or_error (pipe, 20 * GST_SECOND);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  fail_unless_equals_uint64 (sink_u64 (sink, "count"), expected);
+  if (ordered)
+    fail_unless_equals_uint64 (sink_u64 (sink, "out-of-order"), 0);
+
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (sink);
+  gst_object_unref (w);
+  gst_object_unref (pipe);
+}
+
+GST_START_TEST (test_pause_source)
+{
+  check_pause_of ("testworkersrc name=src num-buffers=100 ! queue ! "
+      "testworkersink name=sink async=false", "src", 100, TRUE);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_pause_sink)
+{
+  check_pause_of ("testworkersrc num-buffers=100 ! queue ! "
+      "testworkersink name=sink async=false", "sink", 100, TRUE);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_pause_aggregator)
+{
+  check_pause_of ("testworkermerge name=m ! testworkersink name=sink "
+      "async=false testworkersrc num-buffers=30 ! queue ! m. "
+      "testworkersrc num-buffers=30 ! queue ! m.", "m", 60, FALSE);
+}
+
+GST_END_TEST;
+
+static Suite *
+workerpause_suite (void)
+{
+  Suite *s = suite_create ("workerpause");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 180);
+  tcase_add_test (tc, test_pause_toggled_at_random);
+  tcase_add_test (tc, test_null_while_paused);
+  tcase_add_test (tc, test_eos_held_while_paused);
+  tcase_add_test (tc, test_flushing_seek_while_paused);
+  tcase_add_test (tc, test_pause_source);
+  tcase_add_test (tc, test_pause_sink);
+  tcase_add_test (tc, test_pause_aggregator);
+  return s;
+}
+
+GST_CHECK_MAIN (workerpause);

@@ -1,0 +1,417 @@
+/* gst-workers: test-only worker elements
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-testworker
+ * @title: testworker
+ *
+ * A one-input test worker on #GstWorkerTransform with configurable rates,
+ * work time, hangs and errors.
+ *
+ * |[
+ * gst-launch-1.0 testworkersrc num-buffers=70 ! queue ! \
+ *     testworker inputs-per-output=7 ! testworkersink
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/worker/worker.h>
+#include "gsttestworkers.h"
+
+GST_DEBUG_CATEGORY_STATIC (test_worker_debug);
+#define GST_CAT_DEFAULT test_worker_debug
+
+#define GST_TYPE_TEST_WORKER (gst_test_worker_get_type ())
+G_DECLARE_FINAL_TYPE (GstTestWorker, gst_test_worker, GST, TEST_WORKER,
+    GstWorkerTransform);
+
+struct _GstTestWorker
+{
+  GstWorkerTransform parent;
+
+  GMutex lock;
+  GCond cond;
+
+  /* protected by the object lock */
+  guint inputs_per_output;
+  guint outputs_per_input;
+  guint64 process_time;
+  guint64 random_delay;
+  guint seed;
+  gint64 hang_after;
+  gint64 error_after;
+  gint64 drop_every;
+
+  /* streaming thread */
+  guint64 n_in;
+  guint pending;
+  GstClockTime group_pts;
+  GstClockTime group_dur;
+
+  /* protected by lock */
+  gboolean stopping;
+};
+
+enum
+{
+  PROP_0,
+  PROP_INPUTS_PER_OUTPUT,
+  PROP_OUTPUTS_PER_INPUT,
+  PROP_PROCESS_TIME,
+  PROP_RANDOM_DELAY,
+  PROP_SEED,
+  PROP_HANG_AFTER,
+  PROP_ERROR_AFTER,
+  PROP_DROP_EVERY,
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+G_DEFINE_TYPE (GstTestWorker, gst_test_worker, GST_TYPE_WORKER_TRANSFORM);
+GST_ELEMENT_REGISTER_DEFINE (testworker, "testworker", GST_RANK_NONE,
+    GST_TYPE_TEST_WORKER);
+
+/* Sleeps, unless the element is stopping. */
+static void
+test_worker_sleep (GstTestWorker * self, guint64 ns)
+{
+  gint64 end = g_get_monotonic_time () + ns / 1000;
+
+  g_mutex_lock (&self->lock);
+  while (!self->stopping && g_cond_wait_until (&self->cond, &self->lock, end));
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+test_worker_hang (GstTestWorker * self)
+{
+  GST_INFO_OBJECT (self, "hanging until stopped");
+  g_mutex_lock (&self->lock);
+  while (!self->stopping)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+}
+
+static GstFlowReturn
+gst_test_worker_process (GstWorkerTransform * base, GstBuffer * inbuf)
+{
+  GstTestWorker *self = GST_TEST_WORKER (base);
+  guint n_in, m_out;
+  guint64 ptime, rdelay, seq = 0;
+  gint64 hang_after, error_after, drop_every;
+  guint seed;
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint k;
+
+  GST_OBJECT_LOCK (self);
+  n_in = self->inputs_per_output;
+  m_out = self->outputs_per_input;
+  ptime = self->process_time;
+  rdelay = self->random_delay;
+  seed = self->seed;
+  hang_after = self->hang_after;
+  error_after = self->error_after;
+  drop_every = self->drop_every;
+  GST_OBJECT_UNLOCK (self);
+
+  self->n_in++;
+  test_item_get_seq (inbuf, &seq);
+
+  if (hang_after >= 0 && self->n_in > (guint64) hang_after) {
+    test_worker_hang (self);
+    gst_buffer_unref (inbuf);
+    return GST_FLOW_FLUSHING;
+  }
+  if (error_after >= 0 && self->n_in > (guint64) error_after) {
+    gst_buffer_unref (inbuf);
+    GST_ELEMENT_ERROR (self, STREAM, FAILED,
+        ("Test worker failed on purpose."),
+        ("error-after=%" G_GINT64_FORMAT " reached", error_after));
+    return GST_FLOW_ERROR;
+  }
+
+  if (ptime)
+    test_worker_sleep (self, ptime);
+  if (rdelay) {
+    /* the same delay for the same item, whatever the run */
+    GRand *r = g_rand_new_with_seed (seed ^ (guint32) (seq * 2654435761u));
+    test_worker_sleep (self, g_rand_int_range (r, 0, (gint32) MIN (rdelay,
+                G_MAXINT32)));
+    g_rand_free (r);
+  }
+
+  if (drop_every > 0 && self->n_in % drop_every == 0) {
+    gst_worker_transform_drop (base, inbuf);
+    return GST_FLOW_OK;
+  }
+
+  if (n_in > 1) {
+    /* one output per n_in inputs: the last input's item, spanning the
+     * group */
+    if (self->pending == 0) {
+      self->group_pts = GST_BUFFER_PTS (inbuf);
+      self->group_dur = 0;
+    }
+    if (GST_BUFFER_DURATION_IS_VALID (inbuf))
+      self->group_dur += GST_BUFFER_DURATION (inbuf);
+    if (++self->pending < n_in) {
+      gst_buffer_unref (inbuf);
+      return GST_FLOW_OK;
+    }
+    self->pending = 0;
+    gst_buffer_unref (inbuf);
+    return gst_worker_transform_push (base,
+        test_item_new (seq, self->group_pts, self->group_dur));
+  }
+
+  if (m_out <= 1)
+    return gst_worker_transform_push (base, inbuf);
+
+  /* m_out outputs per input, splitting its time span */
+  for (k = 0; k < m_out && ret == GST_FLOW_OK; k++) {
+    GstClockTime pts = GST_BUFFER_PTS (inbuf), dur = GST_BUFFER_DURATION (inbuf);
+    GstClockTime kdur = GST_CLOCK_TIME_IS_VALID (dur) ? dur / m_out :
+        GST_CLOCK_TIME_NONE;
+
+    ret = gst_worker_transform_push (base, test_item_new (seq * m_out + k,
+            GST_CLOCK_TIME_IS_VALID (pts) && GST_CLOCK_TIME_IS_VALID (kdur) ?
+            pts + k * kdur : pts, kdur));
+  }
+  gst_buffer_unref (inbuf);
+  return ret;
+}
+
+static GstFlowReturn
+gst_test_worker_drain (GstWorkerTransform * base)
+{
+  GstTestWorker *self = GST_TEST_WORKER (base);
+
+  /* a partial group is dropped by decision, and counted */
+  if (self->pending) {
+    GST_DEBUG_OBJECT (self, "dropping %u inputs of a partial group",
+        self->pending);
+    gst_worker_core_count (gst_worker_get_core (GST_WORKER (self)), 0, 0,
+        self->pending);
+    self->pending = 0;
+  }
+  return GST_FLOW_OK;
+}
+
+static void
+gst_test_worker_flush (GstWorkerTransform * base)
+{
+  GST_TEST_WORKER (base)->pending = 0;
+}
+
+static gboolean
+gst_test_worker_start (GstBaseTransform * trans)
+{
+  GstTestWorker *self = GST_TEST_WORKER (trans);
+
+  self->n_in = 0;
+  self->pending = 0;
+  return TRUE;
+}
+
+static gboolean
+gst_test_worker_sink_event (GstBaseTransform * trans, GstEvent * event)
+{
+  GstTestWorker *self = GST_TEST_WORKER (trans);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_START) {
+    g_mutex_lock (&self->lock);
+    self->stopping = TRUE;
+    g_cond_broadcast (&self->cond);
+    g_mutex_unlock (&self->lock);
+  } else if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP) {
+    g_mutex_lock (&self->lock);
+    self->stopping = FALSE;
+    g_mutex_unlock (&self->lock);
+  }
+  return GST_BASE_TRANSFORM_CLASS (gst_test_worker_parent_class)->sink_event
+      (trans, event);
+}
+
+static GstStateChangeReturn
+gst_test_worker_change_state (GstElement * element, GstStateChange transition)
+{
+  GstTestWorker *self = GST_TEST_WORKER (element);
+
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
+    g_mutex_lock (&self->lock);
+    self->stopping = TRUE;
+    g_cond_broadcast (&self->cond);
+    g_mutex_unlock (&self->lock);
+  } else if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    g_mutex_lock (&self->lock);
+    self->stopping = FALSE;
+    g_mutex_unlock (&self->lock);
+  }
+  return GST_ELEMENT_CLASS (gst_test_worker_parent_class)->change_state
+      (element, transition);
+}
+
+static void
+gst_test_worker_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstTestWorker *self = GST_TEST_WORKER (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_INPUTS_PER_OUTPUT:
+      self->inputs_per_output = g_value_get_uint (value);
+      break;
+    case PROP_OUTPUTS_PER_INPUT:
+      self->outputs_per_input = g_value_get_uint (value);
+      break;
+    case PROP_PROCESS_TIME:
+      self->process_time = g_value_get_uint64 (value);
+      break;
+    case PROP_RANDOM_DELAY:
+      self->random_delay = g_value_get_uint64 (value);
+      break;
+    case PROP_SEED:
+      self->seed = g_value_get_uint (value);
+      break;
+    case PROP_HANG_AFTER:
+      self->hang_after = g_value_get_int64 (value);
+      break;
+    case PROP_ERROR_AFTER:
+      self->error_after = g_value_get_int64 (value);
+      break;
+    case PROP_DROP_EVERY:
+      self->drop_every = g_value_get_int64 (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_test_worker_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstTestWorker *self = GST_TEST_WORKER (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_INPUTS_PER_OUTPUT:
+      g_value_set_uint (value, self->inputs_per_output);
+      break;
+    case PROP_OUTPUTS_PER_INPUT:
+      g_value_set_uint (value, self->outputs_per_input);
+      break;
+    case PROP_PROCESS_TIME:
+      g_value_set_uint64 (value, self->process_time);
+      break;
+    case PROP_RANDOM_DELAY:
+      g_value_set_uint64 (value, self->random_delay);
+      break;
+    case PROP_SEED:
+      g_value_set_uint (value, self->seed);
+      break;
+    case PROP_HANG_AFTER:
+      g_value_set_int64 (value, self->hang_after);
+      break;
+    case PROP_ERROR_AFTER:
+      g_value_set_int64 (value, self->error_after);
+      break;
+    case PROP_DROP_EVERY:
+      g_value_set_int64 (value, self->drop_every);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_test_worker_finalize (GObject * object)
+{
+  GstTestWorker *self = GST_TEST_WORKER (object);
+
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  G_OBJECT_CLASS (gst_test_worker_parent_class)->finalize (object);
+}
+
+static void
+gst_test_worker_class_init (GstTestWorkerClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  GstWorkerTransformClass *worker_class = GST_WORKER_TRANSFORM_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_PLAYING;
+
+  GST_DEBUG_CATEGORY_INIT (test_worker_debug, "testworker", 0,
+      "test-only worker");
+
+  gobject_class->set_property = gst_test_worker_set_property;
+  gobject_class->get_property = gst_test_worker_get_property;
+  gobject_class->finalize = gst_test_worker_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_INPUTS_PER_OUTPUT,
+      g_param_spec_uint ("inputs-per-output", "Inputs per output",
+          "Emit one output per this many inputs", 1, G_MAXUINT, 1, flags));
+  g_object_class_install_property (gobject_class, PROP_OUTPUTS_PER_INPUT,
+      g_param_spec_uint ("outputs-per-input", "Outputs per input",
+          "Emit this many outputs per input", 1, G_MAXUINT, 1, flags));
+  g_object_class_install_property (gobject_class, PROP_PROCESS_TIME,
+      g_param_spec_uint64 ("process-time", "Process time",
+          "Nanoseconds of work per item", 0, G_MAXUINT64, 0, flags));
+  g_object_class_install_property (gobject_class, PROP_RANDOM_DELAY,
+      g_param_spec_uint64 ("random-delay", "Random delay",
+          "Up to this many nanoseconds of extra work per item, the same for "
+          "the same item and seed", 0, G_MAXUINT64, 0, flags));
+  g_object_class_install_property (gobject_class, PROP_SEED,
+      g_param_spec_uint ("seed", "Seed", "Seed of random-delay", 0,
+          G_MAXUINT, 0, flags));
+  g_object_class_install_property (gobject_class, PROP_HANG_AFTER,
+      g_param_spec_int64 ("hang-after", "Hang after",
+          "Hang in processing after this many items (-1 = never)", -1,
+          G_MAXINT64, -1, flags));
+  g_object_class_install_property (gobject_class, PROP_ERROR_AFTER,
+      g_param_spec_int64 ("error-after", "Error after",
+          "Fail with an error after this many items (-1 = never)", -1,
+          G_MAXINT64, -1, flags));
+  g_object_class_install_property (gobject_class, PROP_DROP_EVERY,
+      g_param_spec_int64 ("drop-every", "Drop every",
+          "Drop every n-th item by decision, counted (0 = never)", 0,
+          G_MAXINT64, 0, flags));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "Test worker",
+      "Filter/Test", "Test-only worker with configurable rates and faults",
+      "gst-workers");
+
+  element_class->change_state = gst_test_worker_change_state;
+  trans_class->start = gst_test_worker_start;
+  trans_class->sink_event = gst_test_worker_sink_event;
+  trans_class->passthrough_on_same_caps = FALSE;
+  worker_class->process = gst_test_worker_process;
+  worker_class->drain = gst_test_worker_drain;
+  worker_class->flush = gst_test_worker_flush;
+}
+
+static void
+gst_test_worker_init (GstTestWorker * self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->inputs_per_output = 1;
+  self->outputs_per_input = 1;
+  self->hang_after = -1;
+  self->error_after = -1;
+}
