@@ -7,3 +7,4 @@
 #include <gst/autonomy/gstodometry.h>
 #include <gst/autonomy/gstflightcommand.h>
 #include <gst/autonomy/gstcameramodel.h>
+#include <gst/autonomy/gstodometrycsv.h>
