@@ -13,6 +13,8 @@ plugin_init (GstPlugin * plugin)
   gboolean ret = FALSE;
 
   ret |= GST_ELEMENT_REGISTER (flightsimsrc, plugin);
+  ret |= GST_ELEMENT_REGISTER (odometryfilesrc, plugin);
+  ret |= GST_ELEMENT_REGISTER (odometryfilesink, plugin);
   return ret;
 }
 
