@@ -7,3 +7,5 @@
 #include <gst/autonomy/gstodometry.h>
 #include <gst/autonomy/gstflightcommand.h>
 #include <gst/autonomy/gstcameramodel.h>
+#include <gst/autonomy/gstgroundtargets.h>
+#include <gst/autonomy/gsttargetestimate.h>
