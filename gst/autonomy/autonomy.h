@@ -9,3 +9,4 @@
 #include <gst/autonomy/gstcameramodel.h>
 #include <gst/autonomy/gstgroundtargets.h>
 #include <gst/autonomy/gsttargetestimate.h>
+#include <gst/autonomy/gstodometrymeta.h>
