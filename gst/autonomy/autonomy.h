@@ -10,3 +10,4 @@
 #include <gst/autonomy/gstgroundtargets.h>
 #include <gst/autonomy/gsttargetestimate.h>
 #include <gst/autonomy/gstodometrymeta.h>
+#include <gst/autonomy/gstdbscan.h>

@@ -155,6 +155,165 @@ GST_START_TEST (test_estimate_roundtrip)
 
 GST_END_TEST;
 
+
+/* A plain O(n^2) DBSCAN with the same conventions: clusters numbered by
+ * their first core point, a border point joins its nearest core point
+ * (lowest index on a tie). */
+static guint
+reference_dbscan (const gdouble * p, guint n, gdouble eps, guint min_points,
+    gint * labels)
+{
+  gboolean *core = g_new0 (gboolean, n);
+  gint *parent = g_new (gint, n), *num = g_new (gint, n);
+  gdouble eps2 = eps * eps;
+  guint i, j, n_clusters = 0;
+
+  for (i = 0; i < n; i++) {
+    guint count = 0;
+
+    for (j = 0; j < n; j++) {
+      gdouble dx = p[2 * i] - p[2 * j], dy = p[2 * i + 1] - p[2 * j + 1];
+
+      if (dx * dx + dy * dy <= eps2)
+        count++;
+    }
+    core[i] = count >= min_points;
+    parent[i] = i;
+    num[i] = -1;
+  }
+  for (i = 0; i < n; i++)
+    for (j = i + 1; j < n; j++) {
+      gdouble dx = p[2 * i] - p[2 * j], dy = p[2 * i + 1] - p[2 * j + 1];
+
+      if (core[i] && core[j] && dx * dx + dy * dy <= eps2) {
+        gint a = i, b = j;
+
+        while (parent[a] != a)
+          a = parent[a];
+        while (parent[b] != b)
+          b = parent[b];
+        parent[MAX (a, b)] = MIN (a, b);
+      }
+    }
+  for (i = 0; i < n; i++) {
+    gint r = i;
+
+    labels[i] = -1;
+    if (!core[i])
+      continue;
+    while (parent[r] != r)
+      r = parent[r];
+    if (num[r] < 0)
+      num[r] = n_clusters++;
+    labels[i] = num[r];
+  }
+  for (i = 0; i < n; i++) {
+    gdouble best = G_MAXDOUBLE;
+    gint best_j = -1;
+
+    if (core[i])
+      continue;
+    for (j = 0; j < n; j++) {
+      gdouble dx = p[2 * i] - p[2 * j], dy = p[2 * i + 1] - p[2 * j + 1];
+      gdouble d = dx * dx + dy * dy;
+
+      if (core[j] && d <= eps2 && d < best) {
+        best = d;
+        best_j = j;
+      }
+    }
+    if (best_j >= 0)
+      labels[i] = labels[best_j];
+  }
+  g_free (core);
+  g_free (parent);
+  g_free (num);
+  return n_clusters;
+}
+
+/* The grid DBSCAN labels random clouds exactly like the plain one:
+ * clusters, outliers, duplicates, points on cell edges, chains. */
+GST_START_TEST (test_dbscan_matches_reference)
+{
+  GRand *r = g_rand_new_with_seed (11);
+  guint round;
+
+  for (round = 0; round < 200; round++) {
+    guint n = g_rand_int_range (r, 0, 300);
+    gdouble eps = g_rand_double_range (r, 0.2, 3.0);
+    guint min_points = g_rand_int_range (r, 1, 9);
+    gdouble *p = g_new (gdouble, 2 * n + 1);
+    gint *got = g_new (gint, n + 1), *want = g_new (gint, n + 1);
+    guint i, n_got, n_want;
+    gdouble side = eps / G_SQRT2;
+
+    for (i = 0; i < n; i++) {
+      switch (g_rand_int_range (r, 0, 5)) {
+        case 0:                /* uniform */
+          p[2 * i] = g_rand_double_range (r, -30, 30);
+          p[2 * i + 1] = g_rand_double_range (r, -30, 30);
+          break;
+        case 1:                /* a duplicate */
+          if (i > 0) {
+            guint k = g_rand_int_range (r, 0, i);
+
+            p[2 * i] = p[2 * k];
+            p[2 * i + 1] = p[2 * k + 1];
+            break;
+          }
+          /* fall through */
+        case 2:                /* on a cell corner */
+          p[2 * i] = side * g_rand_int_range (r, -20, 20);
+          p[2 * i + 1] = side * g_rand_int_range (r, -20, 20);
+          break;
+        default:               /* around one of four centres */
+          p[2 * i] = 10 * g_rand_int_range (r, -1, 1) +
+              g_rand_double_range (r, -2, 2);
+          p[2 * i + 1] = 10 * g_rand_int_range (r, -1, 1) +
+              g_rand_double_range (r, -2, 2);
+          break;
+      }
+    }
+    n_got = gst_dbscan_2d (p, n, eps, min_points, got);
+    n_want = reference_dbscan (p, n, eps, min_points, want);
+    fail_unless_equals_int (n_got, n_want);
+    for (i = 0; i < n; i++)
+      fail_unless_equals_int (got[i], want[i]);
+    g_free (p);
+    g_free (got);
+    g_free (want);
+  }
+  g_rand_free (r);
+}
+
+GST_END_TEST;
+
+/* Two tight groups and an outlier, by hand. */
+GST_START_TEST (test_dbscan_by_hand)
+{
+  const gdouble p[] = {
+    0, 0, 0.5, 0, 0, 0.5,       /* a group of three */
+    10, 10,                     /* alone */
+    5, 5, 5.5, 5, 5, 5.5, 5.9, 5,       /* a group of four */
+    1.4, 0,                     /* border of the first: 0.9 from (0.5, 0) */
+  };
+  gint labels[9];
+
+  fail_unless_equals_int (gst_dbscan_2d (p, 9, 1.0, 3, labels), 2);
+  fail_unless_equals_int (labels[0], 0);
+  fail_unless_equals_int (labels[1], 0);
+  fail_unless_equals_int (labels[2], 0);
+  fail_unless_equals_int (labels[3], GST_DBSCAN_NOISE);
+  fail_unless_equals_int (labels[4], 1);
+  fail_unless_equals_int (labels[5], 1);
+  fail_unless_equals_int (labels[6], 1);
+  fail_unless_equals_int (labels[7], 1);
+  fail_unless_equals_int (labels[8], 0);
+  fail_unless_equals_int (gst_dbscan_2d (NULL, 0, 1.0, 3, NULL), 0);
+}
+
+GST_END_TEST;
+
 static Suite *
 autonomytargets_suite (void)
 {
@@ -166,6 +325,8 @@ autonomytargets_suite (void)
   tcase_add_test (tc, test_ground_targets_layout);
   tcase_add_test (tc, test_ground_targets_rejects_corrupt);
   tcase_add_test (tc, test_estimate_roundtrip);
+  tcase_add_test (tc, test_dbscan_by_hand);
+  tcase_add_test (tc, test_dbscan_matches_reference);
   return s;
 }
 
