@@ -14,6 +14,7 @@ plugin_init (GstPlugin * plugin)
 
   ret |= GST_ELEMENT_REGISTER (detecttarget, plugin);
   ret |= GST_ELEMENT_REGISTER (geolocate, plugin);
+  ret |= GST_ELEMENT_REGISTER (clusterestimate, plugin);
   return ret;
 }
 
