@@ -15,6 +15,7 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (detecttarget, plugin);
   ret |= GST_ELEMENT_REGISTER (geolocate, plugin);
   ret |= GST_ELEMENT_REGISTER (clusterestimate, plugin);
+  ret |= GST_ELEMENT_REGISTER (jsonlinesenc, plugin);
   return ret;
 }
 
