@@ -679,6 +679,7 @@ GST_START_TEST (test_unsupported_format)
   GstBus *bus;
   GstMessage *msg;
   GstHarness *h;
+  GstCaps *caps;
 
   /* a source that insists on YUY2 */
   pipe = gst_parse_launch ("appsrc caps=video/x-raw,format=YUY2,width=64,"
@@ -702,8 +703,10 @@ GST_START_TEST (test_unsupported_format)
   fail_unless (gst_pad_push_event (h->srcpad,
           gst_event_new_stream_start ("s")));
   /* a sticky event is stored; the refusal shows on the first frame */
-  gst_pad_push_event (h->srcpad, gst_event_new_caps (gst_caps_from_string
-          ("video/x-raw,format=UYVY,width=64,height=48,framerate=30/1")));
+  caps = gst_caps_from_string ("video/x-raw,format=UYVY,width=64,height=48,"
+      "framerate=30/1");
+  gst_pad_push_event (h->srcpad, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
   {
     GstSegment seg;
 
