@@ -312,12 +312,27 @@ gst_worker_core_wait_unpaused (GstWorkerCore * core)
 /* ---------------------------------------------------------------------- */
 /* items */
 
+static void
+start_item_locked (GstWorkerCore * core, guint n_in)
+{
+  GstClockTime now = core_now (core);
+
+  core->in_item = TRUE;
+  core->items_in += n_in;
+  core->item_start = now;
+  core->push_total = 0;
+  update_state_locked (core, now);
+}
+
 /**
  * gst_worker_core_begin_item:
  * @n_in: how many input items this step consumes (added to `items-in`)
  *
  * Marks the start of processing: waits while paused, then reports the
- * worker `busy`.
+ * worker `busy`. Never call it with a lock held that a state change needs
+ * (a base sink's preroll lock, say): wait with
+ * gst_worker_core_wait_unpaused() before taking such a lock, then call
+ * gst_worker_core_start_item().
  *
  * Returns: %FALSE if flushing (nothing is counted; return
  * %GST_FLOW_FLUSHING).
@@ -325,21 +340,29 @@ gst_worker_core_wait_unpaused (GstWorkerCore * core)
 gboolean
 gst_worker_core_begin_item (GstWorkerCore * core, guint n_in)
 {
-  GstClockTime now;
-
   g_mutex_lock (&core->lock);
   if (G_UNLIKELY (!wait_unpaused_locked (core))) {
     g_mutex_unlock (&core->lock);
     return FALSE;
   }
-  now = core_now (core);
-  core->in_item = TRUE;
-  core->items_in += n_in;
-  core->item_start = now;
-  core->push_total = 0;
-  update_state_locked (core, now);
+  start_item_locked (core, n_in);
   g_mutex_unlock (&core->lock);
   return TRUE;
+}
+
+/**
+ * gst_worker_core_start_item:
+ * @n_in: how many input items this step consumes
+ *
+ * Marks the start of processing without waiting for a pause: for callers
+ * that already waited with gst_worker_core_wait_unpaused().
+ */
+void
+gst_worker_core_start_item (GstWorkerCore * core, guint n_in)
+{
+  g_mutex_lock (&core->lock);
+  start_item_locked (core, n_in);
+  g_mutex_unlock (&core->lock);
 }
 
 /**
