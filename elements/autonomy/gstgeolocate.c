@@ -23,10 +23,13 @@
  *
  * Where the drone was, in this order:
  *
- * 1. the #GstOdometryMeta of the frame (attached by the camera driver or
- *    an application, or by a timestamp merge of the frames with the
- *    telemetry);
- * 2. the `pose` property, for a camera that does not move (a mast, a
+ * 1. the odometry item (%GST_ODOMETRY_CAPS) that a timestamp merge of the
+ *    frames with the telemetry attached to the frame
+ *    (#GstWorkerMergeMeta): the item of the merge input named by
+ *    `odometry-input`, or the first merged item that is odometry;
+ * 2. the #GstOdometryMeta of the frame (attached by a camera driver with
+ *    its own attitude source, or by an application);
+ * 3. the `pose` property, for a camera that does not move (a mast, a
  *    test bench).
  *
  * A frame with neither, or whose odometry lacks the local position or the
@@ -64,6 +67,7 @@ GST_DEBUG_CATEGORY_STATIC (geolocate_debug);
 #define DEFAULT_MOUNT_PITCH -90.0
 #define DEFAULT_MOUNT_YAW 0.0
 #define DEFAULT_GROUND_DOWN 0.0
+#define DEFAULT_ODOMETRY_INPUT NULL
 
 enum
 {
@@ -78,6 +82,7 @@ enum
   PROP_MOUNT_YAW,
   PROP_GROUND_DOWN,
   PROP_POSE,
+  PROP_ODOMETRY_INPUT,
 };
 
 struct _GstGeolocate
@@ -90,6 +95,7 @@ struct _GstGeolocate
   gdouble mount_roll, mount_pitch, mount_yaw;   /* degrees */
   gdouble ground_down;
   GstStructure *pose;
+  gchar *odometry_input;
   gboolean have_pose;
   GstOdometry fixed_pose;
 
@@ -133,19 +139,60 @@ geolocate_camera (GstGeolocate * self, GstCameraModel * cam,
   GST_OBJECT_UNLOCK (self);
 }
 
+/* The odometry merged with @frame by a timestamp merge: the item of
+ * @input, or the first merged item that is odometry. */
+static gboolean
+merged_odometry (GstBuffer * frame, const gchar * input, GstOdometry * pose,
+    const gchar ** from)
+{
+  GstWorkerMergeMeta *meta = gst_buffer_get_worker_merge_meta (frame);
+  guint i, n;
+
+  if (!meta)
+    return FALSE;
+  n = gst_worker_merge_meta_get_n_items (meta);
+  for (i = 0; i < n; i++) {
+    const gchar *name;
+    GstBuffer *item = gst_worker_merge_meta_get_nth_item (meta, i, &name);
+
+    if (input && g_strcmp0 (name, input) != 0)
+      continue;
+    if (gst_odometry_from_buffer (item, pose)) {
+      *from = name;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 /* Where the drone was for @frame; FALSE if nobody says. */
 static gboolean
 geolocate_pose (GstGeolocate * self, GstBuffer * frame, GstOdometry * pose,
     const gchar ** source)
 {
-  GstOdometryMeta *meta = gst_buffer_get_odometry_meta (frame);
+  GstOdometryMeta *meta;
+  const gchar *from = NULL;
   gboolean ok = FALSE;
+  gchar *input;
 
+  GST_OBJECT_LOCK (self);
+  input = g_strdup (self->odometry_input);
+  GST_OBJECT_UNLOCK (self);
+  ok = merged_odometry (frame, input, pose, &from);
+  g_free (input);
+  if (ok) {
+    GST_LOG_OBJECT (self, "odometry merged from %s", from);
+    *source = "timestamp merge";
+    return TRUE;
+  }
+
+  meta = gst_buffer_get_odometry_meta (frame);
   if (meta) {
     *pose = meta->odometry;
     *source = "odometry meta";
     return TRUE;
   }
+
   GST_OBJECT_LOCK (self);
   if (self->have_pose) {
     *pose = self->fixed_pose;
@@ -422,6 +469,10 @@ gst_geolocate_set_property (GObject * object, guint prop_id,
       self->have_pose = s && parse_pose (s, &self->fixed_pose, &bad);
       break;
     }
+    case PROP_ODOMETRY_INPUT:
+      g_free (self->odometry_input);
+      self->odometry_input = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -467,6 +518,9 @@ gst_geolocate_get_property (GObject * object, guint prop_id,
     case PROP_POSE:
       gst_value_set_structure (value, self->pose);
       break;
+    case PROP_ODOMETRY_INPUT:
+      g_value_set_string (value, self->odometry_input);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -480,6 +534,7 @@ gst_geolocate_finalize (GObject * object)
   GstGeolocate *self = GST_GEOLOCATE (object);
 
   g_clear_pointer (&self->pose, gst_structure_free);
+  g_free (self->odometry_input);
   G_OBJECT_CLASS (gst_geolocate_parent_class)->finalize (object);
 }
 
@@ -546,6 +601,11 @@ gst_geolocate_class_init (GstGeolocateClass * klass)
           "pitch=0.0,yaw=0.0\" (metres of local NED, degrees; missing "
           "fields are 0). Unset: such frames are dropped",
           GST_TYPE_STRUCTURE, flags));
+  g_object_class_install_property (gobject_class, PROP_ODOMETRY_INPUT,
+      g_param_spec_string ("odometry-input", "Odometry input",
+          "The input of the timestamp merge whose items are the odometry "
+          "(e.g. sink_1); unset: the first merged item that is odometry",
+          DEFAULT_ODOMETRY_INPUT, flags));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);

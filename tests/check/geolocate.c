@@ -372,6 +372,62 @@ GST_START_TEST (test_odometry_sources)
 
 GST_END_TEST;
 
+/* The odometry a timestamp merge attached to the frame comes first: the
+ * first merged item that is odometry, or the one of odometry-input. */
+GST_START_TEST (test_merged_odometry)
+{
+  GstHarness *h = geo_harness (640, 480);
+  gdouble uv[] = { 383.5, 239.5 };
+  GstOdometry high, low;
+  GstGroundTarget *t;
+  GstWorkerMergeMeta *meta;
+  GstBuffer *frame, *odo, *junk, *null_token;
+  guint n;
+
+  pose_at (&high, 0, 0, -100, 0, 0, 0);
+  pose_at (&low, 0, 0, -50, 0, 0, 0);
+  odo = gst_odometry_to_buffer (&high, 0);
+  junk = gst_buffer_new_allocate (NULL, 8, NULL);
+  gst_buffer_memset (junk, 0, 0, 8);
+  null_token = gst_worker_null_token_new (0);
+
+  /* merged: a null token, something else, then the odometry; the frame's
+   * own odometry meta says 50 m */
+  frame = frame_with_targets (&low, uv, 1, 0);
+  meta = gst_buffer_add_worker_merge_meta (frame);
+  gst_worker_merge_meta_add_item (meta, "sink_3", null_token);
+  gst_worker_merge_meta_add_item (meta, "sink_1", junk);
+  gst_worker_merge_meta_add_item (meta, "sink_2", odo);
+  t = locate (h, gst_buffer_ref (frame), &n);
+  fail_unless_equals_int (n, 1);
+  assert_ground (&t[0], 0, 20);
+  g_free (t);
+
+  /* the named input only: sink_2 is the odometry */
+  gst_harness_set (h, "geolocate", "odometry-input", "sink_2", NULL);
+  t = locate (h, gst_buffer_ref (frame), &n);
+  assert_ground (&t[0], 0, 20);
+  g_free (t);
+
+  /* a named input that is not odometry, or absent: the next source, the
+   * frame's odometry meta */
+  gst_harness_set (h, "geolocate", "odometry-input", "sink_1", NULL);
+  t = locate (h, gst_buffer_ref (frame), &n);
+  assert_ground (&t[0], 0, 10);
+  g_free (t);
+  gst_harness_set (h, "geolocate", "odometry-input", "sink_9", NULL);
+  t = locate (h, frame, &n);
+  assert_ground (&t[0], 0, 10);
+  g_free (t);
+
+  gst_buffer_unref (odo);
+  gst_buffer_unref (junk);
+  gst_buffer_unref (null_token);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 /* A frame without targets still has its item, with none. */
 GST_START_TEST (test_empty_frames_keep_their_item)
 {
@@ -469,6 +525,7 @@ geolocate_suite (void)
   tcase_add_test (tc, test_oblique_and_horizon);
   tcase_add_test (tc, test_box_centre_and_other_regions);
   tcase_add_test (tc, test_odometry_sources);
+  tcase_add_test (tc, test_merged_odometry);
   tcase_add_test (tc, test_empty_frames_keep_their_item);
   tcase_add_test (tc, test_bad_pose);
   tcase_add_test (tc, test_with_detecttarget);
