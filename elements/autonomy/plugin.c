@@ -1,4 +1,4 @@
-/* gst-workers: autonomy elements
+/* gst-workers: the autonomy plugin
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #ifdef HAVE_CONFIG_H
@@ -15,10 +15,14 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (flightsimsrc, plugin);
   ret |= GST_ELEMENT_REGISTER (odometryfilesrc, plugin);
   ret |= GST_ELEMENT_REGISTER (odometryfilesink, plugin);
+  ret |= GST_ELEMENT_REGISTER (detecttarget, plugin);
+  ret |= GST_ELEMENT_REGISTER (geolocate, plugin);
+  ret |= GST_ELEMENT_REGISTER (clusterestimate, plugin);
+  ret |= GST_ELEMENT_REGISTER (jsonlinesenc, plugin);
   return ret;
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, autonomy,
-    "The drone autonomy system's workers: camera, telemetry, vision, "
-    "geolocation", plugin_init, VERSION, GST_LICENSE, GST_PACKAGE_NAME,
-    GST_PACKAGE_ORIGIN)
+    "The drone autonomy system's workers: simulated camera, telemetry "
+    "files, target detection, geolocation, clustering, output", plugin_init,
+    VERSION, GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)
