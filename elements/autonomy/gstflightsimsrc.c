@@ -26,7 +26,8 @@
  *   `telemetry-per-frame` items evenly spread after frame `i-1` up to and
  *   including frame `i`'s timestamp (only one, at 0, before frame 0). So
  *   every frame has an item at exactly its timestamp, and no item is ahead
- *   of the video.
+ *   of the video. With `odometry-meta` each frame also carries that item
+ *   as a #GstOdometryMeta.
  *
  * The geometry is exact where it matters: each target is drawn through
  * the camera model from the pose at the frame's timestamp (anti-aliased
@@ -134,6 +135,7 @@ GST_DEBUG_CATEGORY_STATIC (flight_sim_src_debug);
 #define DEFAULT_HOME_LATITUDE 43.4723
 #define DEFAULT_HOME_LONGITUDE -80.5449
 #define DEFAULT_HOME_ALTITUDE 330.0
+#define DEFAULT_ODOMETRY_META FALSE
 #define DEFAULT_NUM_BUFFERS -1
 #define DEFAULT_IS_LIVE FALSE
 
@@ -164,6 +166,7 @@ enum
   PROP_HOME_LATITUDE,
   PROP_HOME_LONGITUDE,
   PROP_HOME_ALTITUDE,
+  PROP_ODOMETRY_META,
   PROP_NUM_BUFFERS,
   PROP_IS_LIVE,
 };
@@ -183,6 +186,7 @@ typedef struct
   gdouble pixel_noise, attitude_noise, position_noise, attitude_wobble;
   guint telemetry_per_frame;
   gdouble home_latitude, home_longitude, home_altitude;
+  gboolean odometry_meta;
 } FlightSimSettings;
 
 typedef struct
@@ -1222,6 +1226,12 @@ produce (GstFlightSimSrc * self)
   true_pose (self, pts, &pose);
   render_frame (self, &frame, index, pts, &pose);
   gst_video_frame_unmap (&frame);
+  if (self->cfg.odometry_meta) {
+    GstOdometry reported;
+
+    reported_pose (self, pts, &reported);
+    gst_buffer_add_odometry_meta (buffer, &reported);
+  }
   GST_BUFFER_PTS (buffer) = pts;
   GST_BUFFER_DTS (buffer) = GST_CLOCK_TIME_NONE;
   GST_BUFFER_DURATION (buffer) = next - pts;
@@ -1610,6 +1620,9 @@ gst_flight_sim_src_set_property (GObject * object, guint prop_id,
       case PROP_TELEMETRY_PER_FRAME:
         self->props.telemetry_per_frame = g_value_get_uint (value);
         break;
+      case PROP_ODOMETRY_META:
+        self->props.odometry_meta = g_value_get_boolean (value);
+        break;
       case PROP_NUM_BUFFERS:
         self->num_buffers = g_value_get_int (value);
         break;
@@ -1653,6 +1666,9 @@ gst_flight_sim_src_get_property (GObject * object, guint prop_id,
         break;
       case PROP_TELEMETRY_PER_FRAME:
         g_value_set_uint (value, self->props.telemetry_per_frame);
+        break;
+      case PROP_ODOMETRY_META:
+        g_value_set_boolean (value, self->props.odometry_meta);
         break;
       case PROP_NUM_BUFFERS:
         g_value_set_int (value, self->num_buffers);
@@ -1797,6 +1813,12 @@ gst_flight_sim_src_class_init (GstFlightSimSrcClass * klass)
   install_double (gobject_class, PROP_HOME_ALTITUDE, "home-altitude",
       "Home altitude", "Altitude of home and the ground, metres above mean "
       "sea level", -1000, 1e4, DEFAULT_HOME_ALTITUDE);
+  g_object_class_install_property (gobject_class, PROP_ODOMETRY_META,
+      g_param_spec_boolean ("odometry-meta", "Odometry meta",
+          "Also attach to each frame, as a GstOdometryMeta, the odometry "
+          "item of its timestamp (what geolocate reads when no timestamp "
+          "merge pairs frames and telemetry)", DEFAULT_ODOMETRY_META,
+          flags));
   g_object_class_install_property (gobject_class, PROP_NUM_BUFFERS,
       g_param_spec_int ("num-buffers", "Number of buffers",
           "Number of video frames to send before EOS (-1: no end)", -1,
@@ -1854,6 +1876,7 @@ gst_flight_sim_src_init (GstFlightSimSrc * self)
   p->home_latitude = DEFAULT_HOME_LATITUDE;
   p->home_longitude = DEFAULT_HOME_LONGITUDE;
   p->home_altitude = DEFAULT_HOME_ALTITUDE;
+  p->odometry_meta = DEFAULT_ODOMETRY_META;
   self->num_buffers = DEFAULT_NUM_BUFFERS;
   self->is_live = DEFAULT_IS_LIVE;
 

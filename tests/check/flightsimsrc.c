@@ -494,6 +494,46 @@ GST_START_TEST (test_telemetry_noise)
 
 GST_END_TEST;
 
+/* odometry-meta: each frame carries the odometry item of its time, noise
+ * and all. */
+GST_START_TEST (test_odometry_meta)
+{
+  Sim s = sim_start ("video/x-raw,format=GRAY8,width=64,height=48",
+      "num-buffers=5 telemetry-per-frame=2 odometry-meta=true "
+      "attitude-noise=1 position-noise=0.5 seed=4");
+  guint i;
+
+  for (i = 0; i < 5; i++) {
+    GstBuffer *frame = gst_harness_pull (s.video);
+    GstOdometryMeta *meta = gst_buffer_get_odometry_meta (frame);
+    GstClockTime pts;
+    GstOdometry o;
+
+    /* the items after the previous frame; the last is at this one's time */
+    if (i > 0)
+      pull_odometry (s.telemetry, NULL);
+    o = pull_odometry (s.telemetry, &pts);
+    fail_unless_equals_uint64 (pts, GST_BUFFER_PTS (frame));
+    fail_unless (meta != NULL);
+    fail_unless (memcmp (&meta->odometry, &o, sizeof (o)) == 0);
+    gst_buffer_unref (frame);
+  }
+  sim_stop (&s);
+
+  /* off by default */
+  s = sim_start ("video/x-raw,format=GRAY8,width=64,height=48",
+      "num-buffers=1");
+  {
+    GstBuffer *frame = gst_harness_pull (s.video);
+
+    fail_unless (gst_buffer_get_odometry_meta (frame) == NULL);
+    gst_buffer_unref (frame);
+  }
+  sim_stop (&s);
+}
+
+GST_END_TEST;
+
 typedef struct
 {
   const gchar *format;
@@ -786,6 +826,7 @@ flightsimsrc_suite (void)
   tcase_add_test (tc, test_telemetry_circle);
   tcase_add_test (tc, test_telemetry_rate);
   tcase_add_test (tc, test_telemetry_noise);
+  tcase_add_test (tc, test_odometry_meta);
   tcase_add_test (tc, test_formats);
   tcase_add_test (tc, test_negotiation);
   tcase_add_test (tc, test_bad_targets);
