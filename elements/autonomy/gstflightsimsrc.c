@@ -225,7 +225,7 @@ struct _GstFlightSimSrc
   gint64 buffers_left;          /* -1: no limit */
   gboolean stream_started;
   gboolean segment_pending;
-  GstBufferPool *pool;
+  GstBufferPool *pool;          /* replaced under the object lock */
 
   /* streaming thread; set up by negotiation; info also read under the
    * object lock by queries */
@@ -1024,7 +1024,7 @@ static gboolean
 decide_allocation (GstFlightSimSrc * self, GstCaps * caps)
 {
   GstQuery *query = gst_query_new_allocation (caps, TRUE);
-  GstBufferPool *pool = NULL;
+  GstBufferPool *pool = NULL, *old;
   GstStructure *config;
   guint size = GST_VIDEO_INFO_SIZE (&self->info), min = 0, max = 0;
   gboolean video_meta;
@@ -1062,11 +1062,14 @@ decide_allocation (GstFlightSimSrc * self, GstCaps * caps)
     min = max = 0;
   }
 
-  if (self->pool) {
-    gst_buffer_pool_set_active (self->pool, FALSE);
-    gst_object_unref (self->pool);
-  }
+  GST_OBJECT_LOCK (self);
+  old = self->pool;
   self->pool = pool;
+  GST_OBJECT_UNLOCK (self);
+  if (old) {
+    gst_buffer_pool_set_active (old, FALSE);
+    gst_object_unref (old);
+  }
   return TRUE;
 }
 
@@ -1360,9 +1363,15 @@ start (GstFlightSimSrc * self)
 static void
 stop (GstFlightSimSrc * self)
 {
-  if (self->pool) {
-    gst_buffer_pool_set_active (self->pool, FALSE);
-    gst_clear_object (&self->pool);
+  GstBufferPool *pool;
+
+  GST_OBJECT_LOCK (self);
+  pool = self->pool;
+  self->pool = NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (pool) {
+    gst_buffer_pool_set_active (pool, FALSE);
+    gst_object_unref (pool);
   }
   g_clear_pointer (&self->texture, g_free);
   g_clear_pointer (&self->noise, g_free);
@@ -1388,6 +1397,7 @@ gst_flight_sim_src_activate_mode (GstPad * pad, GstObject * parent,
     GstPadMode mode, gboolean active)
 {
   GstFlightSimSrc *self = GST_FLIGHT_SIM_SRC (parent);
+  GstBufferPool *pool;
 
   if (mode != GST_PAD_MODE_PUSH)
     return FALSE;
@@ -1401,8 +1411,14 @@ gst_flight_sim_src_activate_mode (GstPad * pad, GstObject * parent,
   g_mutex_unlock (&self->lock);
   unlock (self);
   gst_worker_core_set_flushing (self->core, TRUE);
-  if (self->pool)
-    gst_buffer_pool_set_flushing (self->pool, TRUE);
+  GST_OBJECT_LOCK (self);
+  pool = self->pool ? gst_object_ref (self->pool) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (pool) {
+    /* wakes an acquire waiting for downstream to return a buffer */
+    gst_buffer_pool_set_flushing (pool, TRUE);
+    gst_object_unref (pool);
+  }
   gst_pad_stop_task (pad);
   stop (self);
   return TRUE;

@@ -610,6 +610,40 @@ GST_START_TEST (test_formats)
 
 GST_END_TEST;
 
+/* Downstream asking for another format mid-flight gets it from the next
+ * frame on; the flight and its timestamps go on. Live, so that the test
+ * clock says when each frame is made. */
+GST_START_TEST (test_renegotiation)
+{
+  Sim s = sim_start ("video/x-raw,format=GRAY8,width=64,height=48,"
+      "framerate=10/1", "is-live=true");
+  GstClock *clock = gst_element_get_clock (s.video->element);
+  GstBuffer *frame;
+  guint i;
+
+  for (i = 0; i < 2; i++) {
+    gst_test_clock_crank (GST_TEST_CLOCK (clock));
+    frame = gst_harness_pull (s.video);
+    fail_unless_equals_int (gst_buffer_get_size (frame), 64 * 48);
+    gst_buffer_unref (frame);
+  }
+  /* frame 2 is already on its way, waiting for the clock */
+  gst_harness_set_sink_caps_str (s.video, "video/x-raw,format=RGB,width=32,"
+      "height=24,framerate=10/1");
+  for (; i < 4; i++) {
+    gst_test_clock_crank (GST_TEST_CLOCK (clock));
+    frame = gst_harness_pull (s.video);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (frame), i * 100 * GST_MSECOND);
+    if (i == 3)
+      fail_unless_equals_int (gst_buffer_get_size (frame), 32 * 3 * 24);
+    gst_buffer_unref (frame);
+  }
+  gst_object_unref (clock);
+  sim_stop (&s);
+}
+
+GST_END_TEST;
+
 static gchar *
 run_for_error (const gchar * desc, GstStateChangeReturn * state_ret)
 {
@@ -829,6 +863,7 @@ flightsimsrc_suite (void)
   tcase_add_test (tc, test_odometry_meta);
   tcase_add_test (tc, test_formats);
   tcase_add_test (tc, test_negotiation);
+  tcase_add_test (tc, test_renegotiation);
   tcase_add_test (tc, test_bad_targets);
   tcase_add_test (tc, test_live);
   tcase_add_test (tc, test_worker_stats);
