@@ -542,11 +542,26 @@ build_stats_locked (GstWorkerCore * core, const gchar * name, GstClockTime now)
   return s;
 }
 
+/* Lets the element add its own fields (GstWorkerInterface.add_stats);
+ * called without the core's lock. */
+static void
+add_element_stats (GstWorkerCore * core, GstStructure * s)
+{
+  GstWorkerInterface *iface;
+
+  if (!GST_IS_WORKER (core->element))
+    return;
+  iface = GST_WORKER_GET_IFACE (core->element);
+  if (iface->add_stats)
+    iface->add_stats (GST_WORKER (core->element), s);
+}
+
 /**
  * gst_worker_core_get_stats:
  *
  * Returns: (transfer full): a `worker-stats` structure with the heartbeat's
- * fields (see %GST_WORKER_HEARTBEAT_NAME) but `seq`.
+ * fields (see %GST_WORKER_HEARTBEAT_NAME) but `seq`, and the element's own
+ * (#GstWorkerInterface.add_stats).
  */
 GstStructure *
 gst_worker_core_get_stats (GstWorkerCore * core)
@@ -556,6 +571,7 @@ gst_worker_core_get_stats (GstWorkerCore * core)
   g_mutex_lock (&core->lock);
   s = build_stats_locked (core, GST_WORKER_STATS_NAME, core_now (core));
   g_mutex_unlock (&core->lock);
+  add_element_stats (core, s);
   return s;
 }
 
@@ -642,6 +658,7 @@ heartbeat_cb (GstClock * clock, GstClockTime time, GstClockID id,
   }
   g_mutex_unlock (&core->lock);
 
+  add_element_stats (core, s);
   gst_element_post_message (element,
       gst_message_new_element (GST_OBJECT (element), s));
   return TRUE;
