@@ -28,10 +28,14 @@
  *   The signature is kept in the frame but not verified (there is no key to
  *   verify it with); the checksum still is.
  *
- * With @at_end, the caller says no byte follows the buffered ones (the end
- * of a UDP datagram, or of the stream): a frame still incomplete is then
- * counted as truncated (or as garbage when its header is incomplete too or
- * its message unknown) and scanning goes on after its start byte.
+ * A frame still incomplete is waited for, unless a complete frame of a
+ * known message with a good checksum already starts inside it: then it was
+ * cut short (or, unknown, it was garbage), and a false start byte inside a
+ * payload never holds up the frames that follow it. With @at_end, the
+ * caller says no byte follows the buffered ones (the end of a UDP datagram,
+ * or of the stream): a frame still incomplete is then counted as truncated
+ * (or as garbage when its header is incomplete too or its message unknown).
+ * Either way scanning goes on after its start byte.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -98,6 +102,88 @@ is_stx (guint8 b)
   return b == MAVLINK_STX_V1 || b == MAVLINK_STX_V2;
 }
 
+typedef enum
+{
+  HEADER_INCOMPLETE,
+  HEADER_INVALID,
+  HEADER_OK,
+} HeaderResult;
+
+typedef struct
+{
+  guint version;
+  gsize hdr_len;
+  guint8 plen;
+  guint8 iflags;
+  guint32 msgid;
+  gsize frame_len;
+  const MavlinkMessageInfo *info;
+} Header;
+
+/* Reads the header of a candidate frame at @b (a start byte). */
+static HeaderResult
+parse_header (const guint8 * b, gsize avail, Header * h)
+{
+  h->version = b[0] == MAVLINK_STX_V2 ? 2 : 1;
+  h->hdr_len = h->version == 2 ? MAVLINK_HEADER_LEN_V2 : MAVLINK_HEADER_LEN_V1;
+  if (avail < h->hdr_len)
+    return HEADER_INCOMPLETE;
+
+  h->plen = b[1];
+  h->iflags = 0;
+  if (h->version == 2) {
+    h->iflags = b[2];
+    /* a flag we do not understand: MAVLink says drop the frame */
+    if (h->iflags & ~MAVLINK_IFLAG_SIGNED)
+      return HEADER_INVALID;
+    h->msgid = b[7] | (b[8] << 8) | ((guint32) b[9] << 16);
+  } else {
+    h->msgid = b[5];
+  }
+  h->frame_len = h->hdr_len + h->plen + MAVLINK_CHECKSUM_LEN +
+      ((h->iflags & MAVLINK_IFLAG_SIGNED) ? MAVLINK_SIGNATURE_LEN : 0);
+  h->info = mavlink_message_info (h->msgid);
+  /* no MAVLink 1 frame of this message has that length */
+  if (h->info && h->version == 1 && (h->plen < h->info->min_length ||
+          h->plen > h->info->max_length))
+    return HEADER_INVALID;
+  return HEADER_OK;
+}
+
+/* The checksum of a complete frame of a known message. */
+static gboolean
+checksum_ok (const guint8 * b, const Header * h)
+{
+  guint16 crc, wire_crc;
+
+  crc = mavlink_crc_calculate (MAVLINK_CRC_INIT, b + 1, h->hdr_len - 1 +
+      h->plen);
+  crc = mavlink_crc_accumulate (crc, h->info->crc_extra);
+  wire_crc = b[h->hdr_len + h->plen] | (b[h->hdr_len + h->plen + 1] << 8);
+  return crc == wire_crc;
+}
+
+/* Whether a complete frame of a known message with a good checksum starts
+ * in the buffer between @from and @to (excluded). A candidate that such a
+ * frame starts inside of was not a frame: the bytes say otherwise. */
+static gboolean
+good_frame_inside (const MavlinkParser * p, gsize from, gsize to)
+{
+  gsize i;
+
+  for (i = from; i < to && i < p->end; i++) {
+    const guint8 *b = p->buf + i;
+    Header h;
+
+    if (!is_stx (*b))
+      continue;
+    if (parse_header (b, p->end - i, &h) == HEADER_OK && h.info &&
+        h.frame_len <= p->end - i && checksum_ok (b, &h))
+      return TRUE;
+  }
+  return FALSE;
+}
+
 /**
  * mavlink_parser_next:
  * @frame: (out caller-allocates): the next frame, when one is returned
@@ -113,11 +199,8 @@ mavlink_parser_next (MavlinkParser * p, MavlinkFrame * frame, gboolean at_end)
 {
   for (;;) {
     const guint8 *b;
-    const MavlinkMessageInfo *info;
-    gsize avail, hdr_len, frame_len;
-    guint8 plen, iflags = 0;
-    guint32 msgid;
-    guint version;
+    gsize avail;
+    Header h;
 
     while (p->start < p->end && !is_stx (p->buf[p->start])) {
       p->start++;
@@ -128,46 +211,31 @@ mavlink_parser_next (MavlinkParser * p, MavlinkFrame * frame, gboolean at_end)
       p->start = p->end = 0;
       return MAVLINK_PARSE_NEED_DATA;
     }
-
     b = p->buf + p->start;
-    version = b[0] == MAVLINK_STX_V2 ? 2 : 1;
-    hdr_len = version == 2 ? MAVLINK_HEADER_LEN_V2 : MAVLINK_HEADER_LEN_V1;
-    if (avail < hdr_len) {
-      if (!at_end)
-        return MAVLINK_PARSE_NEED_DATA;
-      /* cannot tell a header cut short from garbage */
-      p->stats.garbage_bytes++;
-      p->start++;
-      continue;
-    }
 
-    plen = b[1];
-    if (version == 2) {
-      iflags = b[2];
-      if (iflags & ~MAVLINK_IFLAG_SIGNED) {
+    switch (parse_header (b, avail, &h)) {
+      case HEADER_INCOMPLETE:
+        if (!at_end)
+          return MAVLINK_PARSE_NEED_DATA;
+        /* cannot tell a header cut short from garbage */
         p->stats.garbage_bytes++;
         p->start++;
         continue;
-      }
-      msgid = b[7] | (b[8] << 8) | ((guint32) b[9] << 16);
-    } else {
-      msgid = b[5];
-    }
-    frame_len = hdr_len + plen + MAVLINK_CHECKSUM_LEN +
-        ((iflags & MAVLINK_IFLAG_SIGNED) ? MAVLINK_SIGNATURE_LEN : 0);
-    info = mavlink_message_info (msgid);
-    if (info && version == 1 && (plen < info->min_length ||
-            plen > info->max_length)) {
-      /* no MAVLink 1 frame of this message has that length */
-      p->stats.garbage_bytes++;
-      p->start++;
-      continue;
+      case HEADER_INVALID:
+        p->stats.garbage_bytes++;
+        p->start++;
+        continue;
+      case HEADER_OK:
+        break;
     }
 
-    if (avail < frame_len) {
-      if (!at_end)
+    if (avail < h.frame_len || (!h.info && avail == h.frame_len && !at_end)) {
+      /* incomplete (or, unknown, we cannot see what follows it yet): wait,
+       * unless the data ends here or a good frame already starts inside */
+      if (!at_end && !good_frame_inside (p, p->start + 1,
+              p->start + h.frame_len))
         return MAVLINK_PARSE_NEED_DATA;
-      if (info)
+      if (h.info)
         p->stats.truncated++;
       else
         p->stats.garbage_bytes++;
@@ -175,24 +243,18 @@ mavlink_parser_next (MavlinkParser * p, MavlinkFrame * frame, gboolean at_end)
       continue;
     }
 
-    if (info) {
-      guint16 crc, wire_crc;
-
-      crc = mavlink_crc_calculate (MAVLINK_CRC_INIT, b + 1,
-          hdr_len - 1 + plen);
-      crc = mavlink_crc_accumulate (crc, info->crc_extra);
-      wire_crc = b[hdr_len + plen] | (b[hdr_len + plen + 1] << 8);
-      if (crc != wire_crc) {
+    if (h.info) {
+      if (!checksum_ok (b, &h)) {
         p->stats.bad_crc++;
         p->start++;
         continue;
       }
       p->stats.frames++;
     } else {
-      if (avail == frame_len) {
-        if (!at_end)
-          return MAVLINK_PARSE_NEED_DATA;
-      } else if (!is_stx (b[frame_len])) {
+      /* unchecked: believe it when a frame start follows (or the data
+       * ends) right after it, and no good frame starts inside it */
+      if ((avail > h.frame_len && !is_stx (b[h.frame_len])) ||
+          good_frame_inside (p, p->start + 1, p->start + h.frame_len)) {
         p->stats.garbage_bytes++;
         p->start++;
         continue;
@@ -201,12 +263,12 @@ mavlink_parser_next (MavlinkParser * p, MavlinkFrame * frame, gboolean at_end)
     }
 
     memset (frame, 0, sizeof (*frame));
-    frame->version = version;
-    frame->msgid = msgid;
-    frame->info = info;
-    frame->payload_length = plen;
-    if (version == 2) {
-      frame->incompat_flags = iflags;
+    frame->version = h.version;
+    frame->msgid = h.msgid;
+    frame->info = h.info;
+    frame->payload_length = h.plen;
+    if (h.version == 2) {
+      frame->incompat_flags = h.iflags;
       frame->compat_flags = b[3];
       frame->seq = b[4];
       frame->sysid = b[5];
@@ -216,13 +278,13 @@ mavlink_parser_next (MavlinkParser * p, MavlinkFrame * frame, gboolean at_end)
       frame->sysid = b[3];
       frame->compid = b[4];
     }
-    memcpy (frame->payload, b + hdr_len, plen);
-    if (iflags & MAVLINK_IFLAG_SIGNED) {
+    memcpy (frame->payload, b + h.hdr_len, h.plen);
+    if (h.iflags & MAVLINK_IFLAG_SIGNED) {
       frame->is_signed = TRUE;
-      memcpy (frame->signature, b + hdr_len + plen + MAVLINK_CHECKSUM_LEN,
+      memcpy (frame->signature, b + h.hdr_len + h.plen + MAVLINK_CHECKSUM_LEN,
           MAVLINK_SIGNATURE_LEN);
     }
-    p->start += frame_len;
+    p->start += h.frame_len;
     return MAVLINK_PARSE_FRAME;
   }
 }

@@ -550,6 +550,37 @@ GST_START_TEST (test_truncated_in_stream)
 
 GST_END_TEST;
 
+/* A false start byte whose header announces a long frame (of a message we
+ * know or not) does not hold up, in a stream, a good frame that follows:
+ * the good frame is returned as soon as it is complete. */
+GST_START_TEST (test_false_start_does_not_wait)
+{
+  static const guint8 false_unknown[] = { 0x42, 0xfe, 0xf0, 0x01, 0x01,
+    0x01, 0x01
+  };
+  static const guint8 false_known[] = { 0xfd, 0xf0, 0x00, 0x00, 0x01, 0x01,
+    0x01, 0x1e, 0x00, 0x00
+  };
+  Parsed p = { 0 };
+  guint8 *all;
+  gsize len;
+
+  all = cat (&len, BYTES (false_unknown), BYTES (cap_heartbeat_v2),
+      BYTES (false_known), BYTES (cap_attitude_v1), NULL);
+  parse (&p, all, len, 1, FALSE);
+  g_free (all);
+  fail_unless_equals_int (p.frames->len, 2);
+  check_heartbeat (nth_frame (&p, 0), 2, 7);
+  check_attitude (nth_frame (&p, 1), 1, 10);
+  fail_unless_equals_int (p.parser.stats.truncated, 1);
+  fail_unless_equals_int (p.parser.stats.garbage_bytes,
+      sizeof (false_unknown) + sizeof (false_known) - 1);
+  fail_unless_equals_int (p.parser.end - p.parser.start, 0);
+  parsed_clear (&p);
+}
+
+GST_END_TEST;
+
 /* Frames cut short by the end of the data (a datagram) count as
  * truncated; a header cut short cannot be told from garbage. */
 GST_START_TEST (test_truncated_at_end)
@@ -874,6 +905,7 @@ mavlinkcodec_suite (void)
   tcase_add_test (tc, test_corrupt_frames);
   tcase_add_test (tc, test_truncated_in_stream);
   tcase_add_test (tc, test_truncated_at_end);
+  tcase_add_test (tc, test_false_start_does_not_wait);
   tcase_add_test (tc, test_mixed_versions);
   tcase_add_test (tc, test_v1_bad_length);
   tcase_add_test (tc, test_v2_longer_payload);
