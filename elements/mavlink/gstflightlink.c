@@ -40,7 +40,9 @@
  *
  * Commands wait (the sink pad blocks, like a full queue) until the
  * vehicle's heartbeat has been heard once: a command is never sent to
- * nobody. flightlink sends its own HEARTBEAT (MAV_TYPE_ONBOARD_CONTROLLER,
+ * nobody. Once the pipeline is ending (an EOS was sent to it), a command
+ * for a vehicle never heard is dropped with a warning and counted in
+ * `items-dropped`, so that the end never hangs on an absent vehicle. flightlink sends its own HEARTBEAT (MAV_TYPE_ONBOARD_CONTROLLER,
  * `system-id` / `component-id`) once a second while PLAYING, as soon as it
  * knows where to send it. When nothing has been heard from the vehicle for
  * `vehicle-timeout` ms (checked once a second) it posts a warning ("Lost
@@ -77,7 +79,8 @@
  * its telemetry: the src pad pushes EOS after the last item. Its sink side
  * goes on sending commands until its own sink pad gets EOS, and only then
  * posts its EOS message, so the pipeline's EOS waits for the last command
- * to be written. An unlinked sink pad counts as done once telemetry ends.
+ * to be written (or dropped, if no vehicle was ever heard). An unlinked
+ * sink pad counts as done once telemetry ends.
  * Telemetry read while the src pad is not linked is dropped (counted in
  * `items-dropped`). While `paused`, no telemetry is pushed and no command
  * is written; both wait.
@@ -1364,6 +1367,14 @@ command_to_mavlink (const GstFlightCommand * cmd, guint8 sysid, guint8 compid,
   return NULL;
 }
 
+/* Whether a command can be written: the vehicle was heard, and over UDP
+ * we know where to write. With lock. */
+static gboolean
+vehicle_reachable_locked (GstFlightLink * self)
+{
+  return self->vehicle != VEHICLE_WAITING && (!self->socket || self->peer);
+}
+
 static GstFlowReturn
 gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
@@ -1392,16 +1403,26 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   if (!gst_worker_core_wait_unpaused (self->core))
     return GST_FLOW_FLUSHING;
 
-  /* a command waits until the vehicle has been heard */
+  /* a command waits until the vehicle has been heard, unless the
+   * pipeline is ending: then there is nobody to wait for */
   g_mutex_lock (&self->lock);
-  while (!self->sink_flushing && (self->vehicle == VEHICLE_WAITING ||
-          (self->socket && !self->peer))) {
+  while (!self->sink_flushing && !self->src_eos &&
+      !vehicle_reachable_locked (self)) {
     GST_DEBUG_OBJECT (self, "command waits for the vehicle");
     g_cond_wait (&self->cond, &self->lock);
   }
   if (self->sink_flushing) {
     g_mutex_unlock (&self->lock);
     return GST_FLOW_FLUSHING;
+  }
+  if (!vehicle_reachable_locked (self)) {
+    g_mutex_unlock (&self->lock);
+    GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
+        ("Dropped a %s command at the end of the stream: no vehicle was "
+            "ever heard.", gst_flight_command_type_to_string (cmd.type)),
+        ("command for target %u, over %s", cmd.target_id, self->link_name));
+    gst_worker_core_count (self->core, 1, 0, 1);
+    return GST_FLOW_OK;
   }
   sysid = self->vehicle_sysid;
   compid = self->vehicle_compid;

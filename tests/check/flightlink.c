@@ -1147,67 +1147,76 @@ pull_appsink (GstElement * appsink)
   return buf;
 }
 
+static void
+wait_appsink_eos (GstElement * appsink)
+{
+  gboolean eos = FALSE;
+
+  while (!eos) {
+    g_usleep (1000);
+    g_object_get (appsink, "eos", &eos, NULL);
+  }
+}
+
 /* An EOS sent to the pipeline ends the telemetry at once, but the
- * pipeline's EOS waits for the commands before the sink's EOS to be
- * written; an EOS on the sink pad alone leaves the telemetry running. */
+ * pipeline's EOS waits for the commands before the sink pad's EOS to be
+ * written; an EOS on the sink pad alone leaves the telemetry running; at
+ * the end, commands for a vehicle never heard are dropped, with a warning,
+ * rather than waited for. */
 GST_START_TEST (test_eos_waits_for_commands)
 {
-  GstElement *pipe, *fl, *cmds, *odo;
+  GstElement *pipe, *fl, *cmds, *odo, *slow;
   GstBuffer *buf;
   GstBus *bus;
   GstMessage *msg;
   MavlinkFrame f;
-  gboolean eos = FALSE;
   Vehicle *v;
   gint port;
+  guint i;
 
   pipe = gst_parse_launch ("appsrc name=cmds format=time "
-      "caps=" GST_FLIGHT_COMMAND_CAPS " ! queue ! flightlink name=fl "
-      "address=127.0.0.1 port=0 heartbeat-interval=0 ! appsink name=odo "
-      "sync=false", NULL);
+      "caps=" GST_FLIGHT_COMMAND_CAPS " ! identity name=slow "
+      "! queue ! flightlink name=fl address=127.0.0.1 port=0 "
+      "heartbeat-interval=0 ! appsink name=odo sync=false", NULL);
   fl = gst_bin_get_by_name (GST_BIN (pipe), "fl");
   cmds = gst_bin_get_by_name (GST_BIN (pipe), "cmds");
   odo = gst_bin_get_by_name (GST_BIN (pipe), "odo");
+  slow = gst_bin_get_by_name (GST_BIN (pipe), "slow");
   bus = gst_element_get_bus (pipe);
+
+  /* 1. the vehicle is there; the commands are slow to come (150 ms each):
+   * the telemetry ends at once, the pipeline when all three are sent */
+  g_object_set (slow, "sleep-time", 150000, NULL);
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
   g_object_get (fl, "bound-port", &port, NULL);
   v = vehicle_new_udp (port);
-
-  /* commands with no vehicle yet: they wait */
-  push_command (cmds, GST_FLIGHT_COMMAND_LAND);
-  push_command (cmds, GST_FLIGHT_COMMAND_RETURN);
-  fail_unless (gst_element_send_event (pipe, gst_event_new_eos ()));
-
-  /* the telemetry ended; the pipeline did not */
-  g_object_get (odo, "eos", &eos, NULL);
-  while (!eos) {
-    g_usleep (1000);
-    g_object_get (odo, "eos", &eos, NULL);
-  }
-  fail_unless (pop_message (bus, GST_MESSAGE_EOS, 300) == NULL);
-  fail_unless_equals_uint64 (stat_u64 (fl, "commands-sent"), 0);
-
-  /* the vehicle appears: both commands go, then the pipeline ends */
   vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (fl, "ok");
+  for (i = 0; i < 3; i++)
+    push_command (cmds, GST_FLIGHT_COMMAND_RETURN);
+  fail_unless (gst_element_send_event (pipe, gst_event_new_eos ()));
+  wait_appsink_eos (odo);
+  fail_unless (stat_u64 (fl, "commands-sent") < 3);
   msg = pop_message (bus, GST_MESSAGE_EOS | GST_MESSAGE_ERROR, 10000);
   fail_unless (msg != NULL);
   fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
   gst_message_unref (msg);
-  fail_unless_equals_uint64 (stat_u64 (fl, "commands-sent"), 2);
-  fail_unless (vehicle_recv (v, &f, 5000, FALSE));
-  fail_unless_equals_int (f.msgid, MAVLINK_MSG_ID_COMMAND_LONG);
-  fail_unless (vehicle_recv (v, &f, 5000, FALSE));
-  fail_unless_equals_int (f.msgid, MAVLINK_MSG_ID_COMMAND_LONG);
+  fail_unless_equals_uint64 (stat_u64 (fl, "commands-sent"), 3);
+  for (i = 0; i < 3; i++) {
+    fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+    fail_unless_equals_int (f.msgid, MAVLINK_MSG_ID_COMMAND_LONG);
+  }
   fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
       GST_STATE_CHANGE_SUCCESS);
+  vehicle_free (v);
+  g_object_set (slow, "sleep-time", 0, NULL);
 
-  /* again: the commands end first; telemetry goes on until the pipeline's
+  /* 2. the commands end first; telemetry goes on until the pipeline's
    * EOS */
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
   g_object_get (fl, "bound-port", &port, NULL);
-  vehicle_free (v);
   v = vehicle_new_udp (port);
   vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
   push_command (cmds, GST_FLIGHT_COMMAND_RETURN);
@@ -1227,15 +1236,45 @@ GST_START_TEST (test_eos_waits_for_commands)
   fail_unless (msg != NULL);
   fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
   gst_message_unref (msg);
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  vehicle_free (v);
+
+  /* 3. no vehicle ever: the waiting commands are dropped at the end */
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  push_command (cmds, GST_FLIGHT_COMMAND_LAND);
+  push_command (cmds, GST_FLIGHT_COMMAND_RETURN);
+  fail_unless (pop_message (bus, GST_MESSAGE_EOS, 100) == NULL);
+  fail_unless (gst_element_send_event (pipe, gst_event_new_eos ()));
+  for (i = 0; i < 2; i++) {
+    GError *err = NULL;
+    gchar *expected = g_strdup_printf ("Dropped a %s command at the end of "
+        "the stream: no vehicle was ever heard.", i ? "return" : "land");
+
+    msg = pop_message (bus, GST_MESSAGE_WARNING, 10000);
+    fail_unless (msg != NULL);
+    gst_message_parse_warning (msg, &err, NULL);
+    fail_unless_equals_string (err->message, expected);
+    g_error_free (err);
+    g_free (expected);
+    gst_message_unref (msg);
+  }
+  msg = pop_message (bus, GST_MESSAGE_EOS | GST_MESSAGE_ERROR, 10000);
+  fail_unless (msg != NULL);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-dropped"), 2);
+  fail_unless_equals_uint64 (stat_u64 (fl, "commands-sent"), 0);
 
   fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
       GST_STATE_CHANGE_SUCCESS);
   gst_object_unref (fl);
   gst_object_unref (cmds);
   gst_object_unref (odo);
+  gst_object_unref (slow);
   gst_object_unref (bus);
   gst_object_unref (pipe);
-  vehicle_free (v);
 }
 
 GST_END_TEST;
