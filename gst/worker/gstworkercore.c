@@ -312,12 +312,27 @@ gst_worker_core_wait_unpaused (GstWorkerCore * core)
 /* ---------------------------------------------------------------------- */
 /* items */
 
+static void
+start_item_locked (GstWorkerCore * core, guint n_in)
+{
+  GstClockTime now = core_now (core);
+
+  core->in_item = TRUE;
+  core->items_in += n_in;
+  core->item_start = now;
+  core->push_total = 0;
+  update_state_locked (core, now);
+}
+
 /**
  * gst_worker_core_begin_item:
  * @n_in: how many input items this step consumes (added to `items-in`)
  *
  * Marks the start of processing: waits while paused, then reports the
- * worker `busy`.
+ * worker `busy`. Never call it with a lock held that a state change needs
+ * (a base sink's preroll lock, say): wait with
+ * gst_worker_core_wait_unpaused() before taking such a lock, then call
+ * gst_worker_core_start_item().
  *
  * Returns: %FALSE if flushing (nothing is counted; return
  * %GST_FLOW_FLUSHING).
@@ -325,21 +340,29 @@ gst_worker_core_wait_unpaused (GstWorkerCore * core)
 gboolean
 gst_worker_core_begin_item (GstWorkerCore * core, guint n_in)
 {
-  GstClockTime now;
-
   g_mutex_lock (&core->lock);
   if (G_UNLIKELY (!wait_unpaused_locked (core))) {
     g_mutex_unlock (&core->lock);
     return FALSE;
   }
-  now = core_now (core);
-  core->in_item = TRUE;
-  core->items_in += n_in;
-  core->item_start = now;
-  core->push_total = 0;
-  update_state_locked (core, now);
+  start_item_locked (core, n_in);
   g_mutex_unlock (&core->lock);
   return TRUE;
+}
+
+/**
+ * gst_worker_core_start_item:
+ * @n_in: how many input items this step consumes
+ *
+ * Marks the start of processing without waiting for a pause: for callers
+ * that already waited with gst_worker_core_wait_unpaused().
+ */
+void
+gst_worker_core_start_item (GstWorkerCore * core, guint n_in)
+{
+  g_mutex_lock (&core->lock);
+  start_item_locked (core, n_in);
+  g_mutex_unlock (&core->lock);
 }
 
 /**
@@ -424,6 +447,30 @@ gst_worker_core_leave_push (GstWorkerCore * core)
 
   g_private_set (&current_pusher, core->tls_prev);
   core->tls_prev = NULL;
+}
+
+/**
+ * gst_worker_core_set_blocked_on:
+ * @name: the full queue (or queues) the worker waits on, in words
+ *
+ * Reports the worker `blocked` on @name until the current push ends, for a
+ * worker that waits for room by other means than pushing into a full
+ * `queue` (whose "overrun" the core notices by itself): for example a
+ * dispatcher that waits until one of several queues has room. Call it
+ * between gst_worker_core_enter_push() and gst_worker_core_leave_push().
+ */
+void
+gst_worker_core_set_blocked_on (GstWorkerCore * core, const gchar * name)
+{
+  g_return_if_fail (name != NULL);
+
+  g_mutex_lock (&core->lock);
+  if (core->in_push) {
+    g_free (core->blocked_on);
+    core->blocked_on = g_strdup (name);
+    update_state_locked (core, core_now (core));
+  }
+  g_mutex_unlock (&core->lock);
 }
 
 /**
