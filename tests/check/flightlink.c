@@ -1125,11 +1125,12 @@ GST_END_TEST;
 static void
 push_command (GstElement * appsrc, GstFlightCommandType type)
 {
+  GstBuffer *buf = command_buffer (type, 0);
   GstFlowReturn ret;
 
-  g_signal_emit_by_name (appsrc, "push-buffer", command_buffer (type, 0),
-      &ret);
   /* push-buffer takes its own ref */
+  g_signal_emit_by_name (appsrc, "push-buffer", buf, &ret);
+  gst_buffer_unref (buf);
   fail_unless_equals_int (ret, GST_FLOW_OK);
 }
 
