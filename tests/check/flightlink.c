@@ -760,6 +760,38 @@ GST_START_TEST (test_commands_wait_for_vehicle)
 
 GST_END_TEST;
 
+/* A flush wakes a command waiting for the vehicle; after it, commands go
+ * again. */
+GST_START_TEST (test_flush_wakes_command)
+{
+  MavlinkFrame f;
+  GstHarness *h;
+  GThread *t;
+  Vehicle *v;
+
+  h = harness_udp (NULL, &v);
+  t = g_thread_new ("push", push_thread, h);
+  /* most likely waiting by now; if not, the flush refuses it anyway */
+  g_usleep (50 * 1000);
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
+  fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (t)),
+      GST_FLOW_FLUSHING);
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
+  gst_harness_set_src_caps_str (h, GST_FLIGHT_COMMAND_CAPS);
+
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+  fail_unless_equals_int (gst_harness_push (h,
+          command_buffer (GST_FLIGHT_COMMAND_LAND, 0)), GST_FLOW_OK);
+  fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+  fail_unless_equals_int (f.msgid, MAVLINK_MSG_ID_COMMAND_LONG);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-sent"), 1);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
 /* A command item that is not one is an error. */
 GST_START_TEST (test_malformed_command)
 {
@@ -1382,6 +1414,7 @@ flightlink_suite (void)
   tcase_add_test (tc, test_paused_holds);
   tcase_add_test (tc, test_commands_out);
   tcase_add_test (tc, test_commands_wait_for_vehicle);
+  tcase_add_test (tc, test_flush_wakes_command);
   tcase_add_test (tc, test_malformed_command);
   tcase_add_test (tc, test_heartbeat_and_vehicle_loss);
   tcase_add_test (tc, test_serial_line);
