@@ -42,7 +42,8 @@
  * vehicle's heartbeat has been heard once: a command is never sent to
  * nobody. Once the pipeline is ending (an EOS was sent to it), a command
  * for a vehicle never heard is dropped with a warning and counted in
- * `items-dropped`, so that the end never hangs on an absent vehicle. flightlink sends its own HEARTBEAT (MAV_TYPE_ONBOARD_CONTROLLER,
+ * `items-dropped`, so that the end never hangs on an absent vehicle.
+ * flightlink sends its own HEARTBEAT (MAV_TYPE_ONBOARD_CONTROLLER,
  * `system-id` / `component-id`) once a second while PLAYING, as soon as it
  * knows where to send it. When nothing has been heard from the vehicle for
  * `vehicle-timeout` ms (checked once a second) it posts a warning ("Lost
@@ -1277,7 +1278,8 @@ command_to_mavlink (const GstFlightCommand * cmd, guint8 sysid, guint8 compid,
   guint16 command;
 
   memset (m, 0, sizeof (*m));
-  if (global && (fabs (cmd->latitude) > 90.0 || fabs (cmd->longitude) > 180.0)) {
+  if (global && (fabs (cmd->latitude) > 90.0 ||
+          fabs (cmd->longitude) > 180.0)) {
     *why = "latitude or longitude out of range";
     return NULL;
   }
@@ -1297,7 +1299,8 @@ command_to_mavlink (const GstFlightCommand * cmd, guint8 sysid, guint8 compid,
         scale_to_int32 (cmd->longitude, 1e7, &g->lon_int);
         g->alt = cmd->altitude;
         g->yaw = has_yaw ? cmd->yaw : 0;
-        return mavlink_message_info (MAVLINK_MSG_ID_SET_POSITION_TARGET_GLOBAL_INT);
+        return mavlink_message_info
+            (MAVLINK_MSG_ID_SET_POSITION_TARGET_GLOBAL_INT);
       }
       if (local) {
         MavlinkSetPositionTargetLocalNed *l = &m->local;
@@ -1312,7 +1315,8 @@ command_to_mavlink (const GstFlightCommand * cmd, guint8 sysid, guint8 compid,
         l->y = cmd->east;
         l->z = cmd->down;
         l->yaw = has_yaw ? cmd->yaw : 0;
-        return mavlink_message_info (MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED);
+        return mavlink_message_info
+            (MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED);
       }
       *why = "a goto needs a global or a local position";
       return NULL;

@@ -213,20 +213,18 @@ typedef struct {
 
 const MavlinkMessageInfo * mavlink_message_info (guint32 msgid);
 
-guint                      mavlink_message_count (void);
+guint         mavlink_message_count (void);
 
 const MavlinkMessageInfo * mavlink_message_info_nth (guint n);
 
-gsize                      mavlink_type_size (MavlinkType type);
+gsize         mavlink_type_size (MavlinkType type);
 
-const gchar *              mavlink_type_name (MavlinkType type);
+const gchar * mavlink_type_name (MavlinkType type);
 
-void                       mavlink_message_pack (const MavlinkMessageInfo * info,
-                                                 gconstpointer msg,
-                                                 guint8 * payload);
+void          mavlink_message_pack (const MavlinkMessageInfo * info,
+                                    gconstpointer msg, guint8 * payload);
 
-void                       mavlink_message_unpack (const MavlinkMessageInfo * info,
-                                                   const guint8 * payload,
-                                                   gpointer msg);
+void          mavlink_message_unpack (const MavlinkMessageInfo * info,
+                                      const guint8 * payload, gpointer msg);
 
 G_END_DECLS
