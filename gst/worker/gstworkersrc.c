@@ -76,7 +76,6 @@ gst_worker_src_constructed (GObject * object)
   G_OBJECT_CLASS (gst_worker_src_parent_class)->constructed (object);
 
   gst_worker_core_set_main_srcpad (core, GST_BASE_SRC_PAD (object));
-  gst_worker_core_add_template_outputs (core);
 }
 
 static void
@@ -174,34 +173,6 @@ gst_worker_src_init (GstWorkerSrc * self)
   GstWorkerSrcPrivate *priv = gst_worker_src_get_instance_private (self);
 
   priv->core = gst_worker_core_new (GST_ELEMENT (self));
-}
-
-/**
- * gst_worker_src_push_to:
- * @pad: one of the worker's outputs other than `src`
- * @buffer: (transfer full): an item
- *
- * Pushes an item on an extra output, from #GstWorkerSrcClass.produce. An
- * output nobody linked drops the item and counts it in `items-dropped`.
- */
-GstFlowReturn
-gst_worker_src_push_to (GstWorkerSrc * self, GstPad * pad, GstBuffer * buffer)
-{
-  g_return_val_if_fail (GST_IS_WORKER_SRC (self), GST_FLOW_ERROR);
-  g_return_val_if_fail (GST_IS_PAD (pad), GST_FLOW_ERROR);
-
-  return gst_worker_core_push (CORE (self), pad, buffer);
-}
-
-/**
- * gst_worker_src_get_output:
- *
- * Returns: (transfer none) (nullable): the extra output named @name
- */
-GstPad *
-gst_worker_src_get_output (GstWorkerSrc * self, const gchar * name)
-{
-  return gst_worker_core_get_output (CORE (self), name);
 }
 
 /**
