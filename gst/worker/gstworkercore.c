@@ -49,6 +49,7 @@ struct _GstWorkerCore
   /* protected by lock */
   gboolean paused;
   gboolean flushing;
+  guint flush_seq;              /* counts set_flushing() calls */
   gboolean in_item;
   guint in_push;
   gchar *blocked_on;
@@ -277,18 +278,22 @@ gst_worker_core_set_flushing (GstWorkerCore * core, gboolean flushing)
 {
   g_mutex_lock (&core->lock);
   core->flushing = flushing;
+  core->flush_seq++;
   g_cond_broadcast (&core->cond);
   g_mutex_unlock (&core->lock);
 }
 
+/* Waits while paused. Any set_flushing() since @seq ends the wait too: a
+ * GstBaseSink unlock and unlock_stop may both come before this thread
+ * wakes up. */
 static gboolean
-wait_unpaused_locked (GstWorkerCore * core)
+wait_unpaused_locked (GstWorkerCore * core, guint seq)
 {
-  while (core->paused && !core->flushing) {
+  while (core->paused && !core->flushing && core->flush_seq == seq) {
     GST_DEBUG_OBJECT (core->element, "paused: holding");
     g_cond_wait (&core->cond, &core->lock);
   }
-  return !core->flushing;
+  return !core->flushing && core->flush_seq == seq;
 }
 
 /**
@@ -304,7 +309,7 @@ gst_worker_core_wait_unpaused (GstWorkerCore * core)
   gboolean ret;
 
   g_mutex_lock (&core->lock);
-  ret = wait_unpaused_locked (core);
+  ret = wait_unpaused_locked (core, core->flush_seq);
   g_mutex_unlock (&core->lock);
   return ret;
 }
@@ -325,10 +330,46 @@ gst_worker_core_wait_unpaused (GstWorkerCore * core)
 gboolean
 gst_worker_core_begin_item (GstWorkerCore * core, guint n_in)
 {
+  return gst_worker_core_begin_item_since (core, n_in,
+      gst_worker_core_get_flush_seq (core));
+}
+
+/**
+ * gst_worker_core_get_flush_seq:
+ *
+ * Returns: a number that changes with every gst_worker_core_set_flushing()
+ * call, for gst_worker_core_begin_item_since()
+ */
+guint
+gst_worker_core_get_flush_seq (GstWorkerCore * core)
+{
+  guint seq;
+
+  g_mutex_lock (&core->lock);
+  seq = core->flush_seq;
+  g_mutex_unlock (&core->lock);
+  return seq;
+}
+
+/**
+ * gst_worker_core_begin_item_since:
+ * @n_in: how many input items this step consumes
+ * @flush_seq: from gst_worker_core_get_flush_seq()
+ *
+ * gst_worker_core_begin_item(), which also gives up (returning %FALSE) if
+ * gst_worker_core_set_flushing() was called since @flush_seq was taken. A
+ * sink takes @flush_seq under the PREROLL_LOCK and waits without it.
+ *
+ * Returns: %FALSE if flushing or flushed meanwhile (nothing is counted)
+ */
+gboolean
+gst_worker_core_begin_item_since (GstWorkerCore * core, guint n_in,
+    guint flush_seq)
+{
   GstClockTime now;
 
   g_mutex_lock (&core->lock);
-  if (G_UNLIKELY (!wait_unpaused_locked (core))) {
+  if (G_UNLIKELY (!wait_unpaused_locked (core, flush_seq))) {
     g_mutex_unlock (&core->lock);
     return FALSE;
   }

@@ -77,6 +77,14 @@ gboolean        gst_worker_core_begin_item (GstWorkerCore * core,
                                             guint n_in);
 
 GST_WORKER_API
+guint           gst_worker_core_get_flush_seq (GstWorkerCore * core);
+
+GST_WORKER_API
+gboolean        gst_worker_core_begin_item_since (GstWorkerCore * core,
+                                                  guint n_in,
+                                                  guint flush_seq);
+
+GST_WORKER_API
 void            gst_worker_core_end_item (GstWorkerCore * core);
 
 GST_WORKER_API

@@ -96,6 +96,28 @@ gst_worker_sink_unlock_stop (GstBaseSink * sink)
   return TRUE;
 }
 
+/* Called with the PREROLL_LOCK, which a paused worker must not hold while
+ * it waits: GstBaseSink takes it to go from PAUSED to PLAYING. Its unlock
+ * (for a flush, or on the way from PLAYING to PAUSED) still ends the wait:
+ * unlock_stop, which comes under the PREROLL_LOCK, changes the flush
+ * sequence number taken here under that lock. */
+static gboolean
+begin_item (GstBaseSink * sink, GstWorkerCore * core)
+{
+  guint seq = gst_worker_core_get_flush_seq (core);
+  gboolean began;
+
+  GST_BASE_SINK_PREROLL_UNLOCK (sink);
+  began = gst_worker_core_begin_item_since (core, 1, seq);
+  GST_BASE_SINK_PREROLL_LOCK (sink);
+  if (began && sink->flushing) {
+    /* a flush came meanwhile: the item goes with it */
+    gst_worker_core_end_item (core);
+    began = FALSE;
+  }
+  return began;
+}
+
 static GstFlowReturn
 gst_worker_sink_render (GstBaseSink * sink, GstBuffer * buffer)
 {
@@ -103,8 +125,16 @@ gst_worker_sink_render (GstBaseSink * sink, GstBuffer * buffer)
   GstWorkerCore *core = CORE (self);
   GstFlowReturn ret;
 
-  if (!gst_worker_core_begin_item (core, 1))
-    return GST_FLOW_FLUSHING;
+  while (!begin_item (sink, core)) {
+    if (sink->flushing)
+      return GST_FLOW_FLUSHING;
+    /* unlocked on the way from PLAYING to PAUSED: a paused worker
+     * prerolls, waits for PLAYING with the item still in hand, and goes
+     * back to waiting on its pause */
+    ret = gst_base_sink_do_preroll (sink, GST_MINI_OBJECT_CAST (buffer));
+    if (ret != GST_FLOW_OK)
+      return ret;
+  }
   ret = GST_WORKER_SINK_GET_CLASS (self)->consume (self, buffer);
   gst_worker_core_end_item (core);
   if (ret == GST_FLOW_OK)
