@@ -12,3 +12,4 @@
 #include <gst/worker/gstworkersrc.h>
 #include <gst/worker/gstworkersink.h>
 #include <gst/worker/gstworkeraggregator.h>
+#include <gst/worker/gstworkercontroller.h>
