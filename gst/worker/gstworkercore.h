@@ -77,12 +77,8 @@ gboolean        gst_worker_core_begin_item (GstWorkerCore * core,
                                             guint n_in);
 
 GST_WORKER_API
-guint           gst_worker_core_get_flush_seq (GstWorkerCore * core);
-
-GST_WORKER_API
-gboolean        gst_worker_core_begin_item_since (GstWorkerCore * core,
-                                                  guint n_in,
-                                                  guint flush_seq);
+void            gst_worker_core_start_item (GstWorkerCore * core,
+                                            guint n_in);
 
 GST_WORKER_API
 void            gst_worker_core_end_item (GstWorkerCore * core);
@@ -98,8 +94,20 @@ GST_WORKER_API
 void            gst_worker_core_leave_push (GstWorkerCore * core);
 
 GST_WORKER_API
+void            gst_worker_core_set_blocked_on (GstWorkerCore * core,
+                                                const gchar * name);
+
+GST_WORKER_API
 void            gst_worker_core_count (GstWorkerCore * core, guint n_in,
                                        guint n_out, guint n_dropped);
+
+GST_WORKER_API
+void            gst_worker_core_enter_wait (GstWorkerCore * core,
+                                            GstWorkerState state,
+                                            const gchar * on);
+
+GST_WORKER_API
+void            gst_worker_core_leave_wait (GstWorkerCore * core);
 
 GST_WORKER_API
 void            gst_worker_core_set_flushing (GstWorkerCore * core,

@@ -324,43 +324,86 @@ GST_START_TEST (test_pause_aggregator)
 
 GST_END_TEST;
 
-/* A paused sink worker while the whole pipeline goes PLAYING -> PAUSED ->
- * PLAYING: GstBaseSink unlocks it on the way to PAUSED, yet it keeps the
- * item in hand and nothing is lost or stuck; resumed, all items arrive. */
-GST_START_TEST (test_paused_sink_survives_pipeline_pause)
+/* Pipeline state changes go through while a worker is paused with an item
+ * in hand, in both directions and repeatedly, and nothing is lost. */
+static void
+check_state_cycle_while_paused (const gchar * desc, const gchar * paused_name,
+    guint64 expected)
 {
-  GstElement *pipe, *sink, *inq;
+  GstElement *pipe = launch (desc);
+  GstElement *w = get (pipe, paused_name), *sink = get (pipe, "sink");
   GstMessage *msg;
+  GstState state;
+  guint i;
 
-  pipe = launch ("testworkersrc num-buffers=40 ! queue name=inq "
-      "max-size-buffers=4 " Q "! testworkersink name=sink async=false");
-  sink = get (pipe, "sink");
-  inq = get (pipe, "inq");
-  g_object_set (sink, "paused", TRUE, NULL);
+  g_object_set (w, "paused", TRUE, NULL);
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
-  wait_queue_level (inq, 4);
-
-  gst_element_set_state (pipe, GST_STATE_PAUSED);
-  fail_unless_equals_int (gst_element_get_state (pipe, NULL, NULL,
-          5 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
-  gst_element_set_state (pipe, GST_STATE_PLAYING);
   g_usleep (20000);
-  fail_unless_equals_int (gst_worker_get_state (GST_WORKER (sink)),
-      GST_WORKER_STATE_PAUSED);
-  fail_unless_equals_uint64 (sink_u64 (sink, "count"), 0);
+  for (i = 0; i < 5; i++) {
+    GstState target = i % 2 ? GST_STATE_PLAYING : GST_STATE_PAUSED;
 
-  g_object_set (sink, "paused", FALSE, NULL);
+    fail_unless (gst_element_set_state (pipe, target) !=
+        GST_STATE_CHANGE_FAILURE);
+    /* a paused worker must not hold up the state change itself; with a
+     * sink that cannot preroll (it is paused) PAUSED stays ASYNC */
+    gst_element_get_state (w, &state, NULL, 5 * GST_SECOND);
+    fail_unless_equals_int (state, target);
+    g_usleep (5000);
+  }
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_object_set (w, "paused", FALSE, NULL);
   msg = wait_eos_or_error (pipe, 20 * GST_SECOND);
   fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
   gst_message_unref (msg);
-  fail_unless_equals_uint64 (sink_u64 (sink, "count"), 40);
-  fail_unless_equals_uint64 (sink_u64 (sink, "gaps"), 0);
+  fail_unless_equals_uint64 (sink_u64 (sink, "count"), expected);
 
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  gst_object_unref (inq);
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
   gst_object_unref (sink);
+  gst_object_unref (w);
   gst_object_unref (pipe);
+}
+
+GST_START_TEST (test_state_cycle_paused_transform)
+{
+  check_state_cycle_while_paused ("testworkersrc num-buffers=100 ! queue ! "
+      "testworker name=w ! testworkersink name=sink async=false", "w", 100);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycle_paused_source)
+{
+  check_state_cycle_while_paused ("testworkersrc name=src num-buffers=100 ! "
+      "queue ! testworkersink name=sink async=false", "src", 100);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycle_paused_live_source)
+{
+  check_state_cycle_while_paused ("testworkersrc name=src is-live=true "
+      "num-buffers=50 ! queue ! testworkersink name=sink async=false", "src",
+      50);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycle_paused_sink)
+{
+  check_state_cycle_while_paused ("testworkersrc num-buffers=100 ! queue ! "
+      "testworkersink name=sink async=false", "sink", 100);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycle_paused_aggregator)
+{
+  check_state_cycle_while_paused ("testworkermerge name=m ! testworkersink "
+      "name=sink async=false testworkersrc num-buffers=30 ! queue ! m. "
+      "testworkersrc num-buffers=30 ! queue ! m.", "m", 60);
 }
 
 GST_END_TEST;
@@ -426,7 +469,11 @@ workerpause_suite (void)
   tcase_add_test (tc, test_pause_source);
   tcase_add_test (tc, test_pause_sink);
   tcase_add_test (tc, test_pause_aggregator);
-  tcase_add_test (tc, test_paused_sink_survives_pipeline_pause);
+  tcase_add_test (tc, test_state_cycle_paused_transform);
+  tcase_add_test (tc, test_state_cycle_paused_source);
+  tcase_add_test (tc, test_state_cycle_paused_live_source);
+  tcase_add_test (tc, test_state_cycle_paused_sink);
+  tcase_add_test (tc, test_state_cycle_paused_aggregator);
   tcase_add_test (tc, test_source_counts_what_left_on_eos);
   return s;
 }
