@@ -793,6 +793,9 @@ GST_START_TEST (test_exit_now_accounts_for_every_item)
       "! testworkersink name=out async=false");
   GstStructure *report;
   const GstStructure *h;
+  const gchar *const *q;
+  guint64 total;
+  guint i;
   GError *err = NULL;
 
   run_init (&r, ctrl);
@@ -809,21 +812,26 @@ GST_START_TEST (test_exit_now_accounts_for_every_item)
       GST_WORKER_CONTROLLER_OUTCOME_STOPPED);
 
   /* each queue: 5 queued and one being pushed in; the paused sink holds
-   * the item it was handed */
-  fail_unless_equals_uint64 (u64 (entry (report, "holders", "q1"), "items"),
-      6);
-  fail_unless_equals_uint64 (u64 (entry (report, "holders", "q2"), "items"),
-      6);
-  fail_unless_equals_uint64 (u64 (entry (report, "holders", "q3"), "items"),
-      6);
+   * the item it was handed. While the pipeline stops, an item may still
+   * move from a queue to the next worker's door (and is discarded there):
+   * where an item is counted may shift by one, the total may not */
+  for (q = chain_queues; *q; q++) {
+    guint64 held = u64 (entry (report, "holders", *q), "items");
+    fail_unless (held == 5 || held == 6, "%s", str (report));
+  }
   h = entry (report, "holders", "out");
-  fail_unless_equals_uint64 (u64 (h, "items"), 1);
+  fail_unless (u64 (h, "items") >= 1, "%s", str (report));
   fail_unless_equals_int (worker_state (h), GST_WORKER_STATE_PAUSED);
   h = entry (report, "holders", "a2");
-  fail_unless_equals_uint64 (u64 (h, "items"), 0);
   fail_unless_equals_int (worker_state (h), GST_WORKER_STATE_BLOCKED);
   fail_unless_equals_string (gst_structure_get_string (h, "blocked-on"),
       "q2");
+  total = 0;
+  for (i = 0; i < gst_value_array_get_size (gst_structure_get_value (report,
+              "holders")); i++)
+    total += u64 (gst_value_get_structure (gst_value_array_get_value
+            (gst_structure_get_value (report, "holders"), i)), "items");
+  fail_unless_equals_uint64 (total, 19);
 
   fail_unless_equals_uint64 (u64 (report, "items-discarded"), 19);
   fail_unless_equals_uint64 (worker_u64 (report, "src", "items-out"),
