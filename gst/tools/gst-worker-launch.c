@@ -617,7 +617,10 @@ int
 main (int argc, char **argv)
 {
   App app = { 0, };
-  gchar *file = NULL, *on_error = NULL, **pause = NULL, **desc = NULL;
+  g_autofree gchar *file = NULL, *on_error = NULL, *stats_json = NULL;
+  g_autofree gchar *dot_dir = NULL;
+  g_auto (GStrv) pause = NULL;
+  g_auto (GStrv) desc = NULL;
   gdouble duration = 0;
   gint heartbeat_timeout = -1, stall_timeout = -1, heartbeat_interval = -1;
   gint max_restarts = -1, restart_backoff = -1;
@@ -651,10 +654,10 @@ main (int argc, char **argv)
     {"pause", 0, 0, G_OPTION_ARG_STRING_ARRAY, &pause,
         "Start with this worker paused ([r] resumes all; repeatable)",
         "WORKER"},
-    {"stats-json", 0, 0, G_OPTION_ARG_FILENAME, &app.stats_json,
+    {"stats-json", 0, 0, G_OPTION_ARG_FILENAME, &stats_json,
         "Write the final report (per-worker and per-queue counts, timings) "
           "as JSON to FILE", "FILE"},
-    {"dot-dir", 0, 0, G_OPTION_ARG_FILENAME, &app.dot_dir,
+    {"dot-dir", 0, 0, G_OPTION_ARG_FILENAME, &dot_dir,
         "Write the pipeline graph to DIR (.dot, and .png if graphviz is "
           "installed)", "DIR"},
     {"status-interval", 0, 0, G_OPTION_ARG_INT, &status_interval,
@@ -690,6 +693,8 @@ main (int argc, char **argv)
     return ret;
   }
 
+  app.stats_json = stats_json;
+  app.dot_dir = dot_dir;
   if (file && desc && desc[0])
     return usage_error (ctx, "give a pipeline description or -f FILE, not "
         "both");
@@ -789,11 +794,5 @@ main (int argc, char **argv)
   restore_terminal ();
   gst_object_unref (app.ctrl);
   g_main_loop_unref (app.loop);
-  g_strfreev (desc);
-  g_strfreev (pause);
-  g_free (file);
-  g_free (on_error);
-  g_free (app.stats_json);
-  g_free (app.dot_dir);
   return app.exit_code;
 }

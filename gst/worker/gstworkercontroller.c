@@ -1171,7 +1171,10 @@ static GSourceFuncs watchdog_funcs = {
 static gboolean
 watchdog_cb (gpointer user_data)
 {
-  watchdog_run (GST_WORKER_CONTROLLER (user_data));
+  GstWorkerController *self = gst_object_ref (user_data);
+
+  watchdog_run (self);
+  gst_object_unref (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -1805,7 +1808,8 @@ handle_eos (GstWorkerController * self)
 static gboolean
 bus_cb (GstBus * bus, GstMessage * msg, gpointer user_data)
 {
-  GstWorkerController *self = user_data;
+  /* a handler of a signal emitted from here may drop the last ref */
+  GstWorkerController *self = gst_object_ref (user_data);
 
   switch (GST_MESSAGE_TYPE (msg)) {
     case GST_MESSAGE_ELEMENT:
@@ -1835,6 +1839,7 @@ bus_cb (GstBus * bus, GstMessage * msg, gpointer user_data)
     default:
       break;
   }
+  gst_object_unref (self);
   return G_SOURCE_CONTINUE;
 }
 

@@ -243,8 +243,9 @@ GST_END_TEST;
 GST_START_TEST (test_restart_keeps_running)
 {
   gchar *json = tmp_path ("stats.json");
-  const gchar *args[] = { "-q", "--on-error=restart", "--restart-backoff",
-    "50", "--stats-json", json, "testworkersrc", "name=src",
+  const gchar *args[] = { "--status-interval", "20", "--on-error=restart",
+    "--restart-backoff", "50", "--stats-json", json, "testworkersrc",
+    "name=src",
     "produce-time=2000000", "!", "queue", "name=q1", "!", "testworker",
     "name=a2", "error-after=100", "!", "queue", "name=q2", "!", "testworker",
     "name=a3", "!", "queue", "name=q3", "!", "testworkersink", "name=out",
@@ -259,8 +260,14 @@ GST_START_TEST (test_restart_keeps_running)
       log->str);
   fail_unless (tool_wait_line (&t, "pipeline restarted (1)", log), "%s",
       log->str);
-  /* running again (its next error is 100 items, 200 ms, away) */
-  g_usleep (60000);
+  /* running again: items reach the sink (its next error is 100 items,
+   * 200 ms, away) */
+  for (;;) {
+    fail_unless (tool_wait_line (&t, "] out: ", log), "%s", log->str);
+    if (!g_str_has_prefix (strstr (g_strrstr (log->str, "] out: "), " in="),
+            " in=0 "))
+      break;
+  }
   g_subprocess_send_signal (t.proc, SIGINT);
   fail_unless_equals_int (tool_finish (&t, log, 30), 0);
 
