@@ -147,6 +147,8 @@ struct _WorkerRec
   gboolean lost;
   gboolean stalled;
   GPtrArray *inputs;            /* QueueRec, not owned */
+  GPtrArray *upstream;          /* WorkerRec feeding it, not owned */
+  guint depth;                  /* workers between it and a source */
 };
 
 struct _GstWorkerController
@@ -159,6 +161,7 @@ struct _GstWorkerController
   GSource *watchdog;            /* set at construction; ready time moves */
   GPtrArray *workers;           /* WorkerRec; fixed after construction */
   GPtrArray *queues;            /* QueueRec; fixed after construction */
+  GPtrArray *order;             /* WorkerRec, upstream first; object lock */
 
   /* protected by the object lock */
   guint heartbeat_timeout;
@@ -220,6 +223,7 @@ worker_rec_free (WorkerRec * w)
   if (w->heartbeat)
     gst_structure_free (w->heartbeat);
   g_ptr_array_unref (w->inputs);
+  g_ptr_array_unref (w->upstream);
   g_free (w);
 }
 
@@ -323,6 +327,7 @@ discover_element (const GValue * item, gpointer user_data)
     w->name = gst_object_get_name (GST_OBJECT (element));
     w->path = relative_path (self->pipeline, element);
     w->inputs = g_ptr_array_new ();
+    w->upstream = g_ptr_array_new ();
     g_ptr_array_add (self->workers, w);
   } else if (is_queue (element)) {
     QueueRec *q = g_atomic_rc_box_new0 (QueueRec);
@@ -459,7 +464,7 @@ real_peer (GstPad * pad)
 
 static void
 collect_workers (GstWorkerController * self, GstPad * pad, GPtrArray * out,
-    guint depth)
+    gboolean through_queues, guint depth)
 {
   GstPad *peer;
   GstElement *element;
@@ -479,7 +484,7 @@ collect_workers (GstWorkerController * self, GstPad * pad, GPtrArray * out,
 
     if (w && !g_ptr_array_find (out, w, NULL))
       g_ptr_array_add (out, w);
-  } else if (!is_queue (element)) {
+  } else if (through_queues || !is_queue (element)) {
     /* a tee, a capsfilter, ...: look through it */
     GList *l;
 
@@ -490,10 +495,51 @@ collect_workers (GstWorkerController * self, GstPad * pad, GPtrArray * out,
         NULL);
     GST_OBJECT_UNLOCK (element);
     for (GList * p = l; p; p = p->next)
-      collect_workers (self, p->data, out, depth + 1);
+      collect_workers (self, p->data, out, through_queues, depth + 1);
     g_list_free_full (l, gst_object_unref);
   }
   gst_object_unref (element);
+}
+
+static gint
+compare_depth (gconstpointer a, gconstpointer b)
+{
+  const WorkerRec *wa = *(WorkerRec * const *) a;
+  const WorkerRec *wb = *(WorkerRec * const *) b;
+
+  if (wa->depth != wb->depth)
+    return wa->depth < wb->depth ? -1 : 1;
+  return g_strcmp0 (wa->path, wb->path);
+}
+
+/* Upstream first: a worker's depth is the longest chain of workers from a
+ * source to it (a feedback loop stops growing after one pass per worker). */
+static void
+order_workers_locked (GstWorkerController * self)
+{
+  guint i, j, pass;
+  gboolean changed = TRUE;
+
+  for (i = 0; i < self->workers->len; i++)
+    ((WorkerRec *) g_ptr_array_index (self->workers, i))->depth = 0;
+  for (pass = 0; changed && pass < self->workers->len; pass++) {
+    changed = FALSE;
+    for (i = 0; i < self->workers->len; i++) {
+      WorkerRec *w = g_ptr_array_index (self->workers, i);
+
+      for (j = 0; j < w->upstream->len; j++) {
+        WorkerRec *up = g_ptr_array_index (w->upstream, j);
+
+        if (up->depth + 1 > w->depth) {
+          w->depth = up->depth + 1;
+          changed = TRUE;
+        }
+      }
+    }
+  }
+  g_ptr_array_set_size (self->order, 0);
+  g_ptr_array_extend (self->order, self->workers, NULL, NULL);
+  g_ptr_array_sort (self->order, compare_depth);
 }
 
 static void
@@ -505,13 +551,31 @@ compute_topology (GstWorkerController * self)
       ((GDestroyNotify) g_ptr_array_unref);
   guint i, j;
 
+  GPtrArray *upstream = g_ptr_array_new_with_free_func
+      ((GDestroyNotify) g_ptr_array_unref);
+
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+    GPtrArray *up = g_ptr_array_new ();
+    GstIterator *it = gst_element_iterate_sink_pads (w->element);
+    GValue item = G_VALUE_INIT;
+
+    while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+      collect_workers (self, g_value_get_object (&item), up, TRUE, 0);
+      g_value_reset (&item);
+    }
+    g_value_unset (&item);
+    gst_iterator_free (it);
+    g_ptr_array_add (upstream, up);
+  }
+
   /* walk the graph without the lock, then publish under it */
   for (i = 0; i < self->queues->len; i++) {
     QueueRec *q = g_ptr_array_index (self->queues, i);
     GPtrArray *w = g_ptr_array_new (), *r = g_ptr_array_new ();
 
-    collect_workers (self, q->sinkpad, w, 0);
-    collect_workers (self, q->srcpad, r, 0);
+    collect_workers (self, q->sinkpad, w, FALSE, 0);
+    collect_workers (self, q->srcpad, r, FALSE, 0);
     g_ptr_array_add (writers, w);
     g_ptr_array_add (readers, r);
   }
@@ -520,6 +584,9 @@ compute_topology (GstWorkerController * self)
   for (i = 0; i < self->workers->len; i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
     g_ptr_array_set_size (w->inputs, 0);
+    g_ptr_array_set_size (w->upstream, 0);
+    g_ptr_array_extend (w->upstream, g_ptr_array_index (upstream, i), NULL,
+        NULL);
   }
   for (i = 0; i < self->queues->len; i++) {
     QueueRec *q = g_ptr_array_index (self->queues, i);
@@ -535,10 +602,12 @@ compute_topology (GstWorkerController * self)
       g_ptr_array_add (w->inputs, q);
     }
   }
+  order_workers_locked (self);
   GST_OBJECT_UNLOCK (self);
 
   g_ptr_array_unref (writers);
   g_ptr_array_unref (readers);
+  g_ptr_array_unref (upstream);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1487,15 +1556,20 @@ account_discards (GstWorkerController * self, StopSnapshot * snap,
 static GstStructure *
 build_report (GstWorkerController * self, GstWorkerControllerOutcome outcome)
 {
+  GPtrArray *order;
   GstStructure *r;
   GValue workers = G_VALUE_INIT, queues = G_VALUE_INIT;
   gboolean balanced = TRUE;
   guint i;
 
   new_array (&workers);
-  for (i = 0; i < self->workers->len; i++)
+  GST_OBJECT_LOCK (self);
+  order = g_ptr_array_copy (self->order, NULL, NULL);
+  GST_OBJECT_UNLOCK (self);
+  for (i = 0; i < order->len; i++)
     array_take_structure (&workers, worker_structure (self,
-            g_ptr_array_index (self->workers, i), FALSE));
+            g_ptr_array_index (order, i), FALSE));
+  g_ptr_array_unref (order);
 
   new_array (&queues);
   for (i = 0; i < self->queues->len; i++) {
@@ -1928,6 +2002,7 @@ gst_worker_controller_dispose (GObject * object)
     }
     g_clear_pointer (&self->queues, g_ptr_array_unref);
   }
+  g_clear_pointer (&self->order, g_ptr_array_unref);
   g_clear_pointer (&self->workers, g_ptr_array_unref);
   gst_clear_object (&self->pipeline);
 
@@ -2170,6 +2245,7 @@ gst_worker_controller_init (GstWorkerController * self)
   self->workers = g_ptr_array_new_with_free_func
       ((GDestroyNotify) worker_rec_free);
   self->queues = g_ptr_array_new_with_free_func (queue_rec_unref);
+  self->order = g_ptr_array_new ();
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2588,7 +2664,8 @@ gst_worker_controller_is_paused (GstWorkerController * self)
  *   `system-paused` (boolean); `uptime` (GstClockTime);
  * - `restarts`, `max-restarts` (guint), `error-policy`
  *   (#GstWorkerErrorPolicy), `discarded-by-restarts` (guint64);
- * - `workers`: an array of `worker` structures, the worker's `stats` now
+ * - `workers`: an array of `worker` structures, upstream workers first
+ *   (by the longest chain of queues from a source), the worker's `stats` now
  *   (state, state-time, items-in, items-out, items-dropped,
  *   proc-time-avg, proc-time-max, blocked-on) plus `name`, `path`,
  *   `paused`, `rate` (items in per second between its last two
@@ -2609,14 +2686,19 @@ gst_worker_controller_get_status (GstWorkerController * self)
 {
   GstStructure *s, *wait_for;
   GValue workers = G_VALUE_INIT, queues = G_VALUE_INIT;
+  GPtrArray *order;
   guint i;
 
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
 
   new_array (&workers);
-  for (i = 0; i < self->workers->len; i++)
+  GST_OBJECT_LOCK (self);
+  order = g_ptr_array_copy (self->order, NULL, NULL);
+  GST_OBJECT_UNLOCK (self);
+  for (i = 0; i < order->len; i++)
     array_take_structure (&workers, worker_structure (self,
-            g_ptr_array_index (self->workers, i), TRUE));
+            g_ptr_array_index (order, i), TRUE));
+  g_ptr_array_unref (order);
   new_array (&queues);
   for (i = 0; i < self->queues->len; i++)
     array_take_structure (&queues, queue_structure (self,

@@ -1174,7 +1174,12 @@ GST_START_TEST (test_status_json)
           "error-policy"), "stop");
   workers = json_object_get_array_member (root, "workers");
   fail_unless_equals_int (json_array_get_length (workers), 3);
-  w = json_array_get_object_element (workers, 0);
+  /* upstream first */
+  fail_unless_equals_string (json_object_get_string_member
+      (json_array_get_object_element (workers, 0), "name"), "src");
+  fail_unless_equals_string (json_object_get_string_member
+      (json_array_get_object_element (workers, 2), "name"), "out");
+  w = json_array_get_object_element (workers, 1);
   fail_unless_equals_string (json_object_get_string_member (w, "name"), "a2");
   fail_unless (json_object_get_int_member (w, "items-in") > 0);
   fail_unless (json_object_get_int_member (w, "heartbeats") > 0);

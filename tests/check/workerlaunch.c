@@ -518,13 +518,14 @@ GST_END_TEST;
  * discarded. The sink is paused, so the drain cannot finish. */
 GST_START_TEST (test_second_sigint_stops_now)
 {
-  const gchar *args[] = { "-q", "--pause", "out", "--drain-timeout",
-    "60000", "--stall-timeout", "0", CHAIN, NULL
+  const gchar *args[] = { "--status-interval", "100", "--pause", "out",
+    "--drain-timeout", "60000", "--stall-timeout", "0", CHAIN, NULL
   };
   Tool t = tool_spawn (args);
   GString *log = g_string_new (NULL);
 
-  g_usleep (500000);
+  /* running (its signal handlers are in place) */
+  fail_unless (tool_wait_line (&t, "] src: ", log), "%s", log->str);
   g_subprocess_send_signal (t.proc, SIGINT);
   fail_unless (tool_wait_line (&t, "interrupted: draining", log), "%s",
       log->str);
