@@ -2414,16 +2414,23 @@ gst_worker_controller_list_workers (GstWorkerController * self)
 static void
 apply_heartbeat_interval (GstWorkerController * self)
 {
-  guint interval, i;
+  guint interval, timeout, i;
 
   GST_OBJECT_LOCK (self);
   interval = self->heartbeat_interval;
+  timeout = self->heartbeat_timeout;
   GST_OBJECT_UNLOCK (self);
-  if (!interval)
-    return;
   for (i = 0; i < self->workers->len; i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
-    g_object_set (w->element, "heartbeat-interval", interval, NULL);
+    guint own;
+
+    if (interval)
+      g_object_set (w->element, "heartbeat-interval", interval, NULL);
+    g_object_get (w->element, "heartbeat-interval", &own, NULL);
+    if (timeout && own >= timeout)
+      GST_WARNING_OBJECT (self, "worker %s beats every %u ms, not within "
+          "heartbeat-timeout (%u ms): it will be reported lost", w->name,
+          own, timeout);
   }
 }
 
@@ -2801,7 +2808,8 @@ gst_worker_controller_get_wait_for (GstWorkerController * self)
  * takes longer than @timeout_ms, the report
  * (%GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT) lists in `holders` which
  * queues and workers still held items, in what state, and the system is
- * stopped. Does nothing if the run ended or a drain is going on.
+ * stopped. Does nothing before gst_worker_controller_start(), after the
+ * run ended, or while a drain is going on.
  */
 void
 gst_worker_controller_exit_drain (GstWorkerController * self,

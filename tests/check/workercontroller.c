@@ -1146,6 +1146,19 @@ GST_START_TEST (test_file_and_bins)
 
 GST_END_TEST;
 
+static gboolean
+has_heartbeat (Run * r, gpointer worker)
+{
+  GstStructure *hb = gst_worker_controller_get_heartbeat (r->ctrl, worker);
+  guint64 in = 0;
+
+  if (hb) {
+    gst_structure_get_uint64 (hb, "items-in", &in);
+    gst_structure_free (hb);
+  }
+  return in > 0;
+}
+
 /* The status as JSON, made by json-glib: it parses, with the fields of the
  * structure. */
 GST_START_TEST (test_status_json)
@@ -1163,7 +1176,7 @@ GST_START_TEST (test_status_json)
   g_object_set (ctrl, "heartbeat-interval", 20, NULL);
   run_init (&r, ctrl);
   start (ctrl);
-  run_for (&r, 200);
+  run_until (&r, has_heartbeat, (gpointer) "a2", 20000);
   json = gst_worker_controller_get_status_json (ctrl);
   fail_unless (json_parser_load_from_data (parser, json, -1, &err), "%s",
       err ? err->message : "?");
