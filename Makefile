@@ -3,9 +3,11 @@
 
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
 DURATION   ?= 20
 
-.PHONY: all deps setup build run test test-valgrind test-asan bench clean
+.PHONY: all deps setup build run test test-valgrind test-asan bench clean \
+  fuzz-smoke
 
 all: build
 
@@ -44,5 +46,14 @@ test-asan: deps $(BUILD_ASAN)/build.ninja
 	ninja -C $(BUILD_ASAN)
 	meson test -C $(BUILD_ASAN) --setup asan --print-errorlogs
 
+# libFuzzer on the MAVLink parser for 60 s (clang); any crash fails it.
+# Only the fuzz target is built in $(BUILD_FUZZ).
+$(BUILD_FUZZ)/build.ninja:
+	CC=clang meson setup $(BUILD_FUZZ) -Dfuzzing=true
+
+fuzz-smoke: deps $(BUILD_FUZZ)/build.ninja
+	ninja -C $(BUILD_FUZZ) tests/fuzz/mavlink-parser-fuzzer
+	meson test -C $(BUILD_FUZZ) --no-rebuild --suite fuzz --print-errorlogs
+
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

@@ -55,14 +55,19 @@ queue_level (GstElement * queue)
   return v;
 }
 
-/* Waits (bounded) until the queue holds @level buffers. */
+/* Waits (bounded) until the queue holds exactly @level buffers and stays
+ * there: a paused worker's queue may hold one more for a moment, until its
+ * thread hands the first item to the worker, which holds it. */
 static void
 wait_queue_level (GstElement * queue, guint level)
 {
   gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  guint stable = 0;
 
-  while (queue_level (queue) < level && g_get_monotonic_time () < deadline)
+  while (stable < 20 && g_get_monotonic_time () < deadline) {
+    stable = queue_level (queue) == level ? stable + 1 : 0;
     g_usleep (1000);
+  }
   fail_unless_equals_int (queue_level (queue), level);
 }
 
