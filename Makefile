@@ -25,12 +25,13 @@ build: setup
 PIPELINE ?= pipelines/chain.pipeline
 export GST_PLUGIN_PATH := $(CURDIR)/$(BUILD)/elements:$(CURDIR)/$(BUILD)/tests/elements
 
-# The project's main job: the default pipeline, for a bounded time, with
-# every worker's last heartbeat.
+# The project's main job: the default pipeline under the worker controller
+# for at most DURATION seconds (then an exit with drain, itself bounded),
+# with a live status and the final per-worker and per-queue counts.
 run: build
-	timeout --signal=INT $(DURATION) gst-launch-1.0 -e -m \
-	  $$(grep -v '^[[:space:]]*#' $(PIPELINE)) \
-	  | grep -E 'worker-heartbeat|EOS|ERROR|Execution ended' | tail -n 12
+	timeout --signal=INT --kill-after=10 $$(( $(DURATION) + 30 )) \
+	  $(BUILD)/gst/tools/gst-worker-launch --duration $(DURATION) \
+	  -f $(PIPELINE)
 
 test: build
 	meson test -C $(BUILD) --print-errorlogs

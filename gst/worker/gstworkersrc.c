@@ -68,6 +68,17 @@ gst_worker_src_get_property (GObject * object, guint prop_id,
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
+static GstPadProbeReturn
+count_out (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  guint n = 1;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    n = gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+  gst_worker_core_count (user_data, 0, n, 0);
+  return GST_PAD_PROBE_OK;
+}
+
 static void
 gst_worker_src_constructed (GObject * object)
 {
@@ -75,6 +86,8 @@ gst_worker_src_constructed (GObject * object)
 
   G_OBJECT_CLASS (gst_worker_src_parent_class)->constructed (object);
 
+  gst_pad_add_probe (GST_BASE_SRC_PAD (object), GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, count_out, core, NULL);
   gst_worker_core_set_main_srcpad (core, GST_BASE_SRC_PAD (object));
 }
 
@@ -124,7 +137,9 @@ gst_worker_src_create (GstPushSrc * psrc, GstBuffer ** buf)
   gst_worker_core_end_item (core);
 
   if (ret == GST_FLOW_OK && *buf) {
-    gst_worker_core_count (core, 1, 1, 0);
+    /* out is counted when the item leaves (count_out()): GstBaseSrc drops
+     * an item it is about to push when an EOS is sent to the element */
+    gst_worker_core_count (core, 1, 0, 0);
     /* GstBaseSrc pushes it once we return */
     gst_worker_core_enter_push (core);
   }
