@@ -40,10 +40,11 @@
  * A growth changes a queue's max-size-buffers (and max-size-bytes or
  * max-size-time when they bind too) to hold one more item than it holds;
  * GstQueue wakes its writer when its limits change. After a growth the
- * same cycle needs to be still for only three sampling periods before the
- * next one, so a deadlock that needs several items of room is resolved
- * quickly, one item at a time: the sizes reached are the smallest that
- * let the network go on.
+ * same cycle needs to be still for only a quarter of the settle time (at
+ * least three sampling periods) before the next one, once the writer used
+ * the room it was given, so a deadlock that needs several items of room is
+ * resolved quickly, one item at a time: the sizes reached are the
+ * smallest that let the network go on.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -102,6 +103,7 @@ typedef struct
   gboolean writer_blocked;
 
   guint growth;                 /* items of room added this run */
+  gint64 grown_at;              /* the latest growth, or 0 */
 } Chan;
 
 typedef struct
@@ -596,6 +598,7 @@ gst_worker_deadlock_reset (GstWorkerDeadlock * dl)
     Chan *c = g_ptr_array_index (dl->chans, i);
 
     c->growth = 0;
+    c->grown_at = 0;
     c->in = c->out = 0;
     c->in_moved_at = c->out_moved_at = now;
   }
@@ -1143,6 +1146,15 @@ compare_chan_size (Chan * a, Chan * b)
   return g_strcmp0 (a->name, b->name);
 }
 
+/* Moving: busy, or it moved within the settle time and is not a waiting
+ * candidate (after a growth, a cycle is still sooner than that). */
+static gboolean
+proc_running (Proc * p, gint64 now, gint64 settle)
+{
+  return p->state == PROC_BUSY || (p->state != PROC_PAUSED && !p->candidate &&
+      now - p->moved_at < settle);
+}
+
 static gboolean
 in_scc (GstWorkerDeadlock * dl, gint pi, gint scc)
 {
@@ -1188,7 +1200,7 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
   GValue steps = G_VALUE_INIT, procs = G_VALUE_INIT;
   GstStructure *s;
   const gchar *action;
-  gboolean artificial;
+  gboolean artificial, pending_growth = FALSE;
 
   for (i = 0; i < dl->procs->len; i++) {
     if (in_scc (dl, i, scc)) {
@@ -1210,6 +1222,9 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
 
       if (!w->write || !in_scc (dl, v, scc))
         continue;
+      /* its last growth not used yet: its writer has not run since */
+      if (c->grown_at && c->in_moved_at <= c->grown_at)
+        pending_growth = TRUE;
       if (!smallest || compare_chan_size (c, smallest) < 0) {
         smallest = c;
         s_writer = pi;
@@ -1226,6 +1241,13 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
   artificial = smallest != NULL;
   if (growable && dl->total_growth >= policy->max_total_growth)
     growable = NULL;
+  if (pending_growth) {
+    /* not a deadlock yet: a writer has room it did not use */
+    g_array_unref (members);
+    g_string_free (sig, TRUE);
+    g_string_free (text, TRUE);
+    return NULL;
+  }
 
   /* the cycle to name: through the queue to grow, or the smallest full
    * one, or any */
@@ -1274,13 +1296,9 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
   if (!global) {
     guint running = 0;
 
-    for (i = 0; i < dl->procs->len; i++) {
-      Proc *p = g_ptr_array_index (dl->procs, i);
-
-      if (p->state == PROC_BUSY || (p->state != PROC_PAUSED &&
-              now - p->moved_at < (gint64) policy->settle_ms * 1000))
-        running++;
-    }
+    for (i = 0; i < dl->procs->len; i++)
+      running += proc_running (g_ptr_array_index (dl->procs, i), now,
+          (gint64) policy->settle_ms * 1000);
     g_string_append_printf (text, " (while %u other process%s run%s)",
         running, running == 1 ? "" : "es", running == 1 ? "s" : "");
   }
@@ -1303,6 +1321,7 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
 
     action = "grow";
     grow_chan (growable, growth, how);
+    growable->grown_at = now;
     dl->total_growth++;
     gst_structure_set (growth, "growth", G_TYPE_UINT, growable->growth,
         "total-growth", G_TYPE_UINT, dl->total_growth, NULL);
@@ -1438,8 +1457,8 @@ gst_worker_deadlock_check (GstWorkerDeadlock * dl,
       gst_structure_free);
   gint64 now = g_get_monotonic_time ();
   gint64 settle = (gint64) policy->settle_ms * 1000;
-  gint64 resettle = 3 * (gint64) gst_worker_deadlock_tick_ms
-      (policy->settle_ms) * 1000;
+  gint64 resettle = MAX (3 * (gint64) gst_worker_deadlock_tick_ms
+      (policy->settle_ms) * 1000, settle / 4);
   gboolean any_running = FALSE;
   GHashTable *seen, *current;
   GHashTableIter iter;
@@ -1462,10 +1481,10 @@ gst_worker_deadlock_check (GstWorkerDeadlock * dl,
     p->index = -1;
     p->on_stack = FALSE;
     p->scc = -1;
-    if (p->state == PROC_BUSY || (p->state != PROC_PAUSED &&
-            now - p->moved_at < settle))
-      any_running = TRUE;
   }
+  for (i = 0; i < dl->procs->len; i++)
+    any_running |= proc_running (g_ptr_array_index (dl->procs, i), now,
+        settle);
 
   t.dl = dl;
   t.index = 0;
@@ -1505,6 +1524,8 @@ gst_worker_deadlock_check (GstWorkerDeadlock * dl,
       GstStructure *s = handle_scc (dl, p->scc, !any_running, policy, now,
           current, &stop);
 
+      if (!s)
+        continue;
       GST_DEBUG ("%" GST_PTR_FORMAT, s);
       g_ptr_array_add (dl->cycles, gst_structure_copy (s));
       if (!gst_structure_has_field (s, "repeat")) {
