@@ -6,3 +6,4 @@
 #include <gst/autonomy/autonomy-prelude.h>
 #include <gst/autonomy/gstodometry.h>
 #include <gst/autonomy/gstflightcommand.h>
+#include <gst/autonomy/gstcameramodel.h>
