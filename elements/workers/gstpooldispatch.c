@@ -111,8 +111,9 @@ event_refused (GstPoolDispatch * self, guint replica)
   return check_flow (self, replica, ret);
 }
 
-/* Once per run, before anything else: lets the collector check that every
- * replica passes serialized custom events before it emits anything. */
+/* Once per run, after stream-start and before anything else: lets the
+ * collector check that every replica passes serialized custom events
+ * before it emits anything. */
 static GstFlowReturn
 say_hello (GstPoolDispatch * self)
 {
@@ -228,6 +229,16 @@ gst_pool_dispatch_sink_event (GstPad * pad, GstObject * parent,
       res = gst_pad_event_default (pad, parent, event);
       gst_pool_order_reset (self->order);
       gst_worker_core_set_flushing (self->core, FALSE);
+      return res;
+    case GST_EVENT_STREAM_START:
+      /* a new stream after EOS starts a new run */
+      if (gst_pool_order_is_finished (self->order))
+        gst_pool_order_reset (self->order);
+      res = gst_pad_event_default (pad, parent, event);
+      /* the hello goes right after stream-start, before caps: an element
+       * that emits something when it gets caps emits it after the hello */
+      if (res && say_hello (self) != GST_FLOW_OK)
+        res = FALSE;
       return res;
     case GST_EVENT_EOS:
       /* a paused pool holds EOS like any item */

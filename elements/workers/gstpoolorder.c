@@ -609,6 +609,18 @@ gst_pool_order_get_flow (GstPoolOrder * order)
   return ret;
 }
 
+/* Returns: %TRUE once every slot ended after EOS. */
+gboolean
+gst_pool_order_is_finished (GstPoolOrder * order)
+{
+  gboolean finished;
+
+  g_mutex_lock (&order->lock);
+  finished = order->finished;
+  g_mutex_unlock (&order->lock);
+  return finished;
+}
+
 guint32
 gst_pool_order_get_eos_seqnum (GstPoolOrder * order)
 {

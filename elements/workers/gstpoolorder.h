@@ -60,6 +60,7 @@ GstFlowReturn gst_pool_order_replica_eos (GstPoolOrder * order, guint replica,
     gboolean * finished);
 void gst_pool_order_hello (GstPoolOrder * order, guint replica);
 guint32 gst_pool_order_get_eos_seqnum (GstPoolOrder * order);
+gboolean gst_pool_order_is_finished (GstPoolOrder * order);
 
 /* caps queries through every replica */
 void gst_pool_order_set_replica_pads (GstPoolOrder * order, guint replica,

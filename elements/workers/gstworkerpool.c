@@ -49,6 +49,13 @@
  * them is detected: the pool posts an error instead of reordering or
  * hanging.
  *
+ * Sticky events (stream-start, caps, segment, tags) reach every replica.
+ * Other serialized events (gap, custom events) are in-band items: the
+ * replica that had the previous item handles them, and what it makes of
+ * them leaves in their place. Upstream events (seeks, QoS) go upstream
+ * once. `queue-size` bounds both the queue in front of each replica and
+ * the one behind it.
+ *
  * Replicas that keep state from item to item (one output per 7 inputs, a
  * running average) see only the items given to them. With
  * `dispatch=round-robin`, replica r sees inputs r, r + size, r + 2 size...
@@ -65,10 +72,11 @@
  *     multifilesink location=frame%05d.jpg
  * ]|
  *
- * Show the replicas' and the pool's heartbeats:
+ * Show the pool's heartbeats (`p_dispatch`, `p_collect`) for three seconds
+ * of live video:
  * |[
- * gst-launch-1.0 -m videotestsrc num-buffers=600 ! \
- *     workerpool name=p size=2 queue-size=8 worker=jpegenc ! fakesink \
+ * gst-launch-1.0 -m videotestsrc is-live=true num-buffers=90 ! \
+ *     workerpool name=p size=2 worker=jpegenc ! fakesink \
  *     | grep worker-heartbeat
  * ]|
  *

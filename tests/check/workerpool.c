@@ -597,7 +597,7 @@ GST_START_TEST (test_caps_as_one_element)
   gst_object_unref (sink);
   gst_object_unref (pool);
 
-  pipe = gst_parse_launch_full ("audiotestsrc ! workerpool worker=jpegenc ! "
+  pipe = gst_parse_launch_full ("testworkersrc ! workerpool worker=jpegenc ! "
       "fakesink", NULL, GST_PARSE_FLAG_FATAL_ERRORS, &err);
   fail_unless (pipe == NULL);
   fail_unless (g_error_matches (err, GST_PARSE_ERROR, GST_PARSE_ERROR_LINK));
@@ -626,6 +626,7 @@ GST_START_TEST (test_input_caps_refused)
   GstElement *pool = gst_element_factory_make ("workerpool", "p");
   GstBus *bus = gst_bus_new ();
   GstHarness *h;
+  GstCaps *caps;
   GError *err;
   gchar *src;
 
@@ -636,8 +637,9 @@ GST_START_TEST (test_input_caps_refused)
   fail_if (gst_pad_push_event (h->srcpad,
           gst_event_new_stream_start ("test")) == FALSE);
   /* stored on the harness's pad as sticky events are, then refused */
-  gst_pad_push_event (h->srcpad,
-      gst_event_new_caps (gst_caps_from_string ("audio/x-raw")));
+  caps = gst_caps_from_string ("audio/x-raw");
+  gst_pad_push_event (h->srcpad, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
   err = pop_error (bus, &src);
   fail_unless_equals_string (src, "p");
   fail_unless (g_error_matches (err, GST_CORE_ERROR,
@@ -821,6 +823,120 @@ GST_START_TEST (test_events_in_order)
 
 GST_END_TEST;
 
+typedef struct
+{
+  GMutex lock;
+  GArray *parts;                /* the caps' "part" of each buffer */
+} CapsRecord;
+
+static GstPadProbeReturn
+record_caps (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  CapsRecord *rec = user_data;
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+  gint part = 0;
+
+  fail_unless (caps != NULL);
+  gst_structure_get_int (gst_caps_get_structure (caps, 0), "part", &part);
+  gst_caps_unref (caps);
+  g_mutex_lock (&rec->lock);
+  g_array_append_val (rec->parts, part);
+  g_mutex_unlock (&rec->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Caps that change in mid-stream reach every replica in their place; each
+ * output leaves with the caps of the input that made it. */
+GST_START_TEST (test_caps_change_in_order)
+{
+  GstElement *pool = gst_element_factory_make ("workerpool", "p");
+  CapsRecord crec = { 0, };
+  Record *rec = g_new0 (Record, 1);
+  GstHarness *h;
+  GstPad *src;
+  guint64 i;
+
+  g_mutex_init (&rec->lock);
+  rec->seqs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_mutex_init (&crec.lock);
+  crec.parts = g_array_new (FALSE, FALSE, sizeof (gint));
+  g_object_set (pool, "size", 3, "worker",
+      "testworker random-delay=2000000", NULL);
+  src = gst_element_get_static_pad (pool, "src");
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, record_probe, rec, NULL);
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, record_caps, &crec,
+      NULL);
+  gst_object_unref (src);
+
+  h = gst_harness_new_with_element (pool, "sink", "src");
+  gst_harness_set_src_caps_str (h, TEST_ITEM_CAPS ",part=(int)1");
+  for (i = 0; i < 20; i++)
+    fail_unless_equals_int (gst_harness_push (h, test_item_new (i,
+                i * GST_MSECOND, GST_MSECOND)), GST_FLOW_OK);
+  gst_harness_set_src_caps_str (h, TEST_ITEM_CAPS ",part=(int)2");
+  for (; i < 40; i++)
+    fail_unless_equals_int (gst_harness_push (h, test_item_new (i,
+                i * GST_MSECOND, GST_MSECOND)), GST_FLOW_OK);
+  for (i = 0; i < 40; i++)
+    gst_buffer_unref (gst_harness_pull (h));
+
+  assert_range (rec, 0, 40);
+  fail_unless_equals_int (crec.parts->len, 40);
+  for (i = 0; i < 40; i++)
+    fail_unless_equals_int (g_array_index (crec.parts, gint, i),
+        i < 20 ? 1 : 2);
+
+  gst_harness_teardown (h);
+  gst_object_unref (pool);
+  record_free (rec);
+  g_array_unref (crec.parts);
+  g_mutex_clear (&crec.lock);
+}
+
+GST_END_TEST;
+
+/* Pausing the dispatcher holds the pool's input: nothing enters, the queue
+ * in front fills; resuming lets everything through, in order. */
+GST_START_TEST (test_paused_dispatch_holds_input)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=50 ! queue name=inq "
+      "max-size-buffers=4 " Q "! workerpool name=p worker=testworker ! "
+      "testworkersink name=sink async=false");
+  GstElement *dispatch = get (pipe, "p_dispatch");
+  Record *rec = record_new (pipe, "p");
+  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  GstBus *bus = gst_element_get_bus (pipe);
+  GstMessage *msg;
+
+  g_object_set (dispatch, "paused", TRUE, NULL);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  while (queue_level (pipe, "inq") < 4 && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  fail_unless_equals_int (queue_level (pipe, "inq"), 4);
+  g_usleep (50000);
+  fail_unless_equals_int (queue_level (pipe, "inq"), 4);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_dispatch", "items-in"), 0);
+  fail_unless_equals_int (record_len (rec), 0);
+  fail_unless_equals_int (gst_worker_get_state (GST_WORKER (dispatch)),
+      GST_WORKER_STATE_PAUSED);
+
+  g_object_set (dispatch, "paused", FALSE, NULL);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  assert_range (rec, 0, 50);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (dispatch);
+  record_free (rec);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
 /* A replica that swallows serialized custom events cannot keep order: the
  * pool says so, and nothing comes out of order. */
 GST_START_TEST (test_replica_dropping_events)
@@ -912,6 +1028,7 @@ workerpool_suite (void)
   tcase_add_test (order, test_jpegenc_same_bytes_as_without_pool);
   tcase_add_test (order, test_events_in_order);
   tcase_add_test (order, test_nested_pools);
+  tcase_add_test (order, test_caps_change_in_order);
 
   suite_add_tcase (s, element);
   tcase_add_test (element, test_eos_drains_every_replica);
@@ -924,6 +1041,7 @@ workerpool_suite (void)
   tcase_add_test (element, test_allocation_query);
   tcase_add_test (element, test_replica_dropping_events);
   tcase_add_test (element, test_replica_names);
+  tcase_add_test (element, test_paused_dispatch_holds_input);
   return s;
 }
 
