@@ -51,6 +51,7 @@ struct _GstPoolOrder
   guint *level;                 /* per replica: items in its input queue */
   guint *limit;                 /* per replica: its input queue's bound */
   gboolean *hello_seen;         /* per replica */
+  gboolean *idle;               /* per replica: waiting on an empty queue */
   GstPad **replica_sinks;       /* per replica: its own pads, reffed */
   GstPad **replica_srcs;
   guint rotation;               /* the replica to try first */
@@ -83,6 +84,7 @@ gst_pool_order_clear (GstPoolOrder * order)
   g_free (order->level);
   g_free (order->limit);
   g_free (order->hello_seen);
+  g_free (order->idle);
   g_free (order->broken_message);
   g_mutex_clear (&order->lock);
   g_cond_clear (&order->room_cond);
@@ -110,11 +112,13 @@ gst_pool_order_new (guint n_replicas, GstPoolOrderDispatch dispatch)
   order->level = g_new0 (guint, n_replicas);
   order->limit = g_new0 (guint, n_replicas);
   order->hello_seen = g_new0 (gboolean, n_replicas);
+  order->idle = g_new0 (gboolean, n_replicas);
   order->replica_sinks = g_new0 (GstPad *, n_replicas);
   order->replica_srcs = g_new0 (GstPad *, n_replicas);
   for (guint r = 0; r < n_replicas; r++) {
     g_queue_init (&order->pending[r]);
     order->limit[r] = 1;
+    order->idle[r] = TRUE;
   }
   return order;
 }
@@ -147,6 +151,7 @@ gst_pool_order_reset (GstPoolOrder * order)
     g_queue_clear (&order->pending[r]);
     order->level[r] = 0;
     order->hello_seen[r] = FALSE;
+    order->idle[r] = TRUE;
   }
   order->rotation = 0;
   order->next_index = 0;
@@ -277,8 +282,20 @@ pick_locked (GstPoolOrder * order)
     r = order->rotation;
     return order->level[r] < order->limit[r] ? (gint) r : -1;
   }
-  /* the next in rotation that has room, so that a replica busy with a slow
-   * item is passed over */
+  /* the replica that had the previous item, if it is idle again: a stream
+   * that one replica keeps up with stays on it, so an element that holds
+   * an item's mark until its next input (a video encoder) gets that input
+   * at once and nothing waits for the mark */
+  r = (order->rotation + order->n - 1) % order->n;
+  if (order->idle[r] && order->level[r] < order->limit[r])
+    return r;
+  /* else an idle one, else any with room, in rotation: a replica busy with
+   * a slow item is passed over */
+  for (guint i = 0; i < order->n; i++) {
+    r = (order->rotation + i) % order->n;
+    if (order->idle[r] && order->level[r] < order->limit[r])
+      return r;
+  }
   for (guint i = 0; i < order->n; i++) {
     r = (order->rotation + i) % order->n;
     if (order->level[r] < order->limit[r])
@@ -350,6 +367,7 @@ gst_pool_order_add_item (GstPoolOrder * order, guint replica)
   g_mutex_lock (&order->lock);
   index = add_slot_locked (order, replica, SLOT_ITEM);
   order->level[replica]++;
+  order->idle[replica] = FALSE;
   order->rotation = (replica + 1) % order->n;
   g_mutex_unlock (&order->lock);
   return index;
@@ -391,6 +409,17 @@ gst_pool_order_dequeued (GstPoolOrder * order, guint replica)
   if (order->level[replica] > 0)
     order->level[replica]--;
   g_cond_broadcast (&order->room_cond);
+  g_mutex_unlock (&order->lock);
+}
+
+/* @replica finished what it had and waits on its empty input queue (the
+ * queue's "underrun"). */
+void
+gst_pool_order_idle (GstPoolOrder * order, guint replica)
+{
+  g_mutex_lock (&order->lock);
+  if (order->level[replica] == 0)
+    order->idle[replica] = TRUE;
   g_mutex_unlock (&order->lock);
 }
 

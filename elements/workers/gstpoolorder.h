@@ -45,6 +45,7 @@ guint64 gst_pool_order_add_item (GstPoolOrder * order, guint replica);
 guint64 gst_pool_order_add_event (GstPoolOrder * order, guint * replica);
 void gst_pool_order_add_drains (GstPoolOrder * order, guint32 eos_seqnum);
 void gst_pool_order_dequeued (GstPoolOrder * order, guint replica);
+void gst_pool_order_idle (GstPoolOrder * order, guint replica);
 guint gst_pool_order_head_replica (GstPoolOrder * order);
 
 GstEvent *gst_pool_order_new_mark (GstPoolOrder * order, guint64 index);

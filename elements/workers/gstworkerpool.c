@@ -9,9 +9,12 @@
  * own bounded queue, that together behave as one element: the design's
  * duplicated workers (5-1, 5-2) without giving up the Kahn promise.
  *
- * - Each input item goes to a replica whose input queue has room (not in
- *   strict rotation, so one slow item does not stall the others), or, with
- *   `dispatch=round-robin`, item i to replica i mod `size`.
+ * - Each input item goes to a replica whose input queue has room, not in
+ *   strict rotation, so one slow item does not stall the others: to the
+ *   replica that had the previous item if it is idle again (a live stream
+ *   that one replica keeps up with stays on it and gets no added latency),
+ *   else to an idle one, else to the next one with room. With
+ *   `dispatch=round-robin`, item i goes to replica i mod `size`.
  * - **Output order equals input order**, whatever the replica emits per
  *   input (none, one or several): every output of input k leaves the pool
  *   before any output of input k + 1. What replicas emit when they drain at
@@ -155,7 +158,8 @@ gst_worker_pool_dispatch_get_type (void)
   static GType type = 0;
   static const GEnumValue values[] = {
     {GST_WORKER_POOL_DISPATCH_FREE,
-        "The next replica, in rotation, whose queue has room", "free"},
+        "An idle replica (the previous item's first), else the next one "
+          "with room", "free"},
     {GST_WORKER_POOL_DISPATCH_ROUND_ROBIN,
         "Item i to replica i mod size (the same on every run)", "round-robin"},
     {0, NULL, NULL},
@@ -438,6 +442,15 @@ on_dequeued (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* A replica finished what it had. */
+static void
+on_queue_empty (GstElement * queue, gpointer user_data)
+{
+  QueueWatch *watch = user_data;
+
+  gst_pool_order_idle (watch->order, watch->replica);
+}
+
 /* Someone (the application, the controller) resized an input queue. */
 static void
 on_queue_resized (GObject * queue, GParamSpec * pspec, gpointer user_data)
@@ -622,6 +635,9 @@ build_locked (GstWorkerPool * self)
     g_signal_connect_data (in, "notify::max-size-buffers",
         G_CALLBACK (on_queue_resized), queue_watch_new (self->order, r),
         (GClosureNotify) queue_watch_free, 0);
+    g_signal_connect_data (in, "underrun", G_CALLBACK (on_queue_empty),
+        queue_watch_new (self->order, r), (GClosureNotify) queue_watch_free,
+        0);
   }
 
   {
@@ -954,9 +970,10 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
           "the one behind it)", 1, G_MAXINT, DEFAULT_QUEUE_SIZE, flags));
   g_object_class_install_property (gobject_class, PROP_DISPATCH,
       g_param_spec_enum ("dispatch", "Dispatch",
-          "How each item's replica is chosen: free (the next one with room) "
-          "or round-robin (item i to replica i mod size; for workers that "
-          "keep state from item to item)", GST_TYPE_WORKER_POOL_DISPATCH,
+          "How each item's replica is chosen: free (an idle one, else the "
+          "next one with room) or round-robin (item i to replica i mod size; "
+          "for workers that keep state from item to item)",
+          GST_TYPE_WORKER_POOL_DISPATCH,
           DEFAULT_DISPATCH, flags));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);

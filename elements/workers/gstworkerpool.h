@@ -9,9 +9,11 @@ G_BEGIN_DECLS
 
 /**
  * GstWorkerPoolDispatch:
- * @GST_WORKER_POOL_DISPATCH_FREE: each item goes to the next replica (in
- *   rotation) whose input queue has room, so a replica busy with a slow
- *   item is passed over. Which replica gets which item depends on timing.
+ * @GST_WORKER_POOL_DISPATCH_FREE: each item goes to the replica that had
+ *   the previous item if it is idle again, else to an idle replica, else to
+ *   the next one (in rotation) whose input queue has room, so a replica
+ *   busy with a slow item is passed over. Which replica gets which item
+ *   depends on timing.
  * @GST_WORKER_POOL_DISPATCH_ROUND_ROBIN: item i goes to replica i mod
  *   `size`, waiting for that replica's queue to have room. Every replica
  *   sees the same items on every run: use it for workers that keep state

@@ -937,6 +937,94 @@ GST_START_TEST (test_paused_dispatch_holds_input)
 
 GST_END_TEST;
 
+typedef struct
+{
+  gint underruns;               /* atomic */
+  gint underruns_at_mark;       /* atomic */
+} IdleWatch;
+
+static void
+count_underrun (GstElement * queue, IdleWatch * watch)
+{
+  g_atomic_int_inc (&watch->underruns);
+}
+
+/* The pool's events (hello, marks) leaving replica 0's input queue. */
+static GstPadProbeReturn
+note_mark (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  IdleWatch *watch = user_data;
+  GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
+
+  if (GST_EVENT_TYPE (ev) == GST_EVENT_CUSTOM_DOWNSTREAM &&
+      gst_structure_has_name (gst_event_get_structure (ev),
+          "GstWorkerPoolMark"))
+    g_atomic_int_set (&watch->underruns_at_mark,
+        g_atomic_int_get (&watch->underruns));
+  return GST_PAD_PROBE_OK;
+}
+
+/* Waits until replica 0 took the pool's last event and then found its
+ * queue empty: it is idle. */
+static void
+wait_idle (IdleWatch * watch)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+
+  while (g_atomic_int_get (&watch->underruns) <=
+      g_atomic_int_get (&watch->underruns_at_mark) &&
+      g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  fail_unless (g_atomic_int_get (&watch->underruns) >
+      g_atomic_int_get (&watch->underruns_at_mark));
+}
+
+/* A video encoder holds each frame's mark until its next frame. When one
+ * replica keeps up with the stream, the next frame goes to that replica
+ * again, so each frame's output leaves before the next frame arrives: the
+ * pool adds no latency to a live stream. */
+GST_START_TEST (test_underloaded_stream_adds_no_latency)
+{
+  GstElement *pool = gst_element_factory_make ("workerpool", "p");
+  IdleWatch watch = { 0, -1 };
+  GstElement *in0;
+  GstHarness *h;
+  GstPad *pad;
+
+  g_object_set (pool, "size", 3, "worker", "jpegenc", NULL);
+  in0 = gst_bin_get_by_name (GST_BIN (pool), "p_r0_in");
+  g_signal_connect (in0, "underrun", G_CALLBACK (count_underrun), &watch);
+  pad = gst_element_get_static_pad (in0, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, note_mark,
+      &watch, NULL);
+  gst_object_unref (pad);
+  h = gst_harness_new_with_element (pool, "sink", "src");
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=I420,width=64,"
+      "height=48,framerate=30/1");
+
+  for (guint k = 0; k < 10; k++) {
+    gint64 deadline;
+    GstBuffer *out = NULL;
+
+    /* replica 0 is done with frame k - 1 (or the hello) */
+    wait_idle (&watch);
+    fail_unless_equals_int (gst_harness_push (h,
+            gst_harness_create_buffer (h, 64 * 48 * 3 / 2)), GST_FLOW_OK);
+    deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+    while (!(out = gst_harness_try_pull (h)) &&
+        g_get_monotonic_time () < deadline)
+      g_usleep (1000);
+    fail_unless (out != NULL, "frame %u's output waits for a later frame", k);
+    gst_buffer_unref (out);
+  }
+
+  gst_harness_teardown (h);
+  gst_object_unref (in0);
+  gst_object_unref (pool);
+}
+
+GST_END_TEST;
+
 /* A replica that swallows serialized custom events cannot keep order: the
  * pool says so, and nothing comes out of order. */
 GST_START_TEST (test_replica_dropping_events)
@@ -1042,6 +1130,7 @@ workerpool_suite (void)
   tcase_add_test (element, test_replica_dropping_events);
   tcase_add_test (element, test_replica_names);
   tcase_add_test (element, test_paused_dispatch_holds_input);
+  tcase_add_test (element, test_underloaded_stream_adds_no_latency);
   return s;
 }
 
