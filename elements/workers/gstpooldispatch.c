@@ -40,6 +40,9 @@ struct _GstPoolDispatch
   /* protected by the object lock */
   GstEventType last_up_type;
   guint32 last_up_seqnum;
+
+  /* atomic; reset when a run starts */
+  gint negotiation_failed;
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -65,16 +68,13 @@ gst_pool_dispatch_worker_init (GstWorkerInterface * iface)
   iface->get_core = gst_pool_dispatch_get_core;
 }
 
-/* Pushing one of the pool's events into a replica's input queue failed:
- * the queue only refuses events once its stream stopped. Returns why: what
- * the replica returned to the queue (the queue or the replica posted the
- * error), or flushing. */
 /* A replica that cannot negotiate returns not-negotiated to its input
- * queue, which hands it back to us: say which pool failed. */
+ * queue, which hands it back to us: say, once, which pool failed. */
 static GstFlowReturn
 check_flow (GstPoolDispatch * self, guint replica, GstFlowReturn ret)
 {
-  if (ret == GST_FLOW_NOT_NEGOTIATED)
+  if (ret == GST_FLOW_NOT_NEGOTIATED &&
+      g_atomic_int_compare_and_exchange (&self->negotiation_failed, 0, 1))
     GST_ELEMENT_ERROR (self->pool, CORE, NEGOTIATION,
         ("Worker pool %s: its workers (\"%s\") could not agree on a format "
             "with the elements before or after the pool.",
@@ -83,6 +83,10 @@ check_flow (GstPoolDispatch * self, guint replica, GstFlowReturn ret)
   return ret;
 }
 
+/* Pushing one of the pool's events into a replica's input queue failed:
+ * the queue only refuses events once its stream stopped. Returns why: what
+ * the replica returned to the queue (the queue or the replica posted the
+ * error), or flushing. */
 static GstFlowReturn
 event_refused (GstPoolDispatch * self, guint replica)
 {
@@ -322,6 +326,7 @@ gst_pool_dispatch_change_state (GstElement * element,
 
   gst_worker_core_change_state (self->core, transition);
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    g_atomic_int_set (&self->negotiation_failed, 0);
     GST_OBJECT_LOCK (self);
     self->last_up_type = GST_EVENT_UNKNOWN;
     self->last_up_seqnum = GST_SEQNUM_INVALID;

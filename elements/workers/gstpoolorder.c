@@ -55,6 +55,7 @@ struct _GstPoolOrder
   GstPad **replica_sinks;       /* per replica: its own pads, reffed */
   GstPad **replica_srcs;
   guint rotation;               /* the replica to try first */
+  guint last;                   /* the replica of the last item */
   guint64 next_index;
   gboolean flushing;
   gboolean run_started;
@@ -154,6 +155,7 @@ gst_pool_order_reset (GstPoolOrder * order)
     order->idle[r] = TRUE;
   }
   order->rotation = 0;
+  order->last = 0;
   order->next_index = 0;
   order->flushing = FALSE;
   order->run_started = FALSE;
@@ -286,7 +288,7 @@ pick_locked (GstPoolOrder * order)
    * that one replica keeps up with stays on it, so an element that holds
    * an item's mark until its next input (a video encoder) gets that input
    * at once and nothing waits for the mark */
-  r = (order->rotation + order->n - 1) % order->n;
+  r = order->last;
   if (order->idle[r] && order->level[r] < order->limit[r])
     return r;
   /* else an idle one, else any with room, in rotation: a replica busy with
@@ -368,6 +370,7 @@ gst_pool_order_add_item (GstPoolOrder * order, guint replica)
   index = add_slot_locked (order, replica, SLOT_ITEM);
   order->level[replica]++;
   order->idle[replica] = FALSE;
+  order->last = replica;
   order->rotation = (replica + 1) % order->n;
   g_mutex_unlock (&order->lock);
   return index;
@@ -382,7 +385,7 @@ gst_pool_order_add_event (GstPoolOrder * order, guint * replica)
   guint64 index;
 
   g_mutex_lock (&order->lock);
-  *replica = (order->rotation + order->n - 1) % order->n;
+  *replica = order->last;
   index = add_slot_locked (order, *replica, SLOT_EVENT);
   g_mutex_unlock (&order->lock);
   return index;

@@ -940,6 +940,7 @@ GST_END_TEST;
 typedef struct
 {
   gint underruns;               /* atomic */
+  gint marks;                   /* atomic: the pool's events that left */
   gint underruns_at_mark;       /* atomic */
 } IdleWatch;
 
@@ -958,23 +959,27 @@ note_mark (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 
   if (GST_EVENT_TYPE (ev) == GST_EVENT_CUSTOM_DOWNSTREAM &&
       gst_structure_has_name (gst_event_get_structure (ev),
-          "GstWorkerPoolMark"))
+          "GstWorkerPoolMark")) {
     g_atomic_int_set (&watch->underruns_at_mark,
         g_atomic_int_get (&watch->underruns));
+    g_atomic_int_inc (&watch->marks);
+  }
   return GST_PAD_PROBE_OK;
 }
 
-/* Waits until replica 0 took the pool's last event and then found its
+/* Waits until replica 0 took the pool's @marks th event and then found its
  * queue empty: it is idle. */
 static void
-wait_idle (IdleWatch * watch)
+wait_idle (IdleWatch * watch, gint marks)
 {
   gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
 
-  while (g_atomic_int_get (&watch->underruns) <=
-      g_atomic_int_get (&watch->underruns_at_mark) &&
+  while ((g_atomic_int_get (&watch->marks) < marks ||
+          g_atomic_int_get (&watch->underruns) <=
+          g_atomic_int_get (&watch->underruns_at_mark)) &&
       g_get_monotonic_time () < deadline)
     g_usleep (1000);
+  fail_unless (g_atomic_int_get (&watch->marks) >= marks);
   fail_unless (g_atomic_int_get (&watch->underruns) >
       g_atomic_int_get (&watch->underruns_at_mark));
 }
@@ -986,7 +991,7 @@ wait_idle (IdleWatch * watch)
 GST_START_TEST (test_underloaded_stream_adds_no_latency)
 {
   GstElement *pool = gst_element_factory_make ("workerpool", "p");
-  IdleWatch watch = { 0, -1 };
+  IdleWatch watch = { 0, 0, -1 };
   GstElement *in0;
   GstHarness *h;
   GstPad *pad;
@@ -1004,12 +1009,13 @@ GST_START_TEST (test_underloaded_stream_adds_no_latency)
 
   for (guint k = 0; k < 10; k++) {
     gint64 deadline;
-    GstBuffer *out = NULL;
+    GstBuffer *frame, *out = NULL;
 
-    /* replica 0 is done with frame k - 1 (or the hello) */
-    wait_idle (&watch);
-    fail_unless_equals_int (gst_harness_push (h,
-            gst_harness_create_buffer (h, 64 * 48 * 3 / 2)), GST_FLOW_OK);
+    /* replica 0 took the hello and frames 0 to k - 1, and is idle */
+    wait_idle (&watch, 1 + k);
+    frame = gst_harness_create_buffer (h, 64 * 48 * 3 / 2);
+    gst_buffer_memset (frame, 0, 16 * k, 64 * 48 * 3 / 2);
+    fail_unless_equals_int (gst_harness_push (h, frame), GST_FLOW_OK);
     deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
     while (!(out = gst_harness_try_pull (h)) &&
         g_get_monotonic_time () < deadline)
