@@ -563,6 +563,21 @@ GST_START_TEST (test_null_with_full_queues)
   gst_structure_free (s);
   gst_object_unref (dispatch);
 
+  /* growing a full queue (as the controller does to undo a deadlock) gives
+   * the waiting dispatcher room at once */
+  {
+    GstElement *in1 = get (pipe, "p_r1_in");
+
+    g_object_set (in1, "max-size-buffers", 5, NULL);
+    deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+    while (queue_level (pipe, "p_r1_in") < 5 &&
+        g_get_monotonic_time () < deadline)
+      g_usleep (1000);
+    fail_unless_equals_int (queue_level (pipe, "p_r1_in"), 5);
+    fail_unless_equals_int (queue_level (pipe, "p_r0_in"), 3);
+    gst_object_unref (in1);
+  }
+
   thread = g_thread_new ("set-null", set_null, &sc);
   deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
   while (sc.ret == GST_STATE_CHANGE_FAILURE &&
@@ -570,6 +585,33 @@ GST_START_TEST (test_null_with_full_queues)
     g_usleep (1000);
   fail_unless_equals_int (sc.ret, GST_STATE_CHANGE_SUCCESS);
   g_thread_join (thread);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* Properties set in READY take effect when the pool starts. */
+GST_START_TEST (test_resize_in_ready)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=60 ! workerpool "
+      "name=p size=2 worker=testworker ! fakesink");
+  GstElement *pool = get (pipe, "p"), *r2;
+
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  r2 = gst_bin_get_by_name (GST_BIN (pipe), "p_r2");
+  fail_unless (r2 == NULL);
+  g_object_set (pool, "size", 3, "dispatch", 1 /* round-robin */, NULL);
+  run_to_eos (pipe);
+  for (guint r = 0; r < 3; r++) {
+    gchar *name = g_strdup_printf ("p_r%u_testworker", r);
+
+    /* round-robin: 20 each */
+    fail_unless_equals_uint64 (stat_u64 (pipe, name, "items-in"), 20);
+    g_free (name);
+  }
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pool);
   gst_object_unref (pipe);
 }
 
@@ -1128,6 +1170,7 @@ workerpool_suite (void)
   tcase_add_test (element, test_eos_drains_every_replica);
   tcase_add_test (element, test_flushing_seek);
   tcase_add_test (element, test_null_with_full_queues);
+  tcase_add_test (element, test_resize_in_ready);
   tcase_add_test (element, test_caps_as_one_element);
   tcase_add_test (element, test_input_caps_refused);
   tcase_add_test (element, test_output_caps_refused);
