@@ -1148,6 +1148,24 @@ GST_START_TEST (test_nested_pools)
 
 GST_END_TEST;
 
+/* A replica with threads of its own (queues inside it) keeps order too:
+ * the marks travel with the data through its queues. */
+GST_START_TEST (test_replica_with_own_threads)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=200 ! workerpool "
+      "name=p size=3 worker=\"queue max-size-buffers=2 ! testworker "
+      "random-delay=1000000 ! queue max-size-buffers=2\" ! fakesink");
+  Record *rec = record_new (pipe, "p");
+
+  run_to_eos (pipe);
+  assert_range (rec, 0, 200);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  record_free (rec);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
 static Suite *
 workerpool_suite (void)
 {
@@ -1164,6 +1182,7 @@ workerpool_suite (void)
   tcase_add_test (order, test_jpegenc_same_bytes_as_without_pool);
   tcase_add_test (order, test_events_in_order);
   tcase_add_test (order, test_nested_pools);
+  tcase_add_test (order, test_replica_with_own_threads);
   tcase_add_test (order, test_caps_change_in_order);
 
   suite_add_tcase (s, element);
