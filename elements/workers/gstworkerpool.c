@@ -138,7 +138,7 @@ struct _GstWorkerPool
   /* protected by build_lock; only changed in NULL and READY */
   gboolean built;
   gchar *built_name;
-  gchar *built_worker;
+  gchar *built_worker;          /* owns the description last built */
   GError *build_error;          /* why the last build failed */
   GstPoolOrder *order;          /* also read under the object lock */
   GPtrArray *children;          /* the elements the build added, reffed */
