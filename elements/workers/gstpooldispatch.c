@@ -147,12 +147,13 @@ dispatch_buffer (GstPoolDispatch * self, GstBuffer * buf)
   if (r < 0) {
     /* every replica's queue is full: a blocking write, whichever queue
      * gets room first takes the item */
-    gst_worker_core_set_blocked_on (self->core,
+    gst_worker_core_enter_wait (self->core, GST_WORKER_STATE_BLOCKED,
         self->queue_names[gst_pool_order_next (self->order)]);
     GST_LOG_OBJECT (self, "every replica's queue is full, waiting");
     while ((r = gst_pool_order_pick (self->order)) < 0)
       if (!gst_pool_order_wait_room (self->order))
         break;
+    gst_worker_core_leave_wait (self->core);
   }
   if (r < 0) {
     gst_worker_core_leave_push (self->core);
