@@ -39,12 +39,14 @@
  *
  * A growth changes a queue's max-size-buffers (and max-size-bytes or
  * max-size-time when they bind too) to hold one more item than it holds;
- * GstQueue wakes its writer when its limits change. After a growth the
- * same cycle needs to be still for only a quarter of the settle time (at
- * least three sampling periods) before the next one, once the writer used
- * the room it was given, so a deadlock that needs several items of room is
- * resolved quickly, one item at a time: the sizes reached are the
- * smallest that let the network go on.
+ * GstQueue wakes its writer when its limits change. The next growth on
+ * the same cycle waits until the writer used the room it was given; when
+ * every wait on the cycle is certain (blocked writes, and reads by
+ * processes made of workers only), the cycle needs to be still for only a
+ * quarter of the settle time (at least three sampling periods) before it,
+ * so a deadlock that needs several items of room is resolved quickly, one
+ * item at a time. Either way the sizes reached are the smallest that let
+ * the network go on.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -113,6 +115,7 @@ typedef struct
   GPtrArray *workers;           /* GstElement, owned refs */
   GArray *inputs;               /* guint channel indexes */
   GArray *outputs;
+  gboolean exact;               /* only workers: their states are its own */
 
   /* the latest sample */
   guint64 worker_items;
@@ -454,6 +457,7 @@ process_for (GstWorkerDeadlock * dl, Topo * t, GHashTable * by_key,
         g_ptr_array_add (p->workers, gst_object_ref (m));
       }
     }
+    p->exact = p->elements->len > 0 && p->workers->len == p->elements->len;
     /* named after its workers, or its elements when it has none */
     p->name = g_string_free (p->workers->len ? wnames : name, FALSE);
     g_string_free (p->workers->len ? name : wnames, TRUE);
@@ -1473,7 +1477,12 @@ gst_worker_deadlock_check (GstWorkerDeadlock * dl,
   for (i = 0; i < dl->procs->len; i++) {
     Proc *p = g_ptr_array_index (dl->procs, i);
     gint64 since = MAX (p->moved_at, p->grown_at);
-    gint64 need = p->grown_at && now - p->grown_at < 2 * settle ?
+    /* a blocked write is certain, and so is the read of a process made of
+     * workers only (they say idle); a stock element waiting to read may be
+     * busy with its last item */
+    gboolean certain = p->state == PROC_WRITING ||
+        (p->state == PROC_READING && p->exact);
+    gint64 need = certain && p->grown_at && now - p->grown_at < 2 * settle ?
         resettle : settle;
 
     p->candidate = (p->state == PROC_WRITING || p->state == PROC_READING) &&

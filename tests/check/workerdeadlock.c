@@ -789,8 +789,9 @@ GST_START_TEST (test_idle_live_source_not_deadlocked)
   fail_unless_equals_int (r.deadlocks->len, 0);
   run_clear (&r);
 
-  run_init (&r, "videotestsrc is-live=true ! video/x-raw,framerate=1/2 ! "
-      "queue name=q1 " Q "! fakesink name=sink signal-handoffs=true",
+  run_init (&r, "videotestsrc name=live is-live=true ! capsfilter "
+      "name=caps caps=video/x-raw,framerate=1/2 ! queue name=q1 " Q
+      "! fakesink name=sink signal-handoffs=true",
       GST_WORKER_DEADLOCK_MODE_RESOLVE);
   start (&r);
   run_for (&r, 1000);
@@ -800,7 +801,7 @@ GST_START_TEST (test_idle_live_source_not_deadlocked)
       "starved");
   fail_unless_equals_string (field (status_deadlock (status), "text"),
       "sink waits to read q1 (empty: 0/200 buffers), written by "
-      "videotestsrc0+capsfilter0");
+      "live+caps");
   gst_structure_free (status);
   gst_worker_controller_exit_drain (r.ctrl, 20000);
   run_until_finished (&r, 30);
