@@ -69,16 +69,26 @@ typedef enum
   PROC_WRITING,                 /* waits to write a full channel */
   PROC_READING,                 /* waits to read an empty channel */
   PROC_BLOCKED,                 /* a worker waits on something else */
+  PROC_PREROLLED,               /* its sink prerolled: waits for PLAYING */
 } ProcState;
 
 static const gchar *const proc_state_names[] = {
-  "running", "busy", "paused", "idle", "writing", "reading", "blocked"
+  "running", "busy", "paused", "idle", "writing", "reading", "blocked",
+  "prerolled"
 };
+
+typedef enum
+{
+  WAIT_READ,                    /* an empty channel */
+  WAIT_WRITE,                   /* a full channel */
+  WAIT_PREROLL,                 /* a process whose sink still prerolls */
+} WaitKind;
 
 typedef struct
 {
-  guint chan;
-  gboolean write;
+  WaitKind kind;
+  guint chan;                   /* read, write */
+  gint proc;                    /* preroll */
 } Wait;
 
 typedef struct
@@ -116,12 +126,15 @@ typedef struct
   GArray *inputs;               /* guint channel indexes */
   GArray *outputs;
   gboolean exact;               /* only workers: their states are its own */
+  GPtrArray *sinks;             /* GstElement, not owned: its sink elements */
 
   /* the latest sample */
   guint64 worker_items;
   gint64 moved_at;
   gint64 grown_at;              /* a growth on its cycle, or 0 */
   ProcState state;
+  gboolean prerolling;          /* a sink of it prerolls */
+  gboolean prerolled;           /* a sink of it prerolled, not PLAYING */
   gchar *blocked_on;            /* PROC_BLOCKED: what, in the worker's words */
   GArray *waits;                /* Wait */
 
@@ -209,6 +222,7 @@ proc_free (Proc * p)
   g_array_unref (p->inputs);
   g_array_unref (p->outputs);
   g_array_unref (p->waits);
+  g_ptr_array_unref (p->sinks);
   g_free (p->blocked_on);
   g_free (p);
 }
@@ -223,6 +237,7 @@ proc_new (void)
   p->inputs = g_array_new (FALSE, FALSE, sizeof (guint));
   p->outputs = g_array_new (FALSE, FALSE, sizeof (guint));
   p->waits = g_array_new (FALSE, FALSE, sizeof (Wait));
+  p->sinks = g_ptr_array_new ();
   return p;
 }
 
@@ -451,6 +466,8 @@ process_for (GstWorkerDeadlock * dl, Topo * t, GHashTable * by_key,
 
       g_string_append_printf (name, "%s%s", i ? "+" : "",
           GST_OBJECT_NAME (m));
+      if (GST_OBJECT_FLAG_IS_SET (m, GST_ELEMENT_FLAG_SINK))
+        g_ptr_array_add (p->sinks, m);
       if (GST_IS_WORKER (m)) {
         g_string_append_printf (wnames, "%s%s", p->workers->len ? "+" : "",
             GST_OBJECT_NAME (m));
@@ -692,18 +709,42 @@ sample_chan (Chan * c, const GstWorkerChannelCounts * counts, gint64 now)
 }
 
 static void
-add_wait (Proc * p, guint chan, gboolean write)
+add_wait (Proc * p, WaitKind kind, guint chan, gint proc)
 {
-  Wait w = { chan, write };
+  Wait w = { kind, chan, proc };
   guint i;
 
   for (i = 0; i < p->waits->len; i++) {
     Wait *o = &g_array_index (p->waits, Wait, i);
 
-    if (o->chan == chan && o->write == write)
+    if (o->kind == kind && o->chan == chan && o->proc == proc)
       return;
   }
   g_array_append_val (p->waits, w);
+}
+
+/* Whether a sink of @p prerolls (READY to PAUSED, waiting for data) or
+ * prerolled (PAUSED, holding its thread until the pipeline plays). */
+static void
+sample_sinks (Proc * p)
+{
+  guint i;
+
+  p->prerolling = p->prerolled = FALSE;
+  for (i = 0; i < p->sinks->len; i++) {
+    GstElement *e = g_ptr_array_index (p->sinks, i);
+    GstState cur, next, pending;
+
+    GST_OBJECT_LOCK (e);
+    cur = GST_STATE (e);
+    next = GST_STATE_NEXT (e);
+    pending = GST_STATE_PENDING (e);
+    GST_OBJECT_UNLOCK (e);
+    if (cur < GST_STATE_PAUSED && next == GST_STATE_PAUSED)
+      p->prerolling = TRUE;
+    else if (cur == GST_STATE_PAUSED && pending == GST_STATE_VOID_PENDING)
+      p->prerolled = TRUE;
+  }
 }
 
 static gint
@@ -752,7 +793,7 @@ sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
       gint c = find_output (dl, p, on);
 
       if (c >= 0)
-        add_wait (p, c, TRUE);
+        add_wait (p, WAIT_WRITE, c, -1);
       else if (!p->blocked_on)
         p->blocked_on = g_strdup (on ? on : "?");
     }
@@ -788,7 +829,7 @@ sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
     Chan *c = g_ptr_array_index (dl->chans, ci);
 
     if (c->writer_blocked)
-      add_wait (p, ci, TRUE);
+      add_wait (p, WAIT_WRITE, ci, -1);
   }
   if (p->waits->len) {
     p->state = PROC_WRITING;
@@ -803,13 +844,26 @@ sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
     return;
   }
 
+  /* a prerolled sink holds the thread until the pipeline plays, that is
+   * until every other sink prerolled */
+  if (p->prerolled) {
+    for (i = 0; i < dl->procs->len; i++) {
+      Proc *o = g_ptr_array_index (dl->procs, i);
+
+      if (o != p && o->prerolling)
+        add_wait (p, WAIT_PREROLL, 0, i);
+    }
+    p->state = PROC_PREROLLED;
+    return;
+  }
+
   /* a process that writes nowhere waits for its empty inputs */
   for (i = 0; i < p->inputs->len; i++) {
     guint ci = g_array_index (p->inputs, guint, i);
     Chan *c = g_ptr_array_index (dl->chans, ci);
 
     if (c->empty && !c->eos)
-      add_wait (p, ci, FALSE);
+      add_wait (p, WAIT_READ, ci, -1);
   }
   if (p->waits->len)
     p->state = PROC_READING;
@@ -825,6 +879,8 @@ sample_locked (GstWorkerDeadlock * dl, const GstWorkerChannelCounts * counts,
 
   for (i = 0; i < dl->chans->len; i++)
     sample_chan (g_ptr_array_index (dl->chans, i), &counts[i], now);
+  for (i = 0; i < dl->procs->len; i++)
+    sample_sinks (g_ptr_array_index (dl->procs, i));
   for (i = 0; i < dl->procs->len; i++)
     sample_proc (dl, g_ptr_array_index (dl->procs, i), now);
   dl->sampled_at = now;
@@ -923,28 +979,52 @@ append_level (GString * s, Chan * c, gboolean write)
 static void
 append_wait (GString * s, GstWorkerDeadlock * dl, Proc * p, const Wait * w)
 {
-  Chan *c = g_ptr_array_index (dl->chans, w->chan);
+  Chan *c;
+  gboolean write = w->kind == WAIT_WRITE;
 
+  if (w->kind == WAIT_PREROLL) {
+    g_string_append_printf (s, "%s waits for the pipeline to play (its sink "
+        "prerolled), so for %s to preroll", p->name, proc_name (dl, w->proc));
+    return;
+  }
+  c = g_ptr_array_index (dl->chans, w->chan);
   g_string_append_printf (s, "%s waits to %s %s (", p->name,
-      w->write ? "write" : "read", c->name);
-  append_level (s, c, w->write);
-  g_string_append_printf (s, "), %s by %s", w->write ? "read" : "written",
-      proc_name (dl, w->write ? c->reader : c->writer));
+      write ? "write" : "read", c->name);
+  append_level (s, c, write);
+  g_string_append_printf (s, "), %s by %s", write ? "read" : "written",
+      proc_name (dl, write ? c->reader : c->writer));
 }
 
 static gint
 wait_peer (GstWorkerDeadlock * dl, const Wait * w)
 {
-  Chan *c = g_ptr_array_index (dl->chans, w->chan);
+  Chan *c;
 
-  return w->write ? c->reader : c->writer;
+  if (w->kind == WAIT_PREROLL)
+    return w->proc;
+  c = g_ptr_array_index (dl->chans, w->chan);
+  return w->kind == WAIT_WRITE ? c->reader : c->writer;
+}
+
+static const gchar *
+wait_role (const Wait * w)
+{
+  switch (w->kind) {
+    case WAIT_WRITE:
+      return "writer";
+    case WAIT_READ:
+      return "reader";
+    default:
+      return "preroll";
+  }
 }
 
 static GstStructure *
 step_structure (GstWorkerDeadlock * dl, gint pi, const Wait * w, gint64 now)
 {
   Proc *p = g_ptr_array_index (dl->procs, pi);
-  Chan *c = g_ptr_array_index (dl->chans, w->chan);
+  Chan *c = w->kind == WAIT_PREROLL ? NULL :
+      g_ptr_array_index (dl->chans, w->chan);
   GValue workers = G_VALUE_INIT;
   GstStructure *s;
   guint i;
@@ -963,18 +1043,19 @@ step_structure (GstWorkerDeadlock * dl, gint pi, const Wait * w, gint64 now)
       "state", G_TYPE_STRING, proc_state_names[p->state],
       "still", GST_TYPE_CLOCK_TIME,
       (GstClockTime) (now - p->moved_at) * GST_USECOND,
-      "role", G_TYPE_STRING, w->write ? "writer" : "reader",
-      "queue", G_TYPE_STRING, c->name,
-      "level", G_TYPE_UINT, c->level_buffers,
-      "level-bytes", G_TYPE_UINT, c->level_bytes,
-      "level-time", GST_TYPE_CLOCK_TIME, c->level_time,
-      "max-size-buffers", G_TYPE_UINT, c->max_buffers,
-      "max-size-bytes", G_TYPE_UINT, c->max_bytes,
-      "max-size-time", GST_TYPE_CLOCK_TIME, c->max_time,
-      "min-threshold-buffers", G_TYPE_UINT, c->min_buffers,
-      "full", G_TYPE_BOOLEAN, c->full,
-      "growth", G_TYPE_UINT, c->growth,
+      "role", G_TYPE_STRING, wait_role (w),
       "peer", G_TYPE_STRING, proc_name (dl, wait_peer (dl, w)), NULL);
+  if (c)
+    gst_structure_set (s, "queue", G_TYPE_STRING, c->name,
+        "level", G_TYPE_UINT, c->level_buffers,
+        "level-bytes", G_TYPE_UINT, c->level_bytes,
+        "level-time", GST_TYPE_CLOCK_TIME, c->level_time,
+        "max-size-buffers", G_TYPE_UINT, c->max_buffers,
+        "max-size-bytes", G_TYPE_UINT, c->max_bytes,
+        "max-size-time", GST_TYPE_CLOCK_TIME, c->max_time,
+        "min-threshold-buffers", G_TYPE_UINT, c->min_buffers,
+        "full", G_TYPE_BOOLEAN, c->full,
+        "growth", G_TYPE_UINT, c->growth, NULL);
   gst_structure_take_value (s, "workers", &workers);
   return s;
 }
@@ -1182,7 +1263,7 @@ write_step (GstWorkerDeadlock * dl, gint pi, Chan * c, gint step[2])
   for (j = 0; j < p->waits->len; j++) {
     Wait *w = &g_array_index (p->waits, Wait, j);
 
-    if (w->write && g_ptr_array_index (dl->chans, w->chan) == c)
+    if (w->kind == WAIT_WRITE && g_ptr_array_index (dl->chans, w->chan) == c)
       step[1] = j;
   }
 }
@@ -1222,10 +1303,11 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
     for (j = 0; j < p->waits->len; j++) {
       Wait *w = &g_array_index (p->waits, Wait, j);
       gint v = wait_peer (dl, w);
-      Chan *c = g_ptr_array_index (dl->chans, w->chan);
+      Chan *c;
 
-      if (!w->write || !in_scc (dl, v, scc))
+      if (w->kind != WAIT_WRITE || !in_scc (dl, v, scc))
         continue;
+      c = g_ptr_array_index (dl->chans, w->chan);
       /* its last growth not used yet: its writer has not run since */
       if (c->grown_at && c->in_moved_at <= c->grown_at)
         pending_growth = TRUE;
@@ -1407,9 +1489,9 @@ update_system_state (GstWorkerDeadlock * dl, gboolean any_running,
     for (j = 0; j < p->waits->len; j++) {
       Wait *w = &g_array_index (p->waits, Wait, j);
 
-      if (w->write)
+      if (w->kind == WAIT_WRITE)
         writes = TRUE;
-      else
+      else if (w->kind == WAIT_READ)
         reads = TRUE;
       if (text->len)
         g_string_append (text, "; ");
@@ -1485,7 +1567,8 @@ gst_worker_deadlock_check (GstWorkerDeadlock * dl,
     gint64 need = certain && p->grown_at && now - p->grown_at < 2 * settle ?
         resettle : settle;
 
-    p->candidate = (p->state == PROC_WRITING || p->state == PROC_READING) &&
+    p->candidate = (p->state == PROC_WRITING || p->state == PROC_READING ||
+            p->state == PROC_PREROLLED) && p->waits->len &&
         now - since >= need;
     p->index = -1;
     p->on_stack = FALSE;
@@ -1599,14 +1682,18 @@ proc_structure (GstWorkerDeadlock * dl, Proc * p, gint64 now)
   g_value_init (&waits, GST_TYPE_ARRAY);
   for (i = 0; i < p->waits->len; i++) {
     Wait *w = &g_array_index (p->waits, Wait, i);
-    Chan *c = g_ptr_array_index (dl->chans, w->chan);
+    GstStructure *ws = gst_structure_new ("wait",
+        "role", G_TYPE_STRING, wait_role (w),
+        "peer", G_TYPE_STRING, proc_name (dl, wait_peer (dl, w)), NULL);
 
-    array_take_structure (&waits, gst_structure_new ("wait",
-            "role", G_TYPE_STRING, w->write ? "writer" : "reader",
-            "queue", G_TYPE_STRING, c->name,
-            "level", G_TYPE_UINT, c->level_buffers,
-            "max-size-buffers", G_TYPE_UINT, c->max_buffers,
-            "peer", G_TYPE_STRING, proc_name (dl, wait_peer (dl, w)), NULL));
+    if (w->kind != WAIT_PREROLL) {
+      Chan *c = g_ptr_array_index (dl->chans, w->chan);
+
+      gst_structure_set (ws, "queue", G_TYPE_STRING, c->name,
+          "level", G_TYPE_UINT, c->level_buffers,
+          "max-size-buffers", G_TYPE_UINT, c->max_buffers, NULL);
+    }
+    array_take_structure (&waits, ws);
   }
 
   s = gst_structure_new ("process",

@@ -540,6 +540,46 @@ GST_START_TEST (test_tee_compositor_resolved)
 
 GST_END_TEST;
 
+/* Two sinks: a prerolls on the first frame and holds its thread until
+ * the pipeline plays, b needs 5 frames in qb before its first. The cycle
+ * goes through a's preroll (it waits for b to preroll): qa grows to 4,
+ * one item at a time, the smallest size with which it plays (3 hangs). */
+GST_START_TEST (test_preroll_deadlock_through_a_sink)
+{
+  Run r;
+  const GstStructure *d, *step;
+  gchar *grown;
+
+  run_init (&r, "videotestsrc name=src num-buffers=30 ! capsfilter name=caps "
+      "caps=video/x-raw,width=64,height=48 ! tee name=t "
+      "t. ! queue name=qa max-size-buffers=1 " Q "! fakesink name=a "
+      "t. ! queue name=qb max-size-buffers=20 " Q "min-threshold-buffers=5 "
+      "! fakesink name=b", GST_WORKER_DEADLOCK_MODE_RESOLVE);
+  start (&r);
+  run_until_finished (&r, 30);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  grown = growths (r.report);
+  fail_unless_equals_string (grown, "qa:1>2;qa:2>3;qa:3>4;");
+  g_free (grown);
+  fail_unless_equals_int (r.deadlocks->len, 3);
+  d = g_ptr_array_index (r.deadlocks, 0);
+  step = cycle_step (d, "a");
+  fail_unless_equals_string (field (step, "role"), "preroll");
+  fail_unless_equals_string (field (step, "state"), "prerolled");
+  fail_unless_equals_string (field (step, "peer"), "b");
+  fail_unless_equals_string (field (d, "text"), "global artificial deadlock: "
+      "src+caps+t waits to write qa (full: 1/1 buffers), read by a; a waits "
+      "for the pipeline to play (its sink prerolled), so for b to preroll; "
+      "b waits to read qb (2/20 buffers, below its min-threshold-buffers 5), "
+      "written by src+caps+t; resolved by growing qa, the smallest full queue "
+      "on the cycle: max-size-buffers 1 -> 2");
+  fail_unless_equals_int (uint_prop (r.ctrl, "qb", "max-size-buffers"), 20);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* workers */
 
@@ -822,6 +862,7 @@ workerdeadlock_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_tee_compositor_hangs_unresolved);
   tcase_add_test (tc, test_tee_compositor_resolved);
+  tcase_add_test (tc, test_preroll_deadlock_through_a_sink);
   tcase_add_test (tc, test_local_deadlock_resolved_while_others_run);
   tcase_add_test (tc, test_deadlock_past_growth_limit);
   tcase_add_test (tc, test_slow_system_not_deadlocked);
