@@ -62,10 +62,11 @@ GST_DEBUG_CATEGORY_STATIC (worker_deadlock_debug);
 
 typedef enum
 {
-  PROC_RUNNING,                 /* it moved within the settle time */
+  PROC_RUNNING,                 /* waits on nothing, moved lately */
   PROC_BUSY,                    /* a worker of it is busy */
   PROC_PAUSED,                  /* a worker of it is paused */
-  PROC_IDLE,                    /* still, waiting on no channel */
+  PROC_IDLE,                    /* waits on nothing, still (or its workers
+                                 * say idle) */
   PROC_WRITING,                 /* waits to write a full channel */
   PROC_READING,                 /* waits to read an empty channel */
   PROC_BLOCKED,                 /* a worker waits on something else */
@@ -153,6 +154,7 @@ struct _GstWorkerDeadlock
   GHashTable *worker_proc;      /* GstElement -> process index + 1 */
   gint64 started_at;
   gint64 sampled_at;            /* 0: never */
+  gint64 settle;                /* us, the latest check's */
   guint total_growth;
   GPtrArray *growths;           /* GstStructure "growth" */
   GHashTable *reported;         /* signatures of the episodes reported */
@@ -264,6 +266,7 @@ gst_worker_deadlock_new (void)
   dl->cycles = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_structure_free);
   dl->system_state = "running";
+  dl->settle = G_USEC_PER_SEC;
   return dl;
 }
 
@@ -350,15 +353,14 @@ topo_chan (Topo * t, GstElement * e)
   return GPOINTER_TO_INT (g_hash_table_lookup (t->chan_index, e)) - 1;
 }
 
-static Topo *sort_topo;
-
 static gint
-compare_by_depth (gconstpointer a, gconstpointer b)
+compare_by_depth (gconstpointer a, gconstpointer b, gpointer user_data)
 {
+  Topo *t = user_data;
   GstElement *ea = *(GstElement * const *) a;
   GstElement *eb = *(GstElement * const *) b;
-  guint da = sort_topo->depth[topo_index (sort_topo, ea)];
-  guint db = sort_topo->depth[topo_index (sort_topo, eb)];
+  guint da = t->depth[topo_index (t, ea)];
+  guint db = t->depth[topo_index (t, eb)];
 
   if (da != db)
     return da < db ? -1 : 1;
@@ -458,9 +460,7 @@ process_for (GstWorkerDeadlock * dl, Topo * t, GHashTable * by_key,
       if (topo_chan (t, m) < 0 && uf_find (t->parent, i) == root)
         g_ptr_array_add (p->elements, gst_object_ref (m));
     }
-    sort_topo = t;
-    g_ptr_array_sort (p->elements, compare_by_depth);
-    sort_topo = NULL;
+    g_ptr_array_sort_with_data (p->elements, compare_by_depth, t);
     for (i = 0; i < p->elements->len; i++) {
       GstElement *m = g_ptr_array_index (p->elements, i);
 
@@ -867,6 +867,8 @@ sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
   }
   if (p->waits->len)
     p->state = PROC_READING;
+  else if (!p->exact && now - p->moved_at < dl->settle)
+    p->state = PROC_RUNNING;
   else
     p->state = PROC_IDLE;
 }
@@ -1554,6 +1556,7 @@ gst_worker_deadlock_check (GstWorkerDeadlock * dl,
   guint i;
 
   g_mutex_lock (&dl->lock);
+  dl->settle = settle;
   sample_locked (dl, counts, now);
 
   for (i = 0; i < dl->procs->len; i++) {
