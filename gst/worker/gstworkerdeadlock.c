@@ -724,7 +724,9 @@ add_wait (Proc * p, WaitKind kind, guint chan, gint proc)
 }
 
 /* Whether a sink of @p prerolls (READY to PAUSED, waiting for data) or
- * prerolled (PAUSED, holding its thread until the pipeline plays). */
+ * prerolled (PAUSED, holding its thread until the pipeline plays). Sinks
+ * that do not take part in the preroll (async=false, as feedbacksink)
+ * neither. */
 static void
 sample_sinks (Proc * p)
 {
@@ -734,7 +736,12 @@ sample_sinks (Proc * p)
   for (i = 0; i < p->sinks->len; i++) {
     GstElement *e = g_ptr_array_index (p->sinks, i);
     GstState cur, next, pending;
+    gboolean async = TRUE;
 
+    if (g_object_class_find_property (G_OBJECT_GET_CLASS (e), "async"))
+      g_object_get (e, "async", &async, NULL);
+    if (!async)
+      continue;
     GST_OBJECT_LOCK (e);
     cur = GST_STATE (e);
     next = GST_STATE_NEXT (e);
