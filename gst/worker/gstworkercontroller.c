@@ -24,8 +24,12 @@
  *   how long and, when blocked, the full queue). Waiting for input (`idle`)
  *   is never a stall, nor is being blocked behind a worker that was
  *   paused on purpose;
- * - counts every buffer into and out of every `queue` (pad probes), so an
- *   exit proves, edge by edge, that nothing was lost;
+ * - counts every buffer into and out of every `queue` (pad probes), and of
+ *   the FIFO of every `feedbacksink`/`feedbacksrc` pair (named "channel
+ *   NAME"), so an exit proves, edge by edge, that nothing was lost;
+ * - finds deadlocks of these bounded channels, explains them and resolves
+ *   those that growing a queue can resolve (`deadlock-mode`,
+ *   #GstWorkerController::deadlock);
  * - exits with drain (gst_worker_controller_exit_drain(): resume, EOS into
  *   every source, wait for EOS, report), or now
  *   (gst_worker_controller_exit_now(): stop and report what was discarded,
@@ -121,14 +125,18 @@ static const gchar *const phase_names[] = {
 
 typedef struct _WorkerRec WorkerRec;
 
-/* One `queue` element: a Kahn channel. Reference-counted (g_atomic_rc_box)
- * because its pad probes hold it until they are removed. */
+/* One Kahn channel: a `queue` (or `queue2`) element, or the FIFO between a
+ * `feedbacksink` and the `feedbacksrc` of the same channel name (named
+ * "channel NAME", as their workers say when blocked on it).
+ * Reference-counted (g_atomic_rc_box) because its pad probes hold it until
+ * they are removed. */
 typedef struct
 {
-  GstElement *element;
+  GstElement *element;          /* levels and limits: the queue, or the
+                                 * feedbacksink */
   gchar *name;
-  GstPad *sinkpad;
-  GstPad *srcpad;
+  GstPad *sinkpad;              /* where items go in */
+  GstPad *srcpad;               /* where they come out */
   gulong sink_probe;
   gulong src_probe;
   gulong event_probe;
@@ -359,6 +367,107 @@ relative_path (GstPipeline * pipeline, GstElement * element)
   return g_string_free (path, FALSE);
 }
 
+/* A channel counted on its pads: items in, out, and EOS in. */
+static QueueRec *
+queue_rec_new (GstElement * element, gchar * name, GstPad * sinkpad,
+    GstPad * srcpad)
+{
+  QueueRec *q = g_atomic_rc_box_new0 (QueueRec);
+
+  q->element = gst_object_ref (element);
+  q->name = name;
+  q->sinkpad = sinkpad;
+  q->srcpad = srcpad;
+  g_mutex_init (&q->lock);
+  q->writers = g_ptr_array_new ();
+  q->readers = g_ptr_array_new ();
+  q->sink_probe = gst_pad_add_probe (q->sinkpad,
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+      queue_in_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
+  q->src_probe = gst_pad_add_probe (q->srcpad,
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+      queue_out_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
+  q->event_probe = gst_pad_add_probe (q->sinkpad,
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH,
+      queue_event_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
+  return q;
+}
+
+/* "channel NAME" for a feedbacksink or feedbacksrc (@sink says which), or
+ * NULL for another element. */
+static gchar *
+feedback_channel (GstElement * element, gboolean * sink)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+  gchar *name = NULL, *ret;
+
+  if (!factory || !g_object_class_find_property (G_OBJECT_GET_CLASS
+          (element), "channel"))
+    return NULL;
+  if (g_str_equal (GST_OBJECT_NAME (factory), "feedbacksink"))
+    *sink = TRUE;
+  else if (g_str_equal (GST_OBJECT_NAME (factory), "feedbacksrc"))
+    *sink = FALSE;
+  else
+    return NULL;
+  g_object_get (element, "channel", &name, NULL);
+  if (!name)
+    return NULL;
+  ret = g_strdup_printf ("channel %s", name);
+  g_free (name);
+  return ret;
+}
+
+static void
+collect_feedback_end (const GValue * item, gpointer user_data)
+{
+  GstElement *element = g_value_get_object (item);
+  gboolean sink = FALSE;
+  gchar *name = feedback_channel (element, &sink);
+
+  if (name)
+    g_ptr_array_add (user_data, gst_object_ref (element));
+  g_free (name);
+}
+
+/* The FIFO of each feedbacksink and feedbacksrc pair is a channel too. */
+static void
+discover_feedback (GstWorkerController * self)
+{
+  GPtrArray *ends = g_ptr_array_new_with_free_func (gst_object_unref);
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
+  guint i, j;
+
+  while (gst_iterator_foreach (it, collect_feedback_end, ends) ==
+      GST_ITERATOR_RESYNC) {
+    gst_iterator_resync (it);
+    g_ptr_array_set_size (ends, 0);
+  }
+  gst_iterator_free (it);
+
+  for (i = 0; i < ends->len; i++) {
+    GstElement *sink = g_ptr_array_index (ends, i);
+    gboolean is_sink = FALSE;
+    gchar *name = feedback_channel (sink, &is_sink);
+
+    for (j = 0; is_sink && j < ends->len; j++) {
+      GstElement *src = g_ptr_array_index (ends, j);
+      gboolean other_sink = TRUE;
+      gchar *other = feedback_channel (src, &other_sink);
+
+      if (!other_sink && g_str_equal (name, other)) {
+        g_ptr_array_add (self->queues, queue_rec_new (sink,
+                g_steal_pointer (&name), gst_element_get_static_pad (sink,
+                    "sink"), gst_element_get_static_pad (src, "src")));
+        j = ends->len;
+      }
+      g_free (other);
+    }
+    g_free (name);
+  }
+  g_ptr_array_unref (ends);
+}
+
 static void
 discover_element (const GValue * item, gpointer user_data)
 {
@@ -375,25 +484,10 @@ discover_element (const GValue * item, gpointer user_data)
     w->upstream = g_ptr_array_new ();
     g_ptr_array_add (self->workers, w);
   } else if (is_queue (element)) {
-    QueueRec *q = g_atomic_rc_box_new0 (QueueRec);
-
-    q->element = gst_object_ref (element);
-    q->name = gst_object_get_name (GST_OBJECT (element));
-    q->sinkpad = gst_element_get_static_pad (element, "sink");
-    q->srcpad = gst_element_get_static_pad (element, "src");
-    g_mutex_init (&q->lock);
-    q->writers = g_ptr_array_new ();
-    q->readers = g_ptr_array_new ();
-    q->sink_probe = gst_pad_add_probe (q->sinkpad,
-        GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-        queue_in_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
-    q->src_probe = gst_pad_add_probe (q->srcpad,
-        GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-        queue_out_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
-    q->event_probe = gst_pad_add_probe (q->sinkpad,
-        GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH,
-        queue_event_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
-    g_ptr_array_add (self->queues, q);
+    g_ptr_array_add (self->queues, queue_rec_new (element,
+            gst_object_get_name (GST_OBJECT (element)),
+            gst_element_get_static_pad (element, "sink"),
+            gst_element_get_static_pad (element, "src")));
   }
 }
 
@@ -427,6 +521,7 @@ discover (GstWorkerController * self)
     g_ptr_array_set_size (self->queues, 0);
   }
   gst_iterator_free (it);
+  discover_feedback (self);
   g_ptr_array_sort (self->workers, compare_worker_names);
   g_ptr_array_sort (self->queues, compare_queue_names);
 }
@@ -522,14 +617,22 @@ sample_deadlock (GstWorkerController * self)
 static void
 set_deadlock_topology (GstWorkerController * self)
 {
-  GPtrArray *channels = g_ptr_array_new ();
+  GstWorkerChannel *channels = g_new0 (GstWorkerChannel,
+      self->queues->len + 1);
   guint i;
 
-  for (i = 0; i < self->queues->len; i++)
-    g_ptr_array_add (channels,
-        ((QueueRec *) g_ptr_array_index (self->queues, i))->element);
-  gst_worker_deadlock_set_topology (self->deadlock, self->pipeline, channels);
-  g_ptr_array_unref (channels);
+  for (i = 0; i < self->queues->len; i++) {
+    QueueRec *q = g_ptr_array_index (self->queues, i);
+
+    channels[i].element = q->element;
+    channels[i].name = q->name;
+    channels[i].sinkpad = q->sinkpad;
+    channels[i].srcpad = q->srcpad;
+    channels[i].is_element = is_queue (q->element);
+  }
+  gst_worker_deadlock_set_topology (self->deadlock, self->pipeline, channels,
+      self->queues->len);
+  g_free (channels);
 }
 
 /* ---------------------------------------------------------------------- */

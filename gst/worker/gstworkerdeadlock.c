@@ -94,9 +94,13 @@ typedef struct
 
 typedef struct
 {
-  GstElement *element;          /* owned ref */
+  GstElement *element;          /* owned ref: levels and limits */
   gchar *name;
-  gboolean is_queue;            /* queue (min-threshold, leaky), or queue2 */
+  GstPad *sinkpad;              /* owned refs */
+  GstPad *srcpad;
+  gboolean is_element;          /* a queue element, not a pair of ends */
+  gboolean is_queue;            /* min-threshold, leaky (GstQueue) */
+  gboolean has_bytes;           /* bytes and time levels and limits */
   gint writer;                  /* process index, or -1 */
   gint reader;
 
@@ -211,6 +215,8 @@ static void
 chan_free (Chan * c)
 {
   gst_object_unref (c->element);
+  gst_object_unref (c->sinkpad);
+  gst_object_unref (c->srcpad);
   g_free (c->name);
   g_free (c);
 }
@@ -485,16 +491,35 @@ process_for (GstWorkerDeadlock * dl, Topo * t, GHashTable * by_key,
   return idx;
 }
 
+/* The process an end of channel @i is in: for a queue element, the one
+ * past the link of its @pad; for the end of a FIFO, the one of the element
+ * that owns @pad. -1 for none. */
+static gint
+end_process (GstWorkerDeadlock * dl, Topo * t, GHashTable * by_key, Chan * c,
+    GstPad * pad, guint i, gboolean upstream)
+{
+  GstElement *e = c->is_element ? peer_element (pad) :
+      gst_pad_get_parent_element (pad);
+  gint idx = -1;
+
+  if (e && topo_index (t, e) >= 0)
+    idx = process_for (dl, t, by_key, e, i, upstream);
+  gst_clear_object (&e);
+  return idx;
+}
+
 /**
  * gst_worker_deadlock_set_topology:
- * @channels: the queue elements, in the order of the counts given later
+ * @channels: (array length=n_channels): the channels, in the order of the
+ *   counts given later
  *
  * Finds the processes between the channels. The first call creates the
  * channels; later ones (the same channels) keep their growth.
  */
 void
 gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl,
-    GstPipeline * pipeline, GPtrArray * channels)
+    GstPipeline * pipeline, const GstWorkerChannel * channels,
+    guint n_channels)
 {
   Topo t;
   GstIterator *it;
@@ -519,23 +544,35 @@ gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl,
         GINT_TO_POINTER (i + 1));
     t.parent[i] = i;
   }
-  for (i = 0; i < channels->len; i++)
-    g_hash_table_insert (t.chan_index, g_ptr_array_index (channels, i),
-        GINT_TO_POINTER (i + 1));
+  /* queue elements stand between processes; the ends of a FIFO are in
+   * them */
+  for (i = 0; i < n_channels; i++)
+    if (channels[i].is_element)
+      g_hash_table_insert (t.chan_index, channels[i].element,
+          GINT_TO_POINTER (i + 1));
 
   link_elements (&t);
 
   g_mutex_lock (&dl->lock);
-  if (dl->chans->len != channels->len) {
+  if (dl->chans->len != n_channels) {
     g_ptr_array_set_size (dl->chans, 0);
-    for (i = 0; i < channels->len; i++) {
+    for (i = 0; i < n_channels; i++) {
       Chan *c = g_new0 (Chan, 1);
-      GstElement *e = g_ptr_array_index (channels, i);
+      GObjectClass *klass = G_OBJECT_GET_CLASS (channels[i].element);
 
-      c->element = gst_object_ref (e);
-      c->name = gst_object_get_name (GST_OBJECT (e));
-      c->is_queue = g_object_class_find_property (G_OBJECT_GET_CLASS (e),
-          "min-threshold-buffers") != NULL;
+      c->element = gst_object_ref (channels[i].element);
+      c->name = g_strdup (channels[i].name);
+      c->sinkpad = gst_object_ref (channels[i].sinkpad);
+      c->srcpad = gst_object_ref (channels[i].srcpad);
+      c->is_element = channels[i].is_element;
+      c->is_queue = g_object_class_find_property (klass,
+          "min-threshold-buffers") && g_object_class_find_property (klass,
+          "leaky");
+      c->has_bytes = g_object_class_find_property (klass,
+          "current-level-bytes") && g_object_class_find_property (klass,
+          "max-size-bytes") && g_object_class_find_property (klass,
+          "current-level-time") && g_object_class_find_property (klass,
+          "max-size-time");
       g_ptr_array_add (dl->chans, c);
     }
   }
@@ -545,30 +582,15 @@ gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl,
 
   for (i = 0; i < dl->chans->len; i++) {
     Chan *c = g_ptr_array_index (dl->chans, i);
-    GstPad *sink = gst_element_get_static_pad (c->element, "sink");
-    GstPad *src = gst_element_get_static_pad (c->element, "src");
-    GstElement *up = sink ? peer_element (sink) : NULL;
-    GstElement *down = src ? peer_element (src) : NULL;
 
-    c->writer = c->reader = -1;
-    if (up && topo_index (&t, up) >= 0) {
-      Proc *p;
-
-      c->writer = process_for (dl, &t, by_key, up, i, TRUE);
-      p = g_ptr_array_index (dl->procs, c->writer);
-      g_array_append_val (p->outputs, i);
-    }
-    if (down && topo_index (&t, down) >= 0) {
-      Proc *p;
-
-      c->reader = process_for (dl, &t, by_key, down, i, FALSE);
-      p = g_ptr_array_index (dl->procs, c->reader);
-      g_array_append_val (p->inputs, i);
-    }
-    gst_clear_object (&up);
-    gst_clear_object (&down);
-    gst_clear_object (&sink);
-    gst_clear_object (&src);
+    c->writer = end_process (dl, &t, by_key, c, c->sinkpad, i, TRUE);
+    c->reader = end_process (dl, &t, by_key, c, c->srcpad, i, FALSE);
+    if (c->writer >= 0)
+      g_array_append_val (((Proc *) g_ptr_array_index (dl->procs,
+                  c->writer))->outputs, i);
+    if (c->reader >= 0)
+      g_array_append_val (((Proc *) g_ptr_array_index (dl->procs,
+                  c->reader))->inputs, i);
   }
 
   for (i = 0; i < dl->procs->len; i++) {
@@ -682,10 +704,11 @@ sample_chan (Chan * c, const GstWorkerChannelCounts * counts, gint64 now)
   c->eos = counts->eos;
 
   g_object_get (c->element, "current-level-buffers", &c->level_buffers,
-      "current-level-bytes", &c->level_bytes,
-      "current-level-time", &c->level_time,
-      "max-size-buffers", &c->max_buffers,
-      "max-size-bytes", &c->max_bytes, "max-size-time", &c->max_time, NULL);
+      "max-size-buffers", &c->max_buffers, NULL);
+  if (c->has_bytes)
+    g_object_get (c->element, "current-level-bytes", &c->level_bytes,
+        "current-level-time", &c->level_time,
+        "max-size-bytes", &c->max_bytes, "max-size-time", &c->max_time, NULL);
   if (c->is_queue)
     g_object_get (c->element, "min-threshold-buffers", &c->min_buffers,
         "min-threshold-bytes", &c->min_bytes,
@@ -1199,8 +1222,11 @@ grow_chan (Chan * c, GstStructure * s, GString * text)
   if (nt && c->level_time + avg_time > nt)
     nt = c->level_time + MAX (avg_time, 1);
 
-  g_object_set (c->element, "max-size-buffers", nb, "max-size-bytes", nbytes,
-      "max-size-time", nt, NULL);
+  if (c->has_bytes)
+    g_object_set (c->element, "max-size-buffers", nb, "max-size-bytes",
+        nbytes, "max-size-time", nt, NULL);
+  else
+    g_object_set (c->element, "max-size-buffers", nb, NULL);
 
   gst_structure_set (s, "queue", G_TYPE_STRING, c->name,
       "from", G_TYPE_UINT, c->max_buffers, "to", G_TYPE_UINT, nb, NULL);

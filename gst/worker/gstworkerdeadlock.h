@@ -20,6 +20,17 @@ typedef struct
   gboolean eos;                 /* an EOS went in (since a flush) */
 } GstWorkerChannelCounts;
 
+/* A channel: a queue element between two processes, or the two ends of a
+ * FIFO inside them (a feedbacksink and its feedbacksrc). */
+typedef struct
+{
+  GstElement *element;          /* levels and limits (max-size-buffers...) */
+  const gchar *name;            /* as workers blocked on it say */
+  GstPad *sinkpad;              /* where items go in */
+  GstPad *srcpad;               /* where they come out */
+  gboolean is_element;          /* a queue element, not a pair of ends */
+} GstWorkerChannel;
+
 /* The controller's deadlock properties, copied for one check. */
 typedef struct
 {
@@ -41,7 +52,9 @@ void                gst_worker_deadlock_free (GstWorkerDeadlock * dl);
 G_GNUC_INTERNAL
 void                gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl,
                                                       GstPipeline * pipeline,
-                                                      GPtrArray * channels);
+                                                      const GstWorkerChannel *
+                                                      channels,
+                                                      guint n_channels);
 
 G_GNUC_INTERNAL
 void                gst_worker_deadlock_reset (GstWorkerDeadlock * dl);
