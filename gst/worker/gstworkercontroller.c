@@ -1948,7 +1948,8 @@ restart_cb (gpointer user_data)
 
   for (i = 0; i < self->queues->len; i++)
     queue_reset_counts (g_ptr_array_index (self->queues, i));
-  gst_worker_deadlock_reset (self->deadlock);
+  /* the queues keep what they grew, and it counts against the bounds */
+  gst_worker_deadlock_touch (self->deadlock);
 
   GST_WARNING_OBJECT (self, "restarting the pipeline (restart %u)", restarts);
   g_signal_emit (self, signals[SIGNAL_RESTARTED], 0, restarts);

@@ -32,7 +32,8 @@ typedef enum {
  *   #GstWorkerController::deadlock, status), change nothing.
  * @GST_WORKER_DEADLOCK_MODE_RESOLVE: detect and explain deadlocks; resolve
  *   an artificial one by growing the smallest full queue on its cycle
- *   (Parks' rule), within `max-queue-growth` and `max-total-growth`; stop
+ *   (Parks' rule), within `max-queue-growth` and `max-total-growth` (for
+ *   the whole run, restarts included: queues keep what they grew); stop
  *   the system on one that cannot be resolved.
  *
  * What #GstWorkerController does about deadlocks of its bounded queues.
