@@ -3048,7 +3048,15 @@ gst_worker_controller_is_paused (GstWorkerController * self)
  *   pads this run), `held`, `level` (current-level-buffers) and
  *   `max-size-buffers`;
  * - `wait-for`: the structure gst_worker_controller_get_wait_for()
- *   returns.
+ *   returns;
+ * - `deadlock`: the deadlock detector's `mode`, `settle`,
+ *   `max-queue-growth`, `max-total-growth`, `state` ("running", "starved":
+ *   every wait is for input, "blocked": a wait ends at something that does
+ *   not move, "finished", "idle", "deadlocked", or "off"), `text` (every
+ *   wait now, in words), `total-growth`, `growths` (one `growth` structure
+ *   per item of room added: `queue`, `from`, `to`, `time`, `deadlock`: the
+ *   cycle in words) and `last`, the latest #GstWorkerController::deadlock
+ *   structure.
  *
  * Returns: (transfer full): the status
  */
@@ -3155,6 +3163,16 @@ gst_worker_controller_get_heartbeat (GstWorkerController * self,
  * `worker`, `role` ("writer": blocked pushing into a full queue;
  * "reader": idle, its input queue empty), `queue`, `level`,
  * `max-size-buffers` and `for` (GstClockTime in that state).
+ *
+ * The same for stock elements: `processes` holds one `process` structure
+ * per process of the pipeline (what lies between its queues: a source and
+ * its tee, a compositor and its sink, a worker): `name`, `elements`,
+ * `workers`, `inputs` and `outputs` (queues), `state` ("writing",
+ * "reading", "prerolled", "busy", "paused", "blocked", "running" or
+ * "idle"), `still` (GstClockTime since it last moved) and `waits` (`role`:
+ * writer, reader or preroll; `queue`, `level`, `max-size-buffers`; `peer`:
+ * the process at the other end). `cycles` holds the deadlocks found by the
+ * latest check (see #GstWorkerController::deadlock).
  *
  * Returns: (transfer full): the wait-for structure
  */
@@ -3328,8 +3346,11 @@ gst_worker_controller_get_outcome (GstWorkerController * self)
  * what it took in), `workers` (each worker's final stats, as in the
  * status), `queues` (each queue's counts), `error` (a structure with
  * `element`, `path`, `message`, `debug`, after an error) and, when the
- * system was stopped (exit now, drain timeout, error), `items-discarded`
- * and `holders` (see gst_worker_controller_exit_now()).
+ * system was stopped (exit now, drain timeout, error, deadlock),
+ * `items-discarded` and `holders` (see gst_worker_controller_exit_now());
+ * `queue-growths` and `total-queue-growth` (the room deadlocks added, see
+ * gst_worker_controller_get_status()) and `deadlock`: the deadlock that
+ * stopped the run, or else the latest one reported.
  *
  * Returns: (transfer full) (nullable): the report, or %NULL while running
  */
