@@ -391,16 +391,16 @@ GST_END_TEST;
 GST_START_TEST (test_deadlock_exit_status)
 {
   gchar *json = tmp_path ("stats.json");
-  const gchar *resolve[] = { "-q", "--deadlock-settle", "200",
+  const gchar *resolve[] = { "-q", "--deadlock-settle", "500",
     "--stats-json", json, TEE_COMPOSITOR, NULL
   };
   const gchar *off[] = { "-q", "--deadlock=off", "--duration", "1",
     "--drain-timeout", "300", TEE_COMPOSITOR, NULL
   };
   const gchar *report[] = { "-q", "--deadlock=report", "--deadlock-settle",
-    "200", "--duration", "1", "--drain-timeout", "300", TEE_COMPOSITOR, NULL
+    "500", "--duration", "1.5", "--drain-timeout", "300", TEE_COMPOSITOR, NULL
   };
-  const gchar *limit[] = { "-q", "--deadlock-settle", "200",
+  const gchar *limit[] = { "-q", "--deadlock-settle", "500",
     "--max-queue-growth", "0", "--stats-json", json, TEE_COMPOSITOR, NULL
   };
   const gchar *cycle = "global artificial deadlock: videotestsrc0+capsfilter0"
