@@ -137,6 +137,9 @@ typedef struct
   gchar *name;
   GstPad *sinkpad;              /* where items go in */
   GstPad *srcpad;               /* where they come out */
+  GstWorker *in_worker;         /* owned ref, or NULL: a feedbacksink takes
+                                 * items before any probe, and counts them
+                                 * in its items-out */
   gulong sink_probe;
   gulong src_probe;
   gulong event_probe;
@@ -226,6 +229,8 @@ static void
 queue_rec_clear (QueueRec * q)
 {
   gst_object_unref (q->element);
+  if (q->in_worker)
+    gst_object_unref (q->in_worker);
   gst_object_unref (q->sinkpad);
   gst_object_unref (q->srcpad);
   g_free (q->name);
@@ -260,6 +265,13 @@ queue_counts (QueueRec * q, guint64 * in, guint64 * out)
   *in = q->in;
   *out = q->out;
   g_mutex_unlock (&q->lock);
+  if (q->in_worker) {
+    GstStructure *s = gst_worker_get_stats (q->in_worker);
+
+    *in = 0;
+    gst_structure_get_uint64 (s, "items-out", in);
+    gst_structure_free (s);
+  }
 }
 
 static void
@@ -367,10 +379,11 @@ relative_path (GstPipeline * pipeline, GstElement * element)
   return g_string_free (path, FALSE);
 }
 
-/* A channel counted on its pads: items in, out, and EOS in. */
+/* A channel counted on its pads: items in (unless @in_worker counts
+ * them), out, and EOS in. */
 static QueueRec *
 queue_rec_new (GstElement * element, gchar * name, GstPad * sinkpad,
-    GstPad * srcpad)
+    GstPad * srcpad, GstWorker * in_worker)
 {
   QueueRec *q = g_atomic_rc_box_new0 (QueueRec);
 
@@ -381,9 +394,12 @@ queue_rec_new (GstElement * element, gchar * name, GstPad * sinkpad,
   g_mutex_init (&q->lock);
   q->writers = g_ptr_array_new ();
   q->readers = g_ptr_array_new ();
-  q->sink_probe = gst_pad_add_probe (q->sinkpad,
-      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-      queue_in_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
+  if (in_worker)
+    q->in_worker = gst_object_ref (in_worker);
+  else
+    q->sink_probe = gst_pad_add_probe (q->sinkpad,
+        GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+        queue_in_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
   q->src_probe = gst_pad_add_probe (q->srcpad,
       GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
       queue_out_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
@@ -458,7 +474,8 @@ discover_feedback (GstWorkerController * self)
       if (!other_sink && g_str_equal (name, other)) {
         g_ptr_array_add (self->queues, queue_rec_new (sink,
                 g_steal_pointer (&name), gst_element_get_static_pad (sink,
-                    "sink"), gst_element_get_static_pad (src, "src")));
+                    "sink"), gst_element_get_static_pad (src, "src"),
+                GST_IS_WORKER (sink) ? GST_WORKER (sink) : NULL));
         j = ends->len;
       }
       g_free (other);
@@ -487,7 +504,7 @@ discover_element (const GValue * item, gpointer user_data)
     g_ptr_array_add (self->queues, queue_rec_new (element,
             gst_object_get_name (GST_OBJECT (element)),
             gst_element_get_static_pad (element, "sink"),
-            gst_element_get_static_pad (element, "src")));
+            gst_element_get_static_pad (element, "src"), NULL));
   }
 }
 
@@ -584,9 +601,8 @@ channel_counts (GstWorkerController * self)
   for (i = 0; i < self->queues->len; i++) {
     QueueRec *q = g_ptr_array_index (self->queues, i);
 
+    queue_counts (q, &counts[i].in, &counts[i].out);
     g_mutex_lock (&q->lock);
-    counts[i].in = q->in;
-    counts[i].out = q->out;
     counts[i].eos = q->eos;
     g_mutex_unlock (&q->lock);
   }
@@ -750,8 +766,23 @@ compute_topology (GstWorkerController * self)
     QueueRec *q = g_ptr_array_index (self->queues, i);
     GPtrArray *w = g_ptr_array_new (), *r = g_ptr_array_new ();
 
-    collect_workers (self, q->sinkpad, w, FALSE, 0);
-    collect_workers (self, q->srcpad, r, FALSE, 0);
+    if (is_queue (q->element)) {
+      collect_workers (self, q->sinkpad, w, FALSE, 0);
+      collect_workers (self, q->srcpad, r, FALSE, 0);
+    } else {
+      /* a feedback FIFO: its two ends are the workers */
+      GstObject *in = gst_object_get_parent (GST_OBJECT (q->sinkpad));
+      GstObject *out = gst_object_get_parent (GST_OBJECT (q->srcpad));
+      WorkerRec *wi = in ? find_worker_by_element (self, in) : NULL;
+      WorkerRec *wo = out ? find_worker_by_element (self, out) : NULL;
+
+      if (wi)
+        g_ptr_array_add (w, wi);
+      if (wo)
+        g_ptr_array_add (r, wo);
+      gst_clear_object (&in);
+      gst_clear_object (&out);
+    }
     g_ptr_array_add (writers, w);
     g_ptr_array_add (readers, r);
   }
@@ -2271,7 +2302,8 @@ gst_worker_controller_dispose (GObject * object)
     for (i = 0; i < self->queues->len; i++) {
       QueueRec *q = g_ptr_array_index (self->queues, i);
 
-      gst_pad_remove_probe (q->sinkpad, q->sink_probe);
+      if (q->sink_probe)
+        gst_pad_remove_probe (q->sinkpad, q->sink_probe);
       gst_pad_remove_probe (q->srcpad, q->src_probe);
       gst_pad_remove_probe (q->sinkpad, q->event_probe);
     }
