@@ -52,6 +52,10 @@ struct _GstWorkerCore
   gboolean in_item;
   guint in_push;
   gchar *blocked_on;
+  gboolean waiting;             /* in gst_worker_core_enter_wait() */
+  GstWorkerState wait_state;    /* idle or blocked, while waiting */
+  gchar *wait_on;               /* what a blocked wait waits on */
+  GstClockTime wait_start;
   GstWorkerState state;
   GstClockTime state_since;
 
@@ -130,6 +134,7 @@ gst_worker_core_free (GstWorkerCore * core)
   stop_heartbeats (core);
   g_list_free (core->outputs);
   g_free (core->blocked_on);
+  g_free (core->wait_on);
   gst_clear_object (&core->clock);
   g_mutex_clear (&core->lock);
   g_cond_clear (&core->cond);
@@ -151,6 +156,8 @@ update_state_locked (GstWorkerCore * core, GstClockTime now)
 
   if (core->blocked_on)
     state = GST_WORKER_STATE_BLOCKED;
+  else if (core->waiting)
+    state = core->wait_state;
   else if (core->in_item || core->in_push)
     state = GST_WORKER_STATE_BUSY;
   else if (core->paused)
@@ -385,6 +392,56 @@ gst_worker_core_count (GstWorkerCore * core, guint n_in, guint n_out,
 }
 
 /**
+ * gst_worker_core_enter_wait:
+ * @state: %GST_WORKER_STATE_IDLE (waiting for input, e.g. on an empty
+ *   channel) or %GST_WORKER_STATE_BLOCKED (waiting for room in a full one)
+ * @on: (nullable): what a blocked worker waits on, reported as `blocked-on`
+ *
+ * Marks the start of a wait the worker does itself, on a channel other than
+ * a `queue` element (those the core notices alone). Until
+ * gst_worker_core_leave_wait() the worker is reported in @state, and the
+ * time spent does not count as processing time.
+ */
+void
+gst_worker_core_enter_wait (GstWorkerCore * core, GstWorkerState state,
+    const gchar * on)
+{
+  g_return_if_fail (state == GST_WORKER_STATE_IDLE ||
+      state == GST_WORKER_STATE_BLOCKED);
+
+  g_mutex_lock (&core->lock);
+  core->waiting = TRUE;
+  core->wait_state = state;
+  g_free (core->wait_on);
+  core->wait_on = g_strdup (on ? on : "");
+  core->wait_start = core_now (core);
+  update_state_locked (core, core->wait_start);
+  g_mutex_unlock (&core->lock);
+}
+
+/**
+ * gst_worker_core_leave_wait:
+ *
+ * Ends a wait started with gst_worker_core_enter_wait().
+ */
+void
+gst_worker_core_leave_wait (GstWorkerCore * core)
+{
+  GstClockTime now;
+
+  g_mutex_lock (&core->lock);
+  if (core->waiting) {
+    now = core_now (core);
+    if (core->in_item)
+      core->push_total += GST_CLOCK_DIFF (core->wait_start, now);
+    core->waiting = FALSE;
+    g_clear_pointer (&core->wait_on, g_free);
+    update_state_locked (core, now);
+  }
+  g_mutex_unlock (&core->lock);
+}
+
+/**
  * gst_worker_core_enter_push:
  *
  * Marks the start of a push done by this thread on the worker's behalf (by
@@ -538,6 +595,8 @@ build_stats_locked (GstWorkerCore * core, const gchar * name, GstClockTime now)
       "proc-time-max", GST_TYPE_CLOCK_TIME, core->proc_max, NULL);
   if (core->blocked_on)
     gst_structure_set (s, "blocked-on", G_TYPE_STRING, core->blocked_on, NULL);
+  else if (core->waiting && core->wait_state == GST_WORKER_STATE_BLOCKED)
+    gst_structure_set (s, "blocked-on", G_TYPE_STRING, core->wait_on, NULL);
   g_free (worker);
   return s;
 }
@@ -673,6 +732,8 @@ gst_worker_core_change_state (GstWorkerCore * core, GstStateChange transition)
       core->in_item = FALSE;
       core->in_push = 0;
       g_clear_pointer (&core->blocked_on, g_free);
+      core->waiting = FALSE;
+      g_clear_pointer (&core->wait_on, g_free);
       core->state_since = GST_CLOCK_TIME_NONE;
       update_state_locked (core, core_now (core));
       core->last_seek_seqnum = GST_SEQNUM_INVALID;

@@ -94,6 +94,14 @@ void            gst_worker_core_count (GstWorkerCore * core, guint n_in,
                                        guint n_out, guint n_dropped);
 
 GST_WORKER_API
+void            gst_worker_core_enter_wait (GstWorkerCore * core,
+                                            GstWorkerState state,
+                                            const gchar * on);
+
+GST_WORKER_API
+void            gst_worker_core_leave_wait (GstWorkerCore * core);
+
+GST_WORKER_API
 void            gst_worker_core_set_flushing (GstWorkerCore * core,
                                               gboolean flushing);
 
