@@ -13,6 +13,8 @@ plugin_init (GstPlugin * plugin)
   gboolean ret = FALSE;
 
   ret |= GST_ELEMENT_REGISTER (timestampmerge, plugin);
+  ret |= GST_ELEMENT_REGISTER (feedbacksink, plugin);
+  ret |= GST_ELEMENT_REGISTER (feedbacksrc, plugin);
   return ret;
 }
 

@@ -282,10 +282,22 @@ wait_merge_accounted (GstElement * merge, guint n_in)
 {
   gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
   guint64 in, accounted;
+  gboolean eos;
 
   do {
     guint i;
 
+    eos = TRUE;
+    for (i = 1; i < n_in; i++) {
+      gchar name[16];
+      GstPad *pad;
+
+      g_snprintf (name, sizeof (name), "sink_%u", i);
+      pad = gst_element_get_static_pad (merge, name);
+      /* EOS is taken after the items before it */
+      eos &= gst_aggregator_pad_is_eos (GST_AGGREGATOR_PAD (pad));
+      gst_object_unref (pad);
+    }
     in = stat_u64 (merge, "items-in");
     accounted = stat_u64 (merge, "items-out") +
         stat_u64 (merge, "items-dropped");
@@ -295,10 +307,11 @@ wait_merge_accounted (GstElement * merge, guint n_in)
       g_snprintf (name, sizeof (name), "sink_%u", i);
       accounted += pad_u64 (merge, name, "attached");
     }
-    if (in == accounted)
+    if (eos && in == accounted)
       return;
     g_usleep (1000);
   } while (g_get_monotonic_time () < deadline);
+  fail_unless (eos, "inputs not at EOS");
   fail_unless_equals_uint64 (accounted, in);
 }
 
