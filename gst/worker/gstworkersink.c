@@ -103,8 +103,13 @@ gst_worker_sink_render (GstBaseSink * sink, GstBuffer * buffer)
   GstWorkerCore *core = CORE (self);
   GstFlowReturn ret;
 
-  if (!gst_worker_core_begin_item (core, 1))
-    return GST_FLOW_FLUSHING;
+  while (!gst_worker_core_begin_item (core, 1)) {
+    /* unlock() woke us: a flush, or only PLAYING -> PAUSED, after which
+     * GstBaseSink renders on; it tells which, and waits for PLAYING */
+    ret = gst_base_sink_wait_preroll (sink);
+    if (ret != GST_FLOW_OK)
+      return ret;
+  }
   ret = GST_WORKER_SINK_GET_CLASS (self)->consume (self, buffer);
   gst_worker_core_end_item (core);
   if (ret == GST_FLOW_OK)

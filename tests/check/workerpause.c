@@ -324,6 +324,44 @@ GST_START_TEST (test_pause_aggregator)
 
 GST_END_TEST;
 
+/* A worker sink holding an item (paused) while the pipeline goes PLAYING ->
+ * PAUSED -> PLAYING: GstBaseSink unlocks it on the way, which is not a
+ * flush; the item must not be refused, nor the stream stopped. */
+GST_START_TEST (test_sink_held_across_pipeline_pause)
+{
+  GstElement *pipe, *sink, *inq;
+  GstMessage *msg;
+
+  pipe = launch ("testworkersrc num-buffers=20 ! queue name=inq "
+      "max-size-buffers=30 " Q "! testworkersink name=sink");
+  sink = get (pipe, "sink");
+  inq = get (pipe, "inq");
+  g_object_set (sink, "paused", TRUE, NULL);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (gst_element_get_state (pipe, NULL, NULL,
+          10 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  /* the prerolled item waits in the paused sink, the rest in the queue */
+  wait_queue_level (inq, 19);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PAUSED) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_usleep (50 * 1000);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_object_set (sink, "paused", FALSE, NULL);
+  msg = wait_eos_or_error (pipe, 20 * GST_SECOND);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  fail_unless_equals_uint64 (sink_u64 (sink, "count"), 20);
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (inq);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
 static Suite *
 workerpause_suite (void)
 {
@@ -339,6 +377,7 @@ workerpause_suite (void)
   tcase_add_test (tc, test_pause_source);
   tcase_add_test (tc, test_pause_sink);
   tcase_add_test (tc, test_pause_aggregator);
+  tcase_add_test (tc, test_sink_held_across_pipeline_pause);
   return s;
 }
 
