@@ -62,10 +62,29 @@ pad_u64 (GstElement * e, const gchar * pad, const gchar * prop)
   return v;
 }
 
+static guint
+level_of (GstElement * fbsink)
+{
+  guint v;
+
+  g_object_get (fbsink, "current-level-buffers", &v, NULL);
+  return v;
+}
+
 static GstWorkerState
 state_of (GstElement * e)
 {
   return gst_worker_get_state (GST_WORKER (e));
+}
+
+/* As gst-launch-1.0 -e on Ctrl-C. Not while the pipeline prerolls: a
+ * source blocked on a full queue would hold the state lock. */
+static void
+send_eos (GstElement * pipe)
+{
+  fail_unless_equals_int (gst_element_get_state (pipe, NULL, NULL,
+          20 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (gst_element_send_event (pipe, gst_event_new_eos ()));
 }
 
 static void
@@ -162,7 +181,17 @@ typedef struct
 {
   GstElement *pipe, *src, *m, *out, *fw, *fbsink, *fbsrc;
   PairCheck pairs;
+  guint64 pushed;               /* items the source pushed */
 } Loop;
+
+/* What the source really pushed: its items-out also counts an item made
+ * just when EOS is sent to it, which GstBaseSrc then drops. */
+static GstPadProbeReturn
+count_pushed (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  (*(guint64 *) user_data)++;
+  return GST_PAD_PROBE_OK;
+}
 
 static Loop *
 loop_new (const gchar * desc)
@@ -180,6 +209,10 @@ loop_new (const gchar * desc)
   pad = gst_element_get_static_pad (l->m, "src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
       GST_PAD_PROBE_TYPE_EVENT_FLUSH, check_pairs, &l->pairs, NULL);
+  gst_object_unref (pad);
+  pad = gst_element_get_static_pad (l->src, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_pushed, &l->pushed,
+      NULL);
   gst_object_unref (pad);
   return l;
 }
@@ -218,7 +251,7 @@ wait_merge_done (Loop * l)
 static guint64
 assert_loop_accounted (Loop * l)
 {
-  guint64 n = stat_u64 (l->src, "items-out");
+  guint64 n = l->pushed;
 
   wait_merge_done (l);
   fail_unless (n > 0);
@@ -240,7 +273,7 @@ assert_loop_accounted (Loop * l)
   fail_unless_equals_uint64 (pad_u64 (l->m, "sink_1", "dropped"), 1);
   fail_unless_equals_uint64 (stat_u64 (l->m, "items-in"), 2 * n + 1);
   fail_unless_equals_uint64 (stat_u64 (l->m, "items-dropped"), 1);
-  fail_unless_equals_uint64 (u64 (l->fbsink, "current-level-buffers"), 0);
+  fail_unless_equals_uint64 (level_of (l->fbsink), 0);
   /* every output paired with the item from the one before */
   fail_unless_equals_uint64 (l->pairs.n, n);
   fail_unless_equals_uint64 (l->pairs.bad, 0);
@@ -291,13 +324,13 @@ GST_START_TEST (test_loop_eos_from_pipeline)
   while (u64 (l->out, "count") < 200 && g_get_monotonic_time () < deadline)
     g_usleep (1000);
   fail_unless (u64 (l->out, "count") >= 200);
-  fail_unless (gst_element_send_event (l->pipe, gst_event_new_eos ()));
+  send_eos (l->pipe);
   msg = wait_message (l->pipe, GST_MESSAGE_EOS | GST_MESSAGE_ERROR,
       20 * GST_SECOND);
   fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
   gst_message_unref (msg);
   /* at the pipeline's EOS the channel is empty */
-  fail_unless_equals_uint64 (u64 (l->fbsink, "current-level-buffers"), 0);
+  fail_unless_equals_uint64 (level_of (l->fbsink), 0);
   fail_unless (assert_loop_accounted (l) >= 200);
   loop_free (l);
   g_free (desc);
@@ -426,11 +459,11 @@ GST_START_TEST (test_loop_flushing_seek)
   before = l->pairs.n;
   while (l->pairs.n < before + 100 && g_get_monotonic_time () < deadline)
     g_usleep (1000);
-  fail_unless (gst_element_send_event (l->pipe, gst_event_new_eos ()));
+  send_eos (l->pipe);
   run_to_eos (l->pipe, GST_CLOCK_TIME_NONE);
   fail_unless (l->pairs.n >= before + 100);
   fail_unless_equals_uint64 (l->pairs.bad, 0);
-  fail_unless_equals_uint64 (u64 (l->fbsink, "current-level-buffers"), 0);
+  fail_unless_equals_uint64 (level_of (l->fbsink), 0);
   loop_free (l);
   g_free (desc);
 }
@@ -588,24 +621,30 @@ GST_START_TEST (test_full_channel_blocks_and_wakes)
 {
   GstElement *pipe = launch ("testworkersrc num-buffers=100 "
       "! feedbacksink name=fbsink channel=full max-size-buffers=2 "
-      "feedbacksrc channel=full ! testworker hang-after=1 ! fakesink");
-  GstElement *fbsink = get (pipe, "fbsink");
+      "feedbacksrc name=fbsrc channel=full ! testworker hang-after=1 "
+      "! fakesink");
+  GstElement *fbsink = get (pipe, "fbsink"), *fbsrc = get (pipe, "fbsrc");
   gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
   GstStructure *s;
-  guint level;
 
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
-  while (state_of (fbsink) != GST_WORKER_STATE_BLOCKED &&
+  /* testworker hangs on the second item: feedbacksrc stays blocked
+   * pushing it, and the channel fills up */
+  while (stat_u64 (fbsrc, "items-out") < 2 &&
       g_get_monotonic_time () < deadline)
     g_usleep (1000);
+  while ((state_of (fbsink) != GST_WORKER_STATE_BLOCKED ||
+          level_of (fbsink) != 2) && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  fail_unless_equals_int (state_of (fbsink), GST_WORKER_STATE_BLOCKED);
   s = gst_worker_get_stats (GST_WORKER (fbsink));
   fail_unless_equals_string (gst_structure_get_string (s, "blocked-on"),
       "channel full");
   gst_structure_free (s);
-  g_object_get (fbsink, "current-level-buffers", &level, NULL);
-  fail_unless_equals_int (level, 2);
+  fail_unless_equals_int (level_of (fbsink), 2);
   set_null (pipe);
+  gst_object_unref (fbsrc);
   gst_object_unref (fbsink);
   gst_object_unref (pipe);
 }

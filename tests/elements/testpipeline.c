@@ -28,10 +28,23 @@ test_pipeline_read (const gchar * path, GError ** error)
   return g_string_free (desc, FALSE);
 }
 
+static gboolean
+is_playing (GstElement * pipeline)
+{
+  gboolean playing;
+
+  GST_OBJECT_LOCK (pipeline);
+  playing = GST_STATE (pipeline) == GST_STATE_PLAYING &&
+      GST_STATE_PENDING (pipeline) == GST_STATE_VOID_PENDING;
+  GST_OBJECT_UNLOCK (pipeline);
+  return playing;
+}
+
 /* Plays @pipeline as gst-launch-1.0 -e does: until EOS or an error; if
  * neither came after @eos_after, sends EOS to the pipeline (what -e does on
- * Ctrl-C) and waits for it. Returns the EOS or ERROR message, or NULL if
- * nothing came within @timeout in all. Leaves the pipeline PLAYING. */
+ * Ctrl-C) once the pipeline is PLAYING, and waits for it. Returns the EOS
+ * or ERROR message, or NULL if nothing came within @timeout in all. Leaves
+ * the pipeline PLAYING. */
 GstMessage *
 test_pipeline_run (GstElement * pipeline, GstClockTime timeout,
     GstClockTime eos_after)
@@ -54,7 +67,10 @@ test_pipeline_run (GstElement * pipeline, GstClockTime timeout,
 
     if (now >= timeout)
       break;
-    if (!eos_sent && GST_CLOCK_TIME_IS_VALID (eos_after) && now >= eos_after) {
+    if (!eos_sent && GST_CLOCK_TIME_IS_VALID (eos_after) && now >= eos_after &&
+        is_playing (pipeline)) {
+      /* not while prerolling: a source blocked on a full queue would hold
+       * the state lock that the state change needs */
       gst_element_send_event (pipeline, gst_event_new_eos ());
       eos_sent = TRUE;
     }
