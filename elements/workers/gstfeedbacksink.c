@@ -316,11 +316,9 @@ gst_feedback_sink_unlock (GstBaseSink * sink)
 {
   GstFeedbackChannel *ch = get_channel (GST_FEEDBACK_SINK (sink));
 
-  /* GstBaseSink also unlocks on PLAYING->PAUSED, and clears it before
-   * rendering again; items do not go through render here, so only a real
-   * flush (the pad flushes first) may wake and refuse them */
-  if (GST_PAD_IS_FLUSHING (GST_BASE_SINK_PAD (sink)))
-    GST_BASE_SINK_CLASS (gst_feedback_sink_parent_class)->unlock (sink);
+  /* a flush or going to READY: the pad is flushing by now, so a blocked
+   * write or EOS wait returns; GstBaseSink also unlocks on PLAYING->PAUSED,
+   * when they re-check and go on waiting */
   if (ch) {
     gst_feedback_channel_sink_wake (ch);
     gst_feedback_channel_unref (ch);

@@ -319,12 +319,27 @@ gst_worker_core_wait_unpaused (GstWorkerCore * core)
 /* ---------------------------------------------------------------------- */
 /* items */
 
+static void
+start_item_locked (GstWorkerCore * core, guint n_in)
+{
+  GstClockTime now = core_now (core);
+
+  core->in_item = TRUE;
+  core->items_in += n_in;
+  core->item_start = now;
+  core->push_total = 0;
+  update_state_locked (core, now);
+}
+
 /**
  * gst_worker_core_begin_item:
  * @n_in: how many input items this step consumes (added to `items-in`)
  *
  * Marks the start of processing: waits while paused, then reports the
- * worker `busy`.
+ * worker `busy`. Never call it with a lock held that a state change needs
+ * (a base sink's preroll lock, say): wait with
+ * gst_worker_core_wait_unpaused() before taking such a lock, then call
+ * gst_worker_core_start_item().
  *
  * Returns: %FALSE if flushing (nothing is counted; return
  * %GST_FLOW_FLUSHING).
@@ -332,21 +347,29 @@ gst_worker_core_wait_unpaused (GstWorkerCore * core)
 gboolean
 gst_worker_core_begin_item (GstWorkerCore * core, guint n_in)
 {
-  GstClockTime now;
-
   g_mutex_lock (&core->lock);
   if (G_UNLIKELY (!wait_unpaused_locked (core))) {
     g_mutex_unlock (&core->lock);
     return FALSE;
   }
-  now = core_now (core);
-  core->in_item = TRUE;
-  core->items_in += n_in;
-  core->item_start = now;
-  core->push_total = 0;
-  update_state_locked (core, now);
+  start_item_locked (core, n_in);
   g_mutex_unlock (&core->lock);
   return TRUE;
+}
+
+/**
+ * gst_worker_core_start_item:
+ * @n_in: how many input items this step consumes
+ *
+ * Marks the start of processing without waiting for a pause: for callers
+ * that already waited with gst_worker_core_wait_unpaused().
+ */
+void
+gst_worker_core_start_item (GstWorkerCore * core, guint n_in)
+{
+  g_mutex_lock (&core->lock);
+  start_item_locked (core, n_in);
+  g_mutex_unlock (&core->lock);
 }
 
 /**
@@ -601,11 +624,26 @@ build_stats_locked (GstWorkerCore * core, const gchar * name, GstClockTime now)
   return s;
 }
 
+/* Lets the element add its own fields (GstWorkerInterface.add_stats);
+ * called without the core's lock. */
+static void
+add_element_stats (GstWorkerCore * core, GstStructure * s)
+{
+  GstWorkerInterface *iface;
+
+  if (!GST_IS_WORKER (core->element))
+    return;
+  iface = GST_WORKER_GET_IFACE (core->element);
+  if (iface->add_stats)
+    iface->add_stats (GST_WORKER (core->element), s);
+}
+
 /**
  * gst_worker_core_get_stats:
  *
  * Returns: (transfer full): a `worker-stats` structure with the heartbeat's
- * fields (see %GST_WORKER_HEARTBEAT_NAME) but `seq`.
+ * fields (see %GST_WORKER_HEARTBEAT_NAME) but `seq`, and the element's own
+ * (#GstWorkerInterface.add_stats).
  */
 GstStructure *
 gst_worker_core_get_stats (GstWorkerCore * core)
@@ -615,6 +653,7 @@ gst_worker_core_get_stats (GstWorkerCore * core)
   g_mutex_lock (&core->lock);
   s = build_stats_locked (core, GST_WORKER_STATS_NAME, core_now (core));
   g_mutex_unlock (&core->lock);
+  add_element_stats (core, s);
   return s;
 }
 
@@ -701,6 +740,7 @@ heartbeat_cb (GstClock * clock, GstClockTime time, GstClockID id,
   }
   g_mutex_unlock (&core->lock);
 
+  add_element_stats (core, s);
   gst_element_post_message (element,
       gst_message_new_element (GST_OBJECT (element), s));
   return TRUE;

@@ -77,6 +77,10 @@ gboolean        gst_worker_core_begin_item (GstWorkerCore * core,
                                             guint n_in);
 
 GST_WORKER_API
+void            gst_worker_core_start_item (GstWorkerCore * core,
+                                            guint n_in);
+
+GST_WORKER_API
 void            gst_worker_core_end_item (GstWorkerCore * core);
 
 GST_WORKER_API

@@ -55,14 +55,19 @@ queue_level (GstElement * queue)
   return v;
 }
 
-/* Waits (bounded) until the queue holds @level buffers. */
+/* Waits (bounded) until the queue holds exactly @level buffers and stays
+ * there: a paused worker's queue may hold one more for a moment, until its
+ * thread hands the first item to the worker, which holds it. */
 static void
 wait_queue_level (GstElement * queue, guint level)
 {
   gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  guint stable = 0;
 
-  while (queue_level (queue) < level && g_get_monotonic_time () < deadline)
+  while (stable < 20 && g_get_monotonic_time () < deadline) {
+    stable = queue_level (queue) == level ? stable + 1 : 0;
     g_usleep (1000);
+  }
   fail_unless_equals_int (queue_level (queue), level);
 }
 
@@ -324,40 +329,132 @@ GST_START_TEST (test_pause_aggregator)
 
 GST_END_TEST;
 
-/* A worker sink holding an item (paused) while the pipeline goes PLAYING ->
- * PAUSED -> PLAYING: GstBaseSink unlocks it on the way, which is not a
- * flush; the item must not be refused, nor the stream stopped. */
-GST_START_TEST (test_sink_held_across_pipeline_pause)
+/* Pipeline state changes go through while a worker is paused with an item
+ * in hand, in both directions and repeatedly, and nothing is lost. */
+static void
+check_state_cycle_while_paused (const gchar * desc, const gchar * paused_name,
+    guint64 expected)
 {
-  GstElement *pipe, *sink, *inq;
+  GstElement *pipe = launch (desc);
+  GstElement *w = get (pipe, paused_name), *sink = get (pipe, "sink");
   GstMessage *msg;
+  GstState state;
+  guint i;
 
-  pipe = launch ("testworkersrc num-buffers=20 ! queue name=inq "
-      "max-size-buffers=30 " Q "! testworkersink name=sink");
-  sink = get (pipe, "sink");
-  inq = get (pipe, "inq");
-  g_object_set (sink, "paused", TRUE, NULL);
+  g_object_set (w, "paused", TRUE, NULL);
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
-  fail_unless_equals_int (gst_element_get_state (pipe, NULL, NULL,
-          10 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
-  /* the prerolled item waits in the paused sink, the rest in the queue */
-  wait_queue_level (inq, 19);
-  fail_unless (gst_element_set_state (pipe, GST_STATE_PAUSED) !=
-      GST_STATE_CHANGE_FAILURE);
-  g_usleep (50 * 1000);
+  g_usleep (20000);
+  for (i = 0; i < 5; i++) {
+    GstState target = i % 2 ? GST_STATE_PLAYING : GST_STATE_PAUSED;
+
+    fail_unless (gst_element_set_state (pipe, target) !=
+        GST_STATE_CHANGE_FAILURE);
+    /* a paused worker must not hold up the state change itself; with a
+     * sink that cannot preroll (it is paused) PAUSED stays ASYNC */
+    gst_element_get_state (w, &state, NULL, 5 * GST_SECOND);
+    fail_unless_equals_int (state, target);
+    g_usleep (5000);
+  }
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
-  g_object_set (sink, "paused", FALSE, NULL);
+  g_object_set (w, "paused", FALSE, NULL);
   msg = wait_eos_or_error (pipe, 20 * GST_SECOND);
   fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
   gst_message_unref (msg);
-  fail_unless_equals_uint64 (sink_u64 (sink, "count"), 20);
+  fail_unless_equals_uint64 (sink_u64 (sink, "count"), expected);
+
   fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
       GST_STATE_CHANGE_SUCCESS);
-  gst_object_unref (inq);
   gst_object_unref (sink);
+  gst_object_unref (w);
   gst_object_unref (pipe);
+}
+
+GST_START_TEST (test_state_cycle_paused_transform)
+{
+  check_state_cycle_while_paused ("testworkersrc num-buffers=100 ! queue ! "
+      "testworker name=w ! testworkersink name=sink async=false", "w", 100);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycle_paused_source)
+{
+  check_state_cycle_while_paused ("testworkersrc name=src num-buffers=100 ! "
+      "queue ! testworkersink name=sink async=false", "src", 100);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycle_paused_live_source)
+{
+  check_state_cycle_while_paused ("testworkersrc name=src is-live=true "
+      "num-buffers=50 ! queue ! testworkersink name=sink async=false", "src",
+      50);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycle_paused_sink)
+{
+  check_state_cycle_while_paused ("testworkersrc num-buffers=100 ! queue ! "
+      "testworkersink name=sink async=false", "sink", 100);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycle_paused_aggregator)
+{
+  check_state_cycle_while_paused ("testworkermerge name=m ! testworkersink "
+      "name=sink async=false testworkersrc num-buffers=30 ! queue ! m. "
+      "testworkersrc num-buffers=30 ! queue ! m.", "m", 60);
+}
+
+GST_END_TEST;
+
+static guint64
+items_out (GstElement * worker)
+{
+  GstStructure *s = gst_worker_get_stats (GST_WORKER (worker));
+  guint64 v = 0;
+
+  gst_structure_get_uint64 (s, "items-out", &v);
+  gst_structure_free (s);
+  return v;
+}
+
+/* An EOS sent to a running source: GstBaseSrc may drop the item it was
+ * about to push; the source's items-out counts only items that left. */
+GST_START_TEST (test_source_counts_what_left_on_eos)
+{
+  guint i;
+
+  for (i = 0; i < 10; i++) {
+    GstElement *pipe = launch ("testworkersrc name=src ! queue " Q
+        "! testworkersink name=sink");
+    GstElement *src = get (pipe, "src"), *sink = get (pipe, "sink");
+    GstMessage *msg;
+
+    fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+        GST_STATE_CHANGE_FAILURE);
+    /* an EOS sent to the pipeline holds its state lock until the source
+     * takes it: not while the sink still waits for PLAYING */
+    fail_unless_equals_int (gst_element_get_state (pipe, NULL, NULL,
+            10 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+    g_usleep (2000 + i * 500);
+    gst_element_send_event (src, gst_event_new_eos ());
+    msg = wait_eos_or_error (pipe, 20 * GST_SECOND);
+    fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+    gst_message_unref (msg);
+    fail_unless_equals_uint64 (items_out (src), sink_u64 (sink, "count"));
+    fail_unless (items_in (src) - items_out (src) <= 1);
+
+    gst_element_set_state (pipe, GST_STATE_NULL);
+    gst_object_unref (src);
+    gst_object_unref (sink);
+    gst_object_unref (pipe);
+  }
 }
 
 GST_END_TEST;
@@ -377,7 +474,12 @@ workerpause_suite (void)
   tcase_add_test (tc, test_pause_source);
   tcase_add_test (tc, test_pause_sink);
   tcase_add_test (tc, test_pause_aggregator);
-  tcase_add_test (tc, test_sink_held_across_pipeline_pause);
+  tcase_add_test (tc, test_state_cycle_paused_transform);
+  tcase_add_test (tc, test_state_cycle_paused_source);
+  tcase_add_test (tc, test_state_cycle_paused_live_source);
+  tcase_add_test (tc, test_state_cycle_paused_sink);
+  tcase_add_test (tc, test_state_cycle_paused_aggregator);
+  tcase_add_test (tc, test_source_counts_what_left_on_eos);
   return s;
 }
 
