@@ -805,9 +805,14 @@ sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
     GstWorker *w = g_ptr_array_index (p->workers, i);
     GstStructure *s = gst_worker_get_stats (w);
     gint state = GST_WORKER_STATE_IDLE;
+    gboolean pushing = FALSE;
     guint64 v;
 
     gst_structure_get_enum (s, "state", GST_TYPE_WORKER_STATE, &state);
+    /* busy pushing: the elements after it work, or wait */
+    if (state == GST_WORKER_STATE_BUSY &&
+        gst_structure_get_boolean (s, "pushing", &pushing) && pushing)
+      state = GST_WORKER_STATE_IDLE;
     if (gst_structure_get_uint64 (s, "items-in", &v))
       items += v;
     if (gst_structure_get_uint64 (s, "items-out", &v))

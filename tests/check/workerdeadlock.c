@@ -759,6 +759,80 @@ GST_START_TEST (test_deadlock_past_growth_limit)
 GST_END_TEST;
 
 /* ---------------------------------------------------------------------- */
+/* feedback loops */
+
+/* A loop back into a merge that reads the loop before it writes: with no
+ * initial items on the loop, every process on it waits for input from the
+ * next. */
+#define FEEDBACK_LOOP(initial) \
+  "testworkersrc name=src num-buffers=20 ! queue name=qin " \
+  "max-size-buffers=2 " Q "! timestampmerge name=m ! tee name=t " \
+  "t. ! queue name=qout max-size-buffers=2 " Q "! testworkersink name=out " \
+  "t. ! queue name=qfb max-size-buffers=2 " Q "! testworker name=fw " \
+  "pts-offset=1000000 ! feedbacksink name=fbsink channel=loop " \
+  "feedbacksrc name=fbsrc channel=loop caps=application/x-worker-test-item " \
+  "initial-items=" initial " ! queue name=qback max-size-buffers=2 " Q "! m."
+
+/* The loop with no initial items is a true deadlock: no queue on it is
+ * full, so no growth can help. It is named, the loop's FIFO included, as
+ * an error, and the run ends with the DEADLOCK outcome within a bounded
+ * time, nothing grown. With one initial item the same loop drains. */
+GST_START_TEST (test_feedback_loop_true_deadlock)
+{
+  Run r;
+  const GstStructure *d, *step, *fatal;
+  gint64 t0;
+
+  run_init (&r, FEEDBACK_LOOP ("0"), GST_WORKER_DEADLOCK_MODE_RESOLVE);
+  t0 = g_get_monotonic_time ();
+  start (&r);
+  run_until_finished (&r, 30);
+  fail_unless (g_get_monotonic_time () - t0 < 10 * G_USEC_PER_SEC);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_DEADLOCK);
+  fail_unless_equals_int (r.deadlocks->len, 1);
+  d = g_ptr_array_index (r.deadlocks, 0);
+  fail_unless_equals_string (field (d, "kind"), "true");
+  fail_unless_equals_string (field (d, "action"), "stop");
+  fail_unless_equals_string (field (d, "reason"), "true deadlock");
+  fail_unless_equals_int (gst_value_array_get_size (array (d, "cycle")), 3);
+  step = cycle_step (d, "m");
+  fail_unless_equals_string (field (step, "role"), "reader");
+  fail_unless_equals_string (field (step, "queue"), "qback");
+  fail_unless_equals_string (field (step, "peer"), "fbsrc");
+  step = cycle_step (d, "fbsrc");
+  fail_unless_equals_string (field (step, "role"), "reader");
+  fail_unless_equals_string (field (step, "queue"), "channel loop");
+  fail_unless_equals_string (field (step, "peer"), "fw+fbsink");
+  step = cycle_step (d, "fw+fbsink");
+  fail_unless_equals_string (field (step, "role"), "reader");
+  fail_unless_equals_string (field (step, "queue"), "qfb");
+  fail_unless_equals_string (field (step, "peer"), "m");
+  fail_unless (strstr (field (d, "text"), "fbsrc waits to read channel loop "
+          "(empty: 0/") != NULL, "%s", field (d, "text"));
+  fail_unless (g_str_has_suffix (field (d, "text"), "no queue on the cycle "
+          "is full, so no growth can resolve it (a cycle with no initial "
+          "items): stopping"), "%s", field (d, "text"));
+  fail_unless (gst_structure_get (r.report, "deadlock", GST_TYPE_STRUCTURE,
+          &fatal, NULL));
+  fail_unless_equals_string (field (fatal, "text"), field (d, "text"));
+  gst_structure_free ((GstStructure *) fatal);
+  fail_unless_equals_int (field_uint (r.report, "total-queue-growth"), 0);
+  run_clear (&r);
+
+  run_init (&r, FEEDBACK_LOOP ("1"), GST_WORKER_DEADLOCK_MODE_RESOLVE);
+  start (&r);
+  run_until_finished (&r, 30);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  fail_unless_equals_int (r.deadlocks->len, 0);
+  fail_unless_equals_uint64 (u64_prop (r.ctrl, "out", "count"), 20);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
 /* no false positives */
 
 /* A slow worker in the same fork and merge: the source waits on a full
@@ -876,6 +950,7 @@ workerdeadlock_suite (void)
   tcase_add_test (tc, test_preroll_deadlock_through_a_sink);
   tcase_add_test (tc, test_local_deadlock_resolved_while_others_run);
   tcase_add_test (tc, test_deadlock_past_growth_limit);
+  tcase_add_test (tc, test_feedback_loop_true_deadlock);
   tcase_add_test (tc, test_slow_system_not_deadlocked);
   tcase_add_test (tc, test_idle_live_source_not_deadlocked);
   return s;

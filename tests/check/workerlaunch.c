@@ -387,7 +387,8 @@ GST_END_TEST;
 
 /* --deadlock: resolved by default (status 0, the growth said and in the
  * JSON); off, it hangs until the drain times out (3); reported and left
- * alone, or past --max-queue-growth, status 4 naming the cycle. */
+ * alone, or past --max-queue-growth, status 4 naming the cycle; a
+ * feedback loop with no initial items, a true deadlock: 4. */
 GST_START_TEST (test_deadlock_exit_status)
 {
   gchar *json = tmp_path ("stats.json");
@@ -402,6 +403,14 @@ GST_START_TEST (test_deadlock_exit_status)
   };
   const gchar *limit[] = { "-q", "--deadlock-settle", "500",
     "--max-queue-growth", "0", "--stats-json", json, TEE_COMPOSITOR, NULL
+  };
+  /* a feedback loop into a merge that reads it first, no initial items */
+  const gchar *loop[] = { "-q", "--deadlock-settle", "200",
+    "testworkersrc", "num-buffers=20", "!", "timestampmerge", "name=m", "!",
+    "tee", "name=t", "t.", "!", "queue", "!", "testworkersink", "t.", "!",
+    "queue", "name=qfb", "!", "testworker", "name=fw", "pts-offset=1000000",
+    "!", "feedbacksink", "channel=loop", "feedbacksrc", "name=fbsrc",
+    "channel=loop", "!", "queue", "name=qback", "!", "m.", NULL
   };
   const gchar *cycle = "global artificial deadlock: videotestsrc0+capsfilter0"
       "+t waits to write q1 (full: 2/2 buffers), read by c+fakesink0; "
@@ -460,6 +469,15 @@ GST_START_TEST (test_deadlock_exit_status)
   fail_unless_equals_int (json_array_get_length
       (json_object_get_array_member (d, "cycle")), 2);
   g_object_unref (parser);
+  g_string_truncate (log, 0);
+
+  fail_unless_equals_int (run_tool (loop, log, 30), 4);
+  fail_unless (strstr (log->str, "ERROR: global true deadlock: ") != NULL,
+      "%s", log->str);
+  fail_unless (strstr (log->str, "fbsrc waits to read channel loop (empty: "
+          "0/") != NULL, "%s", log->str);
+  fail_unless (strstr (log->str, "no growth can resolve it") != NULL, "%s",
+      log->str);
 
   remove_tmp (json);
   g_string_free (log, TRUE);
