@@ -496,6 +496,42 @@ GST_START_TEST (test_loop_flushing_seek)
 
 GST_END_TEST;
 
+/* A linked cycle would recurse in caps, allocation and latency queries and
+ * crash; the loop prerolls, answers the pipeline's latency query (not live)
+ * and negotiates. */
+GST_START_TEST (test_loop_queries_cut)
+{
+  gchar *desc = loop_desc ("num-buffers=10", 2, 2, 1, 0, 0);
+  Loop *l = loop_new (desc);
+  GstQuery *q = gst_query_new_latency ();
+  GstPad *pad = gst_element_get_static_pad (l->m, "sink_1");
+  GstCaps *caps, *expected = gst_caps_from_string (TEST_ITEM_CAPS);
+  gboolean live;
+
+  fail_unless (gst_element_set_state (l->pipe, GST_STATE_PAUSED) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (gst_element_get_state (l->pipe, NULL, NULL,
+          10 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (gst_element_query (l->pipe, q));
+  gst_query_parse_latency (q, &live, NULL, NULL);
+  fail_if (live);
+  caps = gst_pad_get_current_caps (pad);
+  fail_unless (caps && gst_caps_is_equal (caps, expected));
+  gst_caps_unref (caps);
+  caps = gst_pad_peer_query_caps (pad, NULL);
+  fail_unless (gst_caps_is_equal (caps, expected));
+  gst_caps_unref (caps);
+  gst_caps_unref (expected);
+  gst_object_unref (pad);
+  gst_query_unref (q);
+  run_to_eos (l->pipe, GST_CLOCK_TIME_NONE);
+  fail_unless_equals_uint64 (assert_loop_accounted (l), 10);
+  loop_free (l);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
 /* pipelines/feedback.pipeline: the design's feedback queue. */
 GST_START_TEST (test_feedback_pipeline_file)
 {
@@ -777,6 +813,7 @@ feedback_suite (void)
   tcase_add_test (tc_loop, test_loop_deterministic);
   tcase_add_test (tc_loop, test_loop_state_changes);
   tcase_add_test (tc_loop, test_loop_flushing_seek);
+  tcase_add_test (tc_loop, test_loop_queries_cut);
   tcase_add_test (tc_loop, test_feedback_pipeline_file);
   tcase_set_timeout (tc_loop, 120);
 
