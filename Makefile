@@ -43,5 +43,11 @@ test-asan: deps $(BUILD_ASAN)/build.ninja
 	ninja -C $(BUILD_ASAN)
 	meson test -C $(BUILD_ASAN) --setup asan --print-errorlogs
 
+# Benchmarks (tests/bench/): ours against stock GStreamer and the Python
+# model, results in tests/bench/results/ and README.md. About 5 minutes;
+# run it on a quiet machine.
+bench: build
+	/usr/bin/python3 tests/bench/run.py --workerbench $(BUILD)/tests/bench/workerbench
+
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)
