@@ -253,7 +253,7 @@ class BenchFailure(Exception):
 
 
 def element_exists(name: str) -> bool:
-    return subprocess.run(["gst-inspect-1.0", "--exists", name],
+    return subprocess.run([ARGS.workerbench, f"--exists={name}"],
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
 
 

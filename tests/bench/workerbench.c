@@ -3,6 +3,7 @@
  */
 /*
  * workerbench [--warmup=F] [--timeout=S] PIPELINE-DESCRIPTION
+ * workerbench --exists=FACTORY
  *
  * Runs one pipeline with one benchsrc and one benchsink to EOS, checks that
  * every item arrived, in order (benchsink fails the run otherwise), and
@@ -21,6 +22,10 @@
  * The Python model's runner (python/chain.py) prints the same fields with
  * the same definitions, so run.py compares like with like. Exit status 1:
  * the pipeline failed, lost, duplicated or reordered items, or timed out.
+ *
+ * With --exists, exits with 0 if the element factory is there (as this
+ * process sees it: a sanitized build's plugins load only into a sanitized
+ * process), 1 if not.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -39,12 +44,16 @@
 static gdouble warmup = 0.1;
 static gint timeout_s = 600;
 static gchar **description;
+static gchar *exists;
 
 static GOptionEntry entries[] = {
   {"warmup", 'w', 0, G_OPTION_ARG_DOUBLE, &warmup,
       "Fraction of the items left out of the figures (default 0.1)", "F"},
   {"timeout", 't', 0, G_OPTION_ARG_INT, &timeout_s,
       "Fail if the run has not ended after S seconds (default 600)", "S"},
+  {"exists", 0, 0, G_OPTION_ARG_STRING, &exists,
+      "Only tell whether element FACTORY exists (exit status 0 or 1)",
+      "FACTORY"},
   {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &description,
       NULL, "PIPELINE-DESCRIPTION"},
   {NULL}
@@ -237,6 +246,13 @@ main (int argc, char **argv)
   if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
     g_printerr ("workerbench: %s\n", err->message);
     return 2;
+  }
+  if (exists) {
+    GstElementFactory *f = gst_element_factory_find (exists);
+
+    if (f)
+      gst_object_unref (f);
+    return f ? 0 : 1;
   }
   if (!description || !description[0]) {
     g_printerr ("workerbench: no pipeline description\n");
