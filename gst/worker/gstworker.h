@@ -23,6 +23,9 @@ G_BEGIN_DECLS
  * - `proc-time-avg`, `proc-time-max` (GstClockTime): time spent processing
  *   one item, not counting time spent pushing it downstream
  * - `blocked-on` (string, only when `state` is blocked): the full queue
+ *
+ * followed by the worker's own fields, if it has any
+ * (#GstWorkerInterface.add_stats).
  */
 #define GST_WORKER_HEARTBEAT_NAME "worker-heartbeat"
 
@@ -43,6 +46,10 @@ typedef struct _GstWorkerCore GstWorkerCore;
 /**
  * GstWorkerInterface:
  * @get_core: returns the #GstWorkerCore the element embeds.
+ * @add_stats: (nullable): adds the worker's own fields to @stats, a
+ *   `worker-stats` structure or a `worker-heartbeat` message's structure
+ *   (a link's health, a device's counters...). Called from any thread, with
+ *   no lock of the core held; it must not block.
  *
  * Implemented by every element built on the worker core. The worker base
  * classes implement it; an element with its own pad logic embeds a
@@ -53,6 +60,7 @@ struct _GstWorkerInterface
   GTypeInterface parent_iface;
 
   GstWorkerCore * (*get_core) (GstWorker * worker);
+  void            (*add_stats) (GstWorker * worker, GstStructure * stats);
 };
 
 GST_WORKER_API

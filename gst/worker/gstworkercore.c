@@ -55,6 +55,10 @@ struct _GstWorkerCore
   gboolean in_item;
   guint in_push;
   gchar *blocked_on;
+  gboolean waiting;             /* in gst_worker_core_enter_wait() */
+  GstWorkerState wait_state;    /* idle or blocked, while waiting */
+  gchar *wait_on;               /* what a blocked wait waits on */
+  GstClockTime wait_start;
   GstWorkerState state;
   GstClockTime state_since;
 
@@ -154,6 +158,7 @@ gst_worker_core_free (GstWorkerCore * core)
   stop_heartbeats (core);
   g_list_free (core->outputs);
   g_free (core->blocked_on);
+  g_free (core->wait_on);
   gst_clear_object (&core->clock);
   g_mutex_clear (&core->lock);
   g_cond_clear (&core->cond);
@@ -177,6 +182,8 @@ update_state_locked (GstWorkerCore * core, GstClockTime now)
 
   if (core->blocked_on)
     state = GST_WORKER_STATE_BLOCKED;
+  else if (core->waiting)
+    state = core->wait_state;
   else if (core->in_item || core->in_push)
     state = GST_WORKER_STATE_BUSY;
   else if (core->paused)
@@ -338,12 +345,27 @@ gst_worker_core_wait_unpaused (GstWorkerCore * core)
 /* ---------------------------------------------------------------------- */
 /* items */
 
+static void
+start_item_locked (GstWorkerCore * core, guint n_in)
+{
+  GstClockTime now = core_now (core);
+
+  core->in_item = TRUE;
+  core->items_in += n_in;
+  core->item_start = now;
+  core->push_total = 0;
+  update_state_locked (core, now);
+}
+
 /**
  * gst_worker_core_begin_item:
  * @n_in: how many input items this step consumes (added to `items-in`)
  *
  * Marks the start of processing: waits while paused, then reports the
- * worker `busy`.
+ * worker `busy`. Never call it with a lock held that a state change needs
+ * (a base sink's preroll lock, say): wait with
+ * gst_worker_core_wait_unpaused() before taking such a lock, then call
+ * gst_worker_core_start_item().
  *
  * Returns: %FALSE if flushing (nothing is counted; return
  * %GST_FLOW_FLUSHING).
@@ -351,21 +373,29 @@ gst_worker_core_wait_unpaused (GstWorkerCore * core)
 gboolean
 gst_worker_core_begin_item (GstWorkerCore * core, guint n_in)
 {
-  GstClockTime now;
-
   g_mutex_lock (&core->lock);
   if (G_UNLIKELY (!wait_unpaused_locked (core))) {
     g_mutex_unlock (&core->lock);
     return FALSE;
   }
-  now = core_now (core);
-  core->in_item = TRUE;
-  core->items_in += n_in;
-  core->item_start = now;
-  core->push_total = 0;
-  update_state_locked (core, now);
+  start_item_locked (core, n_in);
   g_mutex_unlock (&core->lock);
   return TRUE;
+}
+
+/**
+ * gst_worker_core_start_item:
+ * @n_in: how many input items this step consumes
+ *
+ * Marks the start of processing without waiting for a pause: for callers
+ * that already waited with gst_worker_core_wait_unpaused().
+ */
+void
+gst_worker_core_start_item (GstWorkerCore * core, guint n_in)
+{
+  g_mutex_lock (&core->lock);
+  start_item_locked (core, n_in);
+  g_mutex_unlock (&core->lock);
 }
 
 /**
@@ -411,6 +441,56 @@ gst_worker_core_count (GstWorkerCore * core, guint n_in, guint n_out,
 }
 
 /**
+ * gst_worker_core_enter_wait:
+ * @state: %GST_WORKER_STATE_IDLE (waiting for input, e.g. on an empty
+ *   channel) or %GST_WORKER_STATE_BLOCKED (waiting for room in a full one)
+ * @on: (nullable): what a blocked worker waits on, reported as `blocked-on`
+ *
+ * Marks the start of a wait the worker does itself, on a channel other than
+ * a `queue` element (those the core notices alone). Until
+ * gst_worker_core_leave_wait() the worker is reported in @state, and the
+ * time spent does not count as processing time.
+ */
+void
+gst_worker_core_enter_wait (GstWorkerCore * core, GstWorkerState state,
+    const gchar * on)
+{
+  g_return_if_fail (state == GST_WORKER_STATE_IDLE ||
+      state == GST_WORKER_STATE_BLOCKED);
+
+  g_mutex_lock (&core->lock);
+  core->waiting = TRUE;
+  core->wait_state = state;
+  g_free (core->wait_on);
+  core->wait_on = g_strdup (on ? on : "");
+  core->wait_start = core_now (core);
+  update_state_locked (core, core->wait_start);
+  g_mutex_unlock (&core->lock);
+}
+
+/**
+ * gst_worker_core_leave_wait:
+ *
+ * Ends a wait started with gst_worker_core_enter_wait().
+ */
+void
+gst_worker_core_leave_wait (GstWorkerCore * core)
+{
+  GstClockTime now;
+
+  g_mutex_lock (&core->lock);
+  if (core->waiting) {
+    now = core_now (core);
+    if (core->in_item)
+      core->push_total += GST_CLOCK_DIFF (core->wait_start, now);
+    core->waiting = FALSE;
+    g_clear_pointer (&core->wait_on, g_free);
+    update_state_locked (core, now);
+  }
+  g_mutex_unlock (&core->lock);
+}
+
+/**
  * gst_worker_core_enter_push:
  *
  * Marks the start of a push done by this thread on the worker's behalf (by
@@ -450,6 +530,30 @@ gst_worker_core_leave_push (GstWorkerCore * core)
 
   g_private_set (&current_pusher, core->tls_prev);
   core->tls_prev = NULL;
+}
+
+/**
+ * gst_worker_core_set_blocked_on:
+ * @name: the full queue (or queues) the worker waits on, in words
+ *
+ * Reports the worker `blocked` on @name until the current push ends, for a
+ * worker that waits for room by other means than pushing into a full
+ * `queue` (whose "overrun" the core notices by itself): for example a
+ * dispatcher that waits until one of several queues has room. Call it
+ * between gst_worker_core_enter_push() and gst_worker_core_leave_push().
+ */
+void
+gst_worker_core_set_blocked_on (GstWorkerCore * core, const gchar * name)
+{
+  g_return_if_fail (name != NULL);
+
+  g_mutex_lock (&core->lock);
+  if (core->in_push) {
+    g_free (core->blocked_on);
+    core->blocked_on = g_strdup (name);
+    update_state_locked (core, core_now (core));
+  }
+  g_mutex_unlock (&core->lock);
 }
 
 /**
@@ -564,15 +668,32 @@ build_stats_locked (GstWorkerCore * core, const gchar * name, GstClockTime now)
       "proc-time-max", GST_TYPE_CLOCK_TIME, core->proc_max, NULL);
   if (core->blocked_on)
     gst_structure_set (s, "blocked-on", G_TYPE_STRING, core->blocked_on, NULL);
+  else if (core->waiting && core->wait_state == GST_WORKER_STATE_BLOCKED)
+    gst_structure_set (s, "blocked-on", G_TYPE_STRING, core->wait_on, NULL);
   g_free (worker);
   return s;
+}
+
+/* Lets the element add its own fields (GstWorkerInterface.add_stats);
+ * called without the core's lock. */
+static void
+add_element_stats (GstWorkerCore * core, GstStructure * s)
+{
+  GstWorkerInterface *iface;
+
+  if (!GST_IS_WORKER (core->element))
+    return;
+  iface = GST_WORKER_GET_IFACE (core->element);
+  if (iface->add_stats)
+    iface->add_stats (GST_WORKER (core->element), s);
 }
 
 /**
  * gst_worker_core_get_stats:
  *
  * Returns: (transfer full): a `worker-stats` structure with the heartbeat's
- * fields (see %GST_WORKER_HEARTBEAT_NAME) but `seq`.
+ * fields (see %GST_WORKER_HEARTBEAT_NAME) but `seq`, and the element's own
+ * (#GstWorkerInterface.add_stats).
  */
 GstStructure *
 gst_worker_core_get_stats (GstWorkerCore * core)
@@ -582,6 +703,7 @@ gst_worker_core_get_stats (GstWorkerCore * core)
   g_mutex_lock (&core->lock);
   s = build_stats_locked (core, GST_WORKER_STATS_NAME, core_now (core));
   g_mutex_unlock (&core->lock);
+  add_element_stats (core, s);
   return s;
 }
 
@@ -668,6 +790,7 @@ heartbeat_cb (GstClock * clock, GstClockTime time, GstClockID id,
   }
   g_mutex_unlock (&core->lock);
 
+  add_element_stats (core, s);
   gst_element_post_message (element,
       gst_message_new_element (GST_OBJECT (element), s));
   return TRUE;
@@ -700,6 +823,8 @@ gst_worker_core_change_state (GstWorkerCore * core, GstStateChange transition)
       core->in_item = FALSE;
       core->in_push = 0;
       g_clear_pointer (&core->blocked_on, g_free);
+      core->waiting = FALSE;
+      g_clear_pointer (&core->wait_on, g_free);
       core->state_since = GST_CLOCK_TIME_NONE;
       update_state_locked (core, core_now (core));
       core->last_seek_seqnum = GST_SEQNUM_INVALID;

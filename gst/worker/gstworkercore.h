@@ -77,6 +77,10 @@ gboolean        gst_worker_core_begin_item (GstWorkerCore * core,
                                             guint n_in);
 
 GST_WORKER_API
+void            gst_worker_core_start_item (GstWorkerCore * core,
+                                            guint n_in);
+
+GST_WORKER_API
 void            gst_worker_core_end_item (GstWorkerCore * core);
 
 GST_WORKER_API
@@ -90,8 +94,20 @@ GST_WORKER_API
 void            gst_worker_core_leave_push (GstWorkerCore * core);
 
 GST_WORKER_API
+void            gst_worker_core_set_blocked_on (GstWorkerCore * core,
+                                                const gchar * name);
+
+GST_WORKER_API
 void            gst_worker_core_count (GstWorkerCore * core, guint n_in,
                                        guint n_out, guint n_dropped);
+
+GST_WORKER_API
+void            gst_worker_core_enter_wait (GstWorkerCore * core,
+                                            GstWorkerState state,
+                                            const gchar * on);
+
+GST_WORKER_API
+void            gst_worker_core_leave_wait (GstWorkerCore * core);
 
 GST_WORKER_API
 void            gst_worker_core_set_flushing (GstWorkerCore * core,

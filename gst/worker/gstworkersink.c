@@ -9,7 +9,8 @@
  * A #GstBaseSink whose subclass implements #GstWorkerSinkClass.consume. It
  * gets heartbeats, statistics and a pause that holds: while paused it
  * consumes nothing and its input queue fills. A flush or going to READY
- * wakes it.
+ * wakes it. Items are held before the base class's preroll lock, so
+ * pipeline state changes go through while the worker is paused.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -82,18 +83,37 @@ gst_worker_sink_change_state (GstElement * element, GstStateChange transition)
       (element, transition);
 }
 
-static gboolean
-gst_worker_sink_unlock (GstBaseSink * sink)
+/* The pause holds items here, before GstBaseSink's chain takes its
+ * preroll lock: render runs with that lock held, and state changes
+ * (PAUSED to PLAYING) take it, so waiting in render would block them. */
+static GstPadProbeReturn
+gst_worker_sink_hold (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
-  gst_worker_core_set_flushing (CORE (sink), TRUE);
-  return TRUE;
+  /* when flushing, GstBaseSink's chain refuses the item */
+  gst_worker_core_wait_unpaused (user_data);
+  return GST_PAD_PROBE_OK;
 }
 
 static gboolean
-gst_worker_sink_unlock_stop (GstBaseSink * sink)
+gst_worker_sink_event (GstBaseSink * sink, GstEvent * event)
 {
-  gst_worker_core_set_flushing (CORE (sink), FALSE);
-  return TRUE;
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_START)
+    gst_worker_core_set_flushing (CORE (sink), TRUE);
+  else if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
+    gst_worker_core_set_flushing (CORE (sink), FALSE);
+
+  return GST_BASE_SINK_CLASS (gst_worker_sink_parent_class)->event (sink,
+      event);
+}
+
+static void
+gst_worker_sink_constructed (GObject * object)
+{
+  G_OBJECT_CLASS (gst_worker_sink_parent_class)->constructed (object);
+
+  gst_pad_add_probe (GST_BASE_SINK_PAD (object),
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+      gst_worker_sink_hold, CORE (object), NULL);
 }
 
 static GstFlowReturn
@@ -103,8 +123,8 @@ gst_worker_sink_render (GstBaseSink * sink, GstBuffer * buffer)
   GstWorkerCore *core = CORE (self);
   GstFlowReturn ret;
 
-  if (!gst_worker_core_begin_item (core, 1))
-    return GST_FLOW_FLUSHING;
+  /* the pause was waited for before the base class's locks */
+  gst_worker_core_start_item (core, 1);
   ret = GST_WORKER_SINK_GET_CLASS (self)->consume (self, buffer);
   gst_worker_core_end_item (core);
   if (ret == GST_FLOW_OK)
@@ -131,14 +151,14 @@ gst_worker_sink_class_init (GstWorkerSinkClass * klass)
 
   gobject_class->set_property = gst_worker_sink_set_property;
   gobject_class->get_property = gst_worker_sink_get_property;
+  gobject_class->constructed = gst_worker_sink_constructed;
   gobject_class->finalize = gst_worker_sink_finalize;
   gst_worker_core_install_properties (gobject_class);
 
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_worker_sink_change_state);
 
-  basesink_class->unlock = GST_DEBUG_FUNCPTR (gst_worker_sink_unlock);
-  basesink_class->unlock_stop = GST_DEBUG_FUNCPTR (gst_worker_sink_unlock_stop);
+  basesink_class->event = GST_DEBUG_FUNCPTR (gst_worker_sink_event);
   basesink_class->render = GST_DEBUG_FUNCPTR (gst_worker_sink_render);
 
   klass->consume = GST_DEBUG_FUNCPTR (gst_worker_sink_default_consume);

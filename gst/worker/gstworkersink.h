@@ -17,7 +17,8 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerSink, gst_worker_sink,
  * GstWorkerSinkClass:
  * @consume: hand one item to the driver. Required. Subclasses that wait on
  *   a device also implement #GstBaseSinkClass's `unlock` and
- *   `unlock_stop`, chaining up.
+ *   `unlock_stop`, and after being unlocked while not flushing (going from
+ *   PLAYING to PAUSED) call gst_base_sink_wait_preroll() and carry on.
  *
  * A worker that sends its items into a hardware driver, a file or a
  * library (the design's worker 7), on #GstBaseSink. `items-in` counts the

@@ -324,6 +324,90 @@ GST_START_TEST (test_pause_aggregator)
 
 GST_END_TEST;
 
+/* Pipeline state changes go through while a worker is paused with an item
+ * in hand, in both directions and repeatedly, and nothing is lost. */
+static void
+check_state_cycle_while_paused (const gchar * desc, const gchar * paused_name,
+    guint64 expected)
+{
+  GstElement *pipe = launch (desc);
+  GstElement *w = get (pipe, paused_name), *sink = get (pipe, "sink");
+  GstMessage *msg;
+  GstState state;
+  guint i;
+
+  g_object_set (w, "paused", TRUE, NULL);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_usleep (20000);
+  for (i = 0; i < 5; i++) {
+    GstState target = i % 2 ? GST_STATE_PLAYING : GST_STATE_PAUSED;
+
+    fail_unless (gst_element_set_state (pipe, target) !=
+        GST_STATE_CHANGE_FAILURE);
+    /* a paused worker must not hold up the state change itself; with a
+     * sink that cannot preroll (it is paused) PAUSED stays ASYNC */
+    gst_element_get_state (w, &state, NULL, 5 * GST_SECOND);
+    fail_unless_equals_int (state, target);
+    g_usleep (5000);
+  }
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_object_set (w, "paused", FALSE, NULL);
+  msg = wait_eos_or_error (pipe, 20 * GST_SECOND);
+  fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  fail_unless_equals_uint64 (sink_u64 (sink, "count"), expected);
+
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (sink);
+  gst_object_unref (w);
+  gst_object_unref (pipe);
+}
+
+GST_START_TEST (test_state_cycle_paused_transform)
+{
+  check_state_cycle_while_paused ("testworkersrc num-buffers=100 ! queue ! "
+      "testworker name=w ! testworkersink name=sink async=false", "w", 100);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycle_paused_source)
+{
+  check_state_cycle_while_paused ("testworkersrc name=src num-buffers=100 ! "
+      "queue ! testworkersink name=sink async=false", "src", 100);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycle_paused_live_source)
+{
+  check_state_cycle_while_paused ("testworkersrc name=src is-live=true "
+      "num-buffers=50 ! queue ! testworkersink name=sink async=false", "src",
+      50);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycle_paused_sink)
+{
+  check_state_cycle_while_paused ("testworkersrc num-buffers=100 ! queue ! "
+      "testworkersink name=sink async=false", "sink", 100);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_state_cycle_paused_aggregator)
+{
+  check_state_cycle_while_paused ("testworkermerge name=m ! testworkersink "
+      "name=sink async=false testworkersrc num-buffers=30 ! queue ! m. "
+      "testworkersrc num-buffers=30 ! queue ! m.", "m", 60);
+}
+
+GST_END_TEST;
+
 static Suite *
 workerpause_suite (void)
 {
@@ -339,6 +423,11 @@ workerpause_suite (void)
   tcase_add_test (tc, test_pause_source);
   tcase_add_test (tc, test_pause_sink);
   tcase_add_test (tc, test_pause_aggregator);
+  tcase_add_test (tc, test_state_cycle_paused_transform);
+  tcase_add_test (tc, test_state_cycle_paused_source);
+  tcase_add_test (tc, test_state_cycle_paused_live_source);
+  tcase_add_test (tc, test_state_cycle_paused_sink);
+  tcase_add_test (tc, test_state_cycle_paused_aggregator);
   return s;
 }
 

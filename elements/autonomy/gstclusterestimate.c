@@ -1,0 +1,702 @@
+/* gst-workers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-clusterestimate
+ * @title: clusterestimate
+ *
+ * Turns many noisy ground detections into a few target estimates: a
+ * worker whose output rate differs from its input rate (many ground
+ * targets items in, an estimate out only when there is news), with two
+ * outputs of different item types (the design's worker 4):
+ *
+ * - `src`: %GST_TARGET_ESTIMATE_CAPS, one #GstTargetEstimate per item;
+ * - `commands`: %GST_FLIGHT_COMMAND_CAPS, a GOTO #GstFlightCommand for
+ *   each newly confirmed target (towards the flight controller: the
+ *   feedback edge of the autonomy system).
+ *
+ * The method: every detection is kept (the latest `max-points`) and, on
+ * each input item that brings new ones, all are clustered with DBSCAN
+ * (Ester et al., KDD 1996; see gst_dbscan_2d()) with radius `eps` and
+ * `min-points`. DBSCAN fits the problem: the number of targets is not
+ * known in advance (k-means would need it, or a model selection), a
+ * target is a dense spot of detections whatever its count, and isolated
+ * false detections are left out as noise by construction. Each cluster's
+ * estimate is the mean of its members after one round of sigma clipping
+ * (members farther than 3 times the cluster's RMS radius are dropped), and
+ * its spread is the RMS distance of the remaining members from it.
+ *
+ * Clusters are followed from one update to the next by their nearest
+ * centre within `eps`. A target is confirmed when its cluster is stable:
+ * its centre stayed within `stable-distance` of where it is now over the
+ * last `stable-updates` updates. Confirmation gives the target its id
+ * (from 1), emits its estimate (flag %GST_TARGET_ESTIMATE_CONFIRMED) and
+ * a GOTO command at `command-down`. A confirmed target's estimate is
+ * emitted again when it is stable and has moved more than
+ * `stable-distance` from the last estimate emitted.
+ *
+ * At the end of the stream every target is emitted once more with the
+ * %GST_TARGET_ESTIMATE_FINAL flag: the confirmed ones, and the clusters
+ * present at the end that had no time to become stable (with no more
+ * detections to come, density is all the evidence there will be; they are
+ * confirmed then, with their command).
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 videotestsrc pattern=ball num-buffers=120 ! \
+ *     video/x-raw,format=GRAY8,width=320,height=240 ! detecttarget ! \
+ *     geolocate pose="pose,down=-20.0" ! clusterestimate name=c eps=0.5 \
+ *     c.src ! queue ! jsonlinesenc ! fdsink \
+ *     c.commands ! queue ! jsonlinesenc ! fdsink
+ * ]| The bouncing ball as seen from 20 m: the places where it lingers
+ * become targets, printed as JSON estimates and GOTO commands.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <string.h>
+#include <gst/autonomy/autonomy.h>
+#include "gstclusterestimate.h"
+#include "gstautonomyelements.h"
+
+GST_DEBUG_CATEGORY_STATIC (cluster_estimate_debug);
+#define GST_CAT_DEFAULT cluster_estimate_debug
+
+#define DEFAULT_EPS 1.0
+#define DEFAULT_MIN_POINTS 5
+#define DEFAULT_STABLE_DISTANCE 0.25
+#define DEFAULT_STABLE_UPDATES 5
+#define DEFAULT_MAX_POINTS 20000
+#define DEFAULT_COMMAND_DOWN -20.0
+
+enum
+{
+  PROP_0,
+  PROP_EPS,
+  PROP_MIN_POINTS,
+  PROP_STABLE_DISTANCE,
+  PROP_STABLE_UPDATES,
+  PROP_MAX_POINTS,
+  PROP_COMMAND_DOWN,
+};
+
+/* One detection on the ground. */
+typedef struct
+{
+  gdouble north, east, down;
+  GstClockTime time;
+} Point;
+
+/* A cluster followed from update to update. */
+typedef struct
+{
+  GstTargetEstimate est;        /* the latest estimate; id 0 until
+                                 * confirmed */
+  GArray *history;              /* gdouble pairs: the centre at the last
+                                 * updates, oldest first */
+  guint missing;                /* updates without its cluster */
+  gboolean present;             /* has a cluster in the latest update */
+  gdouble emitted_north, emitted_east;  /* the last estimate emitted */
+} Track;
+
+/* Parameters of one update, copied under the object lock. */
+typedef struct
+{
+  gdouble eps;
+  guint min_points;
+  gdouble stable_distance;
+  guint stable_updates;
+  guint max_points;
+  gdouble command_down;
+} Params;
+
+struct _GstClusterEstimate
+{
+  GstWorkerTransform parent;
+
+  /* protected by the object lock */
+  gdouble eps;
+  guint min_points;
+  gdouble stable_distance;
+  guint stable_updates;
+  guint max_points;
+  gdouble command_down;
+
+  /* streaming thread */
+  GstPad *commands;             /* set once in constructed */
+  GArray *points;               /* Point, oldest first */
+  GPtrArray *tracks;            /* Track */
+  guint32 next_id;
+  GstClockTime last_pts;
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_GROUND_TARGETS_CAPS));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_TARGET_ESTIMATE_CAPS));
+static GstStaticPadTemplate commands_template =
+GST_STATIC_PAD_TEMPLATE ("commands", GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_FLIGHT_COMMAND_CAPS));
+
+G_DEFINE_TYPE (GstClusterEstimate, gst_cluster_estimate,
+    GST_TYPE_WORKER_TRANSFORM);
+GST_ELEMENT_REGISTER_DEFINE (clusterestimate, "clusterestimate",
+    GST_RANK_NONE, GST_TYPE_CLUSTER_ESTIMATE);
+
+static Track *
+track_new (void)
+{
+  Track *t = g_new0 (Track, 1);
+
+  gst_target_estimate_init (&t->est);
+  t->history = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  return t;
+}
+
+static void
+track_free (Track * t)
+{
+  g_array_unref (t->history);
+  g_free (t);
+}
+
+/* Mean, RMS radius and extent of the members of @cluster that are within
+ * @limit of (cn, ce) (all of them for a negative @limit). */
+static void
+cluster_moments (const Point * pts, const gint * labels, guint n,
+    gint cluster, gdouble cn, gdouble ce, gdouble limit,
+    GstTargetEstimate * est)
+{
+  gdouble sn = 0, se = 0, sd = 0, vn = 0, ve = 0;
+  guint count = 0, i;
+
+  gst_target_estimate_init (est);
+  for (i = 0; i < n; i++) {
+    const Point *q = &pts[i];
+
+    if (labels[i] != cluster ||
+        (limit >= 0 && hypot (q->north - cn, q->east - ce) > limit))
+      continue;
+    sn += q->north;
+    se += q->east;
+    sd += q->down;
+    count++;
+    if (GST_CLOCK_TIME_IS_VALID (q->time)) {
+      if (!GST_CLOCK_TIME_IS_VALID (est->first_seen) ||
+          q->time < est->first_seen)
+        est->first_seen = q->time;
+      if (!GST_CLOCK_TIME_IS_VALID (est->last_seen) ||
+          q->time > est->last_seen)
+        est->last_seen = q->time;
+    }
+  }
+  g_assert (count > 0);
+  est->north = sn / count;
+  est->east = se / count;
+  est->down = sd / count;
+  est->count = count;
+  for (i = 0; i < n; i++) {
+    const Point *q = &pts[i];
+
+    if (labels[i] != cluster ||
+        (limit >= 0 && hypot (q->north - cn, q->east - ce) > limit))
+      continue;
+    vn += (q->north - est->north) * (q->north - est->north);
+    ve += (q->east - est->east) * (q->east - est->east);
+  }
+  est->std_north = sqrt (vn / count);
+  est->std_east = sqrt (ve / count);
+  est->spread = sqrt ((vn + ve) / count);
+}
+
+/* The estimate of one cluster: the mean of its members, then the mean of
+ * those within 3 RMS radii of it (sigma clipping, once). */
+static void
+estimate_cluster (const Point * pts, const gint * labels, guint n,
+    gint cluster, GstTargetEstimate * est)
+{
+  GstTargetEstimate all;
+
+  cluster_moments (pts, labels, n, cluster, 0, 0, -1, &all);
+  cluster_moments (pts, labels, n, cluster, all.north, all.east,
+      3 * all.spread, est);
+}
+
+static gdouble
+distance (gdouble n1, gdouble e1, gdouble n2, gdouble e2)
+{
+  return hypot (n1 - n2, e1 - e2);
+}
+
+static gboolean
+track_is_stable (const Track * t, const Params * p)
+{
+  const gdouble *h = (const gdouble *) t->history->data;
+  guint len = t->history->len / 2, i;
+
+  if (len < p->stable_updates)
+    return FALSE;
+  for (i = 0; i < len; i++)
+    if (distance (h[2 * i], h[2 * i + 1], t->est.north, t->est.east) >=
+        p->stable_distance)
+      return FALSE;
+  return TRUE;
+}
+
+static GstFlowReturn
+emit_estimate (GstClusterEstimate * self, Track * t,
+    GstTargetEstimateFlags flags, const Params * p, GstClockTime pts)
+{
+  GstWorkerTransform *base = GST_WORKER_TRANSFORM (self);
+  GstFlowReturn ret;
+
+  t->est.flags = flags;
+  t->emitted_north = t->est.north;
+  t->emitted_east = t->est.east;
+  GST_INFO_OBJECT (self, "target %u%s%s at north %.3f east %.3f, spread "
+      "%.3f, %u detections", t->est.id,
+      flags & GST_TARGET_ESTIMATE_CONFIRMED ? " confirmed" : "",
+      flags & GST_TARGET_ESTIMATE_FINAL ? " final" : "", t->est.north,
+      t->est.east, t->est.spread, t->est.count);
+  ret = gst_worker_transform_push (base,
+      gst_target_estimate_to_buffer (&t->est, pts));
+  if (ret != GST_FLOW_OK)
+    return ret;
+
+  if (flags & GST_TARGET_ESTIMATE_CONFIRMED) {
+    GstFlightCommand cmd;
+
+    gst_flight_command_init (&cmd, GST_FLIGHT_COMMAND_GOTO);
+    cmd.target_id = t->est.id;
+    cmd.flags = GST_FLIGHT_COMMAND_HAS_LOCAL;
+    cmd.north = t->est.north;
+    cmd.east = t->est.east;
+    cmd.down = p->command_down;
+    /* unlinked, the command is dropped and counted by the base class */
+    ret = gst_worker_transform_push_to (base, self->commands,
+        gst_flight_command_to_buffer (&cmd, pts));
+  }
+  return ret;
+}
+
+typedef struct
+{
+  gdouble d;
+  guint cluster, track;
+} Pair;
+
+static gint
+compare_pairs (gconstpointer a, gconstpointer b)
+{
+  const Pair *pa = a, *pb = b;
+
+  if (pa->d != pb->d)
+    return pa->d < pb->d ? -1 : 1;
+  if (pa->cluster != pb->cluster)
+    return pa->cluster < pb->cluster ? -1 : 1;
+  return pa->track < pb->track ? -1 : (pa->track > pb->track);
+}
+
+/* Reclusters all the points and updates the tracks. */
+static void
+update_tracks (GstClusterEstimate * self, const Params * p)
+{
+  guint n = self->points->len, n_clusters, c, i;
+  const Point *pts = (const Point *) self->points->data;
+  gdouble *xy = g_new (gdouble, 2 * n);
+  gint *labels = g_new (gint, n);
+  GstTargetEstimate *ests;
+  gboolean *taken;
+  GArray *pairs;
+  gint *match;
+
+  for (i = 0; i < n; i++) {
+    xy[2 * i] = pts[i].north;
+    xy[2 * i + 1] = pts[i].east;
+  }
+  n_clusters = gst_dbscan_2d (xy, n, p->eps, p->min_points, labels);
+  GST_LOG_OBJECT (self, "%u points, %u clusters", n, n_clusters);
+
+  for (i = 0; i < self->tracks->len; i++)
+    ((Track *) g_ptr_array_index (self->tracks, i))->present = FALSE;
+  taken = g_new0 (gboolean, self->tracks->len);
+
+  /* each cluster continues the track of the nearest centre within eps,
+   * nearest pairs first */
+  ests = g_new (GstTargetEstimate, n_clusters);
+  pairs = g_array_new (FALSE, FALSE, sizeof (Pair));
+  for (c = 0; c < n_clusters; c++) {
+    estimate_cluster (pts, labels, n, c, &ests[c]);
+    for (i = 0; i < self->tracks->len; i++) {
+      Track *t = g_ptr_array_index (self->tracks, i);
+      Pair pair = { distance (t->est.north, t->est.east, ests[c].north,
+            ests[c].east), c, i
+      };
+
+      if (pair.d <= p->eps)
+        g_array_append_val (pairs, pair);
+    }
+  }
+  g_array_sort (pairs, compare_pairs);
+  match = g_new (gint, n_clusters);
+  for (c = 0; c < n_clusters; c++)
+    match[c] = -1;
+  for (i = 0; i < pairs->len; i++) {
+    Pair *pair = &g_array_index (pairs, Pair, i);
+
+    if (match[pair->cluster] < 0 && !taken[pair->track]) {
+      match[pair->cluster] = pair->track;
+      taken[pair->track] = TRUE;
+    }
+  }
+
+  for (c = 0; c < n_clusters; c++) {
+    Track *t;
+
+    if (match[c] >= 0) {
+      t = g_ptr_array_index (self->tracks, match[c]);
+    } else {
+      t = track_new ();
+      g_ptr_array_add (self->tracks, t);
+    }
+    ests[c].id = t->est.id;
+    t->est = ests[c];
+    t->present = TRUE;
+    t->missing = 0;
+    g_array_append_val (t->history, ests[c].north);
+    g_array_append_val (t->history, ests[c].east);
+    if (t->history->len / 2 > p->stable_updates)
+      g_array_remove_range (t->history, 0,
+          t->history->len - 2 * p->stable_updates);
+  }
+  g_array_unref (pairs);
+  g_free (match);
+  g_free (ests);
+  g_free (taken);
+  g_free (xy);
+  g_free (labels);
+
+  /* unconfirmed clusters that went away were not targets */
+  for (i = self->tracks->len; i-- > 0;) {
+    Track *t = g_ptr_array_index (self->tracks, i);
+
+    if (!t->present && ++t->missing > p->stable_updates && !t->est.id)
+      g_ptr_array_remove_index (self->tracks, i);
+  }
+}
+
+static void
+params_copy (GstClusterEstimate * self, Params * p)
+{
+  GST_OBJECT_LOCK (self);
+  p->eps = self->eps;
+  p->min_points = self->min_points;
+  p->stable_distance = self->stable_distance;
+  p->stable_updates = self->stable_updates;
+  p->max_points = self->max_points;
+  p->command_down = self->command_down;
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+cluster_estimate_reset (GstClusterEstimate * self)
+{
+  g_array_set_size (self->points, 0);
+  g_ptr_array_set_size (self->tracks, 0);
+  self->next_id = 1;
+  self->last_pts = GST_CLOCK_TIME_NONE;
+}
+
+static GstFlowReturn
+gst_cluster_estimate_process (GstWorkerTransform * base, GstBuffer * inbuf)
+{
+  GstClusterEstimate *self = GST_CLUSTER_ESTIMATE (base);
+  GstGroundTarget *targets = NULL;
+  GstClockTime frame_time, pts = GST_BUFFER_PTS (inbuf);
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint n, i;
+  Params p;
+
+  if (!gst_ground_targets_from_buffer (inbuf, &frame_time, &targets, &n)) {
+    GST_ELEMENT_ERROR (self, STREAM, DECODE,
+        ("%s received a corrupt ground targets item (%" G_GSIZE_FORMAT
+            " bytes at %" GST_TIME_FORMAT ").", GST_OBJECT_NAME (self),
+            gst_buffer_get_size (inbuf), GST_TIME_ARGS (pts)),
+        ("gst_ground_targets_from_buffer refused it"));
+    gst_buffer_unref (inbuf);
+    return GST_FLOW_ERROR;
+  }
+  gst_buffer_unref (inbuf);
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    self->last_pts = pts;
+  if (n == 0)
+    return GST_FLOW_OK;
+
+  params_copy (self, &p);
+  for (i = 0; i < n; i++) {
+    Point q = { targets[i].north, targets[i].east, targets[i].down,
+      GST_CLOCK_TIME_IS_VALID (frame_time) ? frame_time : pts
+    };
+
+    g_array_append_val (self->points, q);
+  }
+  g_free (targets);
+  if (self->points->len > p.max_points) {
+    GST_LOG_OBJECT (self, "forgetting the %u oldest detections",
+        self->points->len - p.max_points);
+    g_array_remove_range (self->points, 0, self->points->len - p.max_points);
+  }
+
+  update_tracks (self, &p);
+
+  for (i = 0; i < self->tracks->len && ret == GST_FLOW_OK; i++) {
+    Track *t = g_ptr_array_index (self->tracks, i);
+
+    if (!t->present || !track_is_stable (t, &p))
+      continue;
+    if (!t->est.id) {
+      t->est.id = self->next_id++;
+      ret = emit_estimate (self, t, GST_TARGET_ESTIMATE_CONFIRMED, &p, pts);
+    } else if (distance (t->est.north, t->est.east, t->emitted_north,
+            t->emitted_east) > p.stable_distance) {
+      ret = emit_estimate (self, t, 0, &p, pts);
+    }
+  }
+  return ret;
+}
+
+static GstFlowReturn
+gst_cluster_estimate_drain (GstWorkerTransform * base)
+{
+  GstClusterEstimate *self = GST_CLUSTER_ESTIMATE (base);
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint i;
+  Params p;
+
+  params_copy (self, &p);
+  for (i = 0; i < self->tracks->len && ret == GST_FLOW_OK; i++) {
+    Track *t = g_ptr_array_index (self->tracks, i);
+
+    if (t->est.id) {
+      ret = emit_estimate (self, t, GST_TARGET_ESTIMATE_FINAL, &p,
+          self->last_pts);
+    } else if (t->present) {
+      t->est.id = self->next_id++;
+      ret = emit_estimate (self, t, GST_TARGET_ESTIMATE_CONFIRMED |
+          GST_TARGET_ESTIMATE_FINAL, &p, self->last_pts);
+    }
+  }
+  GST_DEBUG_OBJECT (self, "drained: %u targets", self->next_id - 1);
+  cluster_estimate_reset (self);
+  return ret;
+}
+
+static void
+gst_cluster_estimate_flush (GstWorkerTransform * base)
+{
+  cluster_estimate_reset (GST_CLUSTER_ESTIMATE (base));
+}
+
+static gboolean
+gst_cluster_estimate_start (GstBaseTransform * trans)
+{
+  cluster_estimate_reset (GST_CLUSTER_ESTIMATE (trans));
+  return TRUE;
+}
+
+static gboolean
+gst_cluster_estimate_stop (GstBaseTransform * trans)
+{
+  cluster_estimate_reset (GST_CLUSTER_ESTIMATE (trans));
+  return TRUE;
+}
+
+static GstCaps *
+gst_cluster_estimate_transform_caps (GstBaseTransform * trans,
+    GstPadDirection direction, GstCaps * caps, GstCaps * filter)
+{
+  GstCaps *res;
+
+  if (direction == GST_PAD_SINK)
+    res = gst_static_pad_template_get_caps (&src_template);
+  else
+    res = gst_static_pad_template_get_caps (&sink_template);
+  if (filter) {
+    GstCaps *tmp = gst_caps_intersect_full (filter, res,
+        GST_CAPS_INTERSECT_FIRST);
+
+    gst_caps_unref (res);
+    res = tmp;
+  }
+  return res;
+}
+
+static void
+gst_cluster_estimate_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstClusterEstimate *self = GST_CLUSTER_ESTIMATE (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_EPS:
+      self->eps = g_value_get_double (value);
+      break;
+    case PROP_MIN_POINTS:
+      self->min_points = g_value_get_uint (value);
+      break;
+    case PROP_STABLE_DISTANCE:
+      self->stable_distance = g_value_get_double (value);
+      break;
+    case PROP_STABLE_UPDATES:
+      self->stable_updates = g_value_get_uint (value);
+      break;
+    case PROP_MAX_POINTS:
+      self->max_points = g_value_get_uint (value);
+      break;
+    case PROP_COMMAND_DOWN:
+      self->command_down = g_value_get_double (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_cluster_estimate_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstClusterEstimate *self = GST_CLUSTER_ESTIMATE (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_EPS:
+      g_value_set_double (value, self->eps);
+      break;
+    case PROP_MIN_POINTS:
+      g_value_set_uint (value, self->min_points);
+      break;
+    case PROP_STABLE_DISTANCE:
+      g_value_set_double (value, self->stable_distance);
+      break;
+    case PROP_STABLE_UPDATES:
+      g_value_set_uint (value, self->stable_updates);
+      break;
+    case PROP_MAX_POINTS:
+      g_value_set_uint (value, self->max_points);
+      break;
+    case PROP_COMMAND_DOWN:
+      g_value_set_double (value, self->command_down);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_cluster_estimate_constructed (GObject * object)
+{
+  GstClusterEstimate *self = GST_CLUSTER_ESTIMATE (object);
+
+  G_OBJECT_CLASS (gst_cluster_estimate_parent_class)->constructed (object);
+  self->commands = gst_worker_transform_get_output (GST_WORKER_TRANSFORM
+      (self), "commands");
+}
+
+static void
+gst_cluster_estimate_finalize (GObject * object)
+{
+  GstClusterEstimate *self = GST_CLUSTER_ESTIMATE (object);
+
+  g_array_unref (self->points);
+  g_ptr_array_unref (self->tracks);
+  G_OBJECT_CLASS (gst_cluster_estimate_parent_class)->finalize (object);
+}
+
+static void
+gst_cluster_estimate_class_init (GstClusterEstimateClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  GstWorkerTransformClass *worker_class = GST_WORKER_TRANSFORM_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_PLAYING;
+
+  GST_DEBUG_CATEGORY_INIT (cluster_estimate_debug, "clusterestimate", 0,
+      "target position estimation by clustering");
+
+  gobject_class->set_property = gst_cluster_estimate_set_property;
+  gobject_class->get_property = gst_cluster_estimate_get_property;
+  gobject_class->constructed = gst_cluster_estimate_constructed;
+  gobject_class->finalize = gst_cluster_estimate_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_EPS,
+      g_param_spec_double ("eps", "Neighbourhood radius",
+          "DBSCAN's eps, metres: detections this close are neighbours; also "
+          "the farthest a target's centre may move between updates", 0.001,
+          1e6, DEFAULT_EPS, flags));
+  g_object_class_install_property (gobject_class, PROP_MIN_POINTS,
+      g_param_spec_uint ("min-points", "Minimum points",
+          "DBSCAN's minPts: detections (itself included) within eps that make "
+          "a detection the core of a target; fewer is noise", 1, G_MAXUINT,
+          DEFAULT_MIN_POINTS, flags));
+  g_object_class_install_property (gobject_class, PROP_STABLE_DISTANCE,
+      g_param_spec_double ("stable-distance", "Stable distance",
+          "A target is stable when its centre stayed within this many metres "
+          "of where it is over the last stable-updates updates; a confirmed "
+          "target is emitted again when it moved farther than this", 0.0,
+          1e6, DEFAULT_STABLE_DISTANCE, flags));
+  g_object_class_install_property (gobject_class, PROP_STABLE_UPDATES,
+      g_param_spec_uint ("stable-updates", "Stable updates",
+          "How many updates (input items with detections) a target's centre "
+          "must stay put to be stable", 1, 10000, DEFAULT_STABLE_UPDATES,
+          flags));
+  g_object_class_install_property (gobject_class, PROP_MAX_POINTS,
+      g_param_spec_uint ("max-points", "Maximum points",
+          "How many detections are kept, the latest (more cost more time "
+          "per update)", 1, G_MAXINT / 2, DEFAULT_MAX_POINTS, flags));
+  g_object_class_install_property (gobject_class, PROP_COMMAND_DOWN,
+      g_param_spec_double ("command-down", "Command down",
+          "The local NED down of the GOTO commands, metres (negative is "
+          "above home)", -1e6, 1e6, DEFAULT_COMMAND_DOWN, flags));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &commands_template);
+  gst_element_class_set_static_metadata (element_class,
+      "Target position estimation", "Filter/Analyzer",
+      "Clusters ground detections (DBSCAN) into stable target estimates and "
+      "sends a GOTO command for each new target", "gst-workers");
+
+  trans_class->passthrough_on_same_caps = FALSE;
+  trans_class->transform_caps =
+      GST_DEBUG_FUNCPTR (gst_cluster_estimate_transform_caps);
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_cluster_estimate_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR (gst_cluster_estimate_stop);
+  worker_class->process = GST_DEBUG_FUNCPTR (gst_cluster_estimate_process);
+  worker_class->drain = GST_DEBUG_FUNCPTR (gst_cluster_estimate_drain);
+  worker_class->flush = GST_DEBUG_FUNCPTR (gst_cluster_estimate_flush);
+}
+
+static void
+gst_cluster_estimate_init (GstClusterEstimate * self)
+{
+  self->eps = DEFAULT_EPS;
+  self->min_points = DEFAULT_MIN_POINTS;
+  self->stable_distance = DEFAULT_STABLE_DISTANCE;
+  self->stable_updates = DEFAULT_STABLE_UPDATES;
+  self->max_points = DEFAULT_MAX_POINTS;
+  self->command_down = DEFAULT_COMMAND_DOWN;
+  self->points = g_array_new (FALSE, FALSE, sizeof (Point));
+  self->tracks = g_ptr_array_new_with_free_func ((GDestroyNotify) track_free);
+  self->next_id = 1;
+  self->last_pts = GST_CLOCK_TIME_NONE;
+}

@@ -1,0 +1,536 @@
+/* gst-workers: clusterestimate tests
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/worker/worker.h>
+#include <gst/autonomy/autonomy.h>
+#include <math.h>
+#include <string.h>
+
+typedef struct
+{
+  GstHarness *h;                /* estimates */
+  GstHarness *cmd;              /* commands */
+} Fixture;
+
+static void
+fixture_init (Fixture * f)
+{
+  f->h = gst_harness_new ("clusterestimate");
+  f->cmd = gst_harness_new_with_element (f->h->element, NULL, "commands");
+  gst_harness_set_src_caps_str (f->h, GST_GROUND_TARGETS_CAPS);
+}
+
+static void
+fixture_clear (Fixture * f)
+{
+  gst_harness_teardown (f->cmd);
+  gst_harness_teardown (f->h);
+}
+
+static gdouble
+gauss (GRand * r)
+{
+  gdouble u1 = g_rand_double (r), u2 = g_rand_double (r);
+
+  return sqrt (-2 * log (1 - u1)) * cos (2 * G_PI * u2);
+}
+
+/* Pushes one ground targets item of @n points (north, east pairs). */
+static void
+push_points (Fixture * f, const gdouble * ne, guint n, GstClockTime pts)
+{
+  GstGroundTarget *t = g_new0 (GstGroundTarget, MAX (n, 1));
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    t[i].north = ne[2 * i];
+    t[i].east = ne[2 * i + 1];
+    t[i].confidence = 1.0;
+    t[i].area = 10;
+  }
+  fail_unless_equals_int (gst_harness_push (f->h,
+          gst_ground_targets_to_buffer (t, n, pts)), GST_FLOW_OK);
+  g_free (t);
+}
+
+/* Pushes @items items of @per points at (north, east). */
+static void
+push_at (Fixture * f, gdouble north, gdouble east, guint items, guint per,
+    GstClockTime * pts)
+{
+  gdouble *ne = g_new (gdouble, 2 * per);
+  guint i, k;
+
+  for (i = 0; i < items; i++) {
+    for (k = 0; k < per; k++) {
+      ne[2 * k] = north;
+      ne[2 * k + 1] = east;
+    }
+    push_points (f, ne, per, *pts);
+    *pts += GST_SECOND / 10;
+  }
+  g_free (ne);
+}
+
+static gboolean
+pull_estimate (GstHarness * h, GstTargetEstimate * est, GstClockTime * pts)
+{
+  GstBuffer *buf = gst_harness_try_pull (h);
+
+  if (!buf)
+    return FALSE;
+  fail_unless (gst_target_estimate_from_buffer (buf, est));
+  if (pts)
+    *pts = GST_BUFFER_PTS (buf);
+  gst_buffer_unref (buf);
+  return TRUE;
+}
+
+static void
+pull_command (GstHarness * h, GstFlightCommand * cmd)
+{
+  GstBuffer *buf = gst_harness_try_pull (h);
+
+  fail_unless (buf != NULL);
+  fail_unless (gst_flight_command_from_buffer (buf, cmd));
+  gst_buffer_unref (buf);
+}
+
+static guint64
+stat_u64 (GstElement * e, const gchar * field)
+{
+  GstStructure *s = gst_worker_get_stats (GST_WORKER (e));
+  guint64 v = G_MAXUINT64;
+
+  fail_unless (gst_structure_get_uint64 (s, field, &v));
+  gst_structure_free (s);
+  return v;
+}
+
+/* Three targets (300 detections each, sigma 0.3 m) among 150 outliers
+ * spread over 100 x 100 m, shuffled into items of 10: three targets
+ * confirmed once each with their command, within 0.25 m (the stability
+ * distance), no other target, three final estimates at the end within
+ * 0.06 m (the error of the mean of 300 is 0.017 m per axis). */
+GST_START_TEST (test_three_targets_with_outliers)
+{
+  const gdouble centres[3][2] = { {10, 20}, {-15, 5}, {30, -25} };
+  GRand *r = g_rand_new_with_seed (42);
+  guint n = 3 * 300 + 150, i, confirmed = 0, finals = 0;
+  gdouble *ne = g_new (gdouble, 2 * n);
+  gint matched[4] = { -1, -1, -1, -1 };
+  GstTargetEstimate est;
+  GstFlightCommand cmd;
+  GstClockTime pts = 0;
+  Fixture f;
+
+  fixture_init (&f);
+  for (i = 0; i < 900; i++) {
+    ne[2 * i] = centres[i % 3][0] + 0.3 * gauss (r);
+    ne[2 * i + 1] = centres[i % 3][1] + 0.3 * gauss (r);
+  }
+  for (; i < n; i++) {
+    ne[2 * i] = g_rand_double_range (r, -50, 50);
+    ne[2 * i + 1] = g_rand_double_range (r, -50, 50);
+  }
+  for (i = n - 1; i > 0; i--) {
+    guint k = g_rand_int_range (r, 0, i + 1);
+    gdouble a = ne[2 * i], b = ne[2 * i + 1];
+
+    ne[2 * i] = ne[2 * k];
+    ne[2 * i + 1] = ne[2 * k + 1];
+    ne[2 * k] = a;
+    ne[2 * k + 1] = b;
+  }
+  for (i = 0; i < n; i += 10) {
+    push_points (&f, ne + 2 * i, MIN (10, n - i), pts);
+    pts += GST_SECOND / 30;
+  }
+
+  /* while flying: each target confirmed once, maybe updated */
+  while (pull_estimate (f.h, &est, NULL)) {
+    guint c;
+
+    fail_unless (est.id >= 1 && est.id <= 3, "false target %u", est.id);
+    fail_if (est.flags & GST_TARGET_ESTIMATE_FINAL);
+    /* early estimates rest on a few dozen detections */
+    for (c = 0; c < 3; c++)
+      if (hypot (est.north - centres[c][0], est.east - centres[c][1]) < 0.25)
+        break;
+    fail_unless (c < 3, "estimate %u at (%f, %f) is no target", est.id,
+        est.north, est.east);
+    if (est.flags & GST_TARGET_ESTIMATE_CONFIRMED) {
+      fail_unless (matched[est.id] < 0);
+      matched[est.id] = c;
+      confirmed++;
+      pull_command (f.cmd, &cmd);
+      fail_unless_equals_int (cmd.type, GST_FLIGHT_COMMAND_GOTO);
+      fail_unless_equals_int (cmd.target_id, est.id);
+      fail_unless_equals_int (cmd.flags, GST_FLIGHT_COMMAND_HAS_LOCAL);
+      fail_unless_equals_float (cmd.north, est.north);
+      fail_unless_equals_float (cmd.east, est.east);
+      fail_unless_equals_float (cmd.down, -20.0);
+    } else {
+      fail_unless_equals_int (matched[est.id], c);
+    }
+  }
+  fail_unless_equals_int (confirmed, 3);
+  fail_unless (gst_harness_try_pull (f.cmd) == NULL);
+  fail_unless (matched[1] != matched[2] && matched[2] != matched[3] &&
+      matched[1] != matched[3]);
+
+  /* at the end: the final estimates */
+  fail_unless (gst_harness_push_event (f.h, gst_event_new_eos ()));
+  while (pull_estimate (f.h, &est, NULL)) {
+    const gdouble *c;
+
+    fail_unless_equals_int (est.flags, GST_TARGET_ESTIMATE_FINAL);
+    fail_unless (est.id >= 1 && est.id <= 3);
+    c = centres[matched[est.id]];
+    fail_unless (hypot (est.north - c[0], est.east - c[1]) < 0.06);
+    fail_unless (est.count >= 295 && est.count <= 303, "count %u", est.count);
+    fail_unless (fabs (est.std_north - 0.3) < 0.05);
+    fail_unless (fabs (est.std_east - 0.3) < 0.05);
+    fail_unless (fabs (est.spread - 0.3 * G_SQRT2) < 0.05);
+    fail_unless_equals_float (est.spread,
+        sqrt (est.std_north * est.std_north + est.std_east * est.std_east));
+    fail_unless (est.first_seen < est.last_seen);
+    finals++;
+  }
+  fail_unless_equals_int (finals, 3);
+  fail_unless (gst_harness_try_pull (f.cmd) == NULL);
+  fail_unless_equals_uint64 (stat_u64 (f.h->element, "items-in"), n / 10);
+
+  g_free (ne);
+  g_rand_free (r);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+/* A target is confirmed on the stable-updates-th update that leaves it in
+ * place, at the time of that input; not again while it stays put. */
+GST_START_TEST (test_confirmed_when_stable)
+{
+  GstTargetEstimate est;
+  GstFlightCommand cmd;
+  GstClockTime pts = 0, at;
+  Fixture f;
+
+  fixture_init (&f);
+  gst_harness_set (f.h, "clusterestimate", "stable-updates", 3, NULL);
+  push_at (&f, 4, -2, 2, 10, &pts);
+  fail_unless_equals_int (gst_harness_buffers_received (f.h), 0);
+  push_at (&f, 4, -2, 1, 10, &pts);
+  fail_unless_equals_int (gst_harness_buffers_received (f.h), 1);
+  fail_unless (pull_estimate (f.h, &est, &at));
+  fail_unless_equals_uint64 (at, 2 * GST_SECOND / 10);
+  fail_unless_equals_int (est.id, 1);
+  fail_unless_equals_int (est.flags, GST_TARGET_ESTIMATE_CONFIRMED);
+  fail_unless_equals_float (est.north, 4);
+  fail_unless_equals_float (est.east, -2);
+  fail_unless_equals_int (est.count, 30);
+  fail_unless_equals_float (est.spread, 0);
+  fail_unless_equals_uint64 (est.first_seen, 0);
+  fail_unless_equals_uint64 (est.last_seen, 2 * GST_SECOND / 10);
+  pull_command (f.cmd, &cmd);
+  fail_unless_equals_int (cmd.target_id, 1);
+  fail_unless_equals_uint64 (gst_harness_buffers_received (f.cmd), 1);
+
+  /* items without detections change nothing */
+  push_points (&f, NULL, 0, pts);
+  push_at (&f, 4, -2, 5, 10, &pts);
+  fail_unless_equals_int (gst_harness_buffers_received (f.h), 1);
+  fail_unless_equals_int (gst_harness_buffers_received (f.cmd), 1);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+/* A cluster whose centre keeps moving is not a target yet: detections
+ * half a metre further at each update chain into one cluster whose mean
+ * moves 0.25 m per update. Once the detections stay in one place, the
+ * centre settles and the target is confirmed, once. */
+GST_START_TEST (test_moving_cluster_waits)
+{
+  GstTargetEstimate est;
+  GstClockTime pts = 0;
+  gdouble sum = 0;
+  guint k, count = 0;
+  Fixture f;
+
+  fixture_init (&f);
+  gst_harness_set (f.h, "clusterestimate", "stable-updates", 3, NULL);
+  for (k = 0; k < 10; k++) {
+    push_at (&f, 0.5 * k, 0, 1, 10, &pts);
+    sum += 10 * 0.5 * k;
+    count += 10;
+  }
+  fail_unless_equals_int (gst_harness_buffers_received (f.h), 0);
+  /* the centre then goes 2.45, 2.63, 2.77, 2.89, 3.0 (stable within
+   * 0.25 over 3 updates: confirmed), 3.09, 3.18, 3.25 (not yet 0.25 from
+   * the estimate emitted) */
+  for (k = 0; k < 8; k++) {
+    push_at (&f, 4.5, 0, 1, 10, &pts);
+    sum += 10 * 4.5;
+    count += 10;
+  }
+  fail_unless_equals_int (gst_harness_buffers_received (f.h), 1);
+  fail_unless_equals_int (gst_harness_buffers_received (f.cmd), 1);
+  fail_unless (pull_estimate (f.h, &est, NULL));
+  fail_unless_equals_int (est.flags, GST_TARGET_ESTIMATE_CONFIRMED);
+  fail_unless_equals_float (est.north, 3.0);
+
+  /* the final estimate is the mean of every detection */
+  fail_unless (gst_harness_push_event (f.h, gst_event_new_eos ()));
+  fail_unless (pull_estimate (f.h, &est, NULL));
+  fail_unless_equals_int (est.flags, GST_TARGET_ESTIMATE_FINAL);
+  fail_unless_equals_int (est.count, count);
+  fail_unless_equals_float (est.north, sum / count);
+  fail_unless_equals_float (est.north, 3.25);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+/* A confirmed target that moves is emitted again (same id, no flag, no
+ * command) each time it is stable and more than stable-distance from the
+ * last estimate emitted. With 50 detections at 0 then 10 per update at
+ * 0.6, the centre is 0.6 j / (5 + j) after j updates: 0.1, 0.171, 0.225,
+ * 0.267, 0.3, 0.327, 0.35, 0.369, 0.386; with 2 updates within 0.1 m as
+ * stable, the updates go out at j = 2 and j = 5. */
+GST_START_TEST (test_updates_when_moved)
+{
+  GstTargetEstimate est;
+  GstClockTime pts = 0, at;
+  Fixture f;
+
+  fixture_init (&f);
+  gst_harness_set (f.h, "clusterestimate", "stable-updates", 2,
+      "stable-distance", 0.1, NULL);
+  push_at (&f, 0, 0, 5, 10, &pts);
+  fail_unless (pull_estimate (f.h, &est, NULL));
+  fail_unless_equals_int (est.flags, GST_TARGET_ESTIMATE_CONFIRMED);
+  fail_unless_equals_float (est.north, 0);
+
+  push_at (&f, 0.6, 0, 9, 10, &pts);
+  fail_unless_equals_int (gst_harness_buffers_received (f.h), 3);
+  fail_unless (pull_estimate (f.h, &est, &at));
+  fail_unless_equals_int (est.id, 1);
+  fail_unless_equals_int (est.flags, 0);
+  fail_unless (fabs (est.north - 1.2 / 7) < 1e-12);
+  fail_unless_equals_uint64 (at, 6 * GST_SECOND / 10);
+  fail_unless (pull_estimate (f.h, &est, &at));
+  fail_unless_equals_int (est.flags, 0);
+  fail_unless (fabs (est.north - 0.3) < 1e-12);
+  fail_unless_equals_uint64 (at, 9 * GST_SECOND / 10);
+  fail_unless_equals_int (gst_harness_buffers_received (f.cmd), 1);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+/* Seen too briefly to become stable: at EOS the cluster is confirmed and
+ * final at once, with its command, at the last input's time. */
+GST_START_TEST (test_drain_confirms_late_target)
+{
+  GstTargetEstimate est;
+  GstFlightCommand cmd;
+  GstClockTime pts = 0, at;
+  Fixture f;
+
+  fixture_init (&f);
+  gst_harness_set (f.h, "clusterestimate", "command-down", -35.0, NULL);
+  push_at (&f, 7, 7, 2, 10, &pts);
+  push_points (&f, NULL, 0, 5 * GST_SECOND);
+  fail_unless_equals_int (gst_harness_buffers_received (f.h), 0);
+  fail_unless (gst_harness_push_event (f.h, gst_event_new_eos ()));
+  fail_unless (pull_estimate (f.h, &est, &at));
+  fail_unless_equals_int (est.flags,
+      GST_TARGET_ESTIMATE_CONFIRMED | GST_TARGET_ESTIMATE_FINAL);
+  fail_unless_equals_int (est.id, 1);
+  fail_unless_equals_int (est.count, 20);
+  fail_unless_equals_float (est.north, 7);
+  fail_unless_equals_uint64 (at, 5 * GST_SECOND);
+  pull_command (f.cmd, &cmd);
+  fail_unless_equals_int (cmd.target_id, 1);
+  fail_unless_equals_float (cmd.down, -35.0);
+  fail_unless (pull_estimate (f.h, &est, NULL) == FALSE);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+/* Scattered detections alone never make a target, even at the end. */
+GST_START_TEST (test_outliers_only)
+{
+  GRand *r = g_rand_new_with_seed (3);
+  gdouble ne[20];
+  GstClockTime pts = 0;
+  guint i, k;
+  Fixture f;
+
+  fixture_init (&f);
+  for (i = 0; i < 50; i++) {
+    for (k = 0; k < 20; k++)
+      ne[k] = g_rand_double_range (r, -100, 100);
+    push_points (&f, ne, 10, pts);
+    pts += GST_SECOND;
+  }
+  fail_unless (gst_harness_push_event (f.h, gst_event_new_eos ()));
+  fail_unless_equals_int (gst_harness_buffers_received (f.h), 0);
+  fail_unless_equals_int (gst_harness_buffers_received (f.cmd), 0);
+  g_rand_free (r);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+/* Two targets 2.5 m apart with 1 m neighbourhoods stay two. */
+GST_START_TEST (test_close_targets_stay_apart)
+{
+  GRand *r = g_rand_new_with_seed (9);
+  gdouble ne[40];
+  GstTargetEstimate est;
+  GstClockTime pts = 0;
+  guint i, k, finals = 0;
+  Fixture f;
+
+  fixture_init (&f);
+  for (i = 0; i < 30; i++) {
+    for (k = 0; k < 20; k++) {
+      ne[2 * k] = (k % 2 ? 2.5 : 0) + 0.15 * gauss (r);
+      ne[2 * k + 1] = 0.15 * gauss (r);
+    }
+    push_points (&f, ne, 20, pts);
+    pts += GST_SECOND;
+  }
+  fail_unless (gst_harness_push_event (f.h, gst_event_new_eos ()));
+  while (pull_estimate (f.h, &est, NULL)) {
+    if (!(est.flags & GST_TARGET_ESTIMATE_FINAL))
+      continue;
+    finals++;
+    fail_unless (fabs (est.north - (est.id == 1 ? 0 : 2.5)) < 0.05 ||
+        fabs (est.north - (est.id == 1 ? 2.5 : 0)) < 0.05);
+    fail_unless_equals_int (est.count, 300);
+  }
+  fail_unless_equals_int (finals, 2);
+  g_rand_free (r);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+/* With a window of 50 detections, a target seen long ago keeps its last
+ * estimate; a new one is found among the latest detections. */
+GST_START_TEST (test_max_points_window)
+{
+  GstTargetEstimate est;
+  GstClockTime pts = 0;
+  gboolean seen[3] = { FALSE, FALSE, FALSE };
+  Fixture f;
+
+  fixture_init (&f);
+  gst_harness_set (f.h, "clusterestimate", "max-points", 50, NULL);
+  push_at (&f, 0, 0, 10, 10, &pts);
+  push_at (&f, 20, 0, 10, 10, &pts);
+  fail_unless (gst_harness_push_event (f.h, gst_event_new_eos ()));
+  while (pull_estimate (f.h, &est, NULL)) {
+    if (!(est.flags & GST_TARGET_ESTIMATE_FINAL))
+      continue;
+    fail_unless (est.id == 1 || est.id == 2);
+    fail_unless_equals_float (est.north, est.id == 1 ? 0 : 20);
+    /* the first was last clustered with 10 detections left */
+    fail_unless_equals_int (est.count, est.id == 1 ? 10 : 50);
+    seen[est.id] = TRUE;
+  }
+  fail_unless (seen[1] && seen[2]);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+/* A corrupt item is an error naming the element, not a crash. */
+GST_START_TEST (test_corrupt_item)
+{
+  Fixture f;
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *err = NULL;
+  GstBuffer *buf;
+
+  fixture_init (&f);
+  gst_element_set_bus (f.h->element, bus);
+  buf = gst_buffer_new_allocate (NULL, 30, NULL);
+  gst_buffer_memset (buf, 0, 0x5a, 30);
+  fail_unless_equals_int (gst_harness_push (f.h, buf), GST_FLOW_ERROR);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (g_error_matches (err, GST_STREAM_ERROR,
+          GST_STREAM_ERROR_DECODE));
+  fail_unless (strstr (err->message, "corrupt ground targets item (30 bytes")
+      != NULL, "%s", err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_bus (f.h->element, NULL);
+  gst_object_unref (bus);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+/* The commands output has its own caps; unlinked, its items are counted
+ * as dropped and the estimates still flow. */
+GST_START_TEST (test_commands_output)
+{
+  GstHarness *h = gst_harness_new ("clusterestimate");
+  GstClockTime pts = 0;
+  GstPad *pad;
+  Fixture f;
+
+  gst_harness_set_src_caps_str (h, GST_GROUND_TARGETS_CAPS);
+  f.h = h;
+  push_at (&f, 1, 1, 5, 10, &pts);
+  fail_unless_equals_int (gst_harness_buffers_received (h), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-out"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-dropped"), 1);
+  pad = gst_element_get_static_pad (h->element, "commands");
+  fail_unless (pad != NULL);
+  {
+    GstCaps *caps = gst_pad_get_current_caps (pad);
+    GstCaps *expected = gst_caps_from_string (GST_FLIGHT_COMMAND_CAPS);
+
+    fail_unless (caps && gst_caps_is_equal (caps, expected));
+    gst_caps_unref (caps);
+    gst_caps_unref (expected);
+  }
+  gst_object_unref (pad);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static Suite *
+clusterestimate_suite (void)
+{
+  Suite *s = suite_create ("clusterestimate");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_three_targets_with_outliers);
+  tcase_add_test (tc, test_confirmed_when_stable);
+  tcase_add_test (tc, test_moving_cluster_waits);
+  tcase_add_test (tc, test_updates_when_moved);
+  tcase_add_test (tc, test_drain_confirms_late_target);
+  tcase_add_test (tc, test_outliers_only);
+  tcase_add_test (tc, test_close_targets_stay_apart);
+  tcase_add_test (tc, test_max_points_window);
+  tcase_add_test (tc, test_corrupt_item);
+  tcase_add_test (tc, test_commands_output);
+  return s;
+}
+
+GST_CHECK_MAIN (clusterestimate);
