@@ -125,6 +125,7 @@ gst_bench_src_start (GstBaseSrc * base)
 {
   GstBenchSrc *self = GST_BENCH_SRC (base);
   GstCaps *caps = gst_bench_src_item_caps (self);
+  GstStructure *s;
   GstVideoInfo info;
   GstMapInfo map;
   gint num_buffers;
@@ -145,8 +146,16 @@ gst_bench_src_start (GstBaseSrc * base)
   self->window = self->max_in_flight;
   GST_OBJECT_UNLOCK (self);
 
+  if (!gst_caps_is_fixed (caps)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("The benchmark source's caps must name one format."),
+        ("caps: %" GST_PTR_FORMAT, caps));
+    gst_caps_unref (caps);
+    return FALSE;
+  }
   self->duration = GST_MSECOND;
-  if (gst_structure_has_name (gst_caps_get_structure (caps, 0), "video/x-raw")) {
+  s = gst_caps_get_structure (caps, 0);
+  if (gst_structure_has_name (s, "video/x-raw")) {
     if (!gst_video_info_from_caps (&info, caps)) {
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("The benchmark source's caps are not a complete raw video format."),

@@ -298,21 +298,26 @@ def run_bench(bench: Bench, smoke: bool) -> dict:
 
 
 def check_bad_runs_fail() -> None:
-    """The checks are real: pipelines that lose items must fail."""
+    """The checks are real: runs that lose items, or are set up wrong, fail
+    with the reason."""
+    q = f"! {QUEUE} !"
     bad = [
-        ("identity drop-probability=0.05", "out of order"),
-        ("identity drop-probability=1.0", "0 of 2000 items arrived"),
+        (f"{bench_src(2000)} {q} identity drop-probability=0.05 ! benchsink", "out of order"),
+        (f"{bench_src(2000)} {q} identity drop-probability=1.0 ! benchsink",
+         "0 of 2000 items arrived"),
+        (f"benchsrc {q} benchsink", "needs a number of items"),
+        (f"benchsrc num-buffers=10 caps=ANY {q} benchsink", "must name one format"),
+        (f"fakesrc num-buffers=10 {q} fakesink", "needs one benchsrc and one benchsink"),
     ]
-    for element, error in bad:
-        lossy = Variant("lossy", element, lambda s, e=element: workerbench(
-            "--timeout=60", bench_src(2000), "!", QUEUE, "!", e, "!", "benchsink"))
+    for pipeline, error in bad:
+        run = Variant("bad", pipeline, lambda s, p=pipeline: workerbench("--timeout=60", p))
         try:
-            run_once(lossy, True)
+            run_once(run, True)
         except BenchFailure as e:
             if error not in str(e):
-                raise BenchFailure(f"{element} failed for another reason than '{error}': {e}")
+                raise BenchFailure(f"'{pipeline}' failed for another reason than '{error}': {e}")
             continue
-        raise BenchFailure(f"a pipeline that loses items ({element}) was not caught")
+        raise BenchFailure(f"'{pipeline}' did not fail")
 
 
 # ---------------------------------------------------------------------------
