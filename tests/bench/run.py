@@ -173,7 +173,7 @@ def benchmarks() -> "list[Bench]":
 
     out.append(Bench(
         key="python",
-        title="Against the Python worker model: a 4-stage chain",
+        title="Against the Python worker model: 1 -> 1 and a 4-stage chain",
         about=(
             "A source, 4 no-op stages and a sink, joined by 5 queues of 10 items. Ours: "
             "`benchworker`s and `queue`s in one process (items passed by reference). Python: "
@@ -356,6 +356,10 @@ def summarize(bench: Bench, results: dict) -> dict:
                 "latency_p99_us": statistics.median(r["latency_us"]["p99"] for r in runs),
                 "cpu_percent": statistics.median(r["cpu_percent"] for r in runs),
                 "ratio": dataclasses.asdict(paired_ratio(runs, base)),
+                # how many times shorter than the baseline's, per round
+                "latency_ratio": dataclasses.asdict(stat(
+                    [b["latency_us"]["median"] / max(r["latency_us"]["median"], 1e-3)
+                     for r, b in zip(runs, base)])),
                 "runs": runs,
             }
         out[case.label] = row
@@ -395,7 +399,10 @@ def table(bench: Bench, summary: dict) -> str:
     head = ["case"] + [f"{v.label} items/s" for v in variants]
     if bench.latency:
         head += [f"{v.label} latency median / p99" for v in variants]
-    head += [f"{v.label.split(' (')[0]} / {base.label.split(' (')[0]}" for v in others]
+    short = {v.name: v.label.split(' (')[0] for v in variants}
+    head += [f"{short[v.name]} / {short[base.name]} items/s" for v in others]
+    if bench.latency:
+        head += [f"{short[base.name]} / {short[v.name]} latency" for v in others]
     head += ["target"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     status = {(t.case, t.variant): (t, ok) for t, _, ok in target_status(bench, summary)}
@@ -412,6 +419,10 @@ def table(bench: Bench, summary: dict) -> str:
         for v in others:
             r = row[v.name]["ratio"]
             cells.append(f"**{fmt_ratio(r['median'])}** ({fmt_ratio(r['low'])}–{fmt_ratio(r['high'])})")
+        if bench.latency:
+            for v in others:
+                r = row[v.name]["latency_ratio"]
+                cells.append(f"{fmt_ratio(r['median'])} ({fmt_ratio(r['low'])}–{fmt_ratio(r['high'])})")
         marks = [f"{t.text}: {'met' if ok else '**not met**'}"
                  for (c, _), (t, ok) in status.items() if c == case.label]
         cells.append("; ".join(marks) if marks else "")
@@ -556,37 +567,44 @@ def machine_line(m: dict, load: dict) -> str:
 
 def write_outputs(out: str, benches: "list[Bench]", summaries: dict, m: dict, load: dict,
                   workdir: str) -> str:
+    """Writes RESULTS.md, the plots and results.json; returns the README's
+    part: the machine and the tables."""
     os.makedirs(out, exist_ok=True)
-    sections = []
+    sections, tables = [], []
     for bench in benches:
         if bench.key not in summaries:
-            sections.append(f"### {bench.title}\n\nNot run: needs "
-                            f"{', '.join(bench.needs)}, not built here yet.\n")
+            text = f"Not run: needs {', '.join(bench.needs)}, not built here yet.\n"
+            sections.append(f"### {bench.title}\n\n{text}")
+            tables.append(f"#### {bench.title}\n\n{text}")
             continue
         png = os.path.join(out, f"{bench.key}.png")
         has_plot = plot(bench, summaries[bench.key], png, workdir)
-        sections.append(
-            f"### {bench.title}\n\n{bench.about}\n\n{table(bench, summaries[bench.key])}\n"
-            + (f"\n![{bench.key}]({bench.key}.png)\n" if has_plot else ""))
+        tab = table(bench, summaries[bench.key])
+        sections.append(f"### {bench.title}\n\n{bench.about}\n\n{tab}\n"
+                        + (f"\n![{bench.key}]({bench.key}.png)\n" if has_plot else ""))
+        tables.append(f"#### {bench.title}\n\n{tab}\n")
     rounds = ", ".join(f"{b.key} {1 if ARGS.smoke else b.rounds}" for b in benches if b.key in summaries)
+    method = (
+        f"Runs per figure: {rounds}; sides interleaved, one process per run. "
+        "Figures: **median** (min–max) over the runs; ratios: median (min–max) of the "
+        "per-round ratios. Throughput is the arrival rate at the sink after the first 10% "
+        "of the items (warm-up). Every run checked that all items arrived, in order.")
     text = (
         "# gst-workers benchmark results\n\n"
         f"Machine: {machine_line(m, load)}.\n\n"
         f"Written by `make bench` (tests/bench/run.py{' --smoke' if ARGS.smoke else ''}). "
-        f"Runs per figure: {rounds}; sides interleaved, one process per run. "
-        "Figures: **median** (min–max) over the runs; ratios: median (min–max) of the "
-        "per-round ratios. Throughput is the arrival rate at the sink after the first 10% "
-        "of the items (warm-up). Every run checked that all items arrived, in order.\n\n"
-        + "\n".join(sections))
+        f"{method}\n\n" + "\n".join(sections))
     with open(os.path.join(out, "RESULTS.md"), "w") as f:
         f.write(text)
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump({"machine": m, "load": load, "smoke": ARGS.smoke, "results": summaries}, f,
                   indent=1)
-    return text
+    return (f"Machine: {machine_line(m, load)}.\n\n{method} What each benchmark runs, "
+            "and the plots: [tests/bench/results/RESULTS.md](tests/bench/results/RESULTS.md).\n\n"
+            + "\n".join(tables))
 
 
-def update_readme(text: str) -> None:
+def update_readme(body: str) -> None:
     """Puts the result tables between the README's bench markers."""
     readme = os.path.join(ROOT, "README.md")
     begin, end = "<!-- bench-results:begin -->", "<!-- bench-results:end -->"
@@ -595,9 +613,6 @@ def update_readme(text: str) -> None:
     if begin not in content or end not in content:
         log("README.md has no bench markers: not updated")
         return
-    body = text.split("\n", 2)[2]  # without the title
-    body = re.sub(r"^### ", "#### ", body, flags=re.M)
-    body = re.sub(r"!\[(\w+)\]\((\w+)\.png\)", r"![\1](tests/bench/results/\2.png)", body)
     new = content.split(begin)[0] + begin + "\n" + body.strip() + "\n" + end + content.split(end, 1)[1]
     with open(readme, "w") as f:
         f.write(new)
@@ -616,6 +631,8 @@ def main() -> int:
     parser.add_argument("--machine-state", choices=["auto", "quiet", "loaded"], default="auto",
                         help="how to label the machine (auto: from other processes' CPU use)")
     parser.add_argument("--no-readme", action="store_true", help="leave README.md alone")
+    parser.add_argument("--rewrite", action="store_true",
+                        help="run nothing: rewrite tables and plots from --out's results.json")
     ARGS = parser.parse_args()
     ARGS.workerbench = os.path.abspath(ARGS.workerbench)
     ARGS.out = os.path.abspath(ARGS.out)
@@ -633,6 +650,19 @@ def main() -> int:
             log(f"unknown benchmarks: {', '.join(sorted(unknown))}")
             return 2
         benches = [b for b in benches if b.key in keys]
+
+    if ARGS.rewrite:
+        with open(os.path.join(ARGS.out, "results.json")) as f:
+            saved = json.load(f)
+        ARGS.smoke = saved["smoke"]
+        benches = [b for b in benches if b.key in saved["results"] or b.needs]
+        workdir = os.path.join(os.path.dirname(ARGS.workerbench), "plots")
+        os.makedirs(workdir, exist_ok=True)
+        text = write_outputs(ARGS.out, benches, saved["results"], saved["machine"], saved["load"],
+                             workdir)
+        if not ARGS.smoke and not ARGS.no_readme:
+            update_readme(text)
+        return 0
 
     m = machine()
     log(f"machine: {m}")
