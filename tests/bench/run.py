@@ -308,6 +308,11 @@ def check_bad_runs_fail() -> None:
         (f"benchsrc {q} benchsink", "needs a number of items"),
         (f"benchsrc num-buffers=10 caps=ANY {q} benchsink", "must name one format"),
         (f"fakesrc num-buffers=10 {q} fakesink", "needs one benchsrc and one benchsink"),
+        # timed by probes (--from, --to): a pipeline with its own ends
+        (f"--from=v --to=s videotestsrc name=v num-buffers=300 {q} "
+         "identity drop-probability=0.1 ! fakesink name=s", "items arrived"),
+        (f"--from=v --to=s fakesrc name=v num-buffers=10 {q} fakesink name=s",
+         "no timestamp"),
     ]
     for pipeline, error in bad:
         run = Variant("bad", pipeline, lambda s, p=pipeline: workerbench("--timeout=60", p))
@@ -318,6 +323,11 @@ def check_bad_runs_fail() -> None:
                 raise BenchFailure(f"'{pipeline}' failed for another reason than '{error}': {e}")
             continue
         raise BenchFailure(f"'{pipeline}' did not fail")
+    good = (f"--from=v --to=s videotestsrc name=v num-buffers=50 {q} "
+            "video/x-raw,width=64,height=48 ! fakesink name=s")
+    result = run_once(Variant("taps", good, lambda s: workerbench(good)), True)
+    if result["items"] != 50:
+        raise BenchFailure(f"'{good}': {result['items']} items, not 50")
 
 
 # ---------------------------------------------------------------------------

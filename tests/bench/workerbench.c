@@ -3,6 +3,7 @@
  */
 /*
  * workerbench [--warmup=F] [--timeout=S] PIPELINE-DESCRIPTION
+ * workerbench --from=ELEMENT[:PAD] --to=ELEMENT[:PAD] [...] PIPELINE
  * workerbench --exists=FACTORY
  *
  * Runs one pipeline with one benchsrc and one benchsink to EOS, checks that
@@ -22,6 +23,13 @@
  * The Python model's runner (python/chain.py) prints the same fields with
  * the same definitions, so run.py compares like with like. Exit status 1:
  * the pipeline failed, lost, duplicated or reordered items, or timed out.
+ *
+ * With --from and --to, the pipeline needs no benchsrc or benchsink: items
+ * are timed by buffer probes, as they leave one pad (by default FROM's
+ * "src") and reach another (by default TO's "sink"), and matched by
+ * timestamp. Every item that left must arrive, once, in timestamp order:
+ * for pipelines with their own source and sink (the autonomy system),
+ * between two points where items are one for one.
  *
  * With --exists, exits with 0 if the element factory is there (as this
  * process sees it: a sanitized build's plugins load only into a sanitized
@@ -45,12 +53,20 @@ static gdouble warmup = 0.1;
 static gint timeout_s = 600;
 static gchar **description;
 static gchar *exists;
+static gchar *from_spec;
+static gchar *to_spec;
 
 static GOptionEntry entries[] = {
   {"warmup", 'w', 0, G_OPTION_ARG_DOUBLE, &warmup,
       "Fraction of the items left out of the figures (default 0.1)", "F"},
   {"timeout", 't', 0, G_OPTION_ARG_INT, &timeout_s,
       "Fail if the run has not ended after S seconds (default 600)", "S"},
+  {"from", 0, 0, G_OPTION_ARG_STRING, &from_spec,
+      "Time items as they leave ELEMENT's pad PAD (default src)",
+      "ELEMENT[:PAD]"},
+  {"to", 0, 0, G_OPTION_ARG_STRING, &to_spec,
+      "Time items as they reach ELEMENT's pad PAD (default sink)",
+      "ELEMENT[:PAD]"},
   {"exists", 0, 0, G_OPTION_ARG_STRING, &exists,
       "Only tell whether element FACTORY exists (exit status 0 or 1)",
       "FACTORY"},
@@ -175,6 +191,121 @@ print_figures (guint64 n, const gint64 * created, const gint64 * arrived,
   g_print ("%s\n", text);
 }
 
+/* --from and --to: timestamps and times of the buffers through a pad */
+typedef struct
+{
+  GMutex lock;
+  GArray *pts;                  /* GstClockTime */
+  GArray *times;                /* gint64, monotonic ns */
+} Tap;
+
+static GstPadProbeReturn
+tap_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Tap *tap = user_data;
+  gint64 now = (gint64) gst_util_get_timestamp ();
+  GstClockTime pts = GST_BUFFER_PTS (GST_PAD_PROBE_INFO_BUFFER (info));
+
+  g_mutex_lock (&tap->lock);
+  g_array_append_val (tap->pts, pts);
+  g_array_append_val (tap->times, now);
+  g_mutex_unlock (&tap->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static Tap *
+tap_new (void)
+{
+  Tap *tap = g_new0 (Tap, 1);
+
+  g_mutex_init (&tap->lock);
+  tap->pts = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  tap->times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  return tap;
+}
+
+static void
+tap_free (Tap * tap)
+{
+  g_array_unref (tap->pts);
+  g_array_unref (tap->times);
+  g_mutex_clear (&tap->lock);
+  g_free (tap);
+}
+
+/* Puts a tap on ELEMENT[:PAD] of @bin (elements inside bins too). */
+static gboolean
+add_tap (GstBin * bin, const gchar * spec, const gchar * default_pad,
+    Tap * tap)
+{
+  g_auto (GStrv) parts = g_strsplit (spec, ":", 2);
+  GstElement *e = gst_bin_get_by_name (bin, parts[0]);
+  GstPad *pad;
+
+  if (!e) {
+    g_printerr ("workerbench: no element named %s\n", parts[0]);
+    return FALSE;
+  }
+  pad = gst_element_get_static_pad (e, parts[1] ? parts[1] : default_pad);
+  gst_object_unref (e);
+  if (!pad) {
+    g_printerr ("workerbench: %s has no pad %s\n", parts[0],
+        parts[1] ? parts[1] : default_pad);
+    return FALSE;
+  }
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, tap_probe, tap, NULL);
+  gst_object_unref (pad);
+  return TRUE;
+}
+
+/* Matches what arrived at @to with what left @from, by timestamp, into
+ * creation and arrival times in arrival order. FALSE, with the reason, if
+ * an item is missing, came twice, came out of order or came from nowhere. */
+static gboolean
+match_taps (Tap * from, Tap * to, gint64 ** created, gint64 ** arrived,
+    guint64 * n)
+{
+  g_autoptr (GHashTable) left = g_hash_table_new (g_int64_hash,
+      g_int64_equal);
+  guint i;
+
+  for (i = 0; i < from->pts->len; i++) {
+    GstClockTime *pts = &g_array_index (from->pts, GstClockTime, i);
+
+    if (!GST_CLOCK_TIME_IS_VALID (*pts) ||
+        !g_hash_table_insert (left, pts, &g_array_index (from->times, gint64,
+                i))) {
+      g_printerr ("workerbench: item %u left --from with no timestamp or "
+          "the one of another item\n", i);
+      return FALSE;
+    }
+  }
+  if (to->pts->len != from->pts->len) {
+    g_printerr ("workerbench: %u of %u items arrived\n", to->pts->len,
+        from->pts->len);
+    return FALSE;
+  }
+  *n = to->pts->len;
+  *created = g_new (gint64, MAX (*n, 1));
+  *arrived = g_new (gint64, MAX (*n, 1));
+  for (i = 0; i < to->pts->len; i++) {
+    GstClockTime pts = g_array_index (to->pts, GstClockTime, i);
+    gint64 *t = g_hash_table_lookup (left, &pts);
+
+    if (!t || (i > 0 && pts <= g_array_index (to->pts, GstClockTime, i - 1))) {
+      g_printerr ("workerbench: item %u (timestamp %" GST_TIME_FORMAT ") %s\n",
+          i, GST_TIME_ARGS (pts), t ? "arrived out of order" :
+          "never left --from");
+      g_clear_pointer (created, g_free);
+      g_clear_pointer (arrived, g_free);
+      return FALSE;
+    }
+    (*created)[i] = *t;
+    (*arrived)[i] = g_array_index (to->times, gint64, i);
+  }
+  return TRUE;
+}
+
 /* Runs to EOS. Returns FALSE on an error or the timeout. */
 static gboolean
 run (GstElement * pipeline, guint * heartbeats)
@@ -231,7 +362,8 @@ main (int argc, char **argv)
   g_autoptr (GOptionContext) ctx = NULL;
   g_autoptr (GError) err = NULL;
   g_autofree gchar *desc = NULL;
-  GstElement *pipeline, *src, *sink;
+  GstElement *pipeline, *src = NULL, *sink = NULL;
+  Tap *from = NULL, *to = NULL;
   guint n_src, n_sink, heartbeats = 0;
   gdouble cpu0, seconds, cpu;
   gint64 t0;
@@ -270,14 +402,25 @@ main (int argc, char **argv)
     g_printerr ("workerbench: bad pipeline: %s\n", err->message);
     return 2;
   }
-  src = find_one (GST_BIN (pipeline), GST_TYPE_BENCH_SRC, &n_src);
-  sink = find_one (GST_BIN (pipeline), GST_TYPE_BENCH_SINK, &n_sink);
-  if (!src || !sink) {
-    g_printerr ("workerbench: the pipeline needs one benchsrc and one "
-        "benchsink (it has %u and %u)\n", n_src, n_sink);
-    return 2;
+  if (from_spec || to_spec) {
+    from = tap_new ();
+    to = tap_new ();
+    if (!from_spec || !to_spec ||
+        !add_tap (GST_BIN (pipeline), from_spec, "src", from) ||
+        !add_tap (GST_BIN (pipeline), to_spec, "sink", to)) {
+      g_printerr ("workerbench: --from and --to name two pads\n");
+      return 2;
+    }
+  } else {
+    src = find_one (GST_BIN (pipeline), GST_TYPE_BENCH_SRC, &n_src);
+    sink = find_one (GST_BIN (pipeline), GST_TYPE_BENCH_SINK, &n_sink);
+    if (!src || !sink) {
+      g_printerr ("workerbench: the pipeline needs one benchsrc and one "
+          "benchsink (it has %u and %u)\n", n_src, n_sink);
+      return 2;
+    }
+    g_object_set (sink, "source", src, NULL);
   }
-  g_object_set (sink, "source", src, NULL);
 
   cpu0 = cpu_seconds ();
   t0 = g_get_monotonic_time ();
@@ -285,7 +428,19 @@ main (int argc, char **argv)
   seconds = (g_get_monotonic_time () - t0) / 1e6;
   cpu = cpu_seconds () - cpu0;
 
-  if (ok) {
+  if (ok && from) {
+    g_autofree gint64 *created = NULL;
+    g_autofree gint64 *arrived = NULL;
+
+    ok = match_taps (from, to, &created, &arrived, &n);
+    if (ok && n < 2) {
+      g_printerr ("workerbench: %" G_GUINT64_FORMAT " items arrived (need at "
+          "least 2)\n", n);
+      ok = FALSE;
+    }
+    if (ok)
+      print_figures (n, created, arrived, seconds, cpu, heartbeats);
+  } else if (ok) {
     n = gst_bench_src_get_n_items (GST_BENCH_SRC (src));
     got = gst_bench_sink_get_count (GST_BENCH_SINK (sink));
     if (got != n || n < 2) {
@@ -300,8 +455,12 @@ main (int argc, char **argv)
   }
 
   gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (src);
-  gst_object_unref (sink);
+  gst_clear_object (&src);
+  gst_clear_object (&sink);
   gst_object_unref (pipeline);
+  if (from) {
+    tap_free (from);
+    tap_free (to);
+  }
   return ok ? 0 : 1;
 }
