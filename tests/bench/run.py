@@ -87,6 +87,22 @@ class Bench:
     needs: "list[str]" = dataclasses.field(default_factory=list)
 
 
+@dataclasses.dataclass
+class CostBench:
+    """Instructions per item and element, counted by callgrind with every
+    element in one thread (no queues): the same count whatever else the
+    machine does, where throughput on a shared machine is noise."""
+
+    key: str
+    title: str
+    about: str
+    elements: "list[tuple[str, str, str]]"  # name, label, element description
+    baseline: str
+    stages: int = 4
+    items: "callable" = None  # (smoke) -> int
+    needs: "list[str]" = dataclasses.field(default_factory=list)
+
+
 def workerbench(*pipeline: str) -> "list[str]":
     return [ARGS.workerbench] + " ".join(pipeline).split()
 
@@ -205,6 +221,23 @@ def benchmarks() -> "list[Bench]":
         log_scale=True,
     ))
 
+    # 1b. the element alone, counted
+    out.append(CostBench(
+        key="cost",
+        title="Cost of the element alone: instructions per item (callgrind)",
+        about=(
+            "`benchsrc ! X ! X ! X ! X ! benchsink`, no queues: everything runs in one thread "
+            "under callgrind, which counts instructions, so the figure does not move with the "
+            "machine's load. Per item and element: the chain's instructions per item (from "
+            "runs of N and 2N items, so start-up cancels out) minus those of `benchsrc ! "
+            "benchsink`, over 4. This is what a worker adds to the hop on top of the queue "
+            "and the thread switch, which cost the same on both sides."),
+        elements=[("ours", "ours (benchworker)", "benchworker"),
+                  ("stock", "stock (identity)", "identity silent=true")],
+        baseline="stock",
+        items=sized(20000, 200),
+    ))
+
     # 3. heartbeat cost
     hb_items = sized(250000, 2000)
     out.append(Bench(
@@ -295,6 +328,59 @@ def run_bench(bench: Bench, smoke: bool) -> dict:
                     f"{fmt_rate(res['items_per_s']):>12s} items/s  "
                     f"latency {fmt_us(res['latency_us']['median'])} / {fmt_us(res['latency_us']['p99'])}")
     return results
+
+
+def count_instructions(argv: "list[str]", smoke: bool) -> int:
+    """Instructions callgrind counts for the whole run (0 in smoke mode,
+    which only runs the pipeline)."""
+    if not smoke:
+        argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + argv
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=900, cwd=HERE)
+    if proc.returncode != 0:
+        raise BenchFailure(f"failed (exit {proc.returncode}):\n  " + " ".join(argv) + "\n"
+                           + proc.stderr.strip()[-2000:])
+    if smoke:
+        return 0
+    found = re.search(r"Collected : (\d+)", proc.stderr)
+    if not found:
+        raise BenchFailure("no instruction count from callgrind:\n" + proc.stderr[-2000:])
+    return int(found.group(1))
+
+
+def run_cost(bench: CostBench, smoke: bool) -> dict:
+    if not smoke and not shutil.which("valgrind"):
+        raise BenchFailure("valgrind is needed (make deps installs it)")
+    n = bench.items(smoke)
+
+    def per_item(element: "str | None") -> float:
+        counts = []
+        for items in (n, 2 * n):
+            parts = [bench_src(items)]
+            if element:
+                parts += ["!", element] * bench.stages
+            counts.append(count_instructions(workerbench(*parts, "!", "benchsink"), smoke))
+        return (counts[1] - counts[0]) / n
+
+    empty = per_item(None)
+    out = {"items": n, "empty_chain": empty, "per_element": {}}
+    for name, label, element in bench.elements:
+        out["per_element"][name] = (per_item(element) - empty) / bench.stages
+        log(f"[{bench.key}] {label:20s} {out['per_element'][name]:,.0f} instructions per item "
+            "and element")
+    return out
+
+
+def cost_table(bench: CostBench, summary: dict) -> str:
+    base = summary["per_element"][bench.baseline]
+    base_label = next(l for n, l, _ in bench.elements if n == bench.baseline)
+    lines = ["| element | instructions per item and element | relative speed "
+             f"({base_label.split(' (')[0]} = 1) |", "|---|---|---|"]
+    for name, label, _ in bench.elements:
+        cost = summary["per_element"][name]
+        speed = base / cost if cost > 0 else float("nan")
+        lines.append(f"| {label} | **{cost:,.0f}** | {speed:.2f}x |")
+    lines.append(f"| (the source and sink, per item) | {summary['empty_chain']:,.0f} | |")
+    return "\n".join(lines)
 
 
 def check_bad_runs_fail() -> None:
@@ -587,13 +673,19 @@ def write_outputs(out: str, benches: "list[Bench]", summaries: dict, m: dict, lo
             sections.append(f"### {bench.title}\n\n{text}")
             tables.append(f"#### {bench.title}\n\n{text}")
             continue
+        if isinstance(bench, CostBench):
+            tab = cost_table(bench, summaries[bench.key]) if not ARGS.smoke else "(smoke run)"
+            sections.append(f"### {bench.title}\n\n{bench.about}\n\n{tab}\n")
+            tables.append(f"#### {bench.title}\n\n{tab}\n")
+            continue
         png = os.path.join(out, f"{bench.key}.png")
         has_plot = plot(bench, summaries[bench.key], png, workdir)
         tab = table(bench, summaries[bench.key])
         sections.append(f"### {bench.title}\n\n{bench.about}\n\n{tab}\n"
                         + (f"\n![{bench.key}]({bench.key}.png)\n" if has_plot else ""))
         tables.append(f"#### {bench.title}\n\n{tab}\n")
-    rounds = ", ".join(f"{b.key} {1 if ARGS.smoke else b.rounds}" for b in benches if b.key in summaries)
+    rounds = ", ".join(f"{b.key} {1 if ARGS.smoke else b.rounds}" for b in benches
+                       if b.key in summaries and isinstance(b, Bench))
     method = (
         f"Runs per figure: {rounds}; sides interleaved, one process per run. "
         "Figures: **median** (min–max) over the runs; ratios: median (min–max) of the "
@@ -685,6 +777,9 @@ def main() -> int:
             missing = [e for e in bench.needs if not element_exists(e)]
             if missing:
                 log(f"[{bench.key}] not run: needs {', '.join(missing)}")
+                continue
+            if isinstance(bench, CostBench):
+                summaries[bench.key] = run_cost(bench, ARGS.smoke)
                 continue
             results = run_bench(bench, ARGS.smoke)
             summaries[bench.key] = summarize(bench, results)
