@@ -85,6 +85,7 @@ class Bench:
     log_scale: bool = False
     rounds: int = 5
     needs: "list[str]" = dataclasses.field(default_factory=list)
+    note: "callable | None" = None  # (summaries) -> text under the table, or None
 
 
 @dataclasses.dataclass
@@ -255,6 +256,7 @@ def benchmarks() -> "list[Bench]":
         baseline="hb0",
         targets=[Target("4 workers", "hb1000", 0.99, "1000 ms within 1% of off")],
         rounds=7,
+        note=heartbeat_note,
     ))
 
     # 4. pool scaling (needs workerpool, issue #4)
@@ -330,21 +332,57 @@ def run_bench(bench: Bench, smoke: bool) -> dict:
     return results
 
 
-def count_instructions(argv: "list[str]", smoke: bool) -> int:
+def count_instructions(argv: "list[str]", smoke: bool) -> "tuple[int, dict]":
     """Instructions callgrind counts for the whole run (0 in smoke mode,
-    which only runs the pipeline)."""
+    which only runs the pipeline), and the run's figures."""
+    argv = argv[:1] + ["--check-only"] + argv[1:]
     if not smoke:
         argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + argv
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=900, cwd=HERE)
     if proc.returncode != 0:
         raise BenchFailure(f"failed (exit {proc.returncode}):\n  " + " ".join(argv) + "\n"
                            + proc.stderr.strip()[-2000:])
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
     if smoke:
-        return 0
+        return 0, result
     found = re.search(r"Collected : (\d+)", proc.stderr)
     if not found:
         raise BenchFailure("no instruction count from callgrind:\n" + proc.stderr[-2000:])
-    return int(found.group(1))
+    return int(found.group(1)), result
+
+
+def function_cost(argv: "list[str]", function: str) -> float:
+    """Instructions per call of @function ("file.c:name"), inclusive, under
+    callgrind."""
+    out = os.path.join(os.path.dirname(ARGS.workerbench), "callgrind.out")
+    # fair scheduling, or the streaming thread starves the clock's thread
+    proc = subprocess.run(["valgrind", "--tool=callgrind", "--fair-sched=yes",
+                           f"--callgrind-out-file={out}"] + argv,
+                          capture_output=True, text=True, timeout=900, cwd=HERE)
+    if proc.returncode != 0:
+        raise BenchFailure("failed:\n  " + " ".join(argv) + "\n" + proc.stderr[-2000:])
+    tree = subprocess.run(["callgrind_annotate", "--tree=caller", "--inclusive=yes",
+                           "--threshold=100", out],
+                          capture_output=True, text=True).stdout
+    os.unlink(out)
+    # the callers' lines ("< caller (Nx)") come just before "* function";
+    # callgrind may list a function twice (by two names of its file): take
+    # the entry with the calls
+    lines = tree.splitlines()
+    best = (0, 0)  # calls, instructions
+    for i, line in enumerate(lines):
+        if not re.search(rf"\*\s+\S*/{re.escape(function)}(\s|$)", line):
+            continue
+        calls = 0
+        for caller in reversed(lines[:i]):
+            found = re.search(r"^\s*[\d,]+ .*<.*\(([\d,]+)x\)", caller)
+            if not found:
+                break
+            calls += int(found.group(1).replace(",", ""))
+        best = max(best, (calls, int(line.split()[0].replace(",", ""))))
+    if best[0] < 20:
+        raise BenchFailure(f"only {best[0]} calls of {function} in the callgrind profile")
+    return best[1] / best[0]
 
 
 def run_cost(bench: CostBench, smoke: bool) -> dict:
@@ -358,7 +396,9 @@ def run_cost(bench: CostBench, smoke: bool) -> dict:
             parts = [bench_src(items)]
             if element:
                 parts += ["!", element] * bench.stages
-            counts.append(count_instructions(workerbench(*parts, "!", "benchsink"), smoke))
+            # start-up now and then costs a few million more: the least of two
+            argv = workerbench(*parts, "!", "benchsink")
+            counts.append(min(count_instructions(argv, smoke)[0] for _ in range(2)))
         return (counts[1] - counts[0]) / n
 
     empty = per_item(None)
@@ -367,6 +407,18 @@ def run_cost(bench: CostBench, smoke: bool) -> dict:
         out["per_element"][name] = (per_item(element) - empty) / bench.stages
         log(f"[{bench.key}] {label:20s} {out['per_element'][name]:,.0f} instructions per item "
             "and element")
+
+    # one heartbeat: what the core's heartbeat_cb costs per call, inclusive
+    # (building the stats, posting the message), in a run posting hundreds
+    parts = [bench_src(n)] + ["!", "benchworker heartbeat-interval=2"] * bench.stages
+    out["heartbeat"] = 0
+    if not smoke:
+        out["heartbeat"] = function_cost(workerbench(*parts, "!", "benchsink"),
+                                          "gstworkercore.c:heartbeat_cb")
+    else:
+        count_instructions(workerbench(*parts, "!", "benchsink"), smoke)
+    out["chain_per_item"] = empty + bench.stages * out["per_element"]["ours"]
+    log(f"[{bench.key}] a heartbeat: {out['heartbeat']:,.0f} instructions")
     return out
 
 
@@ -380,7 +432,26 @@ def cost_table(bench: CostBench, summary: dict) -> str:
         speed = base / cost if cost > 0 else float("nan")
         lines.append(f"| {label} | **{cost:,.0f}** | {speed:.2f}x |")
     lines.append(f"| (the source and sink, per item) | {summary['empty_chain']:,.0f} | |")
+    lines.append("")
+    lines.append(f"A heartbeat (the core's stats built and the message posted) costs "
+                 f"**{summary['heartbeat']:,.0f}** instructions.")
     return "\n".join(lines)
+
+
+def heartbeat_note(summaries: dict) -> "str | None":
+    """The heartbeats' share of the work, from counted instructions: a
+    figure the machine's load does not move."""
+    cost, hb = summaries.get("cost"), summaries.get("heartbeat")
+    if not cost or not hb or not cost.get("heartbeat"):
+        return None
+    rate = hb["4 workers"]["hb0"]["items_per_s"]["median"]
+    work = rate * cost["chain_per_item"]  # instructions per second, at least
+    shares = {ms: 4 * (1000 / ms) * cost["heartbeat"] / work for ms in (100, 1000)}
+    return ("Counted instead of timed: 4 workers post 4 heartbeats a second at 1000 ms, "
+            f"{cost['heartbeat']:,.0f} instructions each (callgrind, above), against at least "
+            f"{cost['chain_per_item']:,.0f} instructions per item at {fmt_rate(rate)} items/s: "
+            f"**{100 * shares[1000]:.4f}%** of the work at 1000 ms, "
+            f"{100 * shares[100]:.3f}% at 100 ms.")
 
 
 def check_bad_runs_fail() -> None:
@@ -681,6 +752,9 @@ def write_outputs(out: str, benches: "list[Bench]", summaries: dict, m: dict, lo
         png = os.path.join(out, f"{bench.key}.png")
         has_plot = plot(bench, summaries[bench.key], png, workdir)
         tab = table(bench, summaries[bench.key])
+        note = bench.note(summaries) if bench.note else None
+        if note:
+            tab += "\n\n" + note
         sections.append(f"### {bench.title}\n\n{bench.about}\n\n{tab}\n"
                         + (f"\n![{bench.key}]({bench.key}.png)\n" if has_plot else ""))
         tables.append(f"#### {bench.title}\n\n{tab}\n")
