@@ -3,9 +3,11 @@
 
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
 DURATION   ?= 20
 
-.PHONY: all deps setup build run test test-valgrind test-asan bench clean
+.PHONY: all deps setup build run test test-valgrind test-asan bench clean \
+  fuzz-smoke
 
 all: build
 
@@ -23,12 +25,13 @@ build: setup
 PIPELINE ?= pipelines/chain.pipeline
 export GST_PLUGIN_PATH := $(CURDIR)/$(BUILD)/elements:$(CURDIR)/$(BUILD)/tests/elements
 
-# The project's main job: the default pipeline, for a bounded time, with
-# every worker's last heartbeat.
+# The project's main job: the default pipeline under the worker controller
+# for at most DURATION seconds (then an exit with drain, itself bounded),
+# with a live status and the final per-worker and per-queue counts.
 run: build
-	timeout --signal=INT $(DURATION) gst-launch-1.0 -e -m \
-	  $$(grep -v '^[[:space:]]*#' $(PIPELINE)) \
-	  | grep -E 'worker-heartbeat|EOS|ERROR|Execution ended' | tail -n 12
+	timeout --signal=INT --kill-after=10 $$(( $(DURATION) + 30 )) \
+	  $(BUILD)/gst/tools/gst-worker-launch --duration $(DURATION) \
+	  -f $(PIPELINE)
 
 test: build
 	meson test -C $(BUILD) --print-errorlogs
@@ -43,6 +46,15 @@ test-asan: deps $(BUILD_ASAN)/build.ninja
 	ninja -C $(BUILD_ASAN)
 	meson test -C $(BUILD_ASAN) --setup asan --print-errorlogs
 
+# libFuzzer on the MAVLink parser for 60 s (clang); any crash fails it.
+# Only the fuzz target is built in $(BUILD_FUZZ).
+$(BUILD_FUZZ)/build.ninja:
+	CC=clang meson setup $(BUILD_FUZZ) -Dfuzzing=true
+
+fuzz-smoke: deps $(BUILD_FUZZ)/build.ninja
+	ninja -C $(BUILD_FUZZ) tests/fuzz/mavlink-parser-fuzzer
+	meson test -C $(BUILD_FUZZ) --no-rebuild --suite fuzz --print-errorlogs
+
 # Benchmarks (tests/bench/): ours against stock GStreamer and the Python
 # model, results in tests/bench/results/ and README.md. About 5 minutes;
 # run it on a quiet machine.
@@ -50,4 +62,4 @@ bench: build
 	/usr/bin/python3 tests/bench/run.py --workerbench $(BUILD)/tests/bench/workerbench
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

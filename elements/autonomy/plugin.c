@@ -12,6 +12,9 @@ plugin_init (GstPlugin * plugin)
 {
   gboolean ret = FALSE;
 
+  ret |= GST_ELEMENT_REGISTER (flightsimsrc, plugin);
+  ret |= GST_ELEMENT_REGISTER (odometryfilesrc, plugin);
+  ret |= GST_ELEMENT_REGISTER (odometryfilesink, plugin);
   ret |= GST_ELEMENT_REGISTER (detecttarget, plugin);
   ret |= GST_ELEMENT_REGISTER (geolocate, plugin);
   ret |= GST_ELEMENT_REGISTER (clusterestimate, plugin);
@@ -20,6 +23,6 @@ plugin_init (GstPlugin * plugin)
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, autonomy,
-    "The drone autonomy system's workers: target detection, geolocation, "
-    "clustering, output", plugin_init, VERSION, GST_LICENSE,
-    GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)
+    "The drone autonomy system's workers: simulated camera, telemetry "
+    "files, target detection, geolocation, clustering, output", plugin_init,
+    VERSION, GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)

@@ -7,6 +7,7 @@
 #include <gst/autonomy/gstodometry.h>
 #include <gst/autonomy/gstflightcommand.h>
 #include <gst/autonomy/gstcameramodel.h>
+#include <gst/autonomy/gstodometrycsv.h>
 #include <gst/autonomy/gstgroundtargets.h>
 #include <gst/autonomy/gsttargetestimate.h>
 #include <gst/autonomy/gstodometrymeta.h>

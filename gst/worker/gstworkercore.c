@@ -533,30 +533,6 @@ gst_worker_core_leave_push (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_set_blocked_on:
- * @name: the full queue (or queues) the worker waits on, in words
- *
- * Reports the worker `blocked` on @name until the current push ends, for a
- * worker that waits for room by other means than pushing into a full
- * `queue` (whose "overrun" the core notices by itself): for example a
- * dispatcher that waits until one of several queues has room. Call it
- * between gst_worker_core_enter_push() and gst_worker_core_leave_push().
- */
-void
-gst_worker_core_set_blocked_on (GstWorkerCore * core, const gchar * name)
-{
-  g_return_if_fail (name != NULL);
-
-  g_mutex_lock (&core->lock);
-  if (core->in_push) {
-    g_free (core->blocked_on);
-    core->blocked_on = g_strdup (name);
-    update_state_locked (core, core_now (core));
-  }
-  g_mutex_unlock (&core->lock);
-}
-
-/**
  * gst_worker_core_push:
  * @pad: the main src pad or one of the core's outputs
  * @buffer: (transfer full): the item

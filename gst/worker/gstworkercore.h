@@ -94,10 +94,6 @@ GST_WORKER_API
 void            gst_worker_core_leave_push (GstWorkerCore * core);
 
 GST_WORKER_API
-void            gst_worker_core_set_blocked_on (GstWorkerCore * core,
-                                                const gchar * name);
-
-GST_WORKER_API
 void            gst_worker_core_count (GstWorkerCore * core, guint n_in,
                                        guint n_out, guint n_dropped);
 

@@ -68,6 +68,17 @@ gst_worker_src_get_property (GObject * object, guint prop_id,
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
+static GstPadProbeReturn
+count_out (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  guint n = 1;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    n = gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+  gst_worker_core_count (user_data, 0, n, 0);
+  return GST_PAD_PROBE_OK;
+}
+
 static void
 gst_worker_src_constructed (GObject * object)
 {
@@ -75,8 +86,9 @@ gst_worker_src_constructed (GObject * object)
 
   G_OBJECT_CLASS (gst_worker_src_parent_class)->constructed (object);
 
+  gst_pad_add_probe (GST_BASE_SRC_PAD (object), GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, count_out, core, NULL);
   gst_worker_core_set_main_srcpad (core, GST_BASE_SRC_PAD (object));
-  gst_worker_core_add_template_outputs (core);
 }
 
 static void
@@ -125,7 +137,9 @@ gst_worker_src_create (GstPushSrc * psrc, GstBuffer ** buf)
   gst_worker_core_end_item (core);
 
   if (ret == GST_FLOW_OK && *buf) {
-    gst_worker_core_count (core, 1, 1, 0);
+    /* out is counted when the item leaves (count_out()): GstBaseSrc drops
+     * an item it is about to push when an EOS is sent to the element */
+    gst_worker_core_count (core, 1, 0, 0);
     /* GstBaseSrc pushes it once we return */
     gst_worker_core_enter_push (core);
   }
@@ -174,34 +188,6 @@ gst_worker_src_init (GstWorkerSrc * self)
   GstWorkerSrcPrivate *priv = gst_worker_src_get_instance_private (self);
 
   priv->core = gst_worker_core_new (GST_ELEMENT (self));
-}
-
-/**
- * gst_worker_src_push_to:
- * @pad: one of the worker's outputs other than `src`
- * @buffer: (transfer full): an item
- *
- * Pushes an item on an extra output, from #GstWorkerSrcClass.produce. An
- * output nobody linked drops the item and counts it in `items-dropped`.
- */
-GstFlowReturn
-gst_worker_src_push_to (GstWorkerSrc * self, GstPad * pad, GstBuffer * buffer)
-{
-  g_return_val_if_fail (GST_IS_WORKER_SRC (self), GST_FLOW_ERROR);
-  g_return_val_if_fail (GST_IS_PAD (pad), GST_FLOW_ERROR);
-
-  return gst_worker_core_push (CORE (self), pad, buffer);
-}
-
-/**
- * gst_worker_src_get_output:
- *
- * Returns: (transfer none) (nullable): the extra output named @name
- */
-GstPad *
-gst_worker_src_get_output (GstWorkerSrc * self, const gchar * name)
-{
-  return gst_worker_core_get_output (CORE (self), name);
 }
 
 /**

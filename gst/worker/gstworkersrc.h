@@ -20,9 +20,11 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerSrc, gst_worker_src,
  *   #GstBaseSrcClass's `unlock` and `unlock_stop`, chaining up.
  *
  * A worker that takes its items from a hardware driver, a file or a
- * library, on #GstPushSrc. Outputs beside `src` (always-present src pad
- * templates of the subclass) are pushed with gst_worker_src_push_to() from
- * @produce.
+ * library, on #GstPushSrc, with one output: `src`. #GstBaseSrc cannot
+ * have more than one src pad (its stream-id needs a single pad, and its
+ * segment goes out only after @produce returns); a source with several
+ * outputs of different types is a #GstElement embedding a #GstWorkerCore
+ * with a task of its own, as `flightsimsrc` and `flightlink` are.
  */
 struct _GstWorkerSrcClass
 {
@@ -33,14 +35,6 @@ struct _GstWorkerSrcClass
   /*< private >*/
   gpointer _gst_reserved[GST_PADDING];
 };
-
-GST_WORKER_API
-GstFlowReturn gst_worker_src_push_to (GstWorkerSrc * self, GstPad * pad,
-                                      GstBuffer * buffer);
-
-GST_WORKER_API
-GstPad *      gst_worker_src_get_output (GstWorkerSrc * self,
-                                         const gchar * name);
 
 GST_WORKER_API
 void          gst_worker_src_drop (GstWorkerSrc * self, GstBuffer * buffer);

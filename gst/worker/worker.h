@@ -12,5 +12,6 @@
 #include <gst/worker/gstworkersrc.h>
 #include <gst/worker/gstworkersink.h>
 #include <gst/worker/gstworkeraggregator.h>
+#include <gst/worker/gstworkercontroller.h>
 #include <gst/worker/gstworkermergemeta.h>
 #include <gst/worker/gstworkernulltoken.h>

@@ -55,14 +55,19 @@ queue_level (GstElement * queue)
   return v;
 }
 
-/* Waits (bounded) until the queue holds @level buffers. */
+/* Waits (bounded) until the queue holds exactly @level buffers and stays
+ * there: a paused worker's queue may hold one more for a moment, until its
+ * thread hands the first item to the worker, which holds it. */
 static void
 wait_queue_level (GstElement * queue, guint level)
 {
   gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  guint stable = 0;
 
-  while (queue_level (queue) < level && g_get_monotonic_time () < deadline)
+  while (stable < 20 && g_get_monotonic_time () < deadline) {
+    stable = queue_level (queue) == level ? stable + 1 : 0;
     g_usleep (1000);
+  }
   fail_unless_equals_int (queue_level (queue), level);
 }
 
@@ -408,6 +413,52 @@ GST_START_TEST (test_state_cycle_paused_aggregator)
 
 GST_END_TEST;
 
+static guint64
+items_out (GstElement * worker)
+{
+  GstStructure *s = gst_worker_get_stats (GST_WORKER (worker));
+  guint64 v = 0;
+
+  gst_structure_get_uint64 (s, "items-out", &v);
+  gst_structure_free (s);
+  return v;
+}
+
+/* An EOS sent to a running source: GstBaseSrc may drop the item it was
+ * about to push; the source's items-out counts only items that left. */
+GST_START_TEST (test_source_counts_what_left_on_eos)
+{
+  guint i;
+
+  for (i = 0; i < 10; i++) {
+    GstElement *pipe = launch ("testworkersrc name=src ! queue " Q
+        "! testworkersink name=sink");
+    GstElement *src = get (pipe, "src"), *sink = get (pipe, "sink");
+    GstMessage *msg;
+
+    fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+        GST_STATE_CHANGE_FAILURE);
+    /* an EOS sent to the pipeline holds its state lock until the source
+     * takes it: not while the sink still waits for PLAYING */
+    fail_unless_equals_int (gst_element_get_state (pipe, NULL, NULL,
+            10 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+    g_usleep (2000 + i * 500);
+    gst_element_send_event (src, gst_event_new_eos ());
+    msg = wait_eos_or_error (pipe, 20 * GST_SECOND);
+    fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+    gst_message_unref (msg);
+    fail_unless_equals_uint64 (items_out (src), sink_u64 (sink, "count"));
+    fail_unless (items_in (src) - items_out (src) <= 1);
+
+    gst_element_set_state (pipe, GST_STATE_NULL);
+    gst_object_unref (src);
+    gst_object_unref (sink);
+    gst_object_unref (pipe);
+  }
+}
+
+GST_END_TEST;
+
 static Suite *
 workerpause_suite (void)
 {
@@ -428,6 +479,7 @@ workerpause_suite (void)
   tcase_add_test (tc, test_state_cycle_paused_live_source);
   tcase_add_test (tc, test_state_cycle_paused_sink);
   tcase_add_test (tc, test_state_cycle_paused_aggregator);
+  tcase_add_test (tc, test_source_counts_what_left_on_eos);
   return s;
 }
 

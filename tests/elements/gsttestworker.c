@@ -43,10 +43,13 @@ struct _GstTestWorker
   gint64 hang_after;
   gint64 error_after;
   gint64 drop_every;
+  gboolean emit_partial;
+  gboolean drop_events;
 
   /* streaming thread */
   guint64 n_in;
   guint pending;
+  guint64 last_seq;
   GstClockTime group_pts;
   GstClockTime group_dur;
 
@@ -65,6 +68,8 @@ enum
   PROP_HANG_AFTER,
   PROP_ERROR_AFTER,
   PROP_DROP_EVERY,
+  PROP_EMIT_PARTIAL,
+  PROP_DROP_EVENTS,
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -121,6 +126,7 @@ gst_test_worker_process (GstWorkerTransform * base, GstBuffer * inbuf)
 
   self->n_in++;
   test_item_get_seq (inbuf, &seq);
+  self->last_seq = seq;
 
   if (hang_after >= 0 && self->n_in > (guint64) hang_after) {
     test_worker_hang (self);
@@ -190,8 +196,19 @@ static GstFlowReturn
 gst_test_worker_drain (GstWorkerTransform * base)
 {
   GstTestWorker *self = GST_TEST_WORKER (base);
+  gboolean emit_partial;
 
-  /* a partial group is dropped by decision, and counted */
+  GST_OBJECT_LOCK (self);
+  emit_partial = self->emit_partial;
+  GST_OBJECT_UNLOCK (self);
+
+  /* a partial group is emitted, numbered by its last input... */
+  if (self->pending && emit_partial) {
+    self->pending = 0;
+    return gst_worker_transform_push (base, test_item_new (self->last_seq,
+            self->group_pts, self->group_dur));
+  }
+  /* ... or dropped by decision, and counted */
   if (self->pending) {
     GST_DEBUG_OBJECT (self, "dropping %u inputs of a partial group",
         self->pending);
@@ -222,6 +239,16 @@ static gboolean
 gst_test_worker_sink_event (GstBaseTransform * trans, GstEvent * event)
 {
   GstTestWorker *self = GST_TEST_WORKER (trans);
+  gboolean drop_events;
+
+  GST_OBJECT_LOCK (self);
+  drop_events = self->drop_events;
+  GST_OBJECT_UNLOCK (self);
+  if (drop_events && GST_EVENT_TYPE (event) == GST_EVENT_CUSTOM_DOWNSTREAM) {
+    GST_DEBUG_OBJECT (self, "dropping %" GST_PTR_FORMAT, event);
+    gst_event_unref (event);
+    return TRUE;
+  }
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_START) {
     g_mutex_lock (&self->lock);
@@ -288,6 +315,12 @@ gst_test_worker_set_property (GObject * object, guint prop_id,
     case PROP_DROP_EVERY:
       self->drop_every = g_value_get_int64 (value);
       break;
+    case PROP_EMIT_PARTIAL:
+      self->emit_partial = g_value_get_boolean (value);
+      break;
+    case PROP_DROP_EVENTS:
+      self->drop_events = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -326,6 +359,12 @@ gst_test_worker_get_property (GObject * object, guint prop_id,
       break;
     case PROP_DROP_EVERY:
       g_value_set_int64 (value, self->drop_every);
+      break;
+    case PROP_EMIT_PARTIAL:
+      g_value_set_boolean (value, self->emit_partial);
+      break;
+    case PROP_DROP_EVENTS:
+      g_value_set_boolean (value, self->drop_events);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -389,6 +428,14 @@ gst_test_worker_class_init (GstTestWorkerClass * klass)
       g_param_spec_int64 ("drop-every", "Drop every",
           "Drop every n-th item by decision, counted (0 = never)", 0,
           G_MAXINT64, 0, flags));
+  g_object_class_install_property (gobject_class, PROP_EMIT_PARTIAL,
+      g_param_spec_boolean ("emit-partial", "Emit partial",
+          "At EOS, emit a partial group of inputs-per-output (numbered by "
+          "its last input) instead of dropping it", FALSE, flags));
+  g_object_class_install_property (gobject_class, PROP_DROP_EVENTS,
+      g_param_spec_boolean ("drop-events", "Drop events",
+          "Swallow serialized custom downstream events (a misbehaving "
+          "element, for tests)", FALSE, flags));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);

@@ -1,0 +1,2065 @@
+/* gst-workers: flightlink, the flight-controller link worker
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-flightlink
+ * @title: flightlink
+ * @short_description: telemetry in, commands out, over MAVLink
+ *
+ * The worker B1 of the worker model: the only element that talks to the
+ * flight controller, in both directions, over one MAVLink link (UDP or a
+ * serial device).
+ *
+ * Its `src` pad sends odometry items (%GST_ODOMETRY_CAPS) built from the
+ * vehicle's HEARTBEAT, GLOBAL_POSITION_INT, ATTITUDE and
+ * LOCAL_POSITION_NED messages, MAVLink 1 or 2. Its `sink` pad takes flight
+ * command items (%GST_FLIGHT_COMMAND_CAPS) and writes them as MAVLink
+ * messages:
+ *
+ * | command | with a global position | with a local position | without |
+ * |---|---|---|---|
+ * | goto | SET_POSITION_TARGET_GLOBAL_INT (MAV_FRAME_GLOBAL_INT, altitude MSL) | SET_POSITION_TARGET_LOCAL_NED (MAV_FRAME_LOCAL_NED) | refused |
+ * | loiter | COMMAND_INT MAV_CMD_NAV_LOITER_UNLIM (MAV_FRAME_GLOBAL) | COMMAND_INT MAV_CMD_NAV_LOITER_UNLIM (MAV_FRAME_LOCAL_NED, x/y in m * 1e4) | COMMAND_LONG MAV_CMD_NAV_LOITER_UNLIM |
+ * | land | COMMAND_INT MAV_CMD_NAV_LAND (MAV_FRAME_GLOBAL) | COMMAND_INT MAV_CMD_NAV_LAND (MAV_FRAME_LOCAL_NED) | COMMAND_LONG MAV_CMD_NAV_LAND |
+ * | return | | | COMMAND_LONG MAV_CMD_NAV_RETURN_TO_LAUNCH |
+ *
+ * A global position wins over a local one. A yaw, when set, goes in the
+ * setpoint's `yaw` (radians) or the command's param4 (degrees; NaN when not
+ * set). Positions the command messages cannot carry (a latitude beyond
+ * ±90°, a local position beyond ±214 km) refuse the command. A refused
+ * command posts a warning and counts in `items-dropped`.
+ *
+ * ## The vehicle
+ *
+ * The vehicle is the first system whose HEARTBEAT comes from an autopilot
+ * (autopilot other than MAV_AUTOPILOT_INVALID, type other than
+ * MAV_TYPE_GCS), or the one `target-system` / `target-component` name.
+ * Telemetry from other systems and components is ignored. Over UDP,
+ * commands and heartbeats go to the address the vehicle's heartbeats come
+ * from, or to `remote-address`:`remote-port` when set.
+ *
+ * Commands wait (the sink pad blocks, like a full queue) until the
+ * vehicle's heartbeat has been heard once: a command is never sent to
+ * nobody. Once the pipeline is ending (an EOS was sent to it), a command
+ * for a vehicle never heard is dropped with a warning and counted in
+ * `items-dropped`, so that the end never hangs on an absent vehicle.
+ * flightlink sends its own HEARTBEAT (MAV_TYPE_ONBOARD_CONTROLLER,
+ * `system-id` / `component-id`) once a second while PLAYING, as soon as it
+ * knows where to send it. When nothing has been heard from the vehicle for
+ * `vehicle-timeout` ms (checked once a second) it posts a warning ("Lost
+ * the vehicle's heartbeat") whose details carry `system-id` and
+ * `timeout-ms`, and reports `vehicle` = "lost" in its heartbeat and
+ * statistics; when the vehicle comes back it posts an info message.
+ * COMMAND_ACKs from the vehicle are counted; a refusal posts a warning.
+ *
+ * ## Time
+ *
+ * Each odometry item has as PTS the running time at which flightlink read
+ * the bytes that completed its message (all messages of one datagram or
+ * one read share it), and as `source_time_us` the message's `time_boot_ms`
+ * times 1000: the vehicle's own clock. Each item is a snapshot: the parts
+ * the message carries (GLOBAL_POSITION_INT: global position and velocity;
+ * LOCAL_POSITION_NED: local position and velocity; ATTITUDE: roll, pitch,
+ * yaw) are updated, the other parts are the latest received, and `fields`
+ * says which parts have been received so far. A message with values that
+ * are not finite updates nothing and counts in `items-dropped`.
+ *
+ * ## Frames
+ *
+ * The codec checks every frame's checksum with its message's CRC_EXTRA and
+ * resynchronises at the next start byte after garbage or a bad frame.
+ * MAVLink 2 signatures are not verified (flightlink holds no key): a signed
+ * frame is accepted on its checksum. Bad frames (frames of known messages
+ * with a wrong checksum, or cut short at the end of a datagram) are counted
+ * in `bad-frames`, bytes outside any frame in `garbage-bytes`. Over UDP a
+ * datagram is a unit: a frame never spans two.
+ *
+ * ## Flow and end of stream
+ *
+ * flightlink is both a source and a sink. An EOS sent to the pipeline ends
+ * its telemetry: the src pad pushes EOS after the last item. Its sink side
+ * goes on sending commands until its own sink pad gets EOS, and only then
+ * posts its EOS message, so the pipeline's EOS waits for the last command
+ * to be written (or dropped, if no vehicle was ever heard). An unlinked
+ * sink pad counts as done once telemetry ends.
+ * Telemetry read while the src pad is not linked is dropped (counted in
+ * `items-dropped`). While `paused`, no telemetry is pushed and no command
+ * is written; both wait.
+ *
+ * Besides the worker fields, its `worker-heartbeat` messages and `stats`
+ * carry `vehicle` ("waiting", "ok" or "lost"), `vehicle-system-id`,
+ * `vehicle-component-id`, `vehicle-heartbeat-age` (GstClockTime, NONE
+ * before the first), `frames-received`, `bad-frames`, `garbage-bytes`,
+ * `commands-sent`, `commands-accepted`, `commands-refused` and
+ * `heartbeats-sent` (guint64).
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 -e flightlink name=fl address=127.0.0.1 port=14550 \
+ *     ! queue ! fakesink \
+ *   filesrc location=pipelines/b1-commands.bin blocksize=72 \
+ *     ! application/x-flight-command ! queue ! fl.sink
+ * ]|
+ * Reads telemetry from a vehicle that sends to 127.0.0.1:14550 (a
+ * simulator, a MAVLink router), and sends it the five commands of the file
+ * once it has heard its heartbeat. Stop it with Ctrl-C.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <gst/worker/worker.h>
+#include <gst/worker/gstworkercore.h>
+#include <gst/autonomy/autonomy.h>
+
+#include "gstflightlink.h"
+#include "gstmavlinkelements.h"
+#include "mavlink-codec.h"
+
+GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
+#define GST_CAT_DEFAULT flight_link_debug
+
+#define DEFAULT_ADDRESS "0.0.0.0"
+#define DEFAULT_PORT 14550
+#define DEFAULT_REMOTE_ADDRESS NULL
+#define DEFAULT_REMOTE_PORT 0
+#define DEFAULT_DEVICE NULL
+#define DEFAULT_BAUD 57600
+#define DEFAULT_SYSTEM_ID 255
+#define DEFAULT_COMPONENT_ID MAV_COMP_ID_ONBOARD_COMPUTER
+#define DEFAULT_TARGET_SYSTEM 0
+#define DEFAULT_TARGET_COMPONENT 0
+#define DEFAULT_VEHICLE_TIMEOUT 3000
+#define DEFAULT_MAVLINK_VERSION GST_FLIGHT_LINK_VERSION_AUTO
+
+#define HEARTBEAT_PERIOD GST_SECOND
+/* the longest a heartbeat may wait for room on a serial line */
+#define HEARTBEAT_WRITE_TIMEOUT_US (100 * G_TIME_SPAN_MILLISECOND)
+#define READ_BUFFER_SIZE 65536
+
+enum
+{
+  PROP_0 = GST_WORKER_CORE_PROP_LAST,
+  PROP_ADDRESS,
+  PROP_PORT,
+  PROP_BOUND_PORT,
+  PROP_REMOTE_ADDRESS,
+  PROP_REMOTE_PORT,
+  PROP_DEVICE,
+  PROP_BAUD,
+  PROP_SYSTEM_ID,
+  PROP_COMPONENT_ID,
+  PROP_TARGET_SYSTEM,
+  PROP_TARGET_COMPONENT,
+  PROP_VEHICLE_TIMEOUT,
+  PROP_MAVLINK_VERSION,
+  PROP_BAD_FRAMES,
+};
+
+typedef enum
+{
+  VEHICLE_WAITING,
+  VEHICLE_OK,
+  VEHICLE_LOST,
+} VehicleState;
+
+/* Settings copied from the properties when a run starts. */
+typedef struct
+{
+  guint8 system_id;
+  guint8 component_id;
+  guint8 target_system;
+  guint8 target_component;
+  guint vehicle_timeout;
+  GstFlightLinkVersion version;
+} RunConfig;
+
+struct _GstFlightLink
+{
+  GstElement parent;
+
+  GstPad *srcpad;
+  GstPad *sinkpad;
+  GstWorkerCore *core;
+
+  /* properties: object lock */
+  gchar *address;
+  gint port;
+  gint bound_port;
+  gchar *remote_address;
+  gint remote_port;
+  gchar *device;
+  guint baud;
+  guint system_id;
+  guint component_id;
+  guint target_system;
+  guint target_component;
+  guint vehicle_timeout;
+  GstFlightLinkVersion version;
+
+  /* the link: opened in NULL to READY, closed in READY to NULL (state
+   * lock); used by the streaming threads in between */
+  GSocket *socket;
+  gint serial_fd;
+  gchar *link_name;             /* "UDP 127.0.0.1:14550", or the device */
+  GSocketAddress *fixed_peer;
+  GCancellable *read_cancel;    /* wakes the reader */
+  GCancellable *write_cancel;   /* wakes a command waiting for room */
+  guint8 *read_buf;
+
+  /* set in READY to PAUSED (state lock), read-only while running */
+  RunConfig cfg;
+  GstClock *clock;              /* for heartbeats and the vehicle timeout */
+
+  /* lock and cond guard the fields below */
+  GMutex lock;
+  GCond cond;
+  gboolean playing;
+  gboolean src_flushing;
+  gboolean src_eos;             /* EOS asked for on the src side */
+  gboolean src_done;            /* EOS pushed on the src pad */
+  gboolean sink_flushing;
+  gboolean sink_done;           /* EOS message posted for the sink side */
+  GSocketAddress *peer;         /* where to write, NULL until known */
+  VehicleState vehicle;
+  guint8 vehicle_sysid;
+  guint8 vehicle_compid;
+  guint vehicle_version;
+  GstClockTime vehicle_seen;    /* clock time of its last heartbeat */
+  MavlinkParserStats pstats;    /* copy of the reader's parser's */
+  guint64 commands_sent;
+  guint64 commands_accepted;
+  guint64 commands_refused;
+  guint64 heartbeats_sent;
+  GstClockID tick_id;
+  gboolean tick_running;        /* a tick callback is at work */
+
+  /* serialises writes to the link */
+  GMutex write_lock;
+  guint8 tx_seq;                /* write_lock */
+
+  /* reader thread only */
+  MavlinkParser parser;
+  GstOdometry odo;
+  gboolean sent_sticky;
+};
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_ODOMETRY_CAPS));
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_FLIGHT_COMMAND_CAPS));
+
+static void gst_flight_link_worker_init (GstWorkerInterface * iface);
+
+G_DEFINE_TYPE_WITH_CODE (GstFlightLink, gst_flight_link, GST_TYPE_ELEMENT,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_WORKER, gst_flight_link_worker_init);
+    GST_DEBUG_CATEGORY_INIT (flight_link_debug, "flightlink", 0,
+        "flight-controller link over MAVLink"));
+GST_ELEMENT_REGISTER_DEFINE (flightlink, "flightlink", GST_RANK_NONE,
+    GST_TYPE_FLIGHT_LINK);
+
+GType
+gst_flight_link_version_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_FLIGHT_LINK_VERSION_AUTO,
+        "MAVLink 2, or 1 if the vehicle's heartbeat is MAVLink 1", "auto"},
+    {GST_FLIGHT_LINK_VERSION_1, "MAVLink 1", "1"},
+    {GST_FLIGHT_LINK_VERSION_2, "MAVLink 2", "2"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstFlightLinkVersion", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+/* ---------------------------------------------------------------------- */
+/* the worker */
+
+static GstWorkerCore *
+gst_flight_link_get_core (GstWorker * worker)
+{
+  return GST_FLIGHT_LINK (worker)->core;
+}
+
+static const gchar *
+vehicle_state_name (VehicleState state)
+{
+  switch (state) {
+    case VEHICLE_WAITING:
+      return "waiting";
+    case VEHICLE_OK:
+      return "ok";
+    case VEHICLE_LOST:
+      return "lost";
+  }
+  return "unknown";
+}
+
+static void
+gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
+{
+  GstFlightLink *self = GST_FLIGHT_LINK (worker);
+  GstClockTime age = GST_CLOCK_TIME_NONE;
+
+  g_mutex_lock (&self->lock);
+  if (self->vehicle != VEHICLE_WAITING && self->clock) {
+    GstClockTime now = gst_clock_get_time (self->clock);
+
+    age = now > self->vehicle_seen ? now - self->vehicle_seen : 0;
+  }
+  gst_structure_set (s,
+      "vehicle", G_TYPE_STRING, vehicle_state_name (self->vehicle),
+      "vehicle-system-id", G_TYPE_UINT, (guint) self->vehicle_sysid,
+      "vehicle-component-id", G_TYPE_UINT, (guint) self->vehicle_compid,
+      "vehicle-heartbeat-age", GST_TYPE_CLOCK_TIME, age,
+      "frames-received", G_TYPE_UINT64,
+      self->pstats.frames + self->pstats.unknown_frames,
+      "bad-frames", G_TYPE_UINT64,
+      self->pstats.bad_crc + self->pstats.truncated,
+      "garbage-bytes", G_TYPE_UINT64, self->pstats.garbage_bytes,
+      "commands-sent", G_TYPE_UINT64, self->commands_sent,
+      "commands-accepted", G_TYPE_UINT64, self->commands_accepted,
+      "commands-refused", G_TYPE_UINT64, self->commands_refused,
+      "heartbeats-sent", G_TYPE_UINT64, self->heartbeats_sent, NULL);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+gst_flight_link_worker_init (GstWorkerInterface * iface)
+{
+  iface->get_core = gst_flight_link_get_core;
+  iface->add_stats = gst_flight_link_add_stats;
+}
+
+/* ---------------------------------------------------------------------- */
+/* the link: open, close, read, write */
+
+static const struct
+{
+  guint baud;
+  speed_t speed;
+} bauds[] = {
+  {9600, B9600}, {19200, B19200}, {38400, B38400}, {57600, B57600},
+  {115200, B115200}, {230400, B230400}, {460800, B460800},
+  {500000, B500000}, {921600, B921600}, {1000000, B1000000},
+  {1500000, B1500000}, {2000000, B2000000}, {3000000, B3000000},
+};
+
+static gboolean
+open_serial (GstFlightLink * self, const gchar * device, guint baud)
+{
+  struct termios tio;
+  speed_t speed = 0;
+  guint i;
+  gint fd;
+
+  for (i = 0; i < G_N_ELEMENTS (bauds); i++)
+    if (bauds[i].baud == baud)
+      speed = bauds[i].speed;
+  if (!speed) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Unsupported baud rate %u for serial device %s.", baud, device),
+        ("supported: 9600, 19200, 38400, 57600, 115200, 230400, 460800, "
+            "500000, 921600, 1000000, 1500000, 2000000, 3000000"));
+    return FALSE;
+  }
+
+  fd = open (device, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    gint err = errno;
+
+    if (err == ENOENT)
+      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+          ("Serial device %s does not exist.", device),
+          ("open: %s", g_strerror (err)));
+    else
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
+          ("Could not open serial device %s: %s.", device, g_strerror (err)),
+          ("open: %s", g_strerror (err)));
+    return FALSE;
+  }
+
+  if (tcgetattr (fd, &tio) < 0) {
+    gint err = errno;
+
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("%s is not a serial device.", device),
+        ("tcgetattr: %s", g_strerror (err)));
+    close (fd);
+    return FALSE;
+  }
+  cfmakeraw (&tio);
+  tio.c_cflag |= CLOCAL | CREAD;
+  tio.c_cflag &= ~CRTSCTS;
+  tio.c_cc[VMIN] = 1;
+  tio.c_cc[VTIME] = 0;
+  if (cfsetispeed (&tio, speed) < 0 || cfsetospeed (&tio, speed) < 0 ||
+      tcsetattr (fd, TCSANOW, &tio) < 0) {
+    gint err = errno;
+
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Could not set serial device %s to %u baud, raw.", device, baud),
+        ("termios: %s", g_strerror (err)));
+    close (fd);
+    return FALSE;
+  }
+  tcflush (fd, TCIOFLUSH);
+
+  self->serial_fd = fd;
+  self->link_name = g_strdup (device);
+  GST_INFO_OBJECT (self, "opened %s at %u baud", device, baud);
+  return TRUE;
+}
+
+static GSocketAddress *
+resolve_address (GstFlightLink * self, const gchar * host, gint port,
+    const gchar * what)
+{
+  GInetAddress *inet = g_inet_address_new_from_string (host);
+  GSocketAddress *addr;
+
+  if (!inet) {
+    GResolver *resolver = g_resolver_get_default ();
+    GError *err = NULL;
+    GList *list = g_resolver_lookup_by_name (resolver, host, NULL, &err);
+
+    g_object_unref (resolver);
+    if (!list) {
+      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+          ("Could not resolve the %s %s.", what, host),
+          ("%s", err->message));
+      g_clear_error (&err);
+      return NULL;
+    }
+    inet = g_object_ref (list->data);
+    g_resolver_free_addresses (list);
+  }
+  addr = g_inet_socket_address_new (inet, port);
+  g_object_unref (inet);
+  return addr;
+}
+
+static gboolean
+open_udp (GstFlightLink * self, const gchar * address, gint port,
+    const gchar * remote_address, gint remote_port)
+{
+  GSocketAddress *bind_addr, *local;
+  GSocket *socket;
+  GError *err = NULL;
+
+  bind_addr = resolve_address (self, address, port, "address");
+  if (!bind_addr)
+    return FALSE;
+
+  if (remote_address && remote_port) {
+    self->fixed_peer = resolve_address (self, remote_address, remote_port,
+        "remote address");
+    if (!self->fixed_peer) {
+      g_object_unref (bind_addr);
+      return FALSE;
+    }
+  } else if (remote_address || remote_port) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("remote-address and remote-port must be set together."),
+        ("remote-address %s, remote-port %d", GST_STR_NULL (remote_address),
+            remote_port));
+    g_object_unref (bind_addr);
+    return FALSE;
+  }
+
+  socket = g_socket_new (g_socket_address_get_family (bind_addr),
+      G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &err);
+  if (!socket) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
+        ("Could not create a UDP socket for %s:%d.", address, port),
+        ("%s", err->message));
+    goto fail;
+  }
+  /* no SO_REUSEADDR: a port in use is an error, not a silent share */
+  if (!g_socket_bind (socket, bind_addr, FALSE, &err)) {
+    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
+          ("Could not bind to UDP %s:%d: the port is in use.", address,
+              port), ("%s", err->message));
+    else
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
+          ("Could not bind to UDP %s:%d: %s.", address, port, err->message),
+          ("%s", err->message));
+    g_object_unref (socket);
+    goto fail;
+  }
+  g_socket_set_blocking (socket, FALSE);
+
+  local = g_socket_get_local_address (socket, NULL);
+  GST_OBJECT_LOCK (self);
+  self->bound_port = local ?
+      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : port;
+  GST_OBJECT_UNLOCK (self);
+  g_clear_object (&local);
+
+  self->socket = socket;
+  self->link_name = g_strdup_printf ("UDP %s:%d", address, self->bound_port);
+  g_object_unref (bind_addr);
+  GST_INFO_OBJECT (self, "bound to %s:%d", address, self->bound_port);
+  return TRUE;
+
+fail:
+  g_clear_error (&err);
+  g_object_unref (bind_addr);
+  g_clear_object (&self->fixed_peer);
+  return FALSE;
+}
+
+static gboolean
+gst_flight_link_open (GstFlightLink * self)
+{
+  gchar *address, *remote_address, *device;
+  gint port, remote_port;
+  guint baud;
+  gboolean ok;
+
+  GST_OBJECT_LOCK (self);
+  address = g_strdup (self->address);
+  port = self->port;
+  remote_address = g_strdup (self->remote_address);
+  remote_port = self->remote_port;
+  device = g_strdup (self->device);
+  baud = self->baud;
+  GST_OBJECT_UNLOCK (self);
+
+  if (device) {
+    ok = open_serial (self, device, baud);
+  } else if (address) {
+    ok = open_udp (self, address, port, remote_address, remote_port);
+  } else {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("No link: set address and port (UDP) or device (serial)."), (NULL));
+    ok = FALSE;
+  }
+
+  if (ok) {
+    self->read_cancel = g_cancellable_new ();
+    self->write_cancel = g_cancellable_new ();
+    self->read_buf = g_malloc (READ_BUFFER_SIZE);
+  }
+  g_free (address);
+  g_free (remote_address);
+  g_free (device);
+  return ok;
+}
+
+static void
+gst_flight_link_close (GstFlightLink * self)
+{
+  if (self->socket) {
+    g_socket_close (self->socket, NULL);
+    g_clear_object (&self->socket);
+  }
+  if (self->serial_fd >= 0) {
+    close (self->serial_fd);
+    self->serial_fd = -1;
+  }
+  g_clear_object (&self->fixed_peer);
+  g_clear_object (&self->read_cancel);
+  g_clear_object (&self->write_cancel);
+  g_clear_pointer (&self->read_buf, g_free);
+  g_clear_pointer (&self->link_name, g_free);
+}
+
+/* Waits until @fd is ready for @events, @cancel is cancelled (returns
+ * FALSE with G_IO_ERROR_CANCELLED) or @timeout_us passes (-1: no timeout;
+ * returns FALSE with G_IO_ERROR_TIMED_OUT). */
+static gboolean
+wait_fd (gint fd, gushort events, GCancellable * cancel, gint64 timeout_us,
+    GError ** error)
+{
+  GPollFD fds[2] = { {fd, events, 0}, {-1, G_IO_IN, 0} };
+  guint n = 1;
+  gint timeout_ms = timeout_us < 0 ? -1 : (gint) (timeout_us / 1000);
+  gint r;
+
+  if (g_cancellable_make_pollfd (cancel, &fds[1]))
+    n = 2;
+  do {
+    r = g_poll (fds, n, timeout_ms);
+  } while (r < 0 && errno == EINTR);
+  if (n == 2)
+    g_cancellable_release_fd (cancel);
+
+  if (g_cancellable_set_error_if_cancelled (cancel, error))
+    return FALSE;
+  if (r == 0) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "timed out");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Reads what the link has: one datagram (UDP) or what the device has
+ * (serial). Returns -1 with G_IO_ERROR_CANCELLED when woken. */
+static gssize
+link_read (GstFlightLink * self, GSocketAddress ** from, GError ** error)
+{
+  if (self->socket) {
+    gssize n;
+
+    for (;;) {
+      n = g_socket_receive_from (self->socket, from, (gchar *) self->read_buf,
+          READ_BUFFER_SIZE, self->read_cancel, error);
+      if (n >= 0 || !g_error_matches (*error, G_IO_ERROR,
+              G_IO_ERROR_WOULD_BLOCK))
+        return n;
+      g_clear_error (error);
+      if (!g_socket_condition_wait (self->socket, G_IO_IN, self->read_cancel,
+              error))
+        return -1;
+    }
+  }
+
+  for (;;) {
+    gssize n;
+
+    if (!wait_fd (self->serial_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+            self->read_cancel, -1, error))
+      return -1;
+    n = read (self->serial_fd, self->read_buf, READ_BUFFER_SIZE);
+    if (n > 0)
+      return n;
+    if (n == 0) {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+          "the device was closed");
+      return -1;
+    }
+    if (errno != EAGAIN && errno != EINTR) {
+      gint err = errno;
+
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (err),
+          g_strerror (err));
+      return -1;
+    }
+  }
+}
+
+/* Writes one frame. @may_block: wait for room (a command; woken by
+ * write_cancel); otherwise give up when the link is busy (a heartbeat).
+ * Called with write_lock. */
+static gboolean
+link_write_locked (GstFlightLink * self, const guint8 * data, gsize len,
+    GSocketAddress * peer, gboolean may_block, GError ** error)
+{
+  if (self->socket) {
+    for (;;) {
+      gssize n = g_socket_send_to (self->socket, peer, (const gchar *) data,
+          len, NULL, error);
+
+      if (n >= 0)
+        return TRUE;
+      if (!may_block || !g_error_matches (*error, G_IO_ERROR,
+              G_IO_ERROR_WOULD_BLOCK))
+        return FALSE;
+      g_clear_error (error);
+      if (!g_socket_condition_wait (self->socket, G_IO_OUT,
+              self->write_cancel, error))
+        return FALSE;
+    }
+  }
+
+  while (len > 0) {
+    gssize n = write (self->serial_fd, data, len);
+
+    if (n > 0) {
+      data += n;
+      len -= n;
+      continue;
+    }
+    if (n < 0 && errno != EAGAIN && errno != EINTR) {
+      gint err = errno;
+
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (err),
+          g_strerror (err));
+      return FALSE;
+    }
+    /* a heartbeat waits a little: a frame cut short would be garbage */
+    if (!wait_fd (self->serial_fd, G_IO_OUT, self->write_cancel,
+            may_block ? -1 : HEARTBEAT_WRITE_TIMEOUT_US, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Encodes and writes one message, numbering it. */
+static gboolean
+send_message (GstFlightLink * self, guint version,
+    const MavlinkMessageInfo * info, gconstpointer msg, GSocketAddress * peer,
+    gboolean may_block, GError ** error)
+{
+  guint8 frame[MAVLINK_MAX_FRAME_LEN];
+  gsize len;
+  gboolean ok;
+
+  if (may_block) {
+    g_mutex_lock (&self->write_lock);
+  } else if (!g_mutex_trylock (&self->write_lock)) {
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+        "a command is being written");
+    return FALSE;
+  }
+  len = mavlink_message_encode (frame, version, self->tx_seq,
+      self->cfg.system_id, self->cfg.component_id, info, msg);
+  ok = len > 0 && link_write_locked (self, frame, len, peer, may_block, error);
+  if (ok)
+    self->tx_seq++;
+  g_mutex_unlock (&self->write_lock);
+  return ok;
+}
+
+/* The version to write in, with lock. */
+static guint
+out_version_locked (GstFlightLink * self)
+{
+  if (self->cfg.version != GST_FLIGHT_LINK_VERSION_AUTO)
+    return self->cfg.version;
+  return self->vehicle != VEHICLE_WAITING ? self->vehicle_version : 2;
+}
+
+/* ---------------------------------------------------------------------- */
+/* heartbeats out, vehicle heartbeat watch */
+
+static gboolean tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
+    gpointer user_data);
+
+static void
+schedule_tick_locked (GstFlightLink * self, GstClockTime at)
+{
+  if (self->tick_id)
+    gst_clock_id_unref (self->tick_id);
+  self->tick_id = gst_clock_new_single_shot_id (self->clock, at);
+  gst_clock_id_wait_async (self->tick_id, tick_cb, gst_object_ref (self),
+      gst_object_unref);
+}
+
+/* Stops the ticks and waits for a callback at work: after it, nothing
+ * touches the link from the clock's thread. */
+static void
+stop_ticks (GstFlightLink * self)
+{
+  GstClockID id;
+
+  g_mutex_lock (&self->lock);
+  id = self->tick_id;
+  self->tick_id = NULL;
+  g_mutex_unlock (&self->lock);
+  if (id) {
+    gst_clock_id_unschedule (id);
+    gst_clock_id_unref (id);
+  }
+  g_mutex_lock (&self->lock);
+  while (self->tick_running)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
+    gpointer user_data)
+{
+  GstFlightLink *self = GST_FLIGHT_LINK (user_data);
+  MavlinkHeartbeat hb = { 0 };
+  GSocketAddress *peer = NULL;
+  gboolean lost = FALSE, can_send;
+  guint8 sysid = 0;
+  guint version, timeout;
+  GError *err = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->tick_id != id) {
+    g_mutex_unlock (&self->lock);
+    return TRUE;
+  }
+  timeout = self->cfg.vehicle_timeout;
+  if (self->vehicle == VEHICLE_OK && timeout > 0 &&
+      time >= self->vehicle_seen + timeout * GST_MSECOND) {
+    self->vehicle = VEHICLE_LOST;
+    sysid = self->vehicle_sysid;
+    lost = TRUE;
+  }
+  if (self->peer)
+    peer = g_object_ref (self->peer);
+  can_send = peer || self->serial_fd >= 0;
+  version = out_version_locked (self);
+  schedule_tick_locked (self, time + HEARTBEAT_PERIOD);
+  self->tick_running = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  if (lost) {
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, READ,
+        ("Lost the vehicle's heartbeat: nothing from system %u for %u ms.",
+            sysid, timeout),
+        ("no HEARTBEAT from system %u over %s", sysid, self->link_name),
+        ("system-id", G_TYPE_UINT, (guint) sysid,
+            "timeout-ms", G_TYPE_UINT, timeout, NULL));
+  }
+
+  if (can_send) {
+    hb.type = MAV_TYPE_ONBOARD_CONTROLLER;
+    hb.autopilot = MAV_AUTOPILOT_INVALID;
+    hb.system_status = MAV_STATE_ACTIVE;
+    hb.mavlink_version = 3;
+    if (send_message (self, version,
+            mavlink_message_info (MAVLINK_MSG_ID_HEARTBEAT), &hb, peer, FALSE,
+            &err)) {
+      g_mutex_lock (&self->lock);
+      self->heartbeats_sent++;
+      g_mutex_unlock (&self->lock);
+    } else {
+      GST_DEBUG_OBJECT (self, "heartbeat not sent: %s", err->message);
+      g_clear_error (&err);
+    }
+  }
+  g_clear_object (&peer);
+
+  g_mutex_lock (&self->lock);
+  self->tick_running = FALSE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* telemetry in */
+
+static GstClockTime
+running_time_now (GstFlightLink * self)
+{
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+  GstClockTime now, base, rt = GST_CLOCK_TIME_NONE;
+
+  if (clock) {
+    base = gst_element_get_base_time (GST_ELEMENT (self));
+    now = gst_clock_get_time (clock);
+    rt = now > base ? now - base : 0;
+    gst_object_unref (clock);
+  }
+  return rt;
+}
+
+static void
+push_sticky_events (GstFlightLink * self)
+{
+  gchar *stream_id;
+  GstCaps *caps;
+  GstSegment segment;
+
+  stream_id = gst_pad_create_stream_id (self->srcpad, GST_ELEMENT (self),
+      "odometry");
+  gst_pad_push_event (self->srcpad, gst_event_new_stream_start (stream_id));
+  g_free (stream_id);
+  caps = gst_caps_from_string (GST_ODOMETRY_CAPS);
+  gst_pad_push_event (self->srcpad, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  gst_pad_push_event (self->srcpad, gst_event_new_segment (&segment));
+  self->sent_sticky = TRUE;
+}
+
+static GstFlowReturn
+emit_odometry (GstFlightLink * self, guint32 time_boot_ms, GstClockTime pts)
+{
+  GstBuffer *buf;
+  GstFlowReturn ret;
+
+  if (!gst_worker_core_begin_item (self->core, 1))
+    return GST_FLOW_FLUSHING;
+  self->odo.source_time_us = (guint64) time_boot_ms * 1000;
+  buf = gst_odometry_to_buffer (&self->odo, pts);
+  gst_worker_core_end_item (self->core);
+
+  ret = gst_worker_core_push (self->core, self->srcpad, buf);
+  if (ret == GST_FLOW_NOT_LINKED) {
+    GST_LOG_OBJECT (self, "src not linked, odometry dropped");
+    gst_worker_core_count (self->core, 0, 0, 1);
+    ret = GST_FLOW_OK;
+  }
+  return ret;
+}
+
+static void
+invalid_telemetry (GstFlightLink * self, const gchar * what)
+{
+  GST_DEBUG_OBJECT (self, "%s with values that are not finite, ignored",
+      what);
+  gst_worker_core_count (self->core, 1, 0, 1);
+}
+
+static GstFlowReturn
+handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
+    GstClockTime pts)
+{
+  GstOdometry *o = &self->odo;
+
+  switch (f->msgid) {
+    case MAVLINK_MSG_ID_GLOBAL_POSITION_INT:{
+      MavlinkGlobalPositionInt m;
+
+      mavlink_frame_decode (f, f->msgid, &m);
+      o->latitude = m.lat / 1e7;
+      o->longitude = m.lon / 1e7;
+      o->altitude = m.alt / 1000.0;
+      o->vn = m.vx / 100.0;
+      o->ve = m.vy / 100.0;
+      o->vd = m.vz / 100.0;
+      o->fields |= GST_ODOMETRY_HAS_GLOBAL | GST_ODOMETRY_HAS_VELOCITY;
+      return emit_odometry (self, m.time_boot_ms, pts);
+    }
+    case MAVLINK_MSG_ID_LOCAL_POSITION_NED:{
+      MavlinkLocalPositionNed m;
+
+      mavlink_frame_decode (f, f->msgid, &m);
+      if (!isfinite (m.x) || !isfinite (m.y) || !isfinite (m.z) ||
+          !isfinite (m.vx) || !isfinite (m.vy) || !isfinite (m.vz)) {
+        invalid_telemetry (self, "LOCAL_POSITION_NED");
+        return GST_FLOW_OK;
+      }
+      o->north = m.x;
+      o->east = m.y;
+      o->down = m.z;
+      o->vn = m.vx;
+      o->ve = m.vy;
+      o->vd = m.vz;
+      o->fields |= GST_ODOMETRY_HAS_LOCAL | GST_ODOMETRY_HAS_VELOCITY;
+      return emit_odometry (self, m.time_boot_ms, pts);
+    }
+    case MAVLINK_MSG_ID_ATTITUDE:{
+      MavlinkAttitude m;
+
+      mavlink_frame_decode (f, f->msgid, &m);
+      if (!isfinite (m.roll) || !isfinite (m.pitch) || !isfinite (m.yaw)) {
+        invalid_telemetry (self, "ATTITUDE");
+        return GST_FLOW_OK;
+      }
+      o->roll = m.roll;
+      o->pitch = m.pitch;
+      o->yaw = m.yaw;
+      o->fields |= GST_ODOMETRY_HAS_ATTITUDE;
+      return emit_odometry (self, m.time_boot_ms, pts);
+    }
+    default:
+      return GST_FLOW_OK;
+  }
+}
+
+static gboolean
+same_address (GSocketAddress * a, GSocketAddress * b)
+{
+  GInetSocketAddress *ia = G_INET_SOCKET_ADDRESS (a);
+  GInetSocketAddress *ib = G_INET_SOCKET_ADDRESS (b);
+
+  return g_inet_socket_address_get_port (ia) ==
+      g_inet_socket_address_get_port (ib) &&
+      g_inet_address_equal (g_inet_socket_address_get_address (ia),
+      g_inet_socket_address_get_address (ib));
+}
+
+static void
+handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
+    GSocketAddress * from)
+{
+  MavlinkHeartbeat hb;
+  gboolean found = FALSE, back = FALSE;
+
+  mavlink_frame_decode (f, f->msgid, &hb);
+
+  g_mutex_lock (&self->lock);
+  if (self->vehicle == VEHICLE_WAITING) {
+    gboolean wanted;
+
+    if (self->cfg.target_system)
+      wanted = f->sysid == self->cfg.target_system;
+    else
+      wanted = hb.autopilot != MAV_AUTOPILOT_INVALID && hb.type != MAV_TYPE_GCS;
+    if (self->cfg.target_component)
+      wanted = wanted && f->compid == self->cfg.target_component;
+    if (wanted) {
+      self->vehicle_sysid = f->sysid;
+      self->vehicle_compid = f->compid;
+      self->vehicle_version = f->version;
+      self->vehicle = VEHICLE_OK;
+      found = TRUE;
+    }
+  }
+  if (self->vehicle != VEHICLE_WAITING && f->sysid == self->vehicle_sysid &&
+      f->compid == self->vehicle_compid) {
+    self->vehicle_seen = gst_clock_get_time (self->clock);
+    if (self->vehicle == VEHICLE_LOST) {
+      self->vehicle = VEHICLE_OK;
+      back = TRUE;
+    }
+    if (from && !self->fixed_peer &&
+        (!self->peer || !same_address (self->peer, from))) {
+      g_set_object (&self->peer, from);
+      GST_DEBUG_OBJECT (self, "vehicle's address changed");
+    }
+    g_cond_broadcast (&self->cond);
+  }
+  g_mutex_unlock (&self->lock);
+
+  if (found)
+    GST_ELEMENT_INFO (self, RESOURCE, READ,
+        ("Found the vehicle: system %u, component %u, MAVLink %u.",
+            f->sysid, f->compid, f->version),
+        ("HEARTBEAT type %u autopilot %u over %s", hb.type, hb.autopilot,
+            self->link_name));
+  if (back)
+    GST_ELEMENT_INFO (self, RESOURCE, READ,
+        ("The vehicle's heartbeat is back (system %u).", f->sysid),
+        ("over %s", self->link_name));
+}
+
+static void
+handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
+{
+  MavlinkCommandAck ack;
+  gboolean refused = FALSE;
+
+  mavlink_frame_decode (f, f->msgid, &ack);
+  /* the target fields are extensions: 0 when the vehicle leaves them out */
+  if (ack.target_system && ack.target_system != self->cfg.system_id)
+    return;
+
+  g_mutex_lock (&self->lock);
+  if (ack.result == MAV_RESULT_ACCEPTED) {
+    self->commands_accepted++;
+  } else if (ack.result != MAV_RESULT_IN_PROGRESS) {
+    self->commands_refused++;
+    refused = TRUE;
+  }
+  g_mutex_unlock (&self->lock);
+
+  if (refused)
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+        ("The vehicle refused command %u (MAV_RESULT %u).", ack.command,
+            ack.result), ("COMMAND_ACK from system %u", f->sysid));
+  else
+    GST_DEBUG_OBJECT (self, "command %u: result %u", ack.command, ack.result);
+}
+
+static GstFlowReturn
+handle_frame (GstFlightLink * self, const MavlinkFrame * f,
+    GSocketAddress * from, GstClockTime pts, gboolean push)
+{
+  gboolean from_vehicle;
+
+  if (!f->info)
+    return GST_FLOW_OK;
+
+  if (f->msgid == MAVLINK_MSG_ID_HEARTBEAT) {
+    handle_heartbeat (self, f, from);
+    return GST_FLOW_OK;
+  }
+
+  g_mutex_lock (&self->lock);
+  from_vehicle = self->vehicle != VEHICLE_WAITING &&
+      f->sysid == self->vehicle_sysid && f->compid == self->vehicle_compid;
+  g_mutex_unlock (&self->lock);
+  if (!from_vehicle) {
+    GST_LOG_OBJECT (self, "message %u from %u/%u ignored", f->msgid, f->sysid,
+        f->compid);
+    return GST_FLOW_OK;
+  }
+
+  switch (f->msgid) {
+    case MAVLINK_MSG_ID_COMMAND_ACK:
+      handle_command_ack (self, f);
+      return GST_FLOW_OK;
+    case MAVLINK_MSG_ID_STATUSTEXT:{
+      MavlinkStatustext st;
+
+      mavlink_frame_decode (f, f->msgid, &st);
+      GST_INFO_OBJECT (self, "vehicle says (severity %u): %.50s", st.severity,
+          st.text);
+      return GST_FLOW_OK;
+    }
+    default:
+      return push ? handle_telemetry (self, f, pts) : GST_FLOW_OK;
+  }
+}
+
+static void
+update_parser_stats (GstFlightLink * self)
+{
+  g_mutex_lock (&self->lock);
+  self->pstats = self->parser.stats;
+  g_mutex_unlock (&self->lock);
+}
+
+/* Parses what was read; pushes the items of the telemetry it held. */
+static GstFlowReturn
+parse_input (GstFlightLink * self, gsize len, GSocketAddress * from,
+    GstClockTime pts, gboolean push)
+{
+  const guint8 *data = self->read_buf;
+  GstFlowReturn ret = GST_FLOW_OK;
+  MavlinkFrame frame;
+  gboolean at_end;
+
+  while (ret == GST_FLOW_OK) {
+    gsize n = mavlink_parser_feed (&self->parser, data, len);
+
+    data += n;
+    len -= n;
+    /* a datagram is a unit; a serial stream goes on */
+    at_end = len == 0 && self->socket != NULL;
+    while (ret == GST_FLOW_OK &&
+        mavlink_parser_next (&self->parser, &frame, at_end) ==
+        MAVLINK_PARSE_FRAME) {
+      update_parser_stats (self);
+      ret = handle_frame (self, &frame, from, pts, push);
+    }
+    update_parser_stats (self);
+    if (len == 0)
+      break;
+  }
+  return ret;
+}
+
+/* The sink side is done when its pad got EOS, or, unlinked, when the src
+ * side is. Posts the EOS message that lets the pipeline finish. */
+static void
+post_sink_eos (GstFlightLink * self, guint32 seqnum)
+{
+  GstMessage *msg;
+
+  g_mutex_lock (&self->lock);
+  if (self->sink_done) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  self->sink_done = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  GST_DEBUG_OBJECT (self, "sink side done, posting EOS");
+  msg = gst_message_new_eos (GST_OBJECT (self));
+  if (seqnum != GST_SEQNUM_INVALID)
+    gst_message_set_seqnum (msg, seqnum);
+  gst_element_post_message (GST_ELEMENT (self), msg);
+}
+
+static void
+gst_flight_link_loop (GstFlightLink * self)
+{
+  GSocketAddress *from = NULL;
+  GError *err = NULL;
+  GstClockTime pts;
+  GstFlowReturn ret;
+  gboolean eos, done;
+  gssize n;
+
+  g_mutex_lock (&self->lock);
+  while (!self->playing && !self->src_flushing && !self->src_eos)
+    g_cond_wait (&self->cond, &self->lock);
+  if (self->src_flushing) {
+    g_mutex_unlock (&self->lock);
+    goto flushing;
+  }
+  eos = self->src_eos && !self->src_done;
+  done = self->src_done;
+  if (!eos)
+    g_cancellable_reset (self->read_cancel);
+  g_mutex_unlock (&self->lock);
+
+  if (!self->sent_sticky)
+    push_sticky_events (self);
+
+  if (eos) {
+    GstEvent *event = gst_event_new_eos ();
+
+    GST_DEBUG_OBJECT (self, "telemetry ends");
+    gst_pad_push_event (self->srcpad, event);
+    g_mutex_lock (&self->lock);
+    self->src_done = TRUE;
+    g_mutex_unlock (&self->lock);
+    if (!gst_pad_is_linked (self->sinkpad))
+      post_sink_eos (self, GST_SEQNUM_INVALID);
+    return;
+  }
+
+  n = link_read (self, &from, &err);
+  if (n < 0) {
+    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_clear_error (&err);
+      return;                   /* look at the flags again */
+    }
+    GST_ELEMENT_ERROR (self, RESOURCE, READ,
+        ("Could not read from %s: %s.", self->link_name, err->message),
+        ("%s", err->message));
+    g_clear_error (&err);
+    goto pause;
+  }
+  pts = running_time_now (self);
+  GST_LOG_OBJECT (self, "read %" G_GSSIZE_FORMAT " bytes at %" GST_TIME_FORMAT,
+      n, GST_TIME_ARGS (pts));
+
+  /* after EOS on the src side, still follow heartbeats and acks */
+  ret = parse_input (self, n, from, pts, !done);
+  g_clear_object (&from);
+  if (ret == GST_FLOW_OK)
+    return;
+  if (ret == GST_FLOW_FLUSHING)
+    goto flushing;
+  if (ret != GST_FLOW_EOS)
+    GST_ELEMENT_FLOW_ERROR (self, ret);
+  GST_DEBUG_OBJECT (self, "telemetry stops: %s", gst_flow_get_name (ret));
+  gst_pad_push_event (self->srcpad, gst_event_new_eos ());
+  goto pause;
+
+flushing:
+  GST_DEBUG_OBJECT (self, "flushing, pausing");
+pause:
+  gst_pad_pause_task (self->srcpad);
+}
+
+/* ---------------------------------------------------------------------- */
+/* commands out */
+
+typedef union
+{
+  MavlinkCommandLong command_long;
+  MavlinkCommandInt command_int;
+  MavlinkSetPositionTargetGlobalInt global;
+  MavlinkSetPositionTargetLocalNed local;
+} CommandMessage;
+
+#define SETPOINT_POSITION_ONLY (POSITION_TARGET_TYPEMASK_VX_IGNORE | \
+    POSITION_TARGET_TYPEMASK_VY_IGNORE | POSITION_TARGET_TYPEMASK_VZ_IGNORE | \
+    POSITION_TARGET_TYPEMASK_AX_IGNORE | POSITION_TARGET_TYPEMASK_AY_IGNORE | \
+    POSITION_TARGET_TYPEMASK_AZ_IGNORE | \
+    POSITION_TARGET_TYPEMASK_YAW_RATE_IGNORE)
+
+static gboolean
+scale_to_int32 (gdouble v, gdouble scale, gint32 * out)
+{
+  gdouble s = round (v * scale);
+
+  if (!(s >= G_MININT32 && s <= G_MAXINT32))
+    return FALSE;
+  *out = (gint32) s;
+  return TRUE;
+}
+
+/* Turns a command into a MAVLink message (see the table in the element's
+ * documentation). Returns NULL, with @why set, when it cannot be sent. */
+static const MavlinkMessageInfo *
+command_to_mavlink (const GstFlightCommand * cmd, guint8 sysid, guint8 compid,
+    CommandMessage * m, const gchar ** why)
+{
+  gboolean global = (cmd->flags & GST_FLIGHT_COMMAND_HAS_GLOBAL) != 0;
+  gboolean local = (cmd->flags & GST_FLIGHT_COMMAND_HAS_LOCAL) != 0;
+  gboolean has_yaw = (cmd->flags & GST_FLIGHT_COMMAND_HAS_YAW) != 0;
+  gfloat yaw_deg = has_yaw ? (gfloat) (cmd->yaw * 180.0 / G_PI) : NAN;
+  guint32 time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
+  guint16 command;
+
+  memset (m, 0, sizeof (*m));
+  if (global && (fabs (cmd->latitude) > 90.0 ||
+          fabs (cmd->longitude) > 180.0)) {
+    *why = "latitude or longitude out of range";
+    return NULL;
+  }
+
+  switch (cmd->type) {
+    case GST_FLIGHT_COMMAND_GOTO:
+      if (global) {
+        MavlinkSetPositionTargetGlobalInt *g = &m->global;
+
+        g->time_boot_ms = time_boot_ms;
+        g->target_system = sysid;
+        g->target_component = compid;
+        g->coordinate_frame = MAV_FRAME_GLOBAL_INT;
+        g->type_mask = SETPOINT_POSITION_ONLY |
+            (has_yaw ? 0 : POSITION_TARGET_TYPEMASK_YAW_IGNORE);
+        scale_to_int32 (cmd->latitude, 1e7, &g->lat_int);
+        scale_to_int32 (cmd->longitude, 1e7, &g->lon_int);
+        g->alt = cmd->altitude;
+        g->yaw = has_yaw ? cmd->yaw : 0;
+        return mavlink_message_info
+            (MAVLINK_MSG_ID_SET_POSITION_TARGET_GLOBAL_INT);
+      }
+      if (local) {
+        MavlinkSetPositionTargetLocalNed *l = &m->local;
+
+        l->time_boot_ms = time_boot_ms;
+        l->target_system = sysid;
+        l->target_component = compid;
+        l->coordinate_frame = MAV_FRAME_LOCAL_NED;
+        l->type_mask = SETPOINT_POSITION_ONLY |
+            (has_yaw ? 0 : POSITION_TARGET_TYPEMASK_YAW_IGNORE);
+        l->x = cmd->north;
+        l->y = cmd->east;
+        l->z = cmd->down;
+        l->yaw = has_yaw ? cmd->yaw : 0;
+        return mavlink_message_info
+            (MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED);
+      }
+      *why = "a goto needs a global or a local position";
+      return NULL;
+
+    case GST_FLIGHT_COMMAND_LOITER:
+    case GST_FLIGHT_COMMAND_LAND:
+      command = cmd->type == GST_FLIGHT_COMMAND_LOITER ?
+          MAV_CMD_NAV_LOITER_UNLIM : MAV_CMD_NAV_LAND;
+      if (global || local) {
+        MavlinkCommandInt *c = &m->command_int;
+
+        c->target_system = sysid;
+        c->target_component = compid;
+        c->command = command;
+        c->param4 = yaw_deg;
+        if (global) {
+          c->frame = MAV_FRAME_GLOBAL;
+          scale_to_int32 (cmd->latitude, 1e7, &c->x);
+          scale_to_int32 (cmd->longitude, 1e7, &c->y);
+          c->z = cmd->altitude;
+        } else {
+          c->frame = MAV_FRAME_LOCAL_NED;
+          if (!scale_to_int32 (cmd->north, 1e4, &c->x) ||
+              !scale_to_int32 (cmd->east, 1e4, &c->y)) {
+            *why = "local position out of range";
+            return NULL;
+          }
+          c->z = cmd->down;
+        }
+        return mavlink_message_info (MAVLINK_MSG_ID_COMMAND_INT);
+      } else {
+        MavlinkCommandLong *c = &m->command_long;
+
+        c->target_system = sysid;
+        c->target_component = compid;
+        c->command = command;
+        c->param4 = yaw_deg;
+        c->param5 = c->param6 = c->param7 = NAN;
+        return mavlink_message_info (MAVLINK_MSG_ID_COMMAND_LONG);
+      }
+
+    case GST_FLIGHT_COMMAND_RETURN:{
+      MavlinkCommandLong *c = &m->command_long;
+
+      c->target_system = sysid;
+      c->target_component = compid;
+      c->command = MAV_CMD_NAV_RETURN_TO_LAUNCH;
+      return mavlink_message_info (MAVLINK_MSG_ID_COMMAND_LONG);
+    }
+  }
+  *why = "unknown command type";
+  return NULL;
+}
+
+/* Whether a command can be written: the vehicle was heard, and over UDP
+ * we know where to write. With lock. */
+static gboolean
+vehicle_reachable_locked (GstFlightLink * self)
+{
+  return self->vehicle != VEHICLE_WAITING && (!self->socket || self->peer);
+}
+
+static GstFlowReturn
+gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  GstFlightLink *self = GST_FLIGHT_LINK (parent);
+  const MavlinkMessageInfo *info;
+  GSocketAddress *peer = NULL;
+  GstFlightCommand cmd;
+  CommandMessage msg;
+  const gchar *why = NULL;
+  guint8 sysid, compid;
+  guint version;
+  GError *err = NULL;
+  gboolean ok;
+
+  if (!gst_flight_command_from_buffer (buffer, &cmd)) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("Received something that is not a flight command item."),
+        ("%" G_GSIZE_FORMAT " bytes, expected a well-formed %d-byte %s item",
+            gst_buffer_get_size (buffer), GST_FLIGHT_COMMAND_SIZE,
+            GST_FLIGHT_COMMAND_CAPS));
+    gst_buffer_unref (buffer);
+    return GST_FLOW_ERROR;
+  }
+  gst_buffer_unref (buffer);
+
+  if (!gst_worker_core_wait_unpaused (self->core))
+    return GST_FLOW_FLUSHING;
+
+  /* a command waits until the vehicle has been heard, unless the
+   * pipeline is ending: then there is nobody to wait for */
+  g_mutex_lock (&self->lock);
+  while (!self->sink_flushing && !self->src_eos &&
+      !vehicle_reachable_locked (self)) {
+    GST_DEBUG_OBJECT (self, "command waits for the vehicle");
+    g_cond_wait (&self->cond, &self->lock);
+  }
+  if (self->sink_flushing) {
+    g_mutex_unlock (&self->lock);
+    return GST_FLOW_FLUSHING;
+  }
+  if (!vehicle_reachable_locked (self)) {
+    g_mutex_unlock (&self->lock);
+    GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
+        ("Dropped a %s command at the end of the stream: no vehicle was "
+            "ever heard.", gst_flight_command_type_to_string (cmd.type)),
+        ("command for target %u, over %s", cmd.target_id, self->link_name));
+    gst_worker_core_count (self->core, 1, 0, 1);
+    return GST_FLOW_OK;
+  }
+  sysid = self->vehicle_sysid;
+  compid = self->vehicle_compid;
+  version = out_version_locked (self);
+  if (self->peer)
+    peer = g_object_ref (self->peer);
+  g_mutex_unlock (&self->lock);
+
+  info = command_to_mavlink (&cmd, sysid, compid, &msg, &why);
+  if (!info) {
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("Cannot send a %s command to the vehicle: %s.",
+            gst_flight_command_type_to_string (cmd.type), why),
+        ("command flags 0x%x, target %u", cmd.flags, cmd.target_id));
+    gst_worker_core_count (self->core, 1, 0, 1);
+    g_clear_object (&peer);
+    return GST_FLOW_OK;
+  }
+
+  ok = send_message (self, version, info, &msg, peer, TRUE, &err);
+  g_clear_object (&peer);
+  if (!ok) {
+    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_clear_error (&err);
+      return GST_FLOW_FLUSHING;
+    }
+    GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+        ("Could not send a %s command over %s: %s.",
+            gst_flight_command_type_to_string (cmd.type), self->link_name,
+            err->message), ("%s", err->message));
+    g_clear_error (&err);
+    return GST_FLOW_ERROR;
+  }
+
+  GST_DEBUG_OBJECT (self, "sent %s as %s",
+      gst_flight_command_type_to_string (cmd.type), info->name);
+  g_mutex_lock (&self->lock);
+  self->commands_sent++;
+  g_mutex_unlock (&self->lock);
+  gst_worker_core_count (self->core, 1, 1, 0);
+  return GST_FLOW_OK;
+}
+
+static void
+set_sink_flushing (GstFlightLink * self, gboolean flushing)
+{
+  g_mutex_lock (&self->lock);
+  self->sink_flushing = flushing;
+  if (flushing)
+    g_cancellable_cancel (self->write_cancel);
+  else
+    g_cancellable_reset (self->write_cancel);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+gst_flight_link_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  GstFlightLink *self = GST_FLIGHT_LINK (parent);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_EOS:
+      post_sink_eos (self, gst_event_get_seqnum (event));
+      break;
+    case GST_EVENT_FLUSH_START:
+      set_sink_flushing (self, TRUE);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      set_sink_flushing (self, FALSE);
+      g_mutex_lock (&self->lock);
+      self->sink_done = FALSE;
+      g_mutex_unlock (&self->lock);
+      break;
+    default:
+      /* stream-start, caps, segment...: commands need nothing of them, and
+       * nothing goes on to the telemetry side */
+      break;
+  }
+  gst_event_unref (event);
+  return TRUE;
+}
+
+static gboolean
+answer_caps_query (GstPad * pad, GstQuery * query)
+{
+  GstCaps *filter, *caps = gst_pad_get_pad_template_caps (pad);
+
+  gst_query_parse_caps (query, &filter);
+  if (filter) {
+    GstCaps *tmp = gst_caps_intersect_full (filter, caps,
+        GST_CAPS_INTERSECT_FIRST);
+
+    gst_caps_unref (caps);
+    caps = tmp;
+  }
+  gst_query_set_caps_result (query, caps);
+  gst_caps_unref (caps);
+  return TRUE;
+}
+
+static gboolean
+answer_accept_caps_query (GstPad * pad, GstQuery * query)
+{
+  GstCaps *caps, *templ = gst_pad_get_pad_template_caps (pad);
+
+  gst_query_parse_accept_caps (query, &caps);
+  gst_query_set_accept_caps_result (query, gst_caps_is_subset (caps, templ));
+  gst_caps_unref (templ);
+  return TRUE;
+}
+
+static gboolean
+gst_flight_link_sink_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:
+      return answer_caps_query (pad, query);
+    case GST_QUERY_ACCEPT_CAPS:
+      return answer_accept_caps_query (pad, query);
+    default:
+      /* never forwarded to the telemetry side */
+      return FALSE;
+  }
+}
+
+static gboolean
+gst_flight_link_sink_activate_mode (GstPad * pad, GstObject * parent,
+    GstPadMode mode, gboolean active)
+{
+  GstFlightLink *self = GST_FLIGHT_LINK (parent);
+
+  if (mode != GST_PAD_MODE_PUSH)
+    return FALSE;
+  set_sink_flushing (self, !active);
+  if (active) {
+    g_mutex_lock (&self->lock);
+    self->sink_done = FALSE;
+    g_mutex_unlock (&self->lock);
+  } else {
+    /* wake a command held by `paused` */
+    gst_worker_core_set_flushing (self->core, TRUE);
+  }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* the src side */
+
+static gboolean
+gst_flight_link_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:
+      return answer_caps_query (pad, query);
+    case GST_QUERY_ACCEPT_CAPS:
+      return answer_accept_caps_query (pad, query);
+    case GST_QUERY_LATENCY:
+      /* live; an item is pushed as soon as its bytes are read */
+      gst_query_set_latency (query, TRUE, 0, GST_CLOCK_TIME_NONE);
+      return TRUE;
+    default:
+      /* never forwarded to the command side */
+      return FALSE;
+  }
+}
+
+static gboolean
+gst_flight_link_src_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  gboolean ret;
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_RECONFIGURE:
+    case GST_EVENT_LATENCY:
+    case GST_EVENT_QOS:
+      ret = TRUE;
+      break;
+    default:
+      /* seeks: live telemetry cannot seek; nothing goes upstream */
+      GST_DEBUG_OBJECT (pad, "refusing %s event", GST_EVENT_TYPE_NAME (event));
+      ret = FALSE;
+      break;
+  }
+  gst_event_unref (event);
+  return ret;
+}
+
+static gboolean
+gst_flight_link_src_activate_mode (GstPad * pad, GstObject * parent,
+    GstPadMode mode, gboolean active)
+{
+  GstFlightLink *self = GST_FLIGHT_LINK (parent);
+
+  if (mode != GST_PAD_MODE_PUSH)
+    return FALSE;
+
+  if (active) {
+    g_mutex_lock (&self->lock);
+    self->src_flushing = FALSE;
+    self->src_eos = FALSE;
+    self->src_done = FALSE;
+    g_mutex_unlock (&self->lock);
+    gst_worker_core_set_flushing (self->core, FALSE);
+    return gst_pad_start_task (pad, (GstTaskFunction) gst_flight_link_loop,
+        self, NULL);
+  }
+
+  g_mutex_lock (&self->lock);
+  self->src_flushing = TRUE;
+  if (self->read_cancel)
+    g_cancellable_cancel (self->read_cancel);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  gst_worker_core_set_flushing (self->core, TRUE);
+  return gst_pad_stop_task (pad);
+}
+
+/* An EOS sent to the element (by the pipeline, to its sources) ends the
+ * telemetry; the commands go on until the sink pad's own EOS. */
+static gboolean
+gst_flight_link_send_event (GstElement * element, GstEvent * event)
+{
+  GstFlightLink *self = GST_FLIGHT_LINK (element);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_EOS:
+      GST_DEBUG_OBJECT (self, "EOS asked for: ending telemetry");
+      g_mutex_lock (&self->lock);
+      self->src_eos = TRUE;
+      if (self->read_cancel)
+        g_cancellable_cancel (self->read_cancel);
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+      gst_event_unref (event);
+      return TRUE;
+    default:
+      if (GST_EVENT_IS_UPSTREAM (event))
+        return gst_pad_send_event (self->srcpad, event);
+      GST_DEBUG_OBJECT (self, "refusing %s event",
+          GST_EVENT_TYPE_NAME (event));
+      gst_event_unref (event);
+      return FALSE;
+  }
+}
+
+/* ---------------------------------------------------------------------- */
+/* state */
+
+static void
+start_run (GstFlightLink * self)
+{
+  GstClock *clock;
+  RunConfig cfg;
+
+  GST_OBJECT_LOCK (self);
+  cfg.system_id = self->system_id;
+  cfg.component_id = self->component_id;
+  cfg.target_system = self->target_system;
+  cfg.target_component = self->target_component;
+  cfg.vehicle_timeout = self->vehicle_timeout;
+  cfg.version = self->version;
+  GST_OBJECT_UNLOCK (self);
+
+  mavlink_parser_init (&self->parser);
+  gst_odometry_init (&self->odo);
+  self->sent_sticky = FALSE;
+
+  clock = gst_system_clock_obtain ();
+  g_mutex_lock (&self->lock);
+  self->cfg = cfg;
+  gst_object_replace ((GstObject **) & self->clock, GST_OBJECT (clock));
+  self->playing = FALSE;
+  g_set_object (&self->peer, self->fixed_peer);
+  self->vehicle = VEHICLE_WAITING;
+  self->vehicle_sysid = self->vehicle_compid = 0;
+  self->vehicle_version = 2;
+  self->vehicle_seen = GST_CLOCK_TIME_NONE;
+  memset (&self->pstats, 0, sizeof (self->pstats));
+  self->commands_sent = self->commands_accepted = self->commands_refused = 0;
+  self->heartbeats_sent = 0;
+  g_mutex_unlock (&self->lock);
+  gst_object_unref (clock);
+}
+
+static void
+set_playing (GstFlightLink * self, gboolean playing)
+{
+  g_mutex_lock (&self->lock);
+  self->playing = playing;
+  if (playing) {
+    schedule_tick_locked (self, gst_clock_get_time (self->clock));
+  } else if (self->read_cancel) {
+    /* the reader goes back to waiting for PLAYING */
+    g_cancellable_cancel (self->read_cancel);
+  }
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  if (!playing)
+    stop_ticks (self);
+}
+
+static GstStateChangeReturn
+gst_flight_link_change_state (GstElement * element, GstStateChange transition)
+{
+  GstFlightLink *self = GST_FLIGHT_LINK (element);
+  GstStateChangeReturn ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_NULL_TO_READY:
+      if (!gst_flight_link_open (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      start_run (self);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      set_playing (self, TRUE);
+      break;
+    default:
+      break;
+  }
+
+  gst_worker_core_change_state (self->core, transition);
+  ret = GST_ELEMENT_CLASS (gst_flight_link_parent_class)->change_state
+      (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    if (transition == GST_STATE_CHANGE_NULL_TO_READY)
+      gst_flight_link_close (self);
+    return ret;
+  }
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      ret = GST_STATE_CHANGE_NO_PREROLL;
+      break;
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      set_playing (self, FALSE);
+      ret = GST_STATE_CHANGE_NO_PREROLL;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      stop_ticks (self);
+      g_mutex_lock (&self->lock);
+      g_clear_object (&self->peer);
+      g_mutex_unlock (&self->lock);
+      break;
+    case GST_STATE_CHANGE_READY_TO_NULL:
+      gst_flight_link_close (self);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+/* ---------------------------------------------------------------------- */
+/* properties */
+
+static void
+gst_flight_link_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstFlightLink *self = GST_FLIGHT_LINK (object);
+
+  if (gst_worker_core_set_property (self->core, prop_id, value))
+    return;
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_ADDRESS:
+      g_free (self->address);
+      self->address = g_value_dup_string (value);
+      break;
+    case PROP_PORT:
+      self->port = g_value_get_int (value);
+      break;
+    case PROP_REMOTE_ADDRESS:
+      g_free (self->remote_address);
+      self->remote_address = g_value_dup_string (value);
+      break;
+    case PROP_REMOTE_PORT:
+      self->remote_port = g_value_get_int (value);
+      break;
+    case PROP_DEVICE:
+      g_free (self->device);
+      self->device = g_value_dup_string (value);
+      break;
+    case PROP_BAUD:
+      self->baud = g_value_get_uint (value);
+      break;
+    case PROP_SYSTEM_ID:
+      self->system_id = g_value_get_uint (value);
+      break;
+    case PROP_COMPONENT_ID:
+      self->component_id = g_value_get_uint (value);
+      break;
+    case PROP_TARGET_SYSTEM:
+      self->target_system = g_value_get_uint (value);
+      break;
+    case PROP_TARGET_COMPONENT:
+      self->target_component = g_value_get_uint (value);
+      break;
+    case PROP_VEHICLE_TIMEOUT:
+      self->vehicle_timeout = g_value_get_uint (value);
+      break;
+    case PROP_MAVLINK_VERSION:
+      self->version = g_value_get_enum (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstFlightLink *self = GST_FLIGHT_LINK (object);
+
+  if (gst_worker_core_get_property (self->core, prop_id, value))
+    return;
+
+  if (prop_id == PROP_BAD_FRAMES) {
+    g_mutex_lock (&self->lock);
+    g_value_set_uint64 (value, self->pstats.bad_crc + self->pstats.truncated);
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_ADDRESS:
+      g_value_set_string (value, self->address);
+      break;
+    case PROP_PORT:
+      g_value_set_int (value, self->port);
+      break;
+    case PROP_BOUND_PORT:
+      g_value_set_int (value, self->bound_port);
+      break;
+    case PROP_REMOTE_ADDRESS:
+      g_value_set_string (value, self->remote_address);
+      break;
+    case PROP_REMOTE_PORT:
+      g_value_set_int (value, self->remote_port);
+      break;
+    case PROP_DEVICE:
+      g_value_set_string (value, self->device);
+      break;
+    case PROP_BAUD:
+      g_value_set_uint (value, self->baud);
+      break;
+    case PROP_SYSTEM_ID:
+      g_value_set_uint (value, self->system_id);
+      break;
+    case PROP_COMPONENT_ID:
+      g_value_set_uint (value, self->component_id);
+      break;
+    case PROP_TARGET_SYSTEM:
+      g_value_set_uint (value, self->target_system);
+      break;
+    case PROP_TARGET_COMPONENT:
+      g_value_set_uint (value, self->target_component);
+      break;
+    case PROP_VEHICLE_TIMEOUT:
+      g_value_set_uint (value, self->vehicle_timeout);
+      break;
+    case PROP_MAVLINK_VERSION:
+      g_value_set_enum (value, self->version);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_flight_link_finalize (GObject * object)
+{
+  GstFlightLink *self = GST_FLIGHT_LINK (object);
+
+  gst_flight_link_close (self);
+  stop_ticks (self);
+  gst_worker_core_free (self->core);
+  g_clear_object (&self->peer);
+  gst_clear_object (&self->clock);
+  g_free (self->address);
+  g_free (self->remote_address);
+  g_free (self->device);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  g_mutex_clear (&self->write_lock);
+  G_OBJECT_CLASS (gst_flight_link_parent_class)->finalize (object);
+}
+
+static void
+gst_flight_link_class_init (GstFlightLinkClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  const GParamFlags rw_ready = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY;
+
+  gobject_class->set_property = gst_flight_link_set_property;
+  gobject_class->get_property = gst_flight_link_get_property;
+  gobject_class->finalize = gst_flight_link_finalize;
+  gst_worker_core_install_properties (gobject_class);
+
+  g_object_class_install_property (gobject_class, PROP_ADDRESS,
+      g_param_spec_string ("address", "Address",
+          "UDP: the local address to receive telemetry on (and send from)",
+          DEFAULT_ADDRESS, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_PORT,
+      g_param_spec_int ("port", "Port",
+          "UDP: the local port to receive telemetry on (0: any free port, "
+          "see bound-port)", 0, 65535, DEFAULT_PORT, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_BOUND_PORT,
+      g_param_spec_int ("bound-port", "Bound port",
+          "UDP: the local port in use, from READY on", 0, 65535, 0,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_REMOTE_ADDRESS,
+      g_param_spec_string ("remote-address", "Remote address",
+          "UDP: send to this address (with remote-port) from the start, "
+          "instead of to the address the vehicle's heartbeats come from",
+          DEFAULT_REMOTE_ADDRESS, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_REMOTE_PORT,
+      g_param_spec_int ("remote-port", "Remote port",
+          "UDP: the port of remote-address (0: not set)", 0, 65535,
+          DEFAULT_REMOTE_PORT, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_DEVICE,
+      g_param_spec_string ("device", "Device",
+          "Serial device of the flight controller (e.g. /dev/ttyACM0); when "
+          "set, the UDP properties are not used", DEFAULT_DEVICE, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_BAUD,
+      g_param_spec_uint ("baud", "Baud rate",
+          "Serial: the line speed (9600 to 3000000, a standard rate); the "
+          "line is set raw, 8N1, no flow control", 1, G_MAXUINT,
+          DEFAULT_BAUD, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_SYSTEM_ID,
+      g_param_spec_uint ("system-id", "System id",
+          "MAVLink system id of flightlink's own messages", 1, 255,
+          DEFAULT_SYSTEM_ID, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_COMPONENT_ID,
+      g_param_spec_uint ("component-id", "Component id",
+          "MAVLink component id of flightlink's own messages (191: "
+          "MAV_COMP_ID_ONBOARD_COMPUTER)", 1, 255, DEFAULT_COMPONENT_ID,
+          rw_ready));
+  g_object_class_install_property (gobject_class, PROP_TARGET_SYSTEM,
+      g_param_spec_uint ("target-system", "Target system",
+          "System id of the vehicle (0: the first autopilot heard)", 0, 255,
+          DEFAULT_TARGET_SYSTEM, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_TARGET_COMPONENT,
+      g_param_spec_uint ("target-component", "Target component",
+          "Component id of the vehicle's autopilot (0: the component whose "
+          "heartbeat found the vehicle)", 0, 255, DEFAULT_TARGET_COMPONENT,
+          rw_ready));
+  g_object_class_install_property (gobject_class, PROP_VEHICLE_TIMEOUT,
+      g_param_spec_uint ("vehicle-timeout", "Vehicle timeout",
+          "Milliseconds without a heartbeat from the vehicle before it is "
+          "reported lost, with a warning (0: never)", 0, G_MAXUINT,
+          DEFAULT_VEHICLE_TIMEOUT, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_MAVLINK_VERSION,
+      g_param_spec_enum ("mavlink-version", "MAVLink version",
+          "The MAVLink version to write in (both are read)",
+          GST_TYPE_FLIGHT_LINK_VERSION, DEFAULT_MAVLINK_VERSION, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_BAD_FRAMES,
+      g_param_spec_uint64 ("bad-frames", "Bad frames",
+          "Frames of known messages dropped this run: wrong checksum, or cut "
+          "short at the end of a datagram", 0, G_MAXUINT64, 0,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_set_static_metadata (element_class,
+      "Flight controller link", "Source/Sink/Network",
+      "Reads a vehicle's MAVLink telemetry as odometry items and writes "
+      "flight command items to it as MAVLink commands, over UDP or a serial "
+      "device", "gst-workers <gst-workers@example.org>");
+
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_flight_link_change_state);
+  element_class->send_event = GST_DEBUG_FUNCPTR (gst_flight_link_send_event);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_VERSION, 0);
+}
+
+static void
+gst_flight_link_init (GstFlightLink * self)
+{
+  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_set_activatemode_function (self->srcpad,
+      GST_DEBUG_FUNCPTR (gst_flight_link_src_activate_mode));
+  gst_pad_set_event_function (self->srcpad,
+      GST_DEBUG_FUNCPTR (gst_flight_link_src_event));
+  gst_pad_set_query_function (self->srcpad,
+      GST_DEBUG_FUNCPTR (gst_flight_link_src_query));
+  gst_pad_use_fixed_caps (self->srcpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+
+  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  gst_pad_set_activatemode_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_flight_link_sink_activate_mode));
+  gst_pad_set_chain_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_flight_link_chain));
+  gst_pad_set_event_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_flight_link_sink_event));
+  gst_pad_set_query_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_flight_link_sink_query));
+  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
+
+  /* a source the pipeline sends EOS to, and a sink its EOS waits for */
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE | GST_ELEMENT_FLAG_SINK);
+
+  self->core = gst_worker_core_new (GST_ELEMENT (self));
+  gst_worker_core_set_main_srcpad (self->core, self->srcpad);
+
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  g_mutex_init (&self->write_lock);
+  self->serial_fd = -1;
+  self->address = g_strdup (DEFAULT_ADDRESS);
+  self->port = DEFAULT_PORT;
+  self->remote_address = g_strdup (DEFAULT_REMOTE_ADDRESS);
+  self->remote_port = DEFAULT_REMOTE_PORT;
+  self->device = g_strdup (DEFAULT_DEVICE);
+  self->baud = DEFAULT_BAUD;
+  self->system_id = DEFAULT_SYSTEM_ID;
+  self->component_id = DEFAULT_COMPONENT_ID;
+  self->target_system = DEFAULT_TARGET_SYSTEM;
+  self->target_component = DEFAULT_TARGET_COMPONENT;
+  self->vehicle_timeout = DEFAULT_VEHICLE_TIMEOUT;
+  self->version = DEFAULT_MAVLINK_VERSION;
+}

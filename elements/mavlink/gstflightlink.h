@@ -1,0 +1,32 @@
+/* gst-workers: flightlink, the flight-controller link worker
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/**
+ * GstFlightLinkVersion:
+ * @GST_FLIGHT_LINK_VERSION_AUTO: MAVLink 2, or MAVLink 1 if the vehicle's
+ *   heartbeat comes in MAVLink 1
+ * @GST_FLIGHT_LINK_VERSION_1: always MAVLink 1
+ * @GST_FLIGHT_LINK_VERSION_2: always MAVLink 2
+ *
+ * The MAVLink version flightlink writes in. It reads both.
+ */
+typedef enum {
+  GST_FLIGHT_LINK_VERSION_AUTO = 0,
+  GST_FLIGHT_LINK_VERSION_1 = 1,
+  GST_FLIGHT_LINK_VERSION_2 = 2,
+} GstFlightLinkVersion;
+
+#define GST_TYPE_FLIGHT_LINK_VERSION (gst_flight_link_version_get_type ())
+GType gst_flight_link_version_get_type (void);
+
+#define GST_TYPE_FLIGHT_LINK (gst_flight_link_get_type ())
+G_DECLARE_FINAL_TYPE (GstFlightLink, gst_flight_link, GST, FLIGHT_LINK,
+    GstElement)
+
+G_END_DECLS

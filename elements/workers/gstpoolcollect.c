@@ -1,0 +1,537 @@
+/* gst-workers: the worker pool's collector
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/*
+ * Inside a workerpool: one sink pad per replica (behind that replica's
+ * output queue), one src pad. Each output queue's thread brings its
+ * replica's outputs here and waits until they are next in input order (the
+ * order book); then it pushes them downstream, preceded by the replica's
+ * sticky events (stream-start, caps, segment, tags) when they differ from
+ * what went downstream last. Marks end items and are never forwarded. EOS
+ * goes downstream once every replica has drained.
+ *
+ * It is a worker (#GstWorker, named `<pool>_collect`): `items-in` counts
+ * the outputs the replicas emitted, `items-out` those that left the pool;
+ * `blocked` means downstream is full; `paused` holds the pool's output.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/worker/worker.h>
+#include "gstpoolcollect.h"
+
+#define GST_CAT_DEFAULT gst_worker_pool_debug
+
+struct _GstPoolCollect
+{
+  GstElement parent;
+
+  /* fixed after construction */
+  GstPad *srcpad;
+  GstPad **sinkpads;
+  guint n;
+  GstPoolOrder *order;
+  GstWorkerCore *core;
+  GstElement *pool;             /* not reffed: our parent */
+  gchar *description;
+  gchar **replica_names;
+
+  /* protected by the object lock */
+  gboolean flush_forwarded;
+  gboolean *flush_stopped;
+  guint n_flush_stopped;
+  guint32 last_oob_seqnum;
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
+    GST_PAD_SINK, GST_PAD_SOMETIMES, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+static void gst_pool_collect_worker_init (GstWorkerInterface * iface);
+
+G_DEFINE_TYPE_WITH_CODE (GstPoolCollect, gst_pool_collect, GST_TYPE_ELEMENT,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_WORKER, gst_pool_collect_worker_init));
+
+static GstWorkerCore *
+gst_pool_collect_get_core (GstWorker * worker)
+{
+  return GST_POOL_COLLECT (worker)->core;
+}
+
+static void
+gst_pool_collect_worker_init (GstWorkerInterface * iface)
+{
+  iface->get_core = gst_pool_collect_get_core;
+}
+
+static guint
+replica_of (GstPad * pad)
+{
+  return GPOINTER_TO_UINT (gst_pad_get_element_private (pad));
+}
+
+/* Posts, once, the error of a replica that broke the pool's contract. */
+static void
+report_broken (GstPoolCollect * self)
+{
+  gchar *message = NULL;
+  guint r = 0;
+
+  if (!gst_pool_order_take_error (self->order, &r, &message))
+    return;
+  GST_ELEMENT_ERROR (self->pool, STREAM, FAILED,
+      ("Worker pool %s: replica %s (\"%s\") cannot be used in a pool: %s.",
+          GST_OBJECT_NAME (self->pool), self->replica_names[r],
+          self->description, message),
+      ("the pool stopped instead of reordering its outputs or waiting for "
+          "ever"));
+  g_free (message);
+  gst_pool_order_error_posted (self->order);
+}
+
+/* ---------------------------------------------------------------------- */
+/* sticky events */
+
+static gboolean
+same_sticky (GstEvent * a, GstEvent * b)
+{
+  const GstStructure *sa, *sb;
+
+  if (a == b)
+    return TRUE;
+  if (GST_EVENT_TYPE (a) != GST_EVENT_TYPE (b))
+    return FALSE;
+
+  switch (GST_EVENT_TYPE (a)) {
+    case GST_EVENT_CAPS:{
+      GstCaps *ca, *cb;
+
+      gst_event_parse_caps (a, &ca);
+      gst_event_parse_caps (b, &cb);
+      return gst_caps_is_equal (ca, cb);
+    }
+    case GST_EVENT_SEGMENT:{
+      const GstSegment *ga, *gb;
+
+      gst_event_parse_segment (a, &ga);
+      gst_event_parse_segment (b, &gb);
+      return gst_segment_is_equal (ga, gb);
+    }
+    case GST_EVENT_TAG:{
+      GstTagList *ta, *tb;
+
+      gst_event_parse_tag (a, &ta);
+      gst_event_parse_tag (b, &tb);
+      return gst_tag_list_get_scope (ta) == gst_tag_list_get_scope (tb) &&
+          gst_tag_list_is_equal (ta, tb);
+    }
+    default:
+      sa = gst_event_get_structure (a);
+      sb = gst_event_get_structure (b);
+      return sa && sb && gst_structure_is_equal (sa, sb);
+  }
+}
+
+typedef struct
+{
+  GstEvent *event;
+  gboolean found;
+} FindSticky;
+
+static gboolean
+find_same_sticky (GstPad * pad, GstEvent ** event, gpointer user_data)
+{
+  FindSticky *find = user_data;
+
+  if (same_sticky (*event, find->event)) {
+    find->found = TRUE;
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+forward_sticky (GstPad * pad, GstEvent ** event, gpointer user_data)
+{
+  GstPoolCollect *self = user_data;
+  FindSticky find = { *event, FALSE };
+
+  if (GST_EVENT_TYPE (*event) == GST_EVENT_EOS)
+    return TRUE;
+  gst_pad_sticky_events_foreach (self->srcpad, find_same_sticky, &find);
+  if (!find.found) {
+    GST_DEBUG_OBJECT (pad, "forwarding %" GST_PTR_FORMAT, *event);
+    gst_pad_push_event (self->srcpad, gst_event_ref (*event));
+  }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* data */
+
+static GstFlowReturn
+wait_turn (GstPoolCollect * self, guint replica)
+{
+  GstFlowReturn ret = gst_pool_order_wait_turn (self->order, replica);
+
+  if (ret == GST_FLOW_ERROR)
+    report_broken (self);
+  /* a paused collector holds the pool's output */
+  if (ret == GST_FLOW_OK && !gst_worker_core_wait_unpaused (self->core))
+    ret = GST_FLOW_FLUSHING;
+  return ret;
+}
+
+static GstFlowReturn
+gst_pool_collect_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  GstPoolCollect *self = GST_POOL_COLLECT (parent);
+  GstFlowReturn ret;
+
+  gst_worker_core_count (self->core, 1, 0, 0);
+  ret = wait_turn (self, replica_of (pad));
+  if (ret != GST_FLOW_OK) {
+    gst_buffer_unref (buf);
+    return ret;
+  }
+
+  /* only the replica whose turn it is gets here; the stream lock orders
+   * its pushes with the events other threads send downstream */
+  GST_PAD_STREAM_LOCK (self->srcpad);
+  gst_pad_sticky_events_foreach (pad, forward_sticky, self);
+  gst_worker_core_enter_push (self->core);
+  ret = gst_pad_push (self->srcpad, buf);
+  gst_worker_core_leave_push (self->core);
+  GST_PAD_STREAM_UNLOCK (self->srcpad);
+
+  if (ret == GST_FLOW_OK)
+    gst_worker_core_count (self->core, 0, 1, 0);
+  else
+    GST_DEBUG_OBJECT (pad, "push returned %s", gst_flow_get_name (ret));
+  return ret;
+}
+
+static void
+push_eos (GstPoolCollect * self, GstPad * pad)
+{
+  GstEvent *eos = gst_event_new_eos ();
+  guint32 seqnum = gst_pool_order_get_eos_seqnum (self->order);
+
+  if (seqnum != GST_SEQNUM_INVALID)
+    gst_event_set_seqnum (eos, seqnum);
+  GST_DEBUG_OBJECT (self, "every replica drained: EOS");
+  GST_PAD_STREAM_LOCK (self->srcpad);
+  gst_pad_sticky_events_foreach (pad, forward_sticky, self);
+  gst_pad_push_event (self->srcpad, eos);
+  GST_PAD_STREAM_UNLOCK (self->srcpad);
+}
+
+static gboolean
+handle_mark (GstPoolCollect * self, GstPad * pad, guint64 index,
+    gboolean hello)
+{
+  guint r = replica_of (pad);
+  gboolean finished;
+  GstFlowReturn ret;
+
+  if (hello) {
+    GST_DEBUG_OBJECT (pad, "hello from replica %u", r);
+    gst_pool_order_hello (self->order, r);
+    return TRUE;
+  }
+  GST_LOG_OBJECT (pad, "replica %u ended %" G_GUINT64_FORMAT, r, index);
+  ret = gst_pool_order_end (self->order, r, index, &finished);
+  if (ret == GST_FLOW_ERROR)
+    report_broken (self);
+  if (finished)
+    push_eos (self, pad);
+  return ret == GST_FLOW_OK;
+}
+
+static gboolean
+handle_flush_start (GstPoolCollect * self, GstEvent * event)
+{
+  gboolean forward;
+
+  GST_OBJECT_LOCK (self);
+  forward = !self->flush_forwarded;
+  self->flush_forwarded = TRUE;
+  GST_OBJECT_UNLOCK (self);
+
+  /* wakes the threads waiting for their turn or paused */
+  gst_pool_order_set_flushing (self->order, TRUE);
+  gst_worker_core_set_flushing (self->core, TRUE);
+  if (forward)
+    return gst_pad_push_event (self->srcpad, event);
+  gst_event_unref (event);
+  return TRUE;
+}
+
+/* Downstream sees one flush: it ends when every replica's has. */
+static gboolean
+handle_flush_stop (GstPoolCollect * self, GstPad * pad, GstEvent * event)
+{
+  guint r = replica_of (pad);
+  gboolean forward;
+  gboolean res;
+
+  GST_OBJECT_LOCK (self);
+  if (!self->flush_stopped[r]) {
+    self->flush_stopped[r] = TRUE;
+    self->n_flush_stopped++;
+  }
+  forward = self->n_flush_stopped == self->n;
+  if (forward) {
+    self->flush_forwarded = FALSE;
+    self->n_flush_stopped = 0;
+    memset (self->flush_stopped, 0, self->n * sizeof (gboolean));
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  if (!forward) {
+    gst_event_unref (event);
+    return TRUE;
+  }
+  gst_worker_core_set_flushing (self->core, FALSE);
+  GST_PAD_STREAM_LOCK (self->srcpad);
+  res = gst_pad_push_event (self->srcpad, event);
+  GST_PAD_STREAM_UNLOCK (self->srcpad);
+  return res;
+}
+
+static gboolean
+gst_pool_collect_sink_event (GstPad * pad, GstObject * parent,
+    GstEvent * event)
+{
+  GstPoolCollect *self = GST_POOL_COLLECT (parent);
+  guint r = replica_of (pad);
+  gboolean hello, finished, forward, res;
+  guint64 index;
+
+  if (gst_pool_order_is_mark (self->order, event, &index, &hello)) {
+    gst_event_unref (event);
+    return handle_mark (self, pad, index, hello);
+  }
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_FLUSH_START:
+      return handle_flush_start (self, event);
+    case GST_EVENT_FLUSH_STOP:
+      return handle_flush_stop (self, pad, event);
+    case GST_EVENT_EOS:
+      gst_event_unref (event);
+      if (gst_pool_order_replica_eos (self->order, r, &finished) ==
+          GST_FLOW_ERROR) {
+        report_broken (self);
+        return FALSE;
+      }
+      if (finished)
+        push_eos (self, pad);
+      return TRUE;
+    case GST_EVENT_CAPS:{
+      GstCaps *caps;
+
+      /* kept on the pad; goes downstream before this replica's next
+       * output if it differs from the current caps */
+      gst_event_parse_caps (event, &caps);
+      res = !gst_pad_is_linked (self->srcpad) ||
+          gst_pad_peer_query_accept_caps (self->srcpad, caps);
+      if (!res)
+        GST_DEBUG_OBJECT (pad, "downstream refuses %" GST_PTR_FORMAT, caps);
+      gst_event_unref (event);
+      return res;
+    }
+    default:
+      break;
+  }
+
+  if (GST_EVENT_IS_STICKY (event)) {
+    /* kept on the pad, forwarded with the next output */
+    gst_event_unref (event);
+    return TRUE;
+  }
+
+  if (!GST_EVENT_IS_SERIALIZED (event)) {
+    /* out of band: the same event reaches us through every replica */
+    guint32 seqnum = gst_event_get_seqnum (event);
+
+    GST_OBJECT_LOCK (self);
+    forward = self->last_oob_seqnum != seqnum;
+    self->last_oob_seqnum = seqnum;
+    GST_OBJECT_UNLOCK (self);
+    if (!forward) {
+      gst_event_unref (event);
+      return TRUE;
+    }
+    return gst_pad_push_event (self->srcpad, event);
+  }
+
+  /* in-band (gap, custom, ...): an output like a buffer */
+  if (wait_turn (self, r) != GST_FLOW_OK) {
+    gst_event_unref (event);
+    return FALSE;
+  }
+  GST_PAD_STREAM_LOCK (self->srcpad);
+  gst_pad_sticky_events_foreach (pad, forward_sticky, self);
+  res = gst_pad_push_event (self->srcpad, event);
+  GST_PAD_STREAM_UNLOCK (self->srcpad);
+  return res;
+}
+
+static gboolean
+gst_pool_collect_src_query (GstPad * pad, GstObject * parent,
+    GstQuery * query)
+{
+  GstPoolCollect *self = GST_POOL_COLLECT (parent);
+
+  /* caps: what every replica can emit; other queries go to the first
+   * replica that answers */
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS)
+    return gst_pool_order_query_caps (self->order, GST_PAD_SRC, query);
+  return gst_pad_query_default (pad, parent, query);
+}
+
+static void
+reset_flush_state (GstPoolCollect * self)
+{
+  GST_OBJECT_LOCK (self);
+  self->flush_forwarded = FALSE;
+  self->n_flush_stopped = 0;
+  memset (self->flush_stopped, 0, self->n * sizeof (gboolean));
+  self->last_oob_seqnum = GST_SEQNUM_INVALID;
+  GST_OBJECT_UNLOCK (self);
+}
+
+static GstStateChangeReturn
+gst_pool_collect_change_state (GstElement * element,
+    GstStateChange transition)
+{
+  GstPoolCollect *self = GST_POOL_COLLECT (element);
+
+  gst_worker_core_change_state (self->core, transition);
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+    reset_flush_state (self);
+  return GST_ELEMENT_CLASS (gst_pool_collect_parent_class)->change_state
+      (element, transition);
+}
+
+static void
+gst_pool_collect_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  if (!gst_worker_core_set_property (GST_POOL_COLLECT (object)->core, prop_id,
+          value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+gst_pool_collect_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  if (!gst_worker_core_get_property (GST_POOL_COLLECT (object)->core, prop_id,
+          value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+gst_pool_collect_finalize (GObject * object)
+{
+  GstPoolCollect *self = GST_POOL_COLLECT (object);
+
+  gst_worker_core_free (self->core);
+  if (self->order)
+    gst_pool_order_unref (self->order);
+  g_free (self->sinkpads);
+  g_free (self->flush_stopped);
+  g_free (self->description);
+  g_strfreev (self->replica_names);
+  G_OBJECT_CLASS (gst_pool_collect_parent_class)->finalize (object);
+}
+
+static void
+gst_pool_collect_class_init (GstPoolCollectClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  gobject_class->set_property = gst_pool_collect_set_property;
+  gobject_class->get_property = gst_pool_collect_get_property;
+  gobject_class->finalize = gst_pool_collect_finalize;
+  gst_worker_core_install_properties (gobject_class);
+
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_pool_collect_change_state);
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "Worker pool collector", "Generic",
+      "Emits the outputs of a workerpool's replicas in input order",
+      "gst-workers");
+}
+
+static void
+gst_pool_collect_init (GstPoolCollect * self)
+{
+  self->core = gst_worker_core_new (GST_ELEMENT (self));
+  self->last_oob_seqnum = GST_SEQNUM_INVALID;
+
+  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  /* upstream events: to every replica */
+  gst_pad_set_query_function (self->srcpad,
+      GST_DEBUG_FUNCPTR (gst_pool_collect_src_query));
+  GST_PAD_SET_PROXY_CAPS (self->srcpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+}
+
+/**
+ * gst_pool_collect_new:
+ * @order: (transfer none): the pool's order book
+ * @pool: the workerpool, named in errors
+ * @description: the replicas' description, for errors
+ * @replica_names: each replica's name, for errors
+ *
+ * Returns: (transfer floating): a collector with one sink pad per replica
+ */
+GstElement *
+gst_pool_collect_new (const gchar * name, GstPoolOrder * order,
+    GstElement * pool, const gchar * description,
+    const gchar * const *replica_names)
+{
+  GstPoolCollect *self = g_object_new (GST_TYPE_POOL_COLLECT, "name", name,
+      NULL);
+
+  self->order = gst_pool_order_ref (order);
+  self->n = gst_pool_order_get_size (order);
+  self->pool = pool;
+  self->description = g_strdup (description);
+  self->replica_names = g_strdupv ((gchar **) replica_names);
+  self->flush_stopped = g_new0 (gboolean, self->n);
+  self->sinkpads = g_new0 (GstPad *, self->n);
+  for (guint r = 0; r < self->n; r++) {
+    gchar *pad_name = g_strdup_printf ("sink_%u", r);
+    GstPad *pad = gst_pad_new_from_static_template (&sink_template, pad_name);
+
+    gst_pad_set_element_private (pad, GUINT_TO_POINTER (r));
+    gst_pad_set_chain_function (pad,
+        GST_DEBUG_FUNCPTR (gst_pool_collect_chain));
+    gst_pad_set_event_function (pad,
+        GST_DEBUG_FUNCPTR (gst_pool_collect_sink_event));
+    /* caps and allocation queries from the replicas go downstream */
+    GST_PAD_SET_PROXY_CAPS (pad);
+    GST_PAD_SET_PROXY_ALLOCATION (pad);
+    gst_element_add_pad (GST_ELEMENT (self), pad);
+    self->sinkpads[r] = pad;
+    g_free (pad_name);
+  }
+  return GST_ELEMENT (self);
+}
+
+GstPad *
+gst_pool_collect_get_sinkpad (GstPoolCollect * self, guint replica)
+{
+  g_return_val_if_fail (replica < self->n, NULL);
+  return self->sinkpads[replica];
+}

@@ -1,0 +1,21 @@
+/* gst-workers: the worker pool's dispatcher
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+#include "gstpoolorder.h"
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_POOL_DISPATCH (gst_pool_dispatch_get_type ())
+G_DECLARE_FINAL_TYPE (GstPoolDispatch, gst_pool_dispatch, GST, POOL_DISPATCH,
+    GstElement);
+
+GstElement *gst_pool_dispatch_new (const gchar * name, GstPoolOrder * order,
+    GstElement * pool, const gchar * description,
+    const gchar * const *queue_names);
+
+GstPad *gst_pool_dispatch_get_srcpad (GstPoolDispatch * self, guint replica);
+
+G_END_DECLS

@@ -1,0 +1,737 @@
+/* gst-workers: the worker pool's order book
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/*
+ * The order book is what a pool's dispatcher and collector share. It holds
+ * one slot per dispatched item (and per in-band event, and one "drain" slot
+ * per replica at EOS), in dispatch order. Each replica handles its slots in
+ * that order and ends each one with the mark the dispatcher sent after it
+ * (a drain slot ends with the replica's EOS). The collector lets a
+ * replica's outputs through only while that replica's oldest unended slot
+ * is the oldest unended slot of all: the outputs of input k before those of
+ * input k + 1.
+ *
+ * It also counts the items waiting in each replica's input queue, so the
+ * dispatcher gives each item to a replica whose queue has room.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstpoolorder.h"
+
+typedef enum
+{
+  SLOT_ITEM,
+  SLOT_EVENT,
+  SLOT_DRAIN,
+} SlotKind;
+
+typedef struct
+{
+  guint64 index;
+  guint replica;
+  SlotKind kind;
+  gboolean done;
+} Slot;
+
+struct _GstPoolOrder
+{
+  guint n;                      /* replicas; fixed */
+  GstPoolOrderDispatch dispatch;        /* fixed */
+  guint id;                     /* tells our marks from another pool's */
+
+  GMutex lock;
+  GCond room_cond;              /* a queue got room, or flushing */
+  GCond turn_cond;              /* the head moved, or flushing */
+
+  /* protected by lock */
+  GQueue slots;                 /* every unfinished slot, oldest first */
+  GQueue *pending;              /* per replica: its unended slots */
+  guint *level;                 /* per replica: items in its input queue */
+  guint *limit;                 /* per replica: its input queue's bound */
+  gboolean *hello_seen;         /* per replica */
+  gboolean *idle;               /* per replica: waiting on an empty queue */
+  GstPad **replica_sinks;       /* per replica: its own pads, reffed */
+  GstPad **replica_srcs;
+  guint rotation;               /* the replica to try first */
+  guint last;                   /* the replica of the last item */
+  guint64 next_index;
+  gboolean flushing;
+  gboolean run_started;
+  gboolean draining;            /* drain slots added (EOS dispatched) */
+  gboolean finished;            /* all slots ended after EOS, reported */
+  guint32 eos_seqnum;
+
+  gboolean broken;              /* a replica broke the contract */
+  gboolean broken_claimed;       /* someone is posting the error */
+  gboolean broken_taken;        /* the error is posted: everyone stops */
+  guint broken_replica;
+  gchar *broken_message;
+};
+
+static void
+gst_pool_order_clear (GstPoolOrder * order)
+{
+  g_queue_clear_full (&order->slots, g_free);
+  for (guint r = 0; r < order->n; r++) {
+    g_queue_clear (&order->pending[r]);
+    gst_clear_object (&order->replica_sinks[r]);
+    gst_clear_object (&order->replica_srcs[r]);
+  }
+  g_free (order->pending);
+  g_free (order->replica_sinks);
+  g_free (order->replica_srcs);
+  g_free (order->level);
+  g_free (order->limit);
+  g_free (order->hello_seen);
+  g_free (order->idle);
+  g_free (order->broken_message);
+  g_mutex_clear (&order->lock);
+  g_cond_clear (&order->room_cond);
+  g_cond_clear (&order->turn_cond);
+}
+
+GstPoolOrder *
+gst_pool_order_new (guint n_replicas, GstPoolOrderDispatch dispatch)
+{
+  static gint next_id = 0;
+  GstPoolOrder *order;
+
+  g_return_val_if_fail (n_replicas > 0, NULL);
+
+  order = g_atomic_rc_box_new0 (GstPoolOrder);
+  order->n = n_replicas;
+  order->dispatch = dispatch;
+  order->id = (guint) g_atomic_int_add (&next_id, 1);
+
+  g_mutex_init (&order->lock);
+  g_cond_init (&order->room_cond);
+  g_cond_init (&order->turn_cond);
+  g_queue_init (&order->slots);
+  order->pending = g_new0 (GQueue, n_replicas);
+  order->level = g_new0 (guint, n_replicas);
+  order->limit = g_new0 (guint, n_replicas);
+  order->hello_seen = g_new0 (gboolean, n_replicas);
+  order->idle = g_new0 (gboolean, n_replicas);
+  order->replica_sinks = g_new0 (GstPad *, n_replicas);
+  order->replica_srcs = g_new0 (GstPad *, n_replicas);
+  for (guint r = 0; r < n_replicas; r++) {
+    g_queue_init (&order->pending[r]);
+    order->limit[r] = 1;
+    order->idle[r] = TRUE;
+  }
+  return order;
+}
+
+GstPoolOrder *
+gst_pool_order_ref (GstPoolOrder * order)
+{
+  return g_atomic_rc_box_acquire (order);
+}
+
+void
+gst_pool_order_unref (GstPoolOrder * order)
+{
+  g_atomic_rc_box_release_full (order, (GDestroyNotify) gst_pool_order_clear);
+}
+
+guint
+gst_pool_order_get_size (GstPoolOrder * order)
+{
+  return order->n;
+}
+
+/* Forgets every slot: a new run (READY to PAUSED) or after a flush. */
+void
+gst_pool_order_reset (GstPoolOrder * order)
+{
+  g_mutex_lock (&order->lock);
+  g_queue_clear_full (&order->slots, g_free);
+  for (guint r = 0; r < order->n; r++) {
+    g_queue_clear (&order->pending[r]);
+    order->level[r] = 0;
+    order->hello_seen[r] = FALSE;
+    order->idle[r] = TRUE;
+  }
+  order->rotation = 0;
+  order->last = 0;
+  order->next_index = 0;
+  order->flushing = FALSE;
+  order->run_started = FALSE;
+  order->draining = FALSE;
+  order->finished = FALSE;
+  order->eos_seqnum = GST_SEQNUM_INVALID;
+  order->broken = FALSE;
+  order->broken_claimed = FALSE;
+  order->broken_taken = FALSE;
+  g_clear_pointer (&order->broken_message, g_free);
+  g_cond_broadcast (&order->room_cond);
+  g_cond_broadcast (&order->turn_cond);
+  g_mutex_unlock (&order->lock);
+}
+
+/* Wakes every wait and makes new ones fail. */
+void
+gst_pool_order_set_flushing (GstPoolOrder * order, gboolean flushing)
+{
+  g_mutex_lock (&order->lock);
+  order->flushing = flushing;
+  g_cond_broadcast (&order->room_cond);
+  g_cond_broadcast (&order->turn_cond);
+  g_mutex_unlock (&order->lock);
+}
+
+static void
+break_contract_locked (GstPoolOrder * order, guint replica,
+    const gchar * format, ...) G_GNUC_PRINTF (3, 4);
+
+static void
+break_contract_locked (GstPoolOrder * order, guint replica,
+    const gchar * format, ...)
+{
+  va_list args;
+
+  if (order->broken)
+    return;
+  order->broken = TRUE;
+  order->broken_replica = replica;
+  va_start (args, format);
+  order->broken_message = g_strdup_vprintf (format, args);
+  va_end (args);
+  /* the others stop once the error is out (gst_pool_order_take_error()),
+   * so that it is the first error the application sees */
+}
+
+/**
+ * gst_pool_order_take_error:
+ *
+ * Returns: %TRUE, once, if a replica broke the pool's contract; then
+ * @replica and @message (free it) say which and how: post the error, then
+ * call gst_pool_order_error_posted().
+ */
+gboolean
+gst_pool_order_take_error (GstPoolOrder * order, guint * replica,
+    gchar ** message)
+{
+  gboolean ret = FALSE;
+
+  g_mutex_lock (&order->lock);
+  if (order->broken && !order->broken_claimed) {
+    order->broken_claimed = TRUE;
+    *replica = order->broken_replica;
+    *message = g_strdup (order->broken_message);
+    ret = TRUE;
+  }
+  g_mutex_unlock (&order->lock);
+  return ret;
+}
+
+/**
+ * gst_pool_order_error_posted:
+ *
+ * The error of gst_pool_order_take_error() is on the bus: now every wait
+ * of the pool fails, so that no other element's error comes first.
+ */
+void
+gst_pool_order_error_posted (GstPoolOrder * order)
+{
+  g_mutex_lock (&order->lock);
+  order->broken_taken = TRUE;
+  g_cond_broadcast (&order->room_cond);
+  g_cond_broadcast (&order->turn_cond);
+  g_mutex_unlock (&order->lock);
+}
+
+/* ---------------------------------------------------------------------- */
+/* dispatch side */
+
+/* The bound of a replica's input queue (0: unbounded), kept in step with
+ * its max-size-buffers, which an application or the controller may grow. */
+void
+gst_pool_order_set_limit (GstPoolOrder * order, guint replica, guint limit)
+{
+  g_return_if_fail (replica < order->n);
+
+  g_mutex_lock (&order->lock);
+  order->limit[replica] = limit ? limit : G_MAXUINT;
+  g_cond_broadcast (&order->room_cond);
+  g_mutex_unlock (&order->lock);
+}
+
+/* Returns %TRUE once per run: the dispatcher then says hello to every
+ * replica before anything else. */
+gboolean
+gst_pool_order_begin_run (GstPoolOrder * order)
+{
+  gboolean first;
+
+  g_mutex_lock (&order->lock);
+  first = !order->run_started;
+  order->run_started = TRUE;
+  g_mutex_unlock (&order->lock);
+  return first;
+}
+
+static gint
+pick_locked (GstPoolOrder * order)
+{
+  guint r;
+
+  if (order->flushing || order->broken_taken)
+    return -1;
+  if (order->dispatch == GST_POOL_ORDER_DISPATCH_ROUND_ROBIN) {
+    r = order->rotation;
+    return order->level[r] < order->limit[r] ? (gint) r : -1;
+  }
+  /* the replica that had the previous item, if it is idle again: a stream
+   * that one replica keeps up with stays on it, so an element that holds
+   * an item's mark until its next input (a video encoder) gets that input
+   * at once and nothing waits for the mark */
+  r = order->last;
+  if (order->idle[r] && order->level[r] < order->limit[r])
+    return r;
+  /* else an idle one, else any with room, in rotation: a replica busy with
+   * a slow item is passed over */
+  for (guint i = 0; i < order->n; i++) {
+    r = (order->rotation + i) % order->n;
+    if (order->idle[r] && order->level[r] < order->limit[r])
+      return r;
+  }
+  for (guint i = 0; i < order->n; i++) {
+    r = (order->rotation + i) % order->n;
+    if (order->level[r] < order->limit[r])
+      return r;
+  }
+  return -1;
+}
+
+/* Returns: the replica the next item goes to, or -1 if none has room. */
+gint
+gst_pool_order_pick (GstPoolOrder * order)
+{
+  gint r;
+
+  g_mutex_lock (&order->lock);
+  r = pick_locked (order);
+  g_mutex_unlock (&order->lock);
+  return r;
+}
+
+/* Returns: the replica the rotation would take next. */
+guint
+gst_pool_order_next (GstPoolOrder * order)
+{
+  guint r;
+
+  g_mutex_lock (&order->lock);
+  r = order->rotation;
+  g_mutex_unlock (&order->lock);
+  return r;
+}
+
+/* Waits until a replica has room. Returns: %FALSE if cut short by a flush,
+ * a state change or a broken contract. */
+gboolean
+gst_pool_order_wait_room (GstPoolOrder * order)
+{
+  gboolean ret;
+
+  g_mutex_lock (&order->lock);
+  while (!order->flushing && !order->broken_taken && pick_locked (order) < 0)
+    g_cond_wait (&order->room_cond, &order->lock);
+  ret = !order->flushing && !order->broken_taken;
+  g_mutex_unlock (&order->lock);
+  return ret;
+}
+
+static guint64
+add_slot_locked (GstPoolOrder * order, guint replica, SlotKind kind)
+{
+  Slot *slot = g_new0 (Slot, 1);
+
+  slot->index = order->next_index++;
+  slot->replica = replica;
+  slot->kind = kind;
+  g_queue_push_tail (&order->slots, slot);
+  g_queue_push_tail (&order->pending[replica], slot);
+  return slot->index;
+}
+
+/* Records an item given to @replica. Returns: its index, for its mark. */
+guint64
+gst_pool_order_add_item (GstPoolOrder * order, guint replica)
+{
+  guint64 index;
+
+  g_return_val_if_fail (replica < order->n, 0);
+
+  g_mutex_lock (&order->lock);
+  index = add_slot_locked (order, replica, SLOT_ITEM);
+  order->level[replica]++;
+  order->idle[replica] = FALSE;
+  order->last = replica;
+  order->rotation = (replica + 1) % order->n;
+  g_mutex_unlock (&order->lock);
+  return index;
+}
+
+/* Records an in-band event; it goes to the replica that had the last item,
+ * so the rotation (and which items each replica sees) does not change.
+ * Returns: its index, for its mark. */
+guint64
+gst_pool_order_add_event (GstPoolOrder * order, guint * replica)
+{
+  guint64 index;
+
+  g_mutex_lock (&order->lock);
+  *replica = order->last;
+  index = add_slot_locked (order, *replica, SLOT_EVENT);
+  g_mutex_unlock (&order->lock);
+  return index;
+}
+
+/* At EOS: what the replicas emit while draining comes after every item, in
+ * replica order. */
+void
+gst_pool_order_add_drains (GstPoolOrder * order, guint32 eos_seqnum)
+{
+  g_mutex_lock (&order->lock);
+  for (guint r = 0; r < order->n; r++)
+    add_slot_locked (order, r, SLOT_DRAIN);
+  order->draining = TRUE;
+  order->eos_seqnum = eos_seqnum;
+  g_mutex_unlock (&order->lock);
+}
+
+/* An item left @replica's input queue. */
+void
+gst_pool_order_dequeued (GstPoolOrder * order, guint replica)
+{
+  g_mutex_lock (&order->lock);
+  if (order->level[replica] > 0)
+    order->level[replica]--;
+  g_cond_broadcast (&order->room_cond);
+  g_mutex_unlock (&order->lock);
+}
+
+/* @replica finished what it had and waits on its empty input queue (the
+ * queue's "underrun"). */
+void
+gst_pool_order_idle (GstPoolOrder * order, guint replica)
+{
+  g_mutex_lock (&order->lock);
+  if (order->level[replica] == 0)
+    order->idle[replica] = TRUE;
+  g_mutex_unlock (&order->lock);
+}
+
+/* Returns: the replica whose outputs go out now (0 if none). */
+guint
+gst_pool_order_head_replica (GstPoolOrder * order)
+{
+  Slot *head;
+  guint r;
+
+  g_mutex_lock (&order->lock);
+  head = g_queue_peek_head (&order->slots);
+  r = head ? head->replica : 0;
+  g_mutex_unlock (&order->lock);
+  return r;
+}
+
+GstEvent *
+gst_pool_order_new_mark (GstPoolOrder * order, guint64 index)
+{
+  return gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM,
+      gst_structure_new (GST_POOL_ORDER_MARK_NAME,
+          "pool", G_TYPE_UINT, order->id,
+          "index", G_TYPE_UINT64, index, NULL));
+}
+
+GstEvent *
+gst_pool_order_new_hello (GstPoolOrder * order)
+{
+  return gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM,
+      gst_structure_new (GST_POOL_ORDER_MARK_NAME,
+          "pool", G_TYPE_UINT, order->id,
+          "hello", G_TYPE_BOOLEAN, TRUE, NULL));
+}
+
+/* ---------------------------------------------------------------------- */
+/* collect side */
+
+/* Returns: %TRUE if @event is one of this pool's marks (a nested pool's
+ * marks are ordinary events here). */
+gboolean
+gst_pool_order_is_mark (GstPoolOrder * order, GstEvent * event,
+    guint64 * index, gboolean * hello)
+{
+  const GstStructure *s;
+  guint id;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CUSTOM_DOWNSTREAM)
+    return FALSE;
+  s = gst_event_get_structure (event);
+  if (!gst_structure_has_name (s, GST_POOL_ORDER_MARK_NAME) ||
+      !gst_structure_get_uint (s, "pool", &id) || id != order->id)
+    return FALSE;
+  *hello = gst_structure_has_field (s, "hello");
+  *index = 0;
+  if (!*hello && !gst_structure_get_uint64 (s, "index", index))
+    return FALSE;
+  return TRUE;
+}
+
+void
+gst_pool_order_hello (GstPoolOrder * order, guint replica)
+{
+  g_mutex_lock (&order->lock);
+  order->hello_seen[replica] = TRUE;
+  g_cond_broadcast (&order->turn_cond);
+  g_mutex_unlock (&order->lock);
+}
+
+static GstFlowReturn
+state_locked (GstPoolOrder * order)
+{
+  if (order->broken_taken)
+    return GST_FLOW_ERROR;
+  if (order->flushing)
+    return GST_FLOW_FLUSHING;
+  return GST_FLOW_OK;
+}
+
+/* Waits until the outputs @replica emits now may go out: until its oldest
+ * unended slot is the oldest of all. */
+GstFlowReturn
+gst_pool_order_wait_turn (GstPoolOrder * order, guint replica)
+{
+  GstFlowReturn ret;
+
+  g_mutex_lock (&order->lock);
+  while ((ret = state_locked (order)) == GST_FLOW_OK) {
+    Slot *mine = g_queue_peek_head (&order->pending[replica]);
+
+    if (order->run_started && !order->hello_seen[replica]) {
+      break_contract_locked (order, replica, "it emitted output before the "
+          "pool's first event reached its end: it drops or reorders "
+          "serialized custom events, which the pool needs to keep order");
+      ret = GST_FLOW_ERROR;
+      break;
+    }
+    if (mine && mine == g_queue_peek_head (&order->slots))
+      break;
+    g_cond_wait (&order->turn_cond, &order->lock);
+  }
+  g_mutex_unlock (&order->lock);
+  return ret;
+}
+
+/* Drops the ended slots at the head. Returns: %TRUE once, when the last
+ * slot after EOS has ended. */
+static gboolean
+advance_locked (GstPoolOrder * order)
+{
+  Slot *head;
+  gboolean moved = FALSE;
+
+  while ((head = g_queue_peek_head (&order->slots)) && head->done) {
+    g_free (g_queue_pop_head (&order->slots));
+    moved = TRUE;
+  }
+  if (moved)
+    g_cond_broadcast (&order->turn_cond);
+  if (order->draining && !head && !order->finished) {
+    order->finished = TRUE;
+    return TRUE;
+  }
+  return FALSE;
+}
+
+static const gchar *
+slot_kind_name (Slot * slot)
+{
+  return slot->kind == SLOT_ITEM ? "item" : "event";
+}
+
+/* @replica ended slot @index (its mark arrived). @finished is set when that
+ * was the last slot after EOS: then push EOS. */
+GstFlowReturn
+gst_pool_order_end (GstPoolOrder * order, guint replica, guint64 index,
+    gboolean * finished)
+{
+  GstFlowReturn ret;
+  Slot *mine;
+
+  *finished = FALSE;
+  g_mutex_lock (&order->lock);
+  if ((ret = state_locked (order)) != GST_FLOW_OK)
+    goto done;
+
+  mine = g_queue_peek_head (&order->pending[replica]);
+  if (!mine || mine->kind == SLOT_DRAIN || mine->index > index) {
+    break_contract_locked (order, replica, "it ended input %" G_GUINT64_FORMAT
+        " twice, or one it was never given", index);
+    ret = GST_FLOW_ERROR;
+    goto done;
+  }
+  if (mine->index < index) {
+    break_contract_locked (order, replica, "it lost the end of %s %"
+        G_GUINT64_FORMAT ": it drops serialized custom events, which the "
+        "pool needs to keep order", slot_kind_name (mine), mine->index);
+    ret = GST_FLOW_ERROR;
+    goto done;
+  }
+  g_queue_pop_head (&order->pending[replica]);
+  mine->done = TRUE;
+  *finished = advance_locked (order);
+
+done:
+  g_mutex_unlock (&order->lock);
+  return ret;
+}
+
+/* @replica sent EOS: its drain slot ended. */
+GstFlowReturn
+gst_pool_order_replica_eos (GstPoolOrder * order, guint replica,
+    gboolean * finished)
+{
+  GstFlowReturn ret;
+  Slot *mine;
+
+  *finished = FALSE;
+  g_mutex_lock (&order->lock);
+  if ((ret = state_locked (order)) != GST_FLOW_OK)
+    goto done;
+
+  mine = g_queue_peek_head (&order->pending[replica]);
+  if (!order->draining || !mine) {
+    break_contract_locked (order, replica, "it ended its stream (EOS) "
+        "before the pool's input did");
+    ret = GST_FLOW_ERROR;
+    goto done;
+  }
+  if (!mine || mine->kind != SLOT_DRAIN) {
+    break_contract_locked (order, replica, "it reached EOS with %u inputs "
+        "not ended: it drops serialized custom events, which the pool needs "
+        "to keep order", g_queue_get_length (&order->pending[replica]) - 1);
+    ret = GST_FLOW_ERROR;
+    goto done;
+  }
+  g_queue_pop_head (&order->pending[replica]);
+  mine->done = TRUE;
+  *finished = advance_locked (order);
+
+done:
+  g_mutex_unlock (&order->lock);
+  return ret;
+}
+
+/* Returns: %GST_FLOW_ERROR after a broken contract, %GST_FLOW_FLUSHING while
+ * flushing, else %GST_FLOW_OK. */
+GstFlowReturn
+gst_pool_order_get_flow (GstPoolOrder * order)
+{
+  GstFlowReturn ret;
+
+  g_mutex_lock (&order->lock);
+  ret = state_locked (order);
+  g_mutex_unlock (&order->lock);
+  return ret;
+}
+
+/* Returns: %TRUE once every slot ended after EOS. */
+gboolean
+gst_pool_order_is_finished (GstPoolOrder * order)
+{
+  gboolean finished;
+
+  g_mutex_lock (&order->lock);
+  finished = order->finished;
+  g_mutex_unlock (&order->lock);
+  return finished;
+}
+
+guint32
+gst_pool_order_get_eos_seqnum (GstPoolOrder * order)
+{
+  guint32 seqnum;
+
+  g_mutex_lock (&order->lock);
+  seqnum = order->eos_seqnum;
+  g_mutex_unlock (&order->lock);
+  return seqnum;
+}
+
+/* ---------------------------------------------------------------------- */
+/* caps */
+
+/* The replicas' own pads, for caps queries that must not cross the queues
+ * around them: a queue answers a caps query in the order of preference of
+ * the query's filter, and upstream would then pick another format than it
+ * picks for one element. */
+void
+gst_pool_order_set_replica_pads (GstPoolOrder * order, guint replica,
+    GstPad * sink, GstPad * src)
+{
+  g_return_if_fail (replica < order->n);
+
+  g_mutex_lock (&order->lock);
+  gst_object_replace ((GstObject **) & order->replica_sinks[replica],
+      GST_OBJECT (sink));
+  gst_object_replace ((GstObject **) & order->replica_srcs[replica],
+      GST_OBJECT (src));
+  g_mutex_unlock (&order->lock);
+}
+
+/**
+ * gst_pool_order_query_caps:
+ * @direction: %GST_PAD_SINK for what the replicas accept, %GST_PAD_SRC for
+ *   what they emit
+ *
+ * Answers a caps query with what every replica allows: the intersection,
+ * in the first replica's order of preference.
+ */
+gboolean
+gst_pool_order_query_caps (GstPoolOrder * order, GstPadDirection direction,
+    GstQuery * query)
+{
+  GstCaps *filter, *result = NULL;
+  GstPad **pads = g_new0 (GstPad *, order->n);
+
+  g_mutex_lock (&order->lock);
+  for (guint r = 0; r < order->n; r++) {
+    GstPad *pad = direction == GST_PAD_SINK ? order->replica_sinks[r] :
+        order->replica_srcs[r];
+
+    pads[r] = pad ? gst_object_ref (pad) : NULL;
+  }
+  g_mutex_unlock (&order->lock);
+
+  gst_query_parse_caps (query, &filter);
+  for (guint r = 0; r < order->n; r++) {
+    GstCaps *caps;
+
+    if (!pads[r])
+      continue;
+    caps = gst_pad_query_caps (pads[r], filter);
+    if (result) {
+      GstCaps *both = gst_caps_intersect_full (result, caps,
+          GST_CAPS_INTERSECT_FIRST);
+
+      gst_caps_unref (result);
+      gst_caps_unref (caps);
+      result = both;
+    } else {
+      result = caps;
+    }
+    gst_object_unref (pads[r]);
+  }
+  g_free (pads);
+  if (!result)
+    result = filter ? gst_caps_ref (filter) : gst_caps_new_any ();
+  gst_query_set_caps_result (query, result);
+  gst_caps_unref (result);
+  return TRUE;
+}

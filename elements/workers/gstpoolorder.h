@@ -1,0 +1,77 @@
+/* gst-workers: the worker pool's order book
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/* The pool's debug category ("workerpool"), defined in gstworkerpool.c and
+ * used by its dispatcher and collector too. */
+GST_DEBUG_CATEGORY_EXTERN (gst_worker_pool_debug);
+
+/* Shared by a pool's dispatcher and collector; private to the pool. */
+typedef struct _GstPoolOrder GstPoolOrder;
+
+/* Name of the serialized custom downstream event the dispatcher sends
+ * through a replica after each item ("mark"), and once before the first
+ * one ("hello"). */
+#define GST_POOL_ORDER_MARK_NAME "GstWorkerPoolMark"
+
+typedef enum {
+  GST_POOL_ORDER_DISPATCH_FREE,
+  GST_POOL_ORDER_DISPATCH_ROUND_ROBIN,
+} GstPoolOrderDispatch;
+
+GstPoolOrder *gst_pool_order_new (guint n_replicas,
+    GstPoolOrderDispatch dispatch);
+GstPoolOrder *gst_pool_order_ref (GstPoolOrder * order);
+void gst_pool_order_unref (GstPoolOrder * order);
+guint gst_pool_order_get_size (GstPoolOrder * order);
+
+void gst_pool_order_reset (GstPoolOrder * order);
+void gst_pool_order_set_flushing (GstPoolOrder * order, gboolean flushing);
+GstFlowReturn gst_pool_order_get_flow (GstPoolOrder * order);
+
+/* dispatch side */
+void gst_pool_order_set_limit (GstPoolOrder * order, guint replica,
+    guint limit);
+gboolean gst_pool_order_begin_run (GstPoolOrder * order);
+gint gst_pool_order_pick (GstPoolOrder * order);
+guint gst_pool_order_next (GstPoolOrder * order);
+gboolean gst_pool_order_wait_room (GstPoolOrder * order);
+guint64 gst_pool_order_add_item (GstPoolOrder * order, guint replica);
+guint64 gst_pool_order_add_event (GstPoolOrder * order, guint * replica);
+void gst_pool_order_add_drains (GstPoolOrder * order, guint32 eos_seqnum);
+void gst_pool_order_dequeued (GstPoolOrder * order, guint replica);
+void gst_pool_order_idle (GstPoolOrder * order, guint replica);
+guint gst_pool_order_head_replica (GstPoolOrder * order);
+
+GstEvent *gst_pool_order_new_mark (GstPoolOrder * order, guint64 index);
+GstEvent *gst_pool_order_new_hello (GstPoolOrder * order);
+
+/* collect side */
+gboolean gst_pool_order_is_mark (GstPoolOrder * order, GstEvent * event,
+    guint64 * index, gboolean * hello);
+GstFlowReturn gst_pool_order_wait_turn (GstPoolOrder * order, guint replica);
+GstFlowReturn gst_pool_order_end (GstPoolOrder * order, guint replica,
+    guint64 index, gboolean * finished);
+GstFlowReturn gst_pool_order_replica_eos (GstPoolOrder * order, guint replica,
+    gboolean * finished);
+void gst_pool_order_hello (GstPoolOrder * order, guint replica);
+guint32 gst_pool_order_get_eos_seqnum (GstPoolOrder * order);
+gboolean gst_pool_order_is_finished (GstPoolOrder * order);
+
+/* caps queries through every replica */
+void gst_pool_order_set_replica_pads (GstPoolOrder * order, guint replica,
+    GstPad * sink, GstPad * src);
+gboolean gst_pool_order_query_caps (GstPoolOrder * order,
+    GstPadDirection direction, GstQuery * query);
+
+/* a replica that broke the contract */
+gboolean gst_pool_order_take_error (GstPoolOrder * order, guint * replica,
+    gchar ** message);
+void gst_pool_order_error_posted (GstPoolOrder * order);
+
+G_END_DECLS

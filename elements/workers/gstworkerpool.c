@@ -1,0 +1,1021 @@
+/* gst-workers: workerpool, duplicated workers that keep input order
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-workerpool
+ * @title: workerpool
+ *
+ * `size` copies ("replicas") of a worker, each in its own thread behind its
+ * own bounded queue, that together behave as one element: the design's
+ * duplicated workers (5-1, 5-2) without giving up the Kahn promise.
+ *
+ * - Each input item goes to a replica whose input queue has room, not in
+ *   strict rotation, so one slow item does not stall the others: to the
+ *   replica that had the previous item if it is idle again (a live stream
+ *   that one replica keeps up with stays on it and gets no added latency),
+ *   else to an idle one, else to the next one with room. With
+ *   `dispatch=round-robin`, item i goes to replica i mod `size`.
+ * - **Output order equals input order**, whatever the replica emits per
+ *   input (none, one or several): every output of input k leaves the pool
+ *   before any output of input k + 1. What replicas emit when they drain at
+ *   EOS comes last, replica 0's first.
+ * - Caps negotiation, allocation queries, EOS (every replica drains),
+ *   flushing seeks and state changes behave as they do for one element.
+ *
+ * `worker` is a bin description, as for gst-launch-1.0, with exactly one
+ * free input and one free output: one element (`worker=jpegenc`) or several
+ * (`worker="videoconvert ! jpegenc"`). Inside the pool (a #GstBin):
+ *
+ * |[
+ *  <pool>_dispatch --src_i--> <pool>_r<i>_in (queue) --> <pool>_r<i>
+ *     (the replica, a bin) --> <pool>_r<i>_out (queue) --sink_i-->
+ *     <pool>_collect
+ * ]|
+ *
+ * The elements of replica i are renamed `<pool>_r<i>_<name>` (an element
+ * named by the description keeps its name after the prefix; others get
+ * their factory's), so heartbeats tell replicas apart. The dispatcher and
+ * the collector are workers too: `<pool>_dispatch` counts in `items-in` the
+ * items that entered the pool and reports `blocked` when every replica's
+ * queue is full; `<pool>_collect` counts in `items-out` the items that left
+ * it. For replicas that emit one output per input, dispatch's `items-in`
+ * equals collect's `items-out` plus the replicas' `items-dropped` once the
+ * pool has drained. Pausing `<pool>_dispatch` holds the pool's input.
+ *
+ * How order is kept: after each item the dispatcher sends a mark (a
+ * serialized custom downstream event) through the same replica; the
+ * collector lets a replica's outputs through only while that replica's
+ * oldest unfinished item is the oldest of the whole pool, and the mark
+ * finishes it. The replicas must therefore pass serialized custom events
+ * in order with their data, as GStreamer elements do (a video encoder holds
+ * them until its next frame, and flushes them at EOS). A replica that drops
+ * them is detected: the pool posts an error instead of reordering or
+ * hanging.
+ *
+ * Sticky events (stream-start, caps, segment, tags) reach every replica.
+ * Other serialized events (gap, custom events) are in-band items: the
+ * replica that had the previous item handles them, and what it makes of
+ * them leaves in their place. Upstream events (seeks, QoS) go upstream
+ * once. `queue-size` bounds both the queue in front of each replica and
+ * the one behind it.
+ *
+ * Replicas that keep state from item to item (one output per 7 inputs, a
+ * running average) see only the items given to them. With
+ * `dispatch=round-robin`, replica r sees inputs r, r + size, r + 2 size...
+ * on every run, so the output is the same on every run: it is what `size`
+ * copies of the worker, each running on every size-th item, emit, ordered
+ * by the input that made each output. With `dispatch=free`, the output is
+ * ordered the same way but which inputs a stateful replica combines
+ * depends on timing.
+ *
+ * Encode frames to JPEG on three threads, in order:
+ * |[
+ * gst-launch-1.0 videotestsrc num-buffers=300 ! \
+ *     workerpool size=3 worker="videoconvert ! jpegenc" ! \
+ *     multifilesink location=frame%05d.jpg
+ * ]|
+ *
+ * Show the pool's heartbeats (`p_dispatch`, `p_collect`) for three seconds
+ * of live video:
+ * |[
+ * gst-launch-1.0 -m videotestsrc is-live=true num-buffers=90 ! \
+ *     workerpool name=p size=2 worker=jpegenc ! fakesink \
+ *     | grep worker-heartbeat
+ * ]|
+ *
+ * Limits: a serialized query from upstream in mid-stream (an allocation
+ * query after a renegotiation) goes to replica 0 and waits, as it would for
+ * one element, until replica 0 has processed what it holds; with replicas
+ * that hold an item's end until their next input (video encoders) and
+ * queues that are full, this waits until the stream moves on. Replicas'
+ * sometimes pads (decodebin) are not supported.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <gst/worker/worker.h>
+#include "gstworkerselements.h"
+#include "gstworkerpool.h"
+#include "gstpoolorder.h"
+#include "gstpooldispatch.h"
+#include "gstpoolcollect.h"
+
+GST_DEBUG_CATEGORY (gst_worker_pool_debug);
+#define GST_CAT_DEFAULT gst_worker_pool_debug
+
+#define DEFAULT_SIZE 2
+#define MAX_SIZE 64
+#define DEFAULT_WORKER NULL
+#define DEFAULT_QUEUE_SIZE 4
+#define DEFAULT_DISPATCH GST_WORKER_POOL_DISPATCH_FREE
+
+enum
+{
+  PROP_0,
+  PROP_SIZE,
+  PROP_WORKER,
+  PROP_QUEUE_SIZE,
+  PROP_DISPATCH,
+};
+
+struct _GstWorkerPool
+{
+  GstBin parent;
+
+  GstPad *sinkpad;              /* ghost pads; fixed */
+  GstPad *srcpad;
+
+  /* protected by the object lock */
+  guint size;
+  gchar *worker;
+  guint queue_size;
+  GstWorkerPoolDispatch dispatch;
+  gboolean dirty;               /* changed since the last build */
+
+  GMutex build_lock;
+  /* protected by build_lock; only changed in NULL and READY */
+  gboolean built;
+  gchar *built_name;
+  gchar *built_worker;          /* owns the description last built */
+  GError *build_error;          /* why the last build failed */
+  GstPoolOrder *order;          /* also read under the object lock */
+  GPtrArray *children;          /* the elements the build added, reffed */
+
+  /* atomic */
+  gint error_seen;              /* an error went out of the pool this run */
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+GType
+gst_worker_pool_dispatch_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_WORKER_POOL_DISPATCH_FREE,
+        "An idle replica (the previous item's first), else the next one "
+          "with room", "free"},
+    {GST_WORKER_POOL_DISPATCH_ROUND_ROBIN,
+        "Item i to replica i mod size (the same on every run)", "round-robin"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstWorkerPoolDispatch", values));
+  return type;
+}
+
+G_DEFINE_TYPE (GstWorkerPool, gst_worker_pool, GST_TYPE_BIN);
+GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (workerpool, "workerpool",
+    GST_RANK_NONE, GST_TYPE_WORKER_POOL,
+    GST_DEBUG_CATEGORY_INIT (gst_worker_pool_debug, "workerpool", 0,
+        "ordered pool of duplicated workers"));
+
+/* ---------------------------------------------------------------------- */
+/* building the replicas */
+
+/* The name GStreamer gives an element nobody named: its type's name without
+ * "Gst", lower case, and a number. */
+static gchar *
+default_name_prefix (GstElement * element)
+{
+  const gchar *type = G_OBJECT_TYPE_NAME (element);
+
+  if (g_str_has_prefix (type, "Gst"))
+    type += 3;
+  return g_ascii_strdown (type, -1);
+}
+
+static gboolean
+is_default_name (const gchar * name, const gchar * prefix)
+{
+  const gchar *p;
+
+  if (!g_str_has_prefix (name, prefix))
+    return FALSE;
+  p = name + strlen (prefix);
+  if (*p == '-')
+    p++;
+  if (!*p)
+    return FALSE;
+  for (; *p; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+typedef struct
+{
+  GstPad *src;
+  GstPad *sink;
+} Link;
+
+static void
+link_clear (Link * link)
+{
+  gst_object_unref (link->src);
+  gst_object_unref (link->sink);
+}
+
+static GList *
+list_children (GstBin * bin)
+{
+  GList *children = NULL;
+  GstIterator *it = gst_bin_iterate_elements (bin);
+  GValue v = G_VALUE_INIT;
+  gboolean done = FALSE;
+
+  while (!done) {
+    switch (gst_iterator_next (it, &v)) {
+      case GST_ITERATOR_OK:
+        children = g_list_prepend (children, g_value_dup_object (&v));
+        g_value_reset (&v);
+        break;
+      case GST_ITERATOR_RESYNC:
+        g_list_free_full (children, gst_object_unref);
+        children = NULL;
+        gst_iterator_resync (it);
+        break;
+      default:
+        done = TRUE;
+        break;
+    }
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  return children;
+}
+
+/* Renames the elements of a replica `<replica>_<name>`. A parented element
+ * cannot be renamed, so each leaves the bin and comes back; the links
+ * between them are made again. */
+static gboolean
+rename_children (GstBin * bin, const gchar * replica, gchar ** error)
+{
+  GList *children = list_children (bin), *l;
+  GArray *links = g_array_new (FALSE, FALSE, sizeof (Link));
+  GHashTable *bases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  gboolean ok = TRUE;
+
+  g_array_set_clear_func (links, (GDestroyNotify) link_clear);
+
+  /* the links, and each element's name without a number GStreamer gave
+   * it */
+  for (l = children; l; l = l->next) {
+    GstElement *child = l->data;
+    gchar *prefix = default_name_prefix (child);
+    gchar *name = gst_object_get_name (GST_OBJECT (child));
+    gchar *base = is_default_name (name, prefix) ? g_strdup (prefix) :
+        g_strdup (name);
+    GList *p;
+
+    g_object_set_data_full (G_OBJECT (child), "gst-worker-pool-base", base,
+        g_free);
+    g_free (prefix);
+    g_free (name);
+
+    GST_OBJECT_LOCK (child);
+    for (p = child->srcpads; p; p = p->next) {
+      GstPad *peer = gst_pad_get_peer (p->data);
+
+      if (peer) {
+        Link link = { gst_object_ref (p->data), peer };
+        g_array_append_val (links, link);
+      }
+    }
+    GST_OBJECT_UNLOCK (child);
+  }
+
+  /* the first of a base name keeps it, the next get 1, 2... */
+  for (l = children; l; l = l->next) {
+    GstElement *child = l->data;
+    const gchar *base = g_object_get_data (G_OBJECT (child),
+        "gst-worker-pool-base");
+    guint seen = GPOINTER_TO_UINT (g_hash_table_lookup (bases, base));
+    gchar *name = seen ? g_strdup_printf ("%s_%s%u", replica, base, seen) :
+        g_strdup_printf ("%s_%s", replica, base);
+
+    g_hash_table_insert (bases, g_strdup (base), GUINT_TO_POINTER (seen + 1));
+    gst_bin_remove (bin, child);
+    gst_object_set_name (GST_OBJECT (child), name);
+    g_object_set_data (G_OBJECT (child), "gst-worker-pool-base", NULL);
+    if (!gst_bin_add (bin, child))
+      ok = FALSE;
+    g_free (name);
+  }
+
+  for (guint i = 0; ok && i < links->len; i++) {
+    Link *link = &g_array_index (links, Link, i);
+
+    if (GST_PAD_LINK_FAILED (gst_pad_link (link->src, link->sink)))
+      ok = FALSE;
+  }
+  if (!ok)
+    *error = g_strdup ("its elements could not be renamed for the pool");
+
+  g_array_free (links, TRUE);
+  g_hash_table_destroy (bases);
+  g_list_free_full (children, gst_object_unref);
+  return ok;
+}
+
+/* The replica's one free input and one free output. */
+static gboolean
+find_free_pads (GstBin * bin, GstPad ** sink, GstPad ** src, gchar ** error)
+{
+  GList *children = list_children (bin), *l, *p;
+  guint n_sink = 0, n_src = 0;
+
+  *sink = *src = NULL;
+  for (l = children; l; l = l->next) {
+    GstElement *child = l->data;
+
+    GST_OBJECT_LOCK (child);
+    for (p = child->pads; p; p = p->next) {
+      GstPad *pad = p->data;
+
+      if (gst_pad_is_linked (pad))
+        continue;
+      if (GST_PAD_IS_SINK (pad)) {
+        n_sink++;
+        gst_object_replace ((GstObject **) sink, GST_OBJECT (pad));
+      } else {
+        n_src++;
+        gst_object_replace ((GstObject **) src, GST_OBJECT (pad));
+      }
+    }
+    GST_OBJECT_UNLOCK (child);
+  }
+  g_list_free_full (children, gst_object_unref);
+
+  if (n_sink == 1 && n_src == 1)
+    return TRUE;
+  *error = g_strdup_printf ("a worker needs exactly one free input and one "
+      "free output, and this one has %u free input%s and %u free output%s "
+      "(outputs that appear later, as decodebin's, are not supported)",
+      n_sink, n_sink == 1 ? "" : "s", n_src, n_src == 1 ? "" : "s");
+  gst_clear_object (sink);
+  gst_clear_object (src);
+  return FALSE;
+}
+
+/* Returns: (transfer full): replica @r, a bin named `<pool>_r<r>` with
+ * ghost pads `sink` and `src`, or %NULL and @error. */
+static GstElement *
+make_replica (const gchar * description, const gchar * name, GError ** error)
+{
+  GstElement *bin;
+  GstPad *sink, *src;
+  gchar *why = NULL;
+
+  bin = gst_parse_bin_from_description_full (description, FALSE, NULL,
+      GST_PARSE_FLAG_FATAL_ERRORS, error);
+  if (!bin)
+    return NULL;
+  gst_object_ref_sink (bin);
+  gst_object_set_name (GST_OBJECT (bin), name);
+
+  if (!find_free_pads (GST_BIN (bin), &sink, &src, &why) ||
+      !rename_children (GST_BIN (bin), name, &why)) {
+    g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, why);
+    g_free (why);
+    gst_object_unref (bin);
+    return NULL;
+  }
+  gst_element_add_pad (bin, gst_ghost_pad_new ("sink", sink));
+  gst_element_add_pad (bin, gst_ghost_pad_new ("src", src));
+  gst_object_unref (sink);
+  gst_object_unref (src);
+  return bin;
+}
+
+static GstElement *
+make_queue (const gchar * name, guint size)
+{
+  GstElement *queue = gst_element_factory_make ("queue", name);
+
+  if (queue)
+    g_object_set (queue, "max-size-buffers", size, "max-size-bytes", 0,
+        "max-size-time", (guint64) 0, NULL);
+  return queue;
+}
+
+typedef struct
+{
+  GstPoolOrder *order;
+  guint replica;
+} QueueWatch;
+
+static void
+queue_watch_free (gpointer data)
+{
+  QueueWatch *watch = data;
+
+  gst_pool_order_unref (watch->order);
+  g_free (watch);
+}
+
+static QueueWatch *
+queue_watch_new (GstPoolOrder * order, guint replica)
+{
+  QueueWatch *watch = g_new0 (QueueWatch, 1);
+
+  watch->order = gst_pool_order_ref (order);
+  watch->replica = replica;
+  return watch;
+}
+
+/* An item left a replica's input queue: it has room again. */
+static GstPadProbeReturn
+on_dequeued (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  QueueWatch *watch = user_data;
+
+  gst_pool_order_dequeued (watch->order, watch->replica);
+  return GST_PAD_PROBE_OK;
+}
+
+/* A replica finished what it had. */
+static void
+on_queue_empty (GstElement * queue, gpointer user_data)
+{
+  QueueWatch *watch = user_data;
+
+  gst_pool_order_idle (watch->order, watch->replica);
+}
+
+/* Someone (the application, the controller) resized an input queue. */
+static void
+on_queue_resized (GObject * queue, GParamSpec * pspec, gpointer user_data)
+{
+  QueueWatch *watch = user_data;
+  guint size;
+
+  g_object_get (queue, "max-size-buffers", &size, NULL);
+  gst_pool_order_set_limit (watch->order, watch->replica, size);
+}
+
+static void
+add_child (GstWorkerPool * self, GstElement * child)
+{
+  g_ptr_array_add (self->children, gst_object_ref (child));
+  gst_bin_add (GST_BIN (self), child);
+}
+
+static void
+teardown_locked (GstWorkerPool * self)
+{
+  gst_ghost_pad_set_target (GST_GHOST_PAD (self->sinkpad), NULL);
+  gst_ghost_pad_set_target (GST_GHOST_PAD (self->srcpad), NULL);
+  for (guint i = 0; i < self->children->len; i++) {
+    GstElement *child = g_ptr_array_index (self->children, i);
+
+    gst_element_set_state (child, GST_STATE_NULL);
+    gst_bin_remove (GST_BIN (self), child);
+  }
+  g_ptr_array_set_size (self->children, 0);
+  GST_OBJECT_LOCK (self);
+  g_clear_pointer (&self->order, gst_pool_order_unref);
+  GST_OBJECT_UNLOCK (self);
+  self->built = FALSE;
+}
+
+static gboolean
+link_pads (GstPad * src, GstPad * sink)
+{
+  GstPadLinkReturn ret = gst_pad_link (src, sink);
+
+  if (GST_PAD_LINK_FAILED (ret)) {
+    GST_ERROR ("linking %s:%s to %s:%s: %s", GST_DEBUG_PAD_NAME (src),
+        GST_DEBUG_PAD_NAME (sink), gst_pad_link_get_name (ret));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Builds (again) the pool's inside from its properties. */
+static gboolean
+build_locked (GstWorkerPool * self)
+{
+  guint size, queue_size;
+  gchar *worker, *name;
+  GstWorkerPoolDispatch dispatch;
+  GstElement **replicas;
+  gchar **in_names, **out_names, **replica_names;
+  GstElement *dispatcher, *collector;
+  GstPoolOrder *order;
+  GError *err = NULL;
+  guint r;
+
+  GST_OBJECT_LOCK (self);
+  size = self->size;
+  queue_size = self->queue_size;
+  worker = g_strdup (self->worker);
+  dispatch = self->dispatch;
+  self->dirty = FALSE;
+  name = g_strdup (GST_OBJECT_NAME (self));
+  GST_OBJECT_UNLOCK (self);
+
+  teardown_locked (self);
+  g_clear_error (&self->build_error);
+  g_free (self->built_name);
+  self->built_name = name;
+  g_free (self->built_worker);
+  self->built_worker = worker;
+
+  if (!worker || !*worker) {
+    g_set_error_literal (&self->build_error, GST_CORE_ERROR,
+        GST_CORE_ERROR_FAILED, "no worker to duplicate: set the 'worker' "
+        "property, e.g. worker=\"videoconvert ! jpegenc\"");
+    GST_WARNING_OBJECT (self, "%s", self->build_error->message);
+    return FALSE;
+  }
+
+  replicas = g_new0 (GstElement *, size);
+  replica_names = g_new0 (gchar *, size + 1);
+  in_names = g_new0 (gchar *, size + 1);
+  out_names = g_new0 (gchar *, size + 1);
+  for (r = 0; r < size; r++) {
+    replica_names[r] = g_strdup_printf ("%s_r%u", name, r);
+    in_names[r] = g_strdup_printf ("%s_r%u_in", name, r);
+    out_names[r] = g_strdup_printf ("%s_r%u_out", name, r);
+    replicas[r] = make_replica (worker, replica_names[r], &err);
+    if (!replicas[r])
+      break;
+  }
+  if (err) {
+    g_propagate_prefixed_error (&self->build_error, err,
+        "the worker \"%s\" cannot be built: ", worker);
+    GST_WARNING_OBJECT (self, "%s", self->build_error->message);
+    goto done;
+  }
+
+  order = gst_pool_order_new (size,
+      dispatch == GST_WORKER_POOL_DISPATCH_ROUND_ROBIN ?
+      GST_POOL_ORDER_DISPATCH_ROUND_ROBIN : GST_POOL_ORDER_DISPATCH_FREE);
+  GST_OBJECT_LOCK (self);
+  self->order = order;
+  GST_OBJECT_UNLOCK (self);
+  {
+    gchar *dname = g_strdup_printf ("%s_dispatch", name);
+    gchar *cname = g_strdup_printf ("%s_collect", name);
+
+    dispatcher = gst_pool_dispatch_new (dname, self->order,
+        GST_ELEMENT (self), worker, (const gchar * const *) in_names);
+    collector = gst_pool_collect_new (cname, self->order,
+        GST_ELEMENT (self), worker, (const gchar * const *) replica_names);
+    g_free (dname);
+    g_free (cname);
+  }
+  add_child (self, dispatcher);
+  add_child (self, collector);
+
+  for (r = 0; r < size; r++) {
+    GstElement *in = make_queue (in_names[r], queue_size);
+    GstElement *out = make_queue (out_names[r], queue_size);
+    GstPad *pad;
+    gboolean ok;
+
+    if (!in || !out) {
+      gst_clear_object (&in);
+      gst_clear_object (&out);
+      g_set_error_literal (&self->build_error, GST_CORE_ERROR,
+          GST_CORE_ERROR_MISSING_PLUGIN, "the 'queue' element is missing "
+          "(GStreamer's coreelements plugin)");
+      teardown_locked (self);
+      goto done;
+    }
+    add_child (self, in);
+    add_child (self, replicas[r]);
+    add_child (self, out);
+
+    pad = gst_element_get_static_pad (in, "sink");
+    ok = link_pads (gst_pool_dispatch_get_srcpad (GST_POOL_DISPATCH
+            (dispatcher), r), pad);
+    gst_object_unref (pad);
+    ok = ok && gst_element_link_pads (in, "src", replicas[r], "sink") &&
+        gst_element_link_pads (replicas[r], "src", out, "sink");
+    pad = gst_element_get_static_pad (out, "src");
+    ok = ok && link_pads (pad, gst_pool_collect_get_sinkpad (GST_POOL_COLLECT
+            (collector), r));
+    gst_object_unref (pad);
+    if (!ok) {
+      g_set_error (&self->build_error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+          "replica %s could not be linked inside the pool", replica_names[r]);
+      teardown_locked (self);
+      goto done;
+    }
+
+    {
+      /* the replica's own free pads: caps queries through a ghost pad come
+       * back in the order of the query's filter */
+      GstPad *ghost_sink = gst_element_get_static_pad (replicas[r], "sink");
+      GstPad *ghost_src = gst_element_get_static_pad (replicas[r], "src");
+      GstPad *rsink = gst_ghost_pad_get_target (GST_GHOST_PAD (ghost_sink));
+      GstPad *rsrc = gst_ghost_pad_get_target (GST_GHOST_PAD (ghost_src));
+
+      gst_pool_order_set_replica_pads (self->order, r, rsink, rsrc);
+      gst_object_unref (rsink);
+      gst_object_unref (rsrc);
+      gst_object_unref (ghost_sink);
+      gst_object_unref (ghost_src);
+    }
+    gst_pool_order_set_limit (self->order, r, queue_size);
+    pad = gst_element_get_static_pad (in, "src");
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_dequeued,
+        queue_watch_new (self->order, r), queue_watch_free);
+    gst_object_unref (pad);
+    g_signal_connect_data (in, "notify::max-size-buffers",
+        G_CALLBACK (on_queue_resized), queue_watch_new (self->order, r),
+        (GClosureNotify) queue_watch_free, 0);
+    g_signal_connect_data (in, "underrun", G_CALLBACK (on_queue_empty),
+        queue_watch_new (self->order, r), (GClosureNotify) queue_watch_free,
+        0);
+  }
+
+  {
+    GstPad *target = gst_element_get_static_pad (dispatcher, "sink");
+
+    gst_ghost_pad_set_target (GST_GHOST_PAD (self->sinkpad), target);
+    gst_object_unref (target);
+    target = gst_element_get_static_pad (collector, "src");
+    gst_ghost_pad_set_target (GST_GHOST_PAD (self->srcpad), target);
+    gst_object_unref (target);
+  }
+  self->built = TRUE;
+  GST_DEBUG_OBJECT (self, "built %u replicas of \"%s\"", size, worker);
+
+done:
+  for (r = 0; r < size; r++)
+    gst_clear_object (&replicas[r]);
+  g_free (replicas);
+  g_strfreev (replica_names);
+  g_strfreev (in_names);
+  g_strfreev (out_names);
+  return self->built;
+}
+
+/* Builds if the properties or the pool's name changed since the last build.
+ * Returns: %FALSE, having posted an error, if the pool cannot be built. */
+static gboolean
+ensure_built (GstWorkerPool * self)
+{
+  gboolean dirty, ok;
+  GError *err = NULL;
+
+  g_mutex_lock (&self->build_lock);
+  GST_OBJECT_LOCK (self);
+  dirty = self->dirty || g_strcmp0 (self->built_name,
+      GST_OBJECT_NAME (self)) != 0;
+  GST_OBJECT_UNLOCK (self);
+  if (dirty)
+    build_locked (self);
+  ok = self->built;
+  if (!ok && self->build_error)
+    err = g_error_copy (self->build_error);
+  g_mutex_unlock (&self->build_lock);
+
+  if (ok)
+    return TRUE;
+
+  if (err && err->domain == GST_PARSE_ERROR &&
+      err->code == GST_PARSE_ERROR_NO_SUCH_ELEMENT)
+    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+        ("Worker pool %s: %s.", GST_OBJECT_NAME (self), err->message),
+        (NULL));
+  else
+    GST_ELEMENT_ERROR (self, CORE, FAILED,
+        ("Worker pool %s: %s.", GST_OBJECT_NAME (self),
+            err ? err->message : "it could not be built"), (NULL));
+  g_clear_error (&err);
+  return FALSE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* the pool as an element */
+
+/* Before GStreamer refuses caps the replicas do not accept, say so. */
+static GstPadProbeReturn
+check_input_caps (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstWorkerPool *self = GST_WORKER_POOL (user_data);
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstCaps *caps;
+  gchar *worker;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (event, &caps);
+  if (gst_pad_query_accept_caps (pad, caps))
+    return GST_PAD_PROBE_OK;
+
+  GST_OBJECT_LOCK (self);
+  worker = g_strdup (self->worker);
+  GST_OBJECT_UNLOCK (self);
+  GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+      ("Worker pool %s: its workers (\"%s\") do not accept the input "
+          "format.", GST_OBJECT_NAME (self), worker),
+      ("caps %" GST_PTR_FORMAT, caps));
+  g_free (worker);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Caps queries on the pool's pads: what every replica allows, in the
+ * replicas' own order of preference. (A ghost pad answers in the order of
+ * the query's filter, so upstream would pick another format than it picks
+ * for one element.) */
+static gboolean
+gst_worker_pool_pad_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  GstWorkerPool *self = GST_WORKER_POOL (parent);
+  GstPoolOrder *order = NULL;
+  gboolean res;
+
+  if (GST_QUERY_TYPE (query) != GST_QUERY_CAPS)
+    return gst_pad_query_default (pad, parent, query);
+
+  GST_OBJECT_LOCK (self);
+  if (self->order)
+    order = gst_pool_order_ref (self->order);
+  GST_OBJECT_UNLOCK (self);
+  if (!order)
+    return gst_pad_query_default (pad, parent, query);
+  res = gst_pool_order_query_caps (order, GST_PAD_DIRECTION (pad), query);
+  gst_pool_order_unref (order);
+  return res;
+}
+
+static gboolean
+is_internal_queue (GstWorkerPool * self, GstObject * src)
+{
+  GstElementFactory *factory;
+
+  if (!GST_IS_ELEMENT (src) || GST_OBJECT_PARENT (src) != GST_OBJECT (self))
+    return FALSE;
+  factory = gst_element_get_factory (GST_ELEMENT (src));
+  return factory && g_strcmp0 (GST_OBJECT_NAME (factory), "queue") == 0;
+}
+
+/* The pool's internal queues report a stream that stopped as "Internal data
+ * stream error". After an error from inside the pool that says nothing
+ * new; a failed negotiation gets an error that names the pool. */
+static void
+gst_worker_pool_handle_message (GstBin * bin, GstMessage * message)
+{
+  GstWorkerPool *self = GST_WORKER_POOL (bin);
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR) {
+    if (is_internal_queue (self, GST_MESSAGE_SRC (message))) {
+      const GstStructure *details = NULL;
+      gint flow = GST_FLOW_ERROR;
+
+      gst_message_parse_error_details (message, &details);
+      if (details)
+        gst_structure_get_int (details, "flow-return", &flow);
+      if (g_atomic_int_get (&self->error_seen)) {
+        GST_DEBUG_OBJECT (self, "dropping %" GST_PTR_FORMAT, message);
+        gst_message_unref (message);
+        return;
+      }
+      if (flow == GST_FLOW_NOT_NEGOTIATED) {
+        gchar *worker;
+
+        GST_OBJECT_LOCK (self);
+        worker = g_strdup (self->worker);
+        GST_OBJECT_UNLOCK (self);
+        GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+            ("Worker pool %s: its workers (\"%s\") and the elements after "
+                "the pool could not agree on a format.",
+                GST_OBJECT_NAME (self), worker),
+            ("%s stopped: not-negotiated",
+                GST_OBJECT_NAME (GST_MESSAGE_SRC (message))));
+        g_free (worker);
+        gst_message_unref (message);
+        return;
+      }
+    }
+    g_atomic_int_set (&self->error_seen, 1);
+  }
+  GST_BIN_CLASS (gst_worker_pool_parent_class)->handle_message (bin, message);
+}
+
+static gboolean
+gst_worker_pool_post_message (GstElement * element, GstMessage * message)
+{
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    g_atomic_int_set (&GST_WORKER_POOL (element)->error_seen, 1);
+  return GST_ELEMENT_CLASS (gst_worker_pool_parent_class)->post_message
+      (element, message);
+}
+
+static GstStateChangeReturn
+gst_worker_pool_change_state (GstElement * element, GstStateChange transition)
+{
+  GstWorkerPool *self = GST_WORKER_POOL (element);
+
+  switch (transition) {
+    case GST_STATE_CHANGE_NULL_TO_READY:
+      if (!ensure_built (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      /* properties changed in READY take effect now */
+      if (!ensure_built (self))
+        return GST_STATE_CHANGE_FAILURE;
+      g_atomic_int_set (&self->error_seen, 0);
+      gst_pool_order_reset (self->order);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* wake the threads that wait for room or for their turn, before the
+       * pads they hold are deactivated */
+      gst_pool_order_set_flushing (self->order, TRUE);
+      break;
+    default:
+      break;
+  }
+  return GST_ELEMENT_CLASS (gst_worker_pool_parent_class)->change_state
+      (element, transition);
+}
+
+static void
+gst_worker_pool_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstWorkerPool *self = GST_WORKER_POOL (object);
+  gboolean build_now;
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_SIZE:
+      self->size = g_value_get_uint (value);
+      break;
+    case PROP_WORKER:
+      g_free (self->worker);
+      self->worker = g_value_dup_string (value);
+      break;
+    case PROP_QUEUE_SIZE:
+      self->queue_size = g_value_get_uint (value);
+      break;
+    case PROP_DISPATCH:
+      self->dispatch = g_value_get_enum (value);
+      break;
+    default:
+      GST_OBJECT_UNLOCK (self);
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+  }
+  self->dirty = TRUE;
+  /* in NULL, build right away: links made before the pool starts (as
+   * gst-launch-1.0 makes them) then see the replicas' caps */
+  build_now = GST_STATE (self) == GST_STATE_NULL &&
+      GST_STATE_PENDING (self) == GST_STATE_VOID_PENDING;
+  if (GST_STATE (self) > GST_STATE_READY)
+    GST_WARNING_OBJECT (self, "%s changes when the pool next leaves READY",
+        pspec->name);
+  GST_OBJECT_UNLOCK (self);
+
+  if (build_now) {
+    g_mutex_lock (&self->build_lock);
+    build_locked (self);
+    g_mutex_unlock (&self->build_lock);
+  }
+}
+
+static void
+gst_worker_pool_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstWorkerPool *self = GST_WORKER_POOL (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_SIZE:
+      g_value_set_uint (value, self->size);
+      break;
+    case PROP_WORKER:
+      g_value_set_string (value, self->worker);
+      break;
+    case PROP_QUEUE_SIZE:
+      g_value_set_uint (value, self->queue_size);
+      break;
+    case PROP_DISPATCH:
+      g_value_set_enum (value, self->dispatch);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_worker_pool_dispose (GObject * object)
+{
+  GstWorkerPool *self = GST_WORKER_POOL (object);
+
+  g_mutex_lock (&self->build_lock);
+  g_ptr_array_set_size (self->children, 0);
+  g_mutex_unlock (&self->build_lock);
+  G_OBJECT_CLASS (gst_worker_pool_parent_class)->dispose (object);
+}
+
+static void
+gst_worker_pool_finalize (GObject * object)
+{
+  GstWorkerPool *self = GST_WORKER_POOL (object);
+
+  g_ptr_array_unref (self->children);
+  g_clear_pointer (&self->order, gst_pool_order_unref);
+  g_clear_error (&self->build_error);
+  g_free (self->built_name);
+  g_free (self->built_worker);
+  g_free (self->worker);
+  g_mutex_clear (&self->build_lock);
+  G_OBJECT_CLASS (gst_worker_pool_parent_class)->finalize (object);
+}
+
+static void
+gst_worker_pool_class_init (GstWorkerPoolClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBinClass *bin_class = GST_BIN_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY;
+
+  gobject_class->set_property = gst_worker_pool_set_property;
+  gobject_class->get_property = gst_worker_pool_get_property;
+  gobject_class->dispose = gst_worker_pool_dispose;
+  gobject_class->finalize = gst_worker_pool_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_SIZE,
+      g_param_spec_uint ("size", "Size",
+          "Number of replicas of the worker, each in its own thread",
+          1, MAX_SIZE, DEFAULT_SIZE, flags));
+  g_object_class_install_property (gobject_class, PROP_WORKER,
+      g_param_spec_string ("worker", "Worker",
+          "The worker to duplicate, as a gst-launch-1.0 bin description "
+          "with one free input and one free output, e.g. \"jpegenc\" or "
+          "\"videoconvert ! jpegenc\" (required)", DEFAULT_WORKER, flags));
+  g_object_class_install_property (gobject_class, PROP_QUEUE_SIZE,
+      g_param_spec_uint ("queue-size", "Queue size",
+          "Bound, in items, of the queue in front of each replica (and of "
+          "the one behind it)", 1, G_MAXINT, DEFAULT_QUEUE_SIZE, flags));
+  g_object_class_install_property (gobject_class, PROP_DISPATCH,
+      g_param_spec_enum ("dispatch", "Dispatch",
+          "How each item's replica is chosen: free (an idle one, else the "
+          "next one with room) or round-robin (item i to replica i mod size; "
+          "for workers that keep state from item to item)",
+          GST_TYPE_WORKER_POOL_DISPATCH,
+          DEFAULT_DISPATCH, flags));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "Worker pool",
+      "Generic/Bin",
+      "Duplicates a worker over several threads; outputs keep input order",
+      "gst-workers");
+
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_worker_pool_change_state);
+  element_class->post_message =
+      GST_DEBUG_FUNCPTR (gst_worker_pool_post_message);
+  bin_class->handle_message =
+      GST_DEBUG_FUNCPTR (gst_worker_pool_handle_message);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_WORKER_POOL_DISPATCH, 0);
+}
+
+static void
+gst_worker_pool_init (GstWorkerPool * self)
+{
+  g_mutex_init (&self->build_lock);
+  self->size = DEFAULT_SIZE;
+  self->worker = g_strdup (DEFAULT_WORKER);
+  self->queue_size = DEFAULT_QUEUE_SIZE;
+  self->dispatch = DEFAULT_DISPATCH;
+  self->dirty = TRUE;
+  self->children = g_ptr_array_new_with_free_func (gst_object_unref);
+
+  self->sinkpad = gst_ghost_pad_new_no_target_from_template ("sink",
+      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
+          "sink"));
+  gst_pad_add_probe (self->sinkpad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      check_input_caps, self, NULL);
+  gst_pad_set_query_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_worker_pool_pad_query));
+  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
+  self->srcpad = gst_ghost_pad_new_no_target_from_template ("src",
+      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
+          "src"));
+  gst_pad_set_query_function (self->srcpad,
+      GST_DEBUG_FUNCPTR (gst_worker_pool_pad_query));
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+}

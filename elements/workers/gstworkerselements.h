@@ -1,0 +1,12 @@
+/* gst-workers: the workers plugin
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+GST_ELEMENT_REGISTER_DECLARE (workerpool);
+
+G_END_DECLS

@@ -1,0 +1,798 @@
+/* gst-workers: gst-worker-launch, gst-launch-1.0 under the worker controller
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <gst/gst.h>
+#include <gst/worker/worker.h>
+
+#define PROG "gst-worker-launch"
+
+#define EXIT_DRAINED 0
+#define EXIT_PIPELINE_ERROR 1
+#define EXIT_USAGE 2
+#define EXIT_STALL 3
+
+#define DEFAULT_DRAIN_TIMEOUT_MS 10000
+#define DEFAULT_STATUS_INTERVAL_MS 1000
+
+typedef struct
+{
+  GstWorkerController *ctrl;
+  GMainLoop *loop;
+
+  gboolean tty_out;             /* live table, refreshed in place */
+  gboolean quiet;
+  guint table_lines;            /* lines of the table now on screen */
+  guint status_interval;
+  guint drain_timeout;
+  gchar *stats_json;
+  gchar *dot_dir;
+  gint64 start_us;
+
+  guint interrupts;
+  gboolean draining;
+  gboolean stall_seen;
+  gboolean dot_written;
+  gboolean starting;
+  GstStructure *report;
+  gint exit_code;
+} App;
+
+/* ---------------------------------------------------------------------- */
+/* the terminal: raw keys, restored on every way out */
+
+static struct termios saved_termios;
+static volatile sig_atomic_t termios_saved;
+
+static void
+restore_terminal (void)
+{
+  if (termios_saved) {
+    tcsetattr (STDIN_FILENO, TCSANOW, &saved_termios);
+    termios_saved = 0;
+  }
+}
+
+/* A crash still gives the terminal back, then dies as it would have. */
+static void
+fatal_signal (int sig)
+{
+  restore_terminal ();
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+static gboolean
+enter_raw_mode (void)
+{
+  struct termios raw;
+  static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
+    SIGQUIT
+  };
+  guint i;
+
+  if (!isatty (STDIN_FILENO) || tcgetattr (STDIN_FILENO, &saved_termios) < 0)
+    return FALSE;
+  raw = saved_termios;
+  /* keys one by one, not echoed; Ctrl-C still sends SIGINT */
+  raw.c_lflag &= ~(ICANON | ECHO);
+  raw.c_cc[VMIN] = 1;
+  raw.c_cc[VTIME] = 0;
+  if (tcsetattr (STDIN_FILENO, TCSANOW, &raw) < 0)
+    return FALSE;
+  termios_saved = 1;
+  atexit (restore_terminal);
+  for (i = 0; i < G_N_ELEMENTS (fatal); i++)
+    signal (fatal[i], fatal_signal);
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* output */
+
+static void
+clear_table (App * app)
+{
+  if (app->tty_out && app->table_lines) {
+    g_print ("\033[%uA\033[J", app->table_lines);
+    app->table_lines = 0;
+  }
+}
+
+/* A message line: on a terminal it goes above the live table. */
+static void G_GNUC_PRINTF (3, 4)
+say (App * app, gboolean error, const gchar * format, ...)
+{
+  va_list args;
+  gchar *text;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  clear_table (app);
+  if (error)
+    g_printerr ("%s: %s\n", PROG, text);
+  else
+    g_print ("%s: %s\n", PROG, text);
+  g_free (text);
+}
+
+static guint64
+field_u64 (const GstStructure * s, const gchar * name)
+{
+  guint64 v = 0;
+
+  gst_structure_get_uint64 (s, name, &v);
+  return v;
+}
+
+static gdouble
+field_ms (const GstStructure * s, const gchar * name)
+{
+  GstClockTime t = 0;
+
+  gst_structure_get_clock_time (s, name, &t);
+  return GST_CLOCK_TIME_IS_VALID (t) ? (gdouble) t / GST_MSECOND : 0;
+}
+
+static const gchar *
+state_text (const GstStructure * w, gchar * buf, gsize len)
+{
+  gint state = GST_WORKER_STATE_IDLE;
+  GEnumClass *klass = g_type_class_ref (GST_TYPE_WORKER_STATE);
+  GEnumValue *v;
+  const gchar *on = gst_structure_get_string (w, "blocked-on");
+  gboolean flag = FALSE;
+
+  gst_structure_get_enum (w, "state", GST_TYPE_WORKER_STATE, &state);
+  v = g_enum_get_value (klass, state);
+  if (on)
+    g_snprintf (buf, len, "%s>%s", v->value_nick, on);
+  else
+    g_snprintf (buf, len, "%s", v->value_nick);
+  if (gst_structure_get_boolean (w, "stalled", &flag) && flag)
+    g_strlcat (buf, " STALL", len);
+  if (gst_structure_get_boolean (w, "lost", &flag) && flag)
+    g_strlcat (buf, " LOST", len);
+  g_type_class_unref (klass);
+  return buf;
+}
+
+static gchar *
+input_fill (const GstStructure * w)
+{
+  guint level, max;
+
+  if (!gst_structure_get_uint (w, "input-level", &level) ||
+      !gst_structure_get_uint (w, "input-max", &max))
+    return g_strdup ("-");
+  return g_strdup_printf ("%u/%u", level, max);
+}
+
+static void
+print_status (App * app)
+{
+  GstStructure *status = gst_worker_controller_get_status (app->ctrl);
+  const GValue *workers = gst_structure_get_value (status, "workers");
+  gdouble t = (g_get_monotonic_time () - app->start_us) / 1e6;
+  gboolean paused = FALSE;
+  const gchar *phase = gst_structure_get_string (status, "phase");
+  guint restarts = 0, i, n = gst_value_array_get_size (workers);
+  GString *out = g_string_new (NULL);
+  gchar state[64];
+
+  gst_structure_get_boolean (status, "system-paused", &paused);
+  gst_structure_get_uint (status, "restarts", &restarts);
+
+  if (app->tty_out) {
+    g_string_append_printf (out, "%s: %s%s, %.1f s, %u restarts   "
+        "[p] pause  [r] resume  [q] quit\n", PROG, phase,
+        paused ? " (PAUSED)" : "", t, restarts);
+    g_string_append_printf (out, "%-14s %-18s %10s %10s %9s %8s %8s %7s\n",
+        "WORKER", "STATE", "IN", "OUT", "RATE/s", "AVG ms", "MAX ms",
+        "INPUT");
+  }
+  for (i = 0; i < n; i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+    gdouble rate = 0;
+    gchar *fill = input_fill (w);
+
+    gst_structure_get_double (w, "rate", &rate);
+    state_text (w, state, sizeof (state));
+    if (app->tty_out)
+      g_string_append_printf (out,
+          "%-14s %-18s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
+          " %9.1f %8.3f %8.3f %7s\n", gst_structure_get_string (w, "name"),
+          state, field_u64 (w, "items-in"), field_u64 (w, "items-out"), rate,
+          field_ms (w, "proc-time-avg"), field_ms (w, "proc-time-max"), fill);
+    else
+      g_string_append_printf (out, "[%8.1f s] %s: %s in=%" G_GUINT64_FORMAT
+          " out=%" G_GUINT64_FORMAT " rate=%.1f/s avg=%.3f ms max=%.3f ms "
+          "input=%s\n", t, gst_structure_get_string (w, "name"), state,
+          field_u64 (w, "items-in"), field_u64 (w, "items-out"), rate,
+          field_ms (w, "proc-time-avg"), field_ms (w, "proc-time-max"), fill);
+    g_free (fill);
+  }
+
+  clear_table (app);
+  fputs (out->str, stdout);
+  fflush (stdout);
+  if (app->tty_out)
+    app->table_lines = n + 2;
+  g_string_free (out, TRUE);
+  gst_structure_free (status);
+}
+
+static gboolean
+status_tick (gpointer user_data)
+{
+  App *app = user_data;
+
+  if (!gst_worker_controller_is_finished (app->ctrl))
+    print_status (app);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+print_report (App * app, const GstStructure * report)
+{
+  const GValue *workers = gst_structure_get_value (report, "workers");
+  const GValue *queues = gst_structure_get_value (report, "queues");
+  const GValue *holders = gst_structure_get_value (report, "holders");
+  GstClockTime duration = 0;
+  gint outcome = 0;
+  GEnumClass *klass = g_type_class_ref (GST_TYPE_WORKER_CONTROLLER_OUTCOME);
+  guint restarts = 0, i;
+  gboolean balanced = FALSE;
+
+  gst_structure_get_clock_time (report, "duration", &duration);
+  gst_structure_get_enum (report, "outcome",
+      GST_TYPE_WORKER_CONTROLLER_OUTCOME, &outcome);
+  gst_structure_get_uint (report, "restarts", &restarts);
+  gst_structure_get_boolean (report, "balanced", &balanced);
+
+  g_print ("%s: %s after %.2f s, %u restarts\n", PROG,
+      g_enum_get_value (klass, outcome)->value_nick,
+      (gdouble) duration / GST_SECOND, restarts);
+  g_type_class_unref (klass);
+
+  g_print ("%-14s %10s %10s %10s %8s %8s\n", "WORKER", "IN", "OUT",
+      "DROPPED", "AVG ms", "MAX ms");
+  for (i = 0; workers && i < gst_value_array_get_size (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+
+    g_print ("%-14s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %10"
+        G_GUINT64_FORMAT " %8.3f %8.3f\n", gst_structure_get_string (w,
+            "name"), field_u64 (w, "items-in"), field_u64 (w, "items-out"),
+        field_u64 (w, "items-dropped"), field_ms (w, "proc-time-avg"),
+        field_ms (w, "proc-time-max"));
+  }
+  if (queues && gst_value_array_get_size (queues)) {
+    g_print ("%-14s %10s %10s %10s\n", "QUEUE", "IN", "OUT", "HELD");
+    for (i = 0; i < gst_value_array_get_size (queues); i++) {
+      const GstStructure *q =
+          gst_value_get_structure (gst_value_array_get_value (queues, i));
+
+      g_print ("%-14s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %10"
+          G_GUINT64_FORMAT "\n", gst_structure_get_string (q, "name"),
+          field_u64 (q, "items-in"), field_u64 (q, "items-out"),
+          field_u64 (q, "held"));
+    }
+  }
+  if (outcome == GST_WORKER_CONTROLLER_OUTCOME_DRAINED && balanced)
+    g_print ("%s: every queue gave out every item it took in\n", PROG);
+
+  if (holders && gst_value_array_get_size (holders)) {
+    g_print ("%s: %" G_GUINT64_FORMAT " items discarded:\n", PROG,
+        field_u64 (report, "items-discarded"));
+    for (i = 0; i < gst_value_array_get_size (holders); i++) {
+      const GstStructure *h =
+          gst_value_get_structure (gst_value_array_get_value (holders, i));
+      const gchar *kind = gst_structure_get_string (h, "kind");
+      gchar state[64];
+
+      if (g_str_equal (kind, "queue"))
+        g_print ("  queue %s: %" G_GUINT64_FORMAT " items\n",
+            gst_structure_get_string (h, "name"), field_u64 (h, "items"));
+      else
+        g_print ("  worker %s: %" G_GUINT64_FORMAT " items, was %s for "
+            "%.1f s\n", gst_structure_get_string (h, "name"),
+            field_u64 (h, "items"), state_text (h, state, sizeof (state)),
+            field_ms (h, "state-time") / 1000.0);
+    }
+  }
+}
+
+/* ---------------------------------------------------------------------- */
+/* pipeline graph */
+
+static void
+write_dot (App * app, const gchar * stage)
+{
+  GstPipeline *pipeline;
+  gchar *data, *base, *dot, *png, *prog;
+  GError *err = NULL;
+
+  if (!app->dot_dir)
+    return;
+  pipeline = gst_worker_controller_get_pipeline (app->ctrl);
+  data = gst_debug_bin_to_dot_data (GST_BIN (pipeline),
+      GST_DEBUG_GRAPH_SHOW_ALL);
+  gst_object_unref (pipeline);
+
+  base = g_strdup_printf (PROG ".%s", stage);
+  dot = g_strdup_printf ("%s/%s.dot", app->dot_dir, base);
+  png = g_strdup_printf ("%s/%s.png", app->dot_dir, base);
+  if (!g_file_set_contents (dot, data, -1, &err)) {
+    say (app, TRUE, "cannot write %s: %s", dot, err->message);
+    g_clear_error (&err);
+  } else if ((prog = g_find_program_in_path ("dot"))) {
+    GSubprocess *p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+        &err, prog, "-Tpng", "-o", png, dot, NULL);
+
+    if (!p || !g_subprocess_wait_check (p, NULL, &err)) {
+      say (app, TRUE, "cannot draw %s: %s", png, err->message);
+      g_clear_error (&err);
+    }
+    g_clear_object (&p);
+    g_free (prog);
+  }
+  g_free (data);
+  g_free (base);
+  g_free (dot);
+  g_free (png);
+}
+
+/* ---------------------------------------------------------------------- */
+/* controller signals */
+
+static void
+on_started (GstWorkerController * ctrl, App * app)
+{
+  if (!app->dot_written) {
+    app->dot_written = TRUE;
+    write_dot (app, "playing");
+  }
+}
+
+static void
+on_stalled (GstWorkerController * ctrl, const gchar * worker,
+    GstWorkerState state, guint64 duration, const gchar * blocked_on,
+    App * app)
+{
+  app->stall_seen = TRUE;
+  if (blocked_on)
+    say (app, TRUE, "WARNING: worker %s stalled: blocked for %.1f s on full "
+        "queue %s", worker, (gdouble) duration / GST_SECOND, blocked_on);
+  else
+    say (app, TRUE, "WARNING: worker %s stalled: busy for %.1f s", worker,
+        (gdouble) duration / GST_SECOND);
+}
+
+static void
+on_lost (GstWorkerController * ctrl, const gchar * worker, guint64 silence,
+    App * app)
+{
+  app->stall_seen = TRUE;
+  say (app, TRUE, "WARNING: worker %s lost: no heartbeat for %.1f s", worker,
+      (gdouble) silence / GST_SECOND);
+}
+
+static void
+on_recovered (GstWorkerController * ctrl, const gchar * worker,
+    gboolean was_lost, App * app)
+{
+  say (app, TRUE, "worker %s %s", worker, was_lost ? "heartbeats again" :
+      "moves again");
+}
+
+static void
+on_pipeline_error (GstWorkerController * ctrl, const gchar * element,
+    GError * err, const gchar * debug, gboolean will_restart, App * app)
+{
+  GstStructure *status = gst_worker_controller_get_status (ctrl);
+  guint restarts = 0, max = 0;
+
+  gst_structure_get_uint (status, "restarts", &restarts);
+  gst_structure_get_uint (status, "max-restarts", &max);
+  gst_structure_free (status);
+
+  say (app, TRUE, "ERROR from element %s: %s", element, err->message);
+  if (debug)
+    say (app, TRUE, "  debug: %s", debug);
+  if (will_restart)
+    say (app, TRUE, "restarting the pipeline (restart %u of %u)",
+        restarts + 1, max);
+  else
+    write_dot (app, "error");
+}
+
+static void
+on_restarted (GstWorkerController * ctrl, guint restarts, App * app)
+{
+  say (app, FALSE, "pipeline restarted (%u)", restarts);
+}
+
+static void
+on_finished (GstWorkerController * ctrl, const GstStructure * report,
+    App * app)
+{
+  gint outcome = GST_WORKER_CONTROLLER_OUTCOME_NONE;
+  GError *err = NULL;
+
+  gst_structure_get_enum (report, "outcome",
+      GST_TYPE_WORKER_CONTROLLER_OUTCOME, &outcome);
+  switch (outcome) {
+    case GST_WORKER_CONTROLLER_OUTCOME_DRAINED:
+      app->exit_code = app->stall_seen ? EXIT_STALL : EXIT_DRAINED;
+      break;
+    case GST_WORKER_CONTROLLER_OUTCOME_ERROR:
+      app->exit_code = EXIT_PIPELINE_ERROR;
+      break;
+    case GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT:
+      say (app, TRUE, "the drain did not finish within %u ms: stopped",
+          app->drain_timeout);
+      app->exit_code = EXIT_STALL;
+      break;
+    default:
+      app->exit_code = EXIT_STALL;
+      break;
+  }
+
+  if (app->stats_json) {
+    gchar *text = gst_worker_controller_get_report_json (ctrl);
+
+    if (!g_file_set_contents (app->stats_json, text, -1, &err)) {
+      say (app, TRUE, "cannot write %s: %s", app->stats_json, err->message);
+      g_clear_error (&err);
+    }
+    g_free (text);
+  }
+
+  clear_table (app);
+  if (app->starting)
+    app->report = gst_structure_copy (report);
+  else if (!app->quiet || outcome != GST_WORKER_CONTROLLER_OUTCOME_DRAINED)
+    print_report (app, report);
+  g_main_loop_quit (app->loop);
+}
+
+/* ---------------------------------------------------------------------- */
+/* user requests */
+
+static void
+request_exit (App * app, const gchar * why)
+{
+  if (!app->draining) {
+    app->draining = TRUE;
+    say (app, FALSE, "%s: draining (again to stop now)", why);
+    gst_worker_controller_exit_drain (app->ctrl, app->drain_timeout);
+  } else {
+    GstStructure *report;
+
+    say (app, FALSE, "%s again: stopping now", why);
+    report = gst_worker_controller_exit_now (app->ctrl);
+    gst_structure_free (report);
+  }
+}
+
+static gboolean
+on_sigint (gpointer user_data)
+{
+  request_exit (user_data, "interrupted");
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_sigterm (gpointer user_data)
+{
+  request_exit (user_data, "terminated");
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_sighup (gpointer user_data)
+{
+  App *app = user_data;
+
+  app->draining = TRUE;
+  request_exit (app, "hang-up");
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_duration (gpointer user_data)
+{
+  App *app = user_data;
+
+  if (!app->draining)
+    request_exit (app, "duration reached");
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_key (gint fd, GIOCondition cond, gpointer user_data)
+{
+  App *app = user_data;
+  gchar c;
+  GError *err = NULL;
+  gssize n = read (fd, &c, 1);
+
+  if (n <= 0) {
+    if (n < 0 && errno == EINTR)
+      return G_SOURCE_CONTINUE;
+    return G_SOURCE_REMOVE;
+  }
+  switch (c) {
+    case 'p':
+    case 'P':
+      if (gst_worker_controller_pause (app->ctrl, &err))
+        say (app, FALSE, "system paused ([r] resumes)");
+      break;
+    case 'r':
+    case 'R':
+      if (gst_worker_controller_resume (app->ctrl, &err))
+        say (app, FALSE, "system resumed");
+      break;
+    case 'q':
+    case 'Q':
+      request_exit (app, "quit");
+      break;
+    default:
+      break;
+  }
+  if (err) {
+    say (app, TRUE, "%s", err->message);
+    g_clear_error (&err);
+  }
+  if (app->tty_out)
+    print_status (app);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* set-up */
+
+static GstWorkerController *
+make_controller (gchar ** argv, const gchar * file, GError ** error)
+{
+  GstElement *parsed;
+  GstPipeline *pipeline;
+  GstWorkerController *ctrl;
+
+  if (file)
+    return gst_worker_controller_new_from_file (file, error);
+
+  parsed = gst_parse_launchv_full ((const gchar **) argv, NULL,
+      GST_PARSE_FLAG_FATAL_ERRORS, error);
+  if (!parsed)
+    return NULL;
+  if (GST_IS_PIPELINE (parsed)) {
+    pipeline = GST_PIPELINE (parsed);
+  } else {
+    pipeline = GST_PIPELINE (gst_pipeline_new (NULL));
+    gst_bin_add (GST_BIN (pipeline), parsed);
+  }
+  ctrl = gst_worker_controller_new (gst_object_ref_sink (pipeline));
+  gst_object_unref (pipeline);
+  return ctrl;
+}
+
+static gint
+usage_error (GOptionContext * ctx, const gchar * format, ...)
+    G_GNUC_PRINTF (2, 3);
+
+static gint
+usage_error (GOptionContext * ctx, const gchar * format, ...)
+{
+  va_list args;
+  gchar *text;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("%s: %s\nTry '%s --help'.\n", PROG, text, PROG);
+  g_free (text);
+  g_option_context_free (ctx);
+  return EXIT_USAGE;
+}
+
+int
+main (int argc, char **argv)
+{
+  App app = { 0, };
+  g_autofree gchar *file = NULL, *on_error = NULL, *stats_json = NULL;
+  g_autofree gchar *dot_dir = NULL;
+  g_auto (GStrv) pause = NULL;
+  g_auto (GStrv) desc = NULL;
+  gdouble duration = 0;
+  gint heartbeat_timeout = -1, stall_timeout = -1, heartbeat_interval = -1;
+  gint max_restarts = -1, restart_backoff = -1;
+  gint drain_timeout = DEFAULT_DRAIN_TIMEOUT_MS;
+  gint status_interval = DEFAULT_STATUS_INTERVAL_MS;
+  gboolean quiet = FALSE;
+  GOptionEntry entries[] = {
+    {"file", 'f', 0, G_OPTION_ARG_FILENAME, &file,
+        "Read the pipeline description from FILE ('#' lines are comments)",
+        "FILE"},
+    {"duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration,
+        "Exit with drain after SECONDS (0 = run until the sources end)",
+        "SECONDS"},
+    {"heartbeat-timeout", 0, 0, G_OPTION_ARG_INT, &heartbeat_timeout,
+        "A worker silent for MS is lost (0 = never; default 3000)", "MS"},
+    {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &stall_timeout,
+        "A worker busy or blocked for MS is stalled (0 = never; default "
+          "5000)", "MS"},
+    {"heartbeat-interval", 0, 0, G_OPTION_ARG_INT, &heartbeat_interval,
+        "Give every worker this heartbeat-interval (default: their own)",
+        "MS"},
+    {"on-error", 0, 0, G_OPTION_ARG_STRING, &on_error,
+        "On a pipeline error: stop (default) or restart", "stop|restart"},
+    {"max-restarts", 0, 0, G_OPTION_ARG_INT, &max_restarts,
+        "Restarts allowed by --on-error=restart (default 3)", "N"},
+    {"restart-backoff", 0, 0, G_OPTION_ARG_INT, &restart_backoff,
+        "Wait before the first restart, doubled each time (default 500)",
+        "MS"},
+    {"drain-timeout", 0, 0, G_OPTION_ARG_INT, &drain_timeout,
+        "Longest drain at exit before stopping (default 10000)", "MS"},
+    {"pause", 0, 0, G_OPTION_ARG_STRING_ARRAY, &pause,
+        "Start with this worker paused ([r] resumes all; repeatable)",
+        "WORKER"},
+    {"stats-json", 0, 0, G_OPTION_ARG_FILENAME, &stats_json,
+        "Write the final report (per-worker and per-queue counts, timings) "
+          "as JSON to FILE", "FILE"},
+    {"dot-dir", 0, 0, G_OPTION_ARG_FILENAME, &dot_dir,
+        "Write the pipeline graph to DIR (.dot, and .png if graphviz is "
+          "installed)", "DIR"},
+    {"status-interval", 0, 0, G_OPTION_ARG_INT, &status_interval,
+        "Status refresh period (default 1000)", "MS"},
+    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+        "No live status; the final report only if not drained cleanly",
+        NULL},
+    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &desc, NULL,
+        NULL},
+    {NULL}
+  };
+  GOptionContext *ctx;
+  GError *err = NULL;
+  guint i;
+
+  ctx = g_option_context_new ("[PIPELINE-DESCRIPTION...]");
+  g_option_context_set_summary (ctx, "Runs a pipeline of workers under the "
+      "worker controller: live status, pause/resume, watchdog, exit without "
+      "losing an item.");
+  g_option_context_set_description (ctx,
+      "Keys on a terminal: p pauses the system, r resumes it, q exits with "
+      "drain.\nSIGINT or SIGTERM exits with drain; a second one exits now.\n"
+      "\nExit status:\n  0  drained cleanly\n  1  pipeline error (the "
+      "message names the element)\n  2  usage error (bad option, unknown "
+      "element, malformed description, unknown worker)\n  3  a worker "
+      "stalled or was lost, the drain timed out, or the system was stopped "
+      "without draining\n");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
+    gint ret = usage_error (ctx, "%s", err->message);
+    g_error_free (err);
+    return ret;
+  }
+
+  app.stats_json = stats_json;
+  app.dot_dir = dot_dir;
+  if (file && desc && desc[0])
+    return usage_error (ctx, "give a pipeline description or -f FILE, not "
+        "both");
+  if (!file && !(desc && desc[0]))
+    return usage_error (ctx, "no pipeline description");
+  if (duration < 0 || heartbeat_timeout < -1 || stall_timeout < -1 ||
+      heartbeat_interval < -1 || max_restarts < -1 || restart_backoff < -1 ||
+      drain_timeout < 0 || status_interval <= 0)
+    return usage_error (ctx, "durations and counts cannot be negative");
+  if (on_error && !g_str_equal (on_error, "stop") &&
+      !g_str_equal (on_error, "restart"))
+    return usage_error (ctx, "--on-error takes stop or restart, not '%s'",
+        on_error);
+  if (app.dot_dir && g_mkdir_with_parents (app.dot_dir, 0755) < 0)
+    return usage_error (ctx, "cannot create %s: %s", app.dot_dir,
+        g_strerror (errno));
+
+  app.ctrl = make_controller (desc, file, &err);
+  if (!app.ctrl) {
+    gint ret = usage_error (ctx, "%s%s", err->domain == GST_PARSE_ERROR ?
+        "bad pipeline description: " : "", err->message);
+    g_error_free (err);
+    return ret;
+  }
+
+  if (heartbeat_timeout >= 0)
+    g_object_set (app.ctrl, "heartbeat-timeout", heartbeat_timeout, NULL);
+  if (stall_timeout >= 0)
+    g_object_set (app.ctrl, "stall-timeout", stall_timeout, NULL);
+  if (heartbeat_interval >= 0)
+    g_object_set (app.ctrl, "heartbeat-interval", heartbeat_interval, NULL);
+  if (max_restarts >= 0)
+    g_object_set (app.ctrl, "max-restarts", max_restarts, NULL);
+  if (restart_backoff >= 0)
+    g_object_set (app.ctrl, "restart-backoff", restart_backoff, NULL);
+  if (on_error)
+    g_object_set (app.ctrl, "error-policy", g_str_equal (on_error,
+            "restart") ? GST_WORKER_ERROR_POLICY_RESTART :
+        GST_WORKER_ERROR_POLICY_STOP, NULL);
+  for (i = 0; pause && pause[i]; i++) {
+    if (!gst_worker_controller_pause_worker (app.ctrl, pause[i], &err)) {
+      gint ret = usage_error (ctx, "%s", err->message);
+      g_error_free (err);
+      gst_object_unref (app.ctrl);
+      return ret;
+    }
+  }
+  g_option_context_free (ctx);
+
+  app.quiet = quiet;
+  app.drain_timeout = drain_timeout;
+  app.status_interval = status_interval;
+  app.tty_out = !quiet && isatty (STDOUT_FILENO) &&
+      g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
+  app.loop = g_main_loop_new (NULL, FALSE);
+  app.start_us = g_get_monotonic_time ();
+
+  g_signal_connect (app.ctrl, "started", G_CALLBACK (on_started), &app);
+  g_signal_connect (app.ctrl, "worker-stalled", G_CALLBACK (on_stalled),
+      &app);
+  g_signal_connect (app.ctrl, "worker-lost", G_CALLBACK (on_lost), &app);
+  g_signal_connect (app.ctrl, "worker-recovered", G_CALLBACK (on_recovered),
+      &app);
+  g_signal_connect (app.ctrl, "pipeline-error",
+      G_CALLBACK (on_pipeline_error), &app);
+  g_signal_connect (app.ctrl, "restarted", G_CALLBACK (on_restarted), &app);
+  g_signal_connect (app.ctrl, "finished", G_CALLBACK (on_finished), &app);
+
+  g_unix_signal_add (SIGINT, on_sigint, &app);
+  g_unix_signal_add (SIGTERM, on_sigterm, &app);
+  g_unix_signal_add (SIGHUP, on_sighup, &app);
+
+  app.starting = TRUE;
+  if (!gst_worker_controller_start (app.ctrl, &err)) {
+    say (&app, TRUE, "ERROR: %s", err->message);
+    g_error_free (err);
+    /* finished was emitted: the JSON is written, the report kept */
+    if (app.report && !quiet)
+      print_report (&app, app.report);
+    g_clear_pointer (&app.report, gst_structure_free);
+    gst_object_unref (app.ctrl);
+    g_main_loop_unref (app.loop);
+    return EXIT_PIPELINE_ERROR;
+  }
+  app.starting = FALSE;
+
+  if (enter_raw_mode ())
+    g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_key, &app);
+  if (duration > 0)
+    g_timeout_add ((guint) (duration * 1000), on_duration, &app);
+  if (!quiet)
+    g_timeout_add (status_interval, status_tick, &app);
+
+  if (!gst_worker_controller_is_finished (app.ctrl))
+    g_main_loop_run (app.loop);
+
+  restore_terminal ();
+  gst_object_unref (app.ctrl);
+  g_main_loop_unref (app.loop);
+  return app.exit_code;
+}

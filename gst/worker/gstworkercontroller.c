@@ -1,0 +1,2968 @@
+/* gst-workers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:gstworkercontroller
+ * @title: GstWorkerController
+ * @short_description: supervise a system of workers: pause, resume,
+ *   watchdog, exit without losing an item
+ *
+ * The design's worker controller. It runs a #GstPipeline of workers (every
+ * element implementing #GstWorker, inside bins too) joined by `queue`
+ * elements, and:
+ *
+ * - keeps each worker's latest `worker-heartbeat` and returns the whole
+ *   status as a #GstStructure (gst_worker_controller_get_status()) or as
+ *   JSON (gst_worker_controller_get_status_json());
+ * - pauses and resumes one worker by name (its `paused` property: a pause
+ *   that holds data), or the whole system (pipeline PAUSED / PLAYING, so
+ *   live sources stop producing);
+ * - watches: a worker whose heartbeats stop for `heartbeat-timeout` ms is
+ *   *lost*; one `busy` or `blocked` for longer than `stall-timeout` ms is
+ *   *stalled* (#GstWorkerController::worker-stalled and a warning in the
+ *   `workercontroller` debug category naming the worker, its state, for
+ *   how long and, when blocked, the full queue). Waiting for input (`idle`)
+ *   is never a stall, nor is being blocked behind a worker that was
+ *   paused on purpose;
+ * - counts every buffer into and out of every `queue` (pad probes), so an
+ *   exit proves, edge by edge, that nothing was lost;
+ * - exits with drain (gst_worker_controller_exit_drain(): resume, EOS into
+ *   every source, wait for EOS, report), or now
+ *   (gst_worker_controller_exit_now(): stop and report what was discarded,
+ *   and where);
+ * - on an ERROR message, stops or restarts the pipeline
+ *   (#GstWorkerErrorPolicy), with bounded retries and backoff.
+ *
+ * The controller watches the pipeline's bus (do not add another watch to
+ * it) from the #GMainContext that was the thread-default one when it was
+ * made; that context must run (a #GMainLoop, say). Its timers are sources
+ * of that context too: nothing polls. Every function may be called from
+ * any thread. Signals are emitted from the controller's context, except
+ * #GstWorkerController::finished, which gst_worker_controller_exit_now()
+ * and a failed gst_worker_controller_start() emit from their caller.
+ *
+ * |[<!-- language="C" -->
+ * GstWorkerController *ctrl = gst_worker_controller_new_from_file
+ *     ("pipelines/chain.pipeline", &error);
+ * g_signal_connect (ctrl, "finished", G_CALLBACK (on_finished), loop);
+ * gst_worker_controller_start (ctrl, &error);
+ * g_main_loop_run (loop);
+ * ]|
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "gstworkercontroller.h"
+#include "gstworkerenums.h"
+
+GST_DEBUG_CATEGORY_STATIC (worker_controller_debug);
+#define GST_CAT_DEFAULT worker_controller_debug
+
+#define DEFAULT_HEARTBEAT_TIMEOUT 3000
+#define DEFAULT_STALL_TIMEOUT 5000
+#define DEFAULT_HEARTBEAT_INTERVAL 0
+#define DEFAULT_ERROR_POLICY GST_WORKER_ERROR_POLICY_STOP
+#define DEFAULT_MAX_RESTARTS 3
+#define DEFAULT_RESTART_BACKOFF 500
+#define MAX_RESTART_BACKOFF_MS 30000
+
+enum
+{
+  PROP_0,
+  PROP_PIPELINE,
+  PROP_HEARTBEAT_TIMEOUT,
+  PROP_STALL_TIMEOUT,
+  PROP_HEARTBEAT_INTERVAL,
+  PROP_ERROR_POLICY,
+  PROP_MAX_RESTARTS,
+  PROP_RESTART_BACKOFF,
+};
+
+enum
+{
+  SIGNAL_STARTED,
+  SIGNAL_WORKER_STALLED,
+  SIGNAL_WORKER_LOST,
+  SIGNAL_WORKER_RECOVERED,
+  SIGNAL_PIPELINE_ERROR,
+  SIGNAL_RESTARTED,
+  SIGNAL_FINISHED,
+  LAST_SIGNAL
+};
+
+static guint signals[LAST_SIGNAL];
+
+typedef enum
+{
+  PHASE_READY,
+  PHASE_RUNNING,
+  PHASE_DRAINING,
+  PHASE_RESTARTING,
+  PHASE_FINISHED,
+} Phase;
+
+static const gchar *const phase_names[] = {
+  "ready", "running", "draining", "restarting", "finished"
+};
+
+typedef struct _WorkerRec WorkerRec;
+
+/* One `queue` element: a Kahn channel. Reference-counted (g_atomic_rc_box)
+ * because its pad probes hold it until they are removed. */
+typedef struct
+{
+  GstElement *element;
+  gchar *name;
+  GstPad *sinkpad;
+  GstPad *srcpad;
+  gulong sink_probe;
+  gulong src_probe;
+
+  GMutex lock;
+  /* protected by lock */
+  guint64 in;
+  guint64 out;
+
+  /* protected by the controller's object lock; not owned */
+  GPtrArray *writers;           /* WorkerRec: workers pushing into it */
+  GPtrArray *readers;           /* WorkerRec: workers it feeds */
+} QueueRec;
+
+struct _WorkerRec
+{
+  GstElement *element;          /* owned ref; set once */
+  gchar *name;                  /* set once */
+  gchar *path;                  /* set once: "bin/name" below the pipeline */
+
+  /* protected by the controller's object lock */
+  GstStructure *heartbeat;      /* latest, or NULL */
+  gint64 heartbeat_at;          /* monotonic us: latest, or run start */
+  guint64 rate_items;
+  gint64 rate_at;
+  gdouble rate;                 /* items-in per second */
+  gboolean lost;
+  gboolean stalled;
+  GPtrArray *inputs;            /* QueueRec, not owned */
+  GPtrArray *upstream;          /* WorkerRec feeding it, not owned */
+  guint depth;                  /* workers between it and a source */
+};
+
+struct _GstWorkerController
+{
+  GstObject parent;
+
+  GstPipeline *pipeline;        /* construct-only */
+  GMainContext *context;        /* set at construction */
+  GSource *bus_source;          /* set at construction */
+  GSource *watchdog;            /* set at construction; ready time moves */
+  GPtrArray *workers;           /* WorkerRec; fixed after construction */
+  GPtrArray *queues;            /* QueueRec; fixed after construction */
+  GPtrArray *order;             /* WorkerRec, upstream first; object lock */
+
+  /* protected by the object lock */
+  guint heartbeat_timeout;
+  guint stall_timeout;
+  guint heartbeat_interval;
+  GstWorkerErrorPolicy error_policy;
+  guint max_restarts;
+  guint restart_backoff;
+
+  Phase phase;
+  gboolean system_paused;
+  gboolean playing;
+  gboolean started_emitted;
+  gint64 started_at;
+  guint restarts;
+  guint64 discarded_by_restarts;
+  GSource *drain_timer;
+  GSource *restart_timer;
+  GThread *eos_thread;          /* sends the drain's EOS; joined at stop */
+  GstStructure *last_error;
+  GstWorkerControllerOutcome outcome;
+  GstStructure *report;
+};
+
+G_DEFINE_QUARK (gst-worker-controller-error-quark, gst_worker_controller_error);
+
+G_DEFINE_TYPE_WITH_CODE (GstWorkerController, gst_worker_controller,
+    GST_TYPE_OBJECT,
+    GST_DEBUG_CATEGORY_INIT (worker_controller_debug, "workercontroller", 0,
+        "gst-workers controller"));
+
+/* ---------------------------------------------------------------------- */
+/* records */
+
+static void
+queue_rec_clear (QueueRec * q)
+{
+  gst_object_unref (q->element);
+  gst_object_unref (q->sinkpad);
+  gst_object_unref (q->srcpad);
+  g_free (q->name);
+  g_mutex_clear (&q->lock);
+  g_ptr_array_unref (q->writers);
+  g_ptr_array_unref (q->readers);
+}
+
+static void
+queue_rec_unref (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, (GDestroyNotify) queue_rec_clear);
+}
+
+static void
+worker_rec_free (WorkerRec * w)
+{
+  gst_object_unref (w->element);
+  g_free (w->name);
+  g_free (w->path);
+  if (w->heartbeat)
+    gst_structure_free (w->heartbeat);
+  g_ptr_array_unref (w->inputs);
+  g_ptr_array_unref (w->upstream);
+  g_free (w);
+}
+
+static void
+queue_counts (QueueRec * q, guint64 * in, guint64 * out)
+{
+  g_mutex_lock (&q->lock);
+  *in = q->in;
+  *out = q->out;
+  g_mutex_unlock (&q->lock);
+}
+
+static void
+queue_reset_counts (QueueRec * q)
+{
+  g_mutex_lock (&q->lock);
+  q->in = q->out = 0;
+  g_mutex_unlock (&q->lock);
+}
+
+static void
+queue_levels (QueueRec * q, guint * level, guint * max)
+{
+  g_object_get (q->element, "current-level-buffers", level,
+      "max-size-buffers", max, NULL);
+}
+
+static guint
+probe_info_count (GstPadProbeInfo * info)
+{
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    return gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+  return 1;
+}
+
+static GstPadProbeReturn
+queue_in_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  QueueRec *q = user_data;
+  guint n = probe_info_count (info);
+
+  g_mutex_lock (&q->lock);
+  q->in += n;
+  g_mutex_unlock (&q->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+queue_out_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  QueueRec *q = user_data;
+  guint n = probe_info_count (info);
+
+  g_mutex_lock (&q->lock);
+  q->out += n;
+  g_mutex_unlock (&q->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static gboolean
+is_queue (GstElement * element)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+  const gchar *name;
+
+  if (!factory)
+    return FALSE;
+  name = GST_OBJECT_NAME (factory);
+  return g_str_equal (name, "queue") || g_str_equal (name, "queue2");
+}
+
+static gchar *
+relative_path (GstPipeline * pipeline, GstElement * element)
+{
+  GString *path = g_string_new (GST_OBJECT_NAME (element));
+  GstObject *parent = gst_object_get_parent (GST_OBJECT (element));
+
+  while (parent && parent != GST_OBJECT (pipeline)) {
+    GstObject *next = gst_object_get_parent (parent);
+
+    g_string_prepend_c (path, '/');
+    g_string_prepend (path, GST_OBJECT_NAME (parent));
+    gst_object_unref (parent);
+    parent = next;
+  }
+  if (parent)
+    gst_object_unref (parent);
+  return g_string_free (path, FALSE);
+}
+
+static void
+discover_element (const GValue * item, gpointer user_data)
+{
+  GstWorkerController *self = user_data;
+  GstElement *element = g_value_get_object (item);
+
+  if (GST_IS_WORKER (element)) {
+    WorkerRec *w = g_new0 (WorkerRec, 1);
+
+    w->element = gst_object_ref (element);
+    w->name = gst_object_get_name (GST_OBJECT (element));
+    w->path = relative_path (self->pipeline, element);
+    w->inputs = g_ptr_array_new ();
+    w->upstream = g_ptr_array_new ();
+    g_ptr_array_add (self->workers, w);
+  } else if (is_queue (element)) {
+    QueueRec *q = g_atomic_rc_box_new0 (QueueRec);
+
+    q->element = gst_object_ref (element);
+    q->name = gst_object_get_name (GST_OBJECT (element));
+    q->sinkpad = gst_element_get_static_pad (element, "sink");
+    q->srcpad = gst_element_get_static_pad (element, "src");
+    g_mutex_init (&q->lock);
+    q->writers = g_ptr_array_new ();
+    q->readers = g_ptr_array_new ();
+    q->sink_probe = gst_pad_add_probe (q->sinkpad,
+        GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+        queue_in_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
+    q->src_probe = gst_pad_add_probe (q->srcpad,
+        GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+        queue_out_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
+    g_ptr_array_add (self->queues, q);
+  }
+}
+
+static gint
+compare_worker_names (gconstpointer a, gconstpointer b)
+{
+  const WorkerRec *wa = *(WorkerRec * const *) a;
+  const WorkerRec *wb = *(WorkerRec * const *) b;
+
+  return g_strcmp0 (wa->path, wb->path);
+}
+
+static gint
+compare_queue_names (gconstpointer a, gconstpointer b)
+{
+  const QueueRec *qa = *(QueueRec * const *) a;
+  const QueueRec *qb = *(QueueRec * const *) b;
+
+  return g_strcmp0 (qa->name, qb->name);
+}
+
+static void
+discover (GstWorkerController * self)
+{
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
+
+  while (gst_iterator_foreach (it, discover_element, self) ==
+      GST_ITERATOR_RESYNC) {
+    gst_iterator_resync (it);
+    g_ptr_array_set_size (self->workers, 0);
+    g_ptr_array_set_size (self->queues, 0);
+  }
+  gst_iterator_free (it);
+  g_ptr_array_sort (self->workers, compare_worker_names);
+  g_ptr_array_sort (self->queues, compare_queue_names);
+}
+
+static WorkerRec *
+find_worker_by_element (GstWorkerController * self, GstObject * element)
+{
+  guint i;
+
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+
+    if (GST_OBJECT (w->element) == element)
+      return w;
+  }
+  return NULL;
+}
+
+static WorkerRec *
+find_worker_by_name (GstWorkerController * self, const gchar * name)
+{
+  guint i;
+
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+
+    if (g_str_equal (w->name, name) || g_str_equal (w->path, name))
+      return w;
+  }
+  return NULL;
+}
+
+static QueueRec *
+find_queue_by_name (GstWorkerController * self, const gchar * name)
+{
+  guint i;
+
+  if (!name)
+    return NULL;
+  for (i = 0; i < self->queues->len; i++) {
+    QueueRec *q = g_ptr_array_index (self->queues, i);
+
+    if (g_str_equal (q->name, name))
+      return q;
+  }
+  return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* topology: which workers write into and read from each queue */
+
+/* The pad of the element at the other end of @pad's link, through ghost
+ * pads in both directions. */
+static GstPad *
+real_peer (GstPad * pad)
+{
+  GstPad *peer = gst_pad_get_peer (pad);
+  guint guard = 0;
+
+  while (peer && guard++ < 64) {
+    if (GST_IS_GHOST_PAD (peer)) {
+      /* a bin's ghost pad, seen from outside: go to the element inside */
+      GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (peer));
+
+      gst_object_unref (peer);
+      peer = target;
+    } else if (GST_IS_PROXY_PAD (peer)) {
+      /* a ghost pad's inner side, seen from inside: go out of the bin */
+      GstObject *ghost = gst_object_get_parent (GST_OBJECT (peer));
+
+      gst_object_unref (peer);
+      peer = NULL;
+      if (ghost && GST_IS_PAD (ghost))
+        peer = gst_pad_get_peer (GST_PAD (ghost));
+      if (ghost)
+        gst_object_unref (ghost);
+    } else {
+      break;
+    }
+  }
+  return peer;
+}
+
+static void
+collect_workers (GstWorkerController * self, GstPad * pad, GPtrArray * out,
+    gboolean through_queues, guint depth)
+{
+  GstPad *peer;
+  GstElement *element;
+
+  if (depth > 32)
+    return;
+  peer = real_peer (pad);
+  if (!peer)
+    return;
+  element = gst_pad_get_parent_element (peer);
+  gst_object_unref (peer);
+  if (!element)
+    return;
+
+  if (GST_IS_WORKER (element)) {
+    WorkerRec *w = find_worker_by_element (self, GST_OBJECT (element));
+
+    if (w && !g_ptr_array_find (out, w, NULL))
+      g_ptr_array_add (out, w);
+  } else if (through_queues || !is_queue (element)) {
+    /* a tee, a capsfilter, ...: look through it */
+    GList *l;
+
+    GST_OBJECT_LOCK (element);
+    l = GST_PAD_DIRECTION (pad) == GST_PAD_SINK ?
+        g_list_copy_deep (element->sinkpads, (GCopyFunc) gst_object_ref, NULL)
+        : g_list_copy_deep (element->srcpads, (GCopyFunc) gst_object_ref,
+        NULL);
+    GST_OBJECT_UNLOCK (element);
+    for (GList * p = l; p; p = p->next)
+      collect_workers (self, p->data, out, through_queues, depth + 1);
+    g_list_free_full (l, gst_object_unref);
+  }
+  gst_object_unref (element);
+}
+
+static gint
+compare_depth (gconstpointer a, gconstpointer b)
+{
+  const WorkerRec *wa = *(WorkerRec * const *) a;
+  const WorkerRec *wb = *(WorkerRec * const *) b;
+
+  if (wa->depth != wb->depth)
+    return wa->depth < wb->depth ? -1 : 1;
+  return g_strcmp0 (wa->path, wb->path);
+}
+
+/* Upstream first: a worker's depth is the longest chain of workers from a
+ * source to it (a feedback loop stops growing after one pass per worker). */
+static void
+order_workers_locked (GstWorkerController * self)
+{
+  guint i, j, pass;
+  gboolean changed = TRUE;
+
+  for (i = 0; i < self->workers->len; i++)
+    ((WorkerRec *) g_ptr_array_index (self->workers, i))->depth = 0;
+  for (pass = 0; changed && pass < self->workers->len; pass++) {
+    changed = FALSE;
+    for (i = 0; i < self->workers->len; i++) {
+      WorkerRec *w = g_ptr_array_index (self->workers, i);
+
+      for (j = 0; j < w->upstream->len; j++) {
+        WorkerRec *up = g_ptr_array_index (w->upstream, j);
+
+        if (up->depth + 1 > w->depth) {
+          w->depth = up->depth + 1;
+          changed = TRUE;
+        }
+      }
+    }
+  }
+  g_ptr_array_set_size (self->order, 0);
+  g_ptr_array_extend (self->order, self->workers, NULL, NULL);
+  g_ptr_array_sort (self->order, compare_depth);
+}
+
+static void
+compute_topology (GstWorkerController * self)
+{
+  GPtrArray *writers = g_ptr_array_new_with_free_func
+      ((GDestroyNotify) g_ptr_array_unref);
+  GPtrArray *readers = g_ptr_array_new_with_free_func
+      ((GDestroyNotify) g_ptr_array_unref);
+  guint i, j;
+
+  GPtrArray *upstream = g_ptr_array_new_with_free_func
+      ((GDestroyNotify) g_ptr_array_unref);
+
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+    GPtrArray *up = g_ptr_array_new ();
+    GstIterator *it = gst_element_iterate_sink_pads (w->element);
+    GValue item = G_VALUE_INIT;
+
+    while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+      collect_workers (self, g_value_get_object (&item), up, TRUE, 0);
+      g_value_reset (&item);
+    }
+    g_value_unset (&item);
+    gst_iterator_free (it);
+    g_ptr_array_add (upstream, up);
+  }
+
+  /* walk the graph without the lock, then publish under it */
+  for (i = 0; i < self->queues->len; i++) {
+    QueueRec *q = g_ptr_array_index (self->queues, i);
+    GPtrArray *w = g_ptr_array_new (), *r = g_ptr_array_new ();
+
+    collect_workers (self, q->sinkpad, w, FALSE, 0);
+    collect_workers (self, q->srcpad, r, FALSE, 0);
+    g_ptr_array_add (writers, w);
+    g_ptr_array_add (readers, r);
+  }
+
+  GST_OBJECT_LOCK (self);
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+    g_ptr_array_set_size (w->inputs, 0);
+    g_ptr_array_set_size (w->upstream, 0);
+    g_ptr_array_extend (w->upstream, g_ptr_array_index (upstream, i), NULL,
+        NULL);
+  }
+  for (i = 0; i < self->queues->len; i++) {
+    QueueRec *q = g_ptr_array_index (self->queues, i);
+
+    g_ptr_array_set_size (q->writers, 0);
+    g_ptr_array_extend (q->writers, g_ptr_array_index (writers, i), NULL,
+        NULL);
+    g_ptr_array_set_size (q->readers, 0);
+    g_ptr_array_extend (q->readers, g_ptr_array_index (readers, i), NULL,
+        NULL);
+    for (j = 0; j < q->readers->len; j++) {
+      WorkerRec *w = g_ptr_array_index (q->readers, j);
+      g_ptr_array_add (w->inputs, q);
+    }
+  }
+  order_workers_locked (self);
+  GST_OBJECT_UNLOCK (self);
+
+  g_ptr_array_unref (writers);
+  g_ptr_array_unref (readers);
+  g_ptr_array_unref (upstream);
+}
+
+/* ---------------------------------------------------------------------- */
+/* structures */
+
+static void
+array_take_structure (GValue * array, GstStructure * s)
+{
+  GValue v = G_VALUE_INIT;
+
+  g_value_init (&v, GST_TYPE_STRUCTURE);
+  g_value_take_boxed (&v, s);
+  gst_value_array_append_and_take_value (array, &v);
+}
+
+static void
+array_add_string (GValue * array, const gchar * str)
+{
+  GValue v = G_VALUE_INIT;
+
+  g_value_init (&v, G_TYPE_STRING);
+  g_value_set_string (&v, str);
+  gst_value_array_append_and_take_value (array, &v);
+}
+
+static void
+structure_take_array (GstStructure * s, const gchar * field, GValue * array)
+{
+  gst_structure_take_value (s, field, array);
+}
+
+static GValue *
+new_array (GValue * v)
+{
+  g_value_init (v, GST_TYPE_ARRAY);
+  return v;
+}
+
+static void
+names_array (GValue * v, GPtrArray * workers)
+{
+  guint i;
+
+  new_array (v);
+  for (i = 0; i < workers->len; i++)
+    array_add_string (v, ((WorkerRec *) g_ptr_array_index (workers, i))->name);
+}
+
+static GstWorkerState
+stats_state (const GstStructure * s)
+{
+  gint state = GST_WORKER_STATE_IDLE;
+
+  gst_structure_get_enum (s, "state", GST_TYPE_WORKER_STATE, &state);
+  return state;
+}
+
+static GstClockTime
+stats_time (const GstStructure * s, const gchar * field)
+{
+  GstClockTime t = 0;
+
+  gst_structure_get_clock_time (s, field, &t);
+  return t;
+}
+
+static guint64
+stats_u64 (const GstStructure * s, const gchar * field)
+{
+  guint64 v = 0;
+
+  gst_structure_get_uint64 (s, field, &v);
+  return v;
+}
+
+static const gchar *
+state_nick (GstWorkerState state)
+{
+  GEnumClass *klass = g_type_class_ref (GST_TYPE_WORKER_STATE);
+  GEnumValue *v = g_enum_get_value (klass, state);
+
+  g_type_class_unref (klass);
+  return v ? v->value_nick : "unknown";
+}
+
+/* One queue's counts and levels. */
+static GstStructure *
+queue_structure (GstWorkerController * self, QueueRec * q)
+{
+  guint64 in, out;
+  guint level = 0, max = 0;
+  GstStructure *s;
+  GValue writers = G_VALUE_INIT, readers = G_VALUE_INIT;
+
+  queue_counts (q, &in, &out);
+  queue_levels (q, &level, &max);
+  s = gst_structure_new ("queue",
+      "name", G_TYPE_STRING, q->name,
+      "items-in", G_TYPE_UINT64, in,
+      "items-out", G_TYPE_UINT64, out,
+      "held", G_TYPE_UINT64, in >= out ? in - out : 0,
+      "level", G_TYPE_UINT, level, "max-size-buffers", G_TYPE_UINT, max, NULL);
+  GST_OBJECT_LOCK (self);
+  names_array (&writers, q->writers);
+  names_array (&readers, q->readers);
+  GST_OBJECT_UNLOCK (self);
+  structure_take_array (s, "writers", &writers);
+  structure_take_array (s, "readers", &readers);
+  return s;
+}
+
+static GstStructure *
+worker_structure (GstWorkerController * self, WorkerRec * w,
+    gboolean with_heartbeat)
+{
+  GstStructure *s = gst_worker_get_stats (GST_WORKER (w->element));
+  GValue inputs = G_VALUE_INIT;
+  QueueRec *fullest = NULL;
+  guint best_level = 0, best_max = 0, i;
+  GPtrArray *in;
+
+  gst_structure_set_name (s, "worker");
+  gst_structure_set (s, "name", G_TYPE_STRING, w->name,
+      "path", G_TYPE_STRING, w->path,
+      "paused", G_TYPE_BOOLEAN, gst_worker_get_paused (GST_WORKER (w->element)),
+      NULL);
+  gst_structure_remove_field (s, "worker");
+
+  GST_OBJECT_LOCK (self);
+  in = g_ptr_array_copy (w->inputs, NULL, NULL);
+  if (with_heartbeat) {
+    guint64 seq = 0;
+
+    if (w->heartbeat)
+      gst_structure_get_uint64 (w->heartbeat, "seq", &seq);
+    gst_structure_set (s, "rate", G_TYPE_DOUBLE, w->rate,
+        "heartbeats", G_TYPE_UINT64, w->heartbeat ? seq + 1 : 0,
+        "heartbeat-age", GST_TYPE_CLOCK_TIME, self->playing ?
+        (GstClockTime) (g_get_monotonic_time () - w->heartbeat_at) *
+        GST_USECOND : GST_CLOCK_TIME_NONE,
+        "lost", G_TYPE_BOOLEAN, w->lost,
+        "stalled", G_TYPE_BOOLEAN, w->stalled, NULL);
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  new_array (&inputs);
+  for (i = 0; i < in->len; i++) {
+    QueueRec *q = g_ptr_array_index (in, i);
+    guint level, max;
+
+    array_add_string (&inputs, q->name);
+    queue_levels (q, &level, &max);
+    if (!fullest || (guint64) level * MAX (best_max, 1) >
+        (guint64) best_level * MAX (max, 1)) {
+      fullest = q;
+      best_level = level;
+      best_max = max;
+    }
+  }
+  structure_take_array (s, "input-queues", &inputs);
+  if (fullest)
+    gst_structure_set (s, "input-level", G_TYPE_UINT, best_level,
+        "input-max", G_TYPE_UINT, best_max, NULL);
+  g_ptr_array_unref (in);
+  return s;
+}
+
+/* Who waits on which queue: a writer on a full one, a reader on an empty
+ * one. The raw material of deadlock detection. */
+static GstStructure *
+wait_for_structure (GstWorkerController * self)
+{
+  GstStructure *s = gst_structure_new_empty ("wait-for");
+  GValue edges = G_VALUE_INIT;
+  guint i, j;
+
+  new_array (&edges);
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+    GstStructure *stats = gst_worker_get_stats (GST_WORKER (w->element));
+    GstWorkerState state = stats_state (stats);
+    GPtrArray *in;
+
+    if (state == GST_WORKER_STATE_BLOCKED) {
+      const gchar *qname = gst_structure_get_string (stats, "blocked-on");
+      QueueRec *q = find_queue_by_name (self, qname);
+      guint level = 0, max = 0;
+
+      if (q)
+        queue_levels (q, &level, &max);
+      array_take_structure (&edges, gst_structure_new ("wait",
+              "worker", G_TYPE_STRING, w->name,
+              "role", G_TYPE_STRING, "writer",
+              "queue", G_TYPE_STRING, qname,
+              "level", G_TYPE_UINT, level,
+              "max-size-buffers", G_TYPE_UINT, max,
+              "for", GST_TYPE_CLOCK_TIME, stats_time (stats, "state-time"),
+              NULL));
+    } else if (state == GST_WORKER_STATE_IDLE) {
+      GST_OBJECT_LOCK (self);
+      in = g_ptr_array_copy (w->inputs, NULL, NULL);
+      GST_OBJECT_UNLOCK (self);
+      for (j = 0; j < in->len; j++) {
+        QueueRec *q = g_ptr_array_index (in, j);
+        guint level, max;
+
+        queue_levels (q, &level, &max);
+        if (level > 0)
+          continue;
+        array_take_structure (&edges, gst_structure_new ("wait",
+                "worker", G_TYPE_STRING, w->name,
+                "role", G_TYPE_STRING, "reader",
+                "queue", G_TYPE_STRING, q->name,
+                "level", G_TYPE_UINT, level,
+                "max-size-buffers", G_TYPE_UINT, max,
+                "for", GST_TYPE_CLOCK_TIME, stats_time (stats, "state-time"),
+                NULL));
+      }
+      g_ptr_array_unref (in);
+    }
+    gst_structure_free (stats);
+  }
+  structure_take_array (s, "edges", &edges);
+  return s;
+}
+
+/* ---------------------------------------------------------------------- */
+/* JSON */
+
+static JsonNode *value_to_json (const GValue * value);
+
+static gboolean
+add_field_to_json (GQuark field, const GValue * value, gpointer user_data)
+{
+  json_object_set_member (user_data, g_quark_to_string (field),
+      value_to_json (value));
+  return TRUE;
+}
+
+static JsonNode *
+structure_to_json_node (const GstStructure * s)
+{
+  JsonObject *obj = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  gst_structure_foreach (s, add_field_to_json, obj);
+  json_node_take_object (node, obj);
+  return node;
+}
+
+static JsonNode *
+value_to_json (const GValue * value)
+{
+  GType type = G_VALUE_TYPE (value);
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  if (type == G_TYPE_STRING) {
+    const gchar *str = g_value_get_string (value);
+    if (str)
+      json_node_set_string (node, str);
+    else
+      json_node_init_null (node);
+  } else if (type == G_TYPE_BOOLEAN) {
+    json_node_set_boolean (node, g_value_get_boolean (value));
+  } else if (type == G_TYPE_INT) {
+    json_node_set_int (node, g_value_get_int (value));
+  } else if (type == G_TYPE_UINT) {
+    json_node_set_int (node, g_value_get_uint (value));
+  } else if (type == G_TYPE_INT64) {
+    json_node_set_int (node, g_value_get_int64 (value));
+  } else if (type == G_TYPE_UINT64) {
+    guint64 v = g_value_get_uint64 (value);
+    /* GST_CLOCK_TIME_NONE and other out-of-range values: null */
+    if (v <= G_MAXINT64)
+      json_node_set_int (node, (gint64) v);
+    else
+      json_node_init_null (node);
+  } else if (type == G_TYPE_DOUBLE) {
+    json_node_set_double (node, g_value_get_double (value));
+  } else if (type == G_TYPE_FLOAT) {
+    json_node_set_double (node, g_value_get_float (value));
+  } else if (G_TYPE_IS_ENUM (type)) {
+    GEnumClass *klass = g_type_class_ref (type);
+    GEnumValue *v = g_enum_get_value (klass, g_value_get_enum (value));
+
+    json_node_set_string (node, v ? v->value_nick : "unknown");
+    g_type_class_unref (klass);
+  } else if (type == GST_TYPE_ARRAY || type == GST_TYPE_LIST) {
+    JsonArray *array = json_array_new ();
+    gboolean is_array = type == GST_TYPE_ARRAY;
+    guint i, n = is_array ? gst_value_array_get_size (value) :
+        gst_value_list_get_size (value);
+
+    for (i = 0; i < n; i++)
+      json_array_add_element (array, value_to_json (is_array ?
+              gst_value_array_get_value (value, i) :
+              gst_value_list_get_value (value, i)));
+    json_node_init_array (node, array);
+    json_array_unref (array);
+  } else if (type == GST_TYPE_STRUCTURE) {
+    const GstStructure *s = gst_value_get_structure (value);
+
+    json_node_unref (node);
+    if (!s)
+      return json_node_new (JSON_NODE_NULL);
+    return structure_to_json_node (s);
+  } else {
+    gchar *str = gst_value_serialize (value);
+
+    if (str)
+      json_node_set_string (node, str);
+    else
+      json_node_init_null (node);
+    g_free (str);
+  }
+  return node;
+}
+
+/**
+ * gst_worker_structure_to_json:
+ * @structure: a status or report structure (any #GstStructure)
+ * @pretty: indent the output
+ *
+ * Converts a structure to a JSON object: strings, numbers and booleans as
+ * such, enums as their nicks, arrays and lists as arrays, nested
+ * structures as objects, times in nanoseconds (%GST_CLOCK_TIME_NONE as
+ * null), anything else as its GStreamer serialization.
+ *
+ * Returns: (transfer full): the JSON text
+ */
+gchar *
+gst_worker_structure_to_json (const GstStructure * structure, gboolean pretty)
+{
+  JsonGenerator *gen;
+  JsonNode *root;
+  gchar *text;
+
+  g_return_val_if_fail (structure != NULL, NULL);
+
+  root = structure_to_json_node (structure);
+  gen = json_generator_new ();
+  json_generator_set_pretty (gen, pretty);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  g_object_unref (gen);
+  json_node_unref (root);
+  return text;
+}
+
+/* ---------------------------------------------------------------------- */
+/* error messages */
+
+/* "name: message (detail) [location=...]" for an ERROR message: the
+ * user-facing text, the last line of the debug text (where elements put
+ * the file name or errno), and the path the element was given. */
+static gchar *
+describe_error (GstMessage * msg, GError ** error_out, gchar ** debug_out)
+{
+  GError *err = NULL;
+  gchar *debug = NULL, *detail = NULL, *path = NULL;
+  GString *text = g_string_new (NULL);
+  GstObject *src = GST_MESSAGE_SRC (msg);
+  static const gchar *const props[] = { "location", "device", NULL };
+
+  gst_message_parse_error (msg, &err, &debug);
+  g_string_append_printf (text, "%s: %s", src ? GST_OBJECT_NAME (src) : "?",
+      err ? err->message : "unknown error");
+
+  if (debug) {
+    const gchar *last = strrchr (debug, '\n');
+
+    detail = g_strstrip (g_strdup (last ? last + 1 : debug));
+    if (*detail && !strstr (text->str, detail))
+      g_string_append_printf (text, " (%s)", detail);
+  }
+
+  if (src && GST_IS_ELEMENT (src) && err &&
+      err->domain == GST_RESOURCE_ERROR) {
+    for (guint i = 0; props[i] && !path; i++) {
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
+          (src), props[i]);
+      gchar *val = NULL;
+
+      if (!pspec || pspec->value_type != G_TYPE_STRING ||
+          !(pspec->flags & G_PARAM_READABLE))
+        continue;
+      g_object_get (src, props[i], &val, NULL);
+      if (val && *val && !strstr (text->str, val))
+        path = g_strdup_printf ("%s=%s", props[i], val);
+      g_free (val);
+    }
+    if (path)
+      g_string_append_printf (text, " [%s]", path);
+  }
+
+  if (error_out)
+    *error_out = err;
+  else
+    g_clear_error (&err);
+  if (debug_out)
+    *debug_out = debug;
+  else
+    g_free (debug);
+  g_free (detail);
+  g_free (path);
+  return g_string_free (text, FALSE);
+}
+
+/* ---------------------------------------------------------------------- */
+/* watchdog */
+
+static gboolean
+worker_is_paused (WorkerRec * w)
+{
+  return gst_worker_get_paused (GST_WORKER (w->element)) ||
+      gst_worker_get_state (GST_WORKER (w->element)) ==
+      GST_WORKER_STATE_PAUSED;
+}
+
+/* A worker blocked on a full queue is waiting for a pause when the chain of
+ * full queues it waits on ends at a paused worker. */
+static gboolean
+blocked_by_pause (GstWorkerController * self, const gchar * queue_name,
+    guint depth)
+{
+  QueueRec *q = find_queue_by_name (self, queue_name);
+  GPtrArray *readers;
+  gboolean ret = FALSE;
+  guint i;
+
+  if (!q || depth > 16)
+    return FALSE;
+  GST_OBJECT_LOCK (self);
+  readers = g_ptr_array_copy (q->readers, NULL, NULL);
+  GST_OBJECT_UNLOCK (self);
+
+  for (i = 0; i < readers->len && !ret; i++) {
+    WorkerRec *r = g_ptr_array_index (readers, i);
+    GstStructure *s;
+
+    if (worker_is_paused (r)) {
+      ret = TRUE;
+      break;
+    }
+    s = gst_worker_get_stats (GST_WORKER (r->element));
+    if (stats_state (s) == GST_WORKER_STATE_BLOCKED)
+      ret = blocked_by_pause (self, gst_structure_get_string (s, "blocked-on"),
+          depth + 1);
+    gst_structure_free (s);
+  }
+  g_ptr_array_unref (readers);
+  return ret;
+}
+
+typedef enum
+{
+  EVENT_STALLED,
+  EVENT_LOST,
+  EVENT_RECOVERED,
+} EventType;
+
+typedef struct
+{
+  EventType type;
+  gchar *worker;
+  GstWorkerState state;
+  GstClockTime duration;
+  gchar *blocked_on;
+  gboolean was_lost;
+} WatchEvent;
+
+static void
+watch_event_free (WatchEvent * ev)
+{
+  g_free (ev->worker);
+  g_free (ev->blocked_on);
+  g_free (ev);
+}
+
+static void
+emit_watch_events (GstWorkerController * self, GPtrArray * events)
+{
+  guint i;
+
+  for (i = 0; i < events->len; i++) {
+    WatchEvent *ev = g_ptr_array_index (events, i);
+
+    switch (ev->type) {
+      case EVENT_STALLED:
+        if (ev->blocked_on)
+          GST_WARNING_OBJECT (self, "worker %s stalled: %s for %.1f s on "
+              "full queue %s", ev->worker, state_nick (ev->state),
+              (gdouble) ev->duration / GST_SECOND, ev->blocked_on);
+        else
+          GST_WARNING_OBJECT (self, "worker %s stalled: %s for %.1f s",
+              ev->worker, state_nick (ev->state),
+              (gdouble) ev->duration / GST_SECOND);
+        g_signal_emit (self, signals[SIGNAL_WORKER_STALLED], 0, ev->worker,
+            ev->state, (guint64) ev->duration, ev->blocked_on);
+        break;
+      case EVENT_LOST:
+        GST_WARNING_OBJECT (self, "worker %s lost: no heartbeat for %.1f s "
+            "(last state %s)", ev->worker, (gdouble) ev->duration / GST_SECOND,
+            state_nick (ev->state));
+        g_signal_emit (self, signals[SIGNAL_WORKER_LOST], 0, ev->worker,
+            (guint64) ev->duration);
+        break;
+      case EVENT_RECOVERED:
+        GST_INFO_OBJECT (self, "worker %s recovered (was %s)", ev->worker,
+            ev->was_lost ? "lost" : "stalled");
+        g_signal_emit (self, signals[SIGNAL_WORKER_RECOVERED], 0, ev->worker,
+            ev->was_lost);
+        break;
+    }
+  }
+}
+
+static gint64
+min_deadline (gint64 a, gint64 b)
+{
+  if (a < 0)
+    return b;
+  if (b < 0)
+    return a;
+  return MIN (a, b);
+}
+
+/* Checks every worker; queues the events and returns the next time
+ * anything can change without a heartbeat (-1: none). */
+static gint64
+watchdog_check (GstWorkerController * self, GPtrArray * events)
+{
+  gint64 now = g_get_monotonic_time (), next = -1;
+  guint hb_timeout, stall_timeout, i;
+  gboolean active;
+
+  GST_OBJECT_LOCK (self);
+  hb_timeout = self->heartbeat_timeout;
+  stall_timeout = self->stall_timeout;
+  active = self->playing && !self->system_paused &&
+      (self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING);
+  GST_OBJECT_UNLOCK (self);
+  if (!active)
+    return -1;
+
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+    GstStructure *s = gst_worker_get_stats (GST_WORKER (w->element));
+    GstWorkerState state = stats_state (s);
+    GstClockTime state_time = stats_time (s, "state-time");
+    const gchar *blocked_on = gst_structure_get_string (s, "blocked-on");
+    gboolean long_wait, excused = FALSE;
+    guint interval;
+    WatchEvent *ev = NULL;
+
+    g_object_get (w->element, "heartbeat-interval", &interval, NULL);
+    long_wait = stall_timeout && (state == GST_WORKER_STATE_BUSY ||
+        state == GST_WORKER_STATE_BLOCKED) &&
+        state_time >= stall_timeout * GST_MSECOND;
+    if (long_wait && state == GST_WORKER_STATE_BLOCKED)
+      excused = blocked_by_pause (self, blocked_on, 0);
+
+    GST_OBJECT_LOCK (self);
+    /* lost: heartbeats stopped */
+    if (hb_timeout && interval) {
+      gint64 due = w->heartbeat_at + (gint64) hb_timeout * 1000;
+
+      if (!w->lost && now >= due) {
+        w->lost = TRUE;
+        ev = g_new0 (WatchEvent, 1);
+        ev->type = EVENT_LOST;
+        ev->worker = g_strdup (w->name);
+        ev->state = state;
+        ev->duration = (now - w->heartbeat_at) * GST_USECOND;
+        g_ptr_array_add (events, ev);
+      } else if (!w->lost) {
+        next = min_deadline (next, due);
+      }
+    }
+
+    /* stalled: busy or blocked for too long */
+    if (long_wait && !excused && !w->stalled) {
+      w->stalled = TRUE;
+      ev = g_new0 (WatchEvent, 1);
+      ev->type = EVENT_STALLED;
+      ev->worker = g_strdup (w->name);
+      ev->state = state;
+      ev->duration = state_time;
+      ev->blocked_on = g_strdup (blocked_on);
+      g_ptr_array_add (events, ev);
+    } else if (!long_wait && w->stalled) {
+      w->stalled = FALSE;
+      ev = g_new0 (WatchEvent, 1);
+      ev->type = EVENT_RECOVERED;
+      ev->worker = g_strdup (w->name);
+      g_ptr_array_add (events, ev);
+    }
+    if (!long_wait && stall_timeout && (state == GST_WORKER_STATE_BUSY ||
+            state == GST_WORKER_STATE_BLOCKED))
+      next = min_deadline (next, now + (gint64) (stall_timeout * GST_MSECOND
+              - state_time) / 1000);
+    GST_OBJECT_UNLOCK (self);
+    gst_structure_free (s);
+  }
+  return next;
+}
+
+static void
+watchdog_run (GstWorkerController * self)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func
+      ((GDestroyNotify) watch_event_free);
+  gint64 next = watchdog_check (self, events);
+
+  g_source_set_ready_time (self->watchdog, next);
+  emit_watch_events (self, events);
+  g_ptr_array_unref (events);
+}
+
+static gboolean
+watchdog_dispatch (GSource * source, GSourceFunc callback, gpointer user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs watchdog_funcs = {
+  NULL, NULL, watchdog_dispatch, NULL, NULL, NULL
+};
+
+static gboolean
+watchdog_cb (gpointer user_data)
+{
+  GstWorkerController *self = gst_object_ref (user_data);
+
+  watchdog_run (self);
+  gst_object_unref (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Brings the watchdog's next check forward to @at (monotonic us). */
+static void
+watchdog_wake_at (GstWorkerController * self, gint64 at)
+{
+  gint64 cur = g_source_get_ready_time (self->watchdog);
+
+  if (cur < 0 || at < cur)
+    g_source_set_ready_time (self->watchdog, MAX (at, 0));
+}
+
+/* ---------------------------------------------------------------------- */
+/* run control */
+
+static void
+cancel_timer (GSource ** timer)
+{
+  if (*timer) {
+    g_source_destroy (*timer);
+    g_source_unref (*timer);
+    *timer = NULL;
+  }
+}
+
+static void
+reset_run_locked (GstWorkerController * self)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint i;
+
+  self->playing = FALSE;
+  self->started_emitted = FALSE;
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+
+    if (w->heartbeat)
+      gst_structure_free (w->heartbeat);
+    w->heartbeat = NULL;
+    w->heartbeat_at = now;
+    w->rate = 0;
+    w->rate_items = 0;
+    w->rate_at = now;
+    w->lost = w->stalled = FALSE;
+  }
+}
+
+/* The elements that produce data: where a drain's EOS goes. */
+static GPtrArray *
+list_sources (GstWorkerController * self)
+{
+  GPtrArray *sources = g_ptr_array_new_with_free_func (gst_object_unref);
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
+  GValue item = G_VALUE_INIT;
+  gboolean done = FALSE;
+
+  while (!done) {
+    switch (gst_iterator_next (it, &item)) {
+      case GST_ITERATOR_OK:{
+        GstElement *e = g_value_get_object (&item);
+
+        if (!GST_IS_BIN (e) &&
+            GST_OBJECT_FLAG_IS_SET (e, GST_ELEMENT_FLAG_SOURCE))
+          g_ptr_array_add (sources, gst_object_ref (e));
+        g_value_reset (&item);
+        break;
+      }
+      case GST_ITERATOR_RESYNC:
+        g_ptr_array_set_size (sources, 0);
+        gst_iterator_resync (it);
+        break;
+      default:
+        done = TRUE;
+        break;
+    }
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  return sources;
+}
+
+/* A source blocked pushing into a full queue keeps its stream lock, and
+ * GstBaseSrc takes that lock to handle an EOS sent to it (holding the
+ * element's state lock meanwhile). So the EOS goes from a thread of its
+ * own, one source at a time: the controller's context never blocks, and
+ * the pipeline's state lock stays free for a stop. */
+static gpointer
+send_eos_thread (gpointer data)
+{
+  GPtrArray *sources = data;
+  guint i;
+
+  for (i = 0; i < sources->len; i++) {
+    GstElement *src = g_ptr_array_index (sources, i);
+
+    GST_DEBUG_OBJECT (src, "sending EOS");
+    gst_element_send_event (src, gst_event_new_eos ());
+  }
+  g_ptr_array_unref (sources);
+  return NULL;
+}
+
+/* Unblocks whatever the drain's EOS thread waits on (a flush from every
+ * source downstream wakes blocked pushes and hung test workers alike), and
+ * joins it. Call with the system frozen, before going to NULL. */
+static void
+join_eos_thread (GstWorkerController * self, gboolean flush)
+{
+  GThread *thread;
+
+  GST_OBJECT_LOCK (self);
+  thread = self->eos_thread;
+  self->eos_thread = NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (!thread)
+    return;
+
+  if (flush) {
+    GPtrArray *sources = list_sources (self);
+    guint i;
+
+    for (i = 0; i < sources->len; i++) {
+      GstElement *src = g_ptr_array_index (sources, i);
+      GstIterator *it = gst_element_iterate_src_pads (src);
+      GValue item = G_VALUE_INIT;
+
+      while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+        gst_pad_push_event (g_value_get_object (&item),
+            gst_event_new_flush_start ());
+        g_value_reset (&item);
+      }
+      g_value_unset (&item);
+      gst_iterator_free (it);
+    }
+    g_ptr_array_unref (sources);
+  }
+  g_thread_join (thread);
+}
+
+/* Every worker's stats now. */
+static GPtrArray *
+snapshot_workers (GstWorkerController * self)
+{
+  GPtrArray *snap = g_ptr_array_new_with_free_func
+      ((GDestroyNotify) gst_structure_free);
+  guint i;
+
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+    g_ptr_array_add (snap, gst_worker_get_stats (GST_WORKER (w->element)));
+  }
+  return snap;
+}
+
+#define SETTLE_TIMEOUT_US (100 * 1000)
+
+/* What a stop needs to account for every item. */
+typedef struct
+{
+  GPtrArray *doing;             /* stats before the freeze: what each did */
+  GPtrArray *frozen;            /* stats once frozen: who still had an item */
+} StopSnapshot;
+
+/* Stops the pipeline after freezing the system: every worker is paused,
+ * so none starts a new item, and the controller waits (a bounded 100 ms)
+ * for those in the middle of one to finish it, or to block. Then nothing
+ * moves but hung or slow workers, and the counts taken after the stop
+ * tell where every item was. */
+static StopSnapshot
+freeze_and_stop (GstWorkerController * self)
+{
+  StopSnapshot snap;
+  gboolean *was_paused = g_new0 (gboolean, self->workers->len + 1);
+  gint64 deadline;
+  guint i;
+
+  snap.doing = snapshot_workers (self);
+  for (i = 0; i < self->workers->len; i++) {
+    GstWorker *w = GST_WORKER (((WorkerRec *)
+            g_ptr_array_index (self->workers, i))->element);
+
+    was_paused[i] = gst_worker_get_paused (w);
+    gst_worker_set_paused (w, TRUE);
+  }
+  deadline = g_get_monotonic_time () + SETTLE_TIMEOUT_US;
+  for (;;) {
+    gboolean busy = FALSE;
+
+    for (i = 0; i < self->workers->len && !busy; i++) {
+      GstWorker *w = GST_WORKER (((WorkerRec *)
+              g_ptr_array_index (self->workers, i))->element);
+      busy = gst_worker_get_state (w) == GST_WORKER_STATE_BUSY;
+    }
+    if (!busy || g_get_monotonic_time () >= deadline)
+      break;
+    g_usleep (500);
+  }
+  snap.frozen = snapshot_workers (self);
+
+  join_eos_thread (self, TRUE);
+  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
+
+  for (i = 0; i < self->workers->len; i++) {
+    GstWorker *w = GST_WORKER (((WorkerRec *)
+            g_ptr_array_index (self->workers, i))->element);
+    gst_worker_set_paused (w, was_paused[i]);
+  }
+  g_free (was_paused);
+  return snap;
+}
+
+static void
+stop_snapshot_clear (StopSnapshot * snap)
+{
+  g_ptr_array_unref (snap->doing);
+  g_ptr_array_unref (snap->frozen);
+}
+
+static guint64
+items_passed (const GstStructure * s)
+{
+  return stats_u64 (s, "items-out") + stats_u64 (s, "items-dropped");
+}
+
+/* After a stop: where the items that were inside went. Queues: what went
+ * in and did not come out (exact, from the pad probes; it includes an item
+ * a blocked writer was pushing in). Workers: items handed over by their
+ * input queues that they never started (held by a paused worker, say),
+ * and the item in hand of a worker still busy when frozen that passed
+ * nothing on afterwards (a hung one). Adds `holder` entries to @holders
+ * (with what each worker was doing before the freeze); returns the
+ * total. */
+static guint64
+account_discards (GstWorkerController * self, StopSnapshot * snap,
+    GValue * holders)
+{
+  guint64 total = 0;
+  guint i, j;
+
+  for (i = 0; i < self->queues->len; i++) {
+    QueueRec *q = g_ptr_array_index (self->queues, i);
+    guint64 in, out;
+    GValue readers = G_VALUE_INIT;
+    GstStructure *h;
+
+    queue_counts (q, &in, &out);
+    if (in <= out)
+      continue;
+    total += in - out;
+    h = gst_structure_new ("holder",
+        "name", G_TYPE_STRING, q->name,
+        "kind", G_TYPE_STRING, "queue",
+        "items", G_TYPE_UINT64, in - out, NULL);
+    GST_OBJECT_LOCK (self);
+    names_array (&readers, q->readers);
+    GST_OBJECT_UNLOCK (self);
+    structure_take_array (h, "readers", &readers);
+    array_take_structure (holders, h);
+  }
+
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+    GstStructure *was = g_ptr_array_index (snap->doing, i);
+    GstStructure *frozen = g_ptr_array_index (snap->frozen, i);
+    GstStructure *now = gst_worker_get_stats (GST_WORKER (w->element));
+    GstWorkerState state = stats_state (was);
+    guint64 handed = 0, started = stats_u64 (now, "items-in"), items = 0;
+    GPtrArray *in;
+    GstStructure *h;
+
+    GST_OBJECT_LOCK (self);
+    in = g_ptr_array_copy (w->inputs, NULL, NULL);
+    GST_OBJECT_UNLOCK (self);
+    for (j = 0; j < in->len; j++) {
+      guint64 qin, qout;
+
+      queue_counts (g_ptr_array_index (in, j), &qin, &qout);
+      handed += qout;
+    }
+    if (in->len && handed > started)
+      items += handed - started;
+    /* a source busy producing holds no item yet */
+    if (stats_state (frozen) == GST_WORKER_STATE_BUSY &&
+        w->element->numsinkpads > 0 && items_passed (now) == items_passed
+        (frozen))
+      items += 1;
+    g_ptr_array_unref (in);
+
+    total += items;
+    if (items || state != GST_WORKER_STATE_IDLE) {
+      h = gst_structure_new ("holder",
+          "name", G_TYPE_STRING, w->name,
+          "kind", G_TYPE_STRING, "worker",
+          "items", G_TYPE_UINT64, items,
+          "state", GST_TYPE_WORKER_STATE, state,
+          "state-time", GST_TYPE_CLOCK_TIME, stats_time (was, "state-time"),
+          NULL);
+      if (gst_structure_has_field (was, "blocked-on"))
+        gst_structure_set (h, "blocked-on", G_TYPE_STRING,
+            gst_structure_get_string (was, "blocked-on"), NULL);
+      array_take_structure (holders, h);
+    }
+    gst_structure_free (now);
+  }
+  return total;
+}
+
+/* The report's common part: outcome, per-worker and per-queue counts. */
+static GstStructure *
+build_report (GstWorkerController * self, GstWorkerControllerOutcome outcome)
+{
+  GPtrArray *order;
+  GstStructure *r;
+  GValue workers = G_VALUE_INIT, queues = G_VALUE_INIT;
+  gboolean balanced = TRUE;
+  guint i;
+
+  new_array (&workers);
+  GST_OBJECT_LOCK (self);
+  order = g_ptr_array_copy (self->order, NULL, NULL);
+  GST_OBJECT_UNLOCK (self);
+  for (i = 0; i < order->len; i++)
+    array_take_structure (&workers, worker_structure (self,
+            g_ptr_array_index (order, i), FALSE));
+  g_ptr_array_unref (order);
+
+  new_array (&queues);
+  for (i = 0; i < self->queues->len; i++) {
+    GstStructure *q = queue_structure (self, g_ptr_array_index (self->queues,
+            i));
+
+    if (stats_u64 (q, "held") != 0)
+      balanced = FALSE;
+    array_take_structure (&queues, q);
+  }
+
+  GST_OBJECT_LOCK (self);
+  r = gst_structure_new (GST_WORKER_CONTROLLER_REPORT_NAME,
+      "outcome", GST_TYPE_WORKER_CONTROLLER_OUTCOME, outcome,
+      "duration", GST_TYPE_CLOCK_TIME, self->started_at ?
+      (GstClockTime) (g_get_monotonic_time () - self->started_at) *
+      GST_USECOND : 0,
+      "restarts", G_TYPE_UINT, self->restarts,
+      "discarded-by-restarts", G_TYPE_UINT64, self->discarded_by_restarts,
+      "balanced", G_TYPE_BOOLEAN, balanced, NULL);
+  if (self->last_error)
+    gst_structure_set (r, "error", GST_TYPE_STRUCTURE, self->last_error, NULL);
+  GST_OBJECT_UNLOCK (self);
+
+  structure_take_array (r, "workers", &workers);
+  structure_take_array (r, "queues", &queues);
+  return r;
+}
+
+static gboolean
+emit_finished (gpointer user_data)
+{
+  GstWorkerController *self = user_data;
+  GstStructure *report;
+
+  GST_OBJECT_LOCK (self);
+  report = gst_structure_copy (self->report);
+  GST_OBJECT_UNLOCK (self);
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, report);
+  gst_structure_free (report);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends the run; @report is taken. */
+static void
+finish (GstWorkerController * self, GstStructure * report,
+    gboolean emit_here)
+{
+  GstWorkerControllerOutcome outcome = GST_WORKER_CONTROLLER_OUTCOME_NONE;
+
+  gst_structure_get_enum (report, "outcome",
+      GST_TYPE_WORKER_CONTROLLER_OUTCOME, (gint *) & outcome);
+
+  GST_OBJECT_LOCK (self);
+  self->phase = PHASE_FINISHED;
+  self->playing = FALSE;
+  self->outcome = outcome;
+  if (self->report)
+    gst_structure_free (self->report);
+  self->report = report;
+  cancel_timer (&self->drain_timer);
+  cancel_timer (&self->restart_timer);
+  GST_OBJECT_UNLOCK (self);
+  g_source_set_ready_time (self->watchdog, -1);
+
+  GST_INFO_OBJECT (self, "finished: %" GST_PTR_FORMAT, report);
+  if (emit_here)
+    emit_finished (self);
+  else
+    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
+        emit_finished, gst_object_ref (self), gst_object_unref);
+}
+
+/* Stops the pipeline and reports what it held. */
+static GstStructure *
+stop_and_report (GstWorkerController * self,
+    GstWorkerControllerOutcome outcome)
+{
+  StopSnapshot snap = freeze_and_stop (self);
+  GValue holders = G_VALUE_INIT;
+  guint64 discarded;
+  GstStructure *report;
+
+  new_array (&holders);
+  discarded = account_discards (self, &snap, &holders);
+  report = build_report (self, outcome);
+  gst_structure_set (report, "items-discarded", G_TYPE_UINT64, discarded,
+      NULL);
+  structure_take_array (report, "holders", &holders);
+  stop_snapshot_clear (&snap);
+  return report;
+}
+
+static gboolean
+restart_cb (gpointer user_data)
+{
+  GstWorkerController *self = user_data;
+  guint restarts, i;
+
+  GST_OBJECT_LOCK (self);
+  if (self->phase != PHASE_RESTARTING) {
+    GST_OBJECT_UNLOCK (self);
+    return G_SOURCE_REMOVE;
+  }
+  g_clear_pointer (&self->restart_timer, g_source_unref);
+  restarts = ++self->restarts;
+  self->phase = PHASE_RUNNING;
+  reset_run_locked (self);
+  GST_OBJECT_UNLOCK (self);
+
+  for (i = 0; i < self->queues->len; i++)
+    queue_reset_counts (g_ptr_array_index (self->queues, i));
+
+  GST_WARNING_OBJECT (self, "restarting the pipeline (restart %u)", restarts);
+  g_signal_emit (self, signals[SIGNAL_RESTARTED], 0, restarts);
+  /* a failure posts an ERROR, handled by the policy again */
+  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_PLAYING);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handle_error (GstWorkerController * self, GstMessage * msg)
+{
+  GError *err = NULL;
+  gchar *debug = NULL, *text;
+  gboolean restart;
+  guint backoff = 0;
+  GstObject *src = GST_MESSAGE_SRC (msg);
+  gchar *src_name = src ? gst_object_get_name (src) : g_strdup ("?");
+  gchar *src_path = src ? gst_object_get_path_string (src) : g_strdup ("?");
+
+  text = describe_error (msg, &err, &debug);
+
+  GST_OBJECT_LOCK (self);
+  if (self->phase == PHASE_FINISHED || self->phase == PHASE_RESTARTING ||
+      self->phase == PHASE_READY) {
+    GST_OBJECT_UNLOCK (self);
+    GST_DEBUG_OBJECT (self, "ignoring error after the run: %s", text);
+    goto out;
+  }
+  if (self->last_error)
+    gst_structure_free (self->last_error);
+  self->last_error = gst_structure_new ("error",
+      "element", G_TYPE_STRING, src_name,
+      "path", G_TYPE_STRING, src_path,
+      "message", G_TYPE_STRING, text,
+      "debug", G_TYPE_STRING, debug, NULL);
+  restart = self->error_policy == GST_WORKER_ERROR_POLICY_RESTART &&
+      self->restarts < self->max_restarts && self->phase == PHASE_RUNNING;
+  if (restart) {
+    guint64 b = (guint64) self->restart_backoff << MIN (self->restarts, 16);
+    backoff = (guint) MIN (b, MAX_RESTART_BACKOFF_MS);
+    self->phase = PHASE_RESTARTING;
+    self->playing = FALSE;
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  GST_WARNING_OBJECT (self, "error from %s%s", text,
+      restart ? ", restarting" : ", stopping");
+  g_signal_emit (self, signals[SIGNAL_PIPELINE_ERROR], 0, src_name, err,
+      debug, restart);
+
+  if (restart) {
+    StopSnapshot snap;
+    GValue holders = G_VALUE_INIT;
+    guint64 discarded;
+
+    g_source_set_ready_time (self->watchdog, -1);
+    snap = freeze_and_stop (self);
+    new_array (&holders);
+    discarded = account_discards (self, &snap, &holders);
+    g_value_unset (&holders);
+    stop_snapshot_clear (&snap);
+
+    GST_OBJECT_LOCK (self);
+    self->discarded_by_restarts += discarded;
+    if (self->phase == PHASE_RESTARTING) {
+      self->restart_timer = g_timeout_source_new (backoff);
+      g_source_set_callback (self->restart_timer, restart_cb,
+          gst_object_ref (self), gst_object_unref);
+      g_source_attach (self->restart_timer, self->context);
+    }
+    GST_OBJECT_UNLOCK (self);
+  } else {
+    finish (self, stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_ERROR),
+        TRUE);
+  }
+
+out:
+  g_clear_error (&err);
+  g_free (debug);
+  g_free (text);
+  g_free (src_name);
+  g_free (src_path);
+}
+
+static void
+handle_heartbeat (GstWorkerController * self, GstMessage * msg)
+{
+  WorkerRec *w = find_worker_by_element (self, GST_MESSAGE_SRC (msg));
+  const GstStructure *s = gst_message_get_structure (msg);
+  gint64 now = g_get_monotonic_time (), due = -1;
+  guint64 items_in = stats_u64 (s, "items-in");
+  GstWorkerState state = stats_state (s);
+  GstClockTime state_time = stats_time (s, "state-time");
+  gboolean recovered = FALSE, active;
+
+  if (!w)
+    return;
+
+  GST_OBJECT_LOCK (self);
+  active = self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING;
+  if (!active) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  if (w->heartbeat)
+    gst_structure_free (w->heartbeat);
+  w->heartbeat = gst_structure_copy (s);
+  w->heartbeat_at = now;
+  if (now > w->rate_at && items_in >= w->rate_items) {
+    w->rate = (items_in - w->rate_items) * 1e6 / (now - w->rate_at);
+  }
+  w->rate_items = items_in;
+  w->rate_at = now;
+  if (w->lost) {
+    w->lost = FALSE;
+    recovered = TRUE;
+  }
+  if (self->stall_timeout && !w->stalled && (state == GST_WORKER_STATE_BUSY
+          || state == GST_WORKER_STATE_BLOCKED))
+    due = now + ((gint64) self->stall_timeout * GST_MSECOND -
+        (gint64) state_time) / 1000;
+  else if (w->stalled && state != GST_WORKER_STATE_BUSY &&
+      state != GST_WORKER_STATE_BLOCKED)
+    due = now;
+  if (self->heartbeat_timeout)
+    due = min_deadline (due, now + (gint64) self->heartbeat_timeout * 1000);
+  GST_OBJECT_UNLOCK (self);
+
+  if (recovered) {
+    GST_INFO_OBJECT (self, "worker %s: heartbeats again", w->name);
+    g_signal_emit (self, signals[SIGNAL_WORKER_RECOVERED], 0, w->name, TRUE);
+  }
+  if (due >= 0)
+    watchdog_wake_at (self, due);
+}
+
+static void
+handle_state_changed (GstWorkerController * self, GstMessage * msg)
+{
+  GstState old, new_state;
+  gboolean emit_started = FALSE;
+  guint i;
+
+  if (GST_MESSAGE_SRC (msg) != GST_OBJECT (self->pipeline))
+    return;
+  gst_message_parse_state_changed (msg, &old, &new_state, NULL);
+
+  GST_OBJECT_LOCK (self);
+  if (self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING) {
+    if (new_state == GST_STATE_PLAYING) {
+      gint64 now = g_get_monotonic_time ();
+
+      self->playing = TRUE;
+      /* heartbeats are due from now on */
+      for (i = 0; i < self->workers->len; i++) {
+        WorkerRec *w = g_ptr_array_index (self->workers, i);
+        w->heartbeat_at = now;
+      }
+      if (!self->started_emitted)
+        emit_started = self->started_emitted = TRUE;
+    } else {
+      self->playing = FALSE;
+    }
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  if (new_state == GST_STATE_PLAYING)
+    watchdog_wake_at (self, g_get_monotonic_time ());
+  else
+    g_source_set_ready_time (self->watchdog, -1);
+  if (emit_started) {
+    GST_INFO_OBJECT (self, "system running");
+    g_signal_emit (self, signals[SIGNAL_STARTED], 0);
+  }
+}
+
+static void
+handle_eos (GstWorkerController * self)
+{
+  GstStructure *report;
+
+  GST_OBJECT_LOCK (self);
+  if (self->phase != PHASE_RUNNING && self->phase != PHASE_DRAINING) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  cancel_timer (&self->drain_timer);
+  GST_OBJECT_UNLOCK (self);
+
+  GST_INFO_OBJECT (self, "EOS: every item drained");
+  /* the EOS reached every sink: the thread that sent it is done */
+  join_eos_thread (self, FALSE);
+  report = build_report (self, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
+  finish (self, report, TRUE);
+}
+
+static gboolean
+bus_cb (GstBus * bus, GstMessage * msg, gpointer user_data)
+{
+  /* a handler of a signal emitted from here may drop the last ref */
+  GstWorkerController *self = gst_object_ref (user_data);
+
+  switch (GST_MESSAGE_TYPE (msg)) {
+    case GST_MESSAGE_ELEMENT:
+      if (gst_worker_message_is_heartbeat (msg))
+        handle_heartbeat (self, msg);
+      break;
+    case GST_MESSAGE_EOS:
+      handle_eos (self);
+      break;
+    case GST_MESSAGE_ERROR:
+      handle_error (self, msg);
+      break;
+    case GST_MESSAGE_WARNING:{
+      gchar *debug = NULL;
+      GError *err = NULL;
+
+      gst_message_parse_warning (msg, &err, &debug);
+      GST_WARNING_OBJECT (self, "warning from %s: %s",
+          GST_MESSAGE_SRC_NAME (msg), err ? err->message : "?");
+      g_clear_error (&err);
+      g_free (debug);
+      break;
+    }
+    case GST_MESSAGE_STATE_CHANGED:
+      handle_state_changed (self, msg);
+      break;
+    default:
+      break;
+  }
+  gst_object_unref (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+drain_timeout_cb (gpointer user_data)
+{
+  GstWorkerController *self = user_data;
+  GstStructure *report;
+
+  GST_OBJECT_LOCK (self);
+  if (self->phase != PHASE_DRAINING) {
+    GST_OBJECT_UNLOCK (self);
+    return G_SOURCE_REMOVE;
+  }
+  g_clear_pointer (&self->drain_timer, g_source_unref);
+  GST_OBJECT_UNLOCK (self);
+
+  report = stop_and_report (self,
+      GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT);
+  GST_WARNING_OBJECT (self, "drain timed out: %" GST_PTR_FORMAT, report);
+  finish (self, report, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* GObject */
+
+static void
+gst_worker_controller_constructed (GObject * object)
+{
+  GstWorkerController *self = GST_WORKER_CONTROLLER (object);
+  GstBus *bus;
+
+  G_OBJECT_CLASS (gst_worker_controller_parent_class)->constructed (object);
+
+  g_assert (self->pipeline != NULL);
+  self->context = g_main_context_ref_thread_default ();
+  discover (self);
+  compute_topology (self);
+
+  bus = gst_pipeline_get_bus (self->pipeline);
+  self->bus_source = gst_bus_create_watch (bus);
+  g_source_set_callback (self->bus_source, (GSourceFunc) bus_cb, self, NULL);
+  g_source_attach (self->bus_source, self->context);
+  gst_object_unref (bus);
+
+  self->watchdog = g_source_new (&watchdog_funcs, sizeof (GSource));
+  g_source_set_callback (self->watchdog, watchdog_cb, self, NULL);
+  g_source_set_ready_time (self->watchdog, -1);
+  g_source_attach (self->watchdog, self->context);
+
+  GST_INFO_OBJECT (self, "%u workers, %u queues", self->workers->len,
+      self->queues->len);
+}
+
+static void
+gst_worker_controller_dispose (GObject * object)
+{
+  GstWorkerController *self = GST_WORKER_CONTROLLER (object);
+  guint i;
+
+  if (self->bus_source) {
+    g_source_destroy (self->bus_source);
+    g_clear_pointer (&self->bus_source, g_source_unref);
+  }
+  if (self->watchdog) {
+    g_source_destroy (self->watchdog);
+    g_clear_pointer (&self->watchdog, g_source_unref);
+  }
+  GST_OBJECT_LOCK (self);
+  cancel_timer (&self->drain_timer);
+  cancel_timer (&self->restart_timer);
+  GST_OBJECT_UNLOCK (self);
+
+  if (self->pipeline && self->phase != PHASE_READY) {
+    join_eos_thread (self, TRUE);
+    gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
+  }
+
+  if (self->queues) {
+    for (i = 0; i < self->queues->len; i++) {
+      QueueRec *q = g_ptr_array_index (self->queues, i);
+
+      gst_pad_remove_probe (q->sinkpad, q->sink_probe);
+      gst_pad_remove_probe (q->srcpad, q->src_probe);
+    }
+    g_clear_pointer (&self->queues, g_ptr_array_unref);
+  }
+  g_clear_pointer (&self->order, g_ptr_array_unref);
+  g_clear_pointer (&self->workers, g_ptr_array_unref);
+  gst_clear_object (&self->pipeline);
+
+  G_OBJECT_CLASS (gst_worker_controller_parent_class)->dispose (object);
+}
+
+static void
+gst_worker_controller_finalize (GObject * object)
+{
+  GstWorkerController *self = GST_WORKER_CONTROLLER (object);
+
+  if (self->context)
+    g_main_context_unref (self->context);
+  if (self->last_error)
+    gst_structure_free (self->last_error);
+  if (self->report)
+    gst_structure_free (self->report);
+  G_OBJECT_CLASS (gst_worker_controller_parent_class)->finalize (object);
+}
+
+static void
+gst_worker_controller_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstWorkerController *self = GST_WORKER_CONTROLLER (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_PIPELINE:
+      self->pipeline = g_value_dup_object (value);
+      break;
+    case PROP_HEARTBEAT_TIMEOUT:
+      self->heartbeat_timeout = g_value_get_uint (value);
+      break;
+    case PROP_STALL_TIMEOUT:
+      self->stall_timeout = g_value_get_uint (value);
+      break;
+    case PROP_HEARTBEAT_INTERVAL:
+      self->heartbeat_interval = g_value_get_uint (value);
+      break;
+    case PROP_ERROR_POLICY:
+      self->error_policy = g_value_get_enum (value);
+      break;
+    case PROP_MAX_RESTARTS:
+      self->max_restarts = g_value_get_uint (value);
+      break;
+    case PROP_RESTART_BACKOFF:
+      self->restart_backoff = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  /* a new timeout may make a check due sooner */
+  if ((prop_id == PROP_HEARTBEAT_TIMEOUT || prop_id == PROP_STALL_TIMEOUT) &&
+      self->watchdog)
+    watchdog_wake_at (self, g_get_monotonic_time ());
+}
+
+static void
+gst_worker_controller_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstWorkerController *self = GST_WORKER_CONTROLLER (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_PIPELINE:
+      g_value_set_object (value, self->pipeline);
+      break;
+    case PROP_HEARTBEAT_TIMEOUT:
+      g_value_set_uint (value, self->heartbeat_timeout);
+      break;
+    case PROP_STALL_TIMEOUT:
+      g_value_set_uint (value, self->stall_timeout);
+      break;
+    case PROP_HEARTBEAT_INTERVAL:
+      g_value_set_uint (value, self->heartbeat_interval);
+      break;
+    case PROP_ERROR_POLICY:
+      g_value_set_enum (value, self->error_policy);
+      break;
+    case PROP_MAX_RESTARTS:
+      g_value_set_uint (value, self->max_restarts);
+      break;
+    case PROP_RESTART_BACKOFF:
+      g_value_set_uint (value, self->restart_backoff);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_worker_controller_class_init (GstWorkerControllerClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_PLAYING;
+
+  gobject_class->constructed = gst_worker_controller_constructed;
+  gobject_class->dispose = gst_worker_controller_dispose;
+  gobject_class->finalize = gst_worker_controller_finalize;
+  gobject_class->set_property = gst_worker_controller_set_property;
+  gobject_class->get_property = gst_worker_controller_get_property;
+
+  g_object_class_install_property (gobject_class, PROP_PIPELINE,
+      g_param_spec_object ("pipeline", "Pipeline",
+          "The pipeline the controller runs", GST_TYPE_PIPELINE,
+          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+          G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_HEARTBEAT_TIMEOUT,
+      g_param_spec_uint ("heartbeat-timeout", "Heartbeat timeout",
+          "Milliseconds without a heartbeat after which a worker is lost "
+          "(0 = never)", 0, G_MAXUINT, DEFAULT_HEARTBEAT_TIMEOUT, flags));
+  g_object_class_install_property (gobject_class, PROP_STALL_TIMEOUT,
+      g_param_spec_uint ("stall-timeout", "Stall timeout",
+          "Milliseconds busy, or blocked on a full queue, after which a "
+          "worker is stalled (0 = never); idle is never a stall", 0,
+          G_MAXUINT, DEFAULT_STALL_TIMEOUT, flags));
+  g_object_class_install_property (gobject_class, PROP_HEARTBEAT_INTERVAL,
+      g_param_spec_uint ("heartbeat-interval", "Heartbeat interval",
+          "heartbeat-interval (ms) given to every worker at start "
+          "(0 = leave the workers' own)", 0, G_MAXUINT,
+          DEFAULT_HEARTBEAT_INTERVAL, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_ERROR_POLICY,
+      g_param_spec_enum ("error-policy", "Error policy",
+          "What an ERROR message does: stop the system, or restart the "
+          "pipeline", GST_TYPE_WORKER_ERROR_POLICY, DEFAULT_ERROR_POLICY,
+          flags));
+  g_object_class_install_property (gobject_class, PROP_MAX_RESTARTS,
+      g_param_spec_uint ("max-restarts", "Max restarts",
+          "Restarts allowed by the restart policy before the system stops",
+          0, G_MAXUINT, DEFAULT_MAX_RESTARTS, flags));
+  g_object_class_install_property (gobject_class, PROP_RESTART_BACKOFF,
+      g_param_spec_uint ("restart-backoff", "Restart backoff",
+          "Milliseconds before the first restart; doubled before each next "
+          "one (at most 30 s)", 0, G_MAXUINT, DEFAULT_RESTART_BACKOFF, flags));
+
+  /**
+   * GstWorkerController::started:
+   *
+   * The pipeline reached PLAYING, at start and after each restart.
+   */
+  signals[SIGNAL_STARTED] = g_signal_new ("started",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 0);
+
+  /**
+   * GstWorkerController::worker-stalled:
+   * @worker: the worker's name
+   * @state: #GST_WORKER_STATE_BUSY or #GST_WORKER_STATE_BLOCKED
+   * @duration: nanoseconds in that state so far
+   * @blocked_on: (nullable): when blocked, the full queue it waits on
+   *
+   * A worker has been busy, or blocked on a full queue, for longer than
+   * `stall-timeout`. Emitted once per episode.
+   */
+  signals[SIGNAL_WORKER_STALLED] = g_signal_new ("worker-stalled",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 4, G_TYPE_STRING, GST_TYPE_WORKER_STATE, G_TYPE_UINT64,
+      G_TYPE_STRING);
+
+  /**
+   * GstWorkerController::worker-lost:
+   * @worker: the worker's name
+   * @silence: nanoseconds since its last heartbeat
+   *
+   * A worker sent no heartbeat for `heartbeat-timeout`.
+   */
+  signals[SIGNAL_WORKER_LOST] = g_signal_new ("worker-lost",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT64);
+
+  /**
+   * GstWorkerController::worker-recovered:
+   * @worker: the worker's name
+   * @was_lost: %TRUE if it was lost, %FALSE if stalled
+   *
+   * A lost worker sent a heartbeat again, or a stalled one moved on.
+   */
+  signals[SIGNAL_WORKER_RECOVERED] = g_signal_new ("worker-recovered",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+
+  /**
+   * GstWorkerController::pipeline-error:
+   * @element: the name of the element that posted the error
+   * @error: the error
+   * @debug: (nullable): its debug text
+   * @will_restart: %TRUE if the restart policy restarts the pipeline
+   *
+   * An element posted an ERROR message.
+   */
+  signals[SIGNAL_PIPELINE_ERROR] = g_signal_new ("pipeline-error",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_ERROR, G_TYPE_STRING,
+      G_TYPE_BOOLEAN);
+
+  /**
+   * GstWorkerController::restarted:
+   * @restarts: restarts so far
+   *
+   * The restart policy set the pipeline back to PLAYING.
+   */
+  signals[SIGNAL_RESTARTED] = g_signal_new ("restarted",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  /**
+   * GstWorkerController::finished:
+   * @report: the report (see gst_worker_controller_get_report())
+   *
+   * The run ended: drained, stopped, failed or timed out draining. The
+   * pipeline is in NULL.
+   */
+  signals[SIGNAL_FINISHED] = g_signal_new ("finished",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 1, GST_TYPE_STRUCTURE | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_WORKER_ERROR_POLICY, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_WORKER_CONTROLLER_OUTCOME, 0);
+}
+
+static void
+gst_worker_controller_init (GstWorkerController * self)
+{
+  self->heartbeat_timeout = DEFAULT_HEARTBEAT_TIMEOUT;
+  self->stall_timeout = DEFAULT_STALL_TIMEOUT;
+  self->heartbeat_interval = DEFAULT_HEARTBEAT_INTERVAL;
+  self->error_policy = DEFAULT_ERROR_POLICY;
+  self->max_restarts = DEFAULT_MAX_RESTARTS;
+  self->restart_backoff = DEFAULT_RESTART_BACKOFF;
+  self->phase = PHASE_READY;
+  self->workers = g_ptr_array_new_with_free_func
+      ((GDestroyNotify) worker_rec_free);
+  self->queues = g_ptr_array_new_with_free_func (queue_rec_unref);
+  self->order = g_ptr_array_new ();
+}
+
+/* ---------------------------------------------------------------------- */
+/* public API */
+
+/**
+ * gst_worker_controller_new:
+ * @pipeline: (transfer none): a pipeline of workers, linked
+ *
+ * Makes a controller for @pipeline, which it will start, run and stop.
+ * Its bus is watched from the thread-default main context of the caller.
+ *
+ * Returns: (transfer full): a new controller
+ */
+GstWorkerController *
+gst_worker_controller_new (GstPipeline * pipeline)
+{
+  GstWorkerController *self;
+
+  g_return_val_if_fail (GST_IS_PIPELINE (pipeline), NULL);
+
+  self = g_object_new (GST_TYPE_WORKER_CONTROLLER, "pipeline", pipeline,
+      NULL);
+  gst_object_ref_sink (self);
+  return self;
+}
+
+/**
+ * gst_worker_controller_new_from_description:
+ * @description: a gst-launch-1.0 pipeline description
+ *
+ * Parses @description (an unknown element or property, or a malformed
+ * description, is an error in the %GST_PARSE_ERROR domain naming it) and
+ * makes a controller for it.
+ *
+ * Returns: (transfer full) (nullable): a new controller, or %NULL
+ */
+GstWorkerController *
+gst_worker_controller_new_from_description (const gchar * description,
+    GError ** error)
+{
+  GstElement *parsed;
+  GstPipeline *pipeline;
+  GstWorkerController *self;
+  GError *err = NULL;
+
+  g_return_val_if_fail (description != NULL, NULL);
+
+  if (strspn (description, " \t\r\n") == strlen (description)) {
+    g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
+        GST_WORKER_CONTROLLER_ERROR_EMPTY, "The pipeline description is "
+        "empty.");
+    return NULL;
+  }
+
+  parsed = gst_parse_launch_full (description, NULL,
+      GST_PARSE_FLAG_FATAL_ERRORS, &err);
+  if (!parsed || err) {
+    if (parsed)
+      gst_object_unref (gst_object_ref_sink (parsed));
+    if (!err)
+      err = g_error_new (GST_PARSE_ERROR, GST_PARSE_ERROR_SYNTAX,
+          "Could not parse the pipeline description.");
+    g_propagate_error (error, err);
+    return NULL;
+  }
+
+  if (GST_IS_PIPELINE (parsed)) {
+    pipeline = GST_PIPELINE (parsed);
+  } else {
+    pipeline = GST_PIPELINE (gst_pipeline_new (NULL));
+    gst_bin_add (GST_BIN (pipeline), parsed);
+  }
+  gst_object_ref_sink (pipeline);
+  self = gst_worker_controller_new (pipeline);
+  gst_object_unref (pipeline);
+  return self;
+}
+
+/**
+ * gst_worker_controller_new_from_file:
+ * @path: a pipeline file, as in `pipelines/`
+ *
+ * Reads a pipeline description from @path: lines whose first non-blank
+ * character is `#` are comments, the other lines are joined into one
+ * description.
+ *
+ * Returns: (transfer full) (nullable): a new controller, or %NULL
+ */
+GstWorkerController *
+gst_worker_controller_new_from_file (const gchar * path, GError ** error)
+{
+  gchar *contents = NULL, **lines;
+  GString *desc;
+  GError *err = NULL;
+  GstWorkerController *self;
+  guint i;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, NULL, &err)) {
+    g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
+        GST_WORKER_CONTROLLER_ERROR_FILE,
+        "Cannot read pipeline file %s: %s", path, err->message);
+    g_error_free (err);
+    return NULL;
+  }
+
+  desc = g_string_new (NULL);
+  lines = g_strsplit (contents, "\n", -1);
+  for (i = 0; lines[i]; i++) {
+    gchar *line = g_strstrip (lines[i]);
+
+    if (*line == '\0' || *line == '#')
+      continue;
+    if (desc->len)
+      g_string_append_c (desc, ' ');
+    g_string_append (desc, line);
+  }
+  g_strfreev (lines);
+  g_free (contents);
+
+  self = gst_worker_controller_new_from_description (desc->str, &err);
+  if (!self) {
+    g_propagate_prefixed_error (error, err, "%s: ", path);
+  }
+  g_string_free (desc, TRUE);
+  return self;
+}
+
+/**
+ * gst_worker_controller_get_pipeline:
+ *
+ * Returns: (transfer full): the pipeline
+ */
+GstPipeline *
+gst_worker_controller_get_pipeline (GstWorkerController * self)
+{
+  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
+  return gst_object_ref (self->pipeline);
+}
+
+/**
+ * gst_worker_controller_list_workers:
+ *
+ * Returns: (transfer full): the workers' names, sorted by path
+ */
+gchar **
+gst_worker_controller_list_workers (GstWorkerController * self)
+{
+  GStrvBuilder *b;
+  gchar **names;
+  guint i;
+
+  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
+
+  b = g_strv_builder_new ();
+  for (i = 0; i < self->workers->len; i++)
+    g_strv_builder_add (b,
+        ((WorkerRec *) g_ptr_array_index (self->workers, i))->name);
+  names = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  return names;
+}
+
+static void
+apply_heartbeat_interval (GstWorkerController * self)
+{
+  guint interval, timeout, i;
+
+  GST_OBJECT_LOCK (self);
+  interval = self->heartbeat_interval;
+  timeout = self->heartbeat_timeout;
+  GST_OBJECT_UNLOCK (self);
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+    guint own;
+
+    if (interval)
+      g_object_set (w->element, "heartbeat-interval", interval, NULL);
+    g_object_get (w->element, "heartbeat-interval", &own, NULL);
+    if (timeout && own >= timeout)
+      GST_WARNING_OBJECT (self, "worker %s beats every %u ms, not within "
+          "heartbeat-timeout (%u ms): it will be reported lost", w->name,
+          own, timeout);
+  }
+}
+
+/**
+ * gst_worker_controller_start:
+ *
+ * Starts the system: the pipeline goes to PLAYING. If it does not start
+ * (a missing file or device, say), the run ends with
+ * %GST_WORKER_CONTROLLER_OUTCOME_ERROR and @error, in the
+ * %GST_WORKER_CONTROLLER_ERROR_START code, names the element, the problem
+ * and the path the element was given.
+ *
+ * Returns: %TRUE if the pipeline is starting
+ */
+gboolean
+gst_worker_controller_start (GstWorkerController * self, GError ** error)
+{
+  GstStateChangeReturn ret;
+  guint i;
+
+  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
+
+  GST_OBJECT_LOCK (self);
+  if (self->phase != PHASE_READY) {
+    GST_OBJECT_UNLOCK (self);
+    g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
+        GST_WORKER_CONTROLLER_ERROR_STATE, "The system was already started.");
+    return FALSE;
+  }
+  self->phase = PHASE_RUNNING;
+  self->started_at = g_get_monotonic_time ();
+  reset_run_locked (self);
+  GST_OBJECT_UNLOCK (self);
+
+  compute_topology (self);
+  apply_heartbeat_interval (self);
+  for (i = 0; i < self->queues->len; i++)
+    queue_reset_counts (g_ptr_array_index (self->queues, i));
+
+  ret = gst_element_set_state (GST_ELEMENT (self->pipeline),
+      GST_STATE_PLAYING);
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    GstBus *bus = gst_pipeline_get_bus (self->pipeline);
+    GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    gchar *text = NULL, *debug = NULL;
+    GstStructure *report;
+
+    if (msg) {
+      gchar *src_path = gst_object_get_path_string (GST_MESSAGE_SRC (msg));
+
+      text = describe_error (msg, NULL, &debug);
+      GST_OBJECT_LOCK (self);
+      self->last_error = gst_structure_new ("error",
+          "element", G_TYPE_STRING, GST_MESSAGE_SRC_NAME (msg),
+          "path", G_TYPE_STRING, src_path,
+          "message", G_TYPE_STRING, text,
+          "debug", G_TYPE_STRING, debug, NULL);
+      GST_OBJECT_UNLOCK (self);
+      g_free (src_path);
+      gst_message_unref (msg);
+    } else {
+      text = g_strdup ("the pipeline refused to start");
+    }
+    gst_object_unref (bus);
+    GST_WARNING_OBJECT (self, "could not start: %s", text);
+    g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
+        GST_WORKER_CONTROLLER_ERROR_START, "Could not start: %s", text);
+    report = stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_ERROR);
+    finish (self, report, TRUE);
+    g_free (text);
+    g_free (debug);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+set_worker_paused (GstWorkerController * self, const gchar * name,
+    gboolean paused, GError ** error)
+{
+  WorkerRec *w;
+
+  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  w = find_worker_by_name (self, name);
+  if (!w) {
+    gchar **names = gst_worker_controller_list_workers (self);
+    gchar *list = g_strjoinv (", ", names);
+
+    g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
+        GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER,
+        "No worker named '%s' (workers: %s).", name, *list ? list : "none");
+    g_free (list);
+    g_strfreev (names);
+    return FALSE;
+  }
+  if (paused) {
+    GST_OBJECT_LOCK (self);
+    if (self->phase == PHASE_DRAINING || self->phase == PHASE_FINISHED) {
+      GST_OBJECT_UNLOCK (self);
+      g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
+          GST_WORKER_CONTROLLER_ERROR_STATE, "Cannot pause %s: the system "
+          "is %s.", name, phase_names[self->phase]);
+      return FALSE;
+    }
+    GST_OBJECT_UNLOCK (self);
+  }
+  GST_INFO_OBJECT (self, "%s worker %s", paused ? "pausing" : "resuming",
+      w->name);
+  gst_worker_set_paused (GST_WORKER (w->element), paused);
+  /* the watchdog looks again: blocked workers may be excused or not */
+  watchdog_wake_at (self, g_get_monotonic_time ());
+  return TRUE;
+}
+
+/**
+ * gst_worker_controller_pause_worker:
+ * @name: a worker's name, or its path below the pipeline ("bin/name")
+ *
+ * Pauses one worker (its `paused` property): it finishes the item in hand
+ * and holds the rest in its input queue; upstream blocks when that is
+ * full. Workers blocked behind a paused worker are not stalled.
+ *
+ * Returns: %FALSE, with @error set, if no worker has that name
+ */
+gboolean
+gst_worker_controller_pause_worker (GstWorkerController * self,
+    const gchar * name, GError ** error)
+{
+  return set_worker_paused (self, name, TRUE, error);
+}
+
+/**
+ * gst_worker_controller_resume_worker:
+ * @name: a worker's name, or its path below the pipeline
+ *
+ * Resumes a worker paused with gst_worker_controller_pause_worker().
+ *
+ * Returns: %FALSE, with @error set, if no worker has that name
+ */
+gboolean
+gst_worker_controller_resume_worker (GstWorkerController * self,
+    const gchar * name, GError ** error)
+{
+  return set_worker_paused (self, name, FALSE, error);
+}
+
+/**
+ * gst_worker_controller_pause:
+ *
+ * Pauses the whole system: the pipeline goes to PAUSED, so live sources
+ * stop producing and sinks stop consuming. Heartbeats stop meanwhile; the
+ * watchdog waits for gst_worker_controller_resume().
+ *
+ * Returns: %FALSE, with @error set, if the system is not running
+ */
+gboolean
+gst_worker_controller_pause (GstWorkerController * self, GError ** error)
+{
+  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
+
+  GST_OBJECT_LOCK (self);
+  if (self->phase != PHASE_RUNNING) {
+    g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
+        GST_WORKER_CONTROLLER_ERROR_STATE, "Cannot pause: the system is %s.",
+        phase_names[self->phase]);
+    GST_OBJECT_UNLOCK (self);
+    return FALSE;
+  }
+  self->system_paused = TRUE;
+  self->playing = FALSE;
+  GST_OBJECT_UNLOCK (self);
+
+  GST_INFO_OBJECT (self, "pausing the system");
+  g_source_set_ready_time (self->watchdog, -1);
+  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_PAUSED);
+  return TRUE;
+}
+
+/**
+ * gst_worker_controller_resume:
+ *
+ * Resumes the whole system after gst_worker_controller_pause().
+ *
+ * Returns: %FALSE, with @error set, if the run ended
+ */
+gboolean
+gst_worker_controller_resume (GstWorkerController * self, GError ** error)
+{
+  gboolean was_paused;
+
+  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
+
+  GST_OBJECT_LOCK (self);
+  if (self->phase != PHASE_RUNNING && self->phase != PHASE_DRAINING) {
+    g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
+        GST_WORKER_CONTROLLER_ERROR_STATE, "Cannot resume: the system is %s.",
+        phase_names[self->phase]);
+    GST_OBJECT_UNLOCK (self);
+    return FALSE;
+  }
+  was_paused = self->system_paused;
+  self->system_paused = FALSE;
+  GST_OBJECT_UNLOCK (self);
+
+  if (was_paused) {
+    GST_INFO_OBJECT (self, "resuming the system");
+    gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_PLAYING);
+  }
+  return TRUE;
+}
+
+/**
+ * gst_worker_controller_is_paused:
+ *
+ * Returns: %TRUE while the whole system is paused
+ */
+gboolean
+gst_worker_controller_is_paused (GstWorkerController * self)
+{
+  gboolean paused;
+
+  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
+  GST_OBJECT_LOCK (self);
+  paused = self->system_paused;
+  GST_OBJECT_UNLOCK (self);
+  return paused;
+}
+
+/**
+ * gst_worker_controller_get_status:
+ *
+ * The whole system's status, a %GST_WORKER_CONTROLLER_STATUS_NAME
+ * structure:
+ *
+ * - `phase` (string): ready, running, draining, restarting or finished;
+ *   `system-paused` (boolean); `uptime` (GstClockTime);
+ * - `restarts`, `max-restarts` (guint), `error-policy`
+ *   (#GstWorkerErrorPolicy), `discarded-by-restarts` (guint64);
+ * - `workers`: an array of `worker` structures, upstream workers first
+ *   (by the longest chain of queues from a source), the worker's `stats` now
+ *   (state, state-time, items-in, items-out, items-dropped,
+ *   proc-time-avg, proc-time-max, blocked-on) plus `name`, `path`,
+ *   `paused`, `rate` (items in per second between its last two
+ *   heartbeats), `heartbeats` (received this run), `heartbeat-age`,
+ *   `lost`, `stalled`, `input-queues` (names) and, for a worker fed by
+ *   queues, `input-level` / `input-max` of its fullest input queue;
+ * - `queues`: an array of `queue` structures: `name`, `writers` and
+ *   `readers` (worker names), `items-in`, `items-out` (counted on its
+ *   pads this run), `held`, `level` (current-level-buffers) and
+ *   `max-size-buffers`;
+ * - `wait-for`: the structure gst_worker_controller_get_wait_for()
+ *   returns.
+ *
+ * Returns: (transfer full): the status
+ */
+GstStructure *
+gst_worker_controller_get_status (GstWorkerController * self)
+{
+  GstStructure *s, *wait_for;
+  GValue workers = G_VALUE_INIT, queues = G_VALUE_INIT;
+  GPtrArray *order;
+  guint i;
+
+  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
+
+  new_array (&workers);
+  GST_OBJECT_LOCK (self);
+  order = g_ptr_array_copy (self->order, NULL, NULL);
+  GST_OBJECT_UNLOCK (self);
+  for (i = 0; i < order->len; i++)
+    array_take_structure (&workers, worker_structure (self,
+            g_ptr_array_index (order, i), TRUE));
+  g_ptr_array_unref (order);
+  new_array (&queues);
+  for (i = 0; i < self->queues->len; i++)
+    array_take_structure (&queues, queue_structure (self,
+            g_ptr_array_index (self->queues, i)));
+
+  GST_OBJECT_LOCK (self);
+  s = gst_structure_new (GST_WORKER_CONTROLLER_STATUS_NAME,
+      "phase", G_TYPE_STRING, phase_names[self->phase],
+      "system-paused", G_TYPE_BOOLEAN, self->system_paused,
+      "uptime", GST_TYPE_CLOCK_TIME, self->started_at ?
+      (GstClockTime) (g_get_monotonic_time () - self->started_at) *
+      GST_USECOND : 0,
+      "restarts", G_TYPE_UINT, self->restarts,
+      "max-restarts", G_TYPE_UINT, self->max_restarts,
+      "error-policy", GST_TYPE_WORKER_ERROR_POLICY, self->error_policy,
+      "discarded-by-restarts", G_TYPE_UINT64, self->discarded_by_restarts,
+      NULL);
+  GST_OBJECT_UNLOCK (self);
+
+  structure_take_array (s, "workers", &workers);
+  structure_take_array (s, "queues", &queues);
+  wait_for = wait_for_structure (self);
+  gst_structure_set (s, "wait-for", GST_TYPE_STRUCTURE, wait_for, NULL);
+  gst_structure_free (wait_for);
+  return s;
+}
+
+/**
+ * gst_worker_controller_get_status_json:
+ *
+ * gst_worker_controller_get_status() as JSON (see
+ * gst_worker_structure_to_json()).
+ *
+ * Returns: (transfer full): the JSON text
+ */
+gchar *
+gst_worker_controller_get_status_json (GstWorkerController * self)
+{
+  GstStructure *s = gst_worker_controller_get_status (self);
+  gchar *json = gst_worker_structure_to_json (s, TRUE);
+
+  gst_structure_free (s);
+  return json;
+}
+
+/**
+ * gst_worker_controller_get_heartbeat:
+ * @name: a worker's name
+ *
+ * Returns: (transfer full) (nullable): the latest `worker-heartbeat` of
+ * that worker this run, or %NULL
+ */
+GstStructure *
+gst_worker_controller_get_heartbeat (GstWorkerController * self,
+    const gchar * name)
+{
+  WorkerRec *w;
+  GstStructure *s = NULL;
+
+  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  w = find_worker_by_name (self, name);
+  if (!w)
+    return NULL;
+  GST_OBJECT_LOCK (self);
+  if (w->heartbeat)
+    s = gst_structure_copy (w->heartbeat);
+  GST_OBJECT_UNLOCK (self);
+  return s;
+}
+
+/**
+ * gst_worker_controller_get_wait_for:
+ *
+ * Who waits on which queue, now: a `wait-for` structure whose `edges`
+ * array holds one `wait` structure per waiting worker and queue:
+ * `worker`, `role` ("writer": blocked pushing into a full queue;
+ * "reader": idle, its input queue empty), `queue`, `level`,
+ * `max-size-buffers` and `for` (GstClockTime in that state).
+ *
+ * Returns: (transfer full): the wait-for structure
+ */
+GstStructure *
+gst_worker_controller_get_wait_for (GstWorkerController * self)
+{
+  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
+  return wait_for_structure (self);
+}
+
+/**
+ * gst_worker_controller_exit_drain:
+ * @timeout_ms: how long the drain may take
+ *
+ * Exits with drain: resumes the system and every paused worker (a paused
+ * worker holds EOS like any item), sends EOS into every source and waits
+ * for EOS on the bus. Then #GstWorkerController::finished gives a report
+ * with %GST_WORKER_CONTROLLER_OUTCOME_DRAINED, per-worker counts, and
+ * per-queue counts showing every item that went in came out. If the drain
+ * takes longer than @timeout_ms, the report
+ * (%GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT) lists in `holders` which
+ * queues and workers still held items, in what state, and the system is
+ * stopped. Does nothing before gst_worker_controller_start(), after the
+ * run ended, or while a drain is going on.
+ */
+void
+gst_worker_controller_exit_drain (GstWorkerController * self,
+    guint timeout_ms)
+{
+  gboolean was_paused;
+  guint i;
+
+  g_return_if_fail (GST_IS_WORKER_CONTROLLER (self));
+
+  GST_OBJECT_LOCK (self);
+  if (self->phase == PHASE_RESTARTING) {
+    /* the pipeline is down already: nothing left to drain */
+    GST_OBJECT_UNLOCK (self);
+    finish (self, stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_ERROR),
+        FALSE);
+    return;
+  }
+  if (self->phase != PHASE_RUNNING) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  self->phase = PHASE_DRAINING;
+  was_paused = self->system_paused;
+  self->system_paused = FALSE;
+  self->drain_timer = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (self->drain_timer, drain_timeout_cb,
+      gst_object_ref (self), gst_object_unref);
+  g_source_attach (self->drain_timer, self->context);
+  GST_OBJECT_UNLOCK (self);
+
+  GST_INFO_OBJECT (self, "exit with drain, timeout %u ms", timeout_ms);
+  if (was_paused)
+    gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_PLAYING);
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+    gst_worker_set_paused (GST_WORKER (w->element), FALSE);
+  }
+  GST_OBJECT_LOCK (self);
+  if (self->phase == PHASE_DRAINING && !self->eos_thread)
+    self->eos_thread = g_thread_new ("worker-drain-eos", send_eos_thread,
+        list_sources (self));
+  GST_OBJECT_UNLOCK (self);
+}
+
+/**
+ * gst_worker_controller_exit_now:
+ *
+ * Exits now: stops the pipeline (queues flush) and reports, with
+ * %GST_WORKER_CONTROLLER_OUTCOME_STOPPED, how many items were discarded
+ * (`items-discarded`) and where (`holders`: each queue with the items that
+ * went in and never came out, each worker with the item it was processing
+ * and those handed to it but not started, and its state). Works during a
+ * drain too. #GstWorkerController::finished is emitted before this
+ * returns if called from the controller's context.
+ *
+ * Returns: (transfer full): the report
+ */
+GstStructure *
+gst_worker_controller_exit_now (GstWorkerController * self)
+{
+  GstStructure *report;
+
+  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
+
+  GST_OBJECT_LOCK (self);
+  if (self->phase == PHASE_FINISHED) {
+    report = gst_structure_copy (self->report);
+    GST_OBJECT_UNLOCK (self);
+    return report;
+  }
+  cancel_timer (&self->drain_timer);
+  cancel_timer (&self->restart_timer);
+  GST_OBJECT_UNLOCK (self);
+
+  GST_INFO_OBJECT (self, "exit now");
+  report = stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_STOPPED);
+  finish (self, gst_structure_copy (report), FALSE);
+  return report;
+}
+
+/**
+ * gst_worker_controller_is_finished:
+ *
+ * Returns: %TRUE once the run ended
+ */
+gboolean
+gst_worker_controller_is_finished (GstWorkerController * self)
+{
+  return gst_worker_controller_get_outcome (self) !=
+      GST_WORKER_CONTROLLER_OUTCOME_NONE;
+}
+
+/**
+ * gst_worker_controller_get_outcome:
+ *
+ * Returns: how the run ended, or %GST_WORKER_CONTROLLER_OUTCOME_NONE
+ */
+GstWorkerControllerOutcome
+gst_worker_controller_get_outcome (GstWorkerController * self)
+{
+  GstWorkerControllerOutcome outcome;
+
+  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self),
+      GST_WORKER_CONTROLLER_OUTCOME_NONE);
+  GST_OBJECT_LOCK (self);
+  outcome = self->outcome;
+  GST_OBJECT_UNLOCK (self);
+  return outcome;
+}
+
+/**
+ * gst_worker_controller_get_report:
+ *
+ * The report of the ended run, a %GST_WORKER_CONTROLLER_REPORT_NAME
+ * structure: `outcome` (#GstWorkerControllerOutcome), `duration`,
+ * `restarts`, `discarded-by-restarts`, `balanced` (every queue gave out
+ * what it took in), `workers` (each worker's final stats, as in the
+ * status), `queues` (each queue's counts), `error` (a structure with
+ * `element`, `path`, `message`, `debug`, after an error) and, when the
+ * system was stopped (exit now, drain timeout, error), `items-discarded`
+ * and `holders` (see gst_worker_controller_exit_now()).
+ *
+ * Returns: (transfer full) (nullable): the report, or %NULL while running
+ */
+GstStructure *
+gst_worker_controller_get_report (GstWorkerController * self)
+{
+  GstStructure *report = NULL;
+
+  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
+  GST_OBJECT_LOCK (self);
+  if (self->report)
+    report = gst_structure_copy (self->report);
+  GST_OBJECT_UNLOCK (self);
+  return report;
+}
+
+/**
+ * gst_worker_controller_get_report_json:
+ *
+ * Returns: (transfer full) (nullable): the report as JSON, or %NULL while
+ * running
+ */
+gchar *
+gst_worker_controller_get_report_json (GstWorkerController * self)
+{
+  GstStructure *report = gst_worker_controller_get_report (self);
+  gchar *json;
+
+  if (!report)
+    return NULL;
+  json = gst_worker_structure_to_json (report, TRUE);
+  gst_structure_free (report);
+  return json;
+}

@@ -1,0 +1,189 @@
+/* gst-workers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/worker/worker-prelude.h>
+#include <gst/worker/gstworker.h>
+
+G_BEGIN_DECLS
+
+/**
+ * GstWorkerErrorPolicy:
+ * @GST_WORKER_ERROR_POLICY_STOP: an ERROR message stops the system; the
+ *   report names the element and the message.
+ * @GST_WORKER_ERROR_POLICY_RESTART: an ERROR message restarts the pipeline
+ *   (to NULL, wait, back to PLAYING), at most `max-restarts` times, waiting
+ *   `restart-backoff` ms before the first restart and twice as long before
+ *   each next one. Past the limit, the system stops as with
+ *   %GST_WORKER_ERROR_POLICY_STOP.
+ *
+ * What #GstWorkerController does when an element posts an ERROR message.
+ */
+typedef enum {
+  GST_WORKER_ERROR_POLICY_STOP,
+  GST_WORKER_ERROR_POLICY_RESTART,
+} GstWorkerErrorPolicy;
+
+/**
+ * GstWorkerControllerOutcome:
+ * @GST_WORKER_CONTROLLER_OUTCOME_NONE: the run has not ended.
+ * @GST_WORKER_CONTROLLER_OUTCOME_DRAINED: EOS reached every sink, after
+ *   gst_worker_controller_exit_drain() or because the sources ended: every
+ *   item that entered the system left it or was dropped by a worker's own
+ *   decision (counted in its `items-dropped`).
+ * @GST_WORKER_CONTROLLER_OUTCOME_STOPPED: gst_worker_controller_exit_now()
+ *   stopped the system; the report says how many items were discarded,
+ *   and where.
+ * @GST_WORKER_CONTROLLER_OUTCOME_ERROR: an element posted an ERROR (and no
+ *   restart was left), or the pipeline did not start.
+ * @GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT: the drain did not finish in
+ *   time; the report lists who still held items, then the system was
+ *   stopped.
+ *
+ * How a controlled run ended.
+ */
+typedef enum {
+  GST_WORKER_CONTROLLER_OUTCOME_NONE,
+  GST_WORKER_CONTROLLER_OUTCOME_DRAINED,
+  GST_WORKER_CONTROLLER_OUTCOME_STOPPED,
+  GST_WORKER_CONTROLLER_OUTCOME_ERROR,
+  GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT,
+} GstWorkerControllerOutcome;
+
+/**
+ * GstWorkerControllerError:
+ * @GST_WORKER_CONTROLLER_ERROR_FILE: the pipeline file cannot be read.
+ * @GST_WORKER_CONTROLLER_ERROR_EMPTY: the description has no elements.
+ * @GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER: no worker has that name.
+ * @GST_WORKER_CONTROLLER_ERROR_STATE: not possible now (the run ended, or
+ *   has not started).
+ * @GST_WORKER_CONTROLLER_ERROR_START: the pipeline did not start; the
+ *   message names the element and, for a missing file or device, its path.
+ *
+ * Errors of #GstWorkerController, in the %GST_WORKER_CONTROLLER_ERROR
+ * domain. A malformed description or an unknown element is reported in
+ * the %GST_PARSE_ERROR domain instead, as gst_parse_launch() does.
+ */
+typedef enum {
+  GST_WORKER_CONTROLLER_ERROR_FILE,
+  GST_WORKER_CONTROLLER_ERROR_EMPTY,
+  GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER,
+  GST_WORKER_CONTROLLER_ERROR_STATE,
+  GST_WORKER_CONTROLLER_ERROR_START,
+} GstWorkerControllerError;
+
+/**
+ * GST_WORKER_CONTROLLER_ERROR:
+ *
+ * Error domain of #GstWorkerController.
+ */
+#define GST_WORKER_CONTROLLER_ERROR (gst_worker_controller_error_quark ())
+GST_WORKER_API
+GQuark gst_worker_controller_error_quark (void);
+
+/**
+ * GST_WORKER_CONTROLLER_STATUS_NAME:
+ *
+ * Name of the structure gst_worker_controller_get_status() returns.
+ */
+#define GST_WORKER_CONTROLLER_STATUS_NAME "worker-controller-status"
+
+/**
+ * GST_WORKER_CONTROLLER_REPORT_NAME:
+ *
+ * Name of the structure gst_worker_controller_get_report() returns.
+ */
+#define GST_WORKER_CONTROLLER_REPORT_NAME "worker-controller-report"
+
+#define GST_TYPE_WORKER_CONTROLLER (gst_worker_controller_get_type ())
+GST_WORKER_API
+G_DECLARE_FINAL_TYPE (GstWorkerController, gst_worker_controller,
+    GST, WORKER_CONTROLLER, GstObject)
+
+GST_WORKER_API
+GstWorkerController * gst_worker_controller_new (GstPipeline * pipeline);
+
+GST_WORKER_API
+GstWorkerController * gst_worker_controller_new_from_description
+                                          (const gchar * description,
+                                           GError ** error);
+
+GST_WORKER_API
+GstWorkerController * gst_worker_controller_new_from_file
+                                          (const gchar * path,
+                                           GError ** error);
+
+GST_WORKER_API
+GstPipeline *  gst_worker_controller_get_pipeline (GstWorkerController * self);
+
+GST_WORKER_API
+gchar **       gst_worker_controller_list_workers (GstWorkerController * self);
+
+GST_WORKER_API
+gboolean       gst_worker_controller_start (GstWorkerController * self,
+                                            GError ** error);
+
+GST_WORKER_API
+gboolean       gst_worker_controller_pause_worker (GstWorkerController * self,
+                                                   const gchar * name,
+                                                   GError ** error);
+
+GST_WORKER_API
+gboolean       gst_worker_controller_resume_worker (GstWorkerController * self,
+                                                    const gchar * name,
+                                                    GError ** error);
+
+GST_WORKER_API
+gboolean       gst_worker_controller_pause (GstWorkerController * self,
+                                            GError ** error);
+
+GST_WORKER_API
+gboolean       gst_worker_controller_resume (GstWorkerController * self,
+                                             GError ** error);
+
+GST_WORKER_API
+gboolean       gst_worker_controller_is_paused (GstWorkerController * self);
+
+GST_WORKER_API
+GstStructure * gst_worker_controller_get_status (GstWorkerController * self);
+
+GST_WORKER_API
+gchar *        gst_worker_controller_get_status_json
+                                          (GstWorkerController * self);
+
+GST_WORKER_API
+GstStructure * gst_worker_controller_get_heartbeat
+                                          (GstWorkerController * self,
+                                           const gchar * name);
+
+GST_WORKER_API
+GstStructure * gst_worker_controller_get_wait_for
+                                          (GstWorkerController * self);
+
+GST_WORKER_API
+void           gst_worker_controller_exit_drain (GstWorkerController * self,
+                                                 guint timeout_ms);
+
+GST_WORKER_API
+GstStructure * gst_worker_controller_exit_now (GstWorkerController * self);
+
+GST_WORKER_API
+gboolean       gst_worker_controller_is_finished (GstWorkerController * self);
+
+GST_WORKER_API
+GstWorkerControllerOutcome
+               gst_worker_controller_get_outcome (GstWorkerController * self);
+
+GST_WORKER_API
+GstStructure * gst_worker_controller_get_report (GstWorkerController * self);
+
+GST_WORKER_API
+gchar *        gst_worker_controller_get_report_json
+                                          (GstWorkerController * self);
+
+GST_WORKER_API
+gchar *        gst_worker_structure_to_json (const GstStructure * structure,
+                                             gboolean pretty);
+
+G_END_DECLS

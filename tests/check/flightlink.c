@@ -1,0 +1,1429 @@
+/* gst-workers: flightlink, the flight-controller link worker
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A vehicle played by the test over UDP on loopback (and a serial line, a
+ * pseudo-terminal): it sends MAVLink frames written with the codec and
+ * reads what flightlink writes.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/check/gsttestclock.h>
+#include <gst/worker/worker.h>
+#include <gst/autonomy/autonomy.h>
+#include "mavlink-codec.h"
+
+/* ---------------------------------------------------------------------- */
+/* the vehicle */
+
+typedef struct
+{
+  GSocket *socket;              /* UDP; or */
+  gint fd;                      /* a pty master */
+  GSocketAddress *flightlink;
+  MavlinkParser parser;
+  guint8 seq;
+} Vehicle;
+
+static Vehicle *
+vehicle_new_udp (gint flightlink_port)
+{
+  Vehicle *v = g_new0 (Vehicle, 1);
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *any = g_inet_socket_address_new (lo, 0);
+
+  v->fd = -1;
+  v->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, NULL);
+  fail_unless (v->socket != NULL);
+  fail_unless (g_socket_bind (v->socket, any, FALSE, NULL));
+  v->flightlink = g_inet_socket_address_new (lo, flightlink_port);
+  mavlink_parser_init (&v->parser);
+  g_object_unref (any);
+  g_object_unref (lo);
+  return v;
+}
+
+/* A pseudo-terminal: flightlink opens the returned device. */
+static Vehicle *
+vehicle_new_pty (gchar ** device)
+{
+  Vehicle *v = g_new0 (Vehicle, 1);
+  struct termios tio;
+
+  v->fd = posix_openpt (O_RDWR | O_NOCTTY);
+  fail_unless (v->fd >= 0);
+  fail_unless (grantpt (v->fd) == 0 && unlockpt (v->fd) == 0);
+  tcgetattr (v->fd, &tio);
+  cfmakeraw (&tio);
+  tcsetattr (v->fd, TCSANOW, &tio);
+  *device = g_strdup (ptsname (v->fd));
+  mavlink_parser_init (&v->parser);
+  return v;
+}
+
+static void
+vehicle_free (Vehicle * v)
+{
+  g_clear_object (&v->socket);
+  g_clear_object (&v->flightlink);
+  if (v->fd >= 0)
+    close (v->fd);
+  g_free (v);
+}
+
+static void
+vehicle_send_bytes (Vehicle * v, const guint8 * data, gsize len)
+{
+  if (v->socket) {
+    fail_unless_equals_int (g_socket_send_to (v->socket, v->flightlink,
+            (const gchar *) data, len, NULL, NULL), len);
+  } else {
+    fail_unless_equals_int (write (v->fd, data, len), len);
+  }
+}
+
+/* Appends one frame to @out. */
+static void
+frame_append (GByteArray * out, guint version, guint8 seq, guint8 sysid,
+    guint8 compid, guint32 msgid, gconstpointer msg)
+{
+  guint8 frame[MAVLINK_MAX_FRAME_LEN];
+  gsize n = mavlink_message_encode (frame, version, seq, sysid, compid,
+      mavlink_message_info (msgid), msg);
+
+  fail_unless (n > 0);
+  g_byte_array_append (out, frame, n);
+}
+
+static void
+vehicle_send (Vehicle * v, guint version, guint8 sysid, guint32 msgid,
+    gconstpointer msg)
+{
+  GByteArray *out = g_byte_array_new ();
+
+  frame_append (out, version, v->seq++, sysid, 1, msgid, msg);
+  vehicle_send_bytes (v, out->data, out->len);
+  g_byte_array_unref (out);
+}
+
+static const MavlinkHeartbeat vehicle_heartbeat = {
+  .type = 2,                    /* quadrotor */
+  .autopilot = 3,               /* ArduPilot */
+  .base_mode = 81,
+  .custom_mode = 4,             /* guided */
+  .system_status = 4,
+  .mavlink_version = 3,
+};
+
+static const MavlinkGlobalPositionInt global_position = {
+  .time_boot_ms = 123456, .lat = 434712345, .lon = -805412345,
+  .alt = 350250, .relative_alt = 30125, .vx = 150, .vy = -75, .vz = 10,
+  .hdg = 9000,
+};
+
+static const MavlinkAttitude attitude = {
+  .time_boot_ms = 123460, .roll = 0.125, .pitch = -0.0625, .yaw = 1.5,
+};
+
+static const MavlinkLocalPositionNed local_position = {
+  .time_boot_ms = 123470, .x = 12.5, .y = -3.25, .z = -40, .vx = 0.5,
+  .vy = 0.25, .vz = -0.125,
+};
+
+/* Reads what flightlink wrote until a frame that is not one of its
+ * heartbeats comes (or, with @heartbeats, one that is), within
+ * @timeout_ms. */
+static gboolean
+vehicle_recv (Vehicle * v, MavlinkFrame * frame, guint timeout_ms,
+    gboolean heartbeats)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
+  guint8 buf[2048];
+
+  for (;;) {
+    gint64 left;
+    gssize n;
+
+    while (mavlink_parser_next (&v->parser, frame, v->socket != NULL) ==
+        MAVLINK_PARSE_FRAME) {
+      if (!frame->info)
+        continue;
+      if ((frame->msgid == MAVLINK_MSG_ID_HEARTBEAT) == heartbeats)
+        return TRUE;
+    }
+    left = deadline - g_get_monotonic_time ();
+    if (left <= 0)
+      return FALSE;
+    if (v->socket) {
+      if (!g_socket_condition_timed_wait (v->socket, G_IO_IN, left, NULL,
+              NULL))
+        return FALSE;
+      n = g_socket_receive (v->socket, (gchar *) buf, sizeof (buf), NULL,
+          NULL);
+    } else {
+      GPollFD pfd = { v->fd, G_IO_IN, 0 };
+
+      if (g_poll (&pfd, 1, left / 1000 + 1) <= 0)
+        continue;
+      n = read (v->fd, buf, sizeof (buf));
+    }
+    fail_unless (n > 0);
+    fail_unless_equals_int (mavlink_parser_feed (&v->parser, buf, n), n);
+  }
+}
+
+/* ---------------------------------------------------------------------- */
+/* helpers */
+
+static GstStructure *
+get_stats (GstElement * fl)
+{
+  GstStructure *s = NULL;
+
+  g_object_get (fl, "stats", &s, NULL);
+  fail_unless (s != NULL);
+  return s;
+}
+
+static guint64
+stat_u64 (GstElement * fl, const gchar * field)
+{
+  GstStructure *s = get_stats (fl);
+  guint64 v = G_MAXUINT64;
+
+  fail_unless (gst_structure_get_uint64 (s, field, &v), "no %s", field);
+  gst_structure_free (s);
+  return v;
+}
+
+static gchar *
+stat_string (GstElement * fl, const gchar * field)
+{
+  GstStructure *s = get_stats (fl);
+  gchar *v = g_strdup (gst_structure_get_string (s, field));
+
+  gst_structure_free (s);
+  return v;
+}
+
+/* Waits (at most 10 s) until the stats field @field reaches @value: the
+ * reader thread has taken in what the vehicle sent. */
+static void
+wait_stat_u64 (GstElement * fl, const gchar * field, guint64 value)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  while (stat_u64 (fl, field) < value) {
+    fail_unless (g_get_monotonic_time () < deadline, "%s stays below %"
+        G_GUINT64_FORMAT, field, value);
+    g_usleep (1000);
+  }
+  fail_unless_equals_uint64 (stat_u64 (fl, field), value);
+}
+
+static void
+wait_vehicle (GstElement * fl, const gchar * state)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  gchar *s;
+
+  while (g_strcmp0 ((s = stat_string (fl, "vehicle")), state) != 0) {
+    g_free (s);
+    fail_unless (g_get_monotonic_time () < deadline, "vehicle never %s",
+        state);
+    g_usleep (1000);
+  }
+  g_free (s);
+}
+
+/* A harness around one flightlink described by @desc. */
+static GstHarness *
+harness_flightlink (const gchar * desc)
+{
+  GstElement *fl = gst_parse_launch (desc, NULL);
+  GstHarness *h;
+
+  fail_unless (fl != NULL);
+  fail_unless (g_str_equal (G_OBJECT_TYPE_NAME (fl), "GstFlightLink"));
+  h = gst_harness_new_with_element (fl, "sink", "src");
+  gst_object_unref (fl);
+  return h;
+}
+
+static GstHarness *
+harness_udp (const gchar * extra, Vehicle ** v)
+{
+  gchar *desc = g_strdup_printf ("flightlink address=127.0.0.1 port=0 "
+      "heartbeat-interval=0 %s", extra ? extra : "");
+  GstHarness *h = harness_flightlink (desc);
+  gint port = 0;
+
+  g_free (desc);
+  gst_harness_set_src_caps_str (h, GST_FLIGHT_COMMAND_CAPS);
+  gst_harness_play (h);
+  g_object_get (h->element, "bound-port", &port, NULL);
+  fail_unless (port > 0);
+  *v = vehicle_new_udp (port);
+  return h;
+}
+
+static GstOdometry
+pull_odometry (GstHarness * h, GstClockTime * pts)
+{
+  GstBuffer *buf = gst_harness_pull (h);
+  GstOdometry odo;
+
+  fail_unless (buf != NULL);
+  fail_unless (gst_odometry_from_buffer (buf, &odo));
+  if (pts)
+    *pts = GST_BUFFER_PTS (buf);
+  gst_buffer_unref (buf);
+  return odo;
+}
+
+static GstClockTime
+harness_running_time (GstHarness * h)
+{
+  GstClock *clock = GST_CLOCK (gst_harness_get_testclock (h));
+  GstClockTime t = gst_clock_get_time (clock) -
+      gst_element_get_base_time (h->element);
+
+  gst_object_unref (clock);
+  return t;
+}
+
+static GstBuffer *
+command_buffer (GstFlightCommandType type, GstFlightCommandFlags flags)
+{
+  GstFlightCommand cmd;
+
+  gst_flight_command_init (&cmd, type);
+  cmd.flags = flags;
+  cmd.latitude = 43.4712345;
+  cmd.longitude = -80.5412345;
+  cmd.altitude = 350.25;
+  cmd.north = 10.5;
+  cmd.east = -20.25;
+  cmd.down = -30;
+  cmd.yaw = G_PI / 2;
+  return gst_flight_command_to_buffer (&cmd, 0);
+}
+
+/* Pops bus messages of @types until one comes, for at most @ms. */
+static GstMessage *
+pop_message (GstBus * bus, GstMessageType types, guint ms)
+{
+  return gst_bus_timed_pop_filtered (bus, ms * GST_MSECOND, types);
+}
+
+/* ---------------------------------------------------------------------- */
+/* telemetry */
+
+/* Each telemetry message gives one odometry item: a snapshot, PTS the
+ * running time at reception, source time the vehicle's. */
+GST_START_TEST (test_telemetry_items)
+{
+  GstClockTime pts, rt;
+  GByteArray *dgram;
+  GstHarness *h;
+  GstOdometry o;
+  gchar *state;
+  Vehicle *v;
+
+  h = harness_udp (NULL, &v);
+  gst_harness_set_time (h, 5 * GST_SECOND);
+  rt = harness_running_time (h);
+
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+
+  /* two messages in one datagram */
+  dgram = g_byte_array_new ();
+  frame_append (dgram, 2, 1, 1, 1, MAVLINK_MSG_ID_GLOBAL_POSITION_INT,
+      &global_position);
+  frame_append (dgram, 2, 2, 1, 1, MAVLINK_MSG_ID_ATTITUDE, &attitude);
+  vehicle_send_bytes (v, dgram->data, dgram->len);
+  g_byte_array_unref (dgram);
+
+  o = pull_odometry (h, &pts);
+  fail_unless_equals_uint64 (pts, rt);
+  fail_unless_equals_int (o.fields,
+      GST_ODOMETRY_HAS_GLOBAL | GST_ODOMETRY_HAS_VELOCITY);
+  fail_unless_equals_uint64 (o.source_time_us, 123456000);
+  fail_unless_equals_float (o.latitude, 434712345 / 1e7);
+  fail_unless_equals_float (o.longitude, -805412345 / 1e7);
+  fail_unless_equals_float (o.altitude, 350.25);
+  fail_unless_equals_float (o.vn, 1.5);
+  fail_unless_equals_float (o.ve, -0.75);
+  fail_unless_equals_float (o.vd, 0.1);
+
+  o = pull_odometry (h, &pts);
+  fail_unless_equals_uint64 (pts, rt);
+  fail_unless_equals_int (o.fields, GST_ODOMETRY_HAS_GLOBAL |
+      GST_ODOMETRY_HAS_VELOCITY | GST_ODOMETRY_HAS_ATTITUDE);
+  fail_unless_equals_uint64 (o.source_time_us, 123460000);
+  fail_unless_equals_float (o.roll, 0.125);
+  fail_unless_equals_float (o.pitch, -0.0625);
+  fail_unless_equals_float (o.yaw, 1.5);
+  fail_unless_equals_float (o.latitude, 434712345 / 1e7);
+
+  /* another system's telemetry is not the vehicle's; MAVLink 1 is read */
+  gst_harness_set_time (h, 6 * GST_SECOND);
+  vehicle_send (v, 2, 2, MAVLINK_MSG_ID_GLOBAL_POSITION_INT,
+      &global_position);
+  vehicle_send (v, 1, 1, MAVLINK_MSG_ID_LOCAL_POSITION_NED, &local_position);
+  o = pull_odometry (h, &pts);
+  fail_unless_equals_uint64 (pts, rt + GST_SECOND);
+  fail_unless_equals_int (o.fields, 0xf);
+  fail_unless_equals_uint64 (o.source_time_us, 123470000);
+  fail_unless_equals_float (o.north, 12.5);
+  fail_unless_equals_float (o.east, -3.25);
+  fail_unless_equals_float (o.down, -40);
+  fail_unless_equals_float (o.vn, 0.5);
+  fail_unless_equals_float (o.ve, 0.25);
+  fail_unless_equals_float (o.vd, -0.125);
+  fail_unless_equals_float (o.roll, 0.125);
+  fail_if (gst_harness_try_pull (h) != NULL);
+
+  /* an item is counted when its push returns */
+  wait_stat_u64 (h->element, "items-out", 3);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "frames-received"), 5);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "bad-frames"), 0);
+  state = stat_string (h->element, "vehicle");
+  fail_unless_equals_string (state, "ok");
+  g_free (state);
+  {
+    GstStructure *s = get_stats (h->element);
+    guint sys = 0, comp = 0;
+
+    fail_unless (gst_structure_get_uint (s, "vehicle-system-id", &sys));
+    fail_unless (gst_structure_get_uint (s, "vehicle-component-id", &comp));
+    fail_unless_equals_int (sys, 1);
+    fail_unless_equals_int (comp, 1);
+    gst_structure_free (s);
+  }
+
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* Heartbeats from a ground station do not make a vehicle; target-system
+ * picks one; telemetry before the vehicle is known is not used. */
+GST_START_TEST (test_vehicle_choice)
+{
+  MavlinkHeartbeat gcs = { .type = 6, .autopilot = 8 };
+  GstHarness *h;
+  GstOdometry o;
+  Vehicle *v;
+
+  h = harness_udp ("target-system=7", &v);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  vehicle_send (v, 2, 7, MAVLINK_MSG_ID_ATTITUDE, &attitude);
+  vehicle_send (v, 2, 9, MAVLINK_MSG_ID_HEARTBEAT, &gcs);
+  wait_stat_u64 (h->element, "frames-received", 3);
+  fail_if (gst_harness_try_pull (h) != NULL);
+  {
+    gchar *state = stat_string (h->element, "vehicle");
+
+    fail_unless_equals_string (state, "waiting");
+    g_free (state);
+  }
+
+  vehicle_send (v, 2, 7, MAVLINK_MSG_ID_HEARTBEAT, &gcs);
+  wait_vehicle (h->element, "ok");
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_ATTITUDE, &attitude);
+  vehicle_send (v, 2, 7, MAVLINK_MSG_ID_GLOBAL_POSITION_INT,
+      &global_position);
+  o = pull_odometry (h, NULL);
+  fail_unless_equals_int (o.fields,
+      GST_ODOMETRY_HAS_GLOBAL | GST_ODOMETRY_HAS_VELOCITY);
+  fail_if (gst_harness_try_pull (h) != NULL);
+
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* Garbage, a corrupt frame and one cut short at the end of the datagram
+ * are counted; the good frame among them still gives its item. */
+GST_START_TEST (test_bad_frames_counted)
+{
+  static const guint8 garbage[] = { 0x00, 0x13, 0x37, 0x42, 0x99 };
+  GByteArray *dgram = g_byte_array_new (), *good = g_byte_array_new ();
+  GstHarness *h;
+  GstOdometry o;
+  guint64 bad = 0;
+  Vehicle *v;
+
+  h = harness_udp (NULL, &v);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+
+  /* garbage, a frame with a flipped payload bit, garbage, a good frame, a
+   * frame cut after 12 bytes */
+  frame_append (good, 2, 1, 1, 1, MAVLINK_MSG_ID_LOCAL_POSITION_NED,
+      &local_position);
+  g_byte_array_append (dgram, garbage, sizeof (garbage));
+  g_byte_array_append (dgram, good->data, good->len);
+  dgram->data[sizeof (garbage) + 12] ^= 0x01;
+  g_byte_array_append (dgram, garbage, sizeof (garbage));
+  frame_append (dgram, 2, 2, 1, 1, MAVLINK_MSG_ID_ATTITUDE, &attitude);
+  g_byte_array_append (dgram, good->data, 12);
+  vehicle_send_bytes (v, dgram->data, dgram->len);
+
+  o = pull_odometry (h, NULL);
+  fail_unless_equals_int (o.fields, GST_ODOMETRY_HAS_ATTITUDE);
+  fail_unless_equals_float (o.yaw, 1.5);
+  fail_if (gst_harness_try_pull (h) != NULL);
+
+  /* the item went before the end of the datagram was parsed */
+  wait_stat_u64 (h->element, "bad-frames", 2);
+  g_object_get (h->element, "bad-frames", &bad, NULL);
+  fail_unless_equals_uint64 (bad, 2);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "bad-frames"), 2);
+  /* the two garbage runs, the corrupt frame's and the cut frame's bytes
+   * after their start bytes */
+  fail_unless_equals_uint64 (stat_u64 (h->element, "garbage-bytes"),
+      2 * sizeof (garbage) + good->len - 1 + 12 - 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "frames-received"), 2);
+
+  g_byte_array_unref (good);
+  g_byte_array_unref (dgram);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* A value that is not finite makes no item. */
+GST_START_TEST (test_invalid_values)
+{
+  MavlinkAttitude bad = attitude;
+  GstHarness *h;
+  GstOdometry o;
+  Vehicle *v;
+
+  h = harness_udp (NULL, &v);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+  bad.roll = NAN;
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_ATTITUDE, &bad);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_GLOBAL_POSITION_INT,
+      &global_position);
+  o = pull_odometry (h, NULL);
+  fail_unless_equals_int (o.fields,
+      GST_ODOMETRY_HAS_GLOBAL | GST_ODOMETRY_HAS_VELOCITY);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-dropped"), 1);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* `paused` holds telemetry; resuming lets it go. */
+GST_START_TEST (test_paused_holds)
+{
+  GstHarness *h;
+  GstOdometry o;
+  Vehicle *v;
+
+  h = harness_udp (NULL, &v);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+  g_object_set (h->element, "paused", TRUE, NULL);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_ATTITUDE, &attitude);
+  wait_stat_u64 (h->element, "frames-received", 2);
+  g_usleep (50 * 1000);
+  fail_if (gst_harness_try_pull (h) != NULL);
+  fail_unless_equals_int (gst_worker_get_state (GST_WORKER (h->element)),
+      GST_WORKER_STATE_PAUSED);
+  g_object_set (h->element, "paused", FALSE, NULL);
+  o = pull_odometry (h, NULL);
+  fail_unless_equals_int (o.fields, GST_ODOMETRY_HAS_ATTITUDE);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* commands */
+
+static void
+check_target (const MavlinkFrame * f, guint version)
+{
+  fail_unless_equals_int (f->version, version);
+  fail_unless_equals_int (f->sysid, 255);
+  fail_unless_equals_int (f->compid, 191);
+}
+
+/* Each command becomes the documented MAVLink message, to the vehicle. */
+GST_START_TEST (test_commands_out)
+{
+  GstFlightCommandFlags global = GST_FLIGHT_COMMAND_HAS_GLOBAL;
+  GstFlightCommandFlags local = GST_FLIGHT_COMMAND_HAS_LOCAL;
+  GstFlightCommandFlags yaw = GST_FLIGHT_COMMAND_HAS_YAW;
+  MavlinkSetPositionTargetGlobalInt g;
+  MavlinkSetPositionTargetLocalNed l;
+  MavlinkCommandLong cl;
+  MavlinkCommandInt ci;
+  MavlinkFrame f;
+  GstHarness *h;
+  GstBus *bus;
+  GstMessage *msg;
+  Vehicle *v;
+
+  h = harness_udp (NULL, &v);
+  bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+
+  /* goto, global, with yaw */
+  fail_unless_equals_int (gst_harness_push (h,
+          command_buffer (GST_FLIGHT_COMMAND_GOTO, global | local | yaw)),
+      GST_FLOW_OK);
+  fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+  check_target (&f, 2);
+  fail_unless (mavlink_frame_decode (&f,
+          MAVLINK_MSG_ID_SET_POSITION_TARGET_GLOBAL_INT, &g));
+  fail_unless_equals_int (g.target_system, 1);
+  fail_unless_equals_int (g.target_component, 1);
+  fail_unless_equals_int (g.coordinate_frame, 5);
+  fail_unless_equals_int (g.type_mask, 2552);
+  fail_unless_equals_int (g.lat_int, 434712345);
+  fail_unless_equals_int (g.lon_int, -805412345);
+  fail_unless_equals_float (g.alt, 350.25);
+  fail_unless_equals_float (g.yaw, (gfloat) (G_PI / 2));
+  fail_unless_equals_float (g.vx, 0);
+
+  /* goto, local, no yaw */
+  gst_harness_push (h, command_buffer (GST_FLIGHT_COMMAND_GOTO, local));
+  fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+  fail_unless (mavlink_frame_decode (&f,
+          MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED, &l));
+  fail_unless_equals_int (l.coordinate_frame, 1);
+  fail_unless_equals_int (l.type_mask, 2552 | 1024);
+  fail_unless_equals_float (l.x, 10.5);
+  fail_unless_equals_float (l.y, -20.25);
+  fail_unless_equals_float (l.z, -30);
+
+  /* loiter at a global position, with yaw */
+  gst_harness_push (h, command_buffer (GST_FLIGHT_COMMAND_LOITER,
+          global | yaw));
+  fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+  fail_unless (mavlink_frame_decode (&f, MAVLINK_MSG_ID_COMMAND_INT, &ci));
+  fail_unless_equals_int (ci.target_system, 1);
+  fail_unless_equals_int (ci.command, 17);
+  fail_unless_equals_int (ci.frame, 0);
+  fail_unless_equals_int (ci.x, 434712345);
+  fail_unless_equals_int (ci.y, -805412345);
+  fail_unless_equals_float (ci.z, 350.25);
+  fail_unless_equals_float (ci.param4, 90);
+
+  /* land at a local position */
+  gst_harness_push (h, command_buffer (GST_FLIGHT_COMMAND_LAND, local));
+  fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+  fail_unless (mavlink_frame_decode (&f, MAVLINK_MSG_ID_COMMAND_INT, &ci));
+  fail_unless_equals_int (ci.command, 21);
+  fail_unless_equals_int (ci.frame, 1);
+  fail_unless_equals_int (ci.x, 105000);
+  fail_unless_equals_int (ci.y, -202500);
+  fail_unless_equals_float (ci.z, -30);
+  fail_unless (isnan (ci.param4));
+
+  /* land here, with yaw */
+  gst_harness_push (h, command_buffer (GST_FLIGHT_COMMAND_LAND, yaw));
+  fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+  fail_unless (mavlink_frame_decode (&f, MAVLINK_MSG_ID_COMMAND_LONG, &cl));
+  fail_unless_equals_int (cl.target_system, 1);
+  fail_unless_equals_int (cl.target_component, 1);
+  fail_unless_equals_int (cl.command, 21);
+  fail_unless_equals_float (cl.param4, 90);
+  fail_unless (isnan (cl.param5) && isnan (cl.param6) && isnan (cl.param7));
+
+  /* a goto without a position cannot be sent: a warning, counted */
+  fail_unless_equals_int (gst_harness_push (h,
+          command_buffer (GST_FLIGHT_COMMAND_GOTO, yaw)), GST_FLOW_OK);
+  msg = pop_message (bus, GST_MESSAGE_WARNING, 5000);
+  fail_unless (msg != NULL);
+  {
+    GError *err = NULL;
+
+    gst_message_parse_warning (msg, &err, NULL);
+    fail_unless_equals_string (err->message, "Cannot send a goto command to "
+        "the vehicle: a goto needs a global or a local position.");
+    g_error_free (err);
+  }
+  gst_message_unref (msg);
+
+  /* return */
+  gst_harness_push (h, command_buffer (GST_FLIGHT_COMMAND_RETURN, 0));
+  fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+  fail_unless (mavlink_frame_decode (&f, MAVLINK_MSG_ID_COMMAND_LONG, &cl));
+  fail_unless_equals_int (cl.command, 20);
+  fail_unless_equals_float (cl.param1, 0);
+  fail_unless_equals_float (cl.param7, 0);
+
+  /* sequence numbers count up, heartbeats included */
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-sent"), 6);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-dropped"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-in"), 7);
+
+  /* the vehicle's answers are counted; a refusal is a warning */
+  {
+    MavlinkCommandAck ok = { 21, 0, 0, 0, 255, 191 };
+    MavlinkCommandAck refused = { 20, 4, 0, 0, 255, 191 };
+    MavlinkCommandAck other = { 20, 4, 0, 0, 42, 191 };
+    GError *err = NULL;
+
+    vehicle_send (v, 2, 1, MAVLINK_MSG_ID_COMMAND_ACK, &ok);
+    vehicle_send (v, 2, 1, MAVLINK_MSG_ID_COMMAND_ACK, &other);
+    vehicle_send (v, 1, 1, MAVLINK_MSG_ID_COMMAND_ACK, &refused);
+    msg = pop_message (bus, GST_MESSAGE_WARNING, 5000);
+    fail_unless (msg != NULL);
+    gst_message_parse_warning (msg, &err, NULL);
+    fail_unless_equals_string (err->message,
+        "The vehicle refused command 20 (MAV_RESULT 4).");
+    g_error_free (err);
+    gst_message_unref (msg);
+    fail_unless_equals_uint64 (stat_u64 (h->element, "commands-accepted"), 1);
+    fail_unless_equals_uint64 (stat_u64 (h->element, "commands-refused"), 1);
+  }
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* Commands wait for the vehicle's first heartbeat; they go in the version
+ * it speaks (mavlink-version=auto), or the one asked for. */
+static gpointer
+push_thread (gpointer data)
+{
+  GstHarness *h = data;
+
+  return GINT_TO_POINTER (gst_harness_push (h,
+          command_buffer (GST_FLIGHT_COMMAND_RETURN, 0)));
+}
+
+GST_START_TEST (test_commands_wait_for_vehicle)
+{
+  MavlinkFrame f;
+  GstHarness *h;
+  GThread *t;
+  Vehicle *v;
+
+  h = harness_udp (NULL, &v);
+  t = g_thread_new ("push", push_thread, h);
+  /* no vehicle: nothing is sent, not even a heartbeat (nowhere to) */
+  fail_if (vehicle_recv (v, &f, 300, FALSE));
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-sent"), 0);
+
+  vehicle_send (v, 1, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (t)), GST_FLOW_OK);
+  fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+  check_target (&f, 1);
+  fail_unless_equals_int (f.msgid, MAVLINK_MSG_ID_COMMAND_LONG);
+  /* and its heartbeat, once a second, in MAVLink 1 as well */
+  fail_unless (vehicle_recv (v, &f, 3000, TRUE));
+  check_target (&f, 1);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+
+  h = harness_udp ("mavlink-version=2 system-id=42 component-id=7", &v);
+  vehicle_send (v, 1, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+  gst_harness_push (h, command_buffer (GST_FLIGHT_COMMAND_RETURN, 0));
+  fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+  fail_unless_equals_int (f.version, 2);
+  fail_unless_equals_int (f.sysid, 42);
+  fail_unless_equals_int (f.compid, 7);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* A flush wakes a command waiting for the vehicle; after it, commands go
+ * again. */
+GST_START_TEST (test_flush_wakes_command)
+{
+  MavlinkFrame f;
+  GstHarness *h;
+  GThread *t;
+  Vehicle *v;
+
+  h = harness_udp (NULL, &v);
+  t = g_thread_new ("push", push_thread, h);
+  /* most likely waiting by now; if not, the flush refuses it anyway */
+  g_usleep (50 * 1000);
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
+  fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (t)),
+      GST_FLOW_FLUSHING);
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
+  gst_harness_set_src_caps_str (h, GST_FLIGHT_COMMAND_CAPS);
+
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+  fail_unless_equals_int (gst_harness_push (h,
+          command_buffer (GST_FLIGHT_COMMAND_LAND, 0)), GST_FLOW_OK);
+  fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+  fail_unless_equals_int (f.msgid, MAVLINK_MSG_ID_COMMAND_LONG);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-sent"), 1);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* A command item that is not one is an error. */
+GST_START_TEST (test_malformed_command)
+{
+  GstHarness *h;
+  GstBus *bus;
+  GstMessage *msg;
+  GError *err = NULL;
+  Vehicle *v;
+
+  h = harness_udp (NULL, &v);
+  bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  fail_unless_equals_int (gst_harness_push (h,
+          gst_buffer_new_allocate (NULL, 10, NULL)), GST_FLOW_ERROR);
+  msg = pop_message (bus, GST_MESSAGE_ERROR, 1000);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless_equals_string (err->message,
+      "Received something that is not a flight command item.");
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* heartbeats, on a test clock */
+
+static GstClock *test_clock;
+
+/* Fires every clock entry due up to @t. */
+static void
+advance_to (GstClockTime t)
+{
+  GstClockID id;
+
+  gst_test_clock_set_time (GST_TEST_CLOCK (test_clock), t);
+  while (gst_test_clock_peek_next_pending_id (GST_TEST_CLOCK (test_clock),
+          &id)) {
+    gboolean due = gst_clock_id_get_time (id) <= t;
+
+    gst_clock_id_unref (id);
+    if (!due)
+      break;
+    gst_clock_id_unref (gst_test_clock_process_next_clock_id
+        (GST_TEST_CLOCK (test_clock)));
+  }
+}
+
+/* Takes every message from the bus: counts the warnings, keeps the first
+ * warning and the last worker heartbeat. */
+typedef struct
+{
+  guint warnings;
+  GstMessage *warning;
+  GstMessage *heartbeat;
+} Drained;
+
+static void
+drain_bus (GstBus * bus, Drained * d)
+{
+  GstMessage *msg;
+
+  memset (d, 0, sizeof (*d));
+  while ((msg = gst_bus_pop (bus))) {
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING && !d->warnings++) {
+      d->warning = msg;
+    } else if (gst_worker_message_is_heartbeat (msg)) {
+      gst_message_replace (&d->heartbeat, msg);
+      gst_message_unref (msg);
+    } else {
+      gst_message_unref (msg);
+    }
+  }
+}
+
+static void
+drained_clear (Drained * d)
+{
+  gst_clear_message (&d->warning);
+  gst_clear_message (&d->heartbeat);
+}
+
+static const gchar *
+heartbeat_vehicle (Drained * d)
+{
+  fail_unless (d->heartbeat != NULL);
+  return gst_structure_get_string (gst_message_get_structure (d->heartbeat),
+      "vehicle");
+}
+
+/* flightlink sends its heartbeat once a second once it knows the vehicle,
+ * reports the vehicle lost after vehicle-timeout (a warning, and in its
+ * worker heartbeats), and back when it returns. */
+GST_START_TEST (test_heartbeat_and_vehicle_loss)
+{
+  GstElement *pipe, *fl;
+  MavlinkHeartbeat hb;
+  MavlinkFrame f;
+  Drained d;
+  GstMessage *msg;
+  GError *err = NULL;
+  GstBus *bus;
+  Vehicle *v;
+  gint port;
+  guint sysid = 0, timeout = 0;
+  const GstStructure *details;
+  gchar *state;
+  guint i;
+
+  test_clock = gst_test_clock_new ();
+  gst_system_clock_set_default (test_clock);
+
+  pipe = gst_parse_launch ("flightlink name=fl address=127.0.0.1 port=0 "
+      "vehicle-timeout=2500 heartbeat-interval=1000 ! fakesink", NULL);
+  fl = gst_bin_get_by_name (GST_BIN (pipe), "fl");
+  bus = gst_element_get_bus (pipe);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_object_get (fl, "bound-port", &port, NULL);
+  v = vehicle_new_udp (port);
+
+  /* t = 0: a tick with no vehicle: nothing sent */
+  advance_to (0);
+  fail_if (vehicle_recv (v, &f, 100, TRUE));
+
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (fl, "ok");
+
+  /* t = 1 s, 2 s: our heartbeats; the vehicle is still there */
+  for (i = 1; i <= 2; i++) {
+    advance_to (i * GST_SECOND);
+    fail_unless (vehicle_recv (v, &f, 5000, TRUE));
+    check_target (&f, 2);
+    fail_unless (mavlink_frame_decode (&f, MAVLINK_MSG_ID_HEARTBEAT, &hb));
+    fail_unless_equals_int (hb.type, 18);
+    fail_unless_equals_int (hb.autopilot, 8);
+    fail_unless_equals_int (hb.system_status, 4);
+    fail_unless_equals_int (hb.mavlink_version, 3);
+  }
+  drain_bus (bus, &d);
+  fail_unless_equals_int (d.warnings, 0);
+  fail_unless_equals_string (heartbeat_vehicle (&d), "ok");
+  drained_clear (&d);
+  fail_unless_equals_uint64 (stat_u64 (fl, "vehicle-heartbeat-age"),
+      2 * GST_SECOND);
+
+  /* t = 3 s: 3 s since the vehicle's heartbeat, more than 2.5 s: lost */
+  advance_to (3 * GST_SECOND);
+  drain_bus (bus, &d);
+  fail_unless_equals_int (d.warnings, 1);
+  msg = gst_message_ref (d.warning);
+  drained_clear (&d);
+  gst_message_parse_warning (msg, &err, NULL);
+  fail_unless_equals_string (err->message,
+      "Lost the vehicle's heartbeat: nothing from system 1 for 2500 ms.");
+  g_error_free (err);
+  gst_message_parse_warning_details (msg, &details);
+  fail_unless (gst_structure_get_uint (details, "system-id", &sysid));
+  fail_unless (gst_structure_get_uint (details, "timeout-ms", &timeout));
+  fail_unless_equals_int (sysid, 1);
+  fail_unless_equals_int (timeout, 2500);
+  gst_message_unref (msg);
+  state = stat_string (fl, "vehicle");
+  fail_unless_equals_string (state, "lost");
+  g_free (state);
+  /* reported once; the worker heartbeat of t = 4 s says so too */
+  advance_to (4 * GST_SECOND);
+  drain_bus (bus, &d);
+  fail_unless_equals_int (d.warnings, 0);
+  fail_unless_equals_string (heartbeat_vehicle (&d), "lost");
+  drained_clear (&d);
+
+  /* it comes back */
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  msg = pop_message (bus, GST_MESSAGE_INFO, 5000);
+  fail_unless (msg != NULL);
+  gst_message_parse_info (msg, &err, NULL);
+  fail_unless_equals_string (err->message,
+      "The vehicle's heartbeat is back (system 1).");
+  g_error_free (err);
+  gst_message_unref (msg);
+  wait_vehicle (fl, "ok");
+
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (fl);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  vehicle_free (v);
+  gst_system_clock_set_default (NULL);
+  gst_clear_object (&test_clock);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* a serial line */
+
+GST_START_TEST (test_serial_line)
+{
+  static const guint8 garbage[] = { 0x55, 0xaa, 0x00, 0xfe };
+  GByteArray *stream = g_byte_array_new ();
+  MavlinkCommandLong cl;
+  MavlinkFrame f;
+  GstHarness *h;
+  GstOdometry o;
+  gchar *device, *desc;
+  Vehicle *v;
+  guint i;
+
+  v = vehicle_new_pty (&device);
+  desc = g_strdup_printf ("flightlink device=%s baud=115200 "
+      "heartbeat-interval=0", device);
+  h = harness_flightlink (desc);
+  g_free (desc);
+  gst_harness_set_src_caps_str (h, GST_FLIGHT_COMMAND_CAPS);
+  gst_harness_play (h);
+
+  /* a stream of frames and garbage, written a byte at a time */
+  g_byte_array_append (stream, garbage, sizeof (garbage));
+  frame_append (stream, 2, 0, 1, 1, MAVLINK_MSG_ID_HEARTBEAT,
+      &vehicle_heartbeat);
+  g_byte_array_append (stream, garbage, sizeof (garbage));
+  frame_append (stream, 1, 1, 1, 1, MAVLINK_MSG_ID_ATTITUDE, &attitude);
+  frame_append (stream, 2, 2, 1, 1, MAVLINK_MSG_ID_GLOBAL_POSITION_INT,
+      &global_position);
+  for (i = 0; i < stream->len; i++)
+    vehicle_send_bytes (v, stream->data + i, 1);
+
+  o = pull_odometry (h, NULL);
+  fail_unless_equals_int (o.fields, GST_ODOMETRY_HAS_ATTITUDE);
+  fail_unless_equals_float (o.pitch, -0.0625);
+  o = pull_odometry (h, NULL);
+  fail_unless_equals_int (o.fields, GST_ODOMETRY_HAS_ATTITUDE |
+      GST_ODOMETRY_HAS_GLOBAL | GST_ODOMETRY_HAS_VELOCITY);
+  fail_unless_equals_float (o.longitude, -805412345 / 1e7);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "garbage-bytes"),
+      2 * sizeof (garbage));
+
+  gst_harness_push (h, command_buffer (GST_FLIGHT_COMMAND_RETURN, 0));
+  fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+  check_target (&f, 2);
+  fail_unless (mavlink_frame_decode (&f, MAVLINK_MSG_ID_COMMAND_LONG, &cl));
+  fail_unless_equals_int (cl.command, 20);
+  fail_unless (vehicle_recv (v, &f, 3000, TRUE));
+
+  gst_harness_teardown (h);
+  vehicle_free (v);
+  g_byte_array_unref (stream);
+  g_free (device);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* errors name the address or the device */
+
+static gchar *
+state_change_error (const gchar * desc)
+{
+  GstElement *pipe = gst_pipeline_new (NULL);
+  GstBus *bus = gst_element_get_bus (pipe);
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *text;
+
+  gst_bin_add (GST_BIN (pipe), gst_parse_launch (desc, NULL));
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  text = g_strdup (err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  return text;
+}
+
+GST_START_TEST (test_open_errors)
+{
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new (lo, 0), *local;
+  GSocket *taken = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, NULL);
+  gchar *desc, *text, *expected;
+  gint port;
+
+  fail_unless (g_socket_bind (taken, addr, FALSE, NULL));
+  local = g_socket_get_local_address (taken, NULL);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+
+  desc = g_strdup_printf ("flightlink address=127.0.0.1 port=%d", port);
+  text = state_change_error (desc);
+  expected = g_strdup_printf ("Could not bind to UDP 127.0.0.1:%d: the "
+      "port is in use.", port);
+  fail_unless_equals_string (text, expected);
+  g_free (expected);
+  g_free (text);
+  g_free (desc);
+
+  text = state_change_error ("flightlink device=/nonexistent/ttyACM7");
+  fail_unless_equals_string (text,
+      "Serial device /nonexistent/ttyACM7 does not exist.");
+  g_free (text);
+
+  text = state_change_error ("flightlink device=/dev/null");
+  fail_unless_equals_string (text, "/dev/null is not a serial device.");
+  g_free (text);
+
+  text = state_change_error ("flightlink device=/dev/null baud=12345");
+  fail_unless_equals_string (text,
+      "Unsupported baud rate 12345 for serial device /dev/null.");
+  g_free (text);
+
+  text = state_change_error ("flightlink port=0 remote-address=127.0.0.1");
+  fail_unless_equals_string (text,
+      "remote-address and remote-port must be set together.");
+  g_free (text);
+
+  g_object_unref (local);
+  g_object_unref (taken);
+  g_object_unref (addr);
+  g_object_unref (lo);
+}
+
+GST_END_TEST;
+
+/* With remote-address, flightlink writes there from the start. */
+GST_START_TEST (test_remote_address)
+{
+  GstHarness *h;
+  MavlinkFrame f;
+  Vehicle *v = vehicle_new_udp (1);
+  GSocketAddress *local = g_socket_get_local_address (v->socket, NULL);
+  gchar *desc;
+
+  desc = g_strdup_printf ("flightlink address=127.0.0.1 port=0 "
+      "heartbeat-interval=0 remote-address=127.0.0.1 remote-port=%u",
+      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+  h = harness_flightlink (desc);
+  g_free (desc);
+  gst_harness_play (h);
+  fail_unless (vehicle_recv (v, &f, 3000, TRUE));
+  check_target (&f, 2);
+  gst_harness_teardown (h);
+  g_object_unref (local);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* end of stream, flushing, shutting down */
+
+static void
+push_command (GstElement * appsrc, GstFlightCommandType type)
+{
+  GstBuffer *buf = command_buffer (type, 0);
+  GstFlowReturn ret;
+
+  /* push-buffer takes its own ref */
+  g_signal_emit_by_name (appsrc, "push-buffer", buf, &ret);
+  gst_buffer_unref (buf);
+  fail_unless_equals_int (ret, GST_FLOW_OK);
+}
+
+static GstBuffer *
+pull_appsink (GstElement * appsink)
+{
+  GstSample *sample = NULL;
+  GstBuffer *buf = NULL;
+
+  g_signal_emit_by_name (appsink, "try-pull-sample", 5 * GST_SECOND, &sample);
+  if (sample) {
+    buf = gst_buffer_ref (gst_sample_get_buffer (sample));
+    gst_sample_unref (sample);
+  }
+  return buf;
+}
+
+static void
+wait_appsink_eos (GstElement * appsink)
+{
+  gboolean eos = FALSE;
+
+  while (!eos) {
+    g_usleep (1000);
+    g_object_get (appsink, "eos", &eos, NULL);
+  }
+}
+
+/* An EOS sent to the pipeline ends the telemetry at once, but the
+ * pipeline's EOS waits for the commands before the sink pad's EOS to be
+ * written; an EOS on the sink pad alone leaves the telemetry running; at
+ * the end, commands for a vehicle never heard are dropped, with a warning,
+ * rather than waited for. */
+GST_START_TEST (test_eos_waits_for_commands)
+{
+  GstElement *pipe, *fl, *cmds, *odo, *slow;
+  GstBuffer *buf;
+  GstBus *bus;
+  GstMessage *msg;
+  MavlinkFrame f;
+  Vehicle *v;
+  gint port;
+  guint i;
+
+  pipe = gst_parse_launch ("appsrc name=cmds format=time "
+      "caps=" GST_FLIGHT_COMMAND_CAPS " ! identity name=slow "
+      "! queue ! flightlink name=fl address=127.0.0.1 port=0 "
+      "heartbeat-interval=0 ! appsink name=odo sync=false", NULL);
+  fl = gst_bin_get_by_name (GST_BIN (pipe), "fl");
+  cmds = gst_bin_get_by_name (GST_BIN (pipe), "cmds");
+  odo = gst_bin_get_by_name (GST_BIN (pipe), "odo");
+  slow = gst_bin_get_by_name (GST_BIN (pipe), "slow");
+  bus = gst_element_get_bus (pipe);
+
+  /* 1. the vehicle is there; the commands are slow to come (150 ms each):
+   * the telemetry ends at once, the pipeline when all three are sent */
+  g_object_set (slow, "sleep-time", 150000, NULL);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_object_get (fl, "bound-port", &port, NULL);
+  v = vehicle_new_udp (port);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (fl, "ok");
+  for (i = 0; i < 3; i++)
+    push_command (cmds, GST_FLIGHT_COMMAND_RETURN);
+  fail_unless (gst_element_send_event (pipe, gst_event_new_eos ()));
+  wait_appsink_eos (odo);
+  fail_unless (stat_u64 (fl, "commands-sent") < 3);
+  msg = pop_message (bus, GST_MESSAGE_EOS | GST_MESSAGE_ERROR, 10000);
+  fail_unless (msg != NULL);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  fail_unless_equals_uint64 (stat_u64 (fl, "commands-sent"), 3);
+  for (i = 0; i < 3; i++) {
+    fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+    fail_unless_equals_int (f.msgid, MAVLINK_MSG_ID_COMMAND_LONG);
+  }
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  vehicle_free (v);
+  g_object_set (slow, "sleep-time", 0, NULL);
+
+  /* 2. the commands end first; telemetry goes on until the pipeline's
+   * EOS */
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_object_get (fl, "bound-port", &port, NULL);
+  v = vehicle_new_udp (port);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  push_command (cmds, GST_FLIGHT_COMMAND_RETURN);
+  {
+    GstFlowReturn ret;
+
+    g_signal_emit_by_name (cmds, "end-of-stream", &ret);
+  }
+  fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_ATTITUDE, &attitude);
+  buf = pull_appsink (odo);
+  fail_unless (buf != NULL);
+  gst_buffer_unref (buf);
+  fail_unless (pop_message (bus, GST_MESSAGE_EOS, 100) == NULL);
+  fail_unless (gst_element_send_event (pipe, gst_event_new_eos ()));
+  msg = pop_message (bus, GST_MESSAGE_EOS | GST_MESSAGE_ERROR, 10000);
+  fail_unless (msg != NULL);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  vehicle_free (v);
+
+  /* 3. no vehicle ever: the waiting commands are dropped at the end */
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  push_command (cmds, GST_FLIGHT_COMMAND_LAND);
+  push_command (cmds, GST_FLIGHT_COMMAND_RETURN);
+  fail_unless (pop_message (bus, GST_MESSAGE_EOS, 100) == NULL);
+  fail_unless (gst_element_send_event (pipe, gst_event_new_eos ()));
+  for (i = 0; i < 2; i++) {
+    GError *err = NULL;
+    gchar *expected = g_strdup_printf ("Dropped a %s command at the end of "
+        "the stream: no vehicle was ever heard.", i ? "return" : "land");
+
+    msg = pop_message (bus, GST_MESSAGE_WARNING, 10000);
+    fail_unless (msg != NULL);
+    gst_message_parse_warning (msg, &err, NULL);
+    fail_unless_equals_string (err->message, expected);
+    g_error_free (err);
+    g_free (expected);
+    gst_message_unref (msg);
+  }
+  msg = pop_message (bus, GST_MESSAGE_EOS | GST_MESSAGE_ERROR, 10000);
+  fail_unless (msg != NULL);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-dropped"), 2);
+  fail_unless_equals_uint64 (stat_u64 (fl, "commands-sent"), 0);
+
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (fl);
+  gst_object_unref (cmds);
+  gst_object_unref (odo);
+  gst_object_unref (slow);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* With nothing linked to its sink pad, the end of the telemetry ends it. */
+GST_START_TEST (test_eos_unlinked_sink)
+{
+  GstElement *pipe;
+  GstBus *bus;
+  GstMessage *msg;
+
+  pipe = gst_parse_launch ("flightlink address=127.0.0.1 port=0 "
+      "heartbeat-interval=0 ! fakesink", NULL);
+  bus = gst_element_get_bus (pipe);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_send_event (pipe, gst_event_new_eos ()));
+  msg = pop_message (bus, GST_MESSAGE_EOS | GST_MESSAGE_ERROR, 10000);
+  fail_unless (msg != NULL);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* Going to NULL never hangs: a command waiting for the vehicle, telemetry
+ * blocked on a full downstream, and a paused worker. */
+GST_START_TEST (test_stop_while_blocked)
+{
+  GstElement *pipe, *fl, *cmds;
+  MavlinkAttitude at = attitude;
+  Vehicle *v;
+  gint port;
+  guint i;
+
+  /* a command waiting for a vehicle that never comes */
+  pipe = gst_parse_launch ("appsrc name=cmds caps=" GST_FLIGHT_COMMAND_CAPS
+      " ! flightlink name=fl address=127.0.0.1 port=0 ! fakesink", NULL);
+  cmds = gst_bin_get_by_name (GST_BIN (pipe), "cmds");
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  push_command (cmds, GST_FLIGHT_COMMAND_LAND);
+  g_usleep (50 * 1000);
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (cmds);
+  gst_object_unref (pipe);
+
+  /* telemetry pushed into a sink that takes nothing more */
+  pipe = gst_parse_launch ("flightlink name=fl address=127.0.0.1 port=0 "
+      "! queue max-size-buffers=1 max-size-bytes=0 max-size-time=0 "
+      "! appsink max-buffers=1 sync=false", NULL);
+  fl = gst_bin_get_by_name (GST_BIN (pipe), "fl");
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_object_get (fl, "bound-port", &port, NULL);
+  v = vehicle_new_udp (port);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  for (i = 0; i < 10; i++) {
+    at.time_boot_ms = i;
+    vehicle_send (v, 2, 1, MAVLINK_MSG_ID_ATTITUDE, &at);
+  }
+  /* the reader blocks on the full queue */
+  while (gst_worker_get_state (GST_WORKER (fl)) != GST_WORKER_STATE_BLOCKED)
+    g_usleep (1000);
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+
+  /* again, paused */
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_object_get (fl, "bound-port", &port, NULL);
+  vehicle_free (v);
+  v = vehicle_new_udp (port);
+  g_object_set (fl, "paused", TRUE, NULL);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_ATTITUDE, &at);
+  wait_stat_u64 (fl, "frames-received", 2);
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+
+  gst_object_unref (fl);
+  gst_object_unref (pipe);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+static Suite *
+flightlink_suite (void)
+{
+  Suite *s = suite_create ("flightlink");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_telemetry_items);
+  tcase_add_test (tc, test_vehicle_choice);
+  tcase_add_test (tc, test_bad_frames_counted);
+  tcase_add_test (tc, test_invalid_values);
+  tcase_add_test (tc, test_paused_holds);
+  tcase_add_test (tc, test_commands_out);
+  tcase_add_test (tc, test_commands_wait_for_vehicle);
+  tcase_add_test (tc, test_flush_wakes_command);
+  tcase_add_test (tc, test_malformed_command);
+  tcase_add_test (tc, test_heartbeat_and_vehicle_loss);
+  tcase_add_test (tc, test_serial_line);
+  tcase_add_test (tc, test_open_errors);
+  tcase_add_test (tc, test_remote_address);
+  tcase_add_test (tc, test_eos_waits_for_commands);
+  tcase_add_test (tc, test_eos_unlinked_sink);
+  tcase_add_test (tc, test_stop_while_blocked);
+  return s;
+}
+
+GST_CHECK_MAIN (flightlink);

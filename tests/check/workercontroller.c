@@ -1,0 +1,1237 @@
+/* gst-workers: the worker controller
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/worker/worker.h>
+#include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
+
+#define Q "max-size-bytes=0 max-size-time=0 "
+
+/* ---------------------------------------------------------------------- */
+/* helpers */
+
+/* A structure as text, for failure messages (valid until the next call). */
+static const gchar *
+str (const GstStructure * s)
+{
+  static gchar *text;
+
+  g_free (text);
+  text = s ? gst_structure_to_string (s) : g_strdup ("(null)");
+  return text;
+}
+
+typedef struct
+{
+  GstWorkerController *ctrl;
+  GMainLoop *loop;
+  GstStructure *report;
+  GPtrArray *stalls;            /* "stall" structures */
+  GPtrArray *lost;              /* names */
+  GPtrArray *recovered;         /* names */
+  GPtrArray *errors;            /* element names */
+  guint restarted;
+  guint started;
+  gint64 started_at;
+} Run;
+
+static void
+on_finished (GstWorkerController * ctrl, const GstStructure * report, Run * r)
+{
+  fail_unless (r->report == NULL, "finished twice");
+  r->report = gst_structure_copy (report);
+  g_main_loop_quit (r->loop);
+}
+
+static void
+on_stalled (GstWorkerController * ctrl, const gchar * worker,
+    GstWorkerState state, guint64 duration, const gchar * blocked_on, Run * r)
+{
+  g_ptr_array_add (r->stalls, gst_structure_new ("stall",
+          "worker", G_TYPE_STRING, worker,
+          "state", GST_TYPE_WORKER_STATE, state,
+          "duration", G_TYPE_UINT64, duration,
+          "blocked-on", G_TYPE_STRING, blocked_on, NULL));
+}
+
+static void
+on_lost (GstWorkerController * ctrl, const gchar * worker, guint64 silence,
+    Run * r)
+{
+  g_ptr_array_add (r->lost, g_strdup (worker));
+}
+
+static void
+on_recovered (GstWorkerController * ctrl, const gchar * worker,
+    gboolean was_lost, Run * r)
+{
+  g_ptr_array_add (r->recovered, g_strdup_printf ("%s:%s", worker,
+          was_lost ? "lost" : "stalled"));
+}
+
+static void
+on_error (GstWorkerController * ctrl, const gchar * element, GError * err,
+    const gchar * debug, gboolean will_restart, Run * r)
+{
+  g_ptr_array_add (r->errors, g_strdup (element));
+}
+
+static void
+on_restarted (GstWorkerController * ctrl, guint restarts, Run * r)
+{
+  r->restarted = restarts;
+}
+
+static void
+on_started (GstWorkerController * ctrl, Run * r)
+{
+  r->started++;
+}
+
+static void
+run_init (Run * r, GstWorkerController * ctrl)
+{
+  memset (r, 0, sizeof (*r));
+  r->ctrl = ctrl;
+  r->loop = g_main_loop_new (NULL, FALSE);
+  r->stalls = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_structure_free);
+  r->lost = g_ptr_array_new_with_free_func (g_free);
+  r->recovered = g_ptr_array_new_with_free_func (g_free);
+  r->errors = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (ctrl, "finished", G_CALLBACK (on_finished), r);
+  g_signal_connect (ctrl, "worker-stalled", G_CALLBACK (on_stalled), r);
+  g_signal_connect (ctrl, "worker-lost", G_CALLBACK (on_lost), r);
+  g_signal_connect (ctrl, "worker-recovered", G_CALLBACK (on_recovered), r);
+  g_signal_connect (ctrl, "pipeline-error", G_CALLBACK (on_error), r);
+  g_signal_connect (ctrl, "restarted", G_CALLBACK (on_restarted), r);
+  g_signal_connect (ctrl, "started", G_CALLBACK (on_started), r);
+}
+
+static void
+run_clear (Run * r)
+{
+  g_main_loop_unref (r->loop);
+  if (r->report)
+    gst_structure_free (r->report);
+  g_ptr_array_unref (r->stalls);
+  g_ptr_array_unref (r->lost);
+  g_ptr_array_unref (r->recovered);
+  g_ptr_array_unref (r->errors);
+  gst_object_unref (r->ctrl);
+}
+
+static gboolean
+run_timeout (gpointer user_data)
+{
+  fail ("the run did not end in time");
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until the controller finishes (bounded). */
+static void
+run_until_finished (Run * r, guint timeout_s)
+{
+  guint id;
+
+  if (r->report)
+    return;
+  id = g_timeout_add_seconds (timeout_s, run_timeout, NULL);
+  g_main_loop_run (r->loop);
+  g_source_remove (id);
+  fail_unless (r->report != NULL);
+}
+
+typedef gboolean (*Condition) (Run * r, gpointer data);
+
+typedef struct
+{
+  Run *run;
+  Condition cond;
+  gpointer data;
+  gboolean met;
+} Waiter;
+
+static gboolean
+check_condition (gpointer user_data)
+{
+  Waiter *w = user_data;
+
+  if (w->cond (w->run, w->data)) {
+    w->met = TRUE;
+    g_main_loop_quit (w->run->loop);
+    return G_SOURCE_REMOVE;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+quit_loop (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @cond holds, checking every 10 ms (bounded). */
+static void
+run_until (Run * r, Condition cond, gpointer data, guint timeout_ms)
+{
+  Waiter w = { r, cond, data, FALSE };
+  guint check, id;
+
+  if (cond (r, data))
+    return;
+  check = g_timeout_add (10, check_condition, &w);
+  id = g_timeout_add (timeout_ms, quit_loop, r->loop);
+  g_main_loop_run (r->loop);
+  if (!w.met)
+    g_source_remove (check);
+  else
+    g_source_remove (id);
+  fail_unless (w.met, "condition not met within %u ms", timeout_ms);
+}
+
+/* Runs the main loop for @ms. */
+static void
+run_for (Run * r, guint ms)
+{
+  g_timeout_add (ms, quit_loop, r->loop);
+  g_main_loop_run (r->loop);
+}
+
+static GstWorkerController *
+controller (const gchar * desc)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl =
+      gst_worker_controller_new_from_description (desc, &err);
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  return ctrl;
+}
+
+static void
+start (GstWorkerController * ctrl)
+{
+  GError *err = NULL;
+
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+}
+
+static GstElement *
+element (GstWorkerController * ctrl, const gchar * name)
+{
+  GstPipeline *pipe = gst_worker_controller_get_pipeline (ctrl);
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
+
+  gst_object_unref (pipe);
+  fail_unless (e != NULL, "no element %s", name);
+  return e;
+}
+
+static guint64
+prop_u64 (GstWorkerController * ctrl, const gchar * name, const gchar * prop)
+{
+  GstElement *e = element (ctrl, name);
+  guint64 v;
+
+  g_object_get (e, prop, &v, NULL);
+  gst_object_unref (e);
+  return v;
+}
+
+/* The structure named @name in the array field @field of @s. */
+static const GstStructure *
+entry (const GstStructure * s, const gchar * field, const gchar * name)
+{
+  const GValue *array = gst_structure_get_value (s, field);
+  guint i;
+
+  fail_unless (array != NULL, "no field %s", field);
+  for (i = 0; i < gst_value_array_get_size (array); i++) {
+    const GstStructure *e =
+        gst_value_get_structure (gst_value_array_get_value (array, i));
+
+    if (g_strcmp0 (gst_structure_get_string (e, "name"), name) == 0)
+      return e;
+  }
+  return NULL;
+}
+
+static guint64
+u64 (const GstStructure * s, const gchar * field)
+{
+  guint64 v = G_MAXUINT64;
+
+  fail_unless (s != NULL);
+  fail_unless (gst_structure_get_uint64 (s, field, &v), "no %s in %s",
+      field, str (s));
+  return v;
+}
+
+static guint64
+worker_u64 (const GstStructure * s, const gchar * worker, const gchar * f)
+{
+  const GstStructure *w = entry (s, "workers", worker);
+
+  fail_unless (w != NULL, "no worker %s", worker);
+  return u64 (w, f);
+}
+
+static guint64
+queue_u64 (const GstStructure * s, const gchar * queue, const gchar * f)
+{
+  const GstStructure *q = entry (s, "queues", queue);
+
+  fail_unless (q != NULL, "no queue %s", queue);
+  return u64 (q, f);
+}
+
+static GstWorkerState
+worker_state (const GstStructure * w)
+{
+  gint v = -1;
+
+  fail_unless (gst_structure_get_enum (w, "state", GST_TYPE_WORKER_STATE,
+          &v));
+  return v;
+}
+
+static GstWorkerControllerOutcome
+outcome (const GstStructure * report)
+{
+  gint v = -1;
+
+  fail_unless (gst_structure_get_enum (report, "outcome",
+          GST_TYPE_WORKER_CONTROLLER_OUTCOME, &v));
+  return v;
+}
+
+/* Along a chain w0 -> q0 -> w1 -> q1 -> ... -> wn: every edge gave out
+ * what it took in, and each worker passed on what it took. */
+static void
+assert_chain_balanced (const GstStructure * report,
+    const gchar * const *workers, const gchar * const *queues)
+{
+  guint i;
+  gboolean balanced = FALSE;
+
+  fail_unless (gst_structure_get_boolean (report, "balanced", &balanced));
+  fail_unless (balanced, "unbalanced: %s", str (report));
+  for (i = 0; queues[i]; i++) {
+    guint64 qin = queue_u64 (report, queues[i], "items-in");
+    guint64 qout = queue_u64 (report, queues[i], "items-out");
+
+    fail_unless_equals_uint64 (qin, qout);
+    fail_unless (worker_u64 (report, workers[i], "items-out") == qin,
+        "%s out != %s in: %s", workers[i], queues[i], str (report));
+    fail_unless (worker_u64 (report, workers[i + 1], "items-in") == qout,
+        "%s in != %s out: %s", workers[i + 1], queues[i],
+        str (report));
+  }
+}
+
+/* ---------------------------------------------------------------------- */
+/* random pause / resume, then drain */
+
+typedef struct
+{
+  Run *run;
+  GRand *rand;
+  guint actions_left;
+  guint pauses;
+} Chaos;
+
+static const gchar *const chain_workers[] = { "src", "a2", "a3", "out", NULL };
+static const gchar *const chain_queues[] = { "q1", "q2", "q3", NULL };
+
+static gboolean
+chaos_step (gpointer user_data)
+{
+  Chaos *c = user_data;
+  GstWorkerController *ctrl = c->run->ctrl;
+  GError *err = NULL;
+  guint action = g_rand_int_range (c->rand, 0, 6);
+  const gchar *who = chain_workers[g_rand_int_range (c->rand, 0, 4)];
+
+  if (c->actions_left-- == 0) {
+    /* leave whatever is paused paused: the drain must resume it */
+    gst_worker_controller_exit_drain (ctrl, 20000);
+    return G_SOURCE_REMOVE;
+  }
+
+  switch (action) {
+    case 0:
+    case 1:
+      fail_unless (gst_worker_controller_pause_worker (ctrl, who, &err));
+      c->pauses++;
+      break;
+    case 2:
+    case 3:
+      fail_unless (gst_worker_controller_resume_worker (ctrl, who, &err));
+      break;
+    case 4:
+      fail_unless (gst_worker_controller_pause (ctrl, &err));
+      fail_unless (gst_worker_controller_is_paused (ctrl));
+      c->pauses++;
+      break;
+    default:
+      fail_unless (gst_worker_controller_resume (ctrl, &err));
+      fail_if (gst_worker_controller_is_paused (ctrl));
+      break;
+  }
+  g_timeout_add (g_rand_int_range (c->rand, 1, 25), chaos_step, c);
+  return G_SOURCE_REMOVE;
+}
+
+/* Four workers, three bounded queues; workers and the whole system paused
+ * and resumed at random moments, then an exit with drain: every item the
+ * source produced reached the sink, in order, none twice, and every queue
+ * gave out what it took in. Repeated with random timings; the seed is
+ * printed (set WORKER_CONTROLLER_SEED to replay). */
+GST_START_TEST (test_random_pause_resume_then_drain)
+{
+  const gchar *env = g_getenv ("WORKER_CONTROLLER_SEED");
+  guint32 seed = env ? (guint32) g_ascii_strtoull (env, NULL, 10) :
+      g_random_int ();
+  GRand *master = g_rand_new_with_seed (seed);
+  guint iter;
+
+  g_print ("test_random_pause_resume_then_drain: seed %u\n", seed);
+
+  for (iter = 0; iter < 6; iter++) {
+    Run r;
+    Chaos c = { &r, g_rand_new_with_seed (g_rand_int (master)),
+      g_rand_int_range (master, 5, 30), 0
+    };
+    GstWorkerController *ctrl = controller ("testworkersrc name=src "
+        "! queue name=q1 max-size-buffers=4 " Q "! testworker name=a2 "
+        "process-time=20000 ! queue name=q2 max-size-buffers=3 " Q
+        "! testworker name=a3 random-delay=40000 ! queue name=q3 "
+        "max-size-buffers=5 " Q "! testworkersink name=out");
+    guint64 produced;
+
+    g_object_set (ctrl, "heartbeat-interval", 20, NULL);
+    run_init (&r, ctrl);
+    start (ctrl);
+    g_timeout_add (g_rand_int_range (c.rand, 1, 30), chaos_step, &c);
+    run_until_finished (&r, 60);
+
+    fail_unless (outcome (r.report) == GST_WORKER_CONTROLLER_OUTCOME_DRAINED,
+        "%s", str (r.report));
+    produced = worker_u64 (r.report, "src", "items-out");
+    fail_unless (produced > 0);
+    assert_chain_balanced (r.report, chain_workers, chain_queues);
+    fail_unless_equals_uint64 (worker_u64 (r.report, "out", "items-in"),
+        produced);
+    fail_unless_equals_uint64 (prop_u64 (ctrl, "out", "count"), produced);
+    fail_unless_equals_uint64 (prop_u64 (ctrl, "out", "gaps"), 0);
+    fail_unless_equals_uint64 (prop_u64 (ctrl, "out", "out-of-order"), 0);
+    fail_unless_equals_int64 (prop_u64 (ctrl, "out", "last-seq"),
+        produced - 1);
+    fail_unless_equals_int (r.lost->len, 0);
+
+    g_rand_free (c.rand);
+    run_clear (&r);
+  }
+  g_rand_free (master);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* watchdog */
+
+static gchar *stall_log_line;
+
+static void
+capture_log (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer user_data)
+{
+  const gchar *text;
+
+  if (level != GST_LEVEL_WARNING ||
+      g_strcmp0 (gst_debug_category_get_name (category),
+          "workercontroller") != 0)
+    return;
+  text = gst_debug_message_get (message);
+  if (g_str_has_prefix (text, "worker a2 stalled") && !stall_log_line)
+    stall_log_line = g_strdup (text);
+}
+
+static const GstStructure *
+find_stall (Run * r, const gchar * worker)
+{
+  guint i;
+
+  for (i = 0; i < r->stalls->len; i++) {
+    const GstStructure *s = g_ptr_array_index (r->stalls, i);
+
+    if (g_str_equal (gst_structure_get_string (s, "worker"), worker))
+      return s;
+  }
+  return NULL;
+}
+
+static gboolean
+has_stall (Run * r, gpointer worker)
+{
+  return find_stall (r, worker) != NULL;
+}
+
+/* A worker that hangs in processing is reported stalled (busy) within
+ * stall-timeout plus one heartbeat interval, with a log line naming it;
+ * the source it blocks is reported blocked on the queue between them.
+ * The drain then times out, and the report says who held what. */
+GST_START_TEST (test_hang_reported_stalled_then_drain_timeout)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "! queue name=q1 max-size-buffers=3 " Q "! testworker name=a2 "
+      "hang-after=5 ! queue name=q2 max-size-buffers=3 " Q
+      "! testworkersink name=out");
+  const GstStructure *st, *h;
+  GstStructure *status;
+  guint64 duration;
+
+  gst_debug_set_threshold_for_name ("workercontroller", GST_LEVEL_WARNING);
+  gst_debug_add_log_function (capture_log, NULL, NULL);
+
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout", 300, NULL);
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_until (&r, has_stall, (gpointer) "a2", 10000);
+
+  st = find_stall (&r, "a2");
+  fail_unless_equals_int (worker_state (st), GST_WORKER_STATE_BUSY);
+  duration = u64 (st, "duration");
+  fail_unless (duration >= 300 * GST_MSECOND, "%" G_GUINT64_FORMAT,
+      duration);
+  fail_unless (duration <= 350 * GST_MSECOND, "reported after %"
+      GST_TIME_FORMAT, GST_TIME_ARGS (duration));
+  fail_unless (gst_structure_get_string (st, "blocked-on") == NULL);
+  fail_unless (stall_log_line != NULL);
+  fail_unless (strstr (stall_log_line, "busy for 0.3 s") != NULL, "%s",
+      stall_log_line);
+
+  /* the source waits on the full queue in front of the hung worker */
+  run_until (&r, has_stall, (gpointer) "src", 10000);
+  st = find_stall (&r, "src");
+  fail_unless_equals_int (worker_state (st), GST_WORKER_STATE_BLOCKED);
+  fail_unless_equals_string (gst_structure_get_string (st, "blocked-on"),
+      "q1");
+
+  status = gst_worker_controller_get_status (ctrl);
+  fail_unless (gst_structure_get_boolean (entry (status, "workers", "a2"),
+          "stalled", &(gboolean) { FALSE }));
+  gst_structure_free (status);
+
+  gst_worker_controller_exit_drain (ctrl, 300);
+  run_until_finished (&r, 30);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT);
+
+  /* who held what: q1 its 3 items and the one the source was pushing; a2
+   * the item it hung on; the sink got the 5 items before it */
+  h = entry (r.report, "holders", "q1");
+  fail_unless (h != NULL);
+  fail_unless_equals_uint64 (u64 (h, "items"), 4);
+  h = entry (r.report, "holders", "a2");
+  fail_unless (h != NULL);
+  fail_unless_equals_uint64 (u64 (h, "items"), 1);
+  fail_unless_equals_int (worker_state (h), GST_WORKER_STATE_BUSY);
+  h = entry (r.report, "holders", "src");
+  fail_unless (h != NULL);
+  fail_unless_equals_int (worker_state (h), GST_WORKER_STATE_BLOCKED);
+  fail_unless_equals_string (gst_structure_get_string (h, "blocked-on"),
+      "q1");
+  fail_unless (entry (r.report, "holders", "q2") == NULL);
+  fail_unless_equals_uint64 (u64 (r.report, "items-discarded"), 5);
+  fail_unless_equals_uint64 (worker_u64 (r.report, "out", "items-in"), 5);
+  fail_unless_equals_uint64 (worker_u64 (r.report, "src", "items-out"),
+      5 + 5);
+
+  gst_debug_remove_log_function (capture_log);
+  g_clear_pointer (&stall_log_line, g_free);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  const gchar *worker;
+  GstWorkerState state;
+  const gchar *blocked_on;
+} StateWant;
+
+static gboolean
+worker_in_state (Run * r, gpointer data)
+{
+  StateWant *want = data;
+  GstStructure *status = gst_worker_controller_get_status (r->ctrl);
+  const GstStructure *w = entry (status, "workers", want->worker);
+  gboolean ok = worker_state (w) == want->state &&
+      (!want->blocked_on || g_strcmp0 (gst_structure_get_string (w,
+              "blocked-on"), want->blocked_on) == 0);
+
+  gst_structure_free (status);
+  return ok;
+}
+
+static const GstStructure *
+wait_edge (const GstStructure * wait_for, const gchar * worker)
+{
+  const GValue *edges = gst_structure_get_value (wait_for, "edges");
+  guint i;
+
+  for (i = 0; i < gst_value_array_get_size (edges); i++) {
+    const GstStructure *e =
+        gst_value_get_structure (gst_value_array_get_value (edges, i));
+
+    if (g_str_equal (gst_structure_get_string (e, "worker"), worker))
+      return e;
+  }
+  return NULL;
+}
+
+/* Behind a sink that stopped consuming (paused), a worker is reported
+ * blocked on the queue in front of the sink, not idle, and not stalled
+ * either: it waits for a pause. The wait-for edges say who waits on what.
+ * Resuming and draining loses nothing. */
+GST_START_TEST (test_blocked_behind_paused_sink)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "! queue name=q1 max-size-buffers=3 " Q "! testworker name=a2 "
+      "! queue name=q2 max-size-buffers=3 " Q "! testworkersink name=out");
+  StateWant want = { "a2", GST_WORKER_STATE_BLOCKED, "q2" };
+  StateWant want_src = { "src", GST_WORKER_STATE_BLOCKED, "q1" };
+  GstStructure *status;
+  const GstStructure *w, *e, *wf;
+  GError *err = NULL;
+
+  g_object_set (ctrl, "heartbeat-interval", 30, "stall-timeout", 200, NULL);
+  run_init (&r, ctrl);
+  start (ctrl);
+  fail_unless (gst_worker_controller_pause_worker (ctrl, "out", &err));
+  run_until (&r, worker_in_state, &want, 10000);
+  run_until (&r, worker_in_state, &want_src, 10000);
+
+  status = gst_worker_controller_get_status (ctrl);
+  w = entry (status, "workers", "a2");
+  fail_unless_equals_int (worker_state (w), GST_WORKER_STATE_BLOCKED);
+  fail_unless_equals_string (gst_structure_get_string (w, "blocked-on"),
+      "q2");
+  w = entry (status, "workers", "out");
+  fail_unless_equals_int (worker_state (w), GST_WORKER_STATE_PAUSED);
+  /* a2's input queue is full too */
+  w = entry (status, "workers", "a2");
+  fail_unless_equals_int (g_value_get_uint (gst_structure_get_value (w,
+              "input-level")), 3);
+  fail_unless_equals_int (g_value_get_uint (gst_structure_get_value (w,
+              "input-max")), 3);
+  wf = gst_value_get_structure (gst_structure_get_value (status,
+          "wait-for"));
+  e = wait_edge (wf, "a2");
+  fail_unless (e != NULL);
+  fail_unless_equals_string (gst_structure_get_string (e, "role"), "writer");
+  fail_unless_equals_string (gst_structure_get_string (e, "queue"), "q2");
+  e = wait_edge (wf, "src");
+  fail_unless (e != NULL);
+  fail_unless_equals_string (gst_structure_get_string (e, "queue"), "q1");
+  gst_structure_free (status);
+
+  /* well past stall-timeout: waiting for a pause is no stall */
+  run_for (&r, 600);
+  fail_unless_equals_int (r.stalls->len, 0);
+
+  fail_unless (gst_worker_controller_resume_worker (ctrl, "out", &err));
+  gst_worker_controller_exit_drain (ctrl, 20000);
+  run_until_finished (&r, 60);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  {
+    const gchar *const workers[] = { "src", "a2", "out", NULL };
+    const gchar *const queues[] = { "q1", "q2", NULL };
+    assert_chain_balanced (r.report, workers, queues);
+  }
+  fail_unless_equals_uint64 (prop_u64 (ctrl, "out", "count"),
+      worker_u64 (r.report, "src", "items-out"));
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+/* A reader waiting on an empty queue is idle, never stalled. */
+GST_START_TEST (test_idle_reader_not_stalled)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "paused=true ! queue name=q1 " Q "! testworkersink name=out");
+  StateWant want = { "out", GST_WORKER_STATE_IDLE, NULL };
+  GstStructure *wf;
+  const GstStructure *e;
+
+  g_object_set (ctrl, "heartbeat-interval", 30, "stall-timeout", 100, NULL);
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_until (&r, worker_in_state, &want, 10000);
+  run_for (&r, 400);
+  fail_unless_equals_int (r.stalls->len, 0);
+  fail_unless_equals_int (r.lost->len, 0);
+
+  wf = gst_worker_controller_get_wait_for (ctrl);
+  e = wait_edge (wf, "out");
+  fail_unless (e != NULL);
+  fail_unless_equals_string (gst_structure_get_string (e, "role"), "reader");
+  fail_unless_equals_string (gst_structure_get_string (e, "queue"), "q1");
+  gst_structure_free (wf);
+
+  gst_worker_controller_exit_drain (ctrl, 20000);
+  run_until_finished (&r, 60);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  /* the drain resumed the source: what it produced then arrived */
+  fail_unless_equals_uint64 (worker_u64 (r.report, "out", "items-in"),
+      worker_u64 (r.report, "src", "items-out"));
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+static gboolean
+has_lost (Run * r, gpointer worker)
+{
+  guint i;
+
+  for (i = 0; i < r->lost->len; i++)
+    if (g_str_equal (g_ptr_array_index (r->lost, i), worker))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_recovered (Run * r, gpointer what)
+{
+  guint i;
+
+  for (i = 0; i < r->recovered->len; i++)
+    if (g_str_equal (g_ptr_array_index (r->recovered, i), what))
+      return TRUE;
+  return FALSE;
+}
+
+/* A worker whose heartbeats stop (its own state taken out of PLAYING) is
+ * lost after heartbeat-timeout, and recovered when they come back. */
+GST_START_TEST (test_heartbeats_stop_worker_lost)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "produce-time=1000000 ! queue name=q1 " Q "! testworker name=a2 "
+      "! queue name=q2 " Q "! testworkersink name=out");
+  GstElement *a2 = element (ctrl, "a2");
+  gint64 t0;
+
+  g_object_set (ctrl, "heartbeat-interval", 30, "heartbeat-timeout", 200,
+      NULL);
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_for (&r, 300);
+  fail_unless_equals_int (r.lost->len, 0);
+
+  gst_element_set_locked_state (a2, TRUE);
+  gst_element_set_state (a2, GST_STATE_PAUSED);
+  t0 = g_get_monotonic_time ();
+  run_until (&r, has_lost, (gpointer) "a2", 10000);
+  fail_unless (g_get_monotonic_time () - t0 >= 150 * 1000);
+  fail_unless_equals_int (r.lost->len, 1);
+
+  gst_element_set_state (a2, GST_STATE_PLAYING);
+  gst_element_set_locked_state (a2, FALSE);
+  run_until (&r, has_recovered, (gpointer) "a2:lost", 10000);
+
+  gst_worker_controller_exit_drain (ctrl, 20000);
+  run_until_finished (&r, 60);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  gst_object_unref (a2);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* exit now */
+
+static gboolean
+all_full (Run * r, gpointer data)
+{
+  GstStructure *status = gst_worker_controller_get_status (r->ctrl);
+  const gchar *const *q;
+  gboolean ok = TRUE;
+
+  for (q = chain_queues; *q; q++)
+    ok &= queue_u64 (status, *q, "held") == 6;
+  gst_structure_free (status);
+  return ok;
+}
+
+/* With the sink paused, everything backs up: exit now reports every item
+ * the source produced as consumed or discarded, queue by queue and worker
+ * by worker. */
+GST_START_TEST (test_exit_now_accounts_for_every_item)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "! queue name=q1 max-size-buffers=5 " Q "! testworker name=a2 "
+      "! queue name=q2 max-size-buffers=5 " Q "! testworker name=a3 "
+      "! queue name=q3 max-size-buffers=5 " Q
+      "! testworkersink name=out async=false");
+  GstStructure *report;
+  const GstStructure *h;
+  const gchar *const *q;
+  guint64 total;
+  guint i;
+  GError *err = NULL;
+
+  run_init (&r, ctrl);
+  fail_unless (gst_worker_controller_pause_worker (ctrl, "out", &err));
+  start (ctrl);
+  run_until (&r, all_full, NULL, 10000);
+
+  report = gst_worker_controller_exit_now (ctrl);
+  /* finished is emitted before exit_now returns, from this context */
+  fail_unless (r.report != NULL);
+  fail_unless_equals_int (outcome (report),
+      GST_WORKER_CONTROLLER_OUTCOME_STOPPED);
+  fail_unless_equals_int (gst_worker_controller_get_outcome (ctrl),
+      GST_WORKER_CONTROLLER_OUTCOME_STOPPED);
+
+  /* each queue: 5 queued and one being pushed in; the paused sink holds
+   * the item it was handed. While the pipeline stops, an item may still
+   * move from a queue to the next worker's door (and is discarded there):
+   * where an item is counted may shift by one, the total may not */
+  for (q = chain_queues; *q; q++) {
+    guint64 held = u64 (entry (report, "holders", *q), "items");
+    fail_unless (held == 5 || held == 6, "%s", str (report));
+  }
+  h = entry (report, "holders", "out");
+  fail_unless (u64 (h, "items") >= 1, "%s", str (report));
+  fail_unless_equals_int (worker_state (h), GST_WORKER_STATE_PAUSED);
+  h = entry (report, "holders", "a2");
+  fail_unless_equals_int (worker_state (h), GST_WORKER_STATE_BLOCKED);
+  fail_unless_equals_string (gst_structure_get_string (h, "blocked-on"),
+      "q2");
+  total = 0;
+  for (i = 0; i < gst_value_array_get_size (gst_structure_get_value (report,
+              "holders")); i++)
+    total += u64 (gst_value_get_structure (gst_value_array_get_value
+            (gst_structure_get_value (report, "holders"), i)), "items");
+  fail_unless_equals_uint64 (total, 19);
+
+  fail_unless_equals_uint64 (u64 (report, "items-discarded"), 19);
+  fail_unless_equals_uint64 (worker_u64 (report, "src", "items-out"),
+      worker_u64 (report, "out", "items-in") + 19);
+
+  /* once finished, the same report again */
+  gst_structure_free (report);
+  report = gst_worker_controller_exit_now (ctrl);
+  fail_unless_equals_uint64 (u64 (report, "items-discarded"), 19);
+  gst_structure_free (report);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+/* Exit now on a running system: the books still balance, item for item:
+ * produced = consumed + discarded. */
+GST_START_TEST (test_exit_now_while_running)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "! queue name=q1 max-size-buffers=4 " Q "! testworker name=a2 "
+      "! queue name=q2 max-size-buffers=4 " Q "! testworkersink name=out "
+      "consume-time=500000");
+  GstStructure *report;
+
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_for (&r, 200);
+  report = gst_worker_controller_exit_now (ctrl);
+  fail_unless_equals_int (outcome (report),
+      GST_WORKER_CONTROLLER_OUTCOME_STOPPED);
+  fail_unless (worker_u64 (report, "out", "items-out") > 0);
+  fail_unless_equals_uint64 (worker_u64 (report, "src", "items-out"),
+      worker_u64 (report, "out", "items-out") + u64 (report,
+          "items-discarded"));
+  gst_structure_free (report);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* errors */
+
+/* Policy restart: the pipeline comes back (and items flow again) until
+ * the bounded retries run out; then it stops, naming the element. */
+GST_START_TEST (test_restart_policy_bounded)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "produce-time=1000000 ! queue name=q1 " Q "! testworker name=bad "
+      "error-after=20 ! queue name=q2 " Q "! testworkersink name=out");
+  GstStructure *status;
+  const GstStructure *err;
+  guint i;
+
+  g_object_set (ctrl, "error-policy", GST_WORKER_ERROR_POLICY_RESTART,
+      "max-restarts", 2, "restart-backoff", 50, NULL);
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_until_finished (&r, 60);
+
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_ERROR);
+  fail_unless_equals_int (r.restarted, 2);
+  /* each run came back and went as far as its error (a run can fail
+   * before its PLAYING is seen, so "started" may be fewer) */
+  fail_unless (r.started >= 1);
+  fail_unless_equals_int (r.errors->len, 3);
+  for (i = 0; i < r.errors->len; i++)
+    fail_unless_equals_string (g_ptr_array_index (r.errors, i), "bad");
+  fail_unless_equals_int (g_value_get_uint (gst_structure_get_value
+          (r.report, "restarts")), 2);
+  err = gst_value_get_structure (gst_structure_get_value (r.report,
+          "error"));
+  fail_unless_equals_string (gst_structure_get_string (err, "element"),
+      "bad");
+  fail_unless (strstr (gst_structure_get_string (err, "message"),
+          "Test worker failed on purpose") != NULL);
+  /* the last run got as far as the others */
+  fail_unless_equals_uint64 (worker_u64 (r.report, "bad", "items-in"), 21);
+
+  status = gst_worker_controller_get_status (ctrl);
+  fail_unless_equals_int (g_value_get_uint (gst_structure_get_value (status,
+              "restarts")), 2);
+  fail_unless_equals_string (gst_structure_get_string (status, "phase"),
+      "finished");
+  gst_structure_free (status);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+static gboolean
+exit_drain_cb (gpointer ctrl)
+{
+  gst_worker_controller_exit_drain (ctrl, 20000);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+drain_soon_after_restart (GstWorkerController * ctrl, Run * r)
+{
+  /* on_started ran first: this is the run after the first restart */
+  if (r->started == 2)
+    g_timeout_add (30, exit_drain_cb, ctrl);
+}
+
+/* the second run does not fail */
+static void
+heal (GstWorkerController * ctrl, guint restarts, GstElement * bad)
+{
+  g_object_set (bad, "error-after", (gint64) - 1, NULL);
+}
+
+/* Policy restart: after an error the pipeline comes back, keeps running,
+ * and drains cleanly; the restart is counted. */
+GST_START_TEST (test_restart_then_drain)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "produce-time=2000000 ! queue name=q1 " Q "! testworker name=bad "
+      "error-after=10 ! queue name=q2 " Q "! testworkersink name=out");
+  GstElement *bad = element (ctrl, "bad");
+
+  g_object_set (ctrl, "error-policy", GST_WORKER_ERROR_POLICY_RESTART,
+      "restart-backoff", 20, NULL);
+  run_init (&r, ctrl);
+  g_signal_connect_after (ctrl, "started",
+      G_CALLBACK (drain_soon_after_restart), &r);
+  g_signal_connect (ctrl, "restarted", G_CALLBACK (heal), bad);
+  start (ctrl);
+  run_until_finished (&r, 60);
+
+  fail_unless_equals_int (r.restarted, 1);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  fail_unless_equals_int (g_value_get_uint (gst_structure_get_value
+          (r.report, "restarts")), 1);
+  {
+    const gchar *const workers[] = { "src", "bad", "out", NULL };
+    const gchar *const queues[] = { "q1", "q2", NULL };
+    assert_chain_balanced (r.report, workers, queues);
+  }
+  fail_unless (worker_u64 (r.report, "out", "items-in") > 0);
+  gst_object_unref (bad);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+/* A missing file or device at start-up: an error naming the element and
+ * the path. */
+GST_START_TEST (test_start_missing_file_or_device)
+{
+  GstWorkerController *ctrl;
+  GError *err = NULL;
+  GstElementFactory *v4l2;
+  GstStructure *report;
+
+  ctrl = controller ("filesrc location=/nope/missing.bin ! fakesink");
+  fail_if (gst_worker_controller_start (ctrl, &err));
+  fail_unless (g_error_matches (err, GST_WORKER_CONTROLLER_ERROR,
+          GST_WORKER_CONTROLLER_ERROR_START));
+  fail_unless (strstr (err->message, "filesrc0") != NULL, "%s",
+      err->message);
+  fail_unless (strstr (err->message, "/nope/missing.bin") != NULL, "%s",
+      err->message);
+  fail_unless_equals_int (gst_worker_controller_get_outcome (ctrl),
+      GST_WORKER_CONTROLLER_OUTCOME_ERROR);
+  report = gst_worker_controller_get_report (ctrl);
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_value_get_structure (gst_structure_get_value (report, "error")),
+          "element"), "filesrc0");
+  gst_structure_free (report);
+  g_clear_error (&err);
+  gst_object_unref (ctrl);
+
+  v4l2 = gst_element_factory_find ("v4l2src");
+  if (v4l2) {
+    ctrl = controller ("v4l2src device=/dev/video9 ! fakesink");
+    fail_if (gst_worker_controller_start (ctrl, &err));
+    fail_unless (strstr (err->message, "v4l2src0") != NULL, "%s",
+        err->message);
+    fail_unless (strstr (err->message, "/dev/video9") != NULL, "%s",
+        err->message);
+    g_clear_error (&err);
+    gst_object_unref (ctrl);
+    gst_object_unref (v4l2);
+  }
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* construction, names, status */
+
+GST_START_TEST (test_bad_descriptions)
+{
+  GError *err = NULL;
+
+  fail_if (gst_worker_controller_new_from_description
+      ("testworkersrc ! nosuchelement ! testworkersink", &err));
+  fail_unless (g_error_matches (err, GST_PARSE_ERROR,
+          GST_PARSE_ERROR_NO_SUCH_ELEMENT));
+  fail_unless (strstr (err->message, "nosuchelement") != NULL, "%s",
+      err->message);
+  g_clear_error (&err);
+
+  fail_if (gst_worker_controller_new_from_description
+      ("testworkersrc ! ! testworkersink", &err));
+  fail_unless (err != NULL && err->domain == GST_PARSE_ERROR);
+  g_clear_error (&err);
+
+  fail_if (gst_worker_controller_new_from_description
+      ("testworkersrc nosuchproperty=3 ! testworkersink", &err));
+  fail_unless (err != NULL && err->domain == GST_PARSE_ERROR);
+  fail_unless (strstr (err->message, "nosuchproperty") != NULL, "%s",
+      err->message);
+  g_clear_error (&err);
+
+  fail_if (gst_worker_controller_new_from_description (" \n ", &err));
+  fail_unless (g_error_matches (err, GST_WORKER_CONTROLLER_ERROR,
+          GST_WORKER_CONTROLLER_ERROR_EMPTY));
+  g_clear_error (&err);
+
+  fail_if (gst_worker_controller_new_from_file ("/nope/x.pipeline", &err));
+  fail_unless (g_error_matches (err, GST_WORKER_CONTROLLER_ERROR,
+          GST_WORKER_CONTROLLER_ERROR_FILE));
+  fail_unless (strstr (err->message, "/nope/x.pipeline") != NULL);
+  g_clear_error (&err);
+}
+
+GST_END_TEST;
+
+/* A pipeline file: '#' lines are comments; workers inside bins are found,
+ * by name or path, and the queues' writers and readers are seen through
+ * the bin's ghost pads. */
+GST_START_TEST (test_file_and_bins)
+{
+  gchar *path = NULL;
+  gint fd = g_file_open_tmp ("workercontroller-XXXXXX.pipeline", &path, NULL);
+  const gchar *text = "# a comment\n"
+      "testworkersrc name=src num-buffers=100\n"
+      "  # another ! nosuchelement\n"
+      "  ! queue name=q1 " Q "\n"
+      "  ! ( name=b testworker name=inner ! queue name=q2 " Q ")\n"
+      "  ! testworkersink name=out\n";
+  GError *err = NULL;
+  GstWorkerController *ctrl;
+  gchar **names;
+  GstStructure *status;
+  const GstStructure *q;
+  Run r;
+
+  fail_unless (fd >= 0);
+  fail_unless (g_file_set_contents (path, text, -1, NULL));
+  close (fd);
+  ctrl = gst_worker_controller_new_from_file (path, &err);
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  g_unlink (path);
+  g_free (path);
+
+  names = gst_worker_controller_list_workers (ctrl);
+  fail_unless_equals_int (g_strv_length (names), 3);
+  fail_unless_equals_string (names[0], "inner");
+  fail_unless_equals_string (names[1], "out");
+  fail_unless_equals_string (names[2], "src");
+  g_strfreev (names);
+
+  fail_if (gst_worker_controller_pause_worker (ctrl, "nope", &err));
+  fail_unless (g_error_matches (err, GST_WORKER_CONTROLLER_ERROR,
+          GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER));
+  fail_unless (strstr (err->message, "'nope'") != NULL, "%s", err->message);
+  fail_unless (strstr (err->message, "inner, out, src") != NULL, "%s",
+      err->message);
+  g_clear_error (&err);
+  fail_unless (gst_worker_controller_pause_worker (ctrl, "b/inner", &err));
+
+  status = gst_worker_controller_get_status (ctrl);
+  fail_unless_equals_string (gst_structure_get_string (status, "phase"),
+      "ready");
+  q = entry (status, "queues", "q1");
+  fail_unless_equals_string (g_value_get_string (gst_value_array_get_value
+          (gst_structure_get_value (q, "writers"), 0)), "src");
+  fail_unless_equals_string (g_value_get_string (gst_value_array_get_value
+          (gst_structure_get_value (q, "readers"), 0)), "inner");
+  q = entry (status, "queues", "q2");
+  fail_unless_equals_string (g_value_get_string (gst_value_array_get_value
+          (gst_structure_get_value (q, "writers"), 0)), "inner");
+  fail_unless_equals_string (g_value_get_string (gst_value_array_get_value
+          (gst_structure_get_value (q, "readers"), 0)), "out");
+  fail_unless_equals_string (gst_structure_get_string (entry (status,
+              "workers", "inner"), "path"), "b/inner");
+  gst_structure_free (status);
+
+  /* the sources end by themselves; the paused worker holds EOS until
+   * resumed */
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_for (&r, 200);
+  fail_if (gst_worker_controller_is_finished (ctrl));
+  fail_unless (gst_worker_controller_resume_worker (ctrl, "inner", &err));
+  run_until_finished (&r, 60);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  fail_unless_equals_uint64 (worker_u64 (r.report, "out", "items-in"), 100);
+  fail_unless_equals_uint64 (queue_u64 (r.report, "q2", "items-out"), 100);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+static gboolean
+has_heartbeat (Run * r, gpointer worker)
+{
+  GstStructure *hb = gst_worker_controller_get_heartbeat (r->ctrl, worker);
+  guint64 in = 0;
+
+  if (hb) {
+    gst_structure_get_uint64 (hb, "items-in", &in);
+    gst_structure_free (hb);
+  }
+  return in > 0;
+}
+
+/* The status as JSON, made by json-glib: it parses, with the fields of the
+ * structure. */
+GST_START_TEST (test_status_json)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "produce-time=1000000 ! queue name=q1 " Q "! testworker name=a2 "
+      "! testworkersink name=out");
+  gchar *json;
+  JsonParser *parser = json_parser_new ();
+  JsonObject *root, *w;
+  JsonArray *workers;
+  GError *err = NULL;
+
+  g_object_set (ctrl, "heartbeat-interval", 20, NULL);
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_until (&r, has_heartbeat, (gpointer) "a2", 20000);
+  json = gst_worker_controller_get_status_json (ctrl);
+  fail_unless (json_parser_load_from_data (parser, json, -1, &err), "%s",
+      err ? err->message : "?");
+  root = json_node_get_object (json_parser_get_root (parser));
+  fail_unless_equals_string (json_object_get_string_member (root, "phase"),
+      "running");
+  fail_unless_equals_string (json_object_get_string_member (root,
+          "error-policy"), "stop");
+  workers = json_object_get_array_member (root, "workers");
+  fail_unless_equals_int (json_array_get_length (workers), 3);
+  /* upstream first */
+  fail_unless_equals_string (json_object_get_string_member
+      (json_array_get_object_element (workers, 0), "name"), "src");
+  fail_unless_equals_string (json_object_get_string_member
+      (json_array_get_object_element (workers, 2), "name"), "out");
+  w = json_array_get_object_element (workers, 1);
+  fail_unless_equals_string (json_object_get_string_member (w, "name"), "a2");
+  fail_unless (json_object_get_int_member (w, "items-in") > 0);
+  fail_unless (json_object_get_int_member (w, "heartbeats") > 0);
+  fail_unless (json_object_has_member (w, "state"));
+  fail_unless (json_object_has_member (root, "wait-for"));
+  g_free (json);
+  g_object_unref (parser);
+
+  gst_worker_controller_exit_drain (ctrl, 20000);
+  run_until_finished (&r, 60);
+  json = gst_worker_controller_get_report_json (ctrl);
+  fail_unless (strstr (json, "\"outcome\" : \"drained\"") != NULL, "%s", json);
+  g_free (json);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+static Suite *
+workercontroller_suite (void)
+{
+  Suite *s = suite_create ("workercontroller");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_random_pause_resume_then_drain);
+  tcase_add_test (tc, test_hang_reported_stalled_then_drain_timeout);
+  tcase_add_test (tc, test_blocked_behind_paused_sink);
+  tcase_add_test (tc, test_idle_reader_not_stalled);
+  tcase_add_test (tc, test_heartbeats_stop_worker_lost);
+  tcase_add_test (tc, test_exit_now_accounts_for_every_item);
+  tcase_add_test (tc, test_exit_now_while_running);
+  tcase_add_test (tc, test_restart_policy_bounded);
+  tcase_add_test (tc, test_restart_then_drain);
+  tcase_add_test (tc, test_start_missing_file_or_device);
+  tcase_add_test (tc, test_bad_descriptions);
+  tcase_add_test (tc, test_file_and_bins);
+  tcase_add_test (tc, test_status_json);
+  return s;
+}
+
+GST_CHECK_MAIN (workercontroller);

@@ -1,0 +1,561 @@
+/* gst-workers: the gst-worker-launch tool, run as users run it
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <pty.h>
+#include <signal.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define Q "max-size-bytes=0 max-size-time=0 "
+
+typedef struct
+{
+  GSubprocess *proc;
+  GDataInputStream *out;        /* stdout and stderr together */
+} Tool;
+
+static Tool
+tool_spawn (const gchar * const *args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  GError *err = NULL;
+  Tool t = { NULL, NULL };
+
+  g_ptr_array_add (argv, (gpointer) GST_WORKER_LAUNCH);
+  for (; *args; args++)
+    g_ptr_array_add (argv, (gpointer) * args);
+  g_ptr_array_add (argv, NULL);
+  t.proc = g_subprocess_newv ((const gchar * const *) argv->pdata,
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE |
+      G_SUBPROCESS_FLAGS_STDIN_PIPE, &err);
+  fail_unless (t.proc != NULL, "%s", err ? err->message : "?");
+  t.out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (t.proc));
+  g_ptr_array_unref (argv);
+  return t;
+}
+
+/* Reads the tool's output up to a line containing @needle (or the end). */
+static gboolean
+tool_wait_line (Tool * t, const gchar * needle, GString * log)
+{
+  gchar *line;
+
+  while ((line = g_data_input_stream_read_line_utf8 (t->out, NULL, NULL,
+              NULL))) {
+    gboolean found = strstr (line, needle) != NULL;
+
+    g_string_append_printf (log, "%s\n", line);
+    g_free (line);
+    if (found)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean
+wait_timeout (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_done (GObject * proc, GAsyncResult * res, gpointer loop)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (proc), res, NULL);
+  g_main_loop_quit (loop);
+}
+
+/* Reads all output, waits (bounded) for the exit; returns the status. */
+static gint
+tool_finish (Tool * t, GString * log, guint timeout_s)
+{
+  GMainLoop *loop = g_main_loop_new (NULL, FALSE);
+  guint id;
+  gint status;
+
+  tool_wait_line (t, "\x01never\x01", log);
+  id = g_timeout_add_seconds (timeout_s, wait_timeout, loop);
+  g_subprocess_wait_async (t->proc, NULL, wait_done, loop);
+  g_main_loop_run (loop);
+  if (!g_subprocess_get_if_exited (t->proc)) {
+    g_subprocess_force_exit (t->proc);
+    fail ("the tool did not exit within %u s:\n%s", timeout_s, log->str);
+  }
+  g_source_remove (id);
+  g_main_loop_unref (loop);
+  status = g_subprocess_get_exit_status (t->proc);
+  g_object_unref (t->out);
+  g_object_unref (t->proc);
+  return status;
+}
+
+static gint
+run_tool (const gchar * const *args, GString * log, guint timeout_s)
+{
+  Tool t = tool_spawn (args);
+
+  return tool_finish (&t, log, timeout_s);
+}
+
+static JsonObject *
+load_json (const gchar * path, JsonParser ** parser)
+{
+  GError *err = NULL;
+
+  *parser = json_parser_new ();
+  fail_unless (json_parser_load_from_file (*parser, path, &err), "%s",
+      err ? err->message : "?");
+  return json_node_get_object (json_parser_get_root (*parser));
+}
+
+static JsonObject *
+named (JsonObject * root, const gchar * array, const gchar * name)
+{
+  JsonArray *a = json_object_get_array_member (root, array);
+  guint i;
+
+  for (i = 0; i < json_array_get_length (a); i++) {
+    JsonObject *o = json_array_get_object_element (a, i);
+
+    if (g_str_equal (json_object_get_string_member (o, "name"), name))
+      return o;
+  }
+  fail ("no %s named %s", array, name);
+  return NULL;
+}
+
+static gint64
+member (JsonObject * root, const gchar * array, const gchar * name,
+    const gchar * field)
+{
+  return json_object_get_int_member (named (root, array, name), field);
+}
+
+static gchar *
+tmp_path (const gchar * name)
+{
+  gchar *dir = g_dir_make_tmp ("workerlaunch-XXXXXX", NULL);
+  gchar *path;
+
+  fail_unless (dir != NULL);
+  path = g_build_filename (dir, name, NULL);
+  g_free (dir);
+  return path;
+}
+
+static void
+remove_tmp (gchar * path)
+{
+  gchar *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (dir);
+  g_free (path);
+}
+
+/* Every edge of the chain src -> q1 -> a2 -> q2 -> a3 -> q3 -> out gave
+ * out what it took in, and each worker passed on what it took. */
+static void
+check_chain (JsonObject * root, GString * log)
+{
+  const gchar *workers[] = { "src", "a2", "a3", "out" };
+  const gchar *queues[] = { "q1", "q2", "q3" };
+  guint i;
+
+  fail_unless (json_object_get_boolean_member (root, "balanced"), "%s",
+      log->str);
+  for (i = 0; i < 3; i++) {
+    gint64 qin = member (root, "queues", queues[i], "items-in");
+
+    fail_unless_equals_int64 (qin, member (root, "queues", queues[i],
+            "items-out"));
+    fail_unless_equals_int64 (member (root, "workers", workers[i],
+            "items-out"), qin);
+    fail_unless_equals_int64 (member (root, "workers", workers[i + 1],
+            "items-in"), qin);
+  }
+  fail_unless (member (root, "workers", "out", "items-in") > 0);
+}
+
+#define CHAIN "testworkersrc", "name=src", "!", "queue", "name=q1", \
+  "max-size-buffers=5", "!", "testworker", "name=a2", \
+  "process-time=200000", "!", "queue", "name=q2", "max-size-buffers=5", \
+  "!", "testworker", "name=a3", "!", "queue", "name=q3", \
+  "max-size-buffers=5", "!", "testworkersink", "name=out"
+
+/* SIGINT mid-run: the tool drains, exits 0, and its --stats-json shows
+ * equal counts in and out along the chain. */
+GST_START_TEST (test_sigint_drains)
+{
+  gchar *json = tmp_path ("stats.json");
+  const gchar *args[] = { "--status-interval", "100", "--stats-json", json,
+    CHAIN, NULL
+  };
+  Tool t = tool_spawn (args);
+  GString *log = g_string_new (NULL);
+  JsonParser *parser;
+  JsonObject *root;
+
+  /* running: the status shows the sink, then items flow a while */
+  fail_unless (tool_wait_line (&t, "] out: ", log), "%s", log->str);
+  g_usleep (200000);
+  g_subprocess_send_signal (t.proc, SIGINT);
+  fail_unless_equals_int (tool_finish (&t, log, 30), 0);
+  fail_unless (strstr (log->str, "interrupted: draining") != NULL, "%s",
+      log->str);
+
+  root = load_json (json, &parser);
+  fail_unless_equals_string (json_object_get_string_member (root, "outcome"),
+      "drained");
+  check_chain (root, log);
+  g_object_unref (parser);
+  remove_tmp (json);
+  g_string_free (log, TRUE);
+}
+
+GST_END_TEST;
+
+/* A worker that fails: status 1, and the message names it. */
+GST_START_TEST (test_error_names_element)
+{
+  const gchar *args[] = { "-q", "testworkersrc", "!", "queue", "!",
+    "testworker", "name=bad", "error-after=10", "!", "queue", "!",
+    "testworkersink", NULL
+  };
+  GString *log = g_string_new (NULL);
+
+  fail_unless_equals_int (run_tool (args, log, 30), 1);
+  fail_unless (strstr (log->str, "ERROR from element bad: Test worker "
+          "failed on purpose.") != NULL, "%s", log->str);
+  g_string_free (log, TRUE);
+}
+
+GST_END_TEST;
+
+/* --on-error=restart: the pipeline comes back and keeps running; an exit
+ * with drain after the restart is clean, and the restart is counted. */
+GST_START_TEST (test_restart_keeps_running)
+{
+  gchar *json = tmp_path ("stats.json");
+  const gchar *args[] = { "--status-interval", "20", "--on-error=restart",
+    "--restart-backoff", "50", "--stats-json", json, "testworkersrc",
+    "name=src",
+    "produce-time=2000000", "!", "queue", "name=q1", "!", "testworker",
+    "name=a2", "error-after=100", "!", "queue", "name=q2", "!", "testworker",
+    "name=a3", "!", "queue", "name=q3", "!", "testworkersink", "name=out",
+    NULL
+  };
+  Tool t = tool_spawn (args);
+  GString *log = g_string_new (NULL);
+  JsonParser *parser;
+  JsonObject *root;
+
+  fail_unless (tool_wait_line (&t, "ERROR from element a2", log), "%s",
+      log->str);
+  fail_unless (tool_wait_line (&t, "pipeline restarted (1)", log), "%s",
+      log->str);
+  /* running again: items reach the sink (its next error is 100 items,
+   * 200 ms, away) */
+  for (;;) {
+    fail_unless (tool_wait_line (&t, "] out: ", log), "%s", log->str);
+    if (!g_str_has_prefix (strstr (g_strrstr (log->str, "] out: "), " in="),
+            " in=0 "))
+      break;
+  }
+  g_subprocess_send_signal (t.proc, SIGINT);
+  fail_unless_equals_int (tool_finish (&t, log, 30), 0);
+
+  root = load_json (json, &parser);
+  fail_unless_equals_string (json_object_get_string_member (root, "outcome"),
+      "drained");
+  fail_unless_equals_int (json_object_get_int_member (root, "restarts"), 1);
+  check_chain (root, log);
+  g_object_unref (parser);
+  remove_tmp (json);
+  g_string_free (log, TRUE);
+}
+
+GST_END_TEST;
+
+/* Bad input: a clear message naming the problem, status 2, at once. */
+GST_START_TEST (test_bad_input)
+{
+  struct
+  {
+    const gchar *args[8];
+    const gchar *says;
+  } cases[] = {
+    {{"testworkersrc", "!", "nosuchelement", "!", "fakesink", NULL},
+        "no element \"nosuchelement\""},
+    {{"testworkersrc", "!", "!", "fakesink", NULL},
+        "bad pipeline description"},
+    {{"testworkersrc", "nosuchprop=1", "!", "fakesink", NULL},
+        "no property \"nosuchprop\""},
+    {{"--pause", "nope", "testworkersrc", "name=a", "!", "testworkersink",
+              NULL}, "No worker named 'nope'"},
+    {{"--bogus", "testworkersrc", "!", "fakesink", NULL},
+        "Unknown option --bogus"},
+    {{"--on-error=maybe", "testworkersrc", "!", "fakesink", NULL},
+        "--on-error takes stop or restart"},
+    {{"-f", "/nope/missing.pipeline", NULL}, "/nope/missing.pipeline"},
+    {{NULL}, "no pipeline description"},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GString *log = g_string_new (NULL);
+    gint64 t0 = g_get_monotonic_time ();
+
+    fail_unless_equals_int (run_tool (cases[i].args, log, 20), 2);
+    fail_unless (strstr (log->str, cases[i].says) != NULL,
+        "case %u: '%s' not in:\n%s", i, cases[i].says, log->str);
+    fail_unless (g_get_monotonic_time () - t0 < 10 * G_TIME_SPAN_SECOND);
+    g_string_free (log, TRUE);
+  }
+}
+
+GST_END_TEST;
+
+/* A missing file or device at start-up: status 1, naming the path. */
+GST_START_TEST (test_missing_file_at_start)
+{
+  const gchar *args[] = { "filesrc", "location=/nope/in.bin", "!",
+    "fakesink", NULL
+  };
+  GString *log = g_string_new (NULL);
+
+  fail_unless_equals_int (run_tool (args, log, 20), 1);
+  fail_unless (strstr (log->str, "filesrc0") != NULL, "%s", log->str);
+  fail_unless (strstr (log->str, "/nope/in.bin") != NULL, "%s", log->str);
+  g_string_free (log, TRUE);
+}
+
+GST_END_TEST;
+
+/* A hung worker: reported stalled, the drain times out: status 3, with who
+ * held what. */
+GST_START_TEST (test_stall_exit_3)
+{
+  const gchar *args[] = { "-q", "--stall-timeout", "300", "--duration",
+    "0.8", "--drain-timeout", "300", "--heartbeat-interval", "50",
+    "testworkersrc", "name=src", "!", "queue", "name=q1",
+    "max-size-buffers=3", "!", "testworker", "name=a2", "hang-after=5", "!",
+    "testworkersink", NULL
+  };
+  GString *log = g_string_new (NULL);
+
+  fail_unless_equals_int (run_tool (args, log, 30), 3);
+  fail_unless (strstr (log->str, "worker a2 stalled: busy for") != NULL,
+      "%s", log->str);
+  fail_unless (strstr (log->str, "worker src stalled: blocked for") != NULL,
+      "%s", log->str);
+  fail_unless (strstr (log->str, "on full queue q1") != NULL, "%s",
+      log->str);
+  fail_unless (strstr (log->str, "drain did not finish") != NULL, "%s",
+      log->str);
+  fail_unless (strstr (log->str, "queue q1: 4 items") != NULL, "%s",
+      log->str);
+  g_string_free (log, TRUE);
+}
+
+GST_END_TEST;
+
+/* --dot-dir: the graph as .dot, and as .png when graphviz is there. */
+GST_START_TEST (test_dot_dir)
+{
+  gchar *dot = tmp_path ("gst-worker-launch.playing.dot");
+  gchar *dir = g_path_get_dirname (dot);
+  gchar *png = g_build_filename (dir, "gst-worker-launch.playing.png", NULL);
+  gchar *dotprog = g_find_program_in_path ("dot");
+  const gchar *args[] = { "-q", "--dot-dir", dir, "testworkersrc",
+    "num-buffers=50", "!", "queue", "!", "testworkersink", NULL
+  };
+  GString *log = g_string_new (NULL);
+  gchar *text = NULL;
+
+  fail_unless_equals_int (run_tool (args, log, 30), 0);
+  fail_unless (g_file_get_contents (dot, &text, NULL, NULL), "%s", log->str);
+  fail_unless (g_str_has_prefix (text, "digraph"));
+  fail_unless (strstr (text, "testworkersink") != NULL);
+  if (dotprog)
+    fail_unless (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  g_unlink (png);
+  g_free (text);
+  g_free (png);
+  g_free (dir);
+  g_free (dotprog);
+  remove_tmp (dot);
+  g_string_free (log, TRUE);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* on a terminal */
+
+typedef struct
+{
+  gint master;
+  GString *text;
+  GMutex lock;
+} PtyReader;
+
+static gpointer
+pty_read_thread (gpointer data)
+{
+  PtyReader *r = data;
+  gchar buf[1024];
+  gssize n;
+
+  while ((n = read (r->master, buf, sizeof (buf))) > 0) {
+    g_mutex_lock (&r->lock);
+    g_string_append_len (r->text, buf, n);
+    g_mutex_unlock (&r->lock);
+  }
+  return NULL;
+}
+
+static gboolean
+pty_contains (PtyReader * r, const gchar * needle)
+{
+  gboolean found;
+
+  g_mutex_lock (&r->lock);
+  found = strstr (r->text->str, needle) != NULL;
+  g_mutex_unlock (&r->lock);
+  return found;
+}
+
+static void
+pty_wait_for (PtyReader * r, const gchar * needle)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+
+  while (!pty_contains (r, needle) && g_get_monotonic_time () < deadline)
+    g_usleep (10000);
+  fail_unless (pty_contains (r, needle), "'%s' not in:\n%s", needle,
+      r->text->str);
+}
+
+/* On a terminal: a table refreshed in place, keys p, r and q, and the
+ * terminal as it was afterwards. */
+GST_START_TEST (test_terminal_keys)
+{
+  gint master, slave;
+  struct termios before, after;
+  GSubprocessLauncher *launcher;
+  GSubprocess *proc;
+  PtyReader reader;
+  GThread *thread;
+  GError *err = NULL;
+  const gchar *argv[] = { GST_WORKER_LAUNCH, "--status-interval", "100",
+    CHAIN, NULL
+  };
+
+  fail_unless (openpty (&master, &slave, NULL, NULL, NULL) == 0);
+  fail_unless (tcgetattr (slave, &before) == 0);
+  fail_unless (before.c_lflag & ICANON);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_take_stdin_fd (launcher, dup (slave));
+  g_subprocess_launcher_take_stdout_fd (launcher, dup (slave));
+  g_subprocess_launcher_take_stderr_fd (launcher, dup (slave));
+  g_subprocess_launcher_setenv (launcher, "TERM", "xterm", TRUE);
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &err);
+  fail_unless (proc != NULL, "%s", err ? err->message : "?");
+  /* closes its copies of the slave: the master sees the end when the tool
+   * and this test have closed theirs */
+  g_object_unref (launcher);
+
+  reader.master = master;
+  reader.text = g_string_new (NULL);
+  g_mutex_init (&reader.lock);
+  thread = g_thread_new ("pty", pty_read_thread, &reader);
+
+  /* the table (a title, a header, 4 workers), the second time drawn over
+   * the first */
+  pty_wait_for (&reader, "WORKER");
+  pty_wait_for (&reader, "\033[6A\033[J");
+  /* raw mode: a key needs no Enter */
+  fail_unless (tcgetattr (slave, &after) == 0);
+  fail_if (after.c_lflag & ICANON);
+  fail_if (after.c_lflag & ECHO);
+
+  fail_unless (write (master, "p", 1) == 1);
+  pty_wait_for (&reader, "system paused");
+  pty_wait_for (&reader, "(PAUSED)");
+  fail_unless (write (master, "r", 1) == 1);
+  pty_wait_for (&reader, "system resumed");
+  fail_unless (write (master, "q", 1) == 1);
+  pty_wait_for (&reader, "quit: draining");
+
+  fail_unless (g_subprocess_wait (proc, NULL, NULL));
+  fail_unless_equals_int (g_subprocess_get_exit_status (proc), 0);
+  pty_wait_for (&reader, "every queue gave out every item it took in");
+
+  /* the terminal is back as it was */
+  fail_unless (tcgetattr (slave, &after) == 0);
+  fail_unless (after.c_lflag & ICANON);
+  fail_unless (after.c_lflag & ECHO);
+
+  close (slave);
+  g_thread_join (thread);
+  close (master);
+  g_string_free (reader.text, TRUE);
+  g_mutex_clear (&reader.lock);
+  g_object_unref (proc);
+}
+
+GST_END_TEST;
+
+/* A second SIGINT while draining: stop now, status 3, with what was
+ * discarded. The sink is paused, so the drain cannot finish. */
+GST_START_TEST (test_second_sigint_stops_now)
+{
+  const gchar *args[] = { "--status-interval", "100", "--pause", "out",
+    "--drain-timeout", "60000", "--stall-timeout", "0", CHAIN, NULL
+  };
+  Tool t = tool_spawn (args);
+  GString *log = g_string_new (NULL);
+
+  /* running (its signal handlers are in place) */
+  fail_unless (tool_wait_line (&t, "] src: ", log), "%s", log->str);
+  g_subprocess_send_signal (t.proc, SIGINT);
+  fail_unless (tool_wait_line (&t, "interrupted: draining", log), "%s",
+      log->str);
+  g_subprocess_send_signal (t.proc, SIGINT);
+  fail_unless_equals_int (tool_finish (&t, log, 30), 3);
+  fail_unless (strstr (log->str, "interrupted again: stopping now") != NULL,
+      "%s", log->str);
+  fail_unless (strstr (log->str, "items discarded") != NULL, "%s", log->str);
+  g_string_free (log, TRUE);
+}
+
+GST_END_TEST;
+
+static Suite *
+workerlaunch_suite (void)
+{
+  Suite *s = suite_create ("workerlaunch");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_sigint_drains);
+  tcase_add_test (tc, test_error_names_element);
+  tcase_add_test (tc, test_restart_keeps_running);
+  tcase_add_test (tc, test_bad_input);
+  tcase_add_test (tc, test_missing_file_at_start);
+  tcase_add_test (tc, test_stall_exit_3);
+  tcase_add_test (tc, test_dot_dir);
+  tcase_add_test (tc, test_terminal_keys);
+  tcase_add_test (tc, test_second_sigint_stops_now);
+  return s;
+}
+
+GST_CHECK_MAIN (workerlaunch);

@@ -1,0 +1,1205 @@
+/* gst-workers: workerpool tests
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+#include <gst/worker/worker.h>
+#include "testitem.h"
+
+#define Q "max-size-bytes=0 max-size-time=0 "
+
+static GstElement *
+launch (const gchar * desc)
+{
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch_full (desc, NULL,
+      GST_PARSE_FLAG_FATAL_ERRORS, &err);
+
+  fail_unless (pipe != NULL, "%s: %s", desc, err ? err->message : "?");
+  g_clear_error (&err);
+  return pipe;
+}
+
+static GstElement *
+get (GstElement * pipe, const gchar * name)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
+
+  fail_unless (e != NULL, "no element %s", name);
+  return e;
+}
+
+static guint64
+stat_u64 (GstElement * pipe, const gchar * worker, const gchar * field)
+{
+  GstElement *e = get (pipe, worker);
+  GstStructure *s;
+  guint64 v = G_MAXUINT64;
+
+  fail_unless (GST_IS_WORKER (e), "%s is not a worker", worker);
+  s = gst_worker_get_stats (GST_WORKER (e));
+  fail_unless (gst_structure_get_uint64 (s, field, &v));
+  gst_structure_free (s);
+  gst_object_unref (e);
+  return v;
+}
+
+/* Sum of @field over the replicas' workers named <pool>_r<i>_<name>. */
+static guint64
+replicas_u64 (GstElement * pipe, const gchar * pool, guint size,
+    const gchar * name, const gchar * field)
+{
+  guint64 sum = 0;
+
+  for (guint r = 0; r < size; r++) {
+    gchar *worker = g_strdup_printf ("%s_r%u_%s", pool, r, name);
+
+    sum += stat_u64 (pipe, worker, field);
+    g_free (worker);
+  }
+  return sum;
+}
+
+static GstMessage *
+run (GstElement * pipe, GstClockTime timeout)
+{
+  GstBus *bus = gst_element_get_bus (pipe);
+  GstMessage *msg;
+
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, timeout,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  gst_object_unref (bus);
+  fail_unless (msg != NULL, "neither EOS nor an error");
+  return msg;
+}
+
+static void
+run_to_eos (GstElement * pipe)
+{
+  GstMessage *msg = run (pipe, 60 * GST_SECOND);
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    GError *err = NULL;
+    gchar *dbg = NULL;
+
+    gst_message_parse_error (msg, &err, &dbg);
+    fail ("error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
+        err->message, dbg);
+  }
+  gst_message_unref (msg);
+}
+
+/* Runs until an error, which it returns (the message's source in @src). */
+static GError *
+run_to_error (GstElement * pipe, gchar ** src)
+{
+  GstMessage *msg = run (pipe, 60 * GST_SECOND);
+  GError *err = NULL;
+
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_ERROR);
+  gst_message_parse_error (msg, &err, NULL);
+  *src = gst_object_get_name (GST_MESSAGE_SRC (msg));
+  gst_message_unref (msg);
+  return err;
+}
+
+/* What leaves the pool: each buffer's number, and FLUSH for a flush. */
+#define FLUSH G_MAXUINT64
+#define EVENT (G_MAXUINT64 - 1)
+
+typedef struct
+{
+  GMutex lock;
+  GArray *seqs;
+} Record;
+
+static GstPadProbeReturn
+record_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Record *rec = user_data;
+  guint64 seq = G_MAXUINT64 - 2;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    fail_unless (test_item_get_seq (GST_PAD_PROBE_INFO_BUFFER (info), &seq));
+  } else {
+    GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
+
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_FLUSH_STOP)
+      seq = FLUSH;
+    else if (GST_EVENT_TYPE (ev) == GST_EVENT_CUSTOM_DOWNSTREAM ||
+        GST_EVENT_TYPE (ev) == GST_EVENT_GAP)
+      seq = EVENT;
+    else
+      return GST_PAD_PROBE_OK;
+  }
+  g_mutex_lock (&rec->lock);
+  g_array_append_val (rec->seqs, seq);
+  g_mutex_unlock (&rec->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static Record *
+record_new (GstElement * pipe, const gchar * pool)
+{
+  Record *rec = g_new0 (Record, 1);
+  GstElement *e = get (pipe, pool);
+  GstPad *src = gst_element_get_static_pad (e, "src");
+
+  g_mutex_init (&rec->lock);
+  rec->seqs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH,
+      record_probe, rec, NULL);
+  gst_object_unref (src);
+  gst_object_unref (e);
+  return rec;
+}
+
+static guint
+record_len (Record * rec)
+{
+  guint n;
+
+  g_mutex_lock (&rec->lock);
+  n = rec->seqs->len;
+  g_mutex_unlock (&rec->lock);
+  return n;
+}
+
+static guint64
+record_at (Record * rec, guint i)
+{
+  return g_array_index (rec->seqs, guint64, i);
+}
+
+static void
+record_free (Record * rec)
+{
+  g_array_unref (rec->seqs);
+  g_mutex_clear (&rec->lock);
+  g_free (rec);
+}
+
+static void
+assert_sequence (Record * rec, const guint64 * expected, guint n)
+{
+  fail_unless_equals_int (record_len (rec), n);
+  for (guint i = 0; i < n; i++)
+    fail_unless (record_at (rec, i) == expected[i],
+        "output %u is %" G_GUINT64_FORMAT ", expected %" G_GUINT64_FORMAT, i,
+        record_at (rec, i), expected[i]);
+}
+
+static void
+assert_range (Record * rec, guint64 first, guint n)
+{
+  guint64 *expected = g_new (guint64, n);
+
+  for (guint i = 0; i < n; i++)
+    expected[i] = first + i;
+  assert_sequence (rec, expected, n);
+  g_free (expected);
+}
+
+static void
+assert_increasing (Record * rec)
+{
+  for (guint i = 1; i < record_len (rec); i++)
+    fail_unless (record_at (rec, i) > record_at (rec, i - 1),
+        "output %u (%" G_GUINT64_FORMAT ") after %" G_GUINT64_FORMAT, i,
+        record_at (rec, i), record_at (rec, i - 1));
+}
+
+/* ---------------------------------------------------------------------- */
+/* order */
+
+/* Random processing times (the same for the same item) shuffle the order in
+ * which replicas finish; the pool's output is still 0, 1, 2... */
+GST_START_TEST (test_order_with_random_delays)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=300 ! workerpool "
+      "name=p size=3 worker=\"testworker random-delay=3000000 seed=7\" ! "
+      "testworkersink name=sink");
+  Record *rec = record_new (pipe, "p");
+
+  run_to_eos (pipe);
+  assert_range (rec, 0, 300);
+  /* every replica took part */
+  for (guint r = 0; r < 3; r++) {
+    gchar *name = g_strdup_printf ("p_r%u_testworker", r);
+
+    fail_unless (stat_u64 (pipe, name, "items-in") > 0);
+    g_free (name);
+  }
+  fail_unless_equals_uint64 (replicas_u64 (pipe, "p", 3, "testworker",
+          "items-in"), 300);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_dispatch", "items-in"), 300);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_dispatch", "items-out"), 300);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-in"), 300);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), 300);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "sink", "items-in"), 300);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  record_free (rec);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* Several outputs per input: all of input k's before any of k + 1's. */
+GST_START_TEST (test_order_three_outputs_per_input)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=200 ! workerpool "
+      "name=p size=3 worker=\"testworker outputs-per-input=3 "
+      "random-delay=2000000 seed=3\" ! fakesink");
+  Record *rec = record_new (pipe, "p");
+
+  run_to_eos (pipe);
+  /* input k emits 3k, 3k + 1, 3k + 2 */
+  assert_range (rec, 0, 600);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), 600);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  record_free (rec);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+static GstElement *
+pipe_seven (const gchar * dispatch, gboolean emit_partial)
+{
+  gchar *desc = g_strdup_printf ("testworkersrc num-buffers=75 ! workerpool "
+      "name=p size=3 dispatch=%s worker=\"testworker inputs-per-output=7 "
+      "emit-partial=%d random-delay=2000000 seed=11\" ! fakesink", dispatch,
+      emit_partial);
+  GstElement *pipe = launch (desc);
+
+  g_free (desc);
+  return pipe;
+}
+
+/* A stateful worker (one output per 7 inputs) with dispatch=round-robin:
+ * replica r sees inputs r, r + 3, r + 6..., so it emits for its 7th, 14th
+ * and 21st, inputs r + 18, r + 39 and r + 60; the outputs come in the
+ * order of the inputs that made them, the same on every run. At EOS each
+ * replica drains its partial group (its last input, r + 72), replica 0
+ * first. */
+GST_START_TEST (test_stateful_round_robin_is_deterministic)
+{
+  static const guint64 expected[] = { 18, 19, 20, 39, 40, 41, 60, 61, 62,
+    72, 73, 74
+  };
+
+  for (guint run_i = 0; run_i < 2; run_i++) {
+    GstElement *pipe = pipe_seven ("round-robin", TRUE);
+    Record *rec = record_new (pipe, "p");
+
+    run_to_eos (pipe);
+    assert_sequence (rec, expected, G_N_ELEMENTS (expected));
+    for (guint r = 0; r < 3; r++) {
+      gchar *name = g_strdup_printf ("p_r%u_testworker", r);
+
+      fail_unless_equals_uint64 (stat_u64 (pipe, name, "items-in"), 25);
+      g_free (name);
+    }
+    gst_element_set_state (pipe, GST_STATE_NULL);
+    record_free (rec);
+    gst_object_unref (pipe);
+  }
+}
+
+GST_END_TEST;
+
+/* The same worker with dispatch=free: which inputs a replica combines
+ * depends on timing, but outputs still follow the inputs that made them,
+ * and the counts add up. */
+GST_START_TEST (test_stateful_free_keeps_order)
+{
+  GstElement *pipe = pipe_seven ("free", FALSE);
+  Record *rec = record_new (pipe, "p");
+  guint64 out, dropped;
+
+  run_to_eos (pipe);
+  assert_increasing (rec);
+  out = replicas_u64 (pipe, "p", 3, "testworker", "items-out");
+  dropped = replicas_u64 (pipe, "p", 3, "testworker", "items-dropped");
+  fail_unless_equals_uint64 (record_len (rec), out);
+  fail_unless_equals_uint64 (7 * out + dropped, 75);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-in"), out);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), out);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  record_free (rec);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* Items a replica drops by decision leave no hole in the order, and the
+ * pool's counts prove nothing else was lost: items into the pool equal
+ * items out plus the replicas' drops. */
+GST_START_TEST (test_drop_every)
+{
+  GstElement *pipe;
+  Record *rec;
+  guint64 expected[100], n = 0;
+
+  /* round-robin: replica r drops its 4th, 8th... input: r + 9, r + 21... */
+  pipe = launch ("testworkersrc num-buffers=100 ! workerpool name=p size=3 "
+      "dispatch=round-robin worker=\"testworker drop-every=4 "
+      "random-delay=1000000\" ! fakesink");
+  rec = record_new (pipe, "p");
+  run_to_eos (pipe);
+  for (guint64 i = 0; i < 100; i++)
+    if ((i / 3 + 1) % 4 != 0)
+      expected[n++] = i;
+  assert_sequence (rec, expected, n);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_dispatch", "items-in"), 100);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), n);
+  fail_unless_equals_uint64 (replicas_u64 (pipe, "p", 3, "testworker",
+          "items-dropped"), 100 - n);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  record_free (rec);
+  gst_object_unref (pipe);
+
+  /* free dispatch: which items go depends on timing; the rest is exact */
+  pipe = launch ("testworkersrc num-buffers=100 ! workerpool name=p size=3 "
+      "worker=\"testworker drop-every=4 random-delay=1000000\" ! fakesink");
+  rec = record_new (pipe, "p");
+  run_to_eos (pipe);
+  assert_increasing (rec);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_dispatch", "items-in"), 100);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out") +
+      replicas_u64 (pipe, "p", 3, "testworker", "items-dropped"), 100);
+  fail_unless_equals_uint64 (record_len (rec),
+      stat_u64 (pipe, "p_collect", "items-out"));
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  record_free (rec);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+static gchar *
+jpeg_digest (const gchar * middle, guint64 * count)
+{
+  gchar *desc = g_strdup_printf ("videotestsrc num-buffers=300 pattern=ball "
+      "! %s ! testworkersink name=sink", middle);
+  GstElement *pipe = launch (desc);
+  GstElement *sink = get (pipe, "sink");
+  gchar *digest = NULL;
+
+  run_to_eos (pipe);
+  g_object_get (sink, "digest", &digest, "count", count, NULL);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  g_free (desc);
+  return digest;
+}
+
+/* Stock elements as replicas: the same bytes, in the same order, as the
+ * same pipeline without the pool. jpegenc holds each frame's mark until
+ * its next frame and releases it at EOS. */
+GST_START_TEST (test_jpegenc_same_bytes_as_without_pool)
+{
+  guint64 n_plain = 0, n_pool = 0;
+  gchar *plain = jpeg_digest ("videoconvert ! jpegenc", &n_plain);
+  gchar *pooled = jpeg_digest ("workerpool size=3 "
+      "worker=\"videoconvert ! jpegenc\"", &n_pool);
+
+  fail_unless_equals_uint64 (n_plain, 300);
+  fail_unless_equals_uint64 (n_pool, 300);
+  fail_unless_equals_string (pooled, plain);
+  g_free (plain);
+  g_free (pooled);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* as one element */
+
+/* EOS drains every replica: a video encoder releases its last frames' marks
+ * only at EOS, and every replica sees EOS. */
+GST_START_TEST (test_eos_drains_every_replica)
+{
+  GstElement *pipe = launch ("videotestsrc num-buffers=7 ! workerpool name=p "
+      "size=3 worker=jpegenc ! fakesink name=sink");
+
+  run_to_eos (pipe);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), 7);
+  for (guint r = 0; r < 3; r++) {
+    gchar *name = g_strdup_printf ("p_r%u_jpegenc", r);
+    GstElement *enc = get (pipe, name);
+    GstPad *pad = gst_element_get_static_pad (enc, "src");
+    GstEvent *eos = gst_pad_get_sticky_event (pad, GST_EVENT_EOS, 0);
+
+    fail_unless (eos != NULL, "replica %u did not reach EOS", r);
+    gst_event_unref (eos);
+    gst_object_unref (pad);
+    gst_object_unref (enc);
+    g_free (name);
+  }
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+
+  /* no input at all: EOS still goes through */
+  pipe = launch ("videotestsrc num-buffers=0 ! workerpool name=p "
+      "worker=jpegenc ! fakesink");
+  run_to_eos (pipe);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), 0);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+static void
+wait_record_len (Record * rec, guint n)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+
+  while (record_len (rec) < n && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  fail_unless (record_len (rec) >= n);
+}
+
+/* A flushing seek in mid-stream: nothing from before it leaks after the
+ * flush, and the items from the seek position come in order. */
+GST_START_TEST (test_flushing_seek)
+{
+  GstElement *pipe = launch ("testworkersrc interval=1000000 ! workerpool "
+      "name=p size=3 queue-size=2 worker=\"testworker random-delay=1000000\" "
+      "! fakesink name=sink sync=false");
+  Record *rec = record_new (pipe, "p");
+  GstMessage *msg;
+  guint flush_at = 0;
+
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  wait_record_len (rec, 50);
+  fail_unless (gst_element_seek (pipe, 1.0, GST_FORMAT_TIME,
+          GST_SEEK_FLAG_FLUSH, GST_SEEK_TYPE_SET, 500 * GST_MSECOND,
+          GST_SEEK_TYPE_SET, 600 * GST_MSECOND));
+  msg = run (pipe, 60 * GST_SECOND);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+
+  for (guint i = 0; i < record_len (rec); i++)
+    if (record_at (rec, i) == FLUSH)
+      flush_at = i;
+  fail_unless (flush_at >= 50);
+  for (guint i = 1; i < flush_at; i++)
+    fail_unless_equals_uint64 (record_at (rec, i), record_at (rec, i - 1) + 1);
+  fail_unless_equals_int (record_len (rec) - flush_at - 1, 100);
+  for (guint i = 0; i < 100; i++)
+    fail_unless_equals_uint64 (record_at (rec, flush_at + 1 + i), 500 + i);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  record_free (rec);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  GstElement *pipe;
+  GstStateChangeReturn ret;
+} StateChange;
+
+static gpointer
+set_null (gpointer data)
+{
+  StateChange *sc = data;
+
+  sc->ret = gst_element_set_state (sc->pipe, GST_STATE_NULL);
+  return NULL;
+}
+
+static guint
+queue_level (GstElement * pipe, const gchar * name)
+{
+  GstElement *queue = get (pipe, name);
+  guint level;
+
+  g_object_get (queue, "current-level-buffers", &level, NULL);
+  gst_object_unref (queue);
+  return level;
+}
+
+/* Going to NULL with every queue full and every replica stuck in an item
+ * returns (a hang fails the test); leaks are the valgrind setup's job. */
+GST_START_TEST (test_null_with_full_queues)
+{
+  GstElement *pipe = launch ("testworkersrc ! workerpool name=p size=2 "
+      "queue-size=3 worker=\"testworker hang-after=0\" ! fakesink");
+  GstElement *dispatch;
+  StateChange sc = { pipe, GST_STATE_CHANGE_FAILURE };
+  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  GstStructure *s = NULL;
+  GThread *thread;
+
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  dispatch = get (pipe, "p_dispatch");
+  while ((queue_level (pipe, "p_r0_in") < 3 || queue_level (pipe,
+              "p_r1_in") < 3 || gst_worker_get_state (GST_WORKER (dispatch))
+          != GST_WORKER_STATE_BLOCKED) && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  /* every queue is full: the dispatcher says it is blocked, on which */
+  s = gst_worker_get_stats (GST_WORKER (dispatch));
+  fail_unless_equals_int (queue_level (pipe, "p_r0_in"), 3);
+  fail_unless_equals_int (queue_level (pipe, "p_r1_in"), 3);
+  fail_unless (g_str_has_prefix (gst_structure_get_string (s, "blocked-on"),
+          "p_r"));
+  fail_unless (g_str_has_suffix (gst_structure_get_string (s, "blocked-on"),
+          "_in"));
+  gst_structure_free (s);
+  gst_object_unref (dispatch);
+
+  /* growing a full queue (as the controller does to undo a deadlock) gives
+   * the waiting dispatcher room at once */
+  {
+    GstElement *in1 = get (pipe, "p_r1_in");
+
+    g_object_set (in1, "max-size-buffers", 5, NULL);
+    deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+    while (queue_level (pipe, "p_r1_in") < 5 &&
+        g_get_monotonic_time () < deadline)
+      g_usleep (1000);
+    fail_unless_equals_int (queue_level (pipe, "p_r1_in"), 5);
+    fail_unless_equals_int (queue_level (pipe, "p_r0_in"), 3);
+    gst_object_unref (in1);
+  }
+
+  thread = g_thread_new ("set-null", set_null, &sc);
+  deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  while (sc.ret == GST_STATE_CHANGE_FAILURE &&
+      g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  fail_unless_equals_int (sc.ret, GST_STATE_CHANGE_SUCCESS);
+  g_thread_join (thread);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* Properties set in READY take effect when the pool starts. */
+GST_START_TEST (test_resize_in_ready)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=60 ! workerpool "
+      "name=p size=2 worker=testworker ! fakesink");
+  GstElement *pool = get (pipe, "p"), *r2;
+
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  r2 = gst_bin_get_by_name (GST_BIN (pipe), "p_r2");
+  fail_unless (r2 == NULL);
+  g_object_set (pool, "size", 3, "dispatch", 1 /* round-robin */, NULL);
+  run_to_eos (pipe);
+  for (guint r = 0; r < 3; r++) {
+    gchar *name = g_strdup_printf ("p_r%u_testworker", r);
+
+    /* round-robin: 20 each */
+    fail_unless_equals_uint64 (stat_u64 (pipe, name, "items-in"), 20);
+    g_free (name);
+  }
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pool);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* The pool answers caps queries with what its replicas accept, so a bad
+ * link fails when it is made, as with one element. */
+GST_START_TEST (test_caps_as_one_element)
+{
+  GstElement *pool = gst_element_factory_make ("workerpool", NULL);
+  GstPad *sink = gst_element_get_static_pad (pool, "sink");
+  GstCaps *caps, *jpeg;
+  GError *err = NULL;
+  GstElement *pipe;
+
+  g_object_set (pool, "worker", "jpegenc", NULL);
+  caps = gst_pad_query_caps (sink, NULL);
+  jpeg = gst_caps_from_string ("video/x-raw");
+  fail_unless (gst_caps_is_subset (caps, jpeg));
+  gst_caps_unref (jpeg);
+  jpeg = gst_caps_from_string ("video/x-raw,format=RGBA");
+  fail_if (gst_caps_can_intersect (caps, jpeg));
+  gst_caps_unref (jpeg);
+  gst_caps_unref (caps);
+  gst_object_unref (sink);
+  gst_object_unref (pool);
+
+  pipe = gst_parse_launch_full ("testworkersrc ! workerpool worker=jpegenc ! "
+      "fakesink", NULL, GST_PARSE_FLAG_FATAL_ERRORS, &err);
+  fail_unless (pipe == NULL);
+  fail_unless (g_error_matches (err, GST_PARSE_ERROR, GST_PARSE_ERROR_LINK));
+  g_error_free (err);
+}
+
+GST_END_TEST;
+
+static GError *
+pop_error (GstBus * bus, gchar ** src)
+{
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+      GST_MESSAGE_ERROR);
+  GError *err = NULL;
+
+  fail_unless (msg != NULL, "no error");
+  gst_message_parse_error (msg, &err, NULL);
+  *src = gst_object_get_name (GST_MESSAGE_SRC (msg));
+  gst_message_unref (msg);
+  return err;
+}
+
+/* Input caps the replicas refuse: an error that names the pool. */
+GST_START_TEST (test_input_caps_refused)
+{
+  GstElement *pool = gst_element_factory_make ("workerpool", "p");
+  GstBus *bus = gst_bus_new ();
+  GstHarness *h;
+  GstCaps *caps;
+  GError *err;
+  gchar *src;
+
+  g_object_set (pool, "worker", "jpegenc", NULL);
+  h = gst_harness_new_with_element (pool, "sink", "src");
+  gst_element_set_bus (h->element, bus);
+  gst_harness_play (h);
+  fail_if (gst_pad_push_event (h->srcpad,
+          gst_event_new_stream_start ("test")) == FALSE);
+  /* stored on the harness's pad as sticky events are, then refused */
+  caps = gst_caps_from_string ("audio/x-raw");
+  gst_pad_push_event (h->srcpad, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
+  err = pop_error (bus, &src);
+  fail_unless_equals_string (src, "p");
+  fail_unless (g_error_matches (err, GST_CORE_ERROR,
+          GST_CORE_ERROR_NEGOTIATION));
+  fail_unless (strstr (err->message, "Worker pool p") != NULL);
+  fail_unless (strstr (err->message, "jpegenc") != NULL);
+  g_error_free (err);
+  g_free (src);
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  gst_object_unref (pool);
+}
+
+GST_END_TEST;
+
+/* Replica outputs that downstream refuses (the harness pushes caps without
+ * asking first): an error that names the pool, and no "internal data
+ * stream error" from the pool's insides. */
+GST_START_TEST (test_output_caps_refused)
+{
+  GstElement *pool = gst_element_factory_make ("workerpool", "p");
+  GstBus *bus = gst_bus_new ();
+  GstHarness *h;
+  GError *err;
+  gchar *src;
+
+  g_object_set (pool, "worker", "testworker", NULL);
+  h = gst_harness_new_with_element (pool, "sink", "src");
+  gst_element_set_bus (h->element, bus);
+  gst_harness_set_sink_caps_str (h, "application/x-something-else");
+  gst_harness_set_src_caps_str (h, TEST_ITEM_CAPS);
+  /* the replica's queue stops; the dispatcher sees it then or on a later
+   * push */
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+    GstFlowReturn ret = GST_FLOW_OK;
+
+    while (ret == GST_FLOW_OK && g_get_monotonic_time () < deadline)
+      ret = gst_harness_push (h, test_item_new (1, 0, GST_MSECOND));
+    fail_unless_equals_int (ret, GST_FLOW_NOT_NEGOTIATED);
+  }
+  err = pop_error (bus, &src);
+  fail_unless_equals_string (src, "p");
+  fail_unless (g_error_matches (err, GST_CORE_ERROR,
+          GST_CORE_ERROR_NEGOTIATION), "%s", err->message);
+  fail_unless (strstr (err->message, "Worker pool p") != NULL);
+  fail_unless (strstr (err->message, "could not agree on a format") != NULL);
+  g_error_free (err);
+  g_free (src);
+  fail_if (gst_bus_have_pending (bus));
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  gst_object_unref (pool);
+}
+
+GST_END_TEST;
+
+/* A bad worker description fails at READY with an error that names the
+ * pool and the problem. */
+GST_START_TEST (test_bad_worker)
+{
+  static const struct
+  {
+    const gchar *worker;
+    const gchar *says;
+  } cases[] = {
+    {NULL, "set the 'worker' property"},
+    {"nosuchelement ! jpegenc", "no element \"nosuchelement\""},
+    {"jpegenc nosuchproperty=1", "no property \"nosuchproperty\""},
+    {"jpegenc ! ! jpegenc", "cannot be built"},
+    {"fakesink", "1 free input and 0 free outputs"},
+    {"videotestsrc", "0 free inputs and 1 free output"},
+    {"tee name=t t. ! queue t. ! queue", "2 free outputs"},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstElement *pool = gst_element_factory_make ("workerpool", "p");
+    GstBus *bus = gst_bus_new ();
+    GError *err;
+    gchar *src;
+
+    gst_element_set_bus (pool, bus);
+    g_object_set (pool, "worker", cases[i].worker, NULL);
+    fail_unless_equals_int (gst_element_set_state (pool, GST_STATE_READY),
+        GST_STATE_CHANGE_FAILURE);
+    err = pop_error (bus, &src);
+    fail_unless_equals_string (src, "p");
+    fail_unless (strstr (err->message, "Worker pool p") != NULL);
+    fail_unless (strstr (err->message, cases[i].says) != NULL,
+        "\"%s\" does not say '%s'", err->message, cases[i].says);
+    g_error_free (err);
+    g_free (src);
+
+    gst_element_set_state (pool, GST_STATE_NULL);
+    gst_element_set_bus (pool, NULL);
+    gst_object_unref (bus);
+    gst_object_unref (pool);
+  }
+}
+
+GST_END_TEST;
+
+/* Upstream's allocation query reaches a replica: jpegenc asks for video
+ * metadata. */
+GST_START_TEST (test_allocation_query)
+{
+  GstElement *pool = gst_element_factory_make ("workerpool", NULL);
+  GstHarness *h;
+  GstCaps *caps;
+  GstQuery *query;
+
+  g_object_set (pool, "worker", "jpegenc", NULL);
+  h = gst_harness_new_with_element (pool, "sink", "src");
+  caps = gst_caps_from_string ("video/x-raw,format=I420,width=64,height=48,"
+      "framerate=30/1");
+  gst_harness_set_src_caps (h, gst_caps_ref (caps));
+  query = gst_query_new_allocation (caps, TRUE);
+  fail_unless (gst_pad_peer_query (h->srcpad, query));
+  fail_unless (gst_query_find_allocation_meta (query,
+          GST_VIDEO_META_API_TYPE, NULL));
+  gst_query_unref (query);
+  gst_caps_unref (caps);
+  gst_harness_teardown (h);
+  gst_object_unref (pool);
+}
+
+GST_END_TEST;
+
+/* In-band events go through in their place between items. */
+GST_START_TEST (test_events_in_order)
+{
+  GstElement *pool = gst_element_factory_make ("workerpool", "p");
+  GstHarness *h;
+  Record *rec = g_new0 (Record, 1);
+  GstPad *src;
+  guint64 expected[40];
+  guint n = 0;
+
+  g_mutex_init (&rec->lock);
+  rec->seqs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_object_set (pool, "size", 3, "worker",
+      "testworker random-delay=1000000", NULL);
+  src = gst_element_get_static_pad (pool, "src");
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, record_probe, rec, NULL);
+  gst_object_unref (src);
+
+  h = gst_harness_new_with_element (pool, "sink", "src");
+  gst_harness_set_src_caps_str (h, TEST_ITEM_CAPS);
+  for (guint64 i = 0; i < 30; i++) {
+    fail_unless_equals_int (gst_harness_push (h, test_item_new (i,
+                i * GST_MSECOND, GST_MSECOND)), GST_FLOW_OK);
+    expected[n++] = i;
+    if (i % 3 == 1) {
+      fail_unless (gst_harness_push_event (h,
+              gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM,
+                  gst_structure_new_empty ("test-event"))));
+      expected[n++] = EVENT;
+    }
+  }
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+    GstEvent *eos = NULL;
+
+    while (!(eos = gst_pad_get_sticky_event (h->sinkpad, GST_EVENT_EOS, 0))
+        && g_get_monotonic_time () < deadline)
+      g_usleep (1000);
+    fail_unless (eos != NULL);
+    gst_event_unref (eos);
+  }
+  assert_sequence (rec, expected, n);
+  gst_harness_teardown (h);
+  gst_object_unref (pool);
+  record_free (rec);
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  GMutex lock;
+  GArray *parts;                /* the caps' "part" of each buffer */
+} CapsRecord;
+
+static GstPadProbeReturn
+record_caps (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  CapsRecord *rec = user_data;
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+  gint part = 0;
+
+  fail_unless (caps != NULL);
+  gst_structure_get_int (gst_caps_get_structure (caps, 0), "part", &part);
+  gst_caps_unref (caps);
+  g_mutex_lock (&rec->lock);
+  g_array_append_val (rec->parts, part);
+  g_mutex_unlock (&rec->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Caps that change in mid-stream reach every replica in their place; each
+ * output leaves with the caps of the input that made it. */
+GST_START_TEST (test_caps_change_in_order)
+{
+  GstElement *pool = gst_element_factory_make ("workerpool", "p");
+  CapsRecord crec = { 0, };
+  Record *rec = g_new0 (Record, 1);
+  GstHarness *h;
+  GstPad *src;
+  guint64 i;
+
+  g_mutex_init (&rec->lock);
+  rec->seqs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_mutex_init (&crec.lock);
+  crec.parts = g_array_new (FALSE, FALSE, sizeof (gint));
+  g_object_set (pool, "size", 3, "worker",
+      "testworker random-delay=2000000", NULL);
+  src = gst_element_get_static_pad (pool, "src");
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, record_probe, rec, NULL);
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, record_caps, &crec,
+      NULL);
+  gst_object_unref (src);
+
+  h = gst_harness_new_with_element (pool, "sink", "src");
+  gst_harness_set_src_caps_str (h, TEST_ITEM_CAPS ",part=(int)1");
+  for (i = 0; i < 20; i++)
+    fail_unless_equals_int (gst_harness_push (h, test_item_new (i,
+                i * GST_MSECOND, GST_MSECOND)), GST_FLOW_OK);
+  gst_harness_set_src_caps_str (h, TEST_ITEM_CAPS ",part=(int)2");
+  for (; i < 40; i++)
+    fail_unless_equals_int (gst_harness_push (h, test_item_new (i,
+                i * GST_MSECOND, GST_MSECOND)), GST_FLOW_OK);
+  for (i = 0; i < 40; i++)
+    gst_buffer_unref (gst_harness_pull (h));
+
+  assert_range (rec, 0, 40);
+  fail_unless_equals_int (crec.parts->len, 40);
+  for (i = 0; i < 40; i++)
+    fail_unless_equals_int (g_array_index (crec.parts, gint, i),
+        i < 20 ? 1 : 2);
+
+  gst_harness_teardown (h);
+  gst_object_unref (pool);
+  record_free (rec);
+  g_array_unref (crec.parts);
+  g_mutex_clear (&crec.lock);
+}
+
+GST_END_TEST;
+
+/* Pausing the dispatcher holds the pool's input: nothing enters, the queue
+ * in front fills; resuming lets everything through, in order. */
+GST_START_TEST (test_paused_dispatch_holds_input)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=50 ! queue name=inq "
+      "max-size-buffers=4 " Q "! workerpool name=p worker=testworker ! "
+      "testworkersink name=sink async=false");
+  GstElement *dispatch = get (pipe, "p_dispatch");
+  Record *rec = record_new (pipe, "p");
+  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  GstBus *bus = gst_element_get_bus (pipe);
+  GstMessage *msg;
+
+  g_object_set (dispatch, "paused", TRUE, NULL);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  while (queue_level (pipe, "inq") < 4 && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  fail_unless_equals_int (queue_level (pipe, "inq"), 4);
+  g_usleep (50000);
+  fail_unless_equals_int (queue_level (pipe, "inq"), 4);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_dispatch", "items-in"), 0);
+  fail_unless_equals_int (record_len (rec), 0);
+  fail_unless_equals_int (gst_worker_get_state (GST_WORKER (dispatch)),
+      GST_WORKER_STATE_PAUSED);
+
+  g_object_set (dispatch, "paused", FALSE, NULL);
+  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  assert_range (rec, 0, 50);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (dispatch);
+  record_free (rec);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  gint underruns;               /* atomic */
+  gint marks;                   /* atomic: the pool's events that left */
+  gint underruns_at_mark;       /* atomic */
+} IdleWatch;
+
+static void
+count_underrun (GstElement * queue, IdleWatch * watch)
+{
+  g_atomic_int_inc (&watch->underruns);
+}
+
+/* The pool's events (hello, marks) leaving replica 0's input queue. */
+static GstPadProbeReturn
+note_mark (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  IdleWatch *watch = user_data;
+  GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
+
+  if (GST_EVENT_TYPE (ev) == GST_EVENT_CUSTOM_DOWNSTREAM &&
+      gst_structure_has_name (gst_event_get_structure (ev),
+          "GstWorkerPoolMark")) {
+    g_atomic_int_set (&watch->underruns_at_mark,
+        g_atomic_int_get (&watch->underruns));
+    g_atomic_int_inc (&watch->marks);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+/* Waits until replica 0 took the pool's @marks th event and then found its
+ * queue empty: it is idle. */
+static void
+wait_idle (IdleWatch * watch, gint marks)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+
+  while ((g_atomic_int_get (&watch->marks) < marks ||
+          g_atomic_int_get (&watch->underruns) <=
+          g_atomic_int_get (&watch->underruns_at_mark)) &&
+      g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  fail_unless (g_atomic_int_get (&watch->marks) >= marks);
+  fail_unless (g_atomic_int_get (&watch->underruns) >
+      g_atomic_int_get (&watch->underruns_at_mark));
+}
+
+/* A video encoder holds each frame's mark until its next frame. When one
+ * replica keeps up with the stream, the next frame goes to that replica
+ * again, so each frame's output leaves before the next frame arrives: the
+ * pool adds no latency to a live stream. */
+GST_START_TEST (test_underloaded_stream_adds_no_latency)
+{
+  GstElement *pool = gst_element_factory_make ("workerpool", "p");
+  IdleWatch watch = { 0, 0, -1 };
+  GstElement *in0;
+  GstHarness *h;
+  GstPad *pad;
+
+  g_object_set (pool, "size", 3, "worker", "jpegenc", NULL);
+  in0 = gst_bin_get_by_name (GST_BIN (pool), "p_r0_in");
+  g_signal_connect (in0, "underrun", G_CALLBACK (count_underrun), &watch);
+  pad = gst_element_get_static_pad (in0, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, note_mark,
+      &watch, NULL);
+  gst_object_unref (pad);
+  h = gst_harness_new_with_element (pool, "sink", "src");
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=I420,width=64,"
+      "height=48,framerate=30/1");
+
+  for (guint k = 0; k < 10; k++) {
+    gint64 deadline;
+    GstBuffer *frame, *out = NULL;
+
+    /* replica 0 took the hello and frames 0 to k - 1, and is idle */
+    wait_idle (&watch, 1 + k);
+    frame = gst_harness_create_buffer (h, 64 * 48 * 3 / 2);
+    gst_buffer_memset (frame, 0, 16 * k, 64 * 48 * 3 / 2);
+    fail_unless_equals_int (gst_harness_push (h, frame), GST_FLOW_OK);
+    deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+    while (!(out = gst_harness_try_pull (h)) &&
+        g_get_monotonic_time () < deadline)
+      g_usleep (1000);
+    fail_unless (out != NULL, "frame %u's output waits for a later frame", k);
+    gst_buffer_unref (out);
+  }
+
+  gst_harness_teardown (h);
+  gst_object_unref (in0);
+  gst_object_unref (pool);
+}
+
+GST_END_TEST;
+
+/* A replica that swallows serialized custom events cannot keep order: the
+ * pool says so, and nothing comes out of order. */
+GST_START_TEST (test_replica_dropping_events)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=100 ! workerpool "
+      "name=p size=2 worker=\"testworker drop-events=true\" ! fakesink");
+  Record *rec = record_new (pipe, "p");
+  gchar *src = NULL;
+  GError *err = run_to_error (pipe, &src);
+
+  fail_unless_equals_string (src, "p");
+  fail_unless (strstr (err->message, "Worker pool p") != NULL);
+  fail_unless (strstr (err->message, "serialized custom events") != NULL,
+      "%s", err->message);
+  fail_unless_equals_int (record_len (rec), 0);
+  g_error_free (err);
+  g_free (src);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  record_free (rec);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* Replicas' elements are named <pool>_r<i>_<name>, so their heartbeats
+ * tell them apart; the dispatcher and collector are workers too. */
+GST_START_TEST (test_replica_names)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=10 ! workerpool "
+      "name=p size=2 worker=\"testworker ! identity ! testworker name=w ! "
+      "identity\" ! fakesink");
+  static const gchar *names[] = { "p_dispatch", "p_collect", "p_r0", "p_r1",
+    "p_r0_in", "p_r1_out", "p_r0_testworker", "p_r1_testworker",
+    "p_r0_w", "p_r1_w", "p_r0_identity", "p_r0_identity1", "p_r1_identity",
+    "p_r1_identity1",
+  };
+  GstElement *e;
+  GstStructure *s;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    e = get (pipe, names[i]);
+    gst_object_unref (e);
+  }
+  run_to_eos (pipe);
+  e = get (pipe, "p_r1_w");
+  s = gst_worker_get_stats (GST_WORKER (e));
+  fail_unless_equals_string (gst_structure_get_string (s, "worker"), "p_r1_w");
+  gst_structure_free (s);
+  gst_object_unref (e);
+  fail_unless_equals_uint64 (replicas_u64 (pipe, "p", 2, "w", "items-in"),
+      10);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* A pool of pools keeps order: the inner pools pass the outer pool's marks
+ * as ordinary events. */
+GST_START_TEST (test_nested_pools)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=200 ! workerpool "
+      "name=p size=2 worker=\"workerpool size=2 worker=\\\"testworker "
+      "random-delay=1000000\\\"\" ! fakesink");
+  Record *rec = record_new (pipe, "p");
+
+  run_to_eos (pipe);
+  assert_range (rec, 0, 200);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  record_free (rec);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* A replica with threads of its own (queues inside it) keeps order too:
+ * the marks travel with the data through its queues. */
+GST_START_TEST (test_replica_with_own_threads)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=200 ! workerpool "
+      "name=p size=3 worker=\"queue max-size-buffers=2 ! testworker "
+      "random-delay=1000000 ! queue max-size-buffers=2\" ! fakesink");
+  Record *rec = record_new (pipe, "p");
+
+  run_to_eos (pipe);
+  assert_range (rec, 0, 200);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  record_free (rec);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+static Suite *
+workerpool_suite (void)
+{
+  Suite *s = suite_create ("workerpool");
+  TCase *order = tcase_create ("order");
+  TCase *element = tcase_create ("element");
+
+  suite_add_tcase (s, order);
+  tcase_add_test (order, test_order_with_random_delays);
+  tcase_add_test (order, test_order_three_outputs_per_input);
+  tcase_add_test (order, test_stateful_round_robin_is_deterministic);
+  tcase_add_test (order, test_stateful_free_keeps_order);
+  tcase_add_test (order, test_drop_every);
+  tcase_add_test (order, test_jpegenc_same_bytes_as_without_pool);
+  tcase_add_test (order, test_events_in_order);
+  tcase_add_test (order, test_nested_pools);
+  tcase_add_test (order, test_replica_with_own_threads);
+  tcase_add_test (order, test_caps_change_in_order);
+
+  suite_add_tcase (s, element);
+  tcase_add_test (element, test_eos_drains_every_replica);
+  tcase_add_test (element, test_flushing_seek);
+  tcase_add_test (element, test_null_with_full_queues);
+  tcase_add_test (element, test_resize_in_ready);
+  tcase_add_test (element, test_caps_as_one_element);
+  tcase_add_test (element, test_input_caps_refused);
+  tcase_add_test (element, test_output_caps_refused);
+  tcase_add_test (element, test_bad_worker);
+  tcase_add_test (element, test_allocation_query);
+  tcase_add_test (element, test_replica_dropping_events);
+  tcase_add_test (element, test_replica_names);
+  tcase_add_test (element, test_paused_dispatch_holds_input);
+  tcase_add_test (element, test_underloaded_stream_adds_no_latency);
+  return s;
+}
+
+GST_CHECK_MAIN (workerpool);
