@@ -260,7 +260,7 @@ def benchmarks() -> "list[Bench]":
     ))
 
     # 4. pool scaling (needs workerpool, issue #4)
-    pool_items = sized(120, 8)
+    pool_items = sized(200, 8)
     jpeg_caps = "video/x-raw,format=I420,width=1920,height=1080,framerate=30/1"
     out.append(Bench(
         key="pool",
