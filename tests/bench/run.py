@@ -230,8 +230,9 @@ def benchmarks() -> "list[Bench]":
             "`benchsrc ! X ! X ! X ! X ! benchsink`, no queues: everything runs in one thread "
             "under callgrind, which counts instructions, so the figure does not move with the "
             "machine's load. Per item and element: the chain's instructions per item (from "
-            "runs of N and 2N items, so start-up cancels out) minus those of `benchsrc ! "
-            "benchsink`, over 4. This is what a worker adds to the hop on top of the queue "
+            "runs of N and 2N items, so start-up cancels out; each the median of 3 runs, with "
+            "malloc's per-thread cache off, which otherwise splits runs into two groups 5% "
+            "apart) minus those of `benchsrc ! benchsink`, over 4. This is what a worker adds to the hop on top of the queue "
             "and the thread switch, which cost the same on both sides."),
         elements=[("ours", "ours (benchworker)", "benchworker"),
                   ("stock", "stock (identity)", "identity silent=true")],
@@ -336,9 +337,13 @@ def count_instructions(argv: "list[str]", smoke: bool) -> "tuple[int, dict]":
     """Instructions callgrind counts for the whole run (0 in smoke mode,
     which only runs the pipeline), and the run's figures."""
     argv = argv[:1] + ["--check-only"] + argv[1:]
+    env = None
     if not smoke:
         argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + argv
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=900, cwd=HERE)
+        # with malloc's per-thread cache, a run takes one of two paths
+        # through malloc for good, 5% apart: leave it out
+        env = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.tcache_count=0")
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=900, cwd=HERE, env=env)
     if proc.returncode != 0:
         raise BenchFailure(f"failed (exit {proc.returncode}):\n  " + " ".join(argv) + "\n"
                            + proc.stderr.strip()[-2000:])
@@ -396,9 +401,11 @@ def run_cost(bench: CostBench, smoke: bool) -> dict:
             parts = [bench_src(items)]
             if element:
                 parts += ["!", element] * bench.stages
-            # start-up now and then costs a few million more: the least of two
+            # now and then a run costs a few million more or less: the
+            # median of three
             argv = workerbench(*parts, "!", "benchsink")
-            counts.append(min(count_instructions(argv, smoke)[0] for _ in range(2)))
+            counts.append(statistics.median(count_instructions(argv, smoke)[0]
+                                            for _ in range(1 if smoke else 3)))
         return (counts[1] - counts[0]) / n
 
     if smoke:
