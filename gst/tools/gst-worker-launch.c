@@ -183,6 +183,23 @@ input_fill (const GstStructure * w)
   return g_strdup_printf ("%u/%u", level, max);
 }
 
+/* The width of the name column: the longest name, at least 14. */
+static gint
+name_width (const GValue * array)
+{
+  guint i, n = array ? gst_value_array_get_size (array) : 0;
+  gint width = 14;
+
+  for (i = 0; i < n; i++) {
+    const GstStructure *s =
+        gst_value_get_structure (gst_value_array_get_value (array, i));
+    const gchar *name = gst_structure_get_string (s, "name");
+
+    width = MAX (width, name ? (gint) strlen (name) : 0);
+  }
+  return width;
+}
+
 static void
 print_status (App * app)
 {
@@ -193,6 +210,7 @@ print_status (App * app)
   const gchar *phase = gst_structure_get_string (status, "phase");
   guint restarts = 0, i, n = gst_value_array_get_size (workers);
   GString *out = g_string_new (NULL);
+  gint width = name_width (workers);
   gchar state[64];
 
   gst_structure_get_boolean (status, "system-paused", &paused);
@@ -202,8 +220,8 @@ print_status (App * app)
     g_string_append_printf (out, "%s: %s%s, %.1f s, %u restarts   "
         "[p] pause  [r] resume  [q] quit\n", PROG, phase,
         paused ? " (PAUSED)" : "", t, restarts);
-    g_string_append_printf (out, "%-14s %-18s %10s %10s %9s %8s %8s %7s\n",
-        "WORKER", "STATE", "IN", "OUT", "RATE/s", "AVG ms", "MAX ms",
+    g_string_append_printf (out, "%-*s %-18s %10s %10s %9s %8s %8s %7s\n",
+        width, "WORKER", "STATE", "IN", "OUT", "RATE/s", "AVG ms", "MAX ms",
         "INPUT");
   }
   for (i = 0; i < n; i++) {
@@ -216,8 +234,9 @@ print_status (App * app)
     state_text (w, state, sizeof (state));
     if (app->tty_out)
       g_string_append_printf (out,
-          "%-14s %-18s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
-          " %9.1f %8.3f %8.3f %7s\n", gst_structure_get_string (w, "name"),
+          "%-*s %-18s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
+          " %9.1f %8.3f %8.3f %7s\n", width, gst_structure_get_string (w,
+              "name"),
           state, field_u64 (w, "items-in"), field_u64 (w, "items-out"), rate,
           field_ms (w, "proc-time-avg"), field_ms (w, "proc-time-max"), fill);
     else
@@ -259,6 +278,7 @@ print_report (App * app, const GstStructure * report)
   GEnumClass *klass = g_type_class_ref (GST_TYPE_WORKER_CONTROLLER_OUTCOME);
   guint restarts = 0, i;
   gboolean balanced = FALSE;
+  gint width = MAX (name_width (workers), name_width (queues));
 
   gst_structure_get_clock_time (report, "duration", &duration);
   gst_structure_get_enum (report, "outcome",
@@ -271,26 +291,26 @@ print_report (App * app, const GstStructure * report)
       (gdouble) duration / GST_SECOND, restarts);
   g_type_class_unref (klass);
 
-  g_print ("%-14s %10s %10s %10s %8s %8s\n", "WORKER", "IN", "OUT",
+  g_print ("%-*s %10s %10s %10s %8s %8s\n", width, "WORKER", "IN", "OUT",
       "DROPPED", "AVG ms", "MAX ms");
   for (i = 0; workers && i < gst_value_array_get_size (workers); i++) {
     const GstStructure *w =
         gst_value_get_structure (gst_value_array_get_value (workers, i));
 
-    g_print ("%-14s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %10"
-        G_GUINT64_FORMAT " %8.3f %8.3f\n", gst_structure_get_string (w,
+    g_print ("%-*s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %10"
+        G_GUINT64_FORMAT " %8.3f %8.3f\n", width, gst_structure_get_string (w,
             "name"), field_u64 (w, "items-in"), field_u64 (w, "items-out"),
         field_u64 (w, "items-dropped"), field_ms (w, "proc-time-avg"),
         field_ms (w, "proc-time-max"));
   }
   if (queues && gst_value_array_get_size (queues)) {
-    g_print ("%-14s %10s %10s %10s\n", "QUEUE", "IN", "OUT", "HELD");
+    g_print ("%-*s %10s %10s %10s\n", width, "QUEUE", "IN", "OUT", "HELD");
     for (i = 0; i < gst_value_array_get_size (queues); i++) {
       const GstStructure *q =
           gst_value_get_structure (gst_value_array_get_value (queues, i));
 
-      g_print ("%-14s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %10"
-          G_GUINT64_FORMAT "\n", gst_structure_get_string (q, "name"),
+      g_print ("%-*s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %10"
+          G_GUINT64_FORMAT "\n", width, gst_structure_get_string (q, "name"),
           field_u64 (q, "items-in"), field_u64 (q, "items-out"),
           field_u64 (q, "held"));
     }

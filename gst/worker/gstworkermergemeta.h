@@ -55,12 +55,12 @@ GstBuffer *          gst_worker_merge_meta_get_item (GstWorkerMergeMeta * meta,
                                                      const gchar * name);
 
 GST_WORKER_API
-guint                gst_worker_merge_meta_get_n_items (GstWorkerMergeMeta * meta);
+guint       gst_worker_merge_meta_get_n_items (GstWorkerMergeMeta * meta);
 
 GST_WORKER_API
-GstBuffer *          gst_worker_merge_meta_get_nth_item (GstWorkerMergeMeta * meta,
-                                                         guint index,
-                                                         const gchar ** name);
+GstBuffer * gst_worker_merge_meta_get_nth_item (GstWorkerMergeMeta * meta,
+                                                guint index,
+                                                const gchar ** name);
 
 GST_WORKER_API
 GstBuffer *          gst_buffer_get_merged_item (GstBuffer * buffer,

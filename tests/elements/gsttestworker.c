@@ -43,6 +43,7 @@ struct _GstTestWorker
   gint64 hang_after;
   gint64 error_after;
   gint64 drop_every;
+  gint64 pts_offset;
   gboolean emit_partial;
   gboolean drop_events;
 
@@ -68,6 +69,7 @@ enum
   PROP_HANG_AFTER,
   PROP_ERROR_AFTER,
   PROP_DROP_EVERY,
+  PROP_PTS_OFFSET,
   PROP_EMIT_PARTIAL,
   PROP_DROP_EVENTS,
 };
@@ -108,7 +110,7 @@ gst_test_worker_process (GstWorkerTransform * base, GstBuffer * inbuf)
   GstTestWorker *self = GST_TEST_WORKER (base);
   guint n_in, m_out;
   guint64 ptime, rdelay, seq = 0;
-  gint64 hang_after, error_after, drop_every;
+  gint64 hang_after, error_after, drop_every, pts_offset;
   guint seed;
   GstFlowReturn ret = GST_FLOW_OK;
   guint k;
@@ -122,7 +124,15 @@ gst_test_worker_process (GstWorkerTransform * base, GstBuffer * inbuf)
   hang_after = self->hang_after;
   error_after = self->error_after;
   drop_every = self->drop_every;
+  pts_offset = self->pts_offset;
   GST_OBJECT_UNLOCK (self);
+
+  if (pts_offset && GST_BUFFER_PTS_IS_VALID (inbuf)) {
+    gint64 pts = (gint64) GST_BUFFER_PTS (inbuf) + pts_offset;
+
+    inbuf = gst_buffer_make_writable (inbuf);
+    GST_BUFFER_PTS (inbuf) = pts > 0 ? pts : 0;
+  }
 
   self->n_in++;
   test_item_get_seq (inbuf, &seq);
@@ -315,6 +325,9 @@ gst_test_worker_set_property (GObject * object, guint prop_id,
     case PROP_DROP_EVERY:
       self->drop_every = g_value_get_int64 (value);
       break;
+    case PROP_PTS_OFFSET:
+      self->pts_offset = g_value_get_int64 (value);
+      break;
     case PROP_EMIT_PARTIAL:
       self->emit_partial = g_value_get_boolean (value);
       break;
@@ -359,6 +372,9 @@ gst_test_worker_get_property (GObject * object, guint prop_id,
       break;
     case PROP_DROP_EVERY:
       g_value_set_int64 (value, self->drop_every);
+      break;
+    case PROP_PTS_OFFSET:
+      g_value_set_int64 (value, self->pts_offset);
       break;
     case PROP_EMIT_PARTIAL:
       g_value_set_boolean (value, self->emit_partial);
@@ -428,6 +444,10 @@ gst_test_worker_class_init (GstTestWorkerClass * klass)
       g_param_spec_int64 ("drop-every", "Drop every",
           "Drop every n-th item by decision, counted (0 = never)", 0,
           G_MAXINT64, 0, flags));
+  g_object_class_install_property (gobject_class, PROP_PTS_OFFSET,
+      g_param_spec_int64 ("pts-offset", "PTS offset",
+          "Nanoseconds added to every item's timestamp, as a worker that "
+          "predicts the next step does", G_MININT64, G_MAXINT64, 0, flags));
   g_object_class_install_property (gobject_class, PROP_EMIT_PARTIAL,
       g_param_spec_boolean ("emit-partial", "Emit partial",
           "At EOS, emit a partial group of inputs-per-output (numbered by "

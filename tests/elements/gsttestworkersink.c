@@ -6,7 +6,8 @@
  * @title: testworkersink
  *
  * A test sink worker on #GstWorkerSink: checks that numbered items arrive
- * in increasing order and keeps a digest of what it saw.
+ * in increasing order and keeps a digest of what it saw, including the
+ * items a merge attached to them.
  *
  * |[
  * gst-launch-1.0 testworkersrc num-buffers=100 ! testworkersink
@@ -16,6 +17,7 @@
 #include "config.h"
 #endif
 
+#include <string.h>
 #include <gst/worker/worker.h>
 #include "gsttestworkers.h"
 
@@ -54,6 +56,30 @@ G_DEFINE_TYPE (GstTestWorkerSink, gst_test_worker_sink, GST_TYPE_WORKER_SINK);
 GST_ELEMENT_REGISTER_DEFINE (testworkersink, "testworkersink", GST_RANK_NONE,
     GST_TYPE_TEST_WORKER_SINK);
 
+/* Items a merge attached (GstWorkerMergeMeta) count in the digest too:
+ * input name, then the item's number, or "null" for a null token, and its
+ * timestamp. */
+static void
+digest_merged_items (GChecksum * digest, GstBuffer * buf)
+{
+  GstWorkerMergeMeta *meta = gst_buffer_get_worker_merge_meta (buf);
+  guint i;
+
+  for (i = 0; meta && i < gst_worker_merge_meta_get_n_items (meta); i++) {
+    const gchar *name;
+    GstBuffer *item = gst_worker_merge_meta_get_nth_item (meta, i, &name);
+    guint64 seq = G_MAXUINT64, pts = GST_BUFFER_PTS (item);
+
+    g_checksum_update (digest, (const guchar *) name, strlen (name));
+    if (gst_worker_buffer_is_null_token (item))
+      g_checksum_update (digest, (const guchar *) "null", 4);
+    else
+      test_item_get_seq (item, &seq);
+    g_checksum_update (digest, (const guchar *) &seq, sizeof (seq));
+    g_checksum_update (digest, (const guchar *) &pts, sizeof (pts));
+  }
+}
+
 static GstFlowReturn
 gst_test_worker_sink_consume (GstWorkerSink * base, GstBuffer * buf)
 {
@@ -76,6 +102,7 @@ gst_test_worker_sink_consume (GstWorkerSink * base, GstBuffer * buf)
     gst_buffer_unmap (buf, &map);
   }
   g_checksum_update (self->digest, (const guchar *) &pts, sizeof (pts));
+  digest_merged_items (self->digest, buf);
   GST_OBJECT_UNLOCK (self);
 
   if (ctime)
@@ -185,7 +212,8 @@ gst_test_worker_sink_class_init (GstTestWorkerSinkClass * klass)
           G_MAXINT64, -1, ro));
   g_object_class_install_property (gobject_class, PROP_DIGEST,
       g_param_spec_string ("digest", "Digest",
-          "SHA-256 of every item's bytes and timestamp, in order", NULL, ro));
+          "SHA-256 of every item's bytes and timestamp, and of the items "
+          "merged with it (input, number, timestamp), in order", NULL, ro));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_set_static_metadata (element_class, "Test sink worker",

@@ -1,0 +1,90 @@
+/* gst-workers: running pipeline descriptions in tests
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+#include "testpipeline.h"
+
+/* The description in a pipelines/ file: its lines without `#` comments. */
+gchar *
+test_pipeline_read (const gchar * path, GError ** error)
+{
+  gchar *text = NULL, **lines, **l;
+  GString *desc;
+
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return NULL;
+  desc = g_string_new (NULL);
+  lines = g_strsplit (text, "\n", -1);
+  for (l = lines; *l; l++) {
+    gchar *hash = strchr (*l, '#');
+
+    if (hash)
+      *hash = '\0';
+    g_string_append (desc, *l);
+    g_string_append_c (desc, ' ');
+  }
+  g_strfreev (lines);
+  g_free (text);
+  return g_string_free (desc, FALSE);
+}
+
+static gboolean
+is_playing (GstElement * pipeline)
+{
+  gboolean playing;
+
+  GST_OBJECT_LOCK (pipeline);
+  playing = GST_STATE (pipeline) == GST_STATE_PLAYING &&
+      GST_STATE_PENDING (pipeline) == GST_STATE_VOID_PENDING;
+  GST_OBJECT_UNLOCK (pipeline);
+  return playing;
+}
+
+/* Plays @pipeline as gst-launch-1.0 -e does: until EOS or an error; if
+ * neither came after @eos_after, sends EOS to the pipeline (what -e does on
+ * Ctrl-C) once the pipeline is PLAYING, and waits for it. Returns the EOS
+ * or ERROR message, or NULL if nothing came within @timeout in all. Leaves
+ * the pipeline PLAYING. */
+GstMessage *
+test_pipeline_run (GstElement * pipeline, GstClockTime timeout,
+    GstClockTime eos_after)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstClockTime start = gst_util_get_timestamp ();
+  gboolean eos_sent = FALSE;
+  GstMessage *msg = NULL;
+
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE) {
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    gst_object_unref (bus);
+    return msg;
+  }
+
+  while (!msg) {
+    GstClockTime now = gst_util_get_timestamp () - start;
+    GstMessage *m;
+
+    if (now >= timeout)
+      break;
+    if (!eos_sent && GST_CLOCK_TIME_IS_VALID (eos_after) && now >= eos_after &&
+        is_playing (pipeline)) {
+      /* not while prerolling: a source blocked on a full queue would hold
+       * the state lock that the state change needs */
+      gst_element_send_event (pipeline, gst_event_new_eos ());
+      eos_sent = TRUE;
+    }
+    m = gst_bus_timed_pop_filtered (bus, 10 * GST_MSECOND,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_LATENCY);
+    if (!m)
+      continue;
+    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_LATENCY) {
+      gst_bin_recalculate_latency (GST_BIN (pipeline));
+      gst_message_unref (m);
+      continue;
+    }
+    msg = m;
+  }
+  gst_object_unref (bus);
+  return msg;
+}
