@@ -282,7 +282,55 @@ def benchmarks() -> "list[Bench]":
         needs=["workerpool"],
     ))
 
+    # 5. end to end: the autonomy system
+    frames = sized(760, 40)
+    out.append(Bench(
+        key="e2e",
+        title="End to end: the autonomy system on 1920x1080 frames",
+        about=(
+            "`pipelines/autonomy.pipeline` (the default of `make run`: flightsimsrc renders the "
+            "survey flight, a workerpool of target detectors, timestampmerge with the telemetry, "
+            "geolocate, clusterestimate, JSON Lines), not live: frames as fast as the machine "
+            "makes them. Frames per second and latency are timed between the camera's `src` "
+            "(a rendered frame leaves) and clusterestimate's `sink` (its ground targets arrive), "
+            "one item per frame; CPU is the whole process. Every run checks that each frame "
+            "arrived, once, in order. The detector pool at 2 (as shipped) and at 1; the "
+            "renderer, one thread, is the slowest worker, so the pool changes little here."),
+        cases=[Case("760 frames 1080p", [
+            Variant(f"pool{n}", f"detect pool {n}",
+                    lambda s, n=n: autonomy(frames(s), n))
+            for n in (2, 1)])],
+        baseline="pool1",
+        targets=[],
+        latency=True,
+        needs=["flightsimsrc", "workerpool"],
+        note=e2e_note,
+    ))
+
     return out
+
+
+def e2e_note(summaries: dict) -> "str | None":
+    e2e = summaries.get("e2e")
+    if not e2e:
+        return None
+    cpu = ", ".join(f"detect pool {v[4:]}: {s['cpu_percent']:.0f}%"
+                    for v, s in next(iter(e2e.values())).items())
+    return f"CPU use of the whole process (median; 200% is both cores): {cpu}."
+
+
+def autonomy(frames: int, pool: int) -> "list[str]":
+    """workerbench on pipelines/autonomy.pipeline, @frames frames, the
+    detector pool at @pool, its files written in the results folder."""
+    with open(os.path.join(ROOT, "pipelines", "autonomy.pipeline")) as f:
+        text = " ".join(line for line in f.read().splitlines()
+                        if not line.lstrip().startswith("#"))
+    os.makedirs(ARGS.out, exist_ok=True)
+    text = re.sub(r"num-buffers=\d+", f"num-buffers={frames}", text, count=1)
+    text = re.sub(r"(name=detect size=)\d+", rf"\g<1>{pool}", text)
+    text = re.sub(r"location=(\S+)", lambda m: "location=" + os.path.join(ARGS.out, m.group(1)),
+                  text)
+    return workerbench("--from=camera:src", "--to=estimate:sink", text)
 
 
 # ---------------------------------------------------------------------------
