@@ -874,9 +874,20 @@ gst_timestamp_merge_sink_event (GstAggregator * agg, GstAggregatorPad * pad,
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_CAPS:
-      /* the output has the primary's caps; the others' stay with them */
-      if (is_primary (self, pad))
-        gst_pad_mark_reconfigure (GST_AGGREGATOR_SRC_PAD (agg));
+      /* the output has the primary's caps; the others' stay with them.
+       * The same caps again (a funnel upstream repeats them at each
+       * switch) renegotiate nothing: a renegotiation sends an allocation
+       * query, which waits in a queue downstream, while prerolling, for
+       * ever. */
+      if (is_primary (self, pad)) {
+        GstPad *srcpad = GST_AGGREGATOR_SRC_PAD (agg);
+        GstCaps *caps, *current = gst_pad_get_current_caps (srcpad);
+
+        gst_event_parse_caps (event, &caps);
+        if (!current || !gst_caps_is_equal (caps, current))
+          gst_pad_mark_reconfigure (srcpad);
+        gst_clear_caps (&current);
+      }
       gst_event_unref (event);
       return TRUE;
     case GST_EVENT_SEGMENT:

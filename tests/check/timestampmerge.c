@@ -796,6 +796,67 @@ GST_START_TEST (test_running_time_and_caps)
 
 GST_END_TEST;
 
+static GstPadProbeReturn
+count_allocation_queries (GstPad * pad, GstPadProbeInfo * info,
+    gpointer user_data)
+{
+  if (GST_QUERY_TYPE (GST_PAD_PROBE_INFO_QUERY (info)) == GST_QUERY_ALLOCATION)
+    g_atomic_int_inc ((gint *) user_data);
+  return GST_PAD_PROBE_OK;
+}
+
+/* The primary's caps again (funnel repeats them each time it switches
+ * inputs) renegotiate nothing: the allocation query of a renegotiation
+ * waits in a downstream queue, and while a sink holds its preroll buffer
+ * that is for ever. New caps still go out. */
+GST_START_TEST (test_same_caps_again_no_renegotiation)
+{
+  Merge *m = merge_new (1, FALSE, NULL);
+  GstPad *src = gst_element_get_static_pad (m->merge, "src");
+  GstCaps *same = gst_caps_from_string (TEST_ITEM_CAPS);
+  GstCaps *other = gst_caps_from_string (TEST_ITEM_CAPS ",variant=(int)2");
+  GstCaps *caps;
+  GstBuffer *buf;
+  gint queries = 0, at_start = 0;
+  guint i;
+
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+      count_allocation_queries, &queries, NULL);
+  for (i = 0; i < 3; i++) {
+    if (i > 0)
+      fail_unless (gst_harness_push_event (m->in[0].h,
+              gst_event_new_caps (same)));
+    fail_unless_equals_int (gst_harness_push (m->in[0].h,
+            test_item_new (i, i * MS, MS)), GST_FLOW_OK);
+    buf = gst_harness_pull (m->out);
+    fail_unless (buf != NULL);
+    gst_buffer_unref (buf);
+    if (i == 0)
+      at_start = g_atomic_int_get (&queries);
+  }
+  fail_unless (at_start > 0);
+  fail_unless_equals_int (g_atomic_int_get (&queries), at_start);
+
+  fail_unless (gst_harness_push_event (m->in[0].h,
+          gst_event_new_caps (other)));
+  fail_unless_equals_int (gst_harness_push (m->in[0].h,
+          test_item_new (3, 3 * MS, MS)), GST_FLOW_OK);
+  buf = gst_harness_pull (m->out);
+  fail_unless (buf != NULL);
+  gst_buffer_unref (buf);
+  caps = gst_pad_get_current_caps (m->out->sinkpad);
+  fail_unless (caps && gst_caps_is_equal (caps, other));
+  fail_unless (g_atomic_int_get (&queries) > at_start);
+
+  gst_caps_unref (caps);
+  gst_caps_unref (same);
+  gst_caps_unref (other);
+  gst_object_unref (src);
+  merge_free (m);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_item_without_timestamp_is_an_error)
 {
   Merge *m = merge_new (2, FALSE, NULL);
@@ -1170,6 +1231,7 @@ timestampmerge_suite (void)
   tcase_add_test (tc, test_deterministic_arrival_order);
   tcase_add_test (tc, test_live_latency);
   tcase_add_test (tc, test_running_time_and_caps);
+  tcase_add_test (tc, test_same_caps_again_no_renegotiation);
   tcase_add_test (tc, test_item_without_timestamp_is_an_error);
   tcase_add_test (tc, test_deterministic_queues_and_delays);
   tcase_add_test (tc, test_flushing_seek);
