@@ -70,7 +70,11 @@
  *
  * The output caps are the primary's; the other inputs accept anything.
  * Attached items keep their own caps; their timestamps are expressed in
- * the output's segment.
+ * the output's segment. An attached item keeps the items an earlier merge
+ * attached to it, but those come without theirs: in a feedback loop the
+ * item coming round carries the previous output, which carries the item
+ * before it, and so on, and every output would otherwise hold every item
+ * made since the start.
  *
  * ## Example launch lines
  *
@@ -526,19 +530,58 @@ choose (GstTimestampMergePad * pad, GstClockTime t, GstTimestampMergeMode mode,
   return chosen;
 }
 
-/* An attached item's timestamps, in the output's segment. */
+/* @item, or a copy of it whose merged items carry no merged items of
+ * their own. In a feedback loop, the item coming round was made from the
+ * previous output, which carries the item before, and so on: without this
+ * bound every output would hold every item made since the start. */
 static GstBuffer *
-retime (GstBuffer * item, GstClockTime rt, const GstSegment * out_segment)
+bound_history (GstBuffer * item)
 {
+  GstWorkerMergeMeta *meta = gst_buffer_get_worker_merge_meta (item);
+  GstBuffer *copy;
+  guint i, n = meta ? gst_worker_merge_meta_get_n_items (meta) : 0;
+
+  for (i = 0; i < n; i++)
+    if (gst_buffer_get_worker_merge_meta (gst_worker_merge_meta_get_nth_item
+            (meta, i, NULL)))
+      break;
+  if (i == n)
+    return gst_buffer_ref (item);
+
+  copy = gst_buffer_copy (item);
+  meta = gst_buffer_get_worker_merge_meta (copy);
+  for (i = 0; i < n; i++) {
+    const gchar *name;
+    GstBuffer *nested = gst_worker_merge_meta_get_nth_item (meta, i, &name);
+    GstWorkerMergeMeta *nested_meta = gst_buffer_get_worker_merge_meta
+        (nested);
+
+    if (nested_meta) {
+      GstBuffer *flat = gst_buffer_copy (nested);
+
+      gst_buffer_remove_meta (flat, (GstMeta *)
+          gst_buffer_get_worker_merge_meta (flat));
+      gst_worker_merge_meta_add_item (meta, name, flat);
+      gst_buffer_unref (flat);
+    }
+  }
+  return copy;
+}
+
+/* An attached item, its timestamps in the output's segment. */
+static GstBuffer *
+retime (GstBuffer * chosen, GstClockTime rt, const GstSegment * out_segment)
+{
+  GstBuffer *item = bound_history (chosen);
   GstClockTime pts, old = buffer_time (item);
   GstBuffer *copy;
 
   pts = gst_segment_position_from_running_time (out_segment, GST_FORMAT_TIME,
       rt);
   if (!GST_CLOCK_TIME_IS_VALID (pts) || pts == old)
-    return gst_buffer_ref (item);
+    return item;
 
-  copy = gst_buffer_copy (item);
+  copy = gst_buffer_make_writable (item);
   if (GST_BUFFER_DTS_IS_VALID (copy)) {
     GstClockTimeDiff shift = GST_CLOCK_DIFF (old, pts);
     gint64 dts = (gint64) GST_BUFFER_DTS (copy) + shift;

@@ -796,6 +796,52 @@ GST_START_TEST (test_running_time_and_caps)
 
 GST_END_TEST;
 
+/* An item made from an earlier output carries what was merged with it;
+ * attached, it keeps that, but not what was merged with that: through a
+ * feedback loop every output would otherwise hold every item before it. */
+GST_START_TEST (test_attached_history_bounded)
+{
+  Merge *m = merge_new (2, FALSE, NULL);
+  GstBuffer *older = test_item_new (1, 0, MS), *old = test_item_new (2, 0,
+      MS), *fed_back = test_item_new (3, 0, MS), *out, *item, *nested;
+
+  gst_worker_merge_meta_add_item (gst_buffer_add_worker_merge_meta (old),
+      "sink_1", older);
+  gst_worker_merge_meta_add_item (gst_buffer_add_worker_merge_meta
+      (fed_back), "sink_1", old);
+  fail_unless_equals_int (gst_harness_push (m->in[1].h,
+          gst_buffer_ref (fed_back)), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_push (m->in[0].h,
+          test_item_new (0, 0, MS)), GST_FLOW_OK);
+  out = gst_harness_pull (m->out);
+  fail_unless (out != NULL);
+
+  item = gst_buffer_get_merged_item (out, "sink_1");
+  fail_unless (item != NULL);
+  nested = gst_buffer_get_merged_item (item, "sink_1");
+  fail_unless (nested != NULL);
+  fail_unless (gst_buffer_get_worker_merge_meta (nested) == NULL);
+  {
+    guint64 seq = 0;
+
+    fail_unless (test_item_get_seq (item, &seq));
+    fail_unless_equals_uint64 (seq, 3);
+    fail_unless (test_item_get_seq (nested, &seq));
+    fail_unless_equals_uint64 (seq, 2);
+  }
+  /* the items themselves are left as they were */
+  fail_unless (gst_buffer_get_merged_item (fed_back, "sink_1") == old);
+  fail_unless (gst_buffer_get_merged_item (old, "sink_1") == older);
+
+  gst_buffer_unref (out);
+  gst_buffer_unref (fed_back);
+  gst_buffer_unref (old);
+  gst_buffer_unref (older);
+  merge_free (m);
+}
+
+GST_END_TEST;
+
 static GstPadProbeReturn
 count_allocation_queries (GstPad * pad, GstPadProbeInfo * info,
     gpointer user_data)
@@ -1232,6 +1278,7 @@ timestampmerge_suite (void)
   tcase_add_test (tc, test_live_latency);
   tcase_add_test (tc, test_running_time_and_caps);
   tcase_add_test (tc, test_same_caps_again_no_renegotiation);
+  tcase_add_test (tc, test_attached_history_bounded);
   tcase_add_test (tc, test_item_without_timestamp_is_an_error);
   tcase_add_test (tc, test_deterministic_queues_and_delays);
   tcase_add_test (tc, test_flushing_seek);
