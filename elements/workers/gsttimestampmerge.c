@@ -74,7 +74,9 @@
  * attached to it, but those come without theirs: in a feedback loop the
  * item coming round carries the previous output, which carries the item
  * before it, and so on, and every output would otherwise hold every item
- * made since the start.
+ * made since the start. A buffer carries one #GstWorkerMergeMeta: a second
+ * merge downstream adds its items to the first one's, under its own pad
+ * names; request distinct names (`m2.sink_2`) to keep both.
  *
  * ## Example launch lines
  *
