@@ -55,6 +55,7 @@
 
 #include <string.h>
 #include <json-glib/json-glib.h>
+#include <gst/base/gstaggregator.h>
 
 #include "gstworkercontroller.h"
 #include "gstworkerenums.h"
@@ -69,6 +70,9 @@ GST_DEBUG_CATEGORY_STATIC (worker_controller_debug);
 #define DEFAULT_MAX_RESTARTS 3
 #define DEFAULT_RESTART_BACKOFF 500
 #define MAX_RESTART_BACKOFF_MS 30000
+/* after a pipeline's EOS that no drain asked for, how long EOS may take to
+ * reach the inputs that do not lead to a sink */
+#define EOS_SETTLE_MS 2000
 
 enum
 {
@@ -1858,16 +1862,98 @@ handle_state_changed (GstWorkerController * self, GstMessage * msg)
   }
 }
 
+/* Whether EOS reached every linked input of every element, not only every
+ * sink. The pipeline's EOS can come first: a merge ends its output at the
+ * end of its main input and still reads its other inputs to their end,
+ * dropping (and counting) what comes, and the last items of a feedback
+ * loop may still be on their way back into it. */
+static gboolean
+every_input_ended (GstWorkerController * self)
+{
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
+  GValue item = G_VALUE_INIT;
+  gboolean ended = TRUE, done = FALSE;
+
+  while (!done && ended) {
+    switch (gst_iterator_next (it, &item)) {
+      case GST_ITERATOR_OK:{
+        GstElement *e = g_value_get_object (&item);
+        GList *l;
+
+        if (GST_IS_BIN (e)) {
+          g_value_reset (&item);
+          break;
+        }
+        GST_OBJECT_LOCK (e);
+        for (l = e->sinkpads; l && ended; l = l->next) {
+          GstPad *pad = l->data;
+
+          if (!gst_pad_is_linked (pad))
+            continue;
+          /* an aggregator's input has ended once the items before its
+           * EOS were taken */
+          ended = GST_IS_AGGREGATOR_PAD (pad) ?
+              gst_aggregator_pad_is_eos (GST_AGGREGATOR_PAD (pad)) :
+              GST_PAD_IS_EOS (pad);
+          if (!ended)
+            GST_DEBUG_OBJECT (pad, "no EOS yet");
+        }
+        GST_OBJECT_UNLOCK (e);
+        g_value_reset (&item);
+        break;
+      }
+      case GST_ITERATOR_RESYNC:
+        gst_iterator_resync (it);
+        break;
+      default:
+        done = TRUE;
+        break;
+    }
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  return ended;
+}
+
+typedef struct
+{
+  GstWorkerController *self;
+  gint64 since;                 /* when the pipeline's EOS came */
+} EosWait;
+
+static void eos_wait_free (gpointer data);
+static gboolean eos_wait_cb (gpointer data);
+
 static void
-handle_eos (GstWorkerController * self)
+handle_eos_since (GstWorkerController * self, gint64 since)
 {
   GstStructure *report;
+  gboolean draining;
 
   GST_OBJECT_LOCK (self);
   if (self->phase != PHASE_RUNNING && self->phase != PHASE_DRAINING) {
     GST_OBJECT_UNLOCK (self);
     return;
   }
+  draining = self->phase == PHASE_DRAINING;
+  GST_OBJECT_UNLOCK (self);
+
+  /* a drain waits, bounded by its timeout, for every input to end; a run
+   * that ended by itself waits a little */
+  if (!every_input_ended (self) && (draining || g_get_monotonic_time () -
+          since < EOS_SETTLE_MS * G_TIME_SPAN_MILLISECOND)) {
+    GSource *check = g_timeout_source_new (5);
+    EosWait *wait = g_new (EosWait, 1);
+
+    wait->self = gst_object_ref (self);
+    wait->since = since;
+    g_source_set_callback (check, eos_wait_cb, wait, eos_wait_free);
+    g_source_attach (check, self->context);
+    g_source_unref (check);
+    return;
+  }
+
+  GST_OBJECT_LOCK (self);
   cancel_timer (&self->drain_timer);
   GST_OBJECT_UNLOCK (self);
 
@@ -1877,6 +1963,30 @@ handle_eos (GstWorkerController * self)
   report = build_report (self, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
   gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
   finish (self, report, TRUE);
+}
+
+static void
+eos_wait_free (gpointer data)
+{
+  EosWait *wait = data;
+
+  gst_object_unref (wait->self);
+  g_free (wait);
+}
+
+static gboolean
+eos_wait_cb (gpointer data)
+{
+  EosWait *wait = data;
+
+  handle_eos_since (wait->self, wait->since);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handle_eos (GstWorkerController * self)
+{
+  handle_eos_since (self, g_get_monotonic_time ());
 }
 
 static gboolean
@@ -2802,7 +2912,9 @@ gst_worker_controller_get_wait_for (GstWorkerController * self)
  *
  * Exits with drain: resumes the system and every paused worker (a paused
  * worker holds EOS like any item), sends EOS into every source and waits
- * for EOS on the bus. Then #GstWorkerController::finished gives a report
+ * for EOS on the bus, then for EOS to reach every element's inputs (a
+ * merge's other inputs and a feedback loop can end after the pipeline's
+ * output). Then #GstWorkerController::finished gives a report
  * with %GST_WORKER_CONTROLLER_OUTCOME_DRAINED, per-worker counts, and
  * per-queue counts showing every item that went in came out. If the drain
  * takes longer than @timeout_ms, the report
