@@ -227,9 +227,28 @@ GstFlowReturn
 gst_worker_aggregator_push_to (GstWorkerAggregator * self, GstPad * pad,
     GstBuffer * buffer)
 {
+  GstEvent *segment;
+
   g_return_val_if_fail (GST_IS_WORKER_AGGREGATOR (self), GST_FLOW_ERROR);
   g_return_val_if_fail (GST_IS_PAD (pad), GST_FLOW_ERROR);
 
+  /* GstAggregator sends its output's segment with its first output item;
+   * the extra outputs mirror it then. One used before needs it now. */
+  segment = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
+  if (segment) {
+    gst_event_unref (segment);
+  } else {
+    GstAggregatorPad *srcpad =
+        GST_AGGREGATOR_PAD (GST_AGGREGATOR_SRC_PAD (self));
+    GstSegment seg;
+
+    GST_OBJECT_LOCK (srcpad);
+    seg = srcpad->segment;
+    GST_OBJECT_UNLOCK (srcpad);
+    GST_DEBUG_OBJECT (pad, "first item before the main output's: segment %"
+        GST_SEGMENT_FORMAT, &seg);
+    gst_pad_push_event (pad, gst_event_new_segment (&seg));
+  }
   return gst_worker_core_push (CORE (self), pad, buffer);
 }
 
