@@ -45,7 +45,8 @@
  * a gap settles the choice only once it reaches as far past the primary's
  * time as the previous item is before it (or past `max-distance`): set
  * `max-distance`, or use latest-before, when an input may stay silent
- * long.
+ * long. A GAP on the primary input is no item to merge: it goes on
+ * downstream as a GAP.
  *
  * In a live pipeline, the merge waits for each primary item at most the
  * pipeline latency plus its `latency` property, then chooses among the
@@ -758,6 +759,26 @@ gst_timestamp_merge_aggregate (GstWorkerAggregator * base, gboolean timeout)
       return GST_AGGREGATOR_FLOW_NEED_DATA;
     end_primary (self, NULL);
     return drain_secondaries (self);
+  }
+
+  if (is_gap (pbuf)) {
+    /* nothing to merge: the output has nothing either, from its start on
+     * (before it, a GAP would come before the stream's segment) */
+    GstPad *srcpad = GST_AGGREGATOR_SRC_PAD (agg);
+    GstEvent *segment = gst_pad_get_sticky_event (srcpad, GST_EVENT_SEGMENT,
+        0);
+
+    GST_LOG_OBJECT (primary, "gap at %" GST_TIME_FORMAT,
+        GST_TIME_ARGS (GST_BUFFER_PTS (pbuf)));
+    if (segment && GST_BUFFER_PTS_IS_VALID (pbuf))
+      gst_pad_push_event (srcpad, gst_event_new_gap (GST_BUFFER_PTS (pbuf),
+              GST_BUFFER_DURATION (pbuf)));
+    gst_clear_event (&segment);
+    gst_buffer_unref (pbuf);
+    gst_buffer_unref (gst_aggregator_pad_pop_buffer (GST_AGGREGATOR_PAD
+            (primary)));
+    gst_object_unref (primary);
+    return GST_FLOW_OK;
   }
 
   ts = buffer_time (pbuf);

@@ -796,6 +796,39 @@ GST_START_TEST (test_running_time_and_caps)
 
 GST_END_TEST;
 
+/* A GAP on the primary input (a sparse stream: clusterestimate's
+ * estimates) is no item to merge: it goes on as a GAP, and the items
+ * around it are merged as usual. */
+GST_START_TEST (test_gap_on_primary)
+{
+  Merge *m = merge_new (2, FALSE, NULL);
+  GstEvent *ev;
+  GstClockTime ts = GST_CLOCK_TIME_NONE, dur;
+  gchar *got;
+
+  add_item (m, 0, 0, 0);
+  add_gap (m, 0, 10 * MS, GST_CLOCK_TIME_NONE);
+  add_item (m, 0, 2, 20 * MS);
+  add_eos (m, 0);
+  add_items (m, 1, 4, 0, 8 * MS);       /* 0 8 16 24 */
+  add_eos (m, 1);
+  got = merge_run (m, 0, 0);
+  fail_unless_equals_string (got, "0:1=0 2:1=2");
+  g_free (got);
+  wait_accounted (m);
+  fail_unless_equals_uint64 (stat_u64 (m->merge, "items-out"), 2);
+
+  while ((ev = gst_harness_try_pull_event (m->out))) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_GAP)
+      gst_event_parse_gap (ev, &ts, &dur);
+    gst_event_unref (ev);
+  }
+  fail_unless_equals_uint64 (ts, 10 * MS);
+  merge_free (m);
+}
+
+GST_END_TEST;
+
 /* An item made from an earlier output carries what was merged with it;
  * attached, it keeps that, but not what was merged with that: through a
  * feedback loop every output would otherwise hold every item before it. */
@@ -1279,6 +1312,7 @@ timestampmerge_suite (void)
   tcase_add_test (tc, test_running_time_and_caps);
   tcase_add_test (tc, test_same_caps_again_no_renegotiation);
   tcase_add_test (tc, test_attached_history_bounded);
+  tcase_add_test (tc, test_gap_on_primary);
   tcase_add_test (tc, test_item_without_timestamp_is_an_error);
   tcase_add_test (tc, test_deterministic_queues_and_delays);
   tcase_add_test (tc, test_flushing_seek);
