@@ -22,16 +22,29 @@ setup: deps $(BUILD)/build.ninja
 build: setup
 	ninja -C $(BUILD)
 
-PIPELINE ?= pipelines/chain.pipeline
+PIPELINE ?= pipelines/autonomy.pipeline
 export GST_PLUGIN_PATH := $(CURDIR)/$(BUILD)/elements:$(CURDIR)/$(BUILD)/tests/elements
 
 # The project's main job: the default pipeline under the worker controller
 # for at most DURATION seconds (then an exit with drain, itself bounded),
 # with a live status and the final per-worker and per-queue counts.
+# The autonomy pipelines write their estimates and commands as JSON Lines
+# in the current directory; after the run, the last ones are summed up.
+RUN_OUTPUTS = autonomy-estimates.jsonl autonomy-commands.jsonl
+
 run: build
+	@rm -f $(RUN_OUTPUTS)
 	timeout --signal=INT --kill-after=10 $$(( $(DURATION) + 30 )) \
 	  $(BUILD)/gst/tools/gst-worker-launch --duration $(DURATION) \
 	  -f $(PIPELINE)
+	@if [ -e autonomy-estimates.jsonl ]; then \
+	  echo "Final target estimates (autonomy-estimates.jsonl):"; \
+	  jq -r 'select(.final) | "  target \(.id): north \(.north * 100 | round / 100) m, east \(.east * 100 | round / 100) m, \(.count) detections, spread \(.spread * 100 | round / 100) m"' autonomy-estimates.jsonl; \
+	fi
+	@if [ -e autonomy-commands.jsonl ]; then \
+	  echo "Commands to the flight controller (autonomy-commands.jsonl):"; \
+	  jq -r '"  at \(.pts / 1e9) s: \(.command) target \(.target_id): north \(.north * 100 | round / 100) m, east \(.east * 100 | round / 100) m, down \(.down) m"' autonomy-commands.jsonl; \
+	fi
 
 test: build
 	meson test -C $(BUILD) --print-errorlogs

@@ -248,6 +248,9 @@ struct _GstTimestampMerge
   gboolean primary_done;        /* the primary ended: drain the others */
   gboolean segment_changed;     /* the primary has a new segment */
   gboolean warned_order;
+
+  /* protected by the object lock */
+  guint32 last_seek_seqnum;
 };
 
 static GstStaticPadTemplate sink_template =
@@ -1033,6 +1036,32 @@ gst_timestamp_merge_src_query (GstAggregator * agg, GstQuery * query)
       (agg, query);
 }
 
+static gboolean
+gst_timestamp_merge_src_event (GstAggregator * agg, GstEvent * event)
+{
+  GstTimestampMerge *self = GST_TIMESTAMP_MERGE (agg);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_SEEK) {
+    guint32 seqnum = gst_event_get_seqnum (event);
+    gboolean seen;
+
+    /* a pipeline's seek reaches a merge once per sink downstream (a tee,
+     * a feedback loop); GstAggregator 1.22 drops the repeats but leaks
+     * them: drop them here */
+    GST_OBJECT_LOCK (self);
+    seen = self->last_seek_seqnum == seqnum;
+    self->last_seek_seqnum = seqnum;
+    GST_OBJECT_UNLOCK (self);
+    if (seen) {
+      GST_DEBUG_OBJECT (self, "seek %u already handled", seqnum);
+      gst_event_unref (event);
+      return TRUE;
+    }
+  }
+  return GST_AGGREGATOR_CLASS (gst_timestamp_merge_parent_class)->src_event
+      (agg, event);
+}
+
 static GstFlowReturn
 gst_timestamp_merge_update_src_caps (GstAggregator * agg, GstCaps * downstream,
     GstCaps ** ret)
@@ -1107,6 +1136,9 @@ reset_all (GstTimestampMerge * self)
   self->primary_done = FALSE;
   self->segment_changed = FALSE;
   self->warned_order = FALSE;
+  GST_OBJECT_LOCK (self);
+  self->last_seek_seqnum = GST_SEQNUM_INVALID;
+  GST_OBJECT_UNLOCK (self);
 }
 
 static gboolean
@@ -1261,6 +1293,7 @@ gst_timestamp_merge_class_init (GstTimestampMergeClass * klass)
   agg_class->sink_event = GST_DEBUG_FUNCPTR (gst_timestamp_merge_sink_event);
   agg_class->sink_query = GST_DEBUG_FUNCPTR (gst_timestamp_merge_sink_query);
   agg_class->src_query = GST_DEBUG_FUNCPTR (gst_timestamp_merge_src_query);
+  agg_class->src_event = GST_DEBUG_FUNCPTR (gst_timestamp_merge_src_event);
   agg_class->update_src_caps =
       GST_DEBUG_FUNCPTR (gst_timestamp_merge_update_src_caps);
   agg_class->get_next_time =
@@ -1280,4 +1313,5 @@ gst_timestamp_merge_init (GstTimestampMerge * self)
   self->mode = DEFAULT_MODE;
   self->max_distance = DEFAULT_MAX_DISTANCE;
   self->drop_unmatched = DEFAULT_DROP_UNMATCHED;
+  self->last_seek_seqnum = GST_SEQNUM_INVALID;
 }

@@ -25,6 +25,7 @@
 #define EXIT_PIPELINE_ERROR 1
 #define EXIT_USAGE 2
 #define EXIT_STALL 3
+#define EXIT_DEADLOCK 4
 
 #define DEFAULT_DRAIN_TIMEOUT_MS 10000
 #define DEFAULT_STATUS_INTERVAL_MS 1000
@@ -46,6 +47,7 @@ typedef struct
   guint interrupts;
   gboolean draining;
   gboolean stall_seen;
+  gboolean deadlock_seen;       /* one not resolved */
   gboolean dot_written;
   gboolean starting;
   GstStructure *report;
@@ -183,6 +185,23 @@ input_fill (const GstStructure * w)
   return g_strdup_printf ("%u/%u", level, max);
 }
 
+/* The width of the name column: the longest name, at least 14. */
+static gint
+name_width (const GValue * array)
+{
+  guint i, n = array ? gst_value_array_get_size (array) : 0;
+  gint width = 14;
+
+  for (i = 0; i < n; i++) {
+    const GstStructure *s =
+        gst_value_get_structure (gst_value_array_get_value (array, i));
+    const gchar *name = gst_structure_get_string (s, "name");
+
+    width = MAX (width, name ? (gint) strlen (name) : 0);
+  }
+  return width;
+}
+
 static void
 print_status (App * app)
 {
@@ -193,6 +212,7 @@ print_status (App * app)
   const gchar *phase = gst_structure_get_string (status, "phase");
   guint restarts = 0, i, n = gst_value_array_get_size (workers);
   GString *out = g_string_new (NULL);
+  gint width = name_width (workers);
   gchar state[64];
 
   gst_structure_get_boolean (status, "system-paused", &paused);
@@ -202,8 +222,8 @@ print_status (App * app)
     g_string_append_printf (out, "%s: %s%s, %.1f s, %u restarts   "
         "[p] pause  [r] resume  [q] quit\n", PROG, phase,
         paused ? " (PAUSED)" : "", t, restarts);
-    g_string_append_printf (out, "%-14s %-18s %10s %10s %9s %8s %8s %7s\n",
-        "WORKER", "STATE", "IN", "OUT", "RATE/s", "AVG ms", "MAX ms",
+    g_string_append_printf (out, "%-*s %-18s %10s %10s %9s %8s %8s %7s\n",
+        width, "WORKER", "STATE", "IN", "OUT", "RATE/s", "AVG ms", "MAX ms",
         "INPUT");
   }
   for (i = 0; i < n; i++) {
@@ -216,8 +236,9 @@ print_status (App * app)
     state_text (w, state, sizeof (state));
     if (app->tty_out)
       g_string_append_printf (out,
-          "%-14s %-18s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
-          " %9.1f %8.3f %8.3f %7s\n", gst_structure_get_string (w, "name"),
+          "%-*s %-18s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
+          " %9.1f %8.3f %8.3f %7s\n", width, gst_structure_get_string (w,
+              "name"),
           state, field_u64 (w, "items-in"), field_u64 (w, "items-out"), rate,
           field_ms (w, "proc-time-avg"), field_ms (w, "proc-time-max"), fill);
     else
@@ -254,11 +275,13 @@ print_report (App * app, const GstStructure * report)
   const GValue *workers = gst_structure_get_value (report, "workers");
   const GValue *queues = gst_structure_get_value (report, "queues");
   const GValue *holders = gst_structure_get_value (report, "holders");
+  const GValue *growths;
   GstClockTime duration = 0;
   gint outcome = 0;
   GEnumClass *klass = g_type_class_ref (GST_TYPE_WORKER_CONTROLLER_OUTCOME);
   guint restarts = 0, i;
   gboolean balanced = FALSE;
+  gint width = MAX (name_width (workers), name_width (queues));
 
   gst_structure_get_clock_time (report, "duration", &duration);
   gst_structure_get_enum (report, "outcome",
@@ -271,32 +294,44 @@ print_report (App * app, const GstStructure * report)
       (gdouble) duration / GST_SECOND, restarts);
   g_type_class_unref (klass);
 
-  g_print ("%-14s %10s %10s %10s %8s %8s\n", "WORKER", "IN", "OUT",
+  g_print ("%-*s %10s %10s %10s %8s %8s\n", width, "WORKER", "IN", "OUT",
       "DROPPED", "AVG ms", "MAX ms");
   for (i = 0; workers && i < gst_value_array_get_size (workers); i++) {
     const GstStructure *w =
         gst_value_get_structure (gst_value_array_get_value (workers, i));
 
-    g_print ("%-14s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %10"
-        G_GUINT64_FORMAT " %8.3f %8.3f\n", gst_structure_get_string (w,
+    g_print ("%-*s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %10"
+        G_GUINT64_FORMAT " %8.3f %8.3f\n", width, gst_structure_get_string (w,
             "name"), field_u64 (w, "items-in"), field_u64 (w, "items-out"),
         field_u64 (w, "items-dropped"), field_ms (w, "proc-time-avg"),
         field_ms (w, "proc-time-max"));
   }
   if (queues && gst_value_array_get_size (queues)) {
-    g_print ("%-14s %10s %10s %10s\n", "QUEUE", "IN", "OUT", "HELD");
+    g_print ("%-*s %10s %10s %10s\n", width, "QUEUE", "IN", "OUT", "HELD");
     for (i = 0; i < gst_value_array_get_size (queues); i++) {
       const GstStructure *q =
           gst_value_get_structure (gst_value_array_get_value (queues, i));
 
-      g_print ("%-14s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %10"
-          G_GUINT64_FORMAT "\n", gst_structure_get_string (q, "name"),
+      g_print ("%-*s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %10"
+          G_GUINT64_FORMAT "\n", width, gst_structure_get_string (q, "name"),
           field_u64 (q, "items-in"), field_u64 (q, "items-out"),
           field_u64 (q, "held"));
     }
   }
   if (outcome == GST_WORKER_CONTROLLER_OUTCOME_DRAINED && balanced)
     g_print ("%s: every queue gave out every item it took in\n", PROG);
+
+  growths = gst_structure_get_value (report, "queue-growths");
+  for (i = 0; growths && i < gst_value_array_get_size (growths); i++) {
+    const GstStructure *g =
+        gst_value_get_structure (gst_value_array_get_value (growths, i));
+    guint from = 0, to = 0;
+
+    gst_structure_get_uint (g, "from", &from);
+    gst_structure_get_uint (g, "to", &to);
+    g_print ("%s: queue %s grown from %u to %u buffers to resolve a "
+        "deadlock\n", PROG, gst_structure_get_string (g, "queue"), from, to);
+  }
 
   if (holders && gst_value_array_get_size (holders)) {
     g_print ("%s: %" G_GUINT64_FORMAT " items discarded:\n", PROG,
@@ -377,12 +412,37 @@ on_stalled (GstWorkerController * ctrl, const gchar * worker,
     App * app)
 {
   app->stall_seen = TRUE;
-  if (blocked_on)
+  if (blocked_on) {
+    gchar *chain = gst_worker_controller_explain_wait (ctrl, worker);
+
     say (app, TRUE, "WARNING: worker %s stalled: blocked for %.1f s on full "
         "queue %s", worker, (gdouble) duration / GST_SECOND, blocked_on);
-  else
+    if (chain)
+      say (app, TRUE, "  %s", chain);
+    g_free (chain);
+  } else
     say (app, TRUE, "WARNING: worker %s stalled: busy for %.1f s", worker,
         (gdouble) duration / GST_SECOND);
+}
+
+static void
+on_deadlock (GstWorkerController * ctrl, const GstStructure * deadlock,
+    App * app)
+{
+  const gchar *action = gst_structure_get_string (deadlock, "action");
+  const gchar *text = gst_structure_get_string (deadlock, "text");
+
+  if (g_str_equal (action, "grow")) {
+    say (app, TRUE, "%s", text);
+  } else if (g_str_equal (action, "stop")) {
+    app->deadlock_seen = TRUE;
+    say (app, TRUE, "ERROR: %s", text);
+    write_dot (app, "deadlock");
+  } else {
+    app->deadlock_seen = TRUE;
+    say (app, TRUE, "WARNING: %s", text);
+    write_dot (app, "deadlock");
+  }
 }
 
 static void
@@ -450,10 +510,16 @@ on_finished (GstWorkerController * ctrl, const GstStructure * report,
           app->drain_timeout);
       app->exit_code = EXIT_STALL;
       break;
+    case GST_WORKER_CONTROLLER_OUTCOME_DEADLOCK:
+      app->exit_code = EXIT_DEADLOCK;
+      break;
     default:
       app->exit_code = EXIT_STALL;
       break;
   }
+  /* a deadlock reported and left alone (--deadlock=report) */
+  if (app->deadlock_seen && outcome != GST_WORKER_CONTROLLER_OUTCOME_ERROR)
+    app->exit_code = EXIT_DEADLOCK;
 
   if (app->stats_json) {
     gchar *text = gst_worker_controller_get_report_json (ctrl);
@@ -618,12 +684,13 @@ main (int argc, char **argv)
 {
   App app = { 0, };
   g_autofree gchar *file = NULL, *on_error = NULL, *stats_json = NULL;
-  g_autofree gchar *dot_dir = NULL;
+  g_autofree gchar *dot_dir = NULL, *deadlock = NULL;
   g_auto (GStrv) pause = NULL;
   g_auto (GStrv) desc = NULL;
   gdouble duration = 0;
   gint heartbeat_timeout = -1, stall_timeout = -1, heartbeat_interval = -1;
   gint max_restarts = -1, restart_backoff = -1;
+  gint deadlock_settle = -1, max_queue_growth = -1, max_total_growth = -1;
   gint drain_timeout = DEFAULT_DRAIN_TIMEOUT_MS;
   gint status_interval = DEFAULT_STATUS_INTERVAL_MS;
   gboolean quiet = FALSE;
@@ -649,6 +716,17 @@ main (int argc, char **argv)
     {"restart-backoff", 0, 0, G_OPTION_ARG_INT, &restart_backoff,
         "Wait before the first restart, doubled each time (default 500)",
         "MS"},
+    {"deadlock", 0, 0, G_OPTION_ARG_STRING, &deadlock,
+        "Deadlocks of the bounded queues: resolve them by growing the "
+          "smallest full queue on the cycle (default), report them, or do "
+          "nothing", "resolve|report|off"},
+    {"deadlock-settle", 0, 0, G_OPTION_ARG_INT, &deadlock_settle,
+        "Nothing on a cycle of waits moves for MS: a deadlock (default 1000)",
+        "MS"},
+    {"max-queue-growth", 0, 0, G_OPTION_ARG_INT, &max_queue_growth,
+        "Items of room deadlocks may add to one queue (default 64)", "N"},
+    {"max-total-growth", 0, 0, G_OPTION_ARG_INT, &max_total_growth,
+        "Items of room deadlocks may add to all queues (default 256)", "N"},
     {"drain-timeout", 0, 0, G_OPTION_ARG_INT, &drain_timeout,
         "Longest drain at exit before stopping (default 10000)", "MS"},
     {"pause", 0, 0, G_OPTION_ARG_STRING_ARRAY, &pause,
@@ -684,7 +762,9 @@ main (int argc, char **argv)
       "message names the element)\n  2  usage error (bad option, unknown "
       "element, malformed description, unknown worker)\n  3  a worker "
       "stalled or was lost, the drain timed out, or the system was stopped "
-      "without draining\n");
+      "without draining\n  4  a deadlock: one growing queues cannot resolve "
+      "(a cycle with no initial items), one past --max-queue-growth or "
+      "--max-total-growth, or one reported with --deadlock=report\n");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_add_group (ctx, gst_init_get_option_group ());
   if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
@@ -702,12 +782,19 @@ main (int argc, char **argv)
     return usage_error (ctx, "no pipeline description");
   if (duration < 0 || heartbeat_timeout < -1 || stall_timeout < -1 ||
       heartbeat_interval < -1 || max_restarts < -1 || restart_backoff < -1 ||
-      drain_timeout < 0 || status_interval <= 0)
+      drain_timeout < 0 || status_interval <= 0 || max_queue_growth < -1 ||
+      max_total_growth < -1 || deadlock_settle < -1)
     return usage_error (ctx, "durations and counts cannot be negative");
   if (on_error && !g_str_equal (on_error, "stop") &&
       !g_str_equal (on_error, "restart"))
     return usage_error (ctx, "--on-error takes stop or restart, not '%s'",
         on_error);
+  if (deadlock_settle == 0)
+    return usage_error (ctx, "--deadlock-settle must be at least 1 ms");
+  if (deadlock && !g_str_equal (deadlock, "off") &&
+      !g_str_equal (deadlock, "report") && !g_str_equal (deadlock, "resolve"))
+    return usage_error (ctx, "--deadlock takes off, report or resolve, not "
+        "'%s'", deadlock);
   if (app.dot_dir && g_mkdir_with_parents (app.dot_dir, 0755) < 0)
     return usage_error (ctx, "cannot create %s: %s", app.dot_dir,
         g_strerror (errno));
@@ -734,6 +821,17 @@ main (int argc, char **argv)
     g_object_set (app.ctrl, "error-policy", g_str_equal (on_error,
             "restart") ? GST_WORKER_ERROR_POLICY_RESTART :
         GST_WORKER_ERROR_POLICY_STOP, NULL);
+  if (deadlock)
+    g_object_set (app.ctrl, "deadlock-mode", g_str_equal (deadlock, "off") ?
+        GST_WORKER_DEADLOCK_MODE_OFF : g_str_equal (deadlock, "report") ?
+        GST_WORKER_DEADLOCK_MODE_REPORT : GST_WORKER_DEADLOCK_MODE_RESOLVE,
+        NULL);
+  if (deadlock_settle > 0)
+    g_object_set (app.ctrl, "deadlock-settle", deadlock_settle, NULL);
+  if (max_queue_growth >= 0)
+    g_object_set (app.ctrl, "max-queue-growth", max_queue_growth, NULL);
+  if (max_total_growth >= 0)
+    g_object_set (app.ctrl, "max-total-growth", max_total_growth, NULL);
   for (i = 0; pause && pause[i]; i++) {
     if (!gst_worker_controller_pause_worker (app.ctrl, pause[i], &err)) {
       gint ret = usage_error (ctx, "%s", err->message);
@@ -756,6 +854,7 @@ main (int argc, char **argv)
   g_signal_connect (app.ctrl, "worker-stalled", G_CALLBACK (on_stalled),
       &app);
   g_signal_connect (app.ctrl, "worker-lost", G_CALLBACK (on_lost), &app);
+  g_signal_connect (app.ctrl, "deadlock", G_CALLBACK (on_deadlock), &app);
   g_signal_connect (app.ctrl, "worker-recovered", G_CALLBACK (on_recovered),
       &app);
   g_signal_connect (app.ctrl, "pipeline-error",

@@ -22,6 +22,9 @@ G_BEGIN_DECLS
  * - `items-in`, `items-out`, `items-dropped` (guint64)
  * - `proc-time-avg`, `proc-time-max` (GstClockTime): time spent processing
  *   one item, not counting time spent pushing it downstream
+ * - `pushing` (boolean): busy handing an item on in its own thread, to the
+ *   elements after it up to the next queue (which do the work, or wait),
+ *   rather than processing
  * - `blocked-on` (string, only when `state` is blocked): the full queue
  *
  * followed by the worker's own fields, if it has any

@@ -24,8 +24,12 @@
  *   how long and, when blocked, the full queue). Waiting for input (`idle`)
  *   is never a stall, nor is being blocked behind a worker that was
  *   paused on purpose;
- * - counts every buffer into and out of every `queue` (pad probes), so an
- *   exit proves, edge by edge, that nothing was lost;
+ * - counts every buffer into and out of every `queue` (pad probes), and of
+ *   the FIFO of every `feedbacksink`/`feedbacksrc` pair (named "channel
+ *   NAME"), so an exit proves, edge by edge, that nothing was lost;
+ * - finds deadlocks of these bounded channels, explains them and resolves
+ *   those that growing a queue can resolve (`deadlock-mode`,
+ *   #GstWorkerController::deadlock);
  * - exits with drain (gst_worker_controller_exit_drain(): resume, EOS into
  *   every source, wait for EOS, report), or now
  *   (gst_worker_controller_exit_now(): stop and report what was discarded,
@@ -58,6 +62,7 @@
 #include <gst/base/gstaggregator.h>
 
 #include "gstworkercontroller.h"
+#include "gstworkerdeadlock.h"
 #include "gstworkerenums.h"
 
 GST_DEBUG_CATEGORY_STATIC (worker_controller_debug);
@@ -73,6 +78,10 @@ GST_DEBUG_CATEGORY_STATIC (worker_controller_debug);
 /* after a pipeline's EOS that no drain asked for, how long EOS may take to
  * reach the inputs that do not lead to a sink */
 #define EOS_SETTLE_MS 2000
+#define DEFAULT_DEADLOCK_MODE GST_WORKER_DEADLOCK_MODE_RESOLVE
+#define DEFAULT_DEADLOCK_SETTLE 1000
+#define DEFAULT_MAX_QUEUE_GROWTH 64
+#define DEFAULT_MAX_TOTAL_GROWTH 256
 
 enum
 {
@@ -84,6 +93,10 @@ enum
   PROP_ERROR_POLICY,
   PROP_MAX_RESTARTS,
   PROP_RESTART_BACKOFF,
+  PROP_DEADLOCK_MODE,
+  PROP_DEADLOCK_SETTLE,
+  PROP_MAX_QUEUE_GROWTH,
+  PROP_MAX_TOTAL_GROWTH,
 };
 
 enum
@@ -95,6 +108,7 @@ enum
   SIGNAL_PIPELINE_ERROR,
   SIGNAL_RESTARTED,
   SIGNAL_FINISHED,
+  SIGNAL_DEADLOCK,
   LAST_SIGNAL
 };
 
@@ -115,21 +129,30 @@ static const gchar *const phase_names[] = {
 
 typedef struct _WorkerRec WorkerRec;
 
-/* One `queue` element: a Kahn channel. Reference-counted (g_atomic_rc_box)
- * because its pad probes hold it until they are removed. */
+/* One Kahn channel: a `queue` (or `queue2`) element, or the FIFO between a
+ * `feedbacksink` and the `feedbacksrc` of the same channel name (named
+ * "channel NAME", as their workers say when blocked on it).
+ * Reference-counted (g_atomic_rc_box) because its pad probes hold it until
+ * they are removed. */
 typedef struct
 {
-  GstElement *element;
+  GstElement *element;          /* levels and limits: the queue, or the
+                                 * feedbacksink */
   gchar *name;
-  GstPad *sinkpad;
-  GstPad *srcpad;
+  GstPad *sinkpad;              /* where items go in */
+  GstPad *srcpad;               /* where they come out */
+  GstWorker *in_worker;         /* owned ref, or NULL: a feedbacksink takes
+                                 * items before any probe, and counts them
+                                 * in its items-out */
   gulong sink_probe;
   gulong src_probe;
+  gulong event_probe;
 
   GMutex lock;
   /* protected by lock */
   guint64 in;
   guint64 out;
+  gboolean eos;                 /* an EOS went in, since a flush */
 
   /* protected by the controller's object lock; not owned */
   GPtrArray *writers;           /* WorkerRec: workers pushing into it */
@@ -166,6 +189,7 @@ struct _GstWorkerController
   GPtrArray *workers;           /* WorkerRec; fixed after construction */
   GPtrArray *queues;            /* QueueRec; fixed after construction */
   GPtrArray *order;             /* WorkerRec, upstream first; object lock */
+  GstWorkerDeadlock *deadlock;  /* the wait-for graph; its own lock */
 
   /* protected by the object lock */
   guint heartbeat_timeout;
@@ -174,6 +198,10 @@ struct _GstWorkerController
   GstWorkerErrorPolicy error_policy;
   guint max_restarts;
   guint restart_backoff;
+  GstWorkerDeadlockMode deadlock_mode;
+  guint deadlock_settle;
+  guint max_queue_growth;
+  guint max_total_growth;
 
   Phase phase;
   gboolean system_paused;
@@ -184,6 +212,7 @@ struct _GstWorkerController
   guint64 discarded_by_restarts;
   GSource *drain_timer;
   GSource *restart_timer;
+  GSource *deadlock_timer;
   GThread *eos_thread;          /* sends the drain's EOS; joined at stop */
   GstStructure *last_error;
   GstWorkerControllerOutcome outcome;
@@ -204,6 +233,8 @@ static void
 queue_rec_clear (QueueRec * q)
 {
   gst_object_unref (q->element);
+  if (q->in_worker)
+    gst_object_unref (q->in_worker);
   gst_object_unref (q->sinkpad);
   gst_object_unref (q->srcpad);
   g_free (q->name);
@@ -238,6 +269,13 @@ queue_counts (QueueRec * q, guint64 * in, guint64 * out)
   *in = q->in;
   *out = q->out;
   g_mutex_unlock (&q->lock);
+  if (q->in_worker) {
+    GstStructure *s = gst_worker_get_stats (q->in_worker);
+
+    *in = 0;
+    gst_structure_get_uint64 (s, "items-out", in);
+    gst_structure_free (s);
+  }
 }
 
 static void
@@ -245,6 +283,7 @@ queue_reset_counts (QueueRec * q)
 {
   g_mutex_lock (&q->lock);
   q->in = q->out = 0;
+  q->eos = FALSE;
   g_mutex_unlock (&q->lock);
 }
 
@@ -287,6 +326,32 @@ queue_out_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* EOS into a queue: its reader does not wait on it once it is empty. A
+ * flush or a new stream starts again. */
+static GstPadProbeReturn
+queue_event_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  QueueRec *q = user_data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_EOS:
+      g_mutex_lock (&q->lock);
+      q->eos = TRUE;
+      g_mutex_unlock (&q->lock);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+    case GST_EVENT_STREAM_START:
+      g_mutex_lock (&q->lock);
+      q->eos = FALSE;
+      g_mutex_unlock (&q->lock);
+      break;
+    default:
+      break;
+  }
+  return GST_PAD_PROBE_OK;
+}
+
 static gboolean
 is_queue (GstElement * element)
 {
@@ -318,6 +383,112 @@ relative_path (GstPipeline * pipeline, GstElement * element)
   return g_string_free (path, FALSE);
 }
 
+/* A channel counted on its pads: items in (unless @in_worker counts
+ * them), out, and EOS in. */
+static QueueRec *
+queue_rec_new (GstElement * element, gchar * name, GstPad * sinkpad,
+    GstPad * srcpad, GstWorker * in_worker)
+{
+  QueueRec *q = g_atomic_rc_box_new0 (QueueRec);
+
+  q->element = gst_object_ref (element);
+  q->name = name;
+  q->sinkpad = sinkpad;
+  q->srcpad = srcpad;
+  g_mutex_init (&q->lock);
+  q->writers = g_ptr_array_new ();
+  q->readers = g_ptr_array_new ();
+  if (in_worker)
+    q->in_worker = gst_object_ref (in_worker);
+  else
+    q->sink_probe = gst_pad_add_probe (q->sinkpad,
+        GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+        queue_in_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
+  q->src_probe = gst_pad_add_probe (q->srcpad,
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+      queue_out_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
+  q->event_probe = gst_pad_add_probe (q->sinkpad,
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH,
+      queue_event_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
+  return q;
+}
+
+/* "channel NAME" for a feedbacksink or feedbacksrc (@sink says which), or
+ * NULL for another element. */
+static gchar *
+feedback_channel (GstElement * element, gboolean * sink)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+  gchar *name = NULL, *ret;
+
+  if (!factory || !g_object_class_find_property (G_OBJECT_GET_CLASS
+          (element), "channel"))
+    return NULL;
+  if (g_str_equal (GST_OBJECT_NAME (factory), "feedbacksink"))
+    *sink = TRUE;
+  else if (g_str_equal (GST_OBJECT_NAME (factory), "feedbacksrc"))
+    *sink = FALSE;
+  else
+    return NULL;
+  g_object_get (element, "channel", &name, NULL);
+  if (!name)
+    return NULL;
+  ret = g_strdup_printf ("channel %s", name);
+  g_free (name);
+  return ret;
+}
+
+static void
+collect_feedback_end (const GValue * item, gpointer user_data)
+{
+  GstElement *element = g_value_get_object (item);
+  gboolean sink = FALSE;
+  gchar *name = feedback_channel (element, &sink);
+
+  if (name)
+    g_ptr_array_add (user_data, gst_object_ref (element));
+  g_free (name);
+}
+
+/* The FIFO of each feedbacksink and feedbacksrc pair is a channel too. */
+static void
+discover_feedback (GstWorkerController * self)
+{
+  GPtrArray *ends = g_ptr_array_new_with_free_func (gst_object_unref);
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
+  guint i, j;
+
+  while (gst_iterator_foreach (it, collect_feedback_end, ends) ==
+      GST_ITERATOR_RESYNC) {
+    gst_iterator_resync (it);
+    g_ptr_array_set_size (ends, 0);
+  }
+  gst_iterator_free (it);
+
+  for (i = 0; i < ends->len; i++) {
+    GstElement *sink = g_ptr_array_index (ends, i);
+    gboolean is_sink = FALSE;
+    gchar *name = feedback_channel (sink, &is_sink);
+
+    for (j = 0; is_sink && j < ends->len; j++) {
+      GstElement *src = g_ptr_array_index (ends, j);
+      gboolean other_sink = TRUE;
+      gchar *other = feedback_channel (src, &other_sink);
+
+      if (!other_sink && g_str_equal (name, other)) {
+        g_ptr_array_add (self->queues, queue_rec_new (sink,
+                g_steal_pointer (&name), gst_element_get_static_pad (sink,
+                    "sink"), gst_element_get_static_pad (src, "src"),
+                GST_IS_WORKER (sink) ? GST_WORKER (sink) : NULL));
+        j = ends->len;
+      }
+      g_free (other);
+    }
+    g_free (name);
+  }
+  g_ptr_array_unref (ends);
+}
+
 static void
 discover_element (const GValue * item, gpointer user_data)
 {
@@ -334,22 +505,10 @@ discover_element (const GValue * item, gpointer user_data)
     w->upstream = g_ptr_array_new ();
     g_ptr_array_add (self->workers, w);
   } else if (is_queue (element)) {
-    QueueRec *q = g_atomic_rc_box_new0 (QueueRec);
-
-    q->element = gst_object_ref (element);
-    q->name = gst_object_get_name (GST_OBJECT (element));
-    q->sinkpad = gst_element_get_static_pad (element, "sink");
-    q->srcpad = gst_element_get_static_pad (element, "src");
-    g_mutex_init (&q->lock);
-    q->writers = g_ptr_array_new ();
-    q->readers = g_ptr_array_new ();
-    q->sink_probe = gst_pad_add_probe (q->sinkpad,
-        GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-        queue_in_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
-    q->src_probe = gst_pad_add_probe (q->srcpad,
-        GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-        queue_out_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
-    g_ptr_array_add (self->queues, q);
+    g_ptr_array_add (self->queues, queue_rec_new (element,
+            gst_object_get_name (GST_OBJECT (element)),
+            gst_element_get_static_pad (element, "sink"),
+            gst_element_get_static_pad (element, "src"), NULL));
   }
 }
 
@@ -383,6 +542,7 @@ discover (GstWorkerController * self)
     g_ptr_array_set_size (self->queues, 0);
   }
   gst_iterator_free (it);
+  discover_feedback (self);
   g_ptr_array_sort (self->workers, compare_worker_names);
   g_ptr_array_sort (self->queues, compare_queue_names);
 }
@@ -432,39 +592,71 @@ find_queue_by_name (GstWorkerController * self, const gchar * name)
 }
 
 /* ---------------------------------------------------------------------- */
-/* topology: which workers write into and read from each queue */
+/* deadlock detection: inputs */
 
-/* The pad of the element at the other end of @pad's link, through ghost
- * pads in both directions. */
-static GstPad *
-real_peer (GstPad * pad)
+/* What the pad probes counted on every queue, for the wait-for graph. */
+static GstWorkerChannelCounts *
+channel_counts (GstWorkerController * self)
 {
-  GstPad *peer = gst_pad_get_peer (pad);
-  guint guard = 0;
+  GstWorkerChannelCounts *counts = g_new0 (GstWorkerChannelCounts,
+      self->queues->len + 1);
+  guint i;
 
-  while (peer && guard++ < 64) {
-    if (GST_IS_GHOST_PAD (peer)) {
-      /* a bin's ghost pad, seen from outside: go to the element inside */
-      GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (peer));
+  for (i = 0; i < self->queues->len; i++) {
+    QueueRec *q = g_ptr_array_index (self->queues, i);
 
-      gst_object_unref (peer);
-      peer = target;
-    } else if (GST_IS_PROXY_PAD (peer)) {
-      /* a ghost pad's inner side, seen from inside: go out of the bin */
-      GstObject *ghost = gst_object_get_parent (GST_OBJECT (peer));
-
-      gst_object_unref (peer);
-      peer = NULL;
-      if (ghost && GST_IS_PAD (ghost))
-        peer = gst_pad_get_peer (GST_PAD (ghost));
-      if (ghost)
-        gst_object_unref (ghost);
-    } else {
-      break;
-    }
+    queue_counts (q, &counts[i].in, &counts[i].out);
+    g_mutex_lock (&q->lock);
+    counts[i].eos = q->eos;
+    g_mutex_unlock (&q->lock);
   }
-  return peer;
+  return counts;
 }
+
+static void
+deadlock_policy (GstWorkerController * self, GstWorkerDeadlockPolicy * policy)
+{
+  GST_OBJECT_LOCK (self);
+  policy->mode = self->deadlock_mode;
+  policy->settle_ms = self->deadlock_settle;
+  policy->max_queue_growth = self->max_queue_growth;
+  policy->max_total_growth = self->max_total_growth;
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* A fresh sample of the wait-for graph, acting on nothing. */
+static void
+sample_deadlock (GstWorkerController * self)
+{
+  GstWorkerChannelCounts *counts = channel_counts (self);
+
+  gst_worker_deadlock_sample (self->deadlock, counts);
+  g_free (counts);
+}
+
+static void
+set_deadlock_topology (GstWorkerController * self)
+{
+  GstWorkerChannel *channels = g_new0 (GstWorkerChannel,
+      self->queues->len + 1);
+  guint i;
+
+  for (i = 0; i < self->queues->len; i++) {
+    QueueRec *q = g_ptr_array_index (self->queues, i);
+
+    channels[i].element = q->element;
+    channels[i].name = q->name;
+    channels[i].sinkpad = q->sinkpad;
+    channels[i].srcpad = q->srcpad;
+    channels[i].is_element = is_queue (q->element);
+  }
+  gst_worker_deadlock_set_topology (self->deadlock, self->pipeline, channels,
+      self->queues->len);
+  g_free (channels);
+}
+
+/* ---------------------------------------------------------------------- */
+/* topology: which workers write into and read from each queue */
 
 static void
 collect_workers (GstWorkerController * self, GstPad * pad, GPtrArray * out,
@@ -475,7 +667,7 @@ collect_workers (GstWorkerController * self, GstPad * pad, GPtrArray * out,
 
   if (depth > 32)
     return;
-  peer = real_peer (pad);
+  peer = gst_worker_real_peer (pad);
   if (!peer)
     return;
   element = gst_pad_get_parent_element (peer);
@@ -578,8 +770,23 @@ compute_topology (GstWorkerController * self)
     QueueRec *q = g_ptr_array_index (self->queues, i);
     GPtrArray *w = g_ptr_array_new (), *r = g_ptr_array_new ();
 
-    collect_workers (self, q->sinkpad, w, FALSE, 0);
-    collect_workers (self, q->srcpad, r, FALSE, 0);
+    if (is_queue (q->element)) {
+      collect_workers (self, q->sinkpad, w, FALSE, 0);
+      collect_workers (self, q->srcpad, r, FALSE, 0);
+    } else {
+      /* a feedback FIFO: its two ends are the workers */
+      GstObject *in = gst_object_get_parent (GST_OBJECT (q->sinkpad));
+      GstObject *out = gst_object_get_parent (GST_OBJECT (q->srcpad));
+      WorkerRec *wi = in ? find_worker_by_element (self, in) : NULL;
+      WorkerRec *wo = out ? find_worker_by_element (self, out) : NULL;
+
+      if (wi)
+        g_ptr_array_add (w, wi);
+      if (wo)
+        g_ptr_array_add (r, wo);
+      gst_clear_object (&in);
+      gst_clear_object (&out);
+    }
     g_ptr_array_add (writers, w);
     g_ptr_array_add (readers, r);
   }
@@ -786,6 +993,7 @@ wait_for_structure (GstWorkerController * self)
 {
   GstStructure *s = gst_structure_new_empty ("wait-for");
   GValue edges = G_VALUE_INIT;
+  gboolean off;
   guint i, j;
 
   new_array (&edges);
@@ -835,6 +1043,15 @@ wait_for_structure (GstWorkerController * self)
     gst_structure_free (stats);
   }
   structure_take_array (s, "edges", &edges);
+
+  /* every process, stock elements too, and the deadlocked cycles */
+  GST_OBJECT_LOCK (self);
+  off = self->deadlock_mode == GST_WORKER_DEADLOCK_MODE_OFF ||
+      self->phase == PHASE_READY;
+  GST_OBJECT_UNLOCK (self);
+  if (off)
+    sample_deadlock (self);
+  gst_worker_deadlock_add_wait_for (self->deadlock, s);
   return s;
 }
 
@@ -1100,18 +1317,23 @@ emit_watch_events (GstWorkerController * self, GPtrArray * events)
     WatchEvent *ev = g_ptr_array_index (events, i);
 
     switch (ev->type) {
-      case EVENT_STALLED:
+      case EVENT_STALLED:{
+        gchar *chain = gst_worker_controller_explain_wait (self, ev->worker);
+
         if (ev->blocked_on)
           GST_WARNING_OBJECT (self, "worker %s stalled: %s for %.1f s on "
-              "full queue %s", ev->worker, state_nick (ev->state),
-              (gdouble) ev->duration / GST_SECOND, ev->blocked_on);
+              "full queue %s (%s)", ev->worker, state_nick (ev->state),
+              (gdouble) ev->duration / GST_SECOND, ev->blocked_on,
+              chain ? chain : "?");
         else
           GST_WARNING_OBJECT (self, "worker %s stalled: %s for %.1f s",
               ev->worker, state_nick (ev->state),
               (gdouble) ev->duration / GST_SECOND);
+        g_free (chain);
         g_signal_emit (self, signals[SIGNAL_WORKER_STALLED], 0, ev->worker,
             ev->state, (guint64) ev->duration, ev->blocked_on);
         break;
+      }
       case EVENT_LOST:
         GST_WARNING_OBJECT (self, "worker %s lost: no heartbeat for %.1f s "
             "(last state %s)", ev->worker, (gdouble) ev->duration / GST_SECOND,
@@ -1600,6 +1822,7 @@ build_report (GstWorkerController * self, GstWorkerControllerOutcome outcome)
 
   structure_take_array (r, "workers", &workers);
   structure_take_array (r, "queues", &queues);
+  gst_worker_deadlock_add_to_report (self->deadlock, r);
   return r;
 }
 
@@ -1636,6 +1859,7 @@ finish (GstWorkerController * self, GstStructure * report,
   self->report = report;
   cancel_timer (&self->drain_timer);
   cancel_timer (&self->restart_timer);
+  cancel_timer (&self->deadlock_timer);
   GST_OBJECT_UNLOCK (self);
   g_source_set_ready_time (self->watchdog, -1);
 
@@ -1667,6 +1891,79 @@ stop_and_report (GstWorkerController * self,
   return report;
 }
 
+/* ---------------------------------------------------------------------- */
+/* deadlocks */
+
+static void
+handle_deadlock_events (GstWorkerController * self, GPtrArray * events)
+{
+  gboolean stop = FALSE;
+  guint i;
+
+  for (i = 0; i < events->len; i++) {
+    GstStructure *ev = g_ptr_array_index (events, i);
+    const gchar *text = gst_structure_get_string (ev, "text");
+    const gchar *action;
+
+    if (gst_structure_has_name (ev, "idle")) {
+      GST_INFO_OBJECT (self, "no deadlock, the system is %s: %s",
+          gst_structure_get_string (ev, "state"), text);
+      continue;
+    }
+    if (gst_structure_has_field (ev, "repeat"))
+      continue;
+    action = gst_structure_get_string (ev, "action");
+    if (g_str_equal (action, "stop")) {
+      GST_ERROR_OBJECT (self, "%s", text);
+      stop = TRUE;
+    } else {
+      GST_WARNING_OBJECT (self, "%s", text);
+    }
+    g_signal_emit (self, signals[SIGNAL_DEADLOCK], 0, ev);
+  }
+
+  if (stop) {
+    gboolean running;
+
+    GST_OBJECT_LOCK (self);
+    running = self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING;
+    cancel_timer (&self->drain_timer);
+    GST_OBJECT_UNLOCK (self);
+    if (running)
+      finish (self, stop_and_report (self,
+              GST_WORKER_CONTROLLER_OUTCOME_DEADLOCK), TRUE);
+  }
+}
+
+/* Every few milliseconds while the system runs (before PLAYING too: a
+ * deadlock can stop a pipeline prerolling): sample the wait-for graph and
+ * act on deadlocks. */
+static gboolean
+deadlock_tick (gpointer user_data)
+{
+  GstWorkerController *self = gst_object_ref (user_data);
+  GstWorkerDeadlockPolicy policy;
+  GstWorkerChannelCounts *counts;
+  GPtrArray *events;
+  gboolean active;
+
+  deadlock_policy (self, &policy);
+  GST_OBJECT_LOCK (self);
+  active = (self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING) &&
+      !self->system_paused && policy.mode != GST_WORKER_DEADLOCK_MODE_OFF;
+  GST_OBJECT_UNLOCK (self);
+
+  if (active) {
+    counts = channel_counts (self);
+    events = gst_worker_deadlock_check (self->deadlock, counts, &policy);
+    g_free (counts);
+    handle_deadlock_events (self, events);
+    g_ptr_array_unref (events);
+  }
+  gst_object_unref (self);
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 restart_cb (gpointer user_data)
 {
@@ -1686,6 +1983,8 @@ restart_cb (gpointer user_data)
 
   for (i = 0; i < self->queues->len; i++)
     queue_reset_counts (g_ptr_array_index (self->queues, i));
+  /* the queues keep what they grew, and it counts against the bounds */
+  gst_worker_deadlock_touch (self->deadlock);
 
   GST_WARNING_OBJECT (self, "restarting the pipeline (restart %u)", restarts);
   g_signal_emit (self, signals[SIGNAL_RESTARTED], 0, restarts);
@@ -1856,6 +2155,10 @@ handle_state_changed (GstWorkerController * self, GstMessage * msg)
     watchdog_wake_at (self, g_get_monotonic_time ());
   else
     g_source_set_ready_time (self->watchdog, -1);
+  /* pads linked since the start (decodebin, say) join the wait-for graph */
+  if (emit_started)
+    set_deadlock_topology (self);
+  gst_worker_deadlock_touch (self->deadlock);
   if (emit_started) {
     GST_INFO_OBJECT (self, "system running");
     g_signal_emit (self, signals[SIGNAL_STARTED], 0);
@@ -2063,6 +2366,7 @@ gst_worker_controller_constructed (GObject * object)
   self->context = g_main_context_ref_thread_default ();
   discover (self);
   compute_topology (self);
+  set_deadlock_topology (self);
 
   bus = gst_pipeline_get_bus (self->pipeline);
   self->bus_source = gst_bus_create_watch (bus);
@@ -2096,6 +2400,7 @@ gst_worker_controller_dispose (GObject * object)
   GST_OBJECT_LOCK (self);
   cancel_timer (&self->drain_timer);
   cancel_timer (&self->restart_timer);
+  cancel_timer (&self->deadlock_timer);
   GST_OBJECT_UNLOCK (self);
 
   if (self->pipeline && self->phase != PHASE_READY) {
@@ -2107,8 +2412,10 @@ gst_worker_controller_dispose (GObject * object)
     for (i = 0; i < self->queues->len; i++) {
       QueueRec *q = g_ptr_array_index (self->queues, i);
 
-      gst_pad_remove_probe (q->sinkpad, q->sink_probe);
+      if (q->sink_probe)
+        gst_pad_remove_probe (q->sinkpad, q->sink_probe);
       gst_pad_remove_probe (q->srcpad, q->src_probe);
+      gst_pad_remove_probe (q->sinkpad, q->event_probe);
     }
     g_clear_pointer (&self->queues, g_ptr_array_unref);
   }
@@ -2130,6 +2437,7 @@ gst_worker_controller_finalize (GObject * object)
     gst_structure_free (self->last_error);
   if (self->report)
     gst_structure_free (self->report);
+  gst_worker_deadlock_free (self->deadlock);
   G_OBJECT_CLASS (gst_worker_controller_parent_class)->finalize (object);
 }
 
@@ -2161,6 +2469,18 @@ gst_worker_controller_set_property (GObject * object, guint prop_id,
       break;
     case PROP_RESTART_BACKOFF:
       self->restart_backoff = g_value_get_uint (value);
+      break;
+    case PROP_DEADLOCK_MODE:
+      self->deadlock_mode = g_value_get_enum (value);
+      break;
+    case PROP_DEADLOCK_SETTLE:
+      self->deadlock_settle = g_value_get_uint (value);
+      break;
+    case PROP_MAX_QUEUE_GROWTH:
+      self->max_queue_growth = g_value_get_uint (value);
+      break;
+    case PROP_MAX_TOTAL_GROWTH:
+      self->max_total_growth = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2202,6 +2522,18 @@ gst_worker_controller_get_property (GObject * object, guint prop_id,
       break;
     case PROP_RESTART_BACKOFF:
       g_value_set_uint (value, self->restart_backoff);
+      break;
+    case PROP_DEADLOCK_MODE:
+      g_value_set_enum (value, self->deadlock_mode);
+      break;
+    case PROP_DEADLOCK_SETTLE:
+      g_value_set_uint (value, self->deadlock_settle);
+      break;
+    case PROP_MAX_QUEUE_GROWTH:
+      g_value_set_uint (value, self->max_queue_growth);
+      break;
+    case PROP_MAX_TOTAL_GROWTH:
+      g_value_set_uint (value, self->max_total_growth);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2256,6 +2588,28 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
       g_param_spec_uint ("restart-backoff", "Restart backoff",
           "Milliseconds before the first restart; doubled before each next "
           "one (at most 30 s)", 0, G_MAXUINT, DEFAULT_RESTART_BACKOFF, flags));
+  g_object_class_install_property (gobject_class, PROP_DEADLOCK_MODE,
+      g_param_spec_enum ("deadlock-mode", "Deadlock mode",
+          "What to do about deadlocks of the bounded queues: nothing (off), "
+          "explain them (report), or explain them and grow the smallest "
+          "full queue on the cycle (resolve)", GST_TYPE_WORKER_DEADLOCK_MODE,
+          DEFAULT_DEADLOCK_MODE, flags));
+  g_object_class_install_property (gobject_class, PROP_DEADLOCK_SETTLE,
+      g_param_spec_uint ("deadlock-settle", "Deadlock settle time",
+          "Milliseconds in which nothing on a cycle of waits may move before "
+          "it is a deadlock (longer than the slowest item of a stock "
+          "element on such a cycle)", 1, G_MAXUINT, DEFAULT_DEADLOCK_SETTLE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MAX_QUEUE_GROWTH,
+      g_param_spec_uint ("max-queue-growth", "Max queue growth",
+          "Items of room a deadlock may add to one queue in a run; past "
+          "it (and max-total-growth) a deadlock stops the system", 0,
+          G_MAXUINT, DEFAULT_MAX_QUEUE_GROWTH, flags));
+  g_object_class_install_property (gobject_class, PROP_MAX_TOTAL_GROWTH,
+      g_param_spec_uint ("max-total-growth", "Max total growth",
+          "Items of room deadlocks may add to all queues together in a run",
+          0, G_MAXUINT, DEFAULT_MAX_TOTAL_GROWTH, flags));
 
   /**
    * GstWorkerController::started:
@@ -2338,7 +2692,32 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 1, GST_TYPE_STRUCTURE | G_SIGNAL_TYPE_STATIC_SCOPE);
 
+  /**
+   * GstWorkerController::deadlock:
+   * @deadlock: a `deadlock` structure: `kind` ("artificial": a queue on the
+   *   cycle is full; "true": every process on it waits to read), `scope`
+   *   ("global": nothing else moves; "local": other processes still run),
+   *   `action` ("grow", "report" or "stop"), `text` (the whole cycle in
+   *   words), `cycle` (one `step` structure per process on it: `process`,
+   *   `workers`, `state`, `role` (writer or reader), `queue`, `level`,
+   *   `level-bytes`, `level-time`, `max-size-buffers`, `max-size-bytes`,
+   *   `max-size-time`, `min-threshold-buffers`, `full`, `growth`, `peer`:
+   *   the process at the queue's other end), `processes` (every process of
+   *   the deadlocked component) and `time` (since the start); for a
+   *   growth, `queue`, `from` and `to` (its max-size-buffers), `growth`
+   *   (items added to it this run) and `total-growth`; for a stop,
+   *   `reason` ("true deadlock" or "growth limit")
+   *
+   * A cycle of waits did not move for `deadlock-settle` ms. Emitted for
+   * each growth, and once per deadlock otherwise. After one with action
+   * "stop", the run ends with %GST_WORKER_CONTROLLER_OUTCOME_DEADLOCK.
+   */
+  signals[SIGNAL_DEADLOCK] = g_signal_new ("deadlock",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 1, GST_TYPE_STRUCTURE | G_SIGNAL_TYPE_STATIC_SCOPE);
+
   gst_type_mark_as_plugin_api (GST_TYPE_WORKER_ERROR_POLICY, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_WORKER_DEADLOCK_MODE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_WORKER_CONTROLLER_OUTCOME, 0);
 }
 
@@ -2351,6 +2730,11 @@ gst_worker_controller_init (GstWorkerController * self)
   self->error_policy = DEFAULT_ERROR_POLICY;
   self->max_restarts = DEFAULT_MAX_RESTARTS;
   self->restart_backoff = DEFAULT_RESTART_BACKOFF;
+  self->deadlock_mode = DEFAULT_DEADLOCK_MODE;
+  self->deadlock_settle = DEFAULT_DEADLOCK_SETTLE;
+  self->max_queue_growth = DEFAULT_MAX_QUEUE_GROWTH;
+  self->max_total_growth = DEFAULT_MAX_TOTAL_GROWTH;
+  self->deadlock = gst_worker_deadlock_new ();
   self->phase = PHASE_READY;
   self->workers = g_ptr_array_new_with_free_func
       ((GDestroyNotify) worker_rec_free);
@@ -2576,9 +2960,19 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
   GST_OBJECT_UNLOCK (self);
 
   compute_topology (self);
+  set_deadlock_topology (self);
   apply_heartbeat_interval (self);
   for (i = 0; i < self->queues->len; i++)
     queue_reset_counts (g_ptr_array_index (self->queues, i));
+  gst_worker_deadlock_reset (self->deadlock);
+
+  GST_OBJECT_LOCK (self);
+  self->deadlock_timer = g_timeout_source_new (gst_worker_deadlock_tick_ms
+      (self->deadlock_settle));
+  /* no ref: dispose destroys it */
+  g_source_set_callback (self->deadlock_timer, deadlock_tick, self, NULL);
+  g_source_attach (self->deadlock_timer, self->context);
+  GST_OBJECT_UNLOCK (self);
 
   ret = gst_element_set_state (GST_ELEMENT (self->pipeline),
       GST_STATE_PLAYING);
@@ -2652,6 +3046,7 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
   GST_INFO_OBJECT (self, "%s worker %s", paused ? "pausing" : "resuming",
       w->name);
   gst_worker_set_paused (GST_WORKER (w->element), paused);
+  gst_worker_deadlock_touch (self->deadlock);
   /* the watchdog looks again: blocked workers may be excused or not */
   watchdog_wake_at (self, g_get_monotonic_time ());
   return TRUE;
@@ -2749,6 +3144,7 @@ gst_worker_controller_resume (GstWorkerController * self, GError ** error)
 
   if (was_paused) {
     GST_INFO_OBJECT (self, "resuming the system");
+    gst_worker_deadlock_touch (self->deadlock);
     gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_PLAYING);
   }
   return TRUE;
@@ -2794,14 +3190,23 @@ gst_worker_controller_is_paused (GstWorkerController * self)
  *   pads this run), `held`, `level` (current-level-buffers) and
  *   `max-size-buffers`;
  * - `wait-for`: the structure gst_worker_controller_get_wait_for()
- *   returns.
+ *   returns;
+ * - `deadlock`: the deadlock detector's `mode`, `settle`,
+ *   `max-queue-growth`, `max-total-growth`, `state` ("running", "starved":
+ *   every wait is for input, "blocked": a wait ends at something that does
+ *   not move, "finished", "idle", "deadlocked", or "off"), `text` (every
+ *   wait now, in words), `total-growth`, `growths` (one `growth` structure
+ *   per item of room added: `queue`, `from`, `to`, `time`, `deadlock`: the
+ *   cycle in words) and `last`, the latest #GstWorkerController::deadlock
+ *   structure.
  *
  * Returns: (transfer full): the status
  */
 GstStructure *
 gst_worker_controller_get_status (GstWorkerController * self)
 {
-  GstStructure *s, *wait_for;
+  GstStructure *s, *wait_for, *deadlock;
+  GstWorkerDeadlockPolicy policy;
   GValue workers = G_VALUE_INIT, queues = G_VALUE_INIT;
   GPtrArray *order;
   guint i;
@@ -2840,6 +3245,10 @@ gst_worker_controller_get_status (GstWorkerController * self)
   wait_for = wait_for_structure (self);
   gst_structure_set (s, "wait-for", GST_TYPE_STRUCTURE, wait_for, NULL);
   gst_structure_free (wait_for);
+  deadlock_policy (self, &policy);
+  deadlock = gst_worker_deadlock_get_status (self->deadlock, &policy);
+  gst_structure_set (s, "deadlock", GST_TYPE_STRUCTURE, deadlock, NULL);
+  gst_structure_free (deadlock);
   return s;
 }
 
@@ -2897,6 +3306,16 @@ gst_worker_controller_get_heartbeat (GstWorkerController * self,
  * "reader": idle, its input queue empty), `queue`, `level`,
  * `max-size-buffers` and `for` (GstClockTime in that state).
  *
+ * The same for stock elements: `processes` holds one `process` structure
+ * per process of the pipeline (what lies between its queues: a source and
+ * its tee, a compositor and its sink, a worker): `name`, `elements`,
+ * `workers`, `inputs` and `outputs` (queues), `state` ("writing",
+ * "reading", "prerolled", "busy", "paused", "blocked", "running" or
+ * "idle"), `still` (GstClockTime since it last moved) and `waits` (`role`:
+ * writer, reader or preroll; `queue`, `level`, `max-size-buffers`; `peer`:
+ * the process at the other end). `cycles` holds the deadlocks found by the
+ * latest check (see #GstWorkerController::deadlock).
+ *
  * Returns: (transfer full): the wait-for structure
  */
 GstStructure *
@@ -2904,6 +3323,35 @@ gst_worker_controller_get_wait_for (GstWorkerController * self)
 {
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
   return wait_for_structure (self);
+}
+
+/**
+ * gst_worker_controller_explain_wait:
+ * @name: a worker's name, or its path below the pipeline
+ *
+ * What a worker waits for, now, in words: the chain of waits from its
+ * process, through each queue and the process at its other end, up to one
+ * that waits on no queue (busy, paused, running, idle), or back to one
+ * already named (a deadlock). For example "a2 waits to write q2 (full: 3/3
+ * buffers), read by out, which is paused".
+ *
+ * Returns: (transfer full) (nullable): the explanation, or %NULL if no
+ * worker has that name or it touches no queue
+ */
+gchar *
+gst_worker_controller_explain_wait (GstWorkerController * self,
+    const gchar * name)
+{
+  WorkerRec *w;
+
+  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  w = find_worker_by_name (self, name);
+  if (!w)
+    return NULL;
+  sample_deadlock (self);
+  return gst_worker_deadlock_explain (self->deadlock, w->element);
 }
 
 /**
@@ -3042,8 +3490,11 @@ gst_worker_controller_get_outcome (GstWorkerController * self)
  * what it took in), `workers` (each worker's final stats, as in the
  * status), `queues` (each queue's counts), `error` (a structure with
  * `element`, `path`, `message`, `debug`, after an error) and, when the
- * system was stopped (exit now, drain timeout, error), `items-discarded`
- * and `holders` (see gst_worker_controller_exit_now()).
+ * system was stopped (exit now, drain timeout, error, deadlock),
+ * `items-discarded` and `holders` (see gst_worker_controller_exit_now());
+ * `queue-growths` and `total-queue-growth` (the room deadlocks added, see
+ * gst_worker_controller_get_status()) and `deadlock`: the deadlock that
+ * stopped the run, or else the latest one reported.
  *
  * Returns: (transfer full) (nullable): the report, or %NULL while running
  */

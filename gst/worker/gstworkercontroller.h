@@ -26,6 +26,25 @@ typedef enum {
 } GstWorkerErrorPolicy;
 
 /**
+ * GstWorkerDeadlockMode:
+ * @GST_WORKER_DEADLOCK_MODE_OFF: no deadlock detection.
+ * @GST_WORKER_DEADLOCK_MODE_REPORT: detect and explain deadlocks (log,
+ *   #GstWorkerController::deadlock, status), change nothing.
+ * @GST_WORKER_DEADLOCK_MODE_RESOLVE: detect and explain deadlocks; resolve
+ *   an artificial one by growing the smallest full queue on its cycle
+ *   (Parks' rule), within `max-queue-growth` and `max-total-growth` (for
+ *   the whole run, restarts included: queues keep what they grew); stop
+ *   the system on one that cannot be resolved.
+ *
+ * What #GstWorkerController does about deadlocks of its bounded queues.
+ */
+typedef enum {
+  GST_WORKER_DEADLOCK_MODE_OFF,
+  GST_WORKER_DEADLOCK_MODE_REPORT,
+  GST_WORKER_DEADLOCK_MODE_RESOLVE,
+} GstWorkerDeadlockMode;
+
+/**
  * GstWorkerControllerOutcome:
  * @GST_WORKER_CONTROLLER_OUTCOME_NONE: the run has not ended.
  * @GST_WORKER_CONTROLLER_OUTCOME_DRAINED: EOS reached every input, after
@@ -40,6 +59,11 @@ typedef enum {
  * @GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT: the drain did not finish in
  *   time; the report lists who still held items, then the system was
  *   stopped.
+ * @GST_WORKER_CONTROLLER_OUTCOME_DEADLOCK: a deadlock that growing queues
+ *   cannot resolve (a cycle of workers each waiting for input from the
+ *   next), or one that needed more growth than `max-queue-growth` or
+ *   `max-total-growth` allow; the report's `deadlock` names the cycle,
+ *   then the system was stopped.
  *
  * How a controlled run ended.
  */
@@ -49,6 +73,7 @@ typedef enum {
   GST_WORKER_CONTROLLER_OUTCOME_STOPPED,
   GST_WORKER_CONTROLLER_OUTCOME_ERROR,
   GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT,
+  GST_WORKER_CONTROLLER_OUTCOME_DEADLOCK,
 } GstWorkerControllerOutcome;
 
 /**
@@ -160,6 +185,11 @@ GstStructure * gst_worker_controller_get_heartbeat
 GST_WORKER_API
 GstStructure * gst_worker_controller_get_wait_for
                                           (GstWorkerController * self);
+
+GST_WORKER_API
+gchar *        gst_worker_controller_explain_wait
+                                          (GstWorkerController * self,
+                                           const gchar * name);
 
 GST_WORKER_API
 void           gst_worker_controller_exit_drain (GstWorkerController * self,

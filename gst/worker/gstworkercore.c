@@ -615,7 +615,9 @@ build_stats_locked (GstWorkerCore * core, const gchar * name, GstClockTime now)
       "items-out", G_TYPE_UINT64, core->items_out,
       "items-dropped", G_TYPE_UINT64, core->items_dropped,
       "proc-time-avg", GST_TYPE_CLOCK_TIME, avg,
-      "proc-time-max", GST_TYPE_CLOCK_TIME, core->proc_max, NULL);
+      "proc-time-max", GST_TYPE_CLOCK_TIME, core->proc_max,
+      "pushing", G_TYPE_BOOLEAN, core->in_push > 0 && !core->blocked_on &&
+      !core->waiting, NULL);
   if (core->blocked_on)
     gst_structure_set (s, "blocked-on", G_TYPE_STRING, core->blocked_on, NULL);
   else if (core->waiting && core->wait_state == GST_WORKER_STATE_BLOCKED)

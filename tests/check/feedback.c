@@ -10,6 +10,10 @@
 #define MS GST_MSECOND
 #define Q "max-size-bytes=0 max-size-time=0 "
 
+/* Every pipeline a test launches, stopped after the test even if it fails:
+ * a failed test must not leave streaming threads behind. */
+static GList *launched;
+
 static GstElement *
 launch (const gchar * desc)
 {
@@ -18,7 +22,19 @@ launch (const gchar * desc)
 
   fail_unless (pipe != NULL, "%s", err ? err->message : "?");
   g_clear_error (&err);
+  launched = g_list_prepend (launched, gst_object_ref (pipe));
   return pipe;
+}
+
+static void
+stop_launched (void)
+{
+  GList *l;
+
+  for (l = launched; l; l = l->next)
+    gst_element_set_state (l->data, GST_STATE_NULL);
+  g_list_free_full (launched, gst_object_unref);
+  launched = NULL;
 }
 
 static GstElement *
@@ -433,6 +449,16 @@ GST_START_TEST (test_loop_state_changes)
     fail_unless (gst_element_set_state (l->pipe, GST_STATE_PLAYING) !=
         GST_STATE_CHANGE_FAILURE);
   }
+  {
+    GstState cur, pending;
+    GstStateChangeReturn ret = gst_element_get_state (l->pipe, &cur,
+        &pending, 30 * GST_SECOND);
+
+    fail_unless (ret == GST_STATE_CHANGE_SUCCESS,
+        "PLAYING not reached: %s, pending %s",
+        gst_element_state_get_name (cur),
+        gst_element_state_get_name (pending));
+  }
   run_to_eos (l->pipe, 0);
   assert_loop_accounted (l);
   loop_free (l);
@@ -464,6 +490,42 @@ GST_START_TEST (test_loop_flushing_seek)
   fail_unless (l->pairs.n >= before + 100);
   fail_unless_equals_uint64 (l->pairs.bad, 0);
   fail_unless_equals_uint64 (level_of (l->fbsink), 0);
+  loop_free (l);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+/* A linked cycle would recurse in caps, allocation and latency queries and
+ * crash; the loop prerolls, answers the pipeline's latency query (not live)
+ * and negotiates. */
+GST_START_TEST (test_loop_queries_cut)
+{
+  gchar *desc = loop_desc ("num-buffers=10", 2, 2, 1, 0, 0);
+  Loop *l = loop_new (desc);
+  GstQuery *q = gst_query_new_latency ();
+  GstPad *pad = gst_element_get_static_pad (l->m, "sink_1");
+  GstCaps *caps, *expected = gst_caps_from_string (TEST_ITEM_CAPS);
+  gboolean live;
+
+  fail_unless (gst_element_set_state (l->pipe, GST_STATE_PAUSED) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (gst_element_get_state (l->pipe, NULL, NULL,
+          10 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (gst_element_query (l->pipe, q));
+  gst_query_parse_latency (q, &live, NULL, NULL);
+  fail_if (live);
+  caps = gst_pad_get_current_caps (pad);
+  fail_unless (caps && gst_caps_is_equal (caps, expected));
+  gst_caps_unref (caps);
+  caps = gst_pad_peer_query_caps (pad, NULL);
+  fail_unless (gst_caps_is_equal (caps, expected));
+  gst_caps_unref (caps);
+  gst_caps_unref (expected);
+  gst_object_unref (pad);
+  gst_query_unref (q);
+  run_to_eos (l->pipe, GST_CLOCK_TIME_NONE);
+  fail_unless_equals_uint64 (assert_loop_accounted (l), 10);
   loop_free (l);
   g_free (desc);
 }
@@ -744,16 +806,19 @@ feedback_suite (void)
   TCase *tc_channel = tcase_create ("channel");
 
   suite_add_tcase (s, tc_loop);
+  tcase_add_checked_fixture (tc_loop, NULL, stop_launched);
   tcase_add_test (tc_loop, test_loop_runs_to_eos);
   tcase_add_test (tc_loop, test_loop_eos_from_pipeline);
   tcase_add_test (tc_loop, test_loop_without_initial_items_deadlocks);
   tcase_add_test (tc_loop, test_loop_deterministic);
   tcase_add_test (tc_loop, test_loop_state_changes);
   tcase_add_test (tc_loop, test_loop_flushing_seek);
+  tcase_add_test (tc_loop, test_loop_queries_cut);
   tcase_add_test (tc_loop, test_feedback_pipeline_file);
   tcase_set_timeout (tc_loop, 120);
 
   suite_add_tcase (s, tc_channel);
+  tcase_add_checked_fixture (tc_channel, NULL, stop_launched);
   tcase_add_test (tc_channel, test_forward_channel);
   tcase_add_test (tc_channel, test_running_time_crosses);
   tcase_add_test (tc_channel, test_channels_per_pipeline);

@@ -102,10 +102,22 @@ static void
 leave_scratch_dir (gchar * dir, gchar * old_dir)
 {
   gchar *link = g_build_filename (dir, "pipelines", NULL);
+  GDir *d;
+  const gchar *name;
 
   fail_unless (g_chdir (old_dir) == 0);
   g_unlink (link);
-  g_rmdir (dir);
+  /* what the files wrote (autonomy.pipeline's JSON Lines) */
+  d = g_dir_open (dir, 0, NULL);
+  fail_unless (d != NULL);
+  while ((name = g_dir_read_name (d))) {
+    gchar *path = g_build_filename (dir, name, NULL);
+
+    fail_unless (g_unlink (path) == 0, "cannot remove %s", path);
+    g_free (path);
+  }
+  g_dir_close (d);
+  fail_unless (g_rmdir (dir) == 0);
   g_free (link);
   g_free (dir);
   g_free (old_dir);

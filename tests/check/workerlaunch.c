@@ -303,6 +303,12 @@ GST_START_TEST (test_bad_input)
         "Unknown option --bogus"},
     {{"--on-error=maybe", "testworkersrc", "!", "fakesink", NULL},
         "--on-error takes stop or restart"},
+    {{"--deadlock=maybe", "testworkersrc", "!", "fakesink", NULL},
+        "--deadlock takes off, report or resolve, not 'maybe'"},
+    {{"--deadlock-settle", "0", "testworkersrc", "!", "fakesink", NULL},
+        "--deadlock-settle must be at least 1 ms"},
+    {{"--max-queue-growth", "-3", "testworkersrc", "!", "fakesink", NULL},
+        "cannot be negative"},
     {{"-f", "/nope/missing.pipeline", NULL}, "/nope/missing.pipeline"},
     {{NULL}, "no pipeline description"},
   };
@@ -357,10 +363,123 @@ GST_START_TEST (test_stall_exit_3)
       "%s", log->str);
   fail_unless (strstr (log->str, "on full queue q1") != NULL, "%s",
       log->str);
+  /* the chain of waits behind it */
+  fail_unless (strstr (log->str, "src waits to write q1 (full: 3/3 "
+          "buffers), read by a2+testworkersink0, which is busy") != NULL, "%s",
+      log->str);
   fail_unless (strstr (log->str, "drain did not finish") != NULL, "%s",
       log->str);
   fail_unless (strstr (log->str, "queue q1: 4 items") != NULL, "%s",
       log->str);
+  g_string_free (log, TRUE);
+}
+
+GST_END_TEST;
+
+/* The tee-and-compositor example of REFERENCES.md, which deadlocks in
+ * preroll. */
+#define TEE_COMPOSITOR "videotestsrc", "num-buffers=60", "!", \
+  "video/x-raw,width=64,height=48", "!", "tee", "name=t", "t.", "!", \
+  "queue", "name=q1", "max-size-buffers=2", Q_ARGS, "!", "compositor", \
+  "name=c", "!", "fakesink", "t.", "!", "queue", "name=q2", \
+  "max-size-buffers=20", Q_ARGS, "min-threshold-buffers=5", "!", "c."
+#define Q_ARGS "max-size-bytes=0", "max-size-time=0"
+
+/* --deadlock: resolved by default (status 0, the growth said and in the
+ * JSON); off, it hangs until the drain times out (3); reported and left
+ * alone, or past --max-queue-growth, status 4 naming the cycle; a
+ * feedback loop with no initial items, a true deadlock: 4. */
+GST_START_TEST (test_deadlock_exit_status)
+{
+  gchar *json = tmp_path ("stats.json");
+  const gchar *resolve[] = { "-q", "--deadlock-settle", "500",
+    "--stats-json", json, TEE_COMPOSITOR, NULL
+  };
+  const gchar *off[] = { "-q", "--deadlock=off", "--duration", "1",
+    "--drain-timeout", "300", TEE_COMPOSITOR, NULL
+  };
+  const gchar *report[] = { "-q", "--deadlock=report", "--deadlock-settle",
+    "500", "--duration", "1.5", "--drain-timeout", "300", TEE_COMPOSITOR, NULL
+  };
+  const gchar *limit[] = { "-q", "--deadlock-settle", "500",
+    "--max-queue-growth", "0", "--stats-json", json, TEE_COMPOSITOR, NULL
+  };
+  /* a feedback loop into a merge that reads it first, no initial items */
+  const gchar *loop[] = { "-q", "--deadlock-settle", "200",
+    "testworkersrc", "num-buffers=20", "!", "timestampmerge", "name=m", "!",
+    "tee", "name=t", "t.", "!", "queue", "!", "testworkersink", "t.", "!",
+    "queue", "name=qfb", "!", "testworker", "name=fw", "pts-offset=1000000",
+    "!", "feedbacksink", "channel=loop", "feedbacksrc", "name=fbsrc",
+    "channel=loop", "!", "queue", "name=qback", "!", "m.", NULL
+  };
+  const gchar *cycle = "global artificial deadlock: videotestsrc0+capsfilter0"
+      "+t waits to write q1 (full: 2/2 buffers), read by c+fakesink0; "
+      "c+fakesink0 waits to read q2 (4/20 buffers, below its "
+      "min-threshold-buffers 5), written by videotestsrc0+capsfilter0+t";
+  GString *log = g_string_new (NULL);
+  JsonParser *parser;
+  JsonObject *root, *d;
+  JsonArray *growths;
+
+  fail_unless_equals_int (run_tool (resolve, log, 30), 0);
+  fail_unless (strstr (log->str, cycle) != NULL, "%s", log->str);
+  fail_unless (strstr (log->str, "resolved by growing q1, the smallest full "
+          "queue on the cycle: max-size-buffers 2 -> 3") != NULL, "%s",
+      log->str);
+  root = load_json (json, &parser);
+  fail_unless_equals_string (json_object_get_string_member (root, "outcome"),
+      "drained");
+  growths = json_object_get_array_member (root, "queue-growths");
+  fail_unless_equals_int (json_array_get_length (growths), 1);
+  d = json_array_get_object_element (growths, 0);
+  fail_unless_equals_string (json_object_get_string_member (d, "queue"),
+      "q1");
+  fail_unless_equals_int (json_object_get_int_member (d, "from"), 2);
+  fail_unless_equals_int (json_object_get_int_member (d, "to"), 3);
+  fail_unless_equals_int64 (member (root, "queues", "q1", "items-out"), 60);
+  g_object_unref (parser);
+  g_string_truncate (log, 0);
+
+  fail_unless_equals_int (run_tool (off, log, 30), 3);
+  fail_unless (strstr (log->str, "artificial deadlock") == NULL, "%s",
+      log->str);
+  fail_unless (strstr (log->str, "drain did not finish") != NULL, "%s",
+      log->str);
+  g_string_truncate (log, 0);
+
+  fail_unless_equals_int (run_tool (report, log, 30), 4);
+  fail_unless (strstr (log->str, "WARNING: ") != NULL, "%s", log->str);
+  fail_unless (strstr (log->str, cycle) != NULL, "%s", log->str);
+  fail_unless (strstr (log->str, "not resolved (deadlock-mode is report)")
+      != NULL, "%s", log->str);
+  g_string_truncate (log, 0);
+
+  fail_unless_equals_int (run_tool (limit, log, 30), 4);
+  fail_unless (strstr (log->str, "ERROR: ") != NULL, "%s", log->str);
+  fail_unless (strstr (log->str, cycle) != NULL, "%s", log->str);
+  fail_unless (strstr (log->str, "q1, the smallest full queue on the cycle, "
+          "may not grow any more (grown by 0 items, max-queue-growth 0): "
+          "stopping") != NULL, "%s", log->str);
+  root = load_json (json, &parser);
+  fail_unless_equals_string (json_object_get_string_member (root, "outcome"),
+      "deadlock");
+  d = json_object_get_object_member (root, "deadlock");
+  fail_unless_equals_string (json_object_get_string_member (d, "reason"),
+      "growth limit");
+  fail_unless_equals_int (json_array_get_length
+      (json_object_get_array_member (d, "cycle")), 2);
+  g_object_unref (parser);
+  g_string_truncate (log, 0);
+
+  fail_unless_equals_int (run_tool (loop, log, 30), 4);
+  fail_unless (strstr (log->str, "ERROR: global true deadlock: ") != NULL,
+      "%s", log->str);
+  fail_unless (strstr (log->str, "fbsrc waits to read channel loop (empty: "
+          "0/") != NULL, "%s", log->str);
+  fail_unless (strstr (log->str, "no growth can resolve it") != NULL, "%s",
+      log->str);
+
+  remove_tmp (json);
   g_string_free (log, TRUE);
 }
 
@@ -524,8 +643,10 @@ GST_START_TEST (test_second_sigint_stops_now)
   Tool t = tool_spawn (args);
   GString *log = g_string_new (NULL);
 
-  /* running (its signal handlers are in place) */
-  fail_unless (tool_wait_line (&t, "] src: ", log), "%s", log->str);
+  /* running (its signal handlers are in place), and items held: the
+   * paused sink's queue is full (the first status may come before any) */
+  fail_unless (tool_wait_line (&t, "] out: paused in=0 out=0 rate=0.0/s "
+          "avg=0.000 ms max=0.000 ms input=5/5", log), "%s", log->str);
   g_subprocess_send_signal (t.proc, SIGINT);
   fail_unless (tool_wait_line (&t, "interrupted: draining", log), "%s",
       log->str);
@@ -552,6 +673,7 @@ workerlaunch_suite (void)
   tcase_add_test (tc, test_bad_input);
   tcase_add_test (tc, test_missing_file_at_start);
   tcase_add_test (tc, test_stall_exit_3);
+  tcase_add_test (tc, test_deadlock_exit_status);
   tcase_add_test (tc, test_dot_dir);
   tcase_add_test (tc, test_terminal_keys);
   tcase_add_test (tc, test_second_sigint_stops_now);

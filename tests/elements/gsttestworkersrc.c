@@ -6,7 +6,9 @@
  * @title: testworkersrc
  *
  * A test source worker on #GstWorkerSrc: numbered items 0, 1, 2, ... with
- * timestamps `interval` apart.
+ * timestamps `interval` apart. Live (`is-live`), it gives each item at its
+ * time on the pipeline clock, waiting for it as a driver worker waits for
+ * its hardware: idle.
  *
  * |[
  * gst-launch-1.0 testworkersrc num-buffers=100 ! testworkersink
@@ -39,6 +41,7 @@ struct _GstTestWorkerSrc
 
   /* protected by lock */
   gboolean unlocked;
+  GstClockID clock_id;          /* the live wait for the next item */
 };
 
 enum
@@ -55,6 +58,43 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 G_DEFINE_TYPE (GstTestWorkerSrc, gst_test_worker_src, GST_TYPE_WORKER_SRC);
 GST_ELEMENT_REGISTER_DEFINE (testworkersrc, "testworkersrc", GST_RANK_NONE,
     GST_TYPE_TEST_WORKER_SRC);
+
+/* Waits until @running_time on the pipeline clock, reported idle: waiting
+ * for input, like a camera between frames. FALSE if unlocked. */
+static gboolean
+gst_test_worker_src_wait_live (GstTestWorkerSrc * self,
+    GstClockTime running_time)
+{
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+  GstWorkerCore *core = gst_worker_get_core (GST_WORKER (self));
+  GstClockID id;
+  GstClockReturn ret;
+
+  if (!clock)
+    return TRUE;
+  id = gst_clock_new_single_shot_id (clock,
+      gst_element_get_base_time (GST_ELEMENT (self)) + running_time);
+  gst_object_unref (clock);
+
+  g_mutex_lock (&self->lock);
+  if (self->unlocked) {
+    g_mutex_unlock (&self->lock);
+    gst_clock_id_unref (id);
+    return FALSE;
+  }
+  self->clock_id = id;
+  g_mutex_unlock (&self->lock);
+
+  gst_worker_core_enter_wait (core, GST_WORKER_STATE_IDLE, NULL);
+  ret = gst_clock_id_wait (id, NULL);
+  gst_worker_core_leave_wait (core);
+
+  g_mutex_lock (&self->lock);
+  self->clock_id = NULL;
+  g_mutex_unlock (&self->lock);
+  gst_clock_id_unref (id);
+  return ret != GST_CLOCK_UNSCHEDULED;
+}
 
 static GstFlowReturn
 gst_test_worker_src_produce (GstWorkerSrc * base, GstBuffer ** buf)
@@ -80,6 +120,10 @@ gst_test_worker_src_produce (GstWorkerSrc * base, GstBuffer ** buf)
     if (unlocked)
       return GST_FLOW_FLUSHING;
   }
+
+  if (gst_base_src_is_live (GST_BASE_SRC (self)) &&
+      !gst_test_worker_src_wait_live (self, self->seq * interval))
+    return GST_FLOW_FLUSHING;
 
   *buf = test_item_new (self->seq, self->seq * interval, interval);
   self->seq++;
@@ -124,6 +168,8 @@ gst_test_worker_src_unlock (GstBaseSrc * src)
   g_mutex_lock (&self->lock);
   self->unlocked = TRUE;
   g_cond_broadcast (&self->cond);
+  if (self->clock_id)
+    gst_clock_id_unschedule (self->clock_id);
   g_mutex_unlock (&self->lock);
   return GST_BASE_SRC_CLASS (gst_test_worker_src_parent_class)->unlock (src);
 }
@@ -223,8 +269,9 @@ gst_test_worker_src_class_init (GstTestWorkerSrcClass * klass)
       g_param_spec_uint64 ("produce-time", "Produce time",
           "Nanoseconds spent producing each item", 0, G_MAXUINT64, 0, flags));
   g_object_class_install_property (gobject_class, PROP_IS_LIVE,
-      g_param_spec_boolean ("is-live", "Is live", "Act as a live source",
-          FALSE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      g_param_spec_boolean ("is-live", "Is live", "Act as a live source: "
+          "give each item at its time on the pipeline clock", FALSE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
   gst_element_class_add_static_pad_template (element_class, &src_template);

@@ -1,0 +1,1905 @@
+/* gst-workers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/* Deadlocks of bounded queues: the wait-for graph and its analysis.
+ *
+ * The pipeline is seen as a Kahn process network. Its channels are the
+ * `queue` and `queue2` elements; its processes are what lies between
+ * them: each maximal set of elements linked to one another without a
+ * queue in between (a source and its tee, a compositor and its sink, a
+ * worker), plus an empty process for a queue linked straight into another.
+ * Every channel has one writer process (upstream of its sink pad) and one
+ * reader process (downstream of its src pad).
+ *
+ * Each sample reads every channel's levels and limits and the counts the
+ * controller keeps on its pads, and every worker's state. From them:
+ *
+ * - a process *waits to write* channel c when c is full and an item is
+ *   being pushed into it: the count of items into c's sink pad exceeds
+ *   what left its src pad plus what it holds (the pad probe counts an
+ *   item before the queue blocks on it), or a worker of the process says
+ *   `blocked` on c. That is exact, for stock elements too.
+ * - a process *waits to read* channel c when c is empty to its reader
+ *   (no buffer, or fewer than its min-threshold), c has not seen EOS, no
+ *   worker of the process is busy and the process writes nowhere. For
+ *   stock elements this is inferred: such a process may also be busy with
+ *   its last item, so it counts only once nothing it does has moved for
+ *   the settle time.
+ *
+ * An edge goes from each waiting process to the process at the other end
+ * of the channel it waits on. A deadlock is a cycle (a strongly connected
+ * component) of processes that all wait and none of which moved for the
+ * settle time; it is *global* when no process of the pipeline moves, and
+ * *local* (Geilen and Basten) when others still do. A cycle with a full
+ * channel is artificial: growing the smallest full channel on it by one
+ * item (Parks) lets its writer go on. A cycle of reads only is a true
+ * deadlock: no growth can help. Waits that end at a process that is busy,
+ * paused, running or idle (a live source between items, a source that
+ * ended) are no deadlock: at most the system is starved.
+ *
+ * A growth changes a queue's max-size-buffers (and max-size-bytes or
+ * max-size-time when they bind too) to hold one more item than it holds;
+ * GstQueue wakes its writer when its limits change. The next growth on
+ * the same cycle waits until the writer used the room it was given; when
+ * every wait on the cycle is certain (blocked writes, and reads by
+ * processes made of workers only), the cycle needs to be still for only a
+ * quarter of the settle time (at least three sampling periods) before it,
+ * so a deadlock that needs several items of room is resolved quickly, one
+ * item at a time. Either way the sizes reached are the smallest that let
+ * the network go on.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "gstworkerdeadlock.h"
+#include "gstworkerenums.h"
+
+GST_DEBUG_CATEGORY_STATIC (worker_deadlock_debug);
+#define GST_CAT_DEFAULT worker_deadlock_debug
+
+typedef enum
+{
+  PROC_RUNNING,                 /* waits on nothing, moved lately */
+  PROC_BUSY,                    /* a worker of it is busy */
+  PROC_PAUSED,                  /* a worker of it is paused */
+  PROC_IDLE,                    /* waits on nothing, still (or its workers
+                                 * say idle) */
+  PROC_WRITING,                 /* waits to write a full channel */
+  PROC_READING,                 /* waits to read an empty channel */
+  PROC_BLOCKED,                 /* a worker waits on something else */
+  PROC_PREROLLED,               /* its sink prerolled: waits for PLAYING */
+} ProcState;
+
+static const gchar *const proc_state_names[] = {
+  "running", "busy", "paused", "idle", "writing", "reading", "blocked",
+  "prerolled"
+};
+
+typedef enum
+{
+  WAIT_READ,                    /* an empty channel */
+  WAIT_WRITE,                   /* a full channel */
+  WAIT_PREROLL,                 /* a process whose sink still prerolls */
+} WaitKind;
+
+typedef struct
+{
+  WaitKind kind;
+  guint chan;                   /* read, write */
+  gint proc;                    /* preroll */
+} Wait;
+
+typedef struct
+{
+  GstElement *element;          /* owned ref: levels and limits */
+  gchar *name;
+  GstPad *sinkpad;              /* owned refs */
+  GstPad *srcpad;
+  gboolean is_element;          /* a queue element, not a pair of ends */
+  gboolean is_queue;            /* min-threshold, leaky (GstQueue) */
+  gboolean has_bytes;           /* bytes and time levels and limits */
+  gint writer;                  /* process index, or -1 */
+  gint reader;
+
+  /* the latest sample */
+  guint64 in, out;
+  gboolean eos;
+  gint64 in_moved_at, out_moved_at;
+  guint level_buffers, level_bytes;
+  guint64 level_time;
+  guint max_buffers, max_bytes;
+  guint64 max_time;
+  guint min_buffers, min_bytes;
+  guint64 min_time;
+  gboolean leaky;
+  gboolean full;
+  gboolean empty;
+  gboolean writer_blocked;
+
+  guint growth;                 /* items of room added this run */
+  gint64 grown_at;              /* the latest growth, or 0 */
+} Chan;
+
+typedef struct
+{
+  gchar *name;
+  GPtrArray *elements;          /* GstElement, owned refs, upstream first */
+  GPtrArray *workers;           /* GstElement, owned refs */
+  GArray *inputs;               /* guint channel indexes */
+  GArray *outputs;
+  gboolean exact;               /* only workers: their states are its own */
+  GPtrArray *sinks;             /* GstElement, not owned: its sink elements */
+
+  /* the latest sample */
+  guint64 worker_items;
+  gint64 moved_at;
+  gint64 grown_at;              /* a growth on its cycle, or 0 */
+  ProcState state;
+  gboolean prerolling;          /* a sink of it prerolls */
+  gboolean prerolled;           /* a sink of it prerolled, not PLAYING */
+  gchar *blocked_on;            /* PROC_BLOCKED: what, in the worker's words */
+  GArray *waits;                /* Wait */
+
+  /* Tarjan's algorithm */
+  gint index, lowlink, scc;
+  gboolean on_stack, candidate;
+} Proc;
+
+struct _GstWorkerDeadlock
+{
+  GMutex lock;
+
+  /* protected by lock */
+  GPtrArray *chans;             /* Chan, the controller's queue order */
+  GPtrArray *procs;             /* Proc */
+  GHashTable *worker_proc;      /* GstElement -> process index + 1 */
+  gint64 started_at;
+  gint64 sampled_at;            /* 0: never */
+  gint64 settle;                /* us, the latest check's */
+  guint total_growth;
+  GPtrArray *growths;           /* GstStructure "growth" */
+  GHashTable *reported;         /* signatures of the episodes reported */
+  GPtrArray *cycles;            /* GstStructure "deadlock": the latest */
+  GstStructure *last;           /* the latest deadlock reported */
+  GstStructure *fatal;          /* the one that stopped the run */
+  const gchar *system_state;
+  gchar *system_text;
+};
+
+/* ---------------------------------------------------------------------- */
+/* set-up */
+
+/**
+ * gst_worker_real_peer:
+ * @pad: a pad
+ *
+ * The pad of the element at the other end of @pad's link, through ghost
+ * pads in both directions.
+ *
+ * Returns: (transfer full) (nullable): the peer
+ */
+GstPad *
+gst_worker_real_peer (GstPad * pad)
+{
+  GstPad *peer = gst_pad_get_peer (pad);
+  guint guard = 0;
+
+  while (peer && guard++ < 64) {
+    if (GST_IS_GHOST_PAD (peer)) {
+      /* a bin's ghost pad, seen from outside: go to the element inside */
+      GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (peer));
+
+      gst_object_unref (peer);
+      peer = target;
+    } else if (GST_IS_PROXY_PAD (peer)) {
+      /* a ghost pad's inner side, seen from inside: go out of the bin */
+      GstObject *ghost = gst_object_get_parent (GST_OBJECT (peer));
+
+      gst_object_unref (peer);
+      peer = NULL;
+      if (ghost && GST_IS_PAD (ghost))
+        peer = gst_pad_get_peer (GST_PAD (ghost));
+      if (ghost)
+        gst_object_unref (ghost);
+    } else {
+      break;
+    }
+  }
+  return peer;
+}
+
+static void
+chan_free (Chan * c)
+{
+  gst_object_unref (c->element);
+  gst_object_unref (c->sinkpad);
+  gst_object_unref (c->srcpad);
+  g_free (c->name);
+  g_free (c);
+}
+
+static void
+proc_free (Proc * p)
+{
+  g_free (p->name);
+  g_ptr_array_unref (p->elements);
+  g_ptr_array_unref (p->workers);
+  g_array_unref (p->inputs);
+  g_array_unref (p->outputs);
+  g_array_unref (p->waits);
+  g_ptr_array_unref (p->sinks);
+  g_free (p->blocked_on);
+  g_free (p);
+}
+
+static Proc *
+proc_new (void)
+{
+  Proc *p = g_new0 (Proc, 1);
+
+  p->elements = g_ptr_array_new_with_free_func (gst_object_unref);
+  p->workers = g_ptr_array_new_with_free_func (gst_object_unref);
+  p->inputs = g_array_new (FALSE, FALSE, sizeof (guint));
+  p->outputs = g_array_new (FALSE, FALSE, sizeof (guint));
+  p->waits = g_array_new (FALSE, FALSE, sizeof (Wait));
+  p->sinks = g_ptr_array_new ();
+  return p;
+}
+
+GstWorkerDeadlock *
+gst_worker_deadlock_new (void)
+{
+  GstWorkerDeadlock *dl = g_new0 (GstWorkerDeadlock, 1);
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    GST_DEBUG_CATEGORY_INIT (worker_deadlock_debug, "workerdeadlock", 0,
+        "gst-workers deadlock detection");
+    g_once_init_leave (&done, 1);
+  }
+
+  g_mutex_init (&dl->lock);
+  dl->chans = g_ptr_array_new_with_free_func ((GDestroyNotify) chan_free);
+  dl->procs = g_ptr_array_new_with_free_func ((GDestroyNotify) proc_free);
+  dl->worker_proc = g_hash_table_new (NULL, NULL);
+  dl->growths = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_structure_free);
+  dl->reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  dl->cycles = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_structure_free);
+  dl->system_state = "running";
+  dl->settle = G_USEC_PER_SEC;
+  return dl;
+}
+
+void
+gst_worker_deadlock_free (GstWorkerDeadlock * dl)
+{
+  g_ptr_array_unref (dl->chans);
+  g_ptr_array_unref (dl->procs);
+  g_hash_table_unref (dl->worker_proc);
+  g_ptr_array_unref (dl->growths);
+  g_hash_table_unref (dl->reported);
+  g_ptr_array_unref (dl->cycles);
+  if (dl->last)
+    gst_structure_free (dl->last);
+  if (dl->fatal)
+    gst_structure_free (dl->fatal);
+  g_free (dl->system_text);
+  g_mutex_clear (&dl->lock);
+  g_free (dl);
+}
+
+static void
+collect_element (const GValue * item, gpointer user_data)
+{
+  GstElement *e = g_value_get_object (item);
+
+  if (!GST_IS_BIN (e))
+    g_ptr_array_add (user_data, gst_object_ref (e));
+}
+
+static guint
+uf_find (guint * parent, guint i)
+{
+  while (parent[i] != i) {
+    parent[i] = parent[parent[i]];
+    i = parent[i];
+  }
+  return i;
+}
+
+/* The element at the other end of @pad's link, or NULL. */
+static GstElement *
+peer_element (GstPad * pad)
+{
+  GstPad *peer = gst_worker_real_peer (pad);
+  GstElement *e;
+
+  if (!peer)
+    return NULL;
+  e = gst_pad_get_parent_element (peer);
+  gst_object_unref (peer);
+  return e;
+}
+
+static GList *
+element_pads (GstElement * e)
+{
+  GList *l;
+
+  GST_OBJECT_LOCK (e);
+  l = g_list_copy_deep (e->pads, (GCopyFunc) gst_object_ref, NULL);
+  GST_OBJECT_UNLOCK (e);
+  return l;
+}
+
+typedef struct
+{
+  GPtrArray *elements;
+  GHashTable *index;            /* GstElement -> index + 1 */
+  GHashTable *chan_index;       /* GstElement -> channel index + 1 */
+  guint *parent;
+  guint *depth;
+} Topo;
+
+static gint
+topo_index (Topo * t, GstElement * e)
+{
+  return GPOINTER_TO_INT (g_hash_table_lookup (t->index, e)) - 1;
+}
+
+static gint
+topo_chan (Topo * t, GstElement * e)
+{
+  return GPOINTER_TO_INT (g_hash_table_lookup (t->chan_index, e)) - 1;
+}
+
+static gint
+compare_by_depth (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  Topo *t = user_data;
+  GstElement *ea = *(GstElement * const *) a;
+  GstElement *eb = *(GstElement * const *) b;
+  guint da = t->depth[topo_index (t, ea)];
+  guint db = t->depth[topo_index (t, eb)];
+
+  if (da != db)
+    return da < db ? -1 : 1;
+  return g_strcmp0 (GST_OBJECT_NAME (ea), GST_OBJECT_NAME (eb));
+}
+
+/* Links every element to the others of its process (union-find), and
+ * gives each its depth from the process's upstream end. */
+static void
+link_elements (Topo * t)
+{
+  guint n = t->elements->len, i, pass;
+  gboolean changed = TRUE;
+  GArray *links = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+
+  for (i = 0; i < n; i++) {
+    GstElement *e = g_ptr_array_index (t->elements, i);
+    GList *pads, *l;
+
+    if (topo_chan (t, e) >= 0)
+      continue;
+    pads = element_pads (e);
+    for (l = pads; l; l = l->next) {
+      GstElement *f = peer_element (l->data);
+      gint j;
+
+      if (!f)
+        continue;
+      j = topo_index (t, f);
+      if (j >= 0 && topo_chan (t, f) < 0) {
+        guint a = uf_find (t->parent, i), b = uf_find (t->parent, j);
+
+        t->parent[a] = b;
+        if (GST_PAD_DIRECTION (l->data) == GST_PAD_SRC) {
+          guint link[2] = { i, j };
+          g_array_append_vals (links, link, 1);
+        }
+      }
+      gst_object_unref (f);
+    }
+    g_list_free_full (pads, gst_object_unref);
+  }
+
+  for (pass = 0; changed && pass < n; pass++) {
+    changed = FALSE;
+    for (i = 0; i < links->len; i++) {
+      guint *link = &g_array_index (links, guint, i * 2);
+
+      if (t->depth[link[1]] < t->depth[link[0]] + 1) {
+        t->depth[link[1]] = t->depth[link[0]] + 1;
+        changed = TRUE;
+      }
+    }
+  }
+  g_array_unref (links);
+}
+
+static gint
+process_for (GstWorkerDeadlock * dl, Topo * t, GHashTable * by_key,
+    GstElement * e, guint chan, gboolean e_is_upstream)
+{
+  gchar *key;
+  gint other = topo_chan (t, e), idx;
+  Proc *p;
+
+  if (other >= 0) {
+    /* a queue linked straight into another: an empty process */
+    guint up = e_is_upstream ? (guint) other : chan;
+    guint down = e_is_upstream ? chan : (guint) other;
+
+    key = g_strdup_printf ("q%u>q%u", up, down);
+  } else {
+    key = g_strdup_printf ("e%u", uf_find (t->parent, topo_index (t, e)));
+  }
+
+  idx = GPOINTER_TO_INT (g_hash_table_lookup (by_key, key)) - 1;
+  if (idx >= 0) {
+    g_free (key);
+    return idx;
+  }
+
+  p = proc_new ();
+  if (other >= 0) {
+    guint up = e_is_upstream ? (guint) other : chan;
+    guint down = e_is_upstream ? chan : (guint) other;
+    Chan *a = g_ptr_array_index (dl->chans, up);
+    Chan *b = g_ptr_array_index (dl->chans, down);
+
+    p->name = g_strdup_printf ("%s>%s", a->name, b->name);
+  } else {
+    guint root = uf_find (t->parent, topo_index (t, e)), i;
+    GString *name = g_string_new (NULL), *wnames = g_string_new (NULL);
+
+    for (i = 0; i < t->elements->len; i++) {
+      GstElement *m = g_ptr_array_index (t->elements, i);
+
+      if (topo_chan (t, m) < 0 && uf_find (t->parent, i) == root)
+        g_ptr_array_add (p->elements, gst_object_ref (m));
+    }
+    g_ptr_array_sort_with_data (p->elements, compare_by_depth, t);
+    for (i = 0; i < p->elements->len; i++) {
+      GstElement *m = g_ptr_array_index (p->elements, i);
+
+      g_string_append_printf (name, "%s%s", i ? "+" : "",
+          GST_OBJECT_NAME (m));
+      if (GST_OBJECT_FLAG_IS_SET (m, GST_ELEMENT_FLAG_SINK))
+        g_ptr_array_add (p->sinks, m);
+      if (GST_IS_WORKER (m)) {
+        g_string_append_printf (wnames, "%s%s", p->workers->len ? "+" : "",
+            GST_OBJECT_NAME (m));
+        g_ptr_array_add (p->workers, gst_object_ref (m));
+      }
+    }
+    p->exact = p->elements->len > 0 && p->workers->len == p->elements->len;
+    /* named after its workers, or its elements when it has none */
+    p->name = g_string_free (p->workers->len ? wnames : name, FALSE);
+    g_string_free (p->workers->len ? name : wnames, TRUE);
+  }
+  g_ptr_array_add (dl->procs, p);
+  idx = dl->procs->len - 1;
+  g_hash_table_insert (by_key, key, GINT_TO_POINTER (idx + 1));
+  return idx;
+}
+
+/* The process an end of channel @i is in: for a queue element, the one
+ * past the link of its @pad; for the end of a FIFO, the one of the element
+ * that owns @pad. -1 for none. */
+static gint
+end_process (GstWorkerDeadlock * dl, Topo * t, GHashTable * by_key, Chan * c,
+    GstPad * pad, guint i, gboolean upstream)
+{
+  GstElement *e = c->is_element ? peer_element (pad) :
+      gst_pad_get_parent_element (pad);
+  gint idx = -1;
+
+  if (e && topo_index (t, e) >= 0)
+    idx = process_for (dl, t, by_key, e, i, upstream);
+  gst_clear_object (&e);
+  return idx;
+}
+
+/**
+ * gst_worker_deadlock_set_topology:
+ * @channels: (array length=n_channels): the channels, in the order of the
+ *   counts given later
+ *
+ * Finds the processes between the channels. The first call creates the
+ * channels; later ones (the same channels) keep their growth.
+ */
+void
+gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl,
+    GstPipeline * pipeline, const GstWorkerChannel * channels,
+    guint n_channels)
+{
+  Topo t;
+  GstIterator *it;
+  GHashTable *by_key;
+  guint i;
+
+  t.elements = g_ptr_array_new_with_free_func (gst_object_unref);
+  it = gst_bin_iterate_recurse (GST_BIN (pipeline));
+  while (gst_iterator_foreach (it, collect_element, t.elements) ==
+      GST_ITERATOR_RESYNC) {
+    gst_iterator_resync (it);
+    g_ptr_array_set_size (t.elements, 0);
+  }
+  gst_iterator_free (it);
+
+  t.index = g_hash_table_new (NULL, NULL);
+  t.chan_index = g_hash_table_new (NULL, NULL);
+  t.parent = g_new (guint, t.elements->len + 1);
+  t.depth = g_new0 (guint, t.elements->len + 1);
+  for (i = 0; i < t.elements->len; i++) {
+    g_hash_table_insert (t.index, g_ptr_array_index (t.elements, i),
+        GINT_TO_POINTER (i + 1));
+    t.parent[i] = i;
+  }
+  /* queue elements stand between processes; the ends of a FIFO are in
+   * them */
+  for (i = 0; i < n_channels; i++)
+    if (channels[i].is_element)
+      g_hash_table_insert (t.chan_index, channels[i].element,
+          GINT_TO_POINTER (i + 1));
+
+  link_elements (&t);
+
+  g_mutex_lock (&dl->lock);
+  if (dl->chans->len != n_channels) {
+    g_ptr_array_set_size (dl->chans, 0);
+    for (i = 0; i < n_channels; i++) {
+      Chan *c = g_new0 (Chan, 1);
+      GObjectClass *klass = G_OBJECT_GET_CLASS (channels[i].element);
+
+      c->element = gst_object_ref (channels[i].element);
+      c->name = g_strdup (channels[i].name);
+      c->sinkpad = gst_object_ref (channels[i].sinkpad);
+      c->srcpad = gst_object_ref (channels[i].srcpad);
+      c->is_element = channels[i].is_element;
+      c->is_queue = g_object_class_find_property (klass,
+          "min-threshold-buffers") && g_object_class_find_property (klass,
+          "leaky");
+      c->has_bytes = g_object_class_find_property (klass,
+          "current-level-bytes") && g_object_class_find_property (klass,
+          "max-size-bytes") && g_object_class_find_property (klass,
+          "current-level-time") && g_object_class_find_property (klass,
+          "max-size-time");
+      g_ptr_array_add (dl->chans, c);
+    }
+  }
+  g_ptr_array_set_size (dl->procs, 0);
+  g_hash_table_remove_all (dl->worker_proc);
+  by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (i = 0; i < dl->chans->len; i++) {
+    Chan *c = g_ptr_array_index (dl->chans, i);
+
+    c->writer = end_process (dl, &t, by_key, c, c->sinkpad, i, TRUE);
+    c->reader = end_process (dl, &t, by_key, c, c->srcpad, i, FALSE);
+    if (c->writer >= 0)
+      g_array_append_val (((Proc *) g_ptr_array_index (dl->procs,
+                  c->writer))->outputs, i);
+    if (c->reader >= 0)
+      g_array_append_val (((Proc *) g_ptr_array_index (dl->procs,
+                  c->reader))->inputs, i);
+  }
+
+  for (i = 0; i < dl->procs->len; i++) {
+    Proc *p = g_ptr_array_index (dl->procs, i);
+    guint j;
+
+    p->moved_at = g_get_monotonic_time ();
+    for (j = 0; j < p->workers->len; j++)
+      g_hash_table_insert (dl->worker_proc, g_ptr_array_index (p->workers,
+              j), GINT_TO_POINTER (i + 1));
+    GST_DEBUG ("process %s: %u inputs, %u outputs, %u workers", p->name,
+        p->inputs->len, p->outputs->len, p->workers->len);
+  }
+  g_mutex_unlock (&dl->lock);
+
+  g_hash_table_unref (by_key);
+  g_hash_table_unref (t.index);
+  g_hash_table_unref (t.chan_index);
+  g_free (t.parent);
+  g_free (t.depth);
+  g_ptr_array_unref (t.elements);
+}
+
+/**
+ * gst_worker_deadlock_reset:
+ *
+ * A new run: forgets the history, the growths and what was reported (the
+ * queues keep the sizes they were given).
+ */
+void
+gst_worker_deadlock_reset (GstWorkerDeadlock * dl)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint i;
+
+  g_mutex_lock (&dl->lock);
+  dl->started_at = now;
+  dl->sampled_at = 0;
+  dl->total_growth = 0;
+  g_ptr_array_set_size (dl->growths, 0);
+  g_hash_table_remove_all (dl->reported);
+  g_ptr_array_set_size (dl->cycles, 0);
+  g_clear_pointer (&dl->last, gst_structure_free);
+  g_clear_pointer (&dl->fatal, gst_structure_free);
+  dl->system_state = "running";
+  g_clear_pointer (&dl->system_text, g_free);
+  for (i = 0; i < dl->chans->len; i++) {
+    Chan *c = g_ptr_array_index (dl->chans, i);
+
+    c->growth = 0;
+    c->grown_at = 0;
+    c->in = c->out = 0;
+    c->in_moved_at = c->out_moved_at = now;
+  }
+  for (i = 0; i < dl->procs->len; i++) {
+    Proc *p = g_ptr_array_index (dl->procs, i);
+
+    p->moved_at = now;
+    p->grown_at = 0;
+    p->worker_items = 0;
+    p->state = PROC_RUNNING;
+    g_array_set_size (p->waits, 0);
+  }
+  g_mutex_unlock (&dl->lock);
+}
+
+/**
+ * gst_worker_deadlock_touch:
+ *
+ * Counts every process as moving now: after a pause, a resume or a state
+ * change, stillness is measured again from scratch.
+ */
+void
+gst_worker_deadlock_touch (GstWorkerDeadlock * dl)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint i;
+
+  g_mutex_lock (&dl->lock);
+  for (i = 0; i < dl->procs->len; i++)
+    ((Proc *) g_ptr_array_index (dl->procs, i))->moved_at = now;
+  g_mutex_unlock (&dl->lock);
+}
+
+/**
+ * gst_worker_deadlock_tick_ms:
+ *
+ * Returns: how often to check, for a settle time of @settle_ms
+ */
+guint
+gst_worker_deadlock_tick_ms (guint settle_ms)
+{
+  return CLAMP (settle_ms / 10, 10, 100);
+}
+
+/* ---------------------------------------------------------------------- */
+/* sampling */
+
+static void
+sample_chan (Chan * c, const GstWorkerChannelCounts * counts, gint64 now)
+{
+  gint leaky = 0;
+  gint64 pending;
+
+  if (counts->in != c->in)
+    c->in_moved_at = now;
+  if (counts->out != c->out)
+    c->out_moved_at = now;
+  c->in = counts->in;
+  c->out = counts->out;
+  c->eos = counts->eos;
+
+  g_object_get (c->element, "current-level-buffers", &c->level_buffers,
+      "max-size-buffers", &c->max_buffers, NULL);
+  if (c->has_bytes)
+    g_object_get (c->element, "current-level-bytes", &c->level_bytes,
+        "current-level-time", &c->level_time,
+        "max-size-bytes", &c->max_bytes, "max-size-time", &c->max_time, NULL);
+  if (c->is_queue)
+    g_object_get (c->element, "min-threshold-buffers", &c->min_buffers,
+        "min-threshold-bytes", &c->min_bytes,
+        "min-threshold-time", &c->min_time, "leaky", &leaky, NULL);
+  c->leaky = leaky != 0;
+
+  /* GstQueue's own tests */
+  c->full = (c->max_buffers && c->level_buffers >= c->max_buffers) ||
+      (c->max_bytes && c->level_bytes >= c->max_bytes) ||
+      (c->max_time && c->level_time >= c->max_time);
+  if (c->level_buffers == 0)
+    c->empty = TRUE;
+  else
+    c->empty = ((c->min_buffers && c->level_buffers < c->min_buffers) ||
+        (c->min_bytes && c->level_bytes < c->min_bytes) ||
+        (c->min_time && c->level_time < c->min_time)) && !c->full;
+
+  /* an item counted in but not yet in the queue: its writer waits */
+  pending = (gint64) c->in - (gint64) c->out - (gint64) c->level_buffers;
+  c->writer_blocked = c->full && !c->leaky && pending >= 1;
+}
+
+static void
+add_wait (Proc * p, WaitKind kind, guint chan, gint proc)
+{
+  Wait w = { kind, chan, proc };
+  guint i;
+
+  for (i = 0; i < p->waits->len; i++) {
+    Wait *o = &g_array_index (p->waits, Wait, i);
+
+    if (o->kind == kind && o->chan == chan && o->proc == proc)
+      return;
+  }
+  g_array_append_val (p->waits, w);
+}
+
+/* Whether a sink of @p prerolls (READY to PAUSED, waiting for data) or
+ * prerolled (PAUSED, holding its thread until the pipeline plays). Sinks
+ * that do not take part in the preroll (async=false, as feedbacksink)
+ * neither. */
+static void
+sample_sinks (Proc * p)
+{
+  guint i;
+
+  p->prerolling = p->prerolled = FALSE;
+  for (i = 0; i < p->sinks->len; i++) {
+    GstElement *e = g_ptr_array_index (p->sinks, i);
+    GstState cur, next, pending;
+    gboolean async = TRUE;
+
+    if (g_object_class_find_property (G_OBJECT_GET_CLASS (e), "async"))
+      g_object_get (e, "async", &async, NULL);
+    if (!async)
+      continue;
+    GST_OBJECT_LOCK (e);
+    cur = GST_STATE (e);
+    next = GST_STATE_NEXT (e);
+    pending = GST_STATE_PENDING (e);
+    GST_OBJECT_UNLOCK (e);
+    if (cur < GST_STATE_PAUSED && next == GST_STATE_PAUSED)
+      p->prerolling = TRUE;
+    else if (cur == GST_STATE_PAUSED && pending == GST_STATE_VOID_PENDING)
+      p->prerolled = TRUE;
+  }
+}
+
+static gint
+find_output (GstWorkerDeadlock * dl, Proc * p, const gchar * name)
+{
+  guint i;
+
+  for (i = 0; name && i < p->outputs->len; i++) {
+    guint c = g_array_index (p->outputs, guint, i);
+
+    if (g_str_equal (((Chan *) g_ptr_array_index (dl->chans, c))->name, name))
+      return c;
+  }
+  return -1;
+}
+
+static void
+sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
+{
+  gboolean paused = FALSE, busy = FALSE;
+  guint64 items = 0;
+  guint i;
+
+  g_array_set_size (p->waits, 0);
+  g_clear_pointer (&p->blocked_on, g_free);
+
+  for (i = 0; i < p->workers->len; i++) {
+    GstWorker *w = g_ptr_array_index (p->workers, i);
+    GstStructure *s = gst_worker_get_stats (w);
+    gint state = GST_WORKER_STATE_IDLE;
+    gboolean pushing = FALSE;
+    guint64 v;
+
+    gst_structure_get_enum (s, "state", GST_TYPE_WORKER_STATE, &state);
+    /* busy pushing: the elements after it work, or wait */
+    if (state == GST_WORKER_STATE_BUSY &&
+        gst_structure_get_boolean (s, "pushing", &pushing) && pushing)
+      state = GST_WORKER_STATE_IDLE;
+    if (gst_structure_get_uint64 (s, "items-in", &v))
+      items += v;
+    if (gst_structure_get_uint64 (s, "items-out", &v))
+      items += v;
+    if (gst_structure_get_uint64 (s, "items-dropped", &v))
+      items += v;
+    if (gst_worker_get_paused (w) || state == GST_WORKER_STATE_PAUSED)
+      paused = TRUE;
+    else if (state == GST_WORKER_STATE_BUSY)
+      busy = TRUE;
+    else if (state == GST_WORKER_STATE_BLOCKED) {
+      const gchar *on = gst_structure_get_string (s, "blocked-on");
+      gint c = find_output (dl, p, on);
+
+      if (c >= 0)
+        add_wait (p, WAIT_WRITE, c, -1);
+      else if (!p->blocked_on)
+        p->blocked_on = g_strdup (on ? on : "?");
+    }
+    gst_structure_free (s);
+  }
+  if (items != p->worker_items)
+    p->moved_at = now;
+  p->worker_items = items;
+
+  /* what it does on its channels: outputs written, inputs read */
+  for (i = 0; i < p->outputs->len; i++) {
+    Chan *c = g_ptr_array_index (dl->chans, g_array_index (p->outputs, guint,
+            i));
+
+    p->moved_at = MAX (p->moved_at, c->in_moved_at);
+  }
+  for (i = 0; i < p->inputs->len; i++) {
+    Chan *c = g_ptr_array_index (dl->chans, g_array_index (p->inputs, guint,
+            i));
+
+    p->moved_at = MAX (p->moved_at, c->out_moved_at);
+  }
+
+  if (paused) {
+    g_array_set_size (p->waits, 0);
+    p->state = PROC_PAUSED;
+    return;
+  }
+
+  /* a blocked write is exact: the queue holds less than came in */
+  for (i = 0; i < p->outputs->len; i++) {
+    guint ci = g_array_index (p->outputs, guint, i);
+    Chan *c = g_ptr_array_index (dl->chans, ci);
+
+    if (c->writer_blocked)
+      add_wait (p, WAIT_WRITE, ci, -1);
+  }
+  if (p->waits->len) {
+    p->state = PROC_WRITING;
+    return;
+  }
+  if (busy) {
+    p->state = PROC_BUSY;
+    return;
+  }
+  if (p->blocked_on) {
+    p->state = PROC_BLOCKED;
+    return;
+  }
+
+  /* a prerolled sink holds the thread until the pipeline plays, that is
+   * until every other sink prerolled */
+  if (p->prerolled) {
+    for (i = 0; i < dl->procs->len; i++) {
+      Proc *o = g_ptr_array_index (dl->procs, i);
+
+      if (o != p && o->prerolling)
+        add_wait (p, WAIT_PREROLL, 0, i);
+    }
+    p->state = PROC_PREROLLED;
+    return;
+  }
+
+  /* a process that writes nowhere waits for its empty inputs */
+  for (i = 0; i < p->inputs->len; i++) {
+    guint ci = g_array_index (p->inputs, guint, i);
+    Chan *c = g_ptr_array_index (dl->chans, ci);
+
+    if (c->empty && !c->eos)
+      add_wait (p, WAIT_READ, ci, -1);
+  }
+  if (p->waits->len)
+    p->state = PROC_READING;
+  else if (!p->exact && now - p->moved_at < dl->settle)
+    p->state = PROC_RUNNING;
+  else
+    p->state = PROC_IDLE;
+}
+
+static void
+sample_locked (GstWorkerDeadlock * dl, const GstWorkerChannelCounts * counts,
+    gint64 now)
+{
+  guint i;
+
+  for (i = 0; i < dl->chans->len; i++)
+    sample_chan (g_ptr_array_index (dl->chans, i), &counts[i], now);
+  for (i = 0; i < dl->procs->len; i++)
+    sample_sinks (g_ptr_array_index (dl->procs, i));
+  for (i = 0; i < dl->procs->len; i++)
+    sample_proc (dl, g_ptr_array_index (dl->procs, i), now);
+  dl->sampled_at = now;
+}
+
+/**
+ * gst_worker_deadlock_sample:
+ * @counts: one per channel
+ *
+ * Takes a sample without acting on it (for the status and explanations).
+ */
+void
+gst_worker_deadlock_sample (GstWorkerDeadlock * dl,
+    const GstWorkerChannelCounts * counts)
+{
+  g_mutex_lock (&dl->lock);
+  sample_locked (dl, counts, g_get_monotonic_time ());
+  g_mutex_unlock (&dl->lock);
+}
+
+/* ---------------------------------------------------------------------- */
+/* words */
+
+static void
+array_add_string (GValue * array, const gchar * str)
+{
+  GValue v = G_VALUE_INIT;
+
+  g_value_init (&v, G_TYPE_STRING);
+  g_value_set_string (&v, str);
+  gst_value_array_append_and_take_value (array, &v);
+}
+
+static void
+array_take_structure (GValue * array, GstStructure * s)
+{
+  GValue v = G_VALUE_INIT;
+
+  g_value_init (&v, GST_TYPE_STRUCTURE);
+  g_value_take_boxed (&v, s);
+  gst_value_array_append_and_take_value (array, &v);
+}
+
+
+static const gchar *
+proc_name (GstWorkerDeadlock * dl, gint idx)
+{
+  if (idx < 0)
+    return "nobody";
+  return ((Proc *) g_ptr_array_index (dl->procs, idx))->name;
+}
+
+static void
+append_time (GString * s, guint64 t)
+{
+  g_string_append_printf (s, "%.3f s", (gdouble) t / GST_SECOND);
+}
+
+/* "full: 2/2 buffers" or "empty: 0/20 buffers", and the limits that bind. */
+static void
+append_level (GString * s, Chan * c, gboolean write)
+{
+  if (write) {
+    g_string_append (s, "full:");
+    if (c->max_buffers && c->level_buffers >= c->max_buffers)
+      g_string_append_printf (s, " %u/%u buffers", c->level_buffers,
+          c->max_buffers);
+    if (c->max_bytes && c->level_bytes >= c->max_bytes)
+      g_string_append_printf (s, " %u/%u bytes", c->level_bytes,
+          c->max_bytes);
+    if (c->max_time && c->level_time >= c->max_time) {
+      g_string_append_c (s, ' ');
+      append_time (s, c->level_time);
+      g_string_append_c (s, '/');
+      append_time (s, c->max_time);
+    }
+    return;
+  }
+  if (c->level_buffers == 0) {
+    g_string_append_printf (s, "empty: 0/%u buffers", c->max_buffers);
+    return;
+  }
+  g_string_append_printf (s, "%u/%u buffers, below its", c->level_buffers,
+      c->max_buffers);
+  if (c->min_buffers && c->level_buffers < c->min_buffers)
+    g_string_append_printf (s, " min-threshold-buffers %u", c->min_buffers);
+  else if (c->min_bytes && c->level_bytes < c->min_bytes)
+    g_string_append_printf (s, " min-threshold-bytes %u", c->min_bytes);
+  else if (c->min_time && c->level_time < c->min_time) {
+    g_string_append (s, " min-threshold-time ");
+    append_time (s, c->min_time);
+  }
+}
+
+/* "P waits to write q1 (full: 2/2 buffers), read by R" */
+static void
+append_wait (GString * s, GstWorkerDeadlock * dl, Proc * p, const Wait * w)
+{
+  Chan *c;
+  gboolean write = w->kind == WAIT_WRITE;
+
+  if (w->kind == WAIT_PREROLL) {
+    g_string_append_printf (s, "%s waits for the pipeline to play (its sink "
+        "prerolled), so for %s to preroll", p->name, proc_name (dl, w->proc));
+    return;
+  }
+  c = g_ptr_array_index (dl->chans, w->chan);
+  g_string_append_printf (s, "%s waits to %s %s (", p->name,
+      write ? "write" : "read", c->name);
+  append_level (s, c, write);
+  g_string_append_printf (s, "), %s by %s", write ? "read" : "written",
+      proc_name (dl, write ? c->reader : c->writer));
+}
+
+static gint
+wait_peer (GstWorkerDeadlock * dl, const Wait * w)
+{
+  Chan *c;
+
+  if (w->kind == WAIT_PREROLL)
+    return w->proc;
+  c = g_ptr_array_index (dl->chans, w->chan);
+  return w->kind == WAIT_WRITE ? c->reader : c->writer;
+}
+
+static const gchar *
+wait_role (const Wait * w)
+{
+  switch (w->kind) {
+    case WAIT_WRITE:
+      return "writer";
+    case WAIT_READ:
+      return "reader";
+    default:
+      return "preroll";
+  }
+}
+
+static GstStructure *
+step_structure (GstWorkerDeadlock * dl, gint pi, const Wait * w, gint64 now)
+{
+  Proc *p = g_ptr_array_index (dl->procs, pi);
+  Chan *c = w->kind == WAIT_PREROLL ? NULL :
+      g_ptr_array_index (dl->chans, w->chan);
+  GValue workers = G_VALUE_INIT;
+  GstStructure *s;
+  guint i;
+
+  g_value_init (&workers, GST_TYPE_ARRAY);
+  for (i = 0; i < p->workers->len; i++) {
+    GValue v = G_VALUE_INIT;
+
+    g_value_init (&v, G_TYPE_STRING);
+    g_value_set_string (&v, GST_OBJECT_NAME (g_ptr_array_index (p->workers,
+                i)));
+    gst_value_array_append_and_take_value (&workers, &v);
+  }
+  s = gst_structure_new ("step",
+      "process", G_TYPE_STRING, p->name,
+      "state", G_TYPE_STRING, proc_state_names[p->state],
+      "still", GST_TYPE_CLOCK_TIME,
+      (GstClockTime) (now - p->moved_at) * GST_USECOND,
+      "role", G_TYPE_STRING, wait_role (w),
+      "peer", G_TYPE_STRING, proc_name (dl, wait_peer (dl, w)), NULL);
+  if (c)
+    gst_structure_set (s, "queue", G_TYPE_STRING, c->name,
+        "level", G_TYPE_UINT, c->level_buffers,
+        "level-bytes", G_TYPE_UINT, c->level_bytes,
+        "level-time", GST_TYPE_CLOCK_TIME, c->level_time,
+        "max-size-buffers", G_TYPE_UINT, c->max_buffers,
+        "max-size-bytes", G_TYPE_UINT, c->max_bytes,
+        "max-size-time", GST_TYPE_CLOCK_TIME, c->max_time,
+        "min-threshold-buffers", G_TYPE_UINT, c->min_buffers,
+        "full", G_TYPE_BOOLEAN, c->full,
+        "growth", G_TYPE_UINT, c->growth, NULL);
+  gst_structure_take_value (s, "workers", &workers);
+  return s;
+}
+
+/* ---------------------------------------------------------------------- */
+/* analysis */
+
+typedef struct
+{
+  GstWorkerDeadlock *dl;
+  gint index;
+  GArray *stack;
+  gint n_scc;
+} Tarjan;
+
+static void
+tarjan_visit (Tarjan * t, gint vi)
+{
+  Proc *v = g_ptr_array_index (t->dl->procs, vi);
+  guint i;
+
+  v->index = v->lowlink = t->index++;
+  g_array_append_val (t->stack, vi);
+  v->on_stack = TRUE;
+
+  for (i = 0; i < v->waits->len; i++) {
+    gint wi = wait_peer (t->dl, &g_array_index (v->waits, Wait, i));
+    Proc *w;
+
+    if (wi < 0)
+      continue;
+    w = g_ptr_array_index (t->dl->procs, wi);
+    if (!w->candidate)
+      continue;
+    if (w->index < 0) {
+      tarjan_visit (t, wi);
+      v->lowlink = MIN (v->lowlink, w->lowlink);
+    } else if (w->on_stack) {
+      v->lowlink = MIN (v->lowlink, w->index);
+    }
+  }
+
+  if (v->lowlink == v->index) {
+    gint wi;
+
+    do {
+      Proc *w;
+
+      wi = g_array_index (t->stack, gint, t->stack->len - 1);
+      g_array_set_size (t->stack, t->stack->len - 1);
+      w = g_ptr_array_index (t->dl->procs, wi);
+      w->on_stack = FALSE;
+      w->scc = t->n_scc;
+    } while (wi != vi);
+    t->n_scc++;
+  }
+}
+
+/* A shortest path of waits inside component @scc from @from to @to, as
+ * (process, wait index) pairs; with @from == @to, a shortest cycle through
+ * @from. NULL if there is none. */
+static GArray *
+path_in_scc (GstWorkerDeadlock * dl, gint scc, gint from, gint to)
+{
+  guint n = dl->procs->len, head = 0, i;
+  gint *prev = g_new (gint, n);
+  guint *prev_wait = g_new0 (guint, n);
+  GArray *queue = g_array_new (FALSE, FALSE, sizeof (gint));
+  GArray *path = NULL;
+  gboolean found = FALSE;
+
+  for (i = 0; i < n; i++)
+    prev[i] = -2;
+  /* the start stays unvisited when the path must come back to it */
+  if (from != to)
+    prev[from] = -1;
+  g_array_append_val (queue, from);
+  while (head < queue->len && !found) {
+    gint u = g_array_index (queue, gint, head++);
+    Proc *pu = g_ptr_array_index (dl->procs, u);
+
+    for (i = 0; i < pu->waits->len && !found; i++) {
+      gint v = wait_peer (dl, &g_array_index (pu->waits, Wait, i));
+      Proc *pv;
+
+      if (v < 0 || prev[v] != -2)
+        continue;
+      pv = g_ptr_array_index (dl->procs, v);
+      if (!pv->candidate || pv->scc != scc)
+        continue;
+      prev[v] = u;
+      prev_wait[v] = i;
+      found = v == to;
+      g_array_append_val (queue, v);
+    }
+  }
+
+  if (found) {
+    gint v = to;
+    guint guard = 0;
+
+    path = g_array_new (FALSE, FALSE, sizeof (gint) * 2);
+    do {
+      gint step[2] = { prev[v], (gint) prev_wait[v] };
+
+      g_array_prepend_vals (path, step, 1);
+      v = prev[v];
+    } while (v != from && guard++ < n);
+  }
+  g_array_unref (queue);
+  g_free (prev);
+  g_free (prev_wait);
+  return path;
+}
+
+/* Grows @c to hold one more item than it holds; says how in @s. */
+static void
+grow_chan (Chan * c, GstStructure * s, GString * text)
+{
+  guint nb = c->max_buffers, nbytes = c->max_bytes;
+  guint64 nt = c->max_time;
+  guint avg_bytes = c->level_buffers ?
+      (c->level_bytes + c->level_buffers - 1) / c->level_buffers : 0;
+  guint64 avg_time = c->level_buffers ? c->level_time / c->level_buffers : 0;
+  gboolean first = TRUE;
+
+  if (nb && c->level_buffers + 1 > nb)
+    nb = c->level_buffers + 1;
+  if (nbytes && (guint64) c->level_bytes + avg_bytes > nbytes)
+    nbytes = (guint) MIN ((guint64) c->level_bytes + MAX (avg_bytes, 1),
+        G_MAXUINT);
+  if (nt && c->level_time + avg_time > nt)
+    nt = c->level_time + MAX (avg_time, 1);
+
+  if (c->has_bytes)
+    g_object_set (c->element, "max-size-buffers", nb, "max-size-bytes",
+        nbytes, "max-size-time", nt, NULL);
+  else
+    g_object_set (c->element, "max-size-buffers", nb, NULL);
+
+  gst_structure_set (s, "queue", G_TYPE_STRING, c->name,
+      "from", G_TYPE_UINT, c->max_buffers, "to", G_TYPE_UINT, nb, NULL);
+  if (nb != c->max_buffers) {
+    g_string_append_printf (text, "max-size-buffers %u -> %u",
+        c->max_buffers, nb);
+    first = FALSE;
+  }
+  if (nbytes != c->max_bytes) {
+    gst_structure_set (s, "bytes-from", G_TYPE_UINT, c->max_bytes,
+        "bytes-to", G_TYPE_UINT, nbytes, NULL);
+    g_string_append_printf (text, "%smax-size-bytes %u -> %u",
+        first ? "" : ", ", c->max_bytes, nbytes);
+    first = FALSE;
+  }
+  if (nt != c->max_time) {
+    gst_structure_set (s, "time-from", GST_TYPE_CLOCK_TIME, c->max_time,
+        "time-to", GST_TYPE_CLOCK_TIME, nt, NULL);
+    g_string_append_printf (text, "%smax-size-time ", first ? "" : ", ");
+    append_time (text, c->max_time);
+    g_string_append (text, " -> ");
+    append_time (text, nt);
+  }
+  c->max_buffers = nb;
+  c->max_bytes = nbytes;
+  c->max_time = nt;
+  c->growth++;
+}
+
+static gint
+compare_chan_size (Chan * a, Chan * b)
+{
+  if (a->level_buffers != b->level_buffers)
+    return a->level_buffers < b->level_buffers ? -1 : 1;
+  if (a->level_bytes != b->level_bytes)
+    return a->level_bytes < b->level_bytes ? -1 : 1;
+  return g_strcmp0 (a->name, b->name);
+}
+
+/* Moving: busy, or it moved within the settle time and is not a waiting
+ * candidate (after a growth, a cycle is still sooner than that). */
+static gboolean
+proc_running (Proc * p, gint64 now, gint64 settle)
+{
+  return p->state == PROC_BUSY || (p->state != PROC_PAUSED && !p->candidate &&
+      now - p->moved_at < settle);
+}
+
+static gboolean
+in_scc (GstWorkerDeadlock * dl, gint pi, gint scc)
+{
+  Proc *p;
+
+  if (pi < 0)
+    return FALSE;
+  p = g_ptr_array_index (dl->procs, pi);
+  return p->candidate && p->scc == scc;
+}
+
+/* The write wait of @pi on @c, as a path step. */
+static void
+write_step (GstWorkerDeadlock * dl, gint pi, Chan * c, gint step[2])
+{
+  Proc *p = g_ptr_array_index (dl->procs, pi);
+  guint j;
+
+  step[0] = pi;
+  step[1] = 0;
+  for (j = 0; j < p->waits->len; j++) {
+    Wait *w = &g_array_index (p->waits, Wait, j);
+
+    if (w->kind == WAIT_WRITE && g_ptr_array_index (dl->chans, w->chan) == c)
+      step[1] = j;
+  }
+}
+
+/* One deadlocked component: what it is, in words and as a structure, and
+ * what the policy does about it (a growth happens here). */
+static GstStructure *
+handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
+    const GstWorkerDeadlockPolicy * policy, gint64 now, GHashTable * current,
+    gboolean * stop)
+{
+  GArray *members = g_array_new (FALSE, FALSE, sizeof (gint));
+  GString *sig = g_string_new (NULL), *text = g_string_new (NULL);
+  Chan *smallest = NULL, *growable = NULL, *named;
+  gint named_writer = -1, named_reader = -1;
+  gint s_writer = -1, s_reader = -1, g_writer = -1, g_reader = -1;
+  guint i, j;
+  GArray *path;
+  GValue steps = G_VALUE_INIT, procs = G_VALUE_INIT;
+  GstStructure *s;
+  const gchar *action;
+  gboolean artificial, pending_growth = FALSE;
+
+  for (i = 0; i < dl->procs->len; i++) {
+    if (in_scc (dl, i, scc)) {
+      g_array_append_val (members, i);
+      g_string_append_printf (sig, "%u,", i);
+    }
+  }
+
+  /* the full channels on the cycle: the smallest, and the smallest that
+   * may still grow */
+  for (i = 0; i < members->len; i++) {
+    gint pi = g_array_index (members, gint, i);
+    Proc *p = g_ptr_array_index (dl->procs, pi);
+
+    for (j = 0; j < p->waits->len; j++) {
+      Wait *w = &g_array_index (p->waits, Wait, j);
+      gint v = wait_peer (dl, w);
+      Chan *c;
+
+      if (w->kind != WAIT_WRITE || !in_scc (dl, v, scc))
+        continue;
+      c = g_ptr_array_index (dl->chans, w->chan);
+      /* its last growth not used yet: its writer has not run since */
+      if (c->grown_at && c->in_moved_at <= c->grown_at)
+        pending_growth = TRUE;
+      if (!smallest || compare_chan_size (c, smallest) < 0) {
+        smallest = c;
+        s_writer = pi;
+        s_reader = v;
+      }
+      if (c->growth < policy->max_queue_growth &&
+          (!growable || compare_chan_size (c, growable) < 0)) {
+        growable = c;
+        g_writer = pi;
+        g_reader = v;
+      }
+    }
+  }
+  artificial = smallest != NULL;
+  if (growable && dl->total_growth >= policy->max_total_growth)
+    growable = NULL;
+  if (pending_growth) {
+    /* not a deadlock yet: a writer has room it did not use */
+    g_array_unref (members);
+    g_string_free (sig, TRUE);
+    g_string_free (text, TRUE);
+    return NULL;
+  }
+
+  /* the cycle to name: through the queue to grow, or the smallest full
+   * one, or any */
+  named = growable ? growable : smallest;
+  if (named) {
+    named_writer = growable ? g_writer : s_writer;
+    named_reader = growable ? g_reader : s_reader;
+  }
+  if (named && named_reader == named_writer) {
+    gint step[2];
+
+    path = g_array_new (FALSE, FALSE, sizeof (gint) * 2);
+    write_step (dl, named_writer, named, step);
+    g_array_append_vals (path, step, 1);
+  } else if (named) {
+    path = path_in_scc (dl, scc, named_reader, named_writer);
+    if (path) {
+      gint step[2];
+
+      write_step (dl, named_writer, named, step);
+      g_array_prepend_vals (path, step, 1);
+    }
+  } else {
+    gint start = g_array_index (members, gint, 0);
+
+    path = path_in_scc (dl, scc, start, start);
+  }
+
+  g_value_init (&steps, GST_TYPE_ARRAY);
+  g_value_init (&procs, GST_TYPE_ARRAY);
+  g_string_append_printf (text, "%s %s deadlock: ", global ? "global" :
+      "local", artificial ? "artificial" : "true");
+  for (i = 0; path && i < path->len; i++) {
+    gint *step = &g_array_index (path, gint, i * 2);
+    Proc *p = g_ptr_array_index (dl->procs, step[0]);
+    Wait *w = &g_array_index (p->waits, Wait, step[1]);
+
+    if (i)
+      g_string_append (text, "; ");
+    append_wait (text, dl, p, w);
+    array_take_structure (&steps, step_structure (dl, step[0], w, now));
+  }
+  for (i = 0; i < members->len; i++)
+    array_add_string (&procs, proc_name (dl, g_array_index (members, gint,
+                i)));
+  if (!global) {
+    guint running = 0;
+
+    for (i = 0; i < dl->procs->len; i++)
+      running += proc_running (g_ptr_array_index (dl->procs, i), now,
+          (gint64) policy->settle_ms * 1000);
+    g_string_append_printf (text, " (while %u other process%s run%s)",
+        running, running == 1 ? "" : "es", running == 1 ? "s" : "");
+  }
+
+  s = gst_structure_new ("deadlock",
+      "kind", G_TYPE_STRING, artificial ? "artificial" : "true",
+      "scope", G_TYPE_STRING, global ? "global" : "local",
+      "time", GST_TYPE_CLOCK_TIME,
+      (GstClockTime) (now - dl->started_at) * GST_USECOND, NULL);
+  gst_structure_take_value (s, "cycle", &steps);
+  gst_structure_take_value (s, "processes", &procs);
+
+  *stop = FALSE;
+  if (policy->mode == GST_WORKER_DEADLOCK_MODE_RESOLVE && growable) {
+    GstStructure *growth = gst_structure_new ("growth",
+        "time", GST_TYPE_CLOCK_TIME,
+        (GstClockTime) (now - dl->started_at) * GST_USECOND, NULL);
+    GString *how = g_string_new (NULL);
+    guint from = growable->max_buffers;
+
+    action = "grow";
+    grow_chan (growable, growth, how);
+    growable->grown_at = now;
+    dl->total_growth++;
+    gst_structure_set (growth, "growth", G_TYPE_UINT, growable->growth,
+        "total-growth", G_TYPE_UINT, dl->total_growth, NULL);
+    g_string_append_printf (text, "; resolved by growing %s, the smallest "
+        "full queue on the cycle: %s", growable->name, how->str);
+    gst_structure_set (s, "queue", G_TYPE_STRING, growable->name,
+        "from", G_TYPE_UINT, from, "to", G_TYPE_UINT, growable->max_buffers,
+        "growth", G_TYPE_UINT, growable->growth,
+        "total-growth", G_TYPE_UINT, dl->total_growth, NULL);
+    gst_structure_set (growth, "deadlock", G_TYPE_STRING, text->str, NULL);
+    g_ptr_array_add (dl->growths, growth);
+    g_string_free (how, TRUE);
+    for (i = 0; i < members->len; i++)
+      ((Proc *) g_ptr_array_index (dl->procs, g_array_index (members, gint,
+                  i)))->grown_at = now;
+  } else if (policy->mode == GST_WORKER_DEADLOCK_MODE_RESOLVE) {
+    action = "stop";
+    *stop = TRUE;
+    if (!artificial)
+      g_string_append (text, "; no queue on the cycle is full, so no growth "
+          "can resolve it (a cycle with no initial items): stopping");
+    else if (smallest->growth >= policy->max_queue_growth)
+      g_string_append_printf (text, "; %s, the smallest full queue on the "
+          "cycle, may not grow any more (grown by %u items, "
+          "max-queue-growth %u): stopping", smallest->name, smallest->growth,
+          policy->max_queue_growth);
+    else
+      g_string_append_printf (text, "; the queues may not grow any more "
+          "(grown by %u items in all, max-total-growth %u): stopping",
+          dl->total_growth, policy->max_total_growth);
+    gst_structure_set (s, "reason", G_TYPE_STRING, artificial ?
+        "growth limit" : "true deadlock", NULL);
+  } else if (artificial) {
+    action = "report";
+    g_string_append_printf (text, "; not resolved (deadlock-mode is "
+        "report): Parks' rule would grow %s, the smallest full queue on the "
+        "cycle", smallest->name);
+  } else {
+    action = "report";
+    g_string_append (text, "; no queue on the cycle is full, so no growth "
+        "can resolve it (a cycle with no initial items)");
+  }
+  gst_structure_set (s, "action", G_TYPE_STRING, action,
+      "text", G_TYPE_STRING, text->str, NULL);
+
+  /* a growth is news every time; the rest once per episode */
+  g_string_append (sig, artificial ? "a" : "t");
+  if (!g_str_equal (action, "grow") &&
+      g_hash_table_contains (dl->reported, sig->str))
+    gst_structure_set (s, "repeat", G_TYPE_BOOLEAN, TRUE, NULL);
+  g_hash_table_add (current, g_strdup (sig->str));
+  g_hash_table_add (dl->reported, g_string_free (sig, FALSE));
+
+  if (path)
+    g_array_unref (path);
+  g_array_unref (members);
+  g_string_free (text, TRUE);
+  return s;
+}
+
+/* The system's state when no cycle waits: running, starved (every wait a
+ * read), blocked (behind something that is not a deadlock) or idle. */
+static GstStructure *
+update_system_state (GstWorkerDeadlock * dl, gboolean any_running,
+    gboolean deadlocked)
+{
+  const gchar *state;
+  gboolean reads = FALSE, writes = FALSE, all_eos = TRUE;
+  GString *text = g_string_new (NULL);
+  GstStructure *ev = NULL;
+  guint i, j;
+
+  for (i = 0; i < dl->chans->len; i++)
+    all_eos &= ((Chan *) g_ptr_array_index (dl->chans, i))->eos;
+
+  for (i = 0; i < dl->procs->len; i++) {
+    Proc *p = g_ptr_array_index (dl->procs, i);
+
+    for (j = 0; j < p->waits->len; j++) {
+      Wait *w = &g_array_index (p->waits, Wait, j);
+
+      if (w->kind == WAIT_WRITE)
+        writes = TRUE;
+      else if (w->kind == WAIT_READ)
+        reads = TRUE;
+      if (text->len)
+        g_string_append (text, "; ");
+      append_wait (text, dl, p, w);
+    }
+  }
+
+  if (deadlocked)
+    state = "deadlocked";
+  else if (any_running)
+    state = "running";
+  else if (all_eos && dl->chans->len)
+    state = "finished";
+  else if (writes)
+    state = "blocked";
+  else if (reads)
+    state = "starved";
+  else
+    state = "idle";
+
+  if (!g_str_equal (state, dl->system_state) &&
+      (g_str_equal (state, "starved") || g_str_equal (state, "blocked"))) {
+    ev = gst_structure_new ("idle", "state", G_TYPE_STRING, state,
+        "text", G_TYPE_STRING, text->str, NULL);
+  }
+  dl->system_state = state;
+  g_free (dl->system_text);
+  dl->system_text = g_string_free (text, FALSE);
+  return ev;
+}
+
+/**
+ * gst_worker_deadlock_check:
+ * @counts: one per channel
+ *
+ * Samples, finds the deadlocked cycles and, as @policy says, grows a
+ * queue on each or reports them.
+ *
+ * Returns: (transfer full): the news: `deadlock` structures (with
+ * `action` grow, report or stop; `repeat` set for one reported before)
+ * and `idle` structures (the system became starved or blocked)
+ */
+GPtrArray *
+gst_worker_deadlock_check (GstWorkerDeadlock * dl,
+    const GstWorkerChannelCounts * counts,
+    const GstWorkerDeadlockPolicy * policy)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_structure_free);
+  gint64 now = g_get_monotonic_time ();
+  gint64 settle = (gint64) policy->settle_ms * 1000;
+  gint64 resettle = MAX (3 * (gint64) gst_worker_deadlock_tick_ms
+      (policy->settle_ms) * 1000, settle / 4);
+  gboolean any_running = FALSE;
+  GHashTable *seen, *current;
+  GHashTableIter iter;
+  gpointer key;
+  GstStructure *idle;
+  Tarjan t;
+  guint i;
+
+  g_mutex_lock (&dl->lock);
+  dl->settle = settle;
+  sample_locked (dl, counts, now);
+
+  for (i = 0; i < dl->procs->len; i++) {
+    Proc *p = g_ptr_array_index (dl->procs, i);
+    gint64 since = MAX (p->moved_at, p->grown_at);
+    /* a blocked write is certain, and so is the read of a process made of
+     * workers only (they say idle); a stock element waiting to read may be
+     * busy with its last item */
+    gboolean certain = p->state == PROC_WRITING ||
+        (p->state == PROC_READING && p->exact);
+    gint64 need = certain && p->grown_at && now - p->grown_at < 2 * settle ?
+        resettle : settle;
+
+    p->candidate = (p->state == PROC_WRITING || p->state == PROC_READING ||
+            p->state == PROC_PREROLLED) && p->waits->len &&
+        now - since >= need;
+    p->index = -1;
+    p->on_stack = FALSE;
+    p->scc = -1;
+  }
+  for (i = 0; i < dl->procs->len; i++)
+    any_running |= proc_running (g_ptr_array_index (dl->procs, i), now,
+        settle);
+
+  t.dl = dl;
+  t.index = 0;
+  t.n_scc = 0;
+  t.stack = g_array_new (FALSE, FALSE, sizeof (gint));
+  for (i = 0; i < dl->procs->len; i++) {
+    Proc *p = g_ptr_array_index (dl->procs, i);
+
+    if (p->candidate && p->index < 0)
+      tarjan_visit (&t, i);
+  }
+  g_array_unref (t.stack);
+
+  g_ptr_array_set_size (dl->cycles, 0);
+  seen = g_hash_table_new (NULL, NULL);
+  current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (i = 0; i < dl->procs->len; i++) {
+    Proc *p = g_ptr_array_index (dl->procs, i);
+    gboolean cyclic = FALSE, stop = FALSE;
+    guint j, k, size = 0;
+
+    if (!p->candidate || g_hash_table_contains (seen,
+            GINT_TO_POINTER (p->scc + 1)))
+      continue;
+    g_hash_table_add (seen, GINT_TO_POINTER (p->scc + 1));
+    for (j = 0; j < dl->procs->len; j++) {
+      Proc *q = g_ptr_array_index (dl->procs, j);
+
+      if (!in_scc (dl, j, p->scc))
+        continue;
+      size++;
+      for (k = 0; k < q->waits->len; k++)
+        cyclic |= wait_peer (dl, &g_array_index (q->waits, Wait, k)) ==
+            (gint) j;
+    }
+    if (size > 1 || cyclic) {
+      GstStructure *s = handle_scc (dl, p->scc, !any_running, policy, now,
+          current, &stop);
+
+      if (!s)
+        continue;
+      GST_DEBUG ("%" GST_PTR_FORMAT, s);
+      g_ptr_array_add (dl->cycles, gst_structure_copy (s));
+      if (!gst_structure_has_field (s, "repeat")) {
+        if (dl->last)
+          gst_structure_free (dl->last);
+        dl->last = gst_structure_copy (s);
+      }
+      if (stop && !dl->fatal)
+        dl->fatal = gst_structure_copy (s);
+      g_ptr_array_add (events, s);
+    }
+  }
+  g_hash_table_unref (seen);
+
+  /* an episode ends when its cycle is gone */
+  g_hash_table_iter_init (&iter, dl->reported);
+  while (g_hash_table_iter_next (&iter, &key, NULL)) {
+    if (!g_hash_table_contains (current, key))
+      g_hash_table_iter_remove (&iter);
+  }
+  g_hash_table_unref (current);
+
+  idle = update_system_state (dl, any_running, dl->cycles->len > 0);
+  if (idle)
+    g_ptr_array_add (events, idle);
+  g_mutex_unlock (&dl->lock);
+  return events;
+}
+
+/* ---------------------------------------------------------------------- */
+/* status */
+
+static void
+chan_names (GstWorkerDeadlock * dl, GValue * v, GArray * idx)
+{
+  guint i;
+
+  g_value_init (v, GST_TYPE_ARRAY);
+  for (i = 0; i < idx->len; i++)
+    array_add_string (v, ((Chan *) g_ptr_array_index (dl->chans,
+                g_array_index (idx, guint, i)))->name);
+}
+
+static GstStructure *
+proc_structure (GstWorkerDeadlock * dl, Proc * p, gint64 now)
+{
+  GValue elements = G_VALUE_INIT, workers = G_VALUE_INIT;
+  GValue inputs = G_VALUE_INIT, outputs = G_VALUE_INIT, waits = G_VALUE_INIT;
+  GstStructure *s;
+  guint i;
+
+  g_value_init (&elements, GST_TYPE_ARRAY);
+  for (i = 0; i < p->elements->len; i++)
+    array_add_string (&elements,
+        GST_OBJECT_NAME (g_ptr_array_index (p->elements, i)));
+  g_value_init (&workers, GST_TYPE_ARRAY);
+  for (i = 0; i < p->workers->len; i++)
+    array_add_string (&workers,
+        GST_OBJECT_NAME (g_ptr_array_index (p->workers, i)));
+  chan_names (dl, &inputs, p->inputs);
+  chan_names (dl, &outputs, p->outputs);
+  g_value_init (&waits, GST_TYPE_ARRAY);
+  for (i = 0; i < p->waits->len; i++) {
+    Wait *w = &g_array_index (p->waits, Wait, i);
+    GstStructure *ws = gst_structure_new ("wait",
+        "role", G_TYPE_STRING, wait_role (w),
+        "peer", G_TYPE_STRING, proc_name (dl, wait_peer (dl, w)), NULL);
+
+    if (w->kind != WAIT_PREROLL) {
+      Chan *c = g_ptr_array_index (dl->chans, w->chan);
+
+      gst_structure_set (ws, "queue", G_TYPE_STRING, c->name,
+          "level", G_TYPE_UINT, c->level_buffers,
+          "max-size-buffers", G_TYPE_UINT, c->max_buffers, NULL);
+    }
+    array_take_structure (&waits, ws);
+  }
+
+  s = gst_structure_new ("process",
+      "name", G_TYPE_STRING, p->name,
+      "state", G_TYPE_STRING, proc_state_names[p->state],
+      "still", GST_TYPE_CLOCK_TIME, dl->sampled_at ?
+      (GstClockTime) (now - p->moved_at) * GST_USECOND : 0, NULL);
+  if (p->blocked_on)
+    gst_structure_set (s, "blocked-on", G_TYPE_STRING, p->blocked_on, NULL);
+  gst_structure_take_value (s, "elements", &elements);
+  gst_structure_take_value (s, "workers", &workers);
+  gst_structure_take_value (s, "inputs", &inputs);
+  gst_structure_take_value (s, "outputs", &outputs);
+  gst_structure_take_value (s, "waits", &waits);
+  return s;
+}
+
+/**
+ * gst_worker_deadlock_add_wait_for:
+ *
+ * Adds `processes` (each process of the wait-for graph: its elements,
+ * workers, channels, state and waits) and `cycles` (the deadlocks found
+ * by the latest check) to a `wait-for` structure.
+ */
+void
+gst_worker_deadlock_add_wait_for (GstWorkerDeadlock * dl,
+    GstStructure * wait_for)
+{
+  GValue procs = G_VALUE_INIT, cycles = G_VALUE_INIT;
+  gint64 now = g_get_monotonic_time ();
+  guint i;
+
+  g_value_init (&procs, GST_TYPE_ARRAY);
+  g_value_init (&cycles, GST_TYPE_ARRAY);
+  g_mutex_lock (&dl->lock);
+  for (i = 0; i < dl->procs->len; i++)
+    array_take_structure (&procs, proc_structure (dl,
+            g_ptr_array_index (dl->procs, i), now));
+  for (i = 0; i < dl->cycles->len; i++)
+    array_take_structure (&cycles,
+        gst_structure_copy (g_ptr_array_index (dl->cycles, i)));
+  g_mutex_unlock (&dl->lock);
+  gst_structure_take_value (wait_for, "processes", &procs);
+  gst_structure_take_value (wait_for, "cycles", &cycles);
+}
+
+static void
+growths_value (GstWorkerDeadlock * dl, GValue * v)
+{
+  guint i;
+
+  g_value_init (v, GST_TYPE_ARRAY);
+  for (i = 0; i < dl->growths->len; i++)
+    array_take_structure (v, gst_structure_copy (g_ptr_array_index
+            (dl->growths, i)));
+}
+
+/**
+ * gst_worker_deadlock_get_status:
+ *
+ * Returns: (transfer full): a `deadlock` structure: `mode`, `settle`,
+ * `max-queue-growth`, `max-total-growth`, `state` (running, starved,
+ * blocked, finished, idle or deadlocked), `text` (the waits, in words),
+ * `total-growth`, `growths` and, once there was one, `last` (the latest
+ * deadlock)
+ */
+GstStructure *
+gst_worker_deadlock_get_status (GstWorkerDeadlock * dl,
+    const GstWorkerDeadlockPolicy * policy)
+{
+  GstStructure *s;
+  GValue growths = G_VALUE_INIT;
+
+  g_mutex_lock (&dl->lock);
+  s = gst_structure_new ("deadlock",
+      "mode", GST_TYPE_WORKER_DEADLOCK_MODE, policy->mode,
+      "settle", G_TYPE_UINT, policy->settle_ms,
+      "max-queue-growth", G_TYPE_UINT, policy->max_queue_growth,
+      "max-total-growth", G_TYPE_UINT, policy->max_total_growth,
+      "state", G_TYPE_STRING, policy->mode == GST_WORKER_DEADLOCK_MODE_OFF ?
+      "off" : dl->system_state,
+      "text", G_TYPE_STRING, dl->system_text ? dl->system_text : "",
+      "total-growth", G_TYPE_UINT, dl->total_growth, NULL);
+  growths_value (dl, &growths);
+  if (dl->last)
+    gst_structure_set (s, "last", GST_TYPE_STRUCTURE, dl->last, NULL);
+  g_mutex_unlock (&dl->lock);
+  gst_structure_take_value (s, "growths", &growths);
+  return s;
+}
+
+/**
+ * gst_worker_deadlock_add_to_report:
+ *
+ * Adds `queue-growths`, `total-queue-growth` and, if one stopped the run
+ * or was reported, `deadlock` to a report.
+ */
+void
+gst_worker_deadlock_add_to_report (GstWorkerDeadlock * dl,
+    GstStructure * report)
+{
+  GValue growths = G_VALUE_INIT;
+
+  g_mutex_lock (&dl->lock);
+  growths_value (dl, &growths);
+  gst_structure_set (report, "total-queue-growth", G_TYPE_UINT,
+      dl->total_growth, NULL);
+  if (dl->fatal || dl->last)
+    gst_structure_set (report, "deadlock", GST_TYPE_STRUCTURE,
+        dl->fatal ? dl->fatal : dl->last, NULL);
+  g_mutex_unlock (&dl->lock);
+  gst_structure_take_value (report, "queue-growths", &growths);
+}
+
+/**
+ * gst_worker_deadlock_explain:
+ * @worker: a worker element
+ *
+ * Follows the waits from @worker's process, from the latest sample: "a2
+ * waits to write q2 (full: 3/3 buffers), read by out, which is paused".
+ *
+ * Returns: (transfer full) (nullable): the chain of waits, or %NULL if
+ * @worker is in no process or nothing was sampled
+ */
+gchar *
+gst_worker_deadlock_explain (GstWorkerDeadlock * dl, GstElement * worker)
+{
+  GString *text;
+  gint pi;
+  gboolean *seen;
+  guint guard = 0;
+
+  g_mutex_lock (&dl->lock);
+  pi = GPOINTER_TO_INT (g_hash_table_lookup (dl->worker_proc, worker)) - 1;
+  if (pi < 0 || !dl->sampled_at) {
+    g_mutex_unlock (&dl->lock);
+    return NULL;
+  }
+  seen = g_new0 (gboolean, dl->procs->len);
+  text = g_string_new (NULL);
+  while (pi >= 0 && guard++ <= dl->procs->len) {
+    Proc *p = g_ptr_array_index (dl->procs, pi);
+
+    if (seen[pi]) {
+      g_string_append (text, ", which closes the cycle");
+      break;
+    }
+    seen[pi] = TRUE;
+    if (!p->waits->len) {
+      if (text->len)
+        g_string_append (text, ", which ");
+      else
+        g_string_append_printf (text, "%s ", p->name);
+      if (p->state == PROC_BLOCKED)
+        g_string_append_printf (text, "is blocked on %s", p->blocked_on);
+      else
+        g_string_append_printf (text, "is %s", proc_state_names[p->state]);
+      break;
+    }
+    if (text->len)
+      g_string_append (text, ", which: ");
+    append_wait (text, dl, p, &g_array_index (p->waits, Wait, 0));
+    pi = wait_peer (dl, &g_array_index (p->waits, Wait, 0));
+  }
+  g_free (seen);
+  g_mutex_unlock (&dl->lock);
+  return g_string_free (text, FALSE);
+}

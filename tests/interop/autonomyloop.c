@@ -1,0 +1,501 @@
+/* gst-workers: the autonomy system's full loop against a MAVLink vehicle
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Runs pipelines/autonomy-loop.pipeline (flightlink on an ephemeral port)
+ * under the worker controller against vehicle-survey.mjs, a vehicle
+ * written with node-mavlink that flies, in real time, the survey the
+ * pipeline's flightsimsrc renders. After one pass of the survey the
+ * controller exits with drain. Checked:
+ * - the vehicle got one GOTO per target, each within 1.5 m of it, nothing
+ *   else (the vehicle checks them as node-mavlink decodes them);
+ * - the final estimates: one per target, within 1.5 m;
+ * - the run drained with every queue balanced, and every command went
+ *   round the loop: clusterestimate -> feedbacksink -> feedbacksrc ->
+ *   flightlink -> the vehicle, the same count at each step.
+ * It prints the pairing error of the timestamp merge: the frame's running
+ * time minus the time (on the vehicle's flight clock) of the odometry
+ * paired with it.
+ *
+ * usage: autonomyloop NODE SIM_SCRIPT HAVE_NPM PIPELINE
+ * NODE or HAVE_NPM empty: skipped (exit 77), saying why.
+ */
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <gst/check/gstcheck.h>
+#include <gst/worker/worker.h>
+#include <gst/autonomy/autonomy.h>
+
+#define TOLERANCE 1.5
+
+static const gchar *node, *sim_script, *pipeline_file;
+
+typedef struct
+{
+  GstWorkerController *ctrl;
+  GMainLoop *loop;
+  gboolean finished;
+  GMutex lock;
+  GArray *offsets;              /* gdouble, ms: frame - odometry */
+  guint incomplete;             /* frames whose odometry lacks parts */
+  gboolean late_incomplete;     /* one after a frame with all parts */
+} Loop;
+
+static void
+on_finished (GstWorkerController * ctrl, const GstStructure * report,
+    Loop * l)
+{
+  l->finished = TRUE;
+  g_main_loop_quit (l->loop);
+}
+
+static gboolean
+exit_drain (gpointer user_data)
+{
+  Loop *l = user_data;
+
+  gst_worker_controller_exit_drain (l->ctrl, 10000);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+run_timeout (gpointer user_data)
+{
+  fail ("the loop did not finish in time");
+  return G_SOURCE_REMOVE;
+}
+
+/* Each frame reaching geolocate: how far its odometry is in time. */
+static GstPadProbeReturn
+on_frame (GstPad * pad, GstPadProbeInfo * info, Loop * l)
+{
+  GstBuffer *frame = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstBuffer *odo_buf = gst_buffer_get_merged_item (frame, "sink_1");
+  GstOdometry odo;
+  gdouble offset;
+
+  fail_unless (odo_buf != NULL, "a frame without odometry passed the merge");
+  fail_unless (gst_odometry_from_buffer (odo_buf, &odo));
+  offset = ((gdouble) GST_BUFFER_PTS (frame) -
+      (gdouble) odo.source_time_us * 1000) / 1e6;
+  g_mutex_lock (&l->lock);
+  if ((odo.fields & GST_ODOMETRY_HAS_LOCAL) &&
+      (odo.fields & GST_ODOMETRY_HAS_ATTITUDE)) {
+    g_array_append_val (l->offsets, offset);
+  } else {
+    l->incomplete++;
+    if (l->offsets->len > 0)
+      l->late_incomplete = TRUE;
+  }
+  g_mutex_unlock (&l->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static gint
+compare_double (gconstpointer a, gconstpointer b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static GstElement *
+get (GstWorkerController * ctrl, const gchar * name)
+{
+  GstPipeline *pipe = gst_worker_controller_get_pipeline (ctrl);
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
+
+  fail_unless (e != NULL, "the pipeline has no element named %s", name);
+  gst_object_unref (pipe);
+  return e;
+}
+
+static JsonObject *
+parse_line (JsonParser * parser, const gchar * line)
+{
+  fail_unless (line != NULL, "the vehicle said nothing");
+  fail_unless (json_parser_load_from_data (parser, line, -1, NULL),
+      "the vehicle said: %s", line);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static JsonObject *
+entry (JsonObject * report, const gchar * what, const gchar * name)
+{
+  JsonArray *a = json_object_get_array_member (report, what);
+  guint i;
+
+  for (i = 0; i < json_array_get_length (a); i++) {
+    JsonObject *o = json_array_get_object_element (a, i);
+
+    if (g_str_equal (json_object_get_string_member (o, "name"), name))
+      return o;
+  }
+  fail ("no %s named %s in the report", what, name);
+  return NULL;
+}
+
+static gint64
+count (JsonObject * report, const gchar * what, const gchar * name,
+    const gchar * field)
+{
+  return json_object_get_int_member (entry (report, what, name), field);
+}
+
+static guint64
+stat_u64 (GstElement * e, const gchar * field)
+{
+  GstStructure *s = NULL;
+  guint64 v = G_MAXUINT64;
+
+  g_object_get (e, "stats", &s, NULL);
+  fail_unless (gst_structure_get_uint64 (s, field, &v), "no %s", field);
+  gst_structure_free (s);
+  return v;
+}
+
+/* The vehicle flies what the camera renders. */
+static void
+check_same_flight (GstElement * camera, JsonObject * flight)
+{
+  static const gchar *doubles[] = { "altitude", "speed", "path-length",
+    "path-width", "lane-spacing", "path-heading", "radius", "home-latitude",
+    "home-longitude", "home-altitude", "position-noise", "attitude-noise",
+    "attitude-wobble"
+  };
+  GEnumClass *klass;
+  gint path = 0;
+  gchar *targets = NULL, **items;
+  JsonArray *sim_targets = json_object_get_array_member (flight, "targets");
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (doubles); i++) {
+    gdouble v = 0;
+
+    g_object_get (camera, doubles[i], &v, NULL);
+    fail_unless_equals_float (json_object_get_double_member (flight,
+            doubles[i]), v);
+  }
+  g_object_get (camera, "path", &path, "targets", &targets, NULL);
+  klass = g_type_class_ref (G_PARAM_SPEC_VALUE_TYPE
+      (g_object_class_find_property (G_OBJECT_GET_CLASS (camera), "path")));
+  fail_unless_equals_string (json_object_get_string_member (flight, "path"),
+      g_enum_get_value (klass, path)->value_nick);
+  g_type_class_unref (klass);
+  items = g_strsplit (targets, ";", -1);
+  fail_unless_equals_int (json_array_get_length (sim_targets),
+      g_strv_length (items));
+  for (i = 0; items[i]; i++) {
+    JsonArray *t = json_array_get_array_element (sim_targets, i);
+    gdouble n, e;
+
+    fail_unless (sscanf (items[i], "%lf,%lf", &n, &e) == 2);
+    fail_unless_equals_float (json_array_get_double_element (t, 0), n);
+    fail_unless_equals_float (json_array_get_double_element (t, 1), e);
+  }
+  g_strfreev (items);
+  g_free (targets);
+}
+
+/* The final estimates: one within TOLERANCE of each target. */
+static void
+check_estimates (const gchar * path, JsonArray * targets)
+{
+  gchar *text = NULL, **lines;
+  guint i, k, n = 0, len = json_array_get_length (targets);
+  gboolean *found = g_new0 (gboolean, len);
+
+  fail_unless (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (i = 0; lines[i]; i++) {
+    JsonParser *p;
+    JsonObject *o;
+    gdouble best = G_MAXDOUBLE, north, east;
+    guint best_k = 0;
+
+    if (!*lines[i])
+      continue;
+    p = json_parser_new ();
+    o = parse_line (p, lines[i]);
+    if (!json_object_get_boolean_member (o, "final")) {
+      g_object_unref (p);
+      continue;
+    }
+    n++;
+    north = json_object_get_double_member (o, "north");
+    east = json_object_get_double_member (o, "east");
+    for (k = 0; k < len; k++) {
+      JsonArray *t = json_array_get_array_element (targets, k);
+      gdouble d = hypot (north - json_array_get_double_element (t, 0),
+          east - json_array_get_double_element (t, 1));
+
+      if (d < best) {
+        best = d;
+        best_k = k;
+      }
+    }
+    fail_unless (best <= TOLERANCE, "final estimate at %.2f,%.2f: %.2f m "
+        "from the nearest target", north, east, best);
+    fail_if (found[best_k], "two final estimates of target %u", best_k);
+    found[best_k] = TRUE;
+    g_print ("  final estimate of target %u: %.3f,%.3f, error %.3f m, %"
+        G_GINT64_FORMAT " detections\n", best_k, north, east, best,
+        json_object_get_int_member (o, "count"));
+    g_object_unref (p);
+  }
+  fail_unless_equals_int (n, len);
+  g_strfreev (lines);
+  g_free (text);
+  g_free (found);
+}
+
+GST_START_TEST (test_autonomy_loop_against_node_mavlink)
+{
+  Loop l = { 0 };
+  GError *err = NULL;
+  GstElement *link, *camera, *locate, *out;
+  GstPad *pad;
+  GSubprocess *sim;
+  GDataInputStream *sim_out;
+  JsonParser *hello_p = json_parser_new (), *result_p = json_parser_new ();
+  JsonParser *report_p = json_parser_new ();
+  JsonObject *hello, *result, *rep;
+  JsonArray *targets, *commands;
+  gchar *line, *dir, *path, *json;
+  gint port;
+  gdouble pass;
+  gint64 frames, sent;
+  guint i, timeout_id;
+
+  g_mutex_init (&l.lock);
+  l.offsets = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  l.loop = g_main_loop_new (NULL, FALSE);
+  l.ctrl = gst_worker_controller_new_from_file (pipeline_file, &err);
+  fail_unless (l.ctrl != NULL, "%s: %s", pipeline_file, err ? err->message :
+      "");
+  g_signal_connect (l.ctrl, "finished", G_CALLBACK (on_finished), &l);
+
+  /* the outputs in a scratch directory */
+  dir = g_dir_make_tmp ("gst-workers-loop-XXXXXX", NULL);
+  fail_unless (dir != NULL);
+  out = get (l.ctrl, "estimates-out");
+  path = g_build_filename (dir, "estimates.jsonl", NULL);
+  g_object_set (out, "location", path, NULL);
+  gst_object_unref (out);
+  out = get (l.ctrl, "commands-out");
+  g_free (path);
+  path = g_build_filename (dir, "commands.jsonl", NULL);
+  g_object_set (out, "location", path, NULL);
+  gst_object_unref (out);
+  g_free (path);
+
+  /* the vehicle, on a port of its own, flying the pipeline's flight */
+  sim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err, node,
+      sim_script, "--port", "0", "--pipeline", pipeline_file, NULL);
+  fail_unless (sim != NULL, "cannot run %s: %s", node, err ? err->message :
+      "");
+  sim_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
+  line = g_data_input_stream_read_line_utf8 (sim_out, NULL, NULL, NULL);
+  hello = parse_line (hello_p, line);
+  g_free (line);
+  fail_unless (json_object_has_member (hello, "port"), "the vehicle said: %s",
+      json_to_string (json_parser_get_root (hello_p), FALSE));
+  port = json_object_get_int_member (hello, "port");
+  pass = json_object_get_double_member (hello, "pass_seconds");
+  camera = get (l.ctrl, "camera");
+  check_same_flight (camera, json_object_get_object_member (hello, "flight"));
+  gst_object_unref (camera);
+  targets = json_object_get_array_member (json_object_get_object_member
+      (hello, "flight"), "targets");
+
+  /* flightlink: any free port, sending to the vehicle from the start */
+  link = get (l.ctrl, "link");
+  g_object_set (link, "port", 0, "remote-port", port, NULL);
+
+  locate = get (l.ctrl, "locate");
+  pad = gst_element_get_static_pad (locate, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
+      (GstPadProbeCallback) on_frame, &l, NULL);
+  gst_object_unref (pad);
+  gst_object_unref (locate);
+
+  /* one pass of the survey, then an exit with drain */
+  fail_unless (gst_worker_controller_start (l.ctrl, &err), "%s",
+      err ? err->message : "");
+  g_timeout_add ((guint) ((pass + 1.0) * 1000), exit_drain, &l);
+  timeout_id = g_timeout_add_seconds ((guint) pass + 60, run_timeout, NULL);
+  g_main_loop_run (l.loop);
+  g_source_remove (timeout_id);
+  fail_unless (l.finished);
+
+  /* the vehicle's verdict */
+  g_subprocess_send_signal (sim, SIGTERM);
+  line = g_data_input_stream_read_line_utf8 (sim_out, NULL, NULL, NULL);
+  result = parse_line (result_p, line);
+  GST_INFO ("vehicle: %s", line);
+  fail_unless (g_subprocess_wait (sim, NULL, NULL));
+  fail_unless (json_object_get_boolean_member (result, "ok"),
+      "the vehicle: %s", line);
+  fail_unless_equals_int (g_subprocess_get_exit_status (sim), 0);
+  commands = json_object_get_array_member (result, "commands");
+  fail_unless_equals_int (json_array_get_length (commands),
+      json_array_get_length (targets));
+  fail_unless_equals_int (json_array_get_length
+      (json_object_get_array_member (result, "missed")), 0);
+  fail_unless (json_object_get_int_member (result, "heartbeats") >= 1);
+  for (i = 0; i < json_array_get_length (commands); i++) {
+    JsonObject *c = json_array_get_object_element (commands, i);
+
+    g_print ("  GOTO target %" G_GINT64_FORMAT " at flight time %.2f s: "
+        "%.3f,%.3f, error %.3f m\n", json_object_get_int_member (c, "target"),
+        json_object_get_double_member (c, "at"),
+        json_object_get_double_member (c, "north"),
+        json_object_get_double_member (c, "east"),
+        json_object_get_double_member (c, "error"));
+  }
+  g_free (line);
+
+  /* the system drained, nothing lost, all the way round the loop */
+  json = gst_worker_controller_get_report_json (l.ctrl);
+  fail_unless (json_parser_load_from_data (report_p, json, -1, NULL));
+  rep = json_node_get_object (json_parser_get_root (report_p));
+  fail_unless_equals_string (json_object_get_string_member (rep, "outcome"),
+      "drained");
+  fail_unless (json_object_get_boolean_member (rep, "balanced"));
+  frames = count (rep, "workers", "camera", "items-in");
+  fail_unless (frames >= 10 * pass, "%" G_GINT64_FORMAT " frames",
+      frames);
+  fail_unless_equals_int64 (count (rep, "queues", "frames", "items-out"),
+      frames);
+  fail_unless_equals_int64 (count (rep, "workers", "detect_collect",
+          "items-out"), frames);
+  sent = json_array_get_length (commands);
+  /* flightlink's items out: the odometry items, and the commands it sent */
+  fail_unless_equals_int64 (count (rep, "queues", "telemetry", "items-out"),
+      count (rep, "workers", "link", "items-out") - sent);
+  /* Frames the merge had no odometry for within 50 ms (the first ones,
+   * before the telemetry starts) are dropped there, counted. The others
+   * are located, but for those paired with the first odometry items:
+   * flightlink's items are snapshots of what was received so far, and the
+   * vehicle's first two messages (global position, attitude) make items
+   * without the local position; geolocate drops those frames, counted.
+   * They all come before the first frame with a complete pose. */
+  fail_unless_equals_int64 (count (rep, "workers", "locate", "items-in"),
+      count (rep, "workers", "merge", "items-out"));
+  fail_unless_equals_int64 (count (rep, "workers", "locate", "items-in"),
+      count (rep, "workers", "locate", "items-out") +
+      count (rep, "workers", "locate", "items-dropped"));
+  fail_unless_equals_int64 (count (rep, "workers", "locate", "items-dropped"),
+      l.incomplete);
+  fail_if (l.late_incomplete, "a frame was paired with incomplete odometry "
+      "after one with a complete pose");
+  fail_unless_equals_int64 (count (rep, "workers", "estimate", "items-in"),
+      count (rep, "workers", "locate", "items-out"));
+  fail_unless_equals_int64 (count (rep, "queues", "commands-q", "items-out"),
+      sent);
+  fail_unless_equals_int64 (count (rep, "workers", "to-vehicle", "items-in"),
+      sent);
+  fail_unless_equals_int64 (count (rep, "workers", "to-vehicle",
+          "items-dropped"), 0);
+  fail_unless_equals_int64 (count (rep, "workers", "from-estimate",
+          "items-out"), sent);
+  fail_unless_equals_int64 (count (rep, "queues", "to-link", "items-out"),
+      sent);
+  fail_unless_equals_int64 (count (rep, "queues", "commands-log",
+          "items-out"), sent);
+  fail_unless_equals_uint64 (stat_u64 (link, "commands-sent"), sent);
+  fail_unless_equals_uint64 (stat_u64 (link, "commands-refused"), 0);
+
+  path = g_build_filename (dir, "estimates.jsonl", NULL);
+  check_estimates (path, targets);
+  g_unlink (path);
+  g_free (path);
+  path = g_build_filename (dir, "commands.jsonl", NULL);
+  g_unlink (path);
+  g_free (path);
+  fail_unless (g_rmdir (dir) == 0);
+
+  /* how well frames and telemetry were paired */
+  g_array_sort (l.offsets, compare_double);
+  fail_unless (l.offsets->len > 0);
+  g_print ("autonomy loop: %" G_GINT64_FORMAT " frames, %u located, %u "
+      "with incomplete odometry; pairing error (frame - odometry time): median %.1f ms, "
+      "90%% %.1f ms, min %.1f ms, max %.1f ms\n", frames, l.offsets->len,
+      l.incomplete,
+      g_array_index (l.offsets, gdouble, l.offsets->len / 2),
+      g_array_index (l.offsets, gdouble, l.offsets->len * 9 / 10),
+      g_array_index (l.offsets, gdouble, 0),
+      g_array_index (l.offsets, gdouble, l.offsets->len - 1));
+
+  g_free (json);
+  g_free (dir);
+  gst_object_unref (link);
+  g_object_unref (sim_out);
+  g_object_unref (sim);
+  g_object_unref (hello_p);
+  g_object_unref (result_p);
+  g_object_unref (report_p);
+  gst_object_unref (l.ctrl);
+  g_main_loop_unref (l.loop);
+  g_array_unref (l.offsets);
+  g_mutex_clear (&l.lock);
+}
+
+GST_END_TEST;
+
+static Suite *
+autonomyloop_suite (void)
+{
+  Suite *s = suite_create ("autonomyloop");
+  TCase *tc = tcase_create ("node-mavlink");
+
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 180);
+  tcase_add_test (tc, test_autonomy_loop_against_node_mavlink);
+  return s;
+}
+
+int
+main (int argc, char **argv)
+{
+  gchar *module_dir, *installed;
+  gboolean have;
+
+  if (argc != 5) {
+    g_printerr ("usage: %s NODE SIM_SCRIPT HAVE_NPM PIPELINE\n", argv[0]);
+    return 1;
+  }
+  node = argv[1];
+  sim_script = argv[2];
+  pipeline_file = argv[4];
+
+  if (!*node) {
+    g_print ("SKIP: node (nodejs) is not installed: cannot run the "
+        "node-mavlink vehicle\n");
+    return 77;
+  }
+  if (!*argv[3]) {
+    g_print ("SKIP: npm is not installed: cannot install node-mavlink from "
+        "the npm registry\n");
+    return 77;
+  }
+  module_dir = g_path_get_dirname (sim_script);
+  installed = g_build_filename (module_dir, "node_modules", "node-mavlink",
+      "package.json", NULL);
+  have = g_file_test (installed, G_FILE_TEST_EXISTS);
+  if (!have)
+    g_printerr ("FAIL: node-mavlink is not installed in %s: npm ci failed "
+        "when the test was built (see npm-install.log there; no network?)\n",
+        module_dir);
+  g_free (installed);
+  g_free (module_dir);
+  if (!have)
+    return 1;
+
+  gst_check_init (&argc, &argv);
+  return gst_check_run_suite (autonomyloop_suite (), "autonomyloop",
+      __FILE__);
+}

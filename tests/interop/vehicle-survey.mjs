@@ -1,0 +1,384 @@
+// gst-workers: a vehicle flying flightsimsrc's survey in real time, over
+// MAVLink, written with node-mavlink (the vehicle of the autonomy loop,
+// pipelines/autonomy-loop.pipeline).
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// usage: node vehicle-survey.mjs [--pipeline FILE] [--port N]
+//            [--rate HZ] [--tolerance M] [--timeout S] [--PROPERTY VALUE...]
+//
+// The flight is flightsimsrc's: the same path (lawnmower, line or circle),
+// altitude, speed, targets and home, computed the same way, from the
+// properties of the `flightsimsrc` element of --pipeline FILE (its
+// `key=value` words up to the first '!'), overridden by --PROPERTY VALUE
+// options, flightsimsrc's defaults for the rest. So the video that
+// flightsimsrc renders (is-live=true) and the telemetry this vehicle sends
+// describe the same flight, if they start together: the vehicle starts
+// flying (flight time 0) when flightlink's first HEARTBEAT arrives, which
+// flightlink sends as it goes to PLAYING (with remote-address and
+// remote-port set), that is at running time 0 give or take a millisecond.
+// flightsimsrc's `position-noise` and `attitude-noise` are errors in the
+// reported telemetry: this vehicle adds them (Gaussian, from `seed`).
+// `attitude-wobble` must be 0: the wobble's phases come from GLib's random
+// generator inside flightsimsrc, which this vehicle cannot reproduce.
+//
+// It binds UDP 127.0.0.1:PORT (0: any free port) and prints one JSON line
+// {"port":N,"flight":{...},"pass_seconds":S} (S: one pass of the path).
+// Then it waits for flightlink's HEARTBEAT, and from then on sends, to
+// where it came from, its own HEARTBEAT (ArduPilot quadrotor, system 1,
+// component 1) at 1 Hz and, at RATE Hz (50), GLOBAL_POSITION_INT, ATTITUDE
+// and LOCAL_POSITION_NED of the pose at the moment of sending, each in a
+// datagram of its own, `time_boot_ms` the flight time in ms.
+//
+// It reads what flightlink sends with node-mavlink's parser: its
+// heartbeats, and the GOTO commands (SET_POSITION_TARGET_LOCAL_NED), each
+// checked to be within TOLERANCE metres (1.5) of a target no command went
+// to before. It keeps flying the survey (the camera simulation flies the
+// set path whatever the commands). On SIGINT or SIGTERM it prints a JSON
+// report and exits: 0 if every command was a GOTO near a new target, 1 if
+// not; after TIMEOUT seconds (600), 2.
+// The report: ok, heartbeats (flightlink's), telemetry (messages sent),
+// flight_seconds, commands (each with north, east, down, at: flight time,
+// target: index into flight.targets, error: metres), missed (targets
+// without a command) and error.
+
+import dgram from 'node:dgram'
+import fs from 'node:fs'
+import { PassThrough } from 'node:stream'
+import {
+  minimal, common, MavLinkProtocolV2, MavLinkPacketSplitter,
+  MavLinkPacketParser,
+} from 'node-mavlink'
+
+const REGISTRY = { ...minimal.REGISTRY, ...common.REGISTRY }
+const DEG = Math.PI / 180
+const EARTH_RADIUS = 6378137.0 // flightsimsrc's (WGS84 equatorial)
+
+// ---------------------------------------------------------------------
+// options
+
+// flightsimsrc's defaults (gst-inspect-1.0 flightsimsrc)
+const flight = {
+  path: 'lawnmower', altitude: 40, speed: 5, 'path-length': 80,
+  'path-width': 60, 'lane-spacing': 20, 'path-heading': 0, radius: 30,
+  targets: '10,20;-15,-25;30,-5', 'home-latitude': 43.4723,
+  'home-longitude': -80.5449, 'home-altitude': 330, 'position-noise': 0,
+  'attitude-noise': 0.1, 'attitude-wobble': 1, seed: 0,
+}
+const opts = { port: 0, rate: 50, tolerance: 1.5, timeout: 600 }
+
+function die (error) {
+  process.stdout.write(JSON.stringify({ ok: false, error }) + '\n')
+  process.exit(1)
+}
+
+function setFlight (key, value) {
+  if (!(key in flight)) return
+  flight[key] = typeof flight[key] === 'number' ? Number(value) : value
+  if (typeof flight[key] === 'number' && !Number.isFinite(flight[key]))
+    die(`${key}: '${value}' is not a number`)
+}
+
+// The key=value words of the flightsimsrc element of a pipeline file.
+function readPipeline (file) {
+  const text = fs.readFileSync(file, 'utf8')
+    .split('\n').map(l => l.replace(/#.*/, '')).join(' ')
+  const at = text.search(/\bflightsimsrc\b/)
+  if (at < 0) die(`${file} has no flightsimsrc`)
+  const element = text.slice(at + 'flightsimsrc'.length).split('!')[0]
+  for (const m of element.matchAll(/([a-z-]+)=("([^"]*)"|\S+)/g))
+    setFlight(m[1], m[3] !== undefined ? m[3] : m[2])
+}
+
+const args = process.argv.slice(2)
+for (let i = 0; i < args.length; i += 2) {
+  const key = args[i].replace(/^--/, '')
+  if (i + 1 >= args.length) die(`${args[i]} needs a value`)
+  if (key === 'pipeline') readPipeline(args[i + 1])
+  else if (key in opts) opts[key] = Number(args[i + 1])
+  else if (key in flight) setFlight(key, args[i + 1])
+  else die(`unknown option ${args[i]}`)
+}
+if (flight['attitude-wobble'] !== 0)
+  die('attitude-wobble must be 0: the camera simulation draws the ' +
+    'wobble\'s phases from GLib\'s random generator, which the vehicle ' +
+    'cannot reproduce')
+
+const targets = flight.targets.split(';').map(s => s.trim()).filter(s => s)
+  .map(s => s.split(',').map(Number))
+
+// ---------------------------------------------------------------------
+// the flight: flightsimsrc's build_path() and path_at()
+
+const waypoints = [] // [north, east, distance along the path]
+
+function addWaypoint (along, across) {
+  const h = flight['path-heading'] * DEG
+  const n = along * Math.cos(h) - across * Math.sin(h)
+  const e = along * Math.sin(h) + across * Math.cos(h)
+  const last = waypoints[waypoints.length - 1]
+  const d = last ? last[2] + Math.hypot(n - last[0], e - last[1]) : 0
+  waypoints.push([n, e, d])
+}
+
+const half = flight['path-length'] / 2
+if (flight.path === 'line') {
+  addWaypoint(-half, 0)
+  addWaypoint(half, 0)
+} else if (flight.path === 'lawnmower') {
+  const lanes = Math.floor(flight['path-width'] / flight['lane-spacing'] +
+    1e-9) + 1
+  const first = -(lanes - 1) * flight['lane-spacing'] / 2
+  for (let i = 0; i < lanes; i++) {
+    const across = first + i * flight['lane-spacing']
+    addWaypoint(i % 2 ? half : -half, across)
+    addWaypoint(i % 2 ? -half : half, across)
+  }
+} else if (flight.path !== 'circle') {
+  die(`unknown path '${flight.path}'`)
+}
+
+const passLength = flight.path === 'circle'
+  ? 2 * Math.PI * flight.radius : waypoints[waypoints.length - 1][2]
+
+function pathAt (s) {
+  if (flight.path === 'circle') {
+    const theta = flight['path-heading'] * DEG + s / flight.radius
+    return [flight.radius * Math.cos(theta), flight.radius * Math.sin(theta),
+      theta + Math.PI / 2]
+  }
+  const total = passLength
+  s = s % (2 * total)
+  const back = s > total
+  if (back) s = 2 * total - s
+  let lo = 0
+  let hi = waypoints.length - 1
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1
+    if (waypoints[mid][2] <= s) lo = mid
+    else hi = mid
+  }
+  const a = waypoints[lo]
+  const b = waypoints[hi]
+  const f = b[2] > a[2] ? (s - a[2]) / (b[2] - a[2]) : 0
+  let heading = Math.atan2(b[1] - a[1], b[0] - a[0])
+  if (back) heading += Math.PI
+  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), heading]
+}
+
+function wrapAngle (a) {
+  a = (a + Math.PI) % (2 * Math.PI)
+  if (a < 0) a += 2 * Math.PI
+  return a - Math.PI
+}
+
+// Gaussian errors of the reported pose, reproducible from the seed
+// (mulberry32, Box-Muller)
+let rngState = (flight.seed >>> 0) ^ 0x9e3779b9
+function uniform () {
+  rngState = (rngState + 0x6d2b79f5) >>> 0
+  let t = rngState
+  t = Math.imul(t ^ (t >>> 15), t | 1)
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+function gauss () {
+  return Math.sqrt(-2 * Math.log(1 - uniform())) *
+    Math.cos(2 * Math.PI * uniform())
+}
+
+// The reported pose at flight time t (seconds).
+function poseAt (t) {
+  const [north, east, heading] = pathAt(flight.speed * t)
+  const p = flight['position-noise']
+  const a = flight['attitude-noise'] * DEG
+  const pose = {
+    north: north + p * gauss(),
+    east: east + p * gauss(),
+    down: -flight.altitude + p * gauss(),
+    roll: a * gauss(),
+    pitch: a * gauss(),
+    yaw: wrapAngle(heading + a * gauss()),
+    vn: flight.speed * Math.cos(heading),
+    ve: flight.speed * Math.sin(heading),
+  }
+  const lat0 = flight['home-latitude']
+  pose.latitude = lat0 + pose.north / EARTH_RADIUS / DEG
+  pose.longitude = flight['home-longitude'] +
+    pose.east / (EARTH_RADIUS * Math.cos(lat0 * DEG)) / DEG
+  pose.altitude = flight['home-altitude'] - pose.down
+  return pose
+}
+
+// ---------------------------------------------------------------------
+// the link
+
+const v2 = new MavLinkProtocolV2(1, 1)
+let seq = 0
+let peer = null // flightlink: [address, port]
+let t0 = 0 // performance.now() at flight time 0
+const socket = dgram.createSocket('udp4')
+const state = { heartbeats: 0, telemetry: 0, commands: [] }
+let error = null
+
+const flightTime = () => (performance.now() - t0) / 1000
+
+function serialize (msg) {
+  return v2.serialize(msg, seq++ & 0xff)
+}
+
+function send (buffer) {
+  return new Promise(resolve =>
+    socket.send(buffer, peer[1], peer[0], resolve))
+}
+
+function heartbeat () {
+  const hb = new minimal.Heartbeat()
+  hb.type = minimal.MavType.QUADROTOR
+  hb.autopilot = minimal.MavAutopilot.ARDUPILOTMEGA
+  hb.baseMode = 217 // armed, guided
+  hb.customMode = 4 // ArduCopter GUIDED
+  hb.systemStatus = minimal.MavState.ACTIVE
+  hb.mavlinkVersion = 3
+  return serialize(hb)
+}
+
+async function sendTelemetry () {
+  const t = flightTime()
+  const ms = Math.round(t * 1000)
+  const pose = poseAt(t)
+
+  const gp = new common.GlobalPositionInt()
+  gp.timeBootMs = ms
+  gp.lat = Math.round(pose.latitude * 1e7)
+  gp.lon = Math.round(pose.longitude * 1e7)
+  gp.alt = Math.round(pose.altitude * 1000)
+  gp.relativeAlt = Math.round(-pose.down * 1000)
+  gp.vx = Math.round(pose.vn * 100)
+  gp.vy = Math.round(pose.ve * 100)
+  gp.vz = 0
+  gp.hdg = Math.round(((pose.yaw / DEG) + 360) % 360 * 100) % 36000
+
+  const at = new common.Attitude()
+  at.timeBootMs = ms
+  at.roll = pose.roll
+  at.pitch = pose.pitch
+  at.yaw = pose.yaw
+  at.rollspeed = 0
+  at.pitchspeed = 0
+  at.yawspeed = 0
+
+  const lp = new common.LocalPositionNed()
+  lp.timeBootMs = ms
+  lp.x = pose.north
+  lp.y = pose.east
+  lp.z = pose.down
+  lp.vx = pose.vn
+  lp.vy = pose.ve
+  lp.vz = 0
+
+  // the local position last: the odometry item it completes is the one
+  // with everything of this instant
+  await send(serialize(gp))
+  await send(serialize(at))
+  await send(serialize(lp))
+  state.telemetry += 3
+}
+
+function onGoto (m) {
+  const cmd = {
+    north: m.x, east: m.y, down: m.z, at: flightTime(), target: -1,
+    error: null,
+  }
+  let best = Infinity
+  targets.forEach(([n, e], k) => {
+    const d = Math.hypot(m.x - n, m.y - e)
+    if (d < best) { best = d; cmd.target = k }
+  })
+  cmd.error = best
+  state.commands.push(cmd)
+  if (m.coordinateFrame !== common.MavFrame.LOCAL_NED)
+    error = error || `GOTO in frame ${m.coordinateFrame}, not LOCAL_NED`
+  else if (best > opts.tolerance)
+    error = error || `GOTO to ${m.x.toFixed(2)},${m.y.toFixed(2)}: ` +
+      `${best.toFixed(2)} m from the nearest target`
+  else if (state.commands.filter(c => c.target === cmd.target).length > 1)
+    error = error || `a second GOTO to target ${cmd.target}`
+}
+
+const input = new PassThrough()
+input
+  .pipe(new MavLinkPacketSplitter({}, {
+    onCrcError: () => { error = error || 'bad CRC from flightlink' },
+  }))
+  .pipe(new MavLinkPacketParser())
+  .on('data', packet => {
+    const clazz = REGISTRY[packet.header.msgid]
+    if (!clazz) {
+      error = error || `unknown message ${packet.header.msgid}`
+      return
+    }
+    const m = packet.protocol.data(packet.payload, clazz)
+    if (clazz === minimal.Heartbeat) state.heartbeats++
+    else if (clazz === common.SetPositionTargetLocalNed) onGoto(m)
+    else error = error || `unexpected ${clazz.MSG_NAME} from flightlink`
+  })
+
+function report () {
+  const commanded = new Set(state.commands.map(c => c.target))
+  const out = {
+    ok: error === null,
+    heartbeats: state.heartbeats,
+    telemetry: state.telemetry,
+    flight_seconds: peer ? flightTime() : 0,
+    commands: state.commands,
+    missed: targets.map((t, k) => k).filter(k => !commanded.has(k)),
+  }
+  if (error) out.error = error
+  process.stdout.write(JSON.stringify(out) + '\n')
+  process.exit(error ? 1 : 0)
+}
+
+// ---------------------------------------------------------------------
+// the vehicle
+
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
+
+async function fly () {
+  const period = 1000 / opts.rate
+  let tick = 0
+  await send(heartbeat())
+  for (;;) {
+    const next = t0 + tick * period
+    const wait = next - performance.now()
+    if (wait > 0) await sleep(wait)
+    if (tick % Math.round(opts.rate) === 0 && tick > 0) await send(heartbeat())
+    await sendTelemetry()
+    tick++
+  }
+}
+
+socket.on('message', (msg, rinfo) => {
+  if (!peer) {
+    // flightlink's first datagram: flight time 0
+    t0 = performance.now()
+    peer = [rinfo.address, rinfo.port]
+    fly().catch(e => { error = error || String(e) })
+  }
+  input.write(msg)
+})
+
+socket.bind(opts.port, '127.0.0.1', () => {
+  process.stdout.write(JSON.stringify({
+    port: socket.address().port,
+    flight: { ...flight, targets },
+    pass_seconds: passLength / flight.speed,
+  }) + '\n')
+})
+
+process.on('SIGINT', report)
+process.on('SIGTERM', report)
+setTimeout(() => {
+  error = error || 'timeout'
+  process.stdout.write(JSON.stringify({ ok: false, error, ...state }) + '\n')
+  process.exit(2)
+}, opts.timeout * 1000)
