@@ -144,6 +144,9 @@ typedef struct
   GstWorker *in_worker;         /* owned ref, or NULL: a feedbacksink takes
                                  * items before any probe, and counts them
                                  * in its items-out */
+  GstElement *tokens_from;      /* owned ref, or NULL: the feedbacksrc whose
+                                 * initial-items the channel holds at the
+                                 * start of a run (Kahn's initial tokens) */
   gulong sink_probe;
   gulong src_probe;
   gulong event_probe;
@@ -235,6 +238,8 @@ queue_rec_clear (QueueRec * q)
   gst_object_unref (q->element);
   if (q->in_worker)
     gst_object_unref (q->in_worker);
+  if (q->tokens_from)
+    gst_object_unref (q->tokens_from);
   gst_object_unref (q->sinkpad);
   gst_object_unref (q->srcpad);
   g_free (q->name);
@@ -276,6 +281,19 @@ queue_counts (QueueRec * q, guint64 * in, guint64 * out)
     gst_structure_get_uint64 (s, "items-out", in);
     gst_structure_free (s);
   }
+}
+
+/* The items a channel holds before anything is written to it: a feedback
+ * channel's initial items, 0 for a queue. A flush re-arms them, as it
+ * resets the counts. */
+static guint64
+queue_initial (QueueRec * q)
+{
+  guint initial = 0;
+
+  if (q->tokens_from)
+    g_object_get (q->tokens_from, "initial-items", &initial, NULL);
+  return initial;
 }
 
 static void
@@ -476,10 +494,15 @@ discover_feedback (GstWorkerController * self)
       gchar *other = feedback_channel (src, &other_sink);
 
       if (!other_sink && g_str_equal (name, other)) {
-        g_ptr_array_add (self->queues, queue_rec_new (sink,
-                g_steal_pointer (&name), gst_element_get_static_pad (sink,
-                    "sink"), gst_element_get_static_pad (src, "src"),
-                GST_IS_WORKER (sink) ? GST_WORKER (sink) : NULL));
+        QueueRec *q = queue_rec_new (sink, g_steal_pointer (&name),
+            gst_element_get_static_pad (sink, "sink"),
+            gst_element_get_static_pad (src, "src"),
+            GST_IS_WORKER (sink) ? GST_WORKER (sink) : NULL);
+
+        if (g_object_class_find_property (G_OBJECT_GET_CLASS (src),
+                "initial-items"))
+          q->tokens_from = gst_object_ref (src);
+        g_ptr_array_add (self->queues, q);
         j = ends->len;
       }
       g_free (other);
@@ -606,6 +629,8 @@ channel_counts (GstWorkerController * self)
     QueueRec *q = g_ptr_array_index (self->queues, i);
 
     queue_counts (q, &counts[i].in, &counts[i].out);
+    /* initial items are in the channel from the start */
+    counts[i].in += queue_initial (q);
     g_mutex_lock (&q->lock);
     counts[i].eos = q->eos;
     g_mutex_unlock (&q->lock);
@@ -908,7 +933,7 @@ state_nick (GstWorkerState state)
 static GstStructure *
 queue_structure (GstWorkerController * self, QueueRec * q)
 {
-  guint64 in, out;
+  guint64 in, out, initial = queue_initial (q);
   guint level = 0, max = 0;
   GstStructure *s;
   GValue writers = G_VALUE_INIT, readers = G_VALUE_INIT;
@@ -918,8 +943,9 @@ queue_structure (GstWorkerController * self, QueueRec * q)
   s = gst_structure_new ("queue",
       "name", G_TYPE_STRING, q->name,
       "items-in", G_TYPE_UINT64, in,
+      "initial-items", G_TYPE_UINT64, initial,
       "items-out", G_TYPE_UINT64, out,
-      "held", G_TYPE_UINT64, in >= out ? in - out : 0,
+      "held", G_TYPE_UINT64, in + initial >= out ? in + initial - out : 0,
       "level", G_TYPE_UINT, level, "max-size-buffers", G_TYPE_UINT, max, NULL);
   GST_OBJECT_LOCK (self);
   names_array (&writers, q->writers);
@@ -1717,6 +1743,7 @@ account_discards (GstWorkerController * self, StopSnapshot * snap,
     GstStructure *h;
 
     queue_counts (q, &in, &out);
+    in += queue_initial (q);
     if (in <= out)
       continue;
     total += in - out;
@@ -1802,7 +1829,9 @@ build_report (GstWorkerController * self, GstWorkerControllerOutcome outcome)
     GstStructure *q = queue_structure (self, g_ptr_array_index (self->queues,
             i));
 
-    if (stats_u64 (q, "held") != 0)
+    /* nothing held, and nothing came out that did not go in */
+    if (stats_u64 (q, "items-in") + stats_u64 (q, "initial-items") !=
+        stats_u64 (q, "items-out"))
       balanced = FALSE;
     array_take_structure (&queues, q);
   }
@@ -3187,8 +3216,11 @@ gst_worker_controller_is_paused (GstWorkerController * self)
  *   queues, `input-level` / `input-max` of its fullest input queue;
  * - `queues`: an array of `queue` structures: `name`, `writers` and
  *   `readers` (worker names), `items-in`, `items-out` (counted on its
- *   pads this run), `held`, `level` (current-level-buffers) and
- *   `max-size-buffers`;
+ *   pads this run), `initial-items` (what the channel held before
+ *   anything was written to it: the `initial-items` null tokens of a
+ *   feedback channel's `feedbacksrc`, 0 for a queue), `held`
+ *   (items-in + initial-items - items-out), `level`
+ *   (current-level-buffers) and `max-size-buffers`;
  * - `wait-for`: the structure gst_worker_controller_get_wait_for()
  *   returns;
  * - `deadlock`: the deadlock detector's `mode`, `settle`,
@@ -3487,7 +3519,7 @@ gst_worker_controller_get_outcome (GstWorkerController * self)
  * The report of the ended run, a %GST_WORKER_CONTROLLER_REPORT_NAME
  * structure: `outcome` (#GstWorkerControllerOutcome), `duration`,
  * `restarts`, `discarded-by-restarts`, `balanced` (every queue gave out
- * what it took in), `workers` (each worker's final stats, as in the
+ * exactly what it took in plus its initial items), `workers` (each worker's final stats, as in the
  * status), `queues` (each queue's counts), `error` (a structure with
  * `element`, `path`, `message`, `debug`, after an error) and, when the
  * system was stopped (exit now, drain timeout, error, deadlock),

@@ -156,7 +156,8 @@ queue_in (Run * r, const gchar * queue)
 }
 
 /* Drained, and every queue (the pools' own too) gave out what it took
- * in; returns how many queues the report has. */
+ * in, a feedback channel ("channel NAME") what it took in plus its
+ * initial items; returns how many queues the report has. */
 static guint
 assert_drained_balanced (Run * r)
 {
@@ -181,8 +182,14 @@ assert_drained_balanced (Run * r)
     const GstStructure *q =
         gst_value_get_structure (gst_value_array_get_value (queues, i));
 
-    fail_unless_equals_uint64 (field_u64 (q, "items-in"),
+    const gchar *name = gst_structure_get_string (q, "name");
+    guint64 initial = field_u64 (q, "initial-items");
+
+    if (!g_str_has_prefix (name, "channel "))
+      fail_unless_equals_uint64 (initial, 0);
+    fail_unless_equals_uint64 (field_u64 (q, "items-in") + initial,
         field_u64 (q, "items-out"));
+    fail_unless_equals_uint64 (field_u64 (q, "held"), 0);
     fail_unless (field_u64 (q, "items-in") > 0, "queue %s saw nothing",
         gst_structure_get_string (q, "name"));
   }
@@ -298,7 +305,8 @@ GST_START_TEST (test_drain_through_feedback_loop)
       "feedbacksink name=fbsink channel=c max-size-buffers=2  "
       "feedbacksrc name=fbsrc channel=c initial-items=1 "
       "caps=application/x-worker-test-item" Q ("q4", 2) "m.", "out", 300);
-  fail_unless_equals_int (assert_drained_balanced (&r), 4);
+  /* q1 .. q4 and the feedback channel */
+  fail_unless_equals_int (assert_drained_balanced (&r), 5);
 
   n = worker_u64 (&r, "src", "items-out");
   fail_unless (n >= 300);
@@ -313,6 +321,12 @@ GST_START_TEST (test_drain_through_feedback_loop)
   fail_unless_equals_uint64 (worker_u64 (&r, "fbsink", "items-dropped"), 0);
   fail_unless_equals_uint64 (worker_u64 (&r, "fbsrc", "items-out"), n + 1);
   fail_unless_equals_uint64 (queue_in (&r, "q4"), n + 1);
+  /* the channel itself: n written, the initial item, n + 1 read */
+  fail_unless_equals_uint64 (queue_in (&r, "channel c"), n);
+  fail_unless_equals_uint64 (field_u64 (entry (r.report, "queues",
+              "channel c"), "initial-items"), 1);
+  fail_unless_equals_uint64 (field_u64 (entry (r.report, "queues",
+              "channel c"), "items-out"), n + 1);
   /* the merge used the initial item and n - 1 items; the item made from
    * the last output came back after the end: dropped, counted */
   m = element (&r, "m");
