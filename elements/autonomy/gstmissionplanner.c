@@ -306,8 +306,9 @@ send_route_if_changed (GstMissionPlanner * self, GstClockTime t)
   }
   g_free (taken);
 
-  if (route->len != self->last_route->len || memcmp (route->data,
-          self->last_route->data, route->len * sizeof (GstGroundTarget))) {
+  if (route->len != self->last_route->len || (route->len > 0 &&
+          memcmp (route->data, self->last_route->data,
+              route->len * sizeof (GstGroundTarget)))) {
     GST_DEBUG_OBJECT (self, "route of %u targets", route->len);
     self->sent_route = TRUE;
     ret = gst_worker_aggregator_push_to (GST_WORKER_AGGREGATOR (self),
