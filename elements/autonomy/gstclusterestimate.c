@@ -41,6 +41,16 @@
  * detections to come, density is all the evidence there will be; they are
  * confirmed then, with their command).
  *
+ * ## Time without news
+ *
+ * For each input item after which it has nothing to say on an output,
+ * clusterestimate sends a GAP event at the item's time on that output
+ * ("nothing before this time"): a worker downstream that merges these
+ * sparse items with a steady stream by timestamp (`timestampmerge`,
+ * `missionplanner`) knows at once that nothing earlier will come, instead
+ * of waiting for the next estimate while the steady stream fills its
+ * queue.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 videotestsrc pattern=ball num-buffers=120 ! \
@@ -130,6 +140,8 @@ struct _GstClusterEstimate
   GPtrArray *tracks;            /* Track */
   guint32 next_id;
   GstClockTime last_pts;
+  gboolean sent_estimate;       /* for the current input item */
+  gboolean sent_command;
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -262,6 +274,7 @@ emit_estimate (GstClusterEstimate * self, Track * t,
       t->est.east, t->est.spread, t->est.count);
   ret = gst_worker_transform_push (base,
       gst_target_estimate_to_buffer (&t->est, pts));
+  self->sent_estimate = TRUE;
   if (ret != GST_FLOW_OK)
     return ret;
 
@@ -277,6 +290,7 @@ emit_estimate (GstClusterEstimate * self, Track * t,
     /* unlinked, the command is dropped and counted by the base class */
     ret = gst_worker_transform_push_to (base, self->commands,
         gst_flight_command_to_buffer (&cmd, pts));
+    self->sent_command = TRUE;
   }
   return ret;
 }
@@ -409,8 +423,23 @@ cluster_estimate_reset (GstClusterEstimate * self)
   self->last_pts = GST_CLOCK_TIME_NONE;
 }
 
+/* Nothing new on the outputs that had nothing for the item at @pts. */
+static void
+send_gaps (GstClusterEstimate * self, GstClockTime pts)
+{
+  if (!GST_CLOCK_TIME_IS_VALID (pts))
+    return;
+  if (!self->sent_estimate)
+    gst_pad_push_event (GST_BASE_TRANSFORM_SRC_PAD (self),
+        gst_event_new_gap (pts, GST_CLOCK_TIME_NONE));
+  if (!self->sent_command)
+    gst_pad_push_event (self->commands, gst_event_new_gap (pts,
+            GST_CLOCK_TIME_NONE));
+}
+
+/* One input item: the points it brings, and the estimates they make. */
 static GstFlowReturn
-gst_cluster_estimate_process (GstWorkerTransform * base, GstBuffer * inbuf)
+process_item (GstWorkerTransform * base, GstBuffer * inbuf)
 {
   GstClusterEstimate *self = GST_CLUSTER_ESTIMATE (base);
   GstGroundTarget *targets = NULL;
@@ -464,6 +493,20 @@ gst_cluster_estimate_process (GstWorkerTransform * base, GstBuffer * inbuf)
       ret = emit_estimate (self, t, 0, &p, pts);
     }
   }
+  return ret;
+}
+
+static GstFlowReturn
+gst_cluster_estimate_process (GstWorkerTransform * base, GstBuffer * inbuf)
+{
+  GstClusterEstimate *self = GST_CLUSTER_ESTIMATE (base);
+  GstClockTime pts = GST_BUFFER_PTS (inbuf);
+  GstFlowReturn ret;
+
+  self->sent_estimate = self->sent_command = FALSE;
+  ret = process_item (base, inbuf);
+  if (ret == GST_FLOW_OK)
+    send_gaps (self, pts);
   return ret;
 }
 

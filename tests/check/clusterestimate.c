@@ -513,6 +513,69 @@ GST_START_TEST (test_commands_output)
 
 GST_END_TEST;
 
+/* The times of the GAP events a harness received so far, as "t t t" in
+ * tenths of a second. */
+static gchar *
+gap_times (GstHarness * h)
+{
+  GString *s = g_string_new (NULL);
+  GstEvent *ev;
+
+  while ((ev = gst_harness_try_pull_event (h))) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_GAP) {
+      GstClockTime ts, dur;
+
+      gst_event_parse_gap (ev, &ts, &dur);
+      fail_if (GST_CLOCK_TIME_IS_VALID (dur));
+      g_string_append_printf (s, "%s%" G_GUINT64_FORMAT, s->len ? " " : "",
+          ts / (GST_SECOND / 10));
+    }
+    gst_event_unref (ev);
+  }
+  return g_string_free (s, FALSE);
+}
+
+/* An item that brings no news on an output is a GAP there, at its time:
+ * a merge downstream need not wait for the next estimate. */
+GST_START_TEST (test_gaps_without_news)
+{
+  GstClockTime pts = 0;
+  GstTargetEstimate est;
+  GstFlightCommand cmd;
+  gchar *gaps;
+  Fixture f;
+
+  fixture_init (&f);
+  /* 5 items: confirmed at the 5th (stable-updates), with its command */
+  push_at (&f, 1, 1, 5, 10, &pts);
+  gaps = gap_times (f.h);
+  fail_unless_equals_string (gaps, "0 1 2 3");
+  g_free (gaps);
+  gaps = gap_times (f.cmd);
+  fail_unless_equals_string (gaps, "0 1 2 3");
+  g_free (gaps);
+  fail_unless (pull_estimate (f.h, &est, NULL));
+  pull_command (f.cmd, &cmd);
+
+  /* then nothing new: gaps on both */
+  push_at (&f, 1, 1, 2, 10, &pts);
+  gaps = gap_times (f.h);
+  fail_unless_equals_string (gaps, "5 6");
+  g_free (gaps);
+  gaps = gap_times (f.cmd);
+  fail_unless_equals_string (gaps, "5 6");
+  g_free (gaps);
+  /* and an empty item too */
+  push_points (&f, NULL, 0, pts);
+  gaps = gap_times (f.h);
+  fail_unless_equals_string (gaps, "7");
+  g_free (gaps);
+  fail_unless_equals_int (gst_harness_buffers_received (f.h), 1);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
 static Suite *
 clusterestimate_suite (void)
 {
@@ -530,6 +593,7 @@ clusterestimate_suite (void)
   tcase_add_test (tc, test_max_points_window);
   tcase_add_test (tc, test_corrupt_item);
   tcase_add_test (tc, test_commands_output);
+  tcase_add_test (tc, test_gaps_without_news);
   return s;
 }
 
