@@ -87,6 +87,7 @@ typedef struct
 {
   gdouble north, east, down;
   GstClockTime time;
+  guint64 frame;                /* the input item it came in: one frame */
 } Point;
 
 /* A cluster followed from update to update. */
@@ -130,6 +131,7 @@ struct _GstClusterEstimate
   GPtrArray *tracks;            /* Track */
   guint32 next_id;
   GstClockTime last_pts;
+  guint64 frames;               /* input items with detections so far */
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -299,6 +301,247 @@ compare_pairs (gconstpointer a, gconstpointer b)
   return pa->track < pb->track ? -1 : (pa->track > pb->track);
 }
 
+/* What one frame shows of one target: the detections of one frame, in one
+ * cluster, within eps of the first of them. */
+typedef struct
+{
+  gdouble seed_north, seed_east;        /* the first detection */
+  gdouble north, east;          /* the mean of its detections */
+  guint count;
+  gint part;                    /* the target it is assigned to, or -1 */
+  gboolean assigned;            /* in the current round */
+} Group;
+
+static inline gdouble
+distance2 (gdouble n1, gdouble e1, gdouble n2, gdouble e2)
+{
+  return (n1 - n2) * (n1 - n2) + (e1 - e2) * (e1 - e2);
+}
+
+/* Assigns the groups [@first, @last) of one frame to the @k centres,
+ * nearest pairs first, each centre to one group (a frame shows a target
+ * once); the groups left over when there are more than @k go to their
+ * nearest centre. @used is scratch for @k booleans. Returns whether an
+ * assignment changed. */
+static gboolean
+assign_frame (Group * groups, guint first, guint last,
+    const gdouble * centres, guint k, gboolean * used)
+{
+  gboolean changed = FALSE;
+  guint g, j, left = last - first, n_used = 0;
+
+  for (g = first; g < last; g++)
+    groups[g].assigned = FALSE;
+  memset (used, 0, k * sizeof (gboolean));
+  for (; left > 0; left--) {
+    gdouble best = G_MAXDOUBLE;
+    guint best_g = first, best_j = 0;
+
+    for (g = first; g < last; g++) {
+      if (groups[g].assigned)
+        continue;
+      for (j = 0; j < k; j++) {
+        gdouble d;
+
+        if (used[j] && n_used < k)
+          continue;
+        d = distance2 (groups[g].north, groups[g].east, centres[2 * j],
+            centres[2 * j + 1]);
+        if (d < best) {
+          best = d;
+          best_g = g;
+          best_j = j;
+        }
+      }
+    }
+    if (!used[best_j]) {
+      used[best_j] = TRUE;
+      n_used++;
+    }
+    groups[best_g].assigned = TRUE;
+    if (groups[best_g].part != (gint) best_j)
+      changed = TRUE;
+    groups[best_g].part = best_j;
+  }
+  return changed;
+}
+
+/* Splits the groups of one cluster among @k targets: k-means with the
+ * constraint that the groups of one frame go to different targets
+ * (COP-KMeans, Wagstaff et al., ICML 2001), seeded with the groups of the
+ * latest frame that shows @k. @runs holds the first group of each frame
+ * and, last, the number of groups. Accepts the split when every target
+ * has groups and the targets are more than @eps apart. */
+static gboolean
+split_cluster (Group * groups, const guint * runs, guint n_runs, guint k,
+    gdouble eps)
+{
+  guint n_groups = runs[n_runs], r, g, j, iter;
+  gdouble *centres = g_new (gdouble, 2 * k), *sums = g_new (gdouble, 3 * k);
+  gboolean *used = g_new (gboolean, k);
+  gboolean ok = TRUE;
+
+  for (r = n_runs; r-- > 0;)
+    if (runs[r + 1] - runs[r] >= k)
+      break;
+  g_assert (r < n_runs);
+  for (j = 0; j < k; j++) {
+    centres[2 * j] = groups[runs[r] + j].north;
+    centres[2 * j + 1] = groups[runs[r] + j].east;
+  }
+  for (g = 0; g < n_groups; g++)
+    groups[g].part = -1;
+
+  for (iter = 0; iter < 100 && ok; iter++) {
+    gboolean changed = FALSE;
+
+    for (r = 0; r < n_runs; r++)
+      changed |= assign_frame (groups, runs[r], runs[r + 1], centres, k, used);
+    if (!changed)
+      break;
+    memset (sums, 0, 3 * k * sizeof (gdouble));
+    for (g = 0; g < n_groups; g++) {
+      sums[3 * groups[g].part] += groups[g].north * groups[g].count;
+      sums[3 * groups[g].part + 1] += groups[g].east * groups[g].count;
+      sums[3 * groups[g].part + 2] += groups[g].count;
+    }
+    for (j = 0; j < k && ok; j++) {
+      ok = sums[3 * j + 2] > 0;
+      if (ok) {
+        centres[2 * j] = sums[3 * j] / sums[3 * j + 2];
+        centres[2 * j + 1] = sums[3 * j + 1] / sums[3 * j + 2];
+      }
+    }
+  }
+  for (j = 0; j < k && ok; j++)
+    for (g = j + 1; g < k && ok; g++)
+      ok = distance2 (centres[2 * j], centres[2 * j + 1], centres[2 * g],
+          centres[2 * g + 1]) > eps * eps;
+
+  g_free (used);
+  g_free (sums);
+  g_free (centres);
+  return ok;
+}
+
+/* How many targets a cluster holds by its frames: the most targets seen
+ * at once (groups of one frame) in at least @min_frames frames. */
+static guint
+targets_seen (const guint * runs, guint n_runs, guint min_frames)
+{
+  guint max_groups = 1, r, m, frames = 0, *hist;
+
+  for (r = 0; r < n_runs; r++)
+    max_groups = MAX (max_groups, runs[r + 1] - runs[r]);
+  if (max_groups == 1)
+    return 1;
+  hist = g_new0 (guint, max_groups + 1);
+  for (r = 0; r < n_runs; r++)
+    hist[runs[r + 1] - runs[r]]++;
+  for (m = max_groups; m > 1; m--) {
+    frames += hist[m];
+    if (frames >= min_frames)
+      break;
+  }
+  g_free (hist);
+  return m;
+}
+
+/* Splits the clusters that hold several targets. DBSCAN chains two
+ * targets closer than a few times their scatter into one cluster; the
+ * frames tell them apart: a frame shows a target once, so the detections
+ * of one frame more than eps apart are different targets. A cluster that
+ * shows k targets at once in min-points frames or more is split into k
+ * by constrained k-means (split_cluster()). The parts get new labels from
+ * @n_clusters on; returns the new number of clusters. */
+static guint
+split_clusters (GstClusterEstimate * self, gint * labels, guint n_clusters,
+    const Params * p)
+{
+  guint *start = g_new0 (guint, n_clusters + 1), *fill, *members,
+      *member_group;
+  GArray *groups = g_array_new (FALSE, FALSE, sizeof (Group));
+  GArray *runs = g_array_new (FALSE, FALSE, sizeof (guint));
+  const Point *pts = (const Point *) self->points->data;
+  guint n = self->points->len, total = n_clusters, c, i, m;
+  gdouble eps2 = p->eps * p->eps;
+
+  /* the members of each cluster, in index order: frame by frame */
+  for (i = 0; i < n; i++)
+    if (labels[i] >= 0)
+      start[labels[i] + 1]++;
+  for (c = 0; c < n_clusters; c++)
+    start[c + 1] += start[c];
+  fill = g_memdup2 (start, n_clusters * sizeof (guint));
+  members = g_new (guint, MAX (start[n_clusters], 1));
+  member_group = g_new (guint, MAX (start[n_clusters], 1));
+  for (i = 0; i < n; i++)
+    if (labels[i] >= 0)
+      members[fill[labels[i]]++] = i;
+
+  for (c = 0; c < n_clusters; c++) {
+    guint k, g;
+    Group *gr;
+
+    /* the groups of each frame */
+    g_array_set_size (groups, 0);
+    g_array_set_size (runs, 0);
+    for (m = start[c]; m < start[c + 1]; m++) {
+      const Point *q = &pts[members[m]];
+
+      if (m == start[c] || q->frame != pts[members[m - 1]].frame)
+        g_array_append_val (runs, groups->len);
+      for (g = g_array_index (runs, guint, runs->len - 1); g < groups->len;
+          g++) {
+        gr = &g_array_index (groups, Group, g);
+        if (distance2 (gr->seed_north, gr->seed_east, q->north,
+                q->east) <= eps2)
+          break;
+      }
+      if (g == groups->len) {
+        Group ng = { q->north, q->east, 0, 0, 0, -1, FALSE };
+
+        g_array_append_val (groups, ng);
+      }
+      gr = &g_array_index (groups, Group, g);
+      gr->north += q->north;
+      gr->east += q->east;
+      gr->count++;
+      member_group[m] = g;
+    }
+    g_array_append_val (runs, groups->len);
+    for (g = 0; g < groups->len; g++) {
+      gr = &g_array_index (groups, Group, g);
+      gr->north /= gr->count;
+      gr->east /= gr->count;
+    }
+
+    k = targets_seen ((guint *) runs->data, runs->len - 1, p->min_points);
+    for (; k > 1; k--)
+      if (split_cluster ((Group *) groups->data, (guint *) runs->data,
+              runs->len - 1, k, p->eps))
+        break;
+    if (k < 2)
+      continue;
+    GST_LOG_OBJECT (self, "cluster %u holds %u targets", c, k);
+    for (m = start[c]; m < start[c + 1]; m++) {
+      gint part = g_array_index (groups, Group, member_group[m]).part;
+
+      if (part > 0)
+        labels[members[m]] = total + part - 1;
+    }
+    total += k - 1;
+  }
+
+  g_array_unref (runs);
+  g_array_unref (groups);
+  g_free (member_group);
+  g_free (members);
+  g_free (fill);
+  g_free (start);
+  return total;
+}
+
 /* Reclusters all the points and updates the tracks. */
 static void
 update_tracks (GstClusterEstimate * self, const Params * p)
@@ -317,6 +560,7 @@ update_tracks (GstClusterEstimate * self, const Params * p)
     xy[2 * i + 1] = pts[i].east;
   }
   n_clusters = gst_dbscan_2d (xy, n, p->eps, p->min_points, labels);
+  n_clusters = split_clusters (self, labels, n_clusters, p);
   GST_LOG_OBJECT (self, "%u points, %u clusters", n, n_clusters);
 
   for (i = 0; i < self->tracks->len; i++)
@@ -407,6 +651,7 @@ cluster_estimate_reset (GstClusterEstimate * self)
   g_ptr_array_set_size (self->tracks, 0);
   self->next_id = 1;
   self->last_pts = GST_CLOCK_TIME_NONE;
+  self->frames = 0;
 }
 
 static GstFlowReturn
@@ -437,12 +682,13 @@ gst_cluster_estimate_process (GstWorkerTransform * base, GstBuffer * inbuf)
   params_copy (self, &p);
   for (i = 0; i < n; i++) {
     Point q = { targets[i].north, targets[i].east, targets[i].down,
-      GST_CLOCK_TIME_IS_VALID (frame_time) ? frame_time : pts
+      GST_CLOCK_TIME_IS_VALID (frame_time) ? frame_time : pts, self->frames
     };
 
     g_array_append_val (self->points, q);
   }
   g_free (targets);
+  self->frames++;
   if (self->points->len > p.max_points) {
     GST_LOG_OBJECT (self, "forgetting the %u oldest detections",
         self->points->len - p.max_points);
