@@ -164,6 +164,13 @@ track_free (Track * t)
   g_free (t);
 }
 
+/* The square of the distance between two points. */
+static inline gdouble
+distance2 (gdouble n1, gdouble e1, gdouble n2, gdouble e2)
+{
+  return (n1 - n2) * (n1 - n2) + (e1 - e2) * (e1 - e2);
+}
+
 /* Mean, RMS radius and extent of the members of @cluster that are within
  * @limit of (cn, ce) (all of them for a negative @limit). */
 static void
@@ -171,7 +178,7 @@ cluster_moments (const Point * pts, const gint * labels, guint n,
     gint cluster, gdouble cn, gdouble ce, gdouble limit,
     GstTargetEstimate * est)
 {
-  gdouble sn = 0, se = 0, sd = 0, vn = 0, ve = 0;
+  gdouble sn = 0, se = 0, sd = 0, vn = 0, ve = 0, limit2 = limit * limit;
   guint count = 0, i;
 
   gst_target_estimate_init (est);
@@ -179,7 +186,7 @@ cluster_moments (const Point * pts, const gint * labels, guint n,
     const Point *q = &pts[i];
 
     if (labels[i] != cluster ||
-        (limit >= 0 && hypot (q->north - cn, q->east - ce) > limit))
+        (limit >= 0 && distance2 (q->north, q->east, cn, ce) > limit2))
       continue;
     sn += q->north;
     se += q->east;
@@ -203,7 +210,7 @@ cluster_moments (const Point * pts, const gint * labels, guint n,
     const Point *q = &pts[i];
 
     if (labels[i] != cluster ||
-        (limit >= 0 && hypot (q->north - cn, q->east - ce) > limit))
+        (limit >= 0 && distance2 (q->north, q->east, cn, ce) > limit2))
       continue;
     vn += (q->north - est->north) * (q->north - est->north);
     ve += (q->east - est->east) * (q->east - est->east);
@@ -311,12 +318,6 @@ typedef struct
   gint part;                    /* the target it is assigned to, or -1 */
   gboolean assigned;            /* in the current round */
 } Group;
-
-static inline gdouble
-distance2 (gdouble n1, gdouble e1, gdouble n2, gdouble e2)
-{
-  return (n1 - n2) * (n1 - n2) + (e1 - e2) * (e1 - e2);
-}
 
 /* Assigns the groups [@first, @last) of one frame to the @k centres,
  * nearest pairs first, each centre to one group (a frame shows a target
