@@ -319,11 +319,46 @@ typedef struct
   gboolean assigned;            /* in the current round */
 } Group;
 
-/* Assigns the groups [@first, @last) of one frame to the @k centres,
- * nearest pairs first, each centre to one group (a frame shows a target
- * once); the groups left over when there are more than @k go to their
- * nearest centre. @used is scratch for @k booleans. Returns whether an
- * assignment changed. */
+/* Most targets in one cluster for which the assignment of a frame's
+ * groups is searched exhaustively (5! = 120 permutations at most). */
+#define MAX_EXACT_TARGETS 5
+
+/* Searches the assignment of the groups [@g, @n_groups) to distinct
+ * centres with the least sum of squared distances; @cost is that of the
+ * groups before @g, assigned in @current. */
+static void
+search_assignment (const Group * groups, guint g, guint n_groups,
+    const gdouble * centres, guint k, gdouble cost, gint * current,
+    gboolean * used, gdouble * best_cost, gint * best)
+{
+  guint j;
+
+  if (cost >= *best_cost)
+    return;
+  if (g == n_groups) {
+    *best_cost = cost;
+    memcpy (best, current, n_groups * sizeof (gint));
+    return;
+  }
+  for (j = 0; j < k; j++) {
+    if (used[j])
+      continue;
+    used[j] = TRUE;
+    current[g] = j;
+    search_assignment (groups, g + 1, n_groups, centres, k, cost +
+        distance2 (groups[g].north, groups[g].east, centres[2 * j],
+            centres[2 * j + 1]), current, used, best_cost, best);
+    used[j] = FALSE;
+  }
+}
+
+/* Assigns the groups [@first, @last) of one frame to the @k centres, each
+ * centre to one group at most (a frame shows a target once): the
+ * assignment with the least sum of squared distances (the k-means
+ * objective), searched exhaustively up to MAX_EXACT_TARGETS; beyond, or
+ * when the frame has more groups than there are centres, nearest pairs
+ * first, the groups left over going to their nearest centre. @used is
+ * scratch for @k booleans. Returns whether an assignment changed. */
 static gboolean
 assign_frame (Group * groups, guint first, guint last,
     const gdouble * centres, guint k, gboolean * used)
@@ -331,9 +366,22 @@ assign_frame (Group * groups, guint first, guint last,
   gboolean changed = FALSE;
   guint g, j, left = last - first, n_used = 0;
 
+  memset (used, 0, k * sizeof (gboolean));
+  if (left <= k && k <= MAX_EXACT_TARGETS) {
+    gint current[MAX_EXACT_TARGETS], best[MAX_EXACT_TARGETS];
+    gdouble best_cost = G_MAXDOUBLE;
+
+    search_assignment (groups + first, 0, left, centres, k, 0, current, used,
+        &best_cost, best);
+    for (g = first; g < last; g++) {
+      changed |= groups[g].part != best[g - first];
+      groups[g].part = best[g - first];
+    }
+    return changed;
+  }
+
   for (g = first; g < last; g++)
     groups[g].assigned = FALSE;
-  memset (used, 0, k * sizeof (gboolean));
   for (; left > 0; left--) {
     gdouble best = G_MAXDOUBLE;
     guint best_g = first, best_j = 0;
