@@ -54,10 +54,30 @@
  *
  * ## Time
  *
- * Each odometry item has as PTS the running time at which flightlink read
- * the bytes that completed its message (all messages of one datagram or
- * one read share it), and as `source_time_us` the message's `time_boot_ms`
- * times 1000: the vehicle's own clock. Each item is a snapshot: the parts
+ * Each odometry item has as `source_time_us` its message's `time_boot_ms`
+ * times 1000: the vehicle's own clock. Its PTS, a running time, depends on
+ * `timestamp-mode`:
+ *
+ * - `vehicle` (the default): the time the vehicle measured the message,
+ *   on the pipeline's clock. flightlink maps the vehicle's clock to the
+ *   running time with the smallest offset (read time - vehicle time) seen
+ *   so far: the least delayed message defines the mapping, and a message
+ *   read late (a loaded machine, a busy link) keeps the time it was
+ *   measured at instead of looking younger than it is. The mapping is
+ *   late by the smallest delay seen (the link's latency, under a
+ *   millisecond on loopback). When the vehicle's clock steps back more
+ *   than a second, the vehicle rebooted: flightlink posts a warning ("The
+ *   vehicle's clock went back ...", details `previous-time-ms` and
+ *   `time-ms`) and starts a new mapping. The vehicle's clock must run:
+ *   an autopilot that leaves `time_boot_ms` at 0 needs `arrival`.
+ * - `arrival`: the running time at which flightlink read the bytes that
+ *   completed the message (all messages of one datagram or one read share
+ *   it). The read delay is in the timestamp.
+ *
+ * Either way PTS never go back: a message older than the last item (one
+ * reordered on the way) gets the last item's PTS. In `vehicle` mode an
+ * item comes out later than its PTS by its delay: a live merge downstream
+ * needs that much latency. Each item is a snapshot: the parts
  * the message carries (GLOBAL_POSITION_INT: global position and velocity;
  * LOCAL_POSITION_NED: local position and velocity; ATTITUDE: roll, pitch,
  * yaw) are updated, the other parts are the latest received, and `fields`
@@ -139,6 +159,12 @@ GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
 #define DEFAULT_TARGET_COMPONENT 0
 #define DEFAULT_VEHICLE_TIMEOUT 3000
 #define DEFAULT_MAVLINK_VERSION GST_FLIGHT_LINK_VERSION_AUTO
+#define DEFAULT_TIMESTAMP_MODE GST_FLIGHT_LINK_TIMESTAMP_VEHICLE
+
+/* How far back the vehicle's clock may step (messages of different
+ * streams, or reordered datagrams) before flightlink takes it for a
+ * reboot. */
+#define VEHICLE_CLOCK_BACKSTEP_MS 1000
 
 #define HEARTBEAT_PERIOD GST_SECOND
 /* the longest a heartbeat may wait for room on a serial line */
@@ -161,6 +187,7 @@ enum
   PROP_TARGET_COMPONENT,
   PROP_VEHICLE_TIMEOUT,
   PROP_MAVLINK_VERSION,
+  PROP_TIMESTAMP_MODE,
   PROP_BAD_FRAMES,
 };
 
@@ -180,6 +207,7 @@ typedef struct
   guint8 target_component;
   guint vehicle_timeout;
   GstFlightLinkVersion version;
+  GstFlightLinkTimestampMode timestamp_mode;
 } RunConfig;
 
 struct _GstFlightLink
@@ -204,6 +232,7 @@ struct _GstFlightLink
   guint target_component;
   guint vehicle_timeout;
   GstFlightLinkVersion version;
+  GstFlightLinkTimestampMode timestamp_mode;
 
   /* the link: opened in NULL to READY, closed in READY to NULL (state
    * lock); used by the streaming threads in between */
@@ -250,6 +279,10 @@ struct _GstFlightLink
   MavlinkParser parser;
   GstOdometry odo;
   gboolean sent_sticky;
+  gboolean have_offset;         /* vehicle time: a mapping is known */
+  GstClockTimeDiff offset;      /* running time - vehicle time, smallest */
+  guint32 latest_boot_ms;       /* the vehicle's latest time_boot_ms */
+  GstClockTime last_pts;        /* of the last item, NONE before */
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
@@ -285,6 +318,26 @@ gst_flight_link_version_get_type (void)
 
   if (g_once_init_enter (&type)) {
     GType t = g_enum_register_static ("GstFlightLinkVersion", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+GType
+gst_flight_link_timestamp_mode_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_FLIGHT_LINK_TIMESTAMP_ARRIVAL,
+        "The running time at which flightlink read the message", "arrival"},
+    {GST_FLIGHT_LINK_TIMESTAMP_VEHICLE,
+          "The vehicle's time of the message (time_boot_ms), mapped to the "
+          "running time by the smallest offset seen", "vehicle"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstFlightLinkTimestampMode", values);
     g_once_init_leave (&type, t);
   }
   return type;
@@ -880,14 +933,70 @@ push_sticky_events (GstFlightLink * self)
   self->sent_sticky = TRUE;
 }
 
+/* The PTS of a message the vehicle stamped @time_boot_ms, read at running
+ * time @arrival. In vehicle mode, the offset (arrival - vehicle time) of
+ * the least delayed message so far maps the vehicle's clock to the running
+ * time; a step back of the vehicle's clock of more than
+ * VEHICLE_CLOCK_BACKSTEP_MS is a reboot and starts a new mapping. PTS
+ * never go back. */
+static GstClockTime
+stamp_message (GstFlightLink * self, guint32 time_boot_ms,
+    GstClockTime arrival)
+{
+  GstClockTime pts = arrival;
+
+  if (self->cfg.timestamp_mode == GST_FLIGHT_LINK_TIMESTAMP_VEHICLE &&
+      GST_CLOCK_TIME_IS_VALID (arrival)) {
+    GstClockTime vt = time_boot_ms * GST_MSECOND;
+    GstClockTimeDiff offset = GST_CLOCK_DIFF (vt, arrival);
+
+    if (self->have_offset &&
+        time_boot_ms + (guint64) VEHICLE_CLOCK_BACKSTEP_MS <
+        self->latest_boot_ms) {
+      GST_ELEMENT_WARNING_WITH_DETAILS (self, STREAM, FAILED,
+          ("The vehicle's clock went back from %u ms to %u ms: it rebooted. "
+              "Timestamps follow its new clock.", self->latest_boot_ms,
+              time_boot_ms), ("time_boot_ms went back by %u ms",
+              self->latest_boot_ms - time_boot_ms),
+          ("previous-time-ms", G_TYPE_UINT, self->latest_boot_ms,
+              "time-ms", G_TYPE_UINT, time_boot_ms, NULL));
+      self->have_offset = FALSE;
+    }
+    if (!self->have_offset || offset < self->offset) {
+      GST_LOG_OBJECT (self, "vehicle time offset now %" GST_STIME_FORMAT,
+          GST_STIME_ARGS (offset));
+      self->offset = offset;
+      self->latest_boot_ms = time_boot_ms;
+      self->have_offset = TRUE;
+    }
+    self->latest_boot_ms = MAX (self->latest_boot_ms, time_boot_ms);
+    /* vt + offset <= arrival, and >= 0 but for a message older than the
+     * one that set the offset by more than its running time */
+    pts = (GstClockTimeDiff) vt + self->offset > 0 ?
+        (GstClockTime) ((GstClockTimeDiff) vt + self->offset) : 0;
+  }
+  if (GST_CLOCK_TIME_IS_VALID (pts) &&
+      GST_CLOCK_TIME_IS_VALID (self->last_pts) && pts < self->last_pts) {
+    GST_LOG_OBJECT (self, "message older than the last item: PTS %"
+        GST_TIME_FORMAT " kept", GST_TIME_ARGS (self->last_pts));
+    pts = self->last_pts;
+  }
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    self->last_pts = pts;
+  return pts;
+}
+
 static GstFlowReturn
-emit_odometry (GstFlightLink * self, guint32 time_boot_ms, GstClockTime pts)
+emit_odometry (GstFlightLink * self, guint32 time_boot_ms,
+    GstClockTime arrival)
 {
   GstBuffer *buf;
   GstFlowReturn ret;
+  GstClockTime pts;
 
   if (!gst_worker_core_begin_item (self->core, 1))
     return GST_FLOW_FLUSHING;
+  pts = stamp_message (self, time_boot_ms, arrival);
   self->odo.source_time_us = (guint64) time_boot_ms * 1000;
   buf = gst_odometry_to_buffer (&self->odo, pts);
   gst_worker_core_end_item (self->core);
@@ -911,7 +1020,7 @@ invalid_telemetry (GstFlightLink * self, const gchar * what)
 
 static GstFlowReturn
 handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
-    GstClockTime pts)
+    GstClockTime arrival)
 {
   GstOdometry *o = &self->odo;
 
@@ -927,7 +1036,7 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
       o->ve = m.vy / 100.0;
       o->vd = m.vz / 100.0;
       o->fields |= GST_ODOMETRY_HAS_GLOBAL | GST_ODOMETRY_HAS_VELOCITY;
-      return emit_odometry (self, m.time_boot_ms, pts);
+      return emit_odometry (self, m.time_boot_ms, arrival);
     }
     case MAVLINK_MSG_ID_LOCAL_POSITION_NED:{
       MavlinkLocalPositionNed m;
@@ -945,7 +1054,7 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
       o->ve = m.vy;
       o->vd = m.vz;
       o->fields |= GST_ODOMETRY_HAS_LOCAL | GST_ODOMETRY_HAS_VELOCITY;
-      return emit_odometry (self, m.time_boot_ms, pts);
+      return emit_odometry (self, m.time_boot_ms, arrival);
     }
     case MAVLINK_MSG_ID_ATTITUDE:{
       MavlinkAttitude m;
@@ -959,7 +1068,7 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
       o->pitch = m.pitch;
       o->yaw = m.yaw;
       o->fields |= GST_ODOMETRY_HAS_ATTITUDE;
-      return emit_odometry (self, m.time_boot_ms, pts);
+      return emit_odometry (self, m.time_boot_ms, arrival);
     }
     default:
       return GST_FLOW_OK;
@@ -1063,7 +1172,7 @@ handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
 
 static GstFlowReturn
 handle_frame (GstFlightLink * self, const MavlinkFrame * f,
-    GSocketAddress * from, GstClockTime pts, gboolean push)
+    GSocketAddress * from, GstClockTime arrival, gboolean push)
 {
   gboolean from_vehicle;
 
@@ -1098,7 +1207,7 @@ handle_frame (GstFlightLink * self, const MavlinkFrame * f,
       return GST_FLOW_OK;
     }
     default:
-      return push ? handle_telemetry (self, f, pts) : GST_FLOW_OK;
+      return push ? handle_telemetry (self, f, arrival) : GST_FLOW_OK;
   }
 }
 
@@ -1113,7 +1222,7 @@ update_parser_stats (GstFlightLink * self)
 /* Parses what was read; pushes the items of the telemetry it held. */
 static GstFlowReturn
 parse_input (GstFlightLink * self, gsize len, GSocketAddress * from,
-    GstClockTime pts, gboolean push)
+    GstClockTime arrival, gboolean push)
 {
   const guint8 *data = self->read_buf;
   GstFlowReturn ret = GST_FLOW_OK;
@@ -1131,7 +1240,7 @@ parse_input (GstFlightLink * self, gsize len, GSocketAddress * from,
         mavlink_parser_next (&self->parser, &frame, at_end) ==
         MAVLINK_PARSE_FRAME) {
       update_parser_stats (self);
-      ret = handle_frame (self, &frame, from, pts, push);
+      ret = handle_frame (self, &frame, from, arrival, push);
     }
     update_parser_stats (self);
     if (len == 0)
@@ -1167,7 +1276,7 @@ gst_flight_link_loop (GstFlightLink * self)
 {
   GSocketAddress *from = NULL;
   GError *err = NULL;
-  GstClockTime pts;
+  GstClockTime arrival;
   GstFlowReturn ret;
   gboolean eos, done;
   gssize n;
@@ -1213,12 +1322,12 @@ gst_flight_link_loop (GstFlightLink * self)
     g_clear_error (&err);
     goto pause;
   }
-  pts = running_time_now (self);
+  arrival = running_time_now (self);
   GST_LOG_OBJECT (self, "read %" G_GSSIZE_FORMAT " bytes at %" GST_TIME_FORMAT,
-      n, GST_TIME_ARGS (pts));
+      n, GST_TIME_ARGS (arrival));
 
   /* after EOS on the src side, still follow heartbeats and acks */
-  ret = parse_input (self, n, from, pts, !done);
+  ret = parse_input (self, n, from, arrival, !done);
   g_clear_object (&from);
   if (ret == GST_FLOW_OK)
     return;
@@ -1689,11 +1798,16 @@ start_run (GstFlightLink * self)
   cfg.target_component = self->target_component;
   cfg.vehicle_timeout = self->vehicle_timeout;
   cfg.version = self->version;
+  cfg.timestamp_mode = self->timestamp_mode;
   GST_OBJECT_UNLOCK (self);
 
   mavlink_parser_init (&self->parser);
   gst_odometry_init (&self->odo);
   self->sent_sticky = FALSE;
+  self->have_offset = FALSE;
+  self->offset = 0;
+  self->latest_boot_ms = 0;
+  self->last_pts = GST_CLOCK_TIME_NONE;
 
   clock = gst_system_clock_obtain ();
   g_mutex_lock (&self->lock);
@@ -1835,6 +1949,9 @@ gst_flight_link_set_property (GObject * object, guint prop_id,
     case PROP_MAVLINK_VERSION:
       self->version = g_value_get_enum (value);
       break;
+    case PROP_TIMESTAMP_MODE:
+      self->timestamp_mode = g_value_get_enum (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1898,6 +2015,9 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_MAVLINK_VERSION:
       g_value_set_enum (value, self->version);
+      break;
+    case PROP_TIMESTAMP_MODE:
+      g_value_set_enum (value, self->timestamp_mode);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1995,6 +2115,18 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
       g_param_spec_enum ("mavlink-version", "MAVLink version",
           "The MAVLink version to write in (both are read)",
           GST_TYPE_FLIGHT_LINK_VERSION, DEFAULT_MAVLINK_VERSION, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_TIMESTAMP_MODE,
+      g_param_spec_enum ("timestamp-mode", "Timestamp mode",
+          "The odometry items' PTS: 'vehicle' (the vehicle's time of each "
+          "message, time_boot_ms, mapped to the running time by the "
+          "smallest offset (read time - vehicle time) seen, so that a "
+          "message read late keeps the time it was measured at; a reboot "
+          "of the vehicle, its clock going back more than 1 s, starts a "
+          "new mapping with a warning) or 'arrival' (the running time at "
+          "which the message was read: the read delay makes the odometry "
+          "look younger than it is). PTS never go back",
+          GST_TYPE_FLIGHT_LINK_TIMESTAMP_MODE, DEFAULT_TIMESTAMP_MODE,
+          rw_ready));
   g_object_class_install_property (gobject_class, PROP_BAD_FRAMES,
       g_param_spec_uint64 ("bad-frames", "Bad frames",
           "Frames of known messages dropped this run: wrong checksum, or cut "
@@ -2014,6 +2146,7 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
   element_class->send_event = GST_DEBUG_FUNCPTR (gst_flight_link_send_event);
 
   gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_VERSION, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_TIMESTAMP_MODE, 0);
 }
 
 static void
@@ -2062,4 +2195,5 @@ gst_flight_link_init (GstFlightLink * self)
   self->target_component = DEFAULT_TARGET_COMPONENT;
   self->vehicle_timeout = DEFAULT_VEHICLE_TIMEOUT;
   self->version = DEFAULT_MAVLINK_VERSION;
+  self->timestamp_mode = DEFAULT_TIMESTAMP_MODE;
 }

@@ -328,8 +328,9 @@ pop_message (GstBus * bus, GstMessageType types, guint ms)
 /* ---------------------------------------------------------------------- */
 /* telemetry */
 
-/* Each telemetry message gives one odometry item: a snapshot, PTS the
- * running time at reception, source time the vehicle's. */
+/* Each telemetry message gives one odometry item: a snapshot, PTS (with
+ * timestamp-mode=arrival) the running time at reception, source time the
+ * vehicle's. */
 GST_START_TEST (test_telemetry_items)
 {
   GstClockTime pts, rt;
@@ -339,7 +340,7 @@ GST_START_TEST (test_telemetry_items)
   gchar *state;
   Vehicle *v;
 
-  h = harness_udp (NULL, &v);
+  h = harness_udp ("timestamp-mode=arrival", &v);
   gst_harness_set_time (h, 5 * GST_SECOND);
   rt = harness_running_time (h);
 
@@ -412,6 +413,136 @@ GST_START_TEST (test_telemetry_items)
     gst_structure_free (s);
   }
 
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* At test-clock time @at (running time @rt0 + @at), the vehicle sends one
+ * datagram of ATTITUDE messages stamped with the vehicle times @boot_ms
+ * (0-terminated); their items must have the PTS @pts (in ms after
+ * @rt0). */
+static void
+send_attitudes_at (GstHarness * h, Vehicle * v, GstClockTime rt0,
+    GstClockTime at_ms, const guint32 * boot_ms, const GstClockTime * pts_ms)
+{
+  GByteArray *dgram = g_byte_array_new ();
+  guint i;
+
+  gst_harness_set_time (h, rt0 + at_ms * GST_MSECOND);
+  for (i = 0; boot_ms[i]; i++) {
+    MavlinkAttitude a = attitude;
+
+    a.time_boot_ms = boot_ms[i];
+    frame_append (dgram, 2, v->seq++, 1, 1, MAVLINK_MSG_ID_ATTITUDE, &a);
+  }
+  vehicle_send_bytes (v, dgram->data, dgram->len);
+  g_byte_array_unref (dgram);
+  for (i = 0; boot_ms[i]; i++) {
+    GstClockTime pts;
+    GstOdometry o = pull_odometry (h, &pts);
+
+    fail_unless_equals_uint64 (o.source_time_us, boot_ms[i] * 1000ull);
+    fail_unless_equals_uint64 (pts, rt0 + pts_ms[i] * GST_MSECOND);
+  }
+}
+
+#define AT(h, v, rt0, at, ...) G_STMT_START { \
+  const guint32 boot[] = { __VA_ARGS__, 0 }; \
+  send_attitudes_at (h, v, rt0, at, boot, expect); \
+} G_STMT_END
+
+/* timestamp-mode=vehicle (the default): the vehicle's time of each
+ * message, mapped to the running time by the smallest offset seen; a
+ * delayed datagram keeps its vehicle time; a reboot starts a new mapping,
+ * with a warning; PTS never go back. */
+GST_START_TEST (test_vehicle_timestamps)
+{
+  GstHarness *h;
+  GstBus *bus;
+  GstMessage *msg;
+  GError *err = NULL;
+  const GstStructure *details = NULL;
+  GstClockTime rt0;
+  guint prev = 0, now = 0;
+  gint mode = -1;
+  Vehicle *v;
+
+  h = harness_udp (NULL, &v);
+  g_object_get (h->element, "timestamp-mode", &mode, NULL);
+  fail_unless_equals_int (mode, 1);
+  bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  gst_harness_set_time (h, 10 * GST_SECOND);
+  rt0 = harness_running_time (h);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+
+  /* the first message defines the mapping: running time - 1000 ms */
+  {
+    const GstClockTime expect[] = { 0 };
+    AT (h, v, rt0, 0, 1000);
+  }
+  {
+    const GstClockTime expect[] = { 100 };
+    AT (h, v, rt0, 100, 1100);
+  }
+  /* a datagram read 300 ms late: its vehicle times, not its arrival */
+  {
+    const GstClockTime expect[] = { 200, 300 };
+    AT (h, v, rt0, 500, 1200, 1300);
+  }
+  /* a message less delayed than the first: the new mapping is running
+   * time - 1050 ms, for it and the next ones */
+  {
+    const GstClockTime expect[] = { 550 };
+    AT (h, v, rt0, 550, 1600);
+  }
+  {
+    const GstClockTime expect[] = { 650 };
+    AT (h, v, rt0, 700, 1700);
+  }
+  /* an older message (reordered): mapped to 450, before the last item;
+   * it keeps the last PTS */
+  {
+    const GstClockTime expect[] = { 650 };
+    AT (h, v, rt0, 710, 1500);
+  }
+  fail_if (pop_message (bus, GST_MESSAGE_WARNING, 0) != NULL);
+
+  /* the vehicle rebooted: its clock went back to 200 ms; a new mapping,
+   * running time - 200 ms, improved by the next message */
+  {
+    const GstClockTime expect[] = { 2000 };
+    AT (h, v, rt0, 2000, 200);
+  }
+  msg = pop_message (bus, GST_MESSAGE_WARNING, 5000);
+  fail_unless (msg != NULL);
+  gst_message_parse_warning (msg, &err, NULL);
+  fail_unless_equals_string (err->message, "The vehicle's clock went back "
+      "from 1700 ms to 200 ms: it rebooted. Timestamps follow its new clock.");
+  g_error_free (err);
+  gst_message_parse_warning_details (msg, &details);
+  fail_unless (details != NULL);
+  fail_unless (gst_structure_get_uint (details, "previous-time-ms", &prev));
+  fail_unless (gst_structure_get_uint (details, "time-ms", &now));
+  fail_unless_equals_int (prev, 1700);
+  fail_unless_equals_int (now, 200);
+  gst_message_unref (msg);
+  {
+    const GstClockTime expect[] = { 2090, 2095 };
+    AT (h, v, rt0, 2100, 290, 295);
+  }
+  {
+    const GstClockTime expect[] = { 2150 };
+    AT (h, v, rt0, 2150, 350);
+  }
+  fail_if (pop_message (bus, GST_MESSAGE_WARNING, 0) != NULL);
+  fail_if (gst_harness_try_pull (h) != NULL);
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
   gst_harness_teardown (h);
   vehicle_free (v);
 }
@@ -1408,6 +1539,7 @@ flightlink_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_telemetry_items);
+  tcase_add_test (tc, test_vehicle_timestamps);
   tcase_add_test (tc, test_vehicle_choice);
   tcase_add_test (tc, test_bad_frames_counted);
   tcase_add_test (tc, test_invalid_values);
