@@ -106,12 +106,27 @@
  * `items-dropped`). While `paused`, no telemetry is pushed and no command
  * is written; both wait.
  *
- * Besides the worker fields, its `worker-heartbeat` messages and `stats`
- * carry `vehicle` ("waiting", "ok" or "lost"), `vehicle-system-id`,
- * `vehicle-component-id`, `vehicle-heartbeat-age` (GstClockTime, NONE
- * before the first), `frames-received`, `bad-frames`, `garbage-bytes`,
- * `commands-sent`, `commands-accepted`, `commands-refused` and
- * `heartbeats-sent` (guint64).
+ * ## Counts
+ *
+ * The worker counts follow the items: `items-in` counts the command items
+ * taken from the sink pad (once each is sent or dropped), `items-out` the
+ * odometry items pushed, `items-dropped` the commands not sent and the
+ * telemetry messages that made no pushed item. Besides the worker fields,
+ * its `worker-heartbeat` messages and `stats` carry `vehicle` ("waiting",
+ * "ok" or "lost"), `vehicle-system-id`, `vehicle-component-id`,
+ * `vehicle-heartbeat-age` (GstClockTime, NONE before the first), and
+ * (guint64) `frames-received` (good frames of any message and system),
+ * `bad-frames`, `garbage-bytes`, `telemetry-messages` (the vehicle's
+ * GLOBAL_POSITION_INT, ATTITUDE and LOCAL_POSITION_NED while telemetry
+ * runs), `telemetry-dropped` (of those, the ones that made no pushed item:
+ * values not finite, src pad not linked), `commands-sent`,
+ * `commands-dropped` (refused, or dropped at the end with no vehicle, or
+ * malformed, or failed to write), `commands-accepted`, `commands-refused`
+ * (COMMAND_ACKs) and `heartbeats-sent`. Once the streams are idle:
+ * `items-in` = `commands-sent` + `commands-dropped`, `telemetry-messages`
+ * = `items-out` + `telemetry-dropped`, `items-dropped` =
+ * `commands-dropped` + `telemetry-dropped` (but for items lost to a
+ * flush).
  *
  * ## Example launch line
  * |[
@@ -264,7 +279,10 @@ struct _GstFlightLink
   guint vehicle_version;
   GstClockTime vehicle_seen;    /* clock time of its last heartbeat */
   MavlinkParserStats pstats;    /* copy of the reader's parser's */
+  guint64 telemetry_messages;   /* from the vehicle, while telemetry runs */
+  guint64 telemetry_dropped;    /* of those, made into no pushed item */
   guint64 commands_sent;
+  guint64 commands_dropped;     /* taken from the sink pad, not sent */
   guint64 commands_accepted;
   guint64 commands_refused;
   guint64 heartbeats_sent;
@@ -366,6 +384,39 @@ vehicle_state_name (VehicleState state)
   return "unknown";
 }
 
+/* Counts a telemetry message from the vehicle as it is taken up. */
+static void
+count_telemetry_message (GstFlightLink * self)
+{
+  g_mutex_lock (&self->lock);
+  self->telemetry_messages++;
+  g_mutex_unlock (&self->lock);
+}
+
+/* Counts a telemetry message that made no pushed item (items-dropped). */
+static void
+count_telemetry_dropped (GstFlightLink * self)
+{
+  g_mutex_lock (&self->lock);
+  self->telemetry_dropped++;
+  g_mutex_unlock (&self->lock);
+  gst_worker_core_count (self->core, 0, 0, 1);
+}
+
+/* Counts one command taken from the sink pad, in items-in: sent (in
+ * commands-sent) or not (in commands-dropped and items-dropped). */
+static void
+count_command (GstFlightLink * self, gboolean sent)
+{
+  g_mutex_lock (&self->lock);
+  if (sent)
+    self->commands_sent++;
+  else
+    self->commands_dropped++;
+  g_mutex_unlock (&self->lock);
+  gst_worker_core_count (self->core, 1, 0, sent ? 0 : 1);
+}
+
 static void
 gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
 {
@@ -388,7 +439,10 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
       "bad-frames", G_TYPE_UINT64,
       self->pstats.bad_crc + self->pstats.truncated,
       "garbage-bytes", G_TYPE_UINT64, self->pstats.garbage_bytes,
+      "telemetry-messages", G_TYPE_UINT64, self->telemetry_messages,
+      "telemetry-dropped", G_TYPE_UINT64, self->telemetry_dropped,
       "commands-sent", G_TYPE_UINT64, self->commands_sent,
+      "commands-dropped", G_TYPE_UINT64, self->commands_dropped,
       "commands-accepted", G_TYPE_UINT64, self->commands_accepted,
       "commands-refused", G_TYPE_UINT64, self->commands_refused,
       "heartbeats-sent", G_TYPE_UINT64, self->heartbeats_sent, NULL);
@@ -994,7 +1048,9 @@ emit_odometry (GstFlightLink * self, guint32 time_boot_ms,
   GstFlowReturn ret;
   GstClockTime pts;
 
-  if (!gst_worker_core_begin_item (self->core, 1))
+  /* an odometry item is an output: items-in counts commands */
+  count_telemetry_message (self);
+  if (!gst_worker_core_begin_item (self->core, 0))
     return GST_FLOW_FLUSHING;
   pts = stamp_message (self, time_boot_ms, arrival);
   self->odo.source_time_us = (guint64) time_boot_ms * 1000;
@@ -1004,7 +1060,7 @@ emit_odometry (GstFlightLink * self, guint32 time_boot_ms,
   ret = gst_worker_core_push (self->core, self->srcpad, buf);
   if (ret == GST_FLOW_NOT_LINKED) {
     GST_LOG_OBJECT (self, "src not linked, odometry dropped");
-    gst_worker_core_count (self->core, 0, 0, 1);
+    count_telemetry_dropped (self);
     ret = GST_FLOW_OK;
   }
   return ret;
@@ -1015,7 +1071,8 @@ invalid_telemetry (GstFlightLink * self, const gchar * what)
 {
   GST_DEBUG_OBJECT (self, "%s with values that are not finite, ignored",
       what);
-  gst_worker_core_count (self->core, 1, 0, 1);
+  count_telemetry_message (self);
+  count_telemetry_dropped (self);
 }
 
 static GstFlowReturn
@@ -1509,6 +1566,7 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
             gst_buffer_get_size (buffer), GST_FLIGHT_COMMAND_SIZE,
             GST_FLIGHT_COMMAND_CAPS));
     gst_buffer_unref (buffer);
+    count_command (self, FALSE);
     return GST_FLOW_ERROR;
   }
   gst_buffer_unref (buffer);
@@ -1534,7 +1592,7 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
         ("Dropped a %s command at the end of the stream: no vehicle was "
             "ever heard.", gst_flight_command_type_to_string (cmd.type)),
         ("command for target %u, over %s", cmd.target_id, self->link_name));
-    gst_worker_core_count (self->core, 1, 0, 1);
+    count_command (self, FALSE);
     return GST_FLOW_OK;
   }
   sysid = self->vehicle_sysid;
@@ -1550,7 +1608,7 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
         ("Cannot send a %s command to the vehicle: %s.",
             gst_flight_command_type_to_string (cmd.type), why),
         ("command flags 0x%x, target %u", cmd.flags, cmd.target_id));
-    gst_worker_core_count (self->core, 1, 0, 1);
+    count_command (self, FALSE);
     g_clear_object (&peer);
     return GST_FLOW_OK;
   }
@@ -1567,15 +1625,13 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
             gst_flight_command_type_to_string (cmd.type), self->link_name,
             err->message), ("%s", err->message));
     g_clear_error (&err);
+    count_command (self, FALSE);
     return GST_FLOW_ERROR;
   }
 
   GST_DEBUG_OBJECT (self, "sent %s as %s",
       gst_flight_command_type_to_string (cmd.type), info->name);
-  g_mutex_lock (&self->lock);
-  self->commands_sent++;
-  g_mutex_unlock (&self->lock);
-  gst_worker_core_count (self->core, 1, 1, 0);
+  count_command (self, TRUE);
   return GST_FLOW_OK;
 }
 
@@ -1820,7 +1876,9 @@ start_run (GstFlightLink * self)
   self->vehicle_version = 2;
   self->vehicle_seen = GST_CLOCK_TIME_NONE;
   memset (&self->pstats, 0, sizeof (self->pstats));
-  self->commands_sent = self->commands_accepted = self->commands_refused = 0;
+  self->telemetry_messages = self->telemetry_dropped = 0;
+  self->commands_sent = self->commands_dropped = 0;
+  self->commands_accepted = self->commands_refused = 0;
   self->heartbeats_sent = 0;
   g_mutex_unlock (&self->lock);
   gst_object_unref (clock);

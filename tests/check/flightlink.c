@@ -397,6 +397,10 @@ GST_START_TEST (test_telemetry_items)
 
   /* an item is counted when its push returns */
   wait_stat_u64 (h->element, "items-out", 3);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-messages"), 3);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-dropped"), 0);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-in"), 0);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-dropped"), 0);
   fail_unless_equals_uint64 (stat_u64 (h->element, "frames-received"), 5);
   fail_unless_equals_uint64 (stat_u64 (h->element, "bad-frames"), 0);
   state = stat_string (h->element, "vehicle");
@@ -656,7 +660,11 @@ GST_START_TEST (test_invalid_values)
   o = pull_odometry (h, NULL);
   fail_unless_equals_int (o.fields,
       GST_ODOMETRY_HAS_GLOBAL | GST_ODOMETRY_HAS_VELOCITY);
+  wait_stat_u64 (h->element, "items-out", 1);
   fail_unless_equals_uint64 (stat_u64 (h->element, "items-dropped"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-messages"), 2);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-dropped"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-in"), 0);
   gst_harness_teardown (h);
   vehicle_free (v);
 }
@@ -809,9 +817,12 @@ GST_START_TEST (test_commands_out)
   fail_unless_equals_float (cl.param7, 0);
 
   /* sequence numbers count up, heartbeats included */
+  /* items-in: the command items; items-out: odometry only */
   fail_unless_equals_uint64 (stat_u64 (h->element, "commands-sent"), 6);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-dropped"), 1);
   fail_unless_equals_uint64 (stat_u64 (h->element, "items-dropped"), 1);
   fail_unless_equals_uint64 (stat_u64 (h->element, "items-in"), 7);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-out"), 0);
 
   /* the vehicle's answers are counted; a refusal is a warning */
   {
@@ -944,6 +955,11 @@ GST_START_TEST (test_malformed_command)
       "Received something that is not a flight command item.");
   g_error_free (err);
   gst_message_unref (msg);
+  /* taken, and lost with the error: counted */
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-in"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-dropped"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-dropped"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-sent"), 0);
   gst_element_set_bus (h->element, NULL);
   gst_object_unref (bus);
   gst_harness_teardown (h);
@@ -1367,6 +1383,9 @@ GST_START_TEST (test_eos_waits_for_commands)
   fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
   gst_message_unref (msg);
   fail_unless_equals_uint64 (stat_u64 (fl, "commands-sent"), 3);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-in"), 3);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-out"), 0);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-dropped"), 0);
   for (i = 0; i < 3; i++) {
     fail_unless (vehicle_recv (v, &f, 5000, FALSE));
     fail_unless_equals_int (f.msgid, MAVLINK_MSG_ID_COMMAND_LONG);
@@ -1400,6 +1419,11 @@ GST_START_TEST (test_eos_waits_for_commands)
   fail_unless (msg != NULL);
   fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
   gst_message_unref (msg);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-in"), 1);
+  fail_unless_equals_uint64 (stat_u64 (fl, "commands-sent"), 1);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-out"), 1);
+  fail_unless_equals_uint64 (stat_u64 (fl, "telemetry-messages"), 1);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-dropped"), 0);
   fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
       GST_STATE_CHANGE_SUCCESS);
   vehicle_free (v);
@@ -1429,6 +1453,9 @@ GST_START_TEST (test_eos_waits_for_commands)
   fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
   gst_message_unref (msg);
   fail_unless_equals_uint64 (stat_u64 (fl, "items-dropped"), 2);
+  fail_unless_equals_uint64 (stat_u64 (fl, "commands-dropped"), 2);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-in"), 2);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-out"), 0);
   fail_unless_equals_uint64 (stat_u64 (fl, "commands-sent"), 0);
 
   fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
@@ -1439,6 +1466,38 @@ GST_START_TEST (test_eos_waits_for_commands)
   gst_object_unref (slow);
   gst_object_unref (bus);
   gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* Telemetry read while the src pad is not linked: counted, dropped. */
+GST_START_TEST (test_counts_unlinked_src)
+{
+  GstElement *fl;
+  gint port = 0;
+  Vehicle *v;
+
+  fl = gst_element_factory_make ("flightlink", NULL);
+  fail_unless (fl != NULL);
+  g_object_set (fl, "address", "127.0.0.1", "port", 0, "heartbeat-interval",
+      0, NULL);
+  fail_unless (gst_element_set_state (fl, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_object_get (fl, "bound-port", &port, NULL);
+  v = vehicle_new_udp (port);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_ATTITUDE, &attitude);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_LOCAL_POSITION_NED, &local_position);
+  wait_stat_u64 (fl, "telemetry-dropped", 2);
+  fail_unless_equals_uint64 (stat_u64 (fl, "telemetry-messages"), 2);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-dropped"), 2);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-out"), 0);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-in"), 0);
+  fail_unless_equals_uint64 (stat_u64 (fl, "frames-received"), 3);
+  fail_unless_equals_int (gst_element_set_state (fl, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (fl);
+  vehicle_free (v);
 }
 
 GST_END_TEST;
@@ -1554,6 +1613,7 @@ flightlink_suite (void)
   tcase_add_test (tc, test_remote_address);
   tcase_add_test (tc, test_eos_waits_for_commands);
   tcase_add_test (tc, test_eos_unlinked_sink);
+  tcase_add_test (tc, test_counts_unlinked_src);
   tcase_add_test (tc, test_stop_while_blocked);
   return s;
 }

@@ -373,9 +373,13 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
   fail_unless_equals_int64 (count (rep, "workers", "detect_collect",
           "items-out"), frames);
   sent = json_array_get_length (commands);
-  /* flightlink's items out: the odometry items, and the commands it sent */
+  /* flightlink's items out are its odometry items, its items in the
+   * commands it took (all sent) */
   fail_unless_equals_int64 (count (rep, "queues", "telemetry", "items-out"),
-      count (rep, "workers", "link", "items-out") - sent);
+      count (rep, "workers", "link", "items-out"));
+  fail_unless_equals_int64 (count (rep, "workers", "link", "items-in"), sent);
+  fail_unless_equals_int64 (count (rep, "workers", "link", "items-dropped"),
+      0);
   /* Frames the merge had no odometry for within 50 ms (the first ones,
    * before the telemetry starts) are dropped there, counted. The others
    * are located, but for those paired with the first odometry items:
