@@ -1037,6 +1037,9 @@ stamp_message (GstFlightLink * self, guint32 time_boot_ms,
   }
   if (GST_CLOCK_TIME_IS_VALID (pts))
     self->last_pts = pts;
+  GST_TRACE_OBJECT (self, "vehicle time %u ms, read at %" GST_TIME_FORMAT
+      ": PTS %" GST_TIME_FORMAT, time_boot_ms, GST_TIME_ARGS (arrival),
+      GST_TIME_ARGS (pts));
   return pts;
 }
 
