@@ -26,6 +26,33 @@
  * (members farther than 3 times the cluster's RMS radius are dropped), and
  * its spread is the RMS distance of the remaining members from it.
  *
+ * ## Close targets
+ *
+ * DBSCAN joins everything that is densely connected: two targets a few
+ * metres apart whose detections are scattered by the odometry's error
+ * (the same error shifts all the detections of a frame) can form one
+ * chain, one cluster, whose mean is a false target half-way between
+ * them. The frames tell them apart, deterministically: a frame sees a
+ * target once, so two detections of one input item (one frame) in one
+ * cluster that are more than `eps` apart are two targets (within `eps`
+ * they are one: a blob the detector saw twice). A cluster that shows k
+ * targets at once in at least `min-points` frames is split into k with
+ * k-means under that constraint (COP-KMeans, Wagstaff et al., ICML
+ * 2001): the detections of a frame go to different targets, by the
+ * assignment with the least sum of squared distances (the frame's common
+ * error does not change it), seeded with the latest such frame. The
+ * split stands when the parts are more than `eps` apart. The extent of a
+ * cluster is no criterion: a long cluster can be one target seen with a
+ * large error, and a compact one two targets; only a frame showing both
+ * is evidence of two.
+ *
+ * With the default `eps` of 1 m, targets 2 m apart or more are resolved
+ * (the simulated survey of pipelines/autonomy.pipeline with position
+ * errors of 0.3 and 0.5 m: each target within 0.12 m, no false target);
+ * at 1.5 m the split comes late, below 1.2 m the two are one target.
+ * Targets that no frame shows together (the camera sees one, then the
+ * other) and that chain are not split: nothing tells them from one.
+ *
  * Clusters are followed from one update to the next by their nearest
  * centre within `eps`. A target is confirmed when its cluster is stable:
  * its centre stayed within `stable-distance` of where it is now over the
@@ -40,6 +67,16 @@
  * present at the end that had no time to become stable (with no more
  * detections to come, density is all the evidence there will be; they are
  * confirmed then, with their command).
+ *
+ * ## Time without news
+ *
+ * For each input item after which it has nothing to say on an output,
+ * clusterestimate sends a GAP event at the item's time on that output
+ * ("nothing before this time"): a worker downstream that merges these
+ * sparse items with a steady stream by timestamp (`timestampmerge`,
+ * `missionplanner`) knows at once that nothing earlier will come, instead
+ * of waiting for the next estimate while the steady stream fills its
+ * queue.
  *
  * ## Example launch line
  * |[
@@ -87,6 +124,7 @@ typedef struct
 {
   gdouble north, east, down;
   GstClockTime time;
+  guint64 frame;                /* the input item it came in: one frame */
 } Point;
 
 /* A cluster followed from update to update. */
@@ -130,6 +168,9 @@ struct _GstClusterEstimate
   GPtrArray *tracks;            /* Track */
   guint32 next_id;
   GstClockTime last_pts;
+  gboolean sent_estimate;       /* for the current input item */
+  gboolean sent_command;
+  guint64 frames;               /* input items with detections so far */
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -162,6 +203,13 @@ track_free (Track * t)
   g_free (t);
 }
 
+/* The square of the distance between two points. */
+static inline gdouble
+distance2 (gdouble n1, gdouble e1, gdouble n2, gdouble e2)
+{
+  return (n1 - n2) * (n1 - n2) + (e1 - e2) * (e1 - e2);
+}
+
 /* Mean, RMS radius and extent of the members of @cluster that are within
  * @limit of (cn, ce) (all of them for a negative @limit). */
 static void
@@ -169,7 +217,7 @@ cluster_moments (const Point * pts, const gint * labels, guint n,
     gint cluster, gdouble cn, gdouble ce, gdouble limit,
     GstTargetEstimate * est)
 {
-  gdouble sn = 0, se = 0, sd = 0, vn = 0, ve = 0;
+  gdouble sn = 0, se = 0, sd = 0, vn = 0, ve = 0, limit2 = limit * limit;
   guint count = 0, i;
 
   gst_target_estimate_init (est);
@@ -177,7 +225,7 @@ cluster_moments (const Point * pts, const gint * labels, guint n,
     const Point *q = &pts[i];
 
     if (labels[i] != cluster ||
-        (limit >= 0 && hypot (q->north - cn, q->east - ce) > limit))
+        (limit >= 0 && distance2 (q->north, q->east, cn, ce) > limit2))
       continue;
     sn += q->north;
     se += q->east;
@@ -201,7 +249,7 @@ cluster_moments (const Point * pts, const gint * labels, guint n,
     const Point *q = &pts[i];
 
     if (labels[i] != cluster ||
-        (limit >= 0 && hypot (q->north - cn, q->east - ce) > limit))
+        (limit >= 0 && distance2 (q->north, q->east, cn, ce) > limit2))
       continue;
     vn += (q->north - est->north) * (q->north - est->north);
     ve += (q->east - est->east) * (q->east - est->east);
@@ -262,6 +310,7 @@ emit_estimate (GstClusterEstimate * self, Track * t,
       t->est.east, t->est.spread, t->est.count);
   ret = gst_worker_transform_push (base,
       gst_target_estimate_to_buffer (&t->est, pts));
+  self->sent_estimate = TRUE;
   if (ret != GST_FLOW_OK)
     return ret;
 
@@ -277,6 +326,7 @@ emit_estimate (GstClusterEstimate * self, Track * t,
     /* unlinked, the command is dropped and counted by the base class */
     ret = gst_worker_transform_push_to (base, self->commands,
         gst_flight_command_to_buffer (&cmd, pts));
+    self->sent_command = TRUE;
   }
   return ret;
 }
@@ -299,6 +349,289 @@ compare_pairs (gconstpointer a, gconstpointer b)
   return pa->track < pb->track ? -1 : (pa->track > pb->track);
 }
 
+/* What one frame shows of one target: the detections of one frame, in one
+ * cluster, within eps of the first of them. */
+typedef struct
+{
+  gdouble seed_north, seed_east;        /* the first detection */
+  gdouble north, east;          /* the mean of its detections */
+  guint count;
+  gint part;                    /* the target it is assigned to, or -1 */
+  gboolean assigned;            /* in the current round */
+} Group;
+
+/* Most targets in one cluster for which the assignment of a frame's
+ * groups is searched exhaustively (5! = 120 permutations at most). */
+#define MAX_EXACT_TARGETS 5
+
+/* Searches the assignment of the groups [@g, @n_groups) to distinct
+ * centres with the least sum of squared distances; @cost is that of the
+ * groups before @g, assigned in @current. */
+static void
+search_assignment (const Group * groups, guint g, guint n_groups,
+    const gdouble * centres, guint k, gdouble cost, gint * current,
+    gboolean * used, gdouble * best_cost, gint * best)
+{
+  guint j;
+
+  if (cost >= *best_cost)
+    return;
+  if (g == n_groups) {
+    *best_cost = cost;
+    memcpy (best, current, n_groups * sizeof (gint));
+    return;
+  }
+  for (j = 0; j < k; j++) {
+    if (used[j])
+      continue;
+    used[j] = TRUE;
+    current[g] = j;
+    search_assignment (groups, g + 1, n_groups, centres, k, cost +
+        distance2 (groups[g].north, groups[g].east, centres[2 * j],
+            centres[2 * j + 1]), current, used, best_cost, best);
+    used[j] = FALSE;
+  }
+}
+
+/* Assigns the groups [@first, @last) of one frame to the @k centres, each
+ * centre to one group at most (a frame shows a target once): the
+ * assignment with the least sum of squared distances (the k-means
+ * objective), searched exhaustively up to MAX_EXACT_TARGETS; beyond, or
+ * when the frame has more groups than there are centres, nearest pairs
+ * first, the groups left over going to their nearest centre. @used is
+ * scratch for @k booleans. Returns whether an assignment changed. */
+static gboolean
+assign_frame (Group * groups, guint first, guint last,
+    const gdouble * centres, guint k, gboolean * used)
+{
+  gboolean changed = FALSE;
+  guint g, j, left = last - first, n_used = 0;
+
+  memset (used, 0, k * sizeof (gboolean));
+  if (left <= k && k <= MAX_EXACT_TARGETS) {
+    gint current[MAX_EXACT_TARGETS], best[MAX_EXACT_TARGETS];
+    gdouble best_cost = G_MAXDOUBLE;
+
+    search_assignment (groups + first, 0, left, centres, k, 0, current, used,
+        &best_cost, best);
+    for (g = first; g < last; g++) {
+      changed |= groups[g].part != best[g - first];
+      groups[g].part = best[g - first];
+    }
+    return changed;
+  }
+
+  for (g = first; g < last; g++)
+    groups[g].assigned = FALSE;
+  for (; left > 0; left--) {
+    gdouble best = G_MAXDOUBLE;
+    guint best_g = first, best_j = 0;
+
+    for (g = first; g < last; g++) {
+      if (groups[g].assigned)
+        continue;
+      for (j = 0; j < k; j++) {
+        gdouble d;
+
+        if (used[j] && n_used < k)
+          continue;
+        d = distance2 (groups[g].north, groups[g].east, centres[2 * j],
+            centres[2 * j + 1]);
+        if (d < best) {
+          best = d;
+          best_g = g;
+          best_j = j;
+        }
+      }
+    }
+    if (!used[best_j]) {
+      used[best_j] = TRUE;
+      n_used++;
+    }
+    groups[best_g].assigned = TRUE;
+    if (groups[best_g].part != (gint) best_j)
+      changed = TRUE;
+    groups[best_g].part = best_j;
+  }
+  return changed;
+}
+
+/* Splits the groups of one cluster among @k targets: k-means with the
+ * constraint that the groups of one frame go to different targets
+ * (COP-KMeans, Wagstaff et al., ICML 2001), seeded with the groups of the
+ * latest frame that shows @k. @runs holds the first group of each frame
+ * and, last, the number of groups. Accepts the split when every target
+ * has groups and the targets are more than @eps apart. */
+static gboolean
+split_cluster (Group * groups, const guint * runs, guint n_runs, guint k,
+    gdouble eps)
+{
+  guint n_groups = runs[n_runs], r, g, j, iter;
+  gdouble *centres = g_new (gdouble, 2 * k), *sums = g_new (gdouble, 3 * k);
+  gboolean *used = g_new (gboolean, k);
+  gboolean ok = TRUE;
+
+  for (r = n_runs; r-- > 0;)
+    if (runs[r + 1] - runs[r] >= k)
+      break;
+  g_assert (r < n_runs);
+  for (j = 0; j < k; j++) {
+    centres[2 * j] = groups[runs[r] + j].north;
+    centres[2 * j + 1] = groups[runs[r] + j].east;
+  }
+  for (g = 0; g < n_groups; g++)
+    groups[g].part = -1;
+
+  for (iter = 0; iter < 100 && ok; iter++) {
+    gboolean changed = FALSE;
+
+    for (r = 0; r < n_runs; r++)
+      changed |= assign_frame (groups, runs[r], runs[r + 1], centres, k, used);
+    if (!changed)
+      break;
+    memset (sums, 0, 3 * k * sizeof (gdouble));
+    for (g = 0; g < n_groups; g++) {
+      sums[3 * groups[g].part] += groups[g].north * groups[g].count;
+      sums[3 * groups[g].part + 1] += groups[g].east * groups[g].count;
+      sums[3 * groups[g].part + 2] += groups[g].count;
+    }
+    for (j = 0; j < k && ok; j++) {
+      ok = sums[3 * j + 2] > 0;
+      if (ok) {
+        centres[2 * j] = sums[3 * j] / sums[3 * j + 2];
+        centres[2 * j + 1] = sums[3 * j + 1] / sums[3 * j + 2];
+      }
+    }
+  }
+  for (j = 0; j < k && ok; j++)
+    for (g = j + 1; g < k && ok; g++)
+      ok = distance2 (centres[2 * j], centres[2 * j + 1], centres[2 * g],
+          centres[2 * g + 1]) > eps * eps;
+
+  g_free (used);
+  g_free (sums);
+  g_free (centres);
+  return ok;
+}
+
+/* How many targets a cluster holds by its frames: the most targets seen
+ * at once (groups of one frame) in at least @min_frames frames. */
+static guint
+targets_seen (const guint * runs, guint n_runs, guint min_frames)
+{
+  guint max_groups = 1, r, m, frames = 0, *hist;
+
+  for (r = 0; r < n_runs; r++)
+    max_groups = MAX (max_groups, runs[r + 1] - runs[r]);
+  if (max_groups == 1)
+    return 1;
+  hist = g_new0 (guint, max_groups + 1);
+  for (r = 0; r < n_runs; r++)
+    hist[runs[r + 1] - runs[r]]++;
+  for (m = max_groups; m > 1; m--) {
+    frames += hist[m];
+    if (frames >= min_frames)
+      break;
+  }
+  g_free (hist);
+  return m;
+}
+
+/* Splits the clusters that hold several targets. DBSCAN chains two
+ * targets closer than a few times their scatter into one cluster; the
+ * frames tell them apart: a frame shows a target once, so the detections
+ * of one frame more than eps apart are different targets. A cluster that
+ * shows k targets at once in min-points frames or more is split into k
+ * by constrained k-means (split_cluster()). The parts get new labels from
+ * @n_clusters on; returns the new number of clusters. */
+static guint
+split_clusters (GstClusterEstimate * self, gint * labels, guint n_clusters,
+    const Params * p)
+{
+  guint *start = g_new0 (guint, n_clusters + 1), *fill, *members,
+      *member_group;
+  GArray *groups = g_array_new (FALSE, FALSE, sizeof (Group));
+  GArray *runs = g_array_new (FALSE, FALSE, sizeof (guint));
+  const Point *pts = (const Point *) self->points->data;
+  guint n = self->points->len, total = n_clusters, c, i, m;
+  gdouble eps2 = p->eps * p->eps;
+
+  /* the members of each cluster, in index order: frame by frame */
+  for (i = 0; i < n; i++)
+    if (labels[i] >= 0)
+      start[labels[i] + 1]++;
+  for (c = 0; c < n_clusters; c++)
+    start[c + 1] += start[c];
+  fill = g_memdup2 (start, n_clusters * sizeof (guint));
+  members = g_new (guint, MAX (start[n_clusters], 1));
+  member_group = g_new (guint, MAX (start[n_clusters], 1));
+  for (i = 0; i < n; i++)
+    if (labels[i] >= 0)
+      members[fill[labels[i]]++] = i;
+
+  for (c = 0; c < n_clusters; c++) {
+    guint k, g;
+    Group *gr;
+
+    /* the groups of each frame */
+    g_array_set_size (groups, 0);
+    g_array_set_size (runs, 0);
+    for (m = start[c]; m < start[c + 1]; m++) {
+      const Point *q = &pts[members[m]];
+
+      if (m == start[c] || q->frame != pts[members[m - 1]].frame)
+        g_array_append_val (runs, groups->len);
+      for (g = g_array_index (runs, guint, runs->len - 1); g < groups->len;
+          g++) {
+        gr = &g_array_index (groups, Group, g);
+        if (distance2 (gr->seed_north, gr->seed_east, q->north,
+                q->east) <= eps2)
+          break;
+      }
+      if (g == groups->len) {
+        Group ng = { q->north, q->east, 0, 0, 0, -1, FALSE };
+
+        g_array_append_val (groups, ng);
+      }
+      gr = &g_array_index (groups, Group, g);
+      gr->north += q->north;
+      gr->east += q->east;
+      gr->count++;
+      member_group[m] = g;
+    }
+    g_array_append_val (runs, groups->len);
+    for (g = 0; g < groups->len; g++) {
+      gr = &g_array_index (groups, Group, g);
+      gr->north /= gr->count;
+      gr->east /= gr->count;
+    }
+
+    k = targets_seen ((guint *) runs->data, runs->len - 1, p->min_points);
+    for (; k > 1; k--)
+      if (split_cluster ((Group *) groups->data, (guint *) runs->data,
+              runs->len - 1, k, p->eps))
+        break;
+    if (k < 2)
+      continue;
+    GST_LOG_OBJECT (self, "cluster %u holds %u targets", c, k);
+    for (m = start[c]; m < start[c + 1]; m++) {
+      gint part = g_array_index (groups, Group, member_group[m]).part;
+
+      if (part > 0)
+        labels[members[m]] = total + part - 1;
+    }
+    total += k - 1;
+  }
+
+  g_array_unref (runs);
+  g_array_unref (groups);
+  g_free (member_group);
+  g_free (members);
+  g_free (fill);
+  g_free (start);
+  return total;
+}
+
 /* Reclusters all the points and updates the tracks. */
 static void
 update_tracks (GstClusterEstimate * self, const Params * p)
@@ -317,6 +650,7 @@ update_tracks (GstClusterEstimate * self, const Params * p)
     xy[2 * i + 1] = pts[i].east;
   }
   n_clusters = gst_dbscan_2d (xy, n, p->eps, p->min_points, labels);
+  n_clusters = split_clusters (self, labels, n_clusters, p);
   GST_LOG_OBJECT (self, "%u points, %u clusters", n, n_clusters);
 
   for (i = 0; i < self->tracks->len; i++)
@@ -407,10 +741,26 @@ cluster_estimate_reset (GstClusterEstimate * self)
   g_ptr_array_set_size (self->tracks, 0);
   self->next_id = 1;
   self->last_pts = GST_CLOCK_TIME_NONE;
+  self->frames = 0;
 }
 
+/* Nothing new on the outputs that had nothing for the item at @pts. */
+static void
+send_gaps (GstClusterEstimate * self, GstClockTime pts)
+{
+  if (!GST_CLOCK_TIME_IS_VALID (pts))
+    return;
+  if (!self->sent_estimate)
+    gst_pad_push_event (GST_BASE_TRANSFORM_SRC_PAD (self),
+        gst_event_new_gap (pts, GST_CLOCK_TIME_NONE));
+  if (!self->sent_command)
+    gst_pad_push_event (self->commands, gst_event_new_gap (pts,
+            GST_CLOCK_TIME_NONE));
+}
+
+/* One input item: the points it brings, and the estimates they make. */
 static GstFlowReturn
-gst_cluster_estimate_process (GstWorkerTransform * base, GstBuffer * inbuf)
+process_item (GstWorkerTransform * base, GstBuffer * inbuf)
 {
   GstClusterEstimate *self = GST_CLUSTER_ESTIMATE (base);
   GstGroundTarget *targets = NULL;
@@ -437,12 +787,13 @@ gst_cluster_estimate_process (GstWorkerTransform * base, GstBuffer * inbuf)
   params_copy (self, &p);
   for (i = 0; i < n; i++) {
     Point q = { targets[i].north, targets[i].east, targets[i].down,
-      GST_CLOCK_TIME_IS_VALID (frame_time) ? frame_time : pts
+      GST_CLOCK_TIME_IS_VALID (frame_time) ? frame_time : pts, self->frames
     };
 
     g_array_append_val (self->points, q);
   }
   g_free (targets);
+  self->frames++;
   if (self->points->len > p.max_points) {
     GST_LOG_OBJECT (self, "forgetting the %u oldest detections",
         self->points->len - p.max_points);
@@ -464,6 +815,20 @@ gst_cluster_estimate_process (GstWorkerTransform * base, GstBuffer * inbuf)
       ret = emit_estimate (self, t, 0, &p, pts);
     }
   }
+  return ret;
+}
+
+static GstFlowReturn
+gst_cluster_estimate_process (GstWorkerTransform * base, GstBuffer * inbuf)
+{
+  GstClusterEstimate *self = GST_CLUSTER_ESTIMATE (base);
+  GstClockTime pts = GST_BUFFER_PTS (inbuf);
+  GstFlowReturn ret;
+
+  self->sent_estimate = self->sent_command = FALSE;
+  ret = process_item (base, inbuf);
+  if (ret == GST_FLOW_OK)
+    send_gaps (self, pts);
   return ret;
 }
 
@@ -640,12 +1005,16 @@ gst_cluster_estimate_class_init (GstClusterEstimateClass * klass)
   g_object_class_install_property (gobject_class, PROP_EPS,
       g_param_spec_double ("eps", "Neighbourhood radius",
           "DBSCAN's eps, metres: detections this close are neighbours; also "
-          "the farthest a target's centre may move between updates", 0.001,
+          "the farthest a target's centre may move between updates, and the "
+          "distance beyond which two detections of one frame are two targets",
+          0.001,
           1e6, DEFAULT_EPS, flags));
   g_object_class_install_property (gobject_class, PROP_MIN_POINTS,
       g_param_spec_uint ("min-points", "Minimum points",
           "DBSCAN's minPts: detections (itself included) within eps that make "
-          "a detection the core of a target; fewer is noise", 1, G_MAXUINT,
+          "a detection the core of a target; fewer is noise. Also how many "
+          "frames must show k targets at once in one cluster to split it in "
+          "k", 1, G_MAXUINT,
           DEFAULT_MIN_POINTS, flags));
   g_object_class_install_property (gobject_class, PROP_STABLE_DISTANCE,
       g_param_spec_double ("stable-distance", "Stable distance",
@@ -673,8 +1042,9 @@ gst_cluster_estimate_class_init (GstClusterEstimateClass * klass)
       &commands_template);
   gst_element_class_set_static_metadata (element_class,
       "Target position estimation", "Filter/Analyzer",
-      "Clusters ground detections (DBSCAN) into stable target estimates and "
-      "sends a GOTO command for each new target", "gst-workers");
+      "Clusters ground detections (DBSCAN, split where one frame shows "
+      "several targets) into stable target estimates and sends a GOTO "
+      "command for each new target", "gst-workers");
 
   trans_class->passthrough_on_same_caps = FALSE;
   trans_class->transform_caps =

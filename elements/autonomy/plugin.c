@@ -19,10 +19,12 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (geolocate, plugin);
   ret |= GST_ELEMENT_REGISTER (clusterestimate, plugin);
   ret |= GST_ELEMENT_REGISTER (jsonlinesenc, plugin);
+  ret |= GST_ELEMENT_REGISTER (missionplanner, plugin);
   return ret;
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, autonomy,
     "The drone autonomy system's workers: simulated camera, telemetry "
-    "files, target detection, geolocation, clustering, output", plugin_init,
-    VERSION, GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)
+    "files, target detection, geolocation, clustering, mission planning, "
+    "output", plugin_init, VERSION, GST_LICENSE, GST_PACKAGE_NAME,
+    GST_PACKAGE_ORIGIN)

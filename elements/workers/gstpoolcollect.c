@@ -206,10 +206,13 @@ gst_pool_collect_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   gst_worker_core_leave_push (self->core);
   GST_PAD_STREAM_UNLOCK (self->srcpad);
 
-  if (ret == GST_FLOW_OK)
+  if (ret == GST_FLOW_OK) {
     gst_worker_core_count (self->core, 0, 1, 0);
-  else
+  } else {
     GST_DEBUG_OBJECT (pad, "push returned %s", gst_flow_get_name (ret));
+    /* the other replicas, and the dispatcher, stop on it too */
+    gst_pool_order_set_downstream_flow (self->order, ret);
+  }
   return ret;
 }
 

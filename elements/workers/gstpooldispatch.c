@@ -115,6 +115,41 @@ event_refused (GstPoolDispatch * self, guint replica)
   return check_flow (self, replica, ret);
 }
 
+/* How often a dispatcher waiting for room looks whether a replica
+ * stopped: a replica's input queue says so only in its last flow. */
+#define REPLICA_CHECK_US (50 * G_TIME_SPAN_MILLISECOND)
+
+/* The first replica whose input queue stopped on an error (not-linked,
+ * not-negotiated, error), in @replica; GST_FLOW_OK if none. A stopped
+ * replica reads no more: when every queue is full, waiting for room
+ * would never end. */
+static GstFlowReturn
+replica_failed (GstPoolDispatch * self, guint * replica)
+{
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  for (guint r = 0; r < self->n && ret == GST_FLOW_OK; r++) {
+    GstPad *peer = gst_pad_get_peer (self->srcpads[r]), *queue_src = NULL;
+    GstElement *queue = peer ? gst_pad_get_parent_element (peer) : NULL;
+    GstFlowReturn flow;
+
+    if (queue)
+      queue_src = gst_element_get_static_pad (queue, "src");
+    flow = queue_src ? gst_pad_get_last_flow_return (queue_src) :
+        GST_FLOW_OK;
+    if (flow == GST_FLOW_NOT_LINKED || flow < GST_FLOW_EOS) {
+      GST_DEBUG_OBJECT (self, "replica %u stopped: %s", r,
+          gst_flow_get_name (flow));
+      *replica = r;
+      ret = flow;
+    }
+    gst_clear_object (&queue_src);
+    gst_clear_object (&queue);
+    gst_clear_object (&peer);
+  }
+  return ret;
+}
+
 /* Once per run, after stream-start and before anything else: lets the
  * collector check that every replica passes serialized custom events
  * before it emits anything. */
@@ -135,6 +170,7 @@ dispatch_buffer (GstPoolDispatch * self, GstBuffer * buf)
 {
   GstFlowReturn ret;
   guint64 index;
+  guint failed = 0;
   gint r;
 
   if ((ret = say_hello (self)) != GST_FLOW_OK) {
@@ -150,16 +186,22 @@ dispatch_buffer (GstPoolDispatch * self, GstBuffer * buf)
     gst_worker_core_enter_wait (self->core, GST_WORKER_STATE_BLOCKED,
         self->queue_names[gst_pool_order_next (self->order)]);
     GST_LOG_OBJECT (self, "every replica's queue is full, waiting");
-    while ((r = gst_pool_order_pick (self->order)) < 0)
-      if (!gst_pool_order_wait_room (self->order))
+    while ((r = gst_pool_order_pick (self->order)) < 0) {
+      if ((ret = replica_failed (self, &failed)) != GST_FLOW_OK)
         break;
+      if (!gst_pool_order_wait_room (self->order, REPLICA_CHECK_US))
+        break;
+    }
     gst_worker_core_leave_wait (self->core);
   }
   if (r < 0) {
     gst_worker_core_leave_push (self->core);
     gst_buffer_unref (buf);
-    ret = gst_pool_order_get_flow (self->order);
-    return ret == GST_FLOW_OK ? GST_FLOW_FLUSHING : ret;
+    if (ret == GST_FLOW_OK)
+      ret = gst_pool_order_get_flow (self->order);
+    if (ret == GST_FLOW_OK)
+      ret = GST_FLOW_FLUSHING;
+    return check_flow (self, failed, ret);
   }
 
   index = gst_pool_order_add_item (self->order, r);

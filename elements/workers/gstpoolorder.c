@@ -63,6 +63,9 @@ struct _GstPoolOrder
   gboolean finished;            /* all slots ended after EOS, reported */
   guint32 eos_seqnum;
 
+  GstFlowReturn downstream;     /* what the pool's output was refused
+                                 * with (an error, not-linked or EOS), or
+                                 * OK: every replica stops on it */
   gboolean broken;              /* a replica broke the contract */
   gboolean broken_claimed;       /* someone is posting the error */
   gboolean broken_taken;        /* the error is posted: everyone stops */
@@ -162,6 +165,7 @@ gst_pool_order_reset (GstPoolOrder * order)
   order->draining = FALSE;
   order->finished = FALSE;
   order->eos_seqnum = GST_SEQNUM_INVALID;
+  order->downstream = GST_FLOW_OK;
   order->broken = FALSE;
   order->broken_claimed = FALSE;
   order->broken_taken = FALSE;
@@ -177,6 +181,8 @@ gst_pool_order_set_flushing (GstPoolOrder * order, gboolean flushing)
 {
   g_mutex_lock (&order->lock);
   order->flushing = flushing;
+  if (!flushing)
+    order->downstream = GST_FLOW_OK;
   g_cond_broadcast (&order->room_cond);
   g_cond_broadcast (&order->turn_cond);
   g_mutex_unlock (&order->lock);
@@ -243,6 +249,29 @@ gst_pool_order_error_posted (GstPoolOrder * order)
   g_mutex_unlock (&order->lock);
 }
 
+/**
+ * gst_pool_order_set_downstream_flow:
+ *
+ * The pool's output was refused with @ret (an error, not-linked or EOS;
+ * other values are ignored): every wait of the pool ends and returns it,
+ * so the dispatcher gives it upstream even when every replica's input
+ * queue is full and would never drain (a replica whose output stopped
+ * reads no more).
+ */
+void
+gst_pool_order_set_downstream_flow (GstPoolOrder * order, GstFlowReturn ret)
+{
+  if (ret == GST_FLOW_OK || ret == GST_FLOW_FLUSHING)
+    return;
+  g_mutex_lock (&order->lock);
+  if (order->downstream == GST_FLOW_OK && !order->flushing) {
+    order->downstream = ret;
+    g_cond_broadcast (&order->room_cond);
+    g_cond_broadcast (&order->turn_cond);
+  }
+  g_mutex_unlock (&order->lock);
+}
+
 /* ---------------------------------------------------------------------- */
 /* dispatch side */
 
@@ -278,7 +307,8 @@ pick_locked (GstPoolOrder * order)
 {
   guint r;
 
-  if (order->flushing || order->broken_taken)
+  if (order->flushing || order->broken_taken ||
+      order->downstream != GST_FLOW_OK)
     return -1;
   if (order->dispatch == GST_POOL_ORDER_DISPATCH_ROUND_ROBIN) {
     r = order->rotation;
@@ -330,17 +360,22 @@ gst_pool_order_next (GstPoolOrder * order)
   return r;
 }
 
-/* Waits until a replica has room. Returns: %FALSE if cut short by a flush,
- * a state change or a broken contract. */
+/* Waits until a replica has room, or @timeout_us passed. Returns: %FALSE
+ * if cut short by a flush, a state change, a broken contract or the
+ * output's refusal. */
 gboolean
-gst_pool_order_wait_room (GstPoolOrder * order)
+gst_pool_order_wait_room (GstPoolOrder * order, gint64 timeout_us)
 {
+  gint64 end = g_get_monotonic_time () + timeout_us;
   gboolean ret;
 
   g_mutex_lock (&order->lock);
-  while (!order->flushing && !order->broken_taken && pick_locked (order) < 0)
-    g_cond_wait (&order->room_cond, &order->lock);
-  ret = !order->flushing && !order->broken_taken;
+  while (!order->flushing && !order->broken_taken &&
+      order->downstream == GST_FLOW_OK && pick_locked (order) < 0)
+    if (!g_cond_wait_until (&order->room_cond, &order->lock, end))
+      break;
+  ret = !order->flushing && !order->broken_taken &&
+      order->downstream == GST_FLOW_OK;
   g_mutex_unlock (&order->lock);
   return ret;
 }
@@ -499,7 +534,7 @@ state_locked (GstPoolOrder * order)
     return GST_FLOW_ERROR;
   if (order->flushing)
     return GST_FLOW_FLUSHING;
-  return GST_FLOW_OK;
+  return order->downstream;
 }
 
 /* Waits until the outputs @replica emits now may go out: until its oldest
@@ -629,7 +664,7 @@ done:
 }
 
 /* Returns: %GST_FLOW_ERROR after a broken contract, %GST_FLOW_FLUSHING while
- * flushing, else %GST_FLOW_OK. */
+ * flushing, what the output was refused with, else %GST_FLOW_OK. */
 GstFlowReturn
 gst_pool_order_get_flow (GstPoolOrder * order)
 {

@@ -33,6 +33,8 @@ guint gst_pool_order_get_size (GstPoolOrder * order);
 void gst_pool_order_reset (GstPoolOrder * order);
 void gst_pool_order_set_flushing (GstPoolOrder * order, gboolean flushing);
 GstFlowReturn gst_pool_order_get_flow (GstPoolOrder * order);
+void gst_pool_order_set_downstream_flow (GstPoolOrder * order,
+    GstFlowReturn ret);
 
 /* dispatch side */
 void gst_pool_order_set_limit (GstPoolOrder * order, guint replica,
@@ -40,7 +42,7 @@ void gst_pool_order_set_limit (GstPoolOrder * order, guint replica,
 gboolean gst_pool_order_begin_run (GstPoolOrder * order);
 gint gst_pool_order_pick (GstPoolOrder * order);
 guint gst_pool_order_next (GstPoolOrder * order);
-gboolean gst_pool_order_wait_room (GstPoolOrder * order);
+gboolean gst_pool_order_wait_room (GstPoolOrder * order, gint64 timeout_us);
 guint64 gst_pool_order_add_item (GstPoolOrder * order, guint replica);
 guint64 gst_pool_order_add_event (GstPoolOrder * order, guint * replica);
 void gst_pool_order_add_drains (GstPoolOrder * order, guint32 eos_seqnum);

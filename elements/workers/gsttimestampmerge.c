@@ -45,7 +45,8 @@
  * a gap settles the choice only once it reaches as far past the primary's
  * time as the previous item is before it (or past `max-distance`): set
  * `max-distance`, or use latest-before, when an input may stay silent
- * long.
+ * long. A GAP on the primary input is no item to merge: it goes on
+ * downstream as a GAP.
  *
  * In a live pipeline, the merge waits for each primary item at most the
  * pipeline latency plus its `latency` property, then chooses among the
@@ -70,7 +71,13 @@
  *
  * The output caps are the primary's; the other inputs accept anything.
  * Attached items keep their own caps; their timestamps are expressed in
- * the output's segment.
+ * the output's segment. An attached item keeps the items an earlier merge
+ * attached to it, but those come without theirs: in a feedback loop the
+ * item coming round carries the previous output, which carries the item
+ * before it, and so on, and every output would otherwise hold every item
+ * made since the start. A buffer carries one #GstWorkerMergeMeta: a second
+ * merge downstream adds its items to the first one's, under its own pad
+ * names; request distinct names (`m2.sink_2`) to keep both.
  *
  * ## Example launch lines
  *
@@ -529,19 +536,58 @@ choose (GstTimestampMergePad * pad, GstClockTime t, GstTimestampMergeMode mode,
   return chosen;
 }
 
-/* An attached item's timestamps, in the output's segment. */
+/* @item, or a copy of it whose merged items carry no merged items of
+ * their own. In a feedback loop, the item coming round was made from the
+ * previous output, which carries the item before, and so on: without this
+ * bound every output would hold every item made since the start. */
 static GstBuffer *
-retime (GstBuffer * item, GstClockTime rt, const GstSegment * out_segment)
+bound_history (GstBuffer * item)
 {
+  GstWorkerMergeMeta *meta = gst_buffer_get_worker_merge_meta (item);
+  GstBuffer *copy;
+  guint i, n = meta ? gst_worker_merge_meta_get_n_items (meta) : 0;
+
+  for (i = 0; i < n; i++)
+    if (gst_buffer_get_worker_merge_meta (gst_worker_merge_meta_get_nth_item
+            (meta, i, NULL)))
+      break;
+  if (i == n)
+    return gst_buffer_ref (item);
+
+  copy = gst_buffer_copy (item);
+  meta = gst_buffer_get_worker_merge_meta (copy);
+  for (i = 0; i < n; i++) {
+    const gchar *name;
+    GstBuffer *nested = gst_worker_merge_meta_get_nth_item (meta, i, &name);
+    GstWorkerMergeMeta *nested_meta = gst_buffer_get_worker_merge_meta
+        (nested);
+
+    if (nested_meta) {
+      GstBuffer *flat = gst_buffer_copy (nested);
+
+      gst_buffer_remove_meta (flat, (GstMeta *)
+          gst_buffer_get_worker_merge_meta (flat));
+      gst_worker_merge_meta_add_item (meta, name, flat);
+      gst_buffer_unref (flat);
+    }
+  }
+  return copy;
+}
+
+/* An attached item, its timestamps in the output's segment. */
+static GstBuffer *
+retime (GstBuffer * chosen, GstClockTime rt, const GstSegment * out_segment)
+{
+  GstBuffer *item = bound_history (chosen);
   GstClockTime pts, old = buffer_time (item);
   GstBuffer *copy;
 
   pts = gst_segment_position_from_running_time (out_segment, GST_FORMAT_TIME,
       rt);
   if (!GST_CLOCK_TIME_IS_VALID (pts) || pts == old)
-    return gst_buffer_ref (item);
+    return item;
 
-  copy = gst_buffer_copy (item);
+  copy = gst_buffer_make_writable (item);
   if (GST_BUFFER_DTS_IS_VALID (copy)) {
     GstClockTimeDiff shift = GST_CLOCK_DIFF (old, pts);
     gint64 dts = (gint64) GST_BUFFER_DTS (copy) + shift;
@@ -718,6 +764,26 @@ gst_timestamp_merge_aggregate (GstWorkerAggregator * base, gboolean timeout)
     return drain_secondaries (self);
   }
 
+  if (is_gap (pbuf)) {
+    /* nothing to merge: the output has nothing either, from its start on
+     * (before it, a GAP would come before the stream's segment) */
+    GstPad *srcpad = GST_AGGREGATOR_SRC_PAD (agg);
+    GstEvent *segment = gst_pad_get_sticky_event (srcpad, GST_EVENT_SEGMENT,
+        0);
+
+    GST_LOG_OBJECT (primary, "gap at %" GST_TIME_FORMAT,
+        GST_TIME_ARGS (GST_BUFFER_PTS (pbuf)));
+    if (segment && GST_BUFFER_PTS_IS_VALID (pbuf))
+      gst_pad_push_event (srcpad, gst_event_new_gap (GST_BUFFER_PTS (pbuf),
+              GST_BUFFER_DURATION (pbuf)));
+    gst_clear_event (&segment);
+    gst_buffer_unref (pbuf);
+    gst_buffer_unref (gst_aggregator_pad_pop_buffer (GST_AGGREGATOR_PAD
+            (primary)));
+    gst_object_unref (primary);
+    return GST_FLOW_OK;
+  }
+
   ts = buffer_time (pbuf);
   if (!GST_CLOCK_TIME_IS_VALID (ts)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
@@ -877,9 +943,20 @@ gst_timestamp_merge_sink_event (GstAggregator * agg, GstAggregatorPad * pad,
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_CAPS:
-      /* the output has the primary's caps; the others' stay with them */
-      if (is_primary (self, pad))
-        gst_pad_mark_reconfigure (GST_AGGREGATOR_SRC_PAD (agg));
+      /* the output has the primary's caps; the others' stay with them.
+       * The same caps again (a funnel upstream repeats them at each
+       * switch) renegotiate nothing: a renegotiation sends an allocation
+       * query, which waits in a queue downstream, while prerolling, for
+       * ever. */
+      if (is_primary (self, pad)) {
+        GstPad *srcpad = GST_AGGREGATOR_SRC_PAD (agg);
+        GstCaps *caps, *current = gst_pad_get_current_caps (srcpad);
+
+        gst_event_parse_caps (event, &caps);
+        if (!current || !gst_caps_is_equal (caps, current))
+          gst_pad_mark_reconfigure (srcpad);
+        gst_clear_caps (&current);
+      }
       gst_event_unref (event);
       return TRUE;
     case GST_EVENT_SEGMENT:

@@ -223,6 +223,28 @@ gst_worker_aggregator_init (GstWorkerAggregator * self)
  * #GstWorkerAggregatorClass.aggregate. An output nobody linked drops the
  * item and counts it in `items-dropped`.
  */
+/* GstAggregator sends its output's segment with its first output item;
+ * the extra outputs mirror it then. One used before needs it now. */
+static void
+ensure_segment (GstWorkerAggregator * self, GstPad * pad)
+{
+  GstEvent *segment = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
+  GstAggregatorPad *srcpad;
+  GstSegment seg;
+
+  if (segment) {
+    gst_event_unref (segment);
+    return;
+  }
+  srcpad = GST_AGGREGATOR_PAD (GST_AGGREGATOR_SRC_PAD (self));
+  GST_OBJECT_LOCK (srcpad);
+  seg = srcpad->segment;
+  GST_OBJECT_UNLOCK (srcpad);
+  GST_DEBUG_OBJECT (pad, "used before the main output's first item: "
+      "segment %" GST_SEGMENT_FORMAT, &seg);
+  gst_pad_push_event (pad, gst_event_new_segment (&seg));
+}
+
 GstFlowReturn
 gst_worker_aggregator_push_to (GstWorkerAggregator * self, GstPad * pad,
     GstBuffer * buffer)
@@ -230,7 +252,35 @@ gst_worker_aggregator_push_to (GstWorkerAggregator * self, GstPad * pad,
   g_return_val_if_fail (GST_IS_WORKER_AGGREGATOR (self), GST_FLOW_ERROR);
   g_return_val_if_fail (GST_IS_PAD (pad), GST_FLOW_ERROR);
 
+  ensure_segment (self, pad);
   return gst_worker_core_push (CORE (self), pad, buffer);
+}
+
+/**
+ * gst_worker_aggregator_push_gap:
+ * @pad: the worker's `src` or one of its extra outputs
+ * @timestamp: the running time up to which @pad has nothing
+ *
+ * Sends a GAP event at @timestamp on @pad, from
+ * #GstWorkerAggregatorClass.aggregate: "nothing on this output before
+ * this time". A worker whose outputs are sparse sends it for each input
+ * item that gave an output nothing, so that sinks preroll and a worker
+ * downstream that merges by timestamp does not wait for the next item.
+ * Does nothing before the output has its caps (the aggregator's first
+ * negotiation) or for an invalid @timestamp.
+ */
+void
+gst_worker_aggregator_push_gap (GstWorkerAggregator * self, GstPad * pad,
+    GstClockTime timestamp)
+{
+  g_return_if_fail (GST_IS_WORKER_AGGREGATOR (self));
+  g_return_if_fail (GST_IS_PAD (pad));
+
+  if (!GST_CLOCK_TIME_IS_VALID (timestamp) || !gst_pad_has_current_caps (pad))
+    return;
+  ensure_segment (self, pad);
+  gst_pad_push_event (pad, gst_event_new_gap (timestamp,
+          GST_CLOCK_TIME_NONE));
 }
 
 /**

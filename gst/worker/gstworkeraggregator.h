@@ -40,6 +40,11 @@ GstFlowReturn gst_worker_aggregator_push_to (GstWorkerAggregator * self,
                                              GstBuffer * buffer);
 
 GST_WORKER_API
+void          gst_worker_aggregator_push_gap (GstWorkerAggregator * self,
+                                              GstPad * pad,
+                                              GstClockTime timestamp);
+
+GST_WORKER_API
 GstPad *      gst_worker_aggregator_get_output (GstWorkerAggregator * self,
                                                 const gchar * name);
 

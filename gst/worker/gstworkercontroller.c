@@ -59,6 +59,7 @@
 
 #include <string.h>
 #include <json-glib/json-glib.h>
+#include <gst/base/gstaggregator.h>
 
 #include "gstworkercontroller.h"
 #include "gstworkerdeadlock.h"
@@ -74,6 +75,9 @@ GST_DEBUG_CATEGORY_STATIC (worker_controller_debug);
 #define DEFAULT_MAX_RESTARTS 3
 #define DEFAULT_RESTART_BACKOFF 500
 #define MAX_RESTART_BACKOFF_MS 30000
+/* after a pipeline's EOS that no drain asked for, how long EOS may take to
+ * reach the inputs that do not lead to a sink */
+#define EOS_SETTLE_MS 2000
 #define DEFAULT_DEADLOCK_MODE GST_WORKER_DEADLOCK_MODE_RESOLVE
 #define DEFAULT_DEADLOCK_SETTLE 1000
 #define DEFAULT_MAX_QUEUE_GROWTH 64
@@ -140,6 +144,9 @@ typedef struct
   GstWorker *in_worker;         /* owned ref, or NULL: a feedbacksink takes
                                  * items before any probe, and counts them
                                  * in its items-out */
+  GstElement *tokens_from;      /* owned ref, or NULL: the feedbacksrc whose
+                                 * initial-items the channel holds at the
+                                 * start of a run (Kahn's initial tokens) */
   gulong sink_probe;
   gulong src_probe;
   gulong event_probe;
@@ -231,6 +238,8 @@ queue_rec_clear (QueueRec * q)
   gst_object_unref (q->element);
   if (q->in_worker)
     gst_object_unref (q->in_worker);
+  if (q->tokens_from)
+    gst_object_unref (q->tokens_from);
   gst_object_unref (q->sinkpad);
   gst_object_unref (q->srcpad);
   g_free (q->name);
@@ -272,6 +281,19 @@ queue_counts (QueueRec * q, guint64 * in, guint64 * out)
     gst_structure_get_uint64 (s, "items-out", in);
     gst_structure_free (s);
   }
+}
+
+/* The items a channel holds before anything is written to it: a feedback
+ * channel's initial items, 0 for a queue. A flush re-arms them, as it
+ * resets the counts. */
+static guint64
+queue_initial (QueueRec * q)
+{
+  guint initial = 0;
+
+  if (q->tokens_from)
+    g_object_get (q->tokens_from, "initial-items", &initial, NULL);
+  return initial;
 }
 
 static void
@@ -472,10 +494,15 @@ discover_feedback (GstWorkerController * self)
       gchar *other = feedback_channel (src, &other_sink);
 
       if (!other_sink && g_str_equal (name, other)) {
-        g_ptr_array_add (self->queues, queue_rec_new (sink,
-                g_steal_pointer (&name), gst_element_get_static_pad (sink,
-                    "sink"), gst_element_get_static_pad (src, "src"),
-                GST_IS_WORKER (sink) ? GST_WORKER (sink) : NULL));
+        QueueRec *q = queue_rec_new (sink, g_steal_pointer (&name),
+            gst_element_get_static_pad (sink, "sink"),
+            gst_element_get_static_pad (src, "src"),
+            GST_IS_WORKER (sink) ? GST_WORKER (sink) : NULL);
+
+        if (g_object_class_find_property (G_OBJECT_GET_CLASS (src),
+                "initial-items"))
+          q->tokens_from = gst_object_ref (src);
+        g_ptr_array_add (self->queues, q);
         j = ends->len;
       }
       g_free (other);
@@ -602,6 +629,8 @@ channel_counts (GstWorkerController * self)
     QueueRec *q = g_ptr_array_index (self->queues, i);
 
     queue_counts (q, &counts[i].in, &counts[i].out);
+    /* initial items are in the channel from the start */
+    counts[i].in += queue_initial (q);
     g_mutex_lock (&q->lock);
     counts[i].eos = q->eos;
     g_mutex_unlock (&q->lock);
@@ -904,7 +933,7 @@ state_nick (GstWorkerState state)
 static GstStructure *
 queue_structure (GstWorkerController * self, QueueRec * q)
 {
-  guint64 in, out;
+  guint64 in, out, initial = queue_initial (q);
   guint level = 0, max = 0;
   GstStructure *s;
   GValue writers = G_VALUE_INIT, readers = G_VALUE_INIT;
@@ -914,8 +943,9 @@ queue_structure (GstWorkerController * self, QueueRec * q)
   s = gst_structure_new ("queue",
       "name", G_TYPE_STRING, q->name,
       "items-in", G_TYPE_UINT64, in,
+      "initial-items", G_TYPE_UINT64, initial,
       "items-out", G_TYPE_UINT64, out,
-      "held", G_TYPE_UINT64, in >= out ? in - out : 0,
+      "held", G_TYPE_UINT64, in + initial >= out ? in + initial - out : 0,
       "level", G_TYPE_UINT, level, "max-size-buffers", G_TYPE_UINT, max, NULL);
   GST_OBJECT_LOCK (self);
   names_array (&writers, q->writers);
@@ -1713,6 +1743,7 @@ account_discards (GstWorkerController * self, StopSnapshot * snap,
     GstStructure *h;
 
     queue_counts (q, &in, &out);
+    in += queue_initial (q);
     if (in <= out)
       continue;
     total += in - out;
@@ -1798,7 +1829,9 @@ build_report (GstWorkerController * self, GstWorkerControllerOutcome outcome)
     GstStructure *q = queue_structure (self, g_ptr_array_index (self->queues,
             i));
 
-    if (stats_u64 (q, "held") != 0)
+    /* nothing held, and nothing came out that did not go in */
+    if (stats_u64 (q, "items-in") + stats_u64 (q, "initial-items") !=
+        stats_u64 (q, "items-out"))
       balanced = FALSE;
     array_take_structure (&queues, q);
   }
@@ -2161,16 +2194,98 @@ handle_state_changed (GstWorkerController * self, GstMessage * msg)
   }
 }
 
+/* Whether EOS reached every linked input of every element, not only every
+ * sink. The pipeline's EOS can come first: a merge ends its output at the
+ * end of its main input and still reads its other inputs to their end,
+ * dropping (and counting) what comes, and the last items of a feedback
+ * loop may still be on their way back into it. */
+static gboolean
+every_input_ended (GstWorkerController * self)
+{
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
+  GValue item = G_VALUE_INIT;
+  gboolean ended = TRUE, done = FALSE;
+
+  while (!done && ended) {
+    switch (gst_iterator_next (it, &item)) {
+      case GST_ITERATOR_OK:{
+        GstElement *e = g_value_get_object (&item);
+        GList *l;
+
+        if (GST_IS_BIN (e)) {
+          g_value_reset (&item);
+          break;
+        }
+        GST_OBJECT_LOCK (e);
+        for (l = e->sinkpads; l && ended; l = l->next) {
+          GstPad *pad = l->data;
+
+          if (!gst_pad_is_linked (pad))
+            continue;
+          /* an aggregator's input has ended once the items before its
+           * EOS were taken */
+          ended = GST_IS_AGGREGATOR_PAD (pad) ?
+              gst_aggregator_pad_is_eos (GST_AGGREGATOR_PAD (pad)) :
+              GST_PAD_IS_EOS (pad);
+          if (!ended)
+            GST_DEBUG_OBJECT (pad, "no EOS yet");
+        }
+        GST_OBJECT_UNLOCK (e);
+        g_value_reset (&item);
+        break;
+      }
+      case GST_ITERATOR_RESYNC:
+        gst_iterator_resync (it);
+        break;
+      default:
+        done = TRUE;
+        break;
+    }
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  return ended;
+}
+
+typedef struct
+{
+  GstWorkerController *self;
+  gint64 since;                 /* when the pipeline's EOS came */
+} EosWait;
+
+static void eos_wait_free (gpointer data);
+static gboolean eos_wait_cb (gpointer data);
+
 static void
-handle_eos (GstWorkerController * self)
+handle_eos_since (GstWorkerController * self, gint64 since)
 {
   GstStructure *report;
+  gboolean draining;
 
   GST_OBJECT_LOCK (self);
   if (self->phase != PHASE_RUNNING && self->phase != PHASE_DRAINING) {
     GST_OBJECT_UNLOCK (self);
     return;
   }
+  draining = self->phase == PHASE_DRAINING;
+  GST_OBJECT_UNLOCK (self);
+
+  /* a drain waits, bounded by its timeout, for every input to end; a run
+   * that ended by itself waits a little */
+  if (!every_input_ended (self) && (draining || g_get_monotonic_time () -
+          since < EOS_SETTLE_MS * G_TIME_SPAN_MILLISECOND)) {
+    GSource *check = g_timeout_source_new (5);
+    EosWait *wait = g_new (EosWait, 1);
+
+    wait->self = gst_object_ref (self);
+    wait->since = since;
+    g_source_set_callback (check, eos_wait_cb, wait, eos_wait_free);
+    g_source_attach (check, self->context);
+    g_source_unref (check);
+    return;
+  }
+
+  GST_OBJECT_LOCK (self);
   cancel_timer (&self->drain_timer);
   GST_OBJECT_UNLOCK (self);
 
@@ -2180,6 +2295,30 @@ handle_eos (GstWorkerController * self)
   report = build_report (self, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
   gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
   finish (self, report, TRUE);
+}
+
+static void
+eos_wait_free (gpointer data)
+{
+  EosWait *wait = data;
+
+  gst_object_unref (wait->self);
+  g_free (wait);
+}
+
+static gboolean
+eos_wait_cb (gpointer data)
+{
+  EosWait *wait = data;
+
+  handle_eos_since (wait->self, wait->since);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handle_eos (GstWorkerController * self)
+{
+  handle_eos_since (self, g_get_monotonic_time ());
 }
 
 static gboolean
@@ -3077,8 +3216,11 @@ gst_worker_controller_is_paused (GstWorkerController * self)
  *   queues, `input-level` / `input-max` of its fullest input queue;
  * - `queues`: an array of `queue` structures: `name`, `writers` and
  *   `readers` (worker names), `items-in`, `items-out` (counted on its
- *   pads this run), `held`, `level` (current-level-buffers) and
- *   `max-size-buffers`;
+ *   pads this run), `initial-items` (what the channel held before
+ *   anything was written to it: the `initial-items` null tokens of a
+ *   feedback channel's `feedbacksrc`, 0 for a queue), `held`
+ *   (items-in + initial-items - items-out), `level`
+ *   (current-level-buffers) and `max-size-buffers`;
  * - `wait-for`: the structure gst_worker_controller_get_wait_for()
  *   returns;
  * - `deadlock`: the deadlock detector's `mode`, `settle`,
@@ -3250,7 +3392,9 @@ gst_worker_controller_explain_wait (GstWorkerController * self,
  *
  * Exits with drain: resumes the system and every paused worker (a paused
  * worker holds EOS like any item), sends EOS into every source and waits
- * for EOS on the bus. Then #GstWorkerController::finished gives a report
+ * for EOS on the bus, then for EOS to reach every element's inputs (a
+ * merge's other inputs and a feedback loop can end after the pipeline's
+ * output). Then #GstWorkerController::finished gives a report
  * with %GST_WORKER_CONTROLLER_OUTCOME_DRAINED, per-worker counts, and
  * per-queue counts showing every item that went in came out. If the drain
  * takes longer than @timeout_ms, the report
@@ -3375,7 +3519,7 @@ gst_worker_controller_get_outcome (GstWorkerController * self)
  * The report of the ended run, a %GST_WORKER_CONTROLLER_REPORT_NAME
  * structure: `outcome` (#GstWorkerControllerOutcome), `duration`,
  * `restarts`, `discarded-by-restarts`, `balanced` (every queue gave out
- * what it took in), `workers` (each worker's final stats, as in the
+ * exactly what it took in plus its initial items), `workers` (each worker's final stats, as in the
  * status), `queues` (each queue's counts), `error` (a structure with
  * `element`, `path`, `message`, `debug`, after an error) and, when the
  * system was stopped (exit now, drain timeout, error, deadlock),

@@ -47,7 +47,7 @@ typedef enum {
 /**
  * GstWorkerControllerOutcome:
  * @GST_WORKER_CONTROLLER_OUTCOME_NONE: the run has not ended.
- * @GST_WORKER_CONTROLLER_OUTCOME_DRAINED: EOS reached every sink, after
+ * @GST_WORKER_CONTROLLER_OUTCOME_DRAINED: EOS reached every input, after
  *   gst_worker_controller_exit_drain() or because the sources ended: every
  *   item that entered the system left it or was dropped by a worker's own
  *   decision (counted in its `items-dropped`).

@@ -423,6 +423,175 @@ GST_START_TEST (test_close_targets_stay_apart)
 
 GST_END_TEST;
 
+/* Two targets 3 m apart, A at (0, 0) and B at (0, 3), seen together in
+ * every frame (item), the error of the frame's odometry shifting both
+ * alike: east by -1.5, -1, ..., 1.5 m in turn, 10 times over. A's
+ * detections run from -1.5 to 1.5 east and B's from 1.5 to 4.5, 0.5 m
+ * apart: a single chain for DBSCAN (eps 1 m), whose mean is half-way. Each
+ * frame shows two detections 3 m apart, so the cluster is split: two
+ * targets, exactly at (0, 0) and (0, 3), with 70 detections each and a
+ * spread of 1 m (the RMS shift), two commands, no other target ever. */
+GST_START_TEST (test_chained_targets_split)
+{
+  static const gdouble shift[] = { -1.5, -1, -0.5, 0, 0.5, 1, 1.5 };
+  GstTargetEstimate est;
+  GstFlightCommand cmd;
+  GstClockTime pts = 0;
+  guint i, finals = 0, confirmed = 0;
+  Fixture f;
+
+  fixture_init (&f);
+  for (i = 0; i < 70; i++) {
+    gdouble ne[4] = { 0, shift[i % 7], 0, 3 + shift[i % 7] };
+
+    push_points (&f, ne, 2, pts);
+    pts += GST_SECOND / 10;
+  }
+  fail_unless (gst_harness_push_event (f.h, gst_event_new_eos ()));
+  while (pull_estimate (f.h, &est, NULL)) {
+    gdouble east = est.east < 1.5 ? 0 : 3;
+
+    fail_unless (est.id == 1 || est.id == 2, "false target %u", est.id);
+    /* while the first frames come: within the stability distance */
+    fail_unless (hypot (est.north, est.east - east) < 0.25,
+        "target %u at (%f, %f)", est.id, est.north, est.east);
+    if (est.flags & GST_TARGET_ESTIMATE_CONFIRMED) {
+      confirmed++;
+      pull_command (f.cmd, &cmd);
+      fail_unless_equals_int (cmd.target_id, est.id);
+      fail_unless_equals_float (cmd.east, est.east);
+    }
+    if (!(est.flags & GST_TARGET_ESTIMATE_FINAL))
+      continue;
+    finals++;
+    fail_unless_equals_float (est.north, 0);
+    fail_unless_equals_float (est.east, east);
+    fail_unless_equals_int (est.count, 70);
+    fail_unless_equals_float (est.std_north, 0);
+    fail_unless_equals_float (est.std_east, 1);
+    fail_unless_equals_float (est.spread, 1);
+  }
+  fail_unless_equals_int (confirmed, 2);
+  fail_unless_equals_int (finals, 2);
+  fail_unless (gst_harness_try_pull (f.cmd) == NULL);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+/* Detections of one frame within eps of each other are one target (a
+ * blob the detector saw as two, or several detections of a target in one
+ * item): the chain of test_chained_targets_split, with A and B in frames
+ * of their own (one detection each in the first 70 frames, two 0.5 m
+ * apart in the last 70), is one target at the mean of the 210 detections,
+ * 350 / 210 m east. Without a frame that shows both, nothing tells two
+ * targets from one long one. */
+GST_START_TEST (test_chain_without_frame_evidence)
+{
+  static const gdouble shift[] = { -1.5, -1, -0.5, 0, 0.5, 1, 1.5 };
+  GstTargetEstimate est;
+  GstClockTime pts = 0;
+  guint i, finals = 0;
+  Fixture f;
+
+  fixture_init (&f);
+  for (i = 0; i < 140; i++) {
+    gdouble east = (i % 2 ? 3 : 0) + shift[i / 2 % 7];
+    gdouble ne[4] = { 0, east, 0, east + 0.5 };
+
+    push_points (&f, ne, i < 70 ? 1 : 2, pts);
+    pts += GST_SECOND / 10;
+  }
+  fail_unless (gst_harness_push_event (f.h, gst_event_new_eos ()));
+  while (pull_estimate (f.h, &est, NULL)) {
+    if (!(est.flags & GST_TARGET_ESTIMATE_FINAL))
+      continue;
+    finals++;
+    fail_unless_equals_int (est.id, 1);
+    fail_unless_equals_int (est.count, 210);
+    fail_unless_equals_float (est.north, 0);
+    fail_unless (fabs (est.east - 350.0 / 210) < 1e-12, "east %f", est.east);
+  }
+  fail_unless_equals_int (finals, 1);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
+/* The estimates of a flight, as a pad probe collects them. */
+static GstPadProbeReturn
+collect_estimate (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GArray *estimates = user_data;
+  GstTargetEstimate est;
+
+  fail_unless (gst_target_estimate_from_buffer (GST_PAD_PROBE_INFO_BUFFER
+          (info), &est));
+  g_array_append_val (estimates, est);
+  return GST_PAD_PROBE_OK;
+}
+
+/* The real chain, a short flight: flightsimsrc flies a 30 m line there
+ * and back (120 frames of 640x360 from 40 m) over two targets 3 m apart,
+ * its odometry 0.5 m in error per frame; detecttarget, timestampmerge,
+ * geolocate, clusterestimate. DBSCAN alone chains the two (the element
+ * used to give a third target half-way, with 240 detections). Two targets,
+ * each in all 120 frames, each final estimate within 0.25 m of its
+ * target, no other target at any time. */
+GST_START_TEST (test_chained_targets_in_flight)
+{
+  static const gdouble truth[2][2] = { {0, -1.5}, {0, 1.5} };
+  GArray *ests = g_array_new (FALSE, FALSE, sizeof (GstTargetEstimate));
+  GstElement *pipe, *c;
+  GstMessage *msg;
+  GstPad *pad;
+  guint i, finals = 0;
+
+  pipe = gst_parse_launch ("flightsimsrc name=camera num-buffers=120 "
+      "path=line path-length=30 targets=\"0,-1.5;0,1.5\" "
+      "position-noise=0.5 attitude-noise=0.2 ! video/x-raw,width=640 "
+      "! detecttarget ! timestampmerge name=merge max-distance=50000000 "
+      "! geolocate hfov=60 ! clusterestimate name=c ! fakesink async=false "
+      "camera.telemetry ! queue ! merge. c.commands ! fakesink async=false",
+      NULL);
+  fail_unless (pipe != NULL);
+  c = gst_bin_get_by_name (GST_BIN (pipe), "c");
+  pad = gst_element_get_static_pad (c, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, collect_estimate, ests,
+      NULL);
+  gst_object_unref (pad);
+  gst_object_unref (c);
+  fail_if (gst_element_set_state (pipe, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipe), 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (pipe);
+
+  for (i = 0; i < ests->len; i++) {
+    const GstTargetEstimate *est = &g_array_index (ests, GstTargetEstimate,
+        i);
+    const gdouble *t = truth[est->east < 0 ? 0 : 1];
+
+    fail_unless (est->id == 1 || est->id == 2, "false target %u", est->id);
+    fail_unless (hypot (est->north - t[0], est->east - t[1]) < 0.5,
+        "target %u at (%f, %f)", est->id, est->north, est->east);
+    if (!(est->flags & GST_TARGET_ESTIMATE_FINAL))
+      continue;
+    finals++;
+    fail_unless (hypot (est->north - t[0], est->east - t[1]) < 0.25,
+        "target %u at (%f, %f)", est->id, est->north, est->east);
+    fail_unless_equals_int (est->count, 120);
+  }
+  fail_unless_equals_int (finals, 2);
+  g_array_unref (ests);
+}
+
+GST_END_TEST;
+
 /* With a window of 50 detections, a target seen long ago keeps its last
  * estimate; a new one is found among the latest detections. */
 GST_START_TEST (test_max_points_window)
@@ -513,6 +682,69 @@ GST_START_TEST (test_commands_output)
 
 GST_END_TEST;
 
+/* The times of the GAP events a harness received so far, as "t t t" in
+ * tenths of a second. */
+static gchar *
+gap_times (GstHarness * h)
+{
+  GString *s = g_string_new (NULL);
+  GstEvent *ev;
+
+  while ((ev = gst_harness_try_pull_event (h))) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_GAP) {
+      GstClockTime ts, dur;
+
+      gst_event_parse_gap (ev, &ts, &dur);
+      fail_if (GST_CLOCK_TIME_IS_VALID (dur));
+      g_string_append_printf (s, "%s%" G_GUINT64_FORMAT, s->len ? " " : "",
+          ts / (GST_SECOND / 10));
+    }
+    gst_event_unref (ev);
+  }
+  return g_string_free (s, FALSE);
+}
+
+/* An item that brings no news on an output is a GAP there, at its time:
+ * a merge downstream need not wait for the next estimate. */
+GST_START_TEST (test_gaps_without_news)
+{
+  GstClockTime pts = 0;
+  GstTargetEstimate est;
+  GstFlightCommand cmd;
+  gchar *gaps;
+  Fixture f;
+
+  fixture_init (&f);
+  /* 5 items: confirmed at the 5th (stable-updates), with its command */
+  push_at (&f, 1, 1, 5, 10, &pts);
+  gaps = gap_times (f.h);
+  fail_unless_equals_string (gaps, "0 1 2 3");
+  g_free (gaps);
+  gaps = gap_times (f.cmd);
+  fail_unless_equals_string (gaps, "0 1 2 3");
+  g_free (gaps);
+  fail_unless (pull_estimate (f.h, &est, NULL));
+  pull_command (f.cmd, &cmd);
+
+  /* then nothing new: gaps on both */
+  push_at (&f, 1, 1, 2, 10, &pts);
+  gaps = gap_times (f.h);
+  fail_unless_equals_string (gaps, "5 6");
+  g_free (gaps);
+  gaps = gap_times (f.cmd);
+  fail_unless_equals_string (gaps, "5 6");
+  g_free (gaps);
+  /* and an empty item too */
+  push_points (&f, NULL, 0, pts);
+  gaps = gap_times (f.h);
+  fail_unless_equals_string (gaps, "7");
+  g_free (gaps);
+  fail_unless_equals_int (gst_harness_buffers_received (f.h), 1);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
 static Suite *
 clusterestimate_suite (void)
 {
@@ -527,9 +759,13 @@ clusterestimate_suite (void)
   tcase_add_test (tc, test_drain_confirms_late_target);
   tcase_add_test (tc, test_outliers_only);
   tcase_add_test (tc, test_close_targets_stay_apart);
+  tcase_add_test (tc, test_chained_targets_split);
+  tcase_add_test (tc, test_chain_without_frame_evidence);
+  tcase_add_test (tc, test_chained_targets_in_flight);
   tcase_add_test (tc, test_max_points_window);
   tcase_add_test (tc, test_corrupt_item);
   tcase_add_test (tc, test_commands_output);
+  tcase_add_test (tc, test_gaps_without_news);
   return s;
 }
 

@@ -796,6 +796,146 @@ GST_START_TEST (test_running_time_and_caps)
 
 GST_END_TEST;
 
+/* A GAP on the primary input (a sparse stream: clusterestimate's
+ * estimates) is no item to merge: it goes on as a GAP, and the items
+ * around it are merged as usual. */
+GST_START_TEST (test_gap_on_primary)
+{
+  Merge *m = merge_new (2, FALSE, NULL);
+  GstEvent *ev;
+  GstClockTime ts = GST_CLOCK_TIME_NONE, dur;
+  gchar *got;
+
+  add_item (m, 0, 0, 0);
+  add_gap (m, 0, 10 * MS, GST_CLOCK_TIME_NONE);
+  add_item (m, 0, 2, 20 * MS);
+  add_eos (m, 0);
+  add_items (m, 1, 4, 0, 8 * MS);       /* 0 8 16 24 */
+  add_eos (m, 1);
+  got = merge_run (m, 0, 0);
+  fail_unless_equals_string (got, "0:1=0 2:1=2");
+  g_free (got);
+  wait_accounted (m);
+  fail_unless_equals_uint64 (stat_u64 (m->merge, "items-out"), 2);
+
+  while ((ev = gst_harness_try_pull_event (m->out))) {
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_GAP)
+      gst_event_parse_gap (ev, &ts, &dur);
+    gst_event_unref (ev);
+  }
+  fail_unless_equals_uint64 (ts, 10 * MS);
+  merge_free (m);
+}
+
+GST_END_TEST;
+
+/* An item made from an earlier output carries what was merged with it;
+ * attached, it keeps that, but not what was merged with that: through a
+ * feedback loop every output would otherwise hold every item before it. */
+GST_START_TEST (test_attached_history_bounded)
+{
+  Merge *m = merge_new (2, FALSE, NULL);
+  GstBuffer *older = test_item_new (1, 0, MS), *old = test_item_new (2, 0,
+      MS), *fed_back = test_item_new (3, 0, MS), *out, *item, *nested;
+
+  gst_worker_merge_meta_add_item (gst_buffer_add_worker_merge_meta (old),
+      "sink_1", older);
+  gst_worker_merge_meta_add_item (gst_buffer_add_worker_merge_meta
+      (fed_back), "sink_1", old);
+  fail_unless_equals_int (gst_harness_push (m->in[1].h,
+          gst_buffer_ref (fed_back)), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_push (m->in[0].h,
+          test_item_new (0, 0, MS)), GST_FLOW_OK);
+  out = gst_harness_pull (m->out);
+  fail_unless (out != NULL);
+
+  item = gst_buffer_get_merged_item (out, "sink_1");
+  fail_unless (item != NULL);
+  nested = gst_buffer_get_merged_item (item, "sink_1");
+  fail_unless (nested != NULL);
+  fail_unless (gst_buffer_get_worker_merge_meta (nested) == NULL);
+  {
+    guint64 seq = 0;
+
+    fail_unless (test_item_get_seq (item, &seq));
+    fail_unless_equals_uint64 (seq, 3);
+    fail_unless (test_item_get_seq (nested, &seq));
+    fail_unless_equals_uint64 (seq, 2);
+  }
+  /* the items themselves are left as they were */
+  fail_unless (gst_buffer_get_merged_item (fed_back, "sink_1") == old);
+  fail_unless (gst_buffer_get_merged_item (old, "sink_1") == older);
+
+  gst_buffer_unref (out);
+  gst_buffer_unref (fed_back);
+  gst_buffer_unref (old);
+  gst_buffer_unref (older);
+  merge_free (m);
+}
+
+GST_END_TEST;
+
+static GstPadProbeReturn
+count_allocation_queries (GstPad * pad, GstPadProbeInfo * info,
+    gpointer user_data)
+{
+  if (GST_QUERY_TYPE (GST_PAD_PROBE_INFO_QUERY (info)) == GST_QUERY_ALLOCATION)
+    g_atomic_int_inc ((gint *) user_data);
+  return GST_PAD_PROBE_OK;
+}
+
+/* The primary's caps again (funnel repeats them each time it switches
+ * inputs) renegotiate nothing: the allocation query of a renegotiation
+ * waits in a downstream queue, and while a sink holds its preroll buffer
+ * that is for ever. New caps still go out. */
+GST_START_TEST (test_same_caps_again_no_renegotiation)
+{
+  Merge *m = merge_new (1, FALSE, NULL);
+  GstPad *src = gst_element_get_static_pad (m->merge, "src");
+  GstCaps *same = gst_caps_from_string (TEST_ITEM_CAPS);
+  GstCaps *other = gst_caps_from_string (TEST_ITEM_CAPS ",variant=(int)2");
+  GstCaps *caps;
+  GstBuffer *buf;
+  gint queries = 0, at_start = 0;
+  guint i;
+
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+      count_allocation_queries, &queries, NULL);
+  for (i = 0; i < 3; i++) {
+    if (i > 0)
+      fail_unless (gst_harness_push_event (m->in[0].h,
+              gst_event_new_caps (same)));
+    fail_unless_equals_int (gst_harness_push (m->in[0].h,
+            test_item_new (i, i * MS, MS)), GST_FLOW_OK);
+    buf = gst_harness_pull (m->out);
+    fail_unless (buf != NULL);
+    gst_buffer_unref (buf);
+    if (i == 0)
+      at_start = g_atomic_int_get (&queries);
+  }
+  fail_unless (at_start > 0);
+  fail_unless_equals_int (g_atomic_int_get (&queries), at_start);
+
+  fail_unless (gst_harness_push_event (m->in[0].h,
+          gst_event_new_caps (other)));
+  fail_unless_equals_int (gst_harness_push (m->in[0].h,
+          test_item_new (3, 3 * MS, MS)), GST_FLOW_OK);
+  buf = gst_harness_pull (m->out);
+  fail_unless (buf != NULL);
+  gst_buffer_unref (buf);
+  caps = gst_pad_get_current_caps (m->out->sinkpad);
+  fail_unless (caps && gst_caps_is_equal (caps, other));
+  fail_unless (g_atomic_int_get (&queries) > at_start);
+
+  gst_caps_unref (caps);
+  gst_caps_unref (same);
+  gst_caps_unref (other);
+  gst_object_unref (src);
+  merge_free (m);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_item_without_timestamp_is_an_error)
 {
   Merge *m = merge_new (2, FALSE, NULL);
@@ -1170,6 +1310,9 @@ timestampmerge_suite (void)
   tcase_add_test (tc, test_deterministic_arrival_order);
   tcase_add_test (tc, test_live_latency);
   tcase_add_test (tc, test_running_time_and_caps);
+  tcase_add_test (tc, test_same_caps_again_no_renegotiation);
+  tcase_add_test (tc, test_attached_history_bounded);
+  tcase_add_test (tc, test_gap_on_primary);
   tcase_add_test (tc, test_item_without_timestamp_is_an_error);
   tcase_add_test (tc, test_deterministic_queues_and_delays);
   tcase_add_test (tc, test_flushing_seek);

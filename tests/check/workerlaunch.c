@@ -345,11 +345,12 @@ GST_START_TEST (test_missing_file_at_start)
 GST_END_TEST;
 
 /* A hung worker: reported stalled, the drain times out: status 3, with who
- * held what. */
+ * held what. The run lasts long enough (2 s) for a2 to hang and be seen
+ * stalled before the drain starts, even when start-up is slow (valgrind). */
 GST_START_TEST (test_stall_exit_3)
 {
   const gchar *args[] = { "-q", "--stall-timeout", "300", "--duration",
-    "0.8", "--drain-timeout", "300", "--heartbeat-interval", "50",
+    "2", "--drain-timeout", "300", "--heartbeat-interval", "50",
     "testworkersrc", "name=src", "!", "queue", "name=q1",
     "max-size-buffers=3", "!", "testworker", "name=a2", "hang-after=5", "!",
     "testworkersink", NULL

@@ -6,7 +6,9 @@
  * @title: testworkermerge
  *
  * A test worker with several inputs on #GstWorkerAggregator: merges its
- * inputs in timestamp order (earliest first, lowest pad on ties).
+ * inputs in timestamp order (earliest first, lowest pad on ties). With
+ * `split-odd`, odd-numbered items go to its second output, `odd`, as
+ * application/x-worker-test-odd (gst_worker_aggregator_push_to()).
  *
  * |[
  * gst-launch-1.0 testworkermerge name=m ! testworkersink \
@@ -27,6 +29,17 @@ G_DECLARE_FINAL_TYPE (GstTestWorkerMerge, gst_test_worker_merge, GST,
 struct _GstTestWorkerMerge
 {
   GstWorkerAggregator parent;
+
+  GstPad *odd;                  /* set once in constructed */
+
+  /* protected by the object lock */
+  gboolean split_odd;
+};
+
+enum
+{
+  PROP_0,
+  PROP_SPLIT_ODD = GST_WORKER_CORE_PROP_LAST + 1,
 };
 
 static GstStaticPadTemplate sink_template =
@@ -34,6 +47,8 @@ GST_STATIC_PAD_TEMPLATE ("sink_%u", GST_PAD_SINK, GST_PAD_REQUEST,
     GST_STATIC_CAPS (TEST_ITEM_CAPS));
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (TEST_ITEM_CAPS));
+static GstStaticPadTemplate odd_template = GST_STATIC_PAD_TEMPLATE ("odd",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (TEST_ODD_CAPS));
 
 G_DEFINE_TYPE (GstTestWorkerMerge, gst_test_worker_merge,
     GST_TYPE_WORKER_AGGREGATOR);
@@ -43,10 +58,12 @@ GST_ELEMENT_REGISTER_DEFINE (testworkermerge, "testworkermerge",
 static GstFlowReturn
 gst_test_worker_merge_aggregate (GstWorkerAggregator * base, gboolean timeout)
 {
+  GstTestWorkerMerge *self = GST_TEST_WORKER_MERGE (base);
   GstAggregator *agg = GST_AGGREGATOR (base);
   GstAggregatorPad *best = NULL;
   GstClockTime best_ts = GST_CLOCK_TIME_NONE;
-  gboolean all_eos = TRUE;
+  gboolean all_eos = TRUE, split_odd;
+  guint64 seq = 0;
   GstBuffer *buf;
   GList *l;
 
@@ -77,6 +94,11 @@ gst_test_worker_merge_aggregate (GstWorkerAggregator * base, gboolean timeout)
 
   buf = gst_aggregator_pad_pop_buffer (best);
   gst_object_unref (best);
+  GST_OBJECT_LOCK (self);
+  split_odd = self->split_odd;
+  GST_OBJECT_UNLOCK (self);
+  if (split_odd && test_item_get_seq (buf, &seq) && seq % 2)
+    return gst_worker_aggregator_push_to (base, self->odd, buf);
   if (!gst_pad_has_current_caps (GST_AGGREGATOR_SRC_PAD (agg))) {
     GstCaps *caps = gst_caps_from_string (TEST_ITEM_CAPS);
     gst_aggregator_set_src_caps (agg, caps);
@@ -86,14 +108,67 @@ gst_test_worker_merge_aggregate (GstWorkerAggregator * base, gboolean timeout)
 }
 
 static void
+gst_test_worker_merge_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstTestWorkerMerge *self = GST_TEST_WORKER_MERGE (object);
+
+  if (prop_id == PROP_SPLIT_ODD) {
+    GST_OBJECT_LOCK (self);
+    self->split_odd = g_value_get_boolean (value);
+    GST_OBJECT_UNLOCK (self);
+  } else {
+    G_OBJECT_CLASS (gst_test_worker_merge_parent_class)->set_property
+        (object, prop_id, value, pspec);
+  }
+}
+
+static void
+gst_test_worker_merge_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstTestWorkerMerge *self = GST_TEST_WORKER_MERGE (object);
+
+  if (prop_id == PROP_SPLIT_ODD) {
+    GST_OBJECT_LOCK (self);
+    g_value_set_boolean (value, self->split_odd);
+    GST_OBJECT_UNLOCK (self);
+  } else {
+    G_OBJECT_CLASS (gst_test_worker_merge_parent_class)->get_property
+        (object, prop_id, value, pspec);
+  }
+}
+
+static void
+gst_test_worker_merge_constructed (GObject * object)
+{
+  GstTestWorkerMerge *self = GST_TEST_WORKER_MERGE (object);
+
+  G_OBJECT_CLASS (gst_test_worker_merge_parent_class)->constructed (object);
+  self->odd = gst_worker_aggregator_get_output (GST_WORKER_AGGREGATOR (self),
+      "odd");
+}
+
+static void
 gst_test_worker_merge_class_init (GstTestWorkerMergeClass * klass)
 {
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  gobject_class->set_property = gst_test_worker_merge_set_property;
+  gobject_class->get_property = gst_test_worker_merge_get_property;
+  gobject_class->constructed = gst_test_worker_merge_constructed;
+  g_object_class_install_property (gobject_class, PROP_SPLIT_ODD,
+      g_param_spec_boolean ("split-odd", "Split odd",
+          "Send odd-numbered items to the odd output", FALSE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
 
   gst_element_class_add_static_pad_template_with_gtype (element_class,
       &sink_template, GST_TYPE_AGGREGATOR_PAD);
   gst_element_class_add_static_pad_template_with_gtype (element_class,
       &src_template, GST_TYPE_AGGREGATOR_PAD);
+  gst_element_class_add_static_pad_template (element_class, &odd_template);
   gst_element_class_set_static_metadata (element_class, "Test merge worker",
       "Filter/Test", "Test-only worker merging inputs by timestamp",
       "gst-workers");

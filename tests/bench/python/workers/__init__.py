@@ -1,0 +1,3 @@
+"""
+The worker model's plumbing, as the autonomy team runs it (stdlib only).
+"""

@@ -1,0 +1,952 @@
+#!/usr/bin/python3
+"""
+gst-workers benchmarks (`make bench`): ours against stock GStreamer and
+against the autonomy team's Python worker model, side by side.
+
+Every comparison runs its sides in one go, interleaved (A B, B A, ...), each
+run a fresh process, so machine noise hits both. A figure is the median of
+the runs, with their min and max; a ratio is the median of the per-round
+ratios. Every run checks its own output (all items arrived, in order) and a
+wrong output fails the benchmark; times never do: targets are reported as
+met or not met.
+
+    run.py                  all benchmarks, results in tests/bench/results/,
+                            the latest tables in README.md
+    run.py --smoke          each run once on small sizes (CI), results in
+                            --out
+    run.py --only hop,...   some benchmarks
+"""
+
+import argparse
+import dataclasses
+import datetime
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+CHAIN_PY = os.path.join(HERE, "python", "chain.py")
+
+# the Python model's queues hold 10 items: so do ours
+QUEUE = "queue max-size-buffers=10 max-size-bytes=0 max-size-time=0"
+FRAME_CAPS = "video/x-raw,format=RGB,width=1920,height=1080,framerate=30/1"
+FRAME_BYTES = 1920 * 1080 * 3
+SMALL_BYTES = 64
+
+
+# ---------------------------------------------------------------------------
+# what a benchmark is
+
+
+@dataclasses.dataclass
+class Variant:
+    """One side of a comparison: a command that prints workerbench's JSON."""
+
+    name: str
+    label: str
+    argv: "callable"  # (smoke: bool) -> list[str]
+    check: "callable | None" = None  # (result: dict) -> error text or None
+
+
+@dataclasses.dataclass
+class Case:
+    """One row of a table: the same work done by every variant."""
+
+    label: str
+    variants: "list[Variant]"
+
+
+@dataclasses.dataclass
+class Target:
+    case: str  # a case label
+    variant: str
+    minimum: float  # of the ratio variant / baseline (median of rounds)
+    text: str
+
+
+@dataclasses.dataclass
+class Bench:
+    key: str
+    title: str
+    about: str
+    cases: "list[Case]"
+    baseline: str  # variant name ratios are taken against
+    targets: "list[Target]"
+    latency: bool = False  # show latency columns
+    log_scale: bool = False
+    rounds: int = 5
+    needs: "list[str]" = dataclasses.field(default_factory=list)
+    note: "callable | None" = None  # (summaries) -> text under the table, or None
+
+
+@dataclasses.dataclass
+class CostBench:
+    """Instructions per item and element, counted by callgrind with every
+    element in one thread (no queues): the same count whatever else the
+    machine does, where throughput on a shared machine is noise."""
+
+    key: str
+    title: str
+    about: str
+    elements: "list[tuple[str, str, str]]"  # name, label, element description
+    baseline: str
+    stages: int = 4
+    items: "callable" = None  # (smoke) -> int
+    needs: "list[str]" = dataclasses.field(default_factory=list)
+
+
+def workerbench(*pipeline: str) -> "list[str]":
+    return [ARGS.workerbench] + " ".join(pipeline).split()
+
+
+def bench_src(items: int, frames: bool = False, in_flight: int = 0) -> str:
+    what = f"caps={FRAME_CAPS}" if frames else f"size={SMALL_BYTES}"
+    return f"benchsrc num-buffers={items} {what} max-in-flight={in_flight}"
+
+
+def chain(element: str, stages: int, items: int, frames: bool = False, in_flight: int = 0) -> "list[str]":
+    """benchsrc ! queue ! E ! queue ! E ... ! queue ! benchsink"""
+    parts = [bench_src(items, frames, in_flight)]
+    for _ in range(stages):
+        parts += ["!", QUEUE, "!", element]
+    parts += ["!", QUEUE, "!", "benchsink"]
+    return workerbench(*parts)
+
+
+def python_chain(stages: int, items: int, frames: bool = False, in_flight: int = 0) -> "list[str]":
+    return [PYTHON, CHAIN_PY, "--stages", str(stages), "--items", str(items),
+            "--size", str(FRAME_BYTES if frames else SMALL_BYTES),
+            "--queue-size", "10", "--max-in-flight", str(in_flight)]
+
+
+def sized(full: int, smoke: int):
+    return lambda is_smoke: smoke if is_smoke else full
+
+
+def heartbeat_check(interval_ms: int, workers: int):
+    """Heartbeats really flowed (or did not): a wrong count fails the run."""
+
+    def check(result: dict) -> "str | None":
+        got = result["heartbeats"]
+        if interval_ms == 0:
+            return None if got == 0 else f"{got} heartbeats with heartbeat-interval=0"
+        periods = result["seconds"] * 1000.0 / interval_ms
+        low = workers * max(int(periods) - 1, 0)
+        high = workers * (int(periods) + 2)
+        if not low <= got <= high:
+            return f"{got} heartbeats in {result['seconds']:.2f} s, expected {low} to {high}"
+        return None
+
+    return check
+
+
+# ---------------------------------------------------------------------------
+# the benchmarks
+
+
+def benchmarks() -> "list[Bench]":
+    out = []
+
+    # 1. hop cost
+    items = {1: sized(300000, 2000), 4: sized(150000, 2000), 8: sized(80000, 2000)}
+    out.append(Bench(
+        key="hop",
+        title="Hop cost: chains of no-op workers against stock identity",
+        about=(
+            "`benchsrc ! queue ! X ! queue ! X ... ! queue ! benchsink` with 1, 4 and 8 "
+            "X, every queue 10 items, 64-byte items as fast as they go. X is `benchworker` "
+            "(a GstWorkerTransform whose process pushes its input: the worker core and base "
+            "class, nothing else; heartbeats at their default 1000 ms) or stock `identity "
+            "silent=true`. Target: ours at least 0.8x stock."),
+        cases=[
+            Case(f"{n} worker{'s' if n > 1 else ''}", [
+                Variant("ours", "ours (benchworker)",
+                        lambda s, n=n: chain("benchworker", n, items[n](s))),
+                Variant("stock", "stock (identity)",
+                        lambda s, n=n: chain("identity silent=true", n, items[n](s))),
+            ]) for n in (1, 4, 8)],
+        baseline="stock",
+        targets=[Target(f"{n} worker{'s' if n > 1 else ''}", "ours", 0.8, ">= 0.8x stock")
+                 for n in (1, 4, 8)],
+    ))
+
+    # 2. against the Python model
+    def vs_python(label, frames, in_flight, ours_items, py_items, stages=4):
+        return Case(label, [
+            Variant("ours", "ours (GStreamer)",
+                    lambda s: chain("benchworker", stages, ours_items(s), frames, in_flight)),
+            Variant("python", "Python model",
+                    lambda s: python_chain(stages, py_items(s), frames, in_flight)),
+        ])
+
+    out.append(Bench(
+        key="python",
+        title="Against the Python worker model: 1 -> 1 and a 4-stage chain",
+        about=(
+            "A source, 4 no-op stages and a sink, joined by 5 queues of 10 items. Ours: "
+            "`benchworker`s and `queue`s in one process (items passed by reference). Python: "
+            "the team's model in stdlib Python (python/): one process per worker, "
+            "`multiprocessing.Manager().Queue(maxsize=10)` proxies (every item pickled and "
+            "copied through the manager process), a `BoundedSemaphore(1)` pause checked and "
+            "an exit flag `Queue(1)` polled every loop, sentinel fill-and-drain at exit; the "
+            "main process reads the last queue. Items: 64 bytes, or a 1920x1080 RGB frame "
+            "(6.2 MB). *Full load*: the source goes as fast as the queues let it (latency then "
+            "includes waiting in 5 full queues). *One in flight*: the source makes an item "
+            "only when the previous one has arrived, which measures the latency of the chain "
+            "itself. Latency: arrival at the sink minus creation at the source, same clock "
+            "(CLOCK_MONOTONIC) both sides. The *1 -> 1* rows (a source, one queue, the sink: "
+            "no stage) compare the Python side with the team's own figures on manager queues, "
+            "~9,900 small items/s and ~37 frames/s (numpy frames; these are `bytes`, which "
+            "pickle faster), and 13 frames/s over 4 stages. Target: at least 100x the Python "
+            "model's throughput on frames through the 4 stages."),
+        cases=[
+            vs_python("small items, 1 -> 1", False, 0, sized(300000, 2000), sized(15000, 200), 0),
+            vs_python("frames, 1 -> 1", True, 0, sized(300000, 500), sized(300, 6), 0),
+            vs_python("small items, full load", False, 0, sized(150000, 2000), sized(4000, 200)),
+            vs_python("frames, full load", True, 0, sized(100000, 500), sized(80, 6)),
+            vs_python("small items, one in flight", False, 1, sized(20000, 500), sized(1000, 50)),
+            vs_python("frames, one in flight", True, 1, sized(20000, 200), sized(60, 6)),
+        ],
+        baseline="python",
+        targets=[Target("frames, full load", "ours", 100.0, ">= 100x Python")],
+        latency=True,
+        log_scale=True,
+    ))
+
+    # 1b. the element alone, counted
+    out.append(CostBench(
+        key="cost",
+        title="Cost of the element alone: instructions per item (callgrind)",
+        about=(
+            "`benchsrc ! X ! X ! X ! X ! benchsink`, no queues: everything runs in one thread "
+            "under callgrind, which counts instructions, so the figure does not move with the "
+            "machine's load. Per item and element: the chain's instructions per item (from "
+            "runs of N and 2N items, so start-up cancels out; each the median of 3 runs, with "
+            "malloc's per-thread cache off, which otherwise splits runs into two groups 5% "
+            "apart) minus those of `benchsrc ! benchsink`, over 4. This is what a worker adds to the hop on top of the queue "
+            "and the thread switch, which cost the same on both sides."),
+        elements=[("ours", "ours (benchworker)", "benchworker"),
+                  ("stock", "stock (identity)", "identity silent=true")],
+        baseline="stock",
+        items=sized(20000, 200),
+    ))
+
+    # 3. heartbeat cost
+    hb_items = sized(250000, 2000)
+    out.append(Bench(
+        key="heartbeat",
+        title="Heartbeat cost: heartbeat-interval 0 (off), 100 and 1000 ms",
+        about=(
+            "The 4-worker chain of the hop benchmark with every worker's "
+            "`heartbeat-interval` at 0, 100 or 1000 ms; each run also checks the number of "
+            "heartbeats posted. Target: at 1000 ms, within 1% of off."),
+        cases=[Case("4 workers", [
+            Variant(f"hb{ms}", f"{ms} ms" if ms else "off (0)",
+                    lambda s, ms=ms: chain(f"benchworker heartbeat-interval={ms}", 4, hb_items(s)),
+                    heartbeat_check(ms, 4))
+            for ms in (0, 100, 1000)])],
+        baseline="hb0",
+        targets=[Target("4 workers", "hb1000", 0.99, "1000 ms within 1% of off")],
+        rounds=7,
+        note=heartbeat_note,
+    ))
+
+    # 4. pool scaling (needs workerpool, issue #4)
+    pool_items = sized(200, 8)
+    jpeg_caps = "video/x-raw,format=I420,width=1920,height=1080,framerate=30/1"
+    out.append(Bench(
+        key="pool",
+        title="Pool scaling: jpegenc on 1080p in a workerpool of 1, 2 and 4",
+        about=(
+            "`benchsrc caps=I420 1080p ! queue ! workerpool size=N worker=jpegenc ! queue ! "
+            "benchsink`; the sink checks that every frame came out, in order. Target (issue "
+            "#4): size 2 at least 1.8x size 1 on 2 cores."),
+        cases=[Case("jpegenc 1080p", [
+            Variant(f"size{n}", f"size {n}",
+                    lambda s, n=n: workerbench(
+                        f"benchsrc num-buffers={pool_items(s)} caps={jpeg_caps}",
+                        "!", QUEUE, "!", f"workerpool size={n} worker=jpegenc",
+                        "!", QUEUE, "!", "benchsink"))
+            for n in (1, 2, 4)])],
+        baseline="size1",
+        targets=[Target("jpegenc 1080p", "size2", 1.8, "size 2 >= 1.8x size 1")],
+        needs=["workerpool"],
+    ))
+
+    # 5. end to end: the autonomy system
+    frames = sized(760, 40)
+    out.append(Bench(
+        key="e2e",
+        title="End to end: the autonomy system on 1920x1080 frames",
+        about=(
+            "`pipelines/autonomy.pipeline` (the default of `make run`: flightsimsrc renders the "
+            "survey flight, a workerpool of target detectors, timestampmerge with the telemetry, "
+            "geolocate, clusterestimate, JSON Lines), not live: frames as fast as the machine "
+            "makes them. Frames per second and latency are timed between the camera's `src` "
+            "(a rendered frame leaves) and clusterestimate's `sink` (its ground targets arrive), "
+            "one item per frame; CPU is the whole process. Every run checks that each frame "
+            "arrived, once, in order. The detector pool at 2 (as shipped) and at 1; the "
+            "renderer, one thread, is the slowest worker, so the pool changes little here."),
+        cases=[Case("760 frames 1080p", [
+            Variant(f"pool{n}", f"detect pool {n}",
+                    lambda s, n=n: autonomy(frames(s), n))
+            for n in (2, 1)])],
+        baseline="pool1",
+        targets=[],
+        latency=True,
+        needs=["flightsimsrc", "workerpool"],
+        note=e2e_note,
+    ))
+
+    return out
+
+
+def e2e_note(summaries: dict) -> "str | None":
+    e2e = summaries.get("e2e")
+    if not e2e:
+        return None
+    cpu = ", ".join(f"detect pool {v[4:]}: {s['cpu_percent']:.0f}%"
+                    for v, s in next(iter(e2e.values())).items())
+    return f"CPU use of the whole process (median; 200% is both cores): {cpu}."
+
+
+def autonomy(frames: int, pool: int) -> "list[str]":
+    """workerbench on pipelines/autonomy.pipeline, @frames frames, the
+    detector pool at @pool, its files written in the results folder."""
+    with open(os.path.join(ROOT, "pipelines", "autonomy.pipeline")) as f:
+        text = " ".join(line for line in f.read().splitlines()
+                        if not line.lstrip().startswith("#"))
+    os.makedirs(ARGS.out, exist_ok=True)
+    text = re.sub(r"num-buffers=\d+", f"num-buffers={frames}", text, count=1)
+    text = re.sub(r"(name=detect size=)\d+", rf"\g<1>{pool}", text)
+    text = re.sub(r"location=(\S+)", lambda m: "location=" + os.path.join(ARGS.out, m.group(1)),
+                  text)
+    return workerbench("--from=camera:src", "--to=estimate:sink", text)
+
+
+# ---------------------------------------------------------------------------
+# running
+
+
+class BenchFailure(Exception):
+    pass
+
+
+def element_exists(name: str) -> bool:
+    return subprocess.run([ARGS.workerbench, f"--exists={name}"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+
+
+def run_once(variant: Variant, smoke: bool) -> dict:
+    argv = variant.argv(smoke)
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=900, cwd=HERE)
+    if proc.returncode != 0:
+        raise BenchFailure(f"{variant.label} failed (exit {proc.returncode}):\n  "
+                           + " ".join(argv) + "\n" + proc.stderr.strip())
+    try:
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise BenchFailure(f"{variant.label}: no figures in its output:\n{proc.stdout}{proc.stderr}")
+    if result["measured"] < 2 or result["items_per_s"] <= 0:
+        raise BenchFailure(f"{variant.label}: nothing measured: {result}")
+    if variant.check:
+        error = variant.check(result)
+        if error:
+            raise BenchFailure(f"{variant.label}: {error}")
+    return result
+
+
+def run_bench(bench: Bench, smoke: bool) -> dict:
+    """Returns {case label: {variant name: [result per round]}}."""
+    rounds = 1 if smoke else bench.rounds
+    results = {case.label: {v.name: [] for v in case.variants} for case in bench.cases}
+    for r in range(rounds):
+        for case in bench.cases:
+            order = case.variants if r % 2 == 0 else list(reversed(case.variants))
+            for v in order:
+                res = run_once(v, smoke)
+                results[case.label][v.name].append(res)
+                log(f"[{bench.key}] round {r + 1}/{rounds}  {case.label:28s} {v.label:20s} "
+                    f"{fmt_rate(res['items_per_s']):>12s} items/s  "
+                    f"latency {fmt_us(res['latency_us']['median'])} / {fmt_us(res['latency_us']['p99'])}")
+    return results
+
+
+def count_instructions(argv: "list[str]", smoke: bool) -> "tuple[int, dict]":
+    """Instructions callgrind counts for the whole run (0 in smoke mode,
+    which only runs the pipeline), and the run's figures."""
+    argv = argv[:1] + ["--check-only"] + argv[1:]
+    env = None
+    if not smoke:
+        argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + argv
+        # with malloc's per-thread cache, a run takes one of two paths
+        # through malloc for good, 5% apart: leave it out
+        env = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.tcache_count=0")
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=900, cwd=HERE, env=env)
+    if proc.returncode != 0:
+        raise BenchFailure(f"failed (exit {proc.returncode}):\n  " + " ".join(argv) + "\n"
+                           + proc.stderr.strip()[-2000:])
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    if smoke:
+        return 0, result
+    found = re.search(r"Collected : (\d+)", proc.stderr)
+    if not found:
+        raise BenchFailure("no instruction count from callgrind:\n" + proc.stderr[-2000:])
+    return int(found.group(1)), result
+
+
+def function_cost(argv: "list[str]", function: str) -> float:
+    """Instructions per call of @function ("file.c:name"), inclusive, under
+    callgrind."""
+    out = os.path.join(os.path.dirname(ARGS.workerbench), "callgrind.out")
+    # fair scheduling, or the streaming thread starves the clock's thread
+    proc = subprocess.run(["valgrind", "--tool=callgrind", "--fair-sched=yes",
+                           f"--callgrind-out-file={out}"] + argv,
+                          capture_output=True, text=True, timeout=900, cwd=HERE)
+    if proc.returncode != 0:
+        raise BenchFailure("failed:\n  " + " ".join(argv) + "\n" + proc.stderr[-2000:])
+    tree = subprocess.run(["callgrind_annotate", "--tree=caller", "--inclusive=yes",
+                           "--threshold=100", out],
+                          capture_output=True, text=True).stdout
+    os.unlink(out)
+    # the callers' lines ("< caller (Nx)") come just before "* function";
+    # callgrind may list a function twice (by two names of its file): take
+    # the entry with the calls
+    lines = tree.splitlines()
+    best = (0, 0)  # calls, instructions
+    for i, line in enumerate(lines):
+        if not re.search(rf"\*\s+\S*/{re.escape(function)}(\s|$)", line):
+            continue
+        calls = 0
+        for caller in reversed(lines[:i]):
+            found = re.search(r"^\s*[\d,]+ .*<.*\(([\d,]+)x\)", caller)
+            if not found:
+                break
+            calls += int(found.group(1).replace(",", ""))
+        best = max(best, (calls, int(line.split()[0].replace(",", ""))))
+    if best[0] < 20:
+        raise BenchFailure(f"only {best[0]} calls of {function} in the callgrind profile")
+    return best[1] / best[0]
+
+
+def run_cost(bench: CostBench, smoke: bool) -> dict:
+    if not smoke and not shutil.which("valgrind"):
+        raise BenchFailure("valgrind is needed (make deps installs it)")
+    n = bench.items(smoke)
+
+    def per_item(element: "str | None") -> float:
+        counts = []
+        for items in (n, 2 * n):
+            parts = [bench_src(items)]
+            if element:
+                parts += ["!", element] * bench.stages
+            # now and then a run costs a few million more or less: the
+            # median of three
+            argv = workerbench(*parts, "!", "benchsink")
+            counts.append(statistics.median(count_instructions(argv, smoke)[0]
+                                            for _ in range(1 if smoke else 3)))
+        return (counts[1] - counts[0]) / n
+
+    if smoke:
+        log(f"[{bench.key}] smoke: the pipelines run, callgrind does not count")
+    empty = per_item(None)
+    out = {"items": n, "empty_chain": empty, "per_element": {}}
+    for name, label, element in bench.elements:
+        out["per_element"][name] = (per_item(element) - empty) / bench.stages
+        if not smoke:
+            log(f"[{bench.key}] {label:20s} {out['per_element'][name]:,.0f} instructions per "
+                "item and element")
+
+    # one heartbeat: what the core's heartbeat_cb costs per call, inclusive
+    # (building the stats, posting the message), in a run posting hundreds
+    parts = [bench_src(n)] + ["!", "benchworker heartbeat-interval=2"] * bench.stages
+    out["heartbeat"] = 0
+    if not smoke:
+        out["heartbeat"] = function_cost(workerbench(*parts, "!", "benchsink"),
+                                          "gstworkercore.c:heartbeat_cb")
+    else:
+        count_instructions(workerbench(*parts, "!", "benchsink"), smoke)
+    out["chain_per_item"] = empty + bench.stages * out["per_element"]["ours"]
+    if not smoke:
+        log(f"[{bench.key}] a heartbeat: {out['heartbeat']:,.0f} instructions")
+    return out
+
+
+def cost_table(bench: CostBench, summary: dict) -> str:
+    base = summary["per_element"][bench.baseline]
+    base_label = next(l for n, l, _ in bench.elements if n == bench.baseline)
+    lines = ["| element | instructions per item and element | relative speed "
+             f"({base_label.split(' (')[0]} = 1) |", "|---|---|---|"]
+    for name, label, _ in bench.elements:
+        cost = summary["per_element"][name]
+        speed = base / cost if cost > 0 else float("nan")
+        lines.append(f"| {label} | **{cost:,.0f}** | {speed:.2f}x |")
+    lines.append(f"| (the source and sink, per item) | {summary['empty_chain']:,.0f} | |")
+    lines.append("")
+    lines.append(f"A heartbeat (the core's stats built and the message posted) costs "
+                 f"**{summary['heartbeat']:,.0f}** instructions.")
+    return "\n".join(lines)
+
+
+def heartbeat_note(summaries: dict) -> "str | None":
+    """The heartbeats' share of the work, from counted instructions: a
+    figure the machine's load does not move."""
+    cost, hb = summaries.get("cost"), summaries.get("heartbeat")
+    if not cost or not hb or not cost.get("heartbeat"):
+        return None
+    rate = hb["4 workers"]["hb0"]["items_per_s"]["median"]
+    work = rate * cost["chain_per_item"]  # instructions per second, at least
+    shares = {ms: 4 * (1000 / ms) * cost["heartbeat"] / work for ms in (100, 1000)}
+    return ("Counted instead of timed: 4 workers post 4 heartbeats a second at 1000 ms, "
+            f"{cost['heartbeat']:,.0f} instructions each (callgrind, above), against at least "
+            f"{cost['chain_per_item']:,.0f} instructions per item at {fmt_rate(rate)} items/s: "
+            f"**{100 * shares[1000]:.4f}%** of the work at 1000 ms, "
+            f"{100 * shares[100]:.3f}% at 100 ms.")
+
+
+def check_bad_runs_fail() -> None:
+    """The checks are real: runs that lose items, or are set up wrong, fail
+    with the reason."""
+    q = f"! {QUEUE} !"
+    bad = [
+        (f"{bench_src(2000)} {q} identity drop-probability=0.05 ! benchsink", "out of order"),
+        (f"{bench_src(2000)} {q} identity drop-probability=1.0 ! benchsink",
+         "0 of 2000 items arrived"),
+        (f"benchsrc {q} benchsink", "needs a number of items"),
+        (f"benchsrc num-buffers=10 caps=ANY {q} benchsink", "must name one format"),
+        (f"fakesrc num-buffers=10 {q} fakesink", "needs one benchsrc and one benchsink"),
+        # timed by probes (--from, --to): a pipeline with its own ends
+        (f"--from=v --to=s videotestsrc name=v num-buffers=300 {q} "
+         "identity drop-probability=0.1 ! fakesink name=s", "items arrived"),
+        (f"--from=v --to=s fakesrc name=v num-buffers=10 {q} fakesink name=s",
+         "no timestamp"),
+    ]
+    for pipeline, error in bad:
+        run = Variant("bad", pipeline, lambda s, p=pipeline: workerbench("--timeout=60", p))
+        try:
+            run_once(run, True)
+        except BenchFailure as e:
+            if error not in str(e):
+                raise BenchFailure(f"'{pipeline}' failed for another reason than '{error}': {e}")
+            continue
+        raise BenchFailure(f"'{pipeline}' did not fail")
+    good = (f"--from=v --to=s videotestsrc name=v num-buffers=50 {q} "
+            "video/x-raw,width=64,height=48 ! fakesink name=s")
+    result = run_once(Variant("taps", good, lambda s: workerbench(good)), True)
+    if result["items"] != 50:
+        raise BenchFailure(f"'{good}': {result['items']} items, not 50")
+
+
+# ---------------------------------------------------------------------------
+# figures
+
+
+@dataclasses.dataclass
+class Stat:
+    median: float
+    low: float
+    high: float
+
+
+def stat(values: "list[float]") -> Stat:
+    return Stat(statistics.median(values), min(values), max(values))
+
+
+def rates(runs: "list[dict]") -> "list[float]":
+    return [r["items_per_s"] for r in runs]
+
+
+def paired_ratio(runs: "list[dict]", base: "list[dict]") -> Stat:
+    return stat([a / b for a, b in zip(rates(runs), rates(base))])
+
+
+def summarize(bench: Bench, results: dict) -> dict:
+    out = {}
+    for case in bench.cases:
+        row = {}
+        base = results[case.label][bench.baseline]
+        for v in case.variants:
+            runs = results[case.label][v.name]
+            row[v.name] = {
+                "items_per_s": dataclasses.asdict(stat(rates(runs))),
+                "latency_median_us": statistics.median(r["latency_us"]["median"] for r in runs),
+                "latency_p99_us": statistics.median(r["latency_us"]["p99"] for r in runs),
+                "cpu_percent": statistics.median(r["cpu_percent"] for r in runs),
+                "ratio": dataclasses.asdict(paired_ratio(runs, base)),
+                # how many times shorter than the baseline's, per round
+                "latency_ratio": dataclasses.asdict(stat(
+                    [b["latency_us"]["median"] / max(r["latency_us"]["median"], 1e-3)
+                     for r, b in zip(runs, base)])),
+                "runs": runs,
+            }
+        out[case.label] = row
+    return out
+
+
+def fmt_rate(x: float) -> str:
+    if x >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"
+
+
+def fmt_us(us: float) -> str:
+    if us >= 1e6:
+        return f"{us / 1e6:.3g} s"
+    if us >= 1e3:
+        return f"{us / 1e3:.3g} ms"
+    return f"{us:.3g} µs"
+
+
+def fmt_ratio(x: float) -> str:
+    return f"{x:,.0f}x" if x >= 100 else f"{x:.3g}x"
+
+
+def target_status(bench: Bench, summary: dict) -> "list[tuple[Target, float, bool]]":
+    out = []
+    for t in bench.targets:
+        ratio = summary[t.case][t.variant]["ratio"]["median"]
+        out.append((t, ratio, ratio >= t.minimum))
+    return out
+
+
+def table(bench: Bench, summary: dict) -> str:
+    variants = bench.cases[0].variants
+    others = [v for v in variants if v.name != bench.baseline]
+    base = next(v for v in variants if v.name == bench.baseline)
+    head = ["case"] + [f"{v.label} items/s" for v in variants]
+    if bench.latency:
+        head += [f"{v.label} latency median / p99" for v in variants]
+    short = {v.name: v.label.split(' (')[0] for v in variants}
+    head += [f"{short[v.name]} / {short[base.name]} items/s" for v in others]
+    if bench.latency:
+        head += [f"{short[base.name]} / {short[v.name]} latency" for v in others]
+    head += ["target"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    status = {(t.case, t.variant): (t, ok) for t, _, ok in target_status(bench, summary)}
+    for case in bench.cases:
+        row = summary[case.label]
+        cells = [case.label]
+        for v in variants:
+            s = row[v.name]["items_per_s"]
+            cells.append(f"**{fmt_rate(s['median'])}** ({fmt_rate(s['low'])}–{fmt_rate(s['high'])})")
+        if bench.latency:
+            for v in variants:
+                cells.append(f"{fmt_us(row[v.name]['latency_median_us'])} / "
+                             f"{fmt_us(row[v.name]['latency_p99_us'])}")
+        for v in others:
+            r = row[v.name]["ratio"]
+            cells.append(f"**{fmt_ratio(r['median'])}** ({fmt_ratio(r['low'])}–{fmt_ratio(r['high'])})")
+        if bench.latency:
+            for v in others:
+                r = row[v.name]["latency_ratio"]
+                cells.append(f"{fmt_ratio(r['median'])} ({fmt_ratio(r['low'])}–{fmt_ratio(r['high'])})")
+        marks = [f"{t.text}: {'met' if ok else '**not met**'}"
+                 for (c, _), (t, ok) in status.items() if c == case.label]
+        cells.append("; ".join(marks) if marks else "")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def plot(bench: Bench, summary: dict, png: str, workdir: str) -> bool:
+    """Bar charts of items/s (median, min-max bars), and of latency (median,
+    p99) when the benchmark shows it. False without gnuplot."""
+    gnuplot = shutil.which("gnuplot")
+    if not gnuplot:
+        log("gnuplot not found: no plot (install gnuplot-nox)")
+        return False
+    variants = bench.cases[0].variants
+    dat = os.path.join(workdir, f"{bench.key}.dat")
+    with open(dat, "w") as f:
+        for case in bench.cases:
+            cols = [f'"{case.label}"']
+            for v in variants:
+                row = summary[case.label][v.name]
+                s = row["items_per_s"]
+                cols += [f"{s['median']:.6g}", f"{s['low']:.6g}", f"{s['high']:.6g}",
+                         f"{row['latency_median_us']:.6g}", f"{row['latency_p99_us']:.6g}"]
+            f.write(" ".join(cols) + "\n")
+    k = 5  # columns per variant
+    rate_series = ", ".join(
+        f"'{dat}' using {2 + k * i}:{3 + k * i}:{4 + k * i}:xtic(1) title '{v.label}'"
+        for i, v in enumerate(variants))
+    # latency: median as the bar, p99 as the top of its error bar
+    lat_series = ", ".join(
+        f"'{dat}' using {5 + k * i}:{5 + k * i}:{6 + k * i}:xtic(1) title '{v.label}'"
+        for i, v in enumerate(variants))
+    common = f"""
+set style data histogram
+set style histogram errorbars gap 2 lw 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set grid ytics
+set key top right
+set xrange [-0.6:{len(bench.cases) - 0.4}]
+"""
+    log_y = "set logscale y\nset yrange [1:*]" if bench.log_scale else "set yrange [0:*]"
+    if bench.latency:
+        script = f"""
+set terminal pngcairo size 900,820 font 'sans,10'
+set output '{png}'
+{common}
+set multiplot layout 2,1 title "{bench.title}"
+set ylabel 'items/s (median, bars: min-max)'
+{log_y}
+plot {rate_series}
+set ylabel 'latency, µs (median, bar to p99)'
+set logscale y
+set yrange [10:*]
+plot {lat_series}
+unset multiplot
+"""
+    else:
+        script = f"""
+set terminal pngcairo size 900,480 font 'sans,10'
+set output '{png}'
+{common}
+set title "{bench.title}"
+set ylabel 'items/s (median, bars: min-max)'
+{log_y}
+plot {rate_series}
+"""
+    gp = os.path.join(workdir, f"{bench.key}.gp")
+    with open(gp, "w") as f:
+        f.write(script)
+    proc = subprocess.run([gnuplot, gp], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise BenchFailure(f"gnuplot failed on {gp}:\n{proc.stderr}")
+    return True
+
+
+# ---------------------------------------------------------------------------
+# the machine
+
+
+def cpu_jiffies() -> "tuple[int, int]":
+    """(busy, steal) jiffies of all CPUs since boot."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields[:8]
+    return user + nice + system + irq + softirq, steal
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def command_line(argv: "list[str]") -> str:
+    try:
+        return subprocess.run(argv, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "unknown"
+
+
+def machine() -> dict:
+    model = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    hypervisor = re.search(r"^Hypervisor vendor:\s*(.+)$", command_line(["lscpu"]), re.M)
+    gst = command_line(["gst-launch-1.0", "--version"]).splitlines()
+    commit = command_line(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])
+    dirty = command_line(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"])
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "virtualization": f"{hypervisor.group(1)} guest" if hypervisor else "bare metal",
+        "kernel": platform.release(),
+        "os": command_line(["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"]),
+        "gstreamer": gst[1] if len(gst) > 1 else "unknown",
+        "python": command_line([PYTHON, "--version"]),
+        "commit": commit + (" (with local changes)" if dirty else ""),
+    }
+
+
+# ---------------------------------------------------------------------------
+# output
+
+
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def machine_line(m: dict, load: dict) -> str:
+    state = ("**measured on a loaded machine**: other processes used "
+             f"{load['other_cores']:.2f} cores on average meanwhile, figures are indicative"
+             if load["loaded"] else
+             f"quiet machine (other processes: {load['other_cores']:.2f} cores on average)")
+    return (f"{m['cpu']}, {m['cores']} cores ({m['virtualization']}), Linux {m['kernel']}, "
+            f"{m['os']}, {m['gstreamer']}, {m['python']}; commit {m['commit']}; "
+            f"{load['date']}; {state}")
+
+
+def write_outputs(out: str, benches: "list[Bench]", summaries: dict, m: dict, load: dict,
+                  workdir: str) -> str:
+    """Writes RESULTS.md, the plots and results.json; returns the README's
+    part: the machine and the tables."""
+    os.makedirs(out, exist_ok=True)
+    sections, tables = [], []
+    for bench in benches:
+        if bench.key not in summaries:
+            text = f"Not run: needs {', '.join(bench.needs)}, not built here yet.\n"
+            sections.append(f"### {bench.title}\n\n{text}")
+            tables.append(f"#### {bench.title}\n\n{text}")
+            continue
+        if isinstance(bench, CostBench):
+            tab = cost_table(bench, summaries[bench.key]) if not ARGS.smoke else "(smoke run)"
+            sections.append(f"### {bench.title}\n\n{bench.about}\n\n{tab}\n")
+            tables.append(f"#### {bench.title}\n\n{tab}\n")
+            continue
+        png = os.path.join(out, f"{bench.key}.png")
+        has_plot = plot(bench, summaries[bench.key], png, workdir)
+        tab = table(bench, summaries[bench.key])
+        note = bench.note(summaries) if bench.note else None
+        if note:
+            tab += "\n\n" + note
+        sections.append(f"### {bench.title}\n\n{bench.about}\n\n{tab}\n"
+                        + (f"\n![{bench.key}]({bench.key}.png)\n" if has_plot else ""))
+        tables.append(f"#### {bench.title}\n\n{tab}\n")
+    rounds = ", ".join(f"{b.key} {1 if ARGS.smoke else b.rounds}" for b in benches
+                       if b.key in summaries and isinstance(b, Bench))
+    method = (
+        f"Runs per figure: {rounds}; sides interleaved, one process per run. "
+        "Figures: **median** (min–max) over the runs; ratios: median (min–max) of the "
+        "per-round ratios. Throughput is the arrival rate at the sink after the first 10% "
+        "of the items (warm-up). Every run checked that all items arrived, in order.")
+    text = (
+        "# gst-workers benchmark results\n\n"
+        f"Machine: {machine_line(m, load)}.\n\n"
+        f"Written by `make bench` (tests/bench/run.py{' --smoke' if ARGS.smoke else ''}). "
+        f"{method}\n\n" + "\n".join(sections))
+    with open(os.path.join(out, "RESULTS.md"), "w") as f:
+        f.write(text)
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump({"machine": m, "load": load, "smoke": ARGS.smoke, "results": summaries}, f,
+                  indent=1)
+    return (f"Machine: {machine_line(m, load)}.\n\n{method} What each benchmark runs, "
+            "and the plots: [tests/bench/results/RESULTS.md](tests/bench/results/RESULTS.md).\n\n"
+            + "\n".join(tables))
+
+
+def update_readme(body: str) -> None:
+    """Puts the result tables between the README's bench markers."""
+    readme = os.path.join(ROOT, "README.md")
+    begin, end = "<!-- bench-results:begin -->", "<!-- bench-results:end -->"
+    with open(readme) as f:
+        content = f.read()
+    if begin not in content or end not in content:
+        log("README.md has no bench markers: not updated")
+        return
+    new = content.split(begin)[0] + begin + "\n" + body.strip() + "\n" + end + content.split(end, 1)[1]
+    with open(readme, "w") as f:
+        f.write(new)
+
+
+# ---------------------------------------------------------------------------
+
+
+def main() -> int:
+    global ARGS
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="each run once, small sizes")
+    parser.add_argument("--workerbench", default=os.path.join(ROOT, "build", "tests", "bench", "workerbench"))
+    parser.add_argument("--out", default=os.path.join(HERE, "results"))
+    parser.add_argument("--only", default="", help="comma-separated benchmark keys")
+    parser.add_argument("--machine-state", choices=["auto", "quiet", "loaded"], default="auto",
+                        help="how to label the machine (auto: from other processes' CPU use)")
+    parser.add_argument("--no-readme", action="store_true", help="leave README.md alone")
+    parser.add_argument("--rewrite", action="store_true",
+                        help="run nothing: rewrite tables and plots from --out's results.json")
+    ARGS = parser.parse_args()
+    ARGS.workerbench = os.path.abspath(ARGS.workerbench)
+    ARGS.out = os.path.abspath(ARGS.out)
+
+    os.environ.setdefault("GST_REGISTRY_1_0", os.path.join(os.path.dirname(ARGS.workerbench), "registry.bin"))
+    if not os.access(ARGS.workerbench, os.X_OK):
+        log(f"no {ARGS.workerbench}: build first (make bench does)")
+        return 2
+
+    benches = benchmarks()
+    if ARGS.only:
+        keys = ARGS.only.split(",")
+        unknown = set(keys) - {b.key for b in benches}
+        if unknown:
+            log(f"unknown benchmarks: {', '.join(sorted(unknown))}")
+            return 2
+        benches = [b for b in benches if b.key in keys]
+
+    if ARGS.rewrite:
+        with open(os.path.join(ARGS.out, "results.json")) as f:
+            saved = json.load(f)
+        ARGS.smoke = saved["smoke"]
+        benches = [b for b in benches if b.key in saved["results"] or b.needs]
+        workdir = os.path.join(os.path.dirname(ARGS.workerbench), "plots")
+        os.makedirs(workdir, exist_ok=True)
+        text = write_outputs(ARGS.out, benches, saved["results"], saved["machine"], saved["load"],
+                             workdir)
+        if not ARGS.smoke and not ARGS.no_readme:
+            update_readme(text)
+        return 0
+
+    m = machine()
+    log(f"machine: {m}")
+    busy0, steal0 = cpu_jiffies()
+    ours0, t0 = children_cpu(), time.monotonic()
+    summaries = {}
+    try:
+        check_bad_runs_fail()
+        for bench in benches:
+            missing = [e for e in bench.needs if not element_exists(e)]
+            if missing:
+                log(f"[{bench.key}] not run: needs {', '.join(missing)}")
+                continue
+            if isinstance(bench, CostBench):
+                summaries[bench.key] = run_cost(bench, ARGS.smoke)
+                continue
+            results = run_bench(bench, ARGS.smoke)
+            summaries[bench.key] = summarize(bench, results)
+            for t, ratio, ok in target_status(bench, summaries[bench.key]):
+                log(f"[{bench.key}] target {t.case}: {t.text}: {fmt_ratio(ratio)} "
+                    f"{'met' if ok else 'NOT MET'}")
+    except (BenchFailure, subprocess.TimeoutExpired) as e:
+        log(f"BENCHMARK FAILED: {e}")
+        return 1
+
+    hz = os.sysconf("SC_CLK_TCK")
+    busy1, steal1 = cpu_jiffies()
+    wall = time.monotonic() - t0
+    other = max((busy1 - busy0) / hz - (children_cpu() - ours0), 0.0) / wall
+    loaded = {"auto": other > 0.1, "quiet": False, "loaded": True}[ARGS.machine_state]
+    load = {"date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+            "seconds": round(wall, 1), "other_cores": other,
+            "steal_cores": (steal1 - steal0) / hz / wall, "loaded": loaded}
+    log(f"{wall:.0f} s; other processes used {other:.2f} cores on average")
+
+    workdir = os.path.join(os.path.dirname(ARGS.workerbench), "plots")
+    os.makedirs(workdir, exist_ok=True)
+    try:
+        text = write_outputs(ARGS.out, benches, summaries, m, load, workdir)
+    except BenchFailure as e:
+        log(f"BENCHMARK FAILED: {e}")
+        return 1
+    if not ARGS.smoke and not ARGS.no_readme and not ARGS.only:
+        update_readme(text)
+    log(f"results in {ARGS.out}")
+    return 0
+
+
+ARGS = None
+
+if __name__ == "__main__":
+    sys.exit(main())
