@@ -1,0 +1,138 @@
+/* gst-workers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/* The private parts of GstWorkerController, shared by the files that
+ * implement it: its instance struct, its records of workers and queues,
+ * and the functions one file calls in another. Internal to the library,
+ * not installed. */
+#pragma once
+
+#include <gst/gst.h>
+
+#include "gstworkercontroller.h"
+#include "gstworkerdeadlock.h"
+#include "gstworkerenums.h"
+
+G_BEGIN_DECLS
+
+GST_DEBUG_CATEGORY_EXTERN (worker_controller_debug);
+#define GST_CAT_DEFAULT worker_controller_debug
+
+enum
+{
+  SIGNAL_STARTED,
+  SIGNAL_WORKER_STALLED,
+  SIGNAL_WORKER_LOST,
+  SIGNAL_WORKER_RECOVERED,
+  SIGNAL_PIPELINE_ERROR,
+  SIGNAL_RESTARTED,
+  SIGNAL_FINISHED,
+  SIGNAL_DEADLOCK,
+  LAST_SIGNAL
+};
+
+typedef enum
+{
+  PHASE_READY,
+  PHASE_RUNNING,
+  PHASE_DRAINING,
+  PHASE_RESTARTING,
+  PHASE_FINISHED,
+} Phase;
+
+typedef struct _WorkerRec WorkerRec;
+
+/* One Kahn channel: a `queue` (or `queue2`) element, or the FIFO between a
+ * `feedbacksink` and the `feedbacksrc` of the same channel name (named
+ * "channel NAME", as their workers say when blocked on it).
+ * Reference-counted (g_atomic_rc_box) because its pad probes hold it until
+ * they are removed. */
+typedef struct
+{
+  GstElement *element;          /* levels and limits: the queue, or the
+                                 * feedbacksink */
+  gchar *name;
+  GstPad *sinkpad;              /* where items go in */
+  GstPad *srcpad;               /* where they come out */
+  GstWorker *in_worker;         /* owned ref, or NULL: a feedbacksink takes
+                                 * items before any probe, and counts them
+                                 * in its items-out */
+  GstElement *tokens_from;      /* owned ref, or NULL: the feedbacksrc whose
+                                 * initial-items the channel holds at the
+                                 * start of a run (Kahn's initial tokens) */
+  gulong sink_probe;
+  gulong src_probe;
+  gulong event_probe;
+
+  GMutex lock;
+  /* protected by lock */
+  guint64 in;
+  guint64 out;
+  gboolean eos;                 /* an EOS went in, since a flush */
+
+  /* protected by the controller's object lock; not owned */
+  GPtrArray *writers;           /* WorkerRec: workers pushing into it */
+  GPtrArray *readers;           /* WorkerRec: workers it feeds */
+} QueueRec;
+
+struct _WorkerRec
+{
+  GstElement *element;          /* owned ref; set once */
+  gchar *name;                  /* set once */
+  gchar *path;                  /* set once: "bin/name" below the pipeline */
+
+  /* protected by the controller's object lock */
+  GstStructure *heartbeat;      /* latest, or NULL */
+  gint64 heartbeat_at;          /* monotonic us: latest, or run start */
+  guint64 rate_items;
+  gint64 rate_at;
+  gdouble rate;                 /* items-in per second */
+  gboolean lost;
+  gboolean stalled;
+  GPtrArray *inputs;            /* QueueRec, not owned */
+  GPtrArray *upstream;          /* WorkerRec feeding it, not owned */
+  guint depth;                  /* workers between it and a source */
+};
+
+struct _GstWorkerController
+{
+  GstObject parent;
+
+  GstPipeline *pipeline;        /* construct-only */
+  GMainContext *context;        /* set at construction */
+  GSource *bus_source;          /* set at construction */
+  GSource *watchdog;            /* set at construction; ready time moves */
+  GPtrArray *workers;           /* WorkerRec; fixed after construction */
+  GPtrArray *queues;            /* QueueRec; fixed after construction */
+  GPtrArray *order;             /* WorkerRec, upstream first; object lock */
+  GstWorkerDeadlock *deadlock;  /* the wait-for graph; its own lock */
+
+  /* protected by the object lock */
+  guint heartbeat_timeout;
+  guint stall_timeout;
+  guint heartbeat_interval;
+  GstWorkerErrorPolicy error_policy;
+  guint max_restarts;
+  guint restart_backoff;
+  GstWorkerDeadlockMode deadlock_mode;
+  guint deadlock_settle;
+  guint max_queue_growth;
+  guint max_total_growth;
+
+  Phase phase;
+  gboolean system_paused;
+  gboolean playing;
+  gboolean started_emitted;
+  gint64 started_at;
+  guint restarts;
+  guint64 discarded_by_restarts;
+  GSource *drain_timer;
+  GSource *restart_timer;
+  GSource *deadlock_timer;
+  GThread *eos_thread;          /* sends the drain's EOS; joined at stop */
+  GstStructure *last_error;
+  GstWorkerControllerOutcome outcome;
+  GstStructure *report;
+};
+
+G_END_DECLS
