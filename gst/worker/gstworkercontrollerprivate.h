@@ -135,4 +135,45 @@ struct _GstWorkerController
   GstStructure *report;
 };
 
+/* gstworkerdiscovery.c */
+
+G_GNUC_INTERNAL
+void controller_queue_rec_unref (gpointer data);
+
+G_GNUC_INTERNAL
+void controller_worker_rec_free (WorkerRec * w);
+
+G_GNUC_INTERNAL
+void controller_queue_counts (QueueRec * q, guint64 * in, guint64 * out);
+
+G_GNUC_INTERNAL
+guint64 controller_queue_initial (QueueRec * q);
+
+G_GNUC_INTERNAL
+void controller_queue_reset_counts (QueueRec * q);
+
+G_GNUC_INTERNAL
+void controller_queue_levels (QueueRec * q, guint * level, guint * max);
+
+G_GNUC_INTERNAL
+gboolean controller_is_queue (GstElement * element);
+
+G_GNUC_INTERNAL
+void controller_discover (GstWorkerController * self);
+
+G_GNUC_INTERNAL
+WorkerRec *controller_find_worker_by_element (GstWorkerController * self,
+    GstObject * element);
+
+G_GNUC_INTERNAL
+WorkerRec *controller_find_worker_by_name (GstWorkerController * self,
+    const gchar * name);
+
+G_GNUC_INTERNAL
+QueueRec *controller_find_queue_by_name (GstWorkerController * self,
+    const gchar * name);
+
+G_GNUC_INTERNAL
+void controller_compute_topology (GstWorkerController * self);
+
 G_END_DECLS
