@@ -135,6 +135,11 @@ struct _GstWorkerController
   GstStructure *report;
 };
 
+/* gstworkercontroller.c */
+
+G_GNUC_INTERNAL
+void controller_sample_deadlock (GstWorkerController * self);
+
 /* gstworkerdiscovery.c */
 
 G_GNUC_INTERNAL
@@ -175,5 +180,48 @@ QueueRec *controller_find_queue_by_name (GstWorkerController * self,
 
 G_GNUC_INTERNAL
 void controller_compute_topology (GstWorkerController * self);
+
+/* gstworkerstatus.c */
+
+G_GNUC_INTERNAL
+void controller_array_take_structure (GValue * array, GstStructure * s);
+
+G_GNUC_INTERNAL
+void controller_structure_take_array (GstStructure * s, const gchar * field,
+    GValue * array);
+
+G_GNUC_INTERNAL
+GValue *controller_new_array (GValue * v);
+
+G_GNUC_INTERNAL
+void controller_names_array (GValue * v, GPtrArray * workers);
+
+G_GNUC_INTERNAL
+GstWorkerState controller_stats_state (const GstStructure * s);
+
+G_GNUC_INTERNAL
+GstClockTime controller_stats_time (const GstStructure * s,
+    const gchar * field);
+
+G_GNUC_INTERNAL
+guint64 controller_stats_u64 (const GstStructure * s, const gchar * field);
+
+G_GNUC_INTERNAL
+const gchar *controller_state_nick (GstWorkerState state);
+
+G_GNUC_INTERNAL
+GstStructure *controller_queue_structure (GstWorkerController * self,
+    QueueRec * q);
+
+G_GNUC_INTERNAL
+GstStructure *controller_worker_structure (GstWorkerController * self,
+    WorkerRec * w, gboolean with_heartbeat);
+
+G_GNUC_INTERNAL
+GstStructure *controller_wait_for_structure (GstWorkerController * self);
+
+G_GNUC_INTERNAL
+GstStructure *controller_build_report (GstWorkerController * self,
+    GstWorkerControllerOutcome outcome);
 
 G_END_DECLS
