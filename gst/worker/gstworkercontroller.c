@@ -95,7 +95,7 @@ enum
   PROP_MAX_TOTAL_GROWTH,
 };
 
-static guint signals[LAST_SIGNAL];
+guint controller_signals[LAST_SIGNAL];
 
 static const gchar *const phase_names[] = {
   "ready", "running", "draining", "restarting", "finished"
@@ -231,253 +231,6 @@ describe_error (GstMessage * msg, GError ** error_out, gchar ** debug_out)
   g_free (detail);
   g_free (path);
   return g_string_free (text, FALSE);
-}
-
-/* ---------------------------------------------------------------------- */
-/* watchdog */
-
-static gboolean
-worker_is_paused (WorkerRec * w)
-{
-  return gst_worker_get_paused (GST_WORKER (w->element)) ||
-      gst_worker_get_state (GST_WORKER (w->element)) ==
-      GST_WORKER_STATE_PAUSED;
-}
-
-/* A worker blocked on a full queue is waiting for a pause when the chain of
- * full queues it waits on ends at a paused worker. */
-static gboolean
-blocked_by_pause (GstWorkerController * self, const gchar * queue_name,
-    guint depth)
-{
-  QueueRec *q = controller_find_queue_by_name (self, queue_name);
-  GPtrArray *readers;
-  gboolean ret = FALSE;
-  guint i;
-
-  if (!q || depth > 16)
-    return FALSE;
-  GST_OBJECT_LOCK (self);
-  readers = g_ptr_array_copy (q->readers, NULL, NULL);
-  GST_OBJECT_UNLOCK (self);
-
-  for (i = 0; i < readers->len && !ret; i++) {
-    WorkerRec *r = g_ptr_array_index (readers, i);
-    GstStructure *s;
-
-    if (worker_is_paused (r)) {
-      ret = TRUE;
-      break;
-    }
-    s = gst_worker_get_stats (GST_WORKER (r->element));
-    if (controller_stats_state (s) == GST_WORKER_STATE_BLOCKED)
-      ret = blocked_by_pause (self, gst_structure_get_string (s, "blocked-on"),
-          depth + 1);
-    gst_structure_free (s);
-  }
-  g_ptr_array_unref (readers);
-  return ret;
-}
-
-typedef enum
-{
-  EVENT_STALLED,
-  EVENT_LOST,
-  EVENT_RECOVERED,
-} EventType;
-
-typedef struct
-{
-  EventType type;
-  gchar *worker;
-  GstWorkerState state;
-  GstClockTime duration;
-  gchar *blocked_on;
-  gboolean was_lost;
-} WatchEvent;
-
-static void
-watch_event_free (WatchEvent * ev)
-{
-  g_free (ev->worker);
-  g_free (ev->blocked_on);
-  g_free (ev);
-}
-
-static void
-emit_watch_events (GstWorkerController * self, GPtrArray * events)
-{
-  guint i;
-
-  for (i = 0; i < events->len; i++) {
-    WatchEvent *ev = g_ptr_array_index (events, i);
-
-    switch (ev->type) {
-      case EVENT_STALLED:{
-        gchar *chain = gst_worker_controller_explain_wait (self, ev->worker);
-
-        if (ev->blocked_on)
-          GST_WARNING_OBJECT (self, "worker %s stalled: %s for %.1f s on "
-              "full queue %s (%s)", ev->worker,
-              controller_state_nick (ev->state),
-              (gdouble) ev->duration / GST_SECOND, ev->blocked_on,
-              chain ? chain : "?");
-        else
-          GST_WARNING_OBJECT (self, "worker %s stalled: %s for %.1f s",
-              ev->worker, controller_state_nick (ev->state),
-              (gdouble) ev->duration / GST_SECOND);
-        g_free (chain);
-        g_signal_emit (self, signals[SIGNAL_WORKER_STALLED], 0, ev->worker,
-            ev->state, (guint64) ev->duration, ev->blocked_on);
-        break;
-      }
-      case EVENT_LOST:
-        GST_WARNING_OBJECT (self, "worker %s lost: no heartbeat for %.1f s "
-            "(last state %s)", ev->worker, (gdouble) ev->duration / GST_SECOND,
-            controller_state_nick (ev->state));
-        g_signal_emit (self, signals[SIGNAL_WORKER_LOST], 0, ev->worker,
-            (guint64) ev->duration);
-        break;
-      case EVENT_RECOVERED:
-        GST_INFO_OBJECT (self, "worker %s recovered (was %s)", ev->worker,
-            ev->was_lost ? "lost" : "stalled");
-        g_signal_emit (self, signals[SIGNAL_WORKER_RECOVERED], 0, ev->worker,
-            ev->was_lost);
-        break;
-    }
-  }
-}
-
-static gint64
-min_deadline (gint64 a, gint64 b)
-{
-  if (a < 0)
-    return b;
-  if (b < 0)
-    return a;
-  return MIN (a, b);
-}
-
-/* Checks every worker; queues the events and returns the next time
- * anything can change without a heartbeat (-1: none). */
-static gint64
-watchdog_check (GstWorkerController * self, GPtrArray * events)
-{
-  gint64 now = g_get_monotonic_time (), next = -1;
-  guint hb_timeout, stall_timeout, i;
-  gboolean active;
-
-  GST_OBJECT_LOCK (self);
-  hb_timeout = self->heartbeat_timeout;
-  stall_timeout = self->stall_timeout;
-  active = self->playing && !self->system_paused &&
-      (self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING);
-  GST_OBJECT_UNLOCK (self);
-  if (!active)
-    return -1;
-
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-    GstStructure *s = gst_worker_get_stats (GST_WORKER (w->element));
-    GstWorkerState state = controller_stats_state (s);
-    GstClockTime state_time = controller_stats_time (s, "state-time");
-    const gchar *blocked_on = gst_structure_get_string (s, "blocked-on");
-    gboolean long_wait, excused = FALSE;
-    guint interval;
-    WatchEvent *ev = NULL;
-
-    g_object_get (w->element, "heartbeat-interval", &interval, NULL);
-    long_wait = stall_timeout && (state == GST_WORKER_STATE_BUSY ||
-        state == GST_WORKER_STATE_BLOCKED) &&
-        state_time >= stall_timeout * GST_MSECOND;
-    if (long_wait && state == GST_WORKER_STATE_BLOCKED)
-      excused = blocked_by_pause (self, blocked_on, 0);
-
-    GST_OBJECT_LOCK (self);
-    /* lost: heartbeats stopped */
-    if (hb_timeout && interval) {
-      gint64 due = w->heartbeat_at + (gint64) hb_timeout * 1000;
-
-      if (!w->lost && now >= due) {
-        w->lost = TRUE;
-        ev = g_new0 (WatchEvent, 1);
-        ev->type = EVENT_LOST;
-        ev->worker = g_strdup (w->name);
-        ev->state = state;
-        ev->duration = (now - w->heartbeat_at) * GST_USECOND;
-        g_ptr_array_add (events, ev);
-      } else if (!w->lost) {
-        next = min_deadline (next, due);
-      }
-    }
-
-    /* stalled: busy or blocked for too long */
-    if (long_wait && !excused && !w->stalled) {
-      w->stalled = TRUE;
-      ev = g_new0 (WatchEvent, 1);
-      ev->type = EVENT_STALLED;
-      ev->worker = g_strdup (w->name);
-      ev->state = state;
-      ev->duration = state_time;
-      ev->blocked_on = g_strdup (blocked_on);
-      g_ptr_array_add (events, ev);
-    } else if (!long_wait && w->stalled) {
-      w->stalled = FALSE;
-      ev = g_new0 (WatchEvent, 1);
-      ev->type = EVENT_RECOVERED;
-      ev->worker = g_strdup (w->name);
-      g_ptr_array_add (events, ev);
-    }
-    if (!long_wait && stall_timeout && (state == GST_WORKER_STATE_BUSY ||
-            state == GST_WORKER_STATE_BLOCKED))
-      next = min_deadline (next, now + (gint64) (stall_timeout * GST_MSECOND
-              - state_time) / 1000);
-    GST_OBJECT_UNLOCK (self);
-    gst_structure_free (s);
-  }
-  return next;
-}
-
-static void
-watchdog_run (GstWorkerController * self)
-{
-  GPtrArray *events = g_ptr_array_new_with_free_func
-      ((GDestroyNotify) watch_event_free);
-  gint64 next = watchdog_check (self, events);
-
-  g_source_set_ready_time (self->watchdog, next);
-  emit_watch_events (self, events);
-  g_ptr_array_unref (events);
-}
-
-static gboolean
-watchdog_dispatch (GSource * source, GSourceFunc callback, gpointer user_data)
-{
-  return callback (user_data);
-}
-
-static GSourceFuncs watchdog_funcs = {
-  NULL, NULL, watchdog_dispatch, NULL, NULL, NULL
-};
-
-static gboolean
-watchdog_cb (gpointer user_data)
-{
-  GstWorkerController *self = gst_object_ref (user_data);
-
-  watchdog_run (self);
-  gst_object_unref (self);
-  return G_SOURCE_CONTINUE;
-}
-
-/* Brings the watchdog's next check forward to @at (monotonic us). */
-static void
-watchdog_wake_at (GstWorkerController * self, gint64 at)
-{
-  gint64 cur = g_source_get_ready_time (self->watchdog);
-
-  if (cur < 0 || at < cur)
-    g_source_set_ready_time (self->watchdog, MAX (at, 0));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -787,7 +540,7 @@ emit_finished (gpointer user_data)
   GST_OBJECT_LOCK (self);
   report = gst_structure_copy (self->report);
   GST_OBJECT_UNLOCK (self);
-  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, report);
+  g_signal_emit (self, controller_signals[SIGNAL_FINISHED], 0, report);
   gst_structure_free (report);
   return G_SOURCE_REMOVE;
 }
@@ -871,7 +624,7 @@ handle_deadlock_events (GstWorkerController * self, GPtrArray * events)
     } else {
       GST_WARNING_OBJECT (self, "%s", text);
     }
-    g_signal_emit (self, signals[SIGNAL_DEADLOCK], 0, ev);
+    g_signal_emit (self, controller_signals[SIGNAL_DEADLOCK], 0, ev);
   }
 
   if (stop) {
@@ -939,7 +692,7 @@ restart_cb (gpointer user_data)
   gst_worker_deadlock_touch (self->deadlock);
 
   GST_WARNING_OBJECT (self, "restarting the pipeline (restart %u)", restarts);
-  g_signal_emit (self, signals[SIGNAL_RESTARTED], 0, restarts);
+  g_signal_emit (self, controller_signals[SIGNAL_RESTARTED], 0, restarts);
   /* a failure posts an ERROR, handled by the policy again */
   gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_PLAYING);
   return G_SOURCE_REMOVE;
@@ -984,8 +737,8 @@ handle_error (GstWorkerController * self, GstMessage * msg)
 
   GST_WARNING_OBJECT (self, "error from %s%s", text,
       restart ? ", restarting" : ", stopping");
-  g_signal_emit (self, signals[SIGNAL_PIPELINE_ERROR], 0, src_name, err,
-      debug, restart);
+  g_signal_emit (self, controller_signals[SIGNAL_PIPELINE_ERROR], 0, src_name,
+      err, debug, restart);
 
   if (restart) {
     StopSnapshot snap;
@@ -1063,15 +816,18 @@ handle_heartbeat (GstWorkerController * self, GstMessage * msg)
       state != GST_WORKER_STATE_BLOCKED)
     due = now;
   if (self->heartbeat_timeout)
-    due = min_deadline (due, now + (gint64) self->heartbeat_timeout * 1000);
+    due =
+        controller_min_deadline (due,
+        now + (gint64) self->heartbeat_timeout * 1000);
   GST_OBJECT_UNLOCK (self);
 
   if (recovered) {
     GST_INFO_OBJECT (self, "worker %s: heartbeats again", w->name);
-    g_signal_emit (self, signals[SIGNAL_WORKER_RECOVERED], 0, w->name, TRUE);
+    g_signal_emit (self, controller_signals[SIGNAL_WORKER_RECOVERED], 0,
+        w->name, TRUE);
   }
   if (due >= 0)
-    watchdog_wake_at (self, due);
+    controller_watchdog_wake_at (self, due);
 }
 
 static void
@@ -1105,7 +861,7 @@ handle_state_changed (GstWorkerController * self, GstMessage * msg)
   GST_OBJECT_UNLOCK (self);
 
   if (new_state == GST_STATE_PLAYING)
-    watchdog_wake_at (self, g_get_monotonic_time ());
+    controller_watchdog_wake_at (self, g_get_monotonic_time ());
   else
     g_source_set_ready_time (self->watchdog, -1);
   /* pads linked since the start (decodebin, say) join the wait-for graph */
@@ -1114,7 +870,7 @@ handle_state_changed (GstWorkerController * self, GstMessage * msg)
   gst_worker_deadlock_touch (self->deadlock);
   if (emit_started) {
     GST_INFO_OBJECT (self, "system running");
-    g_signal_emit (self, signals[SIGNAL_STARTED], 0);
+    g_signal_emit (self, controller_signals[SIGNAL_STARTED], 0);
   }
 }
 
@@ -1328,8 +1084,8 @@ gst_worker_controller_constructed (GObject * object)
   g_source_attach (self->bus_source, self->context);
   gst_object_unref (bus);
 
-  self->watchdog = g_source_new (&watchdog_funcs, sizeof (GSource));
-  g_source_set_callback (self->watchdog, watchdog_cb, self, NULL);
+  self->watchdog = g_source_new (&controller_watchdog_funcs, sizeof (GSource));
+  g_source_set_callback (self->watchdog, controller_watchdog_cb, self, NULL);
   g_source_set_ready_time (self->watchdog, -1);
   g_source_attach (self->watchdog, self->context);
 
@@ -1445,7 +1201,7 @@ gst_worker_controller_set_property (GObject * object, guint prop_id,
   /* a new timeout may make a check due sooner */
   if ((prop_id == PROP_HEARTBEAT_TIMEOUT || prop_id == PROP_STALL_TIMEOUT) &&
       self->watchdog)
-    watchdog_wake_at (self, g_get_monotonic_time ());
+    controller_watchdog_wake_at (self, g_get_monotonic_time ());
 }
 
 static void
@@ -1570,7 +1326,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    *
    * The pipeline reached PLAYING, at start and after each restart.
    */
-  signals[SIGNAL_STARTED] = g_signal_new ("started",
+  controller_signals[SIGNAL_STARTED] = g_signal_new ("started",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 0);
 
@@ -1584,7 +1340,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    * A worker has been busy, or blocked on a full queue, for longer than
    * `stall-timeout`. Emitted once per episode.
    */
-  signals[SIGNAL_WORKER_STALLED] = g_signal_new ("worker-stalled",
+  controller_signals[SIGNAL_WORKER_STALLED] = g_signal_new ("worker-stalled",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 4, G_TYPE_STRING, GST_TYPE_WORKER_STATE, G_TYPE_UINT64,
       G_TYPE_STRING);
@@ -1596,7 +1352,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    *
    * A worker sent no heartbeat for `heartbeat-timeout`.
    */
-  signals[SIGNAL_WORKER_LOST] = g_signal_new ("worker-lost",
+  controller_signals[SIGNAL_WORKER_LOST] = g_signal_new ("worker-lost",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT64);
 
@@ -1607,9 +1363,10 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    *
    * A lost worker sent a heartbeat again, or a stalled one moved on.
    */
-  signals[SIGNAL_WORKER_RECOVERED] = g_signal_new ("worker-recovered",
-      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-      G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+  controller_signals[SIGNAL_WORKER_RECOVERED] =
+      g_signal_new ("worker-recovered", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING,
+      G_TYPE_BOOLEAN);
 
   /**
    * GstWorkerController::pipeline-error:
@@ -1620,7 +1377,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    *
    * An element posted an ERROR message.
    */
-  signals[SIGNAL_PIPELINE_ERROR] = g_signal_new ("pipeline-error",
+  controller_signals[SIGNAL_PIPELINE_ERROR] = g_signal_new ("pipeline-error",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_ERROR, G_TYPE_STRING,
       G_TYPE_BOOLEAN);
@@ -1631,7 +1388,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    *
    * The restart policy set the pipeline back to PLAYING.
    */
-  signals[SIGNAL_RESTARTED] = g_signal_new ("restarted",
+  controller_signals[SIGNAL_RESTARTED] = g_signal_new ("restarted",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 1, G_TYPE_UINT);
 
@@ -1642,7 +1399,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    * The run ended: drained, stopped, failed or timed out draining. The
    * pipeline is in NULL.
    */
-  signals[SIGNAL_FINISHED] = g_signal_new ("finished",
+  controller_signals[SIGNAL_FINISHED] = g_signal_new ("finished",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 1, GST_TYPE_STRUCTURE | G_SIGNAL_TYPE_STATIC_SCOPE);
 
@@ -1666,7 +1423,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    * each growth, and once per deadlock otherwise. After one with action
    * "stop", the run ends with %GST_WORKER_CONTROLLER_OUTCOME_DEADLOCK.
    */
-  signals[SIGNAL_DEADLOCK] = g_signal_new ("deadlock",
+  controller_signals[SIGNAL_DEADLOCK] = g_signal_new ("deadlock",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 1, GST_TYPE_STRUCTURE | G_SIGNAL_TYPE_STATIC_SCOPE);
 
@@ -2002,7 +1759,7 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
   gst_worker_set_paused (GST_WORKER (w->element), paused);
   gst_worker_deadlock_touch (self->deadlock);
   /* the watchdog looks again: blocked workers may be excused or not */
-  watchdog_wake_at (self, g_get_monotonic_time ());
+  controller_watchdog_wake_at (self, g_get_monotonic_time ());
   return TRUE;
 }
 

@@ -138,6 +138,9 @@ struct _GstWorkerController
 /* gstworkercontroller.c */
 
 G_GNUC_INTERNAL
+extern guint controller_signals[LAST_SIGNAL];
+
+G_GNUC_INTERNAL
 void controller_sample_deadlock (GstWorkerController * self);
 
 /* gstworkerdiscovery.c */
@@ -223,5 +226,19 @@ GstStructure *controller_wait_for_structure (GstWorkerController * self);
 G_GNUC_INTERNAL
 GstStructure *controller_build_report (GstWorkerController * self,
     GstWorkerControllerOutcome outcome);
+
+/* gstworkerwatchdog.c */
+
+G_GNUC_INTERNAL
+gint64 controller_min_deadline (gint64 a, gint64 b);
+
+G_GNUC_INTERNAL
+extern GSourceFuncs controller_watchdog_funcs;
+
+G_GNUC_INTERNAL
+gboolean controller_watchdog_cb (gpointer user_data);
+
+G_GNUC_INTERNAL
+void controller_watchdog_wake_at (GstWorkerController * self, gint64 at);
 
 G_END_DECLS
