@@ -58,7 +58,6 @@
 #endif
 
 #include <string.h>
-#include <gst/base/gstaggregator.h>
 
 #include "gstworkercontrollerprivate.h"
 
@@ -71,9 +70,6 @@ GST_DEBUG_CATEGORY (worker_controller_debug);
 #define DEFAULT_MAX_RESTARTS 3
 #define DEFAULT_RESTART_BACKOFF 500
 #define MAX_RESTART_BACKOFF_MS 30000
-/* after a pipeline's EOS that no drain asked for, how long EOS may take to
- * reach the inputs that do not lead to a sink */
-#define EOS_SETTLE_MS 2000
 #define DEFAULT_DEADLOCK_MODE GST_WORKER_DEADLOCK_MODE_RESOLVE
 #define DEFAULT_DEADLOCK_SETTLE 1000
 #define DEFAULT_MAX_QUEUE_GROWTH 64
@@ -234,10 +230,10 @@ describe_error (GstMessage * msg, GError ** error_out, gchar ** debug_out)
 }
 
 /* ---------------------------------------------------------------------- */
-/* run control */
+/* the run: timers and per-run state */
 
-static void
-cancel_timer (GSource ** timer)
+void
+controller_cancel_timer (GSource ** timer)
 {
   if (*timer) {
     g_source_destroy (*timer);
@@ -266,334 +262,6 @@ reset_run_locked (GstWorkerController * self)
     w->rate_at = now;
     w->lost = w->stalled = FALSE;
   }
-}
-
-/* The elements that produce data: where a drain's EOS goes. */
-static GPtrArray *
-list_sources (GstWorkerController * self)
-{
-  GPtrArray *sources = g_ptr_array_new_with_free_func (gst_object_unref);
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
-  GValue item = G_VALUE_INIT;
-  gboolean done = FALSE;
-
-  while (!done) {
-    switch (gst_iterator_next (it, &item)) {
-      case GST_ITERATOR_OK:{
-        GstElement *e = g_value_get_object (&item);
-
-        if (!GST_IS_BIN (e) &&
-            GST_OBJECT_FLAG_IS_SET (e, GST_ELEMENT_FLAG_SOURCE))
-          g_ptr_array_add (sources, gst_object_ref (e));
-        g_value_reset (&item);
-        break;
-      }
-      case GST_ITERATOR_RESYNC:
-        g_ptr_array_set_size (sources, 0);
-        gst_iterator_resync (it);
-        break;
-      default:
-        done = TRUE;
-        break;
-    }
-  }
-  g_value_unset (&item);
-  gst_iterator_free (it);
-  return sources;
-}
-
-/* A source blocked pushing into a full queue keeps its stream lock, and
- * GstBaseSrc takes that lock to handle an EOS sent to it (holding the
- * element's state lock meanwhile). So the EOS goes from a thread of its
- * own, one source at a time: the controller's context never blocks, and
- * the pipeline's state lock stays free for a stop. */
-static gpointer
-send_eos_thread (gpointer data)
-{
-  GPtrArray *sources = data;
-  guint i;
-
-  for (i = 0; i < sources->len; i++) {
-    GstElement *src = g_ptr_array_index (sources, i);
-
-    GST_DEBUG_OBJECT (src, "sending EOS");
-    gst_element_send_event (src, gst_event_new_eos ());
-  }
-  g_ptr_array_unref (sources);
-  return NULL;
-}
-
-/* Unblocks whatever the drain's EOS thread waits on (a flush from every
- * source downstream wakes blocked pushes and hung test workers alike), and
- * joins it. Call with the system frozen, before going to NULL. */
-static void
-join_eos_thread (GstWorkerController * self, gboolean flush)
-{
-  GThread *thread;
-
-  GST_OBJECT_LOCK (self);
-  thread = self->eos_thread;
-  self->eos_thread = NULL;
-  GST_OBJECT_UNLOCK (self);
-  if (!thread)
-    return;
-
-  if (flush) {
-    GPtrArray *sources = list_sources (self);
-    guint i;
-
-    for (i = 0; i < sources->len; i++) {
-      GstElement *src = g_ptr_array_index (sources, i);
-      GstIterator *it = gst_element_iterate_src_pads (src);
-      GValue item = G_VALUE_INIT;
-
-      while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
-        gst_pad_push_event (g_value_get_object (&item),
-            gst_event_new_flush_start ());
-        g_value_reset (&item);
-      }
-      g_value_unset (&item);
-      gst_iterator_free (it);
-    }
-    g_ptr_array_unref (sources);
-  }
-  g_thread_join (thread);
-}
-
-/* Every worker's stats now. */
-static GPtrArray *
-snapshot_workers (GstWorkerController * self)
-{
-  GPtrArray *snap = g_ptr_array_new_with_free_func
-      ((GDestroyNotify) gst_structure_free);
-  guint i;
-
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-    g_ptr_array_add (snap, gst_worker_get_stats (GST_WORKER (w->element)));
-  }
-  return snap;
-}
-
-#define SETTLE_TIMEOUT_US (100 * 1000)
-
-/* What a stop needs to account for every item. */
-typedef struct
-{
-  GPtrArray *doing;             /* stats before the freeze: what each did */
-  GPtrArray *frozen;            /* stats once frozen: who still had an item */
-} StopSnapshot;
-
-/* Stops the pipeline after freezing the system: every worker is paused,
- * so none starts a new item, and the controller waits (a bounded 100 ms)
- * for those in the middle of one to finish it, or to block. Then nothing
- * moves but hung or slow workers, and the counts taken after the stop
- * tell where every item was. */
-static StopSnapshot
-freeze_and_stop (GstWorkerController * self)
-{
-  StopSnapshot snap;
-  gboolean *was_paused = g_new0 (gboolean, self->workers->len + 1);
-  gint64 deadline;
-  guint i;
-
-  snap.doing = snapshot_workers (self);
-  for (i = 0; i < self->workers->len; i++) {
-    GstWorker *w = GST_WORKER (((WorkerRec *)
-            g_ptr_array_index (self->workers, i))->element);
-
-    was_paused[i] = gst_worker_get_paused (w);
-    gst_worker_set_paused (w, TRUE);
-  }
-  deadline = g_get_monotonic_time () + SETTLE_TIMEOUT_US;
-  for (;;) {
-    gboolean busy = FALSE;
-
-    for (i = 0; i < self->workers->len && !busy; i++) {
-      GstWorker *w = GST_WORKER (((WorkerRec *)
-              g_ptr_array_index (self->workers, i))->element);
-      busy = gst_worker_get_state (w) == GST_WORKER_STATE_BUSY;
-    }
-    if (!busy || g_get_monotonic_time () >= deadline)
-      break;
-    g_usleep (500);
-  }
-  snap.frozen = snapshot_workers (self);
-
-  join_eos_thread (self, TRUE);
-  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
-
-  for (i = 0; i < self->workers->len; i++) {
-    GstWorker *w = GST_WORKER (((WorkerRec *)
-            g_ptr_array_index (self->workers, i))->element);
-    gst_worker_set_paused (w, was_paused[i]);
-  }
-  g_free (was_paused);
-  return snap;
-}
-
-static void
-stop_snapshot_clear (StopSnapshot * snap)
-{
-  g_ptr_array_unref (snap->doing);
-  g_ptr_array_unref (snap->frozen);
-}
-
-static guint64
-items_passed (const GstStructure * s)
-{
-  return controller_stats_u64 (s, "items-out") + controller_stats_u64 (s,
-      "items-dropped");
-}
-
-/* After a stop: where the items that were inside went. Queues: what went
- * in and did not come out (exact, from the pad probes; it includes an item
- * a blocked writer was pushing in). Workers: items handed over by their
- * input queues that they never started (held by a paused worker, say),
- * and the item in hand of a worker still busy when frozen that passed
- * nothing on afterwards (a hung one). Adds `holder` entries to @holders
- * (with what each worker was doing before the freeze); returns the
- * total. */
-static guint64
-account_discards (GstWorkerController * self, StopSnapshot * snap,
-    GValue * holders)
-{
-  guint64 total = 0;
-  guint i, j;
-
-  for (i = 0; i < self->queues->len; i++) {
-    QueueRec *q = g_ptr_array_index (self->queues, i);
-    guint64 in, out;
-    GValue readers = G_VALUE_INIT;
-    GstStructure *h;
-
-    controller_queue_counts (q, &in, &out);
-    in += controller_queue_initial (q);
-    if (in <= out)
-      continue;
-    total += in - out;
-    h = gst_structure_new ("holder",
-        "name", G_TYPE_STRING, q->name,
-        "kind", G_TYPE_STRING, "queue",
-        "items", G_TYPE_UINT64, in - out, NULL);
-    GST_OBJECT_LOCK (self);
-    controller_names_array (&readers, q->readers);
-    GST_OBJECT_UNLOCK (self);
-    controller_structure_take_array (h, "readers", &readers);
-    controller_array_take_structure (holders, h);
-  }
-
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-    GstStructure *was = g_ptr_array_index (snap->doing, i);
-    GstStructure *frozen = g_ptr_array_index (snap->frozen, i);
-    GstStructure *now = gst_worker_get_stats (GST_WORKER (w->element));
-    GstWorkerState state = controller_stats_state (was);
-    guint64 handed = 0, started =
-        controller_stats_u64 (now, "items-in"), items = 0;
-    GPtrArray *in;
-    GstStructure *h;
-
-    GST_OBJECT_LOCK (self);
-    in = g_ptr_array_copy (w->inputs, NULL, NULL);
-    GST_OBJECT_UNLOCK (self);
-    for (j = 0; j < in->len; j++) {
-      guint64 qin, qout;
-
-      controller_queue_counts (g_ptr_array_index (in, j), &qin, &qout);
-      handed += qout;
-    }
-    if (in->len && handed > started)
-      items += handed - started;
-    /* a source busy producing holds no item yet */
-    if (controller_stats_state (frozen) == GST_WORKER_STATE_BUSY &&
-        w->element->numsinkpads > 0 && items_passed (now) == items_passed
-        (frozen))
-      items += 1;
-    g_ptr_array_unref (in);
-
-    total += items;
-    if (items || state != GST_WORKER_STATE_IDLE) {
-      h = gst_structure_new ("holder",
-          "name", G_TYPE_STRING, w->name,
-          "kind", G_TYPE_STRING, "worker",
-          "items", G_TYPE_UINT64, items,
-          "state", GST_TYPE_WORKER_STATE, state,
-          "state-time", GST_TYPE_CLOCK_TIME, controller_stats_time (was,
-              "state-time"), NULL);
-      if (gst_structure_has_field (was, "blocked-on"))
-        gst_structure_set (h, "blocked-on", G_TYPE_STRING,
-            gst_structure_get_string (was, "blocked-on"), NULL);
-      controller_array_take_structure (holders, h);
-    }
-    gst_structure_free (now);
-  }
-  return total;
-}
-
-static gboolean
-emit_finished (gpointer user_data)
-{
-  GstWorkerController *self = user_data;
-  GstStructure *report;
-
-  GST_OBJECT_LOCK (self);
-  report = gst_structure_copy (self->report);
-  GST_OBJECT_UNLOCK (self);
-  g_signal_emit (self, controller_signals[SIGNAL_FINISHED], 0, report);
-  gst_structure_free (report);
-  return G_SOURCE_REMOVE;
-}
-
-/* Ends the run; @report is taken. */
-static void
-finish (GstWorkerController * self, GstStructure * report,
-    gboolean emit_here)
-{
-  GstWorkerControllerOutcome outcome = GST_WORKER_CONTROLLER_OUTCOME_NONE;
-
-  gst_structure_get_enum (report, "outcome",
-      GST_TYPE_WORKER_CONTROLLER_OUTCOME, (gint *) & outcome);
-
-  GST_OBJECT_LOCK (self);
-  self->phase = PHASE_FINISHED;
-  self->playing = FALSE;
-  self->outcome = outcome;
-  if (self->report)
-    gst_structure_free (self->report);
-  self->report = report;
-  cancel_timer (&self->drain_timer);
-  cancel_timer (&self->restart_timer);
-  cancel_timer (&self->deadlock_timer);
-  GST_OBJECT_UNLOCK (self);
-  g_source_set_ready_time (self->watchdog, -1);
-
-  GST_INFO_OBJECT (self, "finished: %" GST_PTR_FORMAT, report);
-  if (emit_here)
-    emit_finished (self);
-  else
-    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
-        emit_finished, gst_object_ref (self), gst_object_unref);
-}
-
-/* Stops the pipeline and reports what it held. */
-static GstStructure *
-stop_and_report (GstWorkerController * self,
-    GstWorkerControllerOutcome outcome)
-{
-  StopSnapshot snap = freeze_and_stop (self);
-  GValue holders = G_VALUE_INIT;
-  guint64 discarded;
-  GstStructure *report;
-
-  controller_new_array (&holders);
-  discarded = account_discards (self, &snap, &holders);
-  report = controller_build_report (self, outcome);
-  gst_structure_set (report, "items-discarded", G_TYPE_UINT64, discarded,
-      NULL);
-  controller_structure_take_array (report, "holders", &holders);
-  stop_snapshot_clear (&snap);
-  return report;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -632,10 +300,10 @@ handle_deadlock_events (GstWorkerController * self, GPtrArray * events)
 
     GST_OBJECT_LOCK (self);
     running = self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING;
-    cancel_timer (&self->drain_timer);
+    controller_cancel_timer (&self->drain_timer);
     GST_OBJECT_UNLOCK (self);
     if (running)
-      finish (self, stop_and_report (self,
+      controller_finish (self, controller_stop_and_report (self,
               GST_WORKER_CONTROLLER_OUTCOME_DEADLOCK), TRUE);
   }
 }
@@ -746,11 +414,11 @@ handle_error (GstWorkerController * self, GstMessage * msg)
     guint64 discarded;
 
     g_source_set_ready_time (self->watchdog, -1);
-    snap = freeze_and_stop (self);
+    snap = controller_freeze_and_stop (self);
     controller_new_array (&holders);
-    discarded = account_discards (self, &snap, &holders);
+    discarded = controller_account_discards (self, &snap, &holders);
     g_value_unset (&holders);
-    stop_snapshot_clear (&snap);
+    controller_stop_snapshot_clear (&snap);
 
     GST_OBJECT_LOCK (self);
     self->discarded_by_restarts += discarded;
@@ -762,8 +430,8 @@ handle_error (GstWorkerController * self, GstMessage * msg)
     }
     GST_OBJECT_UNLOCK (self);
   } else {
-    finish (self, stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_ERROR),
-        TRUE);
+    controller_finish (self, controller_stop_and_report (self,
+            GST_WORKER_CONTROLLER_OUTCOME_ERROR), TRUE);
   }
 
 out:
@@ -874,134 +542,6 @@ handle_state_changed (GstWorkerController * self, GstMessage * msg)
   }
 }
 
-/* Whether EOS reached every linked input of every element, not only every
- * sink. The pipeline's EOS can come first: a merge ends its output at the
- * end of its main input and still reads its other inputs to their end,
- * dropping (and counting) what comes, and the last items of a feedback
- * loop may still be on their way back into it. */
-static gboolean
-every_input_ended (GstWorkerController * self)
-{
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
-  GValue item = G_VALUE_INIT;
-  gboolean ended = TRUE, done = FALSE;
-
-  while (!done && ended) {
-    switch (gst_iterator_next (it, &item)) {
-      case GST_ITERATOR_OK:{
-        GstElement *e = g_value_get_object (&item);
-        GList *l;
-
-        if (GST_IS_BIN (e)) {
-          g_value_reset (&item);
-          break;
-        }
-        GST_OBJECT_LOCK (e);
-        for (l = e->sinkpads; l && ended; l = l->next) {
-          GstPad *pad = l->data;
-
-          if (!gst_pad_is_linked (pad))
-            continue;
-          /* an aggregator's input has ended once the items before its
-           * EOS were taken */
-          ended = GST_IS_AGGREGATOR_PAD (pad) ?
-              gst_aggregator_pad_is_eos (GST_AGGREGATOR_PAD (pad)) :
-              GST_PAD_IS_EOS (pad);
-          if (!ended)
-            GST_DEBUG_OBJECT (pad, "no EOS yet");
-        }
-        GST_OBJECT_UNLOCK (e);
-        g_value_reset (&item);
-        break;
-      }
-      case GST_ITERATOR_RESYNC:
-        gst_iterator_resync (it);
-        break;
-      default:
-        done = TRUE;
-        break;
-    }
-  }
-  g_value_unset (&item);
-  gst_iterator_free (it);
-  return ended;
-}
-
-typedef struct
-{
-  GstWorkerController *self;
-  gint64 since;                 /* when the pipeline's EOS came */
-} EosWait;
-
-static void eos_wait_free (gpointer data);
-static gboolean eos_wait_cb (gpointer data);
-
-static void
-handle_eos_since (GstWorkerController * self, gint64 since)
-{
-  GstStructure *report;
-  gboolean draining;
-
-  GST_OBJECT_LOCK (self);
-  if (self->phase != PHASE_RUNNING && self->phase != PHASE_DRAINING) {
-    GST_OBJECT_UNLOCK (self);
-    return;
-  }
-  draining = self->phase == PHASE_DRAINING;
-  GST_OBJECT_UNLOCK (self);
-
-  /* a drain waits, bounded by its timeout, for every input to end; a run
-   * that ended by itself waits a little */
-  if (!every_input_ended (self) && (draining || g_get_monotonic_time () -
-          since < EOS_SETTLE_MS * G_TIME_SPAN_MILLISECOND)) {
-    GSource *check = g_timeout_source_new (5);
-    EosWait *wait = g_new (EosWait, 1);
-
-    wait->self = gst_object_ref (self);
-    wait->since = since;
-    g_source_set_callback (check, eos_wait_cb, wait, eos_wait_free);
-    g_source_attach (check, self->context);
-    g_source_unref (check);
-    return;
-  }
-
-  GST_OBJECT_LOCK (self);
-  cancel_timer (&self->drain_timer);
-  GST_OBJECT_UNLOCK (self);
-
-  GST_INFO_OBJECT (self, "EOS: every item drained");
-  /* the EOS reached every sink: the thread that sent it is done */
-  join_eos_thread (self, FALSE);
-  report =
-      controller_build_report (self, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
-  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
-  finish (self, report, TRUE);
-}
-
-static void
-eos_wait_free (gpointer data)
-{
-  EosWait *wait = data;
-
-  gst_object_unref (wait->self);
-  g_free (wait);
-}
-
-static gboolean
-eos_wait_cb (gpointer data)
-{
-  EosWait *wait = data;
-
-  handle_eos_since (wait->self, wait->since);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-handle_eos (GstWorkerController * self)
-{
-  handle_eos_since (self, g_get_monotonic_time ());
-}
-
 static gboolean
 bus_cb (GstBus * bus, GstMessage * msg, gpointer user_data)
 {
@@ -1014,7 +554,7 @@ bus_cb (GstBus * bus, GstMessage * msg, gpointer user_data)
         handle_heartbeat (self, msg);
       break;
     case GST_MESSAGE_EOS:
-      handle_eos (self);
+      controller_handle_eos (self);
       break;
     case GST_MESSAGE_ERROR:
       handle_error (self, msg);
@@ -1038,27 +578,6 @@ bus_cb (GstBus * bus, GstMessage * msg, gpointer user_data)
   }
   gst_object_unref (self);
   return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-drain_timeout_cb (gpointer user_data)
-{
-  GstWorkerController *self = user_data;
-  GstStructure *report;
-
-  GST_OBJECT_LOCK (self);
-  if (self->phase != PHASE_DRAINING) {
-    GST_OBJECT_UNLOCK (self);
-    return G_SOURCE_REMOVE;
-  }
-  g_clear_pointer (&self->drain_timer, g_source_unref);
-  GST_OBJECT_UNLOCK (self);
-
-  report = stop_and_report (self,
-      GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT);
-  GST_WARNING_OBJECT (self, "drain timed out: %" GST_PTR_FORMAT, report);
-  finish (self, report, TRUE);
-  return G_SOURCE_REMOVE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1108,13 +627,13 @@ gst_worker_controller_dispose (GObject * object)
     g_clear_pointer (&self->watchdog, g_source_unref);
   }
   GST_OBJECT_LOCK (self);
-  cancel_timer (&self->drain_timer);
-  cancel_timer (&self->restart_timer);
-  cancel_timer (&self->deadlock_timer);
+  controller_cancel_timer (&self->drain_timer);
+  controller_cancel_timer (&self->restart_timer);
+  controller_cancel_timer (&self->deadlock_timer);
   GST_OBJECT_UNLOCK (self);
 
   if (self->pipeline && self->phase != PHASE_READY) {
-    join_eos_thread (self, TRUE);
+    controller_join_eos_thread (self, TRUE);
     gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
   }
 
@@ -1713,8 +1232,9 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
     GST_WARNING_OBJECT (self, "could not start: %s", text);
     g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
         GST_WORKER_CONTROLLER_ERROR_START, "Could not start: %s", text);
-    report = stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_ERROR);
-    finish (self, report, TRUE);
+    report =
+        controller_stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_ERROR);
+    controller_finish (self, report, TRUE);
     g_free (text);
     g_free (debug);
     return FALSE;
@@ -2098,8 +1618,8 @@ gst_worker_controller_exit_drain (GstWorkerController * self,
   if (self->phase == PHASE_RESTARTING) {
     /* the pipeline is down already: nothing left to drain */
     GST_OBJECT_UNLOCK (self);
-    finish (self, stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_ERROR),
-        FALSE);
+    controller_finish (self, controller_stop_and_report (self,
+            GST_WORKER_CONTROLLER_OUTCOME_ERROR), FALSE);
     return;
   }
   if (self->phase != PHASE_RUNNING) {
@@ -2110,7 +1630,7 @@ gst_worker_controller_exit_drain (GstWorkerController * self,
   was_paused = self->system_paused;
   self->system_paused = FALSE;
   self->drain_timer = g_timeout_source_new (timeout_ms);
-  g_source_set_callback (self->drain_timer, drain_timeout_cb,
+  g_source_set_callback (self->drain_timer, controller_drain_timeout_cb,
       gst_object_ref (self), gst_object_unref);
   g_source_attach (self->drain_timer, self->context);
   GST_OBJECT_UNLOCK (self);
@@ -2124,8 +1644,9 @@ gst_worker_controller_exit_drain (GstWorkerController * self,
   }
   GST_OBJECT_LOCK (self);
   if (self->phase == PHASE_DRAINING && !self->eos_thread)
-    self->eos_thread = g_thread_new ("worker-drain-eos", send_eos_thread,
-        list_sources (self));
+    self->eos_thread =
+        g_thread_new ("worker-drain-eos", controller_send_eos_thread,
+        controller_list_sources (self));
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -2155,13 +1676,14 @@ gst_worker_controller_exit_now (GstWorkerController * self)
     GST_OBJECT_UNLOCK (self);
     return report;
   }
-  cancel_timer (&self->drain_timer);
-  cancel_timer (&self->restart_timer);
+  controller_cancel_timer (&self->drain_timer);
+  controller_cancel_timer (&self->restart_timer);
   GST_OBJECT_UNLOCK (self);
 
   GST_INFO_OBJECT (self, "exit now");
-  report = stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_STOPPED);
-  finish (self, gst_structure_copy (report), FALSE);
+  report =
+      controller_stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_STOPPED);
+  controller_finish (self, gst_structure_copy (report), FALSE);
   return report;
 }
 

@@ -135,6 +135,13 @@ struct _GstWorkerController
   GstStructure *report;
 };
 
+/* What a stop needs to account for every item. */
+typedef struct
+{
+  GPtrArray *doing;             /* stats before the freeze: what each did */
+  GPtrArray *frozen;            /* stats once frozen: who still had an item */
+} StopSnapshot;
+
 /* gstworkercontroller.c */
 
 G_GNUC_INTERNAL
@@ -142,6 +149,9 @@ extern guint controller_signals[LAST_SIGNAL];
 
 G_GNUC_INTERNAL
 void controller_sample_deadlock (GstWorkerController * self);
+
+G_GNUC_INTERNAL
+void controller_cancel_timer (GSource ** timer);
 
 /* gstworkerdiscovery.c */
 
@@ -240,5 +250,40 @@ gboolean controller_watchdog_cb (gpointer user_data);
 
 G_GNUC_INTERNAL
 void controller_watchdog_wake_at (GstWorkerController * self, gint64 at);
+
+/* gstworkerexit.c */
+
+G_GNUC_INTERNAL
+GPtrArray *controller_list_sources (GstWorkerController * self);
+
+G_GNUC_INTERNAL
+gpointer controller_send_eos_thread (gpointer data);
+
+G_GNUC_INTERNAL
+void controller_join_eos_thread (GstWorkerController * self, gboolean flush);
+
+G_GNUC_INTERNAL
+StopSnapshot controller_freeze_and_stop (GstWorkerController * self);
+
+G_GNUC_INTERNAL
+void controller_stop_snapshot_clear (StopSnapshot * snap);
+
+G_GNUC_INTERNAL
+guint64 controller_account_discards (GstWorkerController * self,
+    StopSnapshot * snap, GValue * holders);
+
+G_GNUC_INTERNAL
+void controller_finish (GstWorkerController * self, GstStructure * report,
+    gboolean emit_here);
+
+G_GNUC_INTERNAL
+GstStructure *controller_stop_and_report (GstWorkerController * self,
+    GstWorkerControllerOutcome outcome);
+
+G_GNUC_INTERNAL
+void controller_handle_eos (GstWorkerController * self);
+
+G_GNUC_INTERNAL
+gboolean controller_drain_timeout_cb (gpointer user_data);
 
 G_END_DECLS
