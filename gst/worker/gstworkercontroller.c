@@ -105,72 +105,6 @@ G_DEFINE_TYPE_WITH_CODE (GstWorkerController, gst_worker_controller,
         "gst-workers controller"));
 
 /* ---------------------------------------------------------------------- */
-/* deadlock detection: inputs */
-
-/* What the pad probes counted on every queue, for the wait-for graph. */
-static GstWorkerChannelCounts *
-channel_counts (GstWorkerController * self)
-{
-  GstWorkerChannelCounts *counts = g_new0 (GstWorkerChannelCounts,
-      self->queues->len + 1);
-  guint i;
-
-  for (i = 0; i < self->queues->len; i++) {
-    QueueRec *q = g_ptr_array_index (self->queues, i);
-
-    controller_queue_counts (q, &counts[i].in, &counts[i].out);
-    /* initial items are in the channel from the start */
-    counts[i].in += controller_queue_initial (q);
-    g_mutex_lock (&q->lock);
-    counts[i].eos = q->eos;
-    g_mutex_unlock (&q->lock);
-  }
-  return counts;
-}
-
-static void
-deadlock_policy (GstWorkerController * self, GstWorkerDeadlockPolicy * policy)
-{
-  GST_OBJECT_LOCK (self);
-  policy->mode = self->deadlock_mode;
-  policy->settle_ms = self->deadlock_settle;
-  policy->max_queue_growth = self->max_queue_growth;
-  policy->max_total_growth = self->max_total_growth;
-  GST_OBJECT_UNLOCK (self);
-}
-
-/* A fresh sample of the wait-for graph, acting on nothing. */
-void
-controller_sample_deadlock (GstWorkerController * self)
-{
-  GstWorkerChannelCounts *counts = channel_counts (self);
-
-  gst_worker_deadlock_sample (self->deadlock, counts);
-  g_free (counts);
-}
-
-static void
-set_deadlock_topology (GstWorkerController * self)
-{
-  GstWorkerChannel *channels = g_new0 (GstWorkerChannel,
-      self->queues->len + 1);
-  guint i;
-
-  for (i = 0; i < self->queues->len; i++) {
-    QueueRec *q = g_ptr_array_index (self->queues, i);
-
-    channels[i].element = q->element;
-    channels[i].name = q->name;
-    channels[i].sinkpad = q->sinkpad;
-    channels[i].srcpad = q->srcpad;
-    channels[i].is_element = controller_is_queue (q->element);
-  }
-  gst_worker_deadlock_set_topology (self->deadlock, self->pipeline, channels,
-      self->queues->len);
-  g_free (channels);
-}
-
-/* ---------------------------------------------------------------------- */
 /* error messages */
 
 /* "name: message (detail) [location=...]" for an ERROR message: the
@@ -265,77 +199,7 @@ reset_run_locked (GstWorkerController * self)
 }
 
 /* ---------------------------------------------------------------------- */
-/* deadlocks */
-
-static void
-handle_deadlock_events (GstWorkerController * self, GPtrArray * events)
-{
-  gboolean stop = FALSE;
-  guint i;
-
-  for (i = 0; i < events->len; i++) {
-    GstStructure *ev = g_ptr_array_index (events, i);
-    const gchar *text = gst_structure_get_string (ev, "text");
-    const gchar *action;
-
-    if (gst_structure_has_name (ev, "idle")) {
-      GST_INFO_OBJECT (self, "no deadlock, the system is %s: %s",
-          gst_structure_get_string (ev, "state"), text);
-      continue;
-    }
-    if (gst_structure_has_field (ev, "repeat"))
-      continue;
-    action = gst_structure_get_string (ev, "action");
-    if (g_str_equal (action, "stop")) {
-      GST_ERROR_OBJECT (self, "%s", text);
-      stop = TRUE;
-    } else {
-      GST_WARNING_OBJECT (self, "%s", text);
-    }
-    g_signal_emit (self, controller_signals[SIGNAL_DEADLOCK], 0, ev);
-  }
-
-  if (stop) {
-    gboolean running;
-
-    GST_OBJECT_LOCK (self);
-    running = self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING;
-    controller_cancel_timer (&self->drain_timer);
-    GST_OBJECT_UNLOCK (self);
-    if (running)
-      controller_finish (self, controller_stop_and_report (self,
-              GST_WORKER_CONTROLLER_OUTCOME_DEADLOCK), TRUE);
-  }
-}
-
-/* Every few milliseconds while the system runs (before PLAYING too: a
- * deadlock can stop a pipeline prerolling): sample the wait-for graph and
- * act on deadlocks. */
-static gboolean
-deadlock_tick (gpointer user_data)
-{
-  GstWorkerController *self = gst_object_ref (user_data);
-  GstWorkerDeadlockPolicy policy;
-  GstWorkerChannelCounts *counts;
-  GPtrArray *events;
-  gboolean active;
-
-  deadlock_policy (self, &policy);
-  GST_OBJECT_LOCK (self);
-  active = (self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING) &&
-      !self->system_paused && policy.mode != GST_WORKER_DEADLOCK_MODE_OFF;
-  GST_OBJECT_UNLOCK (self);
-
-  if (active) {
-    counts = channel_counts (self);
-    events = gst_worker_deadlock_check (self->deadlock, counts, &policy);
-    g_free (counts);
-    handle_deadlock_events (self, events);
-    g_ptr_array_unref (events);
-  }
-  gst_object_unref (self);
-  return G_SOURCE_CONTINUE;
-}
+/* the bus: errors and restarts, heartbeats, state changes, EOS */
 
 static gboolean
 restart_cb (gpointer user_data)
@@ -534,7 +398,7 @@ handle_state_changed (GstWorkerController * self, GstMessage * msg)
     g_source_set_ready_time (self->watchdog, -1);
   /* pads linked since the start (decodebin, say) join the wait-for graph */
   if (emit_started)
-    set_deadlock_topology (self);
+    controller_set_deadlock_topology (self);
   gst_worker_deadlock_touch (self->deadlock);
   if (emit_started) {
     GST_INFO_OBJECT (self, "system running");
@@ -595,7 +459,7 @@ gst_worker_controller_constructed (GObject * object)
   self->context = g_main_context_ref_thread_default ();
   controller_discover (self);
   controller_compute_topology (self);
-  set_deadlock_topology (self);
+  controller_set_deadlock_topology (self);
 
   bus = gst_pipeline_get_bus (self->pipeline);
   self->bus_source = gst_bus_create_watch (bus);
@@ -1190,7 +1054,7 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
   GST_OBJECT_UNLOCK (self);
 
   controller_compute_topology (self);
-  set_deadlock_topology (self);
+  controller_set_deadlock_topology (self);
   apply_heartbeat_interval (self);
   for (i = 0; i < self->queues->len; i++)
     controller_queue_reset_counts (g_ptr_array_index (self->queues, i));
@@ -1200,7 +1064,8 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
   self->deadlock_timer = g_timeout_source_new (gst_worker_deadlock_tick_ms
       (self->deadlock_settle));
   /* no ref: dispose destroys it */
-  g_source_set_callback (self->deadlock_timer, deadlock_tick, self, NULL);
+  g_source_set_callback (self->deadlock_timer, controller_deadlock_tick, self,
+      NULL);
   g_source_attach (self->deadlock_timer, self->context);
   GST_OBJECT_UNLOCK (self);
 
@@ -1479,7 +1344,7 @@ gst_worker_controller_get_status (GstWorkerController * self)
   wait_for = controller_wait_for_structure (self);
   gst_structure_set (s, "wait-for", GST_TYPE_STRUCTURE, wait_for, NULL);
   gst_structure_free (wait_for);
-  deadlock_policy (self, &policy);
+  controller_deadlock_policy (self, &policy);
   deadlock = gst_worker_deadlock_get_status (self->deadlock, &policy);
   gst_structure_set (s, "deadlock", GST_TYPE_STRUCTURE, deadlock, NULL);
   gst_structure_free (deadlock);

@@ -148,9 +148,6 @@ G_GNUC_INTERNAL
 extern guint controller_signals[LAST_SIGNAL];
 
 G_GNUC_INTERNAL
-void controller_sample_deadlock (GstWorkerController * self);
-
-G_GNUC_INTERNAL
 void controller_cancel_timer (GSource ** timer);
 
 /* gstworkerdiscovery.c */
@@ -285,5 +282,20 @@ void controller_handle_eos (GstWorkerController * self);
 
 G_GNUC_INTERNAL
 gboolean controller_drain_timeout_cb (gpointer user_data);
+
+/* gstworkercontrollerdeadlock.c */
+
+G_GNUC_INTERNAL
+void controller_deadlock_policy (GstWorkerController * self,
+    GstWorkerDeadlockPolicy * policy);
+
+G_GNUC_INTERNAL
+void controller_sample_deadlock (GstWorkerController * self);
+
+G_GNUC_INTERNAL
+void controller_set_deadlock_topology (GstWorkerController * self);
+
+G_GNUC_INTERNAL
+gboolean controller_deadlock_tick (gpointer user_data);
 
 G_END_DECLS
