@@ -54,10 +54,30 @@
  *
  * ## Time
  *
- * Each odometry item has as PTS the running time at which flightlink read
- * the bytes that completed its message (all messages of one datagram or
- * one read share it), and as `source_time_us` the message's `time_boot_ms`
- * times 1000: the vehicle's own clock. Each item is a snapshot: the parts
+ * Each odometry item has as `source_time_us` its message's `time_boot_ms`
+ * times 1000: the vehicle's own clock. Its PTS, a running time, depends on
+ * `timestamp-mode`:
+ *
+ * - `vehicle` (the default): the time the vehicle measured the message,
+ *   on the pipeline's clock. flightlink maps the vehicle's clock to the
+ *   running time with the smallest offset (read time - vehicle time) seen
+ *   so far: the least delayed message defines the mapping, and a message
+ *   read late (a loaded machine, a busy link) keeps the time it was
+ *   measured at instead of looking younger than it is. The mapping is
+ *   late by the smallest delay seen (the link's latency, under a
+ *   millisecond on loopback). When the vehicle's clock steps back more
+ *   than a second, the vehicle rebooted: flightlink posts a warning ("The
+ *   vehicle's clock went back ...", details `previous-time-ms` and
+ *   `time-ms`) and starts a new mapping. The vehicle's clock must run:
+ *   an autopilot that leaves `time_boot_ms` at 0 needs `arrival`.
+ * - `arrival`: the running time at which flightlink read the bytes that
+ *   completed the message (all messages of one datagram or one read share
+ *   it). The read delay is in the timestamp.
+ *
+ * Either way PTS never go back: a message older than the last item (one
+ * reordered on the way) gets the last item's PTS. In `vehicle` mode an
+ * item comes out later than its PTS by its delay: a live merge downstream
+ * needs that much latency. Each item is a snapshot: the parts
  * the message carries (GLOBAL_POSITION_INT: global position and velocity;
  * LOCAL_POSITION_NED: local position and velocity; ATTITUDE: roll, pitch,
  * yaw) are updated, the other parts are the latest received, and `fields`
@@ -86,12 +106,27 @@
  * `items-dropped`). While `paused`, no telemetry is pushed and no command
  * is written; both wait.
  *
- * Besides the worker fields, its `worker-heartbeat` messages and `stats`
- * carry `vehicle` ("waiting", "ok" or "lost"), `vehicle-system-id`,
- * `vehicle-component-id`, `vehicle-heartbeat-age` (GstClockTime, NONE
- * before the first), `frames-received`, `bad-frames`, `garbage-bytes`,
- * `commands-sent`, `commands-accepted`, `commands-refused` and
- * `heartbeats-sent` (guint64).
+ * ## Counts
+ *
+ * The worker counts follow the items: `items-in` counts the command items
+ * taken from the sink pad (once each is sent or dropped), `items-out` the
+ * odometry items pushed, `items-dropped` the commands not sent and the
+ * telemetry messages that made no pushed item. Besides the worker fields,
+ * its `worker-heartbeat` messages and `stats` carry `vehicle` ("waiting",
+ * "ok" or "lost"), `vehicle-system-id`, `vehicle-component-id`,
+ * `vehicle-heartbeat-age` (GstClockTime, NONE before the first), and
+ * (guint64) `frames-received` (good frames of any message and system),
+ * `bad-frames`, `garbage-bytes`, `telemetry-messages` (the vehicle's
+ * GLOBAL_POSITION_INT, ATTITUDE and LOCAL_POSITION_NED while telemetry
+ * runs), `telemetry-dropped` (of those, the ones that made no pushed item:
+ * values not finite, src pad not linked), `commands-sent`,
+ * `commands-dropped` (refused, or dropped at the end with no vehicle, or
+ * malformed, or failed to write), `commands-accepted`, `commands-refused`
+ * (COMMAND_ACKs) and `heartbeats-sent`. Once the streams are idle:
+ * `items-in` = `commands-sent` + `commands-dropped`, `telemetry-messages`
+ * = `items-out` + `telemetry-dropped`, `items-dropped` =
+ * `commands-dropped` + `telemetry-dropped` (but for items lost to a
+ * flush).
  *
  * ## Example launch line
  * |[
@@ -139,6 +174,12 @@ GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
 #define DEFAULT_TARGET_COMPONENT 0
 #define DEFAULT_VEHICLE_TIMEOUT 3000
 #define DEFAULT_MAVLINK_VERSION GST_FLIGHT_LINK_VERSION_AUTO
+#define DEFAULT_TIMESTAMP_MODE GST_FLIGHT_LINK_TIMESTAMP_VEHICLE
+
+/* How far back the vehicle's clock may step (messages of different
+ * streams, or reordered datagrams) before flightlink takes it for a
+ * reboot. */
+#define VEHICLE_CLOCK_BACKSTEP_MS 1000
 
 #define HEARTBEAT_PERIOD GST_SECOND
 /* the longest a heartbeat may wait for room on a serial line */
@@ -161,6 +202,7 @@ enum
   PROP_TARGET_COMPONENT,
   PROP_VEHICLE_TIMEOUT,
   PROP_MAVLINK_VERSION,
+  PROP_TIMESTAMP_MODE,
   PROP_BAD_FRAMES,
 };
 
@@ -180,6 +222,7 @@ typedef struct
   guint8 target_component;
   guint vehicle_timeout;
   GstFlightLinkVersion version;
+  GstFlightLinkTimestampMode timestamp_mode;
 } RunConfig;
 
 struct _GstFlightLink
@@ -204,6 +247,7 @@ struct _GstFlightLink
   guint target_component;
   guint vehicle_timeout;
   GstFlightLinkVersion version;
+  GstFlightLinkTimestampMode timestamp_mode;
 
   /* the link: opened in NULL to READY, closed in READY to NULL (state
    * lock); used by the streaming threads in between */
@@ -235,7 +279,10 @@ struct _GstFlightLink
   guint vehicle_version;
   GstClockTime vehicle_seen;    /* clock time of its last heartbeat */
   MavlinkParserStats pstats;    /* copy of the reader's parser's */
+  guint64 telemetry_messages;   /* from the vehicle, while telemetry runs */
+  guint64 telemetry_dropped;    /* of those, made into no pushed item */
   guint64 commands_sent;
+  guint64 commands_dropped;     /* taken from the sink pad, not sent */
   guint64 commands_accepted;
   guint64 commands_refused;
   guint64 heartbeats_sent;
@@ -250,6 +297,10 @@ struct _GstFlightLink
   MavlinkParser parser;
   GstOdometry odo;
   gboolean sent_sticky;
+  gboolean have_offset;         /* vehicle time: a mapping is known */
+  GstClockTimeDiff offset;      /* running time - vehicle time, smallest */
+  guint32 latest_boot_ms;       /* the vehicle's latest time_boot_ms */
+  GstClockTime last_pts;        /* of the last item, NONE before */
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
@@ -290,6 +341,26 @@ gst_flight_link_version_get_type (void)
   return type;
 }
 
+GType
+gst_flight_link_timestamp_mode_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_FLIGHT_LINK_TIMESTAMP_ARRIVAL,
+        "The running time at which flightlink read the message", "arrival"},
+    {GST_FLIGHT_LINK_TIMESTAMP_VEHICLE,
+          "The vehicle's time of the message (time_boot_ms), mapped to the "
+          "running time by the smallest offset seen", "vehicle"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstFlightLinkTimestampMode", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
 /* ---------------------------------------------------------------------- */
 /* the worker */
 
@@ -311,6 +382,39 @@ vehicle_state_name (VehicleState state)
       return "lost";
   }
   return "unknown";
+}
+
+/* Counts a telemetry message from the vehicle as it is taken up. */
+static void
+count_telemetry_message (GstFlightLink * self)
+{
+  g_mutex_lock (&self->lock);
+  self->telemetry_messages++;
+  g_mutex_unlock (&self->lock);
+}
+
+/* Counts a telemetry message that made no pushed item (items-dropped). */
+static void
+count_telemetry_dropped (GstFlightLink * self)
+{
+  g_mutex_lock (&self->lock);
+  self->telemetry_dropped++;
+  g_mutex_unlock (&self->lock);
+  gst_worker_core_count (self->core, 0, 0, 1);
+}
+
+/* Counts one command taken from the sink pad, in items-in: sent (in
+ * commands-sent) or not (in commands-dropped and items-dropped). */
+static void
+count_command (GstFlightLink * self, gboolean sent)
+{
+  g_mutex_lock (&self->lock);
+  if (sent)
+    self->commands_sent++;
+  else
+    self->commands_dropped++;
+  g_mutex_unlock (&self->lock);
+  gst_worker_core_count (self->core, 1, 0, sent ? 0 : 1);
 }
 
 static void
@@ -335,7 +439,10 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
       "bad-frames", G_TYPE_UINT64,
       self->pstats.bad_crc + self->pstats.truncated,
       "garbage-bytes", G_TYPE_UINT64, self->pstats.garbage_bytes,
+      "telemetry-messages", G_TYPE_UINT64, self->telemetry_messages,
+      "telemetry-dropped", G_TYPE_UINT64, self->telemetry_dropped,
       "commands-sent", G_TYPE_UINT64, self->commands_sent,
+      "commands-dropped", G_TYPE_UINT64, self->commands_dropped,
       "commands-accepted", G_TYPE_UINT64, self->commands_accepted,
       "commands-refused", G_TYPE_UINT64, self->commands_refused,
       "heartbeats-sent", G_TYPE_UINT64, self->heartbeats_sent, NULL);
@@ -880,14 +987,75 @@ push_sticky_events (GstFlightLink * self)
   self->sent_sticky = TRUE;
 }
 
+/* The PTS of a message the vehicle stamped @time_boot_ms, read at running
+ * time @arrival. In vehicle mode, the offset (arrival - vehicle time) of
+ * the least delayed message so far maps the vehicle's clock to the running
+ * time; a step back of the vehicle's clock of more than
+ * VEHICLE_CLOCK_BACKSTEP_MS is a reboot and starts a new mapping. PTS
+ * never go back. */
+static GstClockTime
+stamp_message (GstFlightLink * self, guint32 time_boot_ms,
+    GstClockTime arrival)
+{
+  GstClockTime pts = arrival;
+
+  if (self->cfg.timestamp_mode == GST_FLIGHT_LINK_TIMESTAMP_VEHICLE &&
+      GST_CLOCK_TIME_IS_VALID (arrival)) {
+    GstClockTime vt = time_boot_ms * GST_MSECOND;
+    GstClockTimeDiff offset = GST_CLOCK_DIFF (vt, arrival);
+
+    if (self->have_offset &&
+        time_boot_ms + (guint64) VEHICLE_CLOCK_BACKSTEP_MS <
+        self->latest_boot_ms) {
+      GST_ELEMENT_WARNING_WITH_DETAILS (self, STREAM, FAILED,
+          ("The vehicle's clock went back from %u ms to %u ms: it rebooted. "
+              "Timestamps follow its new clock.", self->latest_boot_ms,
+              time_boot_ms), ("time_boot_ms went back by %u ms",
+              self->latest_boot_ms - time_boot_ms),
+          ("previous-time-ms", G_TYPE_UINT, self->latest_boot_ms,
+              "time-ms", G_TYPE_UINT, time_boot_ms, NULL));
+      self->have_offset = FALSE;
+    }
+    if (!self->have_offset || offset < self->offset) {
+      GST_LOG_OBJECT (self, "vehicle time offset now %" GST_STIME_FORMAT,
+          GST_STIME_ARGS (offset));
+      self->offset = offset;
+      self->latest_boot_ms = time_boot_ms;
+      self->have_offset = TRUE;
+    }
+    self->latest_boot_ms = MAX (self->latest_boot_ms, time_boot_ms);
+    /* vt + offset <= arrival, and >= 0 but for a message older than the
+     * one that set the offset by more than its running time */
+    pts = (GstClockTimeDiff) vt + self->offset > 0 ?
+        (GstClockTime) ((GstClockTimeDiff) vt + self->offset) : 0;
+  }
+  if (GST_CLOCK_TIME_IS_VALID (pts) &&
+      GST_CLOCK_TIME_IS_VALID (self->last_pts) && pts < self->last_pts) {
+    GST_LOG_OBJECT (self, "message older than the last item: PTS %"
+        GST_TIME_FORMAT " kept", GST_TIME_ARGS (self->last_pts));
+    pts = self->last_pts;
+  }
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    self->last_pts = pts;
+  GST_TRACE_OBJECT (self, "vehicle time %u ms, read at %" GST_TIME_FORMAT
+      ": PTS %" GST_TIME_FORMAT, time_boot_ms, GST_TIME_ARGS (arrival),
+      GST_TIME_ARGS (pts));
+  return pts;
+}
+
 static GstFlowReturn
-emit_odometry (GstFlightLink * self, guint32 time_boot_ms, GstClockTime pts)
+emit_odometry (GstFlightLink * self, guint32 time_boot_ms,
+    GstClockTime arrival)
 {
   GstBuffer *buf;
   GstFlowReturn ret;
+  GstClockTime pts;
 
-  if (!gst_worker_core_begin_item (self->core, 1))
+  /* an odometry item is an output: items-in counts commands */
+  count_telemetry_message (self);
+  if (!gst_worker_core_begin_item (self->core, 0))
     return GST_FLOW_FLUSHING;
+  pts = stamp_message (self, time_boot_ms, arrival);
   self->odo.source_time_us = (guint64) time_boot_ms * 1000;
   buf = gst_odometry_to_buffer (&self->odo, pts);
   gst_worker_core_end_item (self->core);
@@ -895,7 +1063,7 @@ emit_odometry (GstFlightLink * self, guint32 time_boot_ms, GstClockTime pts)
   ret = gst_worker_core_push (self->core, self->srcpad, buf);
   if (ret == GST_FLOW_NOT_LINKED) {
     GST_LOG_OBJECT (self, "src not linked, odometry dropped");
-    gst_worker_core_count (self->core, 0, 0, 1);
+    count_telemetry_dropped (self);
     ret = GST_FLOW_OK;
   }
   return ret;
@@ -906,12 +1074,13 @@ invalid_telemetry (GstFlightLink * self, const gchar * what)
 {
   GST_DEBUG_OBJECT (self, "%s with values that are not finite, ignored",
       what);
-  gst_worker_core_count (self->core, 1, 0, 1);
+  count_telemetry_message (self);
+  count_telemetry_dropped (self);
 }
 
 static GstFlowReturn
 handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
-    GstClockTime pts)
+    GstClockTime arrival)
 {
   GstOdometry *o = &self->odo;
 
@@ -927,7 +1096,7 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
       o->ve = m.vy / 100.0;
       o->vd = m.vz / 100.0;
       o->fields |= GST_ODOMETRY_HAS_GLOBAL | GST_ODOMETRY_HAS_VELOCITY;
-      return emit_odometry (self, m.time_boot_ms, pts);
+      return emit_odometry (self, m.time_boot_ms, arrival);
     }
     case MAVLINK_MSG_ID_LOCAL_POSITION_NED:{
       MavlinkLocalPositionNed m;
@@ -945,7 +1114,7 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
       o->ve = m.vy;
       o->vd = m.vz;
       o->fields |= GST_ODOMETRY_HAS_LOCAL | GST_ODOMETRY_HAS_VELOCITY;
-      return emit_odometry (self, m.time_boot_ms, pts);
+      return emit_odometry (self, m.time_boot_ms, arrival);
     }
     case MAVLINK_MSG_ID_ATTITUDE:{
       MavlinkAttitude m;
@@ -959,7 +1128,7 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
       o->pitch = m.pitch;
       o->yaw = m.yaw;
       o->fields |= GST_ODOMETRY_HAS_ATTITUDE;
-      return emit_odometry (self, m.time_boot_ms, pts);
+      return emit_odometry (self, m.time_boot_ms, arrival);
     }
     default:
       return GST_FLOW_OK;
@@ -1063,7 +1232,7 @@ handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
 
 static GstFlowReturn
 handle_frame (GstFlightLink * self, const MavlinkFrame * f,
-    GSocketAddress * from, GstClockTime pts, gboolean push)
+    GSocketAddress * from, GstClockTime arrival, gboolean push)
 {
   gboolean from_vehicle;
 
@@ -1098,7 +1267,7 @@ handle_frame (GstFlightLink * self, const MavlinkFrame * f,
       return GST_FLOW_OK;
     }
     default:
-      return push ? handle_telemetry (self, f, pts) : GST_FLOW_OK;
+      return push ? handle_telemetry (self, f, arrival) : GST_FLOW_OK;
   }
 }
 
@@ -1113,7 +1282,7 @@ update_parser_stats (GstFlightLink * self)
 /* Parses what was read; pushes the items of the telemetry it held. */
 static GstFlowReturn
 parse_input (GstFlightLink * self, gsize len, GSocketAddress * from,
-    GstClockTime pts, gboolean push)
+    GstClockTime arrival, gboolean push)
 {
   const guint8 *data = self->read_buf;
   GstFlowReturn ret = GST_FLOW_OK;
@@ -1131,7 +1300,7 @@ parse_input (GstFlightLink * self, gsize len, GSocketAddress * from,
         mavlink_parser_next (&self->parser, &frame, at_end) ==
         MAVLINK_PARSE_FRAME) {
       update_parser_stats (self);
-      ret = handle_frame (self, &frame, from, pts, push);
+      ret = handle_frame (self, &frame, from, arrival, push);
     }
     update_parser_stats (self);
     if (len == 0)
@@ -1167,7 +1336,7 @@ gst_flight_link_loop (GstFlightLink * self)
 {
   GSocketAddress *from = NULL;
   GError *err = NULL;
-  GstClockTime pts;
+  GstClockTime arrival;
   GstFlowReturn ret;
   gboolean eos, done;
   gssize n;
@@ -1213,12 +1382,12 @@ gst_flight_link_loop (GstFlightLink * self)
     g_clear_error (&err);
     goto pause;
   }
-  pts = running_time_now (self);
+  arrival = running_time_now (self);
   GST_LOG_OBJECT (self, "read %" G_GSSIZE_FORMAT " bytes at %" GST_TIME_FORMAT,
-      n, GST_TIME_ARGS (pts));
+      n, GST_TIME_ARGS (arrival));
 
   /* after EOS on the src side, still follow heartbeats and acks */
-  ret = parse_input (self, n, from, pts, !done);
+  ret = parse_input (self, n, from, arrival, !done);
   g_clear_object (&from);
   if (ret == GST_FLOW_OK)
     return;
@@ -1400,6 +1569,7 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
             gst_buffer_get_size (buffer), GST_FLIGHT_COMMAND_SIZE,
             GST_FLIGHT_COMMAND_CAPS));
     gst_buffer_unref (buffer);
+    count_command (self, FALSE);
     return GST_FLOW_ERROR;
   }
   gst_buffer_unref (buffer);
@@ -1425,7 +1595,7 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
         ("Dropped a %s command at the end of the stream: no vehicle was "
             "ever heard.", gst_flight_command_type_to_string (cmd.type)),
         ("command for target %u, over %s", cmd.target_id, self->link_name));
-    gst_worker_core_count (self->core, 1, 0, 1);
+    count_command (self, FALSE);
     return GST_FLOW_OK;
   }
   sysid = self->vehicle_sysid;
@@ -1441,7 +1611,7 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
         ("Cannot send a %s command to the vehicle: %s.",
             gst_flight_command_type_to_string (cmd.type), why),
         ("command flags 0x%x, target %u", cmd.flags, cmd.target_id));
-    gst_worker_core_count (self->core, 1, 0, 1);
+    count_command (self, FALSE);
     g_clear_object (&peer);
     return GST_FLOW_OK;
   }
@@ -1458,15 +1628,13 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
             gst_flight_command_type_to_string (cmd.type), self->link_name,
             err->message), ("%s", err->message));
     g_clear_error (&err);
+    count_command (self, FALSE);
     return GST_FLOW_ERROR;
   }
 
   GST_DEBUG_OBJECT (self, "sent %s as %s",
       gst_flight_command_type_to_string (cmd.type), info->name);
-  g_mutex_lock (&self->lock);
-  self->commands_sent++;
-  g_mutex_unlock (&self->lock);
-  gst_worker_core_count (self->core, 1, 1, 0);
+  count_command (self, TRUE);
   return GST_FLOW_OK;
 }
 
@@ -1689,11 +1857,16 @@ start_run (GstFlightLink * self)
   cfg.target_component = self->target_component;
   cfg.vehicle_timeout = self->vehicle_timeout;
   cfg.version = self->version;
+  cfg.timestamp_mode = self->timestamp_mode;
   GST_OBJECT_UNLOCK (self);
 
   mavlink_parser_init (&self->parser);
   gst_odometry_init (&self->odo);
   self->sent_sticky = FALSE;
+  self->have_offset = FALSE;
+  self->offset = 0;
+  self->latest_boot_ms = 0;
+  self->last_pts = GST_CLOCK_TIME_NONE;
 
   clock = gst_system_clock_obtain ();
   g_mutex_lock (&self->lock);
@@ -1706,7 +1879,9 @@ start_run (GstFlightLink * self)
   self->vehicle_version = 2;
   self->vehicle_seen = GST_CLOCK_TIME_NONE;
   memset (&self->pstats, 0, sizeof (self->pstats));
-  self->commands_sent = self->commands_accepted = self->commands_refused = 0;
+  self->telemetry_messages = self->telemetry_dropped = 0;
+  self->commands_sent = self->commands_dropped = 0;
+  self->commands_accepted = self->commands_refused = 0;
   self->heartbeats_sent = 0;
   g_mutex_unlock (&self->lock);
   gst_object_unref (clock);
@@ -1835,6 +2010,9 @@ gst_flight_link_set_property (GObject * object, guint prop_id,
     case PROP_MAVLINK_VERSION:
       self->version = g_value_get_enum (value);
       break;
+    case PROP_TIMESTAMP_MODE:
+      self->timestamp_mode = g_value_get_enum (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1898,6 +2076,9 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_MAVLINK_VERSION:
       g_value_set_enum (value, self->version);
+      break;
+    case PROP_TIMESTAMP_MODE:
+      g_value_set_enum (value, self->timestamp_mode);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1995,6 +2176,18 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
       g_param_spec_enum ("mavlink-version", "MAVLink version",
           "The MAVLink version to write in (both are read)",
           GST_TYPE_FLIGHT_LINK_VERSION, DEFAULT_MAVLINK_VERSION, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_TIMESTAMP_MODE,
+      g_param_spec_enum ("timestamp-mode", "Timestamp mode",
+          "The odometry items' PTS: 'vehicle' (the vehicle's time of each "
+          "message, time_boot_ms, mapped to the running time by the "
+          "smallest offset (read time - vehicle time) seen, so that a "
+          "message read late keeps the time it was measured at; a reboot "
+          "of the vehicle, its clock going back more than 1 s, starts a "
+          "new mapping with a warning) or 'arrival' (the running time at "
+          "which the message was read: the read delay makes the odometry "
+          "look younger than it is). PTS never go back",
+          GST_TYPE_FLIGHT_LINK_TIMESTAMP_MODE, DEFAULT_TIMESTAMP_MODE,
+          rw_ready));
   g_object_class_install_property (gobject_class, PROP_BAD_FRAMES,
       g_param_spec_uint64 ("bad-frames", "Bad frames",
           "Frames of known messages dropped this run: wrong checksum, or cut "
@@ -2014,6 +2207,7 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
   element_class->send_event = GST_DEBUG_FUNCPTR (gst_flight_link_send_event);
 
   gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_VERSION, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_TIMESTAMP_MODE, 0);
 }
 
 static void
@@ -2062,4 +2256,5 @@ gst_flight_link_init (GstFlightLink * self)
   self->target_component = DEFAULT_TARGET_COMPONENT;
   self->vehicle_timeout = DEFAULT_VEHICLE_TIMEOUT;
   self->version = DEFAULT_MAVLINK_VERSION;
+  self->timestamp_mode = DEFAULT_TIMESTAMP_MODE;
 }

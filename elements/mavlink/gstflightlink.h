@@ -25,6 +25,25 @@ typedef enum {
 #define GST_TYPE_FLIGHT_LINK_VERSION (gst_flight_link_version_get_type ())
 GType gst_flight_link_version_get_type (void);
 
+/**
+ * GstFlightLinkTimestampMode:
+ * @GST_FLIGHT_LINK_TIMESTAMP_ARRIVAL: the running time at which flightlink
+ *   read the message
+ * @GST_FLIGHT_LINK_TIMESTAMP_VEHICLE: the message's time on the vehicle's
+ *   clock (`time_boot_ms`), mapped to the running time by the smallest
+ *   offset seen
+ *
+ * How flightlink timestamps its odometry items.
+ */
+typedef enum {
+  GST_FLIGHT_LINK_TIMESTAMP_ARRIVAL = 0,
+  GST_FLIGHT_LINK_TIMESTAMP_VEHICLE = 1,
+} GstFlightLinkTimestampMode;
+
+#define GST_TYPE_FLIGHT_LINK_TIMESTAMP_MODE \
+    (gst_flight_link_timestamp_mode_get_type ())
+GType gst_flight_link_timestamp_mode_get_type (void);
+
 #define GST_TYPE_FLIGHT_LINK (gst_flight_link_get_type ())
 G_DECLARE_FINAL_TYPE (GstFlightLink, gst_flight_link, GST, FLIGHT_LINK,
     GstElement)

@@ -184,6 +184,7 @@ reset_run_locked (GstWorkerController * self)
 
   self->playing = FALSE;
   self->started_emitted = FALSE;
+  self->system_state = GST_STATE_PLAYING;
   for (i = 0; i < self->workers->len; i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
 
@@ -362,16 +363,59 @@ handle_heartbeat (GstWorkerController * self, GstMessage * msg)
     controller_watchdog_wake_at (self, due);
 }
 
+/* Goes to the system state (PAUSED or PLAYING) last asked for, unless the
+ * pipeline is still on its way somewhere: then the pipeline's next
+ * state-changed message that ends a change calls this again.
+ *
+ * GstBin loses a state change asked for while it completes an asynchronous
+ * one: the sinks' async-done commits PAUSED and schedules the rest (PAUSED
+ * to PLAYING) on another thread; a new target set in between makes that
+ * continuation give up ("intervening change"), while
+ * gst_element_set_state() sees a change in progress and only records the
+ * target. The pipeline then stays in PAUSED for good, nothing left to
+ * finish the change: a pause and a resume a few milliseconds apart on a
+ * loaded machine did it, and the drain after them timed out. */
+static void
+apply_system_state (GstWorkerController * self)
+{
+  GstState current, pending, wanted;
+  GstStateChangeReturn ret;
+
+  GST_OBJECT_LOCK (self);
+  wanted = self->system_state;
+  GST_OBJECT_UNLOCK (self);
+
+  ret = gst_element_get_state (GST_ELEMENT (self->pipeline), &current,
+      &pending, 0);
+  if (ret == GST_STATE_CHANGE_ASYNC || pending != GST_STATE_VOID_PENDING) {
+    GST_DEBUG_OBJECT (self, "pipeline on its way to %s: %s when it is there",
+        gst_element_state_get_name (pending),
+        gst_element_state_get_name (wanted));
+    return;
+  }
+  if (current != wanted && current >= GST_STATE_PAUSED)
+    gst_element_set_state (GST_ELEMENT (self->pipeline), wanted);
+}
+
+static void
+set_system_state (GstWorkerController * self, GstState state)
+{
+  GST_OBJECT_LOCK (self);
+  self->system_state = state;
+  GST_OBJECT_UNLOCK (self);
+  apply_system_state (self);
+}
+
 static void
 handle_state_changed (GstWorkerController * self, GstMessage * msg)
 {
-  GstState old, new_state;
-  gboolean emit_started = FALSE;
+  GstState old, new_state, pending;
+  gboolean emit_started = FALSE, running;
   guint i;
 
   if (GST_MESSAGE_SRC (msg) != GST_OBJECT (self->pipeline))
     return;
-  gst_message_parse_state_changed (msg, &old, &new_state, NULL);
+  gst_message_parse_state_changed (msg, &old, &new_state, &pending);
 
   GST_OBJECT_LOCK (self);
   if (self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING) {
@@ -390,7 +434,12 @@ handle_state_changed (GstWorkerController * self, GstMessage * msg)
       self->playing = FALSE;
     }
   }
+  running = self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING;
   GST_OBJECT_UNLOCK (self);
+
+  /* a pause or resume asked for on the way waited for this */
+  if (running && pending == GST_STATE_VOID_PENDING)
+    apply_system_state (self);
 
   if (new_state == GST_STATE_PLAYING)
     controller_watchdog_wake_at (self, g_get_monotonic_time ());
@@ -1208,7 +1257,7 @@ gst_worker_controller_pause (GstWorkerController * self, GError ** error)
 
   GST_INFO_OBJECT (self, "pausing the system");
   g_source_set_ready_time (self->watchdog, -1);
-  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_PAUSED);
+  set_system_state (self, GST_STATE_PAUSED);
   return TRUE;
 }
 
@@ -1241,7 +1290,7 @@ gst_worker_controller_resume (GstWorkerController * self, GError ** error)
   if (was_paused) {
     GST_INFO_OBJECT (self, "resuming the system");
     gst_worker_deadlock_touch (self->deadlock);
-    gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_PLAYING);
+    set_system_state (self, GST_STATE_PLAYING);
   }
   return TRUE;
 }
@@ -1502,7 +1551,7 @@ gst_worker_controller_exit_drain (GstWorkerController * self,
 
   GST_INFO_OBJECT (self, "exit with drain, timeout %u ms", timeout_ms);
   if (was_paused)
-    gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_PLAYING);
+    set_system_state (self, GST_STATE_PLAYING);
   for (i = 0; i < self->workers->len; i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
     gst_worker_set_paused (GST_WORKER (w->element), FALSE);

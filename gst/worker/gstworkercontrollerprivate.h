@@ -121,6 +121,7 @@ struct _GstWorkerController
 
   Phase phase;
   gboolean system_paused;
+  GstState system_state;        /* PAUSED or PLAYING: see set_system_state() */
   gboolean playing;
   gboolean started_emitted;
   gint64 started_at;

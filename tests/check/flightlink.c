@@ -328,8 +328,9 @@ pop_message (GstBus * bus, GstMessageType types, guint ms)
 /* ---------------------------------------------------------------------- */
 /* telemetry */
 
-/* Each telemetry message gives one odometry item: a snapshot, PTS the
- * running time at reception, source time the vehicle's. */
+/* Each telemetry message gives one odometry item: a snapshot, PTS (with
+ * timestamp-mode=arrival) the running time at reception, source time the
+ * vehicle's. */
 GST_START_TEST (test_telemetry_items)
 {
   GstClockTime pts, rt;
@@ -339,7 +340,7 @@ GST_START_TEST (test_telemetry_items)
   gchar *state;
   Vehicle *v;
 
-  h = harness_udp (NULL, &v);
+  h = harness_udp ("timestamp-mode=arrival", &v);
   gst_harness_set_time (h, 5 * GST_SECOND);
   rt = harness_running_time (h);
 
@@ -396,6 +397,10 @@ GST_START_TEST (test_telemetry_items)
 
   /* an item is counted when its push returns */
   wait_stat_u64 (h->element, "items-out", 3);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-messages"), 3);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-dropped"), 0);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-in"), 0);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-dropped"), 0);
   fail_unless_equals_uint64 (stat_u64 (h->element, "frames-received"), 5);
   fail_unless_equals_uint64 (stat_u64 (h->element, "bad-frames"), 0);
   state = stat_string (h->element, "vehicle");
@@ -412,6 +417,136 @@ GST_START_TEST (test_telemetry_items)
     gst_structure_free (s);
   }
 
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* At test-clock time @at (running time @rt0 + @at), the vehicle sends one
+ * datagram of ATTITUDE messages stamped with the vehicle times @boot_ms
+ * (0-terminated); their items must have the PTS @pts (in ms after
+ * @rt0). */
+static void
+send_attitudes_at (GstHarness * h, Vehicle * v, GstClockTime rt0,
+    GstClockTime at_ms, const guint32 * boot_ms, const GstClockTime * pts_ms)
+{
+  GByteArray *dgram = g_byte_array_new ();
+  guint i;
+
+  gst_harness_set_time (h, rt0 + at_ms * GST_MSECOND);
+  for (i = 0; boot_ms[i]; i++) {
+    MavlinkAttitude a = attitude;
+
+    a.time_boot_ms = boot_ms[i];
+    frame_append (dgram, 2, v->seq++, 1, 1, MAVLINK_MSG_ID_ATTITUDE, &a);
+  }
+  vehicle_send_bytes (v, dgram->data, dgram->len);
+  g_byte_array_unref (dgram);
+  for (i = 0; boot_ms[i]; i++) {
+    GstClockTime pts;
+    GstOdometry o = pull_odometry (h, &pts);
+
+    fail_unless_equals_uint64 (o.source_time_us, boot_ms[i] * 1000ull);
+    fail_unless_equals_uint64 (pts, rt0 + pts_ms[i] * GST_MSECOND);
+  }
+}
+
+#define AT(h, v, rt0, at, ...) G_STMT_START { \
+  const guint32 boot[] = { __VA_ARGS__, 0 }; \
+  send_attitudes_at (h, v, rt0, at, boot, expect); \
+} G_STMT_END
+
+/* timestamp-mode=vehicle (the default): the vehicle's time of each
+ * message, mapped to the running time by the smallest offset seen; a
+ * delayed datagram keeps its vehicle time; a reboot starts a new mapping,
+ * with a warning; PTS never go back. */
+GST_START_TEST (test_vehicle_timestamps)
+{
+  GstHarness *h;
+  GstBus *bus;
+  GstMessage *msg;
+  GError *err = NULL;
+  const GstStructure *details = NULL;
+  GstClockTime rt0;
+  guint prev = 0, now = 0;
+  gint mode = -1;
+  Vehicle *v;
+
+  h = harness_udp (NULL, &v);
+  g_object_get (h->element, "timestamp-mode", &mode, NULL);
+  fail_unless_equals_int (mode, 1);
+  bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  gst_harness_set_time (h, 10 * GST_SECOND);
+  rt0 = harness_running_time (h);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+
+  /* the first message defines the mapping: running time - 1000 ms */
+  {
+    const GstClockTime expect[] = { 0 };
+    AT (h, v, rt0, 0, 1000);
+  }
+  {
+    const GstClockTime expect[] = { 100 };
+    AT (h, v, rt0, 100, 1100);
+  }
+  /* a datagram read 300 ms late: its vehicle times, not its arrival */
+  {
+    const GstClockTime expect[] = { 200, 300 };
+    AT (h, v, rt0, 500, 1200, 1300);
+  }
+  /* a message less delayed than the first: the new mapping is running
+   * time - 1050 ms, for it and the next ones */
+  {
+    const GstClockTime expect[] = { 550 };
+    AT (h, v, rt0, 550, 1600);
+  }
+  {
+    const GstClockTime expect[] = { 650 };
+    AT (h, v, rt0, 700, 1700);
+  }
+  /* an older message (reordered): mapped to 450, before the last item;
+   * it keeps the last PTS */
+  {
+    const GstClockTime expect[] = { 650 };
+    AT (h, v, rt0, 710, 1500);
+  }
+  fail_if (pop_message (bus, GST_MESSAGE_WARNING, 0) != NULL);
+
+  /* the vehicle rebooted: its clock went back to 200 ms; a new mapping,
+   * running time - 200 ms, improved by the next message */
+  {
+    const GstClockTime expect[] = { 2000 };
+    AT (h, v, rt0, 2000, 200);
+  }
+  msg = pop_message (bus, GST_MESSAGE_WARNING, 5000);
+  fail_unless (msg != NULL);
+  gst_message_parse_warning (msg, &err, NULL);
+  fail_unless_equals_string (err->message, "The vehicle's clock went back "
+      "from 1700 ms to 200 ms: it rebooted. Timestamps follow its new clock.");
+  g_error_free (err);
+  gst_message_parse_warning_details (msg, &details);
+  fail_unless (details != NULL);
+  fail_unless (gst_structure_get_uint (details, "previous-time-ms", &prev));
+  fail_unless (gst_structure_get_uint (details, "time-ms", &now));
+  fail_unless_equals_int (prev, 1700);
+  fail_unless_equals_int (now, 200);
+  gst_message_unref (msg);
+  {
+    const GstClockTime expect[] = { 2090, 2095 };
+    AT (h, v, rt0, 2100, 290, 295);
+  }
+  {
+    const GstClockTime expect[] = { 2150 };
+    AT (h, v, rt0, 2150, 350);
+  }
+  fail_if (pop_message (bus, GST_MESSAGE_WARNING, 0) != NULL);
+  fail_if (gst_harness_try_pull (h) != NULL);
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
   gst_harness_teardown (h);
   vehicle_free (v);
 }
@@ -525,7 +660,11 @@ GST_START_TEST (test_invalid_values)
   o = pull_odometry (h, NULL);
   fail_unless_equals_int (o.fields,
       GST_ODOMETRY_HAS_GLOBAL | GST_ODOMETRY_HAS_VELOCITY);
+  wait_stat_u64 (h->element, "items-out", 1);
   fail_unless_equals_uint64 (stat_u64 (h->element, "items-dropped"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-messages"), 2);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-dropped"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-in"), 0);
   gst_harness_teardown (h);
   vehicle_free (v);
 }
@@ -678,9 +817,12 @@ GST_START_TEST (test_commands_out)
   fail_unless_equals_float (cl.param7, 0);
 
   /* sequence numbers count up, heartbeats included */
+  /* items-in: the command items; items-out: odometry only */
   fail_unless_equals_uint64 (stat_u64 (h->element, "commands-sent"), 6);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-dropped"), 1);
   fail_unless_equals_uint64 (stat_u64 (h->element, "items-dropped"), 1);
   fail_unless_equals_uint64 (stat_u64 (h->element, "items-in"), 7);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-out"), 0);
 
   /* the vehicle's answers are counted; a refusal is a warning */
   {
@@ -813,6 +955,11 @@ GST_START_TEST (test_malformed_command)
       "Received something that is not a flight command item.");
   g_error_free (err);
   gst_message_unref (msg);
+  /* taken, and lost with the error: counted */
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-in"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-dropped"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-dropped"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-sent"), 0);
   gst_element_set_bus (h->element, NULL);
   gst_object_unref (bus);
   gst_harness_teardown (h);
@@ -1236,6 +1383,9 @@ GST_START_TEST (test_eos_waits_for_commands)
   fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
   gst_message_unref (msg);
   fail_unless_equals_uint64 (stat_u64 (fl, "commands-sent"), 3);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-in"), 3);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-out"), 0);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-dropped"), 0);
   for (i = 0; i < 3; i++) {
     fail_unless (vehicle_recv (v, &f, 5000, FALSE));
     fail_unless_equals_int (f.msgid, MAVLINK_MSG_ID_COMMAND_LONG);
@@ -1269,6 +1419,11 @@ GST_START_TEST (test_eos_waits_for_commands)
   fail_unless (msg != NULL);
   fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
   gst_message_unref (msg);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-in"), 1);
+  fail_unless_equals_uint64 (stat_u64 (fl, "commands-sent"), 1);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-out"), 1);
+  fail_unless_equals_uint64 (stat_u64 (fl, "telemetry-messages"), 1);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-dropped"), 0);
   fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
       GST_STATE_CHANGE_SUCCESS);
   vehicle_free (v);
@@ -1298,6 +1453,9 @@ GST_START_TEST (test_eos_waits_for_commands)
   fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
   gst_message_unref (msg);
   fail_unless_equals_uint64 (stat_u64 (fl, "items-dropped"), 2);
+  fail_unless_equals_uint64 (stat_u64 (fl, "commands-dropped"), 2);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-in"), 2);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-out"), 0);
   fail_unless_equals_uint64 (stat_u64 (fl, "commands-sent"), 0);
 
   fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
@@ -1308,6 +1466,38 @@ GST_START_TEST (test_eos_waits_for_commands)
   gst_object_unref (slow);
   gst_object_unref (bus);
   gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* Telemetry read while the src pad is not linked: counted, dropped. */
+GST_START_TEST (test_counts_unlinked_src)
+{
+  GstElement *fl;
+  gint port = 0;
+  Vehicle *v;
+
+  fl = gst_element_factory_make ("flightlink", NULL);
+  fail_unless (fl != NULL);
+  g_object_set (fl, "address", "127.0.0.1", "port", 0, "heartbeat-interval",
+      0, NULL);
+  fail_unless (gst_element_set_state (fl, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_object_get (fl, "bound-port", &port, NULL);
+  v = vehicle_new_udp (port);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_ATTITUDE, &attitude);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_LOCAL_POSITION_NED, &local_position);
+  wait_stat_u64 (fl, "telemetry-dropped", 2);
+  fail_unless_equals_uint64 (stat_u64 (fl, "telemetry-messages"), 2);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-dropped"), 2);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-out"), 0);
+  fail_unless_equals_uint64 (stat_u64 (fl, "items-in"), 0);
+  fail_unless_equals_uint64 (stat_u64 (fl, "frames-received"), 3);
+  fail_unless_equals_int (gst_element_set_state (fl, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (fl);
+  vehicle_free (v);
 }
 
 GST_END_TEST;
@@ -1408,6 +1598,7 @@ flightlink_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_telemetry_items);
+  tcase_add_test (tc, test_vehicle_timestamps);
   tcase_add_test (tc, test_vehicle_choice);
   tcase_add_test (tc, test_bad_frames_counted);
   tcase_add_test (tc, test_invalid_values);
@@ -1422,6 +1613,7 @@ flightlink_suite (void)
   tcase_add_test (tc, test_remote_address);
   tcase_add_test (tc, test_eos_waits_for_commands);
   tcase_add_test (tc, test_eos_unlinked_sink);
+  tcase_add_test (tc, test_counts_unlinked_src);
   tcase_add_test (tc, test_stop_while_blocked);
   return s;
 }

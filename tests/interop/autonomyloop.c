@@ -14,7 +14,11 @@
  *   flightlink -> the vehicle, the same count at each step.
  * It prints the pairing error of the timestamp merge: the frame's running
  * time minus the time (on the vehicle's flight clock) of the odometry
- * paired with it.
+ * paired with it; and how late the vehicle's flight started (when
+ * flightlink's first heartbeat reached it) after running time 0, from the
+ * vehicle's CLOCK_MONOTONIC, the system clock's clock: the vehicle's time
+ * is that much behind the running time, so the best pairing lags by that
+ * much, up to the 20 ms between samples.
  *
  * usage: autonomyloop NODE SIM_SCRIPT HAVE_NPM PIPELINE
  * NODE or HAVE_NPM empty: skipped (exit 77), saying why.
@@ -266,7 +270,7 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
   JsonArray *targets, *commands;
   gchar *line, *dir, *path, *json;
   gint port;
-  gdouble pass;
+  gdouble pass, start_ms = 0;
   gint64 frames, sent;
   guint i, timeout_id;
 
@@ -346,6 +350,19 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
   fail_unless_equals_int (json_array_get_length
       (json_object_get_array_member (result, "missed")), 0);
   fail_unless (json_object_get_int_member (result, "heartbeats") >= 1);
+  {
+    /* how late the flight started: the system clock is CLOCK_MONOTONIC */
+    GstPipeline *pipe = gst_worker_controller_get_pipeline (l.ctrl);
+    GstClock *sys = gst_system_clock_obtain ();
+    GstClockType type = GST_CLOCK_TYPE_REALTIME;
+
+    g_object_get (sys, "clock-type", &type, NULL);
+    fail_unless_equals_int (type, GST_CLOCK_TYPE_MONOTONIC);
+    start_ms = (json_object_get_double_member (result, "start_monotonic_ns")
+        - (gdouble) gst_element_get_base_time (GST_ELEMENT (pipe))) / 1e6;
+    gst_object_unref (sys);
+    gst_object_unref (pipe);
+  }
   for (i = 0; i < json_array_get_length (commands); i++) {
     JsonObject *c = json_array_get_object_element (commands, i);
 
@@ -373,9 +390,13 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
   fail_unless_equals_int64 (count (rep, "workers", "detect_collect",
           "items-out"), frames);
   sent = json_array_get_length (commands);
-  /* flightlink's items out: the odometry items, and the commands it sent */
+  /* flightlink's items out are its odometry items, its items in the
+   * commands it took (all sent) */
   fail_unless_equals_int64 (count (rep, "queues", "telemetry", "items-out"),
-      count (rep, "workers", "link", "items-out") - sent);
+      count (rep, "workers", "link", "items-out"));
+  fail_unless_equals_int64 (count (rep, "workers", "link", "items-in"), sent);
+  fail_unless_equals_int64 (count (rep, "workers", "link", "items-dropped"),
+      0);
   /* Frames the merge had no odometry for within 50 ms (the first ones,
    * before the telemetry starts) are dropped there, counted. The others
    * are located, but for those paired with the first odometry items:
@@ -429,6 +450,8 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
       g_array_index (l.offsets, gdouble, l.offsets->len * 9 / 10),
       g_array_index (l.offsets, gdouble, 0),
       g_array_index (l.offsets, gdouble, l.offsets->len - 1));
+  g_print ("autonomy loop: the vehicle's flight started %.1f ms after "
+      "running time 0\n", start_ms);
 
   g_free (json);
   g_free (dir);

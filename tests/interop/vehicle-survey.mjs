@@ -37,9 +37,10 @@
 // report and exits: 0 if every command was a GOTO near a new target, 1 if
 // not; after TIMEOUT seconds (600), 2.
 // The report: ok, heartbeats (flightlink's), telemetry (messages sent),
-// flight_seconds, commands (each with north, east, down, at: flight time,
-// target: index into flight.targets, error: metres), missed (targets
-// without a command) and error.
+// flight_seconds, start_monotonic_ns (flight time 0 on CLOCK_MONOTONIC),
+// commands (each with north, east, down, at: flight time, target: index
+// into flight.targets, error: metres), missed (targets without a command)
+// and error.
 
 import dgram from 'node:dgram'
 import fs from 'node:fs'
@@ -216,6 +217,7 @@ const v2 = new MavLinkProtocolV2(1, 1)
 let seq = 0
 let peer = null // flightlink: [address, port]
 let t0 = 0 // performance.now() at flight time 0
+let t0Monotonic = 0n // the same instant on CLOCK_MONOTONIC, in ns
 const socket = dgram.createSocket('udp4')
 const state = { heartbeats: 0, telemetry: 0, commands: [] }
 let error = null
@@ -330,6 +332,9 @@ function report () {
     heartbeats: state.heartbeats,
     telemetry: state.telemetry,
     flight_seconds: peer ? flightTime() : 0,
+    // flight time 0 on CLOCK_MONOTONIC (the clock of GStreamer's system
+    // clock): the test finds how late the flight started
+    start_monotonic_ns: Number(t0Monotonic),
     commands: state.commands,
     missed: targets.map((t, k) => k).filter(k => !commanded.has(k)),
   }
@@ -361,6 +366,7 @@ socket.on('message', (msg, rinfo) => {
   if (!peer) {
     // flightlink's first datagram: flight time 0
     t0 = performance.now()
+    t0Monotonic = process.hrtime.bigint()
     peer = [rinfo.address, rinfo.port]
     fly().catch(e => { error = error || String(e) })
   }
