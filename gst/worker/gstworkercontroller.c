@@ -58,15 +58,10 @@
 #endif
 
 #include <string.h>
-#include <json-glib/json-glib.h>
-#include <gst/base/gstaggregator.h>
 
-#include "gstworkercontroller.h"
-#include "gstworkerdeadlock.h"
-#include "gstworkerenums.h"
+#include "gstworkercontrollerprivate.h"
 
-GST_DEBUG_CATEGORY_STATIC (worker_controller_debug);
-#define GST_CAT_DEFAULT worker_controller_debug
+GST_DEBUG_CATEGORY (worker_controller_debug);
 
 #define DEFAULT_HEARTBEAT_TIMEOUT 3000
 #define DEFAULT_STALL_TIMEOUT 5000
@@ -75,9 +70,6 @@ GST_DEBUG_CATEGORY_STATIC (worker_controller_debug);
 #define DEFAULT_MAX_RESTARTS 3
 #define DEFAULT_RESTART_BACKOFF 500
 #define MAX_RESTART_BACKOFF_MS 30000
-/* after a pipeline's EOS that no drain asked for, how long EOS may take to
- * reach the inputs that do not lead to a sink */
-#define EOS_SETTLE_MS 2000
 #define DEFAULT_DEADLOCK_MODE GST_WORKER_DEADLOCK_MODE_RESOLVE
 #define DEFAULT_DEADLOCK_SETTLE 1000
 #define DEFAULT_MAX_QUEUE_GROWTH 64
@@ -99,128 +91,10 @@ enum
   PROP_MAX_TOTAL_GROWTH,
 };
 
-enum
-{
-  SIGNAL_STARTED,
-  SIGNAL_WORKER_STALLED,
-  SIGNAL_WORKER_LOST,
-  SIGNAL_WORKER_RECOVERED,
-  SIGNAL_PIPELINE_ERROR,
-  SIGNAL_RESTARTED,
-  SIGNAL_FINISHED,
-  SIGNAL_DEADLOCK,
-  LAST_SIGNAL
-};
-
-static guint signals[LAST_SIGNAL];
-
-typedef enum
-{
-  PHASE_READY,
-  PHASE_RUNNING,
-  PHASE_DRAINING,
-  PHASE_RESTARTING,
-  PHASE_FINISHED,
-} Phase;
+guint controller_signals[LAST_SIGNAL];
 
 static const gchar *const phase_names[] = {
   "ready", "running", "draining", "restarting", "finished"
-};
-
-typedef struct _WorkerRec WorkerRec;
-
-/* One Kahn channel: a `queue` (or `queue2`) element, or the FIFO between a
- * `feedbacksink` and the `feedbacksrc` of the same channel name (named
- * "channel NAME", as their workers say when blocked on it).
- * Reference-counted (g_atomic_rc_box) because its pad probes hold it until
- * they are removed. */
-typedef struct
-{
-  GstElement *element;          /* levels and limits: the queue, or the
-                                 * feedbacksink */
-  gchar *name;
-  GstPad *sinkpad;              /* where items go in */
-  GstPad *srcpad;               /* where they come out */
-  GstWorker *in_worker;         /* owned ref, or NULL: a feedbacksink takes
-                                 * items before any probe, and counts them
-                                 * in its items-out */
-  GstElement *tokens_from;      /* owned ref, or NULL: the feedbacksrc whose
-                                 * initial-items the channel holds at the
-                                 * start of a run (Kahn's initial tokens) */
-  gulong sink_probe;
-  gulong src_probe;
-  gulong event_probe;
-
-  GMutex lock;
-  /* protected by lock */
-  guint64 in;
-  guint64 out;
-  gboolean eos;                 /* an EOS went in, since a flush */
-
-  /* protected by the controller's object lock; not owned */
-  GPtrArray *writers;           /* WorkerRec: workers pushing into it */
-  GPtrArray *readers;           /* WorkerRec: workers it feeds */
-} QueueRec;
-
-struct _WorkerRec
-{
-  GstElement *element;          /* owned ref; set once */
-  gchar *name;                  /* set once */
-  gchar *path;                  /* set once: "bin/name" below the pipeline */
-
-  /* protected by the controller's object lock */
-  GstStructure *heartbeat;      /* latest, or NULL */
-  gint64 heartbeat_at;          /* monotonic us: latest, or run start */
-  guint64 rate_items;
-  gint64 rate_at;
-  gdouble rate;                 /* items-in per second */
-  gboolean lost;
-  gboolean stalled;
-  GPtrArray *inputs;            /* QueueRec, not owned */
-  GPtrArray *upstream;          /* WorkerRec feeding it, not owned */
-  guint depth;                  /* workers between it and a source */
-};
-
-struct _GstWorkerController
-{
-  GstObject parent;
-
-  GstPipeline *pipeline;        /* construct-only */
-  GMainContext *context;        /* set at construction */
-  GSource *bus_source;          /* set at construction */
-  GSource *watchdog;            /* set at construction; ready time moves */
-  GPtrArray *workers;           /* WorkerRec; fixed after construction */
-  GPtrArray *queues;            /* QueueRec; fixed after construction */
-  GPtrArray *order;             /* WorkerRec, upstream first; object lock */
-  GstWorkerDeadlock *deadlock;  /* the wait-for graph; its own lock */
-
-  /* protected by the object lock */
-  guint heartbeat_timeout;
-  guint stall_timeout;
-  guint heartbeat_interval;
-  GstWorkerErrorPolicy error_policy;
-  guint max_restarts;
-  guint restart_backoff;
-  GstWorkerDeadlockMode deadlock_mode;
-  guint deadlock_settle;
-  guint max_queue_growth;
-  guint max_total_growth;
-
-  Phase phase;
-  gboolean system_paused;
-  GstState system_state;        /* PAUSED or PLAYING: see set_system_state() */
-  gboolean playing;
-  gboolean started_emitted;
-  gint64 started_at;
-  guint restarts;
-  guint64 discarded_by_restarts;
-  GSource *drain_timer;
-  GSource *restart_timer;
-  GSource *deadlock_timer;
-  GThread *eos_thread;          /* sends the drain's EOS; joined at stop */
-  GstStructure *last_error;
-  GstWorkerControllerOutcome outcome;
-  GstStructure *report;
 };
 
 G_DEFINE_QUARK (gst-worker-controller-error-quark, gst_worker_controller_error);
@@ -229,981 +103,6 @@ G_DEFINE_TYPE_WITH_CODE (GstWorkerController, gst_worker_controller,
     GST_TYPE_OBJECT,
     GST_DEBUG_CATEGORY_INIT (worker_controller_debug, "workercontroller", 0,
         "gst-workers controller"));
-
-/* ---------------------------------------------------------------------- */
-/* records */
-
-static void
-queue_rec_clear (QueueRec * q)
-{
-  gst_object_unref (q->element);
-  if (q->in_worker)
-    gst_object_unref (q->in_worker);
-  if (q->tokens_from)
-    gst_object_unref (q->tokens_from);
-  gst_object_unref (q->sinkpad);
-  gst_object_unref (q->srcpad);
-  g_free (q->name);
-  g_mutex_clear (&q->lock);
-  g_ptr_array_unref (q->writers);
-  g_ptr_array_unref (q->readers);
-}
-
-static void
-queue_rec_unref (gpointer data)
-{
-  g_atomic_rc_box_release_full (data, (GDestroyNotify) queue_rec_clear);
-}
-
-static void
-worker_rec_free (WorkerRec * w)
-{
-  gst_object_unref (w->element);
-  g_free (w->name);
-  g_free (w->path);
-  if (w->heartbeat)
-    gst_structure_free (w->heartbeat);
-  g_ptr_array_unref (w->inputs);
-  g_ptr_array_unref (w->upstream);
-  g_free (w);
-}
-
-static void
-queue_counts (QueueRec * q, guint64 * in, guint64 * out)
-{
-  g_mutex_lock (&q->lock);
-  *in = q->in;
-  *out = q->out;
-  g_mutex_unlock (&q->lock);
-  if (q->in_worker) {
-    GstStructure *s = gst_worker_get_stats (q->in_worker);
-
-    *in = 0;
-    gst_structure_get_uint64 (s, "items-out", in);
-    gst_structure_free (s);
-  }
-}
-
-/* The items a channel holds before anything is written to it: a feedback
- * channel's initial items, 0 for a queue. A flush re-arms them, as it
- * resets the counts. */
-static guint64
-queue_initial (QueueRec * q)
-{
-  guint initial = 0;
-
-  if (q->tokens_from)
-    g_object_get (q->tokens_from, "initial-items", &initial, NULL);
-  return initial;
-}
-
-static void
-queue_reset_counts (QueueRec * q)
-{
-  g_mutex_lock (&q->lock);
-  q->in = q->out = 0;
-  q->eos = FALSE;
-  g_mutex_unlock (&q->lock);
-}
-
-static void
-queue_levels (QueueRec * q, guint * level, guint * max)
-{
-  g_object_get (q->element, "current-level-buffers", level,
-      "max-size-buffers", max, NULL);
-}
-
-static guint
-probe_info_count (GstPadProbeInfo * info)
-{
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
-    return gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
-  return 1;
-}
-
-static GstPadProbeReturn
-queue_in_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
-{
-  QueueRec *q = user_data;
-  guint n = probe_info_count (info);
-
-  g_mutex_lock (&q->lock);
-  q->in += n;
-  g_mutex_unlock (&q->lock);
-  return GST_PAD_PROBE_OK;
-}
-
-static GstPadProbeReturn
-queue_out_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
-{
-  QueueRec *q = user_data;
-  guint n = probe_info_count (info);
-
-  g_mutex_lock (&q->lock);
-  q->out += n;
-  g_mutex_unlock (&q->lock);
-  return GST_PAD_PROBE_OK;
-}
-
-/* EOS into a queue: its reader does not wait on it once it is empty. A
- * flush or a new stream starts again. */
-static GstPadProbeReturn
-queue_event_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
-{
-  QueueRec *q = user_data;
-  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
-
-  switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_EOS:
-      g_mutex_lock (&q->lock);
-      q->eos = TRUE;
-      g_mutex_unlock (&q->lock);
-      break;
-    case GST_EVENT_FLUSH_STOP:
-    case GST_EVENT_STREAM_START:
-      g_mutex_lock (&q->lock);
-      q->eos = FALSE;
-      g_mutex_unlock (&q->lock);
-      break;
-    default:
-      break;
-  }
-  return GST_PAD_PROBE_OK;
-}
-
-static gboolean
-is_queue (GstElement * element)
-{
-  GstElementFactory *factory = gst_element_get_factory (element);
-  const gchar *name;
-
-  if (!factory)
-    return FALSE;
-  name = GST_OBJECT_NAME (factory);
-  return g_str_equal (name, "queue") || g_str_equal (name, "queue2");
-}
-
-static gchar *
-relative_path (GstPipeline * pipeline, GstElement * element)
-{
-  GString *path = g_string_new (GST_OBJECT_NAME (element));
-  GstObject *parent = gst_object_get_parent (GST_OBJECT (element));
-
-  while (parent && parent != GST_OBJECT (pipeline)) {
-    GstObject *next = gst_object_get_parent (parent);
-
-    g_string_prepend_c (path, '/');
-    g_string_prepend (path, GST_OBJECT_NAME (parent));
-    gst_object_unref (parent);
-    parent = next;
-  }
-  if (parent)
-    gst_object_unref (parent);
-  return g_string_free (path, FALSE);
-}
-
-/* A channel counted on its pads: items in (unless @in_worker counts
- * them), out, and EOS in. */
-static QueueRec *
-queue_rec_new (GstElement * element, gchar * name, GstPad * sinkpad,
-    GstPad * srcpad, GstWorker * in_worker)
-{
-  QueueRec *q = g_atomic_rc_box_new0 (QueueRec);
-
-  q->element = gst_object_ref (element);
-  q->name = name;
-  q->sinkpad = sinkpad;
-  q->srcpad = srcpad;
-  g_mutex_init (&q->lock);
-  q->writers = g_ptr_array_new ();
-  q->readers = g_ptr_array_new ();
-  if (in_worker)
-    q->in_worker = gst_object_ref (in_worker);
-  else
-    q->sink_probe = gst_pad_add_probe (q->sinkpad,
-        GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-        queue_in_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
-  q->src_probe = gst_pad_add_probe (q->srcpad,
-      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-      queue_out_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
-  q->event_probe = gst_pad_add_probe (q->sinkpad,
-      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH,
-      queue_event_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
-  return q;
-}
-
-/* "channel NAME" for a feedbacksink or feedbacksrc (@sink says which), or
- * NULL for another element. */
-static gchar *
-feedback_channel (GstElement * element, gboolean * sink)
-{
-  GstElementFactory *factory = gst_element_get_factory (element);
-  gchar *name = NULL, *ret;
-
-  if (!factory || !g_object_class_find_property (G_OBJECT_GET_CLASS
-          (element), "channel"))
-    return NULL;
-  if (g_str_equal (GST_OBJECT_NAME (factory), "feedbacksink"))
-    *sink = TRUE;
-  else if (g_str_equal (GST_OBJECT_NAME (factory), "feedbacksrc"))
-    *sink = FALSE;
-  else
-    return NULL;
-  g_object_get (element, "channel", &name, NULL);
-  if (!name)
-    return NULL;
-  ret = g_strdup_printf ("channel %s", name);
-  g_free (name);
-  return ret;
-}
-
-static void
-collect_feedback_end (const GValue * item, gpointer user_data)
-{
-  GstElement *element = g_value_get_object (item);
-  gboolean sink = FALSE;
-  gchar *name = feedback_channel (element, &sink);
-
-  if (name)
-    g_ptr_array_add (user_data, gst_object_ref (element));
-  g_free (name);
-}
-
-/* The FIFO of each feedbacksink and feedbacksrc pair is a channel too. */
-static void
-discover_feedback (GstWorkerController * self)
-{
-  GPtrArray *ends = g_ptr_array_new_with_free_func (gst_object_unref);
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
-  guint i, j;
-
-  while (gst_iterator_foreach (it, collect_feedback_end, ends) ==
-      GST_ITERATOR_RESYNC) {
-    gst_iterator_resync (it);
-    g_ptr_array_set_size (ends, 0);
-  }
-  gst_iterator_free (it);
-
-  for (i = 0; i < ends->len; i++) {
-    GstElement *sink = g_ptr_array_index (ends, i);
-    gboolean is_sink = FALSE;
-    gchar *name = feedback_channel (sink, &is_sink);
-
-    for (j = 0; is_sink && j < ends->len; j++) {
-      GstElement *src = g_ptr_array_index (ends, j);
-      gboolean other_sink = TRUE;
-      gchar *other = feedback_channel (src, &other_sink);
-
-      if (!other_sink && g_str_equal (name, other)) {
-        QueueRec *q = queue_rec_new (sink, g_steal_pointer (&name),
-            gst_element_get_static_pad (sink, "sink"),
-            gst_element_get_static_pad (src, "src"),
-            GST_IS_WORKER (sink) ? GST_WORKER (sink) : NULL);
-
-        if (g_object_class_find_property (G_OBJECT_GET_CLASS (src),
-                "initial-items"))
-          q->tokens_from = gst_object_ref (src);
-        g_ptr_array_add (self->queues, q);
-        j = ends->len;
-      }
-      g_free (other);
-    }
-    g_free (name);
-  }
-  g_ptr_array_unref (ends);
-}
-
-static void
-discover_element (const GValue * item, gpointer user_data)
-{
-  GstWorkerController *self = user_data;
-  GstElement *element = g_value_get_object (item);
-
-  if (GST_IS_WORKER (element)) {
-    WorkerRec *w = g_new0 (WorkerRec, 1);
-
-    w->element = gst_object_ref (element);
-    w->name = gst_object_get_name (GST_OBJECT (element));
-    w->path = relative_path (self->pipeline, element);
-    w->inputs = g_ptr_array_new ();
-    w->upstream = g_ptr_array_new ();
-    g_ptr_array_add (self->workers, w);
-  } else if (is_queue (element)) {
-    g_ptr_array_add (self->queues, queue_rec_new (element,
-            gst_object_get_name (GST_OBJECT (element)),
-            gst_element_get_static_pad (element, "sink"),
-            gst_element_get_static_pad (element, "src"), NULL));
-  }
-}
-
-static gint
-compare_worker_names (gconstpointer a, gconstpointer b)
-{
-  const WorkerRec *wa = *(WorkerRec * const *) a;
-  const WorkerRec *wb = *(WorkerRec * const *) b;
-
-  return g_strcmp0 (wa->path, wb->path);
-}
-
-static gint
-compare_queue_names (gconstpointer a, gconstpointer b)
-{
-  const QueueRec *qa = *(QueueRec * const *) a;
-  const QueueRec *qb = *(QueueRec * const *) b;
-
-  return g_strcmp0 (qa->name, qb->name);
-}
-
-static void
-discover (GstWorkerController * self)
-{
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
-
-  while (gst_iterator_foreach (it, discover_element, self) ==
-      GST_ITERATOR_RESYNC) {
-    gst_iterator_resync (it);
-    g_ptr_array_set_size (self->workers, 0);
-    g_ptr_array_set_size (self->queues, 0);
-  }
-  gst_iterator_free (it);
-  discover_feedback (self);
-  g_ptr_array_sort (self->workers, compare_worker_names);
-  g_ptr_array_sort (self->queues, compare_queue_names);
-}
-
-static WorkerRec *
-find_worker_by_element (GstWorkerController * self, GstObject * element)
-{
-  guint i;
-
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-
-    if (GST_OBJECT (w->element) == element)
-      return w;
-  }
-  return NULL;
-}
-
-static WorkerRec *
-find_worker_by_name (GstWorkerController * self, const gchar * name)
-{
-  guint i;
-
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-
-    if (g_str_equal (w->name, name) || g_str_equal (w->path, name))
-      return w;
-  }
-  return NULL;
-}
-
-static QueueRec *
-find_queue_by_name (GstWorkerController * self, const gchar * name)
-{
-  guint i;
-
-  if (!name)
-    return NULL;
-  for (i = 0; i < self->queues->len; i++) {
-    QueueRec *q = g_ptr_array_index (self->queues, i);
-
-    if (g_str_equal (q->name, name))
-      return q;
-  }
-  return NULL;
-}
-
-/* ---------------------------------------------------------------------- */
-/* deadlock detection: inputs */
-
-/* What the pad probes counted on every queue, for the wait-for graph. */
-static GstWorkerChannelCounts *
-channel_counts (GstWorkerController * self)
-{
-  GstWorkerChannelCounts *counts = g_new0 (GstWorkerChannelCounts,
-      self->queues->len + 1);
-  guint i;
-
-  for (i = 0; i < self->queues->len; i++) {
-    QueueRec *q = g_ptr_array_index (self->queues, i);
-
-    queue_counts (q, &counts[i].in, &counts[i].out);
-    /* initial items are in the channel from the start */
-    counts[i].in += queue_initial (q);
-    g_mutex_lock (&q->lock);
-    counts[i].eos = q->eos;
-    g_mutex_unlock (&q->lock);
-  }
-  return counts;
-}
-
-static void
-deadlock_policy (GstWorkerController * self, GstWorkerDeadlockPolicy * policy)
-{
-  GST_OBJECT_LOCK (self);
-  policy->mode = self->deadlock_mode;
-  policy->settle_ms = self->deadlock_settle;
-  policy->max_queue_growth = self->max_queue_growth;
-  policy->max_total_growth = self->max_total_growth;
-  GST_OBJECT_UNLOCK (self);
-}
-
-/* A fresh sample of the wait-for graph, acting on nothing. */
-static void
-sample_deadlock (GstWorkerController * self)
-{
-  GstWorkerChannelCounts *counts = channel_counts (self);
-
-  gst_worker_deadlock_sample (self->deadlock, counts);
-  g_free (counts);
-}
-
-static void
-set_deadlock_topology (GstWorkerController * self)
-{
-  GstWorkerChannel *channels = g_new0 (GstWorkerChannel,
-      self->queues->len + 1);
-  guint i;
-
-  for (i = 0; i < self->queues->len; i++) {
-    QueueRec *q = g_ptr_array_index (self->queues, i);
-
-    channels[i].element = q->element;
-    channels[i].name = q->name;
-    channels[i].sinkpad = q->sinkpad;
-    channels[i].srcpad = q->srcpad;
-    channels[i].is_element = is_queue (q->element);
-  }
-  gst_worker_deadlock_set_topology (self->deadlock, self->pipeline, channels,
-      self->queues->len);
-  g_free (channels);
-}
-
-/* ---------------------------------------------------------------------- */
-/* topology: which workers write into and read from each queue */
-
-static void
-collect_workers (GstWorkerController * self, GstPad * pad, GPtrArray * out,
-    gboolean through_queues, guint depth)
-{
-  GstPad *peer;
-  GstElement *element;
-
-  if (depth > 32)
-    return;
-  peer = gst_worker_real_peer (pad);
-  if (!peer)
-    return;
-  element = gst_pad_get_parent_element (peer);
-  gst_object_unref (peer);
-  if (!element)
-    return;
-
-  if (GST_IS_WORKER (element)) {
-    WorkerRec *w = find_worker_by_element (self, GST_OBJECT (element));
-
-    if (w && !g_ptr_array_find (out, w, NULL))
-      g_ptr_array_add (out, w);
-  } else if (through_queues || !is_queue (element)) {
-    /* a tee, a capsfilter, ...: look through it */
-    GList *l;
-
-    GST_OBJECT_LOCK (element);
-    l = GST_PAD_DIRECTION (pad) == GST_PAD_SINK ?
-        g_list_copy_deep (element->sinkpads, (GCopyFunc) gst_object_ref, NULL)
-        : g_list_copy_deep (element->srcpads, (GCopyFunc) gst_object_ref,
-        NULL);
-    GST_OBJECT_UNLOCK (element);
-    for (GList * p = l; p; p = p->next)
-      collect_workers (self, p->data, out, through_queues, depth + 1);
-    g_list_free_full (l, gst_object_unref);
-  }
-  gst_object_unref (element);
-}
-
-static gint
-compare_depth (gconstpointer a, gconstpointer b)
-{
-  const WorkerRec *wa = *(WorkerRec * const *) a;
-  const WorkerRec *wb = *(WorkerRec * const *) b;
-
-  if (wa->depth != wb->depth)
-    return wa->depth < wb->depth ? -1 : 1;
-  return g_strcmp0 (wa->path, wb->path);
-}
-
-/* Upstream first: a worker's depth is the longest chain of workers from a
- * source to it (a feedback loop stops growing after one pass per worker). */
-static void
-order_workers_locked (GstWorkerController * self)
-{
-  guint i, j, pass;
-  gboolean changed = TRUE;
-
-  for (i = 0; i < self->workers->len; i++)
-    ((WorkerRec *) g_ptr_array_index (self->workers, i))->depth = 0;
-  for (pass = 0; changed && pass < self->workers->len; pass++) {
-    changed = FALSE;
-    for (i = 0; i < self->workers->len; i++) {
-      WorkerRec *w = g_ptr_array_index (self->workers, i);
-
-      for (j = 0; j < w->upstream->len; j++) {
-        WorkerRec *up = g_ptr_array_index (w->upstream, j);
-
-        if (up->depth + 1 > w->depth) {
-          w->depth = up->depth + 1;
-          changed = TRUE;
-        }
-      }
-    }
-  }
-  g_ptr_array_set_size (self->order, 0);
-  g_ptr_array_extend (self->order, self->workers, NULL, NULL);
-  g_ptr_array_sort (self->order, compare_depth);
-}
-
-static void
-compute_topology (GstWorkerController * self)
-{
-  GPtrArray *writers = g_ptr_array_new_with_free_func
-      ((GDestroyNotify) g_ptr_array_unref);
-  GPtrArray *readers = g_ptr_array_new_with_free_func
-      ((GDestroyNotify) g_ptr_array_unref);
-  guint i, j;
-
-  GPtrArray *upstream = g_ptr_array_new_with_free_func
-      ((GDestroyNotify) g_ptr_array_unref);
-
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-    GPtrArray *up = g_ptr_array_new ();
-    GstIterator *it = gst_element_iterate_sink_pads (w->element);
-    GValue item = G_VALUE_INIT;
-
-    while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
-      collect_workers (self, g_value_get_object (&item), up, TRUE, 0);
-      g_value_reset (&item);
-    }
-    g_value_unset (&item);
-    gst_iterator_free (it);
-    g_ptr_array_add (upstream, up);
-  }
-
-  /* walk the graph without the lock, then publish under it */
-  for (i = 0; i < self->queues->len; i++) {
-    QueueRec *q = g_ptr_array_index (self->queues, i);
-    GPtrArray *w = g_ptr_array_new (), *r = g_ptr_array_new ();
-
-    if (is_queue (q->element)) {
-      collect_workers (self, q->sinkpad, w, FALSE, 0);
-      collect_workers (self, q->srcpad, r, FALSE, 0);
-    } else {
-      /* a feedback FIFO: its two ends are the workers */
-      GstObject *in = gst_object_get_parent (GST_OBJECT (q->sinkpad));
-      GstObject *out = gst_object_get_parent (GST_OBJECT (q->srcpad));
-      WorkerRec *wi = in ? find_worker_by_element (self, in) : NULL;
-      WorkerRec *wo = out ? find_worker_by_element (self, out) : NULL;
-
-      if (wi)
-        g_ptr_array_add (w, wi);
-      if (wo)
-        g_ptr_array_add (r, wo);
-      gst_clear_object (&in);
-      gst_clear_object (&out);
-    }
-    g_ptr_array_add (writers, w);
-    g_ptr_array_add (readers, r);
-  }
-
-  GST_OBJECT_LOCK (self);
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-    g_ptr_array_set_size (w->inputs, 0);
-    g_ptr_array_set_size (w->upstream, 0);
-    g_ptr_array_extend (w->upstream, g_ptr_array_index (upstream, i), NULL,
-        NULL);
-  }
-  for (i = 0; i < self->queues->len; i++) {
-    QueueRec *q = g_ptr_array_index (self->queues, i);
-
-    g_ptr_array_set_size (q->writers, 0);
-    g_ptr_array_extend (q->writers, g_ptr_array_index (writers, i), NULL,
-        NULL);
-    g_ptr_array_set_size (q->readers, 0);
-    g_ptr_array_extend (q->readers, g_ptr_array_index (readers, i), NULL,
-        NULL);
-    for (j = 0; j < q->readers->len; j++) {
-      WorkerRec *w = g_ptr_array_index (q->readers, j);
-      g_ptr_array_add (w->inputs, q);
-    }
-  }
-  order_workers_locked (self);
-  GST_OBJECT_UNLOCK (self);
-
-  g_ptr_array_unref (writers);
-  g_ptr_array_unref (readers);
-  g_ptr_array_unref (upstream);
-}
-
-/* ---------------------------------------------------------------------- */
-/* structures */
-
-static void
-array_take_structure (GValue * array, GstStructure * s)
-{
-  GValue v = G_VALUE_INIT;
-
-  g_value_init (&v, GST_TYPE_STRUCTURE);
-  g_value_take_boxed (&v, s);
-  gst_value_array_append_and_take_value (array, &v);
-}
-
-static void
-array_add_string (GValue * array, const gchar * str)
-{
-  GValue v = G_VALUE_INIT;
-
-  g_value_init (&v, G_TYPE_STRING);
-  g_value_set_string (&v, str);
-  gst_value_array_append_and_take_value (array, &v);
-}
-
-static void
-structure_take_array (GstStructure * s, const gchar * field, GValue * array)
-{
-  gst_structure_take_value (s, field, array);
-}
-
-static GValue *
-new_array (GValue * v)
-{
-  g_value_init (v, GST_TYPE_ARRAY);
-  return v;
-}
-
-static void
-names_array (GValue * v, GPtrArray * workers)
-{
-  guint i;
-
-  new_array (v);
-  for (i = 0; i < workers->len; i++)
-    array_add_string (v, ((WorkerRec *) g_ptr_array_index (workers, i))->name);
-}
-
-static GstWorkerState
-stats_state (const GstStructure * s)
-{
-  gint state = GST_WORKER_STATE_IDLE;
-
-  gst_structure_get_enum (s, "state", GST_TYPE_WORKER_STATE, &state);
-  return state;
-}
-
-static GstClockTime
-stats_time (const GstStructure * s, const gchar * field)
-{
-  GstClockTime t = 0;
-
-  gst_structure_get_clock_time (s, field, &t);
-  return t;
-}
-
-static guint64
-stats_u64 (const GstStructure * s, const gchar * field)
-{
-  guint64 v = 0;
-
-  gst_structure_get_uint64 (s, field, &v);
-  return v;
-}
-
-static const gchar *
-state_nick (GstWorkerState state)
-{
-  GEnumClass *klass = g_type_class_ref (GST_TYPE_WORKER_STATE);
-  GEnumValue *v = g_enum_get_value (klass, state);
-
-  g_type_class_unref (klass);
-  return v ? v->value_nick : "unknown";
-}
-
-/* One queue's counts and levels. */
-static GstStructure *
-queue_structure (GstWorkerController * self, QueueRec * q)
-{
-  guint64 in, out, initial = queue_initial (q);
-  guint level = 0, max = 0;
-  GstStructure *s;
-  GValue writers = G_VALUE_INIT, readers = G_VALUE_INIT;
-
-  queue_counts (q, &in, &out);
-  queue_levels (q, &level, &max);
-  s = gst_structure_new ("queue",
-      "name", G_TYPE_STRING, q->name,
-      "items-in", G_TYPE_UINT64, in,
-      "initial-items", G_TYPE_UINT64, initial,
-      "items-out", G_TYPE_UINT64, out,
-      "held", G_TYPE_UINT64, in + initial >= out ? in + initial - out : 0,
-      "level", G_TYPE_UINT, level, "max-size-buffers", G_TYPE_UINT, max, NULL);
-  GST_OBJECT_LOCK (self);
-  names_array (&writers, q->writers);
-  names_array (&readers, q->readers);
-  GST_OBJECT_UNLOCK (self);
-  structure_take_array (s, "writers", &writers);
-  structure_take_array (s, "readers", &readers);
-  return s;
-}
-
-static GstStructure *
-worker_structure (GstWorkerController * self, WorkerRec * w,
-    gboolean with_heartbeat)
-{
-  GstStructure *s = gst_worker_get_stats (GST_WORKER (w->element));
-  GValue inputs = G_VALUE_INIT;
-  QueueRec *fullest = NULL;
-  guint best_level = 0, best_max = 0, i;
-  GPtrArray *in;
-
-  gst_structure_set_name (s, "worker");
-  gst_structure_set (s, "name", G_TYPE_STRING, w->name,
-      "path", G_TYPE_STRING, w->path,
-      "paused", G_TYPE_BOOLEAN, gst_worker_get_paused (GST_WORKER (w->element)),
-      NULL);
-  gst_structure_remove_field (s, "worker");
-
-  GST_OBJECT_LOCK (self);
-  in = g_ptr_array_copy (w->inputs, NULL, NULL);
-  if (with_heartbeat) {
-    guint64 seq = 0;
-
-    if (w->heartbeat)
-      gst_structure_get_uint64 (w->heartbeat, "seq", &seq);
-    gst_structure_set (s, "rate", G_TYPE_DOUBLE, w->rate,
-        "heartbeats", G_TYPE_UINT64, w->heartbeat ? seq + 1 : 0,
-        "heartbeat-age", GST_TYPE_CLOCK_TIME, self->playing ?
-        (GstClockTime) (g_get_monotonic_time () - w->heartbeat_at) *
-        GST_USECOND : GST_CLOCK_TIME_NONE,
-        "lost", G_TYPE_BOOLEAN, w->lost,
-        "stalled", G_TYPE_BOOLEAN, w->stalled, NULL);
-  }
-  GST_OBJECT_UNLOCK (self);
-
-  new_array (&inputs);
-  for (i = 0; i < in->len; i++) {
-    QueueRec *q = g_ptr_array_index (in, i);
-    guint level, max;
-
-    array_add_string (&inputs, q->name);
-    queue_levels (q, &level, &max);
-    if (!fullest || (guint64) level * MAX (best_max, 1) >
-        (guint64) best_level * MAX (max, 1)) {
-      fullest = q;
-      best_level = level;
-      best_max = max;
-    }
-  }
-  structure_take_array (s, "input-queues", &inputs);
-  if (fullest)
-    gst_structure_set (s, "input-level", G_TYPE_UINT, best_level,
-        "input-max", G_TYPE_UINT, best_max, NULL);
-  g_ptr_array_unref (in);
-  return s;
-}
-
-/* Who waits on which queue: a writer on a full one, a reader on an empty
- * one. The raw material of deadlock detection. */
-static GstStructure *
-wait_for_structure (GstWorkerController * self)
-{
-  GstStructure *s = gst_structure_new_empty ("wait-for");
-  GValue edges = G_VALUE_INIT;
-  gboolean off;
-  guint i, j;
-
-  new_array (&edges);
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-    GstStructure *stats = gst_worker_get_stats (GST_WORKER (w->element));
-    GstWorkerState state = stats_state (stats);
-    GPtrArray *in;
-
-    if (state == GST_WORKER_STATE_BLOCKED) {
-      const gchar *qname = gst_structure_get_string (stats, "blocked-on");
-      QueueRec *q = find_queue_by_name (self, qname);
-      guint level = 0, max = 0;
-
-      if (q)
-        queue_levels (q, &level, &max);
-      array_take_structure (&edges, gst_structure_new ("wait",
-              "worker", G_TYPE_STRING, w->name,
-              "role", G_TYPE_STRING, "writer",
-              "queue", G_TYPE_STRING, qname,
-              "level", G_TYPE_UINT, level,
-              "max-size-buffers", G_TYPE_UINT, max,
-              "for", GST_TYPE_CLOCK_TIME, stats_time (stats, "state-time"),
-              NULL));
-    } else if (state == GST_WORKER_STATE_IDLE) {
-      GST_OBJECT_LOCK (self);
-      in = g_ptr_array_copy (w->inputs, NULL, NULL);
-      GST_OBJECT_UNLOCK (self);
-      for (j = 0; j < in->len; j++) {
-        QueueRec *q = g_ptr_array_index (in, j);
-        guint level, max;
-
-        queue_levels (q, &level, &max);
-        if (level > 0)
-          continue;
-        array_take_structure (&edges, gst_structure_new ("wait",
-                "worker", G_TYPE_STRING, w->name,
-                "role", G_TYPE_STRING, "reader",
-                "queue", G_TYPE_STRING, q->name,
-                "level", G_TYPE_UINT, level,
-                "max-size-buffers", G_TYPE_UINT, max,
-                "for", GST_TYPE_CLOCK_TIME, stats_time (stats, "state-time"),
-                NULL));
-      }
-      g_ptr_array_unref (in);
-    }
-    gst_structure_free (stats);
-  }
-  structure_take_array (s, "edges", &edges);
-
-  /* every process, stock elements too, and the deadlocked cycles */
-  GST_OBJECT_LOCK (self);
-  off = self->deadlock_mode == GST_WORKER_DEADLOCK_MODE_OFF ||
-      self->phase == PHASE_READY;
-  GST_OBJECT_UNLOCK (self);
-  if (off)
-    sample_deadlock (self);
-  gst_worker_deadlock_add_wait_for (self->deadlock, s);
-  return s;
-}
-
-/* ---------------------------------------------------------------------- */
-/* JSON */
-
-static JsonNode *value_to_json (const GValue * value);
-
-static gboolean
-add_field_to_json (GQuark field, const GValue * value, gpointer user_data)
-{
-  json_object_set_member (user_data, g_quark_to_string (field),
-      value_to_json (value));
-  return TRUE;
-}
-
-static JsonNode *
-structure_to_json_node (const GstStructure * s)
-{
-  JsonObject *obj = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-  gst_structure_foreach (s, add_field_to_json, obj);
-  json_node_take_object (node, obj);
-  return node;
-}
-
-static JsonNode *
-value_to_json (const GValue * value)
-{
-  GType type = G_VALUE_TYPE (value);
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  if (type == G_TYPE_STRING) {
-    const gchar *str = g_value_get_string (value);
-    if (str)
-      json_node_set_string (node, str);
-    else
-      json_node_init_null (node);
-  } else if (type == G_TYPE_BOOLEAN) {
-    json_node_set_boolean (node, g_value_get_boolean (value));
-  } else if (type == G_TYPE_INT) {
-    json_node_set_int (node, g_value_get_int (value));
-  } else if (type == G_TYPE_UINT) {
-    json_node_set_int (node, g_value_get_uint (value));
-  } else if (type == G_TYPE_INT64) {
-    json_node_set_int (node, g_value_get_int64 (value));
-  } else if (type == G_TYPE_UINT64) {
-    guint64 v = g_value_get_uint64 (value);
-    /* GST_CLOCK_TIME_NONE and other out-of-range values: null */
-    if (v <= G_MAXINT64)
-      json_node_set_int (node, (gint64) v);
-    else
-      json_node_init_null (node);
-  } else if (type == G_TYPE_DOUBLE) {
-    json_node_set_double (node, g_value_get_double (value));
-  } else if (type == G_TYPE_FLOAT) {
-    json_node_set_double (node, g_value_get_float (value));
-  } else if (G_TYPE_IS_ENUM (type)) {
-    GEnumClass *klass = g_type_class_ref (type);
-    GEnumValue *v = g_enum_get_value (klass, g_value_get_enum (value));
-
-    json_node_set_string (node, v ? v->value_nick : "unknown");
-    g_type_class_unref (klass);
-  } else if (type == GST_TYPE_ARRAY || type == GST_TYPE_LIST) {
-    JsonArray *array = json_array_new ();
-    gboolean is_array = type == GST_TYPE_ARRAY;
-    guint i, n = is_array ? gst_value_array_get_size (value) :
-        gst_value_list_get_size (value);
-
-    for (i = 0; i < n; i++)
-      json_array_add_element (array, value_to_json (is_array ?
-              gst_value_array_get_value (value, i) :
-              gst_value_list_get_value (value, i)));
-    json_node_init_array (node, array);
-    json_array_unref (array);
-  } else if (type == GST_TYPE_STRUCTURE) {
-    const GstStructure *s = gst_value_get_structure (value);
-
-    json_node_unref (node);
-    if (!s)
-      return json_node_new (JSON_NODE_NULL);
-    return structure_to_json_node (s);
-  } else {
-    gchar *str = gst_value_serialize (value);
-
-    if (str)
-      json_node_set_string (node, str);
-    else
-      json_node_init_null (node);
-    g_free (str);
-  }
-  return node;
-}
-
-/**
- * gst_worker_structure_to_json:
- * @structure: a status or report structure (any #GstStructure)
- * @pretty: indent the output
- *
- * Converts a structure to a JSON object: strings, numbers and booleans as
- * such, enums as their nicks, arrays and lists as arrays, nested
- * structures as objects, times in nanoseconds (%GST_CLOCK_TIME_NONE as
- * null), anything else as its GStreamer serialization.
- *
- * Returns: (transfer full): the JSON text
- */
-gchar *
-gst_worker_structure_to_json (const GstStructure * structure, gboolean pretty)
-{
-  JsonGenerator *gen;
-  JsonNode *root;
-  gchar *text;
-
-  g_return_val_if_fail (structure != NULL, NULL);
-
-  root = structure_to_json_node (structure);
-  gen = json_generator_new ();
-  json_generator_set_pretty (gen, pretty);
-  json_generator_set_root (gen, root);
-  text = json_generator_to_data (gen, NULL);
-  g_object_unref (gen);
-  json_node_unref (root);
-  return text;
-}
 
 /* ---------------------------------------------------------------------- */
 /* error messages */
@@ -1265,256 +164,10 @@ describe_error (GstMessage * msg, GError ** error_out, gchar ** debug_out)
 }
 
 /* ---------------------------------------------------------------------- */
-/* watchdog */
+/* the run: timers and per-run state */
 
-static gboolean
-worker_is_paused (WorkerRec * w)
-{
-  return gst_worker_get_paused (GST_WORKER (w->element)) ||
-      gst_worker_get_state (GST_WORKER (w->element)) ==
-      GST_WORKER_STATE_PAUSED;
-}
-
-/* A worker blocked on a full queue is waiting for a pause when the chain of
- * full queues it waits on ends at a paused worker. */
-static gboolean
-blocked_by_pause (GstWorkerController * self, const gchar * queue_name,
-    guint depth)
-{
-  QueueRec *q = find_queue_by_name (self, queue_name);
-  GPtrArray *readers;
-  gboolean ret = FALSE;
-  guint i;
-
-  if (!q || depth > 16)
-    return FALSE;
-  GST_OBJECT_LOCK (self);
-  readers = g_ptr_array_copy (q->readers, NULL, NULL);
-  GST_OBJECT_UNLOCK (self);
-
-  for (i = 0; i < readers->len && !ret; i++) {
-    WorkerRec *r = g_ptr_array_index (readers, i);
-    GstStructure *s;
-
-    if (worker_is_paused (r)) {
-      ret = TRUE;
-      break;
-    }
-    s = gst_worker_get_stats (GST_WORKER (r->element));
-    if (stats_state (s) == GST_WORKER_STATE_BLOCKED)
-      ret = blocked_by_pause (self, gst_structure_get_string (s, "blocked-on"),
-          depth + 1);
-    gst_structure_free (s);
-  }
-  g_ptr_array_unref (readers);
-  return ret;
-}
-
-typedef enum
-{
-  EVENT_STALLED,
-  EVENT_LOST,
-  EVENT_RECOVERED,
-} EventType;
-
-typedef struct
-{
-  EventType type;
-  gchar *worker;
-  GstWorkerState state;
-  GstClockTime duration;
-  gchar *blocked_on;
-  gboolean was_lost;
-} WatchEvent;
-
-static void
-watch_event_free (WatchEvent * ev)
-{
-  g_free (ev->worker);
-  g_free (ev->blocked_on);
-  g_free (ev);
-}
-
-static void
-emit_watch_events (GstWorkerController * self, GPtrArray * events)
-{
-  guint i;
-
-  for (i = 0; i < events->len; i++) {
-    WatchEvent *ev = g_ptr_array_index (events, i);
-
-    switch (ev->type) {
-      case EVENT_STALLED:{
-        gchar *chain = gst_worker_controller_explain_wait (self, ev->worker);
-
-        if (ev->blocked_on)
-          GST_WARNING_OBJECT (self, "worker %s stalled: %s for %.1f s on "
-              "full queue %s (%s)", ev->worker, state_nick (ev->state),
-              (gdouble) ev->duration / GST_SECOND, ev->blocked_on,
-              chain ? chain : "?");
-        else
-          GST_WARNING_OBJECT (self, "worker %s stalled: %s for %.1f s",
-              ev->worker, state_nick (ev->state),
-              (gdouble) ev->duration / GST_SECOND);
-        g_free (chain);
-        g_signal_emit (self, signals[SIGNAL_WORKER_STALLED], 0, ev->worker,
-            ev->state, (guint64) ev->duration, ev->blocked_on);
-        break;
-      }
-      case EVENT_LOST:
-        GST_WARNING_OBJECT (self, "worker %s lost: no heartbeat for %.1f s "
-            "(last state %s)", ev->worker, (gdouble) ev->duration / GST_SECOND,
-            state_nick (ev->state));
-        g_signal_emit (self, signals[SIGNAL_WORKER_LOST], 0, ev->worker,
-            (guint64) ev->duration);
-        break;
-      case EVENT_RECOVERED:
-        GST_INFO_OBJECT (self, "worker %s recovered (was %s)", ev->worker,
-            ev->was_lost ? "lost" : "stalled");
-        g_signal_emit (self, signals[SIGNAL_WORKER_RECOVERED], 0, ev->worker,
-            ev->was_lost);
-        break;
-    }
-  }
-}
-
-static gint64
-min_deadline (gint64 a, gint64 b)
-{
-  if (a < 0)
-    return b;
-  if (b < 0)
-    return a;
-  return MIN (a, b);
-}
-
-/* Checks every worker; queues the events and returns the next time
- * anything can change without a heartbeat (-1: none). */
-static gint64
-watchdog_check (GstWorkerController * self, GPtrArray * events)
-{
-  gint64 now = g_get_monotonic_time (), next = -1;
-  guint hb_timeout, stall_timeout, i;
-  gboolean active;
-
-  GST_OBJECT_LOCK (self);
-  hb_timeout = self->heartbeat_timeout;
-  stall_timeout = self->stall_timeout;
-  active = self->playing && !self->system_paused &&
-      (self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING);
-  GST_OBJECT_UNLOCK (self);
-  if (!active)
-    return -1;
-
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-    GstStructure *s = gst_worker_get_stats (GST_WORKER (w->element));
-    GstWorkerState state = stats_state (s);
-    GstClockTime state_time = stats_time (s, "state-time");
-    const gchar *blocked_on = gst_structure_get_string (s, "blocked-on");
-    gboolean long_wait, excused = FALSE;
-    guint interval;
-    WatchEvent *ev = NULL;
-
-    g_object_get (w->element, "heartbeat-interval", &interval, NULL);
-    long_wait = stall_timeout && (state == GST_WORKER_STATE_BUSY ||
-        state == GST_WORKER_STATE_BLOCKED) &&
-        state_time >= stall_timeout * GST_MSECOND;
-    if (long_wait && state == GST_WORKER_STATE_BLOCKED)
-      excused = blocked_by_pause (self, blocked_on, 0);
-
-    GST_OBJECT_LOCK (self);
-    /* lost: heartbeats stopped */
-    if (hb_timeout && interval) {
-      gint64 due = w->heartbeat_at + (gint64) hb_timeout * 1000;
-
-      if (!w->lost && now >= due) {
-        w->lost = TRUE;
-        ev = g_new0 (WatchEvent, 1);
-        ev->type = EVENT_LOST;
-        ev->worker = g_strdup (w->name);
-        ev->state = state;
-        ev->duration = (now - w->heartbeat_at) * GST_USECOND;
-        g_ptr_array_add (events, ev);
-      } else if (!w->lost) {
-        next = min_deadline (next, due);
-      }
-    }
-
-    /* stalled: busy or blocked for too long */
-    if (long_wait && !excused && !w->stalled) {
-      w->stalled = TRUE;
-      ev = g_new0 (WatchEvent, 1);
-      ev->type = EVENT_STALLED;
-      ev->worker = g_strdup (w->name);
-      ev->state = state;
-      ev->duration = state_time;
-      ev->blocked_on = g_strdup (blocked_on);
-      g_ptr_array_add (events, ev);
-    } else if (!long_wait && w->stalled) {
-      w->stalled = FALSE;
-      ev = g_new0 (WatchEvent, 1);
-      ev->type = EVENT_RECOVERED;
-      ev->worker = g_strdup (w->name);
-      g_ptr_array_add (events, ev);
-    }
-    if (!long_wait && stall_timeout && (state == GST_WORKER_STATE_BUSY ||
-            state == GST_WORKER_STATE_BLOCKED))
-      next = min_deadline (next, now + (gint64) (stall_timeout * GST_MSECOND
-              - state_time) / 1000);
-    GST_OBJECT_UNLOCK (self);
-    gst_structure_free (s);
-  }
-  return next;
-}
-
-static void
-watchdog_run (GstWorkerController * self)
-{
-  GPtrArray *events = g_ptr_array_new_with_free_func
-      ((GDestroyNotify) watch_event_free);
-  gint64 next = watchdog_check (self, events);
-
-  g_source_set_ready_time (self->watchdog, next);
-  emit_watch_events (self, events);
-  g_ptr_array_unref (events);
-}
-
-static gboolean
-watchdog_dispatch (GSource * source, GSourceFunc callback, gpointer user_data)
-{
-  return callback (user_data);
-}
-
-static GSourceFuncs watchdog_funcs = {
-  NULL, NULL, watchdog_dispatch, NULL, NULL, NULL
-};
-
-static gboolean
-watchdog_cb (gpointer user_data)
-{
-  GstWorkerController *self = gst_object_ref (user_data);
-
-  watchdog_run (self);
-  gst_object_unref (self);
-  return G_SOURCE_CONTINUE;
-}
-
-/* Brings the watchdog's next check forward to @at (monotonic us). */
-static void
-watchdog_wake_at (GstWorkerController * self, gint64 at)
-{
-  gint64 cur = g_source_get_ready_time (self->watchdog);
-
-  if (cur < 0 || at < cur)
-    g_source_set_ready_time (self->watchdog, MAX (at, 0));
-}
-
-/* ---------------------------------------------------------------------- */
-/* run control */
-
-static void
-cancel_timer (GSource ** timer)
+void
+controller_cancel_timer (GSource ** timer)
 {
   if (*timer) {
     g_source_destroy (*timer);
@@ -1546,454 +199,8 @@ reset_run_locked (GstWorkerController * self)
   }
 }
 
-/* The elements that produce data: where a drain's EOS goes. */
-static GPtrArray *
-list_sources (GstWorkerController * self)
-{
-  GPtrArray *sources = g_ptr_array_new_with_free_func (gst_object_unref);
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
-  GValue item = G_VALUE_INIT;
-  gboolean done = FALSE;
-
-  while (!done) {
-    switch (gst_iterator_next (it, &item)) {
-      case GST_ITERATOR_OK:{
-        GstElement *e = g_value_get_object (&item);
-
-        if (!GST_IS_BIN (e) &&
-            GST_OBJECT_FLAG_IS_SET (e, GST_ELEMENT_FLAG_SOURCE))
-          g_ptr_array_add (sources, gst_object_ref (e));
-        g_value_reset (&item);
-        break;
-      }
-      case GST_ITERATOR_RESYNC:
-        g_ptr_array_set_size (sources, 0);
-        gst_iterator_resync (it);
-        break;
-      default:
-        done = TRUE;
-        break;
-    }
-  }
-  g_value_unset (&item);
-  gst_iterator_free (it);
-  return sources;
-}
-
-/* A source blocked pushing into a full queue keeps its stream lock, and
- * GstBaseSrc takes that lock to handle an EOS sent to it (holding the
- * element's state lock meanwhile). So the EOS goes from a thread of its
- * own, one source at a time: the controller's context never blocks, and
- * the pipeline's state lock stays free for a stop. */
-static gpointer
-send_eos_thread (gpointer data)
-{
-  GPtrArray *sources = data;
-  guint i;
-
-  for (i = 0; i < sources->len; i++) {
-    GstElement *src = g_ptr_array_index (sources, i);
-
-    GST_DEBUG_OBJECT (src, "sending EOS");
-    gst_element_send_event (src, gst_event_new_eos ());
-  }
-  g_ptr_array_unref (sources);
-  return NULL;
-}
-
-/* Unblocks whatever the drain's EOS thread waits on (a flush from every
- * source downstream wakes blocked pushes and hung test workers alike), and
- * joins it. Call with the system frozen, before going to NULL. */
-static void
-join_eos_thread (GstWorkerController * self, gboolean flush)
-{
-  GThread *thread;
-
-  GST_OBJECT_LOCK (self);
-  thread = self->eos_thread;
-  self->eos_thread = NULL;
-  GST_OBJECT_UNLOCK (self);
-  if (!thread)
-    return;
-
-  if (flush) {
-    GPtrArray *sources = list_sources (self);
-    guint i;
-
-    for (i = 0; i < sources->len; i++) {
-      GstElement *src = g_ptr_array_index (sources, i);
-      GstIterator *it = gst_element_iterate_src_pads (src);
-      GValue item = G_VALUE_INIT;
-
-      while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
-        gst_pad_push_event (g_value_get_object (&item),
-            gst_event_new_flush_start ());
-        g_value_reset (&item);
-      }
-      g_value_unset (&item);
-      gst_iterator_free (it);
-    }
-    g_ptr_array_unref (sources);
-  }
-  g_thread_join (thread);
-}
-
-/* Every worker's stats now. */
-static GPtrArray *
-snapshot_workers (GstWorkerController * self)
-{
-  GPtrArray *snap = g_ptr_array_new_with_free_func
-      ((GDestroyNotify) gst_structure_free);
-  guint i;
-
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-    g_ptr_array_add (snap, gst_worker_get_stats (GST_WORKER (w->element)));
-  }
-  return snap;
-}
-
-#define SETTLE_TIMEOUT_US (100 * 1000)
-
-/* What a stop needs to account for every item. */
-typedef struct
-{
-  GPtrArray *doing;             /* stats before the freeze: what each did */
-  GPtrArray *frozen;            /* stats once frozen: who still had an item */
-} StopSnapshot;
-
-/* Stops the pipeline after freezing the system: every worker is paused,
- * so none starts a new item, and the controller waits (a bounded 100 ms)
- * for those in the middle of one to finish it, or to block. Then nothing
- * moves but hung or slow workers, and the counts taken after the stop
- * tell where every item was. */
-static StopSnapshot
-freeze_and_stop (GstWorkerController * self)
-{
-  StopSnapshot snap;
-  gboolean *was_paused = g_new0 (gboolean, self->workers->len + 1);
-  gint64 deadline;
-  guint i;
-
-  snap.doing = snapshot_workers (self);
-  for (i = 0; i < self->workers->len; i++) {
-    GstWorker *w = GST_WORKER (((WorkerRec *)
-            g_ptr_array_index (self->workers, i))->element);
-
-    was_paused[i] = gst_worker_get_paused (w);
-    gst_worker_set_paused (w, TRUE);
-  }
-  deadline = g_get_monotonic_time () + SETTLE_TIMEOUT_US;
-  for (;;) {
-    gboolean busy = FALSE;
-
-    for (i = 0; i < self->workers->len && !busy; i++) {
-      GstWorker *w = GST_WORKER (((WorkerRec *)
-              g_ptr_array_index (self->workers, i))->element);
-      busy = gst_worker_get_state (w) == GST_WORKER_STATE_BUSY;
-    }
-    if (!busy || g_get_monotonic_time () >= deadline)
-      break;
-    g_usleep (500);
-  }
-  snap.frozen = snapshot_workers (self);
-
-  join_eos_thread (self, TRUE);
-  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
-
-  for (i = 0; i < self->workers->len; i++) {
-    GstWorker *w = GST_WORKER (((WorkerRec *)
-            g_ptr_array_index (self->workers, i))->element);
-    gst_worker_set_paused (w, was_paused[i]);
-  }
-  g_free (was_paused);
-  return snap;
-}
-
-static void
-stop_snapshot_clear (StopSnapshot * snap)
-{
-  g_ptr_array_unref (snap->doing);
-  g_ptr_array_unref (snap->frozen);
-}
-
-static guint64
-items_passed (const GstStructure * s)
-{
-  return stats_u64 (s, "items-out") + stats_u64 (s, "items-dropped");
-}
-
-/* After a stop: where the items that were inside went. Queues: what went
- * in and did not come out (exact, from the pad probes; it includes an item
- * a blocked writer was pushing in). Workers: items handed over by their
- * input queues that they never started (held by a paused worker, say),
- * and the item in hand of a worker still busy when frozen that passed
- * nothing on afterwards (a hung one). Adds `holder` entries to @holders
- * (with what each worker was doing before the freeze); returns the
- * total. */
-static guint64
-account_discards (GstWorkerController * self, StopSnapshot * snap,
-    GValue * holders)
-{
-  guint64 total = 0;
-  guint i, j;
-
-  for (i = 0; i < self->queues->len; i++) {
-    QueueRec *q = g_ptr_array_index (self->queues, i);
-    guint64 in, out;
-    GValue readers = G_VALUE_INIT;
-    GstStructure *h;
-
-    queue_counts (q, &in, &out);
-    in += queue_initial (q);
-    if (in <= out)
-      continue;
-    total += in - out;
-    h = gst_structure_new ("holder",
-        "name", G_TYPE_STRING, q->name,
-        "kind", G_TYPE_STRING, "queue",
-        "items", G_TYPE_UINT64, in - out, NULL);
-    GST_OBJECT_LOCK (self);
-    names_array (&readers, q->readers);
-    GST_OBJECT_UNLOCK (self);
-    structure_take_array (h, "readers", &readers);
-    array_take_structure (holders, h);
-  }
-
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-    GstStructure *was = g_ptr_array_index (snap->doing, i);
-    GstStructure *frozen = g_ptr_array_index (snap->frozen, i);
-    GstStructure *now = gst_worker_get_stats (GST_WORKER (w->element));
-    GstWorkerState state = stats_state (was);
-    guint64 handed = 0, started = stats_u64 (now, "items-in"), items = 0;
-    GPtrArray *in;
-    GstStructure *h;
-
-    GST_OBJECT_LOCK (self);
-    in = g_ptr_array_copy (w->inputs, NULL, NULL);
-    GST_OBJECT_UNLOCK (self);
-    for (j = 0; j < in->len; j++) {
-      guint64 qin, qout;
-
-      queue_counts (g_ptr_array_index (in, j), &qin, &qout);
-      handed += qout;
-    }
-    if (in->len && handed > started)
-      items += handed - started;
-    /* a source busy producing holds no item yet */
-    if (stats_state (frozen) == GST_WORKER_STATE_BUSY &&
-        w->element->numsinkpads > 0 && items_passed (now) == items_passed
-        (frozen))
-      items += 1;
-    g_ptr_array_unref (in);
-
-    total += items;
-    if (items || state != GST_WORKER_STATE_IDLE) {
-      h = gst_structure_new ("holder",
-          "name", G_TYPE_STRING, w->name,
-          "kind", G_TYPE_STRING, "worker",
-          "items", G_TYPE_UINT64, items,
-          "state", GST_TYPE_WORKER_STATE, state,
-          "state-time", GST_TYPE_CLOCK_TIME, stats_time (was, "state-time"),
-          NULL);
-      if (gst_structure_has_field (was, "blocked-on"))
-        gst_structure_set (h, "blocked-on", G_TYPE_STRING,
-            gst_structure_get_string (was, "blocked-on"), NULL);
-      array_take_structure (holders, h);
-    }
-    gst_structure_free (now);
-  }
-  return total;
-}
-
-/* The report's common part: outcome, per-worker and per-queue counts. */
-static GstStructure *
-build_report (GstWorkerController * self, GstWorkerControllerOutcome outcome)
-{
-  GPtrArray *order;
-  GstStructure *r;
-  GValue workers = G_VALUE_INIT, queues = G_VALUE_INIT;
-  gboolean balanced = TRUE;
-  guint i;
-
-  new_array (&workers);
-  GST_OBJECT_LOCK (self);
-  order = g_ptr_array_copy (self->order, NULL, NULL);
-  GST_OBJECT_UNLOCK (self);
-  for (i = 0; i < order->len; i++)
-    array_take_structure (&workers, worker_structure (self,
-            g_ptr_array_index (order, i), FALSE));
-  g_ptr_array_unref (order);
-
-  new_array (&queues);
-  for (i = 0; i < self->queues->len; i++) {
-    GstStructure *q = queue_structure (self, g_ptr_array_index (self->queues,
-            i));
-
-    /* nothing held, and nothing came out that did not go in */
-    if (stats_u64 (q, "items-in") + stats_u64 (q, "initial-items") !=
-        stats_u64 (q, "items-out"))
-      balanced = FALSE;
-    array_take_structure (&queues, q);
-  }
-
-  GST_OBJECT_LOCK (self);
-  r = gst_structure_new (GST_WORKER_CONTROLLER_REPORT_NAME,
-      "outcome", GST_TYPE_WORKER_CONTROLLER_OUTCOME, outcome,
-      "duration", GST_TYPE_CLOCK_TIME, self->started_at ?
-      (GstClockTime) (g_get_monotonic_time () - self->started_at) *
-      GST_USECOND : 0,
-      "restarts", G_TYPE_UINT, self->restarts,
-      "discarded-by-restarts", G_TYPE_UINT64, self->discarded_by_restarts,
-      "balanced", G_TYPE_BOOLEAN, balanced, NULL);
-  if (self->last_error)
-    gst_structure_set (r, "error", GST_TYPE_STRUCTURE, self->last_error, NULL);
-  GST_OBJECT_UNLOCK (self);
-
-  structure_take_array (r, "workers", &workers);
-  structure_take_array (r, "queues", &queues);
-  gst_worker_deadlock_add_to_report (self->deadlock, r);
-  return r;
-}
-
-static gboolean
-emit_finished (gpointer user_data)
-{
-  GstWorkerController *self = user_data;
-  GstStructure *report;
-
-  GST_OBJECT_LOCK (self);
-  report = gst_structure_copy (self->report);
-  GST_OBJECT_UNLOCK (self);
-  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, report);
-  gst_structure_free (report);
-  return G_SOURCE_REMOVE;
-}
-
-/* Ends the run; @report is taken. */
-static void
-finish (GstWorkerController * self, GstStructure * report,
-    gboolean emit_here)
-{
-  GstWorkerControllerOutcome outcome = GST_WORKER_CONTROLLER_OUTCOME_NONE;
-
-  gst_structure_get_enum (report, "outcome",
-      GST_TYPE_WORKER_CONTROLLER_OUTCOME, (gint *) & outcome);
-
-  GST_OBJECT_LOCK (self);
-  self->phase = PHASE_FINISHED;
-  self->playing = FALSE;
-  self->outcome = outcome;
-  if (self->report)
-    gst_structure_free (self->report);
-  self->report = report;
-  cancel_timer (&self->drain_timer);
-  cancel_timer (&self->restart_timer);
-  cancel_timer (&self->deadlock_timer);
-  GST_OBJECT_UNLOCK (self);
-  g_source_set_ready_time (self->watchdog, -1);
-
-  GST_INFO_OBJECT (self, "finished: %" GST_PTR_FORMAT, report);
-  if (emit_here)
-    emit_finished (self);
-  else
-    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
-        emit_finished, gst_object_ref (self), gst_object_unref);
-}
-
-/* Stops the pipeline and reports what it held. */
-static GstStructure *
-stop_and_report (GstWorkerController * self,
-    GstWorkerControllerOutcome outcome)
-{
-  StopSnapshot snap = freeze_and_stop (self);
-  GValue holders = G_VALUE_INIT;
-  guint64 discarded;
-  GstStructure *report;
-
-  new_array (&holders);
-  discarded = account_discards (self, &snap, &holders);
-  report = build_report (self, outcome);
-  gst_structure_set (report, "items-discarded", G_TYPE_UINT64, discarded,
-      NULL);
-  structure_take_array (report, "holders", &holders);
-  stop_snapshot_clear (&snap);
-  return report;
-}
-
 /* ---------------------------------------------------------------------- */
-/* deadlocks */
-
-static void
-handle_deadlock_events (GstWorkerController * self, GPtrArray * events)
-{
-  gboolean stop = FALSE;
-  guint i;
-
-  for (i = 0; i < events->len; i++) {
-    GstStructure *ev = g_ptr_array_index (events, i);
-    const gchar *text = gst_structure_get_string (ev, "text");
-    const gchar *action;
-
-    if (gst_structure_has_name (ev, "idle")) {
-      GST_INFO_OBJECT (self, "no deadlock, the system is %s: %s",
-          gst_structure_get_string (ev, "state"), text);
-      continue;
-    }
-    if (gst_structure_has_field (ev, "repeat"))
-      continue;
-    action = gst_structure_get_string (ev, "action");
-    if (g_str_equal (action, "stop")) {
-      GST_ERROR_OBJECT (self, "%s", text);
-      stop = TRUE;
-    } else {
-      GST_WARNING_OBJECT (self, "%s", text);
-    }
-    g_signal_emit (self, signals[SIGNAL_DEADLOCK], 0, ev);
-  }
-
-  if (stop) {
-    gboolean running;
-
-    GST_OBJECT_LOCK (self);
-    running = self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING;
-    cancel_timer (&self->drain_timer);
-    GST_OBJECT_UNLOCK (self);
-    if (running)
-      finish (self, stop_and_report (self,
-              GST_WORKER_CONTROLLER_OUTCOME_DEADLOCK), TRUE);
-  }
-}
-
-/* Every few milliseconds while the system runs (before PLAYING too: a
- * deadlock can stop a pipeline prerolling): sample the wait-for graph and
- * act on deadlocks. */
-static gboolean
-deadlock_tick (gpointer user_data)
-{
-  GstWorkerController *self = gst_object_ref (user_data);
-  GstWorkerDeadlockPolicy policy;
-  GstWorkerChannelCounts *counts;
-  GPtrArray *events;
-  gboolean active;
-
-  deadlock_policy (self, &policy);
-  GST_OBJECT_LOCK (self);
-  active = (self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING) &&
-      !self->system_paused && policy.mode != GST_WORKER_DEADLOCK_MODE_OFF;
-  GST_OBJECT_UNLOCK (self);
-
-  if (active) {
-    counts = channel_counts (self);
-    events = gst_worker_deadlock_check (self->deadlock, counts, &policy);
-    g_free (counts);
-    handle_deadlock_events (self, events);
-    g_ptr_array_unref (events);
-  }
-  gst_object_unref (self);
-  return G_SOURCE_CONTINUE;
-}
+/* the bus: errors and restarts, heartbeats, state changes, EOS */
 
 static gboolean
 restart_cb (gpointer user_data)
@@ -2013,12 +220,12 @@ restart_cb (gpointer user_data)
   GST_OBJECT_UNLOCK (self);
 
   for (i = 0; i < self->queues->len; i++)
-    queue_reset_counts (g_ptr_array_index (self->queues, i));
+    controller_queue_reset_counts (g_ptr_array_index (self->queues, i));
   /* the queues keep what they grew, and it counts against the bounds */
   gst_worker_deadlock_touch (self->deadlock);
 
   GST_WARNING_OBJECT (self, "restarting the pipeline (restart %u)", restarts);
-  g_signal_emit (self, signals[SIGNAL_RESTARTED], 0, restarts);
+  g_signal_emit (self, controller_signals[SIGNAL_RESTARTED], 0, restarts);
   /* a failure posts an ERROR, handled by the policy again */
   gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_PLAYING);
   return G_SOURCE_REMOVE;
@@ -2063,8 +270,8 @@ handle_error (GstWorkerController * self, GstMessage * msg)
 
   GST_WARNING_OBJECT (self, "error from %s%s", text,
       restart ? ", restarting" : ", stopping");
-  g_signal_emit (self, signals[SIGNAL_PIPELINE_ERROR], 0, src_name, err,
-      debug, restart);
+  g_signal_emit (self, controller_signals[SIGNAL_PIPELINE_ERROR], 0, src_name,
+      err, debug, restart);
 
   if (restart) {
     StopSnapshot snap;
@@ -2072,11 +279,11 @@ handle_error (GstWorkerController * self, GstMessage * msg)
     guint64 discarded;
 
     g_source_set_ready_time (self->watchdog, -1);
-    snap = freeze_and_stop (self);
-    new_array (&holders);
-    discarded = account_discards (self, &snap, &holders);
+    snap = controller_freeze_and_stop (self);
+    controller_new_array (&holders);
+    discarded = controller_account_discards (self, &snap, &holders);
     g_value_unset (&holders);
-    stop_snapshot_clear (&snap);
+    controller_stop_snapshot_clear (&snap);
 
     GST_OBJECT_LOCK (self);
     self->discarded_by_restarts += discarded;
@@ -2088,8 +295,8 @@ handle_error (GstWorkerController * self, GstMessage * msg)
     }
     GST_OBJECT_UNLOCK (self);
   } else {
-    finish (self, stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_ERROR),
-        TRUE);
+    controller_finish (self, controller_stop_and_report (self,
+            GST_WORKER_CONTROLLER_OUTCOME_ERROR), TRUE);
   }
 
 out:
@@ -2103,12 +310,13 @@ out:
 static void
 handle_heartbeat (GstWorkerController * self, GstMessage * msg)
 {
-  WorkerRec *w = find_worker_by_element (self, GST_MESSAGE_SRC (msg));
+  WorkerRec *w =
+      controller_find_worker_by_element (self, GST_MESSAGE_SRC (msg));
   const GstStructure *s = gst_message_get_structure (msg);
   gint64 now = g_get_monotonic_time (), due = -1;
-  guint64 items_in = stats_u64 (s, "items-in");
-  GstWorkerState state = stats_state (s);
-  GstClockTime state_time = stats_time (s, "state-time");
+  guint64 items_in = controller_stats_u64 (s, "items-in");
+  GstWorkerState state = controller_stats_state (s);
+  GstClockTime state_time = controller_stats_time (s, "state-time");
   gboolean recovered = FALSE, active;
 
   if (!w)
@@ -2141,15 +349,18 @@ handle_heartbeat (GstWorkerController * self, GstMessage * msg)
       state != GST_WORKER_STATE_BLOCKED)
     due = now;
   if (self->heartbeat_timeout)
-    due = min_deadline (due, now + (gint64) self->heartbeat_timeout * 1000);
+    due =
+        controller_min_deadline (due,
+        now + (gint64) self->heartbeat_timeout * 1000);
   GST_OBJECT_UNLOCK (self);
 
   if (recovered) {
     GST_INFO_OBJECT (self, "worker %s: heartbeats again", w->name);
-    g_signal_emit (self, signals[SIGNAL_WORKER_RECOVERED], 0, w->name, TRUE);
+    g_signal_emit (self, controller_signals[SIGNAL_WORKER_RECOVERED], 0,
+        w->name, TRUE);
   }
   if (due >= 0)
-    watchdog_wake_at (self, due);
+    controller_watchdog_wake_at (self, due);
 }
 
 /* Goes to the system state (PAUSED or PLAYING) last asked for, unless the
@@ -2231,144 +442,17 @@ handle_state_changed (GstWorkerController * self, GstMessage * msg)
     apply_system_state (self);
 
   if (new_state == GST_STATE_PLAYING)
-    watchdog_wake_at (self, g_get_monotonic_time ());
+    controller_watchdog_wake_at (self, g_get_monotonic_time ());
   else
     g_source_set_ready_time (self->watchdog, -1);
   /* pads linked since the start (decodebin, say) join the wait-for graph */
   if (emit_started)
-    set_deadlock_topology (self);
+    controller_set_deadlock_topology (self);
   gst_worker_deadlock_touch (self->deadlock);
   if (emit_started) {
     GST_INFO_OBJECT (self, "system running");
-    g_signal_emit (self, signals[SIGNAL_STARTED], 0);
+    g_signal_emit (self, controller_signals[SIGNAL_STARTED], 0);
   }
-}
-
-/* Whether EOS reached every linked input of every element, not only every
- * sink. The pipeline's EOS can come first: a merge ends its output at the
- * end of its main input and still reads its other inputs to their end,
- * dropping (and counting) what comes, and the last items of a feedback
- * loop may still be on their way back into it. */
-static gboolean
-every_input_ended (GstWorkerController * self)
-{
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
-  GValue item = G_VALUE_INIT;
-  gboolean ended = TRUE, done = FALSE;
-
-  while (!done && ended) {
-    switch (gst_iterator_next (it, &item)) {
-      case GST_ITERATOR_OK:{
-        GstElement *e = g_value_get_object (&item);
-        GList *l;
-
-        if (GST_IS_BIN (e)) {
-          g_value_reset (&item);
-          break;
-        }
-        GST_OBJECT_LOCK (e);
-        for (l = e->sinkpads; l && ended; l = l->next) {
-          GstPad *pad = l->data;
-
-          if (!gst_pad_is_linked (pad))
-            continue;
-          /* an aggregator's input has ended once the items before its
-           * EOS were taken */
-          ended = GST_IS_AGGREGATOR_PAD (pad) ?
-              gst_aggregator_pad_is_eos (GST_AGGREGATOR_PAD (pad)) :
-              GST_PAD_IS_EOS (pad);
-          if (!ended)
-            GST_DEBUG_OBJECT (pad, "no EOS yet");
-        }
-        GST_OBJECT_UNLOCK (e);
-        g_value_reset (&item);
-        break;
-      }
-      case GST_ITERATOR_RESYNC:
-        gst_iterator_resync (it);
-        break;
-      default:
-        done = TRUE;
-        break;
-    }
-  }
-  g_value_unset (&item);
-  gst_iterator_free (it);
-  return ended;
-}
-
-typedef struct
-{
-  GstWorkerController *self;
-  gint64 since;                 /* when the pipeline's EOS came */
-} EosWait;
-
-static void eos_wait_free (gpointer data);
-static gboolean eos_wait_cb (gpointer data);
-
-static void
-handle_eos_since (GstWorkerController * self, gint64 since)
-{
-  GstStructure *report;
-  gboolean draining;
-
-  GST_OBJECT_LOCK (self);
-  if (self->phase != PHASE_RUNNING && self->phase != PHASE_DRAINING) {
-    GST_OBJECT_UNLOCK (self);
-    return;
-  }
-  draining = self->phase == PHASE_DRAINING;
-  GST_OBJECT_UNLOCK (self);
-
-  /* a drain waits, bounded by its timeout, for every input to end; a run
-   * that ended by itself waits a little */
-  if (!every_input_ended (self) && (draining || g_get_monotonic_time () -
-          since < EOS_SETTLE_MS * G_TIME_SPAN_MILLISECOND)) {
-    GSource *check = g_timeout_source_new (5);
-    EosWait *wait = g_new (EosWait, 1);
-
-    wait->self = gst_object_ref (self);
-    wait->since = since;
-    g_source_set_callback (check, eos_wait_cb, wait, eos_wait_free);
-    g_source_attach (check, self->context);
-    g_source_unref (check);
-    return;
-  }
-
-  GST_OBJECT_LOCK (self);
-  cancel_timer (&self->drain_timer);
-  GST_OBJECT_UNLOCK (self);
-
-  GST_INFO_OBJECT (self, "EOS: every item drained");
-  /* the EOS reached every sink: the thread that sent it is done */
-  join_eos_thread (self, FALSE);
-  report = build_report (self, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
-  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
-  finish (self, report, TRUE);
-}
-
-static void
-eos_wait_free (gpointer data)
-{
-  EosWait *wait = data;
-
-  gst_object_unref (wait->self);
-  g_free (wait);
-}
-
-static gboolean
-eos_wait_cb (gpointer data)
-{
-  EosWait *wait = data;
-
-  handle_eos_since (wait->self, wait->since);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-handle_eos (GstWorkerController * self)
-{
-  handle_eos_since (self, g_get_monotonic_time ());
 }
 
 static gboolean
@@ -2383,7 +467,7 @@ bus_cb (GstBus * bus, GstMessage * msg, gpointer user_data)
         handle_heartbeat (self, msg);
       break;
     case GST_MESSAGE_EOS:
-      handle_eos (self);
+      controller_handle_eos (self);
       break;
     case GST_MESSAGE_ERROR:
       handle_error (self, msg);
@@ -2409,27 +493,6 @@ bus_cb (GstBus * bus, GstMessage * msg, gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-drain_timeout_cb (gpointer user_data)
-{
-  GstWorkerController *self = user_data;
-  GstStructure *report;
-
-  GST_OBJECT_LOCK (self);
-  if (self->phase != PHASE_DRAINING) {
-    GST_OBJECT_UNLOCK (self);
-    return G_SOURCE_REMOVE;
-  }
-  g_clear_pointer (&self->drain_timer, g_source_unref);
-  GST_OBJECT_UNLOCK (self);
-
-  report = stop_and_report (self,
-      GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT);
-  GST_WARNING_OBJECT (self, "drain timed out: %" GST_PTR_FORMAT, report);
-  finish (self, report, TRUE);
-  return G_SOURCE_REMOVE;
-}
-
 /* ---------------------------------------------------------------------- */
 /* GObject */
 
@@ -2443,9 +506,9 @@ gst_worker_controller_constructed (GObject * object)
 
   g_assert (self->pipeline != NULL);
   self->context = g_main_context_ref_thread_default ();
-  discover (self);
-  compute_topology (self);
-  set_deadlock_topology (self);
+  controller_discover (self);
+  controller_compute_topology (self);
+  controller_set_deadlock_topology (self);
 
   bus = gst_pipeline_get_bus (self->pipeline);
   self->bus_source = gst_bus_create_watch (bus);
@@ -2453,8 +516,8 @@ gst_worker_controller_constructed (GObject * object)
   g_source_attach (self->bus_source, self->context);
   gst_object_unref (bus);
 
-  self->watchdog = g_source_new (&watchdog_funcs, sizeof (GSource));
-  g_source_set_callback (self->watchdog, watchdog_cb, self, NULL);
+  self->watchdog = g_source_new (&controller_watchdog_funcs, sizeof (GSource));
+  g_source_set_callback (self->watchdog, controller_watchdog_cb, self, NULL);
   g_source_set_ready_time (self->watchdog, -1);
   g_source_attach (self->watchdog, self->context);
 
@@ -2477,13 +540,13 @@ gst_worker_controller_dispose (GObject * object)
     g_clear_pointer (&self->watchdog, g_source_unref);
   }
   GST_OBJECT_LOCK (self);
-  cancel_timer (&self->drain_timer);
-  cancel_timer (&self->restart_timer);
-  cancel_timer (&self->deadlock_timer);
+  controller_cancel_timer (&self->drain_timer);
+  controller_cancel_timer (&self->restart_timer);
+  controller_cancel_timer (&self->deadlock_timer);
   GST_OBJECT_UNLOCK (self);
 
   if (self->pipeline && self->phase != PHASE_READY) {
-    join_eos_thread (self, TRUE);
+    controller_join_eos_thread (self, TRUE);
     gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
   }
 
@@ -2570,7 +633,7 @@ gst_worker_controller_set_property (GObject * object, guint prop_id,
   /* a new timeout may make a check due sooner */
   if ((prop_id == PROP_HEARTBEAT_TIMEOUT || prop_id == PROP_STALL_TIMEOUT) &&
       self->watchdog)
-    watchdog_wake_at (self, g_get_monotonic_time ());
+    controller_watchdog_wake_at (self, g_get_monotonic_time ());
 }
 
 static void
@@ -2695,7 +758,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    *
    * The pipeline reached PLAYING, at start and after each restart.
    */
-  signals[SIGNAL_STARTED] = g_signal_new ("started",
+  controller_signals[SIGNAL_STARTED] = g_signal_new ("started",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 0);
 
@@ -2709,7 +772,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    * A worker has been busy, or blocked on a full queue, for longer than
    * `stall-timeout`. Emitted once per episode.
    */
-  signals[SIGNAL_WORKER_STALLED] = g_signal_new ("worker-stalled",
+  controller_signals[SIGNAL_WORKER_STALLED] = g_signal_new ("worker-stalled",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 4, G_TYPE_STRING, GST_TYPE_WORKER_STATE, G_TYPE_UINT64,
       G_TYPE_STRING);
@@ -2721,7 +784,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    *
    * A worker sent no heartbeat for `heartbeat-timeout`.
    */
-  signals[SIGNAL_WORKER_LOST] = g_signal_new ("worker-lost",
+  controller_signals[SIGNAL_WORKER_LOST] = g_signal_new ("worker-lost",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT64);
 
@@ -2732,9 +795,10 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    *
    * A lost worker sent a heartbeat again, or a stalled one moved on.
    */
-  signals[SIGNAL_WORKER_RECOVERED] = g_signal_new ("worker-recovered",
-      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-      G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+  controller_signals[SIGNAL_WORKER_RECOVERED] =
+      g_signal_new ("worker-recovered", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING,
+      G_TYPE_BOOLEAN);
 
   /**
    * GstWorkerController::pipeline-error:
@@ -2745,7 +809,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    *
    * An element posted an ERROR message.
    */
-  signals[SIGNAL_PIPELINE_ERROR] = g_signal_new ("pipeline-error",
+  controller_signals[SIGNAL_PIPELINE_ERROR] = g_signal_new ("pipeline-error",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_ERROR, G_TYPE_STRING,
       G_TYPE_BOOLEAN);
@@ -2756,7 +820,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    *
    * The restart policy set the pipeline back to PLAYING.
    */
-  signals[SIGNAL_RESTARTED] = g_signal_new ("restarted",
+  controller_signals[SIGNAL_RESTARTED] = g_signal_new ("restarted",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 1, G_TYPE_UINT);
 
@@ -2767,7 +831,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    * The run ended: drained, stopped, failed or timed out draining. The
    * pipeline is in NULL.
    */
-  signals[SIGNAL_FINISHED] = g_signal_new ("finished",
+  controller_signals[SIGNAL_FINISHED] = g_signal_new ("finished",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 1, GST_TYPE_STRUCTURE | G_SIGNAL_TYPE_STATIC_SCOPE);
 
@@ -2791,7 +855,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    * each growth, and once per deadlock otherwise. After one with action
    * "stop", the run ends with %GST_WORKER_CONTROLLER_OUTCOME_DEADLOCK.
    */
-  signals[SIGNAL_DEADLOCK] = g_signal_new ("deadlock",
+  controller_signals[SIGNAL_DEADLOCK] = g_signal_new ("deadlock",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 1, GST_TYPE_STRUCTURE | G_SIGNAL_TYPE_STATIC_SCOPE);
 
@@ -2816,8 +880,8 @@ gst_worker_controller_init (GstWorkerController * self)
   self->deadlock = gst_worker_deadlock_new ();
   self->phase = PHASE_READY;
   self->workers = g_ptr_array_new_with_free_func
-      ((GDestroyNotify) worker_rec_free);
-  self->queues = g_ptr_array_new_with_free_func (queue_rec_unref);
+      ((GDestroyNotify) controller_worker_rec_free);
+  self->queues = g_ptr_array_new_with_free_func (controller_queue_rec_unref);
   self->order = g_ptr_array_new ();
 }
 
@@ -3038,18 +1102,19 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
   reset_run_locked (self);
   GST_OBJECT_UNLOCK (self);
 
-  compute_topology (self);
-  set_deadlock_topology (self);
+  controller_compute_topology (self);
+  controller_set_deadlock_topology (self);
   apply_heartbeat_interval (self);
   for (i = 0; i < self->queues->len; i++)
-    queue_reset_counts (g_ptr_array_index (self->queues, i));
+    controller_queue_reset_counts (g_ptr_array_index (self->queues, i));
   gst_worker_deadlock_reset (self->deadlock);
 
   GST_OBJECT_LOCK (self);
   self->deadlock_timer = g_timeout_source_new (gst_worker_deadlock_tick_ms
       (self->deadlock_settle));
   /* no ref: dispose destroys it */
-  g_source_set_callback (self->deadlock_timer, deadlock_tick, self, NULL);
+  g_source_set_callback (self->deadlock_timer, controller_deadlock_tick, self,
+      NULL);
   g_source_attach (self->deadlock_timer, self->context);
   GST_OBJECT_UNLOCK (self);
 
@@ -3081,8 +1146,9 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
     GST_WARNING_OBJECT (self, "could not start: %s", text);
     g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
         GST_WORKER_CONTROLLER_ERROR_START, "Could not start: %s", text);
-    report = stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_ERROR);
-    finish (self, report, TRUE);
+    report =
+        controller_stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_ERROR);
+    controller_finish (self, report, TRUE);
     g_free (text);
     g_free (debug);
     return FALSE;
@@ -3099,7 +1165,7 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
-  w = find_worker_by_name (self, name);
+  w = controller_find_worker_by_name (self, name);
   if (!w) {
     gchar **names = gst_worker_controller_list_workers (self);
     gchar *list = g_strjoinv (", ", names);
@@ -3127,7 +1193,7 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
   gst_worker_set_paused (GST_WORKER (w->element), paused);
   gst_worker_deadlock_touch (self->deadlock);
   /* the watchdog looks again: blocked workers may be excused or not */
-  watchdog_wake_at (self, g_get_monotonic_time ());
+  controller_watchdog_wake_at (self, g_get_monotonic_time ());
   return TRUE;
 }
 
@@ -3295,17 +1361,17 @@ gst_worker_controller_get_status (GstWorkerController * self)
 
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
 
-  new_array (&workers);
+  controller_new_array (&workers);
   GST_OBJECT_LOCK (self);
   order = g_ptr_array_copy (self->order, NULL, NULL);
   GST_OBJECT_UNLOCK (self);
   for (i = 0; i < order->len; i++)
-    array_take_structure (&workers, worker_structure (self,
-            g_ptr_array_index (order, i), TRUE));
+    controller_array_take_structure (&workers,
+        controller_worker_structure (self, g_ptr_array_index (order, i), TRUE));
   g_ptr_array_unref (order);
-  new_array (&queues);
+  controller_new_array (&queues);
   for (i = 0; i < self->queues->len; i++)
-    array_take_structure (&queues, queue_structure (self,
+    controller_array_take_structure (&queues, controller_queue_structure (self,
             g_ptr_array_index (self->queues, i)));
 
   GST_OBJECT_LOCK (self);
@@ -3322,12 +1388,12 @@ gst_worker_controller_get_status (GstWorkerController * self)
       NULL);
   GST_OBJECT_UNLOCK (self);
 
-  structure_take_array (s, "workers", &workers);
-  structure_take_array (s, "queues", &queues);
-  wait_for = wait_for_structure (self);
+  controller_structure_take_array (s, "workers", &workers);
+  controller_structure_take_array (s, "queues", &queues);
+  wait_for = controller_wait_for_structure (self);
   gst_structure_set (s, "wait-for", GST_TYPE_STRUCTURE, wait_for, NULL);
   gst_structure_free (wait_for);
-  deadlock_policy (self, &policy);
+  controller_deadlock_policy (self, &policy);
   deadlock = gst_worker_deadlock_get_status (self->deadlock, &policy);
   gst_structure_set (s, "deadlock", GST_TYPE_STRUCTURE, deadlock, NULL);
   gst_structure_free (deadlock);
@@ -3369,7 +1435,7 @@ gst_worker_controller_get_heartbeat (GstWorkerController * self,
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  w = find_worker_by_name (self, name);
+  w = controller_find_worker_by_name (self, name);
   if (!w)
     return NULL;
   GST_OBJECT_LOCK (self);
@@ -3404,7 +1470,7 @@ GstStructure *
 gst_worker_controller_get_wait_for (GstWorkerController * self)
 {
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
-  return wait_for_structure (self);
+  return controller_wait_for_structure (self);
 }
 
 /**
@@ -3429,10 +1495,10 @@ gst_worker_controller_explain_wait (GstWorkerController * self,
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  w = find_worker_by_name (self, name);
+  w = controller_find_worker_by_name (self, name);
   if (!w)
     return NULL;
-  sample_deadlock (self);
+  controller_sample_deadlock (self);
   return gst_worker_deadlock_explain (self->deadlock, w->element);
 }
 
@@ -3466,8 +1532,8 @@ gst_worker_controller_exit_drain (GstWorkerController * self,
   if (self->phase == PHASE_RESTARTING) {
     /* the pipeline is down already: nothing left to drain */
     GST_OBJECT_UNLOCK (self);
-    finish (self, stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_ERROR),
-        FALSE);
+    controller_finish (self, controller_stop_and_report (self,
+            GST_WORKER_CONTROLLER_OUTCOME_ERROR), FALSE);
     return;
   }
   if (self->phase != PHASE_RUNNING) {
@@ -3478,7 +1544,7 @@ gst_worker_controller_exit_drain (GstWorkerController * self,
   was_paused = self->system_paused;
   self->system_paused = FALSE;
   self->drain_timer = g_timeout_source_new (timeout_ms);
-  g_source_set_callback (self->drain_timer, drain_timeout_cb,
+  g_source_set_callback (self->drain_timer, controller_drain_timeout_cb,
       gst_object_ref (self), gst_object_unref);
   g_source_attach (self->drain_timer, self->context);
   GST_OBJECT_UNLOCK (self);
@@ -3492,8 +1558,9 @@ gst_worker_controller_exit_drain (GstWorkerController * self,
   }
   GST_OBJECT_LOCK (self);
   if (self->phase == PHASE_DRAINING && !self->eos_thread)
-    self->eos_thread = g_thread_new ("worker-drain-eos", send_eos_thread,
-        list_sources (self));
+    self->eos_thread =
+        g_thread_new ("worker-drain-eos", controller_send_eos_thread,
+        controller_list_sources (self));
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -3523,13 +1590,14 @@ gst_worker_controller_exit_now (GstWorkerController * self)
     GST_OBJECT_UNLOCK (self);
     return report;
   }
-  cancel_timer (&self->drain_timer);
-  cancel_timer (&self->restart_timer);
+  controller_cancel_timer (&self->drain_timer);
+  controller_cancel_timer (&self->restart_timer);
   GST_OBJECT_UNLOCK (self);
 
   GST_INFO_OBJECT (self, "exit now");
-  report = stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_STOPPED);
-  finish (self, gst_structure_copy (report), FALSE);
+  report =
+      controller_stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_STOPPED);
+  controller_finish (self, gst_structure_copy (report), FALSE);
   return report;
 }
 

@@ -1,0 +1,571 @@
+/* gst-workers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/* GstWorkerController's records of the pipeline it runs: every worker
+ * (a WorkerRec) and every Kahn channel (a QueueRec: a `queue` or `queue2`
+ * element, or the FIFO of a `feedbacksink`/`feedbacksrc` pair), found once
+ * at construction; the pad probes that count the items into and out of
+ * each channel; and the topology: which workers write into and read from
+ * each channel, and the workers in order, upstream first. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstworkercontrollerprivate.h"
+
+/* ---------------------------------------------------------------------- */
+/* records */
+
+static void
+queue_rec_clear (QueueRec * q)
+{
+  gst_object_unref (q->element);
+  if (q->in_worker)
+    gst_object_unref (q->in_worker);
+  if (q->tokens_from)
+    gst_object_unref (q->tokens_from);
+  gst_object_unref (q->sinkpad);
+  gst_object_unref (q->srcpad);
+  g_free (q->name);
+  g_mutex_clear (&q->lock);
+  g_ptr_array_unref (q->writers);
+  g_ptr_array_unref (q->readers);
+}
+
+void
+controller_queue_rec_unref (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, (GDestroyNotify) queue_rec_clear);
+}
+
+void
+controller_worker_rec_free (WorkerRec * w)
+{
+  gst_object_unref (w->element);
+  g_free (w->name);
+  g_free (w->path);
+  if (w->heartbeat)
+    gst_structure_free (w->heartbeat);
+  g_ptr_array_unref (w->inputs);
+  g_ptr_array_unref (w->upstream);
+  g_free (w);
+}
+
+void
+controller_queue_counts (QueueRec * q, guint64 * in, guint64 * out)
+{
+  g_mutex_lock (&q->lock);
+  *in = q->in;
+  *out = q->out;
+  g_mutex_unlock (&q->lock);
+  if (q->in_worker) {
+    GstStructure *s = gst_worker_get_stats (q->in_worker);
+
+    *in = 0;
+    gst_structure_get_uint64 (s, "items-out", in);
+    gst_structure_free (s);
+  }
+}
+
+/* The items a channel holds before anything is written to it: a feedback
+ * channel's initial items, 0 for a queue. A flush re-arms them, as it
+ * resets the counts. */
+guint64
+controller_queue_initial (QueueRec * q)
+{
+  guint initial = 0;
+
+  if (q->tokens_from)
+    g_object_get (q->tokens_from, "initial-items", &initial, NULL);
+  return initial;
+}
+
+void
+controller_queue_reset_counts (QueueRec * q)
+{
+  g_mutex_lock (&q->lock);
+  q->in = q->out = 0;
+  q->eos = FALSE;
+  g_mutex_unlock (&q->lock);
+}
+
+void
+controller_queue_levels (QueueRec * q, guint * level, guint * max)
+{
+  g_object_get (q->element, "current-level-buffers", level,
+      "max-size-buffers", max, NULL);
+}
+
+static guint
+probe_info_count (GstPadProbeInfo * info)
+{
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    return gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+  return 1;
+}
+
+static GstPadProbeReturn
+queue_in_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  QueueRec *q = user_data;
+  guint n = probe_info_count (info);
+
+  g_mutex_lock (&q->lock);
+  q->in += n;
+  g_mutex_unlock (&q->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+queue_out_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  QueueRec *q = user_data;
+  guint n = probe_info_count (info);
+
+  g_mutex_lock (&q->lock);
+  q->out += n;
+  g_mutex_unlock (&q->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* EOS into a queue: its reader does not wait on it once it is empty. A
+ * flush or a new stream starts again. */
+static GstPadProbeReturn
+queue_event_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  QueueRec *q = user_data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_EOS:
+      g_mutex_lock (&q->lock);
+      q->eos = TRUE;
+      g_mutex_unlock (&q->lock);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+    case GST_EVENT_STREAM_START:
+      g_mutex_lock (&q->lock);
+      q->eos = FALSE;
+      g_mutex_unlock (&q->lock);
+      break;
+    default:
+      break;
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+gboolean
+controller_is_queue (GstElement * element)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+  const gchar *name;
+
+  if (!factory)
+    return FALSE;
+  name = GST_OBJECT_NAME (factory);
+  return g_str_equal (name, "queue") || g_str_equal (name, "queue2");
+}
+
+static gchar *
+relative_path (GstPipeline * pipeline, GstElement * element)
+{
+  GString *path = g_string_new (GST_OBJECT_NAME (element));
+  GstObject *parent = gst_object_get_parent (GST_OBJECT (element));
+
+  while (parent && parent != GST_OBJECT (pipeline)) {
+    GstObject *next = gst_object_get_parent (parent);
+
+    g_string_prepend_c (path, '/');
+    g_string_prepend (path, GST_OBJECT_NAME (parent));
+    gst_object_unref (parent);
+    parent = next;
+  }
+  if (parent)
+    gst_object_unref (parent);
+  return g_string_free (path, FALSE);
+}
+
+/* A channel counted on its pads: items in (unless @in_worker counts
+ * them), out, and EOS in. */
+static QueueRec *
+queue_rec_new (GstElement * element, gchar * name, GstPad * sinkpad,
+    GstPad * srcpad, GstWorker * in_worker)
+{
+  QueueRec *q = g_atomic_rc_box_new0 (QueueRec);
+
+  q->element = gst_object_ref (element);
+  q->name = name;
+  q->sinkpad = sinkpad;
+  q->srcpad = srcpad;
+  g_mutex_init (&q->lock);
+  q->writers = g_ptr_array_new ();
+  q->readers = g_ptr_array_new ();
+  if (in_worker)
+    q->in_worker = gst_object_ref (in_worker);
+  else
+    q->sink_probe = gst_pad_add_probe (q->sinkpad,
+        GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+        queue_in_probe, g_atomic_rc_box_acquire (q),
+        controller_queue_rec_unref);
+  q->src_probe =
+      gst_pad_add_probe (q->srcpad,
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+      queue_out_probe, g_atomic_rc_box_acquire (q), controller_queue_rec_unref);
+  q->event_probe = gst_pad_add_probe (q->sinkpad,
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH,
+      queue_event_probe, g_atomic_rc_box_acquire (q),
+      controller_queue_rec_unref);
+  return q;
+}
+
+/* "channel NAME" for a feedbacksink or feedbacksrc (@sink says which), or
+ * NULL for another element. */
+static gchar *
+feedback_channel (GstElement * element, gboolean * sink)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+  gchar *name = NULL, *ret;
+
+  if (!factory || !g_object_class_find_property (G_OBJECT_GET_CLASS
+          (element), "channel"))
+    return NULL;
+  if (g_str_equal (GST_OBJECT_NAME (factory), "feedbacksink"))
+    *sink = TRUE;
+  else if (g_str_equal (GST_OBJECT_NAME (factory), "feedbacksrc"))
+    *sink = FALSE;
+  else
+    return NULL;
+  g_object_get (element, "channel", &name, NULL);
+  if (!name)
+    return NULL;
+  ret = g_strdup_printf ("channel %s", name);
+  g_free (name);
+  return ret;
+}
+
+static void
+collect_feedback_end (const GValue * item, gpointer user_data)
+{
+  GstElement *element = g_value_get_object (item);
+  gboolean sink = FALSE;
+  gchar *name = feedback_channel (element, &sink);
+
+  if (name)
+    g_ptr_array_add (user_data, gst_object_ref (element));
+  g_free (name);
+}
+
+/* The FIFO of each feedbacksink and feedbacksrc pair is a channel too. */
+static void
+discover_feedback (GstWorkerController * self)
+{
+  GPtrArray *ends = g_ptr_array_new_with_free_func (gst_object_unref);
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
+  guint i, j;
+
+  while (gst_iterator_foreach (it, collect_feedback_end, ends) ==
+      GST_ITERATOR_RESYNC) {
+    gst_iterator_resync (it);
+    g_ptr_array_set_size (ends, 0);
+  }
+  gst_iterator_free (it);
+
+  for (i = 0; i < ends->len; i++) {
+    GstElement *sink = g_ptr_array_index (ends, i);
+    gboolean is_sink = FALSE;
+    gchar *name = feedback_channel (sink, &is_sink);
+
+    for (j = 0; is_sink && j < ends->len; j++) {
+      GstElement *src = g_ptr_array_index (ends, j);
+      gboolean other_sink = TRUE;
+      gchar *other = feedback_channel (src, &other_sink);
+
+      if (!other_sink && g_str_equal (name, other)) {
+        QueueRec *q = queue_rec_new (sink, g_steal_pointer (&name),
+            gst_element_get_static_pad (sink, "sink"),
+            gst_element_get_static_pad (src, "src"),
+            GST_IS_WORKER (sink) ? GST_WORKER (sink) : NULL);
+
+        if (g_object_class_find_property (G_OBJECT_GET_CLASS (src),
+                "initial-items"))
+          q->tokens_from = gst_object_ref (src);
+        g_ptr_array_add (self->queues, q);
+        j = ends->len;
+      }
+      g_free (other);
+    }
+    g_free (name);
+  }
+  g_ptr_array_unref (ends);
+}
+
+static void
+discover_element (const GValue * item, gpointer user_data)
+{
+  GstWorkerController *self = user_data;
+  GstElement *element = g_value_get_object (item);
+
+  if (GST_IS_WORKER (element)) {
+    WorkerRec *w = g_new0 (WorkerRec, 1);
+
+    w->element = gst_object_ref (element);
+    w->name = gst_object_get_name (GST_OBJECT (element));
+    w->path = relative_path (self->pipeline, element);
+    w->inputs = g_ptr_array_new ();
+    w->upstream = g_ptr_array_new ();
+    g_ptr_array_add (self->workers, w);
+  } else if (controller_is_queue (element)) {
+    g_ptr_array_add (self->queues, queue_rec_new (element,
+            gst_object_get_name (GST_OBJECT (element)),
+            gst_element_get_static_pad (element, "sink"),
+            gst_element_get_static_pad (element, "src"), NULL));
+  }
+}
+
+static gint
+compare_worker_names (gconstpointer a, gconstpointer b)
+{
+  const WorkerRec *wa = *(WorkerRec * const *) a;
+  const WorkerRec *wb = *(WorkerRec * const *) b;
+
+  return g_strcmp0 (wa->path, wb->path);
+}
+
+static gint
+compare_queue_names (gconstpointer a, gconstpointer b)
+{
+  const QueueRec *qa = *(QueueRec * const *) a;
+  const QueueRec *qb = *(QueueRec * const *) b;
+
+  return g_strcmp0 (qa->name, qb->name);
+}
+
+void
+controller_discover (GstWorkerController * self)
+{
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
+
+  while (gst_iterator_foreach (it, discover_element, self) ==
+      GST_ITERATOR_RESYNC) {
+    gst_iterator_resync (it);
+    g_ptr_array_set_size (self->workers, 0);
+    g_ptr_array_set_size (self->queues, 0);
+  }
+  gst_iterator_free (it);
+  discover_feedback (self);
+  g_ptr_array_sort (self->workers, compare_worker_names);
+  g_ptr_array_sort (self->queues, compare_queue_names);
+}
+
+WorkerRec *
+controller_find_worker_by_element (GstWorkerController * self,
+    GstObject * element)
+{
+  guint i;
+
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+
+    if (GST_OBJECT (w->element) == element)
+      return w;
+  }
+  return NULL;
+}
+
+WorkerRec *
+controller_find_worker_by_name (GstWorkerController * self, const gchar * name)
+{
+  guint i;
+
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+
+    if (g_str_equal (w->name, name) || g_str_equal (w->path, name))
+      return w;
+  }
+  return NULL;
+}
+
+QueueRec *
+controller_find_queue_by_name (GstWorkerController * self, const gchar * name)
+{
+  guint i;
+
+  if (!name)
+    return NULL;
+  for (i = 0; i < self->queues->len; i++) {
+    QueueRec *q = g_ptr_array_index (self->queues, i);
+
+    if (g_str_equal (q->name, name))
+      return q;
+  }
+  return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* topology: which workers write into and read from each queue */
+
+static void
+collect_workers (GstWorkerController * self, GstPad * pad, GPtrArray * out,
+    gboolean through_queues, guint depth)
+{
+  GstPad *peer;
+  GstElement *element;
+
+  if (depth > 32)
+    return;
+  peer = gst_worker_real_peer (pad);
+  if (!peer)
+    return;
+  element = gst_pad_get_parent_element (peer);
+  gst_object_unref (peer);
+  if (!element)
+    return;
+
+  if (GST_IS_WORKER (element)) {
+    WorkerRec *w =
+        controller_find_worker_by_element (self, GST_OBJECT (element));
+
+    if (w && !g_ptr_array_find (out, w, NULL))
+      g_ptr_array_add (out, w);
+  } else if (through_queues || !controller_is_queue (element)) {
+    /* a tee, a capsfilter, ...: look through it */
+    GList *l;
+
+    GST_OBJECT_LOCK (element);
+    l = GST_PAD_DIRECTION (pad) == GST_PAD_SINK ?
+        g_list_copy_deep (element->sinkpads, (GCopyFunc) gst_object_ref, NULL)
+        : g_list_copy_deep (element->srcpads, (GCopyFunc) gst_object_ref,
+        NULL);
+    GST_OBJECT_UNLOCK (element);
+    for (GList * p = l; p; p = p->next)
+      collect_workers (self, p->data, out, through_queues, depth + 1);
+    g_list_free_full (l, gst_object_unref);
+  }
+  gst_object_unref (element);
+}
+
+static gint
+compare_depth (gconstpointer a, gconstpointer b)
+{
+  const WorkerRec *wa = *(WorkerRec * const *) a;
+  const WorkerRec *wb = *(WorkerRec * const *) b;
+
+  if (wa->depth != wb->depth)
+    return wa->depth < wb->depth ? -1 : 1;
+  return g_strcmp0 (wa->path, wb->path);
+}
+
+/* Upstream first: a worker's depth is the longest chain of workers from a
+ * source to it (a feedback loop stops growing after one pass per worker). */
+static void
+order_workers_locked (GstWorkerController * self)
+{
+  guint i, j, pass;
+  gboolean changed = TRUE;
+
+  for (i = 0; i < self->workers->len; i++)
+    ((WorkerRec *) g_ptr_array_index (self->workers, i))->depth = 0;
+  for (pass = 0; changed && pass < self->workers->len; pass++) {
+    changed = FALSE;
+    for (i = 0; i < self->workers->len; i++) {
+      WorkerRec *w = g_ptr_array_index (self->workers, i);
+
+      for (j = 0; j < w->upstream->len; j++) {
+        WorkerRec *up = g_ptr_array_index (w->upstream, j);
+
+        if (up->depth + 1 > w->depth) {
+          w->depth = up->depth + 1;
+          changed = TRUE;
+        }
+      }
+    }
+  }
+  g_ptr_array_set_size (self->order, 0);
+  g_ptr_array_extend (self->order, self->workers, NULL, NULL);
+  g_ptr_array_sort (self->order, compare_depth);
+}
+
+void
+controller_compute_topology (GstWorkerController * self)
+{
+  GPtrArray *writers = g_ptr_array_new_with_free_func
+      ((GDestroyNotify) g_ptr_array_unref);
+  GPtrArray *readers = g_ptr_array_new_with_free_func
+      ((GDestroyNotify) g_ptr_array_unref);
+  guint i, j;
+
+  GPtrArray *upstream = g_ptr_array_new_with_free_func
+      ((GDestroyNotify) g_ptr_array_unref);
+
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+    GPtrArray *up = g_ptr_array_new ();
+    GstIterator *it = gst_element_iterate_sink_pads (w->element);
+    GValue item = G_VALUE_INIT;
+
+    while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+      collect_workers (self, g_value_get_object (&item), up, TRUE, 0);
+      g_value_reset (&item);
+    }
+    g_value_unset (&item);
+    gst_iterator_free (it);
+    g_ptr_array_add (upstream, up);
+  }
+
+  /* walk the graph without the lock, then publish under it */
+  for (i = 0; i < self->queues->len; i++) {
+    QueueRec *q = g_ptr_array_index (self->queues, i);
+    GPtrArray *w = g_ptr_array_new (), *r = g_ptr_array_new ();
+
+    if (controller_is_queue (q->element)) {
+      collect_workers (self, q->sinkpad, w, FALSE, 0);
+      collect_workers (self, q->srcpad, r, FALSE, 0);
+    } else {
+      /* a feedback FIFO: its two ends are the workers */
+      GstObject *in = gst_object_get_parent (GST_OBJECT (q->sinkpad));
+      GstObject *out = gst_object_get_parent (GST_OBJECT (q->srcpad));
+      WorkerRec *wi = in ? controller_find_worker_by_element (self, in) : NULL;
+      WorkerRec *wo =
+          out ? controller_find_worker_by_element (self, out) : NULL;
+
+      if (wi)
+        g_ptr_array_add (w, wi);
+      if (wo)
+        g_ptr_array_add (r, wo);
+      gst_clear_object (&in);
+      gst_clear_object (&out);
+    }
+    g_ptr_array_add (writers, w);
+    g_ptr_array_add (readers, r);
+  }
+
+  GST_OBJECT_LOCK (self);
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+    g_ptr_array_set_size (w->inputs, 0);
+    g_ptr_array_set_size (w->upstream, 0);
+    g_ptr_array_extend (w->upstream, g_ptr_array_index (upstream, i), NULL,
+        NULL);
+  }
+  for (i = 0; i < self->queues->len; i++) {
+    QueueRec *q = g_ptr_array_index (self->queues, i);
+
+    g_ptr_array_set_size (q->writers, 0);
+    g_ptr_array_extend (q->writers, g_ptr_array_index (writers, i), NULL,
+        NULL);
+    g_ptr_array_set_size (q->readers, 0);
+    g_ptr_array_extend (q->readers, g_ptr_array_index (readers, i), NULL,
+        NULL);
+    for (j = 0; j < q->readers->len; j++) {
+      WorkerRec *w = g_ptr_array_index (q->readers, j);
+      g_ptr_array_add (w->inputs, q);
+    }
+  }
+  order_workers_locked (self);
+  GST_OBJECT_UNLOCK (self);
+
+  g_ptr_array_unref (writers);
+  g_ptr_array_unref (readers);
+  g_ptr_array_unref (upstream);
+}

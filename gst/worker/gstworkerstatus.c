@@ -1,0 +1,428 @@
+/* gst-workers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/* GstWorkerController's status and report structures: one structure per
+ * worker (its stats, rate, heartbeats, lost or stalled, input levels) and
+ * per queue (counts, levels, writers and readers), the wait-for structure
+ * (who waits on which queue), the common part of the report of a run,
+ * and gst_worker_structure_to_json(), which turns any of them into
+ * JSON. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <json-glib/json-glib.h>
+
+#include "gstworkercontrollerprivate.h"
+
+/* ---------------------------------------------------------------------- */
+/* structures */
+
+void
+controller_array_take_structure (GValue * array, GstStructure * s)
+{
+  GValue v = G_VALUE_INIT;
+
+  g_value_init (&v, GST_TYPE_STRUCTURE);
+  g_value_take_boxed (&v, s);
+  gst_value_array_append_and_take_value (array, &v);
+}
+
+static void
+array_add_string (GValue * array, const gchar * str)
+{
+  GValue v = G_VALUE_INIT;
+
+  g_value_init (&v, G_TYPE_STRING);
+  g_value_set_string (&v, str);
+  gst_value_array_append_and_take_value (array, &v);
+}
+
+void
+controller_structure_take_array (GstStructure * s, const gchar * field,
+    GValue * array)
+{
+  gst_structure_take_value (s, field, array);
+}
+
+GValue *
+controller_new_array (GValue * v)
+{
+  g_value_init (v, GST_TYPE_ARRAY);
+  return v;
+}
+
+void
+controller_names_array (GValue * v, GPtrArray * workers)
+{
+  guint i;
+
+  controller_new_array (v);
+  for (i = 0; i < workers->len; i++)
+    array_add_string (v, ((WorkerRec *) g_ptr_array_index (workers, i))->name);
+}
+
+GstWorkerState
+controller_stats_state (const GstStructure * s)
+{
+  gint state = GST_WORKER_STATE_IDLE;
+
+  gst_structure_get_enum (s, "state", GST_TYPE_WORKER_STATE, &state);
+  return state;
+}
+
+GstClockTime
+controller_stats_time (const GstStructure * s, const gchar * field)
+{
+  GstClockTime t = 0;
+
+  gst_structure_get_clock_time (s, field, &t);
+  return t;
+}
+
+guint64
+controller_stats_u64 (const GstStructure * s, const gchar * field)
+{
+  guint64 v = 0;
+
+  gst_structure_get_uint64 (s, field, &v);
+  return v;
+}
+
+const gchar *
+controller_state_nick (GstWorkerState state)
+{
+  GEnumClass *klass = g_type_class_ref (GST_TYPE_WORKER_STATE);
+  GEnumValue *v = g_enum_get_value (klass, state);
+
+  g_type_class_unref (klass);
+  return v ? v->value_nick : "unknown";
+}
+
+/* One queue's counts and levels. */
+GstStructure *
+controller_queue_structure (GstWorkerController * self, QueueRec * q)
+{
+  guint64 in, out, initial = controller_queue_initial (q);
+  guint level = 0, max = 0;
+  GstStructure *s;
+  GValue writers = G_VALUE_INIT, readers = G_VALUE_INIT;
+
+  controller_queue_counts (q, &in, &out);
+  controller_queue_levels (q, &level, &max);
+  s = gst_structure_new ("queue",
+      "name", G_TYPE_STRING, q->name,
+      "items-in", G_TYPE_UINT64, in,
+      "initial-items", G_TYPE_UINT64, initial,
+      "items-out", G_TYPE_UINT64, out,
+      "held", G_TYPE_UINT64, in + initial >= out ? in + initial - out : 0,
+      "level", G_TYPE_UINT, level, "max-size-buffers", G_TYPE_UINT, max, NULL);
+  GST_OBJECT_LOCK (self);
+  controller_names_array (&writers, q->writers);
+  controller_names_array (&readers, q->readers);
+  GST_OBJECT_UNLOCK (self);
+  controller_structure_take_array (s, "writers", &writers);
+  controller_structure_take_array (s, "readers", &readers);
+  return s;
+}
+
+GstStructure *
+controller_worker_structure (GstWorkerController * self, WorkerRec * w,
+    gboolean with_heartbeat)
+{
+  GstStructure *s = gst_worker_get_stats (GST_WORKER (w->element));
+  GValue inputs = G_VALUE_INIT;
+  QueueRec *fullest = NULL;
+  guint best_level = 0, best_max = 0, i;
+  GPtrArray *in;
+
+  gst_structure_set_name (s, "worker");
+  gst_structure_set (s, "name", G_TYPE_STRING, w->name,
+      "path", G_TYPE_STRING, w->path,
+      "paused", G_TYPE_BOOLEAN, gst_worker_get_paused (GST_WORKER (w->element)),
+      NULL);
+  gst_structure_remove_field (s, "worker");
+
+  GST_OBJECT_LOCK (self);
+  in = g_ptr_array_copy (w->inputs, NULL, NULL);
+  if (with_heartbeat) {
+    guint64 seq = 0;
+
+    if (w->heartbeat)
+      gst_structure_get_uint64 (w->heartbeat, "seq", &seq);
+    gst_structure_set (s, "rate", G_TYPE_DOUBLE, w->rate,
+        "heartbeats", G_TYPE_UINT64, w->heartbeat ? seq + 1 : 0,
+        "heartbeat-age", GST_TYPE_CLOCK_TIME, self->playing ?
+        (GstClockTime) (g_get_monotonic_time () - w->heartbeat_at) *
+        GST_USECOND : GST_CLOCK_TIME_NONE,
+        "lost", G_TYPE_BOOLEAN, w->lost,
+        "stalled", G_TYPE_BOOLEAN, w->stalled, NULL);
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  controller_new_array (&inputs);
+  for (i = 0; i < in->len; i++) {
+    QueueRec *q = g_ptr_array_index (in, i);
+    guint level, max;
+
+    array_add_string (&inputs, q->name);
+    controller_queue_levels (q, &level, &max);
+    if (!fullest || (guint64) level * MAX (best_max, 1) >
+        (guint64) best_level * MAX (max, 1)) {
+      fullest = q;
+      best_level = level;
+      best_max = max;
+    }
+  }
+  controller_structure_take_array (s, "input-queues", &inputs);
+  if (fullest)
+    gst_structure_set (s, "input-level", G_TYPE_UINT, best_level,
+        "input-max", G_TYPE_UINT, best_max, NULL);
+  g_ptr_array_unref (in);
+  return s;
+}
+
+/* Who waits on which queue: a writer on a full one, a reader on an empty
+ * one. The raw material of deadlock detection. */
+GstStructure *
+controller_wait_for_structure (GstWorkerController * self)
+{
+  GstStructure *s = gst_structure_new_empty ("wait-for");
+  GValue edges = G_VALUE_INIT;
+  gboolean off;
+  guint i, j;
+
+  controller_new_array (&edges);
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+    GstStructure *stats = gst_worker_get_stats (GST_WORKER (w->element));
+    GstWorkerState state = controller_stats_state (stats);
+    GPtrArray *in;
+
+    if (state == GST_WORKER_STATE_BLOCKED) {
+      const gchar *qname = gst_structure_get_string (stats, "blocked-on");
+      QueueRec *q = controller_find_queue_by_name (self, qname);
+      guint level = 0, max = 0;
+
+      if (q)
+        controller_queue_levels (q, &level, &max);
+      controller_array_take_structure (&edges, gst_structure_new ("wait",
+              "worker", G_TYPE_STRING, w->name,
+              "role", G_TYPE_STRING, "writer",
+              "queue", G_TYPE_STRING, qname,
+              "level", G_TYPE_UINT, level,
+              "max-size-buffers", G_TYPE_UINT, max,
+              "for", GST_TYPE_CLOCK_TIME, controller_stats_time (stats,
+                  "state-time"), NULL));
+    } else if (state == GST_WORKER_STATE_IDLE) {
+      GST_OBJECT_LOCK (self);
+      in = g_ptr_array_copy (w->inputs, NULL, NULL);
+      GST_OBJECT_UNLOCK (self);
+      for (j = 0; j < in->len; j++) {
+        QueueRec *q = g_ptr_array_index (in, j);
+        guint level, max;
+
+        controller_queue_levels (q, &level, &max);
+        if (level > 0)
+          continue;
+        controller_array_take_structure (&edges, gst_structure_new ("wait",
+                "worker", G_TYPE_STRING, w->name,
+                "role", G_TYPE_STRING, "reader",
+                "queue", G_TYPE_STRING, q->name,
+                "level", G_TYPE_UINT, level,
+                "max-size-buffers", G_TYPE_UINT, max,
+                "for", GST_TYPE_CLOCK_TIME, controller_stats_time (stats,
+                    "state-time"), NULL));
+      }
+      g_ptr_array_unref (in);
+    }
+    gst_structure_free (stats);
+  }
+  controller_structure_take_array (s, "edges", &edges);
+
+  /* every process, stock elements too, and the deadlocked cycles */
+  GST_OBJECT_LOCK (self);
+  off = self->deadlock_mode == GST_WORKER_DEADLOCK_MODE_OFF ||
+      self->phase == PHASE_READY;
+  GST_OBJECT_UNLOCK (self);
+  if (off)
+    controller_sample_deadlock (self);
+  gst_worker_deadlock_add_wait_for (self->deadlock, s);
+  return s;
+}
+
+/* The report's common part: outcome, per-worker and per-queue counts. */
+GstStructure *
+controller_build_report (GstWorkerController * self,
+    GstWorkerControllerOutcome outcome)
+{
+  GPtrArray *order;
+  GstStructure *r;
+  GValue workers = G_VALUE_INIT, queues = G_VALUE_INIT;
+  gboolean balanced = TRUE;
+  guint i;
+
+  controller_new_array (&workers);
+  GST_OBJECT_LOCK (self);
+  order = g_ptr_array_copy (self->order, NULL, NULL);
+  GST_OBJECT_UNLOCK (self);
+  for (i = 0; i < order->len; i++)
+    controller_array_take_structure (&workers,
+        controller_worker_structure (self, g_ptr_array_index (order, i),
+            FALSE));
+  g_ptr_array_unref (order);
+
+  controller_new_array (&queues);
+  for (i = 0; i < self->queues->len; i++) {
+    GstStructure *q =
+        controller_queue_structure (self, g_ptr_array_index (self->queues,
+            i));
+
+    /* nothing held, and nothing came out that did not go in */
+    if (controller_stats_u64 (q, "items-in") + controller_stats_u64 (q,
+            "initial-items") != controller_stats_u64 (q, "items-out"))
+      balanced = FALSE;
+    controller_array_take_structure (&queues, q);
+  }
+
+  GST_OBJECT_LOCK (self);
+  r = gst_structure_new (GST_WORKER_CONTROLLER_REPORT_NAME,
+      "outcome", GST_TYPE_WORKER_CONTROLLER_OUTCOME, outcome,
+      "duration", GST_TYPE_CLOCK_TIME, self->started_at ?
+      (GstClockTime) (g_get_monotonic_time () - self->started_at) *
+      GST_USECOND : 0,
+      "restarts", G_TYPE_UINT, self->restarts,
+      "discarded-by-restarts", G_TYPE_UINT64, self->discarded_by_restarts,
+      "balanced", G_TYPE_BOOLEAN, balanced, NULL);
+  if (self->last_error)
+    gst_structure_set (r, "error", GST_TYPE_STRUCTURE, self->last_error, NULL);
+  GST_OBJECT_UNLOCK (self);
+
+  controller_structure_take_array (r, "workers", &workers);
+  controller_structure_take_array (r, "queues", &queues);
+  gst_worker_deadlock_add_to_report (self->deadlock, r);
+  return r;
+}
+
+/* ---------------------------------------------------------------------- */
+/* JSON */
+
+static JsonNode *value_to_json (const GValue * value);
+
+static gboolean
+add_field_to_json (GQuark field, const GValue * value, gpointer user_data)
+{
+  json_object_set_member (user_data, g_quark_to_string (field),
+      value_to_json (value));
+  return TRUE;
+}
+
+static JsonNode *
+structure_to_json_node (const GstStructure * s)
+{
+  JsonObject *obj = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  gst_structure_foreach (s, add_field_to_json, obj);
+  json_node_take_object (node, obj);
+  return node;
+}
+
+static JsonNode *
+value_to_json (const GValue * value)
+{
+  GType type = G_VALUE_TYPE (value);
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  if (type == G_TYPE_STRING) {
+    const gchar *str = g_value_get_string (value);
+    if (str)
+      json_node_set_string (node, str);
+    else
+      json_node_init_null (node);
+  } else if (type == G_TYPE_BOOLEAN) {
+    json_node_set_boolean (node, g_value_get_boolean (value));
+  } else if (type == G_TYPE_INT) {
+    json_node_set_int (node, g_value_get_int (value));
+  } else if (type == G_TYPE_UINT) {
+    json_node_set_int (node, g_value_get_uint (value));
+  } else if (type == G_TYPE_INT64) {
+    json_node_set_int (node, g_value_get_int64 (value));
+  } else if (type == G_TYPE_UINT64) {
+    guint64 v = g_value_get_uint64 (value);
+    /* GST_CLOCK_TIME_NONE and other out-of-range values: null */
+    if (v <= G_MAXINT64)
+      json_node_set_int (node, (gint64) v);
+    else
+      json_node_init_null (node);
+  } else if (type == G_TYPE_DOUBLE) {
+    json_node_set_double (node, g_value_get_double (value));
+  } else if (type == G_TYPE_FLOAT) {
+    json_node_set_double (node, g_value_get_float (value));
+  } else if (G_TYPE_IS_ENUM (type)) {
+    GEnumClass *klass = g_type_class_ref (type);
+    GEnumValue *v = g_enum_get_value (klass, g_value_get_enum (value));
+
+    json_node_set_string (node, v ? v->value_nick : "unknown");
+    g_type_class_unref (klass);
+  } else if (type == GST_TYPE_ARRAY || type == GST_TYPE_LIST) {
+    JsonArray *array = json_array_new ();
+    gboolean is_array = type == GST_TYPE_ARRAY;
+    guint i, n = is_array ? gst_value_array_get_size (value) :
+        gst_value_list_get_size (value);
+
+    for (i = 0; i < n; i++)
+      json_array_add_element (array, value_to_json (is_array ?
+              gst_value_array_get_value (value, i) :
+              gst_value_list_get_value (value, i)));
+    json_node_init_array (node, array);
+    json_array_unref (array);
+  } else if (type == GST_TYPE_STRUCTURE) {
+    const GstStructure *s = gst_value_get_structure (value);
+
+    json_node_unref (node);
+    if (!s)
+      return json_node_new (JSON_NODE_NULL);
+    return structure_to_json_node (s);
+  } else {
+    gchar *str = gst_value_serialize (value);
+
+    if (str)
+      json_node_set_string (node, str);
+    else
+      json_node_init_null (node);
+    g_free (str);
+  }
+  return node;
+}
+
+/**
+ * gst_worker_structure_to_json:
+ * @structure: a status or report structure (any #GstStructure)
+ * @pretty: indent the output
+ *
+ * Converts a structure to a JSON object: strings, numbers and booleans as
+ * such, enums as their nicks, arrays and lists as arrays, nested
+ * structures as objects, times in nanoseconds (%GST_CLOCK_TIME_NONE as
+ * null), anything else as its GStreamer serialization.
+ *
+ * Returns: (transfer full): the JSON text
+ */
+gchar *
+gst_worker_structure_to_json (const GstStructure * structure, gboolean pretty)
+{
+  JsonGenerator *gen;
+  JsonNode *root;
+  gchar *text;
+
+  g_return_val_if_fail (structure != NULL, NULL);
+
+  root = structure_to_json_node (structure);
+  gen = json_generator_new ();
+  json_generator_set_pretty (gen, pretty);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  g_object_unref (gen);
+  json_node_unref (root);
+  return text;
+}
