@@ -29,6 +29,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -321,14 +322,16 @@ def e2e_note(summaries: dict) -> "str | None":
 
 def autonomy(frames: int, pool: int) -> "list[str]":
     """workerbench on pipelines/autonomy.pipeline, @frames frames, the
-    detector pool at @pool, its files written in the results folder."""
+    detector pool at @pool, its JSON Lines files written in a scratch
+    folder (they are the pipeline's output, not figures)."""
     with open(os.path.join(ROOT, "pipelines", "autonomy.pipeline")) as f:
         text = " ".join(line for line in f.read().splitlines()
                         if not line.lstrip().startswith("#"))
-    os.makedirs(ARGS.out, exist_ok=True)
+    scratch = os.path.join(tempfile.gettempdir(), "gst-workers-bench")
+    os.makedirs(scratch, exist_ok=True)
     text = re.sub(r"num-buffers=\d+", f"num-buffers={frames}", text, count=1)
     text = re.sub(r"(name=detect size=)\d+", rf"\g<1>{pool}", text)
-    text = re.sub(r"location=(\S+)", lambda m: "location=" + os.path.join(ARGS.out, m.group(1)),
+    text = re.sub(r"location=(\S+)", lambda m: "location=" + os.path.join(scratch, m.group(1)),
                   text)
     return workerbench("--from=camera:src", "--to=estimate:sink", text)
 
