@@ -1199,13 +1199,16 @@ push_item (GstFlightLink * self)
 static GstFlowReturn
 before_message (GstFlightLink * self, guint32 time_boot_ms)
 {
-  count_telemetry_message (self);
+  GstFlowReturn ret = GST_FLOW_OK;
+
   if (self->held && self->held_boot_ms != time_boot_ms) {
     GST_TRACE_OBJECT (self, "vehicle time %u ms ends the item of %u ms",
         time_boot_ms, self->held_boot_ms);
-    return push_item (self);
+    ret = push_item (self);
+    if (ret != GST_FLOW_OK)
+      count_telemetry_message (self);
   }
-  return GST_FLOW_OK;
+  return ret;
 }
 
 /* A message updated the snapshot. In arrival mode its item goes at once;
@@ -1219,9 +1222,13 @@ after_message (GstFlightLink * self, guint32 time_boot_ms,
   self->held_boot_ms = time_boot_ms;
   self->held_messages++;
   self->held = TRUE;
-  if (self->cfg.timestamp_mode != GST_FLIGHT_LINK_TIMESTAMP_VEHICLE)
+  if (self->cfg.timestamp_mode != GST_FLIGHT_LINK_TIMESTAMP_VEHICLE) {
+    count_telemetry_message (self);
     return push_item (self);
+  }
   hold_touch (self);
+  /* counted once held, timer set: a test that sees the count sees that */
+  count_telemetry_message (self);
   return GST_FLOW_OK;
 }
 
