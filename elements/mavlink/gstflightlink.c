@@ -75,14 +75,31 @@
  *   it). The read delay is in the timestamp.
  *
  * Either way PTS never go back: a message older than the last item (one
- * reordered on the way) gets the last item's PTS. In `vehicle` mode an
- * item comes out later than its PTS by its delay: a live merge downstream
- * needs that much latency. Each item is a snapshot: the parts
- * the message carries (GLOBAL_POSITION_INT: global position and velocity;
- * LOCAL_POSITION_NED: local position and velocity; ATTITUDE: roll, pitch,
- * yaw) are updated, the other parts are the latest received, and `fields`
- * says which parts have been received so far. A message with values that
- * are not finite updates nothing and counts in `items-dropped`.
+ * reordered on the way) gets the last item's PTS.
+ *
+ * Each item is a snapshot: the parts its messages carry
+ * (GLOBAL_POSITION_INT: global position and velocity; LOCAL_POSITION_NED:
+ * local position and velocity; ATTITUDE: roll, pitch, yaw) are updated,
+ * the other parts are the latest received, and `fields` says which parts
+ * have been received so far. A message with values that are not finite
+ * updates nothing and counts in `items-dropped`.
+ *
+ * In `arrival` mode each message makes one item. In `vehicle` mode the
+ * messages of one vehicle time make one item: a vehicle sends the
+ * messages it measured together (one tick of its loop) with the same
+ * `time_boot_ms`, and one item per message would give several items of
+ * one PTS, the first of which still has the older values of the others
+ * (a merge downstream that keeps one item per timestamp would keep that
+ * one). So flightlink holds the item of the latest vehicle time and
+ * pushes it when a message of another vehicle time comes, when telemetry
+ * ends (the EOS of a drain or of `gst-launch-1.0 -e` comes after it), or
+ * when no telemetry message has come for 100 ms (a vehicle that stops
+ * sending, or sends slower than 10 Hz). An item thus comes out up to one
+ * message period (at most 100 ms) after its last message was read, and
+ * later than its PTS by that plus the message's delay: a live merge
+ * downstream needs that much latency (the `latency` query does not
+ * include it). Messages of one vehicle time that come more than 100 ms
+ * apart make two items of the same PTS.
  *
  * ## Frames
  *
@@ -111,7 +128,8 @@
  * The worker counts follow the items: `items-in` counts the command items
  * taken from the sink pad (once each is sent or dropped), `items-out` the
  * odometry items pushed, `items-dropped` the commands not sent and the
- * telemetry messages that made no pushed item. Besides the worker fields,
+ * telemetry messages that made no pushed item (a message merged into the
+ * item of its vehicle time is not dropped). Besides the worker fields,
  * its `worker-heartbeat` messages and `stats` carry `vehicle` ("waiting",
  * "ok" or "lost"), `vehicle-system-id`, `vehicle-component-id`,
  * `vehicle-heartbeat-age` (GstClockTime, NONE before the first), and
@@ -119,12 +137,17 @@
  * `bad-frames`, `garbage-bytes`, `telemetry-messages` (the vehicle's
  * GLOBAL_POSITION_INT, ATTITUDE and LOCAL_POSITION_NED while telemetry
  * runs), `telemetry-dropped` (of those, the ones that made no pushed item:
- * values not finite, src pad not linked), `commands-sent`,
+ * values not finite, src pad not linked), `telemetry-merged` (of those,
+ * the ones in a pushed item beside the one counted for it in `items-out`:
+ * an item of three messages counts 1 in `items-out` and 2 here; always 0
+ * in `arrival` mode), `commands-sent`,
  * `commands-dropped` (refused, or dropped at the end with no vehicle, or
  * malformed, or failed to write), `commands-accepted`, `commands-refused`
- * (COMMAND_ACKs) and `heartbeats-sent`. Once the streams are idle:
+ * (COMMAND_ACKs) and `heartbeats-sent`. Once the streams are idle (and
+ * the held item pushed: 100 ms after the last message, or at the end):
  * `items-in` = `commands-sent` + `commands-dropped`, `telemetry-messages`
- * = `items-out` + `telemetry-dropped`, `items-dropped` =
+ * = `items-out` + `telemetry-merged` + `telemetry-dropped`,
+ * `items-dropped` =
  * `commands-dropped` + `telemetry-dropped` (but for items lost to a
  * flush).
  *
@@ -182,6 +205,9 @@ GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
 #define VEHICLE_CLOCK_BACKSTEP_MS 1000
 
 #define HEARTBEAT_PERIOD GST_SECOND
+/* vehicle mode: how long the item of a vehicle time waits for more
+ * messages of that time before it goes without the next one */
+#define HOLD_TIMEOUT (100 * GST_MSECOND)
 /* the longest a heartbeat may wait for room on a serial line */
 #define HEARTBEAT_WRITE_TIMEOUT_US (100 * G_TIME_SPAN_MILLISECOND)
 #define READ_BUFFER_SIZE 65536
@@ -281,6 +307,7 @@ struct _GstFlightLink
   MavlinkParserStats pstats;    /* copy of the reader's parser's */
   guint64 telemetry_messages;   /* from the vehicle, while telemetry runs */
   guint64 telemetry_dropped;    /* of those, made into no pushed item */
+  guint64 telemetry_merged;     /* of those, in a pushed item of another */
   guint64 commands_sent;
   guint64 commands_dropped;     /* taken from the sink pad, not sent */
   guint64 commands_accepted;
@@ -288,6 +315,9 @@ struct _GstFlightLink
   guint64 heartbeats_sent;
   GstClockID tick_id;
   gboolean tick_running;        /* a tick callback is at work */
+  GstClockID hold_id;           /* the held item's silence timer */
+  GstClockTime hold_last;       /* clock time of its latest message */
+  gboolean hold_due;            /* the silence timer fired: push it */
 
   /* serialises writes to the link */
   GMutex write_lock;
@@ -301,6 +331,11 @@ struct _GstFlightLink
   GstClockTimeDiff offset;      /* running time - vehicle time, smallest */
   guint32 latest_boot_ms;       /* the vehicle's latest time_boot_ms */
   GstClockTime last_pts;        /* of the last item, NONE before */
+  /* vehicle mode: the item of the latest vehicle time, not pushed yet */
+  gboolean held;
+  guint32 held_boot_ms;
+  GstClockTime held_pts;
+  guint held_messages;          /* the messages in it */
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
@@ -347,10 +382,12 @@ gst_flight_link_timestamp_mode_get_type (void)
   static GType type = 0;
   static const GEnumValue values[] = {
     {GST_FLIGHT_LINK_TIMESTAMP_ARRIVAL,
-        "The running time at which flightlink read the message", "arrival"},
+          "The running time at which flightlink read the message; one item "
+          "per message", "arrival"},
     {GST_FLIGHT_LINK_TIMESTAMP_VEHICLE,
           "The vehicle's time of the message (time_boot_ms), mapped to the "
-          "running time by the smallest offset seen", "vehicle"},
+          "running time by the smallest offset seen; one item per vehicle "
+          "time", "vehicle"},
     {0, NULL, NULL},
   };
 
@@ -393,14 +430,24 @@ count_telemetry_message (GstFlightLink * self)
   g_mutex_unlock (&self->lock);
 }
 
-/* Counts a telemetry message that made no pushed item (items-dropped). */
+/* Counts @n telemetry messages that made no pushed item (items-dropped). */
 static void
-count_telemetry_dropped (GstFlightLink * self)
+count_telemetry_dropped (GstFlightLink * self, guint n)
 {
   g_mutex_lock (&self->lock);
-  self->telemetry_dropped++;
+  self->telemetry_dropped += n;
   g_mutex_unlock (&self->lock);
-  gst_worker_core_count (self->core, 0, 0, 1);
+  gst_worker_core_count (self->core, 0, 0, n);
+}
+
+/* Counts @n telemetry messages that went into a pushed item with another
+ * one (the item itself is in items-out). */
+static void
+count_telemetry_merged (GstFlightLink * self, guint n)
+{
+  g_mutex_lock (&self->lock);
+  self->telemetry_merged += n;
+  g_mutex_unlock (&self->lock);
 }
 
 /* Counts one command taken from the sink pad, in items-in: sent (in
@@ -441,6 +488,7 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
       "garbage-bytes", G_TYPE_UINT64, self->pstats.garbage_bytes,
       "telemetry-messages", G_TYPE_UINT64, self->telemetry_messages,
       "telemetry-dropped", G_TYPE_UINT64, self->telemetry_dropped,
+      "telemetry-merged", G_TYPE_UINT64, self->telemetry_merged,
       "commands-sent", G_TYPE_UINT64, self->commands_sent,
       "commands-dropped", G_TYPE_UINT64, self->commands_dropped,
       "commands-accepted", G_TYPE_UINT64, self->commands_accepted,
@@ -951,6 +999,78 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
 }
 
 /* ---------------------------------------------------------------------- */
+/* the held item's silence timer (vehicle mode) */
+
+static gboolean hold_cb (GstClock * clock, GstClockTime time, GstClockID id,
+    gpointer user_data);
+
+static void
+schedule_hold_locked (GstFlightLink * self, GstClockTime at)
+{
+  if (self->hold_id)
+    gst_clock_id_unref (self->hold_id);
+  self->hold_id = gst_clock_new_single_shot_id (self->clock, at);
+  gst_clock_id_wait_async (self->hold_id, hold_cb, gst_object_ref (self),
+      gst_object_unref);
+}
+
+/* A message went into the held item: the timer goes off HOLD_TIMEOUT
+ * after the latest one. One timer serves the items one after the other:
+ * when it goes off early, it waits on. */
+static void
+hold_touch (GstFlightLink * self)
+{
+  g_mutex_lock (&self->lock);
+  self->hold_last = gst_clock_get_time (self->clock);
+  self->hold_due = FALSE;
+  if (!self->hold_id)
+    schedule_hold_locked (self, self->hold_last + HOLD_TIMEOUT);
+  g_mutex_unlock (&self->lock);
+}
+
+/* No message for HOLD_TIMEOUT: wakes the reader to push the held item.
+ * All of it runs under the lock, so that once stop_hold_timer() has taken
+ * the id, it touches nothing. */
+static gboolean
+hold_cb (GstClock * clock, GstClockTime time, GstClockID id,
+    gpointer user_data)
+{
+  GstFlightLink *self = GST_FLIGHT_LINK (user_data);
+
+  g_mutex_lock (&self->lock);
+  if (self->hold_id == id) {
+    if (time < self->hold_last + HOLD_TIMEOUT) {
+      schedule_hold_locked (self, self->hold_last + HOLD_TIMEOUT);
+    } else {
+      gst_clock_id_unref (self->hold_id);
+      self->hold_id = NULL;
+      self->hold_due = TRUE;
+      if (self->read_cancel)
+        g_cancellable_cancel (self->read_cancel);
+      g_cond_broadcast (&self->cond);
+    }
+  }
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+static void
+stop_hold_timer (GstFlightLink * self)
+{
+  GstClockID id;
+
+  g_mutex_lock (&self->lock);
+  id = self->hold_id;
+  self->hold_id = NULL;
+  self->hold_due = FALSE;
+  g_mutex_unlock (&self->lock);
+  if (id) {
+    gst_clock_id_unschedule (id);
+    gst_clock_id_unref (id);
+  }
+}
+
+/* ---------------------------------------------------------------------- */
 /* telemetry in */
 
 static GstClockTime
@@ -1043,30 +1163,73 @@ stamp_message (GstFlightLink * self, guint32 time_boot_ms,
   return pts;
 }
 
+/* Pushes the item of the messages taken since the last one, if any. */
 static GstFlowReturn
-emit_odometry (GstFlightLink * self, guint32 time_boot_ms,
-    GstClockTime arrival)
+push_item (GstFlightLink * self)
 {
-  GstBuffer *buf;
+  guint n = self->held_messages;
   GstFlowReturn ret;
-  GstClockTime pts;
+  GstBuffer *buf;
+
+  if (!self->held)
+    return GST_FLOW_OK;
+  self->held = FALSE;
+  self->held_messages = 0;
 
   /* an odometry item is an output: items-in counts commands */
-  count_telemetry_message (self);
   if (!gst_worker_core_begin_item (self->core, 0))
     return GST_FLOW_FLUSHING;
-  pts = stamp_message (self, time_boot_ms, arrival);
-  self->odo.source_time_us = (guint64) time_boot_ms * 1000;
-  buf = gst_odometry_to_buffer (&self->odo, pts);
+  self->odo.source_time_us = (guint64) self->held_boot_ms * 1000;
+  buf = gst_odometry_to_buffer (&self->odo, self->held_pts);
   gst_worker_core_end_item (self->core);
 
   ret = gst_worker_core_push (self->core, self->srcpad, buf);
   if (ret == GST_FLOW_NOT_LINKED) {
     GST_LOG_OBJECT (self, "src not linked, odometry dropped");
-    count_telemetry_dropped (self);
+    count_telemetry_dropped (self, n);
     ret = GST_FLOW_OK;
+  } else if (ret == GST_FLOW_OK && n > 1) {
+    count_telemetry_merged (self, n - 1);
   }
   return ret;
+}
+
+/* A message of vehicle time @time_boot_ms is about to update the
+ * snapshot: the item held for another vehicle time goes first. */
+static GstFlowReturn
+before_message (GstFlightLink * self, guint32 time_boot_ms)
+{
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  if (self->held && self->held_boot_ms != time_boot_ms) {
+    GST_TRACE_OBJECT (self, "vehicle time %u ms ends the item of %u ms",
+        time_boot_ms, self->held_boot_ms);
+    ret = push_item (self);
+    if (ret != GST_FLOW_OK)
+      count_telemetry_message (self);
+  }
+  return ret;
+}
+
+/* A message updated the snapshot. In arrival mode its item goes at once;
+ * in vehicle mode it is held for the other messages of its vehicle
+ * time. */
+static GstFlowReturn
+after_message (GstFlightLink * self, guint32 time_boot_ms,
+    GstClockTime arrival)
+{
+  self->held_pts = stamp_message (self, time_boot_ms, arrival);
+  self->held_boot_ms = time_boot_ms;
+  self->held_messages++;
+  self->held = TRUE;
+  if (self->cfg.timestamp_mode != GST_FLIGHT_LINK_TIMESTAMP_VEHICLE) {
+    count_telemetry_message (self);
+    return push_item (self);
+  }
+  hold_touch (self);
+  /* counted once held, timer set: a test that sees the count sees that */
+  count_telemetry_message (self);
+  return GST_FLOW_OK;
 }
 
 static void
@@ -1075,7 +1238,7 @@ invalid_telemetry (GstFlightLink * self, const gchar * what)
   GST_DEBUG_OBJECT (self, "%s with values that are not finite, ignored",
       what);
   count_telemetry_message (self);
-  count_telemetry_dropped (self);
+  count_telemetry_dropped (self, 1);
 }
 
 static GstFlowReturn
@@ -1083,12 +1246,15 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
     GstClockTime arrival)
 {
   GstOdometry *o = &self->odo;
+  GstFlowReturn ret;
 
   switch (f->msgid) {
     case MAVLINK_MSG_ID_GLOBAL_POSITION_INT:{
       MavlinkGlobalPositionInt m;
 
       mavlink_frame_decode (f, f->msgid, &m);
+      if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
+        return ret;
       o->latitude = m.lat / 1e7;
       o->longitude = m.lon / 1e7;
       o->altitude = m.alt / 1000.0;
@@ -1096,7 +1262,7 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
       o->ve = m.vy / 100.0;
       o->vd = m.vz / 100.0;
       o->fields |= GST_ODOMETRY_HAS_GLOBAL | GST_ODOMETRY_HAS_VELOCITY;
-      return emit_odometry (self, m.time_boot_ms, arrival);
+      return after_message (self, m.time_boot_ms, arrival);
     }
     case MAVLINK_MSG_ID_LOCAL_POSITION_NED:{
       MavlinkLocalPositionNed m;
@@ -1107,6 +1273,8 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
         invalid_telemetry (self, "LOCAL_POSITION_NED");
         return GST_FLOW_OK;
       }
+      if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
+        return ret;
       o->north = m.x;
       o->east = m.y;
       o->down = m.z;
@@ -1114,7 +1282,7 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
       o->ve = m.vy;
       o->vd = m.vz;
       o->fields |= GST_ODOMETRY_HAS_LOCAL | GST_ODOMETRY_HAS_VELOCITY;
-      return emit_odometry (self, m.time_boot_ms, arrival);
+      return after_message (self, m.time_boot_ms, arrival);
     }
     case MAVLINK_MSG_ID_ATTITUDE:{
       MavlinkAttitude m;
@@ -1124,11 +1292,13 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
         invalid_telemetry (self, "ATTITUDE");
         return GST_FLOW_OK;
       }
+      if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
+        return ret;
       o->roll = m.roll;
       o->pitch = m.pitch;
       o->yaw = m.yaw;
       o->fields |= GST_ODOMETRY_HAS_ATTITUDE;
-      return emit_odometry (self, m.time_boot_ms, arrival);
+      return after_message (self, m.time_boot_ms, arrival);
     }
     default:
       return GST_FLOW_OK;
@@ -1338,7 +1508,7 @@ gst_flight_link_loop (GstFlightLink * self)
   GError *err = NULL;
   GstClockTime arrival;
   GstFlowReturn ret;
-  gboolean eos, done;
+  gboolean eos, done, release;
   gssize n;
 
   g_mutex_lock (&self->lock);
@@ -1350,6 +1520,8 @@ gst_flight_link_loop (GstFlightLink * self)
   }
   eos = self->src_eos && !self->src_done;
   done = self->src_done;
+  release = self->hold_due;
+  self->hold_due = FALSE;
   if (!eos)
     g_cancellable_reset (self->read_cancel);
   g_mutex_unlock (&self->lock);
@@ -1358,16 +1530,27 @@ gst_flight_link_loop (GstFlightLink * self)
     push_sticky_events (self);
 
   if (eos) {
-    GstEvent *event = gst_event_new_eos ();
-
-    GST_DEBUG_OBJECT (self, "telemetry ends");
-    gst_pad_push_event (self->srcpad, event);
+    /* the held item goes before the end */
+    ret = push_item (self);
+    if (ret == GST_FLOW_FLUSHING)
+      goto flushing;
+    GST_DEBUG_OBJECT (self, "telemetry ends (last push: %s)",
+        gst_flow_get_name (ret));
+    gst_pad_push_event (self->srcpad, gst_event_new_eos ());
     g_mutex_lock (&self->lock);
     self->src_done = TRUE;
     g_mutex_unlock (&self->lock);
     if (!gst_pad_is_linked (self->sinkpad))
       post_sink_eos (self, GST_SEQNUM_INVALID);
     return;
+  }
+
+  if (release && self->held) {
+    GST_LOG_OBJECT (self, "no message for %" GST_TIME_FORMAT ": pushing the "
+        "item of %u ms", GST_TIME_ARGS (HOLD_TIMEOUT), self->held_boot_ms);
+    ret = push_item (self);
+    if (ret != GST_FLOW_OK)
+      goto stop;
   }
 
   n = link_read (self, &from, &err);
@@ -1391,6 +1574,7 @@ gst_flight_link_loop (GstFlightLink * self)
   g_clear_object (&from);
   if (ret == GST_FLOW_OK)
     return;
+stop:
   if (ret == GST_FLOW_FLUSHING)
     goto flushing;
   if (ret != GST_FLOW_EOS)
@@ -1753,7 +1937,9 @@ gst_flight_link_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
     case GST_QUERY_ACCEPT_CAPS:
       return answer_accept_caps_query (pad, query);
     case GST_QUERY_LATENCY:
-      /* live; an item is pushed as soon as its bytes are read */
+      /* live; an item is pushed as soon as its bytes are read (arrival),
+       * or once the next vehicle time is read (vehicle: see the element's
+       * documentation; not counted here) */
       gst_query_set_latency (query, TRUE, 0, GST_CLOCK_TIME_NONE);
       return TRUE;
     default:
@@ -1867,6 +2053,8 @@ start_run (GstFlightLink * self)
   self->offset = 0;
   self->latest_boot_ms = 0;
   self->last_pts = GST_CLOCK_TIME_NONE;
+  self->held = FALSE;
+  self->held_messages = 0;
 
   clock = gst_system_clock_obtain ();
   g_mutex_lock (&self->lock);
@@ -1880,6 +2068,8 @@ start_run (GstFlightLink * self)
   self->vehicle_seen = GST_CLOCK_TIME_NONE;
   memset (&self->pstats, 0, sizeof (self->pstats));
   self->telemetry_messages = self->telemetry_dropped = 0;
+  self->telemetry_merged = 0;
+  self->hold_due = FALSE;
   self->commands_sent = self->commands_dropped = 0;
   self->commands_accepted = self->commands_refused = 0;
   self->heartbeats_sent = 0;
@@ -1944,6 +2134,7 @@ gst_flight_link_change_state (GstElement * element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       stop_ticks (self);
+      stop_hold_timer (self);
       g_mutex_lock (&self->lock);
       g_clear_object (&self->peer);
       g_mutex_unlock (&self->lock);
@@ -2092,6 +2283,7 @@ gst_flight_link_finalize (GObject * object)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (object);
 
+  stop_hold_timer (self);
   gst_flight_link_close (self);
   stop_ticks (self);
   gst_worker_core_free (self->core);
@@ -2183,9 +2375,12 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
           "smallest offset (read time - vehicle time) seen, so that a "
           "message read late keeps the time it was measured at; a reboot "
           "of the vehicle, its clock going back more than 1 s, starts a "
-          "new mapping with a warning) or 'arrival' (the running time at "
-          "which the message was read: the read delay makes the odometry "
-          "look younger than it is). PTS never go back",
+          "new mapping with a warning; the messages of one vehicle time "
+          "make one item, pushed when a message of another time comes, at "
+          "the end, or after 100 ms without a message) or 'arrival' (the "
+          "running time at which the message was read: the read delay "
+          "makes the odometry look younger than it is; one item per "
+          "message). PTS never go back",
           GST_TYPE_FLIGHT_LINK_TIMESTAMP_MODE, DEFAULT_TIMESTAMP_MODE,
           rw_ready));
   g_object_class_install_property (gobject_class, PROP_BAD_FRAMES,

@@ -325,6 +325,29 @@ pop_message (GstBus * bus, GstMessageType types, guint ms)
   return gst_bus_timed_pop_filtered (bus, ms * GST_MSECOND, types);
 }
 
+/* The element's own clock (the system clock's default), in the tests that
+ * set it; the harness's test clock is the pipeline clock. */
+static GstClock *test_clock;
+
+/* Fires every clock entry due up to @t. */
+static void
+advance_to (GstClockTime t)
+{
+  GstClockID id;
+
+  gst_test_clock_set_time (GST_TEST_CLOCK (test_clock), t);
+  while (gst_test_clock_peek_next_pending_id (GST_TEST_CLOCK (test_clock),
+          &id)) {
+    gboolean due = gst_clock_id_get_time (id) <= t;
+
+    gst_clock_id_unref (id);
+    if (!due)
+      break;
+    gst_clock_id_unref (gst_test_clock_process_next_clock_id
+        (GST_TEST_CLOCK (test_clock)));
+  }
+}
+
 /* ---------------------------------------------------------------------- */
 /* telemetry */
 
@@ -547,6 +570,157 @@ GST_START_TEST (test_vehicle_timestamps)
 
   gst_element_set_bus (h->element, NULL);
   gst_object_unref (bus);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* The vehicle sends one tick's three messages, each in its own datagram,
+ * all stamped @boot_ms, with values made of @k. */
+static void
+send_tick (Vehicle * v, guint32 boot_ms, gdouble k)
+{
+  MavlinkAttitude a = attitude;
+  MavlinkGlobalPositionInt g = global_position;
+  MavlinkLocalPositionNed l = local_position;
+
+  a.time_boot_ms = g.time_boot_ms = l.time_boot_ms = boot_ms;
+  a.yaw = k;
+  g.lat = 434700000 + (gint32) (k * 1000);
+  l.x = k;
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_ATTITUDE, &a);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_GLOBAL_POSITION_INT, &g);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_LOCAL_POSITION_NED, &l);
+}
+
+/* The item of the tick sent by send_tick (@boot_ms, @k): every part, from
+ * all three messages; PTS @pts. */
+static void
+pull_tick (GstHarness * h, guint32 boot_ms, gdouble k, GstClockTime pts)
+{
+  GstClockTime got;
+  GstOdometry o = pull_odometry (h, &got);
+
+  fail_unless_equals_uint64 (got, pts);
+  fail_unless_equals_uint64 (o.source_time_us, boot_ms * 1000ull);
+  fail_unless_equals_int (o.fields, 0xf);
+  fail_unless_equals_float (o.yaw, k);
+  fail_unless_equals_float (o.latitude, (434700000 + k * 1000) / 1e7);
+  fail_unless_equals_float (o.north, k);
+}
+
+/* timestamp-mode=vehicle: the messages of one vehicle time make one item,
+ * with the parts of all of them and that time's PTS. The next vehicle
+ * time's first message pushes it; so does 100 ms on the element's clock
+ * without a message for it, and the end of the telemetry. */
+GST_START_TEST (test_vehicle_time_items)
+{
+  GstClockTime rt0;
+  GstClockID id;
+  GstHarness *h;
+  GstEvent *ev;
+  Vehicle *v;
+
+  test_clock = gst_test_clock_new ();
+  gst_system_clock_set_default (test_clock);
+  h = harness_udp (NULL, &v);
+  gst_harness_set_time (h, 10 * GST_SECOND);
+  rt0 = harness_running_time (h);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+
+  /* tick 1000 ms, at rt0: held, not pushed */
+  send_tick (v, 1000, 0.5);
+  wait_stat_u64 (h->element, "telemetry-messages", 3);
+  fail_if (gst_harness_try_pull (h) != NULL);
+
+  /* tick 1020 ms, 20 ms later: its first message pushes tick 1000's
+   * item, which has all three messages' values */
+  gst_harness_set_time (h, 10 * GST_SECOND + 20 * GST_MSECOND);
+  advance_to (50 * GST_MSECOND);
+  send_tick (v, 1020, 0.75);
+  pull_tick (h, 1000, 0.5, rt0);
+  wait_stat_u64 (h->element, "telemetry-messages", 6);
+  fail_if (gst_harness_try_pull (h) != NULL);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-out"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-merged"), 2);
+
+  /* silence: the timer set at tick 1000's first message (clock time 0)
+   * goes off at 100 ms, 50 ms after tick 1020's last message, and waits
+   * on until 150 ms */
+  advance_to (100 * GST_MSECOND);
+  fail_unless (gst_test_clock_peek_next_pending_id (GST_TEST_CLOCK
+          (test_clock), &id));
+  fail_unless_equals_uint64 (gst_clock_id_get_time (id),
+      150 * GST_MSECOND);
+  gst_clock_id_unref (id);
+  g_usleep (20 * 1000);
+  fail_if (gst_harness_try_pull (h) != NULL);
+  advance_to (150 * GST_MSECOND);
+  pull_tick (h, 1020, 0.75, rt0 + 20 * GST_MSECOND);
+  wait_stat_u64 (h->element, "items-out", 2);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-merged"), 4);
+
+  /* tick 1040 ms: the end of the telemetry pushes it before the EOS */
+  gst_harness_set_time (h, 10 * GST_SECOND + 40 * GST_MSECOND);
+  send_tick (v, 1040, 1.25);
+  wait_stat_u64 (h->element, "telemetry-messages", 9);
+  fail_if (gst_harness_try_pull (h) != NULL);
+  fail_unless (gst_element_send_event (h->element, gst_event_new_eos ()));
+  pull_tick (h, 1040, 1.25, rt0 + 40 * GST_MSECOND);
+  while ((ev = gst_harness_pull_event (h)) &&
+      GST_EVENT_TYPE (ev) != GST_EVENT_EOS)
+    gst_event_unref (ev);
+  fail_unless (ev != NULL);
+  gst_event_unref (ev);
+  fail_if (gst_harness_try_pull (h) != NULL);
+
+  /* nine messages: three items, six merged, none dropped */
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-out"), 3);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-merged"), 6);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-dropped"), 0);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-dropped"), 0);
+
+  gst_harness_teardown (h);
+  vehicle_free (v);
+  gst_system_clock_set_default (NULL);
+  gst_clear_object (&test_clock);
+}
+
+GST_END_TEST;
+
+/* timestamp-mode=arrival: one item per message, even of one vehicle
+ * time, each pushed at once. */
+GST_START_TEST (test_arrival_item_per_message)
+{
+  GstClockTime pts, rt;
+  GstHarness *h;
+  GstOdometry o;
+  Vehicle *v;
+
+  h = harness_udp ("timestamp-mode=arrival", &v);
+  gst_harness_set_time (h, 5 * GST_SECOND);
+  rt = harness_running_time (h);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+
+  send_tick (v, 1000, 0.5);
+  o = pull_odometry (h, &pts);
+  fail_unless_equals_uint64 (pts, rt);
+  fail_unless_equals_int (o.fields, GST_ODOMETRY_HAS_ATTITUDE);
+  o = pull_odometry (h, &pts);
+  fail_unless_equals_int (o.fields, GST_ODOMETRY_HAS_ATTITUDE |
+      GST_ODOMETRY_HAS_GLOBAL | GST_ODOMETRY_HAS_VELOCITY);
+  o = pull_odometry (h, &pts);
+  fail_unless_equals_int (o.fields, 0xf);
+  fail_unless_equals_uint64 (o.source_time_us, 1000000);
+  fail_unless_equals_uint64 (pts, rt);
+  wait_stat_u64 (h->element, "items-out", 3);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-messages"), 3);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-merged"), 0);
+  fail_if (gst_harness_try_pull (h) != NULL);
+
   gst_harness_teardown (h);
   vehicle_free (v);
 }
@@ -970,27 +1144,6 @@ GST_END_TEST;
 
 /* ---------------------------------------------------------------------- */
 /* heartbeats, on a test clock */
-
-static GstClock *test_clock;
-
-/* Fires every clock entry due up to @t. */
-static void
-advance_to (GstClockTime t)
-{
-  GstClockID id;
-
-  gst_test_clock_set_time (GST_TEST_CLOCK (test_clock), t);
-  while (gst_test_clock_peek_next_pending_id (GST_TEST_CLOCK (test_clock),
-          &id)) {
-    gboolean due = gst_clock_id_get_time (id) <= t;
-
-    gst_clock_id_unref (id);
-    if (!due)
-      break;
-    gst_clock_id_unref (gst_test_clock_process_next_clock_id
-        (GST_TEST_CLOCK (test_clock)));
-  }
-}
 
 /* Takes every message from the bus: counts the warnings, keeps the first
  * warning and the last worker heartbeat. */
@@ -1599,6 +1752,8 @@ flightlink_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_telemetry_items);
   tcase_add_test (tc, test_vehicle_timestamps);
+  tcase_add_test (tc, test_vehicle_time_items);
+  tcase_add_test (tc, test_arrival_item_per_message);
   tcase_add_test (tc, test_vehicle_choice);
   tcase_add_test (tc, test_bad_frames_counted);
   tcase_add_test (tc, test_invalid_values);
