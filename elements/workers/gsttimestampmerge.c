@@ -86,7 +86,9 @@
  *     testworkersink  testworkersrc num-buffers=100 interval=33333333 ! m. \
  *     testworkersrc num-buffers=330 interval=10000000 ! m.
  * ]| Merges each of 100 frames (30 per second) with the odometry sample (100
- * per second) nearest in time, using the test workers of the tests.
+ * per second) nearest in time, using the test workers of the tests
+ * (`meson devenv -C build` finds them; else add `build/tests/elements` to
+ * GST_PLUGIN_PATH).
  *
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=60 ! timestampmerge name=m \

@@ -45,8 +45,9 @@ gst_worker_default_init (GstWorkerInterface * iface)
           "while PLAYING (0 = off). Fields: worker (string), seq (guint64), "
           "state (GstWorkerState: idle, busy, blocked, paused), state-time, "
           "items-in, items-out, items-dropped (guint64), proc-time-avg, "
-          "proc-time-max (GstClockTime), blocked-on (string, the full queue, "
-          "only when blocked)", 0, G_MAXUINT,
+          "proc-time-max (GstClockTime), pushing (boolean: handing an item "
+          "on in its own thread, not processing), blocked-on (string, the "
+          "full queue, only when blocked)", 0, G_MAXUINT,
           GST_WORKER_DEFAULT_HEARTBEAT_INTERVAL,
           G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
           G_PARAM_STATIC_STRINGS));
