@@ -770,11 +770,14 @@ process_item (GstWorkerTransform * base, GstBuffer * inbuf)
   Params p;
 
   if (!gst_ground_targets_from_buffer (inbuf, &frame_time, &targets, &n)) {
+    gchar *when = autonomy_item_when (pts);
+
     GST_ELEMENT_ERROR (self, STREAM, DECODE,
         ("%s received a corrupt ground targets item (%" G_GSIZE_FORMAT
-            " bytes at %" GST_TIME_FORMAT ").", GST_OBJECT_NAME (self),
-            gst_buffer_get_size (inbuf), GST_TIME_ARGS (pts)),
+            " bytes %s).", GST_OBJECT_NAME (self),
+            gst_buffer_get_size (inbuf), when),
         ("gst_ground_targets_from_buffer refused it"));
+    g_free (when);
     gst_buffer_unref (inbuf);
     return GST_FLOW_ERROR;
   }

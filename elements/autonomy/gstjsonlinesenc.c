@@ -396,12 +396,14 @@ gst_json_lines_enc_process (GstWorkerTransform * base, GstBuffer * inbuf)
       break;
   }
   if (!ok) {
+    gchar *when = autonomy_item_when (GST_BUFFER_PTS (inbuf));
+
     GST_ELEMENT_ERROR (self, STREAM, DECODE,
-        ("%s received a malformed %s item (%" G_GSIZE_FORMAT " bytes at %"
-            GST_TIME_FORMAT ").", GST_OBJECT_NAME (self),
-            kind_name (self->kind), gst_buffer_get_size (inbuf),
-            GST_TIME_ARGS (GST_BUFFER_PTS (inbuf))),
+        ("%s received a malformed %s item (%" G_GSIZE_FORMAT " bytes %s).",
+            GST_OBJECT_NAME (self), kind_name (self->kind),
+            gst_buffer_get_size (inbuf), when),
         ("the item's reader refused it"));
+    g_free (when);
     g_object_unref (b);
     gst_buffer_unref (inbuf);
     return GST_FLOW_ERROR;

@@ -358,11 +358,13 @@ on_odometry (GstMissionPlanner * self, GstBuffer * buf, GstClockTime t)
   guint i;
 
   if (!gst_odometry_from_buffer (buf, &odo)) {
+    gchar *when = autonomy_item_when (t);
+
     GST_ELEMENT_ERROR (self, STREAM, DECODE,
         ("%s received a corrupt odometry item (%" G_GSIZE_FORMAT " bytes "
-            "at %" GST_TIME_FORMAT ").", GST_OBJECT_NAME (self),
-            gst_buffer_get_size (buf), GST_TIME_ARGS (t)),
+            "%s).", GST_OBJECT_NAME (self), gst_buffer_get_size (buf), when),
         ("gst_odometry_from_buffer refused it"));
+    g_free (when);
     return GST_FLOW_ERROR;
   }
   if (!(odo.fields & GST_ODOMETRY_HAS_LOCAL))
@@ -403,11 +405,13 @@ on_estimate (GstMissionPlanner * self, GstBuffer * buf, GstClockTime t)
   Target *target;
 
   if (!gst_target_estimate_from_buffer (buf, &est)) {
+    gchar *when = autonomy_item_when (t);
+
     GST_ELEMENT_ERROR (self, STREAM, DECODE,
         ("%s received a corrupt target estimate (%" G_GSIZE_FORMAT " bytes "
-            "at %" GST_TIME_FORMAT ").", GST_OBJECT_NAME (self),
-            gst_buffer_get_size (buf), GST_TIME_ARGS (t)),
+            "%s).", GST_OBJECT_NAME (self), gst_buffer_get_size (buf), when),
         ("gst_target_estimate_from_buffer refused it"));
+    g_free (when);
     return GST_FLOW_ERROR;
   }
   target = find_target (self, est.id);

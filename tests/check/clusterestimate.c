@@ -640,8 +640,8 @@ GST_START_TEST (test_corrupt_item)
   gst_message_parse_error (msg, &err, NULL);
   fail_unless (g_error_matches (err, GST_STREAM_ERROR,
           GST_STREAM_ERROR_DECODE));
-  fail_unless (strstr (err->message, "corrupt ground targets item (30 bytes")
-      != NULL, "%s", err->message);
+  fail_unless (strstr (err->message, "corrupt ground targets item (30 bytes "
+          "without a timestamp)") != NULL, "%s", err->message);
   g_error_free (err);
   gst_message_unref (msg);
   gst_element_set_bus (f.h->element, NULL);
