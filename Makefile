@@ -73,7 +73,7 @@ fuzz-smoke: deps $(BUILD_FUZZ)/build.ninja
 	meson test -C $(BUILD_FUZZ) --no-rebuild --suite fuzz --print-errorlogs
 
 # Benchmarks (tests/bench/): ours against stock GStreamer and the Python
-# model, results in tests/bench/results/ and README.md. About 5 minutes;
+# model, results in tests/bench/results/ and README.md. About 6 minutes;
 # run it on a quiet machine.
 bench: build
 	/usr/bin/python3 tests/bench/run.py --workerbench $(BUILD)/tests/bench/workerbench

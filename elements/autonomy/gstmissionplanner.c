@@ -717,7 +717,7 @@ gst_mission_planner_class_init (GstMissionPlannerClass * klass)
   gst_element_class_add_static_pad_template (element_class, &route_template);
   gst_element_class_set_static_metadata (element_class, "Mission planner",
       "Filter/Analyzer", "Sends the drone to the targets found, nearest "
-      "first, and reports the visits and the route (worker 6)",
+      "first, and reports the visits and the route",
       "gst-workers");
 
   agg_class->get_next_time =

@@ -1289,7 +1289,7 @@ gst_timestamp_merge_class_init (GstTimestampMergeClass * klass)
       &src_template, GST_TYPE_AGGREGATOR_PAD);
   gst_element_class_set_static_metadata (element_class, "Timestamp merge",
       "Generic", "Passes each item of the first input on with the "
-      "item of each other input nearest in time attached (worker 3)",
+      "item of each other input nearest in time attached",
       "gst-workers");
 
   agg_class->sink_event = GST_DEBUG_FUNCPTR (gst_timestamp_merge_sink_event);
