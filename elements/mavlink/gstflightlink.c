@@ -49,7 +49,10 @@
  * `vehicle-timeout` ms (checked once a second) it posts a warning ("Lost
  * the vehicle's heartbeat") whose details carry `system-id` and
  * `timeout-ms`, and reports `vehicle` = "lost" in its heartbeat and
- * statistics; when the vehicle comes back it posts an info message.
+ * statistics; when the vehicle comes back it posts an info message. A
+ * vehicle never heard at all gets one warning too ("No vehicle heard"),
+ * `vehicle-timeout` ms after the element first went to PLAYING; its
+ * heartbeat says `vehicle` = "waiting" meanwhile.
  * COMMAND_ACKs from the vehicle are counted; a refusal posts a warning.
  *
  * ## Time
@@ -304,6 +307,8 @@ struct _GstFlightLink
   guint8 vehicle_compid;
   guint vehicle_version;
   GstClockTime vehicle_seen;    /* clock time of its last heartbeat */
+  GstClockTime listening_since; /* clock time of the first PLAYING */
+  gboolean absent_warned;       /* "no vehicle heard" posted */
   MavlinkParserStats pstats;    /* copy of the reader's parser's */
   guint64 telemetry_messages;   /* from the vehicle, while telemetry runs */
   guint64 telemetry_dropped;    /* of those, made into no pushed item */
@@ -939,7 +944,7 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
   GstFlightLink *self = GST_FLIGHT_LINK (user_data);
   MavlinkHeartbeat hb = { 0 };
   GSocketAddress *peer = NULL;
-  gboolean lost = FALSE, can_send;
+  gboolean lost = FALSE, absent = FALSE, can_send;
   guint8 sysid = 0;
   guint version, timeout;
   GError *err = NULL;
@@ -956,6 +961,13 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
     sysid = self->vehicle_sysid;
     lost = TRUE;
   }
+  /* a vehicle never heard at all is worth saying too, once */
+  if (self->vehicle == VEHICLE_WAITING && timeout > 0 && !self->absent_warned
+      && GST_CLOCK_TIME_IS_VALID (self->listening_since) &&
+      time >= self->listening_since + timeout * GST_MSECOND) {
+    self->absent_warned = TRUE;
+    absent = TRUE;
+  }
   if (self->peer)
     peer = g_object_ref (self->peer);
   can_send = peer || self->serial_fd >= 0;
@@ -971,6 +983,12 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
         ("no HEARTBEAT from system %u over %s", sysid, self->link_name),
         ("system-id", G_TYPE_UINT, (guint) sysid,
             "timeout-ms", G_TYPE_UINT, timeout, NULL));
+  }
+  if (absent) {
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, READ,
+        ("No vehicle heard: no heartbeat on %s for %u ms.", self->link_name,
+            timeout), ("still waiting for a vehicle's HEARTBEAT"),
+        ("timeout-ms", G_TYPE_UINT, timeout, NULL));
   }
 
   if (can_send) {
@@ -2066,6 +2084,8 @@ start_run (GstFlightLink * self)
   self->vehicle_sysid = self->vehicle_compid = 0;
   self->vehicle_version = 2;
   self->vehicle_seen = GST_CLOCK_TIME_NONE;
+  self->listening_since = GST_CLOCK_TIME_NONE;
+  self->absent_warned = FALSE;
   memset (&self->pstats, 0, sizeof (self->pstats));
   self->telemetry_messages = self->telemetry_dropped = 0;
   self->telemetry_merged = 0;
@@ -2083,7 +2103,11 @@ set_playing (GstFlightLink * self, gboolean playing)
   g_mutex_lock (&self->lock);
   self->playing = playing;
   if (playing) {
-    schedule_tick_locked (self, gst_clock_get_time (self->clock));
+    GstClockTime now = gst_clock_get_time (self->clock);
+
+    if (!GST_CLOCK_TIME_IS_VALID (self->listening_since))
+      self->listening_since = now;
+    schedule_tick_locked (self, now);
   } else if (self->read_cancel) {
     /* the reader goes back to waiting for PLAYING */
     g_cancellable_cancel (self->read_cancel);
@@ -2362,7 +2386,8 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
   g_object_class_install_property (gobject_class, PROP_VEHICLE_TIMEOUT,
       g_param_spec_uint ("vehicle-timeout", "Vehicle timeout",
           "Milliseconds without a heartbeat from the vehicle before it is "
-          "reported lost, with a warning (0: never)", 0, G_MAXUINT,
+          "reported lost, with a warning; also how long after the first "
+          "PLAYING a vehicle never heard is warned about (0: never)", 0, G_MAXUINT,
           DEFAULT_VEHICLE_TIMEOUT, rw_ready));
   g_object_class_install_property (gobject_class, PROP_MAVLINK_VERSION,
       g_param_spec_enum ("mavlink-version", "MAVLink version",

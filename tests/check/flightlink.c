@@ -1292,6 +1292,78 @@ GST_START_TEST (test_heartbeat_and_vehicle_loss)
 
 GST_END_TEST;
 
+/* No vehicle at all: one warning vehicle-timeout after PLAYING, naming
+ * the link, then silence; the heartbeat says "waiting". */
+GST_START_TEST (test_no_vehicle_heard)
+{
+  Drained d = { 0 };
+  GstElement *pipe, *fl;
+  GstMessage *msg;
+  GError *err = NULL;
+  GstBus *bus;
+  gint port;
+  guint timeout = 0;
+  const GstStructure *details;
+  gchar *state, *expected;
+
+  test_clock = gst_test_clock_new ();
+  gst_system_clock_set_default (test_clock);
+
+  pipe = gst_parse_launch ("flightlink name=fl address=127.0.0.1 port=0 "
+      "vehicle-timeout=2500 heartbeat-interval=1000 ! fakesink", NULL);
+  fl = gst_bin_get_by_name (GST_BIN (pipe), "fl");
+  bus = gst_element_get_bus (pipe);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_object_get (fl, "bound-port", &port, NULL);
+
+  /* t = 0, 1 s, 2 s: nothing yet */
+  advance_to (0);
+  advance_to (1 * GST_SECOND);
+  advance_to (2 * GST_SECOND);
+  drain_bus (bus, &d);
+  fail_unless_equals_int (d.warnings, 0);
+  fail_unless_equals_string (heartbeat_vehicle (&d), "waiting");
+  drained_clear (&d);
+
+  /* t = 3 s: 2.5 s passed with no vehicle */
+  advance_to (3 * GST_SECOND);
+  drain_bus (bus, &d);
+  fail_unless_equals_int (d.warnings, 1);
+  msg = gst_message_ref (d.warning);
+  drained_clear (&d);
+  gst_message_parse_warning (msg, &err, NULL);
+  expected = g_strdup_printf ("No vehicle heard: no heartbeat on UDP "
+      "127.0.0.1:%d for 2500 ms.", port);
+  fail_unless_equals_string (err->message, expected);
+  g_free (expected);
+  g_error_free (err);
+  gst_message_parse_warning_details (msg, &details);
+  fail_unless (gst_structure_get_uint (details, "timeout-ms", &timeout));
+  fail_unless_equals_int (timeout, 2500);
+  gst_message_unref (msg);
+  state = stat_string (fl, "vehicle");
+  fail_unless_equals_string (state, "waiting");
+  g_free (state);
+
+  /* said once */
+  advance_to (4 * GST_SECOND);
+  advance_to (8 * GST_SECOND);
+  drain_bus (bus, &d);
+  fail_unless_equals_int (d.warnings, 0);
+  drained_clear (&d);
+
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (fl);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  gst_system_clock_set_default (NULL);
+  gst_clear_object (&test_clock);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* a serial line */
 
@@ -1763,6 +1835,7 @@ flightlink_suite (void)
   tcase_add_test (tc, test_flush_wakes_command);
   tcase_add_test (tc, test_malformed_command);
   tcase_add_test (tc, test_heartbeat_and_vehicle_loss);
+  tcase_add_test (tc, test_no_vehicle_heard);
   tcase_add_test (tc, test_serial_line);
   tcase_add_test (tc, test_open_errors);
   tcase_add_test (tc, test_remote_address);
