@@ -365,7 +365,8 @@ get_number (const GstStructure * s, const gchar * field, gdouble * v)
   return isfinite (*v);
 }
 
-/* Reads the pose property's structure; FALSE names the bad field. */
+/* Reads the pose property's structure; FALSE names the bad field, or
+ * none when the structure is not named "pose". */
 static gboolean
 parse_pose (const GstStructure * s, GstOdometry * pose, const gchar ** bad)
 {
@@ -375,6 +376,11 @@ parse_pose (const GstStructure * s, GstOdometry * pose, const gchar ** bad)
   gdouble v[G_N_ELEMENTS (names)] = { 0 };
   guint i;
 
+  /* pose="garbage" parses as an empty structure named garbage */
+  if (!gst_structure_has_name (s, "pose")) {
+    *bad = NULL;
+    return FALSE;
+  }
   for (i = 0; i < (guint) gst_structure_n_fields (s); i++) {
     const gchar *f = gst_structure_nth_field_name (s, i);
     guint k;
@@ -414,10 +420,16 @@ gst_geolocate_start (GstBaseTransform * trans)
   str = gst_structure_to_string (self->pose);
   GST_OBJECT_UNLOCK (self);
 
-  GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-      ("The pose property of %s has a field \"%s\" that is not one of north, "
-          "east, down (metres), roll, pitch, yaw (degrees) with a number.",
-          GST_OBJECT_NAME (self), bad), ("pose %s", str));
+  if (!bad)
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("The pose property of %s is not a pose: write it as "
+            "\"pose,north=0.0,east=0.0,down=-50.0\" (metres; roll, pitch, "
+            "yaw in degrees).", GST_OBJECT_NAME (self)), ("pose %s", str));
+  else
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("The pose property of %s has a field \"%s\" that is not one of "
+            "north, east, down (metres), roll, pitch, yaw (degrees) with a "
+            "number.", GST_OBJECT_NAME (self), bad), ("pose %s", str));
   g_free (str);
   return FALSE;
 }

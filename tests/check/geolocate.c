@@ -447,7 +447,8 @@ GST_START_TEST (test_empty_frames_keep_their_item)
 
 GST_END_TEST;
 
-/* A pose property that is not a pose fails at start, naming the field. */
+/* A pose property that is not a pose fails at start, naming the field,
+ * or saying how to write one. */
 GST_START_TEST (test_bad_pose)
 {
   GstElement *pipe = gst_parse_launch ("videotestsrc num-buffers=1 ! "
@@ -464,6 +465,24 @@ GST_START_TEST (test_bad_pose)
   gst_message_parse_error (msg, &err, NULL);
   fail_unless (strstr (err->message, "\"altitude\"") != NULL, "%s",
       err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+
+  /* a word that is no pose at all (an empty structure named garbage) */
+  pipe = gst_parse_launch ("videotestsrc num-buffers=1 ! "
+      "geolocate name=geo pose=garbage ! fakesink", NULL);
+  bus = gst_element_get_bus (pipe);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  fail_unless_equals_string (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), "geo");
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless_equals_string (err->message, "The pose property of geo is not "
+      "a pose: write it as \"pose,north=0.0,east=0.0,down=-50.0\" (metres; "
+      "roll, pitch, yaw in degrees).");
   g_error_free (err);
   gst_message_unref (msg);
   gst_element_set_state (pipe, GST_STATE_NULL);
