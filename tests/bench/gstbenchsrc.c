@@ -15,6 +15,9 @@
  * duration of `caps`, or 1 ms); #GstBenchSink reads the number back and
  * the creation time from the source.
  *
+ * With `targets` N > 0 and raw video caps, the frame is dark with N bright
+ * discs (radius 12 pixels) instead: a scene for target detectors.
+ *
  * `max-in-flight` bounds the items between the source and the sink: with 1
  * the source waits for each item to arrive before it makes the next, which
  * measures latency with no queueing.
@@ -37,6 +40,8 @@ GST_DEBUG_CATEGORY_STATIC (bench_src_debug);
 
 #define DEFAULT_SIZE 64
 #define DEFAULT_MAX_IN_FLIGHT 0
+#define DEFAULT_TARGETS 0
+#define TARGET_RADIUS 12
 #define DEFAULT_ITEM_CAPS "application/x-bench-item"
 
 /* a bound on the per-item tables, far above any benchmark's needs */
@@ -53,6 +58,7 @@ struct _GstBenchSrc
   guint size;
   GstCaps *caps;
   guint max_in_flight;
+  guint targets;
 
   /* set up in start(), then read-only until stop() */
   guint64 n_items;
@@ -75,6 +81,7 @@ enum
   PROP_SIZE,
   PROP_CAPS,
   PROP_MAX_IN_FLIGHT,
+  PROP_TARGETS,
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
@@ -120,6 +127,52 @@ fill_pattern (guint8 * data, gsize size)
     data[i] = (guint8) ((i * 7) ^ (i >> 9) ^ ((i >> 3) * 0x9e37u >> 8));
 }
 
+/* A dark frame with @n bright discs spread over it, in two rows: what the
+ * target detector looks for. Chroma is neutral. */
+static void
+draw_targets (GstMemory * mem, const GstVideoInfo * info, guint n)
+{
+  GstBuffer *buf = gst_buffer_new ();
+  GstVideoFrame frame;
+  guint c, i, x, y;
+
+  gst_buffer_append_memory (buf, gst_memory_ref (mem));
+  if (!gst_video_frame_map (&frame, (GstVideoInfo *) info, buf,
+          GST_MAP_WRITE)) {
+    gst_buffer_unref (buf);
+    return;
+  }
+  for (c = 0; c < MIN (GST_VIDEO_FRAME_N_COMPONENTS (&frame), 3); c++) {
+    guint8 *data = GST_VIDEO_FRAME_COMP_DATA (&frame, c);
+    gint stride = GST_VIDEO_FRAME_COMP_STRIDE (&frame, c);
+    gint pstride = GST_VIDEO_FRAME_COMP_PSTRIDE (&frame, c);
+    guint cw = GST_VIDEO_FRAME_COMP_WIDTH (&frame, c);
+    guint ch = GST_VIDEO_FRAME_COMP_HEIGHT (&frame, c);
+    gboolean chroma = GST_VIDEO_INFO_IS_YUV (info) && c > 0;
+
+    for (y = 0; y < ch; y++) {
+      for (x = 0; x < cw; x++) {
+        /* the pixel's centre in full-resolution coordinates */
+        gdouble fx = (x + 0.5) * GST_VIDEO_INFO_WIDTH (info) / cw;
+        gdouble fy = (y + 0.5) * GST_VIDEO_INFO_HEIGHT (info) / ch;
+        guint8 v = 16;
+
+        for (i = 0; i < n && !chroma; i++) {
+          gdouble tx = (i + 0.5) * GST_VIDEO_INFO_WIDTH (info) / n;
+          gdouble ty = GST_VIDEO_INFO_HEIGHT (info) * (i % 2 ? 0.75 : 0.25);
+
+          if ((fx - tx) * (fx - tx) + (fy - ty) * (fy - ty) <=
+              TARGET_RADIUS * TARGET_RADIUS)
+            v = 235;
+        }
+        data[y * stride + x * pstride] = chroma ? 128 : v;
+      }
+    }
+  }
+  gst_video_frame_unmap (&frame);
+  gst_buffer_unref (buf);
+}
+
 static gboolean
 gst_bench_src_start (GstBaseSrc * base)
 {
@@ -130,6 +183,8 @@ gst_bench_src_start (GstBaseSrc * base)
   GstMapInfo map;
   gint num_buffers;
   gsize size;
+  guint targets;
+  gboolean video = FALSE;
 
   g_object_get (self, "num-buffers", &num_buffers, NULL);
   if (num_buffers <= 0 || num_buffers > MAX_ITEMS) {
@@ -143,6 +198,7 @@ gst_bench_src_start (GstBaseSrc * base)
 
   GST_OBJECT_LOCK (self);
   size = self->size;
+  targets = self->targets;
   self->window = self->max_in_flight;
   GST_OBJECT_UNLOCK (self);
 
@@ -164,6 +220,7 @@ gst_bench_src_start (GstBaseSrc * base)
       return FALSE;
     }
     size = GST_VIDEO_INFO_SIZE (&info);
+    video = TRUE;
     if (GST_VIDEO_INFO_FPS_N (&info) > 0 && GST_VIDEO_INFO_FPS_D (&info) > 0)
       self->duration = gst_util_uint64_scale_int (GST_SECOND,
           GST_VIDEO_INFO_FPS_D (&info), GST_VIDEO_INFO_FPS_N (&info));
@@ -185,6 +242,8 @@ gst_bench_src_start (GstBaseSrc * base)
   }
   fill_pattern (map.data, map.size);
   gst_memory_unmap (self->mem, &map);
+  if (targets > 0 && video)
+    draw_targets (self->mem, &info, targets);
 
   g_mutex_lock (&self->lock);
   self->in_flight = 0;
@@ -339,6 +398,9 @@ gst_bench_src_set_property (GObject * object, guint prop_id,
     case PROP_MAX_IN_FLIGHT:
       self->max_in_flight = g_value_get_uint (value);
       break;
+    case PROP_TARGETS:
+      self->targets = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -362,6 +424,9 @@ gst_bench_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_MAX_IN_FLIGHT:
       g_value_set_uint (value, self->max_in_flight);
+      break;
+    case PROP_TARGETS:
+      g_value_set_uint (value, self->targets);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -417,6 +482,13 @@ gst_bench_src_class_init (GstBenchSrcClass * klass)
           0, G_MAXUINT, DEFAULT_MAX_IN_FLIGHT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_TARGETS,
+      g_param_spec_uint ("targets", "Targets",
+          "With raw video caps: 0 for a pattern with detail at every scale, "
+          "N for a dark frame with N bright discs of radius 12 pixels",
+          0, 64, DEFAULT_TARGETS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
@@ -439,5 +511,6 @@ gst_bench_src_init (GstBenchSrc * self)
   g_cond_init (&self->cond);
   self->size = DEFAULT_SIZE;
   self->max_in_flight = DEFAULT_MAX_IN_FLIGHT;
+  self->targets = DEFAULT_TARGETS;
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
 }

@@ -283,6 +283,33 @@ def benchmarks() -> "list[Bench]":
         needs=["workerpool"],
     ))
 
+    # 4b. the target detector alone (issue 5: a 1080p frame in a few ms)
+    detect_items = {"GRAY8": sized(2000, 20), "I420": sized(2000, 20),
+                    "NV12": sized(2000, 20), "BGRx": sized(500, 10)}
+    out.append(Bench(
+        key="detect",
+        title="Target detection: detecttarget on 1080p frames, one core",
+        about=(
+            "`benchsrc targets=6 caps=FORMAT 1920x1080 ! detecttarget ! benchsink`, no "
+            "queue: one thread, so an item's latency is the time detecttarget takes on the "
+            "frame (thresholding every pixel, runs, connected components, filters, six "
+            "GstVideoRegionOfInterestMeta) plus a few microseconds of source and sink. "
+            "The frame is dark with six bright discs of radius 12 pixels, all six found. "
+            "Target (issue #5): a 1080p frame in a few milliseconds on one core."),
+        cases=[Case(f"{fmt} 1080p", [
+            Variant("detect", "detecttarget",
+                    lambda s, fmt=fmt: workerbench(
+                        f"benchsrc num-buffers={detect_items[fmt](s)} targets=6 "
+                        f"caps=video/x-raw,format={fmt},width=1920,height=1080,"
+                        "framerate=30/1", "!", "detecttarget", "!", "benchsink"))])
+            for fmt in ("GRAY8", "I420", "NV12", "BGRx")],
+        baseline="detect",
+        targets=[],
+        latency=True,
+        needs=["detecttarget"],
+        note=detect_note,
+    ))
+
     # 5. end to end: the autonomy system
     frames = sized(760, 40)
     out.append(Bench(
@@ -309,6 +336,18 @@ def benchmarks() -> "list[Bench]":
     ))
 
     return out
+
+
+def detect_note(summaries: dict) -> "str | None":
+    detect = summaries.get("detect")
+    if not detect:
+        return None
+    per = ", ".join(f"{case.split()[0]} {1000 / row['detect']['items_per_s']['median']:.2f} ms"
+                    for case, row in detect.items())
+    worst = max(1000 / row["detect"]["items_per_s"]["median"] for row in detect.values())
+    verdict = "met" if worst < 5 else "**not met**"
+    return (f"Time per frame (1 / throughput, median): {per}. Target, a 1080p frame in a "
+            f"few milliseconds on one core (read: under 5 ms): {verdict}.")
 
 
 def e2e_note(summaries: dict) -> "str | None":
