@@ -52,6 +52,10 @@
  * In a live pipeline, it waits for an input at most the pipeline latency
  * plus its `latency` property, then goes on with what arrived.
  *
+ * Both inputs must be linked: like any #GstAggregator it waits for every
+ * sink pad, and one left unlinked holds the pipeline in preroll, with no
+ * error (GStreamer allows linking a pad later, while PLAYING).
+ *
  * Every output item is stamped with the running time of the input item
  * that made it. For each input item (or GAP) after which it has nothing
  * to say on an output, missionplanner sends a GAP event at the item's

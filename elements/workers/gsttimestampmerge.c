@@ -53,6 +53,10 @@
  * items that arrived. Set `latency` to how late the other inputs' items
  * arrive after the primary's (in nearest mode, plus `max-distance`).
  *
+ * Like any #GstAggregator, it waits for items on every sink pad it has:
+ * request each pad only for an input that will be linked (a merge with no
+ * input at all waits for ever, as GStreamer allows pads to come later).
+ *
  * ## Items not chosen, and the end of the stream
  *
  * Every input item is either passed on (primary), attached to at least one
