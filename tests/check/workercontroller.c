@@ -5,6 +5,7 @@
 #include <gst/worker/worker.h>
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
+#include "testpipeline.h"
 
 #define Q "max-size-bytes=0 max-size-time=0 "
 
@@ -143,61 +144,20 @@ run_until_finished (Run * r, guint timeout_s)
   fail_unless (r->report != NULL);
 }
 
-typedef gboolean (*Condition) (Run * r, gpointer data);
-
-typedef struct
-{
-  Run *run;
-  Condition cond;
-  gpointer data;
-  gboolean met;
-} Waiter;
-
-static gboolean
-check_condition (gpointer user_data)
-{
-  Waiter *w = user_data;
-
-  if (w->cond (w->run, w->data)) {
-    w->met = TRUE;
-    g_main_loop_quit (w->run->loop);
-    return G_SOURCE_REMOVE;
-  }
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-quit_loop (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs the main loop until @cond holds, checking every 10 ms (bounded). */
 static void
-run_until (Run * r, Condition cond, gpointer data, guint timeout_ms)
+run_until (Run * r, TestLoopCondition cond, gconstpointer data,
+    guint timeout_ms)
 {
-  Waiter w = { r, cond, data, FALSE };
-  guint check, id;
-
-  if (cond (r, data))
-    return;
-  check = g_timeout_add (10, check_condition, &w);
-  id = g_timeout_add (timeout_ms, quit_loop, r->loop);
-  g_main_loop_run (r->loop);
-  if (!w.met)
-    g_source_remove (check);
-  else
-    g_source_remove (id);
-  fail_unless (w.met, "condition not met within %u ms", timeout_ms);
+  fail_unless (test_loop_run_until (r->loop, cond, r, data, timeout_ms),
+      "condition not met within %u ms", timeout_ms);
 }
 
 /* Runs the main loop for @ms. */
 static void
 run_for (Run * r, guint ms)
 {
-  g_timeout_add (ms, quit_loop, r->loop);
-  g_main_loop_run (r->loop);
+  test_loop_run_for (r->loop, ms);
 }
 
 static GstWorkerController *
@@ -481,9 +441,9 @@ find_stall (Run * r, const gchar * worker)
 }
 
 static gboolean
-has_stall (Run * r, gpointer worker)
+has_stall (gpointer run, gconstpointer worker)
 {
-  return find_stall (r, worker) != NULL;
+  return find_stall (run, worker) != NULL;
 }
 
 /* A worker that hangs in processing is reported stalled (busy) within
@@ -573,9 +533,10 @@ typedef struct
 } StateWant;
 
 static gboolean
-worker_in_state (Run * r, gpointer data)
+worker_in_state (gpointer run, gconstpointer data)
 {
-  StateWant *want = data;
+  Run *r = run;
+  const StateWant *want = data;
   GstStructure *status = gst_worker_controller_get_status (r->ctrl);
   const GstStructure *w = entry (status, "workers", want->worker);
   gboolean ok = worker_state (w) == want->state &&
@@ -708,8 +669,9 @@ GST_START_TEST (test_idle_reader_not_stalled)
 GST_END_TEST;
 
 static gboolean
-has_lost (Run * r, gpointer worker)
+has_lost (gpointer run, gconstpointer worker)
 {
+  Run *r = run;
   guint i;
 
   for (i = 0; i < r->lost->len; i++)
@@ -719,8 +681,9 @@ has_lost (Run * r, gpointer worker)
 }
 
 static gboolean
-has_recovered (Run * r, gpointer what)
+has_recovered (gpointer run, gconstpointer what)
 {
+  Run *r = run;
   guint i;
 
   for (i = 0; i < r->recovered->len; i++)
@@ -772,8 +735,9 @@ GST_END_TEST;
 /* exit now */
 
 static gboolean
-all_full (Run * r, gpointer data)
+all_full (gpointer run, gconstpointer data)
 {
+  Run *r = run;
   GstStructure *status = gst_worker_controller_get_status (r->ctrl);
   const gchar *const *q;
   gboolean ok = TRUE;
@@ -1151,8 +1115,9 @@ GST_START_TEST (test_file_and_bins)
 GST_END_TEST;
 
 static gboolean
-has_heartbeat (Run * r, gpointer worker)
+has_heartbeat (gpointer run, gconstpointer worker)
 {
+  Run *r = run;
   GstStructure *hb = gst_worker_controller_get_heartbeat (r->ctrl, worker);
   guint64 in = 0;
 

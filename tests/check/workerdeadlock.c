@@ -4,6 +4,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/worker/worker.h>
 #include <json-glib/json-glib.h>
+#include "testpipeline.h"
 
 #define Q "max-size-bytes=0 max-size-time=0 "
 
@@ -181,65 +182,27 @@ run_until_finished (Run * r, guint timeout_s)
   fail_unless (r->report != NULL);
 }
 
-static gboolean
-quit_loop (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
+/* Runs the main loop for @ms. */
 static void
 run_for (Run * r, guint ms)
 {
-  g_timeout_add (ms, quit_loop, r->loop);
-  g_main_loop_run (r->loop);
-}
-
-typedef gboolean (*Condition) (Run * r, gconstpointer data);
-
-typedef struct
-{
-  Run *run;
-  Condition cond;
-  gconstpointer data;
-  gboolean met;
-} Waiter;
-
-static gboolean
-check_condition (gpointer user_data)
-{
-  Waiter *w = user_data;
-
-  if (w->cond (w->run, w->data)) {
-    w->met = TRUE;
-    g_main_loop_quit (w->run->loop);
-    return G_SOURCE_REMOVE;
-  }
-  return G_SOURCE_CONTINUE;
+  test_loop_run_for (r->loop, ms);
 }
 
 /* Runs the main loop until @cond holds, checking every 10 ms (bounded). */
 static void
-run_until (Run * r, Condition cond, gconstpointer data, guint timeout_ms)
+run_until (Run * r, TestLoopCondition cond, gconstpointer data,
+    guint timeout_ms)
 {
-  Waiter w = { r, cond, data, FALSE };
-  guint check, id;
-
-  if (cond (r, data))
-    return;
-  check = g_timeout_add (10, check_condition, &w);
-  id = g_timeout_add (timeout_ms, quit_loop, r->loop);
-  g_main_loop_run (r->loop);
-  if (!w.met)
-    g_source_remove (check);
-  else
-    g_source_remove (id);
-  fail_unless (w.met, "condition not met within %u ms", timeout_ms);
+  fail_unless (test_loop_run_until (r->loop, cond, r, data, timeout_ms),
+      "condition not met within %u ms", timeout_ms);
 }
 
 static gboolean
-has_deadlock (Run * r, gconstpointer data)
+has_deadlock (gpointer run, gconstpointer data)
 {
+  Run *r = run;
+
   return r->deadlocks->len > 0;
 }
 
@@ -595,8 +558,9 @@ GST_END_TEST;
 /* workers */
 
 static gboolean
-sink_count_at_least (Run * r, gconstpointer data)
+sink_count_at_least (gpointer run, gconstpointer data)
 {
+  Run *r = run;
   const gchar *const *want = data;
 
   return u64_prop (r->ctrl, want[0], "count") >=

@@ -88,3 +88,61 @@ test_pipeline_run (GstElement * pipeline, GstClockTime timeout,
   gst_object_unref (bus);
   return msg;
 }
+
+typedef struct
+{
+  GMainLoop *loop;
+  TestLoopCondition cond;
+  gpointer run;
+  gconstpointer data;
+  gboolean met;
+} Waiter;
+
+static gboolean
+check_condition (gpointer user_data)
+{
+  Waiter *w = user_data;
+
+  if (w->cond (w->run, w->data)) {
+    w->met = TRUE;
+    g_main_loop_quit (w->loop);
+    return G_SOURCE_REMOVE;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+quit_loop (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs @loop until @cond (@run, @data) holds, checking every 10 ms, for at
+ * most @timeout_ms. Returns: whether it held. */
+gboolean
+test_loop_run_until (GMainLoop * loop, TestLoopCondition cond, gpointer run,
+    gconstpointer data, guint timeout_ms)
+{
+  Waiter w = { loop, cond, run, data, FALSE };
+  guint check, id;
+
+  if (cond (run, data))
+    return TRUE;
+  check = g_timeout_add (10, check_condition, &w);
+  id = g_timeout_add (timeout_ms, quit_loop, loop);
+  g_main_loop_run (loop);
+  if (!w.met)
+    g_source_remove (check);
+  else
+    g_source_remove (id);
+  return w.met;
+}
+
+/* Runs @loop for @ms. */
+void
+test_loop_run_for (GMainLoop * loop, guint ms)
+{
+  g_timeout_add (ms, quit_loop, loop);
+  g_main_loop_run (loop);
+}

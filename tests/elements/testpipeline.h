@@ -12,4 +12,11 @@ gchar *test_pipeline_read (const gchar * path, GError ** error);
 GstMessage *test_pipeline_run (GstElement * pipeline, GstClockTime timeout,
     GstClockTime eos_after);
 
+typedef gboolean (*TestLoopCondition) (gpointer run, gconstpointer data);
+
+gboolean test_loop_run_until (GMainLoop * loop, TestLoopCondition cond,
+    gpointer run, gconstpointer data, guint timeout_ms);
+
+void test_loop_run_for (GMainLoop * loop, guint ms);
+
 G_END_DECLS
