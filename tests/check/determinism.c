@@ -516,7 +516,7 @@ assert_variant_not_deterministic (Variant variant, guint max_runs)
  * emit items in the order the replicas finish them, and the test sees it. */
 GST_START_TEST (test_pool_as_roundrobin_funnel)
 {
-  assert_variant_not_deterministic (VARIANT_POOL_AS_ROUNDROBIN, 8);
+  assert_variant_not_deterministic (VARIANT_POOL_AS_ROUNDROBIN, 40);
 }
 
 GST_END_TEST;
@@ -525,7 +525,7 @@ GST_END_TEST;
  * order they arrive, and the test sees it. */
 GST_START_TEST (test_merge_as_funnel)
 {
-  assert_variant_not_deterministic (VARIANT_MERGE_AS_FUNNEL, 8);
+  assert_variant_not_deterministic (VARIANT_MERGE_AS_FUNNEL, 40);
 }
 
 GST_END_TEST;
