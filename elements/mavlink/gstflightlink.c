@@ -906,14 +906,33 @@ out_version_locked (GstFlightLink * self)
 static gboolean tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
     gpointer user_data);
 
+/* Both timers (the 1 Hz tick, the held item's silence) are single-shot
+ * ids on the element's clock: arming one replaces the id in @slot. */
+static void
+arm_timer_locked (GstFlightLink * self, GstClockID * slot, GstClockTime at,
+    GstClockCallback cb)
+{
+  if (*slot)
+    gst_clock_id_unref (*slot);
+  *slot = gst_clock_new_single_shot_id (self->clock, at);
+  gst_clock_id_wait_async (*slot, cb, gst_object_ref (self),
+      gst_object_unref);
+}
+
+/* Cancels a timer already taken out of its slot, if any. */
+static void
+cancel_timer (GstClockID id)
+{
+  if (id) {
+    gst_clock_id_unschedule (id);
+    gst_clock_id_unref (id);
+  }
+}
+
 static void
 schedule_tick_locked (GstFlightLink * self, GstClockTime at)
 {
-  if (self->tick_id)
-    gst_clock_id_unref (self->tick_id);
-  self->tick_id = gst_clock_new_single_shot_id (self->clock, at);
-  gst_clock_id_wait_async (self->tick_id, tick_cb, gst_object_ref (self),
-      gst_object_unref);
+  arm_timer_locked (self, &self->tick_id, at, tick_cb);
 }
 
 /* Stops the ticks and waits for a callback at work: after it, nothing
@@ -927,10 +946,7 @@ stop_ticks (GstFlightLink * self)
   id = self->tick_id;
   self->tick_id = NULL;
   g_mutex_unlock (&self->lock);
-  if (id) {
-    gst_clock_id_unschedule (id);
-    gst_clock_id_unref (id);
-  }
+  cancel_timer (id);
   g_mutex_lock (&self->lock);
   while (self->tick_running)
     g_cond_wait (&self->cond, &self->lock);
@@ -1025,11 +1041,7 @@ static gboolean hold_cb (GstClock * clock, GstClockTime time, GstClockID id,
 static void
 schedule_hold_locked (GstFlightLink * self, GstClockTime at)
 {
-  if (self->hold_id)
-    gst_clock_id_unref (self->hold_id);
-  self->hold_id = gst_clock_new_single_shot_id (self->clock, at);
-  gst_clock_id_wait_async (self->hold_id, hold_cb, gst_object_ref (self),
-      gst_object_unref);
+  arm_timer_locked (self, &self->hold_id, at, hold_cb);
 }
 
 /* A message went into the held item: the timer goes off HOLD_TIMEOUT
@@ -1082,10 +1094,7 @@ stop_hold_timer (GstFlightLink * self)
   self->hold_id = NULL;
   self->hold_due = FALSE;
   g_mutex_unlock (&self->lock);
-  if (id) {
-    gst_clock_id_unschedule (id);
-    gst_clock_id_unref (id);
-  }
+  cancel_timer (id);
 }
 
 /* ---------------------------------------------------------------------- */
