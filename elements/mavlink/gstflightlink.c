@@ -2396,8 +2396,8 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
       g_param_spec_uint ("vehicle-timeout", "Vehicle timeout",
           "Milliseconds without a heartbeat from the vehicle before it is "
           "reported lost, with a warning; also how long after the first "
-          "PLAYING a vehicle never heard is warned about (0: never)", 0, G_MAXUINT,
-          DEFAULT_VEHICLE_TIMEOUT, rw_ready));
+          "PLAYING a vehicle never heard is warned about (0: never)", 0,
+          G_MAXUINT, DEFAULT_VEHICLE_TIMEOUT, rw_ready));
   g_object_class_install_property (gobject_class, PROP_MAVLINK_VERSION,
       g_param_spec_enum ("mavlink-version", "MAVLink version",
           "The MAVLink version to write in (both are read)",

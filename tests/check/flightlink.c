@@ -325,6 +325,27 @@ pop_message (GstBus * bus, GstMessageType types, guint ms)
   return gst_bus_timed_pop_filtered (bus, ms * GST_MSECOND, types);
 }
 
+/* Pops the next message of @type within @ms and checks its GError text. */
+static void
+expect_message (GstBus * bus, GstMessageType type, guint ms,
+    const gchar * text)
+{
+  GstMessage *msg = pop_message (bus, type, ms);
+  GError *err = NULL;
+
+  fail_unless (msg != NULL, "no %s message within %u ms",
+      gst_message_type_get_name (type), ms);
+  if (type == GST_MESSAGE_ERROR)
+    gst_message_parse_error (msg, &err, NULL);
+  else if (type == GST_MESSAGE_WARNING)
+    gst_message_parse_warning (msg, &err, NULL);
+  else
+    gst_message_parse_info (msg, &err, NULL);
+  fail_unless_equals_string (err->message, text);
+  g_error_free (err);
+  gst_message_unref (msg);
+}
+
 /* The element's own clock (the system clock's default), in the tests that
  * set it; the harness's test clock is the pipeline clock. */
 static GstClock *test_clock;
@@ -1003,18 +1024,12 @@ GST_START_TEST (test_commands_out)
     MavlinkCommandAck ok = { 21, 0, 0, 0, 255, 191 };
     MavlinkCommandAck refused = { 20, 4, 0, 0, 255, 191 };
     MavlinkCommandAck other = { 20, 4, 0, 0, 42, 191 };
-    GError *err = NULL;
 
     vehicle_send (v, 2, 1, MAVLINK_MSG_ID_COMMAND_ACK, &ok);
     vehicle_send (v, 2, 1, MAVLINK_MSG_ID_COMMAND_ACK, &other);
     vehicle_send (v, 1, 1, MAVLINK_MSG_ID_COMMAND_ACK, &refused);
-    msg = pop_message (bus, GST_MESSAGE_WARNING, 5000);
-    fail_unless (msg != NULL);
-    gst_message_parse_warning (msg, &err, NULL);
-    fail_unless_equals_string (err->message,
+    expect_message (bus, GST_MESSAGE_WARNING, 5000,
         "The vehicle refused command 20 (MAV_RESULT 4).");
-    g_error_free (err);
-    gst_message_unref (msg);
     fail_unless_equals_uint64 (stat_u64 (h->element, "commands-accepted"), 1);
     fail_unless_equals_uint64 (stat_u64 (h->element, "commands-refused"), 1);
   }
@@ -1113,8 +1128,6 @@ GST_START_TEST (test_malformed_command)
 {
   GstHarness *h;
   GstBus *bus;
-  GstMessage *msg;
-  GError *err = NULL;
   Vehicle *v;
 
   h = harness_udp (NULL, &v);
@@ -1122,13 +1135,8 @@ GST_START_TEST (test_malformed_command)
   gst_element_set_bus (h->element, bus);
   fail_unless_equals_int (gst_harness_push (h,
           gst_buffer_new_allocate (NULL, 10, NULL)), GST_FLOW_ERROR);
-  msg = pop_message (bus, GST_MESSAGE_ERROR, 1000);
-  fail_unless (msg != NULL);
-  gst_message_parse_error (msg, &err, NULL);
-  fail_unless_equals_string (err->message,
+  expect_message (bus, GST_MESSAGE_ERROR, 1000,
       "Received something that is not a flight command item.");
-  g_error_free (err);
-  gst_message_unref (msg);
   /* taken, and lost with the error: counted */
   fail_unless_equals_uint64 (stat_u64 (h->element, "items-in"), 1);
   fail_unless_equals_uint64 (stat_u64 (h->element, "items-dropped"), 1);
@@ -1271,13 +1279,8 @@ GST_START_TEST (test_heartbeat_and_vehicle_loss)
 
   /* it comes back */
   vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
-  msg = pop_message (bus, GST_MESSAGE_INFO, 5000);
-  fail_unless (msg != NULL);
-  gst_message_parse_info (msg, &err, NULL);
-  fail_unless_equals_string (err->message,
+  expect_message (bus, GST_MESSAGE_INFO, 5000,
       "The vehicle's heartbeat is back (system 1).");
-  g_error_free (err);
-  gst_message_unref (msg);
   wait_vehicle (fl, "ok");
 
   fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
