@@ -163,23 +163,17 @@ start (Run * r)
 }
 
 static gboolean
-run_timeout (gpointer user_data)
+has_report (gpointer run, gconstpointer data)
 {
-  fail ("the run did not end in time");
-  return G_SOURCE_REMOVE;
+  return ((Run *) run)->report != NULL;
 }
 
+/* Runs the main loop until the controller finishes (bounded). */
 static void
 run_until_finished (Run * r, guint timeout_s)
 {
-  guint id;
-
-  if (r->report)
-    return;
-  id = g_timeout_add_seconds (timeout_s, run_timeout, NULL);
-  g_main_loop_run (r->loop);
-  g_source_remove (id);
-  fail_unless (r->report != NULL);
+  fail_unless (test_loop_run_until (r->loop, has_report, r, NULL,
+          timeout_s * 1000), "the run did not end in time");
 }
 
 /* Runs the main loop for @ms. */

@@ -96,6 +96,7 @@ typedef struct
   gpointer run;
   gconstpointer data;
   gboolean met;
+  gboolean timed_out;
 } Waiter;
 
 static gboolean
@@ -112,31 +113,49 @@ check_condition (gpointer user_data)
 }
 
 static gboolean
-quit_loop (gpointer user_data)
+time_out (gpointer user_data)
 {
-  g_main_loop_quit (user_data);
+  Waiter *w = user_data;
+
+  w->timed_out = TRUE;
+  g_main_loop_quit (w->loop);
   return G_SOURCE_REMOVE;
 }
 
-/* Runs @loop until @cond (@run, @data) holds, checking every 10 ms, for at
- * most @timeout_ms. Returns: whether it held. */
+/* Runs @loop until @cond (@run, @data) holds, checking every 10 ms and
+ * whenever something else quits the loop, for at most @timeout_ms.
+ * Returns: whether it held. */
 gboolean
 test_loop_run_until (GMainLoop * loop, TestLoopCondition cond, gpointer run,
     gconstpointer data, guint timeout_ms)
 {
-  Waiter w = { loop, cond, run, data, FALSE };
+  Waiter w = { loop, cond, run, data, FALSE, FALSE };
   guint check, id;
 
   if (cond (run, data))
     return TRUE;
   check = g_timeout_add (10, check_condition, &w);
-  id = g_timeout_add (timeout_ms, quit_loop, loop);
-  g_main_loop_run (loop);
+  id = g_timeout_add (timeout_ms, time_out, &w);
+  while (!w.met && !w.timed_out) {
+    g_main_loop_run (loop);
+    /* quit by another callback (a finished run, say) */
+    if (!w.met && !w.timed_out && cond (run, data)) {
+      g_source_remove (check);
+      w.met = TRUE;
+    }
+  }
   if (!w.met)
     g_source_remove (check);
-  else
+  if (!w.timed_out)
     g_source_remove (id);
   return w.met;
+}
+
+static gboolean
+quit_loop (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
 }
 
 /* Runs @loop for @ms. */
