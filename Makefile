@@ -6,9 +6,10 @@ BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
 BUILD_ARM64 ?= build-arm64
 DURATION   ?= 20
+RUNS       ?= 20
 
 .PHONY: all deps setup build run test test-valgrind test-asan bench clean \
-  fuzz-smoke cross-arm64
+  fuzz-smoke cross-arm64 test-stress
 
 all: build
 
@@ -52,6 +53,12 @@ test: build
 
 test-valgrind: build
 	meson test -C $(BUILD) --setup valgrind --print-errorlogs --suite unit
+
+# The whole suite RUNS times in a row (20) while stress-ng loads both cores
+# and 512 MB of memory: each failure with its test and message, then the
+# count. Long (RUNS times a loaded suite); RUNS=3 while trying a fix.
+test-stress: build
+	/usr/bin/python3 tests/stress.py --build $(BUILD) --runs $(RUNS)
 
 $(BUILD_ASAN)/build.ninja:
 	meson setup $(BUILD_ASAN) -Db_sanitize=address,undefined -Db_lundef=false
