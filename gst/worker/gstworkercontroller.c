@@ -60,6 +60,7 @@
 #include <string.h>
 
 #include "gstworkercontrollerprivate.h"
+#include "gstworkervalue.h"
 
 GST_DEBUG_CATEGORY (worker_controller_debug);
 
@@ -1373,12 +1374,12 @@ gst_worker_controller_get_status (GstWorkerController * self)
   order = g_ptr_array_copy (self->order, NULL, NULL);
   GST_OBJECT_UNLOCK (self);
   for (i = 0; i < order->len; i++)
-    controller_array_take_structure (&workers,
+    worker_array_take_structure (&workers,
         controller_worker_structure (self, g_ptr_array_index (order, i), TRUE));
   g_ptr_array_unref (order);
   controller_new_array (&queues);
   for (i = 0; i < self->queues->len; i++)
-    controller_array_take_structure (&queues, controller_queue_structure (self,
+    worker_array_take_structure (&queues, controller_queue_structure (self,
             g_ptr_array_index (self->queues, i)));
 
   GST_OBJECT_LOCK (self);

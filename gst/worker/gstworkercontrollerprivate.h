@@ -195,9 +195,6 @@ void controller_compute_topology (GstWorkerController * self);
 /* gstworkerstatus.c */
 
 G_GNUC_INTERNAL
-void controller_array_take_structure (GValue * array, GstStructure * s);
-
-G_GNUC_INTERNAL
 void controller_structure_take_array (GstStructure * s, const gchar * field,
     GValue * array);
 

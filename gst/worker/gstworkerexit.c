@@ -14,6 +14,7 @@
 #include <gst/base/gstaggregator.h>
 
 #include "gstworkercontrollerprivate.h"
+#include "gstworkervalue.h"
 
 /* after a pipeline's EOS that no drain asked for, how long EOS may take to
  * reach the inputs that do not lead to a sink */
@@ -227,7 +228,7 @@ controller_account_discards (GstWorkerController * self, StopSnapshot * snap,
     controller_names_array (&readers, q->readers);
     GST_OBJECT_UNLOCK (self);
     controller_structure_take_array (h, "readers", &readers);
-    controller_array_take_structure (holders, h);
+    worker_array_take_structure (holders, h);
   }
 
   for (i = 0; i < self->workers->len; i++) {
@@ -271,7 +272,7 @@ controller_account_discards (GstWorkerController * self, StopSnapshot * snap,
       if (gst_structure_has_field (was, "blocked-on"))
         gst_structure_set (h, "blocked-on", G_TYPE_STRING,
             gst_structure_get_string (was, "blocked-on"), NULL);
-      controller_array_take_structure (holders, h);
+      worker_array_take_structure (holders, h);
     }
     gst_structure_free (now);
   }
