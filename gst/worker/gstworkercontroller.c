@@ -762,6 +762,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::worker-stalled:
+   * @self: the controller
    * @worker: the worker's name
    * @state: #GST_WORKER_STATE_BUSY or #GST_WORKER_STATE_BLOCKED
    * @duration: nanoseconds in that state so far
@@ -777,6 +778,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::worker-lost:
+   * @self: the controller
    * @worker: the worker's name
    * @silence: nanoseconds since its last heartbeat
    *
@@ -788,6 +790,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::worker-recovered:
+   * @self: the controller
    * @worker: the worker's name
    * @was_lost: %TRUE if it was lost, %FALSE if stalled
    *
@@ -800,6 +803,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::pipeline-error:
+   * @self: the controller
    * @element: the name of the element that posted the error
    * @error: the error
    * @debug: (nullable): its debug text
@@ -814,6 +818,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::restarted:
+   * @self: the controller
    * @restarts: restarts so far
    *
    * The restart policy set the pipeline back to PLAYING.
@@ -824,6 +829,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::finished:
+   * @self: the controller
    * @report: the report (see gst_worker_controller_get_report())
    *
    * The run ended: drained, stopped, failed or timed out draining. The
@@ -835,6 +841,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::deadlock:
+   * @self: the controller
    * @deadlock: a `deadlock` structure: `kind` ("artificial": a queue on the
    *   cycle is full; "true": every process on it waits to read), `scope`
    *   ("global": nothing else moves; "local": other processes still run),
