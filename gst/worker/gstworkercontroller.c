@@ -60,6 +60,7 @@
 #include <string.h>
 
 #include "gstworkercontrollerprivate.h"
+#include "gstworkervalue.h"
 
 GST_DEBUG_CATEGORY (worker_controller_debug);
 
@@ -186,7 +187,7 @@ reset_run_locked (GstWorkerController * self)
   self->started_emitted = FALSE;
   self->system_state = GST_STATE_PLAYING;
   for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
+    WatchRec *w = &self->watch[i];
 
     if (w->heartbeat)
       gst_structure_free (w->heartbeat);
@@ -220,7 +221,7 @@ restart_cb (gpointer user_data)
   GST_OBJECT_UNLOCK (self);
 
   for (i = 0; i < self->queues->len; i++)
-    controller_queue_reset_counts (g_ptr_array_index (self->queues, i));
+    worker_queue_reset_counts (g_ptr_array_index (self->queues, i));
   /* the queues keep what they grew, and it counts against the bounds */
   gst_worker_deadlock_touch (self->deadlock);
 
@@ -310,8 +311,9 @@ out:
 static void
 handle_heartbeat (GstWorkerController * self, GstMessage * msg)
 {
-  WorkerRec *w =
-      controller_find_worker_by_element (self, GST_MESSAGE_SRC (msg));
+  WorkerRec *rec = worker_topology_find_worker_by_element (self->topology,
+      GST_MESSAGE_SRC (msg));
+  WatchRec *w;
   const GstStructure *s = gst_message_get_structure (msg);
   gint64 now = g_get_monotonic_time (), due = -1;
   guint64 items_in = controller_stats_u64 (s, "items-in");
@@ -319,8 +321,9 @@ handle_heartbeat (GstWorkerController * self, GstMessage * msg)
   GstClockTime state_time = controller_stats_time (s, "state-time");
   gboolean recovered = FALSE, active;
 
-  if (!w)
+  if (!rec)
     return;
+  w = &self->watch[rec->index];
 
   GST_OBJECT_LOCK (self);
   active = self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING;
@@ -355,9 +358,9 @@ handle_heartbeat (GstWorkerController * self, GstMessage * msg)
   GST_OBJECT_UNLOCK (self);
 
   if (recovered) {
-    GST_INFO_OBJECT (self, "worker %s: heartbeats again", w->name);
+    GST_INFO_OBJECT (self, "worker %s: heartbeats again", rec->name);
     g_signal_emit (self, controller_signals[SIGNAL_WORKER_RECOVERED], 0,
-        w->name, TRUE);
+        rec->name, TRUE);
   }
   if (due >= 0)
     controller_watchdog_wake_at (self, due);
@@ -424,10 +427,8 @@ handle_state_changed (GstWorkerController * self, GstMessage * msg)
 
       self->playing = TRUE;
       /* heartbeats are due from now on */
-      for (i = 0; i < self->workers->len; i++) {
-        WorkerRec *w = g_ptr_array_index (self->workers, i);
-        w->heartbeat_at = now;
-      }
+      for (i = 0; i < self->workers->len; i++)
+        self->watch[i].heartbeat_at = now;
       if (!self->started_emitted)
         emit_started = self->started_emitted = TRUE;
     } else {
@@ -506,8 +507,11 @@ gst_worker_controller_constructed (GObject * object)
 
   g_assert (self->pipeline != NULL);
   self->context = g_main_context_ref_thread_default ();
-  controller_discover (self);
-  controller_compute_topology (self);
+  self->topology = worker_topology_new (self->pipeline);
+  self->workers = worker_topology_workers (self->topology);
+  self->queues = worker_topology_queues (self->topology);
+  self->watch = g_new0 (WatchRec, self->workers->len + 1);
+  worker_topology_update (self->topology);
   controller_set_deadlock_topology (self);
 
   bus = gst_pipeline_get_bus (self->pipeline);
@@ -550,19 +554,13 @@ gst_worker_controller_dispose (GObject * object)
     gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
   }
 
-  if (self->queues) {
-    for (i = 0; i < self->queues->len; i++) {
-      QueueRec *q = g_ptr_array_index (self->queues, i);
-
-      if (q->sink_probe)
-        gst_pad_remove_probe (q->sinkpad, q->sink_probe);
-      gst_pad_remove_probe (q->srcpad, q->src_probe);
-      gst_pad_remove_probe (q->sinkpad, q->event_probe);
-    }
-    g_clear_pointer (&self->queues, g_ptr_array_unref);
+  if (self->topology) {
+    for (i = 0; i < self->workers->len; i++)
+      g_clear_pointer (&self->watch[i].heartbeat, gst_structure_free);
+    g_clear_pointer (&self->watch, g_free);
+    self->workers = self->queues = NULL;
+    g_clear_pointer (&self->topology, worker_topology_free);
   }
-  g_clear_pointer (&self->order, g_ptr_array_unref);
-  g_clear_pointer (&self->workers, g_ptr_array_unref);
   gst_clear_object (&self->pipeline);
 
   G_OBJECT_CLASS (gst_worker_controller_parent_class)->dispose (object);
@@ -764,6 +762,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::worker-stalled:
+   * @self: the controller
    * @worker: the worker's name
    * @state: #GST_WORKER_STATE_BUSY or #GST_WORKER_STATE_BLOCKED
    * @duration: nanoseconds in that state so far
@@ -779,6 +778,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::worker-lost:
+   * @self: the controller
    * @worker: the worker's name
    * @silence: nanoseconds since its last heartbeat
    *
@@ -790,6 +790,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::worker-recovered:
+   * @self: the controller
    * @worker: the worker's name
    * @was_lost: %TRUE if it was lost, %FALSE if stalled
    *
@@ -802,6 +803,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::pipeline-error:
+   * @self: the controller
    * @element: the name of the element that posted the error
    * @error: the error
    * @debug: (nullable): its debug text
@@ -816,6 +818,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::restarted:
+   * @self: the controller
    * @restarts: restarts so far
    *
    * The restart policy set the pipeline back to PLAYING.
@@ -826,6 +829,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::finished:
+   * @self: the controller
    * @report: the report (see gst_worker_controller_get_report())
    *
    * The run ended: drained, stopped, failed or timed out draining. The
@@ -837,6 +841,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::deadlock:
+   * @self: the controller
    * @deadlock: a `deadlock` structure: `kind` ("artificial": a queue on the
    *   cycle is full; "true": every process on it waits to read), `scope`
    *   ("global": nothing else moves; "local": other processes still run),
@@ -879,10 +884,6 @@ gst_worker_controller_init (GstWorkerController * self)
   self->max_total_growth = DEFAULT_MAX_TOTAL_GROWTH;
   self->deadlock = gst_worker_deadlock_new ();
   self->phase = PHASE_READY;
-  self->workers = g_ptr_array_new_with_free_func
-      ((GDestroyNotify) controller_worker_rec_free);
-  self->queues = g_ptr_array_new_with_free_func (controller_queue_rec_unref);
-  self->order = g_ptr_array_new ();
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1102,11 +1103,11 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
   reset_run_locked (self);
   GST_OBJECT_UNLOCK (self);
 
-  controller_compute_topology (self);
+  worker_topology_update (self->topology);
   controller_set_deadlock_topology (self);
   apply_heartbeat_interval (self);
   for (i = 0; i < self->queues->len; i++)
-    controller_queue_reset_counts (g_ptr_array_index (self->queues, i));
+    worker_queue_reset_counts (g_ptr_array_index (self->queues, i));
   gst_worker_deadlock_reset (self->deadlock);
 
   GST_OBJECT_LOCK (self);
@@ -1165,7 +1166,7 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
-  w = controller_find_worker_by_name (self, name);
+  w = worker_topology_find_worker_by_name (self->topology, name);
   if (!w) {
     gchar **names = gst_worker_controller_list_workers (self);
     gchar *list = g_strjoinv (", ", names);
@@ -1362,16 +1363,14 @@ gst_worker_controller_get_status (GstWorkerController * self)
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
 
   controller_new_array (&workers);
-  GST_OBJECT_LOCK (self);
-  order = g_ptr_array_copy (self->order, NULL, NULL);
-  GST_OBJECT_UNLOCK (self);
+  order = worker_topology_dup_order (self->topology);
   for (i = 0; i < order->len; i++)
-    controller_array_take_structure (&workers,
+    worker_array_take_structure (&workers,
         controller_worker_structure (self, g_ptr_array_index (order, i), TRUE));
   g_ptr_array_unref (order);
   controller_new_array (&queues);
   for (i = 0; i < self->queues->len; i++)
-    controller_array_take_structure (&queues, controller_queue_structure (self,
+    worker_array_take_structure (&queues, controller_queue_structure (self,
             g_ptr_array_index (self->queues, i)));
 
   GST_OBJECT_LOCK (self);
@@ -1435,12 +1434,12 @@ gst_worker_controller_get_heartbeat (GstWorkerController * self,
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  w = controller_find_worker_by_name (self, name);
+  w = worker_topology_find_worker_by_name (self->topology, name);
   if (!w)
     return NULL;
   GST_OBJECT_LOCK (self);
-  if (w->heartbeat)
-    s = gst_structure_copy (w->heartbeat);
+  if (self->watch[w->index].heartbeat)
+    s = gst_structure_copy (self->watch[w->index].heartbeat);
   GST_OBJECT_UNLOCK (self);
   return s;
 }
@@ -1495,7 +1494,7 @@ gst_worker_controller_explain_wait (GstWorkerController * self,
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  w = controller_find_worker_by_name (self, name);
+  w = worker_topology_find_worker_by_name (self->topology, name);
   if (!w)
     return NULL;
   controller_sample_deadlock (self);
@@ -1560,7 +1559,7 @@ gst_worker_controller_exit_drain (GstWorkerController * self,
   if (self->phase == PHASE_DRAINING && !self->eos_thread)
     self->eos_thread =
         g_thread_new ("worker-drain-eos", controller_send_eos_thread,
-        controller_list_sources (self));
+        worker_topology_list_sources (self->topology));
   GST_OBJECT_UNLOCK (self);
 }
 

@@ -25,9 +25,9 @@ channel_counts (GstWorkerController * self)
   for (i = 0; i < self->queues->len; i++) {
     QueueRec *q = g_ptr_array_index (self->queues, i);
 
-    controller_queue_counts (q, &counts[i].in, &counts[i].out);
+    worker_queue_counts (q, &counts[i].in, &counts[i].out);
     /* initial items are in the channel from the start */
-    counts[i].in += controller_queue_initial (q);
+    counts[i].in += worker_queue_initial (q);
     g_mutex_lock (&q->lock);
     counts[i].eos = q->eos;
     g_mutex_unlock (&q->lock);
@@ -71,7 +71,7 @@ controller_set_deadlock_topology (GstWorkerController * self)
     channels[i].name = q->name;
     channels[i].sinkpad = q->sinkpad;
     channels[i].srcpad = q->srcpad;
-    channels[i].is_element = controller_is_queue (q->element);
+    channels[i].is_element = q->is_element;
   }
   gst_worker_deadlock_set_topology (self->deadlock, self->pipeline, channels,
       self->queues->len);

@@ -55,7 +55,9 @@
 #include <string.h>
 
 #include "gstworkerdeadlock.h"
+#include "gstworkertopology.h"
 #include "gstworkerenums.h"
+#include "gstworkervalue.h"
 
 GST_DEBUG_CATEGORY_STATIC (worker_deadlock_debug);
 #define GST_CAT_DEFAULT worker_deadlock_debug
@@ -171,45 +173,6 @@ struct _GstWorkerDeadlock
 
 /* ---------------------------------------------------------------------- */
 /* set-up */
-
-/**
- * gst_worker_real_peer:
- * @pad: a pad
- *
- * The pad of the element at the other end of @pad's link, through ghost
- * pads in both directions.
- *
- * Returns: (transfer full) (nullable): the peer
- */
-GstPad *
-gst_worker_real_peer (GstPad * pad)
-{
-  GstPad *peer = gst_pad_get_peer (pad);
-  guint guard = 0;
-
-  while (peer && guard++ < 64) {
-    if (GST_IS_GHOST_PAD (peer)) {
-      /* a bin's ghost pad, seen from outside: go to the element inside */
-      GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (peer));
-
-      gst_object_unref (peer);
-      peer = target;
-    } else if (GST_IS_PROXY_PAD (peer)) {
-      /* a ghost pad's inner side, seen from inside: go out of the bin */
-      GstObject *ghost = gst_object_get_parent (GST_OBJECT (peer));
-
-      gst_object_unref (peer);
-      peer = NULL;
-      if (ghost && GST_IS_PAD (ghost))
-        peer = gst_pad_get_peer (GST_PAD (ghost));
-      if (ghost)
-        gst_object_unref (ghost);
-    } else {
-      break;
-    }
-  }
-  return peer;
-}
 
 static void
 chan_free (Chan * c)
@@ -941,26 +904,6 @@ gst_worker_deadlock_sample (GstWorkerDeadlock * dl,
 /* ---------------------------------------------------------------------- */
 /* words */
 
-static void
-array_add_string (GValue * array, const gchar * str)
-{
-  GValue v = G_VALUE_INIT;
-
-  g_value_init (&v, G_TYPE_STRING);
-  g_value_set_string (&v, str);
-  gst_value_array_append_and_take_value (array, &v);
-}
-
-static void
-array_take_structure (GValue * array, GstStructure * s)
-{
-  GValue v = G_VALUE_INIT;
-
-  g_value_init (&v, GST_TYPE_STRUCTURE);
-  g_value_take_boxed (&v, s);
-  gst_value_array_append_and_take_value (array, &v);
-}
-
 
 static const gchar *
 proc_name (GstWorkerDeadlock * dl, gint idx)
@@ -1414,11 +1357,11 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
     if (i)
       g_string_append (text, "; ");
     append_wait (text, dl, p, w);
-    array_take_structure (&steps, step_structure (dl, step[0], w, now));
+    worker_array_take_structure (&steps, step_structure (dl, step[0], w, now));
   }
   for (i = 0; i < members->len; i++)
-    array_add_string (&procs, proc_name (dl, g_array_index (members, gint,
-                i)));
+    worker_array_add_string (&procs, proc_name (dl, g_array_index (members,
+                gint, i)));
   if (!global) {
     guint running = 0;
 
@@ -1698,7 +1641,7 @@ chan_names (GstWorkerDeadlock * dl, GValue * v, GArray * idx)
 
   g_value_init (v, GST_TYPE_ARRAY);
   for (i = 0; i < idx->len; i++)
-    array_add_string (v, ((Chan *) g_ptr_array_index (dl->chans,
+    worker_array_add_string (v, ((Chan *) g_ptr_array_index (dl->chans,
                 g_array_index (idx, guint, i)))->name);
 }
 
@@ -1712,11 +1655,11 @@ proc_structure (GstWorkerDeadlock * dl, Proc * p, gint64 now)
 
   g_value_init (&elements, GST_TYPE_ARRAY);
   for (i = 0; i < p->elements->len; i++)
-    array_add_string (&elements,
+    worker_array_add_string (&elements,
         GST_OBJECT_NAME (g_ptr_array_index (p->elements, i)));
   g_value_init (&workers, GST_TYPE_ARRAY);
   for (i = 0; i < p->workers->len; i++)
-    array_add_string (&workers,
+    worker_array_add_string (&workers,
         GST_OBJECT_NAME (g_ptr_array_index (p->workers, i)));
   chan_names (dl, &inputs, p->inputs);
   chan_names (dl, &outputs, p->outputs);
@@ -1734,7 +1677,7 @@ proc_structure (GstWorkerDeadlock * dl, Proc * p, gint64 now)
           "level", G_TYPE_UINT, c->level_buffers,
           "max-size-buffers", G_TYPE_UINT, c->max_buffers, NULL);
     }
-    array_take_structure (&waits, ws);
+    worker_array_take_structure (&waits, ws);
   }
 
   s = gst_structure_new ("process",
@@ -1771,10 +1714,10 @@ gst_worker_deadlock_add_wait_for (GstWorkerDeadlock * dl,
   g_value_init (&cycles, GST_TYPE_ARRAY);
   g_mutex_lock (&dl->lock);
   for (i = 0; i < dl->procs->len; i++)
-    array_take_structure (&procs, proc_structure (dl,
+    worker_array_take_structure (&procs, proc_structure (dl,
             g_ptr_array_index (dl->procs, i), now));
   for (i = 0; i < dl->cycles->len; i++)
-    array_take_structure (&cycles,
+    worker_array_take_structure (&cycles,
         gst_structure_copy (g_ptr_array_index (dl->cycles, i)));
   g_mutex_unlock (&dl->lock);
   gst_structure_take_value (wait_for, "processes", &procs);
@@ -1788,7 +1731,7 @@ growths_value (GstWorkerDeadlock * dl, GValue * v)
 
   g_value_init (v, GST_TYPE_ARRAY);
   for (i = 0; i < dl->growths->len; i++)
-    array_take_structure (v, gst_structure_copy (g_ptr_array_index
+    worker_array_take_structure (v, gst_structure_copy (g_ptr_array_index
             (dl->growths, i)));
 }
 

@@ -41,9 +41,6 @@ typedef struct
 } GstWorkerDeadlockPolicy;
 
 G_GNUC_INTERNAL
-GstPad *            gst_worker_real_peer (GstPad * pad);
-
-G_GNUC_INTERNAL
 GstWorkerDeadlock * gst_worker_deadlock_new (void);
 
 G_GNUC_INTERNAL

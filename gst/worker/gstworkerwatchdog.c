@@ -29,16 +29,15 @@ static gboolean
 blocked_by_pause (GstWorkerController * self, const gchar * queue_name,
     guint depth)
 {
-  QueueRec *q = controller_find_queue_by_name (self, queue_name);
+  QueueRec *q = worker_topology_find_queue_by_name (self->topology,
+      queue_name);
   GPtrArray *readers;
   gboolean ret = FALSE;
   guint i;
 
   if (!q || depth > 16)
     return FALSE;
-  GST_OBJECT_LOCK (self);
-  readers = g_ptr_array_copy (q->readers, NULL, NULL);
-  GST_OBJECT_UNLOCK (self);
+  readers = worker_topology_dup_readers (self->topology, q);
 
   for (i = 0; i < readers->len && !ret; i++) {
     WorkerRec *r = g_ptr_array_index (readers, i);
@@ -156,8 +155,9 @@ watchdog_check (GstWorkerController * self, GPtrArray * events)
     return -1;
 
   for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-    GstStructure *s = gst_worker_get_stats (GST_WORKER (w->element));
+    WorkerRec *rec = g_ptr_array_index (self->workers, i);
+    WatchRec *w = &self->watch[i];
+    GstStructure *s = gst_worker_get_stats (GST_WORKER (rec->element));
     GstWorkerState state = controller_stats_state (s);
     GstClockTime state_time = controller_stats_time (s, "state-time");
     const gchar *blocked_on = gst_structure_get_string (s, "blocked-on");
@@ -165,7 +165,7 @@ watchdog_check (GstWorkerController * self, GPtrArray * events)
     guint interval;
     WatchEvent *ev = NULL;
 
-    g_object_get (w->element, "heartbeat-interval", &interval, NULL);
+    g_object_get (rec->element, "heartbeat-interval", &interval, NULL);
     long_wait = stall_timeout && (state == GST_WORKER_STATE_BUSY ||
         state == GST_WORKER_STATE_BLOCKED) &&
         state_time >= stall_timeout * GST_MSECOND;
@@ -181,7 +181,7 @@ watchdog_check (GstWorkerController * self, GPtrArray * events)
         w->lost = TRUE;
         ev = g_new0 (WatchEvent, 1);
         ev->type = EVENT_LOST;
-        ev->worker = g_strdup (w->name);
+        ev->worker = g_strdup (rec->name);
         ev->state = state;
         ev->duration = (now - w->heartbeat_at) * GST_USECOND;
         g_ptr_array_add (events, ev);
@@ -195,7 +195,7 @@ watchdog_check (GstWorkerController * self, GPtrArray * events)
       w->stalled = TRUE;
       ev = g_new0 (WatchEvent, 1);
       ev->type = EVENT_STALLED;
-      ev->worker = g_strdup (w->name);
+      ev->worker = g_strdup (rec->name);
       ev->state = state;
       ev->duration = state_time;
       ev->blocked_on = g_strdup (blocked_on);
@@ -204,7 +204,7 @@ watchdog_check (GstWorkerController * self, GPtrArray * events)
       w->stalled = FALSE;
       ev = g_new0 (WatchEvent, 1);
       ev->type = EVENT_RECOVERED;
-      ev->worker = g_strdup (w->name);
+      ev->worker = g_strdup (rec->name);
       g_ptr_array_add (events, ev);
     }
     if (!long_wait && stall_timeout && (state == GST_WORKER_STATE_BUSY ||
