@@ -288,6 +288,89 @@ watchdog_wake_at (GstWorkerController * self, gint64 at)
 }
 
 /* ---------------------------------------------------------------------- */
+/* the deadlock detector's checks and events */
+
+static void
+controller_deadlock_policy (GstWorkerController * self,
+    GstWorkerDeadlockPolicy * policy)
+{
+  GST_OBJECT_LOCK (self);
+  policy->mode = self->deadlock_mode;
+  policy->settle_ms = self->deadlock_settle;
+  policy->max_queue_growth = self->max_queue_growth;
+  policy->max_total_growth = self->max_total_growth;
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* Only the controller emits signals: the detector returns events. */
+static void
+handle_deadlock_events (GstWorkerController * self, GPtrArray * events)
+{
+  gboolean stop = FALSE;
+  guint i;
+
+  for (i = 0; i < events->len; i++) {
+    GstStructure *ev = g_ptr_array_index (events, i);
+    const gchar *text = gst_structure_get_string (ev, "text");
+    const gchar *action;
+
+    if (gst_structure_has_name (ev, "idle")) {
+      GST_INFO_OBJECT (self, "no deadlock, the system is %s: %s",
+          gst_structure_get_string (ev, "state"), text);
+      continue;
+    }
+    if (gst_structure_has_field (ev, "repeat"))
+      continue;
+    action = gst_structure_get_string (ev, "action");
+    if (g_str_equal (action, "stop")) {
+      GST_ERROR_OBJECT (self, "%s", text);
+      stop = TRUE;
+    } else {
+      GST_WARNING_OBJECT (self, "%s", text);
+    }
+    g_signal_emit (self, controller_signals[SIGNAL_DEADLOCK], 0, ev);
+  }
+
+  if (stop) {
+    gboolean running;
+
+    GST_OBJECT_LOCK (self);
+    running = self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING;
+    controller_cancel_timer (&self->drain_timer);
+    GST_OBJECT_UNLOCK (self);
+    if (running)
+      controller_finish (self, controller_stop_and_report (self,
+              GST_WORKER_CONTROLLER_OUTCOME_DEADLOCK), TRUE);
+  }
+}
+
+/* Every few milliseconds while the system runs (before PLAYING too: a
+ * deadlock can stop a pipeline prerolling): sample the wait-for graph and
+ * act on deadlocks. */
+static gboolean
+deadlock_tick (gpointer user_data)
+{
+  GstWorkerController *self = gst_object_ref (user_data);
+  GstWorkerDeadlockPolicy policy;
+  GPtrArray *events;
+  gboolean active;
+
+  controller_deadlock_policy (self, &policy);
+  GST_OBJECT_LOCK (self);
+  active = (self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING) &&
+      !self->system_paused && policy.mode != GST_WORKER_DEADLOCK_MODE_OFF;
+  GST_OBJECT_UNLOCK (self);
+
+  if (active) {
+    events = gst_worker_deadlock_check (self->deadlock, &policy);
+    handle_deadlock_events (self, events);
+    g_ptr_array_unref (events);
+  }
+  gst_object_unref (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---------------------------------------------------------------------- */
 /* the bus: errors and restarts, heartbeats, state changes, EOS */
 
 static gboolean
@@ -505,7 +588,7 @@ handle_state_changed (GstWorkerController * self, GstMessage * msg)
     g_source_set_ready_time (self->watchdog, -1);
   /* pads linked since the start (decodebin, say) join the wait-for graph */
   if (emit_started)
-    controller_set_deadlock_topology (self);
+    gst_worker_deadlock_set_topology (self->deadlock);
   gst_worker_deadlock_touch (self->deadlock);
   if (emit_started) {
     GST_INFO_OBJECT (self, "system running");
@@ -568,8 +651,9 @@ gst_worker_controller_constructed (GObject * object)
   self->workers = worker_topology_workers (self->topology);
   self->queues = worker_topology_queues (self->topology);
   self->watch = worker_watchdog_new (self->topology);
+  self->deadlock = gst_worker_deadlock_new (self->topology);
   worker_topology_update (self->topology);
-  controller_set_deadlock_topology (self);
+  gst_worker_deadlock_set_topology (self->deadlock);
 
   bus = gst_pipeline_get_bus (self->pipeline);
   self->bus_source = gst_bus_create_watch (bus);
@@ -612,6 +696,7 @@ gst_worker_controller_dispose (GObject * object)
 
   if (self->topology) {
     g_clear_pointer (&self->watch, worker_watchdog_free);
+    g_clear_pointer (&self->deadlock, gst_worker_deadlock_free);
     self->workers = self->queues = NULL;
     g_clear_pointer (&self->topology, worker_topology_free);
   }
@@ -631,7 +716,6 @@ gst_worker_controller_finalize (GObject * object)
     gst_structure_free (self->last_error);
   if (self->report)
     gst_structure_free (self->report);
-  gst_worker_deadlock_free (self->deadlock);
   G_OBJECT_CLASS (gst_worker_controller_parent_class)->finalize (object);
 }
 
@@ -936,7 +1020,6 @@ gst_worker_controller_init (GstWorkerController * self)
   self->deadlock_settle = DEFAULT_DEADLOCK_SETTLE;
   self->max_queue_growth = DEFAULT_MAX_QUEUE_GROWTH;
   self->max_total_growth = DEFAULT_MAX_TOTAL_GROWTH;
-  self->deadlock = gst_worker_deadlock_new ();
   self->phase = PHASE_READY;
 }
 
@@ -1158,7 +1241,7 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
   GST_OBJECT_UNLOCK (self);
 
   worker_topology_update (self->topology);
-  controller_set_deadlock_topology (self);
+  gst_worker_deadlock_set_topology (self->deadlock);
   apply_heartbeat_interval (self);
   for (i = 0; i < self->queues->len; i++)
     worker_queue_reset_counts (g_ptr_array_index (self->queues, i));
@@ -1168,8 +1251,7 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
   self->deadlock_timer = g_timeout_source_new (gst_worker_deadlock_tick_ms
       (self->deadlock_settle));
   /* no ref: dispose destroys it */
-  g_source_set_callback (self->deadlock_timer, controller_deadlock_tick, self,
-      NULL);
+  g_source_set_callback (self->deadlock_timer, deadlock_tick, self, NULL);
   g_source_attach (self->deadlock_timer, self->context);
   GST_OBJECT_UNLOCK (self);
 
@@ -1546,7 +1628,7 @@ gst_worker_controller_explain_wait (GstWorkerController * self,
   w = worker_topology_find_worker_by_name (self->topology, name);
   if (!w)
     return NULL;
-  controller_sample_deadlock (self);
+  gst_worker_deadlock_sample (self->deadlock);
   return gst_worker_deadlock_explain (self->deadlock, w->element);
 }
 

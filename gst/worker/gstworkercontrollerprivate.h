@@ -55,7 +55,8 @@ struct _GstWorkerController
   GPtrArray *workers;           /* WorkerRec, the topology's; fixed */
   GPtrArray *queues;            /* QueueRec, the topology's; fixed */
   GstWorkerWatchdog *watch;     /* set at construction; its own lock */
-  GstWorkerDeadlock *deadlock;  /* the wait-for graph; its own lock */
+  GstWorkerDeadlock *deadlock;  /* the wait-for graph; set at construction;
+                                 * its own lock */
 
   /* protected by the object lock */
   guint heartbeat_timeout;
@@ -169,20 +170,5 @@ void controller_handle_eos (GstWorkerController * self);
 
 G_GNUC_INTERNAL
 gboolean controller_drain_timeout_cb (gpointer user_data);
-
-/* gstworkercontrollerdeadlock.c */
-
-G_GNUC_INTERNAL
-void controller_deadlock_policy (GstWorkerController * self,
-    GstWorkerDeadlockPolicy * policy);
-
-G_GNUC_INTERNAL
-void controller_sample_deadlock (GstWorkerController * self);
-
-G_GNUC_INTERNAL
-void controller_set_deadlock_topology (GstWorkerController * self);
-
-G_GNUC_INTERNAL
-gboolean controller_deadlock_tick (gpointer user_data);
 
 G_END_DECLS

@@ -203,7 +203,7 @@ controller_wait_for_structure (GstWorkerController * self)
       self->phase == PHASE_READY;
   GST_OBJECT_UNLOCK (self);
   if (off)
-    controller_sample_deadlock (self);
+    gst_worker_deadlock_sample (self->deadlock);
   gst_worker_deadlock_add_wait_for (self->deadlock, s);
   return s;
 }
