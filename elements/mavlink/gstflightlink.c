@@ -31,16 +31,20 @@
  *
  * ## The vehicle
  *
- * The vehicle is the first system whose HEARTBEAT comes from an autopilot
- * (autopilot other than MAV_AUTOPILOT_INVALID, type other than
- * MAV_TYPE_GCS), or the one `target-system` / `target-component` name.
- * Telemetry from other systems and components is ignored. Over UDP,
+ * The vehicle is the first component whose HEARTBEAT comes from an
+ * autopilot (autopilot other than MAV_AUTOPILOT_INVALID, type other than
+ * MAV_TYPE_GCS), in system `target-system` when set; or the component
+ * `target-component` names (of `target-system`, when set), whatever it
+ * is. So a gimbal or a camera of the vehicle's system that beats first
+ * is not taken for the autopilot. Telemetry from other systems and
+ * components is ignored. Over UDP,
  * commands and heartbeats go to the address the vehicle's heartbeats come
  * from, or to `remote-address`:`remote-port` when set.
  *
  * Commands wait (the sink pad blocks, like a full queue) until the
  * vehicle's heartbeat has been heard once: a command is never sent to
- * nobody. Once the pipeline is ending (an EOS was sent to it), a command
+ * nobody. The vehicle hears flightlink's own HEARTBEAT before its first
+ * command. Once the pipeline is ending (an EOS was sent to it), a command
  * for a vehicle never heard is dropped with a warning and counted in
  * `items-dropped`, so that the end never hangs on an absent vehicle.
  * flightlink sends its own HEARTBEAT (MAV_TYPE_ONBOARD_CONTROLLER,
@@ -54,6 +58,16 @@
  * `vehicle-timeout` ms after the element first went to PLAYING; its
  * heartbeat says `vehicle` = "waiting" meanwhile.
  * COMMAND_ACKs from the vehicle are counted; a refusal posts a warning.
+ * The vehicle's STATUSTEXTs (PreArm checks, failsafes) reach the user as
+ * messages "The vehicle says: TEXT" (details: `severity`, `text`): a
+ * warning up to MAV_SEVERITY_WARNING, an info message for NOTICE and
+ * INFO; DEBUG goes to the debug log.
+ *
+ * flightlink's own `system-id` is by default 1, the vehicle's own system
+ * as ArduPilot and PX4 ship (a companion computer on board, component
+ * 191, MAV_COMP_ID_ONBOARD_COMPUTER), not 255: that is the ground
+ * station's by convention, and an autopilot that heard flightlink's
+ * heartbeat as its GCS's would not see its real GCS link go.
  *
  * ## Time
  *
@@ -68,7 +82,10 @@
  *   read late (a loaded machine, a busy link) keeps the time it was
  *   measured at instead of looking younger than it is. The mapping is
  *   late by the smallest delay seen (the link's latency, under a
- *   millisecond on loopback). When the vehicle's clock steps back more
+ *   millisecond on loopback). The smallest offset is that of the last 5
+ *   to 10 s of vehicle time, so that the mapping follows the drift of
+ *   the vehicle's crystal (20-100 ppm, up to 0.36 s an hour) within a
+ *   millisecond. When the vehicle's clock steps back more
  *   than a second, the vehicle rebooted: flightlink posts a warning ("The
  *   vehicle's clock went back ...", details `previous-time-ms` and
  *   `time-ms`) and starts a new mapping. The vehicle's clock must run:
@@ -77,8 +94,13 @@
  *   completed the message (all messages of one datagram or one read share
  *   it). The read delay is in the timestamp.
  *
- * Either way PTS never go back: a message older than the last item (one
- * reordered on the way) gets the last item's PTS.
+ * Either way PTS never go back, and an item never carries values older
+ * than the ones it replaces: a telemetry message with a `time_boot_ms`
+ * older than the newest one of its kind (reordered or delayed on the way,
+ * by up to 1 s: further back is a reboot) is dropped, counted in
+ * `telemetry-dropped`. (Kinds apart: an autopilot stamps each with the
+ * time of its own sample, so a GLOBAL_POSITION_INT may be older than the
+ * ATTITUDE before it, and still the newest position.)
  *
  * Each item is a snapshot: the parts its messages carry
  * (GLOBAL_POSITION_INT: global position and velocity; LOCAL_POSITION_NED:
@@ -140,7 +162,8 @@
  * `bad-frames`, `garbage-bytes`, `telemetry-messages` (the vehicle's
  * GLOBAL_POSITION_INT, ATTITUDE and LOCAL_POSITION_NED while telemetry
  * runs), `telemetry-dropped` (of those, the ones that made no pushed item:
- * values not finite, src pad not linked), `telemetry-merged` (of those,
+ * values not finite, older than the newest, src pad not linked),
+ * `telemetry-merged` (of those,
  * the ones in a pushed item beside the one counted for it in `items-out`:
  * an item of three messages counts 1 in `items-out` and 2 here; always 0
  * in `arrival` mode), `commands-sent`,
@@ -193,7 +216,7 @@ GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
 #define DEFAULT_REMOTE_PORT 0
 #define DEFAULT_DEVICE NULL
 #define DEFAULT_BAUD 57600
-#define DEFAULT_SYSTEM_ID 255
+#define DEFAULT_SYSTEM_ID 1
 #define DEFAULT_COMPONENT_ID MAV_COMP_ID_ONBOARD_COMPUTER
 #define DEFAULT_TARGET_SYSTEM 0
 #define DEFAULT_TARGET_COMPONENT 0
@@ -599,6 +622,27 @@ out_version_locked (GstFlightLink * self)
 /* ---------------------------------------------------------------------- */
 /* heartbeats out, vehicle heartbeat watch */
 
+/* Sends flightlink's HEARTBEAT and counts it. */
+static gboolean
+send_heartbeat (GstFlightLink * self, guint version, GSocketAddress * peer,
+    gboolean may_block, GError ** error)
+{
+  MavlinkHeartbeat hb = { 0 };
+
+  hb.type = MAV_TYPE_ONBOARD_CONTROLLER;
+  hb.autopilot = MAV_AUTOPILOT_INVALID;
+  hb.system_status = MAV_STATE_ACTIVE;
+  hb.mavlink_version = 3;
+  if (!send_message (self, version,
+          mavlink_message_info (MAVLINK_MSG_ID_HEARTBEAT), &hb, peer,
+          may_block, error))
+    return FALSE;
+  g_mutex_lock (&self->lock);
+  self->heartbeats_sent++;
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
 static gboolean tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
     gpointer user_data);
 
@@ -654,7 +698,6 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
     gpointer user_data)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (user_data);
-  MavlinkHeartbeat hb = { 0 };
   GSocketAddress *peer = NULL;
   gboolean lost = FALSE, absent = FALSE, can_send;
   guint8 sysid = 0;
@@ -703,21 +746,9 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
         ("timeout-ms", G_TYPE_UINT, timeout, NULL));
   }
 
-  if (can_send) {
-    hb.type = MAV_TYPE_ONBOARD_CONTROLLER;
-    hb.autopilot = MAV_AUTOPILOT_INVALID;
-    hb.system_status = MAV_STATE_ACTIVE;
-    hb.mavlink_version = 3;
-    if (send_message (self, version,
-            mavlink_message_info (MAVLINK_MSG_ID_HEARTBEAT), &hb, peer, FALSE,
-            &err)) {
-      g_mutex_lock (&self->lock);
-      self->heartbeats_sent++;
-      g_mutex_unlock (&self->lock);
-    } else {
-      GST_DEBUG_OBJECT (self, "heartbeat not sent: %s", err->message);
-      g_clear_error (&err);
-    }
+  if (can_send && !send_heartbeat (self, version, peer, FALSE, &err)) {
+    GST_DEBUG_OBJECT (self, "heartbeat not sent: %s", err->message);
+    g_clear_error (&err);
   }
   g_clear_object (&peer);
 
@@ -935,6 +966,24 @@ invalid_telemetry (GstFlightLink * self, const gchar * what)
   count_telemetry_dropped (self, 1);
 }
 
+/* A message older than the newest one (reordered or delayed on the way)
+ * would put its old values in the newest item: it is dropped. */
+static gboolean
+stale_telemetry (GstFlightLink * self, const MavlinkFrame * f,
+    guint32 time_boot_ms)
+{
+  guint stream = f->msgid == MAVLINK_MSG_ID_ATTITUDE ? 0 :
+      f->msgid == MAVLINK_MSG_ID_GLOBAL_POSITION_INT ? 1 : 2;
+
+  if (vehicle_clock_take (&self->vclock, stream, time_boot_ms))
+    return FALSE;
+  GST_DEBUG_OBJECT (self, "%s of %u ms is older than the newest one, "
+      "dropped", f->info->name, time_boot_ms);
+  count_telemetry_message (self);
+  count_telemetry_dropped (self, 1);
+  return TRUE;
+}
+
 static GstFlowReturn
 handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
     GstClockTime arrival)
@@ -947,6 +996,8 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
       MavlinkGlobalPositionInt m;
 
       mavlink_frame_decode (f, f->msgid, &m);
+      if (stale_telemetry (self, f, m.time_boot_ms))
+        return GST_FLOW_OK;
       if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
         return ret;
       o->latitude = m.lat / 1e7;
@@ -967,6 +1018,8 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
         invalid_telemetry (self, "LOCAL_POSITION_NED");
         return GST_FLOW_OK;
       }
+      if (stale_telemetry (self, f, m.time_boot_ms))
+        return GST_FLOW_OK;
       if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
         return ret;
       o->north = m.x;
@@ -986,6 +1039,8 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
         invalid_telemetry (self, "ATTITUDE");
         return GST_FLOW_OK;
       }
+      if (stale_telemetry (self, f, m.time_boot_ms))
+        return GST_FLOW_OK;
       if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
         return ret;
       o->roll = m.roll;
@@ -1024,12 +1079,15 @@ handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
   if (self->vehicle == VEHICLE_WAITING) {
     gboolean wanted;
 
-    if (self->cfg.target_system)
-      wanted = f->sysid == self->cfg.target_system;
-    else
-      wanted = hb.autopilot != MAV_AUTOPILOT_INVALID && hb.type != MAV_TYPE_GCS;
+    /* the system asked for (any, by default), and in it the component
+     * asked for, or else the autopilot: not a gimbal, a camera or a
+     * ground station of that system that happened to beat first */
+    wanted = !self->cfg.target_system || f->sysid == self->cfg.target_system;
     if (self->cfg.target_component)
       wanted = wanted && f->compid == self->cfg.target_component;
+    else
+      wanted = wanted && hb.autopilot != MAV_AUTOPILOT_INVALID &&
+          hb.type != MAV_TYPE_GCS;
     if (wanted) {
       self->vehicle_sysid = f->sysid;
       self->vehicle_compid = f->compid;
@@ -1074,7 +1132,9 @@ handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
 
   mavlink_frame_decode (f, f->msgid, &ack);
   /* the target fields are extensions: 0 when the vehicle leaves them out */
-  if (ack.target_system && ack.target_system != self->cfg.system_id)
+  if ((ack.target_system && ack.target_system != self->cfg.system_id) ||
+      (ack.target_component &&
+          ack.target_component != self->cfg.component_id))
     return;
 
   g_mutex_lock (&self->lock);
@@ -1092,6 +1152,37 @@ handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
             ack.result), ("COMMAND_ACK from system %u", f->sysid));
   else
     GST_DEBUG_OBJECT (self, "command %u: result %u", ack.command, ack.result);
+}
+
+/* The autopilot's texts (PreArm checks, failsafes, mode changes) are for
+ * the user: up to MAV_SEVERITY_WARNING a warning, NOTICE and INFO an info
+ * message, DEBUG the debug log. */
+static void
+handle_statustext (GstFlightLink * self, const MavlinkFrame * f)
+{
+  MavlinkStatustext st;
+  gchar *text;
+
+  mavlink_frame_decode (f, f->msgid, &st);
+  text = g_strndup (st.text, sizeof (st.text));
+  g_strchomp (text);
+  if (st.severity <= MAV_SEVERITY_WARNING) {
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, STREAM, FAILED,
+        ("The vehicle says: %s", text),
+        ("STATUSTEXT severity %u from system %u", st.severity, f->sysid),
+        ("severity", G_TYPE_UINT, (guint) st.severity,
+            "text", G_TYPE_STRING, text, NULL));
+  } else if (st.severity <= MAV_SEVERITY_INFO) {
+    GST_ELEMENT_INFO_WITH_DETAILS (self, STREAM, FAILED,
+        ("The vehicle says: %s", text),
+        ("STATUSTEXT severity %u from system %u", st.severity, f->sysid),
+        ("severity", G_TYPE_UINT, (guint) st.severity,
+            "text", G_TYPE_STRING, text, NULL));
+  } else {
+    GST_DEBUG_OBJECT (self, "vehicle says (severity %u): %s", st.severity,
+        text);
+  }
+  g_free (text);
 }
 
 static GstFlowReturn
@@ -1122,14 +1213,9 @@ handle_frame (GstFlightLink * self, const MavlinkFrame * f,
     case MAVLINK_MSG_ID_COMMAND_ACK:
       handle_command_ack (self, f);
       return GST_FLOW_OK;
-    case MAVLINK_MSG_ID_STATUSTEXT:{
-      MavlinkStatustext st;
-
-      mavlink_frame_decode (f, f->msgid, &st);
-      GST_INFO_OBJECT (self, "vehicle says (severity %u): %.50s", st.severity,
-          st.text);
+    case MAVLINK_MSG_ID_STATUSTEXT:
+      handle_statustext (self, f);
       return GST_FLOW_OK;
-    }
     default:
       return push ? handle_telemetry (self, f, arrival) : GST_FLOW_OK;
   }
@@ -1307,7 +1393,7 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   guint8 sysid, compid;
   guint version;
   GError *err = NULL;
-  gboolean ok;
+  gboolean ok, first;
 
   if (!gst_flight_command_from_buffer (buffer, &cmd)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
@@ -1350,7 +1436,20 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   version = out_version_locked (self);
   if (self->peer)
     peer = g_object_ref (self->peer);
+  first = self->heartbeats_sent == 0;
   g_mutex_unlock (&self->lock);
+
+  /* the vehicle hears flightlink's heartbeat before any command of it
+   * (the 1 Hz tick may not have had a peer to send to yet) */
+  if (first && !send_heartbeat (self, version, peer, TRUE, &err)) {
+    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_clear_error (&err);
+      g_clear_object (&peer);
+      return GST_FLOW_FLUSHING;
+    }
+    GST_DEBUG_OBJECT (self, "first heartbeat not sent: %s", err->message);
+    g_clear_error (&err);
+  }
 
   info = mavlink_command_from_flight_command (&cmd, sysid, compid,
       (guint32) (g_get_monotonic_time () / 1000), &msg, &why);
@@ -1909,8 +2008,11 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
           DEFAULT_BAUD, rw_ready));
   g_object_class_install_property (gobject_class, PROP_SYSTEM_ID,
       g_param_spec_uint ("system-id", "System id",
-          "MAVLink system id of flightlink's own messages", 1, 255,
-          DEFAULT_SYSTEM_ID, rw_ready));
+          "MAVLink system id of flightlink's own messages: the vehicle's "
+          "own (1, ArduPilot's SYSID_THISMAV and PX4's MAV_SYS_ID by default), "
+          "as a companion computer on board; not 255, which is by convention "
+          "the ground station's, whose heartbeat the autopilot watches for "
+          "its GCS failsafe", 1, 255, DEFAULT_SYSTEM_ID, rw_ready));
   g_object_class_install_property (gobject_class, PROP_COMPONENT_ID,
       g_param_spec_uint ("component-id", "Component id",
           "MAVLink component id of flightlink's own messages (191: "

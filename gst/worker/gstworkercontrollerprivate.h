@@ -13,6 +13,7 @@
 #include "gstworkerdeadlock.h"
 #include "gstworkerenums.h"
 #include "gstworkertopology.h"
+#include "gstworkerwatchdog.h"
 
 G_BEGIN_DECLS
 
@@ -41,20 +42,6 @@ typedef enum
   PHASE_FINISHED,
 } Phase;
 
-/* What the controller knows of one worker's heartbeats, by the worker's
- * index in the topology. */
-typedef struct
-{
-  /* protected by the controller's object lock */
-  GstStructure *heartbeat;      /* latest, or NULL */
-  gint64 heartbeat_at;          /* monotonic us: latest, or run start */
-  guint64 rate_items;
-  gint64 rate_at;
-  gdouble rate;                 /* items-in per second */
-  gboolean lost;
-  gboolean stalled;
-} WatchRec;
-
 struct _GstWorkerController
 {
   GstObject parent;
@@ -62,12 +49,14 @@ struct _GstWorkerController
   GstPipeline *pipeline;        /* construct-only */
   GMainContext *context;        /* set at construction */
   GSource *bus_source;          /* set at construction */
-  GSource *watchdog;            /* set at construction; ready time moves */
+  GSource *watchdog;            /* set at construction; ready time moves:
+                                 * when to run the watchdog's checks */
   GstWorkerTopology *topology;  /* set at construction; its own lock */
   GPtrArray *workers;           /* WorkerRec, the topology's; fixed */
   GPtrArray *queues;            /* QueueRec, the topology's; fixed */
-  WatchRec *watch;              /* one per worker; set at construction */
-  GstWorkerDeadlock *deadlock;  /* the wait-for graph; its own lock */
+  GstWorkerWatchdog *watch;     /* set at construction; its own lock */
+  GstWorkerDeadlock *deadlock;  /* the wait-for graph; set at construction;
+                                 * its own lock */
 
   /* protected by the object lock */
   guint heartbeat_timeout;
@@ -150,20 +139,6 @@ G_GNUC_INTERNAL
 GstStructure *controller_build_report (GstWorkerController * self,
     GstWorkerControllerOutcome outcome);
 
-/* gstworkerwatchdog.c */
-
-G_GNUC_INTERNAL
-gint64 controller_min_deadline (gint64 a, gint64 b);
-
-G_GNUC_INTERNAL
-extern GSourceFuncs controller_watchdog_funcs;
-
-G_GNUC_INTERNAL
-gboolean controller_watchdog_cb (gpointer user_data);
-
-G_GNUC_INTERNAL
-void controller_watchdog_wake_at (GstWorkerController * self, gint64 at);
-
 /* gstworkerexit.c */
 
 G_GNUC_INTERNAL
@@ -195,20 +170,5 @@ void controller_handle_eos (GstWorkerController * self);
 
 G_GNUC_INTERNAL
 gboolean controller_drain_timeout_cb (gpointer user_data);
-
-/* gstworkercontrollerdeadlock.c */
-
-G_GNUC_INTERNAL
-void controller_deadlock_policy (GstWorkerController * self,
-    GstWorkerDeadlockPolicy * policy);
-
-G_GNUC_INTERNAL
-void controller_sample_deadlock (GstWorkerController * self);
-
-G_GNUC_INTERNAL
-void controller_set_deadlock_topology (GstWorkerController * self);
-
-G_GNUC_INTERNAL
-gboolean controller_deadlock_tick (gpointer user_data);
 
 G_END_DECLS
