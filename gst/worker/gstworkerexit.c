@@ -14,6 +14,7 @@
 #include <gst/base/gstaggregator.h>
 
 #include "gstworkercontrollerprivate.h"
+#include "gstworkervalue.h"
 
 /* after a pipeline's EOS that no drain asked for, how long EOS may take to
  * reach the inputs that do not lead to a sink */
@@ -21,40 +22,6 @@
 
 /* ---------------------------------------------------------------------- */
 /* run control */
-
-/* The elements that produce data: where a drain's EOS goes. */
-GPtrArray *
-controller_list_sources (GstWorkerController * self)
-{
-  GPtrArray *sources = g_ptr_array_new_with_free_func (gst_object_unref);
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
-  GValue item = G_VALUE_INIT;
-  gboolean done = FALSE;
-
-  while (!done) {
-    switch (gst_iterator_next (it, &item)) {
-      case GST_ITERATOR_OK:{
-        GstElement *e = g_value_get_object (&item);
-
-        if (!GST_IS_BIN (e) &&
-            GST_OBJECT_FLAG_IS_SET (e, GST_ELEMENT_FLAG_SOURCE))
-          g_ptr_array_add (sources, gst_object_ref (e));
-        g_value_reset (&item);
-        break;
-      }
-      case GST_ITERATOR_RESYNC:
-        g_ptr_array_set_size (sources, 0);
-        gst_iterator_resync (it);
-        break;
-      default:
-        done = TRUE;
-        break;
-    }
-  }
-  g_value_unset (&item);
-  gst_iterator_free (it);
-  return sources;
-}
 
 /* A source blocked pushing into a full queue keeps its stream lock, and
  * GstBaseSrc takes that lock to handle an EOS sent to it (holding the
@@ -93,7 +60,7 @@ controller_join_eos_thread (GstWorkerController * self, gboolean flush)
     return;
 
   if (flush) {
-    GPtrArray *sources = controller_list_sources (self);
+    GPtrArray *sources = worker_topology_list_sources (self->topology);
     guint i;
 
     for (i = 0; i < sources->len; i++) {
@@ -214,8 +181,8 @@ controller_account_discards (GstWorkerController * self, StopSnapshot * snap,
     GValue readers = G_VALUE_INIT;
     GstStructure *h;
 
-    controller_queue_counts (q, &in, &out);
-    in += controller_queue_initial (q);
+    worker_queue_counts (q, &in, &out);
+    in += worker_queue_initial (q);
     if (in <= out)
       continue;
     total += in - out;
@@ -223,11 +190,9 @@ controller_account_discards (GstWorkerController * self, StopSnapshot * snap,
         "name", G_TYPE_STRING, q->name,
         "kind", G_TYPE_STRING, "queue",
         "items", G_TYPE_UINT64, in - out, NULL);
-    GST_OBJECT_LOCK (self);
-    controller_names_array (&readers, q->readers);
-    GST_OBJECT_UNLOCK (self);
+    worker_topology_queue_names (self->topology, q, NULL, &readers);
     controller_structure_take_array (h, "readers", &readers);
-    controller_array_take_structure (holders, h);
+    worker_array_take_structure (holders, h);
   }
 
   for (i = 0; i < self->workers->len; i++) {
@@ -241,13 +206,11 @@ controller_account_discards (GstWorkerController * self, StopSnapshot * snap,
     GPtrArray *in;
     GstStructure *h;
 
-    GST_OBJECT_LOCK (self);
-    in = g_ptr_array_copy (w->inputs, NULL, NULL);
-    GST_OBJECT_UNLOCK (self);
+    in = worker_topology_dup_inputs (self->topology, w);
     for (j = 0; j < in->len; j++) {
       guint64 qin, qout;
 
-      controller_queue_counts (g_ptr_array_index (in, j), &qin, &qout);
+      worker_queue_counts (g_ptr_array_index (in, j), &qin, &qout);
       handed += qout;
     }
     if (in->len && handed > started)
@@ -271,7 +234,7 @@ controller_account_discards (GstWorkerController * self, StopSnapshot * snap,
       if (gst_structure_has_field (was, "blocked-on"))
         gst_structure_set (h, "blocked-on", G_TYPE_STRING,
             gst_structure_get_string (was, "blocked-on"), NULL);
-      controller_array_take_structure (holders, h);
+      worker_array_take_structure (holders, h);
     }
     gst_structure_free (now);
   }
