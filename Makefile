@@ -9,7 +9,7 @@ DURATION   ?= 20
 RUNS       ?= 20
 
 .PHONY: all deps setup build run test test-valgrind test-asan bench clean \
-  fuzz-smoke cross-arm64 test-stress
+  fuzz-smoke test-install cross-arm64 test-stress
 
 all: build
 
@@ -54,6 +54,11 @@ run: build
 
 test: build
 	meson test -C $(BUILD) --print-errorlogs
+
+# Install to a fresh prefix (build-prefix/prefix) and use it from there: the
+# plugins load with GST_PLUGIN_PATH, the tool runs with no LD_LIBRARY_PATH.
+test-install: deps
+	tests/install/check-prefix.sh $(CURDIR)/build-prefix
 
 test-valgrind: build
 	meson test -C $(BUILD) --setup valgrind --print-errorlogs --suite unit
@@ -103,4 +108,4 @@ bench: build
 	/usr/bin/python3 tests/bench/run.py --workerbench $(BUILD)/tests/bench/workerbench
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_ARM64)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_ARM64) build-prefix

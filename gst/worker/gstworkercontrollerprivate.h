@@ -12,7 +12,9 @@
 #include "gstworkercontroller.h"
 #include "gstworkerdeadlock.h"
 #include "gstworkerenums.h"
+#include "gstworkerexit.h"
 #include "gstworkertopology.h"
+#include "gstworkerwatchdog.h"
 
 G_BEGIN_DECLS
 
@@ -41,20 +43,6 @@ typedef enum
   PHASE_FINISHED,
 } Phase;
 
-/* What the controller knows of one worker's heartbeats, by the worker's
- * index in the topology. */
-typedef struct
-{
-  /* protected by the controller's object lock */
-  GstStructure *heartbeat;      /* latest, or NULL */
-  gint64 heartbeat_at;          /* monotonic us: latest, or run start */
-  guint64 rate_items;
-  gint64 rate_at;
-  gdouble rate;                 /* items-in per second */
-  gboolean lost;
-  gboolean stalled;
-} WatchRec;
-
 struct _GstWorkerController
 {
   GstObject parent;
@@ -62,12 +50,15 @@ struct _GstWorkerController
   GstPipeline *pipeline;        /* construct-only */
   GMainContext *context;        /* set at construction */
   GSource *bus_source;          /* set at construction */
-  GSource *watchdog;            /* set at construction; ready time moves */
+  GSource *watchdog;            /* set at construction; ready time moves:
+                                 * when to run the watchdog's checks */
   GstWorkerTopology *topology;  /* set at construction; its own lock */
   GPtrArray *workers;           /* WorkerRec, the topology's; fixed */
   GPtrArray *queues;            /* QueueRec, the topology's; fixed */
-  WatchRec *watch;              /* one per worker; set at construction */
-  GstWorkerDeadlock *deadlock;  /* the wait-for graph; its own lock */
+  GstWorkerWatchdog *watch;     /* set at construction; its own lock */
+  GstWorkerExit *exit;          /* set at construction; its own lock */
+  GstWorkerDeadlock *deadlock;  /* the wait-for graph; set at construction;
+                                 * its own lock */
 
   /* protected by the object lock */
   guint heartbeat_timeout;
@@ -92,18 +83,10 @@ struct _GstWorkerController
   GSource *drain_timer;
   GSource *restart_timer;
   GSource *deadlock_timer;
-  GThread *eos_thread;          /* sends the drain's EOS; joined at stop */
   GstStructure *last_error;
   GstWorkerControllerOutcome outcome;
   GstStructure *report;
 };
-
-/* What a stop needs to account for every item. */
-typedef struct
-{
-  GPtrArray *doing;             /* stats before the freeze: what each did */
-  GPtrArray *frozen;            /* stats once frozen: who still had an item */
-} StopSnapshot;
 
 /* gstworkercontroller.c */
 
@@ -149,66 +132,5 @@ GstStructure *controller_wait_for_structure (GstWorkerController * self);
 G_GNUC_INTERNAL
 GstStructure *controller_build_report (GstWorkerController * self,
     GstWorkerControllerOutcome outcome);
-
-/* gstworkerwatchdog.c */
-
-G_GNUC_INTERNAL
-gint64 controller_min_deadline (gint64 a, gint64 b);
-
-G_GNUC_INTERNAL
-extern GSourceFuncs controller_watchdog_funcs;
-
-G_GNUC_INTERNAL
-gboolean controller_watchdog_cb (gpointer user_data);
-
-G_GNUC_INTERNAL
-void controller_watchdog_wake_at (GstWorkerController * self, gint64 at);
-
-/* gstworkerexit.c */
-
-G_GNUC_INTERNAL
-gpointer controller_send_eos_thread (gpointer data);
-
-G_GNUC_INTERNAL
-void controller_join_eos_thread (GstWorkerController * self, gboolean flush);
-
-G_GNUC_INTERNAL
-StopSnapshot controller_freeze_and_stop (GstWorkerController * self);
-
-G_GNUC_INTERNAL
-void controller_stop_snapshot_clear (StopSnapshot * snap);
-
-G_GNUC_INTERNAL
-guint64 controller_account_discards (GstWorkerController * self,
-    StopSnapshot * snap, GValue * holders);
-
-G_GNUC_INTERNAL
-void controller_finish (GstWorkerController * self, GstStructure * report,
-    gboolean emit_here);
-
-G_GNUC_INTERNAL
-GstStructure *controller_stop_and_report (GstWorkerController * self,
-    GstWorkerControllerOutcome outcome);
-
-G_GNUC_INTERNAL
-void controller_handle_eos (GstWorkerController * self);
-
-G_GNUC_INTERNAL
-gboolean controller_drain_timeout_cb (gpointer user_data);
-
-/* gstworkercontrollerdeadlock.c */
-
-G_GNUC_INTERNAL
-void controller_deadlock_policy (GstWorkerController * self,
-    GstWorkerDeadlockPolicy * policy);
-
-G_GNUC_INTERNAL
-void controller_sample_deadlock (GstWorkerController * self);
-
-G_GNUC_INTERNAL
-void controller_set_deadlock_topology (GstWorkerController * self);
-
-G_GNUC_INTERNAL
-gboolean controller_deadlock_tick (gpointer user_data);
 
 G_END_DECLS

@@ -109,22 +109,14 @@ controller_worker_structure (GstWorkerController * self, WorkerRec * w,
   gst_structure_remove_field (s, "worker");
 
   in = worker_topology_dup_inputs (self->topology, w);
-  GST_OBJECT_LOCK (self);
   if (with_heartbeat) {
-    WatchRec *h = &self->watch[w->index];
-    guint64 seq = 0;
+    gboolean playing;
 
-    if (h->heartbeat)
-      gst_structure_get_uint64 (h->heartbeat, "seq", &seq);
-    gst_structure_set (s, "rate", G_TYPE_DOUBLE, h->rate,
-        "heartbeats", G_TYPE_UINT64, h->heartbeat ? seq + 1 : 0,
-        "heartbeat-age", GST_TYPE_CLOCK_TIME, self->playing ?
-        (GstClockTime) (g_get_monotonic_time () - h->heartbeat_at) *
-        GST_USECOND : GST_CLOCK_TIME_NONE,
-        "lost", G_TYPE_BOOLEAN, h->lost,
-        "stalled", G_TYPE_BOOLEAN, h->stalled, NULL);
+    GST_OBJECT_LOCK (self);
+    playing = self->playing;
+    GST_OBJECT_UNLOCK (self);
+    worker_watchdog_add_status (self->watch, w, s, playing);
   }
-  GST_OBJECT_UNLOCK (self);
 
   controller_new_array (&inputs);
   for (i = 0; i < in->len; i++) {
@@ -211,7 +203,7 @@ controller_wait_for_structure (GstWorkerController * self)
       self->phase == PHASE_READY;
   GST_OBJECT_UNLOCK (self);
   if (off)
-    controller_sample_deadlock (self);
+    gst_worker_deadlock_sample (self->deadlock);
   gst_worker_deadlock_add_wait_for (self->deadlock, s);
   return s;
 }

@@ -94,6 +94,18 @@ worker_queue_initial (QueueRec * q)
   return initial;
 }
 
+/* Whether an EOS went into @q since the last flush. */
+gboolean
+worker_queue_eos (QueueRec * q)
+{
+  gboolean eos;
+
+  g_mutex_lock (&q->lock);
+  eos = q->eos;
+  g_mutex_unlock (&q->lock);
+  return eos;
+}
+
 void
 worker_queue_reset_counts (QueueRec * q)
 {
@@ -168,7 +180,8 @@ queue_event_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
-/* The one test of what a queue is: a `queue` or `queue2` element. */
+/* The one test of what a queue is: a `queue` or `queue2` element, by
+ * its factory. */
 static gboolean
 is_queue (GstElement * element)
 {
@@ -179,6 +192,13 @@ is_queue (GstElement * element)
     return FALSE;
   name = GST_OBJECT_NAME (factory);
   return g_str_equal (name, "queue") || g_str_equal (name, "queue2");
+}
+
+static WorkerChannelKind
+channel_kind (GstElement * queue)
+{
+  return g_str_equal (GST_OBJECT_NAME (gst_element_get_factory (queue)),
+      "queue") ? WORKER_CHANNEL_QUEUE : WORKER_CHANNEL_QUEUE2;
 }
 
 static gchar *
@@ -203,14 +223,14 @@ relative_path (GstPipeline * pipeline, GstElement * element)
 /* A channel counted on its pads: items in (unless @in_worker counts
  * them), out, and EOS in. */
 static QueueRec *
-queue_rec_new (GstElement * element, gchar * name, gboolean is_element,
+queue_rec_new (GstElement * element, gchar * name, WorkerChannelKind kind,
     GstPad * sinkpad, GstPad * srcpad, GstWorker * in_worker)
 {
   QueueRec *q = g_atomic_rc_box_new0 (QueueRec);
 
   q->element = gst_object_ref (element);
   q->name = name;
-  q->is_element = is_element;
+  q->kind = kind;
   q->sinkpad = sinkpad;
   q->srcpad = srcpad;
   g_mutex_init (&q->lock);
@@ -295,7 +315,8 @@ discover_feedback (GstWorkerTopology * self)
       gchar *other = feedback_channel (src, &other_sink);
 
       if (!other_sink && g_str_equal (name, other)) {
-        QueueRec *q = queue_rec_new (sink, g_steal_pointer (&name), FALSE,
+        QueueRec *q = queue_rec_new (sink, g_steal_pointer (&name),
+            WORKER_CHANNEL_FEEDBACK,
             gst_element_get_static_pad (sink, "sink"),
             gst_element_get_static_pad (src, "src"),
             GST_IS_WORKER (sink) ? GST_WORKER (sink) : NULL);
@@ -330,7 +351,7 @@ discover_element (const GValue * item, gpointer user_data)
     g_ptr_array_add (self->workers, w);
   } else if (is_queue (element)) {
     g_ptr_array_add (self->queues, queue_rec_new (element,
-            gst_object_get_name (GST_OBJECT (element)), TRUE,
+            gst_object_get_name (GST_OBJECT (element)), channel_kind (element),
             gst_element_get_static_pad (element, "sink"),
             gst_element_get_static_pad (element, "src"), NULL));
   }
@@ -411,6 +432,12 @@ worker_topology_free (GstWorkerTopology * self)
   gst_object_unref (self->pipeline);
   g_mutex_clear (&self->lock);
   g_free (self);
+}
+
+GstPipeline *
+worker_topology_pipeline (GstWorkerTopology * self)
+{
+  return self->pipeline;
 }
 
 /* The workers, by path: fixed once the topology is made. */
@@ -695,7 +722,7 @@ worker_topology_update (GstWorkerTopology * self)
     QueueRec *q = g_ptr_array_index (self->queues, i);
     GPtrArray *w = g_ptr_array_new (), *r = g_ptr_array_new ();
 
-    if (q->is_element) {
+    if (q->kind != WORKER_CHANNEL_FEEDBACK) {
       collect_workers (self, q->sinkpad, w, FALSE, 0);
       collect_workers (self, q->srcpad, r, FALSE, 0);
     } else {

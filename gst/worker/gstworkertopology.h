@@ -16,6 +16,17 @@ G_BEGIN_DECLS
 typedef struct _GstWorkerTopology GstWorkerTopology;
 typedef struct _WorkerRec WorkerRec;
 
+/* What a channel is: the one place that tells queues apart. */
+typedef enum
+{
+  WORKER_CHANNEL_QUEUE,         /* a `queue`: levels and limits in buffers,
+                                 * bytes and time; min-threshold, leaky */
+  WORKER_CHANNEL_QUEUE2,        /* a `queue2`: levels and limits in buffers,
+                                 * bytes and time */
+  WORKER_CHANNEL_FEEDBACK,      /* the FIFO of a feedbacksink and its
+                                 * feedbacksrc: levels in buffers */
+} WorkerChannelKind;
+
 /* One Kahn channel: a `queue` (or `queue2`) element, or the FIFO between a
  * `feedbacksink` and the `feedbacksrc` of the same channel name (named
  * "channel NAME", as their workers say when blocked on it).
@@ -26,7 +37,7 @@ typedef struct
   GstElement *element;          /* levels and limits: the queue, or the
                                  * feedbacksink */
   gchar *name;
-  gboolean is_element;          /* a queue element, not a feedback FIFO */
+  WorkerChannelKind kind;
   GstPad *sinkpad;              /* where items go in */
   GstPad *srcpad;               /* where they come out */
   GstWorker *in_worker;         /* owned ref, or NULL: a feedbacksink takes
@@ -76,6 +87,9 @@ G_GNUC_INTERNAL
 void                worker_topology_update (GstWorkerTopology * topo);
 
 G_GNUC_INTERNAL
+GstPipeline *       worker_topology_pipeline (GstWorkerTopology * topo);
+
+G_GNUC_INTERNAL
 GPtrArray *         worker_topology_workers (GstWorkerTopology * topo);
 
 G_GNUC_INTERNAL
@@ -122,6 +136,9 @@ void                worker_queue_counts (QueueRec * q, guint64 * in,
 
 G_GNUC_INTERNAL
 guint64             worker_queue_initial (QueueRec * q);
+
+G_GNUC_INTERNAL
+gboolean            worker_queue_eos (QueueRec * q);
 
 G_GNUC_INTERNAL
 void                worker_queue_reset_counts (QueueRec * q);
