@@ -24,7 +24,20 @@ typedef union {
   MavlinkCommandInt command_int;
   MavlinkSetPositionTargetGlobalInt global;
   MavlinkSetPositionTargetLocalNed local;
+  MavlinkRequestDataStream request_data_stream;
 } MavlinkCommandMessage;
+
+/**
+ * MavlinkOutMessage:
+ * @info: which message
+ * @msg: the message
+ */
+typedef struct {
+  const MavlinkMessageInfo *info;
+  MavlinkCommandMessage msg;
+} MavlinkOutMessage;
+
+#define MAVLINK_RATE_REQUESTS_MAX 10
 
 /* SET_POSITION_TARGET_*: position (and yaw) only */
 #define MAVLINK_SETPOINT_POSITION_ONLY (POSITION_TARGET_TYPEMASK_VX_IGNORE | \
@@ -79,5 +92,8 @@ void          mavlink_command_set_confirmation (
     guint8 confirmation);
 
 const gchar * mavlink_result_name (guint8 result);
+
+guint         mavlink_rate_requests (const MavlinkTarget * target,
+                                     guint rate_hz, MavlinkOutMessage * out);
 
 G_END_DECLS
