@@ -602,7 +602,8 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
       vehicle_landed_state_name (self->vstate.landed_state),
       "vehicle-battery-remaining", G_TYPE_INT,
       (gint) self->vstate.battery_remaining,
-      "vehicle-gps-fix", G_TYPE_UINT, (guint) self->vstate.gps_fix, NULL);
+      "vehicle-gps-fix", G_TYPE_UINT, (guint) self->vstate.gps_fix,
+      "vehicle-home", G_TYPE_BOOLEAN, self->vstate.have_home, NULL);
   g_mutex_unlock (&self->lock);
 }
 
@@ -940,6 +941,8 @@ running_time_now (GstFlightLink * self)
   }
   return rt;
 }
+
+static void start_results (GstFlightLink * self);
 
 static void
 push_sticky_events (GstFlightLink * self)
@@ -1532,8 +1535,10 @@ gst_flight_link_loop (GstFlightLink * self)
     flight_link_transport_rearm_reader (self->link);
   g_mutex_unlock (&self->lock);
 
-  if (!self->sent_sticky)
+  if (!self->sent_sticky) {
     push_sticky_events (self);
+    start_results (self);
+  }
 
   if (eos) {
     /* the held item goes before the end */
@@ -1695,6 +1700,11 @@ stream_cb (GstClock * clock, GstClockTime time, GstClockID id,
 /* ---------------------------------------------------------------------- */
 /* command results */
 
+/* The results pad's stream-start, caps and segment, and a gap so that a
+ * sink downstream prerolls before the first result (else a pipeline of
+ * sinks on both src pads would never reach PLAYING). Pushed by the
+ * reader as it starts, or by the sink side, under the pad's stream
+ * lock. */
 static void
 push_result_sticky (GstFlightLink * self)
 {
@@ -1713,7 +1723,17 @@ push_result_sticky (GstFlightLink * self)
   gst_caps_unref (caps);
   gst_segment_init (&segment, GST_FORMAT_TIME);
   gst_pad_push_event (self->resultpad, gst_event_new_segment (&segment));
+  gst_pad_push_event (self->resultpad, gst_event_new_gap (0,
+          GST_CLOCK_TIME_NONE));
   self->result_sticky = TRUE;
+}
+
+static void
+start_results (GstFlightLink * self)
+{
+  GST_PAD_STREAM_LOCK (self->resultpad);
+  push_result_sticky (self);
+  GST_PAD_STREAM_UNLOCK (self->resultpad);
 }
 
 /* What became of a command: a "flightlink-command-result" element message
@@ -1735,9 +1755,11 @@ report_result (GstFlightLink * self, const GstFlightCommandResult * res)
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
 
+  GST_PAD_STREAM_LOCK (self->resultpad);
   push_result_sticky (self);
   ret = gst_pad_push (self->resultpad,
       gst_flight_command_result_to_buffer (res, running_time_now (self)));
+  GST_PAD_STREAM_UNLOCK (self->resultpad);
   return ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
 }
 
@@ -1963,6 +1985,9 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   target.vehicle_type = self->vehicle_type;
   target.have_home = self->vstate.have_home;
   target.home_altitude = self->vstate.home_altitude;
+  target.home_north = self->vstate.home_north;
+  target.home_east = self->vstate.home_east;
+  target.home_down = self->vstate.home_down;
   version = out_version_locked (self);
   if (self->peer)
     peer = g_object_ref (self->peer);
@@ -2073,8 +2098,10 @@ gst_flight_link_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_EOS:
+      GST_PAD_STREAM_LOCK (self->resultpad);
       push_result_sticky (self);
       gst_pad_push_event (self->resultpad, gst_event_new_eos ());
+      GST_PAD_STREAM_UNLOCK (self->resultpad);
       post_sink_eos (self, gst_event_get_seqnum (event));
       break;
     case GST_EVENT_FLUSH_START:

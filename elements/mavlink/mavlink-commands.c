@@ -97,22 +97,9 @@ takeoff (const GstFlightCommand * cmd, const MavlinkTarget * target,
   return mavlink_message_info (MAVLINK_MSG_ID_COMMAND_LONG);
 }
 
-/**
- * mavlink_command_from_flight_command:
- * @cmd: the command item
- * @target: the vehicle
- * @time_boot_ms: the sender's time, for the setpoints' `time_boot_ms`
- * @msg: (out caller-allocates): the message
- * @why: (out): why it cannot be sent, when it returns %NULL
- *
- * Turns a command into a MAVLink message (see the table in flightlink's
- * documentation).
- *
- * Returns: (nullable): the description of the message written in @msg, or
- * %NULL (with @why set) when the command cannot be sent
- */
-const MavlinkMessageInfo *
-mavlink_command_from_flight_command (const GstFlightCommand * cmd,
+/* The mapping, positions from the vehicle's EKF origin. */
+static const MavlinkMessageInfo *
+from_flight_command (const GstFlightCommand * cmd,
     const MavlinkTarget * target, guint32 time_boot_ms,
     MavlinkCommandMessage * m, const gchar ** why)
 {
@@ -252,6 +239,41 @@ mavlink_command_from_flight_command (const GstFlightCommand * cmd,
   }
   *why = "unknown command type";
   return NULL;
+}
+
+/**
+ * mavlink_command_from_flight_command:
+ * @cmd: the command item
+ * @target: the vehicle
+ * @time_boot_ms: the sender's time, for the setpoints' `time_boot_ms`
+ * @msg: (out caller-allocates): the message
+ * @why: (out): why it cannot be sent, when it returns %NULL
+ *
+ * Turns a command into a MAVLink message (see the table in flightlink's
+ * documentation). A local position is from home: once @target has its
+ * home, it is sent from the vehicle's EKF origin.
+ *
+ * Returns: (nullable): the description of the message written in @msg, or
+ * %NULL (with @why set) when the command cannot be sent
+ */
+const MavlinkMessageInfo *
+mavlink_command_from_flight_command (const GstFlightCommand * cmd,
+    const MavlinkTarget * target, guint32 time_boot_ms,
+    MavlinkCommandMessage * m, const gchar ** why)
+{
+  GstFlightCommand from_origin;
+
+  /* local positions are from home; the vehicle's local frame is from its
+   * EKF origin (a takeoff's height stays above home) */
+  if (target->have_home && (cmd->flags & GST_FLIGHT_COMMAND_HAS_LOCAL) &&
+      cmd->type != GST_FLIGHT_COMMAND_TAKEOFF) {
+    from_origin = *cmd;
+    from_origin.north += target->home_north;
+    from_origin.east += target->home_east;
+    from_origin.down += target->home_down;
+    cmd = &from_origin;
+  }
+  return from_flight_command (cmd, target, time_boot_ms, m, why);
 }
 
 /**

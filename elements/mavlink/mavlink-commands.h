@@ -68,6 +68,11 @@ typedef enum {
  *   number depends on it
  * @have_home: @home_altitude is known (HOME_POSITION)
  * @home_altitude: home's altitude above mean sea level, metres
+ * @home_north: with @have_home, home in the vehicle's local frame (from
+ *   its EKF origin): a command's local position, from home, is sent from
+ *   the EKF origin
+ * @home_east: metres
+ * @home_down: metres
  */
 typedef struct {
   guint8 system;
@@ -76,6 +81,7 @@ typedef struct {
   guint8 vehicle_type;
   gboolean have_home;
   gdouble home_altitude;
+  gdouble home_north, home_east, home_down;
 } MavlinkTarget;
 
 MavlinkAutopilotFamily mavlink_autopilot_family (guint8 autopilot);
