@@ -7,7 +7,7 @@ BUILD_FUZZ ?= build-fuzz
 DURATION   ?= 20
 
 .PHONY: all deps setup build run test test-valgrind test-asan bench clean \
-  fuzz-smoke
+  fuzz-smoke test-install
 
 all: build
 
@@ -24,6 +24,10 @@ build: setup
 
 PIPELINE ?= pipelines/autonomy.pipeline
 export GST_PLUGIN_PATH := $(CURDIR)/$(BUILD)/elements:$(CURDIR)/$(BUILD)/tests/elements
+# GstWorker-1.0 and GstAutonomy-1.0 from the build tree, for Python.
+GI_LIBS := $(CURDIR)/$(BUILD)/gst/worker:$(CURDIR)/$(BUILD)/gst/autonomy
+export GI_TYPELIB_PATH := $(GI_LIBS)$(if $(GI_TYPELIB_PATH),:$(GI_TYPELIB_PATH))
+export LD_LIBRARY_PATH := $(GI_LIBS)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 
 # The project's main job: the default pipeline under the worker controller
 # for at most DURATION seconds (then an exit with drain, itself bounded),
@@ -48,6 +52,11 @@ run: build
 
 test: build
 	meson test -C $(BUILD) --print-errorlogs
+
+# Install to a fresh prefix (build-prefix/prefix) and use it from there: the
+# plugins load with GST_PLUGIN_PATH, the tool runs with no LD_LIBRARY_PATH.
+test-install: deps
+	tests/install/check-prefix.sh $(CURDIR)/build-prefix
 
 test-valgrind: build
 	meson test -C $(BUILD) --setup valgrind --print-errorlogs --suite unit
@@ -79,4 +88,4 @@ bench: build
 	/usr/bin/python3 tests/bench/run.py --workerbench $(BUILD)/tests/bench/workerbench
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) build-prefix

@@ -31,16 +31,20 @@
  *
  * ## The vehicle
  *
- * The vehicle is the first system whose HEARTBEAT comes from an autopilot
- * (autopilot other than MAV_AUTOPILOT_INVALID, type other than
- * MAV_TYPE_GCS), or the one `target-system` / `target-component` name.
- * Telemetry from other systems and components is ignored. Over UDP,
+ * The vehicle is the first component whose HEARTBEAT comes from an
+ * autopilot (autopilot other than MAV_AUTOPILOT_INVALID, type other than
+ * MAV_TYPE_GCS), in system `target-system` when set; or the component
+ * `target-component` names (of `target-system`, when set), whatever it
+ * is. So a gimbal or a camera of the vehicle's system that beats first
+ * is not taken for the autopilot. Telemetry from other systems and
+ * components is ignored. Over UDP,
  * commands and heartbeats go to the address the vehicle's heartbeats come
  * from, or to `remote-address`:`remote-port` when set.
  *
  * Commands wait (the sink pad blocks, like a full queue) until the
  * vehicle's heartbeat has been heard once: a command is never sent to
- * nobody. Once the pipeline is ending (an EOS was sent to it), a command
+ * nobody. The vehicle hears flightlink's own HEARTBEAT before its first
+ * command. Once the pipeline is ending (an EOS was sent to it), a command
  * for a vehicle never heard is dropped with a warning and counted in
  * `items-dropped`, so that the end never hangs on an absent vehicle.
  * flightlink sends its own HEARTBEAT (MAV_TYPE_ONBOARD_CONTROLLER,
@@ -54,6 +58,16 @@
  * `vehicle-timeout` ms after the element first went to PLAYING; its
  * heartbeat says `vehicle` = "waiting" meanwhile.
  * COMMAND_ACKs from the vehicle are counted; a refusal posts a warning.
+ * The vehicle's STATUSTEXTs (PreArm checks, failsafes) reach the user as
+ * messages "The vehicle says: TEXT" (details: `severity`, `text`): a
+ * warning up to MAV_SEVERITY_WARNING, an info message for NOTICE and
+ * INFO; DEBUG goes to the debug log.
+ *
+ * flightlink's own `system-id` is by default 1, the vehicle's own system
+ * as ArduPilot and PX4 ship (a companion computer on board, component
+ * 191, MAV_COMP_ID_ONBOARD_COMPUTER), not 255: that is the ground
+ * station's by convention, and an autopilot that heard flightlink's
+ * heartbeat as its GCS's would not see its real GCS link go.
  *
  * ## Time
  *
@@ -68,7 +82,10 @@
  *   read late (a loaded machine, a busy link) keeps the time it was
  *   measured at instead of looking younger than it is. The mapping is
  *   late by the smallest delay seen (the link's latency, under a
- *   millisecond on loopback). When the vehicle's clock steps back more
+ *   millisecond on loopback). The smallest offset is that of the last 5
+ *   to 10 s of vehicle time, so that the mapping follows the drift of
+ *   the vehicle's crystal (20-100 ppm, up to 0.36 s an hour) within a
+ *   millisecond. When the vehicle's clock steps back more
  *   than a second, the vehicle rebooted: flightlink posts a warning ("The
  *   vehicle's clock went back ...", details `previous-time-ms` and
  *   `time-ms`) and starts a new mapping. The vehicle's clock must run:
@@ -77,8 +94,13 @@
  *   completed the message (all messages of one datagram or one read share
  *   it). The read delay is in the timestamp.
  *
- * Either way PTS never go back: a message older than the last item (one
- * reordered on the way) gets the last item's PTS.
+ * Either way PTS never go back, and an item never carries values older
+ * than the ones it replaces: a telemetry message with a `time_boot_ms`
+ * older than the newest one of its kind (reordered or delayed on the way,
+ * by up to 1 s: further back is a reboot) is dropped, counted in
+ * `telemetry-dropped`. (Kinds apart: an autopilot stamps each with the
+ * time of its own sample, so a GLOBAL_POSITION_INT may be older than the
+ * ATTITUDE before it, and still the newest position.)
  *
  * Each item is a snapshot: the parts its messages carry
  * (GLOBAL_POSITION_INT: global position and velocity; LOCAL_POSITION_NED:
@@ -140,7 +162,8 @@
  * `bad-frames`, `garbage-bytes`, `telemetry-messages` (the vehicle's
  * GLOBAL_POSITION_INT, ATTITUDE and LOCAL_POSITION_NED while telemetry
  * runs), `telemetry-dropped` (of those, the ones that made no pushed item:
- * values not finite, src pad not linked), `telemetry-merged` (of those,
+ * values not finite, older than the newest, src pad not linked),
+ * `telemetry-merged` (of those,
  * the ones in a pushed item beside the one counted for it in `items-out`:
  * an item of three messages counts 1 in `items-out` and 2 here; always 0
  * in `arrival` mode), `commands-sent`,
@@ -169,12 +192,8 @@
 #include "config.h"
 #endif
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include <gio/gio.h>
 #include <gst/worker/worker.h>
@@ -183,7 +202,10 @@
 
 #include "gstflightlink.h"
 #include "gstmavlinkelements.h"
+#include "flightlink-transport.h"
 #include "mavlink-codec.h"
+#include "mavlink-commands.h"
+#include "vehicle-clock.h"
 
 GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
 #define GST_CAT_DEFAULT flight_link_debug
@@ -194,7 +216,7 @@ GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
 #define DEFAULT_REMOTE_PORT 0
 #define DEFAULT_DEVICE NULL
 #define DEFAULT_BAUD 57600
-#define DEFAULT_SYSTEM_ID 255
+#define DEFAULT_SYSTEM_ID 1
 #define DEFAULT_COMPONENT_ID MAV_COMP_ID_ONBOARD_COMPUTER
 #define DEFAULT_TARGET_SYSTEM 0
 #define DEFAULT_TARGET_COMPONENT 0
@@ -202,18 +224,10 @@ GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
 #define DEFAULT_MAVLINK_VERSION GST_FLIGHT_LINK_VERSION_AUTO
 #define DEFAULT_TIMESTAMP_MODE GST_FLIGHT_LINK_TIMESTAMP_VEHICLE
 
-/* How far back the vehicle's clock may step (messages of different
- * streams, or reordered datagrams) before flightlink takes it for a
- * reboot. */
-#define VEHICLE_CLOCK_BACKSTEP_MS 1000
-
 #define HEARTBEAT_PERIOD GST_SECOND
 /* vehicle mode: how long the item of a vehicle time waits for more
  * messages of that time before it goes without the next one */
 #define HOLD_TIMEOUT (100 * GST_MSECOND)
-/* the longest a heartbeat may wait for room on a serial line */
-#define HEARTBEAT_WRITE_TIMEOUT_US (100 * G_TIME_SPAN_MILLISECOND)
-#define READ_BUFFER_SIZE 65536
 
 enum
 {
@@ -280,13 +294,7 @@ struct _GstFlightLink
 
   /* the link: opened in NULL to READY, closed in READY to NULL (state
    * lock); used by the streaming threads in between */
-  GSocket *socket;
-  gint serial_fd;
-  gchar *link_name;             /* "UDP 127.0.0.1:14550", or the device */
-  GSocketAddress *fixed_peer;
-  GCancellable *read_cancel;    /* wakes the reader */
-  GCancellable *write_cancel;   /* wakes a command waiting for room */
-  guint8 *read_buf;
+  FlightLinkTransport *link;
 
   /* set in READY to PAUSED (state lock), read-only while running */
   RunConfig cfg;
@@ -332,10 +340,7 @@ struct _GstFlightLink
   MavlinkParser parser;
   GstOdometry odo;
   gboolean sent_sticky;
-  gboolean have_offset;         /* vehicle time: a mapping is known */
-  GstClockTimeDiff offset;      /* running time - vehicle time, smallest */
-  guint32 latest_boot_ms;       /* the vehicle's latest time_boot_ms */
-  GstClockTime last_pts;        /* of the last item, NONE before */
+  VehicleClock vclock;          /* the items' PTS */
   /* vehicle mode: the item of the latest vehicle time, not pushed yet */
   gboolean held;
   guint32 held_boot_ms;
@@ -512,189 +517,28 @@ gst_flight_link_worker_init (GstWorkerInterface * iface)
 /* ---------------------------------------------------------------------- */
 /* the link: open, close, read, write */
 
-static const struct
+static const gchar *
+link_name (GstFlightLink * self)
 {
-  guint baud;
-  speed_t speed;
-} bauds[] = {
-  {9600, B9600}, {19200, B19200}, {38400, B38400}, {57600, B57600},
-  {115200, B115200}, {230400, B230400}, {460800, B460800},
-  {500000, B500000}, {921600, B921600}, {1000000, B1000000},
-  {1500000, B1500000}, {2000000, B2000000}, {3000000, B3000000},
-};
-
-static gboolean
-open_serial (GstFlightLink * self, const gchar * device, guint baud)
-{
-  struct termios tio;
-  speed_t speed = 0;
-  guint i;
-  gint fd;
-
-  for (i = 0; i < G_N_ELEMENTS (bauds); i++)
-    if (bauds[i].baud == baud)
-      speed = bauds[i].speed;
-  if (!speed) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("Unsupported baud rate %u for serial device %s.", baud, device),
-        ("supported: 9600, 19200, 38400, 57600, 115200, 230400, 460800, "
-            "500000, 921600, 1000000, 1500000, 2000000, 3000000"));
-    return FALSE;
-  }
-
-  fd = open (device, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    gint err = errno;
-
-    if (err == ENOENT)
-      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-          ("Serial device %s does not exist.", device),
-          ("open: %s", g_strerror (err)));
-    else
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
-          ("Could not open serial device %s: %s.", device, g_strerror (err)),
-          ("open: %s", g_strerror (err)));
-    return FALSE;
-  }
-
-  if (tcgetattr (fd, &tio) < 0) {
-    gint err = errno;
-
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("%s is not a serial device.", device),
-        ("tcgetattr: %s", g_strerror (err)));
-    close (fd);
-    return FALSE;
-  }
-  cfmakeraw (&tio);
-  tio.c_cflag |= CLOCAL | CREAD;
-  tio.c_cflag &= ~CRTSCTS;
-  tio.c_cc[VMIN] = 1;
-  tio.c_cc[VTIME] = 0;
-  if (cfsetispeed (&tio, speed) < 0 || cfsetospeed (&tio, speed) < 0 ||
-      tcsetattr (fd, TCSANOW, &tio) < 0) {
-    gint err = errno;
-
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("Could not set serial device %s to %u baud, raw.", device, baud),
-        ("termios: %s", g_strerror (err)));
-    close (fd);
-    return FALSE;
-  }
-  tcflush (fd, TCIOFLUSH);
-
-  self->serial_fd = fd;
-  self->link_name = g_strdup (device);
-  GST_INFO_OBJECT (self, "opened %s at %u baud", device, baud);
-  return TRUE;
+  return flight_link_transport_name (self->link);
 }
 
-static GSocketAddress *
-resolve_address (GstFlightLink * self, const gchar * host, gint port,
-    const gchar * what)
+/* Posts an error of the transport: its message is the user text. */
+static void
+post_link_error (GstFlightLink * self, GError * err, gchar * debug)
 {
-  GInetAddress *inet = g_inet_address_new_from_string (host);
-  GSocketAddress *addr;
-
-  if (!inet) {
-    GResolver *resolver = g_resolver_get_default ();
-    GError *err = NULL;
-    GList *list = g_resolver_lookup_by_name (resolver, host, NULL, &err);
-
-    g_object_unref (resolver);
-    if (!list) {
-      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-          ("Could not resolve the %s %s.", what, host),
-          ("%s", err->message));
-      g_clear_error (&err);
-      return NULL;
-    }
-    inet = g_object_ref (list->data);
-    g_resolver_free_addresses (list);
-  }
-  addr = g_inet_socket_address_new (inet, port);
-  g_object_unref (inet);
-  return addr;
-}
-
-static gboolean
-open_udp (GstFlightLink * self, const gchar * address, gint port,
-    const gchar * remote_address, gint remote_port)
-{
-  GSocketAddress *bind_addr, *local;
-  GSocket *socket;
-  GError *err = NULL;
-
-  bind_addr = resolve_address (self, address, port, "address");
-  if (!bind_addr)
-    return FALSE;
-
-  if (remote_address && remote_port) {
-    self->fixed_peer = resolve_address (self, remote_address, remote_port,
-        "remote address");
-    if (!self->fixed_peer) {
-      g_object_unref (bind_addr);
-      return FALSE;
-    }
-  } else if (remote_address || remote_port) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("remote-address and remote-port must be set together."),
-        ("remote-address %s, remote-port %d", GST_STR_NULL (remote_address),
-            remote_port));
-    g_object_unref (bind_addr);
-    return FALSE;
-  }
-
-  socket = g_socket_new (g_socket_address_get_family (bind_addr),
-      G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &err);
-  if (!socket) {
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
-        ("Could not create a UDP socket for %s:%d.", address, port),
-        ("%s", err->message));
-    goto fail;
-  }
-  /* no SO_REUSEADDR: a port in use is an error, not a silent share */
-  if (!g_socket_bind (socket, bind_addr, FALSE, &err)) {
-    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
-          ("Could not bind to UDP %s:%d: the port is in use.", address,
-              port), ("%s", err->message));
-    else
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
-          ("Could not bind to UDP %s:%d: %s.", address, port, err->message),
-          ("%s", err->message));
-    g_object_unref (socket);
-    goto fail;
-  }
-  g_socket_set_blocking (socket, FALSE);
-
-  local = g_socket_get_local_address (socket, NULL);
-  GST_OBJECT_LOCK (self);
-  self->bound_port = local ?
-      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : port;
-  GST_OBJECT_UNLOCK (self);
-  g_clear_object (&local);
-
-  self->socket = socket;
-  self->link_name = g_strdup_printf ("UDP %s:%d", address, self->bound_port);
-  g_object_unref (bind_addr);
-  GST_INFO_OBJECT (self, "bound to %s:%d", address, self->bound_port);
-  return TRUE;
-
-fail:
-  g_clear_error (&err);
-  g_object_unref (bind_addr);
-  g_clear_object (&self->fixed_peer);
-  return FALSE;
+  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,
+      err->domain, err->code, g_strdup (err->message), debug, __FILE__,
+      GST_FUNCTION, __LINE__);
 }
 
 static gboolean
 gst_flight_link_open (GstFlightLink * self)
 {
-  gchar *address, *remote_address, *device;
+  gchar *address, *remote_address, *device, *debug = NULL;
   gint port, remote_port;
   guint baud;
-  gboolean ok;
+  GError *err = NULL;
 
   GST_OBJECT_LOCK (self);
   address = g_strdup (self->address);
@@ -706,163 +550,37 @@ gst_flight_link_open (GstFlightLink * self)
   GST_OBJECT_UNLOCK (self);
 
   if (device) {
-    ok = open_serial (self, device, baud);
+    self->link = flight_link_transport_open_serial (device, baud, &err,
+        &debug);
   } else if (address) {
-    ok = open_udp (self, address, port, remote_address, remote_port);
+    self->link = flight_link_transport_open_udp (address, port,
+        remote_address, remote_port, &err, &debug);
+    if (self->link) {
+      GST_OBJECT_LOCK (self);
+      self->bound_port = flight_link_transport_bound_port (self->link);
+      GST_OBJECT_UNLOCK (self);
+    }
   } else {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("No link: set address and port (UDP) or device (serial)."), (NULL));
-    ok = FALSE;
+  }
+  if (err) {
+    post_link_error (self, err, debug);
+    g_clear_error (&err);
+  } else if (self->link) {
+    GST_INFO_OBJECT (self, "opened %s", link_name (self));
   }
 
-  if (ok) {
-    self->read_cancel = g_cancellable_new ();
-    self->write_cancel = g_cancellable_new ();
-    self->read_buf = g_malloc (READ_BUFFER_SIZE);
-  }
   g_free (address);
   g_free (remote_address);
   g_free (device);
-  return ok;
+  return self->link != NULL;
 }
 
 static void
 gst_flight_link_close (GstFlightLink * self)
 {
-  if (self->socket) {
-    g_socket_close (self->socket, NULL);
-    g_clear_object (&self->socket);
-  }
-  if (self->serial_fd >= 0) {
-    close (self->serial_fd);
-    self->serial_fd = -1;
-  }
-  g_clear_object (&self->fixed_peer);
-  g_clear_object (&self->read_cancel);
-  g_clear_object (&self->write_cancel);
-  g_clear_pointer (&self->read_buf, g_free);
-  g_clear_pointer (&self->link_name, g_free);
-}
-
-/* Waits until @fd is ready for @events, @cancel is cancelled (returns
- * FALSE with G_IO_ERROR_CANCELLED) or @timeout_us passes (-1: no timeout;
- * returns FALSE with G_IO_ERROR_TIMED_OUT). */
-static gboolean
-wait_fd (gint fd, gushort events, GCancellable * cancel, gint64 timeout_us,
-    GError ** error)
-{
-  GPollFD fds[2] = { {fd, events, 0}, {-1, G_IO_IN, 0} };
-  guint n = 1;
-  gint timeout_ms = timeout_us < 0 ? -1 : (gint) (timeout_us / 1000);
-  gint r;
-
-  if (g_cancellable_make_pollfd (cancel, &fds[1]))
-    n = 2;
-  do {
-    r = g_poll (fds, n, timeout_ms);
-  } while (r < 0 && errno == EINTR);
-  if (n == 2)
-    g_cancellable_release_fd (cancel);
-
-  if (g_cancellable_set_error_if_cancelled (cancel, error))
-    return FALSE;
-  if (r == 0) {
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "timed out");
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* Reads what the link has: one datagram (UDP) or what the device has
- * (serial). Returns -1 with G_IO_ERROR_CANCELLED when woken. */
-static gssize
-link_read (GstFlightLink * self, GSocketAddress ** from, GError ** error)
-{
-  if (self->socket) {
-    gssize n;
-
-    for (;;) {
-      n = g_socket_receive_from (self->socket, from, (gchar *) self->read_buf,
-          READ_BUFFER_SIZE, self->read_cancel, error);
-      if (n >= 0 || !g_error_matches (*error, G_IO_ERROR,
-              G_IO_ERROR_WOULD_BLOCK))
-        return n;
-      g_clear_error (error);
-      if (!g_socket_condition_wait (self->socket, G_IO_IN, self->read_cancel,
-              error))
-        return -1;
-    }
-  }
-
-  for (;;) {
-    gssize n;
-
-    if (!wait_fd (self->serial_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-            self->read_cancel, -1, error))
-      return -1;
-    n = read (self->serial_fd, self->read_buf, READ_BUFFER_SIZE);
-    if (n > 0)
-      return n;
-    if (n == 0) {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
-          "the device was closed");
-      return -1;
-    }
-    if (errno != EAGAIN && errno != EINTR) {
-      gint err = errno;
-
-      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (err),
-          g_strerror (err));
-      return -1;
-    }
-  }
-}
-
-/* Writes one frame. @may_block: wait for room (a command; woken by
- * write_cancel); otherwise give up when the link is busy (a heartbeat).
- * Called with write_lock. */
-static gboolean
-link_write_locked (GstFlightLink * self, const guint8 * data, gsize len,
-    GSocketAddress * peer, gboolean may_block, GError ** error)
-{
-  if (self->socket) {
-    for (;;) {
-      gssize n = g_socket_send_to (self->socket, peer, (const gchar *) data,
-          len, NULL, error);
-
-      if (n >= 0)
-        return TRUE;
-      if (!may_block || !g_error_matches (*error, G_IO_ERROR,
-              G_IO_ERROR_WOULD_BLOCK))
-        return FALSE;
-      g_clear_error (error);
-      if (!g_socket_condition_wait (self->socket, G_IO_OUT,
-              self->write_cancel, error))
-        return FALSE;
-    }
-  }
-
-  while (len > 0) {
-    gssize n = write (self->serial_fd, data, len);
-
-    if (n > 0) {
-      data += n;
-      len -= n;
-      continue;
-    }
-    if (n < 0 && errno != EAGAIN && errno != EINTR) {
-      gint err = errno;
-
-      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (err),
-          g_strerror (err));
-      return FALSE;
-    }
-    /* a heartbeat waits a little: a frame cut short would be garbage */
-    if (!wait_fd (self->serial_fd, G_IO_OUT, self->write_cancel,
-            may_block ? -1 : HEARTBEAT_WRITE_TIMEOUT_US, error))
-      return FALSE;
-  }
-  return TRUE;
+  g_clear_pointer (&self->link, flight_link_transport_free);
 }
 
 /* Encodes and writes one message, numbering it. */
@@ -884,7 +602,8 @@ send_message (GstFlightLink * self, guint version,
   }
   len = mavlink_message_encode (frame, version, self->tx_seq,
       self->cfg.system_id, self->cfg.component_id, info, msg);
-  ok = len > 0 && link_write_locked (self, frame, len, peer, may_block, error);
+  ok = len > 0 && flight_link_transport_write (self->link, frame, len, peer,
+      may_block, error);
   if (ok)
     self->tx_seq++;
   g_mutex_unlock (&self->write_lock);
@@ -902,6 +621,27 @@ out_version_locked (GstFlightLink * self)
 
 /* ---------------------------------------------------------------------- */
 /* heartbeats out, vehicle heartbeat watch */
+
+/* Sends flightlink's HEARTBEAT and counts it. */
+static gboolean
+send_heartbeat (GstFlightLink * self, guint version, GSocketAddress * peer,
+    gboolean may_block, GError ** error)
+{
+  MavlinkHeartbeat hb = { 0 };
+
+  hb.type = MAV_TYPE_ONBOARD_CONTROLLER;
+  hb.autopilot = MAV_AUTOPILOT_INVALID;
+  hb.system_status = MAV_STATE_ACTIVE;
+  hb.mavlink_version = 3;
+  if (!send_message (self, version,
+          mavlink_message_info (MAVLINK_MSG_ID_HEARTBEAT), &hb, peer,
+          may_block, error))
+    return FALSE;
+  g_mutex_lock (&self->lock);
+  self->heartbeats_sent++;
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
 
 static gboolean tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
     gpointer user_data);
@@ -958,7 +698,6 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
     gpointer user_data)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (user_data);
-  MavlinkHeartbeat hb = { 0 };
   GSocketAddress *peer = NULL;
   gboolean lost = FALSE, absent = FALSE, can_send;
   guint8 sysid = 0;
@@ -986,7 +725,7 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
   }
   if (self->peer)
     peer = g_object_ref (self->peer);
-  can_send = peer || self->serial_fd >= 0;
+  can_send = peer || !flight_link_transport_is_datagram (self->link);
   version = out_version_locked (self);
   schedule_tick_locked (self, time + HEARTBEAT_PERIOD);
   self->tick_running = TRUE;
@@ -996,32 +735,20 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
     GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, READ,
         ("Lost the vehicle's heartbeat: nothing from system %u for %u ms.",
             sysid, timeout),
-        ("no HEARTBEAT from system %u over %s", sysid, self->link_name),
+        ("no HEARTBEAT from system %u over %s", sysid, link_name (self)),
         ("system-id", G_TYPE_UINT, (guint) sysid,
             "timeout-ms", G_TYPE_UINT, timeout, NULL));
   }
   if (absent) {
     GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, READ,
-        ("No vehicle heard: no heartbeat on %s for %u ms.", self->link_name,
+        ("No vehicle heard: no heartbeat on %s for %u ms.", link_name (self),
             timeout), ("still waiting for a vehicle's HEARTBEAT"),
         ("timeout-ms", G_TYPE_UINT, timeout, NULL));
   }
 
-  if (can_send) {
-    hb.type = MAV_TYPE_ONBOARD_CONTROLLER;
-    hb.autopilot = MAV_AUTOPILOT_INVALID;
-    hb.system_status = MAV_STATE_ACTIVE;
-    hb.mavlink_version = 3;
-    if (send_message (self, version,
-            mavlink_message_info (MAVLINK_MSG_ID_HEARTBEAT), &hb, peer, FALSE,
-            &err)) {
-      g_mutex_lock (&self->lock);
-      self->heartbeats_sent++;
-      g_mutex_unlock (&self->lock);
-    } else {
-      GST_DEBUG_OBJECT (self, "heartbeat not sent: %s", err->message);
-      g_clear_error (&err);
-    }
+  if (can_send && !send_heartbeat (self, version, peer, FALSE, &err)) {
+    GST_DEBUG_OBJECT (self, "heartbeat not sent: %s", err->message);
+    g_clear_error (&err);
   }
   g_clear_object (&peer);
 
@@ -1075,8 +802,8 @@ hold_cb (GstClock * clock, GstClockTime time, GstClockID id,
       gst_clock_id_unref (self->hold_id);
       self->hold_id = NULL;
       self->hold_due = TRUE;
-      if (self->read_cancel)
-        g_cancellable_cancel (self->read_cancel);
+      if (self->link)
+        flight_link_transport_wake_reader (self->link);
       g_cond_broadcast (&self->cond);
     }
   }
@@ -1135,59 +862,30 @@ push_sticky_events (GstFlightLink * self)
 }
 
 /* The PTS of a message the vehicle stamped @time_boot_ms, read at running
- * time @arrival. In vehicle mode, the offset (arrival - vehicle time) of
- * the least delayed message so far maps the vehicle's clock to the running
- * time; a step back of the vehicle's clock of more than
- * VEHICLE_CLOCK_BACKSTEP_MS is a reboot and starts a new mapping. PTS
- * never go back. */
+ * time @arrival (see vehicle-clock.c); warns of a reboot. */
 static GstClockTime
 stamp_message (GstFlightLink * self, guint32 time_boot_ms,
     GstClockTime arrival)
 {
-  GstClockTime pts = arrival;
+  VehicleClockStamp st;
 
-  if (self->cfg.timestamp_mode == GST_FLIGHT_LINK_TIMESTAMP_VEHICLE &&
-      GST_CLOCK_TIME_IS_VALID (arrival)) {
-    GstClockTime vt = time_boot_ms * GST_MSECOND;
-    GstClockTimeDiff offset = GST_CLOCK_DIFF (vt, arrival);
-
-    if (self->have_offset &&
-        time_boot_ms + (guint64) VEHICLE_CLOCK_BACKSTEP_MS <
-        self->latest_boot_ms) {
-      GST_ELEMENT_WARNING_WITH_DETAILS (self, STREAM, FAILED,
-          ("The vehicle's clock went back from %u ms to %u ms: it rebooted. "
-              "Timestamps follow its new clock.", self->latest_boot_ms,
-              time_boot_ms), ("time_boot_ms went back by %u ms",
-              self->latest_boot_ms - time_boot_ms),
-          ("previous-time-ms", G_TYPE_UINT, self->latest_boot_ms,
-              "time-ms", G_TYPE_UINT, time_boot_ms, NULL));
-      self->have_offset = FALSE;
-    }
-    if (!self->have_offset || offset < self->offset) {
-      GST_LOG_OBJECT (self, "vehicle time offset now %" GST_STIME_FORMAT,
-          GST_STIME_ARGS (offset));
-      self->offset = offset;
-      self->latest_boot_ms = time_boot_ms;
-      self->have_offset = TRUE;
-    }
-    self->latest_boot_ms = MAX (self->latest_boot_ms, time_boot_ms);
-    /* vt + offset <= arrival, and >= 0 but for a message older than the
-     * one that set the offset by more than its running time */
-    pts = (GstClockTimeDiff) vt + self->offset > 0 ?
-        (GstClockTime) ((GstClockTimeDiff) vt + self->offset) : 0;
+  vehicle_clock_stamp (&self->vclock, time_boot_ms, arrival, &st);
+  if (st.rebooted) {
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, STREAM, FAILED,
+        ("The vehicle's clock went back from %u ms to %u ms: it rebooted. "
+            "Timestamps follow its new clock.", st.previous_boot_ms,
+            time_boot_ms), ("time_boot_ms went back by %u ms",
+            st.previous_boot_ms - time_boot_ms),
+        ("previous-time-ms", G_TYPE_UINT, st.previous_boot_ms,
+            "time-ms", G_TYPE_UINT, time_boot_ms, NULL));
   }
-  if (GST_CLOCK_TIME_IS_VALID (pts) &&
-      GST_CLOCK_TIME_IS_VALID (self->last_pts) && pts < self->last_pts) {
+  if (st.kept_last)
     GST_LOG_OBJECT (self, "message older than the last item: PTS %"
-        GST_TIME_FORMAT " kept", GST_TIME_ARGS (self->last_pts));
-    pts = self->last_pts;
-  }
-  if (GST_CLOCK_TIME_IS_VALID (pts))
-    self->last_pts = pts;
+        GST_TIME_FORMAT " kept", GST_TIME_ARGS (st.pts));
   GST_TRACE_OBJECT (self, "vehicle time %u ms, read at %" GST_TIME_FORMAT
       ": PTS %" GST_TIME_FORMAT, time_boot_ms, GST_TIME_ARGS (arrival),
-      GST_TIME_ARGS (pts));
-  return pts;
+      GST_TIME_ARGS (st.pts));
+  return st.pts;
 }
 
 /* Pushes the item of the messages taken since the last one, if any. */
@@ -1268,6 +966,24 @@ invalid_telemetry (GstFlightLink * self, const gchar * what)
   count_telemetry_dropped (self, 1);
 }
 
+/* A message older than the newest one (reordered or delayed on the way)
+ * would put its old values in the newest item: it is dropped. */
+static gboolean
+stale_telemetry (GstFlightLink * self, const MavlinkFrame * f,
+    guint32 time_boot_ms)
+{
+  guint stream = f->msgid == MAVLINK_MSG_ID_ATTITUDE ? 0 :
+      f->msgid == MAVLINK_MSG_ID_GLOBAL_POSITION_INT ? 1 : 2;
+
+  if (vehicle_clock_take (&self->vclock, stream, time_boot_ms))
+    return FALSE;
+  GST_DEBUG_OBJECT (self, "%s of %u ms is older than the newest one, "
+      "dropped", f->info->name, time_boot_ms);
+  count_telemetry_message (self);
+  count_telemetry_dropped (self, 1);
+  return TRUE;
+}
+
 static GstFlowReturn
 handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
     GstClockTime arrival)
@@ -1280,6 +996,8 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
       MavlinkGlobalPositionInt m;
 
       mavlink_frame_decode (f, f->msgid, &m);
+      if (stale_telemetry (self, f, m.time_boot_ms))
+        return GST_FLOW_OK;
       if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
         return ret;
       o->latitude = m.lat / 1e7;
@@ -1300,6 +1018,8 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
         invalid_telemetry (self, "LOCAL_POSITION_NED");
         return GST_FLOW_OK;
       }
+      if (stale_telemetry (self, f, m.time_boot_ms))
+        return GST_FLOW_OK;
       if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
         return ret;
       o->north = m.x;
@@ -1319,6 +1039,8 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
         invalid_telemetry (self, "ATTITUDE");
         return GST_FLOW_OK;
       }
+      if (stale_telemetry (self, f, m.time_boot_ms))
+        return GST_FLOW_OK;
       if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
         return ret;
       o->roll = m.roll;
@@ -1357,12 +1079,15 @@ handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
   if (self->vehicle == VEHICLE_WAITING) {
     gboolean wanted;
 
-    if (self->cfg.target_system)
-      wanted = f->sysid == self->cfg.target_system;
-    else
-      wanted = hb.autopilot != MAV_AUTOPILOT_INVALID && hb.type != MAV_TYPE_GCS;
+    /* the system asked for (any, by default), and in it the component
+     * asked for, or else the autopilot: not a gimbal, a camera or a
+     * ground station of that system that happened to beat first */
+    wanted = !self->cfg.target_system || f->sysid == self->cfg.target_system;
     if (self->cfg.target_component)
       wanted = wanted && f->compid == self->cfg.target_component;
+    else
+      wanted = wanted && hb.autopilot != MAV_AUTOPILOT_INVALID &&
+          hb.type != MAV_TYPE_GCS;
     if (wanted) {
       self->vehicle_sysid = f->sysid;
       self->vehicle_compid = f->compid;
@@ -1378,7 +1103,7 @@ handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
       self->vehicle = VEHICLE_OK;
       back = TRUE;
     }
-    if (from && !self->fixed_peer &&
+    if (from && !flight_link_transport_fixed_peer (self->link) &&
         (!self->peer || !same_address (self->peer, from))) {
       g_set_object (&self->peer, from);
       GST_DEBUG_OBJECT (self, "vehicle's address changed");
@@ -1392,11 +1117,11 @@ handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
         ("Found the vehicle: system %u, component %u, MAVLink %u.",
             f->sysid, f->compid, f->version),
         ("HEARTBEAT type %u autopilot %u over %s", hb.type, hb.autopilot,
-            self->link_name));
+            link_name (self)));
   if (back)
     GST_ELEMENT_INFO (self, RESOURCE, READ,
         ("The vehicle's heartbeat is back (system %u).", f->sysid),
-        ("over %s", self->link_name));
+        ("over %s", link_name (self)));
 }
 
 static void
@@ -1407,7 +1132,9 @@ handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
 
   mavlink_frame_decode (f, f->msgid, &ack);
   /* the target fields are extensions: 0 when the vehicle leaves them out */
-  if (ack.target_system && ack.target_system != self->cfg.system_id)
+  if ((ack.target_system && ack.target_system != self->cfg.system_id) ||
+      (ack.target_component &&
+          ack.target_component != self->cfg.component_id))
     return;
 
   g_mutex_lock (&self->lock);
@@ -1425,6 +1152,37 @@ handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
             ack.result), ("COMMAND_ACK from system %u", f->sysid));
   else
     GST_DEBUG_OBJECT (self, "command %u: result %u", ack.command, ack.result);
+}
+
+/* The autopilot's texts (PreArm checks, failsafes, mode changes) are for
+ * the user: up to MAV_SEVERITY_WARNING a warning, NOTICE and INFO an info
+ * message, DEBUG the debug log. */
+static void
+handle_statustext (GstFlightLink * self, const MavlinkFrame * f)
+{
+  MavlinkStatustext st;
+  gchar *text;
+
+  mavlink_frame_decode (f, f->msgid, &st);
+  text = g_strndup (st.text, sizeof (st.text));
+  g_strchomp (text);
+  if (st.severity <= MAV_SEVERITY_WARNING) {
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, STREAM, FAILED,
+        ("The vehicle says: %s", text),
+        ("STATUSTEXT severity %u from system %u", st.severity, f->sysid),
+        ("severity", G_TYPE_UINT, (guint) st.severity,
+            "text", G_TYPE_STRING, text, NULL));
+  } else if (st.severity <= MAV_SEVERITY_INFO) {
+    GST_ELEMENT_INFO_WITH_DETAILS (self, STREAM, FAILED,
+        ("The vehicle says: %s", text),
+        ("STATUSTEXT severity %u from system %u", st.severity, f->sysid),
+        ("severity", G_TYPE_UINT, (guint) st.severity,
+            "text", G_TYPE_STRING, text, NULL));
+  } else {
+    GST_DEBUG_OBJECT (self, "vehicle says (severity %u): %s", st.severity,
+        text);
+  }
+  g_free (text);
 }
 
 static GstFlowReturn
@@ -1455,14 +1213,9 @@ handle_frame (GstFlightLink * self, const MavlinkFrame * f,
     case MAVLINK_MSG_ID_COMMAND_ACK:
       handle_command_ack (self, f);
       return GST_FLOW_OK;
-    case MAVLINK_MSG_ID_STATUSTEXT:{
-      MavlinkStatustext st;
-
-      mavlink_frame_decode (f, f->msgid, &st);
-      GST_INFO_OBJECT (self, "vehicle says (severity %u): %.50s", st.severity,
-          st.text);
+    case MAVLINK_MSG_ID_STATUSTEXT:
+      handle_statustext (self, f);
       return GST_FLOW_OK;
-    }
     default:
       return push ? handle_telemetry (self, f, arrival) : GST_FLOW_OK;
   }
@@ -1478,10 +1231,9 @@ update_parser_stats (GstFlightLink * self)
 
 /* Parses what was read; pushes the items of the telemetry it held. */
 static GstFlowReturn
-parse_input (GstFlightLink * self, gsize len, GSocketAddress * from,
-    GstClockTime arrival, gboolean push)
+parse_input (GstFlightLink * self, const guint8 * data, gsize len,
+    GSocketAddress * from, GstClockTime arrival, gboolean push)
 {
-  const guint8 *data = self->read_buf;
   GstFlowReturn ret = GST_FLOW_OK;
   MavlinkFrame frame;
   gboolean at_end;
@@ -1492,7 +1244,7 @@ parse_input (GstFlightLink * self, gsize len, GSocketAddress * from,
     data += n;
     len -= n;
     /* a datagram is a unit; a serial stream goes on */
-    at_end = len == 0 && self->socket != NULL;
+    at_end = len == 0 && flight_link_transport_is_datagram (self->link);
     while (ret == GST_FLOW_OK &&
         mavlink_parser_next (&self->parser, &frame, at_end) ==
         MAVLINK_PARSE_FRAME) {
@@ -1532,6 +1284,7 @@ static void
 gst_flight_link_loop (GstFlightLink * self)
 {
   GSocketAddress *from = NULL;
+  const guint8 *data;
   GError *err = NULL;
   GstClockTime arrival;
   GstFlowReturn ret;
@@ -1550,7 +1303,7 @@ gst_flight_link_loop (GstFlightLink * self)
   release = self->hold_due;
   self->hold_due = FALSE;
   if (!eos)
-    g_cancellable_reset (self->read_cancel);
+    flight_link_transport_rearm_reader (self->link);
   g_mutex_unlock (&self->lock);
 
   if (!self->sent_sticky)
@@ -1580,14 +1333,14 @@ gst_flight_link_loop (GstFlightLink * self)
       goto stop;
   }
 
-  n = link_read (self, &from, &err);
+  n = flight_link_transport_read (self->link, &from, &data, &err);
   if (n < 0) {
     if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       g_clear_error (&err);
       return;                   /* look at the flags again */
     }
     GST_ELEMENT_ERROR (self, RESOURCE, READ,
-        ("Could not read from %s: %s.", self->link_name, err->message),
+        ("Could not read from %s: %s.", link_name (self), err->message),
         ("%s", err->message));
     g_clear_error (&err);
     goto pause;
@@ -1597,7 +1350,7 @@ gst_flight_link_loop (GstFlightLink * self)
       n, GST_TIME_ARGS (arrival));
 
   /* after EOS on the src side, still follow heartbeats and acks */
-  ret = parse_input (self, n, from, arrival, !done);
+  ret = parse_input (self, data, n, from, arrival, !done);
   g_clear_object (&from);
   if (ret == GST_FLOW_OK)
     return;
@@ -1619,144 +1372,13 @@ pause:
 /* ---------------------------------------------------------------------- */
 /* commands out */
 
-typedef union
-{
-  MavlinkCommandLong command_long;
-  MavlinkCommandInt command_int;
-  MavlinkSetPositionTargetGlobalInt global;
-  MavlinkSetPositionTargetLocalNed local;
-} CommandMessage;
-
-#define SETPOINT_POSITION_ONLY (POSITION_TARGET_TYPEMASK_VX_IGNORE | \
-    POSITION_TARGET_TYPEMASK_VY_IGNORE | POSITION_TARGET_TYPEMASK_VZ_IGNORE | \
-    POSITION_TARGET_TYPEMASK_AX_IGNORE | POSITION_TARGET_TYPEMASK_AY_IGNORE | \
-    POSITION_TARGET_TYPEMASK_AZ_IGNORE | \
-    POSITION_TARGET_TYPEMASK_YAW_RATE_IGNORE)
-
-static gboolean
-scale_to_int32 (gdouble v, gdouble scale, gint32 * out)
-{
-  gdouble s = round (v * scale);
-
-  if (!(s >= G_MININT32 && s <= G_MAXINT32))
-    return FALSE;
-  *out = (gint32) s;
-  return TRUE;
-}
-
-/* Turns a command into a MAVLink message (see the table in the element's
- * documentation). Returns NULL, with @why set, when it cannot be sent. */
-static const MavlinkMessageInfo *
-command_to_mavlink (const GstFlightCommand * cmd, guint8 sysid, guint8 compid,
-    CommandMessage * m, const gchar ** why)
-{
-  gboolean global = (cmd->flags & GST_FLIGHT_COMMAND_HAS_GLOBAL) != 0;
-  gboolean local = (cmd->flags & GST_FLIGHT_COMMAND_HAS_LOCAL) != 0;
-  gboolean has_yaw = (cmd->flags & GST_FLIGHT_COMMAND_HAS_YAW) != 0;
-  gfloat yaw_deg = has_yaw ? (gfloat) (cmd->yaw * 180.0 / G_PI) : NAN;
-  guint32 time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
-  guint16 command;
-
-  memset (m, 0, sizeof (*m));
-  if (global && (fabs (cmd->latitude) > 90.0 ||
-          fabs (cmd->longitude) > 180.0)) {
-    *why = "latitude or longitude out of range";
-    return NULL;
-  }
-
-  switch (cmd->type) {
-    case GST_FLIGHT_COMMAND_GOTO:
-      if (global) {
-        MavlinkSetPositionTargetGlobalInt *g = &m->global;
-
-        g->time_boot_ms = time_boot_ms;
-        g->target_system = sysid;
-        g->target_component = compid;
-        g->coordinate_frame = MAV_FRAME_GLOBAL_INT;
-        g->type_mask = SETPOINT_POSITION_ONLY |
-            (has_yaw ? 0 : POSITION_TARGET_TYPEMASK_YAW_IGNORE);
-        scale_to_int32 (cmd->latitude, 1e7, &g->lat_int);
-        scale_to_int32 (cmd->longitude, 1e7, &g->lon_int);
-        g->alt = cmd->altitude;
-        g->yaw = has_yaw ? cmd->yaw : 0;
-        return mavlink_message_info
-            (MAVLINK_MSG_ID_SET_POSITION_TARGET_GLOBAL_INT);
-      }
-      if (local) {
-        MavlinkSetPositionTargetLocalNed *l = &m->local;
-
-        l->time_boot_ms = time_boot_ms;
-        l->target_system = sysid;
-        l->target_component = compid;
-        l->coordinate_frame = MAV_FRAME_LOCAL_NED;
-        l->type_mask = SETPOINT_POSITION_ONLY |
-            (has_yaw ? 0 : POSITION_TARGET_TYPEMASK_YAW_IGNORE);
-        l->x = cmd->north;
-        l->y = cmd->east;
-        l->z = cmd->down;
-        l->yaw = has_yaw ? cmd->yaw : 0;
-        return mavlink_message_info
-            (MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED);
-      }
-      *why = "a goto needs a global or a local position";
-      return NULL;
-
-    case GST_FLIGHT_COMMAND_LOITER:
-    case GST_FLIGHT_COMMAND_LAND:
-      command = cmd->type == GST_FLIGHT_COMMAND_LOITER ?
-          MAV_CMD_NAV_LOITER_UNLIM : MAV_CMD_NAV_LAND;
-      if (global || local) {
-        MavlinkCommandInt *c = &m->command_int;
-
-        c->target_system = sysid;
-        c->target_component = compid;
-        c->command = command;
-        c->param4 = yaw_deg;
-        if (global) {
-          c->frame = MAV_FRAME_GLOBAL;
-          scale_to_int32 (cmd->latitude, 1e7, &c->x);
-          scale_to_int32 (cmd->longitude, 1e7, &c->y);
-          c->z = cmd->altitude;
-        } else {
-          c->frame = MAV_FRAME_LOCAL_NED;
-          if (!scale_to_int32 (cmd->north, 1e4, &c->x) ||
-              !scale_to_int32 (cmd->east, 1e4, &c->y)) {
-            *why = "local position out of range";
-            return NULL;
-          }
-          c->z = cmd->down;
-        }
-        return mavlink_message_info (MAVLINK_MSG_ID_COMMAND_INT);
-      } else {
-        MavlinkCommandLong *c = &m->command_long;
-
-        c->target_system = sysid;
-        c->target_component = compid;
-        c->command = command;
-        c->param4 = yaw_deg;
-        c->param5 = c->param6 = c->param7 = NAN;
-        return mavlink_message_info (MAVLINK_MSG_ID_COMMAND_LONG);
-      }
-
-    case GST_FLIGHT_COMMAND_RETURN:{
-      MavlinkCommandLong *c = &m->command_long;
-
-      c->target_system = sysid;
-      c->target_component = compid;
-      c->command = MAV_CMD_NAV_RETURN_TO_LAUNCH;
-      return mavlink_message_info (MAVLINK_MSG_ID_COMMAND_LONG);
-    }
-  }
-  *why = "unknown command type";
-  return NULL;
-}
-
 /* Whether a command can be written: the vehicle was heard, and over UDP
  * we know where to write. With lock. */
 static gboolean
 vehicle_reachable_locked (GstFlightLink * self)
 {
-  return self->vehicle != VEHICLE_WAITING && (!self->socket || self->peer);
+  return self->vehicle != VEHICLE_WAITING &&
+      (!flight_link_transport_is_datagram (self->link) || self->peer);
 }
 
 static GstFlowReturn
@@ -1766,12 +1388,12 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   const MavlinkMessageInfo *info;
   GSocketAddress *peer = NULL;
   GstFlightCommand cmd;
-  CommandMessage msg;
+  MavlinkCommandMessage msg;
   const gchar *why = NULL;
   guint8 sysid, compid;
   guint version;
   GError *err = NULL;
-  gboolean ok;
+  gboolean ok, first;
 
   if (!gst_flight_command_from_buffer (buffer, &cmd)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
@@ -1805,7 +1427,7 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
         ("Dropped a %s command at the end of the stream: no vehicle was "
             "ever heard.", gst_flight_command_type_to_string (cmd.type)),
-        ("command for target %u, over %s", cmd.target_id, self->link_name));
+        ("command for target %u, over %s", cmd.target_id, link_name (self)));
     count_command (self, FALSE);
     return GST_FLOW_OK;
   }
@@ -1814,9 +1436,23 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   version = out_version_locked (self);
   if (self->peer)
     peer = g_object_ref (self->peer);
+  first = self->heartbeats_sent == 0;
   g_mutex_unlock (&self->lock);
 
-  info = command_to_mavlink (&cmd, sysid, compid, &msg, &why);
+  /* the vehicle hears flightlink's heartbeat before any command of it
+   * (the 1 Hz tick may not have had a peer to send to yet) */
+  if (first && !send_heartbeat (self, version, peer, TRUE, &err)) {
+    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_clear_error (&err);
+      g_clear_object (&peer);
+      return GST_FLOW_FLUSHING;
+    }
+    GST_DEBUG_OBJECT (self, "first heartbeat not sent: %s", err->message);
+    g_clear_error (&err);
+  }
+
+  info = mavlink_command_from_flight_command (&cmd, sysid, compid,
+      (guint32) (g_get_monotonic_time () / 1000), &msg, &why);
   if (!info) {
     GST_ELEMENT_WARNING (self, STREAM, FORMAT,
         ("Cannot send a %s command to the vehicle: %s.",
@@ -1836,7 +1472,7 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     }
     GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
         ("Could not send a %s command over %s: %s.",
-            gst_flight_command_type_to_string (cmd.type), self->link_name,
+            gst_flight_command_type_to_string (cmd.type), link_name (self),
             err->message), ("%s", err->message));
     g_clear_error (&err);
     count_command (self, FALSE);
@@ -1854,10 +1490,8 @@ set_sink_flushing (GstFlightLink * self, gboolean flushing)
 {
   g_mutex_lock (&self->lock);
   self->sink_flushing = flushing;
-  if (flushing)
-    g_cancellable_cancel (self->write_cancel);
-  else
-    g_cancellable_reset (self->write_cancel);
+  if (self->link)
+    flight_link_transport_set_write_flushing (self->link, flushing);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
 }
@@ -2018,8 +1652,8 @@ gst_flight_link_src_activate_mode (GstPad * pad, GstObject * parent,
 
   g_mutex_lock (&self->lock);
   self->src_flushing = TRUE;
-  if (self->read_cancel)
-    g_cancellable_cancel (self->read_cancel);
+  if (self->link)
+    flight_link_transport_wake_reader (self->link);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
   gst_worker_core_set_flushing (self->core, TRUE);
@@ -2038,8 +1672,8 @@ gst_flight_link_send_event (GstElement * element, GstEvent * event)
       GST_DEBUG_OBJECT (self, "EOS asked for: ending telemetry");
       g_mutex_lock (&self->lock);
       self->src_eos = TRUE;
-      if (self->read_cancel)
-        g_cancellable_cancel (self->read_cancel);
+      if (self->link)
+        flight_link_transport_wake_reader (self->link);
       g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->lock);
       gst_event_unref (event);
@@ -2076,10 +1710,8 @@ start_run (GstFlightLink * self)
   mavlink_parser_init (&self->parser);
   gst_odometry_init (&self->odo);
   self->sent_sticky = FALSE;
-  self->have_offset = FALSE;
-  self->offset = 0;
-  self->latest_boot_ms = 0;
-  self->last_pts = GST_CLOCK_TIME_NONE;
+  vehicle_clock_init (&self->vclock,
+      cfg.timestamp_mode == GST_FLIGHT_LINK_TIMESTAMP_VEHICLE);
   self->held = FALSE;
   self->held_messages = 0;
 
@@ -2088,7 +1720,7 @@ start_run (GstFlightLink * self)
   self->cfg = cfg;
   gst_object_replace ((GstObject **) & self->clock, GST_OBJECT (clock));
   self->playing = FALSE;
-  g_set_object (&self->peer, self->fixed_peer);
+  g_set_object (&self->peer, flight_link_transport_fixed_peer (self->link));
   self->vehicle = VEHICLE_WAITING;
   self->vehicle_sysid = self->vehicle_compid = 0;
   self->vehicle_version = 2;
@@ -2117,9 +1749,9 @@ set_playing (GstFlightLink * self, gboolean playing)
     if (!GST_CLOCK_TIME_IS_VALID (self->listening_since))
       self->listening_since = now;
     schedule_tick_locked (self, now);
-  } else if (self->read_cancel) {
+  } else if (self->link) {
     /* the reader goes back to waiting for PLAYING */
-    g_cancellable_cancel (self->read_cancel);
+    flight_link_transport_wake_reader (self->link);
   }
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
@@ -2376,8 +2008,11 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
           DEFAULT_BAUD, rw_ready));
   g_object_class_install_property (gobject_class, PROP_SYSTEM_ID,
       g_param_spec_uint ("system-id", "System id",
-          "MAVLink system id of flightlink's own messages", 1, 255,
-          DEFAULT_SYSTEM_ID, rw_ready));
+          "MAVLink system id of flightlink's own messages: the vehicle's "
+          "own (1, ArduPilot's SYSID_THISMAV and PX4's MAV_SYS_ID by default), "
+          "as a companion computer on board; not 255, which is by convention "
+          "the ground station's, whose heartbeat the autopilot watches for "
+          "its GCS failsafe", 1, 255, DEFAULT_SYSTEM_ID, rw_ready));
   g_object_class_install_property (gobject_class, PROP_COMPONENT_ID,
       g_param_spec_uint ("component-id", "Component id",
           "MAVLink component id of flightlink's own messages (191: "
@@ -2472,7 +2107,6 @@ gst_flight_link_init (GstFlightLink * self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   g_mutex_init (&self->write_lock);
-  self->serial_fd = -1;
   self->address = g_strdup (DEFAULT_ADDRESS);
   self->port = DEFAULT_PORT;
   self->remote_address = g_strdup (DEFAULT_REMOTE_ADDRESS);

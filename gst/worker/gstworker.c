@@ -62,7 +62,7 @@ gst_worker_default_init (GstWorkerInterface * iface)
 }
 
 /**
- * gst_worker_get_core:
+ * gst_worker_get_core: (skip)
  *
  * Returns: (transfer none): the core the worker embeds
  */

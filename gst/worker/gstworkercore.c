@@ -123,7 +123,7 @@ clock_is_plain (GstClock * clock)
 }
 
 /**
- * gst_worker_core_new:
+ * gst_worker_core_new: (skip)
  * @element: (transfer none): the element that embeds the core
  *
  * Returns: (transfer full): a new core; free it with gst_worker_core_free()
@@ -150,6 +150,12 @@ gst_worker_core_new (GstElement * element)
 
 static void stop_heartbeats (GstWorkerCore * core);
 
+
+/**
+ * gst_worker_core_free: (skip)
+ *
+ * For C elements that embed a core.
+ */
 void
 gst_worker_core_free (GstWorkerCore * core)
 {
@@ -201,7 +207,7 @@ update_state_locked (GstWorkerCore * core, GstClockTime now)
 /* properties */
 
 /**
- * gst_worker_core_install_properties:
+ * gst_worker_core_install_properties: (skip)
  * @klass: the class of an element that implements #GstWorker
  *
  * Installs `paused`, `heartbeat-interval` and `stats` (from the #GstWorker
@@ -221,7 +227,7 @@ gst_worker_core_install_properties (GObjectClass * klass)
 static void start_heartbeats_locked (GstWorkerCore * core);
 
 /**
- * gst_worker_core_set_property:
+ * gst_worker_core_set_property: (skip)
  *
  * Returns: %TRUE if @prop_id is one of the core's properties.
  */
@@ -250,6 +256,12 @@ gst_worker_core_set_property (GstWorkerCore * core, guint prop_id,
   }
 }
 
+
+/**
+ * gst_worker_core_get_property: (skip)
+ *
+ * For C elements that embed a core.
+ */
 gboolean
 gst_worker_core_get_property (GstWorkerCore * core, guint prop_id,
     GValue * value)
@@ -274,6 +286,12 @@ gst_worker_core_get_property (GstWorkerCore * core, guint prop_id,
 /* ---------------------------------------------------------------------- */
 /* pause */
 
+
+/**
+ * gst_worker_core_set_paused: (skip)
+ *
+ * For C elements that embed a core.
+ */
 void
 gst_worker_core_set_paused (GstWorkerCore * core, gboolean paused)
 {
@@ -287,6 +305,12 @@ gst_worker_core_set_paused (GstWorkerCore * core, gboolean paused)
   g_mutex_unlock (&core->lock);
 }
 
+
+/**
+ * gst_worker_core_get_paused: (skip)
+ *
+ * For C elements that embed a core.
+ */
 gboolean
 gst_worker_core_get_paused (GstWorkerCore * core)
 {
@@ -299,7 +323,7 @@ gst_worker_core_get_paused (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_set_flushing:
+ * gst_worker_core_set_flushing: (skip)
  * @flushing: %TRUE to wake and refuse waits, %FALSE to allow them again
  *
  * Called on FLUSH_START / FLUSH_STOP, from a source's or sink's unlock /
@@ -325,7 +349,7 @@ wait_unpaused_locked (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_wait_unpaused:
+ * gst_worker_core_wait_unpaused: (skip)
  *
  * Waits while the worker is paused.
  *
@@ -358,7 +382,7 @@ start_item_locked (GstWorkerCore * core, guint n_in)
 }
 
 /**
- * gst_worker_core_begin_item:
+ * gst_worker_core_begin_item: (skip)
  * @n_in: how many input items this step consumes (added to `items-in`)
  *
  * Marks the start of processing: waits while paused, then reports the
@@ -384,7 +408,7 @@ gst_worker_core_begin_item (GstWorkerCore * core, guint n_in)
 }
 
 /**
- * gst_worker_core_start_item:
+ * gst_worker_core_start_item: (skip)
  * @n_in: how many input items this step consumes
  *
  * Marks the start of processing without waiting for a pause: for callers
@@ -399,7 +423,7 @@ gst_worker_core_start_item (GstWorkerCore * core, guint n_in)
 }
 
 /**
- * gst_worker_core_end_item:
+ * gst_worker_core_end_item: (skip)
  *
  * Marks the end of processing and accounts its time, not counting time
  * spent in gst_worker_core_push().
@@ -424,7 +448,7 @@ gst_worker_core_end_item (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_count:
+ * gst_worker_core_count: (skip)
  *
  * Adds to the `items-in`, `items-out` and `items-dropped` counters. A worker
  * that drops an item by its own documented decision counts it here.
@@ -441,7 +465,7 @@ gst_worker_core_count (GstWorkerCore * core, guint n_in, guint n_out,
 }
 
 /**
- * gst_worker_core_enter_wait:
+ * gst_worker_core_enter_wait: (skip)
  * @state: %GST_WORKER_STATE_IDLE (waiting for input, e.g. on an empty
  *   channel) or %GST_WORKER_STATE_BLOCKED (waiting for room in a full one)
  * @on: (nullable): what a blocked worker waits on, reported as `blocked-on`
@@ -469,7 +493,7 @@ gst_worker_core_enter_wait (GstWorkerCore * core, GstWorkerState state,
 }
 
 /**
- * gst_worker_core_leave_wait:
+ * gst_worker_core_leave_wait: (skip)
  *
  * Ends a wait started with gst_worker_core_enter_wait().
  */
@@ -491,7 +515,7 @@ gst_worker_core_leave_wait (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_enter_push:
+ * gst_worker_core_enter_push: (skip)
  *
  * Marks the start of a push done by this thread on the worker's behalf (by
  * the base class, or by gst_worker_core_push()). A full queue reached while
@@ -510,6 +534,12 @@ gst_worker_core_enter_push (GstWorkerCore * core)
   g_mutex_unlock (&core->lock);
 }
 
+
+/**
+ * gst_worker_core_leave_push: (skip)
+ *
+ * For C elements that embed a core.
+ */
 void
 gst_worker_core_leave_push (GstWorkerCore * core)
 {
@@ -533,7 +563,7 @@ gst_worker_core_leave_push (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_push:
+ * gst_worker_core_push: (skip)
  * @pad: the main src pad or one of the core's outputs
  * @buffer: (transfer full): the item
  *
@@ -667,7 +697,7 @@ add_element_stats (GstWorkerCore * core, GstStructure * s)
 }
 
 /**
- * gst_worker_core_get_stats:
+ * gst_worker_core_get_stats: (skip)
  *
  * Returns: (transfer full): a `worker-stats` structure with the heartbeat's
  * fields (see %GST_WORKER_HEARTBEAT_NAME) but `seq`, and the element's own
@@ -685,6 +715,12 @@ gst_worker_core_get_stats (GstWorkerCore * core)
   return s;
 }
 
+
+/**
+ * gst_worker_core_get_state: (skip)
+ *
+ * For C elements that embed a core.
+ */
 GstWorkerState
 gst_worker_core_get_state (GstWorkerCore * core)
 {
@@ -778,7 +814,7 @@ heartbeat_cb (GstClock * clock, GstClockTime time, GstClockID id,
 /* state changes */
 
 /**
- * gst_worker_core_change_state:
+ * gst_worker_core_change_state: (skip)
  *
  * Call from the element's change_state before chaining up. Resets the
  * statistics when a run starts (READY to PAUSED), starts and stops
@@ -990,7 +1026,7 @@ add_main_srcpad_probes (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_set_main_srcpad:
+ * gst_worker_core_set_main_srcpad: (skip)
  * @srcpad: (transfer none): the base class's own src pad
  *
  * Tells the core which pad is the worker's main output. Extra outputs
@@ -1006,7 +1042,7 @@ gst_worker_core_set_main_srcpad (GstWorkerCore * core, GstPad * srcpad)
 }
 
 /**
- * gst_worker_core_add_output:
+ * gst_worker_core_add_output: (skip)
  * @templ: a src pad template of the element's class
  * @name: (nullable): the pad's name, or %NULL for the template's
  *
@@ -1034,7 +1070,7 @@ gst_worker_core_add_output (GstWorkerCore * core, GstPadTemplate * templ,
 }
 
 /**
- * gst_worker_core_add_template_outputs:
+ * gst_worker_core_add_template_outputs: (skip)
  *
  * Adds an output for every always-present src pad template of the element's
  * class other than the main src pad's.
@@ -1060,7 +1096,7 @@ gst_worker_core_add_template_outputs (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_get_output:
+ * gst_worker_core_get_output: (skip)
  *
  * Returns: (transfer none) (nullable): the extra output named @name
  */

@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /**
- * GstWorkerCoreProperty:
+ * GstWorkerCoreProperty: (skip)
  *
  * Property ids the core installs (with gst_worker_core_install_properties())
  * on a class that implements #GstWorker. Ids of the class's own properties
