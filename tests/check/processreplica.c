@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
+#include <gio/gio.h>
 #include <gst/video/video.h>
 #include <gst/allocators/allocators.h>
 #include <gst/worker/worker.h>
@@ -682,6 +683,47 @@ GST_START_TEST (test_pool_replicas_crash_and_restart)
 
 GST_END_TEST;
 
+/* gst-worker-launch's table shows each replica with its process id. */
+GST_START_TEST (test_launch_table_shows_pid)
+{
+  const gchar *argv[] = { GST_WORKER_LAUNCH, "--status-interval", "50",
+    "testworkersrc", "num-buffers=100000", "produce-time=1000000", "!",
+    "workerpool", "name=p", "size=2", "isolation=process",
+    "worker=testworker", "!", "testworkersink", NULL
+  };
+  GError *err = NULL;
+  GSubprocess *proc = g_subprocess_newv (argv,
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &err);
+  GDataInputStream *out;
+  GString *log = g_string_new (NULL);
+  gchar *line;
+  gboolean seen[2] = { FALSE, FALSE };
+
+  fail_unless (proc != NULL, "%s", err ? err->message : "?");
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  while ((!seen[0] || !seen[1]) && (line =
+          g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL))) {
+    g_string_append_printf (log, "%s\n", line);
+    for (guint r = 0; r < 2; r++) {
+      gchar *name = g_strdup_printf (" p_r%u: ", r);
+
+      if (strstr (line, name) && strstr (line, " pid="))
+        seen[r] = TRUE;
+      g_free (name);
+    }
+    g_free (line);
+  }
+  g_subprocess_force_exit (proc);
+  g_subprocess_wait (proc, NULL, NULL);
+  fail_unless (seen[0] && seen[1], "no replica with its pid in:\n%s",
+      log->str);
+  g_string_free (log, TRUE);
+  g_object_unref (out);
+  g_object_unref (proc);
+}
+
+GST_END_TEST;
+
 /* A description that does not build fails as in a thread, at once. */
 GST_START_TEST (test_pool_bad_worker)
 {
@@ -850,6 +892,7 @@ processreplica_suite (void)
   tcase_add_test (pool, test_pool_same_bytes_as_thread);
   tcase_add_test (pool, test_pool_replicas_crash_and_restart);
   tcase_add_test (pool, test_pool_bad_worker);
+  tcase_add_test (pool, test_launch_table_shows_pid);
   suite_add_tcase (s, bad);
   tcase_add_test (bad, test_bad_worker);
   tcase_add_test (bad, test_bad_child);
