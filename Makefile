@@ -7,7 +7,7 @@ BUILD_FUZZ ?= build-fuzz
 DURATION   ?= 20
 
 .PHONY: all deps setup build run test test-valgrind test-asan bench clean \
-  fuzz-smoke
+  fuzz-smoke test-install
 
 all: build
 
@@ -54,6 +54,11 @@ run: build
 test: build
 	meson test -C $(BUILD) --print-errorlogs
 
+# Install to a fresh prefix (build-prefix/prefix) and use it from there: the
+# plugins load with GST_PLUGIN_PATH, the tool runs with no LD_LIBRARY_PATH.
+test-install: deps
+	tests/install/check-prefix.sh $(CURDIR)/build-prefix
+
 test-valgrind: build
 	meson test -C $(BUILD) --setup valgrind --print-errorlogs --suite unit
 
@@ -84,4 +89,4 @@ bench: build
 	/usr/bin/python3 tests/bench/run.py --workerbench $(BUILD)/tests/bench/workerbench
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) build-prefix

@@ -43,14 +43,20 @@
  * pool has drained. Pausing `<pool>_dispatch` holds the pool's input.
  *
  * How order is kept: after each item the dispatcher sends a mark (a
- * serialized custom downstream event) through the same replica; the
- * collector lets a replica's outputs through only while that replica's
- * oldest unfinished item is the oldest of the whole pool, and the mark
- * finishes it. The replicas must therefore pass serialized custom events
- * in order with their data, as GStreamer elements do (a video encoder holds
- * them until its next frame, and flushes them at EOS). A replica that drops
- * them is detected: the pool posts an error instead of reordering or
- * hanging.
+ * serialized custom downstream event) to the same replica; the collector
+ * lets a replica's outputs through only while that replica's oldest
+ * unfinished item is the oldest of the whole pool, and the mark finishes
+ * it. Any element works as a replica, whatever it does with serialized
+ * events (a video or audio decoder holds them until its next frame, others
+ * merge or drop them): a replica that reports no latency and runs no thread
+ * of its own has emitted all that an item makes once it returned from it,
+ * so the mark does not enter it but follows those outputs into its output
+ * queue. A replica that holds items (it reports a latency, as an encoder
+ * with look-ahead does) or has threads of its own (a queue inside it)
+ * passes the marks along with its data, as GStreamer elements pass
+ * serialized events; one that drops them then is detected: the pool posts
+ * an error instead of reordering or hanging. Such a replica holds an
+ * item's end until its next input or EOS, as it holds the item's outputs.
  *
  * Sticky events (stream-start, caps, segment, tags) reach every replica.
  * Other serialized events (gap, custom events) are in-band items: the
@@ -101,6 +107,7 @@
 #include "gstpoolorder.h"
 #include "gstpooldispatch.h"
 #include "gstpoolcollect.h"
+#include "gstpoolentry.h"
 
 GST_DEBUG_CATEGORY (gst_worker_pool_debug);
 #define GST_CAT_DEFAULT gst_worker_pool_debug
@@ -628,6 +635,7 @@ build_locked (GstWorkerPool * self)
       gst_object_unref (ghost_src);
     }
     gst_pool_order_set_limit (self->order, r, queue_size);
+    gst_pool_entry_watch (self->order, r, in, replicas[r], out);
     pad = gst_element_get_static_pad (in, "src");
     gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_dequeued,
         queue_watch_new (self->order, r), queue_watch_free);

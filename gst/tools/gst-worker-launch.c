@@ -18,6 +18,7 @@
 #include <gio/gio.h>
 #include <gst/gst.h>
 #include <gst/worker/worker.h>
+#include "launch-messages.h"
 
 #define PROG "gst-worker-launch"
 
@@ -445,6 +446,17 @@ on_deadlock (GstWorkerController * ctrl, const GstStructure * deadlock,
   }
 }
 
+/* the elements' warnings and infos (a vehicle never heard, an autopilot's
+ * texts), as gst-launch-1.0 shows them */
+static void
+on_element_message (gboolean warning, const gchar * text, gpointer user_data)
+{
+  App *app = user_data;
+
+  if (warning || !app->quiet)
+    say (app, warning, "%s", text);
+}
+
 static void
 on_lost (GstWorkerController * ctrl, const gchar * worker, guint64 silence,
     App * app)
@@ -861,6 +873,12 @@ main (int argc, char **argv)
       G_CALLBACK (on_pipeline_error), &app);
   g_signal_connect (app.ctrl, "restarted", G_CALLBACK (on_restarted), &app);
   g_signal_connect (app.ctrl, "finished", G_CALLBACK (on_finished), &app);
+  {
+    GstPipeline *pipeline = gst_worker_controller_get_pipeline (app.ctrl);
+
+    launch_messages_watch (pipeline, on_element_message, &app);
+    gst_object_unref (pipeline);
+  }
 
   g_unix_signal_add (SIGINT, on_sigint, &app);
   g_unix_signal_add (SIGTERM, on_sigterm, &app);
