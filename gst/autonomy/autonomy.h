@@ -6,6 +6,7 @@
 #include <gst/autonomy/autonomy-prelude.h>
 #include <gst/autonomy/gstodometry.h>
 #include <gst/autonomy/gstflightcommand.h>
+#include <gst/autonomy/gstcommandresult.h>
 #include <gst/autonomy/gstcameramodel.h>
 #include <gst/autonomy/gstodometrycsv.h>
 #include <gst/autonomy/gstgroundtargets.h>
