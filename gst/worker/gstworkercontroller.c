@@ -187,6 +187,173 @@ reset_run_locked (GstWorkerController * self)
 }
 
 /* ---------------------------------------------------------------------- */
+/* the end of a run */
+
+/* after a pipeline's EOS that no drain asked for, how long EOS may take to
+ * reach the inputs that do not lead to a sink */
+#define EOS_SETTLE_MS 2000
+
+/* The end of the run, for the one who asked for it. */
+static gboolean
+emit_finished (gpointer user_data)
+{
+  GstWorkerController *self = user_data;
+  GstStructure *report;
+
+  GST_OBJECT_LOCK (self);
+  report = gst_structure_copy (self->report);
+  GST_OBJECT_UNLOCK (self);
+  g_signal_emit (self, controller_signals[SIGNAL_FINISHED], 0, report);
+  gst_structure_free (report);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends the run; @report is taken. */
+static void
+controller_finish (GstWorkerController * self, GstStructure * report,
+    gboolean emit_here)
+{
+  GstWorkerControllerOutcome outcome = GST_WORKER_CONTROLLER_OUTCOME_NONE;
+
+  gst_structure_get_enum (report, "outcome",
+      GST_TYPE_WORKER_CONTROLLER_OUTCOME, (gint *) & outcome);
+
+  GST_OBJECT_LOCK (self);
+  self->phase = PHASE_FINISHED;
+  self->playing = FALSE;
+  self->outcome = outcome;
+  if (self->report)
+    gst_structure_free (self->report);
+  self->report = report;
+  controller_cancel_timer (&self->drain_timer);
+  controller_cancel_timer (&self->restart_timer);
+  controller_cancel_timer (&self->deadlock_timer);
+  GST_OBJECT_UNLOCK (self);
+  g_source_set_ready_time (self->watchdog, -1);
+
+  GST_INFO_OBJECT (self, "finished: %" GST_PTR_FORMAT, report);
+  if (emit_here)
+    emit_finished (self);
+  else
+    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
+        emit_finished, gst_object_ref (self), gst_object_unref);
+}
+
+/* Stops the pipeline and reports what it held. */
+static GstStructure *
+controller_stop_and_report (GstWorkerController * self,
+    GstWorkerControllerOutcome outcome)
+{
+  GValue holders = G_VALUE_INIT;
+  guint64 discarded;
+  GstStructure *report;
+
+  g_value_init (&holders, GST_TYPE_ARRAY);
+  discarded = worker_exit_stop (self->exit, &holders);
+  report = controller_build_report (self, outcome);
+  gst_structure_set (report, "items-discarded", G_TYPE_UINT64, discarded,
+      NULL);
+  gst_structure_take_value (report, "holders", &holders);
+  return report;
+}
+
+typedef struct
+{
+  GstWorkerController *self;
+  gint64 since;                 /* when the pipeline's EOS came */
+} EosWait;
+
+static void eos_wait_free (gpointer data);
+static gboolean eos_wait_cb (gpointer data);
+
+static void
+handle_eos_since (GstWorkerController * self, gint64 since)
+{
+  GstStructure *report;
+  gboolean draining;
+
+  GST_OBJECT_LOCK (self);
+  if (self->phase != PHASE_RUNNING && self->phase != PHASE_DRAINING) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  draining = self->phase == PHASE_DRAINING;
+  GST_OBJECT_UNLOCK (self);
+
+  /* a drain waits, bounded by its timeout, for every input to end; a run
+   * that ended by itself waits a little */
+  if (!worker_exit_every_input_ended (self->exit) && (draining || g_get_monotonic_time () -
+          since < EOS_SETTLE_MS * G_TIME_SPAN_MILLISECOND)) {
+    GSource *check = g_timeout_source_new (5);
+    EosWait *wait = g_new (EosWait, 1);
+
+    wait->self = gst_object_ref (self);
+    wait->since = since;
+    g_source_set_callback (check, eos_wait_cb, wait, eos_wait_free);
+    g_source_attach (check, self->context);
+    g_source_unref (check);
+    return;
+  }
+
+  GST_OBJECT_LOCK (self);
+  controller_cancel_timer (&self->drain_timer);
+  GST_OBJECT_UNLOCK (self);
+
+  GST_INFO_OBJECT (self, "EOS: every item drained");
+  /* the EOS reached every sink: the thread that sent it is done */
+  worker_exit_join_eos (self->exit, FALSE);
+  report =
+      controller_build_report (self, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
+  controller_finish (self, report, TRUE);
+}
+
+static void
+eos_wait_free (gpointer data)
+{
+  EosWait *wait = data;
+
+  gst_object_unref (wait->self);
+  g_free (wait);
+}
+
+static gboolean
+eos_wait_cb (gpointer data)
+{
+  EosWait *wait = data;
+
+  handle_eos_since (wait->self, wait->since);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+controller_handle_eos (GstWorkerController * self)
+{
+  handle_eos_since (self, g_get_monotonic_time ());
+}
+
+static gboolean
+controller_drain_timeout_cb (gpointer user_data)
+{
+  GstWorkerController *self = user_data;
+  GstStructure *report;
+
+  GST_OBJECT_LOCK (self);
+  if (self->phase != PHASE_DRAINING) {
+    GST_OBJECT_UNLOCK (self);
+    return G_SOURCE_REMOVE;
+  }
+  g_clear_pointer (&self->drain_timer, g_source_unref);
+  GST_OBJECT_UNLOCK (self);
+
+  report = controller_stop_and_report (self,
+      GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT);
+  GST_WARNING_OBJECT (self, "drain timed out: %" GST_PTR_FORMAT, report);
+  controller_finish (self, report, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---------------------------------------------------------------------- */
 /* the watchdog's timer and events */
 
 /* Only the controller emits signals: the watchdog returns events. */
@@ -445,16 +612,13 @@ handle_error (GstWorkerController * self, GstMessage * msg)
       err, debug, restart);
 
   if (restart) {
-    StopSnapshot snap;
     GValue holders = G_VALUE_INIT;
     guint64 discarded;
 
     g_source_set_ready_time (self->watchdog, -1);
-    snap = controller_freeze_and_stop (self);
-    controller_new_array (&holders);
-    discarded = controller_account_discards (self, &snap, &holders);
+    g_value_init (&holders, GST_TYPE_ARRAY);
+    discarded = worker_exit_stop (self->exit, &holders);
     g_value_unset (&holders);
-    controller_stop_snapshot_clear (&snap);
 
     GST_OBJECT_LOCK (self);
     self->discarded_by_restarts += discarded;
@@ -652,6 +816,7 @@ gst_worker_controller_constructed (GObject * object)
   self->queues = worker_topology_queues (self->topology);
   self->watch = worker_watchdog_new (self->topology);
   self->deadlock = gst_worker_deadlock_new (self->topology);
+  self->exit = worker_exit_new (self->topology);
   worker_topology_update (self->topology);
   gst_worker_deadlock_set_topology (self->deadlock);
 
@@ -690,13 +855,14 @@ gst_worker_controller_dispose (GObject * object)
   GST_OBJECT_UNLOCK (self);
 
   if (self->pipeline && self->phase != PHASE_READY) {
-    controller_join_eos_thread (self, TRUE);
+    worker_exit_join_eos (self->exit, TRUE);
     gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
   }
 
   if (self->topology) {
     g_clear_pointer (&self->watch, worker_watchdog_free);
     g_clear_pointer (&self->deadlock, gst_worker_deadlock_free);
+    g_clear_pointer (&self->exit, worker_exit_free);
     self->workers = self->queues = NULL;
     g_clear_pointer (&self->topology, worker_topology_free);
   }
@@ -1687,10 +1853,8 @@ gst_worker_controller_exit_drain (GstWorkerController * self,
     gst_worker_set_paused (GST_WORKER (w->element), FALSE);
   }
   GST_OBJECT_LOCK (self);
-  if (self->phase == PHASE_DRAINING && !self->eos_thread)
-    self->eos_thread =
-        g_thread_new ("worker-drain-eos", controller_send_eos_thread,
-        worker_topology_list_sources (self->topology));
+  if (self->phase == PHASE_DRAINING)
+    worker_exit_send_eos (self->exit);
   GST_OBJECT_UNLOCK (self);
 }
 

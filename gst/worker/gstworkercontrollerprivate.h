@@ -12,6 +12,7 @@
 #include "gstworkercontroller.h"
 #include "gstworkerdeadlock.h"
 #include "gstworkerenums.h"
+#include "gstworkerexit.h"
 #include "gstworkertopology.h"
 #include "gstworkerwatchdog.h"
 
@@ -55,6 +56,7 @@ struct _GstWorkerController
   GPtrArray *workers;           /* WorkerRec, the topology's; fixed */
   GPtrArray *queues;            /* QueueRec, the topology's; fixed */
   GstWorkerWatchdog *watch;     /* set at construction; its own lock */
+  GstWorkerExit *exit;          /* set at construction; its own lock */
   GstWorkerDeadlock *deadlock;  /* the wait-for graph; set at construction;
                                  * its own lock */
 
@@ -81,18 +83,10 @@ struct _GstWorkerController
   GSource *drain_timer;
   GSource *restart_timer;
   GSource *deadlock_timer;
-  GThread *eos_thread;          /* sends the drain's EOS; joined at stop */
   GstStructure *last_error;
   GstWorkerControllerOutcome outcome;
   GstStructure *report;
 };
-
-/* What a stop needs to account for every item. */
-typedef struct
-{
-  GPtrArray *doing;             /* stats before the freeze: what each did */
-  GPtrArray *frozen;            /* stats once frozen: who still had an item */
-} StopSnapshot;
 
 /* gstworkercontroller.c */
 
@@ -138,37 +132,5 @@ GstStructure *controller_wait_for_structure (GstWorkerController * self);
 G_GNUC_INTERNAL
 GstStructure *controller_build_report (GstWorkerController * self,
     GstWorkerControllerOutcome outcome);
-
-/* gstworkerexit.c */
-
-G_GNUC_INTERNAL
-gpointer controller_send_eos_thread (gpointer data);
-
-G_GNUC_INTERNAL
-void controller_join_eos_thread (GstWorkerController * self, gboolean flush);
-
-G_GNUC_INTERNAL
-StopSnapshot controller_freeze_and_stop (GstWorkerController * self);
-
-G_GNUC_INTERNAL
-void controller_stop_snapshot_clear (StopSnapshot * snap);
-
-G_GNUC_INTERNAL
-guint64 controller_account_discards (GstWorkerController * self,
-    StopSnapshot * snap, GValue * holders);
-
-G_GNUC_INTERNAL
-void controller_finish (GstWorkerController * self, GstStructure * report,
-    gboolean emit_here);
-
-G_GNUC_INTERNAL
-GstStructure *controller_stop_and_report (GstWorkerController * self,
-    GstWorkerControllerOutcome outcome);
-
-G_GNUC_INTERNAL
-void controller_handle_eos (GstWorkerController * self);
-
-G_GNUC_INTERNAL
-gboolean controller_drain_timeout_cb (gpointer user_data);
 
 G_END_DECLS
