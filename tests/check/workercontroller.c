@@ -838,6 +838,33 @@ GST_END_TEST;
 /* ---------------------------------------------------------------------- */
 /* errors */
 
+/* An error stops the system, and the books still balance: the item the
+ * failing worker took and failed on is among the discarded ones. */
+GST_START_TEST (test_error_discards_balance)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "num-buffers=200 ! queue name=q1 " Q "! testworker name=bad "
+      "error-after=50 ! queue name=q2 " Q "! testworker name=slow "
+      "process-time=20000000 ! testworkersink name=out");
+  const GstStructure *h;
+
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_until_finished (&r, 60);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_ERROR);
+  h = entry (r.report, "holders", "bad");
+  fail_unless (h != NULL, "%s", str (r.report));
+  fail_unless_equals_uint64 (u64 (h, "items"), 1);
+  fail_unless_equals_uint64 (worker_u64 (r.report, "src", "items-out"),
+      worker_u64 (r.report, "out", "items-in") + u64 (r.report,
+          "items-discarded"));
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
 /* Policy restart: the pipeline comes back (and items flow again) until
  * the bounded retries run out; then it stops, naming the element. */
 GST_START_TEST (test_restart_policy_bounded)
@@ -1187,6 +1214,7 @@ workercontroller_suite (void)
   tcase_add_test (tc, test_heartbeats_stop_worker_lost);
   tcase_add_test (tc, test_exit_now_accounts_for_every_item);
   tcase_add_test (tc, test_exit_now_while_running);
+  tcase_add_test (tc, test_error_discards_balance);
   tcase_add_test (tc, test_restart_policy_bounded);
   tcase_add_test (tc, test_restart_then_drain);
   tcase_add_test (tc, test_start_missing_file_or_device);
