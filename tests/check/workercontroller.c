@@ -1015,6 +1015,45 @@ GST_START_TEST (test_start_missing_file_or_device)
 
 GST_END_TEST;
 
+/* A system that can never start (an element nothing is linked to, a merge
+ * with no input) is refused at once, naming the element and why, instead
+ * of sitting idle until stopped. */
+GST_START_TEST (test_start_never_fed)
+{
+  static const gchar *cases[][2] = {
+    {"testworker name=lonely", "nothing is linked to its input"},
+    {"timestampmerge name=m ! fakesink", "it has no input"},
+    {"missionplanner name=plan ! fakesink", "nothing is linked"},
+    {"workerpool name=pool worker=testworker ! fakesink", "nothing is linked"},
+  };
+  static const gchar *names[] = { "lonely", "m", "plan", "pool" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstWorkerController *ctrl = controller (cases[i][0]);
+    GError *err = NULL;
+    GstStructure *report;
+
+    fail_if (gst_worker_controller_start (ctrl, &err), "%s", cases[i][0]);
+    fail_unless (g_error_matches (err, GST_WORKER_CONTROLLER_ERROR,
+            GST_WORKER_CONTROLLER_ERROR_START));
+    fail_unless (strstr (err->message, names[i]) != NULL, "%s",
+        err->message);
+    fail_unless (strstr (err->message, cases[i][1]) != NULL, "%s",
+        err->message);
+    fail_unless_equals_int (gst_worker_controller_get_outcome (ctrl),
+        GST_WORKER_CONTROLLER_OUTCOME_ERROR);
+    report = gst_worker_controller_get_report (ctrl);
+    fail_unless_equals_string (gst_structure_get_string
+        (gst_value_get_structure (gst_structure_get_value (report, "error")),
+            "element"), names[i]);
+    gst_structure_free (report);
+    g_clear_error (&err);
+    gst_object_unref (ctrl);
+  }
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* construction, names, status */
 
@@ -1218,6 +1257,7 @@ workercontroller_suite (void)
   tcase_add_test (tc, test_restart_policy_bounded);
   tcase_add_test (tc, test_restart_then_drain);
   tcase_add_test (tc, test_start_missing_file_or_device);
+  tcase_add_test (tc, test_start_never_fed);
   tcase_add_test (tc, test_bad_descriptions);
   tcase_add_test (tc, test_file_and_bins);
   tcase_add_test (tc, test_status_json);
