@@ -223,6 +223,13 @@ GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
 #define DEFAULT_VEHICLE_TIMEOUT 3000
 #define DEFAULT_MAVLINK_VERSION GST_FLIGHT_LINK_VERSION_AUTO
 #define DEFAULT_TIMESTAMP_MODE GST_FLIGHT_LINK_TIMESTAMP_VEHICLE
+#define DEFAULT_AUTOPILOT GST_FLIGHT_LINK_AUTOPILOT_AUTO
+#define DEFAULT_COMMAND_TIMEOUT 1000
+#define DEFAULT_COMMAND_RETRIES 3
+#define DEFAULT_SETPOINT_RATE 5
+
+/* PX4 OFFBOARD: how long a setpoint stream runs before the mode change */
+#define OFFBOARD_PRIME_US (1 * G_TIME_SPAN_SECOND)
 
 #define HEARTBEAT_PERIOD GST_SECOND
 /* vehicle mode: how long the item of a vehicle time waits for more
@@ -247,6 +254,10 @@ enum
   PROP_MAVLINK_VERSION,
   PROP_TIMESTAMP_MODE,
   PROP_BAD_FRAMES,
+  PROP_AUTOPILOT,
+  PROP_COMMAND_TIMEOUT,
+  PROP_COMMAND_RETRIES,
+  PROP_SETPOINT_RATE,
 };
 
 typedef enum
@@ -266,6 +277,10 @@ typedef struct
   guint vehicle_timeout;
   GstFlightLinkVersion version;
   GstFlightLinkTimestampMode timestamp_mode;
+  GstFlightLinkAutopilot autopilot;
+  guint command_timeout;
+  guint command_retries;
+  guint setpoint_rate;
 } RunConfig;
 
 struct _GstFlightLink
@@ -274,6 +289,7 @@ struct _GstFlightLink
 
   GstPad *srcpad;
   GstPad *sinkpad;
+  GstPad *resultpad;            /* results: pushed by the sink's thread */
   GstWorkerCore *core;
 
   /* properties: object lock */
@@ -291,6 +307,10 @@ struct _GstFlightLink
   guint vehicle_timeout;
   GstFlightLinkVersion version;
   GstFlightLinkTimestampMode timestamp_mode;
+  GstFlightLinkAutopilot autopilot;
+  guint command_timeout;
+  guint command_retries;
+  guint setpoint_rate;
 
   /* the link: opened in NULL to READY, closed in READY to NULL (state
    * lock); used by the streaming threads in between */
@@ -314,6 +334,10 @@ struct _GstFlightLink
   guint8 vehicle_sysid;
   guint8 vehicle_compid;
   guint vehicle_version;
+  guint8 vehicle_type;          /* its HEARTBEAT's type (MAV_TYPE) */
+  MavlinkAutopilotFamily family;        /* detected, or the property's */
+  guint32 vehicle_mode;         /* its HEARTBEAT's custom_mode */
+  gboolean vehicle_armed;
   GstClockTime vehicle_seen;    /* clock time of its last heartbeat */
   GstClockTime listening_since; /* clock time of the first PLAYING */
   gboolean absent_warned;       /* "no vehicle heard" posted */
@@ -325,9 +349,26 @@ struct _GstFlightLink
   guint64 commands_dropped;     /* taken from the sink pad, not sent */
   guint64 commands_accepted;
   guint64 commands_refused;
+  guint64 commands_timed_out;   /* no answer after the last attempt */
+  guint64 commands_retried;     /* attempts after the first */
+  guint64 setpoints_sent;       /* SET_POSITION_TARGET_*, streamed too */
   guint64 heartbeats_sent;
+  /* the command awaiting its COMMAND_ACK: its MAV_CMD (0: none), and the
+   * answer the reader puts here */
+  guint16 ack_wanted;
+  gboolean ack_in;
+  guint8 ack_result;
+  gint64 ack_progress_at;       /* monotonic time of an IN_PROGRESS */
+  /* the setpoint streamed (PX4 OFFBOARD needs >= 2 Hz): its message */
+  gboolean stream_active;
+  const MavlinkMessageInfo *stream_info;
+  MavlinkCommandMessage stream_msg;
+  GstClockID stream_id;
+  gboolean have_local;          /* last_local is set */
+  GstOdometry last_local;       /* the latest local position */
   GstClockID tick_id;
   gboolean tick_running;        /* a tick callback is at work */
+  gboolean stream_running;      /* a stream callback is at work */
   GstClockID hold_id;           /* the held item's silence timer */
   GstClockTime hold_last;       /* clock time of its latest message */
   gboolean hold_due;            /* the silence timer fired: push it */
@@ -340,6 +381,7 @@ struct _GstFlightLink
   MavlinkParser parser;
   GstOdometry odo;
   gboolean sent_sticky;
+  gboolean result_sticky;       /* sink side: the results pad's events */
   VehicleClock vclock;          /* the items' PTS */
   /* vehicle mode: the item of the latest vehicle time, not pushed yet */
   gboolean held;
@@ -352,6 +394,12 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC,
     GST_PAD_ALWAYS,
     GST_STATIC_CAPS (GST_ODOMETRY_CAPS));
+
+static GstStaticPadTemplate result_template =
+GST_STATIC_PAD_TEMPLATE ("results",
+    GST_PAD_SRC,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_FLIGHT_COMMAND_RESULT_CAPS));
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK,
@@ -406,6 +454,41 @@ gst_flight_link_timestamp_mode_get_type (void)
     g_once_init_leave (&type, t);
   }
   return type;
+}
+
+GType
+gst_flight_link_autopilot_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_FLIGHT_LINK_AUTOPILOT_AUTO,
+        "From the vehicle's HEARTBEAT (autopilot 3: ArduPilot, 12: PX4, else "
+          "generic)", "auto"},
+    {GST_FLIGHT_LINK_AUTOPILOT_ARDUPILOT, "ArduPilot", "ardupilot"},
+    {GST_FLIGHT_LINK_AUTOPILOT_PX4, "PX4", "px4"},
+    {GST_FLIGHT_LINK_AUTOPILOT_GENERIC,
+        "Neither: the common commands only (no guided mode)", "generic"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstFlightLinkAutopilot", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static const gchar *
+family_name (MavlinkAutopilotFamily family)
+{
+  switch (family) {
+    case MAVLINK_FAMILY_ARDUPILOT:
+      return "ardupilot";
+    case MAVLINK_FAMILY_PX4:
+      return "px4";
+    default:
+      return "generic";
+  }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -503,7 +586,13 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
       "commands-dropped", G_TYPE_UINT64, self->commands_dropped,
       "commands-accepted", G_TYPE_UINT64, self->commands_accepted,
       "commands-refused", G_TYPE_UINT64, self->commands_refused,
-      "heartbeats-sent", G_TYPE_UINT64, self->heartbeats_sent, NULL);
+      "commands-timed-out", G_TYPE_UINT64, self->commands_timed_out,
+      "commands-retried", G_TYPE_UINT64, self->commands_retried,
+      "setpoints-sent", G_TYPE_UINT64, self->setpoints_sent,
+      "heartbeats-sent", G_TYPE_UINT64, self->heartbeats_sent,
+      "autopilot", G_TYPE_STRING, family_name (self->family),
+      "vehicle-mode", G_TYPE_UINT, self->vehicle_mode,
+      "vehicle-armed", G_TYPE_BOOLEAN, self->vehicle_armed, NULL);
   g_mutex_unlock (&self->lock);
 }
 
@@ -1029,6 +1118,10 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
       o->ve = m.vy;
       o->vd = m.vz;
       o->fields |= GST_ODOMETRY_HAS_LOCAL | GST_ODOMETRY_HAS_VELOCITY;
+      g_mutex_lock (&self->lock);
+      self->last_local = *o;
+      self->have_local = TRUE;
+      g_mutex_unlock (&self->lock);
       return after_message (self, m.time_boot_ms, arrival);
     }
     case MAVLINK_MSG_ID_ATTITUDE:{
@@ -1066,12 +1159,35 @@ same_address (GSocketAddress * a, GSocketAddress * b)
       g_inet_socket_address_get_address (ib));
 }
 
+/* The vehicle's state changed (or was first heard): an element message
+ * "flightlink-vehicle-state" says so. */
+static void
+post_vehicle_state (GstFlightLink * self, const MavlinkHeartbeat * hb)
+{
+  GstStructure *s;
+  MavlinkAutopilotFamily family;
+
+  g_mutex_lock (&self->lock);
+  family = self->family;
+  g_mutex_unlock (&self->lock);
+  s = gst_structure_new ("flightlink-vehicle-state",
+      "autopilot", G_TYPE_STRING, family_name (family),
+      "vehicle-type", G_TYPE_UINT, (guint) hb->type,
+      "mode", G_TYPE_UINT, hb->custom_mode,
+      "armed", G_TYPE_BOOLEAN,
+      (hb->base_mode & MAV_MODE_FLAG_SAFETY_ARMED) != 0,
+      "system-status", G_TYPE_UINT, (guint) hb->system_status, NULL);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
 static void
 handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
     GSocketAddress * from)
 {
   MavlinkHeartbeat hb;
-  gboolean found = FALSE, back = FALSE;
+  gboolean found = FALSE, back = FALSE, changed = FALSE;
+  gboolean armed;
 
   mavlink_frame_decode (f, f->msgid, &hb);
 
@@ -1093,11 +1209,31 @@ handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
       self->vehicle_compid = f->compid;
       self->vehicle_version = f->version;
       self->vehicle = VEHICLE_OK;
-      found = TRUE;
+      self->vehicle_type = hb.type;
+      switch (self->cfg.autopilot) {
+        case GST_FLIGHT_LINK_AUTOPILOT_ARDUPILOT:
+          self->family = MAVLINK_FAMILY_ARDUPILOT;
+          break;
+        case GST_FLIGHT_LINK_AUTOPILOT_PX4:
+          self->family = MAVLINK_FAMILY_PX4;
+          break;
+        case GST_FLIGHT_LINK_AUTOPILOT_GENERIC:
+          self->family = MAVLINK_FAMILY_GENERIC;
+          break;
+        default:
+          self->family = mavlink_autopilot_family (hb.autopilot);
+          break;
+      }
+      found = changed = TRUE;
     }
   }
   if (self->vehicle != VEHICLE_WAITING && f->sysid == self->vehicle_sysid &&
       f->compid == self->vehicle_compid) {
+    armed = (hb.base_mode & MAV_MODE_FLAG_SAFETY_ARMED) != 0;
+    if (hb.custom_mode != self->vehicle_mode || armed != self->vehicle_armed)
+      changed = TRUE;
+    self->vehicle_mode = hb.custom_mode;
+    self->vehicle_armed = armed;
     self->vehicle_seen = gst_clock_get_time (self->clock);
     if (self->vehicle == VEHICLE_LOST) {
       self->vehicle = VEHICLE_OK;
@@ -1118,6 +1254,8 @@ handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
             f->sysid, f->compid, f->version),
         ("HEARTBEAT type %u autopilot %u over %s", hb.type, hb.autopilot,
             link_name (self)));
+  if (changed)
+    post_vehicle_state (self, &hb);
   if (back)
     GST_ELEMENT_INFO (self, RESOURCE, READ,
         ("The vehicle's heartbeat is back (system %u).", f->sysid),
@@ -1143,6 +1281,16 @@ handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
   } else if (ack.result != MAV_RESULT_IN_PROGRESS) {
     self->commands_refused++;
     refused = TRUE;
+  }
+  /* the answer to the command the sink side waits for */
+  if (self->ack_wanted && ack.command == self->ack_wanted) {
+    if (ack.result == MAV_RESULT_IN_PROGRESS) {
+      self->ack_progress_at = g_get_monotonic_time ();
+    } else {
+      self->ack_in = TRUE;
+      self->ack_result = ack.result;
+    }
+    g_cond_broadcast (&self->cond);
   }
   g_mutex_unlock (&self->lock);
 
@@ -1372,6 +1520,304 @@ pause:
 /* ---------------------------------------------------------------------- */
 /* commands out */
 
+/* ---------------------------------------------------------------------- */
+/* the setpoint stream: PX4 follows OFFBOARD setpoints only while they
+ * come at 2 Hz or more, and leaves OFFBOARD when they stop */
+
+static gboolean stream_cb (GstClock * clock, GstClockTime time,
+    GstClockID id, gpointer user_data);
+
+static GstClockTime
+stream_period (GstFlightLink * self)
+{
+  return GST_SECOND / MAX (self->cfg.setpoint_rate, 1);
+}
+
+/* Streams the setpoint @info / @msg from now on (replacing the one
+ * streamed). With lock. */
+static void
+stream_setpoint_locked (GstFlightLink * self, const MavlinkMessageInfo * info,
+    const MavlinkCommandMessage * msg)
+{
+  self->stream_info = info;
+  self->stream_msg = *msg;
+  if (!self->stream_active && self->cfg.setpoint_rate > 0 && self->clock) {
+    self->stream_active = TRUE;
+    arm_timer_locked (self, &self->stream_id,
+        gst_clock_get_time (self->clock) + stream_period (self), stream_cb);
+  }
+}
+
+/* Stops the stream and waits for a callback at work. */
+static void
+stop_stream (GstFlightLink * self)
+{
+  GstClockID id;
+
+  g_mutex_lock (&self->lock);
+  id = self->stream_id;
+  self->stream_id = NULL;
+  self->stream_active = FALSE;
+  g_mutex_unlock (&self->lock);
+  cancel_timer (id);
+  g_mutex_lock (&self->lock);
+  while (self->stream_running)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+stream_cb (GstClock * clock, GstClockTime time, GstClockID id,
+    gpointer user_data)
+{
+  GstFlightLink *self = GST_FLIGHT_LINK (user_data);
+  const MavlinkMessageInfo *info;
+  MavlinkCommandMessage msg;
+  GSocketAddress *peer = NULL;
+  guint version;
+  GError *err = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->stream_id != id || !self->stream_active) {
+    g_mutex_unlock (&self->lock);
+    return TRUE;
+  }
+  info = self->stream_info;
+  msg = self->stream_msg;
+  if (self->peer)
+    peer = g_object_ref (self->peer);
+  version = out_version_locked (self);
+  arm_timer_locked (self, &self->stream_id, time + stream_period (self),
+      stream_cb);
+  self->stream_running = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  /* a setpoint of now */
+  if (info->id == MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED)
+    msg.local.time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
+  else
+    msg.global.time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
+  if (send_message (self, version, info, &msg, peer, FALSE, &err)) {
+    g_mutex_lock (&self->lock);
+    self->setpoints_sent++;
+    g_mutex_unlock (&self->lock);
+  } else {
+    GST_DEBUG_OBJECT (self, "streamed setpoint not sent: %s", err->message);
+    g_clear_error (&err);
+  }
+  g_clear_object (&peer);
+
+  g_mutex_lock (&self->lock);
+  self->stream_running = FALSE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* command results */
+
+static void
+push_result_sticky (GstFlightLink * self)
+{
+  gchar *stream_id;
+  GstCaps *caps;
+  GstSegment segment;
+
+  if (self->result_sticky)
+    return;
+  stream_id = gst_pad_create_stream_id (self->resultpad, GST_ELEMENT (self),
+      "results");
+  gst_pad_push_event (self->resultpad, gst_event_new_stream_start (stream_id));
+  g_free (stream_id);
+  caps = gst_caps_from_string (GST_FLIGHT_COMMAND_RESULT_CAPS);
+  gst_pad_push_event (self->resultpad, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  gst_pad_push_event (self->resultpad, gst_event_new_segment (&segment));
+  self->result_sticky = TRUE;
+}
+
+/* What became of a command: a "flightlink-command-result" element message
+ * and an item on the results pad (sink side's thread). */
+static GstFlowReturn
+report_result (GstFlightLink * self, const GstFlightCommandResult * res)
+{
+  GstStructure *s;
+  GstFlowReturn ret;
+
+  s = gst_structure_new ("flightlink-command-result",
+      "command", G_TYPE_STRING, gst_flight_command_type_to_string (res->type),
+      "target-id", G_TYPE_UINT, res->target_id,
+      "mav-command", G_TYPE_UINT, res->mav_command,
+      "outcome", G_TYPE_STRING,
+      gst_flight_command_outcome_to_string (res->outcome),
+      "mav-result", G_TYPE_UINT, res->mav_result,
+      "attempts", G_TYPE_UINT, res->attempts, NULL);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+
+  push_result_sticky (self);
+  ret = gst_pad_push (self->resultpad,
+      gst_flight_command_result_to_buffer (res, running_time_now (self)));
+  return ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
+}
+
+/* Waits (with lock) for the answer to the command awaited, until
+ * @deadline (monotonic; an IN_PROGRESS answer moves it on by @timeout).
+ * Returns FALSE when flushing. */
+static gboolean
+wait_ack_locked (GstFlightLink * self, gint64 deadline, gint64 timeout)
+{
+  while (!self->sink_flushing && !self->ack_in) {
+    if (self->ack_progress_at + timeout > deadline)
+      deadline = self->ack_progress_at + timeout;
+    if (!g_cond_wait_until (&self->cond, &self->lock, deadline) &&
+        g_get_monotonic_time () >= deadline &&
+        self->ack_progress_at + timeout <= deadline)
+      break;
+  }
+  return !self->sink_flushing;
+}
+
+/* Sends a COMMAND_LONG / COMMAND_INT and waits for its COMMAND_ACK,
+ * sending it again (COMMAND_LONG's confirmation counting) when none comes
+ * within command-timeout, command-retries times at most; a refusal is
+ * never sent again. Fills @res. */
+static GstFlowReturn
+send_acknowledged (GstFlightLink * self, const GstFlightCommand * cmd,
+    const MavlinkMessageInfo * info, MavlinkCommandMessage * msg,
+    guint version, GSocketAddress * peer, GstFlightCommandResult * res)
+{
+  gint64 timeout = self->cfg.command_timeout * G_TIME_SPAN_MILLISECOND;
+  guint16 number = mavlink_command_number (info, msg);
+  guint attempt, max = self->cfg.command_retries + 1;
+  GError *err = NULL;
+  gboolean answered = FALSE;
+
+  res->mav_command = number;
+  g_mutex_lock (&self->lock);
+  self->ack_wanted = number;
+  self->ack_in = FALSE;
+  self->ack_progress_at = 0;
+  g_mutex_unlock (&self->lock);
+
+  for (attempt = 1; attempt <= max && !answered; attempt++) {
+    mavlink_command_set_confirmation (info, msg, attempt - 1);
+    if (!send_message (self, version, info, msg, peer, TRUE, &err)) {
+      g_mutex_lock (&self->lock);
+      self->ack_wanted = 0;
+      g_mutex_unlock (&self->lock);
+      if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+        g_clear_error (&err);
+        return GST_FLOW_FLUSHING;
+      }
+      GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+          ("Could not send a %s command over %s: %s.",
+              gst_flight_command_type_to_string (cmd->type),
+              link_name (self), err->message), ("%s", err->message));
+      g_clear_error (&err);
+      return GST_FLOW_ERROR;
+    }
+    res->attempts = attempt;
+    if (attempt > 1) {
+      g_mutex_lock (&self->lock);
+      self->commands_retried++;
+      g_mutex_unlock (&self->lock);
+      GST_INFO_OBJECT (self, "%s sent again (attempt %u)", info->name,
+          attempt);
+    }
+    if (!timeout)
+      return GST_FLOW_OK;       /* not waited for */
+
+    g_mutex_lock (&self->lock);
+    if (!wait_ack_locked (self, g_get_monotonic_time () + timeout, timeout)) {
+      self->ack_wanted = 0;
+      g_mutex_unlock (&self->lock);
+      return GST_FLOW_FLUSHING;
+    }
+    answered = self->ack_in;
+    res->mav_result = self->ack_result;
+    g_mutex_unlock (&self->lock);
+  }
+
+  g_mutex_lock (&self->lock);
+  self->ack_wanted = 0;
+  if (!answered)
+    self->commands_timed_out++;
+  g_mutex_unlock (&self->lock);
+
+  if (!answered) {
+    res->outcome = GST_FLIGHT_COMMAND_TIMED_OUT;
+    res->mav_result = 0;
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
+        ("The vehicle did not answer the %s command (MAV_CMD %u) after %u "
+            "attempts.", gst_flight_command_type_to_string (cmd->type),
+            number, res->attempts),
+        ("no COMMAND_ACK within %u ms of each attempt",
+            self->cfg.command_timeout),
+        ("command", G_TYPE_STRING,
+            gst_flight_command_type_to_string (cmd->type),
+            "attempts", G_TYPE_UINT, res->attempts, NULL));
+  } else if (res->mav_result == MAV_RESULT_ACCEPTED) {
+    res->outcome = GST_FLIGHT_COMMAND_ACCEPTED;
+  } else if (res->mav_result == MAV_RESULT_FAILED) {
+    res->outcome = GST_FLIGHT_COMMAND_FAILED;
+  } else {
+    res->outcome = GST_FLIGHT_COMMAND_REFUSED;
+  }
+  return GST_FLOW_OK;
+}
+
+/* PX4 enters OFFBOARD only with a setpoint stream already running: if
+ * none runs, hold the vehicle where it is for OFFBOARD_PRIME_US first.
+ * Returns FALSE (with @why) when no position is known to hold; FLUSHING
+ * in @ret when woken. */
+static gboolean
+prime_offboard (GstFlightLink * self, const MavlinkTarget * target,
+    GstFlowReturn * ret, const gchar ** why)
+{
+  GstFlightCommand hold;
+  MavlinkCommandMessage msg;
+  const MavlinkMessageInfo *info;
+  gint64 until;
+
+  *ret = GST_FLOW_OK;
+  g_mutex_lock (&self->lock);
+  if (self->stream_active) {
+    g_mutex_unlock (&self->lock);
+    return TRUE;
+  }
+  if (!self->have_local || !self->cfg.setpoint_rate) {
+    g_mutex_unlock (&self->lock);
+    *why = self->cfg.setpoint_rate ? "PX4 enters OFFBOARD only with a "
+        "setpoint stream, and no local position is known yet to hold" :
+        "PX4 enters OFFBOARD only with a setpoint stream, and setpoint-rate "
+        "is 0";
+    return FALSE;
+  }
+  gst_flight_command_init (&hold, GST_FLIGHT_COMMAND_GOTO);
+  hold.flags = GST_FLIGHT_COMMAND_HAS_LOCAL;
+  hold.north = self->last_local.north;
+  hold.east = self->last_local.east;
+  hold.down = self->last_local.down;
+  info = mavlink_command_from_flight_command (&hold, target,
+      (guint32) (g_get_monotonic_time () / 1000), &msg, why);
+  if (!info) {
+    g_mutex_unlock (&self->lock);
+    return FALSE;
+  }
+  GST_DEBUG_OBJECT (self, "streaming a hold setpoint before OFFBOARD");
+  stream_setpoint_locked (self, info, &msg);
+  until = g_get_monotonic_time () + OFFBOARD_PRIME_US;
+  while (!self->sink_flushing &&
+      g_cond_wait_until (&self->cond, &self->lock, until));
+  if (self->sink_flushing)
+    *ret = GST_FLOW_FLUSHING;
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
 /* Whether a command can be written: the vehicle was heard, and over UDP
  * we know where to write. With lock. */
 static gboolean
@@ -1388,11 +1834,13 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   const MavlinkMessageInfo *info;
   GSocketAddress *peer = NULL;
   GstFlightCommand cmd;
+  GstFlightCommandResult res = { 0 };
   MavlinkCommandMessage msg;
+  MavlinkTarget target = { 0 };
   const gchar *why = NULL;
-  guint8 sysid, compid;
   guint version;
   GError *err = NULL;
+  GstFlowReturn ret = GST_FLOW_OK;
   gboolean ok, first;
 
   if (!gst_flight_command_from_buffer (buffer, &cmd)) {
@@ -1431,8 +1879,10 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     count_command (self, FALSE);
     return GST_FLOW_OK;
   }
-  sysid = self->vehicle_sysid;
-  compid = self->vehicle_compid;
+  target.system = self->vehicle_sysid;
+  target.component = self->vehicle_compid;
+  target.family = self->family;
+  target.vehicle_type = self->vehicle_type;
   version = out_version_locked (self);
   if (self->peer)
     peer = g_object_ref (self->peer);
@@ -1451,8 +1901,18 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     g_clear_error (&err);
   }
 
-  info = mavlink_command_from_flight_command (&cmd, sysid, compid,
-      (guint32) (g_get_monotonic_time () / 1000), &msg, &why);
+  res.type = cmd.type;
+  res.target_id = cmd.target_id;
+  info = NULL;
+  if (cmd.type != GST_FLIGHT_COMMAND_GUIDED ||
+      target.family != MAVLINK_FAMILY_PX4 ||
+      prime_offboard (self, &target, &ret, &why))
+    info = mavlink_command_from_flight_command (&cmd, &target,
+        (guint32) (g_get_monotonic_time () / 1000), &msg, &why);
+  if (ret != GST_FLOW_OK) {
+    g_clear_object (&peer);
+    return ret;
+  }
   if (!info) {
     GST_ELEMENT_WARNING (self, STREAM, FORMAT,
         ("Cannot send a %s command to the vehicle: %s.",
@@ -1460,11 +1920,41 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
         ("command flags 0x%x, target %u", cmd.flags, cmd.target_id));
     count_command (self, FALSE);
     g_clear_object (&peer);
-    return GST_FLOW_OK;
+    res.outcome = GST_FLIGHT_COMMAND_NOT_SENT;
+    return report_result (self, &res);
   }
 
+  if (mavlink_command_number (info, &msg)) {
+    /* commands that take the vehicle out of the guided mode end the
+     * setpoint stream */
+    if (cmd.type == GST_FLIGHT_COMMAND_LAND ||
+        cmd.type == GST_FLIGHT_COMMAND_RETURN ||
+        cmd.type == GST_FLIGHT_COMMAND_LOITER ||
+        cmd.type == GST_FLIGHT_COMMAND_DISARM)
+      stop_stream (self);
+    ret = send_acknowledged (self, &cmd, info, &msg, version, peer, &res);
+    g_clear_object (&peer);
+    if (ret == GST_FLOW_FLUSHING)
+      return ret;
+    count_command (self, ret == GST_FLOW_OK);
+    if (ret != GST_FLOW_OK || !res.outcome)
+      return ret;               /* an error, or not waited for */
+    GST_DEBUG_OBJECT (self, "%s: %s after %u attempts",
+        gst_flight_command_type_to_string (cmd.type),
+        gst_flight_command_outcome_to_string (res.outcome), res.attempts);
+    return report_result (self, &res);
+  }
+
+  /* a setpoint: no answer; PX4 needs it streamed */
   ok = send_message (self, version, info, &msg, peer, TRUE, &err);
   g_clear_object (&peer);
+  if (ok) {
+    g_mutex_lock (&self->lock);
+    self->setpoints_sent++;
+    if (self->family == MAVLINK_FAMILY_PX4)
+      stream_setpoint_locked (self, info, &msg);
+    g_mutex_unlock (&self->lock);
+  }
   if (!ok) {
     if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       g_clear_error (&err);
@@ -1503,6 +1993,8 @@ gst_flight_link_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_EOS:
+      push_result_sticky (self);
+      gst_pad_push_event (self->resultpad, gst_event_new_eos ());
       post_sink_eos (self, gst_event_get_seqnum (event));
       break;
     case GST_EVENT_FLUSH_START:
@@ -1610,6 +2102,23 @@ gst_flight_link_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
 }
 
 static gboolean
+gst_flight_link_result_query (GstPad * pad, GstObject * parent,
+    GstQuery * query)
+{
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:
+      return answer_caps_query (pad, query);
+    case GST_QUERY_ACCEPT_CAPS:
+      return answer_accept_caps_query (pad, query);
+    case GST_QUERY_LATENCY:
+      gst_query_set_latency (query, TRUE, 0, GST_CLOCK_TIME_NONE);
+      return TRUE;
+    default:
+      return FALSE;
+  }
+}
+
+static gboolean
 gst_flight_link_src_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
   gboolean ret;
@@ -1705,6 +2214,10 @@ start_run (GstFlightLink * self)
   cfg.vehicle_timeout = self->vehicle_timeout;
   cfg.version = self->version;
   cfg.timestamp_mode = self->timestamp_mode;
+  cfg.autopilot = self->autopilot;
+  cfg.command_timeout = self->command_timeout;
+  cfg.command_retries = self->command_retries;
+  cfg.setpoint_rate = self->setpoint_rate;
   GST_OBJECT_UNLOCK (self);
 
   mavlink_parser_init (&self->parser);
@@ -1733,7 +2246,18 @@ start_run (GstFlightLink * self)
   self->hold_due = FALSE;
   self->commands_sent = self->commands_dropped = 0;
   self->commands_accepted = self->commands_refused = 0;
+  self->commands_timed_out = self->commands_retried = 0;
+  self->setpoints_sent = 0;
   self->heartbeats_sent = 0;
+  self->vehicle_type = 0;
+  self->family = MAVLINK_FAMILY_GENERIC;
+  self->vehicle_mode = 0;
+  self->vehicle_armed = FALSE;
+  self->ack_wanted = 0;
+  self->ack_in = FALSE;
+  self->stream_active = FALSE;
+  self->have_local = FALSE;
+  self->result_sticky = FALSE;
   g_mutex_unlock (&self->lock);
   gst_object_unref (clock);
 }
@@ -1799,6 +2323,7 @@ gst_flight_link_change_state (GstElement * element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       stop_ticks (self);
+      stop_stream (self);
       stop_hold_timer (self);
       g_mutex_lock (&self->lock);
       g_clear_object (&self->peer);
@@ -1869,6 +2394,18 @@ gst_flight_link_set_property (GObject * object, guint prop_id,
     case PROP_TIMESTAMP_MODE:
       self->timestamp_mode = g_value_get_enum (value);
       break;
+    case PROP_AUTOPILOT:
+      self->autopilot = g_value_get_enum (value);
+      break;
+    case PROP_COMMAND_TIMEOUT:
+      self->command_timeout = g_value_get_uint (value);
+      break;
+    case PROP_COMMAND_RETRIES:
+      self->command_retries = g_value_get_uint (value);
+      break;
+    case PROP_SETPOINT_RATE:
+      self->setpoint_rate = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1936,6 +2473,18 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_TIMESTAMP_MODE:
       g_value_set_enum (value, self->timestamp_mode);
       break;
+    case PROP_AUTOPILOT:
+      g_value_set_enum (value, self->autopilot);
+      break;
+    case PROP_COMMAND_TIMEOUT:
+      g_value_set_uint (value, self->command_timeout);
+      break;
+    case PROP_COMMAND_RETRIES:
+      g_value_set_uint (value, self->command_retries);
+      break;
+    case PROP_SETPOINT_RATE:
+      g_value_set_uint (value, self->setpoint_rate);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1951,6 +2500,7 @@ gst_flight_link_finalize (GObject * object)
   stop_hold_timer (self);
   gst_flight_link_close (self);
   stop_ticks (self);
+  stop_stream (self);
   gst_worker_core_free (self->core);
   g_clear_object (&self->peer);
   gst_clear_object (&self->clock);
@@ -2058,7 +2608,39 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
           "short at the end of a datagram", 0, G_MAXUINT64, 0,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  g_object_class_install_property (gobject_class, PROP_AUTOPILOT,
+      g_param_spec_enum ("autopilot", "Autopilot",
+          "The vehicle's autopilot family: 'auto' (from its HEARTBEAT), "
+          "'ardupilot', 'px4' or 'generic'. It decides the guided command "
+          "(ArduPilot: DO_SET_MODE GUIDED, 4 in Copter, 15 in Plane and "
+          "Rover; PX4: DO_SET_MODE OFFBOARD, after a 1 s setpoint stream "
+          "holding the vehicle where it is), the takeoff (ArduPilot: height "
+          "above home; PX4: altitude MSL, from home, or its default) and the "
+          "setpoint stream (PX4: a goto's setpoint is sent again at "
+          "setpoint-rate until a land, return, loiter or disarm command)",
+          GST_TYPE_FLIGHT_LINK_AUTOPILOT, DEFAULT_AUTOPILOT, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_COMMAND_TIMEOUT,
+      g_param_spec_uint ("command-timeout", "Command timeout",
+          "Milliseconds to wait for the COMMAND_ACK of a COMMAND_LONG or "
+          "COMMAND_INT before sending it again (an IN_PROGRESS answer "
+          "waits on); the sink pad waits meanwhile, so commands are done "
+          "in order (0: do not wait for answers, no result items)", 0,
+          G_MAXUINT, DEFAULT_COMMAND_TIMEOUT, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_COMMAND_RETRIES,
+      g_param_spec_uint ("command-retries", "Command retries",
+          "How many times a command without an answer is sent again (its "
+          "confirmation counting) before it is reported timed out; a "
+          "refused command is never sent again", 0, 100,
+          DEFAULT_COMMAND_RETRIES, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_SETPOINT_RATE,
+      g_param_spec_uint ("setpoint-rate", "Setpoint rate",
+          "PX4: how many times a second the active goto's setpoint is sent "
+          "again (OFFBOARD needs 2 or more; 0: never, and no guided "
+          "command on PX4)", 0, 50, DEFAULT_SETPOINT_RATE, rw_ready));
+
   gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &result_template);
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_set_static_metadata (element_class,
       "Flight controller link", "Source/Sink/Network",
@@ -2072,6 +2654,7 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
 
   gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_VERSION, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_TIMESTAMP_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_AUTOPILOT, 0);
 }
 
 static void
@@ -2086,6 +2669,15 @@ gst_flight_link_init (GstFlightLink * self)
       GST_DEBUG_FUNCPTR (gst_flight_link_src_query));
   gst_pad_use_fixed_caps (self->srcpad);
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+
+  self->resultpad = gst_pad_new_from_static_template (&result_template,
+      "results");
+  gst_pad_set_event_function (self->resultpad,
+      GST_DEBUG_FUNCPTR (gst_flight_link_src_event));
+  gst_pad_set_query_function (self->resultpad,
+      GST_DEBUG_FUNCPTR (gst_flight_link_result_query));
+  gst_pad_use_fixed_caps (self->resultpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->resultpad);
 
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
   gst_pad_set_activatemode_function (self->sinkpad,
@@ -2120,4 +2712,8 @@ gst_flight_link_init (GstFlightLink * self)
   self->vehicle_timeout = DEFAULT_VEHICLE_TIMEOUT;
   self->version = DEFAULT_MAVLINK_VERSION;
   self->timestamp_mode = DEFAULT_TIMESTAMP_MODE;
+  self->autopilot = DEFAULT_AUTOPILOT;
+  self->command_timeout = DEFAULT_COMMAND_TIMEOUT;
+  self->command_retries = DEFAULT_COMMAND_RETRIES;
+  self->setpoint_rate = DEFAULT_SETPOINT_RATE;
 }

@@ -172,6 +172,13 @@ state_text (const GstStructure * w, gchar * buf, gsize len)
     g_strlcat (buf, " STALL", len);
   if (gst_structure_get_boolean (w, "lost", &flag) && flag)
     g_strlcat (buf, " LOST", len);
+  /* a worker in a child process (processreplica): which one */
+  if (gst_structure_get_int (w, "pid", &state) && state > 0) {
+    gchar pid[24];
+
+    g_snprintf (pid, sizeof (pid), " pid=%d", state);
+    g_strlcat (buf, pid, len);
+  }
   g_type_class_unref (klass);
   return buf;
 }

@@ -24,6 +24,7 @@
 #endif
 
 #include "gstworker.h"
+#include "gstworkerfloating.h"
 #include "gstworkercore.h"
 
 G_DEFINE_INTERFACE (GstWorker, gst_worker, GST_TYPE_ELEMENT);
@@ -121,4 +122,13 @@ gst_worker_message_is_heartbeat (GstMessage * message)
     return FALSE;
   s = gst_message_get_structure (message);
   return s && gst_structure_has_name (s, GST_WORKER_HEARTBEAT_NAME);
+}
+
+void
+gst_worker_keep_floating (GObject * object)
+{
+  if (g_object_is_floating (object))
+    return;
+  g_object_ref (object);
+  g_object_force_floating (object);
 }

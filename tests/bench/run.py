@@ -335,7 +335,66 @@ def benchmarks() -> "list[Bench]":
         note=e2e_note,
     ))
 
+    # 6. a worker in a child process (issue 13)
+    iso_items = {"frames": sized(2000, 20), "small": sized(20000, 200)}
+
+    def isolated(x, what, in_flight, s):
+        src = (f"benchsrc num-buffers={iso_items[what](s)} "
+               + (f"caps={FRAME_CAPS}" if what == "frames" else f"size={SMALL_BYTES}")
+               + f" max-in-flight={in_flight} downstream-allocator=true")
+        return workerbench(src, "!", QUEUE, "!", x, "!", QUEUE, "!", "benchsink")
+
+    def iso_case(label, what, in_flight):
+        return Case(label, [
+            Variant("thread", "in a thread (identity)",
+                    lambda s: isolated("identity", what, in_flight, s)),
+            Variant("process", "in a child process (processreplica worker=identity)",
+                    lambda s: isolated("processreplica worker=identity", what, in_flight, s)),
+        ])
+
+    out.append(Bench(
+        key="isolation",
+        title="A worker in a child process: processreplica against the same worker in a thread",
+        about=(
+            "`benchsrc downstream-allocator=true ! queue ! X ! queue ! benchsink`, X stock "
+            "`identity` in the pipeline's process, or `processreplica worker=identity`: the "
+            "same identity in a child process, every item and event crossing a unix socket, "
+            "frames as memfd descriptors (benchsrc makes its frame with the shared-memory "
+            "allocator the replica proposes, as a camera source with a buffer pool does, so "
+            "no byte of a frame is copied: the replica's `payload-copies` stays 0, tested in "
+            "tests/check/processreplica.c). *One in flight*: the source makes an item when the "
+            "previous one arrived, so the latency difference is what isolation adds per item "
+            "(two socket round trips, two thread wake-ups per side, a mapping of the frame). "
+            "Target (issue 13): under 100 us added per 1080p frame."),
+        cases=[iso_case("1080p RGB, one in flight", "frames", 1),
+               iso_case("1080p RGB, full load", "frames", 0),
+               iso_case("small items, one in flight", "small", 1),
+               iso_case("small items, full load", "small", 0)],
+        baseline="thread",
+        targets=[],
+        latency=True,
+        needs=["processreplica"],
+        note=isolation_note,
+    ))
+
     return out
+
+
+def isolation_note(summaries: dict) -> "str | None":
+    iso = summaries.get("isolation")
+    if not iso:
+        return None
+    parts = []
+    for case in ("1080p RGB, one in flight", "small items, one in flight"):
+        row = iso.get(case)
+        if row:
+            added = row["process"]["latency_median_us"] - row["thread"]["latency_median_us"]
+            parts.append((case, added))
+    text = "; ".join(f"{case}: {added:.0f} us" for case, added in parts)
+    frame = dict(parts).get("1080p RGB, one in flight")
+    verdict = "" if frame is None else (
+        " Target, under 100 us per 1080p frame: " + ("met." if frame < 100 else "**not met**."))
+    return f"Added per item by isolation (median latency, process minus thread): {text}.{verdict}"
 
 
 def detect_note(summaries: dict) -> "str | None":

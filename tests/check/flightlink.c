@@ -287,7 +287,7 @@ static GstHarness *
 harness_udp (const gchar * extra, Vehicle ** v)
 {
   gchar *desc = g_strdup_printf ("flightlink address=127.0.0.1 port=0 "
-      "heartbeat-interval=0 %s", extra ? extra : "");
+      "command-timeout=0 heartbeat-interval=0 %s", extra ? extra : "");
   GstHarness *h = harness_flightlink (desc);
   gint port = 0;
 
@@ -1045,6 +1045,266 @@ GST_START_TEST (test_default_ids)
 
 GST_END_TEST;
 
+/* Commands the vehicle acknowledges: each waits for its COMMAND_ACK, is
+ * sent again (confirmation counting) when none comes, and its result goes
+ * out as an item on the results pad and a bus message; a refusal is never
+ * sent again; silence ends in "timed out" after the last attempt. Nothing
+ * arms or changes mode but these commands. */
+typedef struct
+{
+  GstHarness *h;
+  GstFlightCommandType type;
+  GstFlightCommandFlags flags;
+} PushArgs;
+
+static gpointer
+push_command_thread (gpointer data)
+{
+  PushArgs *a = data;
+
+  return GINT_TO_POINTER (gst_harness_push (a->h, command_buffer (a->type,
+              a->flags)));
+}
+
+static GThread *
+push_async (PushArgs * a, GstHarness * h, GstFlightCommandType type,
+    GstFlightCommandFlags flags)
+{
+  a->h = h;
+  a->type = type;
+  a->flags = flags;
+  return g_thread_new ("push", push_command_thread, a);
+}
+
+static void
+vehicle_ack (Vehicle * v, guint16 command, guint8 result)
+{
+  MavlinkCommandAck ack = { command, result, 0, 0, 1, 191 };
+
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_COMMAND_ACK, &ack);
+}
+
+static void
+expect_command_long (Vehicle * v, guint16 command, guint8 confirmation,
+    MavlinkCommandLong * cl)
+{
+  MavlinkFrame f;
+
+  fail_unless (vehicle_recv (v, &f, 5000, FALSE), "no command %u", command);
+  fail_unless (mavlink_frame_decode (&f, MAVLINK_MSG_ID_COMMAND_LONG, cl),
+      "message %u, not COMMAND_LONG %u", f.msgid, command);
+  fail_unless_equals_int (cl->command, command);
+  fail_unless_equals_int (cl->confirmation, confirmation);
+}
+
+static void
+expect_result (GstHarness * hr, GstFlightCommandType type, guint32 command,
+    GstFlightCommandOutcome outcome, guint32 mav_result, guint32 attempts)
+{
+  GstBuffer *buf = gst_harness_pull (hr);
+  GstFlightCommandResult res;
+
+  fail_unless (buf != NULL);
+  fail_unless (gst_flight_command_result_from_buffer (buf, &res));
+  fail_unless_equals_int (res.type, type);
+  fail_unless_equals_int (res.mav_command, command);
+  fail_unless_equals_string (gst_flight_command_outcome_to_string
+      (res.outcome), gst_flight_command_outcome_to_string (outcome));
+  fail_unless_equals_int (res.mav_result, mav_result);
+  fail_unless_equals_int (res.attempts, attempts);
+  gst_buffer_unref (buf);
+}
+
+GST_START_TEST (test_command_acks)
+{
+  GstHarness *h, *hr;
+  MavlinkCommandLong cl;
+  MavlinkFrame f;
+  PushArgs a;
+  GThread *t;
+  GstBus *bus;
+  GstMessage *msg;
+  Vehicle *v;
+
+  h = harness_udp ("command-timeout=300 command-retries=2", &v);
+  hr = gst_harness_new_with_element (h->element, NULL, "results");
+  bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+  /* nothing arms or changes mode by itself */
+  fail_if (vehicle_recv (v, &f, 300, FALSE));
+
+  /* arm: the first attempt goes unanswered, the second is accepted */
+  t = push_async (&a, h, GST_FLIGHT_COMMAND_ARM, 0);
+  expect_command_long (v, 400, 0, &cl);
+  fail_unless_equals_float (cl.param1, 1);
+  expect_command_long (v, 400, 1, &cl);
+  vehicle_ack (v, 400, 0);
+  fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (t)), GST_FLOW_OK);
+  expect_result (hr, GST_FLIGHT_COMMAND_ARM, 400, GST_FLIGHT_COMMAND_ACCEPTED,
+      0, 2);
+  msg = pop_message (bus, GST_MESSAGE_ELEMENT, 5000);
+  while (msg && !gst_message_has_name (msg, "flightlink-command-result")) {
+    gst_message_unref (msg);
+    msg = pop_message (bus, GST_MESSAGE_ELEMENT, 5000);
+  }
+  fail_unless (msg != NULL);
+  {
+    const GstStructure *st = gst_message_get_structure (msg);
+
+    fail_unless_equals_string (gst_structure_get_string (st, "command"),
+        "arm");
+    fail_unless_equals_string (gst_structure_get_string (st, "outcome"),
+        "accepted");
+  }
+  gst_message_unref (msg);
+
+  /* guided (ArduCopter: mode 4), denied: reported, never sent again */
+  t = push_async (&a, h, GST_FLIGHT_COMMAND_GUIDED, 0);
+  expect_command_long (v, 176, 0, &cl);
+  fail_unless_equals_float (cl.param1, 1);
+  fail_unless_equals_float (cl.param2, 4);
+  vehicle_ack (v, 176, 2);
+  fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (t)), GST_FLOW_OK);
+  expect_result (hr, GST_FLIGHT_COMMAND_GUIDED, 176,
+      GST_FLIGHT_COMMAND_REFUSED, 2, 1);
+  expect_message (bus, GST_MESSAGE_WARNING, 5000,
+      "The vehicle refused command 176 (MAV_RESULT 2).");
+  fail_if (vehicle_recv (v, &f, 700, FALSE));
+
+  /* takeoff to 30 m, in progress, then never answered: three attempts,
+   * timed out */
+  t = push_async (&a, h, GST_FLIGHT_COMMAND_TAKEOFF,
+      GST_FLIGHT_COMMAND_HAS_LOCAL);
+  expect_command_long (v, 22, 0, &cl);
+  fail_unless_equals_float (cl.param7, 30);
+  vehicle_ack (v, 22, 5);
+  expect_command_long (v, 22, 1, &cl);
+  expect_command_long (v, 22, 2, &cl);
+  fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (t)), GST_FLOW_OK);
+  expect_result (hr, GST_FLIGHT_COMMAND_TAKEOFF, 22,
+      GST_FLIGHT_COMMAND_TIMED_OUT, 0, 3);
+  expect_message (bus, GST_MESSAGE_WARNING, 5000,
+      "The vehicle did not answer the takeoff command (MAV_CMD 22) after 3 "
+      "attempts.");
+  fail_if (vehicle_recv (v, &f, 500, FALSE));
+
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-sent"), 3);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-retried"), 3);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-timed-out"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-accepted"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-refused"), 1);
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (hr);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* Waits for @n setpoints (SET_POSITION_TARGET_LOCAL_NED) to @x within @ms
+ * each (the ones of the setpoint streamed before it may come first). */
+static void
+expect_setpoints (Vehicle * v, guint n, guint ms, gfloat x)
+{
+  MavlinkSetPositionTargetLocalNed l;
+  MavlinkFrame f;
+  guint i = 0;
+
+  while (i < n) {
+    fail_unless (vehicle_recv (v, &f, ms, FALSE), "setpoint %u of %u", i, n);
+    fail_unless (mavlink_frame_decode (&f,
+            MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED, &l),
+        "message %u, not a setpoint", f.msgid);
+    if (l.x == x)
+      i++;
+    else
+      fail_unless (i == 0, "setpoint to %f after one to %f", l.x, x);
+  }
+}
+
+/* PX4: a goto's setpoint is streamed (OFFBOARD needs >= 2 Hz) until a
+ * land; OFFBOARD is asked for only after a stream of a hold setpoint, and
+ * refused while no position is known to hold. */
+GST_START_TEST (test_px4_setpoint_stream)
+{
+  MavlinkHeartbeat px4 = vehicle_heartbeat;
+  MavlinkLocalPositionNed here = local_position;
+  MavlinkCommandLong cl;
+  GstHarness *h;
+  MavlinkFrame f;
+  GstBus *bus;
+  PushArgs a;
+  GThread *t;
+  gint64 start;
+  Vehicle *v;
+
+  px4.autopilot = 12;
+  h = harness_udp ("setpoint-rate=10", &v);
+  bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &px4);
+  wait_vehicle (h->element, "ok");
+  {
+    gchar *fam = stat_string (h->element, "autopilot");
+
+    fail_unless_equals_string (fam, "px4");
+    g_free (fam);
+  }
+
+  /* no position yet: OFFBOARD cannot be entered */
+  fail_unless_equals_int (gst_harness_push (h,
+          command_buffer (GST_FLIGHT_COMMAND_GUIDED, 0)), GST_FLOW_OK);
+  expect_message (bus, GST_MESSAGE_WARNING, 5000, "Cannot send a guided "
+      "command to the vehicle: PX4 enters OFFBOARD only with a setpoint "
+      "stream, and no local position is known yet to hold.");
+
+  /* with a position: a hold setpoint streamed for 1 s, then the mode */
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_LOCAL_POSITION_NED, &here);
+  wait_stat_u64 (h->element, "telemetry-messages", 1);
+  start = g_get_monotonic_time ();
+  t = push_async (&a, h, GST_FLIGHT_COMMAND_GUIDED, 0);
+  expect_setpoints (v, 5, 1000, 12.5);
+  for (;;) {
+    fail_unless (vehicle_recv (v, &f, 2000, FALSE));
+    if (f.msgid != MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED)
+      break;
+  }
+  fail_unless (g_get_monotonic_time () - start >= 900 * 1000);
+  fail_unless (mavlink_frame_decode (&f, MAVLINK_MSG_ID_COMMAND_LONG, &cl));
+  fail_unless_equals_int (cl.command, 176);
+  fail_unless_equals_float (cl.param2, 6);
+  fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (t)), GST_FLOW_OK);
+
+  /* a goto: its setpoint, then the same again at 10 Hz */
+  fail_unless_equals_int (gst_harness_push (h,
+          command_buffer (GST_FLIGHT_COMMAND_GOTO,
+              GST_FLIGHT_COMMAND_HAS_LOCAL)), GST_FLOW_OK);
+  expect_setpoints (v, 6, 1000, 10.5);
+  fail_unless (stat_u64 (h->element, "setpoints-sent") >= 6 + 6);
+
+  /* land: the stream stops */
+  fail_unless_equals_int (gst_harness_push (h,
+          command_buffer (GST_FLIGHT_COMMAND_LAND, 0)), GST_FLOW_OK);
+  for (;;) {
+    fail_unless (vehicle_recv (v, &f, 2000, FALSE));
+    if (f.msgid != MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED)
+      break;
+  }
+  fail_unless_equals_int (f.msgid, MAVLINK_MSG_ID_COMMAND_LONG);
+  fail_if (vehicle_recv (v, &f, 500, FALSE));
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_paused_holds)
 {
   GstHarness *h;
@@ -1567,6 +1827,7 @@ GST_START_TEST (test_serial_line)
 
   v = vehicle_new_pty (&device);
   desc = g_strdup_printf ("flightlink device=%s baud=115200 "
+      "command-timeout=0 "
       "heartbeat-interval=0", device);
   h = harness_flightlink (desc);
   g_free (desc);
@@ -1768,7 +2029,8 @@ GST_START_TEST (test_eos_waits_for_commands)
   pipe = gst_parse_launch ("appsrc name=cmds format=time "
       "caps=" GST_FLIGHT_COMMAND_CAPS " ! identity name=slow "
       "! queue ! flightlink name=fl address=127.0.0.1 port=0 "
-      "heartbeat-interval=0 ! appsink name=odo sync=false", NULL);
+      "command-timeout=0 heartbeat-interval=0 ! appsink name=odo sync=false",
+      NULL);
   fl = gst_bin_get_by_name (GST_BIN (pipe), "fl");
   cmds = gst_bin_get_by_name (GST_BIN (pipe), "cmds");
   odo = gst_bin_get_by_name (GST_BIN (pipe), "odo");
@@ -2014,6 +2276,8 @@ flightlink_suite (void)
   tcase_add_test (tc, test_late_message_dropped);
   tcase_add_test (tc, test_statustext_to_user);
   tcase_add_test (tc, test_default_ids);
+  tcase_add_test (tc, test_command_acks);
+  tcase_add_test (tc, test_px4_setpoint_stream);
   tcase_add_test (tc, test_arrival_item_per_message);
   tcase_add_test (tc, test_vehicle_choice);
   tcase_add_test (tc, test_bad_frames_counted);
