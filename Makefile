@@ -30,6 +30,7 @@ export GST_PLUGIN_PATH := $(CURDIR)/$(BUILD)/elements:$(CURDIR)/$(BUILD)/tests/e
 GI_LIBS := $(CURDIR)/$(BUILD)/gst/worker:$(CURDIR)/$(BUILD)/gst/autonomy
 export GI_TYPELIB_PATH := $(GI_LIBS)$(if $(GI_TYPELIB_PATH),:$(GI_TYPELIB_PATH))
 export LD_LIBRARY_PATH := $(GI_LIBS)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
+export PYTHONPATH := $(CURDIR)/python$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 # The project's main job: the default pipeline under the worker controller
 # for at most DURATION seconds (then an exit with drain, itself bounded),
