@@ -1782,6 +1782,10 @@ GST_START_TEST (test_heartbeat_and_vehicle_loss)
   fail_if (vehicle_recv (v, &f, 100, TRUE));
 
   vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  /* the receiving thread posts this after it says "ok", and may be held
+   * up between the two: wait for it, or it can come after "back" below */
+  expect_message (bus, GST_MESSAGE_INFO, 5000,
+      "Found the vehicle: system 1, component 1, MAVLink 2.");
   wait_vehicle (fl, "ok");
 
   /* t = 1 s, 2 s: our heartbeats; the vehicle is still there */
