@@ -500,10 +500,21 @@ G_DEFINE_TYPE_WITH_CODE (GstFlightLink, gst_flight_link, GST_TYPE_ELEMENT,
 GST_ELEMENT_REGISTER_DEFINE (flightlink, "flightlink", GST_RANK_NONE,
     GST_TYPE_FLIGHT_LINK);
 
+/* The GType of an enum, registered once. */
+static GType
+register_enum (gsize * type, const gchar * name, const GEnumValue * values)
+{
+  if (g_once_init_enter (type)) {
+    GType t = g_enum_register_static (name, values);
+    g_once_init_leave (type, t);
+  }
+  return *type;
+}
+
 GType
 gst_flight_link_version_get_type (void)
 {
-  static GType type = 0;
+  static gsize type = 0;
   static const GEnumValue values[] = {
     {GST_FLIGHT_LINK_VERSION_AUTO,
         "MAVLink 2, or 1 if the vehicle's heartbeat is MAVLink 1", "auto"},
@@ -512,17 +523,13 @@ gst_flight_link_version_get_type (void)
     {0, NULL, NULL},
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstFlightLinkVersion", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return register_enum (&type, "GstFlightLinkVersion", values);
 }
 
 GType
 gst_flight_link_timestamp_mode_get_type (void)
 {
-  static GType type = 0;
+  static gsize type = 0;
   static const GEnumValue values[] = {
     {GST_FLIGHT_LINK_TIMESTAMP_ARRIVAL,
           "The running time at which flightlink read the message; one item "
@@ -534,17 +541,13 @@ gst_flight_link_timestamp_mode_get_type (void)
     {0, NULL, NULL},
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstFlightLinkTimestampMode", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return register_enum (&type, "GstFlightLinkTimestampMode", values);
 }
 
 GType
 gst_flight_link_autopilot_get_type (void)
 {
-  static GType type = 0;
+  static gsize type = 0;
   static const GEnumValue values[] = {
     {GST_FLIGHT_LINK_AUTOPILOT_AUTO,
         "From the vehicle's HEARTBEAT (autopilot 3: ArduPilot, 12: PX4, else "
@@ -556,17 +559,13 @@ gst_flight_link_autopilot_get_type (void)
     {0, NULL, NULL},
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstFlightLinkAutopilot", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return register_enum (&type, "GstFlightLinkAutopilot", values);
 }
 
 GType
 gst_flight_link_goto_command_get_type (void)
 {
-  static GType type = 0;
+  static gsize type = 0;
   static const GEnumValue values[] = {
     {GST_FLIGHT_LINK_GOTO_SETPOINT,
         "A position setpoint (SET_POSITION_TARGET_*), streamed on PX4",
@@ -577,11 +576,7 @@ gst_flight_link_goto_command_get_type (void)
     {0, NULL, NULL},
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstFlightLinkGotoCommand", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return register_enum (&type, "GstFlightLinkGotoCommand", values);
 }
 
 static const gchar *
