@@ -418,6 +418,35 @@ def benchmarks() -> "list[Bench]":
         needs=["processreplica", "benchpyworker"],
     ))
 
+    # 8. the workerstats tracer's cost (issue 17)
+    tr_items = sized(150000, 2000)
+    tr_log = os.path.join(tempfile.gettempdir(), "workerstats-bench.log")
+
+    def traced(tracer):
+        env = ["env", f"GST_TRACERS={tracer}", "GST_DEBUG=GST_TRACER:7",
+               f"GST_DEBUG_FILE={tr_log}"] if tracer else []
+        return lambda s: env + chain("identity silent=true", 4, tr_items(s))
+
+    out.append(Bench(
+        key="tracer",
+        title="Tracer cost: the 4-element stock chain under GST_TRACERS=workerstats",
+        about=(
+            "The hop benchmark's chain of 4 stock `identity silent=true` joined by queues of "
+            "10, 64-byte items as fast as they go: no tracer; `GST_TRACERS=factories` "
+            "(GStreamer's own tracer that does nothing per item: what turning tracing on costs "
+            "by itself, since GStreamer 1.22 then looks up its hook table at every pad push, "
+            "object and buffer ref and unref); and `GST_TRACERS=workerstats` logging every "
+            "100 ms to a file (GST_DEBUG=GST_TRACER:7). The ratios are against the `factories` "
+            "floor. Target: workerstats within 5% of that floor."),
+        cases=[Case("4 stock elements", [
+            Variant("off", "no tracer", traced(None)),
+            Variant("floor", "factories (tracing floor)", traced("factories")),
+            Variant("workerstats", "workerstats", traced("workerstats")),
+        ])],
+        baseline="floor",
+        targets=[Target("4 stock elements", "workerstats", 0.95, "within 5% of the floor")],
+    ))
+
     return out
 
 
