@@ -7,7 +7,7 @@ BUILD_FUZZ ?= build-fuzz
 DURATION   ?= 20
 
 .PHONY: all deps setup build run test test-valgrind test-asan bench clean \
-  fuzz-smoke test-install
+  fuzz-smoke run-python-app test-install
 
 all: build
 
@@ -50,6 +50,14 @@ run: build
 	  echo "Commands to the flight controller (autonomy-commands.jsonl):"; \
 	  jq -r '"  at \(.pts / 1e9) s: \(.command) target \(.target_id): north \(.north * 100 | round / 100) m, east \(.east * 100 | round / 100) m, down \(.down) m"' autonomy-commands.jsonl; \
 	fi
+
+# The Python example application (python/examples/autonomy-app.py): the
+# autonomy system with its detector written in Python, supervised from
+# Python, for at most DURATION seconds.
+run-python-app: build
+	@rm -f $(RUN_OUTPUTS)
+	timeout --signal=INT --kill-after=10 $$(( $(DURATION) + 30 )) \
+	  /usr/bin/python3 python/examples/autonomy-app.py --duration $(DURATION)
 
 test: build
 	meson test -C $(BUILD) --print-errorlogs
