@@ -282,6 +282,7 @@ gst_worker_transform_push_to (GstWorkerTransform * self, GstPad * pad,
 
 /**
  * gst_worker_transform_get_output:
+ * @name: the output's name (its pad template's name)
  *
  * Returns: (transfer none) (nullable): the extra output named @name
  */
