@@ -39,6 +39,7 @@ def receive(
     stages: "list[worker_manager.WorkerManager]",
     window: "mp.synchronize.Semaphore | None",
     timeout: float,
+    targets: int = 0,
 ) -> "tuple[list[int], list[int]]":
     """
     Main's loop: takes count items off the last queue, in order.
@@ -65,6 +66,9 @@ def receive(
             raise ChainError(
                 f"items out of order: item {item.seq} arrived where {len(arrived)} was expected"
             )
+        if targets and len(getattr(item, "targets", ())) != targets:
+            raise ChainError(f"item {item.seq}: {len(getattr(item, 'targets', ()))} "
+                             f"targets found of {targets}")
         created.append(item.created_ns)
         arrived.append(now)
         if window is not None:
@@ -121,6 +125,9 @@ def main() -> int:
     parser.add_argument(
         "--max-in-flight", type=int, default=0, help="items between source and main (0: no bound)"
     )
+    parser.add_argument(
+        "--detect", type=int, default=0, metavar="N",
+        help="stages are target detectors, items 1080p I420 frames with N targets")
     parser.add_argument("--warmup", type=float, default=0.1)
     parser.add_argument("--timeout", type=float, default=600.0)
     args = parser.parse_args()
@@ -135,11 +142,18 @@ def main() -> int:
     ]
     window = mp.Semaphore(args.max_in_flight) if args.max_in_flight > 0 else None
 
+    stage_worker = passthrough_worker
+    data = args.size
+    if args.detect:
+        from detector_worker import detector_worker, frame_with_targets
+
+        stage_worker = detector_worker
+        data = frame_with_targets(args.detect)
     source = worker_manager.WorkerManager(
-        1, source_worker, (args.items, args.size, window, queues[0], controller)
+        1, source_worker, (args.items, data, window, queues[0], controller)
     )
     stages = [
-        worker_manager.WorkerManager(1, passthrough_worker, (queues[i], queues[i + 1], controller))
+        worker_manager.WorkerManager(1, stage_worker, (queues[i], queues[i + 1], controller))
         for i in range(args.stages)
     ]
 
@@ -151,7 +165,8 @@ def main() -> int:
 
     error = None
     try:
-        created, arrived = receive(queues[-1], args.items, stages, window, args.timeout)
+        created, arrived = receive(queues[-1], args.items, stages, window, args.timeout,
+                                   args.detect)
     except ChainError as e:
         error = str(e)
     seconds = time.monotonic() - start
