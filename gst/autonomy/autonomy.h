@@ -13,3 +13,5 @@
 #include <gst/autonomy/gsttargetestimate.h>
 #include <gst/autonomy/gstodometrymeta.h>
 #include <gst/autonomy/gstdbscan.h>
+#include <gst/autonomy/gstflightpath.h>
+#include <gst/autonomy/gstgroundrenderer.h>

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
+#include <gio/gio.h>
 #include <gst/video/video.h>
 #include <gst/allocators/allocators.h>
 #include <gst/worker/worker.h>
@@ -600,6 +601,159 @@ GST_START_TEST (test_hang_restarted)
 GST_END_TEST;
 
 /* ---------------------------------------------------------------------- */
+/* in a pool: workerpool isolation=process */
+
+/* The same bytes, in the same order, as the pool in threads and as no
+ * pool: stateless workers with random delays, and jpegenc. */
+GST_START_TEST (test_pool_same_bytes_as_thread)
+{
+  static const gchar *src = "testworkersrc num-buffers=200";
+  static const gchar *vsrc = "videotestsrc num-buffers=40 pattern=ball ! "
+      "video/x-raw,width=320,height=240";
+  guint64 n[3] = { 0 };
+  gchar *plain = digest_of (src, "testworker", &n[0], NULL);
+  gchar *thread = digest_of (src, "workerpool size=2 worker=\"testworker "
+      "random-delay=200000\"", &n[1], NULL);
+  gchar *proc = digest_of (src, "workerpool size=2 isolation=process "
+      "worker=\"testworker random-delay=200000\"", &n[2], NULL);
+
+  fail_unless_equals_uint64 (n[0], 200);
+  fail_unless_equals_uint64 (n[1], 200);
+  fail_unless_equals_uint64 (n[2], 200);
+  fail_unless_equals_string (thread, plain);
+  fail_unless_equals_string (proc, plain);
+  g_free (plain);
+  g_free (thread);
+  g_free (proc);
+
+  plain = digest_of (vsrc, "videoconvert ! jpegenc", &n[0], NULL);
+  proc = digest_of (vsrc, "workerpool size=2 isolation=process "
+      "worker=\"videoconvert ! jpegenc\"", &n[1], NULL);
+  fail_unless_equals_uint64 (n[0], 40);
+  fail_unless_equals_uint64 (n[1], 40);
+  fail_unless_equals_string (proc, plain);
+  g_free (plain);
+  g_free (proc);
+}
+
+GST_END_TEST;
+
+/* Each replica is a processreplica named <pool>_r<i>, a worker with its
+ * own pid; one that crashes now and then changes nothing in the output. */
+GST_START_TEST (test_pool_replicas_crash_and_restart)
+{
+  guint64 n_plain = 0, n_pool = 0;
+  gchar *plain = digest_of ("testworkersrc num-buffers=100", "testworker",
+      &n_plain, NULL);
+  GstElement *pipe = launch ("testworkersrc num-buffers=100 ! workerpool "
+      "name=p size=2 isolation=process dispatch=round-robin "
+      "worker=\"testworker crash-after=9\" ! testworkersink name=sink");
+  GstElement *sink = get (pipe, "sink");
+  GstElement *r0, *r1;
+  gchar *digest = NULL;
+  gint pid0 = 0, pid1 = 0;
+
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  r0 = get (pipe, "p_r0");
+  r1 = get (pipe, "p_r1");
+  fail_unless (GST_IS_WORKER (r0));
+  g_object_get (r0, "pid", &pid0, NULL);
+  g_object_get (r1, "pid", &pid1, NULL);
+  fail_unless (pid0 > 0 && pid1 > 0 && pid0 != pid1);
+
+  run_to_eos (pipe, NULL);
+  g_object_get (sink, "digest", &digest, "count", &n_pool, NULL);
+  fail_unless_equals_uint64 (n_pool, 100);
+  fail_unless_equals_string (digest, plain);
+  /* 50 items each, a crash every 9: 5 restarts each */
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_r0", "restarts"), 5);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_r1", "restarts"), 5);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_r0", "items-lost"), 0);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), 100);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (r0);
+  gst_object_unref (r1);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  g_free (digest);
+  g_free (plain);
+}
+
+GST_END_TEST;
+
+/* gst-worker-launch's table shows each replica with its process id. */
+GST_START_TEST (test_launch_table_shows_pid)
+{
+  const gchar *argv[] = { GST_WORKER_LAUNCH, "--status-interval", "50",
+    "testworkersrc", "num-buffers=100000", "produce-time=1000000", "!",
+    "workerpool", "name=p", "size=2", "isolation=process",
+    "worker=testworker", "!", "testworkersink", NULL
+  };
+  GError *err = NULL;
+  GSubprocess *proc = g_subprocess_newv (argv,
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &err);
+  GDataInputStream *out;
+  GString *log = g_string_new (NULL);
+  gchar *line;
+  gboolean seen[2] = { FALSE, FALSE };
+
+  fail_unless (proc != NULL, "%s", err ? err->message : "?");
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  while ((!seen[0] || !seen[1]) && (line =
+          g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL))) {
+    g_string_append_printf (log, "%s\n", line);
+    for (guint r = 0; r < 2; r++) {
+      gchar *name = g_strdup_printf (" p_r%u: ", r);
+
+      if (strstr (line, name) && strstr (line, " pid="))
+        seen[r] = TRUE;
+      g_free (name);
+    }
+    g_free (line);
+  }
+  g_subprocess_force_exit (proc);
+  g_subprocess_wait (proc, NULL, NULL);
+  fail_unless (seen[0] && seen[1], "no replica with its pid in:\n%s",
+      log->str);
+  g_string_free (log, TRUE);
+  g_object_unref (out);
+  g_object_unref (proc);
+}
+
+GST_END_TEST;
+
+/* A description that does not build fails as in a thread, at once. */
+GST_START_TEST (test_pool_bad_worker)
+{
+  GstElement *pool = gst_element_factory_make ("workerpool", "p");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *err = NULL;
+
+  gst_element_set_bus (pool, bus);
+  g_object_set (pool, "isolation", 1, "worker", "nosuchelement", NULL);
+  fail_unless_equals_int (gst_element_set_state (pool, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "Worker pool p") != NULL, "%s",
+      err->message);
+  fail_unless (strstr (err->message, "no element \"nosuchelement\"") !=
+      NULL, "%s", err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_state (pool, GST_STATE_NULL);
+  gst_element_set_bus (pool, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pool);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
 /* bad input */
 
 GST_START_TEST (test_bad_worker)
@@ -716,6 +870,7 @@ processreplica_suite (void)
   TCase *contract = tcase_create ("contract");
   TCase *faults = tcase_create ("faults");
   TCase *bad = tcase_create ("bad");
+  TCase *pool = tcase_create ("pool");
 
   suite_add_tcase (s, same);
   tcase_add_test (same, test_same_bytes_as_thread);
@@ -733,6 +888,11 @@ processreplica_suite (void)
   tcase_add_test (faults, test_poison_item_lost);
   tcase_add_test (faults, test_keeps_crashing_is_error);
   tcase_add_test (faults, test_hang_restarted);
+  suite_add_tcase (s, pool);
+  tcase_add_test (pool, test_pool_same_bytes_as_thread);
+  tcase_add_test (pool, test_pool_replicas_crash_and_restart);
+  tcase_add_test (pool, test_pool_bad_worker);
+  tcase_add_test (pool, test_launch_table_shows_pid);
   suite_add_tcase (s, bad);
   tcase_add_test (bad, test_bad_worker);
   tcase_add_test (bad, test_bad_child);
