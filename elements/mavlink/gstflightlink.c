@@ -31,16 +31,20 @@
  *
  * ## The vehicle
  *
- * The vehicle is the first system whose HEARTBEAT comes from an autopilot
- * (autopilot other than MAV_AUTOPILOT_INVALID, type other than
- * MAV_TYPE_GCS), or the one `target-system` / `target-component` name.
- * Telemetry from other systems and components is ignored. Over UDP,
+ * The vehicle is the first component whose HEARTBEAT comes from an
+ * autopilot (autopilot other than MAV_AUTOPILOT_INVALID, type other than
+ * MAV_TYPE_GCS), in system `target-system` when set; or the component
+ * `target-component` names (of `target-system`, when set), whatever it
+ * is. So a gimbal or a camera of the vehicle's system that beats first
+ * is not taken for the autopilot. Telemetry from other systems and
+ * components is ignored. Over UDP,
  * commands and heartbeats go to the address the vehicle's heartbeats come
  * from, or to `remote-address`:`remote-port` when set.
  *
  * Commands wait (the sink pad blocks, like a full queue) until the
  * vehicle's heartbeat has been heard once: a command is never sent to
- * nobody. Once the pipeline is ending (an EOS was sent to it), a command
+ * nobody. The vehicle hears flightlink's own HEARTBEAT before its first
+ * command. Once the pipeline is ending (an EOS was sent to it), a command
  * for a vehicle never heard is dropped with a warning and counted in
  * `items-dropped`, so that the end never hangs on an absent vehicle.
  * flightlink sends its own HEARTBEAT (MAV_TYPE_ONBOARD_CONTROLLER,
@@ -54,6 +58,16 @@
  * `vehicle-timeout` ms after the element first went to PLAYING; its
  * heartbeat says `vehicle` = "waiting" meanwhile.
  * COMMAND_ACKs from the vehicle are counted; a refusal posts a warning.
+ * The vehicle's STATUSTEXTs (PreArm checks, failsafes) reach the user as
+ * messages "The vehicle says: TEXT" (details: `severity`, `text`): a
+ * warning up to MAV_SEVERITY_WARNING, an info message for NOTICE and
+ * INFO; DEBUG goes to the debug log.
+ *
+ * flightlink's own `system-id` is by default 1, the vehicle's own system
+ * as ArduPilot and PX4 ship (a companion computer on board, component
+ * 191, MAV_COMP_ID_ONBOARD_COMPUTER), not 255: that is the ground
+ * station's by convention, and an autopilot that heard flightlink's
+ * heartbeat as its GCS's would not see its real GCS link go.
  *
  * ## Time
  *
@@ -68,7 +82,10 @@
  *   read late (a loaded machine, a busy link) keeps the time it was
  *   measured at instead of looking younger than it is. The mapping is
  *   late by the smallest delay seen (the link's latency, under a
- *   millisecond on loopback). When the vehicle's clock steps back more
+ *   millisecond on loopback). The smallest offset is that of the last 5
+ *   to 10 s of vehicle time, so that the mapping follows the drift of
+ *   the vehicle's crystal (20-100 ppm, up to 0.36 s an hour) within a
+ *   millisecond. When the vehicle's clock steps back more
  *   than a second, the vehicle rebooted: flightlink posts a warning ("The
  *   vehicle's clock went back ...", details `previous-time-ms` and
  *   `time-ms`) and starts a new mapping. The vehicle's clock must run:
@@ -77,8 +94,13 @@
  *   completed the message (all messages of one datagram or one read share
  *   it). The read delay is in the timestamp.
  *
- * Either way PTS never go back: a message older than the last item (one
- * reordered on the way) gets the last item's PTS.
+ * Either way PTS never go back, and an item never carries values older
+ * than the ones it replaces: a telemetry message with a `time_boot_ms`
+ * older than the newest one of its kind (reordered or delayed on the way,
+ * by up to 1 s: further back is a reboot) is dropped, counted in
+ * `telemetry-dropped`. (Kinds apart: an autopilot stamps each with the
+ * time of its own sample, so a GLOBAL_POSITION_INT may be older than the
+ * ATTITUDE before it, and still the newest position.)
  *
  * Each item is a snapshot: the parts its messages carry
  * (GLOBAL_POSITION_INT: global position and velocity; LOCAL_POSITION_NED:
@@ -140,7 +162,8 @@
  * `bad-frames`, `garbage-bytes`, `telemetry-messages` (the vehicle's
  * GLOBAL_POSITION_INT, ATTITUDE and LOCAL_POSITION_NED while telemetry
  * runs), `telemetry-dropped` (of those, the ones that made no pushed item:
- * values not finite, src pad not linked), `telemetry-merged` (of those,
+ * values not finite, older than the newest, src pad not linked),
+ * `telemetry-merged` (of those,
  * the ones in a pushed item beside the one counted for it in `items-out`:
  * an item of three messages counts 1 in `items-out` and 2 here; always 0
  * in `arrival` mode), `commands-sent`,
@@ -183,6 +206,7 @@
 #include "mavlink-codec.h"
 #include "mavlink-commands.h"
 #include "vehicle-clock.h"
+#include "vehicle-status.h"
 
 GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
 #define GST_CAT_DEFAULT flight_link_debug
@@ -193,13 +217,21 @@ GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
 #define DEFAULT_REMOTE_PORT 0
 #define DEFAULT_DEVICE NULL
 #define DEFAULT_BAUD 57600
-#define DEFAULT_SYSTEM_ID 255
+#define DEFAULT_SYSTEM_ID 1
 #define DEFAULT_COMPONENT_ID MAV_COMP_ID_ONBOARD_COMPUTER
 #define DEFAULT_TARGET_SYSTEM 0
 #define DEFAULT_TARGET_COMPONENT 0
 #define DEFAULT_VEHICLE_TIMEOUT 3000
 #define DEFAULT_MAVLINK_VERSION GST_FLIGHT_LINK_VERSION_AUTO
 #define DEFAULT_TIMESTAMP_MODE GST_FLIGHT_LINK_TIMESTAMP_VEHICLE
+#define DEFAULT_AUTOPILOT GST_FLIGHT_LINK_AUTOPILOT_AUTO
+#define DEFAULT_COMMAND_TIMEOUT 1000
+#define DEFAULT_COMMAND_RETRIES 3
+#define DEFAULT_SETPOINT_RATE 5
+#define DEFAULT_TELEMETRY_RATE 0
+
+/* PX4 OFFBOARD: how long a setpoint stream runs before the mode change */
+#define OFFBOARD_PRIME_US (1 * G_TIME_SPAN_SECOND)
 
 #define HEARTBEAT_PERIOD GST_SECOND
 /* vehicle mode: how long the item of a vehicle time waits for more
@@ -224,6 +256,11 @@ enum
   PROP_MAVLINK_VERSION,
   PROP_TIMESTAMP_MODE,
   PROP_BAD_FRAMES,
+  PROP_AUTOPILOT,
+  PROP_COMMAND_TIMEOUT,
+  PROP_COMMAND_RETRIES,
+  PROP_SETPOINT_RATE,
+  PROP_TELEMETRY_RATE,
 };
 
 typedef enum
@@ -243,6 +280,11 @@ typedef struct
   guint vehicle_timeout;
   GstFlightLinkVersion version;
   GstFlightLinkTimestampMode timestamp_mode;
+  GstFlightLinkAutopilot autopilot;
+  guint command_timeout;
+  guint command_retries;
+  guint setpoint_rate;
+  guint telemetry_rate;
 } RunConfig;
 
 struct _GstFlightLink
@@ -251,6 +293,7 @@ struct _GstFlightLink
 
   GstPad *srcpad;
   GstPad *sinkpad;
+  GstPad *resultpad;            /* results: pushed by the sink's thread */
   GstWorkerCore *core;
 
   /* properties: object lock */
@@ -268,6 +311,11 @@ struct _GstFlightLink
   guint vehicle_timeout;
   GstFlightLinkVersion version;
   GstFlightLinkTimestampMode timestamp_mode;
+  GstFlightLinkAutopilot autopilot;
+  guint command_timeout;
+  guint command_retries;
+  guint setpoint_rate;
+  guint telemetry_rate;
 
   /* the link: opened in NULL to READY, closed in READY to NULL (state
    * lock); used by the streaming threads in between */
@@ -291,6 +339,9 @@ struct _GstFlightLink
   guint8 vehicle_sysid;
   guint8 vehicle_compid;
   guint vehicle_version;
+  guint8 vehicle_type;          /* its HEARTBEAT's type (MAV_TYPE) */
+  MavlinkAutopilotFamily family;        /* detected, or the property's */
+  VehicleStatus vstate;          /* mode, arming, battery, home... */
   GstClockTime vehicle_seen;    /* clock time of its last heartbeat */
   GstClockTime listening_since; /* clock time of the first PLAYING */
   gboolean absent_warned;       /* "no vehicle heard" posted */
@@ -302,9 +353,26 @@ struct _GstFlightLink
   guint64 commands_dropped;     /* taken from the sink pad, not sent */
   guint64 commands_accepted;
   guint64 commands_refused;
+  guint64 commands_timed_out;   /* no answer after the last attempt */
+  guint64 commands_retried;     /* attempts after the first */
+  guint64 setpoints_sent;       /* SET_POSITION_TARGET_*, streamed too */
   guint64 heartbeats_sent;
+  /* the command awaiting its COMMAND_ACK: its MAV_CMD (0: none), and the
+   * answer the reader puts here */
+  guint16 ack_wanted;
+  gboolean ack_in;
+  guint8 ack_result;
+  gint64 ack_progress_at;       /* monotonic time of an IN_PROGRESS */
+  /* the setpoint streamed (PX4 OFFBOARD needs >= 2 Hz): its message */
+  gboolean stream_active;
+  const MavlinkMessageInfo *stream_info;
+  MavlinkCommandMessage stream_msg;
+  GstClockID stream_id;
+  gboolean have_local;          /* last_local is set */
+  GstOdometry last_local;       /* the latest local position */
   GstClockID tick_id;
   gboolean tick_running;        /* a tick callback is at work */
+  gboolean stream_running;      /* a stream callback is at work */
   GstClockID hold_id;           /* the held item's silence timer */
   GstClockTime hold_last;       /* clock time of its latest message */
   gboolean hold_due;            /* the silence timer fired: push it */
@@ -317,6 +385,8 @@ struct _GstFlightLink
   MavlinkParser parser;
   GstOdometry odo;
   gboolean sent_sticky;
+  gboolean result_sticky;       /* sink side: the results pad's events */
+  gdouble home_offset[3];       /* reader: home in the local frame */
   VehicleClock vclock;          /* the items' PTS */
   /* vehicle mode: the item of the latest vehicle time, not pushed yet */
   gboolean held;
@@ -329,6 +399,12 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC,
     GST_PAD_ALWAYS,
     GST_STATIC_CAPS (GST_ODOMETRY_CAPS));
+
+static GstStaticPadTemplate result_template =
+GST_STATIC_PAD_TEMPLATE ("results",
+    GST_PAD_SRC,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_FLIGHT_COMMAND_RESULT_CAPS));
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK,
@@ -383,6 +459,41 @@ gst_flight_link_timestamp_mode_get_type (void)
     g_once_init_leave (&type, t);
   }
   return type;
+}
+
+GType
+gst_flight_link_autopilot_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_FLIGHT_LINK_AUTOPILOT_AUTO,
+        "From the vehicle's HEARTBEAT (autopilot 3: ArduPilot, 12: PX4, else "
+          "generic)", "auto"},
+    {GST_FLIGHT_LINK_AUTOPILOT_ARDUPILOT, "ArduPilot", "ardupilot"},
+    {GST_FLIGHT_LINK_AUTOPILOT_PX4, "PX4", "px4"},
+    {GST_FLIGHT_LINK_AUTOPILOT_GENERIC,
+        "Neither: the common commands only (no guided mode)", "generic"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstFlightLinkAutopilot", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static const gchar *
+family_name (MavlinkAutopilotFamily family)
+{
+  switch (family) {
+    case MAVLINK_FAMILY_ARDUPILOT:
+      return "ardupilot";
+    case MAVLINK_FAMILY_PX4:
+      return "px4";
+    default:
+      return "generic";
+  }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -480,7 +591,19 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
       "commands-dropped", G_TYPE_UINT64, self->commands_dropped,
       "commands-accepted", G_TYPE_UINT64, self->commands_accepted,
       "commands-refused", G_TYPE_UINT64, self->commands_refused,
-      "heartbeats-sent", G_TYPE_UINT64, self->heartbeats_sent, NULL);
+      "commands-timed-out", G_TYPE_UINT64, self->commands_timed_out,
+      "commands-retried", G_TYPE_UINT64, self->commands_retried,
+      "setpoints-sent", G_TYPE_UINT64, self->setpoints_sent,
+      "heartbeats-sent", G_TYPE_UINT64, self->heartbeats_sent,
+      "autopilot", G_TYPE_STRING, family_name (self->family),
+      "vehicle-mode", G_TYPE_UINT, self->vstate.mode,
+      "vehicle-armed", G_TYPE_BOOLEAN, self->vstate.armed,
+      "vehicle-landed-state", G_TYPE_STRING,
+      vehicle_landed_state_name (self->vstate.landed_state),
+      "vehicle-battery-remaining", G_TYPE_INT,
+      (gint) self->vstate.battery_remaining,
+      "vehicle-gps-fix", G_TYPE_UINT, (guint) self->vstate.gps_fix,
+      "vehicle-home", G_TYPE_BOOLEAN, self->vstate.have_home, NULL);
   g_mutex_unlock (&self->lock);
 }
 
@@ -599,6 +722,27 @@ out_version_locked (GstFlightLink * self)
 /* ---------------------------------------------------------------------- */
 /* heartbeats out, vehicle heartbeat watch */
 
+/* Sends flightlink's HEARTBEAT and counts it. */
+static gboolean
+send_heartbeat (GstFlightLink * self, guint version, GSocketAddress * peer,
+    gboolean may_block, GError ** error)
+{
+  MavlinkHeartbeat hb = { 0 };
+
+  hb.type = MAV_TYPE_ONBOARD_CONTROLLER;
+  hb.autopilot = MAV_AUTOPILOT_INVALID;
+  hb.system_status = MAV_STATE_ACTIVE;
+  hb.mavlink_version = 3;
+  if (!send_message (self, version,
+          mavlink_message_info (MAVLINK_MSG_ID_HEARTBEAT), &hb, peer,
+          may_block, error))
+    return FALSE;
+  g_mutex_lock (&self->lock);
+  self->heartbeats_sent++;
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
 static gboolean tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
     gpointer user_data);
 
@@ -654,7 +798,6 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
     gpointer user_data)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (user_data);
-  MavlinkHeartbeat hb = { 0 };
   GSocketAddress *peer = NULL;
   gboolean lost = FALSE, absent = FALSE, can_send;
   guint8 sysid = 0;
@@ -703,21 +846,9 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
         ("timeout-ms", G_TYPE_UINT, timeout, NULL));
   }
 
-  if (can_send) {
-    hb.type = MAV_TYPE_ONBOARD_CONTROLLER;
-    hb.autopilot = MAV_AUTOPILOT_INVALID;
-    hb.system_status = MAV_STATE_ACTIVE;
-    hb.mavlink_version = 3;
-    if (send_message (self, version,
-            mavlink_message_info (MAVLINK_MSG_ID_HEARTBEAT), &hb, peer, FALSE,
-            &err)) {
-      g_mutex_lock (&self->lock);
-      self->heartbeats_sent++;
-      g_mutex_unlock (&self->lock);
-    } else {
-      GST_DEBUG_OBJECT (self, "heartbeat not sent: %s", err->message);
-      g_clear_error (&err);
-    }
+  if (can_send && !send_heartbeat (self, version, peer, FALSE, &err)) {
+    GST_DEBUG_OBJECT (self, "heartbeat not sent: %s", err->message);
+    g_clear_error (&err);
   }
   g_clear_object (&peer);
 
@@ -810,6 +941,8 @@ running_time_now (GstFlightLink * self)
   }
   return rt;
 }
+
+static void start_results (GstFlightLink * self);
 
 static void
 push_sticky_events (GstFlightLink * self)
@@ -935,6 +1068,24 @@ invalid_telemetry (GstFlightLink * self, const gchar * what)
   count_telemetry_dropped (self, 1);
 }
 
+/* A message older than the newest one (reordered or delayed on the way)
+ * would put its old values in the newest item: it is dropped. */
+static gboolean
+stale_telemetry (GstFlightLink * self, const MavlinkFrame * f,
+    guint32 time_boot_ms)
+{
+  guint stream = f->msgid == MAVLINK_MSG_ID_ATTITUDE ? 0 :
+      f->msgid == MAVLINK_MSG_ID_GLOBAL_POSITION_INT ? 1 : 2;
+
+  if (vehicle_clock_take (&self->vclock, stream, time_boot_ms))
+    return FALSE;
+  GST_DEBUG_OBJECT (self, "%s of %u ms is older than the newest one, "
+      "dropped", f->info->name, time_boot_ms);
+  count_telemetry_message (self);
+  count_telemetry_dropped (self, 1);
+  return TRUE;
+}
+
 static GstFlowReturn
 handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
     GstClockTime arrival)
@@ -947,6 +1098,8 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
       MavlinkGlobalPositionInt m;
 
       mavlink_frame_decode (f, f->msgid, &m);
+      if (stale_telemetry (self, f, m.time_boot_ms))
+        return GST_FLOW_OK;
       if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
         return ret;
       o->latitude = m.lat / 1e7;
@@ -967,15 +1120,21 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
         invalid_telemetry (self, "LOCAL_POSITION_NED");
         return GST_FLOW_OK;
       }
+      if (stale_telemetry (self, f, m.time_boot_ms))
+        return GST_FLOW_OK;
       if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
         return ret;
-      o->north = m.x;
-      o->east = m.y;
-      o->down = m.z;
+      o->north = m.x - self->home_offset[0];
+      o->east = m.y - self->home_offset[1];
+      o->down = m.z - self->home_offset[2];
       o->vn = m.vx;
       o->ve = m.vy;
       o->vd = m.vz;
       o->fields |= GST_ODOMETRY_HAS_LOCAL | GST_ODOMETRY_HAS_VELOCITY;
+      g_mutex_lock (&self->lock);
+      self->last_local = *o;
+      self->have_local = TRUE;
+      g_mutex_unlock (&self->lock);
       return after_message (self, m.time_boot_ms, arrival);
     }
     case MAVLINK_MSG_ID_ATTITUDE:{
@@ -986,6 +1145,8 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
         invalid_telemetry (self, "ATTITUDE");
         return GST_FLOW_OK;
       }
+      if (stale_telemetry (self, f, m.time_boot_ms))
+        return GST_FLOW_OK;
       if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
         return ret;
       o->roll = m.roll;
@@ -1011,12 +1172,93 @@ same_address (GSocketAddress * a, GSocketAddress * b)
       g_inet_socket_address_get_address (ib));
 }
 
+/* The vehicle's state changed (or was first heard): an element message
+ * "flightlink-vehicle-state" says so (vehicle-state.c has its fields,
+ * with `autopilot` besides). */
+static void
+post_vehicle_state (GstFlightLink * self)
+{
+  GstStructure *s;
+
+  g_mutex_lock (&self->lock);
+  s = vehicle_status_to_structure (&self->vstate, "flightlink-vehicle-state");
+  gst_structure_set (s, "autopilot", G_TYPE_STRING,
+      family_name (self->family), NULL);
+  g_mutex_unlock (&self->lock);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+/* Asks the vehicle for its telemetry at telemetry-rate (reader thread,
+ * once the vehicle is found): a request the link has no room for is
+ * skipped. */
+static void
+request_rates (GstFlightLink * self)
+{
+  MavlinkOutMessage out[MAVLINK_RATE_REQUESTS_MAX];
+  MavlinkTarget target = { 0 };
+  GSocketAddress *peer = NULL;
+  guint version, n, i;
+  GError *err = NULL;
+
+  g_mutex_lock (&self->lock);
+  target.system = self->vehicle_sysid;
+  target.component = self->vehicle_compid;
+  target.family = self->family;
+  if (self->peer)
+    peer = g_object_ref (self->peer);
+  version = out_version_locked (self);
+  g_mutex_unlock (&self->lock);
+  if (!peer && flight_link_transport_is_datagram (self->link))
+    return;
+
+  n = mavlink_rate_requests (&target, self->cfg.telemetry_rate, out);
+  for (i = 0; i < n; i++) {
+    if (!send_message (self, version, out[i].info, &out[i].msg, peer, FALSE,
+            &err)) {
+      GST_DEBUG_OBJECT (self, "rate request not sent: %s", err->message);
+      g_clear_error (&err);
+    }
+  }
+  if (n)
+    GST_INFO_OBJECT (self, "asked the vehicle for its telemetry at %u Hz",
+        self->cfg.telemetry_rate);
+  g_clear_object (&peer);
+}
+
+/* The vehicle's state messages (its heartbeat too). */
+static void
+handle_state (GstFlightLink * self, const MavlinkFrame * f)
+{
+  VehicleStatusChange change;
+  VehicleStatus st;
+
+  g_mutex_lock (&self->lock);
+  change = vehicle_status_update (&self->vstate, f);
+  st = self->vstate;
+  g_mutex_unlock (&self->lock);
+
+  if (change & VEHICLE_STATUS_HOME) {
+    /* local positions from home, not from the EKF origin */
+    self->home_offset[0] = st.home_north;
+    self->home_offset[1] = st.home_east;
+    self->home_offset[2] = st.home_down;
+    GST_ELEMENT_INFO (self, RESOURCE, READ,
+        ("The vehicle's home: latitude %.7f, longitude %.7f, altitude "
+            "%.2f m.", st.home_latitude, st.home_longitude,
+            st.home_altitude), ("HOME_POSITION, local %.2f %.2f %.2f",
+            st.home_north, st.home_east, st.home_down));
+  }
+  if (change & VEHICLE_STATUS_CHANGED)
+    post_vehicle_state (self);
+}
+
 static void
 handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
     GSocketAddress * from)
 {
   MavlinkHeartbeat hb;
-  gboolean found = FALSE, back = FALSE;
+  gboolean found = FALSE, back = FALSE, ours = FALSE;
 
   mavlink_frame_decode (f, f->msgid, &hb);
 
@@ -1024,22 +1266,41 @@ handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
   if (self->vehicle == VEHICLE_WAITING) {
     gboolean wanted;
 
-    if (self->cfg.target_system)
-      wanted = f->sysid == self->cfg.target_system;
-    else
-      wanted = hb.autopilot != MAV_AUTOPILOT_INVALID && hb.type != MAV_TYPE_GCS;
+    /* the system asked for (any, by default), and in it the component
+     * asked for, or else the autopilot: not a gimbal, a camera or a
+     * ground station of that system that happened to beat first */
+    wanted = !self->cfg.target_system || f->sysid == self->cfg.target_system;
     if (self->cfg.target_component)
       wanted = wanted && f->compid == self->cfg.target_component;
+    else
+      wanted = wanted && hb.autopilot != MAV_AUTOPILOT_INVALID &&
+          hb.type != MAV_TYPE_GCS;
     if (wanted) {
       self->vehicle_sysid = f->sysid;
       self->vehicle_compid = f->compid;
       self->vehicle_version = f->version;
       self->vehicle = VEHICLE_OK;
+      self->vehicle_type = hb.type;
+      switch (self->cfg.autopilot) {
+        case GST_FLIGHT_LINK_AUTOPILOT_ARDUPILOT:
+          self->family = MAVLINK_FAMILY_ARDUPILOT;
+          break;
+        case GST_FLIGHT_LINK_AUTOPILOT_PX4:
+          self->family = MAVLINK_FAMILY_PX4;
+          break;
+        case GST_FLIGHT_LINK_AUTOPILOT_GENERIC:
+          self->family = MAVLINK_FAMILY_GENERIC;
+          break;
+        default:
+          self->family = mavlink_autopilot_family (hb.autopilot);
+          break;
+      }
       found = TRUE;
     }
   }
   if (self->vehicle != VEHICLE_WAITING && f->sysid == self->vehicle_sysid &&
       f->compid == self->vehicle_compid) {
+    ours = TRUE;
     self->vehicle_seen = gst_clock_get_time (self->clock);
     if (self->vehicle == VEHICLE_LOST) {
       self->vehicle = VEHICLE_OK;
@@ -1060,6 +1321,10 @@ handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
             f->sysid, f->compid, f->version),
         ("HEARTBEAT type %u autopilot %u over %s", hb.type, hb.autopilot,
             link_name (self)));
+  if (ours)
+    handle_state (self, f);
+  if (found && self->cfg.telemetry_rate)
+    request_rates (self);
   if (back)
     GST_ELEMENT_INFO (self, RESOURCE, READ,
         ("The vehicle's heartbeat is back (system %u).", f->sysid),
@@ -1074,8 +1339,16 @@ handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
 
   mavlink_frame_decode (f, f->msgid, &ack);
   /* the target fields are extensions: 0 when the vehicle leaves them out */
-  if (ack.target_system && ack.target_system != self->cfg.system_id)
+  if ((ack.target_system && ack.target_system != self->cfg.system_id) ||
+      (ack.target_component &&
+          ack.target_component != self->cfg.component_id))
     return;
+  /* flightlink's own rate requests: not the user's commands */
+  if (ack.command == MAV_CMD_SET_MESSAGE_INTERVAL) {
+    GST_DEBUG_OBJECT (self, "message interval: %s",
+        mavlink_result_name (ack.result));
+    return;
+  }
 
   g_mutex_lock (&self->lock);
   if (ack.result == MAV_RESULT_ACCEPTED) {
@@ -1083,6 +1356,16 @@ handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
   } else if (ack.result != MAV_RESULT_IN_PROGRESS) {
     self->commands_refused++;
     refused = TRUE;
+  }
+  /* the answer to the command the sink side waits for */
+  if (self->ack_wanted && ack.command == self->ack_wanted) {
+    if (ack.result == MAV_RESULT_IN_PROGRESS) {
+      self->ack_progress_at = g_get_monotonic_time ();
+    } else {
+      self->ack_in = TRUE;
+      self->ack_result = ack.result;
+    }
+    g_cond_broadcast (&self->cond);
   }
   g_mutex_unlock (&self->lock);
 
@@ -1092,6 +1375,37 @@ handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
             ack.result), ("COMMAND_ACK from system %u", f->sysid));
   else
     GST_DEBUG_OBJECT (self, "command %u: result %u", ack.command, ack.result);
+}
+
+/* The autopilot's texts (PreArm checks, failsafes, mode changes) are for
+ * the user: up to MAV_SEVERITY_WARNING a warning, NOTICE and INFO an info
+ * message, DEBUG the debug log. */
+static void
+handle_statustext (GstFlightLink * self, const MavlinkFrame * f)
+{
+  MavlinkStatustext st;
+  gchar *text;
+
+  mavlink_frame_decode (f, f->msgid, &st);
+  text = g_strndup (st.text, sizeof (st.text));
+  g_strchomp (text);
+  if (st.severity <= MAV_SEVERITY_WARNING) {
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, STREAM, FAILED,
+        ("The vehicle says: %s", text),
+        ("STATUSTEXT severity %u from system %u", st.severity, f->sysid),
+        ("severity", G_TYPE_UINT, (guint) st.severity,
+            "text", G_TYPE_STRING, text, NULL));
+  } else if (st.severity <= MAV_SEVERITY_INFO) {
+    GST_ELEMENT_INFO_WITH_DETAILS (self, STREAM, FAILED,
+        ("The vehicle says: %s", text),
+        ("STATUSTEXT severity %u from system %u", st.severity, f->sysid),
+        ("severity", G_TYPE_UINT, (guint) st.severity,
+            "text", G_TYPE_STRING, text, NULL));
+  } else {
+    GST_DEBUG_OBJECT (self, "vehicle says (severity %u): %s", st.severity,
+        text);
+  }
+  g_free (text);
 }
 
 static GstFlowReturn
@@ -1122,14 +1436,15 @@ handle_frame (GstFlightLink * self, const MavlinkFrame * f,
     case MAVLINK_MSG_ID_COMMAND_ACK:
       handle_command_ack (self, f);
       return GST_FLOW_OK;
-    case MAVLINK_MSG_ID_STATUSTEXT:{
-      MavlinkStatustext st;
-
-      mavlink_frame_decode (f, f->msgid, &st);
-      GST_INFO_OBJECT (self, "vehicle says (severity %u): %.50s", st.severity,
-          st.text);
+    case MAVLINK_MSG_ID_SYS_STATUS:
+    case MAVLINK_MSG_ID_GPS_RAW_INT:
+    case MAVLINK_MSG_ID_EXTENDED_SYS_STATE:
+    case MAVLINK_MSG_ID_HOME_POSITION:
+      handle_state (self, f);
       return GST_FLOW_OK;
-    }
+    case MAVLINK_MSG_ID_STATUSTEXT:
+      handle_statustext (self, f);
+      return GST_FLOW_OK;
     default:
       return push ? handle_telemetry (self, f, arrival) : GST_FLOW_OK;
   }
@@ -1220,8 +1535,10 @@ gst_flight_link_loop (GstFlightLink * self)
     flight_link_transport_rearm_reader (self->link);
   g_mutex_unlock (&self->lock);
 
-  if (!self->sent_sticky)
+  if (!self->sent_sticky) {
     push_sticky_events (self);
+    start_results (self);
+  }
 
   if (eos) {
     /* the held item goes before the end */
@@ -1286,6 +1603,321 @@ pause:
 /* ---------------------------------------------------------------------- */
 /* commands out */
 
+/* ---------------------------------------------------------------------- */
+/* the setpoint stream: PX4 follows OFFBOARD setpoints only while they
+ * come at 2 Hz or more, and leaves OFFBOARD when they stop */
+
+static gboolean stream_cb (GstClock * clock, GstClockTime time,
+    GstClockID id, gpointer user_data);
+
+static GstClockTime
+stream_period (GstFlightLink * self)
+{
+  return GST_SECOND / MAX (self->cfg.setpoint_rate, 1);
+}
+
+/* Streams the setpoint @info / @msg from now on (replacing the one
+ * streamed). With lock. */
+static void
+stream_setpoint_locked (GstFlightLink * self, const MavlinkMessageInfo * info,
+    const MavlinkCommandMessage * msg)
+{
+  self->stream_info = info;
+  self->stream_msg = *msg;
+  if (!self->stream_active && self->cfg.setpoint_rate > 0 && self->clock) {
+    self->stream_active = TRUE;
+    arm_timer_locked (self, &self->stream_id,
+        gst_clock_get_time (self->clock) + stream_period (self), stream_cb);
+  }
+}
+
+/* Stops the stream and waits for a callback at work. */
+static void
+stop_stream (GstFlightLink * self)
+{
+  GstClockID id;
+
+  g_mutex_lock (&self->lock);
+  id = self->stream_id;
+  self->stream_id = NULL;
+  self->stream_active = FALSE;
+  g_mutex_unlock (&self->lock);
+  cancel_timer (id);
+  g_mutex_lock (&self->lock);
+  while (self->stream_running)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+stream_cb (GstClock * clock, GstClockTime time, GstClockID id,
+    gpointer user_data)
+{
+  GstFlightLink *self = GST_FLIGHT_LINK (user_data);
+  const MavlinkMessageInfo *info;
+  MavlinkCommandMessage msg;
+  GSocketAddress *peer = NULL;
+  guint version;
+  GError *err = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->stream_id != id || !self->stream_active) {
+    g_mutex_unlock (&self->lock);
+    return TRUE;
+  }
+  info = self->stream_info;
+  msg = self->stream_msg;
+  if (self->peer)
+    peer = g_object_ref (self->peer);
+  version = out_version_locked (self);
+  arm_timer_locked (self, &self->stream_id, time + stream_period (self),
+      stream_cb);
+  self->stream_running = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  /* a setpoint of now */
+  if (info->id == MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED)
+    msg.local.time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
+  else
+    msg.global.time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
+  if (send_message (self, version, info, &msg, peer, FALSE, &err)) {
+    g_mutex_lock (&self->lock);
+    self->setpoints_sent++;
+    g_mutex_unlock (&self->lock);
+  } else {
+    GST_DEBUG_OBJECT (self, "streamed setpoint not sent: %s", err->message);
+    g_clear_error (&err);
+  }
+  g_clear_object (&peer);
+
+  g_mutex_lock (&self->lock);
+  self->stream_running = FALSE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* command results */
+
+/* The results pad's stream-start, caps and segment, and a gap so that a
+ * sink downstream prerolls before the first result (else a pipeline of
+ * sinks on both src pads would never reach PLAYING). Pushed by the
+ * reader as it starts, or by the sink side, under the pad's stream
+ * lock. */
+static void
+push_result_sticky (GstFlightLink * self)
+{
+  gchar *stream_id;
+  GstCaps *caps;
+  GstSegment segment;
+
+  if (self->result_sticky)
+    return;
+  stream_id = gst_pad_create_stream_id (self->resultpad, GST_ELEMENT (self),
+      "results");
+  gst_pad_push_event (self->resultpad, gst_event_new_stream_start (stream_id));
+  g_free (stream_id);
+  caps = gst_caps_from_string (GST_FLIGHT_COMMAND_RESULT_CAPS);
+  gst_pad_push_event (self->resultpad, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  gst_pad_push_event (self->resultpad, gst_event_new_segment (&segment));
+  gst_pad_push_event (self->resultpad, gst_event_new_gap (0,
+          GST_CLOCK_TIME_NONE));
+  self->result_sticky = TRUE;
+}
+
+static void
+start_results (GstFlightLink * self)
+{
+  GST_PAD_STREAM_LOCK (self->resultpad);
+  push_result_sticky (self);
+  GST_PAD_STREAM_UNLOCK (self->resultpad);
+}
+
+/* What became of a command: a "flightlink-command-result" element message
+ * and an item on the results pad (sink side's thread). */
+static GstFlowReturn
+report_result (GstFlightLink * self, const GstFlightCommandResult * res)
+{
+  GstStructure *s;
+  GstFlowReturn ret;
+
+  s = gst_structure_new ("flightlink-command-result",
+      "command", G_TYPE_STRING, gst_flight_command_type_to_string (res->type),
+      "target-id", G_TYPE_UINT, res->target_id,
+      "mav-command", G_TYPE_UINT, res->mav_command,
+      "outcome", G_TYPE_STRING,
+      gst_flight_command_outcome_to_string (res->outcome),
+      "mav-result", G_TYPE_UINT, res->mav_result,
+      "attempts", G_TYPE_UINT, res->attempts, NULL);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+
+  GST_PAD_STREAM_LOCK (self->resultpad);
+  push_result_sticky (self);
+  ret = gst_pad_push (self->resultpad,
+      gst_flight_command_result_to_buffer (res, running_time_now (self)));
+  GST_PAD_STREAM_UNLOCK (self->resultpad);
+  return ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
+}
+
+/* Waits (with lock) for the answer to the command awaited, until
+ * @deadline (monotonic; an IN_PROGRESS answer moves it on by @timeout).
+ * Returns FALSE when flushing. */
+static gboolean
+wait_ack_locked (GstFlightLink * self, gint64 deadline, gint64 timeout)
+{
+  while (!self->sink_flushing && !self->ack_in) {
+    if (self->ack_progress_at + timeout > deadline)
+      deadline = self->ack_progress_at + timeout;
+    if (!g_cond_wait_until (&self->cond, &self->lock, deadline) &&
+        g_get_monotonic_time () >= deadline &&
+        self->ack_progress_at + timeout <= deadline)
+      break;
+  }
+  return !self->sink_flushing;
+}
+
+/* Sends a COMMAND_LONG / COMMAND_INT and waits for its COMMAND_ACK,
+ * sending it again (COMMAND_LONG's confirmation counting) when none comes
+ * within command-timeout, command-retries times at most; a refusal is
+ * never sent again. Fills @res. */
+static GstFlowReturn
+send_acknowledged (GstFlightLink * self, const GstFlightCommand * cmd,
+    const MavlinkMessageInfo * info, MavlinkCommandMessage * msg,
+    guint version, GSocketAddress * peer, GstFlightCommandResult * res)
+{
+  gint64 timeout = self->cfg.command_timeout * G_TIME_SPAN_MILLISECOND;
+  guint16 number = mavlink_command_number (info, msg);
+  guint attempt, max = self->cfg.command_retries + 1;
+  GError *err = NULL;
+  gboolean answered = FALSE;
+
+  res->mav_command = number;
+  g_mutex_lock (&self->lock);
+  self->ack_wanted = number;
+  self->ack_in = FALSE;
+  self->ack_progress_at = 0;
+  g_mutex_unlock (&self->lock);
+
+  for (attempt = 1; attempt <= max && !answered; attempt++) {
+    mavlink_command_set_confirmation (info, msg, attempt - 1);
+    if (!send_message (self, version, info, msg, peer, TRUE, &err)) {
+      g_mutex_lock (&self->lock);
+      self->ack_wanted = 0;
+      g_mutex_unlock (&self->lock);
+      if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+        g_clear_error (&err);
+        return GST_FLOW_FLUSHING;
+      }
+      GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+          ("Could not send a %s command over %s: %s.",
+              gst_flight_command_type_to_string (cmd->type),
+              link_name (self), err->message), ("%s", err->message));
+      g_clear_error (&err);
+      return GST_FLOW_ERROR;
+    }
+    res->attempts = attempt;
+    if (attempt > 1) {
+      g_mutex_lock (&self->lock);
+      self->commands_retried++;
+      g_mutex_unlock (&self->lock);
+      GST_INFO_OBJECT (self, "%s sent again (attempt %u)", info->name,
+          attempt);
+    }
+    if (!timeout)
+      return GST_FLOW_OK;       /* not waited for */
+
+    g_mutex_lock (&self->lock);
+    if (!wait_ack_locked (self, g_get_monotonic_time () + timeout, timeout)) {
+      self->ack_wanted = 0;
+      g_mutex_unlock (&self->lock);
+      return GST_FLOW_FLUSHING;
+    }
+    answered = self->ack_in;
+    res->mav_result = self->ack_result;
+    g_mutex_unlock (&self->lock);
+  }
+
+  g_mutex_lock (&self->lock);
+  self->ack_wanted = 0;
+  if (!answered)
+    self->commands_timed_out++;
+  g_mutex_unlock (&self->lock);
+
+  if (!answered) {
+    res->outcome = GST_FLIGHT_COMMAND_TIMED_OUT;
+    res->mav_result = 0;
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
+        ("The vehicle did not answer the %s command (MAV_CMD %u) after %u "
+            "attempts.", gst_flight_command_type_to_string (cmd->type),
+            number, res->attempts),
+        ("no COMMAND_ACK within %u ms of each attempt",
+            self->cfg.command_timeout),
+        ("command", G_TYPE_STRING,
+            gst_flight_command_type_to_string (cmd->type),
+            "attempts", G_TYPE_UINT, res->attempts, NULL));
+  } else if (res->mav_result == MAV_RESULT_ACCEPTED) {
+    res->outcome = GST_FLIGHT_COMMAND_ACCEPTED;
+  } else if (res->mav_result == MAV_RESULT_FAILED) {
+    res->outcome = GST_FLIGHT_COMMAND_FAILED;
+  } else {
+    res->outcome = GST_FLIGHT_COMMAND_REFUSED;
+  }
+  return GST_FLOW_OK;
+}
+
+/* PX4 enters OFFBOARD only with a setpoint stream already running: if
+ * none runs, hold the vehicle where it is for OFFBOARD_PRIME_US first.
+ * Returns FALSE (with @why) when no position is known to hold; FLUSHING
+ * in @ret when woken. */
+static gboolean
+prime_offboard (GstFlightLink * self, const MavlinkTarget * target,
+    GstFlowReturn * ret, const gchar ** why)
+{
+  GstFlightCommand hold;
+  MavlinkCommandMessage msg;
+  const MavlinkMessageInfo *info;
+  gint64 until;
+
+  *ret = GST_FLOW_OK;
+  g_mutex_lock (&self->lock);
+  if (self->stream_active) {
+    g_mutex_unlock (&self->lock);
+    return TRUE;
+  }
+  if (!self->have_local || !self->cfg.setpoint_rate) {
+    g_mutex_unlock (&self->lock);
+    *why = self->cfg.setpoint_rate ? "PX4 enters OFFBOARD only with a "
+        "setpoint stream, and no local position is known yet to hold" :
+        "PX4 enters OFFBOARD only with a setpoint stream, and setpoint-rate "
+        "is 0";
+    return FALSE;
+  }
+  gst_flight_command_init (&hold, GST_FLIGHT_COMMAND_GOTO);
+  hold.flags = GST_FLIGHT_COMMAND_HAS_LOCAL;
+  hold.north = self->last_local.north;
+  hold.east = self->last_local.east;
+  hold.down = self->last_local.down;
+  info = mavlink_command_from_flight_command (&hold, target,
+      (guint32) (g_get_monotonic_time () / 1000), &msg, why);
+  if (!info) {
+    g_mutex_unlock (&self->lock);
+    return FALSE;
+  }
+  GST_DEBUG_OBJECT (self, "streaming a hold setpoint before OFFBOARD");
+  stream_setpoint_locked (self, info, &msg);
+  until = g_get_monotonic_time () + OFFBOARD_PRIME_US;
+  while (!self->sink_flushing &&
+      g_cond_wait_until (&self->cond, &self->lock, until));
+  if (self->sink_flushing)
+    *ret = GST_FLOW_FLUSHING;
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
 /* Whether a command can be written: the vehicle was heard, and over UDP
  * we know where to write. With lock. */
 static gboolean
@@ -1302,12 +1934,14 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   const MavlinkMessageInfo *info;
   GSocketAddress *peer = NULL;
   GstFlightCommand cmd;
+  GstFlightCommandResult res = { 0 };
   MavlinkCommandMessage msg;
+  MavlinkTarget target = { 0 };
   const gchar *why = NULL;
-  guint8 sysid, compid;
   guint version;
   GError *err = NULL;
-  gboolean ok;
+  GstFlowReturn ret = GST_FLOW_OK;
+  gboolean ok, first;
 
   if (!gst_flight_command_from_buffer (buffer, &cmd)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
@@ -1345,15 +1979,45 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     count_command (self, FALSE);
     return GST_FLOW_OK;
   }
-  sysid = self->vehicle_sysid;
-  compid = self->vehicle_compid;
+  target.system = self->vehicle_sysid;
+  target.component = self->vehicle_compid;
+  target.family = self->family;
+  target.vehicle_type = self->vehicle_type;
+  target.have_home = self->vstate.have_home;
+  target.home_altitude = self->vstate.home_altitude;
+  target.home_north = self->vstate.home_north;
+  target.home_east = self->vstate.home_east;
+  target.home_down = self->vstate.home_down;
   version = out_version_locked (self);
   if (self->peer)
     peer = g_object_ref (self->peer);
+  first = self->heartbeats_sent == 0;
   g_mutex_unlock (&self->lock);
 
-  info = mavlink_command_from_flight_command (&cmd, sysid, compid,
-      (guint32) (g_get_monotonic_time () / 1000), &msg, &why);
+  /* the vehicle hears flightlink's heartbeat before any command of it
+   * (the 1 Hz tick may not have had a peer to send to yet) */
+  if (first && !send_heartbeat (self, version, peer, TRUE, &err)) {
+    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_clear_error (&err);
+      g_clear_object (&peer);
+      return GST_FLOW_FLUSHING;
+    }
+    GST_DEBUG_OBJECT (self, "first heartbeat not sent: %s", err->message);
+    g_clear_error (&err);
+  }
+
+  res.type = cmd.type;
+  res.target_id = cmd.target_id;
+  info = NULL;
+  if (cmd.type != GST_FLIGHT_COMMAND_GUIDED ||
+      target.family != MAVLINK_FAMILY_PX4 ||
+      prime_offboard (self, &target, &ret, &why))
+    info = mavlink_command_from_flight_command (&cmd, &target,
+        (guint32) (g_get_monotonic_time () / 1000), &msg, &why);
+  if (ret != GST_FLOW_OK) {
+    g_clear_object (&peer);
+    return ret;
+  }
   if (!info) {
     GST_ELEMENT_WARNING (self, STREAM, FORMAT,
         ("Cannot send a %s command to the vehicle: %s.",
@@ -1361,11 +2025,41 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
         ("command flags 0x%x, target %u", cmd.flags, cmd.target_id));
     count_command (self, FALSE);
     g_clear_object (&peer);
-    return GST_FLOW_OK;
+    res.outcome = GST_FLIGHT_COMMAND_NOT_SENT;
+    return report_result (self, &res);
   }
 
+  if (mavlink_command_number (info, &msg)) {
+    /* commands that take the vehicle out of the guided mode end the
+     * setpoint stream */
+    if (cmd.type == GST_FLIGHT_COMMAND_LAND ||
+        cmd.type == GST_FLIGHT_COMMAND_RETURN ||
+        cmd.type == GST_FLIGHT_COMMAND_LOITER ||
+        cmd.type == GST_FLIGHT_COMMAND_DISARM)
+      stop_stream (self);
+    ret = send_acknowledged (self, &cmd, info, &msg, version, peer, &res);
+    g_clear_object (&peer);
+    if (ret == GST_FLOW_FLUSHING)
+      return ret;
+    count_command (self, ret == GST_FLOW_OK);
+    if (ret != GST_FLOW_OK || !res.outcome)
+      return ret;               /* an error, or not waited for */
+    GST_DEBUG_OBJECT (self, "%s: %s after %u attempts",
+        gst_flight_command_type_to_string (cmd.type),
+        gst_flight_command_outcome_to_string (res.outcome), res.attempts);
+    return report_result (self, &res);
+  }
+
+  /* a setpoint: no answer; PX4 needs it streamed */
   ok = send_message (self, version, info, &msg, peer, TRUE, &err);
   g_clear_object (&peer);
+  if (ok) {
+    g_mutex_lock (&self->lock);
+    self->setpoints_sent++;
+    if (self->family == MAVLINK_FAMILY_PX4)
+      stream_setpoint_locked (self, info, &msg);
+    g_mutex_unlock (&self->lock);
+  }
   if (!ok) {
     if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       g_clear_error (&err);
@@ -1404,6 +2098,10 @@ gst_flight_link_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_EOS:
+      GST_PAD_STREAM_LOCK (self->resultpad);
+      push_result_sticky (self);
+      gst_pad_push_event (self->resultpad, gst_event_new_eos ());
+      GST_PAD_STREAM_UNLOCK (self->resultpad);
       post_sink_eos (self, gst_event_get_seqnum (event));
       break;
     case GST_EVENT_FLUSH_START:
@@ -1511,6 +2209,23 @@ gst_flight_link_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
 }
 
 static gboolean
+gst_flight_link_result_query (GstPad * pad, GstObject * parent,
+    GstQuery * query)
+{
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:
+      return answer_caps_query (pad, query);
+    case GST_QUERY_ACCEPT_CAPS:
+      return answer_accept_caps_query (pad, query);
+    case GST_QUERY_LATENCY:
+      gst_query_set_latency (query, TRUE, 0, GST_CLOCK_TIME_NONE);
+      return TRUE;
+    default:
+      return FALSE;
+  }
+}
+
+static gboolean
 gst_flight_link_src_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
   gboolean ret;
@@ -1606,6 +2321,11 @@ start_run (GstFlightLink * self)
   cfg.vehicle_timeout = self->vehicle_timeout;
   cfg.version = self->version;
   cfg.timestamp_mode = self->timestamp_mode;
+  cfg.autopilot = self->autopilot;
+  cfg.command_timeout = self->command_timeout;
+  cfg.command_retries = self->command_retries;
+  cfg.setpoint_rate = self->setpoint_rate;
+  cfg.telemetry_rate = self->telemetry_rate;
   GST_OBJECT_UNLOCK (self);
 
   mavlink_parser_init (&self->parser);
@@ -1615,6 +2335,7 @@ start_run (GstFlightLink * self)
       cfg.timestamp_mode == GST_FLIGHT_LINK_TIMESTAMP_VEHICLE);
   self->held = FALSE;
   self->held_messages = 0;
+  self->home_offset[0] = self->home_offset[1] = self->home_offset[2] = 0;
 
   clock = gst_system_clock_obtain ();
   g_mutex_lock (&self->lock);
@@ -1634,7 +2355,17 @@ start_run (GstFlightLink * self)
   self->hold_due = FALSE;
   self->commands_sent = self->commands_dropped = 0;
   self->commands_accepted = self->commands_refused = 0;
+  self->commands_timed_out = self->commands_retried = 0;
+  self->setpoints_sent = 0;
   self->heartbeats_sent = 0;
+  self->vehicle_type = 0;
+  self->family = MAVLINK_FAMILY_GENERIC;
+  vehicle_status_init (&self->vstate);
+  self->ack_wanted = 0;
+  self->ack_in = FALSE;
+  self->stream_active = FALSE;
+  self->have_local = FALSE;
+  self->result_sticky = FALSE;
   g_mutex_unlock (&self->lock);
   gst_object_unref (clock);
 }
@@ -1700,6 +2431,7 @@ gst_flight_link_change_state (GstElement * element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       stop_ticks (self);
+      stop_stream (self);
       stop_hold_timer (self);
       g_mutex_lock (&self->lock);
       g_clear_object (&self->peer);
@@ -1770,6 +2502,21 @@ gst_flight_link_set_property (GObject * object, guint prop_id,
     case PROP_TIMESTAMP_MODE:
       self->timestamp_mode = g_value_get_enum (value);
       break;
+    case PROP_AUTOPILOT:
+      self->autopilot = g_value_get_enum (value);
+      break;
+    case PROP_COMMAND_TIMEOUT:
+      self->command_timeout = g_value_get_uint (value);
+      break;
+    case PROP_COMMAND_RETRIES:
+      self->command_retries = g_value_get_uint (value);
+      break;
+    case PROP_SETPOINT_RATE:
+      self->setpoint_rate = g_value_get_uint (value);
+      break;
+    case PROP_TELEMETRY_RATE:
+      self->telemetry_rate = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1837,6 +2584,21 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_TIMESTAMP_MODE:
       g_value_set_enum (value, self->timestamp_mode);
       break;
+    case PROP_AUTOPILOT:
+      g_value_set_enum (value, self->autopilot);
+      break;
+    case PROP_COMMAND_TIMEOUT:
+      g_value_set_uint (value, self->command_timeout);
+      break;
+    case PROP_COMMAND_RETRIES:
+      g_value_set_uint (value, self->command_retries);
+      break;
+    case PROP_SETPOINT_RATE:
+      g_value_set_uint (value, self->setpoint_rate);
+      break;
+    case PROP_TELEMETRY_RATE:
+      g_value_set_uint (value, self->telemetry_rate);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1852,6 +2614,7 @@ gst_flight_link_finalize (GObject * object)
   stop_hold_timer (self);
   gst_flight_link_close (self);
   stop_ticks (self);
+  stop_stream (self);
   gst_worker_core_free (self->core);
   g_clear_object (&self->peer);
   gst_clear_object (&self->clock);
@@ -1909,8 +2672,11 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
           DEFAULT_BAUD, rw_ready));
   g_object_class_install_property (gobject_class, PROP_SYSTEM_ID,
       g_param_spec_uint ("system-id", "System id",
-          "MAVLink system id of flightlink's own messages", 1, 255,
-          DEFAULT_SYSTEM_ID, rw_ready));
+          "MAVLink system id of flightlink's own messages: the vehicle's "
+          "own (1, ArduPilot's SYSID_THISMAV and PX4's MAV_SYS_ID by default), "
+          "as a companion computer on board; not 255, which is by convention "
+          "the ground station's, whose heartbeat the autopilot watches for "
+          "its GCS failsafe", 1, 255, DEFAULT_SYSTEM_ID, rw_ready));
   g_object_class_install_property (gobject_class, PROP_COMPONENT_ID,
       g_param_spec_uint ("component-id", "Component id",
           "MAVLink component id of flightlink's own messages (191: "
@@ -1956,7 +2722,48 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
           "short at the end of a datagram", 0, G_MAXUINT64, 0,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  g_object_class_install_property (gobject_class, PROP_AUTOPILOT,
+      g_param_spec_enum ("autopilot", "Autopilot",
+          "The vehicle's autopilot family: 'auto' (from its HEARTBEAT), "
+          "'ardupilot', 'px4' or 'generic'. It decides the guided command "
+          "(ArduPilot: DO_SET_MODE GUIDED, 4 in Copter, 15 in Plane and "
+          "Rover; PX4: DO_SET_MODE OFFBOARD, after a 1 s setpoint stream "
+          "holding the vehicle where it is), the takeoff (ArduPilot: height "
+          "above home; PX4: altitude MSL, from home, or its default) and the "
+          "setpoint stream (PX4: a goto's setpoint is sent again at "
+          "setpoint-rate until a land, return, loiter or disarm command)",
+          GST_TYPE_FLIGHT_LINK_AUTOPILOT, DEFAULT_AUTOPILOT, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_COMMAND_TIMEOUT,
+      g_param_spec_uint ("command-timeout", "Command timeout",
+          "Milliseconds to wait for the COMMAND_ACK of a COMMAND_LONG or "
+          "COMMAND_INT before sending it again (an IN_PROGRESS answer "
+          "waits on); the sink pad waits meanwhile, so commands are done "
+          "in order (0: do not wait for answers, no result items)", 0,
+          G_MAXUINT, DEFAULT_COMMAND_TIMEOUT, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_COMMAND_RETRIES,
+      g_param_spec_uint ("command-retries", "Command retries",
+          "How many times a command without an answer is sent again (its "
+          "confirmation counting) before it is reported timed out; a "
+          "refused command is never sent again", 0, 100,
+          DEFAULT_COMMAND_RETRIES, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_SETPOINT_RATE,
+      g_param_spec_uint ("setpoint-rate", "Setpoint rate",
+          "PX4: how many times a second the active goto's setpoint is sent "
+          "again (OFFBOARD needs 2 or more; 0: never, and no guided "
+          "command on PX4)", 0, 50, DEFAULT_SETPOINT_RATE, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_TELEMETRY_RATE,
+      g_param_spec_uint ("telemetry-rate", "Telemetry rate",
+          "Once the vehicle is found, ask it for GLOBAL_POSITION_INT, "
+          "ATTITUDE and LOCAL_POSITION_NED this many times a second, and "
+          "for SYS_STATUS, GPS_RAW_INT, EXTENDED_SYS_STATE and "
+          "HOME_POSITION once a second (MAV_CMD_SET_MESSAGE_INTERVAL; "
+          "ArduPilot also REQUEST_DATA_STREAM, for older versions and over "
+          "its SRn_ parameters) (0: ask nothing, keep the vehicle's rates)",
+          0, 1000, DEFAULT_TELEMETRY_RATE, rw_ready));
+
   gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &result_template);
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_set_static_metadata (element_class,
       "Flight controller link", "Source/Sink/Network",
@@ -1970,6 +2777,7 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
 
   gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_VERSION, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_TIMESTAMP_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_AUTOPILOT, 0);
 }
 
 static void
@@ -1984,6 +2792,15 @@ gst_flight_link_init (GstFlightLink * self)
       GST_DEBUG_FUNCPTR (gst_flight_link_src_query));
   gst_pad_use_fixed_caps (self->srcpad);
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+
+  self->resultpad = gst_pad_new_from_static_template (&result_template,
+      "results");
+  gst_pad_set_event_function (self->resultpad,
+      GST_DEBUG_FUNCPTR (gst_flight_link_src_event));
+  gst_pad_set_query_function (self->resultpad,
+      GST_DEBUG_FUNCPTR (gst_flight_link_result_query));
+  gst_pad_use_fixed_caps (self->resultpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->resultpad);
 
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
   gst_pad_set_activatemode_function (self->sinkpad,
@@ -2018,4 +2835,9 @@ gst_flight_link_init (GstFlightLink * self)
   self->vehicle_timeout = DEFAULT_VEHICLE_TIMEOUT;
   self->version = DEFAULT_MAVLINK_VERSION;
   self->timestamp_mode = DEFAULT_TIMESTAMP_MODE;
+  self->autopilot = DEFAULT_AUTOPILOT;
+  self->command_timeout = DEFAULT_COMMAND_TIMEOUT;
+  self->command_retries = DEFAULT_COMMAND_RETRIES;
+  self->setpoint_rate = DEFAULT_SETPOINT_RATE;
+  self->telemetry_rate = DEFAULT_TELEMETRY_RATE;
 }

@@ -24,7 +24,20 @@ typedef union {
   MavlinkCommandInt command_int;
   MavlinkSetPositionTargetGlobalInt global;
   MavlinkSetPositionTargetLocalNed local;
+  MavlinkRequestDataStream request_data_stream;
 } MavlinkCommandMessage;
+
+/**
+ * MavlinkOutMessage:
+ * @info: which message
+ * @msg: the message
+ */
+typedef struct {
+  const MavlinkMessageInfo *info;
+  MavlinkCommandMessage msg;
+} MavlinkOutMessage;
+
+#define MAVLINK_RATE_REQUESTS_MAX 10
 
 /* SET_POSITION_TARGET_*: position (and yaw) only */
 #define MAVLINK_SETPOINT_POSITION_ONLY (POSITION_TARGET_TYPEMASK_VX_IGNORE | \
@@ -33,9 +46,60 @@ typedef union {
     POSITION_TARGET_TYPEMASK_AZ_IGNORE | \
     POSITION_TARGET_TYPEMASK_YAW_RATE_IGNORE)
 
+/**
+ * MavlinkAutopilotFamily:
+ * @MAVLINK_FAMILY_GENERIC: an autopilot of neither family: the common
+ *   commands only
+ * @MAVLINK_FAMILY_ARDUPILOT: ArduPilot (HEARTBEAT autopilot 3)
+ * @MAVLINK_FAMILY_PX4: PX4 (HEARTBEAT autopilot 12)
+ */
+typedef enum {
+  MAVLINK_FAMILY_GENERIC,
+  MAVLINK_FAMILY_ARDUPILOT,
+  MAVLINK_FAMILY_PX4,
+} MavlinkAutopilotFamily;
+
+/**
+ * MavlinkTarget:
+ * @system: the vehicle's system id
+ * @component: its autopilot's component id
+ * @family: the autopilot's family: modes and takeoff differ
+ * @vehicle_type: its HEARTBEAT type (MAV_TYPE): ArduPilot's GUIDED mode
+ *   number depends on it
+ * @have_home: @home_altitude is known (HOME_POSITION)
+ * @home_altitude: home's altitude above mean sea level, metres
+ * @home_north: with @have_home, home in the vehicle's local frame (from
+ *   its EKF origin): a command's local position, from home, is sent from
+ *   the EKF origin
+ * @home_east: metres
+ * @home_down: metres
+ */
+typedef struct {
+  guint8 system;
+  guint8 component;
+  MavlinkAutopilotFamily family;
+  guint8 vehicle_type;
+  gboolean have_home;
+  gdouble home_altitude;
+  gdouble home_north, home_east, home_down;
+} MavlinkTarget;
+
+MavlinkAutopilotFamily mavlink_autopilot_family (guint8 autopilot);
+
 const MavlinkMessageInfo * mavlink_command_from_flight_command (
-    const GstFlightCommand * cmd, guint8 target_system,
-    guint8 target_component, guint32 time_boot_ms,
-    MavlinkCommandMessage * msg, const gchar ** why);
+    const GstFlightCommand * cmd, const MavlinkTarget * target,
+    guint32 time_boot_ms, MavlinkCommandMessage * msg, const gchar ** why);
+
+guint16       mavlink_command_number (const MavlinkMessageInfo * info,
+                                      const MavlinkCommandMessage * msg);
+
+void          mavlink_command_set_confirmation (
+    const MavlinkMessageInfo * info, MavlinkCommandMessage * msg,
+    guint8 confirmation);
+
+const gchar * mavlink_result_name (guint8 result);
+
+guint         mavlink_rate_requests (const MavlinkTarget * target,
+                                     guint rate_hz, MavlinkOutMessage * out);
 
 G_END_DECLS

@@ -43,14 +43,20 @@
  * pool has drained. Pausing `<pool>_dispatch` holds the pool's input.
  *
  * How order is kept: after each item the dispatcher sends a mark (a
- * serialized custom downstream event) through the same replica; the
- * collector lets a replica's outputs through only while that replica's
- * oldest unfinished item is the oldest of the whole pool, and the mark
- * finishes it. The replicas must therefore pass serialized custom events
- * in order with their data, as GStreamer elements do (a video encoder holds
- * them until its next frame, and flushes them at EOS). A replica that drops
- * them is detected: the pool posts an error instead of reordering or
- * hanging.
+ * serialized custom downstream event) to the same replica; the collector
+ * lets a replica's outputs through only while that replica's oldest
+ * unfinished item is the oldest of the whole pool, and the mark finishes
+ * it. Any element works as a replica, whatever it does with serialized
+ * events (a video or audio decoder holds them until its next frame, others
+ * merge or drop them): a replica that reports no latency and runs no thread
+ * of its own has emitted all that an item makes once it returned from it,
+ * so the mark does not enter it but follows those outputs into its output
+ * queue. A replica that holds items (it reports a latency, as an encoder
+ * with look-ahead does) or has threads of its own (a queue inside it)
+ * passes the marks along with its data, as GStreamer elements pass
+ * serialized events; one that drops them then is detected: the pool posts
+ * an error instead of reordering or hanging. Such a replica holds an
+ * item's end until its next input or EOS, as it holds the item's outputs.
  *
  * Sticky events (stream-start, caps, segment, tags) reach every replica.
  * Other serialized events (gap, custom events) are in-band items: the
@@ -101,6 +107,7 @@
 #include "gstpoolorder.h"
 #include "gstpooldispatch.h"
 #include "gstpoolcollect.h"
+#include "gstpoolentry.h"
 
 GST_DEBUG_CATEGORY (gst_worker_pool_debug);
 #define GST_CAT_DEFAULT gst_worker_pool_debug
@@ -110,6 +117,7 @@ GST_DEBUG_CATEGORY (gst_worker_pool_debug);
 #define DEFAULT_WORKER NULL
 #define DEFAULT_QUEUE_SIZE 4
 #define DEFAULT_DISPATCH GST_WORKER_POOL_DISPATCH_FREE
+#define DEFAULT_ISOLATION GST_WORKER_POOL_ISOLATION_THREAD
 
 enum
 {
@@ -118,6 +126,7 @@ enum
   PROP_WORKER,
   PROP_QUEUE_SIZE,
   PROP_DISPATCH,
+  PROP_ISOLATION,
 };
 
 struct _GstWorkerPool
@@ -132,6 +141,7 @@ struct _GstWorkerPool
   gchar *worker;
   guint queue_size;
   GstWorkerPoolDispatch dispatch;
+  GstWorkerPoolIsolation isolation;
   gboolean dirty;               /* changed since the last build */
 
   GMutex build_lock;
@@ -168,6 +178,25 @@ gst_worker_pool_dispatch_get_type (void)
   if (g_once_init_enter (&type))
     g_once_init_leave (&type,
         g_enum_register_static ("GstWorkerPoolDispatch", values));
+  return type;
+}
+
+GType
+gst_worker_pool_isolation_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_WORKER_POOL_ISOLATION_THREAD,
+        "Each replica in a thread of this process", "thread"},
+    {GST_WORKER_POOL_ISOLATION_PROCESS,
+          "Each replica in a child process of its own (processreplica): "
+          "crashes contained and restarted", "process"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstWorkerPoolIsolation", values));
   return type;
 }
 
@@ -366,6 +395,33 @@ find_free_pads (GstBin * bin, GstPad ** sink, GstPad ** src, gchar ** error)
   return FALSE;
 }
 
+static GstElement *make_replica (const gchar * description,
+    const gchar * name, GError ** error);
+
+/* Returns: (transfer full): replica @r in a child process, a
+ * `processreplica` named `<pool>_r<r>`, or %NULL and @error. The
+ * description is built here too, and dropped, so that it fails as early
+ * and in the same words as in a thread. */
+static GstElement *
+make_process_replica (const gchar * description, const gchar * name,
+    GError ** error)
+{
+  GstElement *check = make_replica (description, name, error);
+  GstElement *replica;
+
+  if (!check)
+    return NULL;
+  gst_object_unref (check);
+  replica = gst_element_factory_make ("processreplica", name);
+  if (!replica) {
+    g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+        "the processreplica element is missing");
+    return NULL;
+  }
+  g_object_set (replica, "worker", description, NULL);
+  return gst_object_ref_sink (replica);
+}
+
 /* Returns: (transfer full): replica @r, a bin named `<pool>_r<r>` with
  * ghost pads `sink` and `src`, or %NULL and @error. */
 static GstElement *
@@ -507,6 +563,7 @@ build_locked (GstWorkerPool * self)
   guint size, queue_size;
   gchar *worker, *name;
   GstWorkerPoolDispatch dispatch;
+  GstWorkerPoolIsolation isolation;
   GstElement **replicas;
   gchar **in_names, **out_names, **replica_names;
   GstElement *dispatcher, *collector;
@@ -519,6 +576,7 @@ build_locked (GstWorkerPool * self)
   queue_size = self->queue_size;
   worker = g_strdup (self->worker);
   dispatch = self->dispatch;
+  isolation = self->isolation;
   self->dirty = FALSE;
   name = g_strdup (GST_OBJECT_NAME (self));
   GST_OBJECT_UNLOCK (self);
@@ -546,7 +604,9 @@ build_locked (GstWorkerPool * self)
     replica_names[r] = g_strdup_printf ("%s_r%u", name, r);
     in_names[r] = g_strdup_printf ("%s_r%u_in", name, r);
     out_names[r] = g_strdup_printf ("%s_r%u_out", name, r);
-    replicas[r] = make_replica (worker, replica_names[r], &err);
+    replicas[r] = isolation == GST_WORKER_POOL_ISOLATION_PROCESS ?
+        make_process_replica (worker, replica_names[r], &err) :
+        make_replica (worker, replica_names[r], &err);
     if (!replicas[r])
       break;
   }
@@ -618,8 +678,12 @@ build_locked (GstWorkerPool * self)
        * back in the order of the query's filter */
       GstPad *ghost_sink = gst_element_get_static_pad (replicas[r], "sink");
       GstPad *ghost_src = gst_element_get_static_pad (replicas[r], "src");
-      GstPad *rsink = gst_ghost_pad_get_target (GST_GHOST_PAD (ghost_sink));
-      GstPad *rsrc = gst_ghost_pad_get_target (GST_GHOST_PAD (ghost_src));
+      GstPad *rsink = GST_IS_GHOST_PAD (ghost_sink) ?
+          gst_ghost_pad_get_target (GST_GHOST_PAD (ghost_sink)) :
+          gst_object_ref (ghost_sink);
+      GstPad *rsrc = GST_IS_GHOST_PAD (ghost_src) ?
+          gst_ghost_pad_get_target (GST_GHOST_PAD (ghost_src)) :
+          gst_object_ref (ghost_src);
 
       gst_pool_order_set_replica_pads (self->order, r, rsink, rsrc);
       gst_object_unref (rsink);
@@ -628,6 +692,7 @@ build_locked (GstWorkerPool * self)
       gst_object_unref (ghost_src);
     }
     gst_pool_order_set_limit (self->order, r, queue_size);
+    gst_pool_entry_watch (self->order, r, in, replicas[r], out);
     pad = gst_element_get_static_pad (in, "src");
     gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_dequeued,
         queue_watch_new (self->order, r), queue_watch_free);
@@ -866,6 +931,9 @@ gst_worker_pool_set_property (GObject * object, guint prop_id,
     case PROP_DISPATCH:
       self->dispatch = g_value_get_enum (value);
       break;
+    case PROP_ISOLATION:
+      self->isolation = g_value_get_enum (value);
+      break;
     default:
       GST_OBJECT_UNLOCK (self);
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -907,6 +975,9 @@ gst_worker_pool_get_property (GObject * object, guint prop_id,
       break;
     case PROP_DISPATCH:
       g_value_set_enum (value, self->dispatch);
+      break;
+    case PROP_ISOLATION:
+      g_value_set_enum (value, self->isolation);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -975,6 +1046,12 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
           "for workers that keep state from item to item)",
           GST_TYPE_WORKER_POOL_DISPATCH,
           DEFAULT_DISPATCH, flags));
+  g_object_class_install_property (gobject_class, PROP_ISOLATION,
+      g_param_spec_enum ("isolation", "Isolation",
+          "Where the replicas run: thread (threads of this process) or "
+          "process (each in a child process of its own, a processreplica "
+          "named <pool>_r<i>: a crash is contained and restarted)",
+          GST_TYPE_WORKER_POOL_ISOLATION, DEFAULT_ISOLATION, flags));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -991,6 +1068,7 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
       GST_DEBUG_FUNCPTR (gst_worker_pool_handle_message);
 
   gst_type_mark_as_plugin_api (GST_TYPE_WORKER_POOL_DISPATCH, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_WORKER_POOL_ISOLATION, 0);
 }
 
 static void
@@ -1001,6 +1079,7 @@ gst_worker_pool_init (GstWorkerPool * self)
   self->worker = g_strdup (DEFAULT_WORKER);
   self->queue_size = DEFAULT_QUEUE_SIZE;
   self->dispatch = DEFAULT_DISPATCH;
+  self->isolation = DEFAULT_ISOLATION;
   self->dirty = TRUE;
   self->children = g_ptr_array_new_with_free_func (gst_object_unref);
 

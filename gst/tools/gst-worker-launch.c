@@ -18,6 +18,8 @@
 #include <gio/gio.h>
 #include <gst/gst.h>
 #include <gst/worker/worker.h>
+#include "launch-messages.h"
+#include "launch-props.h"
 
 #define PROG "gst-worker-launch"
 
@@ -170,6 +172,13 @@ state_text (const GstStructure * w, gchar * buf, gsize len)
     g_strlcat (buf, " STALL", len);
   if (gst_structure_get_boolean (w, "lost", &flag) && flag)
     g_strlcat (buf, " LOST", len);
+  /* a worker in a child process (processreplica): which one */
+  if (gst_structure_get_int (w, "pid", &state) && state > 0) {
+    gchar pid[24];
+
+    g_snprintf (pid, sizeof (pid), " pid=%d", state);
+    g_strlcat (buf, pid, len);
+  }
   g_type_class_unref (klass);
   return buf;
 }
@@ -443,6 +452,17 @@ on_deadlock (GstWorkerController * ctrl, const GstStructure * deadlock,
     say (app, TRUE, "WARNING: %s", text);
     write_dot (app, "deadlock");
   }
+}
+
+/* the elements' warnings and infos (a vehicle never heard, an autopilot's
+ * texts), as gst-launch-1.0 shows them */
+static void
+on_element_message (gboolean warning, const gchar * text, gpointer user_data)
+{
+  App *app = user_data;
+
+  if (warning || !app->quiet)
+    say (app, warning, "%s", text);
 }
 
 static void
@@ -760,7 +780,8 @@ main (int argc, char **argv)
       "drain.\nSIGINT or SIGTERM exits with drain; a second one exits now.\n"
       "\nExit status:\n  0  drained cleanly\n  1  pipeline error (the "
       "message names the element)\n  2  usage error (bad option, unknown "
-      "element, malformed description, unknown worker)\n  3  a worker "
+      "element, malformed description, a property value out of range, "
+      "unknown worker)\n  3  a worker "
       "stalled or was lost, the drain timed out, or the system was stopped "
       "without draining\n  4  a deadlock: one growing queues cannot resolve "
       "(a cycle with no initial items), one past --max-queue-growth or "
@@ -799,7 +820,25 @@ main (int argc, char **argv)
     return usage_error (ctx, "cannot create %s: %s", app.dot_dir,
         g_strerror (errno));
 
-  app.ctrl = make_controller (desc, file, &err);
+  {
+    /* values out of a property's range: refused, naming the element */
+    LaunchPropCheck *check = launch_prop_check_begin ();
+    GstPipeline *pipeline;
+    gchar *bad;
+
+    app.ctrl = make_controller (desc, file, &err);
+    pipeline = app.ctrl ? gst_worker_controller_get_pipeline (app.ctrl) : NULL;
+    bad = launch_prop_check_end (check, GST_BIN (pipeline));
+    gst_clear_object (&pipeline);
+    if (bad) {
+      gint ret = usage_error (ctx, "%s", bad);
+
+      g_free (bad);
+      g_clear_error (&err);
+      gst_clear_object (&app.ctrl);
+      return ret;
+    }
+  }
   if (!app.ctrl) {
     gint ret = usage_error (ctx, "%s%s", err->domain == GST_PARSE_ERROR ?
         "bad pipeline description: " : "", err->message);
@@ -861,6 +900,12 @@ main (int argc, char **argv)
       G_CALLBACK (on_pipeline_error), &app);
   g_signal_connect (app.ctrl, "restarted", G_CALLBACK (on_restarted), &app);
   g_signal_connect (app.ctrl, "finished", G_CALLBACK (on_finished), &app);
+  {
+    GstPipeline *pipeline = gst_worker_controller_get_pipeline (app.ctrl);
+
+    launch_messages_watch (pipeline, on_element_message, &app);
+    gst_object_unref (pipeline);
+  }
 
   g_unix_signal_add (SIGINT, on_sigint, &app);
   g_unix_signal_add (SIGTERM, on_sigterm, &app);

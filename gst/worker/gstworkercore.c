@@ -65,6 +65,9 @@ struct _GstWorkerCore
   guint64 items_in;
   guint64 items_out;
   guint64 items_dropped;
+  guint64 items_failed;
+  GstFlowReturn push_error;     /* what a push of the current item
+                                 * returned, if not OK */
   guint64 proc_count;
   GstClockTime proc_total;
   GstClockTime proc_max;
@@ -125,7 +128,7 @@ clock_is_plain (GstClock * clock)
 }
 
 /**
- * gst_worker_core_new:
+ * gst_worker_core_new: (skip)
  * @element: (transfer none): the element that embeds the core
  *
  * Returns: (transfer full): a new core; free it with gst_worker_core_free()
@@ -152,6 +155,12 @@ gst_worker_core_new (GstElement * element)
 
 static void stop_heartbeats (GstWorkerCore * core);
 
+
+/**
+ * gst_worker_core_free: (skip)
+ *
+ * For C elements that embed a core.
+ */
 void
 gst_worker_core_free (GstWorkerCore * core)
 {
@@ -203,7 +212,7 @@ update_state_locked (GstWorkerCore * core, GstClockTime now)
 /* properties */
 
 /**
- * gst_worker_core_install_properties:
+ * gst_worker_core_install_properties: (skip)
  * @klass: the class of an element that implements #GstWorker
  *
  * Installs `paused`, `heartbeat-interval` and `stats` (from the #GstWorker
@@ -223,7 +232,7 @@ gst_worker_core_install_properties (GObjectClass * klass)
 static void start_heartbeats_locked (GstWorkerCore * core);
 
 /**
- * gst_worker_core_set_property:
+ * gst_worker_core_set_property: (skip)
  *
  * Returns: %TRUE if @prop_id is one of the core's properties.
  */
@@ -252,6 +261,12 @@ gst_worker_core_set_property (GstWorkerCore * core, guint prop_id,
   }
 }
 
+
+/**
+ * gst_worker_core_get_property: (skip)
+ *
+ * For C elements that embed a core.
+ */
 gboolean
 gst_worker_core_get_property (GstWorkerCore * core, guint prop_id,
     GValue * value)
@@ -276,6 +291,12 @@ gst_worker_core_get_property (GstWorkerCore * core, guint prop_id,
 /* ---------------------------------------------------------------------- */
 /* pause */
 
+
+/**
+ * gst_worker_core_set_paused: (skip)
+ *
+ * For C elements that embed a core.
+ */
 void
 gst_worker_core_set_paused (GstWorkerCore * core, gboolean paused)
 {
@@ -289,6 +310,12 @@ gst_worker_core_set_paused (GstWorkerCore * core, gboolean paused)
   g_mutex_unlock (&core->lock);
 }
 
+
+/**
+ * gst_worker_core_get_paused: (skip)
+ *
+ * For C elements that embed a core.
+ */
 gboolean
 gst_worker_core_get_paused (GstWorkerCore * core)
 {
@@ -301,7 +328,7 @@ gst_worker_core_get_paused (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_set_flushing:
+ * gst_worker_core_set_flushing: (skip)
  * @flushing: %TRUE to wake and refuse waits, %FALSE to allow them again
  *
  * Called on FLUSH_START / FLUSH_STOP, from a source's or sink's unlock /
@@ -327,7 +354,7 @@ wait_unpaused_locked (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_wait_unpaused:
+ * gst_worker_core_wait_unpaused: (skip)
  *
  * Waits while the worker is paused.
  *
@@ -356,11 +383,12 @@ start_item_locked (GstWorkerCore * core, guint n_in)
   core->items_in += n_in;
   core->item_start = now;
   core->push_total = 0;
+  core->push_error = GST_FLOW_OK;
   update_state_locked (core, now);
 }
 
 /**
- * gst_worker_core_begin_item:
+ * gst_worker_core_begin_item: (skip)
  * @n_in: how many input items this step consumes (added to `items-in`)
  *
  * Marks the start of processing: waits while paused, then reports the
@@ -386,7 +414,7 @@ gst_worker_core_begin_item (GstWorkerCore * core, guint n_in)
 }
 
 /**
- * gst_worker_core_start_item:
+ * gst_worker_core_start_item: (skip)
  * @n_in: how many input items this step consumes
  *
  * Marks the start of processing without waiting for a pause: for callers
@@ -401,7 +429,7 @@ gst_worker_core_start_item (GstWorkerCore * core, guint n_in)
 }
 
 /**
- * gst_worker_core_end_item:
+ * gst_worker_core_end_item: (skip)
  *
  * Marks the end of processing and accounts its time, not counting time
  * spent in gst_worker_core_push().
@@ -426,7 +454,27 @@ gst_worker_core_end_item (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_count:
+ * gst_worker_core_fail_item: (skip)
+ * @ret: what processing the item in hand returned
+ *
+ * Call after gst_worker_core_end_item(). An item the worker took in and
+ * failed on (an error of its own, not one that pushing an output returned:
+ * that item is lost further on) is lost inside the worker: counted in
+ * `items-failed`, so that a stop accounts for it.
+ */
+void
+gst_worker_core_fail_item (GstWorkerCore * core, GstFlowReturn ret)
+{
+  if (ret >= GST_FLOW_EOS || ret == GST_FLOW_FLUSHING)
+    return;
+  g_mutex_lock (&core->lock);
+  if (ret != core->push_error)
+    core->items_failed++;
+  g_mutex_unlock (&core->lock);
+}
+
+/**
+ * gst_worker_core_count: (skip)
  *
  * Adds to the `items-in`, `items-out` and `items-dropped` counters. A worker
  * that drops an item by its own documented decision counts it here.
@@ -443,7 +491,7 @@ gst_worker_core_count (GstWorkerCore * core, guint n_in, guint n_out,
 }
 
 /**
- * gst_worker_core_enter_wait:
+ * gst_worker_core_enter_wait: (skip)
  * @state: %GST_WORKER_STATE_IDLE (waiting for input, e.g. on an empty
  *   channel) or %GST_WORKER_STATE_BLOCKED (waiting for room in a full one)
  * @on: (nullable): what a blocked worker waits on, reported as `blocked-on`
@@ -471,7 +519,7 @@ gst_worker_core_enter_wait (GstWorkerCore * core, GstWorkerState state,
 }
 
 /**
- * gst_worker_core_leave_wait:
+ * gst_worker_core_leave_wait: (skip)
  *
  * Ends a wait started with gst_worker_core_enter_wait().
  */
@@ -493,7 +541,7 @@ gst_worker_core_leave_wait (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_enter_push:
+ * gst_worker_core_enter_push: (skip)
  *
  * Marks the start of a push done by this thread on the worker's behalf (by
  * the base class, or by gst_worker_core_push()). A full queue reached while
@@ -542,6 +590,12 @@ gst_worker_core_enter_push (GstWorkerCore * core)
   g_mutex_unlock (&core->lock);
 }
 
+
+/**
+ * gst_worker_core_leave_push: (skip)
+ *
+ * For C elements that embed a core.
+ */
 void
 gst_worker_core_leave_push (GstWorkerCore * core)
 {
@@ -558,7 +612,7 @@ gst_worker_core_leave_push (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_push:
+ * gst_worker_core_push: (skip)
  * @pad: the main src pad or one of the core's outputs
  * @buffer: (transfer full): the item
  *
@@ -583,10 +637,13 @@ gst_worker_core_push (GstWorkerCore * core, GstPad * pad, GstBuffer * buffer)
   dropped = ret == GST_FLOW_NOT_LINKED && pad != core->main_srcpad;
   g_mutex_lock (&core->lock);
   leave_push_locked (core);
-  if (ret == GST_FLOW_OK)
+  if (ret == GST_FLOW_OK) {
     core->items_out++;
-  else if (dropped)
-    core->items_dropped++;
+  } else {
+    core->push_error = ret;
+    if (dropped)
+      core->items_dropped++;
+  }
   g_mutex_unlock (&core->lock);
   current_pusher = prev;
 
@@ -675,6 +732,7 @@ build_stats_locked (GstWorkerCore * core, const gchar * name, GstClockTime now)
       "items-in", G_TYPE_UINT64, core->items_in,
       "items-out", G_TYPE_UINT64, core->items_out,
       "items-dropped", G_TYPE_UINT64, core->items_dropped,
+      "items-failed", G_TYPE_UINT64, core->items_failed,
       "proc-time-avg", GST_TYPE_CLOCK_TIME, avg,
       "proc-time-max", GST_TYPE_CLOCK_TIME, core->proc_max,
       "pushing", G_TYPE_BOOLEAN, core->in_push > 0 && !core->blocked_on &&
@@ -702,7 +760,7 @@ add_element_stats (GstWorkerCore * core, GstStructure * s)
 }
 
 /**
- * gst_worker_core_get_stats:
+ * gst_worker_core_get_stats: (skip)
  *
  * Returns: (transfer full): a `worker-stats` structure with the heartbeat's
  * fields (see %GST_WORKER_HEARTBEAT_NAME) but `seq`, and the element's own
@@ -720,6 +778,12 @@ gst_worker_core_get_stats (GstWorkerCore * core)
   return s;
 }
 
+
+/**
+ * gst_worker_core_get_state: (skip)
+ *
+ * For C elements that embed a core.
+ */
 GstWorkerState
 gst_worker_core_get_state (GstWorkerCore * core)
 {
@@ -813,7 +877,7 @@ heartbeat_cb (GstClock * clock, GstClockTime time, GstClockID id,
 /* state changes */
 
 /**
- * gst_worker_core_change_state:
+ * gst_worker_core_change_state: (skip)
  *
  * Call from the element's change_state before chaining up. Resets the
  * statistics when a run starts (READY to PAUSED), starts and stops
@@ -831,6 +895,7 @@ gst_worker_core_change_state (GstWorkerCore * core, GstStateChange transition)
       core->plain_clock = clock_is_plain (clock);
       core->flushing = FALSE;
       core->items_in = core->items_out = core->items_dropped = 0;
+      core->items_failed = 0;
       core->proc_count = core->proc_total = core->proc_max = 0;
       core->seq = 0;
       core->in_item = FALSE;
@@ -1025,7 +1090,7 @@ add_main_srcpad_probes (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_set_main_srcpad:
+ * gst_worker_core_set_main_srcpad: (skip)
  * @srcpad: (transfer none): the base class's own src pad
  *
  * Tells the core which pad is the worker's main output. Extra outputs
@@ -1041,7 +1106,7 @@ gst_worker_core_set_main_srcpad (GstWorkerCore * core, GstPad * srcpad)
 }
 
 /**
- * gst_worker_core_add_output:
+ * gst_worker_core_add_output: (skip)
  * @templ: a src pad template of the element's class
  * @name: (nullable): the pad's name, or %NULL for the template's
  *
@@ -1069,7 +1134,7 @@ gst_worker_core_add_output (GstWorkerCore * core, GstPadTemplate * templ,
 }
 
 /**
- * gst_worker_core_add_template_outputs:
+ * gst_worker_core_add_template_outputs: (skip)
  *
  * Adds an output for every always-present src pad template of the element's
  * class other than the main src pad's.
@@ -1095,7 +1160,7 @@ gst_worker_core_add_template_outputs (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_get_output:
+ * gst_worker_core_get_output: (skip)
  *
  * Returns: (transfer none) (nullable): the extra output named @name
  */

@@ -30,17 +30,6 @@ controller_new_array (GValue * v)
   return v;
 }
 
-void
-controller_names_array (GValue * v, GPtrArray * workers)
-{
-  guint i;
-
-  controller_new_array (v);
-  for (i = 0; i < workers->len; i++)
-    worker_array_add_string (v,
-        ((WorkerRec *) g_ptr_array_index (workers, i))->name);
-}
-
 GstWorkerState
 controller_stats_state (const GstStructure * s)
 {
@@ -82,13 +71,13 @@ controller_state_nick (GstWorkerState state)
 GstStructure *
 controller_queue_structure (GstWorkerController * self, QueueRec * q)
 {
-  guint64 in, out, initial = controller_queue_initial (q);
+  guint64 in, out, initial = worker_queue_initial (q);
   guint level = 0, max = 0;
   GstStructure *s;
   GValue writers = G_VALUE_INIT, readers = G_VALUE_INIT;
 
-  controller_queue_counts (q, &in, &out);
-  controller_queue_levels (q, &level, &max);
+  worker_queue_counts (q, &in, &out);
+  worker_queue_levels (q, &level, &max);
   s = gst_structure_new ("queue",
       "name", G_TYPE_STRING, q->name,
       "items-in", G_TYPE_UINT64, in,
@@ -96,10 +85,7 @@ controller_queue_structure (GstWorkerController * self, QueueRec * q)
       "items-out", G_TYPE_UINT64, out,
       "held", G_TYPE_UINT64, in + initial >= out ? in + initial - out : 0,
       "level", G_TYPE_UINT, level, "max-size-buffers", G_TYPE_UINT, max, NULL);
-  GST_OBJECT_LOCK (self);
-  controller_names_array (&writers, q->writers);
-  controller_names_array (&readers, q->readers);
-  GST_OBJECT_UNLOCK (self);
+  worker_topology_queue_names (self->topology, q, &writers, &readers);
   controller_structure_take_array (s, "writers", &writers);
   controller_structure_take_array (s, "readers", &readers);
   return s;
@@ -122,22 +108,15 @@ controller_worker_structure (GstWorkerController * self, WorkerRec * w,
       NULL);
   gst_structure_remove_field (s, "worker");
 
-  GST_OBJECT_LOCK (self);
-  in = g_ptr_array_copy (w->inputs, NULL, NULL);
+  in = worker_topology_dup_inputs (self->topology, w);
   if (with_heartbeat) {
-    guint64 seq = 0;
+    gboolean playing;
 
-    if (w->heartbeat)
-      gst_structure_get_uint64 (w->heartbeat, "seq", &seq);
-    gst_structure_set (s, "rate", G_TYPE_DOUBLE, w->rate,
-        "heartbeats", G_TYPE_UINT64, w->heartbeat ? seq + 1 : 0,
-        "heartbeat-age", GST_TYPE_CLOCK_TIME, self->playing ?
-        (GstClockTime) (g_get_monotonic_time () - w->heartbeat_at) *
-        GST_USECOND : GST_CLOCK_TIME_NONE,
-        "lost", G_TYPE_BOOLEAN, w->lost,
-        "stalled", G_TYPE_BOOLEAN, w->stalled, NULL);
+    GST_OBJECT_LOCK (self);
+    playing = self->playing;
+    GST_OBJECT_UNLOCK (self);
+    worker_watchdog_add_status (self->watch, w, s, playing);
   }
-  GST_OBJECT_UNLOCK (self);
 
   controller_new_array (&inputs);
   for (i = 0; i < in->len; i++) {
@@ -145,7 +124,7 @@ controller_worker_structure (GstWorkerController * self, WorkerRec * w,
     guint level, max;
 
     worker_array_add_string (&inputs, q->name);
-    controller_queue_levels (q, &level, &max);
+    worker_queue_levels (q, &level, &max);
     if (!fullest || (guint64) level * MAX (best_max, 1) >
         (guint64) best_level * MAX (max, 1)) {
       fullest = q;
@@ -180,11 +159,12 @@ controller_wait_for_structure (GstWorkerController * self)
 
     if (state == GST_WORKER_STATE_BLOCKED) {
       const gchar *qname = gst_structure_get_string (stats, "blocked-on");
-      QueueRec *q = controller_find_queue_by_name (self, qname);
+      QueueRec *q = worker_topology_find_queue_by_name (self->topology,
+          qname);
       guint level = 0, max = 0;
 
       if (q)
-        controller_queue_levels (q, &level, &max);
+        worker_queue_levels (q, &level, &max);
       worker_array_take_structure (&edges, gst_structure_new ("wait",
               "worker", G_TYPE_STRING, w->name,
               "role", G_TYPE_STRING, "writer",
@@ -194,14 +174,12 @@ controller_wait_for_structure (GstWorkerController * self)
               "for", GST_TYPE_CLOCK_TIME, controller_stats_time (stats,
                   "state-time"), NULL));
     } else if (state == GST_WORKER_STATE_IDLE) {
-      GST_OBJECT_LOCK (self);
-      in = g_ptr_array_copy (w->inputs, NULL, NULL);
-      GST_OBJECT_UNLOCK (self);
+      in = worker_topology_dup_inputs (self->topology, w);
       for (j = 0; j < in->len; j++) {
         QueueRec *q = g_ptr_array_index (in, j);
         guint level, max;
 
-        controller_queue_levels (q, &level, &max);
+        worker_queue_levels (q, &level, &max);
         if (level > 0)
           continue;
         worker_array_take_structure (&edges, gst_structure_new ("wait",
@@ -225,7 +203,7 @@ controller_wait_for_structure (GstWorkerController * self)
       self->phase == PHASE_READY;
   GST_OBJECT_UNLOCK (self);
   if (off)
-    controller_sample_deadlock (self);
+    gst_worker_deadlock_sample (self->deadlock);
   gst_worker_deadlock_add_wait_for (self->deadlock, s);
   return s;
 }
@@ -242,9 +220,7 @@ controller_build_report (GstWorkerController * self,
   guint i;
 
   controller_new_array (&workers);
-  GST_OBJECT_LOCK (self);
-  order = g_ptr_array_copy (self->order, NULL, NULL);
-  GST_OBJECT_UNLOCK (self);
+  order = worker_topology_dup_order (self->topology);
   for (i = 0; i < order->len; i++)
     worker_array_take_structure (&workers,
         controller_worker_structure (self, g_ptr_array_index (order, i),

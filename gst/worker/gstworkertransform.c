@@ -30,6 +30,7 @@
 
 #include "gstworkertransform.h"
 #include "gstworkercore.h"
+#include "gstworkerfloating.h"
 
 GST_DEBUG_CATEGORY_STATIC (worker_transform_debug);
 #define GST_CAT_DEFAULT worker_transform_debug
@@ -90,6 +91,7 @@ gst_worker_transform_constructed (GObject * object)
   GstWorkerCore *core = CORE (object);
 
   G_OBJECT_CLASS (gst_worker_transform_parent_class)->constructed (object);
+  gst_worker_keep_floating (object);
 
   gst_worker_core_set_main_srcpad (core, GST_BASE_TRANSFORM_SRC_PAD (object));
   gst_worker_core_add_template_outputs (core);
@@ -145,6 +147,7 @@ gst_worker_transform_submit_input_buffer (GstBaseTransform * trans,
   }
   ret = klass->process (self, inbuf);
   gst_worker_core_end_item (core);
+  gst_worker_core_fail_item (core, ret);
 
   if (ret != GST_FLOW_OK && ret != GST_FLOW_FLUSHING && ret != GST_FLOW_EOS)
     GST_DEBUG_OBJECT (self, "process returned %s", gst_flow_get_name (ret));

@@ -335,7 +335,95 @@ def benchmarks() -> "list[Bench]":
         note=e2e_note,
     ))
 
+    # 6. a worker in a child process (issue 13)
+    iso_items = {"frames": sized(2000, 20), "small": sized(20000, 200)}
+
+    def isolated(x, what, in_flight, s):
+        src = (f"benchsrc num-buffers={iso_items[what](s)} "
+               + (f"caps={FRAME_CAPS}" if what == "frames" else f"size={SMALL_BYTES}")
+               + f" max-in-flight={in_flight} downstream-allocator=true")
+        return workerbench(src, "!", QUEUE, "!", x, "!", QUEUE, "!", "benchsink")
+
+    def iso_case(label, what, in_flight):
+        return Case(label, [
+            Variant("thread", "in a thread (identity)",
+                    lambda s: isolated("identity", what, in_flight, s)),
+            Variant("process", "in a child process (processreplica worker=identity)",
+                    lambda s: isolated("processreplica worker=identity", what, in_flight, s)),
+        ])
+
+    out.append(Bench(
+        key="isolation",
+        title="A worker in a child process: processreplica against the same worker in a thread",
+        about=(
+            "`benchsrc downstream-allocator=true ! queue ! X ! queue ! benchsink`, X stock "
+            "`identity` in the pipeline's process, or `processreplica worker=identity`: the "
+            "same identity in a child process, every item and event crossing a unix socket, "
+            "frames as memfd descriptors (benchsrc makes its frame with the shared-memory "
+            "allocator the replica proposes, as a camera source with a buffer pool does, so "
+            "no byte of a frame is copied: the replica's `payload-copies` stays 0, tested in "
+            "tests/check/processreplica.c). *One in flight*: the source makes an item when the "
+            "previous one arrived, so the latency difference is what isolation adds per item "
+            "(two socket round trips, two thread wake-ups per side, a mapping of the frame). "
+            "Target (issue 13): under 100 us added per 1080p frame."),
+        cases=[iso_case("1080p RGB, one in flight", "frames", 1),
+               iso_case("1080p RGB, full load", "frames", 0),
+               iso_case("small items, one in flight", "small", 1),
+               iso_case("small items, full load", "small", 0)],
+        baseline="thread",
+        targets=[],
+        latency=True,
+        needs=["processreplica"],
+        note=isolation_note,
+    ))
+
+    # 7. the workerstats tracer's cost (issue 17)
+    tr_items = sized(150000, 2000)
+    tr_log = os.path.join(tempfile.gettempdir(), "workerstats-bench.log")
+
+    def traced(tracer):
+        env = ["env", f"GST_TRACERS={tracer}", "GST_DEBUG=GST_TRACER:7",
+               f"GST_DEBUG_FILE={tr_log}"] if tracer else []
+        return lambda s: env + chain("identity silent=true", 4, tr_items(s))
+
+    out.append(Bench(
+        key="tracer",
+        title="Tracer cost: the 4-element stock chain under GST_TRACERS=workerstats",
+        about=(
+            "The hop benchmark's chain of 4 stock `identity silent=true` joined by queues of "
+            "10, 64-byte items as fast as they go: no tracer; `GST_TRACERS=factories` "
+            "(GStreamer's own tracer that does nothing per item: what turning tracing on costs "
+            "by itself, since GStreamer 1.22 then looks up its hook table at every pad push, "
+            "object and buffer ref and unref); and `GST_TRACERS=workerstats` logging every "
+            "100 ms to a file (GST_DEBUG=GST_TRACER:7). The ratios are against the `factories` "
+            "floor. Target: workerstats within 5% of that floor."),
+        cases=[Case("4 stock elements", [
+            Variant("off", "no tracer", traced(None)),
+            Variant("floor", "factories (tracing floor)", traced("factories")),
+            Variant("workerstats", "workerstats", traced("workerstats")),
+        ])],
+        baseline="floor",
+        targets=[Target("4 stock elements", "workerstats", 0.95, "within 5% of the floor")],
+    ))
+
     return out
+
+
+def isolation_note(summaries: dict) -> "str | None":
+    iso = summaries.get("isolation")
+    if not iso:
+        return None
+    parts = []
+    for case in ("1080p RGB, one in flight", "small items, one in flight"):
+        row = iso.get(case)
+        if row:
+            added = row["process"]["latency_median_us"] - row["thread"]["latency_median_us"]
+            parts.append((case, added))
+    text = "; ".join(f"{case}: {added:.0f} us" for case, added in parts)
+    frame = dict(parts).get("1080p RGB, one in flight")
+    verdict = "" if frame is None else (
+        " Target, under 100 us per 1080p frame: " + ("met." if frame < 100 else "**not met**."))
+    return f"Added per item by isolation (median latency, process minus thread): {text}.{verdict}"
 
 
 def detect_note(summaries: dict) -> "str | None":

@@ -61,6 +61,9 @@ static const Row rows[] = {
   {99, 0, N, E, LAT, 0, "unknown command type"},
 };
 
+static const MavlinkTarget ardupilot = { 7, 1, MAVLINK_FAMILY_ARDUPILOT, 2 };
+static const MavlinkTarget px4 = { 7, 1, MAVLINK_FAMILY_PX4, 2, TRUE, 330 };
+
 static void
 check_float (gfloat got, gfloat want, guint row)
 {
@@ -94,7 +97,8 @@ GST_START_TEST (test_command_table)
     cmd.longitude = -80.5412345;
     cmd.altitude = 350.25;
     cmd.yaw = G_PI / 2;
-    info = mavlink_command_from_flight_command (&cmd, 7, 1, 4242, &m, &why);
+    info = mavlink_command_from_flight_command (&cmd, &ardupilot, 4242, &m,
+        &why);
     if (!r->msgid) {
       fail_unless (info == NULL, "row %u: sent", i);
       fail_unless_equals_string (why, r->why);
@@ -175,7 +179,7 @@ GST_START_TEST (test_command_edges)
   };
   guint t, f, a, b;
 
-  for (t = 0; t <= 5; t++)
+  for (t = 0; t <= 9; t++)
     for (f = 0; f < 8; f++)
       for (a = 0; a < G_N_ELEMENTS (values); a++)
         for (b = 0; b < G_N_ELEMENTS (values); b++) {
@@ -188,9 +192,136 @@ GST_START_TEST (test_command_edges)
           cmd.flags = f;
           cmd.north = cmd.latitude = cmd.yaw = values[a];
           cmd.east = cmd.longitude = cmd.down = cmd.altitude = values[b];
-          if (!mavlink_command_from_flight_command (&cmd, 1, 1, 0, &m, &why))
+          if (!mavlink_command_from_flight_command (&cmd, &px4, 0, &m, &why))
             fail_unless (why != NULL);
         }
+}
+
+GST_END_TEST;
+
+/* Arming, takeoff and the guided mode, per autopilot family: each a
+ * COMMAND_LONG (or refused, with the reason). */
+typedef struct
+{
+  const gchar *what;
+  GstFlightCommandType type;
+  GstFlightCommandFlags flags;
+  gdouble down, altitude;
+  MavlinkAutopilotFamily family;
+  guint8 vehicle_type;
+  gboolean have_home;
+  guint16 command;              /* 0: refused, with why */
+  gfloat param1, param2, param7;        /* NaN: must be NaN */
+  const gchar *why;
+} FamilyRow;
+
+static const FamilyRow family_rows[] = {
+  {"arm", GST_FLIGHT_COMMAND_ARM, 0, 0, 0, MAVLINK_FAMILY_GENERIC, 2, FALSE,
+      400, 1, 0, 0},
+  {"disarm", GST_FLIGHT_COMMAND_DISARM, 0, 0, 0, MAVLINK_FAMILY_PX4, 2,
+      FALSE, 400, 0, 0, 0},
+  {"takeoff AP", GST_FLIGHT_COMMAND_TAKEOFF, LOCAL, -20, 0,
+      MAVLINK_FAMILY_ARDUPILOT, 2, FALSE, 22, 0, 0, 20},
+  {"takeoff AP, global, home", GST_FLIGHT_COMMAND_TAKEOFF, GLOBAL, 0, 345,
+      MAVLINK_FAMILY_ARDUPILOT, 2, TRUE, 22, 0, 0, 15},
+  {"takeoff AP, no height", GST_FLIGHT_COMMAND_TAKEOFF, 0, 0, 0,
+      MAVLINK_FAMILY_ARDUPILOT, 2, FALSE, 0, 0, 0, 0,
+      "a takeoff needs a height above home: a local position with down "
+      "below 0 (or a global altitude once home is known)"},
+  {"takeoff PX4, home", GST_FLIGHT_COMMAND_TAKEOFF, LOCAL, -20, 0,
+      MAVLINK_FAMILY_PX4, 2, TRUE, 22, 0, 0, 350},
+  {"takeoff PX4, no home", GST_FLIGHT_COMMAND_TAKEOFF, LOCAL, -20, 0,
+      MAVLINK_FAMILY_PX4, 2, FALSE, 22, 0, 0, NAN},
+  {"takeoff PX4, default", GST_FLIGHT_COMMAND_TAKEOFF, 0, 0, 0,
+      MAVLINK_FAMILY_PX4, 2, TRUE, 22, 0, 0, NAN},
+  {"guided copter", GST_FLIGHT_COMMAND_GUIDED, 0, 0, 0,
+      MAVLINK_FAMILY_ARDUPILOT, 2, FALSE, 176, 1, 4, 0},
+  {"guided plane", GST_FLIGHT_COMMAND_GUIDED, 0, 0, 0,
+      MAVLINK_FAMILY_ARDUPILOT, 1, FALSE, 176, 1, 15, 0},
+  {"guided rover", GST_FLIGHT_COMMAND_GUIDED, 0, 0, 0,
+      MAVLINK_FAMILY_ARDUPILOT, 10, FALSE, 176, 1, 15, 0},
+  {"offboard", GST_FLIGHT_COMMAND_GUIDED, 0, 0, 0, MAVLINK_FAMILY_PX4, 2,
+      FALSE, 176, 1, 6, 0},
+  {"guided generic", GST_FLIGHT_COMMAND_GUIDED, 0, 0, 0,
+      MAVLINK_FAMILY_GENERIC, 2, FALSE, 0, 0, 0, 0,
+      "the autopilot is neither ArduPilot nor PX4, and its guided mode is "
+      "not known (set the autopilot property)"},
+};
+
+GST_START_TEST (test_family_table)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (family_rows); i++) {
+    const FamilyRow *r = &family_rows[i];
+    MavlinkTarget t = { 7, 1, r->family, r->vehicle_type, r->have_home, 330 };
+    GstFlightCommand cmd;
+    MavlinkCommandMessage m;
+    const MavlinkMessageInfo *info;
+    const gchar *why = NULL;
+
+    GST_INFO ("%s", r->what);
+    gst_flight_command_init (&cmd, r->type);
+    cmd.flags = r->flags;
+    cmd.down = r->down;
+    cmd.altitude = r->altitude;
+    info = mavlink_command_from_flight_command (&cmd, &t, 0, &m, &why);
+    if (!r->command) {
+      fail_unless (info == NULL, "%s: sent", r->what);
+      fail_unless_equals_string (why, r->why);
+      continue;
+    }
+    fail_unless (info != NULL, "%s: %s", r->what, why);
+    fail_unless_equals_int (info->id, MAVLINK_MSG_ID_COMMAND_LONG);
+    fail_unless_equals_int (mavlink_command_number (info, &m), r->command);
+    fail_unless_equals_int (m.command_long.target_system, 7);
+    fail_unless_equals_int (m.command_long.target_component, 1);
+    check_float (m.command_long.param1, r->param1, i);
+    check_float (m.command_long.param2, r->param2, i);
+    check_float (m.command_long.param7, r->param7, i);
+    mavlink_command_set_confirmation (info, &m, 2);
+    fail_unless_equals_int (m.command_long.confirmation, 2);
+  }
+  fail_unless_equals_int (mavlink_autopilot_family (3),
+      MAVLINK_FAMILY_ARDUPILOT);
+  fail_unless_equals_int (mavlink_autopilot_family (12), MAVLINK_FAMILY_PX4);
+  fail_unless_equals_int (mavlink_autopilot_family (0),
+      MAVLINK_FAMILY_GENERIC);
+  fail_unless_equals_string (mavlink_result_name (2), "denied");
+  fail_unless_equals_string (mavlink_result_name (200), "unknown");
+}
+
+GST_END_TEST;
+
+/* Telemetry rates asked for: SET_MESSAGE_INTERVAL for each message, and
+ * for ArduPilot REQUEST_DATA_STREAM besides. */
+GST_START_TEST (test_rate_requests)
+{
+  MavlinkOutMessage out[MAVLINK_RATE_REQUESTS_MAX];
+  guint n, i;
+
+  fail_unless_equals_int (mavlink_rate_requests (&ardupilot, 0, out), 0);
+  n = mavlink_rate_requests (&px4, 20, out);
+  fail_unless_equals_int (n, 7);
+  for (i = 0; i < n; i++) {
+    fail_unless_equals_int (out[i].info->id, MAVLINK_MSG_ID_COMMAND_LONG);
+    fail_unless_equals_int (out[i].msg.command_long.command, 511);
+    fail_unless_equals_int (out[i].msg.command_long.target_system, 7);
+  }
+  fail_unless_equals_float (out[0].msg.command_long.param1, 33);
+  fail_unless_equals_float (out[0].msg.command_long.param2, 50000);
+  fail_unless_equals_float (out[6].msg.command_long.param1, 242);
+  fail_unless_equals_float (out[6].msg.command_long.param2, 1000000);
+
+  n = mavlink_rate_requests (&ardupilot, 20, out);
+  fail_unless_equals_int (n, 10);
+  fail_unless_equals_int (out[7].info->id,
+      MAVLINK_MSG_ID_REQUEST_DATA_STREAM);
+  fail_unless_equals_int (out[7].msg.request_data_stream.req_stream_id, 6);
+  fail_unless_equals_int (out[7].msg.request_data_stream.req_message_rate,
+      20);
+  fail_unless_equals_int (out[7].msg.request_data_stream.start_stop, 1);
+  fail_unless_equals_int (out[9].msg.request_data_stream.req_stream_id, 2);
 }
 
 GST_END_TEST;
@@ -204,6 +335,8 @@ mavlinkcommands_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_command_table);
   tcase_add_test (tc, test_command_edges);
+  tcase_add_test (tc, test_family_table);
+  tcase_add_test (tc, test_rate_requests);
   return s;
 }
 

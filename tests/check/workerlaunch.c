@@ -288,7 +288,7 @@ GST_START_TEST (test_bad_input)
 {
   struct
   {
-    const gchar *args[8];
+    const gchar *args[10];
     const gchar *says;
   } cases[] = {
     {{"testworkersrc", "!", "nosuchelement", "!", "fakesink", NULL},
@@ -310,6 +310,13 @@ GST_START_TEST (test_bad_input)
     {{"--max-queue-growth", "-3", "testworkersrc", "!", "fakesink", NULL},
         "cannot be negative"},
     {{"-f", "/nope/missing.pipeline", NULL}, "/nope/missing.pipeline"},
+    {{"testworkersrc", "!", "workerpool", "size=1000", "worker=testworker",
+              "!", "fakesink", NULL},
+        "bad value \"1000\" for property 'size' of workerpool0: it must be "
+          "from 1 to 64"},
+    {{"testworkersrc", "!", "workerpool", "name=p", "queue-size=0",
+              "worker=testworker", "!", "fakesink", NULL},
+        "property 'queue-size' of p: it must be from 1"},
     {{NULL}, "no pipeline description"},
   };
   guint i;
@@ -487,6 +494,25 @@ GST_START_TEST (test_deadlock_exit_status)
 GST_END_TEST;
 
 /* --dot-dir: the graph as .dot, and as .png when graphviz is there. */
+/* The elements' warnings reach the user, as under gst-launch-1.0: here
+ * flightlink's, with no vehicle on its port. */
+GST_START_TEST (test_element_warnings_shown)
+{
+  const gchar *args[] = { "--duration", "2", "flightlink",
+    "address=127.0.0.1", "port=0", "vehicle-timeout=300", "!", "fakesink",
+    NULL
+  };
+  GString *log = g_string_new (NULL);
+
+  fail_unless_equals_int (run_tool (args, log, 30), 0);
+  fail_unless (strstr (log->str, "WARNING from element flightlink0: No "
+          "vehicle heard: no heartbeat on UDP 127.0.0.1:") != NULL, "%s",
+      log->str);
+  g_string_free (log, TRUE);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_dot_dir)
 {
   gchar *dot = tmp_path ("gst-worker-launch.playing.dot");
@@ -675,6 +701,7 @@ workerlaunch_suite (void)
   tcase_add_test (tc, test_missing_file_at_start);
   tcase_add_test (tc, test_stall_exit_3);
   tcase_add_test (tc, test_deadlock_exit_status);
+  tcase_add_test (tc, test_element_warnings_shown);
   tcase_add_test (tc, test_dot_dir);
   tcase_add_test (tc, test_terminal_keys);
   tcase_add_test (tc, test_second_sigint_stops_now);
