@@ -480,6 +480,137 @@ GST_START_TEST (test_child_error_is_replicas)
 
 GST_END_TEST;
 
+/* Under the controller: an exit with drain goes through the children (a
+ * worker that holds items until EOS gives them up), nothing lost. */
+typedef struct
+{
+  GstWorkerController *ctrl;
+  GMainLoop *loop;
+  GstStructure *report;
+  gboolean exiting;
+} Run;
+
+static void
+on_finished (GstWorkerController * ctrl, const GstStructure * report, Run * r)
+{
+  r->report = gst_structure_copy (report);
+  g_main_loop_quit (r->loop);
+}
+
+static GstElement *
+ctrl_get (Run * r, const gchar * name)
+{
+  GstPipeline *pipe = gst_worker_controller_get_pipeline (r->ctrl);
+  GstElement *e = get (GST_ELEMENT (pipe), name);
+
+  gst_object_unref (pipe);
+  return e;
+}
+
+static gboolean
+drain_when_counted (gpointer user_data)
+{
+  Run *r = user_data;
+  GstElement *sink = ctrl_get (r, "sink");
+  guint64 count = 0;
+
+  g_object_get (sink, "count", &count, NULL);
+  gst_object_unref (sink);
+  if (count < 40)
+    return G_SOURCE_CONTINUE;
+  r->exiting = TRUE;
+  gst_worker_controller_exit_drain (r->ctrl, 30000);
+  return G_SOURCE_REMOVE;
+}
+
+GST_START_TEST (test_drain_through_children)
+{
+  Run r = { 0 };
+  GError *err = NULL;
+  GstElement *src, *sink;
+  guint64 made = 0, count = 0;
+  gboolean balanced = FALSE;
+
+  r.ctrl = gst_worker_controller_new_from_description ("testworkersrc "
+      "name=src num-buffers=-1 ! queue ! workerpool name=p size=2 "
+      "isolation=process worker=\"testworker inputs-per-output=5 "
+      "emit-partial=true\" ! queue ! testworkersink name=sink", &err);
+  fail_unless (r.ctrl != NULL, "%s", err ? err->message : "?");
+  r.loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (r.ctrl, "finished", G_CALLBACK (on_finished), &r);
+  fail_unless (gst_worker_controller_start (r.ctrl, &err));
+  g_timeout_add (5, drain_when_counted, &r);
+  g_main_loop_run (r.loop);
+  fail_unless (r.exiting);
+  fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced));
+  fail_unless (balanced, "%" GST_PTR_FORMAT, r.report);
+
+  src = ctrl_get (&r, "src");
+  sink = ctrl_get (&r, "sink");
+  {
+    GstStructure *st = gst_worker_get_stats (GST_WORKER (src));
+
+    fail_unless (gst_structure_get_uint64 (st, "items-out", &made));
+    gst_structure_free (st);
+  }
+  g_object_get (sink, "count", &count, NULL);
+  /* every 5 items in a replica make one; what a replica held at EOS came
+   * out as a partial group: each replica's items, rounded up, by 5 */
+  fail_unless (count >= made / 5 && count <= made / 5 + 2,
+      "%" G_GUINT64_FORMAT " out of %" G_GUINT64_FORMAT, count, made);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  gst_structure_free (r.report);
+  g_main_loop_unref (r.loop);
+  gst_object_unref (r.ctrl);
+}
+
+GST_END_TEST;
+
+/* An exit now accounts for the item a hung child held: the replica is a
+ * worker busy with it. */
+GST_START_TEST (test_exit_now_accounts_held_item)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue name=q ! processreplica name=r "
+      "worker=\"testworker hang-after=3\" ! queue ! testworkersink", &err);
+  GstPipeline *pipe;
+  GstStructure *report;
+  const GValue *holders;
+  guint64 held = 0;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_start (ctrl, &err));
+  pipe = gst_worker_controller_get_pipeline (ctrl);
+  /* the child has the 4th item, for ever */
+  for (guint i = 0; i < 3000 && stat_u64 (GST_ELEMENT (pipe), "r",
+          "items-in") < 4; i++) {
+    g_main_context_iteration (NULL, FALSE);
+    g_usleep (1000);
+  }
+  fail_unless_equals_uint64 (stat_u64 (GST_ELEMENT (pipe), "r", "items-in"),
+      4);
+
+  report = gst_worker_controller_exit_now (ctrl);
+  fail_unless (report != NULL);
+  holders = gst_structure_get_value (report, "holders");
+  fail_unless (holders != NULL);
+  for (guint i = 0; i < gst_value_array_get_size (holders); i++) {
+    const GstStructure *h =
+        gst_value_get_structure (gst_value_array_get_value (holders, i));
+
+    if (g_strcmp0 (gst_structure_get_string (h, "name"), "r") == 0)
+      fail_unless (gst_structure_get_uint64 (h, "items", &held));
+  }
+  fail_unless_equals_uint64 (held, 1);
+  gst_structure_free (report);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* faults */
 
@@ -596,6 +727,72 @@ GST_START_TEST (test_hang_restarted)
   fail_unless_equals_string (hung, plain);
   g_free (plain);
   g_free (hung);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* over TCP: the protocol as it would run to another host */
+
+GST_START_TEST (test_tcp_same_bytes_and_crash)
+{
+  guint64 n_plain = 0, n_crash = 0;
+  gchar *plain, *crashed;
+
+  assert_same_as_in_thread ("videotestsrc num-buffers=30 pattern=ball ! "
+      "video/x-raw,width=320,height=240", "videoconvert ! jpegenc",
+      "transport=tcp", 30);
+  assert_same_as_in_thread ("testworkersrc num-buffers=100",
+      "testworker outputs-per-input=3", "transport=tcp", 300);
+  /* a crash over TCP: restarted, the same output */
+  plain = digest_of ("testworkersrc num-buffers=30", "testworker", &n_plain,
+      NULL);
+  crashed = digest_of ("testworkersrc num-buffers=30", "processreplica "
+      "transport=tcp restart-delay=0 worker=\"testworker crash-after=7\"",
+      &n_crash, NULL);
+  fail_unless_equals_uint64 (n_crash, 30);
+  fail_unless_equals_string (crashed, plain);
+  g_free (plain);
+  g_free (crashed);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_tcp_metas_cross)
+{
+  GstHarness *h = gst_harness_new_parse ("processreplica transport=tcp "
+      "worker=identity");
+  GstBuffer *in = gst_buffer_new_allocate (NULL, 1920 * 1080, NULL), *out;
+  GstBuffer *odo_item = odometry_item (7, 2.0 / 3.0), *item;
+  GstVideoRegionOfInterestMeta *roi;
+  GstOdometry expect, got;
+
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=GRAY8,width=1920,"
+      "height=1080,framerate=10/1");
+  gst_buffer_memset (in, 0, 0x33, 1920 * 1080);
+  GST_BUFFER_PTS (in) = 9;
+  gst_buffer_add_video_region_of_interest_meta (in, "target", 10, 20, 30,
+      40);
+  gst_worker_merge_meta_add_item (gst_buffer_add_worker_merge_meta (in),
+      "sink_1", odo_item);
+  fail_unless (gst_odometry_from_buffer (odo_item, &expect));
+  gst_buffer_unref (odo_item);
+
+  out = gst_harness_push_and_pull (h, in);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 9);
+  fail_unless_equals_int (gst_buffer_get_size (out), 1920 * 1080);
+  fail_unless (gst_buffer_memcmp (out, 1920 * 1080 - 4, "\x33\x33\x33\x33",
+          4) == 0);
+  roi = (GstVideoRegionOfInterestMeta *) gst_buffer_get_meta (out,
+      GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE);
+  fail_unless (roi != NULL);
+  fail_unless_equals_int (roi->w, 30);
+  item = gst_buffer_get_merged_item (out, "sink_1");
+  fail_unless (item != NULL);
+  fail_unless (gst_odometry_from_buffer (item, &got));
+  fail_unless (memcmp (&got, &expect, sizeof (got)) == 0);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
 }
 
 GST_END_TEST;
@@ -871,6 +1068,7 @@ processreplica_suite (void)
   TCase *faults = tcase_create ("faults");
   TCase *bad = tcase_create ("bad");
   TCase *pool = tcase_create ("pool");
+  TCase *tcp = tcase_create ("tcp");
 
   suite_add_tcase (s, same);
   tcase_add_test (same, test_same_bytes_as_thread);
@@ -883,11 +1081,16 @@ processreplica_suite (void)
   suite_add_tcase (s, contract);
   tcase_add_test (contract, test_stats_and_pid);
   tcase_add_test (contract, test_child_error_is_replicas);
+  tcase_add_test (contract, test_drain_through_children);
+  tcase_add_test (contract, test_exit_now_accounts_held_item);
   suite_add_tcase (s, faults);
   tcase_add_test (faults, test_transient_crash_same_output);
   tcase_add_test (faults, test_poison_item_lost);
   tcase_add_test (faults, test_keeps_crashing_is_error);
   tcase_add_test (faults, test_hang_restarted);
+  suite_add_tcase (s, tcp);
+  tcase_add_test (tcp, test_tcp_same_bytes_and_crash);
+  tcase_add_test (tcp, test_tcp_metas_cross);
   suite_add_tcase (s, pool);
   tcase_add_test (pool, test_pool_same_bytes_as_thread);
   tcase_add_test (pool, test_pool_replicas_crash_and_restart);
