@@ -244,7 +244,7 @@ print_status (App * app)
   }
   if (app->tty_out) {
     g_string_append_printf (out, "%s: %s%s, %.1f s, %u restarts   "
-        "[p] pause  [r] resume  [q] quit\n", PROG, phase,
+        "[p] pause  [r] resume  [q] quit  [g] graph\n", PROG, phase,
         paused ? " (PAUSED)" : "", t, restarts);
     g_string_append_printf (out, "%-*s %-18s %10s %10s %9s %8s %8s %7s\n",
         width, "WORKER", "STATE", "IN", "OUT", "RATE/s", "AVG ms", "MAX ms",
