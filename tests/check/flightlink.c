@@ -1126,7 +1126,8 @@ GST_START_TEST (test_command_acks)
   GstMessage *msg;
   Vehicle *v;
 
-  h = harness_udp ("command-timeout=800 command-retries=2", &v);
+  h = harness_udp ("command-timeout=800 command-retries=2 "
+      "vehicle-timeout=0", &v);
   hr = gst_harness_new_with_element (h->element, NULL, "results");
   bus = gst_bus_new ();
   gst_element_set_bus (h->element, bus);
