@@ -152,8 +152,9 @@
  *   (tests/check/vehicleclock.c, an hour at 100 ppm). When the vehicle's
  *   clock steps back more than a second, the vehicle rebooted:
  *   flightlink posts a warning ("The vehicle's clock went back ...",
- *   details `previous-time-ms` and `time-ms`) and starts a new mapping. The vehicle's clock must run:
- *   an autopilot that leaves `time_boot_ms` at 0 needs `arrival`.
+ *   details `previous-time-ms` and `time-ms`) and starts a new mapping.
+ *   The vehicle's clock must run: an autopilot that leaves `time_boot_ms`
+ *   at 0 needs `arrival`.
  * - `arrival`: the running time at which flightlink read the bytes that
  *   completed the message (all messages of one datagram or one read share
  *   it). The read delay is in the timestamp.
