@@ -704,7 +704,7 @@ main (int argc, char **argv)
 {
   App app = { 0, };
   g_autofree gchar *file = NULL, *on_error = NULL, *stats_json = NULL;
-  g_autofree gchar *dot_dir = NULL, *deadlock = NULL;
+  g_autofree gchar *dot_dir = NULL, *deadlock = NULL, *on_stall = NULL;
   g_auto (GStrv) pause = NULL;
   g_auto (GStrv) desc = NULL;
   gdouble duration = 0;
@@ -731,6 +731,9 @@ main (int argc, char **argv)
         "MS"},
     {"on-error", 0, 0, G_OPTION_ARG_STRING, &on_error,
         "On a pipeline error: stop (default) or restart", "stop|restart"},
+    {"on-stall", 0, 0, G_OPTION_ARG_STRING, &on_stall,
+        "On a stalled worker (--stall-timeout): report it (default) or "
+          "restart the pipeline (within --max-restarts)", "report|restart"},
     {"max-restarts", 0, 0, G_OPTION_ARG_INT, &max_restarts,
         "Restarts allowed by --on-error=restart (default 3)", "N"},
     {"restart-backoff", 0, 0, G_OPTION_ARG_INT, &restart_backoff,
@@ -810,6 +813,10 @@ main (int argc, char **argv)
       !g_str_equal (on_error, "restart"))
     return usage_error (ctx, "--on-error takes stop or restart, not '%s'",
         on_error);
+  if (on_stall && !g_str_equal (on_stall, "report") &&
+      !g_str_equal (on_stall, "restart"))
+    return usage_error (ctx, "--on-stall takes report or restart, not '%s'",
+        on_stall);
   if (deadlock_settle == 0)
     return usage_error (ctx, "--deadlock-settle must be at least 1 ms");
   if (deadlock && !g_str_equal (deadlock, "off") &&
@@ -860,6 +867,10 @@ main (int argc, char **argv)
     g_object_set (app.ctrl, "error-policy", g_str_equal (on_error,
             "restart") ? GST_WORKER_ERROR_POLICY_RESTART :
         GST_WORKER_ERROR_POLICY_STOP, NULL);
+  if (on_stall)
+    g_object_set (app.ctrl, "stall-policy", g_str_equal (on_stall,
+            "restart") ? GST_WORKER_STALL_POLICY_RESTART :
+        GST_WORKER_STALL_POLICY_REPORT, NULL);
   if (deadlock)
     g_object_set (app.ctrl, "deadlock-mode", g_str_equal (deadlock, "off") ?
         GST_WORKER_DEADLOCK_MODE_OFF : g_str_equal (deadlock, "report") ?

@@ -303,6 +303,8 @@ GST_START_TEST (test_bad_input)
         "Unknown option --bogus"},
     {{"--on-error=maybe", "testworkersrc", "!", "fakesink", NULL},
         "--on-error takes stop or restart"},
+    {{"--on-stall=maybe", "testworkersrc", "!", "fakesink", NULL},
+        "--on-stall takes report or restart, not 'maybe'"},
     {{"--deadlock=maybe", "testworkersrc", "!", "fakesink", NULL},
         "--deadlock takes off, report or resolve, not 'maybe'"},
     {{"--deadlock-settle", "0", "testworkersrc", "!", "fakesink", NULL},
