@@ -164,9 +164,14 @@ gst_test_worker_sink_get_property (GObject * object, guint prop_id,
     case PROP_LAST_SEQ:
       g_value_set_int64 (value, self->last_seq);
       break;
-    case PROP_DIGEST:
-      g_value_set_string (value, g_checksum_get_string (self->digest));
+    case PROP_DIGEST:{
+      /* a copy: getting the string ends a checksum, and items may follow */
+      GChecksum *copy = g_checksum_copy (self->digest);
+
+      g_value_set_string (value, g_checksum_get_string (copy));
+      g_checksum_free (copy);
       break;
+    }
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
