@@ -26,6 +26,9 @@
 #define EXIT_DRAINED 0
 #define EXIT_PIPELINE_ERROR 1
 #define EXIT_USAGE 2
+#define UNSET G_MININT
+/* the longest --duration: g_timeout_add_seconds() takes a guint */
+#define MAX_DURATION_S ((gdouble) G_MAXUINT)
 #define EXIT_STALL 3
 #define EXIT_DEADLOCK 4
 
@@ -547,6 +550,8 @@ on_finished (GstWorkerController * ctrl, const GstStructure * report,
     if (!g_file_set_contents (app->stats_json, text, -1, &err)) {
       say (app, TRUE, "cannot write %s: %s", app->stats_json, err->message);
       g_clear_error (&err);
+      if (app->exit_code == 0)
+        app->exit_code = EXIT_PIPELINE_ERROR;
     }
     g_free (text);
   }
@@ -592,13 +597,12 @@ on_sigterm (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* the terminal went away: exit with drain, as for SIGTERM (the items in
+ * the system are worth more than the status lines) */
 static gboolean
 on_sighup (gpointer user_data)
 {
-  App *app = user_data;
-
-  app->draining = TRUE;
-  request_exit (app, "hang-up");
+  request_exit (user_data, "hang-up");
   return G_SOURCE_CONTINUE;
 }
 
@@ -708,9 +712,11 @@ main (int argc, char **argv)
   g_auto (GStrv) pause = NULL;
   g_auto (GStrv) desc = NULL;
   gdouble duration = 0;
-  gint heartbeat_timeout = -1, stall_timeout = -1, heartbeat_interval = -1;
-  gint max_restarts = -1, restart_backoff = -1;
-  gint deadlock_settle = -1, max_queue_growth = -1, max_total_growth = -1;
+  /* UNSET: not given (-1 is a value, refused) */
+  gint heartbeat_timeout = UNSET, stall_timeout = UNSET;
+  gint heartbeat_interval = UNSET, max_restarts = UNSET;
+  gint restart_backoff = UNSET, deadlock_settle = UNSET;
+  gint max_queue_growth = UNSET, max_total_growth = UNSET;
   gint drain_timeout = DEFAULT_DRAIN_TIMEOUT_MS;
   gint status_interval = DEFAULT_STATUS_INTERVAL_MS;
   gboolean quiet = FALSE;
@@ -774,13 +780,21 @@ main (int argc, char **argv)
   GError *err = NULL;
   guint i;
 
+  /* from the very start (GStreamer's set-up takes a while): a signal while
+   * the system starts is handled, with drain, once it runs, instead of
+   * killing the tool with no report */
+  g_unix_signal_add (SIGINT, on_sigint, &app);
+  g_unix_signal_add (SIGTERM, on_sigterm, &app);
+  g_unix_signal_add (SIGHUP, on_sighup, &app);
+
   ctx = g_option_context_new ("[PIPELINE-DESCRIPTION...]");
   g_option_context_set_summary (ctx, "Runs a pipeline of workers under the "
       "worker controller: live status, pause/resume, watchdog, exit without "
       "losing an item.");
   g_option_context_set_description (ctx,
       "Keys on a terminal: p pauses the system, r resumes it, q exits with "
-      "drain.\nSIGINT or SIGTERM exits with drain; a second one exits now.\n"
+      "drain.\nSIGINT, SIGTERM or SIGHUP exits with drain; a second one exits "
+      "now.\n"
       "\nExit status:\n  0  drained cleanly\n  1  pipeline error (the "
       "message names the element)\n  2  usage error (bad option, unknown "
       "element, malformed description, a property value out of range, "
@@ -804,11 +818,32 @@ main (int argc, char **argv)
         "both");
   if (!file && !(desc && desc[0]))
     return usage_error (ctx, "no pipeline description");
-  if (duration < 0 || heartbeat_timeout < -1 || stall_timeout < -1 ||
-      heartbeat_interval < -1 || max_restarts < -1 || restart_backoff < -1 ||
-      drain_timeout < 0 || status_interval <= 0 || max_queue_growth < -1 ||
-      max_total_growth < -1 || deadlock_settle < -1)
+  if (duration < 0 || (heartbeat_timeout < 0 && heartbeat_timeout != UNSET) ||
+      (stall_timeout < 0 && stall_timeout != UNSET) ||
+      (heartbeat_interval < 0 && heartbeat_interval != UNSET) ||
+      (max_restarts < 0 && max_restarts != UNSET) ||
+      (restart_backoff < 0 && restart_backoff != UNSET) ||
+      drain_timeout < 0 || status_interval < 0 ||
+      (max_queue_growth < 0 && max_queue_growth != UNSET) ||
+      (max_total_growth < 0 && max_total_growth != UNSET) ||
+      (deadlock_settle < 0 && deadlock_settle != UNSET))
     return usage_error (ctx, "durations and counts cannot be negative");
+  if (status_interval == 0)
+    return usage_error (ctx, "--status-interval must be at least 1 ms");
+  if (duration > MAX_DURATION_S)
+    return usage_error (ctx, "--duration is at most %.0f s", MAX_DURATION_S);
+  if (stats_json) {
+    /* say now, not after the run, that the report cannot be written */
+    GError *werr = NULL;
+
+    if (!g_file_set_contents (stats_json, "", 0, &werr)) {
+      gint ret = usage_error (ctx, "cannot write --stats-json %s: %s",
+          stats_json, werr->message);
+
+      g_error_free (werr);
+      return ret;
+    }
+  }
   if (on_error && !g_str_equal (on_error, "stop") &&
       !g_str_equal (on_error, "restart"))
     return usage_error (ctx, "--on-error takes stop or restart, not '%s'",
@@ -918,9 +953,6 @@ main (int argc, char **argv)
     gst_object_unref (pipeline);
   }
 
-  g_unix_signal_add (SIGINT, on_sigint, &app);
-  g_unix_signal_add (SIGTERM, on_sigterm, &app);
-  g_unix_signal_add (SIGHUP, on_sighup, &app);
 
   app.starting = TRUE;
   if (!gst_worker_controller_start (app.ctrl, &err)) {
@@ -938,8 +970,10 @@ main (int argc, char **argv)
 
   if (enter_raw_mode ())
     g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_key, &app);
-  if (duration > 0)
+  if (duration > 0 && duration * 1000 <= G_MAXUINT)
     g_timeout_add ((guint) (duration * 1000), on_duration, &app);
+  else if (duration > 0)
+    g_timeout_add_seconds ((guint) duration, on_duration, &app);
   if (!quiet)
     g_timeout_add (status_interval, status_tick, &app);
 
