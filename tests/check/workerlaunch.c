@@ -56,38 +56,50 @@ tool_wait_line (Tool * t, const gchar * needle, GString * log)
   return FALSE;
 }
 
-static gboolean
-wait_timeout (gpointer loop)
+typedef struct
 {
-  g_main_loop_quit (loop);
+  GMainLoop *loop;
+  gboolean exited;
+} ToolWait;
+
+static gboolean
+wait_timeout (gpointer data)
+{
+  g_main_loop_quit (((ToolWait *) data)->loop);
   return G_SOURCE_REMOVE;
 }
 
 static void
-wait_done (GObject * proc, GAsyncResult * res, gpointer loop)
+wait_done (GObject * proc, GAsyncResult * res, gpointer data)
 {
+  ToolWait *w = data;
+
   g_subprocess_wait_finish (G_SUBPROCESS (proc), res, NULL);
-  g_main_loop_quit (loop);
+  w->exited = TRUE;
+  g_main_loop_quit (w->loop);
 }
 
 /* Reads all output, waits (bounded) for the exit; returns the status. */
 static gint
 tool_finish (Tool * t, GString * log, guint timeout_s)
 {
-  GMainLoop *loop = g_main_loop_new (NULL, FALSE);
+  ToolWait w = { g_main_loop_new (NULL, FALSE), FALSE };
   guint id;
   gint status;
 
   tool_wait_line (t, "\x01never\x01", log);
-  id = g_timeout_add_seconds (timeout_s, wait_timeout, loop);
-  g_subprocess_wait_async (t->proc, NULL, wait_done, loop);
-  g_main_loop_run (loop);
-  if (!g_subprocess_get_if_exited (t->proc)) {
+  id = g_timeout_add_seconds (timeout_s, wait_timeout, &w);
+  g_subprocess_wait_async (t->proc, NULL, wait_done, &w);
+  g_main_loop_run (w.loop);
+  if (!w.exited) {
     g_subprocess_force_exit (t->proc);
     fail ("the tool did not exit within %u s:\n%s", timeout_s, log->str);
   }
+  /* a crash, or a GLib warning made fatal (G_DEBUG) */
+  fail_if (g_subprocess_get_if_signaled (t->proc), "the tool was killed by "
+      "signal %d:\n%s", g_subprocess_get_term_sig (t->proc), log->str);
   g_source_remove (id);
-  g_main_loop_unref (loop);
+  g_main_loop_unref (w.loop);
   status = g_subprocess_get_exit_status (t->proc);
   g_object_unref (t->out);
   g_object_unref (t->proc);
