@@ -4,10 +4,12 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
+BUILD_ARM64 ?= build-arm64
 DURATION   ?= 20
+RUNS       ?= 20
 
 .PHONY: all deps setup build run test test-valgrind test-asan bench clean \
-  fuzz-smoke
+  fuzz-smoke test-install cross-arm64 test-stress run-python-app
 
 all: build
 
@@ -24,6 +26,14 @@ build: setup
 
 PIPELINE ?= pipelines/autonomy.pipeline
 export GST_PLUGIN_PATH := $(CURDIR)/$(BUILD)/elements:$(CURDIR)/$(BUILD)/tests/elements
+# GstWorker-1.0 and GstAutonomy-1.0 and the GstWorker override from the
+# build tree, for Python and the Python workers; only for the targets that
+# run them (the tests set their own, test-install must not see them).
+GI_LIBS := $(CURDIR)/$(BUILD)/gst/worker:$(CURDIR)/$(BUILD)/gst/autonomy
+PY_TARGETS := run run-python-app bench
+$(PY_TARGETS): export GI_TYPELIB_PATH := $(GI_LIBS)$(if $(GI_TYPELIB_PATH),:$(GI_TYPELIB_PATH))
+$(PY_TARGETS): export LD_LIBRARY_PATH := $(GI_LIBS)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
+$(PY_TARGETS): export PYTHONPATH := $(CURDIR)/python$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 # The project's main job: the default pipeline under the worker controller
 # for at most DURATION seconds (then an exit with drain, itself bounded),
@@ -46,11 +56,30 @@ run: build
 	  jq -r '"  at \(.pts / 1e9) s: \(.command) target \(.target_id): north \(.north * 100 | round / 100) m, east \(.east * 100 | round / 100) m, down \(.down) m"' autonomy-commands.jsonl; \
 	fi
 
+# The Python example application (python/examples/autonomy-app.py): the
+# autonomy system with its detector written in Python, supervised from
+# Python, for at most DURATION seconds.
+run-python-app: build
+	@rm -f $(RUN_OUTPUTS)
+	timeout --signal=INT --kill-after=10 $$(( $(DURATION) + 30 )) \
+	  /usr/bin/python3 python/examples/autonomy-app.py --duration $(DURATION)
+
 test: build
 	meson test -C $(BUILD) --print-errorlogs
 
+# Install to a fresh prefix (build-prefix/prefix) and use it from there: the
+# plugins load with GST_PLUGIN_PATH, the tool runs with no LD_LIBRARY_PATH.
+test-install: deps
+	tests/install/check-prefix.sh $(CURDIR)/build-prefix
+
 test-valgrind: build
 	meson test -C $(BUILD) --setup valgrind --print-errorlogs --suite unit
+
+# The whole suite RUNS times in a row (20) while stress-ng loads both cores
+# and 512 MB of memory: each failure with its test and message, then the
+# count. Long (RUNS times a loaded suite); RUNS=3 while trying a fix.
+test-stress: build
+	/usr/bin/python3 tests/stress.py --build $(BUILD) --runs $(RUNS)
 
 $(BUILD_ASAN)/build.ninja:
 	meson setup $(BUILD_ASAN) -Db_sanitize=address,undefined -Db_lundef=false
@@ -72,6 +101,18 @@ fuzz-smoke: deps $(BUILD_FUZZ)/build.ninja
 	ninja -C $(BUILD_FUZZ) tests/fuzz/mavlink-parser-fuzzer
 	meson test -C $(BUILD_FUZZ) --no-rebuild --suite fuzz --print-errorlogs
 
+# Everything (plugins, libraries, tool, tests, benchmarks) built for arm64,
+# the companion computer, with the cross compiler and Debian's arm64
+# libraries (.ci/cross-arm64 installs them) and the same warnings as
+# errors. Nothing is run: the check is that it builds.
+$(BUILD_ARM64)/build.ninja:
+	meson setup $(BUILD_ARM64) --cross-file .ci/arm64.cross
+
+cross-arm64:
+	@./.ci/cross-arm64
+	$(MAKE) $(BUILD_ARM64)/build.ninja
+	ninja -C $(BUILD_ARM64)
+
 # Benchmarks (tests/bench/): ours against stock GStreamer and the Python
 # model, results in tests/bench/results/ and README.md. About 6 minutes;
 # run it on a quiet machine.
@@ -79,4 +120,4 @@ bench: build
 	/usr/bin/python3 tests/bench/run.py --workerbench $(BUILD)/tests/bench/workerbench
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_ARM64) build-prefix

@@ -97,20 +97,8 @@
 GST_DEBUG_CATEGORY_STATIC (flight_sim_src_debug);
 #define GST_CAT_DEFAULT flight_sim_src_debug
 
-#define DEG (G_PI / 180.0)
-#define EARTH_RADIUS 6378137.0  /* WGS84 equatorial, metres */
 
 /* sub-streams of the seed */
-#define SALT_TEXTURE 0x74657874u
-#define SALT_NOISE_TABLE 0x6e6f6973u
-#define SALT_FRAME 0x6672616du
-#define SALT_TELEMETRY 0x74656c65u
-#define SALT_WOBBLE 0x776f6262u
-
-#define TEXTURE_ROWS 1024       /* a multiple of the largest lattice cell */
-#define NOISE_TABLE_LEN (1 << 19)
-#define SUBSAMPLES 8            /* per axis, on the edge of a disk */
-
 #define DEFAULT_SEED 0
 #define DEFAULT_TARGETS "10,20;-15,-25;30,-5"
 #define DEFAULT_TARGET_RADIUS 0.75
@@ -217,10 +205,8 @@ struct _GstFlightSimSrc
 
   /* streaming thread; set up when the pad is activated */
   FlightSimSettings cfg;
-  GArray *targets;              /* GroundPoint */
-  GArray *waypoints;            /* GroundPoint, the path as a polyline */
-  GArray *distances;            /* gdouble, path length at each waypoint */
-  gdouble wobble_phase[3];
+  GstFlightPath *flight;
+  GstGroundRenderer *renderer;  /* also sized by negotiation */
   gboolean live;
   gint64 buffers_left;          /* -1: no limit */
   gboolean stream_started;
@@ -231,11 +217,6 @@ struct _GstFlightSimSrc
    * object lock by queries */
   GstVideoInfo info;
   guint64 n_frames;
-  GstCameraModel cam;
-  guint8 *texture;              /* width x TEXTURE_ROWS ground luma */
-  gint8 *noise;                 /* NOISE_TABLE_LEN + width noise values */
-  guint8 *luma;                 /* frame luma, for the RGB formats */
-  guint8 lut_r[256], lut_g[256], lut_b[256], lut_u[256], lut_v[256];
 };
 
 #define VIDEO_CAPS "video/x-raw, " \
@@ -269,45 +250,6 @@ G_DEFINE_TYPE_WITH_CODE (GstFlightSimSrc, gst_flight_sim_src,
     G_IMPLEMENT_INTERFACE (GST_TYPE_WORKER, gst_flight_sim_src_worker_init));
 GST_ELEMENT_REGISTER_DEFINE (flightsimsrc, "flightsimsrc", GST_RANK_NONE,
     GST_TYPE_FLIGHT_SIM_SRC);
-
-GType
-gst_flight_sim_path_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_FLIGHT_SIM_PATH_LAWNMOWER,
-        "Parallel lanes back and forth over an area", "lawnmower"},
-    {GST_FLIGHT_SIM_PATH_CIRCLE, "A circle around home", "circle"},
-    {GST_FLIGHT_SIM_PATH_LINE, "A straight line through home, back and forth",
-        "line"},
-    {0, NULL, NULL},
-  };
-
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstFlightSimPath", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
-/* ---------------------------------------------------------------------- */
-/* random numbers: every stream a function of the seed and what it is for */
-
-static GRand *
-rand_for (guint seed, guint32 salt, guint64 index)
-{
-  guint32 key[4] = { seed, salt, (guint32) index, (guint32) (index >> 32) };
-
-  return g_rand_new_with_seed_array (key, G_N_ELEMENTS (key));
-}
-
-static gdouble
-rand_gauss (GRand * r)
-{
-  gdouble u1 = g_rand_double (r), u2 = g_rand_double (r);
-
-  return sqrt (-2.0 * log (1.0 - u1)) * cos (2.0 * G_PI * u2);
-}
 
 /* ---------------------------------------------------------------------- */
 /* settings */
@@ -363,583 +305,71 @@ parse_targets (const gchar * str, GError ** error)
   return targets;
 }
 
-/* ---------------------------------------------------------------------- */
-/* the flight */
-
-static void
-add_waypoint (GstFlightSimSrc * self, gdouble along, gdouble across)
+/* The flight the settings describe. */
+static GstFlightPath *
+new_flight (const FlightSimSettings * c)
 {
-  gdouble h = self->cfg.path_heading * DEG;
-  GroundPoint p;
-  gdouble d = 0;
+  GstFlightPathSettings s = {
+    .path = c->path,
+    .length = c->path_length,
+    .width = c->path_width,
+    .lane_spacing = c->lane_spacing,
+    .radius = c->radius,
+    .heading = c->path_heading,
+    .altitude = c->altitude,
+    .speed = c->speed,
+    .attitude_wobble = c->attitude_wobble,
+    .attitude_noise = c->attitude_noise,
+    .position_noise = c->position_noise,
+    .home_latitude = c->home_latitude,
+    .home_longitude = c->home_longitude,
+    .home_altitude = c->home_altitude,
+    .seed = c->seed,
+  };
 
-  p.north = along * cos (h) - across * sin (h);
-  p.east = along * sin (h) + across * cos (h);
-  if (self->waypoints->len > 0) {
-    GroundPoint *q = &g_array_index (self->waypoints, GroundPoint,
-        self->waypoints->len - 1);
-
-    d = g_array_index (self->distances, gdouble, self->distances->len - 1) +
-        hypot (p.north - q->north, p.east - q->east);
-  }
-  g_array_append_val (self->waypoints, p);
-  g_array_append_val (self->distances, d);
+  return gst_flight_path_new (&s);
 }
 
-static void
-build_path (GstFlightSimSrc * self)
+/* The camera's view the settings describe, without its targets. */
+static GstGroundRenderer *
+new_renderer (const FlightSimSettings * c)
 {
-  const FlightSimSettings *c = &self->cfg;
-  gdouble half = c->path_length / 2;
+  GstGroundRendererSettings s = {
+    .seed = c->seed,
+    .pixel_noise = c->pixel_noise,
+    .target_radius = c->target_radius,
+    .target_luma = c->target_luma,
+    .altitude = c->altitude,
+    .hfov = c->hfov,
+    .camera_roll = c->camera_roll,
+    .camera_pitch = c->camera_pitch,
+    .camera_yaw = c->camera_yaw,
+  };
 
-  g_array_set_size (self->waypoints, 0);
-  g_array_set_size (self->distances, 0);
-  switch (c->path) {
-    case GST_FLIGHT_SIM_PATH_LINE:
-      add_waypoint (self, -half, 0);
-      add_waypoint (self, half, 0);
-      break;
-    case GST_FLIGHT_SIM_PATH_LAWNMOWER:{
-      guint lanes = (guint) floor (c->path_width / c->lane_spacing + 1e-9) + 1;
-      gdouble first = -(gdouble) (lanes - 1) * c->lane_spacing / 2;
-      guint i;
-
-      for (i = 0; i < lanes; i++) {
-        gdouble across = first + i * c->lane_spacing;
-
-        add_waypoint (self, i % 2 ? half : -half, across);
-        add_waypoint (self, i % 2 ? -half : half, across);
-      }
-      break;
-    }
-    case GST_FLIGHT_SIM_PATH_CIRCLE:
-      break;
-  }
-}
-
-/* Where the path is after @s metres, and the direction of flight. */
-static void
-path_at (GstFlightSimSrc * self, gdouble s, gdouble * north, gdouble * east,
-    gdouble * heading)
-{
-  const FlightSimSettings *c = &self->cfg;
-  const gdouble *dist = (const gdouble *) self->distances->data;
-  const GroundPoint *wp = (const GroundPoint *) self->waypoints->data;
-  gdouble total, f;
-  gboolean back;
-  guint lo, hi;
-
-  if (c->path == GST_FLIGHT_SIM_PATH_CIRCLE) {
-    gdouble theta = c->path_heading * DEG + s / c->radius;
-
-    *north = c->radius * cos (theta);
-    *east = c->radius * sin (theta);
-    *heading = theta + G_PI / 2;
-    return;
-  }
-
-  /* there and back along the polyline */
-  total = dist[self->distances->len - 1];
-  s = fmod (s, 2 * total);
-  back = s > total;
-  if (back)
-    s = 2 * total - s;
-  lo = 0;
-  hi = self->distances->len - 1;
-  while (hi - lo > 1) {
-    guint mid = (lo + hi) / 2;
-
-    if (dist[mid] <= s)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  f = dist[hi] > dist[lo] ? (s - dist[lo]) / (dist[hi] - dist[lo]) : 0;
-  *north = wp[lo].north + f * (wp[hi].north - wp[lo].north);
-  *east = wp[lo].east + f * (wp[hi].east - wp[lo].east);
-  *heading = atan2 (wp[hi].east - wp[lo].east, wp[hi].north - wp[lo].north);
-  if (back)
-    *heading += G_PI;
-}
-
-static gdouble
-wrap_angle (gdouble a)
-{
-  a = fmod (a + G_PI, 2 * G_PI);
-  if (a < 0)
-    a += 2 * G_PI;
-  return a - G_PI;
-}
-
-static gdouble
-seconds (GstClockTime t)
-{
-  return (gdouble) t / GST_SECOND;
-}
-
-static void
-set_global (const FlightSimSettings * c, GstOdometry * odo)
-{
-  odo->latitude = c->home_latitude + odo->north / EARTH_RADIUS / DEG;
-  odo->longitude = c->home_longitude +
-      odo->east / (EARTH_RADIUS * cos (c->home_latitude * DEG)) / DEG;
-  odo->altitude = c->home_altitude - odo->down;
-}
-
-/* The drone's real pose at @t: what the camera sees from. */
-static void
-true_pose (GstFlightSimSrc * self, GstClockTime t, GstOdometry * odo)
-{
-  const FlightSimSettings *c = &self->cfg;
-  gdouble ts = seconds (t), heading, w = c->attitude_wobble * DEG;
-
-  gst_odometry_init (odo);
-  odo->fields = GST_ODOMETRY_HAS_LOCAL | GST_ODOMETRY_HAS_GLOBAL |
-      GST_ODOMETRY_HAS_ATTITUDE | GST_ODOMETRY_HAS_VELOCITY;
-  odo->source_time_us = t / GST_USECOND;
-  path_at (self, c->speed * ts, &odo->north, &odo->east, &heading);
-  odo->down = -c->altitude;
-  set_global (c, odo);
-  odo->roll = w * sin (2 * G_PI * 0.37 * ts + self->wobble_phase[0]);
-  odo->pitch = w * sin (2 * G_PI * 0.23 * ts + self->wobble_phase[1]);
-  odo->yaw = wrap_angle (heading +
-      w / 2 * sin (2 * G_PI * 0.11 * ts + self->wobble_phase[2]));
-  odo->vn = c->speed * cos (heading);
-  odo->ve = c->speed * sin (heading);
-  odo->vd = 0;
-}
-
-/* What the telemetry reports at @t: the real pose plus its errors. */
-static void
-reported_pose (GstFlightSimSrc * self, GstClockTime t, GstOdometry * odo)
-{
-  const FlightSimSettings *c = &self->cfg;
-
-  true_pose (self, t, odo);
-  if (c->attitude_noise > 0 || c->position_noise > 0) {
-    GRand *r = rand_for (c->seed, SALT_TELEMETRY, t);
-    gdouble a = c->attitude_noise * DEG, p = c->position_noise;
-
-    odo->north += p * rand_gauss (r);
-    odo->east += p * rand_gauss (r);
-    odo->down += p * rand_gauss (r);
-    odo->roll += a * rand_gauss (r);
-    odo->pitch += a * rand_gauss (r);
-    odo->yaw = wrap_angle (odo->yaw + a * rand_gauss (r));
-    set_global (c, odo);
-    g_rand_free (r);
-  }
+  return gst_ground_renderer_new (&s);
 }
 
 /* ---------------------------------------------------------------------- */
 /* rendering */
 
-/* Smooth value noise with cells of @cell pixels, periodic over the rows. */
-static void
-add_value_noise (gfloat * acc, guint w, guint h, guint cell, gfloat amp,
-    GRand * r)
-{
-  guint nx = w / cell + 2, ny = h / cell;
-  gfloat *lattice = g_new (gfloat, nx * ny);
-  guint x, y, i;
-
-  for (i = 0; i < nx * ny; i++)
-    lattice[i] = g_rand_double_range (r, -1, 1);
-  for (y = 0; y < h; y++) {
-    guint iy = y / cell, iy1 = (iy + 1) % ny;
-    gfloat ty = (gfloat) (y % cell) / cell;
-
-    ty = ty * ty * (3 - 2 * ty);
-    for (x = 0; x < w; x++) {
-      guint ix = x / cell;
-      gfloat tx = (gfloat) (x % cell) / cell, a, b;
-
-      tx = tx * tx * (3 - 2 * tx);
-      a = lattice[iy * nx + ix] +
-          tx * (lattice[iy * nx + ix + 1] - lattice[iy * nx + ix]);
-      b = lattice[iy1 * nx + ix] +
-          tx * (lattice[iy1 * nx + ix + 1] - lattice[iy1 * nx + ix]);
-      acc[y * w + x] += amp * (a + ty * (b - a));
-    }
-  }
-  g_free (lattice);
-}
-
-/* The ground: luma 95 +- 60 in blotches of several sizes, plus grain;
- * never above 165, far below the targets. */
-static void
-make_texture (GstFlightSimSrc * self, guint w)
-{
-  static const struct
-  {
-    guint cell;
-    gfloat amp;
-  } octaves[] = { {256, 28}, {64, 16}, {16, 9}, {4, 5} };
-  GRand *r = rand_for (self->cfg.seed, SALT_TEXTURE, 0);
-  gfloat *acc = g_new0 (gfloat, (gsize) w * TEXTURE_ROWS);
-  guint i;
-  gsize n = (gsize) w * TEXTURE_ROWS;
-
-  for (i = 0; i < G_N_ELEMENTS (octaves); i++)
-    add_value_noise (acc, w, TEXTURE_ROWS, octaves[i].cell, octaves[i].amp,
-        r);
-  g_free (self->texture);
-  self->texture = g_malloc (n);
-  for (i = 0; i < n; i++) {
-    gfloat v = 95 + acc[i] + g_rand_double_range (r, -6, 6);
-
-    self->texture[i] = (guint8) CLAMP (lrintf (v), 20, 165);
-  }
-  g_free (acc);
-  g_rand_free (r);
-}
-
-static void
-make_noise_table (GstFlightSimSrc * self, guint w)
-{
-  GRand *r;
-  gsize i, n = NOISE_TABLE_LEN + w;
-
-  g_clear_pointer (&self->noise, g_free);
-  if (self->cfg.pixel_noise <= 0)
-    return;
-  r = rand_for (self->cfg.seed, SALT_NOISE_TABLE, 0);
-  self->noise = g_new (gint8, n);
-  for (i = 0; i < n; i++) {
-    glong v = lrint (self->cfg.pixel_noise * rand_gauss (r));
-
-    self->noise[i] = (gint8) CLAMP (v, -127, 127);
-  }
-  g_rand_free (r);
-}
-
-/* Ground colour as a function of luma: a dry field, fading to neutral for
- * bright pixels, with luma unchanged (BT.601 weights). */
-static void
-make_colour_tables (GstFlightSimSrc * self)
-{
-  guint y;
-
-  for (y = 0; y < 256; y++) {
-    gdouble s = CLAMP ((200.0 - y) / 100.0, 0.0, 1.0);
-
-    self->lut_r[y] = CLAMP (lrint (y + 8 * s), 0, 255);
-    self->lut_g[y] = CLAMP (lrint (y - 1 * s), 0, 255);
-    self->lut_b[y] = CLAMP (lrint (y - 16 * s), 0, 255);
-    self->lut_u[y] = lrint (128 - 9 * s);
-    self->lut_v[y] = lrint (128 + 6 * s);
-  }
-}
-
-/* Solves the 8x8 system @a x = @b in place (Gaussian elimination with
- * partial pivoting). */
-static gboolean
-solve8 (gdouble a[8][8], gdouble b[8])
-{
-  gint i, j, k;
-
-  for (i = 0; i < 8; i++) {
-    gint p = i;
-
-    for (k = i + 1; k < 8; k++)
-      if (fabs (a[k][i]) > fabs (a[p][i]))
-        p = k;
-    if (fabs (a[p][i]) < 1e-12)
-      return FALSE;
-    if (p != i) {
-      gdouble t;
-
-      for (j = 0; j < 8; j++) {
-        t = a[i][j];
-        a[i][j] = a[p][j];
-        a[p][j] = t;
-      }
-      t = b[i];
-      b[i] = b[p];
-      b[p] = t;
-    }
-    for (k = i + 1; k < 8; k++) {
-      gdouble f = a[k][i] / a[i][i];
-
-      for (j = i; j < 8; j++)
-        a[k][j] -= f * a[i][j];
-      b[k] -= f * b[i];
-    }
-  }
-  for (i = 7; i >= 0; i--) {
-    for (j = i + 1; j < 8; j++)
-      b[i] -= a[i][j] * b[j];
-    b[i] /= a[i][i];
-  }
-  return TRUE;
-}
-
-/* A pinhole camera maps the ground plane to the image by a homography.
- * Fits the one taking pixels near (@uc, @vc) to the ground near the target
- * from four points gst_camera_model_project() maps, in scaled coordinates:
- * pixel (@uc + @ps x, @vc + @ps y) -> ground (target + @gs (X, Y)). */
-typedef struct
-{
-  gdouble h[8];
-  gdouble uc, vc, ps, gs;
-} Homography;
-
-static gboolean
-fit_homography (const GstCameraModel * cam, const GstOdometry * pose,
-    const GroundPoint * t, gdouble uc, gdouble vc, gdouble gs, Homography * hm)
-{
-  static const gdouble corners[4][2] = { {-1, -1}, {1, -1}, {1, 1}, {-1, 1} };
-  gdouble a[8][8], x[4], y[4];
-  gint i;
-
-  hm->uc = uc;
-  hm->vc = vc;
-  hm->gs = gs;
-  hm->ps = 0;
-  for (i = 0; i < 4; i++) {
-    gdouble u, v;
-
-    if (!gst_camera_model_project (cam, pose, t->north + gs * corners[i][0],
-            t->east + gs * corners[i][1], 0, &u, &v))
-      return FALSE;
-    x[i] = u - uc;
-    y[i] = v - vc;
-    hm->ps = MAX (hm->ps, MAX (fabs (x[i]), fabs (y[i])));
-  }
-  if (hm->ps <= 0)
-    return FALSE;
-  for (i = 0; i < 4; i++) {
-    gdouble X = corners[i][0], Y = corners[i][1];
-    gdouble xs = x[i] / hm->ps, ys = y[i] / hm->ps;
-    gdouble r0[8] = { xs, ys, 1, 0, 0, 0, -xs * X, -ys * X };
-    gdouble r1[8] = { 0, 0, 0, xs, ys, 1, -xs * Y, -ys * Y };
-
-    memcpy (a[2 * i], r0, sizeof (r0));
-    memcpy (a[2 * i + 1], r1, sizeof (r1));
-    hm->h[2 * i] = X;
-    hm->h[2 * i + 1] = Y;
-  }
-  return solve8 (a, hm->h);
-}
-
-/* the ground point (metres from the target) seen at pixel (u, v) */
-static inline void
-ground_at (const Homography * hm, gdouble u, gdouble v, gdouble * gx,
-    gdouble * gy)
-{
-  const gdouble *h = hm->h;
-  gdouble x = (u - hm->uc) / hm->ps, y = (v - hm->vc) / hm->ps;
-  gdouble d = h[6] * x + h[7] * y + 1;
-
-  *gx = hm->gs * (h[0] * x + h[1] * y + h[2]) / d;
-  *gy = hm->gs * (h[3] * x + h[4] * y + h[5]) / d;
-}
-
-static inline gdouble
-ground_dist2 (const Homography * hm, gdouble u, gdouble v)
-{
-  gdouble gx, gy;
-
-  ground_at (hm, u, v, &gx, &gy);
-  return gx * gx + gy * gy;
-}
-
-/* the largest ground size of a pixel near @u, @v (metres) */
-static gdouble
-pixel_footprint (const Homography * hm, gdouble u, gdouble v)
-{
-  gdouble x0, y0, x1, y1, x2, y2;
-
-  ground_at (hm, u, v, &x0, &y0);
-  ground_at (hm, u + 1, v, &x1, &y1);
-  ground_at (hm, u, v + 1, &x2, &y2);
-  return MAX (hypot (x1 - x0, y1 - y0), hypot (x2 - x0, y2 - y0));
-}
-
-/* Draws one target disk into the luma plane, with edge pixels covered in
- * proportion (SUBSAMPLES^2 samples). Only its neighbourhood is touched. */
-static void
-render_target (GstFlightSimSrc * self, guint8 * luma, gint stride,
-    const GstOdometry * pose, const GroundPoint * t)
-{
-  const GstCameraModel *cam = &self->cam;
-  gdouble r = self->cfg.target_radius, target = self->cfg.target_luma;
-  gdouble uc, vc, umin = G_MAXDOUBLE, umax = -G_MAXDOUBLE;
-  gdouble vmin = G_MAXDOUBLE, vmax = -G_MAXDOUBLE, mpp, margin, r_in, r_out;
-  gint w = cam->width, h = cam->height, x0, x1, y0, y1, x, y, k;
-  Homography hm;
-
-  if (!gst_camera_model_project (cam, pose, t->north, t->east, 0, &uc, &vc))
-    return;
-  /* the image of a slightly larger circle bounds the disk */
-  for (k = 0; k < 32; k++) {
-    gdouble a = 2 * G_PI * k / 32, u, v;
-
-    if (!gst_camera_model_project (cam, pose, t->north + 1.2 * r * cos (a),
-            t->east + 1.2 * r * sin (a), 0, &u, &v))
-      return;                   /* reaches behind the camera: not drawn */
-    umin = MIN (umin, u);
-    umax = MAX (umax, u);
-    vmin = MIN (vmin, v);
-    vmax = MAX (vmax, v);
-  }
-  if (umax < -1 || vmax < -1 || umin > w || vmin > h)
-    return;
-  x0 = MAX (0, (gint) floor (umin) - 1);
-  x1 = MIN (w - 1, (gint) ceil (umax) + 1);
-  y0 = MAX (0, (gint) floor (vmin) - 1);
-  y1 = MIN (h - 1, (gint) ceil (vmax) + 1);
-
-  if (!fit_homography (cam, pose, t, uc, vc, 2 * r, &hm))
-    return;
-  /* pixels farther than a pixel's footprint from the rim are all in or
-   * all out */
-  mpp = MAX (pixel_footprint (&hm, uc, vc),
-      MAX (MAX (pixel_footprint (&hm, umin, vmin),
-              pixel_footprint (&hm, umax, vmin)),
-          MAX (pixel_footprint (&hm, umin, vmax),
-              pixel_footprint (&hm, umax, vmax))));
-  margin = mpp;
-  r_in = r > margin ? (r - margin) * (r - margin) : -1;
-  r_out = (r + margin) * (r + margin);
-
-  for (y = y0; y <= y1; y++) {
-    guint8 *row = luma + (gsize) y * stride;
-
-    for (x = x0; x <= x1; x++) {
-      gdouble d2 = ground_dist2 (&hm, x, y), c;
-
-      if (d2 >= r_out)
-        continue;
-      if (d2 <= r_in) {
-        c = 1;
-      } else {
-        gint i, j, n = 0;
-
-        for (j = 0; j < SUBSAMPLES; j++)
-          for (i = 0; i < SUBSAMPLES; i++)
-            n += ground_dist2 (&hm, x + (i + 0.5) / SUBSAMPLES - 0.5,
-                y + (j + 0.5) / SUBSAMPLES - 0.5) <= r * r;
-        if (n == 0)
-          continue;
-        c = (gdouble) n / (SUBSAMPLES * SUBSAMPLES);
-      }
-      row[x] = (guint8) lrint (row[x] + c * (target - row[x]));
-    }
-  }
-}
-
-static void
-add_noise (guint8 * restrict p, const gint8 * restrict n, guint w)
-{
-  guint i;
-
-  for (i = 0; i < w; i++) {
-    gint v = p[i] + n[i];
-
-    p[i] = v < 0 ? 0 : v > 255 ? 255 : v;
-  }
-}
-
-/* Renders frame @index, seen from @pose, as luma: ground, targets, noise. */
-static void
-render_luma (GstFlightSimSrc * self, guint8 * luma, gint stride,
-    guint64 index, GstClockTime t, const GstOdometry * pose)
-{
-  const FlightSimSettings *c = &self->cfg;
-  guint w = self->cam.width, h = self->cam.height, y, i;
-  gdouble px_per_m = self->cam.fy / c->altitude;
-  gint64 scroll;
-
-  /* the ground scrolls down the image as the drone flies forward */
-  scroll = (gint64) llround (fmod (c->speed * seconds (t) * px_per_m,
-          TEXTURE_ROWS));
-  for (y = 0; y < h; y++) {
-    gint64 row = ((gint64) y - scroll) % TEXTURE_ROWS;
-
-    if (row < 0)
-      row += TEXTURE_ROWS;
-    memcpy (luma + (gsize) y * stride, self->texture + (gsize) row * w, w);
-  }
-
-  for (i = 0; i < self->targets->len; i++)
-    render_target (self, luma, stride, pose,
-        &g_array_index (self->targets, GroundPoint, i));
-
-  if (self->noise) {
-    GRand *r = rand_for (c->seed, SALT_FRAME, index);
-
-    for (y = 0; y < h; y++)
-      add_noise (luma + (gsize) y * stride,
-          self->noise + g_rand_int_range (r, 0, NOISE_TABLE_LEN), w);
-    g_rand_free (r);
-  }
-}
-
-/* Chroma of 2x2 blocks from their mean luma (I420: @step 1, NV12: 2). */
-static void
-render_chroma (GstFlightSimSrc * self, const guint8 * luma, gint stride,
-    guint8 * u, gint ustride, guint8 * v, gint vstride, gint step)
-{
-  guint w = self->cam.width, h = self->cam.height;
-  guint cw = (w + 1) / 2, ch = (h + 1) / 2, x, y;
-
-  for (y = 0; y < ch; y++) {
-    const guint8 *l0 = luma + (gsize) (2 * y) * stride;
-    const guint8 *l1 = luma + (gsize) MIN (2 * y + 1, h - 1) * stride;
-    guint8 *urow = u + (gsize) y * ustride, *vrow = v + (gsize) y * vstride;
-
-    for (x = 0; x < cw; x++) {
-      guint x0 = 2 * x, x1 = MIN (2 * x + 1, w - 1);
-      guint m = (l0[x0] + l0[x1] + l1[x0] + l1[x1] + 2) / 4;
-
-      urow[x * step] = self->lut_u[m];
-      vrow[x * step] = self->lut_v[m];
-    }
-  }
-}
-
-static void
-render_rgb (GstFlightSimSrc * self, const guint8 * luma, guint8 * out,
-    gint ostride, gboolean bgrx)
-{
-  guint w = self->cam.width, h = self->cam.height, x, y;
-
-  for (y = 0; y < h; y++) {
-    const guint8 *l = luma + (gsize) y * w;
-    guint8 *o = out + (gsize) y * ostride;
-
-    if (bgrx) {
-      for (x = 0; x < w; x++, o += 4) {
-        o[0] = self->lut_b[l[x]];
-        o[1] = self->lut_g[l[x]];
-        o[2] = self->lut_r[l[x]];
-        o[3] = 0xff;
-      }
-    } else {
-      for (x = 0; x < w; x++, o += 3) {
-        o[0] = self->lut_r[l[x]];
-        o[1] = self->lut_g[l[x]];
-        o[2] = self->lut_b[l[x]];
-      }
-    }
-  }
-}
-
+/* Frame @index, at @t, seen from @pose: the renderer's work, by format. */
 static void
 render_frame (GstFlightSimSrc * self, GstVideoFrame * frame, guint64 index,
     GstClockTime t, const GstOdometry * pose)
 {
+  GstGroundRenderer *r = self->renderer;
   guint8 *y = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
   gint ystride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
+  gdouble distance = self->cfg.speed * ((gdouble) t / GST_SECOND);
 
   switch (GST_VIDEO_FRAME_FORMAT (frame)) {
     case GST_VIDEO_FORMAT_GRAY8:
-      render_luma (self, y, ystride, index, t, pose);
+      gst_ground_renderer_render_luma (r, y, ystride, index, distance, pose);
       break;
     case GST_VIDEO_FORMAT_I420:
-      render_luma (self, y, ystride, index, t, pose);
-      render_chroma (self, y, ystride, GST_VIDEO_FRAME_PLANE_DATA (frame, 1),
+      gst_ground_renderer_render_luma (r, y, ystride, index, distance, pose);
+      gst_ground_renderer_render_chroma (r, y, ystride,
+          GST_VIDEO_FRAME_PLANE_DATA (frame, 1),
           GST_VIDEO_FRAME_PLANE_STRIDE (frame, 1),
           GST_VIDEO_FRAME_PLANE_DATA (frame, 2),
           GST_VIDEO_FRAME_PLANE_STRIDE (frame, 2), 1);
@@ -948,15 +378,16 @@ render_frame (GstFlightSimSrc * self, GstVideoFrame * frame, guint64 index,
       guint8 *uv = GST_VIDEO_FRAME_PLANE_DATA (frame, 1);
       gint uvstride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 1);
 
-      render_luma (self, y, ystride, index, t, pose);
-      render_chroma (self, y, ystride, uv, uvstride, uv + 1, uvstride, 2);
+      gst_ground_renderer_render_luma (r, y, ystride, index, distance, pose);
+      gst_ground_renderer_render_chroma (r, y, ystride, uv, uvstride, uv + 1,
+          uvstride, 2);
       break;
     }
     case GST_VIDEO_FORMAT_RGB:
     case GST_VIDEO_FORMAT_BGRx:
-      render_luma (self, self->luma, self->cam.width, index, t, pose);
-      render_rgb (self, self->luma, y, ystride,
-          GST_VIDEO_FRAME_FORMAT (frame) == GST_VIDEO_FORMAT_BGRx);
+      gst_ground_renderer_render_rgb (r, y, ystride,
+          GST_VIDEO_FRAME_FORMAT (frame) == GST_VIDEO_FORMAT_BGRx, index,
+          distance, pose);
       break;
     default:
       g_assert_not_reached ();
@@ -990,21 +421,10 @@ fixate (GstCaps * caps)
 static void
 configure (GstFlightSimSrc * self, const GstVideoInfo * info)
 {
-  const FlightSimSettings *c = &self->cfg;
-  guint w = GST_VIDEO_INFO_WIDTH (info), h = GST_VIDEO_INFO_HEIGHT (info);
-  gboolean new_width = !self->texture || self->cam.width != w;
-
-  gst_camera_model_init (&self->cam, w, h, c->hfov * DEG);
-  gst_camera_model_set_mount (&self->cam, c->camera_roll * DEG,
-      c->camera_pitch * DEG, c->camera_yaw * DEG);
-  if (new_width) {
-    make_texture (self, w);
-    make_noise_table (self, w);
-  }
-  g_clear_pointer (&self->luma, g_free);
-  if (GST_VIDEO_INFO_FORMAT (info) == GST_VIDEO_FORMAT_RGB ||
-      GST_VIDEO_INFO_FORMAT (info) == GST_VIDEO_FORMAT_BGRx)
-    self->luma = g_malloc ((gsize) w * h);
+  gst_ground_renderer_set_size (self->renderer, GST_VIDEO_INFO_WIDTH (info),
+      GST_VIDEO_INFO_HEIGHT (info),
+      GST_VIDEO_INFO_FORMAT (info) == GST_VIDEO_FORMAT_RGB ||
+      GST_VIDEO_INFO_FORMAT (info) == GST_VIDEO_FORMAT_BGRx);
 
   /* keep the time going across a renegotiation */
   if (self->info.fps_n > 0 && (self->info.fps_n != info->fps_n ||
@@ -1184,7 +604,7 @@ push_telemetry (GstFlightSimSrc * self, GstClockTime t)
 {
   GstOdometry odo;
 
-  reported_pose (self, t, &odo);
+  gst_flight_path_reported_pose (self->flight, t, &odo);
   return gst_worker_core_push (self->core, self->telemetry,
       gst_odometry_to_buffer (&odo, t));
 }
@@ -1226,13 +646,13 @@ produce (GstFlightSimSrc * self)
     gst_buffer_unref (buffer);
     return GST_FLOW_ERROR;
   }
-  true_pose (self, pts, &pose);
+  gst_flight_path_true_pose (self->flight, pts, &pose);
   render_frame (self, &frame, index, pts, &pose);
   gst_video_frame_unmap (&frame);
   if (self->cfg.odometry_meta) {
     GstOdometry reported;
 
-    reported_pose (self, pts, &reported);
+    gst_flight_path_reported_pose (self->flight, pts, &reported);
     gst_buffer_add_odometry_meta (buffer, &reported);
   }
   GST_BUFFER_PTS (buffer) = pts;
@@ -1320,7 +740,7 @@ static gboolean
 start (GstFlightSimSrc * self)
 {
   GError *err = NULL;
-  GRand *r;
+  GArray *targets;
   guint i;
 
   GST_OBJECT_LOCK (self);
@@ -1330,22 +750,24 @@ start (GstFlightSimSrc * self)
   gst_video_info_init (&self->info);
   GST_OBJECT_UNLOCK (self);
 
-  g_clear_pointer (&self->targets, g_array_unref);
-  self->targets = parse_targets (self->cfg.targets, &err);
-  if (!self->targets) {
+  targets = parse_targets (self->cfg.targets, &err);
+  if (!targets) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("Invalid targets \"%s\": %s", self->cfg.targets, err->message),
         (NULL));
     g_error_free (err);
     return FALSE;
   }
-  build_path (self);
-  r = rand_for (self->cfg.seed, SALT_WOBBLE, 0);
-  for (i = 0; i < 3; i++)
-    self->wobble_phase[i] = g_rand_double_range (r, 0, 2 * G_PI);
-  g_rand_free (r);
-  make_colour_tables (self);
-  g_clear_pointer (&self->texture, g_free);
+  g_clear_pointer (&self->flight, gst_flight_path_free);
+  self->flight = new_flight (&self->cfg);
+  g_clear_pointer (&self->renderer, gst_ground_renderer_free);
+  self->renderer = new_renderer (&self->cfg);
+  for (i = 0; i < targets->len; i++) {
+    GroundPoint *p = &g_array_index (targets, GroundPoint, i);
+
+    gst_ground_renderer_add_target (self->renderer, p->north, p->east);
+  }
+  g_array_unref (targets);
   self->n_frames = 0;
   self->stream_started = FALSE;
   self->segment_pending = TRUE;
@@ -1356,7 +778,8 @@ start (GstFlightSimSrc * self)
   g_mutex_unlock (&self->lock);
 
   GST_DEBUG_OBJECT (self, "%u targets, path of %u waypoints",
-      self->targets->len, self->waypoints->len);
+      gst_ground_renderer_get_n_targets (self->renderer),
+      gst_flight_path_get_n_waypoints (self->flight));
   return TRUE;
 }
 
@@ -1373,9 +796,7 @@ stop (GstFlightSimSrc * self)
     gst_buffer_pool_set_active (pool, FALSE);
     gst_object_unref (pool);
   }
-  g_clear_pointer (&self->texture, g_free);
-  g_clear_pointer (&self->noise, g_free);
-  g_clear_pointer (&self->luma, g_free);
+  g_clear_pointer (&self->renderer, gst_ground_renderer_free);
   GST_OBJECT_LOCK (self);
   gst_video_info_init (&self->info);
   GST_OBJECT_UNLOCK (self);
@@ -1708,12 +1129,8 @@ gst_flight_sim_src_finalize (GObject * object)
   gst_worker_core_free (self->core);
   g_free (self->props.targets);
   g_free (self->cfg.targets);
-  g_clear_pointer (&self->targets, g_array_unref);
-  g_array_unref (self->waypoints);
-  g_array_unref (self->distances);
-  g_free (self->texture);
-  g_free (self->noise);
-  g_free (self->luma);
+  g_clear_pointer (&self->flight, gst_flight_path_free);
+  g_clear_pointer (&self->renderer, gst_ground_renderer_free);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -1898,8 +1315,6 @@ gst_flight_sim_src_init (GstFlightSimSrc * self)
 
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
-  self->waypoints = g_array_new (FALSE, FALSE, sizeof (GroundPoint));
-  self->distances = g_array_new (FALSE, FALSE, sizeof (gdouble));
   gst_video_info_init (&self->info);
 
   self->srcpad = gst_pad_new_from_template

@@ -22,25 +22,93 @@
  * | loiter | COMMAND_INT MAV_CMD_NAV_LOITER_UNLIM (MAV_FRAME_GLOBAL) | COMMAND_INT MAV_CMD_NAV_LOITER_UNLIM (MAV_FRAME_LOCAL_NED, x/y in m * 1e4) | COMMAND_LONG MAV_CMD_NAV_LOITER_UNLIM |
  * | land | COMMAND_INT MAV_CMD_NAV_LAND (MAV_FRAME_GLOBAL) | COMMAND_INT MAV_CMD_NAV_LAND (MAV_FRAME_LOCAL_NED) | COMMAND_LONG MAV_CMD_NAV_LAND |
  * | return | | | COMMAND_LONG MAV_CMD_NAV_RETURN_TO_LAUNCH |
+ * | arm, disarm | | | COMMAND_LONG MAV_CMD_COMPONENT_ARM_DISARM (param1 1, 0) |
+ * | takeoff | | COMMAND_LONG MAV_CMD_NAV_TAKEOFF to -down above home | ArduPilot: refused; PX4: its default height |
+ * | guided | | | COMMAND_LONG MAV_CMD_DO_SET_MODE: ArduPilot GUIDED, PX4 OFFBOARD |
  *
  * A global position wins over a local one. A yaw, when set, goes in the
  * setpoint's `yaw` (radians) or the command's param4 (degrees; NaN when not
  * set). Positions the command messages cannot carry (a latitude beyond
  * ±90°, a local position beyond ±214 km) refuse the command. A refused
- * command posts a warning and counts in `items-dropped`.
+ * command posts a warning and counts in `items-dropped`. Local positions
+ * are from home (as the odometry's): once the vehicle's HOME_POSITION is
+ * known, they are sent from its EKF origin.
+ *
+ * Safety: flightlink never arms, takes off or changes the vehicle's mode
+ * by itself: only the arm, takeoff and guided command items do (and, on
+ * PX4, the hold setpoints a guided item streams first).
+ *
+ * ## Acknowledged commands and their results
+ *
+ * A command sent as COMMAND_LONG or COMMAND_INT waits for the vehicle's
+ * COMMAND_ACK of that command (the sink pad waits meanwhile, so commands
+ * are done in order: a takeoff is not sent before the arm it needs is
+ * answered). No answer within `command-timeout` ms: it is sent again
+ * (COMMAND_LONG's `confirmation` counting the attempts), `command-retries`
+ * times at most, then reported timed out with a warning. An IN_PROGRESS
+ * answer waits on. A refusal (denied, temporarily rejected, unsupported,
+ * failed, cancelled) is reported with a warning and never sent again.
+ * Each such command, and each command flightlink cannot express, gives a
+ * result item (%GST_FLIGHT_COMMAND_RESULT_CAPS: type, target id, MAV_CMD,
+ * outcome, MAV_RESULT, attempts) on the `results` pad, and an element
+ * message "flightlink-command-result" with the fields `command`,
+ * `target-id`, `mav-command`, `outcome` ("accepted", "refused", "failed",
+ * "timed-out", "not-sent"), `mav-result` and `attempts`. Setpoints (goto)
+ * have no answer: they are counted in `setpoints-sent`, apart. With
+ * `command-timeout` 0 nothing is waited for and no result is given. The
+ * `results` pad starts with a gap event, so that a sink on it prerolls,
+ * and ends with the sink pad's EOS.
+ *
+ * ## ArduPilot and PX4
+ *
+ * The autopilot family comes from the vehicle's HEARTBEAT (`autopilot` 3:
+ * ArduPilot, 12: PX4, else generic), or from the `autopilot` property.
+ *
+ * - ArduPilot follows position setpoints only in GUIDED: send a guided
+ *   item first (mode 4 in Copter, 15 in Plane and Rover). Its takeoff
+ *   (armed, in GUIDED) climbs to -down metres above home. Its telemetry
+ *   rates come from its SRn_ parameters unless asked: `telemetry-rate`
+ *   asks with SET_MESSAGE_INTERVAL and REQUEST_DATA_STREAM.
+ * - PX4 follows setpoints only in OFFBOARD, which it enters only while
+ *   setpoints come at 2 Hz or more, and leaves when they stop for about
+ *   0.5 s. So flightlink sends a goto's setpoint again at `setpoint-rate`
+ *   (5 Hz) until a land, return, loiter or disarm item, and a guided item
+ *   first streams a setpoint holding the vehicle where it is for 1 s,
+ *   then asks for OFFBOARD (refused while no local position is known).
+ *   Its takeoff takes an altitude above sea level: home's plus the
+ *   height once HOME_POSITION is known, else PX4's default height.
+ *   With `goto-command=reposition`, a goto (global position) is instead
+ *   one acknowledged COMMAND_INT MAV_CMD_DO_REPOSITION, nothing streamed.
+ * - generic: the common commands; a guided item is refused (not sent).
+ *
+ * ## The vehicle's state
+ *
+ * Its mode (HEARTBEAT custom_mode), arming, landed state
+ * (EXTENDED_SYS_STATE), battery (SYS_STATUS) and GPS fix (GPS_RAW_INT)
+ * are posted as an element message "flightlink-vehicle-state" whenever
+ * one changes (fields `mode`, `armed`, `system-status`, `landed-state`,
+ * `battery-remaining`, `voltage`, `gps-fix`, `satellites`, `autopilot`,
+ * and `home-latitude`, `home-longitude`, `home-altitude` once known), and
+ * are in the stats. Its HOME_POSITION posts an info message; from then
+ * on the odometry's north, east and down are from home, not from the
+ * vehicle's EKF origin.
  *
  * ## The vehicle
  *
- * The vehicle is the first system whose HEARTBEAT comes from an autopilot
- * (autopilot other than MAV_AUTOPILOT_INVALID, type other than
- * MAV_TYPE_GCS), or the one `target-system` / `target-component` name.
- * Telemetry from other systems and components is ignored. Over UDP,
+ * The vehicle is the first component whose HEARTBEAT comes from an
+ * autopilot (autopilot other than MAV_AUTOPILOT_INVALID, type other than
+ * MAV_TYPE_GCS), in system `target-system` when set; or the component
+ * `target-component` names (of `target-system`, when set), whatever it
+ * is. So a gimbal or a camera of the vehicle's system that beats first
+ * is not taken for the autopilot. Telemetry from other systems and
+ * components is ignored. Over UDP,
  * commands and heartbeats go to the address the vehicle's heartbeats come
  * from, or to `remote-address`:`remote-port` when set.
  *
  * Commands wait (the sink pad blocks, like a full queue) until the
  * vehicle's heartbeat has been heard once: a command is never sent to
- * nobody. Once the pipeline is ending (an EOS was sent to it), a command
+ * nobody. The vehicle hears flightlink's own HEARTBEAT before its first
+ * command. Once the pipeline is ending (an EOS was sent to it), a command
  * for a vehicle never heard is dropped with a warning and counted in
  * `items-dropped`, so that the end never hangs on an absent vehicle.
  * flightlink sends its own HEARTBEAT (MAV_TYPE_ONBOARD_CONTROLLER,
@@ -54,6 +122,16 @@
  * `vehicle-timeout` ms after the element first went to PLAYING; its
  * heartbeat says `vehicle` = "waiting" meanwhile.
  * COMMAND_ACKs from the vehicle are counted; a refusal posts a warning.
+ * The vehicle's STATUSTEXTs (PreArm checks, failsafes) reach the user as
+ * messages "The vehicle says: TEXT" (details: `severity`, `text`): a
+ * warning up to MAV_SEVERITY_WARNING, an info message for NOTICE and
+ * INFO; DEBUG goes to the debug log.
+ *
+ * flightlink's own `system-id` is by default 1, the vehicle's own system
+ * as ArduPilot and PX4 ship (a companion computer on board, component
+ * 191, MAV_COMP_ID_ONBOARD_COMPUTER), not 255: that is the ground
+ * station's by convention, and an autopilot that heard flightlink's
+ * heartbeat as its GCS's would not see its real GCS link go.
  *
  * ## Time
  *
@@ -68,17 +146,26 @@
  *   read late (a loaded machine, a busy link) keeps the time it was
  *   measured at instead of looking younger than it is. The mapping is
  *   late by the smallest delay seen (the link's latency, under a
- *   millisecond on loopback). When the vehicle's clock steps back more
- *   than a second, the vehicle rebooted: flightlink posts a warning ("The
- *   vehicle's clock went back ...", details `previous-time-ms` and
- *   `time-ms`) and starts a new mapping. The vehicle's clock must run:
- *   an autopilot that leaves `time_boot_ms` at 0 needs `arrival`.
+ *   millisecond on loopback). The smallest offset is that of the last 5
+ *   to 10 s of vehicle time, so that the mapping follows the drift of
+ *   the vehicle's crystal (20-100 ppm, up to 0.36 s an hour) within 2 ms
+ *   (tests/check/vehicleclock.c, an hour at 100 ppm). When the vehicle's
+ *   clock steps back more than a second, the vehicle rebooted:
+ *   flightlink posts a warning ("The vehicle's clock went back ...",
+ *   details `previous-time-ms` and `time-ms`) and starts a new mapping.
+ *   The vehicle's clock must run: an autopilot that leaves `time_boot_ms`
+ *   at 0 needs `arrival`.
  * - `arrival`: the running time at which flightlink read the bytes that
  *   completed the message (all messages of one datagram or one read share
  *   it). The read delay is in the timestamp.
  *
- * Either way PTS never go back: a message older than the last item (one
- * reordered on the way) gets the last item's PTS.
+ * Either way PTS never go back, and an item never carries values older
+ * than the ones it replaces: a telemetry message with a `time_boot_ms`
+ * older than the newest one of its kind (reordered or delayed on the way,
+ * by up to 1 s: further back is a reboot) is dropped, counted in
+ * `telemetry-dropped`. (Kinds apart: an autopilot stamps each with the
+ * time of its own sample, so a GLOBAL_POSITION_INT may be older than the
+ * ATTITUDE before it, and still the newest position.)
  *
  * Each item is a snapshot: the parts its messages carry
  * (GLOBAL_POSITION_INT: global position and velocity; LOCAL_POSITION_NED:
@@ -140,13 +227,18 @@
  * `bad-frames`, `garbage-bytes`, `telemetry-messages` (the vehicle's
  * GLOBAL_POSITION_INT, ATTITUDE and LOCAL_POSITION_NED while telemetry
  * runs), `telemetry-dropped` (of those, the ones that made no pushed item:
- * values not finite, src pad not linked), `telemetry-merged` (of those,
+ * values not finite, older than the newest, src pad not linked),
+ * `telemetry-merged` (of those,
  * the ones in a pushed item beside the one counted for it in `items-out`:
  * an item of three messages counts 1 in `items-out` and 2 here; always 0
  * in `arrival` mode), `commands-sent`,
  * `commands-dropped` (refused, or dropped at the end with no vehicle, or
  * malformed, or failed to write), `commands-accepted`, `commands-refused`
- * (COMMAND_ACKs) and `heartbeats-sent`. Once the streams are idle (and
+ * (COMMAND_ACKs), `commands-timed-out`, `commands-retried` (attempts
+ * after the first), `setpoints-sent` (streamed ones too),
+ * `heartbeats-sent`, `autopilot`, `vehicle-mode`, `vehicle-armed`,
+ * `vehicle-landed-state`, `vehicle-battery-remaining`, `vehicle-gps-fix`
+ * and `vehicle-home`. Once the streams are idle (and
  * the held item pushed: 100 ms after the last message, or at the end):
  * `items-in` = `commands-sent` + `commands-dropped`, `telemetry-messages`
  * = `items-out` + `telemetry-merged` + `telemetry-dropped`,
@@ -164,17 +256,21 @@
  * Reads telemetry from a vehicle that sends to 127.0.0.1:14550 (a
  * simulator, a MAVLink router), and sends it the five commands of the file
  * once it has heard its heartbeat. Stop it with Ctrl-C.
+ * |[
+ * gst-launch-1.0 -e flightlink name=fl device=/dev/ttyACM0 baud=921600 \
+ *     telemetry-rate=20 ! queue ! fakesink \
+ *   fl.results ! queue ! fakesink silent=false
+ * ]|
+ * A flight controller on a serial line, its telemetry asked for at 20 Hz,
+ * every command result printed (commands would come from an autonomy
+ * system into `fl.sink`).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include <gio/gio.h>
 #include <gst/worker/worker.h>
@@ -183,7 +279,11 @@
 
 #include "gstflightlink.h"
 #include "gstmavlinkelements.h"
+#include "flightlink-transport.h"
 #include "mavlink-codec.h"
+#include "mavlink-commands.h"
+#include "vehicle-clock.h"
+#include "vehicle-status.h"
 
 GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
 #define GST_CAT_DEFAULT flight_link_debug
@@ -194,26 +294,27 @@ GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
 #define DEFAULT_REMOTE_PORT 0
 #define DEFAULT_DEVICE NULL
 #define DEFAULT_BAUD 57600
-#define DEFAULT_SYSTEM_ID 255
+#define DEFAULT_SYSTEM_ID 1
 #define DEFAULT_COMPONENT_ID MAV_COMP_ID_ONBOARD_COMPUTER
 #define DEFAULT_TARGET_SYSTEM 0
 #define DEFAULT_TARGET_COMPONENT 0
 #define DEFAULT_VEHICLE_TIMEOUT 3000
 #define DEFAULT_MAVLINK_VERSION GST_FLIGHT_LINK_VERSION_AUTO
 #define DEFAULT_TIMESTAMP_MODE GST_FLIGHT_LINK_TIMESTAMP_VEHICLE
+#define DEFAULT_AUTOPILOT GST_FLIGHT_LINK_AUTOPILOT_AUTO
+#define DEFAULT_COMMAND_TIMEOUT 1000
+#define DEFAULT_COMMAND_RETRIES 3
+#define DEFAULT_SETPOINT_RATE 5
+#define DEFAULT_TELEMETRY_RATE 0
+#define DEFAULT_GOTO_COMMAND GST_FLIGHT_LINK_GOTO_SETPOINT
 
-/* How far back the vehicle's clock may step (messages of different
- * streams, or reordered datagrams) before flightlink takes it for a
- * reboot. */
-#define VEHICLE_CLOCK_BACKSTEP_MS 1000
+/* PX4 OFFBOARD: how long a setpoint stream runs before the mode change */
+#define OFFBOARD_PRIME_US (1 * G_TIME_SPAN_SECOND)
 
 #define HEARTBEAT_PERIOD GST_SECOND
 /* vehicle mode: how long the item of a vehicle time waits for more
  * messages of that time before it goes without the next one */
 #define HOLD_TIMEOUT (100 * GST_MSECOND)
-/* the longest a heartbeat may wait for room on a serial line */
-#define HEARTBEAT_WRITE_TIMEOUT_US (100 * G_TIME_SPAN_MILLISECOND)
-#define READ_BUFFER_SIZE 65536
 
 enum
 {
@@ -233,6 +334,12 @@ enum
   PROP_MAVLINK_VERSION,
   PROP_TIMESTAMP_MODE,
   PROP_BAD_FRAMES,
+  PROP_AUTOPILOT,
+  PROP_COMMAND_TIMEOUT,
+  PROP_COMMAND_RETRIES,
+  PROP_SETPOINT_RATE,
+  PROP_TELEMETRY_RATE,
+  PROP_GOTO_COMMAND,
 };
 
 typedef enum
@@ -252,6 +359,12 @@ typedef struct
   guint vehicle_timeout;
   GstFlightLinkVersion version;
   GstFlightLinkTimestampMode timestamp_mode;
+  GstFlightLinkAutopilot autopilot;
+  guint command_timeout;
+  guint command_retries;
+  guint setpoint_rate;
+  guint telemetry_rate;
+  GstFlightLinkGotoCommand goto_command;
 } RunConfig;
 
 struct _GstFlightLink
@@ -260,6 +373,7 @@ struct _GstFlightLink
 
   GstPad *srcpad;
   GstPad *sinkpad;
+  GstPad *resultpad;            /* results: pushed by the sink's thread */
   GstWorkerCore *core;
 
   /* properties: object lock */
@@ -277,16 +391,16 @@ struct _GstFlightLink
   guint vehicle_timeout;
   GstFlightLinkVersion version;
   GstFlightLinkTimestampMode timestamp_mode;
+  GstFlightLinkAutopilot autopilot;
+  guint command_timeout;
+  guint command_retries;
+  guint setpoint_rate;
+  guint telemetry_rate;
+  GstFlightLinkGotoCommand goto_command;
 
   /* the link: opened in NULL to READY, closed in READY to NULL (state
    * lock); used by the streaming threads in between */
-  GSocket *socket;
-  gint serial_fd;
-  gchar *link_name;             /* "UDP 127.0.0.1:14550", or the device */
-  GSocketAddress *fixed_peer;
-  GCancellable *read_cancel;    /* wakes the reader */
-  GCancellable *write_cancel;   /* wakes a command waiting for room */
-  guint8 *read_buf;
+  FlightLinkTransport *link;
 
   /* set in READY to PAUSED (state lock), read-only while running */
   RunConfig cfg;
@@ -306,6 +420,9 @@ struct _GstFlightLink
   guint8 vehicle_sysid;
   guint8 vehicle_compid;
   guint vehicle_version;
+  guint8 vehicle_type;          /* its HEARTBEAT's type (MAV_TYPE) */
+  MavlinkAutopilotFamily family;        /* detected, or the property's */
+  VehicleStatus vstate;          /* mode, arming, battery, home... */
   GstClockTime vehicle_seen;    /* clock time of its last heartbeat */
   GstClockTime listening_since; /* clock time of the first PLAYING */
   gboolean absent_warned;       /* "no vehicle heard" posted */
@@ -317,9 +434,26 @@ struct _GstFlightLink
   guint64 commands_dropped;     /* taken from the sink pad, not sent */
   guint64 commands_accepted;
   guint64 commands_refused;
+  guint64 commands_timed_out;   /* no answer after the last attempt */
+  guint64 commands_retried;     /* attempts after the first */
+  guint64 setpoints_sent;       /* SET_POSITION_TARGET_*, streamed too */
   guint64 heartbeats_sent;
+  /* the command awaiting its COMMAND_ACK: its MAV_CMD (0: none), and the
+   * answer the reader puts here */
+  guint16 ack_wanted;
+  gboolean ack_in;
+  guint8 ack_result;
+  gint64 ack_progress_at;       /* monotonic time of an IN_PROGRESS */
+  /* the setpoint streamed (PX4 OFFBOARD needs >= 2 Hz): its message */
+  gboolean stream_active;
+  const MavlinkMessageInfo *stream_info;
+  MavlinkCommandMessage stream_msg;
+  GstClockID stream_id;
+  gboolean have_local;          /* last_local is set */
+  GstOdometry last_local;       /* the latest local position */
   GstClockID tick_id;
   gboolean tick_running;        /* a tick callback is at work */
+  gboolean stream_running;      /* a stream callback is at work */
   GstClockID hold_id;           /* the held item's silence timer */
   GstClockTime hold_last;       /* clock time of its latest message */
   gboolean hold_due;            /* the silence timer fired: push it */
@@ -332,10 +466,9 @@ struct _GstFlightLink
   MavlinkParser parser;
   GstOdometry odo;
   gboolean sent_sticky;
-  gboolean have_offset;         /* vehicle time: a mapping is known */
-  GstClockTimeDiff offset;      /* running time - vehicle time, smallest */
-  guint32 latest_boot_ms;       /* the vehicle's latest time_boot_ms */
-  GstClockTime last_pts;        /* of the last item, NONE before */
+  gboolean result_sticky;       /* sink side: the results pad's events */
+  gdouble home_offset[3];       /* reader: home in the local frame */
+  VehicleClock vclock;          /* the items' PTS */
   /* vehicle mode: the item of the latest vehicle time, not pushed yet */
   gboolean held;
   guint32 held_boot_ms;
@@ -347,6 +480,12 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC,
     GST_PAD_ALWAYS,
     GST_STATIC_CAPS (GST_ODOMETRY_CAPS));
+
+static GstStaticPadTemplate result_template =
+GST_STATIC_PAD_TEMPLATE ("results",
+    GST_PAD_SRC,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_FLIGHT_COMMAND_RESULT_CAPS));
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK,
@@ -362,10 +501,21 @@ G_DEFINE_TYPE_WITH_CODE (GstFlightLink, gst_flight_link, GST_TYPE_ELEMENT,
 GST_ELEMENT_REGISTER_DEFINE (flightlink, "flightlink", GST_RANK_NONE,
     GST_TYPE_FLIGHT_LINK);
 
+/* The GType of an enum, registered once. */
+static GType
+register_enum (gsize * type, const gchar * name, const GEnumValue * values)
+{
+  if (g_once_init_enter (type)) {
+    GType t = g_enum_register_static (name, values);
+    g_once_init_leave (type, t);
+  }
+  return *type;
+}
+
 GType
 gst_flight_link_version_get_type (void)
 {
-  static GType type = 0;
+  static gsize type = 0;
   static const GEnumValue values[] = {
     {GST_FLIGHT_LINK_VERSION_AUTO,
         "MAVLink 2, or 1 if the vehicle's heartbeat is MAVLink 1", "auto"},
@@ -374,17 +524,13 @@ gst_flight_link_version_get_type (void)
     {0, NULL, NULL},
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstFlightLinkVersion", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return register_enum (&type, "GstFlightLinkVersion", values);
 }
 
 GType
 gst_flight_link_timestamp_mode_get_type (void)
 {
-  static GType type = 0;
+  static gsize type = 0;
   static const GEnumValue values[] = {
     {GST_FLIGHT_LINK_TIMESTAMP_ARRIVAL,
           "The running time at which flightlink read the message; one item "
@@ -396,11 +542,55 @@ gst_flight_link_timestamp_mode_get_type (void)
     {0, NULL, NULL},
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstFlightLinkTimestampMode", values);
-    g_once_init_leave (&type, t);
+  return register_enum (&type, "GstFlightLinkTimestampMode", values);
+}
+
+GType
+gst_flight_link_autopilot_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    {GST_FLIGHT_LINK_AUTOPILOT_AUTO,
+        "From the vehicle's HEARTBEAT (autopilot 3: ArduPilot, 12: PX4, else "
+          "generic)", "auto"},
+    {GST_FLIGHT_LINK_AUTOPILOT_ARDUPILOT, "ArduPilot", "ardupilot"},
+    {GST_FLIGHT_LINK_AUTOPILOT_PX4, "PX4", "px4"},
+    {GST_FLIGHT_LINK_AUTOPILOT_GENERIC,
+        "Neither: the common commands only (no guided mode)", "generic"},
+    {0, NULL, NULL},
+  };
+
+  return register_enum (&type, "GstFlightLinkAutopilot", values);
+}
+
+GType
+gst_flight_link_goto_command_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    {GST_FLIGHT_LINK_GOTO_SETPOINT,
+        "A position setpoint (SET_POSITION_TARGET_*), streamed on PX4",
+          "setpoint"},
+    {GST_FLIGHT_LINK_GOTO_REPOSITION,
+          "COMMAND_INT MAV_CMD_DO_REPOSITION to a global position, "
+          "acknowledged", "reposition"},
+    {0, NULL, NULL},
+  };
+
+  return register_enum (&type, "GstFlightLinkGotoCommand", values);
+}
+
+static const gchar *
+family_name (MavlinkAutopilotFamily family)
+{
+  switch (family) {
+    case MAVLINK_FAMILY_ARDUPILOT:
+      return "ardupilot";
+    case MAVLINK_FAMILY_PX4:
+      return "px4";
+    default:
+      return "generic";
   }
-  return type;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -498,7 +688,19 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
       "commands-dropped", G_TYPE_UINT64, self->commands_dropped,
       "commands-accepted", G_TYPE_UINT64, self->commands_accepted,
       "commands-refused", G_TYPE_UINT64, self->commands_refused,
-      "heartbeats-sent", G_TYPE_UINT64, self->heartbeats_sent, NULL);
+      "commands-timed-out", G_TYPE_UINT64, self->commands_timed_out,
+      "commands-retried", G_TYPE_UINT64, self->commands_retried,
+      "setpoints-sent", G_TYPE_UINT64, self->setpoints_sent,
+      "heartbeats-sent", G_TYPE_UINT64, self->heartbeats_sent,
+      "autopilot", G_TYPE_STRING, family_name (self->family),
+      "vehicle-mode", G_TYPE_UINT, self->vstate.mode,
+      "vehicle-armed", G_TYPE_BOOLEAN, self->vstate.armed,
+      "vehicle-landed-state", G_TYPE_STRING,
+      vehicle_landed_state_name (self->vstate.landed_state),
+      "vehicle-battery-remaining", G_TYPE_INT,
+      (gint) self->vstate.battery_remaining,
+      "vehicle-gps-fix", G_TYPE_UINT, (guint) self->vstate.gps_fix,
+      "vehicle-home", G_TYPE_BOOLEAN, self->vstate.have_home, NULL);
   g_mutex_unlock (&self->lock);
 }
 
@@ -512,189 +714,28 @@ gst_flight_link_worker_init (GstWorkerInterface * iface)
 /* ---------------------------------------------------------------------- */
 /* the link: open, close, read, write */
 
-static const struct
+static const gchar *
+link_name (GstFlightLink * self)
 {
-  guint baud;
-  speed_t speed;
-} bauds[] = {
-  {9600, B9600}, {19200, B19200}, {38400, B38400}, {57600, B57600},
-  {115200, B115200}, {230400, B230400}, {460800, B460800},
-  {500000, B500000}, {921600, B921600}, {1000000, B1000000},
-  {1500000, B1500000}, {2000000, B2000000}, {3000000, B3000000},
-};
-
-static gboolean
-open_serial (GstFlightLink * self, const gchar * device, guint baud)
-{
-  struct termios tio;
-  speed_t speed = 0;
-  guint i;
-  gint fd;
-
-  for (i = 0; i < G_N_ELEMENTS (bauds); i++)
-    if (bauds[i].baud == baud)
-      speed = bauds[i].speed;
-  if (!speed) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("Unsupported baud rate %u for serial device %s.", baud, device),
-        ("supported: 9600, 19200, 38400, 57600, 115200, 230400, 460800, "
-            "500000, 921600, 1000000, 1500000, 2000000, 3000000"));
-    return FALSE;
-  }
-
-  fd = open (device, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    gint err = errno;
-
-    if (err == ENOENT)
-      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-          ("Serial device %s does not exist.", device),
-          ("open: %s", g_strerror (err)));
-    else
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
-          ("Could not open serial device %s: %s.", device, g_strerror (err)),
-          ("open: %s", g_strerror (err)));
-    return FALSE;
-  }
-
-  if (tcgetattr (fd, &tio) < 0) {
-    gint err = errno;
-
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("%s is not a serial device.", device),
-        ("tcgetattr: %s", g_strerror (err)));
-    close (fd);
-    return FALSE;
-  }
-  cfmakeraw (&tio);
-  tio.c_cflag |= CLOCAL | CREAD;
-  tio.c_cflag &= ~CRTSCTS;
-  tio.c_cc[VMIN] = 1;
-  tio.c_cc[VTIME] = 0;
-  if (cfsetispeed (&tio, speed) < 0 || cfsetospeed (&tio, speed) < 0 ||
-      tcsetattr (fd, TCSANOW, &tio) < 0) {
-    gint err = errno;
-
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("Could not set serial device %s to %u baud, raw.", device, baud),
-        ("termios: %s", g_strerror (err)));
-    close (fd);
-    return FALSE;
-  }
-  tcflush (fd, TCIOFLUSH);
-
-  self->serial_fd = fd;
-  self->link_name = g_strdup (device);
-  GST_INFO_OBJECT (self, "opened %s at %u baud", device, baud);
-  return TRUE;
+  return flight_link_transport_name (self->link);
 }
 
-static GSocketAddress *
-resolve_address (GstFlightLink * self, const gchar * host, gint port,
-    const gchar * what)
+/* Posts an error of the transport: its message is the user text. */
+static void
+post_link_error (GstFlightLink * self, GError * err, gchar * debug)
 {
-  GInetAddress *inet = g_inet_address_new_from_string (host);
-  GSocketAddress *addr;
-
-  if (!inet) {
-    GResolver *resolver = g_resolver_get_default ();
-    GError *err = NULL;
-    GList *list = g_resolver_lookup_by_name (resolver, host, NULL, &err);
-
-    g_object_unref (resolver);
-    if (!list) {
-      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-          ("Could not resolve the %s %s.", what, host),
-          ("%s", err->message));
-      g_clear_error (&err);
-      return NULL;
-    }
-    inet = g_object_ref (list->data);
-    g_resolver_free_addresses (list);
-  }
-  addr = g_inet_socket_address_new (inet, port);
-  g_object_unref (inet);
-  return addr;
-}
-
-static gboolean
-open_udp (GstFlightLink * self, const gchar * address, gint port,
-    const gchar * remote_address, gint remote_port)
-{
-  GSocketAddress *bind_addr, *local;
-  GSocket *socket;
-  GError *err = NULL;
-
-  bind_addr = resolve_address (self, address, port, "address");
-  if (!bind_addr)
-    return FALSE;
-
-  if (remote_address && remote_port) {
-    self->fixed_peer = resolve_address (self, remote_address, remote_port,
-        "remote address");
-    if (!self->fixed_peer) {
-      g_object_unref (bind_addr);
-      return FALSE;
-    }
-  } else if (remote_address || remote_port) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("remote-address and remote-port must be set together."),
-        ("remote-address %s, remote-port %d", GST_STR_NULL (remote_address),
-            remote_port));
-    g_object_unref (bind_addr);
-    return FALSE;
-  }
-
-  socket = g_socket_new (g_socket_address_get_family (bind_addr),
-      G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &err);
-  if (!socket) {
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
-        ("Could not create a UDP socket for %s:%d.", address, port),
-        ("%s", err->message));
-    goto fail;
-  }
-  /* no SO_REUSEADDR: a port in use is an error, not a silent share */
-  if (!g_socket_bind (socket, bind_addr, FALSE, &err)) {
-    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
-          ("Could not bind to UDP %s:%d: the port is in use.", address,
-              port), ("%s", err->message));
-    else
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ_WRITE,
-          ("Could not bind to UDP %s:%d: %s.", address, port, err->message),
-          ("%s", err->message));
-    g_object_unref (socket);
-    goto fail;
-  }
-  g_socket_set_blocking (socket, FALSE);
-
-  local = g_socket_get_local_address (socket, NULL);
-  GST_OBJECT_LOCK (self);
-  self->bound_port = local ?
-      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : port;
-  GST_OBJECT_UNLOCK (self);
-  g_clear_object (&local);
-
-  self->socket = socket;
-  self->link_name = g_strdup_printf ("UDP %s:%d", address, self->bound_port);
-  g_object_unref (bind_addr);
-  GST_INFO_OBJECT (self, "bound to %s:%d", address, self->bound_port);
-  return TRUE;
-
-fail:
-  g_clear_error (&err);
-  g_object_unref (bind_addr);
-  g_clear_object (&self->fixed_peer);
-  return FALSE;
+  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,
+      err->domain, err->code, g_strdup (err->message), debug, __FILE__,
+      GST_FUNCTION, __LINE__);
 }
 
 static gboolean
 gst_flight_link_open (GstFlightLink * self)
 {
-  gchar *address, *remote_address, *device;
+  gchar *address, *remote_address, *device, *debug = NULL;
   gint port, remote_port;
   guint baud;
-  gboolean ok;
+  GError *err = NULL;
 
   GST_OBJECT_LOCK (self);
   address = g_strdup (self->address);
@@ -706,163 +747,37 @@ gst_flight_link_open (GstFlightLink * self)
   GST_OBJECT_UNLOCK (self);
 
   if (device) {
-    ok = open_serial (self, device, baud);
+    self->link = flight_link_transport_open_serial (device, baud, &err,
+        &debug);
   } else if (address) {
-    ok = open_udp (self, address, port, remote_address, remote_port);
+    self->link = flight_link_transport_open_udp (address, port,
+        remote_address, remote_port, &err, &debug);
+    if (self->link) {
+      GST_OBJECT_LOCK (self);
+      self->bound_port = flight_link_transport_bound_port (self->link);
+      GST_OBJECT_UNLOCK (self);
+    }
   } else {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("No link: set address and port (UDP) or device (serial)."), (NULL));
-    ok = FALSE;
+  }
+  if (err) {
+    post_link_error (self, err, debug);
+    g_clear_error (&err);
+  } else if (self->link) {
+    GST_INFO_OBJECT (self, "opened %s", link_name (self));
   }
 
-  if (ok) {
-    self->read_cancel = g_cancellable_new ();
-    self->write_cancel = g_cancellable_new ();
-    self->read_buf = g_malloc (READ_BUFFER_SIZE);
-  }
   g_free (address);
   g_free (remote_address);
   g_free (device);
-  return ok;
+  return self->link != NULL;
 }
 
 static void
 gst_flight_link_close (GstFlightLink * self)
 {
-  if (self->socket) {
-    g_socket_close (self->socket, NULL);
-    g_clear_object (&self->socket);
-  }
-  if (self->serial_fd >= 0) {
-    close (self->serial_fd);
-    self->serial_fd = -1;
-  }
-  g_clear_object (&self->fixed_peer);
-  g_clear_object (&self->read_cancel);
-  g_clear_object (&self->write_cancel);
-  g_clear_pointer (&self->read_buf, g_free);
-  g_clear_pointer (&self->link_name, g_free);
-}
-
-/* Waits until @fd is ready for @events, @cancel is cancelled (returns
- * FALSE with G_IO_ERROR_CANCELLED) or @timeout_us passes (-1: no timeout;
- * returns FALSE with G_IO_ERROR_TIMED_OUT). */
-static gboolean
-wait_fd (gint fd, gushort events, GCancellable * cancel, gint64 timeout_us,
-    GError ** error)
-{
-  GPollFD fds[2] = { {fd, events, 0}, {-1, G_IO_IN, 0} };
-  guint n = 1;
-  gint timeout_ms = timeout_us < 0 ? -1 : (gint) (timeout_us / 1000);
-  gint r;
-
-  if (g_cancellable_make_pollfd (cancel, &fds[1]))
-    n = 2;
-  do {
-    r = g_poll (fds, n, timeout_ms);
-  } while (r < 0 && errno == EINTR);
-  if (n == 2)
-    g_cancellable_release_fd (cancel);
-
-  if (g_cancellable_set_error_if_cancelled (cancel, error))
-    return FALSE;
-  if (r == 0) {
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "timed out");
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* Reads what the link has: one datagram (UDP) or what the device has
- * (serial). Returns -1 with G_IO_ERROR_CANCELLED when woken. */
-static gssize
-link_read (GstFlightLink * self, GSocketAddress ** from, GError ** error)
-{
-  if (self->socket) {
-    gssize n;
-
-    for (;;) {
-      n = g_socket_receive_from (self->socket, from, (gchar *) self->read_buf,
-          READ_BUFFER_SIZE, self->read_cancel, error);
-      if (n >= 0 || !g_error_matches (*error, G_IO_ERROR,
-              G_IO_ERROR_WOULD_BLOCK))
-        return n;
-      g_clear_error (error);
-      if (!g_socket_condition_wait (self->socket, G_IO_IN, self->read_cancel,
-              error))
-        return -1;
-    }
-  }
-
-  for (;;) {
-    gssize n;
-
-    if (!wait_fd (self->serial_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-            self->read_cancel, -1, error))
-      return -1;
-    n = read (self->serial_fd, self->read_buf, READ_BUFFER_SIZE);
-    if (n > 0)
-      return n;
-    if (n == 0) {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
-          "the device was closed");
-      return -1;
-    }
-    if (errno != EAGAIN && errno != EINTR) {
-      gint err = errno;
-
-      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (err),
-          g_strerror (err));
-      return -1;
-    }
-  }
-}
-
-/* Writes one frame. @may_block: wait for room (a command; woken by
- * write_cancel); otherwise give up when the link is busy (a heartbeat).
- * Called with write_lock. */
-static gboolean
-link_write_locked (GstFlightLink * self, const guint8 * data, gsize len,
-    GSocketAddress * peer, gboolean may_block, GError ** error)
-{
-  if (self->socket) {
-    for (;;) {
-      gssize n = g_socket_send_to (self->socket, peer, (const gchar *) data,
-          len, NULL, error);
-
-      if (n >= 0)
-        return TRUE;
-      if (!may_block || !g_error_matches (*error, G_IO_ERROR,
-              G_IO_ERROR_WOULD_BLOCK))
-        return FALSE;
-      g_clear_error (error);
-      if (!g_socket_condition_wait (self->socket, G_IO_OUT,
-              self->write_cancel, error))
-        return FALSE;
-    }
-  }
-
-  while (len > 0) {
-    gssize n = write (self->serial_fd, data, len);
-
-    if (n > 0) {
-      data += n;
-      len -= n;
-      continue;
-    }
-    if (n < 0 && errno != EAGAIN && errno != EINTR) {
-      gint err = errno;
-
-      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (err),
-          g_strerror (err));
-      return FALSE;
-    }
-    /* a heartbeat waits a little: a frame cut short would be garbage */
-    if (!wait_fd (self->serial_fd, G_IO_OUT, self->write_cancel,
-            may_block ? -1 : HEARTBEAT_WRITE_TIMEOUT_US, error))
-      return FALSE;
-  }
-  return TRUE;
+  g_clear_pointer (&self->link, flight_link_transport_free);
 }
 
 /* Encodes and writes one message, numbering it. */
@@ -884,7 +799,8 @@ send_message (GstFlightLink * self, guint version,
   }
   len = mavlink_message_encode (frame, version, self->tx_seq,
       self->cfg.system_id, self->cfg.component_id, info, msg);
-  ok = len > 0 && link_write_locked (self, frame, len, peer, may_block, error);
+  ok = len > 0 && flight_link_transport_write (self->link, frame, len, peer,
+      may_block, error);
   if (ok)
     self->tx_seq++;
   g_mutex_unlock (&self->write_lock);
@@ -902,6 +818,27 @@ out_version_locked (GstFlightLink * self)
 
 /* ---------------------------------------------------------------------- */
 /* heartbeats out, vehicle heartbeat watch */
+
+/* Sends flightlink's HEARTBEAT and counts it. */
+static gboolean
+send_heartbeat (GstFlightLink * self, guint version, GSocketAddress * peer,
+    gboolean may_block, GError ** error)
+{
+  MavlinkHeartbeat hb = { 0 };
+
+  hb.type = MAV_TYPE_ONBOARD_CONTROLLER;
+  hb.autopilot = MAV_AUTOPILOT_INVALID;
+  hb.system_status = MAV_STATE_ACTIVE;
+  hb.mavlink_version = 3;
+  if (!send_message (self, version,
+          mavlink_message_info (MAVLINK_MSG_ID_HEARTBEAT), &hb, peer,
+          may_block, error))
+    return FALSE;
+  g_mutex_lock (&self->lock);
+  self->heartbeats_sent++;
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
 
 static gboolean tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
     gpointer user_data);
@@ -958,7 +895,6 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
     gpointer user_data)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (user_data);
-  MavlinkHeartbeat hb = { 0 };
   GSocketAddress *peer = NULL;
   gboolean lost = FALSE, absent = FALSE, can_send;
   guint8 sysid = 0;
@@ -986,7 +922,7 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
   }
   if (self->peer)
     peer = g_object_ref (self->peer);
-  can_send = peer || self->serial_fd >= 0;
+  can_send = peer || !flight_link_transport_is_datagram (self->link);
   version = out_version_locked (self);
   schedule_tick_locked (self, time + HEARTBEAT_PERIOD);
   self->tick_running = TRUE;
@@ -996,32 +932,20 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
     GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, READ,
         ("Lost the vehicle's heartbeat: nothing from system %u for %u ms.",
             sysid, timeout),
-        ("no HEARTBEAT from system %u over %s", sysid, self->link_name),
+        ("no HEARTBEAT from system %u over %s", sysid, link_name (self)),
         ("system-id", G_TYPE_UINT, (guint) sysid,
             "timeout-ms", G_TYPE_UINT, timeout, NULL));
   }
   if (absent) {
     GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, READ,
-        ("No vehicle heard: no heartbeat on %s for %u ms.", self->link_name,
+        ("No vehicle heard: no heartbeat on %s for %u ms.", link_name (self),
             timeout), ("still waiting for a vehicle's HEARTBEAT"),
         ("timeout-ms", G_TYPE_UINT, timeout, NULL));
   }
 
-  if (can_send) {
-    hb.type = MAV_TYPE_ONBOARD_CONTROLLER;
-    hb.autopilot = MAV_AUTOPILOT_INVALID;
-    hb.system_status = MAV_STATE_ACTIVE;
-    hb.mavlink_version = 3;
-    if (send_message (self, version,
-            mavlink_message_info (MAVLINK_MSG_ID_HEARTBEAT), &hb, peer, FALSE,
-            &err)) {
-      g_mutex_lock (&self->lock);
-      self->heartbeats_sent++;
-      g_mutex_unlock (&self->lock);
-    } else {
-      GST_DEBUG_OBJECT (self, "heartbeat not sent: %s", err->message);
-      g_clear_error (&err);
-    }
+  if (can_send && !send_heartbeat (self, version, peer, FALSE, &err)) {
+    GST_DEBUG_OBJECT (self, "heartbeat not sent: %s", err->message);
+    g_clear_error (&err);
   }
   g_clear_object (&peer);
 
@@ -1075,8 +999,8 @@ hold_cb (GstClock * clock, GstClockTime time, GstClockID id,
       gst_clock_id_unref (self->hold_id);
       self->hold_id = NULL;
       self->hold_due = TRUE;
-      if (self->read_cancel)
-        g_cancellable_cancel (self->read_cancel);
+      if (self->link)
+        flight_link_transport_wake_reader (self->link);
       g_cond_broadcast (&self->cond);
     }
   }
@@ -1115,6 +1039,8 @@ running_time_now (GstFlightLink * self)
   return rt;
 }
 
+static void start_results (GstFlightLink * self);
+
 static void
 push_sticky_events (GstFlightLink * self)
 {
@@ -1135,59 +1061,30 @@ push_sticky_events (GstFlightLink * self)
 }
 
 /* The PTS of a message the vehicle stamped @time_boot_ms, read at running
- * time @arrival. In vehicle mode, the offset (arrival - vehicle time) of
- * the least delayed message so far maps the vehicle's clock to the running
- * time; a step back of the vehicle's clock of more than
- * VEHICLE_CLOCK_BACKSTEP_MS is a reboot and starts a new mapping. PTS
- * never go back. */
+ * time @arrival (see vehicle-clock.c); warns of a reboot. */
 static GstClockTime
 stamp_message (GstFlightLink * self, guint32 time_boot_ms,
     GstClockTime arrival)
 {
-  GstClockTime pts = arrival;
+  VehicleClockStamp st;
 
-  if (self->cfg.timestamp_mode == GST_FLIGHT_LINK_TIMESTAMP_VEHICLE &&
-      GST_CLOCK_TIME_IS_VALID (arrival)) {
-    GstClockTime vt = time_boot_ms * GST_MSECOND;
-    GstClockTimeDiff offset = GST_CLOCK_DIFF (vt, arrival);
-
-    if (self->have_offset &&
-        time_boot_ms + (guint64) VEHICLE_CLOCK_BACKSTEP_MS <
-        self->latest_boot_ms) {
-      GST_ELEMENT_WARNING_WITH_DETAILS (self, STREAM, FAILED,
-          ("The vehicle's clock went back from %u ms to %u ms: it rebooted. "
-              "Timestamps follow its new clock.", self->latest_boot_ms,
-              time_boot_ms), ("time_boot_ms went back by %u ms",
-              self->latest_boot_ms - time_boot_ms),
-          ("previous-time-ms", G_TYPE_UINT, self->latest_boot_ms,
-              "time-ms", G_TYPE_UINT, time_boot_ms, NULL));
-      self->have_offset = FALSE;
-    }
-    if (!self->have_offset || offset < self->offset) {
-      GST_LOG_OBJECT (self, "vehicle time offset now %" GST_STIME_FORMAT,
-          GST_STIME_ARGS (offset));
-      self->offset = offset;
-      self->latest_boot_ms = time_boot_ms;
-      self->have_offset = TRUE;
-    }
-    self->latest_boot_ms = MAX (self->latest_boot_ms, time_boot_ms);
-    /* vt + offset <= arrival, and >= 0 but for a message older than the
-     * one that set the offset by more than its running time */
-    pts = (GstClockTimeDiff) vt + self->offset > 0 ?
-        (GstClockTime) ((GstClockTimeDiff) vt + self->offset) : 0;
+  vehicle_clock_stamp (&self->vclock, time_boot_ms, arrival, &st);
+  if (st.rebooted) {
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, STREAM, FAILED,
+        ("The vehicle's clock went back from %u ms to %u ms: it rebooted. "
+            "Timestamps follow its new clock.", st.previous_boot_ms,
+            time_boot_ms), ("time_boot_ms went back by %u ms",
+            st.previous_boot_ms - time_boot_ms),
+        ("previous-time-ms", G_TYPE_UINT, st.previous_boot_ms,
+            "time-ms", G_TYPE_UINT, time_boot_ms, NULL));
   }
-  if (GST_CLOCK_TIME_IS_VALID (pts) &&
-      GST_CLOCK_TIME_IS_VALID (self->last_pts) && pts < self->last_pts) {
+  if (st.kept_last)
     GST_LOG_OBJECT (self, "message older than the last item: PTS %"
-        GST_TIME_FORMAT " kept", GST_TIME_ARGS (self->last_pts));
-    pts = self->last_pts;
-  }
-  if (GST_CLOCK_TIME_IS_VALID (pts))
-    self->last_pts = pts;
+        GST_TIME_FORMAT " kept", GST_TIME_ARGS (st.pts));
   GST_TRACE_OBJECT (self, "vehicle time %u ms, read at %" GST_TIME_FORMAT
       ": PTS %" GST_TIME_FORMAT, time_boot_ms, GST_TIME_ARGS (arrival),
-      GST_TIME_ARGS (pts));
-  return pts;
+      GST_TIME_ARGS (st.pts));
+  return st.pts;
 }
 
 /* Pushes the item of the messages taken since the last one, if any. */
@@ -1268,6 +1165,24 @@ invalid_telemetry (GstFlightLink * self, const gchar * what)
   count_telemetry_dropped (self, 1);
 }
 
+/* A message older than the newest one (reordered or delayed on the way)
+ * would put its old values in the newest item: it is dropped. */
+static gboolean
+stale_telemetry (GstFlightLink * self, const MavlinkFrame * f,
+    guint32 time_boot_ms)
+{
+  guint stream = f->msgid == MAVLINK_MSG_ID_ATTITUDE ? 0 :
+      f->msgid == MAVLINK_MSG_ID_GLOBAL_POSITION_INT ? 1 : 2;
+
+  if (vehicle_clock_take (&self->vclock, stream, time_boot_ms))
+    return FALSE;
+  GST_DEBUG_OBJECT (self, "%s of %u ms is older than the newest one, "
+      "dropped", f->info->name, time_boot_ms);
+  count_telemetry_message (self);
+  count_telemetry_dropped (self, 1);
+  return TRUE;
+}
+
 static GstFlowReturn
 handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
     GstClockTime arrival)
@@ -1280,6 +1195,8 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
       MavlinkGlobalPositionInt m;
 
       mavlink_frame_decode (f, f->msgid, &m);
+      if (stale_telemetry (self, f, m.time_boot_ms))
+        return GST_FLOW_OK;
       if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
         return ret;
       o->latitude = m.lat / 1e7;
@@ -1300,15 +1217,21 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
         invalid_telemetry (self, "LOCAL_POSITION_NED");
         return GST_FLOW_OK;
       }
+      if (stale_telemetry (self, f, m.time_boot_ms))
+        return GST_FLOW_OK;
       if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
         return ret;
-      o->north = m.x;
-      o->east = m.y;
-      o->down = m.z;
+      o->north = m.x - self->home_offset[0];
+      o->east = m.y - self->home_offset[1];
+      o->down = m.z - self->home_offset[2];
       o->vn = m.vx;
       o->ve = m.vy;
       o->vd = m.vz;
       o->fields |= GST_ODOMETRY_HAS_LOCAL | GST_ODOMETRY_HAS_VELOCITY;
+      g_mutex_lock (&self->lock);
+      self->last_local = *o;
+      self->have_local = TRUE;
+      g_mutex_unlock (&self->lock);
       return after_message (self, m.time_boot_ms, arrival);
     }
     case MAVLINK_MSG_ID_ATTITUDE:{
@@ -1319,6 +1242,8 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
         invalid_telemetry (self, "ATTITUDE");
         return GST_FLOW_OK;
       }
+      if (stale_telemetry (self, f, m.time_boot_ms))
+        return GST_FLOW_OK;
       if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
         return ret;
       o->roll = m.roll;
@@ -1344,12 +1269,93 @@ same_address (GSocketAddress * a, GSocketAddress * b)
       g_inet_socket_address_get_address (ib));
 }
 
+/* The vehicle's state changed (or was first heard): an element message
+ * "flightlink-vehicle-state" says so (vehicle-state.c has its fields,
+ * with `autopilot` besides). */
+static void
+post_vehicle_state (GstFlightLink * self)
+{
+  GstStructure *s;
+
+  g_mutex_lock (&self->lock);
+  s = vehicle_status_to_structure (&self->vstate, "flightlink-vehicle-state");
+  gst_structure_set (s, "autopilot", G_TYPE_STRING,
+      family_name (self->family), NULL);
+  g_mutex_unlock (&self->lock);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+/* Asks the vehicle for its telemetry at telemetry-rate (reader thread,
+ * once the vehicle is found): a request the link has no room for is
+ * skipped. */
+static void
+request_rates (GstFlightLink * self)
+{
+  MavlinkOutMessage out[MAVLINK_RATE_REQUESTS_MAX];
+  MavlinkTarget target = { 0 };
+  GSocketAddress *peer = NULL;
+  guint version, n, i;
+  GError *err = NULL;
+
+  g_mutex_lock (&self->lock);
+  target.system = self->vehicle_sysid;
+  target.component = self->vehicle_compid;
+  target.family = self->family;
+  if (self->peer)
+    peer = g_object_ref (self->peer);
+  version = out_version_locked (self);
+  g_mutex_unlock (&self->lock);
+  if (!peer && flight_link_transport_is_datagram (self->link))
+    return;
+
+  n = mavlink_rate_requests (&target, self->cfg.telemetry_rate, out);
+  for (i = 0; i < n; i++) {
+    if (!send_message (self, version, out[i].info, &out[i].msg, peer, FALSE,
+            &err)) {
+      GST_DEBUG_OBJECT (self, "rate request not sent: %s", err->message);
+      g_clear_error (&err);
+    }
+  }
+  if (n)
+    GST_INFO_OBJECT (self, "asked the vehicle for its telemetry at %u Hz",
+        self->cfg.telemetry_rate);
+  g_clear_object (&peer);
+}
+
+/* The vehicle's state messages (its heartbeat too). */
+static void
+handle_state (GstFlightLink * self, const MavlinkFrame * f)
+{
+  VehicleStatusChange change;
+  VehicleStatus st;
+
+  g_mutex_lock (&self->lock);
+  change = vehicle_status_update (&self->vstate, f);
+  st = self->vstate;
+  g_mutex_unlock (&self->lock);
+
+  if (change & VEHICLE_STATUS_HOME) {
+    /* local positions from home, not from the EKF origin */
+    self->home_offset[0] = st.home_north;
+    self->home_offset[1] = st.home_east;
+    self->home_offset[2] = st.home_down;
+    GST_ELEMENT_INFO (self, RESOURCE, READ,
+        ("The vehicle's home: latitude %.7f, longitude %.7f, altitude "
+            "%.2f m.", st.home_latitude, st.home_longitude,
+            st.home_altitude), ("HOME_POSITION, local %.2f %.2f %.2f",
+            st.home_north, st.home_east, st.home_down));
+  }
+  if (change & VEHICLE_STATUS_CHANGED)
+    post_vehicle_state (self);
+}
+
 static void
 handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
     GSocketAddress * from)
 {
   MavlinkHeartbeat hb;
-  gboolean found = FALSE, back = FALSE;
+  gboolean found = FALSE, back = FALSE, ours = FALSE;
 
   mavlink_frame_decode (f, f->msgid, &hb);
 
@@ -1357,28 +1363,47 @@ handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
   if (self->vehicle == VEHICLE_WAITING) {
     gboolean wanted;
 
-    if (self->cfg.target_system)
-      wanted = f->sysid == self->cfg.target_system;
-    else
-      wanted = hb.autopilot != MAV_AUTOPILOT_INVALID && hb.type != MAV_TYPE_GCS;
+    /* the system asked for (any, by default), and in it the component
+     * asked for, or else the autopilot: not a gimbal, a camera or a
+     * ground station of that system that happened to beat first */
+    wanted = !self->cfg.target_system || f->sysid == self->cfg.target_system;
     if (self->cfg.target_component)
       wanted = wanted && f->compid == self->cfg.target_component;
+    else
+      wanted = wanted && hb.autopilot != MAV_AUTOPILOT_INVALID &&
+          hb.type != MAV_TYPE_GCS;
     if (wanted) {
       self->vehicle_sysid = f->sysid;
       self->vehicle_compid = f->compid;
       self->vehicle_version = f->version;
       self->vehicle = VEHICLE_OK;
+      self->vehicle_type = hb.type;
+      switch (self->cfg.autopilot) {
+        case GST_FLIGHT_LINK_AUTOPILOT_ARDUPILOT:
+          self->family = MAVLINK_FAMILY_ARDUPILOT;
+          break;
+        case GST_FLIGHT_LINK_AUTOPILOT_PX4:
+          self->family = MAVLINK_FAMILY_PX4;
+          break;
+        case GST_FLIGHT_LINK_AUTOPILOT_GENERIC:
+          self->family = MAVLINK_FAMILY_GENERIC;
+          break;
+        default:
+          self->family = mavlink_autopilot_family (hb.autopilot);
+          break;
+      }
       found = TRUE;
     }
   }
   if (self->vehicle != VEHICLE_WAITING && f->sysid == self->vehicle_sysid &&
       f->compid == self->vehicle_compid) {
+    ours = TRUE;
     self->vehicle_seen = gst_clock_get_time (self->clock);
     if (self->vehicle == VEHICLE_LOST) {
       self->vehicle = VEHICLE_OK;
       back = TRUE;
     }
-    if (from && !self->fixed_peer &&
+    if (from && !flight_link_transport_fixed_peer (self->link) &&
         (!self->peer || !same_address (self->peer, from))) {
       g_set_object (&self->peer, from);
       GST_DEBUG_OBJECT (self, "vehicle's address changed");
@@ -1392,11 +1417,15 @@ handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
         ("Found the vehicle: system %u, component %u, MAVLink %u.",
             f->sysid, f->compid, f->version),
         ("HEARTBEAT type %u autopilot %u over %s", hb.type, hb.autopilot,
-            self->link_name));
+            link_name (self)));
+  if (ours)
+    handle_state (self, f);
+  if (found && self->cfg.telemetry_rate)
+    request_rates (self);
   if (back)
     GST_ELEMENT_INFO (self, RESOURCE, READ,
         ("The vehicle's heartbeat is back (system %u).", f->sysid),
-        ("over %s", self->link_name));
+        ("over %s", link_name (self)));
 }
 
 static void
@@ -1407,8 +1436,16 @@ handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
 
   mavlink_frame_decode (f, f->msgid, &ack);
   /* the target fields are extensions: 0 when the vehicle leaves them out */
-  if (ack.target_system && ack.target_system != self->cfg.system_id)
+  if ((ack.target_system && ack.target_system != self->cfg.system_id) ||
+      (ack.target_component &&
+          ack.target_component != self->cfg.component_id))
     return;
+  /* flightlink's own rate requests: not the user's commands */
+  if (ack.command == MAV_CMD_SET_MESSAGE_INTERVAL) {
+    GST_DEBUG_OBJECT (self, "message interval: %s",
+        mavlink_result_name (ack.result));
+    return;
+  }
 
   g_mutex_lock (&self->lock);
   if (ack.result == MAV_RESULT_ACCEPTED) {
@@ -1416,6 +1453,16 @@ handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
   } else if (ack.result != MAV_RESULT_IN_PROGRESS) {
     self->commands_refused++;
     refused = TRUE;
+  }
+  /* the answer to the command the sink side waits for */
+  if (self->ack_wanted && ack.command == self->ack_wanted) {
+    if (ack.result == MAV_RESULT_IN_PROGRESS) {
+      self->ack_progress_at = g_get_monotonic_time ();
+    } else {
+      self->ack_in = TRUE;
+      self->ack_result = ack.result;
+    }
+    g_cond_broadcast (&self->cond);
   }
   g_mutex_unlock (&self->lock);
 
@@ -1425,6 +1472,37 @@ handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
             ack.result), ("COMMAND_ACK from system %u", f->sysid));
   else
     GST_DEBUG_OBJECT (self, "command %u: result %u", ack.command, ack.result);
+}
+
+/* The autopilot's texts (PreArm checks, failsafes, mode changes) are for
+ * the user: up to MAV_SEVERITY_WARNING a warning, NOTICE and INFO an info
+ * message, DEBUG the debug log. */
+static void
+handle_statustext (GstFlightLink * self, const MavlinkFrame * f)
+{
+  MavlinkStatustext st;
+  gchar *text;
+
+  mavlink_frame_decode (f, f->msgid, &st);
+  text = g_strndup (st.text, sizeof (st.text));
+  g_strchomp (text);
+  if (st.severity <= MAV_SEVERITY_WARNING) {
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, STREAM, FAILED,
+        ("The vehicle says: %s", text),
+        ("STATUSTEXT severity %u from system %u", st.severity, f->sysid),
+        ("severity", G_TYPE_UINT, (guint) st.severity,
+            "text", G_TYPE_STRING, text, NULL));
+  } else if (st.severity <= MAV_SEVERITY_INFO) {
+    GST_ELEMENT_INFO_WITH_DETAILS (self, STREAM, FAILED,
+        ("The vehicle says: %s", text),
+        ("STATUSTEXT severity %u from system %u", st.severity, f->sysid),
+        ("severity", G_TYPE_UINT, (guint) st.severity,
+            "text", G_TYPE_STRING, text, NULL));
+  } else {
+    GST_DEBUG_OBJECT (self, "vehicle says (severity %u): %s", st.severity,
+        text);
+  }
+  g_free (text);
 }
 
 static GstFlowReturn
@@ -1455,14 +1533,15 @@ handle_frame (GstFlightLink * self, const MavlinkFrame * f,
     case MAVLINK_MSG_ID_COMMAND_ACK:
       handle_command_ack (self, f);
       return GST_FLOW_OK;
-    case MAVLINK_MSG_ID_STATUSTEXT:{
-      MavlinkStatustext st;
-
-      mavlink_frame_decode (f, f->msgid, &st);
-      GST_INFO_OBJECT (self, "vehicle says (severity %u): %.50s", st.severity,
-          st.text);
+    case MAVLINK_MSG_ID_SYS_STATUS:
+    case MAVLINK_MSG_ID_GPS_RAW_INT:
+    case MAVLINK_MSG_ID_EXTENDED_SYS_STATE:
+    case MAVLINK_MSG_ID_HOME_POSITION:
+      handle_state (self, f);
       return GST_FLOW_OK;
-    }
+    case MAVLINK_MSG_ID_STATUSTEXT:
+      handle_statustext (self, f);
+      return GST_FLOW_OK;
     default:
       return push ? handle_telemetry (self, f, arrival) : GST_FLOW_OK;
   }
@@ -1478,10 +1557,9 @@ update_parser_stats (GstFlightLink * self)
 
 /* Parses what was read; pushes the items of the telemetry it held. */
 static GstFlowReturn
-parse_input (GstFlightLink * self, gsize len, GSocketAddress * from,
-    GstClockTime arrival, gboolean push)
+parse_input (GstFlightLink * self, const guint8 * data, gsize len,
+    GSocketAddress * from, GstClockTime arrival, gboolean push)
 {
-  const guint8 *data = self->read_buf;
   GstFlowReturn ret = GST_FLOW_OK;
   MavlinkFrame frame;
   gboolean at_end;
@@ -1492,7 +1570,7 @@ parse_input (GstFlightLink * self, gsize len, GSocketAddress * from,
     data += n;
     len -= n;
     /* a datagram is a unit; a serial stream goes on */
-    at_end = len == 0 && self->socket != NULL;
+    at_end = len == 0 && flight_link_transport_is_datagram (self->link);
     while (ret == GST_FLOW_OK &&
         mavlink_parser_next (&self->parser, &frame, at_end) ==
         MAVLINK_PARSE_FRAME) {
@@ -1532,6 +1610,7 @@ static void
 gst_flight_link_loop (GstFlightLink * self)
 {
   GSocketAddress *from = NULL;
+  const guint8 *data;
   GError *err = NULL;
   GstClockTime arrival;
   GstFlowReturn ret;
@@ -1550,11 +1629,13 @@ gst_flight_link_loop (GstFlightLink * self)
   release = self->hold_due;
   self->hold_due = FALSE;
   if (!eos)
-    g_cancellable_reset (self->read_cancel);
+    flight_link_transport_rearm_reader (self->link);
   g_mutex_unlock (&self->lock);
 
-  if (!self->sent_sticky)
+  if (!self->sent_sticky) {
     push_sticky_events (self);
+    start_results (self);
+  }
 
   if (eos) {
     /* the held item goes before the end */
@@ -1580,14 +1661,14 @@ gst_flight_link_loop (GstFlightLink * self)
       goto stop;
   }
 
-  n = link_read (self, &from, &err);
+  n = flight_link_transport_read (self->link, &from, &data, &err);
   if (n < 0) {
     if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       g_clear_error (&err);
       return;                   /* look at the flags again */
     }
     GST_ELEMENT_ERROR (self, RESOURCE, READ,
-        ("Could not read from %s: %s.", self->link_name, err->message),
+        ("Could not read from %s: %s.", link_name (self), err->message),
         ("%s", err->message));
     g_clear_error (&err);
     goto pause;
@@ -1597,7 +1678,7 @@ gst_flight_link_loop (GstFlightLink * self)
       n, GST_TIME_ARGS (arrival));
 
   /* after EOS on the src side, still follow heartbeats and acks */
-  ret = parse_input (self, n, from, arrival, !done);
+  ret = parse_input (self, data, n, from, arrival, !done);
   g_clear_object (&from);
   if (ret == GST_FLOW_OK)
     return;
@@ -1619,136 +1700,319 @@ pause:
 /* ---------------------------------------------------------------------- */
 /* commands out */
 
-typedef union
-{
-  MavlinkCommandLong command_long;
-  MavlinkCommandInt command_int;
-  MavlinkSetPositionTargetGlobalInt global;
-  MavlinkSetPositionTargetLocalNed local;
-} CommandMessage;
+/* ---------------------------------------------------------------------- */
+/* the setpoint stream: PX4 follows OFFBOARD setpoints only while they
+ * come at 2 Hz or more, and leaves OFFBOARD when they stop */
 
-#define SETPOINT_POSITION_ONLY (POSITION_TARGET_TYPEMASK_VX_IGNORE | \
-    POSITION_TARGET_TYPEMASK_VY_IGNORE | POSITION_TARGET_TYPEMASK_VZ_IGNORE | \
-    POSITION_TARGET_TYPEMASK_AX_IGNORE | POSITION_TARGET_TYPEMASK_AY_IGNORE | \
-    POSITION_TARGET_TYPEMASK_AZ_IGNORE | \
-    POSITION_TARGET_TYPEMASK_YAW_RATE_IGNORE)
+static gboolean stream_cb (GstClock * clock, GstClockTime time,
+    GstClockID id, gpointer user_data);
+
+static GstClockTime
+stream_period (GstFlightLink * self)
+{
+  return GST_SECOND / MAX (self->cfg.setpoint_rate, 1);
+}
+
+/* Streams the setpoint @info / @msg from now on (replacing the one
+ * streamed). With lock. */
+static void
+stream_setpoint_locked (GstFlightLink * self, const MavlinkMessageInfo * info,
+    const MavlinkCommandMessage * msg)
+{
+  self->stream_info = info;
+  self->stream_msg = *msg;
+  if (!self->stream_active && self->cfg.setpoint_rate > 0 && self->clock) {
+    self->stream_active = TRUE;
+    arm_timer_locked (self, &self->stream_id,
+        gst_clock_get_time (self->clock) + stream_period (self), stream_cb);
+  }
+}
+
+/* Stops the stream and waits for a callback at work. */
+static void
+stop_stream (GstFlightLink * self)
+{
+  GstClockID id;
+
+  g_mutex_lock (&self->lock);
+  id = self->stream_id;
+  self->stream_id = NULL;
+  self->stream_active = FALSE;
+  g_mutex_unlock (&self->lock);
+  cancel_timer (id);
+  g_mutex_lock (&self->lock);
+  while (self->stream_running)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+}
 
 static gboolean
-scale_to_int32 (gdouble v, gdouble scale, gint32 * out)
+stream_cb (GstClock * clock, GstClockTime time, GstClockID id,
+    gpointer user_data)
 {
-  gdouble s = round (v * scale);
+  GstFlightLink *self = GST_FLIGHT_LINK (user_data);
+  const MavlinkMessageInfo *info;
+  MavlinkCommandMessage msg;
+  GSocketAddress *peer = NULL;
+  guint version;
+  GError *err = NULL;
 
-  if (!(s >= G_MININT32 && s <= G_MAXINT32))
-    return FALSE;
-  *out = (gint32) s;
+  g_mutex_lock (&self->lock);
+  if (self->stream_id != id || !self->stream_active) {
+    g_mutex_unlock (&self->lock);
+    return TRUE;
+  }
+  info = self->stream_info;
+  msg = self->stream_msg;
+  if (self->peer)
+    peer = g_object_ref (self->peer);
+  version = out_version_locked (self);
+  arm_timer_locked (self, &self->stream_id, time + stream_period (self),
+      stream_cb);
+  self->stream_running = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  /* a setpoint of now */
+  if (info->id == MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED)
+    msg.local.time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
+  else
+    msg.global.time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
+  if (send_message (self, version, info, &msg, peer, FALSE, &err)) {
+    g_mutex_lock (&self->lock);
+    self->setpoints_sent++;
+    g_mutex_unlock (&self->lock);
+  } else {
+    GST_DEBUG_OBJECT (self, "streamed setpoint not sent: %s", err->message);
+    g_clear_error (&err);
+  }
+  g_clear_object (&peer);
+
+  g_mutex_lock (&self->lock);
+  self->stream_running = FALSE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
   return TRUE;
 }
 
-/* Turns a command into a MAVLink message (see the table in the element's
- * documentation). Returns NULL, with @why set, when it cannot be sent. */
-static const MavlinkMessageInfo *
-command_to_mavlink (const GstFlightCommand * cmd, guint8 sysid, guint8 compid,
-    CommandMessage * m, const gchar ** why)
+/* ---------------------------------------------------------------------- */
+/* command results */
+
+/* The results pad's stream-start, caps and segment, and a gap so that a
+ * sink downstream prerolls before the first result (else a pipeline of
+ * sinks on both src pads would never reach PLAYING). Pushed by the
+ * reader as it starts, or by the sink side, under the pad's stream
+ * lock. */
+static void
+push_result_sticky (GstFlightLink * self)
 {
-  gboolean global = (cmd->flags & GST_FLIGHT_COMMAND_HAS_GLOBAL) != 0;
-  gboolean local = (cmd->flags & GST_FLIGHT_COMMAND_HAS_LOCAL) != 0;
-  gboolean has_yaw = (cmd->flags & GST_FLIGHT_COMMAND_HAS_YAW) != 0;
-  gfloat yaw_deg = has_yaw ? (gfloat) (cmd->yaw * 180.0 / G_PI) : NAN;
-  guint32 time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
-  guint16 command;
+  gchar *stream_id;
+  GstCaps *caps;
+  GstSegment segment;
 
-  memset (m, 0, sizeof (*m));
-  if (global && (fabs (cmd->latitude) > 90.0 ||
-          fabs (cmd->longitude) > 180.0)) {
-    *why = "latitude or longitude out of range";
-    return NULL;
+  if (self->result_sticky)
+    return;
+  stream_id = gst_pad_create_stream_id (self->resultpad, GST_ELEMENT (self),
+      "results");
+  gst_pad_push_event (self->resultpad, gst_event_new_stream_start (stream_id));
+  g_free (stream_id);
+  caps = gst_caps_from_string (GST_FLIGHT_COMMAND_RESULT_CAPS);
+  gst_pad_push_event (self->resultpad, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  gst_pad_push_event (self->resultpad, gst_event_new_segment (&segment));
+  gst_pad_push_event (self->resultpad, gst_event_new_gap (0,
+          GST_CLOCK_TIME_NONE));
+  self->result_sticky = TRUE;
+}
+
+static void
+start_results (GstFlightLink * self)
+{
+  GST_PAD_STREAM_LOCK (self->resultpad);
+  push_result_sticky (self);
+  GST_PAD_STREAM_UNLOCK (self->resultpad);
+}
+
+/* What became of a command: a "flightlink-command-result" element message
+ * and an item on the results pad (sink side's thread). */
+static GstFlowReturn
+report_result (GstFlightLink * self, const GstFlightCommandResult * res)
+{
+  GstStructure *s;
+  GstFlowReturn ret;
+
+  s = gst_structure_new ("flightlink-command-result",
+      "command", G_TYPE_STRING, gst_flight_command_type_to_string (res->type),
+      "target-id", G_TYPE_UINT, res->target_id,
+      "mav-command", G_TYPE_UINT, res->mav_command,
+      "outcome", G_TYPE_STRING,
+      gst_flight_command_outcome_to_string (res->outcome),
+      "mav-result", G_TYPE_UINT, res->mav_result,
+      "attempts", G_TYPE_UINT, res->attempts, NULL);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+
+  GST_PAD_STREAM_LOCK (self->resultpad);
+  push_result_sticky (self);
+  ret = gst_pad_push (self->resultpad,
+      gst_flight_command_result_to_buffer (res, running_time_now (self)));
+  GST_PAD_STREAM_UNLOCK (self->resultpad);
+  return ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
+}
+
+/* Waits (with lock) for the answer to the command awaited, until
+ * @deadline (monotonic; an IN_PROGRESS answer moves it on by @timeout).
+ * Returns FALSE when flushing. */
+static gboolean
+wait_ack_locked (GstFlightLink * self, gint64 deadline, gint64 timeout)
+{
+  while (!self->sink_flushing && !self->ack_in) {
+    if (self->ack_progress_at + timeout > deadline)
+      deadline = self->ack_progress_at + timeout;
+    if (!g_cond_wait_until (&self->cond, &self->lock, deadline) &&
+        g_get_monotonic_time () >= deadline &&
+        self->ack_progress_at + timeout <= deadline)
+      break;
   }
+  return !self->sink_flushing;
+}
 
-  switch (cmd->type) {
-    case GST_FLIGHT_COMMAND_GOTO:
-      if (global) {
-        MavlinkSetPositionTargetGlobalInt *g = &m->global;
+/* Sends a COMMAND_LONG / COMMAND_INT and waits for its COMMAND_ACK,
+ * sending it again (COMMAND_LONG's confirmation counting) when none comes
+ * within command-timeout, command-retries times at most; a refusal is
+ * never sent again. Fills @res. */
+static GstFlowReturn
+send_acknowledged (GstFlightLink * self, const GstFlightCommand * cmd,
+    const MavlinkMessageInfo * info, MavlinkCommandMessage * msg,
+    guint version, GSocketAddress * peer, GstFlightCommandResult * res)
+{
+  gint64 timeout = self->cfg.command_timeout * G_TIME_SPAN_MILLISECOND;
+  guint16 number = mavlink_command_number (info, msg);
+  guint attempt, max = self->cfg.command_retries + 1;
+  GError *err = NULL;
+  gboolean answered = FALSE;
 
-        g->time_boot_ms = time_boot_ms;
-        g->target_system = sysid;
-        g->target_component = compid;
-        g->coordinate_frame = MAV_FRAME_GLOBAL_INT;
-        g->type_mask = SETPOINT_POSITION_ONLY |
-            (has_yaw ? 0 : POSITION_TARGET_TYPEMASK_YAW_IGNORE);
-        scale_to_int32 (cmd->latitude, 1e7, &g->lat_int);
-        scale_to_int32 (cmd->longitude, 1e7, &g->lon_int);
-        g->alt = cmd->altitude;
-        g->yaw = has_yaw ? cmd->yaw : 0;
-        return mavlink_message_info
-            (MAVLINK_MSG_ID_SET_POSITION_TARGET_GLOBAL_INT);
+  res->mav_command = number;
+  g_mutex_lock (&self->lock);
+  self->ack_wanted = number;
+  self->ack_in = FALSE;
+  self->ack_progress_at = 0;
+  g_mutex_unlock (&self->lock);
+
+  for (attempt = 1; attempt <= max && !answered; attempt++) {
+    mavlink_command_set_confirmation (info, msg, attempt - 1);
+    if (!send_message (self, version, info, msg, peer, TRUE, &err)) {
+      g_mutex_lock (&self->lock);
+      self->ack_wanted = 0;
+      g_mutex_unlock (&self->lock);
+      if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+        g_clear_error (&err);
+        return GST_FLOW_FLUSHING;
       }
-      if (local) {
-        MavlinkSetPositionTargetLocalNed *l = &m->local;
-
-        l->time_boot_ms = time_boot_ms;
-        l->target_system = sysid;
-        l->target_component = compid;
-        l->coordinate_frame = MAV_FRAME_LOCAL_NED;
-        l->type_mask = SETPOINT_POSITION_ONLY |
-            (has_yaw ? 0 : POSITION_TARGET_TYPEMASK_YAW_IGNORE);
-        l->x = cmd->north;
-        l->y = cmd->east;
-        l->z = cmd->down;
-        l->yaw = has_yaw ? cmd->yaw : 0;
-        return mavlink_message_info
-            (MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED);
-      }
-      *why = "a goto needs a global or a local position";
-      return NULL;
-
-    case GST_FLIGHT_COMMAND_LOITER:
-    case GST_FLIGHT_COMMAND_LAND:
-      command = cmd->type == GST_FLIGHT_COMMAND_LOITER ?
-          MAV_CMD_NAV_LOITER_UNLIM : MAV_CMD_NAV_LAND;
-      if (global || local) {
-        MavlinkCommandInt *c = &m->command_int;
-
-        c->target_system = sysid;
-        c->target_component = compid;
-        c->command = command;
-        c->param4 = yaw_deg;
-        if (global) {
-          c->frame = MAV_FRAME_GLOBAL;
-          scale_to_int32 (cmd->latitude, 1e7, &c->x);
-          scale_to_int32 (cmd->longitude, 1e7, &c->y);
-          c->z = cmd->altitude;
-        } else {
-          c->frame = MAV_FRAME_LOCAL_NED;
-          if (!scale_to_int32 (cmd->north, 1e4, &c->x) ||
-              !scale_to_int32 (cmd->east, 1e4, &c->y)) {
-            *why = "local position out of range";
-            return NULL;
-          }
-          c->z = cmd->down;
-        }
-        return mavlink_message_info (MAVLINK_MSG_ID_COMMAND_INT);
-      } else {
-        MavlinkCommandLong *c = &m->command_long;
-
-        c->target_system = sysid;
-        c->target_component = compid;
-        c->command = command;
-        c->param4 = yaw_deg;
-        c->param5 = c->param6 = c->param7 = NAN;
-        return mavlink_message_info (MAVLINK_MSG_ID_COMMAND_LONG);
-      }
-
-    case GST_FLIGHT_COMMAND_RETURN:{
-      MavlinkCommandLong *c = &m->command_long;
-
-      c->target_system = sysid;
-      c->target_component = compid;
-      c->command = MAV_CMD_NAV_RETURN_TO_LAUNCH;
-      return mavlink_message_info (MAVLINK_MSG_ID_COMMAND_LONG);
+      GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+          ("Could not send a %s command over %s: %s.",
+              gst_flight_command_type_to_string (cmd->type),
+              link_name (self), err->message), ("%s", err->message));
+      g_clear_error (&err);
+      return GST_FLOW_ERROR;
     }
+    res->attempts = attempt;
+    if (attempt > 1) {
+      g_mutex_lock (&self->lock);
+      self->commands_retried++;
+      g_mutex_unlock (&self->lock);
+      GST_INFO_OBJECT (self, "%s sent again (attempt %u)", info->name,
+          attempt);
+    }
+    if (!timeout)
+      return GST_FLOW_OK;       /* not waited for */
+
+    g_mutex_lock (&self->lock);
+    if (!wait_ack_locked (self, g_get_monotonic_time () + timeout, timeout)) {
+      self->ack_wanted = 0;
+      g_mutex_unlock (&self->lock);
+      return GST_FLOW_FLUSHING;
+    }
+    answered = self->ack_in;
+    res->mav_result = self->ack_result;
+    g_mutex_unlock (&self->lock);
   }
-  *why = "unknown command type";
-  return NULL;
+
+  g_mutex_lock (&self->lock);
+  self->ack_wanted = 0;
+  if (!answered)
+    self->commands_timed_out++;
+  g_mutex_unlock (&self->lock);
+
+  if (!answered) {
+    res->outcome = GST_FLIGHT_COMMAND_TIMED_OUT;
+    res->mav_result = 0;
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
+        ("The vehicle did not answer the %s command (MAV_CMD %u) after %u "
+            "attempts.", gst_flight_command_type_to_string (cmd->type),
+            number, res->attempts),
+        ("no COMMAND_ACK within %u ms of each attempt",
+            self->cfg.command_timeout),
+        ("command", G_TYPE_STRING,
+            gst_flight_command_type_to_string (cmd->type),
+            "attempts", G_TYPE_UINT, res->attempts, NULL));
+  } else if (res->mav_result == MAV_RESULT_ACCEPTED) {
+    res->outcome = GST_FLIGHT_COMMAND_ACCEPTED;
+  } else if (res->mav_result == MAV_RESULT_FAILED) {
+    res->outcome = GST_FLIGHT_COMMAND_FAILED;
+  } else {
+    res->outcome = GST_FLIGHT_COMMAND_REFUSED;
+  }
+  return GST_FLOW_OK;
+}
+
+/* PX4 enters OFFBOARD only with a setpoint stream already running: if
+ * none runs, hold the vehicle where it is for OFFBOARD_PRIME_US first.
+ * Returns FALSE (with @why) when no position is known to hold; FLUSHING
+ * in @ret when woken. */
+static gboolean
+prime_offboard (GstFlightLink * self, const MavlinkTarget * target,
+    GstFlowReturn * ret, const gchar ** why)
+{
+  GstFlightCommand hold;
+  MavlinkCommandMessage msg;
+  const MavlinkMessageInfo *info;
+  gint64 until;
+
+  *ret = GST_FLOW_OK;
+  g_mutex_lock (&self->lock);
+  if (self->stream_active) {
+    g_mutex_unlock (&self->lock);
+    return TRUE;
+  }
+  if (!self->have_local || !self->cfg.setpoint_rate) {
+    g_mutex_unlock (&self->lock);
+    *why = self->cfg.setpoint_rate ? "PX4 enters OFFBOARD only with a "
+        "setpoint stream, and no local position is known yet to hold" :
+        "PX4 enters OFFBOARD only with a setpoint stream, and setpoint-rate "
+        "is 0";
+    return FALSE;
+  }
+  gst_flight_command_init (&hold, GST_FLIGHT_COMMAND_GOTO);
+  hold.flags = GST_FLIGHT_COMMAND_HAS_LOCAL;
+  hold.north = self->last_local.north;
+  hold.east = self->last_local.east;
+  hold.down = self->last_local.down;
+  info = mavlink_command_from_flight_command (&hold, target,
+      (guint32) (g_get_monotonic_time () / 1000), &msg, why);
+  if (!info) {
+    g_mutex_unlock (&self->lock);
+    return FALSE;
+  }
+  GST_DEBUG_OBJECT (self, "streaming a hold setpoint before OFFBOARD");
+  stream_setpoint_locked (self, info, &msg);
+  until = g_get_monotonic_time () + OFFBOARD_PRIME_US;
+  while (!self->sink_flushing &&
+      g_cond_wait_until (&self->cond, &self->lock, until));
+  if (self->sink_flushing)
+    *ret = GST_FLOW_FLUSHING;
+  g_mutex_unlock (&self->lock);
+  return TRUE;
 }
 
 /* Whether a command can be written: the vehicle was heard, and over UDP
@@ -1756,7 +2020,8 @@ command_to_mavlink (const GstFlightCommand * cmd, guint8 sysid, guint8 compid,
 static gboolean
 vehicle_reachable_locked (GstFlightLink * self)
 {
-  return self->vehicle != VEHICLE_WAITING && (!self->socket || self->peer);
+  return self->vehicle != VEHICLE_WAITING &&
+      (!flight_link_transport_is_datagram (self->link) || self->peer);
 }
 
 static GstFlowReturn
@@ -1766,12 +2031,14 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   const MavlinkMessageInfo *info;
   GSocketAddress *peer = NULL;
   GstFlightCommand cmd;
-  CommandMessage msg;
+  GstFlightCommandResult res = { 0 };
+  MavlinkCommandMessage msg;
+  MavlinkTarget target = { 0 };
   const gchar *why = NULL;
-  guint8 sysid, compid;
   guint version;
   GError *err = NULL;
-  gboolean ok;
+  GstFlowReturn ret = GST_FLOW_OK;
+  gboolean ok, first;
 
   if (!gst_flight_command_from_buffer (buffer, &cmd)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
@@ -1805,18 +2072,51 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
         ("Dropped a %s command at the end of the stream: no vehicle was "
             "ever heard.", gst_flight_command_type_to_string (cmd.type)),
-        ("command for target %u, over %s", cmd.target_id, self->link_name));
+        ("command for target %u, over %s", cmd.target_id, link_name (self)));
     count_command (self, FALSE);
     return GST_FLOW_OK;
   }
-  sysid = self->vehicle_sysid;
-  compid = self->vehicle_compid;
+  target.system = self->vehicle_sysid;
+  target.component = self->vehicle_compid;
+  target.family = self->family;
+  target.vehicle_type = self->vehicle_type;
+  target.have_home = self->vstate.have_home;
+  target.home_altitude = self->vstate.home_altitude;
+  target.home_north = self->vstate.home_north;
+  target.home_east = self->vstate.home_east;
+  target.home_down = self->vstate.home_down;
+  target.goto_reposition =
+      self->cfg.goto_command == GST_FLIGHT_LINK_GOTO_REPOSITION;
   version = out_version_locked (self);
   if (self->peer)
     peer = g_object_ref (self->peer);
+  first = self->heartbeats_sent == 0;
   g_mutex_unlock (&self->lock);
 
-  info = command_to_mavlink (&cmd, sysid, compid, &msg, &why);
+  /* the vehicle hears flightlink's heartbeat before any command of it
+   * (the 1 Hz tick may not have had a peer to send to yet) */
+  if (first && !send_heartbeat (self, version, peer, TRUE, &err)) {
+    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_clear_error (&err);
+      g_clear_object (&peer);
+      return GST_FLOW_FLUSHING;
+    }
+    GST_DEBUG_OBJECT (self, "first heartbeat not sent: %s", err->message);
+    g_clear_error (&err);
+  }
+
+  res.type = cmd.type;
+  res.target_id = cmd.target_id;
+  info = NULL;
+  if (cmd.type != GST_FLIGHT_COMMAND_GUIDED ||
+      target.family != MAVLINK_FAMILY_PX4 ||
+      prime_offboard (self, &target, &ret, &why))
+    info = mavlink_command_from_flight_command (&cmd, &target,
+        (guint32) (g_get_monotonic_time () / 1000), &msg, &why);
+  if (ret != GST_FLOW_OK) {
+    g_clear_object (&peer);
+    return ret;
+  }
   if (!info) {
     GST_ELEMENT_WARNING (self, STREAM, FORMAT,
         ("Cannot send a %s command to the vehicle: %s.",
@@ -1824,11 +2124,41 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
         ("command flags 0x%x, target %u", cmd.flags, cmd.target_id));
     count_command (self, FALSE);
     g_clear_object (&peer);
-    return GST_FLOW_OK;
+    res.outcome = GST_FLIGHT_COMMAND_NOT_SENT;
+    return report_result (self, &res);
   }
 
+  if (mavlink_command_number (info, &msg)) {
+    /* commands that take the vehicle out of the guided mode end the
+     * setpoint stream */
+    if (cmd.type == GST_FLIGHT_COMMAND_LAND ||
+        cmd.type == GST_FLIGHT_COMMAND_RETURN ||
+        cmd.type == GST_FLIGHT_COMMAND_LOITER ||
+        cmd.type == GST_FLIGHT_COMMAND_DISARM)
+      stop_stream (self);
+    ret = send_acknowledged (self, &cmd, info, &msg, version, peer, &res);
+    g_clear_object (&peer);
+    if (ret == GST_FLOW_FLUSHING)
+      return ret;
+    count_command (self, ret == GST_FLOW_OK);
+    if (ret != GST_FLOW_OK || !res.outcome)
+      return ret;               /* an error, or not waited for */
+    GST_DEBUG_OBJECT (self, "%s: %s after %u attempts",
+        gst_flight_command_type_to_string (cmd.type),
+        gst_flight_command_outcome_to_string (res.outcome), res.attempts);
+    return report_result (self, &res);
+  }
+
+  /* a setpoint: no answer; PX4 needs it streamed */
   ok = send_message (self, version, info, &msg, peer, TRUE, &err);
   g_clear_object (&peer);
+  if (ok) {
+    g_mutex_lock (&self->lock);
+    self->setpoints_sent++;
+    if (self->family == MAVLINK_FAMILY_PX4)
+      stream_setpoint_locked (self, info, &msg);
+    g_mutex_unlock (&self->lock);
+  }
   if (!ok) {
     if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       g_clear_error (&err);
@@ -1836,7 +2166,7 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     }
     GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
         ("Could not send a %s command over %s: %s.",
-            gst_flight_command_type_to_string (cmd.type), self->link_name,
+            gst_flight_command_type_to_string (cmd.type), link_name (self),
             err->message), ("%s", err->message));
     g_clear_error (&err);
     count_command (self, FALSE);
@@ -1854,10 +2184,8 @@ set_sink_flushing (GstFlightLink * self, gboolean flushing)
 {
   g_mutex_lock (&self->lock);
   self->sink_flushing = flushing;
-  if (flushing)
-    g_cancellable_cancel (self->write_cancel);
-  else
-    g_cancellable_reset (self->write_cancel);
+  if (self->link)
+    flight_link_transport_set_write_flushing (self->link, flushing);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
 }
@@ -1869,6 +2197,10 @@ gst_flight_link_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_EOS:
+      GST_PAD_STREAM_LOCK (self->resultpad);
+      push_result_sticky (self);
+      gst_pad_push_event (self->resultpad, gst_event_new_eos ());
+      GST_PAD_STREAM_UNLOCK (self->resultpad);
       post_sink_eos (self, gst_event_get_seqnum (event));
       break;
     case GST_EVENT_FLUSH_START:
@@ -1976,6 +2308,23 @@ gst_flight_link_src_query (GstPad * pad, GstObject * parent, GstQuery * query)
 }
 
 static gboolean
+gst_flight_link_result_query (GstPad * pad, GstObject * parent,
+    GstQuery * query)
+{
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:
+      return answer_caps_query (pad, query);
+    case GST_QUERY_ACCEPT_CAPS:
+      return answer_accept_caps_query (pad, query);
+    case GST_QUERY_LATENCY:
+      gst_query_set_latency (query, TRUE, 0, GST_CLOCK_TIME_NONE);
+      return TRUE;
+    default:
+      return FALSE;
+  }
+}
+
+static gboolean
 gst_flight_link_src_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
   gboolean ret;
@@ -2018,8 +2367,8 @@ gst_flight_link_src_activate_mode (GstPad * pad, GstObject * parent,
 
   g_mutex_lock (&self->lock);
   self->src_flushing = TRUE;
-  if (self->read_cancel)
-    g_cancellable_cancel (self->read_cancel);
+  if (self->link)
+    flight_link_transport_wake_reader (self->link);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
   gst_worker_core_set_flushing (self->core, TRUE);
@@ -2038,8 +2387,8 @@ gst_flight_link_send_event (GstElement * element, GstEvent * event)
       GST_DEBUG_OBJECT (self, "EOS asked for: ending telemetry");
       g_mutex_lock (&self->lock);
       self->src_eos = TRUE;
-      if (self->read_cancel)
-        g_cancellable_cancel (self->read_cancel);
+      if (self->link)
+        flight_link_transport_wake_reader (self->link);
       g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->lock);
       gst_event_unref (event);
@@ -2071,24 +2420,29 @@ start_run (GstFlightLink * self)
   cfg.vehicle_timeout = self->vehicle_timeout;
   cfg.version = self->version;
   cfg.timestamp_mode = self->timestamp_mode;
+  cfg.autopilot = self->autopilot;
+  cfg.command_timeout = self->command_timeout;
+  cfg.command_retries = self->command_retries;
+  cfg.setpoint_rate = self->setpoint_rate;
+  cfg.telemetry_rate = self->telemetry_rate;
+  cfg.goto_command = self->goto_command;
   GST_OBJECT_UNLOCK (self);
 
   mavlink_parser_init (&self->parser);
   gst_odometry_init (&self->odo);
   self->sent_sticky = FALSE;
-  self->have_offset = FALSE;
-  self->offset = 0;
-  self->latest_boot_ms = 0;
-  self->last_pts = GST_CLOCK_TIME_NONE;
+  vehicle_clock_init (&self->vclock,
+      cfg.timestamp_mode == GST_FLIGHT_LINK_TIMESTAMP_VEHICLE);
   self->held = FALSE;
   self->held_messages = 0;
+  self->home_offset[0] = self->home_offset[1] = self->home_offset[2] = 0;
 
   clock = gst_system_clock_obtain ();
   g_mutex_lock (&self->lock);
   self->cfg = cfg;
   gst_object_replace ((GstObject **) & self->clock, GST_OBJECT (clock));
   self->playing = FALSE;
-  g_set_object (&self->peer, self->fixed_peer);
+  g_set_object (&self->peer, flight_link_transport_fixed_peer (self->link));
   self->vehicle = VEHICLE_WAITING;
   self->vehicle_sysid = self->vehicle_compid = 0;
   self->vehicle_version = 2;
@@ -2101,7 +2455,17 @@ start_run (GstFlightLink * self)
   self->hold_due = FALSE;
   self->commands_sent = self->commands_dropped = 0;
   self->commands_accepted = self->commands_refused = 0;
+  self->commands_timed_out = self->commands_retried = 0;
+  self->setpoints_sent = 0;
   self->heartbeats_sent = 0;
+  self->vehicle_type = 0;
+  self->family = MAVLINK_FAMILY_GENERIC;
+  vehicle_status_init (&self->vstate);
+  self->ack_wanted = 0;
+  self->ack_in = FALSE;
+  self->stream_active = FALSE;
+  self->have_local = FALSE;
+  self->result_sticky = FALSE;
   g_mutex_unlock (&self->lock);
   gst_object_unref (clock);
 }
@@ -2117,9 +2481,9 @@ set_playing (GstFlightLink * self, gboolean playing)
     if (!GST_CLOCK_TIME_IS_VALID (self->listening_since))
       self->listening_since = now;
     schedule_tick_locked (self, now);
-  } else if (self->read_cancel) {
+  } else if (self->link) {
     /* the reader goes back to waiting for PLAYING */
-    g_cancellable_cancel (self->read_cancel);
+    flight_link_transport_wake_reader (self->link);
   }
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
@@ -2167,6 +2531,7 @@ gst_flight_link_change_state (GstElement * element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       stop_ticks (self);
+      stop_stream (self);
       stop_hold_timer (self);
       g_mutex_lock (&self->lock);
       g_clear_object (&self->peer);
@@ -2237,6 +2602,24 @@ gst_flight_link_set_property (GObject * object, guint prop_id,
     case PROP_TIMESTAMP_MODE:
       self->timestamp_mode = g_value_get_enum (value);
       break;
+    case PROP_AUTOPILOT:
+      self->autopilot = g_value_get_enum (value);
+      break;
+    case PROP_COMMAND_TIMEOUT:
+      self->command_timeout = g_value_get_uint (value);
+      break;
+    case PROP_COMMAND_RETRIES:
+      self->command_retries = g_value_get_uint (value);
+      break;
+    case PROP_SETPOINT_RATE:
+      self->setpoint_rate = g_value_get_uint (value);
+      break;
+    case PROP_TELEMETRY_RATE:
+      self->telemetry_rate = g_value_get_uint (value);
+      break;
+    case PROP_GOTO_COMMAND:
+      self->goto_command = g_value_get_enum (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -2304,6 +2687,24 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_TIMESTAMP_MODE:
       g_value_set_enum (value, self->timestamp_mode);
       break;
+    case PROP_AUTOPILOT:
+      g_value_set_enum (value, self->autopilot);
+      break;
+    case PROP_COMMAND_TIMEOUT:
+      g_value_set_uint (value, self->command_timeout);
+      break;
+    case PROP_COMMAND_RETRIES:
+      g_value_set_uint (value, self->command_retries);
+      break;
+    case PROP_SETPOINT_RATE:
+      g_value_set_uint (value, self->setpoint_rate);
+      break;
+    case PROP_TELEMETRY_RATE:
+      g_value_set_uint (value, self->telemetry_rate);
+      break;
+    case PROP_GOTO_COMMAND:
+      g_value_set_enum (value, self->goto_command);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -2319,6 +2720,7 @@ gst_flight_link_finalize (GObject * object)
   stop_hold_timer (self);
   gst_flight_link_close (self);
   stop_ticks (self);
+  stop_stream (self);
   gst_worker_core_free (self->core);
   g_clear_object (&self->peer);
   gst_clear_object (&self->clock);
@@ -2376,8 +2778,11 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
           DEFAULT_BAUD, rw_ready));
   g_object_class_install_property (gobject_class, PROP_SYSTEM_ID,
       g_param_spec_uint ("system-id", "System id",
-          "MAVLink system id of flightlink's own messages", 1, 255,
-          DEFAULT_SYSTEM_ID, rw_ready));
+          "MAVLink system id of flightlink's own messages: the vehicle's "
+          "own (1, ArduPilot's SYSID_THISMAV and PX4's MAV_SYS_ID by default), "
+          "as a companion computer on board; not 255, which is by convention "
+          "the ground station's, whose heartbeat the autopilot watches for "
+          "its GCS failsafe", 1, 255, DEFAULT_SYSTEM_ID, rw_ready));
   g_object_class_install_property (gobject_class, PROP_COMPONENT_ID,
       g_param_spec_uint ("component-id", "Component id",
           "MAVLink component id of flightlink's own messages (191: "
@@ -2423,7 +2828,57 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
           "short at the end of a datagram", 0, G_MAXUINT64, 0,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  g_object_class_install_property (gobject_class, PROP_AUTOPILOT,
+      g_param_spec_enum ("autopilot", "Autopilot",
+          "The vehicle's autopilot family: 'auto' (from its HEARTBEAT), "
+          "'ardupilot', 'px4' or 'generic'. It decides the guided command "
+          "(ArduPilot: DO_SET_MODE GUIDED, 4 in Copter, 15 in Plane and "
+          "Rover; PX4: DO_SET_MODE OFFBOARD, after a 1 s setpoint stream "
+          "holding the vehicle where it is), the takeoff (ArduPilot: height "
+          "above home; PX4: altitude MSL, from home, or its default) and the "
+          "setpoint stream (PX4: a goto's setpoint is sent again at "
+          "setpoint-rate until a land, return, loiter or disarm command)",
+          GST_TYPE_FLIGHT_LINK_AUTOPILOT, DEFAULT_AUTOPILOT, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_COMMAND_TIMEOUT,
+      g_param_spec_uint ("command-timeout", "Command timeout",
+          "Milliseconds to wait for the COMMAND_ACK of a COMMAND_LONG or "
+          "COMMAND_INT before sending it again (an IN_PROGRESS answer "
+          "waits on); the sink pad waits meanwhile, so commands are done "
+          "in order (0: do not wait for answers, no result items)", 0,
+          G_MAXUINT, DEFAULT_COMMAND_TIMEOUT, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_COMMAND_RETRIES,
+      g_param_spec_uint ("command-retries", "Command retries",
+          "How many times a command without an answer is sent again (its "
+          "confirmation counting) before it is reported timed out; a "
+          "refused command is never sent again", 0, 100,
+          DEFAULT_COMMAND_RETRIES, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_SETPOINT_RATE,
+      g_param_spec_uint ("setpoint-rate", "Setpoint rate",
+          "PX4: how many times a second the active goto's setpoint is sent "
+          "again (OFFBOARD needs 2 or more; 0: never, and no guided "
+          "command on PX4)", 0, 50, DEFAULT_SETPOINT_RATE, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_TELEMETRY_RATE,
+      g_param_spec_uint ("telemetry-rate", "Telemetry rate",
+          "Once the vehicle is found, ask it for GLOBAL_POSITION_INT, "
+          "ATTITUDE and LOCAL_POSITION_NED this many times a second, and "
+          "for SYS_STATUS, GPS_RAW_INT, EXTENDED_SYS_STATE and "
+          "HOME_POSITION once a second (MAV_CMD_SET_MESSAGE_INTERVAL; "
+          "ArduPilot also REQUEST_DATA_STREAM, for older versions and over "
+          "its SRn_ parameters) (0: ask nothing, keep the vehicle's rates)",
+          0, 1000, DEFAULT_TELEMETRY_RATE, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_GOTO_COMMAND,
+      g_param_spec_enum ("goto-command", "Goto command",
+          "How a goto is sent: 'setpoint' (SET_POSITION_TARGET_GLOBAL_INT or "
+          "_LOCAL_NED, followed in ArduPilot's GUIDED and PX4's OFFBOARD, "
+          "streamed on PX4) or 'reposition' (COMMAND_INT "
+          "MAV_CMD_DO_REPOSITION to its global position, acknowledged: "
+          "PX4's one-shot alternative, followed in HOLD)",
+          GST_TYPE_FLIGHT_LINK_GOTO_COMMAND, DEFAULT_GOTO_COMMAND,
+          rw_ready));
+
   gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &result_template);
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_set_static_metadata (element_class,
       "Flight controller link", "Source/Sink/Network",
@@ -2437,6 +2892,8 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
 
   gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_VERSION, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_TIMESTAMP_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_AUTOPILOT, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_GOTO_COMMAND, 0);
 }
 
 static void
@@ -2451,6 +2908,15 @@ gst_flight_link_init (GstFlightLink * self)
       GST_DEBUG_FUNCPTR (gst_flight_link_src_query));
   gst_pad_use_fixed_caps (self->srcpad);
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+
+  self->resultpad = gst_pad_new_from_static_template (&result_template,
+      "results");
+  gst_pad_set_event_function (self->resultpad,
+      GST_DEBUG_FUNCPTR (gst_flight_link_src_event));
+  gst_pad_set_query_function (self->resultpad,
+      GST_DEBUG_FUNCPTR (gst_flight_link_result_query));
+  gst_pad_use_fixed_caps (self->resultpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->resultpad);
 
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
   gst_pad_set_activatemode_function (self->sinkpad,
@@ -2472,7 +2938,6 @@ gst_flight_link_init (GstFlightLink * self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   g_mutex_init (&self->write_lock);
-  self->serial_fd = -1;
   self->address = g_strdup (DEFAULT_ADDRESS);
   self->port = DEFAULT_PORT;
   self->remote_address = g_strdup (DEFAULT_REMOTE_ADDRESS);
@@ -2486,4 +2951,10 @@ gst_flight_link_init (GstFlightLink * self)
   self->vehicle_timeout = DEFAULT_VEHICLE_TIMEOUT;
   self->version = DEFAULT_MAVLINK_VERSION;
   self->timestamp_mode = DEFAULT_TIMESTAMP_MODE;
+  self->autopilot = DEFAULT_AUTOPILOT;
+  self->command_timeout = DEFAULT_COMMAND_TIMEOUT;
+  self->command_retries = DEFAULT_COMMAND_RETRIES;
+  self->setpoint_rate = DEFAULT_SETPOINT_RATE;
+  self->telemetry_rate = DEFAULT_TELEMETRY_RATE;
+  self->goto_command = DEFAULT_GOTO_COMMAND;
 }

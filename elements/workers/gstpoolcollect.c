@@ -7,7 +7,9 @@
  * replica's outputs here and waits until they are next in input order (the
  * order book); then it pushes them downstream, preceded by the replica's
  * sticky events (stream-start, caps, segment, tags) when they differ from
- * what went downstream last. Marks end items and are never forwarded. EOS
+ * what went downstream last. Marks (those that went through a replica, or
+ * those sent behind it when it returned from an item) end items and are
+ * never forwarded. EOS
  * goes downstream once every replica has drained.
  *
  * It is a worker (#GstWorker, named `<pool>_collect`): `items-in` counts
@@ -236,20 +238,20 @@ push_eos (GstPoolCollect * self, GstPad * pad)
 }
 
 static gboolean
-handle_mark (GstPoolCollect * self, GstPad * pad, guint64 index,
-    gboolean hello)
+handle_mark (GstPoolCollect * self, GstPad * pad, GstPoolOrderMark mark,
+    guint64 index)
 {
   guint r = replica_of (pad);
   gboolean finished;
   GstFlowReturn ret;
 
-  if (hello) {
+  if (mark == GST_POOL_ORDER_MARK_HELLO) {
     GST_DEBUG_OBJECT (pad, "hello from replica %u", r);
     gst_pool_order_hello (self->order, r);
     return TRUE;
   }
   GST_LOG_OBJECT (pad, "replica %u ended %" G_GUINT64_FORMAT, r, index);
-  ret = gst_pool_order_end (self->order, r, index, &finished);
+  ret = gst_pool_order_end (self->order, r, mark, index, &finished);
   if (ret == GST_FLOW_ERROR)
     report_broken (self);
   if (finished)
@@ -314,12 +316,14 @@ gst_pool_collect_sink_event (GstPad * pad, GstObject * parent,
 {
   GstPoolCollect *self = GST_POOL_COLLECT (parent);
   guint r = replica_of (pad);
-  gboolean hello, finished, forward, res;
+  gboolean finished, forward, res;
+  GstPoolOrderMark mark;
   guint64 index;
 
-  if (gst_pool_order_is_mark (self->order, event, &index, &hello)) {
+  mark = gst_pool_order_parse_mark (self->order, event, &index);
+  if (mark != GST_POOL_ORDER_MARK_NONE) {
     gst_event_unref (event);
-    return handle_mark (self, pad, index, hello);
+    return handle_mark (self, pad, mark, index);
   }
 
   switch (GST_EVENT_TYPE (event)) {

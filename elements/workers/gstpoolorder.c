@@ -5,11 +5,18 @@
  * The order book is what a pool's dispatcher and collector share. It holds
  * one slot per dispatched item (and per in-band event, and one "drain" slot
  * per replica at EOS), in dispatch order. Each replica handles its slots in
- * that order and ends each one with the mark the dispatcher sent after it
- * (a drain slot ends with the replica's EOS). The collector lets a
- * replica's outputs through only while that replica's oldest unended slot
- * is the oldest unended slot of all: the outputs of input k before those of
- * input k + 1.
+ * that order; the mark the dispatcher sent after each slot ends it (a drain
+ * slot ends with the replica's EOS). The collector lets a replica's outputs
+ * through only while that replica's oldest unended slot is the oldest
+ * unended slot of all: the outputs of input k before those of input k + 1.
+ *
+ * A mark ends a slot in one of two ways, decided per replica at its first
+ * mark of a run (gstpoolentry.c): a replica that holds no items and runs no
+ * thread of its own has emitted everything an item makes when it returns
+ * from it, so its marks never enter it: a "return" mark goes straight
+ * behind it (it cannot drop, hold or merge what it never sees). Other
+ * replicas (encoders with latency, queues inside) pass the marks through,
+ * in order with their data, as GStreamer elements pass serialized events.
  *
  * It also counts the items waiting in each replica's input queue, so the
  * dispatcher gives each item to a replica whose queue has room.
@@ -74,6 +81,7 @@ struct _GstPoolOrder
   guint *limit;                 /* per replica: its input queue's bound */
   gboolean *hello_seen;         /* per replica */
   gboolean *idle;               /* per replica: waiting on an empty queue */
+  GstPoolOrderEnds *ends;       /* per replica: how its slots end */
   GstPad **replica_sinks;       /* per replica: its own pads, reffed */
   GstPad **replica_srcs;
   ReplicaState *state;          /* per replica */
@@ -124,6 +132,7 @@ gst_pool_order_clear (GstPoolOrder * order)
   g_free (order->idle);
   g_free (order->state);
   g_free (order->eos_due);
+  g_free (order->ends);
   g_free (order->broken_message);
   g_mutex_clear (&order->lock);
   g_cond_clear (&order->room_cond);
@@ -163,6 +172,7 @@ gst_pool_order_new (guint n_replicas, guint capacity,
   order->limit = g_new0 (guint, capacity);
   order->hello_seen = g_new0 (gboolean, capacity);
   order->idle = g_new0 (gboolean, capacity);
+  order->ends = g_new0 (GstPoolOrderEnds, capacity);
   order->replica_sinks = g_new0 (GstPad *, capacity);
   order->replica_srcs = g_new0 (GstPad *, capacity);
   order->state = g_new0 (ReplicaState, capacity);
@@ -214,6 +224,7 @@ gst_pool_order_reset (GstPoolOrder * order)
     order->level[r] = 0;
     order->hello_seen[r] = FALSE;
     order->idle[r] = TRUE;
+    order->ends[r] = GST_POOL_ORDER_ENDS_UNDECIDED;
     if (order->state[r] == REPLICA_RETIRING) {
       order->state[r] = REPLICA_RETIRED;
       retired = TRUE;
@@ -625,29 +636,68 @@ gst_pool_order_new_hello (GstPoolOrder * order)
           "hello", G_TYPE_BOOLEAN, TRUE, NULL));
 }
 
+/* The mark that ends slot @index behind a replica that returned from it. */
+GstEvent *
+gst_pool_order_new_return (GstPoolOrder * order, guint64 index)
+{
+  return gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM,
+      gst_structure_new (GST_POOL_ORDER_MARK_NAME,
+          "pool", G_TYPE_UINT, order->id,
+          "index", G_TYPE_UINT64, index,
+          "return", G_TYPE_BOOLEAN, TRUE, NULL));
+}
+
 /* ---------------------------------------------------------------------- */
 /* collect side */
 
-/* Returns: %TRUE if @event is one of this pool's marks (a nested pool's
- * marks are ordinary events here). */
-gboolean
-gst_pool_order_is_mark (GstPoolOrder * order, GstEvent * event,
-    guint64 * index, gboolean * hello)
+/* Returns: which of this pool's marks @event is, with its @index (a nested
+ * pool's marks are ordinary events here). */
+GstPoolOrderMark
+gst_pool_order_parse_mark (GstPoolOrder * order, GstEvent * event,
+    guint64 * index)
 {
   const GstStructure *s;
   guint id;
 
+  *index = 0;
   if (GST_EVENT_TYPE (event) != GST_EVENT_CUSTOM_DOWNSTREAM)
-    return FALSE;
+    return GST_POOL_ORDER_MARK_NONE;
   s = gst_event_get_structure (event);
   if (!gst_structure_has_name (s, GST_POOL_ORDER_MARK_NAME) ||
       !gst_structure_get_uint (s, "pool", &id) || id != order->id)
-    return FALSE;
-  *hello = gst_structure_has_field (s, "hello");
-  *index = 0;
-  if (!*hello && !gst_structure_get_uint64 (s, "index", index))
-    return FALSE;
-  return TRUE;
+    return GST_POOL_ORDER_MARK_NONE;
+  if (gst_structure_has_field (s, "hello"))
+    return GST_POOL_ORDER_MARK_HELLO;
+  if (!gst_structure_get_uint64 (s, "index", index))
+    return GST_POOL_ORDER_MARK_NONE;
+  return gst_structure_has_field (s, "return") ? GST_POOL_ORDER_MARK_RETURN :
+      GST_POOL_ORDER_MARK_END;
+}
+
+/* How @replica's slots end from now on in this run. */
+void
+gst_pool_order_set_ends (GstPoolOrder * order, guint replica,
+    GstPoolOrderEnds ends)
+{
+  g_return_if_fail (replica < order->n);
+
+  g_mutex_lock (&order->lock);
+  order->ends[replica] = ends;
+  g_cond_broadcast (&order->turn_cond);
+  g_mutex_unlock (&order->lock);
+}
+
+GstPoolOrderEnds
+gst_pool_order_get_ends (GstPoolOrder * order, guint replica)
+{
+  GstPoolOrderEnds ends;
+
+  g_return_val_if_fail (replica < order->n, GST_POOL_ORDER_ENDS_UNDECIDED);
+
+  g_mutex_lock (&order->lock);
+  ends = order->ends[replica];
+  g_mutex_unlock (&order->lock);
+  return ends;
 }
 
 void
@@ -680,7 +730,10 @@ gst_pool_order_wait_turn (GstPoolOrder * order, guint replica)
   while ((ret = state_locked (order)) == GST_FLOW_OK) {
     Slot *mine = g_queue_peek_head (&order->pending[replica]);
 
-    if (order->run_started && !order->hello_seen[replica]) {
+    /* a replica whose marks go through it must pass them: the hello
+     * before its first output */
+    if (order->ends[replica] == GST_POOL_ORDER_ENDS_BY_MARKS &&
+        order->run_started && !order->hello_seen[replica]) {
       break_contract_locked (order, replica, "it emitted output before the "
           "pool's first event reached its end: it drops or reorders "
           "serialized custom events, which the pool needs to keep order");
@@ -722,11 +775,11 @@ slot_kind_name (Slot * slot)
   return slot->kind == SLOT_ITEM ? "item" : "event";
 }
 
-/* @replica ended slot @index (its mark arrived). @finished is set when that
- * was the last slot after EOS: then push EOS. */
+/* @replica ended slot @index (its @mark arrived). @finished is set when
+ * that was the last slot after EOS: then push EOS. */
 GstFlowReturn
-gst_pool_order_end (GstPoolOrder * order, guint replica, guint64 index,
-    gboolean * finished)
+gst_pool_order_end (GstPoolOrder * order, guint replica,
+    GstPoolOrderMark mark, guint64 index, gboolean * finished)
 {
   GstFlowReturn ret;
   Slot *mine;
@@ -734,6 +787,11 @@ gst_pool_order_end (GstPoolOrder * order, guint replica, guint64 index,
   *finished = FALSE;
   g_mutex_lock (&order->lock);
   if ((ret = state_locked (order)) != GST_FLOW_OK)
+    goto done;
+  /* a replica that ends its slots by returning from them may still emit
+   * the marks that went into it before that was decided */
+  if (mark == GST_POOL_ORDER_MARK_END &&
+      order->ends[replica] == GST_POOL_ORDER_ENDS_BY_RETURNS)
     goto done;
 
   mine = g_queue_peek_head (&order->pending[replica]);
@@ -1000,6 +1058,7 @@ gst_pool_order_reserve_replica (GstPoolOrder * order)
     order->limit[r] = 1;
     order->hello_seen[r] = FALSE;
     order->idle[r] = TRUE;
+    order->ends[r] = GST_POOL_ORDER_ENDS_UNDECIDED;
     order->state[r] = REPLICA_JOINING;
     ret = r;
   }

@@ -16,8 +16,23 @@ typedef struct _GstPoolOrder GstPoolOrder;
 
 /* Name of the serialized custom downstream event the dispatcher sends
  * through a replica after each item ("mark"), and once before the first
- * one ("hello"). */
+ * one ("hello"); and of the one that ends an item behind the replica once
+ * the replica returned from it ("return", gstpoolentry.c). */
 #define GST_POOL_ORDER_MARK_NAME "GstWorkerPoolMark"
+
+typedef enum {
+  GST_POOL_ORDER_MARK_NONE,     /* not one of this pool's */
+  GST_POOL_ORDER_MARK_HELLO,
+  GST_POOL_ORDER_MARK_END,      /* went through the replica */
+  GST_POOL_ORDER_MARK_RETURN,   /* sent behind the replica */
+} GstPoolOrderMark;
+
+/* How a replica's items end (decided at its first mark, each run). */
+typedef enum {
+  GST_POOL_ORDER_ENDS_UNDECIDED,
+  GST_POOL_ORDER_ENDS_BY_MARKS,   /* the marks that went through it */
+  GST_POOL_ORDER_ENDS_BY_RETURNS, /* when it returned from each item */
+} GstPoolOrderEnds;
 
 typedef enum {
   GST_POOL_ORDER_DISPATCH_FREE,
@@ -54,13 +69,18 @@ guint gst_pool_order_head_replica (GstPoolOrder * order);
 
 GstEvent *gst_pool_order_new_mark (GstPoolOrder * order, guint64 index);
 GstEvent *gst_pool_order_new_hello (GstPoolOrder * order);
+GstEvent *gst_pool_order_new_return (GstPoolOrder * order, guint64 index);
+GstPoolOrderMark gst_pool_order_parse_mark (GstPoolOrder * order,
+    GstEvent * event, guint64 * index);
+void gst_pool_order_set_ends (GstPoolOrder * order, guint replica,
+    GstPoolOrderEnds ends);
+GstPoolOrderEnds gst_pool_order_get_ends (GstPoolOrder * order,
+    guint replica);
 
 /* collect side */
-gboolean gst_pool_order_is_mark (GstPoolOrder * order, GstEvent * event,
-    guint64 * index, gboolean * hello);
 GstFlowReturn gst_pool_order_wait_turn (GstPoolOrder * order, guint replica);
 GstFlowReturn gst_pool_order_end (GstPoolOrder * order, guint replica,
-    guint64 index, gboolean * finished);
+    GstPoolOrderMark mark, guint64 index, gboolean * finished);
 GstFlowReturn gst_pool_order_replica_eos (GstPoolOrder * order, guint replica,
     gboolean * finished);
 void gst_pool_order_hello (GstPoolOrder * order, guint replica);

@@ -43,14 +43,20 @@
  * pool has drained. Pausing `<pool>_dispatch` holds the pool's input.
  *
  * How order is kept: after each item the dispatcher sends a mark (a
- * serialized custom downstream event) through the same replica; the
- * collector lets a replica's outputs through only while that replica's
- * oldest unfinished item is the oldest of the whole pool, and the mark
- * finishes it. The replicas must therefore pass serialized custom events
- * in order with their data, as GStreamer elements do (a video encoder holds
- * them until its next frame, and flushes them at EOS). A replica that drops
- * them is detected: the pool posts an error instead of reordering or
- * hanging.
+ * serialized custom downstream event) to the same replica; the collector
+ * lets a replica's outputs through only while that replica's oldest
+ * unfinished item is the oldest of the whole pool, and the mark finishes
+ * it. Any element works as a replica, whatever it does with serialized
+ * events (a video or audio decoder holds them until its next frame, others
+ * merge or drop them): a replica that reports no latency and runs no thread
+ * of its own has emitted all that an item makes once it returned from it,
+ * so the mark does not enter it but follows those outputs into its output
+ * queue. A replica that holds items (it reports a latency, as an encoder
+ * with look-ahead does) or has threads of its own (a queue inside it)
+ * passes the marks along with its data, as GStreamer elements pass
+ * serialized events; one that drops them then is detected: the pool posts
+ * an error instead of reordering or hanging. Such a replica holds an
+ * item's end until its next input or EOS, as it holds the item's outputs.
  *
  * Sticky events (stream-start, caps, segment, tags) reach every replica.
  * Other serialized events (gap, custom events) are in-band items: the
@@ -118,6 +124,7 @@
 #include "gstpoolorder.h"
 #include "gstpooldispatch.h"
 #include "gstpoolcollect.h"
+#include "gstpoolentry.h"
 
 GST_DEBUG_CATEGORY (gst_worker_pool_debug);
 #define GST_CAT_DEFAULT gst_worker_pool_debug
@@ -127,6 +134,7 @@ GST_DEBUG_CATEGORY (gst_worker_pool_debug);
 #define DEFAULT_WORKER NULL
 #define DEFAULT_QUEUE_SIZE 4
 #define DEFAULT_DISPATCH GST_WORKER_POOL_DISPATCH_FREE
+#define DEFAULT_ISOLATION GST_WORKER_POOL_ISOLATION_THREAD
 
 enum
 {
@@ -135,6 +143,7 @@ enum
   PROP_WORKER,
   PROP_QUEUE_SIZE,
   PROP_DISPATCH,
+  PROP_ISOLATION,
 };
 
 struct _GstWorkerPool
@@ -149,6 +158,7 @@ struct _GstWorkerPool
   gchar *worker;
   guint queue_size;
   GstWorkerPoolDispatch dispatch;
+  GstWorkerPoolIsolation isolation;
   gboolean dirty;               /* changed since the last build */
 
   GMutex build_lock;
@@ -156,6 +166,7 @@ struct _GstWorkerPool
   gboolean built;
   gchar *built_name;
   gchar *built_worker;          /* owns the description last built */
+  GstWorkerPoolIsolation built_isolation;
   GError *build_error;          /* why the last build failed */
   GstPoolOrder *order;          /* also read under the object lock */
   GPtrArray *children;          /* the elements the build added, reffed */
@@ -190,6 +201,25 @@ gst_worker_pool_dispatch_get_type (void)
   if (g_once_init_enter (&type))
     g_once_init_leave (&type,
         g_enum_register_static ("GstWorkerPoolDispatch", values));
+  return type;
+}
+
+GType
+gst_worker_pool_isolation_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_WORKER_POOL_ISOLATION_THREAD,
+        "Each replica in a thread of this process", "thread"},
+    {GST_WORKER_POOL_ISOLATION_PROCESS,
+          "Each replica in a child process of its own (processreplica): "
+          "crashes contained and restarted", "process"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstWorkerPoolIsolation", values));
   return type;
 }
 
@@ -388,6 +418,33 @@ find_free_pads (GstBin * bin, GstPad ** sink, GstPad ** src, gchar ** error)
   return FALSE;
 }
 
+static GstElement *make_replica (const gchar * description,
+    const gchar * name, GError ** error);
+
+/* Returns: (transfer full): replica @r in a child process, a
+ * `processreplica` named `<pool>_r<r>`, or %NULL and @error. The
+ * description is built here too, and dropped, so that it fails as early
+ * and in the same words as in a thread. */
+static GstElement *
+make_process_replica (const gchar * description, const gchar * name,
+    GError ** error)
+{
+  GstElement *check = make_replica (description, name, error);
+  GstElement *replica;
+
+  if (!check)
+    return NULL;
+  gst_object_unref (check);
+  replica = gst_element_factory_make ("processreplica", name);
+  if (!replica) {
+    g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+        "the processreplica element is missing");
+    return NULL;
+  }
+  g_object_set (replica, "worker", description, NULL);
+  return gst_object_ref_sink (replica);
+}
+
 /* Returns: (transfer full): replica @r, a bin named `<pool>_r<r>` with
  * ghost pads `sink` and `src`, or %NULL and @error. */
 static GstElement *
@@ -550,7 +607,9 @@ add_replica_locked (GstWorkerPool * self, guint r, GstPad * collect_sink)
   queue_size = self->queue_size;
   GST_OBJECT_UNLOCK (self);
 
-  replica = make_replica (self->built_worker, name, &err);
+  replica = self->built_isolation == GST_WORKER_POOL_ISOLATION_PROCESS ?
+      make_process_replica (self->built_worker, name, &err) :
+      make_replica (self->built_worker, name, &err);
   if (!replica) {
     g_propagate_prefixed_error (&self->build_error, err,
         "the worker \"%s\" cannot be built: ", self->built_worker);
@@ -588,8 +647,12 @@ add_replica_locked (GstWorkerPool * self, guint r, GstPad * collect_sink)
      * back in the order of the query's filter */
     GstPad *ghost_sink = gst_element_get_static_pad (replica, "sink");
     GstPad *ghost_src = gst_element_get_static_pad (replica, "src");
-    GstPad *rsink = gst_ghost_pad_get_target (GST_GHOST_PAD (ghost_sink));
-    GstPad *rsrc = gst_ghost_pad_get_target (GST_GHOST_PAD (ghost_src));
+    GstPad *rsink = GST_IS_GHOST_PAD (ghost_sink) ?
+        gst_ghost_pad_get_target (GST_GHOST_PAD (ghost_sink)) :
+        gst_object_ref (ghost_sink);
+    GstPad *rsrc = GST_IS_GHOST_PAD (ghost_src) ?
+        gst_ghost_pad_get_target (GST_GHOST_PAD (ghost_src)) :
+        gst_object_ref (ghost_src);
 
     gst_pool_order_set_replica_pads (self->order, r, rsink, rsrc);
     gst_object_unref (rsink);
@@ -598,6 +661,7 @@ add_replica_locked (GstWorkerPool * self, guint r, GstPad * collect_sink)
     gst_object_unref (ghost_src);
   }
   gst_pool_order_set_limit (self->order, r, queue_size);
+  gst_pool_entry_watch (self->order, r, in, replica, out);
   pad = gst_element_get_static_pad (in, "src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_dequeued,
       queue_watch_new (self->order, r), queue_watch_free);
@@ -631,6 +695,7 @@ build_locked (GstWorkerPool * self)
   guint size;
   gchar *worker, *name;
   GstWorkerPoolDispatch dispatch;
+  GstWorkerPoolIsolation isolation;
   GstPoolOrder *order;
   guint r;
 
@@ -638,6 +703,7 @@ build_locked (GstWorkerPool * self)
   size = self->size;
   worker = g_strdup (self->worker);
   dispatch = self->dispatch;
+  isolation = self->isolation;
   self->dirty = FALSE;
   name = g_strdup (GST_OBJECT_NAME (self));
   GST_OBJECT_UNLOCK (self);
@@ -657,6 +723,7 @@ build_locked (GstWorkerPool * self)
     return FALSE;
   }
 
+  self->built_isolation = isolation;
   order = gst_pool_order_new (size, MAX_SIZE,
       dispatch == GST_WORKER_POOL_DISPATCH_ROUND_ROBIN ?
       GST_POOL_ORDER_DISPATCH_ROUND_ROBIN : GST_POOL_ORDER_DISPATCH_FREE);
@@ -1045,6 +1112,9 @@ gst_worker_pool_set_property (GObject * object, guint prop_id,
     case PROP_DISPATCH:
       self->dispatch = g_value_get_enum (value);
       break;
+    case PROP_ISOLATION:
+      self->isolation = g_value_get_enum (value);
+      break;
     default:
       GST_OBJECT_UNLOCK (self);
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1089,6 +1159,9 @@ gst_worker_pool_get_property (GObject * object, guint prop_id,
       break;
     case PROP_DISPATCH:
       g_value_set_enum (value, self->dispatch);
+      break;
+    case PROP_ISOLATION:
+      g_value_set_enum (value, self->isolation);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1161,6 +1234,12 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
           "for workers that keep state from item to item)",
           GST_TYPE_WORKER_POOL_DISPATCH,
           DEFAULT_DISPATCH, flags));
+  g_object_class_install_property (gobject_class, PROP_ISOLATION,
+      g_param_spec_enum ("isolation", "Isolation",
+          "Where the replicas run: thread (threads of this process) or "
+          "process (each in a child process of its own, a processreplica "
+          "named <pool>_r<i>: a crash is contained and restarted)",
+          GST_TYPE_WORKER_POOL_ISOLATION, DEFAULT_ISOLATION, flags));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -1177,6 +1256,7 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
       GST_DEBUG_FUNCPTR (gst_worker_pool_handle_message);
 
   gst_type_mark_as_plugin_api (GST_TYPE_WORKER_POOL_DISPATCH, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_WORKER_POOL_ISOLATION, 0);
 }
 
 static void
@@ -1187,6 +1267,7 @@ gst_worker_pool_init (GstWorkerPool * self)
   self->worker = g_strdup (DEFAULT_WORKER);
   self->queue_size = DEFAULT_QUEUE_SIZE;
   self->dispatch = DEFAULT_DISPATCH;
+  self->isolation = DEFAULT_ISOLATION;
   self->dirty = TRUE;
   self->children = g_ptr_array_new_with_free_func (gst_object_unref);
 

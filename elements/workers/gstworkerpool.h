@@ -29,6 +29,24 @@ typedef enum {
 #define GST_TYPE_WORKER_POOL_DISPATCH (gst_worker_pool_dispatch_get_type ())
 GType gst_worker_pool_dispatch_get_type (void);
 
+/**
+ * GstWorkerPoolIsolation:
+ * @GST_WORKER_POOL_ISOLATION_THREAD: each replica runs in a thread of the
+ *   pool's process
+ * @GST_WORKER_POOL_ISOLATION_PROCESS: each replica runs in a child process
+ *   of its own (a `processreplica`): a crash is contained and restarted,
+ *   Python workers run on their own interpreter lock
+ *
+ * Where a #GstWorkerPool runs its replicas.
+ */
+typedef enum {
+  GST_WORKER_POOL_ISOLATION_THREAD,
+  GST_WORKER_POOL_ISOLATION_PROCESS,
+} GstWorkerPoolIsolation;
+
+#define GST_TYPE_WORKER_POOL_ISOLATION (gst_worker_pool_isolation_get_type ())
+GType gst_worker_pool_isolation_get_type (void);
+
 #define GST_TYPE_WORKER_POOL (gst_worker_pool_get_type ())
 G_DECLARE_FINAL_TYPE (GstWorkerPool, gst_worker_pool, GST, WORKER_POOL,
     GstBin);

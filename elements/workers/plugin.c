@@ -16,6 +16,7 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (timestampmerge, plugin);
   ret |= GST_ELEMENT_REGISTER (feedbacksink, plugin);
   ret |= GST_ELEMENT_REGISTER (feedbacksrc, plugin);
+  ret |= GST_ELEMENT_REGISTER (processreplica, plugin);
   return ret;
 }
 

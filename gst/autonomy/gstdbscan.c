@@ -118,7 +118,7 @@ cells_touch (const Grid * g, gint a, gint b)
 }
 
 /**
- * gst_dbscan_2d:
+ * gst_dbscan_2d: (skip)
  * @points: (array): @n_points pairs of coordinates (x, y), finite
  * @n_points: how many points
  * @eps: the neighbourhood radius, > 0

@@ -61,6 +61,7 @@ gst_flight_command_to_buffer (const GstFlightCommand * cmd, GstClockTime pts)
 
 /**
  * gst_flight_command_from_buffer:
+ * @buffer: (transfer none): a command item
  * @cmd: (out caller-allocates): where to read it
  *
  * Returns: %FALSE if @buffer is not a well-formed command item.
@@ -87,7 +88,7 @@ gst_flight_command_from_buffer (GstBuffer * buffer, GstFlightCommand * cmd)
   p = gst_item_get_u32 (p, &cmd->target_id);
   p = gst_item_get_u32 (p, &flags);
   if (magic != COMMAND_MAGIC || type < GST_FLIGHT_COMMAND_GOTO ||
-      type > GST_FLIGHT_COMMAND_RETURN || (flags & ~0x7u))
+      type > GST_FLIGHT_COMMAND_GUIDED || (flags & ~0x7u))
     return FALSE;
   cmd->type = type;
   cmd->flags = flags;
@@ -110,7 +111,8 @@ gst_flight_command_from_buffer (GstBuffer * buffer, GstFlightCommand * cmd)
 /**
  * gst_flight_command_type_to_string:
  *
- * Returns: "goto", "loiter", "land", "return", or "unknown"
+ * Returns: "goto", "loiter", "land", "return", "arm", "disarm",
+ *   "takeoff", "guided", or "unknown"
  */
 const gchar *
 gst_flight_command_type_to_string (GstFlightCommandType type)
@@ -124,6 +126,14 @@ gst_flight_command_type_to_string (GstFlightCommandType type)
       return "land";
     case GST_FLIGHT_COMMAND_RETURN:
       return "return";
+    case GST_FLIGHT_COMMAND_ARM:
+      return "arm";
+    case GST_FLIGHT_COMMAND_DISARM:
+      return "disarm";
+    case GST_FLIGHT_COMMAND_TAKEOFF:
+      return "takeoff";
+    case GST_FLIGHT_COMMAND_GUIDED:
+      return "guided";
   }
   return "unknown";
 }

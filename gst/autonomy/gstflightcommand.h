@@ -30,12 +30,24 @@ G_BEGIN_DECLS
  * @GST_FLIGHT_COMMAND_LOITER: hold at the position
  * @GST_FLIGHT_COMMAND_LAND: land at the position (or here)
  * @GST_FLIGHT_COMMAND_RETURN: return to launch
+ * @GST_FLIGHT_COMMAND_ARM: arm the motors (Since: 0.2)
+ * @GST_FLIGHT_COMMAND_DISARM: disarm the motors (Since: 0.2)
+ * @GST_FLIGHT_COMMAND_TAKEOFF: take off to the height above home that
+ *   `-down` gives (with %GST_FLIGHT_COMMAND_HAS_LOCAL), or to the
+ *   autopilot's default height (Since: 0.2)
+ * @GST_FLIGHT_COMMAND_GUIDED: hand the flight to the companion computer:
+ *   the mode in which the vehicle follows its setpoints (ArduPilot GUIDED,
+ *   PX4 OFFBOARD) (Since: 0.2)
  */
 typedef enum {
   GST_FLIGHT_COMMAND_GOTO = 1,
   GST_FLIGHT_COMMAND_LOITER = 2,
   GST_FLIGHT_COMMAND_LAND = 3,
   GST_FLIGHT_COMMAND_RETURN = 4,
+  GST_FLIGHT_COMMAND_ARM = 5,
+  GST_FLIGHT_COMMAND_DISARM = 6,
+  GST_FLIGHT_COMMAND_TAKEOFF = 7,
+  GST_FLIGHT_COMMAND_GUIDED = 8,
 } GstFlightCommandType;
 
 /**

@@ -111,6 +111,22 @@ static const GstOdometryCsvLayout full_layout = {
 
 G_DEFINE_QUARK (gst-odometry-csv-error-quark, gst_odometry_csv_error);
 
+/**
+ * gst_odometry_csv_layout_copy:
+ *
+ * Returns: (transfer full): a copy of @layout
+ */
+GstOdometryCsvLayout *
+gst_odometry_csv_layout_copy (const GstOdometryCsvLayout * layout)
+{
+  g_return_val_if_fail (layout != NULL, NULL);
+
+  return g_memdup2 (layout, sizeof (*layout));
+}
+
+G_DEFINE_BOXED_TYPE (GstOdometryCsvLayout, gst_odometry_csv_layout,
+    gst_odometry_csv_layout_copy, gst_odometry_csv_layout_free);
+
 /* ---------------------------------------------------------------------- */
 /* writing */
 
@@ -343,6 +359,11 @@ fail:
   return NULL;
 }
 
+/**
+ * gst_odometry_csv_layout_free:
+ *
+ * Frees @layout.
+ */
 void
 gst_odometry_csv_layout_free (GstOdometryCsvLayout * layout)
 {

@@ -57,9 +57,18 @@ typedef enum {
  * GstOdometryCsvLayout:
  *
  * The columns of an odometry CSV file, in the order its header names them.
- * Opaque; made from a header line with gst_odometry_csv_layout_new().
+ * Opaque; made from a header line with gst_odometry_csv_layout_new(). A
+ * boxed type (%GST_TYPE_ODOMETRY_CSV_LAYOUT).
  */
 typedef struct _GstOdometryCsvLayout GstOdometryCsvLayout;
+
+#define GST_TYPE_ODOMETRY_CSV_LAYOUT (gst_odometry_csv_layout_get_type ())
+GST_AUTONOMY_API
+GType    gst_odometry_csv_layout_get_type (void);
+
+GST_AUTONOMY_API
+GstOdometryCsvLayout * gst_odometry_csv_layout_copy
+    (const GstOdometryCsvLayout * layout);
 
 GST_AUTONOMY_API
 GQuark   gst_odometry_csv_error_quark (void);

@@ -49,6 +49,11 @@ gst_odometry_meta_transform (GstBuffer * dest, GstMeta * meta,
   return gst_buffer_add_odometry_meta (dest, &ometa->odometry) != NULL;
 }
 
+/**
+ * gst_odometry_meta_get_info:
+ *
+ * Returns: (transfer none): the registered #GstMetaInfo of #GstOdometryMeta
+ */
 const GstMetaInfo *
 gst_odometry_meta_get_info (void)
 {
@@ -82,4 +87,30 @@ gst_buffer_add_odometry_meta (GstBuffer * buffer, const GstOdometry * odo)
       GST_ODOMETRY_META_INFO, NULL);
   meta->odometry = *odo;
   return meta;
+}
+
+/**
+ * gst_odometry_from_meta:
+ * @buffer: a buffer
+ * @odo: (out caller-allocates): where to copy the odometry
+ *
+ * Reads the #GstOdometryMeta of @buffer: the accessor for languages that
+ * cannot follow the meta's pointer (Python:
+ * `ok, odo = GstAutonomy.odometry_from_meta(buf)`).
+ *
+ * Returns: %TRUE if @buffer carries one; %FALSE leaves @odo as it was
+ */
+gboolean
+gst_odometry_from_meta (GstBuffer * buffer, GstOdometry * odo)
+{
+  GstOdometryMeta *meta;
+
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), FALSE);
+  g_return_val_if_fail (odo != NULL, FALSE);
+
+  meta = gst_buffer_get_odometry_meta (buffer);
+  if (!meta)
+    return FALSE;
+  *odo = meta->odometry;
+  return TRUE;
 }

@@ -36,6 +36,10 @@ GST_AUTONOMY_API
 GstOdometryMeta *   gst_buffer_add_odometry_meta (GstBuffer * buffer,
                                                   const GstOdometry * odo);
 
+GST_AUTONOMY_API
+gboolean            gst_odometry_from_meta (GstBuffer * buffer,
+                                            GstOdometry * odo);
+
 /**
  * gst_buffer_get_odometry_meta:
  * @b: a #GstBuffer

@@ -18,6 +18,10 @@
 #include <gio/gio.h>
 #include <gst/gst.h>
 #include <gst/worker/worker.h>
+#include "launch-messages.h"
+#include "launch-props.h"
+#include "launch-observe.h"
+#include "launch-http.h"
 
 #define PROG "gst-worker-launch"
 
@@ -50,6 +54,9 @@ typedef struct
   gboolean deadlock_seen;       /* one not resolved */
   gboolean dot_written;
   gboolean starting;
+  gboolean json;                /* --status-format=json: stdout is JSON */
+  LaunchHttp *http;
+  guint dots;                   /* graphs written on demand */
   GstStructure *report;
   gint exit_code;
 } App;
@@ -126,7 +133,7 @@ say (App * app, gboolean error, const gchar * format, ...)
   text = g_strdup_vprintf (format, args);
   va_end (args);
   clear_table (app);
-  if (error)
+  if (error || app->json)
     g_printerr ("%s: %s\n", PROG, text);
   else
     g_print ("%s: %s\n", PROG, text);
@@ -170,6 +177,13 @@ state_text (const GstStructure * w, gchar * buf, gsize len)
     g_strlcat (buf, " STALL", len);
   if (gst_structure_get_boolean (w, "lost", &flag) && flag)
     g_strlcat (buf, " LOST", len);
+  /* a worker in a child process (processreplica): which one */
+  if (gst_structure_get_int (w, "pid", &state) && state > 0) {
+    gchar pid[24];
+
+    g_snprintf (pid, sizeof (pid), " pid=%d", state);
+    g_strlcat (buf, pid, len);
+  }
   g_type_class_unref (klass);
   return buf;
 }
@@ -218,9 +232,19 @@ print_status (App * app)
   gst_structure_get_boolean (status, "system-paused", &paused);
   gst_structure_get_uint (status, "restarts", &restarts);
 
+  if (app->json) {
+    gchar *line = launch_observe_json_line (status, "status", t);
+
+    g_print ("%s\n", line);
+    fflush (stdout);
+    g_free (line);
+    g_string_free (out, TRUE);
+    gst_structure_free (status);
+    return;
+  }
   if (app->tty_out) {
     g_string_append_printf (out, "%s: %s%s, %.1f s, %u restarts   "
-        "[p] pause  [r] resume  [q] quit\n", PROG, phase,
+        "[p] pause  [r] resume  [q] quit  [g] graph\n", PROG, phase,
         paused ? " (PAUSED)" : "", t, restarts);
     g_string_append_printf (out, "%-*s %-18s %10s %10s %9s %8s %8s %7s\n",
         width, "WORKER", "STATE", "IN", "OUT", "RATE/s", "AVG ms", "MAX ms",
@@ -360,38 +384,36 @@ print_report (App * app, const GstStructure * report)
 static void
 write_dot (App * app, const gchar * stage)
 {
-  GstPipeline *pipeline;
-  gchar *data, *base, *dot, *png, *prog;
   GError *err = NULL;
 
   if (!app->dot_dir)
     return;
-  pipeline = gst_worker_controller_get_pipeline (app->ctrl);
-  data = gst_debug_bin_to_dot_data (GST_BIN (pipeline),
-      GST_DEBUG_GRAPH_SHOW_ALL);
-  gst_object_unref (pipeline);
-
-  base = g_strdup_printf (PROG ".%s", stage);
-  dot = g_strdup_printf ("%s/%s.dot", app->dot_dir, base);
-  png = g_strdup_printf ("%s/%s.png", app->dot_dir, base);
-  if (!g_file_set_contents (dot, data, -1, &err)) {
-    say (app, TRUE, "cannot write %s: %s", dot, err->message);
+  if (!launch_observe_write_dot (app->ctrl, app->dot_dir, stage, &err)) {
+    say (app, TRUE, "cannot write the graph to %s: %s", app->dot_dir,
+        err->message);
     g_clear_error (&err);
-  } else if ((prog = g_find_program_in_path ("dot"))) {
-    GSubprocess *p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-        &err, prog, "-Tpng", "-o", png, dot, NULL);
-
-    if (!p || !g_subprocess_wait_check (p, NULL, &err)) {
-      say (app, TRUE, "cannot draw %s: %s", png, err->message);
-      g_clear_error (&err);
-    }
-    g_clear_object (&p);
-    g_free (prog);
   }
-  g_free (data);
-  g_free (base);
-  g_free (dot);
-  g_free (png);
+}
+
+/* On request (key g, SIGUSR1): into --dot-dir, else the current one. */
+static void
+write_dot_now (App * app, const gchar * why)
+{
+  gchar *stage = g_strdup_printf ("%s-%u", why, ++app->dots);
+  gchar *saved = app->dot_dir;
+
+  app->dot_dir = saved ? saved : (gchar *) ".";
+  write_dot (app, stage);
+  say (app, FALSE, "graph written to %s/" PROG ".%s.dot", app->dot_dir, stage);
+  app->dot_dir = saved;
+  g_free (stage);
+}
+
+static gboolean
+on_sigusr1 (gpointer user_data)
+{
+  write_dot_now (user_data, "signal");
+  return G_SOURCE_CONTINUE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -443,6 +465,17 @@ on_deadlock (GstWorkerController * ctrl, const GstStructure * deadlock,
     say (app, TRUE, "WARNING: %s", text);
     write_dot (app, "deadlock");
   }
+}
+
+/* the elements' warnings and infos (a vehicle never heard, an autopilot's
+ * texts), as gst-launch-1.0 shows them */
+static void
+on_element_message (gboolean warning, const gchar * text, gpointer user_data)
+{
+  App *app = user_data;
+
+  if (warning || !app->quiet)
+    say (app, warning, "%s", text);
 }
 
 static void
@@ -534,7 +567,13 @@ on_finished (GstWorkerController * ctrl, const GstStructure * report,
   clear_table (app);
   if (app->starting)
     app->report = gst_structure_copy (report);
-  else if (!app->quiet || outcome != GST_WORKER_CONTROLLER_OUTCOME_DRAINED)
+  else if (app->json) {
+    gchar *line = launch_observe_json_line (report, "report",
+        (g_get_monotonic_time () - app->start_us) / 1e6);
+
+    g_print ("%s\n", line);
+    g_free (line);
+  } else if (!app->quiet || outcome != GST_WORKER_CONTROLLER_OUTCOME_DRAINED)
     print_report (app, report);
   g_main_loop_quit (app->loop);
 }
@@ -620,6 +659,10 @@ on_key (gint fd, GIOCondition cond, gpointer user_data)
     case 'Q':
       request_exit (app, "quit");
       break;
+    case 'g':
+    case 'G':
+      write_dot_now (app, "key");
+      break;
     default:
       break;
   }
@@ -630,6 +673,28 @@ on_key (gint fd, GIOCondition cond, gpointer user_data)
   if (app->tty_out)
     print_status (app);
   return G_SOURCE_CONTINUE;
+}
+
+/* A command from the page (--http-control). */
+static void
+on_http_command (const gchar * command, gpointer user_data)
+{
+  App *app = user_data;
+  GError *err = NULL;
+
+  if (g_str_equal (command, "pause")) {
+    if (gst_worker_controller_pause (app->ctrl, &err))
+      say (app, FALSE, "system paused (from the web page)");
+  } else if (g_str_equal (command, "resume")) {
+    if (gst_worker_controller_resume (app->ctrl, &err))
+      say (app, FALSE, "system resumed (from the web page)");
+  } else if (g_str_equal (command, "exit")) {
+    request_exit (app, "exit from the web page");
+  }
+  if (err) {
+    say (app, TRUE, "%s", err->message);
+    g_clear_error (&err);
+  }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -685,6 +750,8 @@ main (int argc, char **argv)
   App app = { 0, };
   g_autofree gchar *file = NULL, *on_error = NULL, *stats_json = NULL;
   g_autofree gchar *dot_dir = NULL, *deadlock = NULL;
+  g_autofree gchar *status_format = NULL, *http = NULL;
+  gboolean http_control = FALSE;
   g_auto (GStrv) pause = NULL;
   g_auto (GStrv) desc = NULL;
   gdouble duration = 0;
@@ -740,6 +807,17 @@ main (int argc, char **argv)
           "installed)", "DIR"},
     {"status-interval", 0, 0, G_OPTION_ARG_INT, &status_interval,
         "Status refresh period (default 1000)", "MS"},
+    {"status-format", 0, 0, G_OPTION_ARG_STRING, &status_format,
+        "The status every --status-interval: a table or lines of text "
+          "(default), or one JSON object a line on stdout (messages go to "
+          "stderr)", "text|json"},
+    {"http", 0, 0, G_OPTION_ARG_STRING, &http,
+        "Serve a live page (/), /status.json, /metrics (Prometheus) and "
+          "/graph.dot on [ADDRESS:]PORT (127.0.0.1 unless an address is "
+          "given; port 0 picks a free one)", "[ADDRESS:]PORT"},
+    {"http-control", 0, 0, G_OPTION_ARG_NONE, &http_control,
+        "Let the page pause, resume and exit the system (POST /control/...)",
+        NULL},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
         "No live status; the final report only if not drained cleanly",
         NULL},
@@ -757,10 +835,12 @@ main (int argc, char **argv)
       "losing an item.");
   g_option_context_set_description (ctx,
       "Keys on a terminal: p pauses the system, r resumes it, q exits with "
-      "drain.\nSIGINT or SIGTERM exits with drain; a second one exits now.\n"
+      "drain, g writes the graph (also SIGUSR1).\n"
+      "SIGINT or SIGTERM exits with drain; a second one exits now.\n"
       "\nExit status:\n  0  drained cleanly\n  1  pipeline error (the "
       "message names the element)\n  2  usage error (bad option, unknown "
-      "element, malformed description, unknown worker)\n  3  a worker "
+      "element, malformed description, a property value out of range, "
+      "unknown worker)\n  3  a worker "
       "stalled or was lost, the drain timed out, or the system was stopped "
       "without draining\n  4  a deadlock: one growing queues cannot resolve "
       "(a cycle with no initial items), one past --max-queue-growth or "
@@ -789,6 +869,12 @@ main (int argc, char **argv)
       !g_str_equal (on_error, "restart"))
     return usage_error (ctx, "--on-error takes stop or restart, not '%s'",
         on_error);
+  if (status_format && !g_str_equal (status_format, "text") &&
+      !g_str_equal (status_format, "json"))
+    return usage_error (ctx, "--status-format takes text or json, not '%s'",
+        status_format);
+  if (http_control && !http)
+    return usage_error (ctx, "--http-control needs --http");
   if (deadlock_settle == 0)
     return usage_error (ctx, "--deadlock-settle must be at least 1 ms");
   if (deadlock && !g_str_equal (deadlock, "off") &&
@@ -799,7 +885,25 @@ main (int argc, char **argv)
     return usage_error (ctx, "cannot create %s: %s", app.dot_dir,
         g_strerror (errno));
 
-  app.ctrl = make_controller (desc, file, &err);
+  {
+    /* values out of a property's range: refused, naming the element */
+    LaunchPropCheck *check = launch_prop_check_begin ();
+    GstPipeline *pipeline;
+    gchar *bad;
+
+    app.ctrl = make_controller (desc, file, &err);
+    pipeline = app.ctrl ? gst_worker_controller_get_pipeline (app.ctrl) : NULL;
+    bad = launch_prop_check_end (check, GST_BIN (pipeline));
+    gst_clear_object (&pipeline);
+    if (bad) {
+      gint ret = usage_error (ctx, "%s", bad);
+
+      g_free (bad);
+      g_clear_error (&err);
+      gst_clear_object (&app.ctrl);
+      return ret;
+    }
+  }
   if (!app.ctrl) {
     gint ret = usage_error (ctx, "%s%s", err->domain == GST_PARSE_ERROR ?
         "bad pipeline description: " : "", err->message);
@@ -843,9 +947,10 @@ main (int argc, char **argv)
   g_option_context_free (ctx);
 
   app.quiet = quiet;
+  app.json = g_strcmp0 (status_format, "json") == 0;
   app.drain_timeout = drain_timeout;
   app.status_interval = status_interval;
-  app.tty_out = !quiet && isatty (STDOUT_FILENO) &&
+  app.tty_out = !quiet && !app.json && isatty (STDOUT_FILENO) &&
       g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
   app.loop = g_main_loop_new (NULL, FALSE);
   app.start_us = g_get_monotonic_time ();
@@ -861,10 +966,29 @@ main (int argc, char **argv)
       G_CALLBACK (on_pipeline_error), &app);
   g_signal_connect (app.ctrl, "restarted", G_CALLBACK (on_restarted), &app);
   g_signal_connect (app.ctrl, "finished", G_CALLBACK (on_finished), &app);
+  {
+    GstPipeline *pipeline = gst_worker_controller_get_pipeline (app.ctrl);
+
+    launch_messages_watch (pipeline, on_element_message, &app);
+    gst_object_unref (pipeline);
+  }
 
   g_unix_signal_add (SIGINT, on_sigint, &app);
   g_unix_signal_add (SIGTERM, on_sigterm, &app);
   g_unix_signal_add (SIGHUP, on_sighup, &app);
+  g_unix_signal_add (SIGUSR1, on_sigusr1, &app);
+  if (http) {
+    app.http = launch_http_start (app.ctrl, http, http_control, app.dot_dir,
+        on_http_command, &app, &err);
+    if (!app.http) {
+      g_printerr ("%s: %s\n", PROG, err->message);
+      g_error_free (err);
+      gst_object_unref (app.ctrl);
+      g_main_loop_unref (app.loop);
+      return EXIT_USAGE;
+    }
+    say (&app, FALSE, "watching at %s", launch_http_get_url (app.http));
+  }
 
   app.starting = TRUE;
   if (!gst_worker_controller_start (app.ctrl, &err)) {
@@ -874,6 +998,7 @@ main (int argc, char **argv)
     if (app.report && !quiet)
       print_report (&app, app.report);
     g_clear_pointer (&app.report, gst_structure_free);
+    launch_http_stop (app.http);
     gst_object_unref (app.ctrl);
     g_main_loop_unref (app.loop);
     return EXIT_PIPELINE_ERROR;
@@ -891,6 +1016,7 @@ main (int argc, char **argv)
     g_main_loop_run (app.loop);
 
   restore_terminal ();
+  launch_http_stop (app.http);
   gst_object_unref (app.ctrl);
   g_main_loop_unref (app.loop);
   return app.exit_code;

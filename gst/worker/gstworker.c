@@ -24,6 +24,7 @@
 #endif
 
 #include "gstworker.h"
+#include "gstworkerfloating.h"
 #include "gstworkercore.h"
 
 G_DEFINE_INTERFACE (GstWorker, gst_worker, GST_TYPE_ELEMENT);
@@ -44,7 +45,8 @@ gst_worker_default_init (GstWorkerInterface * iface)
           "Milliseconds between 'worker-heartbeat' element messages posted "
           "while PLAYING (0 = off). Fields: worker (string), seq (guint64), "
           "state (GstWorkerState: idle, busy, blocked, paused), state-time, "
-          "items-in, items-out, items-dropped (guint64), proc-time-avg, "
+          "items-in, items-out, items-dropped, items-failed (guint64: the "
+          "items it failed on, with an error), proc-time-avg, "
           "proc-time-max (GstClockTime), pushing (boolean: handing an item "
           "on in its own thread, not processing), blocked-on (string, the "
           "full queue, only when blocked)", 0, G_MAXUINT,
@@ -62,7 +64,7 @@ gst_worker_default_init (GstWorkerInterface * iface)
 }
 
 /**
- * gst_worker_get_core:
+ * gst_worker_get_core: (skip)
  *
  * Returns: (transfer none): the core the worker embeds
  */
@@ -108,6 +110,7 @@ gst_worker_get_paused (GstWorker * worker)
 
 /**
  * gst_worker_message_is_heartbeat:
+ * @message: (transfer none): a message, from a bus
  *
  * Returns: %TRUE if @message is a `worker-heartbeat` element message
  */
@@ -120,4 +123,13 @@ gst_worker_message_is_heartbeat (GstMessage * message)
     return FALSE;
   s = gst_message_get_structure (message);
   return s && gst_structure_has_name (s, GST_WORKER_HEARTBEAT_NAME);
+}
+
+void
+gst_worker_keep_floating (GObject * object)
+{
+  if (g_object_is_floating (object))
+    return;
+  g_object_ref (object);
+  g_object_force_floating (object);
 }

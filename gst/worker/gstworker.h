@@ -44,11 +44,19 @@ G_BEGIN_DECLS
 GST_WORKER_API
 G_DECLARE_INTERFACE (GstWorker, gst_worker, GST, WORKER, GstElement)
 
+/**
+ * GstWorkerCore:
+ *
+ * The behaviour every worker shares, embedded in the element (see
+ * gst_worker_core_new()). For C elements only: from other languages,
+ * subclass #GstWorkerTransform, #GstWorkerSrc, #GstWorkerSink or
+ * #GstWorkerAggregator.
+ */
 typedef struct _GstWorkerCore GstWorkerCore;
 
 /**
  * GstWorkerInterface:
- * @get_core: returns the #GstWorkerCore the element embeds.
+ * @get_core: (skip): returns the #GstWorkerCore the element embeds.
  * @add_stats: (nullable): adds the worker's own fields to @stats, a
  *   `worker-stats` structure or a `worker-heartbeat` message's structure
  *   (a link's health, a device's counters...). Called from any thread, with

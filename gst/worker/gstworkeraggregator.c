@@ -16,6 +16,7 @@
 
 #include "gstworkeraggregator.h"
 #include "gstworkercore.h"
+#include "gstworkerfloating.h"
 
 GST_DEBUG_CATEGORY_STATIC (worker_aggregator_debug);
 #define GST_CAT_DEFAULT worker_aggregator_debug
@@ -97,6 +98,7 @@ gst_worker_aggregator_constructed (GObject * object)
   GList *l;
 
   G_OBJECT_CLASS (gst_worker_aggregator_parent_class)->constructed (object);
+  gst_worker_keep_floating (object);
 
   gst_worker_core_set_main_srcpad (core, GST_AGGREGATOR_SRC_PAD (object));
   gst_worker_core_add_template_outputs (core);
@@ -285,6 +287,7 @@ gst_worker_aggregator_push_gap (GstWorkerAggregator * self, GstPad * pad,
 
 /**
  * gst_worker_aggregator_get_output:
+ * @name: the output's name (its pad template's name)
  *
  * Returns: (transfer none) (nullable): the extra output named @name
  */

@@ -24,6 +24,14 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerAggregator, gst_worker_aggregator,
  * virtual methods as usual, but not `aggregate` itself. `items-in` counts
  * items as they reach the sink pads.
  */
+/**
+ * GstWorkerAggregatorClass::aggregate:
+ * @self: the worker
+ * @timeout: %TRUE when called because the latency deadline passed (live
+ *   inputs), not because every input has data
+ *
+ * Returns: as #GstAggregatorClass's `aggregate`
+ */
 struct _GstWorkerAggregatorClass
 {
   GstAggregatorClass parent_class;

@@ -60,6 +60,8 @@
 #include <string.h>
 
 #include "gstworkercontrollerprivate.h"
+#include "gstworkervalue.h"
+#include "gstworkerstartcheck.h"
 
 GST_DEBUG_CATEGORY (worker_controller_debug);
 
@@ -179,24 +181,361 @@ controller_cancel_timer (GSource ** timer)
 static void
 reset_run_locked (GstWorkerController * self)
 {
-  gint64 now = g_get_monotonic_time ();
-  guint i;
-
   self->playing = FALSE;
   self->started_emitted = FALSE;
   self->system_state = GST_STATE_PLAYING;
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
+  worker_watchdog_reset (self->watch);
+}
 
-    if (w->heartbeat)
-      gst_structure_free (w->heartbeat);
-    w->heartbeat = NULL;
-    w->heartbeat_at = now;
-    w->rate = 0;
-    w->rate_items = 0;
-    w->rate_at = now;
-    w->lost = w->stalled = FALSE;
+/* ---------------------------------------------------------------------- */
+/* the end of a run */
+
+/* after a pipeline's EOS that no drain asked for, how long EOS may take to
+ * reach the inputs that do not lead to a sink */
+#define EOS_SETTLE_MS 2000
+
+/* The end of the run, for the one who asked for it. */
+static gboolean
+emit_finished (gpointer user_data)
+{
+  GstWorkerController *self = user_data;
+  GstStructure *report;
+
+  GST_OBJECT_LOCK (self);
+  report = gst_structure_copy (self->report);
+  GST_OBJECT_UNLOCK (self);
+  g_signal_emit (self, controller_signals[SIGNAL_FINISHED], 0, report);
+  gst_structure_free (report);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends the run; @report is taken. */
+static void
+controller_finish (GstWorkerController * self, GstStructure * report,
+    gboolean emit_here)
+{
+  GstWorkerControllerOutcome outcome = GST_WORKER_CONTROLLER_OUTCOME_NONE;
+
+  gst_structure_get_enum (report, "outcome",
+      GST_TYPE_WORKER_CONTROLLER_OUTCOME, (gint *) & outcome);
+
+  GST_OBJECT_LOCK (self);
+  self->phase = PHASE_FINISHED;
+  self->playing = FALSE;
+  self->outcome = outcome;
+  if (self->report)
+    gst_structure_free (self->report);
+  self->report = report;
+  controller_cancel_timer (&self->drain_timer);
+  controller_cancel_timer (&self->restart_timer);
+  controller_cancel_timer (&self->deadlock_timer);
+  GST_OBJECT_UNLOCK (self);
+  g_source_set_ready_time (self->watchdog, -1);
+
+  GST_INFO_OBJECT (self, "finished: %" GST_PTR_FORMAT, report);
+  if (emit_here)
+    emit_finished (self);
+  else
+    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
+        emit_finished, gst_object_ref (self), gst_object_unref);
+}
+
+/* Stops the pipeline and reports what it held. */
+static GstStructure *
+controller_stop_and_report (GstWorkerController * self,
+    GstWorkerControllerOutcome outcome)
+{
+  GValue holders = G_VALUE_INIT;
+  guint64 discarded;
+  GstStructure *report;
+
+  g_value_init (&holders, GST_TYPE_ARRAY);
+  discarded = worker_exit_stop (self->exit, &holders);
+  report = controller_build_report (self, outcome);
+  gst_structure_set (report, "items-discarded", G_TYPE_UINT64, discarded,
+      NULL);
+  gst_structure_take_value (report, "holders", &holders);
+  return report;
+}
+
+typedef struct
+{
+  GstWorkerController *self;
+  gint64 since;                 /* when the pipeline's EOS came */
+} EosWait;
+
+static void eos_wait_free (gpointer data);
+static gboolean eos_wait_cb (gpointer data);
+
+static void
+handle_eos_since (GstWorkerController * self, gint64 since)
+{
+  GstStructure *report;
+  gboolean draining;
+
+  GST_OBJECT_LOCK (self);
+  if (self->phase != PHASE_RUNNING && self->phase != PHASE_DRAINING) {
+    GST_OBJECT_UNLOCK (self);
+    return;
   }
+  draining = self->phase == PHASE_DRAINING;
+  GST_OBJECT_UNLOCK (self);
+
+  /* a drain waits, bounded by its timeout, for every input to end; a run
+   * that ended by itself waits a little */
+  if (!worker_exit_every_input_ended (self->exit) && (draining || g_get_monotonic_time () -
+          since < EOS_SETTLE_MS * G_TIME_SPAN_MILLISECOND)) {
+    GSource *check = g_timeout_source_new (5);
+    EosWait *wait = g_new (EosWait, 1);
+
+    wait->self = gst_object_ref (self);
+    wait->since = since;
+    g_source_set_callback (check, eos_wait_cb, wait, eos_wait_free);
+    g_source_attach (check, self->context);
+    g_source_unref (check);
+    return;
+  }
+
+  GST_OBJECT_LOCK (self);
+  controller_cancel_timer (&self->drain_timer);
+  GST_OBJECT_UNLOCK (self);
+
+  GST_INFO_OBJECT (self, "EOS: every item drained");
+  /* the EOS reached every sink: the thread that sent it is done */
+  worker_exit_join_eos (self->exit, FALSE);
+  report =
+      controller_build_report (self, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
+  controller_finish (self, report, TRUE);
+}
+
+static void
+eos_wait_free (gpointer data)
+{
+  EosWait *wait = data;
+
+  gst_object_unref (wait->self);
+  g_free (wait);
+}
+
+static gboolean
+eos_wait_cb (gpointer data)
+{
+  EosWait *wait = data;
+
+  handle_eos_since (wait->self, wait->since);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+controller_handle_eos (GstWorkerController * self)
+{
+  handle_eos_since (self, g_get_monotonic_time ());
+}
+
+static gboolean
+controller_drain_timeout_cb (gpointer user_data)
+{
+  GstWorkerController *self = user_data;
+  GstStructure *report;
+
+  GST_OBJECT_LOCK (self);
+  if (self->phase != PHASE_DRAINING) {
+    GST_OBJECT_UNLOCK (self);
+    return G_SOURCE_REMOVE;
+  }
+  g_clear_pointer (&self->drain_timer, g_source_unref);
+  GST_OBJECT_UNLOCK (self);
+
+  report = controller_stop_and_report (self,
+      GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT);
+  GST_WARNING_OBJECT (self, "drain timed out: %" GST_PTR_FORMAT, report);
+  controller_finish (self, report, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* the watchdog's timer and events */
+
+/* Only the controller emits signals: the watchdog returns events. */
+static void
+emit_watch_events (GstWorkerController * self, GPtrArray * events)
+{
+  guint i;
+
+  for (i = 0; i < events->len; i++) {
+    WorkerWatchEvent *ev = g_ptr_array_index (events, i);
+
+    switch (ev->type) {
+      case WORKER_WATCH_STALLED:{
+        gchar *chain = gst_worker_controller_explain_wait (self, ev->worker);
+
+        if (ev->blocked_on)
+          GST_WARNING_OBJECT (self, "worker %s stalled: %s for %.1f s on "
+              "full queue %s (%s)", ev->worker,
+              controller_state_nick (ev->state),
+              (gdouble) ev->duration / GST_SECOND, ev->blocked_on,
+              chain ? chain : "?");
+        else
+          GST_WARNING_OBJECT (self, "worker %s stalled: %s for %.1f s",
+              ev->worker, controller_state_nick (ev->state),
+              (gdouble) ev->duration / GST_SECOND);
+        g_free (chain);
+        g_signal_emit (self, controller_signals[SIGNAL_WORKER_STALLED], 0,
+            ev->worker, ev->state, (guint64) ev->duration, ev->blocked_on);
+        break;
+      }
+      case WORKER_WATCH_LOST:
+        GST_WARNING_OBJECT (self, "worker %s lost: no heartbeat for %.1f s "
+            "(last state %s)", ev->worker, (gdouble) ev->duration / GST_SECOND,
+            controller_state_nick (ev->state));
+        g_signal_emit (self, controller_signals[SIGNAL_WORKER_LOST], 0,
+            ev->worker, (guint64) ev->duration);
+        break;
+      case WORKER_WATCH_RECOVERED:
+        GST_INFO_OBJECT (self, "worker %s recovered (was %s)", ev->worker,
+            ev->was_lost ? "lost" : "stalled");
+        g_signal_emit (self, controller_signals[SIGNAL_WORKER_RECOVERED], 0,
+            ev->worker, ev->was_lost);
+        break;
+    }
+  }
+}
+
+/* The watchdog's checks, while the system runs, and its events. */
+static void
+watchdog_run (GstWorkerController * self)
+{
+  GPtrArray *events = worker_watch_events_new ();
+  WorkerWatchTimeouts t;
+  gboolean active;
+  gint64 next = -1;
+
+  GST_OBJECT_LOCK (self);
+  t.heartbeat_timeout = self->heartbeat_timeout;
+  t.stall_timeout = self->stall_timeout;
+  active = self->playing && !self->system_paused &&
+      (self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING);
+  GST_OBJECT_UNLOCK (self);
+  if (active)
+    next = worker_watchdog_check (self->watch, &t, events);
+
+  g_source_set_ready_time (self->watchdog, next);
+  emit_watch_events (self, events);
+  g_ptr_array_unref (events);
+}
+
+static gboolean
+watchdog_dispatch (GSource * source, GSourceFunc callback, gpointer user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs watchdog_funcs = {
+  NULL, NULL, watchdog_dispatch, NULL, NULL, NULL
+};
+
+static gboolean
+watchdog_cb (gpointer user_data)
+{
+  GstWorkerController *self = gst_object_ref (user_data);
+
+  watchdog_run (self);
+  gst_object_unref (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Brings the watchdog's next check forward to @at (monotonic us). */
+static void
+watchdog_wake_at (GstWorkerController * self, gint64 at)
+{
+  gint64 cur = g_source_get_ready_time (self->watchdog);
+
+  if (cur < 0 || at < cur)
+    g_source_set_ready_time (self->watchdog, MAX (at, 0));
+}
+
+/* ---------------------------------------------------------------------- */
+/* the deadlock detector's checks and events */
+
+static void
+controller_deadlock_policy (GstWorkerController * self,
+    GstWorkerDeadlockPolicy * policy)
+{
+  GST_OBJECT_LOCK (self);
+  policy->mode = self->deadlock_mode;
+  policy->settle_ms = self->deadlock_settle;
+  policy->max_queue_growth = self->max_queue_growth;
+  policy->max_total_growth = self->max_total_growth;
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* Only the controller emits signals: the detector returns events. */
+static void
+handle_deadlock_events (GstWorkerController * self, GPtrArray * events)
+{
+  gboolean stop = FALSE;
+  guint i;
+
+  for (i = 0; i < events->len; i++) {
+    GstStructure *ev = g_ptr_array_index (events, i);
+    const gchar *text = gst_structure_get_string (ev, "text");
+    const gchar *action;
+
+    if (gst_structure_has_name (ev, "idle")) {
+      GST_INFO_OBJECT (self, "no deadlock, the system is %s: %s",
+          gst_structure_get_string (ev, "state"), text);
+      continue;
+    }
+    if (gst_structure_has_field (ev, "repeat"))
+      continue;
+    action = gst_structure_get_string (ev, "action");
+    if (g_str_equal (action, "stop")) {
+      GST_ERROR_OBJECT (self, "%s", text);
+      stop = TRUE;
+    } else {
+      GST_WARNING_OBJECT (self, "%s", text);
+    }
+    g_signal_emit (self, controller_signals[SIGNAL_DEADLOCK], 0, ev);
+  }
+
+  if (stop) {
+    gboolean running;
+
+    GST_OBJECT_LOCK (self);
+    running = self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING;
+    controller_cancel_timer (&self->drain_timer);
+    GST_OBJECT_UNLOCK (self);
+    if (running)
+      controller_finish (self, controller_stop_and_report (self,
+              GST_WORKER_CONTROLLER_OUTCOME_DEADLOCK), TRUE);
+  }
+}
+
+/* Every few milliseconds while the system runs (before PLAYING too: a
+ * deadlock can stop a pipeline prerolling): sample the wait-for graph and
+ * act on deadlocks. */
+static gboolean
+deadlock_tick (gpointer user_data)
+{
+  GstWorkerController *self = gst_object_ref (user_data);
+  GstWorkerDeadlockPolicy policy;
+  GPtrArray *events;
+  gboolean active;
+
+  controller_deadlock_policy (self, &policy);
+  GST_OBJECT_LOCK (self);
+  active = (self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING) &&
+      !self->system_paused && policy.mode != GST_WORKER_DEADLOCK_MODE_OFF;
+  GST_OBJECT_UNLOCK (self);
+
+  if (active) {
+    events = gst_worker_deadlock_check (self->deadlock, &policy);
+    handle_deadlock_events (self, events);
+    g_ptr_array_unref (events);
+  }
+  gst_object_unref (self);
+  return G_SOURCE_CONTINUE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -220,7 +559,7 @@ restart_cb (gpointer user_data)
   GST_OBJECT_UNLOCK (self);
 
   for (i = 0; i < self->queues->len; i++)
-    controller_queue_reset_counts (g_ptr_array_index (self->queues, i));
+    worker_queue_reset_counts (g_ptr_array_index (self->queues, i));
   /* the queues keep what they grew, and it counts against the bounds */
   gst_worker_deadlock_touch (self->deadlock);
 
@@ -274,16 +613,13 @@ handle_error (GstWorkerController * self, GstMessage * msg)
       err, debug, restart);
 
   if (restart) {
-    StopSnapshot snap;
     GValue holders = G_VALUE_INIT;
     guint64 discarded;
 
     g_source_set_ready_time (self->watchdog, -1);
-    snap = controller_freeze_and_stop (self);
-    controller_new_array (&holders);
-    discarded = controller_account_discards (self, &snap, &holders);
+    g_value_init (&holders, GST_TYPE_ARRAY);
+    discarded = worker_exit_stop (self->exit, &holders);
     g_value_unset (&holders);
-    controller_stop_snapshot_clear (&snap);
 
     GST_OBJECT_LOCK (self);
     self->discarded_by_restarts += discarded;
@@ -310,49 +646,24 @@ out:
 static void
 handle_heartbeat (GstWorkerController * self, GstMessage * msg)
 {
-  WorkerRec *w =
-      controller_find_worker_by_element (self, GST_MESSAGE_SRC (msg));
-  const GstStructure *s = gst_message_get_structure (msg);
-  gint64 now = g_get_monotonic_time (), due = -1;
-  guint64 items_in = controller_stats_u64 (s, "items-in");
-  GstWorkerState state = controller_stats_state (s);
-  GstClockTime state_time = controller_stats_time (s, "state-time");
-  gboolean recovered = FALSE, active;
+  WorkerRec *w = worker_topology_find_worker_by_element (self->topology,
+      GST_MESSAGE_SRC (msg));
+  WorkerWatchTimeouts t;
+  gint64 due;
+  gboolean recovered, active;
 
   if (!w)
     return;
 
   GST_OBJECT_LOCK (self);
   active = self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING;
-  if (!active) {
-    GST_OBJECT_UNLOCK (self);
-    return;
-  }
-  if (w->heartbeat)
-    gst_structure_free (w->heartbeat);
-  w->heartbeat = gst_structure_copy (s);
-  w->heartbeat_at = now;
-  if (now > w->rate_at && items_in >= w->rate_items) {
-    w->rate = (items_in - w->rate_items) * 1e6 / (now - w->rate_at);
-  }
-  w->rate_items = items_in;
-  w->rate_at = now;
-  if (w->lost) {
-    w->lost = FALSE;
-    recovered = TRUE;
-  }
-  if (self->stall_timeout && !w->stalled && (state == GST_WORKER_STATE_BUSY
-          || state == GST_WORKER_STATE_BLOCKED))
-    due = now + ((gint64) self->stall_timeout * GST_MSECOND -
-        (gint64) state_time) / 1000;
-  else if (w->stalled && state != GST_WORKER_STATE_BUSY &&
-      state != GST_WORKER_STATE_BLOCKED)
-    due = now;
-  if (self->heartbeat_timeout)
-    due =
-        controller_min_deadline (due,
-        now + (gint64) self->heartbeat_timeout * 1000);
+  t.heartbeat_timeout = self->heartbeat_timeout;
+  t.stall_timeout = self->stall_timeout;
   GST_OBJECT_UNLOCK (self);
+  if (!active)
+    return;
+  due = worker_watchdog_heartbeat (self->watch, w,
+      gst_message_get_structure (msg), &t, &recovered);
 
   if (recovered) {
     GST_INFO_OBJECT (self, "worker %s: heartbeats again", w->name);
@@ -360,7 +671,7 @@ handle_heartbeat (GstWorkerController * self, GstMessage * msg)
         w->name, TRUE);
   }
   if (due >= 0)
-    controller_watchdog_wake_at (self, due);
+    watchdog_wake_at (self, due);
 }
 
 /* Goes to the system state (PAUSED or PLAYING) last asked for, unless the
@@ -410,8 +721,7 @@ static void
 handle_state_changed (GstWorkerController * self, GstMessage * msg)
 {
   GstState old, new_state, pending;
-  gboolean emit_started = FALSE, running;
-  guint i;
+  gboolean emit_started = FALSE, running, playing = FALSE;
 
   if (GST_MESSAGE_SRC (msg) != GST_OBJECT (self->pipeline))
     return;
@@ -420,14 +730,7 @@ handle_state_changed (GstWorkerController * self, GstMessage * msg)
   GST_OBJECT_LOCK (self);
   if (self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING) {
     if (new_state == GST_STATE_PLAYING) {
-      gint64 now = g_get_monotonic_time ();
-
-      self->playing = TRUE;
-      /* heartbeats are due from now on */
-      for (i = 0; i < self->workers->len; i++) {
-        WorkerRec *w = g_ptr_array_index (self->workers, i);
-        w->heartbeat_at = now;
-      }
+      self->playing = playing = TRUE;
       if (!self->started_emitted)
         emit_started = self->started_emitted = TRUE;
     } else {
@@ -436,18 +739,21 @@ handle_state_changed (GstWorkerController * self, GstMessage * msg)
   }
   running = self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING;
   GST_OBJECT_UNLOCK (self);
+  /* heartbeats are due from now on */
+  if (playing)
+    worker_watchdog_playing (self->watch);
 
   /* a pause or resume asked for on the way waited for this */
   if (running && pending == GST_STATE_VOID_PENDING)
     apply_system_state (self);
 
   if (new_state == GST_STATE_PLAYING)
-    controller_watchdog_wake_at (self, g_get_monotonic_time ());
+    watchdog_wake_at (self, g_get_monotonic_time ());
   else
     g_source_set_ready_time (self->watchdog, -1);
   /* pads linked since the start (decodebin, say) join the wait-for graph */
   if (emit_started)
-    controller_set_deadlock_topology (self);
+    gst_worker_deadlock_set_topology (self->deadlock);
   gst_worker_deadlock_touch (self->deadlock);
   if (emit_started) {
     GST_INFO_OBJECT (self, "system running");
@@ -506,9 +812,14 @@ gst_worker_controller_constructed (GObject * object)
 
   g_assert (self->pipeline != NULL);
   self->context = g_main_context_ref_thread_default ();
-  controller_discover (self);
-  controller_compute_topology (self);
-  controller_set_deadlock_topology (self);
+  self->topology = worker_topology_new (self->pipeline);
+  self->workers = worker_topology_workers (self->topology);
+  self->queues = worker_topology_queues (self->topology);
+  self->watch = worker_watchdog_new (self->topology);
+  self->deadlock = gst_worker_deadlock_new (self->topology);
+  self->exit = worker_exit_new (self->topology);
+  worker_topology_update (self->topology);
+  gst_worker_deadlock_set_topology (self->deadlock);
 
   bus = gst_pipeline_get_bus (self->pipeline);
   self->bus_source = gst_bus_create_watch (bus);
@@ -516,8 +827,8 @@ gst_worker_controller_constructed (GObject * object)
   g_source_attach (self->bus_source, self->context);
   gst_object_unref (bus);
 
-  self->watchdog = g_source_new (&controller_watchdog_funcs, sizeof (GSource));
-  g_source_set_callback (self->watchdog, controller_watchdog_cb, self, NULL);
+  self->watchdog = g_source_new (&watchdog_funcs, sizeof (GSource));
+  g_source_set_callback (self->watchdog, watchdog_cb, self, NULL);
   g_source_set_ready_time (self->watchdog, -1);
   g_source_attach (self->watchdog, self->context);
 
@@ -529,7 +840,6 @@ static void
 gst_worker_controller_dispose (GObject * object)
 {
   GstWorkerController *self = GST_WORKER_CONTROLLER (object);
-  guint i;
 
   if (self->bus_source) {
     g_source_destroy (self->bus_source);
@@ -546,23 +856,17 @@ gst_worker_controller_dispose (GObject * object)
   GST_OBJECT_UNLOCK (self);
 
   if (self->pipeline && self->phase != PHASE_READY) {
-    controller_join_eos_thread (self, TRUE);
+    worker_exit_join_eos (self->exit, TRUE);
     gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
   }
 
-  if (self->queues) {
-    for (i = 0; i < self->queues->len; i++) {
-      QueueRec *q = g_ptr_array_index (self->queues, i);
-
-      if (q->sink_probe)
-        gst_pad_remove_probe (q->sinkpad, q->sink_probe);
-      gst_pad_remove_probe (q->srcpad, q->src_probe);
-      gst_pad_remove_probe (q->sinkpad, q->event_probe);
-    }
-    g_clear_pointer (&self->queues, g_ptr_array_unref);
+  if (self->topology) {
+    g_clear_pointer (&self->watch, worker_watchdog_free);
+    g_clear_pointer (&self->deadlock, gst_worker_deadlock_free);
+    g_clear_pointer (&self->exit, worker_exit_free);
+    self->workers = self->queues = NULL;
+    g_clear_pointer (&self->topology, worker_topology_free);
   }
-  g_clear_pointer (&self->order, g_ptr_array_unref);
-  g_clear_pointer (&self->workers, g_ptr_array_unref);
   gst_clear_object (&self->pipeline);
 
   G_OBJECT_CLASS (gst_worker_controller_parent_class)->dispose (object);
@@ -579,7 +883,6 @@ gst_worker_controller_finalize (GObject * object)
     gst_structure_free (self->last_error);
   if (self->report)
     gst_structure_free (self->report);
-  gst_worker_deadlock_free (self->deadlock);
   G_OBJECT_CLASS (gst_worker_controller_parent_class)->finalize (object);
 }
 
@@ -633,7 +936,7 @@ gst_worker_controller_set_property (GObject * object, guint prop_id,
   /* a new timeout may make a check due sooner */
   if ((prop_id == PROP_HEARTBEAT_TIMEOUT || prop_id == PROP_STALL_TIMEOUT) &&
       self->watchdog)
-    controller_watchdog_wake_at (self, g_get_monotonic_time ());
+    watchdog_wake_at (self, g_get_monotonic_time ());
 }
 
 static void
@@ -764,6 +1067,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::worker-stalled:
+   * @self: the controller
    * @worker: the worker's name
    * @state: #GST_WORKER_STATE_BUSY or #GST_WORKER_STATE_BLOCKED
    * @duration: nanoseconds in that state so far
@@ -779,6 +1083,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::worker-lost:
+   * @self: the controller
    * @worker: the worker's name
    * @silence: nanoseconds since its last heartbeat
    *
@@ -790,6 +1095,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::worker-recovered:
+   * @self: the controller
    * @worker: the worker's name
    * @was_lost: %TRUE if it was lost, %FALSE if stalled
    *
@@ -802,6 +1108,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::pipeline-error:
+   * @self: the controller
    * @element: the name of the element that posted the error
    * @error: the error
    * @debug: (nullable): its debug text
@@ -816,6 +1123,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::restarted:
+   * @self: the controller
    * @restarts: restarts so far
    *
    * The restart policy set the pipeline back to PLAYING.
@@ -826,6 +1134,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::finished:
+   * @self: the controller
    * @report: the report (see gst_worker_controller_get_report())
    *
    * The run ended: drained, stopped, failed or timed out draining. The
@@ -837,6 +1146,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
 
   /**
    * GstWorkerController::deadlock:
+   * @self: the controller
    * @deadlock: a `deadlock` structure: `kind` ("artificial": a queue on the
    *   cycle is full; "true": every process on it waits to read), `scope`
    *   ("global": nothing else moves; "local": other processes still run),
@@ -877,12 +1187,7 @@ gst_worker_controller_init (GstWorkerController * self)
   self->deadlock_settle = DEFAULT_DEADLOCK_SETTLE;
   self->max_queue_growth = DEFAULT_MAX_QUEUE_GROWTH;
   self->max_total_growth = DEFAULT_MAX_TOTAL_GROWTH;
-  self->deadlock = gst_worker_deadlock_new ();
   self->phase = PHASE_READY;
-  self->workers = g_ptr_array_new_with_free_func
-      ((GDestroyNotify) controller_worker_rec_free);
-  self->queues = g_ptr_array_new_with_free_func (controller_queue_rec_unref);
-  self->order = g_ptr_array_new ();
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1071,6 +1376,32 @@ apply_heartbeat_interval (GstWorkerController * self)
   }
 }
 
+/* Before the pipeline starts: @element (its name, freed here) can never
+ * start, @text (freed here) says why. The run ends in error. */
+static gboolean
+fail_start (GstWorkerController * self, gchar * element, gchar * text,
+    GError ** error)
+{
+  GstStructure *report;
+
+  GST_OBJECT_LOCK (self);
+  self->last_error = gst_structure_new ("error",
+      "element", G_TYPE_STRING, element,
+      "path", G_TYPE_STRING, element,
+      "message", G_TYPE_STRING, text,
+      "debug", G_TYPE_STRING, "checked before the start", NULL);
+  GST_OBJECT_UNLOCK (self);
+  GST_WARNING_OBJECT (self, "could not start: %s", text);
+  g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
+      GST_WORKER_CONTROLLER_ERROR_START, "Could not start: %s", text);
+  report = controller_stop_and_report (self,
+      GST_WORKER_CONTROLLER_OUTCOME_ERROR);
+  controller_finish (self, report, TRUE);
+  g_free (element);
+  g_free (text);
+  return FALSE;
+}
+
 /**
  * gst_worker_controller_start:
  *
@@ -1078,7 +1409,11 @@ apply_heartbeat_interval (GstWorkerController * self)
  * (a missing file or device, say), the run ends with
  * %GST_WORKER_CONTROLLER_OUTCOME_ERROR and @error, in the
  * %GST_WORKER_CONTROLLER_ERROR_START code, names the element, the problem
- * and the path the element was given.
+ * and the path the element was given. A system that could never start
+ * fails the same way before the pipeline leaves NULL: an element that
+ * takes input (no source) with nothing linked to any input, or with no
+ * input pad at all (a merge whose pads nobody requested), would never get
+ * an item, nor could the system drain.
  *
  * Returns: %TRUE if the pipeline is starting
  */
@@ -1102,21 +1437,29 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
   reset_run_locked (self);
   GST_OBJECT_UNLOCK (self);
 
-  controller_compute_topology (self);
-  controller_set_deadlock_topology (self);
+  worker_topology_update (self->topology);
+  gst_worker_deadlock_set_topology (self->deadlock);
   apply_heartbeat_interval (self);
   for (i = 0; i < self->queues->len; i++)
-    controller_queue_reset_counts (g_ptr_array_index (self->queues, i));
+    worker_queue_reset_counts (g_ptr_array_index (self->queues, i));
   gst_worker_deadlock_reset (self->deadlock);
 
   GST_OBJECT_LOCK (self);
   self->deadlock_timer = g_timeout_source_new (gst_worker_deadlock_tick_ms
       (self->deadlock_settle));
   /* no ref: dispose destroys it */
-  g_source_set_callback (self->deadlock_timer, controller_deadlock_tick, self,
-      NULL);
+  g_source_set_callback (self->deadlock_timer, deadlock_tick, self, NULL);
   g_source_attach (self->deadlock_timer, self->context);
   GST_OBJECT_UNLOCK (self);
+
+  {
+    /* an element nothing can reach: the run could never drain */
+    gchar *element = NULL;
+    gchar *text = worker_start_check (GST_BIN (self->pipeline), &element);
+
+    if (text)
+      return fail_start (self, element, text, error);
+  }
 
   ret = gst_element_set_state (GST_ELEMENT (self->pipeline),
       GST_STATE_PLAYING);
@@ -1165,7 +1508,7 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
-  w = controller_find_worker_by_name (self, name);
+  w = worker_topology_find_worker_by_name (self->topology, name);
   if (!w) {
     gchar **names = gst_worker_controller_list_workers (self);
     gchar *list = g_strjoinv (", ", names);
@@ -1193,7 +1536,7 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
   gst_worker_set_paused (GST_WORKER (w->element), paused);
   gst_worker_deadlock_touch (self->deadlock);
   /* the watchdog looks again: blocked workers may be excused or not */
-  controller_watchdog_wake_at (self, g_get_monotonic_time ());
+  watchdog_wake_at (self, g_get_monotonic_time ());
   return TRUE;
 }
 
@@ -1362,16 +1705,14 @@ gst_worker_controller_get_status (GstWorkerController * self)
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
 
   controller_new_array (&workers);
-  GST_OBJECT_LOCK (self);
-  order = g_ptr_array_copy (self->order, NULL, NULL);
-  GST_OBJECT_UNLOCK (self);
+  order = worker_topology_dup_order (self->topology);
   for (i = 0; i < order->len; i++)
-    controller_array_take_structure (&workers,
+    worker_array_take_structure (&workers,
         controller_worker_structure (self, g_ptr_array_index (order, i), TRUE));
   g_ptr_array_unref (order);
   controller_new_array (&queues);
   for (i = 0; i < self->queues->len; i++)
-    controller_array_take_structure (&queues, controller_queue_structure (self,
+    worker_array_take_structure (&queues, controller_queue_structure (self,
             g_ptr_array_index (self->queues, i)));
 
   GST_OBJECT_LOCK (self);
@@ -1430,19 +1771,14 @@ gst_worker_controller_get_heartbeat (GstWorkerController * self,
     const gchar * name)
 {
   WorkerRec *w;
-  GstStructure *s = NULL;
 
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  w = controller_find_worker_by_name (self, name);
+  w = worker_topology_find_worker_by_name (self->topology, name);
   if (!w)
     return NULL;
-  GST_OBJECT_LOCK (self);
-  if (w->heartbeat)
-    s = gst_structure_copy (w->heartbeat);
-  GST_OBJECT_UNLOCK (self);
-  return s;
+  return worker_watchdog_dup_heartbeat (self->watch, w);
 }
 
 /**
@@ -1495,10 +1831,10 @@ gst_worker_controller_explain_wait (GstWorkerController * self,
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  w = controller_find_worker_by_name (self, name);
+  w = worker_topology_find_worker_by_name (self->topology, name);
   if (!w)
     return NULL;
-  controller_sample_deadlock (self);
+  gst_worker_deadlock_sample (self->deadlock);
   return gst_worker_deadlock_explain (self->deadlock, w->element);
 }
 
@@ -1557,10 +1893,8 @@ gst_worker_controller_exit_drain (GstWorkerController * self,
     gst_worker_set_paused (GST_WORKER (w->element), FALSE);
   }
   GST_OBJECT_LOCK (self);
-  if (self->phase == PHASE_DRAINING && !self->eos_thread)
-    self->eos_thread =
-        g_thread_new ("worker-drain-eos", controller_send_eos_thread,
-        controller_list_sources (self));
+  if (self->phase == PHASE_DRAINING)
+    worker_exit_send_eos (self->exit);
   GST_OBJECT_UNLOCK (self);
 }
 

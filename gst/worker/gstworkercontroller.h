@@ -5,6 +5,8 @@
 
 #include <gst/worker/worker-prelude.h>
 #include <gst/worker/gstworker.h>
+/* gst_worker_structure_to_json() was declared here before 0.2 */
+#include <gst/worker/gstworkerjson.h>
 
 G_BEGIN_DECLS
 
@@ -211,9 +213,5 @@ GstStructure * gst_worker_controller_get_report (GstWorkerController * self);
 GST_WORKER_API
 gchar *        gst_worker_controller_get_report_json
                                           (GstWorkerController * self);
-
-GST_WORKER_API
-gchar *        gst_worker_structure_to_json (const GstStructure * structure,
-                                             gboolean pretty);
 
 G_END_DECLS

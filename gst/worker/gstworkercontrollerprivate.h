@@ -12,6 +12,9 @@
 #include "gstworkercontroller.h"
 #include "gstworkerdeadlock.h"
 #include "gstworkerenums.h"
+#include "gstworkerexit.h"
+#include "gstworkertopology.h"
+#include "gstworkerwatchdog.h"
 
 G_BEGIN_DECLS
 
@@ -40,60 +43,6 @@ typedef enum
   PHASE_FINISHED,
 } Phase;
 
-typedef struct _WorkerRec WorkerRec;
-
-/* One Kahn channel: a `queue` (or `queue2`) element, or the FIFO between a
- * `feedbacksink` and the `feedbacksrc` of the same channel name (named
- * "channel NAME", as their workers say when blocked on it).
- * Reference-counted (g_atomic_rc_box) because its pad probes hold it until
- * they are removed. */
-typedef struct
-{
-  GstElement *element;          /* levels and limits: the queue, or the
-                                 * feedbacksink */
-  gchar *name;
-  GstPad *sinkpad;              /* where items go in */
-  GstPad *srcpad;               /* where they come out */
-  GstWorker *in_worker;         /* owned ref, or NULL: a feedbacksink takes
-                                 * items before any probe, and counts them
-                                 * in its items-out */
-  GstElement *tokens_from;      /* owned ref, or NULL: the feedbacksrc whose
-                                 * initial-items the channel holds at the
-                                 * start of a run (Kahn's initial tokens) */
-  gulong sink_probe;
-  gulong src_probe;
-  gulong event_probe;
-
-  GMutex lock;
-  /* protected by lock */
-  guint64 in;
-  guint64 out;
-  gboolean eos;                 /* an EOS went in, since a flush */
-
-  /* protected by the controller's object lock; not owned */
-  GPtrArray *writers;           /* WorkerRec: workers pushing into it */
-  GPtrArray *readers;           /* WorkerRec: workers it feeds */
-} QueueRec;
-
-struct _WorkerRec
-{
-  GstElement *element;          /* owned ref; set once */
-  gchar *name;                  /* set once */
-  gchar *path;                  /* set once: "bin/name" below the pipeline */
-
-  /* protected by the controller's object lock */
-  GstStructure *heartbeat;      /* latest, or NULL */
-  gint64 heartbeat_at;          /* monotonic us: latest, or run start */
-  guint64 rate_items;
-  gint64 rate_at;
-  gdouble rate;                 /* items-in per second */
-  gboolean lost;
-  gboolean stalled;
-  GPtrArray *inputs;            /* QueueRec, not owned */
-  GPtrArray *upstream;          /* WorkerRec feeding it, not owned */
-  guint depth;                  /* workers between it and a source */
-};
-
 struct _GstWorkerController
 {
   GstObject parent;
@@ -101,11 +50,15 @@ struct _GstWorkerController
   GstPipeline *pipeline;        /* construct-only */
   GMainContext *context;        /* set at construction */
   GSource *bus_source;          /* set at construction */
-  GSource *watchdog;            /* set at construction; ready time moves */
-  GPtrArray *workers;           /* WorkerRec; fixed after construction */
-  GPtrArray *queues;            /* QueueRec; fixed after construction */
-  GPtrArray *order;             /* WorkerRec, upstream first; object lock */
-  GstWorkerDeadlock *deadlock;  /* the wait-for graph; its own lock */
+  GSource *watchdog;            /* set at construction; ready time moves:
+                                 * when to run the watchdog's checks */
+  GstWorkerTopology *topology;  /* set at construction; its own lock */
+  GPtrArray *workers;           /* WorkerRec, the topology's; fixed */
+  GPtrArray *queues;            /* QueueRec, the topology's; fixed */
+  GstWorkerWatchdog *watch;     /* set at construction; its own lock */
+  GstWorkerExit *exit;          /* set at construction; its own lock */
+  GstWorkerDeadlock *deadlock;  /* the wait-for graph; set at construction;
+                                 * its own lock */
 
   /* protected by the object lock */
   guint heartbeat_timeout;
@@ -130,18 +83,10 @@ struct _GstWorkerController
   GSource *drain_timer;
   GSource *restart_timer;
   GSource *deadlock_timer;
-  GThread *eos_thread;          /* sends the drain's EOS; joined at stop */
   GstStructure *last_error;
   GstWorkerControllerOutcome outcome;
   GstStructure *report;
 };
-
-/* What a stop needs to account for every item. */
-typedef struct
-{
-  GPtrArray *doing;             /* stats before the freeze: what each did */
-  GPtrArray *frozen;            /* stats once frozen: who still had an item */
-} StopSnapshot;
 
 /* gstworkercontroller.c */
 
@@ -151,51 +96,7 @@ extern guint controller_signals[LAST_SIGNAL];
 G_GNUC_INTERNAL
 void controller_cancel_timer (GSource ** timer);
 
-/* gstworkerdiscovery.c */
-
-G_GNUC_INTERNAL
-void controller_queue_rec_unref (gpointer data);
-
-G_GNUC_INTERNAL
-void controller_worker_rec_free (WorkerRec * w);
-
-G_GNUC_INTERNAL
-void controller_queue_counts (QueueRec * q, guint64 * in, guint64 * out);
-
-G_GNUC_INTERNAL
-guint64 controller_queue_initial (QueueRec * q);
-
-G_GNUC_INTERNAL
-void controller_queue_reset_counts (QueueRec * q);
-
-G_GNUC_INTERNAL
-void controller_queue_levels (QueueRec * q, guint * level, guint * max);
-
-G_GNUC_INTERNAL
-gboolean controller_is_queue (GstElement * element);
-
-G_GNUC_INTERNAL
-void controller_discover (GstWorkerController * self);
-
-G_GNUC_INTERNAL
-WorkerRec *controller_find_worker_by_element (GstWorkerController * self,
-    GstObject * element);
-
-G_GNUC_INTERNAL
-WorkerRec *controller_find_worker_by_name (GstWorkerController * self,
-    const gchar * name);
-
-G_GNUC_INTERNAL
-QueueRec *controller_find_queue_by_name (GstWorkerController * self,
-    const gchar * name);
-
-G_GNUC_INTERNAL
-void controller_compute_topology (GstWorkerController * self);
-
 /* gstworkerstatus.c */
-
-G_GNUC_INTERNAL
-void controller_array_take_structure (GValue * array, GstStructure * s);
 
 G_GNUC_INTERNAL
 void controller_structure_take_array (GstStructure * s, const gchar * field,
@@ -203,9 +104,6 @@ void controller_structure_take_array (GstStructure * s, const gchar * field,
 
 G_GNUC_INTERNAL
 GValue *controller_new_array (GValue * v);
-
-G_GNUC_INTERNAL
-void controller_names_array (GValue * v, GPtrArray * workers);
 
 G_GNUC_INTERNAL
 GstWorkerState controller_stats_state (const GstStructure * s);
@@ -234,69 +132,5 @@ GstStructure *controller_wait_for_structure (GstWorkerController * self);
 G_GNUC_INTERNAL
 GstStructure *controller_build_report (GstWorkerController * self,
     GstWorkerControllerOutcome outcome);
-
-/* gstworkerwatchdog.c */
-
-G_GNUC_INTERNAL
-gint64 controller_min_deadline (gint64 a, gint64 b);
-
-G_GNUC_INTERNAL
-extern GSourceFuncs controller_watchdog_funcs;
-
-G_GNUC_INTERNAL
-gboolean controller_watchdog_cb (gpointer user_data);
-
-G_GNUC_INTERNAL
-void controller_watchdog_wake_at (GstWorkerController * self, gint64 at);
-
-/* gstworkerexit.c */
-
-G_GNUC_INTERNAL
-GPtrArray *controller_list_sources (GstWorkerController * self);
-
-G_GNUC_INTERNAL
-gpointer controller_send_eos_thread (gpointer data);
-
-G_GNUC_INTERNAL
-void controller_join_eos_thread (GstWorkerController * self, gboolean flush);
-
-G_GNUC_INTERNAL
-StopSnapshot controller_freeze_and_stop (GstWorkerController * self);
-
-G_GNUC_INTERNAL
-void controller_stop_snapshot_clear (StopSnapshot * snap);
-
-G_GNUC_INTERNAL
-guint64 controller_account_discards (GstWorkerController * self,
-    StopSnapshot * snap, GValue * holders);
-
-G_GNUC_INTERNAL
-void controller_finish (GstWorkerController * self, GstStructure * report,
-    gboolean emit_here);
-
-G_GNUC_INTERNAL
-GstStructure *controller_stop_and_report (GstWorkerController * self,
-    GstWorkerControllerOutcome outcome);
-
-G_GNUC_INTERNAL
-void controller_handle_eos (GstWorkerController * self);
-
-G_GNUC_INTERNAL
-gboolean controller_drain_timeout_cb (gpointer user_data);
-
-/* gstworkercontrollerdeadlock.c */
-
-G_GNUC_INTERNAL
-void controller_deadlock_policy (GstWorkerController * self,
-    GstWorkerDeadlockPolicy * policy);
-
-G_GNUC_INTERNAL
-void controller_sample_deadlock (GstWorkerController * self);
-
-G_GNUC_INTERNAL
-void controller_set_deadlock_topology (GstWorkerController * self);
-
-G_GNUC_INTERNAL
-gboolean controller_deadlock_tick (gpointer user_data);
 
 G_END_DECLS

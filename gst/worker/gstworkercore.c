@@ -65,6 +65,9 @@ struct _GstWorkerCore
   guint64 items_in;
   guint64 items_out;
   guint64 items_dropped;
+  guint64 items_failed;
+  GstFlowReturn push_error;     /* what a push of the current item
+                                 * returned, if not OK */
   guint64 proc_count;
   GstClockTime proc_total;
   GstClockTime proc_max;
@@ -82,11 +85,13 @@ struct _GstWorkerCore
   guint32 last_seek_seqnum;
 
   /* streaming thread only */
-  gpointer tls_prev;
+  GstWorkerCore *tls_prev;
 };
 
-/* the core pushing in this thread, for queue "overrun" handlers */
-static GPrivate current_pusher;
+/* The core pushing in this thread, for queue "overrun" handlers. A plain
+ * thread-local variable, not a GPrivate: it is set and reset twice an item,
+ * and pthread_setspecific() costs a tenth of a no-op worker's hop. */
+static __thread GstWorkerCore *current_pusher;
 static GQuark overrun_hooked_quark;
 
 static void
@@ -123,7 +128,7 @@ clock_is_plain (GstClock * clock)
 }
 
 /**
- * gst_worker_core_new:
+ * gst_worker_core_new: (skip)
  * @element: (transfer none): the element that embeds the core
  *
  * Returns: (transfer full): a new core; free it with gst_worker_core_free()
@@ -150,6 +155,12 @@ gst_worker_core_new (GstElement * element)
 
 static void stop_heartbeats (GstWorkerCore * core);
 
+
+/**
+ * gst_worker_core_free: (skip)
+ *
+ * For C elements that embed a core.
+ */
 void
 gst_worker_core_free (GstWorkerCore * core)
 {
@@ -201,7 +212,7 @@ update_state_locked (GstWorkerCore * core, GstClockTime now)
 /* properties */
 
 /**
- * gst_worker_core_install_properties:
+ * gst_worker_core_install_properties: (skip)
  * @klass: the class of an element that implements #GstWorker
  *
  * Installs `paused`, `heartbeat-interval` and `stats` (from the #GstWorker
@@ -221,7 +232,7 @@ gst_worker_core_install_properties (GObjectClass * klass)
 static void start_heartbeats_locked (GstWorkerCore * core);
 
 /**
- * gst_worker_core_set_property:
+ * gst_worker_core_set_property: (skip)
  *
  * Returns: %TRUE if @prop_id is one of the core's properties.
  */
@@ -250,6 +261,12 @@ gst_worker_core_set_property (GstWorkerCore * core, guint prop_id,
   }
 }
 
+
+/**
+ * gst_worker_core_get_property: (skip)
+ *
+ * For C elements that embed a core.
+ */
 gboolean
 gst_worker_core_get_property (GstWorkerCore * core, guint prop_id,
     GValue * value)
@@ -274,6 +291,12 @@ gst_worker_core_get_property (GstWorkerCore * core, guint prop_id,
 /* ---------------------------------------------------------------------- */
 /* pause */
 
+
+/**
+ * gst_worker_core_set_paused: (skip)
+ *
+ * For C elements that embed a core.
+ */
 void
 gst_worker_core_set_paused (GstWorkerCore * core, gboolean paused)
 {
@@ -287,6 +310,12 @@ gst_worker_core_set_paused (GstWorkerCore * core, gboolean paused)
   g_mutex_unlock (&core->lock);
 }
 
+
+/**
+ * gst_worker_core_get_paused: (skip)
+ *
+ * For C elements that embed a core.
+ */
 gboolean
 gst_worker_core_get_paused (GstWorkerCore * core)
 {
@@ -299,7 +328,7 @@ gst_worker_core_get_paused (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_set_flushing:
+ * gst_worker_core_set_flushing: (skip)
  * @flushing: %TRUE to wake and refuse waits, %FALSE to allow them again
  *
  * Called on FLUSH_START / FLUSH_STOP, from a source's or sink's unlock /
@@ -325,7 +354,7 @@ wait_unpaused_locked (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_wait_unpaused:
+ * gst_worker_core_wait_unpaused: (skip)
  *
  * Waits while the worker is paused.
  *
@@ -354,11 +383,12 @@ start_item_locked (GstWorkerCore * core, guint n_in)
   core->items_in += n_in;
   core->item_start = now;
   core->push_total = 0;
+  core->push_error = GST_FLOW_OK;
   update_state_locked (core, now);
 }
 
 /**
- * gst_worker_core_begin_item:
+ * gst_worker_core_begin_item: (skip)
  * @n_in: how many input items this step consumes (added to `items-in`)
  *
  * Marks the start of processing: waits while paused, then reports the
@@ -384,7 +414,7 @@ gst_worker_core_begin_item (GstWorkerCore * core, guint n_in)
 }
 
 /**
- * gst_worker_core_start_item:
+ * gst_worker_core_start_item: (skip)
  * @n_in: how many input items this step consumes
  *
  * Marks the start of processing without waiting for a pause: for callers
@@ -399,7 +429,7 @@ gst_worker_core_start_item (GstWorkerCore * core, guint n_in)
 }
 
 /**
- * gst_worker_core_end_item:
+ * gst_worker_core_end_item: (skip)
  *
  * Marks the end of processing and accounts its time, not counting time
  * spent in gst_worker_core_push().
@@ -424,7 +454,27 @@ gst_worker_core_end_item (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_count:
+ * gst_worker_core_fail_item: (skip)
+ * @ret: what processing the item in hand returned
+ *
+ * Call after gst_worker_core_end_item(). An item the worker took in and
+ * failed on (an error of its own, not one that pushing an output returned:
+ * that item is lost further on) is lost inside the worker: counted in
+ * `items-failed`, so that a stop accounts for it.
+ */
+void
+gst_worker_core_fail_item (GstWorkerCore * core, GstFlowReturn ret)
+{
+  if (ret >= GST_FLOW_EOS || ret == GST_FLOW_FLUSHING)
+    return;
+  g_mutex_lock (&core->lock);
+  if (ret != core->push_error)
+    core->items_failed++;
+  g_mutex_unlock (&core->lock);
+}
+
+/**
+ * gst_worker_core_count: (skip)
  *
  * Adds to the `items-in`, `items-out` and `items-dropped` counters. A worker
  * that drops an item by its own documented decision counts it here.
@@ -441,7 +491,7 @@ gst_worker_core_count (GstWorkerCore * core, guint n_in, guint n_out,
 }
 
 /**
- * gst_worker_core_enter_wait:
+ * gst_worker_core_enter_wait: (skip)
  * @state: %GST_WORKER_STATE_IDLE (waiting for input, e.g. on an empty
  *   channel) or %GST_WORKER_STATE_BLOCKED (waiting for room in a full one)
  * @on: (nullable): what a blocked worker waits on, reported as `blocked-on`
@@ -469,7 +519,7 @@ gst_worker_core_enter_wait (GstWorkerCore * core, GstWorkerState state,
 }
 
 /**
- * gst_worker_core_leave_wait:
+ * gst_worker_core_leave_wait: (skip)
  *
  * Ends a wait started with gst_worker_core_enter_wait().
  */
@@ -491,49 +541,78 @@ gst_worker_core_leave_wait (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_enter_push:
+ * gst_worker_core_enter_push: (skip)
  *
  * Marks the start of a push done by this thread on the worker's behalf (by
  * the base class, or by gst_worker_core_push()). A full queue reached while
  * pushing reports the worker `blocked`.
  */
-void
-gst_worker_core_enter_push (GstWorkerCore * core)
+/* Both take the lock themselves; gst_worker_core_push() does the same work
+ * with one lock for entering and one for leaving and counting. */
+static inline void
+enter_push_locked (GstWorkerCore * core)
 {
-  core->tls_prev = g_private_get (&current_pusher);
-  g_private_set (&current_pusher, core);
-
-  g_mutex_lock (&core->lock);
   core->in_push++;
   core->push_start = core_now (core);
-  update_state_locked (core, core->push_start);
-  g_mutex_unlock (&core->lock);
+  if (!core->in_item)
+    update_state_locked (core, core->push_start);
 }
 
-void
-gst_worker_core_leave_push (GstWorkerCore * core)
+/* Returns FALSE if no push was entered. */
+static inline gboolean
+leave_push_locked (GstWorkerCore * core)
 {
   GstClockTime now;
 
-  g_mutex_lock (&core->lock);
-  if (core->in_push == 0) {
-    g_mutex_unlock (&core->lock);
-    return;
-  }
+  if (core->in_push == 0)
+    return FALSE;
   now = core_now (core);
   core->in_push--;
   if (core->in_item)
     core->push_total += GST_CLOCK_DIFF (core->push_start, now);
-  g_clear_pointer (&core->blocked_on, g_free);
-  update_state_locked (core, now);
-  g_mutex_unlock (&core->lock);
+  if (G_UNLIKELY (core->blocked_on)) {
+    g_clear_pointer (&core->blocked_on, g_free);
+    update_state_locked (core, now);
+  } else if (!core->in_item) {
+    update_state_locked (core, now);
+  }
+  return TRUE;
+}
 
-  g_private_set (&current_pusher, core->tls_prev);
+void
+gst_worker_core_enter_push (GstWorkerCore * core)
+{
+  core->tls_prev = current_pusher;
+  current_pusher = core;
+
+  g_mutex_lock (&core->lock);
+  enter_push_locked (core);
+  g_mutex_unlock (&core->lock);
+}
+
+
+/**
+ * gst_worker_core_leave_push: (skip)
+ *
+ * For C elements that embed a core.
+ */
+void
+gst_worker_core_leave_push (GstWorkerCore * core)
+{
+  gboolean entered;
+
+  g_mutex_lock (&core->lock);
+  entered = leave_push_locked (core);
+  g_mutex_unlock (&core->lock);
+  if (!entered)
+    return;
+
+  current_pusher = core->tls_prev;
   core->tls_prev = NULL;
 }
 
 /**
- * gst_worker_core_push:
+ * gst_worker_core_push: (skip)
  * @pad: the main src pad or one of the core's outputs
  * @buffer: (transfer full): the item
  *
@@ -545,20 +624,33 @@ GstFlowReturn
 gst_worker_core_push (GstWorkerCore * core, GstPad * pad, GstBuffer * buffer)
 {
   GstFlowReturn ret;
-  gpointer prev = core->tls_prev;
+  GstWorkerCore *prev = current_pusher;
+  gboolean dropped;
 
-  gst_worker_core_enter_push (core);
+  current_pusher = core;
+  g_mutex_lock (&core->lock);
+  enter_push_locked (core);
+  g_mutex_unlock (&core->lock);
+
   ret = gst_pad_push (pad, buffer);
-  gst_worker_core_leave_push (core);
-  core->tls_prev = prev;
 
-  if (ret == GST_FLOW_NOT_LINKED && pad != core->main_srcpad) {
+  dropped = ret == GST_FLOW_NOT_LINKED && pad != core->main_srcpad;
+  g_mutex_lock (&core->lock);
+  leave_push_locked (core);
+  if (ret == GST_FLOW_OK) {
+    core->items_out++;
+  } else {
+    core->push_error = ret;
+    if (dropped)
+      core->items_dropped++;
+  }
+  g_mutex_unlock (&core->lock);
+  current_pusher = prev;
+
+  if (dropped) {
     GST_LOG_OBJECT (pad, "output not linked, item dropped");
-    gst_worker_core_count (core, 0, 0, 1);
     return GST_FLOW_OK;
   }
-  if (ret == GST_FLOW_OK)
-    gst_worker_core_count (core, 0, 1, 0);
   return ret;
 }
 
@@ -568,7 +660,7 @@ gst_worker_core_push (GstWorkerCore * core, GstPad * pad, GstBuffer * buffer)
 static void
 on_queue_overrun (GstElement * queue, gpointer user_data)
 {
-  GstWorkerCore *core = g_private_get (&current_pusher);
+  GstWorkerCore *core = current_pusher;
 
   if (!core)
     return;
@@ -640,6 +732,7 @@ build_stats_locked (GstWorkerCore * core, const gchar * name, GstClockTime now)
       "items-in", G_TYPE_UINT64, core->items_in,
       "items-out", G_TYPE_UINT64, core->items_out,
       "items-dropped", G_TYPE_UINT64, core->items_dropped,
+      "items-failed", G_TYPE_UINT64, core->items_failed,
       "proc-time-avg", GST_TYPE_CLOCK_TIME, avg,
       "proc-time-max", GST_TYPE_CLOCK_TIME, core->proc_max,
       "pushing", G_TYPE_BOOLEAN, core->in_push > 0 && !core->blocked_on &&
@@ -667,7 +760,7 @@ add_element_stats (GstWorkerCore * core, GstStructure * s)
 }
 
 /**
- * gst_worker_core_get_stats:
+ * gst_worker_core_get_stats: (skip)
  *
  * Returns: (transfer full): a `worker-stats` structure with the heartbeat's
  * fields (see %GST_WORKER_HEARTBEAT_NAME) but `seq`, and the element's own
@@ -685,6 +778,12 @@ gst_worker_core_get_stats (GstWorkerCore * core)
   return s;
 }
 
+
+/**
+ * gst_worker_core_get_state: (skip)
+ *
+ * For C elements that embed a core.
+ */
 GstWorkerState
 gst_worker_core_get_state (GstWorkerCore * core)
 {
@@ -778,7 +877,7 @@ heartbeat_cb (GstClock * clock, GstClockTime time, GstClockID id,
 /* state changes */
 
 /**
- * gst_worker_core_change_state:
+ * gst_worker_core_change_state: (skip)
  *
  * Call from the element's change_state before chaining up. Resets the
  * statistics when a run starts (READY to PAUSED), starts and stops
@@ -796,6 +895,7 @@ gst_worker_core_change_state (GstWorkerCore * core, GstStateChange transition)
       core->plain_clock = clock_is_plain (clock);
       core->flushing = FALSE;
       core->items_in = core->items_out = core->items_dropped = 0;
+      core->items_failed = 0;
       core->proc_count = core->proc_total = core->proc_max = 0;
       core->seq = 0;
       core->in_item = FALSE;
@@ -990,7 +1090,7 @@ add_main_srcpad_probes (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_set_main_srcpad:
+ * gst_worker_core_set_main_srcpad: (skip)
  * @srcpad: (transfer none): the base class's own src pad
  *
  * Tells the core which pad is the worker's main output. Extra outputs
@@ -1006,7 +1106,7 @@ gst_worker_core_set_main_srcpad (GstWorkerCore * core, GstPad * srcpad)
 }
 
 /**
- * gst_worker_core_add_output:
+ * gst_worker_core_add_output: (skip)
  * @templ: a src pad template of the element's class
  * @name: (nullable): the pad's name, or %NULL for the template's
  *
@@ -1034,7 +1134,7 @@ gst_worker_core_add_output (GstWorkerCore * core, GstPadTemplate * templ,
 }
 
 /**
- * gst_worker_core_add_template_outputs:
+ * gst_worker_core_add_template_outputs: (skip)
  *
  * Adds an output for every always-present src pad template of the element's
  * class other than the main src pad's.
@@ -1060,7 +1160,7 @@ gst_worker_core_add_template_outputs (GstWorkerCore * core)
 }
 
 /**
- * gst_worker_core_get_output:
+ * gst_worker_core_get_output: (skip)
  *
  * Returns: (transfer none) (nullable): the extra output named @name
  */

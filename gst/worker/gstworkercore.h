@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /**
- * GstWorkerCoreProperty:
+ * GstWorkerCoreProperty: (skip)
  *
  * Property ids the core installs (with gst_worker_core_install_properties())
  * on a class that implements #GstWorker. Ids of the class's own properties
@@ -82,6 +82,10 @@ void            gst_worker_core_start_item (GstWorkerCore * core,
 
 GST_WORKER_API
 void            gst_worker_core_end_item (GstWorkerCore * core);
+
+GST_WORKER_API
+void            gst_worker_core_fail_item (GstWorkerCore * core,
+                                           GstFlowReturn ret);
 
 GST_WORKER_API
 GstFlowReturn   gst_worker_core_push (GstWorkerCore * core, GstPad * pad,

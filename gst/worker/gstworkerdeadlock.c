@@ -55,7 +55,9 @@
 #include <string.h>
 
 #include "gstworkerdeadlock.h"
+#include "gstworkertopology.h"
 #include "gstworkerenums.h"
+#include "gstworkervalue.h"
 
 GST_DEBUG_CATEGORY_STATIC (worker_deadlock_debug);
 #define GST_CAT_DEFAULT worker_deadlock_debug
@@ -148,8 +150,19 @@ typedef struct
   gboolean on_stack, candidate;
 } Proc;
 
+/* What the pad probes counted on one channel this run. */
+typedef struct
+{
+  guint64 in;                   /* buffers that entered its sink pad, and
+                                 * its initial items */
+  guint64 out;                  /* buffers that left its src pad */
+  gboolean eos;                 /* an EOS went in (since a flush) */
+} ChanCounts;
+
 struct _GstWorkerDeadlock
 {
+  GstWorkerTopology *topology;  /* not owned; outlives the detector */
+
   GMutex lock;
 
   /* protected by lock */
@@ -171,45 +184,6 @@ struct _GstWorkerDeadlock
 
 /* ---------------------------------------------------------------------- */
 /* set-up */
-
-/**
- * gst_worker_real_peer:
- * @pad: a pad
- *
- * The pad of the element at the other end of @pad's link, through ghost
- * pads in both directions.
- *
- * Returns: (transfer full) (nullable): the peer
- */
-GstPad *
-gst_worker_real_peer (GstPad * pad)
-{
-  GstPad *peer = gst_pad_get_peer (pad);
-  guint guard = 0;
-
-  while (peer && guard++ < 64) {
-    if (GST_IS_GHOST_PAD (peer)) {
-      /* a bin's ghost pad, seen from outside: go to the element inside */
-      GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (peer));
-
-      gst_object_unref (peer);
-      peer = target;
-    } else if (GST_IS_PROXY_PAD (peer)) {
-      /* a ghost pad's inner side, seen from inside: go out of the bin */
-      GstObject *ghost = gst_object_get_parent (GST_OBJECT (peer));
-
-      gst_object_unref (peer);
-      peer = NULL;
-      if (ghost && GST_IS_PAD (ghost))
-        peer = gst_pad_get_peer (GST_PAD (ghost));
-      if (ghost)
-        gst_object_unref (ghost);
-    } else {
-      break;
-    }
-  }
-  return peer;
-}
 
 static void
 chan_free (Chan * c)
@@ -250,7 +224,7 @@ proc_new (void)
 }
 
 GstWorkerDeadlock *
-gst_worker_deadlock_new (void)
+gst_worker_deadlock_new (GstWorkerTopology * topology)
 {
   GstWorkerDeadlock *dl = g_new0 (GstWorkerDeadlock, 1);
   static gsize done = 0;
@@ -261,6 +235,7 @@ gst_worker_deadlock_new (void)
     g_once_init_leave (&done, 1);
   }
 
+  dl->topology = topology;
   g_mutex_init (&dl->lock);
   dl->chans = g_ptr_array_new_with_free_func ((GDestroyNotify) chan_free);
   dl->procs = g_ptr_array_new_with_free_func ((GDestroyNotify) proc_free);
@@ -510,21 +485,19 @@ end_process (GstWorkerDeadlock * dl, Topo * t, GHashTable * by_key, Chan * c,
 
 /**
  * gst_worker_deadlock_set_topology:
- * @channels: (array length=n_channels): the channels, in the order of the
- *   counts given later
  *
- * Finds the processes between the channels. The first call creates the
- * channels; later ones (the same channels) keep their growth.
+ * Finds the processes between the topology's channels. The first call
+ * creates the channels; later ones (the same channels) keep their growth.
  */
 void
-gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl,
-    GstPipeline * pipeline, const GstWorkerChannel * channels,
-    guint n_channels)
+gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl)
 {
   Topo t;
   GstIterator *it;
   GHashTable *by_key;
-  guint i;
+  GstPipeline *pipeline = worker_topology_pipeline (dl->topology);
+  GPtrArray *queues = worker_topology_queues (dl->topology);
+  guint n_channels = queues->len, i;
 
   t.elements = g_ptr_array_new_with_free_func (gst_object_unref);
   it = gst_bin_iterate_recurse (GST_BIN (pipeline));
@@ -546,10 +519,12 @@ gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl,
   }
   /* queue elements stand between processes; the ends of a FIFO are in
    * them */
-  for (i = 0; i < n_channels; i++)
-    if (channels[i].is_element)
-      g_hash_table_insert (t.chan_index, channels[i].element,
-          GINT_TO_POINTER (i + 1));
+  for (i = 0; i < n_channels; i++) {
+    QueueRec *q = g_ptr_array_index (queues, i);
+
+    if (q->kind != WORKER_CHANNEL_FEEDBACK)
+      g_hash_table_insert (t.chan_index, q->element, GINT_TO_POINTER (i + 1));
+  }
 
   link_elements (&t);
 
@@ -557,22 +532,16 @@ gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl,
   if (dl->chans->len != n_channels) {
     g_ptr_array_set_size (dl->chans, 0);
     for (i = 0; i < n_channels; i++) {
+      QueueRec *q = g_ptr_array_index (queues, i);
       Chan *c = g_new0 (Chan, 1);
-      GObjectClass *klass = G_OBJECT_GET_CLASS (channels[i].element);
 
-      c->element = gst_object_ref (channels[i].element);
-      c->name = g_strdup (channels[i].name);
-      c->sinkpad = gst_object_ref (channels[i].sinkpad);
-      c->srcpad = gst_object_ref (channels[i].srcpad);
-      c->is_element = channels[i].is_element;
-      c->is_queue = g_object_class_find_property (klass,
-          "min-threshold-buffers") && g_object_class_find_property (klass,
-          "leaky");
-      c->has_bytes = g_object_class_find_property (klass,
-          "current-level-bytes") && g_object_class_find_property (klass,
-          "max-size-bytes") && g_object_class_find_property (klass,
-          "current-level-time") && g_object_class_find_property (klass,
-          "max-size-time");
+      c->element = gst_object_ref (q->element);
+      c->name = g_strdup (q->name);
+      c->sinkpad = gst_object_ref (q->sinkpad);
+      c->srcpad = gst_object_ref (q->srcpad);
+      c->is_element = q->kind != WORKER_CHANNEL_FEEDBACK;
+      c->is_queue = q->kind == WORKER_CHANNEL_QUEUE;
+      c->has_bytes = q->kind != WORKER_CHANNEL_FEEDBACK;
       g_ptr_array_add (dl->chans, c);
     }
   }
@@ -690,7 +659,7 @@ gst_worker_deadlock_tick_ms (guint settle_ms)
 /* sampling */
 
 static void
-sample_chan (Chan * c, const GstWorkerChannelCounts * counts, gint64 now)
+sample_chan (Chan * c, const ChanCounts * counts, gint64 now)
 {
   gint leaky = 0;
   gint64 pending;
@@ -908,8 +877,27 @@ sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
     p->state = PROC_IDLE;
 }
 
+/* What the pad probes counted on every channel. */
+static ChanCounts *
+channel_counts (GstWorkerDeadlock * dl)
+{
+  GPtrArray *queues = worker_topology_queues (dl->topology);
+  ChanCounts *counts = g_new0 (ChanCounts, queues->len + 1);
+  guint i;
+
+  for (i = 0; i < queues->len; i++) {
+    QueueRec *q = g_ptr_array_index (queues, i);
+
+    worker_queue_counts (q, &counts[i].in, &counts[i].out);
+    /* initial items are in the channel from the start */
+    counts[i].in += worker_queue_initial (q);
+    counts[i].eos = worker_queue_eos (q);
+  }
+  return counts;
+}
+
 static void
-sample_locked (GstWorkerDeadlock * dl, const GstWorkerChannelCounts * counts,
+sample_locked (GstWorkerDeadlock * dl, const ChanCounts * counts,
     gint64 now)
 {
   guint i;
@@ -925,41 +913,22 @@ sample_locked (GstWorkerDeadlock * dl, const GstWorkerChannelCounts * counts,
 
 /**
  * gst_worker_deadlock_sample:
- * @counts: one per channel
  *
  * Takes a sample without acting on it (for the status and explanations).
  */
 void
-gst_worker_deadlock_sample (GstWorkerDeadlock * dl,
-    const GstWorkerChannelCounts * counts)
+gst_worker_deadlock_sample (GstWorkerDeadlock * dl)
 {
+  ChanCounts *counts = channel_counts (dl);
+
   g_mutex_lock (&dl->lock);
   sample_locked (dl, counts, g_get_monotonic_time ());
   g_mutex_unlock (&dl->lock);
+  g_free (counts);
 }
 
 /* ---------------------------------------------------------------------- */
 /* words */
-
-static void
-array_add_string (GValue * array, const gchar * str)
-{
-  GValue v = G_VALUE_INIT;
-
-  g_value_init (&v, G_TYPE_STRING);
-  g_value_set_string (&v, str);
-  gst_value_array_append_and_take_value (array, &v);
-}
-
-static void
-array_take_structure (GValue * array, GstStructure * s)
-{
-  GValue v = G_VALUE_INIT;
-
-  g_value_init (&v, GST_TYPE_STRUCTURE);
-  g_value_take_boxed (&v, s);
-  gst_value_array_append_and_take_value (array, &v);
-}
 
 
 static const gchar *
@@ -1291,6 +1260,44 @@ in_scc (GstWorkerDeadlock * dl, gint pi, gint scc)
   return p->candidate && p->scc == scc;
 }
 
+/* The initial items the channels of cycle @scc started the run with (a
+ * feedback loop's initial-items). */
+static guint64
+initial_items_on_cycle (GstWorkerDeadlock * dl, gint scc)
+{
+  GPtrArray *queues = worker_topology_queues (dl->topology);
+  guint64 initial = 0;
+
+  for (guint i = 0; i < dl->chans->len && i < queues->len; i++) {
+    Chan *c = g_ptr_array_index (dl->chans, i);
+
+    if (c->writer >= 0 && c->reader >= 0 && in_scc (dl, c->writer, scc) &&
+        in_scc (dl, c->reader, scc))
+      initial += worker_queue_initial (g_ptr_array_index (queues, i));
+  }
+  return initial;
+}
+
+/* Why no growth can resolve a true deadlock of cycle @scc, appended to
+ * @text. */
+static void
+append_why_true (GstWorkerDeadlock * dl, gint scc, GString * text)
+{
+  guint64 initial = initial_items_on_cycle (dl, scc);
+
+  g_string_append (text, "; no queue on the cycle is full, so no growth "
+      "can resolve it");
+  if (!initial) {
+    g_string_append (text, " (a cycle with no initial items)");
+    return;
+  }
+  g_string_append_printf (text, ": the cycle started with %" G_GUINT64_FORMAT
+      " initial item%s, and none is on its way round any more: an element "
+      "on it holds or drops what goes round (a merge that waits for a "
+      "later time than the loop's items bring, say: each turn of a loop "
+      "must advance time)", initial, initial == 1 ? "" : "s");
+}
+
 /* The write wait of @pi on @c, as a path step. */
 static void
 write_step (GstWorkerDeadlock * dl, gint pi, Chan * c, gint step[2])
@@ -1414,11 +1421,11 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
     if (i)
       g_string_append (text, "; ");
     append_wait (text, dl, p, w);
-    array_take_structure (&steps, step_structure (dl, step[0], w, now));
+    worker_array_take_structure (&steps, step_structure (dl, step[0], w, now));
   }
   for (i = 0; i < members->len; i++)
-    array_add_string (&procs, proc_name (dl, g_array_index (members, gint,
-                i)));
+    worker_array_add_string (&procs, proc_name (dl, g_array_index (members,
+                gint, i)));
   if (!global) {
     guint running = 0;
 
@@ -1466,10 +1473,10 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
   } else if (policy->mode == GST_WORKER_DEADLOCK_MODE_RESOLVE) {
     action = "stop";
     *stop = TRUE;
-    if (!artificial)
-      g_string_append (text, "; no queue on the cycle is full, so no growth "
-          "can resolve it (a cycle with no initial items): stopping");
-    else if (smallest->growth >= policy->max_queue_growth)
+    if (!artificial) {
+      append_why_true (dl, scc, text);
+      g_string_append (text, ": stopping");
+    } else if (smallest->growth >= policy->max_queue_growth)
       g_string_append_printf (text, "; %s, the smallest full queue on the "
           "cycle, may not grow any more (grown by %u items, "
           "max-queue-growth %u): stopping", smallest->name, smallest->growth,
@@ -1487,8 +1494,7 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
         "cycle", smallest->name);
   } else {
     action = "report";
-    g_string_append (text, "; no queue on the cycle is full, so no growth "
-        "can resolve it (a cycle with no initial items)");
+    append_why_true (dl, scc, text);
   }
   gst_structure_set (s, "action", G_TYPE_STRING, action,
       "text", G_TYPE_STRING, text->str, NULL);
@@ -1565,7 +1571,6 @@ update_system_state (GstWorkerDeadlock * dl, gboolean any_running,
 
 /**
  * gst_worker_deadlock_check:
- * @counts: one per channel
  *
  * Samples, finds the deadlocked cycles and, as @policy says, grows a
  * queue on each or reports them.
@@ -1576,9 +1581,9 @@ update_system_state (GstWorkerDeadlock * dl, gboolean any_running,
  */
 GPtrArray *
 gst_worker_deadlock_check (GstWorkerDeadlock * dl,
-    const GstWorkerChannelCounts * counts,
     const GstWorkerDeadlockPolicy * policy)
 {
+  ChanCounts *counts = channel_counts (dl);
   GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_structure_free);
   gint64 now = g_get_monotonic_time ();
@@ -1685,6 +1690,7 @@ gst_worker_deadlock_check (GstWorkerDeadlock * dl,
   if (idle)
     g_ptr_array_add (events, idle);
   g_mutex_unlock (&dl->lock);
+  g_free (counts);
   return events;
 }
 
@@ -1698,7 +1704,7 @@ chan_names (GstWorkerDeadlock * dl, GValue * v, GArray * idx)
 
   g_value_init (v, GST_TYPE_ARRAY);
   for (i = 0; i < idx->len; i++)
-    array_add_string (v, ((Chan *) g_ptr_array_index (dl->chans,
+    worker_array_add_string (v, ((Chan *) g_ptr_array_index (dl->chans,
                 g_array_index (idx, guint, i)))->name);
 }
 
@@ -1712,11 +1718,11 @@ proc_structure (GstWorkerDeadlock * dl, Proc * p, gint64 now)
 
   g_value_init (&elements, GST_TYPE_ARRAY);
   for (i = 0; i < p->elements->len; i++)
-    array_add_string (&elements,
+    worker_array_add_string (&elements,
         GST_OBJECT_NAME (g_ptr_array_index (p->elements, i)));
   g_value_init (&workers, GST_TYPE_ARRAY);
   for (i = 0; i < p->workers->len; i++)
-    array_add_string (&workers,
+    worker_array_add_string (&workers,
         GST_OBJECT_NAME (g_ptr_array_index (p->workers, i)));
   chan_names (dl, &inputs, p->inputs);
   chan_names (dl, &outputs, p->outputs);
@@ -1734,7 +1740,7 @@ proc_structure (GstWorkerDeadlock * dl, Proc * p, gint64 now)
           "level", G_TYPE_UINT, c->level_buffers,
           "max-size-buffers", G_TYPE_UINT, c->max_buffers, NULL);
     }
-    array_take_structure (&waits, ws);
+    worker_array_take_structure (&waits, ws);
   }
 
   s = gst_structure_new ("process",
@@ -1771,10 +1777,10 @@ gst_worker_deadlock_add_wait_for (GstWorkerDeadlock * dl,
   g_value_init (&cycles, GST_TYPE_ARRAY);
   g_mutex_lock (&dl->lock);
   for (i = 0; i < dl->procs->len; i++)
-    array_take_structure (&procs, proc_structure (dl,
+    worker_array_take_structure (&procs, proc_structure (dl,
             g_ptr_array_index (dl->procs, i), now));
   for (i = 0; i < dl->cycles->len; i++)
-    array_take_structure (&cycles,
+    worker_array_take_structure (&cycles,
         gst_structure_copy (g_ptr_array_index (dl->cycles, i)));
   g_mutex_unlock (&dl->lock);
   gst_structure_take_value (wait_for, "processes", &procs);
@@ -1788,7 +1794,7 @@ growths_value (GstWorkerDeadlock * dl, GValue * v)
 
   g_value_init (v, GST_TYPE_ARRAY);
   for (i = 0; i < dl->growths->len; i++)
-    array_take_structure (v, gst_structure_copy (g_ptr_array_index
+    worker_array_take_structure (v, gst_structure_copy (g_ptr_array_index
             (dl->growths, i)));
 }
 

@@ -7,29 +7,11 @@
 
 #include <gst/gst.h>
 #include "gstworkercontroller.h"
+#include "gstworkertopology.h"
 
 G_BEGIN_DECLS
 
 typedef struct _GstWorkerDeadlock GstWorkerDeadlock;
-
-/* What the controller counted on one channel (a queue) this run. */
-typedef struct
-{
-  guint64 in;                   /* buffers that entered its sink pad */
-  guint64 out;                  /* buffers that left its src pad */
-  gboolean eos;                 /* an EOS went in (since a flush) */
-} GstWorkerChannelCounts;
-
-/* A channel: a queue element between two processes, or the two ends of a
- * FIFO inside them (a feedbacksink and its feedbacksrc). */
-typedef struct
-{
-  GstElement *element;          /* levels and limits (max-size-buffers...) */
-  const gchar *name;            /* as workers blocked on it say */
-  GstPad *sinkpad;              /* where items go in */
-  GstPad *srcpad;               /* where they come out */
-  gboolean is_element;          /* a queue element, not a pair of ends */
-} GstWorkerChannel;
 
 /* The controller's deadlock properties, copied for one check. */
 typedef struct
@@ -41,20 +23,13 @@ typedef struct
 } GstWorkerDeadlockPolicy;
 
 G_GNUC_INTERNAL
-GstPad *            gst_worker_real_peer (GstPad * pad);
-
-G_GNUC_INTERNAL
-GstWorkerDeadlock * gst_worker_deadlock_new (void);
+GstWorkerDeadlock * gst_worker_deadlock_new (GstWorkerTopology * topology);
 
 G_GNUC_INTERNAL
 void                gst_worker_deadlock_free (GstWorkerDeadlock * dl);
 
 G_GNUC_INTERNAL
-void                gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl,
-                                                      GstPipeline * pipeline,
-                                                      const GstWorkerChannel *
-                                                      channels,
-                                                      guint n_channels);
+void                gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl);
 
 G_GNUC_INTERNAL
 void                gst_worker_deadlock_reset (GstWorkerDeadlock * dl);
@@ -66,14 +41,10 @@ G_GNUC_INTERNAL
 guint               gst_worker_deadlock_tick_ms (guint settle_ms);
 
 G_GNUC_INTERNAL
-void                gst_worker_deadlock_sample (GstWorkerDeadlock * dl,
-                                                const GstWorkerChannelCounts *
-                                                counts);
+void                gst_worker_deadlock_sample (GstWorkerDeadlock * dl);
 
 G_GNUC_INTERNAL
 GPtrArray *         gst_worker_deadlock_check (GstWorkerDeadlock * dl,
-                                               const GstWorkerChannelCounts *
-                                               counts,
                                                const GstWorkerDeadlockPolicy *
                                                policy);
 

@@ -1,68 +1,100 @@
 /* gst-workers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* How a GstWorkerController run ends: the drain (EOS from a thread into
- * every source, then a wait for EOS on every element's inputs, bounded by
- * the drain timeout), the stop (freeze every worker, stop the pipeline and
- * account, queue by queue and worker by worker, for every item that was
- * discarded), and the end of the run: its report kept, the finished
- * signal. */
+/* How a run ends (see gstworkerexit.h): the drain's EOS from a thread
+ * into every source; whether EOS reached every element's inputs; and the
+ * stop: freeze every worker, stop the pipeline and account, queue by
+ * queue and worker by worker, for every item that was discarded. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <gst/base/gstaggregator.h>
 
-#include "gstworkercontrollerprivate.h"
+#include "gstworkerexit.h"
+#include "gstworkerenums.h"
+#include "gstworkervalue.h"
 
-/* after a pipeline's EOS that no drain asked for, how long EOS may take to
- * reach the inputs that do not lead to a sink */
-#define EOS_SETTLE_MS 2000
+GST_DEBUG_CATEGORY_EXTERN (worker_controller_debug);
+#define GST_CAT_DEFAULT worker_controller_debug
+
+struct _GstWorkerExit
+{
+  GstWorkerTopology *topology;  /* not owned; outlives it */
+  GPtrArray *workers;           /* the topology's WorkerRec; fixed */
+  GPtrArray *queues;            /* the topology's QueueRec; fixed */
+
+  GMutex lock;                  /* taken after the controller's object
+                                 * lock, never before it */
+  /* protected by lock */
+  GThread *eos_thread;          /* sends the drain's EOS; joined at stop */
+};
+
+/* What a stop needs to account for every item. */
+typedef struct
+{
+  GPtrArray *doing;             /* stats before the freeze: what each did */
+  GPtrArray *frozen;            /* stats once frozen: who still had an item */
+} StopSnapshot;
+
+static guint64
+stats_u64 (const GstStructure * s, const gchar * field)
+{
+  guint64 v = 0;
+
+  gst_structure_get_uint64 (s, field, &v);
+  return v;
+}
+
+static GstWorkerState
+stats_state (const GstStructure * s)
+{
+  gint state = GST_WORKER_STATE_IDLE;
+
+  gst_structure_get_enum (s, "state", GST_TYPE_WORKER_STATE, &state);
+  return state;
+}
+
+static GstClockTime
+stats_time (const GstStructure * s, const gchar * field)
+{
+  GstClockTime t = 0;
+
+  gst_structure_get_clock_time (s, field, &t);
+  return t;
+}
+
+GstWorkerExit *
+worker_exit_new (GstWorkerTopology * topology)
+{
+  GstWorkerExit *self = g_new0 (GstWorkerExit, 1);
+
+  self->topology = topology;
+  self->workers = worker_topology_workers (topology);
+  self->queues = worker_topology_queues (topology);
+  g_mutex_init (&self->lock);
+  return self;
+}
+
+/* Call once the EOS thread was joined. */
+void
+worker_exit_free (GstWorkerExit * self)
+{
+  g_assert (self->eos_thread == NULL);
+  g_mutex_clear (&self->lock);
+  g_free (self);
+}
 
 /* ---------------------------------------------------------------------- */
-/* run control */
-
-/* The elements that produce data: where a drain's EOS goes. */
-GPtrArray *
-controller_list_sources (GstWorkerController * self)
-{
-  GPtrArray *sources = g_ptr_array_new_with_free_func (gst_object_unref);
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
-  GValue item = G_VALUE_INIT;
-  gboolean done = FALSE;
-
-  while (!done) {
-    switch (gst_iterator_next (it, &item)) {
-      case GST_ITERATOR_OK:{
-        GstElement *e = g_value_get_object (&item);
-
-        if (!GST_IS_BIN (e) &&
-            GST_OBJECT_FLAG_IS_SET (e, GST_ELEMENT_FLAG_SOURCE))
-          g_ptr_array_add (sources, gst_object_ref (e));
-        g_value_reset (&item);
-        break;
-      }
-      case GST_ITERATOR_RESYNC:
-        g_ptr_array_set_size (sources, 0);
-        gst_iterator_resync (it);
-        break;
-      default:
-        done = TRUE;
-        break;
-    }
-  }
-  g_value_unset (&item);
-  gst_iterator_free (it);
-  return sources;
-}
+/* the drain */
 
 /* A source blocked pushing into a full queue keeps its stream lock, and
  * GstBaseSrc takes that lock to handle an EOS sent to it (holding the
  * element's state lock meanwhile). So the EOS goes from a thread of its
  * own, one source at a time: the controller's context never blocks, and
  * the pipeline's state lock stays free for a stop. */
-gpointer
-controller_send_eos_thread (gpointer data)
+static gpointer
+send_eos_thread (gpointer data)
 {
   GPtrArray *sources = data;
   guint i;
@@ -77,23 +109,36 @@ controller_send_eos_thread (gpointer data)
   return NULL;
 }
 
+/* Starts sending EOS into every source, unless that was started already:
+ * a drain. */
+void
+worker_exit_send_eos (GstWorkerExit * self)
+{
+  g_mutex_lock (&self->lock);
+  if (!self->eos_thread)
+    self->eos_thread =
+        g_thread_new ("worker-drain-eos", send_eos_thread,
+        worker_topology_list_sources (self->topology));
+  g_mutex_unlock (&self->lock);
+}
+
 /* Unblocks whatever the drain's EOS thread waits on (a flush from every
  * source downstream wakes blocked pushes and hung test workers alike), and
  * joins it. Call with the system frozen, before going to NULL. */
 void
-controller_join_eos_thread (GstWorkerController * self, gboolean flush)
+worker_exit_join_eos (GstWorkerExit * self, gboolean flush)
 {
   GThread *thread;
 
-  GST_OBJECT_LOCK (self);
+  g_mutex_lock (&self->lock);
   thread = self->eos_thread;
   self->eos_thread = NULL;
-  GST_OBJECT_UNLOCK (self);
+  g_mutex_unlock (&self->lock);
   if (!thread)
     return;
 
   if (flush) {
-    GPtrArray *sources = controller_list_sources (self);
+    GPtrArray *sources = worker_topology_list_sources (self->topology);
     guint i;
 
     for (i = 0; i < sources->len; i++) {
@@ -114,244 +159,17 @@ controller_join_eos_thread (GstWorkerController * self, gboolean flush)
   g_thread_join (thread);
 }
 
-/* Every worker's stats now. */
-static GPtrArray *
-snapshot_workers (GstWorkerController * self)
-{
-  GPtrArray *snap = g_ptr_array_new_with_free_func
-      ((GDestroyNotify) gst_structure_free);
-  guint i;
-
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-    g_ptr_array_add (snap, gst_worker_get_stats (GST_WORKER (w->element)));
-  }
-  return snap;
-}
-
-#define SETTLE_TIMEOUT_US (100 * 1000)
-
-/* Stops the pipeline after freezing the system: every worker is paused,
- * so none starts a new item, and the controller waits (a bounded 100 ms)
- * for those in the middle of one to finish it, or to block. Then nothing
- * moves but hung or slow workers, and the counts taken after the stop
- * tell where every item was. */
-StopSnapshot
-controller_freeze_and_stop (GstWorkerController * self)
-{
-  StopSnapshot snap;
-  gboolean *was_paused = g_new0 (gboolean, self->workers->len + 1);
-  gint64 deadline;
-  guint i;
-
-  snap.doing = snapshot_workers (self);
-  for (i = 0; i < self->workers->len; i++) {
-    GstWorker *w = GST_WORKER (((WorkerRec *)
-            g_ptr_array_index (self->workers, i))->element);
-
-    was_paused[i] = gst_worker_get_paused (w);
-    gst_worker_set_paused (w, TRUE);
-  }
-  deadline = g_get_monotonic_time () + SETTLE_TIMEOUT_US;
-  for (;;) {
-    gboolean busy = FALSE;
-
-    for (i = 0; i < self->workers->len && !busy; i++) {
-      GstWorker *w = GST_WORKER (((WorkerRec *)
-              g_ptr_array_index (self->workers, i))->element);
-      busy = gst_worker_get_state (w) == GST_WORKER_STATE_BUSY;
-    }
-    if (!busy || g_get_monotonic_time () >= deadline)
-      break;
-    g_usleep (500);
-  }
-  snap.frozen = snapshot_workers (self);
-
-  controller_join_eos_thread (self, TRUE);
-  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
-
-  for (i = 0; i < self->workers->len; i++) {
-    GstWorker *w = GST_WORKER (((WorkerRec *)
-            g_ptr_array_index (self->workers, i))->element);
-    gst_worker_set_paused (w, was_paused[i]);
-  }
-  g_free (was_paused);
-  return snap;
-}
-
-void
-controller_stop_snapshot_clear (StopSnapshot * snap)
-{
-  g_ptr_array_unref (snap->doing);
-  g_ptr_array_unref (snap->frozen);
-}
-
-static guint64
-items_passed (const GstStructure * s)
-{
-  return controller_stats_u64 (s, "items-out") + controller_stats_u64 (s,
-      "items-dropped");
-}
-
-/* After a stop: where the items that were inside went. Queues: what went
- * in and did not come out (exact, from the pad probes; it includes an item
- * a blocked writer was pushing in). Workers: items handed over by their
- * input queues that they never started (held by a paused worker, say),
- * and the item in hand of a worker still busy when frozen that passed
- * nothing on afterwards (a hung one). Adds `holder` entries to @holders
- * (with what each worker was doing before the freeze); returns the
- * total. */
-guint64
-controller_account_discards (GstWorkerController * self, StopSnapshot * snap,
-    GValue * holders)
-{
-  guint64 total = 0;
-  guint i, j;
-
-  for (i = 0; i < self->queues->len; i++) {
-    QueueRec *q = g_ptr_array_index (self->queues, i);
-    guint64 in, out;
-    GValue readers = G_VALUE_INIT;
-    GstStructure *h;
-
-    controller_queue_counts (q, &in, &out);
-    in += controller_queue_initial (q);
-    if (in <= out)
-      continue;
-    total += in - out;
-    h = gst_structure_new ("holder",
-        "name", G_TYPE_STRING, q->name,
-        "kind", G_TYPE_STRING, "queue",
-        "items", G_TYPE_UINT64, in - out, NULL);
-    GST_OBJECT_LOCK (self);
-    controller_names_array (&readers, q->readers);
-    GST_OBJECT_UNLOCK (self);
-    controller_structure_take_array (h, "readers", &readers);
-    controller_array_take_structure (holders, h);
-  }
-
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-    GstStructure *was = g_ptr_array_index (snap->doing, i);
-    GstStructure *frozen = g_ptr_array_index (snap->frozen, i);
-    GstStructure *now = gst_worker_get_stats (GST_WORKER (w->element));
-    GstWorkerState state = controller_stats_state (was);
-    guint64 handed = 0, started =
-        controller_stats_u64 (now, "items-in"), items = 0;
-    GPtrArray *in;
-    GstStructure *h;
-
-    GST_OBJECT_LOCK (self);
-    in = g_ptr_array_copy (w->inputs, NULL, NULL);
-    GST_OBJECT_UNLOCK (self);
-    for (j = 0; j < in->len; j++) {
-      guint64 qin, qout;
-
-      controller_queue_counts (g_ptr_array_index (in, j), &qin, &qout);
-      handed += qout;
-    }
-    if (in->len && handed > started)
-      items += handed - started;
-    /* a source busy producing holds no item yet */
-    if (controller_stats_state (frozen) == GST_WORKER_STATE_BUSY &&
-        w->element->numsinkpads > 0 && items_passed (now) == items_passed
-        (frozen))
-      items += 1;
-    g_ptr_array_unref (in);
-
-    total += items;
-    if (items || state != GST_WORKER_STATE_IDLE) {
-      h = gst_structure_new ("holder",
-          "name", G_TYPE_STRING, w->name,
-          "kind", G_TYPE_STRING, "worker",
-          "items", G_TYPE_UINT64, items,
-          "state", GST_TYPE_WORKER_STATE, state,
-          "state-time", GST_TYPE_CLOCK_TIME, controller_stats_time (was,
-              "state-time"), NULL);
-      if (gst_structure_has_field (was, "blocked-on"))
-        gst_structure_set (h, "blocked-on", G_TYPE_STRING,
-            gst_structure_get_string (was, "blocked-on"), NULL);
-      controller_array_take_structure (holders, h);
-    }
-    gst_structure_free (now);
-  }
-  return total;
-}
-
-static gboolean
-emit_finished (gpointer user_data)
-{
-  GstWorkerController *self = user_data;
-  GstStructure *report;
-
-  GST_OBJECT_LOCK (self);
-  report = gst_structure_copy (self->report);
-  GST_OBJECT_UNLOCK (self);
-  g_signal_emit (self, controller_signals[SIGNAL_FINISHED], 0, report);
-  gst_structure_free (report);
-  return G_SOURCE_REMOVE;
-}
-
-/* Ends the run; @report is taken. */
-void
-controller_finish (GstWorkerController * self, GstStructure * report,
-    gboolean emit_here)
-{
-  GstWorkerControllerOutcome outcome = GST_WORKER_CONTROLLER_OUTCOME_NONE;
-
-  gst_structure_get_enum (report, "outcome",
-      GST_TYPE_WORKER_CONTROLLER_OUTCOME, (gint *) & outcome);
-
-  GST_OBJECT_LOCK (self);
-  self->phase = PHASE_FINISHED;
-  self->playing = FALSE;
-  self->outcome = outcome;
-  if (self->report)
-    gst_structure_free (self->report);
-  self->report = report;
-  controller_cancel_timer (&self->drain_timer);
-  controller_cancel_timer (&self->restart_timer);
-  controller_cancel_timer (&self->deadlock_timer);
-  GST_OBJECT_UNLOCK (self);
-  g_source_set_ready_time (self->watchdog, -1);
-
-  GST_INFO_OBJECT (self, "finished: %" GST_PTR_FORMAT, report);
-  if (emit_here)
-    emit_finished (self);
-  else
-    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
-        emit_finished, gst_object_ref (self), gst_object_unref);
-}
-
-/* Stops the pipeline and reports what it held. */
-GstStructure *
-controller_stop_and_report (GstWorkerController * self,
-    GstWorkerControllerOutcome outcome)
-{
-  StopSnapshot snap = controller_freeze_and_stop (self);
-  GValue holders = G_VALUE_INIT;
-  guint64 discarded;
-  GstStructure *report;
-
-  controller_new_array (&holders);
-  discarded = controller_account_discards (self, &snap, &holders);
-  report = controller_build_report (self, outcome);
-  gst_structure_set (report, "items-discarded", G_TYPE_UINT64, discarded,
-      NULL);
-  controller_structure_take_array (report, "holders", &holders);
-  controller_stop_snapshot_clear (&snap);
-  return report;
-}
-
 /* Whether EOS reached every linked input of every element, not only every
  * sink. The pipeline's EOS can come first: a merge ends its output at the
  * end of its main input and still reads its other inputs to their end,
  * dropping (and counting) what comes, and the last items of a feedback
  * loop may still be on their way back into it. */
-static gboolean
-every_input_ended (GstWorkerController * self)
+gboolean
+worker_exit_every_input_ended (GstWorkerExit * self)
 {
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
+  GstIterator *it =
+      gst_bin_iterate_recurse (GST_BIN (worker_topology_pipeline
+          (self->topology)));
   GValue item = G_VALUE_INIT;
   gboolean ended = TRUE, done = FALSE;
 
@@ -396,98 +214,178 @@ every_input_ended (GstWorkerController * self)
   return ended;
 }
 
-typedef struct
-{
-  GstWorkerController *self;
-  gint64 since;                 /* when the pipeline's EOS came */
-} EosWait;
+/* ---------------------------------------------------------------------- */
+/* the stop */
 
-static void eos_wait_free (gpointer data);
-static gboolean eos_wait_cb (gpointer data);
+/* Every worker's stats now. */
+static GPtrArray *
+snapshot_workers (GstWorkerExit * self)
+{
+  GPtrArray *snap = g_ptr_array_new_with_free_func
+      ((GDestroyNotify) gst_structure_free);
+  guint i;
+
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+    g_ptr_array_add (snap, gst_worker_get_stats (GST_WORKER (w->element)));
+  }
+  return snap;
+}
+
+#define SETTLE_TIMEOUT_US (100 * 1000)
+
+/* Stops the pipeline after freezing the system: every worker is paused,
+ * so none starts a new item, and the controller waits (a bounded 100 ms)
+ * for those in the middle of one to finish it, or to block. Then nothing
+ * moves but hung or slow workers, and the counts taken after the stop
+ * tell where every item was. */
+static StopSnapshot
+freeze_and_stop (GstWorkerExit * self)
+{
+  StopSnapshot snap;
+  gboolean *was_paused = g_new0 (gboolean, self->workers->len + 1);
+  gint64 deadline;
+  guint i;
+
+  snap.doing = snapshot_workers (self);
+  for (i = 0; i < self->workers->len; i++) {
+    GstWorker *w = GST_WORKER (((WorkerRec *)
+            g_ptr_array_index (self->workers, i))->element);
+
+    was_paused[i] = gst_worker_get_paused (w);
+    gst_worker_set_paused (w, TRUE);
+  }
+  deadline = g_get_monotonic_time () + SETTLE_TIMEOUT_US;
+  for (;;) {
+    gboolean busy = FALSE;
+
+    for (i = 0; i < self->workers->len && !busy; i++) {
+      GstWorker *w = GST_WORKER (((WorkerRec *)
+              g_ptr_array_index (self->workers, i))->element);
+      busy = gst_worker_get_state (w) == GST_WORKER_STATE_BUSY;
+    }
+    if (!busy || g_get_monotonic_time () >= deadline)
+      break;
+    g_usleep (500);
+  }
+  snap.frozen = snapshot_workers (self);
+
+  worker_exit_join_eos (self, TRUE);
+  gst_element_set_state (GST_ELEMENT (worker_topology_pipeline
+          (self->topology)), GST_STATE_NULL);
+
+  for (i = 0; i < self->workers->len; i++) {
+    GstWorker *w = GST_WORKER (((WorkerRec *)
+            g_ptr_array_index (self->workers, i))->element);
+    gst_worker_set_paused (w, was_paused[i]);
+  }
+  g_free (was_paused);
+  return snap;
+}
 
 static void
-handle_eos_since (GstWorkerController * self, gint64 since)
+stop_snapshot_clear (StopSnapshot * snap)
 {
-  GstStructure *report;
-  gboolean draining;
+  g_ptr_array_unref (snap->doing);
+  g_ptr_array_unref (snap->frozen);
+}
 
-  GST_OBJECT_LOCK (self);
-  if (self->phase != PHASE_RUNNING && self->phase != PHASE_DRAINING) {
-    GST_OBJECT_UNLOCK (self);
-    return;
+static guint64
+items_passed (const GstStructure * s)
+{
+  return stats_u64 (s, "items-out") + stats_u64 (s, "items-dropped");
+}
+
+/* After a stop: where the items that were inside went. Queues: what went
+ * in and did not come out (exact, from the pad probes; it includes an item
+ * a blocked writer was pushing in). Workers: items handed over by their
+ * input queues that they never started (held by a paused worker, say),
+ * the items it failed on with an error (`items-failed`), and the item in
+ * hand of a worker still busy when frozen that passed nothing on
+ * afterwards (a hung one). Adds `holder` entries to @holders
+ * (with what each worker was doing before the freeze); returns the
+ * total. */
+static guint64
+account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
+{
+  guint64 total = 0;
+  guint i, j;
+
+  for (i = 0; i < self->queues->len; i++) {
+    QueueRec *q = g_ptr_array_index (self->queues, i);
+    guint64 in, out;
+    GValue readers = G_VALUE_INIT;
+    GstStructure *h;
+
+    worker_queue_counts (q, &in, &out);
+    in += worker_queue_initial (q);
+    if (in <= out)
+      continue;
+    total += in - out;
+    h = gst_structure_new ("holder",
+        "name", G_TYPE_STRING, q->name,
+        "kind", G_TYPE_STRING, "queue", "items", G_TYPE_UINT64, in - out, NULL);
+    worker_topology_queue_names (self->topology, q, NULL, &readers);
+    gst_structure_take_value (h, "readers", &readers);
+    worker_array_take_structure (holders, h);
   }
-  draining = self->phase == PHASE_DRAINING;
-  GST_OBJECT_UNLOCK (self);
 
-  /* a drain waits, bounded by its timeout, for every input to end; a run
-   * that ended by itself waits a little */
-  if (!every_input_ended (self) && (draining || g_get_monotonic_time () -
-          since < EOS_SETTLE_MS * G_TIME_SPAN_MILLISECOND)) {
-    GSource *check = g_timeout_source_new (5);
-    EosWait *wait = g_new (EosWait, 1);
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+    GstStructure *was = g_ptr_array_index (snap->doing, i);
+    GstStructure *frozen = g_ptr_array_index (snap->frozen, i);
+    GstStructure *now = gst_worker_get_stats (GST_WORKER (w->element));
+    GstWorkerState state = stats_state (was);
+    guint64 handed = 0, started = stats_u64 (now, "items-in"), items = 0;
+    GPtrArray *in;
+    GstStructure *h;
 
-    wait->self = gst_object_ref (self);
-    wait->since = since;
-    g_source_set_callback (check, eos_wait_cb, wait, eos_wait_free);
-    g_source_attach (check, self->context);
-    g_source_unref (check);
-    return;
+    in = worker_topology_dup_inputs (self->topology, w);
+    for (j = 0; j < in->len; j++) {
+      guint64 qin, qout;
+
+      worker_queue_counts (g_ptr_array_index (in, j), &qin, &qout);
+      handed += qout;
+    }
+    if (in->len && handed > started)
+      items += handed - started;
+    /* the items it failed on (the error's own item) */
+    items += stats_u64 (now, "items-failed");
+    /* a source busy producing holds no item yet */
+    if (stats_state (frozen) == GST_WORKER_STATE_BUSY &&
+        w->element->numsinkpads > 0 && items_passed (now) == items_passed
+        (frozen))
+      items += 1;
+    g_ptr_array_unref (in);
+
+    total += items;
+    if (items || state != GST_WORKER_STATE_IDLE) {
+      h = gst_structure_new ("holder",
+          "name", G_TYPE_STRING, w->name,
+          "kind", G_TYPE_STRING, "worker",
+          "items", G_TYPE_UINT64, items,
+          "state", GST_TYPE_WORKER_STATE, state,
+          "state-time", GST_TYPE_CLOCK_TIME, stats_time (was,
+              "state-time"), NULL);
+      if (gst_structure_has_field (was, "blocked-on"))
+        gst_structure_set (h, "blocked-on", G_TYPE_STRING,
+            gst_structure_get_string (was, "blocked-on"), NULL);
+      worker_array_take_structure (holders, h);
+    }
+    gst_structure_free (now);
   }
-
-  GST_OBJECT_LOCK (self);
-  controller_cancel_timer (&self->drain_timer);
-  GST_OBJECT_UNLOCK (self);
-
-  GST_INFO_OBJECT (self, "EOS: every item drained");
-  /* the EOS reached every sink: the thread that sent it is done */
-  controller_join_eos_thread (self, FALSE);
-  report =
-      controller_build_report (self, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
-  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
-  controller_finish (self, report, TRUE);
+  return total;
 }
 
-static void
-eos_wait_free (gpointer data)
+/* Freezes the system, stops the pipeline and accounts for what it held:
+ * adds `holder` entries to @holders (a GST_TYPE_ARRAY value) and returns
+ * the number of items discarded. */
+guint64
+worker_exit_stop (GstWorkerExit * self, GValue * holders)
 {
-  EosWait *wait = data;
+  StopSnapshot snap = freeze_and_stop (self);
+  guint64 discarded = account_discards (self, &snap, holders);
 
-  gst_object_unref (wait->self);
-  g_free (wait);
-}
-
-static gboolean
-eos_wait_cb (gpointer data)
-{
-  EosWait *wait = data;
-
-  handle_eos_since (wait->self, wait->since);
-  return G_SOURCE_REMOVE;
-}
-
-void
-controller_handle_eos (GstWorkerController * self)
-{
-  handle_eos_since (self, g_get_monotonic_time ());
-}
-
-gboolean
-controller_drain_timeout_cb (gpointer user_data)
-{
-  GstWorkerController *self = user_data;
-  GstStructure *report;
-
-  GST_OBJECT_LOCK (self);
-  if (self->phase != PHASE_DRAINING) {
-    GST_OBJECT_UNLOCK (self);
-    return G_SOURCE_REMOVE;
-  }
-  g_clear_pointer (&self->drain_timer, g_source_unref);
-  GST_OBJECT_UNLOCK (self);
-
-  report = controller_stop_and_report (self,
-      GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT);
-  GST_WARNING_OBJECT (self, "drain timed out: %" GST_PTR_FORMAT, report);
-  controller_finish (self, report, TRUE);
-  return G_SOURCE_REMOVE;
+  stop_snapshot_clear (&snap);
+  return discarded;
 }

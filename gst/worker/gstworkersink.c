@@ -18,6 +18,7 @@
 
 #include "gstworkersink.h"
 #include "gstworkercore.h"
+#include "gstworkerfloating.h"
 
 GST_DEBUG_CATEGORY_STATIC (worker_sink_debug);
 #define GST_CAT_DEFAULT worker_sink_debug
@@ -110,6 +111,7 @@ static void
 gst_worker_sink_constructed (GObject * object)
 {
   G_OBJECT_CLASS (gst_worker_sink_parent_class)->constructed (object);
+  gst_worker_keep_floating (object);
 
   gst_pad_add_probe (GST_BASE_SINK_PAD (object),
       GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
@@ -127,6 +129,7 @@ gst_worker_sink_render (GstBaseSink * sink, GstBuffer * buffer)
   gst_worker_core_start_item (core, 1);
   ret = GST_WORKER_SINK_GET_CLASS (self)->consume (self, buffer);
   gst_worker_core_end_item (core);
+  gst_worker_core_fail_item (core, ret);
   if (ret == GST_FLOW_OK)
     gst_worker_core_count (core, 0, 1, 0);
   return ret;

@@ -24,6 +24,13 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerSink, gst_worker_sink,
  * library (the design's worker 7), on #GstBaseSink. `items-in` counts the
  * items it was given, `items-out` those the driver took.
  */
+/**
+ * GstWorkerSinkClass::consume:
+ * @self: the worker
+ * @buffer: (transfer none): the item; the base class keeps its reference
+ *
+ * Returns: %GST_FLOW_OK, or %GST_FLOW_ERROR after posting an error
+ */
 struct _GstWorkerSinkClass
 {
   GstBaseSinkClass parent_class;

@@ -18,6 +18,7 @@
 
 #include "gstworkersrc.h"
 #include "gstworkercore.h"
+#include "gstworkerfloating.h"
 
 GST_DEBUG_CATEGORY_STATIC (worker_src_debug);
 #define GST_CAT_DEFAULT worker_src_debug
@@ -85,6 +86,7 @@ gst_worker_src_constructed (GObject * object)
   GstWorkerCore *core = CORE (object);
 
   G_OBJECT_CLASS (gst_worker_src_parent_class)->constructed (object);
+  gst_worker_keep_floating (object);
 
   gst_pad_add_probe (GST_BASE_SRC_PAD (object), GST_PAD_PROBE_TYPE_BUFFER |
       GST_PAD_PROBE_TYPE_BUFFER_LIST, count_out, core, NULL);

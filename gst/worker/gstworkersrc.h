@@ -26,6 +26,15 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerSrc, gst_worker_src,
  * outputs of different types is a #GstElement embedding a #GstWorkerCore
  * with a task of its own, as `flightsimsrc` and `flightlink` are.
  */
+/**
+ * GstWorkerSrcClass::produce:
+ * @self: the worker
+ * @buf: (out) (transfer full) (nullable): the item read; set it when
+ *   returning %GST_FLOW_OK
+ *
+ * Returns: %GST_FLOW_OK with an item, %GST_FLOW_EOS at the end, or
+ *   %GST_FLOW_ERROR after posting an error
+ */
 struct _GstWorkerSrcClass
 {
   GstPushSrcClass parent_class;

@@ -4,39 +4,17 @@
 /* GstWorkerController's status and report structures: one structure per
  * worker (its stats, rate, heartbeats, lost or stalled, input levels) and
  * per queue (counts, levels, writers and readers), the wait-for structure
- * (who waits on which queue), the common part of the report of a run,
- * and gst_worker_structure_to_json(), which turns any of them into
- * JSON. */
+ * (who waits on which queue) and the common part of the report of a
+ * run. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include <json-glib/json-glib.h>
-
 #include "gstworkercontrollerprivate.h"
+#include "gstworkervalue.h"
 
 /* ---------------------------------------------------------------------- */
 /* structures */
-
-void
-controller_array_take_structure (GValue * array, GstStructure * s)
-{
-  GValue v = G_VALUE_INIT;
-
-  g_value_init (&v, GST_TYPE_STRUCTURE);
-  g_value_take_boxed (&v, s);
-  gst_value_array_append_and_take_value (array, &v);
-}
-
-static void
-array_add_string (GValue * array, const gchar * str)
-{
-  GValue v = G_VALUE_INIT;
-
-  g_value_init (&v, G_TYPE_STRING);
-  g_value_set_string (&v, str);
-  gst_value_array_append_and_take_value (array, &v);
-}
 
 void
 controller_structure_take_array (GstStructure * s, const gchar * field,
@@ -50,16 +28,6 @@ controller_new_array (GValue * v)
 {
   g_value_init (v, GST_TYPE_ARRAY);
   return v;
-}
-
-void
-controller_names_array (GValue * v, GPtrArray * workers)
-{
-  guint i;
-
-  controller_new_array (v);
-  for (i = 0; i < workers->len; i++)
-    array_add_string (v, ((WorkerRec *) g_ptr_array_index (workers, i))->name);
 }
 
 GstWorkerState
@@ -103,13 +71,13 @@ controller_state_nick (GstWorkerState state)
 GstStructure *
 controller_queue_structure (GstWorkerController * self, QueueRec * q)
 {
-  guint64 in, out, initial = controller_queue_initial (q);
+  guint64 in, out, initial = worker_queue_initial (q);
   guint level = 0, max = 0;
   GstStructure *s;
   GValue writers = G_VALUE_INIT, readers = G_VALUE_INIT;
 
-  controller_queue_counts (q, &in, &out);
-  controller_queue_levels (q, &level, &max);
+  worker_queue_counts (q, &in, &out);
+  worker_queue_levels (q, &level, &max);
   s = gst_structure_new ("queue",
       "name", G_TYPE_STRING, q->name,
       "items-in", G_TYPE_UINT64, in,
@@ -117,10 +85,7 @@ controller_queue_structure (GstWorkerController * self, QueueRec * q)
       "items-out", G_TYPE_UINT64, out,
       "held", G_TYPE_UINT64, in + initial >= out ? in + initial - out : 0,
       "level", G_TYPE_UINT, level, "max-size-buffers", G_TYPE_UINT, max, NULL);
-  GST_OBJECT_LOCK (self);
-  controller_names_array (&writers, q->writers);
-  controller_names_array (&readers, q->readers);
-  GST_OBJECT_UNLOCK (self);
+  worker_topology_queue_names (self->topology, q, &writers, &readers);
   controller_structure_take_array (s, "writers", &writers);
   controller_structure_take_array (s, "readers", &readers);
   return s;
@@ -143,30 +108,23 @@ controller_worker_structure (GstWorkerController * self, WorkerRec * w,
       NULL);
   gst_structure_remove_field (s, "worker");
 
-  GST_OBJECT_LOCK (self);
-  in = g_ptr_array_copy (w->inputs, NULL, NULL);
+  in = worker_topology_dup_inputs (self->topology, w);
   if (with_heartbeat) {
-    guint64 seq = 0;
+    gboolean playing;
 
-    if (w->heartbeat)
-      gst_structure_get_uint64 (w->heartbeat, "seq", &seq);
-    gst_structure_set (s, "rate", G_TYPE_DOUBLE, w->rate,
-        "heartbeats", G_TYPE_UINT64, w->heartbeat ? seq + 1 : 0,
-        "heartbeat-age", GST_TYPE_CLOCK_TIME, self->playing ?
-        (GstClockTime) (g_get_monotonic_time () - w->heartbeat_at) *
-        GST_USECOND : GST_CLOCK_TIME_NONE,
-        "lost", G_TYPE_BOOLEAN, w->lost,
-        "stalled", G_TYPE_BOOLEAN, w->stalled, NULL);
+    GST_OBJECT_LOCK (self);
+    playing = self->playing;
+    GST_OBJECT_UNLOCK (self);
+    worker_watchdog_add_status (self->watch, w, s, playing);
   }
-  GST_OBJECT_UNLOCK (self);
 
   controller_new_array (&inputs);
   for (i = 0; i < in->len; i++) {
     QueueRec *q = g_ptr_array_index (in, i);
     guint level, max;
 
-    array_add_string (&inputs, q->name);
-    controller_queue_levels (q, &level, &max);
+    worker_array_add_string (&inputs, q->name);
+    worker_queue_levels (q, &level, &max);
     if (!fullest || (guint64) level * MAX (best_max, 1) >
         (guint64) best_level * MAX (max, 1)) {
       fullest = q;
@@ -201,12 +159,13 @@ controller_wait_for_structure (GstWorkerController * self)
 
     if (state == GST_WORKER_STATE_BLOCKED) {
       const gchar *qname = gst_structure_get_string (stats, "blocked-on");
-      QueueRec *q = controller_find_queue_by_name (self, qname);
+      QueueRec *q = worker_topology_find_queue_by_name (self->topology,
+          qname);
       guint level = 0, max = 0;
 
       if (q)
-        controller_queue_levels (q, &level, &max);
-      controller_array_take_structure (&edges, gst_structure_new ("wait",
+        worker_queue_levels (q, &level, &max);
+      worker_array_take_structure (&edges, gst_structure_new ("wait",
               "worker", G_TYPE_STRING, w->name,
               "role", G_TYPE_STRING, "writer",
               "queue", G_TYPE_STRING, qname,
@@ -215,17 +174,15 @@ controller_wait_for_structure (GstWorkerController * self)
               "for", GST_TYPE_CLOCK_TIME, controller_stats_time (stats,
                   "state-time"), NULL));
     } else if (state == GST_WORKER_STATE_IDLE) {
-      GST_OBJECT_LOCK (self);
-      in = g_ptr_array_copy (w->inputs, NULL, NULL);
-      GST_OBJECT_UNLOCK (self);
+      in = worker_topology_dup_inputs (self->topology, w);
       for (j = 0; j < in->len; j++) {
         QueueRec *q = g_ptr_array_index (in, j);
         guint level, max;
 
-        controller_queue_levels (q, &level, &max);
+        worker_queue_levels (q, &level, &max);
         if (level > 0)
           continue;
-        controller_array_take_structure (&edges, gst_structure_new ("wait",
+        worker_array_take_structure (&edges, gst_structure_new ("wait",
                 "worker", G_TYPE_STRING, w->name,
                 "role", G_TYPE_STRING, "reader",
                 "queue", G_TYPE_STRING, q->name,
@@ -246,7 +203,7 @@ controller_wait_for_structure (GstWorkerController * self)
       self->phase == PHASE_READY;
   GST_OBJECT_UNLOCK (self);
   if (off)
-    controller_sample_deadlock (self);
+    gst_worker_deadlock_sample (self->deadlock);
   gst_worker_deadlock_add_wait_for (self->deadlock, s);
   return s;
 }
@@ -263,11 +220,9 @@ controller_build_report (GstWorkerController * self,
   guint i;
 
   controller_new_array (&workers);
-  GST_OBJECT_LOCK (self);
-  order = g_ptr_array_copy (self->order, NULL, NULL);
-  GST_OBJECT_UNLOCK (self);
+  order = worker_topology_dup_order (self->topology);
   for (i = 0; i < order->len; i++)
-    controller_array_take_structure (&workers,
+    worker_array_take_structure (&workers,
         controller_worker_structure (self, g_ptr_array_index (order, i),
             FALSE));
   g_ptr_array_unref (order);
@@ -282,7 +237,7 @@ controller_build_report (GstWorkerController * self,
     if (controller_stats_u64 (q, "items-in") + controller_stats_u64 (q,
             "initial-items") != controller_stats_u64 (q, "items-out"))
       balanced = FALSE;
-    controller_array_take_structure (&queues, q);
+    worker_array_take_structure (&queues, q);
   }
 
   GST_OBJECT_LOCK (self);
@@ -302,127 +257,4 @@ controller_build_report (GstWorkerController * self,
   controller_structure_take_array (r, "queues", &queues);
   gst_worker_deadlock_add_to_report (self->deadlock, r);
   return r;
-}
-
-/* ---------------------------------------------------------------------- */
-/* JSON */
-
-static JsonNode *value_to_json (const GValue * value);
-
-static gboolean
-add_field_to_json (GQuark field, const GValue * value, gpointer user_data)
-{
-  json_object_set_member (user_data, g_quark_to_string (field),
-      value_to_json (value));
-  return TRUE;
-}
-
-static JsonNode *
-structure_to_json_node (const GstStructure * s)
-{
-  JsonObject *obj = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-  gst_structure_foreach (s, add_field_to_json, obj);
-  json_node_take_object (node, obj);
-  return node;
-}
-
-static JsonNode *
-value_to_json (const GValue * value)
-{
-  GType type = G_VALUE_TYPE (value);
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  if (type == G_TYPE_STRING) {
-    const gchar *str = g_value_get_string (value);
-    if (str)
-      json_node_set_string (node, str);
-    else
-      json_node_init_null (node);
-  } else if (type == G_TYPE_BOOLEAN) {
-    json_node_set_boolean (node, g_value_get_boolean (value));
-  } else if (type == G_TYPE_INT) {
-    json_node_set_int (node, g_value_get_int (value));
-  } else if (type == G_TYPE_UINT) {
-    json_node_set_int (node, g_value_get_uint (value));
-  } else if (type == G_TYPE_INT64) {
-    json_node_set_int (node, g_value_get_int64 (value));
-  } else if (type == G_TYPE_UINT64) {
-    guint64 v = g_value_get_uint64 (value);
-    /* GST_CLOCK_TIME_NONE and other out-of-range values: null */
-    if (v <= G_MAXINT64)
-      json_node_set_int (node, (gint64) v);
-    else
-      json_node_init_null (node);
-  } else if (type == G_TYPE_DOUBLE) {
-    json_node_set_double (node, g_value_get_double (value));
-  } else if (type == G_TYPE_FLOAT) {
-    json_node_set_double (node, g_value_get_float (value));
-  } else if (G_TYPE_IS_ENUM (type)) {
-    GEnumClass *klass = g_type_class_ref (type);
-    GEnumValue *v = g_enum_get_value (klass, g_value_get_enum (value));
-
-    json_node_set_string (node, v ? v->value_nick : "unknown");
-    g_type_class_unref (klass);
-  } else if (type == GST_TYPE_ARRAY || type == GST_TYPE_LIST) {
-    JsonArray *array = json_array_new ();
-    gboolean is_array = type == GST_TYPE_ARRAY;
-    guint i, n = is_array ? gst_value_array_get_size (value) :
-        gst_value_list_get_size (value);
-
-    for (i = 0; i < n; i++)
-      json_array_add_element (array, value_to_json (is_array ?
-              gst_value_array_get_value (value, i) :
-              gst_value_list_get_value (value, i)));
-    json_node_init_array (node, array);
-    json_array_unref (array);
-  } else if (type == GST_TYPE_STRUCTURE) {
-    const GstStructure *s = gst_value_get_structure (value);
-
-    json_node_unref (node);
-    if (!s)
-      return json_node_new (JSON_NODE_NULL);
-    return structure_to_json_node (s);
-  } else {
-    gchar *str = gst_value_serialize (value);
-
-    if (str)
-      json_node_set_string (node, str);
-    else
-      json_node_init_null (node);
-    g_free (str);
-  }
-  return node;
-}
-
-/**
- * gst_worker_structure_to_json:
- * @structure: a status or report structure (any #GstStructure)
- * @pretty: indent the output
- *
- * Converts a structure to a JSON object: strings, numbers and booleans as
- * such, enums as their nicks, arrays and lists as arrays, nested
- * structures as objects, times in nanoseconds (%GST_CLOCK_TIME_NONE as
- * null), anything else as its GStreamer serialization.
- *
- * Returns: (transfer full): the JSON text
- */
-gchar *
-gst_worker_structure_to_json (const GstStructure * structure, gboolean pretty)
-{
-  JsonGenerator *gen;
-  JsonNode *root;
-  gchar *text;
-
-  g_return_val_if_fail (structure != NULL, NULL);
-
-  root = structure_to_json_node (structure);
-  gen = json_generator_new ();
-  json_generator_set_pretty (gen, pretty);
-  json_generator_set_root (gen, root);
-  text = json_generator_to_data (gen, NULL);
-  g_object_unref (gen);
-  json_node_unref (root);
-  return text;
 }

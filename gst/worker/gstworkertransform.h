@@ -31,6 +31,24 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerTransform, gst_worker_transform,
  * The base class waits while the worker is paused, times @process, counts
  * inputs and outputs, and knows when a push blocks on a full queue.
  */
+/**
+ * GstWorkerTransformClass::process:
+ * @self: the worker
+ * @inbuf: (transfer full): the input item, now the worker's
+ *
+ * Returns: %GST_FLOW_OK, or the first failed push's return, or
+ *   %GST_FLOW_ERROR after posting an error
+ */
+/**
+ * GstWorkerTransformClass::drain:
+ * @self: the worker
+ *
+ * Returns: %GST_FLOW_OK, or the first failed push's return
+ */
+/**
+ * GstWorkerTransformClass::flush:
+ * @self: the worker
+ */
 struct _GstWorkerTransformClass
 {
   GstBaseTransformClass parent_class;

@@ -1,44 +1,251 @@
 /* gst-workers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* GstWorkerController's watchdog: a source of the controller's context
- * whose ready time is the next moment anything can change without a
- * heartbeat. It finds lost workers (heartbeats stopped) and stalled ones
- * (busy or blocked too long, unless blocked behind a paused worker), and
- * emits worker-stalled, worker-lost and worker-recovered. */
+/* GstWorkerController's watchdog (see gstworkerwatchdog.h): each worker's
+ * latest heartbeat and rate, lost and stalled, and the checks that change
+ * them. The controller runs it from a source of its context whose ready
+ * time is the next moment anything can change without a heartbeat, and
+ * emits worker-stalled, worker-lost and worker-recovered for the events
+ * it returns. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include "gstworkercontrollerprivate.h"
+#include "gstworkerwatchdog.h"
 
-/* ---------------------------------------------------------------------- */
-/* watchdog */
+/* One worker, by its index in the topology. */
+typedef struct
+{
+  GstStructure *heartbeat;      /* latest, or NULL */
+  gint64 heartbeat_at;          /* monotonic us: latest, or run start */
+  guint64 rate_items;
+  gint64 rate_at;
+  gdouble rate;                 /* items-in per second */
+  gboolean lost;
+  gboolean stalled;
+} WatchRec;
+
+struct _GstWorkerWatchdog
+{
+  GstWorkerTopology *topology;  /* not owned; outlives the watchdog */
+  GPtrArray *workers;           /* the topology's WorkerRec; fixed */
+
+  GMutex lock;                  /* taken after the controller's object
+                                 * lock, never before it */
+  /* protected by lock */
+  WatchRec *recs;               /* one per worker */
+};
+
+static guint64
+stats_u64 (const GstStructure * s, const gchar * field)
+{
+  guint64 v = 0;
+
+  gst_structure_get_uint64 (s, field, &v);
+  return v;
+}
+
+static GstWorkerState
+stats_state (const GstStructure * s)
+{
+  gint state = GST_WORKER_STATE_IDLE;
+
+  gst_structure_get_enum (s, "state", GST_TYPE_WORKER_STATE, &state);
+  return state;
+}
+
+static GstClockTime
+stats_time (const GstStructure * s, const gchar * field)
+{
+  GstClockTime t = 0;
+
+  gst_structure_get_clock_time (s, field, &t);
+  return t;
+}
+
+GstWorkerWatchdog *
+worker_watchdog_new (GstWorkerTopology * topology)
+{
+  GstWorkerWatchdog *wd = g_new0 (GstWorkerWatchdog, 1);
+
+  wd->topology = topology;
+  wd->workers = worker_topology_workers (topology);
+  wd->recs = g_new0 (WatchRec, wd->workers->len + 1);
+  g_mutex_init (&wd->lock);
+  return wd;
+}
+
+void
+worker_watchdog_free (GstWorkerWatchdog * wd)
+{
+  guint i;
+
+  for (i = 0; i < wd->workers->len; i++)
+    g_clear_pointer (&wd->recs[i].heartbeat, gst_structure_free);
+  g_free (wd->recs);
+  g_mutex_clear (&wd->lock);
+  g_free (wd);
+}
+
+static void
+watch_event_free (WorkerWatchEvent * ev)
+{
+  g_free (ev->worker);
+  g_free (ev->blocked_on);
+  g_free (ev);
+}
+
+/* An empty array of WorkerWatchEvent, for worker_watchdog_check(). */
+GPtrArray *
+worker_watch_events_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) watch_event_free);
+}
+
+/* A new run: no heartbeat yet, none lost or stalled, heartbeats due from
+ * now. */
+void
+worker_watchdog_reset (GstWorkerWatchdog * wd)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint i;
+
+  g_mutex_lock (&wd->lock);
+  for (i = 0; i < wd->workers->len; i++) {
+    WatchRec *w = &wd->recs[i];
+
+    if (w->heartbeat)
+      gst_structure_free (w->heartbeat);
+    w->heartbeat = NULL;
+    w->heartbeat_at = now;
+    w->rate = 0;
+    w->rate_items = 0;
+    w->rate_at = now;
+    w->lost = w->stalled = FALSE;
+  }
+  g_mutex_unlock (&wd->lock);
+}
+
+/* The system went to PLAYING: heartbeats are due from now on. */
+void
+worker_watchdog_playing (GstWorkerWatchdog * wd)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint i;
+
+  g_mutex_lock (&wd->lock);
+  for (i = 0; i < wd->workers->len; i++)
+    wd->recs[i].heartbeat_at = now;
+  g_mutex_unlock (&wd->lock);
+}
+
+gint64
+worker_min_deadline (gint64 a, gint64 b)
+{
+  if (a < 0)
+    return b;
+  if (b < 0)
+    return a;
+  return MIN (a, b);
+}
+
+/* A heartbeat @s of @w: keeps it, updates the rate; sets @recovered when
+ * the worker was lost. Returns when the watchdog must look at @w next
+ * (monotonic us), or -1. */
+gint64
+worker_watchdog_heartbeat (GstWorkerWatchdog * wd, WorkerRec * rec,
+    const GstStructure * s, const WorkerWatchTimeouts * t, gboolean * recovered)
+{
+  gint64 now = g_get_monotonic_time (), due = -1;
+  guint64 items_in = stats_u64 (s, "items-in");
+  GstWorkerState state = stats_state (s);
+  GstClockTime state_time = stats_time (s, "state-time");
+  WatchRec *w = &wd->recs[rec->index];
+
+  *recovered = FALSE;
+  g_mutex_lock (&wd->lock);
+  if (w->heartbeat)
+    gst_structure_free (w->heartbeat);
+  w->heartbeat = gst_structure_copy (s);
+  w->heartbeat_at = now;
+  if (now > w->rate_at && items_in >= w->rate_items) {
+    w->rate = (items_in - w->rate_items) * 1e6 / (now - w->rate_at);
+  }
+  w->rate_items = items_in;
+  w->rate_at = now;
+  if (w->lost) {
+    w->lost = FALSE;
+    *recovered = TRUE;
+  }
+  if (t->stall_timeout && !w->stalled && (state == GST_WORKER_STATE_BUSY
+          || state == GST_WORKER_STATE_BLOCKED))
+    due = now + ((gint64) t->stall_timeout * GST_MSECOND -
+        (gint64) state_time) / 1000;
+  else if (w->stalled && state != GST_WORKER_STATE_BUSY &&
+      state != GST_WORKER_STATE_BLOCKED)
+    due = now;
+  if (t->heartbeat_timeout)
+    due = worker_min_deadline (due, now + (gint64) t->heartbeat_timeout * 1000);
+  g_mutex_unlock (&wd->lock);
+  return due;
+}
+
+/* The latest heartbeat of @w this run (a copy), or NULL. */
+GstStructure *
+worker_watchdog_dup_heartbeat (GstWorkerWatchdog * wd, WorkerRec * w)
+{
+  GstStructure *s = NULL;
+
+  g_mutex_lock (&wd->lock);
+  if (wd->recs[w->index].heartbeat)
+    s = gst_structure_copy (wd->recs[w->index].heartbeat);
+  g_mutex_unlock (&wd->lock);
+  return s;
+}
+
+/* Adds to a worker's status structure what the watchdog knows of it:
+ * rate, heartbeats, heartbeat-age (none unless @playing), lost, stalled. */
+void
+worker_watchdog_add_status (GstWorkerWatchdog * wd, WorkerRec * w,
+    GstStructure * s, gboolean playing)
+{
+  WatchRec *h = &wd->recs[w->index];
+  guint64 seq = 0;
+
+  g_mutex_lock (&wd->lock);
+  if (h->heartbeat)
+    gst_structure_get_uint64 (h->heartbeat, "seq", &seq);
+  gst_structure_set (s, "rate", G_TYPE_DOUBLE, h->rate,
+      "heartbeats", G_TYPE_UINT64, h->heartbeat ? seq + 1 : 0,
+      "heartbeat-age", GST_TYPE_CLOCK_TIME, playing ?
+      (GstClockTime) (g_get_monotonic_time () - h->heartbeat_at) *
+      GST_USECOND : GST_CLOCK_TIME_NONE,
+      "lost", G_TYPE_BOOLEAN, h->lost,
+      "stalled", G_TYPE_BOOLEAN, h->stalled, NULL);
+  g_mutex_unlock (&wd->lock);
+}
 
 static gboolean
 worker_is_paused (WorkerRec * w)
 {
   return gst_worker_get_paused (GST_WORKER (w->element)) ||
-      gst_worker_get_state (GST_WORKER (w->element)) ==
-      GST_WORKER_STATE_PAUSED;
+      gst_worker_get_state (GST_WORKER (w->element)) == GST_WORKER_STATE_PAUSED;
 }
 
 /* A worker blocked on a full queue is waiting for a pause when the chain of
  * full queues it waits on ends at a paused worker. */
 static gboolean
-blocked_by_pause (GstWorkerController * self, const gchar * queue_name,
-    guint depth)
+blocked_by_pause (GstWorkerWatchdog * wd, const gchar * queue_name, guint depth)
 {
-  QueueRec *q = controller_find_queue_by_name (self, queue_name);
+  QueueRec *q = worker_topology_find_queue_by_name (wd->topology,
+      queue_name);
   GPtrArray *readers;
   gboolean ret = FALSE;
   guint i;
 
   if (!q || depth > 16)
     return FALSE;
-  GST_OBJECT_LOCK (self);
-  readers = g_ptr_array_copy (q->readers, NULL, NULL);
-  GST_OBJECT_UNLOCK (self);
+  readers = worker_topology_dup_readers (wd->topology, q);
 
   for (i = 0; i < readers->len && !ret; i++) {
     WorkerRec *r = g_ptr_array_index (readers, i);
@@ -49,8 +256,8 @@ blocked_by_pause (GstWorkerController * self, const gchar * queue_name,
       break;
     }
     s = gst_worker_get_stats (GST_WORKER (r->element));
-    if (controller_stats_state (s) == GST_WORKER_STATE_BLOCKED)
-      ret = blocked_by_pause (self, gst_structure_get_string (s, "blocked-on"),
+    if (stats_state (s) == GST_WORKER_STATE_BLOCKED)
+      ret = blocked_by_pause (wd, gst_structure_get_string (s, "blocked-on"),
           depth + 1);
     gst_structure_free (s);
   }
@@ -58,204 +265,77 @@ blocked_by_pause (GstWorkerController * self, const gchar * queue_name,
   return ret;
 }
 
-typedef enum
-{
-  EVENT_STALLED,
-  EVENT_LOST,
-  EVENT_RECOVERED,
-} EventType;
-
-typedef struct
-{
-  EventType type;
-  gchar *worker;
-  GstWorkerState state;
-  GstClockTime duration;
-  gchar *blocked_on;
-  gboolean was_lost;
-} WatchEvent;
-
-static void
-watch_event_free (WatchEvent * ev)
-{
-  g_free (ev->worker);
-  g_free (ev->blocked_on);
-  g_free (ev);
-}
-
-static void
-emit_watch_events (GstWorkerController * self, GPtrArray * events)
-{
-  guint i;
-
-  for (i = 0; i < events->len; i++) {
-    WatchEvent *ev = g_ptr_array_index (events, i);
-
-    switch (ev->type) {
-      case EVENT_STALLED:{
-        gchar *chain = gst_worker_controller_explain_wait (self, ev->worker);
-
-        if (ev->blocked_on)
-          GST_WARNING_OBJECT (self, "worker %s stalled: %s for %.1f s on "
-              "full queue %s (%s)", ev->worker,
-              controller_state_nick (ev->state),
-              (gdouble) ev->duration / GST_SECOND, ev->blocked_on,
-              chain ? chain : "?");
-        else
-          GST_WARNING_OBJECT (self, "worker %s stalled: %s for %.1f s",
-              ev->worker, controller_state_nick (ev->state),
-              (gdouble) ev->duration / GST_SECOND);
-        g_free (chain);
-        g_signal_emit (self, controller_signals[SIGNAL_WORKER_STALLED], 0,
-            ev->worker, ev->state, (guint64) ev->duration, ev->blocked_on);
-        break;
-      }
-      case EVENT_LOST:
-        GST_WARNING_OBJECT (self, "worker %s lost: no heartbeat for %.1f s "
-            "(last state %s)", ev->worker, (gdouble) ev->duration / GST_SECOND,
-            controller_state_nick (ev->state));
-        g_signal_emit (self, controller_signals[SIGNAL_WORKER_LOST], 0,
-            ev->worker, (guint64) ev->duration);
-        break;
-      case EVENT_RECOVERED:
-        GST_INFO_OBJECT (self, "worker %s recovered (was %s)", ev->worker,
-            ev->was_lost ? "lost" : "stalled");
-        g_signal_emit (self, controller_signals[SIGNAL_WORKER_RECOVERED], 0,
-            ev->worker, ev->was_lost);
-        break;
-    }
-  }
-}
-
-gint64
-controller_min_deadline (gint64 a, gint64 b)
-{
-  if (a < 0)
-    return b;
-  if (b < 0)
-    return a;
-  return MIN (a, b);
-}
-
-/* Checks every worker; queues the events and returns the next time
+/* Checks every worker while the system runs; adds the events to @events
+ * (see worker_watch_events_new()) and returns the next time
  * anything can change without a heartbeat (-1: none). */
-static gint64
-watchdog_check (GstWorkerController * self, GPtrArray * events)
+gint64
+worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
+    GPtrArray * events)
 {
   gint64 now = g_get_monotonic_time (), next = -1;
-  guint hb_timeout, stall_timeout, i;
-  gboolean active;
+  guint hb_timeout = t->heartbeat_timeout, stall_timeout = t->stall_timeout;
+  guint i;
 
-  GST_OBJECT_LOCK (self);
-  hb_timeout = self->heartbeat_timeout;
-  stall_timeout = self->stall_timeout;
-  active = self->playing && !self->system_paused &&
-      (self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING);
-  GST_OBJECT_UNLOCK (self);
-  if (!active)
-    return -1;
-
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-    GstStructure *s = gst_worker_get_stats (GST_WORKER (w->element));
-    GstWorkerState state = controller_stats_state (s);
-    GstClockTime state_time = controller_stats_time (s, "state-time");
+  for (i = 0; i < wd->workers->len; i++) {
+    WorkerRec *rec = g_ptr_array_index (wd->workers, i);
+    WatchRec *w = &wd->recs[i];
+    GstStructure *s = gst_worker_get_stats (GST_WORKER (rec->element));
+    GstWorkerState state = stats_state (s);
+    GstClockTime state_time = stats_time (s, "state-time");
     const gchar *blocked_on = gst_structure_get_string (s, "blocked-on");
     gboolean long_wait, excused = FALSE;
     guint interval;
-    WatchEvent *ev = NULL;
+    WorkerWatchEvent *ev = NULL;
 
-    g_object_get (w->element, "heartbeat-interval", &interval, NULL);
+    g_object_get (rec->element, "heartbeat-interval", &interval, NULL);
     long_wait = stall_timeout && (state == GST_WORKER_STATE_BUSY ||
         state == GST_WORKER_STATE_BLOCKED) &&
         state_time >= stall_timeout * GST_MSECOND;
     if (long_wait && state == GST_WORKER_STATE_BLOCKED)
-      excused = blocked_by_pause (self, blocked_on, 0);
+      excused = blocked_by_pause (wd, blocked_on, 0);
 
-    GST_OBJECT_LOCK (self);
+    g_mutex_lock (&wd->lock);
     /* lost: heartbeats stopped */
     if (hb_timeout && interval) {
       gint64 due = w->heartbeat_at + (gint64) hb_timeout * 1000;
 
       if (!w->lost && now >= due) {
         w->lost = TRUE;
-        ev = g_new0 (WatchEvent, 1);
-        ev->type = EVENT_LOST;
-        ev->worker = g_strdup (w->name);
+        ev = g_new0 (WorkerWatchEvent, 1);
+        ev->type = WORKER_WATCH_LOST;
+        ev->worker = g_strdup (rec->name);
         ev->state = state;
         ev->duration = (now - w->heartbeat_at) * GST_USECOND;
         g_ptr_array_add (events, ev);
       } else if (!w->lost) {
-        next = controller_min_deadline (next, due);
+        next = worker_min_deadline (next, due);
       }
     }
 
     /* stalled: busy or blocked for too long */
     if (long_wait && !excused && !w->stalled) {
       w->stalled = TRUE;
-      ev = g_new0 (WatchEvent, 1);
-      ev->type = EVENT_STALLED;
-      ev->worker = g_strdup (w->name);
+      ev = g_new0 (WorkerWatchEvent, 1);
+      ev->type = WORKER_WATCH_STALLED;
+      ev->worker = g_strdup (rec->name);
       ev->state = state;
       ev->duration = state_time;
       ev->blocked_on = g_strdup (blocked_on);
       g_ptr_array_add (events, ev);
     } else if (!long_wait && w->stalled) {
       w->stalled = FALSE;
-      ev = g_new0 (WatchEvent, 1);
-      ev->type = EVENT_RECOVERED;
-      ev->worker = g_strdup (w->name);
+      ev = g_new0 (WorkerWatchEvent, 1);
+      ev->type = WORKER_WATCH_RECOVERED;
+      ev->worker = g_strdup (rec->name);
       g_ptr_array_add (events, ev);
     }
     if (!long_wait && stall_timeout && (state == GST_WORKER_STATE_BUSY ||
             state == GST_WORKER_STATE_BLOCKED))
       next =
-          controller_min_deadline (next,
+          worker_min_deadline (next,
           now + (gint64) (stall_timeout * GST_MSECOND - state_time) / 1000);
-    GST_OBJECT_UNLOCK (self);
+    g_mutex_unlock (&wd->lock);
     gst_structure_free (s);
   }
   return next;
-}
-
-static void
-watchdog_run (GstWorkerController * self)
-{
-  GPtrArray *events = g_ptr_array_new_with_free_func
-      ((GDestroyNotify) watch_event_free);
-  gint64 next = watchdog_check (self, events);
-
-  g_source_set_ready_time (self->watchdog, next);
-  emit_watch_events (self, events);
-  g_ptr_array_unref (events);
-}
-
-static gboolean
-watchdog_dispatch (GSource * source, GSourceFunc callback, gpointer user_data)
-{
-  return callback (user_data);
-}
-
-GSourceFuncs controller_watchdog_funcs = {
-  NULL, NULL, watchdog_dispatch, NULL, NULL, NULL
-};
-
-gboolean
-controller_watchdog_cb (gpointer user_data)
-{
-  GstWorkerController *self = gst_object_ref (user_data);
-
-  watchdog_run (self);
-  gst_object_unref (self);
-  return G_SOURCE_CONTINUE;
-}
-
-/* Brings the watchdog's next check forward to @at (monotonic us). */
-void
-controller_watchdog_wake_at (GstWorkerController * self, gint64 at)
-{
-  gint64 cur = g_source_get_ready_time (self->watchdog);
-
-  if (cur < 0 || at < cur)
-    g_source_set_ready_time (self->watchdog, MAX (at, 0));
 }

@@ -18,6 +18,10 @@
  * With `targets` N > 0 and raw video caps, the frame is dark with N bright
  * discs (radius 12 pixels) instead: a scene for target detectors.
  *
+ * With `downstream-allocator`, the block comes from the allocator
+ * downstream proposes (shared memory for a processreplica), as a real
+ * camera's frames would.
+ *
  * `max-in-flight` bounds the items between the source and the sink: with 1
  * the source waits for each item to arrive before it makes the next, which
  * measures latency with no queueing.
@@ -31,6 +35,7 @@
 #include "config.h"
 #endif
 
+#include <string.h>
 #include <gst/video/video.h>
 #include "gstbenchelements.h"
 #include "gstbenchsrc.h"
@@ -59,6 +64,7 @@ struct _GstBenchSrc
   GstCaps *caps;
   guint max_in_flight;
   guint targets;
+  gboolean downstream_allocator;
 
   /* set up in start(), then read-only until stop() */
   guint64 n_items;
@@ -82,6 +88,7 @@ enum
   PROP_CAPS,
   PROP_MAX_IN_FLIGHT,
   PROP_TARGETS,
+  PROP_DOWNSTREAM_ALLOCATOR,
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
@@ -255,6 +262,42 @@ gst_bench_src_start (GstBaseSrc * base)
   return TRUE;
 }
 
+/* With downstream-allocator: the block again, from downstream's
+ * allocator. */
+static gboolean
+gst_bench_src_decide_allocation (GstBaseSrc * base, GstQuery * query)
+{
+  GstBenchSrc *self = GST_BENCH_SRC (base);
+  GstAllocator *allocator = NULL;
+  gboolean use;
+
+  GST_OBJECT_LOCK (self);
+  use = self->downstream_allocator;
+  GST_OBJECT_UNLOCK (self);
+  if (use && self->mem && gst_query_get_n_allocation_params (query) > 0)
+    gst_query_parse_nth_allocation_param (query, 0, &allocator, NULL);
+  if (allocator) {
+    GstMemory *mem = gst_allocator_alloc (allocator, self->mem->size, NULL);
+    GstMapInfo from, to;
+
+    if (mem && gst_memory_map (mem, &to, GST_MAP_WRITE)) {
+      gst_memory_map (self->mem, &from, GST_MAP_READ);
+      memcpy (to.data, from.data, MIN (from.size, to.size));
+      gst_memory_unmap (self->mem, &from);
+      gst_memory_unmap (mem, &to);
+      gst_memory_unref (self->mem);
+      self->mem = mem;
+      GST_INFO_OBJECT (self, "items in memory of %" GST_PTR_FORMAT,
+          allocator);
+    } else if (mem) {
+      gst_memory_unref (mem);
+    }
+    gst_object_unref (allocator);
+  }
+  return GST_BASE_SRC_CLASS (gst_bench_src_parent_class)->decide_allocation
+      (base, query);
+}
+
 static gboolean
 gst_bench_src_stop (GstBaseSrc * base)
 {
@@ -401,6 +444,9 @@ gst_bench_src_set_property (GObject * object, guint prop_id,
     case PROP_TARGETS:
       self->targets = g_value_get_uint (value);
       break;
+    case PROP_DOWNSTREAM_ALLOCATOR:
+      self->downstream_allocator = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -427,6 +473,9 @@ gst_bench_src_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_TARGETS:
       g_value_set_uint (value, self->targets);
+      break;
+    case PROP_DOWNSTREAM_ALLOCATOR:
+      g_value_set_boolean (value, self->downstream_allocator);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -482,6 +531,10 @@ gst_bench_src_class_init (GstBenchSrcClass * klass)
           0, G_MAXUINT, DEFAULT_MAX_IN_FLIGHT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_DOWNSTREAM_ALLOCATOR,
+      g_param_spec_boolean ("downstream-allocator", "Downstream allocator",
+          "Make the items' block with the allocator downstream proposes",
+          FALSE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_TARGETS,
       g_param_spec_uint ("targets", "Targets",
           "With raw video caps: 0 for a pattern with detail at every scale, "
@@ -499,6 +552,8 @@ gst_bench_src_class_init (GstBenchSrcClass * klass)
   basesrc_class->get_caps = GST_DEBUG_FUNCPTR (gst_bench_src_get_caps);
   basesrc_class->start = GST_DEBUG_FUNCPTR (gst_bench_src_start);
   basesrc_class->stop = GST_DEBUG_FUNCPTR (gst_bench_src_stop);
+  basesrc_class->decide_allocation =
+      GST_DEBUG_FUNCPTR (gst_bench_src_decide_allocation);
   basesrc_class->unlock = GST_DEBUG_FUNCPTR (gst_bench_src_unlock);
   basesrc_class->unlock_stop = GST_DEBUG_FUNCPTR (gst_bench_src_unlock_stop);
   pushsrc_class->create = GST_DEBUG_FUNCPTR (gst_bench_src_create);

@@ -89,6 +89,22 @@ GST_START_TEST (test_command_roundtrip)
   buf = gst_flight_command_to_buffer (&in, GST_SECOND);
   fail_if (gst_flight_command_from_buffer (buf, &out));
   gst_buffer_unref (buf);
+
+  /* the commands that arm, take off and take control */
+  {
+    static const gchar *names[] = { "arm", "disarm", "takeoff", "guided" };
+    guint t;
+
+    for (t = GST_FLIGHT_COMMAND_ARM; t <= GST_FLIGHT_COMMAND_GUIDED; t++) {
+      in.type = t;
+      buf = gst_flight_command_to_buffer (&in, GST_SECOND);
+      fail_unless (gst_flight_command_from_buffer (buf, &out));
+      fail_unless_equals_int (out.type, t);
+      fail_unless_equals_string (gst_flight_command_type_to_string (t),
+          names[t - GST_FLIGHT_COMMAND_ARM]);
+      gst_buffer_unref (buf);
+    }
+  }
 }
 
 GST_END_TEST;

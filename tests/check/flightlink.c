@@ -105,14 +105,21 @@ frame_append (GByteArray * out, guint version, guint8 seq, guint8 sysid,
 }
 
 static void
-vehicle_send (Vehicle * v, guint version, guint8 sysid, guint32 msgid,
-    gconstpointer msg)
+vehicle_send_from (Vehicle * v, guint version, guint8 sysid, guint8 compid,
+    guint32 msgid, gconstpointer msg)
 {
   GByteArray *out = g_byte_array_new ();
 
-  frame_append (out, version, v->seq++, sysid, 1, msgid, msg);
+  frame_append (out, version, v->seq++, sysid, compid, msgid, msg);
   vehicle_send_bytes (v, out->data, out->len);
   g_byte_array_unref (out);
+}
+
+static void
+vehicle_send (Vehicle * v, guint version, guint8 sysid, guint32 msgid,
+    gconstpointer msg)
+{
+  vehicle_send_from (v, version, sysid, 1, msgid, msg);
 }
 
 static const MavlinkHeartbeat vehicle_heartbeat = {
@@ -142,9 +149,16 @@ static const MavlinkLocalPositionNed local_position = {
 /* Reads what flightlink wrote until a frame that is not one of its
  * heartbeats comes (or, with @heartbeats, one that is), within
  * @timeout_ms. */
+typedef enum
+{
+  RECV_OTHERS,                  /* not its heartbeats */
+  RECV_HEARTBEATS,
+  RECV_ANY,
+} RecvWhat;
+
 static gboolean
-vehicle_recv (Vehicle * v, MavlinkFrame * frame, guint timeout_ms,
-    gboolean heartbeats)
+vehicle_recv_what (Vehicle * v, MavlinkFrame * frame, guint timeout_ms,
+    RecvWhat what)
 {
   gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
   guint8 buf[2048];
@@ -157,7 +171,9 @@ vehicle_recv (Vehicle * v, MavlinkFrame * frame, guint timeout_ms,
         MAVLINK_PARSE_FRAME) {
       if (!frame->info)
         continue;
-      if ((frame->msgid == MAVLINK_MSG_ID_HEARTBEAT) == heartbeats)
+      if (what == RECV_ANY ||
+          (frame->msgid == MAVLINK_MSG_ID_HEARTBEAT) ==
+          (what == RECV_HEARTBEATS))
         return TRUE;
     }
     left = deadline - g_get_monotonic_time ();
@@ -179,6 +195,14 @@ vehicle_recv (Vehicle * v, MavlinkFrame * frame, guint timeout_ms,
     fail_unless (n > 0);
     fail_unless_equals_int (mavlink_parser_feed (&v->parser, buf, n), n);
   }
+}
+
+static gboolean
+vehicle_recv (Vehicle * v, MavlinkFrame * frame, guint timeout_ms,
+    gboolean heartbeats)
+{
+  return vehicle_recv_what (v, frame, timeout_ms, heartbeats ?
+      RECV_HEARTBEATS : RECV_OTHERS);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -263,7 +287,7 @@ static GstHarness *
 harness_udp (const gchar * extra, Vehicle ** v)
 {
   gchar *desc = g_strdup_printf ("flightlink address=127.0.0.1 port=0 "
-      "heartbeat-interval=0 %s", extra ? extra : "");
+      "command-timeout=0 heartbeat-interval=0 %s", extra ? extra : "");
   GstHarness *h = harness_flightlink (desc);
   gint port = 0;
 
@@ -551,11 +575,15 @@ GST_START_TEST (test_vehicle_timestamps)
     const GstClockTime expect[] = { 650 };
     AT (h, v, rt0, 700, 1700);
   }
-  /* an older message (reordered): mapped to 450, before the last item;
-   * it keeps the last PTS */
+  /* an older message (reordered): its values are no longer the
+   * vehicle's latest: dropped, counted */
   {
-    const GstClockTime expect[] = { 650 };
-    AT (h, v, rt0, 710, 1500);
+    MavlinkAttitude a = attitude;
+
+    a.time_boot_ms = 1500;
+    gst_harness_set_time (h, rt0 + 710 * GST_MSECOND);
+    vehicle_send (v, 2, 1, MAVLINK_MSG_ID_ATTITUDE, &a);
+    wait_stat_u64 (h->element, "telemetry-dropped", 1);
   }
   fail_if (pop_message (bus, GST_MESSAGE_WARNING, 0) != NULL);
 
@@ -753,15 +781,21 @@ GST_END_TEST;
 GST_START_TEST (test_vehicle_choice)
 {
   MavlinkHeartbeat gcs = { .type = 6, .autopilot = 8 };
+  MavlinkHeartbeat gimbal = { .type = 26, .autopilot = 8 };
   GstHarness *h;
   GstOdometry o;
   Vehicle *v;
+  guint id;
 
   h = harness_udp ("target-system=7", &v);
   vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
   vehicle_send (v, 2, 7, MAVLINK_MSG_ID_ATTITUDE, &attitude);
   vehicle_send (v, 2, 9, MAVLINK_MSG_ID_HEARTBEAT, &gcs);
-  wait_stat_u64 (h->element, "frames-received", 3);
+  /* system 7's gimbal and ground station beat first: neither is the
+   * autopilot */
+  vehicle_send_from (v, 2, 7, 154, MAVLINK_MSG_ID_HEARTBEAT, &gimbal);
+  vehicle_send_from (v, 2, 7, 190, MAVLINK_MSG_ID_HEARTBEAT, &gcs);
+  wait_stat_u64 (h->element, "frames-received", 5);
   fail_if (gst_harness_try_pull (h) != NULL);
   {
     gchar *state = stat_string (h->element, "vehicle");
@@ -770,16 +804,40 @@ GST_START_TEST (test_vehicle_choice)
     g_free (state);
   }
 
-  vehicle_send (v, 2, 7, MAVLINK_MSG_ID_HEARTBEAT, &gcs);
+  vehicle_send (v, 2, 7, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
   wait_vehicle (h->element, "ok");
+  fail_unless_equals_uint64 (stat_u64 (h->element, "frames-received"), 6);
+  {
+    GstStructure *st = get_stats (h->element);
+
+    fail_unless (gst_structure_get_uint (st, "vehicle-component-id", &id));
+    fail_unless_equals_int (id, 1);
+    gst_structure_free (st);
+  }
+  /* the autopilot's telemetry makes the items, the gimbal's does not */
   vehicle_send (v, 2, 1, MAVLINK_MSG_ID_ATTITUDE, &attitude);
+  vehicle_send_from (v, 2, 7, 154, MAVLINK_MSG_ID_ATTITUDE, &attitude);
   vehicle_send (v, 2, 7, MAVLINK_MSG_ID_GLOBAL_POSITION_INT,
       &global_position);
   o = pull_odometry (h, NULL);
   fail_unless_equals_int (o.fields,
       GST_ODOMETRY_HAS_GLOBAL | GST_ODOMETRY_HAS_VELOCITY);
   fail_if (gst_harness_try_pull (h) != NULL);
+  gst_harness_teardown (h);
+  vehicle_free (v);
 
+  /* target-component names the component, whatever it is */
+  h = harness_udp ("target-system=7 target-component=154", &v);
+  vehicle_send (v, 2, 7, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  vehicle_send_from (v, 2, 7, 154, MAVLINK_MSG_ID_HEARTBEAT, &gimbal);
+  wait_vehicle (h->element, "ok");
+  {
+    GstStructure *st = get_stats (h->element);
+
+    fail_unless (gst_structure_get_uint (st, "vehicle-component-id", &id));
+    fail_unless_equals_int (id, 154);
+    gst_structure_free (st);
+  }
   gst_harness_teardown (h);
   vehicle_free (v);
 }
@@ -867,6 +925,495 @@ GST_START_TEST (test_invalid_values)
 GST_END_TEST;
 
 /* `paused` holds telemetry; resuming lets it go. */
+/* A message read late (reordered by 400 ms) does not put its old values
+ * in the newest item: it is dropped and counted. */
+GST_START_TEST (test_late_message_dropped)
+{
+  MavlinkAttitude late = attitude;
+  MavlinkGlobalPositionInt g = global_position;
+  GstHarness *h;
+  GstOdometry o;
+  GstEvent *ev;
+  Vehicle *v;
+
+  h = harness_udp (NULL, &v);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+
+  send_tick (v, 2000, 1.0);
+  late.time_boot_ms = 1600;
+  late.yaw = 9;
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_ATTITUDE, &late);
+  g.time_boot_ms = 2020;
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_GLOBAL_POSITION_INT, &g);
+  wait_stat_u64 (h->element, "telemetry-messages", 5);
+  fail_unless (gst_element_send_event (h->element, gst_event_new_eos ()));
+
+  o = pull_odometry (h, NULL);
+  fail_unless_equals_uint64 (o.source_time_us, 2000000);
+  fail_unless_equals_float (o.yaw, 1.0);
+  o = pull_odometry (h, NULL);
+  fail_unless_equals_uint64 (o.source_time_us, 2020000);
+  fail_unless_equals_float (o.yaw, 1.0);
+  while ((ev = gst_harness_pull_event (h)) &&
+      GST_EVENT_TYPE (ev) != GST_EVENT_EOS)
+    gst_event_unref (ev);
+  fail_unless (ev != NULL);
+  gst_event_unref (ev);
+  fail_if (gst_harness_try_pull (h) != NULL);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-dropped"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "items-out"), 2);
+
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* The autopilot's STATUSTEXTs reach the user: warnings up to
+ * MAV_SEVERITY_WARNING, infos for NOTICE and INFO, DEBUG not at all. */
+GST_START_TEST (test_statustext_to_user)
+{
+  MavlinkStatustext prearm = { .severity = 4 }, mode = { .severity = 6 };
+  MavlinkStatustext debug = { .severity = 7 }, full = { .severity = 2 };
+  const GstStructure *details = NULL;
+  GstHarness *h;
+  GstMessage *msg;
+  GstBus *bus;
+  guint severity = 0;
+  Vehicle *v;
+
+  h = harness_udp (NULL, &v);
+  bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+  expect_message (bus, GST_MESSAGE_INFO, 5000,
+      "Found the vehicle: system 1, component 1, MAVLink 2.");
+
+  g_strlcpy (prearm.text, "PreArm: GPS not healthy", sizeof (prearm.text));
+  g_strlcpy (mode.text, "Mode GUIDED", sizeof (mode.text));
+  g_strlcpy (debug.text, "EKF3 IMU0 tilt alignment", sizeof (debug.text));
+  memset (full.text, 'x', sizeof (full.text));
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_STATUSTEXT, &debug);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_STATUSTEXT, &prearm);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_STATUSTEXT, &mode);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_STATUSTEXT, &full);
+
+  msg = pop_message (bus, GST_MESSAGE_WARNING, 5000);
+  fail_unless (msg != NULL);
+  gst_message_parse_warning_details (msg, &details);
+  fail_unless (details != NULL);
+  fail_unless (gst_structure_get_uint (details, "severity", &severity));
+  fail_unless_equals_int (severity, 4);
+  fail_unless_equals_string (gst_structure_get_string (details, "text"),
+      "PreArm: GPS not healthy");
+  gst_message_unref (msg);
+  expect_message (bus, GST_MESSAGE_INFO, 5000, "The vehicle says: Mode "
+      "GUIDED");
+  /* 50 characters, no terminating zero */
+  {
+    gchar *want = g_strnfill (50, 'x'), *text;
+
+    text = g_strdup_printf ("The vehicle says: %s", want);
+    expect_message (bus, GST_MESSAGE_WARNING, 5000, text);
+    g_free (text);
+    g_free (want);
+  }
+  fail_if (pop_message (bus, GST_MESSAGE_WARNING | GST_MESSAGE_INFO, 100));
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* flightlink is not a ground station: its system id is the vehicle's own
+ * (1) unless set, and its component the onboard computer's. */
+GST_START_TEST (test_default_ids)
+{
+  GstElement *fl = gst_element_factory_make ("flightlink", NULL);
+  guint sysid = 0, compid = 0;
+
+  g_object_get (fl, "system-id", &sysid, "component-id", &compid, NULL);
+  fail_unless_equals_int (sysid, 1);
+  fail_unless_equals_int (compid, 191);
+  gst_object_unref (fl);
+}
+
+GST_END_TEST;
+
+/* Commands the vehicle acknowledges: each waits for its COMMAND_ACK, is
+ * sent again (confirmation counting) when none comes, and its result goes
+ * out as an item on the results pad and a bus message; a refusal is never
+ * sent again; silence ends in "timed out" after the last attempt. Nothing
+ * arms or changes mode but these commands. */
+typedef struct
+{
+  GstHarness *h;
+  GstFlightCommandType type;
+  GstFlightCommandFlags flags;
+} PushArgs;
+
+static gpointer
+push_command_thread (gpointer data)
+{
+  PushArgs *a = data;
+
+  return GINT_TO_POINTER (gst_harness_push (a->h, command_buffer (a->type,
+              a->flags)));
+}
+
+static GThread *
+push_async (PushArgs * a, GstHarness * h, GstFlightCommandType type,
+    GstFlightCommandFlags flags)
+{
+  a->h = h;
+  a->type = type;
+  a->flags = flags;
+  return g_thread_new ("push", push_command_thread, a);
+}
+
+static void
+vehicle_ack (Vehicle * v, guint16 command, guint8 result)
+{
+  MavlinkCommandAck ack = { command, result, 0, 0, 1, 191 };
+
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_COMMAND_ACK, &ack);
+}
+
+static void
+expect_command_long (Vehicle * v, guint16 command, guint8 confirmation,
+    MavlinkCommandLong * cl)
+{
+  MavlinkFrame f;
+
+  fail_unless (vehicle_recv (v, &f, 5000, FALSE), "no command %u", command);
+  fail_unless (mavlink_frame_decode (&f, MAVLINK_MSG_ID_COMMAND_LONG, cl),
+      "message %u, not COMMAND_LONG %u", f.msgid, command);
+  fail_unless_equals_int (cl->command, command);
+  fail_unless_equals_int (cl->confirmation, confirmation);
+}
+
+static void
+expect_result (GstHarness * hr, GstFlightCommandType type, guint32 command,
+    GstFlightCommandOutcome outcome, guint32 mav_result, guint32 attempts)
+{
+  GstBuffer *buf = gst_harness_pull (hr);
+  GstFlightCommandResult res;
+
+  fail_unless (buf != NULL);
+  fail_unless (gst_flight_command_result_from_buffer (buf, &res));
+  fail_unless_equals_int (res.type, type);
+  fail_unless_equals_int (res.mav_command, command);
+  fail_unless_equals_string (gst_flight_command_outcome_to_string
+      (res.outcome), gst_flight_command_outcome_to_string (outcome));
+  fail_unless_equals_int (res.mav_result, mav_result);
+  fail_unless_equals_int (res.attempts, attempts);
+  gst_buffer_unref (buf);
+}
+
+GST_START_TEST (test_command_acks)
+{
+  GstHarness *h, *hr;
+  MavlinkCommandLong cl;
+  MavlinkFrame f;
+  PushArgs a;
+  GThread *t;
+  GstBus *bus;
+  GstMessage *msg;
+  Vehicle *v;
+
+  h = harness_udp ("command-timeout=800 command-retries=2 "
+      "vehicle-timeout=0", &v);
+  hr = gst_harness_new_with_element (h->element, NULL, "results");
+  bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+  /* nothing arms or changes mode by itself */
+  fail_if (vehicle_recv (v, &f, 300, FALSE));
+
+  /* arm: the first attempt goes unanswered, the second is accepted */
+  t = push_async (&a, h, GST_FLIGHT_COMMAND_ARM, 0);
+  expect_command_long (v, 400, 0, &cl);
+  fail_unless_equals_float (cl.param1, 1);
+  expect_command_long (v, 400, 1, &cl);
+  vehicle_ack (v, 400, 0);
+  fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (t)), GST_FLOW_OK);
+  expect_result (hr, GST_FLIGHT_COMMAND_ARM, 400, GST_FLIGHT_COMMAND_ACCEPTED,
+      0, 2);
+  msg = pop_message (bus, GST_MESSAGE_ELEMENT, 5000);
+  while (msg && !gst_message_has_name (msg, "flightlink-command-result")) {
+    gst_message_unref (msg);
+    msg = pop_message (bus, GST_MESSAGE_ELEMENT, 5000);
+  }
+  fail_unless (msg != NULL);
+  {
+    const GstStructure *st = gst_message_get_structure (msg);
+
+    fail_unless_equals_string (gst_structure_get_string (st, "command"),
+        "arm");
+    fail_unless_equals_string (gst_structure_get_string (st, "outcome"),
+        "accepted");
+  }
+  gst_message_unref (msg);
+
+  /* guided (ArduCopter: mode 4), denied: reported, never sent again */
+  t = push_async (&a, h, GST_FLIGHT_COMMAND_GUIDED, 0);
+  expect_command_long (v, 176, 0, &cl);
+  fail_unless_equals_float (cl.param1, 1);
+  fail_unless_equals_float (cl.param2, 4);
+  vehicle_ack (v, 176, 2);
+  fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (t)), GST_FLOW_OK);
+  expect_result (hr, GST_FLIGHT_COMMAND_GUIDED, 176,
+      GST_FLIGHT_COMMAND_REFUSED, 2, 1);
+  expect_message (bus, GST_MESSAGE_WARNING, 5000,
+      "The vehicle refused command 176 (MAV_RESULT 2).");
+  fail_if (vehicle_recv (v, &f, 1200, FALSE));
+
+  /* takeoff to 30 m, in progress, then never answered: three attempts,
+   * timed out */
+  t = push_async (&a, h, GST_FLIGHT_COMMAND_TAKEOFF,
+      GST_FLIGHT_COMMAND_HAS_LOCAL);
+  expect_command_long (v, 22, 0, &cl);
+  fail_unless_equals_float (cl.param7, 30);
+  vehicle_ack (v, 22, 5);
+  expect_command_long (v, 22, 1, &cl);
+  expect_command_long (v, 22, 2, &cl);
+  fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (t)), GST_FLOW_OK);
+  expect_result (hr, GST_FLIGHT_COMMAND_TAKEOFF, 22,
+      GST_FLIGHT_COMMAND_TIMED_OUT, 0, 3);
+  expect_message (bus, GST_MESSAGE_WARNING, 5000,
+      "The vehicle did not answer the takeoff command (MAV_CMD 22) after 3 "
+      "attempts.");
+  fail_if (vehicle_recv (v, &f, 500, FALSE));
+
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-sent"), 3);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-retried"), 3);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-timed-out"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-accepted"), 1);
+  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-refused"), 1);
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (hr);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* Waits for @n setpoints (SET_POSITION_TARGET_LOCAL_NED) to @x within @ms
+ * each (the ones of the setpoint streamed before it may come first). */
+static void
+expect_setpoints (Vehicle * v, guint n, guint ms, gfloat x)
+{
+  MavlinkSetPositionTargetLocalNed l;
+  MavlinkFrame f;
+  guint i = 0;
+
+  while (i < n) {
+    fail_unless (vehicle_recv (v, &f, ms, FALSE), "setpoint %u of %u", i, n);
+    fail_unless (mavlink_frame_decode (&f,
+            MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED, &l),
+        "message %u, not a setpoint", f.msgid);
+    if (l.x == x)
+      i++;
+    else
+      fail_unless (i == 0, "setpoint to %f after one to %f", l.x, x);
+  }
+}
+
+/* PX4: a goto's setpoint is streamed (OFFBOARD needs >= 2 Hz) until a
+ * land; OFFBOARD is asked for only after a stream of a hold setpoint, and
+ * refused while no position is known to hold. */
+GST_START_TEST (test_px4_setpoint_stream)
+{
+  MavlinkHeartbeat px4 = vehicle_heartbeat;
+  MavlinkLocalPositionNed here = local_position;
+  MavlinkCommandLong cl;
+  GstHarness *h;
+  MavlinkFrame f;
+  GstBus *bus;
+  PushArgs a;
+  GThread *t;
+  gint64 start;
+  Vehicle *v;
+
+  px4.autopilot = 12;
+  h = harness_udp ("setpoint-rate=10", &v);
+  bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &px4);
+  wait_vehicle (h->element, "ok");
+  {
+    gchar *fam = stat_string (h->element, "autopilot");
+
+    fail_unless_equals_string (fam, "px4");
+    g_free (fam);
+  }
+
+  /* no position yet: OFFBOARD cannot be entered */
+  fail_unless_equals_int (gst_harness_push (h,
+          command_buffer (GST_FLIGHT_COMMAND_GUIDED, 0)), GST_FLOW_OK);
+  expect_message (bus, GST_MESSAGE_WARNING, 5000, "Cannot send a guided "
+      "command to the vehicle: PX4 enters OFFBOARD only with a setpoint "
+      "stream, and no local position is known yet to hold.");
+
+  /* with a position: a hold setpoint streamed for 1 s, then the mode */
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_LOCAL_POSITION_NED, &here);
+  wait_stat_u64 (h->element, "telemetry-messages", 1);
+  start = g_get_monotonic_time ();
+  t = push_async (&a, h, GST_FLIGHT_COMMAND_GUIDED, 0);
+  expect_setpoints (v, 5, 1000, 12.5);
+  for (;;) {
+    fail_unless (vehicle_recv (v, &f, 2000, FALSE));
+    if (f.msgid != MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED)
+      break;
+  }
+  fail_unless (g_get_monotonic_time () - start >= 900 * 1000);
+  fail_unless (mavlink_frame_decode (&f, MAVLINK_MSG_ID_COMMAND_LONG, &cl));
+  fail_unless_equals_int (cl.command, 176);
+  fail_unless_equals_float (cl.param2, 6);
+  fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (t)), GST_FLOW_OK);
+
+  /* a goto: its setpoint, then the same again at 10 Hz */
+  fail_unless_equals_int (gst_harness_push (h,
+          command_buffer (GST_FLIGHT_COMMAND_GOTO,
+              GST_FLIGHT_COMMAND_HAS_LOCAL)), GST_FLOW_OK);
+  expect_setpoints (v, 6, 1000, 10.5);
+  fail_unless (stat_u64 (h->element, "setpoints-sent") >= 6 + 6);
+
+  /* land: the stream stops */
+  fail_unless_equals_int (gst_harness_push (h,
+          command_buffer (GST_FLIGHT_COMMAND_LAND, 0)), GST_FLOW_OK);
+  for (;;) {
+    fail_unless (vehicle_recv (v, &f, 2000, FALSE));
+    if (f.msgid != MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED)
+      break;
+  }
+  fail_unless_equals_int (f.msgid, MAVLINK_MSG_ID_COMMAND_LONG);
+  fail_if (vehicle_recv (v, &f, 500, FALSE));
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
+/* Pops element messages until one named @name comes (within 5 s). */
+static GstStructure *
+expect_element_message (GstBus * bus, const gchar * name)
+{
+  GstMessage *msg;
+  GstStructure *s;
+
+  while ((msg = pop_message (bus, GST_MESSAGE_ELEMENT, 5000)) &&
+      !gst_message_has_name (msg, name))
+    gst_message_unref (msg);
+  fail_unless (msg != NULL, "no %s message", name);
+  s = gst_structure_copy (gst_message_get_structure (msg));
+  gst_message_unref (msg);
+  return s;
+}
+
+/* telemetry-rate asks the vehicle for its messages once it is found; its
+ * state (mode, arming, landed state, battery, GPS fix) is posted as it
+ * changes; local positions count from its home once HOME_POSITION came. */
+GST_START_TEST (test_vehicle_state_and_home)
+{
+  MavlinkHeartbeat hb = vehicle_heartbeat;
+  MavlinkHomePosition home = {.latitude = 434700000,.longitude = -805400000,
+    .altitude = 330000,.x = 2,.y = -1,.z = 0.5
+  };
+  MavlinkExtendedSysState ext = {.landed_state = 1 };
+  MavlinkSysStatus sys = {.battery_remaining = 87,.voltage_battery = 15200 };
+  MavlinkGpsRawInt gps = {.fix_type = 3,.satellites_visible = 12 };
+  GstStructure *st;
+  GstHarness *h;
+  MavlinkFrame f;
+  GstOdometry o;
+  GstBus *bus;
+  guint n_interval = 0, n_stream = 0, i, u = 0;
+  gboolean armed = TRUE;
+  gint battery = 0;
+  Vehicle *v;
+
+  h = harness_udp ("telemetry-rate=20 timestamp-mode=arrival", &v);
+  bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &hb);
+  wait_vehicle (h->element, "ok");
+
+  /* ArduPilot: 7 SET_MESSAGE_INTERVAL, 3 REQUEST_DATA_STREAM */
+  for (i = 0; i < 10; i++) {
+    fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+    if (f.msgid == MAVLINK_MSG_ID_COMMAND_LONG)
+      n_interval++;
+    else if (f.msgid == MAVLINK_MSG_ID_REQUEST_DATA_STREAM)
+      n_stream++;
+  }
+  fail_unless_equals_int (n_interval, 7);
+  fail_unless_equals_int (n_stream, 3);
+
+  st = expect_element_message (bus, "flightlink-vehicle-state");
+  fail_unless (gst_structure_get_boolean (st, "armed", &armed));
+  fail_if (armed);
+  fail_unless (gst_structure_get_uint (st, "mode", &u));
+  fail_unless_equals_int (u, 4);
+  fail_unless_equals_string (gst_structure_get_string (st, "autopilot"),
+      "ardupilot");
+  gst_structure_free (st);
+
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HOME_POSITION, &home);
+  expect_message (bus, GST_MESSAGE_INFO, 5000, "The vehicle's home: latitude "
+      "43.4700000, longitude -80.5400000, altitude 330.00 m.");
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_LOCAL_POSITION_NED, &local_position);
+  o = pull_odometry (h, NULL);
+  fail_unless_equals_float (o.north, 10.5);
+  fail_unless_equals_float (o.east, -2.25);
+  fail_unless_equals_float (o.down, -40.5);
+
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_EXTENDED_SYS_STATE, &ext);
+  st = expect_element_message (bus, "flightlink-vehicle-state");
+  fail_unless_equals_string (gst_structure_get_string (st, "landed-state"),
+      "on-ground");
+  gst_structure_free (st);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_SYS_STATUS, &sys);
+  st = expect_element_message (bus, "flightlink-vehicle-state");
+  fail_unless (gst_structure_get_int (st, "battery-remaining", &battery));
+  fail_unless_equals_int (battery, 87);
+  gst_structure_free (st);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_GPS_RAW_INT, &gps);
+  st = expect_element_message (bus, "flightlink-vehicle-state");
+  fail_unless (gst_structure_get_uint (st, "gps-fix", &u));
+  fail_unless_equals_int (u, 3);
+  gst_structure_free (st);
+  hb.base_mode |= 128;
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &hb);
+  st = expect_element_message (bus, "flightlink-vehicle-state");
+  fail_unless (gst_structure_get_boolean (st, "armed", &armed));
+  fail_unless (armed);
+  gst_structure_free (st);
+  /* the same again changes nothing */
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_SYS_STATUS, &sys);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &hb);
+  wait_stat_u64 (h->element, "frames-received", 9);
+  fail_if (pop_message (bus, GST_MESSAGE_ELEMENT, 200) != NULL);
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_paused_holds)
 {
   GstHarness *h;
@@ -899,7 +1446,7 @@ static void
 check_target (const MavlinkFrame * f, guint version)
 {
   fail_unless_equals_int (f->version, version);
-  fail_unless_equals_int (f->sysid, 255);
+  fail_unless_equals_int (f->sysid, 1);
   fail_unless_equals_int (f->compid, 191);
 }
 
@@ -1021,8 +1568,8 @@ GST_START_TEST (test_commands_out)
 
   /* the vehicle's answers are counted; a refusal is a warning */
   {
-    MavlinkCommandAck ok = { 21, 0, 0, 0, 255, 191 };
-    MavlinkCommandAck refused = { 20, 4, 0, 0, 255, 191 };
+    MavlinkCommandAck ok = { 21, 0, 0, 0, 1, 191 };
+    MavlinkCommandAck refused = { 20, 4, 0, 0, 1, 191 };
     MavlinkCommandAck other = { 20, 4, 0, 0, 42, 191 };
 
     vehicle_send (v, 2, 1, MAVLINK_MSG_ID_COMMAND_ACK, &ok);
@@ -1068,7 +1615,12 @@ GST_START_TEST (test_commands_wait_for_vehicle)
 
   vehicle_send (v, 1, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
   fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (t)), GST_FLOW_OK);
-  fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+  /* flightlink's heartbeat first (its 1 Hz tick had nowhere to send one
+   * yet), then the command */
+  fail_unless (vehicle_recv_what (v, &f, 5000, RECV_ANY));
+  check_target (&f, 1);
+  fail_unless_equals_int (f.msgid, MAVLINK_MSG_ID_HEARTBEAT);
+  fail_unless (vehicle_recv_what (v, &f, 5000, RECV_ANY));
   check_target (&f, 1);
   fail_unless_equals_int (f.msgid, MAVLINK_MSG_ID_COMMAND_LONG);
   /* and its heartbeat, once a second, in MAVLink 1 as well */
@@ -1231,6 +1783,10 @@ GST_START_TEST (test_heartbeat_and_vehicle_loss)
   fail_if (vehicle_recv (v, &f, 100, TRUE));
 
   vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  /* the receiving thread posts this after it says "ok", and may be held
+   * up between the two: wait for it, or it can come after "back" below */
+  expect_message (bus, GST_MESSAGE_INFO, 5000,
+      "Found the vehicle: system 1, component 1, MAVLink 2.");
   wait_vehicle (fl, "ok");
 
   /* t = 1 s, 2 s: our heartbeats; the vehicle is still there */
@@ -1384,6 +1940,7 @@ GST_START_TEST (test_serial_line)
 
   v = vehicle_new_pty (&device);
   desc = g_strdup_printf ("flightlink device=%s baud=115200 "
+      "command-timeout=0 "
       "heartbeat-interval=0", device);
   h = harness_flightlink (desc);
   g_free (desc);
@@ -1585,7 +2142,8 @@ GST_START_TEST (test_eos_waits_for_commands)
   pipe = gst_parse_launch ("appsrc name=cmds format=time "
       "caps=" GST_FLIGHT_COMMAND_CAPS " ! identity name=slow "
       "! queue ! flightlink name=fl address=127.0.0.1 port=0 "
-      "heartbeat-interval=0 ! appsink name=odo sync=false", NULL);
+      "command-timeout=0 heartbeat-interval=0 ! appsink name=odo sync=false",
+      NULL);
   fl = gst_bin_get_by_name (GST_BIN (pipe), "fl");
   cmds = gst_bin_get_by_name (GST_BIN (pipe), "cmds");
   odo = gst_bin_get_by_name (GST_BIN (pipe), "odo");
@@ -1828,6 +2386,12 @@ flightlink_suite (void)
   tcase_add_test (tc, test_telemetry_items);
   tcase_add_test (tc, test_vehicle_timestamps);
   tcase_add_test (tc, test_vehicle_time_items);
+  tcase_add_test (tc, test_late_message_dropped);
+  tcase_add_test (tc, test_statustext_to_user);
+  tcase_add_test (tc, test_default_ids);
+  tcase_add_test (tc, test_command_acks);
+  tcase_add_test (tc, test_px4_setpoint_stream);
+  tcase_add_test (tc, test_vehicle_state_and_home);
   tcase_add_test (tc, test_arrival_item_per_message);
   tcase_add_test (tc, test_vehicle_choice);
   tcase_add_test (tc, test_bad_frames_counted);

@@ -56,38 +56,50 @@ tool_wait_line (Tool * t, const gchar * needle, GString * log)
   return FALSE;
 }
 
-static gboolean
-wait_timeout (gpointer loop)
+typedef struct
 {
-  g_main_loop_quit (loop);
+  GMainLoop *loop;
+  gboolean exited;
+} ToolWait;
+
+static gboolean
+wait_timeout (gpointer data)
+{
+  g_main_loop_quit (((ToolWait *) data)->loop);
   return G_SOURCE_REMOVE;
 }
 
 static void
-wait_done (GObject * proc, GAsyncResult * res, gpointer loop)
+wait_done (GObject * proc, GAsyncResult * res, gpointer data)
 {
+  ToolWait *w = data;
+
   g_subprocess_wait_finish (G_SUBPROCESS (proc), res, NULL);
-  g_main_loop_quit (loop);
+  w->exited = TRUE;
+  g_main_loop_quit (w->loop);
 }
 
 /* Reads all output, waits (bounded) for the exit; returns the status. */
 static gint
 tool_finish (Tool * t, GString * log, guint timeout_s)
 {
-  GMainLoop *loop = g_main_loop_new (NULL, FALSE);
+  ToolWait w = { g_main_loop_new (NULL, FALSE), FALSE };
   guint id;
   gint status;
 
   tool_wait_line (t, "\x01never\x01", log);
-  id = g_timeout_add_seconds (timeout_s, wait_timeout, loop);
-  g_subprocess_wait_async (t->proc, NULL, wait_done, loop);
-  g_main_loop_run (loop);
-  if (!g_subprocess_get_if_exited (t->proc)) {
+  id = g_timeout_add_seconds (timeout_s, wait_timeout, &w);
+  g_subprocess_wait_async (t->proc, NULL, wait_done, &w);
+  g_main_loop_run (w.loop);
+  if (!w.exited) {
     g_subprocess_force_exit (t->proc);
     fail ("the tool did not exit within %u s:\n%s", timeout_s, log->str);
   }
+  /* a crash, or a GLib warning made fatal (G_DEBUG) */
+  fail_if (g_subprocess_get_if_signaled (t->proc), "the tool was killed by "
+      "signal %d:\n%s", g_subprocess_get_term_sig (t->proc), log->str);
   g_source_remove (id);
-  g_main_loop_unref (loop);
+  g_main_loop_unref (w.loop);
   status = g_subprocess_get_exit_status (t->proc);
   g_object_unref (t->out);
   g_object_unref (t->proc);
@@ -288,7 +300,7 @@ GST_START_TEST (test_bad_input)
 {
   struct
   {
-    const gchar *args[8];
+    const gchar *args[10];
     const gchar *says;
   } cases[] = {
     {{"testworkersrc", "!", "nosuchelement", "!", "fakesink", NULL},
@@ -310,6 +322,13 @@ GST_START_TEST (test_bad_input)
     {{"--max-queue-growth", "-3", "testworkersrc", "!", "fakesink", NULL},
         "cannot be negative"},
     {{"-f", "/nope/missing.pipeline", NULL}, "/nope/missing.pipeline"},
+    {{"testworkersrc", "!", "workerpool", "size=1000", "worker=testworker",
+              "!", "fakesink", NULL},
+        "bad value \"1000\" for property 'size' of workerpool0: it must be "
+          "from 1 to 64"},
+    {{"testworkersrc", "!", "workerpool", "name=p", "queue-size=0",
+              "worker=testworker", "!", "fakesink", NULL},
+        "property 'queue-size' of p: it must be from 1"},
     {{NULL}, "no pipeline description"},
   };
   guint i;
@@ -487,6 +506,25 @@ GST_START_TEST (test_deadlock_exit_status)
 GST_END_TEST;
 
 /* --dot-dir: the graph as .dot, and as .png when graphviz is there. */
+/* The elements' warnings reach the user, as under gst-launch-1.0: here
+ * flightlink's, with no vehicle on its port. */
+GST_START_TEST (test_element_warnings_shown)
+{
+  const gchar *args[] = { "--duration", "2", "flightlink",
+    "address=127.0.0.1", "port=0", "vehicle-timeout=300", "!", "fakesink",
+    NULL
+  };
+  GString *log = g_string_new (NULL);
+
+  fail_unless_equals_int (run_tool (args, log, 30), 0);
+  fail_unless (strstr (log->str, "WARNING from element flightlink0: No "
+          "vehicle heard: no heartbeat on UDP 127.0.0.1:") != NULL, "%s",
+      log->str);
+  g_string_free (log, TRUE);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_dot_dir)
 {
   gchar *dot = tmp_path ("gst-worker-launch.playing.dot");
@@ -675,6 +713,7 @@ workerlaunch_suite (void)
   tcase_add_test (tc, test_missing_file_at_start);
   tcase_add_test (tc, test_stall_exit_3);
   tcase_add_test (tc, test_deadlock_exit_status);
+  tcase_add_test (tc, test_element_warnings_shown);
   tcase_add_test (tc, test_dot_dir);
   tcase_add_test (tc, test_terminal_keys);
   tcase_add_test (tc, test_second_sigint_stops_now);

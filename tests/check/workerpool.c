@@ -458,6 +458,72 @@ GST_START_TEST (test_jpegenc_same_bytes_as_without_pool)
 
 GST_END_TEST;
 
+/* Decoders as replicas (GstVideoDecoder subclasses hold serialized events
+ * until their next frame): the same frames, in the same order, as without
+ * the pool. */
+GST_START_TEST (test_decoders_same_frames_as_without_pool)
+{
+  static const gchar *codecs[][2] = { {"jpegenc", "jpegdec"},
+  {"pngenc", "pngdec"},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (codecs); i++) {
+    guint64 n_plain = 0, n_pool = 0;
+    gchar *desc = g_strdup_printf ("video/x-raw,width=64,height=48 ! %s ! %s",
+        codecs[i][0], codecs[i][1]);
+    gchar *plain = jpeg_digest (desc, &n_plain);
+    gchar *pooled;
+
+    g_free (desc);
+    desc = g_strdup_printf ("video/x-raw,width=64,height=48 ! %s ! workerpool "
+        "size=2 worker=%s", codecs[i][0], codecs[i][1]);
+    pooled = jpeg_digest (desc, &n_pool);
+    fail_unless_equals_uint64 (n_plain, 300);
+    fail_unless_equals_uint64 (n_pool, 300);
+    fail_unless_equals_string (pooled, plain);
+    g_free (desc);
+    g_free (plain);
+    g_free (pooled);
+  }
+}
+
+GST_END_TEST;
+
+/* A decoder's output leaves the pool without waiting for a later input
+ * (inside a feedback loop the later input is made of it): with round-robin
+ * dispatch each frame goes to the other replica, whose output waits for the
+ * end of the previous frame in the first one. */
+GST_START_TEST (test_decoder_output_needs_no_next_input)
+{
+  GstHarness *enc = gst_harness_new ("jpegenc");
+  GstHarness *h = gst_harness_new_parse ("workerpool size=2 queue-size=1 "
+      "dispatch=round-robin worker=\"jpegdec ! videoscale ! videoconvert\"");
+
+  gst_harness_set_src_caps_str (enc, "video/x-raw,format=I420,width=64,"
+      "height=48,framerate=30/1");
+  gst_harness_set_src_caps_str (h, "image/jpeg,width=64,height=48,"
+      "framerate=30/1");
+  for (guint k = 0; k < 6; k++) {
+    gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+    GstBuffer *frame, *out = NULL;
+
+    frame = gst_harness_create_buffer (enc, 64 * 48 * 3 / 2);
+    gst_buffer_memset (frame, 0, 16 * k, 64 * 48 * 3 / 2);
+    fail_unless_equals_int (gst_harness_push (enc, frame), GST_FLOW_OK);
+    fail_unless_equals_int (gst_harness_push (h, gst_harness_pull (enc)),
+        GST_FLOW_OK);
+    while (!(out = gst_harness_try_pull (h)) &&
+        g_get_monotonic_time () < deadline)
+      g_usleep (1000);
+    fail_unless (out != NULL, "frame %u's output waits for a later frame", k);
+    gst_buffer_unref (out);
+  }
+  gst_harness_teardown (h);
+  gst_harness_teardown (enc);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* as one element */
 
@@ -1039,7 +1105,8 @@ count_underrun (GstElement * queue, IdleWatch * watch)
   g_atomic_int_inc (&watch->underruns);
 }
 
-/* The pool's events (hello, marks) leaving replica 0's input queue. */
+/* The marks that end replica 0's items, reaching its output queue (behind
+ * it when it returned from an item, or through it). */
 static GstPadProbeReturn
 note_mark (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
@@ -1048,7 +1115,8 @@ note_mark (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 
   if (GST_EVENT_TYPE (ev) == GST_EVENT_CUSTOM_DOWNSTREAM &&
       gst_structure_has_name (gst_event_get_structure (ev),
-          "GstWorkerPoolMark")) {
+          "GstWorkerPoolMark") &&
+      gst_structure_has_field (gst_event_get_structure (ev), "index")) {
     g_atomic_int_set (&watch->underruns_at_mark,
         g_atomic_int_get (&watch->underruns));
     g_atomic_int_inc (&watch->marks);
@@ -1056,8 +1124,8 @@ note_mark (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
-/* Waits until replica 0 took the pool's @marks th event and then found its
- * queue empty: it is idle. */
+/* Waits until replica 0 ended @marks items and then found its queue empty:
+ * it is idle. */
 static void
 wait_idle (IdleWatch * watch, gint marks)
 {
@@ -1073,22 +1141,22 @@ wait_idle (IdleWatch * watch, gint marks)
       g_atomic_int_get (&watch->underruns_at_mark));
 }
 
-/* A video encoder holds each frame's mark until its next frame. When one
- * replica keeps up with the stream, the next frame goes to that replica
- * again, so each frame's output leaves before the next frame arrives: the
- * pool adds no latency to a live stream. */
+/* When one replica keeps up with the stream, the next frame goes to that
+ * replica again, and each frame's output leaves before the next frame
+ * arrives: the pool adds no latency to a live stream. */
 GST_START_TEST (test_underloaded_stream_adds_no_latency)
 {
   GstElement *pool = gst_element_factory_make ("workerpool", "p");
   IdleWatch watch = { 0, 0, -1 };
-  GstElement *in0;
+  GstElement *in0, *out0;
   GstHarness *h;
   GstPad *pad;
 
   g_object_set (pool, "size", 3, "worker", "jpegenc", NULL);
   in0 = gst_bin_get_by_name (GST_BIN (pool), "p_r0_in");
+  out0 = gst_bin_get_by_name (GST_BIN (pool), "p_r0_out");
   g_signal_connect (in0, "underrun", G_CALLBACK (count_underrun), &watch);
-  pad = gst_element_get_static_pad (in0, "src");
+  pad = gst_element_get_static_pad (out0, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, note_mark,
       &watch, NULL);
   gst_object_unref (pad);
@@ -1100,8 +1168,8 @@ GST_START_TEST (test_underloaded_stream_adds_no_latency)
     gint64 deadline;
     GstBuffer *frame, *out = NULL;
 
-    /* replica 0 took the hello and frames 0 to k - 1, and is idle */
-    wait_idle (&watch, 1 + k);
+    /* replica 0 ended frames 0 to k - 1, and is idle */
+    wait_idle (&watch, k);
     frame = gst_harness_create_buffer (h, 64 * 48 * 3 / 2);
     gst_buffer_memset (frame, 0, 16 * k, 64 * 48 * 3 / 2);
     fail_unless_equals_int (gst_harness_push (h, frame), GST_FLOW_OK);
@@ -1115,17 +1183,39 @@ GST_START_TEST (test_underloaded_stream_adds_no_latency)
 
   gst_harness_teardown (h);
   gst_object_unref (in0);
+  gst_object_unref (out0);
   gst_object_unref (pool);
 }
 
 GST_END_TEST;
 
-/* A replica that swallows serialized custom events cannot keep order: the
- * pool says so, and nothing comes out of order. */
+/* A replica that swallows serialized custom events keeps order all the
+ * same: the pool's marks do not go through a replica that returns from
+ * each item having emitted its outputs. */
 GST_START_TEST (test_replica_dropping_events)
 {
   GstElement *pipe = launch ("testworkersrc num-buffers=100 ! workerpool "
-      "name=p size=2 worker=\"testworker drop-events=true\" ! fakesink");
+      "name=p size=2 worker=\"testworker drop-events=true random-delay=1000000\" "
+      "! fakesink");
+  Record *rec = record_new (pipe, "p");
+
+  run_to_eos (pipe);
+  assert_range (rec, 0, 100);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  record_free (rec);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* A replica with a thread of its own emits an item's outputs after it
+ * returned from the item, so its marks go through it: if it swallows them,
+ * the pool says so, and nothing comes out of order. */
+GST_START_TEST (test_threaded_replica_dropping_events)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=100 ! workerpool "
+      "name=p size=2 worker=\"queue ! testworker drop-events=true\" "
+      "! fakesink");
   Record *rec = record_new (pipe, "p");
   gchar *src = NULL;
   GError *err = run_to_error (pipe, &src);
@@ -1228,6 +1318,8 @@ workerpool_suite (void)
   tcase_add_test (order, test_stateful_free_keeps_order);
   tcase_add_test (order, test_drop_every);
   tcase_add_test (order, test_jpegenc_same_bytes_as_without_pool);
+  tcase_add_test (order, test_decoders_same_frames_as_without_pool);
+  tcase_add_test (order, test_decoder_output_needs_no_next_input);
   tcase_add_test (order, test_events_in_order);
   tcase_add_test (order, test_nested_pools);
   tcase_add_test (order, test_replica_with_own_threads);
@@ -1244,6 +1336,7 @@ workerpool_suite (void)
   tcase_add_test (element, test_bad_worker);
   tcase_add_test (element, test_allocation_query);
   tcase_add_test (element, test_replica_dropping_events);
+  tcase_add_test (element, test_threaded_replica_dropping_events);
   tcase_add_test (element, test_replica_names);
   tcase_add_test (element, test_paused_dispatch_holds_input);
   tcase_add_test (element, test_underloaded_stream_adds_no_latency);

@@ -6,7 +6,8 @@
  * @title: testworker
  *
  * A one-input test worker on #GstWorkerTransform with configurable rates,
- * work time, hangs and errors.
+ * work time, hangs, errors and crashes (`crash-after`, `crash-on-seq`: the
+ * whole process dies of `crash-signal`, for processreplica's tests).
  *
  * |[
  * gst-launch-1.0 testworkersrc num-buffers=70 ! queue ! \
@@ -17,6 +18,8 @@
 #include "config.h"
 #endif
 
+#include <signal.h>
+#include <stdlib.h>
 #include <gst/worker/worker.h>
 #include "gsttestworkers.h"
 
@@ -42,6 +45,9 @@ struct _GstTestWorker
   guint seed;
   gint64 hang_after;
   gint64 error_after;
+  gint64 crash_after;
+  gint64 crash_on_seq;
+  gint crash_signal;
   gint64 drop_every;
   gint64 pts_offset;
   gboolean emit_partial;
@@ -68,6 +74,9 @@ enum
   PROP_SEED,
   PROP_HANG_AFTER,
   PROP_ERROR_AFTER,
+  PROP_CRASH_AFTER,
+  PROP_CRASH_ON_SEQ,
+  PROP_CRASH_SIGNAL,
   PROP_DROP_EVERY,
   PROP_PTS_OFFSET,
   PROP_EMIT_PARTIAL,
@@ -111,6 +120,8 @@ gst_test_worker_process (GstWorkerTransform * base, GstBuffer * inbuf)
   guint n_in, m_out;
   guint64 ptime, rdelay, seq = 0;
   gint64 hang_after, error_after, drop_every, pts_offset;
+  gint64 crash_after, crash_on_seq;
+  gint crash_signal;
   guint seed;
   GstFlowReturn ret = GST_FLOW_OK;
   guint k;
@@ -123,6 +134,9 @@ gst_test_worker_process (GstWorkerTransform * base, GstBuffer * inbuf)
   seed = self->seed;
   hang_after = self->hang_after;
   error_after = self->error_after;
+  crash_after = self->crash_after;
+  crash_on_seq = self->crash_on_seq;
+  crash_signal = self->crash_signal;
   drop_every = self->drop_every;
   pts_offset = self->pts_offset;
   GST_OBJECT_UNLOCK (self);
@@ -138,6 +152,14 @@ gst_test_worker_process (GstWorkerTransform * base, GstBuffer * inbuf)
   test_item_get_seq (inbuf, &seq);
   self->last_seq = seq;
 
+  if ((crash_after >= 0 && self->n_in > (guint64) crash_after) ||
+      (crash_on_seq >= 0 && seq == (guint64) crash_on_seq)) {
+    /* the whole process dies, as a worker with a bug would */
+    GST_INFO_OBJECT (self, "crashing with signal %d", crash_signal);
+    if (crash_signal == SIGABRT)
+      abort ();
+    raise (crash_signal);
+  }
   if (hang_after >= 0 && self->n_in > (guint64) hang_after) {
     test_worker_hang (self);
     gst_buffer_unref (inbuf);
@@ -322,6 +344,15 @@ gst_test_worker_set_property (GObject * object, guint prop_id,
     case PROP_ERROR_AFTER:
       self->error_after = g_value_get_int64 (value);
       break;
+    case PROP_CRASH_AFTER:
+      self->crash_after = g_value_get_int64 (value);
+      break;
+    case PROP_CRASH_ON_SEQ:
+      self->crash_on_seq = g_value_get_int64 (value);
+      break;
+    case PROP_CRASH_SIGNAL:
+      self->crash_signal = g_value_get_int (value);
+      break;
     case PROP_DROP_EVERY:
       self->drop_every = g_value_get_int64 (value);
       break;
@@ -369,6 +400,15 @@ gst_test_worker_get_property (GObject * object, guint prop_id,
       break;
     case PROP_ERROR_AFTER:
       g_value_set_int64 (value, self->error_after);
+      break;
+    case PROP_CRASH_AFTER:
+      g_value_set_int64 (value, self->crash_after);
+      break;
+    case PROP_CRASH_ON_SEQ:
+      g_value_set_int64 (value, self->crash_on_seq);
+      break;
+    case PROP_CRASH_SIGNAL:
+      g_value_set_int (value, self->crash_signal);
       break;
     case PROP_DROP_EVERY:
       g_value_set_int64 (value, self->drop_every);
@@ -440,6 +480,20 @@ gst_test_worker_class_init (GstTestWorkerClass * klass)
       g_param_spec_int64 ("error-after", "Error after",
           "Fail with an error after this many items (-1 = never)", -1,
           G_MAXINT64, -1, flags));
+  g_object_class_install_property (gobject_class, PROP_CRASH_AFTER,
+      g_param_spec_int64 ("crash-after", "Crash after",
+          "Kill the whole process with crash-signal on the next item after "
+          "this many (-1 = never; in a processreplica, counted per child)",
+          -1, G_MAXINT64, -1, flags));
+  g_object_class_install_property (gobject_class, PROP_CRASH_ON_SEQ,
+      g_param_spec_int64 ("crash-on-seq", "Crash on sequence number",
+          "Kill the whole process with crash-signal whenever the item of "
+          "this sequence number comes (-1 = never)", -1, G_MAXINT64, -1,
+          flags));
+  g_object_class_install_property (gobject_class, PROP_CRASH_SIGNAL,
+      g_param_spec_int ("crash-signal", "Crash signal",
+          "The signal a crash raises: 11 (SIGSEGV), 6 (SIGABRT: abort()), "
+          "9 (SIGKILL)", 1, 64, SIGSEGV, flags));
   g_object_class_install_property (gobject_class, PROP_DROP_EVERY,
       g_param_spec_int64 ("drop-every", "Drop every",
           "Drop every n-th item by decision, counted (0 = never)", 0,
@@ -481,4 +535,7 @@ gst_test_worker_init (GstTestWorker * self)
   self->outputs_per_input = 1;
   self->hang_after = -1;
   self->error_after = -1;
+  self->crash_after = -1;
+  self->crash_on_seq = -1;
+  self->crash_signal = SIGSEGV;
 }

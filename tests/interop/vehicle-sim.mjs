@@ -160,8 +160,8 @@ packets.on('data', async packet => {
   const h = packet.header
   const clazz = REGISTRY[h.msgid]
   expect(clazz, `unknown message ${h.msgid} from flightlink`)
-  expect(h.sysid === 255 && h.compid === 191,
-    `message from ${h.sysid}/${h.compid}, not 255/191`)
+  expect(h.sysid === 1 && h.compid === 191,
+    `message from ${h.sysid}/${h.compid}, not 1/191`)
   const m = packet.protocol.data(packet.payload, clazz)
   if (h.msgid === minimal.Heartbeat.MSG_ID) {
     expect(m.type === minimal.MavType.ONBOARD_CONTROLLER &&
@@ -182,7 +182,7 @@ packets.on('data', async packet => {
     ack.result = common.MavResult.ACCEPTED
     ack.progress = 0
     ack.resultParam2 = 0
-    ack.targetSystem = 255
+    ack.targetSystem = 1
     ack.targetComponent = 191
     await send([v2.serialize(ack, seq++ & 0xff)])
     state.acks++

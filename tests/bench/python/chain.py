@@ -39,13 +39,17 @@ def receive(
     stages: "list[worker_manager.WorkerManager]",
     window: "mp.synchronize.Semaphore | None",
     timeout: float,
+    ordered: bool = True,
+    targets: int = 0,
 ) -> "tuple[list[int], list[int]]":
     """
-    Main's loop: takes count items off the last queue, in order.
+    Main's loop: takes count items off the last queue, in order (or, from
+    duplicated workers, which do not keep it: each once, in any order).
     Returns their creation and arrival times (monotonic ns).
     """
     created = []
     arrived = []
+    seen = set()
     deadline = time.monotonic() + timeout
 
     while len(arrived) < count:
@@ -61,10 +65,17 @@ def receive(
 
         if not isinstance(item, BenchItem):
             raise ChainError(f"got {item!r} where item {len(arrived)} was expected")
-        if item.seq != len(arrived):
+        if not ordered:
+            if item.seq in seen or not 0 <= item.seq < count:
+                raise ChainError(f"item {item.seq} arrived twice, or was never made")
+            seen.add(item.seq)
+        elif item.seq != len(arrived):
             raise ChainError(
                 f"items out of order: item {item.seq} arrived where {len(arrived)} was expected"
             )
+        if targets and len(getattr(item, "targets", ())) != targets:
+            raise ChainError(f"item {item.seq}: {len(getattr(item, 'targets', ()))} "
+                             f"targets found of {targets}")
         created.append(item.created_ns)
         arrived.append(now)
         if window is not None:
@@ -121,11 +132,20 @@ def main() -> int:
     parser.add_argument(
         "--max-in-flight", type=int, default=0, help="items between source and main (0: no bound)"
     )
+    parser.add_argument(
+        "--replicas", type=int, default=1, help="processes per stage (duplicated workers)"
+    )
+    parser.add_argument(
+        "--work", type=int, default=0, help="turns of a pure-Python loop per item and stage"
+    )
+    parser.add_argument(
+        "--detect", type=int, default=0, metavar="N",
+        help="stages are target detectors, items 1080p I420 frames with N targets")
     parser.add_argument("--warmup", type=float, default=0.1)
     parser.add_argument("--timeout", type=float, default=600.0)
     args = parser.parse_args()
-    if args.items < 2 or args.stages < 0 or args.queue_size < 1:
-        parser.error("need --items >= 2, --stages >= 0 and --queue-size >= 1")
+    if args.items < 2 or args.stages < 0 or args.queue_size < 1 or args.replicas < 1:
+        parser.error("need --items >= 2, --stages >= 0, --queue-size >= 1 and --replicas >= 1")
 
     mp_manager = mp.Manager()
     controller = worker_controller.WorkerController()
@@ -135,11 +155,20 @@ def main() -> int:
     ]
     window = mp.Semaphore(args.max_in_flight) if args.max_in_flight > 0 else None
 
+    stage_worker, stage_args = passthrough_worker, (args.work,)
+    data = args.size
+    if args.detect:
+        from detector_worker import detector_worker, frame_with_targets
+
+        stage_worker, stage_args = detector_worker, ()
+        data = frame_with_targets(args.detect)
     source = worker_manager.WorkerManager(
-        1, source_worker, (args.items, args.size, window, queues[0], controller)
+        1, source_worker, (args.items, data, window, queues[0], controller)
     )
     stages = [
-        worker_manager.WorkerManager(1, passthrough_worker, (queues[i], queues[i + 1], controller))
+        worker_manager.WorkerManager(
+            args.replicas, stage_worker, (queues[i], queues[i + 1], controller) + stage_args
+        )
         for i in range(args.stages)
     ]
 
@@ -151,7 +180,10 @@ def main() -> int:
 
     error = None
     try:
-        created, arrived = receive(queues[-1], args.items, stages, window, args.timeout)
+        created, arrived = receive(
+            queues[-1], args.items, stages, window, args.timeout, args.replicas == 1,
+            args.detect
+        )
     except ChainError as e:
         error = str(e)
     seconds = time.monotonic() - start

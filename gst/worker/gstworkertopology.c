@@ -1,17 +1,33 @@
 /* gst-workers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* GstWorkerController's records of the pipeline it runs: every worker
+/* The topology of the pipeline a GstWorkerController runs: every worker
  * (a WorkerRec) and every Kahn channel (a QueueRec: a `queue` or `queue2`
  * element, or the FIFO of a `feedbacksink`/`feedbacksrc` pair), found once
  * at construction; the pad probes that count the items into and out of
- * each channel; and the topology: which workers write into and read from
- * each channel, and the workers in order, upstream first. */
+ * each channel; which workers write into and read from each channel, and
+ * the workers in order, upstream first; the sources. Its own lock guards
+ * what changes when pads are linked later (decodebin, say). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include "gstworkercontrollerprivate.h"
+#include "gstworkertopology.h"
+#include "gstworkervalue.h"
+
+GST_DEBUG_CATEGORY_EXTERN (worker_controller_debug);
+#define GST_CAT_DEFAULT worker_controller_debug
+
+struct _GstWorkerTopology
+{
+  GstPipeline *pipeline;        /* owned ref; set once */
+  GPtrArray *workers;           /* WorkerRec, by path; set once */
+  GPtrArray *queues;            /* QueueRec, by name; set once */
+
+  GMutex lock;
+  /* protected by lock, with the records' topology fields */
+  GPtrArray *order;             /* WorkerRec, upstream first */
+};
 
 /* ---------------------------------------------------------------------- */
 /* records */
@@ -32,27 +48,25 @@ queue_rec_clear (QueueRec * q)
   g_ptr_array_unref (q->readers);
 }
 
-void
-controller_queue_rec_unref (gpointer data)
+static void
+queue_rec_unref (gpointer data)
 {
   g_atomic_rc_box_release_full (data, (GDestroyNotify) queue_rec_clear);
 }
 
-void
-controller_worker_rec_free (WorkerRec * w)
+static void
+worker_rec_free (WorkerRec * w)
 {
   gst_object_unref (w->element);
   g_free (w->name);
   g_free (w->path);
-  if (w->heartbeat)
-    gst_structure_free (w->heartbeat);
   g_ptr_array_unref (w->inputs);
   g_ptr_array_unref (w->upstream);
   g_free (w);
 }
 
 void
-controller_queue_counts (QueueRec * q, guint64 * in, guint64 * out)
+worker_queue_counts (QueueRec * q, guint64 * in, guint64 * out)
 {
   g_mutex_lock (&q->lock);
   *in = q->in;
@@ -71,7 +85,7 @@ controller_queue_counts (QueueRec * q, guint64 * in, guint64 * out)
  * channel's initial items, 0 for a queue. A flush re-arms them, as it
  * resets the counts. */
 guint64
-controller_queue_initial (QueueRec * q)
+worker_queue_initial (QueueRec * q)
 {
   guint initial = 0;
 
@@ -80,8 +94,20 @@ controller_queue_initial (QueueRec * q)
   return initial;
 }
 
+/* Whether an EOS went into @q since the last flush. */
+gboolean
+worker_queue_eos (QueueRec * q)
+{
+  gboolean eos;
+
+  g_mutex_lock (&q->lock);
+  eos = q->eos;
+  g_mutex_unlock (&q->lock);
+  return eos;
+}
+
 void
-controller_queue_reset_counts (QueueRec * q)
+worker_queue_reset_counts (QueueRec * q)
 {
   g_mutex_lock (&q->lock);
   q->in = q->out = 0;
@@ -90,7 +116,7 @@ controller_queue_reset_counts (QueueRec * q)
 }
 
 void
-controller_queue_levels (QueueRec * q, guint * level, guint * max)
+worker_queue_levels (QueueRec * q, guint * level, guint * max)
 {
   g_object_get (q->element, "current-level-buffers", level,
       "max-size-buffers", max, NULL);
@@ -154,8 +180,10 @@ queue_event_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
-gboolean
-controller_is_queue (GstElement * element)
+/* The one test of what a queue is: a `queue` or `queue2` element, by
+ * its factory. */
+static gboolean
+is_queue (GstElement * element)
 {
   GstElementFactory *factory = gst_element_get_factory (element);
   const gchar *name;
@@ -164,6 +192,13 @@ controller_is_queue (GstElement * element)
     return FALSE;
   name = GST_OBJECT_NAME (factory);
   return g_str_equal (name, "queue") || g_str_equal (name, "queue2");
+}
+
+static WorkerChannelKind
+channel_kind (GstElement * queue)
+{
+  return g_str_equal (GST_OBJECT_NAME (gst_element_get_factory (queue)),
+      "queue") ? WORKER_CHANNEL_QUEUE : WORKER_CHANNEL_QUEUE2;
 }
 
 static gchar *
@@ -188,13 +223,14 @@ relative_path (GstPipeline * pipeline, GstElement * element)
 /* A channel counted on its pads: items in (unless @in_worker counts
  * them), out, and EOS in. */
 static QueueRec *
-queue_rec_new (GstElement * element, gchar * name, GstPad * sinkpad,
-    GstPad * srcpad, GstWorker * in_worker)
+queue_rec_new (GstElement * element, gchar * name, WorkerChannelKind kind,
+    GstPad * sinkpad, GstPad * srcpad, GstWorker * in_worker)
 {
   QueueRec *q = g_atomic_rc_box_new0 (QueueRec);
 
   q->element = gst_object_ref (element);
   q->name = name;
+  q->kind = kind;
   q->sinkpad = sinkpad;
   q->srcpad = srcpad;
   g_mutex_init (&q->lock);
@@ -205,16 +241,14 @@ queue_rec_new (GstElement * element, gchar * name, GstPad * sinkpad,
   else
     q->sink_probe = gst_pad_add_probe (q->sinkpad,
         GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-        queue_in_probe, g_atomic_rc_box_acquire (q),
-        controller_queue_rec_unref);
+        queue_in_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
   q->src_probe =
       gst_pad_add_probe (q->srcpad,
       GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-      queue_out_probe, g_atomic_rc_box_acquire (q), controller_queue_rec_unref);
+      queue_out_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
   q->event_probe = gst_pad_add_probe (q->sinkpad,
       GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH,
-      queue_event_probe, g_atomic_rc_box_acquire (q),
-      controller_queue_rec_unref);
+      queue_event_probe, g_atomic_rc_box_acquire (q), queue_rec_unref);
   return q;
 }
 
@@ -257,7 +291,7 @@ collect_feedback_end (const GValue * item, gpointer user_data)
 
 /* The FIFO of each feedbacksink and feedbacksrc pair is a channel too. */
 static void
-discover_feedback (GstWorkerController * self)
+discover_feedback (GstWorkerTopology * self)
 {
   GPtrArray *ends = g_ptr_array_new_with_free_func (gst_object_unref);
   GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
@@ -282,6 +316,7 @@ discover_feedback (GstWorkerController * self)
 
       if (!other_sink && g_str_equal (name, other)) {
         QueueRec *q = queue_rec_new (sink, g_steal_pointer (&name),
+            WORKER_CHANNEL_FEEDBACK,
             gst_element_get_static_pad (sink, "sink"),
             gst_element_get_static_pad (src, "src"),
             GST_IS_WORKER (sink) ? GST_WORKER (sink) : NULL);
@@ -302,7 +337,7 @@ discover_feedback (GstWorkerController * self)
 static void
 discover_element (const GValue * item, gpointer user_data)
 {
-  GstWorkerController *self = user_data;
+  GstWorkerTopology *self = user_data;
   GstElement *element = g_value_get_object (item);
 
   if (GST_IS_WORKER (element)) {
@@ -314,9 +349,9 @@ discover_element (const GValue * item, gpointer user_data)
     w->inputs = g_ptr_array_new ();
     w->upstream = g_ptr_array_new ();
     g_ptr_array_add (self->workers, w);
-  } else if (controller_is_queue (element)) {
+  } else if (is_queue (element)) {
     g_ptr_array_add (self->queues, queue_rec_new (element,
-            gst_object_get_name (GST_OBJECT (element)),
+            gst_object_get_name (GST_OBJECT (element)), channel_kind (element),
             gst_element_get_static_pad (element, "sink"),
             gst_element_get_static_pad (element, "src"), NULL));
   }
@@ -340,10 +375,11 @@ compare_queue_names (gconstpointer a, gconstpointer b)
   return g_strcmp0 (qa->name, qb->name);
 }
 
-void
-controller_discover (GstWorkerController * self)
+static void
+discover (GstWorkerTopology * self)
 {
   GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
+  guint i;
 
   while (gst_iterator_foreach (it, discover_element, self) ==
       GST_ITERATOR_RESYNC) {
@@ -355,10 +391,132 @@ controller_discover (GstWorkerController * self)
   discover_feedback (self);
   g_ptr_array_sort (self->workers, compare_worker_names);
   g_ptr_array_sort (self->queues, compare_queue_names);
+  for (i = 0; i < self->workers->len; i++)
+    ((WorkerRec *) g_ptr_array_index (self->workers, i))->index = i;
+}
+
+/* Finds the workers and channels of @pipeline and starts counting the
+ * items through every channel; worker_topology_update() links them. */
+GstWorkerTopology *
+worker_topology_new (GstPipeline * pipeline)
+{
+  GstWorkerTopology *self = g_new0 (GstWorkerTopology, 1);
+
+  self->pipeline = gst_object_ref (pipeline);
+  self->workers = g_ptr_array_new_with_free_func
+      ((GDestroyNotify) worker_rec_free);
+  self->queues = g_ptr_array_new_with_free_func (queue_rec_unref);
+  self->order = g_ptr_array_new ();
+  g_mutex_init (&self->lock);
+  discover (self);
+  return self;
+}
+
+/* Removes the pad probes and frees the records. */
+void
+worker_topology_free (GstWorkerTopology * self)
+{
+  guint i;
+
+  for (i = 0; i < self->queues->len; i++) {
+    QueueRec *q = g_ptr_array_index (self->queues, i);
+
+    if (q->sink_probe)
+      gst_pad_remove_probe (q->sinkpad, q->sink_probe);
+    gst_pad_remove_probe (q->srcpad, q->src_probe);
+    gst_pad_remove_probe (q->sinkpad, q->event_probe);
+  }
+  g_ptr_array_unref (self->queues);
+  g_ptr_array_unref (self->order);
+  g_ptr_array_unref (self->workers);
+  gst_object_unref (self->pipeline);
+  g_mutex_clear (&self->lock);
+  g_free (self);
+}
+
+GstPipeline *
+worker_topology_pipeline (GstWorkerTopology * self)
+{
+  return self->pipeline;
+}
+
+/* The workers, by path: fixed once the topology is made. */
+GPtrArray *
+worker_topology_workers (GstWorkerTopology * self)
+{
+  return self->workers;
+}
+
+/* The channels, by name: fixed once the topology is made. */
+GPtrArray *
+worker_topology_queues (GstWorkerTopology * self)
+{
+  return self->queues;
+}
+
+/* The workers, upstream first: a copy (records not owned). */
+GPtrArray *
+worker_topology_dup_order (GstWorkerTopology * self)
+{
+  GPtrArray *order;
+
+  g_mutex_lock (&self->lock);
+  order = g_ptr_array_copy (self->order, NULL, NULL);
+  g_mutex_unlock (&self->lock);
+  return order;
+}
+
+/* The channels feeding @w: a copy (records not owned). */
+GPtrArray *
+worker_topology_dup_inputs (GstWorkerTopology * self, WorkerRec * w)
+{
+  GPtrArray *inputs;
+
+  g_mutex_lock (&self->lock);
+  inputs = g_ptr_array_copy (w->inputs, NULL, NULL);
+  g_mutex_unlock (&self->lock);
+  return inputs;
+}
+
+/* The workers @q feeds: a copy (records not owned). */
+GPtrArray *
+worker_topology_dup_readers (GstWorkerTopology * self, QueueRec * q)
+{
+  GPtrArray *readers;
+
+  g_mutex_lock (&self->lock);
+  readers = g_ptr_array_copy (q->readers, NULL, NULL);
+  g_mutex_unlock (&self->lock);
+  return readers;
+}
+
+static void
+names_array (GValue * v, GPtrArray * workers)
+{
+  guint i;
+
+  g_value_init (v, GST_TYPE_ARRAY);
+  for (i = 0; i < workers->len; i++)
+    worker_array_add_string (v,
+        ((WorkerRec *) g_ptr_array_index (workers, i))->name);
+}
+
+/* The names of the workers writing into @q and reading from it, as
+ * GST_TYPE_ARRAY values (initialized here); either may be NULL. */
+void
+worker_topology_queue_names (GstWorkerTopology * self, QueueRec * q,
+    GValue * writers, GValue * readers)
+{
+  g_mutex_lock (&self->lock);
+  if (writers)
+    names_array (writers, q->writers);
+  if (readers)
+    names_array (readers, q->readers);
+  g_mutex_unlock (&self->lock);
 }
 
 WorkerRec *
-controller_find_worker_by_element (GstWorkerController * self,
+worker_topology_find_worker_by_element (GstWorkerTopology * self,
     GstObject * element)
 {
   guint i;
@@ -373,7 +531,8 @@ controller_find_worker_by_element (GstWorkerController * self,
 }
 
 WorkerRec *
-controller_find_worker_by_name (GstWorkerController * self, const gchar * name)
+worker_topology_find_worker_by_name (GstWorkerTopology * self,
+    const gchar * name)
 {
   guint i;
 
@@ -387,7 +546,8 @@ controller_find_worker_by_name (GstWorkerController * self, const gchar * name)
 }
 
 QueueRec *
-controller_find_queue_by_name (GstWorkerController * self, const gchar * name)
+worker_topology_find_queue_by_name (GstWorkerTopology * self,
+    const gchar * name)
 {
   guint i;
 
@@ -403,10 +563,52 @@ controller_find_queue_by_name (GstWorkerController * self, const gchar * name)
 }
 
 /* ---------------------------------------------------------------------- */
+/* links */
+
+/**
+ * gst_worker_real_peer:
+ * @pad: a pad
+ *
+ * The pad of the element at the other end of @pad's link, through ghost
+ * pads in both directions.
+ *
+ * Returns: (transfer full) (nullable): the peer
+ */
+GstPad *
+gst_worker_real_peer (GstPad * pad)
+{
+  GstPad *peer = gst_pad_get_peer (pad);
+  guint guard = 0;
+
+  while (peer && guard++ < 64) {
+    if (GST_IS_GHOST_PAD (peer)) {
+      /* a bin's ghost pad, seen from outside: go to the element inside */
+      GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (peer));
+
+      gst_object_unref (peer);
+      peer = target;
+    } else if (GST_IS_PROXY_PAD (peer)) {
+      /* a ghost pad's inner side, seen from inside: go out of the bin */
+      GstObject *ghost = gst_object_get_parent (GST_OBJECT (peer));
+
+      gst_object_unref (peer);
+      peer = NULL;
+      if (ghost && GST_IS_PAD (ghost))
+        peer = gst_pad_get_peer (GST_PAD (ghost));
+      if (ghost)
+        gst_object_unref (ghost);
+    } else {
+      break;
+    }
+  }
+  return peer;
+}
+
+/* ---------------------------------------------------------------------- */
 /* topology: which workers write into and read from each queue */
 
 static void
-collect_workers (GstWorkerController * self, GstPad * pad, GPtrArray * out,
+collect_workers (GstWorkerTopology * self, GstPad * pad, GPtrArray * out,
     gboolean through_queues, guint depth)
 {
   GstPad *peer;
@@ -424,19 +626,18 @@ collect_workers (GstWorkerController * self, GstPad * pad, GPtrArray * out,
 
   if (GST_IS_WORKER (element)) {
     WorkerRec *w =
-        controller_find_worker_by_element (self, GST_OBJECT (element));
+        worker_topology_find_worker_by_element (self, GST_OBJECT (element));
 
     if (w && !g_ptr_array_find (out, w, NULL))
       g_ptr_array_add (out, w);
-  } else if (through_queues || !controller_is_queue (element)) {
+  } else if (through_queues || !is_queue (element)) {
     /* a tee, a capsfilter, ...: look through it */
     GList *l;
 
     GST_OBJECT_LOCK (element);
     l = GST_PAD_DIRECTION (pad) == GST_PAD_SINK ?
         g_list_copy_deep (element->sinkpads, (GCopyFunc) gst_object_ref, NULL)
-        : g_list_copy_deep (element->srcpads, (GCopyFunc) gst_object_ref,
-        NULL);
+        : g_list_copy_deep (element->srcpads, (GCopyFunc) gst_object_ref, NULL);
     GST_OBJECT_UNLOCK (element);
     for (GList * p = l; p; p = p->next)
       collect_workers (self, p->data, out, through_queues, depth + 1);
@@ -459,7 +660,7 @@ compare_depth (gconstpointer a, gconstpointer b)
 /* Upstream first: a worker's depth is the longest chain of workers from a
  * source to it (a feedback loop stops growing after one pass per worker). */
 static void
-order_workers_locked (GstWorkerController * self)
+order_workers_locked (GstWorkerTopology * self)
 {
   guint i, j, pass;
   gboolean changed = TRUE;
@@ -486,8 +687,11 @@ order_workers_locked (GstWorkerController * self)
   g_ptr_array_sort (self->order, compare_depth);
 }
 
+/* Walks the graph again: which workers write into and read from each
+ * channel, and the order of the workers. Pads linked since the last walk
+ * (decodebin, say) join. */
 void
-controller_compute_topology (GstWorkerController * self)
+worker_topology_update (GstWorkerTopology * self)
 {
   GPtrArray *writers = g_ptr_array_new_with_free_func
       ((GDestroyNotify) g_ptr_array_unref);
@@ -518,16 +722,17 @@ controller_compute_topology (GstWorkerController * self)
     QueueRec *q = g_ptr_array_index (self->queues, i);
     GPtrArray *w = g_ptr_array_new (), *r = g_ptr_array_new ();
 
-    if (controller_is_queue (q->element)) {
+    if (q->kind != WORKER_CHANNEL_FEEDBACK) {
       collect_workers (self, q->sinkpad, w, FALSE, 0);
       collect_workers (self, q->srcpad, r, FALSE, 0);
     } else {
       /* a feedback FIFO: its two ends are the workers */
       GstObject *in = gst_object_get_parent (GST_OBJECT (q->sinkpad));
       GstObject *out = gst_object_get_parent (GST_OBJECT (q->srcpad));
-      WorkerRec *wi = in ? controller_find_worker_by_element (self, in) : NULL;
+      WorkerRec *wi =
+          in ? worker_topology_find_worker_by_element (self, in) : NULL;
       WorkerRec *wo =
-          out ? controller_find_worker_by_element (self, out) : NULL;
+          out ? worker_topology_find_worker_by_element (self, out) : NULL;
 
       if (wi)
         g_ptr_array_add (w, wi);
@@ -540,7 +745,7 @@ controller_compute_topology (GstWorkerController * self)
     g_ptr_array_add (readers, r);
   }
 
-  GST_OBJECT_LOCK (self);
+  g_mutex_lock (&self->lock);
   for (i = 0; i < self->workers->len; i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
     g_ptr_array_set_size (w->inputs, 0);
@@ -552,20 +757,55 @@ controller_compute_topology (GstWorkerController * self)
     QueueRec *q = g_ptr_array_index (self->queues, i);
 
     g_ptr_array_set_size (q->writers, 0);
-    g_ptr_array_extend (q->writers, g_ptr_array_index (writers, i), NULL,
-        NULL);
+    g_ptr_array_extend (q->writers, g_ptr_array_index (writers, i), NULL, NULL);
     g_ptr_array_set_size (q->readers, 0);
-    g_ptr_array_extend (q->readers, g_ptr_array_index (readers, i), NULL,
-        NULL);
+    g_ptr_array_extend (q->readers, g_ptr_array_index (readers, i), NULL, NULL);
     for (j = 0; j < q->readers->len; j++) {
       WorkerRec *w = g_ptr_array_index (q->readers, j);
       g_ptr_array_add (w->inputs, q);
     }
   }
   order_workers_locked (self);
-  GST_OBJECT_UNLOCK (self);
+  g_mutex_unlock (&self->lock);
 
   g_ptr_array_unref (writers);
   g_ptr_array_unref (readers);
   g_ptr_array_unref (upstream);
+}
+
+/* ---------------------------------------------------------------------- */
+/* sources */
+
+/* The elements that produce data: where a drain's EOS goes. */
+GPtrArray *
+worker_topology_list_sources (GstWorkerTopology * self)
+{
+  GPtrArray *sources = g_ptr_array_new_with_free_func (gst_object_unref);
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
+  GValue item = G_VALUE_INIT;
+  gboolean done = FALSE;
+
+  while (!done) {
+    switch (gst_iterator_next (it, &item)) {
+      case GST_ITERATOR_OK:{
+        GstElement *e = g_value_get_object (&item);
+
+        if (!GST_IS_BIN (e) &&
+            GST_OBJECT_FLAG_IS_SET (e, GST_ELEMENT_FLAG_SOURCE))
+          g_ptr_array_add (sources, gst_object_ref (e));
+        g_value_reset (&item);
+        break;
+      }
+      case GST_ITERATOR_RESYNC:
+        g_ptr_array_set_size (sources, 0);
+        gst_iterator_resync (it);
+        break;
+      default:
+        done = TRUE;
+        break;
+    }
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  return sources;
 }

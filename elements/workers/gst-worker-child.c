@@ -1,0 +1,458 @@
+/* gst-workers: gst-worker-child, the process a process replica starts
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * gst-worker-child FD NAME DESCRIPTION
+ * gst-worker-child tcp:HOST:PORT NAME DESCRIPTION
+ *
+ * Builds DESCRIPTION (one free input, one free output) in a pipeline of
+ * its own, then serves the replica NAME on the unix socket FD, or on a TCP
+ * connection it makes to HOST:PORT (gstprocwire.h):
+ * items from the replica are pushed into the worker one at a time, each
+ * answered by DONE once the worker returned it; what the worker outputs,
+ * its bus messages (errors, heartbeats) and its caps queries go back. Not
+ * meant to be run by hand: `processreplica` starts it.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+#include <gst/worker/worker.h>
+#include "gstprocchannel.h"
+#include "gstprocshm.h"
+
+GST_DEBUG_CATEGORY_STATIC (child_debug);
+#define GST_CAT_DEFAULT child_debug
+
+typedef struct
+{
+  guint64 id;
+  GstBuffer *buffer;
+  GstEvent *event;
+  gboolean quit;
+} Item;
+
+typedef struct
+{
+  GstProcChannel *channel;
+  GstElement *pipeline;
+  GstPad *srcpad;               /* ours, into the worker */
+  GstPad *sinkpad;              /* ours, out of the worker */
+  GAsyncQueue *items;
+  gint flushing;                /* atomic */
+} Child;
+
+static void
+item_free (Item * item)
+{
+  gst_clear_buffer (&item->buffer);
+  gst_clear_event (&item->event);
+  g_free (item);
+}
+
+/* A TCP connection to "tcp:HOST:PORT", or -1. */
+static int
+connect_tcp (const gchar * where)
+{
+  gchar **parts = g_strsplit (where + 4, ":", 2);
+  struct addrinfo hints = { 0 }, *res = NULL, *ai;
+  int fd = -1, one = 1;
+
+  hints.ai_socktype = SOCK_STREAM;
+  if (parts[0] && parts[1] && getaddrinfo (parts[0], parts[1], &hints,
+          &res) == 0) {
+    for (ai = res; ai && fd < 0; ai = ai->ai_next) {
+      fd = socket (ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+          ai->ai_protocol);
+      if (fd >= 0 && connect (fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+        close (fd);
+        fd = -1;
+      }
+    }
+    freeaddrinfo (res);
+  }
+  if (fd >= 0)
+    setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof (one));
+  g_strfreev (parts);
+  return fd;
+}
+
+static void
+fail (GstProcChannel * channel, const gchar * message)
+{
+  GstStructure *s = gst_structure_new ("failed", "message", G_TYPE_STRING,
+      message, NULL);
+
+  gst_proc_channel_send_structure (channel, GST_PROC_MSG_FAILED, 0, s);
+  gst_structure_free (s);
+}
+
+/* the worker's one free input and one free output */
+static gboolean
+find_free_pads (GstBin * bin, GstPad ** sink, GstPad ** src, gchar ** error)
+{
+  GstIterator *it = gst_bin_iterate_recurse (bin);
+  GValue v = G_VALUE_INIT;
+  guint n_sink = 0, n_src = 0;
+
+  *sink = *src = NULL;
+  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElement *child = g_value_get_object (&v);
+    GList *p;
+
+    if (!GST_IS_BIN (child)) {
+      GST_OBJECT_LOCK (child);
+      for (p = child->pads; p; p = p->next) {
+        GstPad *pad = p->data;
+
+        if (gst_pad_is_linked (pad))
+          continue;
+        if (GST_PAD_IS_SINK (pad)) {
+          n_sink++;
+          gst_object_replace ((GstObject **) sink, GST_OBJECT (pad));
+        } else {
+          n_src++;
+          gst_object_replace ((GstObject **) src, GST_OBJECT (pad));
+        }
+      }
+      GST_OBJECT_UNLOCK (child);
+    }
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  if (n_sink == 1 && n_src == 1)
+    return TRUE;
+  *error = g_strdup_printf ("a worker needs exactly one free input and one "
+      "free output, and this one has %u free input%s and %u free output%s",
+      n_sink, n_sink == 1 ? "" : "s", n_src, n_src == 1 ? "" : "s");
+  gst_clear_object (sink);
+  gst_clear_object (src);
+  return FALSE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* the worker's side */
+
+static GstFlowReturn
+out_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  Child *child = gst_pad_get_element_private (pad);
+  gboolean ok = gst_proc_channel_send_buffer (child->channel, 0, buffer,
+      NULL);
+
+  gst_buffer_unref (buffer);
+  return ok ? GST_FLOW_OK : GST_FLOW_ERROR;
+}
+
+static gboolean
+out_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  Child *child = gst_pad_get_element_private (pad);
+  gboolean ok = TRUE;
+
+  /* the replica flushes downstream itself */
+  if (GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_START &&
+      GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_STOP)
+    ok = gst_proc_channel_send_event (child->channel, 0, event);
+  gst_event_unref (event);
+  return ok;
+}
+
+static gboolean
+pad_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  Child *child = gst_pad_get_element_private (pad);
+
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:
+    case GST_QUERY_ACCEPT_CAPS:
+      /* what is before or after the replica decides */
+      return gst_proc_channel_query (child->channel, query,
+          GST_PAD_DIRECTION (pad));
+    case GST_QUERY_ALLOCATION:{
+      GstAllocator *shm = gst_proc_shm_allocator_get ();
+
+      /* outputs in shared memory cross with no copy */
+      gst_query_add_allocation_param (query, shm, NULL);
+      gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
+      gst_object_unref (shm);
+      return TRUE;
+    }
+    case GST_QUERY_LATENCY:
+      gst_query_set_latency (query, FALSE, 0, GST_CLOCK_TIME_NONE);
+      return TRUE;
+    case GST_QUERY_DRAIN:
+      return TRUE;
+    default:
+      return FALSE;
+  }
+}
+
+static gboolean
+in_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  /* upstream events (QoS, reconfigure): the replica answers its own */
+  gst_event_unref (event);
+  return TRUE;
+}
+
+static GstBusSyncReply
+on_bus (GstBus * bus, GstMessage * message, gpointer user_data)
+{
+  Child *child = user_data;
+  GstStructure *s = NULL;
+  gchar *src = GST_MESSAGE_SRC (message) ?
+      gst_object_get_path_string (GST_MESSAGE_SRC (message)) : g_strdup ("");
+
+  switch (GST_MESSAGE_TYPE (message)) {
+    case GST_MESSAGE_ERROR:
+    case GST_MESSAGE_WARNING:{
+      GError *err = NULL;
+      gchar *debug = NULL;
+      gboolean error = GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR;
+
+      if (error)
+        gst_message_parse_error (message, &err, &debug);
+      else
+        gst_message_parse_warning (message, &err, &debug);
+      s = gst_structure_new ("message",
+          "type", G_TYPE_STRING, error ? "error" : "warning",
+          "src", G_TYPE_STRING, src,
+          "domain", G_TYPE_STRING, g_quark_to_string (err->domain),
+          "code", G_TYPE_INT, err->code,
+          "text", G_TYPE_STRING, err->message,
+          "debug", G_TYPE_STRING, debug ? debug : "", NULL);
+      g_clear_error (&err);
+      g_free (debug);
+      break;
+    }
+    case GST_MESSAGE_ELEMENT:{
+      const GstStructure *ms = gst_message_get_structure (message);
+      gchar *str = ms ? gst_proc_wire_serialize_structure (ms) : NULL;
+
+      if (str)
+        s = gst_structure_new ("message",
+            "type", G_TYPE_STRING, "element",
+            "src", G_TYPE_STRING, src,
+            "structure", G_TYPE_STRING, str, NULL);
+      g_free (str);
+      break;
+    }
+    default:
+      break;
+  }
+  if (s) {
+    gst_proc_channel_send_structure (child->channel, GST_PROC_MSG_MESSAGE, 0,
+        s);
+    gst_structure_free (s);
+  }
+  g_free (src);
+  gst_message_unref (message);
+  return GST_BUS_DROP;
+}
+
+/* ---------------------------------------------------------------------- */
+/* the replica's side: its reader thread */
+
+static void
+on_message (GstProcChannel * channel, GstProcMessage * msg, gpointer user_data)
+{
+  Child *child = user_data;
+  Item *item;
+
+  if (msg->type == GST_PROC_MSG_EVENT &&
+      GST_EVENT_TYPE (msg->event) == GST_EVENT_FLUSH_START) {
+    /* out of band: wakes the worker's streaming thread, drops what
+     * waits */
+    g_atomic_int_set (&child->flushing, 1);
+    gst_pad_push_event (child->srcpad, gst_event_new_flush_start ());
+    while ((item = g_async_queue_try_pop (child->items)))
+      item_free (item);
+    return;
+  }
+  if (msg->type != GST_PROC_MSG_BUFFER && msg->type != GST_PROC_MSG_EVENT)
+    return;
+  item = g_new0 (Item, 1);
+  item->id = msg->id;
+  item->buffer = g_steal_pointer (&msg->buffer);
+  item->event = g_steal_pointer (&msg->event);
+  g_async_queue_push (child->items, item);
+}
+
+static gboolean
+on_query (GstProcChannel * channel, GstQuery * query, GstPadDirection dir,
+    gpointer user_data)
+{
+  Child *child = user_data;
+
+  /* the replica's sink pad asks about the worker's input, its src pad
+   * about the worker's output */
+  if (dir == GST_PAD_SINK)
+    return gst_pad_peer_query (child->srcpad, query);
+  if (dir == GST_PAD_SRC)
+    return gst_pad_peer_query (child->sinkpad, query);
+  return FALSE;
+}
+
+static void
+on_closed (GstProcChannel * channel, gboolean garbage, const gchar * why,
+    gpointer user_data)
+{
+  Child *child = user_data;
+  Item *item = g_new0 (Item, 1);
+
+  /* the replica went away: nothing more to do */
+  item->quit = TRUE;
+  g_atomic_int_set (&child->flushing, 1);
+  gst_pad_push_event (child->srcpad, gst_event_new_flush_start ());
+  g_async_queue_push_front (child->items, item);
+}
+
+static void
+serve (Child * child)
+{
+  for (;;) {
+    Item *item = g_async_queue_pop (child->items);
+    GstFlowReturn flow = GST_FLOW_OK;
+    gboolean res = TRUE;
+    GstStructure *done;
+
+    if (item->quit) {
+      item_free (item);
+      return;
+    }
+    if (item->buffer) {
+      flow = gst_pad_push (child->srcpad, g_steal_pointer (&item->buffer));
+    } else {
+      if (GST_EVENT_TYPE (item->event) == GST_EVENT_FLUSH_STOP)
+        g_atomic_int_set (&child->flushing, 0);
+      res = gst_pad_push_event (child->srcpad, g_steal_pointer (&item->event));
+    }
+    if (item->id) {
+      done = gst_structure_new ("done", "flow", G_TYPE_INT, flow,
+          "result", G_TYPE_BOOLEAN, res, NULL);
+      gst_proc_channel_send_structure (child->channel, GST_PROC_MSG_DONE,
+          item->id, done);
+      gst_structure_free (done);
+    }
+    item_free (item);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  static const GstProcChannelCallbacks callbacks = {
+    on_message, on_query, on_closed
+  };
+  Child child = { 0 };
+  GError *err = NULL;
+  GstElement *bin;
+  GstPad *wsink = NULL, *wsrc = NULL;
+  gchar *why = NULL;
+  GstBus *bus;
+  GstStructure *hello;
+  gboolean stream;
+  int fd;
+
+  /* die with the replica's process */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (argc != 4) {
+    g_printerr ("usage: %s FD|tcp:HOST:PORT NAME DESCRIPTION (started by "
+        "processreplica)\n", argv[0]);
+    return 2;
+  }
+  if (getppid () == 1)
+    return 1;
+  gst_init (NULL, NULL);
+  GST_DEBUG_CATEGORY_INIT (child_debug, "workerchild", 0,
+      "process replica child");
+  /* types that cross as names in structures */
+  g_type_ensure (GST_TYPE_WORKER_STATE);
+
+  stream = g_str_has_prefix (argv[1], "tcp:");
+  fd = stream ? connect_tcp (argv[1]) : atoi (argv[1]);
+  if (fd < 0) {
+    g_printerr ("gst-worker-child: cannot connect to %s\n", argv[1]);
+    return 1;
+  }
+  child.items = g_async_queue_new ();
+  child.channel = gst_proc_channel_new (fd, stream, &callbacks, &child);
+
+  bin = gst_parse_bin_from_description_full (argv[3], FALSE, NULL,
+      GST_PARSE_FLAG_FATAL_ERRORS, &err);
+  if (!bin) {
+    fail (child.channel, err->message);
+    return 1;
+  }
+  gst_object_set_name (GST_OBJECT (bin), argv[2]);
+  if (!find_free_pads (GST_BIN (bin), &wsink, &wsrc, &why)) {
+    fail (child.channel, why);
+    return 1;
+  }
+  child.pipeline = gst_pipeline_new (argv[2]);
+  gst_bin_add (GST_BIN (child.pipeline), bin);
+
+  child.srcpad = gst_pad_new ("src", GST_PAD_SRC);
+  gst_pad_set_element_private (child.srcpad, &child);
+  gst_pad_set_query_function (child.srcpad, pad_query);
+  gst_pad_set_event_function (child.srcpad, in_event);
+  child.sinkpad = gst_pad_new ("sink", GST_PAD_SINK);
+  gst_pad_set_element_private (child.sinkpad, &child);
+  gst_pad_set_chain_function (child.sinkpad, out_chain);
+  gst_pad_set_event_function (child.sinkpad, out_event);
+  gst_pad_set_query_function (child.sinkpad, pad_query);
+  /* no caps check: the replica answers caps queries only once it runs */
+  if (GST_PAD_LINK_FAILED (gst_pad_link_full (child.srcpad, wsink,
+              GST_PAD_LINK_CHECK_NOTHING)) ||
+      GST_PAD_LINK_FAILED (gst_pad_link_full (wsrc, child.sinkpad,
+              GST_PAD_LINK_CHECK_NOTHING))) {
+    fail (child.channel, "its free pads could not be linked");
+    return 1;
+  }
+  gst_object_unref (wsink);
+  gst_object_unref (wsrc);
+  gst_pad_set_active (child.srcpad, TRUE);
+  gst_pad_set_active (child.sinkpad, TRUE);
+
+  bus = gst_element_get_bus (child.pipeline);
+  gst_bus_set_sync_handler (bus, on_bus, &child, NULL);
+  gst_object_unref (bus);
+  if (gst_element_set_state (child.pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE) {
+    fail (child.channel, "it could not start (see the error before)");
+    return 1;
+  }
+
+  hello = gst_structure_new ("hello", "pid", G_TYPE_INT, (gint) getpid (),
+      NULL);
+  gst_proc_channel_send_structure (child.channel, GST_PROC_MSG_HELLO, 0,
+      hello);
+  gst_structure_free (hello);
+  if (!gst_proc_channel_start (child.channel, "worker-child-reader"))
+    return 1;
+
+  serve (&child);
+
+  gst_element_set_state (child.pipeline, GST_STATE_NULL);
+  gst_pad_set_active (child.srcpad, FALSE);
+  gst_pad_set_active (child.sinkpad, FALSE);
+  gst_proc_channel_close (child.channel);
+  gst_proc_channel_unref (child.channel);
+  gst_object_unref (child.pipeline);
+  gst_object_unref (child.srcpad);
+  gst_object_unref (child.sinkpad);
+  g_async_queue_unref (child.items);
+  return 0;
+}

@@ -1,0 +1,1313 @@
+/* gst-workers: processreplica, a worker run in a child process
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-processreplica
+ * @title: processreplica
+ *
+ * Runs a worker (`worker`, a bin description with one free input and one
+ * free output, as for #GstWorkerPool) in a child process of its own, and
+ * behaves as that worker: a crash of the worker (a segfault in a vision
+ * library, an abort, the OOM killer) does not end the pipeline, and
+ * workers written in Python run on their own interpreter lock. It is what
+ * `workerpool isolation=process` puts in place of each replica; a pool of
+ * size 1 isolates a single worker.
+ *
+ * The child, `gst-worker-child` (installed beside the plugin or in the
+ * libexec directory; `GST_WORKER_CHILD` names another), builds the
+ * description in a pipeline of its own when the element goes to READY, and
+ * ends when it goes back to NULL (or when this process dies).
+ *
+ * Items cross one at a time, in order, with their timestamps, flags and
+ * the metas the workers use (video regions of interest, video layout,
+ * the merge meta, odometry, custom metas); events cross in order with
+ * them; caps and accept-caps queries are answered by the worker. Frames do
+ * not cross as bytes: the element proposes upstream (allocation query) an
+ * allocator of shared memory (memfd), and a frame in such memory crosses
+ * as a file descriptor; a frame in other memory is copied once (counted in
+ * the `payload-copies` statistic). The child's outputs come back the same
+ * way, and a frame the worker passes on is this process's own memory
+ * again. Memory received from the other side is read-only (a worker that
+ * writes into a frame writes into a copy).
+ *
+ * The element is a worker itself (#GstWorker): it has heartbeats, `paused`
+ * holds its input (the item is not sent to the child), and its state is
+ * `busy` while the child holds an item. Its statistics add `pid` (the
+ * child's process id), `restarts`, `items-retried`, `items-lost`,
+ * `payload-copies` and, from the heartbeats of the workers inside the
+ * child, `child-state`, `child-items-in` and `child-items-out` (the first
+ * of them). Errors and warnings inside the child come out as this
+ * element's, their text prefixed with the element's name and the pid;
+ * other element messages are posted again by this element.
+ *
+ * Faults: when the child dies (a signal, an exit) or does not answer for
+ * `hang-timeout` ms (then it is killed), a new child is started after a
+ * back-off (`restart-delay`, doubled at each crash in a row, at most 2 s);
+ * it is given the stream's sticky events again (stream-start, caps,
+ * segment), then the item the dead child held, once: the outputs that
+ * item had already made are not made twice. If the item kills the new
+ * child too, it is counted lost (`items-lost`, the element's
+ * `items-dropped`) and a warning says why; the stream goes on with the
+ * next item. A child that crashes more than `max-restarts` times in a row
+ * without finishing an item is an error naming the element. With a worker
+ * that crashes now and then and makes the same outputs for the same
+ * inputs, the output is the same as with no crash. An item counts as
+ * finished when the worker returns it (its chain function returns): a
+ * worker that holds items across calls (a video encoder) loses what it
+ * held when it crashes.
+ *
+ * With `transport=tcp` the child connects to the replica over TCP on the
+ * loopback instead, and every frame's bytes travel in the stream (several
+ * copies: for small items, or to try the protocol as it would run to a
+ * child on another host).
+ *
+ * A description that does not build, a child that cannot start, and a
+ * child that writes what the protocol does not allow all fail with an
+ * error naming the element; nothing waits for ever.
+ *
+ * |[
+ * gst-launch-1.0 videotestsrc num-buffers=100 ! \
+ *     processreplica worker="videoconvert ! jpegenc" ! \
+ *     multifilesink location=frame%05d.jpg
+ * ]|
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <gst/video/video.h>
+#include <gst/worker/worker.h>
+#include <gst/worker/gstworkercore.h>
+#include "gstworkerselements.h"
+#include "gstprocessreplica.h"
+#include "gstprocchannel.h"
+#include "gstprocshm.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_process_replica_debug);
+#define GST_CAT_DEFAULT gst_process_replica_debug
+
+#define DEFAULT_WORKER NULL
+#define DEFAULT_MAX_RESTARTS 5
+#define DEFAULT_RESTART_DELAY 10
+#define DEFAULT_HANG_TIMEOUT 0
+#define DEFAULT_TRANSPORT GST_PROCESS_REPLICA_TRANSPORT_UNIX
+#define MAX_RESTART_DELAY 2000
+#define START_TIMEOUT (30 * G_TIME_SPAN_SECOND)
+#define STOP_TIMEOUT (2 * G_TIME_SPAN_SECOND)
+
+enum
+{
+  PROP_WORKER = GST_WORKER_CORE_PROP_LAST + 1,
+  PROP_MAX_RESTARTS,
+  PROP_RESTART_DELAY,
+  PROP_HANG_TIMEOUT,
+  PROP_TRANSPORT,
+  PROP_PID,
+};
+
+struct _GstProcessReplica
+{
+  GstElement parent;
+
+  GstPad *sinkpad;              /* fixed */
+  GstPad *srcpad;               /* fixed */
+  GstWorkerCore *core;          /* fixed */
+
+  /* protected by the object lock */
+  gchar *worker;
+  guint max_restarts;
+  guint restart_delay;          /* ms */
+  guint hang_timeout;           /* ms, 0: never */
+  GstProcessReplicaTransport transport;
+
+  GMutex lock;
+  GCond cond;
+  /* protected by lock */
+  GstProcChannel *channel;      /* the child's, NULL when none */
+  GPid pid;                     /* the child's, 0 when none */
+  gboolean reaped;              /* pid waited for */
+  gboolean hello;               /* the child runs its worker */
+  gchar *failed;                /* why the child could not build it */
+  gboolean dead;                /* the child died, was killed or closed */
+  gchar *death;                 /* how */
+  gboolean stopping;            /* we end the child: not a crash */
+  gboolean flushing;
+  guint64 next_id;
+  guint64 wait_id;              /* the item the child holds, 0: none */
+  gboolean done;                /* the child finished wait_id */
+  GstFlowReturn done_flow;
+  gboolean done_result;
+  GstFlowReturn downstream;     /* the last push that failed, or OK */
+  guint outputs;                /* buffers pushed for the current item */
+  guint skip;                   /* outputs a retried item made already */
+  guint restarts;
+  guint in_a_row;               /* crashes since an item was finished */
+  guint64 items_retried;
+  guint64 items_lost;
+  guint copies;
+  GstStructure *child_heartbeat;
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+static void gst_process_replica_worker_init (GstWorkerInterface * iface);
+
+GType
+gst_process_replica_transport_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_PROCESS_REPLICA_TRANSPORT_UNIX,
+        "A unix socket, frames in shared memory (no copy)", "unix"},
+    {GST_PROCESS_REPLICA_TRANSPORT_TCP,
+        "A TCP connection on the loopback, frames in the stream", "tcp"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstProcessReplicaTransport", values));
+  return type;
+}
+
+G_DEFINE_TYPE_WITH_CODE (GstProcessReplica, gst_process_replica,
+    GST_TYPE_ELEMENT, G_IMPLEMENT_INTERFACE (GST_TYPE_WORKER,
+        gst_process_replica_worker_init));
+GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (processreplica, "processreplica",
+    GST_RANK_NONE, GST_TYPE_PROCESS_REPLICA,
+    GST_DEBUG_CATEGORY_INIT (gst_process_replica_debug, "processreplica", 0,
+        "a worker in a child process"));
+
+/* ---------------------------------------------------------------------- */
+/* the child */
+
+static gchar *
+child_program (GstProcessReplica * self)
+{
+  const gchar *env = g_getenv ("GST_WORKER_CHILD");
+  GstElementFactory *factory = gst_element_get_factory (GST_ELEMENT (self));
+  GstPlugin *plugin = factory ?
+      gst_plugin_feature_get_plugin (GST_PLUGIN_FEATURE (factory)) : NULL;
+  gchar *path = NULL;
+
+  if (env && *env)
+    return g_strdup (env);
+  if (plugin && gst_plugin_get_filename (plugin)) {
+    gchar *dir = g_path_get_dirname (gst_plugin_get_filename (plugin));
+
+    path = g_build_filename (dir, "gst-worker-child", NULL);
+    g_free (dir);
+    if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+      g_clear_pointer (&path, g_free);
+  }
+  gst_clear_object (&plugin);
+  if (!path)
+    path = g_build_filename (GST_WORKER_LIBEXECDIR, "gst-worker-child", NULL);
+  return path;
+}
+
+static gchar *
+describe_status (int status)
+{
+  if (WIFSIGNALED (status))
+    return g_strdup_printf ("killed by signal %d (%s)", WTERMSIG (status),
+        g_strsignal (WTERMSIG (status)));
+  if (WIFEXITED (status))
+    return g_strdup_printf ("exited with status %d", WEXITSTATUS (status));
+  return g_strdup ("ended");
+}
+
+static void
+on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
+{
+  GstProcessReplica *self = data;
+  GstFlowReturn flow;
+
+  g_mutex_lock (&self->lock);
+  if (ch != self->channel) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  switch (msg->type) {
+    case GST_PROC_MSG_HELLO:
+      self->hello = TRUE;
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+      return;
+    case GST_PROC_MSG_FAILED:
+      g_free (self->failed);
+      self->failed = g_strdup (gst_structure_get_string (msg->structure,
+              "message"));
+      if (!self->failed)
+        self->failed = g_strdup ("no reason given");
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+      return;
+    case GST_PROC_MSG_DONE:
+      if (msg->id && msg->id == self->wait_id) {
+        gint f = GST_FLOW_ERROR;
+
+        gst_structure_get_int (msg->structure, "flow", &f);
+        self->done_flow = f;
+        self->done_result = FALSE;
+        gst_structure_get_boolean (msg->structure, "result",
+            &self->done_result);
+        self->done = TRUE;
+        g_cond_broadcast (&self->cond);
+      }
+      g_mutex_unlock (&self->lock);
+      return;
+    case GST_PROC_MSG_BUFFER:
+      if (self->flushing) {
+        g_mutex_unlock (&self->lock);
+        return;
+      }
+      if (self->skip) {
+        /* made already, before the child that retries this item */
+        self->skip--;
+        g_mutex_unlock (&self->lock);
+        return;
+      }
+      self->outputs++;
+      g_mutex_unlock (&self->lock);
+      flow = gst_worker_core_push (self->core, self->srcpad,
+          gst_buffer_ref (msg->buffer));
+      if (flow != GST_FLOW_OK) {
+        g_mutex_lock (&self->lock);
+        self->downstream = flow;
+        g_mutex_unlock (&self->lock);
+      }
+      return;
+    case GST_PROC_MSG_EVENT:
+      g_mutex_unlock (&self->lock);
+      gst_pad_push_event (self->srcpad, gst_event_ref (msg->event));
+      return;
+    case GST_PROC_MSG_MESSAGE:
+      break;
+    default:
+      g_mutex_unlock (&self->lock);
+      return;
+  }
+
+  /* a message of the child's bus */
+  {
+    const gchar *type = gst_structure_get_string (msg->structure, "type");
+    const gchar *src = gst_structure_get_string (msg->structure, "src");
+    GPid pid = self->pid;
+
+    if (g_strcmp0 (type, "element") == 0) {
+      const gchar *str = gst_structure_get_string (msg->structure,
+          "structure");
+      GstStructure *s = str ? gst_structure_from_string (str, NULL) : NULL;
+
+      if (s && gst_structure_has_name (s, GST_WORKER_HEARTBEAT_NAME)) {
+        if (self->child_heartbeat)
+          gst_structure_free (self->child_heartbeat);
+        self->child_heartbeat = s;
+        s = NULL;
+      }
+      g_mutex_unlock (&self->lock);
+      if (s)
+        gst_element_post_message (GST_ELEMENT (self),
+            gst_message_new_element (GST_OBJECT (self), s));
+    } else if (type) {
+      const gchar *domain = gst_structure_get_string (msg->structure,
+          "domain");
+      const gchar *text = gst_structure_get_string (msg->structure, "text");
+      const gchar *debug = gst_structure_get_string (msg->structure, "debug");
+      gint code = 0;
+      GError *err;
+      gchar *dbg;
+
+      g_mutex_unlock (&self->lock);
+      gst_structure_get_int (msg->structure, "code", &code);
+      err = g_error_new (domain ? g_quark_from_string (domain) :
+          GST_CORE_ERROR, code, "Worker process %s (pid %d): %s",
+          GST_OBJECT_NAME (self), (gint) pid, text ? text : "");
+      dbg = g_strdup_printf ("in the child, from %s: %s", src ? src : "?",
+          debug ? debug : "");
+      if (g_str_equal (type, "error"))
+        gst_element_post_message (GST_ELEMENT (self),
+            gst_message_new_error (GST_OBJECT (self), err, dbg));
+      else
+        gst_element_post_message (GST_ELEMENT (self),
+            gst_message_new_warning (GST_OBJECT (self), err, dbg));
+      g_error_free (err);
+      g_free (dbg);
+    } else {
+      g_mutex_unlock (&self->lock);
+    }
+  }
+}
+
+static gboolean
+on_child_query (GstProcChannel * ch, GstQuery * query, GstPadDirection dir,
+    gpointer data)
+{
+  GstProcessReplica *self = data;
+
+  /* the worker's input asks what comes before the replica, its output
+   * what comes after */
+  if (dir == GST_PAD_SRC)
+    return gst_pad_peer_query (self->sinkpad, query);
+  if (dir == GST_PAD_SINK)
+    return gst_pad_peer_query (self->srcpad, query);
+  return FALSE;
+}
+
+/* Waits for @pid (up to @timeout, then kills it) and says how it ended. */
+static gchar *
+reap (GPid pid, gint64 timeout)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout;
+  int status = 0;
+  pid_t r;
+
+  for (;;) {
+    r = waitpid (pid, &status, timeout ? WNOHANG : 0);
+    if (r == pid)
+      return describe_status (status);
+    if (r < 0 && errno != EINTR)
+      return g_strdup_printf ("lost (waitpid: %s)", g_strerror (errno));
+    if (r == 0 && g_get_monotonic_time () >= deadline) {
+      kill (pid, SIGKILL);
+      timeout = 0;
+    } else if (r == 0) {
+      g_usleep (2000);
+    }
+  }
+}
+
+static void
+on_child_closed (GstProcChannel * ch, gboolean garbage, const gchar * why,
+    gpointer data)
+{
+  GstProcessReplica *self = data;
+  gboolean stopping;
+  GPid pid;
+  gchar *how;
+
+  g_mutex_lock (&self->lock);
+  if (ch != self->channel || self->reaped) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  stopping = self->stopping;
+  pid = self->pid;
+  g_mutex_unlock (&self->lock);
+
+  if (garbage) {
+    GST_WARNING_OBJECT (self, "child %d sent garbage: %s", (gint) pid, why);
+    kill (pid, SIGKILL);
+  } else if (!stopping) {
+    /* it closed its end: it is dying, or must */
+    kill (pid, SIGKILL);
+  }
+  how = reap (pid, stopping ? STOP_TIMEOUT : 0);
+  GST_INFO_OBJECT (self, "child %d %s", (gint) pid, how);
+
+  g_mutex_lock (&self->lock);
+  self->reaped = TRUE;
+  self->dead = TRUE;
+  if (!self->death) {
+    self->death = garbage ?
+        g_strdup_printf ("it broke the protocol (%s) and was killed", why) :
+        g_strdup_printf ("its process %s", how);
+  }
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  g_free (how);
+}
+
+/* Ends the child (a polite close, then SIGKILL after 2 s). Not with the
+ * lock. */
+static void
+stop_child (GstProcessReplica * self)
+{
+  GstProcChannel *ch;
+
+  g_mutex_lock (&self->lock);
+  ch = self->channel;
+  self->stopping = TRUE;
+  g_mutex_unlock (&self->lock);
+  if (!ch)
+    return;
+  gst_proc_channel_close (ch);
+  g_mutex_lock (&self->lock);
+  if (!self->reaped && self->pid) {
+    GPid pid = self->pid;
+
+    g_mutex_unlock (&self->lock);
+    g_free (reap (pid, STOP_TIMEOUT));
+    g_mutex_lock (&self->lock);
+  }
+  self->channel = NULL;
+  self->pid = 0;
+  self->stopping = FALSE;
+  g_mutex_unlock (&self->lock);
+  gst_proc_channel_unref (ch);
+}
+
+/* A TCP listener on 127.0.0.1, any port; @where: "tcp:127.0.0.1:PORT". */
+static int
+listen_loopback (gchar ** where)
+{
+  struct sockaddr_in addr = { 0 };
+  socklen_t len = sizeof (addr);
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  if (fd < 0 || bind (fd, (struct sockaddr *) &addr, sizeof (addr)) < 0 ||
+      listen (fd, 1) < 0 ||
+      getsockname (fd, (struct sockaddr *) &addr, &len) < 0) {
+    if (fd >= 0)
+      close (fd);
+    return -1;
+  }
+  *where = g_strdup_printf ("tcp:127.0.0.1:%u", ntohs (addr.sin_port));
+  return fd;
+}
+
+/* The child's connection, or -1 (and @why) if it died or did not call
+ * within the start timeout. */
+static int
+accept_child (int listener, GPid pid, gchar ** why)
+{
+  gint64 deadline = g_get_monotonic_time () + START_TIMEOUT;
+  int one = 1;
+
+  while (g_get_monotonic_time () < deadline) {
+    struct pollfd p = { listener, POLLIN, 0 };
+    int status, fd;
+
+    if (poll (&p, 1, 100) > 0) {
+      fd = accept4 (listener, NULL, NULL, SOCK_CLOEXEC);
+      if (fd >= 0) {
+        setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof (one));
+        return fd;
+      }
+    }
+    if (waitpid (pid, &status, WNOHANG) == pid) {
+      gchar *how = describe_status (status);
+
+      *why = g_strdup_printf ("its process %s", how);
+      g_free (how);
+      return -1;
+    }
+  }
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+  *why = g_strdup_printf ("it did not connect within %d s",
+      (gint) (START_TIMEOUT / G_TIME_SPAN_SECOND));
+  return -1;
+}
+
+/* Starts a child and waits until it runs the worker. Returns: %FALSE, with
+ * @error, if it does not. */
+static gboolean
+start_child (GstProcessReplica * self, GError ** error)
+{
+  static const GstProcChannelCallbacks callbacks = {
+    on_child_message, on_child_query, on_child_closed
+  };
+  gchar *program = child_program (self);
+  gchar *worker, *name, *why = NULL, *where = NULL;
+  gint target = 3;
+  int sv[2] = { -1, -1 }, listener = -1;
+  GPid pid;
+  GstProcChannel *ch;
+  gint64 deadline;
+  gboolean ok, tcp;
+
+  GST_OBJECT_LOCK (self);
+  worker = g_strdup (self->worker);
+  name = g_strdup (GST_OBJECT_NAME (self));
+  tcp = self->transport == GST_PROCESS_REPLICA_TRANSPORT_TCP;
+  GST_OBJECT_UNLOCK (self);
+
+  if (!worker || !*worker) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "Worker process %s: no worker given (the worker property)", name);
+    goto fail;
+  }
+  if (tcp) {
+    listener = listen_loopback (&where);
+    if (listener < 0) {
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+          "Worker process %s could not be started: no TCP port on the "
+          "loopback: %s", name, g_strerror (errno));
+      goto fail;
+    }
+  } else if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "Worker process %s could not be started: socketpair: %s", name,
+        g_strerror (errno));
+    goto fail;
+  }
+  {
+    const gchar *argv[] = { program, tcp ? where : "3", name, worker, NULL };
+    GError *err = NULL;
+
+    ok = g_spawn_async_with_pipes_and_fds (NULL, argv, NULL,
+        G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, -1, -1, -1, tcp ? NULL : &sv[1],
+        tcp ? NULL : &target, tcp ? 0 : 1, &pid, NULL, NULL, NULL, &err);
+    if (!tcp)
+      close (sv[1]);
+    if (!ok) {
+      close (tcp ? listener : sv[0]);
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+          "Worker process %s could not be started: %s", name, err->message);
+      g_clear_error (&err);
+      goto fail;
+    }
+  }
+  if (tcp) {
+    sv[0] = accept_child (listener, pid, &why);
+    close (listener);
+    if (sv[0] < 0) {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+          "Worker process %s: its child (%s) did not start: %s", name,
+          program, why);
+      goto fail;
+    }
+  }
+
+  ch = gst_proc_channel_new (sv[0], tcp, &callbacks, self);
+  g_mutex_lock (&self->lock);
+  self->channel = ch;
+  self->pid = pid;
+  self->reaped = FALSE;
+  self->hello = FALSE;
+  self->dead = FALSE;
+  self->stopping = FALSE;
+  g_clear_pointer (&self->failed, g_free);
+  g_clear_pointer (&self->death, g_free);
+  g_mutex_unlock (&self->lock);
+  GST_INFO_OBJECT (self, "started %s, pid %d", program, (gint) pid);
+
+  if (!gst_proc_channel_start (ch, "worker-process-reader")) {
+    kill (pid, SIGKILL);
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "Worker process %s: no thread to read its child", name);
+    stop_child (self);
+    goto fail;
+  }
+
+  deadline = g_get_monotonic_time () + START_TIMEOUT;
+  g_mutex_lock (&self->lock);
+  while (!self->hello && !self->failed && !self->dead)
+    if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+      break;
+  ok = self->hello && !self->dead;
+  if (self->failed)
+    why = g_strdup_printf ("its worker (\"%s\") could not be built: %s",
+        worker, self->failed);
+  else if (self->dead)
+    why = g_strdup_printf ("its child (%s) did not start: %s", program,
+        self->death);
+  else if (!ok)
+    why = g_strdup_printf ("its child (%s) did not start within %d s",
+        program, (gint) (START_TIMEOUT / G_TIME_SPAN_SECOND));
+  g_mutex_unlock (&self->lock);
+
+  if (!ok) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "Worker process %s: %s", name, why);
+    stop_child (self);
+    goto fail;
+  }
+  g_free (program);
+  g_free (worker);
+  g_free (name);
+  g_free (where);
+  return TRUE;
+
+fail:
+  g_free (where);
+  g_free (why);
+  g_free (program);
+  g_free (worker);
+  g_free (name);
+  return FALSE;
+}
+
+static gboolean
+start_or_error (GstProcessReplica * self)
+{
+  GError *err = NULL;
+
+  if (start_child (self, &err))
+    return TRUE;
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_error (GST_OBJECT (self), err, NULL));
+  g_error_free (err);
+  return FALSE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* items */
+
+static gboolean send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
+    GstEvent * event, GstFlowReturn * flow, gboolean * result,
+    gboolean * died);
+
+typedef struct
+{
+  GstProcessReplica *self;
+  gboolean ok;
+} Replay;
+
+static gboolean
+replay_sticky (GstPad * pad, GstEvent ** event, gpointer user_data)
+{
+  Replay *r = user_data;
+  GstFlowReturn flow;
+  gboolean result, died = FALSE;
+
+  if (GST_EVENT_TYPE (*event) == GST_EVENT_EOS)
+    return TRUE;
+  send_and_wait (r->self, NULL, gst_event_ref (*event), &flow, &result,
+      &died);
+  if (died)
+    r->ok = FALSE;
+  return !died;
+}
+
+/* A running child: the one there is, or a new one after a crash (with the
+ * back-off, the bound, and the stream's sticky events given again).
+ * Returns: %FALSE if flushing or, having posted an error, if it cannot. */
+static gboolean
+ensure_child (GstProcessReplica * self)
+{
+  guint max_restarts, delay;
+  gint64 deadline;
+  gchar *death = NULL;
+  gboolean flushing;
+
+  for (;;) {
+    Replay replay = { self, TRUE };
+
+    g_mutex_lock (&self->lock);
+    if (self->channel && !self->dead) {
+      g_mutex_unlock (&self->lock);
+      return TRUE;
+    }
+    if (self->flushing) {
+      g_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+    GST_OBJECT_LOCK (self);
+    max_restarts = self->max_restarts;
+    delay = self->restart_delay;
+    GST_OBJECT_UNLOCK (self);
+    self->in_a_row++;
+    g_free (death);
+    death = g_strdup (self->death ? self->death : "it is not running");
+    if (self->in_a_row > max_restarts) {
+      guint n = self->in_a_row;
+
+      g_mutex_unlock (&self->lock);
+      GST_ELEMENT_ERROR (self, CORE, FAILED,
+          ("Worker process %s keeps crashing: %u times in a row without "
+              "finishing an item (max-restarts=%u); the last time %s.",
+              GST_OBJECT_NAME (self), n, max_restarts, death), (NULL));
+      g_free (death);
+      return FALSE;
+    }
+    /* back-off: restart-delay, doubled at each crash in a row */
+    for (guint i = 1; i < self->in_a_row && delay < MAX_RESTART_DELAY; i++)
+      delay *= 2;
+    delay = MIN (delay, MAX_RESTART_DELAY);
+    deadline = g_get_monotonic_time () + delay * G_TIME_SPAN_MILLISECOND;
+    while (!self->flushing && g_cond_wait_until (&self->cond, &self->lock,
+            deadline));
+    flushing = self->flushing;
+    self->restarts++;
+    g_mutex_unlock (&self->lock);
+    if (flushing) {
+      g_free (death);
+      return FALSE;
+    }
+
+    GST_WARNING_OBJECT (self, "child %s: restarting it (%u in a row)",
+        death, self->in_a_row);
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_element (GST_OBJECT (self),
+            gst_structure_new ("worker-process-restarted",
+                "reason", G_TYPE_STRING, death, NULL)));
+    stop_child (self);
+    if (!start_or_error (self)) {
+      g_free (death);
+      return FALSE;
+    }
+    gst_pad_sticky_events_foreach (self->sinkpad, replay_sticky, &replay);
+    if (replay.ok) {
+      g_free (death);
+      return TRUE;
+    }
+  }
+}
+
+/* Sends one item (@buffer or @event, taken) and waits until the child has
+ * handled it. @died: the child died holding it. Returns: %FALSE if there
+ * was no child to send it to. */
+static gboolean
+send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
+    GstEvent * event, GstFlowReturn * flow, gboolean * result,
+    gboolean * died)
+{
+  GstProcChannel *ch;
+  guint64 id;
+  guint hang;
+  gint64 deadline = 0;
+  gboolean sent, is_buffer = buffer != NULL;
+  guint copies = 0;
+
+  *died = FALSE;
+  *flow = GST_FLOW_OK;
+  *result = TRUE;
+  GST_OBJECT_LOCK (self);
+  hang = self->hang_timeout;
+  GST_OBJECT_UNLOCK (self);
+
+  g_mutex_lock (&self->lock);
+  if (self->flushing || !self->channel || self->dead) {
+    *flow = self->flushing ? GST_FLOW_FLUSHING : GST_FLOW_ERROR;
+    *died = !self->flushing;
+    g_mutex_unlock (&self->lock);
+    gst_clear_buffer (&buffer);
+    gst_clear_event (&event);
+    return FALSE;
+  }
+  ch = gst_proc_channel_ref (self->channel);
+  id = ++self->next_id;
+  self->wait_id = id;
+  self->done = FALSE;
+  self->outputs = 0;
+  g_mutex_unlock (&self->lock);
+
+  if (buffer)
+    sent = gst_proc_channel_send_buffer (ch, id, buffer, &copies);
+  else
+    sent = gst_proc_channel_send_event (ch, id, event);
+  gst_clear_buffer (&buffer);
+  gst_clear_event (&event);
+  gst_proc_channel_unref (ch);
+
+  g_mutex_lock (&self->lock);
+  self->copies += copies;
+  if (hang)
+    deadline = g_get_monotonic_time () + hang * G_TIME_SPAN_MILLISECOND;
+  while (sent && !self->done && !self->dead && !self->flushing) {
+    if (!deadline) {
+      g_cond_wait (&self->cond, &self->lock);
+    } else if (!g_cond_wait_until (&self->cond, &self->lock, deadline)) {
+      /* the watchdog: a child that holds an item too long is killed */
+      if (!self->death)
+        self->death = g_strdup_printf ("it hung: no answer for %u ms, "
+            "killed", hang);
+      GST_WARNING_OBJECT (self, "child %d %s", (gint) self->pid, self->death);
+      kill (self->pid, SIGKILL);
+      deadline = 0;
+    }
+  }
+  self->wait_id = 0;
+  if (self->done) {
+    *flow = self->done_flow;
+    *result = self->done_result;
+    if (self->downstream != GST_FLOW_OK) {
+      *flow = self->downstream;
+      *result = FALSE;
+    }
+    if (is_buffer)
+      self->in_a_row = 0;       /* an item finished: not crashing in a row */
+  } else if (self->flushing) {
+    *flow = GST_FLOW_FLUSHING;
+    *result = FALSE;
+  } else {
+    *died = TRUE;
+    if (!sent && !self->dead) {
+      /* could not write: the child is going; wait for it to be reaped */
+      while (!self->dead && !self->flushing)
+        g_cond_wait (&self->cond, &self->lock);
+    }
+  }
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/* Sends @buffer or @event to the child, restarting it when it died and
+ * retrying once what it held. */
+static GstFlowReturn
+process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
+    gboolean * result)
+{
+  GstFlowReturn flow = GST_FLOW_OK;
+  gboolean died;
+  GstClockTime pts = buffer ? GST_BUFFER_PTS (buffer) : GST_CLOCK_TIME_NONE;
+
+  *result = TRUE;
+  for (guint attempt = 0;; attempt++) {
+    if (!ensure_child (self)) {
+      gboolean flushing;
+
+      g_mutex_lock (&self->lock);
+      flushing = self->flushing;
+      g_mutex_unlock (&self->lock);
+      gst_clear_buffer (&buffer);
+      gst_clear_event (&event);
+      *result = FALSE;
+      return flushing ? GST_FLOW_FLUSHING : GST_FLOW_ERROR;
+    }
+    send_and_wait (self, buffer ? gst_buffer_ref (buffer) : NULL,
+        event ? gst_event_ref (event) : NULL, &flow, result, &died);
+    if (!died)
+      break;
+
+    g_mutex_lock (&self->lock);
+    if (attempt == 0) {
+      /* once more, on a new child; what it made already is not made
+       * twice */
+      self->skip = self->outputs;
+      if (buffer)
+        self->items_retried++;
+      g_mutex_unlock (&self->lock);
+      continue;
+    }
+    {
+      gchar *death = g_strdup (self->death);
+
+      self->skip = 0;
+      if (buffer)
+        self->items_lost++;
+      g_mutex_unlock (&self->lock);
+      if (buffer) {
+        gst_worker_core_count (self->core, 0, 0, 1);
+        GST_ELEMENT_WARNING (self, CORE, FAILED,
+            ("Worker process %s lost an item (pts %" GST_TIME_FORMAT "): "
+                "its child died with it twice; the last time %s.",
+                GST_OBJECT_NAME (self), GST_TIME_ARGS (pts), death), (NULL));
+      } else {
+        GST_ELEMENT_WARNING (self, CORE, FAILED,
+            ("Worker process %s: its child died twice with a %s event; the "
+                "last time %s.", GST_OBJECT_NAME (self),
+                GST_EVENT_TYPE_NAME (event), death), (NULL));
+      }
+      g_free (death);
+      flow = GST_FLOW_OK;
+      *result = TRUE;
+      break;
+    }
+  }
+  g_mutex_lock (&self->lock);
+  self->skip = 0;
+  self->downstream = GST_FLOW_OK;
+  g_mutex_unlock (&self->lock);
+  gst_clear_buffer (&buffer);
+  gst_clear_event (&event);
+  return flow;
+}
+
+static GstFlowReturn
+gst_process_replica_chain (GstPad * pad, GstObject * parent,
+    GstBuffer * buffer)
+{
+  GstProcessReplica *self = GST_PROCESS_REPLICA (parent);
+  GstFlowReturn flow;
+  gboolean result;
+
+  if (!gst_worker_core_begin_item (self->core, 1)) {
+    gst_buffer_unref (buffer);
+    return GST_FLOW_FLUSHING;
+  }
+  flow = process_item (self, buffer, NULL, &result);
+  gst_worker_core_end_item (self->core);
+  return flow;
+}
+
+static void
+set_flushing (GstProcessReplica * self, gboolean flushing)
+{
+  g_mutex_lock (&self->lock);
+  self->flushing = flushing;
+  self->downstream = GST_FLOW_OK;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  gst_worker_core_set_flushing (self->core, flushing);
+}
+
+static void
+send_oob (GstProcessReplica * self, GstEvent * event)
+{
+  GstProcChannel *ch = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->channel && !self->dead)
+    ch = gst_proc_channel_ref (self->channel);
+  g_mutex_unlock (&self->lock);
+  if (ch) {
+    gst_proc_channel_send_event (ch, 0, event);
+    gst_proc_channel_unref (ch);
+  }
+  gst_event_unref (event);
+}
+
+static gboolean
+gst_process_replica_sink_event (GstPad * pad, GstObject * parent,
+    GstEvent * event)
+{
+  GstProcessReplica *self = GST_PROCESS_REPLICA (parent);
+  gboolean result;
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_FLUSH_START:
+      set_flushing (self, TRUE);
+      send_oob (self, gst_event_ref (event));
+      return gst_pad_push_event (self->srcpad, event);
+    case GST_EVENT_FLUSH_STOP:
+      send_oob (self, gst_event_ref (event));
+      set_flushing (self, FALSE);
+      return gst_pad_push_event (self->srcpad, event);
+    case GST_EVENT_EOS:
+      /* a paused worker holds EOS like any item */
+      if (!gst_worker_core_wait_unpaused (self->core)) {
+        gst_event_unref (event);
+        return FALSE;
+      }
+      break;
+    default:
+      break;
+  }
+  if (!GST_EVENT_IS_SERIALIZED (event)) {
+    send_oob (self, event);
+    return TRUE;
+  }
+  process_item (self, NULL, event, &result);
+  return result;
+}
+
+static gboolean
+gst_process_replica_query (GstPad * pad, GstObject * parent,
+    GstQuery * query)
+{
+  GstProcessReplica *self = GST_PROCESS_REPLICA (parent);
+
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:
+    case GST_QUERY_ACCEPT_CAPS:{
+      GstProcChannel *ch = NULL;
+      gboolean res;
+
+      g_mutex_lock (&self->lock);
+      if (self->channel && !self->dead)
+        ch = gst_proc_channel_ref (self->channel);
+      g_mutex_unlock (&self->lock);
+      if (!ch)
+        break;
+      res = gst_proc_channel_query (ch, query, GST_PAD_DIRECTION (pad));
+      gst_proc_channel_unref (ch);
+      return res;
+    }
+    case GST_QUERY_ALLOCATION:{
+      GstAllocator *shm;
+
+      if (GST_PAD_DIRECTION (pad) != GST_PAD_SINK)
+        break;
+      /* frames in shared memory cross with no copy */
+      shm = gst_proc_shm_allocator_get ();
+      gst_query_add_allocation_param (query, shm, NULL);
+      gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
+      gst_object_unref (shm);
+      return TRUE;
+    }
+    default:
+      break;
+  }
+  return gst_pad_query_default (pad, parent, query);
+}
+
+/* ---------------------------------------------------------------------- */
+/* the worker interface */
+
+static GstWorkerCore *
+gst_process_replica_get_core (GstWorker * worker)
+{
+  return GST_PROCESS_REPLICA (worker)->core;
+}
+
+static void
+gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
+{
+  GstProcessReplica *self = GST_PROCESS_REPLICA (worker);
+
+  g_mutex_lock (&self->lock);
+  gst_structure_set (stats,
+      "pid", G_TYPE_INT, (gint) (self->dead ? 0 : self->pid),
+      "restarts", G_TYPE_UINT, self->restarts,
+      "items-retried", G_TYPE_UINT64, self->items_retried,
+      "items-lost", G_TYPE_UINT64, self->items_lost,
+      "payload-copies", G_TYPE_UINT, self->copies, NULL);
+  if (self->child_heartbeat) {
+    const GValue *v;
+    guint64 n;
+
+    v = gst_structure_get_value (self->child_heartbeat, "state");
+    if (v)
+      gst_structure_set_value (stats, "child-state", v);
+    if (gst_structure_get_uint64 (self->child_heartbeat, "items-in", &n))
+      gst_structure_set (stats, "child-items-in", G_TYPE_UINT64, n, NULL);
+    if (gst_structure_get_uint64 (self->child_heartbeat, "items-out", &n))
+      gst_structure_set (stats, "child-items-out", G_TYPE_UINT64, n, NULL);
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+gst_process_replica_worker_init (GstWorkerInterface * iface)
+{
+  iface->get_core = gst_process_replica_get_core;
+  iface->add_stats = gst_process_replica_add_stats;
+}
+
+/* ---------------------------------------------------------------------- */
+/* the element */
+
+static GstStateChangeReturn
+gst_process_replica_change_state (GstElement * element,
+    GstStateChange transition)
+{
+  GstProcessReplica *self = GST_PROCESS_REPLICA (element);
+  GstStateChangeReturn ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_NULL_TO_READY:
+      g_mutex_lock (&self->lock);
+      self->in_a_row = 0;
+      g_mutex_unlock (&self->lock);
+      if (!start_or_error (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      set_flushing (self, FALSE);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      set_flushing (self, TRUE);
+      break;
+    default:
+      break;
+  }
+  gst_worker_core_change_state (self->core, transition);
+  ret = GST_ELEMENT_CLASS (gst_process_replica_parent_class)->change_state
+      (element, transition);
+
+  switch (transition) {
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* the child's pads forget the stream (and its EOS) */
+      send_oob (self, gst_event_new_flush_start ());
+      send_oob (self, gst_event_new_flush_stop (TRUE));
+      break;
+    case GST_STATE_CHANGE_READY_TO_NULL:
+      stop_child (self);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+static void
+gst_process_replica_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstProcessReplica *self = GST_PROCESS_REPLICA (object);
+
+  if (gst_worker_core_set_property (self->core, prop_id, value))
+    return;
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_WORKER:
+      g_free (self->worker);
+      self->worker = g_value_dup_string (value);
+      break;
+    case PROP_MAX_RESTARTS:
+      self->max_restarts = g_value_get_uint (value);
+      break;
+    case PROP_RESTART_DELAY:
+      self->restart_delay = g_value_get_uint (value);
+      break;
+    case PROP_HANG_TIMEOUT:
+      self->hang_timeout = g_value_get_uint (value);
+      break;
+    case PROP_TRANSPORT:
+      self->transport = g_value_get_enum (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_process_replica_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstProcessReplica *self = GST_PROCESS_REPLICA (object);
+
+  if (gst_worker_core_get_property (self->core, prop_id, value))
+    return;
+  switch (prop_id) {
+    case PROP_PID:
+      g_mutex_lock (&self->lock);
+      g_value_set_int (value, self->dead ? 0 : (gint) self->pid);
+      g_mutex_unlock (&self->lock);
+      return;
+    default:
+      break;
+  }
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_WORKER:
+      g_value_set_string (value, self->worker);
+      break;
+    case PROP_MAX_RESTARTS:
+      g_value_set_uint (value, self->max_restarts);
+      break;
+    case PROP_RESTART_DELAY:
+      g_value_set_uint (value, self->restart_delay);
+      break;
+    case PROP_HANG_TIMEOUT:
+      g_value_set_uint (value, self->hang_timeout);
+      break;
+    case PROP_TRANSPORT:
+      g_value_set_enum (value, self->transport);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_process_replica_finalize (GObject * object)
+{
+  GstProcessReplica *self = GST_PROCESS_REPLICA (object);
+
+  stop_child (self);
+  gst_worker_core_free (self->core);
+  if (self->child_heartbeat)
+    gst_structure_free (self->child_heartbeat);
+  g_free (self->failed);
+  g_free (self->death);
+  g_free (self->worker);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  G_OBJECT_CLASS (gst_process_replica_parent_class)->finalize (object);
+}
+
+static void
+gst_process_replica_class_init (GstProcessReplicaClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  gobject_class->set_property = gst_process_replica_set_property;
+  gobject_class->get_property = gst_process_replica_get_property;
+  gobject_class->finalize = gst_process_replica_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_WORKER,
+      g_param_spec_string ("worker", "Worker",
+          "The worker to run in a child process, as a gst-launch-1.0 bin "
+          "description with one free input and one free output, e.g. "
+          "\"jpegenc\" (required; read when going to READY)", DEFAULT_WORKER,
+          flags | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MAX_RESTARTS,
+      g_param_spec_uint ("max-restarts", "Max restarts",
+          "Crashes in a row, without an item finished, after which the "
+          "replica gives up with an error", 0, G_MAXINT, DEFAULT_MAX_RESTARTS,
+          flags | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_RESTART_DELAY,
+      g_param_spec_uint ("restart-delay", "Restart delay",
+          "Milliseconds before the first restart after a crash; doubled at "
+          "each crash in a row, at most 2000", 0, MAX_RESTART_DELAY,
+          DEFAULT_RESTART_DELAY, flags | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_HANG_TIMEOUT,
+      g_param_spec_uint ("hang-timeout", "Hang timeout",
+          "Milliseconds the child may hold one item before it is killed and "
+          "restarted (0: no limit)", 0, G_MAXINT, DEFAULT_HANG_TIMEOUT,
+          flags | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_TRANSPORT,
+      g_param_spec_enum ("transport", "Transport",
+          "How the child is reached: unix (a unix socket, frames in shared "
+          "memory) or tcp (a TCP connection on the loopback, frames in the "
+          "stream: the protocol as it would run to another host)",
+          GST_TYPE_PROCESS_REPLICA_TRANSPORT, DEFAULT_TRANSPORT,
+          flags | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_PID,
+      g_param_spec_int ("pid", "Process id",
+          "The child's process id (0 when there is none)", 0, G_MAXINT, 0,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  gst_worker_core_install_properties (gobject_class);
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "Worker in a child process", "Generic",
+      "Runs a worker in a child process of its own: a crash of the worker "
+      "is contained and restarted", "gst-workers");
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_process_replica_change_state);
+
+  /* types that cross as names in structures */
+  g_type_ensure (GST_TYPE_WORKER_STATE);
+  gst_type_mark_as_plugin_api (GST_TYPE_PROCESS_REPLICA_TRANSPORT, 0);
+}
+
+static void
+gst_process_replica_init (GstProcessReplica * self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->worker = g_strdup (DEFAULT_WORKER);
+  self->max_restarts = DEFAULT_MAX_RESTARTS;
+  self->restart_delay = DEFAULT_RESTART_DELAY;
+  self->hang_timeout = DEFAULT_HANG_TIMEOUT;
+  self->transport = DEFAULT_TRANSPORT;
+  self->downstream = GST_FLOW_OK;
+
+  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  gst_pad_set_chain_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_process_replica_chain));
+  gst_pad_set_event_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_process_replica_sink_event));
+  gst_pad_set_query_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_process_replica_query));
+  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
+
+  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_set_query_function (self->srcpad,
+      GST_DEBUG_FUNCPTR (gst_process_replica_query));
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+
+  self->core = gst_worker_core_new (GST_ELEMENT (self));
+  gst_worker_core_set_main_srcpad (self->core, self->srcpad);
+}

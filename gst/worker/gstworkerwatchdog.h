@@ -1,0 +1,85 @@
+/* gst-workers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/* GstWorkerController's watchdog: what it knows of each worker's
+ * heartbeats, and the checks that find lost workers (heartbeats stopped)
+ * and stalled ones (busy or blocked too long, unless blocked behind a
+ * paused worker). It returns events; the controller emits the signals.
+ * Internal to the library. */
+#pragma once
+
+#include <gst/gst.h>
+
+#include "gstworkerstate.h"
+#include "gstworkertopology.h"
+
+G_BEGIN_DECLS
+
+typedef struct _GstWorkerWatchdog GstWorkerWatchdog;
+
+typedef enum
+{
+  WORKER_WATCH_STALLED,
+  WORKER_WATCH_LOST,
+  WORKER_WATCH_RECOVERED,
+} WorkerWatchEventType;
+
+/* Something the controller signals. */
+typedef struct
+{
+  WorkerWatchEventType type;
+  gchar *worker;
+  GstWorkerState state;         /* stalled, lost: the worker's state */
+  GstClockTime duration;        /* stalled: in that state; lost: silent */
+  gchar *blocked_on;            /* stalled: the full queue, or NULL */
+  gboolean was_lost;            /* recovered: from lost, not stalled */
+} WorkerWatchEvent;
+
+/* The controller's timeouts, in ms (0: off), copied for one call. */
+typedef struct
+{
+  guint heartbeat_timeout;
+  guint stall_timeout;
+} WorkerWatchTimeouts;
+
+G_GNUC_INTERNAL
+GstWorkerWatchdog * worker_watchdog_new (GstWorkerTopology * topology);
+
+G_GNUC_INTERNAL
+void                worker_watchdog_free (GstWorkerWatchdog * wd);
+
+G_GNUC_INTERNAL
+GPtrArray *         worker_watch_events_new (void);
+
+G_GNUC_INTERNAL
+void                worker_watchdog_reset (GstWorkerWatchdog * wd);
+
+G_GNUC_INTERNAL
+void                worker_watchdog_playing (GstWorkerWatchdog * wd);
+
+G_GNUC_INTERNAL
+gint64              worker_watchdog_heartbeat (GstWorkerWatchdog * wd,
+                                               WorkerRec * w,
+                                               const GstStructure * s,
+                                               const WorkerWatchTimeouts * t,
+                                               gboolean * recovered);
+
+G_GNUC_INTERNAL
+gint64              worker_watchdog_check (GstWorkerWatchdog * wd,
+                                           const WorkerWatchTimeouts * t,
+                                           GPtrArray * events);
+
+G_GNUC_INTERNAL
+GstStructure *      worker_watchdog_dup_heartbeat (GstWorkerWatchdog * wd,
+                                                   WorkerRec * w);
+
+G_GNUC_INTERNAL
+void                worker_watchdog_add_status (GstWorkerWatchdog * wd,
+                                                WorkerRec * w,
+                                                GstStructure * s,
+                                                gboolean playing);
+
+G_GNUC_INTERNAL
+gint64              worker_min_deadline (gint64 a, gint64 b);
+
+G_END_DECLS

@@ -1,0 +1,1105 @@
+/* gst-workers: processreplica tests (a worker in a child process)
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+#include <signal.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gio/gio.h>
+#include <gst/video/video.h>
+#include <gst/allocators/allocators.h>
+#include <gst/worker/worker.h>
+#include <gst/autonomy/autonomy.h>
+#include "testitem.h"
+
+static GstElement *
+launch (const gchar * desc)
+{
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch_full (desc, NULL,
+      GST_PARSE_FLAG_FATAL_ERRORS, &err);
+
+  fail_unless (pipe != NULL, "%s: %s", desc, err ? err->message : "?");
+  g_clear_error (&err);
+  return pipe;
+}
+
+static GstElement *
+get (GstElement * pipe, const gchar * name)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
+
+  fail_unless (e != NULL, "no element %s", name);
+  return e;
+}
+
+/* Plays @pipe to EOS or an error; the warnings on the way go to
+ * @warnings (their texts, joined), if given. */
+static GstMessage *
+run (GstElement * pipe, GString * warnings)
+{
+  GstBus *bus = gst_element_get_bus (pipe);
+  GstMessage *msg;
+
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  for (;;) {
+    msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
+    fail_unless (msg != NULL, "neither EOS nor an error");
+    if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_WARNING)
+      break;
+    if (warnings) {
+      GError *err = NULL;
+
+      gst_message_parse_warning (msg, &err, NULL);
+      g_string_append_printf (warnings, "%s\n", err->message);
+      g_error_free (err);
+    }
+    gst_message_unref (msg);
+  }
+  gst_object_unref (bus);
+  return msg;
+}
+
+static void
+run_to_eos (GstElement * pipe, GString * warnings)
+{
+  GstMessage *msg = run (pipe, warnings);
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    GError *err = NULL;
+    gchar *dbg = NULL;
+
+    gst_message_parse_error (msg, &err, &dbg);
+    fail ("error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
+        err->message, dbg);
+  }
+  gst_message_unref (msg);
+}
+
+static gchar *
+run_error (GstElement * pipe, gchar ** src)
+{
+  GstMessage *msg = run (pipe, NULL);
+  GError *err = NULL;
+  gchar *text;
+
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_ERROR);
+  gst_message_parse_error (msg, &err, NULL);
+  if (src)
+    *src = g_strdup (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)));
+  text = g_strdup (err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  return text;
+}
+
+static GstStructure *
+stats (GstElement * pipe, const gchar * name)
+{
+  GstElement *e = get (pipe, name);
+  GstStructure *s;
+
+  fail_unless (GST_IS_WORKER (e));
+  s = gst_worker_get_stats (GST_WORKER (e));
+  gst_object_unref (e);
+  return s;
+}
+
+static guint64
+stat_u64 (GstElement * pipe, const gchar * name, const gchar * field)
+{
+  GstStructure *s = stats (pipe, name);
+  guint64 v = G_MAXUINT64;
+  guint u;
+
+  if (!gst_structure_get_uint64 (s, field, &v)) {
+    fail_unless (gst_structure_get_uint (s, field, &u), "no %s", field);
+    v = u;
+  }
+  gst_structure_free (s);
+  return v;
+}
+
+/* The digest and count of what @middle makes of @src. */
+static gchar *
+digest_of (const gchar * src, const gchar * middle, guint64 * count,
+    GString * warnings)
+{
+  gchar *desc = g_strdup_printf ("%s ! %s ! testworkersink name=sink", src,
+      middle);
+  GstElement *pipe = launch (desc);
+  GstElement *sink = get (pipe, "sink");
+  gchar *digest = NULL;
+
+  run_to_eos (pipe, warnings);
+  g_object_get (sink, "digest", &digest, "count", count, NULL);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  g_free (desc);
+  return digest;
+}
+
+static void
+assert_same_as_in_thread (const gchar * src, const gchar * worker,
+    const gchar * replica_props, guint64 expected)
+{
+  guint64 n_thread = 0, n_proc = 0;
+  gchar *proc = g_strdup_printf ("processreplica %s worker=\"%s\"",
+      replica_props, worker);
+  gchar *a = digest_of (src, worker, &n_thread, NULL);
+  gchar *b = digest_of (src, proc, &n_proc, NULL);
+
+  fail_unless_equals_uint64 (n_thread, expected);
+  fail_unless_equals_uint64 (n_proc, expected);
+  fail_unless_equals_string (b, a);
+  g_free (a);
+  g_free (b);
+  g_free (proc);
+}
+
+/* ---------------------------------------------------------------------- */
+/* the same output as in a thread */
+
+GST_START_TEST (test_same_bytes_as_thread)
+{
+  assert_same_as_in_thread ("videotestsrc num-buffers=60 pattern=ball ! "
+      "video/x-raw,width=320,height=240", "videoconvert ! jpegenc", "", 60);
+  assert_same_as_in_thread ("testworkersrc num-buffers=200",
+      "testworker outputs-per-input=3", "", 600);
+  assert_same_as_in_thread ("testworkersrc num-buffers=210",
+      "testworker inputs-per-output=7", "", 30);
+  /* detection: the frame comes back with its regions of interest */
+  assert_same_as_in_thread ("flightsimsrc num-buffers=20 ! "
+      "video/x-raw,format=GRAY8,width=640,height=480", "detecttarget", "",
+      20);
+}
+
+GST_END_TEST;
+
+/* A frame in shared memory crosses as a descriptor, and the worker's
+ * output is the same memory again: no copy of the bytes either way. */
+GST_START_TEST (test_no_payload_copy)
+{
+  GstHarness *h = gst_harness_new_parse ("processreplica name=r "
+      "worker=identity");
+  GstAllocator *shm = NULL;
+  GstAllocationParams params;
+  GstBuffer *in, *out;
+  GstQuery *query;
+  GstCaps *caps;
+  GstElement *r;
+  GstStructure *s;
+  guint copies = 99;
+
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=GRAY8,width=1920,"
+      "height=1080,framerate=10/1");
+  /* the allocator the replica proposes upstream */
+  caps = gst_caps_from_string ("video/x-raw,format=GRAY8,width=1920,"
+      "height=1080,framerate=10/1");
+  query = gst_query_new_allocation (caps, TRUE);
+  fail_unless (gst_pad_peer_query (h->srcpad, query));
+  fail_unless (gst_query_get_n_allocation_params (query) > 0);
+  gst_query_parse_nth_allocation_param (query, 0, &shm, &params);
+  gst_query_unref (query);
+  gst_caps_unref (caps);
+  fail_unless (shm != NULL);
+  fail_unless (GST_IS_FD_ALLOCATOR (shm));
+  in = gst_buffer_new_allocate (shm, 1920 * 1080, &params);
+  gst_buffer_memset (in, 0, 0x5a, 1920 * 1080);
+  GST_BUFFER_PTS (in) = 42;
+  out = gst_harness_push_and_pull (h, gst_buffer_ref (in));
+  fail_unless (out != NULL);
+  fail_unless (gst_buffer_peek_memory (out, 0) ==
+      gst_buffer_peek_memory (in, 0));
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 42);
+
+  /* memory in no file descriptor is copied once, and counted */
+  gst_buffer_unref (out);
+  out = gst_harness_push_and_pull (h, gst_buffer_new_allocate (NULL,
+          1920 * 1080, NULL));
+  fail_unless (out != NULL);
+  r = gst_harness_find_element (h, "processreplica");
+  s = gst_worker_get_stats (GST_WORKER (r));
+  fail_unless (gst_structure_get_uint (s, "payload-copies", &copies));
+  fail_unless_equals_int (copies, 1);
+  gst_structure_free (s);
+  gst_object_unref (r);
+
+  gst_buffer_unref (out);
+  gst_buffer_unref (in);
+  gst_object_unref (shm);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* what crosses: timestamps, flags, caps, metas */
+
+static GstBuffer *
+odometry_item (GstClockTime pts, gdouble north)
+{
+  GstOdometry odo;
+
+  gst_odometry_init (&odo);
+  odo.fields = GST_ODOMETRY_HAS_LOCAL | GST_ODOMETRY_HAS_ATTITUDE;
+  odo.source_time_us = 123456789;
+  odo.north = north;
+  odo.east = -2.5;
+  odo.down = -40.0 / 3.0;
+  odo.yaw = G_PI / 7;
+  return gst_odometry_to_buffer (&odo, pts);
+}
+
+GST_START_TEST (test_timestamps_flags_caps_cross)
+{
+  GstHarness *h = gst_harness_new_parse ("processreplica worker=identity");
+  GstBuffer *in = gst_buffer_new_wrapped (g_strdup ("hello"), 5), *out;
+  GstCaps *caps;
+
+  gst_harness_set_src_caps_str (h, "application/x-test,answer=(int)42");
+  GST_BUFFER_PTS (in) = 1 * GST_SECOND;
+  GST_BUFFER_DTS (in) = 2 * GST_SECOND;
+  GST_BUFFER_DURATION (in) = 3;
+  GST_BUFFER_OFFSET (in) = 4;
+  GST_BUFFER_OFFSET_END (in) = 5;
+  GST_BUFFER_FLAG_SET (in, GST_BUFFER_FLAG_DELTA_UNIT |
+      GST_BUFFER_FLAG_DISCONT | GST_BUFFER_FLAG_MARKER);
+  out = gst_harness_push_and_pull (h, gst_buffer_ref (in));
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out), GST_BUFFER_PTS (in));
+  fail_unless_equals_uint64 (GST_BUFFER_DTS (out), GST_BUFFER_DTS (in));
+  fail_unless_equals_uint64 (GST_BUFFER_DURATION (out), 3);
+  fail_unless_equals_uint64 (GST_BUFFER_OFFSET (out), 4);
+  fail_unless_equals_uint64 (GST_BUFFER_OFFSET_END (out), 5);
+  fail_unless_equals_int (GST_BUFFER_FLAGS (out), GST_BUFFER_FLAGS (in));
+  fail_unless (gst_buffer_memcmp (out, 0, "hello", 5) == 0);
+  caps = gst_pad_get_current_caps (h->sinkpad);
+  fail_unless (gst_caps_is_equal (caps, gst_caps_from_string
+          ("application/x-test,answer=(int)42")));
+  gst_caps_unref (caps);
+  gst_buffer_unref (in);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_roi_meta_crosses)
+{
+  GstHarness *h = gst_harness_new_parse ("processreplica worker=identity");
+  GstBuffer *in = gst_buffer_new_allocate (NULL, 64, NULL), *out;
+  GstVideoRegionOfInterestMeta *roi;
+  gpointer state = NULL;
+  guint n = 0;
+
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=GRAY8,width=8,"
+      "height=8,framerate=1/1");
+  roi = gst_buffer_add_video_region_of_interest_meta (in, "target", 1, 2, 3,
+      4);
+  roi->id = 7;
+  roi->parent_id = 3;
+  gst_video_region_of_interest_meta_add_param (roi,
+      gst_structure_new ("detection", "score", G_TYPE_DOUBLE, 0.1 + 0.2,
+          "label", G_TYPE_STRING, "a, b; c", NULL));
+  gst_buffer_add_video_region_of_interest_meta (in, "other", 5, 6, 7, 8);
+  out = gst_harness_push_and_pull (h, in);
+
+  while ((roi = (GstVideoRegionOfInterestMeta *)
+          gst_buffer_iterate_meta_filtered (out, &state,
+              GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
+    if (n == 0) {
+      GstStructure *p = gst_video_region_of_interest_meta_get_param (roi,
+          "detection");
+      gdouble score = 0;
+
+      fail_unless_equals_string (g_quark_to_string (roi->roi_type),
+          "target");
+      fail_unless_equals_int (roi->x, 1);
+      fail_unless_equals_int (roi->y, 2);
+      fail_unless_equals_int (roi->w, 3);
+      fail_unless_equals_int (roi->h, 4);
+      fail_unless_equals_int (roi->id, 7);
+      fail_unless_equals_int (roi->parent_id, 3);
+      fail_unless (p != NULL);
+      fail_unless (gst_structure_get_double (p, "score", &score));
+      fail_unless (score == 0.1 + 0.2);   /* bit for bit */
+      fail_unless_equals_string (gst_structure_get_string (p, "label"),
+          "a, b; c");
+    } else {
+      fail_unless_equals_string (g_quark_to_string (roi->roi_type), "other");
+      fail_unless_equals_int (roi->h, 8);
+    }
+    n++;
+  }
+  fail_unless_equals_int (n, 2);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_merge_and_odometry_metas_cross)
+{
+  GstHarness *h = gst_harness_new_parse ("processreplica worker=identity");
+  GstBuffer *in = gst_buffer_new_allocate (NULL, 16, NULL), *out, *item;
+  GstBuffer *token;
+  GstBuffer *odo_item = odometry_item (5 * GST_MSECOND, 1.0 / 3.0);
+  GstWorkerMergeMeta *mm;
+  GstOdometryMeta *om;
+  GstOdometry expect, got, inner;
+  GstMapInfo a;
+
+  gst_harness_set_src_caps_str (h, "application/x-frames");
+  /* a merged item that carries a meta itself */
+  gst_odometry_init (&inner);
+  inner.fields = GST_ODOMETRY_HAS_VELOCITY;
+  inner.vn = 1e-300;
+  gst_buffer_add_odometry_meta (odo_item, &inner);
+  GST_BUFFER_FLAG_SET (odo_item, GST_BUFFER_FLAG_GAP);
+  mm = gst_buffer_add_worker_merge_meta (in);
+  gst_worker_merge_meta_add_item (mm, "sink_1", odo_item);
+  token = gst_worker_null_token_new (7);
+  gst_worker_merge_meta_add_item (mm, "sink_2", token);
+  gst_buffer_unref (token);
+  fail_unless (gst_odometry_from_buffer (odo_item, &expect));
+  gst_buffer_add_odometry_meta (in, &expect);
+  gst_buffer_unref (odo_item);
+
+  out = gst_harness_push_and_pull (h, in);
+  mm = gst_buffer_get_worker_merge_meta (out);
+  fail_unless (mm != NULL);
+  fail_unless_equals_int (gst_worker_merge_meta_get_n_items (mm), 2);
+  item = gst_buffer_get_merged_item (out, "sink_1");
+  fail_unless (item != NULL);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (item), 5 * GST_MSECOND);
+  fail_unless (GST_BUFFER_FLAG_IS_SET (item, GST_BUFFER_FLAG_GAP));
+  fail_unless (gst_odometry_from_buffer (item, &got));
+  fail_unless (memcmp (&got, &expect, sizeof (got)) == 0);
+  om = gst_buffer_get_odometry_meta (item);
+  fail_unless (om != NULL);
+  fail_unless (om->odometry.vn == 1e-300);
+  fail_unless (gst_worker_buffer_is_null_token (gst_buffer_get_merged_item
+          (out, "sink_2")));
+
+  om = gst_buffer_get_odometry_meta (out);
+  fail_unless (om != NULL);
+  fail_unless (memcmp (&om->odometry, &expect, sizeof (expect)) == 0);
+  fail_unless (gst_buffer_map (item, &a, GST_MAP_READ));
+  fail_unless_equals_int (a.size, GST_ODOMETRY_SIZE);
+  gst_buffer_unmap (item, &a);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* The null token (a custom meta) and the video layout cross too. */
+GST_START_TEST (test_custom_and_video_metas_cross)
+{
+  GstHarness *h = gst_harness_new_parse ("processreplica worker=identity");
+  GstBuffer *in = gst_buffer_new_allocate (NULL, 4096, NULL), *out;
+  gsize offset[GST_VIDEO_MAX_PLANES] = { 0, 2048 };
+  gint stride[GST_VIDEO_MAX_PLANES] = { 64, 64 };
+  GstVideoMeta *vm;
+
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=NV12,width=32,"
+      "height=16,framerate=1/1");
+  gst_buffer_add_video_meta_full (in, 0, GST_VIDEO_FORMAT_NV12, 32, 16, 2,
+      offset, stride);
+  out = gst_harness_push_and_pull (h, in);
+  vm = gst_buffer_get_video_meta (out);
+  fail_unless (vm != NULL);
+  fail_unless_equals_int (vm->n_planes, 2);
+  fail_unless_equals_int (vm->stride[0], 64);
+  fail_unless_equals_int (vm->offset[1], 2048);
+  gst_buffer_unref (out);
+
+  out = gst_harness_push_and_pull (h, gst_worker_null_token_new (3));
+  fail_unless (gst_worker_buffer_is_null_token (out));
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 3);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* the worker contract */
+
+GST_START_TEST (test_stats_and_pid)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=50 ! "
+      "processreplica name=r worker=\"testworker heartbeat-interval=10\" ! "
+      "testworkersink");
+  GstElement *r = get (pipe, "r");
+  GstStructure *s;
+  gint pid = 0;
+
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_get (r, "pid", &pid, NULL);
+  fail_unless (pid > 0 && pid != getpid ());
+  run_to_eos (pipe, NULL);
+  s = stats (pipe, "r");
+  fail_unless (gst_structure_get_int (s, "pid", &pid));
+  fail_unless (pid > 0);
+  gst_structure_free (s);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-in"), 50);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-out"), 50);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 0);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  g_object_get (r, "pid", &pid, NULL);
+  fail_unless_equals_int (pid, 0);
+  gst_object_unref (r);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* An error inside the child is the replica's, naming it and the pid. */
+GST_START_TEST (test_child_error_is_replicas)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=50 ! "
+      "processreplica name=r worker=\"testworker error-after=3\" ! "
+      "testworkersink");
+  gchar *src = NULL;
+  gchar *text = run_error (pipe, &src);
+
+  fail_unless_equals_string (src, "r");
+  fail_unless (g_str_has_prefix (text, "Worker process r (pid "), "%s", text);
+  fail_unless (strstr (text, "Test worker failed on purpose.") != NULL);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  g_free (src);
+  g_free (text);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* Under the controller: an exit with drain goes through the children (a
+ * worker that holds items until EOS gives them up), nothing lost. */
+typedef struct
+{
+  GstWorkerController *ctrl;
+  GMainLoop *loop;
+  GstStructure *report;
+  gboolean exiting;
+} Run;
+
+static void
+on_finished (GstWorkerController * ctrl, const GstStructure * report, Run * r)
+{
+  r->report = gst_structure_copy (report);
+  g_main_loop_quit (r->loop);
+}
+
+static GstElement *
+ctrl_get (Run * r, const gchar * name)
+{
+  GstPipeline *pipe = gst_worker_controller_get_pipeline (r->ctrl);
+  GstElement *e = get (GST_ELEMENT (pipe), name);
+
+  gst_object_unref (pipe);
+  return e;
+}
+
+static gboolean
+drain_when_counted (gpointer user_data)
+{
+  Run *r = user_data;
+  GstElement *sink = ctrl_get (r, "sink");
+  guint64 count = 0;
+
+  g_object_get (sink, "count", &count, NULL);
+  gst_object_unref (sink);
+  if (count < 40)
+    return G_SOURCE_CONTINUE;
+  r->exiting = TRUE;
+  gst_worker_controller_exit_drain (r->ctrl, 30000);
+  return G_SOURCE_REMOVE;
+}
+
+GST_START_TEST (test_drain_through_children)
+{
+  Run r = { 0 };
+  GError *err = NULL;
+  GstElement *src, *sink;
+  guint64 made = 0, count = 0;
+  gboolean balanced = FALSE;
+
+  r.ctrl = gst_worker_controller_new_from_description ("testworkersrc "
+      "name=src num-buffers=-1 ! queue ! workerpool name=p size=2 "
+      "isolation=process worker=\"testworker inputs-per-output=5 "
+      "emit-partial=true\" ! queue ! testworkersink name=sink", &err);
+  fail_unless (r.ctrl != NULL, "%s", err ? err->message : "?");
+  r.loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (r.ctrl, "finished", G_CALLBACK (on_finished), &r);
+  fail_unless (gst_worker_controller_start (r.ctrl, &err));
+  g_timeout_add (5, drain_when_counted, &r);
+  g_main_loop_run (r.loop);
+  fail_unless (r.exiting);
+  fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced));
+  fail_unless (balanced, "%" GST_PTR_FORMAT, r.report);
+
+  src = ctrl_get (&r, "src");
+  sink = ctrl_get (&r, "sink");
+  {
+    GstStructure *st = gst_worker_get_stats (GST_WORKER (src));
+
+    fail_unless (gst_structure_get_uint64 (st, "items-out", &made));
+    gst_structure_free (st);
+  }
+  g_object_get (sink, "count", &count, NULL);
+  /* every 5 items in a replica make one; what a replica held at EOS came
+   * out as a partial group: each replica's items, rounded up, by 5 */
+  fail_unless (count >= made / 5 && count <= made / 5 + 2,
+      "%" G_GUINT64_FORMAT " out of %" G_GUINT64_FORMAT, count, made);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  gst_structure_free (r.report);
+  g_main_loop_unref (r.loop);
+  gst_object_unref (r.ctrl);
+}
+
+GST_END_TEST;
+
+/* An exit now accounts for the item a hung child held: the replica is a
+ * worker busy with it. */
+GST_START_TEST (test_exit_now_accounts_held_item)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue name=q ! processreplica name=r "
+      "worker=\"testworker hang-after=3\" ! queue ! testworkersink", &err);
+  GstPipeline *pipe;
+  GstStructure *report;
+  const GValue *holders;
+  guint64 held = 0;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_start (ctrl, &err));
+  pipe = gst_worker_controller_get_pipeline (ctrl);
+  /* the child has the 4th item, for ever */
+  for (guint i = 0; i < 3000 && stat_u64 (GST_ELEMENT (pipe), "r",
+          "items-in") < 4; i++) {
+    g_main_context_iteration (NULL, FALSE);
+    g_usleep (1000);
+  }
+  fail_unless_equals_uint64 (stat_u64 (GST_ELEMENT (pipe), "r", "items-in"),
+      4);
+
+  report = gst_worker_controller_exit_now (ctrl);
+  fail_unless (report != NULL);
+  holders = gst_structure_get_value (report, "holders");
+  fail_unless (holders != NULL);
+  for (guint i = 0; i < gst_value_array_get_size (holders); i++) {
+    const GstStructure *h =
+        gst_value_get_structure (gst_value_array_get_value (holders, i));
+
+    if (g_strcmp0 (gst_structure_get_string (h, "name"), "r") == 0)
+      fail_unless (gst_structure_get_uint64 (h, "items", &held));
+  }
+  fail_unless_equals_uint64 (held, 1);
+  gst_structure_free (report);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* faults */
+
+/* A worker that crashes every 7 items (the process dies: SIGSEGV, abort,
+ * kill -9): restarted each time, the item it held given to the new child,
+ * the output the same as with no crash. */
+GST_START_TEST (test_transient_crash_same_output)
+{
+  static const gint signals[] = { SIGSEGV, SIGABRT, SIGKILL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++) {
+    gchar *worker = g_strdup_printf ("testworker crash-after=7 "
+        "crash-signal=%d outputs-per-input=2", signals[i]);
+    gchar *proc = g_strdup_printf ("processreplica name=r restart-delay=0 "
+        "worker=\"%s\"", worker);
+    guint64 n_plain = 0, n_crash = 0;
+    gchar *plain = digest_of ("testworkersrc num-buffers=30",
+        "testworker outputs-per-input=2", &n_plain, NULL);
+    GString *warnings = g_string_new (NULL);
+    gchar *desc = g_strdup_printf ("testworkersrc num-buffers=30 ! %s ! "
+        "testworkersink name=sink", proc);
+    GstElement *pipe = launch (desc);
+    GstElement *sink = get (pipe, "sink");
+    gchar *crashed = NULL;
+
+    run_to_eos (pipe, warnings);
+    g_object_get (sink, "digest", &crashed, "count", &n_crash, NULL);
+    fail_unless_equals_uint64 (n_plain, 60);
+    fail_unless_equals_uint64 (n_crash, 60);
+    fail_unless_equals_string (crashed, plain);
+    /* items 7, 14, 21, 28 each killed a child */
+    fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 4);
+    fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-retried"), 4);
+    fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-lost"), 0);
+    fail_unless_equals_int (warnings->len, 0);
+
+    gst_element_set_state (pipe, GST_STATE_NULL);
+    gst_object_unref (sink);
+    gst_object_unref (pipe);
+    g_string_free (warnings, TRUE);
+    g_free (desc);
+    g_free (crashed);
+    g_free (plain);
+    g_free (proc);
+    g_free (worker);
+  }
+}
+
+GST_END_TEST;
+
+/* An item that kills its child every time is retried once, then counted
+ * lost with the reason; the stream goes on. */
+GST_START_TEST (test_poison_item_lost)
+{
+  GString *warnings = g_string_new (NULL);
+  GstElement *pipe = launch ("testworkersrc num-buffers=20 ! "
+      "processreplica name=r restart-delay=0 "
+      "worker=\"testworker crash-on-seq=5\" ! testworkersink name=sink");
+  GstElement *sink = get (pipe, "sink");
+  guint64 count = 0, gaps = 0;
+
+  run_to_eos (pipe, warnings);
+  g_object_get (sink, "count", &count, "gaps", &gaps, NULL);
+  fail_unless_equals_uint64 (count, 19);
+  fail_unless_equals_uint64 (gaps, 1);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-lost"), 1);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-dropped"), 1);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 2);
+  fail_unless (strstr (warnings->str, "Worker process r lost an item "
+          "(pts 0:00:00.005000000)") != NULL, "%s", warnings->str);
+  fail_unless (strstr (warnings->str, "signal 11") != NULL, "%s",
+      warnings->str);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  g_string_free (warnings, TRUE);
+}
+
+GST_END_TEST;
+
+/* A worker that crashes on every item: an error naming the replica once
+ * max-restarts crashes in a row are reached. */
+GST_START_TEST (test_keeps_crashing_is_error)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=50 ! "
+      "processreplica name=r restart-delay=0 max-restarts=3 "
+      "worker=\"testworker crash-after=0 crash-signal=6\" ! fakesink");
+  gchar *src = NULL;
+  gchar *text = run_error (pipe, &src);
+
+  fail_unless_equals_string (src, "r");
+  fail_unless (strstr (text, "Worker process r keeps crashing: 4 times in a "
+          "row") != NULL, "%s", text);
+  fail_unless (strstr (text, "signal 6") != NULL, "%s", text);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  g_free (src);
+  g_free (text);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* A child that hangs is killed after hang-timeout and its item retried. */
+GST_START_TEST (test_hang_restarted)
+{
+  guint64 n_plain = 0, n_hang = 0;
+  gchar *plain = digest_of ("testworkersrc num-buffers=12", "testworker",
+      &n_plain, NULL);
+  gchar *hung = digest_of ("testworkersrc num-buffers=12",
+      "processreplica hang-timeout=300 restart-delay=0 "
+      "worker=\"testworker hang-after=5\"", &n_hang, NULL);
+
+  fail_unless_equals_uint64 (n_hang, 12);
+  fail_unless_equals_string (hung, plain);
+  g_free (plain);
+  g_free (hung);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* over TCP: the protocol as it would run to another host */
+
+GST_START_TEST (test_tcp_same_bytes_and_crash)
+{
+  guint64 n_plain = 0, n_crash = 0;
+  gchar *plain, *crashed;
+
+  assert_same_as_in_thread ("videotestsrc num-buffers=30 pattern=ball ! "
+      "video/x-raw,width=320,height=240", "videoconvert ! jpegenc",
+      "transport=tcp", 30);
+  assert_same_as_in_thread ("testworkersrc num-buffers=100",
+      "testworker outputs-per-input=3", "transport=tcp", 300);
+  /* a crash over TCP: restarted, the same output */
+  plain = digest_of ("testworkersrc num-buffers=30", "testworker", &n_plain,
+      NULL);
+  crashed = digest_of ("testworkersrc num-buffers=30", "processreplica "
+      "transport=tcp restart-delay=0 worker=\"testworker crash-after=7\"",
+      &n_crash, NULL);
+  fail_unless_equals_uint64 (n_crash, 30);
+  fail_unless_equals_string (crashed, plain);
+  g_free (plain);
+  g_free (crashed);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_tcp_metas_cross)
+{
+  GstHarness *h = gst_harness_new_parse ("processreplica transport=tcp "
+      "worker=identity");
+  GstBuffer *in = gst_buffer_new_allocate (NULL, 1920 * 1080, NULL), *out;
+  GstBuffer *odo_item = odometry_item (7, 2.0 / 3.0), *item;
+  GstVideoRegionOfInterestMeta *roi;
+  GstOdometry expect, got;
+
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=GRAY8,width=1920,"
+      "height=1080,framerate=10/1");
+  gst_buffer_memset (in, 0, 0x33, 1920 * 1080);
+  GST_BUFFER_PTS (in) = 9;
+  gst_buffer_add_video_region_of_interest_meta (in, "target", 10, 20, 30,
+      40);
+  gst_worker_merge_meta_add_item (gst_buffer_add_worker_merge_meta (in),
+      "sink_1", odo_item);
+  fail_unless (gst_odometry_from_buffer (odo_item, &expect));
+  gst_buffer_unref (odo_item);
+
+  out = gst_harness_push_and_pull (h, in);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 9);
+  fail_unless_equals_int (gst_buffer_get_size (out), 1920 * 1080);
+  fail_unless (gst_buffer_memcmp (out, 1920 * 1080 - 4, "\x33\x33\x33\x33",
+          4) == 0);
+  roi = (GstVideoRegionOfInterestMeta *) gst_buffer_get_meta (out,
+      GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE);
+  fail_unless (roi != NULL);
+  fail_unless_equals_int (roi->w, 30);
+  item = gst_buffer_get_merged_item (out, "sink_1");
+  fail_unless (item != NULL);
+  fail_unless (gst_odometry_from_buffer (item, &got));
+  fail_unless (memcmp (&got, &expect, sizeof (got)) == 0);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* in a pool: workerpool isolation=process */
+
+/* The same bytes, in the same order, as the pool in threads and as no
+ * pool: stateless workers with random delays, and jpegenc. */
+GST_START_TEST (test_pool_same_bytes_as_thread)
+{
+  static const gchar *src = "testworkersrc num-buffers=200";
+  static const gchar *vsrc = "videotestsrc num-buffers=40 pattern=ball ! "
+      "video/x-raw,width=320,height=240";
+  guint64 n[3] = { 0 };
+  gchar *plain = digest_of (src, "testworker", &n[0], NULL);
+  gchar *thread = digest_of (src, "workerpool size=2 worker=\"testworker "
+      "random-delay=200000\"", &n[1], NULL);
+  gchar *proc = digest_of (src, "workerpool size=2 isolation=process "
+      "worker=\"testworker random-delay=200000\"", &n[2], NULL);
+
+  fail_unless_equals_uint64 (n[0], 200);
+  fail_unless_equals_uint64 (n[1], 200);
+  fail_unless_equals_uint64 (n[2], 200);
+  fail_unless_equals_string (thread, plain);
+  fail_unless_equals_string (proc, plain);
+  g_free (plain);
+  g_free (thread);
+  g_free (proc);
+
+  plain = digest_of (vsrc, "videoconvert ! jpegenc", &n[0], NULL);
+  proc = digest_of (vsrc, "workerpool size=2 isolation=process "
+      "worker=\"videoconvert ! jpegenc\"", &n[1], NULL);
+  fail_unless_equals_uint64 (n[0], 40);
+  fail_unless_equals_uint64 (n[1], 40);
+  fail_unless_equals_string (proc, plain);
+  g_free (plain);
+  g_free (proc);
+}
+
+GST_END_TEST;
+
+/* Each replica is a processreplica named <pool>_r<i>, a worker with its
+ * own pid; one that crashes now and then changes nothing in the output. */
+GST_START_TEST (test_pool_replicas_crash_and_restart)
+{
+  guint64 n_plain = 0, n_pool = 0;
+  gchar *plain = digest_of ("testworkersrc num-buffers=100", "testworker",
+      &n_plain, NULL);
+  GstElement *pipe = launch ("testworkersrc num-buffers=100 ! workerpool "
+      "name=p size=2 isolation=process dispatch=round-robin "
+      "worker=\"testworker crash-after=9\" ! testworkersink name=sink");
+  GstElement *sink = get (pipe, "sink");
+  GstElement *r0, *r1;
+  gchar *digest = NULL;
+  gint pid0 = 0, pid1 = 0;
+
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  r0 = get (pipe, "p_r0");
+  r1 = get (pipe, "p_r1");
+  fail_unless (GST_IS_WORKER (r0));
+  g_object_get (r0, "pid", &pid0, NULL);
+  g_object_get (r1, "pid", &pid1, NULL);
+  fail_unless (pid0 > 0 && pid1 > 0 && pid0 != pid1);
+
+  run_to_eos (pipe, NULL);
+  g_object_get (sink, "digest", &digest, "count", &n_pool, NULL);
+  fail_unless_equals_uint64 (n_pool, 100);
+  fail_unless_equals_string (digest, plain);
+  /* 50 items each, a crash every 9: 5 restarts each */
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_r0", "restarts"), 5);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_r1", "restarts"), 5);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_r0", "items-lost"), 0);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), 100);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (r0);
+  gst_object_unref (r1);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  g_free (digest);
+  g_free (plain);
+}
+
+GST_END_TEST;
+
+/* gst-worker-launch's table shows each replica with its process id. */
+GST_START_TEST (test_launch_table_shows_pid)
+{
+  const gchar *argv[] = { GST_WORKER_LAUNCH, "--status-interval", "50",
+    "testworkersrc", "num-buffers=100000", "produce-time=1000000", "!",
+    "workerpool", "name=p", "size=2", "isolation=process",
+    "worker=testworker", "!", "testworkersink", NULL
+  };
+  GError *err = NULL;
+  GSubprocess *proc = g_subprocess_newv (argv,
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &err);
+  GDataInputStream *out;
+  GString *log = g_string_new (NULL);
+  gchar *line;
+  gboolean seen[2] = { FALSE, FALSE };
+
+  fail_unless (proc != NULL, "%s", err ? err->message : "?");
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  while ((!seen[0] || !seen[1]) && (line =
+          g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL))) {
+    g_string_append_printf (log, "%s\n", line);
+    for (guint r = 0; r < 2; r++) {
+      gchar *name = g_strdup_printf (" p_r%u: ", r);
+
+      if (strstr (line, name) && strstr (line, " pid="))
+        seen[r] = TRUE;
+      g_free (name);
+    }
+    g_free (line);
+  }
+  g_subprocess_force_exit (proc);
+  g_subprocess_wait (proc, NULL, NULL);
+  fail_unless (seen[0] && seen[1], "no replica with its pid in:\n%s",
+      log->str);
+  g_string_free (log, TRUE);
+  g_object_unref (out);
+  g_object_unref (proc);
+}
+
+GST_END_TEST;
+
+/* A description that does not build fails as in a thread, at once. */
+GST_START_TEST (test_pool_bad_worker)
+{
+  GstElement *pool = gst_element_factory_make ("workerpool", "p");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *err = NULL;
+
+  gst_element_set_bus (pool, bus);
+  g_object_set (pool, "isolation", 1, "worker", "nosuchelement", NULL);
+  fail_unless_equals_int (gst_element_set_state (pool, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "Worker pool p") != NULL, "%s",
+      err->message);
+  fail_unless (strstr (err->message, "no element \"nosuchelement\"") !=
+      NULL, "%s", err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_state (pool, GST_STATE_NULL);
+  gst_element_set_bus (pool, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pool);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* bad input */
+
+GST_START_TEST (test_bad_worker)
+{
+  static const struct
+  {
+    const gchar *worker;
+    const gchar *says;
+  } cases[] = {
+    {NULL, "no worker given"},
+    {"nosuchelement ! jpegenc", "no element \"nosuchelement\""},
+    {"fakesink", "1 free input and 0 free outputs"},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstElement *r = gst_element_factory_make ("processreplica", "r");
+    GstBus *bus = gst_bus_new ();
+    GstMessage *msg;
+    GError *err = NULL;
+
+    gst_element_set_bus (r, bus);
+    g_object_set (r, "worker", cases[i].worker, NULL);
+    fail_unless_equals_int (gst_element_set_state (r, GST_STATE_READY),
+        GST_STATE_CHANGE_FAILURE);
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    fail_unless (msg != NULL);
+    fail_unless_equals_string (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), "r");
+    gst_message_parse_error (msg, &err, NULL);
+    fail_unless (g_str_has_prefix (err->message, "Worker process r"), "%s",
+        err->message);
+    fail_unless (strstr (err->message, cases[i].says) != NULL,
+        "\"%s\" does not say '%s'", err->message, cases[i].says);
+    g_error_free (err);
+    gst_message_unref (msg);
+    gst_element_set_state (r, GST_STATE_NULL);
+    gst_element_set_bus (r, NULL);
+    gst_object_unref (bus);
+    gst_object_unref (r);
+  }
+}
+
+GST_END_TEST;
+
+static gchar *
+ready_error_with_child (const gchar * program)
+{
+  GstElement *r = gst_element_factory_make ("processreplica", "r");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *text;
+
+  g_setenv ("GST_WORKER_CHILD", program, TRUE);
+  gst_element_set_bus (r, bus);
+  g_object_set (r, "worker", "identity", NULL);
+  fail_unless_equals_int (gst_element_set_state (r, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  g_unsetenv ("GST_WORKER_CHILD");
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  text = g_strdup (err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_state (r, GST_STATE_NULL);
+  gst_element_set_bus (r, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (r);
+  return text;
+}
+
+/* A child program that is not there, that exits, that writes garbage. */
+GST_START_TEST (test_bad_child)
+{
+  gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
+  gchar *exits = g_build_filename (dir, "exits", NULL);
+  gchar *garbage = g_build_filename (dir, "garbage", NULL);
+  gchar *text;
+
+  fail_unless (g_file_set_contents (exits, "#!/bin/sh\nexit 3\n", -1, NULL));
+  fail_unless (g_file_set_contents (garbage, "#!/bin/sh\n"
+          "printf 'this is not the protocol' >&3\nsleep 60\n", -1, NULL));
+  g_chmod (exits, 0755);
+  g_chmod (garbage, 0755);
+
+  text = ready_error_with_child ("/nonexistent/gst-worker-child");
+  fail_unless (strstr (text, "Worker process r could not be started") !=
+      NULL, "%s", text);
+  g_free (text);
+  text = ready_error_with_child (exits);
+  fail_unless (strstr (text, "did not start: its process exited with "
+          "status 3") != NULL, "%s", text);
+  g_free (text);
+  text = ready_error_with_child (garbage);
+  fail_unless (strstr (text, "broke the protocol") != NULL, "%s", text);
+  g_free (text);
+
+  g_unlink (exits);
+  g_unlink (garbage);
+  g_rmdir (dir);
+  g_free (exits);
+  g_free (garbage);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+static Suite *
+processreplica_suite (void)
+{
+  Suite *s = suite_create ("processreplica");
+  TCase *same = tcase_create ("same");
+  TCase *wire = tcase_create ("wire");
+  TCase *contract = tcase_create ("contract");
+  TCase *faults = tcase_create ("faults");
+  TCase *bad = tcase_create ("bad");
+  TCase *pool = tcase_create ("pool");
+  TCase *tcp = tcase_create ("tcp");
+
+  suite_add_tcase (s, same);
+  tcase_add_test (same, test_same_bytes_as_thread);
+  tcase_add_test (same, test_no_payload_copy);
+  suite_add_tcase (s, wire);
+  tcase_add_test (wire, test_timestamps_flags_caps_cross);
+  tcase_add_test (wire, test_roi_meta_crosses);
+  tcase_add_test (wire, test_merge_and_odometry_metas_cross);
+  tcase_add_test (wire, test_custom_and_video_metas_cross);
+  suite_add_tcase (s, contract);
+  tcase_add_test (contract, test_stats_and_pid);
+  tcase_add_test (contract, test_child_error_is_replicas);
+  tcase_add_test (contract, test_drain_through_children);
+  tcase_add_test (contract, test_exit_now_accounts_held_item);
+  suite_add_tcase (s, faults);
+  tcase_add_test (faults, test_transient_crash_same_output);
+  tcase_add_test (faults, test_poison_item_lost);
+  tcase_add_test (faults, test_keeps_crashing_is_error);
+  tcase_add_test (faults, test_hang_restarted);
+  suite_add_tcase (s, tcp);
+  tcase_add_test (tcp, test_tcp_same_bytes_and_crash);
+  tcase_add_test (tcp, test_tcp_metas_cross);
+  suite_add_tcase (s, pool);
+  tcase_add_test (pool, test_pool_same_bytes_as_thread);
+  tcase_add_test (pool, test_pool_replicas_crash_and_restart);
+  tcase_add_test (pool, test_pool_bad_worker);
+  tcase_add_test (pool, test_launch_table_shows_pid);
+  suite_add_tcase (s, bad);
+  tcase_add_test (bad, test_bad_worker);
+  tcase_add_test (bad, test_bad_child);
+  return s;
+}
+
+GST_CHECK_MAIN (processreplica);

@@ -1,0 +1,83 @@
+# gst-workers: workers written in Python are full workers.
+# SPDX-License-Identifier: LGPL-2.1-or-later
+from gi.repository import Gst, GstWorker
+
+from conftest import entry, report_json
+
+
+def test_python_worker_heartbeats_stats_and_pause():
+    pipe = Gst.parse_launch(
+        "testworkersrc ! queue max-size-buffers=3 "
+        "! pytestworker name=py heartbeat-interval=20 ! fakesink")
+    py = pipe.get_by_name("py")
+    assert isinstance(py, GstWorker.Worker)
+    assert isinstance(py, GstWorker.Transform)
+    pipe.set_state(Gst.State.PLAYING)
+    try:
+        check_heartbeats_and_pause(pipe.get_bus(), py)
+    finally:
+        pipe.set_state(Gst.State.NULL)
+
+
+def check_heartbeats_and_pause(bus, py):
+    beats = []
+    while len(beats) < 3:
+        msg = bus.timed_pop_filtered(10 * Gst.SECOND, Gst.MessageType.ELEMENT
+                                     | Gst.MessageType.ERROR)
+        assert msg is not None and msg.type == Gst.MessageType.ELEMENT
+        if GstWorker.message_is_heartbeat(msg):
+            s = msg.get_structure()
+            if s.get_value("worker") == "py":
+                beats.append(s.copy())
+    assert [b.get_value("seq") for b in beats] == [0, 1, 2] or \
+        beats[1].get_value("seq") > beats[0].get_value("seq")
+    assert beats[-1].get_value("items-in") > 0
+
+    py.set_paused(True)
+    assert py.get_paused() and py.props.paused
+    # Gst.Element has a get_state() of its own: the worker's is called so
+    while GstWorker.Worker.get_state(py) != GstWorker.State.PAUSED:
+        bus.timed_pop_filtered(100 * Gst.MSECOND, Gst.MessageType.ELEMENT)
+    n = py.get_stats().get_value("items-in")
+    for _ in range(5):  # five heartbeats later, nothing more came in
+        msg = bus.timed_pop_filtered(10 * Gst.SECOND, Gst.MessageType.ELEMENT)
+        assert msg is not None
+    assert py.get_stats().get_value("items-in") == n
+    assert py.props.stats.get_value("state") == GstWorker.State.PAUSED
+    py.set_paused(False)
+    while py.get_stats().get_value("items-in") <= n:
+        bus.timed_pop_filtered(100 * Gst.MSECOND, Gst.MessageType.ELEMENT)
+
+
+def test_python_source_merge_and_sink(run):
+    r = run("pytestworkermerge name=m ! queue name=q3 ! pytestworkersink "
+            "name=out pytestworkersrc name=a num-items=40 ! queue name=q1 "
+            "! m. pytestworkersrc name=b num-items=25 ! queue name=q2 ! m.")
+    r.ctrl.start()
+    assert sorted(r.ctrl.list_workers()) == ["a", "b", "m", "out"]
+    r.finish()
+    rep = report_json(r)
+    assert rep["outcome"] == "drained" and rep["balanced"]
+    assert entry(rep, "workers", "m")["items-in"] == 65
+    assert entry(rep, "workers", "out")["items-in"] == 65
+    assert r.element("out").props.count == 65
+    assert r.element("out").get_property("out-of-order") == 0
+
+
+def test_pool_of_python_workers_keeps_order(run):
+    r = run("testworkersrc name=src num-buffers=300 ! queue name=q1 "
+            "! workerpool name=pool size=3 worker=\"pytestworker\" "
+            "! queue name=q2 ! testworkersink name=out")
+    r.ctrl.start()
+    workers = r.ctrl.list_workers()
+    assert len([w for w in workers if "pytestworker" in w]) == 3, workers
+    r.finish()
+    rep = report_json(r)
+    assert rep["outcome"] == "drained" and rep["balanced"]
+    out = r.element("out")
+    assert out.props.count == 300
+    assert out.get_property("out-of-order") == 0
+    assert out.props.gaps == 0
+    replicas = [w for w in rep["workers"] if "pytestworker" in w["name"]]
+    assert sum(w["items-in"] for w in replicas) == 300
+    assert all(w["items-in"] > 0 for w in replicas)
