@@ -201,9 +201,10 @@ check_chain (JsonObject * root, GString * log)
   "!", "testworker", "name=a3", "!", "queue", "name=q3", \
   "max-size-buffers=5", "!", "testworkersink", "name=out"
 
-/* SIGINT mid-run: the tool drains, exits 0, and its --stats-json shows
+/* A signal mid-run: the tool drains, exits 0, and its --stats-json shows
  * equal counts in and out along the chain. */
-GST_START_TEST (test_sigint_drains)
+static void
+check_signal_drains (gint signum, const gchar * says)
 {
   gchar *json = tmp_path ("stats.json");
   const gchar *args[] = { "--status-interval", "100", "--stats-json", json,
@@ -217,10 +218,9 @@ GST_START_TEST (test_sigint_drains)
   /* running: the status shows the sink, then items flow a while */
   fail_unless (tool_wait_line (&t, "] out: ", log), "%s", log->str);
   g_usleep (200000);
-  g_subprocess_send_signal (t.proc, SIGINT);
+  g_subprocess_send_signal (t.proc, signum);
   fail_unless_equals_int (tool_finish (&t, log, 30), 0);
-  fail_unless (strstr (log->str, "interrupted: draining") != NULL, "%s",
-      log->str);
+  fail_unless (strstr (log->str, says) != NULL, "%s", log->str);
 
   root = load_json (json, &parser);
   fail_unless_equals_string (json_object_get_string_member (root, "outcome"),
@@ -229,6 +229,19 @@ GST_START_TEST (test_sigint_drains)
   g_object_unref (parser);
   remove_tmp (json);
   g_string_free (log, TRUE);
+}
+
+GST_START_TEST (test_sigint_drains)
+{
+  check_signal_drains (SIGINT, "interrupted: draining");
+}
+
+GST_END_TEST;
+
+/* The terminal went away (SIGHUP): a drain too, not a stop. */
+GST_START_TEST (test_sighup_drains)
+{
+  check_signal_drains (SIGHUP, "hang-up: draining");
 }
 
 GST_END_TEST;
@@ -315,6 +328,18 @@ GST_START_TEST (test_bad_input)
         "Unknown option --bogus"},
     {{"--on-error=maybe", "testworkersrc", "!", "fakesink", NULL},
         "--on-error takes stop or restart"},
+    {{"--max-restarts=-1", "testworkersrc", "!", "fakesink", NULL},
+        "cannot be negative"},
+    {{"--heartbeat-timeout=-1", "testworkersrc", "!", "fakesink", NULL},
+        "cannot be negative"},
+    {{"--status-interval=0", "testworkersrc", "!", "fakesink", NULL},
+        "--status-interval must be at least 1 ms"},
+    {{"--duration=5000000000", "testworkersrc", "!", "fakesink", NULL},
+        "--duration is at most 4294967295 s"},
+    {{"--stats-json=/nope/dir/stats.json", "testworkersrc", "!", "fakesink",
+              NULL}, "cannot write --stats-json /nope/dir/stats.json"},
+    {{"--on-stall=maybe", "testworkersrc", "!", "fakesink", NULL},
+        "--on-stall takes report or restart, not 'maybe'"},
     {{"--deadlock=maybe", "testworkersrc", "!", "fakesink", NULL},
         "--deadlock takes off, report or resolve, not 'maybe'"},
     {{"--deadlock-settle", "0", "testworkersrc", "!", "fakesink", NULL},
@@ -707,6 +732,7 @@ workerlaunch_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_sigint_drains);
+  tcase_add_test (tc, test_sighup_drains);
   tcase_add_test (tc, test_error_names_element);
   tcase_add_test (tc, test_restart_keeps_running);
   tcase_add_test (tc, test_bad_input);
