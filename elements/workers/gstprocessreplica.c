@@ -844,7 +844,17 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
   } else {
     *died = TRUE;
     if (!sent && !self->dead) {
-      /* could not write: the child is going; wait for it to be reaped */
+      /* could not write: the child is going, or the item cannot be sent
+       * (too big a message); either way this child is done with */
+      gint64 until = g_get_monotonic_time () + G_TIME_SPAN_SECOND;
+
+      while (!self->dead && !self->flushing &&
+          g_cond_wait_until (&self->cond, &self->lock, until));
+      if (!self->dead && !self->flushing) {
+        if (!self->death)
+          self->death = g_strdup ("the item could not be sent to it, killed");
+        kill (self->pid, SIGKILL);
+      }
       while (!self->dead && !self->flushing)
         g_cond_wait (&self->cond, &self->lock);
     }

@@ -28,6 +28,9 @@
 #define EXIT_DRAINED 0
 #define EXIT_PIPELINE_ERROR 1
 #define EXIT_USAGE 2
+#define UNSET G_MININT
+/* the longest --duration: g_timeout_add_seconds() takes a guint */
+#define MAX_DURATION_S ((gdouble) G_MAXUINT)
 #define EXIT_STALL 3
 #define EXIT_DEADLOCK 4
 
@@ -560,6 +563,8 @@ on_finished (GstWorkerController * ctrl, const GstStructure * report,
     if (!g_file_set_contents (app->stats_json, text, -1, &err)) {
       say (app, TRUE, "cannot write %s: %s", app->stats_json, err->message);
       g_clear_error (&err);
+      if (app->exit_code == 0)
+        app->exit_code = EXIT_PIPELINE_ERROR;
     }
     g_free (text);
   }
@@ -611,13 +616,12 @@ on_sigterm (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* the terminal went away: exit with drain, as for SIGTERM (the items in
+ * the system are worth more than the status lines) */
 static gboolean
 on_sighup (gpointer user_data)
 {
-  App *app = user_data;
-
-  app->draining = TRUE;
-  request_exit (app, "hang-up");
+  request_exit (user_data, "hang-up");
   return G_SOURCE_CONTINUE;
 }
 
@@ -749,18 +753,21 @@ main (int argc, char **argv)
 {
   App app = { 0, };
   g_autofree gchar *file = NULL, *on_error = NULL, *stats_json = NULL;
-  g_autofree gchar *dot_dir = NULL, *deadlock = NULL;
+  g_autofree gchar *dot_dir = NULL, *deadlock = NULL, *on_stall = NULL;
   g_autofree gchar *status_format = NULL, *http = NULL;
   gboolean http_control = FALSE;
   g_auto (GStrv) pause = NULL;
   g_auto (GStrv) desc = NULL;
   gdouble duration = 0;
-  gint heartbeat_timeout = -1, stall_timeout = -1, heartbeat_interval = -1;
-  gint max_restarts = -1, restart_backoff = -1;
-  gint deadlock_settle = -1, max_queue_growth = -1, max_total_growth = -1;
+  /* UNSET: not given (-1 is a value, refused) */
+  gint heartbeat_timeout = UNSET, stall_timeout = UNSET;
+  gint heartbeat_interval = UNSET, max_restarts = UNSET;
+  gint restart_backoff = UNSET, deadlock_settle = UNSET;
+  gint max_queue_growth = UNSET, max_total_growth = UNSET;
   gint drain_timeout = DEFAULT_DRAIN_TIMEOUT_MS;
   gint status_interval = DEFAULT_STATUS_INTERVAL_MS;
-  gboolean quiet = FALSE;
+  gboolean quiet = FALSE, eos_on_shutdown = FALSE, messages = FALSE;
+  gboolean verbose = FALSE, version = FALSE;
   GOptionEntry entries[] = {
     {"file", 'f', 0, G_OPTION_ARG_FILENAME, &file,
         "Read the pipeline description from FILE ('#' lines are comments)",
@@ -778,6 +785,9 @@ main (int argc, char **argv)
         "MS"},
     {"on-error", 0, 0, G_OPTION_ARG_STRING, &on_error,
         "On a pipeline error: stop (default) or restart", "stop|restart"},
+    {"on-stall", 0, 0, G_OPTION_ARG_STRING, &on_stall,
+        "On a stalled worker (--stall-timeout): report it (default) or "
+          "restart the pipeline (within --max-restarts)", "report|restart"},
     {"max-restarts", 0, 0, G_OPTION_ARG_INT, &max_restarts,
         "Restarts allowed by --on-error=restart (default 3)", "N"},
     {"restart-backoff", 0, 0, G_OPTION_ARG_INT, &restart_backoff,
@@ -818,6 +828,16 @@ main (int argc, char **argv)
     {"http-control", 0, 0, G_OPTION_ARG_NONE, &http_control,
         "Let the page pause, resume and exit the system (POST /control/...)",
         NULL},
+    {"eos-on-shutdown", 'e', 0, G_OPTION_ARG_NONE, &eos_on_shutdown,
+        "As gst-launch-1.0 -e: accepted; an exit always drains (EOS first)",
+        NULL},
+    {"messages", 'm', 0, G_OPTION_ARG_NONE, &messages,
+        "Print every message on the pipeline's bus, as gst-launch-1.0 -m",
+        NULL},
+    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+        "Print property changes (caps, say), as gst-launch-1.0 -v", NULL},
+    {"version", 0, 0, G_OPTION_ARG_NONE, &version,
+        "Print the version and exit", NULL},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
         "No live status; the final report only if not drained cleanly",
         NULL},
@@ -829,6 +849,13 @@ main (int argc, char **argv)
   GError *err = NULL;
   guint i;
 
+  /* from the very start (GStreamer's set-up takes a while): a signal while
+   * the system starts is handled, with drain, once it runs, instead of
+   * killing the tool with no report */
+  g_unix_signal_add (SIGINT, on_sigint, &app);
+  g_unix_signal_add (SIGTERM, on_sigterm, &app);
+  g_unix_signal_add (SIGHUP, on_sighup, &app);
+
   ctx = g_option_context_new ("[PIPELINE-DESCRIPTION...]");
   g_option_context_set_summary (ctx, "Runs a pipeline of workers under the "
       "worker controller: live status, pause/resume, watchdog, exit without "
@@ -836,7 +863,7 @@ main (int argc, char **argv)
   g_option_context_set_description (ctx,
       "Keys on a terminal: p pauses the system, r resumes it, q exits with "
       "drain, g writes the graph (also SIGUSR1).\n"
-      "SIGINT or SIGTERM exits with drain; a second one exits now.\n"
+      "SIGINT, SIGTERM or SIGHUP exits with drain; a second one exits now.\n"
       "\nExit status:\n  0  drained cleanly\n  1  pipeline error (the "
       "message names the element)\n  2  usage error (bad option, unknown "
       "element, malformed description, a property value out of range, "
@@ -853,22 +880,56 @@ main (int argc, char **argv)
     return ret;
   }
 
+  if (version) {
+    g_print ("%s %s\n%s\n", PROG, VERSION, gst_version_string ());
+    g_option_context_free (ctx);
+    return 0;
+  }
   app.stats_json = stats_json;
+  /* as gst-launch-1.0, GST_DEBUG_DUMP_DOT_DIR when --dot-dir is not given */
+  if (!dot_dir && g_getenv ("GST_DEBUG_DUMP_DOT_DIR") &&
+      *g_getenv ("GST_DEBUG_DUMP_DOT_DIR"))
+    dot_dir = g_strdup (g_getenv ("GST_DEBUG_DUMP_DOT_DIR"));
   app.dot_dir = dot_dir;
   if (file && desc && desc[0])
     return usage_error (ctx, "give a pipeline description or -f FILE, not "
         "both");
   if (!file && !(desc && desc[0]))
     return usage_error (ctx, "no pipeline description");
-  if (duration < 0 || heartbeat_timeout < -1 || stall_timeout < -1 ||
-      heartbeat_interval < -1 || max_restarts < -1 || restart_backoff < -1 ||
-      drain_timeout < 0 || status_interval <= 0 || max_queue_growth < -1 ||
-      max_total_growth < -1 || deadlock_settle < -1)
+  if (duration < 0 || (heartbeat_timeout < 0 && heartbeat_timeout != UNSET) ||
+      (stall_timeout < 0 && stall_timeout != UNSET) ||
+      (heartbeat_interval < 0 && heartbeat_interval != UNSET) ||
+      (max_restarts < 0 && max_restarts != UNSET) ||
+      (restart_backoff < 0 && restart_backoff != UNSET) ||
+      drain_timeout < 0 || status_interval < 0 ||
+      (max_queue_growth < 0 && max_queue_growth != UNSET) ||
+      (max_total_growth < 0 && max_total_growth != UNSET) ||
+      (deadlock_settle < 0 && deadlock_settle != UNSET))
     return usage_error (ctx, "durations and counts cannot be negative");
+  if (status_interval == 0)
+    return usage_error (ctx, "--status-interval must be at least 1 ms");
+  if (duration > MAX_DURATION_S)
+    return usage_error (ctx, "--duration is at most %.0f s", MAX_DURATION_S);
+  if (stats_json) {
+    /* say now, not after the run, that the report cannot be written */
+    GError *werr = NULL;
+
+    if (!g_file_set_contents (stats_json, "", 0, &werr)) {
+      gint ret = usage_error (ctx, "cannot write --stats-json %s: %s",
+          stats_json, werr->message);
+
+      g_error_free (werr);
+      return ret;
+    }
+  }
   if (on_error && !g_str_equal (on_error, "stop") &&
       !g_str_equal (on_error, "restart"))
     return usage_error (ctx, "--on-error takes stop or restart, not '%s'",
         on_error);
+  if (on_stall && !g_str_equal (on_stall, "report") &&
+      !g_str_equal (on_stall, "restart"))
+    return usage_error (ctx, "--on-stall takes report or restart, not '%s'",
+        on_stall);
   if (status_format && !g_str_equal (status_format, "text") &&
       !g_str_equal (status_format, "json"))
     return usage_error (ctx, "--status-format takes text or json, not '%s'",
@@ -925,6 +986,10 @@ main (int argc, char **argv)
     g_object_set (app.ctrl, "error-policy", g_str_equal (on_error,
             "restart") ? GST_WORKER_ERROR_POLICY_RESTART :
         GST_WORKER_ERROR_POLICY_STOP, NULL);
+  if (on_stall)
+    g_object_set (app.ctrl, "stall-policy", g_str_equal (on_stall,
+            "restart") ? GST_WORKER_STALL_POLICY_RESTART :
+        GST_WORKER_STALL_POLICY_REPORT, NULL);
   if (deadlock)
     g_object_set (app.ctrl, "deadlock-mode", g_str_equal (deadlock, "off") ?
         GST_WORKER_DEADLOCK_MODE_OFF : g_str_equal (deadlock, "report") ?
@@ -969,13 +1034,12 @@ main (int argc, char **argv)
   {
     GstPipeline *pipeline = gst_worker_controller_get_pipeline (app.ctrl);
 
-    launch_messages_watch (pipeline, on_element_message, &app);
+    launch_messages_watch_full (pipeline, (messages ? LAUNCH_MESSAGES_ALL : 0)
+        | (verbose ? LAUNCH_MESSAGES_PROPERTIES : 0), on_element_message,
+        &app);
     gst_object_unref (pipeline);
   }
 
-  g_unix_signal_add (SIGINT, on_sigint, &app);
-  g_unix_signal_add (SIGTERM, on_sigterm, &app);
-  g_unix_signal_add (SIGHUP, on_sighup, &app);
   g_unix_signal_add (SIGUSR1, on_sigusr1, &app);
   if (http) {
     app.http = launch_http_start (app.ctrl, http, http_control, app.dot_dir,
@@ -1007,8 +1071,10 @@ main (int argc, char **argv)
 
   if (enter_raw_mode ())
     g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_key, &app);
-  if (duration > 0)
+  if (duration > 0 && duration * 1000 <= G_MAXUINT)
     g_timeout_add ((guint) (duration * 1000), on_duration, &app);
+  else if (duration > 0)
+    g_timeout_add_seconds ((guint) duration, on_duration, &app);
   if (!quiet)
     g_timeout_add (status_interval, status_tick, &app);
 

@@ -259,7 +259,7 @@ GST_START_TEST (test_timestamps_flags_caps_cross)
 {
   GstHarness *h = gst_harness_new_parse ("processreplica worker=identity");
   GstBuffer *in = gst_buffer_new_wrapped (g_strdup ("hello"), 5), *out;
-  GstCaps *caps;
+  GstCaps *caps, *expected;
 
   gst_harness_set_src_caps_str (h, "application/x-test,answer=(int)42");
   GST_BUFFER_PTS (in) = 1 * GST_SECOND;
@@ -278,8 +278,9 @@ GST_START_TEST (test_timestamps_flags_caps_cross)
   fail_unless_equals_int (GST_BUFFER_FLAGS (out), GST_BUFFER_FLAGS (in));
   fail_unless (gst_buffer_memcmp (out, 0, "hello", 5) == 0);
   caps = gst_pad_get_current_caps (h->sinkpad);
-  fail_unless (gst_caps_is_equal (caps, gst_caps_from_string
-          ("application/x-test,answer=(int)42")));
+  expected = gst_caps_from_string ("application/x-test,answer=(int)42");
+  fail_unless (gst_caps_is_equal (caps, expected));
+  gst_caps_unref (expected);
   gst_caps_unref (caps);
   gst_buffer_unref (in);
   gst_buffer_unref (out);
@@ -1022,6 +1023,47 @@ ready_error_with_child (const gchar * program)
   return text;
 }
 
+/* A child that says hello as the protocol says, then answers the first
+ * item with garbage: killed and restarted like a crash, until the bound;
+ * then an error naming the replica and saying why. */
+GST_START_TEST (test_garbage_mid_stream)
+{
+  gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
+  gchar *script = g_build_filename (dir, "garbage-later", NULL);
+  GstElement *pipe;
+  gchar *src = NULL, *text;
+
+  fail_unless (g_file_set_contents (script, "#!/usr/bin/python3\n"
+          "import os, socket, struct\n"
+          "s = socket.socket(fileno=3)\n"
+          "hello = b'hello, pid=(int)%d;\\0' % os.getpid()\n"
+          "s.send(struct.pack('<IIQII', 0x31505747, 1, 0, len(hello), 0)"
+          " + hello)\n"
+          "s.recv(1 << 20)\n"
+          "s.send(b'GWP1 and then nonsense')\n"
+          "s.recv(1 << 20)\n", -1, NULL));
+  g_chmod (script, 0755);
+  g_setenv ("GST_WORKER_CHILD", script, TRUE);
+  pipe = launch ("testworkersrc num-buffers=20 ! processreplica name=r "
+      "restart-delay=0 max-restarts=2 worker=identity ! fakesink");
+  text = run_error (pipe, &src);
+  g_unsetenv ("GST_WORKER_CHILD");
+  fail_unless_equals_string (src, "r");
+  fail_unless (strstr (text, "Worker process r keeps crashing") != NULL,
+      "%s", text);
+  fail_unless (strstr (text, "broke the protocol") != NULL, "%s", text);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  g_free (src);
+  g_free (text);
+  g_unlink (script);
+  g_rmdir (dir);
+  g_free (script);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 /* A child program that is not there, that exits, that writes garbage. */
 GST_START_TEST (test_bad_child)
 {
@@ -1099,6 +1141,7 @@ processreplica_suite (void)
   suite_add_tcase (s, bad);
   tcase_add_test (bad, test_bad_worker);
   tcase_add_test (bad, test_bad_child);
+  tcase_add_test (bad, test_garbage_mid_stream);
   return s;
 }
 
