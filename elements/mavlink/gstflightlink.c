@@ -148,12 +148,13 @@
  *   late by the smallest delay seen (the link's latency, under a
  *   millisecond on loopback). The smallest offset is that of the last 5
  *   to 10 s of vehicle time, so that the mapping follows the drift of
- *   the vehicle's crystal (20-100 ppm, up to 0.36 s an hour) within a
- *   millisecond. When the vehicle's clock steps back more
- *   than a second, the vehicle rebooted: flightlink posts a warning ("The
- *   vehicle's clock went back ...", details `previous-time-ms` and
- *   `time-ms`) and starts a new mapping. The vehicle's clock must run:
- *   an autopilot that leaves `time_boot_ms` at 0 needs `arrival`.
+ *   the vehicle's crystal (20-100 ppm, up to 0.36 s an hour) within 2 ms
+ *   (tests/check/vehicleclock.c, an hour at 100 ppm). When the vehicle's
+ *   clock steps back more than a second, the vehicle rebooted:
+ *   flightlink posts a warning ("The vehicle's clock went back ...",
+ *   details `previous-time-ms` and `time-ms`) and starts a new mapping.
+ *   The vehicle's clock must run: an autopilot that leaves `time_boot_ms`
+ *   at 0 needs `arrival`.
  * - `arrival`: the running time at which flightlink read the bytes that
  *   completed the message (all messages of one datagram or one read share
  *   it). The read delay is in the timestamp.

@@ -145,9 +145,10 @@ gst_camera_model_project (const GstCameraModel * cam,
 
 /**
  * gst_camera_model_pixel_to_ground:
+ * @pose: (transfer none): where the drone is, and its attitude
  * @ground_down: the ground plane's `down` (0 for ground at home's height)
  * @north: (out): where the pixel's ray meets the ground
- * @east: (out):
+ * @east: (out): the same point's `east`
  *
  * Returns: %FALSE if the ray does not reach the ground in front of the
  * camera (it points at or above the horizon).

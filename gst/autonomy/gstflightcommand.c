@@ -61,6 +61,7 @@ gst_flight_command_to_buffer (const GstFlightCommand * cmd, GstClockTime pts)
 
 /**
  * gst_flight_command_from_buffer:
+ * @buffer: (transfer none): a command item
  * @cmd: (out caller-allocates): where to read it
  *
  * Returns: %FALSE if @buffer is not a well-formed command item.

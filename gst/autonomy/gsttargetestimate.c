@@ -70,6 +70,7 @@ gst_target_estimate_to_buffer (const GstTargetEstimate * est,
 
 /**
  * gst_target_estimate_from_buffer:
+ * @buffer: (transfer none): an estimate item
  * @est: (out caller-allocates): where to read it
  *
  * Returns: %FALSE if @buffer is not a well-formed estimate item (wrong

@@ -110,6 +110,7 @@ gst_worker_get_paused (GstWorker * worker)
 
 /**
  * gst_worker_message_is_heartbeat:
+ * @message: (transfer none): a message, from a bus
  *
  * Returns: %TRUE if @message is a `worker-heartbeat` element message
  */

@@ -287,6 +287,7 @@ gst_worker_aggregator_push_gap (GstWorkerAggregator * self, GstPad * pad,
 
 /**
  * gst_worker_aggregator_get_output:
+ * @name: the output's name (its pad template's name)
  *
  * Returns: (transfer none) (nullable): the extra output named @name
  */

@@ -201,9 +201,10 @@ check_chain (JsonObject * root, GString * log)
   "!", "testworker", "name=a3", "!", "queue", "name=q3", \
   "max-size-buffers=5", "!", "testworkersink", "name=out"
 
-/* SIGINT mid-run: the tool drains, exits 0, and its --stats-json shows
+/* A signal mid-run: the tool drains, exits 0, and its --stats-json shows
  * equal counts in and out along the chain. */
-GST_START_TEST (test_sigint_drains)
+static void
+check_signal_drains (gint signum, const gchar * says)
 {
   gchar *json = tmp_path ("stats.json");
   const gchar *args[] = { "--status-interval", "100", "--stats-json", json,
@@ -217,10 +218,9 @@ GST_START_TEST (test_sigint_drains)
   /* running: the status shows the sink, then items flow a while */
   fail_unless (tool_wait_line (&t, "] out: ", log), "%s", log->str);
   g_usleep (200000);
-  g_subprocess_send_signal (t.proc, SIGINT);
+  g_subprocess_send_signal (t.proc, signum);
   fail_unless_equals_int (tool_finish (&t, log, 30), 0);
-  fail_unless (strstr (log->str, "interrupted: draining") != NULL, "%s",
-      log->str);
+  fail_unless (strstr (log->str, says) != NULL, "%s", log->str);
 
   root = load_json (json, &parser);
   fail_unless_equals_string (json_object_get_string_member (root, "outcome"),
@@ -229,6 +229,19 @@ GST_START_TEST (test_sigint_drains)
   g_object_unref (parser);
   remove_tmp (json);
   g_string_free (log, TRUE);
+}
+
+GST_START_TEST (test_sigint_drains)
+{
+  check_signal_drains (SIGINT, "interrupted: draining");
+}
+
+GST_END_TEST;
+
+/* The terminal went away (SIGHUP): a drain too, not a stop. */
+GST_START_TEST (test_sighup_drains)
+{
+  check_signal_drains (SIGHUP, "hang-up: draining");
 }
 
 GST_END_TEST;
@@ -315,6 +328,18 @@ GST_START_TEST (test_bad_input)
         "Unknown option --bogus"},
     {{"--on-error=maybe", "testworkersrc", "!", "fakesink", NULL},
         "--on-error takes stop or restart"},
+    {{"--max-restarts=-1", "testworkersrc", "!", "fakesink", NULL},
+        "cannot be negative"},
+    {{"--heartbeat-timeout=-1", "testworkersrc", "!", "fakesink", NULL},
+        "cannot be negative"},
+    {{"--status-interval=0", "testworkersrc", "!", "fakesink", NULL},
+        "--status-interval must be at least 1 ms"},
+    {{"--duration=5000000000", "testworkersrc", "!", "fakesink", NULL},
+        "--duration is at most 4294967295 s"},
+    {{"--stats-json=/nope/dir/stats.json", "testworkersrc", "!", "fakesink",
+              NULL}, "cannot write --stats-json /nope/dir/stats.json"},
+    {{"--on-stall=maybe", "testworkersrc", "!", "fakesink", NULL},
+        "--on-stall takes report or restart, not 'maybe'"},
     {{"--deadlock=maybe", "testworkersrc", "!", "fakesink", NULL},
         "--deadlock takes off, report or resolve, not 'maybe'"},
     {{"--deadlock-settle", "0", "testworkersrc", "!", "fakesink", NULL},
@@ -554,6 +579,54 @@ GST_START_TEST (test_dot_dir)
 
 GST_END_TEST;
 
+/* GST_DEBUG_DUMP_DOT_DIR, as gst-launch-1.0 reads it, when --dot-dir is
+ * not given. */
+GST_START_TEST (test_dot_dir_from_environment)
+{
+  gchar *dot = tmp_path ("gst-worker-launch.playing.dot");
+  gchar *dir = g_path_get_dirname (dot);
+  const gchar *args[] = { "-q", "testworkersrc", "num-buffers=20", "!",
+    "queue", "!", "testworkersink", NULL
+  };
+  GString *log = g_string_new (NULL);
+  gchar *png = g_build_filename (dir, "gst-worker-launch.playing.png", NULL);
+
+  g_setenv ("GST_DEBUG_DUMP_DOT_DIR", dir, TRUE);
+  fail_unless_equals_int (run_tool (args, log, 30), 0);
+  g_setenv ("GST_DEBUG_DUMP_DOT_DIR", "", TRUE);
+  fail_unless (g_file_test (dot, G_FILE_TEST_IS_REGULAR), "%s", log->str);
+  g_unlink (png);
+  g_free (png);
+  g_free (dir);
+  remove_tmp (dot);
+  g_string_free (log, TRUE);
+}
+
+GST_END_TEST;
+
+/* gst-launch-1.0's -e, -m, -v and --version are understood. */
+GST_START_TEST (test_gst_launch_options)
+{
+  const gchar *version[] = { "--version", NULL };
+  const gchar *args[] = { "-e", "-m", "-v", "testworkersrc", "num-buffers=5",
+    "!", "testworkersink", NULL
+  };
+  GString *log = g_string_new (NULL);
+
+  fail_unless_equals_int (run_tool (version, log, 20), 0);
+  fail_unless (strstr (log->str, "gst-worker-launch 0.") != NULL, "%s",
+      log->str);
+  g_string_truncate (log, 0);
+  fail_unless_equals_int (run_tool (args, log, 30), 0);
+  /* -m: every message; -v: caps set on the pads */
+  fail_unless (strstr (log->str, "Got message #") != NULL, "%s", log->str);
+  fail_unless (strstr (log->str, ".GstPad:src: caps = ") != NULL, "%s",
+      log->str);
+  g_string_free (log, TRUE);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* on a terminal */
 
@@ -707,6 +780,7 @@ workerlaunch_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_sigint_drains);
+  tcase_add_test (tc, test_sighup_drains);
   tcase_add_test (tc, test_error_names_element);
   tcase_add_test (tc, test_restart_keeps_running);
   tcase_add_test (tc, test_bad_input);
@@ -715,6 +789,8 @@ workerlaunch_suite (void)
   tcase_add_test (tc, test_deadlock_exit_status);
   tcase_add_test (tc, test_element_warnings_shown);
   tcase_add_test (tc, test_dot_dir);
+  tcase_add_test (tc, test_dot_dir_from_environment);
+  tcase_add_test (tc, test_gst_launch_options);
   tcase_add_test (tc, test_terminal_keys);
   tcase_add_test (tc, test_second_sigint_stops_now);
   return s;
