@@ -6,7 +6,7 @@ BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
 DURATION   ?= 20
 
-.PHONY: all deps setup build run test test-valgrind test-asan bench clean \
+.PHONY: all deps setup build run test test-valgrind test-asan bench clean docs \
   fuzz-smoke test-install
 
 all: build
@@ -90,3 +90,9 @@ bench: build
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) build-prefix
+
+# The manual (gtk-doc, HTML in build/docs/html/) and gst-worker-launch's
+# man page (build/docs/gst-worker-launch.1); needs gtk-doc-tools and
+# help2man.
+docs: build
+	ninja -C $(BUILD) docs
