@@ -13,7 +13,10 @@ G_BEGIN_DECLS
  *
  * Property ids the core installs (with gst_worker_core_install_properties())
  * on a class that implements #GstWorker. Ids of the class's own properties
- * start at %GST_WORKER_CORE_PROP_LAST + 1.
+ * start at %GST_WORKER_CORE_PROP_LAST + 1. A subclass of a worker base
+ * class (#GstWorkerTransform, #GstWorkerSrc, #GstWorkerSink,
+ * #GstWorkerAggregator), which installs them on the base class, numbers
+ * its own from 1 as usual.
  */
 typedef enum {
   GST_WORKER_CORE_PROP_PAUSED = 1,

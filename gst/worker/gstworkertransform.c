@@ -303,3 +303,45 @@ gst_worker_transform_drop (GstWorkerTransform * self, GstBuffer * buffer)
   gst_worker_core_count (CORE (self), 0, 0, 1);
   gst_buffer_unref (buffer);
 }
+
+/**
+ * gst_worker_transform_template_caps:
+ * @trans: a worker whose `sink` and `src` pad templates say what it takes
+ *   and what it gives, whatever the other side's caps
+ * @direction: the direction of @caps
+ * @caps: the caps on that side (unused)
+ * @filter: (nullable): caps to intersect the result with, first
+ *
+ * A #GstBaseTransformClass.transform_caps() for a worker that turns one
+ * kind of item into another (frames into ground targets, estimates into
+ * JSON lines): the caps of the other side are its pad template's. Set it
+ * in class_init: `trans_class->transform_caps =
+ * gst_worker_transform_template_caps;`.
+ *
+ * Returns: (transfer full): the caps of the other side's template,
+ *   intersected with @filter
+ *
+ * Since: 0.2
+ */
+GstCaps *
+gst_worker_transform_template_caps (GstBaseTransform * trans,
+    GstPadDirection direction, GstCaps * caps, GstCaps * filter)
+{
+  GstPadTemplate *templ;
+  GstCaps *res;
+
+  g_return_val_if_fail (GST_IS_WORKER_TRANSFORM (trans), NULL);
+
+  templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (trans),
+      direction == GST_PAD_SINK ? "src" : "sink");
+  g_return_val_if_fail (templ != NULL, NULL);
+  res = gst_pad_template_get_caps (templ);
+  if (filter) {
+    GstCaps *tmp = gst_caps_intersect_full (filter, res,
+        GST_CAPS_INTERSECT_FIRST);
+
+    gst_caps_unref (res);
+    res = tmp;
+  }
+  return res;
+}

@@ -78,4 +78,10 @@ GST_WORKER_API
 void          gst_worker_transform_drop (GstWorkerTransform * self,
                                          GstBuffer * buffer);
 
+GST_WORKER_API
+GstCaps *     gst_worker_transform_template_caps (GstBaseTransform * trans,
+                                                  GstPadDirection direction,
+                                                  GstCaps * caps,
+                                                  GstCaps * filter);
+
 G_END_DECLS
