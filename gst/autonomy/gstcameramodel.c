@@ -31,6 +31,8 @@
  * gst_rotation_from_euler:
  * @r: (out): the rotation matrix R = Rz(yaw) Ry(pitch) Rx(roll), which
  *   takes vectors from the rotated frame to the reference frame
+ *
+ * Since: 0.1
  */
 void
 gst_rotation_from_euler (gdouble roll, gdouble pitch, gdouble yaw,
@@ -57,6 +59,8 @@ gst_rotation_from_euler (gdouble roll, gdouble pitch, gdouble yaw,
  *
  * A camera with square pixels, the principal point at the image centre and
  * the neutral mount (looking forward).
+ *
+ * Since: 0.1
  */
 void
 gst_camera_model_init (GstCameraModel * cam, guint width, guint height,
@@ -118,6 +122,8 @@ camera_to_ned (const GstCameraModel * cam, const GstOdometry * pose,
  *
  * Returns: %FALSE if the point is behind the camera (it may still be
  * outside the image: check @u and @v against the size).
+ *
+ * Since: 0.1
  */
 gboolean
 gst_camera_model_project (const GstCameraModel * cam,
@@ -151,6 +157,8 @@ gst_camera_model_project (const GstCameraModel * cam,
  *
  * Returns: %FALSE if the ray does not reach the ground in front of the
  * camera (it points at or above the horizon).
+ *
+ * Since: 0.1
  */
 gboolean
 gst_camera_model_pixel_to_ground (const GstCameraModel * cam,

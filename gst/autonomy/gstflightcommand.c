@@ -31,6 +31,8 @@ gst_flight_command_init (GstFlightCommand * cmd, GstFlightCommandType type)
  * gst_flight_command_to_buffer:
  *
  * Returns: (transfer full): a new command item
+ *
+ * Since: 0.1
  */
 GstBuffer *
 gst_flight_command_to_buffer (const GstFlightCommand * cmd, GstClockTime pts)
@@ -64,6 +66,8 @@ gst_flight_command_to_buffer (const GstFlightCommand * cmd, GstClockTime pts)
  * @cmd: (out caller-allocates): where to read it
  *
  * Returns: %FALSE if @buffer is not a well-formed command item.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_flight_command_from_buffer (GstBuffer * buffer, GstFlightCommand * cmd)
@@ -112,6 +116,8 @@ gst_flight_command_from_buffer (GstBuffer * buffer, GstFlightCommand * cmd)
  *
  * Returns: "goto", "loiter", "land", "return", "arm", "disarm",
  *   "takeoff", "guided", or "unknown"
+ *
+ * Since: 0.1
  */
 const gchar *
 gst_flight_command_type_to_string (GstFlightCommandType type)

@@ -34,6 +34,8 @@
  * @frame_time: the frame's time, also the item's PTS
  *
  * Returns: (transfer full): a new ground targets item
+ *
+ * Since: 0.1
  */
 GstBuffer *
 gst_ground_targets_to_buffer (const GstGroundTarget * targets,
@@ -84,6 +86,8 @@ gst_ground_targets_to_buffer (const GstGroundTarget * targets,
  * Returns: %FALSE if @buffer is not a well-formed ground targets item
  * (wrong magic, a size that does not match the count, or values that are
  * not finite); then nothing is returned.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_ground_targets_from_buffer (GstBuffer * buffer, GstClockTime * frame_time,

@@ -35,6 +35,8 @@ gst_odometry_init (GstOdometry * odo)
  * @pts: its time
  *
  * Returns: (transfer full): a new odometry item
+ *
+ * Since: 0.1
  */
 GstBuffer *
 gst_odometry_to_buffer (const GstOdometry * odo, GstClockTime pts)
@@ -74,6 +76,8 @@ gst_odometry_to_buffer (const GstOdometry * odo, GstClockTime pts)
  *
  * Returns: %FALSE if @buffer is not a well-formed odometry item (wrong
  * size, wrong magic, unknown fields or values that are not finite).
+ *
+ * Since: 0.1
  */
 gboolean
 gst_odometry_from_buffer (GstBuffer * buffer, GstOdometry * odo)

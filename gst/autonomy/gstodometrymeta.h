@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  * carried by the buffer itself: what geolocate reads to locate the
  * frame's targets. A camera driver with its own attitude source or an
  * application pushing frames can attach it directly.
+ *
+ * Since: 0.1
  */
 typedef struct {
   GstMeta meta;
@@ -45,6 +47,8 @@ gboolean            gst_odometry_from_meta (GstBuffer * buffer,
  * @b: a #GstBuffer
  *
  * Returns: (transfer none) (nullable): the #GstOdometryMeta of @b
+ *
+ * Since: 0.1
  */
 #define gst_buffer_get_odometry_meta(b) \
   ((GstOdometryMeta *) gst_buffer_get_meta ((b), GST_ODOMETRY_META_API_TYPE))

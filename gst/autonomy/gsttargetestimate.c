@@ -25,6 +25,8 @@
  * gst_target_estimate_init:
  *
  * Zeroes @est, with unknown first and last times.
+ *
+ * Since: 0.1
  */
 void
 gst_target_estimate_init (GstTargetEstimate * est)
@@ -38,6 +40,8 @@ gst_target_estimate_init (GstTargetEstimate * est)
  * gst_target_estimate_to_buffer:
  *
  * Returns: (transfer full): a new target estimate item
+ *
+ * Since: 0.1
  */
 GstBuffer *
 gst_target_estimate_to_buffer (const GstTargetEstimate * est,
@@ -75,6 +79,8 @@ gst_target_estimate_to_buffer (const GstTargetEstimate * est,
  * Returns: %FALSE if @buffer is not a well-formed estimate item (wrong
  * size or magic, unknown flags, values that are not finite or a negative
  * spread).
+ *
+ * Since: 0.1
  */
 gboolean
 gst_target_estimate_from_buffer (GstBuffer * buffer, GstTargetEstimate * est)

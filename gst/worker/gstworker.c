@@ -66,6 +66,8 @@ gst_worker_default_init (GstWorkerInterface * iface)
  * gst_worker_get_core: (skip)
  *
  * Returns: (transfer none): the core the worker embeds
+ *
+ * Since: 0.1
  */
 GstWorkerCore *
 gst_worker_get_core (GstWorker * worker)
@@ -78,6 +80,8 @@ gst_worker_get_core (GstWorker * worker)
  * gst_worker_get_stats:
  *
  * Returns: (transfer full): the worker's `worker-stats` structure
+ *
+ * Since: 0.1
  */
 GstStructure *
 gst_worker_get_stats (GstWorker * worker)
@@ -111,6 +115,8 @@ gst_worker_get_paused (GstWorker * worker)
  * gst_worker_message_is_heartbeat:
  *
  * Returns: %TRUE if @message is a `worker-heartbeat` element message
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_message_is_heartbeat (GstMessage * message)

@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  *
  * followed by the worker's own fields, if it has any
  * (#GstWorkerInterface.add_stats).
+ *
+ * Since: 0.1
  */
 #define GST_WORKER_HEARTBEAT_NAME "worker-heartbeat"
 
@@ -37,6 +39,8 @@ G_BEGIN_DECLS
  *
  * Name of the #GstStructure returned by gst_worker_get_stats() and the
  * `stats` property: the heartbeat's fields without `seq`.
+ *
+ * Since: 0.1
  */
 #define GST_WORKER_STATS_NAME "worker-stats"
 
@@ -51,6 +55,8 @@ G_DECLARE_INTERFACE (GstWorker, gst_worker, GST, WORKER, GstElement)
  * gst_worker_core_new()). For C elements only: from other languages,
  * subclass #GstWorkerTransform, #GstWorkerSrc, #GstWorkerSink or
  * #GstWorkerAggregator.
+ *
+ * Since: 0.1
  */
 typedef struct _GstWorkerCore GstWorkerCore;
 
@@ -65,6 +71,8 @@ typedef struct _GstWorkerCore GstWorkerCore;
  * Implemented by every element built on the worker core. The worker base
  * classes implement it; an element with its own pad logic embeds a
  * #GstWorkerCore and implements @get_core.
+ *
+ * Since: 0.1
  */
 struct _GstWorkerInterface
 {

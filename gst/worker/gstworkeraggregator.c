@@ -224,6 +224,8 @@ gst_worker_aggregator_init (GstWorkerAggregator * self)
  * Pushes an item on an extra output, from
  * #GstWorkerAggregatorClass.aggregate. An output nobody linked drops the
  * item and counts it in `items-dropped`.
+ *
+ * Since: 0.1
  */
 /* GstAggregator sends its output's segment with its first output item;
  * the extra outputs mirror it then. One used before needs it now. */
@@ -270,6 +272,8 @@ gst_worker_aggregator_push_to (GstWorkerAggregator * self, GstPad * pad,
  * downstream that merges by timestamp does not wait for the next item.
  * Does nothing before the output has its caps (the aggregator's first
  * negotiation) or for an invalid @timestamp.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_aggregator_push_gap (GstWorkerAggregator * self, GstPad * pad,
@@ -289,6 +293,8 @@ gst_worker_aggregator_push_gap (GstWorkerAggregator * self, GstPad * pad,
  * gst_worker_aggregator_get_output:
  *
  * Returns: (transfer none) (nullable): the extra output named @name
+ *
+ * Since: 0.1
  */
 GstPad *
 gst_worker_aggregator_get_output (GstWorkerAggregator * self,
@@ -302,6 +308,8 @@ gst_worker_aggregator_get_output (GstWorkerAggregator * self,
  * @buffer: (transfer full): an input item the worker decided not to use
  *
  * Drops an item by the worker's own decision, counted in `items-dropped`.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_aggregator_drop (GstWorkerAggregator * self, GstBuffer * buffer)

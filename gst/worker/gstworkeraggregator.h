@@ -23,6 +23,8 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerAggregator, gst_worker_aggregator,
  * #GstAggregator. Subclasses implement the other #GstAggregatorClass
  * virtual methods as usual, but not `aggregate` itself. `items-in` counts
  * items as they reach the sink pads.
+ *
+ * Since: 0.1
  */
 /**
  * GstWorkerAggregatorClass::aggregate:
@@ -31,6 +33,8 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerAggregator, gst_worker_aggregator,
  *   inputs), not because every input has data
  *
  * Returns: as #GstAggregatorClass's `aggregate`
+ *
+ * Since: 0.1
  */
 struct _GstWorkerAggregatorClass
 {

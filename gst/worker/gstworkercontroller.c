@@ -1200,6 +1200,8 @@ gst_worker_controller_init (GstWorkerController * self)
  * Its bus is watched from the thread-default main context of the caller.
  *
  * Returns: (transfer full): a new controller
+ *
+ * Since: 0.1
  */
 GstWorkerController *
 gst_worker_controller_new (GstPipeline * pipeline)
@@ -1223,6 +1225,8 @@ gst_worker_controller_new (GstPipeline * pipeline)
  * makes a controller for it.
  *
  * Returns: (transfer full) (nullable): a new controller, or %NULL
+ *
+ * Since: 0.1
  */
 GstWorkerController *
 gst_worker_controller_new_from_description (const gchar * description,
@@ -1275,6 +1279,8 @@ gst_worker_controller_new_from_description (const gchar * description,
  * description.
  *
  * Returns: (transfer full) (nullable): a new controller, or %NULL
+ *
+ * Since: 0.1
  */
 GstWorkerController *
 gst_worker_controller_new_from_file (const gchar * path, GError ** error)
@@ -1321,6 +1327,8 @@ gst_worker_controller_new_from_file (const gchar * path, GError ** error)
  * gst_worker_controller_get_pipeline:
  *
  * Returns: (transfer full): the pipeline
+ *
+ * Since: 0.1
  */
 GstPipeline *
 gst_worker_controller_get_pipeline (GstWorkerController * self)
@@ -1333,6 +1341,8 @@ gst_worker_controller_get_pipeline (GstWorkerController * self)
  * gst_worker_controller_list_workers:
  *
  * Returns: (transfer full): the workers' names, sorted by path
+ *
+ * Since: 0.1
  */
 gchar **
 gst_worker_controller_list_workers (GstWorkerController * self)
@@ -1385,6 +1395,8 @@ apply_heartbeat_interval (GstWorkerController * self)
  * and the path the element was given.
  *
  * Returns: %TRUE if the pipeline is starting
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_controller_start (GstWorkerController * self, GError ** error)
@@ -1509,6 +1521,8 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
  * full. Workers blocked behind a paused worker are not stalled.
  *
  * Returns: %FALSE, with @error set, if no worker has that name
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_controller_pause_worker (GstWorkerController * self,
@@ -1524,6 +1538,8 @@ gst_worker_controller_pause_worker (GstWorkerController * self,
  * Resumes a worker paused with gst_worker_controller_pause_worker().
  *
  * Returns: %FALSE, with @error set, if no worker has that name
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_controller_resume_worker (GstWorkerController * self,
@@ -1540,6 +1556,8 @@ gst_worker_controller_resume_worker (GstWorkerController * self,
  * watchdog waits for gst_worker_controller_resume().
  *
  * Returns: %FALSE, with @error set, if the system is not running
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_controller_pause (GstWorkerController * self, GError ** error)
@@ -1570,6 +1588,8 @@ gst_worker_controller_pause (GstWorkerController * self, GError ** error)
  * Resumes the whole system after gst_worker_controller_pause().
  *
  * Returns: %FALSE, with @error set, if the run ended
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_controller_resume (GstWorkerController * self, GError ** error)
@@ -1602,6 +1622,8 @@ gst_worker_controller_resume (GstWorkerController * self, GError ** error)
  * gst_worker_controller_is_paused:
  *
  * Returns: %TRUE while the whole system is paused
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_controller_is_paused (GstWorkerController * self)
@@ -1652,6 +1674,8 @@ gst_worker_controller_is_paused (GstWorkerController * self)
  *   structure.
  *
  * Returns: (transfer full): the status
+ *
+ * Since: 0.1
  */
 GstStructure *
 gst_worker_controller_get_status (GstWorkerController * self)
@@ -1708,6 +1732,8 @@ gst_worker_controller_get_status (GstWorkerController * self)
  * gst_worker_structure_to_json()).
  *
  * Returns: (transfer full): the JSON text
+ *
+ * Since: 0.1
  */
 gchar *
 gst_worker_controller_get_status_json (GstWorkerController * self)
@@ -1725,6 +1751,8 @@ gst_worker_controller_get_status_json (GstWorkerController * self)
  *
  * Returns: (transfer full) (nullable): the latest `worker-heartbeat` of
  * that worker this run, or %NULL
+ *
+ * Since: 0.1
  */
 GstStructure *
 gst_worker_controller_get_heartbeat (GstWorkerController * self,
@@ -1761,6 +1789,8 @@ gst_worker_controller_get_heartbeat (GstWorkerController * self,
  * latest check (see #GstWorkerController::deadlock).
  *
  * Returns: (transfer full): the wait-for structure
+ *
+ * Since: 0.1
  */
 GstStructure *
 gst_worker_controller_get_wait_for (GstWorkerController * self)
@@ -1781,6 +1811,8 @@ gst_worker_controller_get_wait_for (GstWorkerController * self)
  *
  * Returns: (transfer full) (nullable): the explanation, or %NULL if no
  * worker has that name or it touches no queue
+ *
+ * Since: 0.1
  */
 gchar *
 gst_worker_controller_explain_wait (GstWorkerController * self,
@@ -1814,6 +1846,8 @@ gst_worker_controller_explain_wait (GstWorkerController * self,
  * queues and workers still held items, in what state, and the system is
  * stopped. Does nothing before gst_worker_controller_start(), after the
  * run ended, or while a drain is going on.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_controller_exit_drain (GstWorkerController * self,
@@ -1870,6 +1904,8 @@ gst_worker_controller_exit_drain (GstWorkerController * self,
  * returns if called from the controller's context.
  *
  * Returns: (transfer full): the report
+ *
+ * Since: 0.1
  */
 GstStructure *
 gst_worker_controller_exit_now (GstWorkerController * self)
@@ -1899,6 +1935,8 @@ gst_worker_controller_exit_now (GstWorkerController * self)
  * gst_worker_controller_is_finished:
  *
  * Returns: %TRUE once the run ended
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_controller_is_finished (GstWorkerController * self)
@@ -1911,6 +1949,8 @@ gst_worker_controller_is_finished (GstWorkerController * self)
  * gst_worker_controller_get_outcome:
  *
  * Returns: how the run ended, or %GST_WORKER_CONTROLLER_OUTCOME_NONE
+ *
+ * Since: 0.1
  */
 GstWorkerControllerOutcome
 gst_worker_controller_get_outcome (GstWorkerController * self)
@@ -1941,6 +1981,8 @@ gst_worker_controller_get_outcome (GstWorkerController * self)
  * stopped the run, or else the latest one reported.
  *
  * Returns: (transfer full) (nullable): the report, or %NULL while running
+ *
+ * Since: 0.1
  */
 GstStructure *
 gst_worker_controller_get_report (GstWorkerController * self)
@@ -1960,6 +2002,8 @@ gst_worker_controller_get_report (GstWorkerController * self)
  *
  * Returns: (transfer full) (nullable): the report as JSON, or %NULL while
  * running
+ *
+ * Since: 0.1
  */
 gchar *
 gst_worker_controller_get_report_json (GstWorkerController * self)

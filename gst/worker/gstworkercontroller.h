@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  *   %GST_WORKER_ERROR_POLICY_STOP.
  *
  * What #GstWorkerController does when an element posts an ERROR message.
+ *
+ * Since: 0.1
  */
 typedef enum {
   GST_WORKER_ERROR_POLICY_STOP,
@@ -39,6 +41,8 @@ typedef enum {
  *   the system on one that cannot be resolved.
  *
  * What #GstWorkerController does about deadlocks of its bounded queues.
+ *
+ * Since: 0.1
  */
 typedef enum {
   GST_WORKER_DEADLOCK_MODE_OFF,
@@ -68,6 +72,8 @@ typedef enum {
  *   then the system was stopped.
  *
  * How a controlled run ended.
+ *
+ * Since: 0.1
  */
 typedef enum {
   GST_WORKER_CONTROLLER_OUTCOME_NONE,
@@ -91,6 +97,8 @@ typedef enum {
  * Errors of #GstWorkerController, in the %GST_WORKER_CONTROLLER_ERROR
  * domain. A malformed description or an unknown element is reported in
  * the %GST_PARSE_ERROR domain instead, as gst_parse_launch() does.
+ *
+ * Since: 0.1
  */
 typedef enum {
   GST_WORKER_CONTROLLER_ERROR_FILE,
@@ -104,6 +112,8 @@ typedef enum {
  * GST_WORKER_CONTROLLER_ERROR:
  *
  * Error domain of #GstWorkerController.
+ *
+ * Since: 0.1
  */
 #define GST_WORKER_CONTROLLER_ERROR (gst_worker_controller_error_quark ())
 GST_WORKER_API
@@ -113,6 +123,8 @@ GQuark gst_worker_controller_error_quark (void);
  * GST_WORKER_CONTROLLER_STATUS_NAME:
  *
  * Name of the structure gst_worker_controller_get_status() returns.
+ *
+ * Since: 0.1
  */
 #define GST_WORKER_CONTROLLER_STATUS_NAME "worker-controller-status"
 
@@ -120,6 +132,8 @@ GQuark gst_worker_controller_error_quark (void);
  * GST_WORKER_CONTROLLER_REPORT_NAME:
  *
  * Name of the structure gst_worker_controller_get_report() returns.
+ *
+ * Since: 0.1
  */
 #define GST_WORKER_CONTROLLER_REPORT_NAME "worker-controller-report"
 

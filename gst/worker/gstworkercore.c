@@ -128,6 +128,8 @@ clock_is_plain (GstClock * clock)
  *
  * Returns: (transfer full): a new core; free it with gst_worker_core_free()
  * from the element's finalize.
+ *
+ * Since: 0.1
  */
 GstWorkerCore *
 gst_worker_core_new (GstElement * element)
@@ -155,6 +157,8 @@ static void stop_heartbeats (GstWorkerCore * core);
  * gst_worker_core_free: (skip)
  *
  * For C elements that embed a core.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_free (GstWorkerCore * core)
@@ -212,6 +216,8 @@ update_state_locked (GstWorkerCore * core, GstClockTime now)
  *
  * Installs `paused`, `heartbeat-interval` and `stats` (from the #GstWorker
  * interface) with the ids of #GstWorkerCoreProperty.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_install_properties (GObjectClass * klass)
@@ -230,6 +236,8 @@ static void start_heartbeats_locked (GstWorkerCore * core);
  * gst_worker_core_set_property: (skip)
  *
  * Returns: %TRUE if @prop_id is one of the core's properties.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_core_set_property (GstWorkerCore * core, guint prop_id,
@@ -261,6 +269,8 @@ gst_worker_core_set_property (GstWorkerCore * core, guint prop_id,
  * gst_worker_core_get_property: (skip)
  *
  * For C elements that embed a core.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_core_get_property (GstWorkerCore * core, guint prop_id,
@@ -291,6 +301,8 @@ gst_worker_core_get_property (GstWorkerCore * core, guint prop_id,
  * gst_worker_core_set_paused: (skip)
  *
  * For C elements that embed a core.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_set_paused (GstWorkerCore * core, gboolean paused)
@@ -310,6 +322,8 @@ gst_worker_core_set_paused (GstWorkerCore * core, gboolean paused)
  * gst_worker_core_get_paused: (skip)
  *
  * For C elements that embed a core.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_core_get_paused (GstWorkerCore * core)
@@ -328,6 +342,8 @@ gst_worker_core_get_paused (GstWorkerCore * core)
  *
  * Called on FLUSH_START / FLUSH_STOP, from a source's or sink's unlock /
  * unlock_stop, and by gst_worker_core_change_state() on PAUSED to READY.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_set_flushing (GstWorkerCore * core, gboolean flushing)
@@ -354,6 +370,8 @@ wait_unpaused_locked (GstWorkerCore * core)
  * Waits while the worker is paused.
  *
  * Returns: %FALSE if the wait was cut short by flushing.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_core_wait_unpaused (GstWorkerCore * core)
@@ -393,6 +411,8 @@ start_item_locked (GstWorkerCore * core, guint n_in)
  *
  * Returns: %FALSE if flushing (nothing is counted; return
  * %GST_FLOW_FLUSHING).
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_core_begin_item (GstWorkerCore * core, guint n_in)
@@ -413,6 +433,8 @@ gst_worker_core_begin_item (GstWorkerCore * core, guint n_in)
  *
  * Marks the start of processing without waiting for a pause: for callers
  * that already waited with gst_worker_core_wait_unpaused().
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_start_item (GstWorkerCore * core, guint n_in)
@@ -427,6 +449,8 @@ gst_worker_core_start_item (GstWorkerCore * core, guint n_in)
  *
  * Marks the end of processing and accounts its time, not counting time
  * spent in gst_worker_core_push().
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_end_item (GstWorkerCore * core)
@@ -452,6 +476,8 @@ gst_worker_core_end_item (GstWorkerCore * core)
  *
  * Adds to the `items-in`, `items-out` and `items-dropped` counters. A worker
  * that drops an item by its own documented decision counts it here.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_count (GstWorkerCore * core, guint n_in, guint n_out,
@@ -474,6 +500,8 @@ gst_worker_core_count (GstWorkerCore * core, guint n_in, guint n_out,
  * a `queue` element (those the core notices alone). Until
  * gst_worker_core_leave_wait() the worker is reported in @state, and the
  * time spent does not count as processing time.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_enter_wait (GstWorkerCore * core, GstWorkerState state,
@@ -496,6 +524,8 @@ gst_worker_core_enter_wait (GstWorkerCore * core, GstWorkerState state,
  * gst_worker_core_leave_wait: (skip)
  *
  * Ends a wait started with gst_worker_core_enter_wait().
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_leave_wait (GstWorkerCore * core)
@@ -520,6 +550,8 @@ gst_worker_core_leave_wait (GstWorkerCore * core)
  * Marks the start of a push done by this thread on the worker's behalf (by
  * the base class, or by gst_worker_core_push()). A full queue reached while
  * pushing reports the worker `blocked`.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_enter_push (GstWorkerCore * core)
@@ -539,6 +571,8 @@ gst_worker_core_enter_push (GstWorkerCore * core)
  * gst_worker_core_leave_push: (skip)
  *
  * For C elements that embed a core.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_leave_push (GstWorkerCore * core)
@@ -570,6 +604,8 @@ gst_worker_core_leave_push (GstWorkerCore * core)
  * Pushes one output item and counts it in `items-out`. Pushing to an extra
  * output that is not linked drops the item and counts it in
  * `items-dropped`.
+ *
+ * Since: 0.1
  */
 GstFlowReturn
 gst_worker_core_push (GstWorkerCore * core, GstPad * pad, GstBuffer * buffer)
@@ -702,6 +738,8 @@ add_element_stats (GstWorkerCore * core, GstStructure * s)
  * Returns: (transfer full): a `worker-stats` structure with the heartbeat's
  * fields (see %GST_WORKER_HEARTBEAT_NAME) but `seq`, and the element's own
  * (#GstWorkerInterface.add_stats).
+ *
+ * Since: 0.1
  */
 GstStructure *
 gst_worker_core_get_stats (GstWorkerCore * core)
@@ -720,6 +758,8 @@ gst_worker_core_get_stats (GstWorkerCore * core)
  * gst_worker_core_get_state: (skip)
  *
  * For C elements that embed a core.
+ *
+ * Since: 0.1
  */
 GstWorkerState
 gst_worker_core_get_state (GstWorkerCore * core)
@@ -819,6 +859,8 @@ heartbeat_cb (GstClock * clock, GstClockTime time, GstClockID id,
  * Call from the element's change_state before chaining up. Resets the
  * statistics when a run starts (READY to PAUSED), starts and stops
  * heartbeats around PLAYING, and wakes a paused worker when going to READY.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_change_state (GstWorkerCore * core, GstStateChange transition)
@@ -1032,6 +1074,8 @@ add_main_srcpad_probes (GstWorkerCore * core)
  * Tells the core which pad is the worker's main output. Extra outputs
  * mirror its stream-start, segment, flush and EOS events and answer
  * queries as it does.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_set_main_srcpad (GstWorkerCore * core, GstPad * srcpad)
@@ -1050,6 +1094,8 @@ gst_worker_core_set_main_srcpad (GstWorkerCore * core, GstPad * srcpad)
  * what the element sets with gst_pad_push_event() / gst_pad_set_caps().
  *
  * Returns: (transfer none): the new pad
+ *
+ * Since: 0.1
  */
 GstPad *
 gst_worker_core_add_output (GstWorkerCore * core, GstPadTemplate * templ,
@@ -1074,6 +1120,8 @@ gst_worker_core_add_output (GstWorkerCore * core, GstPadTemplate * templ,
  *
  * Adds an output for every always-present src pad template of the element's
  * class other than the main src pad's.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_add_template_outputs (GstWorkerCore * core)
@@ -1099,6 +1147,8 @@ gst_worker_core_add_template_outputs (GstWorkerCore * core)
  * gst_worker_core_get_output: (skip)
  *
  * Returns: (transfer none) (nullable): the extra output named @name
+ *
+ * Since: 0.1
  */
 GstPad *
 gst_worker_core_get_output (GstWorkerCore * core, const gchar * name)

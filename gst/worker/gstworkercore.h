@@ -17,6 +17,8 @@ G_BEGIN_DECLS
  * class (#GstWorkerTransform, #GstWorkerSrc, #GstWorkerSink,
  * #GstWorkerAggregator), which installs them on the base class, numbers
  * its own from 1 as usual.
+ *
+ * Since: 0.1
  */
 typedef enum {
   GST_WORKER_CORE_PROP_PAUSED = 1,
@@ -29,6 +31,8 @@ typedef enum {
  * GST_WORKER_DEFAULT_HEARTBEAT_INTERVAL:
  *
  * Default `heartbeat-interval`, in milliseconds.
+ *
+ * Since: 0.1
  */
 #define GST_WORKER_DEFAULT_HEARTBEAT_INTERVAL 1000
 

@@ -118,6 +118,8 @@ value_to_json (const GValue * value)
  * null), anything else as its GStreamer serialization.
  *
  * Returns: (transfer full): the JSON text
+ *
+ * Since: 0.1
  */
 gchar *
 gst_worker_structure_to_json (const GstStructure * structure, gboolean pretty)

@@ -24,6 +24,8 @@ typedef struct _GstWorkerMergeMeta GstWorkerMergeMeta;
  * The meta holds its own references: the items live as long as the buffer
  * carrying them. It is copied whole with the buffer (gst_buffer_copy() and
  * every transform: the items do not depend on the buffer's content).
+ *
+ * Since: 0.1
  */
 struct _GstWorkerMergeMeta
 {

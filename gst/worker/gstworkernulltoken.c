@@ -46,6 +46,8 @@ null_token_meta_info (void)
  *
  * Returns: (transfer full): a new null token: an empty buffer marked with
  * the %GST_WORKER_NULL_TOKEN_META_NAME meta
+ *
+ * Since: 0.1
  */
 GstBuffer *
 gst_worker_null_token_new (GstClockTime pts)
@@ -63,6 +65,8 @@ gst_worker_null_token_new (GstClockTime pts)
  * @buffer: a #GstBuffer
  *
  * Returns: %TRUE if @buffer is a null token (see gst_worker_null_token_new())
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_buffer_is_null_token (GstBuffer * buffer)

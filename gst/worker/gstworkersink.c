@@ -182,6 +182,8 @@ gst_worker_sink_init (GstWorkerSink * self)
  *
  * Counts items the worker decided not to hand to the driver, in
  * `items-dropped`. Return %GST_FLOW_OK from consume after it.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_sink_drop (GstWorkerSink * self, guint n)

@@ -23,6 +23,8 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerSink, gst_worker_sink,
  * A worker that sends its items into a hardware driver, a file or a
  * library (the design's worker 7), on #GstBaseSink. `items-in` counts the
  * items it was given, `items-out` those the driver took.
+ *
+ * Since: 0.1
  */
 /**
  * GstWorkerSinkClass::consume:
@@ -30,6 +32,8 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerSink, gst_worker_sink,
  * @buffer: (transfer none): the item; the base class keeps its reference
  *
  * Returns: %GST_FLOW_OK, or %GST_FLOW_ERROR after posting an error
+ *
+ * Since: 0.1
  */
 struct _GstWorkerSinkClass
 {

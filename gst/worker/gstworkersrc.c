@@ -198,6 +198,8 @@ gst_worker_src_init (GstWorkerSrc * self)
  *
  * Drops an item by the worker's own decision (a corrupt frame, say),
  * counted in `items-in` and `items-dropped`.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_src_drop (GstWorkerSrc * self, GstBuffer * buffer)

@@ -25,6 +25,8 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerSrc, gst_worker_src,
  * segment goes out only after @produce returns); a source with several
  * outputs of different types is a #GstElement embedding a #GstWorkerCore
  * with a task of its own, as `flightsimsrc` and `flightlink` are.
+ *
+ * Since: 0.1
  */
 /**
  * GstWorkerSrcClass::produce:
@@ -34,6 +36,8 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerSrc, gst_worker_src,
  *
  * Returns: %GST_FLOW_OK with an item, %GST_FLOW_EOS at the end, or
  *   %GST_FLOW_ERROR after posting an error
+ *
+ * Since: 0.1
  */
 struct _GstWorkerSrcClass
 {

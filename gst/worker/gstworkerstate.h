@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  *
  * What a worker is doing, as reported in its `worker-heartbeat` messages and
  * its `stats` structure.
+ *
+ * Since: 0.1
  */
 typedef enum {
   GST_WORKER_STATE_IDLE,

@@ -252,6 +252,8 @@ gst_worker_transform_init (GstWorkerTransform * self)
  *
  * Pushes @outbuf on the `src` pad, from #GstWorkerTransformClass.process or
  * #GstWorkerTransformClass.drain.
+ *
+ * Since: 0.1
  */
 GstFlowReturn
 gst_worker_transform_push (GstWorkerTransform * self, GstBuffer * outbuf)
@@ -269,6 +271,8 @@ gst_worker_transform_push (GstWorkerTransform * self, GstBuffer * outbuf)
  *
  * Pushes @outbuf on one of the worker's outputs. An output nobody linked
  * drops the item and counts it in `items-dropped`.
+ *
+ * Since: 0.1
  */
 GstFlowReturn
 gst_worker_transform_push_to (GstWorkerTransform * self, GstPad * pad,
@@ -284,6 +288,8 @@ gst_worker_transform_push_to (GstWorkerTransform * self, GstPad * pad,
  * gst_worker_transform_get_output:
  *
  * Returns: (transfer none) (nullable): the extra output named @name
+ *
+ * Since: 0.1
  */
 GstPad *
 gst_worker_transform_get_output (GstWorkerTransform * self, const gchar * name)
@@ -296,6 +302,8 @@ gst_worker_transform_get_output (GstWorkerTransform * self, const gchar * name)
  * @buffer: (transfer full): an item the worker decided not to pass on
  *
  * Drops an item by the worker's own decision, counted in `items-dropped`.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_transform_drop (GstWorkerTransform * self, GstBuffer * buffer)

@@ -30,6 +30,8 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerTransform, gst_worker_transform,
  *
  * The base class waits while the worker is paused, times @process, counts
  * inputs and outputs, and knows when a push blocks on a full queue.
+ *
+ * Since: 0.1
  */
 /**
  * GstWorkerTransformClass::process:
@@ -38,16 +40,22 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerTransform, gst_worker_transform,
  *
  * Returns: %GST_FLOW_OK, or the first failed push's return, or
  *   %GST_FLOW_ERROR after posting an error
+ *
+ * Since: 0.1
  */
 /**
  * GstWorkerTransformClass::drain:
  * @self: the worker
  *
  * Returns: %GST_FLOW_OK, or the first failed push's return
+ *
+ * Since: 0.1
  */
 /**
  * GstWorkerTransformClass::flush:
  * @self: the worker
+ *
+ * Since: 0.1
  */
 struct _GstWorkerTransformClass
 {
