@@ -4,10 +4,12 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
+BUILD_ARM64 ?= build-arm64
 DURATION   ?= 20
+RUNS       ?= 20
 
-.PHONY: all deps setup build run test test-valgrind test-asan bench clean docs \
-  fuzz-smoke test-install
+.PHONY: all deps setup build run test test-valgrind test-asan bench clean \
+  fuzz-smoke test-install cross-arm64 test-stress docs
 
 all: build
 
@@ -62,6 +64,12 @@ test-install: deps
 test-valgrind: build
 	meson test -C $(BUILD) --setup valgrind --print-errorlogs --suite unit
 
+# The whole suite RUNS times in a row (20) while stress-ng loads both cores
+# and 512 MB of memory: each failure with its test and message, then the
+# count. Long (RUNS times a loaded suite); RUNS=3 while trying a fix.
+test-stress: build
+	/usr/bin/python3 tests/stress.py --build $(BUILD) --runs $(RUNS)
+
 $(BUILD_ASAN)/build.ninja:
 	meson setup $(BUILD_ASAN) -Db_sanitize=address,undefined -Db_lundef=false
 
@@ -82,6 +90,18 @@ fuzz-smoke: deps $(BUILD_FUZZ)/build.ninja
 	ninja -C $(BUILD_FUZZ) tests/fuzz/mavlink-parser-fuzzer
 	meson test -C $(BUILD_FUZZ) --no-rebuild --suite fuzz --print-errorlogs
 
+# Everything (plugins, libraries, tool, tests, benchmarks) built for arm64,
+# the companion computer, with the cross compiler and Debian's arm64
+# libraries (.ci/cross-arm64 installs them) and the same warnings as
+# errors. Nothing is run: the check is that it builds.
+$(BUILD_ARM64)/build.ninja:
+	meson setup $(BUILD_ARM64) --cross-file .ci/arm64.cross
+
+cross-arm64:
+	@./.ci/cross-arm64
+	$(MAKE) $(BUILD_ARM64)/build.ninja
+	ninja -C $(BUILD_ARM64)
+
 # Benchmarks (tests/bench/): ours against stock GStreamer and the Python
 # model, results in tests/bench/results/ and README.md. About 6 minutes;
 # run it on a quiet machine.
@@ -89,7 +109,7 @@ bench: build
 	/usr/bin/python3 tests/bench/run.py --workerbench $(BUILD)/tests/bench/workerbench
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) build-prefix
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_ARM64) build-prefix
 
 # The manual (gtk-doc, HTML in build/docs/html/) and gst-worker-launch's
 # man page (build/docs/gst-worker-launch.1); needs gtk-doc-tools and

@@ -206,6 +206,7 @@
 #include "mavlink-codec.h"
 #include "mavlink-commands.h"
 #include "vehicle-clock.h"
+#include "vehicle-status.h"
 
 GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
 #define GST_CAT_DEFAULT flight_link_debug
@@ -227,6 +228,7 @@ GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
 #define DEFAULT_COMMAND_TIMEOUT 1000
 #define DEFAULT_COMMAND_RETRIES 3
 #define DEFAULT_SETPOINT_RATE 5
+#define DEFAULT_TELEMETRY_RATE 0
 
 /* PX4 OFFBOARD: how long a setpoint stream runs before the mode change */
 #define OFFBOARD_PRIME_US (1 * G_TIME_SPAN_SECOND)
@@ -258,6 +260,7 @@ enum
   PROP_COMMAND_TIMEOUT,
   PROP_COMMAND_RETRIES,
   PROP_SETPOINT_RATE,
+  PROP_TELEMETRY_RATE,
 };
 
 typedef enum
@@ -281,6 +284,7 @@ typedef struct
   guint command_timeout;
   guint command_retries;
   guint setpoint_rate;
+  guint telemetry_rate;
 } RunConfig;
 
 struct _GstFlightLink
@@ -311,6 +315,7 @@ struct _GstFlightLink
   guint command_timeout;
   guint command_retries;
   guint setpoint_rate;
+  guint telemetry_rate;
 
   /* the link: opened in NULL to READY, closed in READY to NULL (state
    * lock); used by the streaming threads in between */
@@ -336,8 +341,7 @@ struct _GstFlightLink
   guint vehicle_version;
   guint8 vehicle_type;          /* its HEARTBEAT's type (MAV_TYPE) */
   MavlinkAutopilotFamily family;        /* detected, or the property's */
-  guint32 vehicle_mode;         /* its HEARTBEAT's custom_mode */
-  gboolean vehicle_armed;
+  VehicleStatus vstate;          /* mode, arming, battery, home... */
   GstClockTime vehicle_seen;    /* clock time of its last heartbeat */
   GstClockTime listening_since; /* clock time of the first PLAYING */
   gboolean absent_warned;       /* "no vehicle heard" posted */
@@ -382,6 +386,7 @@ struct _GstFlightLink
   GstOdometry odo;
   gboolean sent_sticky;
   gboolean result_sticky;       /* sink side: the results pad's events */
+  gdouble home_offset[3];       /* reader: home in the local frame */
   VehicleClock vclock;          /* the items' PTS */
   /* vehicle mode: the item of the latest vehicle time, not pushed yet */
   gboolean held;
@@ -591,8 +596,14 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
       "setpoints-sent", G_TYPE_UINT64, self->setpoints_sent,
       "heartbeats-sent", G_TYPE_UINT64, self->heartbeats_sent,
       "autopilot", G_TYPE_STRING, family_name (self->family),
-      "vehicle-mode", G_TYPE_UINT, self->vehicle_mode,
-      "vehicle-armed", G_TYPE_BOOLEAN, self->vehicle_armed, NULL);
+      "vehicle-mode", G_TYPE_UINT, self->vstate.mode,
+      "vehicle-armed", G_TYPE_BOOLEAN, self->vstate.armed,
+      "vehicle-landed-state", G_TYPE_STRING,
+      vehicle_landed_state_name (self->vstate.landed_state),
+      "vehicle-battery-remaining", G_TYPE_INT,
+      (gint) self->vstate.battery_remaining,
+      "vehicle-gps-fix", G_TYPE_UINT, (guint) self->vstate.gps_fix,
+      "vehicle-home", G_TYPE_BOOLEAN, self->vstate.have_home, NULL);
   g_mutex_unlock (&self->lock);
 }
 
@@ -931,6 +942,8 @@ running_time_now (GstFlightLink * self)
   return rt;
 }
 
+static void start_results (GstFlightLink * self);
+
 static void
 push_sticky_events (GstFlightLink * self)
 {
@@ -1111,9 +1124,9 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
         return GST_FLOW_OK;
       if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
         return ret;
-      o->north = m.x;
-      o->east = m.y;
-      o->down = m.z;
+      o->north = m.x - self->home_offset[0];
+      o->east = m.y - self->home_offset[1];
+      o->down = m.z - self->home_offset[2];
       o->vn = m.vx;
       o->ve = m.vy;
       o->vd = m.vz;
@@ -1160,25 +1173,84 @@ same_address (GSocketAddress * a, GSocketAddress * b)
 }
 
 /* The vehicle's state changed (or was first heard): an element message
- * "flightlink-vehicle-state" says so. */
+ * "flightlink-vehicle-state" says so (vehicle-state.c has its fields,
+ * with `autopilot` besides). */
 static void
-post_vehicle_state (GstFlightLink * self, const MavlinkHeartbeat * hb)
+post_vehicle_state (GstFlightLink * self)
 {
   GstStructure *s;
-  MavlinkAutopilotFamily family;
 
   g_mutex_lock (&self->lock);
-  family = self->family;
+  s = vehicle_status_to_structure (&self->vstate, "flightlink-vehicle-state");
+  gst_structure_set (s, "autopilot", G_TYPE_STRING,
+      family_name (self->family), NULL);
   g_mutex_unlock (&self->lock);
-  s = gst_structure_new ("flightlink-vehicle-state",
-      "autopilot", G_TYPE_STRING, family_name (family),
-      "vehicle-type", G_TYPE_UINT, (guint) hb->type,
-      "mode", G_TYPE_UINT, hb->custom_mode,
-      "armed", G_TYPE_BOOLEAN,
-      (hb->base_mode & MAV_MODE_FLAG_SAFETY_ARMED) != 0,
-      "system-status", G_TYPE_UINT, (guint) hb->system_status, NULL);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
+}
+
+/* Asks the vehicle for its telemetry at telemetry-rate (reader thread,
+ * once the vehicle is found): a request the link has no room for is
+ * skipped. */
+static void
+request_rates (GstFlightLink * self)
+{
+  MavlinkOutMessage out[MAVLINK_RATE_REQUESTS_MAX];
+  MavlinkTarget target = { 0 };
+  GSocketAddress *peer = NULL;
+  guint version, n, i;
+  GError *err = NULL;
+
+  g_mutex_lock (&self->lock);
+  target.system = self->vehicle_sysid;
+  target.component = self->vehicle_compid;
+  target.family = self->family;
+  if (self->peer)
+    peer = g_object_ref (self->peer);
+  version = out_version_locked (self);
+  g_mutex_unlock (&self->lock);
+  if (!peer && flight_link_transport_is_datagram (self->link))
+    return;
+
+  n = mavlink_rate_requests (&target, self->cfg.telemetry_rate, out);
+  for (i = 0; i < n; i++) {
+    if (!send_message (self, version, out[i].info, &out[i].msg, peer, FALSE,
+            &err)) {
+      GST_DEBUG_OBJECT (self, "rate request not sent: %s", err->message);
+      g_clear_error (&err);
+    }
+  }
+  if (n)
+    GST_INFO_OBJECT (self, "asked the vehicle for its telemetry at %u Hz",
+        self->cfg.telemetry_rate);
+  g_clear_object (&peer);
+}
+
+/* The vehicle's state messages (its heartbeat too). */
+static void
+handle_state (GstFlightLink * self, const MavlinkFrame * f)
+{
+  VehicleStatusChange change;
+  VehicleStatus st;
+
+  g_mutex_lock (&self->lock);
+  change = vehicle_status_update (&self->vstate, f);
+  st = self->vstate;
+  g_mutex_unlock (&self->lock);
+
+  if (change & VEHICLE_STATUS_HOME) {
+    /* local positions from home, not from the EKF origin */
+    self->home_offset[0] = st.home_north;
+    self->home_offset[1] = st.home_east;
+    self->home_offset[2] = st.home_down;
+    GST_ELEMENT_INFO (self, RESOURCE, READ,
+        ("The vehicle's home: latitude %.7f, longitude %.7f, altitude "
+            "%.2f m.", st.home_latitude, st.home_longitude,
+            st.home_altitude), ("HOME_POSITION, local %.2f %.2f %.2f",
+            st.home_north, st.home_east, st.home_down));
+  }
+  if (change & VEHICLE_STATUS_CHANGED)
+    post_vehicle_state (self);
 }
 
 static void
@@ -1186,8 +1258,7 @@ handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
     GSocketAddress * from)
 {
   MavlinkHeartbeat hb;
-  gboolean found = FALSE, back = FALSE, changed = FALSE;
-  gboolean armed;
+  gboolean found = FALSE, back = FALSE, ours = FALSE;
 
   mavlink_frame_decode (f, f->msgid, &hb);
 
@@ -1224,16 +1295,12 @@ handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
           self->family = mavlink_autopilot_family (hb.autopilot);
           break;
       }
-      found = changed = TRUE;
+      found = TRUE;
     }
   }
   if (self->vehicle != VEHICLE_WAITING && f->sysid == self->vehicle_sysid &&
       f->compid == self->vehicle_compid) {
-    armed = (hb.base_mode & MAV_MODE_FLAG_SAFETY_ARMED) != 0;
-    if (hb.custom_mode != self->vehicle_mode || armed != self->vehicle_armed)
-      changed = TRUE;
-    self->vehicle_mode = hb.custom_mode;
-    self->vehicle_armed = armed;
+    ours = TRUE;
     self->vehicle_seen = gst_clock_get_time (self->clock);
     if (self->vehicle == VEHICLE_LOST) {
       self->vehicle = VEHICLE_OK;
@@ -1254,8 +1321,10 @@ handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
             f->sysid, f->compid, f->version),
         ("HEARTBEAT type %u autopilot %u over %s", hb.type, hb.autopilot,
             link_name (self)));
-  if (changed)
-    post_vehicle_state (self, &hb);
+  if (ours)
+    handle_state (self, f);
+  if (found && self->cfg.telemetry_rate)
+    request_rates (self);
   if (back)
     GST_ELEMENT_INFO (self, RESOURCE, READ,
         ("The vehicle's heartbeat is back (system %u).", f->sysid),
@@ -1274,6 +1343,12 @@ handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
       (ack.target_component &&
           ack.target_component != self->cfg.component_id))
     return;
+  /* flightlink's own rate requests: not the user's commands */
+  if (ack.command == MAV_CMD_SET_MESSAGE_INTERVAL) {
+    GST_DEBUG_OBJECT (self, "message interval: %s",
+        mavlink_result_name (ack.result));
+    return;
+  }
 
   g_mutex_lock (&self->lock);
   if (ack.result == MAV_RESULT_ACCEPTED) {
@@ -1360,6 +1435,12 @@ handle_frame (GstFlightLink * self, const MavlinkFrame * f,
   switch (f->msgid) {
     case MAVLINK_MSG_ID_COMMAND_ACK:
       handle_command_ack (self, f);
+      return GST_FLOW_OK;
+    case MAVLINK_MSG_ID_SYS_STATUS:
+    case MAVLINK_MSG_ID_GPS_RAW_INT:
+    case MAVLINK_MSG_ID_EXTENDED_SYS_STATE:
+    case MAVLINK_MSG_ID_HOME_POSITION:
+      handle_state (self, f);
       return GST_FLOW_OK;
     case MAVLINK_MSG_ID_STATUSTEXT:
       handle_statustext (self, f);
@@ -1454,8 +1535,10 @@ gst_flight_link_loop (GstFlightLink * self)
     flight_link_transport_rearm_reader (self->link);
   g_mutex_unlock (&self->lock);
 
-  if (!self->sent_sticky)
+  if (!self->sent_sticky) {
     push_sticky_events (self);
+    start_results (self);
+  }
 
   if (eos) {
     /* the held item goes before the end */
@@ -1617,6 +1700,11 @@ stream_cb (GstClock * clock, GstClockTime time, GstClockID id,
 /* ---------------------------------------------------------------------- */
 /* command results */
 
+/* The results pad's stream-start, caps and segment, and a gap so that a
+ * sink downstream prerolls before the first result (else a pipeline of
+ * sinks on both src pads would never reach PLAYING). Pushed by the
+ * reader as it starts, or by the sink side, under the pad's stream
+ * lock. */
 static void
 push_result_sticky (GstFlightLink * self)
 {
@@ -1635,7 +1723,17 @@ push_result_sticky (GstFlightLink * self)
   gst_caps_unref (caps);
   gst_segment_init (&segment, GST_FORMAT_TIME);
   gst_pad_push_event (self->resultpad, gst_event_new_segment (&segment));
+  gst_pad_push_event (self->resultpad, gst_event_new_gap (0,
+          GST_CLOCK_TIME_NONE));
   self->result_sticky = TRUE;
+}
+
+static void
+start_results (GstFlightLink * self)
+{
+  GST_PAD_STREAM_LOCK (self->resultpad);
+  push_result_sticky (self);
+  GST_PAD_STREAM_UNLOCK (self->resultpad);
 }
 
 /* What became of a command: a "flightlink-command-result" element message
@@ -1657,9 +1755,11 @@ report_result (GstFlightLink * self, const GstFlightCommandResult * res)
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
 
+  GST_PAD_STREAM_LOCK (self->resultpad);
   push_result_sticky (self);
   ret = gst_pad_push (self->resultpad,
       gst_flight_command_result_to_buffer (res, running_time_now (self)));
+  GST_PAD_STREAM_UNLOCK (self->resultpad);
   return ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
 }
 
@@ -1883,6 +1983,11 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   target.component = self->vehicle_compid;
   target.family = self->family;
   target.vehicle_type = self->vehicle_type;
+  target.have_home = self->vstate.have_home;
+  target.home_altitude = self->vstate.home_altitude;
+  target.home_north = self->vstate.home_north;
+  target.home_east = self->vstate.home_east;
+  target.home_down = self->vstate.home_down;
   version = out_version_locked (self);
   if (self->peer)
     peer = g_object_ref (self->peer);
@@ -1993,8 +2098,10 @@ gst_flight_link_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_EOS:
+      GST_PAD_STREAM_LOCK (self->resultpad);
       push_result_sticky (self);
       gst_pad_push_event (self->resultpad, gst_event_new_eos ());
+      GST_PAD_STREAM_UNLOCK (self->resultpad);
       post_sink_eos (self, gst_event_get_seqnum (event));
       break;
     case GST_EVENT_FLUSH_START:
@@ -2218,6 +2325,7 @@ start_run (GstFlightLink * self)
   cfg.command_timeout = self->command_timeout;
   cfg.command_retries = self->command_retries;
   cfg.setpoint_rate = self->setpoint_rate;
+  cfg.telemetry_rate = self->telemetry_rate;
   GST_OBJECT_UNLOCK (self);
 
   mavlink_parser_init (&self->parser);
@@ -2227,6 +2335,7 @@ start_run (GstFlightLink * self)
       cfg.timestamp_mode == GST_FLIGHT_LINK_TIMESTAMP_VEHICLE);
   self->held = FALSE;
   self->held_messages = 0;
+  self->home_offset[0] = self->home_offset[1] = self->home_offset[2] = 0;
 
   clock = gst_system_clock_obtain ();
   g_mutex_lock (&self->lock);
@@ -2251,8 +2360,7 @@ start_run (GstFlightLink * self)
   self->heartbeats_sent = 0;
   self->vehicle_type = 0;
   self->family = MAVLINK_FAMILY_GENERIC;
-  self->vehicle_mode = 0;
-  self->vehicle_armed = FALSE;
+  vehicle_status_init (&self->vstate);
   self->ack_wanted = 0;
   self->ack_in = FALSE;
   self->stream_active = FALSE;
@@ -2406,6 +2514,9 @@ gst_flight_link_set_property (GObject * object, guint prop_id,
     case PROP_SETPOINT_RATE:
       self->setpoint_rate = g_value_get_uint (value);
       break;
+    case PROP_TELEMETRY_RATE:
+      self->telemetry_rate = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -2484,6 +2595,9 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_SETPOINT_RATE:
       g_value_set_uint (value, self->setpoint_rate);
+      break;
+    case PROP_TELEMETRY_RATE:
+      g_value_set_uint (value, self->telemetry_rate);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2637,6 +2751,15 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
           "PX4: how many times a second the active goto's setpoint is sent "
           "again (OFFBOARD needs 2 or more; 0: never, and no guided "
           "command on PX4)", 0, 50, DEFAULT_SETPOINT_RATE, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_TELEMETRY_RATE,
+      g_param_spec_uint ("telemetry-rate", "Telemetry rate",
+          "Once the vehicle is found, ask it for GLOBAL_POSITION_INT, "
+          "ATTITUDE and LOCAL_POSITION_NED this many times a second, and "
+          "for SYS_STATUS, GPS_RAW_INT, EXTENDED_SYS_STATE and "
+          "HOME_POSITION once a second (MAV_CMD_SET_MESSAGE_INTERVAL; "
+          "ArduPilot also REQUEST_DATA_STREAM, for older versions and over "
+          "its SRn_ parameters) (0: ask nothing, keep the vehicle's rates)",
+          0, 1000, DEFAULT_TELEMETRY_RATE, rw_ready));
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_add_static_pad_template (element_class,
@@ -2716,4 +2839,5 @@ gst_flight_link_init (GstFlightLink * self)
   self->command_timeout = DEFAULT_COMMAND_TIMEOUT;
   self->command_retries = DEFAULT_COMMAND_RETRIES;
   self->setpoint_rate = DEFAULT_SETPOINT_RATE;
+  self->telemetry_rate = DEFAULT_TELEMETRY_RATE;
 }

@@ -97,22 +97,9 @@ takeoff (const GstFlightCommand * cmd, const MavlinkTarget * target,
   return mavlink_message_info (MAVLINK_MSG_ID_COMMAND_LONG);
 }
 
-/**
- * mavlink_command_from_flight_command:
- * @cmd: the command item
- * @target: the vehicle
- * @time_boot_ms: the sender's time, for the setpoints' `time_boot_ms`
- * @msg: (out caller-allocates): the message
- * @why: (out): why it cannot be sent, when it returns %NULL
- *
- * Turns a command into a MAVLink message (see the table in flightlink's
- * documentation).
- *
- * Returns: (nullable): the description of the message written in @msg, or
- * %NULL (with @why set) when the command cannot be sent
- */
-const MavlinkMessageInfo *
-mavlink_command_from_flight_command (const GstFlightCommand * cmd,
+/* The mapping, positions from the vehicle's EKF origin. */
+static const MavlinkMessageInfo *
+from_flight_command (const GstFlightCommand * cmd,
     const MavlinkTarget * target, guint32 time_boot_ms,
     MavlinkCommandMessage * m, const gchar ** why)
 {
@@ -255,6 +242,41 @@ mavlink_command_from_flight_command (const GstFlightCommand * cmd,
 }
 
 /**
+ * mavlink_command_from_flight_command:
+ * @cmd: the command item
+ * @target: the vehicle
+ * @time_boot_ms: the sender's time, for the setpoints' `time_boot_ms`
+ * @msg: (out caller-allocates): the message
+ * @why: (out): why it cannot be sent, when it returns %NULL
+ *
+ * Turns a command into a MAVLink message (see the table in flightlink's
+ * documentation). A local position is from home: once @target has its
+ * home, it is sent from the vehicle's EKF origin.
+ *
+ * Returns: (nullable): the description of the message written in @msg, or
+ * %NULL (with @why set) when the command cannot be sent
+ */
+const MavlinkMessageInfo *
+mavlink_command_from_flight_command (const GstFlightCommand * cmd,
+    const MavlinkTarget * target, guint32 time_boot_ms,
+    MavlinkCommandMessage * m, const gchar ** why)
+{
+  GstFlightCommand from_origin;
+
+  /* local positions are from home; the vehicle's local frame is from its
+   * EKF origin (a takeoff's height stays above home) */
+  if (target->have_home && (cmd->flags & GST_FLIGHT_COMMAND_HAS_LOCAL) &&
+      cmd->type != GST_FLIGHT_COMMAND_TAKEOFF) {
+    from_origin = *cmd;
+    from_origin.north += target->home_north;
+    from_origin.east += target->home_east;
+    from_origin.down += target->home_down;
+    cmd = &from_origin;
+  }
+  return from_flight_command (cmd, target, time_boot_ms, m, why);
+}
+
+/**
  * mavlink_command_number:
  *
  * Returns: the MAV_CMD of a COMMAND_LONG or COMMAND_INT (what its
@@ -299,4 +321,77 @@ mavlink_result_name (guint8 result)
   };
 
   return result < G_N_ELEMENTS (names) ? names[result] : "unknown";
+}
+
+static void
+message_interval (MavlinkOutMessage * out, const MavlinkTarget * target,
+    guint32 msgid, gdouble hz)
+{
+  MavlinkCommandLong *c = &out->msg.command_long;
+
+  memset (out, 0, sizeof (*out));
+  out->info = mavlink_message_info (MAVLINK_MSG_ID_COMMAND_LONG);
+  c->target_system = target->system;
+  c->target_component = target->component;
+  c->command = MAV_CMD_SET_MESSAGE_INTERVAL;
+  c->param1 = msgid;
+  c->param2 = (gfloat) round (1e6 / hz);
+}
+
+static void
+data_stream (MavlinkOutMessage * out, const MavlinkTarget * target,
+    guint8 stream, guint16 hz)
+{
+  MavlinkRequestDataStream *r = &out->msg.request_data_stream;
+
+  memset (out, 0, sizeof (*out));
+  out->info = mavlink_message_info (MAVLINK_MSG_ID_REQUEST_DATA_STREAM);
+  r->target_system = target->system;
+  r->target_component = target->component;
+  r->req_stream_id = stream;
+  r->req_message_rate = hz;
+  r->start_stop = 1;
+}
+
+/**
+ * mavlink_rate_requests:
+ * @rate_hz: the odometry's rate (GLOBAL_POSITION_INT, ATTITUDE,
+ *   LOCAL_POSITION_NED); the state (SYS_STATUS, GPS_RAW_INT,
+ *   EXTENDED_SYS_STATE, HOME_POSITION) comes at 1 Hz
+ * @out: (out caller-allocates): room for %MAVLINK_RATE_REQUESTS_MAX
+ *
+ * The messages that ask the vehicle for its telemetry:
+ * MAV_CMD_SET_MESSAGE_INTERVAL for each message, and for ArduPilot
+ * (whose older versions know only those) REQUEST_DATA_STREAM of
+ * MAV_DATA_STREAM_POSITION and EXTRA1 at @rate_hz and EXTENDED_STATUS at
+ * 2 Hz (they override the SRn_ parameters).
+ *
+ * Returns: how many
+ */
+guint
+mavlink_rate_requests (const MavlinkTarget * target, guint rate_hz,
+    MavlinkOutMessage * out)
+{
+  static const guint32 fast[] = { MAVLINK_MSG_ID_GLOBAL_POSITION_INT,
+    MAVLINK_MSG_ID_ATTITUDE, MAVLINK_MSG_ID_LOCAL_POSITION_NED
+  };
+  static const guint32 slow[] = { MAVLINK_MSG_ID_SYS_STATUS,
+    MAVLINK_MSG_ID_GPS_RAW_INT, MAVLINK_MSG_ID_EXTENDED_SYS_STATE,
+    MAVLINK_MSG_ID_HOME_POSITION
+  };
+  guint n = 0, i;
+
+  if (!rate_hz)
+    return 0;
+  for (i = 0; i < G_N_ELEMENTS (fast); i++)
+    message_interval (&out[n++], target, fast[i], rate_hz);
+  for (i = 0; i < G_N_ELEMENTS (slow); i++)
+    message_interval (&out[n++], target, slow[i], 1);
+  if (target->family == MAVLINK_FAMILY_ARDUPILOT) {
+    data_stream (&out[n++], target, 6, MIN (rate_hz, G_MAXUINT16));
+    data_stream (&out[n++], target, 10, MIN (rate_hz, G_MAXUINT16));
+    data_stream (&out[n++], target, 2, 2);
+  }
+  g_assert (n <= MAVLINK_RATE_REQUESTS_MAX);
+  return n;
 }

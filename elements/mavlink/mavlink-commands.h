@@ -24,7 +24,20 @@ typedef union {
   MavlinkCommandInt command_int;
   MavlinkSetPositionTargetGlobalInt global;
   MavlinkSetPositionTargetLocalNed local;
+  MavlinkRequestDataStream request_data_stream;
 } MavlinkCommandMessage;
+
+/**
+ * MavlinkOutMessage:
+ * @info: which message
+ * @msg: the message
+ */
+typedef struct {
+  const MavlinkMessageInfo *info;
+  MavlinkCommandMessage msg;
+} MavlinkOutMessage;
+
+#define MAVLINK_RATE_REQUESTS_MAX 10
 
 /* SET_POSITION_TARGET_*: position (and yaw) only */
 #define MAVLINK_SETPOINT_POSITION_ONLY (POSITION_TARGET_TYPEMASK_VX_IGNORE | \
@@ -55,6 +68,11 @@ typedef enum {
  *   number depends on it
  * @have_home: @home_altitude is known (HOME_POSITION)
  * @home_altitude: home's altitude above mean sea level, metres
+ * @home_north: with @have_home, home in the vehicle's local frame (from
+ *   its EKF origin): a command's local position, from home, is sent from
+ *   the EKF origin
+ * @home_east: metres
+ * @home_down: metres
  */
 typedef struct {
   guint8 system;
@@ -63,6 +81,7 @@ typedef struct {
   guint8 vehicle_type;
   gboolean have_home;
   gdouble home_altitude;
+  gdouble home_north, home_east, home_down;
 } MavlinkTarget;
 
 MavlinkAutopilotFamily mavlink_autopilot_family (guint8 autopilot);
@@ -79,5 +98,8 @@ void          mavlink_command_set_confirmation (
     guint8 confirmation);
 
 const gchar * mavlink_result_name (guint8 result);
+
+guint         mavlink_rate_requests (const MavlinkTarget * target,
+                                     guint rate_hz, MavlinkOutMessage * out);
 
 G_END_DECLS

@@ -24,6 +24,71 @@ static const MavlinkField heartbeat_fields[] = {
   BASE (MavlinkHeartbeat, mavlink_version, UINT8_MAVLINK_VERSION),
 };
 
+static const MavlinkField sys_status_fields[] = {
+  BASE (MavlinkSysStatus, onboard_control_sensors_present, UINT32),
+  BASE (MavlinkSysStatus, onboard_control_sensors_enabled, UINT32),
+  BASE (MavlinkSysStatus, onboard_control_sensors_health, UINT32),
+  BASE (MavlinkSysStatus, load, UINT16),
+  BASE (MavlinkSysStatus, voltage_battery, UINT16),
+  BASE (MavlinkSysStatus, current_battery, INT16),
+  BASE (MavlinkSysStatus, battery_remaining, INT8),
+  BASE (MavlinkSysStatus, drop_rate_comm, UINT16),
+  BASE (MavlinkSysStatus, errors_comm, UINT16),
+  BASE (MavlinkSysStatus, errors_count1, UINT16),
+  BASE (MavlinkSysStatus, errors_count2, UINT16),
+  BASE (MavlinkSysStatus, errors_count3, UINT16),
+  BASE (MavlinkSysStatus, errors_count4, UINT16),
+  EXT (MavlinkSysStatus, onboard_control_sensors_present_extended, UINT32),
+  EXT (MavlinkSysStatus, onboard_control_sensors_enabled_extended, UINT32),
+  EXT (MavlinkSysStatus, onboard_control_sensors_health_extended, UINT32),
+};
+
+static const MavlinkField gps_raw_int_fields[] = {
+  BASE (MavlinkGpsRawInt, time_usec, UINT64),
+  BASE (MavlinkGpsRawInt, fix_type, UINT8),
+  BASE (MavlinkGpsRawInt, lat, INT32),
+  BASE (MavlinkGpsRawInt, lon, INT32),
+  BASE (MavlinkGpsRawInt, alt, INT32),
+  BASE (MavlinkGpsRawInt, eph, UINT16),
+  BASE (MavlinkGpsRawInt, epv, UINT16),
+  BASE (MavlinkGpsRawInt, vel, UINT16),
+  BASE (MavlinkGpsRawInt, cog, UINT16),
+  BASE (MavlinkGpsRawInt, satellites_visible, UINT8),
+  EXT (MavlinkGpsRawInt, alt_ellipsoid, INT32),
+  EXT (MavlinkGpsRawInt, h_acc, UINT32),
+  EXT (MavlinkGpsRawInt, v_acc, UINT32),
+  EXT (MavlinkGpsRawInt, vel_acc, UINT32),
+  EXT (MavlinkGpsRawInt, hdg_acc, UINT32),
+  EXT (MavlinkGpsRawInt, yaw, UINT16),
+};
+
+static const MavlinkField request_data_stream_fields[] = {
+  BASE (MavlinkRequestDataStream, target_system, UINT8),
+  BASE (MavlinkRequestDataStream, target_component, UINT8),
+  BASE (MavlinkRequestDataStream, req_stream_id, UINT8),
+  BASE (MavlinkRequestDataStream, req_message_rate, UINT16),
+  BASE (MavlinkRequestDataStream, start_stop, UINT8),
+};
+
+static const MavlinkField home_position_fields[] = {
+  BASE (MavlinkHomePosition, latitude, INT32),
+  BASE (MavlinkHomePosition, longitude, INT32),
+  BASE (MavlinkHomePosition, altitude, INT32),
+  BASE (MavlinkHomePosition, x, FLOAT),
+  BASE (MavlinkHomePosition, y, FLOAT),
+  BASE (MavlinkHomePosition, z, FLOAT),
+  FIELD (MavlinkHomePosition, q, FLOAT, 4, FALSE),
+  BASE (MavlinkHomePosition, approach_x, FLOAT),
+  BASE (MavlinkHomePosition, approach_y, FLOAT),
+  BASE (MavlinkHomePosition, approach_z, FLOAT),
+  EXT (MavlinkHomePosition, time_usec, UINT64),
+};
+
+static const MavlinkField extended_sys_state_fields[] = {
+  BASE (MavlinkExtendedSysState, vtol_state, UINT8),
+  BASE (MavlinkExtendedSysState, landed_state, UINT8),
+};
+
 static const MavlinkField attitude_fields[] = {
   BASE (MavlinkAttitude, time_boot_ms, UINT32),
   BASE (MavlinkAttitude, roll, FLOAT),
@@ -147,11 +212,15 @@ static const MavlinkField statustext_fields[] = {
 /* id, name, CRC_EXTRA, length without and with extensions; sorted by id */
 static const MavlinkMessageInfo messages[] = {
   MESSAGE (HEARTBEAT, MavlinkHeartbeat, heartbeat, 50, 9, 9),
+  MESSAGE (SYS_STATUS, MavlinkSysStatus, sys_status, 124, 31, 43),
+  MESSAGE (GPS_RAW_INT, MavlinkGpsRawInt, gps_raw_int, 24, 30, 52),
   MESSAGE (ATTITUDE, MavlinkAttitude, attitude, 39, 28, 28),
   MESSAGE (LOCAL_POSITION_NED, MavlinkLocalPositionNed, local_position_ned,
       185, 28, 28),
   MESSAGE (GLOBAL_POSITION_INT, MavlinkGlobalPositionInt,
       global_position_int, 104, 28, 28),
+  MESSAGE (REQUEST_DATA_STREAM, MavlinkRequestDataStream,
+      request_data_stream, 148, 6, 6),
   MESSAGE (COMMAND_INT, MavlinkCommandInt, command_int, 158, 35, 35),
   MESSAGE (COMMAND_LONG, MavlinkCommandLong, command_long, 152, 33, 33),
   MESSAGE (COMMAND_ACK, MavlinkCommandAck, command_ack, 143, 3, 10),
@@ -159,6 +228,9 @@ static const MavlinkMessageInfo messages[] = {
       set_position_target_local_ned, 143, 53, 53),
   MESSAGE (SET_POSITION_TARGET_GLOBAL_INT, MavlinkSetPositionTargetGlobalInt,
       set_position_target_global_int, 5, 53, 53),
+  MESSAGE (HOME_POSITION, MavlinkHomePosition, home_position, 104, 52, 60),
+  MESSAGE (EXTENDED_SYS_STATE, MavlinkExtendedSysState, extended_sys_state,
+      130, 2, 2),
   MESSAGE (STATUSTEXT, MavlinkStatustext, statustext, 83, 51, 54),
 };
 

@@ -77,14 +77,19 @@ typedef struct {
 
 enum {
   MAVLINK_MSG_ID_HEARTBEAT = 0,
+  MAVLINK_MSG_ID_SYS_STATUS = 1,
+  MAVLINK_MSG_ID_GPS_RAW_INT = 24,
   MAVLINK_MSG_ID_ATTITUDE = 30,
   MAVLINK_MSG_ID_LOCAL_POSITION_NED = 32,
   MAVLINK_MSG_ID_GLOBAL_POSITION_INT = 33,
+  MAVLINK_MSG_ID_REQUEST_DATA_STREAM = 66,
   MAVLINK_MSG_ID_COMMAND_INT = 75,
   MAVLINK_MSG_ID_COMMAND_LONG = 76,
   MAVLINK_MSG_ID_COMMAND_ACK = 77,
   MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED = 84,
   MAVLINK_MSG_ID_SET_POSITION_TARGET_GLOBAL_INT = 86,
+  MAVLINK_MSG_ID_HOME_POSITION = 242,
+  MAVLINK_MSG_ID_EXTENDED_SYS_STATE = 245,
   MAVLINK_MSG_ID_STATUSTEXT = 253,
 };
 
@@ -153,6 +158,57 @@ typedef struct {
   guint8 system_status;
   guint8 mavlink_version;
 } MavlinkHeartbeat;
+
+typedef struct {
+  guint32 onboard_control_sensors_present;
+  guint32 onboard_control_sensors_enabled;
+  guint32 onboard_control_sensors_health;
+  guint16 load;
+  guint16 voltage_battery;
+  gint16 current_battery;
+  gint8 battery_remaining;
+  guint16 drop_rate_comm;
+  guint16 errors_comm;
+  guint16 errors_count1, errors_count2, errors_count3, errors_count4;
+  /* extensions */
+  guint32 onboard_control_sensors_present_extended;
+  guint32 onboard_control_sensors_enabled_extended;
+  guint32 onboard_control_sensors_health_extended;
+} MavlinkSysStatus;
+
+typedef struct {
+  guint64 time_usec;
+  guint8 fix_type;
+  gint32 lat, lon, alt;
+  guint16 eph, epv, vel, cog;
+  guint8 satellites_visible;
+  /* extensions */
+  gint32 alt_ellipsoid;
+  guint32 h_acc, v_acc, vel_acc, hdg_acc;
+  guint16 yaw;
+} MavlinkGpsRawInt;
+
+typedef struct {
+  guint8 target_system;
+  guint8 target_component;
+  guint8 req_stream_id;
+  guint16 req_message_rate;
+  guint8 start_stop;
+} MavlinkRequestDataStream;
+
+typedef struct {
+  gint32 latitude, longitude, altitude;
+  gfloat x, y, z;
+  gfloat q[4];
+  gfloat approach_x, approach_y, approach_z;
+  /* extensions */
+  guint64 time_usec;
+} MavlinkHomePosition;
+
+typedef struct {
+  guint8 vtol_state;
+  guint8 landed_state;
+} MavlinkExtendedSysState;
 
 typedef struct {
   guint32 time_boot_ms;

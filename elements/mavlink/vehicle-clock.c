@@ -57,11 +57,13 @@ static void
 follow_offset (VehicleClock * clock, guint32 time_boot_ms,
     GstClockTimeDiff offset)
 {
+  GstClockTimeDiff wanted;
+
   if (!clock->have_offset) {
     clock->have_offset = TRUE;
     clock->window_start_ms = time_boot_ms;
     clock->window_min = clock->previous_min = clock->offset = offset;
-    clock->latest_boot_ms = time_boot_ms;
+    clock->latest_boot_ms = clock->offset_boot_ms = time_boot_ms;
     return;
   }
   if (time_boot_ms >= clock->window_start_ms + (guint64)
@@ -72,7 +74,18 @@ follow_offset (VehicleClock * clock, guint32 time_boot_ms,
   } else if (offset < clock->window_min) {
     clock->window_min = offset;
   }
-  clock->offset = MIN (clock->window_min, clock->previous_min);
+  wanted = MIN (clock->window_min, clock->previous_min);
+  if (wanted > clock->offset && time_boot_ms > clock->offset_boot_ms) {
+    /* grows no faster than the clocks can drift apart */
+    GstClockTimeDiff most = clock->offset + (GstClockTimeDiff)
+        (time_boot_ms - clock->offset_boot_ms) * GST_MSECOND *
+        VEHICLE_CLOCK_MAX_DRIFT_PPM / 1000000;
+
+    clock->offset = MIN (wanted, most);
+  } else if (wanted < clock->offset) {
+    clock->offset = wanted;
+  }
+  clock->offset_boot_ms = MAX (clock->offset_boot_ms, time_boot_ms);
 }
 
 /**
@@ -85,7 +98,9 @@ follow_offset (VehicleClock * clock, guint32 time_boot_ms,
  * time @arrival. With vehicle time, the smallest offset (arrival - vehicle
  * time) of the messages of the last %VEHICLE_CLOCK_WINDOW_MS to twice that
  * maps the vehicle's clock to the running time: the least delayed message
- * defines the mapping, which follows the vehicle clock's drift; a step
+ * defines the mapping, which follows the vehicle clock's drift (growing by
+ * at most %VEHICLE_CLOCK_MAX_DRIFT_PPM: a long run of late reads is not
+ * the clocks moving apart); a step
  * back of the vehicle's clock of more than %VEHICLE_CLOCK_BACKSTEP_MS is a
  * reboot and starts a new mapping. PTS never go back.
  */

@@ -22,6 +22,14 @@ G_BEGIN_DECLS
  * instead of keeping an offset from long ago. */
 #define VEHICLE_CLOCK_WINDOW_MS 5000
 
+/* How fast the offset may grow: twice the drift of the worst crystal. Every
+ * message of a window read late (flightlink blocked pushing into a full
+ * queue, a starved thread: the read delay of a loaded machine) raises the
+ * window's smallest offset without the clocks having moved apart: followed
+ * at once, the odometry items would take the times of later measurements,
+ * and frames would be paired with where the vehicle was a delay ago. */
+#define VEHICLE_CLOCK_MAX_DRIFT_PPM 200
+
 /* Streams whose order vehicle_clock_take() follows */
 #define VEHICLE_CLOCK_STREAMS 4
 
@@ -42,6 +50,7 @@ typedef struct {
   GstClockTimeDiff previous_min;        /* of the window before */
   guint32 window_start_ms;      /* vehicle time the window began at */
   guint32 latest_boot_ms;       /* the vehicle's latest time_boot_ms */
+  guint32 offset_boot_ms;       /* vehicle time the offset was set at */
   /* per stream (message id), both modes: the newest time_boot_ms taken
    * since a reboot; seen: set */
   gboolean seen[VEHICLE_CLOCK_STREAMS];

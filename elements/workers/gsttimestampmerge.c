@@ -6,8 +6,9 @@
  * @title: timestampmerge
  *
  * A worker with several inputs (worker 3 of the design) that merges them
- * by timestamp. The first sink pad requested (`sink_0`) is the primary
- * stream; for each primary item, timestampmerge chooses one item from each
+ * by timestamp. The sink pad of the lowest number (`sink_0`, whatever the
+ * order the pads were requested or linked in) is the primary stream; for
+ * each primary item, timestampmerge chooses one item from each
  * other input and passes the primary item on, unchanged, with the chosen
  * items attached as a #GstWorkerMergeMeta under their input's pad name.
  * Downstream workers read them with gst_buffer_get_merged_item():
@@ -289,42 +290,75 @@ G_DEFINE_TYPE (GstTimestampMerge, gst_timestamp_merge,
 GST_ELEMENT_REGISTER_DEFINE (timestampmerge, "timestampmerge", GST_RANK_NONE,
     GST_TYPE_TIMESTAMP_MERGE);
 
-/* The primary is the first sink pad requested. Returns a ref. */
+/* A sink pad's number: N of sink_N. */
+static guint64
+pad_number (gconstpointer pad)
+{
+  const gchar *name = GST_OBJECT_NAME (pad);
+
+  return g_str_has_prefix (name, "sink_") ?
+      g_ascii_strtoull (name + 5, NULL, 10) : G_MAXUINT64;
+}
+
+static gint
+compare_pad_numbers (gconstpointer a, gconstpointer b)
+{
+  guint64 na = pad_number (a), nb = pad_number (b);
+
+  return na < nb ? -1 : na > nb ? 1 : 0;
+}
+
+/* The sink pads, reffed, by number: sink_0 first, whatever order they
+ * were requested in. With the object lock. */
+static GList *
+pads_by_number_locked (GstTimestampMerge * self)
+{
+  GList *pads = g_list_copy_deep (GST_ELEMENT (self)->sinkpads,
+      (GCopyFunc) gst_object_ref, NULL);
+
+  return g_list_sort (pads, compare_pad_numbers);
+}
+
+/* The primary is the sink pad of the lowest number (sink_0). Returns a
+ * ref. */
 static GstTimestampMergePad *
 get_primary (GstTimestampMerge * self)
 {
   GstTimestampMergePad *pad = NULL;
+  GList *pads;
 
   GST_OBJECT_LOCK (self);
-  if (GST_ELEMENT (self)->sinkpads)
-    pad = gst_object_ref (GST_ELEMENT (self)->sinkpads->data);
+  pads = pads_by_number_locked (self);
   GST_OBJECT_UNLOCK (self);
+  if (pads)
+    pad = gst_object_ref (pads->data);
+  g_list_free_full (pads, gst_object_unref);
   return pad;
 }
 
 static gboolean
 is_primary (GstTimestampMerge * self, GstAggregatorPad * pad)
 {
-  gboolean ret;
+  GstTimestampMergePad *primary = get_primary (self);
+  gboolean ret = primary == (gpointer) pad;
 
-  GST_OBJECT_LOCK (self);
-  ret = GST_ELEMENT (self)->sinkpads &&
-      GST_ELEMENT (self)->sinkpads->data == (gpointer) pad;
-  GST_OBJECT_UNLOCK (self);
+  gst_clear_object (&primary);
   return ret;
 }
 
-/* The other sink pads, reffed, in request order. */
+/* The other sink pads, reffed, by number. */
 static GList *
 get_secondaries (GstTimestampMerge * self)
 {
   GList *pads;
 
   GST_OBJECT_LOCK (self);
-  pads = GST_ELEMENT (self)->sinkpads ?
-      g_list_copy_deep (GST_ELEMENT (self)->sinkpads->next,
-      (GCopyFunc) gst_object_ref, NULL) : NULL;
+  pads = pads_by_number_locked (self);
   GST_OBJECT_UNLOCK (self);
+  if (pads) {
+    gst_object_unref (pads->data);
+    pads = g_list_delete_link (pads, pads);
+  }
   return pads;
 }
 

@@ -19,6 +19,7 @@
 #include <gst/gst.h>
 #include <gst/worker/worker.h>
 #include "launch-messages.h"
+#include "launch-props.h"
 
 #define PROG "gst-worker-launch"
 
@@ -779,7 +780,8 @@ main (int argc, char **argv)
       "drain.\nSIGINT or SIGTERM exits with drain; a second one exits now.\n"
       "\nExit status:\n  0  drained cleanly\n  1  pipeline error (the "
       "message names the element)\n  2  usage error (bad option, unknown "
-      "element, malformed description, unknown worker)\n  3  a worker "
+      "element, malformed description, a property value out of range, "
+      "unknown worker)\n  3  a worker "
       "stalled or was lost, the drain timed out, or the system was stopped "
       "without draining\n  4  a deadlock: one growing queues cannot resolve "
       "(a cycle with no initial items), one past --max-queue-growth or "
@@ -818,7 +820,25 @@ main (int argc, char **argv)
     return usage_error (ctx, "cannot create %s: %s", app.dot_dir,
         g_strerror (errno));
 
-  app.ctrl = make_controller (desc, file, &err);
+  {
+    /* values out of a property's range: refused, naming the element */
+    LaunchPropCheck *check = launch_prop_check_begin ();
+    GstPipeline *pipeline;
+    gchar *bad;
+
+    app.ctrl = make_controller (desc, file, &err);
+    pipeline = app.ctrl ? gst_worker_controller_get_pipeline (app.ctrl) : NULL;
+    bad = launch_prop_check_end (check, GST_BIN (pipeline));
+    gst_clear_object (&pipeline);
+    if (bad) {
+      gint ret = usage_error (ctx, "%s", bad);
+
+      g_free (bad);
+      g_clear_error (&err);
+      gst_clear_object (&app.ctrl);
+      return ret;
+    }
+  }
   if (!app.ctrl) {
     gint ret = usage_error (ctx, "%s%s", err->domain == GST_PARSE_ERROR ?
         "bad pipeline description: " : "", err->message);

@@ -45,7 +45,8 @@ gst_worker_default_init (GstWorkerInterface * iface)
           "Milliseconds between 'worker-heartbeat' element messages posted "
           "while PLAYING (0 = off). Fields: worker (string), seq (guint64), "
           "state (GstWorkerState: idle, busy, blocked, paused), state-time, "
-          "items-in, items-out, items-dropped (guint64), proc-time-avg, "
+          "items-in, items-out, items-dropped, items-failed (guint64: the "
+          "items it failed on, with an error), proc-time-avg, "
           "proc-time-max (GstClockTime), pushing (boolean: handing an item "
           "on in its own thread, not processing), blocked-on (string, the "
           "full queue, only when blocked)", 0, G_MAXUINT,

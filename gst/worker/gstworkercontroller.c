@@ -61,6 +61,7 @@
 
 #include "gstworkercontrollerprivate.h"
 #include "gstworkervalue.h"
+#include "gstworkerstartcheck.h"
 
 GST_DEBUG_CATEGORY (worker_controller_debug);
 
@@ -1385,6 +1386,32 @@ apply_heartbeat_interval (GstWorkerController * self)
   }
 }
 
+/* Before the pipeline starts: @element (its name, freed here) can never
+ * start, @text (freed here) says why. The run ends in error. */
+static gboolean
+fail_start (GstWorkerController * self, gchar * element, gchar * text,
+    GError ** error)
+{
+  GstStructure *report;
+
+  GST_OBJECT_LOCK (self);
+  self->last_error = gst_structure_new ("error",
+      "element", G_TYPE_STRING, element,
+      "path", G_TYPE_STRING, element,
+      "message", G_TYPE_STRING, text,
+      "debug", G_TYPE_STRING, "checked before the start", NULL);
+  GST_OBJECT_UNLOCK (self);
+  GST_WARNING_OBJECT (self, "could not start: %s", text);
+  g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
+      GST_WORKER_CONTROLLER_ERROR_START, "Could not start: %s", text);
+  report = controller_stop_and_report (self,
+      GST_WORKER_CONTROLLER_OUTCOME_ERROR);
+  controller_finish (self, report, TRUE);
+  g_free (element);
+  g_free (text);
+  return FALSE;
+}
+
 /**
  * gst_worker_controller_start:
  *
@@ -1392,7 +1419,11 @@ apply_heartbeat_interval (GstWorkerController * self)
  * (a missing file or device, say), the run ends with
  * %GST_WORKER_CONTROLLER_OUTCOME_ERROR and @error, in the
  * %GST_WORKER_CONTROLLER_ERROR_START code, names the element, the problem
- * and the path the element was given.
+ * and the path the element was given. A system that could never start
+ * fails the same way before the pipeline leaves NULL: an element that
+ * takes input (no source) with nothing linked to any input, or with no
+ * input pad at all (a merge whose pads nobody requested), would never get
+ * an item, nor could the system drain.
  *
  * Returns: %TRUE if the pipeline is starting
  *
@@ -1432,6 +1463,15 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
   g_source_set_callback (self->deadlock_timer, deadlock_tick, self, NULL);
   g_source_attach (self->deadlock_timer, self->context);
   GST_OBJECT_UNLOCK (self);
+
+  {
+    /* an element nothing can reach: the run could never drain */
+    gchar *element = NULL;
+    gchar *text = worker_start_check (GST_BIN (self->pipeline), &element);
+
+    if (text)
+      return fail_start (self, element, text, error);
+  }
 
   ret = gst_element_set_state (GST_ELEMENT (self->pipeline),
       GST_STATE_PLAYING);

@@ -65,6 +65,9 @@ struct _GstWorkerCore
   guint64 items_in;
   guint64 items_out;
   guint64 items_dropped;
+  guint64 items_failed;
+  GstFlowReturn push_error;     /* what a push of the current item
+                                 * returned, if not OK */
   guint64 proc_count;
   GstClockTime proc_total;
   GstClockTime proc_max;
@@ -396,6 +399,7 @@ start_item_locked (GstWorkerCore * core, guint n_in)
   core->items_in += n_in;
   core->item_start = now;
   core->push_total = 0;
+  core->push_error = GST_FLOW_OK;
   update_state_locked (core, now);
 }
 
@@ -468,6 +472,26 @@ gst_worker_core_end_item (GstWorkerCore * core)
     core->in_item = FALSE;
     update_state_locked (core, now);
   }
+  g_mutex_unlock (&core->lock);
+}
+
+/**
+ * gst_worker_core_fail_item: (skip)
+ * @ret: what processing the item in hand returned
+ *
+ * Call after gst_worker_core_end_item(). An item the worker took in and
+ * failed on (an error of its own, not one that pushing an output returned:
+ * that item is lost further on) is lost inside the worker: counted in
+ * `items-failed`, so that a stop accounts for it.
+ */
+void
+gst_worker_core_fail_item (GstWorkerCore * core, GstFlowReturn ret)
+{
+  if (ret >= GST_FLOW_EOS || ret == GST_FLOW_FLUSHING)
+    return;
+  g_mutex_lock (&core->lock);
+  if (ret != core->push_error)
+    core->items_failed++;
   g_mutex_unlock (&core->lock);
 }
 
@@ -617,6 +641,11 @@ gst_worker_core_push (GstWorkerCore * core, GstPad * pad, GstBuffer * buffer)
   ret = gst_pad_push (pad, buffer);
   gst_worker_core_leave_push (core);
   core->tls_prev = prev;
+  if (ret != GST_FLOW_OK) {
+    g_mutex_lock (&core->lock);
+    core->push_error = ret;
+    g_mutex_unlock (&core->lock);
+  }
 
   if (ret == GST_FLOW_NOT_LINKED && pad != core->main_srcpad) {
     GST_LOG_OBJECT (pad, "output not linked, item dropped");
@@ -706,6 +735,7 @@ build_stats_locked (GstWorkerCore * core, const gchar * name, GstClockTime now)
       "items-in", G_TYPE_UINT64, core->items_in,
       "items-out", G_TYPE_UINT64, core->items_out,
       "items-dropped", G_TYPE_UINT64, core->items_dropped,
+      "items-failed", G_TYPE_UINT64, core->items_failed,
       "proc-time-avg", GST_TYPE_CLOCK_TIME, avg,
       "proc-time-max", GST_TYPE_CLOCK_TIME, core->proc_max,
       "pushing", G_TYPE_BOOLEAN, core->in_push > 0 && !core->blocked_on &&
@@ -874,6 +904,7 @@ gst_worker_core_change_state (GstWorkerCore * core, GstStateChange transition)
       core->plain_clock = clock_is_plain (clock);
       core->flushing = FALSE;
       core->items_in = core->items_out = core->items_dropped = 0;
+      core->items_failed = 0;
       core->proc_count = core->proc_total = core->proc_max = 0;
       core->seq = 0;
       core->in_item = FALSE;

@@ -91,6 +91,10 @@ GST_WORKER_API
 void            gst_worker_core_end_item (GstWorkerCore * core);
 
 GST_WORKER_API
+void            gst_worker_core_fail_item (GstWorkerCore * core,
+                                           GstFlowReturn ret);
+
+GST_WORKER_API
 GstFlowReturn   gst_worker_core_push (GstWorkerCore * core, GstPad * pad,
                                       GstBuffer * buffer);
 

@@ -1260,6 +1260,44 @@ in_scc (GstWorkerDeadlock * dl, gint pi, gint scc)
   return p->candidate && p->scc == scc;
 }
 
+/* The initial items the channels of cycle @scc started the run with (a
+ * feedback loop's initial-items). */
+static guint64
+initial_items_on_cycle (GstWorkerDeadlock * dl, gint scc)
+{
+  GPtrArray *queues = worker_topology_queues (dl->topology);
+  guint64 initial = 0;
+
+  for (guint i = 0; i < dl->chans->len && i < queues->len; i++) {
+    Chan *c = g_ptr_array_index (dl->chans, i);
+
+    if (c->writer >= 0 && c->reader >= 0 && in_scc (dl, c->writer, scc) &&
+        in_scc (dl, c->reader, scc))
+      initial += worker_queue_initial (g_ptr_array_index (queues, i));
+  }
+  return initial;
+}
+
+/* Why no growth can resolve a true deadlock of cycle @scc, appended to
+ * @text. */
+static void
+append_why_true (GstWorkerDeadlock * dl, gint scc, GString * text)
+{
+  guint64 initial = initial_items_on_cycle (dl, scc);
+
+  g_string_append (text, "; no queue on the cycle is full, so no growth "
+      "can resolve it");
+  if (!initial) {
+    g_string_append (text, " (a cycle with no initial items)");
+    return;
+  }
+  g_string_append_printf (text, ": the cycle started with %" G_GUINT64_FORMAT
+      " initial item%s, and none is on its way round any more: an element "
+      "on it holds or drops what goes round (a merge that waits for a "
+      "later time than the loop's items bring, say: each turn of a loop "
+      "must advance time)", initial, initial == 1 ? "" : "s");
+}
+
 /* The write wait of @pi on @c, as a path step. */
 static void
 write_step (GstWorkerDeadlock * dl, gint pi, Chan * c, gint step[2])
@@ -1435,10 +1473,10 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
   } else if (policy->mode == GST_WORKER_DEADLOCK_MODE_RESOLVE) {
     action = "stop";
     *stop = TRUE;
-    if (!artificial)
-      g_string_append (text, "; no queue on the cycle is full, so no growth "
-          "can resolve it (a cycle with no initial items): stopping");
-    else if (smallest->growth >= policy->max_queue_growth)
+    if (!artificial) {
+      append_why_true (dl, scc, text);
+      g_string_append (text, ": stopping");
+    } else if (smallest->growth >= policy->max_queue_growth)
       g_string_append_printf (text, "; %s, the smallest full queue on the "
           "cycle, may not grow any more (grown by %u items, "
           "max-queue-growth %u): stopping", smallest->name, smallest->growth,
@@ -1456,8 +1494,7 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
         "cycle", smallest->name);
   } else {
     action = "report";
-    g_string_append (text, "; no queue on the cycle is full, so no growth "
-        "can resolve it (a cycle with no initial items)");
+    append_why_true (dl, scc, text);
   }
   gst_structure_set (s, "action", G_TYPE_STRING, action,
       "text", G_TYPE_STRING, text->str, NULL);

@@ -300,8 +300,9 @@ items_passed (const GstStructure * s)
  * in and did not come out (exact, from the pad probes; it includes an item
  * a blocked writer was pushing in). Workers: items handed over by their
  * input queues that they never started (held by a paused worker, say),
- * and the item in hand of a worker still busy when frozen that passed
- * nothing on afterwards (a hung one). Adds `holder` entries to @holders
+ * the items it failed on with an error (`items-failed`), and the item in
+ * hand of a worker still busy when frozen that passed nothing on
+ * afterwards (a hung one). Adds `holder` entries to @holders
  * (with what each worker was doing before the freeze); returns the
  * total. */
 static guint64
@@ -348,6 +349,8 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     }
     if (in->len && handed > started)
       items += handed - started;
+    /* the items it failed on (the error's own item) */
+    items += stats_u64 (now, "items-failed");
     /* a source busy producing holds no item yet */
     if (stats_state (frozen) == GST_WORKER_STATE_BUSY &&
         w->element->numsinkpads > 0 && items_passed (now) == items_passed

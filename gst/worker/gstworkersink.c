@@ -129,6 +129,7 @@ gst_worker_sink_render (GstBaseSink * sink, GstBuffer * buffer)
   gst_worker_core_start_item (core, 1);
   ret = GST_WORKER_SINK_GET_CLASS (self)->consume (self, buffer);
   gst_worker_core_end_item (core);
+  gst_worker_core_fail_item (core, ret);
   if (ret == GST_FLOW_OK)
     gst_worker_core_count (core, 0, 1, 0);
   return ret;

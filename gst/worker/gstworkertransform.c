@@ -141,6 +141,7 @@ gst_worker_transform_submit_input_buffer (GstBaseTransform * trans,
   }
   ret = klass->process (self, inbuf);
   gst_worker_core_end_item (core);
+  gst_worker_core_fail_item (core, ret);
 
   if (ret != GST_FLOW_OK && ret != GST_FLOW_FLUSHING && ret != GST_FLOW_EOS)
     GST_DEBUG_OBJECT (self, "process returned %s", gst_flow_get_name (ret));

@@ -1305,6 +1305,114 @@ GST_START_TEST (test_px4_setpoint_stream)
 
 GST_END_TEST;
 
+/* Pops element messages until one named @name comes (within 5 s). */
+static GstStructure *
+expect_element_message (GstBus * bus, const gchar * name)
+{
+  GstMessage *msg;
+  GstStructure *s;
+
+  while ((msg = pop_message (bus, GST_MESSAGE_ELEMENT, 5000)) &&
+      !gst_message_has_name (msg, name))
+    gst_message_unref (msg);
+  fail_unless (msg != NULL, "no %s message", name);
+  s = gst_structure_copy (gst_message_get_structure (msg));
+  gst_message_unref (msg);
+  return s;
+}
+
+/* telemetry-rate asks the vehicle for its messages once it is found; its
+ * state (mode, arming, landed state, battery, GPS fix) is posted as it
+ * changes; local positions count from its home once HOME_POSITION came. */
+GST_START_TEST (test_vehicle_state_and_home)
+{
+  MavlinkHeartbeat hb = vehicle_heartbeat;
+  MavlinkHomePosition home = {.latitude = 434700000,.longitude = -805400000,
+    .altitude = 330000,.x = 2,.y = -1,.z = 0.5
+  };
+  MavlinkExtendedSysState ext = {.landed_state = 1 };
+  MavlinkSysStatus sys = {.battery_remaining = 87,.voltage_battery = 15200 };
+  MavlinkGpsRawInt gps = {.fix_type = 3,.satellites_visible = 12 };
+  GstStructure *st;
+  GstHarness *h;
+  MavlinkFrame f;
+  GstOdometry o;
+  GstBus *bus;
+  guint n_interval = 0, n_stream = 0, i, u = 0;
+  gboolean armed = TRUE;
+  gint battery = 0;
+  Vehicle *v;
+
+  h = harness_udp ("telemetry-rate=20 timestamp-mode=arrival", &v);
+  bus = gst_bus_new ();
+  gst_element_set_bus (h->element, bus);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &hb);
+  wait_vehicle (h->element, "ok");
+
+  /* ArduPilot: 7 SET_MESSAGE_INTERVAL, 3 REQUEST_DATA_STREAM */
+  for (i = 0; i < 10; i++) {
+    fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+    if (f.msgid == MAVLINK_MSG_ID_COMMAND_LONG)
+      n_interval++;
+    else if (f.msgid == MAVLINK_MSG_ID_REQUEST_DATA_STREAM)
+      n_stream++;
+  }
+  fail_unless_equals_int (n_interval, 7);
+  fail_unless_equals_int (n_stream, 3);
+
+  st = expect_element_message (bus, "flightlink-vehicle-state");
+  fail_unless (gst_structure_get_boolean (st, "armed", &armed));
+  fail_if (armed);
+  fail_unless (gst_structure_get_uint (st, "mode", &u));
+  fail_unless_equals_int (u, 4);
+  fail_unless_equals_string (gst_structure_get_string (st, "autopilot"),
+      "ardupilot");
+  gst_structure_free (st);
+
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HOME_POSITION, &home);
+  expect_message (bus, GST_MESSAGE_INFO, 5000, "The vehicle's home: latitude "
+      "43.4700000, longitude -80.5400000, altitude 330.00 m.");
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_LOCAL_POSITION_NED, &local_position);
+  o = pull_odometry (h, NULL);
+  fail_unless_equals_float (o.north, 10.5);
+  fail_unless_equals_float (o.east, -2.25);
+  fail_unless_equals_float (o.down, -40.5);
+
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_EXTENDED_SYS_STATE, &ext);
+  st = expect_element_message (bus, "flightlink-vehicle-state");
+  fail_unless_equals_string (gst_structure_get_string (st, "landed-state"),
+      "on-ground");
+  gst_structure_free (st);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_SYS_STATUS, &sys);
+  st = expect_element_message (bus, "flightlink-vehicle-state");
+  fail_unless (gst_structure_get_int (st, "battery-remaining", &battery));
+  fail_unless_equals_int (battery, 87);
+  gst_structure_free (st);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_GPS_RAW_INT, &gps);
+  st = expect_element_message (bus, "flightlink-vehicle-state");
+  fail_unless (gst_structure_get_uint (st, "gps-fix", &u));
+  fail_unless_equals_int (u, 3);
+  gst_structure_free (st);
+  hb.base_mode |= 128;
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &hb);
+  st = expect_element_message (bus, "flightlink-vehicle-state");
+  fail_unless (gst_structure_get_boolean (st, "armed", &armed));
+  fail_unless (armed);
+  gst_structure_free (st);
+  /* the same again changes nothing */
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_SYS_STATUS, &sys);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &hb);
+  wait_stat_u64 (h->element, "frames-received", 9);
+  fail_if (pop_message (bus, GST_MESSAGE_ELEMENT, 200) != NULL);
+
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_paused_holds)
 {
   GstHarness *h;
@@ -1674,6 +1782,10 @@ GST_START_TEST (test_heartbeat_and_vehicle_loss)
   fail_if (vehicle_recv (v, &f, 100, TRUE));
 
   vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  /* the receiving thread posts this after it says "ok", and may be held
+   * up between the two: wait for it, or it can come after "back" below */
+  expect_message (bus, GST_MESSAGE_INFO, 5000,
+      "Found the vehicle: system 1, component 1, MAVLink 2.");
   wait_vehicle (fl, "ok");
 
   /* t = 1 s, 2 s: our heartbeats; the vehicle is still there */
@@ -2278,6 +2390,7 @@ flightlink_suite (void)
   tcase_add_test (tc, test_default_ids);
   tcase_add_test (tc, test_command_acks);
   tcase_add_test (tc, test_px4_setpoint_stream);
+  tcase_add_test (tc, test_vehicle_state_and_home);
   tcase_add_test (tc, test_arrival_item_per_message);
   tcase_add_test (tc, test_vehicle_choice);
   tcase_add_test (tc, test_bad_frames_counted);

@@ -256,7 +256,7 @@ GST_START_TEST (test_crc_extra_derived_from_fields)
 {
   guint i;
 
-  fail_unless_equals_int (mavlink_message_count (), 10);
+  fail_unless_equals_int (mavlink_message_count (), 15);
   for (i = 0; i < mavlink_message_count (); i++) {
     const MavlinkMessageInfo *info = mavlink_message_info_nth (i);
     guint min_len, max_len;
@@ -280,7 +280,12 @@ GST_START_TEST (test_crc_extra_derived_from_fields)
   fail_unless_equals_int (mavlink_message_info (84)->crc_extra, 143);
   fail_unless_equals_int (mavlink_message_info (86)->crc_extra, 5);
   fail_unless_equals_int (mavlink_message_info (253)->crc_extra, 83);
-  fail_unless (mavlink_message_info (1) == NULL);
+  fail_unless_equals_int (mavlink_message_info (1)->crc_extra, 124);
+  fail_unless_equals_int (mavlink_message_info (24)->crc_extra, 24);
+  fail_unless_equals_int (mavlink_message_info (66)->crc_extra, 148);
+  fail_unless_equals_int (mavlink_message_info (242)->crc_extra, 104);
+  fail_unless_equals_int (mavlink_message_info (245)->crc_extra, 130);
+  fail_unless (mavlink_message_info (2) == NULL);
   fail_unless (mavlink_message_info (254) == NULL);
   fail_unless (mavlink_message_info (0xffffff) == NULL);
 }
@@ -695,9 +700,9 @@ GST_END_TEST;
  * "frame" that is not is garbage. */
 GST_START_TEST (test_unknown_messages)
 {
-  /* SYS_STATUS-like id 1, 3-byte payload, any checksum */
+  /* SYSTEM_TIME-like id 2, 3-byte payload, any checksum */
   static const guint8 unknown[] = { 0xfd, 0x03, 0x00, 0x00, 0x01, 0x01, 0x01,
-    0x01, 0x00, 0x00, 0xaa, 0xbb, 0xcc, 0x12, 0x34
+    0x02, 0x00, 0x00, 0xaa, 0xbb, 0xcc, 0x12, 0x34
   };
   static const guint8 not_a_frame[] = { 0xfe, 0x01, 0x00, 0x01, 0x01, 0x02,
     0x00, 0x00, 0x00, 0x99
@@ -713,7 +718,7 @@ GST_START_TEST (test_unknown_messages)
 
   fail_unless_equals_int (p.frames->len, 4);
   fail_unless (nth_frame (&p, 0)->info == NULL);
-  fail_unless_equals_int (nth_frame (&p, 0)->msgid, 1);
+  fail_unless_equals_int (nth_frame (&p, 0)->msgid, 2);
   check_heartbeat (nth_frame (&p, 1), 2, 7);
   check_heartbeat (nth_frame (&p, 2), 1, 8);
   fail_unless (nth_frame (&p, 3)->info == NULL);

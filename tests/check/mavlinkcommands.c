@@ -293,6 +293,39 @@ GST_START_TEST (test_family_table)
 
 GST_END_TEST;
 
+/* Telemetry rates asked for: SET_MESSAGE_INTERVAL for each message, and
+ * for ArduPilot REQUEST_DATA_STREAM besides. */
+GST_START_TEST (test_rate_requests)
+{
+  MavlinkOutMessage out[MAVLINK_RATE_REQUESTS_MAX];
+  guint n, i;
+
+  fail_unless_equals_int (mavlink_rate_requests (&ardupilot, 0, out), 0);
+  n = mavlink_rate_requests (&px4, 20, out);
+  fail_unless_equals_int (n, 7);
+  for (i = 0; i < n; i++) {
+    fail_unless_equals_int (out[i].info->id, MAVLINK_MSG_ID_COMMAND_LONG);
+    fail_unless_equals_int (out[i].msg.command_long.command, 511);
+    fail_unless_equals_int (out[i].msg.command_long.target_system, 7);
+  }
+  fail_unless_equals_float (out[0].msg.command_long.param1, 33);
+  fail_unless_equals_float (out[0].msg.command_long.param2, 50000);
+  fail_unless_equals_float (out[6].msg.command_long.param1, 242);
+  fail_unless_equals_float (out[6].msg.command_long.param2, 1000000);
+
+  n = mavlink_rate_requests (&ardupilot, 20, out);
+  fail_unless_equals_int (n, 10);
+  fail_unless_equals_int (out[7].info->id,
+      MAVLINK_MSG_ID_REQUEST_DATA_STREAM);
+  fail_unless_equals_int (out[7].msg.request_data_stream.req_stream_id, 6);
+  fail_unless_equals_int (out[7].msg.request_data_stream.req_message_rate,
+      20);
+  fail_unless_equals_int (out[7].msg.request_data_stream.start_stop, 1);
+  fail_unless_equals_int (out[9].msg.request_data_stream.req_stream_id, 2);
+}
+
+GST_END_TEST;
+
 static Suite *
 mavlinkcommands_suite (void)
 {
@@ -303,6 +336,7 @@ mavlinkcommands_suite (void)
   tcase_add_test (tc, test_command_table);
   tcase_add_test (tc, test_command_edges);
   tcase_add_test (tc, test_family_table);
+  tcase_add_test (tc, test_rate_requests);
   return s;
 }
 

@@ -480,6 +480,137 @@ GST_START_TEST (test_child_error_is_replicas)
 
 GST_END_TEST;
 
+/* Under the controller: an exit with drain goes through the children (a
+ * worker that holds items until EOS gives them up), nothing lost. */
+typedef struct
+{
+  GstWorkerController *ctrl;
+  GMainLoop *loop;
+  GstStructure *report;
+  gboolean exiting;
+} Run;
+
+static void
+on_finished (GstWorkerController * ctrl, const GstStructure * report, Run * r)
+{
+  r->report = gst_structure_copy (report);
+  g_main_loop_quit (r->loop);
+}
+
+static GstElement *
+ctrl_get (Run * r, const gchar * name)
+{
+  GstPipeline *pipe = gst_worker_controller_get_pipeline (r->ctrl);
+  GstElement *e = get (GST_ELEMENT (pipe), name);
+
+  gst_object_unref (pipe);
+  return e;
+}
+
+static gboolean
+drain_when_counted (gpointer user_data)
+{
+  Run *r = user_data;
+  GstElement *sink = ctrl_get (r, "sink");
+  guint64 count = 0;
+
+  g_object_get (sink, "count", &count, NULL);
+  gst_object_unref (sink);
+  if (count < 40)
+    return G_SOURCE_CONTINUE;
+  r->exiting = TRUE;
+  gst_worker_controller_exit_drain (r->ctrl, 30000);
+  return G_SOURCE_REMOVE;
+}
+
+GST_START_TEST (test_drain_through_children)
+{
+  Run r = { 0 };
+  GError *err = NULL;
+  GstElement *src, *sink;
+  guint64 made = 0, count = 0;
+  gboolean balanced = FALSE;
+
+  r.ctrl = gst_worker_controller_new_from_description ("testworkersrc "
+      "name=src num-buffers=-1 ! queue ! workerpool name=p size=2 "
+      "isolation=process worker=\"testworker inputs-per-output=5 "
+      "emit-partial=true\" ! queue ! testworkersink name=sink", &err);
+  fail_unless (r.ctrl != NULL, "%s", err ? err->message : "?");
+  r.loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (r.ctrl, "finished", G_CALLBACK (on_finished), &r);
+  fail_unless (gst_worker_controller_start (r.ctrl, &err));
+  g_timeout_add (5, drain_when_counted, &r);
+  g_main_loop_run (r.loop);
+  fail_unless (r.exiting);
+  fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced));
+  fail_unless (balanced, "%" GST_PTR_FORMAT, r.report);
+
+  src = ctrl_get (&r, "src");
+  sink = ctrl_get (&r, "sink");
+  {
+    GstStructure *st = gst_worker_get_stats (GST_WORKER (src));
+
+    fail_unless (gst_structure_get_uint64 (st, "items-out", &made));
+    gst_structure_free (st);
+  }
+  g_object_get (sink, "count", &count, NULL);
+  /* every 5 items in a replica make one; what a replica held at EOS came
+   * out as a partial group: each replica's items, rounded up, by 5 */
+  fail_unless (count >= made / 5 && count <= made / 5 + 2,
+      "%" G_GUINT64_FORMAT " out of %" G_GUINT64_FORMAT, count, made);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  gst_structure_free (r.report);
+  g_main_loop_unref (r.loop);
+  gst_object_unref (r.ctrl);
+}
+
+GST_END_TEST;
+
+/* An exit now accounts for the item a hung child held: the replica is a
+ * worker busy with it. */
+GST_START_TEST (test_exit_now_accounts_held_item)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue name=q ! processreplica name=r "
+      "worker=\"testworker hang-after=3\" ! queue ! testworkersink", &err);
+  GstPipeline *pipe;
+  GstStructure *report;
+  const GValue *holders;
+  guint64 held = 0;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_start (ctrl, &err));
+  pipe = gst_worker_controller_get_pipeline (ctrl);
+  /* the child has the 4th item, for ever */
+  for (guint i = 0; i < 3000 && stat_u64 (GST_ELEMENT (pipe), "r",
+          "items-in") < 4; i++) {
+    g_main_context_iteration (NULL, FALSE);
+    g_usleep (1000);
+  }
+  fail_unless_equals_uint64 (stat_u64 (GST_ELEMENT (pipe), "r", "items-in"),
+      4);
+
+  report = gst_worker_controller_exit_now (ctrl);
+  fail_unless (report != NULL);
+  holders = gst_structure_get_value (report, "holders");
+  fail_unless (holders != NULL);
+  for (guint i = 0; i < gst_value_array_get_size (holders); i++) {
+    const GstStructure *h =
+        gst_value_get_structure (gst_value_array_get_value (holders, i));
+
+    if (g_strcmp0 (gst_structure_get_string (h, "name"), "r") == 0)
+      fail_unless (gst_structure_get_uint64 (h, "items", &held));
+  }
+  fail_unless_equals_uint64 (held, 1);
+  gst_structure_free (report);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* faults */
 
@@ -883,6 +1014,8 @@ processreplica_suite (void)
   suite_add_tcase (s, contract);
   tcase_add_test (contract, test_stats_and_pid);
   tcase_add_test (contract, test_child_error_is_replicas);
+  tcase_add_test (contract, test_drain_through_children);
+  tcase_add_test (contract, test_exit_now_accounts_held_item);
   suite_add_tcase (s, faults);
   tcase_add_test (faults, test_transient_crash_same_output);
   tcase_add_test (faults, test_poison_item_lost);

@@ -796,6 +796,43 @@ GST_START_TEST (test_running_time_and_caps)
 
 GST_END_TEST;
 
+/* The primary is sink_0 whatever the order the pads were requested in:
+ * a description that links m.sink_1 before m.sink_0 merges the same way
+ * (the primary's 10 items come out, each with a sink_1 item). */
+GST_START_TEST (test_primary_is_sink_0_whatever_the_order)
+{
+  GstElement *pipe = gst_parse_launch ("testworkersrc num-buffers=30 ! "
+      "m.sink_1 testworkersrc num-buffers=10 ! m.sink_0 "
+      "timestampmerge name=m ! testworkersink name=out", NULL);
+  GstElement *m, *out;
+  GstBus *bus;
+  GstMessage *msg;
+  guint64 count = 0;
+
+  fail_unless (pipe != NULL);
+  m = gst_bin_get_by_name (GST_BIN (pipe), "m");
+  out = gst_bin_get_by_name (GST_BIN (pipe), "out");
+  /* the parser requested sink_1 first */
+  fail_unless_equals_string (GST_OBJECT_NAME (m->sinkpads->data), "sink_1");
+  bus = gst_element_get_bus (pipe);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  g_object_get (out, "count", &count, NULL);
+  fail_unless_equals_uint64 (count, 10);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (m);
+  gst_object_unref (out);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
 /* A GAP on the primary input (a sparse stream: clusterestimate's
  * estimates) is no item to merge: it goes on as a GAP, and the items
  * around it are merged as usual. */
@@ -1310,6 +1347,7 @@ timestampmerge_suite (void)
   tcase_add_test (tc, test_deterministic_arrival_order);
   tcase_add_test (tc, test_live_latency);
   tcase_add_test (tc, test_running_time_and_caps);
+  tcase_add_test (tc, test_primary_is_sink_0_whatever_the_order);
   tcase_add_test (tc, test_same_caps_again_no_renegotiation);
   tcase_add_test (tc, test_attached_history_bounded);
   tcase_add_test (tc, test_gap_on_primary);

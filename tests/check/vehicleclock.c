@@ -117,6 +117,34 @@ GST_START_TEST (test_drift)
 
 GST_END_TEST;
 
+/* A loaded machine: for 20 s every message is read 800 ms late (flightlink
+ * blocked pushing into a full queue while the frames it is merged with lag
+ * behind), then on time again. The clocks did not move apart: the PTS stay
+ * within a few ms of when each message was measured. Following the late
+ * reads' offset, they would take times up to 800 ms later, and each frame
+ * would be paired with where the vehicle was 800 ms before (6.4 m at
+ * 8 m/s: targets where there are none). */
+GST_START_TEST (test_late_reads_are_not_drift)
+{
+  VehicleClock c;
+  GstClockTimeDiff worst = 0;
+
+  vehicle_clock_init (&c, TRUE);
+  for (guint i = 0; i < 50 * 40; i++) {
+    GstClockTime measured = 3 * GST_SECOND + i * 20 * MS;
+    GstClockTime delay = (i >= 50 * 10 && i < 50 * 30) ? 800 * MS : 1 * MS;
+    GstClockTime pts = stamp (&c, i * 20, measured + delay, NULL);
+    GstClockTimeDiff err = GST_CLOCK_DIFF (measured + 1 * MS, pts);
+
+    if (ABS (err) > worst)
+      worst = ABS (err);
+  }
+  fail_unless (worst <= 5 * MS, "PTS off by %" G_GINT64_FORMAT " ms",
+      worst / GST_MSECOND);
+}
+
+GST_END_TEST;
+
 /* A message older than the newest of its stream (reordered, up to 1 s)
  * is stale; a reboot's older times are not; streams are apart. */
 GST_START_TEST (test_stale)
@@ -152,6 +180,7 @@ vehicleclock_suite (void)
   tcase_add_test (tc, test_reboot_and_monotonic);
   tcase_add_test (tc, test_arrival);
   tcase_add_test (tc, test_drift);
+  tcase_add_test (tc, test_late_reads_are_not_drift);
   tcase_add_test (tc, test_stale);
   return s;
 }

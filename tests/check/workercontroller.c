@@ -838,6 +838,33 @@ GST_END_TEST;
 /* ---------------------------------------------------------------------- */
 /* errors */
 
+/* An error stops the system, and the books still balance: the item the
+ * failing worker took and failed on is among the discarded ones. */
+GST_START_TEST (test_error_discards_balance)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "num-buffers=200 ! queue name=q1 " Q "! testworker name=bad "
+      "error-after=50 ! queue name=q2 " Q "! testworker name=slow "
+      "process-time=20000000 ! testworkersink name=out");
+  const GstStructure *h;
+
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_until_finished (&r, 60);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_ERROR);
+  h = entry (r.report, "holders", "bad");
+  fail_unless (h != NULL, "%s", str (r.report));
+  fail_unless_equals_uint64 (u64 (h, "items"), 1);
+  fail_unless_equals_uint64 (worker_u64 (r.report, "src", "items-out"),
+      worker_u64 (r.report, "out", "items-in") + u64 (r.report,
+          "items-discarded"));
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
 /* Policy restart: the pipeline comes back (and items flow again) until
  * the bounded retries run out; then it stops, naming the element. */
 GST_START_TEST (test_restart_policy_bounded)
@@ -983,6 +1010,45 @@ GST_START_TEST (test_start_missing_file_or_device)
     g_clear_error (&err);
     gst_object_unref (ctrl);
     gst_object_unref (v4l2);
+  }
+}
+
+GST_END_TEST;
+
+/* A system that can never start (an element nothing is linked to, a merge
+ * with no input) is refused at once, naming the element and why, instead
+ * of sitting idle until stopped. */
+GST_START_TEST (test_start_never_fed)
+{
+  static const gchar *cases[][2] = {
+    {"testworker name=lonely", "nothing is linked to its input"},
+    {"timestampmerge name=m ! fakesink", "it has no input"},
+    {"missionplanner name=plan ! fakesink", "nothing is linked"},
+    {"workerpool name=pool worker=testworker ! fakesink", "nothing is linked"},
+  };
+  static const gchar *names[] = { "lonely", "m", "plan", "pool" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstWorkerController *ctrl = controller (cases[i][0]);
+    GError *err = NULL;
+    GstStructure *report;
+
+    fail_if (gst_worker_controller_start (ctrl, &err), "%s", cases[i][0]);
+    fail_unless (g_error_matches (err, GST_WORKER_CONTROLLER_ERROR,
+            GST_WORKER_CONTROLLER_ERROR_START));
+    fail_unless (strstr (err->message, names[i]) != NULL, "%s",
+        err->message);
+    fail_unless (strstr (err->message, cases[i][1]) != NULL, "%s",
+        err->message);
+    fail_unless_equals_int (gst_worker_controller_get_outcome (ctrl),
+        GST_WORKER_CONTROLLER_OUTCOME_ERROR);
+    report = gst_worker_controller_get_report (ctrl);
+    fail_unless_equals_string (gst_structure_get_string
+        (gst_value_get_structure (gst_structure_get_value (report, "error")),
+            "element"), names[i]);
+    gst_structure_free (report);
+    g_clear_error (&err);
+    gst_object_unref (ctrl);
   }
 }
 
@@ -1187,9 +1253,11 @@ workercontroller_suite (void)
   tcase_add_test (tc, test_heartbeats_stop_worker_lost);
   tcase_add_test (tc, test_exit_now_accounts_for_every_item);
   tcase_add_test (tc, test_exit_now_while_running);
+  tcase_add_test (tc, test_error_discards_balance);
   tcase_add_test (tc, test_restart_policy_bounded);
   tcase_add_test (tc, test_restart_then_drain);
   tcase_add_test (tc, test_start_missing_file_or_device);
+  tcase_add_test (tc, test_start_never_fed);
   tcase_add_test (tc, test_bad_descriptions);
   tcase_add_test (tc, test_file_and_bins);
   tcase_add_test (tc, test_status_json);

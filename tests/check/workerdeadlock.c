@@ -790,6 +790,42 @@ GST_START_TEST (test_feedback_loop_true_deadlock)
 
 GST_END_TEST;
 
+/* A loop that started with an initial item, whose items are dropped on
+ * the way round: a true deadlock all the same, and the report says what
+ * is really the case, not "a cycle with no initial items". */
+GST_START_TEST (test_feedback_loop_items_lost_on_the_way)
+{
+  Run r;
+  const GstStructure *d;
+
+  run_init (&r, "testworkersrc name=src num-buffers=20 ! queue name=qin "
+      "max-size-buffers=2 " Q "! timestampmerge name=m ! tee name=t "
+      "t. ! queue name=qout max-size-buffers=2 " Q "! testworkersink name=out "
+      "t. ! queue name=qfb max-size-buffers=2 " Q "! testworker name=fw "
+      "drop-every=1 ! feedbacksink name=fbsink channel=loop "
+      "feedbacksrc name=fbsrc channel=loop "
+      "caps=application/x-worker-test-item initial-items=1 ! queue "
+      "name=qback max-size-buffers=2 " Q "! m.",
+      GST_WORKER_DEADLOCK_MODE_RESOLVE);
+  start (&r);
+  run_until_finished (&r, 30);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_DEADLOCK);
+  fail_unless_equals_int (r.deadlocks->len, 1);
+  d = g_ptr_array_index (r.deadlocks, 0);
+  fail_unless_equals_string (field (d, "kind"), "true");
+  fail_if (strstr (field (d, "text"), "no initial items") != NULL, "%s",
+      field (d, "text"));
+  fail_unless (strstr (field (d, "text"), "the cycle started with 1 initial "
+          "item, and none is on its way round any more") != NULL, "%s",
+      field (d, "text"));
+  fail_unless (g_str_has_suffix (field (d, "text"), ": stopping"), "%s",
+      field (d, "text"));
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* no false positives */
 
@@ -909,6 +945,7 @@ workerdeadlock_suite (void)
   tcase_add_test (tc, test_local_deadlock_resolved_while_others_run);
   tcase_add_test (tc, test_deadlock_past_growth_limit);
   tcase_add_test (tc, test_feedback_loop_true_deadlock);
+  tcase_add_test (tc, test_feedback_loop_items_lost_on_the_way);
   tcase_add_test (tc, test_slow_system_not_deadlocked);
   tcase_add_test (tc, test_idle_live_source_not_deadlocked);
   return s;

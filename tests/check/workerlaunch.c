@@ -288,7 +288,7 @@ GST_START_TEST (test_bad_input)
 {
   struct
   {
-    const gchar *args[8];
+    const gchar *args[10];
     const gchar *says;
   } cases[] = {
     {{"testworkersrc", "!", "nosuchelement", "!", "fakesink", NULL},
@@ -310,6 +310,13 @@ GST_START_TEST (test_bad_input)
     {{"--max-queue-growth", "-3", "testworkersrc", "!", "fakesink", NULL},
         "cannot be negative"},
     {{"-f", "/nope/missing.pipeline", NULL}, "/nope/missing.pipeline"},
+    {{"testworkersrc", "!", "workerpool", "size=1000", "worker=testworker",
+              "!", "fakesink", NULL},
+        "bad value \"1000\" for property 'size' of workerpool0: it must be "
+          "from 1 to 64"},
+    {{"testworkersrc", "!", "workerpool", "name=p", "queue-size=0",
+              "worker=testworker", "!", "fakesink", NULL},
+        "property 'queue-size' of p: it must be from 1"},
     {{NULL}, "no pipeline description"},
   };
   guint i;

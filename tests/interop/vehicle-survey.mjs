@@ -4,7 +4,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
 // usage: node vehicle-survey.mjs [--pipeline FILE] [--port N]
-//            [--rate HZ] [--tolerance M] [--timeout S] [--PROPERTY VALUE...]
+//            [--rate HZ] [--tolerance M] [--timeout S] [--clock-stdin 1]
+//            [--PROPERTY VALUE...]
 //
 // The flight is flightsimsrc's: the same path (lawnmower, line or circle),
 // altitude, speed, targets and home, computed the same way, from the
@@ -15,7 +16,13 @@
 // describe the same flight, if they start together: the vehicle starts
 // flying (flight time 0) when flightlink's first HEARTBEAT arrives, which
 // flightlink sends as it goes to PLAYING (with remote-address and
-// remote-port set), that is at running time 0 give or take a millisecond.
+// remote-port set), that is at running time 0 give or take a millisecond
+// on a quiet machine, tens of them on a loaded one. With --clock-stdin 1
+// flight time 0 is instead the CLOCK_MONOTONIC instant, in nanoseconds,
+// on the first line of its standard input: give it the pipeline's base
+// time (its running time 0 on the system clock) and the two start
+// together whatever the load; it flies once it has both that line and
+// flightlink's HEARTBEAT.
 // flightsimsrc's `position-noise` and `attitude-noise` are errors in the
 // reported telemetry: this vehicle adds them (Gaussian, from `seed`).
 // `attitude-wobble` must be 0: the wobble's phases come from GLib's random
@@ -65,7 +72,8 @@ const flight = {
   'home-longitude': -80.5449, 'home-altitude': 330, 'position-noise': 0,
   'attitude-noise': 0.1, 'attitude-wobble': 1, seed: 0,
 }
-const opts = { port: 0, rate: 50, tolerance: 1.5, timeout: 600 }
+const opts = { port: 0, rate: 50, tolerance: 1.5, timeout: 600,
+  'clock-stdin': 0 }
 
 function die (error) {
   process.stdout.write(JSON.stringify({ ok: false, error }) + '\n')
@@ -218,6 +226,8 @@ let seq = 0
 let peer = null // flightlink: [address, port]
 let t0 = 0 // performance.now() at flight time 0
 let t0Monotonic = 0n // the same instant on CLOCK_MONOTONIC, in ns
+let zeroGiven = false // --clock-stdin: t0 read from stdin
+let flying = false
 const socket = dgram.createSocket('udp4')
 const state = { heartbeats: 0, telemetry: 0, commands: [] }
 let error = null
@@ -350,7 +360,8 @@ const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
 
 async function fly () {
   const period = 1000 / opts.rate
-  let tick = 0
+  // a flight time 0 given on stdin may be a few ms past: no catching up
+  let tick = Math.max(0, Math.ceil((performance.now() - t0) / period))
   await send(heartbeat())
   for (;;) {
     const next = t0 + tick * period
@@ -362,16 +373,43 @@ async function fly () {
   }
 }
 
-socket.on('message', (msg, rinfo) => {
-  if (!peer) {
+// Flies once it knows flightlink's address and flight time 0.
+function startFlying () {
+  if (flying || !peer || (opts['clock-stdin'] && !zeroGiven)) return
+  flying = true
+  if (!opts['clock-stdin']) {
     // flightlink's first datagram: flight time 0
     t0 = performance.now()
     t0Monotonic = process.hrtime.bigint()
+  }
+  fly().catch(e => { error = error || String(e) })
+}
+
+socket.on('message', (msg, rinfo) => {
+  if (!peer) {
     peer = [rinfo.address, rinfo.port]
-    fly().catch(e => { error = error || String(e) })
+    startFlying()
   }
   input.write(msg)
 })
+
+if (opts['clock-stdin']) {
+  let text = ''
+  process.stdin.setEncoding('utf8')
+  process.stdin.on('data', chunk => {
+    if (zeroGiven) return
+    text += chunk
+    const nl = text.indexOf('\n')
+    if (nl < 0) return
+    const line = text.slice(0, nl).trim()
+    if (!/^[0-9]+$/.test(line)) die(`stdin: '${line}' is not a time in ns`)
+    // performance.now() and hrtime both run on CLOCK_MONOTONIC
+    t0Monotonic = BigInt(line)
+    t0 = performance.now() - Number(process.hrtime.bigint() - t0Monotonic) / 1e6
+    zeroGiven = true
+    startFlying()
+  })
+}
 
 socket.bind(opts.port, '127.0.0.1', () => {
   process.stdout.write(JSON.stringify({

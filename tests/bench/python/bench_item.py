@@ -15,3 +15,14 @@ class BenchItem:
         self.seq = seq
         self.data = data
         self.created_ns = time.monotonic_ns()
+
+
+def spin(work: int) -> int:
+    """
+    CPU work in pure Python, holding the GIL: `work` turns of a loop (the
+    GStreamer side's benchpyworker runs the same loop).
+    """
+    total = 0
+    for i in range(work):
+        total += i * i % 7
+    return total

@@ -1,8 +1,9 @@
 """
-A stage that does no work: what the chain costs is the model itself.
+A stage that does no work (what the chain costs is the model itself), or
+`work` turns of a pure-Python loop per item (bench_item.spin).
 """
 
-from bench_item import BenchItem
+from bench_item import BenchItem, spin
 from workers import queue_proxy_wrapper
 from workers import worker_controller
 
@@ -11,6 +12,7 @@ def passthrough_worker(
     input_queue: queue_proxy_wrapper.QueueProxyWrapper,
     output_queue: queue_proxy_wrapper.QueueProxyWrapper,
     controller: worker_controller.WorkerController,
+    work: int = 0,
 ) -> None:
     """
     Worker process: gets an item, passes it on, until exit or a sentinel.
@@ -24,5 +26,7 @@ def passthrough_worker(
 
         if not isinstance(input_data, BenchItem):
             continue
+        if work:
+            spin(work)
 
         output_queue.queue.put(input_data)

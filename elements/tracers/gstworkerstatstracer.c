@@ -1,0 +1,1127 @@
+/* gst-workers: the workerstats tracer
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:tracer-workerstats
+ * @title: workerstats
+ * @short_description: per element processing time, items, busy / blocked /
+ *   idle shares, and every queue's level over time, in any pipeline
+ *
+ * A tracer for any GStreamer application, stock `gst-launch-1.0` included,
+ * and any pipeline, worker elements or not. Every `period` milliseconds it
+ * logs one `workerstats-element` line per element that handled items and
+ * one `workerstats-queue` line per `queue` / `queue2`, as GstTracerRecord
+ * lines in the `GST_TRACER` debug category (level TRACE):
+ *
+ * |[
+ * GST_TRACERS="workerstats(period=100)" GST_DEBUG=GST_TRACER:7 \
+ *   GST_DEBUG_FILE=trace.log GST_PLUGIN_PATH=$PWD/build/elements \
+ *   gst-launch-1.0 videotestsrc num-buffers=300 ! queue ! jpegenc ! fakesink
+ * workerstats-plot.py trace.log plots/   # gst/tools/ in the source tree
+ * ]|
+ *
+ * A line (one per element, `ts` the same for every line of a sample):
+ *
+ * |[
+ * workerstats-element, ts=(guint64)1200345678, element=(string)jpegenc0,
+ *   path=(string)pipeline0/jpegenc0, factory=(string)jpegenc,
+ *   period=(guint64)100012345, items-in=(guint64)120, items-out=(guint64)120,
+ *   proc-time-avg=(guint64)2100000, proc-time-max=(guint64)3300000,
+ *   busy=(double)0.62, downstream=(double)0.01, blocked=(double)0.0,
+ *   idle=(double)0.37, blocked-on=(string)"";
+ * workerstats-queue, ts=(guint64)1200345678, queue=(string)queue0,
+ *   path=(string)pipeline0/queue0, level-buffers=(uint)3,
+ *   peak-buffers=(uint)5, level-bytes=(uint)..., level-time=(guint64)...,
+ *   max-size-buffers=(uint)200, max-size-bytes=(uint)10485760,
+ *   max-size-time=(guint64)1000000000, items-in=(guint64)123,
+ *   items-out=(guint64)120;
+ * ]|
+ *
+ * Each line is a serialized #GstStructure (gst_structure_from_string()
+ * reads it back after the `GST_TRACER :0::` prefix). Fields:
+ *
+ * - `ts`: nanoseconds since gst_init(), the end of the sample's interval;
+ *   `period`: the interval's length in nanoseconds.
+ * - `items-in`, `items-out`: buffers into the element's sink pads and out
+ *   of its src pads since the start (a buffer list counts its buffers).
+ * - `proc-time-avg`, `proc-time-max`: the element's own time per item
+ *   (its chain function, minus the time spent in the elements it pushed
+ *   to) over the interval, in nanoseconds; for an element that drives its
+ *   own thread (a source, an aggregator, a demuxer's loop), the time
+ *   between two of its pushes. 0: no item in the interval.
+ * - `busy`: share of the interval in the element's own code (as above: for
+ *   an element that drives a thread, this includes the time it waits in
+ *   that thread, for its device or clock or, for an aggregator, its
+ *   inputs); `downstream`: in elements it pushed to in its own thread;
+ *   `blocked`: pushing into a full queue (the `queue` said "overrun"),
+ *   or waiting in a `queue2`, `multiqueue`, aggregator input or
+ *   `feedbacksink` (`blocked-on`: the last one it waited on in the
+ *   interval); `idle`: the rest: waiting for input. An element entered
+ *   from several threads at once can sum over 1.
+ * - `level-*`: the queue's current levels when sampled; `peak-buffers`:
+ *   the most buffers it held during the interval (counted on its pads;
+ *   a leaky queue's drops are not seen); `max-size-*`: its limits;
+ *   `items-in` / `items-out`: buffers into and out of it since the start.
+ *
+ * A last sample is logged when a top-level pipeline goes from PAUSED to
+ * READY.
+ *
+ * Cost: with any tracer on, GStreamer 1.22 looks its hook table up at
+ * every pad push and every object and buffer ref and unref; on a chain of
+ * no-op elements passing 64-byte items that alone costs more than the
+ * elements (3.7 times the instructions per item, measured with the stock
+ * `factories` tracer, which does nothing per item). workerstats adds about
+ * 50 instructions per pad push and chain call on top: 5% of that floor
+ * (the `tracer` benchmark of `make bench` measures both, side by side).
+ * Elements that do real work per item (a converter, an encoder, a
+ * detector) hide both.
+ *
+ * Data pulled in pull mode
+ * (gst_pad_pull_range()) and event handling are counted as the caller's
+ * time.
+ *
+ * Parameters: `period` (milliseconds, default 100, at least 1).
+ *
+ * Since: 0.1
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "gstworkerstatstracer.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_worker_stats_debug);
+#define GST_CAT_DEFAULT gst_worker_stats_debug
+
+#define DEFAULT_PERIOD_MS 100
+#define MAX_DEPTH 32
+#define MAX_SLOTS 64
+
+/* ---------------------------------------------------------------------- */
+/* state: one ElementStats per element ever seen, one ThreadState per
+ * thread; module-wide, as threads outlive a tracer object */
+
+typedef struct
+{
+  guint64 busy, blocked, downstream;
+  guint64 items_in, items_out;
+  guint64 proc_sum, proc_count;
+} Totals;
+
+typedef struct
+{
+  GWeakRef ref;
+  gconstpointer element;        /* identity only, never dereferenced */
+  gint alive;                   /* atomic: 0 once the element is gone */
+  gboolean channel;             /* a push into it can wait for room */
+  gboolean overrun_signal;      /* tells when it waits: queue's "overrun" */
+  gboolean levels;              /* has queue's level properties */
+  gint level, peak;             /* atomic: buffers between its pads */
+
+  /* the rest: stats_lock */
+  gchar *name, *path, *factory;
+  Totals retired;               /* of threads that ended */
+  Totals prev;                  /* at the last sample */
+  Totals cur;                   /* being summed by a sample */
+  guint64 cur_max;
+  const gchar *cur_blocked_on;
+  gboolean reported_dead;
+} ElementStats;
+
+typedef enum
+{
+  FRAME_ELEMENT,                /* in an element's chain function */
+  FRAME_ROOT,                   /* a thread's first element, pushing */
+  FRAME_CHANNEL,                /* in a queue's chain: may wait for room */
+  FRAME_TRANSPARENT,            /* a ghost / proxy pad */
+} FrameKind;
+
+typedef struct
+{
+  gint slot;
+  FrameKind kind;
+  gboolean waiting;
+  gboolean root;                /* pushed by push_pre(), popped by push_post() */
+  GstClockTime entry, busy, blocked;
+} Frame;
+
+typedef struct
+{
+  ElementStats *e;
+  Totals t;
+  guint64 proc_max;             /* in interval max_epoch */
+  guint max_epoch;
+  ElementStats *blocked_on;     /* in interval blocked_epoch */
+  guint blocked_epoch;
+} Slot;
+
+/* Written only by its thread, between write_begin() and write_end(); a
+ * sample copies it and retries while seq is odd or moved (a seqlock): the
+ * streaming threads never wait for the sampler. */
+typedef struct
+{
+  guint seq;
+  GstClockTime last;            /* time attributed up to */
+  gint root_slot;               /* the element driving this thread */
+  GstClockTime root_gap;        /* its time since its last push */
+  guint depth, n_slots;
+  Frame stack[MAX_DEPTH];
+  Slot slots[MAX_SLOTS];
+  guint overflow;               /* frames deeper than MAX_DEPTH */
+} ThreadState;
+
+static GMutex stats_lock;
+static GPtrArray *all_threads;  /* stats_lock */
+static GPtrArray *all_elements; /* stats_lock */
+static GQuark stats_quark;
+static gint epoch;              /* atomic: sample interval number */
+static gint64 ts_base;          /* atomic: hook ts = timestamp - ts_base */
+static gint ts_base_set;        /* atomic */
+static gint active;             /* atomic: one workerstats tracer only */
+
+static void thread_state_free (gpointer data);
+/* the fast way to a thread's state; thread_key frees it when the thread
+ * ends */
+static __thread ThreadState *thread_state_tls;
+static GPrivate thread_key = G_PRIVATE_INIT (thread_state_free);
+
+struct _GstWorkerStatsTracer
+{
+  GstTracer parent;
+
+  gboolean enabled;             /* the one active instance */
+  guint period_ms;
+  GThread *thread;
+  GMutex lock;
+  GCond cond;
+  gboolean stopping;            /* lock */
+  GstClockTime last_sample;     /* stats_lock */
+};
+
+G_DEFINE_TYPE (GstWorkerStatsTracer, gst_worker_stats_tracer, GST_TYPE_TRACER);
+
+static GstTracerRecord *element_record, *queue_record;
+
+static inline GstClockTime
+now_ts (void)
+{
+  return (GstClockTime) ((gint64) gst_util_get_timestamp () - ts_base);
+}
+
+static inline void
+calibrate (GstClockTime ts)
+{
+  if (G_UNLIKELY (!g_atomic_int_get (&ts_base_set))) {
+    g_mutex_lock (&stats_lock);
+    if (!ts_base_set) {
+      ts_base = (gint64) gst_util_get_timestamp () - (gint64) ts;
+      g_atomic_int_set (&ts_base_set, 1);
+    }
+    g_mutex_unlock (&stats_lock);
+  }
+}
+
+static inline void
+write_begin (ThreadState * t)
+{
+  __atomic_store_n (&t->seq, t->seq + 1, __ATOMIC_RELAXED);
+  __atomic_thread_fence (__ATOMIC_RELEASE);
+}
+
+static inline void
+write_end (ThreadState * t)
+{
+  __atomic_store_n (&t->seq, t->seq + 1, __ATOMIC_RELEASE);
+}
+
+static void
+totals_add (Totals * a, const Totals * b)
+{
+  a->busy += b->busy;
+  a->blocked += b->blocked;
+  a->downstream += b->downstream;
+  a->items_in += b->items_in;
+  a->items_out += b->items_out;
+  a->proc_sum += b->proc_sum;
+  a->proc_count += b->proc_count;
+}
+
+static void
+thread_state_free (gpointer data)
+{
+  ThreadState *t = data;
+  guint i;
+
+  g_mutex_lock (&stats_lock);
+  for (i = 0; i < t->n_slots; i++)
+    totals_add (&t->slots[i].e->retired, &t->slots[i].t);
+  g_ptr_array_remove_fast (all_threads, t);
+  g_mutex_unlock (&stats_lock);
+  thread_state_tls = NULL;
+  g_free (t);
+}
+
+static inline ThreadState *
+thread_state (void)
+{
+  ThreadState *t = thread_state_tls;
+
+  if (G_LIKELY (t))
+    return t;
+  t = g_new0 (ThreadState, 1);
+  t->root_slot = -1;
+  g_mutex_lock (&stats_lock);
+  g_ptr_array_add (all_threads, t);
+  g_mutex_unlock (&stats_lock);
+  g_private_set (&thread_key, t);
+  thread_state_tls = t;
+  return t;
+}
+
+/* ---------------------------------------------------------------------- */
+/* elements */
+
+static void
+element_gone (gpointer data, GObject * where_the_object_was)
+{
+  ElementStats *e = data;
+
+  g_atomic_int_set (&e->alive, 0);
+}
+
+static gboolean
+type_is (GstElement * element, const gchar * type_name)
+{
+  GType type = g_type_from_name (type_name);
+
+  return type && g_type_is_a (G_OBJECT_TYPE (element), type);
+}
+
+static gchar *
+element_path (GstObject * obj)
+{
+  GString *path = g_string_new (NULL);
+  GstObject *o = gst_object_ref (obj);
+
+  while (o) {
+    gchar *name = gst_object_get_name (o);
+    GstObject *parent = gst_object_get_parent (o);
+
+    g_string_prepend (path, name ? name : "?");
+    if (parent)
+      g_string_prepend_c (path, '/');
+    g_free (name);
+    gst_object_unref (o);
+    o = parent;
+  }
+  return g_string_free (path, FALSE);
+}
+
+static void on_overrun (GstElement * queue, gpointer user_data);
+
+/* The element's stats, made on first sight. */
+static ElementStats *
+element_stats (GstElement * element)
+{
+  ElementStats *e = g_object_get_qdata (G_OBJECT (element), stats_quark);
+  GstElementFactory *factory;
+  gboolean silent = FALSE;
+
+  if (G_LIKELY (e))
+    return e;
+
+  g_mutex_lock (&stats_lock);
+  e = g_object_get_qdata (G_OBJECT (element), stats_quark);
+  if (e) {
+    g_mutex_unlock (&stats_lock);
+    return e;
+  }
+  e = g_new0 (ElementStats, 1);
+  e->element = element;
+  e->alive = 1;
+  g_weak_ref_init (&e->ref, element);
+  e->name = gst_object_get_name (GST_OBJECT (element));
+  factory = gst_element_get_factory (element);
+  e->factory = g_strdup (factory ? GST_OBJECT_NAME (factory) : "");
+  if (type_is (element, "GstQueue")) {
+    e->channel = e->levels = TRUE;
+    g_object_get (element, "silent", &silent, NULL);
+    e->overrun_signal = !silent;
+  } else if (type_is (element, "GstQueue2")) {
+    e->channel = e->levels = TRUE;
+  } else if (type_is (element, "GstMultiQueue") ||
+      type_is (element, "GstAggregator") ||
+      g_str_equal (e->factory, "feedbacksink")) {
+    e->channel = TRUE;
+  }
+  g_object_weak_ref (G_OBJECT (element), element_gone, e);
+  g_object_set_qdata (G_OBJECT (element), stats_quark, e);
+  g_ptr_array_add (all_elements, e);
+  g_mutex_unlock (&stats_lock);
+
+  if (e->overrun_signal)
+    g_signal_connect (element, "overrun", G_CALLBACK (on_overrun), e);
+  GST_DEBUG ("tracing %s (%s)%s", e->name, e->factory,
+      e->channel ? ", a channel" : "");
+  return e;
+}
+
+/* The element a pad belongs to, or NULL for a ghost or proxy pad. */
+static inline GstElement *
+pad_element (GstPad * pad)
+{
+  GstObject *parent = GST_OBJECT_PARENT (pad);
+
+  if (!parent || !GST_IS_ELEMENT (parent) || GST_IS_BIN (parent))
+    return NULL;
+  return GST_ELEMENT_CAST (parent);
+}
+
+/* A thread's slot for the pad's element; -1: a ghost pad, or no room.
+ * Called outside write sections (it may write one itself). */
+static inline gint
+pad_slot (ThreadState * t, GstPad * pad)
+{
+  gconstpointer parent = GST_OBJECT_PARENT (pad);
+  GstElement *element;
+  ElementStats *e;
+  guint i;
+
+  for (i = 0; i < t->n_slots; i++) {
+    if (t->slots[i].e->element == parent &&
+        g_atomic_int_get (&t->slots[i].e->alive))
+      return i;
+  }
+  element = pad_element (pad);
+  if (!element)
+    return -1;
+  e = element_stats (element);
+
+  if (t->n_slots == MAX_SLOTS) {
+    /* reuse the slot of an element that is gone */
+    g_mutex_lock (&stats_lock);
+    for (i = 0; i < t->n_slots; i++) {
+      if (!g_atomic_int_get (&t->slots[i].e->alive))
+        break;
+    }
+    if (i < t->n_slots) {
+      write_begin (t);
+      totals_add (&t->slots[i].e->retired, &t->slots[i].t);
+      memset (&t->slots[i], 0, sizeof (Slot));
+      t->slots[i].e = e;
+      write_end (t);
+    }
+    g_mutex_unlock (&stats_lock);
+    return i < t->n_slots ? (gint) i : -1;
+  }
+  write_begin (t);
+  memset (&t->slots[t->n_slots], 0, sizeof (Slot));
+  t->slots[t->n_slots].e = e;
+  t->n_slots++;
+  write_end (t);
+  return t->n_slots - 1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* time attribution (inside write sections, or on a sample's copy) */
+
+static inline void
+proc_update (ThreadState * t, Slot * s, GstClockTime v)
+{
+  guint ep = (guint) g_atomic_int_get (&epoch);
+
+  s->t.proc_sum += v;
+  s->t.proc_count++;
+  if (s->max_epoch != ep) {
+    s->max_epoch = ep;
+    s->proc_max = 0;
+  }
+  if (v > s->proc_max)
+    s->proc_max = v;
+}
+
+/* The time since t->last goes to what the thread was doing. */
+static inline void
+attribute (ThreadState * t, GstClockTime now)
+{
+  GstClockTime d;
+  Frame *f;
+
+  if (G_UNLIKELY (t->last == 0)) {
+    /* a new thread: from now on */
+    t->last = now;
+    return;
+  }
+  if (now <= t->last)
+    return;
+  d = now - t->last;
+  t->last = now;
+
+  if (t->depth == 0) {
+    if (t->root_slot >= 0 && !t->slots[t->root_slot].e->channel) {
+      t->slots[t->root_slot].t.busy += d;
+      t->root_gap += d;
+    }
+    return;
+  }
+  f = &t->stack[t->depth - 1];
+  switch (f->kind) {
+    case FRAME_ELEMENT:
+    case FRAME_ROOT:
+      if (f->slot >= 0) {
+        f->busy += d;
+        t->slots[f->slot].t.busy += d;
+      }
+      break;
+    case FRAME_CHANNEL:
+      if (f->waiting) {
+        gint i = (gint) t->depth - 2;
+
+        while (i >= 0 && t->stack[i].kind == FRAME_TRANSPARENT)
+          i--;
+        if (i >= 0 && t->stack[i].slot >= 0) {
+          Slot *s = &t->slots[t->stack[i].slot];
+          guint ep = (guint) g_atomic_int_get (&epoch);
+
+          t->stack[i].blocked += d;
+          s->t.blocked += d;
+          s->blocked_on = t->slots[f->slot].e;
+          s->blocked_epoch = ep;
+        }
+      } else {
+        f->busy += d;
+        t->slots[f->slot].t.busy += d;
+      }
+      break;
+    case FRAME_TRANSPARENT:
+      break;
+  }
+}
+
+static inline GstClockTime
+frame_downstream (const Frame * f, GstClockTime now)
+{
+  GstClockTime incl = now > f->entry ? now - f->entry : 0;
+
+  return incl > f->busy + f->blocked ? incl - f->busy - f->blocked : 0;
+}
+
+static inline void
+pop_frame (ThreadState * t, GstClockTime now)
+{
+  Frame *f = &t->stack[--t->depth];
+  Slot *s;
+
+  if (f->slot < 0)
+    return;
+  s = &t->slots[f->slot];
+  /* a queue's own thread pushing is no work of the queue */
+  if ((f->kind == FRAME_ELEMENT || f->kind == FRAME_ROOT) && !s->e->channel)
+    s->t.downstream += frame_downstream (f, now);
+  if (f->kind == FRAME_ELEMENT)
+    proc_update (t, s, f->busy);
+}
+
+/* ---------------------------------------------------------------------- */
+/* hooks */
+
+static inline void
+level_add (ElementStats * e, gint n)
+{
+  gint level = g_atomic_int_add (&e->level, n) + n;
+  gint peak;
+
+  while (level > (peak = g_atomic_int_get (&e->peak)) &&
+      !g_atomic_int_compare_and_exchange (&e->peak, peak, level));
+}
+
+static void
+enter (GstClockTime ts, GstPad * pad, guint n)
+{
+  ThreadState *t = thread_state ();
+  gint slot;
+  Frame *f;
+  ElementStats *e = NULL;
+
+  calibrate (ts);
+  if (G_UNLIKELY (t->depth >= MAX_DEPTH)) {
+    t->overflow++;
+    return;
+  }
+  slot = pad_slot (t, pad);
+  write_begin (t);
+  attribute (t, ts);
+  f = &t->stack[t->depth++];
+  f->slot = slot;
+  f->entry = ts;
+  f->busy = f->blocked = 0;
+  f->waiting = FALSE;
+  f->root = FALSE;
+  if (slot < 0) {
+    f->kind = FRAME_TRANSPARENT;
+  } else {
+    e = t->slots[slot].e;
+    t->slots[slot].t.items_in += n;
+    if (e->channel) {
+      f->kind = FRAME_CHANNEL;
+      f->waiting = !e->overrun_signal;
+    } else {
+      f->kind = FRAME_ELEMENT;
+    }
+  }
+  write_end (t);
+  if (e && e->levels)
+    level_add (e, n);
+}
+
+static void
+leave (GstClockTime ts)
+{
+  ThreadState *t = thread_state ();
+
+  if (G_UNLIKELY (t->overflow)) {
+    t->overflow--;
+    return;
+  }
+  if (G_UNLIKELY (t->depth == 0))
+    return;
+  write_begin (t);
+  attribute (t, ts);
+  pop_frame (t, ts);
+  write_end (t);
+}
+
+static void
+push_pre (GstClockTime ts, GstPad * pad, guint n)
+{
+  ThreadState *t = thread_state ();
+  gint slot;
+  ElementStats *e = NULL;
+
+  calibrate (ts);
+  slot = pad_slot (t, pad);
+  write_begin (t);
+  if (t->depth == 0 && t->overflow == 0) {
+    Frame *f;
+
+    /* a thread's driving element: its time since its last push */
+    if (slot != t->root_slot) {
+      t->root_slot = slot;
+      t->root_gap = 0;
+    }
+    attribute (t, ts);
+    if (slot >= 0 && !t->slots[slot].e->channel)
+      proc_update (t, &t->slots[slot], t->root_gap);
+    t->root_gap = 0;
+    f = &t->stack[t->depth++];
+    f->slot = slot;
+    f->kind = slot >= 0 ? FRAME_ROOT : FRAME_TRANSPARENT;
+    f->entry = ts;
+    f->busy = f->blocked = 0;
+    f->waiting = FALSE;
+    f->root = TRUE;
+  } else {
+    attribute (t, ts);
+  }
+  if (slot >= 0) {
+    e = t->slots[slot].e;
+    t->slots[slot].t.items_out += n;
+  }
+  write_end (t);
+  if (e && e->levels)
+    level_add (e, -(gint) n);
+}
+
+static void
+push_post (GstClockTime ts)
+{
+  ThreadState *t = thread_state ();
+
+  if (t->depth == 1 && t->overflow == 0 && t->stack[0].root) {
+    write_begin (t);
+    attribute (t, ts);
+    pop_frame (t, ts);
+    write_end (t);
+  }
+}
+
+static void
+on_overrun (GstElement * queue, gpointer user_data)
+{
+  ElementStats *e = user_data;
+  ThreadState *t = thread_state ();
+  Frame *f;
+
+  if (t->depth == 0 || t->overflow)
+    return;
+  f = &t->stack[t->depth - 1];
+  if (f->kind != FRAME_CHANNEL || t->slots[f->slot].e != e || f->waiting)
+    return;
+  write_begin (t);
+  attribute (t, now_ts ());
+  f->waiting = TRUE;
+  write_end (t);
+}
+
+static void
+do_chain_pre (GObject * self, GstClockTime ts, GstPad * pad, GstBuffer * buf)
+{
+  enter (ts, pad, 1);
+}
+
+static void
+do_chain_list_pre (GObject * self, GstClockTime ts, GstPad * pad,
+    GstBufferList * list)
+{
+  enter (ts, pad, gst_buffer_list_length (list));
+}
+
+static void
+do_chain_post (GObject * self, GstClockTime ts, GstPad * pad,
+    GstFlowReturn res)
+{
+  leave (ts);
+}
+
+static void
+do_push_pre (GObject * self, GstClockTime ts, GstPad * pad, GstBuffer * buf)
+{
+  push_pre (ts, pad, 1);
+}
+
+static void
+do_push_list_pre (GObject * self, GstClockTime ts, GstPad * pad,
+    GstBufferList * list)
+{
+  push_pre (ts, pad, gst_buffer_list_length (list));
+}
+
+static void
+do_push_post (GObject * self, GstClockTime ts, GstPad * pad,
+    GstFlowReturn res)
+{
+  push_post (ts);
+}
+
+/* A flushed queue holds nothing. */
+static void
+do_push_event_pre (GObject * self, GstClockTime ts, GstPad * pad,
+    GstEvent * event)
+{
+  GstPad *peer;
+  GstElement *element;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_STOP)
+    return;
+  peer = gst_pad_get_peer (pad);
+  if (!peer)
+    return;
+  element = pad_element (peer);
+  if (element) {
+    ElementStats *e = g_object_get_qdata (G_OBJECT (element), stats_quark);
+
+    if (e && e->levels) {
+      g_atomic_int_set (&e->level, 0);
+      g_atomic_int_set (&e->peak, 0);
+    }
+  }
+  gst_object_unref (peer);
+}
+
+/* ---------------------------------------------------------------------- */
+/* samples */
+
+typedef struct
+{
+  ElementStats *e;
+  GstElement *element;          /* ref, or NULL: gone */
+  Totals d;
+  guint64 proc_max;
+  gchar *blocked_on;
+  gint peak;
+  gboolean report;
+} Row;
+
+static gboolean
+snapshot (ThreadState * t, ThreadState * copy)
+{
+  guint tries, s1, n_slots, depth;
+
+  for (tries = 0; tries < 100000; tries++) {
+    s1 = __atomic_load_n (&t->seq, __ATOMIC_ACQUIRE);
+    if (s1 & 1) {
+      if (tries > 100)
+        g_thread_yield ();
+      continue;
+    }
+    copy->last = t->last;
+    copy->root_slot = t->root_slot;
+    copy->root_gap = t->root_gap;
+    n_slots = MIN (t->n_slots, MAX_SLOTS);
+    depth = MIN (t->depth, MAX_DEPTH);
+    memcpy (copy->slots, t->slots, n_slots * sizeof (Slot));
+    memcpy (copy->stack, t->stack, depth * sizeof (Frame));
+    __atomic_thread_fence (__ATOMIC_ACQUIRE);
+    if (__atomic_load_n (&t->seq, __ATOMIC_RELAXED) == s1) {
+      copy->n_slots = n_slots;
+      copy->depth = depth;
+      copy->overflow = 0;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+static guint64
+sub (guint64 a, guint64 b)
+{
+  return a > b ? a - b : 0;
+}
+
+static void
+sample (GstWorkerStatsTracer * self)
+{
+  GstClockTime now, period;
+  GArray *rows;
+  ThreadState *copy;
+  guint i, j, ended;
+
+  if (!g_atomic_int_get (&ts_base_set))
+    return;
+
+  copy = g_new0 (ThreadState, 1);
+  rows = g_array_new (FALSE, TRUE, sizeof (Row));
+  g_mutex_lock (&stats_lock);
+  now = now_ts ();
+  ended = (guint) g_atomic_int_add (&epoch, 1);
+  period = now > self->last_sample ? now - self->last_sample : 0;
+  self->last_sample = now;
+
+  for (i = 0; i < all_elements->len; i++) {
+    ElementStats *e = g_ptr_array_index (all_elements, i);
+
+    e->cur = e->retired;
+    e->cur_max = 0;
+    e->cur_blocked_on = NULL;
+  }
+  for (i = 0; i < all_threads->len; i++) {
+    ThreadState *t = g_ptr_array_index (all_threads, i);
+
+    if (!snapshot (t, copy)) {
+      GST_WARNING ("a thread never let its counters be read");
+      continue;
+    }
+    attribute (copy, now);
+    for (j = 0; j < copy->n_slots; j++) {
+      Slot *s = &copy->slots[j];
+
+      totals_add (&s->e->cur, &s->t);
+      if (s->max_epoch == ended && s->proc_max > s->e->cur_max)
+        s->e->cur_max = s->proc_max;
+      if (s->blocked_epoch == ended && s->blocked_on)
+        s->e->cur_blocked_on = s->blocked_on->name;
+    }
+    for (j = 0; j < copy->depth; j++) {
+      Frame *f = &copy->stack[j];
+
+      if (f->slot >= 0 && (f->kind == FRAME_ELEMENT || f->kind == FRAME_ROOT)
+          && !copy->slots[f->slot].e->channel)
+        copy->slots[f->slot].e->cur.downstream += frame_downstream (f, now);
+    }
+  }
+  for (i = 0; i < all_elements->len; i++) {
+    ElementStats *e = g_ptr_array_index (all_elements, i);
+    Row row = { e, };
+
+    row.element = g_weak_ref_get (&e->ref);
+    row.d.busy = sub (e->cur.busy, e->prev.busy);
+    row.d.blocked = sub (e->cur.blocked, e->prev.blocked);
+    row.d.downstream = sub (e->cur.downstream, e->prev.downstream);
+    row.d.items_in = e->cur.items_in;
+    row.d.items_out = e->cur.items_out;
+    row.d.proc_sum = sub (e->cur.proc_sum, e->prev.proc_sum);
+    row.d.proc_count = sub (e->cur.proc_count, e->prev.proc_count);
+    row.proc_max = e->cur_max;
+    row.blocked_on = g_strdup (e->cur_blocked_on ? e->cur_blocked_on : "-");
+    if (e->levels)
+      row.peak = g_atomic_int_get (&e->peak);
+    row.report = row.element || !e->reported_dead;
+    if (!row.element)
+      e->reported_dead = TRUE;
+    e->prev = e->cur;
+    g_array_append_val (rows, row);
+  }
+  g_mutex_unlock (&stats_lock);
+  g_free (copy);
+
+  /* outside the lock: names, properties, the log */
+  for (i = 0; i < rows->len; i++) {
+    Row *r = &g_array_index (rows, Row, i);
+    ElementStats *e = r->e;
+    gdouble busy, blocked, downstream, idle;
+
+    if (r->element) {
+      gchar *name = gst_object_get_name (GST_OBJECT (r->element));
+      gchar *path = element_path (GST_OBJECT (r->element));
+
+      g_mutex_lock (&stats_lock);
+      g_free (e->name);
+      e->name = name;
+      g_free (e->path);
+      e->path = path;
+      g_mutex_unlock (&stats_lock);
+    }
+    if (!r->report)
+      goto next;
+    busy = period ? (gdouble) r->d.busy / period : 0;
+    blocked = period ? (gdouble) r->d.blocked / period : 0;
+    downstream = period ? (gdouble) r->d.downstream / period : 0;
+    idle = MAX (0.0, 1.0 - busy - blocked - downstream);
+    gst_tracer_record_log (element_record, (guint64) now, e->name,
+        e->path ? e->path : e->name, e->factory, (guint64) period,
+        r->d.items_in, r->d.items_out,
+        r->d.proc_count ? r->d.proc_sum / r->d.proc_count : (guint64) 0,
+        r->proc_max, busy, downstream, blocked, idle, r->blocked_on);
+
+    if (e->levels && r->element) {
+      guint lb = 0, lbytes = 0, mb = 0, mbytes = 0;
+      guint64 lt = 0, mt = 0;
+      gint level;
+
+      g_object_get (r->element, "current-level-buffers", &lb,
+          "current-level-bytes", &lbytes, "current-level-time", &lt,
+          "max-size-buffers", &mb, "max-size-bytes", &mbytes,
+          "max-size-time", &mt, NULL);
+      /* the next interval starts from what it holds now */
+      level = MAX (g_atomic_int_get (&e->level), 0);
+      g_atomic_int_set (&e->peak, level);
+      r->peak = MAX (r->peak, (gint) lb);
+      if (mb > 0)
+        r->peak = MIN (r->peak, (gint) mb);
+      gst_tracer_record_log (queue_record, (guint64) now, e->name,
+          e->path ? e->path : e->name, lb, (guint) MAX (r->peak, 0), lbytes,
+          lt, mb, mbytes, mt, r->d.items_in, r->d.items_out);
+    }
+  next:
+    g_clear_object (&r->element);
+    g_free (r->blocked_on);
+  }
+  g_array_free (rows, TRUE);
+}
+
+static gpointer
+sampler_thread (gpointer data)
+{
+  GstWorkerStatsTracer *self = data;
+  gint64 next = g_get_monotonic_time () + self->period_ms * 1000;
+
+  g_mutex_lock (&self->lock);
+  while (!self->stopping) {
+    if (!g_cond_wait_until (&self->cond, &self->lock, next)) {
+      g_mutex_unlock (&self->lock);
+      sample (self);
+      g_mutex_lock (&self->lock);
+      next += self->period_ms * 1000;
+      if (next < g_get_monotonic_time ())
+        next = g_get_monotonic_time () + self->period_ms * 1000;
+    }
+  }
+  g_mutex_unlock (&self->lock);
+  return NULL;
+}
+
+static void
+do_change_state_post (GObject * obj, GstClockTime ts, GstElement * element,
+    GstStateChange transition, GstStateChangeReturn result)
+{
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY &&
+      GST_IS_PIPELINE (element) && !GST_OBJECT_PARENT (element))
+    sample (GST_WORKER_STATS_TRACER (obj));
+}
+
+/* ---------------------------------------------------------------------- */
+/* the object */
+
+static GstStructure *
+field (GType type, const gchar * description)
+{
+  return gst_structure_new ("value", "type", G_TYPE_GTYPE, type,
+      "description", G_TYPE_STRING, description, NULL);
+}
+
+static void
+make_records (void)
+{
+  element_record = gst_tracer_record_new ("workerstats-element.class",
+      "ts", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
+          "end of the interval, ns since gst_init()"),
+      "element", GST_TYPE_STRUCTURE, field (G_TYPE_STRING, "element name"),
+      "path", GST_TYPE_STRUCTURE, field (G_TYPE_STRING,
+          "names from the top-level bin down, '/'-separated"),
+      "factory", GST_TYPE_STRUCTURE, field (G_TYPE_STRING, "factory name"),
+      "period", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
+          "length of the interval, ns"),
+      "items-in", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
+          "buffers into its sink pads since the start"),
+      "items-out", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
+          "buffers out of its src pads since the start"),
+      "proc-time-avg", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
+          "own time per item in the interval, ns"),
+      "proc-time-max", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
+          "longest own time for one item in the interval, ns"),
+      "busy", GST_TYPE_STRUCTURE, field (G_TYPE_DOUBLE,
+          "share of the interval in its own code"),
+      "downstream", GST_TYPE_STRUCTURE, field (G_TYPE_DOUBLE,
+          "share of the interval in elements it pushed to, same thread"),
+      "blocked", GST_TYPE_STRUCTURE, field (G_TYPE_DOUBLE,
+          "share of the interval waiting for room in a full queue"),
+      "idle", GST_TYPE_STRUCTURE, field (G_TYPE_DOUBLE,
+          "share of the interval waiting for input"),
+      "blocked-on", GST_TYPE_STRUCTURE, field (G_TYPE_STRING,
+          "the queue it last waited on in the interval, or -"), NULL);
+  queue_record = gst_tracer_record_new ("workerstats-queue.class",
+      "ts", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
+          "end of the interval, ns since gst_init()"),
+      "queue", GST_TYPE_STRUCTURE, field (G_TYPE_STRING, "queue name"),
+      "path", GST_TYPE_STRUCTURE, field (G_TYPE_STRING,
+          "names from the top-level bin down, '/'-separated"),
+      "level-buffers", GST_TYPE_STRUCTURE, field (G_TYPE_UINT,
+          "buffers it holds now"),
+      "peak-buffers", GST_TYPE_STRUCTURE, field (G_TYPE_UINT,
+          "most buffers it held in the interval"),
+      "level-bytes", GST_TYPE_STRUCTURE, field (G_TYPE_UINT,
+          "bytes it holds now"),
+      "level-time", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
+          "ns of data it holds now"),
+      "max-size-buffers", GST_TYPE_STRUCTURE, field (G_TYPE_UINT,
+          "its limit in buffers (0: none)"),
+      "max-size-bytes", GST_TYPE_STRUCTURE, field (G_TYPE_UINT,
+          "its limit in bytes (0: none)"),
+      "max-size-time", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
+          "its limit in ns (0: none)"),
+      "items-in", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
+          "buffers into it since the start"),
+      "items-out", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
+          "buffers out of it since the start"), NULL);
+  GST_OBJECT_FLAG_SET (element_record, GST_OBJECT_FLAG_MAY_BE_LEAKED);
+  GST_OBJECT_FLAG_SET (queue_record, GST_OBJECT_FLAG_MAY_BE_LEAKED);
+}
+
+static gboolean
+parse_params (GstWorkerStatsTracer * self)
+{
+  gchar *params = NULL, *text;
+  GstStructure *s;
+  gint period;
+  gboolean ok = TRUE;
+
+  g_object_get (self, "params", &params, NULL);
+  if (!params)
+    return TRUE;
+  text = g_strdup_printf ("workerstats,%s", params);
+  s = gst_structure_from_string (text, NULL);
+  if (!s) {
+    g_warning ("workerstats: cannot read the parameters '%s' (write "
+        "workerstats(period=100))", params);
+    ok = FALSE;
+  } else if (gst_structure_has_field (s, "period")) {
+    if (!gst_structure_get_int (s, "period", &period) || period < 1) {
+      g_warning ("workerstats: period must be a whole number of "
+          "milliseconds, at least 1, not '%s'", params);
+      ok = FALSE;
+    } else {
+      self->period_ms = period;
+    }
+  }
+  if (s)
+    gst_structure_free (s);
+  g_free (text);
+  g_free (params);
+  return ok;
+}
+
+static void
+gst_worker_stats_tracer_constructed (GObject * object)
+{
+  GstWorkerStatsTracer *self = GST_WORKER_STATS_TRACER (object);
+  GstTracer *tracer = GST_TRACER (object);
+
+  G_OBJECT_CLASS (gst_worker_stats_tracer_parent_class)->constructed (object);
+
+  parse_params (self);
+  if (!g_atomic_int_compare_and_exchange (&active, 0, 1)) {
+    g_warning ("workerstats: only one workerstats tracer per process; "
+        "ignoring this one");
+    return;
+  }
+  self->enabled = TRUE;
+  if (!element_record)
+    make_records ();
+
+  gst_tracing_register_hook (tracer, "pad-chain-pre",
+      G_CALLBACK (do_chain_pre));
+  gst_tracing_register_hook (tracer, "pad-chain-list-pre",
+      G_CALLBACK (do_chain_list_pre));
+  gst_tracing_register_hook (tracer, "pad-chain-post",
+      G_CALLBACK (do_chain_post));
+  gst_tracing_register_hook (tracer, "pad-chain-list-post",
+      G_CALLBACK (do_chain_post));
+  gst_tracing_register_hook (tracer, "pad-push-pre",
+      G_CALLBACK (do_push_pre));
+  gst_tracing_register_hook (tracer, "pad-push-list-pre",
+      G_CALLBACK (do_push_list_pre));
+  gst_tracing_register_hook (tracer, "pad-push-post",
+      G_CALLBACK (do_push_post));
+  gst_tracing_register_hook (tracer, "pad-push-list-post",
+      G_CALLBACK (do_push_post));
+  gst_tracing_register_hook (tracer, "pad-push-event-pre",
+      G_CALLBACK (do_push_event_pre));
+  gst_tracing_register_hook (tracer, "element-change-state-post",
+      G_CALLBACK (do_change_state_post));
+
+  self->thread = g_thread_new ("workerstats", sampler_thread, self);
+}
+
+static void
+gst_worker_stats_tracer_finalize (GObject * object)
+{
+  GstWorkerStatsTracer *self = GST_WORKER_STATS_TRACER (object);
+
+  if (self->thread) {
+    g_mutex_lock (&self->lock);
+    self->stopping = TRUE;
+    g_cond_signal (&self->cond);
+    g_mutex_unlock (&self->lock);
+    g_thread_join (self->thread);
+  }
+  if (self->enabled)
+    g_atomic_int_set (&active, 0);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  G_OBJECT_CLASS (gst_worker_stats_tracer_parent_class)->finalize (object);
+}
+
+static void
+gst_worker_stats_tracer_class_init (GstWorkerStatsTracerClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  gobject_class->constructed = gst_worker_stats_tracer_constructed;
+  gobject_class->finalize = gst_worker_stats_tracer_finalize;
+
+  GST_DEBUG_CATEGORY_INIT (gst_worker_stats_debug, "workerstats", 0,
+      "workerstats tracer");
+  stats_quark = g_quark_from_static_string ("GstWorkerStatsTracer.stats");
+  all_threads = g_ptr_array_new ();
+  all_elements = g_ptr_array_new ();
+}
+
+static void
+gst_worker_stats_tracer_init (GstWorkerStatsTracer * self)
+{
+  self->period_ms = DEFAULT_PERIOD_MS;
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+}

@@ -1,0 +1,216 @@
+/* gst-workers: gst-worker-launch refuses property values out of range
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A value that parses but is out of the property's range (`workerpool
+ * size=1000`, `geolocate hfov=500`) is not a parse error: GObject keeps
+ * the default and logs a warning that names neither the element nor the
+ * range, and the run goes on with a value the user did not ask for.
+ * While the description is parsed, those warnings are caught here (and
+ * are not fatal, even with G_DEBUG=fatal-warnings); afterwards each is
+ * told again with the element(s) it concerns and the allowed range, and
+ * the tool exits with its usage status.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include "launch-props.h"
+
+struct _LaunchPropCheck
+{
+  guint handler;
+  GLogLevelFlags fatal_before;
+  GPtrArray *bad;               /* BadValue */
+};
+
+typedef struct
+{
+  gchar *value;
+  gchar *property;
+  gchar *type;                  /* the value's type name */
+  gchar *message;               /* GObject's own words */
+} BadValue;
+
+static void
+bad_value_free (gpointer data)
+{
+  BadValue *b = data;
+
+  g_free (b->value);
+  g_free (b->property);
+  g_free (b->type);
+  g_free (b->message);
+  g_free (b);
+}
+
+/* Returns: (transfer full): the text between @start and @end after @from */
+static gchar *
+between (const gchar * from, const gchar * start, const gchar * end)
+{
+  const gchar *a = strstr (from, start), *b;
+
+  if (!a)
+    return NULL;
+  a += strlen (start);
+  b = strstr (a, end);
+  return b ? g_strndup (a, b - a) : NULL;
+}
+
+/* GLib 2.74: value "%s" of type '%s' is invalid or out of range for
+ * property '%s' of type '%s' */
+static void
+on_gobject_warning (const gchar * domain, GLogLevelFlags level,
+    const gchar * message, gpointer user_data)
+{
+  LaunchPropCheck *check = user_data;
+  BadValue *b;
+
+  if (!strstr (message, "is invalid or out of range for property")) {
+    g_log_default_handler (domain, level, message, NULL);
+    return;
+  }
+  b = g_new0 (BadValue, 1);
+  b->value = between (message, "value \"", "\" of type");
+  b->type = between (message, "\" of type '", "'");
+  b->property = between (message, "for property '", "'");
+  b->message = g_strdup (message);
+  g_ptr_array_add (check->bad, b);
+}
+
+/**
+ * launch_prop_check_begin:
+ *
+ * Call before parsing the pipeline description; end with
+ * launch_prop_check_end().
+ */
+LaunchPropCheck *
+launch_prop_check_begin (void)
+{
+  LaunchPropCheck *check = g_new0 (LaunchPropCheck, 1);
+
+  check->bad = g_ptr_array_new_with_free_func (bad_value_free);
+  check->handler = g_log_set_handler ("GLib-GObject", G_LOG_LEVEL_WARNING,
+      on_gobject_warning, check);
+  check->fatal_before = g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  g_log_set_always_fatal (check->fatal_before & ~G_LOG_LEVEL_WARNING);
+  return check;
+}
+
+static gchar *
+describe_range (GParamSpec * pspec)
+{
+#define RANGE(T, fmt) \
+  if (G_IS_PARAM_SPEC_ ## T (pspec)) \
+    return g_strdup_printf ("from %" fmt " to %" fmt, \
+        G_PARAM_SPEC_ ## T (pspec)->minimum, \
+        G_PARAM_SPEC_ ## T (pspec)->maximum)
+  RANGE (INT, "d");
+  RANGE (UINT, "u");
+  RANGE (LONG, "ld");
+  RANGE (ULONG, "lu");
+  RANGE (INT64, G_GINT64_FORMAT);
+  RANGE (UINT64, G_GUINT64_FORMAT);
+  RANGE (FLOAT, "g");
+  RANGE (DOUBLE, "g");
+#undef RANGE
+  return NULL;
+}
+
+/* Does @value (as text) fall outside @pspec of @element? */
+static gboolean
+refused_by (GParamSpec * pspec, const gchar * value)
+{
+  GValue v = G_VALUE_INIT;
+  gboolean refused = FALSE;
+
+  g_value_init (&v, G_PARAM_SPEC_VALUE_TYPE (pspec));
+  if (value && gst_value_deserialize (&v, value))
+    refused = g_param_value_validate (pspec, &v);
+  g_value_unset (&v);
+  return refused;
+}
+
+/* The elements of @pipeline that have a property @b would be refused by */
+static gchar *
+describe (GstBin * pipeline, BadValue * b)
+{
+  GString *text = g_string_new (NULL);
+  GstIterator *it = gst_bin_iterate_recurse (pipeline);
+  GValue item = G_VALUE_INIT;
+  gchar *range = NULL;
+  gboolean done = FALSE;
+  guint found = 0;
+
+  while (!done && b->property) {
+    switch (gst_iterator_next (it, &item)) {
+      case GST_ITERATOR_OK:{
+        GstElement *e = g_value_get_object (&item);
+        GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
+            (e), b->property);
+
+        if (pspec && refused_by (pspec, b->value)) {
+          g_string_append_printf (text, "%s%s", found++ ? ", " : "",
+              GST_OBJECT_NAME (e));
+          if (!range)
+            range = describe_range (pspec);
+        }
+        g_value_reset (&item);
+        break;
+      }
+      case GST_ITERATOR_RESYNC:
+        gst_iterator_resync (it);
+        break;
+      default:
+        done = TRUE;
+        break;
+    }
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+
+  if (!found) {
+    g_string_free (text, TRUE);
+    return g_strdup_printf ("bad property value: %s", b->message);
+  }
+  {
+    gchar *names = g_string_free (text, FALSE);
+    gchar *line = g_strdup_printf ("bad value \"%s\" for property '%s' of "
+        "%s: %s%s", b->value ? b->value : "?", b->property, names,
+        range ? "it must be " : "it is not allowed", range ? range : "");
+
+    g_free (names);
+    g_free (range);
+    return line;
+  }
+}
+
+/**
+ * launch_prop_check_end:
+ * @pipeline: (nullable): what was parsed, if anything
+ *
+ * Returns: (transfer full) (nullable): the refused values, one per line,
+ *   each naming the element(s) and the allowed range; %NULL if none
+ */
+gchar *
+launch_prop_check_end (LaunchPropCheck * check, GstBin * pipeline)
+{
+  GString *text = NULL;
+
+  g_log_remove_handler ("GLib-GObject", check->handler);
+  g_log_set_always_fatal (check->fatal_before);
+  for (guint i = 0; i < check->bad->len; i++) {
+    BadValue *b = g_ptr_array_index (check->bad, i);
+    gchar *line = pipeline ? describe (pipeline, b) :
+        g_strdup_printf ("bad property value: %s", b->message);
+
+    if (!text)
+      text = g_string_new (line);
+    else
+      g_string_append_printf (text, "\n%s", line);
+    g_free (line);
+  }
+  g_ptr_array_unref (check->bad);
+  g_free (check);
+  return text ? g_string_free (text, FALSE) : NULL;
+}
