@@ -42,6 +42,8 @@ G_BEGIN_DECLS
  * @GST_FLIGHT_COMMAND_GUIDED: hand the flight to the companion computer:
  *   the mode in which the vehicle follows its setpoints (ArduPilot GUIDED,
  *   PX4 OFFBOARD) (Since: 0.2)
+ *
+ * What a flight command asks the flight controller to do.
  */
 typedef enum {
   GST_FLIGHT_COMMAND_GOTO = 1,
@@ -59,6 +61,8 @@ typedef enum {
  * @GST_FLIGHT_COMMAND_HAS_LOCAL: @north, @east, @down are set
  * @GST_FLIGHT_COMMAND_HAS_GLOBAL: @latitude, @longitude, @altitude are set
  * @GST_FLIGHT_COMMAND_HAS_YAW: @yaw is set
+ *
+ * Which of a command's positions are set.
  *
  * Since: 0.1
  */

@@ -33,6 +33,9 @@
  * @n_targets: how many, at most %GST_GROUND_TARGETS_MAX
  * @frame_time: the frame's time, also the item's PTS
  *
+ * Writes a ground targets item: the targets one frame shows, projected to
+ * the ground.
+ *
  * Returns: (transfer full): a new ground targets item
  *
  * Since: 0.1
@@ -82,6 +85,8 @@ gst_ground_targets_to_buffer (const GstGroundTarget * targets,
  * @targets: (out) (transfer full) (array length=n_targets) (optional): the
  *   targets, free with g_free(); %NULL when there are none
  * @n_targets: (out): how many
+ *
+ * Reads a ground targets item.
  *
  * Returns: %FALSE if @buffer is not a well-formed ground targets item
  * (wrong magic, a size that does not match the count, or values that are

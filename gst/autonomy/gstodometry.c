@@ -22,6 +22,14 @@
 
 #define ODOMETRY_MAGIC 0x314f444fu   /* "ODO1" little-endian */
 
+/**
+ * gst_odometry_init:
+ * @odo: the odometry to set up
+ *
+ * Sets @odo to an odometry with no field valid, every value 0.
+ *
+ * Since: 0.1
+ */
 void
 gst_odometry_init (GstOdometry * odo)
 {
@@ -33,6 +41,8 @@ gst_odometry_init (GstOdometry * odo)
  * gst_odometry_to_buffer:
  * @odo: the odometry
  * @pts: its time
+ *
+ * Writes an odometry item, its time in the PTS.
  *
  * Returns: (transfer full): a new odometry item
  *
@@ -73,6 +83,8 @@ gst_odometry_to_buffer (const GstOdometry * odo, GstClockTime pts)
  * gst_odometry_from_buffer:
  * @buffer: an odometry item
  * @odo: (out caller-allocates): where to read it
+ *
+ * Reads an odometry item.
  *
  * Returns: %FALSE if @buffer is not a well-formed odometry item (wrong
  * size, wrong magic, unknown fields or values that are not finite).

@@ -113,6 +113,9 @@ G_DEFINE_QUARK (gst-odometry-csv-error-quark, gst_odometry_csv_error);
 
 /**
  * gst_odometry_csv_layout_copy:
+ * @layout: a #GstOdometryCsvLayout
+ *
+ * Copies a layout.
  *
  * Returns: (transfer full): a copy of @layout
  *
@@ -248,6 +251,8 @@ split_cells (const gchar * line, gsize len, guint * n_cells)
  * @line: a line of a file
  * @length: its length in bytes, or -1 if NUL-terminated
  *
+ * Tells whether a reader of odometry CSV skips @line.
+ *
  * Returns: %TRUE if @line is blank or a comment (its first character that
  *   is not a space is `#`): a line a reader skips
  *
@@ -369,6 +374,7 @@ fail:
 
 /**
  * gst_odometry_csv_layout_free:
+ * @layout: a #GstOdometryCsvLayout
  *
  * Frees @layout.
  *
@@ -382,6 +388,9 @@ gst_odometry_csv_layout_free (GstOdometryCsvLayout * layout)
 
 /**
  * gst_odometry_csv_layout_get_fields:
+ * @layout: a #GstOdometryCsvLayout
+ *
+ * Lists the columns of a layout, in order.
  *
  * Returns: the groups of #GstOdometry the layout's columns carry
  *

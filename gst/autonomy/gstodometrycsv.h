@@ -78,6 +78,15 @@ GST_AUTONOMY_API
 GstOdometryCsvLayout * gst_odometry_csv_layout_copy
     (const GstOdometryCsvLayout * layout);
 
+/**
+ * gst_odometry_csv_error_quark:
+ *
+ * The error domain of odometry CSV, %GST_ODOMETRY_CSV_ERROR.
+ *
+ * Returns: the quark
+ *
+ * Since: 0.1
+ */
 GST_AUTONOMY_API
 GQuark   gst_odometry_csv_error_quark (void);
 

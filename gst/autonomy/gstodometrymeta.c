@@ -68,6 +68,9 @@ gst_odometry_meta_get_info (void)
  * @buffer: a writable buffer
  * @odo: the odometry at the buffer's time
  *
+ * Attaches @odo to @buffer, a frame, as a #GstOdometryMeta: the pose the
+ * frame was taken from.
+ *
  * Returns: (transfer none): the new meta on @buffer
  *
  * Since: 0.1

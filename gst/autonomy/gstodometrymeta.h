@@ -8,7 +8,22 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GST_ODOMETRY_META_API_TYPE:
+ *
+ * The API type of #GstOdometryMeta.
+ *
+ * Since: 0.1
+ */
 #define GST_ODOMETRY_META_API_TYPE (gst_odometry_meta_api_get_type ())
+
+/**
+ * GST_ODOMETRY_META_INFO:
+ *
+ * The #GstMetaInfo of #GstOdometryMeta.
+ *
+ * Since: 0.1
+ */
 #define GST_ODOMETRY_META_INFO (gst_odometry_meta_get_info ())
 
 /**
@@ -31,6 +46,15 @@ typedef struct {
 GST_AUTONOMY_API
 GType               gst_odometry_meta_api_get_type (void);
 
+/**
+ * gst_odometry_meta_get_info:
+ *
+ * The #GstMetaInfo of #GstOdometryMeta, %GST_ODOMETRY_META_INFO.
+ *
+ * Returns: the meta info
+ *
+ * Since: 0.1
+ */
 GST_AUTONOMY_API
 const GstMetaInfo * gst_odometry_meta_get_info (void);
 
@@ -45,6 +69,8 @@ gboolean            gst_odometry_from_meta (GstBuffer * buffer,
 /**
  * gst_buffer_get_odometry_meta:
  * @b: a #GstBuffer
+ *
+ * Finds the pose attached to a frame with gst_buffer_add_odometry_meta().
  *
  * Returns: (transfer none) (nullable): the #GstOdometryMeta of @b
  *

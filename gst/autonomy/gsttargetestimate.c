@@ -23,6 +23,7 @@
 
 /**
  * gst_target_estimate_init:
+ * @est: a #GstTargetEstimate
  *
  * Zeroes @est, with unknown first and last times.
  *
@@ -38,6 +39,10 @@ gst_target_estimate_init (GstTargetEstimate * est)
 
 /**
  * gst_target_estimate_to_buffer:
+ * @est: a #GstTargetEstimate
+ * @pts: the item's time, its PTS
+ *
+ * Writes a target estimate item, its time in the PTS.
  *
  * Returns: (transfer full): a new target estimate item
  *
@@ -74,7 +79,10 @@ gst_target_estimate_to_buffer (const GstTargetEstimate * est,
 
 /**
  * gst_target_estimate_from_buffer:
+ * @buffer: an item
  * @est: (out caller-allocates): where to read it
+ *
+ * Reads a target estimate item.
  *
  * Returns: %FALSE if @buffer is not a well-formed estimate item (wrong
  * size or magic, unknown flags, values that are not finite or a negative

@@ -44,7 +44,23 @@ G_BEGIN_DECLS
  */
 #define GST_WORKER_STATS_NAME "worker-stats"
 
+/**
+ * GST_TYPE_WORKER:
+ *
+ * The #GType of the #GstWorker interface.
+ *
+ * Since: 0.1
+ */
 #define GST_TYPE_WORKER (gst_worker_get_type ())
+
+/**
+ * GstWorker:
+ *
+ * An element that is a worker: its heartbeats, its pause, its statistics
+ * (see #GstWorkerInterface).
+ *
+ * Since: 0.1
+ */
 GST_WORKER_API
 G_DECLARE_INTERFACE (GstWorker, gst_worker, GST, WORKER, GstElement)
 
@@ -62,6 +78,7 @@ typedef struct _GstWorkerCore GstWorkerCore;
 
 /**
  * GstWorkerInterface:
+ * @parent_iface: the parent interface
  * @get_core: (skip): returns the #GstWorkerCore the element embeds.
  * @add_stats: (nullable): adds the worker's own fields to @stats, a
  *   `worker-stats` structure or a `worker-heartbeat` message's structure

@@ -218,6 +218,7 @@ gst_worker_aggregator_init (GstWorkerAggregator * self)
 
 /**
  * gst_worker_aggregator_push_to:
+ * @self: a #GstWorkerAggregator
  * @pad: one of the worker's outputs other than `src`
  * @buffer: (transfer full): an item
  *
@@ -262,6 +263,7 @@ gst_worker_aggregator_push_to (GstWorkerAggregator * self, GstPad * pad,
 
 /**
  * gst_worker_aggregator_push_gap:
+ * @self: a #GstWorkerAggregator
  * @pad: the worker's `src` or one of its extra outputs
  * @timestamp: the running time up to which @pad has nothing
  *
@@ -291,6 +293,10 @@ gst_worker_aggregator_push_gap (GstWorkerAggregator * self, GstPad * pad,
 
 /**
  * gst_worker_aggregator_get_output:
+ * @self: a #GstWorkerAggregator
+ * @name: the output's name
+ *
+ * Finds one of the worker's extra outputs by name.
  *
  * Returns: (transfer none) (nullable): the extra output named @name
  *
@@ -305,6 +311,7 @@ gst_worker_aggregator_get_output (GstWorkerAggregator * self,
 
 /**
  * gst_worker_aggregator_drop:
+ * @self: a #GstWorkerAggregator
  * @buffer: (transfer full): an input item the worker decided not to use
  *
  * Drops an item by the worker's own decision, counted in `items-dropped`.

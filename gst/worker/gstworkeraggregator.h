@@ -8,7 +8,22 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GST_TYPE_WORKER_AGGREGATOR:
+ *
+ * The #GType of #GstWorkerAggregator.
+ *
+ * Since: 0.1
+ */
 #define GST_TYPE_WORKER_AGGREGATOR (gst_worker_aggregator_get_type ())
+
+/**
+ * GstWorkerAggregator:
+ *
+ * A worker with several inputs, built on #GstAggregator. Opaque.
+ *
+ * Since: 0.1
+ */
 GST_WORKER_API
 G_DECLARE_DERIVABLE_TYPE (GstWorkerAggregator, gst_worker_aggregator,
     GST, WORKER_AGGREGATOR, GstAggregator)
@@ -31,6 +46,9 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerAggregator, gst_worker_aggregator,
  * @self: the worker
  * @timeout: %TRUE when called because the latency deadline passed (live
  *   inputs), not because every input has data
+ *
+ * Takes the inputs' items (gst_aggregator_pad_pop_buffer()) and pushes what
+ * they make, as #GstAggregatorClass.aggregate() does.
  *
  * Returns: as #GstAggregatorClass's `aggregate`
  *

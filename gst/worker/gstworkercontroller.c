@@ -1220,6 +1220,7 @@ gst_worker_controller_new (GstPipeline * pipeline)
 /**
  * gst_worker_controller_new_from_description:
  * @description: a gst-launch-1.0 pipeline description
+ * @error: return location for a #GError, or %NULL
  *
  * Parses @description (an unknown element or property, or a malformed
  * description, is an error in the %GST_PARSE_ERROR domain naming it) and
@@ -1274,6 +1275,7 @@ gst_worker_controller_new_from_description (const gchar * description,
 /**
  * gst_worker_controller_new_from_file:
  * @path: a pipeline file, as in `pipelines/`
+ * @error: return location for a #GError, or %NULL
  *
  * Reads a pipeline description from @path: lines whose first non-blank
  * character is `#` are comments, the other lines are joined into one
@@ -1326,6 +1328,9 @@ gst_worker_controller_new_from_file (const gchar * path, GError ** error)
 
 /**
  * gst_worker_controller_get_pipeline:
+ * @self: a #GstWorkerController
+ *
+ * The pipeline the controller runs.
  *
  * Returns: (transfer full): the pipeline
  *
@@ -1340,6 +1345,9 @@ gst_worker_controller_get_pipeline (GstWorkerController * self)
 
 /**
  * gst_worker_controller_list_workers:
+ * @self: a #GstWorkerController
+ *
+ * The workers of the pipeline, inside bins too.
  *
  * Returns: (transfer full): the workers' names, sorted by path
  *
@@ -1414,6 +1422,8 @@ fail_start (GstWorkerController * self, gchar * element, gchar * text,
 
 /**
  * gst_worker_controller_start:
+ * @self: a #GstWorkerController
+ * @error: return location for a #GError, or %NULL
  *
  * Starts the system: the pipeline goes to PLAYING. If it does not start
  * (a missing file or device, say), the run ends with
@@ -1554,7 +1564,9 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
 
 /**
  * gst_worker_controller_pause_worker:
+ * @self: a #GstWorkerController
  * @name: a worker's name, or its path below the pipeline ("bin/name")
+ * @error: return location for a #GError, or %NULL
  *
  * Pauses one worker (its `paused` property): it finishes the item in hand
  * and holds the rest in its input queue; upstream blocks when that is
@@ -1573,7 +1585,9 @@ gst_worker_controller_pause_worker (GstWorkerController * self,
 
 /**
  * gst_worker_controller_resume_worker:
+ * @self: a #GstWorkerController
  * @name: a worker's name, or its path below the pipeline
+ * @error: return location for a #GError, or %NULL
  *
  * Resumes a worker paused with gst_worker_controller_pause_worker().
  *
@@ -1590,6 +1604,8 @@ gst_worker_controller_resume_worker (GstWorkerController * self,
 
 /**
  * gst_worker_controller_pause:
+ * @self: a #GstWorkerController
+ * @error: return location for a #GError, or %NULL
  *
  * Pauses the whole system: the pipeline goes to PAUSED, so live sources
  * stop producing and sinks stop consuming. Heartbeats stop meanwhile; the
@@ -1624,6 +1640,8 @@ gst_worker_controller_pause (GstWorkerController * self, GError ** error)
 
 /**
  * gst_worker_controller_resume:
+ * @self: a #GstWorkerController
+ * @error: return location for a #GError, or %NULL
  *
  * Resumes the whole system after gst_worker_controller_pause().
  *
@@ -1660,6 +1678,9 @@ gst_worker_controller_resume (GstWorkerController * self, GError ** error)
 
 /**
  * gst_worker_controller_is_paused:
+ * @self: a #GstWorkerController
+ *
+ * Whether the whole system is paused (gst_worker_controller_pause()).
  *
  * Returns: %TRUE while the whole system is paused
  *
@@ -1679,6 +1700,7 @@ gst_worker_controller_is_paused (GstWorkerController * self)
 
 /**
  * gst_worker_controller_get_status:
+ * @self: a #GstWorkerController
  *
  * The whole system's status, a %GST_WORKER_CONTROLLER_STATUS_NAME
  * structure:
@@ -1767,6 +1789,7 @@ gst_worker_controller_get_status (GstWorkerController * self)
 
 /**
  * gst_worker_controller_get_status_json:
+ * @self: a #GstWorkerController
  *
  * gst_worker_controller_get_status() as JSON (see
  * gst_worker_structure_to_json()).
@@ -1787,7 +1810,10 @@ gst_worker_controller_get_status_json (GstWorkerController * self)
 
 /**
  * gst_worker_controller_get_heartbeat:
+ * @self: a #GstWorkerController
  * @name: a worker's name
+ *
+ * The latest heartbeat of one worker.
  *
  * Returns: (transfer full) (nullable): the latest `worker-heartbeat` of
  * that worker this run, or %NULL
@@ -1811,6 +1837,7 @@ gst_worker_controller_get_heartbeat (GstWorkerController * self,
 
 /**
  * gst_worker_controller_get_wait_for:
+ * @self: a #GstWorkerController
  *
  * Who waits on which queue, now: a `wait-for` structure whose `edges`
  * array holds one `wait` structure per waiting worker and queue:
@@ -1841,6 +1868,7 @@ gst_worker_controller_get_wait_for (GstWorkerController * self)
 
 /**
  * gst_worker_controller_explain_wait:
+ * @self: a #GstWorkerController
  * @name: a worker's name, or its path below the pipeline
  *
  * What a worker waits for, now, in words: the chain of waits from its
@@ -1872,6 +1900,7 @@ gst_worker_controller_explain_wait (GstWorkerController * self,
 
 /**
  * gst_worker_controller_exit_drain:
+ * @self: a #GstWorkerController
  * @timeout_ms: how long the drain may take
  *
  * Exits with drain: resumes the system and every paused worker (a paused
@@ -1934,6 +1963,7 @@ gst_worker_controller_exit_drain (GstWorkerController * self,
 
 /**
  * gst_worker_controller_exit_now:
+ * @self: a #GstWorkerController
  *
  * Exits now: stops the pipeline (queues flush) and reports, with
  * %GST_WORKER_CONTROLLER_OUTCOME_STOPPED, how many items were discarded
@@ -1973,6 +2003,9 @@ gst_worker_controller_exit_now (GstWorkerController * self)
 
 /**
  * gst_worker_controller_is_finished:
+ * @self: a #GstWorkerController
+ *
+ * Whether the run ended (drained, stopped, failed or deadlocked).
  *
  * Returns: %TRUE once the run ended
  *
@@ -1987,6 +2020,9 @@ gst_worker_controller_is_finished (GstWorkerController * self)
 
 /**
  * gst_worker_controller_get_outcome:
+ * @self: a #GstWorkerController
+ *
+ * How the run ended, once it has.
  *
  * Returns: how the run ended, or %GST_WORKER_CONTROLLER_OUTCOME_NONE
  *
@@ -2007,6 +2043,7 @@ gst_worker_controller_get_outcome (GstWorkerController * self)
 
 /**
  * gst_worker_controller_get_report:
+ * @self: a #GstWorkerController
  *
  * The report of the ended run, a %GST_WORKER_CONTROLLER_REPORT_NAME
  * structure: `outcome` (#GstWorkerControllerOutcome), `duration`,
@@ -2039,6 +2076,10 @@ gst_worker_controller_get_report (GstWorkerController * self)
 
 /**
  * gst_worker_controller_get_report_json:
+ * @self: a #GstWorkerController
+ *
+ * gst_worker_controller_get_report() as JSON (see
+ * gst_worker_structure_to_json()).
  *
  * Returns: (transfer full) (nullable): the report as JSON, or %NULL while
  * running

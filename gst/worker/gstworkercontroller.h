@@ -116,6 +116,16 @@ typedef enum {
  * Since: 0.1
  */
 #define GST_WORKER_CONTROLLER_ERROR (gst_worker_controller_error_quark ())
+/**
+ * gst_worker_controller_error_quark:
+ *
+ * The error domain of #GstWorkerController,
+ * %GST_WORKER_CONTROLLER_ERROR.
+ *
+ * Returns: the quark
+ *
+ * Since: 0.1
+ */
 GST_WORKER_API
 GQuark gst_worker_controller_error_quark (void);
 
@@ -137,7 +147,22 @@ GQuark gst_worker_controller_error_quark (void);
  */
 #define GST_WORKER_CONTROLLER_REPORT_NAME "worker-controller-report"
 
+/**
+ * GST_TYPE_WORKER_CONTROLLER:
+ *
+ * The #GType of #GstWorkerController.
+ *
+ * Since: 0.1
+ */
 #define GST_TYPE_WORKER_CONTROLLER (gst_worker_controller_get_type ())
+
+/**
+ * GstWorkerController:
+ *
+ * The worker controller. Opaque.
+ *
+ * Since: 0.1
+ */
 GST_WORKER_API
 G_DECLARE_FINAL_TYPE (GstWorkerController, gst_worker_controller,
     GST, WORKER_CONTROLLER, GstObject)

@@ -129,6 +129,9 @@ clock_is_plain (GstClock * clock)
  * gst_worker_core_new: (skip)
  * @element: (transfer none): the element that embeds the core
  *
+ * Makes the core an element embeds to be a worker: call it from the
+ * element's instance init.
+ *
  * Returns: (transfer full): a new core; free it with gst_worker_core_free()
  * from the element's finalize.
  *
@@ -158,6 +161,7 @@ static void stop_heartbeats (GstWorkerCore * core);
 
 /**
  * gst_worker_core_free: (skip)
+ * @core: a #GstWorkerCore
  *
  * For C elements that embed a core.
  *
@@ -237,6 +241,13 @@ static void start_heartbeats_locked (GstWorkerCore * core);
 
 /**
  * gst_worker_core_set_property: (skip)
+ * @core: a #GstWorkerCore
+ * @prop_id: the property id, one of #GstWorkerCoreProperty
+ * @value: the value to set
+ *
+ * Sets one of the properties the core installed
+ * (gst_worker_core_install_properties()): call it from the element's
+ * set_property() for those ids.
  *
  * Returns: %TRUE if @prop_id is one of the core's properties.
  *
@@ -270,6 +281,9 @@ gst_worker_core_set_property (GstWorkerCore * core, guint prop_id,
 
 /**
  * gst_worker_core_get_property: (skip)
+ * @core: a #GstWorkerCore
+ * @prop_id: the property id, one of #GstWorkerCoreProperty
+ * @value: where to put its value
  *
  * For C elements that embed a core.
  *
@@ -302,6 +316,8 @@ gst_worker_core_get_property (GstWorkerCore * core, guint prop_id,
 
 /**
  * gst_worker_core_set_paused: (skip)
+ * @core: a #GstWorkerCore
+ * @paused: %TRUE to pause, %FALSE to resume
  *
  * For C elements that embed a core.
  *
@@ -323,6 +339,7 @@ gst_worker_core_set_paused (GstWorkerCore * core, gboolean paused)
 
 /**
  * gst_worker_core_get_paused: (skip)
+ * @core: a #GstWorkerCore
  *
  * For C elements that embed a core.
  *
@@ -341,6 +358,7 @@ gst_worker_core_get_paused (GstWorkerCore * core)
 
 /**
  * gst_worker_core_set_flushing: (skip)
+ * @core: a #GstWorkerCore
  * @flushing: %TRUE to wake and refuse waits, %FALSE to allow them again
  *
  * Called on FLUSH_START / FLUSH_STOP, from a source's or sink's unlock /
@@ -369,6 +387,7 @@ wait_unpaused_locked (GstWorkerCore * core)
 
 /**
  * gst_worker_core_wait_unpaused: (skip)
+ * @core: a #GstWorkerCore
  *
  * Waits while the worker is paused.
  *
@@ -405,6 +424,7 @@ start_item_locked (GstWorkerCore * core, guint n_in)
 
 /**
  * gst_worker_core_begin_item: (skip)
+ * @core: a #GstWorkerCore
  * @n_in: how many input items this step consumes (added to `items-in`)
  *
  * Marks the start of processing: waits while paused, then reports the
@@ -433,6 +453,7 @@ gst_worker_core_begin_item (GstWorkerCore * core, guint n_in)
 
 /**
  * gst_worker_core_start_item: (skip)
+ * @core: a #GstWorkerCore
  * @n_in: how many input items this step consumes
  *
  * Marks the start of processing without waiting for a pause: for callers
@@ -450,6 +471,7 @@ gst_worker_core_start_item (GstWorkerCore * core, guint n_in)
 
 /**
  * gst_worker_core_end_item: (skip)
+ * @core: a #GstWorkerCore
  *
  * Marks the end of processing and accounts its time, not counting time
  * spent in gst_worker_core_push().
@@ -497,6 +519,10 @@ gst_worker_core_fail_item (GstWorkerCore * core, GstFlowReturn ret)
 
 /**
  * gst_worker_core_count: (skip)
+ * @core: a #GstWorkerCore
+ * @n_in: items taken
+ * @n_out: items handed on
+ * @n_dropped: items dropped by the worker's own decision
  *
  * Adds to the `items-in`, `items-out` and `items-dropped` counters. A worker
  * that drops an item by its own documented decision counts it here.
@@ -516,6 +542,7 @@ gst_worker_core_count (GstWorkerCore * core, guint n_in, guint n_out,
 
 /**
  * gst_worker_core_enter_wait: (skip)
+ * @core: a #GstWorkerCore
  * @state: %GST_WORKER_STATE_IDLE (waiting for input, e.g. on an empty
  *   channel) or %GST_WORKER_STATE_BLOCKED (waiting for room in a full one)
  * @on: (nullable): what a blocked worker waits on, reported as `blocked-on`
@@ -546,6 +573,7 @@ gst_worker_core_enter_wait (GstWorkerCore * core, GstWorkerState state,
 
 /**
  * gst_worker_core_leave_wait: (skip)
+ * @core: a #GstWorkerCore
  *
  * Ends a wait started with gst_worker_core_enter_wait().
  *
@@ -570,6 +598,7 @@ gst_worker_core_leave_wait (GstWorkerCore * core)
 
 /**
  * gst_worker_core_enter_push: (skip)
+ * @core: a #GstWorkerCore
  *
  * Marks the start of a push done by this thread on the worker's behalf (by
  * the base class, or by gst_worker_core_push()). A full queue reached while
@@ -593,6 +622,7 @@ gst_worker_core_enter_push (GstWorkerCore * core)
 
 /**
  * gst_worker_core_leave_push: (skip)
+ * @core: a #GstWorkerCore
  *
  * For C elements that embed a core.
  *
@@ -622,6 +652,7 @@ gst_worker_core_leave_push (GstWorkerCore * core)
 
 /**
  * gst_worker_core_push: (skip)
+ * @core: a #GstWorkerCore
  * @pad: the main src pad or one of the core's outputs
  * @buffer: (transfer full): the item
  *
@@ -764,6 +795,9 @@ add_element_stats (GstWorkerCore * core, GstStructure * s)
 
 /**
  * gst_worker_core_get_stats: (skip)
+ * @core: a #GstWorkerCore
+ *
+ * The worker's statistics now, as its `stats` property returns them.
  *
  * Returns: (transfer full): a `worker-stats` structure with the heartbeat's
  * fields (see %GST_WORKER_HEARTBEAT_NAME) but `seq`, and the element's own
@@ -786,6 +820,7 @@ gst_worker_core_get_stats (GstWorkerCore * core)
 
 /**
  * gst_worker_core_get_state: (skip)
+ * @core: a #GstWorkerCore
  *
  * For C elements that embed a core.
  *
@@ -885,6 +920,8 @@ heartbeat_cb (GstClock * clock, GstClockTime time, GstClockID id,
 
 /**
  * gst_worker_core_change_state: (skip)
+ * @core: a #GstWorkerCore
+ * @transition: the state change
  *
  * Call from the element's change_state before chaining up. Resets the
  * statistics when a run starts (READY to PAUSED), starts and stops
@@ -1100,6 +1137,7 @@ add_main_srcpad_probes (GstWorkerCore * core)
 
 /**
  * gst_worker_core_set_main_srcpad: (skip)
+ * @core: a #GstWorkerCore
  * @srcpad: (transfer none): the base class's own src pad
  *
  * Tells the core which pad is the worker's main output. Extra outputs
@@ -1118,6 +1156,7 @@ gst_worker_core_set_main_srcpad (GstWorkerCore * core, GstPad * srcpad)
 
 /**
  * gst_worker_core_add_output: (skip)
+ * @core: a #GstWorkerCore
  * @templ: a src pad template of the element's class
  * @name: (nullable): the pad's name, or %NULL for the template's
  *
@@ -1148,6 +1187,7 @@ gst_worker_core_add_output (GstWorkerCore * core, GstPadTemplate * templ,
 
 /**
  * gst_worker_core_add_template_outputs: (skip)
+ * @core: a #GstWorkerCore
  *
  * Adds an output for every always-present src pad template of the element's
  * class other than the main src pad's.
@@ -1176,6 +1216,10 @@ gst_worker_core_add_template_outputs (GstWorkerCore * core)
 
 /**
  * gst_worker_core_get_output: (skip)
+ * @core: a #GstWorkerCore
+ * @name: the output's name
+ *
+ * Finds one of the worker's extra outputs by name.
  *
  * Returns: (transfer none) (nullable): the extra output named @name
  *

@@ -10,6 +10,10 @@ G_BEGIN_DECLS
 
 /**
  * GstWorkerCoreProperty: (skip)
+ * @GST_WORKER_CORE_PROP_PAUSED: `paused`
+ * @GST_WORKER_CORE_PROP_HEARTBEAT_INTERVAL: `heartbeat-interval`
+ * @GST_WORKER_CORE_PROP_STATS: `stats`
+ * @GST_WORKER_CORE_PROP_LAST: the last of them
  *
  * Property ids the core installs (with gst_worker_core_install_properties())
  * on a class that implements #GstWorker. Ids of the class's own properties

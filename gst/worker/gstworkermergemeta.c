@@ -55,6 +55,8 @@ merge_item_clear (gpointer data)
 /**
  * gst_worker_merge_meta_api_get_type:
  *
+ * The API type of #GstWorkerMergeMeta.
+ *
  * Returns: the #GType of the #GstWorkerMergeMeta API
  *
  * Since: 0.1
@@ -114,6 +116,8 @@ merge_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
 /**
  * gst_worker_merge_meta_get_info:
  *
+ * The #GstMetaInfo of #GstWorkerMergeMeta, to register it.
+ *
  * Returns: the #GstMetaInfo of #GstWorkerMergeMeta
  *
  * Since: 0.1
@@ -160,6 +164,8 @@ gst_buffer_add_worker_merge_meta (GstBuffer * buffer)
 /**
  * gst_buffer_get_worker_merge_meta:
  * @buffer: a #GstBuffer
+ *
+ * Finds what a merge (timestampmerge) paired with a buffer.
  *
  * Returns: (transfer none) (nullable): the buffer's #GstWorkerMergeMeta,
  * or %NULL if nothing was merged with it
@@ -228,6 +234,8 @@ gst_worker_merge_meta_add_item (GstWorkerMergeMeta * meta,
  * @meta: a #GstWorkerMergeMeta
  * @name: an input name
  *
+ * The item a merge paired from one input.
+ *
  * Returns: (transfer none) (nullable): the item merged from input @name,
  * valid as long as the meta; %NULL if nothing was merged from it
  *
@@ -253,6 +261,8 @@ gst_worker_merge_meta_get_item (GstWorkerMergeMeta * meta, const gchar * name)
  * gst_worker_merge_meta_get_n_items:
  * @meta: a #GstWorkerMergeMeta
  *
+ * How many inputs the merge paired an item from.
+ *
  * Returns: how many inputs have an item in @meta
  *
  * Since: 0.1
@@ -270,6 +280,8 @@ gst_worker_merge_meta_get_n_items (GstWorkerMergeMeta * meta)
  * @meta: a #GstWorkerMergeMeta
  * @index: 0 to gst_worker_merge_meta_get_n_items() - 1
  * @name: (out) (optional) (transfer none): the item's input name
+ *
+ * The item a merge paired from its @index-th input.
  *
  * Returns: (transfer none): the @index-th item, valid as long as the meta
  *

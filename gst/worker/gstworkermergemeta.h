@@ -7,7 +7,22 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GST_WORKER_MERGE_META_API_TYPE:
+ *
+ * The API type of #GstWorkerMergeMeta.
+ *
+ * Since: 0.1
+ */
 #define GST_WORKER_MERGE_META_API_TYPE (gst_worker_merge_meta_api_get_type ())
+
+/**
+ * GST_WORKER_MERGE_META_INFO:
+ *
+ * The #GstMetaInfo of #GstWorkerMergeMeta.
+ *
+ * Since: 0.1
+ */
 #define GST_WORKER_MERGE_META_INFO (gst_worker_merge_meta_get_info ())
 
 typedef struct _GstWorkerMergeMeta GstWorkerMergeMeta;

@@ -179,6 +179,7 @@ gst_worker_sink_init (GstWorkerSink * self)
 
 /**
  * gst_worker_sink_drop:
+ * @self: a #GstWorkerSink
  * @n: how many items
  *
  * Counts items the worker decided not to hand to the driver, in

@@ -8,7 +8,22 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GST_TYPE_WORKER_SINK:
+ *
+ * The #GType of #GstWorkerSink.
+ *
+ * Since: 0.1
+ */
 #define GST_TYPE_WORKER_SINK (gst_worker_sink_get_type ())
+
+/**
+ * GstWorkerSink:
+ *
+ * A worker with an input and no output, built on #GstBaseSink. Opaque.
+ *
+ * Since: 0.1
+ */
 GST_WORKER_API
 G_DECLARE_DERIVABLE_TYPE (GstWorkerSink, gst_worker_sink,
     GST, WORKER_SINK, GstBaseSink)
@@ -30,6 +45,8 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerSink, gst_worker_sink,
  * GstWorkerSinkClass::consume:
  * @self: the worker
  * @buffer: (transfer none): the item; the base class keeps its reference
+ *
+ * Consumes one item (writes it to a file, a device...).
  *
  * Returns: %GST_FLOW_OK, or %GST_FLOW_ERROR after posting an error
  *

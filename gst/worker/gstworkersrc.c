@@ -194,6 +194,7 @@ gst_worker_src_init (GstWorkerSrc * self)
 
 /**
  * gst_worker_src_drop:
+ * @self: a #GstWorkerSrc
  * @buffer: (transfer full): an item read but not passed on
  *
  * Drops an item by the worker's own decision (a corrupt frame, say),

@@ -8,7 +8,22 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GST_TYPE_WORKER_SRC:
+ *
+ * The #GType of #GstWorkerSrc.
+ *
+ * Since: 0.1
+ */
 #define GST_TYPE_WORKER_SRC (gst_worker_src_get_type ())
+
+/**
+ * GstWorkerSrc:
+ *
+ * A worker with no input, built on #GstPushSrc. Opaque.
+ *
+ * Since: 0.1
+ */
 GST_WORKER_API
 G_DECLARE_DERIVABLE_TYPE (GstWorkerSrc, gst_worker_src,
     GST, WORKER_SRC, GstPushSrc)
@@ -33,6 +48,8 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerSrc, gst_worker_src,
  * @self: the worker
  * @buf: (out) (transfer full) (nullable): the item read; set it when
  *   returning %GST_FLOW_OK
+ *
+ * Produces the next item: sets @buf, or returns %GST_FLOW_EOS at the end.
  *
  * Returns: %GST_FLOW_OK with an item, %GST_FLOW_EOS at the end, or
  *   %GST_FLOW_ERROR after posting an error

@@ -249,6 +249,7 @@ gst_worker_transform_init (GstWorkerTransform * self)
 
 /**
  * gst_worker_transform_push:
+ * @self: a #GstWorkerTransform
  * @outbuf: (transfer full): an output item
  *
  * Pushes @outbuf on the `src` pad, from #GstWorkerTransformClass.process or
@@ -267,6 +268,7 @@ gst_worker_transform_push (GstWorkerTransform * self, GstBuffer * outbuf)
 
 /**
  * gst_worker_transform_push_to:
+ * @self: a #GstWorkerTransform
  * @pad: the `src` pad or another output of the worker
  * @outbuf: (transfer full): an output item
  *
@@ -287,6 +289,10 @@ gst_worker_transform_push_to (GstWorkerTransform * self, GstPad * pad,
 
 /**
  * gst_worker_transform_get_output:
+ * @self: a #GstWorkerTransform
+ * @name: the output's name
+ *
+ * Finds one of the worker's extra outputs by name.
  *
  * Returns: (transfer none) (nullable): the extra output named @name
  *
@@ -300,6 +306,7 @@ gst_worker_transform_get_output (GstWorkerTransform * self, const gchar * name)
 
 /**
  * gst_worker_transform_drop:
+ * @self: a #GstWorkerTransform
  * @buffer: (transfer full): an item the worker decided not to pass on
  *
  * Drops an item by the worker's own decision, counted in `items-dropped`.

@@ -8,7 +8,23 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GST_TYPE_WORKER_TRANSFORM:
+ *
+ * The #GType of #GstWorkerTransform.
+ *
+ * Since: 0.1
+ */
 #define GST_TYPE_WORKER_TRANSFORM (gst_worker_transform_get_type ())
+
+/**
+ * GstWorkerTransform:
+ *
+ * A worker with one input and one output (and, optionally, more outputs),
+ * built on #GstBaseTransform. Opaque.
+ *
+ * Since: 0.1
+ */
 GST_WORKER_API
 G_DECLARE_DERIVABLE_TYPE (GstWorkerTransform, gst_worker_transform,
     GST, WORKER_TRANSFORM, GstBaseTransform)
@@ -38,6 +54,9 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerTransform, gst_worker_transform,
  * @self: the worker
  * @inbuf: (transfer full): the input item, now the worker's
  *
+ * Processes one input item and pushes what it makes with
+ * gst_worker_transform_push(): none, one or several items.
+ *
  * Returns: %GST_FLOW_OK, or the first failed push's return, or
  *   %GST_FLOW_ERROR after posting an error
  *
@@ -47,6 +66,8 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerTransform, gst_worker_transform,
  * GstWorkerTransformClass::drain:
  * @self: the worker
  *
+ * At EOS: pushes what the worker still holds, before the EOS goes on.
+ *
  * Returns: %GST_FLOW_OK, or the first failed push's return
  *
  * Since: 0.1
@@ -54,6 +75,8 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerTransform, gst_worker_transform,
 /**
  * GstWorkerTransformClass::flush:
  * @self: the worker
+ *
+ * At a flush: forgets what the worker holds.
  *
  * Since: 0.1
  */
