@@ -9,7 +9,7 @@ DURATION   ?= 20
 RUNS       ?= 20
 
 .PHONY: all deps setup build run test test-valgrind test-asan bench clean \
-  fuzz-smoke test-install cross-arm64 test-stress docs
+  fuzz-smoke test-install cross-arm64 test-stress run-python-app docs
 
 all: build
 
@@ -26,11 +26,14 @@ build: setup
 
 PIPELINE ?= pipelines/autonomy.pipeline
 export GST_PLUGIN_PATH := $(CURDIR)/$(BUILD)/elements:$(CURDIR)/$(BUILD)/tests/elements
-# GstWorker-1.0 and GstAutonomy-1.0 from the build tree, for Python.
+# GstWorker-1.0 and GstAutonomy-1.0 and the GstWorker override from the
+# build tree, for Python and the Python workers; only for the targets that
+# run them (the tests set their own, test-install must not see them).
 GI_LIBS := $(CURDIR)/$(BUILD)/gst/worker:$(CURDIR)/$(BUILD)/gst/autonomy
-export GI_TYPELIB_PATH := $(GI_LIBS)$(if $(GI_TYPELIB_PATH),:$(GI_TYPELIB_PATH))
-export LD_LIBRARY_PATH := $(GI_LIBS)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
-export PYTHONPATH := $(CURDIR)/python$(if $(PYTHONPATH),:$(PYTHONPATH))
+PY_TARGETS := run run-python-app bench
+$(PY_TARGETS): export GI_TYPELIB_PATH := $(GI_LIBS)$(if $(GI_TYPELIB_PATH),:$(GI_TYPELIB_PATH))
+$(PY_TARGETS): export LD_LIBRARY_PATH := $(GI_LIBS)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
+$(PY_TARGETS): export PYTHONPATH := $(CURDIR)/python$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 # The project's main job: the default pipeline under the worker controller
 # for at most DURATION seconds (then an exit with drain, itself bounded),
@@ -52,6 +55,14 @@ run: build
 	  echo "Commands to the flight controller (autonomy-commands.jsonl):"; \
 	  jq -r '"  at \(.pts / 1e9) s: \(.command) target \(.target_id): north \(.north * 100 | round / 100) m, east \(.east * 100 | round / 100) m, down \(.down) m"' autonomy-commands.jsonl; \
 	fi
+
+# The Python example application (python/examples/autonomy-app.py): the
+# autonomy system with its detector written in Python, supervised from
+# Python, for at most DURATION seconds.
+run-python-app: build
+	@rm -f $(RUN_OUTPUTS)
+	timeout --signal=INT --kill-after=10 $$(( $(DURATION) + 30 )) \
+	  /usr/bin/python3 python/examples/autonomy-app.py --duration $(DURATION)
 
 test: build
 	meson test -C $(BUILD) --print-errorlogs

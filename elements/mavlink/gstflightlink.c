@@ -22,12 +22,76 @@
  * | loiter | COMMAND_INT MAV_CMD_NAV_LOITER_UNLIM (MAV_FRAME_GLOBAL) | COMMAND_INT MAV_CMD_NAV_LOITER_UNLIM (MAV_FRAME_LOCAL_NED, x/y in m * 1e4) | COMMAND_LONG MAV_CMD_NAV_LOITER_UNLIM |
  * | land | COMMAND_INT MAV_CMD_NAV_LAND (MAV_FRAME_GLOBAL) | COMMAND_INT MAV_CMD_NAV_LAND (MAV_FRAME_LOCAL_NED) | COMMAND_LONG MAV_CMD_NAV_LAND |
  * | return | | | COMMAND_LONG MAV_CMD_NAV_RETURN_TO_LAUNCH |
+ * | arm, disarm | | | COMMAND_LONG MAV_CMD_COMPONENT_ARM_DISARM (param1 1, 0) |
+ * | takeoff | | COMMAND_LONG MAV_CMD_NAV_TAKEOFF to -down above home | ArduPilot: refused; PX4: its default height |
+ * | guided | | | COMMAND_LONG MAV_CMD_DO_SET_MODE: ArduPilot GUIDED, PX4 OFFBOARD |
  *
  * A global position wins over a local one. A yaw, when set, goes in the
  * setpoint's `yaw` (radians) or the command's param4 (degrees; NaN when not
  * set). Positions the command messages cannot carry (a latitude beyond
  * ±90°, a local position beyond ±214 km) refuse the command. A refused
- * command posts a warning and counts in `items-dropped`.
+ * command posts a warning and counts in `items-dropped`. Local positions
+ * are from home (as the odometry's): once the vehicle's HOME_POSITION is
+ * known, they are sent from its EKF origin.
+ *
+ * Safety: flightlink never arms, takes off or changes the vehicle's mode
+ * by itself: only the arm, takeoff and guided command items do (and, on
+ * PX4, the hold setpoints a guided item streams first).
+ *
+ * ## Acknowledged commands and their results
+ *
+ * A command sent as COMMAND_LONG or COMMAND_INT waits for the vehicle's
+ * COMMAND_ACK of that command (the sink pad waits meanwhile, so commands
+ * are done in order: a takeoff is not sent before the arm it needs is
+ * answered). No answer within `command-timeout` ms: it is sent again
+ * (COMMAND_LONG's `confirmation` counting the attempts), `command-retries`
+ * times at most, then reported timed out with a warning. An IN_PROGRESS
+ * answer waits on. A refusal (denied, temporarily rejected, unsupported,
+ * failed, cancelled) is reported with a warning and never sent again.
+ * Each such command, and each command flightlink cannot express, gives a
+ * result item (%GST_FLIGHT_COMMAND_RESULT_CAPS: type, target id, MAV_CMD,
+ * outcome, MAV_RESULT, attempts) on the `results` pad, and an element
+ * message "flightlink-command-result" with the fields `command`,
+ * `target-id`, `mav-command`, `outcome` ("accepted", "refused", "failed",
+ * "timed-out", "not-sent"), `mav-result` and `attempts`. Setpoints (goto)
+ * have no answer: they are counted in `setpoints-sent`, apart. With
+ * `command-timeout` 0 nothing is waited for and no result is given. The
+ * `results` pad starts with a gap event, so that a sink on it prerolls,
+ * and ends with the sink pad's EOS.
+ *
+ * ## ArduPilot and PX4
+ *
+ * The autopilot family comes from the vehicle's HEARTBEAT (`autopilot` 3:
+ * ArduPilot, 12: PX4, else generic), or from the `autopilot` property.
+ *
+ * - ArduPilot follows position setpoints only in GUIDED: send a guided
+ *   item first (mode 4 in Copter, 15 in Plane and Rover). Its takeoff
+ *   (armed, in GUIDED) climbs to -down metres above home. Its telemetry
+ *   rates come from its SRn_ parameters unless asked: `telemetry-rate`
+ *   asks with SET_MESSAGE_INTERVAL and REQUEST_DATA_STREAM.
+ * - PX4 follows setpoints only in OFFBOARD, which it enters only while
+ *   setpoints come at 2 Hz or more, and leaves when they stop for about
+ *   0.5 s. So flightlink sends a goto's setpoint again at `setpoint-rate`
+ *   (5 Hz) until a land, return, loiter or disarm item, and a guided item
+ *   first streams a setpoint holding the vehicle where it is for 1 s,
+ *   then asks for OFFBOARD (refused while no local position is known).
+ *   Its takeoff takes an altitude above sea level: home's plus the
+ *   height once HOME_POSITION is known, else PX4's default height.
+ *   With `goto-command=reposition`, a goto (global position) is instead
+ *   one acknowledged COMMAND_INT MAV_CMD_DO_REPOSITION, nothing streamed.
+ * - generic: the common commands; a guided item is refused (not sent).
+ *
+ * ## The vehicle's state
+ *
+ * Its mode (HEARTBEAT custom_mode), arming, landed state
+ * (EXTENDED_SYS_STATE), battery (SYS_STATUS) and GPS fix (GPS_RAW_INT)
+ * are posted as an element message "flightlink-vehicle-state" whenever
+ * one changes (fields `mode`, `armed`, `system-status`, `landed-state`,
+ * `battery-remaining`, `voltage`, `gps-fix`, `satellites`, `autopilot`,
+ * and `home-latitude`, `home-longitude`, `home-altitude` once known), and
+ * are in the stats. Its HOME_POSITION posts an info message; from then
+ * on the odometry's north, east and down are from home, not from the
+ * vehicle's EKF origin.
  *
  * ## The vehicle
  *
@@ -84,12 +148,13 @@
  *   late by the smallest delay seen (the link's latency, under a
  *   millisecond on loopback). The smallest offset is that of the last 5
  *   to 10 s of vehicle time, so that the mapping follows the drift of
- *   the vehicle's crystal (20-100 ppm, up to 0.36 s an hour) within a
- *   millisecond. When the vehicle's clock steps back more
- *   than a second, the vehicle rebooted: flightlink posts a warning ("The
- *   vehicle's clock went back ...", details `previous-time-ms` and
- *   `time-ms`) and starts a new mapping. The vehicle's clock must run:
- *   an autopilot that leaves `time_boot_ms` at 0 needs `arrival`.
+ *   the vehicle's crystal (20-100 ppm, up to 0.36 s an hour) within 2 ms
+ *   (tests/check/vehicleclock.c, an hour at 100 ppm). When the vehicle's
+ *   clock steps back more than a second, the vehicle rebooted:
+ *   flightlink posts a warning ("The vehicle's clock went back ...",
+ *   details `previous-time-ms` and `time-ms`) and starts a new mapping.
+ *   The vehicle's clock must run: an autopilot that leaves `time_boot_ms`
+ *   at 0 needs `arrival`.
  * - `arrival`: the running time at which flightlink read the bytes that
  *   completed the message (all messages of one datagram or one read share
  *   it). The read delay is in the timestamp.
@@ -169,7 +234,11 @@
  * in `arrival` mode), `commands-sent`,
  * `commands-dropped` (refused, or dropped at the end with no vehicle, or
  * malformed, or failed to write), `commands-accepted`, `commands-refused`
- * (COMMAND_ACKs) and `heartbeats-sent`. Once the streams are idle (and
+ * (COMMAND_ACKs), `commands-timed-out`, `commands-retried` (attempts
+ * after the first), `setpoints-sent` (streamed ones too),
+ * `heartbeats-sent`, `autopilot`, `vehicle-mode`, `vehicle-armed`,
+ * `vehicle-landed-state`, `vehicle-battery-remaining`, `vehicle-gps-fix`
+ * and `vehicle-home`. Once the streams are idle (and
  * the held item pushed: 100 ms after the last message, or at the end):
  * `items-in` = `commands-sent` + `commands-dropped`, `telemetry-messages`
  * = `items-out` + `telemetry-merged` + `telemetry-dropped`,
@@ -187,6 +256,14 @@
  * Reads telemetry from a vehicle that sends to 127.0.0.1:14550 (a
  * simulator, a MAVLink router), and sends it the five commands of the file
  * once it has heard its heartbeat. Stop it with Ctrl-C.
+ * |[
+ * gst-launch-1.0 -e flightlink name=fl device=/dev/ttyACM0 baud=921600 \
+ *     telemetry-rate=20 ! queue ! fakesink \
+ *   fl.results ! queue ! fakesink silent=false
+ * ]|
+ * A flight controller on a serial line, its telemetry asked for at 20 Hz,
+ * every command result printed (commands would come from an autonomy
+ * system into `fl.sink`).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -229,6 +306,7 @@ GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
 #define DEFAULT_COMMAND_RETRIES 3
 #define DEFAULT_SETPOINT_RATE 5
 #define DEFAULT_TELEMETRY_RATE 0
+#define DEFAULT_GOTO_COMMAND GST_FLIGHT_LINK_GOTO_SETPOINT
 
 /* PX4 OFFBOARD: how long a setpoint stream runs before the mode change */
 #define OFFBOARD_PRIME_US (1 * G_TIME_SPAN_SECOND)
@@ -261,6 +339,7 @@ enum
   PROP_COMMAND_RETRIES,
   PROP_SETPOINT_RATE,
   PROP_TELEMETRY_RATE,
+  PROP_GOTO_COMMAND,
 };
 
 typedef enum
@@ -285,6 +364,7 @@ typedef struct
   guint command_retries;
   guint setpoint_rate;
   guint telemetry_rate;
+  GstFlightLinkGotoCommand goto_command;
 } RunConfig;
 
 struct _GstFlightLink
@@ -316,6 +396,7 @@ struct _GstFlightLink
   guint command_retries;
   guint setpoint_rate;
   guint telemetry_rate;
+  GstFlightLinkGotoCommand goto_command;
 
   /* the link: opened in NULL to READY, closed in READY to NULL (state
    * lock); used by the streaming threads in between */
@@ -420,10 +501,21 @@ G_DEFINE_TYPE_WITH_CODE (GstFlightLink, gst_flight_link, GST_TYPE_ELEMENT,
 GST_ELEMENT_REGISTER_DEFINE (flightlink, "flightlink", GST_RANK_NONE,
     GST_TYPE_FLIGHT_LINK);
 
+/* The GType of an enum, registered once. */
+static GType
+register_enum (gsize * type, const gchar * name, const GEnumValue * values)
+{
+  if (g_once_init_enter (type)) {
+    GType t = g_enum_register_static (name, values);
+    g_once_init_leave (type, t);
+  }
+  return *type;
+}
+
 GType
 gst_flight_link_version_get_type (void)
 {
-  static GType type = 0;
+  static gsize type = 0;
   static const GEnumValue values[] = {
     {GST_FLIGHT_LINK_VERSION_AUTO,
         "MAVLink 2, or 1 if the vehicle's heartbeat is MAVLink 1", "auto"},
@@ -432,17 +524,13 @@ gst_flight_link_version_get_type (void)
     {0, NULL, NULL},
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstFlightLinkVersion", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return register_enum (&type, "GstFlightLinkVersion", values);
 }
 
 GType
 gst_flight_link_timestamp_mode_get_type (void)
 {
-  static GType type = 0;
+  static gsize type = 0;
   static const GEnumValue values[] = {
     {GST_FLIGHT_LINK_TIMESTAMP_ARRIVAL,
           "The running time at which flightlink read the message; one item "
@@ -454,17 +542,13 @@ gst_flight_link_timestamp_mode_get_type (void)
     {0, NULL, NULL},
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstFlightLinkTimestampMode", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return register_enum (&type, "GstFlightLinkTimestampMode", values);
 }
 
 GType
 gst_flight_link_autopilot_get_type (void)
 {
-  static GType type = 0;
+  static gsize type = 0;
   static const GEnumValue values[] = {
     {GST_FLIGHT_LINK_AUTOPILOT_AUTO,
         "From the vehicle's HEARTBEAT (autopilot 3: ArduPilot, 12: PX4, else "
@@ -476,11 +560,24 @@ gst_flight_link_autopilot_get_type (void)
     {0, NULL, NULL},
   };
 
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstFlightLinkAutopilot", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
+  return register_enum (&type, "GstFlightLinkAutopilot", values);
+}
+
+GType
+gst_flight_link_goto_command_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    {GST_FLIGHT_LINK_GOTO_SETPOINT,
+        "A position setpoint (SET_POSITION_TARGET_*), streamed on PX4",
+          "setpoint"},
+    {GST_FLIGHT_LINK_GOTO_REPOSITION,
+          "COMMAND_INT MAV_CMD_DO_REPOSITION to a global position, "
+          "acknowledged", "reposition"},
+    {0, NULL, NULL},
+  };
+
+  return register_enum (&type, "GstFlightLinkGotoCommand", values);
 }
 
 static const gchar *
@@ -1988,6 +2085,8 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   target.home_north = self->vstate.home_north;
   target.home_east = self->vstate.home_east;
   target.home_down = self->vstate.home_down;
+  target.goto_reposition =
+      self->cfg.goto_command == GST_FLIGHT_LINK_GOTO_REPOSITION;
   version = out_version_locked (self);
   if (self->peer)
     peer = g_object_ref (self->peer);
@@ -2326,6 +2425,7 @@ start_run (GstFlightLink * self)
   cfg.command_retries = self->command_retries;
   cfg.setpoint_rate = self->setpoint_rate;
   cfg.telemetry_rate = self->telemetry_rate;
+  cfg.goto_command = self->goto_command;
   GST_OBJECT_UNLOCK (self);
 
   mavlink_parser_init (&self->parser);
@@ -2517,6 +2617,9 @@ gst_flight_link_set_property (GObject * object, guint prop_id,
     case PROP_TELEMETRY_RATE:
       self->telemetry_rate = g_value_get_uint (value);
       break;
+    case PROP_GOTO_COMMAND:
+      self->goto_command = g_value_get_enum (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -2598,6 +2701,9 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_TELEMETRY_RATE:
       g_value_set_uint (value, self->telemetry_rate);
+      break;
+    case PROP_GOTO_COMMAND:
+      g_value_set_enum (value, self->goto_command);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2760,6 +2866,15 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
           "ArduPilot also REQUEST_DATA_STREAM, for older versions and over "
           "its SRn_ parameters) (0: ask nothing, keep the vehicle's rates)",
           0, 1000, DEFAULT_TELEMETRY_RATE, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_GOTO_COMMAND,
+      g_param_spec_enum ("goto-command", "Goto command",
+          "How a goto is sent: 'setpoint' (SET_POSITION_TARGET_GLOBAL_INT or "
+          "_LOCAL_NED, followed in ArduPilot's GUIDED and PX4's OFFBOARD, "
+          "streamed on PX4) or 'reposition' (COMMAND_INT "
+          "MAV_CMD_DO_REPOSITION to its global position, acknowledged: "
+          "PX4's one-shot alternative, followed in HOLD)",
+          GST_TYPE_FLIGHT_LINK_GOTO_COMMAND, DEFAULT_GOTO_COMMAND,
+          rw_ready));
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_add_static_pad_template (element_class,
@@ -2778,6 +2893,7 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_VERSION, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_TIMESTAMP_MODE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_AUTOPILOT, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_FLIGHT_LINK_GOTO_COMMAND, 0);
 }
 
 static void
@@ -2840,4 +2956,5 @@ gst_flight_link_init (GstFlightLink * self)
   self->command_retries = DEFAULT_COMMAND_RETRIES;
   self->setpoint_rate = DEFAULT_SETPOINT_RATE;
   self->telemetry_rate = DEFAULT_TELEMETRY_RATE;
+  self->goto_command = DEFAULT_GOTO_COMMAND;
 }

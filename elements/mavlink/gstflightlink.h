@@ -65,6 +65,24 @@ typedef enum {
 #define GST_TYPE_FLIGHT_LINK_AUTOPILOT (gst_flight_link_autopilot_get_type ())
 GType gst_flight_link_autopilot_get_type (void);
 
+/**
+ * GstFlightLinkGotoCommand:
+ * @GST_FLIGHT_LINK_GOTO_SETPOINT: SET_POSITION_TARGET_GLOBAL_INT or
+ *   _LOCAL_NED (ArduPilot GUIDED, PX4 OFFBOARD: streamed)
+ * @GST_FLIGHT_LINK_GOTO_REPOSITION: COMMAND_INT MAV_CMD_DO_REPOSITION, a
+ *   global position, acknowledged (PX4's one-shot alternative in HOLD)
+ *
+ * How flightlink sends a goto.
+ */
+typedef enum {
+  GST_FLIGHT_LINK_GOTO_SETPOINT = 0,
+  GST_FLIGHT_LINK_GOTO_REPOSITION = 1,
+} GstFlightLinkGotoCommand;
+
+#define GST_TYPE_FLIGHT_LINK_GOTO_COMMAND \
+    (gst_flight_link_goto_command_get_type ())
+GType gst_flight_link_goto_command_get_type (void);
+
 #define GST_TYPE_FLIGHT_LINK (gst_flight_link_get_type ())
 G_DECLARE_FINAL_TYPE (GstFlightLink, gst_flight_link, GST, FLIGHT_LINK,
     GstElement)

@@ -120,6 +120,26 @@ from_flight_command (const GstFlightCommand * cmd,
 
   switch (cmd->type) {
     case GST_FLIGHT_COMMAND_GOTO:
+      if (target->goto_reposition) {
+        MavlinkCommandInt *c = &m->command_int;
+
+        if (!global) {
+          *why = "a reposition needs a global position";
+          return NULL;
+        }
+        c->target_system = target_system;
+        c->target_component = target_component;
+        c->frame = MAV_FRAME_GLOBAL;
+        c->command = MAV_CMD_DO_REPOSITION;
+        c->param1 = -1;         /* the default ground speed */
+        c->param2 = MAV_DO_REPOSITION_FLAGS_CHANGE_MODE;
+        c->param3 = 0;
+        c->param4 = yaw_deg;
+        scale_to_int32 (cmd->latitude, 1e7, &c->x);
+        scale_to_int32 (cmd->longitude, 1e7, &c->y);
+        c->z = cmd->altitude;
+        return mavlink_message_info (MAVLINK_MSG_ID_COMMAND_INT);
+      }
       if (global) {
         MavlinkSetPositionTargetGlobalInt *g = &m->global;
 

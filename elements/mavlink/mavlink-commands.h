@@ -73,6 +73,9 @@ typedef enum {
  *   the EKF origin
  * @home_east: metres
  * @home_down: metres
+ * @goto_reposition: send a goto as COMMAND_INT MAV_CMD_DO_REPOSITION (a
+ *   one-shot, acknowledged command: PX4's alternative to OFFBOARD
+ *   setpoints) instead of a setpoint
  */
 typedef struct {
   guint8 system;
@@ -82,6 +85,7 @@ typedef struct {
   gboolean have_home;
   gdouble home_altitude;
   gdouble home_north, home_east, home_down;
+  gboolean goto_reposition;
 } MavlinkTarget;
 
 MavlinkAutopilotFamily mavlink_autopilot_family (guint8 autopilot);

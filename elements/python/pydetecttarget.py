@@ -27,8 +27,6 @@ Example::
         video/x-raw,format=I420,width=640,height=480 ! \\
         pydetecttarget min-area=20 ! fakesink silent=false -v
 """
-import math
-
 import gi
 
 gi.require_version("Gst", "1.0")
@@ -36,8 +34,9 @@ gi.require_version("GstVideo", "1.0")
 gi.require_version("GstWorker", "1.0")
 from gi.repository import GLib, GObject, Gst, GstVideo, GstWorker  # noqa: E402
 
-import cv2  # noqa: E402
 import numpy as np  # noqa: E402
+
+from targetdetector import adaptive_threshold, detect  # noqa: E402
 
 FORMATS = ("GRAY8, I420, YV12, NV12, NV21, Y41B, Y42B, Y444, RGB, BGR, "
            "RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, ARGB, ABGR")
@@ -62,67 +61,6 @@ def luma_of(info, data):
     r, g, b = (px[:, :, finfo.poffset[c]].astype(np.uint16)
                for c in range(3))
     return ((77 * r + 150 * g + 29 * b + 128) >> 8).astype(np.uint8)
-
-
-def adaptive_threshold(luma, sigma, floor):
-    """Mean plus sigma standard deviations on every 4th pixel of every 4th
-    row, at least floor."""
-    sample = luma[::4, ::4].astype(np.float64)
-    mean = sample.mean()
-    var = max((sample * sample).mean() - mean * mean, 0.0)
-    return int(min(max(math.ceil(mean + sigma * math.sqrt(var)), floor), 255))
-
-
-def detect(luma, t, min_area, max_area, min_fill, max_elongation,
-           max_targets):
-    """The targets of one frame: a list of dicts in raster order."""
-    if int(luma.max()) < t:
-        return []
-    mask = (luma >= t).view(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(
-        mask, connectivity=8, ltype=cv2.CV_32S)
-    # filters on the bounding box first, all at once
-    area = stats[1:, cv2.CC_STAT_AREA]
-    bw = stats[1:, cv2.CC_STAT_WIDTH]
-    bh = stats[1:, cv2.CC_STAT_HEIGHT]
-    keep = area >= min_area
-    if max_area:
-        keep &= area <= max_area
-    keep &= area >= min_fill * bw * bh
-    found = []
-    for i in np.nonzero(keep)[0] + 1:
-        x0, y0, w, h, a = (int(v) for v in stats[i])
-        inside = labels[y0:y0 + h, x0:x0 + w] == i
-        ys, xs = np.nonzero(inside)
-        weight = luma[y0:y0 + h, x0:x0 + w][inside].astype(np.int64) - t + 1
-        xs64 = xs.astype(np.float64) + x0
-        ys64 = ys.astype(np.float64) + y0
-        mx, my = xs64.mean(), ys64.mean()
-        vx = (xs64 * xs64).mean() - mx * mx + 1.0 / 12
-        vy = (ys64 * ys64).mean() - my * my + 1.0 / 12
-        cxy = (xs64 * ys64).mean() - mx * my
-        half = (vx + vy) / 2
-        d = math.sqrt((vx - vy) * (vx - vy) / 4 + cxy * cxy)
-        elongation = math.sqrt((half + d) / max(half - d, 1e-12))
-        if elongation > max_elongation:
-            continue
-        sum_w = int(weight.sum())
-        found.append({
-            "first": (y0 + int(ys[0]), x0 + int(xs[0])),
-            "box": (x0, y0, w, h),
-            "x": float((weight * xs64).sum() / sum_w),
-            "y": float((weight * ys64).sum() / sum_w),
-            "area": float(a),
-            "confidence": sum_w / (a * (256.0 - t)),
-            "fill": a / float(w * h),
-            "elongation": elongation,
-        })
-    found.sort(key=lambda c: c["first"])
-    if max_targets and len(found) > max_targets:
-        order = sorted(range(len(found)), key=lambda k: -found[k]["area"])
-        kept = sorted(order[:max_targets])
-        found = [found[k] for k in kept]
-    return found
 
 
 def attach(buf, targets):

@@ -1009,6 +1009,9 @@ make_records (void)
   GST_OBJECT_FLAG_SET (queue_record, GST_OBJECT_FLAG_MAY_BE_LEAKED);
 }
 
+/* Bad parameters are said on stderr (a tracer has no bus to post on, and
+ * a warning would abort programs run with G_DEBUG=fatal-warnings); the
+ * tracer goes on with its defaults. */
 static gboolean
 parse_params (GstWorkerStatsTracer * self)
 {
@@ -1023,13 +1026,14 @@ parse_params (GstWorkerStatsTracer * self)
   text = g_strdup_printf ("workerstats,%s", params);
   s = gst_structure_from_string (text, NULL);
   if (!s) {
-    g_warning ("workerstats: cannot read the parameters '%s' (write "
-        "workerstats(period=100))", params);
+    g_printerr ("workerstats: cannot read the parameters '%s' (write "
+        "workerstats(period=100)); using the defaults\n", params);
     ok = FALSE;
   } else if (gst_structure_has_field (s, "period")) {
     if (!gst_structure_get_int (s, "period", &period) || period < 1) {
-      g_warning ("workerstats: period must be a whole number of "
-          "milliseconds, at least 1, not '%s'", params);
+      g_printerr ("workerstats: period must be a whole number of "
+          "milliseconds, at least 1, not '%s'; using %u\n", params,
+          self->period_ms);
       ok = FALSE;
     } else {
       self->period_ms = period;
@@ -1052,8 +1056,8 @@ gst_worker_stats_tracer_constructed (GObject * object)
 
   parse_params (self);
   if (!g_atomic_int_compare_and_exchange (&active, 0, 1)) {
-    g_warning ("workerstats: only one workerstats tracer per process; "
-        "ignoring this one");
+    g_printerr ("workerstats: only one workerstats tracer per process; "
+        "ignoring this one\n");
     return;
   }
   self->enabled = TRUE;

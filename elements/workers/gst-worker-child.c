@@ -2,9 +2,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * gst-worker-child FD NAME DESCRIPTION
+ * gst-worker-child tcp:HOST:PORT NAME DESCRIPTION
  *
  * Builds DESCRIPTION (one free input, one free output) in a pipeline of
- * its own, then serves the replica NAME on the socket FD (gstprocwire.h):
+ * its own, then serves the replica NAME on the unix socket FD, or on a TCP
+ * connection it makes to HOST:PORT (gstprocwire.h):
  * items from the replica are pushed into the worker one at a time, each
  * answered by DONE once the worker returned it; what the worker outputs,
  * its bus messages (errors, heartbeats) and its caps queries go back. Not
@@ -19,6 +21,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
 #include <gst/worker/worker.h>
@@ -52,6 +58,33 @@ item_free (Item * item)
   gst_clear_buffer (&item->buffer);
   gst_clear_event (&item->event);
   g_free (item);
+}
+
+/* A TCP connection to "tcp:HOST:PORT", or -1. */
+static int
+connect_tcp (const gchar * where)
+{
+  gchar **parts = g_strsplit (where + 4, ":", 2);
+  struct addrinfo hints = { 0 }, *res = NULL, *ai;
+  int fd = -1, one = 1;
+
+  hints.ai_socktype = SOCK_STREAM;
+  if (parts[0] && parts[1] && getaddrinfo (parts[0], parts[1], &hints,
+          &res) == 0) {
+    for (ai = res; ai && fd < 0; ai = ai->ai_next) {
+      fd = socket (ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+          ai->ai_protocol);
+      if (fd >= 0 && connect (fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+        close (fd);
+        fd = -1;
+      }
+    }
+    freeaddrinfo (res);
+  }
+  if (fd >= 0)
+    setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof (one));
+  g_strfreev (parts);
+  return fd;
 }
 
 static void
@@ -330,13 +363,14 @@ main (int argc, char **argv)
   gchar *why = NULL;
   GstBus *bus;
   GstStructure *hello;
+  gboolean stream;
   int fd;
 
   /* die with the replica's process */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (argc != 4) {
-    g_printerr ("usage: %s FD NAME DESCRIPTION (started by processreplica)\n",
-        argv[0]);
+    g_printerr ("usage: %s FD|tcp:HOST:PORT NAME DESCRIPTION (started by "
+        "processreplica)\n", argv[0]);
     return 2;
   }
   if (getppid () == 1)
@@ -347,9 +381,14 @@ main (int argc, char **argv)
   /* types that cross as names in structures */
   g_type_ensure (GST_TYPE_WORKER_STATE);
 
-  fd = atoi (argv[1]);
+  stream = g_str_has_prefix (argv[1], "tcp:");
+  fd = stream ? connect_tcp (argv[1]) : atoi (argv[1]);
+  if (fd < 0) {
+    g_printerr ("gst-worker-child: cannot connect to %s\n", argv[1]);
+    return 1;
+  }
   child.items = g_async_queue_new ();
-  child.channel = gst_proc_channel_new (fd, &callbacks, &child);
+  child.channel = gst_proc_channel_new (fd, stream, &callbacks, &child);
 
   bin = gst_parse_bin_from_description_full (argv[3], FALSE, NULL,
       GST_PARSE_FLAG_FATAL_ERRORS, &err);

@@ -2,7 +2,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A SOCK_SEQPACKET unix socket carries one message per datagram (see
- * gstprocwire.h). Frames do not cross as bytes: a memory backed by a file
+ * gstprocwire.h); a stream socket (TCP: a child on the network) carries
+ * the same messages one after the other, each found by its header's
+ * length, with every buffer's bytes inline (no descriptors cross there). Frames do not cross as bytes: a memory backed by a file
  * descriptor (GstFdMemory, as the shared-memory allocator makes) crosses as
  * that descriptor (SCM_RIGHTS) and is lent until the peer says RELEASE;
  * other memory is copied once into shared memory, small buffers go inline.
@@ -28,11 +30,14 @@ GST_DEBUG_CATEGORY_STATIC (proc_channel_debug);
 #define GST_CAT_DEFAULT proc_channel_debug
 
 #define INLINE_MAX 16384
+/* on a stream, a frame's bytes are in the message */
+#define STREAM_MAX_MESSAGE (256 * 1024 * 1024)
 
 struct _GstProcChannel
 {
   gint refcount;                /* atomic */
   int fd;                       /* fixed */
+  gboolean stream;              /* fixed: TCP, no descriptors */
   GstProcChannelCallbacks cb;   /* fixed */
   gpointer user_data;           /* fixed */
   GstAllocator *fd_allocator;   /* fixed */
@@ -85,9 +90,10 @@ init_once (void)
   }
 }
 
+/* @stream: @fd is a stream socket (TCP), not a SOCK_SEQPACKET one */
 GstProcChannel *
-gst_proc_channel_new (int fd, const GstProcChannelCallbacks * cb,
-    gpointer user_data)
+gst_proc_channel_new (int fd, gboolean stream,
+    const GstProcChannelCallbacks * cb, gpointer user_data)
 {
   GstProcChannel *ch = g_new0 (GstProcChannel, 1);
   int size = 4 * 1024 * 1024;
@@ -95,6 +101,7 @@ gst_proc_channel_new (int fd, const GstProcChannelCallbacks * cb,
   init_once ();
   ch->refcount = 1;
   ch->fd = fd;
+  ch->stream = stream;
   ch->cb = *cb;
   ch->user_data = user_data;
   ch->fd_allocator = gst_fd_allocator_new ();
@@ -166,6 +173,44 @@ gst_proc_channel_n_lent (GstProcChannel * ch)
 /* ---------------------------------------------------------------------- */
 /* sending */
 
+/* The whole message, whatever the socket takes at a time. */
+static gboolean
+send_stream (GstProcChannel * ch, const GstProcWireHeader * header,
+    const guint8 * payload, gsize len)
+{
+  struct iovec iov[2] = {
+    {(void *) header, sizeof (*header)},
+    {(void *) payload, len},
+  };
+  struct msghdr msg = { 0 };
+  gboolean ok = TRUE;
+
+  msg.msg_iov = iov;
+  msg.msg_iovlen = len ? 2 : 1;
+  g_mutex_lock (&ch->send_lock);
+  while (msg.msg_iovlen) {
+    ssize_t n = sendmsg (ch->fd, &msg, MSG_NOSIGNAL);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      ok = FALSE;
+      break;
+    }
+    while (msg.msg_iovlen && (gsize) n >= msg.msg_iov->iov_len) {
+      n -= msg.msg_iov->iov_len;
+      msg.msg_iov++;
+      msg.msg_iovlen--;
+    }
+    if (msg.msg_iovlen) {
+      msg.msg_iov->iov_base = (guint8 *) msg.msg_iov->iov_base + n;
+      msg.msg_iov->iov_len -= n;
+    }
+  }
+  g_mutex_unlock (&ch->send_lock);
+  return ok;
+}
+
 static gboolean
 send_message (GstProcChannel * ch, GstProcMsgType type, guint64 id,
     const guint8 * payload, gsize len, const int *fds, guint n_fds)
@@ -183,6 +228,9 @@ send_message (GstProcChannel * ch, GstProcMsgType type, guint64 id,
   struct msghdr msg = { 0 };
   ssize_t n;
 
+  if (ch->stream)
+    return n_fds == 0 && len <= STREAM_MAX_MESSAGE &&
+        send_stream (ch, &header, payload, len);
   if (sizeof (header) + len > GST_PROC_WIRE_MAX_MESSAGE ||
       n_fds > GST_PROC_WIRE_MAX_FDS) {
     GST_WARNING ("message of %" G_GSIZE_FORMAT " bytes, %u fds: too big",
@@ -321,7 +369,9 @@ gst_proc_channel_send_buffer (GstProcChannel * ch, guint64 id,
   wb.flags = GST_BUFFER_FLAGS (buffer);
   wb.metas_len = metas_len;
 
-  if (n_mem > GST_PROC_WIRE_MAX_FDS)
+  if (ch->stream)
+    as_inline = TRUE;
+  else if (n_mem > GST_PROC_WIRE_MAX_FDS)
     as_inline = size <= INLINE_MAX;
   else if (size <= INLINE_MAX) {
     as_inline = TRUE;
@@ -732,63 +782,137 @@ dispatch (GstProcChannel * ch, const GstProcWireHeader * h,
   return TRUE;
 }
 
+/* Reads exactly @len bytes of a stream. Returns: 1, 0 at the end before
+ * any byte, -1 on an error or an end in the middle. */
+static gint
+read_exact (int fd, guint8 * to, gsize len)
+{
+  gsize got = 0;
+
+  while (got < len) {
+    ssize_t n = recv (fd, to + got, len - got, 0);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return n == 0 && got == 0 ? 0 : -1;
+    got += n;
+  }
+  return 1;
+}
+
+/* One message of a stream into @buf (grown as needed). Returns: its length,
+ * 0 or -2 at the end, -1 (garbage), with @why. */
+static gssize
+receive_stream (GstProcChannel * ch, guint8 ** buf, gsize * size,
+    gchar ** why)
+{
+  GstProcWireHeader h;
+  gint r = read_exact (ch->fd, (guint8 *) & h, sizeof (h));
+
+  if (r == 0) {
+    *why = g_strdup ("closed");
+    return 0;
+  }
+  if (r < 0) {
+    /* a peer that died while writing: an end, not garbage */
+    *why = g_strdup ("closed in the middle of a message");
+    return -2;
+  }
+  if (h.magic != GST_PROC_WIRE_MAGIC || h.len > STREAM_MAX_MESSAGE ||
+      h.n_fds != 0) {
+    *why = g_strdup ("a message does not start as the protocol says");
+    return -1;
+  }
+  if (sizeof (h) + h.len > *size) {
+    *size = sizeof (h) + h.len;
+    *buf = g_realloc (*buf, *size);
+  }
+  memcpy (*buf, &h, sizeof (h));
+  if (h.len && read_exact (ch->fd, *buf + sizeof (h), h.len) != 1) {
+    *why = g_strdup ("closed in the middle of a message");
+    return -2;
+  }
+  return sizeof (h) + h.len;
+}
+
+/* One datagram, with its descriptors. Returns: its length, 0 or -2 at the
+ * end, -1 (garbage), with @why. */
+static gssize
+receive_datagram (GstProcChannel * ch, guint8 * buf, int *fds,
+    guint * n_fds, gchar ** why)
+{
+  union
+  {
+    struct cmsghdr align;
+    char buf[CMSG_SPACE (sizeof (int) * GST_PROC_WIRE_MAX_FDS)];
+  } control;
+  struct iovec iov = { buf, GST_PROC_WIRE_MAX_MESSAGE };
+  struct msghdr msg = { 0 };
+  struct cmsghdr *cmsg;
+  ssize_t n;
+
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof (control.buf);
+  do {
+    n = recvmsg (ch->fd, &msg, MSG_CMSG_CLOEXEC);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    *why = g_strdup_printf ("reading: %s", g_strerror (errno));
+    return -2;
+  }
+  if (n == 0) {
+    *why = g_strdup ("closed");
+    return 0;
+  }
+  for (cmsg = CMSG_FIRSTHDR (&msg); cmsg; cmsg = CMSG_NXTHDR (&msg, cmsg)) {
+    if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
+      guint k = (cmsg->cmsg_len - CMSG_LEN (0)) / sizeof (int);
+
+      for (guint i = 0; i < k; i++) {
+        int fd;
+
+        memcpy (&fd, CMSG_DATA (cmsg) + i * sizeof (int), sizeof (int));
+        if (*n_fds < GST_PROC_WIRE_MAX_FDS)
+          fds[(*n_fds)++] = fd;
+        else
+          close (fd);
+      }
+    }
+  }
+  if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
+    *why = g_strdup ("a message is cut short or too long");
+    return -1;
+  }
+  return n;
+}
+
 static gpointer
 reader_thread (gpointer data)
 {
   GstProcChannel *ch = data;
-  guint8 *buf = g_malloc (GST_PROC_WIRE_MAX_MESSAGE);
+  gsize size = GST_PROC_WIRE_MAX_MESSAGE;
+  guint8 *buf = g_malloc (size);
   gchar *why = NULL;
   gboolean garbage = FALSE;
 
   for (;;) {
-    union
-    {
-      struct cmsghdr align;
-      char buf[CMSG_SPACE (sizeof (int) * GST_PROC_WIRE_MAX_FDS)];
-    } control;
-    struct iovec iov = { buf, GST_PROC_WIRE_MAX_MESSAGE };
-    struct msghdr msg = { 0 };
-    struct cmsghdr *cmsg;
     int fds[GST_PROC_WIRE_MAX_FDS];
     guint n_fds = 0;
     GstProcWireHeader h;
-    ssize_t n;
+    gssize n;
     gboolean ok;
 
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.buf;
-    msg.msg_controllen = sizeof (control.buf);
-    n = recvmsg (ch->fd, &msg, MSG_CMSG_CLOEXEC);
-    if (n < 0 && errno == EINTR)
-      continue;
+    n = ch->stream ? receive_stream (ch, &buf, &size, &why) :
+        receive_datagram (ch, buf, fds, &n_fds, &why);
+    if (n == 0 || n == -2)
+      break;
     if (n < 0) {
-      why = g_strdup_printf ("reading: %s", g_strerror (errno));
-      break;
-    }
-    if (n == 0) {
-      why = g_strdup ("closed");
-      break;
-    }
-    for (cmsg = CMSG_FIRSTHDR (&msg); cmsg; cmsg = CMSG_NXTHDR (&msg, cmsg)) {
-      if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
-        guint k = (cmsg->cmsg_len - CMSG_LEN (0)) / sizeof (int);
-
-        for (guint i = 0; i < k; i++) {
-          int fd;
-
-          memcpy (&fd, CMSG_DATA (cmsg) + i * sizeof (int), sizeof (int));
-          if (n_fds < GST_PROC_WIRE_MAX_FDS)
-            fds[n_fds++] = fd;
-          else
-            close (fd);
-        }
-      }
-    }
-
-    if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
-        (gsize) n < sizeof (h)) {
-      why = g_strdup ("a message is cut short or too long");
+      ok = FALSE;
+    } else if ((gsize) n < sizeof (h)) {
+      why = g_strdup ("a message is too short");
       ok = FALSE;
     } else {
       memcpy (&h, buf, sizeof (h));

@@ -34,7 +34,7 @@ typedef struct
                        const gchar * why, gpointer user_data);
 } GstProcChannelCallbacks;
 
-GstProcChannel * gst_proc_channel_new     (int fd,
+GstProcChannel * gst_proc_channel_new     (int fd, gboolean stream,
                                            const GstProcChannelCallbacks * cb,
                                            gpointer user_data);
 GstProcChannel * gst_proc_channel_ref     (GstProcChannel * channel);

@@ -56,6 +56,11 @@
  * worker that holds items across calls (a video encoder) loses what it
  * held when it crashes.
  *
+ * With `transport=tcp` the child connects to the replica over TCP on the
+ * loopback instead, and every frame's bytes travel in the stream (several
+ * copies: for small items, or to try the protocol as it would run to a
+ * child on another host).
+ *
  * A description that does not build, a child that cannot start, and a
  * child that writes what the protocol does not allow all fail with an
  * error naming the element; nothing waits for ever.
@@ -66,6 +71,9 @@
  *     multifilesink location=frame%05d.jpg
  * ]|
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -74,8 +82,12 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
 #include <gst/video/video.h>
 #include <gst/worker/worker.h>
 #include <gst/worker/gstworkercore.h>
@@ -91,6 +103,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_process_replica_debug);
 #define DEFAULT_MAX_RESTARTS 5
 #define DEFAULT_RESTART_DELAY 10
 #define DEFAULT_HANG_TIMEOUT 0
+#define DEFAULT_TRANSPORT GST_PROCESS_REPLICA_TRANSPORT_UNIX
 #define MAX_RESTART_DELAY 2000
 #define START_TIMEOUT (30 * G_TIME_SPAN_SECOND)
 #define STOP_TIMEOUT (2 * G_TIME_SPAN_SECOND)
@@ -101,6 +114,7 @@ enum
   PROP_MAX_RESTARTS,
   PROP_RESTART_DELAY,
   PROP_HANG_TIMEOUT,
+  PROP_TRANSPORT,
   PROP_PID,
 };
 
@@ -117,6 +131,7 @@ struct _GstProcessReplica
   guint max_restarts;
   guint restart_delay;          /* ms */
   guint hang_timeout;           /* ms, 0: never */
+  GstProcessReplicaTransport transport;
 
   GMutex lock;
   GCond cond;
@@ -152,6 +167,24 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
 static void gst_process_replica_worker_init (GstWorkerInterface * iface);
+
+GType
+gst_process_replica_transport_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_PROCESS_REPLICA_TRANSPORT_UNIX,
+        "A unix socket, frames in shared memory (no copy)", "unix"},
+    {GST_PROCESS_REPLICA_TRANSPORT_TCP,
+        "A TCP connection on the loopback, frames in the stream", "tcp"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstProcessReplicaTransport", values));
+  return type;
+}
 
 G_DEFINE_TYPE_WITH_CODE (GstProcessReplica, gst_process_replica,
     GST_TYPE_ELEMENT, G_IMPLEMENT_INTERFACE (GST_TYPE_WORKER,
@@ -431,6 +464,61 @@ stop_child (GstProcessReplica * self)
   gst_proc_channel_unref (ch);
 }
 
+/* A TCP listener on 127.0.0.1, any port; @where: "tcp:127.0.0.1:PORT". */
+static int
+listen_loopback (gchar ** where)
+{
+  struct sockaddr_in addr = { 0 };
+  socklen_t len = sizeof (addr);
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  if (fd < 0 || bind (fd, (struct sockaddr *) &addr, sizeof (addr)) < 0 ||
+      listen (fd, 1) < 0 ||
+      getsockname (fd, (struct sockaddr *) &addr, &len) < 0) {
+    if (fd >= 0)
+      close (fd);
+    return -1;
+  }
+  *where = g_strdup_printf ("tcp:127.0.0.1:%u", ntohs (addr.sin_port));
+  return fd;
+}
+
+/* The child's connection, or -1 (and @why) if it died or did not call
+ * within the start timeout. */
+static int
+accept_child (int listener, GPid pid, gchar ** why)
+{
+  gint64 deadline = g_get_monotonic_time () + START_TIMEOUT;
+  int one = 1;
+
+  while (g_get_monotonic_time () < deadline) {
+    struct pollfd p = { listener, POLLIN, 0 };
+    int status, fd;
+
+    if (poll (&p, 1, 100) > 0) {
+      fd = accept4 (listener, NULL, NULL, SOCK_CLOEXEC);
+      if (fd >= 0) {
+        setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof (one));
+        return fd;
+      }
+    }
+    if (waitpid (pid, &status, WNOHANG) == pid) {
+      gchar *how = describe_status (status);
+
+      *why = g_strdup_printf ("its process %s", how);
+      g_free (how);
+      return -1;
+    }
+  }
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+  *why = g_strdup_printf ("it did not connect within %d s",
+      (gint) (START_TIMEOUT / G_TIME_SPAN_SECOND));
+  return -1;
+}
+
 /* Starts a child and waits until it runs the worker. Returns: %FALSE, with
  * @error, if it does not. */
 static gboolean
@@ -440,17 +528,18 @@ start_child (GstProcessReplica * self, GError ** error)
     on_child_message, on_child_query, on_child_closed
   };
   gchar *program = child_program (self);
-  gchar *worker, *name, *why = NULL;
+  gchar *worker, *name, *why = NULL, *where = NULL;
   gint target = 3;
-  int sv[2];
+  int sv[2] = { -1, -1 }, listener = -1;
   GPid pid;
   GstProcChannel *ch;
   gint64 deadline;
-  gboolean ok;
+  gboolean ok, tcp;
 
   GST_OBJECT_LOCK (self);
   worker = g_strdup (self->worker);
   name = g_strdup (GST_OBJECT_NAME (self));
+  tcp = self->transport == GST_PROCESS_REPLICA_TRANSPORT_TCP;
   GST_OBJECT_UNLOCK (self);
 
   if (!worker || !*worker) {
@@ -458,30 +547,49 @@ start_child (GstProcessReplica * self, GError ** error)
         "Worker process %s: no worker given (the worker property)", name);
     goto fail;
   }
-  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+  if (tcp) {
+    listener = listen_loopback (&where);
+    if (listener < 0) {
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+          "Worker process %s could not be started: no TCP port on the "
+          "loopback: %s", name, g_strerror (errno));
+      goto fail;
+    }
+  } else if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
         "Worker process %s could not be started: socketpair: %s", name,
         g_strerror (errno));
     goto fail;
   }
   {
-    const gchar *argv[] = { program, "3", name, worker, NULL };
+    const gchar *argv[] = { program, tcp ? where : "3", name, worker, NULL };
     GError *err = NULL;
 
     ok = g_spawn_async_with_pipes_and_fds (NULL, argv, NULL,
-        G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, -1, -1, -1, &sv[1], &target, 1,
-        &pid, NULL, NULL, NULL, &err);
-    close (sv[1]);
+        G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, -1, -1, -1, tcp ? NULL : &sv[1],
+        tcp ? NULL : &target, tcp ? 0 : 1, &pid, NULL, NULL, NULL, &err);
+    if (!tcp)
+      close (sv[1]);
     if (!ok) {
-      close (sv[0]);
+      close (tcp ? listener : sv[0]);
       g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
           "Worker process %s could not be started: %s", name, err->message);
       g_clear_error (&err);
       goto fail;
     }
   }
+  if (tcp) {
+    sv[0] = accept_child (listener, pid, &why);
+    close (listener);
+    if (sv[0] < 0) {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+          "Worker process %s: its child (%s) did not start: %s", name,
+          program, why);
+      goto fail;
+    }
+  }
 
-  ch = gst_proc_channel_new (sv[0], &callbacks, self);
+  ch = gst_proc_channel_new (sv[0], tcp, &callbacks, self);
   g_mutex_lock (&self->lock);
   self->channel = ch;
   self->pid = pid;
@@ -528,9 +636,11 @@ start_child (GstProcessReplica * self, GError ** error)
   g_free (program);
   g_free (worker);
   g_free (name);
+  g_free (where);
   return TRUE;
 
 fail:
+  g_free (where);
   g_free (why);
   g_free (program);
   g_free (worker);
@@ -734,7 +844,17 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
   } else {
     *died = TRUE;
     if (!sent && !self->dead) {
-      /* could not write: the child is going; wait for it to be reaped */
+      /* could not write: the child is going, or the item cannot be sent
+       * (too big a message); either way this child is done with */
+      gint64 until = g_get_monotonic_time () + G_TIME_SPAN_SECOND;
+
+      while (!self->dead && !self->flushing &&
+          g_cond_wait_until (&self->cond, &self->lock, until));
+      if (!self->dead && !self->flushing) {
+        if (!self->death)
+          self->death = g_strdup ("the item could not be sent to it, killed");
+        kill (self->pid, SIGKILL);
+      }
       while (!self->dead && !self->flushing)
         g_cond_wait (&self->cond, &self->lock);
     }
@@ -1045,6 +1165,9 @@ gst_process_replica_set_property (GObject * object, guint prop_id,
     case PROP_HANG_TIMEOUT:
       self->hang_timeout = g_value_get_uint (value);
       break;
+    case PROP_TRANSPORT:
+      self->transport = g_value_get_enum (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1082,6 +1205,9 @@ gst_process_replica_get_property (GObject * object, guint prop_id,
       break;
     case PROP_HANG_TIMEOUT:
       g_value_set_uint (value, self->hang_timeout);
+      break;
+    case PROP_TRANSPORT:
+      g_value_set_enum (value, self->transport);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1139,6 +1265,13 @@ gst_process_replica_class_init (GstProcessReplicaClass * klass)
           "Milliseconds the child may hold one item before it is killed and "
           "restarted (0: no limit)", 0, G_MAXINT, DEFAULT_HANG_TIMEOUT,
           flags | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_TRANSPORT,
+      g_param_spec_enum ("transport", "Transport",
+          "How the child is reached: unix (a unix socket, frames in shared "
+          "memory) or tcp (a TCP connection on the loopback, frames in the "
+          "stream: the protocol as it would run to another host)",
+          GST_TYPE_PROCESS_REPLICA_TRANSPORT, DEFAULT_TRANSPORT,
+          flags | GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_PID,
       g_param_spec_int ("pid", "Process id",
           "The child's process id (0 when there is none)", 0, G_MAXINT, 0,
@@ -1156,6 +1289,7 @@ gst_process_replica_class_init (GstProcessReplicaClass * klass)
 
   /* types that cross as names in structures */
   g_type_ensure (GST_TYPE_WORKER_STATE);
+  gst_type_mark_as_plugin_api (GST_TYPE_PROCESS_REPLICA_TRANSPORT, 0);
 }
 
 static void
@@ -1167,6 +1301,7 @@ gst_process_replica_init (GstProcessReplica * self)
   self->max_restarts = DEFAULT_MAX_RESTARTS;
   self->restart_delay = DEFAULT_RESTART_DELAY;
   self->hang_timeout = DEFAULT_HANG_TIMEOUT;
+  self->transport = DEFAULT_TRANSPORT;
   self->downstream = GST_FLOW_OK;
 
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");

@@ -181,12 +181,12 @@ gst_camera_model_project (const GstCameraModel * cam,
 /**
  * gst_camera_model_pixel_to_ground:
  * @cam: a #GstCameraModel
- * @pose: the drone's local position and attitude
+ * @pose: (transfer none): where the drone is, and its attitude
  * @u: pixel column
  * @v: pixel row
  * @ground_down: the ground plane's `down` (0 for ground at home's height)
  * @north: (out): where the pixel's ray meets the ground
- * @east: (out): where the pixel's ray meets the ground, east
+ * @east: (out): the same point's `east`
  *
  * Where on the ground the pixel looks: the ray of pixel (@u, @v) meets
  * the horizontal plane at @ground_down.

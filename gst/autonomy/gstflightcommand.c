@@ -76,7 +76,7 @@ gst_flight_command_to_buffer (const GstFlightCommand * cmd, GstClockTime pts)
 
 /**
  * gst_flight_command_from_buffer:
- * @buffer: an item
+ * @buffer: (transfer none): a command item
  * @cmd: (out caller-allocates): where to read it
  *
  * Reads a flight command item.

@@ -49,6 +49,11 @@ gst_odometry_meta_transform (GstBuffer * dest, GstMeta * meta,
   return gst_buffer_add_odometry_meta (dest, &ometa->odometry) != NULL;
 }
 
+/**
+ * gst_odometry_meta_get_info:
+ *
+ * Returns: (transfer none): the registered #GstMetaInfo of #GstOdometryMeta
+ */
 const GstMetaInfo *
 gst_odometry_meta_get_info (void)
 {

@@ -46,15 +46,6 @@ typedef struct {
 GST_AUTONOMY_API
 GType               gst_odometry_meta_api_get_type (void);
 
-/**
- * gst_odometry_meta_get_info:
- *
- * The #GstMetaInfo of #GstOdometryMeta, %GST_ODOMETRY_META_INFO.
- *
- * Returns: the meta info
- *
- * Since: 0.1
- */
 GST_AUTONOMY_API
 const GstMetaInfo * gst_odometry_meta_get_info (void);
 

@@ -79,7 +79,7 @@ gst_target_estimate_to_buffer (const GstTargetEstimate * est,
 
 /**
  * gst_target_estimate_from_buffer:
- * @buffer: an item
+ * @buffer: (transfer none): an estimate item
  * @est: (out caller-allocates): where to read it
  *
  * Reads a target estimate item.

@@ -20,12 +20,17 @@
 #include <gst/worker/worker.h>
 #include "launch-messages.h"
 #include "launch-props.h"
+#include "launch-observe.h"
+#include "launch-http.h"
 
 #define PROG "gst-worker-launch"
 
 #define EXIT_DRAINED 0
 #define EXIT_PIPELINE_ERROR 1
 #define EXIT_USAGE 2
+#define UNSET G_MININT
+/* the longest --duration: g_timeout_add_seconds() takes a guint */
+#define MAX_DURATION_S ((gdouble) G_MAXUINT)
 #define EXIT_STALL 3
 #define EXIT_DEADLOCK 4
 
@@ -52,6 +57,9 @@ typedef struct
   gboolean deadlock_seen;       /* one not resolved */
   gboolean dot_written;
   gboolean starting;
+  gboolean json;                /* --status-format=json: stdout is JSON */
+  LaunchHttp *http;
+  guint dots;                   /* graphs written on demand */
   GstStructure *report;
   gint exit_code;
 } App;
@@ -128,7 +136,7 @@ say (App * app, gboolean error, const gchar * format, ...)
   text = g_strdup_vprintf (format, args);
   va_end (args);
   clear_table (app);
-  if (error)
+  if (error || app->json)
     g_printerr ("%s: %s\n", PROG, text);
   else
     g_print ("%s: %s\n", PROG, text);
@@ -227,9 +235,19 @@ print_status (App * app)
   gst_structure_get_boolean (status, "system-paused", &paused);
   gst_structure_get_uint (status, "restarts", &restarts);
 
+  if (app->json) {
+    gchar *line = launch_observe_json_line (status, "status", t);
+
+    g_print ("%s\n", line);
+    fflush (stdout);
+    g_free (line);
+    g_string_free (out, TRUE);
+    gst_structure_free (status);
+    return;
+  }
   if (app->tty_out) {
     g_string_append_printf (out, "%s: %s%s, %.1f s, %u restarts   "
-        "[p] pause  [r] resume  [q] quit\n", PROG, phase,
+        "[p] pause  [r] resume  [q] quit  [g] graph\n", PROG, phase,
         paused ? " (PAUSED)" : "", t, restarts);
     g_string_append_printf (out, "%-*s %-18s %10s %10s %9s %8s %8s %7s\n",
         width, "WORKER", "STATE", "IN", "OUT", "RATE/s", "AVG ms", "MAX ms",
@@ -369,38 +387,36 @@ print_report (App * app, const GstStructure * report)
 static void
 write_dot (App * app, const gchar * stage)
 {
-  GstPipeline *pipeline;
-  gchar *data, *base, *dot, *png, *prog;
   GError *err = NULL;
 
   if (!app->dot_dir)
     return;
-  pipeline = gst_worker_controller_get_pipeline (app->ctrl);
-  data = gst_debug_bin_to_dot_data (GST_BIN (pipeline),
-      GST_DEBUG_GRAPH_SHOW_ALL);
-  gst_object_unref (pipeline);
-
-  base = g_strdup_printf (PROG ".%s", stage);
-  dot = g_strdup_printf ("%s/%s.dot", app->dot_dir, base);
-  png = g_strdup_printf ("%s/%s.png", app->dot_dir, base);
-  if (!g_file_set_contents (dot, data, -1, &err)) {
-    say (app, TRUE, "cannot write %s: %s", dot, err->message);
+  if (!launch_observe_write_dot (app->ctrl, app->dot_dir, stage, &err)) {
+    say (app, TRUE, "cannot write the graph to %s: %s", app->dot_dir,
+        err->message);
     g_clear_error (&err);
-  } else if ((prog = g_find_program_in_path ("dot"))) {
-    GSubprocess *p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-        &err, prog, "-Tpng", "-o", png, dot, NULL);
-
-    if (!p || !g_subprocess_wait_check (p, NULL, &err)) {
-      say (app, TRUE, "cannot draw %s: %s", png, err->message);
-      g_clear_error (&err);
-    }
-    g_clear_object (&p);
-    g_free (prog);
   }
-  g_free (data);
-  g_free (base);
-  g_free (dot);
-  g_free (png);
+}
+
+/* On request (key g, SIGUSR1): into --dot-dir, else the current one. */
+static void
+write_dot_now (App * app, const gchar * why)
+{
+  gchar *stage = g_strdup_printf ("%s-%u", why, ++app->dots);
+  gchar *saved = app->dot_dir;
+
+  app->dot_dir = saved ? saved : (gchar *) ".";
+  write_dot (app, stage);
+  say (app, FALSE, "graph written to %s/" PROG ".%s.dot", app->dot_dir, stage);
+  app->dot_dir = saved;
+  g_free (stage);
+}
+
+static gboolean
+on_sigusr1 (gpointer user_data)
+{
+  write_dot_now (user_data, "signal");
+  return G_SOURCE_CONTINUE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -547,6 +563,8 @@ on_finished (GstWorkerController * ctrl, const GstStructure * report,
     if (!g_file_set_contents (app->stats_json, text, -1, &err)) {
       say (app, TRUE, "cannot write %s: %s", app->stats_json, err->message);
       g_clear_error (&err);
+      if (app->exit_code == 0)
+        app->exit_code = EXIT_PIPELINE_ERROR;
     }
     g_free (text);
   }
@@ -554,7 +572,13 @@ on_finished (GstWorkerController * ctrl, const GstStructure * report,
   clear_table (app);
   if (app->starting)
     app->report = gst_structure_copy (report);
-  else if (!app->quiet || outcome != GST_WORKER_CONTROLLER_OUTCOME_DRAINED)
+  else if (app->json) {
+    gchar *line = launch_observe_json_line (report, "report",
+        (g_get_monotonic_time () - app->start_us) / 1e6);
+
+    g_print ("%s\n", line);
+    g_free (line);
+  } else if (!app->quiet || outcome != GST_WORKER_CONTROLLER_OUTCOME_DRAINED)
     print_report (app, report);
   g_main_loop_quit (app->loop);
 }
@@ -592,13 +616,12 @@ on_sigterm (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* the terminal went away: exit with drain, as for SIGTERM (the items in
+ * the system are worth more than the status lines) */
 static gboolean
 on_sighup (gpointer user_data)
 {
-  App *app = user_data;
-
-  app->draining = TRUE;
-  request_exit (app, "hang-up");
+  request_exit (user_data, "hang-up");
   return G_SOURCE_CONTINUE;
 }
 
@@ -640,6 +663,10 @@ on_key (gint fd, GIOCondition cond, gpointer user_data)
     case 'Q':
       request_exit (app, "quit");
       break;
+    case 'g':
+    case 'G':
+      write_dot_now (app, "key");
+      break;
     default:
       break;
   }
@@ -650,6 +677,28 @@ on_key (gint fd, GIOCondition cond, gpointer user_data)
   if (app->tty_out)
     print_status (app);
   return G_SOURCE_CONTINUE;
+}
+
+/* A command from the page (--http-control). */
+static void
+on_http_command (const gchar * command, gpointer user_data)
+{
+  App *app = user_data;
+  GError *err = NULL;
+
+  if (g_str_equal (command, "pause")) {
+    if (gst_worker_controller_pause (app->ctrl, &err))
+      say (app, FALSE, "system paused (from the web page)");
+  } else if (g_str_equal (command, "resume")) {
+    if (gst_worker_controller_resume (app->ctrl, &err))
+      say (app, FALSE, "system resumed (from the web page)");
+  } else if (g_str_equal (command, "exit")) {
+    request_exit (app, "exit from the web page");
+  }
+  if (err) {
+    say (app, TRUE, "%s", err->message);
+    g_clear_error (&err);
+  }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -704,13 +753,17 @@ main (int argc, char **argv)
 {
   App app = { 0, };
   g_autofree gchar *file = NULL, *on_error = NULL, *stats_json = NULL;
-  g_autofree gchar *dot_dir = NULL, *deadlock = NULL;
+  g_autofree gchar *dot_dir = NULL, *deadlock = NULL, *on_stall = NULL;
+  g_autofree gchar *status_format = NULL, *http = NULL;
+  gboolean http_control = FALSE;
   g_auto (GStrv) pause = NULL;
   g_auto (GStrv) desc = NULL;
   gdouble duration = 0;
-  gint heartbeat_timeout = -1, stall_timeout = -1, heartbeat_interval = -1;
-  gint max_restarts = -1, restart_backoff = -1;
-  gint deadlock_settle = -1, max_queue_growth = -1, max_total_growth = -1;
+  /* UNSET: not given (-1 is a value, refused) */
+  gint heartbeat_timeout = UNSET, stall_timeout = UNSET;
+  gint heartbeat_interval = UNSET, max_restarts = UNSET;
+  gint restart_backoff = UNSET, deadlock_settle = UNSET;
+  gint max_queue_growth = UNSET, max_total_growth = UNSET;
   gint drain_timeout = DEFAULT_DRAIN_TIMEOUT_MS;
   gint status_interval = DEFAULT_STATUS_INTERVAL_MS;
   gboolean quiet = FALSE;
@@ -731,6 +784,9 @@ main (int argc, char **argv)
         "MS"},
     {"on-error", 0, 0, G_OPTION_ARG_STRING, &on_error,
         "On a pipeline error: stop (default) or restart", "stop|restart"},
+    {"on-stall", 0, 0, G_OPTION_ARG_STRING, &on_stall,
+        "On a stalled worker (--stall-timeout): report it (default) or "
+          "restart the pipeline (within --max-restarts)", "report|restart"},
     {"max-restarts", 0, 0, G_OPTION_ARG_INT, &max_restarts,
         "Restarts allowed by --on-error=restart (default 3)", "N"},
     {"restart-backoff", 0, 0, G_OPTION_ARG_INT, &restart_backoff,
@@ -760,6 +816,17 @@ main (int argc, char **argv)
           "installed)", "DIR"},
     {"status-interval", 0, 0, G_OPTION_ARG_INT, &status_interval,
         "Status refresh period (default 1000)", "MS"},
+    {"status-format", 0, 0, G_OPTION_ARG_STRING, &status_format,
+        "The status every --status-interval: a table or lines of text "
+          "(default), or one JSON object a line on stdout (messages go to "
+          "stderr)", "text|json"},
+    {"http", 0, 0, G_OPTION_ARG_STRING, &http,
+        "Serve a live page (/), /status.json, /metrics (Prometheus) and "
+          "/graph.dot on [ADDRESS:]PORT (127.0.0.1 unless an address is "
+          "given; port 0 picks a free one)", "[ADDRESS:]PORT"},
+    {"http-control", 0, 0, G_OPTION_ARG_NONE, &http_control,
+        "Let the page pause, resume and exit the system (POST /control/...)",
+        NULL},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
         "No live status; the final report only if not drained cleanly",
         NULL},
@@ -771,13 +838,21 @@ main (int argc, char **argv)
   GError *err = NULL;
   guint i;
 
+  /* from the very start (GStreamer's set-up takes a while): a signal while
+   * the system starts is handled, with drain, once it runs, instead of
+   * killing the tool with no report */
+  g_unix_signal_add (SIGINT, on_sigint, &app);
+  g_unix_signal_add (SIGTERM, on_sigterm, &app);
+  g_unix_signal_add (SIGHUP, on_sighup, &app);
+
   ctx = g_option_context_new ("[PIPELINE-DESCRIPTION...]");
   g_option_context_set_summary (ctx, "Runs a pipeline of workers under the "
       "worker controller: live status, pause/resume, watchdog, exit without "
       "losing an item.");
   g_option_context_set_description (ctx,
       "Keys on a terminal: p pauses the system, r resumes it, q exits with "
-      "drain.\nSIGINT or SIGTERM exits with drain; a second one exits now.\n"
+      "drain, g writes the graph (also SIGUSR1).\n"
+      "SIGINT, SIGTERM or SIGHUP exits with drain; a second one exits now.\n"
       "\nExit status:\n  0  drained cleanly\n  1  pipeline error (the "
       "message names the element)\n  2  usage error (bad option, unknown "
       "element, malformed description, a property value out of range, "
@@ -801,15 +876,46 @@ main (int argc, char **argv)
         "both");
   if (!file && !(desc && desc[0]))
     return usage_error (ctx, "no pipeline description");
-  if (duration < 0 || heartbeat_timeout < -1 || stall_timeout < -1 ||
-      heartbeat_interval < -1 || max_restarts < -1 || restart_backoff < -1 ||
-      drain_timeout < 0 || status_interval <= 0 || max_queue_growth < -1 ||
-      max_total_growth < -1 || deadlock_settle < -1)
+  if (duration < 0 || (heartbeat_timeout < 0 && heartbeat_timeout != UNSET) ||
+      (stall_timeout < 0 && stall_timeout != UNSET) ||
+      (heartbeat_interval < 0 && heartbeat_interval != UNSET) ||
+      (max_restarts < 0 && max_restarts != UNSET) ||
+      (restart_backoff < 0 && restart_backoff != UNSET) ||
+      drain_timeout < 0 || status_interval < 0 ||
+      (max_queue_growth < 0 && max_queue_growth != UNSET) ||
+      (max_total_growth < 0 && max_total_growth != UNSET) ||
+      (deadlock_settle < 0 && deadlock_settle != UNSET))
     return usage_error (ctx, "durations and counts cannot be negative");
+  if (status_interval == 0)
+    return usage_error (ctx, "--status-interval must be at least 1 ms");
+  if (duration > MAX_DURATION_S)
+    return usage_error (ctx, "--duration is at most %.0f s", MAX_DURATION_S);
+  if (stats_json) {
+    /* say now, not after the run, that the report cannot be written */
+    GError *werr = NULL;
+
+    if (!g_file_set_contents (stats_json, "", 0, &werr)) {
+      gint ret = usage_error (ctx, "cannot write --stats-json %s: %s",
+          stats_json, werr->message);
+
+      g_error_free (werr);
+      return ret;
+    }
+  }
   if (on_error && !g_str_equal (on_error, "stop") &&
       !g_str_equal (on_error, "restart"))
     return usage_error (ctx, "--on-error takes stop or restart, not '%s'",
         on_error);
+  if (on_stall && !g_str_equal (on_stall, "report") &&
+      !g_str_equal (on_stall, "restart"))
+    return usage_error (ctx, "--on-stall takes report or restart, not '%s'",
+        on_stall);
+  if (status_format && !g_str_equal (status_format, "text") &&
+      !g_str_equal (status_format, "json"))
+    return usage_error (ctx, "--status-format takes text or json, not '%s'",
+        status_format);
+  if (http_control && !http)
+    return usage_error (ctx, "--http-control needs --http");
   if (deadlock_settle == 0)
     return usage_error (ctx, "--deadlock-settle must be at least 1 ms");
   if (deadlock && !g_str_equal (deadlock, "off") &&
@@ -860,6 +966,10 @@ main (int argc, char **argv)
     g_object_set (app.ctrl, "error-policy", g_str_equal (on_error,
             "restart") ? GST_WORKER_ERROR_POLICY_RESTART :
         GST_WORKER_ERROR_POLICY_STOP, NULL);
+  if (on_stall)
+    g_object_set (app.ctrl, "stall-policy", g_str_equal (on_stall,
+            "restart") ? GST_WORKER_STALL_POLICY_RESTART :
+        GST_WORKER_STALL_POLICY_REPORT, NULL);
   if (deadlock)
     g_object_set (app.ctrl, "deadlock-mode", g_str_equal (deadlock, "off") ?
         GST_WORKER_DEADLOCK_MODE_OFF : g_str_equal (deadlock, "report") ?
@@ -882,9 +992,10 @@ main (int argc, char **argv)
   g_option_context_free (ctx);
 
   app.quiet = quiet;
+  app.json = g_strcmp0 (status_format, "json") == 0;
   app.drain_timeout = drain_timeout;
   app.status_interval = status_interval;
-  app.tty_out = !quiet && isatty (STDOUT_FILENO) &&
+  app.tty_out = !quiet && !app.json && isatty (STDOUT_FILENO) &&
       g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
   app.loop = g_main_loop_new (NULL, FALSE);
   app.start_us = g_get_monotonic_time ();
@@ -907,9 +1018,19 @@ main (int argc, char **argv)
     gst_object_unref (pipeline);
   }
 
-  g_unix_signal_add (SIGINT, on_sigint, &app);
-  g_unix_signal_add (SIGTERM, on_sigterm, &app);
-  g_unix_signal_add (SIGHUP, on_sighup, &app);
+  g_unix_signal_add (SIGUSR1, on_sigusr1, &app);
+  if (http) {
+    app.http = launch_http_start (app.ctrl, http, http_control, app.dot_dir,
+        on_http_command, &app, &err);
+    if (!app.http) {
+      g_printerr ("%s: %s\n", PROG, err->message);
+      g_error_free (err);
+      gst_object_unref (app.ctrl);
+      g_main_loop_unref (app.loop);
+      return EXIT_USAGE;
+    }
+    say (&app, FALSE, "watching at %s", launch_http_get_url (app.http));
+  }
 
   app.starting = TRUE;
   if (!gst_worker_controller_start (app.ctrl, &err)) {
@@ -919,6 +1040,7 @@ main (int argc, char **argv)
     if (app.report && !quiet)
       print_report (&app, app.report);
     g_clear_pointer (&app.report, gst_structure_free);
+    launch_http_stop (app.http);
     gst_object_unref (app.ctrl);
     g_main_loop_unref (app.loop);
     return EXIT_PIPELINE_ERROR;
@@ -927,8 +1049,10 @@ main (int argc, char **argv)
 
   if (enter_raw_mode ())
     g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_key, &app);
-  if (duration > 0)
+  if (duration > 0 && duration * 1000 <= G_MAXUINT)
     g_timeout_add ((guint) (duration * 1000), on_duration, &app);
+  else if (duration > 0)
+    g_timeout_add_seconds ((guint) duration, on_duration, &app);
   if (!quiet)
     g_timeout_add (status_interval, status_tick, &app);
 
@@ -936,6 +1060,7 @@ main (int argc, char **argv)
     g_main_loop_run (app.loop);
 
   restore_terminal ();
+  launch_http_stop (app.http);
   gst_object_unref (app.ctrl);
   g_main_loop_unref (app.loop);
   return app.exit_code;

@@ -150,7 +150,7 @@ gst_worker_get_paused (GstWorker * worker)
 
 /**
  * gst_worker_message_is_heartbeat:
- * @message: a #GstMessage
+ * @message: (transfer none): a message, from a bus
  *
  * Whether a bus message is a `worker-heartbeat` (see
  * %GST_WORKER_HEARTBEAT_NAME).

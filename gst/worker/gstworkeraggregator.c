@@ -294,7 +294,7 @@ gst_worker_aggregator_push_gap (GstWorkerAggregator * self, GstPad * pad,
 /**
  * gst_worker_aggregator_get_output:
  * @self: a #GstWorkerAggregator
- * @name: the output's name
+ * @name: the output's name (its pad template's name)
  *
  * Finds one of the worker's extra outputs by name.
  *

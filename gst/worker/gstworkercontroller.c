@@ -69,6 +69,7 @@ GST_DEBUG_CATEGORY (worker_controller_debug);
 #define DEFAULT_STALL_TIMEOUT 5000
 #define DEFAULT_HEARTBEAT_INTERVAL 0
 #define DEFAULT_ERROR_POLICY GST_WORKER_ERROR_POLICY_STOP
+#define DEFAULT_STALL_POLICY GST_WORKER_STALL_POLICY_REPORT
 #define DEFAULT_MAX_RESTARTS 3
 #define DEFAULT_RESTART_BACKOFF 500
 #define MAX_RESTART_BACKOFF_MS 30000
@@ -85,6 +86,7 @@ enum
   PROP_STALL_TIMEOUT,
   PROP_HEARTBEAT_INTERVAL,
   PROP_ERROR_POLICY,
+  PROP_STALL_POLICY,
   PROP_MAX_RESTARTS,
   PROP_RESTART_BACKOFF,
   PROP_DEADLOCK_MODE,
@@ -357,6 +359,9 @@ controller_drain_timeout_cb (gpointer user_data)
 /* ---------------------------------------------------------------------- */
 /* the watchdog's timer and events */
 
+static void handle_stall_restart (GstWorkerController * self,
+    const gchar * worker, const gchar * what);
+
 /* Only the controller emits signals: the watchdog returns events. */
 static void
 emit_watch_events (GstWorkerController * self, GPtrArray * events)
@@ -383,6 +388,18 @@ emit_watch_events (GstWorkerController * self, GPtrArray * events)
         g_free (chain);
         g_signal_emit (self, controller_signals[SIGNAL_WORKER_STALLED], 0,
             ev->worker, ev->state, (guint64) ev->duration, ev->blocked_on);
+        {
+          gchar *what = ev->blocked_on ?
+              g_strdup_printf ("%s for %.1f s on full queue %s",
+              controller_state_nick (ev->state),
+              (gdouble) ev->duration / GST_SECOND, ev->blocked_on) :
+              g_strdup_printf ("%s for %.1f s",
+              controller_state_nick (ev->state),
+              (gdouble) ev->duration / GST_SECOND);
+
+          handle_stall_restart (self, ev->worker, what);
+          g_free (what);
+        }
         break;
       }
       case WORKER_WATCH_LOST:
@@ -570,6 +587,99 @@ restart_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* With the object lock: whether the run restarts (the policy wants it, a
+ * restart is left, the system runs), and then its @backoff; the phase is
+ * then restarting. */
+static gboolean
+begin_restart_locked (GstWorkerController * self, gboolean wanted,
+    guint * backoff)
+{
+  guint64 b;
+
+  if (!wanted || self->restarts >= self->max_restarts ||
+      self->phase != PHASE_RUNNING)
+    return FALSE;
+  b = (guint64) self->restart_backoff << MIN (self->restarts, 16);
+  *backoff = (guint) MIN (b, MAX_RESTART_BACKOFF_MS);
+  self->phase = PHASE_RESTARTING;
+  self->playing = FALSE;
+  return TRUE;
+}
+
+/* Stops the pipeline and restarts it after @backoff ms, or ends the run
+ * in error. */
+static void
+restart_or_stop (GstWorkerController * self, gboolean restart, guint backoff)
+{
+  if (restart) {
+    GValue holders = G_VALUE_INIT;
+    guint64 discarded;
+
+    g_source_set_ready_time (self->watchdog, -1);
+    g_value_init (&holders, GST_TYPE_ARRAY);
+    discarded = worker_exit_stop (self->exit, &holders);
+    g_value_unset (&holders);
+
+    GST_OBJECT_LOCK (self);
+    self->discarded_by_restarts += discarded;
+    if (self->phase == PHASE_RESTARTING) {
+      self->restart_timer = g_timeout_source_new (backoff);
+      g_source_set_callback (self->restart_timer, restart_cb,
+          gst_object_ref (self), gst_object_unref);
+      g_source_attach (self->restart_timer, self->context);
+    }
+    GST_OBJECT_UNLOCK (self);
+  } else {
+    controller_finish (self, controller_stop_and_report (self,
+            GST_WORKER_CONTROLLER_OUTCOME_ERROR), TRUE);
+  }
+}
+
+/* The stall policy restarts: a stalled worker is handled as an error of
+ * its own (the report's error names it). */
+static void
+handle_stall_restart (GstWorkerController * self, const gchar * worker,
+    const gchar * what)
+{
+  WorkerRec *w = worker_topology_find_worker_by_name (self->topology, worker);
+  gchar *path = w ? g_strdup (w->path) : g_strdup (worker);
+  gchar *text = g_strdup_printf ("worker %s stalled: %s", worker, what);
+  gboolean restart;
+  guint backoff = 0;
+
+  GST_OBJECT_LOCK (self);
+  if (self->stall_policy != GST_WORKER_STALL_POLICY_RESTART ||
+      self->phase != PHASE_RUNNING) {
+    GST_OBJECT_UNLOCK (self);
+    g_free (path);
+    g_free (text);
+    return;
+  }
+  if (self->last_error)
+    gst_structure_free (self->last_error);
+  self->last_error = gst_structure_new ("error",
+      "element", G_TYPE_STRING, worker,
+      "path", G_TYPE_STRING, path,
+      "message", G_TYPE_STRING, text,
+      "debug", G_TYPE_STRING, "stall-policy=restart", NULL);
+  restart = begin_restart_locked (self, TRUE, &backoff);
+  GST_OBJECT_UNLOCK (self);
+
+  GST_WARNING_OBJECT (self, "%s%s", text, restart ? ", restarting" :
+      ", no restart left: stopping");
+  {
+    GError *err = g_error_new_literal (GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        text);
+
+    g_signal_emit (self, controller_signals[SIGNAL_PIPELINE_ERROR], 0,
+        worker, err, "stall-policy=restart", restart);
+    g_error_free (err);
+  }
+  restart_or_stop (self, restart, backoff);
+  g_free (path);
+  g_free (text);
+}
+
 static void
 handle_error (GstWorkerController * self, GstMessage * msg)
 {
@@ -597,43 +707,15 @@ handle_error (GstWorkerController * self, GstMessage * msg)
       "path", G_TYPE_STRING, src_path,
       "message", G_TYPE_STRING, text,
       "debug", G_TYPE_STRING, debug, NULL);
-  restart = self->error_policy == GST_WORKER_ERROR_POLICY_RESTART &&
-      self->restarts < self->max_restarts && self->phase == PHASE_RUNNING;
-  if (restart) {
-    guint64 b = (guint64) self->restart_backoff << MIN (self->restarts, 16);
-    backoff = (guint) MIN (b, MAX_RESTART_BACKOFF_MS);
-    self->phase = PHASE_RESTARTING;
-    self->playing = FALSE;
-  }
+  restart = begin_restart_locked (self,
+      self->error_policy == GST_WORKER_ERROR_POLICY_RESTART, &backoff);
   GST_OBJECT_UNLOCK (self);
 
   GST_WARNING_OBJECT (self, "error from %s%s", text,
       restart ? ", restarting" : ", stopping");
   g_signal_emit (self, controller_signals[SIGNAL_PIPELINE_ERROR], 0, src_name,
       err, debug, restart);
-
-  if (restart) {
-    GValue holders = G_VALUE_INIT;
-    guint64 discarded;
-
-    g_source_set_ready_time (self->watchdog, -1);
-    g_value_init (&holders, GST_TYPE_ARRAY);
-    discarded = worker_exit_stop (self->exit, &holders);
-    g_value_unset (&holders);
-
-    GST_OBJECT_LOCK (self);
-    self->discarded_by_restarts += discarded;
-    if (self->phase == PHASE_RESTARTING) {
-      self->restart_timer = g_timeout_source_new (backoff);
-      g_source_set_callback (self->restart_timer, restart_cb,
-          gst_object_ref (self), gst_object_unref);
-      g_source_attach (self->restart_timer, self->context);
-    }
-    GST_OBJECT_UNLOCK (self);
-  } else {
-    controller_finish (self, controller_stop_and_report (self,
-            GST_WORKER_CONTROLLER_OUTCOME_ERROR), TRUE);
-  }
+  restart_or_stop (self, restart, backoff);
 
 out:
   g_clear_error (&err);
@@ -906,6 +988,9 @@ gst_worker_controller_set_property (GObject * object, guint prop_id,
     case PROP_HEARTBEAT_INTERVAL:
       self->heartbeat_interval = g_value_get_uint (value);
       break;
+    case PROP_STALL_POLICY:
+      self->stall_policy = g_value_get_enum (value);
+      break;
     case PROP_ERROR_POLICY:
       self->error_policy = g_value_get_enum (value);
       break;
@@ -958,6 +1043,9 @@ gst_worker_controller_get_property (GObject * object, guint prop_id,
       break;
     case PROP_HEARTBEAT_INTERVAL:
       g_value_set_uint (value, self->heartbeat_interval);
+      break;
+    case PROP_STALL_POLICY:
+      g_value_set_enum (value, self->stall_policy);
       break;
     case PROP_ERROR_POLICY:
       g_value_set_enum (value, self->error_policy);
@@ -1025,6 +1113,11 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
           "What an ERROR message does: stop the system, or restart the "
           "pipeline", GST_TYPE_WORKER_ERROR_POLICY, DEFAULT_ERROR_POLICY,
           flags));
+  g_object_class_install_property (gobject_class, PROP_STALL_POLICY,
+      g_param_spec_enum ("stall-policy", "Stall policy",
+          "What a stalled worker does: report it, or restart the pipeline "
+          "(within max-restarts, as the error policy's restarts)",
+          GST_TYPE_WORKER_STALL_POLICY, DEFAULT_STALL_POLICY, flags));
   g_object_class_install_property (gobject_class, PROP_MAX_RESTARTS,
       g_param_spec_uint ("max-restarts", "Max restarts",
           "Restarts allowed by the restart policy before the system stops",
@@ -1114,7 +1207,8 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    * @debug: (nullable): its debug text
    * @will_restart: %TRUE if the restart policy restarts the pipeline
    *
-   * An element posted an ERROR message.
+   * An element posted an ERROR message; or, with stall-policy restart, a
+   * worker stalled (@element is the worker, @debug "stall-policy=restart").
    */
   controller_signals[SIGNAL_PIPELINE_ERROR] = g_signal_new ("pipeline-error",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -1170,6 +1264,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
       G_TYPE_NONE, 1, GST_TYPE_STRUCTURE | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   gst_type_mark_as_plugin_api (GST_TYPE_WORKER_ERROR_POLICY, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_WORKER_STALL_POLICY, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_WORKER_DEADLOCK_MODE, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_WORKER_CONTROLLER_OUTCOME, 0);
 }
@@ -1181,6 +1276,7 @@ gst_worker_controller_init (GstWorkerController * self)
   self->stall_timeout = DEFAULT_STALL_TIMEOUT;
   self->heartbeat_interval = DEFAULT_HEARTBEAT_INTERVAL;
   self->error_policy = DEFAULT_ERROR_POLICY;
+  self->stall_policy = DEFAULT_STALL_POLICY;
   self->max_restarts = DEFAULT_MAX_RESTARTS;
   self->restart_backoff = DEFAULT_RESTART_BACKOFF;
   self->deadlock_mode = DEFAULT_DEADLOCK_MODE;

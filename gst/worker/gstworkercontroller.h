@@ -30,6 +30,25 @@ typedef enum {
 } GstWorkerErrorPolicy;
 
 /**
+ * GstWorkerStallPolicy:
+ * @GST_WORKER_STALL_POLICY_REPORT: a stalled worker is reported
+ *   (#GstWorkerController::worker-stalled, the log, the status); the
+ *   system goes on.
+ * @GST_WORKER_STALL_POLICY_RESTART: a stalled worker is reported, then the
+ *   pipeline restarts as for an error under
+ *   %GST_WORKER_ERROR_POLICY_RESTART (the same `max-restarts` and
+ *   `restart-backoff`); past the limit the system stops, its error naming
+ *   the stalled worker. As a supervisor's watchdog does (systemd's
+ *   WatchdogSec=).
+ *
+ * What #GstWorkerController does when a worker stalls (`stall-timeout`).
+ */
+typedef enum {
+  GST_WORKER_STALL_POLICY_REPORT,
+  GST_WORKER_STALL_POLICY_RESTART,
+} GstWorkerStallPolicy;
+
+/**
  * GstWorkerDeadlockMode:
  * @GST_WORKER_DEADLOCK_MODE_OFF: no deadlock detection.
  * @GST_WORKER_DEADLOCK_MODE_REPORT: detect and explain deadlocks (log,

@@ -65,6 +65,7 @@ struct _GstWorkerController
   guint stall_timeout;
   guint heartbeat_interval;
   GstWorkerErrorPolicy error_policy;
+  GstWorkerStallPolicy stall_policy;
   guint max_restarts;
   guint restart_backoff;
   GstWorkerDeadlockMode deadlock_mode;

@@ -85,11 +85,13 @@ struct _GstWorkerCore
   guint32 last_seek_seqnum;
 
   /* streaming thread only */
-  gpointer tls_prev;
+  GstWorkerCore *tls_prev;
 };
 
-/* the core pushing in this thread, for queue "overrun" handlers */
-static GPrivate current_pusher;
+/* The core pushing in this thread, for queue "overrun" handlers. A plain
+ * thread-local variable, not a GPrivate: it is set and reset twice an item,
+ * and pthread_setspecific() costs a tenth of a no-op worker's hop. */
+static __thread GstWorkerCore *current_pusher;
 static GQuark overrun_hooked_quark;
 
 static void
@@ -606,16 +608,46 @@ gst_worker_core_leave_wait (GstWorkerCore * core)
  *
  * Since: 0.1
  */
+/* Both take the lock themselves; gst_worker_core_push() does the same work
+ * with one lock for entering and one for leaving and counting. */
+static inline void
+enter_push_locked (GstWorkerCore * core)
+{
+  core->in_push++;
+  core->push_start = core_now (core);
+  if (!core->in_item)
+    update_state_locked (core, core->push_start);
+}
+
+/* Returns FALSE if no push was entered. */
+static inline gboolean
+leave_push_locked (GstWorkerCore * core)
+{
+  GstClockTime now;
+
+  if (core->in_push == 0)
+    return FALSE;
+  now = core_now (core);
+  core->in_push--;
+  if (core->in_item)
+    core->push_total += GST_CLOCK_DIFF (core->push_start, now);
+  if (G_UNLIKELY (core->blocked_on)) {
+    g_clear_pointer (&core->blocked_on, g_free);
+    update_state_locked (core, now);
+  } else if (!core->in_item) {
+    update_state_locked (core, now);
+  }
+  return TRUE;
+}
+
 void
 gst_worker_core_enter_push (GstWorkerCore * core)
 {
-  core->tls_prev = g_private_get (&current_pusher);
-  g_private_set (&current_pusher, core);
+  core->tls_prev = current_pusher;
+  current_pusher = core;
 
   g_mutex_lock (&core->lock);
-  core->in_push++;
-  core->push_start = core_now (core);
-  update_state_locked (core, core->push_start);
+  enter_push_locked (core);
   g_mutex_unlock (&core->lock);
 }
 
@@ -631,22 +663,15 @@ gst_worker_core_enter_push (GstWorkerCore * core)
 void
 gst_worker_core_leave_push (GstWorkerCore * core)
 {
-  GstClockTime now;
+  gboolean entered;
 
   g_mutex_lock (&core->lock);
-  if (core->in_push == 0) {
-    g_mutex_unlock (&core->lock);
-    return;
-  }
-  now = core_now (core);
-  core->in_push--;
-  if (core->in_item)
-    core->push_total += GST_CLOCK_DIFF (core->push_start, now);
-  g_clear_pointer (&core->blocked_on, g_free);
-  update_state_locked (core, now);
+  entered = leave_push_locked (core);
   g_mutex_unlock (&core->lock);
+  if (!entered)
+    return;
 
-  g_private_set (&current_pusher, core->tls_prev);
+  current_pusher = core->tls_prev;
   core->tls_prev = NULL;
 }
 
@@ -666,25 +691,33 @@ GstFlowReturn
 gst_worker_core_push (GstWorkerCore * core, GstPad * pad, GstBuffer * buffer)
 {
   GstFlowReturn ret;
-  gpointer prev = core->tls_prev;
+  GstWorkerCore *prev = current_pusher;
+  gboolean dropped;
 
-  gst_worker_core_enter_push (core);
+  current_pusher = core;
+  g_mutex_lock (&core->lock);
+  enter_push_locked (core);
+  g_mutex_unlock (&core->lock);
+
   ret = gst_pad_push (pad, buffer);
-  gst_worker_core_leave_push (core);
-  core->tls_prev = prev;
-  if (ret != GST_FLOW_OK) {
-    g_mutex_lock (&core->lock);
-    core->push_error = ret;
-    g_mutex_unlock (&core->lock);
-  }
 
-  if (ret == GST_FLOW_NOT_LINKED && pad != core->main_srcpad) {
+  dropped = ret == GST_FLOW_NOT_LINKED && pad != core->main_srcpad;
+  g_mutex_lock (&core->lock);
+  leave_push_locked (core);
+  if (ret == GST_FLOW_OK) {
+    core->items_out++;
+  } else {
+    core->push_error = ret;
+    if (dropped)
+      core->items_dropped++;
+  }
+  g_mutex_unlock (&core->lock);
+  current_pusher = prev;
+
+  if (dropped) {
     GST_LOG_OBJECT (pad, "output not linked, item dropped");
-    gst_worker_core_count (core, 0, 0, 1);
     return GST_FLOW_OK;
   }
-  if (ret == GST_FLOW_OK)
-    gst_worker_core_count (core, 0, 1, 0);
   return ret;
 }
 
@@ -694,7 +727,7 @@ gst_worker_core_push (GstWorkerCore * core, GstPad * pad, GstBuffer * buffer)
 static void
 on_queue_overrun (GstElement * queue, gpointer user_data)
 {
-  GstWorkerCore *core = g_private_get (&current_pusher);
+  GstWorkerCore *core = current_pusher;
 
   if (!core)
     return;

@@ -1607,9 +1607,13 @@ gst_worker_deadlock_check (GstWorkerDeadlock * dl,
     gint64 since = MAX (p->moved_at, p->grown_at);
     /* a blocked write is certain, and so is the read of a process made of
      * workers only (they say idle); a stock element waiting to read may be
-     * busy with its last item */
+     * busy with its last item, but not one found waiting for a whole
+     * settle time before a growth of its cycle that has not moved since:
+     * growing a queue again and again then takes a short wait each time,
+     * not a settle time */
+    gboolean unmoved = p->grown_at && p->moved_at <= p->grown_at;
     gboolean certain = p->state == PROC_WRITING ||
-        (p->state == PROC_READING && p->exact);
+        (p->state == PROC_READING && p->exact) || unmoved;
     gint64 need = certain && p->grown_at && now - p->grown_at < 2 * settle ?
         resettle : settle;
 

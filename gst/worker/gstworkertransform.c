@@ -52,6 +52,10 @@ G_DEFINE_ABSTRACT_TYPE_WITH_CODE (GstWorkerTransform, gst_worker_transform,
 #define CORE(self) \
   (((GstWorkerTransformPrivate *) \
     gst_worker_transform_get_instance_private (GST_WORKER_TRANSFORM (self)))->core)
+/* the same on the per-item path, where the type is known: no type check */
+#define CORE_FAST(self) \
+  (((GstWorkerTransformPrivate *) \
+    gst_worker_transform_get_instance_private ((GstWorkerTransform *) (self)))->core)
 
 static GstWorkerCore *
 gst_worker_transform_get_core (GstWorker * worker)
@@ -113,9 +117,11 @@ static GstFlowReturn
 gst_worker_transform_submit_input_buffer (GstBaseTransform * trans,
     gboolean is_discont, GstBuffer * input)
 {
-  GstWorkerTransform *self = GST_WORKER_TRANSFORM (trans);
-  GstWorkerTransformClass *klass = GST_WORKER_TRANSFORM_GET_CLASS (self);
-  GstWorkerCore *core = CORE (self);
+  /* the base class calls this with its own type: no casts checked here */
+  GstWorkerTransform *self = (GstWorkerTransform *) trans;
+  GstWorkerTransformClass *klass =
+      (GstWorkerTransformClass *) G_OBJECT_GET_CLASS (trans);
+  GstWorkerCore *core = CORE_FAST (self);
   GstFlowReturn ret;
   GstBuffer *inbuf;
 
@@ -262,8 +268,8 @@ gst_worker_transform_push (GstWorkerTransform * self, GstBuffer * outbuf)
 {
   g_return_val_if_fail (GST_IS_WORKER_TRANSFORM (self), GST_FLOW_ERROR);
 
-  return gst_worker_core_push (CORE (self), GST_BASE_TRANSFORM_SRC_PAD (self),
-      outbuf);
+  return gst_worker_core_push (CORE_FAST (self),
+      ((GstBaseTransform *) self)->srcpad, outbuf);
 }
 
 /**
@@ -290,7 +296,7 @@ gst_worker_transform_push_to (GstWorkerTransform * self, GstPad * pad,
 /**
  * gst_worker_transform_get_output:
  * @self: a #GstWorkerTransform
- * @name: the output's name
+ * @name: the output's name (its pad template's name)
  *
  * Finds one of the worker's extra outputs by name.
  *

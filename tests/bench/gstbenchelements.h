@@ -8,9 +8,10 @@
 G_BEGIN_DECLS
 
 /* Registered statically by the workerbench program, not in a plugin: they
- * exist to measure, and every benchmark shares them, whatever it compares. */
+ * exist to measure, and every benchmark shares them, whatever it compares.
+ * The no-op worker they measure, benchworker, is in the test plugin
+ * (tests/elements), so that stock tools can load it too. */
 GST_ELEMENT_REGISTER_DECLARE (benchsrc);
 GST_ELEMENT_REGISTER_DECLARE (benchsink);
-GST_ELEMENT_REGISTER_DECLARE (benchworker);
 
 G_END_DECLS

@@ -310,6 +310,9 @@ def benchmarks() -> "list[Bench]":
         note=detect_note,
     ))
 
+    # 6. workers written in Python (issue 12)
+    out += python_worker_benchmarks()
+
     # 5. end to end: the autonomy system
     frames = sized(760, 40)
     out.append(Bench(
@@ -345,12 +348,18 @@ def benchmarks() -> "list[Bench]":
         return workerbench(src, "!", QUEUE, "!", x, "!", QUEUE, "!", "benchsink")
 
     def iso_case(label, what, in_flight):
-        return Case(label, [
+        variants = [
             Variant("thread", "in a thread (identity)",
                     lambda s: isolated("identity", what, in_flight, s)),
             Variant("process", "in a child process (processreplica worker=identity)",
                     lambda s: isolated("processreplica worker=identity", what, in_flight, s)),
-        ])
+        ]
+        if what == "small":  # over TCP a frame's bytes are copied: small items only
+            variants.append(Variant(
+                "tcp", "child over loopback TCP (transport=tcp)",
+                lambda s: isolated("processreplica transport=tcp worker=identity", what,
+                                   in_flight, s)))
+        return Case(label, variants)
 
     out.append(Bench(
         key="isolation",
@@ -365,6 +374,8 @@ def benchmarks() -> "list[Bench]":
             "tests/check/processreplica.c). *One in flight*: the source makes an item when the "
             "previous one arrived, so the latency difference is what isolation adds per item "
             "(two socket round trips, two thread wake-ups per side, a mapping of the frame). "
+            "Small items also over `transport=tcp` (the child connects to the replica on the "
+            "loopback: the protocol as it would run to another host). "
             "Target (issue 13): under 100 us added per 1080p frame."),
         cases=[iso_case("1080p RGB, one in flight", "frames", 1),
                iso_case("1080p RGB, full load", "frames", 0),
@@ -448,6 +459,111 @@ def benchmarks() -> "list[Bench]":
     ))
 
     return out
+
+
+def python_worker_benchmarks() -> "list[Bench]":
+    """Workers written in Python (elements/python, tests/elements/python),
+    loaded by gst-python's plugin loader into workerbench's process."""
+    out = []
+    py_items = {1: sized(20000, 200), 4: sized(8000, 200)}
+    out.append(Bench(
+        key="pyworker",
+        title="Python workers: what a worker written in Python adds per item",
+        about=(
+            "The chains of the hop benchmark (64-byte items, queues of 10) with 1 and 4 "
+            "no-op workers: `pytestworker` (a `GstWorker.Transform` subclass in Python whose "
+            "`do_process` pushes its input: PyGObject's call into Python and back, the GIL, "
+            "the override's checks) against the C `benchworker`. With 4 stages the four "
+            "Python workers share one interpreter: one runs Python at a time."),
+        cases=[
+            Case(f"{n} worker{'s' if n > 1 else ''}", [
+                Variant("python", "Python worker",
+                        lambda s, n=n: chain("pytestworker", n, py_items[n](s))),
+                Variant("c", "C worker",
+                        lambda s, n=n: chain("benchworker", n, py_items[n](s))),
+            ]) for n in (1, 4)],
+        baseline="c",
+        targets=[],
+        latency=True,
+        needs=["pytestworker"],
+        note=pyworker_note,
+    ))
+
+    frame = "video/x-raw,format=I420,width=1920,height=1080,framerate=30/1"
+
+    def pydetect(items, pool=0, in_flight=0):
+        worker = (f"workerpool size={pool} worker=pydetecttarget" if pool
+                  else "pydetecttarget")
+        return workerbench(f"benchsrc num-buffers={items} targets=6 caps={frame} "
+                           f"max-in-flight={in_flight}", "!", QUEUE, "!", worker, "!",
+                           QUEUE, "!", "benchsink")
+
+    def model(items, in_flight=0):
+        return [PYTHON, CHAIN_PY, "--stages", "1", "--items", str(items), "--detect", "6",
+                "--queue-size", "10", "--max-in-flight", str(in_flight)]
+
+    ours_n, model_n = sized(600, 10), sized(150, 4)
+    out.append(Bench(
+        key="pydetect",
+        title="The Python detector: our pipeline against the Python worker model",
+        about=(
+            "The same detector code (elements/python/targetdetector.py: numpy and OpenCV) on "
+            "1920x1080 I420 frames with six targets, all six found in every frame (a wrong "
+            "count fails the run). Ours: `benchsrc ! queue ! pydetecttarget ! queue ! "
+            "benchsink`, one process, frames by reference. Python model: the team's model "
+            "(python/chain.py --detect): a source process, a detector process and main, "
+            "joined by `Manager().Queue(maxsize=10)` proxies (each frame pickled and copied "
+            "through the manager process twice). *Full load*: the source as fast as the "
+            "queues take; *one in flight*: a frame made when the previous one arrived, the "
+            "latency of the system itself."),
+        cases=[
+            Case("1080p, full load", [
+                Variant("ours", "ours (pydetecttarget)", lambda s: pydetect(ours_n(s))),
+                Variant("model", "Python model", lambda s: model(model_n(s))),
+            ]),
+            Case("1080p, one in flight", [
+                Variant("ours", "ours (pydetecttarget)",
+                        lambda s: pydetect(ours_n(s) // 2, in_flight=1)),
+                Variant("model", "Python model", lambda s: model(model_n(s) // 2 + 2, 1)),
+            ]),
+        ],
+        baseline="model",
+        targets=[],
+        latency=True,
+        needs=["pydetecttarget"],
+    ))
+
+    pool_n = sized(600, 10)
+    out.append(Bench(
+        key="pypool",
+        title="A pool of Python detectors: 2 replicas against 1",
+        about=(
+            "`benchsrc targets=6 caps=I420 1080p ! queue ! workerpool size=N "
+            "worker=pydetecttarget ! queue ! benchsink`. The replicas are threads of one "
+            "process and share one Python interpreter: they run in parallel only while "
+            "OpenCV and numpy work with the GIL released (thresholding, labelling, the "
+            "reductions), and take turns for the Python in between (the loop over targets, "
+            "the metas). Reported as measured, on 2 cores; the process isolation of the pool "
+            "(another issue) removes the GIL from the picture."),
+        cases=[Case("pydetecttarget 1080p", [
+            Variant(f"size{n}", f"size {n}", lambda s, n=n: pydetect(pool_n(s), pool=n))
+            for n in (1, 2)])],
+        baseline="size1",
+        targets=[],
+        latency=True,
+        needs=["pydetecttarget", "workerpool"],
+    ))
+    return out
+
+
+def pyworker_note(summaries: dict) -> "str | None":
+    rows = summaries.get("pyworker")
+    if not rows or "1 worker" not in rows:
+        return None
+    row = rows["1 worker"]
+    added = 1e6 / row["python"]["items_per_s"]["median"] - 1e6 / row["c"]["items_per_s"]["median"]
+    return (f"A Python worker's time per item, over a C worker's (1 / throughput, one worker, "
+            f"medians): **{added:.0f} us** more per item.")
 
 
 def isolation_note(summaries: dict) -> "str | None":

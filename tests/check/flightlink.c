@@ -1126,7 +1126,8 @@ GST_START_TEST (test_command_acks)
   GstMessage *msg;
   Vehicle *v;
 
-  h = harness_udp ("command-timeout=300 command-retries=2", &v);
+  h = harness_udp ("command-timeout=800 command-retries=2 "
+      "vehicle-timeout=0", &v);
   hr = gst_harness_new_with_element (h->element, NULL, "results");
   bus = gst_bus_new ();
   gst_element_set_bus (h->element, bus);
@@ -1171,7 +1172,7 @@ GST_START_TEST (test_command_acks)
       GST_FLIGHT_COMMAND_REFUSED, 2, 1);
   expect_message (bus, GST_MESSAGE_WARNING, 5000,
       "The vehicle refused command 176 (MAV_RESULT 2).");
-  fail_if (vehicle_recv (v, &f, 700, FALSE));
+  fail_if (vehicle_recv (v, &f, 1200, FALSE));
 
   /* takeoff to 30 m, in progress, then never answered: three attempts,
    * timed out */

@@ -282,6 +282,60 @@ GST_START_TEST (test_family_table)
     mavlink_command_set_confirmation (info, &m, 2);
     fail_unless_equals_int (m.command_long.confirmation, 2);
   }
+  /* goto-command=reposition: one COMMAND_INT, global positions only */
+  {
+    MavlinkTarget t = px4;
+    GstFlightCommand cmd;
+    MavlinkCommandMessage m;
+    const MavlinkMessageInfo *info;
+    const gchar *why = NULL;
+
+    t.goto_reposition = TRUE;
+    gst_flight_command_init (&cmd, GST_FLIGHT_COMMAND_GOTO);
+    cmd.flags = GLOBAL;
+    cmd.latitude = LAT;
+    cmd.longitude = -80.5412345;
+    cmd.altitude = 350.25;
+    info = mavlink_command_from_flight_command (&cmd, &t, 0, &m, &why);
+    fail_unless (info != NULL);
+    fail_unless_equals_int (info->id, MAVLINK_MSG_ID_COMMAND_INT);
+    fail_unless_equals_int (mavlink_command_number (info, &m), 192);
+    fail_unless_equals_int (m.command_int.frame, 0);
+    fail_unless_equals_int (m.command_int.x, 434712345);
+    fail_unless_equals_int (m.command_int.y, -805412345);
+    check_float (m.command_int.z, 350.25, 0);
+    check_float (m.command_int.param1, -1, 0);
+    check_float (m.command_int.param2, 1, 0);
+    check_float (m.command_int.param4, NAN, 0);
+    cmd.flags = LOCAL;
+    fail_if (mavlink_command_from_flight_command (&cmd, &t, 0, &m, &why));
+    fail_unless_equals_string (why, "a reposition needs a global position");
+  }
+  /* home known: a local position goes from the EKF origin, a takeoff's
+   * height stays */
+  {
+    MavlinkTarget t = ardupilot;
+    GstFlightCommand cmd;
+    MavlinkCommandMessage m;
+    const gchar *why = NULL;
+
+    t.have_home = TRUE;
+    t.home_north = 3;
+    t.home_east = -2;
+    t.home_down = 0.5;
+    gst_flight_command_init (&cmd, GST_FLIGHT_COMMAND_GOTO);
+    cmd.flags = LOCAL;
+    cmd.north = 10;
+    cmd.east = 20;
+    cmd.down = -5;
+    fail_unless (mavlink_command_from_flight_command (&cmd, &t, 0, &m, &why));
+    check_float (m.local.x, 13, 0);
+    check_float (m.local.y, 18, 0);
+    check_float (m.local.z, -4.5, 0);
+    cmd.type = GST_FLIGHT_COMMAND_TAKEOFF;
+    fail_unless (mavlink_command_from_flight_command (&cmd, &t, 0, &m, &why));
+    check_float (m.command_long.param7, 5, 0);
+  }
   fail_unless_equals_int (mavlink_autopilot_family (3),
       MAVLINK_FAMILY_ARDUPILOT);
   fail_unless_equals_int (mavlink_autopilot_family (12), MAVLINK_FAMILY_PX4);

@@ -732,6 +732,72 @@ GST_START_TEST (test_hang_restarted)
 GST_END_TEST;
 
 /* ---------------------------------------------------------------------- */
+/* over TCP: the protocol as it would run to another host */
+
+GST_START_TEST (test_tcp_same_bytes_and_crash)
+{
+  guint64 n_plain = 0, n_crash = 0;
+  gchar *plain, *crashed;
+
+  assert_same_as_in_thread ("videotestsrc num-buffers=30 pattern=ball ! "
+      "video/x-raw,width=320,height=240", "videoconvert ! jpegenc",
+      "transport=tcp", 30);
+  assert_same_as_in_thread ("testworkersrc num-buffers=100",
+      "testworker outputs-per-input=3", "transport=tcp", 300);
+  /* a crash over TCP: restarted, the same output */
+  plain = digest_of ("testworkersrc num-buffers=30", "testworker", &n_plain,
+      NULL);
+  crashed = digest_of ("testworkersrc num-buffers=30", "processreplica "
+      "transport=tcp restart-delay=0 worker=\"testworker crash-after=7\"",
+      &n_crash, NULL);
+  fail_unless_equals_uint64 (n_crash, 30);
+  fail_unless_equals_string (crashed, plain);
+  g_free (plain);
+  g_free (crashed);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_tcp_metas_cross)
+{
+  GstHarness *h = gst_harness_new_parse ("processreplica transport=tcp "
+      "worker=identity");
+  GstBuffer *in = gst_buffer_new_allocate (NULL, 1920 * 1080, NULL), *out;
+  GstBuffer *odo_item = odometry_item (7, 2.0 / 3.0), *item;
+  GstVideoRegionOfInterestMeta *roi;
+  GstOdometry expect, got;
+
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=GRAY8,width=1920,"
+      "height=1080,framerate=10/1");
+  gst_buffer_memset (in, 0, 0x33, 1920 * 1080);
+  GST_BUFFER_PTS (in) = 9;
+  gst_buffer_add_video_region_of_interest_meta (in, "target", 10, 20, 30,
+      40);
+  gst_worker_merge_meta_add_item (gst_buffer_add_worker_merge_meta (in),
+      "sink_1", odo_item);
+  fail_unless (gst_odometry_from_buffer (odo_item, &expect));
+  gst_buffer_unref (odo_item);
+
+  out = gst_harness_push_and_pull (h, in);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 9);
+  fail_unless_equals_int (gst_buffer_get_size (out), 1920 * 1080);
+  fail_unless (gst_buffer_memcmp (out, 1920 * 1080 - 4, "\x33\x33\x33\x33",
+          4) == 0);
+  roi = (GstVideoRegionOfInterestMeta *) gst_buffer_get_meta (out,
+      GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE);
+  fail_unless (roi != NULL);
+  fail_unless_equals_int (roi->w, 30);
+  item = gst_buffer_get_merged_item (out, "sink_1");
+  fail_unless (item != NULL);
+  fail_unless (gst_odometry_from_buffer (item, &got));
+  fail_unless (memcmp (&got, &expect, sizeof (got)) == 0);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
 /* in a pool: workerpool isolation=process */
 
 /* The same bytes, in the same order, as the pool in threads and as no
@@ -956,6 +1022,47 @@ ready_error_with_child (const gchar * program)
   return text;
 }
 
+/* A child that says hello as the protocol says, then answers the first
+ * item with garbage: killed and restarted like a crash, until the bound;
+ * then an error naming the replica and saying why. */
+GST_START_TEST (test_garbage_mid_stream)
+{
+  gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
+  gchar *script = g_build_filename (dir, "garbage-later", NULL);
+  GstElement *pipe;
+  gchar *src = NULL, *text;
+
+  fail_unless (g_file_set_contents (script, "#!/usr/bin/python3\n"
+          "import os, socket, struct\n"
+          "s = socket.socket(fileno=3)\n"
+          "hello = b'hello, pid=(int)%d;\\0' % os.getpid()\n"
+          "s.send(struct.pack('<IIQII', 0x31505747, 1, 0, len(hello), 0)"
+          " + hello)\n"
+          "s.recv(1 << 20)\n"
+          "s.send(b'GWP1 and then nonsense')\n"
+          "s.recv(1 << 20)\n", -1, NULL));
+  g_chmod (script, 0755);
+  g_setenv ("GST_WORKER_CHILD", script, TRUE);
+  pipe = launch ("testworkersrc num-buffers=20 ! processreplica name=r "
+      "restart-delay=0 max-restarts=2 worker=identity ! fakesink");
+  text = run_error (pipe, &src);
+  g_unsetenv ("GST_WORKER_CHILD");
+  fail_unless_equals_string (src, "r");
+  fail_unless (strstr (text, "Worker process r keeps crashing") != NULL,
+      "%s", text);
+  fail_unless (strstr (text, "broke the protocol") != NULL, "%s", text);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  g_free (src);
+  g_free (text);
+  g_unlink (script);
+  g_rmdir (dir);
+  g_free (script);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 /* A child program that is not there, that exits, that writes garbage. */
 GST_START_TEST (test_bad_child)
 {
@@ -1002,6 +1109,7 @@ processreplica_suite (void)
   TCase *faults = tcase_create ("faults");
   TCase *bad = tcase_create ("bad");
   TCase *pool = tcase_create ("pool");
+  TCase *tcp = tcase_create ("tcp");
 
   suite_add_tcase (s, same);
   tcase_add_test (same, test_same_bytes_as_thread);
@@ -1021,6 +1129,9 @@ processreplica_suite (void)
   tcase_add_test (faults, test_poison_item_lost);
   tcase_add_test (faults, test_keeps_crashing_is_error);
   tcase_add_test (faults, test_hang_restarted);
+  suite_add_tcase (s, tcp);
+  tcase_add_test (tcp, test_tcp_same_bytes_and_crash);
+  tcase_add_test (tcp, test_tcp_metas_cross);
   suite_add_tcase (s, pool);
   tcase_add_test (pool, test_pool_same_bytes_as_thread);
   tcase_add_test (pool, test_pool_replicas_crash_and_restart);
@@ -1029,6 +1140,7 @@ processreplica_suite (void)
   suite_add_tcase (s, bad);
   tcase_add_test (bad, test_bad_worker);
   tcase_add_test (bad, test_bad_child);
+  tcase_add_test (bad, test_garbage_mid_stream);
   return s;
 }
 

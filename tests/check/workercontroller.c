@@ -865,6 +865,42 @@ GST_START_TEST (test_error_discards_balance)
 
 GST_END_TEST;
 
+/* Stall policy restart: a hung worker is reported stalled, then the
+ * pipeline restarts (as a supervisor's watchdog does); when the restarts
+ * run out, the system stops, its error naming the stalled worker. */
+GST_START_TEST (test_stall_policy_restart)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "! queue name=q1 max-size-buffers=3 " Q "! testworker name=a2 "
+      "hang-after=5 ! queue name=q2 max-size-buffers=3 " Q
+      "! testworkersink name=out");
+  const GstStructure *err;
+
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout", 300,
+      "stall-policy", GST_WORKER_STALL_POLICY_RESTART, "max-restarts", 1,
+      "restart-backoff", 50, NULL);
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_until_finished (&r, 60);
+
+  fail_unless_equals_int (r.restarted, 1);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_ERROR);
+  err = gst_value_get_structure (gst_structure_get_value (r.report,
+          "error"));
+  fail_unless_equals_string (gst_structure_get_string (err, "element"),
+      "a2");
+  fail_unless (strstr (gst_structure_get_string (err, "message"),
+          "worker a2 stalled: busy for") != NULL, "%s",
+      gst_structure_get_string (err, "message"));
+  /* the second run got as far as the first */
+  fail_unless_equals_uint64 (worker_u64 (r.report, "a2", "items-in"), 6);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
 /* Policy restart: the pipeline comes back (and items flow again) until
  * the bounded retries run out; then it stops, naming the element. */
 GST_START_TEST (test_restart_policy_bounded)
@@ -1255,6 +1291,7 @@ workercontroller_suite (void)
   tcase_add_test (tc, test_exit_now_while_running);
   tcase_add_test (tc, test_error_discards_balance);
   tcase_add_test (tc, test_restart_policy_bounded);
+  tcase_add_test (tc, test_stall_policy_restart);
   tcase_add_test (tc, test_restart_then_drain);
   tcase_add_test (tc, test_start_missing_file_or_device);
   tcase_add_test (tc, test_start_never_fed);

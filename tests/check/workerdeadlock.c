@@ -510,7 +510,8 @@ GST_END_TEST;
 /* Two sinks: a prerolls on the first frame and holds its thread until
  * the pipeline plays, b needs 5 frames in qb before its first. The cycle
  * goes through a's preroll (it waits for b to preroll): qa grows to 4,
- * one item at a time, the smallest size with which it plays (3 hangs). */
+ * one item at a time, the smallest size with which it plays (3 hangs),
+ * without a whole settle time before each growth but the first. */
 GST_START_TEST (test_preroll_deadlock_through_a_sink)
 {
   Run r;
@@ -531,6 +532,20 @@ GST_START_TEST (test_preroll_deadlock_through_a_sink)
   fail_unless_equals_string (grown, "qa:1>2;qa:2>3;qa:3>4;");
   g_free (grown);
   fail_unless_equals_int (r.deadlocks->len, 3);
+  {
+    /* after the first growth, the stock sinks that have not moved since
+     * are known to wait: the next growths come without a whole settle
+     * time each (a growth needed one before, every time) */
+    GstClockTime t[3], gap = GST_CLOCK_TIME_NONE;
+
+    for (guint i = 0; i < 3; i++)
+      fail_unless (gst_structure_get_clock_time (g_ptr_array_index
+              (r.deadlocks, i), "time", &t[i]));
+    for (guint i = 1; i < 3; i++)
+      gap = MIN (gap, t[i] - t[i - 1]);
+    fail_unless (gap < SETTLE_STOCK * GST_MSECOND, "growths %" G_GUINT64_FORMAT
+        " ms apart at best", gap / GST_MSECOND);
+  }
   d = g_ptr_array_index (r.deadlocks, 0);
   step = cycle_step (d, "a");
   fail_unless_equals_string (field (step, "role"), "preroll");

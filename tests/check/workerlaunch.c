@@ -56,38 +56,50 @@ tool_wait_line (Tool * t, const gchar * needle, GString * log)
   return FALSE;
 }
 
-static gboolean
-wait_timeout (gpointer loop)
+typedef struct
 {
-  g_main_loop_quit (loop);
+  GMainLoop *loop;
+  gboolean exited;
+} ToolWait;
+
+static gboolean
+wait_timeout (gpointer data)
+{
+  g_main_loop_quit (((ToolWait *) data)->loop);
   return G_SOURCE_REMOVE;
 }
 
 static void
-wait_done (GObject * proc, GAsyncResult * res, gpointer loop)
+wait_done (GObject * proc, GAsyncResult * res, gpointer data)
 {
+  ToolWait *w = data;
+
   g_subprocess_wait_finish (G_SUBPROCESS (proc), res, NULL);
-  g_main_loop_quit (loop);
+  w->exited = TRUE;
+  g_main_loop_quit (w->loop);
 }
 
 /* Reads all output, waits (bounded) for the exit; returns the status. */
 static gint
 tool_finish (Tool * t, GString * log, guint timeout_s)
 {
-  GMainLoop *loop = g_main_loop_new (NULL, FALSE);
+  ToolWait w = { g_main_loop_new (NULL, FALSE), FALSE };
   guint id;
   gint status;
 
   tool_wait_line (t, "\x01never\x01", log);
-  id = g_timeout_add_seconds (timeout_s, wait_timeout, loop);
-  g_subprocess_wait_async (t->proc, NULL, wait_done, loop);
-  g_main_loop_run (loop);
-  if (!g_subprocess_get_if_exited (t->proc)) {
+  id = g_timeout_add_seconds (timeout_s, wait_timeout, &w);
+  g_subprocess_wait_async (t->proc, NULL, wait_done, &w);
+  g_main_loop_run (w.loop);
+  if (!w.exited) {
     g_subprocess_force_exit (t->proc);
     fail ("the tool did not exit within %u s:\n%s", timeout_s, log->str);
   }
+  /* a crash, or a GLib warning made fatal (G_DEBUG) */
+  fail_if (g_subprocess_get_if_signaled (t->proc), "the tool was killed by "
+      "signal %d:\n%s", g_subprocess_get_term_sig (t->proc), log->str);
   g_source_remove (id);
-  g_main_loop_unref (loop);
+  g_main_loop_unref (w.loop);
   status = g_subprocess_get_exit_status (t->proc);
   g_object_unref (t->out);
   g_object_unref (t->proc);
@@ -189,9 +201,10 @@ check_chain (JsonObject * root, GString * log)
   "!", "testworker", "name=a3", "!", "queue", "name=q3", \
   "max-size-buffers=5", "!", "testworkersink", "name=out"
 
-/* SIGINT mid-run: the tool drains, exits 0, and its --stats-json shows
+/* A signal mid-run: the tool drains, exits 0, and its --stats-json shows
  * equal counts in and out along the chain. */
-GST_START_TEST (test_sigint_drains)
+static void
+check_signal_drains (gint signum, const gchar * says)
 {
   gchar *json = tmp_path ("stats.json");
   const gchar *args[] = { "--status-interval", "100", "--stats-json", json,
@@ -205,10 +218,9 @@ GST_START_TEST (test_sigint_drains)
   /* running: the status shows the sink, then items flow a while */
   fail_unless (tool_wait_line (&t, "] out: ", log), "%s", log->str);
   g_usleep (200000);
-  g_subprocess_send_signal (t.proc, SIGINT);
+  g_subprocess_send_signal (t.proc, signum);
   fail_unless_equals_int (tool_finish (&t, log, 30), 0);
-  fail_unless (strstr (log->str, "interrupted: draining") != NULL, "%s",
-      log->str);
+  fail_unless (strstr (log->str, says) != NULL, "%s", log->str);
 
   root = load_json (json, &parser);
   fail_unless_equals_string (json_object_get_string_member (root, "outcome"),
@@ -217,6 +229,19 @@ GST_START_TEST (test_sigint_drains)
   g_object_unref (parser);
   remove_tmp (json);
   g_string_free (log, TRUE);
+}
+
+GST_START_TEST (test_sigint_drains)
+{
+  check_signal_drains (SIGINT, "interrupted: draining");
+}
+
+GST_END_TEST;
+
+/* The terminal went away (SIGHUP): a drain too, not a stop. */
+GST_START_TEST (test_sighup_drains)
+{
+  check_signal_drains (SIGHUP, "hang-up: draining");
 }
 
 GST_END_TEST;
@@ -303,6 +328,18 @@ GST_START_TEST (test_bad_input)
         "Unknown option --bogus"},
     {{"--on-error=maybe", "testworkersrc", "!", "fakesink", NULL},
         "--on-error takes stop or restart"},
+    {{"--max-restarts=-1", "testworkersrc", "!", "fakesink", NULL},
+        "cannot be negative"},
+    {{"--heartbeat-timeout=-1", "testworkersrc", "!", "fakesink", NULL},
+        "cannot be negative"},
+    {{"--status-interval=0", "testworkersrc", "!", "fakesink", NULL},
+        "--status-interval must be at least 1 ms"},
+    {{"--duration=5000000000", "testworkersrc", "!", "fakesink", NULL},
+        "--duration is at most 4294967295 s"},
+    {{"--stats-json=/nope/dir/stats.json", "testworkersrc", "!", "fakesink",
+              NULL}, "cannot write --stats-json /nope/dir/stats.json"},
+    {{"--on-stall=maybe", "testworkersrc", "!", "fakesink", NULL},
+        "--on-stall takes report or restart, not 'maybe'"},
     {{"--deadlock=maybe", "testworkersrc", "!", "fakesink", NULL},
         "--deadlock takes off, report or resolve, not 'maybe'"},
     {{"--deadlock-settle", "0", "testworkersrc", "!", "fakesink", NULL},
@@ -695,6 +732,7 @@ workerlaunch_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_sigint_drains);
+  tcase_add_test (tc, test_sighup_drains);
   tcase_add_test (tc, test_error_names_element);
   tcase_add_test (tc, test_restart_keeps_running);
   tcase_add_test (tc, test_bad_input);

@@ -9,6 +9,7 @@
 /* every workerstats line logged, parsed */
 static GMutex lines_lock;
 static GPtrArray *lines;
+static guint unparsed;
 
 static void
 collect (GstDebugCategory * category, GstDebugLevel level, const gchar * file,
@@ -28,10 +29,13 @@ collect (GstDebugCategory * category, GstDebugLevel level, const gchar * file,
   if (!g_str_has_prefix (text, "workerstats-element,") &&
       !g_str_has_prefix (text, "workerstats-queue,"))
     return;
+  /* in the tracer's thread: no check macros here */
   s = gst_structure_from_string (text, NULL);
-  fail_unless (s != NULL, "a line that does not parse: %s", text);
   g_mutex_lock (&lines_lock);
-  g_ptr_array_add (lines, s);
+  if (s)
+    g_ptr_array_add (lines, s);
+  else
+    unparsed++;
   g_mutex_unlock (&lines_lock);
 }
 
@@ -39,6 +43,7 @@ static void
 clear_lines (void)
 {
   g_mutex_lock (&lines_lock);
+  fail_unless_equals_int (unparsed, 0);
   g_ptr_array_set_size (lines, 0);
   g_mutex_unlock (&lines_lock);
 }
@@ -300,6 +305,10 @@ main (int argc, char **argv)
   gst_debug_add_log_function (collect, NULL, NULL);
   s = workerstats_suite ();
   ret = gst_check_run_suite (s, "workerstats", __FILE__);
-  g_ptr_array_unref (lines);
+  gst_debug_remove_log_function (collect);
+  if (unparsed) {
+    g_printerr ("%u workerstats lines did not parse\n", unparsed);
+    ret = 1;
+  }
   return ret;
 }

@@ -244,6 +244,36 @@ GST_START_TEST (test_stats_property)
 
 GST_END_TEST;
 
+/* testworkersink's digest may be read at any time (a pipeline graph dump
+ * reads every property): reading it does not end it. */
+static gchar *
+sink_digest (gboolean read_midway)
+{
+  GstHarness *h = worker_harness ("testworkersink");
+  gchar *digest = NULL;
+
+  push_items (h, 0, 5);
+  if (read_midway) {
+    g_object_get (h->element, "digest", &digest, NULL);
+    g_free (digest);
+  }
+  push_items (h, 5, 5);
+  g_object_get (h->element, "digest", &digest, NULL);
+  gst_harness_teardown (h);
+  return digest;
+}
+
+GST_START_TEST (test_sink_digest_read_midway)
+{
+  gchar *plain = sink_digest (FALSE), *read = sink_digest (TRUE);
+
+  fail_unless_equals_string (read, plain);
+  g_free (plain);
+  g_free (read);
+}
+
+GST_END_TEST;
+
 static Suite *
 workertransform_suite (void)
 {
@@ -259,6 +289,7 @@ workertransform_suite (void)
   tcase_add_test (tc, test_drop_by_decision);
   tcase_add_test (tc, test_error_names_worker);
   tcase_add_test (tc, test_stats_property);
+  tcase_add_test (tc, test_sink_digest_read_midway);
   return s;
 }
 

@@ -164,9 +164,16 @@ gst_test_worker_sink_get_property (GObject * object, guint prop_id,
     case PROP_LAST_SEQ:
       g_value_set_int64 (value, self->last_seq);
       break;
-    case PROP_DIGEST:
-      g_value_set_string (value, g_checksum_get_string (self->digest));
+    case PROP_DIGEST:{
+      /* of a copy: getting the string closes a checksum to updates, and
+       * the digest is read while items still come (a dot dump of the
+       * pipeline reads every property) */
+      GChecksum *so_far = g_checksum_copy (self->digest);
+
+      g_value_set_string (value, g_checksum_get_string (so_far));
+      g_checksum_free (so_far);
       break;
+    }
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -213,7 +220,8 @@ gst_test_worker_sink_class_init (GstTestWorkerSinkClass * klass)
   g_object_class_install_property (gobject_class, PROP_DIGEST,
       g_param_spec_string ("digest", "Digest",
           "SHA-256 of every item's bytes and timestamp, and of the items "
-          "merged with it (input, number, timestamp), in order", NULL, ro));
+          "merged with it (input, number, timestamp), in order, so far",
+          NULL, ro));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_set_static_metadata (element_class, "Test sink worker",

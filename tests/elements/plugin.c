@@ -17,6 +17,7 @@ plugin_init (GstPlugin * plugin)
   ret |= GST_ELEMENT_REGISTER (testworkersink, plugin);
   ret |= GST_ELEMENT_REGISTER (testworkermerge, plugin);
   ret |= GST_ELEMENT_REGISTER (testworkersplit, plugin);
+  ret |= GST_ELEMENT_REGISTER (benchworker, plugin);
   return ret;
 }
 

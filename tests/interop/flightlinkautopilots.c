@@ -157,7 +157,7 @@ fly (const gchar * family)
   m.pipe = gst_parse_launch ("appsrc name=cmds format=time "
       "caps=application/x-flight-command ! queue "
       "! flightlink name=fl address=127.0.0.1 port=0 telemetry-rate=20 "
-      "command-timeout=500 timestamp-mode=arrival "
+      "command-timeout=1500 timestamp-mode=arrival "
       "! appsink name=odo sync=false async=false wait-on-eos=false "
       "fl.results ! appsink name=results sync=false async=false", &err);
   fail_unless (m.pipe != NULL, "%s", err ? err->message : "");

@@ -1,5 +1,8 @@
 # gst-workers: workers written in Python are full workers.
 # SPDX-License-Identifier: LGPL-2.1-or-later
+import os
+import subprocess
+
 from gi.repository import Gst, GstWorker
 
 from conftest import entry, report_json
@@ -81,3 +84,25 @@ def test_pool_of_python_workers_keeps_order(run):
     replicas = [w for w in rep["workers"] if "pytestworker" in w["name"]]
     assert sum(w["items-in"] for w in replicas) == 300
     assert all(w["items-in"] > 0 for w in replicas)
+
+
+def test_python_workers_in_gst_worker_launch():
+    """The tool's table and report list Python workers like C ones, pool
+    replicas included, and the drain accounts for every item."""
+    tool = os.environ["GST_WORKER_LAUNCH"]
+    out = subprocess.run(
+        [tool, "--status-interval", "100", "pytestworkersrc", "num-items=400",
+         "!", "queue", "name=q1", "!", "pytestworker", "name=py", "!",
+         "queue", "!", "workerpool", "size=2", "worker=pytestworker",
+         "name=pool", "!", "queue", "!", "pytestworkersink", "name=out"],
+        capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    table = out.stdout[out.stdout.index("WORKER"):out.stdout.index("QUEUE")]
+    rows = {line.split()[0]: line.split()[1:4]
+            for line in table.splitlines()[1:] if line.strip()}
+    assert rows["pytestworkersrc0"][:2] == ["400", "400"]
+    assert rows["py"][:2] == ["400", "400"]
+    assert rows["out"][:2] == ["400", "400"]
+    replicas = [r for name, r in rows.items() if name.startswith("pool_r")]
+    assert len(replicas) == 2 and sum(int(r[0]) for r in replicas) == 400
+    assert "every queue gave out every item it took in" in out.stdout

@@ -40,6 +40,7 @@ def receive(
     window: "mp.synchronize.Semaphore | None",
     timeout: float,
     ordered: bool = True,
+    targets: int = 0,
 ) -> "tuple[list[int], list[int]]":
     """
     Main's loop: takes count items off the last queue, in order (or, from
@@ -72,6 +73,9 @@ def receive(
             raise ChainError(
                 f"items out of order: item {item.seq} arrived where {len(arrived)} was expected"
             )
+        if targets and len(getattr(item, "targets", ())) != targets:
+            raise ChainError(f"item {item.seq}: {len(getattr(item, 'targets', ()))} "
+                             f"targets found of {targets}")
         created.append(item.created_ns)
         arrived.append(now)
         if window is not None:
@@ -134,6 +138,9 @@ def main() -> int:
     parser.add_argument(
         "--work", type=int, default=0, help="turns of a pure-Python loop per item and stage"
     )
+    parser.add_argument(
+        "--detect", type=int, default=0, metavar="N",
+        help="stages are target detectors, items 1080p I420 frames with N targets")
     parser.add_argument("--warmup", type=float, default=0.1)
     parser.add_argument("--timeout", type=float, default=600.0)
     args = parser.parse_args()
@@ -148,12 +155,19 @@ def main() -> int:
     ]
     window = mp.Semaphore(args.max_in_flight) if args.max_in_flight > 0 else None
 
+    stage_worker, stage_args = passthrough_worker, (args.work,)
+    data = args.size
+    if args.detect:
+        from detector_worker import detector_worker, frame_with_targets
+
+        stage_worker, stage_args = detector_worker, ()
+        data = frame_with_targets(args.detect)
     source = worker_manager.WorkerManager(
-        1, source_worker, (args.items, args.size, window, queues[0], controller)
+        1, source_worker, (args.items, data, window, queues[0], controller)
     )
     stages = [
         worker_manager.WorkerManager(
-            args.replicas, passthrough_worker, (queues[i], queues[i + 1], controller, args.work)
+            args.replicas, stage_worker, (queues[i], queues[i + 1], controller) + stage_args
         )
         for i in range(args.stages)
     ]
@@ -167,7 +181,8 @@ def main() -> int:
     error = None
     try:
         created, arrived = receive(
-            queues[-1], args.items, stages, window, args.timeout, args.replicas == 1
+            queues[-1], args.items, stages, window, args.timeout, args.replicas == 1,
+            args.detect
         )
     except ChainError as e:
         error = str(e)

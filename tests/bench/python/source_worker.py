@@ -11,16 +11,17 @@ from workers import worker_controller
 
 class BenchSource:
     """
-    Makes count items of size bytes, all sharing one block of data (the
-    queues copy it anyway). With a window, waits for a free slot before
+    Makes count items of size bytes (or carrying size, when it is bytes
+    already: a frame), all sharing one block of data (the queues copy it
+    anyway). With a window, waits for a free slot before
     making each item: the main process frees one per item it receives.
     """
 
     def __init__(
-        self, count: int, size: int, window: "multiprocessing.synchronize.Semaphore | None"
+        self, count: int, size: "int | bytes", window: "multiprocessing.synchronize.Semaphore | None"
     ) -> None:
         self.__count = count
-        self.__data = bytes(size)
+        self.__data = size if isinstance(size, bytes) else bytes(size)
         self.__window = window
         self.__next = 0
 
@@ -36,7 +37,7 @@ class BenchSource:
 
 def source_worker(
     count: int,
-    size: int,
+    size: "int | bytes",
     window: "multiprocessing.synchronize.Semaphore | None",
     output_queue: queue_proxy_wrapper.QueueProxyWrapper,
     controller: worker_controller.WorkerController,

@@ -1,4 +1,4 @@
-/* gst-workers: benchmark elements
+/* gst-workers: test-only worker elements
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 /**
@@ -9,17 +9,18 @@
  * its input. What it costs is what the worker core and base class cost,
  * which is what the hop benchmark compares with stock `identity`.
  *
- * The element is registered by the `workerbench` program only:
+ * It lives in the test plugin (not installed), so stock tools measure it
+ * too; from the build tree:
  * |[
- * workerbench benchsrc num-buffers=1000 ! queue ! benchworker ! queue ! \
- *     benchsink
+ * GST_PLUGIN_PATH=build/tests/elements gst-launch-1.0 fakesrc num-buffers=100000 ! \
+ *     queue ! benchworker ! queue ! fakesink
  * ]|
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include "gstbenchelements.h"
+#include "gsttestworkers.h"
 #include "gstbenchworker.h"
 
 GST_DEBUG_CATEGORY_STATIC (bench_worker_debug);

@@ -1,4 +1,4 @@
-/* gst-workers: benchmark elements
+/* gst-workers: test-only worker elements
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once

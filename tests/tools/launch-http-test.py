@@ -1,0 +1,245 @@
+#!/usr/bin/python3
+"""gst-worker-launch watched from outside: --status-format=json, --http
+(/status.json, /metrics, /graph.dot, /, commands with --http-control),
+the coloured graph on SIGUSR1, bad input (addresses, ports in use,
+unknown paths, wrong methods, huge headers, too many connections), and
+the page in a real headless browser (Debian's chromium) while the system
+runs. Arguments: gst-worker-launch."""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+TOOL = sys.argv[1]
+PIPELINE = ("testworkersrc is-live=true interval=10000000 ! queue name=q1 ! "
+            "testworker name=a2 process-time=2000000 ! queue name=q2 ! "
+            "testworkersink name=sink").split()
+FAILURES = []
+
+
+def check(ok, text):
+    print(("ok: " if ok else "FAIL: ") + text)
+    if not ok:
+        FAILURES.append(text)
+
+
+def get(url, method="GET", headers=None):
+    req = urllib.request.Request(url, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=20) as r:
+            return r.status, r.headers, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read().decode()
+
+
+def start(args, tmp):
+    out = open(os.path.join(tmp, "stdout"), "w+")
+    err = open(os.path.join(tmp, "stderr"), "w+")
+    proc = subprocess.Popen([TOOL] + args + PIPELINE, stdout=out, stderr=err)
+    deadline = time.time() + 60
+    url = None
+    while time.time() < deadline and url is None:
+        err.seek(0)
+        out.seek(0)
+        m = re.search(r"watching at (http://\S+)", err.read() + out.read())
+        url = m.group(1) if m else None
+        if proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    return proc, out, err, url
+
+
+def json_lines(out):
+    out.seek(0)
+    return [json.loads(line) for line in out.read().splitlines() if line.strip()]
+
+
+def wait_for(pred, what, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return True
+        time.sleep(0.1)
+    check(False, "waited in vain for " + what)
+    return False
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="launch-http-")
+    dots = os.path.join(tmp, "dots")
+    proc, out, err, url = start(["--http=127.0.0.1:0", "--http-control", "--status-format=json",
+                                 "--status-interval=200", f"--dot-dir={dots}"], tmp)
+    check(url is not None, f"the tool says where it listens ({url})")
+    if url is None:
+        err.seek(0)
+        print(err.read())
+        proc.kill()
+        return 1
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+
+    # JSON lines: one object per interval, the controller's status
+    wait_for(lambda: len(json_lines(out)) >= 3, "3 status lines")
+    lines = json_lines(out)
+    check(all(l["kind"] == "status" for l in lines), "every line is a status object")
+    check([w["name"] for w in lines[-1]["workers"]] == ["testworkersrc0", "a2", "sink"],
+          "status lines list the workers, upstream first")
+
+    # /status.json
+    status, headers, body = get(url + "status.json")
+    s = json.loads(body)
+    check(status == 200 and headers["Content-Type"].startswith("application/json"),
+          "/status.json is JSON")
+    check({q["name"] for q in s["queues"]} == {"q1", "q2"}, "/status.json has the queues")
+    wait_for(lambda: json.loads(get(url + "status.json")[2])["workers"][1]["items-in"] > 0,
+             "a2 to take items in")
+
+    # /metrics: Prometheus text format
+    status, headers, body = get(url + "metrics")
+    check(status == 200 and headers["Content-Type"].startswith("text/plain; version=0.0.4"),
+          "/metrics is Prometheus text")
+    sample = re.compile(r'^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? '
+                        r'[-+0-9.eE]+|NaN$')
+    bad = [l for l in body.splitlines() if l and not l.startswith("#") and not sample.match(l)]
+    check(not bad, f"every metrics line parses ({bad[:3]})")
+    for metric in ('gst_worker_items_in_total{worker="a2"}', 'gst_worker_state{worker="a2",state="busy"}',
+                   'gst_worker_queue_level_buffers{queue="q1"}', 'gst_worker_heartbeat_age_seconds{worker="a2"}',
+                   "gst_worker_restarts_total", "gst_worker_deadlock_growths_total",
+                   'gst_worker_rate_items_per_second{worker="a2"}'):
+        check(metric in body, f"/metrics has {metric}")
+
+    # /graph.dot: the pipeline with the system's colours
+    status, _, body = get(url + "graph.dot")
+    check(status == 200 and body.startswith("digraph"), "/graph.dot is a DOT graph")
+    check(re.search(r"worker: (idle|busy|blocked)", body) is not None, "the graph labels workers' states")
+    check(re.search(r"fill: \d+/\d+", body) is not None, "the graph labels queues' fill")
+    check(os.path.exists(os.path.join(dots, "gst-worker-launch.http-1.dot")),
+          "/graph.dot also writes the graph into --dot-dir")
+    # SIGUSR1: the same graph into --dot-dir
+    proc.send_signal(signal.SIGUSR1)
+    wait_for(lambda: os.path.exists(os.path.join(dots, "gst-worker-launch.signal-1.dot")),
+             "SIGUSR1's graph")
+    check(os.path.exists(os.path.join(dots, "gst-worker-launch.playing.dot")),
+          "the graph at the start")
+    with open(os.path.join(dots, "gst-worker-launch.playing.dot")) as f:
+        check("worker: " in f.read(), "the start's graph has the workers' states")
+
+    # bad requests: HTTP errors, the system unaffected
+    check(get(url + "nothing-here")[0] == 404, "an unknown path is a 404")
+    check(get(url + "status.json", method="POST")[0] == 405, "POST /status.json is a 405")
+    check(get(url + "control/pause")[0] == 405, "GET /control/pause is a 405")
+    check(get(url + "control/pause", method="POST")[0] == 403,
+          "a command without the page's header is refused (403)")
+    check(get(url + "control/reboot", method="POST", headers={"X-Gst-Worker-Launch": "1"})[0] == 404,
+          "an unknown command is a 404")
+    # huge headers: the connection is dropped
+    s = socket.create_connection(("127.0.0.1", port))
+    s.settimeout(20)
+    dropped = False
+    try:
+        s.sendall(b"GET /status.json HTTP/1.1\r\nHost: x\r\n")
+        for i in range(4000):
+            s.sendall(b"X-Junk-%d: %s\r\n" % (i, b"a" * 1000))
+        s.sendall(b"\r\n")
+        dropped = not s.recv(100).startswith(b"HTTP/1.1 200")
+    except OSError:
+        dropped = True
+    s.close()
+    check(dropped, "4 MB of headers are not served")
+    # too many connections: the extra ones get a 503, the others are served
+    conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]
+    time.sleep(0.5)
+    extra = socket.create_connection(("127.0.0.1", port))
+    extra.settimeout(20)
+    extra.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+    check(extra.recv(100).startswith(b"HTTP/1.1 503"), "a connection past the limit gets a 503")
+    conns[0].settimeout(20)
+    conns[0].sendall(b"GET /info.json HTTP/1.1\r\nHost: x\r\n\r\n")
+    check(conns[0].recv(100).startswith(b"HTTP/1.1 200"), "connections within the limit are served")
+    for c in conns + [extra]:
+        c.close()
+    wait_for(lambda: get(url + "info.json")[0] == 200, "the server to serve again")
+
+    # a second server on the same port: a clear error, exit status 2
+    second = subprocess.run([TOOL, f"--http=127.0.0.1:{port}"] + PIPELINE, capture_output=True,
+                            text=True, timeout=60)
+    check(second.returncode == 2 and "Address already in use" in second.stderr,
+          f"a port in use: {second.stderr.strip()}")
+    for bad_arg, text in (("--http=99999", "a port from 0 to 65535"),
+                          ("--http=example.org:80", "not an IP address"),
+                          ("--status-format=xml", "--status-format takes text or json")):
+        r = subprocess.run([TOOL, bad_arg] + PIPELINE, capture_output=True, text=True, timeout=60)
+        check(r.returncode == 2 and text in r.stderr, f"{bad_arg}: {r.stderr.strip()}")
+
+    # the system kept running through all that
+    before = json.loads(get(url + "status.json")[2])["workers"][2]["items-in"]
+    wait_for(lambda: json.loads(get(url + "status.json")[2])["workers"][2]["items-in"] > before,
+             "the sink to take more items")
+
+    # the page in a real browser: workers and their states on it
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium:
+        profile = tempfile.mkdtemp(prefix="chromium-", dir=tmp)
+        r = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                            "--no-first-run", "--disable-background-networking",
+                            "--disable-component-update", "--disable-sync",
+                            f"--user-data-dir={profile}", "--virtual-time-budget=3000",
+                            "--dump-dom", url], capture_output=True, text=True, timeout=120)
+        dom = r.stdout
+        found = dict(re.findall(r'<tr data-worker="([^"]+)" data-state="([^"]+)"', dom))
+        check(set(found) == {"testworkersrc0", "a2", "sink"}, f"the page lists the workers ({found})")
+        check(all(v in ("idle", "busy", "blocked") for v in found.values()),
+              "the page shows each worker's state")
+        check(re.search(r'data-worker="a2" data-state="\w+"', dom.split("<table")[0]) is not None,
+              "the page's graph shows a2 and its state")
+        check('data-queue="q1"' in dom and 'data-queue="q2"' in dom, "the page shows the queues")
+        check("Pause" in dom, "the page has its buttons")
+    else:
+        print("SKIP: chromium is not installed, the page was not loaded in a browser")
+
+    # commands from the page: pause, resume, exit (drain)
+    h = {"X-Gst-Worker-Launch": "1"}
+    check(get(url + "control/pause", method="POST", headers=h)[0] == 202, "pause accepted")
+    wait_for(lambda: json.loads(get(url + "status.json")[2])["system-paused"], "the system to pause")
+    check(get(url + "control/resume", method="POST", headers=h)[0] == 202, "resume accepted")
+    wait_for(lambda: not json.loads(get(url + "status.json")[2])["system-paused"],
+             "the system to resume")
+    check(get(url + "control/exit", method="POST", headers=h)[0] == 202, "exit accepted")
+    try:
+        rc = proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        rc = None
+    check(rc == 0, f"the system drained and exited 0 (got {rc})")
+    last = json_lines(out)[-1]
+    check(last["kind"] == "report" and last["outcome"] == "drained" and last["balanced"],
+          "the last line is the report: drained, balanced")
+
+    # without --http-control: no commands
+    proc, out, err, url = start(["--http=0", "--quiet"], tmp)
+    if url is None:
+        err.seek(0)
+        check(False, "the second run did not start: " + err.read())
+        proc.kill()
+        return 1
+    check(get(url + "control/exit", method="POST", headers=h)[0] == 403,
+          "commands need --http-control")
+    check(json.loads(get(url + "info.json")[2])["control"] is False, "/info.json says so")
+    proc.send_signal(signal.SIGINT)
+    check(proc.wait(timeout=60) == 0, "SIGINT still drains")
+
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{len(FAILURES)} failures")
+    return 1 if FAILURES else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
