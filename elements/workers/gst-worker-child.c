@@ -387,7 +387,7 @@ main (int argc, char **argv)
     g_printerr ("gst-worker-child: cannot connect to %s\n", argv[1]);
     return 1;
   }
-  child.items = g_async_queue_new ();
+  child.items = g_async_queue_new_full ((GDestroyNotify) item_free);
   child.channel = gst_proc_channel_new (fd, stream, &callbacks, &child);
 
   bin = gst_parse_bin_from_description_full (argv[3], FALSE, NULL,

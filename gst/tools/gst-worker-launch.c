@@ -766,7 +766,8 @@ main (int argc, char **argv)
   gint max_queue_growth = UNSET, max_total_growth = UNSET;
   gint drain_timeout = DEFAULT_DRAIN_TIMEOUT_MS;
   gint status_interval = DEFAULT_STATUS_INTERVAL_MS;
-  gboolean quiet = FALSE;
+  gboolean quiet = FALSE, eos_on_shutdown = FALSE, messages = FALSE;
+  gboolean verbose = FALSE, version = FALSE;
   GOptionEntry entries[] = {
     {"file", 'f', 0, G_OPTION_ARG_FILENAME, &file,
         "Read the pipeline description from FILE ('#' lines are comments)",
@@ -827,6 +828,16 @@ main (int argc, char **argv)
     {"http-control", 0, 0, G_OPTION_ARG_NONE, &http_control,
         "Let the page pause, resume and exit the system (POST /control/...)",
         NULL},
+    {"eos-on-shutdown", 'e', 0, G_OPTION_ARG_NONE, &eos_on_shutdown,
+        "As gst-launch-1.0 -e: accepted; an exit always drains (EOS first)",
+        NULL},
+    {"messages", 'm', 0, G_OPTION_ARG_NONE, &messages,
+        "Print every message on the pipeline's bus, as gst-launch-1.0 -m",
+        NULL},
+    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+        "Print property changes (caps, say), as gst-launch-1.0 -v", NULL},
+    {"version", 0, 0, G_OPTION_ARG_NONE, &version,
+        "Print the version and exit", NULL},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
         "No live status; the final report only if not drained cleanly",
         NULL},
@@ -869,7 +880,16 @@ main (int argc, char **argv)
     return ret;
   }
 
+  if (version) {
+    g_print ("%s %s\n%s\n", PROG, VERSION, gst_version_string ());
+    g_option_context_free (ctx);
+    return 0;
+  }
   app.stats_json = stats_json;
+  /* as gst-launch-1.0, GST_DEBUG_DUMP_DOT_DIR when --dot-dir is not given */
+  if (!dot_dir && g_getenv ("GST_DEBUG_DUMP_DOT_DIR") &&
+      *g_getenv ("GST_DEBUG_DUMP_DOT_DIR"))
+    dot_dir = g_strdup (g_getenv ("GST_DEBUG_DUMP_DOT_DIR"));
   app.dot_dir = dot_dir;
   if (file && desc && desc[0])
     return usage_error (ctx, "give a pipeline description or -f FILE, not "
@@ -1014,7 +1034,9 @@ main (int argc, char **argv)
   {
     GstPipeline *pipeline = gst_worker_controller_get_pipeline (app.ctrl);
 
-    launch_messages_watch (pipeline, on_element_message, &app);
+    launch_messages_watch_full (pipeline, (messages ? LAUNCH_MESSAGES_ALL : 0)
+        | (verbose ? LAUNCH_MESSAGES_PROPERTIES : 0), on_element_message,
+        &app);
     gst_object_unref (pipeline);
   }
 

@@ -18,6 +18,8 @@ typedef struct
   LaunchMessageFunc func;
   gpointer user_data;
   GMainContext *context;
+  LaunchMessageFlags flags;
+  guint seq;                    /* atomic: messages seen (-m) */
 } Watch;
 
 typedef struct
@@ -45,14 +47,58 @@ pending_free (gpointer data)
   g_free (p);
 }
 
+static void
+hand_over (Watch * w, gboolean warning, gchar * text)
+{
+  Pending *p = g_new0 (Pending, 1);
+
+  p->watch = w;
+  p->warning = warning;
+  p->text = text;
+  g_main_context_invoke_full (w->context, G_PRIORITY_DEFAULT, deliver, p,
+      pending_free);
+}
+
+/* -m and -v, as gst-launch-1.0 prints them */
+static void
+other_message (Watch * w, GstMessage * msg)
+{
+  if ((w->flags & LAUNCH_MESSAGES_PROPERTIES) &&
+      GST_MESSAGE_TYPE (msg) == GST_MESSAGE_PROPERTY_NOTIFY) {
+    GstObject *obj = NULL;
+    const gchar *name = NULL;
+    const GValue *val = NULL;
+    gchar *path, *value;
+
+    gst_message_parse_property_notify (msg, &obj, &name, &val);
+    path = obj ? gst_object_get_path_string (obj) : g_strdup ("?");
+    value = val ? gst_value_serialize (val) : NULL;
+    hand_over (w, FALSE, g_strdup_printf ("%s: %s = %s", path, name,
+            value ? value : "(no value)"));
+    g_free (path);
+    g_free (value);
+  }
+  if (w->flags & LAUNCH_MESSAGES_ALL) {
+    const GstStructure *s = gst_message_get_structure (msg);
+    gchar *fields = s ? gst_structure_to_string (s) : NULL;
+
+    hand_over (w, FALSE, g_strdup_printf ("Got message #%u from element "
+            "\"%s\" (%s): %s", (guint) g_atomic_int_add (&w->seq, 1),
+            GST_MESSAGE_SRC_NAME (msg), GST_MESSAGE_TYPE_NAME (msg),
+            fields ? fields : "no message details"));
+    g_free (fields);
+  }
+}
+
 static GstBusSyncReply
 sync_handler (GstBus * bus, GstMessage * msg, gpointer user_data)
 {
   Watch *w = user_data;
   gboolean warning = GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING;
   GError *err = NULL;
-  Pending *p;
 
+  if (w->flags)
+    other_message (w, msg);
   if (!warning && GST_MESSAGE_TYPE (msg) != GST_MESSAGE_INFO)
     return GST_BUS_PASS;
   if (warning)
@@ -60,14 +106,10 @@ sync_handler (GstBus * bus, GstMessage * msg, gpointer user_data)
   else
     gst_message_parse_info (msg, &err, NULL);
 
-  p = g_new0 (Pending, 1);
-  p->watch = w;
-  p->warning = warning;
-  p->text = g_strdup_printf ("%s from element %s: %s", warning ? "WARNING" :
-      "INFO", GST_MESSAGE_SRC_NAME (msg), err ? err->message : "?");
+  hand_over (w, warning, g_strdup_printf ("%s from element %s: %s",
+          warning ? "WARNING" : "INFO", GST_MESSAGE_SRC_NAME (msg),
+          err ? err->message : "?"));
   g_clear_error (&err);
-  g_main_context_invoke_full (w->context, G_PRIORITY_DEFAULT, deliver, p,
-      pending_free);
   return GST_BUS_PASS;
 }
 
@@ -91,9 +133,27 @@ void
 launch_messages_watch (GstPipeline * pipeline, LaunchMessageFunc func,
     gpointer user_data)
 {
+  launch_messages_watch_full (pipeline, 0, func, user_data);
+}
+
+/**
+ * launch_messages_watch_full:
+ * @flags: also every message (-m), and property changes (-v, which this
+ *   asks the pipeline to post)
+ *
+ * As launch_messages_watch(), with gst-launch-1.0's -m and -v.
+ */
+void
+launch_messages_watch_full (GstPipeline * pipeline, LaunchMessageFlags flags,
+    LaunchMessageFunc func, gpointer user_data)
+{
   GstBus *bus = gst_pipeline_get_bus (pipeline);
   Watch *w = g_new0 (Watch, 1);
 
+  if (flags & LAUNCH_MESSAGES_PROPERTIES)
+    gst_element_add_property_deep_notify_watch (GST_ELEMENT (pipeline), NULL,
+        TRUE);
+  w->flags = flags;
   w->func = func;
   w->user_data = user_data;
   w->context = g_main_context_ref_thread_default ();

@@ -21,4 +21,13 @@ typedef void (*LaunchMessageFunc) (gboolean warning, const gchar * text,
 void launch_messages_watch (GstPipeline * pipeline, LaunchMessageFunc func,
     gpointer user_data);
 
+/* gst-launch-1.0's -m (every message) and -v (property changes) */
+typedef enum {
+  LAUNCH_MESSAGES_ALL = 1 << 0,
+  LAUNCH_MESSAGES_PROPERTIES = 1 << 1,
+} LaunchMessageFlags;
+
+void launch_messages_watch_full (GstPipeline * pipeline,
+    LaunchMessageFlags flags, LaunchMessageFunc func, gpointer user_data);
+
 G_END_DECLS

@@ -587,6 +587,20 @@ restart_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* With the object lock: the run's error, for the report. */
+static void
+set_last_error_locked (GstWorkerController * self, const gchar * element,
+    const gchar * path, const gchar * message, const gchar * debug)
+{
+  if (self->last_error)
+    gst_structure_free (self->last_error);
+  self->last_error = gst_structure_new ("error",
+      "element", G_TYPE_STRING, element,
+      "path", G_TYPE_STRING, path,
+      "message", G_TYPE_STRING, message,
+      "debug", G_TYPE_STRING, debug, NULL);
+}
+
 /* With the object lock: whether the run restarts (the policy wants it, a
  * restart is left, the system runs), and then its @backoff; the phase is
  * then restarting. */
@@ -655,13 +669,7 @@ handle_stall_restart (GstWorkerController * self, const gchar * worker,
     g_free (text);
     return;
   }
-  if (self->last_error)
-    gst_structure_free (self->last_error);
-  self->last_error = gst_structure_new ("error",
-      "element", G_TYPE_STRING, worker,
-      "path", G_TYPE_STRING, path,
-      "message", G_TYPE_STRING, text,
-      "debug", G_TYPE_STRING, "stall-policy=restart", NULL);
+  set_last_error_locked (self, worker, path, text, "stall-policy=restart");
   restart = begin_restart_locked (self, TRUE, &backoff);
   GST_OBJECT_UNLOCK (self);
 
@@ -700,13 +708,7 @@ handle_error (GstWorkerController * self, GstMessage * msg)
     GST_DEBUG_OBJECT (self, "ignoring error after the run: %s", text);
     goto out;
   }
-  if (self->last_error)
-    gst_structure_free (self->last_error);
-  self->last_error = gst_structure_new ("error",
-      "element", G_TYPE_STRING, src_name,
-      "path", G_TYPE_STRING, src_path,
-      "message", G_TYPE_STRING, text,
-      "debug", G_TYPE_STRING, debug, NULL);
+  set_last_error_locked (self, src_name, src_path, text, debug);
   restart = begin_restart_locked (self,
       self->error_policy == GST_WORKER_ERROR_POLICY_RESTART, &backoff);
   GST_OBJECT_UNLOCK (self);
@@ -1499,11 +1501,8 @@ fail_start (GstWorkerController * self, gchar * element, gchar * text,
   GstStructure *report;
 
   GST_OBJECT_LOCK (self);
-  self->last_error = gst_structure_new ("error",
-      "element", G_TYPE_STRING, element,
-      "path", G_TYPE_STRING, element,
-      "message", G_TYPE_STRING, text,
-      "debug", G_TYPE_STRING, "checked before the start", NULL);
+  set_last_error_locked (self, element, element, text,
+      "checked before the start");
   GST_OBJECT_UNLOCK (self);
   GST_WARNING_OBJECT (self, "could not start: %s", text);
   g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
@@ -1592,11 +1591,8 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
 
       text = describe_error (msg, NULL, &debug);
       GST_OBJECT_LOCK (self);
-      self->last_error = gst_structure_new ("error",
-          "element", G_TYPE_STRING, GST_MESSAGE_SRC_NAME (msg),
-          "path", G_TYPE_STRING, src_path,
-          "message", G_TYPE_STRING, text,
-          "debug", G_TYPE_STRING, debug, NULL);
+      set_last_error_locked (self, GST_MESSAGE_SRC_NAME (msg), src_path, text,
+          debug);
       GST_OBJECT_UNLOCK (self);
       g_free (src_path);
       gst_message_unref (msg);

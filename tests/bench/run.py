@@ -456,6 +456,7 @@ def benchmarks() -> "list[Bench]":
         ])],
         baseline="floor",
         targets=[Target("4 stock elements", "workerstats", 0.95, "within 5% of the floor")],
+        note=tracer_note,
     ))
 
     return out
@@ -564,6 +565,54 @@ def pyworker_note(summaries: dict) -> "str | None":
     added = 1e6 / row["python"]["items_per_s"]["median"] - 1e6 / row["c"]["items_per_s"]["median"]
     return (f"A Python worker's time per item, over a C worker's (1 / throughput, one worker, "
             f"medians): **{added:.0f} us** more per item.")
+
+
+TRACER_COUNTS = {}
+
+
+def tracer_instructions(tracer: "str | None", n: int = 5000) -> float:
+    """Instructions per item of `benchsrc ! identity x4 ! benchsink` (one
+    thread) under callgrind with GST_TRACERS=tracer: runs of n and 2n
+    items, so start-up cancels out."""
+    if tracer not in TRACER_COUNTS:
+        env = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.tcache_count=0")
+        env.pop("GST_TRACERS", None)
+        if tracer:
+            env["GST_TRACERS"] = tracer
+        counts = []
+        for items in (n, 2 * n):
+            argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + \
+                workerbench(bench_src(items), *["!", "identity silent=true"] * 4, "!", "benchsink")
+            runs = []
+            # now and then a run costs a few million more or less: the
+            # median of three
+            for _ in range(3):
+                proc = subprocess.run(argv, capture_output=True, text=True, timeout=900,
+                                      cwd=HERE, env=env)
+                found = re.search(r"Collected : (\d+)", proc.stderr)
+                if proc.returncode != 0 or not found:
+                    raise BenchFailure(f"tracer count failed: {proc.stderr[-1000:]}")
+                runs.append(int(found.group(1)))
+            counts.append(statistics.median(runs))
+        TRACER_COUNTS[tracer] = (counts[1] - counts[0]) / n
+    return TRACER_COUNTS[tracer]
+
+
+def tracer_note(summaries: dict) -> "str | None":
+    """Counted instead of timed: the tracer's own work per item, which the
+    machine's load does not move."""
+    if ARGS.smoke or not shutil.which("valgrind") or "tracer" not in summaries:
+        return None
+    # its samples (every 100 ms) are left out: under callgrind a run lasts
+    # 50 times longer and would hold 50 times more of them per item
+    off, floor, ours = (tracer_instructions(t) for t in
+                        (None, "factories", "workerstats(period=1000000)"))
+    return ("Counted instead of timed (callgrind, `benchsrc ! identity x4 ! benchsink` in one "
+            f"thread, medians of 3): {off:,.0f} instructions per item without a tracer, "
+            f"{floor:,.0f} with `factories` (GStreamer's tracing floor), {ours:,.0f} with "
+            f"workerstats' hooks: its own work per item is **{ours - floor:,.0f} instructions, "
+            f"{100 * (ours - floor) / floor:.1f}% of the floor** "
+            f"({100 * (ours - off) / off:.0f}% of no tracer at all, on no-op elements).")
 
 
 def isolation_note(summaries: dict) -> "str | None":

@@ -259,7 +259,7 @@ GST_START_TEST (test_timestamps_flags_caps_cross)
 {
   GstHarness *h = gst_harness_new_parse ("processreplica worker=identity");
   GstBuffer *in = gst_buffer_new_wrapped (g_strdup ("hello"), 5), *out;
-  GstCaps *caps;
+  GstCaps *caps, *expected;
 
   gst_harness_set_src_caps_str (h, "application/x-test,answer=(int)42");
   GST_BUFFER_PTS (in) = 1 * GST_SECOND;
@@ -278,8 +278,9 @@ GST_START_TEST (test_timestamps_flags_caps_cross)
   fail_unless_equals_int (GST_BUFFER_FLAGS (out), GST_BUFFER_FLAGS (in));
   fail_unless (gst_buffer_memcmp (out, 0, "hello", 5) == 0);
   caps = gst_pad_get_current_caps (h->sinkpad);
-  fail_unless (gst_caps_is_equal (caps, gst_caps_from_string
-          ("application/x-test,answer=(int)42")));
+  expected = gst_caps_from_string ("application/x-test,answer=(int)42");
+  fail_unless (gst_caps_is_equal (caps, expected));
+  gst_caps_unref (expected);
   gst_caps_unref (caps);
   gst_buffer_unref (in);
   gst_buffer_unref (out);

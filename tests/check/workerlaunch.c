@@ -579,6 +579,54 @@ GST_START_TEST (test_dot_dir)
 
 GST_END_TEST;
 
+/* GST_DEBUG_DUMP_DOT_DIR, as gst-launch-1.0 reads it, when --dot-dir is
+ * not given. */
+GST_START_TEST (test_dot_dir_from_environment)
+{
+  gchar *dot = tmp_path ("gst-worker-launch.playing.dot");
+  gchar *dir = g_path_get_dirname (dot);
+  const gchar *args[] = { "-q", "testworkersrc", "num-buffers=20", "!",
+    "queue", "!", "testworkersink", NULL
+  };
+  GString *log = g_string_new (NULL);
+  gchar *png = g_build_filename (dir, "gst-worker-launch.playing.png", NULL);
+
+  g_setenv ("GST_DEBUG_DUMP_DOT_DIR", dir, TRUE);
+  fail_unless_equals_int (run_tool (args, log, 30), 0);
+  g_setenv ("GST_DEBUG_DUMP_DOT_DIR", "", TRUE);
+  fail_unless (g_file_test (dot, G_FILE_TEST_IS_REGULAR), "%s", log->str);
+  g_unlink (png);
+  g_free (png);
+  g_free (dir);
+  remove_tmp (dot);
+  g_string_free (log, TRUE);
+}
+
+GST_END_TEST;
+
+/* gst-launch-1.0's -e, -m, -v and --version are understood. */
+GST_START_TEST (test_gst_launch_options)
+{
+  const gchar *version[] = { "--version", NULL };
+  const gchar *args[] = { "-e", "-m", "-v", "testworkersrc", "num-buffers=5",
+    "!", "testworkersink", NULL
+  };
+  GString *log = g_string_new (NULL);
+
+  fail_unless_equals_int (run_tool (version, log, 20), 0);
+  fail_unless (strstr (log->str, "gst-worker-launch 0.") != NULL, "%s",
+      log->str);
+  g_string_truncate (log, 0);
+  fail_unless_equals_int (run_tool (args, log, 30), 0);
+  /* -m: every message; -v: caps set on the pads */
+  fail_unless (strstr (log->str, "Got message #") != NULL, "%s", log->str);
+  fail_unless (strstr (log->str, ".GstPad:src: caps = ") != NULL, "%s",
+      log->str);
+  g_string_free (log, TRUE);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* on a terminal */
 
@@ -741,6 +789,8 @@ workerlaunch_suite (void)
   tcase_add_test (tc, test_deadlock_exit_status);
   tcase_add_test (tc, test_element_warnings_shown);
   tcase_add_test (tc, test_dot_dir);
+  tcase_add_test (tc, test_dot_dir_from_environment);
+  tcase_add_test (tc, test_gst_launch_options);
   tcase_add_test (tc, test_terminal_keys);
   tcase_add_test (tc, test_second_sigint_stops_now);
   return s;

@@ -9,6 +9,9 @@ import sys
 import tempfile
 
 PLOT = sys.argv[1]
+# a sanitized build's plugin loads into stock gst-launch-1.0 only with the
+# sanitizer runtimes preloaded
+PRELOAD = sys.argv[2] if len(sys.argv) > 2 else ""
 PIPELINE = ("fakesrc num-buffers=300 sizetype=fixed filltype=nothing ! "
             "queue name=qa max-size-buffers=5 max-size-bytes=0 max-size-time=0 ! "
             "identity name=slow sleep-time=1000 ! fakesink name=sink").split()
@@ -17,6 +20,9 @@ PIPELINE = ("fakesrc num-buffers=300 sizetype=fixed filltype=nothing ! "
 def launch(tracers, log, warns=False):
     env = dict(os.environ, GST_TRACERS=tracers, GST_DEBUG="GST_TRACER:7",
                GST_DEBUG_FILE=log, GST_DEBUG_NO_COLOR="1")
+    if PRELOAD:
+        env["LD_PRELOAD"] = PRELOAD
+        env["ASAN_OPTIONS"] = "detect_leaks=0"
     if warns:
         # the run is expected to print a GLib warning: not fatal there
         env.pop("G_DEBUG", None)
