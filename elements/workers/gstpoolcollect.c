@@ -15,6 +15,9 @@
  * It is a worker (#GstWorker, named `<pool>_collect`): `items-in` counts
  * the outputs the replicas emitted, `items-out` those that left the pool;
  * `blocked` means downstream is full; `paused` holds the pool's output.
+ *
+ * The pool adds and removes sink pads as it adds and retires replicas
+ * while it runs; a retiring replica's EOS ends it, and goes no further.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -31,15 +34,16 @@ struct _GstPoolCollect
 
   /* fixed after construction */
   GstPad *srcpad;
-  GstPad **sinkpads;
-  guint n;
+  guint n;                      /* room for replicas */
   GstPoolOrder *order;
   GstWorkerCore *core;
   GstElement *pool;             /* not reffed: our parent */
   gchar *description;
-  gchar **replica_names;
+  gchar *prefix;                /* the pool's name: replicas are
+                                 * <prefix>_r<i> */
 
   /* protected by the object lock */
+  GstPad **sinkpads;            /* per replica, or NULL */
   gboolean flush_forwarded;
   gboolean *flush_stopped;
   guint n_flush_stopped;
@@ -84,8 +88,8 @@ report_broken (GstPoolCollect * self)
   if (!gst_pool_order_take_error (self->order, &r, &message))
     return;
   GST_ELEMENT_ERROR (self->pool, STREAM, FAILED,
-      ("Worker pool %s: replica %s (\"%s\") cannot be used in a pool: %s.",
-          GST_OBJECT_NAME (self->pool), self->replica_names[r],
+      ("Worker pool %s: replica %s_r%u (\"%s\") cannot be used in a pool: "
+          "%s.", GST_OBJECT_NAME (self->pool), self->prefix, r,
           self->description, message),
       ("the pool stopped instead of reordering its outputs or waiting for "
           "ever"));
@@ -287,7 +291,7 @@ handle_flush_stop (GstPoolCollect * self, GstPad * pad, GstEvent * event)
     self->flush_stopped[r] = TRUE;
     self->n_flush_stopped++;
   }
-  forward = self->n_flush_stopped == self->n;
+  forward = self->n_flush_stopped >= GST_ELEMENT (self)->numsinkpads;
   if (forward) {
     self->flush_forwarded = FALSE;
     self->n_flush_stopped = 0;
@@ -450,10 +454,12 @@ gst_pool_collect_finalize (GObject * object)
   gst_worker_core_free (self->core);
   if (self->order)
     gst_pool_order_unref (self->order);
+  for (guint r = 0; r < self->n; r++)
+    gst_clear_object (&self->sinkpads[r]);
   g_free (self->sinkpads);
   g_free (self->flush_stopped);
   g_free (self->description);
-  g_strfreev (self->replica_names);
+  g_free (self->prefix);
   G_OBJECT_CLASS (gst_pool_collect_parent_class)->finalize (object);
 }
 
@@ -493,52 +499,89 @@ gst_pool_collect_init (GstPoolCollect * self)
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
 }
 
+/* Adds replica @r's pad (active at once if we are). Returns: (transfer
+ * none): the pad */
+static GstPad *
+add_sinkpad (GstPoolCollect * self, guint r)
+{
+  gchar *pad_name = g_strdup_printf ("sink_%u", r);
+  GstPad *pad = gst_pad_new_from_static_template (&sink_template, pad_name);
+
+  g_free (pad_name);
+  gst_pad_set_element_private (pad, GUINT_TO_POINTER (r));
+  gst_pad_set_chain_function (pad, GST_DEBUG_FUNCPTR (gst_pool_collect_chain));
+  gst_pad_set_event_function (pad,
+      GST_DEBUG_FUNCPTR (gst_pool_collect_sink_event));
+  /* caps and allocation queries from the replicas go downstream */
+  GST_PAD_SET_PROXY_CAPS (pad);
+  GST_PAD_SET_PROXY_ALLOCATION (pad);
+  GST_OBJECT_LOCK (self);
+  gst_object_replace ((GstObject **) & self->sinkpads[r], GST_OBJECT (pad));
+  GST_OBJECT_UNLOCK (self);
+  gst_element_add_pad (GST_ELEMENT (self), pad);
+  return pad;
+}
+
 /**
  * gst_pool_collect_new:
- * @order: (transfer none): the pool's order book
+ * @order: (transfer none): the pool's order book; its active replicas get
+ *   a pad each
  * @pool: the workerpool, named in errors
  * @description: the replicas' description, for errors
- * @replica_names: each replica's name, for errors
  *
- * Returns: (transfer floating): a collector with one sink pad per replica
+ * Returns: (transfer floating): a collector
  */
 GstElement *
 gst_pool_collect_new (const gchar * name, GstPoolOrder * order,
-    GstElement * pool, const gchar * description,
-    const gchar * const *replica_names)
+    GstElement * pool, const gchar * description)
 {
   GstPoolCollect *self = g_object_new (GST_TYPE_POOL_COLLECT, "name", name,
       NULL);
 
   self->order = gst_pool_order_ref (order);
-  self->n = gst_pool_order_get_size (order);
+  self->n = gst_pool_order_get_capacity (order);
   self->pool = pool;
   self->description = g_strdup (description);
-  self->replica_names = g_strdupv ((gchar **) replica_names);
+  self->prefix = gst_object_get_name (GST_OBJECT (pool));
   self->flush_stopped = g_new0 (gboolean, self->n);
   self->sinkpads = g_new0 (GstPad *, self->n);
-  for (guint r = 0; r < self->n; r++) {
-    gchar *pad_name = g_strdup_printf ("sink_%u", r);
-    GstPad *pad = gst_pad_new_from_static_template (&sink_template, pad_name);
-
-    gst_pad_set_element_private (pad, GUINT_TO_POINTER (r));
-    gst_pad_set_chain_function (pad,
-        GST_DEBUG_FUNCPTR (gst_pool_collect_chain));
-    gst_pad_set_event_function (pad,
-        GST_DEBUG_FUNCPTR (gst_pool_collect_sink_event));
-    /* caps and allocation queries from the replicas go downstream */
-    GST_PAD_SET_PROXY_CAPS (pad);
-    GST_PAD_SET_PROXY_ALLOCATION (pad);
-    gst_element_add_pad (GST_ELEMENT (self), pad);
-    self->sinkpads[r] = pad;
-    g_free (pad_name);
-  }
+  for (guint r = 0; r < self->n; r++)
+    if (gst_pool_order_is_active (order, r))
+      add_sinkpad (self, r);
   return GST_ELEMENT (self);
 }
 
+/* Returns: (transfer none) (nullable): replica @replica's pad */
 GstPad *
 gst_pool_collect_get_sinkpad (GstPoolCollect * self, guint replica)
 {
   g_return_val_if_fail (replica < self->n, NULL);
   return self->sinkpads[replica];
+}
+
+/* Returns: (transfer none): the pad of a replica the pool adds while it
+ * runs */
+GstPad *
+gst_pool_collect_add_replica (GstPoolCollect * self, guint replica)
+{
+  g_return_val_if_fail (replica < self->n, NULL);
+  return add_sinkpad (self, replica);
+}
+
+/* Removes replica @replica's pad (it retired, or never joined). */
+void
+gst_pool_collect_remove_replica (GstPoolCollect * self, guint replica)
+{
+  GstPad *pad;
+
+  g_return_if_fail (replica < self->n);
+
+  GST_OBJECT_LOCK (self);
+  pad = self->sinkpads[replica];
+  self->sinkpads[replica] = NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (pad) {
+    gst_element_remove_pad (GST_ELEMENT (self), pad);
+    gst_object_unref (pad);
+  }
 }

@@ -13,9 +13,11 @@ G_DECLARE_FINAL_TYPE (GstPoolCollect, gst_pool_collect, GST, POOL_COLLECT,
     GstElement);
 
 GstElement *gst_pool_collect_new (const gchar * name, GstPoolOrder * order,
-    GstElement * pool, const gchar * description,
-    const gchar * const *replica_names);
+    GstElement * pool, const gchar * description);
 
 GstPad *gst_pool_collect_get_sinkpad (GstPoolCollect * self, guint replica);
+
+GstPad *gst_pool_collect_add_replica (GstPoolCollect * self, guint replica);
+void gst_pool_collect_remove_replica (GstPoolCollect * self, guint replica);
 
 G_END_DECLS

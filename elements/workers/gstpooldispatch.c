@@ -13,6 +13,11 @@
  * the items that entered the pool, `items-out` those handed to replicas;
  * `blocked` means every replica's queue is full; `paused` holds the pool's
  * input.
+ *
+ * A replica the pool adds while it runs is joined here, in the streaming
+ * thread, before the next item: a src pad linked to its input queue, the
+ * stream's sticky events, then the hello. A retired replica's pad is
+ * removed by the pool.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -29,15 +34,20 @@ struct _GstPoolDispatch
 
   /* fixed after construction */
   GstPad *sinkpad;
-  GstPad **srcpads;
-  guint n;
+  guint n;                      /* room for replicas */
   GstPoolOrder *order;
   GstWorkerCore *core;
   GstElement *pool;             /* not reffed: our parent */
   gchar *description;
-  gchar **queue_names;          /* each replica's input queue */
+  gchar *prefix;                /* the pool's name: queues are
+                                 * <prefix>_r<i>_in */
 
   /* protected by the object lock */
+  gboolean joining;             /* linking a new replica (streaming
+                                 * thread) */
+  GstPad **srcpads;             /* per replica, or NULL */
+  GstPad **offered;             /* per replica: the input queue's sink pad
+                                 * of a replica to join, reffed, or NULL */
   GstEventType last_up_type;
   guint32 last_up_seqnum;
 
@@ -66,6 +76,24 @@ static void
 gst_pool_dispatch_worker_init (GstWorkerInterface * iface)
 {
   iface->get_core = gst_pool_dispatch_get_core;
+}
+
+/* Returns: (transfer full) (nullable): replica @r's pad */
+static GstPad *
+ref_srcpad (GstPoolDispatch * self, guint r)
+{
+  GstPad *pad;
+
+  GST_OBJECT_LOCK (self);
+  pad = self->srcpads[r] ? gst_object_ref (self->srcpads[r]) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  return pad;
+}
+
+static gchar *
+queue_name (GstPoolDispatch * self, guint r)
+{
+  return g_strdup_printf ("%s_r%u_in", self->prefix, r);
 }
 
 /* A replica that cannot negotiate returns not-negotiated to its input
@@ -99,7 +127,12 @@ event_refused (GstPoolDispatch * self, guint replica)
   if (GST_PAD_IS_FLUSHING (self->sinkpad))
     return GST_FLOW_FLUSHING;
 
-  peer = gst_pad_get_peer (self->srcpads[replica]);
+  {
+    GstPad *src = ref_srcpad (self, replica);
+
+    peer = src ? gst_pad_get_peer (src) : NULL;
+    gst_clear_object (&src);
+  }
   if (peer)
     queue = gst_pad_get_parent_element (peer);
   if (queue)
@@ -129,9 +162,13 @@ replica_failed (GstPoolDispatch * self, guint * replica)
   GstFlowReturn ret = GST_FLOW_OK;
 
   for (guint r = 0; r < self->n && ret == GST_FLOW_OK; r++) {
-    GstPad *peer = gst_pad_get_peer (self->srcpads[r]), *queue_src = NULL;
+    GstPad *src = gst_pool_order_is_active (self->order, r) ?
+        ref_srcpad (self, r) : NULL;
+    GstPad *peer = src ? gst_pad_get_peer (src) : NULL, *queue_src = NULL;
     GstElement *queue = peer ? gst_pad_get_parent_element (peer) : NULL;
     GstFlowReturn flow;
+
+    gst_clear_object (&src);
 
     if (queue)
       queue_src = gst_element_get_static_pad (queue, "src");
@@ -158,10 +195,98 @@ say_hello (GstPoolDispatch * self)
 {
   if (!gst_pool_order_begin_run (self->order))
     return GST_FLOW_OK;
-  for (guint r = 0; r < self->n; r++)
-    if (!gst_pad_push_event (self->srcpads[r],
-            gst_pool_order_new_hello (self->order)))
+  for (guint r = 0; r < self->n; r++) {
+    GstPad *src = gst_pool_order_is_active (self->order, r) ?
+        ref_srcpad (self, r) : NULL;
+    gboolean ok;
+
+    if (!src)
+      continue;
+    ok = gst_pad_push_event (src, gst_pool_order_new_hello (self->order));
+    gst_object_unref (src);
+    if (!ok)
       return event_refused (self, r);
+  }
+  return GST_FLOW_OK;
+}
+
+static gboolean
+store_sticky (GstPad * pad, GstEvent ** event, gpointer user_data)
+{
+  GstPad *src = user_data;
+
+  if (GST_EVENT_TYPE (*event) != GST_EVENT_EOS)
+    gst_pad_store_sticky_event (src, *event);
+  return TRUE;
+}
+
+static GstPad *add_srcpad (GstPoolDispatch * self, guint r);
+
+/* Joins the replicas the pool added since the last item: each gets a pad,
+ * the stream's sticky events and, once the run started, the hello; then
+ * it takes items. Sends EOS into those the pool retires, after their last
+ * item. In the streaming thread, so nothing the stream sends passes a new
+ * replica by, and nothing follows a retired one's EOS (a queue starts
+ * again on a new segment after EOS). */
+static GstFlowReturn
+reshape_replicas (GstPoolDispatch * self)
+{
+  gint r;
+
+  while ((r = gst_pool_order_take_eos_due (self->order)) >= 0) {
+    GstPad *src = ref_srcpad (self, r);
+
+    GST_DEBUG_OBJECT (self, "replica %d retires: EOS", r);
+    if (src) {
+      gst_pad_push_event (src, gst_event_new_eos ());
+      gst_object_unref (src);
+    }
+  }
+
+  while ((r = gst_pool_order_take_ready (self->order)) >= 0) {
+    GstPad *queue_sink, *src;
+    GstPadLinkReturn link;
+    gboolean started, ok;
+
+    GST_OBJECT_LOCK (self);
+    queue_sink = self->offered[r];
+    self->offered[r] = NULL;
+    GST_OBJECT_UNLOCK (self);
+    g_return_val_if_fail (queue_sink != NULL, GST_FLOW_ERROR);
+
+    src = add_srcpad (self, r);
+    /* the link's reconfigure event stays here: the new replica is like
+     * the others, and a renegotiation upstream would send an allocation
+     * query through the replicas in mid-stream */
+    GST_OBJECT_LOCK (self);
+    self->joining = TRUE;
+    GST_OBJECT_UNLOCK (self);
+    link = gst_pad_link (src, queue_sink);
+    GST_OBJECT_LOCK (self);
+    self->joining = FALSE;
+    GST_OBJECT_UNLOCK (self);
+    if (GST_PAD_LINK_FAILED (link)) {
+      GST_ELEMENT_ERROR (self->pool, CORE, PAD,
+          ("Worker pool %s: a replica added while it runs cannot be linked.",
+              self->prefix), ("%" GST_PTR_FORMAT " to %" GST_PTR_FORMAT,
+              src, queue_sink));
+      gst_object_unref (queue_sink);
+      gst_object_unref (src);
+      return GST_FLOW_ERROR;
+    }
+    gst_object_unref (queue_sink);
+    gst_pad_sticky_events_foreach (self->sinkpad, store_sticky, src);
+    /* before the run starts, say_hello() greets every active replica */
+    started = gst_pool_order_run_started (self->order);
+    gst_pool_order_activate_replica (self->order, r);
+    GST_DEBUG_OBJECT (self, "replica %d joined", r);
+    ok = !started || gst_pad_push_event (src,
+        gst_pool_order_new_hello (self->order));
+    gst_pool_order_pushed (self->order);
+    gst_object_unref (src);
+    if (!ok)
+      return event_refused (self, r);
+  }
   return GST_FLOW_OK;
 }
 
@@ -171,9 +296,11 @@ dispatch_buffer (GstPoolDispatch * self, GstBuffer * buf)
   GstFlowReturn ret;
   guint64 index;
   guint failed = 0;
+  GstPad *src;
   gint r;
 
-  if ((ret = say_hello (self)) != GST_FLOW_OK) {
+  if ((ret = reshape_replicas (self)) != GST_FLOW_OK ||
+      (ret = say_hello (self)) != GST_FLOW_OK) {
     gst_buffer_unref (buf);
     return ret;
   }
@@ -182,11 +309,18 @@ dispatch_buffer (GstPoolDispatch * self, GstBuffer * buf)
   r = gst_pool_order_pick (self->order);
   if (r < 0) {
     /* every replica's queue is full: a blocking write, whichever queue
-     * gets room first takes the item */
+     * gets room first (or a replica the pool adds) takes the item */
+    gchar *waiting_on = queue_name (self, gst_pool_order_next (self->order));
+
     gst_worker_core_enter_wait (self->core, GST_WORKER_STATE_BLOCKED,
-        self->queue_names[gst_pool_order_next (self->order)]);
+        waiting_on);
+    g_free (waiting_on);
     GST_LOG_OBJECT (self, "every replica's queue is full, waiting");
     while ((r = gst_pool_order_pick (self->order)) < 0) {
+      if ((ret = reshape_replicas (self)) != GST_FLOW_OK)
+        break;
+      if ((r = gst_pool_order_pick (self->order)) >= 0)
+        break;
       if ((ret = replica_failed (self, &failed)) != GST_FLOW_OK)
         break;
       if (!gst_pool_order_wait_room (self->order, REPLICA_CHECK_US))
@@ -204,18 +338,25 @@ dispatch_buffer (GstPoolDispatch * self, GstBuffer * buf)
     return check_flow (self, failed, ret);
   }
 
+  /* until gst_pool_order_pushed(), replica r cannot be retired */
   index = gst_pool_order_add_item (self->order, r);
   GST_LOG_OBJECT (self, "item %" G_GUINT64_FORMAT " to replica %d", index, r);
-  ret = gst_pad_push (self->srcpads[r], buf);
+  src = ref_srcpad (self, r);
+  ret = gst_pad_push (src, buf);
   gst_worker_core_leave_push (self->core);
-  if (ret != GST_FLOW_OK)
+  if (ret != GST_FLOW_OK) {
+    gst_pool_order_pushed (self->order);
+    gst_object_unref (src);
     return check_flow (self, r, ret);
+  }
   gst_worker_core_count (self->core, 0, 1, 0);
 
-  if (!gst_pad_push_event (self->srcpads[r],
-          gst_pool_order_new_mark (self->order, index)))
-    return event_refused (self, r);
-  return GST_FLOW_OK;
+  if (!gst_pad_push_event (src, gst_pool_order_new_mark (self->order,
+              index)))
+    ret = event_refused (self, r);
+  gst_pool_order_pushed (self->order);
+  gst_object_unref (src);
+  return ret;
 }
 
 static GstFlowReturn
@@ -241,22 +382,54 @@ dispatch_event (GstPoolDispatch * self, GstEvent * event)
 {
   gboolean res;
   guint64 index;
+  GstPad *src;
   guint r;
 
-  if (say_hello (self) != GST_FLOW_OK) {
+  if (reshape_replicas (self) != GST_FLOW_OK || say_hello (self) != GST_FLOW_OK) {
     gst_event_unref (event);
     return FALSE;
   }
+  /* until gst_pool_order_pushed(), replica r cannot be retired */
   index = gst_pool_order_add_event (self->order, &r);
   GST_LOG_OBJECT (self, "event %" GST_PTR_FORMAT " (%" G_GUINT64_FORMAT
       ") to replica %u", event, index, r);
-  res = gst_pad_push_event (self->srcpads[r], event);
-  if (!gst_pad_push_event (self->srcpads[r],
-          gst_pool_order_new_mark (self->order, index))) {
+  src = ref_srcpad (self, r);
+  res = gst_pad_push_event (src, event);
+  if (!gst_pad_push_event (src, gst_pool_order_new_mark (self->order,
+              index))) {
     event_refused (self, r);
-    return FALSE;
+    res = FALSE;
   }
+  gst_pool_order_pushed (self->order);
+  gst_object_unref (src);
   return res;
+}
+
+/* A serialized event for every replica: those that take items (a
+ * retiring replica has had its EOS; one that joins later gets the sticky
+ * events then). */
+static gboolean
+forward_to_active (GstPoolDispatch * self, GstEvent * event)
+{
+  gboolean res = FALSE, any = FALSE;
+  gboolean sticky = GST_EVENT_IS_STICKY (event) &&
+      GST_EVENT_TYPE (event) != GST_EVENT_EOS;
+
+  for (guint r = 0; r < self->n; r++) {
+    GstPad *src = gst_pool_order_is_active (self->order, r) ?
+        ref_srcpad (self, r) : NULL;
+
+    if (!src)
+      continue;
+    any = TRUE;
+    res |= gst_pad_push_event (src, gst_event_ref (event));
+    gst_object_unref (src);
+  }
+  gst_event_unref (event);
+  /* as gst_pad_event_default(): a sticky event is kept (on our sink pad,
+   * for the replicas that join later; on each src pad until data flows),
+   * whether or not it went further now */
+  return res || sticky || !any;
 }
 
 static gboolean
@@ -264,6 +437,7 @@ gst_pool_dispatch_sink_event (GstPad * pad, GstObject * parent,
     GstEvent * event)
 {
   GstPoolDispatch *self = GST_POOL_DISPATCH (parent);
+  guint64 drains;
   gboolean res;
 
   switch (GST_EVENT_TYPE (event)) {
@@ -281,7 +455,8 @@ gst_pool_dispatch_sink_event (GstPad * pad, GstObject * parent,
       /* a new stream after EOS starts a new run */
       if (gst_pool_order_is_finished (self->order))
         gst_pool_order_reset (self->order);
-      res = gst_pad_event_default (pad, parent, event);
+      res = reshape_replicas (self) == GST_FLOW_OK &&
+          forward_to_active (self, event);
       /* the hello goes right after stream-start, before caps: an element
        * that emits something when it gets caps emits it after the hello */
       if (res && say_hello (self) != GST_FLOW_OK)
@@ -290,18 +465,34 @@ gst_pool_dispatch_sink_event (GstPad * pad, GstObject * parent,
     case GST_EVENT_EOS:
       /* a paused pool holds EOS like any item */
       if (!gst_worker_core_wait_unpaused (self->core) ||
+          reshape_replicas (self) != GST_FLOW_OK ||
           say_hello (self) != GST_FLOW_OK) {
         gst_event_unref (event);
         return FALSE;
       }
-      gst_pool_order_add_drains (self->order, gst_event_get_seqnum (event));
-      /* to every replica */
-      return gst_pad_event_default (pad, parent, event);
+      /* to every replica that drains now (a retired one had its EOS) */
+      drains = gst_pool_order_add_drains (self->order,
+          gst_event_get_seqnum (event));
+      res = FALSE;
+      for (guint r = 0; r < self->n; r++) {
+        GstPad *src = drains & (G_GUINT64_CONSTANT (1) << r) ?
+            ref_srcpad (self, r) : NULL;
+
+        if (src) {
+          res |= gst_pad_push_event (src, gst_event_ref (event));
+          gst_object_unref (src);
+        }
+      }
+      gst_event_unref (event);
+      gst_pool_order_pushed (self->order);
+      return res;
     default:
       if (GST_EVENT_IS_SERIALIZED (event) && !GST_EVENT_IS_STICKY (event))
         return dispatch_event (self, event);
-      /* sticky events (and caps, as the sink pad proxies caps) and
-       * out-of-band events: to every replica */
+      /* sticky events (and caps, as the sink pad proxies caps): to every
+       * replica that takes items; out-of-band events: to every replica */
+      if (GST_EVENT_IS_SERIALIZED (event))
+        return forward_to_active (self, event);
       return gst_pad_event_default (pad, parent, event);
   }
 }
@@ -311,8 +502,15 @@ forward_drain (GstPoolDispatch * self, GstQuery * query)
 {
   gboolean res = TRUE;
 
-  for (guint r = 0; r < self->n; r++)
-    res &= gst_pad_peer_query (self->srcpads[r], query);
+  for (guint r = 0; r < self->n; r++) {
+    GstPad *src = gst_pool_order_is_linked (self->order, r) ?
+        ref_srcpad (self, r) : NULL;
+
+    if (src) {
+      res &= gst_pad_peer_query (src, query);
+      gst_object_unref (src);
+    }
+  }
   return res;
 }
 
@@ -346,6 +544,11 @@ gst_pool_dispatch_src_event (GstPad * pad, GstObject * parent,
   gboolean seen;
 
   GST_OBJECT_LOCK (self);
+  if (self->joining && GST_EVENT_TYPE (event) == GST_EVENT_RECONFIGURE) {
+    GST_OBJECT_UNLOCK (self);
+    gst_event_unref (event);
+    return TRUE;
+  }
   seen = self->last_up_type == GST_EVENT_TYPE (event) &&
       self->last_up_seqnum == seqnum;
   self->last_up_type = GST_EVENT_TYPE (event);
@@ -405,9 +608,14 @@ gst_pool_dispatch_finalize (GObject * object)
   gst_worker_core_free (self->core);
   if (self->order)
     gst_pool_order_unref (self->order);
+  for (guint r = 0; r < self->n; r++) {
+    gst_clear_object (&self->srcpads[r]);
+    gst_clear_object (&self->offered[r]);
+  }
   g_free (self->srcpads);
+  g_free (self->offered);
   g_free (self->description);
-  g_strfreev (self->queue_names);
+  g_free (self->prefix);
   G_OBJECT_CLASS (gst_pool_dispatch_parent_class)->finalize (object);
 }
 
@@ -450,46 +658,100 @@ gst_pool_dispatch_init (GstPoolDispatch * self)
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
 }
 
+/* Adds replica @r's pad (active at once if we are). Returns: (transfer
+ * full): the pad */
+static GstPad *
+add_srcpad (GstPoolDispatch * self, guint r)
+{
+  gchar *pad_name = g_strdup_printf ("src_%u", r);
+  GstPad *pad = gst_pad_new_from_static_template (&src_template, pad_name);
+
+  g_free (pad_name);
+  gst_pad_set_event_function (pad,
+      GST_DEBUG_FUNCPTR (gst_pool_dispatch_src_event));
+  GST_PAD_SET_PROXY_CAPS (pad);
+  GST_OBJECT_LOCK (self);
+  gst_object_replace ((GstObject **) & self->srcpads[r], GST_OBJECT (pad));
+  GST_OBJECT_UNLOCK (self);
+  gst_element_add_pad (GST_ELEMENT (self), pad);
+  return gst_object_ref (pad);
+}
+
 /**
  * gst_pool_dispatch_new:
- * @order: (transfer none): the pool's order book
+ * @order: (transfer none): the pool's order book; its active replicas get
+ *   a pad each
  * @pool: the workerpool, named in errors
  * @description: the replicas' description, for errors
- * @queue_names: the name of each replica's input queue
  *
- * Returns: (transfer floating): a dispatcher with one src pad per replica
+ * Returns: (transfer floating): a dispatcher
  */
 GstElement *
 gst_pool_dispatch_new (const gchar * name, GstPoolOrder * order,
-    GstElement * pool, const gchar * description,
-    const gchar * const *queue_names)
+    GstElement * pool, const gchar * description)
 {
   GstPoolDispatch *self = g_object_new (GST_TYPE_POOL_DISPATCH, "name", name,
       NULL);
 
   self->order = gst_pool_order_ref (order);
-  self->n = gst_pool_order_get_size (order);
+  self->n = gst_pool_order_get_capacity (order);
   self->pool = pool;
   self->description = g_strdup (description);
-  self->queue_names = g_strdupv ((gchar **) queue_names);
+  self->prefix = gst_object_get_name (GST_OBJECT (pool));
   self->srcpads = g_new0 (GstPad *, self->n);
-  for (guint r = 0; r < self->n; r++) {
-    gchar *pad_name = g_strdup_printf ("src_%u", r);
-    GstPad *pad = gst_pad_new_from_static_template (&src_template, pad_name);
-
-    gst_pad_set_event_function (pad,
-        GST_DEBUG_FUNCPTR (gst_pool_dispatch_src_event));
-    GST_PAD_SET_PROXY_CAPS (pad);
-    gst_element_add_pad (GST_ELEMENT (self), pad);
-    self->srcpads[r] = pad;
-    g_free (pad_name);
-  }
+  self->offered = g_new0 (GstPad *, self->n);
+  for (guint r = 0; r < self->n; r++)
+    if (gst_pool_order_is_active (order, r))
+      gst_object_unref (add_srcpad (self, r));
   return GST_ELEMENT (self);
 }
 
+/* Returns: (transfer none) (nullable): replica @replica's pad, for the
+ * pool to link while it is not running */
 GstPad *
 gst_pool_dispatch_get_srcpad (GstPoolDispatch * self, guint replica)
 {
   g_return_val_if_fail (replica < self->n, NULL);
   return self->srcpads[replica];
+}
+
+/**
+ * gst_pool_dispatch_offer_replica:
+ * @queue_sink: the sink pad of the new replica's input queue
+ *
+ * The pool built replica @replica and linked everything after its input
+ * queue: the dispatcher joins it to the stream before its next item.
+ */
+void
+gst_pool_dispatch_offer_replica (GstPoolDispatch * self, guint replica,
+    GstPad * queue_sink)
+{
+  g_return_if_fail (replica < self->n);
+
+  GST_OBJECT_LOCK (self);
+  gst_object_replace ((GstObject **) & self->offered[replica],
+      GST_OBJECT (queue_sink));
+  GST_OBJECT_UNLOCK (self);
+  gst_pool_order_replica_ready (self->order, replica);
+}
+
+/* Removes replica @replica's pad (it retired, or never joined). */
+void
+gst_pool_dispatch_remove_replica (GstPoolDispatch * self, guint replica)
+{
+  GstPad *pad, *offered;
+
+  g_return_if_fail (replica < self->n);
+
+  GST_OBJECT_LOCK (self);
+  pad = self->srcpads[replica];
+  self->srcpads[replica] = NULL;
+  offered = self->offered[replica];
+  self->offered[replica] = NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (pad) {
+    gst_element_remove_pad (GST_ELEMENT (self), pad);
+    gst_object_unref (pad);
+  }
+  gst_clear_object (&offered);
 }

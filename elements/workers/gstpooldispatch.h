@@ -13,9 +13,13 @@ G_DECLARE_FINAL_TYPE (GstPoolDispatch, gst_pool_dispatch, GST, POOL_DISPATCH,
     GstElement);
 
 GstElement *gst_pool_dispatch_new (const gchar * name, GstPoolOrder * order,
-    GstElement * pool, const gchar * description,
-    const gchar * const *queue_names);
+    GstElement * pool, const gchar * description);
 
 GstPad *gst_pool_dispatch_get_srcpad (GstPoolDispatch * self, guint replica);
+
+void gst_pool_dispatch_offer_replica (GstPoolDispatch * self, guint replica,
+    GstPad * queue_sink);
+void gst_pool_dispatch_remove_replica (GstPoolDispatch * self,
+    guint replica);
 
 G_END_DECLS

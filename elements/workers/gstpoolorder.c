@@ -20,6 +20,16 @@
  *
  * It also counts the items waiting in each replica's input queue, so the
  * dispatcher gives each item to a replica whose queue has room.
+ *
+ * Replicas come and go while the pool runs (its `size` changed in PAUSED or
+ * PLAYING): every per-replica array has room for the pool's largest size,
+ * and each index has a state. A new replica is JOINING while the pool
+ * builds it, READY once built and linked, JOINED while the dispatcher
+ * joins it to the stream, ACTIVE once it has joined it (its own thread, in order with the pool's other
+ * events). A replica being retired takes no more items (RETIRING): after
+ * its last one, a drain slot and an EOS end it, so whatever it still emits
+ * leaves in its place; its EOS at the collector makes it RETIRED, and the
+ * pool removes it.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -42,9 +52,21 @@ typedef struct
   gboolean done;
 } Slot;
 
+typedef enum
+{
+  REPLICA_UNUSED,
+  REPLICA_JOINING,              /* being built by the pool */
+  REPLICA_READY,                /* built and linked: the dispatcher joins it */
+  REPLICA_JOINED,               /* the dispatcher is joining it */
+  REPLICA_ACTIVE,               /* takes items */
+  REPLICA_RETIRING,             /* takes none; ends with its EOS */
+  REPLICA_RETIRED,              /* ended: the pool removes it */
+} ReplicaState;
+
 struct _GstPoolOrder
 {
-  guint n;                      /* replicas; fixed */
+  guint n;                      /* room for replicas (the largest size);
+                                 * fixed */
   GstPoolOrderDispatch dispatch;        /* fixed */
   guint id;                     /* tells our marks from another pool's */
 
@@ -62,6 +84,13 @@ struct _GstPoolOrder
   GstPoolOrderEnds *ends;       /* per replica: how its slots end */
   GstPad **replica_sinks;       /* per replica: its own pads, reffed */
   GstPad **replica_srcs;
+  ReplicaState *state;          /* per replica */
+  gboolean *eos_due;            /* per replica: retiring, the dispatcher
+                                 * has its EOS to send */
+  gint pushing;                 /* the replica the dispatcher is handing an
+                                 * item or event to, or -1 */
+  gboolean pushing_all;         /* the dispatcher is sending EOS to every
+                                 * active replica */
   guint rotation;               /* the replica to try first */
   guint last;                   /* the replica of the last item */
   guint64 next_index;
@@ -79,6 +108,10 @@ struct _GstPoolOrder
   gboolean broken_taken;        /* the error is posted: everyone stops */
   guint broken_replica;
   gchar *broken_message;
+
+  /* fixed once set */
+  GstPoolOrderRetiredFunc retired_func;
+  gpointer retired_data;
 };
 
 static void
@@ -97,6 +130,8 @@ gst_pool_order_clear (GstPoolOrder * order)
   g_free (order->limit);
   g_free (order->hello_seen);
   g_free (order->idle);
+  g_free (order->state);
+  g_free (order->eos_due);
   g_free (order->ends);
   g_free (order->broken_message);
   g_mutex_clear (&order->lock);
@@ -104,16 +139,27 @@ gst_pool_order_clear (GstPoolOrder * order)
   g_cond_clear (&order->turn_cond);
 }
 
+/**
+ * gst_pool_order_new:
+ * @n_replicas: the replicas the pool starts with (indices 0 to
+ *   @n_replicas - 1, active)
+ * @capacity: the most replicas the pool can ever have at once
+ */
 GstPoolOrder *
-gst_pool_order_new (guint n_replicas, GstPoolOrderDispatch dispatch)
+gst_pool_order_new (guint n_replicas, guint capacity,
+    GstPoolOrderDispatch dispatch)
 {
   static gint next_id = 0;
   GstPoolOrder *order;
 
   g_return_val_if_fail (n_replicas > 0, NULL);
+  g_return_val_if_fail (capacity >= n_replicas, NULL);
+
+  /* add_drains' mask has a bit per replica */
+  g_return_val_if_fail (capacity <= 64, NULL);
 
   order = g_atomic_rc_box_new0 (GstPoolOrder);
-  order->n = n_replicas;
+  order->n = capacity;
   order->dispatch = dispatch;
   order->id = (guint) g_atomic_int_add (&next_id, 1);
 
@@ -121,18 +167,22 @@ gst_pool_order_new (guint n_replicas, GstPoolOrderDispatch dispatch)
   g_cond_init (&order->room_cond);
   g_cond_init (&order->turn_cond);
   g_queue_init (&order->slots);
-  order->pending = g_new0 (GQueue, n_replicas);
-  order->level = g_new0 (guint, n_replicas);
-  order->limit = g_new0 (guint, n_replicas);
-  order->hello_seen = g_new0 (gboolean, n_replicas);
-  order->idle = g_new0 (gboolean, n_replicas);
-  order->ends = g_new0 (GstPoolOrderEnds, n_replicas);
-  order->replica_sinks = g_new0 (GstPad *, n_replicas);
-  order->replica_srcs = g_new0 (GstPad *, n_replicas);
-  for (guint r = 0; r < n_replicas; r++) {
+  order->pending = g_new0 (GQueue, capacity);
+  order->level = g_new0 (guint, capacity);
+  order->limit = g_new0 (guint, capacity);
+  order->hello_seen = g_new0 (gboolean, capacity);
+  order->idle = g_new0 (gboolean, capacity);
+  order->ends = g_new0 (GstPoolOrderEnds, capacity);
+  order->replica_sinks = g_new0 (GstPad *, capacity);
+  order->replica_srcs = g_new0 (GstPad *, capacity);
+  order->state = g_new0 (ReplicaState, capacity);
+  order->eos_due = g_new0 (gboolean, capacity);
+  order->pushing = -1;
+  for (guint r = 0; r < capacity; r++) {
     g_queue_init (&order->pending[r]);
     order->limit[r] = 1;
     order->idle[r] = TRUE;
+    order->state[r] = r < n_replicas ? REPLICA_ACTIVE : REPLICA_UNUSED;
   }
   return order;
 }
@@ -149,16 +199,24 @@ gst_pool_order_unref (GstPoolOrder * order)
   g_atomic_rc_box_release_full (order, (GDestroyNotify) gst_pool_order_clear);
 }
 
+/* Returns: how many replicas the pool can have at once: the size of every
+ * per-replica array. */
 guint
-gst_pool_order_get_size (GstPoolOrder * order)
+gst_pool_order_get_capacity (GstPoolOrder * order)
 {
   return order->n;
 }
 
-/* Forgets every slot: a new run (READY to PAUSED) or after a flush. */
+static void notify_retired (GstPoolOrder * order, gboolean retired);
+
+/* Forgets every slot: a new run (READY to PAUSED) or after a flush. A
+ * replica being retired lost its last items to the flush: it is retired
+ * now. */
 void
 gst_pool_order_reset (GstPoolOrder * order)
 {
+  gboolean retired = FALSE;
+
   g_mutex_lock (&order->lock);
   g_queue_clear_full (&order->slots, g_free);
   for (guint r = 0; r < order->n; r++) {
@@ -167,7 +225,14 @@ gst_pool_order_reset (GstPoolOrder * order)
     order->hello_seen[r] = FALSE;
     order->idle[r] = TRUE;
     order->ends[r] = GST_POOL_ORDER_ENDS_UNDECIDED;
+    if (order->state[r] == REPLICA_RETIRING) {
+      order->state[r] = REPLICA_RETIRED;
+      retired = TRUE;
+    }
+    order->eos_due[r] = FALSE;
   }
+  order->pushing = -1;
+  order->pushing_all = FALSE;
   order->rotation = 0;
   order->last = 0;
   order->next_index = 0;
@@ -184,6 +249,7 @@ gst_pool_order_reset (GstPoolOrder * order)
   g_cond_broadcast (&order->room_cond);
   g_cond_broadcast (&order->turn_cond);
   g_mutex_unlock (&order->lock);
+  notify_retired (order, retired);
 }
 
 /* Wakes every wait and makes new ones fail. */
@@ -313,6 +379,18 @@ gst_pool_order_begin_run (GstPoolOrder * order)
   return first;
 }
 
+/* Returns: whether the run started (the replicas had their hello). */
+gboolean
+gst_pool_order_run_started (GstPoolOrder * order)
+{
+  gboolean started;
+
+  g_mutex_lock (&order->lock);
+  started = order->run_started;
+  g_mutex_unlock (&order->lock);
+  return started;
+}
+
 static gint
 pick_locked (GstPoolOrder * order)
 {
@@ -322,32 +400,53 @@ pick_locked (GstPoolOrder * order)
       order->downstream != GST_FLOW_OK)
     return -1;
   if (order->dispatch == GST_POOL_ORDER_DISPATCH_ROUND_ROBIN) {
-    r = order->rotation;
-    return order->level[r] < order->limit[r] ? (gint) r : -1;
+    /* the rotation's replica, passing over those that are not active (the
+     * pool was resized) */
+    for (guint i = 0; i < order->n; i++) {
+      r = (order->rotation + i) % order->n;
+      if (order->state[r] == REPLICA_ACTIVE)
+        return order->level[r] < order->limit[r] ? (gint) r : -1;
+    }
+    return -1;
   }
   /* the replica that had the previous item, if it is idle again: a stream
    * that one replica keeps up with stays on it, so an element that holds
    * an item's mark until its next input (a video encoder) gets that input
    * at once and nothing waits for the mark */
   r = order->last;
-  if (order->idle[r] && order->level[r] < order->limit[r])
+  if (order->state[r] == REPLICA_ACTIVE && order->idle[r] &&
+      order->level[r] < order->limit[r])
     return r;
   /* else an idle one, else any with room, in rotation: a replica busy with
    * a slow item is passed over */
   for (guint i = 0; i < order->n; i++) {
     r = (order->rotation + i) % order->n;
-    if (order->idle[r] && order->level[r] < order->limit[r])
+    if (order->state[r] == REPLICA_ACTIVE && order->idle[r] &&
+        order->level[r] < order->limit[r])
       return r;
   }
   for (guint i = 0; i < order->n; i++) {
     r = (order->rotation + i) % order->n;
-    if (order->level[r] < order->limit[r])
+    if (order->state[r] == REPLICA_ACTIVE &&
+        order->level[r] < order->limit[r])
       return r;
   }
   return -1;
 }
 
-/* Returns: the replica the next item goes to, or -1 if none has room. */
+/* A replica to join, or a retired one's EOS to send: work for the
+ * dispatcher. */
+static gboolean
+has_reshape_locked (GstPoolOrder * order)
+{
+  for (guint r = 0; r < order->n; r++)
+    if (order->state[r] == REPLICA_READY || order->eos_due[r])
+      return TRUE;
+  return FALSE;
+}
+
+/* Returns: the replica the next item goes to, or -1 if none has room. It
+ * cannot be retired until gst_pool_order_pushed(). */
 gint
 gst_pool_order_pick (GstPoolOrder * order)
 {
@@ -355,8 +454,22 @@ gst_pool_order_pick (GstPoolOrder * order)
 
   g_mutex_lock (&order->lock);
   r = pick_locked (order);
+  if (r >= 0)
+    order->pushing = r;
   g_mutex_unlock (&order->lock);
   return r;
+}
+
+/* The dispatcher handed the item or event it picked a replica for (and its
+ * mark) to that replica's queue, or gave up. */
+void
+gst_pool_order_pushed (GstPoolOrder * order)
+{
+  g_mutex_lock (&order->lock);
+  order->pushing = -1;
+  order->pushing_all = FALSE;
+  g_cond_broadcast (&order->room_cond);
+  g_mutex_unlock (&order->lock);
 }
 
 /* Returns: the replica the rotation would take next. */
@@ -371,7 +484,8 @@ gst_pool_order_next (GstPoolOrder * order)
   return r;
 }
 
-/* Waits until a replica has room, or @timeout_us passed. Returns: %FALSE
+/* Waits until a replica has room, a new one is ready to join or a retired
+ * one's EOS is due, or @timeout_us passed. Returns: %FALSE
  * if cut short by a flush, a state change, a broken contract or the
  * output's refusal. */
 gboolean
@@ -382,7 +496,8 @@ gst_pool_order_wait_room (GstPoolOrder * order, gint64 timeout_us)
 
   g_mutex_lock (&order->lock);
   while (!order->flushing && !order->broken_taken &&
-      order->downstream == GST_FLOW_OK && pick_locked (order) < 0)
+      order->downstream == GST_FLOW_OK && pick_locked (order) < 0 &&
+      !has_reshape_locked (order))
     if (!g_cond_wait_until (&order->room_cond, &order->lock, end))
       break;
   ret = !order->flushing && !order->broken_taken &&
@@ -418,6 +533,7 @@ gst_pool_order_add_item (GstPoolOrder * order, guint replica)
   order->idle[replica] = FALSE;
   order->last = replica;
   order->rotation = (replica + 1) % order->n;
+  order->pushing = replica;
   g_mutex_unlock (&order->lock);
   return index;
 }
@@ -432,22 +548,38 @@ gst_pool_order_add_event (GstPoolOrder * order, guint * replica)
 
   g_mutex_lock (&order->lock);
   *replica = order->last;
+  /* the last item's replica retired: the first active one */
+  for (guint r = 0; order->state[*replica] != REPLICA_ACTIVE && r < order->n;
+      r++)
+    *replica = r;
   index = add_slot_locked (order, *replica, SLOT_EVENT);
+  order->pushing = *replica;
   g_mutex_unlock (&order->lock);
   return index;
 }
 
 /* At EOS: what the replicas emit while draining comes after every item, in
- * replica order. */
-void
+ * replica order. (A replica being retired whose EOS went out has its drain
+ * slot already; one whose EOS is due drains with the others.) None can be
+ * retired until gst_pool_order_pushed(): the dispatcher sends EOS to each
+ * replica of the returned mask (bit r for replica r). */
+guint64
 gst_pool_order_add_drains (GstPoolOrder * order, guint32 eos_seqnum)
 {
+  guint64 mask = 0;
+
   g_mutex_lock (&order->lock);
   for (guint r = 0; r < order->n; r++)
-    add_slot_locked (order, r, SLOT_DRAIN);
+    if (order->state[r] == REPLICA_ACTIVE || order->eos_due[r]) {
+      add_slot_locked (order, r, SLOT_DRAIN);
+      order->eos_due[r] = FALSE;
+      mask |= G_GUINT64_CONSTANT (1) << r;
+    }
   order->draining = TRUE;
+  order->pushing_all = TRUE;
   order->eos_seqnum = eos_seqnum;
   g_mutex_unlock (&order->lock);
+  return mask;
 }
 
 /* An item left @replica's input queue. */
@@ -691,6 +823,7 @@ gst_pool_order_replica_eos (GstPoolOrder * order, guint replica,
     gboolean * finished)
 {
   GstFlowReturn ret;
+  gboolean retired = FALSE;
   Slot *mine;
 
   *finished = FALSE;
@@ -699,7 +832,8 @@ gst_pool_order_replica_eos (GstPoolOrder * order, guint replica,
     goto done;
 
   mine = g_queue_peek_head (&order->pending[replica]);
-  if (!order->draining || !mine) {
+  if ((!order->draining && order->state[replica] != REPLICA_RETIRING) ||
+      !mine) {
     break_contract_locked (order, replica, "it ended its stream (EOS) "
         "before the pool's input did");
     ret = GST_FLOW_ERROR;
@@ -714,10 +848,15 @@ gst_pool_order_replica_eos (GstPoolOrder * order, guint replica,
   }
   g_queue_pop_head (&order->pending[replica]);
   mine->done = TRUE;
+  if (order->state[replica] == REPLICA_RETIRING) {
+    order->state[replica] = REPLICA_RETIRED;
+    retired = TRUE;
+  }
   *finished = advance_locked (order);
 
 done:
   g_mutex_unlock (&order->lock);
+  notify_retired (order, retired);
   return ret;
 }
 
@@ -827,4 +966,247 @@ gst_pool_order_query_caps (GstPoolOrder * order, GstPadDirection direction,
   gst_query_set_caps_result (query, result);
   gst_caps_unref (result);
   return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* replicas that come and go */
+
+/* Called without the lock. */
+static void
+notify_retired (GstPoolOrder * order, gboolean retired)
+{
+  if (retired && order->retired_func)
+    order->retired_func (order, order->retired_data);
+}
+
+/**
+ * gst_pool_order_set_retired_func:
+ *
+ * @func is called (from a streaming thread, or the one that reset the
+ * order) when a replica being retired has ended: the pool then removes it
+ * (not from that thread). Set once, before the pool runs.
+ */
+void
+gst_pool_order_set_retired_func (GstPoolOrder * order,
+    GstPoolOrderRetiredFunc func, gpointer user_data)
+{
+  order->retired_func = func;
+  order->retired_data = user_data;
+}
+
+/* Returns: whether @replica takes items (it has a pad on the dispatcher
+ * and a place in the rotation). */
+gboolean
+gst_pool_order_is_active (GstPoolOrder * order, guint replica)
+{
+  gboolean ret;
+
+  g_return_val_if_fail (replica < order->n, FALSE);
+
+  g_mutex_lock (&order->lock);
+  ret = order->state[replica] == REPLICA_ACTIVE;
+  g_mutex_unlock (&order->lock);
+  return ret;
+}
+
+/* Returns: whether @replica is linked to the dispatcher: it takes items,
+ * or it is being retired and still holds some. */
+gboolean
+gst_pool_order_is_linked (GstPoolOrder * order, guint replica)
+{
+  gboolean ret;
+
+  g_return_val_if_fail (replica < order->n, FALSE);
+
+  g_mutex_lock (&order->lock);
+  ret = order->state[replica] == REPLICA_ACTIVE ||
+      order->state[replica] == REPLICA_RETIRING;
+  g_mutex_unlock (&order->lock);
+  return ret;
+}
+
+/* Returns: the replicas that take items, or will once joined: what the
+ * pool's size counts. */
+guint
+gst_pool_order_count_live (GstPoolOrder * order)
+{
+  guint n = 0;
+
+  g_mutex_lock (&order->lock);
+  for (guint r = 0; r < order->n; r++)
+    if (order->state[r] == REPLICA_JOINING ||
+        order->state[r] == REPLICA_READY ||
+        order->state[r] == REPLICA_JOINED || order->state[r] == REPLICA_ACTIVE)
+      n++;
+  g_mutex_unlock (&order->lock);
+  return n;
+}
+
+/* Returns: the index of a new replica (JOINING: the pool builds it), or
+ * -1 if the pool is full. */
+gint
+gst_pool_order_reserve_replica (GstPoolOrder * order)
+{
+  gint ret = -1;
+
+  g_mutex_lock (&order->lock);
+  for (guint r = 0; r < order->n && ret < 0; r++) {
+    if (order->state[r] != REPLICA_UNUSED)
+      continue;
+    g_queue_clear (&order->pending[r]);
+    order->level[r] = 0;
+    order->limit[r] = 1;
+    order->hello_seen[r] = FALSE;
+    order->idle[r] = TRUE;
+    order->ends[r] = GST_POOL_ORDER_ENDS_UNDECIDED;
+    order->state[r] = REPLICA_JOINING;
+    ret = r;
+  }
+  g_mutex_unlock (&order->lock);
+  return ret;
+}
+
+/* The pool built and linked @replica: the dispatcher joins it to the
+ * stream (gst_pool_order_take_ready()) before its next item. */
+void
+gst_pool_order_replica_ready (GstPoolOrder * order, guint replica)
+{
+  g_return_if_fail (replica < order->n);
+
+  g_mutex_lock (&order->lock);
+  if (order->state[replica] == REPLICA_JOINING)
+    order->state[replica] = REPLICA_READY;
+  g_cond_broadcast (&order->room_cond);
+  g_mutex_unlock (&order->lock);
+}
+
+/* Returns: a replica ready to join (the dispatcher then calls
+ * gst_pool_order_activate_replica(), and gst_pool_order_pushed() once it
+ * said hello), or -1. */
+gint
+gst_pool_order_take_ready (GstPoolOrder * order)
+{
+  gint ret = -1;
+
+  g_mutex_lock (&order->lock);
+  for (guint r = 0; r < order->n && ret < 0; r++)
+    if (order->state[r] == REPLICA_READY) {
+      order->state[r] = REPLICA_JOINED;
+      order->pushing = r;
+      ret = r;
+    }
+  g_mutex_unlock (&order->lock);
+  return ret;
+}
+
+/* The dispatcher joined @replica to the stream: it takes items. It
+ * cannot be retired until gst_pool_order_pushed(): the dispatcher may
+ * have its hello to send. */
+void
+gst_pool_order_activate_replica (GstPoolOrder * order, guint replica)
+{
+  g_return_if_fail (replica < order->n);
+
+  g_mutex_lock (&order->lock);
+  /* (retiring already, if the pool shrank meanwhile) */
+  if (order->state[replica] == REPLICA_JOINED)
+    order->state[replica] = REPLICA_ACTIVE;
+  g_cond_broadcast (&order->room_cond);
+  g_mutex_unlock (&order->lock);
+}
+
+/**
+ * gst_pool_order_retire_replica:
+ *
+ * Stops giving items to the live replica of the highest index and waits
+ * until the dispatcher is not handing it one. Its outputs keep their place:
+ * the dispatcher sends it EOS (gst_pool_order_take_eos_due()) behind a
+ * drain slot, which ends when that EOS reaches the collector; then it is
+ * RETIRED and the retired function runs. A replica that never
+ * joined the stream is RETIRED at once.
+ *
+ * Returns: the replica, or -1 if none is live.
+ */
+gint
+gst_pool_order_retire_replica (GstPoolOrder * order)
+{
+  gboolean retired = FALSE;
+  gint ret = -1;
+
+  g_mutex_lock (&order->lock);
+  for (guint r = order->n; r > 0 && ret < 0; r--)
+    if (order->state[r - 1] == REPLICA_ACTIVE ||
+        order->state[r - 1] == REPLICA_READY ||
+        order->state[r - 1] == REPLICA_JOINED)
+      ret = r - 1;
+  if (ret >= 0 && order->state[ret] == REPLICA_READY) {
+    order->state[ret] = REPLICA_RETIRED;
+    retired = TRUE;
+  } else if (ret >= 0) {
+    order->state[ret] = REPLICA_RETIRING;
+    while ((order->pushing == ret || order->pushing_all) && !order->flushing)
+      g_cond_wait (&order->room_cond, &order->lock);
+    /* after the pool's EOS, it drains with the others (or has drained);
+     * else the dispatcher sends its EOS (and adds its drain slot) */
+    if (!order->draining) {
+      order->eos_due[ret] = TRUE;
+    } else if (g_queue_is_empty (&order->pending[ret])) {
+      order->state[ret] = REPLICA_RETIRED;
+      retired = TRUE;
+    }
+    g_cond_broadcast (&order->room_cond);
+  }
+  g_mutex_unlock (&order->lock);
+  notify_retired (order, retired);
+  return ret;
+}
+
+/* Returns: a retiring replica the dispatcher must now send EOS into, or
+ * -1. What it emits as it drains comes here, after every item given to
+ * the pool so far. */
+gint
+gst_pool_order_take_eos_due (GstPoolOrder * order)
+{
+  gint ret = -1;
+
+  g_mutex_lock (&order->lock);
+  for (guint r = 0; r < order->n && ret < 0; r++)
+    if (order->eos_due[r]) {
+      order->eos_due[r] = FALSE;
+      add_slot_locked (order, r, SLOT_DRAIN);
+      ret = r;
+    }
+  g_mutex_unlock (&order->lock);
+  return ret;
+}
+
+/* Returns: a replica the pool can remove, or -1. */
+gint
+gst_pool_order_take_retired (GstPoolOrder * order)
+{
+  gint ret = -1;
+
+  g_mutex_lock (&order->lock);
+  for (guint r = 0; r < order->n && ret < 0; r++)
+    if (order->state[r] == REPLICA_RETIRED)
+      ret = r;
+  g_mutex_unlock (&order->lock);
+  return ret;
+}
+
+/* The pool removed @replica (retired, or never finished joining): its
+ * index is free again. */
+void
+gst_pool_order_release_replica (GstPoolOrder * order, guint replica)
+{
+  g_return_if_fail (replica < order->n);
+
+  g_mutex_lock (&order->lock);
+  order->state[replica] = REPLICA_UNUSED;
+  order->eos_due[replica] = FALSE;
+  g_queue_clear (&order->pending[replica]);
+  order->level[replica] = 0;
+  gst_clear_object (&order->replica_sinks[replica]);
+  gst_clear_object (&order->replica_srcs[replica]);
+  g_mutex_unlock (&order->lock);
 }

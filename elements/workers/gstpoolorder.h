@@ -39,11 +39,11 @@ typedef enum {
   GST_POOL_ORDER_DISPATCH_ROUND_ROBIN,
 } GstPoolOrderDispatch;
 
-GstPoolOrder *gst_pool_order_new (guint n_replicas,
+GstPoolOrder *gst_pool_order_new (guint n_replicas, guint capacity,
     GstPoolOrderDispatch dispatch);
 GstPoolOrder *gst_pool_order_ref (GstPoolOrder * order);
 void gst_pool_order_unref (GstPoolOrder * order);
-guint gst_pool_order_get_size (GstPoolOrder * order);
+guint gst_pool_order_get_capacity (GstPoolOrder * order);
 
 void gst_pool_order_reset (GstPoolOrder * order);
 void gst_pool_order_set_flushing (GstPoolOrder * order, gboolean flushing);
@@ -55,12 +55,14 @@ void gst_pool_order_set_downstream_flow (GstPoolOrder * order,
 void gst_pool_order_set_limit (GstPoolOrder * order, guint replica,
     guint limit);
 gboolean gst_pool_order_begin_run (GstPoolOrder * order);
+gboolean gst_pool_order_run_started (GstPoolOrder * order);
 gint gst_pool_order_pick (GstPoolOrder * order);
+void gst_pool_order_pushed (GstPoolOrder * order);
 guint gst_pool_order_next (GstPoolOrder * order);
 gboolean gst_pool_order_wait_room (GstPoolOrder * order, gint64 timeout_us);
 guint64 gst_pool_order_add_item (GstPoolOrder * order, guint replica);
 guint64 gst_pool_order_add_event (GstPoolOrder * order, guint * replica);
-void gst_pool_order_add_drains (GstPoolOrder * order, guint32 eos_seqnum);
+guint64 gst_pool_order_add_drains (GstPoolOrder * order, guint32 eos_seqnum);
 void gst_pool_order_dequeued (GstPoolOrder * order, guint replica);
 void gst_pool_order_idle (GstPoolOrder * order, guint replica);
 guint gst_pool_order_head_replica (GstPoolOrder * order);
@@ -95,5 +97,23 @@ gboolean gst_pool_order_query_caps (GstPoolOrder * order,
 gboolean gst_pool_order_take_error (GstPoolOrder * order, guint * replica,
     gchar ** message);
 void gst_pool_order_error_posted (GstPoolOrder * order);
+
+/* replicas that come and go (the pool resized while it runs) */
+typedef void (*GstPoolOrderRetiredFunc) (GstPoolOrder * order,
+    gpointer user_data);
+
+void gst_pool_order_set_retired_func (GstPoolOrder * order,
+    GstPoolOrderRetiredFunc func, gpointer user_data);
+gboolean gst_pool_order_is_active (GstPoolOrder * order, guint replica);
+gboolean gst_pool_order_is_linked (GstPoolOrder * order, guint replica);
+guint gst_pool_order_count_live (GstPoolOrder * order);
+gint gst_pool_order_reserve_replica (GstPoolOrder * order);
+void gst_pool_order_replica_ready (GstPoolOrder * order, guint replica);
+gint gst_pool_order_take_ready (GstPoolOrder * order);
+void gst_pool_order_activate_replica (GstPoolOrder * order, guint replica);
+gint gst_pool_order_retire_replica (GstPoolOrder * order);
+gint gst_pool_order_take_eos_due (GstPoolOrder * order);
+gint gst_pool_order_take_retired (GstPoolOrder * order);
+void gst_pool_order_release_replica (GstPoolOrder * order, guint replica);
 
 G_END_DECLS

@@ -65,6 +65,20 @@
  * once. `queue-size` bounds both the queue in front of each replica and
  * the one behind it.
  *
+ * `size` can change while the pool runs (PAUSED or PLAYING): the output is
+ * the same as with any fixed size. A new replica is built, started, and
+ * joined to the stream (the stream's sticky events, then its first item)
+ * by the dispatcher before its next item: it takes items at once. A
+ * replica being retired (the highest numbered first) takes no more items;
+ * the dispatcher sends it EOS after its last one (at the latest with the
+ * next item that enters the pool, or with the pool's EOS), what it emits
+ * as it drains leaves in its place, and once that EOS is out the pool
+ * removes it: nothing it took is lost or reordered. Its workers' counts
+ * stay with its workers (`<pool>_r<i>_*`), which an application that wants
+ * them keeps a reference to (the pool's `deep-element-added` signal). A
+ * replica added later takes the lowest free number. With
+ * `dispatch=round-robin` the rotation goes over the replicas there are.
+ *
  * Replicas that keep state from item to item (one output per 7 inputs, a
  * running average) see only the items given to them. With
  * `dispatch=round-robin`, replica r sees inputs r, r + size, r + 2 size...
@@ -80,6 +94,9 @@
  *     workerpool size=3 worker="videoconvert ! jpegenc" ! \
  *     multifilesink location=frame%05d.jpg
  * ]|
+ *
+ * From an application, while it runs: `g_object_set (pool, "size", 4,
+ * NULL);`.
  *
  * Show the pool's heartbeats (`p_dispatch`, `p_collect`) for three seconds
  * of live video:
@@ -149,9 +166,15 @@ struct _GstWorkerPool
   gboolean built;
   gchar *built_name;
   gchar *built_worker;          /* owns the description last built */
+  GstWorkerPoolIsolation built_isolation;
   GError *build_error;          /* why the last build failed */
   GstPoolOrder *order;          /* also read under the object lock */
   GPtrArray *children;          /* the elements the build added, reffed */
+  GstElement *dispatcher;       /* not reffed: in children */
+  GstElement *collector;        /* not reffed: in children */
+  GstElement *replica_in[MAX_SIZE];     /* per replica, in children, */
+  GstElement *replica[MAX_SIZE];        /* or NULL */
+  GstElement *replica_out[MAX_SIZE];
 
   /* atomic */
   gint error_seen;              /* an error went out of the pool this run */
@@ -518,6 +541,9 @@ on_queue_resized (GObject * queue, GParamSpec * pspec, gpointer user_data)
   gst_pool_order_set_limit (watch->order, watch->replica, size);
 }
 
+static void remove_replica_locked (GstWorkerPool * self, guint r);
+static void on_replica_retired (GstPoolOrder * order, gpointer user_data);
+
 static void
 add_child (GstWorkerPool * self, GstElement * child)
 {
@@ -537,6 +563,10 @@ teardown_locked (GstWorkerPool * self)
     gst_bin_remove (GST_BIN (self), child);
   }
   g_ptr_array_set_size (self->children, 0);
+  self->dispatcher = self->collector = NULL;
+  memset (self->replica_in, 0, sizeof (self->replica_in));
+  memset (self->replica, 0, sizeof (self->replica));
+  memset (self->replica_out, 0, sizeof (self->replica_out));
   GST_OBJECT_LOCK (self);
   g_clear_pointer (&self->order, gst_pool_order_unref);
   GST_OBJECT_UNLOCK (self);
@@ -556,24 +586,121 @@ link_pads (GstPad * src, GstPad * sink)
   return TRUE;
 }
 
+/* Adds replica @r's input queue, worker bin and output queue to the pool,
+ * linked to each other and to @collect_sink, with the watches that keep
+ * the order book's count of its input queue. Returns: %FALSE, with
+ * build_error set, if they cannot be made or linked (then nothing was
+ * added). */
+static gboolean
+add_replica_locked (GstWorkerPool * self, guint r, GstPad * collect_sink)
+{
+  gchar *name = g_strdup_printf ("%s_r%u", self->built_name, r);
+  gchar *in_name = g_strdup_printf ("%s_in", name);
+  gchar *out_name = g_strdup_printf ("%s_out", name);
+  GstElement *replica, *in = NULL, *out = NULL;
+  GError *err = NULL;
+  guint queue_size;
+  gboolean ok = FALSE;
+  GstPad *pad;
+
+  GST_OBJECT_LOCK (self);
+  queue_size = self->queue_size;
+  GST_OBJECT_UNLOCK (self);
+
+  replica = self->built_isolation == GST_WORKER_POOL_ISOLATION_PROCESS ?
+      make_process_replica (self->built_worker, name, &err) :
+      make_replica (self->built_worker, name, &err);
+  if (!replica) {
+    g_propagate_prefixed_error (&self->build_error, err,
+        "the worker \"%s\" cannot be built: ", self->built_worker);
+    goto done;
+  }
+  in = make_queue (in_name, queue_size);
+  out = make_queue (out_name, queue_size);
+  if (!in || !out) {
+    g_set_error_literal (&self->build_error, GST_CORE_ERROR,
+        GST_CORE_ERROR_MISSING_PLUGIN, "the 'queue' element is missing "
+        "(GStreamer's coreelements plugin)");
+    goto done;
+  }
+  add_child (self, in);
+  add_child (self, replica);
+  add_child (self, out);
+  self->replica_in[r] = in;
+  self->replica[r] = replica;
+  self->replica_out[r] = out;
+
+  ok = gst_element_link_pads (in, "src", replica, "sink") &&
+      gst_element_link_pads (replica, "src", out, "sink");
+  pad = gst_element_get_static_pad (out, "src");
+  ok = ok && link_pads (pad, collect_sink);
+  gst_object_unref (pad);
+  if (!ok) {
+    g_set_error (&self->build_error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
+        "replica %s could not be linked inside the pool", name);
+    remove_replica_locked (self, r);
+    goto done;
+  }
+
+  {
+    /* the replica's own free pads: caps queries through a ghost pad come
+     * back in the order of the query's filter */
+    GstPad *ghost_sink = gst_element_get_static_pad (replica, "sink");
+    GstPad *ghost_src = gst_element_get_static_pad (replica, "src");
+    GstPad *rsink = GST_IS_GHOST_PAD (ghost_sink) ?
+        gst_ghost_pad_get_target (GST_GHOST_PAD (ghost_sink)) :
+        gst_object_ref (ghost_sink);
+    GstPad *rsrc = GST_IS_GHOST_PAD (ghost_src) ?
+        gst_ghost_pad_get_target (GST_GHOST_PAD (ghost_src)) :
+        gst_object_ref (ghost_src);
+
+    gst_pool_order_set_replica_pads (self->order, r, rsink, rsrc);
+    gst_object_unref (rsink);
+    gst_object_unref (rsrc);
+    gst_object_unref (ghost_sink);
+    gst_object_unref (ghost_src);
+  }
+  gst_pool_order_set_limit (self->order, r, queue_size);
+  gst_pool_entry_watch (self->order, r, in, replica, out);
+  pad = gst_element_get_static_pad (in, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_dequeued,
+      queue_watch_new (self->order, r), queue_watch_free);
+  gst_object_unref (pad);
+  g_signal_connect_data (in, "notify::max-size-buffers",
+      G_CALLBACK (on_queue_resized), queue_watch_new (self->order, r),
+      (GClosureNotify) queue_watch_free, 0);
+  g_signal_connect_data (in, "underrun", G_CALLBACK (on_queue_empty),
+      queue_watch_new (self->order, r), (GClosureNotify) queue_watch_free, 0);
+
+done:
+  if (!ok) {
+    /* not added yet: floating */
+    if (replica && !self->replica[r])
+      gst_object_unref (replica);
+    if (in && !self->replica_in[r])
+      gst_object_unref (gst_object_ref_sink (in));
+    if (out && !self->replica_out[r])
+      gst_object_unref (gst_object_ref_sink (out));
+  }
+  g_free (name);
+  g_free (in_name);
+  g_free (out_name);
+  return ok;
+}
+
 /* Builds (again) the pool's inside from its properties. */
 static gboolean
 build_locked (GstWorkerPool * self)
 {
-  guint size, queue_size;
+  guint size;
   gchar *worker, *name;
   GstWorkerPoolDispatch dispatch;
   GstWorkerPoolIsolation isolation;
-  GstElement **replicas;
-  gchar **in_names, **out_names, **replica_names;
-  GstElement *dispatcher, *collector;
   GstPoolOrder *order;
-  GError *err = NULL;
   guint r;
 
   GST_OBJECT_LOCK (self);
   size = self->size;
-  queue_size = self->queue_size;
   worker = g_strdup (self->worker);
   dispatch = self->dispatch;
   isolation = self->isolation;
@@ -596,30 +723,11 @@ build_locked (GstWorkerPool * self)
     return FALSE;
   }
 
-  replicas = g_new0 (GstElement *, size);
-  replica_names = g_new0 (gchar *, size + 1);
-  in_names = g_new0 (gchar *, size + 1);
-  out_names = g_new0 (gchar *, size + 1);
-  for (r = 0; r < size; r++) {
-    replica_names[r] = g_strdup_printf ("%s_r%u", name, r);
-    in_names[r] = g_strdup_printf ("%s_r%u_in", name, r);
-    out_names[r] = g_strdup_printf ("%s_r%u_out", name, r);
-    replicas[r] = isolation == GST_WORKER_POOL_ISOLATION_PROCESS ?
-        make_process_replica (worker, replica_names[r], &err) :
-        make_replica (worker, replica_names[r], &err);
-    if (!replicas[r])
-      break;
-  }
-  if (err) {
-    g_propagate_prefixed_error (&self->build_error, err,
-        "the worker \"%s\" cannot be built: ", worker);
-    GST_WARNING_OBJECT (self, "%s", self->build_error->message);
-    goto done;
-  }
-
-  order = gst_pool_order_new (size,
+  self->built_isolation = isolation;
+  order = gst_pool_order_new (size, MAX_SIZE,
       dispatch == GST_WORKER_POOL_DISPATCH_ROUND_ROBIN ?
       GST_POOL_ORDER_DISPATCH_ROUND_ROBIN : GST_POOL_ORDER_DISPATCH_FREE);
+  gst_pool_order_set_retired_func (order, on_replica_retired, self);
   GST_OBJECT_LOCK (self);
   self->order = order;
   GST_OBJECT_UNLOCK (self);
@@ -627,104 +735,174 @@ build_locked (GstWorkerPool * self)
     gchar *dname = g_strdup_printf ("%s_dispatch", name);
     gchar *cname = g_strdup_printf ("%s_collect", name);
 
-    dispatcher = gst_pool_dispatch_new (dname, self->order,
-        GST_ELEMENT (self), worker, (const gchar * const *) in_names);
-    collector = gst_pool_collect_new (cname, self->order,
-        GST_ELEMENT (self), worker, (const gchar * const *) replica_names);
+    self->dispatcher = gst_pool_dispatch_new (dname, self->order,
+        GST_ELEMENT (self), worker);
+    self->collector = gst_pool_collect_new (cname, self->order,
+        GST_ELEMENT (self), worker);
     g_free (dname);
     g_free (cname);
   }
-  add_child (self, dispatcher);
-  add_child (self, collector);
+  add_child (self, self->dispatcher);
+  add_child (self, self->collector);
 
   for (r = 0; r < size; r++) {
-    GstElement *in = make_queue (in_names[r], queue_size);
-    GstElement *out = make_queue (out_names[r], queue_size);
     GstPad *pad;
     gboolean ok;
 
-    if (!in || !out) {
-      gst_clear_object (&in);
-      gst_clear_object (&out);
-      g_set_error_literal (&self->build_error, GST_CORE_ERROR,
-          GST_CORE_ERROR_MISSING_PLUGIN, "the 'queue' element is missing "
-          "(GStreamer's coreelements plugin)");
+    if (!add_replica_locked (self, r,
+            gst_pool_collect_get_sinkpad (GST_POOL_COLLECT (self->collector),
+                r))) {
+      GST_WARNING_OBJECT (self, "%s", self->build_error->message);
       teardown_locked (self);
-      goto done;
+      return FALSE;
     }
-    add_child (self, in);
-    add_child (self, replicas[r]);
-    add_child (self, out);
-
-    pad = gst_element_get_static_pad (in, "sink");
+    pad = gst_element_get_static_pad (self->replica_in[r], "sink");
     ok = link_pads (gst_pool_dispatch_get_srcpad (GST_POOL_DISPATCH
-            (dispatcher), r), pad);
-    gst_object_unref (pad);
-    ok = ok && gst_element_link_pads (in, "src", replicas[r], "sink") &&
-        gst_element_link_pads (replicas[r], "src", out, "sink");
-    pad = gst_element_get_static_pad (out, "src");
-    ok = ok && link_pads (pad, gst_pool_collect_get_sinkpad (GST_POOL_COLLECT
-            (collector), r));
+            (self->dispatcher), r), pad);
     gst_object_unref (pad);
     if (!ok) {
       g_set_error (&self->build_error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-          "replica %s could not be linked inside the pool", replica_names[r]);
+          "replica %s_r%u could not be linked inside the pool", name, r);
       teardown_locked (self);
-      goto done;
+      return FALSE;
     }
-
-    {
-      /* the replica's own free pads: caps queries through a ghost pad come
-       * back in the order of the query's filter */
-      GstPad *ghost_sink = gst_element_get_static_pad (replicas[r], "sink");
-      GstPad *ghost_src = gst_element_get_static_pad (replicas[r], "src");
-      GstPad *rsink = GST_IS_GHOST_PAD (ghost_sink) ?
-          gst_ghost_pad_get_target (GST_GHOST_PAD (ghost_sink)) :
-          gst_object_ref (ghost_sink);
-      GstPad *rsrc = GST_IS_GHOST_PAD (ghost_src) ?
-          gst_ghost_pad_get_target (GST_GHOST_PAD (ghost_src)) :
-          gst_object_ref (ghost_src);
-
-      gst_pool_order_set_replica_pads (self->order, r, rsink, rsrc);
-      gst_object_unref (rsink);
-      gst_object_unref (rsrc);
-      gst_object_unref (ghost_sink);
-      gst_object_unref (ghost_src);
-    }
-    gst_pool_order_set_limit (self->order, r, queue_size);
-    gst_pool_entry_watch (self->order, r, in, replicas[r], out);
-    pad = gst_element_get_static_pad (in, "src");
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_dequeued,
-        queue_watch_new (self->order, r), queue_watch_free);
-    gst_object_unref (pad);
-    g_signal_connect_data (in, "notify::max-size-buffers",
-        G_CALLBACK (on_queue_resized), queue_watch_new (self->order, r),
-        (GClosureNotify) queue_watch_free, 0);
-    g_signal_connect_data (in, "underrun", G_CALLBACK (on_queue_empty),
-        queue_watch_new (self->order, r), (GClosureNotify) queue_watch_free,
-        0);
   }
 
   {
-    GstPad *target = gst_element_get_static_pad (dispatcher, "sink");
+    GstPad *target = gst_element_get_static_pad (self->dispatcher, "sink");
 
     gst_ghost_pad_set_target (GST_GHOST_PAD (self->sinkpad), target);
     gst_object_unref (target);
-    target = gst_element_get_static_pad (collector, "src");
+    target = gst_element_get_static_pad (self->collector, "src");
     gst_ghost_pad_set_target (GST_GHOST_PAD (self->srcpad), target);
     gst_object_unref (target);
   }
   self->built = TRUE;
   GST_DEBUG_OBJECT (self, "built %u replicas of \"%s\"", size, worker);
+  return TRUE;
+}
 
-done:
-  for (r = 0; r < size; r++)
-    gst_clear_object (&replicas[r]);
-  g_free (replicas);
-  g_strfreev (replica_names);
-  g_strfreev (in_names);
-  g_strfreev (out_names);
-  return self->built;
+/* ---------------------------------------------------------------------- */
+/* resizing while the pool runs */
+
+/* Takes replica @r's elements out of the pool; its pads on the dispatcher
+ * and the collector go too. */
+static void
+remove_replica_locked (GstWorkerPool * self, guint r)
+{
+  GstElement *parts[3] = { self->replica_in[r], self->replica[r],
+    self->replica_out[r]
+  };
+
+  gst_pool_dispatch_remove_replica (GST_POOL_DISPATCH (self->dispatcher), r);
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++) {
+    if (!parts[i])
+      continue;
+    gst_element_set_locked_state (parts[i], TRUE);
+    gst_element_set_state (parts[i], GST_STATE_NULL);
+    gst_bin_remove (GST_BIN (self), parts[i]);
+    g_ptr_array_remove (self->children, parts[i]);
+  }
+  gst_pool_collect_remove_replica (GST_POOL_COLLECT (self->collector), r);
+  self->replica_in[r] = self->replica[r] = self->replica_out[r] = NULL;
+  gst_pool_order_release_replica (self->order, r);
+}
+
+/* Removes the replicas that retired (not in a streaming thread: setting
+ * a replica's queues to NULL joins their threads). */
+static void
+remove_retired (GstElement * element, gpointer user_data)
+{
+  GstWorkerPool *self = GST_WORKER_POOL (element);
+  GstPoolOrder *order = user_data;
+  gint r;
+
+  g_mutex_lock (&self->build_lock);
+  /* a rebuild since: its teardown removed everything */
+  if (self->order == order) {
+    while ((r = gst_pool_order_take_retired (order)) >= 0) {
+      GST_DEBUG_OBJECT (self, "replica %d retired: removing it", r);
+      remove_replica_locked (self, r);
+    }
+  }
+  g_mutex_unlock (&self->build_lock);
+}
+
+static void
+on_replica_retired (GstPoolOrder * order, gpointer user_data)
+{
+  GstWorkerPool *self = user_data;
+
+  gst_element_call_async (GST_ELEMENT (self), remove_retired,
+      gst_pool_order_ref (order), (GDestroyNotify) gst_pool_order_unref);
+}
+
+/* Adds a replica to the running pool: built, linked after its input
+ * queue and started here; the dispatcher joins it to the stream before
+ * its next item. */
+static gboolean
+grow_locked (GstWorkerPool * self)
+{
+  GstPad *collect_sink, *in_sink;
+  gint r = gst_pool_order_reserve_replica (self->order);
+
+  if (r < 0)
+    return FALSE;
+  collect_sink = gst_pool_collect_add_replica (GST_POOL_COLLECT
+      (self->collector), r);
+  g_clear_error (&self->build_error);
+  if (!add_replica_locked (self, r, collect_sink)) {
+    GST_ELEMENT_WARNING (self, CORE, FAILED,
+        ("Worker pool %s: cannot add a replica: %s.", self->built_name,
+            self->build_error->message), (NULL));
+    gst_pool_collect_remove_replica (GST_POOL_COLLECT (self->collector), r);
+    gst_pool_order_release_replica (self->order, r);
+    return FALSE;
+  }
+  /* downstream first, so that nothing reaches an element not started */
+  gst_element_sync_state_with_parent (self->replica_out[r]);
+  gst_element_sync_state_with_parent (self->replica[r]);
+  gst_element_sync_state_with_parent (self->replica_in[r]);
+  in_sink = gst_element_get_static_pad (self->replica_in[r], "sink");
+  gst_pool_dispatch_offer_replica (GST_POOL_DISPATCH (self->dispatcher), r,
+      in_sink);
+  gst_object_unref (in_sink);
+  GST_DEBUG_OBJECT (self, "replica %d added", r);
+  return TRUE;
+}
+
+/* Stops giving items to a replica; once every item it took is out (its
+ * EOS, which the dispatcher sends after its last item, reaches the
+ * collector), remove_retired() removes it. */
+static void
+shrink_locked (GstWorkerPool * self)
+{
+  gint r = gst_pool_order_retire_replica (self->order);
+
+  if (r >= 0)
+    GST_DEBUG_OBJECT (self, "retiring replica %d", r);
+}
+
+/* Brings the running pool to its `size`. */
+static void
+resize_live (GstWorkerPool * self)
+{
+  guint size, live;
+
+  g_mutex_lock (&self->build_lock);
+  GST_OBJECT_LOCK (self);
+  size = self->size;
+  GST_OBJECT_UNLOCK (self);
+  if (self->built && self->order) {
+    live = gst_pool_order_count_live (self->order);
+    GST_DEBUG_OBJECT (self, "resizing from %u to %u replicas", live, size);
+    for (; live < size; live++)
+      if (!grow_locked (self))
+        break;
+    for (; live > size; live--)
+      shrink_locked (self);
+  }
+  g_mutex_unlock (&self->build_lock);
 }
 
 /* Builds if the properties or the pool's name changed since the last build.
@@ -914,12 +1092,15 @@ gst_worker_pool_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstWorkerPool *self = GST_WORKER_POOL (object);
-  gboolean build_now;
+  gboolean build_now, live_resize = FALSE;
 
   GST_OBJECT_LOCK (self);
   switch (prop_id) {
     case PROP_SIZE:
       self->size = g_value_get_uint (value);
+      /* a running pool grows or shrinks now (and is built with that size
+       * when it next starts) */
+      live_resize = GST_STATE (self) >= GST_STATE_PAUSED;
       break;
     case PROP_WORKER:
       g_free (self->worker);
@@ -944,10 +1125,13 @@ gst_worker_pool_set_property (GObject * object, guint prop_id,
    * gst-launch-1.0 makes them) then see the replicas' caps */
   build_now = GST_STATE (self) == GST_STATE_NULL &&
       GST_STATE_PENDING (self) == GST_STATE_VOID_PENDING;
-  if (GST_STATE (self) > GST_STATE_READY)
+  if (GST_STATE (self) > GST_STATE_READY && !live_resize)
     GST_WARNING_OBJECT (self, "%s changes when the pool next leaves READY",
         pspec->name);
   GST_OBJECT_UNLOCK (self);
+
+  if (live_resize)
+    resize_live (self);
 
   if (build_now) {
     g_mutex_lock (&self->build_lock);
@@ -1020,6 +1204,8 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
   GstBinClass *bin_class = GST_BIN_CLASS (klass);
   const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
       GST_PARAM_MUTABLE_READY;
+  const GParamFlags live_flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_PLAYING;
 
   gobject_class->set_property = gst_worker_pool_set_property;
   gobject_class->get_property = gst_worker_pool_get_property;
@@ -1028,8 +1214,10 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_SIZE,
       g_param_spec_uint ("size", "Size",
-          "Number of replicas of the worker, each in its own thread",
-          1, MAX_SIZE, DEFAULT_SIZE, flags));
+          "Number of replicas of the worker, each in its own thread; "
+          "changed while the pool runs, new replicas take items at once and "
+          "a retired one goes once every item it took is out",
+          1, MAX_SIZE, DEFAULT_SIZE, live_flags));
   g_object_class_install_property (gobject_class, PROP_WORKER,
       g_param_spec_string ("worker", "Worker",
           "The worker to duplicate, as a gst-launch-1.0 bin description "
