@@ -69,12 +69,13 @@
  * Cost: with any tracer on, GStreamer 1.22 looks its hook table up at
  * every pad push and every object and buffer ref and unref; on a chain of
  * no-op elements passing 64-byte items that alone costs more than the
- * elements (3.7 times the instructions per item, measured with the stock
- * `factories` tracer, which does nothing per item). workerstats adds about
- * 50 instructions per pad push and chain call on top: 5% of that floor
- * (the `tracer` benchmark of `make bench` measures both, side by side).
- * Elements that do real work per item (a converter, an encoder, a
- * detector) hide both.
+ * elements (about 3 times the instructions per item, measured with the
+ * stock `factories` tracer, which does nothing per item). workerstats'
+ * hooks add about 3,300 instructions per item on a chain of 6 elements
+ * (some 130 per pad push or chain call, GStreamer's timestamp for each
+ * included): about 20% on top of that floor (the `tracer` benchmark of
+ * `make bench` counts both). Elements that do real work per item (a
+ * converter, an encoder, a detector) hide both.
  *
  * Data pulled in pull mode
  * (gst_pad_pull_range()) and event handling are counted as the caller's

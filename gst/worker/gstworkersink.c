@@ -11,6 +11,10 @@
  * consumes nothing and its input queue fills. A flush or going to READY
  * wakes it. Items are held before the base class's preroll lock, so
  * pipeline state changes go through while the worker is paused.
+ *
+ * Its `stats` property is the worker's, with GstBaseSink's own `stats`
+ * fields (`rendered`, `dropped`, `average-rate`) added, which it would
+ * otherwise hide.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -61,12 +65,33 @@ gst_worker_sink_set_property (GObject * object, guint prop_id,
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
+/* GstBaseSink's own `stats` (rendered, dropped, average-rate), which the
+ * worker's `stats` overrides, go into it. */
+static void
+add_base_sink_stats (GObject * object, GValue * value)
+{
+  GstStructure *s = g_value_dup_boxed (value);
+  GstStructure *base = gst_base_sink_get_stats (GST_BASE_SINK (object));
+  guint i;
+
+  for (i = 0; base && i < (guint) gst_structure_n_fields (base); i++) {
+    const gchar *name = gst_structure_nth_field_name (base, i);
+
+    gst_structure_set_value (s, name, gst_structure_get_value (base, name));
+  }
+  if (base)
+    gst_structure_free (base);
+  g_value_take_boxed (value, s);
+}
+
 static void
 gst_worker_sink_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec)
 {
   if (!gst_worker_core_get_property (CORE (object), prop_id, value))
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  else if (prop_id == GST_WORKER_CORE_PROP_STATS)
+    add_base_sink_stats (object, value);
 }
 
 static void
@@ -179,10 +204,13 @@ gst_worker_sink_init (GstWorkerSink * self)
 
 /**
  * gst_worker_sink_drop:
+ * @self: a #GstWorkerSink
  * @n: how many items
  *
  * Counts items the worker decided not to hand to the driver, in
  * `items-dropped`. Return %GST_FLOW_OK from consume after it.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_sink_drop (GstWorkerSink * self, guint n)

@@ -274,6 +274,29 @@ GST_START_TEST (test_sink_digest_read_midway)
 
 GST_END_TEST;
 
+/* A worker sink's stats are the worker's and GstBaseSink's own, which the
+ * worker's `stats` property would hide otherwise. */
+GST_START_TEST (test_sink_stats_keep_base_sink_fields)
+{
+  GstHarness *h = worker_harness ("testworkersink");
+  GstStructure *s = NULL;
+  guint64 v = 0;
+
+  push_items (h, 0, 5);
+  g_object_get (h->element, "stats", &s, NULL);
+  fail_unless (s != NULL);
+  fail_unless (gst_structure_get_uint64 (s, "items-in", &v));
+  fail_unless_equals_uint64 (v, 5);
+  fail_unless (gst_structure_get_uint64 (s, "rendered", &v));
+  fail_unless_equals_uint64 (v, 5);
+  fail_unless (gst_structure_has_field (s, "dropped"));
+  fail_unless (gst_structure_has_field (s, "average-rate"));
+  gst_structure_free (s);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static Suite *
 workertransform_suite (void)
 {
@@ -290,6 +313,7 @@ workertransform_suite (void)
   tcase_add_test (tc, test_error_names_worker);
   tcase_add_test (tc, test_stats_property);
   tcase_add_test (tc, test_sink_digest_read_midway);
+  tcase_add_test (tc, test_sink_stats_keep_base_sink_fields);
   return s;
 }
 

@@ -37,8 +37,11 @@ class Run:
 
     def _on_signal(self, ctrl, *args):
         *args, name = args
+        # the structures of finished and deadlock live for the emission
+        args = tuple(a.copy() if isinstance(a, Gst.Structure) else a
+                     for a in args)
         if name == "finished":
-            self.report = args[0].copy()
+            self.report = args[0]
         self.events.append((name, args))
 
     def signals(self, name):

@@ -106,3 +106,31 @@ def test_python_workers_in_gst_worker_launch():
     replicas = [r for name, r in rows.items() if name.startswith("pool_r")]
     assert len(replicas) == 2 and sum(int(r[0]) for r in replicas) == 400
     assert "every queue gave out every item it took in" in out.stdout
+
+
+Q = "max-size-bytes=0 max-size-time=0"
+
+
+def test_deadlock_through_a_python_worker_is_found_and_resolved(run):
+    """A fork and a merge where the merge is a Python worker: branch b
+    gives one item per 4, so the merge waits on it while qa fills and the
+    source blocks: an artificial deadlock, resolved by growing qa."""
+    r = run("testworkersrc name=fs num-buffers=40 ! tee name=t "
+            f"t. ! queue name=qa max-size-buffers=2 {Q} ! m. "
+            f"t. ! queue name=qb max-size-buffers=2 {Q} ! testworker name=b "
+            f"inputs-per-output=4 ! queue name=qb2 max-size-buffers=2 {Q} "
+            f"! m. pytestworkermerge name=m ! queue name=qm max-size-buffers=2 "
+            f"{Q} ! pytestworkersink name=out",
+            deadlock_mode=GstWorker.DeadlockMode.RESOLVE)
+    r.ctrl.start()
+    report = r.finish()
+    deadlocks = r.signals("deadlock")
+    assert deadlocks, "no deadlock found"
+    d = deadlocks[0][0]
+    assert d.get_value("kind") == "artificial"
+    assert d.get_value("action") == "grow"
+    assert d.get_value("queue") == "qa"
+    assert "m waits to read qb2" in d.get_value("text"), d.get_value("text")
+    assert report.get_value("outcome") == \
+        GstWorker.ControllerOutcome.DRAINED
+    assert r.element("out").props.count == 50
