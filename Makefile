@@ -9,7 +9,7 @@ DURATION   ?= 20
 RUNS       ?= 20
 
 .PHONY: all deps setup build run test test-valgrind test-asan bench clean \
-  fuzz-smoke test-install cross-arm64 test-stress run-python-app
+  fuzz-smoke test-install cross-arm64 test-stress run-python-app docs
 
 all: build
 
@@ -121,3 +121,9 @@ bench: build
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_ARM64) build-prefix
+
+# The manual (gtk-doc, HTML in build/docs/html/) and gst-worker-launch's
+# man page (build/docs/gst-worker-launch.1); needs gtk-doc-tools and
+# help2man.
+docs: build
+	ninja -C $(BUILD) docs

@@ -881,26 +881,6 @@ gst_cluster_estimate_stop (GstBaseTransform * trans)
   return TRUE;
 }
 
-static GstCaps *
-gst_cluster_estimate_transform_caps (GstBaseTransform * trans,
-    GstPadDirection direction, GstCaps * caps, GstCaps * filter)
-{
-  GstCaps *res;
-
-  if (direction == GST_PAD_SINK)
-    res = gst_static_pad_template_get_caps (&src_template);
-  else
-    res = gst_static_pad_template_get_caps (&sink_template);
-  if (filter) {
-    GstCaps *tmp = gst_caps_intersect_full (filter, res,
-        GST_CAPS_INTERSECT_FIRST);
-
-    gst_caps_unref (res);
-    res = tmp;
-  }
-  return res;
-}
-
 static void
 gst_cluster_estimate_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
@@ -1051,7 +1031,7 @@ gst_cluster_estimate_class_init (GstClusterEstimateClass * klass)
 
   trans_class->passthrough_on_same_caps = FALSE;
   trans_class->transform_caps =
-      GST_DEBUG_FUNCPTR (gst_cluster_estimate_transform_caps);
+      GST_DEBUG_FUNCPTR (gst_worker_transform_template_caps);
   trans_class->start = GST_DEBUG_FUNCPTR (gst_cluster_estimate_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_cluster_estimate_stop);
   worker_class->process = GST_DEBUG_FUNCPTR (gst_cluster_estimate_process);

@@ -302,26 +302,6 @@ gst_geolocate_process (GstWorkerTransform * base, GstBuffer * inbuf)
   return gst_worker_transform_push (base, outbuf);
 }
 
-static GstCaps *
-gst_geolocate_transform_caps (GstBaseTransform * trans,
-    GstPadDirection direction, GstCaps * caps, GstCaps * filter)
-{
-  GstCaps *res;
-
-  if (direction == GST_PAD_SINK)
-    res = gst_static_pad_template_get_caps (&src_template);
-  else
-    res = gst_static_pad_template_get_caps (&sink_template);
-  if (filter) {
-    GstCaps *tmp = gst_caps_intersect_full (filter, res,
-        GST_CAPS_INTERSECT_FIRST);
-
-    gst_caps_unref (res);
-    res = tmp;
-  }
-  return res;
-}
-
 static gboolean
 gst_geolocate_set_caps (GstBaseTransform * trans, GstCaps * incaps,
     GstCaps * outcaps)
@@ -628,7 +608,7 @@ gst_geolocate_class_init (GstGeolocateClass * klass)
 
   trans_class->passthrough_on_same_caps = FALSE;
   trans_class->transform_caps =
-      GST_DEBUG_FUNCPTR (gst_geolocate_transform_caps);
+      GST_DEBUG_FUNCPTR (gst_worker_transform_template_caps);
   trans_class->set_caps = GST_DEBUG_FUNCPTR (gst_geolocate_set_caps);
   trans_class->start = GST_DEBUG_FUNCPTR (gst_geolocate_start);
   worker_class->process = GST_DEBUG_FUNCPTR (gst_geolocate_process);

@@ -425,26 +425,6 @@ gst_json_lines_enc_process (GstWorkerTransform * base, GstBuffer * inbuf)
   return gst_worker_transform_push (base, outbuf);
 }
 
-static GstCaps *
-gst_json_lines_enc_transform_caps (GstBaseTransform * trans,
-    GstPadDirection direction, GstCaps * caps, GstCaps * filter)
-{
-  GstCaps *res;
-
-  if (direction == GST_PAD_SINK)
-    res = gst_static_pad_template_get_caps (&src_template);
-  else
-    res = gst_static_pad_template_get_caps (&sink_template);
-  if (filter) {
-    GstCaps *tmp = gst_caps_intersect_full (filter, res,
-        GST_CAPS_INTERSECT_FIRST);
-
-    gst_caps_unref (res);
-    res = tmp;
-  }
-  return res;
-}
-
 static gboolean
 gst_json_lines_enc_set_caps (GstBaseTransform * trans, GstCaps * incaps,
     GstCaps * outcaps)
@@ -507,7 +487,7 @@ gst_json_lines_enc_class_init (GstJsonLinesEncClass * klass)
 
   trans_class->passthrough_on_same_caps = FALSE;
   trans_class->transform_caps =
-      GST_DEBUG_FUNCPTR (gst_json_lines_enc_transform_caps);
+      GST_DEBUG_FUNCPTR (gst_worker_transform_template_caps);
   trans_class->set_caps = GST_DEBUG_FUNCPTR (gst_json_lines_enc_set_caps);
   worker_class->process = GST_DEBUG_FUNCPTR (gst_json_lines_enc_process);
 }

@@ -29,8 +29,16 @@
 
 /**
  * gst_rotation_from_euler:
+ * @roll: radians, about x
+ * @pitch: radians, about y
+ * @yaw: radians, about z
  * @r: (out): the rotation matrix R = Rz(yaw) Ry(pitch) Rx(roll), which
  *   takes vectors from the rotated frame to the reference frame
+ *
+ * The rotation matrix of Euler angles applied Z-Y-X (yaw, then pitch, then
+ * roll), as #GstOdometry's attitude and #GstCameraModel's mount are.
+ *
+ * Since: 0.1
  */
 void
 gst_rotation_from_euler (gdouble roll, gdouble pitch, gdouble yaw,
@@ -53,10 +61,15 @@ gst_rotation_from_euler (gdouble roll, gdouble pitch, gdouble yaw,
 
 /**
  * gst_camera_model_init:
+ * @cam: the camera to set up
+ * @width: image width in pixels
+ * @height: image height in pixels
  * @hfov: horizontal field of view, radians (0 < hfov < pi)
  *
  * A camera with square pixels, the principal point at the image centre and
  * the neutral mount (looking forward).
+ *
+ * Since: 0.1
  */
 void
 gst_camera_model_init (GstCameraModel * cam, guint width, guint height,
@@ -74,6 +87,19 @@ gst_camera_model_init (GstCameraModel * cam, guint width, guint height,
   cam->mount_roll = cam->mount_pitch = cam->mount_yaw = 0;
 }
 
+/**
+ * gst_camera_model_set_mount:
+ * @cam: a #GstCameraModel
+ * @roll: radians
+ * @pitch: radians (-pi/2: looking straight down, the top of the image
+ *   towards the nose)
+ * @yaw: radians
+ *
+ * Sets how the camera is mounted on the body, relative to the neutral
+ * mount looking forward (see #GstCameraModel).
+ *
+ * Since: 0.1
+ */
 void
 gst_camera_model_set_mount (GstCameraModel * cam, gdouble roll,
     gdouble pitch, gdouble yaw)
@@ -112,12 +138,21 @@ camera_to_ned (const GstCameraModel * cam, const GstOdometry * pose,
 
 /**
  * gst_camera_model_project:
+ * @cam: a #GstCameraModel
  * @pose: the drone's local position and attitude
+ * @north: the point, metres north of home
+ * @east: metres east of home
+ * @down: metres below home
  * @u: (out): pixel column
  * @v: (out): pixel row
  *
+ * Projects a point of the local NED frame into the image of a camera on a
+ * drone at @pose.
+ *
  * Returns: %FALSE if the point is behind the camera (it may still be
  * outside the image: check @u and @v against the size).
+ *
+ * Since: 0.1
  */
 gboolean
 gst_camera_model_project (const GstCameraModel * cam,
@@ -145,13 +180,21 @@ gst_camera_model_project (const GstCameraModel * cam,
 
 /**
  * gst_camera_model_pixel_to_ground:
+ * @cam: a #GstCameraModel
  * @pose: (transfer none): where the drone is, and its attitude
+ * @u: pixel column
+ * @v: pixel row
  * @ground_down: the ground plane's `down` (0 for ground at home's height)
  * @north: (out): where the pixel's ray meets the ground
  * @east: (out): the same point's `east`
  *
+ * Where on the ground the pixel looks: the ray of pixel (@u, @v) meets
+ * the horizontal plane at @ground_down.
+ *
  * Returns: %FALSE if the ray does not reach the ground in front of the
  * camera (it points at or above the horizon).
+ *
+ * Since: 0.1
  */
 gboolean
 gst_camera_model_pixel_to_ground (const GstCameraModel * cam,

@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  *
  * Pixel coordinates (u, v) are continuous: the centre of the top-left
  * pixel is (0, 0), u grows to the right, v downwards.
+ *
+ * Since: 0.1
  */
 typedef struct {
   guint width, height;

@@ -23,6 +23,11 @@
 
 /**
  * gst_flight_command_result_to_buffer:
+ * @res: a #GstFlightCommandResult
+ * @pts: the item's time, its PTS
+ *
+ * Writes a command result item: what the flight controller answered to a
+ * command.
  *
  * Returns: (transfer full): a new result item
  *
@@ -54,7 +59,10 @@ gst_flight_command_result_to_buffer (const GstFlightCommandResult * res,
 
 /**
  * gst_flight_command_result_from_buffer:
+ * @buffer: an item
  * @res: (out caller-allocates): where to read it
+ *
+ * Reads a command result item.
  *
  * Returns: %FALSE if @buffer is not a well-formed result item.
  *
@@ -92,6 +100,9 @@ gst_flight_command_result_from_buffer (GstBuffer * buffer,
 
 /**
  * gst_flight_command_outcome_to_string:
+ * @outcome: an outcome
+ *
+ * Names an outcome, for logs and JSON.
  *
  * Returns: "accepted", "refused", "failed", "timed-out", "not-sent", or
  * "unknown"

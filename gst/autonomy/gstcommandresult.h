@@ -39,6 +39,8 @@ G_BEGIN_DECLS
  * @GST_FLIGHT_COMMAND_NOT_SENT: not sent: it cannot be expressed for this
  *   vehicle, or no vehicle was heard
  *
+ * What became of a command sent to the flight controller.
+ *
  * Since: 0.2
  */
 typedef enum {

@@ -130,6 +130,8 @@ cells_touch (const Grid * g, gint a, gint b)
  * Clusters @points with DBSCAN.
  *
  * Returns: the number of clusters
+ *
+ * Since: 0.1
  */
 guint
 gst_dbscan_2d (const gdouble * points, guint n_points, gdouble eps,

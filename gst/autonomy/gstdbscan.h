@@ -11,6 +11,8 @@ G_BEGIN_DECLS
  * GST_DBSCAN_NOISE:
  *
  * The label of a point in no cluster.
+ *
+ * Since: 0.1
  */
 #define GST_DBSCAN_NOISE (-1)
 

@@ -19,6 +19,15 @@
 
 #define COMMAND_MAGIC 0x31444d43u    /* "CMD1" little-endian */
 
+/**
+ * gst_flight_command_init:
+ * @cmd: the command to set up
+ * @type: what it asks for
+ *
+ * Sets @cmd to a command of @type with no position set.
+ *
+ * Since: 0.1
+ */
 void
 gst_flight_command_init (GstFlightCommand * cmd, GstFlightCommandType type)
 {
@@ -29,8 +38,14 @@ gst_flight_command_init (GstFlightCommand * cmd, GstFlightCommandType type)
 
 /**
  * gst_flight_command_to_buffer:
+ * @cmd: a #GstFlightCommand
+ * @pts: the item's time, its PTS
+ *
+ * Writes a flight command item, its time in the PTS.
  *
  * Returns: (transfer full): a new command item
+ *
+ * Since: 0.1
  */
 GstBuffer *
 gst_flight_command_to_buffer (const GstFlightCommand * cmd, GstClockTime pts)
@@ -64,7 +79,11 @@ gst_flight_command_to_buffer (const GstFlightCommand * cmd, GstClockTime pts)
  * @buffer: (transfer none): a command item
  * @cmd: (out caller-allocates): where to read it
  *
+ * Reads a flight command item.
+ *
  * Returns: %FALSE if @buffer is not a well-formed command item.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_flight_command_from_buffer (GstBuffer * buffer, GstFlightCommand * cmd)
@@ -110,9 +129,14 @@ gst_flight_command_from_buffer (GstBuffer * buffer, GstFlightCommand * cmd)
 
 /**
  * gst_flight_command_type_to_string:
+ * @type: a command type
+ *
+ * Names a command type, for logs and JSON.
  *
  * Returns: "goto", "loiter", "land", "return", "arm", "disarm",
  *   "takeoff", "guided", or "unknown"
+ *
+ * Since: 0.1
  */
 const gchar *
 gst_flight_command_type_to_string (GstFlightCommandType type)

@@ -11,6 +11,8 @@ G_BEGIN_DECLS
  * GST_FLIGHT_COMMAND_CAPS:
  *
  * Caps of flight command items: one #GstFlightCommand per buffer.
+ *
+ * Since: 0.1
  */
 #define GST_FLIGHT_COMMAND_CAPS "application/x-flight-command"
 
@@ -21,6 +23,8 @@ G_BEGIN_DECLS
  * `guint32` type, `guint32` target id, `guint32` #GstFlightCommandFlags,
  * then @north, @east, @down, @latitude, @longitude, @altitude, @yaw as
  * `gdouble`, all little-endian.
+ *
+ * Since: 0.1
  */
 #define GST_FLIGHT_COMMAND_SIZE 72
 
@@ -38,6 +42,8 @@ G_BEGIN_DECLS
  * @GST_FLIGHT_COMMAND_GUIDED: hand the flight to the companion computer:
  *   the mode in which the vehicle follows its setpoints (ArduPilot GUIDED,
  *   PX4 OFFBOARD) (Since: 0.2)
+ *
+ * What a flight command asks the flight controller to do.
  */
 typedef enum {
   GST_FLIGHT_COMMAND_GOTO = 1,
@@ -55,6 +61,10 @@ typedef enum {
  * @GST_FLIGHT_COMMAND_HAS_LOCAL: @north, @east, @down are set
  * @GST_FLIGHT_COMMAND_HAS_GLOBAL: @latitude, @longitude, @altitude are set
  * @GST_FLIGHT_COMMAND_HAS_YAW: @yaw is set
+ *
+ * Which of a command's positions are set.
+ *
+ * Since: 0.1
  */
 typedef enum {
   GST_FLIGHT_COMMAND_HAS_LOCAL = (1 << 0),
@@ -77,6 +87,8 @@ typedef enum {
  *
  * A command for the flight controller: the item on the feedback edge of
  * the autonomy system.
+ *
+ * Since: 0.1
  */
 typedef struct {
   GstFlightCommandType type;

@@ -114,6 +114,9 @@ build_path (GstFlightPath * self)
  * gst_flight_path_copy:
  * @self: a path
  *
+ * Copies a flight: the copy flies the same path, with the same wobble and
+ * the same telemetry errors.
+ *
  * Returns: (transfer full): the same flight
  *
  * Since: 0.2
@@ -130,6 +133,9 @@ G_DEFINE_BOXED_TYPE (GstFlightPath, gst_flight_path, gst_flight_path_copy,
 /**
  * gst_flight_path_new:
  * @settings: what to fly
+ *
+ * Makes the flight @settings describe: its path (waypoints) and the phases
+ * of its wobble, from the seed.
  *
  * Returns: (transfer full): a new flight, to free with
  *   gst_flight_path_free()
@@ -160,6 +166,8 @@ gst_flight_path_new (const GstFlightPathSettings * settings)
  * gst_flight_path_free:
  * @self: (transfer full): a path
  *
+ * Frees a flight made with gst_flight_path_new().
+ *
  * Since: 0.2
  */
 void
@@ -173,6 +181,8 @@ gst_flight_path_free (GstFlightPath * self)
 /**
  * gst_flight_path_get_n_waypoints:
  * @self: a path
+ *
+ * Counts the corners of the path: for the debug log and for tests.
  *
  * Returns: the number of waypoints of the polyline the drone flies (none
  *   for a circle)

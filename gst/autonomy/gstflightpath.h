@@ -17,6 +17,8 @@ G_BEGIN_DECLS
  *   home, flown back and forth
  *
  * The path the simulated drone flies.
+ *
+ * Since: 0.2
  */
 typedef enum {
   GST_FLIGHT_SIM_PATH_LAWNMOWER,
@@ -28,6 +30,8 @@ typedef enum {
  * GST_TYPE_FLIGHT_SIM_PATH:
  *
  * The #GType of #GstFlightSimPath.
+ *
+ * Since: 0.2
  */
 #define GST_TYPE_FLIGHT_SIM_PATH (gst_flight_sim_path_get_type ())
 GST_AUTONOMY_API

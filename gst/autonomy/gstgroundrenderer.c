@@ -149,6 +149,8 @@ make_colour_tables (GstGroundRenderer * self)
  * gst_ground_renderer_copy:
  * @self: a renderer
  *
+ * Copies a renderer.
+ *
  * Returns: (transfer full): a renderer with the same settings, targets
  *   and size: it renders the same frames
  *
@@ -173,6 +175,9 @@ G_DEFINE_BOXED_TYPE (GstGroundRenderer, gst_ground_renderer,
  * gst_ground_renderer_new:
  * @settings: how to render
  *
+ * Makes a renderer: its colour tables now, its camera, ground and noise
+ * when sized.
+ *
  * Returns: (transfer full): a new renderer without targets, to size with
  *   gst_ground_renderer_set_size() before rendering and free with
  *   gst_ground_renderer_free()
@@ -196,6 +201,8 @@ gst_ground_renderer_new (const GstGroundRendererSettings * settings)
 /**
  * gst_ground_renderer_free:
  * @self: (transfer full): a renderer
+ *
+ * Frees a renderer made with gst_ground_renderer_new().
  *
  * Since: 0.2
  */
@@ -231,6 +238,8 @@ gst_ground_renderer_add_target (GstGroundRenderer * self, gdouble north,
 /**
  * gst_ground_renderer_get_n_targets:
  * @self: a renderer
+ *
+ * Counts the targets added with gst_ground_renderer_add_target().
  *
  * Returns: the number of targets
  *

@@ -33,7 +33,12 @@
  * @n_targets: how many, at most %GST_GROUND_TARGETS_MAX
  * @frame_time: the frame's time, also the item's PTS
  *
+ * Writes a ground targets item: the targets one frame shows, projected to
+ * the ground.
+ *
  * Returns: (transfer full): a new ground targets item
+ *
+ * Since: 0.1
  */
 GstBuffer *
 gst_ground_targets_to_buffer (const GstGroundTarget * targets,
@@ -81,9 +86,13 @@ gst_ground_targets_to_buffer (const GstGroundTarget * targets,
  *   targets, free with g_free(); %NULL when there are none
  * @n_targets: (out): how many
  *
+ * Reads a ground targets item.
+ *
  * Returns: %FALSE if @buffer is not a well-formed ground targets item
  * (wrong magic, a size that does not match the count, or values that are
  * not finite); then nothing is returned.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_ground_targets_from_buffer (GstBuffer * buffer, GstClockTime * frame_time,

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
  *
  * Caps of ground target items: the targets of one video frame, projected
  * to the ground, in one buffer whose PTS is the frame's.
+ *
+ * Since: 0.1
  */
 #define GST_GROUND_TARGETS_CAPS "application/x-ground-targets"
 
@@ -21,6 +23,8 @@ G_BEGIN_DECLS
  * Size in bytes of the header of a ground targets item: a `guint32` magic
  * ("GTG1"), a `guint32` number of targets, a `guint64` frame time in
  * nanoseconds (%GST_CLOCK_TIME_NONE when unknown), all little-endian.
+ *
+ * Since: 0.1
  */
 #define GST_GROUND_TARGETS_HEADER_SIZE 16
 
@@ -31,6 +35,8 @@ G_BEGIN_DECLS
  * #GstGroundTarget in declaration order, little-endian. An item of n
  * targets is %GST_GROUND_TARGETS_HEADER_SIZE + n * %GST_GROUND_TARGET_SIZE
  * bytes.
+ *
+ * Since: 0.1
  */
 #define GST_GROUND_TARGET_SIZE 56
 
@@ -38,6 +44,8 @@ G_BEGIN_DECLS
  * GST_GROUND_TARGETS_MAX:
  *
  * Most targets one item may hold.
+ *
+ * Since: 0.1
  */
 #define GST_GROUND_TARGETS_MAX 65536
 
@@ -54,6 +62,8 @@ G_BEGIN_DECLS
  * @pixel_y: the target's centre in the frame, pixels from the top
  *
  * One detected target, located on the ground.
+ *
+ * Since: 0.1
  */
 typedef struct {
   gdouble north, east, down;

@@ -22,6 +22,14 @@
 
 #define ODOMETRY_MAGIC 0x314f444fu   /* "ODO1" little-endian */
 
+/**
+ * gst_odometry_init:
+ * @odo: the odometry to set up
+ *
+ * Sets @odo to an odometry with no field valid, every value 0.
+ *
+ * Since: 0.1
+ */
 void
 gst_odometry_init (GstOdometry * odo)
 {
@@ -34,7 +42,11 @@ gst_odometry_init (GstOdometry * odo)
  * @odo: the odometry
  * @pts: its time
  *
+ * Writes an odometry item, its time in the PTS.
+ *
  * Returns: (transfer full): a new odometry item
+ *
+ * Since: 0.1
  */
 GstBuffer *
 gst_odometry_to_buffer (const GstOdometry * odo, GstClockTime pts)
@@ -72,8 +84,12 @@ gst_odometry_to_buffer (const GstOdometry * odo, GstClockTime pts)
  * @buffer: an odometry item
  * @odo: (out caller-allocates): where to read it
  *
+ * Reads an odometry item.
+ *
  * Returns: %FALSE if @buffer is not a well-formed odometry item (wrong
  * size, wrong magic, unknown fields or values that are not finite).
+ *
+ * Since: 0.1
  */
 gboolean
 gst_odometry_from_buffer (GstBuffer * buffer, GstOdometry * odo)

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
  *
  * Caps of odometry items: one #GstOdometry per buffer, its time in the
  * buffer's PTS.
+ *
+ * Since: 0.1
  */
 #define GST_ODOMETRY_CAPS "application/x-odometry"
 
@@ -22,6 +24,8 @@ G_BEGIN_DECLS
  * ("ODO1"), a `guint32` of #GstOdometryFields, a `guint64` source time in
  * microseconds, then the twelve `gdouble`s of #GstOdometry in declaration
  * order, all little-endian.
+ *
+ * Since: 0.1
  */
 #define GST_ODOMETRY_SIZE 112
 
@@ -33,6 +37,8 @@ G_BEGIN_DECLS
  * @GST_ODOMETRY_HAS_VELOCITY: @vn, @ve, @vd are set
  *
  * Which parts of a #GstOdometry are valid.
+ *
+ * Since: 0.1
  */
 typedef enum {
   GST_ODOMETRY_HAS_LOCAL = (1 << 0),
@@ -63,6 +69,8 @@ typedef enum {
  * item of the autonomy system. Angles are the aerospace Z-Y-X (yaw, pitch,
  * roll) Euler angles of the body frame (x forward, y right, z down)
  * relative to local NED.
+ *
+ * Since: 0.1
  */
 typedef struct {
   GstOdometryFields fields;

@@ -113,8 +113,13 @@ G_DEFINE_QUARK (gst-odometry-csv-error-quark, gst_odometry_csv_error);
 
 /**
  * gst_odometry_csv_layout_copy:
+ * @layout: a #GstOdometryCsvLayout
+ *
+ * Copies a layout.
  *
  * Returns: (transfer full): a copy of @layout
+ *
+ * Since: 0.2
  */
 GstOdometryCsvLayout *
 gst_odometry_csv_layout_copy (const GstOdometryCsvLayout * layout)
@@ -156,6 +161,8 @@ append_double (GString * s, gdouble d)
  * empty.
  *
  * Returns: (transfer full): the line, without a line ending
+ *
+ * Since: 0.1
  */
 gchar *
 gst_odometry_to_csv_line (const GstOdometry * odo, GstClockTime time)
@@ -244,8 +251,12 @@ split_cells (const gchar * line, gsize len, guint * n_cells)
  * @line: a line of a file
  * @length: its length in bytes, or -1 if NUL-terminated
  *
+ * Tells whether a reader of odometry CSV skips @line.
+ *
  * Returns: %TRUE if @line is blank or a comment (its first character that
  *   is not a space is `#`): a line a reader skips
+ *
+ * Since: 0.1
  */
 gboolean
 gst_odometry_csv_line_is_blank (const gchar * line, gssize length)
@@ -276,6 +287,8 @@ gst_odometry_csv_line_is_blank (const gchar * line, gssize length)
  *
  * Returns: (transfer full) (nullable): the layout, or %NULL with @error
  *   set
+ *
+ * Since: 0.1
  */
 GstOdometryCsvLayout *
 gst_odometry_csv_layout_new (const gchar * header, gssize length,
@@ -361,8 +374,11 @@ fail:
 
 /**
  * gst_odometry_csv_layout_free:
+ * @layout: a #GstOdometryCsvLayout
  *
  * Frees @layout.
+ *
+ * Since: 0.1
  */
 void
 gst_odometry_csv_layout_free (GstOdometryCsvLayout * layout)
@@ -372,8 +388,13 @@ gst_odometry_csv_layout_free (GstOdometryCsvLayout * layout)
 
 /**
  * gst_odometry_csv_layout_get_fields:
+ * @layout: a #GstOdometryCsvLayout
+ *
+ * Lists the columns of a layout, in order.
  *
  * Returns: the groups of #GstOdometry the layout's columns carry
+ *
+ * Since: 0.1
  */
 GstOdometryFields
 gst_odometry_csv_layout_get_fields (const GstOdometryCsvLayout * layout)
@@ -459,6 +480,8 @@ parse_double (Column c, const gchar * cell, gdouble * v, GError ** error)
  * guessed or skipped.
  *
  * Returns: %FALSE with @error set if the line is not a valid item
+ *
+ * Since: 0.1
  */
 gboolean
 gst_odometry_from_csv_line (const GstOdometryCsvLayout * layout,

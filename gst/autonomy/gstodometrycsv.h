@@ -13,6 +13,8 @@ G_BEGIN_DECLS
  *
  * The header line of an odometry CSV file with every column, in the order
  * gst_odometry_to_csv_line() writes them.
+ *
+ * Since: 0.1
  */
 #define GST_ODOMETRY_CSV_HEADER \
   "time,source_time_us,north,east,down,latitude,longitude,altitude," \
@@ -22,6 +24,8 @@ G_BEGIN_DECLS
  * GST_ODOMETRY_CSV_ERROR:
  *
  * Error domain of the odometry CSV reader. Messages name the column.
+ *
+ * Since: 0.1
  */
 #define GST_ODOMETRY_CSV_ERROR (gst_odometry_csv_error_quark ())
 
@@ -43,6 +47,8 @@ G_BEGIN_DECLS
  *   text (a NUL or another control character, or invalid UTF-8)
  *
  * What is wrong with a line of an odometry CSV file.
+ *
+ * Since: 0.1
  */
 typedef enum {
   GST_ODOMETRY_CSV_ERROR_HEADER,
@@ -59,6 +65,8 @@ typedef enum {
  * The columns of an odometry CSV file, in the order its header names them.
  * Opaque; made from a header line with gst_odometry_csv_layout_new(). A
  * boxed type (%GST_TYPE_ODOMETRY_CSV_LAYOUT).
+ *
+ * Since: 0.1
  */
 typedef struct _GstOdometryCsvLayout GstOdometryCsvLayout;
 
@@ -70,6 +78,15 @@ GST_AUTONOMY_API
 GstOdometryCsvLayout * gst_odometry_csv_layout_copy
     (const GstOdometryCsvLayout * layout);
 
+/**
+ * gst_odometry_csv_error_quark:
+ *
+ * The error domain of odometry CSV, %GST_ODOMETRY_CSV_ERROR.
+ *
+ * Returns: the quark
+ *
+ * Since: 0.1
+ */
 GST_AUTONOMY_API
 GQuark   gst_odometry_csv_error_quark (void);
 

@@ -73,7 +73,12 @@ gst_odometry_meta_get_info (void)
  * @buffer: a writable buffer
  * @odo: the odometry at the buffer's time
  *
+ * Attaches @odo to @buffer, a frame, as a #GstOdometryMeta: the pose the
+ * frame was taken from.
+ *
  * Returns: (transfer none): the new meta on @buffer
+ *
+ * Since: 0.1
  */
 GstOdometryMeta *
 gst_buffer_add_odometry_meta (GstBuffer * buffer, const GstOdometry * odo)
@@ -99,6 +104,8 @@ gst_buffer_add_odometry_meta (GstBuffer * buffer, const GstOdometry * odo)
  * `ok, odo = GstAutonomy.odometry_from_meta(buf)`).
  *
  * Returns: %TRUE if @buffer carries one; %FALSE leaves @odo as it was
+ *
+ * Since: 0.2
  */
 gboolean
 gst_odometry_from_meta (GstBuffer * buffer, GstOdometry * odo)

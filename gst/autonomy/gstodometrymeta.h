@@ -8,7 +8,22 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GST_ODOMETRY_META_API_TYPE:
+ *
+ * The API type of #GstOdometryMeta.
+ *
+ * Since: 0.1
+ */
 #define GST_ODOMETRY_META_API_TYPE (gst_odometry_meta_api_get_type ())
+
+/**
+ * GST_ODOMETRY_META_INFO:
+ *
+ * The #GstMetaInfo of #GstOdometryMeta.
+ *
+ * Since: 0.1
+ */
 #define GST_ODOMETRY_META_INFO (gst_odometry_meta_get_info ())
 
 /**
@@ -20,6 +35,8 @@ G_BEGIN_DECLS
  * carried by the buffer itself: what geolocate reads to locate the
  * frame's targets. A camera driver with its own attitude source or an
  * application pushing frames can attach it directly.
+ *
+ * Since: 0.1
  */
 typedef struct {
   GstMeta meta;
@@ -44,7 +61,11 @@ gboolean            gst_odometry_from_meta (GstBuffer * buffer,
  * gst_buffer_get_odometry_meta:
  * @b: a #GstBuffer
  *
+ * Finds the pose attached to a frame with gst_buffer_add_odometry_meta().
+ *
  * Returns: (transfer none) (nullable): the #GstOdometryMeta of @b
+ *
+ * Since: 0.1
  */
 #define gst_buffer_get_odometry_meta(b) \
   ((GstOdometryMeta *) gst_buffer_get_meta ((b), GST_ODOMETRY_META_API_TYPE))

@@ -23,8 +23,11 @@
 
 /**
  * gst_target_estimate_init:
+ * @est: a #GstTargetEstimate
  *
  * Zeroes @est, with unknown first and last times.
+ *
+ * Since: 0.1
  */
 void
 gst_target_estimate_init (GstTargetEstimate * est)
@@ -36,8 +39,14 @@ gst_target_estimate_init (GstTargetEstimate * est)
 
 /**
  * gst_target_estimate_to_buffer:
+ * @est: a #GstTargetEstimate
+ * @pts: the item's time, its PTS
+ *
+ * Writes a target estimate item, its time in the PTS.
  *
  * Returns: (transfer full): a new target estimate item
+ *
+ * Since: 0.1
  */
 GstBuffer *
 gst_target_estimate_to_buffer (const GstTargetEstimate * est,
@@ -73,9 +82,13 @@ gst_target_estimate_to_buffer (const GstTargetEstimate * est,
  * @buffer: (transfer none): an estimate item
  * @est: (out caller-allocates): where to read it
  *
+ * Reads a target estimate item.
+ *
  * Returns: %FALSE if @buffer is not a well-formed estimate item (wrong
  * size or magic, unknown flags, values that are not finite or a negative
  * spread).
+ *
+ * Since: 0.1
  */
 gboolean
 gst_target_estimate_from_buffer (GstBuffer * buffer, GstTargetEstimate * est)

@@ -11,6 +11,8 @@ G_BEGIN_DECLS
  * GST_TARGET_ESTIMATE_CAPS:
  *
  * Caps of target estimate items: one #GstTargetEstimate per buffer.
+ *
+ * Since: 0.1
  */
 #define GST_TARGET_ESTIMATE_CAPS "application/x-target-estimate"
 
@@ -21,6 +23,8 @@ G_BEGIN_DECLS
  * `guint32` id, `guint32` count, `guint32` #GstTargetEstimateFlags, then
  * @north, @east, @down, @spread, @std_north, @std_east as `gdouble`, then
  * @first_seen and @last_seen as `guint64` nanoseconds, all little-endian.
+ *
+ * Since: 0.1
  */
 #define GST_TARGET_ESTIMATE_SIZE 80
 
@@ -33,6 +37,8 @@ G_BEGIN_DECLS
  *
  * What kind of update an estimate is. An estimate with neither flag is an
  * update of a target confirmed before.
+ *
+ * Since: 0.1
  */
 typedef enum {
   GST_TARGET_ESTIMATE_CONFIRMED = (1 << 0),
@@ -57,6 +63,8 @@ typedef enum {
  *   %GST_CLOCK_TIME_NONE
  *
  * Where a target on the ground is believed to be, from many detections.
+ *
+ * Since: 0.1
  */
 typedef struct {
   guint32 id;

@@ -65,8 +65,13 @@ gst_worker_default_init (GstWorkerInterface * iface)
 
 /**
  * gst_worker_get_core: (skip)
+ * @worker: a #GstWorker
+ *
+ * The core a worker embeds (for C elements).
  *
  * Returns: (transfer none): the core the worker embeds
+ *
+ * Since: 0.1
  */
 GstWorkerCore *
 gst_worker_get_core (GstWorker * worker)
@@ -77,8 +82,13 @@ gst_worker_get_core (GstWorker * worker)
 
 /**
  * gst_worker_get_stats:
+ * @worker: a #GstWorker
+ *
+ * The worker's statistics now: its `stats` property.
  *
  * Returns: (transfer full): the worker's `worker-stats` structure
+ *
+ * Since: 0.1
  */
 GstStructure *
 gst_worker_get_stats (GstWorker * worker)
@@ -87,6 +97,16 @@ gst_worker_get_stats (GstWorker * worker)
   return gst_worker_core_get_stats (gst_worker_get_core (worker));
 }
 
+/**
+ * gst_worker_get_state:
+ * @worker: a #GstWorker
+ *
+ * What the worker is doing now.
+ *
+ * Returns: its state
+ *
+ * Since: 0.1
+ */
 GstWorkerState
 gst_worker_get_state (GstWorker * worker)
 {
@@ -94,6 +114,16 @@ gst_worker_get_state (GstWorker * worker)
   return gst_worker_core_get_state (gst_worker_get_core (worker));
 }
 
+/**
+ * gst_worker_set_paused:
+ * @worker: a #GstWorker
+ * @paused: %TRUE to pause, %FALSE to resume
+ *
+ * Pauses or resumes the worker, as its `paused` property does: paused,
+ * it finishes the item in hand and holds the others in its input queue.
+ *
+ * Since: 0.1
+ */
 void
 gst_worker_set_paused (GstWorker * worker, gboolean paused)
 {
@@ -101,6 +131,16 @@ gst_worker_set_paused (GstWorker * worker, gboolean paused)
   gst_worker_core_set_paused (gst_worker_get_core (worker), paused);
 }
 
+/**
+ * gst_worker_get_paused:
+ * @worker: a #GstWorker
+ *
+ * Whether the worker was paused (its `paused` property).
+ *
+ * Returns: %TRUE if paused
+ *
+ * Since: 0.1
+ */
 gboolean
 gst_worker_get_paused (GstWorker * worker)
 {
@@ -112,7 +152,12 @@ gst_worker_get_paused (GstWorker * worker)
  * gst_worker_message_is_heartbeat:
  * @message: (transfer none): a message, from a bus
  *
+ * Whether a bus message is a `worker-heartbeat` (see
+ * %GST_WORKER_HEARTBEAT_NAME).
+ *
  * Returns: %TRUE if @message is a `worker-heartbeat` element message
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_message_is_heartbeat (GstMessage * message)

@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  *
  * followed by the worker's own fields, if it has any
  * (#GstWorkerInterface.add_stats).
+ *
+ * Since: 0.1
  */
 #define GST_WORKER_HEARTBEAT_NAME "worker-heartbeat"
 
@@ -37,10 +39,28 @@ G_BEGIN_DECLS
  *
  * Name of the #GstStructure returned by gst_worker_get_stats() and the
  * `stats` property: the heartbeat's fields without `seq`.
+ *
+ * Since: 0.1
  */
 #define GST_WORKER_STATS_NAME "worker-stats"
 
+/**
+ * GST_TYPE_WORKER:
+ *
+ * The #GType of the #GstWorker interface.
+ *
+ * Since: 0.1
+ */
 #define GST_TYPE_WORKER (gst_worker_get_type ())
+
+/**
+ * GstWorker:
+ *
+ * An element that is a worker: its heartbeats, its pause, its statistics
+ * (see #GstWorkerInterface).
+ *
+ * Since: 0.1
+ */
 GST_WORKER_API
 G_DECLARE_INTERFACE (GstWorker, gst_worker, GST, WORKER, GstElement)
 
@@ -51,11 +71,14 @@ G_DECLARE_INTERFACE (GstWorker, gst_worker, GST, WORKER, GstElement)
  * gst_worker_core_new()). For C elements only: from other languages,
  * subclass #GstWorkerTransform, #GstWorkerSrc, #GstWorkerSink or
  * #GstWorkerAggregator.
+ *
+ * Since: 0.1
  */
 typedef struct _GstWorkerCore GstWorkerCore;
 
 /**
  * GstWorkerInterface:
+ * @parent_iface: the parent interface
  * @get_core: (skip): returns the #GstWorkerCore the element embeds.
  * @add_stats: (nullable): adds the worker's own fields to @stats, a
  *   `worker-stats` structure or a `worker-heartbeat` message's structure
@@ -65,6 +88,8 @@ typedef struct _GstWorkerCore GstWorkerCore;
  * Implemented by every element built on the worker core. The worker base
  * classes implement it; an element with its own pad logic embeds a
  * #GstWorkerCore and implements @get_core.
+ *
+ * Since: 0.1
  */
 struct _GstWorkerInterface
 {

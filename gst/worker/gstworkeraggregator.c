@@ -218,12 +218,15 @@ gst_worker_aggregator_init (GstWorkerAggregator * self)
 
 /**
  * gst_worker_aggregator_push_to:
+ * @self: a #GstWorkerAggregator
  * @pad: one of the worker's outputs other than `src`
  * @buffer: (transfer full): an item
  *
  * Pushes an item on an extra output, from
  * #GstWorkerAggregatorClass.aggregate. An output nobody linked drops the
  * item and counts it in `items-dropped`.
+ *
+ * Since: 0.1
  */
 /* GstAggregator sends its output's segment with its first output item;
  * the extra outputs mirror it then. One used before needs it now. */
@@ -260,6 +263,7 @@ gst_worker_aggregator_push_to (GstWorkerAggregator * self, GstPad * pad,
 
 /**
  * gst_worker_aggregator_push_gap:
+ * @self: a #GstWorkerAggregator
  * @pad: the worker's `src` or one of its extra outputs
  * @timestamp: the running time up to which @pad has nothing
  *
@@ -270,6 +274,8 @@ gst_worker_aggregator_push_to (GstWorkerAggregator * self, GstPad * pad,
  * downstream that merges by timestamp does not wait for the next item.
  * Does nothing before the output has its caps (the aggregator's first
  * negotiation) or for an invalid @timestamp.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_aggregator_push_gap (GstWorkerAggregator * self, GstPad * pad,
@@ -287,9 +293,14 @@ gst_worker_aggregator_push_gap (GstWorkerAggregator * self, GstPad * pad,
 
 /**
  * gst_worker_aggregator_get_output:
+ * @self: a #GstWorkerAggregator
  * @name: the output's name (its pad template's name)
  *
+ * Finds one of the worker's extra outputs by name.
+ *
  * Returns: (transfer none) (nullable): the extra output named @name
+ *
+ * Since: 0.1
  */
 GstPad *
 gst_worker_aggregator_get_output (GstWorkerAggregator * self,
@@ -300,9 +311,12 @@ gst_worker_aggregator_get_output (GstWorkerAggregator * self,
 
 /**
  * gst_worker_aggregator_drop:
+ * @self: a #GstWorkerAggregator
  * @buffer: (transfer full): an input item the worker decided not to use
  *
  * Drops an item by the worker's own decision, counted in `items-dropped`.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_aggregator_drop (GstWorkerAggregator * self, GstBuffer * buffer)

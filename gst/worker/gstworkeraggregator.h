@@ -8,7 +8,22 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GST_TYPE_WORKER_AGGREGATOR:
+ *
+ * The #GType of #GstWorkerAggregator.
+ *
+ * Since: 0.1
+ */
 #define GST_TYPE_WORKER_AGGREGATOR (gst_worker_aggregator_get_type ())
+
+/**
+ * GstWorkerAggregator:
+ *
+ * A worker with several inputs, built on #GstAggregator. Opaque.
+ *
+ * Since: 0.1
+ */
 GST_WORKER_API
 G_DECLARE_DERIVABLE_TYPE (GstWorkerAggregator, gst_worker_aggregator,
     GST, WORKER_AGGREGATOR, GstAggregator)
@@ -23,6 +38,8 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerAggregator, gst_worker_aggregator,
  * #GstAggregator. Subclasses implement the other #GstAggregatorClass
  * virtual methods as usual, but not `aggregate` itself. `items-in` counts
  * items as they reach the sink pads.
+ *
+ * Since: 0.1
  */
 /**
  * GstWorkerAggregatorClass::aggregate:
@@ -30,7 +47,12 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerAggregator, gst_worker_aggregator,
  * @timeout: %TRUE when called because the latency deadline passed (live
  *   inputs), not because every input has data
  *
+ * Takes the inputs' items (gst_aggregator_pad_pop_buffer()) and pushes what
+ * they make, as #GstAggregatorClass.aggregate() does.
+ *
  * Returns: as #GstAggregatorClass's `aggregate`
+ *
+ * Since: 0.1
  */
 struct _GstWorkerAggregatorClass
 {

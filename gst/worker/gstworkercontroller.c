@@ -1299,6 +1299,8 @@ gst_worker_controller_init (GstWorkerController * self)
  * Its bus is watched from the thread-default main context of the caller.
  *
  * Returns: (transfer full): a new controller
+ *
+ * Since: 0.1
  */
 GstWorkerController *
 gst_worker_controller_new (GstPipeline * pipeline)
@@ -1316,12 +1318,15 @@ gst_worker_controller_new (GstPipeline * pipeline)
 /**
  * gst_worker_controller_new_from_description:
  * @description: a gst-launch-1.0 pipeline description
+ * @error: return location for a #GError, or %NULL
  *
  * Parses @description (an unknown element or property, or a malformed
  * description, is an error in the %GST_PARSE_ERROR domain naming it) and
  * makes a controller for it.
  *
  * Returns: (transfer full) (nullable): a new controller, or %NULL
+ *
+ * Since: 0.1
  */
 GstWorkerController *
 gst_worker_controller_new_from_description (const gchar * description,
@@ -1368,12 +1373,15 @@ gst_worker_controller_new_from_description (const gchar * description,
 /**
  * gst_worker_controller_new_from_file:
  * @path: a pipeline file, as in `pipelines/`
+ * @error: return location for a #GError, or %NULL
  *
  * Reads a pipeline description from @path: lines whose first non-blank
  * character is `#` are comments, the other lines are joined into one
  * description.
  *
  * Returns: (transfer full) (nullable): a new controller, or %NULL
+ *
+ * Since: 0.1
  */
 GstWorkerController *
 gst_worker_controller_new_from_file (const gchar * path, GError ** error)
@@ -1418,8 +1426,13 @@ gst_worker_controller_new_from_file (const gchar * path, GError ** error)
 
 /**
  * gst_worker_controller_get_pipeline:
+ * @self: a #GstWorkerController
+ *
+ * The pipeline the controller runs.
  *
  * Returns: (transfer full): the pipeline
+ *
+ * Since: 0.1
  */
 GstPipeline *
 gst_worker_controller_get_pipeline (GstWorkerController * self)
@@ -1430,8 +1443,13 @@ gst_worker_controller_get_pipeline (GstWorkerController * self)
 
 /**
  * gst_worker_controller_list_workers:
+ * @self: a #GstWorkerController
+ *
+ * The workers of the pipeline, inside bins too.
  *
  * Returns: (transfer full): the workers' names, sorted by path
+ *
+ * Since: 0.1
  */
 gchar **
 gst_worker_controller_list_workers (GstWorkerController * self)
@@ -1499,6 +1517,8 @@ fail_start (GstWorkerController * self, gchar * element, gchar * text,
 
 /**
  * gst_worker_controller_start:
+ * @self: a #GstWorkerController
+ * @error: return location for a #GError, or %NULL
  *
  * Starts the system: the pipeline goes to PLAYING. If it does not start
  * (a missing file or device, say), the run ends with
@@ -1511,6 +1531,8 @@ fail_start (GstWorkerController * self, gchar * element, gchar * text,
  * an item, nor could the system drain.
  *
  * Returns: %TRUE if the pipeline is starting
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_controller_start (GstWorkerController * self, GError ** error)
@@ -1634,13 +1656,17 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
 
 /**
  * gst_worker_controller_pause_worker:
+ * @self: a #GstWorkerController
  * @name: a worker's name, or its path below the pipeline ("bin/name")
+ * @error: return location for a #GError, or %NULL
  *
  * Pauses one worker (its `paused` property): it finishes the item in hand
  * and holds the rest in its input queue; upstream blocks when that is
  * full. Workers blocked behind a paused worker are not stalled.
  *
  * Returns: %FALSE, with @error set, if no worker has that name
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_controller_pause_worker (GstWorkerController * self,
@@ -1651,11 +1677,15 @@ gst_worker_controller_pause_worker (GstWorkerController * self,
 
 /**
  * gst_worker_controller_resume_worker:
+ * @self: a #GstWorkerController
  * @name: a worker's name, or its path below the pipeline
+ * @error: return location for a #GError, or %NULL
  *
  * Resumes a worker paused with gst_worker_controller_pause_worker().
  *
  * Returns: %FALSE, with @error set, if no worker has that name
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_controller_resume_worker (GstWorkerController * self,
@@ -1666,12 +1696,16 @@ gst_worker_controller_resume_worker (GstWorkerController * self,
 
 /**
  * gst_worker_controller_pause:
+ * @self: a #GstWorkerController
+ * @error: return location for a #GError, or %NULL
  *
  * Pauses the whole system: the pipeline goes to PAUSED, so live sources
  * stop producing and sinks stop consuming. Heartbeats stop meanwhile; the
  * watchdog waits for gst_worker_controller_resume().
  *
  * Returns: %FALSE, with @error set, if the system is not running
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_controller_pause (GstWorkerController * self, GError ** error)
@@ -1698,10 +1732,14 @@ gst_worker_controller_pause (GstWorkerController * self, GError ** error)
 
 /**
  * gst_worker_controller_resume:
+ * @self: a #GstWorkerController
+ * @error: return location for a #GError, or %NULL
  *
  * Resumes the whole system after gst_worker_controller_pause().
  *
  * Returns: %FALSE, with @error set, if the run ended
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_controller_resume (GstWorkerController * self, GError ** error)
@@ -1732,8 +1770,13 @@ gst_worker_controller_resume (GstWorkerController * self, GError ** error)
 
 /**
  * gst_worker_controller_is_paused:
+ * @self: a #GstWorkerController
+ *
+ * Whether the whole system is paused (gst_worker_controller_pause()).
  *
  * Returns: %TRUE while the whole system is paused
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_controller_is_paused (GstWorkerController * self)
@@ -1749,6 +1792,7 @@ gst_worker_controller_is_paused (GstWorkerController * self)
 
 /**
  * gst_worker_controller_get_status:
+ * @self: a #GstWorkerController
  *
  * The whole system's status, a %GST_WORKER_CONTROLLER_STATUS_NAME
  * structure:
@@ -1784,6 +1828,8 @@ gst_worker_controller_is_paused (GstWorkerController * self)
  *   structure.
  *
  * Returns: (transfer full): the status
+ *
+ * Since: 0.1
  */
 GstStructure *
 gst_worker_controller_get_status (GstWorkerController * self)
@@ -1835,11 +1881,14 @@ gst_worker_controller_get_status (GstWorkerController * self)
 
 /**
  * gst_worker_controller_get_status_json:
+ * @self: a #GstWorkerController
  *
  * gst_worker_controller_get_status() as JSON (see
  * gst_worker_structure_to_json()).
  *
  * Returns: (transfer full): the JSON text
+ *
+ * Since: 0.1
  */
 gchar *
 gst_worker_controller_get_status_json (GstWorkerController * self)
@@ -1853,10 +1902,15 @@ gst_worker_controller_get_status_json (GstWorkerController * self)
 
 /**
  * gst_worker_controller_get_heartbeat:
+ * @self: a #GstWorkerController
  * @name: a worker's name
+ *
+ * The latest heartbeat of one worker.
  *
  * Returns: (transfer full) (nullable): the latest `worker-heartbeat` of
  * that worker this run, or %NULL
+ *
+ * Since: 0.1
  */
 GstStructure *
 gst_worker_controller_get_heartbeat (GstWorkerController * self,
@@ -1875,6 +1929,7 @@ gst_worker_controller_get_heartbeat (GstWorkerController * self,
 
 /**
  * gst_worker_controller_get_wait_for:
+ * @self: a #GstWorkerController
  *
  * Who waits on which queue, now: a `wait-for` structure whose `edges`
  * array holds one `wait` structure per waiting worker and queue:
@@ -1893,6 +1948,8 @@ gst_worker_controller_get_heartbeat (GstWorkerController * self,
  * latest check (see #GstWorkerController::deadlock).
  *
  * Returns: (transfer full): the wait-for structure
+ *
+ * Since: 0.1
  */
 GstStructure *
 gst_worker_controller_get_wait_for (GstWorkerController * self)
@@ -1903,6 +1960,7 @@ gst_worker_controller_get_wait_for (GstWorkerController * self)
 
 /**
  * gst_worker_controller_explain_wait:
+ * @self: a #GstWorkerController
  * @name: a worker's name, or its path below the pipeline
  *
  * What a worker waits for, now, in words: the chain of waits from its
@@ -1913,6 +1971,8 @@ gst_worker_controller_get_wait_for (GstWorkerController * self)
  *
  * Returns: (transfer full) (nullable): the explanation, or %NULL if no
  * worker has that name or it touches no queue
+ *
+ * Since: 0.1
  */
 gchar *
 gst_worker_controller_explain_wait (GstWorkerController * self,
@@ -1932,6 +1992,7 @@ gst_worker_controller_explain_wait (GstWorkerController * self,
 
 /**
  * gst_worker_controller_exit_drain:
+ * @self: a #GstWorkerController
  * @timeout_ms: how long the drain may take
  *
  * Exits with drain: resumes the system and every paused worker (a paused
@@ -1946,6 +2007,8 @@ gst_worker_controller_explain_wait (GstWorkerController * self,
  * queues and workers still held items, in what state, and the system is
  * stopped. Does nothing before gst_worker_controller_start(), after the
  * run ended, or while a drain is going on.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_controller_exit_drain (GstWorkerController * self,
@@ -1992,6 +2055,7 @@ gst_worker_controller_exit_drain (GstWorkerController * self,
 
 /**
  * gst_worker_controller_exit_now:
+ * @self: a #GstWorkerController
  *
  * Exits now: stops the pipeline (queues flush) and reports, with
  * %GST_WORKER_CONTROLLER_OUTCOME_STOPPED, how many items were discarded
@@ -2002,6 +2066,8 @@ gst_worker_controller_exit_drain (GstWorkerController * self,
  * returns if called from the controller's context.
  *
  * Returns: (transfer full): the report
+ *
+ * Since: 0.1
  */
 GstStructure *
 gst_worker_controller_exit_now (GstWorkerController * self)
@@ -2029,8 +2095,13 @@ gst_worker_controller_exit_now (GstWorkerController * self)
 
 /**
  * gst_worker_controller_is_finished:
+ * @self: a #GstWorkerController
+ *
+ * Whether the run ended (drained, stopped, failed or deadlocked).
  *
  * Returns: %TRUE once the run ended
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_controller_is_finished (GstWorkerController * self)
@@ -2041,8 +2112,13 @@ gst_worker_controller_is_finished (GstWorkerController * self)
 
 /**
  * gst_worker_controller_get_outcome:
+ * @self: a #GstWorkerController
+ *
+ * How the run ended, once it has.
  *
  * Returns: how the run ended, or %GST_WORKER_CONTROLLER_OUTCOME_NONE
+ *
+ * Since: 0.1
  */
 GstWorkerControllerOutcome
 gst_worker_controller_get_outcome (GstWorkerController * self)
@@ -2059,6 +2135,7 @@ gst_worker_controller_get_outcome (GstWorkerController * self)
 
 /**
  * gst_worker_controller_get_report:
+ * @self: a #GstWorkerController
  *
  * The report of the ended run, a %GST_WORKER_CONTROLLER_REPORT_NAME
  * structure: `outcome` (#GstWorkerControllerOutcome), `duration`,
@@ -2073,6 +2150,8 @@ gst_worker_controller_get_outcome (GstWorkerController * self)
  * stopped the run, or else the latest one reported.
  *
  * Returns: (transfer full) (nullable): the report, or %NULL while running
+ *
+ * Since: 0.1
  */
 GstStructure *
 gst_worker_controller_get_report (GstWorkerController * self)
@@ -2089,9 +2168,15 @@ gst_worker_controller_get_report (GstWorkerController * self)
 
 /**
  * gst_worker_controller_get_report_json:
+ * @self: a #GstWorkerController
+ *
+ * gst_worker_controller_get_report() as JSON (see
+ * gst_worker_structure_to_json()).
  *
  * Returns: (transfer full) (nullable): the report as JSON, or %NULL while
  * running
+ *
+ * Since: 0.1
  */
 gchar *
 gst_worker_controller_get_report_json (GstWorkerController * self)

@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  *   %GST_WORKER_ERROR_POLICY_STOP.
  *
  * What #GstWorkerController does when an element posts an ERROR message.
+ *
+ * Since: 0.1
  */
 typedef enum {
   GST_WORKER_ERROR_POLICY_STOP,
@@ -58,6 +60,8 @@ typedef enum {
  *   the system on one that cannot be resolved.
  *
  * What #GstWorkerController does about deadlocks of its bounded queues.
+ *
+ * Since: 0.1
  */
 typedef enum {
   GST_WORKER_DEADLOCK_MODE_OFF,
@@ -87,6 +91,8 @@ typedef enum {
  *   then the system was stopped.
  *
  * How a controlled run ended.
+ *
+ * Since: 0.1
  */
 typedef enum {
   GST_WORKER_CONTROLLER_OUTCOME_NONE,
@@ -110,6 +116,8 @@ typedef enum {
  * Errors of #GstWorkerController, in the %GST_WORKER_CONTROLLER_ERROR
  * domain. A malformed description or an unknown element is reported in
  * the %GST_PARSE_ERROR domain instead, as gst_parse_launch() does.
+ *
+ * Since: 0.1
  */
 typedef enum {
   GST_WORKER_CONTROLLER_ERROR_FILE,
@@ -123,8 +131,20 @@ typedef enum {
  * GST_WORKER_CONTROLLER_ERROR:
  *
  * Error domain of #GstWorkerController.
+ *
+ * Since: 0.1
  */
 #define GST_WORKER_CONTROLLER_ERROR (gst_worker_controller_error_quark ())
+/**
+ * gst_worker_controller_error_quark:
+ *
+ * The error domain of #GstWorkerController,
+ * %GST_WORKER_CONTROLLER_ERROR.
+ *
+ * Returns: the quark
+ *
+ * Since: 0.1
+ */
 GST_WORKER_API
 GQuark gst_worker_controller_error_quark (void);
 
@@ -132,6 +152,8 @@ GQuark gst_worker_controller_error_quark (void);
  * GST_WORKER_CONTROLLER_STATUS_NAME:
  *
  * Name of the structure gst_worker_controller_get_status() returns.
+ *
+ * Since: 0.1
  */
 #define GST_WORKER_CONTROLLER_STATUS_NAME "worker-controller-status"
 
@@ -139,10 +161,27 @@ GQuark gst_worker_controller_error_quark (void);
  * GST_WORKER_CONTROLLER_REPORT_NAME:
  *
  * Name of the structure gst_worker_controller_get_report() returns.
+ *
+ * Since: 0.1
  */
 #define GST_WORKER_CONTROLLER_REPORT_NAME "worker-controller-report"
 
+/**
+ * GST_TYPE_WORKER_CONTROLLER:
+ *
+ * The #GType of #GstWorkerController.
+ *
+ * Since: 0.1
+ */
 #define GST_TYPE_WORKER_CONTROLLER (gst_worker_controller_get_type ())
+
+/**
+ * GstWorkerController:
+ *
+ * The worker controller. Opaque.
+ *
+ * Since: 0.1
+ */
 GST_WORKER_API
 G_DECLARE_FINAL_TYPE (GstWorkerController, gst_worker_controller,
     GST, WORKER_CONTROLLER, GstObject)

@@ -131,8 +131,13 @@ clock_is_plain (GstClock * clock)
  * gst_worker_core_new: (skip)
  * @element: (transfer none): the element that embeds the core
  *
+ * Makes the core an element embeds to be a worker: call it from the
+ * element's instance init.
+ *
  * Returns: (transfer full): a new core; free it with gst_worker_core_free()
  * from the element's finalize.
+ *
+ * Since: 0.1
  */
 GstWorkerCore *
 gst_worker_core_new (GstElement * element)
@@ -158,8 +163,11 @@ static void stop_heartbeats (GstWorkerCore * core);
 
 /**
  * gst_worker_core_free: (skip)
+ * @core: a #GstWorkerCore
  *
  * For C elements that embed a core.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_free (GstWorkerCore * core)
@@ -217,6 +225,8 @@ update_state_locked (GstWorkerCore * core, GstClockTime now)
  *
  * Installs `paused`, `heartbeat-interval` and `stats` (from the #GstWorker
  * interface) with the ids of #GstWorkerCoreProperty.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_install_properties (GObjectClass * klass)
@@ -233,8 +243,17 @@ static void start_heartbeats_locked (GstWorkerCore * core);
 
 /**
  * gst_worker_core_set_property: (skip)
+ * @core: a #GstWorkerCore
+ * @prop_id: the property id, one of #GstWorkerCoreProperty
+ * @value: the value to set
+ *
+ * Sets one of the properties the core installed
+ * (gst_worker_core_install_properties()): call it from the element's
+ * set_property() for those ids.
  *
  * Returns: %TRUE if @prop_id is one of the core's properties.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_core_set_property (GstWorkerCore * core, guint prop_id,
@@ -264,8 +283,13 @@ gst_worker_core_set_property (GstWorkerCore * core, guint prop_id,
 
 /**
  * gst_worker_core_get_property: (skip)
+ * @core: a #GstWorkerCore
+ * @prop_id: the property id, one of #GstWorkerCoreProperty
+ * @value: where to put its value
  *
  * For C elements that embed a core.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_core_get_property (GstWorkerCore * core, guint prop_id,
@@ -294,8 +318,12 @@ gst_worker_core_get_property (GstWorkerCore * core, guint prop_id,
 
 /**
  * gst_worker_core_set_paused: (skip)
+ * @core: a #GstWorkerCore
+ * @paused: %TRUE to pause, %FALSE to resume
  *
  * For C elements that embed a core.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_set_paused (GstWorkerCore * core, gboolean paused)
@@ -313,8 +341,11 @@ gst_worker_core_set_paused (GstWorkerCore * core, gboolean paused)
 
 /**
  * gst_worker_core_get_paused: (skip)
+ * @core: a #GstWorkerCore
  *
  * For C elements that embed a core.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_core_get_paused (GstWorkerCore * core)
@@ -329,10 +360,13 @@ gst_worker_core_get_paused (GstWorkerCore * core)
 
 /**
  * gst_worker_core_set_flushing: (skip)
+ * @core: a #GstWorkerCore
  * @flushing: %TRUE to wake and refuse waits, %FALSE to allow them again
  *
  * Called on FLUSH_START / FLUSH_STOP, from a source's or sink's unlock /
  * unlock_stop, and by gst_worker_core_change_state() on PAUSED to READY.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_set_flushing (GstWorkerCore * core, gboolean flushing)
@@ -355,10 +389,13 @@ wait_unpaused_locked (GstWorkerCore * core)
 
 /**
  * gst_worker_core_wait_unpaused: (skip)
+ * @core: a #GstWorkerCore
  *
  * Waits while the worker is paused.
  *
  * Returns: %FALSE if the wait was cut short by flushing.
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_core_wait_unpaused (GstWorkerCore * core)
@@ -389,6 +426,7 @@ start_item_locked (GstWorkerCore * core, guint n_in)
 
 /**
  * gst_worker_core_begin_item: (skip)
+ * @core: a #GstWorkerCore
  * @n_in: how many input items this step consumes (added to `items-in`)
  *
  * Marks the start of processing: waits while paused, then reports the
@@ -399,6 +437,8 @@ start_item_locked (GstWorkerCore * core, guint n_in)
  *
  * Returns: %FALSE if flushing (nothing is counted; return
  * %GST_FLOW_FLUSHING).
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_core_begin_item (GstWorkerCore * core, guint n_in)
@@ -415,10 +455,13 @@ gst_worker_core_begin_item (GstWorkerCore * core, guint n_in)
 
 /**
  * gst_worker_core_start_item: (skip)
+ * @core: a #GstWorkerCore
  * @n_in: how many input items this step consumes
  *
  * Marks the start of processing without waiting for a pause: for callers
  * that already waited with gst_worker_core_wait_unpaused().
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_start_item (GstWorkerCore * core, guint n_in)
@@ -430,9 +473,12 @@ gst_worker_core_start_item (GstWorkerCore * core, guint n_in)
 
 /**
  * gst_worker_core_end_item: (skip)
+ * @core: a #GstWorkerCore
  *
  * Marks the end of processing and accounts its time, not counting time
  * spent in gst_worker_core_push().
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_end_item (GstWorkerCore * core)
@@ -475,9 +521,15 @@ gst_worker_core_fail_item (GstWorkerCore * core, GstFlowReturn ret)
 
 /**
  * gst_worker_core_count: (skip)
+ * @core: a #GstWorkerCore
+ * @n_in: items taken
+ * @n_out: items handed on
+ * @n_dropped: items dropped by the worker's own decision
  *
  * Adds to the `items-in`, `items-out` and `items-dropped` counters. A worker
  * that drops an item by its own documented decision counts it here.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_count (GstWorkerCore * core, guint n_in, guint n_out,
@@ -492,6 +544,7 @@ gst_worker_core_count (GstWorkerCore * core, guint n_in, guint n_out,
 
 /**
  * gst_worker_core_enter_wait: (skip)
+ * @core: a #GstWorkerCore
  * @state: %GST_WORKER_STATE_IDLE (waiting for input, e.g. on an empty
  *   channel) or %GST_WORKER_STATE_BLOCKED (waiting for room in a full one)
  * @on: (nullable): what a blocked worker waits on, reported as `blocked-on`
@@ -500,6 +553,8 @@ gst_worker_core_count (GstWorkerCore * core, guint n_in, guint n_out,
  * a `queue` element (those the core notices alone). Until
  * gst_worker_core_leave_wait() the worker is reported in @state, and the
  * time spent does not count as processing time.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_enter_wait (GstWorkerCore * core, GstWorkerState state,
@@ -520,8 +575,11 @@ gst_worker_core_enter_wait (GstWorkerCore * core, GstWorkerState state,
 
 /**
  * gst_worker_core_leave_wait: (skip)
+ * @core: a #GstWorkerCore
  *
  * Ends a wait started with gst_worker_core_enter_wait().
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_leave_wait (GstWorkerCore * core)
@@ -542,10 +600,13 @@ gst_worker_core_leave_wait (GstWorkerCore * core)
 
 /**
  * gst_worker_core_enter_push: (skip)
+ * @core: a #GstWorkerCore
  *
  * Marks the start of a push done by this thread on the worker's behalf (by
  * the base class, or by gst_worker_core_push()). A full queue reached while
  * pushing reports the worker `blocked`.
+ *
+ * Since: 0.1
  */
 /* Both take the lock themselves; gst_worker_core_push() does the same work
  * with one lock for entering and one for leaving and counting. */
@@ -593,8 +654,11 @@ gst_worker_core_enter_push (GstWorkerCore * core)
 
 /**
  * gst_worker_core_leave_push: (skip)
+ * @core: a #GstWorkerCore
  *
  * For C elements that embed a core.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_leave_push (GstWorkerCore * core)
@@ -613,12 +677,15 @@ gst_worker_core_leave_push (GstWorkerCore * core)
 
 /**
  * gst_worker_core_push: (skip)
+ * @core: a #GstWorkerCore
  * @pad: the main src pad or one of the core's outputs
  * @buffer: (transfer full): the item
  *
  * Pushes one output item and counts it in `items-out`. Pushing to an extra
  * output that is not linked drops the item and counts it in
  * `items-dropped`.
+ *
+ * Since: 0.1
  */
 GstFlowReturn
 gst_worker_core_push (GstWorkerCore * core, GstPad * pad, GstBuffer * buffer)
@@ -761,10 +828,15 @@ add_element_stats (GstWorkerCore * core, GstStructure * s)
 
 /**
  * gst_worker_core_get_stats: (skip)
+ * @core: a #GstWorkerCore
+ *
+ * The worker's statistics now, as its `stats` property returns them.
  *
  * Returns: (transfer full): a `worker-stats` structure with the heartbeat's
  * fields (see %GST_WORKER_HEARTBEAT_NAME) but `seq`, and the element's own
  * (#GstWorkerInterface.add_stats).
+ *
+ * Since: 0.1
  */
 GstStructure *
 gst_worker_core_get_stats (GstWorkerCore * core)
@@ -781,8 +853,11 @@ gst_worker_core_get_stats (GstWorkerCore * core)
 
 /**
  * gst_worker_core_get_state: (skip)
+ * @core: a #GstWorkerCore
  *
  * For C elements that embed a core.
+ *
+ * Since: 0.1
  */
 GstWorkerState
 gst_worker_core_get_state (GstWorkerCore * core)
@@ -878,10 +953,14 @@ heartbeat_cb (GstClock * clock, GstClockTime time, GstClockID id,
 
 /**
  * gst_worker_core_change_state: (skip)
+ * @core: a #GstWorkerCore
+ * @transition: the state change
  *
  * Call from the element's change_state before chaining up. Resets the
  * statistics when a run starts (READY to PAUSED), starts and stops
  * heartbeats around PLAYING, and wakes a paused worker when going to READY.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_change_state (GstWorkerCore * core, GstStateChange transition)
@@ -1091,11 +1170,14 @@ add_main_srcpad_probes (GstWorkerCore * core)
 
 /**
  * gst_worker_core_set_main_srcpad: (skip)
+ * @core: a #GstWorkerCore
  * @srcpad: (transfer none): the base class's own src pad
  *
  * Tells the core which pad is the worker's main output. Extra outputs
  * mirror its stream-start, segment, flush and EOS events and answer
  * queries as it does.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_set_main_srcpad (GstWorkerCore * core, GstPad * srcpad)
@@ -1107,6 +1189,7 @@ gst_worker_core_set_main_srcpad (GstWorkerCore * core, GstPad * srcpad)
 
 /**
  * gst_worker_core_add_output: (skip)
+ * @core: a #GstWorkerCore
  * @templ: a src pad template of the element's class
  * @name: (nullable): the pad's name, or %NULL for the template's
  *
@@ -1114,6 +1197,8 @@ gst_worker_core_set_main_srcpad (GstWorkerCore * core, GstPad * srcpad)
  * what the element sets with gst_pad_push_event() / gst_pad_set_caps().
  *
  * Returns: (transfer none): the new pad
+ *
+ * Since: 0.1
  */
 GstPad *
 gst_worker_core_add_output (GstWorkerCore * core, GstPadTemplate * templ,
@@ -1135,9 +1220,12 @@ gst_worker_core_add_output (GstWorkerCore * core, GstPadTemplate * templ,
 
 /**
  * gst_worker_core_add_template_outputs: (skip)
+ * @core: a #GstWorkerCore
  *
  * Adds an output for every always-present src pad template of the element's
  * class other than the main src pad's.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_core_add_template_outputs (GstWorkerCore * core)
@@ -1161,8 +1249,14 @@ gst_worker_core_add_template_outputs (GstWorkerCore * core)
 
 /**
  * gst_worker_core_get_output: (skip)
+ * @core: a #GstWorkerCore
+ * @name: the output's name
+ *
+ * Finds one of the worker's extra outputs by name.
  *
  * Returns: (transfer none) (nullable): the extra output named @name
+ *
+ * Since: 0.1
  */
 GstPad *
 gst_worker_core_get_output (GstWorkerCore * core, const gchar * name)

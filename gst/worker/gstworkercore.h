@@ -10,10 +10,19 @@ G_BEGIN_DECLS
 
 /**
  * GstWorkerCoreProperty: (skip)
+ * @GST_WORKER_CORE_PROP_PAUSED: `paused`
+ * @GST_WORKER_CORE_PROP_HEARTBEAT_INTERVAL: `heartbeat-interval`
+ * @GST_WORKER_CORE_PROP_STATS: `stats`
+ * @GST_WORKER_CORE_PROP_LAST: the last of them
  *
  * Property ids the core installs (with gst_worker_core_install_properties())
  * on a class that implements #GstWorker. Ids of the class's own properties
- * start at %GST_WORKER_CORE_PROP_LAST + 1.
+ * start at %GST_WORKER_CORE_PROP_LAST + 1. A subclass of a worker base
+ * class (#GstWorkerTransform, #GstWorkerSrc, #GstWorkerSink,
+ * #GstWorkerAggregator), which installs them on the base class, numbers
+ * its own from 1 as usual.
+ *
+ * Since: 0.1
  */
 typedef enum {
   GST_WORKER_CORE_PROP_PAUSED = 1,
@@ -26,6 +35,8 @@ typedef enum {
  * GST_WORKER_DEFAULT_HEARTBEAT_INTERVAL:
  *
  * Default `heartbeat-interval`, in milliseconds.
+ *
+ * Since: 0.1
  */
 #define GST_WORKER_DEFAULT_HEARTBEAT_INTERVAL 1000
 

@@ -1,8 +1,15 @@
 /* gst-workers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* gst_worker_structure_to_json(): the status and report structures of
- * GstWorkerController (or any structure) as JSON, by json-glib. */
+/**
+ * SECTION:gstworkerjson
+ * @title: JSON
+ * @short_description: a status or report structure as JSON
+ *
+ * gst_worker_structure_to_json() turns the structures
+ * #GstWorkerController returns (its status, its report), or any other
+ * #GstStructure, into JSON, by json-glib.
+ */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -111,6 +118,8 @@ value_to_json (const GValue * value)
  * null), anything else as its GStreamer serialization.
  *
  * Returns: (transfer full): the JSON text
+ *
+ * Since: 0.1
  */
 gchar *
 gst_worker_structure_to_json (const GstStructure * structure, gboolean pretty)

@@ -55,7 +55,11 @@ merge_item_clear (gpointer data)
 /**
  * gst_worker_merge_meta_api_get_type:
  *
+ * The API type of #GstWorkerMergeMeta.
+ *
  * Returns: the #GType of the #GstWorkerMergeMeta API
+ *
+ * Since: 0.1
  */
 GType
 gst_worker_merge_meta_api_get_type (void)
@@ -112,7 +116,11 @@ merge_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buffer,
 /**
  * gst_worker_merge_meta_get_info:
  *
+ * The #GstMetaInfo of #GstWorkerMergeMeta, to register it.
+ *
  * Returns: the #GstMetaInfo of #GstWorkerMergeMeta
+ *
+ * Since: 0.1
  */
 const GstMetaInfo *
 gst_worker_merge_meta_get_info (void)
@@ -136,6 +144,8 @@ gst_worker_merge_meta_get_info (void)
  * already carries (a buffer has at most one).
  *
  * Returns: (transfer none): the buffer's #GstWorkerMergeMeta
+ *
+ * Since: 0.1
  */
 GstWorkerMergeMeta *
 gst_buffer_add_worker_merge_meta (GstBuffer * buffer)
@@ -155,8 +165,12 @@ gst_buffer_add_worker_merge_meta (GstBuffer * buffer)
  * gst_buffer_get_worker_merge_meta:
  * @buffer: a #GstBuffer
  *
+ * Finds what a merge (timestampmerge) paired with a buffer.
+ *
  * Returns: (transfer none) (nullable): the buffer's #GstWorkerMergeMeta,
  * or %NULL if nothing was merged with it
+ *
+ * Since: 0.1
  */
 GstWorkerMergeMeta *
 gst_buffer_get_worker_merge_meta (GstBuffer * buffer)
@@ -190,6 +204,8 @@ find_item (GstWorkerMergeMeta * meta, GQuark name)
  * Records @item as the item merged from input @name, replacing the one
  * recorded for @name before, if any. Items keep the order in which their
  * inputs were first added.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_merge_meta_add_item (GstWorkerMergeMeta * meta,
@@ -218,8 +234,12 @@ gst_worker_merge_meta_add_item (GstWorkerMergeMeta * meta,
  * @meta: a #GstWorkerMergeMeta
  * @name: an input name
  *
+ * The item a merge paired from one input.
+ *
  * Returns: (transfer none) (nullable): the item merged from input @name,
  * valid as long as the meta; %NULL if nothing was merged from it
+ *
+ * Since: 0.1
  */
 GstBuffer *
 gst_worker_merge_meta_get_item (GstWorkerMergeMeta * meta, const gchar * name)
@@ -241,7 +261,11 @@ gst_worker_merge_meta_get_item (GstWorkerMergeMeta * meta, const gchar * name)
  * gst_worker_merge_meta_get_n_items:
  * @meta: a #GstWorkerMergeMeta
  *
+ * How many inputs the merge paired an item from.
+ *
  * Returns: how many inputs have an item in @meta
+ *
+ * Since: 0.1
  */
 guint
 gst_worker_merge_meta_get_n_items (GstWorkerMergeMeta * meta)
@@ -257,7 +281,11 @@ gst_worker_merge_meta_get_n_items (GstWorkerMergeMeta * meta)
  * @index: 0 to gst_worker_merge_meta_get_n_items() - 1
  * @name: (out) (optional) (transfer none): the item's input name
  *
+ * The item a merge paired from its @index-th input.
+ *
  * Returns: (transfer none): the @index-th item, valid as long as the meta
+ *
+ * Since: 0.1
  */
 GstBuffer *
 gst_worker_merge_meta_get_nth_item (GstWorkerMergeMeta * meta, guint index,
@@ -284,6 +312,8 @@ gst_worker_merge_meta_get_nth_item (GstWorkerMergeMeta * meta, guint index,
  *
  * Returns: (transfer none) (nullable): the item merged with @buffer from
  * input @name, valid as long as @buffer's meta
+ *
+ * Since: 0.1
  */
 GstBuffer *
 gst_buffer_get_merged_item (GstBuffer * buffer, const gchar * name)

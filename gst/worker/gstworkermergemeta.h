@@ -7,7 +7,22 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GST_WORKER_MERGE_META_API_TYPE:
+ *
+ * The API type of #GstWorkerMergeMeta.
+ *
+ * Since: 0.1
+ */
 #define GST_WORKER_MERGE_META_API_TYPE (gst_worker_merge_meta_api_get_type ())
+
+/**
+ * GST_WORKER_MERGE_META_INFO:
+ *
+ * The #GstMetaInfo of #GstWorkerMergeMeta.
+ *
+ * Since: 0.1
+ */
 #define GST_WORKER_MERGE_META_INFO (gst_worker_merge_meta_get_info ())
 
 typedef struct _GstWorkerMergeMeta GstWorkerMergeMeta;
@@ -24,6 +39,8 @@ typedef struct _GstWorkerMergeMeta GstWorkerMergeMeta;
  * The meta holds its own references: the items live as long as the buffer
  * carrying them. It is copied whole with the buffer (gst_buffer_copy() and
  * every transform: the items do not depend on the buffer's content).
+ *
+ * Since: 0.1
  */
 struct _GstWorkerMergeMeta
 {

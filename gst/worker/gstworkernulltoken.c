@@ -44,8 +44,14 @@ null_token_meta_info (void)
  * gst_worker_null_token_new:
  * @pts: the token's timestamp
  *
+ * Makes a null token: an initial item of a feedback loop, with the caps
+ * of the loop's items and no content, which a worker reading the loop
+ * treats as "nothing yet".
+ *
  * Returns: (transfer full): a new null token: an empty buffer marked with
  * the %GST_WORKER_NULL_TOKEN_META_NAME meta
+ *
+ * Since: 0.1
  */
 GstBuffer *
 gst_worker_null_token_new (GstClockTime pts)
@@ -62,7 +68,11 @@ gst_worker_null_token_new (GstClockTime pts)
  * gst_worker_buffer_is_null_token:
  * @buffer: a #GstBuffer
  *
+ * Tells a null token (an initial item of a feedback loop) from a real item.
+ *
  * Returns: %TRUE if @buffer is a null token (see gst_worker_null_token_new())
+ *
+ * Since: 0.1
  */
 gboolean
 gst_worker_buffer_is_null_token (GstBuffer * buffer)

@@ -11,6 +11,8 @@ G_BEGIN_DECLS
  * GST_WORKER_NULL_TOKEN_META_NAME:
  *
  * Name of the #GstCustomMeta that marks a null token.
+ *
+ * Since: 0.1
  */
 #define GST_WORKER_NULL_TOKEN_META_NAME "GstWorkerNullTokenMeta"
 

@@ -204,10 +204,13 @@ gst_worker_sink_init (GstWorkerSink * self)
 
 /**
  * gst_worker_sink_drop:
+ * @self: a #GstWorkerSink
  * @n: how many items
  *
  * Counts items the worker decided not to hand to the driver, in
  * `items-dropped`. Return %GST_FLOW_OK from consume after it.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_sink_drop (GstWorkerSink * self, guint n)

@@ -8,7 +8,22 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GST_TYPE_WORKER_SINK:
+ *
+ * The #GType of #GstWorkerSink.
+ *
+ * Since: 0.1
+ */
 #define GST_TYPE_WORKER_SINK (gst_worker_sink_get_type ())
+
+/**
+ * GstWorkerSink:
+ *
+ * A worker with an input and no output, built on #GstBaseSink. Opaque.
+ *
+ * Since: 0.1
+ */
 GST_WORKER_API
 G_DECLARE_DERIVABLE_TYPE (GstWorkerSink, gst_worker_sink,
     GST, WORKER_SINK, GstBaseSink)
@@ -23,13 +38,19 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerSink, gst_worker_sink,
  * A worker that sends its items into a hardware driver, a file or a
  * library (the design's worker 7), on #GstBaseSink. `items-in` counts the
  * items it was given, `items-out` those the driver took.
+ *
+ * Since: 0.1
  */
 /**
  * GstWorkerSinkClass::consume:
  * @self: the worker
  * @buffer: (transfer none): the item; the base class keeps its reference
  *
+ * Consumes one item (writes it to a file, a device...).
+ *
  * Returns: %GST_FLOW_OK, or %GST_FLOW_ERROR after posting an error
+ *
+ * Since: 0.1
  */
 struct _GstWorkerSinkClass
 {

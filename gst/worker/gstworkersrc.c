@@ -194,10 +194,13 @@ gst_worker_src_init (GstWorkerSrc * self)
 
 /**
  * gst_worker_src_drop:
+ * @self: a #GstWorkerSrc
  * @buffer: (transfer full): an item read but not passed on
  *
  * Drops an item by the worker's own decision (a corrupt frame, say),
  * counted in `items-in` and `items-dropped`.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_src_drop (GstWorkerSrc * self, GstBuffer * buffer)

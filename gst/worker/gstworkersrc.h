@@ -8,7 +8,22 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GST_TYPE_WORKER_SRC:
+ *
+ * The #GType of #GstWorkerSrc.
+ *
+ * Since: 0.1
+ */
 #define GST_TYPE_WORKER_SRC (gst_worker_src_get_type ())
+
+/**
+ * GstWorkerSrc:
+ *
+ * A worker with no input, built on #GstPushSrc. Opaque.
+ *
+ * Since: 0.1
+ */
 GST_WORKER_API
 G_DECLARE_DERIVABLE_TYPE (GstWorkerSrc, gst_worker_src,
     GST, WORKER_SRC, GstPushSrc)
@@ -25,6 +40,8 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerSrc, gst_worker_src,
  * segment goes out only after @produce returns); a source with several
  * outputs of different types is a #GstElement embedding a #GstWorkerCore
  * with a task of its own, as `flightsimsrc` and `flightlink` are.
+ *
+ * Since: 0.1
  */
 /**
  * GstWorkerSrcClass::produce:
@@ -32,8 +49,12 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerSrc, gst_worker_src,
  * @buf: (out) (transfer full) (nullable): the item read; set it when
  *   returning %GST_FLOW_OK
  *
+ * Produces the next item: sets @buf, or returns %GST_FLOW_EOS at the end.
+ *
  * Returns: %GST_FLOW_OK with an item, %GST_FLOW_EOS at the end, or
  *   %GST_FLOW_ERROR after posting an error
+ *
+ * Since: 0.1
  */
 struct _GstWorkerSrcClass
 {

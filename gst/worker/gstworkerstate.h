@@ -8,6 +8,15 @@
 G_BEGIN_DECLS
 
 /**
+ * SECTION:gstworkerstate
+ * @title: GstWorkerState
+ * @short_description: what a worker is doing
+ *
+ * The state every worker reports in its heartbeats and stats: the raw
+ * material of the controller's watchdog and deadlock detection.
+ */
+
+/**
  * GstWorkerState:
  * @GST_WORKER_STATE_IDLE: waiting for input (an empty input queue); never a
  *   stall.
@@ -20,6 +29,8 @@ G_BEGIN_DECLS
  *
  * What a worker is doing, as reported in its `worker-heartbeat` messages and
  * its `stats` structure.
+ *
+ * Since: 0.1
  */
 typedef enum {
   GST_WORKER_STATE_IDLE,

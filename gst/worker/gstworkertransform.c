@@ -255,10 +255,13 @@ gst_worker_transform_init (GstWorkerTransform * self)
 
 /**
  * gst_worker_transform_push:
+ * @self: a #GstWorkerTransform
  * @outbuf: (transfer full): an output item
  *
  * Pushes @outbuf on the `src` pad, from #GstWorkerTransformClass.process or
  * #GstWorkerTransformClass.drain.
+ *
+ * Since: 0.1
  */
 GstFlowReturn
 gst_worker_transform_push (GstWorkerTransform * self, GstBuffer * outbuf)
@@ -271,11 +274,14 @@ gst_worker_transform_push (GstWorkerTransform * self, GstBuffer * outbuf)
 
 /**
  * gst_worker_transform_push_to:
+ * @self: a #GstWorkerTransform
  * @pad: the `src` pad or another output of the worker
  * @outbuf: (transfer full): an output item
  *
  * Pushes @outbuf on one of the worker's outputs. An output nobody linked
  * drops the item and counts it in `items-dropped`.
+ *
+ * Since: 0.1
  */
 GstFlowReturn
 gst_worker_transform_push_to (GstWorkerTransform * self, GstPad * pad,
@@ -289,9 +295,14 @@ gst_worker_transform_push_to (GstWorkerTransform * self, GstPad * pad,
 
 /**
  * gst_worker_transform_get_output:
+ * @self: a #GstWorkerTransform
  * @name: the output's name (its pad template's name)
  *
+ * Finds one of the worker's extra outputs by name.
+ *
  * Returns: (transfer none) (nullable): the extra output named @name
+ *
+ * Since: 0.1
  */
 GstPad *
 gst_worker_transform_get_output (GstWorkerTransform * self, const gchar * name)
@@ -301,13 +312,58 @@ gst_worker_transform_get_output (GstWorkerTransform * self, const gchar * name)
 
 /**
  * gst_worker_transform_drop:
+ * @self: a #GstWorkerTransform
  * @buffer: (transfer full): an item the worker decided not to pass on
  *
  * Drops an item by the worker's own decision, counted in `items-dropped`.
+ *
+ * Since: 0.1
  */
 void
 gst_worker_transform_drop (GstWorkerTransform * self, GstBuffer * buffer)
 {
   gst_worker_core_count (CORE (self), 0, 0, 1);
   gst_buffer_unref (buffer);
+}
+
+/**
+ * gst_worker_transform_template_caps:
+ * @trans: a worker whose `sink` and `src` pad templates say what it takes
+ *   and what it gives, whatever the other side's caps
+ * @direction: the direction of @caps
+ * @caps: the caps on that side (unused)
+ * @filter: (nullable): caps to intersect the result with, first
+ *
+ * A #GstBaseTransformClass.transform_caps() for a worker that turns one
+ * kind of item into another (frames into ground targets, estimates into
+ * JSON lines): the caps of the other side are its pad template's. Set it
+ * in class_init: `trans_class->transform_caps =
+ * gst_worker_transform_template_caps;`.
+ *
+ * Returns: (transfer full): the caps of the other side's template,
+ *   intersected with @filter
+ *
+ * Since: 0.2
+ */
+GstCaps *
+gst_worker_transform_template_caps (GstBaseTransform * trans,
+    GstPadDirection direction, GstCaps * caps, GstCaps * filter)
+{
+  GstPadTemplate *templ;
+  GstCaps *res;
+
+  g_return_val_if_fail (GST_IS_WORKER_TRANSFORM (trans), NULL);
+
+  templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (trans),
+      direction == GST_PAD_SINK ? "src" : "sink");
+  g_return_val_if_fail (templ != NULL, NULL);
+  res = gst_pad_template_get_caps (templ);
+  if (filter) {
+    GstCaps *tmp = gst_caps_intersect_full (filter, res,
+        GST_CAPS_INTERSECT_FIRST);
+
+    gst_caps_unref (res);
+    res = tmp;
+  }
+  return res;
 }

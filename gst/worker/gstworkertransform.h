@@ -8,7 +8,23 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GST_TYPE_WORKER_TRANSFORM:
+ *
+ * The #GType of #GstWorkerTransform.
+ *
+ * Since: 0.1
+ */
 #define GST_TYPE_WORKER_TRANSFORM (gst_worker_transform_get_type ())
+
+/**
+ * GstWorkerTransform:
+ *
+ * A worker with one input and one output (and, optionally, more outputs),
+ * built on #GstBaseTransform. Opaque.
+ *
+ * Since: 0.1
+ */
 GST_WORKER_API
 G_DECLARE_DERIVABLE_TYPE (GstWorkerTransform, gst_worker_transform,
     GST, WORKER_TRANSFORM, GstBaseTransform)
@@ -30,24 +46,39 @@ G_DECLARE_DERIVABLE_TYPE (GstWorkerTransform, gst_worker_transform,
  *
  * The base class waits while the worker is paused, times @process, counts
  * inputs and outputs, and knows when a push blocks on a full queue.
+ *
+ * Since: 0.1
  */
 /**
  * GstWorkerTransformClass::process:
  * @self: the worker
  * @inbuf: (transfer full): the input item, now the worker's
  *
+ * Processes one input item and pushes what it makes with
+ * gst_worker_transform_push(): none, one or several items.
+ *
  * Returns: %GST_FLOW_OK, or the first failed push's return, or
  *   %GST_FLOW_ERROR after posting an error
+ *
+ * Since: 0.1
  */
 /**
  * GstWorkerTransformClass::drain:
  * @self: the worker
  *
+ * At EOS: pushes what the worker still holds, before the EOS goes on.
+ *
  * Returns: %GST_FLOW_OK, or the first failed push's return
+ *
+ * Since: 0.1
  */
 /**
  * GstWorkerTransformClass::flush:
  * @self: the worker
+ *
+ * At a flush: forgets what the worker holds.
+ *
+ * Since: 0.1
  */
 struct _GstWorkerTransformClass
 {
@@ -77,5 +108,11 @@ GstPad *      gst_worker_transform_get_output (GstWorkerTransform * self,
 GST_WORKER_API
 void          gst_worker_transform_drop (GstWorkerTransform * self,
                                          GstBuffer * buffer);
+
+GST_WORKER_API
+GstCaps *     gst_worker_transform_template_caps (GstBaseTransform * trans,
+                                                  GstPadDirection direction,
+                                                  GstCaps * caps,
+                                                  GstCaps * filter);
 
 G_END_DECLS

@@ -39,7 +39,7 @@ struct _GstTestWorkerMerge
 enum
 {
   PROP_0,
-  PROP_SPLIT_ODD = GST_WORKER_CORE_PROP_LAST + 1,
+  PROP_SPLIT_ODD,
 };
 
 static GstStaticPadTemplate sink_template =
