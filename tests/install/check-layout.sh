@@ -32,12 +32,11 @@ tool=$stage$bindir/gst-worker-launch
 
 objects=$tool
 for p in workers autonomy mavlink; do
-  so=$stage$pluginsdir/libgst$p.so
-  if [ -e "$so" ]; then
-    objects="$objects $so"
-  else
-    fail "plugin $p is not in $pluginsdir"
-  fi
+  [ -e "$stage$pluginsdir/libgst$p.so" ] || fail "plugin $p is not in $pluginsdir"
+done
+# every plugin installed there, those added later too
+for so in "$stage$pluginsdir"/libgst*.so; do
+  [ -e "$so" ] && objects="$objects $so"
 done
 # libgstautonomy needs libgstworker (libgstworker needs none of ours)
 so=$stage$libdir/libgstautonomy-1.0.so.0
@@ -58,5 +57,5 @@ for o in $objects; do
   esac
 done
 
-[ $failed -eq 0 ] && echo "installed layout: the tool, 3 plugins and libgstautonomy, rpaths ok"
+[ $failed -eq 0 ] && echo "installed layout: the tool, the plugins and libgstautonomy, rpaths ok"
 exit $failed

@@ -34,7 +34,15 @@ for p in workers autonomy mavlink; do
     exit 1
   fi
 done
+# every plugin installed there, those added later too
+for so in "$plugins"/libgst*.so; do
+  if ! gst-inspect-1.0 "$so" >/dev/null 2>&1; then
+    echo "FAIL: $so does not load:"
+    gst-inspect-1.0 "$so"
+    exit 1
+  fi
+done
 "$prefix/bin/gst-worker-launch" --quiet videotestsrc num-buffers=20 ! \
   workerpool size=2 worker=jpegenc ! fakesink ||
   { echo "FAIL: $prefix/bin/gst-worker-launch"; exit 1; }
-echo "installed to $prefix: the tool runs, 3 plugins load"
+echo "installed to $prefix: the tool runs, $(ls "$plugins"/libgst*.so | wc -l) plugins load"
