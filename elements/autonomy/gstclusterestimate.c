@@ -853,20 +853,8 @@ send_done (GstClusterEstimate * self, GstClockTime pts)
   done = self->done_command;
   GST_OBJECT_UNLOCK (self);
 
-  switch (done) {
-    case GST_MISSION_PLANNER_DONE_LOITER:
-      gst_flight_command_init (&cmd, GST_FLIGHT_COMMAND_LOITER);
-      break;
-    case GST_MISSION_PLANNER_DONE_LAND:
-      gst_flight_command_init (&cmd, GST_FLIGHT_COMMAND_LAND);
-      break;
-    case GST_MISSION_PLANNER_DONE_RETURN:
-      gst_flight_command_init (&cmd, GST_FLIGHT_COMMAND_RETURN);
-      break;
-    case GST_MISSION_PLANNER_DONE_NONE:
-    default:
-      return GST_FLOW_OK;
-  }
+  if (!gst_mission_planner_done_init (done, &cmd))
+    return GST_FLOW_OK;
   GST_INFO_OBJECT (self, "end of the input: %s",
       gst_flight_command_type_to_string (cmd.type));
   return gst_worker_transform_push_to (GST_WORKER_TRANSFORM (self),
