@@ -51,10 +51,17 @@ def run_suite(build, run, extra):
     cmd = ["meson", "test", "-C", build, "--no-rebuild",
            "--logbase", logbase] + extra
     t0 = time.monotonic()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
     secs = time.monotonic() - t0
     failed, total = [], 0
     path = os.path.join(build, "meson-logs", logbase + ".json")
+    if not os.path.exists(path):
+        # meson test itself failed (a build directory being rebuilt, ...)
+        lines = [l for l in proc.stdout.splitlines() if l.strip()][-3:]
+        return [{"name": "meson test", "result": "ERROR",
+                 "stdout": "\n".join(lines) or "no output",
+                 "returncode": proc.returncode}], 0, secs
     with open(path) as f:
         for line in f:
             test = json.loads(line)

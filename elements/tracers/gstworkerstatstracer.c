@@ -151,6 +151,7 @@ typedef struct
 typedef struct
 {
   ElementStats *e;
+  gconstpointer element;        /* e->element, one load nearer */
   Totals t;
   guint64 proc_max;             /* in interval max_epoch */
   guint max_epoch;
@@ -391,7 +392,7 @@ pad_slot (ThreadState * t, GstPad * pad)
   guint i;
 
   for (i = 0; i < t->n_slots; i++) {
-    if (t->slots[i].e->element == parent &&
+    if (t->slots[i].element == parent &&
         g_atomic_int_get (&t->slots[i].e->alive))
       return i;
   }
@@ -412,6 +413,7 @@ pad_slot (ThreadState * t, GstPad * pad)
       totals_add (&t->slots[i].e->retired, &t->slots[i].t);
       memset (&t->slots[i], 0, sizeof (Slot));
       t->slots[i].e = e;
+      t->slots[i].element = e->element;
       write_end (t);
     }
     g_mutex_unlock (&stats_lock);
@@ -420,6 +422,7 @@ pad_slot (ThreadState * t, GstPad * pad)
   write_begin (t);
   memset (&t->slots[t->n_slots], 0, sizeof (Slot));
   t->slots[t->n_slots].e = e;
+  t->slots[t->n_slots].element = e->element;
   t->n_slots++;
   write_end (t);
   return t->n_slots - 1;
@@ -602,7 +605,12 @@ push_pre (GstClockTime ts, GstPad * pad, guint n)
   ElementStats *e = NULL;
 
   calibrate (ts);
-  slot = pad_slot (t, pad);
+  /* the pusher is most often the element the thread is in */
+  if (t->depth > 0 && t->stack[t->depth - 1].slot >= 0 &&
+      t->slots[t->stack[t->depth - 1].slot].element == GST_OBJECT_PARENT (pad))
+    slot = t->stack[t->depth - 1].slot;
+  else
+    slot = pad_slot (t, pad);
   write_begin (t);
   if (t->depth == 0 && t->overflow == 0) {
     Frame *f;

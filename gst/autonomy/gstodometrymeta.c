@@ -52,7 +52,12 @@ gst_odometry_meta_transform (GstBuffer * dest, GstMeta * meta,
 /**
  * gst_odometry_meta_get_info:
  *
+ * The #GstMetaInfo of #GstOdometryMeta (%GST_ODOMETRY_META_INFO),
+ * registered on first use.
+ *
  * Returns: (transfer none): the registered #GstMetaInfo of #GstOdometryMeta
+ *
+ * Since: 0.1
  */
 const GstMetaInfo *
 gst_odometry_meta_get_info (void)

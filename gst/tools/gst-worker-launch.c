@@ -22,6 +22,7 @@
 #include "launch-props.h"
 #include "launch-observe.h"
 #include "launch-http.h"
+#include "launch-control.h"
 
 #define PROG "gst-worker-launch"
 
@@ -679,6 +680,18 @@ on_key (gint fd, GIOCondition cond, gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* An exit command from standard input (launch-control.c). */
+static void
+on_control_exit (gboolean now, gpointer user_data)
+{
+  App *app = user_data;
+
+  if (now)
+    gst_structure_free (gst_worker_controller_exit_now (app->ctrl));
+  else if (!app->draining)
+    request_exit (app, "exit command");
+}
+
 /* A command from the page (--http-control). */
 static void
 on_http_command (const gchar * command, gpointer user_data)
@@ -752,6 +765,7 @@ int
 main (int argc, char **argv)
 {
   App app = { 0, };
+  LaunchControl *control = NULL;
   g_autofree gchar *file = NULL, *on_error = NULL, *stats_json = NULL;
   g_autofree gchar *dot_dir = NULL, *deadlock = NULL, *on_stall = NULL;
   g_autofree gchar *status_format = NULL, *http = NULL;
@@ -863,6 +877,10 @@ main (int argc, char **argv)
   g_option_context_set_description (ctx,
       "Keys on a terminal: p pauses the system, r resumes it, q exits with "
       "drain, g writes the graph (also SIGUSR1).\n"
+      "Commands, one a line on standard input when it is not a terminal, "
+      "each answered by one JSON line on standard output: pause [NAME], "
+      "resume [NAME], set NAME PROPERTY=VALUE (e.g. a workerpool's size "
+      "while it runs), status, exit, exit-now.\n"
       "SIGINT, SIGTERM or SIGHUP exits with drain; a second one exits now.\n"
       "\nExit status:\n  0  drained cleanly\n  1  pipeline error (the "
       "message names the element)\n  2  usage error (bad option, unknown "
@@ -1071,6 +1089,9 @@ main (int argc, char **argv)
 
   if (enter_raw_mode ())
     g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_key, &app);
+  else
+    control = launch_control_new (app.ctrl, STDIN_FILENO, on_control_exit,
+        &app);
   if (duration > 0 && duration * 1000 <= G_MAXUINT)
     g_timeout_add ((guint) (duration * 1000), on_duration, &app);
   else if (duration > 0)
@@ -1082,6 +1103,7 @@ main (int argc, char **argv)
     g_main_loop_run (app.loop);
 
   restore_terminal ();
+  launch_control_free (control);
   launch_http_stop (app.http);
   gst_object_unref (app.ctrl);
   g_main_loop_unref (app.loop);

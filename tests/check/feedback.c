@@ -417,6 +417,34 @@ GST_START_TEST (test_loop_deterministic)
 
 GST_END_TEST;
 
+/* The elements of @bin not yet in PLAYING, with their counts: what a
+ * pipeline stuck on its way to PLAYING waits for. */
+static gchar *
+not_playing (GstBin * bin)
+{
+  GString *s = g_string_new (NULL);
+  GstIterator *it = gst_bin_iterate_recurse (bin);
+  GValue v = G_VALUE_INIT;
+
+  while (gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElement *e = g_value_get_object (&v);
+    GstState cur, pending;
+
+    GST_OBJECT_LOCK (e);
+    cur = GST_STATE (e);
+    pending = GST_STATE_PENDING (e);
+    GST_OBJECT_UNLOCK (e);
+    if (cur != GST_STATE_PLAYING || pending != GST_STATE_VOID_PENDING)
+      g_string_append_printf (s, " %s: %s, pending %s;", GST_OBJECT_NAME (e),
+          gst_element_state_get_name (cur),
+          gst_element_state_get_name (pending));
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  return g_string_free (s, FALSE);
+}
+
 /* NULL, PAUSED, PLAYING at random moments: no deadlock; then a clean run
  * to EOS with everything accounted for. */
 GST_START_TEST (test_loop_state_changes)
@@ -454,10 +482,18 @@ GST_START_TEST (test_loop_state_changes)
     GstStateChangeReturn ret = gst_element_get_state (l->pipe, &cur,
         &pending, 30 * GST_SECOND);
 
-    fail_unless (ret == GST_STATE_CHANGE_SUCCESS,
-        "PLAYING not reached: %s, pending %s",
-        gst_element_state_get_name (cur),
-        gst_element_state_get_name (pending));
+    /* seen once in 9 runs of make test-stress, not reproduced alone: say
+     * what it waits for */
+    if (ret != GST_STATE_CHANGE_SUCCESS) {
+      gchar *waiting = not_playing (GST_BIN (l->pipe));
+
+      fail ("PLAYING not reached: %s, pending %s; not playing:%s; out has "
+          "%" G_GUINT64_FORMAT " items, the loop %u",
+          gst_element_state_get_name (cur),
+          gst_element_state_get_name (pending), waiting,
+          u64 (l->out, "count"), level_of (l->fbsink));
+      g_free (waiting);
+    }
   }
   run_to_eos (l->pipe, 0);
   assert_loop_accounted (l);

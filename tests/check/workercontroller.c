@@ -30,6 +30,7 @@ typedef struct
   GstStructure *report;
   GPtrArray *stalls;            /* "stall" structures */
   GPtrArray *lost;              /* names */
+  GArray *lost_silence;         /* guint64 ns, one per entry of lost */
   GPtrArray *recovered;         /* names */
   GPtrArray *errors;            /* element names */
   guint restarted;
@@ -61,6 +62,7 @@ on_lost (GstWorkerController * ctrl, const gchar * worker, guint64 silence,
     Run * r)
 {
   g_ptr_array_add (r->lost, g_strdup (worker));
+  g_array_append_val (r->lost_silence, silence);
 }
 
 static void
@@ -99,6 +101,7 @@ run_init (Run * r, GstWorkerController * ctrl)
   r->stalls = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_structure_free);
   r->lost = g_ptr_array_new_with_free_func (g_free);
+  r->lost_silence = g_array_new (FALSE, FALSE, sizeof (guint64));
   r->recovered = g_ptr_array_new_with_free_func (g_free);
   r->errors = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect (ctrl, "finished", G_CALLBACK (on_finished), r);
@@ -118,6 +121,7 @@ run_clear (Run * r)
     gst_structure_free (r->report);
   g_ptr_array_unref (r->stalls);
   g_ptr_array_unref (r->lost);
+  g_array_unref (r->lost_silence);
   g_ptr_array_unref (r->recovered);
   g_ptr_array_unref (r->errors);
   gst_object_unref (r->ctrl);
@@ -603,7 +607,10 @@ GST_START_TEST (test_blocked_behind_paused_sink)
   fail_unless_equals_string (gst_structure_get_string (e, "queue"), "q1");
   gst_structure_free (status);
 
-  /* well past stall-timeout: waiting for a pause is no stall */
+  /* well past stall-timeout: waiting for a pause is no stall (counted
+   * from here: before, on a loaded machine, a worker can be held up for
+   * stall-timeout mid-item, and that is a stall) */
+  g_ptr_array_set_size (r.stalls, 0);
   run_for (&r, 600);
   fail_unless_equals_int (r.stalls->len, 0);
 
@@ -685,8 +692,31 @@ has_recovered (gpointer run, gconstpointer what)
   return FALSE;
 }
 
+/* Every worker reported lost has been reported recovered since. */
+static gboolean
+all_lost_recovered (gpointer run, gconstpointer unused)
+{
+  Run *r = run;
+  guint i;
+
+  for (i = 0; i < r->lost->len; i++) {
+    gchar *what = g_strdup_printf ("%s:lost",
+        (const gchar *) g_ptr_array_index (r->lost, i));
+    gboolean found = has_recovered (r, what);
+
+    g_free (what);
+    if (!found)
+      return FALSE;
+  }
+  return TRUE;
+}
+
 /* A worker whose heartbeats stop (its own state taken out of PLAYING) is
- * lost after heartbeat-timeout, and recovered when they come back. */
+ * lost after heartbeat-timeout, and recovered when they come back.
+ * Another worker can be reported lost too on a loaded machine, where its
+ * thread (or the controller's) may wait longer than the timeout for a
+ * core (seen with 200 ms and with 2 s under make test-stress): it is
+ * alive, so it must be reported recovered. */
 GST_START_TEST (test_heartbeats_stop_worker_lost)
 {
   Run r;
@@ -694,25 +724,34 @@ GST_START_TEST (test_heartbeats_stop_worker_lost)
       "produce-time=1000000 ! queue name=q1 " Q "! testworker name=a2 "
       "! queue name=q2 " Q "! testworkersink name=out");
   GstElement *a2 = element (ctrl, "a2");
-  gint64 t0;
+  guint i;
 
-  g_object_set (ctrl, "heartbeat-interval", 30, "heartbeat-timeout", 200,
+  g_object_set (ctrl, "heartbeat-interval", 30, "heartbeat-timeout", 1000,
       NULL);
   run_init (&r, ctrl);
   start (ctrl);
   run_for (&r, 300);
-  fail_unless_equals_int (r.lost->len, 0);
+  run_until (&r, all_lost_recovered, NULL, 20000);
+  g_ptr_array_set_size (r.lost, 0);
+  g_array_set_size (r.lost_silence, 0);
+  g_ptr_array_set_size (r.recovered, 0);
 
   gst_element_set_locked_state (a2, TRUE);
   gst_element_set_state (a2, GST_STATE_PAUSED);
-  t0 = g_get_monotonic_time ();
-  run_until (&r, has_lost, (gpointer) "a2", 10000);
-  fail_unless (g_get_monotonic_time () - t0 >= 150 * 1000);
-  fail_unless_equals_int (r.lost->len, 1);
-
+  run_until (&r, has_lost, (gpointer) "a2", 20000);
   gst_element_set_state (a2, GST_STATE_PLAYING);
   gst_element_set_locked_state (a2, FALSE);
-  run_until (&r, has_recovered, (gpointer) "a2:lost", 10000);
+  run_until (&r, has_recovered, (gpointer) "a2:lost", 20000);
+  run_until (&r, all_lost_recovered, NULL, 20000);
+  for (i = 0; i < r.lost->len; i++) {
+    guint64 silence = g_array_index (r.lost_silence, guint64, i);
+
+    /* after the timeout of silence, not sooner */
+    fail_unless (silence >= 1000 * GST_MSECOND, "%s lost after %"
+        GST_TIME_FORMAT " of silence",
+        (const gchar *) g_ptr_array_index (r.lost, i),
+        GST_TIME_ARGS (silence));
+  }
 
   gst_worker_controller_exit_drain (ctrl, 20000);
   run_until_finished (&r, 60);

@@ -1,0 +1,135 @@
+/* gst-workers: gst-worker-launch's commands on standard input
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+/* Sends @commands (one a line) to a running gst-worker-launch, and
+ * returns the JSON answers it printed, one node each, and its exit
+ * status in @status. */
+static GPtrArray *
+run_commands (const gchar * const *commands, gint * status)
+{
+  GError *err = NULL;
+  GSubprocess *proc;
+  GOutputStream *in;
+  GDataInputStream *out;
+  GPtrArray *answers = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      json_node_unref);
+  gchar *line;
+
+  /* a long stream: the commands reach it while it runs */
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err, GST_WORKER_LAUNCH, "--quiet",
+      "testworkersrc", "num-buffers=100000", "!", "workerpool", "name=p",
+      "size=1", "worker=testworker process-time=100000", "!",
+      "testworkersink", NULL);
+  fail_unless (proc != NULL, "%s", err ? err->message : "?");
+  in = g_subprocess_get_stdin_pipe (proc);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+
+  for (guint i = 0; commands[i]; i++) {
+    gchar *text = g_strdup_printf ("%s\n", commands[i]);
+
+    fail_unless (g_output_stream_write_all (in, text, strlen (text), NULL,
+            NULL, &err), "%s", err ? err->message : "?");
+    g_output_stream_flush (in, NULL, NULL);
+    g_free (text);
+    /* one answer each, in order */
+    line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &err);
+    fail_unless (line != NULL, "no answer to '%s'", commands[i]);
+    {
+      JsonNode *node = json_from_string (line, &err);
+
+      fail_unless (node != NULL, "'%s' answered '%s': %s", commands[i], line,
+          err ? err->message : "?");
+      g_ptr_array_add (answers, node);
+    }
+    g_free (line);
+  }
+  g_output_stream_close (in, NULL, NULL);
+  fail_unless (g_subprocess_wait (proc, NULL, &err));
+  *status = g_subprocess_get_exit_status (proc);
+  g_object_unref (out);
+  g_object_unref (proc);
+  return answers;
+}
+
+static gboolean
+answer_ok (GPtrArray * answers, guint i)
+{
+  JsonObject *o = json_node_get_object (g_ptr_array_index (answers, i));
+
+  return json_object_get_boolean_member (o, "ok");
+}
+
+static const gchar *
+answer_error (GPtrArray * answers, guint i)
+{
+  JsonObject *o = json_node_get_object (g_ptr_array_index (answers, i));
+
+  return json_object_has_member (o, "error") ?
+      json_object_get_string_member (o, "error") : NULL;
+}
+
+GST_START_TEST (test_commands)
+{
+  const gchar *const commands[] = {
+    "status",
+    "set p size=3",
+    "pause p_dispatch",
+    "resume p_dispatch",
+    "pause",
+    "resume",
+    "status",
+    "set nosuch size=2",
+    "set p worker=identity",
+    "pause nosuch",
+    "swap p identity",
+    "exit",
+    NULL
+  };
+  gint status = -1;
+  GPtrArray *a;
+  JsonObject *o;
+
+  a = run_commands (commands, &status);
+  o = json_node_get_object (g_ptr_array_index (a, 0));
+  fail_unless (answer_ok (a, 0));
+  fail_unless (json_object_has_member (o, "status"));
+  fail_unless (answer_ok (a, 1));
+  fail_unless (answer_ok (a, 2));
+  fail_unless (answer_ok (a, 3));
+  fail_unless (answer_ok (a, 4));
+  fail_unless (answer_ok (a, 5));
+  fail_unless (answer_ok (a, 6));
+  /* refusals say why */
+  fail_if (answer_ok (a, 7));
+  fail_unless (strstr (answer_error (a, 7), "nosuch") != NULL);
+  fail_if (answer_ok (a, 8));
+  fail_unless (strstr (answer_error (a, 8), "while the system runs") !=
+      NULL);
+  fail_if (answer_ok (a, 9));
+  fail_unless (strstr (answer_error (a, 9), "nosuch") != NULL);
+  fail_if (answer_ok (a, 10));
+  fail_unless (answer_ok (a, 11));
+  /* exit drains: a clean end */
+  fail_unless_equals_int (status, 0);
+  g_ptr_array_unref (a);
+}
+
+GST_END_TEST;
+
+static Suite *
+launchcontrol_suite (void)
+{
+  Suite *s = suite_create ("launchcontrol");
+  TCase *tc = tcase_create ("commands");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_commands);
+  return s;
+}
+
+GST_CHECK_MAIN (launchcontrol);
