@@ -280,12 +280,14 @@
 #include "gstflightlink.h"
 #include "gstmavlinkelements.h"
 #include "flightlink-transport.h"
+#include "flightlink-commander.h"
 #include "mavlink-codec.h"
 #include "mavlink-commands.h"
 #include "vehicle-clock.h"
 #include "vehicle-status.h"
 
-GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
+/* shared with flightlink-commander.c (the plugin hides it) */
+GST_DEBUG_CATEGORY (flight_link_debug);
 #define GST_CAT_DEFAULT flight_link_debug
 
 #define DEFAULT_ADDRESS "0.0.0.0"
@@ -307,9 +309,6 @@ GST_DEBUG_CATEGORY_STATIC (flight_link_debug);
 #define DEFAULT_SETPOINT_RATE 5
 #define DEFAULT_TELEMETRY_RATE 0
 #define DEFAULT_GOTO_COMMAND GST_FLIGHT_LINK_GOTO_SETPOINT
-
-/* PX4 OFFBOARD: how long a setpoint stream runs before the mode change */
-#define OFFBOARD_PRIME_US (1 * G_TIME_SPAN_SECOND)
 
 #define HEARTBEAT_PERIOD GST_SECOND
 /* vehicle mode: how long the item of a vehicle time waits for more
@@ -432,31 +431,15 @@ struct _GstFlightLink
   guint64 telemetry_merged;     /* of those, in a pushed item of another */
   guint64 commands_sent;
   guint64 commands_dropped;     /* taken from the sink pad, not sent */
-  guint64 commands_accepted;
-  guint64 commands_refused;
-  guint64 commands_timed_out;   /* no answer after the last attempt */
-  guint64 commands_retried;     /* attempts after the first */
-  guint64 setpoints_sent;       /* SET_POSITION_TARGET_*, streamed too */
   guint64 heartbeats_sent;
-  /* the command awaiting its COMMAND_ACK: its MAV_CMD (0: none), and the
-   * answer the reader puts here */
-  guint16 ack_wanted;
-  gboolean ack_in;
-  guint8 ack_result;
-  gint64 ack_progress_at;       /* monotonic time of an IN_PROGRESS */
-  /* the setpoint streamed (PX4 OFFBOARD needs >= 2 Hz): its message */
-  gboolean stream_active;
-  const MavlinkMessageInfo *stream_info;
-  MavlinkCommandMessage stream_msg;
-  GstClockID stream_id;
-  gboolean have_local;          /* last_local is set */
-  GstOdometry last_local;       /* the latest local position */
   GstClockID tick_id;
   gboolean tick_running;        /* a tick callback is at work */
-  gboolean stream_running;      /* a stream callback is at work */
   GstClockID hold_id;           /* the held item's silence timer */
   GstClockTime hold_last;       /* clock time of its latest message */
   gboolean hold_due;            /* the silence timer fired: push it */
+
+  /* the commands out: its own lock; created in init, freed in finalize */
+  FlightLinkCommander *commander;
 
   /* serialises writes to the link */
   GMutex write_lock;
@@ -664,7 +647,9 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (worker);
   GstClockTime age = GST_CLOCK_TIME_NONE;
+  FlightLinkCommanderCounts cc;
 
+  flight_link_commander_counts (self->commander, &cc);
   g_mutex_lock (&self->lock);
   if (self->vehicle != VEHICLE_WAITING && self->clock) {
     GstClockTime now = gst_clock_get_time (self->clock);
@@ -686,11 +671,11 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
       "telemetry-merged", G_TYPE_UINT64, self->telemetry_merged,
       "commands-sent", G_TYPE_UINT64, self->commands_sent,
       "commands-dropped", G_TYPE_UINT64, self->commands_dropped,
-      "commands-accepted", G_TYPE_UINT64, self->commands_accepted,
-      "commands-refused", G_TYPE_UINT64, self->commands_refused,
-      "commands-timed-out", G_TYPE_UINT64, self->commands_timed_out,
-      "commands-retried", G_TYPE_UINT64, self->commands_retried,
-      "setpoints-sent", G_TYPE_UINT64, self->setpoints_sent,
+      "commands-accepted", G_TYPE_UINT64, cc.accepted,
+      "commands-refused", G_TYPE_UINT64, cc.refused,
+      "commands-timed-out", G_TYPE_UINT64, cc.timed_out,
+      "commands-retried", G_TYPE_UINT64, cc.retried,
+      "setpoints-sent", G_TYPE_UINT64, cc.setpoints_sent,
       "heartbeats-sent", G_TYPE_UINT64, self->heartbeats_sent,
       "autopilot", G_TYPE_STRING, family_name (self->family),
       "vehicle-mode", G_TYPE_UINT, self->vstate.mode,
@@ -814,6 +799,30 @@ out_version_locked (GstFlightLink * self)
   if (self->cfg.version != GST_FLIGHT_LINK_VERSION_AUTO)
     return self->cfg.version;
   return self->vehicle != VEHICLE_WAITING ? self->vehicle_version : 2;
+}
+
+/* The commander's way out: the link, in flightlink's ids. */
+static gboolean
+commander_send (GstElement * owner, guint version,
+    const MavlinkMessageInfo * info, gconstpointer msg, GSocketAddress * peer,
+    gboolean may_block, GError ** error)
+{
+  return send_message (GST_FLIGHT_LINK (owner), version, info, msg, peer,
+      may_block, error);
+}
+
+/* For the commander's streamed setpoints: the version and peer of now. */
+static guint
+commander_route (GstElement * owner, GSocketAddress ** peer)
+{
+  GstFlightLink *self = GST_FLIGHT_LINK (owner);
+  guint version;
+
+  g_mutex_lock (&self->lock);
+  *peer = self->peer ? g_object_ref (self->peer) : NULL;
+  version = out_version_locked (self);
+  g_mutex_unlock (&self->lock);
+  return version;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1228,10 +1237,7 @@ handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
       o->ve = m.vy;
       o->vd = m.vz;
       o->fields |= GST_ODOMETRY_HAS_LOCAL | GST_ODOMETRY_HAS_VELOCITY;
-      g_mutex_lock (&self->lock);
-      self->last_local = *o;
-      self->have_local = TRUE;
-      g_mutex_unlock (&self->lock);
+      flight_link_commander_set_local (self->commander, o);
       return after_message (self, m.time_boot_ms, arrival);
     }
     case MAVLINK_MSG_ID_ATTITUDE:{
@@ -1432,7 +1438,7 @@ static void
 handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
 {
   MavlinkCommandAck ack;
-  gboolean refused = FALSE;
+  gboolean refused;
 
   mavlink_frame_decode (f, f->msgid, &ack);
   /* the target fields are extensions: 0 when the vehicle leaves them out */
@@ -1447,24 +1453,8 @@ handle_command_ack (GstFlightLink * self, const MavlinkFrame * f)
     return;
   }
 
-  g_mutex_lock (&self->lock);
-  if (ack.result == MAV_RESULT_ACCEPTED) {
-    self->commands_accepted++;
-  } else if (ack.result != MAV_RESULT_IN_PROGRESS) {
-    self->commands_refused++;
-    refused = TRUE;
-  }
-  /* the answer to the command the sink side waits for */
-  if (self->ack_wanted && ack.command == self->ack_wanted) {
-    if (ack.result == MAV_RESULT_IN_PROGRESS) {
-      self->ack_progress_at = g_get_monotonic_time ();
-    } else {
-      self->ack_in = TRUE;
-      self->ack_result = ack.result;
-    }
-    g_cond_broadcast (&self->cond);
-  }
-  g_mutex_unlock (&self->lock);
+  refused = flight_link_commander_ack (self->commander, ack.command,
+      ack.result);
 
   if (refused)
     GST_ELEMENT_WARNING (self, STREAM, FAILED,
@@ -1701,100 +1691,6 @@ pause:
 /* commands out */
 
 /* ---------------------------------------------------------------------- */
-/* the setpoint stream: PX4 follows OFFBOARD setpoints only while they
- * come at 2 Hz or more, and leaves OFFBOARD when they stop */
-
-static gboolean stream_cb (GstClock * clock, GstClockTime time,
-    GstClockID id, gpointer user_data);
-
-static GstClockTime
-stream_period (GstFlightLink * self)
-{
-  return GST_SECOND / MAX (self->cfg.setpoint_rate, 1);
-}
-
-/* Streams the setpoint @info / @msg from now on (replacing the one
- * streamed). With lock. */
-static void
-stream_setpoint_locked (GstFlightLink * self, const MavlinkMessageInfo * info,
-    const MavlinkCommandMessage * msg)
-{
-  self->stream_info = info;
-  self->stream_msg = *msg;
-  if (!self->stream_active && self->cfg.setpoint_rate > 0 && self->clock) {
-    self->stream_active = TRUE;
-    arm_timer_locked (self, &self->stream_id,
-        gst_clock_get_time (self->clock) + stream_period (self), stream_cb);
-  }
-}
-
-/* Stops the stream and waits for a callback at work. */
-static void
-stop_stream (GstFlightLink * self)
-{
-  GstClockID id;
-
-  g_mutex_lock (&self->lock);
-  id = self->stream_id;
-  self->stream_id = NULL;
-  self->stream_active = FALSE;
-  g_mutex_unlock (&self->lock);
-  cancel_timer (id);
-  g_mutex_lock (&self->lock);
-  while (self->stream_running)
-    g_cond_wait (&self->cond, &self->lock);
-  g_mutex_unlock (&self->lock);
-}
-
-static gboolean
-stream_cb (GstClock * clock, GstClockTime time, GstClockID id,
-    gpointer user_data)
-{
-  GstFlightLink *self = GST_FLIGHT_LINK (user_data);
-  const MavlinkMessageInfo *info;
-  MavlinkCommandMessage msg;
-  GSocketAddress *peer = NULL;
-  guint version;
-  GError *err = NULL;
-
-  g_mutex_lock (&self->lock);
-  if (self->stream_id != id || !self->stream_active) {
-    g_mutex_unlock (&self->lock);
-    return TRUE;
-  }
-  info = self->stream_info;
-  msg = self->stream_msg;
-  if (self->peer)
-    peer = g_object_ref (self->peer);
-  version = out_version_locked (self);
-  arm_timer_locked (self, &self->stream_id, time + stream_period (self),
-      stream_cb);
-  self->stream_running = TRUE;
-  g_mutex_unlock (&self->lock);
-
-  /* a setpoint of now */
-  if (info->id == MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED)
-    msg.local.time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
-  else
-    msg.global.time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
-  if (send_message (self, version, info, &msg, peer, FALSE, &err)) {
-    g_mutex_lock (&self->lock);
-    self->setpoints_sent++;
-    g_mutex_unlock (&self->lock);
-  } else {
-    GST_DEBUG_OBJECT (self, "streamed setpoint not sent: %s", err->message);
-    g_clear_error (&err);
-  }
-  g_clear_object (&peer);
-
-  g_mutex_lock (&self->lock);
-  self->stream_running = FALSE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
-  return TRUE;
-}
-
-/* ---------------------------------------------------------------------- */
 /* command results */
 
 /* The results pad's stream-start, caps and segment, and a gap so that a
@@ -1860,161 +1756,6 @@ report_result (GstFlightLink * self, const GstFlightCommandResult * res)
   return ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
 }
 
-/* Waits (with lock) for the answer to the command awaited, until
- * @deadline (monotonic; an IN_PROGRESS answer moves it on by @timeout).
- * Returns FALSE when flushing. */
-static gboolean
-wait_ack_locked (GstFlightLink * self, gint64 deadline, gint64 timeout)
-{
-  while (!self->sink_flushing && !self->ack_in) {
-    if (self->ack_progress_at + timeout > deadline)
-      deadline = self->ack_progress_at + timeout;
-    if (!g_cond_wait_until (&self->cond, &self->lock, deadline) &&
-        g_get_monotonic_time () >= deadline &&
-        self->ack_progress_at + timeout <= deadline)
-      break;
-  }
-  return !self->sink_flushing;
-}
-
-/* Sends a COMMAND_LONG / COMMAND_INT and waits for its COMMAND_ACK,
- * sending it again (COMMAND_LONG's confirmation counting) when none comes
- * within command-timeout, command-retries times at most; a refusal is
- * never sent again. Fills @res. */
-static GstFlowReturn
-send_acknowledged (GstFlightLink * self, const GstFlightCommand * cmd,
-    const MavlinkMessageInfo * info, MavlinkCommandMessage * msg,
-    guint version, GSocketAddress * peer, GstFlightCommandResult * res)
-{
-  gint64 timeout = self->cfg.command_timeout * G_TIME_SPAN_MILLISECOND;
-  guint16 number = mavlink_command_number (info, msg);
-  guint attempt, max = self->cfg.command_retries + 1;
-  GError *err = NULL;
-  gboolean answered = FALSE;
-
-  res->mav_command = number;
-  g_mutex_lock (&self->lock);
-  self->ack_wanted = number;
-  self->ack_in = FALSE;
-  self->ack_progress_at = 0;
-  g_mutex_unlock (&self->lock);
-
-  for (attempt = 1; attempt <= max && !answered; attempt++) {
-    mavlink_command_set_confirmation (info, msg, attempt - 1);
-    if (!send_message (self, version, info, msg, peer, TRUE, &err)) {
-      g_mutex_lock (&self->lock);
-      self->ack_wanted = 0;
-      g_mutex_unlock (&self->lock);
-      if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-        g_clear_error (&err);
-        return GST_FLOW_FLUSHING;
-      }
-      GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
-          ("Could not send a %s command over %s: %s.",
-              gst_flight_command_type_to_string (cmd->type),
-              link_name (self), err->message), ("%s", err->message));
-      g_clear_error (&err);
-      return GST_FLOW_ERROR;
-    }
-    res->attempts = attempt;
-    if (attempt > 1) {
-      g_mutex_lock (&self->lock);
-      self->commands_retried++;
-      g_mutex_unlock (&self->lock);
-      GST_INFO_OBJECT (self, "%s sent again (attempt %u)", info->name,
-          attempt);
-    }
-    if (!timeout)
-      return GST_FLOW_OK;       /* not waited for */
-
-    g_mutex_lock (&self->lock);
-    if (!wait_ack_locked (self, g_get_monotonic_time () + timeout, timeout)) {
-      self->ack_wanted = 0;
-      g_mutex_unlock (&self->lock);
-      return GST_FLOW_FLUSHING;
-    }
-    answered = self->ack_in;
-    res->mav_result = self->ack_result;
-    g_mutex_unlock (&self->lock);
-  }
-
-  g_mutex_lock (&self->lock);
-  self->ack_wanted = 0;
-  if (!answered)
-    self->commands_timed_out++;
-  g_mutex_unlock (&self->lock);
-
-  if (!answered) {
-    res->outcome = GST_FLIGHT_COMMAND_TIMED_OUT;
-    res->mav_result = 0;
-    GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
-        ("The vehicle did not answer the %s command (MAV_CMD %u) after %u "
-            "attempts.", gst_flight_command_type_to_string (cmd->type),
-            number, res->attempts),
-        ("no COMMAND_ACK within %u ms of each attempt",
-            self->cfg.command_timeout),
-        ("command", G_TYPE_STRING,
-            gst_flight_command_type_to_string (cmd->type),
-            "attempts", G_TYPE_UINT, res->attempts, NULL));
-  } else if (res->mav_result == MAV_RESULT_ACCEPTED) {
-    res->outcome = GST_FLIGHT_COMMAND_ACCEPTED;
-  } else if (res->mav_result == MAV_RESULT_FAILED) {
-    res->outcome = GST_FLIGHT_COMMAND_FAILED;
-  } else {
-    res->outcome = GST_FLIGHT_COMMAND_REFUSED;
-  }
-  return GST_FLOW_OK;
-}
-
-/* PX4 enters OFFBOARD only with a setpoint stream already running: if
- * none runs, hold the vehicle where it is for OFFBOARD_PRIME_US first.
- * Returns FALSE (with @why) when no position is known to hold; FLUSHING
- * in @ret when woken. */
-static gboolean
-prime_offboard (GstFlightLink * self, const MavlinkTarget * target,
-    GstFlowReturn * ret, const gchar ** why)
-{
-  GstFlightCommand hold;
-  MavlinkCommandMessage msg;
-  const MavlinkMessageInfo *info;
-  gint64 until;
-
-  *ret = GST_FLOW_OK;
-  g_mutex_lock (&self->lock);
-  if (self->stream_active) {
-    g_mutex_unlock (&self->lock);
-    return TRUE;
-  }
-  if (!self->have_local || !self->cfg.setpoint_rate) {
-    g_mutex_unlock (&self->lock);
-    *why = self->cfg.setpoint_rate ? "PX4 enters OFFBOARD only with a "
-        "setpoint stream, and no local position is known yet to hold" :
-        "PX4 enters OFFBOARD only with a setpoint stream, and setpoint-rate "
-        "is 0";
-    return FALSE;
-  }
-  gst_flight_command_init (&hold, GST_FLIGHT_COMMAND_GOTO);
-  hold.flags = GST_FLIGHT_COMMAND_HAS_LOCAL;
-  hold.north = self->last_local.north;
-  hold.east = self->last_local.east;
-  hold.down = self->last_local.down;
-  info = mavlink_command_from_flight_command (&hold, target,
-      (guint32) (g_get_monotonic_time () / 1000), &msg, why);
-  if (!info) {
-    g_mutex_unlock (&self->lock);
-    return FALSE;
-  }
-  GST_DEBUG_OBJECT (self, "streaming a hold setpoint before OFFBOARD");
-  stream_setpoint_locked (self, info, &msg);
-  until = g_get_monotonic_time () + OFFBOARD_PRIME_US;
-  while (!self->sink_flushing &&
-      g_cond_wait_until (&self->cond, &self->lock, until));
-  if (self->sink_flushing)
-    *ret = GST_FLOW_FLUSHING;
-  g_mutex_unlock (&self->lock);
-  return TRUE;
-}
-
 /* Whether a command can be written: the vehicle was heard, and over UDP
  * we know where to write. With lock. */
 static gboolean
@@ -2038,7 +1779,7 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   guint version;
   GError *err = NULL;
   GstFlowReturn ret = GST_FLOW_OK;
-  gboolean ok, first;
+  gboolean ok, first, stream;
 
   if (!gst_flight_command_from_buffer (buffer, &cmd)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
@@ -2110,7 +1851,8 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   info = NULL;
   if (cmd.type != GST_FLIGHT_COMMAND_GUIDED ||
       target.family != MAVLINK_FAMILY_PX4 ||
-      prime_offboard (self, &target, &ret, &why))
+      flight_link_commander_prime_offboard (self->commander, &target, &ret,
+          &why))
     info = mavlink_command_from_flight_command (&cmd, &target,
         (guint32) (g_get_monotonic_time () / 1000), &msg, &why);
   if (ret != GST_FLOW_OK) {
@@ -2135,11 +1877,29 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
         cmd.type == GST_FLIGHT_COMMAND_RETURN ||
         cmd.type == GST_FLIGHT_COMMAND_LOITER ||
         cmd.type == GST_FLIGHT_COMMAND_DISARM)
-      stop_stream (self);
-    ret = send_acknowledged (self, &cmd, info, &msg, version, peer, &res);
+      flight_link_commander_stop_stream (self->commander);
+    ret = flight_link_commander_send_acknowledged (self->commander, info,
+        &msg, version, peer, &res, &err);
     g_clear_object (&peer);
     if (ret == GST_FLOW_FLUSHING)
       return ret;
+    if (ret == GST_FLOW_ERROR) {
+      GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+          ("Could not send a %s command over %s: %s.",
+              gst_flight_command_type_to_string (cmd.type),
+              link_name (self), err->message), ("%s", err->message));
+      g_clear_error (&err);
+    } else if (res.outcome == GST_FLIGHT_COMMAND_TIMED_OUT) {
+      GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
+          ("The vehicle did not answer the %s command (MAV_CMD %u) after %u "
+              "attempts.", gst_flight_command_type_to_string (cmd.type),
+              res.mav_command, res.attempts),
+          ("no COMMAND_ACK within %u ms of each attempt",
+              self->cfg.command_timeout),
+          ("command", G_TYPE_STRING,
+              gst_flight_command_type_to_string (cmd.type),
+              "attempts", G_TYPE_UINT, res.attempts, NULL));
+    }
     count_command (self, ret == GST_FLOW_OK);
     if (ret != GST_FLOW_OK || !res.outcome)
       return ret;               /* an error, or not waited for */
@@ -2150,15 +1910,12 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   }
 
   /* a setpoint: no answer; PX4 needs it streamed */
-  ok = send_message (self, version, info, &msg, peer, TRUE, &err);
+  g_mutex_lock (&self->lock);
+  stream = self->family == MAVLINK_FAMILY_PX4;
+  g_mutex_unlock (&self->lock);
+  ok = flight_link_commander_send_setpoint (self->commander, info, &msg,
+      version, peer, stream, &err);
   g_clear_object (&peer);
-  if (ok) {
-    g_mutex_lock (&self->lock);
-    self->setpoints_sent++;
-    if (self->family == MAVLINK_FAMILY_PX4)
-      stream_setpoint_locked (self, info, &msg);
-    g_mutex_unlock (&self->lock);
-  }
   if (!ok) {
     if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       g_clear_error (&err);
@@ -2188,6 +1945,7 @@ set_sink_flushing (GstFlightLink * self, gboolean flushing)
     flight_link_transport_set_write_flushing (self->link, flushing);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
+  flight_link_commander_set_flushing (self->commander, flushing);
 }
 
 static gboolean
@@ -2454,19 +2212,14 @@ start_run (GstFlightLink * self)
   self->telemetry_merged = 0;
   self->hold_due = FALSE;
   self->commands_sent = self->commands_dropped = 0;
-  self->commands_accepted = self->commands_refused = 0;
-  self->commands_timed_out = self->commands_retried = 0;
-  self->setpoints_sent = 0;
   self->heartbeats_sent = 0;
   self->vehicle_type = 0;
   self->family = MAVLINK_FAMILY_GENERIC;
   vehicle_status_init (&self->vstate);
-  self->ack_wanted = 0;
-  self->ack_in = FALSE;
-  self->stream_active = FALSE;
-  self->have_local = FALSE;
   self->result_sticky = FALSE;
   g_mutex_unlock (&self->lock);
+  flight_link_commander_reset (self->commander, clock, cfg.command_timeout,
+      cfg.command_retries, cfg.setpoint_rate);
   gst_object_unref (clock);
 }
 
@@ -2531,7 +2284,7 @@ gst_flight_link_change_state (GstElement * element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       stop_ticks (self);
-      stop_stream (self);
+      flight_link_commander_stop_stream (self->commander);
       stop_hold_timer (self);
       g_mutex_lock (&self->lock);
       g_clear_object (&self->peer);
@@ -2720,7 +2473,7 @@ gst_flight_link_finalize (GObject * object)
   stop_hold_timer (self);
   gst_flight_link_close (self);
   stop_ticks (self);
-  stop_stream (self);
+  flight_link_commander_free (self->commander);
   gst_worker_core_free (self->core);
   g_clear_object (&self->peer);
   gst_clear_object (&self->clock);
@@ -2938,6 +2691,8 @@ gst_flight_link_init (GstFlightLink * self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   g_mutex_init (&self->write_lock);
+  self->commander = flight_link_commander_new (GST_ELEMENT (self),
+      commander_send, commander_route);
   self->address = g_strdup (DEFAULT_ADDRESS);
   self->port = DEFAULT_PORT;
   self->remote_address = g_strdup (DEFAULT_REMOTE_ADDRESS);

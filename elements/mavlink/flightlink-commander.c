@@ -1,0 +1,432 @@
+/* gst-workers: flightlink's commander, the commands it sends the vehicle
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "flightlink-commander.h"
+
+GST_DEBUG_CATEGORY_EXTERN (flight_link_debug);
+#define GST_CAT_DEFAULT flight_link_debug
+
+/* PX4 OFFBOARD: how long a setpoint stream runs before the mode change */
+#define OFFBOARD_PRIME_US (1 * G_TIME_SPAN_SECOND)
+
+struct _FlightLinkCommander
+{
+  GstElement *owner;            /* not a reference: it owns us */
+  FlightLinkSendFunc send;
+  FlightLinkRouteFunc route;
+
+  /* lock and cond guard the fields below */
+  GMutex lock;
+  GCond cond;
+  GstClock *clock;              /* for the stream's timer */
+  guint command_timeout;        /* ms, 0: not waited for */
+  guint command_retries;
+  guint setpoint_rate;          /* Hz, 0: no stream */
+  gboolean flushing;            /* the sink side is flushing */
+  FlightLinkCommanderCounts counts;
+  /* the command awaiting its COMMAND_ACK: its MAV_CMD (0: none), and the
+   * answer the reader puts here */
+  guint16 ack_wanted;
+  gboolean ack_in;
+  guint8 ack_result;
+  gint64 ack_progress_at;       /* monotonic time of an IN_PROGRESS */
+  /* the setpoint streamed (PX4 OFFBOARD needs >= 2 Hz): its message */
+  gboolean stream_active;
+  const MavlinkMessageInfo *stream_info;
+  MavlinkCommandMessage stream_msg;
+  GstClockID stream_id;
+  gboolean stream_running;      /* a stream callback is at work */
+  gboolean have_local;          /* last_local is set */
+  GstOdometry last_local;       /* the latest local position */
+};
+
+FlightLinkCommander *
+flight_link_commander_new (GstElement * owner, FlightLinkSendFunc send,
+    FlightLinkRouteFunc route)
+{
+  FlightLinkCommander *c = g_new0 (FlightLinkCommander, 1);
+
+  c->owner = owner;
+  c->send = send;
+  c->route = route;
+  g_mutex_init (&c->lock);
+  g_cond_init (&c->cond);
+  return c;
+}
+
+void
+flight_link_commander_free (FlightLinkCommander * c)
+{
+  if (!c)
+    return;
+  flight_link_commander_stop_stream (c);
+  gst_clear_object (&c->clock);
+  g_mutex_clear (&c->lock);
+  g_cond_clear (&c->cond);
+  g_free (c);
+}
+
+/* A new run: the settings, no command awaited, nothing streamed, the
+ * counts at 0. */
+void
+flight_link_commander_reset (FlightLinkCommander * c, GstClock * clock,
+    guint command_timeout, guint command_retries, guint setpoint_rate)
+{
+  g_mutex_lock (&c->lock);
+  gst_object_replace ((GstObject **) & c->clock, GST_OBJECT (clock));
+  c->command_timeout = command_timeout;
+  c->command_retries = command_retries;
+  c->setpoint_rate = setpoint_rate;
+  memset (&c->counts, 0, sizeof (c->counts));
+  c->ack_wanted = 0;
+  c->ack_in = FALSE;
+  c->stream_active = FALSE;
+  c->have_local = FALSE;
+  g_mutex_unlock (&c->lock);
+}
+
+/* Flushing wakes a command waiting for its answer or priming OFFBOARD. */
+void
+flight_link_commander_set_flushing (FlightLinkCommander * c,
+    gboolean flushing)
+{
+  g_mutex_lock (&c->lock);
+  c->flushing = flushing;
+  g_cond_broadcast (&c->cond);
+  g_mutex_unlock (&c->lock);
+}
+
+void
+flight_link_commander_counts (FlightLinkCommander * c,
+    FlightLinkCommanderCounts * counts)
+{
+  g_mutex_lock (&c->lock);
+  *counts = c->counts;
+  g_mutex_unlock (&c->lock);
+}
+
+/* A COMMAND_ACK for us (reader thread): counted, and handed to the
+ * command that waits for it. Returns TRUE when it is a refusal. */
+gboolean
+flight_link_commander_ack (FlightLinkCommander * c, guint16 command,
+    guint8 result)
+{
+  gboolean refused = FALSE;
+
+  g_mutex_lock (&c->lock);
+  if (result == MAV_RESULT_ACCEPTED) {
+    c->counts.accepted++;
+  } else if (result != MAV_RESULT_IN_PROGRESS) {
+    c->counts.refused++;
+    refused = TRUE;
+  }
+  /* the answer to the command the sink side waits for */
+  if (c->ack_wanted && command == c->ack_wanted) {
+    if (result == MAV_RESULT_IN_PROGRESS) {
+      c->ack_progress_at = g_get_monotonic_time ();
+    } else {
+      c->ack_in = TRUE;
+      c->ack_result = result;
+    }
+    g_cond_broadcast (&c->cond);
+  }
+  g_mutex_unlock (&c->lock);
+  return refused;
+}
+
+/* The latest local position (reader thread): what a hold setpoint holds. */
+void
+flight_link_commander_set_local (FlightLinkCommander * c,
+    const GstOdometry * local)
+{
+  g_mutex_lock (&c->lock);
+  c->last_local = *local;
+  c->have_local = TRUE;
+  g_mutex_unlock (&c->lock);
+}
+
+/* ---------------------------------------------------------------------- */
+/* the setpoint stream: PX4 follows OFFBOARD setpoints only while they
+ * come at 2 Hz or more, and leaves OFFBOARD when they stop */
+
+static gboolean stream_cb (GstClock * clock, GstClockTime time,
+    GstClockID id, gpointer user_data);
+
+static void
+unref_owner (gpointer user_data)
+{
+  FlightLinkCommander *c = user_data;
+
+  gst_object_unref (c->owner);
+}
+
+/* The stream's timer: a single-shot id on the clock, holding a
+ * reference to the element (which owns the commander). With lock. */
+static void
+arm_stream_locked (FlightLinkCommander * c, GstClockTime at)
+{
+  if (c->stream_id)
+    gst_clock_id_unref (c->stream_id);
+  c->stream_id = gst_clock_new_single_shot_id (c->clock, at);
+  gst_object_ref (c->owner);
+  gst_clock_id_wait_async (c->stream_id, stream_cb, c, unref_owner);
+}
+
+static GstClockTime
+stream_period (FlightLinkCommander * c)
+{
+  return GST_SECOND / MAX (c->setpoint_rate, 1);
+}
+
+/* Streams the setpoint @info / @msg from now on (replacing the one
+ * streamed). With lock. */
+static void
+stream_setpoint_locked (FlightLinkCommander * c,
+    const MavlinkMessageInfo * info, const MavlinkCommandMessage * msg)
+{
+  c->stream_info = info;
+  c->stream_msg = *msg;
+  if (!c->stream_active && c->setpoint_rate > 0 && c->clock) {
+    c->stream_active = TRUE;
+    arm_stream_locked (c, gst_clock_get_time (c->clock) + stream_period (c));
+  }
+}
+
+/* Stops the stream and waits for a callback at work. */
+void
+flight_link_commander_stop_stream (FlightLinkCommander * c)
+{
+  GstClockID id;
+
+  g_mutex_lock (&c->lock);
+  id = c->stream_id;
+  c->stream_id = NULL;
+  c->stream_active = FALSE;
+  g_mutex_unlock (&c->lock);
+  if (id) {
+    gst_clock_id_unschedule (id);
+    gst_clock_id_unref (id);
+  }
+  g_mutex_lock (&c->lock);
+  while (c->stream_running)
+    g_cond_wait (&c->cond, &c->lock);
+  g_mutex_unlock (&c->lock);
+}
+
+static gboolean
+stream_cb (GstClock * clock, GstClockTime time, GstClockID id,
+    gpointer user_data)
+{
+  FlightLinkCommander *c = user_data;
+  const MavlinkMessageInfo *info;
+  MavlinkCommandMessage msg;
+  GSocketAddress *peer = NULL;
+  guint version;
+  GError *err = NULL;
+
+  g_mutex_lock (&c->lock);
+  if (c->stream_id != id || !c->stream_active) {
+    g_mutex_unlock (&c->lock);
+    return TRUE;
+  }
+  info = c->stream_info;
+  msg = c->stream_msg;
+  arm_stream_locked (c, time + stream_period (c));
+  c->stream_running = TRUE;
+  g_mutex_unlock (&c->lock);
+
+  version = c->route (c->owner, &peer);
+  /* a setpoint of now */
+  if (info->id == MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED)
+    msg.local.time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
+  else
+    msg.global.time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
+  if (c->send (c->owner, version, info, &msg, peer, FALSE, &err)) {
+    g_mutex_lock (&c->lock);
+    c->counts.setpoints_sent++;
+    g_mutex_unlock (&c->lock);
+  } else {
+    GST_DEBUG_OBJECT (c->owner, "streamed setpoint not sent: %s",
+        err->message);
+    g_clear_error (&err);
+  }
+  g_clear_object (&peer);
+
+  g_mutex_lock (&c->lock);
+  c->stream_running = FALSE;
+  g_cond_broadcast (&c->cond);
+  g_mutex_unlock (&c->lock);
+  return TRUE;
+}
+
+/* Sends a setpoint (no answer comes) and counts it; @stream: resend it
+ * at setpoint-rate from now on (PX4). */
+gboolean
+flight_link_commander_send_setpoint (FlightLinkCommander * c,
+    const MavlinkMessageInfo * info, const MavlinkCommandMessage * msg,
+    guint version, GSocketAddress * peer, gboolean stream, GError ** error)
+{
+  if (!c->send (c->owner, version, info, msg, peer, TRUE, error))
+    return FALSE;
+  g_mutex_lock (&c->lock);
+  c->counts.setpoints_sent++;
+  if (stream)
+    stream_setpoint_locked (c, info, msg);
+  g_mutex_unlock (&c->lock);
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* acknowledged commands */
+
+/* Waits (with lock) for the answer to the command awaited, until
+ * @deadline (monotonic; an IN_PROGRESS answer moves it on by @timeout).
+ * Returns FALSE when flushing. */
+static gboolean
+wait_ack_locked (FlightLinkCommander * c, gint64 deadline, gint64 timeout)
+{
+  while (!c->flushing && !c->ack_in) {
+    if (c->ack_progress_at + timeout > deadline)
+      deadline = c->ack_progress_at + timeout;
+    if (!g_cond_wait_until (&c->cond, &c->lock, deadline) &&
+        g_get_monotonic_time () >= deadline &&
+        c->ack_progress_at + timeout <= deadline)
+      break;
+  }
+  return !c->flushing;
+}
+
+/* Sends a COMMAND_LONG / COMMAND_INT and waits for its COMMAND_ACK,
+ * sending it again (COMMAND_LONG's confirmation counting) when none comes
+ * within command-timeout, command-retries times at most; a refusal is
+ * never sent again. Fills @res (outcome 0: not waited for). Returns
+ * FLUSHING when woken or the write was cancelled, ERROR with @error when
+ * the write failed. */
+GstFlowReturn
+flight_link_commander_send_acknowledged (FlightLinkCommander * c,
+    const MavlinkMessageInfo * info, MavlinkCommandMessage * msg,
+    guint version, GSocketAddress * peer, GstFlightCommandResult * res,
+    GError ** error)
+{
+  gint64 timeout;
+  guint16 number = mavlink_command_number (info, msg);
+  guint attempt, max;
+  GError *err = NULL;
+  gboolean answered = FALSE;
+
+  res->mav_command = number;
+  g_mutex_lock (&c->lock);
+  timeout = c->command_timeout * G_TIME_SPAN_MILLISECOND;
+  max = c->command_retries + 1;
+  c->ack_wanted = number;
+  c->ack_in = FALSE;
+  c->ack_progress_at = 0;
+  g_mutex_unlock (&c->lock);
+
+  for (attempt = 1; attempt <= max && !answered; attempt++) {
+    mavlink_command_set_confirmation (info, msg, attempt - 1);
+    if (!c->send (c->owner, version, info, msg, peer, TRUE, &err)) {
+      g_mutex_lock (&c->lock);
+      c->ack_wanted = 0;
+      g_mutex_unlock (&c->lock);
+      if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+        g_clear_error (&err);
+        return GST_FLOW_FLUSHING;
+      }
+      g_propagate_error (error, err);
+      return GST_FLOW_ERROR;
+    }
+    res->attempts = attempt;
+    if (attempt > 1) {
+      g_mutex_lock (&c->lock);
+      c->counts.retried++;
+      g_mutex_unlock (&c->lock);
+      GST_INFO_OBJECT (c->owner, "%s sent again (attempt %u)", info->name,
+          attempt);
+    }
+    if (!timeout)
+      return GST_FLOW_OK;       /* not waited for */
+
+    g_mutex_lock (&c->lock);
+    if (!wait_ack_locked (c, g_get_monotonic_time () + timeout, timeout)) {
+      c->ack_wanted = 0;
+      g_mutex_unlock (&c->lock);
+      return GST_FLOW_FLUSHING;
+    }
+    answered = c->ack_in;
+    res->mav_result = c->ack_result;
+    g_mutex_unlock (&c->lock);
+  }
+
+  g_mutex_lock (&c->lock);
+  c->ack_wanted = 0;
+  if (!answered)
+    c->counts.timed_out++;
+  g_mutex_unlock (&c->lock);
+
+  if (!answered) {
+    res->outcome = GST_FLIGHT_COMMAND_TIMED_OUT;
+    res->mav_result = 0;
+  } else if (res->mav_result == MAV_RESULT_ACCEPTED) {
+    res->outcome = GST_FLIGHT_COMMAND_ACCEPTED;
+  } else if (res->mav_result == MAV_RESULT_FAILED) {
+    res->outcome = GST_FLIGHT_COMMAND_FAILED;
+  } else {
+    res->outcome = GST_FLIGHT_COMMAND_REFUSED;
+  }
+  return GST_FLOW_OK;
+}
+
+/* PX4 enters OFFBOARD only with a setpoint stream already running: if
+ * none runs, hold the vehicle where it is for OFFBOARD_PRIME_US first.
+ * Returns FALSE (with @why) when no position is known to hold; FLUSHING
+ * in @ret when woken. */
+gboolean
+flight_link_commander_prime_offboard (FlightLinkCommander * c,
+    const MavlinkTarget * target, GstFlowReturn * ret, const gchar ** why)
+{
+  GstFlightCommand hold;
+  MavlinkCommandMessage msg;
+  const MavlinkMessageInfo *info;
+  gint64 until;
+
+  *ret = GST_FLOW_OK;
+  g_mutex_lock (&c->lock);
+  if (c->stream_active) {
+    g_mutex_unlock (&c->lock);
+    return TRUE;
+  }
+  if (!c->have_local || !c->setpoint_rate) {
+    *why = c->setpoint_rate ? "PX4 enters OFFBOARD only with a "
+        "setpoint stream, and no local position is known yet to hold" :
+        "PX4 enters OFFBOARD only with a setpoint stream, and setpoint-rate "
+        "is 0";
+    g_mutex_unlock (&c->lock);
+    return FALSE;
+  }
+  gst_flight_command_init (&hold, GST_FLIGHT_COMMAND_GOTO);
+  hold.flags = GST_FLIGHT_COMMAND_HAS_LOCAL;
+  hold.north = c->last_local.north;
+  hold.east = c->last_local.east;
+  hold.down = c->last_local.down;
+  info = mavlink_command_from_flight_command (&hold, target,
+      (guint32) (g_get_monotonic_time () / 1000), &msg, why);
+  if (!info) {
+    g_mutex_unlock (&c->lock);
+    return FALSE;
+  }
+  GST_DEBUG_OBJECT (c->owner, "streaming a hold setpoint before OFFBOARD");
+  stream_setpoint_locked (c, info, &msg);
+  until = g_get_monotonic_time () + OFFBOARD_PRIME_US;
+  while (!c->flushing && g_cond_wait_until (&c->cond, &c->lock, until));
+  if (c->flushing)
+    *ret = GST_FLOW_FLUSHING;
+  g_mutex_unlock (&c->lock);
+  return TRUE;
+}
