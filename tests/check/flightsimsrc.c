@@ -656,7 +656,7 @@ run_for_error (const gchar * desc, GstStateChangeReturn * state_ret)
   fail_unless (pipeline != NULL, "%s", err ? err->message : "");
   bus = gst_element_get_bus (pipeline);
   *state_ret = gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+  msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
       GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
   if (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
     gst_message_parse_error (msg, &err, NULL);

@@ -304,7 +304,7 @@ run (GstElement * pipeline, GstStateChangeReturn * state_ret,
   if (state_ret)
     *state_ret = ret;
   for (;;) {
-    GstMessage *msg = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND,
+    GstMessage *msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
         GST_MESSAGE_ERROR | GST_MESSAGE_EOS | GST_MESSAGE_WARNING);
     GError *err = NULL;
 
