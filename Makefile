@@ -119,6 +119,12 @@ cross-arm64:
 bench: build
 	/usr/bin/python3 tests/bench/run.py --workerbench $(BUILD)/tests/bench/workerbench
 
+# What changed: the newest two runs kept in tests/bench/results/history/
+# (make bench keeps one per commit), per row old vs new median and ratio.
+.PHONY: bench-compare
+bench-compare:
+	/usr/bin/python3 tests/bench/compare.py
+
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_ARM64) build-prefix
 

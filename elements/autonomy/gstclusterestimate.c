@@ -13,7 +13,9 @@
  * - `src`: %GST_TARGET_ESTIMATE_CAPS, one #GstTargetEstimate per item;
  * - `commands`: %GST_FLIGHT_COMMAND_CAPS, a GOTO #GstFlightCommand for
  *   each newly confirmed target (towards the flight controller: the
- *   feedback edge of the autonomy system).
+ *   feedback edge of the autonomy system), and, at the end of the
+ *   input, the `done-command` if one is set and a GOTO was sent (LAND,
+ *   LOITER without a position: where the drone is; or RETURN).
  *
  * The method: every detection is kept (the latest `max-points`) and, on
  * each input item that brings new ones, all are clustered with DBSCAN
@@ -96,6 +98,7 @@
 #include <string.h>
 #include <gst/autonomy/autonomy.h>
 #include "gstclusterestimate.h"
+#include "gstmissionplanner.h"
 #include "gstautonomyelements.h"
 
 GST_DEBUG_CATEGORY_STATIC (cluster_estimate_debug);
@@ -107,6 +110,7 @@ GST_DEBUG_CATEGORY_STATIC (cluster_estimate_debug);
 #define DEFAULT_STABLE_UPDATES 5
 #define DEFAULT_MAX_POINTS 20000
 #define DEFAULT_COMMAND_DOWN -20.0
+#define DEFAULT_DONE_COMMAND GST_MISSION_PLANNER_DONE_NONE
 
 enum
 {
@@ -117,6 +121,7 @@ enum
   PROP_STABLE_UPDATES,
   PROP_MAX_POINTS,
   PROP_COMMAND_DOWN,
+  PROP_DONE_COMMAND,
 };
 
 /* One detection on the ground. */
@@ -161,6 +166,7 @@ struct _GstClusterEstimate
   guint stable_updates;
   guint max_points;
   gdouble command_down;
+  GstMissionPlannerDone done_command;
 
   /* streaming thread */
   GstPad *commands;             /* set once in constructed */
@@ -835,6 +841,26 @@ gst_cluster_estimate_process (GstWorkerTransform * base, GstBuffer * inbuf)
   return ret;
 }
 
+/* At the end of the input, after the last GOTO: the done-command, where
+ * the drone is (clusterestimate does not know where that is). */
+static GstFlowReturn
+send_done (GstClusterEstimate * self, GstClockTime pts)
+{
+  GstMissionPlannerDone done;
+  GstFlightCommand cmd;
+
+  GST_OBJECT_LOCK (self);
+  done = self->done_command;
+  GST_OBJECT_UNLOCK (self);
+
+  if (!gst_mission_planner_done_init (done, &cmd))
+    return GST_FLOW_OK;
+  GST_INFO_OBJECT (self, "end of the input: %s",
+      gst_flight_command_type_to_string (cmd.type));
+  return gst_worker_transform_push_to (GST_WORKER_TRANSFORM (self),
+      self->commands, gst_flight_command_to_buffer (&cmd, pts));
+}
+
 static GstFlowReturn
 gst_cluster_estimate_drain (GstWorkerTransform * base)
 {
@@ -857,6 +883,8 @@ gst_cluster_estimate_drain (GstWorkerTransform * base)
     }
   }
   GST_DEBUG_OBJECT (self, "drained: %u targets", self->next_id - 1);
+  if (ret == GST_FLOW_OK && self->next_id > 1)
+    ret = send_done (self, self->last_pts);
   cluster_estimate_reset (self);
   return ret;
 }
@@ -907,6 +935,9 @@ gst_cluster_estimate_set_property (GObject * object, guint prop_id,
     case PROP_COMMAND_DOWN:
       self->command_down = g_value_get_double (value);
       break;
+    case PROP_DONE_COMMAND:
+      self->done_command = g_value_get_enum (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -939,6 +970,9 @@ gst_cluster_estimate_get_property (GObject * object, guint prop_id,
       break;
     case PROP_COMMAND_DOWN:
       g_value_set_double (value, self->command_down);
+      break;
+    case PROP_DONE_COMMAND:
+      g_value_set_enum (value, self->done_command);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1018,6 +1052,11 @@ gst_cluster_estimate_class_init (GstClusterEstimateClass * klass)
       g_param_spec_double ("command-down", "Command down",
           "The local NED down of the GOTO commands, metres (negative is "
           "above home)", -1e6, 1e6, DEFAULT_COMMAND_DOWN, flags));
+  g_object_class_install_property (gobject_class, PROP_DONE_COMMAND,
+      g_param_spec_enum ("done-command", "Done command",
+          "What to command at the end of the input, after the last GOTO "
+          "(none: nothing; land, loiter: where the drone is; return)",
+          GST_TYPE_MISSION_PLANNER_DONE, DEFAULT_DONE_COMMAND, flags));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -1048,6 +1087,7 @@ gst_cluster_estimate_init (GstClusterEstimate * self)
   self->stable_updates = DEFAULT_STABLE_UPDATES;
   self->max_points = DEFAULT_MAX_POINTS;
   self->command_down = DEFAULT_COMMAND_DOWN;
+  self->done_command = DEFAULT_DONE_COMMAND;
   self->points = g_array_new (FALSE, FALSE, sizeof (Point));
   self->tracks = g_ptr_array_new_with_free_func ((GDestroyNotify) track_free);
   self->next_id = 1;

@@ -251,6 +251,28 @@ send_goto (GstMissionPlanner * self, const Target * target, GstClockTime t)
   return push_command (self, &cmd, t);
 }
 
+/* The done command's type in @cmd, without a position ("where the drone
+ * is"); FALSE for none. Shared with clusterestimate's done-command. */
+gboolean
+gst_mission_planner_done_init (GstMissionPlannerDone done,
+    GstFlightCommand * cmd)
+{
+  switch (done) {
+    case GST_MISSION_PLANNER_DONE_LOITER:
+      gst_flight_command_init (cmd, GST_FLIGHT_COMMAND_LOITER);
+      return TRUE;
+    case GST_MISSION_PLANNER_DONE_LAND:
+      gst_flight_command_init (cmd, GST_FLIGHT_COMMAND_LAND);
+      return TRUE;
+    case GST_MISSION_PLANNER_DONE_RETURN:
+      gst_flight_command_init (cmd, GST_FLIGHT_COMMAND_RETURN);
+      return TRUE;
+    case GST_MISSION_PLANNER_DONE_NONE:
+    default:
+      return FALSE;
+  }
+}
+
 static GstFlowReturn
 send_done (GstMissionPlanner * self, GstClockTime t)
 {
@@ -261,27 +283,14 @@ send_done (GstMissionPlanner * self, GstClockTime t)
   done = self->done_command;
   GST_OBJECT_UNLOCK (self);
 
-  switch (done) {
-    case GST_MISSION_PLANNER_DONE_LOITER:
-      gst_flight_command_init (&cmd, GST_FLIGHT_COMMAND_LOITER);
-      cmd.flags = GST_FLIGHT_COMMAND_HAS_LOCAL;
-      cmd.north = self->north;
-      cmd.east = self->east;
-      cmd.down = self->down;
-      break;
-    case GST_MISSION_PLANNER_DONE_LAND:
-      gst_flight_command_init (&cmd, GST_FLIGHT_COMMAND_LAND);
-      cmd.flags = GST_FLIGHT_COMMAND_HAS_LOCAL;
-      cmd.north = self->north;
-      cmd.east = self->east;
-      cmd.down = 0;
-      break;
-    case GST_MISSION_PLANNER_DONE_RETURN:
-      gst_flight_command_init (&cmd, GST_FLIGHT_COMMAND_RETURN);
-      break;
-    case GST_MISSION_PLANNER_DONE_NONE:
-    default:
-      return GST_FLOW_OK;
+  if (!gst_mission_planner_done_init (done, &cmd))
+    return GST_FLOW_OK;
+  /* loiter or land: here */
+  if (done != GST_MISSION_PLANNER_DONE_RETURN) {
+    cmd.flags = GST_FLIGHT_COMMAND_HAS_LOCAL;
+    cmd.north = self->north;
+    cmd.east = self->east;
+    cmd.down = done == GST_MISSION_PLANNER_DONE_LOITER ? self->down : 0;
   }
   return push_command (self, &cmd, t);
 }

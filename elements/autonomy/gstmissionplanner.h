@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gst/worker/worker.h>
+#include <gst/autonomy/autonomy.h>
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,8 @@ typedef enum
 
 GType gst_mission_planner_done_get_type (void);
 #define GST_TYPE_MISSION_PLANNER_DONE (gst_mission_planner_done_get_type ())
+gboolean gst_mission_planner_done_init (GstMissionPlannerDone done,
+    GstFlightCommand * cmd);
 
 #define GST_TYPE_MISSION_PLANNER (gst_mission_planner_get_type ())
 G_DECLARE_FINAL_TYPE (GstMissionPlanner, gst_mission_planner, GST,

@@ -283,6 +283,7 @@
 #include "flightlink-commander.h"
 #include "mavlink-codec.h"
 #include "mavlink-commands.h"
+#include "mavlink-telemetry.h"
 #include "vehicle-clock.h"
 #include "vehicle-status.h"
 
@@ -1196,71 +1197,26 @@ static GstFlowReturn
 handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
     GstClockTime arrival)
 {
-  GstOdometry *o = &self->odo;
+  MavlinkTelemetry t;
   GstFlowReturn ret;
 
-  switch (f->msgid) {
-    case MAVLINK_MSG_ID_GLOBAL_POSITION_INT:{
-      MavlinkGlobalPositionInt m;
-
-      mavlink_frame_decode (f, f->msgid, &m);
-      if (stale_telemetry (self, f, m.time_boot_ms))
-        return GST_FLOW_OK;
-      if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
-        return ret;
-      o->latitude = m.lat / 1e7;
-      o->longitude = m.lon / 1e7;
-      o->altitude = m.alt / 1000.0;
-      o->vn = m.vx / 100.0;
-      o->ve = m.vy / 100.0;
-      o->vd = m.vz / 100.0;
-      o->fields |= GST_ODOMETRY_HAS_GLOBAL | GST_ODOMETRY_HAS_VELOCITY;
-      return after_message (self, m.time_boot_ms, arrival);
-    }
-    case MAVLINK_MSG_ID_LOCAL_POSITION_NED:{
-      MavlinkLocalPositionNed m;
-
-      mavlink_frame_decode (f, f->msgid, &m);
-      if (!isfinite (m.x) || !isfinite (m.y) || !isfinite (m.z) ||
-          !isfinite (m.vx) || !isfinite (m.vy) || !isfinite (m.vz)) {
-        invalid_telemetry (self, "LOCAL_POSITION_NED");
-        return GST_FLOW_OK;
-      }
-      if (stale_telemetry (self, f, m.time_boot_ms))
-        return GST_FLOW_OK;
-      if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
-        return ret;
-      o->north = m.x - self->home_offset[0];
-      o->east = m.y - self->home_offset[1];
-      o->down = m.z - self->home_offset[2];
-      o->vn = m.vx;
-      o->ve = m.vy;
-      o->vd = m.vz;
-      o->fields |= GST_ODOMETRY_HAS_LOCAL | GST_ODOMETRY_HAS_VELOCITY;
-      flight_link_commander_set_local (self->commander, o);
-      return after_message (self, m.time_boot_ms, arrival);
-    }
-    case MAVLINK_MSG_ID_ATTITUDE:{
-      MavlinkAttitude m;
-
-      mavlink_frame_decode (f, f->msgid, &m);
-      if (!isfinite (m.roll) || !isfinite (m.pitch) || !isfinite (m.yaw)) {
-        invalid_telemetry (self, "ATTITUDE");
-        return GST_FLOW_OK;
-      }
-      if (stale_telemetry (self, f, m.time_boot_ms))
-        return GST_FLOW_OK;
-      if ((ret = before_message (self, m.time_boot_ms)) != GST_FLOW_OK)
-        return ret;
-      o->roll = m.roll;
-      o->pitch = m.pitch;
-      o->yaw = m.yaw;
-      o->fields |= GST_ODOMETRY_HAS_ATTITUDE;
-      return after_message (self, m.time_boot_ms, arrival);
-    }
-    default:
+  switch (mavlink_telemetry_decode (f, &t)) {
+    case MAVLINK_TELEMETRY_NONE:
       return GST_FLOW_OK;
+    case MAVLINK_TELEMETRY_INVALID:
+      invalid_telemetry (self, t.what);
+      return GST_FLOW_OK;
+    case MAVLINK_TELEMETRY_VALID:
+      break;
   }
+  if (stale_telemetry (self, f, t.time_boot_ms))
+    return GST_FLOW_OK;
+  if ((ret = before_message (self, t.time_boot_ms)) != GST_FLOW_OK)
+    return ret;
+  mavlink_telemetry_apply (&t, self->home_offset, &self->odo);
+  if (t.values.fields & GST_ODOMETRY_HAS_LOCAL)
+    flight_link_commander_set_local (self->commander, &self->odo);
+  return after_message (self, t.time_boot_ms, arrival);
 }
 
 static gboolean

@@ -600,7 +600,7 @@ add_replica_locked (GstWorkerPool * self, guint r, GstPad * collect_sink)
   GstElement *replica, *in = NULL, *out = NULL;
   GError *err = NULL;
   guint queue_size;
-  gboolean ok = FALSE;
+  gboolean ok = FALSE, added = FALSE;
   GstPad *pad;
 
   GST_OBJECT_LOCK (self);
@@ -626,6 +626,9 @@ add_replica_locked (GstWorkerPool * self, guint r, GstPad * collect_sink)
   add_child (self, in);
   add_child (self, replica);
   add_child (self, out);
+  /* the pool and children hold them now */
+  gst_object_unref (replica);
+  added = TRUE;
   self->replica_in[r] = in;
   self->replica[r] = replica;
   self->replica_out[r] = out;
@@ -673,13 +676,13 @@ add_replica_locked (GstWorkerPool * self, guint r, GstPad * collect_sink)
       queue_watch_new (self->order, r), (GClosureNotify) queue_watch_free, 0);
 
 done:
-  if (!ok) {
-    /* not added yet: floating */
-    if (replica && !self->replica[r])
+  if (!ok && !added) {
+    /* not added: ours (the queues floating) */
+    if (replica)
       gst_object_unref (replica);
-    if (in && !self->replica_in[r])
+    if (in)
       gst_object_unref (gst_object_ref_sink (in));
-    if (out && !self->replica_out[r])
+    if (out)
       gst_object_unref (gst_object_ref_sink (out));
   }
   g_free (name);

@@ -765,10 +765,11 @@ int
 main (int argc, char **argv)
 {
   App app = { 0, };
-  LaunchControl *control = NULL;
+  LaunchControl *control = NULL, *socket_control = NULL;
   g_autofree gchar *file = NULL, *on_error = NULL, *stats_json = NULL;
   g_autofree gchar *dot_dir = NULL, *deadlock = NULL, *on_stall = NULL;
   g_autofree gchar *status_format = NULL, *http = NULL;
+  g_autofree gchar *control_address = NULL;
   gboolean http_control = FALSE;
   g_auto (GStrv) pause = NULL;
   g_auto (GStrv) desc = NULL;
@@ -835,6 +836,9 @@ main (int argc, char **argv)
         "The status every --status-interval: a table or lines of text "
           "(default), or one JSON object a line on stdout (messages go to "
           "stderr)", "text|json"},
+    {"control", 0, 0, G_OPTION_ARG_STRING, &control_address,
+        "Take commands (as on standard input) from clients of a Unix "
+          "socket, made at PATH", "unix:PATH"},
     {"http", 0, 0, G_OPTION_ARG_STRING, &http,
         "Serve a live page (/), /status.json, /metrics (Prometheus) and "
           "/graph.dot on [ADDRESS:]PORT (127.0.0.1 unless an address is "
@@ -1072,6 +1076,19 @@ main (int argc, char **argv)
     say (&app, FALSE, "watching at %s", launch_http_get_url (app.http));
   }
 
+  if (control_address) {
+    socket_control = launch_control_new (app.ctrl, -1, on_control_exit, &app);
+    if (!launch_control_listen (socket_control, control_address, &err)) {
+      g_printerr ("%s: %s\n", PROG, err->message);
+      g_error_free (err);
+      launch_control_free (socket_control);
+      launch_http_stop (app.http);
+      gst_object_unref (app.ctrl);
+      g_main_loop_unref (app.loop);
+      return EXIT_USAGE;
+    }
+  }
+
   app.starting = TRUE;
   if (!gst_worker_controller_start (app.ctrl, &err)) {
     say (&app, TRUE, "ERROR: %s", err->message);
@@ -1080,6 +1097,7 @@ main (int argc, char **argv)
     if (app.report && !quiet)
       print_report (&app, app.report);
     g_clear_pointer (&app.report, gst_structure_free);
+    launch_control_free (socket_control);
     launch_http_stop (app.http);
     gst_object_unref (app.ctrl);
     g_main_loop_unref (app.loop);
@@ -1092,6 +1110,7 @@ main (int argc, char **argv)
   else
     control = launch_control_new (app.ctrl, STDIN_FILENO, on_control_exit,
         &app);
+
   if (duration > 0 && duration * 1000 <= G_MAXUINT)
     g_timeout_add ((guint) (duration * 1000), on_duration, &app);
   else if (duration > 0)
@@ -1104,6 +1123,7 @@ main (int argc, char **argv)
 
   restore_terminal ();
   launch_control_free (control);
+  launch_control_free (socket_control);
   launch_http_stop (app.http);
   gst_object_unref (app.ctrl);
   g_main_loop_unref (app.loop);

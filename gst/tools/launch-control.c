@@ -13,7 +13,9 @@
  *   status                       the controller's status, as its JSON
  *   exit | exit-now              drain then stop | stop at once
  *
- * Empty lines and lines starting with '#' are ignored.
+ * Empty lines and lines starting with '#' are ignored. The same commands
+ * come over a Unix socket (--control=unix:PATH): one client or more, each
+ * answered on its own connection.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -21,12 +23,17 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
 #include "launch-control.h"
 
 struct _LaunchControl
 {
   GstWorkerController *ctrl;
-  GIOChannel *in;
+  GSocketService *service;      /* --control=unix:PATH, or NULL */
+  gchar *socket_path;           /* removed at the end */
+  GIOChannel *in;               /* standard input, or NULL */
   guint watch;                  /* 0 once the input ended */
   LaunchControlExitFunc exit_func;
   gpointer user_data;
@@ -234,7 +241,8 @@ on_input (GIOChannel * channel, GIOCondition cond, gpointer user_data)
 
 /**
  * launch_control_new:
- * @fd: where the commands come from (not closed)
+ * @fd: where the commands come from (not closed), or -1 for none (then
+ *   launch_control_listen())
  *
  * Reads commands from @fd in the default main context.
  */
@@ -245,10 +253,12 @@ launch_control_new (GstWorkerController * ctrl, gint fd,
   LaunchControl *control = g_new0 (LaunchControl, 1);
 
   control->ctrl = gst_object_ref (ctrl);
-  control->in = g_io_channel_unix_new (fd);
-  g_io_channel_set_close_on_unref (control->in, FALSE);
   control->exit_func = exit_func;
   control->user_data = user_data;
+  if (fd < 0)
+    return control;
+  control->in = g_io_channel_unix_new (fd);
+  g_io_channel_set_close_on_unref (control->in, FALSE);
   control->watch = g_io_add_watch (control->in, G_IO_IN | G_IO_HUP |
       G_IO_ERR, on_input, control);
   return control;
@@ -261,7 +271,119 @@ launch_control_free (LaunchControl * control)
     return;
   if (control->watch)
     g_source_remove (control->watch);
-  g_io_channel_unref (control->in);
+  if (control->in)
+    g_io_channel_unref (control->in);
+  if (control->service) {
+    g_socket_service_stop (control->service);
+    g_socket_listener_close (G_SOCKET_LISTENER (control->service));
+    g_object_unref (control->service);
+    g_unlink (control->socket_path);
+  }
+  g_free (control->socket_path);
   gst_object_unref (control->ctrl);
   g_free (control);
+}
+
+/* ---------------------------------------------------------------------- */
+/* --control=unix:PATH */
+
+typedef struct
+{
+  LaunchControl *control;
+  GSocketConnection *connection;
+  GDataInputStream *in;
+} Client;
+
+static void
+client_free (Client * client)
+{
+  g_object_unref (client->in);
+  g_object_unref (client->connection);
+  g_free (client);
+}
+
+static void
+on_client_line (GObject * source, GAsyncResult * result, gpointer user_data)
+{
+  Client *client = user_data;
+  gchar *line = g_data_input_stream_read_line_finish_utf8
+      (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
+  gboolean exit = FALSE, exit_now = FALSE;
+  GOutputStream *out;
+  gchar *json;
+
+  if (!line) {
+    /* the client went away (or the tool is ending) */
+    client_free (client);
+    return;
+  }
+  json = launch_control_run (client->control->ctrl, line, &exit, &exit_now);
+  g_free (line);
+  if (json) {
+    gchar *text = g_strdup_printf ("%s\n", json);
+
+    out = g_io_stream_get_output_stream (G_IO_STREAM (client->connection));
+    g_output_stream_write_all (out, text, strlen (text), NULL, NULL, NULL);
+    g_free (text);
+    g_free (json);
+  }
+  if ((exit || exit_now) && client->control->exit_func)
+    client->control->exit_func (exit_now, client->control->user_data);
+  g_data_input_stream_read_line_async (client->in, G_PRIORITY_DEFAULT, NULL,
+      on_client_line, client);
+}
+
+static gboolean
+on_incoming (GSocketService * service, GSocketConnection * connection,
+    GObject * source, gpointer user_data)
+{
+  Client *client = g_new0 (Client, 1);
+
+  client->control = user_data;
+  client->connection = g_object_ref (connection);
+  client->in = g_data_input_stream_new (g_io_stream_get_input_stream
+      (G_IO_STREAM (connection)));
+  g_data_input_stream_read_line_async (client->in, G_PRIORITY_DEFAULT, NULL,
+      on_client_line, client);
+  return TRUE;
+}
+
+/**
+ * launch_control_listen:
+ * @address: "unix:PATH"
+ *
+ * Takes commands from clients of a Unix socket at PATH too (made now,
+ * removed by launch_control_free()).
+ *
+ * Returns: %FALSE, with @error, if the address is not understood or the
+ *   socket cannot be made
+ */
+gboolean
+launch_control_listen (LaunchControl * control, const gchar * address,
+    GError ** error)
+{
+  GSocketAddress *addr;
+  gboolean ok;
+
+  if (!g_str_has_prefix (address, "unix:") || !address[5]) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "--control=%s: the address must be unix:PATH", address);
+    return FALSE;
+  }
+  control->socket_path = g_strdup (address + 5);
+  addr = g_unix_socket_address_new (control->socket_path);
+  control->service = g_socket_service_new ();
+  ok = g_socket_listener_add_address (G_SOCKET_LISTENER (control->service),
+      addr, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, NULL, NULL,
+      error);
+  g_object_unref (addr);
+  if (!ok) {
+    g_prefix_error (error, "--control=%s: ", address);
+    g_clear_object (&control->service);
+    return FALSE;
+  }
+  g_signal_connect (control->service, "incoming", G_CALLBACK (on_incoming),
+      control);
+  g_socket_service_start (control->service);
+  return TRUE;
 }

@@ -23,6 +23,9 @@ LaunchControl *launch_control_new (GstWorkerController * ctrl, gint fd,
 gchar *launch_control_run (GstWorkerController * ctrl, const gchar * line,
     gboolean * exit, gboolean * exit_now);
 
+gboolean launch_control_listen (LaunchControl * control,
+    const gchar * address, GError ** error);
+
 void launch_control_free (LaunchControl * control);
 
 G_END_DECLS

@@ -353,8 +353,7 @@ compare_by_depth (gconstpointer a, gconstpointer b, gpointer user_data)
 static void
 link_elements (Topo * t)
 {
-  guint n = t->elements->len, i, pass;
-  gboolean changed = TRUE;
+  guint n = t->elements->len, i;
   GArray *links = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
 
   for (i = 0; i < n; i++) {
@@ -385,17 +384,7 @@ link_elements (Topo * t)
     g_list_free_full (pads, gst_object_unref);
   }
 
-  for (pass = 0; changed && pass < n; pass++) {
-    changed = FALSE;
-    for (i = 0; i < links->len; i++) {
-      guint *link = &g_array_index (links, guint, i * 2);
-
-      if (t->depth[link[1]] < t->depth[link[0]] + 1) {
-        t->depth[link[1]] = t->depth[link[0]] + 1;
-        changed = TRUE;
-      }
-    }
-  }
+  worker_longest_paths (n, links, t->depth);
   g_array_unref (links);
 }
 

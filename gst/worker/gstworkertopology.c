@@ -657,31 +657,54 @@ compare_depth (gconstpointer a, gconstpointer b)
   return g_strcmp0 (wa->path, wb->path);
 }
 
+/* The longest-path depths of a graph of @n_nodes nodes whose @links are
+ * pairs of guint (from, to), relaxed in their order, at most one pass per
+ * node (a cycle stops growing then). @depth (n_nodes, zeroed by the
+ * caller) receives them. The one such loop of the library: the workers'
+ * order here, the elements' order in a process in the deadlock detector. */
+void
+worker_longest_paths (guint n_nodes, const GArray * links, guint * depth)
+{
+  guint i, pass;
+  gboolean changed = TRUE;
+
+  for (pass = 0; changed && pass < n_nodes; pass++) {
+    changed = FALSE;
+    for (i = 0; i < links->len; i++) {
+      const guint *link = &g_array_index (links, guint, i * 2);
+
+      if (depth[link[1]] < depth[link[0]] + 1) {
+        depth[link[1]] = depth[link[0]] + 1;
+        changed = TRUE;
+      }
+    }
+  }
+}
+
 /* Upstream first: a worker's depth is the longest chain of workers from a
  * source to it (a feedback loop stops growing after one pass per worker). */
 static void
 order_workers_locked (GstWorkerTopology * self)
 {
-  guint i, j, pass;
-  gboolean changed = TRUE;
+  GArray *links = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+  guint *depth = g_new0 (guint, self->workers->len + 1);
+  guint i, j;
 
-  for (i = 0; i < self->workers->len; i++)
-    ((WorkerRec *) g_ptr_array_index (self->workers, i))->depth = 0;
-  for (pass = 0; changed && pass < self->workers->len; pass++) {
-    changed = FALSE;
-    for (i = 0; i < self->workers->len; i++) {
-      WorkerRec *w = g_ptr_array_index (self->workers, i);
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
 
-      for (j = 0; j < w->upstream->len; j++) {
-        WorkerRec *up = g_ptr_array_index (w->upstream, j);
+    for (j = 0; j < w->upstream->len; j++) {
+      WorkerRec *up = g_ptr_array_index (w->upstream, j);
+      guint link[2] = { up->index, w->index };
 
-        if (up->depth + 1 > w->depth) {
-          w->depth = up->depth + 1;
-          changed = TRUE;
-        }
-      }
+      g_array_append_vals (links, link, 1);
     }
   }
+  worker_longest_paths (self->workers->len, links, depth);
+  for (i = 0; i < self->workers->len; i++)
+    ((WorkerRec *) g_ptr_array_index (self->workers, i))->depth = depth[i];
+  g_array_unref (links);
+  g_free (depth);
   g_ptr_array_set_size (self->order, 0);
   g_ptr_array_extend (self->order, self->workers, NULL, NULL);
   g_ptr_array_sort (self->order, compare_depth);

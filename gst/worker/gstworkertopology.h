@@ -78,6 +78,11 @@ G_GNUC_INTERNAL
 GstPad *            gst_worker_real_peer (GstPad * pad);
 
 G_GNUC_INTERNAL
+void                worker_longest_paths (guint n_nodes,
+                                          const GArray * links,
+                                          guint * depth);
+
+G_GNUC_INTERNAL
 GstWorkerTopology * worker_topology_new (GstPipeline * pipeline);
 
 G_GNUC_INTERNAL

@@ -363,6 +363,57 @@ GST_START_TEST (test_drain_confirms_late_target)
 
 GST_END_TEST;
 
+/* done-command: after the last GOTO, at the end of the input, the done
+ * command (a LAND where the drone is, at the last item's time); by
+ * default nothing, and nothing either when no target was ever found. */
+GST_START_TEST (test_done_command_at_end)
+{
+  GstFlightCommand cmd;
+  GstClockTime pts = 0;
+  Fixture f;
+  gint done = -1;
+
+  /* default: none, the GOTO alone */
+  fixture_init (&f);
+  g_object_get (f.h->element, "done-command", &done, NULL);
+  fail_unless_equals_int (done, 0);
+  push_at (&f, 7, 7, 8, 10, &pts);
+  fail_unless (gst_harness_push_event (f.h, gst_event_new_eos ()));
+  fail_unless_equals_int (gst_harness_buffers_received (f.cmd), 1);
+  fixture_clear (&f);
+
+  /* land: the GOTO, then the LAND at the end */
+  fixture_init (&f);
+  gst_util_set_object_arg (G_OBJECT (f.h->element), "done-command", "land");
+  pts = 0;
+  push_at (&f, 7, 7, 8, 10, &pts);
+  fail_unless_equals_int (gst_harness_buffers_received (f.cmd), 1);
+  pull_command (f.cmd, &cmd);
+  fail_unless_equals_int (cmd.type, GST_FLIGHT_COMMAND_GOTO);
+  fail_unless (gst_harness_push_event (f.h, gst_event_new_eos ()));
+  fail_unless_equals_int (gst_harness_buffers_received (f.cmd), 2);
+  {
+    GstBuffer *buf = gst_harness_pull (f.cmd);
+
+    fail_unless (gst_flight_command_from_buffer (buf, &cmd));
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (buf), pts - GST_SECOND / 10);
+    gst_buffer_unref (buf);
+  }
+  fail_unless_equals_int (cmd.type, GST_FLIGHT_COMMAND_LAND);
+  fail_unless_equals_int (cmd.flags & GST_FLIGHT_COMMAND_HAS_LOCAL, 0);
+  fixture_clear (&f);
+
+  /* land, but no target: nothing */
+  fixture_init (&f);
+  gst_util_set_object_arg (G_OBJECT (f.h->element), "done-command", "land");
+  push_points (&f, NULL, 0, 0);
+  fail_unless (gst_harness_push_event (f.h, gst_event_new_eos ()));
+  fail_unless_equals_int (gst_harness_buffers_received (f.cmd), 0);
+  fixture_clear (&f);
+}
+
+GST_END_TEST;
+
 /* Scattered detections alone never make a target, even at the end. */
 GST_START_TEST (test_outliers_only)
 {
@@ -758,6 +809,7 @@ clusterestimate_suite (void)
   tcase_add_test (tc, test_updates_when_moved);
   tcase_add_test (tc, test_drain_confirms_late_target);
   tcase_add_test (tc, test_outliers_only);
+  tcase_add_test (tc, test_done_command_at_end);
   tcase_add_test (tc, test_close_targets_stay_apart);
   tcase_add_test (tc, test_chained_targets_split);
   tcase_add_test (tc, test_chain_without_frame_evidence);

@@ -3,6 +3,8 @@
  */
 #include <gst/check/gstcheck.h>
 #include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 /* Sends @commands (one a line) to a running gst-worker-launch, and
@@ -121,6 +123,69 @@ GST_START_TEST (test_commands)
 
 GST_END_TEST;
 
+/* The same commands from a client of --control=unix:PATH, answered on its
+ * connection. */
+GST_START_TEST (test_unix_socket)
+{
+  gchar *dir = g_dir_make_tmp ("launchcontrol-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "ctl", NULL);
+  gchar *option = g_strdup_printf ("--control=unix:%s", path);
+  GError *err = NULL;
+  GSubprocess *proc;
+  GSocketClient *client = g_socket_client_new ();
+  GSocketAddress *addr = g_unix_socket_address_new (path);
+  GSocketConnection *conn = NULL;
+  GDataInputStream *in;
+  GOutputStream *out;
+  gchar *line;
+  gint64 end = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &err,
+      GST_WORKER_LAUNCH, "--quiet", option, "testworkersrc",
+      "num-buffers=100000", "!", "workerpool", "name=p", "size=1",
+      "worker=testworker process-time=100000", "!", "testworkersink", NULL);
+  fail_unless (proc != NULL, "%s", err ? err->message : "?");
+  /* the socket exists once the tool is ready */
+  while (!conn && g_get_monotonic_time () < end) {
+    conn = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (addr),
+        NULL, NULL);
+    if (!conn)
+      g_usleep (10000);
+  }
+  fail_unless (conn != NULL, "no socket at %s", path);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM
+          (conn)));
+  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+
+  fail_unless (g_output_stream_write_all (out, "set p size=2\n", 13, NULL,
+          NULL, NULL));
+  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, NULL);
+  fail_unless (line && strstr (line, "\"ok\":true"), "answered %s", line);
+  g_free (line);
+  fail_unless (g_output_stream_write_all (out, "exit\n", 5, NULL, NULL,
+          NULL));
+  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, NULL);
+  fail_unless (line && strstr (line, "\"exit\""), "answered %s", line);
+  g_free (line);
+
+  fail_unless (g_subprocess_wait (proc, NULL, NULL));
+  fail_unless_equals_int (g_subprocess_get_exit_status (proc), 0);
+  /* the socket is gone with the tool */
+  fail_if (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  g_object_unref (in);
+  g_object_unref (conn);
+  g_object_unref (addr);
+  g_object_unref (client);
+  g_object_unref (proc);
+  g_rmdir (dir);
+  g_free (option);
+  g_free (path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 launchcontrol_suite (void)
 {
@@ -129,6 +194,7 @@ launchcontrol_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_commands);
+  tcase_add_test (tc, test_unix_socket);
   return s;
 }
 

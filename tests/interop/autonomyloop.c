@@ -6,12 +6,18 @@
  * written with node-mavlink that flies, in real time, the survey the
  * pipeline's flightsimsrc renders. After one pass of the survey the
  * controller exits with drain. Checked:
- * - the vehicle got one GOTO per target, each within 1.5 m of it, nothing
- *   else (the vehicle checks them as node-mavlink decodes them);
+ * - the vehicle got one GOTO per target, each within 1.5 m of it (the
+ *   vehicle checks them as node-mavlink decodes them), then, at the end
+ *   of the survey, one LAND (clusterestimate done-command=land at the end
+ *   of its input), a COMMAND_LONG that the vehicle acknowledged and
+ *   flightlink took as accepted; nothing else, and the vehicle landed;
  * - the final estimates: one per target, within 1.5 m;
- * - the run drained with every queue balanced, and every command went
- *   round the loop: clusterestimate -> feedbacksink -> feedbacksrc ->
- *   flightlink -> the vehicle, the same count at each step.
+ * - the run drained with every queue balanced, and every command (the
+ *   GOTOs and the LAND) went round the loop: clusterestimate ->
+ *   feedbacksink -> feedbacksrc -> flightlink -> the vehicle, the same
+ *   count at each step.
+ * The takeoff is not flown: the vehicle is armed, in GUIDED, at the
+ * survey's altitude at flight time 0, as the camera renders it.
  * The camera and the vehicle fly the same flight on the same clock: the
  * vehicle is given the pipeline's base time (running time 0 on the system
  * clock, CLOCK_MONOTONIC) as its flight time 0. Started instead when
@@ -299,7 +305,7 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
   gchar *line, *dir, *path, *json;
   gint port;
   gdouble pass, start_ms = 0;
-  gint64 frames, sent;
+  gint64 frames, sent, gotos;
   guint i, timeout_id;
 
   g_mutex_init (&l.lock);
@@ -404,6 +410,25 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
         json_object_get_double_member (c, "east"),
         json_object_get_double_member (c, "error"));
   }
+  {
+    /* after the GOTOs, the LAND: acknowledged, accepted, landed */
+    JsonArray *longs = json_object_get_array_member (result,
+        "long_commands");
+    JsonObject *land;
+
+    fail_unless_equals_int (json_array_get_length (longs), 1);
+    land = json_array_get_object_element (longs, 0);
+    fail_unless_equals_int (json_object_get_int_member (land, "command"),
+        21);
+    fail_unless_equals_int (json_object_get_int_member (land, "result"), 0);
+    fail_unless_equals_int (json_object_get_int_member (land,
+            "gotos_before"), json_array_get_length (targets));
+    fail_unless (json_object_get_boolean_member (result, "landed"));
+    g_print ("  LAND at flight time %.2f s, after %" G_GINT64_FORMAT
+        " GOTOs: accepted, landed\n",
+        json_object_get_double_member (land, "at"),
+        json_object_get_int_member (land, "gotos_before"));
+  }
   g_free (line);
 
   /* the system drained, nothing lost, all the way round the loop */
@@ -420,7 +445,8 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
       frames);
   fail_unless_equals_int64 (count (rep, "workers", "detect_collect",
           "items-out"), frames);
-  sent = json_array_get_length (commands);
+  gotos = json_array_get_length (commands);
+  sent = gotos + 1;             /* and the LAND */
   /* flightlink's items out are its odometry items, its items in the
    * commands it took (all sent) */
   fail_unless_equals_int64 (count (rep, "queues", "telemetry", "items-out"),
@@ -460,6 +486,8 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
           "items-out"), sent);
   fail_unless_equals_uint64 (stat_u64 (link, "commands-sent"), sent);
   fail_unless_equals_uint64 (stat_u64 (link, "commands-refused"), 0);
+  fail_unless_equals_uint64 (stat_u64 (link, "commands-timed-out"), 0);
+  fail_unless_equals_uint64 (stat_u64 (link, "setpoints-sent"), gotos);
 
   path = g_build_filename (dir, "estimates.jsonl", NULL);
   check_estimates (path, targets);

@@ -40,14 +40,23 @@
 // heartbeats, and the GOTO commands (SET_POSITION_TARGET_LOCAL_NED), each
 // checked to be within TOLERANCE metres (1.5) of a target no command went
 // to before. It keeps flying the survey (the camera simulation flies the
-// set path whatever the commands). On SIGINT or SIGTERM it prints a JSON
-// report and exits: 0 if every command was a GOTO near a new target, 1 if
+// set path whatever the commands). It answers COMMAND_LONG with a
+// COMMAND_ACK: ARM_DISARM, TAKEOFF, DO_SET_MODE and LAND accepted (the
+// vehicle is already armed, in GUIDED, at the survey's altitude when the
+// flight starts: the takeoff is modelled, not flown, as the camera's path
+// starts at altitude from flight time 0), anything else unsupported (an
+// error). After LAND it reports itself landed (EXTENDED_SYS_STATE
+// landed_state ON_GROUND, then each second) and a GOTO after it is an
+// error; the telemetry goes on (the camera's path does too).
+// On SIGINT or SIGTERM it prints a JSON
+// report and exits: 0 if every GOTO was near a new target, 1 if
 // not; after TIMEOUT seconds (600), 2.
 // The report: ok, heartbeats (flightlink's), telemetry (messages sent),
 // flight_seconds, start_monotonic_ns (flight time 0 on CLOCK_MONOTONIC),
-// commands (each with north, east, down, at: flight time, target: index
-// into flight.targets, error: metres), missed (targets without a command)
-// and error.
+// commands (the GOTOs, each with north, east, down, at: flight time,
+// target: index into flight.targets, error: metres), missed (targets
+// without a GOTO), long_commands (each COMMAND_LONG: command, at,
+// result, gotos_before: GOTOs received before it), landed and error.
 
 import dgram from 'node:dgram'
 import fs from 'node:fs'
@@ -229,7 +238,10 @@ let t0Monotonic = 0n // the same instant on CLOCK_MONOTONIC, in ns
 let zeroGiven = false // --clock-stdin: t0 read from stdin
 let flying = false
 const socket = dgram.createSocket('udp4')
-const state = { heartbeats: 0, telemetry: 0, commands: [] }
+const state = {
+  heartbeats: 0, telemetry: 0, commands: [], long_commands: [],
+  landed: false,
+}
 let error = null
 
 const flightTime = () => (performance.now() - t0) / 1000
@@ -296,6 +308,45 @@ async function sendTelemetry () {
   state.telemetry += 3
 }
 
+function landedState () {
+  const m = new common.ExtendedSysState()
+  m.vtolState = 0
+  m.landedState = state.landed ? 1 : 2 // ON_GROUND : IN_AIR
+  return serialize(m)
+}
+
+// COMMAND_LONG: acknowledged. MAV_CMD: 400 ARM_DISARM, 22 TAKEOFF,
+// 176 DO_SET_MODE, 21 LAND.
+function onCommandLong (m) {
+  if (m.targetSystem !== 1 || (m.targetComponent !== 1 &&
+      m.targetComponent !== 0)) {
+    error = error || `COMMAND_LONG for ${m.targetSystem}/` +
+      `${m.targetComponent}, not 1/1`
+    return
+  }
+  const known = [400, 22, 176, 21].includes(m.command)
+  const result = known ? common.MavResult.ACCEPTED
+    : common.MavResult.UNSUPPORTED
+  if (!known) error = error || `unexpected MAV_CMD ${m.command}`
+  state.long_commands.push({
+    command: m.command, at: flightTime(), result,
+    confirmation: m.confirmation, gotos_before: state.commands.length,
+  })
+  const a = new common.CommandAck()
+  a.command = m.command
+  a.result = result
+  a.progress = 0
+  a.resultParam2 = 0
+  a.targetSystem = 1 // flightlink's system-id and component-id
+  a.targetComponent = 191
+  const replies = [serialize(a)]
+  if (m.command === 21) {
+    state.landed = true
+    replies.push(landedState())
+  }
+  if (peer) replies.forEach(r => send(r))
+}
+
 function onGoto (m) {
   const cmd = {
     north: m.x, east: m.y, down: m.z, at: flightTime(), target: -1,
@@ -308,6 +359,7 @@ function onGoto (m) {
   })
   cmd.error = best
   state.commands.push(cmd)
+  if (state.landed) error = error || 'a GOTO after LAND'
   if (m.coordinateFrame !== common.MavFrame.LOCAL_NED)
     error = error || `GOTO in frame ${m.coordinateFrame}, not LOCAL_NED`
   else if (best > opts.tolerance)
@@ -332,6 +384,7 @@ input
     const m = packet.protocol.data(packet.payload, clazz)
     if (clazz === minimal.Heartbeat) state.heartbeats++
     else if (clazz === common.SetPositionTargetLocalNed) onGoto(m)
+    else if (clazz === common.CommandLong) onCommandLong(m)
     else error = error || `unexpected ${clazz.MSG_NAME} from flightlink`
   })
 
@@ -347,6 +400,8 @@ function report () {
     start_monotonic_ns: Number(t0Monotonic),
     commands: state.commands,
     missed: targets.map((t, k) => k).filter(k => !commanded.has(k)),
+    long_commands: state.long_commands,
+    landed: state.landed,
   }
   if (error) out.error = error
   process.stdout.write(JSON.stringify(out) + '\n')
@@ -367,7 +422,10 @@ async function fly () {
     const next = t0 + tick * period
     const wait = next - performance.now()
     if (wait > 0) await sleep(wait)
-    if (tick % Math.round(opts.rate) === 0 && tick > 0) await send(heartbeat())
+    if (tick % Math.round(opts.rate) === 0 && tick > 0) {
+      await send(heartbeat())
+      if (state.landed) await send(landedState())
+    }
     await sendTelemetry()
     tick++
   }

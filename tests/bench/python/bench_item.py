@@ -26,3 +26,11 @@ def spin(work: int) -> int:
     for i in range(work):
         total += i * i % 7
     return total
+
+
+def touch(data: bytes) -> int:
+    """
+    Reads one byte of every 64-byte cache line of data and adds them up
+    (benchworker touch=true reads and sums the same bytes).
+    """
+    return sum(memoryview(data)[::64])

@@ -139,6 +139,9 @@ def main() -> int:
         "--work", type=int, default=0, help="turns of a pure-Python loop per item and stage"
     )
     parser.add_argument(
+        "--touch", action="store_true",
+        help="every stage reads one byte of every 64-byte cache line of each item")
+    parser.add_argument(
         "--detect", type=int, default=0, metavar="N",
         help="stages are target detectors, items 1080p I420 frames with N targets")
     parser.add_argument("--warmup", type=float, default=0.1)
@@ -155,7 +158,7 @@ def main() -> int:
     ]
     window = mp.Semaphore(args.max_in_flight) if args.max_in_flight > 0 else None
 
-    stage_worker, stage_args = passthrough_worker, (args.work,)
+    stage_worker, stage_args = passthrough_worker, (args.work, args.touch)
     data = args.size
     if args.detect:
         from detector_worker import detector_worker, frame_with_targets
