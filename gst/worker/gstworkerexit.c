@@ -37,33 +37,6 @@ typedef struct
   GPtrArray *frozen;            /* stats once frozen: who still had an item */
 } StopSnapshot;
 
-static guint64
-stats_u64 (const GstStructure * s, const gchar * field)
-{
-  guint64 v = 0;
-
-  gst_structure_get_uint64 (s, field, &v);
-  return v;
-}
-
-static GstWorkerState
-stats_state (const GstStructure * s)
-{
-  gint state = GST_WORKER_STATE_IDLE;
-
-  gst_structure_get_enum (s, "state", GST_TYPE_WORKER_STATE, &state);
-  return state;
-}
-
-static GstClockTime
-stats_time (const GstStructure * s, const gchar * field)
-{
-  GstClockTime t = 0;
-
-  gst_structure_get_clock_time (s, field, &t);
-  return t;
-}
-
 GstWorkerExit *
 worker_exit_new (GstWorkerTopology * topology)
 {
@@ -293,7 +266,7 @@ stop_snapshot_clear (StopSnapshot * snap)
 static guint64
 items_passed (const GstStructure * s)
 {
-  return stats_u64 (s, "items-out") + stats_u64 (s, "items-dropped");
+  return worker_stats_u64 (s, "items-out") + worker_stats_u64 (s, "items-dropped");
 }
 
 /* After a stop: where the items that were inside went. Queues: what went
@@ -335,8 +308,8 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     GstStructure *was = g_ptr_array_index (snap->doing, i);
     GstStructure *frozen = g_ptr_array_index (snap->frozen, i);
     GstStructure *now = gst_worker_get_stats (GST_WORKER (w->element));
-    GstWorkerState state = stats_state (was);
-    guint64 handed = 0, started = stats_u64 (now, "items-in"), items = 0;
+    GstWorkerState state = worker_stats_state (was);
+    guint64 handed = 0, started = worker_stats_u64 (now, "items-in"), items = 0;
     GPtrArray *in;
     GstStructure *h;
 
@@ -350,9 +323,9 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     if (in->len && handed > started)
       items += handed - started;
     /* the items it failed on (the error's own item) */
-    items += stats_u64 (now, "items-failed");
+    items += worker_stats_u64 (now, "items-failed");
     /* a source busy producing holds no item yet */
-    if (stats_state (frozen) == GST_WORKER_STATE_BUSY &&
+    if (worker_stats_state (frozen) == GST_WORKER_STATE_BUSY &&
         w->element->numsinkpads > 0 && items_passed (now) == items_passed
         (frozen))
       items += 1;
@@ -365,7 +338,7 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
           "kind", G_TYPE_STRING, "worker",
           "items", G_TYPE_UINT64, items,
           "state", GST_TYPE_WORKER_STATE, state,
-          "state-time", GST_TYPE_CLOCK_TIME, stats_time (was,
+          "state-time", GST_TYPE_CLOCK_TIME, worker_stats_time (was,
               "state-time"), NULL);
       if (gst_structure_has_field (was, "blocked-on"))
         gst_structure_set (h, "blocked-on", G_TYPE_STRING,

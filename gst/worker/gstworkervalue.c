@@ -1,12 +1,14 @@
 /* gst-workers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* Filling GST_TYPE_ARRAY values (see gstworkervalue.h). */
+/* Filling GST_TYPE_ARRAY values, reading stats fields (see
+ * gstworkervalue.h). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "gstworkervalue.h"
+#include "gstworkerenums.h"
 
 /* Appends a copy of @str to @array, a GST_TYPE_ARRAY value. */
 void
@@ -28,4 +30,31 @@ worker_array_take_structure (GValue * array, GstStructure * s)
   g_value_init (&v, GST_TYPE_STRUCTURE);
   g_value_take_boxed (&v, s);
   gst_value_array_append_and_take_value (array, &v);
+}
+
+guint64
+worker_stats_u64 (const GstStructure * s, const gchar * field)
+{
+  guint64 v = 0;
+
+  gst_structure_get_uint64 (s, field, &v);
+  return v;
+}
+
+GstWorkerState
+worker_stats_state (const GstStructure * s)
+{
+  gint state = GST_WORKER_STATE_IDLE;
+
+  gst_structure_get_enum (s, "state", GST_TYPE_WORKER_STATE, &state);
+  return state;
+}
+
+GstClockTime
+worker_stats_time (const GstStructure * s, const gchar * field)
+{
+  GstClockTime t = 0;
+
+  gst_structure_get_clock_time (s, field, &t);
+  return t;
 }

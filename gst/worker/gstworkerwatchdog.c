@@ -12,6 +12,7 @@
 #endif
 
 #include "gstworkerwatchdog.h"
+#include "gstworkervalue.h"
 
 /* One worker, by its index in the topology. */
 typedef struct
@@ -35,33 +36,6 @@ struct _GstWorkerWatchdog
   /* protected by lock */
   WatchRec *recs;               /* one per worker */
 };
-
-static guint64
-stats_u64 (const GstStructure * s, const gchar * field)
-{
-  guint64 v = 0;
-
-  gst_structure_get_uint64 (s, field, &v);
-  return v;
-}
-
-static GstWorkerState
-stats_state (const GstStructure * s)
-{
-  gint state = GST_WORKER_STATE_IDLE;
-
-  gst_structure_get_enum (s, "state", GST_TYPE_WORKER_STATE, &state);
-  return state;
-}
-
-static GstClockTime
-stats_time (const GstStructure * s, const gchar * field)
-{
-  GstClockTime t = 0;
-
-  gst_structure_get_clock_time (s, field, &t);
-  return t;
-}
 
 GstWorkerWatchdog *
 worker_watchdog_new (GstWorkerTopology * topology)
@@ -157,9 +131,9 @@ worker_watchdog_heartbeat (GstWorkerWatchdog * wd, WorkerRec * rec,
     const GstStructure * s, const WorkerWatchTimeouts * t, gboolean * recovered)
 {
   gint64 now = g_get_monotonic_time (), due = -1;
-  guint64 items_in = stats_u64 (s, "items-in");
-  GstWorkerState state = stats_state (s);
-  GstClockTime state_time = stats_time (s, "state-time");
+  guint64 items_in = worker_stats_u64 (s, "items-in");
+  GstWorkerState state = worker_stats_state (s);
+  GstClockTime state_time = worker_stats_time (s, "state-time");
   WatchRec *w = &wd->recs[rec->index];
 
   *recovered = FALSE;
@@ -256,7 +230,7 @@ blocked_by_pause (GstWorkerWatchdog * wd, const gchar * queue_name, guint depth)
       break;
     }
     s = gst_worker_get_stats (GST_WORKER (r->element));
-    if (stats_state (s) == GST_WORKER_STATE_BLOCKED)
+    if (worker_stats_state (s) == GST_WORKER_STATE_BLOCKED)
       ret = blocked_by_pause (wd, gst_structure_get_string (s, "blocked-on"),
           depth + 1);
     gst_structure_free (s);
@@ -280,8 +254,8 @@ worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
     WorkerRec *rec = g_ptr_array_index (wd->workers, i);
     WatchRec *w = &wd->recs[i];
     GstStructure *s = gst_worker_get_stats (GST_WORKER (rec->element));
-    GstWorkerState state = stats_state (s);
-    GstClockTime state_time = stats_time (s, "state-time");
+    GstWorkerState state = worker_stats_state (s);
+    GstClockTime state_time = worker_stats_time (s, "state-time");
     const gchar *blocked_on = gst_structure_get_string (s, "blocked-on");
     gboolean long_wait, excused = FALSE;
     guint interval;
