@@ -903,7 +903,10 @@ main (int argc, char **argv)
   }
 
   if (version) {
-    g_print ("%s %s\n%s\n", PROG, VERSION, gst_version_string ());
+    gchar *gst = gst_version_string ();
+
+    g_print ("%s %s\n%s\n", PROG, VERSION, gst);
+    g_free (gst);
     g_option_context_free (ctx);
     return 0;
   }
