@@ -24,12 +24,12 @@ def test_pause_holds_data_resume_and_drain_balances(run):
     r.ctrl.pause_worker("py")
     r.until(lambda: r.worker("py")["state"] == "paused"
             and r.worker("src")["state"] == "blocked"
-            and r.status()["queues"][1]["level"] == 0,
-            what="py paused, src blocked on q1, q2 drained")
+            and entry(r.status(), "queues", "q1")["level"] == 3
+            and entry(r.status(), "queues", "q2")["level"] == 0,
+            what="py paused, src blocked on a full q1, q2 drained")
     held = out.props.count
     status = r.ctrl.get_status()
     assert status.get_name() == "worker-controller-status"
-    assert entry(r.status(), "queues", "q1")["level"] == 3
     r.until(lambda: r.ctrl.get_heartbeat("py") is not None
             and r.ctrl.get_heartbeat("py").get_value("state")
             == GstWorker.State.PAUSED, what="a heartbeat saying paused")
