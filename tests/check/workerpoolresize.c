@@ -4,6 +4,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/worker/worker.h>
 #include "testitem.h"
+#include "testpipeline.h"
 
 /* What a run saw: the items out of the pool, in order, and every worker
  * any replica ever had (retired ones are gone from the pool, not from
@@ -40,15 +41,6 @@ on_deep_element_added (GstBin * bin, GstBin * sub, GstElement * element,
   g_mutex_unlock (&run->lock);
 }
 
-static GstElement *
-get (GstElement * pipe, const gchar * name)
-{
-  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
-
-  fail_unless (e != NULL, "no element %s", name);
-  return e;
-}
-
 static guint64
 stat_of (GstElement * e, const gchar * field)
 {
@@ -63,7 +55,7 @@ stat_of (GstElement * e, const gchar * field)
 static guint64
 stat_u64 (GstElement * pipe, const gchar * name, const gchar * field)
 {
-  GstElement *e = get (pipe, name);
+  GstElement *e = test_pipeline_get (pipe, name);
   guint64 v = stat_of (e, field);
 
   gst_object_unref (e);
@@ -98,7 +90,7 @@ launch (const gchar * desc, Run * run)
   run->workers = g_ptr_array_new_with_free_func (gst_object_unref);
   g_signal_connect (pipe, "deep-element-added",
       G_CALLBACK (on_deep_element_added), run);
-  pool = get (pipe, "p");
+  pool = test_pipeline_get (pipe, "p");
   /* the replicas built before the signal was connected */
   {
     GstIterator *it = gst_bin_iterate_recurse (GST_BIN (pool));
@@ -201,7 +193,7 @@ GST_START_TEST (test_grow_while_playing)
   GstElement *pipe = launch ("testworkersrc num-buffers=400 ! workerpool "
       "name=p size=1 worker=\"testworker process-time=2000000\" ! "
       "testworkersink name=sink", &run);
-  GstElement *pool = get (pipe, "p");
+  GstElement *pool = test_pipeline_get (pipe, "p");
 
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
@@ -232,7 +224,7 @@ GST_START_TEST (test_shrink_while_playing)
   GstElement *pipe = launch ("testworkersrc num-buffers=400 ! workerpool "
       "name=p size=3 worker=\"testworker process-time=1000000 "
       "random-delay=2000000 seed=5\" ! testworkersink name=sink", &run);
-  GstElement *pool = get (pipe, "p");
+  GstElement *pool = test_pipeline_get (pipe, "p");
 
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
@@ -261,7 +253,7 @@ GST_START_TEST (test_shrink_then_grow)
   GstElement *pipe = launch ("testworkersrc num-buffers=300 ! workerpool "
       "name=p size=2 worker=\"testworker process-time=1000000\" ! "
       "testworkersink name=sink", &run);
-  GstElement *pool = get (pipe, "p");
+  GstElement *pool = test_pipeline_get (pipe, "p");
 
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
@@ -297,8 +289,8 @@ static gpointer
 shake (gpointer data)
 {
   Shaker *sh = data;
-  GstElement *dispatch = get (sh->pipe, "p_dispatch");
-  GstElement *collect = get (sh->pipe, "p_collect");
+  GstElement *dispatch = test_pipeline_get (sh->pipe, "p_dispatch");
+  GstElement *collect = test_pipeline_get (sh->pipe, "p_collect");
 
   while (!g_atomic_int_get (&sh->stop)) {
     switch (g_rand_int_range (sh->rand, 0, 4)) {
@@ -339,7 +331,9 @@ shaken_run (guint seed, const gchar * dispatch)
       "worker=\"testworker random-delay=400000 seed=%u\" ! "
       "testworkersink name=sink", dispatch, seed);
   GstElement *pipe = launch (desc, &run);
-  Shaker sh = { pipe, get (pipe, "p"), g_rand_new_with_seed (seed), 0, 0 };
+  Shaker sh =
+      { pipe, test_pipeline_get (pipe, "p"), g_rand_new_with_seed (seed), 0,
+        0 };
   GThread *thread;
 
   GST_INFO ("run %u", seed);
