@@ -77,14 +77,9 @@ replicas_sum (Run * run, const gchar * field)
 static GstElement *
 launch (const gchar * desc, Run * run)
 {
-  GError *err = NULL;
-  GstElement *pipe, *pool;
+  GstElement *pipe = test_pipeline_launch (desc), *pool;
   GstPad *src;
 
-  pipe = gst_parse_launch_full (desc, NULL, GST_PARSE_FLAG_FATAL_ERRORS,
-      &err);
-  fail_unless (pipe != NULL, "%s: %s", desc, err ? err->message : "?");
-  g_clear_error (&err);
   g_mutex_init (&run->lock);
   run->seqs = g_array_new (FALSE, FALSE, sizeof (guint64));
   run->workers = g_ptr_array_new_with_free_func (gst_object_unref);
@@ -184,20 +179,40 @@ has_element (GstElement * pipe, const gchar * name)
   fail_unless (cond, "timed out waiting for " #cond);                   \
 } G_STMT_END
 
+/* Plays the pool "p" of @desc until more than @items came out of it;
+ * returns the pipeline, and the pool in @pool. */
+static GstElement *
+play_pool (const gchar * desc, Run * run, guint items, GstElement ** pool)
+{
+  GstElement *pipe = launch (desc, run);
+
+  *pool = test_pipeline_get (pipe, "p");
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  WAIT_FOR (run_len (run) > items);
+  return pipe;
+}
+
+static void
+stop_pool (GstElement * pipe, GstElement * pool, Run * run)
+{
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pool);
+  gst_object_unref (pipe);
+  run_clear (run);
+}
+
 /* ---------------------------------------------------------------------- */
 
 /* A replica added while the pool runs takes items at once. */
 GST_START_TEST (test_grow_while_playing)
 {
   Run run;
-  GstElement *pipe = launch ("testworkersrc num-buffers=400 ! workerpool "
+  GstElement *pool;
+  GstElement *pipe = play_pool ("testworkersrc num-buffers=400 ! workerpool "
       "name=p size=1 worker=\"testworker process-time=2000000\" ! "
-      "testworkersink name=sink", &run);
-  GstElement *pool = test_pipeline_get (pipe, "p");
+      "testworkersink name=sink", &run, 5, &pool);
 
-  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  WAIT_FOR (run_len (&run) > 5);
   g_object_set (pool, "size", 3, NULL);
   fail_unless (has_element (pipe, "p_r1_testworker"));
   fail_unless (has_element (pipe, "p_r2_testworker"));
@@ -208,10 +223,7 @@ GST_START_TEST (test_grow_while_playing)
   check_run (pipe, &run, 400);
   fail_unless (stat_u64 (pipe, "p_r1_testworker", "items-in") > 0);
 
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  gst_object_unref (pool);
-  gst_object_unref (pipe);
-  run_clear (&run);
+  stop_pool (pipe, pool, &run);
 }
 
 GST_END_TEST;
@@ -221,14 +233,11 @@ GST_END_TEST;
 GST_START_TEST (test_shrink_while_playing)
 {
   Run run;
-  GstElement *pipe = launch ("testworkersrc num-buffers=400 ! workerpool "
+  GstElement *pool;
+  GstElement *pipe = play_pool ("testworkersrc num-buffers=400 ! workerpool "
       "name=p size=3 worker=\"testworker process-time=1000000 "
-      "random-delay=2000000 seed=5\" ! testworkersink name=sink", &run);
-  GstElement *pool = test_pipeline_get (pipe, "p");
+      "random-delay=2000000 seed=5\" ! testworkersink name=sink", &run, 20, &pool);
 
-  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  WAIT_FOR (run_len (&run) > 20);
   g_object_set (pool, "size", 1, NULL);
   WAIT_FOR (!has_element (pipe, "p_r2") && !has_element (pipe, "p_r1"));
   fail_unless (has_element (pipe, "p_r0"));
@@ -238,10 +247,7 @@ GST_START_TEST (test_shrink_while_playing)
   /* the retired replicas worked, and their work is counted */
   fail_unless_equals_int (run.workers->len, 3);
 
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  gst_object_unref (pool);
-  gst_object_unref (pipe);
-  run_clear (&run);
+  stop_pool (pipe, pool, &run);
 }
 
 GST_END_TEST;
@@ -250,14 +256,11 @@ GST_END_TEST;
 GST_START_TEST (test_shrink_then_grow)
 {
   Run run;
-  GstElement *pipe = launch ("testworkersrc num-buffers=300 ! workerpool "
+  GstElement *pool;
+  GstElement *pipe = play_pool ("testworkersrc num-buffers=300 ! workerpool "
       "name=p size=2 worker=\"testworker process-time=1000000\" ! "
-      "testworkersink name=sink", &run);
-  GstElement *pool = test_pipeline_get (pipe, "p");
+      "testworkersink name=sink", &run, 10, &pool);
 
-  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  WAIT_FOR (run_len (&run) > 10);
   g_object_set (pool, "size", 1, NULL);
   WAIT_FOR (!has_element (pipe, "p_r1"));
   g_object_set (pool, "size", 2, NULL);
@@ -266,10 +269,7 @@ GST_START_TEST (test_shrink_then_grow)
   check_run (pipe, &run, 300);
   fail_unless_equals_int (run.workers->len, 3);
 
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  gst_object_unref (pool);
-  gst_object_unref (pipe);
-  run_clear (&run);
+  stop_pool (pipe, pool, &run);
 }
 
 GST_END_TEST;
