@@ -407,12 +407,30 @@ find_worker (GstWorkerController * self, const gchar * name, GError ** error)
   return w;
 }
 
+/* Where a leaving worker is: its pads and their peers. */
+typedef struct
+{
+  GstPad *sink, *src;           /* the worker's */
+  GstPad *up, *down;            /* their peers */
+} Place;
+
+static void
+place_clear (Place * place)
+{
+  gst_clear_object (&place->sink);
+  gst_clear_object (&place->src);
+  gst_clear_object (&place->up);
+  gst_clear_object (&place->down);
+}
+
 /* A worker that leaves: it must have one input and one output, linked in
  * its bin, not be paused (it would hold the drain) nor be a replica. */
 static gboolean
-check_leaving (WorkerRec * w, const gchar * what, GstPad ** sinkpad,
-    GstPad ** srcpad, GstPad ** up, GstPad ** down, GError ** error)
+check_leaving (WorkerRec * w, const gchar * what, Place * place,
+    GError ** error)
 {
+  GstPad **sinkpad = &place->sink, **srcpad = &place->src;
+  GstPad **up = &place->up, **down = &place->down;
   GstElement *pool = pool_of (w->element);
 
   if (pool) {
@@ -639,11 +657,15 @@ heartbeat_interval (GstWorkerController * self)
   return interval;
 }
 
-/* Takes the drained worker @w out of its bin; its record stays. */
+/* Unlinks the drained worker @w and takes it out of its bin; its record
+ * stays. */
 static void
-take_out (GstWorkerController * self, WorkerRec * w)
+take_out (GstWorkerController * self, WorkerRec * w, Place * place)
 {
   GstObject *bin = gst_object_get_parent (GST_OBJECT (w->element));
+
+  gst_pad_unlink (place->up, place->sink);
+  gst_pad_unlink (place->src, place->down);
 
   worker_topology_retire_worker (self->topology, w);
   gst_element_set_state (w->element, GST_STATE_NULL);
@@ -691,6 +713,24 @@ fail_drain (GstWorkerController * self, GstPad * pad, GError ** error,
       (int) (DRAIN_TIMEOUT_US / G_USEC_PER_SEC));
 }
 
+/* Holds the input of the leaving worker @w between two items, then
+ * drains it: everything it held is pushed on. Refused, nothing held, when
+ * the place stays busy or its stream already ended. */
+static gboolean
+hold_and_drain (GstWorkerController * self, WorkerRec * w, const gchar * what,
+    Place * place, Gate * g, Hold * hold, GPtrArray ** before,
+    GError ** error)
+{
+  if (!hold_idle (place->up, g, hold))
+    return refuse_busy (error, place->up, what);
+  if (ended (place->sink, what, error))
+    return FALSE;
+  *before = snapshot_inputs (self);
+  if (!drain_through (place->sink, place->src, g))
+    return fail_drain (self, place->src, error, w);
+  return TRUE;
+}
+
 /* ---------------------------------------------------------------------- */
 /* swap */
 
@@ -723,7 +763,7 @@ gst_worker_controller_swap_worker (GstWorkerController * self,
 {
   WorkerRec *w;
   GstElement *bin = NULL, *e = NULL;
-  GstPad *sink = NULL, *src = NULL, *up = NULL, *down = NULL;
+  Place place = { NULL, NULL, NULL, NULL };
   GstPad *esink = NULL, *esrc = NULL;
   GPtrArray *before = NULL;
   Gate *g = NULL;
@@ -735,7 +775,7 @@ gst_worker_controller_swap_worker (GstWorkerController * self,
 
   g_mutex_lock (&reshape_lock);
   if (!check_running (self, error) || !(w = find_worker (self, name, error))
-      || !check_leaving (w, "swap", &sink, &src, &up, &down, error))
+      || !check_leaving (w, "swap", &place, error))
     goto out;
   bin = GST_ELEMENT (gst_object_get_parent (GST_OBJECT (w->element)));
   e = make_element (description, w->name, &esink, &esrc, error);
@@ -747,37 +787,27 @@ gst_worker_controller_swap_worker (GstWorkerController * self,
         GST_OBJECT_NAME (e), GST_OBJECT_NAME (bin));
     goto out;
   }
-  if (!takes_caps (up, esink)) {
-    refuse_caps (error, up, e, "swap");
+  if (!takes_caps (place.up, esink)) {
+    refuse_caps (error, place.up, e, "swap");
     goto out;
   }
-  if (!caps_meet (esrc, down)) {
+  if (!caps_meet (esrc, place.down)) {
     refuse (error, GST_WORKER_CONTROLLER_ERROR_RESHAPE,
         "cannot swap %s: what %s produces cannot go into %s", w->name,
-        GST_OBJECT_NAME (e), GST_OBJECT_NAME (GST_OBJECT_PARENT (down)));
+        GST_OBJECT_NAME (e),
+        GST_OBJECT_NAME (GST_OBJECT_PARENT (place.down)));
     goto out;
   }
 
   g = gate_new ();
-  if (!hold_idle (up, g, &hold)) {
-    refuse_busy (error, up, "swap");
+  if (!hold_and_drain (self, w, "swap", &place, g, &hold, &before, error))
     goto out;
-  }
-  if (ended (sink, "swap", error))
-    goto out;
-  before = snapshot_inputs (self);
-  if (!drain_through (sink, src, g)) {
-    fail_drain (self, src, error, w);
-    goto out;
-  }
   GST_INFO_OBJECT (self, "swapping %s for %s (%s)", w->name,
       GST_OBJECT_NAME (e), description);
-  gst_pad_unlink (up, sink);
-  gst_pad_unlink (src, down);
-  take_out (self, w);
+  take_out (self, w, &place);
   gst_bin_add (GST_BIN (bin), gst_object_ref (e));
-  if (gst_pad_link (up, esink) != GST_PAD_LINK_OK ||
-      gst_pad_link (esrc, down) != GST_PAD_LINK_OK)
+  if (gst_pad_link (place.up, esink) != GST_PAD_LINK_OK ||
+      gst_pad_link (esrc, place.down) != GST_PAD_LINK_OK)
     GST_ERROR_OBJECT (self, "cannot link %s in place of %s",
         GST_OBJECT_NAME (e), w->name);
   gst_element_sync_state_with_parent (e);
@@ -797,10 +827,7 @@ out:
   if (before)
     g_ptr_array_unref (before);
   gst_clear_object (&bin);
-  gst_clear_object (&sink);
-  gst_clear_object (&src);
-  gst_clear_object (&up);
-  gst_clear_object (&down);
+  place_clear (&place);
   gst_clear_object (&esink);
   gst_clear_object (&esrc);
   return ok;
@@ -986,7 +1013,7 @@ gst_worker_controller_remove_worker (GstWorkerController * self,
     const gchar * name, GError ** error)
 {
   WorkerRec *w;
-  GstPad *sink = NULL, *src = NULL, *up = NULL, *down = NULL;
+  Place place = { NULL, NULL, NULL, NULL };
   GPtrArray *before = NULL;
   Gate *g = NULL;
   Hold hold = { NULL, 0, 0 };
@@ -996,33 +1023,22 @@ gst_worker_controller_remove_worker (GstWorkerController * self,
 
   g_mutex_lock (&reshape_lock);
   if (!check_running (self, error) || !(w = find_worker (self, name, error))
-      || !check_leaving (w, "remove", &sink, &src, &up, &down, error))
+      || !check_leaving (w, "remove", &place, error))
     goto out;
-  if (!takes_caps (up, down)) {
+  if (!takes_caps (place.up, place.down)) {
     refuse (error, GST_WORKER_CONTROLLER_ERROR_RESHAPE,
         "cannot remove %s: %s does not take what flows into it "
         "(the worker changes the caps)", w->name,
-        GST_OBJECT_NAME (GST_OBJECT_PARENT (down)));
+        GST_OBJECT_NAME (GST_OBJECT_PARENT (place.down)));
     goto out;
   }
 
   g = gate_new ();
-  if (!hold_idle (up, g, &hold)) {
-    refuse_busy (error, up, "remove");
+  if (!hold_and_drain (self, w, "remove", &place, g, &hold, &before, error))
     goto out;
-  }
-  if (ended (sink, "remove", error))
-    goto out;
-  before = snapshot_inputs (self);
-  if (!drain_through (sink, src, g)) {
-    fail_drain (self, src, error, w);
-    goto out;
-  }
   GST_INFO_OBJECT (self, "removing %s", w->name);
-  gst_pad_unlink (up, sink);
-  gst_pad_unlink (src, down);
-  take_out (self, w);
-  if (gst_pad_link (up, down) != GST_PAD_LINK_OK)
+  take_out (self, w, &place);
+  if (gst_pad_link (place.up, place.down) != GST_PAD_LINK_OK)
     GST_ERROR_OBJECT (self, "cannot join the input and output of %s",
         w->name);
   update_records (self, before);
@@ -1035,10 +1051,7 @@ out:
     gate_unref (g);
   if (before)
     g_ptr_array_unref (before);
-  gst_clear_object (&sink);
-  gst_clear_object (&src);
-  gst_clear_object (&up);
-  gst_clear_object (&down);
+  place_clear (&place);
   return ok;
 }
 
