@@ -1115,24 +1115,55 @@ expect_result (GstHarness * hr, GstFlightCommandType type, guint32 command,
   gst_buffer_unref (buf);
 }
 
-GST_START_TEST (test_command_acks)
+/* A flightlink on UDP with its results pad and a bus of its own, the
+ * vehicle (@hb) found. */
+typedef struct
 {
   GstHarness *h, *hr;
+  GstBus *bus;
+  Vehicle *v;
+} AckedLink;
+
+static void
+acked_link_start (AckedLink * l, const gchar * extra,
+    const MavlinkHeartbeat * hb)
+{
+  l->h = harness_udp (extra, &l->v);
+  l->hr = gst_harness_new_with_element (l->h->element, NULL, "results");
+  l->bus = gst_bus_new ();
+  gst_element_set_bus (l->h->element, l->bus);
+  vehicle_send (l->v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, hb);
+  wait_vehicle (l->h->element, "ok");
+}
+
+static void
+acked_link_stop (AckedLink * l)
+{
+  gst_element_set_bus (l->h->element, NULL);
+  gst_object_unref (l->bus);
+  gst_harness_teardown (l->hr);
+  gst_harness_teardown (l->h);
+  vehicle_free (l->v);
+}
+
+GST_START_TEST (test_command_acks)
+{
   MavlinkCommandLong cl;
   MavlinkFrame f;
   PushArgs a;
   GThread *t;
-  GstBus *bus;
   GstMessage *msg;
+  AckedLink l;
+  GstHarness *h, *hr;
+  GstBus *bus;
   Vehicle *v;
 
-  h = harness_udp ("command-timeout=800 command-retries=2 "
-      "vehicle-timeout=0", &v);
-  hr = gst_harness_new_with_element (h->element, NULL, "results");
-  bus = gst_bus_new ();
-  gst_element_set_bus (h->element, bus);
-  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
-  wait_vehicle (h->element, "ok");
+  acked_link_start (&l, "command-timeout=800 command-retries=2 "
+      "vehicle-timeout=0", &vehicle_heartbeat);
+  h = l.h;
+  hr = l.hr;
+  bus = l.bus;
+  v = l.v;
   /* nothing arms or changes mode by itself */
   fail_if (vehicle_recv (v, &f, 300, FALSE));
 
@@ -1197,11 +1228,7 @@ GST_START_TEST (test_command_acks)
   fail_unless_equals_uint64 (stat_u64 (h->element, "commands-accepted"), 1);
   fail_unless_equals_uint64 (stat_u64 (h->element, "commands-refused"), 1);
 
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (hr);
-  gst_harness_teardown (h);
-  vehicle_free (v);
+  acked_link_stop (&l);
 }
 
 GST_END_TEST;
@@ -1335,21 +1362,21 @@ GST_START_TEST (test_command_completion)
   MavlinkLocalPositionNed up = local_position;
   MavlinkExtendedSysState landed = { 0 };
   MavlinkCommandLong cl;
-  GstHarness *h, *hr;
   MavlinkFrame f;
-  GstBus *bus;
   PushArgs a, b;
   GThread *t, *t2;
+  AckedLink l;
+  GstHarness *h, *hr;
+  GstBus *bus;
   Vehicle *v;
 
   armed.base_mode |= 128;
-  h = harness_udp ("command-timeout=2000 completion-timeout=30000 "
-      "vehicle-timeout=0", &v);
-  hr = gst_harness_new_with_element (h->element, NULL, "results");
-  bus = gst_bus_new ();
-  gst_element_set_bus (h->element, bus);
-  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &armed);
-  wait_vehicle (h->element, "ok");
+  acked_link_start (&l, "command-timeout=2000 completion-timeout=30000 "
+      "vehicle-timeout=0", &armed);
+  h = l.h;
+  hr = l.hr;
+  bus = l.bus;
+  v = l.v;
 
   /* takeoff to 30 m, accepted; a goto after it waits for the climb */
   t = push_async (&a, h, GST_FLIGHT_COMMAND_TAKEOFF,
@@ -1402,20 +1429,15 @@ GST_START_TEST (test_command_completion)
   expect_result (hr, GST_FLIGHT_COMMAND_LAND, 21,
       GST_FLIGHT_COMMAND_ACCEPTED, 0, 1);
 
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (hr);
-  gst_harness_teardown (h);
-  vehicle_free (v);
+  acked_link_stop (&l);
 
   /* a takeoff that never gets up */
-  h = harness_udp ("command-timeout=2000 completion-timeout=300 "
-      "vehicle-timeout=0", &v);
-  hr = gst_harness_new_with_element (h->element, NULL, "results");
-  bus = gst_bus_new ();
-  gst_element_set_bus (h->element, bus);
-  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &armed);
-  wait_vehicle (h->element, "ok");
+  acked_link_start (&l, "command-timeout=2000 completion-timeout=300 "
+      "vehicle-timeout=0", &armed);
+  h = l.h;
+  hr = l.hr;
+  bus = l.bus;
+  v = l.v;
   up.z = -2;
   vehicle_send (v, 2, 1, MAVLINK_MSG_ID_LOCAL_POSITION_NED, &up);
   wait_stat_u64 (h->element, "telemetry-messages", 1);
@@ -1430,11 +1452,7 @@ GST_START_TEST (test_command_completion)
       "takeoff but did not reach 30.0 m above home within 300 ms: it is "
       "2.0 m above home.");
 
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (hr);
-  gst_harness_teardown (h);
-  vehicle_free (v);
+  acked_link_stop (&l);
 }
 
 GST_END_TEST;
