@@ -836,8 +836,10 @@ handle_state_changed (GstWorkerController * self, GstMessage * msg)
   else
     g_source_set_ready_time (self->watchdog, -1);
   /* pads linked since the start (decodebin, say) join the wait-for graph */
-  if (emit_started)
+  if (emit_started) {
+    worker_topology_update_processes (self->topology);
     gst_worker_deadlock_set_topology (self->deadlock);
+  }
   gst_worker_deadlock_touch (self->deadlock);
   if (emit_started) {
     GST_INFO_OBJECT (self, "system running");

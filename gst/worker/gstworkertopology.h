@@ -4,7 +4,8 @@
 /* The topology of a pipeline of workers, as GstWorkerController sees it:
  * every worker (a WorkerRec) and every Kahn channel (a QueueRec), found
  * once; which workers write into and read from each channel; the workers
- * in order, upstream first; the sources. Internal to the library. */
+ * in order, upstream first; the processes between the channels (a
+ * WorkerProcess); the sources. Internal to the library. */
 #pragma once
 
 #include <gst/gst.h>
@@ -74,13 +75,35 @@ struct _WorkerRec
   guint depth;                  /* workers between it and a source */
 };
 
-G_GNUC_INTERNAL
-GstPad *            gst_worker_real_peer (GstPad * pad);
+/* One process of the pipeline: what lies between its channels (a source
+ * and its tee, a worker, a compositor and its sink), found from the
+ * element links. Set once; read-only. */
+typedef struct
+{
+  gchar *name;                  /* its workers' names joined by "+", or
+                                 * its elements' when it has none; two
+                                 * channels linked straight: "qa>qb" */
+  GPtrArray *elements;          /* GstElement, owned refs, upstream first */
+  GPtrArray *workers;           /* GstElement, owned refs */
+  GPtrArray *sinks;             /* GstElement, in elements: its sinks */
+  gboolean exact;               /* only workers: their states are its own */
+  GArray *inputs;               /* guint: channels it reads (indexes in
+                                 * the topology's queues) */
+  GArray *outputs;              /* guint: channels it writes */
+} WorkerProcess;
+
+/* Every process and, per channel (the topology's queue order), the
+ * process that writes into it and the one that reads from it (an index in
+ * processes, or -1). Reference-counted (g_atomic_rc_box); read-only. */
+typedef struct
+{
+  GPtrArray *processes;         /* WorkerProcess */
+  GArray *writer;               /* gint, one per channel */
+  GArray *reader;               /* gint, one per channel */
+} WorkerProcesses;
 
 G_GNUC_INTERNAL
-void                worker_longest_paths (guint n_nodes,
-                                          const GArray * links,
-                                          guint * depth);
+GstPad *            gst_worker_real_peer (GstPad * pad);
 
 G_GNUC_INTERNAL
 GstWorkerTopology * worker_topology_new (GstPipeline * pipeline);
@@ -90,6 +113,17 @@ void                worker_topology_free (GstWorkerTopology * topo);
 
 G_GNUC_INTERNAL
 void                worker_topology_update (GstWorkerTopology * topo);
+
+G_GNUC_INTERNAL
+void                worker_topology_update_processes
+                                          (GstWorkerTopology * topo);
+
+G_GNUC_INTERNAL
+WorkerProcesses *   worker_topology_dup_processes
+                                          (GstWorkerTopology * topo);
+
+G_GNUC_INTERNAL
+void                worker_processes_unref (WorkerProcesses * procs);
 
 G_GNUC_INTERNAL
 GstPipeline *       worker_topology_pipeline (GstWorkerTopology * topo);
