@@ -287,9 +287,12 @@ gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl)
 {
   GPtrArray *queues = worker_topology_queues (dl->topology);
   WorkerProcesses *found = worker_topology_dup_processes (dl->topology);
-  guint n_channels = queues->len, i;
+  guint n_channels, i;
 
   g_return_if_fail (found != NULL);
+  /* the channels the walk saw: one added since (a running pool's new
+   * replica) joins at the next walk */
+  n_channels = found->writer->len;
 
   g_mutex_lock (&dl->lock);
   if (dl->chans->len != n_channels) {
@@ -634,10 +637,11 @@ static ChanCounts *
 channel_counts (GstWorkerDeadlock * dl)
 {
   GPtrArray *queues = worker_topology_queues (dl->topology);
-  ChanCounts *counts = g_new0 (ChanCounts, queues->len + 1);
-  guint i;
+  /* channels may be added meanwhile: those there now */
+  guint n = g_atomic_int_get ((gint *) & queues->len), i;
+  ChanCounts *counts = g_new0 (ChanCounts, n + 1);
 
-  for (i = 0; i < queues->len; i++) {
+  for (i = 0; i < n; i++) {
     QueueRec *q = g_ptr_array_index (queues, i);
 
     worker_queue_counts (q, &counts[i].in, &counts[i].out);

@@ -443,8 +443,8 @@ GST_START_TEST (test_replica_refused)
       "worker=\"testworker\" ! queue name=q1 " Q "! testworkersink name=sink",
       10);
   names = gst_worker_controller_list_workers (r.ctrl);
-  for (guint i = 0; names[i]; i++)
-    if (!g_str_equal (names[i], "src") && !g_str_equal (names[i], "sink"))
+  for (guint i = 0; names[i] && !replica; i++)
+    if (g_str_has_prefix (names[i], "p_r0"))
       replica = g_strdup (names[i]);
   g_strfreev (names);
   fail_unless (replica != NULL);
