@@ -293,10 +293,9 @@
 #include "gstmavlinkelements.h"
 #include "flightlink-transport.h"
 #include "flightlink-commander.h"
+#include "flightlink-reader.h"
 #include "mavlink-codec.h"
 #include "mavlink-commands.h"
-#include "mavlink-telemetry.h"
-#include "vehicle-clock.h"
 #include "vehicle-status.h"
 
 /* shared with flightlink-commander.c (the plugin hides it) */
@@ -325,9 +324,6 @@ GST_DEBUG_CATEGORY (flight_link_debug);
 #define DEFAULT_GOTO_COMMAND GST_FLIGHT_LINK_GOTO_SETPOINT
 
 #define HEARTBEAT_PERIOD GST_SECOND
-/* vehicle mode: how long the item of a vehicle time waits for more
- * messages of that time before it goes without the next one */
-#define HOLD_TIMEOUT (100 * GST_MSECOND)
 
 enum
 {
@@ -442,38 +438,22 @@ struct _GstFlightLink
   GstClockTime vehicle_seen;    /* clock time of its last heartbeat */
   GstClockTime listening_since; /* clock time of the first PLAYING */
   gboolean absent_warned;       /* "no vehicle heard" posted */
-  MavlinkParserStats pstats;    /* copy of the reader's parser's */
-  guint64 telemetry_messages;   /* from the vehicle, while telemetry runs */
-  guint64 telemetry_dropped;    /* of those, made into no pushed item */
-  guint64 telemetry_merged;     /* of those, in a pushed item of another */
   guint64 commands_sent;
   guint64 commands_dropped;     /* taken from the sink pad, not sent */
   guint64 heartbeats_sent;
   GstClockID tick_id;
   gboolean tick_running;        /* a tick callback is at work */
-  GstClockID hold_id;           /* the held item's silence timer */
-  GstClockTime hold_last;       /* clock time of its latest message */
-  gboolean hold_due;            /* the silence timer fired: push it */
 
   /* the commands out: its own lock; created in init, freed in finalize */
   FlightLinkCommander *commander;
+  /* the telemetry in: its own lock; created in init, freed in finalize */
+  FlightLinkReader *reader;
 
   /* serialises writes to the link */
   GMutex write_lock;
   guint8 tx_seq;                /* write_lock */
 
-  /* reader thread only */
-  MavlinkParser parser;
-  GstOdometry odo;
-  gboolean sent_sticky;
   gboolean result_sticky;       /* sink side: the results pad's events */
-  gdouble home_offset[3];       /* reader: home in the local frame */
-  VehicleClock vclock;          /* the items' PTS */
-  /* vehicle mode: the item of the latest vehicle time, not pushed yet */
-  gboolean held;
-  guint32 held_boot_ms;
-  GstClockTime held_pts;
-  guint held_messages;          /* the messages in it */
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
@@ -501,98 +481,6 @@ G_DEFINE_TYPE_WITH_CODE (GstFlightLink, gst_flight_link, GST_TYPE_ELEMENT,
 GST_ELEMENT_REGISTER_DEFINE (flightlink, "flightlink", GST_RANK_NONE,
     GST_TYPE_FLIGHT_LINK);
 
-/* The GType of an enum, registered once. */
-static GType
-register_enum (gsize * type, const gchar * name, const GEnumValue * values)
-{
-  if (g_once_init_enter (type)) {
-    GType t = g_enum_register_static (name, values);
-    g_once_init_leave (type, t);
-  }
-  return *type;
-}
-
-GType
-gst_flight_link_version_get_type (void)
-{
-  static gsize type = 0;
-  static const GEnumValue values[] = {
-    {GST_FLIGHT_LINK_VERSION_AUTO,
-        "MAVLink 2, or 1 if the vehicle's heartbeat is MAVLink 1", "auto"},
-    {GST_FLIGHT_LINK_VERSION_1, "MAVLink 1", "1"},
-    {GST_FLIGHT_LINK_VERSION_2, "MAVLink 2", "2"},
-    {0, NULL, NULL},
-  };
-
-  return register_enum (&type, "GstFlightLinkVersion", values);
-}
-
-GType
-gst_flight_link_timestamp_mode_get_type (void)
-{
-  static gsize type = 0;
-  static const GEnumValue values[] = {
-    {GST_FLIGHT_LINK_TIMESTAMP_ARRIVAL,
-          "The running time at which flightlink read the message; one item "
-          "per message", "arrival"},
-    {GST_FLIGHT_LINK_TIMESTAMP_VEHICLE,
-          "The vehicle's time of the message (time_boot_ms), mapped to the "
-          "running time by the smallest offset seen; one item per vehicle "
-          "time", "vehicle"},
-    {0, NULL, NULL},
-  };
-
-  return register_enum (&type, "GstFlightLinkTimestampMode", values);
-}
-
-GType
-gst_flight_link_autopilot_get_type (void)
-{
-  static gsize type = 0;
-  static const GEnumValue values[] = {
-    {GST_FLIGHT_LINK_AUTOPILOT_AUTO,
-        "From the vehicle's HEARTBEAT (autopilot 3: ArduPilot, 12: PX4, else "
-          "generic)", "auto"},
-    {GST_FLIGHT_LINK_AUTOPILOT_ARDUPILOT, "ArduPilot", "ardupilot"},
-    {GST_FLIGHT_LINK_AUTOPILOT_PX4, "PX4", "px4"},
-    {GST_FLIGHT_LINK_AUTOPILOT_GENERIC,
-        "Neither: the common commands only (no guided mode)", "generic"},
-    {0, NULL, NULL},
-  };
-
-  return register_enum (&type, "GstFlightLinkAutopilot", values);
-}
-
-GType
-gst_flight_link_goto_command_get_type (void)
-{
-  static gsize type = 0;
-  static const GEnumValue values[] = {
-    {GST_FLIGHT_LINK_GOTO_SETPOINT,
-        "A position setpoint (SET_POSITION_TARGET_*), streamed on PX4",
-          "setpoint"},
-    {GST_FLIGHT_LINK_GOTO_REPOSITION,
-          "COMMAND_INT MAV_CMD_DO_REPOSITION to a global position, "
-          "acknowledged", "reposition"},
-    {0, NULL, NULL},
-  };
-
-  return register_enum (&type, "GstFlightLinkGotoCommand", values);
-}
-
-static const gchar *
-family_name (MavlinkAutopilotFamily family)
-{
-  switch (family) {
-    case MAVLINK_FAMILY_ARDUPILOT:
-      return "ardupilot";
-    case MAVLINK_FAMILY_PX4:
-      return "px4";
-    default:
-      return "generic";
-  }
-}
-
 /* ---------------------------------------------------------------------- */
 /* the worker */
 
@@ -616,35 +504,6 @@ vehicle_state_name (VehicleState state)
   return "unknown";
 }
 
-/* Counts a telemetry message from the vehicle as it is taken up. */
-static void
-count_telemetry_message (GstFlightLink * self)
-{
-  g_mutex_lock (&self->lock);
-  self->telemetry_messages++;
-  g_mutex_unlock (&self->lock);
-}
-
-/* Counts @n telemetry messages that made no pushed item (items-dropped). */
-static void
-count_telemetry_dropped (GstFlightLink * self, guint n)
-{
-  g_mutex_lock (&self->lock);
-  self->telemetry_dropped += n;
-  g_mutex_unlock (&self->lock);
-  gst_worker_core_count (self->core, 0, 0, n);
-}
-
-/* Counts @n telemetry messages that went into a pushed item with another
- * one (the item itself is in items-out). */
-static void
-count_telemetry_merged (GstFlightLink * self, guint n)
-{
-  g_mutex_lock (&self->lock);
-  self->telemetry_merged += n;
-  g_mutex_unlock (&self->lock);
-}
-
 /* Counts one command taken from the sink pad, in items-in: sent (in
  * commands-sent) or not (in commands-dropped and items-dropped). */
 static void
@@ -665,8 +524,10 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
   GstFlightLink *self = GST_FLIGHT_LINK (worker);
   GstClockTime age = GST_CLOCK_TIME_NONE;
   FlightLinkCommanderCounts cc;
+  FlightLinkReaderCounts rc;
 
   flight_link_commander_counts (self->commander, &cc);
+  flight_link_reader_counts (self->reader, &rc);
   g_mutex_lock (&self->lock);
   if (self->vehicle != VEHICLE_WAITING && self->clock) {
     GstClockTime now = gst_clock_get_time (self->clock);
@@ -679,13 +540,12 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
       "vehicle-component-id", G_TYPE_UINT, (guint) self->vehicle_compid,
       "vehicle-heartbeat-age", GST_TYPE_CLOCK_TIME, age,
       "frames-received", G_TYPE_UINT64,
-      self->pstats.frames + self->pstats.unknown_frames,
-      "bad-frames", G_TYPE_UINT64,
-      self->pstats.bad_crc + self->pstats.truncated,
-      "garbage-bytes", G_TYPE_UINT64, self->pstats.garbage_bytes,
-      "telemetry-messages", G_TYPE_UINT64, self->telemetry_messages,
-      "telemetry-dropped", G_TYPE_UINT64, self->telemetry_dropped,
-      "telemetry-merged", G_TYPE_UINT64, self->telemetry_merged,
+      rc.parser.frames + rc.parser.unknown_frames,
+      "bad-frames", G_TYPE_UINT64, rc.parser.bad_crc + rc.parser.truncated,
+      "garbage-bytes", G_TYPE_UINT64, rc.parser.garbage_bytes,
+      "telemetry-messages", G_TYPE_UINT64, rc.messages,
+      "telemetry-dropped", G_TYPE_UINT64, rc.dropped,
+      "telemetry-merged", G_TYPE_UINT64, rc.merged,
       "commands-sent", G_TYPE_UINT64, self->commands_sent,
       "commands-dropped", G_TYPE_UINT64, self->commands_dropped,
       "commands-accepted", G_TYPE_UINT64, cc.accepted,
@@ -694,7 +554,7 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
       "commands-retried", G_TYPE_UINT64, cc.retried,
       "setpoints-sent", G_TYPE_UINT64, cc.setpoints_sent,
       "heartbeats-sent", G_TYPE_UINT64, self->heartbeats_sent,
-      "autopilot", G_TYPE_STRING, family_name (self->family),
+      "autopilot", G_TYPE_STRING, mavlink_autopilot_family_name (self->family),
       "vehicle-mode", G_TYPE_UINT, self->vstate.mode,
       "vehicle-armed", G_TYPE_BOOLEAN, self->vstate.armed,
       "vehicle-landed-state", G_TYPE_STRING,
@@ -983,72 +843,7 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
 }
 
 /* ---------------------------------------------------------------------- */
-/* the held item's silence timer (vehicle mode) */
-
-static gboolean hold_cb (GstClock * clock, GstClockTime time, GstClockID id,
-    gpointer user_data);
-
-static void
-schedule_hold_locked (GstFlightLink * self, GstClockTime at)
-{
-  arm_timer_locked (self, &self->hold_id, at, hold_cb);
-}
-
-/* A message went into the held item: the timer goes off HOLD_TIMEOUT
- * after the latest one. One timer serves the items one after the other:
- * when it goes off early, it waits on. */
-static void
-hold_touch (GstFlightLink * self)
-{
-  g_mutex_lock (&self->lock);
-  self->hold_last = gst_clock_get_time (self->clock);
-  self->hold_due = FALSE;
-  if (!self->hold_id)
-    schedule_hold_locked (self, self->hold_last + HOLD_TIMEOUT);
-  g_mutex_unlock (&self->lock);
-}
-
-/* No message for HOLD_TIMEOUT: wakes the reader to push the held item.
- * All of it runs under the lock, so that once stop_hold_timer() has taken
- * the id, it touches nothing. */
-static gboolean
-hold_cb (GstClock * clock, GstClockTime time, GstClockID id,
-    gpointer user_data)
-{
-  GstFlightLink *self = GST_FLIGHT_LINK (user_data);
-
-  g_mutex_lock (&self->lock);
-  if (self->hold_id == id) {
-    if (time < self->hold_last + HOLD_TIMEOUT) {
-      schedule_hold_locked (self, self->hold_last + HOLD_TIMEOUT);
-    } else {
-      gst_clock_id_unref (self->hold_id);
-      self->hold_id = NULL;
-      self->hold_due = TRUE;
-      if (self->link)
-        flight_link_transport_wake_reader (self->link);
-      g_cond_broadcast (&self->cond);
-    }
-  }
-  g_mutex_unlock (&self->lock);
-  return TRUE;
-}
-
-static void
-stop_hold_timer (GstFlightLink * self)
-{
-  GstClockID id;
-
-  g_mutex_lock (&self->lock);
-  id = self->hold_id;
-  self->hold_id = NULL;
-  self->hold_due = FALSE;
-  g_mutex_unlock (&self->lock);
-  cancel_timer (id);
-}
-
-/* ---------------------------------------------------------------------- */
-/* telemetry in */
+/* the vehicle's messages in */
 
 static GstClockTime
 running_time_now (GstFlightLink * self)
@@ -1063,176 +858,6 @@ running_time_now (GstFlightLink * self)
     gst_object_unref (clock);
   }
   return rt;
-}
-
-static void start_results (GstFlightLink * self);
-
-static void
-push_sticky_events (GstFlightLink * self)
-{
-  gchar *stream_id;
-  GstCaps *caps;
-  GstSegment segment;
-
-  stream_id = gst_pad_create_stream_id (self->srcpad, GST_ELEMENT (self),
-      "odometry");
-  gst_pad_push_event (self->srcpad, gst_event_new_stream_start (stream_id));
-  g_free (stream_id);
-  caps = gst_caps_from_string (GST_ODOMETRY_CAPS);
-  gst_pad_push_event (self->srcpad, gst_event_new_caps (caps));
-  gst_caps_unref (caps);
-  gst_segment_init (&segment, GST_FORMAT_TIME);
-  gst_pad_push_event (self->srcpad, gst_event_new_segment (&segment));
-  self->sent_sticky = TRUE;
-}
-
-/* The PTS of a message the vehicle stamped @time_boot_ms, read at running
- * time @arrival (see vehicle-clock.c); warns of a reboot. */
-static GstClockTime
-stamp_message (GstFlightLink * self, guint32 time_boot_ms,
-    GstClockTime arrival)
-{
-  VehicleClockStamp st;
-
-  vehicle_clock_stamp (&self->vclock, time_boot_ms, arrival, &st);
-  if (st.rebooted) {
-    GST_ELEMENT_WARNING_WITH_DETAILS (self, STREAM, FAILED,
-        ("The vehicle's clock went back from %u ms to %u ms: it rebooted. "
-            "Timestamps follow its new clock.", st.previous_boot_ms,
-            time_boot_ms), ("time_boot_ms went back by %u ms",
-            st.previous_boot_ms - time_boot_ms),
-        ("previous-time-ms", G_TYPE_UINT, st.previous_boot_ms,
-            "time-ms", G_TYPE_UINT, time_boot_ms, NULL));
-  }
-  if (st.kept_last)
-    GST_LOG_OBJECT (self, "message older than the last item: PTS %"
-        GST_TIME_FORMAT " kept", GST_TIME_ARGS (st.pts));
-  GST_TRACE_OBJECT (self, "vehicle time %u ms, read at %" GST_TIME_FORMAT
-      ": PTS %" GST_TIME_FORMAT, time_boot_ms, GST_TIME_ARGS (arrival),
-      GST_TIME_ARGS (st.pts));
-  return st.pts;
-}
-
-/* Pushes the item of the messages taken since the last one, if any. */
-static GstFlowReturn
-push_item (GstFlightLink * self)
-{
-  guint n = self->held_messages;
-  GstFlowReturn ret;
-  GstBuffer *buf;
-
-  if (!self->held)
-    return GST_FLOW_OK;
-  self->held = FALSE;
-  self->held_messages = 0;
-
-  /* an odometry item is an output: items-in counts commands */
-  if (!gst_worker_core_begin_item (self->core, 0))
-    return GST_FLOW_FLUSHING;
-  self->odo.source_time_us = (guint64) self->held_boot_ms * 1000;
-  buf = gst_odometry_to_buffer (&self->odo, self->held_pts);
-  gst_worker_core_end_item (self->core);
-
-  ret = gst_worker_core_push (self->core, self->srcpad, buf);
-  if (ret == GST_FLOW_NOT_LINKED) {
-    GST_LOG_OBJECT (self, "src not linked, odometry dropped");
-    count_telemetry_dropped (self, n);
-    ret = GST_FLOW_OK;
-  } else if (ret == GST_FLOW_OK && n > 1) {
-    count_telemetry_merged (self, n - 1);
-  }
-  return ret;
-}
-
-/* A message of vehicle time @time_boot_ms is about to update the
- * snapshot: the item held for another vehicle time goes first. */
-static GstFlowReturn
-before_message (GstFlightLink * self, guint32 time_boot_ms)
-{
-  GstFlowReturn ret = GST_FLOW_OK;
-
-  if (self->held && self->held_boot_ms != time_boot_ms) {
-    GST_TRACE_OBJECT (self, "vehicle time %u ms ends the item of %u ms",
-        time_boot_ms, self->held_boot_ms);
-    ret = push_item (self);
-    if (ret != GST_FLOW_OK)
-      count_telemetry_message (self);
-  }
-  return ret;
-}
-
-/* A message updated the snapshot. In arrival mode its item goes at once;
- * in vehicle mode it is held for the other messages of its vehicle
- * time. */
-static GstFlowReturn
-after_message (GstFlightLink * self, guint32 time_boot_ms,
-    GstClockTime arrival)
-{
-  self->held_pts = stamp_message (self, time_boot_ms, arrival);
-  self->held_boot_ms = time_boot_ms;
-  self->held_messages++;
-  self->held = TRUE;
-  if (self->cfg.timestamp_mode != GST_FLIGHT_LINK_TIMESTAMP_VEHICLE) {
-    count_telemetry_message (self);
-    return push_item (self);
-  }
-  hold_touch (self);
-  /* counted once held, timer set: a test that sees the count sees that */
-  count_telemetry_message (self);
-  return GST_FLOW_OK;
-}
-
-static void
-invalid_telemetry (GstFlightLink * self, const gchar * what)
-{
-  GST_DEBUG_OBJECT (self, "%s with values that are not finite, ignored",
-      what);
-  count_telemetry_message (self);
-  count_telemetry_dropped (self, 1);
-}
-
-/* A message older than the newest one (reordered or delayed on the way)
- * would put its old values in the newest item: it is dropped. */
-static gboolean
-stale_telemetry (GstFlightLink * self, const MavlinkFrame * f,
-    guint32 time_boot_ms)
-{
-  guint stream = f->msgid == MAVLINK_MSG_ID_ATTITUDE ? 0 :
-      f->msgid == MAVLINK_MSG_ID_GLOBAL_POSITION_INT ? 1 : 2;
-
-  if (vehicle_clock_take (&self->vclock, stream, time_boot_ms))
-    return FALSE;
-  GST_DEBUG_OBJECT (self, "%s of %u ms is older than the newest one, "
-      "dropped", f->info->name, time_boot_ms);
-  count_telemetry_message (self);
-  count_telemetry_dropped (self, 1);
-  return TRUE;
-}
-
-static GstFlowReturn
-handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
-    GstClockTime arrival)
-{
-  MavlinkTelemetry t;
-  GstFlowReturn ret;
-
-  switch (mavlink_telemetry_decode (f, &t)) {
-    case MAVLINK_TELEMETRY_NONE:
-      return GST_FLOW_OK;
-    case MAVLINK_TELEMETRY_INVALID:
-      invalid_telemetry (self, t.what);
-      return GST_FLOW_OK;
-    case MAVLINK_TELEMETRY_VALID:
-      break;
-  }
-  if (stale_telemetry (self, f, t.time_boot_ms))
-    return GST_FLOW_OK;
-  if ((ret = before_message (self, t.time_boot_ms)) != GST_FLOW_OK)
-    return ret;
-  mavlink_telemetry_apply (&t, self->home_offset, &self->odo);
-  if (t.values.fields & GST_ODOMETRY_HAS_LOCAL)
-    flight_link_commander_set_local (self->commander, &self->odo);
-  return after_message (self, t.time_boot_ms, arrival);
 }
 
 static gboolean
@@ -1258,7 +883,7 @@ post_vehicle_state (GstFlightLink * self)
   g_mutex_lock (&self->lock);
   s = vehicle_status_to_structure (&self->vstate, "flightlink-vehicle-state");
   gst_structure_set (s, "autopilot", G_TYPE_STRING,
-      family_name (self->family), NULL);
+      mavlink_autopilot_family_name (self->family), NULL);
   g_mutex_unlock (&self->lock);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
@@ -1315,9 +940,8 @@ handle_state (GstFlightLink * self, const MavlinkFrame * f)
 
   if (change & VEHICLE_STATUS_HOME) {
     /* local positions from home, not from the EKF origin */
-    self->home_offset[0] = st.home_north;
-    self->home_offset[1] = st.home_east;
-    self->home_offset[2] = st.home_down;
+    flight_link_reader_set_home (self->reader, st.home_north, st.home_east,
+        st.home_down);
     GST_ELEMENT_INFO (self, RESOURCE, READ,
         ("The vehicle's home: latitude %.7f, longitude %.7f, altitude "
             "%.2f m.", st.home_latitude, st.home_longitude,
@@ -1470,10 +1094,13 @@ handle_statustext (GstFlightLink * self, const MavlinkFrame * f)
   g_free (text);
 }
 
+/* Each frame the reader parsed: the vehicle's own (telemetry, state,
+ * answers, texts) by kind, the others ignored. */
 static GstFlowReturn
-handle_frame (GstFlightLink * self, const MavlinkFrame * f,
+handle_frame (GstElement * owner, const MavlinkFrame * f,
     GSocketAddress * from, GstClockTime arrival, gboolean push)
 {
+  GstFlightLink *self = GST_FLIGHT_LINK (owner);
   gboolean from_vehicle;
 
   if (!f->info)
@@ -1508,45 +1135,9 @@ handle_frame (GstFlightLink * self, const MavlinkFrame * f,
       handle_statustext (self, f);
       return GST_FLOW_OK;
     default:
-      return push ? handle_telemetry (self, f, arrival) : GST_FLOW_OK;
+      return push ? flight_link_reader_telemetry (self->reader, f, arrival) :
+          GST_FLOW_OK;
   }
-}
-
-static void
-update_parser_stats (GstFlightLink * self)
-{
-  g_mutex_lock (&self->lock);
-  self->pstats = self->parser.stats;
-  g_mutex_unlock (&self->lock);
-}
-
-/* Parses what was read; pushes the items of the telemetry it held. */
-static GstFlowReturn
-parse_input (GstFlightLink * self, const guint8 * data, gsize len,
-    GSocketAddress * from, GstClockTime arrival, gboolean push)
-{
-  GstFlowReturn ret = GST_FLOW_OK;
-  MavlinkFrame frame;
-  gboolean at_end;
-
-  while (ret == GST_FLOW_OK) {
-    gsize n = mavlink_parser_feed (&self->parser, data, len);
-
-    data += n;
-    len -= n;
-    /* a datagram is a unit; a serial stream goes on */
-    at_end = len == 0 && flight_link_transport_is_datagram (self->link);
-    while (ret == GST_FLOW_OK &&
-        mavlink_parser_next (&self->parser, &frame, at_end) ==
-        MAVLINK_PARSE_FRAME) {
-      update_parser_stats (self);
-      ret = handle_frame (self, &frame, from, arrival, push);
-    }
-    update_parser_stats (self);
-    if (len == 0)
-      break;
-  }
-  return ret;
 }
 
 /* The sink side is done when its pad got EOS, or, unlinked, when the src
@@ -1571,6 +1162,8 @@ post_sink_eos (GstFlightLink * self, guint32 seqnum)
   gst_element_post_message (GST_ELEMENT (self), msg);
 }
 
+static void start_results (GstFlightLink * self);
+
 static void
 gst_flight_link_loop (GstFlightLink * self)
 {
@@ -1591,20 +1184,17 @@ gst_flight_link_loop (GstFlightLink * self)
   }
   eos = self->src_eos && !self->src_done;
   done = self->src_done;
-  release = self->hold_due;
-  self->hold_due = FALSE;
   if (!eos)
     flight_link_transport_rearm_reader (self->link);
   g_mutex_unlock (&self->lock);
 
-  if (!self->sent_sticky) {
-    push_sticky_events (self);
+  if (flight_link_reader_start_stream (self->reader))
     start_results (self);
-  }
+  release = flight_link_reader_take_due (self->reader);
 
   if (eos) {
     /* the held item goes before the end */
-    ret = push_item (self);
+    ret = flight_link_reader_push_held (self->reader, FALSE);
     if (ret == GST_FLOW_FLUSHING)
       goto flushing;
     GST_DEBUG_OBJECT (self, "telemetry ends (last push: %s)",
@@ -1618,10 +1208,8 @@ gst_flight_link_loop (GstFlightLink * self)
     return;
   }
 
-  if (release && self->held) {
-    GST_LOG_OBJECT (self, "no message for %" GST_TIME_FORMAT ": pushing the "
-        "item of %u ms", GST_TIME_ARGS (HOLD_TIMEOUT), self->held_boot_ms);
-    ret = push_item (self);
+  if (release) {
+    ret = flight_link_reader_push_held (self->reader, TRUE);
     if (ret != GST_FLOW_OK)
       goto stop;
   }
@@ -1643,7 +1231,8 @@ gst_flight_link_loop (GstFlightLink * self)
       n, GST_TIME_ARGS (arrival));
 
   /* after EOS on the src side, still follow heartbeats and acks */
-  ret = parse_input (self, data, n, from, arrival, !done);
+  ret = flight_link_reader_parse (self->reader, data, n, from, arrival,
+      !done, handle_frame);
   g_clear_object (&from);
   if (ret == GST_FLOW_OK)
     return;
@@ -2200,16 +1789,10 @@ start_run (GstFlightLink * self)
   cfg.goto_command = self->goto_command;
   GST_OBJECT_UNLOCK (self);
 
-  mavlink_parser_init (&self->parser);
-  gst_odometry_init (&self->odo);
-  self->sent_sticky = FALSE;
-  vehicle_clock_init (&self->vclock,
-      cfg.timestamp_mode == GST_FLIGHT_LINK_TIMESTAMP_VEHICLE);
-  self->held = FALSE;
-  self->held_messages = 0;
-  self->home_offset[0] = self->home_offset[1] = self->home_offset[2] = 0;
-
   clock = gst_system_clock_obtain ();
+  flight_link_reader_reset (self->reader,
+      cfg.timestamp_mode == GST_FLIGHT_LINK_TIMESTAMP_VEHICLE, clock,
+      self->link);
   g_mutex_lock (&self->lock);
   self->cfg = cfg;
   gst_object_replace ((GstObject **) & self->clock, GST_OBJECT (clock));
@@ -2221,10 +1804,6 @@ start_run (GstFlightLink * self)
   self->vehicle_seen = GST_CLOCK_TIME_NONE;
   self->listening_since = GST_CLOCK_TIME_NONE;
   self->absent_warned = FALSE;
-  memset (&self->pstats, 0, sizeof (self->pstats));
-  self->telemetry_messages = self->telemetry_dropped = 0;
-  self->telemetry_merged = 0;
-  self->hold_due = FALSE;
   self->commands_sent = self->commands_dropped = 0;
   self->heartbeats_sent = 0;
   self->vehicle_type = 0;
@@ -2299,7 +1878,7 @@ gst_flight_link_change_state (GstElement * element, GstStateChange transition)
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       stop_ticks (self);
       flight_link_commander_stop_stream (self->commander);
-      stop_hold_timer (self);
+      flight_link_reader_stop (self->reader);
       g_mutex_lock (&self->lock);
       g_clear_object (&self->peer);
       g_mutex_unlock (&self->lock);
@@ -2407,9 +1986,10 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
     return;
 
   if (prop_id == PROP_BAD_FRAMES) {
-    g_mutex_lock (&self->lock);
-    g_value_set_uint64 (value, self->pstats.bad_crc + self->pstats.truncated);
-    g_mutex_unlock (&self->lock);
+    FlightLinkReaderCounts rc;
+
+    flight_link_reader_counts (self->reader, &rc);
+    g_value_set_uint64 (value, rc.parser.bad_crc + rc.parser.truncated);
     return;
   }
 
@@ -2490,7 +2070,7 @@ gst_flight_link_finalize (GObject * object)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (object);
 
-  stop_hold_timer (self);
+  flight_link_reader_free (self->reader);
   gst_flight_link_close (self);
   stop_ticks (self);
   flight_link_commander_free (self->commander);
@@ -2721,6 +2301,8 @@ gst_flight_link_init (GstFlightLink * self)
   g_mutex_init (&self->write_lock);
   self->commander = flight_link_commander_new (GST_ELEMENT (self),
       commander_send, commander_route);
+  self->reader = flight_link_reader_new (GST_ELEMENT (self), self->core,
+      self->srcpad, self->commander);
   self->address = g_strdup (DEFAULT_ADDRESS);
   self->port = DEFAULT_PORT;
   self->remote_address = g_strdup (DEFAULT_REMOTE_ADDRESS);
