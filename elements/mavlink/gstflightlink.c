@@ -294,6 +294,7 @@
 #include "flightlink-transport.h"
 #include "flightlink-commander.h"
 #include "flightlink-reader.h"
+#include "flightlink-vehicle.h"
 #include "mavlink-codec.h"
 #include "mavlink-commands.h"
 #include "vehicle-status.h"
@@ -323,7 +324,6 @@ GST_DEBUG_CATEGORY (flight_link_debug);
 #define DEFAULT_TELEMETRY_RATE 0
 #define DEFAULT_GOTO_COMMAND GST_FLIGHT_LINK_GOTO_SETPOINT
 
-#define HEARTBEAT_PERIOD GST_SECOND
 
 enum
 {
@@ -351,13 +351,6 @@ enum
   PROP_TELEMETRY_RATE,
   PROP_GOTO_COMMAND,
 };
-
-typedef enum
-{
-  VEHICLE_WAITING,
-  VEHICLE_OK,
-  VEHICLE_LOST,
-} VehicleState;
 
 /* Settings copied from the properties when a run starts. */
 typedef struct
@@ -416,7 +409,6 @@ struct _GstFlightLink
 
   /* set in READY to PAUSED (state lock), read-only while running */
   RunConfig cfg;
-  GstClock *clock;              /* for heartbeats and the vehicle timeout */
 
   /* lock and cond guard the fields below */
   GMutex lock;
@@ -427,27 +419,15 @@ struct _GstFlightLink
   gboolean src_done;            /* EOS pushed on the src pad */
   gboolean sink_flushing;
   gboolean sink_done;           /* EOS message posted for the sink side */
-  GSocketAddress *peer;         /* where to write, NULL until known */
-  VehicleState vehicle;
-  guint8 vehicle_sysid;
-  guint8 vehicle_compid;
-  guint vehicle_version;
-  guint8 vehicle_type;          /* its HEARTBEAT's type (MAV_TYPE) */
-  MavlinkAutopilotFamily family;        /* detected, or the property's */
-  VehicleStatus vstate;          /* mode, arming, battery, home... */
-  GstClockTime vehicle_seen;    /* clock time of its last heartbeat */
-  GstClockTime listening_since; /* clock time of the first PLAYING */
-  gboolean absent_warned;       /* "no vehicle heard" posted */
   guint64 commands_sent;
   guint64 commands_dropped;     /* taken from the sink pad, not sent */
-  guint64 heartbeats_sent;
-  GstClockID tick_id;
-  gboolean tick_running;        /* a tick callback is at work */
 
   /* the commands out: its own lock; created in init, freed in finalize */
   FlightLinkCommander *commander;
   /* the telemetry in: its own lock; created in init, freed in finalize */
   FlightLinkReader *reader;
+  /* the vehicle and the heartbeats: its own lock; init to finalize */
+  FlightLinkVehicle *vehicle;
 
   /* serialises writes to the link */
   GMutex write_lock;
@@ -490,20 +470,6 @@ gst_flight_link_get_core (GstWorker * worker)
   return GST_FLIGHT_LINK (worker)->core;
 }
 
-static const gchar *
-vehicle_state_name (VehicleState state)
-{
-  switch (state) {
-    case VEHICLE_WAITING:
-      return "waiting";
-    case VEHICLE_OK:
-      return "ok";
-    case VEHICLE_LOST:
-      return "lost";
-  }
-  return "unknown";
-}
-
 /* Counts one command taken from the sink pad, in items-in: sent (in
  * commands-sent) or not (in commands-dropped and items-dropped). */
 static void
@@ -522,23 +488,19 @@ static void
 gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (worker);
-  GstClockTime age = GST_CLOCK_TIME_NONE;
   FlightLinkCommanderCounts cc;
   FlightLinkReaderCounts rc;
+  FlightLinkVehicleSnapshot v;
 
   flight_link_commander_counts (self->commander, &cc);
   flight_link_reader_counts (self->reader, &rc);
+  flight_link_vehicle_snapshot (self->vehicle, &v);
   g_mutex_lock (&self->lock);
-  if (self->vehicle != VEHICLE_WAITING && self->clock) {
-    GstClockTime now = gst_clock_get_time (self->clock);
-
-    age = now > self->vehicle_seen ? now - self->vehicle_seen : 0;
-  }
   gst_structure_set (s,
-      "vehicle", G_TYPE_STRING, vehicle_state_name (self->vehicle),
-      "vehicle-system-id", G_TYPE_UINT, (guint) self->vehicle_sysid,
-      "vehicle-component-id", G_TYPE_UINT, (guint) self->vehicle_compid,
-      "vehicle-heartbeat-age", GST_TYPE_CLOCK_TIME, age,
+      "vehicle", G_TYPE_STRING, v.state,
+      "vehicle-system-id", G_TYPE_UINT, (guint) v.sysid,
+      "vehicle-component-id", G_TYPE_UINT, (guint) v.compid,
+      "vehicle-heartbeat-age", GST_TYPE_CLOCK_TIME, v.heartbeat_age,
       "frames-received", G_TYPE_UINT64,
       rc.parser.frames + rc.parser.unknown_frames,
       "bad-frames", G_TYPE_UINT64, rc.parser.bad_crc + rc.parser.truncated,
@@ -553,16 +515,16 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
       "commands-timed-out", G_TYPE_UINT64, cc.timed_out,
       "commands-retried", G_TYPE_UINT64, cc.retried,
       "setpoints-sent", G_TYPE_UINT64, cc.setpoints_sent,
-      "heartbeats-sent", G_TYPE_UINT64, self->heartbeats_sent,
-      "autopilot", G_TYPE_STRING, mavlink_autopilot_family_name (self->family),
-      "vehicle-mode", G_TYPE_UINT, self->vstate.mode,
-      "vehicle-armed", G_TYPE_BOOLEAN, self->vstate.armed,
+      "heartbeats-sent", G_TYPE_UINT64, v.heartbeats_sent,
+      "autopilot", G_TYPE_STRING, mavlink_autopilot_family_name (v.family),
+      "vehicle-mode", G_TYPE_UINT, v.status.mode,
+      "vehicle-armed", G_TYPE_BOOLEAN, v.status.armed,
       "vehicle-landed-state", G_TYPE_STRING,
-      vehicle_landed_state_name (self->vstate.landed_state),
+      vehicle_landed_state_name (v.status.landed_state),
       "vehicle-battery-remaining", G_TYPE_INT,
-      (gint) self->vstate.battery_remaining,
-      "vehicle-gps-fix", G_TYPE_UINT, (guint) self->vstate.gps_fix,
-      "vehicle-home", G_TYPE_BOOLEAN, self->vstate.have_home, NULL);
+      (gint) v.status.battery_remaining,
+      "vehicle-gps-fix", G_TYPE_UINT, (guint) v.status.gps_fix,
+      "vehicle-home", G_TYPE_BOOLEAN, v.status.have_home, NULL);
   g_mutex_unlock (&self->lock);
 }
 
@@ -669,15 +631,6 @@ send_message (GstFlightLink * self, guint version,
   return ok;
 }
 
-/* The version to write in, with lock. */
-static guint
-out_version_locked (GstFlightLink * self)
-{
-  if (self->cfg.version != GST_FLIGHT_LINK_VERSION_AUTO)
-    return self->cfg.version;
-  return self->vehicle != VEHICLE_WAITING ? self->vehicle_version : 2;
-}
-
 /* The commander's way out: the link, in flightlink's ids. */
 static gboolean
 commander_send (GstElement * owner, guint version,
@@ -692,129 +645,19 @@ commander_send (GstElement * owner, guint version,
 static guint
 commander_route (GstElement * owner, GSocketAddress ** peer)
 {
-  GstFlightLink *self = GST_FLIGHT_LINK (owner);
-  guint version;
-
-  g_mutex_lock (&self->lock);
-  *peer = self->peer ? g_object_ref (self->peer) : NULL;
-  version = out_version_locked (self);
-  g_mutex_unlock (&self->lock);
-  return version;
+  return flight_link_vehicle_route (GST_FLIGHT_LINK (owner)->vehicle, peer);
 }
 
 /* ---------------------------------------------------------------------- */
-/* heartbeats out, vehicle heartbeat watch */
-
-/* Sends flightlink's HEARTBEAT and counts it. */
-static gboolean
-send_heartbeat (GstFlightLink * self, guint version, GSocketAddress * peer,
-    gboolean may_block, GError ** error)
-{
-  MavlinkHeartbeat hb = { 0 };
-
-  hb.type = MAV_TYPE_ONBOARD_CONTROLLER;
-  hb.autopilot = MAV_AUTOPILOT_INVALID;
-  hb.system_status = MAV_STATE_ACTIVE;
-  hb.mavlink_version = 3;
-  if (!send_message (self, version,
-          mavlink_message_info (MAVLINK_MSG_ID_HEARTBEAT), &hb, peer,
-          may_block, error))
-    return FALSE;
-  g_mutex_lock (&self->lock);
-  self->heartbeats_sent++;
-  g_mutex_unlock (&self->lock);
-  return TRUE;
-}
-
-static gboolean tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
-    gpointer user_data);
-
-/* Both timers (the 1 Hz tick, the held item's silence) are single-shot
- * ids on the element's clock: arming one replaces the id in @slot. */
-static void
-arm_timer_locked (GstFlightLink * self, GstClockID * slot, GstClockTime at,
-    GstClockCallback cb)
-{
-  if (*slot)
-    gst_clock_id_unref (*slot);
-  *slot = gst_clock_new_single_shot_id (self->clock, at);
-  gst_clock_id_wait_async (*slot, cb, gst_object_ref (self),
-      gst_object_unref);
-}
-
-/* Cancels a timer already taken out of its slot, if any. */
-static void
-cancel_timer (GstClockID id)
-{
-  if (id) {
-    gst_clock_id_unschedule (id);
-    gst_clock_id_unref (id);
-  }
-}
+/* the vehicle watch's timer: lost, never heard */
 
 static void
-schedule_tick_locked (GstFlightLink * self, GstClockTime at)
+vehicle_event (GstElement * owner, FlightLinkVehicleEvents events,
+    guint8 sysid, guint timeout)
 {
-  arm_timer_locked (self, &self->tick_id, at, tick_cb);
-}
+  GstFlightLink *self = GST_FLIGHT_LINK (owner);
 
-/* Stops the ticks and waits for a callback at work: after it, nothing
- * touches the link from the clock's thread. */
-static void
-stop_ticks (GstFlightLink * self)
-{
-  GstClockID id;
-
-  g_mutex_lock (&self->lock);
-  id = self->tick_id;
-  self->tick_id = NULL;
-  g_mutex_unlock (&self->lock);
-  cancel_timer (id);
-  g_mutex_lock (&self->lock);
-  while (self->tick_running)
-    g_cond_wait (&self->cond, &self->lock);
-  g_mutex_unlock (&self->lock);
-}
-
-static gboolean
-tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
-    gpointer user_data)
-{
-  GstFlightLink *self = GST_FLIGHT_LINK (user_data);
-  GSocketAddress *peer = NULL;
-  gboolean lost = FALSE, absent = FALSE, can_send;
-  guint8 sysid = 0;
-  guint version, timeout;
-  GError *err = NULL;
-
-  g_mutex_lock (&self->lock);
-  if (self->tick_id != id) {
-    g_mutex_unlock (&self->lock);
-    return TRUE;
-  }
-  timeout = self->cfg.vehicle_timeout;
-  if (self->vehicle == VEHICLE_OK && timeout > 0 &&
-      time >= self->vehicle_seen + timeout * GST_MSECOND) {
-    self->vehicle = VEHICLE_LOST;
-    sysid = self->vehicle_sysid;
-    lost = TRUE;
-  }
-  /* a vehicle never heard at all is worth saying too, once */
-  if (self->vehicle == VEHICLE_WAITING && timeout > 0 && !self->absent_warned
-      && GST_CLOCK_TIME_IS_VALID (self->listening_since) &&
-      time >= self->listening_since + timeout * GST_MSECOND) {
-    self->absent_warned = TRUE;
-    absent = TRUE;
-  }
-  if (self->peer)
-    peer = g_object_ref (self->peer);
-  can_send = peer || !flight_link_transport_is_datagram (self->link);
-  version = out_version_locked (self);
-  schedule_tick_locked (self, time + HEARTBEAT_PERIOD);
-  self->tick_running = TRUE;
-  g_mutex_unlock (&self->lock);
-
-  if (lost) {
+  if (events & FLIGHT_LINK_VEHICLE_LOST) {
     GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, READ,
         ("Lost the vehicle's heartbeat: nothing from system %u for %u ms.",
             sysid, timeout),
@@ -822,24 +665,12 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
         ("system-id", G_TYPE_UINT, (guint) sysid,
             "timeout-ms", G_TYPE_UINT, timeout, NULL));
   }
-  if (absent) {
+  if (events & FLIGHT_LINK_VEHICLE_ABSENT) {
     GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, READ,
         ("No vehicle heard: no heartbeat on %s for %u ms.", link_name (self),
             timeout), ("still waiting for a vehicle's HEARTBEAT"),
         ("timeout-ms", G_TYPE_UINT, timeout, NULL));
   }
-
-  if (can_send && !send_heartbeat (self, version, peer, FALSE, &err)) {
-    GST_DEBUG_OBJECT (self, "heartbeat not sent: %s", err->message);
-    g_clear_error (&err);
-  }
-  g_clear_object (&peer);
-
-  g_mutex_lock (&self->lock);
-  self->tick_running = FALSE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
-  return TRUE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -860,31 +691,14 @@ running_time_now (GstFlightLink * self)
   return rt;
 }
 
-static gboolean
-same_address (GSocketAddress * a, GSocketAddress * b)
-{
-  GInetSocketAddress *ia = G_INET_SOCKET_ADDRESS (a);
-  GInetSocketAddress *ib = G_INET_SOCKET_ADDRESS (b);
-
-  return g_inet_socket_address_get_port (ia) ==
-      g_inet_socket_address_get_port (ib) &&
-      g_inet_address_equal (g_inet_socket_address_get_address (ia),
-      g_inet_socket_address_get_address (ib));
-}
-
 /* The vehicle's state changed (or was first heard): an element message
  * "flightlink-vehicle-state" says so (vehicle-state.c has its fields,
  * with `autopilot` besides). */
 static void
 post_vehicle_state (GstFlightLink * self)
 {
-  GstStructure *s;
+  GstStructure *s = flight_link_vehicle_state_message (self->vehicle);
 
-  g_mutex_lock (&self->lock);
-  s = vehicle_status_to_structure (&self->vstate, "flightlink-vehicle-state");
-  gst_structure_set (s, "autopilot", G_TYPE_STRING,
-      mavlink_autopilot_family_name (self->family), NULL);
-  g_mutex_unlock (&self->lock);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
 }
@@ -899,18 +713,14 @@ request_rates (GstFlightLink * self)
   MavlinkTarget target = { 0 };
   GSocketAddress *peer = NULL;
   guint version, n, i;
+  gboolean first;
   GError *err = NULL;
 
-  g_mutex_lock (&self->lock);
-  target.system = self->vehicle_sysid;
-  target.component = self->vehicle_compid;
-  target.family = self->family;
-  if (self->peer)
-    peer = g_object_ref (self->peer);
-  version = out_version_locked (self);
-  g_mutex_unlock (&self->lock);
-  if (!peer && flight_link_transport_is_datagram (self->link))
+  if (!flight_link_vehicle_target (self->vehicle, &target, &version, &peer,
+          &first)) {
+    g_clear_object (&peer);
     return;
+  }
 
   n = mavlink_rate_requests (&target, self->cfg.telemetry_rate, out);
   for (i = 0; i < n; i++) {
@@ -933,10 +743,7 @@ handle_state (GstFlightLink * self, const MavlinkFrame * f)
   VehicleStatusChange change;
   VehicleStatus st;
 
-  g_mutex_lock (&self->lock);
-  change = vehicle_status_update (&self->vstate, f);
-  st = self->vstate;
-  g_mutex_unlock (&self->lock);
+  change = flight_link_vehicle_update (self->vehicle, f, &st);
 
   if (change & VEHICLE_STATUS_HOME) {
     /* local positions from home, not from the EKF origin */
@@ -960,62 +767,19 @@ handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
     GSocketAddress * from)
 {
   MavlinkHeartbeat hb;
-  gboolean found = FALSE, back = FALSE, ours = FALSE;
+  FlightLinkVehicleEvents events;
+  gboolean found, back, ours;
 
-  mavlink_frame_decode (f, f->msgid, &hb);
-
-  g_mutex_lock (&self->lock);
-  if (self->vehicle == VEHICLE_WAITING) {
-    gboolean wanted;
-
-    /* the system asked for (any, by default), and in it the component
-     * asked for, or else the autopilot: not a gimbal, a camera or a
-     * ground station of that system that happened to beat first */
-    wanted = !self->cfg.target_system || f->sysid == self->cfg.target_system;
-    if (self->cfg.target_component)
-      wanted = wanted && f->compid == self->cfg.target_component;
-    else
-      wanted = wanted && hb.autopilot != MAV_AUTOPILOT_INVALID &&
-          hb.type != MAV_TYPE_GCS;
-    if (wanted) {
-      self->vehicle_sysid = f->sysid;
-      self->vehicle_compid = f->compid;
-      self->vehicle_version = f->version;
-      self->vehicle = VEHICLE_OK;
-      self->vehicle_type = hb.type;
-      switch (self->cfg.autopilot) {
-        case GST_FLIGHT_LINK_AUTOPILOT_ARDUPILOT:
-          self->family = MAVLINK_FAMILY_ARDUPILOT;
-          break;
-        case GST_FLIGHT_LINK_AUTOPILOT_PX4:
-          self->family = MAVLINK_FAMILY_PX4;
-          break;
-        case GST_FLIGHT_LINK_AUTOPILOT_GENERIC:
-          self->family = MAVLINK_FAMILY_GENERIC;
-          break;
-        default:
-          self->family = mavlink_autopilot_family (hb.autopilot);
-          break;
-      }
-      found = TRUE;
-    }
-  }
-  if (self->vehicle != VEHICLE_WAITING && f->sysid == self->vehicle_sysid &&
-      f->compid == self->vehicle_compid) {
-    ours = TRUE;
-    self->vehicle_seen = gst_clock_get_time (self->clock);
-    if (self->vehicle == VEHICLE_LOST) {
-      self->vehicle = VEHICLE_OK;
-      back = TRUE;
-    }
-    if (from && !flight_link_transport_fixed_peer (self->link) &&
-        (!self->peer || !same_address (self->peer, from))) {
-      g_set_object (&self->peer, from);
-      GST_DEBUG_OBJECT (self, "vehicle's address changed");
-    }
+  events = flight_link_vehicle_heartbeat (self->vehicle, f, from, &hb);
+  found = events & FLIGHT_LINK_VEHICLE_FOUND;
+  back = events & FLIGHT_LINK_VEHICLE_BACK;
+  ours = events & FLIGHT_LINK_VEHICLE_OURS;
+  if (ours) {
+    /* a command may wait for it */
+    g_mutex_lock (&self->lock);
     g_cond_broadcast (&self->cond);
+    g_mutex_unlock (&self->lock);
   }
-  g_mutex_unlock (&self->lock);
 
   if (found)
     GST_ELEMENT_INFO (self, RESOURCE, READ,
@@ -1111,10 +875,7 @@ handle_frame (GstElement * owner, const MavlinkFrame * f,
     return GST_FLOW_OK;
   }
 
-  g_mutex_lock (&self->lock);
-  from_vehicle = self->vehicle != VEHICLE_WAITING &&
-      f->sysid == self->vehicle_sysid && f->compid == self->vehicle_compid;
-  g_mutex_unlock (&self->lock);
+  from_vehicle = flight_link_vehicle_is_it (self->vehicle, f);
   if (!from_vehicle) {
     GST_LOG_OBJECT (self, "message %u from %u/%u ignored", f->msgid, f->sysid,
         f->compid);
@@ -1320,15 +1081,6 @@ report_result (GstFlightLink * self, const GstFlightCommandResult * res)
   return ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
 }
 
-/* Whether a command can be written: the vehicle was heard, and over UDP
- * we know where to write. With lock. */
-static gboolean
-vehicle_reachable_locked (GstFlightLink * self)
-{
-  return self->vehicle != VEHICLE_WAITING &&
-      (!flight_link_transport_is_datagram (self->link) || self->peer);
-}
-
 /* An accepted takeoff or land: waits until the vehicle did it
  * (completion-timeout); if it did not, a warning and a timed-out @res.
  * FALSE when flushing. */
@@ -1398,7 +1150,7 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
    * pipeline is ending: then there is nobody to wait for */
   g_mutex_lock (&self->lock);
   while (!self->sink_flushing && !self->src_eos &&
-      !vehicle_reachable_locked (self)) {
+      !flight_link_vehicle_reachable (self->vehicle)) {
     GST_DEBUG_OBJECT (self, "command waits for the vehicle");
     g_cond_wait (&self->cond, &self->lock);
   }
@@ -1406,8 +1158,10 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     g_mutex_unlock (&self->lock);
     return GST_FLOW_FLUSHING;
   }
-  if (!vehicle_reachable_locked (self)) {
-    g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->lock);
+  if (!flight_link_vehicle_target (self->vehicle, &target, &version, &peer,
+          &first)) {
+    g_clear_object (&peer);
     GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
         ("Dropped a %s command at the end of the stream: no vehicle was "
             "ever heard.", gst_flight_command_type_to_string (cmd.type)),
@@ -1415,26 +1169,13 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     count_command (self, FALSE);
     return GST_FLOW_OK;
   }
-  target.system = self->vehicle_sysid;
-  target.component = self->vehicle_compid;
-  target.family = self->family;
-  target.vehicle_type = self->vehicle_type;
-  target.have_home = self->vstate.have_home;
-  target.home_altitude = self->vstate.home_altitude;
-  target.home_north = self->vstate.home_north;
-  target.home_east = self->vstate.home_east;
-  target.home_down = self->vstate.home_down;
   target.goto_reposition =
       self->cfg.goto_command == GST_FLIGHT_LINK_GOTO_REPOSITION;
-  version = out_version_locked (self);
-  if (self->peer)
-    peer = g_object_ref (self->peer);
-  first = self->heartbeats_sent == 0;
-  g_mutex_unlock (&self->lock);
 
   /* the vehicle hears flightlink's heartbeat before any command of it
    * (the 1 Hz tick may not have had a peer to send to yet) */
-  if (first && !send_heartbeat (self, version, peer, TRUE, &err)) {
+  if (first && !flight_link_vehicle_send_heartbeat (self->vehicle, version,
+          peer, TRUE, &err)) {
     if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       g_clear_error (&err);
       g_clear_object (&peer);
@@ -1512,9 +1253,7 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   }
 
   /* a setpoint: no answer; PX4 needs it streamed */
-  g_mutex_lock (&self->lock);
-  stream = self->family == MAVLINK_FAMILY_PX4;
-  g_mutex_unlock (&self->lock);
+  stream = target.family == MAVLINK_FAMILY_PX4;
   ok = flight_link_commander_send_setpoint (self->commander, info, &msg,
       version, peer, stream, &err);
   g_clear_object (&peer);
@@ -1769,6 +1508,7 @@ gst_flight_link_send_event (GstElement * element, GstEvent * event)
 static void
 start_run (GstFlightLink * self)
 {
+  FlightLinkVehicleConfig vcfg = { 0 };
   GstClock *clock;
   RunConfig cfg;
 
@@ -1789,26 +1529,26 @@ start_run (GstFlightLink * self)
   cfg.goto_command = self->goto_command;
   GST_OBJECT_UNLOCK (self);
 
+  vcfg.target_system = cfg.target_system;
+  vcfg.target_component = cfg.target_component;
+  vcfg.timeout = cfg.vehicle_timeout;
+  vcfg.version = cfg.version;   /* 0: auto */
+  vcfg.force_family = cfg.autopilot != GST_FLIGHT_LINK_AUTOPILOT_AUTO;
+  vcfg.family = cfg.autopilot == GST_FLIGHT_LINK_AUTOPILOT_ARDUPILOT ?
+      MAVLINK_FAMILY_ARDUPILOT : cfg.autopilot == GST_FLIGHT_LINK_AUTOPILOT_PX4
+      ? MAVLINK_FAMILY_PX4 : MAVLINK_FAMILY_GENERIC;
+
   clock = gst_system_clock_obtain ();
   flight_link_reader_reset (self->reader,
       cfg.timestamp_mode == GST_FLIGHT_LINK_TIMESTAMP_VEHICLE, clock,
       self->link);
+  flight_link_vehicle_reset (self->vehicle, &vcfg, clock,
+      flight_link_transport_fixed_peer (self->link),
+      flight_link_transport_is_datagram (self->link));
   g_mutex_lock (&self->lock);
   self->cfg = cfg;
-  gst_object_replace ((GstObject **) & self->clock, GST_OBJECT (clock));
   self->playing = FALSE;
-  g_set_object (&self->peer, flight_link_transport_fixed_peer (self->link));
-  self->vehicle = VEHICLE_WAITING;
-  self->vehicle_sysid = self->vehicle_compid = 0;
-  self->vehicle_version = 2;
-  self->vehicle_seen = GST_CLOCK_TIME_NONE;
-  self->listening_since = GST_CLOCK_TIME_NONE;
-  self->absent_warned = FALSE;
   self->commands_sent = self->commands_dropped = 0;
-  self->heartbeats_sent = 0;
-  self->vehicle_type = 0;
-  self->family = MAVLINK_FAMILY_GENERIC;
-  vehicle_status_init (&self->vstate);
   self->result_sticky = FALSE;
   g_mutex_unlock (&self->lock);
   flight_link_commander_reset (self->commander, clock, cfg.command_timeout,
@@ -1821,20 +1561,16 @@ set_playing (GstFlightLink * self, gboolean playing)
 {
   g_mutex_lock (&self->lock);
   self->playing = playing;
-  if (playing) {
-    GstClockTime now = gst_clock_get_time (self->clock);
-
-    if (!GST_CLOCK_TIME_IS_VALID (self->listening_since))
-      self->listening_since = now;
-    schedule_tick_locked (self, now);
-  } else if (self->link) {
+  if (!playing && self->link) {
     /* the reader goes back to waiting for PLAYING */
     flight_link_transport_wake_reader (self->link);
   }
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
-  if (!playing)
-    stop_ticks (self);
+  if (playing)
+    flight_link_vehicle_start_ticks (self->vehicle);
+  else
+    flight_link_vehicle_stop_ticks (self->vehicle);
 }
 
 static GstStateChangeReturn
@@ -1876,12 +1612,9 @@ gst_flight_link_change_state (GstElement * element, GstStateChange transition)
       ret = GST_STATE_CHANGE_NO_PREROLL;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
-      stop_ticks (self);
+      flight_link_vehicle_stop (self->vehicle);
       flight_link_commander_stop_stream (self->commander);
       flight_link_reader_stop (self->reader);
-      g_mutex_lock (&self->lock);
-      g_clear_object (&self->peer);
-      g_mutex_unlock (&self->lock);
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
       gst_flight_link_close (self);
@@ -2072,11 +1805,9 @@ gst_flight_link_finalize (GObject * object)
 
   flight_link_reader_free (self->reader);
   gst_flight_link_close (self);
-  stop_ticks (self);
+  flight_link_vehicle_free (self->vehicle);
   flight_link_commander_free (self->commander);
   gst_worker_core_free (self->core);
-  g_clear_object (&self->peer);
-  gst_clear_object (&self->clock);
   g_free (self->address);
   g_free (self->remote_address);
   g_free (self->device);
@@ -2303,6 +2034,8 @@ gst_flight_link_init (GstFlightLink * self)
       commander_send, commander_route);
   self->reader = flight_link_reader_new (GST_ELEMENT (self), self->core,
       self->srcpad, self->commander);
+  self->vehicle = flight_link_vehicle_new (GST_ELEMENT (self),
+      commander_send, vehicle_event);
   self->address = g_strdup (DEFAULT_ADDRESS);
   self->port = DEFAULT_PORT;
   self->remote_address = g_strdup (DEFAULT_REMOTE_ADDRESS);
