@@ -119,6 +119,7 @@ cross-arm64:
 # run it on a quiet machine.
 bench: build
 	/usr/bin/python3 tests/bench/run.py --workerbench $(BUILD)/tests/bench/workerbench
+	$(BUILD)/tests/bench/tunebench
 
 # What changed: the newest two runs kept in tests/bench/results/history/
 # (make bench keeps one per commit), per row old vs new median and ratio.

@@ -93,6 +93,8 @@ enum
   PROP_DEADLOCK_SETTLE,
   PROP_MAX_QUEUE_GROWTH,
   PROP_MAX_TOTAL_GROWTH,
+  /* tune, tune-max-replicas: gstworkerreshape.c */
+  PROP_RESHAPE_FIRST,
 };
 
 guint controller_signals[LAST_SIGNAL];
@@ -906,7 +908,7 @@ gst_worker_controller_constructed (GObject * object)
   self->exit = worker_exit_new (self->topology);
   worker_topology_update (self->topology);
   gst_worker_deadlock_set_topology (self->deadlock);
-  controller_follow_elements (self);
+  controller_reshape_init (self);
 
   bus = gst_pipeline_get_bus (self->pipeline);
   self->bus_source = gst_bus_create_watch (bus);
@@ -948,7 +950,7 @@ gst_worker_controller_dispose (GObject * object)
   }
 
   if (self->topology) {
-    controller_unfollow_elements (self);
+    controller_reshape_dispose (self);
     g_clear_pointer (&self->watch, worker_watchdog_free);
     g_clear_pointer (&self->deadlock, gst_worker_deadlock_free);
     g_clear_pointer (&self->exit, worker_exit_free);
@@ -1019,7 +1021,10 @@ gst_worker_controller_set_property (GObject * object, guint prop_id,
       self->max_total_growth = g_value_get_uint (value);
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      GST_OBJECT_UNLOCK (self);
+      if (!controller_reshape_set_property (self, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      GST_OBJECT_LOCK (self);
       break;
   }
   GST_OBJECT_UNLOCK (self);
@@ -1075,7 +1080,10 @@ gst_worker_controller_get_property (GObject * object, guint prop_id,
       g_value_set_uint (value, self->max_total_growth);
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      GST_OBJECT_UNLOCK (self);
+      if (!controller_reshape_get_property (self, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      GST_OBJECT_LOCK (self);
       break;
   }
   GST_OBJECT_UNLOCK (self);
@@ -1154,6 +1162,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
       g_param_spec_uint ("max-total-growth", "Max total growth",
           "Items of room deadlocks may add to all queues together in a run",
           0, G_MAXUINT, DEFAULT_MAX_TOTAL_GROWTH, flags));
+  controller_reshape_install_properties (gobject_class, PROP_RESHAPE_FIRST);
 
   /**
    * GstWorkerController::started:
@@ -1874,7 +1883,7 @@ gst_worker_controller_get_status (GstWorkerController * self)
 
   controller_structure_take_array (s, "workers", &workers);
   controller_structure_take_array (s, "queues", &queues);
-  controller_add_retired (self, s);
+  controller_add_reshape_status (self, s);
   wait_for = controller_wait_for_structure (self);
   gst_structure_set (s, "wait-for", GST_TYPE_STRUCTURE, wait_for, NULL);
   gst_structure_free (wait_for);

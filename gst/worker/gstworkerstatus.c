@@ -260,7 +260,7 @@ controller_build_report (GstWorkerController * self,
 
   controller_structure_take_array (r, "workers", &workers);
   controller_structure_take_array (r, "queues", &queues);
-  controller_add_retired (self, r);
+  controller_add_reshape_status (self, r);
   gst_worker_deadlock_add_to_report (self->deadlock, r);
   return r;
 }
