@@ -612,9 +612,14 @@ def system_note(summaries: dict) -> "str | None":
     for name, label in labels.items():
         runs = row[name]["runs"]
         mem = statistics.median(r.get("peak_rss_kb", 0) for r in runs) / 1024
-        parts.append(f"{label} **{row[name]['cpu_percent']:.0f}%** CPU, peak memory "
+        per_frame = statistics.median(r["cpu_percent"] * r["seconds"] / 100 / r["items"] * 1e3
+                                      for r in runs)
+        parts.append(f"{label} **{per_frame:.1f} ms** of CPU per frame "
+                     f"({row[name]['cpu_percent']:.0f}% of a core while it ran), peak memory "
                      f"**{mem:,.0f} MB**")
-    text = ("CPU and memory (medians): " + "; ".join(parts) + ". Memory: ours, the "
+    text = ("CPU and memory (medians): " + "; ".join(parts) + ". CPU: all the work of the "
+            "run (start-up included) over its frames, which the load moves less than the "
+            "percentage (a starved run lasts longer, so its percentage falls). Memory: ours, the "
             "process's peak resident set (getrusage); the Python model, the largest total "
             "resident set of its 10 processes at one moment (sampled every 20 ms; pages the "
             "forked processes share count in each).")

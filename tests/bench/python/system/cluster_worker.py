@@ -127,6 +127,11 @@ class ClusterEstimator:
             kept.append(t)
         self.tracks = kept
 
+    @staticmethod
+    def emit(out: list, t: Track, confirmed: bool, final: bool) -> None:
+        t.emitted = (t.est["north"], t.est["east"])
+        out.append((t, {"confirmed": confirmed, "final": final}))
+
     def item(self, item: GroundTargets) -> "list[tuple[Track, dict]]":
         """The estimates to send after item: (track, flags)."""
         if not item.points:
@@ -142,21 +147,21 @@ class ClusterEstimator:
             if not t.id:
                 t.id = self.next_id
                 self.next_id += 1
-                out.append((t, {"confirmed": True, "final": False}))
+                self.emit(out, t, True, False)
             elif math.hypot(t.est["north"] - t.emitted[0],
                             t.est["east"] - t.emitted[1]) > STABLE_DISTANCE:
-                out.append((t, {"confirmed": False, "final": False}))
+                self.emit(out, t, False, False)
         return out
 
     def drain(self) -> "list[tuple[Track, dict]]":
         out = []
         for t in self.tracks:
             if t.id:
-                out.append((t, {"confirmed": False, "final": True}))
+                self.emit(out, t, False, True)
             elif t.present:
                 t.id = self.next_id
                 self.next_id += 1
-                out.append((t, {"confirmed": True, "final": True}))
+                self.emit(out, t, True, True)
         return out
 
 
@@ -179,7 +184,6 @@ def cluster_worker(
 
     def send(pairs, pts):
         for t, flags in pairs:
-            t.emitted = (t.est["north"], t.est["east"])
             est = dict(type="target-estimate", pts=pts, id=t.id, **t.est, **flags)
             estimate_queue.queue.put(est)
             if flags["final"]:
