@@ -1052,7 +1052,8 @@ def streaming_per_item(element: str, stages: int, items: int, smoke: bool) -> fl
     """Instructions per item of `benchsrc ! queue ! E ! ... ! queue !
     benchsink` in its streaming threads (the source's and the queues':
     stages + 2, the busiest threads), from runs of @items and twice as many,
-    so start-up cancels out; the median of 3 runs each."""
+    so start-up cancels out; one run each (identical runs differ by under
+    1% here: the streaming threads do not poll)."""
     counts = []
     for k in (items, 2 * items):
         argv = chain(element, stages, k)
@@ -1063,7 +1064,7 @@ def streaming_per_item(element: str, stages: int, items: int, smoke: bool) -> fl
                 raise BenchFailure("failed:\n  " + " ".join(argv) + "\n" + proc.stderr[-2000:])
             return 0.0
         runs = []
-        for _ in range(3):
+        for _ in range(1):
             with tempfile.TemporaryDirectory() as tmp:
                 proc = subprocess.run(
                     ["valgrind", "--tool=callgrind", "--separate-threads=yes",
