@@ -1081,55 +1081,76 @@ report_result (GstFlightLink * self, const GstFlightCommandResult * res)
   return ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
 }
 
-/* An accepted takeoff or land: waits until the vehicle did it
- * (completion-timeout); if it did not, a warning and a timed-out @res.
- * FALSE when flushing. */
-static gboolean
-wait_done (GstFlightLink * self, const GstFlightCommand * cmd,
-    GstFlightCommandResult * res)
+/* What the commander did with a command item, told: the messages, the
+ * count, the result. */
+static GstFlowReturn
+tell_execution (GstFlightLink * self, const GstFlightCommand * cmd,
+    FlightLinkExecution * ex, GstFlowReturn ret)
 {
-  gchar *where = NULL;
+  const gchar *type = gst_flight_command_type_to_string (cmd->type);
   guint timeout = self->cfg.completion_timeout;
 
-  switch (flight_link_commander_wait_done (self->commander, cmd, timeout,
-          &where)) {
-    case FLIGHT_LINK_DONE:
-      return TRUE;
-    case FLIGHT_LINK_DONE_FLUSHING:
-      return FALSE;
-    case FLIGHT_LINK_NOT_DONE:
-      break;
+  if (ex->why) {
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("Cannot send a %s command to the vehicle: %s.", type, ex->why),
+        ("command flags 0x%x, target %u", cmd->flags, cmd->target_id));
+    count_command (self, FALSE);
+    return report_result (self, &ex->res);
   }
-  if (cmd->type == GST_FLIGHT_COMMAND_TAKEOFF)
+  if (ex->error) {
+    GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+        ("Could not send a %s command over %s: %s.", type, link_name (self),
+            ex->error->message), ("%s", ex->error->message));
+    g_clear_error (&ex->error);
+    count_command (self, FALSE);
+    return GST_FLOW_ERROR;
+  }
+  if (ex->sent)
+    count_command (self, TRUE);
+  if (ret != GST_FLOW_OK)
+    return ret;
+  if (ex->where && cmd->type == GST_FLIGHT_COMMAND_TAKEOFF) {
     GST_ELEMENT_WARNING (self, STREAM, FAILED,
         ("The vehicle accepted the takeoff but did not reach %.1f m above "
-            "home within %u ms: %s.", -cmd->down, timeout, where),
+            "home within %u ms: %s.", -cmd->down, timeout, ex->where),
         ("completion-timeout %u ms", timeout));
-  else
+  } else if (ex->where) {
     GST_ELEMENT_WARNING (self, STREAM, FAILED,
         ("The vehicle accepted the land command but was not landed and "
-            "disarmed within %u ms: %s.", timeout, where),
+            "disarmed within %u ms: %s.", timeout, ex->where),
         ("completion-timeout %u ms", timeout));
-  g_free (where);
-  res->outcome = GST_FLIGHT_COMMAND_TIMED_OUT;
-  return TRUE;
+  } else if (ex->res.outcome == GST_FLIGHT_COMMAND_TIMED_OUT) {
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
+        ("The vehicle did not answer the %s command (MAV_CMD %u) after %u "
+            "attempts.", type, ex->res.mav_command, ex->res.attempts),
+        ("no COMMAND_ACK within %u ms of each attempt",
+            self->cfg.command_timeout),
+        ("command", G_TYPE_STRING, type,
+            "attempts", G_TYPE_UINT, ex->res.attempts, NULL));
+  }
+  g_clear_pointer (&ex->where, g_free);
+  if (!ex->res.outcome) {
+    GST_DEBUG_OBJECT (self, "sent %s as %s", type, ex->info->name);
+    return GST_FLOW_OK;         /* a setpoint, or not waited for */
+  }
+  GST_DEBUG_OBJECT (self, "%s: %s after %u attempts", type,
+      gst_flight_command_outcome_to_string (ex->res.outcome),
+      ex->res.attempts);
+  return report_result (self, &ex->res);
 }
 
 static GstFlowReturn
 gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (parent);
-  const MavlinkMessageInfo *info;
   GSocketAddress *peer = NULL;
   GstFlightCommand cmd;
-  GstFlightCommandResult res = { 0 };
-  MavlinkCommandMessage msg;
   MavlinkTarget target = { 0 };
-  const gchar *why = NULL;
+  FlightLinkExecution ex;
   guint version;
   GError *err = NULL;
-  GstFlowReturn ret = GST_FLOW_OK;
-  gboolean ok, first, stream;
+  GstFlowReturn ret;
+  gboolean first;
 
   if (!gst_flight_command_from_buffer (buffer, &cmd)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
@@ -1185,96 +1206,10 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     g_clear_error (&err);
   }
 
-  res.type = cmd.type;
-  res.target_id = cmd.target_id;
-  info = NULL;
-  if (cmd.type != GST_FLIGHT_COMMAND_GUIDED ||
-      target.family != MAVLINK_FAMILY_PX4 ||
-      flight_link_commander_prime_offboard (self->commander, &target, &ret,
-          &why))
-    info = mavlink_command_from_flight_command (&cmd, &target,
-        (guint32) (g_get_monotonic_time () / 1000), &msg, &why);
-  if (ret != GST_FLOW_OK) {
-    g_clear_object (&peer);
-    return ret;
-  }
-  if (!info) {
-    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
-        ("Cannot send a %s command to the vehicle: %s.",
-            gst_flight_command_type_to_string (cmd.type), why),
-        ("command flags 0x%x, target %u", cmd.flags, cmd.target_id));
-    count_command (self, FALSE);
-    g_clear_object (&peer);
-    res.outcome = GST_FLIGHT_COMMAND_NOT_SENT;
-    return report_result (self, &res);
-  }
-
-  if (mavlink_command_number (info, &msg)) {
-    /* commands that take the vehicle out of the guided mode end the
-     * setpoint stream */
-    if (cmd.type == GST_FLIGHT_COMMAND_LAND ||
-        cmd.type == GST_FLIGHT_COMMAND_RETURN ||
-        cmd.type == GST_FLIGHT_COMMAND_LOITER ||
-        cmd.type == GST_FLIGHT_COMMAND_DISARM)
-      flight_link_commander_stop_stream (self->commander);
-    ret = flight_link_commander_send_acknowledged (self->commander, info,
-        &msg, version, peer, &res, &err);
-    g_clear_object (&peer);
-    if (ret == GST_FLOW_FLUSHING)
-      return ret;
-    if (ret == GST_FLOW_ERROR) {
-      GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
-          ("Could not send a %s command over %s: %s.",
-              gst_flight_command_type_to_string (cmd.type),
-              link_name (self), err->message), ("%s", err->message));
-      g_clear_error (&err);
-    } else if (res.outcome == GST_FLIGHT_COMMAND_TIMED_OUT) {
-      GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
-          ("The vehicle did not answer the %s command (MAV_CMD %u) after %u "
-              "attempts.", gst_flight_command_type_to_string (cmd.type),
-              res.mav_command, res.attempts),
-          ("no COMMAND_ACK within %u ms of each attempt",
-              self->cfg.command_timeout),
-          ("command", G_TYPE_STRING,
-              gst_flight_command_type_to_string (cmd.type),
-              "attempts", G_TYPE_UINT, res.attempts, NULL));
-    }
-    count_command (self, ret == GST_FLOW_OK);
-    if (ret != GST_FLOW_OK || !res.outcome)
-      return ret;               /* an error, or not waited for */
-    if (res.outcome == GST_FLIGHT_COMMAND_ACCEPTED &&
-        self->cfg.completion_timeout &&
-        !wait_done (self, &cmd, &res))
-      return GST_FLOW_FLUSHING;
-    GST_DEBUG_OBJECT (self, "%s: %s after %u attempts",
-        gst_flight_command_type_to_string (cmd.type),
-        gst_flight_command_outcome_to_string (res.outcome), res.attempts);
-    return report_result (self, &res);
-  }
-
-  /* a setpoint: no answer; PX4 needs it streamed */
-  stream = target.family == MAVLINK_FAMILY_PX4;
-  ok = flight_link_commander_send_setpoint (self->commander, info, &msg,
-      version, peer, stream, &err);
+  ret = flight_link_commander_execute (self->commander, &cmd, &target,
+      version, peer, self->cfg.completion_timeout, &ex);
   g_clear_object (&peer);
-  if (!ok) {
-    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-      g_clear_error (&err);
-      return GST_FLOW_FLUSHING;
-    }
-    GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
-        ("Could not send a %s command over %s: %s.",
-            gst_flight_command_type_to_string (cmd.type), link_name (self),
-            err->message), ("%s", err->message));
-    g_clear_error (&err);
-    count_command (self, FALSE);
-    return GST_FLOW_ERROR;
-  }
-
-  GST_DEBUG_OBJECT (self, "sent %s as %s",
-      gst_flight_command_type_to_string (cmd.type), info->name);
-  count_command (self, TRUE);
-  return GST_FLOW_OK;
+  return tell_execution (self, &cmd, &ex, ret);
 }
 
 static void
