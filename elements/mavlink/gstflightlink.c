@@ -352,13 +352,14 @@ enum
   PROP_GOTO_COMMAND,
 };
 
-/* Settings copied from the properties when a run starts. */
+/* What the properties set for a run (object lock), copied when it
+ * starts. */
 typedef struct
 {
-  guint8 system_id;
-  guint8 component_id;
-  guint8 target_system;
-  guint8 target_component;
+  guint system_id;
+  guint component_id;
+  guint target_system;
+  guint target_component;
   guint vehicle_timeout;
   GstFlightLinkVersion version;
   GstFlightLinkTimestampMode timestamp_mode;
@@ -388,20 +389,7 @@ struct _GstFlightLink
   gint remote_port;
   gchar *device;
   guint baud;
-  guint system_id;
-  guint component_id;
-  guint target_system;
-  guint target_component;
-  guint vehicle_timeout;
-  GstFlightLinkVersion version;
-  GstFlightLinkTimestampMode timestamp_mode;
-  GstFlightLinkAutopilot autopilot;
-  guint command_timeout;
-  guint command_retries;
-  guint completion_timeout;
-  guint setpoint_rate;
-  guint telemetry_rate;
-  GstFlightLinkGotoCommand goto_command;
+  RunConfig props;
 
   /* the link: opened in NULL to READY, closed in READY to NULL (state
    * lock); used by the streaming threads in between */
@@ -1448,20 +1436,7 @@ start_run (GstFlightLink * self)
   RunConfig cfg;
 
   GST_OBJECT_LOCK (self);
-  cfg.system_id = self->system_id;
-  cfg.component_id = self->component_id;
-  cfg.target_system = self->target_system;
-  cfg.target_component = self->target_component;
-  cfg.vehicle_timeout = self->vehicle_timeout;
-  cfg.version = self->version;
-  cfg.timestamp_mode = self->timestamp_mode;
-  cfg.autopilot = self->autopilot;
-  cfg.command_timeout = self->command_timeout;
-  cfg.command_retries = self->command_retries;
-  cfg.completion_timeout = self->completion_timeout;
-  cfg.setpoint_rate = self->setpoint_rate;
-  cfg.telemetry_rate = self->telemetry_rate;
-  cfg.goto_command = self->goto_command;
+  cfg = self->props;
   GST_OBJECT_UNLOCK (self);
 
   vcfg.target_system = cfg.target_system;
@@ -1563,16 +1538,52 @@ gst_flight_link_change_state (GstElement * element, GstStateChange transition)
 /* ---------------------------------------------------------------------- */
 /* properties */
 
+/* The unsigned integer properties of a run. */
+static guint *
+uint_prop (RunConfig * c, guint prop_id)
+{
+  switch (prop_id) {
+    case PROP_SYSTEM_ID:
+      return &c->system_id;
+    case PROP_COMPONENT_ID:
+      return &c->component_id;
+    case PROP_TARGET_SYSTEM:
+      return &c->target_system;
+    case PROP_TARGET_COMPONENT:
+      return &c->target_component;
+    case PROP_VEHICLE_TIMEOUT:
+      return &c->vehicle_timeout;
+    case PROP_COMMAND_TIMEOUT:
+      return &c->command_timeout;
+    case PROP_COMMAND_RETRIES:
+      return &c->command_retries;
+    case PROP_COMPLETION_TIMEOUT:
+      return &c->completion_timeout;
+    case PROP_SETPOINT_RATE:
+      return &c->setpoint_rate;
+    case PROP_TELEMETRY_RATE:
+      return &c->telemetry_rate;
+    default:
+      return NULL;
+  }
+}
+
 static void
 gst_flight_link_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (object);
+  guint *u;
 
   if (gst_worker_core_set_property (self->core, prop_id, value))
     return;
 
   GST_OBJECT_LOCK (self);
+  if ((u = uint_prop (&self->props, prop_id))) {
+    *u = g_value_get_uint (value);
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
   switch (prop_id) {
     case PROP_ADDRESS:
       g_free (self->address);
@@ -1595,47 +1606,17 @@ gst_flight_link_set_property (GObject * object, guint prop_id,
     case PROP_BAUD:
       self->baud = g_value_get_uint (value);
       break;
-    case PROP_SYSTEM_ID:
-      self->system_id = g_value_get_uint (value);
-      break;
-    case PROP_COMPONENT_ID:
-      self->component_id = g_value_get_uint (value);
-      break;
-    case PROP_TARGET_SYSTEM:
-      self->target_system = g_value_get_uint (value);
-      break;
-    case PROP_TARGET_COMPONENT:
-      self->target_component = g_value_get_uint (value);
-      break;
-    case PROP_VEHICLE_TIMEOUT:
-      self->vehicle_timeout = g_value_get_uint (value);
-      break;
     case PROP_MAVLINK_VERSION:
-      self->version = g_value_get_enum (value);
+      self->props.version = g_value_get_enum (value);
       break;
     case PROP_TIMESTAMP_MODE:
-      self->timestamp_mode = g_value_get_enum (value);
+      self->props.timestamp_mode = g_value_get_enum (value);
       break;
     case PROP_AUTOPILOT:
-      self->autopilot = g_value_get_enum (value);
-      break;
-    case PROP_COMMAND_TIMEOUT:
-      self->command_timeout = g_value_get_uint (value);
-      break;
-    case PROP_COMMAND_RETRIES:
-      self->command_retries = g_value_get_uint (value);
-      break;
-    case PROP_COMPLETION_TIMEOUT:
-      self->completion_timeout = g_value_get_uint (value);
-      break;
-    case PROP_SETPOINT_RATE:
-      self->setpoint_rate = g_value_get_uint (value);
-      break;
-    case PROP_TELEMETRY_RATE:
-      self->telemetry_rate = g_value_get_uint (value);
+      self->props.autopilot = g_value_get_enum (value);
       break;
     case PROP_GOTO_COMMAND:
-      self->goto_command = g_value_get_enum (value);
+      self->props.goto_command = g_value_get_enum (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1649,6 +1630,7 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
     GParamSpec * pspec)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (object);
+  guint *u;
 
   if (gst_worker_core_get_property (self->core, prop_id, value))
     return;
@@ -1662,6 +1644,11 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
   }
 
   GST_OBJECT_LOCK (self);
+  if ((u = uint_prop (&self->props, prop_id))) {
+    g_value_set_uint (value, *u);
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
   switch (prop_id) {
     case PROP_ADDRESS:
       g_value_set_string (value, self->address);
@@ -1684,47 +1671,17 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_BAUD:
       g_value_set_uint (value, self->baud);
       break;
-    case PROP_SYSTEM_ID:
-      g_value_set_uint (value, self->system_id);
-      break;
-    case PROP_COMPONENT_ID:
-      g_value_set_uint (value, self->component_id);
-      break;
-    case PROP_TARGET_SYSTEM:
-      g_value_set_uint (value, self->target_system);
-      break;
-    case PROP_TARGET_COMPONENT:
-      g_value_set_uint (value, self->target_component);
-      break;
-    case PROP_VEHICLE_TIMEOUT:
-      g_value_set_uint (value, self->vehicle_timeout);
-      break;
     case PROP_MAVLINK_VERSION:
-      g_value_set_enum (value, self->version);
+      g_value_set_enum (value, self->props.version);
       break;
     case PROP_TIMESTAMP_MODE:
-      g_value_set_enum (value, self->timestamp_mode);
+      g_value_set_enum (value, self->props.timestamp_mode);
       break;
     case PROP_AUTOPILOT:
-      g_value_set_enum (value, self->autopilot);
-      break;
-    case PROP_COMMAND_TIMEOUT:
-      g_value_set_uint (value, self->command_timeout);
-      break;
-    case PROP_COMMAND_RETRIES:
-      g_value_set_uint (value, self->command_retries);
-      break;
-    case PROP_COMPLETION_TIMEOUT:
-      g_value_set_uint (value, self->completion_timeout);
-      break;
-    case PROP_SETPOINT_RATE:
-      g_value_set_uint (value, self->setpoint_rate);
-      break;
-    case PROP_TELEMETRY_RATE:
-      g_value_set_uint (value, self->telemetry_rate);
+      g_value_set_enum (value, self->props.autopilot);
       break;
     case PROP_GOTO_COMMAND:
-      g_value_set_enum (value, self->goto_command);
+      g_value_set_enum (value, self->props.goto_command);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1977,18 +1934,18 @@ gst_flight_link_init (GstFlightLink * self)
   self->remote_port = DEFAULT_REMOTE_PORT;
   self->device = g_strdup (DEFAULT_DEVICE);
   self->baud = DEFAULT_BAUD;
-  self->system_id = DEFAULT_SYSTEM_ID;
-  self->component_id = DEFAULT_COMPONENT_ID;
-  self->target_system = DEFAULT_TARGET_SYSTEM;
-  self->target_component = DEFAULT_TARGET_COMPONENT;
-  self->vehicle_timeout = DEFAULT_VEHICLE_TIMEOUT;
-  self->version = DEFAULT_MAVLINK_VERSION;
-  self->timestamp_mode = DEFAULT_TIMESTAMP_MODE;
-  self->autopilot = DEFAULT_AUTOPILOT;
-  self->command_timeout = DEFAULT_COMMAND_TIMEOUT;
-  self->command_retries = DEFAULT_COMMAND_RETRIES;
-  self->completion_timeout = DEFAULT_COMPLETION_TIMEOUT;
-  self->setpoint_rate = DEFAULT_SETPOINT_RATE;
-  self->telemetry_rate = DEFAULT_TELEMETRY_RATE;
-  self->goto_command = DEFAULT_GOTO_COMMAND;
+  self->props.system_id = DEFAULT_SYSTEM_ID;
+  self->props.component_id = DEFAULT_COMPONENT_ID;
+  self->props.target_system = DEFAULT_TARGET_SYSTEM;
+  self->props.target_component = DEFAULT_TARGET_COMPONENT;
+  self->props.vehicle_timeout = DEFAULT_VEHICLE_TIMEOUT;
+  self->props.version = DEFAULT_MAVLINK_VERSION;
+  self->props.timestamp_mode = DEFAULT_TIMESTAMP_MODE;
+  self->props.autopilot = DEFAULT_AUTOPILOT;
+  self->props.command_timeout = DEFAULT_COMMAND_TIMEOUT;
+  self->props.command_retries = DEFAULT_COMMAND_RETRIES;
+  self->props.completion_timeout = DEFAULT_COMPLETION_TIMEOUT;
+  self->props.setpoint_rate = DEFAULT_SETPOINT_RATE;
+  self->props.telemetry_rate = DEFAULT_TELEMETRY_RATE;
+  self->props.goto_command = DEFAULT_GOTO_COMMAND;
 }
