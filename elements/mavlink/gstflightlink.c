@@ -592,14 +592,32 @@ gst_flight_link_close (GstFlightLink * self)
   g_clear_pointer (&self->link, flight_link_transport_free);
 }
 
-/* Encodes and writes one message, numbering it. */
+/* Encodes and writes one message, numbering it; with write_lock. */
 static gboolean
-send_message (GstFlightLink * self, guint version,
+write_message_locked (GstFlightLink * self, guint version,
     const MavlinkMessageInfo * info, gconstpointer msg, GSocketAddress * peer,
     gboolean may_block, GError ** error)
 {
   guint8 frame[MAVLINK_MAX_FRAME_LEN];
   gsize len;
+  gboolean ok;
+
+  len = mavlink_message_encode (frame, version, self->tx_seq,
+      self->cfg.system_id, self->cfg.component_id, info, msg);
+  ok = len > 0 && flight_link_transport_write (self->link, frame, len, peer,
+      may_block, error);
+  if (ok)
+    self->tx_seq++;
+  return ok;
+}
+
+/* Encodes and writes one message; @may_block FALSE: fails with
+ * G_IO_ERROR_BUSY rather than wait for another writer or the link. */
+static gboolean
+send_message (GstFlightLink * self, guint version,
+    const MavlinkMessageInfo * info, gconstpointer msg, GSocketAddress * peer,
+    gboolean may_block, GError ** error)
+{
   gboolean ok;
 
   if (may_block) {
@@ -609,12 +627,8 @@ send_message (GstFlightLink * self, guint version,
         "a command is being written");
     return FALSE;
   }
-  len = mavlink_message_encode (frame, version, self->tx_seq,
-      self->cfg.system_id, self->cfg.component_id, info, msg);
-  ok = len > 0 && flight_link_transport_write (self->link, frame, len, peer,
-      may_block, error);
-  if (ok)
-    self->tx_seq++;
+  ok = write_message_locked (self, version, info, msg, peer, may_block,
+      error);
   g_mutex_unlock (&self->write_lock);
   return ok;
 }
@@ -693,7 +707,8 @@ post_vehicle_state (GstFlightLink * self)
 
 /* Asks the vehicle for its telemetry at telemetry-rate (reader thread,
  * once the vehicle is found): a request the link has no room for is
- * skipped. */
+ * skipped, but not one that met another writer (the heartbeat's tick,
+ * a command): it waits for that write to be done. */
 static void
 request_rates (GstFlightLink * self)
 {
@@ -711,13 +726,15 @@ request_rates (GstFlightLink * self)
   }
 
   n = mavlink_rate_requests (&target, self->cfg.telemetry_rate, out);
+  g_mutex_lock (&self->write_lock);
   for (i = 0; i < n; i++) {
-    if (!send_message (self, version, out[i].info, &out[i].msg, peer, FALSE,
-            &err)) {
+    if (!write_message_locked (self, version, out[i].info, &out[i].msg, peer,
+            FALSE, &err)) {
       GST_DEBUG_OBJECT (self, "rate request not sent: %s", err->message);
       g_clear_error (&err);
     }
   }
+  g_mutex_unlock (&self->write_lock);
   if (n)
     GST_INFO_OBJECT (self, "asked the vehicle for its telemetry at %u Hz",
         self->cfg.telemetry_rate);
