@@ -73,6 +73,17 @@ harness (const gchar * desc)
   return h;
 }
 
+/* A buffer of @size bytes, all set (unset bytes would cross the socket:
+ * valgrind says so) */
+static GstBuffer *
+filled (gsize size)
+{
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, size, NULL);
+
+  gst_buffer_memset (buf, 0, 0x33, size);
+  return buf;
+}
+
 static GstElement *
 get (GstElement * pipe, const gchar * name)
 {
@@ -266,8 +277,7 @@ GST_START_TEST (test_no_payload_copy)
 
   /* memory in no file descriptor is copied once, and counted */
   gst_buffer_unref (out);
-  out = gst_harness_push_and_pull (h, gst_buffer_new_allocate (NULL,
-          1920 * 1080, NULL));
+  out = gst_harness_push_and_pull (h, filled (1920 * 1080));
   fail_unless (out != NULL);
   r = gst_harness_find_element (h, "processreplica");
   s = gst_worker_get_stats (GST_WORKER (r));
@@ -339,7 +349,7 @@ GST_END_TEST;
 GST_START_TEST (test_roi_meta_crosses)
 {
   GstHarness *h = harness ("processreplica worker=identity");
-  GstBuffer *in = gst_buffer_new_allocate (NULL, 64, NULL), *out;
+  GstBuffer *in = filled (64), *out;
   GstVideoRegionOfInterestMeta *roi;
   gpointer state = NULL;
   guint n = 0;
@@ -393,7 +403,7 @@ GST_END_TEST;
 GST_START_TEST (test_merge_and_odometry_metas_cross)
 {
   GstHarness *h = harness ("processreplica worker=identity");
-  GstBuffer *in = gst_buffer_new_allocate (NULL, 16, NULL), *out, *item;
+  GstBuffer *in = filled (16), *out, *item;
   GstBuffer *token;
   GstBuffer *odo_item = odometry_item (5 * GST_MSECOND, 1.0 / 3.0);
   GstWorkerMergeMeta *mm;
@@ -449,7 +459,7 @@ GST_END_TEST;
 GST_START_TEST (test_custom_and_video_metas_cross)
 {
   GstHarness *h = harness ("processreplica worker=identity");
-  GstBuffer *in = gst_buffer_new_allocate (NULL, 4096, NULL), *out;
+  GstBuffer *in = filled (4096), *out;
   gsize offset[GST_VIDEO_MAX_PLANES] = { 0, 2048 };
   gint stride[GST_VIDEO_MAX_PLANES] = { 64, 64 };
   GstVideoMeta *vm;
@@ -811,7 +821,7 @@ GST_START_TEST (test_tcp_metas_cross)
 {
   GstHarness *h = harness ("processreplica transport=tcp "
       "worker=identity");
-  GstBuffer *in = gst_buffer_new_allocate (NULL, 1920 * 1080, NULL), *out;
+  GstBuffer *in = filled (1920 * 1080), *out;
   GstBuffer *odo_item = odometry_item (7, 2.0 / 3.0), *item;
   GstVideoRegionOfInterestMeta *roi;
   GstOdometry expect, got;
