@@ -87,6 +87,9 @@ struct _GstWorkerController
   GstStructure *last_error;
   GstWorkerControllerOutcome outcome;
   GstStructure *report;
+  GSource *follow_update;       /* workers added or removed while the
+                                 * system runs: the records' update, due
+                                 * (gstworkerreshape.c) */
 };
 
 /* gstworkercontroller.c */
@@ -133,5 +136,16 @@ GstStructure *controller_wait_for_structure (GstWorkerController * self);
 G_GNUC_INTERNAL
 GstStructure *controller_build_report (GstWorkerController * self,
     GstWorkerControllerOutcome outcome);
+
+/* gstworkerreshape.c */
+
+G_GNUC_INTERNAL
+void controller_add_retired (GstWorkerController * self, GstStructure * s);
+
+G_GNUC_INTERNAL
+void controller_follow_elements (GstWorkerController * self);
+
+G_GNUC_INTERNAL
+void controller_unfollow_elements (GstWorkerController * self);
 
 G_END_DECLS

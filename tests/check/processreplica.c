@@ -15,6 +15,7 @@
 #include <gst/worker/worker.h>
 #include <gst/autonomy/autonomy.h>
 #include "testitem.h"
+#include "testpipeline.h"
 
 /* The pipelines (and harnessed elements) of the running test, weakly: a
  * test that fails leaves its own running (check jumps out of it), and with
@@ -55,13 +56,7 @@ stop_leftovers (void)
 static GstElement *
 launch (const gchar * desc)
 {
-  GError *err = NULL;
-  GstElement *pipe = gst_parse_launch_full (desc, NULL,
-      GST_PARSE_FLAG_FATAL_ERRORS, &err);
-
-  fail_unless (pipe != NULL, "%s: %s", desc, err ? err->message : "?");
-  g_clear_error (&err);
-  return watch (pipe);
+  return watch (test_pipeline_launch (desc));
 }
 
 static GstHarness *
@@ -82,15 +77,6 @@ filled (gsize size)
 
   gst_buffer_memset (buf, 0, 0x33, size);
   return buf;
-}
-
-static GstElement *
-get (GstElement * pipe, const gchar * name)
-{
-  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
-
-  fail_unless (e != NULL, "no element %s", name);
-  return e;
 }
 
 /* Plays @pipe to EOS or an error; the warnings on the way go to
@@ -157,7 +143,7 @@ run_error (GstElement * pipe, gchar ** src)
 static GstStructure *
 stats (GstElement * pipe, const gchar * name)
 {
-  GstElement *e = get (pipe, name);
+  GstElement *e = test_pipeline_get (pipe, name);
   GstStructure *s;
 
   fail_unless (GST_IS_WORKER (e));
@@ -189,7 +175,7 @@ digest_of (const gchar * src, const gchar * middle, guint64 * count,
   gchar *desc = g_strdup_printf ("%s ! %s ! testworkersink name=sink", src,
       middle);
   GstElement *pipe = launch (desc);
-  GstElement *sink = get (pipe, "sink");
+  GstElement *sink = test_pipeline_get (pipe, "sink");
   gchar *digest = NULL;
 
   run_to_eos (pipe, warnings);
@@ -493,7 +479,7 @@ GST_START_TEST (test_stats_and_pid)
   GstElement *pipe = launch ("testworkersrc num-buffers=50 ! "
       "processreplica name=r worker=\"testworker heartbeat-interval=10\" ! "
       "testworkersink");
-  GstElement *r = get (pipe, "r");
+  GstElement *r = test_pipeline_get (pipe, "r");
   GstStructure *s;
   gint pid = 0;
 
@@ -559,7 +545,7 @@ static GstElement *
 ctrl_get (Run * r, const gchar * name)
 {
   GstPipeline *pipe = gst_worker_controller_get_pipeline (r->ctrl);
-  GstElement *e = get (GST_ELEMENT (pipe), name);
+  GstElement *e = test_pipeline_get (GST_ELEMENT (pipe), name);
 
   gst_object_unref (pipe);
   return e;
@@ -692,7 +678,7 @@ GST_START_TEST (test_transient_crash_same_output)
     gchar *desc = g_strdup_printf ("testworkersrc num-buffers=30 ! %s ! "
         "testworkersink name=sink", proc);
     GstElement *pipe = launch (desc);
-    GstElement *sink = get (pipe, "sink");
+    GstElement *sink = test_pipeline_get (pipe, "sink");
     gchar *crashed = NULL;
 
     run_to_eos (pipe, warnings);
@@ -728,7 +714,7 @@ GST_START_TEST (test_poison_item_lost)
   GstElement *pipe = launch ("testworkersrc num-buffers=20 ! "
       "processreplica name=r restart-delay=0 "
       "worker=\"testworker crash-on-seq=5\" ! testworkersink name=sink");
-  GstElement *sink = get (pipe, "sink");
+  GstElement *sink = test_pipeline_get (pipe, "sink");
   guint64 count = 0, gaps = 0;
 
   run_to_eos (pipe, warnings);
@@ -901,18 +887,19 @@ GST_START_TEST (test_pool_replicas_crash_and_restart)
   guint64 n_plain = 0, n_pool = 0;
   gchar *plain = digest_of ("testworkersrc num-buffers=100", "testworker",
       &n_plain, NULL);
-  GstElement *pipe = launch ("testworkersrc num-buffers=100 ! workerpool "
+  GstElement *pipe =
+      launch ("testworkersrc num-buffers=100 ! workerpool "
       "name=p size=2 isolation=process dispatch=round-robin "
       "worker=\"testworker crash-after=9\" ! testworkersink name=sink");
-  GstElement *sink = get (pipe, "sink");
+  GstElement *sink = test_pipeline_get (pipe, "sink");
   GstElement *r0, *r1;
   gchar *digest = NULL;
   gint pid0 = 0, pid1 = 0;
 
   fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_READY),
       GST_STATE_CHANGE_SUCCESS);
-  r0 = get (pipe, "p_r0");
-  r1 = get (pipe, "p_r1");
+  r0 = test_pipeline_get (pipe, "p_r0");
+  r1 = test_pipeline_get (pipe, "p_r1");
   fail_unless (GST_IS_WORKER (r0));
   g_object_get (r0, "pid", &pid0, NULL);
   g_object_get (r1, "pid", &pid1, NULL);
@@ -1102,7 +1089,9 @@ GST_START_TEST (test_garbage_mid_stream)
           "s.recv(1 << 20)\n", -1, NULL));
   g_chmod (script, 0755);
   g_setenv ("GST_WORKER_CHILD", script, TRUE);
-  pipe = launch ("testworkersrc num-buffers=20 ! processreplica name=r "
+  pipe =
+      test_pipeline_launch
+      ("testworkersrc num-buffers=20 ! processreplica name=r "
       "restart-delay=0 max-restarts=2 worker=identity ! fakesink");
   text = run_error (pipe, &src);
   g_unsetenv ("GST_WORKER_CHILD");
@@ -1198,7 +1187,7 @@ GST_START_TEST (test_teardown_while_restarting)
   bus = gst_element_get_bus (pipe);
   /* (a message posted while going to NULL would be flushed from the bus) */
   gst_bus_set_sync_handler (bus, count_errors, &errors, NULL);
-  r = get (pipe, "r");
+  r = test_pipeline_get (pipe, "r");
   gst_element_set_state (pipe, GST_STATE_PLAYING);
   /* the third item killed the first child; the second one hangs */
   while (!g_file_get_contents (hung, &contents, NULL, NULL)) {
