@@ -746,11 +746,18 @@ GST_START_TEST (test_terminal_keys)
 GST_END_TEST;
 
 /* A second SIGINT while draining: stop now, status 3, with what was
- * discarded. The sink is paused, so the drain cannot finish. */
+ * discarded. The drain resumes the paused sink, so a3 hangs on its first
+ * item after the 6 that fill q3 and itself: the drain cannot finish
+ * however late the second SIGINT comes. */
 GST_START_TEST (test_second_sigint_stops_now)
 {
   const gchar *args[] = { "--status-interval", "100", "--pause", "out",
-    "--drain-timeout", "60000", "--stall-timeout", "0", CHAIN, NULL
+    "--drain-timeout", "60000", "--stall-timeout", "0", "testworkersrc",
+    "name=src", "!", "queue", "name=q1", "max-size-buffers=5", "!",
+    "testworker", "name=a2", "process-time=200000", "!", "queue", "name=q2",
+    "max-size-buffers=5", "!", "testworker", "name=a3", "hang-after=6", "!",
+    "queue", "name=q3", "max-size-buffers=5", "!", "testworkersink",
+    "name=out", NULL
   };
   Tool t = tool_spawn (args);
   GString *log = g_string_new (NULL);
