@@ -836,8 +836,10 @@ handle_state_changed (GstWorkerController * self, GstMessage * msg)
   else
     g_source_set_ready_time (self->watchdog, -1);
   /* pads linked since the start (decodebin, say) join the wait-for graph */
-  if (emit_started)
+  if (emit_started) {
+    worker_topology_update_processes (self->topology);
     gst_worker_deadlock_set_topology (self->deadlock);
+  }
   gst_worker_deadlock_touch (self->deadlock);
   if (emit_started) {
     GST_INFO_OBJECT (self, "system running");
@@ -1462,8 +1464,9 @@ gst_worker_controller_list_workers (GstWorkerController * self)
 
   b = g_strv_builder_new ();
   for (i = 0; i < self->workers->len; i++)
-    g_strv_builder_add (b,
-        ((WorkerRec *) g_ptr_array_index (self->workers, i))->name);
+    if (!worker_rec_is_retired (g_ptr_array_index (self->workers, i)))
+      g_strv_builder_add (b,
+          ((WorkerRec *) g_ptr_array_index (self->workers, i))->name);
   names = g_strv_builder_end (b);
   g_strv_builder_unref (b);
   return names;
@@ -1869,6 +1872,7 @@ gst_worker_controller_get_status (GstWorkerController * self)
 
   controller_structure_take_array (s, "workers", &workers);
   controller_structure_take_array (s, "queues", &queues);
+  controller_add_retired (self, s);
   wait_for = controller_wait_for_structure (self);
   gst_structure_set (s, "wait-for", GST_TYPE_STRUCTURE, wait_for, NULL);
   gst_structure_free (wait_for);

@@ -134,4 +134,9 @@ G_GNUC_INTERNAL
 GstStructure *controller_build_report (GstWorkerController * self,
     GstWorkerControllerOutcome outcome);
 
+/* gstworkerreshape.c */
+
+G_GNUC_INTERNAL
+void controller_add_retired (GstWorkerController * self, GstStructure * s);
+
 G_END_DECLS

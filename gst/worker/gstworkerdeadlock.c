@@ -125,15 +125,17 @@ typedef struct
   gint64 grown_at;              /* the latest growth, or 0 */
 } Chan;
 
+/* A process the detector watches. */
 typedef struct
 {
+  /* the topology's WorkerProcess, read-only (shared refs) */
   gchar *name;
-  GPtrArray *elements;          /* GstElement, owned refs, upstream first */
-  GPtrArray *workers;           /* GstElement, owned refs */
+  GPtrArray *elements;          /* GstElement, upstream first */
+  GPtrArray *workers;           /* GstElement */
   GArray *inputs;               /* guint channel indexes */
   GArray *outputs;
   gboolean exact;               /* only workers: their states are its own */
-  GPtrArray *sinks;             /* GstElement, not owned: its sink elements */
+  GPtrArray *sinks;             /* GstElement: its sink elements */
 
   /* the latest sample */
   guint64 worker_items;
@@ -209,17 +211,21 @@ proc_free (Proc * p)
   g_free (p);
 }
 
+/* A process to watch: the topology's @wp (read-only, shared) and this
+ * detector's samples of it. */
 static Proc *
-proc_new (void)
+proc_new (const WorkerProcess * wp)
 {
   Proc *p = g_new0 (Proc, 1);
 
-  p->elements = g_ptr_array_new_with_free_func (gst_object_unref);
-  p->workers = g_ptr_array_new_with_free_func (gst_object_unref);
-  p->inputs = g_array_new (FALSE, FALSE, sizeof (guint));
-  p->outputs = g_array_new (FALSE, FALSE, sizeof (guint));
+  p->name = g_strdup (wp->name);
+  p->elements = g_ptr_array_ref (wp->elements);
+  p->workers = g_ptr_array_ref (wp->workers);
+  p->inputs = g_array_ref (wp->inputs);
+  p->outputs = g_array_ref (wp->outputs);
+  p->exact = wp->exact;
+  p->sinks = g_ptr_array_ref (wp->sinks);
   p->waits = g_array_new (FALSE, FALSE, sizeof (Wait));
-  p->sinks = g_ptr_array_new ();
   return p;
 }
 
@@ -269,253 +275,21 @@ gst_worker_deadlock_free (GstWorkerDeadlock * dl)
   g_free (dl);
 }
 
-static void
-collect_element (const GValue * item, gpointer user_data)
-{
-  GstElement *e = g_value_get_object (item);
-
-  if (!GST_IS_BIN (e))
-    g_ptr_array_add (user_data, gst_object_ref (e));
-}
-
-static guint
-uf_find (guint * parent, guint i)
-{
-  while (parent[i] != i) {
-    parent[i] = parent[parent[i]];
-    i = parent[i];
-  }
-  return i;
-}
-
-/* The element at the other end of @pad's link, or NULL. */
-static GstElement *
-peer_element (GstPad * pad)
-{
-  GstPad *peer = gst_worker_real_peer (pad);
-  GstElement *e;
-
-  if (!peer)
-    return NULL;
-  e = gst_pad_get_parent_element (peer);
-  gst_object_unref (peer);
-  return e;
-}
-
-static GList *
-element_pads (GstElement * e)
-{
-  GList *l;
-
-  GST_OBJECT_LOCK (e);
-  l = g_list_copy_deep (e->pads, (GCopyFunc) gst_object_ref, NULL);
-  GST_OBJECT_UNLOCK (e);
-  return l;
-}
-
-typedef struct
-{
-  GPtrArray *elements;
-  GHashTable *index;            /* GstElement -> index + 1 */
-  GHashTable *chan_index;       /* GstElement -> channel index + 1 */
-  guint *parent;
-  guint *depth;
-} Topo;
-
-static gint
-topo_index (Topo * t, GstElement * e)
-{
-  return GPOINTER_TO_INT (g_hash_table_lookup (t->index, e)) - 1;
-}
-
-static gint
-topo_chan (Topo * t, GstElement * e)
-{
-  return GPOINTER_TO_INT (g_hash_table_lookup (t->chan_index, e)) - 1;
-}
-
-static gint
-compare_by_depth (gconstpointer a, gconstpointer b, gpointer user_data)
-{
-  Topo *t = user_data;
-  GstElement *ea = *(GstElement * const *) a;
-  GstElement *eb = *(GstElement * const *) b;
-  guint da = t->depth[topo_index (t, ea)];
-  guint db = t->depth[topo_index (t, eb)];
-
-  if (da != db)
-    return da < db ? -1 : 1;
-  return g_strcmp0 (GST_OBJECT_NAME (ea), GST_OBJECT_NAME (eb));
-}
-
-/* Links every element to the others of its process (union-find), and
- * gives each its depth from the process's upstream end. */
-static void
-link_elements (Topo * t)
-{
-  guint n = t->elements->len, i;
-  GArray *links = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
-
-  for (i = 0; i < n; i++) {
-    GstElement *e = g_ptr_array_index (t->elements, i);
-    GList *pads, *l;
-
-    if (topo_chan (t, e) >= 0)
-      continue;
-    pads = element_pads (e);
-    for (l = pads; l; l = l->next) {
-      GstElement *f = peer_element (l->data);
-      gint j;
-
-      if (!f)
-        continue;
-      j = topo_index (t, f);
-      if (j >= 0 && topo_chan (t, f) < 0) {
-        guint a = uf_find (t->parent, i), b = uf_find (t->parent, j);
-
-        t->parent[a] = b;
-        if (GST_PAD_DIRECTION (l->data) == GST_PAD_SRC) {
-          guint link[2] = { i, j };
-          g_array_append_vals (links, link, 1);
-        }
-      }
-      gst_object_unref (f);
-    }
-    g_list_free_full (pads, gst_object_unref);
-  }
-
-  worker_longest_paths (n, links, t->depth);
-  g_array_unref (links);
-}
-
-static gint
-process_for (GstWorkerDeadlock * dl, Topo * t, GHashTable * by_key,
-    GstElement * e, guint chan, gboolean e_is_upstream)
-{
-  gchar *key;
-  gint other = topo_chan (t, e), idx;
-  Proc *p;
-
-  if (other >= 0) {
-    /* a queue linked straight into another: an empty process */
-    guint up = e_is_upstream ? (guint) other : chan;
-    guint down = e_is_upstream ? chan : (guint) other;
-
-    key = g_strdup_printf ("q%u>q%u", up, down);
-  } else {
-    key = g_strdup_printf ("e%u", uf_find (t->parent, topo_index (t, e)));
-  }
-
-  idx = GPOINTER_TO_INT (g_hash_table_lookup (by_key, key)) - 1;
-  if (idx >= 0) {
-    g_free (key);
-    return idx;
-  }
-
-  p = proc_new ();
-  if (other >= 0) {
-    guint up = e_is_upstream ? (guint) other : chan;
-    guint down = e_is_upstream ? chan : (guint) other;
-    Chan *a = g_ptr_array_index (dl->chans, up);
-    Chan *b = g_ptr_array_index (dl->chans, down);
-
-    p->name = g_strdup_printf ("%s>%s", a->name, b->name);
-  } else {
-    guint root = uf_find (t->parent, topo_index (t, e)), i;
-    GString *name = g_string_new (NULL), *wnames = g_string_new (NULL);
-
-    for (i = 0; i < t->elements->len; i++) {
-      GstElement *m = g_ptr_array_index (t->elements, i);
-
-      if (topo_chan (t, m) < 0 && uf_find (t->parent, i) == root)
-        g_ptr_array_add (p->elements, gst_object_ref (m));
-    }
-    g_ptr_array_sort_with_data (p->elements, compare_by_depth, t);
-    for (i = 0; i < p->elements->len; i++) {
-      GstElement *m = g_ptr_array_index (p->elements, i);
-
-      g_string_append_printf (name, "%s%s", i ? "+" : "",
-          GST_OBJECT_NAME (m));
-      if (GST_OBJECT_FLAG_IS_SET (m, GST_ELEMENT_FLAG_SINK))
-        g_ptr_array_add (p->sinks, m);
-      if (GST_IS_WORKER (m)) {
-        g_string_append_printf (wnames, "%s%s", p->workers->len ? "+" : "",
-            GST_OBJECT_NAME (m));
-        g_ptr_array_add (p->workers, gst_object_ref (m));
-      }
-    }
-    p->exact = p->elements->len > 0 && p->workers->len == p->elements->len;
-    /* named after its workers, or its elements when it has none */
-    p->name = g_string_free (p->workers->len ? wnames : name, FALSE);
-    g_string_free (p->workers->len ? name : wnames, TRUE);
-  }
-  g_ptr_array_add (dl->procs, p);
-  idx = dl->procs->len - 1;
-  g_hash_table_insert (by_key, key, GINT_TO_POINTER (idx + 1));
-  return idx;
-}
-
-/* The process an end of channel @i is in: for a queue element, the one
- * past the link of its @pad; for the end of a FIFO, the one of the element
- * that owns @pad. -1 for none. */
-static gint
-end_process (GstWorkerDeadlock * dl, Topo * t, GHashTable * by_key, Chan * c,
-    GstPad * pad, guint i, gboolean upstream)
-{
-  GstElement *e = c->is_element ? peer_element (pad) :
-      gst_pad_get_parent_element (pad);
-  gint idx = -1;
-
-  if (e && topo_index (t, e) >= 0)
-    idx = process_for (dl, t, by_key, e, i, upstream);
-  gst_clear_object (&e);
-  return idx;
-}
-
 /**
  * gst_worker_deadlock_set_topology:
  *
- * Finds the processes between the topology's channels. The first call
- * creates the channels; later ones (the same channels) keep their growth.
+ * Takes the processes between the topology's channels, as the topology's
+ * latest walk found them. The first call creates the channels; later ones
+ * (the same channels) keep their growth.
  */
 void
 gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl)
 {
-  Topo t;
-  GstIterator *it;
-  GHashTable *by_key;
-  GstPipeline *pipeline = worker_topology_pipeline (dl->topology);
   GPtrArray *queues = worker_topology_queues (dl->topology);
+  WorkerProcesses *found = worker_topology_dup_processes (dl->topology);
   guint n_channels = queues->len, i;
 
-  t.elements = g_ptr_array_new_with_free_func (gst_object_unref);
-  it = gst_bin_iterate_recurse (GST_BIN (pipeline));
-  while (gst_iterator_foreach (it, collect_element, t.elements) ==
-      GST_ITERATOR_RESYNC) {
-    gst_iterator_resync (it);
-    g_ptr_array_set_size (t.elements, 0);
-  }
-  gst_iterator_free (it);
-
-  t.index = g_hash_table_new (NULL, NULL);
-  t.chan_index = g_hash_table_new (NULL, NULL);
-  t.parent = g_new (guint, t.elements->len + 1);
-  t.depth = g_new0 (guint, t.elements->len + 1);
-  for (i = 0; i < t.elements->len; i++) {
-    g_hash_table_insert (t.index, g_ptr_array_index (t.elements, i),
-        GINT_TO_POINTER (i + 1));
-    t.parent[i] = i;
-  }
-  /* queue elements stand between processes; the ends of a FIFO are in
-   * them */
-  for (i = 0; i < n_channels; i++) {
-    QueueRec *q = g_ptr_array_index (queues, i);
-
-    if (q->kind != WORKER_CHANNEL_FEEDBACK)
-      g_hash_table_insert (t.chan_index, q->element, GINT_TO_POINTER (i + 1));
-  }
-
-  link_elements (&t);
+  g_return_if_fail (found != NULL);
 
   g_mutex_lock (&dl->lock);
   if (dl->chans->len != n_channels) {
@@ -536,19 +310,14 @@ gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl)
   }
   g_ptr_array_set_size (dl->procs, 0);
   g_hash_table_remove_all (dl->worker_proc);
-  by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
+  for (i = 0; i < found->processes->len; i++)
+    g_ptr_array_add (dl->procs, proc_new (g_ptr_array_index
+            (found->processes, i)));
   for (i = 0; i < dl->chans->len; i++) {
     Chan *c = g_ptr_array_index (dl->chans, i);
 
-    c->writer = end_process (dl, &t, by_key, c, c->sinkpad, i, TRUE);
-    c->reader = end_process (dl, &t, by_key, c, c->srcpad, i, FALSE);
-    if (c->writer >= 0)
-      g_array_append_val (((Proc *) g_ptr_array_index (dl->procs,
-                  c->writer))->outputs, i);
-    if (c->reader >= 0)
-      g_array_append_val (((Proc *) g_ptr_array_index (dl->procs,
-                  c->reader))->inputs, i);
+    c->writer = g_array_index (found->writer, gint, i);
+    c->reader = g_array_index (found->reader, gint, i);
   }
 
   for (i = 0; i < dl->procs->len; i++) {
@@ -563,13 +332,7 @@ gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl)
         p->inputs->len, p->outputs->len, p->workers->len);
   }
   g_mutex_unlock (&dl->lock);
-
-  g_hash_table_unref (by_key);
-  g_hash_table_unref (t.index);
-  g_hash_table_unref (t.chan_index);
-  g_free (t.parent);
-  g_free (t.depth);
-  g_ptr_array_unref (t.elements);
+  worker_processes_unref (found);
 }
 
 /**

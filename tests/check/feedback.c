@@ -17,11 +17,8 @@ static GList *launched;
 static GstElement *
 launch (const gchar * desc)
 {
-  GError *err = NULL;
-  GstElement *pipe = gst_parse_launch (desc, &err);
+  GstElement *pipe = test_pipeline_launch (desc);
 
-  fail_unless (pipe != NULL, "%s", err ? err->message : "?");
-  g_clear_error (&err);
   launched = g_list_prepend (launched, gst_object_ref (pipe));
   return pipe;
 }
@@ -35,15 +32,6 @@ stop_launched (void)
     gst_element_set_state (l->data, GST_STATE_NULL);
   g_list_free_full (launched, gst_object_unref);
   launched = NULL;
-}
-
-static GstElement *
-get (GstElement * pipe, const gchar * name)
-{
-  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
-
-  fail_unless (e != NULL, "no element %s", name);
-  return e;
 }
 
 static guint64
@@ -217,12 +205,12 @@ loop_new (const gchar * desc)
   GstPad *pad;
 
   l->pipe = launch (desc);
-  l->src = get (l->pipe, "src");
-  l->m = get (l->pipe, "m");
-  l->out = get (l->pipe, "out");
-  l->fw = get (l->pipe, "fw");
-  l->fbsink = get (l->pipe, "fbsink");
-  l->fbsrc = get (l->pipe, "fbsrc");
+  l->src = test_pipeline_get (l->pipe, "src");
+  l->m = test_pipeline_get (l->pipe, "m");
+  l->out = test_pipeline_get (l->pipe, "out");
+  l->fw = test_pipeline_get (l->pipe, "fw");
+  l->fbsink = test_pipeline_get (l->pipe, "fbsink");
+  l->fbsrc = test_pipeline_get (l->pipe, "fbsrc");
   pad = gst_element_get_static_pad (l->m, "src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
       GST_PAD_PROBE_TYPE_EVENT_FLUSH, check_pairs, &l->pairs, NULL);
@@ -587,10 +575,10 @@ GST_START_TEST (test_feedback_pipeline_file)
 
   fail_unless (desc != NULL, "%s", err ? err->message : "?");
   pipe = launch (desc);
-  out = get (pipe, "out");
-  fbsink = get (pipe, "back");
-  fbsrc = get (pipe, "forth");
-  m = get (pipe, "detect");
+  out = test_pipeline_get (pipe, "out");
+  fbsink = test_pipeline_get (pipe, "back");
+  fbsrc = test_pipeline_get (pipe, "forth");
+  m = test_pipeline_get (pipe, "detect");
   run_to_eos (pipe, GST_CLOCK_TIME_NONE);
   g_object_get (out, "count", &n, NULL);
   fail_unless_equals_uint64 (n, 300);
@@ -619,7 +607,7 @@ GST_END_TEST;
 GST_START_TEST (test_forward_channel)
 {
   GstElement *pipe = launch (CHAIN (500, "fwd", "max-size-buffers=3"));
-  GstElement *out = get (pipe, "out");
+  GstElement *out = test_pipeline_get (pipe, "out");
   GstPad *pad = gst_element_get_static_pad (out, "sink");
   GstCaps *caps, *expected = gst_caps_from_string (TEST_ITEM_CAPS);
 
@@ -671,7 +659,7 @@ GST_START_TEST (test_running_time_crosses)
   GstElement *pipe = launch ("testworkersrc interval=10000000 "
       "! feedbacksink channel=rt feedbacksrc channel=rt ts-offset=5000000 "
       "! testworkersink name=out");
-  GstElement *out = get (pipe, "out");
+  GstElement *out = test_pipeline_get (pipe, "out");
   GstPad *pad = gst_element_get_static_pad (out, "sink");
   FirstAfterFlush f = { FALSE, GST_CLOCK_TIME_NONE, 0 };
 
@@ -702,7 +690,8 @@ GST_START_TEST (test_channels_per_pipeline)
 {
   GstElement *a = launch (CHAIN (50, "same", ""));
   GstElement *b = launch (CHAIN (80, "same", ""));
-  GstElement *oa = get (a, "out"), *ob = get (b, "out");
+  GstElement *oa = test_pipeline_get (a, "out"), *ob =
+      test_pipeline_get (b, "out");
 
   fail_unless (gst_element_set_state (a, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
@@ -730,7 +719,8 @@ GST_START_TEST (test_full_channel_blocks_and_wakes)
       "! feedbacksink name=fbsink channel=full max-size-buffers=2 "
       "feedbacksrc name=fbsrc channel=full ! testworker hang-after=1 "
       "! fakesink");
-  GstElement *fbsink = get (pipe, "fbsink"), *fbsrc = get (pipe, "fbsrc");
+  GstElement *fbsink = test_pipeline_get (pipe, "fbsink"), *fbsrc =
+      test_pipeline_get (pipe, "fbsrc");
   gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
   GstStructure *s;
 
@@ -765,7 +755,7 @@ GST_START_TEST (test_caps_query_cut)
   GstElement *pipe = launch ("testworkersrc num-buffers=1 "
       "! feedbacksink name=fbsink channel=q feedbacksrc channel=q "
       "caps=" TEST_ITEM_CAPS " ! testworkersink");
-  GstElement *fbsink = get (pipe, "fbsink");
+  GstElement *fbsink = test_pipeline_get (pipe, "fbsink");
   GstPad *pad = gst_element_get_static_pad (fbsink, "sink");
   GstCaps *caps, *expected = gst_caps_from_string (TEST_ITEM_CAPS);
 

@@ -13,27 +13,7 @@
 #include <gst/worker/worker.h>
 #include <gst/autonomy/autonomy.h>
 #include "testitem.h"
-
-static GstElement *
-launch (const gchar * desc)
-{
-  GError *err = NULL;
-  GstElement *pipe = gst_parse_launch_full (desc, NULL,
-      GST_PARSE_FLAG_FATAL_ERRORS, &err);
-
-  fail_unless (pipe != NULL, "%s: %s", desc, err ? err->message : "?");
-  g_clear_error (&err);
-  return pipe;
-}
-
-static GstElement *
-get (GstElement * pipe, const gchar * name)
-{
-  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
-
-  fail_unless (e != NULL, "no element %s", name);
-  return e;
-}
+#include "testpipeline.h"
 
 /* Plays @pipe to EOS or an error; the warnings on the way go to
  * @warnings (their texts, joined), if given. */
@@ -99,7 +79,7 @@ run_error (GstElement * pipe, gchar ** src)
 static GstStructure *
 stats (GstElement * pipe, const gchar * name)
 {
-  GstElement *e = get (pipe, name);
+  GstElement *e = test_pipeline_get (pipe, name);
   GstStructure *s;
 
   fail_unless (GST_IS_WORKER (e));
@@ -130,8 +110,8 @@ digest_of (const gchar * src, const gchar * middle, guint64 * count,
 {
   gchar *desc = g_strdup_printf ("%s ! %s ! testworkersink name=sink", src,
       middle);
-  GstElement *pipe = launch (desc);
-  GstElement *sink = get (pipe, "sink");
+  GstElement *pipe = test_pipeline_launch (desc);
+  GstElement *sink = test_pipeline_get (pipe, "sink");
   gchar *digest = NULL;
 
   run_to_eos (pipe, warnings);
@@ -433,10 +413,10 @@ GST_END_TEST;
 
 GST_START_TEST (test_stats_and_pid)
 {
-  GstElement *pipe = launch ("testworkersrc num-buffers=50 ! "
+  GstElement *pipe = test_pipeline_launch ("testworkersrc num-buffers=50 ! "
       "processreplica name=r worker=\"testworker heartbeat-interval=10\" ! "
       "testworkersink");
-  GstElement *r = get (pipe, "r");
+  GstElement *r = test_pipeline_get (pipe, "r");
   GstStructure *s;
   gint pid = 0;
 
@@ -464,7 +444,7 @@ GST_END_TEST;
 /* An error inside the child is the replica's, naming it and the pid. */
 GST_START_TEST (test_child_error_is_replicas)
 {
-  GstElement *pipe = launch ("testworkersrc num-buffers=50 ! "
+  GstElement *pipe = test_pipeline_launch ("testworkersrc num-buffers=50 ! "
       "processreplica name=r worker=\"testworker error-after=3\" ! "
       "testworkersink");
   gchar *src = NULL;
@@ -502,7 +482,7 @@ static GstElement *
 ctrl_get (Run * r, const gchar * name)
 {
   GstPipeline *pipe = gst_worker_controller_get_pipeline (r->ctrl);
-  GstElement *e = get (GST_ELEMENT (pipe), name);
+  GstElement *e = test_pipeline_get (GST_ELEMENT (pipe), name);
 
   gst_object_unref (pipe);
   return e;
@@ -633,8 +613,8 @@ GST_START_TEST (test_transient_crash_same_output)
     GString *warnings = g_string_new (NULL);
     gchar *desc = g_strdup_printf ("testworkersrc num-buffers=30 ! %s ! "
         "testworkersink name=sink", proc);
-    GstElement *pipe = launch (desc);
-    GstElement *sink = get (pipe, "sink");
+    GstElement *pipe = test_pipeline_launch (desc);
+    GstElement *sink = test_pipeline_get (pipe, "sink");
     gchar *crashed = NULL;
 
     run_to_eos (pipe, warnings);
@@ -667,10 +647,10 @@ GST_END_TEST;
 GST_START_TEST (test_poison_item_lost)
 {
   GString *warnings = g_string_new (NULL);
-  GstElement *pipe = launch ("testworkersrc num-buffers=20 ! "
+  GstElement *pipe = test_pipeline_launch ("testworkersrc num-buffers=20 ! "
       "processreplica name=r restart-delay=0 "
       "worker=\"testworker crash-on-seq=5\" ! testworkersink name=sink");
-  GstElement *sink = get (pipe, "sink");
+  GstElement *sink = test_pipeline_get (pipe, "sink");
   guint64 count = 0, gaps = 0;
 
   run_to_eos (pipe, warnings);
@@ -696,7 +676,7 @@ GST_END_TEST;
  * max-restarts crashes in a row are reached. */
 GST_START_TEST (test_keeps_crashing_is_error)
 {
-  GstElement *pipe = launch ("testworkersrc num-buffers=50 ! "
+  GstElement *pipe = test_pipeline_launch ("testworkersrc num-buffers=50 ! "
       "processreplica name=r restart-delay=0 max-restarts=3 "
       "worker=\"testworker crash-after=0 crash-signal=6\" ! fakesink");
   gchar *src = NULL;
@@ -843,18 +823,19 @@ GST_START_TEST (test_pool_replicas_crash_and_restart)
   guint64 n_plain = 0, n_pool = 0;
   gchar *plain = digest_of ("testworkersrc num-buffers=100", "testworker",
       &n_plain, NULL);
-  GstElement *pipe = launch ("testworkersrc num-buffers=100 ! workerpool "
+  GstElement *pipe =
+      test_pipeline_launch ("testworkersrc num-buffers=100 ! workerpool "
       "name=p size=2 isolation=process dispatch=round-robin "
       "worker=\"testworker crash-after=9\" ! testworkersink name=sink");
-  GstElement *sink = get (pipe, "sink");
+  GstElement *sink = test_pipeline_get (pipe, "sink");
   GstElement *r0, *r1;
   gchar *digest = NULL;
   gint pid0 = 0, pid1 = 0;
 
   fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_READY),
       GST_STATE_CHANGE_SUCCESS);
-  r0 = get (pipe, "p_r0");
-  r1 = get (pipe, "p_r1");
+  r0 = test_pipeline_get (pipe, "p_r0");
+  r1 = test_pipeline_get (pipe, "p_r1");
   fail_unless (GST_IS_WORKER (r0));
   g_object_get (r0, "pid", &pid0, NULL);
   g_object_get (r1, "pid", &pid1, NULL);
@@ -1044,7 +1025,9 @@ GST_START_TEST (test_garbage_mid_stream)
           "s.recv(1 << 20)\n", -1, NULL));
   g_chmod (script, 0755);
   g_setenv ("GST_WORKER_CHILD", script, TRUE);
-  pipe = launch ("testworkersrc num-buffers=20 ! processreplica name=r "
+  pipe =
+      test_pipeline_launch
+      ("testworkersrc num-buffers=20 ! processreplica name=r "
       "restart-delay=0 max-restarts=2 worker=identity ! fakesink");
   text = run_error (pipe, &src);
   g_unsetenv ("GST_WORKER_CHILD");

@@ -1009,26 +1009,6 @@ GST_END_TEST;
 
 #define Q "max-size-bytes=0 max-size-time=0 "
 
-static GstElement *
-launch (const gchar * desc)
-{
-  GError *err = NULL;
-  GstElement *pipe = gst_parse_launch (desc, &err);
-
-  fail_unless (pipe != NULL, "%s", err ? err->message : "?");
-  g_clear_error (&err);
-  return pipe;
-}
-
-static GstElement *
-get (GstElement * pipe, const gchar * name)
-{
-  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
-
-  fail_unless (e != NULL, "no element %s", name);
-  return e;
-}
-
 static void
 run_to_eos (GstElement * pipe)
 {
@@ -1064,8 +1044,9 @@ run_three_inputs (guint q0, guint q1, guint q2, guint64 delay, guint seed)
       "max-size-buffers=%u " Q "! testworker random-delay=%" G_GUINT64_FORMAT
       " seed=%u ! m.sink_2", q0, q1, delay, seed, q2, delay, seed + 1, q0,
       delay, seed + 2);
-  GstElement *pipe = launch (desc);
-  GstElement *out = get (pipe, "out"), *m = get (pipe, "m");
+  GstElement *pipe = test_pipeline_launch (desc);
+  GstElement *out = test_pipeline_get (pipe, "out"), *m =
+      test_pipeline_get (pipe, "m");
   MergeRun r;
 
   run_to_eos (pipe);
@@ -1128,10 +1109,12 @@ record_first (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 /* A flushing seek restarts the merge cleanly at the new position. */
 GST_START_TEST (test_flushing_seek)
 {
-  GstElement *pipe = launch ("timestampmerge name=m ! testworkersink name=out "
+  GstElement *pipe =
+      test_pipeline_launch ("timestampmerge name=m ! testworkersink name=out "
       "testworkersrc interval=10000000 ! queue ! m.sink_0 "
       "testworkersrc interval=3000000 ! queue ! m.sink_1");
-  GstElement *out = get (pipe, "out"), *m = get (pipe, "m");
+  GstElement *out = test_pipeline_get (pipe, "out"), *m =
+      test_pipeline_get (pipe, "m");
   GstPad *src = gst_element_get_static_pad (m, "src");
   GString *first_out = g_string_new (NULL);
   guint64 count, last;
@@ -1171,9 +1154,9 @@ GST_START_TEST (test_merge_pipeline_file)
   guint64 count;
 
   fail_unless (desc != NULL, "%s", err ? err->message : "?");
-  pipe = launch (desc);
-  out = get (pipe, "out");
-  w3 = get (pipe, "w3");
+  pipe = test_pipeline_launch (desc);
+  out = test_pipeline_get (pipe, "out");
+  w3 = test_pipeline_get (pipe, "w3");
   run_to_eos (pipe);
   wait_merge_accounted (w3, 2);
   g_object_get (out, "count", &count, NULL);

@@ -2,7 +2,35 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <string.h>
+#include <gst/check/gstcheck.h>
 #include "testpipeline.h"
+
+/* The pipeline of @description; the test fails, naming the description
+ * and the problem, if it cannot be made (a missing element or property
+ * too: the parse errors are fatal). */
+GstElement *
+test_pipeline_launch (const gchar * description)
+{
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch_full (description, NULL,
+      GST_PARSE_FLAG_FATAL_ERRORS, &err);
+
+  fail_unless (pipe != NULL, "%s: %s", description,
+      err ? err->message : "?");
+  g_clear_error (&err);
+  return pipe;
+}
+
+/* The element named @name in @pipeline (a ref); the test fails if there
+ * is none. */
+GstElement *
+test_pipeline_get (GstElement * pipeline, const gchar * name)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), name);
+
+  fail_unless (e != NULL, "the pipeline has no element named %s", name);
+  return e;
+}
 
 /* The description in a pipelines/ file: its lines without `#` comments. */
 gchar *
