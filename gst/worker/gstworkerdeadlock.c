@@ -56,6 +56,7 @@
 
 #include "gstworkerdeadlock.h"
 #include "gstworkerchannel.h"
+#include "gstworkergraph.h"
 #include "gstworkertopology.h"
 #include "gstworkerenums.h"
 #include "gstworkervalue.h"
@@ -117,9 +118,9 @@ typedef struct
   gchar *blocked_on;            /* PROC_BLOCKED: what, in the worker's words */
   GArray *waits;                /* Wait */
 
-  /* Tarjan's algorithm */
-  gint index, lowlink, scc;
-  gboolean on_stack, candidate;
+  /* the latest check */
+  gboolean candidate;           /* waits, still long enough */
+  gint scc;                     /* its strongly connected component, or -1 */
 } Proc;
 
 struct _GstWorkerDeadlock
@@ -143,6 +144,7 @@ struct _GstWorkerDeadlock
   GstStructure *fatal;          /* the one that stopped the run */
   const gchar *system_state;
   gchar *system_text;
+  WorkerGraph *graph;           /* during a check: the wait-for graph */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -679,116 +681,6 @@ step_structure (GstWorkerDeadlock * dl, gint pi, const Wait * w, gint64 now)
 /* ---------------------------------------------------------------------- */
 /* analysis */
 
-typedef struct
-{
-  GstWorkerDeadlock *dl;
-  gint index;
-  GArray *stack;
-  gint n_scc;
-} Tarjan;
-
-static void
-tarjan_visit (Tarjan * t, gint vi)
-{
-  Proc *v = g_ptr_array_index (t->dl->procs, vi);
-  guint i;
-
-  v->index = v->lowlink = t->index++;
-  g_array_append_val (t->stack, vi);
-  v->on_stack = TRUE;
-
-  for (i = 0; i < v->waits->len; i++) {
-    gint wi = wait_peer (t->dl, &g_array_index (v->waits, Wait, i));
-    Proc *w;
-
-    if (wi < 0)
-      continue;
-    w = g_ptr_array_index (t->dl->procs, wi);
-    if (!w->candidate)
-      continue;
-    if (w->index < 0) {
-      tarjan_visit (t, wi);
-      v->lowlink = MIN (v->lowlink, w->lowlink);
-    } else if (w->on_stack) {
-      v->lowlink = MIN (v->lowlink, w->index);
-    }
-  }
-
-  if (v->lowlink == v->index) {
-    gint wi;
-
-    do {
-      Proc *w;
-
-      wi = g_array_index (t->stack, gint, t->stack->len - 1);
-      g_array_set_size (t->stack, t->stack->len - 1);
-      w = g_ptr_array_index (t->dl->procs, wi);
-      w->on_stack = FALSE;
-      w->scc = t->n_scc;
-    } while (wi != vi);
-    t->n_scc++;
-  }
-}
-
-/* A shortest path of waits inside component @scc from @from to @to, as
- * (process, wait index) pairs; with @from == @to, a shortest cycle through
- * @from. NULL if there is none. */
-static GArray *
-path_in_scc (GstWorkerDeadlock * dl, gint scc, gint from, gint to)
-{
-  guint n = dl->procs->len, head = 0, i;
-  gint *prev = g_new (gint, n);
-  guint *prev_wait = g_new0 (guint, n);
-  GArray *queue = g_array_new (FALSE, FALSE, sizeof (gint));
-  GArray *path = NULL;
-  gboolean found = FALSE;
-
-  for (i = 0; i < n; i++)
-    prev[i] = -2;
-  /* the start stays unvisited when the path must come back to it */
-  if (from != to)
-    prev[from] = -1;
-  g_array_append_val (queue, from);
-  while (head < queue->len && !found) {
-    gint u = g_array_index (queue, gint, head++);
-    Proc *pu = g_ptr_array_index (dl->procs, u);
-
-    for (i = 0; i < pu->waits->len && !found; i++) {
-      gint v = wait_peer (dl, &g_array_index (pu->waits, Wait, i));
-      Proc *pv;
-
-      if (v < 0 || prev[v] != -2)
-        continue;
-      pv = g_ptr_array_index (dl->procs, v);
-      if (!pv->candidate || pv->scc != scc)
-        continue;
-      prev[v] = u;
-      prev_wait[v] = i;
-      found = v == to;
-      g_array_append_val (queue, v);
-    }
-  }
-
-  if (found) {
-    gint v = to;
-    guint guard = 0;
-
-    path = g_array_new (FALSE, FALSE, sizeof (gint) * 2);
-    do {
-      gint step[2] = { prev[v], (gint) prev_wait[v] };
-
-      g_array_prepend_vals (path, step, 1);
-      v = prev[v];
-    } while (v != from && guard++ < n);
-  }
-  g_array_unref (queue);
-  g_free (prev);
-  g_free (prev_wait);
-  return path;
-}
-
-/* Moving: busy, or it moved within the settle time and is not a waiting
- * candidate (after a growth, a cycle is still sooner than that). */
 static gboolean
 proc_running (Proc * p, gint64 now, gint64 settle)
 {
@@ -943,7 +835,7 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
     write_step (dl, named_writer, named, step);
     g_array_append_vals (path, step, 1);
   } else if (named) {
-    path = path_in_scc (dl, scc, named_reader, named_writer);
+    path = worker_graph_path (dl->graph, scc, named_reader, named_writer);
     if (path) {
       gint step[2];
 
@@ -953,7 +845,7 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
   } else {
     gint start = g_array_index (members, gint, 0);
 
-    path = path_in_scc (dl, scc, start, start);
+    path = worker_graph_path (dl->graph, scc, start, start);
   }
 
   g_value_init (&steps, GST_TYPE_ARRAY);
@@ -1142,7 +1034,6 @@ gst_worker_deadlock_check (GstWorkerDeadlock * dl,
   GHashTableIter iter;
   gpointer key;
   GstStructure *idle;
-  Tarjan t;
   guint i;
 
   g_mutex_lock (&dl->lock);
@@ -1167,25 +1058,26 @@ gst_worker_deadlock_check (GstWorkerDeadlock * dl,
     p->candidate = (p->state == PROC_WRITING || p->state == PROC_READING ||
             p->state == PROC_PREROLLED) && p->waits->len &&
         now - since >= need;
-    p->index = -1;
-    p->on_stack = FALSE;
-    p->scc = -1;
   }
   for (i = 0; i < dl->procs->len; i++)
     any_running |= proc_running (g_ptr_array_index (dl->procs, i), now,
         settle);
 
-  t.dl = dl;
-  t.index = 0;
-  t.n_scc = 0;
-  t.stack = g_array_new (FALSE, FALSE, sizeof (gint));
+  /* the wait-for graph of the candidates: its cycles are deadlocks */
+  dl->graph = worker_graph_new (dl->procs->len);
   for (i = 0; i < dl->procs->len; i++) {
     Proc *p = g_ptr_array_index (dl->procs, i);
+    guint k;
 
-    if (p->candidate && p->index < 0)
-      tarjan_visit (&t, i);
+    worker_graph_set_active (dl->graph, i, p->candidate);
+    for (k = 0; k < p->waits->len; k++)
+      worker_graph_add_edge (dl->graph, i, wait_peer (dl,
+              &g_array_index (p->waits, Wait, k)));
   }
-  g_array_unref (t.stack);
+  worker_graph_find_components (dl->graph);
+  for (i = 0; i < dl->procs->len; i++)
+    ((Proc *) g_ptr_array_index (dl->procs, i))->scc =
+        worker_graph_component (dl->graph, i);
 
   g_ptr_array_set_size (dl->cycles, 0);
   seen = g_hash_table_new (NULL, NULL);
@@ -1228,6 +1120,7 @@ gst_worker_deadlock_check (GstWorkerDeadlock * dl,
     }
   }
   g_hash_table_unref (seen);
+  g_clear_pointer (&dl->graph, worker_graph_free);
 
   /* an episode ends when its cycle is gone */
   g_hash_table_iter_init (&iter, dl->reported);
