@@ -44,6 +44,8 @@ struct _FlightLinkCommander
   gboolean stream_running;      /* a stream callback is at work */
   gboolean have_local;          /* last_local is set */
   GstOdometry last_local;       /* the latest local position */
+  gboolean armed;               /* the vehicle's, from its heartbeat */
+  guint8 landed_state;          /* MAV_LANDED_STATE, 0: not known */
 };
 
 FlightLinkCommander *
@@ -88,6 +90,8 @@ flight_link_commander_reset (FlightLinkCommander * c, GstClock * clock,
   c->ack_in = FALSE;
   c->stream_active = FALSE;
   c->have_local = FALSE;
+  c->armed = FALSE;
+  c->landed_state = 0;
   g_mutex_unlock (&c->lock);
 }
 
@@ -148,7 +152,75 @@ flight_link_commander_set_local (FlightLinkCommander * c,
   g_mutex_lock (&c->lock);
   c->last_local = *local;
   c->have_local = TRUE;
+  g_cond_broadcast (&c->cond);
   g_mutex_unlock (&c->lock);
+}
+
+/* The vehicle's arming and landed state (reader thread): what tells
+ * that a landing is over. */
+void
+flight_link_commander_set_vehicle (FlightLinkCommander * c, gboolean armed,
+    guint8 landed_state)
+{
+  g_mutex_lock (&c->lock);
+  c->armed = armed;
+  c->landed_state = landed_state;
+  g_cond_broadcast (&c->cond);
+  g_mutex_unlock (&c->lock);
+}
+
+/* ---------------------------------------------------------------------- */
+/* commands done: a takeoff is done at its height, a land on the ground */
+
+#define MAV_LANDED_STATE_ON_GROUND 1
+
+/* With lock: whether the vehicle did what @cmd (accepted) asked. */
+static gboolean
+done_locked (FlightLinkCommander * c, const GstFlightCommand * cmd)
+{
+  if (cmd->type == GST_FLIGHT_COMMAND_TAKEOFF)
+    /* dronekit's rule: 95 % of the height */
+    return c->have_local && -c->last_local.down >= -cmd->down * 0.95;
+  /* a land: disarmed, and on the ground when the vehicle says */
+  return !c->armed && (c->landed_state == 0 ||
+      c->landed_state == MAV_LANDED_STATE_ON_GROUND);
+}
+
+/* Waits, at most @timeout_ms, until the vehicle did what @cmd asked:
+ * for a takeoff with a height (local down), climbed to 95 % of it; for a
+ * land, disarmed on the ground. Other commands are done at once. On
+ * NOT_DONE, @where (new string) says where the vehicle is instead. */
+FlightLinkDone
+flight_link_commander_wait_done (FlightLinkCommander * c,
+    const GstFlightCommand * cmd, guint timeout_ms, gchar ** where)
+{
+  gint64 until = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+  FlightLinkDone done = FLIGHT_LINK_DONE;
+
+  if (cmd->type != GST_FLIGHT_COMMAND_LAND &&
+      (cmd->type != GST_FLIGHT_COMMAND_TAKEOFF ||
+          !(cmd->flags & GST_FLIGHT_COMMAND_HAS_LOCAL)))
+    return FLIGHT_LINK_DONE;
+
+  g_mutex_lock (&c->lock);
+  while (!c->flushing && !done_locked (c, cmd))
+    if (!g_cond_wait_until (&c->cond, &c->lock, until))
+      break;
+  if (c->flushing) {
+    done = FLIGHT_LINK_DONE_FLUSHING;
+  } else if (!done_locked (c, cmd)) {
+    done = FLIGHT_LINK_NOT_DONE;
+    if (cmd->type == GST_FLIGHT_COMMAND_TAKEOFF && c->have_local)
+      *where = g_strdup_printf ("it is %.1f m above home",
+          -c->last_local.down);
+    else if (cmd->type == GST_FLIGHT_COMMAND_TAKEOFF)
+      *where = g_strdup ("its local position is not known");
+    else
+      *where = g_strdup_printf ("it is %s, landed state %u",
+          c->armed ? "armed" : "disarmed", c->landed_state);
+  }
+  g_mutex_unlock (&c->lock);
+  return done;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -64,6 +64,19 @@ gboolean      flight_link_commander_ack (FlightLinkCommander * c,
 void          flight_link_commander_set_local (FlightLinkCommander * c,
     const GstOdometry * local);
 
+void          flight_link_commander_set_vehicle (FlightLinkCommander * c,
+    gboolean armed, guint8 landed_state);
+
+typedef enum
+{
+  FLIGHT_LINK_DONE,             /* the vehicle did it */
+  FLIGHT_LINK_NOT_DONE,         /* not within the time given */
+  FLIGHT_LINK_DONE_FLUSHING,    /* woken by a flush */
+} FlightLinkDone;
+
+FlightLinkDone flight_link_commander_wait_done (FlightLinkCommander * c,
+    const GstFlightCommand * cmd, guint timeout_ms, gchar ** where);
+
 gboolean      flight_link_commander_prime_offboard (FlightLinkCommander * c,
     const MavlinkTarget * target, GstFlowReturn * ret, const gchar ** why);
 

@@ -59,6 +59,18 @@
  * `results` pad starts with a gap event, so that a sink on it prerolls,
  * and ends with the sink pad's EOS.
  *
+ * With `completion-timeout`, an accepted takeoff or land is done only
+ * when the vehicle has done it, and the next command (or the end of the
+ * stream) waits for that, as a companion computer must: ArduPilot takes a
+ * setpoint sent during the climb as the new target and stops climbing,
+ * PX4 leaves its Takeoff mode for OFFBOARD. A takeoff (with a height) is
+ * done when the vehicle is at 95 % of its height above home, a land when
+ * the vehicle is disarmed and, if it says so, on the ground (autopilots
+ * disarm once landed). Its result item comes then; if the time runs out,
+ * a warning says where the vehicle is and the result is "timed-out" (the
+ * land's wait ends at the end of the stream: a drain of the pipeline
+ * ends with the drone down).
+ *
  * ## ArduPilot and PX4
  *
  * The autopilot family comes from the vehicle's HEARTBEAT (`autopilot` 3:
@@ -307,6 +319,7 @@ GST_DEBUG_CATEGORY (flight_link_debug);
 #define DEFAULT_AUTOPILOT GST_FLIGHT_LINK_AUTOPILOT_AUTO
 #define DEFAULT_COMMAND_TIMEOUT 1000
 #define DEFAULT_COMMAND_RETRIES 3
+#define DEFAULT_COMPLETION_TIMEOUT 0
 #define DEFAULT_SETPOINT_RATE 5
 #define DEFAULT_TELEMETRY_RATE 0
 #define DEFAULT_GOTO_COMMAND GST_FLIGHT_LINK_GOTO_SETPOINT
@@ -337,6 +350,7 @@ enum
   PROP_AUTOPILOT,
   PROP_COMMAND_TIMEOUT,
   PROP_COMMAND_RETRIES,
+  PROP_COMPLETION_TIMEOUT,
   PROP_SETPOINT_RATE,
   PROP_TELEMETRY_RATE,
   PROP_GOTO_COMMAND,
@@ -362,6 +376,7 @@ typedef struct
   GstFlightLinkAutopilot autopilot;
   guint command_timeout;
   guint command_retries;
+  guint completion_timeout;
   guint setpoint_rate;
   guint telemetry_rate;
   GstFlightLinkGotoCommand goto_command;
@@ -394,6 +409,7 @@ struct _GstFlightLink
   GstFlightLinkAutopilot autopilot;
   guint command_timeout;
   guint command_retries;
+  guint completion_timeout;
   guint setpoint_rate;
   guint telemetry_rate;
   GstFlightLinkGotoCommand goto_command;
@@ -1308,8 +1324,11 @@ handle_state (GstFlightLink * self, const MavlinkFrame * f)
             st.home_altitude), ("HOME_POSITION, local %.2f %.2f %.2f",
             st.home_north, st.home_east, st.home_down));
   }
-  if (change & VEHICLE_STATUS_CHANGED)
+  if (change & VEHICLE_STATUS_CHANGED) {
+    flight_link_commander_set_vehicle (self->commander, st.armed,
+        st.landed_state);
     post_vehicle_state (self);
+  }
 }
 
 static void
@@ -1721,6 +1740,40 @@ vehicle_reachable_locked (GstFlightLink * self)
       (!flight_link_transport_is_datagram (self->link) || self->peer);
 }
 
+/* An accepted takeoff or land: waits until the vehicle did it
+ * (completion-timeout); if it did not, a warning and a timed-out @res.
+ * FALSE when flushing. */
+static gboolean
+wait_done (GstFlightLink * self, const GstFlightCommand * cmd,
+    GstFlightCommandResult * res)
+{
+  gchar *where = NULL;
+  guint timeout = self->cfg.completion_timeout;
+
+  switch (flight_link_commander_wait_done (self->commander, cmd, timeout,
+          &where)) {
+    case FLIGHT_LINK_DONE:
+      return TRUE;
+    case FLIGHT_LINK_DONE_FLUSHING:
+      return FALSE;
+    case FLIGHT_LINK_NOT_DONE:
+      break;
+  }
+  if (cmd->type == GST_FLIGHT_COMMAND_TAKEOFF)
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+        ("The vehicle accepted the takeoff but did not reach %.1f m above "
+            "home within %u ms: %s.", -cmd->down, timeout, where),
+        ("completion-timeout %u ms", timeout));
+  else
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+        ("The vehicle accepted the land command but was not landed and "
+            "disarmed within %u ms: %s.", timeout, where),
+        ("completion-timeout %u ms", timeout));
+  g_free (where);
+  res->outcome = GST_FLIGHT_COMMAND_TIMED_OUT;
+  return TRUE;
+}
+
 static GstFlowReturn
 gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
@@ -1859,6 +1912,10 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     count_command (self, ret == GST_FLOW_OK);
     if (ret != GST_FLOW_OK || !res.outcome)
       return ret;               /* an error, or not waited for */
+    if (res.outcome == GST_FLIGHT_COMMAND_ACCEPTED &&
+        self->cfg.completion_timeout &&
+        !wait_done (self, &cmd, &res))
+      return GST_FLOW_FLUSHING;
     GST_DEBUG_OBJECT (self, "%s: %s after %u attempts",
         gst_flight_command_type_to_string (cmd.type),
         gst_flight_command_outcome_to_string (res.outcome), res.attempts);
@@ -2137,6 +2194,7 @@ start_run (GstFlightLink * self)
   cfg.autopilot = self->autopilot;
   cfg.command_timeout = self->command_timeout;
   cfg.command_retries = self->command_retries;
+  cfg.completion_timeout = self->completion_timeout;
   cfg.setpoint_rate = self->setpoint_rate;
   cfg.telemetry_rate = self->telemetry_rate;
   cfg.goto_command = self->goto_command;
@@ -2320,6 +2378,9 @@ gst_flight_link_set_property (GObject * object, guint prop_id,
     case PROP_COMMAND_RETRIES:
       self->command_retries = g_value_get_uint (value);
       break;
+    case PROP_COMPLETION_TIMEOUT:
+      self->completion_timeout = g_value_get_uint (value);
+      break;
     case PROP_SETPOINT_RATE:
       self->setpoint_rate = g_value_get_uint (value);
       break;
@@ -2404,6 +2465,9 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_COMMAND_RETRIES:
       g_value_set_uint (value, self->command_retries);
+      break;
+    case PROP_COMPLETION_TIMEOUT:
+      g_value_set_uint (value, self->completion_timeout);
       break;
     case PROP_SETPOINT_RATE:
       g_value_set_uint (value, self->setpoint_rate);
@@ -2561,6 +2625,14 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
           "confirmation counting) before it is reported timed out; a "
           "refused command is never sent again", 0, 100,
           DEFAULT_COMMAND_RETRIES, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_COMPLETION_TIMEOUT,
+      g_param_spec_uint ("completion-timeout", "Completion timeout",
+          "Milliseconds an accepted takeoff or land may take: the next "
+          "command waits until the vehicle is at 95 % of the takeoff "
+          "height, or landed and disarmed; then its result (timed-out, "
+          "with a warning, if it did not) (0: a command is done when "
+          "acknowledged)", 0, G_MAXUINT, DEFAULT_COMPLETION_TIMEOUT,
+          rw_ready));
   g_object_class_install_property (gobject_class, PROP_SETPOINT_RATE,
       g_param_spec_uint ("setpoint-rate", "Setpoint rate",
           "PX4: how many times a second the active goto's setpoint is sent "
@@ -2665,6 +2737,7 @@ gst_flight_link_init (GstFlightLink * self)
   self->autopilot = DEFAULT_AUTOPILOT;
   self->command_timeout = DEFAULT_COMMAND_TIMEOUT;
   self->command_retries = DEFAULT_COMMAND_RETRIES;
+  self->completion_timeout = DEFAULT_COMPLETION_TIMEOUT;
   self->setpoint_rate = DEFAULT_SETPOINT_RATE;
   self->telemetry_rate = DEFAULT_TELEMETRY_RATE;
   self->goto_command = DEFAULT_GOTO_COMMAND;

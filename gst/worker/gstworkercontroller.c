@@ -966,8 +966,9 @@ gst_worker_controller_list_workers (GstWorkerController * self)
 
   b = g_strv_builder_new ();
   for (i = 0; i < self->workers->len; i++)
-    g_strv_builder_add (b,
-        ((WorkerRec *) g_ptr_array_index (self->workers, i))->name);
+    if (!worker_rec_is_retired (g_ptr_array_index (self->workers, i)))
+      g_strv_builder_add (b,
+          ((WorkerRec *) g_ptr_array_index (self->workers, i))->name);
   names = g_strv_builder_end (b);
   g_strv_builder_unref (b);
   return names;

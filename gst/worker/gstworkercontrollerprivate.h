@@ -102,4 +102,9 @@ GstStructure *controller_build_report (GstWorkerController * self,
 G_GNUC_INTERNAL
 GstStructure *controller_build_status (GstWorkerController * self);
 
+/* gstworkerreshape.c */
+
+G_GNUC_INTERNAL
+void controller_add_retired (GstWorkerController * self, GstStructure * s);
+
 G_END_DECLS

@@ -260,8 +260,11 @@ gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl)
   for (i = 0; i < dl->chans->len; i++) {
     WorkerChannel *c = g_ptr_array_index (dl->chans, i);
 
-    c->writer = g_array_index (found->writer, gint, i);
-    c->reader = g_array_index (found->reader, gint, i);
+    /* a channel a reshape added since the walk: in no process yet */
+    c->writer = i < found->writer->len ?
+        g_array_index (found->writer, gint, i) : -1;
+    c->reader = i < found->reader->len ?
+        g_array_index (found->reader, gint, i) : -1;
   }
 
   for (i = 0; i < dl->procs->len; i++) {

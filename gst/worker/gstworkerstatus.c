@@ -179,9 +179,14 @@ controller_wait_for_structure (GstWorkerController * self)
   controller_new_array (&edges);
   for (i = 0; i < self->workers->len; i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
-    GstStructure *stats = gst_worker_get_stats (GST_WORKER (w->element));
-    GstWorkerState state = controller_stats_state (stats);
+    GstStructure *stats;
+    GstWorkerState state;
     GPtrArray *in;
+
+    if (worker_rec_is_retired (w))
+      continue;
+    stats = gst_worker_get_stats (GST_WORKER (w->element));
+    state = controller_stats_state (stats);
 
     if (state == GST_WORKER_STATE_BLOCKED) {
       const gchar *qname = gst_structure_get_string (stats, "blocked-on");
@@ -270,6 +275,7 @@ controller_build_report (GstWorkerController * self,
 
   controller_structure_take_array (r, "workers", &workers);
   controller_structure_take_array (r, "queues", &queues);
+  controller_add_retired (self, r);
   gst_worker_deadlock_add_to_report (self->deadlock, r);
   return r;
 }
@@ -302,6 +308,7 @@ controller_build_status (GstWorkerController * self)
 
   controller_structure_take_array (s, "workers", &workers);
   controller_structure_take_array (s, "queues", &queues);
+  controller_add_retired (self, s);
   wait_for = controller_wait_for_structure (self);
   gst_structure_set (s, "wait-for", GST_TYPE_STRUCTURE, wait_for, NULL);
   gst_structure_free (wait_for);

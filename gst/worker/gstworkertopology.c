@@ -23,8 +23,12 @@ GST_DEBUG_CATEGORY_EXTERN (worker_controller_debug);
 struct _GstWorkerTopology
 {
   GstPipeline *pipeline;        /* owned ref; set once */
-  GPtrArray *workers;           /* WorkerRec, by path; set once */
-  GPtrArray *queues;            /* QueueRec, by name; set once */
+  GPtrArray *workers;           /* WorkerRec, by path, then those a
+                                 * reshape added; appended under lock,
+                                 * never moved (see publish()) */
+  GPtrArray *queues;            /* QueueRec, the same way */
+  guint max_workers;            /* set once: room in workers */
+  guint max_queues;             /* set once: room in queues */
 
   GMutex lock;
   /* protected by lock, with the records' topology fields */
@@ -64,6 +68,8 @@ worker_rec_free (WorkerRec * w)
   gst_object_unref (w->element);
   g_free (w->name);
   g_free (w->path);
+  if (w->final_stats)
+    gst_structure_free (w->final_stats);
   g_ptr_array_unref (w->inputs);
   g_ptr_array_unref (w->upstream);
   g_free (w);
@@ -399,6 +405,27 @@ discover (GstWorkerTopology * self)
     ((WorkerRec *) g_ptr_array_index (self->workers, i))->index = i;
 }
 
+/* @array's records in a new array with room for @size, which never moves
+ * as long as it holds no more. */
+static GPtrArray *
+reserve (GPtrArray * array, guint size, GDestroyNotify free_func)
+{
+  GPtrArray *room = g_ptr_array_new_full (size, free_func);
+
+  g_ptr_array_extend_and_steal (room, array);
+  return room;
+}
+
+/* Appends @rec to @array (with room for it: nothing moves), the length
+ * last, so a reader that walks the array without the lock sees the old
+ * length or the new one, with the record in place. Under the lock. */
+static void
+publish (GPtrArray * array, gpointer rec)
+{
+  array->pdata[array->len] = rec;
+  g_atomic_int_set ((gint *) & array->len, array->len + 1);
+}
+
 /* Finds the workers and channels of @pipeline and starts counting the
  * items through every channel; worker_topology_update() links them. */
 GstWorkerTopology *
@@ -413,7 +440,117 @@ worker_topology_new (GstPipeline * pipeline)
   self->order = g_ptr_array_new ();
   g_mutex_init (&self->lock);
   discover (self);
+  self->max_workers = self->workers->len + WORKER_TOPOLOGY_SPARE;
+  self->max_queues = self->queues->len + WORKER_TOPOLOGY_SPARE;
+  self->workers = reserve (self->workers, self->max_workers,
+      (GDestroyNotify) worker_rec_free);
+  self->queues = reserve (self->queues, self->max_queues, queue_rec_unref);
   return self;
+}
+
+/* A worker a reshape put into the running pipeline: its record (found by
+ * name and path from now on), or NULL when no room is left.
+ * worker_topology_update() links it. */
+WorkerRec *
+worker_topology_add_worker (GstWorkerTopology * self, GstElement * element)
+{
+  WorkerRec *w = NULL;
+
+  g_return_val_if_fail (GST_IS_WORKER (element), NULL);
+  g_mutex_lock (&self->lock);
+  if (self->workers->len < self->max_workers) {
+    w = g_new0 (WorkerRec, 1);
+    w->element = gst_object_ref (element);
+    w->name = gst_object_get_name (GST_OBJECT (element));
+    w->path = relative_path (self->pipeline, element);
+    w->inputs = g_ptr_array_new ();
+    w->upstream = g_ptr_array_new ();
+    w->index = self->workers->len;
+    publish (self->workers, w);
+  }
+  g_mutex_unlock (&self->lock);
+  return w;
+}
+
+/* A `queue` a reshape put into the running pipeline: counted from now
+ * on. Its record, or NULL when no room is left. */
+QueueRec *
+worker_topology_add_queue (GstWorkerTopology * self, GstElement * queue)
+{
+  QueueRec *q = NULL;
+
+  g_return_val_if_fail (is_queue (queue), NULL);
+  g_mutex_lock (&self->lock);
+  if (self->queues->len < self->max_queues) {
+    q = queue_rec_new (queue, gst_object_get_name (GST_OBJECT (queue)),
+        channel_kind (queue), gst_element_get_static_pad (queue, "sink"),
+        gst_element_get_static_pad (queue, "src"), NULL);
+    publish (self->queues, q);
+  }
+  g_mutex_unlock (&self->lock);
+  return q;
+}
+
+/* @w left the pipeline (drained: it holds nothing): its record stays, with
+ * its last stats, out of the order and of the look-ups. */
+void
+worker_topology_retire_worker (GstWorkerTopology * self, WorkerRec * w)
+{
+  GstStructure *stats = gst_worker_get_stats (GST_WORKER (w->element));
+
+  g_mutex_lock (&self->lock);
+  if (w->final_stats)
+    gst_structure_free (w->final_stats);
+  w->final_stats = stats;
+  g_atomic_int_set (&w->retired, 1);
+  g_mutex_unlock (&self->lock);
+}
+
+gboolean
+worker_rec_is_retired (WorkerRec * w)
+{
+  return g_atomic_int_get (&w->retired) != 0;
+}
+
+/* @w's stats: its worker's now, or those it had when it was retired. */
+GstStructure *
+worker_rec_get_stats (WorkerRec * w)
+{
+  if (worker_rec_is_retired (w) && w->final_stats)
+    return gst_structure_copy (w->final_stats);
+  return gst_worker_get_stats (GST_WORKER (w->element));
+}
+
+/* @w's inputs changed (a reshape linked it to other channels, or it is
+ * new), while they hand it nothing: from now on, what they hand out is
+ * counted from what they handed out before. */
+void
+worker_topology_rebase (GstWorkerTopology * self, WorkerRec * w)
+{
+  GstStructure *stats = gst_worker_get_stats (GST_WORKER (w->element));
+  guint64 started = 0, handed = 0, in, out;
+  guint i;
+
+  gst_structure_get_uint64 (stats, "items-in", &started);
+  gst_structure_free (stats);
+  g_mutex_lock (&self->lock);
+  for (i = 0; i < w->inputs->len; i++) {
+    worker_queue_counts (g_ptr_array_index (w->inputs, i), &in, &out);
+    handed += out;
+  }
+  w->handed_offset = (gint64) handed - (gint64) started;
+  g_mutex_unlock (&self->lock);
+}
+
+gint64
+worker_topology_handed_offset (GstWorkerTopology * self, WorkerRec * w)
+{
+  gint64 offset;
+
+  g_mutex_lock (&self->lock);
+  offset = w->handed_offset;
+  g_mutex_unlock (&self->lock);
+  return offset;
 }
 
 /* Removes the pad probes and frees the records. */
@@ -446,14 +583,16 @@ worker_topology_pipeline (GstWorkerTopology * self)
   return self->pipeline;
 }
 
-/* The workers, by path: fixed once the topology is made. */
+/* The workers, by path, then those a reshape added (retired ones stay):
+ * the array never moves; walk it up to its length read once. */
 GPtrArray *
 worker_topology_workers (GstWorkerTopology * self)
 {
   return self->workers;
 }
 
-/* The channels, by name: fixed once the topology is made. */
+/* The channels, by name, then those a reshape added: the array never
+ * moves. */
 GPtrArray *
 worker_topology_queues (GstWorkerTopology * self)
 {
@@ -530,7 +669,7 @@ worker_topology_find_worker_by_element (GstWorkerTopology * self,
   for (i = 0; i < self->workers->len; i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
 
-    if (GST_OBJECT (w->element) == element)
+    if (GST_OBJECT (w->element) == element && !worker_rec_is_retired (w))
       return w;
   }
   return NULL;
@@ -545,7 +684,8 @@ worker_topology_find_worker_by_name (GstWorkerTopology * self,
   for (i = 0; i < self->workers->len; i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
 
-    if (g_str_equal (w->name, name) || g_str_equal (w->path, name))
+    if ((g_str_equal (w->name, name) || g_str_equal (w->path, name)) &&
+        !worker_rec_is_retired (w))
       return w;
   }
   return NULL;
@@ -688,7 +828,12 @@ order_workers_locked (GstWorkerTopology * self)
   g_array_unref (links);
   g_free (depth);
   g_ptr_array_set_size (self->order, 0);
-  g_ptr_array_extend (self->order, self->workers, NULL, NULL);
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+
+    if (!worker_rec_is_retired (w))
+      g_ptr_array_add (self->order, w);
+  }
   g_ptr_array_sort (self->order, compare_depth);
 }
 
@@ -704,11 +849,14 @@ worker_topology_update (GstWorkerTopology * self)
   GPtrArray *readers = g_ptr_array_new_with_free_func
       ((GDestroyNotify) g_ptr_array_unref);
   guint i, j;
+  /* a reshape may add records meanwhile: walk those there now */
+  guint n_workers = g_atomic_int_get ((gint *) & self->workers->len);
+  guint n_queues = g_atomic_int_get ((gint *) & self->queues->len);
 
   GPtrArray *upstream = g_ptr_array_new_with_free_func
       ((GDestroyNotify) g_ptr_array_unref);
 
-  for (i = 0; i < self->workers->len; i++) {
+  for (i = 0; i < n_workers; i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
     GPtrArray *up = g_ptr_array_new ();
     GstIterator *it = gst_element_iterate_sink_pads (w->element);
@@ -724,7 +872,7 @@ worker_topology_update (GstWorkerTopology * self)
   }
 
   /* walk the graph without the lock, then publish under it */
-  for (i = 0; i < self->queues->len; i++) {
+  for (i = 0; i < n_queues; i++) {
     QueueRec *q = g_ptr_array_index (self->queues, i);
     GPtrArray *w = g_ptr_array_new (), *r = g_ptr_array_new ();
 
@@ -752,14 +900,14 @@ worker_topology_update (GstWorkerTopology * self)
   }
 
   g_mutex_lock (&self->lock);
-  for (i = 0; i < self->workers->len; i++) {
+  for (i = 0; i < n_workers; i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
     g_ptr_array_set_size (w->inputs, 0);
     g_ptr_array_set_size (w->upstream, 0);
     g_ptr_array_extend (w->upstream, g_ptr_array_index (upstream, i), NULL,
         NULL);
   }
-  for (i = 0; i < self->queues->len; i++) {
+  for (i = 0; i < n_queues; i++) {
     QueueRec *q = g_ptr_array_index (self->queues, i);
 
     g_ptr_array_set_size (q->writers, 0);

@@ -73,7 +73,19 @@ struct _WorkerRec
   GPtrArray *inputs;            /* QueueRec, not owned */
   GPtrArray *upstream;          /* WorkerRec feeding it, not owned */
   guint depth;                  /* workers between it and a source */
+  gint64 handed_offset;         /* items its input channels handed out
+                                 * before it read them, minus its items-in
+                                 * then: 0 unless the system was reshaped */
+  GstStructure *final_stats;    /* its stats when it was retired, or NULL */
+
+  gint retired;                 /* atomic: taken out of the pipeline by a
+                                 * reshape; the record stays, with its
+                                 * counts */
 };
+
+/* How many workers and channels a reshape may add to a running system:
+ * the records' arrays never move, so they are read without a lock. */
+#define WORKER_TOPOLOGY_SPARE 256
 
 /* One process of the pipeline: what lies between its channels (a source
  * and its tee, a worker, a compositor and its sink), found from the
@@ -113,6 +125,32 @@ void                worker_topology_free (GstWorkerTopology * topo);
 
 G_GNUC_INTERNAL
 void                worker_topology_update (GstWorkerTopology * topo);
+
+G_GNUC_INTERNAL
+WorkerRec *         worker_topology_add_worker (GstWorkerTopology * topo,
+                                                GstElement * element);
+
+G_GNUC_INTERNAL
+QueueRec *          worker_topology_add_queue (GstWorkerTopology * topo,
+                                               GstElement * queue);
+
+G_GNUC_INTERNAL
+void                worker_topology_retire_worker (GstWorkerTopology * topo,
+                                                   WorkerRec * w);
+
+G_GNUC_INTERNAL
+void                worker_topology_rebase (GstWorkerTopology * topo,
+                                            WorkerRec * w);
+
+G_GNUC_INTERNAL
+gint64              worker_topology_handed_offset (GstWorkerTopology * topo,
+                                                   WorkerRec * w);
+
+G_GNUC_INTERNAL
+gboolean            worker_rec_is_retired (WorkerRec * w);
+
+G_GNUC_INTERNAL
+GstStructure *      worker_rec_get_stats (WorkerRec * w);
 
 G_GNUC_INTERNAL
 void                worker_topology_update_processes

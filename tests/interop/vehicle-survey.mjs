@@ -39,15 +39,28 @@
 // It reads what flightlink sends with node-mavlink's parser: its
 // heartbeats, and the GOTO commands (SET_POSITION_TARGET_LOCAL_NED), each
 // checked to be within TOLERANCE metres (1.5) of a target no command went
-// to before. It keeps flying the survey (the camera simulation flies the
-// set path whatever the commands). It answers COMMAND_LONG with a
-// COMMAND_ACK: ARM_DISARM, TAKEOFF, DO_SET_MODE and LAND accepted (the
-// vehicle is already armed, in GUIDED, at the survey's altitude when the
-// flight starts: the takeoff is modelled, not flown, as the camera's path
-// starts at altitude from flight time 0), anything else unsupported (an
-// error). After LAND it reports itself landed (EXTENDED_SYS_STATE
-// landed_state ON_GROUND, then each second) and a GOTO after it is an
-// error; the telemetry goes on (the camera's path does too).
+// to before. It flies the survey whatever the GOTOs say (the camera
+// simulation flies the set path whatever the commands), but it obeys
+// COMMAND_LONG as ArduPilot Copter does, each answered by a COMMAND_ACK:
+// DO_SET_MODE (custom mode: 4 GUIDED, 9 LAND, 0 STABILIZE, ...),
+// ARM_DISARM (arming on the ground; disarming in the air FAILED), TAKEOFF
+// (armed, in GUIDED and on the ground only, else FAILED; param7 the
+// height above home, which must be the flight's altitude), LAND (accepted
+// armed); any other MAV_CMD unsupported (an error).
+// With the flight's `climb-rate` (flightsimsrc's take-off) the vehicle
+// starts on the ground at the path's start, disarmed, in STABILIZE; after
+// an accepted TAKEOFF it climbs on the camera's schedule: from
+// `takeoff-time` (it holds on the ground, spooling up, until then; a
+// TAKEOFF later than that is an error: the vehicle would lag the camera),
+// at `climb-rate`, then flies the path. Without it the vehicle is armed,
+// in GUIDED, at the altitude from flight time 0, as the camera is.
+// A GOTO outside GUIDED (ArduPilot ignores it) or before the climb is
+// over (ArduPilot would stop climbing) is an error.
+// After LAND it descends where it is at LAND-SPEED m/s (--land-speed;
+// 0, the default: the climb rate, or 2.5 m/s), reporting landed_state
+// LANDING, then on the ground ON_GROUND, and disarms (as ArduPilot does
+// once landed); a GOTO after LAND is an error. EXTENDED_SYS_STATE goes
+// with each heartbeat and on each change of the landed state.
 // On SIGINT or SIGTERM it prints a JSON
 // report and exits: 0 if every GOTO was near a new target, 1 if
 // not; after TIMEOUT seconds (600), 2.
@@ -56,7 +69,10 @@
 // commands (the GOTOs, each with north, east, down, at: flight time,
 // target: index into flight.targets, error: metres), missed (targets
 // without a GOTO), long_commands (each COMMAND_LONG: command, at,
-// result, gotos_before: GOTOs received before it), landed and error.
+// result, gotos_before: GOTOs received before it), takeoff (at: TAKEOFF
+// accepted, climb_start, climb_end: flight times), landing (at: LAND
+// accepted, from_altitude, landed_at, disarmed_at), armed, mode, landed
+// (on the ground after a LAND) and error.
 
 import dgram from 'node:dgram'
 import fs from 'node:fs'
@@ -79,10 +95,11 @@ const flight = {
   'path-width': 60, 'lane-spacing': 20, 'path-heading': 0, radius: 30,
   targets: '10,20;-15,-25;30,-5', 'home-latitude': 43.4723,
   'home-longitude': -80.5449, 'home-altitude': 330, 'position-noise': 0,
-  'attitude-noise': 0.1, 'attitude-wobble': 1, seed: 0,
+  'attitude-noise': 0.1, 'attitude-wobble': 1, seed: 0, 'climb-rate': 0,
+  'takeoff-time': 0,
 }
 const opts = { port: 0, rate: 50, tolerance: 1.5, timeout: 600,
-  'clock-stdin': 0 }
+  'clock-stdin': 0, 'land-speed': 0 }
 
 function die (error) {
   process.stdout.write(JSON.stringify({ ok: false, error }) + '\n')
@@ -204,20 +221,76 @@ function gauss () {
     Math.cos(2 * Math.PI * uniform())
 }
 
+// The take-off of the camera's flight (flightsimsrc's climb_times()).
+const TAKEOFF = flight['climb-rate'] > 0
+const climbStart = TAKEOFF ? flight['takeoff-time'] : 0
+const climbEnd = TAKEOFF ? climbStart + flight.altitude / flight['climb-rate']
+  : 0
+const landSpeed = opts['land-speed'] > 0 ? opts['land-speed']
+  : TAKEOFF ? flight['climb-rate'] : 2.5
+
+// ArduCopter's modes and MAVLink's landed states
+const GUIDED = 4
+const LAND = 9
+const STABILIZE = 0
+const ON_GROUND = 1
+const IN_AIR = 2
+const TAKING_OFF = 3
+const LANDING = 4
+
+// What the vehicle does: set by the commands it obeys.
+const vehicle = {
+  armed: !TAKEOFF, mode: TAKEOFF ? STABILIZE : GUIDED,
+  tookOff: !TAKEOFF, // an accepted TAKEOFF, or flying from the start
+  land: null, // {at, north, east, heading, altitude}: since LAND
+}
+
+// The true pose at flight time t: north, east, down, heading, velocity.
+function truePose (t) {
+  if (vehicle.land) {
+    const l = vehicle.land
+    const h = Math.max(0, l.altitude - landSpeed * (t - l.at))
+    return { north: l.north, east: l.east, down: -h, heading: l.heading,
+      vn: 0, ve: 0, vd: h > 0 ? landSpeed : 0 }
+  }
+  const flying = vehicle.tookOff && t >= climbEnd
+  const [north, east, heading] = pathAt(flight.speed *
+    Math.max(0, t - climbEnd))
+  let down = -flight.altitude
+  let vd = 0
+  if (!vehicle.tookOff || t < climbStart) {
+    down = 0
+  } else if (!flying) {
+    down = -flight['climb-rate'] * (t - climbStart)
+    vd = -flight['climb-rate']
+  }
+  return { north, east, down, heading, vd,
+    vn: flying ? flight.speed * Math.cos(heading) : 0,
+    ve: flying ? flight.speed * Math.sin(heading) : 0 }
+}
+
+function landedStateAt (t) {
+  const p = truePose(t)
+  if (vehicle.land) return p.down < 0 ? LANDING : ON_GROUND
+  if (p.down >= 0) return ON_GROUND
+  return t < climbEnd ? TAKING_OFF : IN_AIR
+}
+
 // The reported pose at flight time t (seconds).
 function poseAt (t) {
-  const [north, east, heading] = pathAt(flight.speed * t)
+  const { north: tn, east: te, down: td, heading, vn, ve, vd } = truePose(t)
   const p = flight['position-noise']
   const a = flight['attitude-noise'] * DEG
   const pose = {
-    north: north + p * gauss(),
-    east: east + p * gauss(),
-    down: -flight.altitude + p * gauss(),
+    north: tn + p * gauss(),
+    east: te + p * gauss(),
+    down: td + p * gauss(),
     roll: a * gauss(),
     pitch: a * gauss(),
     yaw: wrapAngle(heading + a * gauss()),
-    vn: flight.speed * Math.cos(heading),
-    ve: flight.speed * Math.sin(heading),
+    vn,
+    ve,
+    vd,
   }
   const lat0 = flight['home-latitude']
   pose.latitude = lat0 + pose.north / EARTH_RADIUS / DEG
@@ -240,8 +313,9 @@ let flying = false
 const socket = dgram.createSocket('udp4')
 const state = {
   heartbeats: 0, telemetry: 0, commands: [], long_commands: [],
-  landed: false,
+  landed: false, takeoff: null, landing: null,
 }
+let landedState = 0 // the last one sent
 let error = null
 
 const flightTime = () => (performance.now() - t0) / 1000
@@ -259,9 +333,11 @@ function heartbeat () {
   const hb = new minimal.Heartbeat()
   hb.type = minimal.MavType.QUADROTOR
   hb.autopilot = minimal.MavAutopilot.ARDUPILOTMEGA
-  hb.baseMode = 217 // armed, guided
-  hb.customMode = 4 // ArduCopter GUIDED
-  hb.systemStatus = minimal.MavState.ACTIVE
+  // custom mode, guided, stabilize, manual input enabled; armed
+  hb.baseMode = 89 | (vehicle.armed ? 128 : 0)
+  hb.customMode = vehicle.mode
+  hb.systemStatus = vehicle.armed ? minimal.MavState.ACTIVE
+    : minimal.MavState.STANDBY
   hb.mavlinkVersion = 3
   return serialize(hb)
 }
@@ -279,7 +355,7 @@ async function sendTelemetry () {
   gp.relativeAlt = Math.round(-pose.down * 1000)
   gp.vx = Math.round(pose.vn * 100)
   gp.vy = Math.round(pose.ve * 100)
-  gp.vz = 0
+  gp.vz = Math.round(pose.vd * 100)
   gp.hdg = Math.round(((pose.yaw / DEG) + 360) % 360 * 100) % 36000
 
   const at = new common.Attitude()
@@ -298,7 +374,7 @@ async function sendTelemetry () {
   lp.z = pose.down
   lp.vx = pose.vn
   lp.vy = pose.ve
-  lp.vz = 0
+  lp.vz = pose.vd
 
   // the local position last: the odometry item it completes is the one
   // with everything of this instant
@@ -308,11 +384,76 @@ async function sendTelemetry () {
   state.telemetry += 3
 }
 
-function landedState () {
+function extendedSysState (landed) {
   const m = new common.ExtendedSysState()
   m.vtolState = 0
-  m.landedState = state.landed ? 1 : 2 // ON_GROUND : IN_AIR
+  m.landedState = landed
+  landedState = landed
   return serialize(m)
+}
+
+// The landing goes on: on the ground, disarmed (ArduPilot disarms once
+// landed). Returns the messages that say so.
+function followLanding (t) {
+  const out = []
+  const landed = landedStateAt(t)
+  if (landed === ON_GROUND && vehicle.land && vehicle.armed) {
+    vehicle.armed = false
+    state.landed = true
+    state.landing.landed_at = t
+    state.landing.disarmed_at = t
+    out.push(heartbeat())
+  }
+  if (landed !== landedState) out.push(extendedSysState(landed))
+  return out
+}
+
+const { ACCEPTED, FAILED, UNSUPPORTED } = common.MavResult
+
+// What ArduPilot Copter answers to a COMMAND_LONG, and does.
+function obey (m, t) {
+  const onGround = landedStateAt(t) === ON_GROUND
+  switch (m.command) {
+    case 176: // DO_SET_MODE: param2 the custom mode
+      vehicle.mode = m._param2
+      return ACCEPTED
+    case 400: // ARM_DISARM
+      if (m._param1 === 1) {
+        if (!onGround && !vehicle.armed) return FAILED
+        vehicle.armed = true
+        return ACCEPTED
+      }
+      if (!onGround) return FAILED
+      vehicle.armed = false
+      return ACCEPTED
+    case 22: // NAV_TAKEOFF: param7 the height above home
+      if (!vehicle.armed || vehicle.mode !== GUIDED || !onGround ||
+          vehicle.land) return FAILED
+      if (Math.abs(m._param7 - flight.altitude) > 0.01)
+        error = error || `TAKEOFF to ${m._param7} m, the flight is at ` +
+          `${flight.altitude} m`
+      if (TAKEOFF && t > climbStart)
+        error = error || `TAKEOFF at ${t.toFixed(3)} s, after the ` +
+          `flight's take-off time ${climbStart} s: the vehicle would lag ` +
+          'the camera'
+      vehicle.tookOff = true
+      state.takeoff = { at: t, climb_start: climbStart,
+        climb_end: climbEnd }
+      return ACCEPTED
+    case 21: { // NAV_LAND: here
+      if (!vehicle.armed) return FAILED
+      const p = truePose(t)
+      vehicle.land = { at: t, north: p.north, east: p.east,
+        heading: p.heading, altitude: -p.down }
+      vehicle.mode = LAND
+      state.landing = { at: t, from_altitude: -p.down, landed_at: null,
+        disarmed_at: null }
+      return ACCEPTED
+    }
+    default:
+      error = error || `unexpected MAV_CMD ${m.command}`
+      return UNSUPPORTED
+  }
 }
 
 // COMMAND_LONG: acknowledged. MAV_CMD: 400 ARM_DISARM, 22 TAKEOFF,
@@ -324,12 +465,10 @@ function onCommandLong (m) {
       `${m.targetComponent}, not 1/1`
     return
   }
-  const known = [400, 22, 176, 21].includes(m.command)
-  const result = known ? common.MavResult.ACCEPTED
-    : common.MavResult.UNSUPPORTED
-  if (!known) error = error || `unexpected MAV_CMD ${m.command}`
+  const t = flying ? flightTime() : 0
+  const result = obey(m, t)
   state.long_commands.push({
-    command: m.command, at: flightTime(), result,
+    command: m.command, at: t, result,
     confirmation: m.confirmation, gotos_before: state.commands.length,
   })
   const a = new common.CommandAck()
@@ -339,11 +478,7 @@ function onCommandLong (m) {
   a.resultParam2 = 0
   a.targetSystem = 1 // flightlink's system-id and component-id
   a.targetComponent = 191
-  const replies = [serialize(a)]
-  if (m.command === 21) {
-    state.landed = true
-    replies.push(landedState())
-  }
+  const replies = [serialize(a), ...followLanding(t)]
   if (peer) replies.forEach(r => send(r))
 }
 
@@ -359,7 +494,13 @@ function onGoto (m) {
   })
   cmd.error = best
   state.commands.push(cmd)
-  if (state.landed) error = error || 'a GOTO after LAND'
+  if (vehicle.land) error = error || 'a GOTO after LAND'
+  else if (vehicle.mode !== GUIDED)
+    error = error || `a GOTO in mode ${vehicle.mode}, not GUIDED: ` +
+      'ArduPilot ignores it'
+  else if (cmd.at < climbEnd)
+    error = error || `a GOTO at ${cmd.at.toFixed(3)} s, during the ` +
+      'take-off: ArduPilot would stop climbing'
   if (m.coordinateFrame !== common.MavFrame.LOCAL_NED)
     error = error || `GOTO in frame ${m.coordinateFrame}, not LOCAL_NED`
   else if (best > opts.tolerance)
@@ -401,6 +542,10 @@ function report () {
     commands: state.commands,
     missed: targets.map((t, k) => k).filter(k => !commanded.has(k)),
     long_commands: state.long_commands,
+    takeoff: state.takeoff,
+    landing: state.landing,
+    armed: vehicle.armed,
+    mode: vehicle.mode,
     landed: state.landed,
   }
   if (error) out.error = error
@@ -422,10 +567,12 @@ async function fly () {
     const next = t0 + tick * period
     const wait = next - performance.now()
     if (wait > 0) await sleep(wait)
+    const t = flightTime()
     if (tick % Math.round(opts.rate) === 0 && tick > 0) {
       await send(heartbeat())
-      if (state.landed) await send(landedState())
+      await send(extendedSysState(landedStateAt(t)))
     }
+    for (const m of followLanding(t)) await send(m)
     await sendTelemetry()
     tick++
   }
