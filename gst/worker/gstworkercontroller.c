@@ -410,6 +410,7 @@ gst_worker_controller_constructed (GObject * object)
   self->exit = worker_exit_new (self->topology);
   worker_topology_update (self->topology);
   gst_worker_deadlock_set_topology (self->deadlock);
+  controller_follow_elements (self);
 
   bus = gst_pipeline_get_bus (self->pipeline);
   self->bus_source = gst_bus_create_watch (bus);
@@ -454,6 +455,7 @@ gst_worker_controller_dispose (GObject * object)
   }
 
   if (self->topology) {
+    controller_unfollow_elements (self);
     g_clear_pointer (&self->watch, worker_watchdog_free);
     g_clear_pointer (&self->deadlock, gst_worker_deadlock_free);
     g_clear_pointer (&self->exit, worker_exit_free);

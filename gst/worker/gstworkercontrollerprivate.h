@@ -52,6 +52,9 @@ struct _GstWorkerController
   guint deadlock_settle;
   guint max_queue_growth;
   guint max_total_growth;
+  GSource *follow_update;       /* workers added or removed while the
+                                 * system runs: the records' update, due
+                                 * (gstworkerreshape.c) */
 };
 
 /* gstworkerstatus.c */
@@ -106,5 +109,11 @@ GstStructure *controller_build_status (GstWorkerController * self);
 
 G_GNUC_INTERNAL
 void controller_add_retired (GstWorkerController * self, GstStructure * s);
+
+G_GNUC_INTERNAL
+void controller_follow_elements (GstWorkerController * self);
+
+G_GNUC_INTERNAL
+void controller_unfollow_elements (GstWorkerController * self);
 
 G_END_DECLS

@@ -240,9 +240,12 @@ gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl)
 {
   GPtrArray *queues = worker_topology_queues (dl->topology);
   WorkerProcesses *found = worker_topology_dup_processes (dl->topology);
-  guint n_channels = queues->len, i;
+  guint n_channels, i;
 
   g_return_if_fail (found != NULL);
+  /* the channels the walk saw: one added since (a running pool's new
+   * replica) joins at the next walk */
+  n_channels = found->writer->len;
 
   g_mutex_lock (&dl->lock);
   if (dl->chans->len != n_channels) {
@@ -260,11 +263,8 @@ gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl)
   for (i = 0; i < dl->chans->len; i++) {
     WorkerChannel *c = g_ptr_array_index (dl->chans, i);
 
-    /* a channel a reshape added since the walk: in no process yet */
-    c->writer = i < found->writer->len ?
-        g_array_index (found->writer, gint, i) : -1;
-    c->reader = i < found->reader->len ?
-        g_array_index (found->reader, gint, i) : -1;
+    c->writer = g_array_index (found->writer, gint, i);
+    c->reader = g_array_index (found->reader, gint, i);
   }
 
   for (i = 0; i < dl->procs->len; i++) {
@@ -539,10 +539,11 @@ static WorkerChannelCounts *
 channel_counts (GstWorkerDeadlock * dl)
 {
   GPtrArray *queues = worker_topology_queues (dl->topology);
-  WorkerChannelCounts *counts = g_new0 (WorkerChannelCounts, queues->len + 1);
-  guint i;
+  /* channels may be added meanwhile: those there now */
+  guint n = g_atomic_int_get ((gint *) & queues->len), i;
+  WorkerChannelCounts *counts = g_new0 (WorkerChannelCounts, n + 1);
 
-  for (i = 0; i < queues->len; i++) {
+  for (i = 0; i < n; i++) {
     QueueRec *q = g_ptr_array_index (queues, i);
 
     worker_queue_counts (q, &counts[i].in, &counts[i].out);
