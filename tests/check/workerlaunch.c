@@ -769,6 +769,82 @@ GST_START_TEST (test_terminal_keys)
 
 GST_END_TEST;
 
+/* The tool on a pseudo-terminal, its output read by a thread. */
+static GSubprocess *
+pty_spawn (const gchar * const *argv, gint * slave, PtyReader * reader,
+    GThread ** thread)
+{
+  GSubprocessLauncher *launcher;
+  GSubprocess *proc;
+  GError *err = NULL;
+
+  fail_unless (openpty (&reader->master, slave, NULL, NULL, NULL) == 0);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_take_stdin_fd (launcher, dup (*slave));
+  g_subprocess_launcher_take_stdout_fd (launcher, dup (*slave));
+  g_subprocess_launcher_take_stderr_fd (launcher, dup (*slave));
+  g_subprocess_launcher_setenv (launcher, "TERM", "xterm", TRUE);
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &err);
+  fail_unless (proc != NULL, "%s", err ? err->message : "?");
+  g_object_unref (launcher);
+  reader->text = g_string_new (NULL);
+  g_mutex_init (&reader->lock);
+  *thread = g_thread_new ("pty", pty_read_thread, reader);
+  return proc;
+}
+
+static void
+pty_key (PtyReader * r, const gchar * keys)
+{
+  fail_unless (write (r->master, keys, strlen (keys)) ==
+      (gssize) strlen (keys));
+}
+
+/* Keys on one row: select a worker (j, k, arrows), pause and resume it
+ * (space), resize its pool (+, -). */
+GST_START_TEST (test_terminal_row_keys)
+{
+  const gchar *argv[] = { GST_WORKER_LAUNCH, "--status-interval", "100",
+    "testworkersrc", "name=src", "num-buffers=1000000", "!", "queue", "!",
+    "workerpool", "name=p", "size=1", "worker=testworker name=w "
+        "process-time=100000", "!", "queue", "!", "testworkersink",
+    "name=out", NULL
+  };
+  PtyReader reader;
+  GThread *thread;
+  gint slave;
+  GSubprocess *proc = pty_spawn (argv, &slave, &reader, &thread);
+
+  pty_wait_for (&reader, "[space] pause worker");
+  /* the first row is selected; down: the pool's worker */
+  pty_wait_for (&reader, "> src");
+  pty_key (&reader, "j");
+  pty_key (&reader, "+");
+  pty_wait_for (&reader, "pool p: 2 replicas");
+  pty_key (&reader, "-");
+  pty_wait_for (&reader, "pool p: 1 replica\r");
+  pty_key (&reader, " ");
+  pty_wait_for (&reader, "paused ([space] resumes it)");
+  pty_key (&reader, " ");
+  pty_wait_for (&reader, "resumed");
+  /* up (an arrow): the source, in no pool */
+  pty_key (&reader, "\033[A");
+  pty_key (&reader, "+");
+  pty_wait_for (&reader, "worker src is not in a workerpool");
+  pty_key (&reader, "q");
+  fail_unless (g_subprocess_wait (proc, NULL, NULL));
+  fail_unless_equals_int (g_subprocess_get_exit_status (proc), 0);
+
+  close (slave);
+  g_thread_join (thread);
+  close (reader.master);
+  g_string_free (reader.text, TRUE);
+  g_mutex_clear (&reader.lock);
+  g_object_unref (proc);
+}
+
+GST_END_TEST;
+
 /* A second SIGINT while draining: stop now, status 3, with what was
  * discarded. The drain resumes the paused sink, so a3 hangs on its first
  * item after the 6 that fill q3 and itself: the drain cannot finish
@@ -823,6 +899,7 @@ workerlaunch_suite (void)
   tcase_add_test (tc, test_dot_dir_from_environment);
   tcase_add_test (tc, test_gst_launch_options);
   tcase_add_test (tc, test_terminal_keys);
+  tcase_add_test (tc, test_terminal_row_keys);
   tcase_add_test (tc, test_second_sigint_stops_now);
   return s;
 }
