@@ -252,12 +252,7 @@ refuse (GError ** error, gint code, const gchar * format, ...)
 static gboolean
 check_running (GstWorkerController * self, GError ** error)
 {
-  Phase phase;
-
-  GST_OBJECT_LOCK (self);
-  phase = self->phase;
-  GST_OBJECT_UNLOCK (self);
-  if (phase == PHASE_RUNNING)
+  if (worker_run_phase (self->run) == WORKER_RUN_RUNNING)
     return TRUE;
   return refuse (error, GST_WORKER_CONTROLLER_ERROR_STATE,
       "the system is not running (it has not started, is exiting or "
