@@ -86,12 +86,11 @@ $(BUILD_ASAN)/build.ninja:
 
 # Not the benchmarks' smoke run: their timings mean nothing under ASan, and
 # LeakSanitizer's own tracer crashes now and then ("Tracer caught signal
-# 11") stopping the threads of four jpegenc replicas at exit. Nor, for now,
-# suite 'process' (processreplica: see tests/check/meson.build).
+# 11") stopping the threads of four jpegenc replicas at exit.
 test-asan: deps $(BUILD_ASAN)/build.ninja
 	ninja -C $(BUILD_ASAN)
 	meson test -C $(BUILD_ASAN) --setup asan --print-errorlogs \
-	  --no-suite bench-smoke --no-suite process
+	  --no-suite bench-smoke
 
 # libFuzzer on the MAVLink parser for 60 s (clang); any crash fails it.
 # Only the fuzz target is built in $(BUILD_FUZZ).

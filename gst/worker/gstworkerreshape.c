@@ -252,12 +252,7 @@ refuse (GError ** error, gint code, const gchar * format, ...)
 static gboolean
 check_running (GstWorkerController * self, GError ** error)
 {
-  Phase phase;
-
-  GST_OBJECT_LOCK (self);
-  phase = self->phase;
-  GST_OBJECT_UNLOCK (self);
-  if (phase == PHASE_RUNNING)
+  if (worker_run_phase (self->run) == WORKER_RUN_RUNNING)
     return TRUE;
   return refuse (error, GST_WORKER_CONTROLLER_ERROR_STATE,
       "the system is not running (it has not started, is exiting or "
@@ -1053,6 +1048,121 @@ out:
     g_ptr_array_unref (before);
   place_clear (&place);
   return ok;
+}
+
+/* ---------------------------------------------------------------------- */
+/* workers that come and go on their own (a workerpool's replicas) */
+
+/* In the controller's context: links the records of the workers and
+ * queues added since, and shows the deadlock detector the new graph. */
+static gboolean
+follow_update_cb (gpointer user_data)
+{
+  GstWorkerController *self = user_data;
+
+  GST_OBJECT_LOCK (self);
+  g_clear_pointer (&self->follow_update, g_source_unref);
+  GST_OBJECT_UNLOCK (self);
+  worker_topology_update (self->topology);
+  gst_worker_deadlock_set_topology (self->deadlock);
+  gst_worker_deadlock_touch (self->deadlock);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+follow_element (GstWorkerController * self, GstElement * element,
+    gboolean added)
+{
+  if (GST_IS_WORKER (element)) {
+    WorkerRec *w;
+
+    if (added) {
+      add_workers (self, element, heartbeat_interval (self));
+    } else if ((w = worker_topology_find_worker_by_element (self->topology,
+                GST_OBJECT (element)))) {
+      GST_INFO_OBJECT (self, "worker %s left the system", w->name);
+      worker_topology_retire_worker (self->topology, w);
+    }
+  } else if (added && worker_topology_add_queue (self->topology, element)) {
+    GST_DEBUG_OBJECT (self, "queue %s joined", GST_OBJECT_NAME (element));
+  }
+}
+
+/* An element added to (or removed from) the pipeline or a bin in it, in
+ * the thread that adds it: a worker is recorded (watched, listed) before
+ * anything flows through it, a queue counted; a worker removed is kept
+ * aside with its counts. The links follow in the controller's context. */
+static void
+on_deep_element (GstBin * pipeline, GstBin * bin, GstElement * element,
+    GstWorkerController * self, gboolean added)
+{
+  GPtrArray *found = g_ptr_array_new_with_free_func (gst_object_unref);
+
+  g_ptr_array_add (found, gst_object_ref (element));
+  if (GST_IS_BIN (element)) {
+    GstIterator *it = gst_bin_iterate_recurse (GST_BIN (element));
+    GValue item = G_VALUE_INIT;
+
+    while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+      g_ptr_array_add (found, g_value_dup_object (&item));
+      g_value_reset (&item);
+    }
+    g_value_unset (&item);
+    gst_iterator_free (it);
+  }
+  for (guint i = 0; i < found->len; i++)
+    follow_element (self, g_ptr_array_index (found, i), added);
+  g_ptr_array_unref (found);
+
+  GST_OBJECT_LOCK (self);
+  if (!self->follow_update) {
+    self->follow_update = g_idle_source_new ();
+    g_source_set_callback (self->follow_update, follow_update_cb, self, NULL);
+    g_source_attach (self->follow_update, self->context);
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+on_deep_element_added (GstBin * pipeline, GstBin * bin, GstElement * element,
+    GstWorkerController * self)
+{
+  on_deep_element (pipeline, bin, element, self, TRUE);
+}
+
+static void
+on_deep_element_removed (GstBin * pipeline, GstBin * bin,
+    GstElement * element, GstWorkerController * self)
+{
+  on_deep_element (pipeline, bin, element, self, FALSE);
+}
+
+/* From construction on, workers and queues that join the pipeline are
+ * recorded, and workers that leave it are kept aside with their counts:
+ * the replicas a `workerpool` adds and retires while it runs are listed,
+ * watched and counted like the others. */
+void
+controller_follow_elements (GstWorkerController * self)
+{
+  g_signal_connect (self->pipeline, "deep-element-added",
+      G_CALLBACK (on_deep_element_added), self);
+  g_signal_connect (self->pipeline, "deep-element-removed",
+      G_CALLBACK (on_deep_element_removed), self);
+}
+
+void
+controller_unfollow_elements (GstWorkerController * self)
+{
+  g_signal_handlers_disconnect_by_func (self->pipeline,
+      on_deep_element_added, self);
+  g_signal_handlers_disconnect_by_func (self->pipeline,
+      on_deep_element_removed, self);
+  GST_OBJECT_LOCK (self);
+  if (self->follow_update) {
+    g_source_destroy (self->follow_update);
+    g_clear_pointer (&self->follow_update, g_source_unref);
+  }
+  GST_OBJECT_UNLOCK (self);
 }
 
 /* ---------------------------------------------------------------------- */

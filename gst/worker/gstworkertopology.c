@@ -14,6 +14,7 @@
 #endif
 
 #include "gstworkertopology.h"
+#include "gstworkergraph.h"
 #include "gstworkervalue.h"
 
 GST_DEBUG_CATEGORY_EXTERN (worker_controller_debug);
@@ -448,7 +449,8 @@ worker_topology_new (GstPipeline * pipeline)
 }
 
 /* A worker a reshape put into the running pipeline: its record (found by
- * name and path from now on), or NULL when no room is left.
+ * name and path from now on; the one it has if it has one), or NULL when
+ * no room is left.
  * worker_topology_update() links it. */
 WorkerRec *
 worker_topology_add_worker (GstWorkerTopology * self, GstElement * element)
@@ -457,6 +459,14 @@ worker_topology_add_worker (GstWorkerTopology * self, GstElement * element)
 
   g_return_val_if_fail (GST_IS_WORKER (element), NULL);
   g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->workers->len; i++) {
+    WorkerRec *known = g_ptr_array_index (self->workers, i);
+
+    if (known->element == element && !worker_rec_is_retired (known)) {
+      g_mutex_unlock (&self->lock);
+      return known;
+    }
+  }
   if (self->workers->len < self->max_workers) {
     w = g_new0 (WorkerRec, 1);
     w->element = gst_object_ref (element);
@@ -472,14 +482,24 @@ worker_topology_add_worker (GstWorkerTopology * self, GstElement * element)
 }
 
 /* A `queue` a reshape put into the running pipeline: counted from now
- * on. Its record, or NULL when no room is left. */
+ * on. Its record (the one it has if it has one), or NULL when no room is
+ * left or @queue is not a queue. */
 QueueRec *
 worker_topology_add_queue (GstWorkerTopology * self, GstElement * queue)
 {
   QueueRec *q = NULL;
 
-  g_return_val_if_fail (is_queue (queue), NULL);
+  if (!is_queue (queue))
+    return NULL;
   g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->queues->len; i++) {
+    QueueRec *known = g_ptr_array_index (self->queues, i);
+
+    if (known->element == queue) {
+      g_mutex_unlock (&self->lock);
+      return known;
+    }
+  }
   if (self->queues->len < self->max_queues) {
     q = queue_rec_new (queue, gst_object_get_name (GST_OBJECT (queue)),
         channel_kind (queue), gst_element_get_static_pad (queue, "sink"),
@@ -495,8 +515,11 @@ worker_topology_add_queue (GstWorkerTopology * self, GstElement * queue)
 void
 worker_topology_retire_worker (GstWorkerTopology * self, WorkerRec * w)
 {
-  GstStructure *stats = gst_worker_get_stats (GST_WORKER (w->element));
+  GstStructure *stats;
 
+  if (worker_rec_is_retired (w))
+    return;
+  stats = gst_worker_get_stats (GST_WORKER (w->element));
   g_mutex_lock (&self->lock);
   if (w->final_stats)
     gst_structure_free (w->final_stats);
@@ -800,30 +823,6 @@ compare_depth (gconstpointer a, gconstpointer b)
   if (wa->depth != wb->depth)
     return wa->depth < wb->depth ? -1 : 1;
   return g_strcmp0 (wa->path, wb->path);
-}
-
-/* The longest-path depths of a graph of @n_nodes nodes whose @links are
- * pairs of guint (from, to), relaxed in their order, at most one pass per
- * node (a cycle stops growing then). @depth (n_nodes, zeroed by the
- * caller) receives them. The one such loop of the library: the workers'
- * order, and the elements' order in a process. */
-static void
-worker_longest_paths (guint n_nodes, const GArray * links, guint * depth)
-{
-  guint i, pass;
-  gboolean changed = TRUE;
-
-  for (pass = 0; changed && pass < n_nodes; pass++) {
-    changed = FALSE;
-    for (i = 0; i < links->len; i++) {
-      const guint *link = &g_array_index (links, guint, i * 2);
-
-      if (depth[link[1]] < depth[link[0]] + 1) {
-        depth[link[1]] = depth[link[0]] + 1;
-        changed = TRUE;
-      }
-    }
-  }
 }
 
 /* Upstream first: a worker's depth is the longest chain of workers from a

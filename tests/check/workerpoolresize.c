@@ -124,12 +124,12 @@ run_len (Run * run)
   return n;
 }
 
-/* Waits (for at most 60 s) until EOS; fails on an error. */
+/* Waits until EOS; fails on an error. */
 static void
 wait_eos (GstElement * pipe)
 {
   GstBus *bus = gst_element_get_bus (pipe);
-  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
       GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
 
   fail_unless (msg != NULL, "neither EOS nor an error");
@@ -247,6 +247,31 @@ GST_START_TEST (test_shrink_while_playing)
   /* the retired replicas worked, and their work is counted */
   fail_unless_equals_int (run.workers->len, 3);
 
+  stop_pool (pipe, pool, &run);
+}
+
+GST_END_TEST;
+
+/* A replica retired while no item comes in (the source paused, every
+ * item out) goes at once, without waiting for the next item. */
+GST_START_TEST (test_shrink_while_idle)
+{
+  Run run;
+  GstElement *pool, *src;
+  GstElement *pipe = play_pool ("testworkersrc name=src num-buffers=300 ! "
+      "workerpool name=p size=3 worker=\"testworker process-time=1000000\" "
+      "! testworkersink name=sink", &run, 10, &pool);
+
+  src = test_pipeline_get (pipe, "src");
+  gst_worker_set_paused (GST_WORKER (src), TRUE);
+  WAIT_FOR (run_len (&run) == stat_of (src, "items-out"));
+  g_object_set (pool, "size", 1, NULL);
+  WAIT_FOR (!has_element (pipe, "p_r2") && !has_element (pipe, "p_r1"));
+  fail_unless (run_len (&run) < 300);
+  gst_worker_set_paused (GST_WORKER (src), FALSE);
+  wait_eos (pipe);
+  check_run (pipe, &run, 300);
+  gst_object_unref (src);
   stop_pool (pipe, pool, &run);
 }
 
@@ -397,6 +422,7 @@ workerpoolresize_suite (void)
   tcase_add_test (tc, test_size_is_mutable_in_playing);
   tcase_add_test (tc, test_grow_while_playing);
   tcase_add_test (tc, test_shrink_while_playing);
+  tcase_add_test (tc, test_shrink_while_idle);
   tcase_add_test (tc, test_shrink_then_grow);
   tcase_add_test (tc, test_random_resizes);
   return s;

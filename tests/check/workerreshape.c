@@ -443,8 +443,8 @@ GST_START_TEST (test_replica_refused)
       "worker=\"testworker\" ! queue name=q1 " Q "! testworkersink name=sink",
       10);
   names = gst_worker_controller_list_workers (r.ctrl);
-  for (guint i = 0; names[i]; i++)
-    if (!g_str_equal (names[i], "src") && !g_str_equal (names[i], "sink"))
+  for (guint i = 0; names[i] && !replica; i++)
+    if (g_str_has_prefix (names[i], "p_r0"))
       replica = g_strdup (names[i]);
   g_strfreev (names);
   fail_unless (replica != NULL);
@@ -455,6 +455,55 @@ GST_START_TEST (test_replica_refused)
   run_until_finished (&r);
   fail_unless_equals_uint64 (sink_u64 (&r, "count"), 200);
   g_free (replica);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+static gboolean
+retired_count (gpointer run, gconstpointer data)
+{
+  GstStructure *s = gst_worker_controller_get_status (((Run *) run)->ctrl);
+  guint n = array_len (s, "retired-workers");
+
+  gst_structure_free (s);
+  return n >= GPOINTER_TO_UINT (data);
+}
+
+/* The replicas a workerpool adds while it runs are listed and watched;
+ * those it retires stay in the report with their counts. */
+GST_START_TEST (test_pool_replicas_followed)
+{
+  GstElement *pool;
+  guint64 sum = 0;
+  Run r;
+
+  run_start_held (&r, "testworkersrc name=src num-buffers=200 ! "
+      "queue name=q0 " Q "! workerpool name=p size=1 "
+      "worker=\"testworker process-time=200000\" ! queue name=q1 " Q
+      "! testworkersink name=sink", 20);
+  pool = element (&r, "p");
+  g_object_set (pool, "size", 3, NULL);
+  fail_unless (listed (&r, "p_r1_testworker"));
+  fail_unless (listed (&r, "p_r2_testworker"));
+  pause_source_after (&r, 60);
+  pause_worker (&r, "src", FALSE);
+  wait_sink (&r, 80);
+  g_object_set (pool, "size", 1, NULL);
+  fail_unless (test_loop_run_until (r.loop, retired_count, &r,
+          GUINT_TO_POINTER (2), 60000), "the replicas did not retire");
+  fail_if (listed (&r, "p_r1_testworker"));
+  fail_if (listed (&r, "p_r2_testworker"));
+  pause_worker (&r, "src", FALSE);
+  run_until_finished (&r);
+  fail_unless_equals_uint64 (sink_u64 (&r, "count"), 200);
+  sum += u64 (find_in (r.report, "workers", "p_r0_testworker"), "items-in");
+  sum += u64 (find_in (r.report, "retired-workers", "p_r1_testworker"),
+      "items-in");
+  sum += u64 (find_in (r.report, "retired-workers", "p_r2_testworker"),
+      "items-in");
+  fail_unless_equals_uint64 (sum, 200);
+  gst_object_unref (pool);
   run_clear (&r);
 }
 
@@ -631,6 +680,7 @@ workerreshape_suite (void)
   tcase_add_test (tc, test_insert_then_remove);
   tcase_add_test (tc, test_refusals_change_nothing);
   tcase_add_test (tc, test_replica_refused);
+  tcase_add_test (tc, test_pool_replicas_followed);
   tcase_add_test (tc, test_random_reshapes);
   return s;
 }
