@@ -252,12 +252,7 @@ refuse (GError ** error, gint code, const gchar * format, ...)
 static gboolean
 check_running (GstWorkerController * self, GError ** error)
 {
-  Phase phase;
-
-  GST_OBJECT_LOCK (self);
-  phase = self->phase;
-  GST_OBJECT_UNLOCK (self);
-  if (phase == PHASE_RUNNING)
+  if (worker_run_phase (self->run) == WORKER_RUN_RUNNING)
     return TRUE;
   return refuse (error, GST_WORKER_CONTROLLER_ERROR_STATE,
       "the system is not running (it has not started, is exiting or "
@@ -1233,11 +1228,12 @@ tune_tick (gpointer user_data)
 {
   GstWorkerController *self = user_data;
   WorkerTunePolicy policy;
-  gboolean running;
+  gboolean paused = FALSE, playing = FALSE, running;
 
+  running = worker_run_phase (self->run) == WORKER_RUN_RUNNING &&
+      worker_run_is_active (self->run, &paused, &playing) && playing &&
+      !paused;
   GST_OBJECT_LOCK (self);
-  running = self->phase == PHASE_RUNNING && self->playing &&
-      !self->system_paused;
   tune_policy_locked (self, &policy);
   GST_OBJECT_UNLOCK (self);
   if (running)

@@ -14,6 +14,7 @@
 #endif
 
 #include "gstworkertopology.h"
+#include "gstworkergraph.h"
 #include "gstworkervalue.h"
 
 GST_DEBUG_CATEGORY_EXTERN (worker_controller_debug);
@@ -822,30 +823,6 @@ compare_depth (gconstpointer a, gconstpointer b)
   if (wa->depth != wb->depth)
     return wa->depth < wb->depth ? -1 : 1;
   return g_strcmp0 (wa->path, wb->path);
-}
-
-/* The longest-path depths of a graph of @n_nodes nodes whose @links are
- * pairs of guint (from, to), relaxed in their order, at most one pass per
- * node (a cycle stops growing then). @depth (n_nodes, zeroed by the
- * caller) receives them. The one such loop of the library: the workers'
- * order, and the elements' order in a process. */
-static void
-worker_longest_paths (guint n_nodes, const GArray * links, guint * depth)
-{
-  guint i, pass;
-  gboolean changed = TRUE;
-
-  for (pass = 0; changed && pass < n_nodes; pass++) {
-    changed = FALSE;
-    for (i = 0; i < links->len; i++) {
-      const guint *link = &g_array_index (links, guint, i * 2);
-
-      if (depth[link[1]] < depth[link[0]] + 1) {
-        depth[link[1]] = depth[link[0]] + 1;
-        changed = TRUE;
-      }
-    }
-  }
 }
 
 /* Upstream first: a worker's depth is the longest chain of workers from a
