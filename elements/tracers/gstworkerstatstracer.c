@@ -153,6 +153,7 @@ typedef struct
   GstClockTime entry;
   GstClockTime child;           /* in the frames it entered, ended */
   GstClockTime blocked;         /* of that, waiting for room in a queue */
+  GstClockTime wait_start;      /* a channel: waiting for room since */
 } Frame;
 
 typedef struct
@@ -216,21 +217,25 @@ static GstTracerRecord *element_record, *queue_record;
 static inline GstClockTime
 now_ts (void)
 {
-  return (GstClockTime) ((gint64) gst_util_get_timestamp () - ts_base);
+  return (GstClockTime) ((gint64) gst_util_get_timestamp () -
+      __atomic_load_n (&ts_base, __ATOMIC_RELAXED));
 }
 
-/* Hooks' ts and now_ts() on one scale, from the first hook on. */
+/* Hooks' ts and now_ts() on one scale: @now read right after a hook got
+ * @ts. GStreamer read its clock a little earlier, so each reading puts the
+ * base a little late: the smallest of them is the nearest (a late base
+ * would lengthen the waits now_ts() starts). */
 static void
-calibrate (GstClockTime ts)
+calibrate (GstClockTime ts, gint64 now)
 {
-  if (G_UNLIKELY (!g_atomic_int_get (&ts_base_set))) {
-    g_mutex_lock (&stats_lock);
-    if (!ts_base_set) {
-      ts_base = (gint64) gst_util_get_timestamp () - (gint64) ts;
-      g_atomic_int_set (&ts_base_set, 1);
-    }
-    g_mutex_unlock (&stats_lock);
+  gint64 base = now - (gint64) ts;
+
+  g_mutex_lock (&stats_lock);
+  if (!ts_base_set || base < ts_base) {
+    __atomic_store_n (&ts_base, base, __ATOMIC_RELAXED);
+    g_atomic_int_set (&ts_base_set, 1);
   }
+  g_mutex_unlock (&stats_lock);
 }
 
 static inline void
@@ -276,9 +281,10 @@ thread_state_free (gpointer data)
 static ThreadState *
 thread_state_new (GstClockTime ts)
 {
+  gint64 now = (gint64) gst_util_get_timestamp ();
   ThreadState *t = g_new0 (ThreadState, 1);
 
-  calibrate (ts);
+  calibrate (ts, now);
   t->root_slot = -1;
   g_mutex_lock (&stats_lock);
   g_ptr_array_add (all_threads, t);
@@ -511,9 +517,8 @@ pop_frame (ThreadState * t, GstClockTime now, gboolean done)
   GstClockTime wait = 0, own;
   Slot *s;
 
-  /* a channel that waits for room does from its entry on */
-  if (f->waiting)
-    wait = incl;
+  if (f->waiting && now > f->wait_start)
+    wait = now - f->wait_start;
   if (up) {
     up->child += incl;
     up->blocked += f->kind == FRAME_TRANSPARENT ? f->blocked : wait;
@@ -587,7 +592,7 @@ frame_init (Frame * f, gint slot, FrameKind kind, GstClockTime ts,
   f->pad = pad;
   f->key = key;
   f->owner = owner;
-  f->entry = ts;
+  f->entry = f->wait_start = ts;
   f->child = f->blocked = 0;
 }
 
@@ -695,9 +700,9 @@ on_overrun (GstElement * queue, gpointer user_data)
   f = &t->stack[t->depth - 1];
   if (f->kind != FRAME_CHANNEL || t->slots[f->slot].e != e || f->waiting)
     return;
-  /* it says so at once: it waits from the start of its chain function */
   write_begin (t);
   f->waiting = TRUE;
+  f->wait_start = now_ts ();
   write_end (t);
 }
 
@@ -1093,6 +1098,8 @@ gst_worker_stats_tracer_constructed (GObject * object)
   self->enabled = TRUE;
   if (!element_record)
     make_records ();
+  /* bound now, not at a thread's first hook (see calibrate()) */
+  (void) gst_util_get_timestamp ();
   if (!default_chain_list) {
     GstPad *pad = gst_object_ref_sink (gst_pad_new ("any", GST_PAD_SINK));
 
