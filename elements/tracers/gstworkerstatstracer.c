@@ -979,69 +979,87 @@ do_change_state_pre (GObject * obj, GstClockTime ts, GstElement * element,
 /* ---------------------------------------------------------------------- */
 /* the object */
 
-static GstStructure *
-field (GType type, const gchar * description)
+/* A record's fields: name, type, what it is. */
+typedef struct
 {
-  return gst_structure_new ("value", "type", G_TYPE_GTYPE, type,
-      "description", G_TYPE_STRING, description, NULL);
+  const gchar *name;
+  GType type;
+  const gchar *description;
+} RecordField;
+
+#define MAX_RECORD_FIELDS 16
+
+static const RecordField element_fields[] = {
+  {"ts", G_TYPE_UINT64, "end of the interval, ns since gst_init()"},
+  {"element", G_TYPE_STRING, "element name"},
+  {"path", G_TYPE_STRING, "names from the top-level bin down, '/'-separated"},
+  {"factory", G_TYPE_STRING, "factory name"},
+  {"period", G_TYPE_UINT64, "length of the interval, ns"},
+  {"items-in", G_TYPE_UINT64, "buffers into its sink pads since the start"},
+  {"items-out", G_TYPE_UINT64, "buffers out of its src pads since the start"},
+  {"proc-time-avg", G_TYPE_UINT64, "own time per item in the interval, ns"},
+  {"proc-time-max", G_TYPE_UINT64,
+      "longest own time for one item in the interval, ns"},
+  {"busy", G_TYPE_DOUBLE, "share of the interval in its own code"},
+  {"downstream", G_TYPE_DOUBLE,
+      "share of the interval in elements it pushed to, same thread"},
+  {"blocked", G_TYPE_DOUBLE,
+      "share of the interval waiting for room in a full queue"},
+  {"idle", G_TYPE_DOUBLE, "share of the interval waiting for input"},
+  {"blocked-on", G_TYPE_STRING,
+      "the queue it last waited on in the interval, or -"},
+};
+
+static const RecordField queue_fields[] = {
+  {"ts", G_TYPE_UINT64, "end of the interval, ns since gst_init()"},
+  {"queue", G_TYPE_STRING, "queue name"},
+  {"path", G_TYPE_STRING, "names from the top-level bin down, '/'-separated"},
+  {"level-buffers", G_TYPE_UINT, "buffers it holds now"},
+  {"peak-buffers", G_TYPE_UINT, "most buffers it held in the interval"},
+  {"level-bytes", G_TYPE_UINT, "bytes it holds now"},
+  {"level-time", G_TYPE_UINT64, "ns of data it holds now"},
+  {"max-size-buffers", G_TYPE_UINT, "its limit in buffers (0: none)"},
+  {"max-size-bytes", G_TYPE_UINT, "its limit in bytes (0: none)"},
+  {"max-size-time", G_TYPE_UINT64, "its limit in ns (0: none)"},
+  {"items-in", G_TYPE_UINT64, "buffers into it since the start"},
+  {"items-out", G_TYPE_UINT64, "buffers out of it since the start"},
+};
+
+/* A record class from its table: gst_tracer_record_new() takes the
+ * fields as arguments, ended by a NULL name; the slots past the table's
+ * end are NULL. */
+static GstTracerRecord *
+record_new (const gchar * name, const RecordField * fields, guint n)
+{
+  const gchar *names[MAX_RECORD_FIELDS] = { NULL, };
+  GstStructure *specs[MAX_RECORD_FIELDS] = { NULL, };
+  GstTracerRecord *record;
+  guint i;
+
+  g_assert (n <= MAX_RECORD_FIELDS);
+  for (i = 0; i < n; i++) {
+    names[i] = fields[i].name;
+    specs[i] = gst_structure_new ("value", "type", G_TYPE_GTYPE,
+        fields[i].type, "description", G_TYPE_STRING, fields[i].description,
+        NULL);
+  }
+#define FIELD(i) names[i], GST_TYPE_STRUCTURE, specs[i]
+  record = gst_tracer_record_new (name, FIELD (0), FIELD (1), FIELD (2),
+      FIELD (3), FIELD (4), FIELD (5), FIELD (6), FIELD (7), FIELD (8),
+      FIELD (9), FIELD (10), FIELD (11), FIELD (12), FIELD (13), FIELD (14),
+      FIELD (15), NULL);
+#undef FIELD
+  GST_OBJECT_FLAG_SET (record, GST_OBJECT_FLAG_MAY_BE_LEAKED);
+  return record;
 }
 
 static void
 make_records (void)
 {
-  element_record = gst_tracer_record_new ("workerstats-element.class",
-      "ts", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "end of the interval, ns since gst_init()"),
-      "element", GST_TYPE_STRUCTURE, field (G_TYPE_STRING, "element name"),
-      "path", GST_TYPE_STRUCTURE, field (G_TYPE_STRING,
-          "names from the top-level bin down, '/'-separated"),
-      "factory", GST_TYPE_STRUCTURE, field (G_TYPE_STRING, "factory name"),
-      "period", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "length of the interval, ns"),
-      "items-in", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "buffers into its sink pads since the start"),
-      "items-out", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "buffers out of its src pads since the start"),
-      "proc-time-avg", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "own time per item in the interval, ns"),
-      "proc-time-max", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "longest own time for one item in the interval, ns"),
-      "busy", GST_TYPE_STRUCTURE, field (G_TYPE_DOUBLE,
-          "share of the interval in its own code"),
-      "downstream", GST_TYPE_STRUCTURE, field (G_TYPE_DOUBLE,
-          "share of the interval in elements it pushed to, same thread"),
-      "blocked", GST_TYPE_STRUCTURE, field (G_TYPE_DOUBLE,
-          "share of the interval waiting for room in a full queue"),
-      "idle", GST_TYPE_STRUCTURE, field (G_TYPE_DOUBLE,
-          "share of the interval waiting for input"),
-      "blocked-on", GST_TYPE_STRUCTURE, field (G_TYPE_STRING,
-          "the queue it last waited on in the interval, or -"), NULL);
-  queue_record = gst_tracer_record_new ("workerstats-queue.class",
-      "ts", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "end of the interval, ns since gst_init()"),
-      "queue", GST_TYPE_STRUCTURE, field (G_TYPE_STRING, "queue name"),
-      "path", GST_TYPE_STRUCTURE, field (G_TYPE_STRING,
-          "names from the top-level bin down, '/'-separated"),
-      "level-buffers", GST_TYPE_STRUCTURE, field (G_TYPE_UINT,
-          "buffers it holds now"),
-      "peak-buffers", GST_TYPE_STRUCTURE, field (G_TYPE_UINT,
-          "most buffers it held in the interval"),
-      "level-bytes", GST_TYPE_STRUCTURE, field (G_TYPE_UINT,
-          "bytes it holds now"),
-      "level-time", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "ns of data it holds now"),
-      "max-size-buffers", GST_TYPE_STRUCTURE, field (G_TYPE_UINT,
-          "its limit in buffers (0: none)"),
-      "max-size-bytes", GST_TYPE_STRUCTURE, field (G_TYPE_UINT,
-          "its limit in bytes (0: none)"),
-      "max-size-time", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "its limit in ns (0: none)"),
-      "items-in", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "buffers into it since the start"),
-      "items-out", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "buffers out of it since the start"), NULL);
-  GST_OBJECT_FLAG_SET (element_record, GST_OBJECT_FLAG_MAY_BE_LEAKED);
-  GST_OBJECT_FLAG_SET (queue_record, GST_OBJECT_FLAG_MAY_BE_LEAKED);
+  element_record = record_new ("workerstats-element.class", element_fields,
+      G_N_ELEMENTS (element_fields));
+  queue_record = record_new ("workerstats-queue.class", queue_fields,
+      G_N_ELEMENTS (queue_fields));
 }
 
 /* Bad parameters are said on stderr (a tracer has no bus to post on, and
