@@ -14,8 +14,14 @@
  * - `commands`: %GST_FLIGHT_COMMAND_CAPS, a GOTO #GstFlightCommand for
  *   each newly confirmed target (towards the flight controller: the
  *   feedback edge of the autonomy system), and, at the end of the
- *   input, the `done-command` if one is set and a GOTO was sent (LAND,
- *   LOITER without a position: where the drone is; or RETURN).
+ *   input, the `done-command` if one is set and a GOTO or a take-off was
+ *   sent (LAND, LOITER without a position: where the drone is; or
+ *   RETURN); with `takeoff`, before anything else, the commands that
+ *   take off to `takeoff-height` (GUIDED, ARM, TAKEOFF for ArduPilot;
+ *   ARM, TAKEOFF, GUIDED for PX4), at the first input item's time.
+ *   flightlink sends them in order, each once the one before is
+ *   acknowledged (with its `completion-timeout`, the GUIDED after PX4's
+ *   TAKEOFF once the drone is up).
  *
  * The method: every detection is kept (the latest `max-points`) and, on
  * each input item that brings new ones, all are clustered with DBSCAN
@@ -111,6 +117,8 @@ GST_DEBUG_CATEGORY_STATIC (cluster_estimate_debug);
 #define DEFAULT_MAX_POINTS 20000
 #define DEFAULT_COMMAND_DOWN -20.0
 #define DEFAULT_DONE_COMMAND GST_MISSION_PLANNER_DONE_NONE
+#define DEFAULT_TAKEOFF GST_MISSION_TAKEOFF_NONE
+#define DEFAULT_TAKEOFF_HEIGHT 20.0
 
 enum
 {
@@ -122,6 +130,8 @@ enum
   PROP_MAX_POINTS,
   PROP_COMMAND_DOWN,
   PROP_DONE_COMMAND,
+  PROP_TAKEOFF,
+  PROP_TAKEOFF_HEIGHT,
 };
 
 /* One detection on the ground. */
@@ -167,6 +177,8 @@ struct _GstClusterEstimate
   guint max_points;
   gdouble command_down;
   GstMissionPlannerDone done_command;
+  GstMissionTakeoff takeoff;
+  gdouble takeoff_height;
 
   /* streaming thread */
   GstPad *commands;             /* set once in constructed */
@@ -177,6 +189,8 @@ struct _GstClusterEstimate
   gboolean sent_estimate;       /* for the current input item */
   gboolean sent_command;
   guint64 frames;               /* input items with detections so far */
+  gboolean takeoff_done;        /* looked at: from start to stop */
+  guint takeoff_sent;           /* take-off commands sent */
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -827,6 +841,31 @@ process_item (GstWorkerTransform * base, GstBuffer * inbuf)
   return ret;
 }
 
+/* Before the first output: the take-off, if asked for. */
+static GstFlowReturn
+send_takeoff (GstClusterEstimate * self, GstClockTime pts)
+{
+  GstFlightCommand cmds[3];
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint i, n;
+
+  if (self->takeoff_done)
+    return GST_FLOW_OK;
+  self->takeoff_done = TRUE;
+  GST_OBJECT_LOCK (self);
+  n = gst_mission_takeoff_init (self->takeoff, self->takeoff_height, cmds);
+  GST_OBJECT_UNLOCK (self);
+  for (i = 0; i < n && ret == GST_FLOW_OK; i++) {
+    GST_INFO_OBJECT (self, "take-off: %s",
+        gst_flight_command_type_to_string (cmds[i].type));
+    ret = gst_worker_transform_push_to (GST_WORKER_TRANSFORM (self),
+        self->commands, gst_flight_command_to_buffer (&cmds[i], pts));
+    self->sent_command = TRUE;
+    self->takeoff_sent++;
+  }
+  return ret;
+}
+
 static GstFlowReturn
 gst_cluster_estimate_process (GstWorkerTransform * base, GstBuffer * inbuf)
 {
@@ -835,7 +874,9 @@ gst_cluster_estimate_process (GstWorkerTransform * base, GstBuffer * inbuf)
   GstFlowReturn ret;
 
   self->sent_estimate = self->sent_command = FALSE;
-  ret = process_item (base, inbuf);
+  ret = send_takeoff (self, pts);
+  if (ret == GST_FLOW_OK)
+    ret = process_item (base, inbuf);
   if (ret == GST_FLOW_OK)
     send_gaps (self, pts);
   return ret;
@@ -883,7 +924,8 @@ gst_cluster_estimate_drain (GstWorkerTransform * base)
     }
   }
   GST_DEBUG_OBJECT (self, "drained: %u targets", self->next_id - 1);
-  if (ret == GST_FLOW_OK && self->next_id > 1)
+  /* a drone sent somewhere or taken off is brought down */
+  if (ret == GST_FLOW_OK && (self->next_id > 1 || self->takeoff_sent))
     ret = send_done (self, self->last_pts);
   cluster_estimate_reset (self);
   return ret;
@@ -905,7 +947,11 @@ gst_cluster_estimate_start (GstBaseTransform * trans)
 static gboolean
 gst_cluster_estimate_stop (GstBaseTransform * trans)
 {
-  cluster_estimate_reset (GST_CLUSTER_ESTIMATE (trans));
+  GstClusterEstimate *self = GST_CLUSTER_ESTIMATE (trans);
+
+  cluster_estimate_reset (self);
+  self->takeoff_done = FALSE;
+  self->takeoff_sent = 0;
   return TRUE;
 }
 
@@ -937,6 +983,12 @@ gst_cluster_estimate_set_property (GObject * object, guint prop_id,
       break;
     case PROP_DONE_COMMAND:
       self->done_command = g_value_get_enum (value);
+      break;
+    case PROP_TAKEOFF:
+      self->takeoff = g_value_get_enum (value);
+      break;
+    case PROP_TAKEOFF_HEIGHT:
+      self->takeoff_height = g_value_get_double (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -973,6 +1025,12 @@ gst_cluster_estimate_get_property (GObject * object, guint prop_id,
       break;
     case PROP_DONE_COMMAND:
       g_value_set_enum (value, self->done_command);
+      break;
+    case PROP_TAKEOFF:
+      g_value_set_enum (value, self->takeoff);
+      break;
+    case PROP_TAKEOFF_HEIGHT:
+      g_value_set_double (value, self->takeoff_height);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1057,6 +1115,17 @@ gst_cluster_estimate_class_init (GstClusterEstimateClass * klass)
           "What to command at the end of the input, after the last GOTO "
           "(none: nothing; land, loiter: where the drone is; return)",
           GST_TYPE_MISSION_PLANNER_DONE, DEFAULT_DONE_COMMAND, flags));
+  g_object_class_install_property (gobject_class, PROP_TAKEOFF,
+      g_param_spec_enum ("takeoff", "Take-off",
+          "The commands to send before anything else, at the first input "
+          "item: none; ardupilot: GUIDED, ARM, TAKEOFF; px4: ARM, TAKEOFF, "
+          "GUIDED (the TAKEOFF to takeoff-height)",
+          GST_TYPE_MISSION_TAKEOFF, DEFAULT_TAKEOFF, flags));
+  g_object_class_install_property (gobject_class, PROP_TAKEOFF_HEIGHT,
+      g_param_spec_double ("takeoff-height", "Take-off height",
+          "With takeoff: the height above home the TAKEOFF climbs to, "
+          "metres", 0.5, 1e4, DEFAULT_TAKEOFF_HEIGHT, flags));
+  gst_type_mark_as_plugin_api (GST_TYPE_MISSION_TAKEOFF, 0);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -1088,6 +1157,8 @@ gst_cluster_estimate_init (GstClusterEstimate * self)
   self->max_points = DEFAULT_MAX_POINTS;
   self->command_down = DEFAULT_COMMAND_DOWN;
   self->done_command = DEFAULT_DONE_COMMAND;
+  self->takeoff = DEFAULT_TAKEOFF;
+  self->takeoff_height = DEFAULT_TAKEOFF_HEIGHT;
   self->points = g_array_new (FALSE, FALSE, sizeof (Point));
   self->tracks = g_ptr_array_new_with_free_func ((GDestroyNotify) track_free);
   self->next_id = 1;

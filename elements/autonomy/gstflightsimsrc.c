@@ -45,6 +45,13 @@
  * `position-noise` (Gaussian errors in the reported odometry only: the
  * image is rendered from the true pose). Velocities are reported exactly.
  *
+ * With `climb-rate` the flight starts with a take-off: the drone waits on
+ * the ground (down 0) at the path's first point, nose along the path,
+ * for `takeoff-time` seconds, climbs straight up at `climb-rate` to
+ * `altitude`, then flies the path from its start (the ground does not
+ * scroll until then). Without it (the default) the drone is at `altitude`
+ * from the first frame.
+ *
  * Paths (all centred on home, turned by `path-heading`, flown at constant
  * speed, the nose along the direction of flight): `lawnmower` flies lanes
  * `path-length` long, `lane-spacing` apart across `path-width`, starting
@@ -126,6 +133,8 @@ GST_DEBUG_CATEGORY_STATIC (flight_sim_src_debug);
 #define DEFAULT_ODOMETRY_META FALSE
 #define DEFAULT_NUM_BUFFERS -1
 #define DEFAULT_IS_LIVE FALSE
+#define DEFAULT_CLIMB_RATE 0.0
+#define DEFAULT_TAKEOFF_TIME 0.0
 
 enum
 {
@@ -157,6 +166,8 @@ enum
   PROP_ODOMETRY_META,
   PROP_NUM_BUFFERS,
   PROP_IS_LIVE,
+  PROP_CLIMB_RATE,
+  PROP_TAKEOFF_TIME,
 };
 
 /* Everything the properties set, copied for the streaming thread at
@@ -175,6 +186,7 @@ typedef struct
   guint telemetry_per_frame;
   gdouble home_latitude, home_longitude, home_altitude;
   gboolean odometry_meta;
+  gdouble climb_rate, takeoff_time;
 } FlightSimSettings;
 
 typedef struct
@@ -325,6 +337,8 @@ new_flight (const FlightSimSettings * c)
     .home_longitude = c->home_longitude,
     .home_altitude = c->home_altitude,
     .seed = c->seed,
+    .climb_rate = c->climb_rate,
+    .takeoff_time = c->takeoff_time,
   };
 
   return gst_flight_path_new (&s);
@@ -360,7 +374,7 @@ render_frame (GstFlightSimSrc * self, GstVideoFrame * frame, guint64 index,
   GstGroundRenderer *r = self->renderer;
   guint8 *y = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
   gint ystride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
-  gdouble distance = self->cfg.speed * ((gdouble) t / GST_SECOND);
+  gdouble distance = gst_flight_path_distance (self->flight, t);
 
   switch (GST_VIDEO_FRAME_FORMAT (frame)) {
     case GST_VIDEO_FORMAT_GRAY8:
@@ -1021,6 +1035,10 @@ double_prop (FlightSimSettings * s, guint prop_id)
       return &s->home_longitude;
     case PROP_HOME_ALTITUDE:
       return &s->home_altitude;
+    case PROP_CLIMB_RATE:
+      return &s->climb_rate;
+    case PROP_TAKEOFF_TIME:
+      return &s->takeoff_time;
     default:
       return NULL;
   }
@@ -1203,6 +1221,14 @@ gst_flight_sim_src_class_init (GstFlightSimSrcClass * klass)
   install_double (gobject_class, PROP_SPEED, "speed", "Speed",
       "Ground speed along the path, m/s (0: hover at the start)", 0, 1000,
       DEFAULT_SPEED);
+  install_double (gobject_class, PROP_CLIMB_RATE, "climb-rate",
+      "Climb rate", "With a take-off: the vertical speed of the climb from "
+      "the ground to the altitude, m/s (0: no take-off, the flight starts "
+      "at the altitude)", 0, 1000, DEFAULT_CLIMB_RATE);
+  install_double (gobject_class, PROP_TAKEOFF_TIME, "takeoff-time",
+      "Take-off time", "With a take-off (climb-rate): how long the drone "
+      "waits on the ground at the path's start before it climbs, seconds",
+      0, 1e6, DEFAULT_TAKEOFF_TIME);
   install_double (gobject_class, PROP_HFOV, "hfov", "Horizontal FOV",
       "Horizontal field of view of the camera, degrees", 1, 170,
       DEFAULT_HFOV);
@@ -1297,6 +1323,8 @@ gst_flight_sim_src_init (GstFlightSimSrc * self)
   p->path_heading = DEFAULT_PATH_HEADING;
   p->altitude = DEFAULT_ALTITUDE;
   p->speed = DEFAULT_SPEED;
+  p->climb_rate = DEFAULT_CLIMB_RATE;
+  p->takeoff_time = DEFAULT_TAKEOFF_TIME;
   p->hfov = DEFAULT_HFOV;
   p->camera_roll = DEFAULT_CAMERA_ROLL;
   p->camera_pitch = DEFAULT_CAMERA_PITCH;

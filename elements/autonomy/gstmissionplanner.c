@@ -169,6 +169,58 @@ gst_mission_planner_done_get_type (void)
   return type;
 }
 
+GType
+gst_mission_takeoff_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_MISSION_TAKEOFF_NONE, "No take-off: the drone is flying already",
+        "none"},
+    {GST_MISSION_TAKEOFF_ARDUPILOT, "GUIDED, ARM, TAKEOFF (ArduPilot)",
+        "ardupilot"},
+    {GST_MISSION_TAKEOFF_PX4, "ARM, TAKEOFF, then GUIDED (PX4: OFFBOARD "
+          "once up)", "px4"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstMissionTakeoff", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+/* The take-off commands in @cmds, in @takeoff's order, the TAKEOFF to
+ * @height metres above home; returns how many (0 for none). */
+guint
+gst_mission_takeoff_init (GstMissionTakeoff takeoff, gdouble height,
+    GstFlightCommand cmds[3])
+{
+  GstFlightCommand *guided, *arm, *up;
+
+  switch (takeoff) {
+    case GST_MISSION_TAKEOFF_ARDUPILOT:
+      guided = &cmds[0];
+      arm = &cmds[1];
+      up = &cmds[2];
+      break;
+    case GST_MISSION_TAKEOFF_PX4:
+      arm = &cmds[0];
+      up = &cmds[1];
+      guided = &cmds[2];
+      break;
+    case GST_MISSION_TAKEOFF_NONE:
+    default:
+      return 0;
+  }
+  gst_flight_command_init (guided, GST_FLIGHT_COMMAND_GUIDED);
+  gst_flight_command_init (arm, GST_FLIGHT_COMMAND_ARM);
+  gst_flight_command_init (up, GST_FLIGHT_COMMAND_TAKEOFF);
+  up->flags = GST_FLIGHT_COMMAND_HAS_LOCAL;
+  up->down = -height;
+  return 3;
+}
+
 G_DEFINE_TYPE (GstMissionPlanner, gst_mission_planner,
     GST_TYPE_WORKER_AGGREGATOR);
 GST_ELEMENT_REGISTER_DEFINE (missionplanner, "missionplanner", GST_RANK_NONE,

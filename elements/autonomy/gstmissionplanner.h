@@ -30,6 +30,29 @@ GType gst_mission_planner_done_get_type (void);
 gboolean gst_mission_planner_done_init (GstMissionPlannerDone done,
     GstFlightCommand * cmd);
 
+/**
+ * GstMissionTakeoff:
+ * @GST_MISSION_TAKEOFF_NONE: no take-off: the drone is flying already
+ * @GST_MISSION_TAKEOFF_ARDUPILOT: GUIDED, ARM, TAKEOFF (ArduPilot takes
+ *   off in GUIDED only, armed, and obeys setpoints in GUIDED only)
+ * @GST_MISSION_TAKEOFF_PX4: ARM, TAKEOFF, then GUIDED (PX4 takes off in
+ *   its Takeoff mode and holds; OFFBOARD comes once it is up)
+ *
+ * The commands that start a mission, in the order an autopilot family
+ * needs them.
+ */
+typedef enum
+{
+  GST_MISSION_TAKEOFF_NONE,
+  GST_MISSION_TAKEOFF_ARDUPILOT,
+  GST_MISSION_TAKEOFF_PX4,
+} GstMissionTakeoff;
+
+GType gst_mission_takeoff_get_type (void);
+#define GST_TYPE_MISSION_TAKEOFF (gst_mission_takeoff_get_type ())
+guint gst_mission_takeoff_init (GstMissionTakeoff takeoff, gdouble height,
+    GstFlightCommand cmds[3]);
+
 #define GST_TYPE_MISSION_PLANNER (gst_mission_planner_get_type ())
 G_DECLARE_FINAL_TYPE (GstMissionPlanner, gst_mission_planner, GST,
     MISSION_PLANNER, GstWorkerAggregator);

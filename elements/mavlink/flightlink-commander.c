@@ -44,6 +44,8 @@ struct _FlightLinkCommander
   gboolean stream_running;      /* a stream callback is at work */
   gboolean have_local;          /* last_local is set */
   GstOdometry last_local;       /* the latest local position */
+  gboolean armed;               /* the vehicle's, from its heartbeat */
+  guint8 landed_state;          /* MAV_LANDED_STATE, 0: not known */
 };
 
 FlightLinkCommander *
@@ -88,6 +90,8 @@ flight_link_commander_reset (FlightLinkCommander * c, GstClock * clock,
   c->ack_in = FALSE;
   c->stream_active = FALSE;
   c->have_local = FALSE;
+  c->armed = FALSE;
+  c->landed_state = 0;
   g_mutex_unlock (&c->lock);
 }
 
@@ -148,7 +152,75 @@ flight_link_commander_set_local (FlightLinkCommander * c,
   g_mutex_lock (&c->lock);
   c->last_local = *local;
   c->have_local = TRUE;
+  g_cond_broadcast (&c->cond);
   g_mutex_unlock (&c->lock);
+}
+
+/* The vehicle's arming and landed state (reader thread): what tells
+ * that a landing is over. */
+void
+flight_link_commander_set_vehicle (FlightLinkCommander * c, gboolean armed,
+    guint8 landed_state)
+{
+  g_mutex_lock (&c->lock);
+  c->armed = armed;
+  c->landed_state = landed_state;
+  g_cond_broadcast (&c->cond);
+  g_mutex_unlock (&c->lock);
+}
+
+/* ---------------------------------------------------------------------- */
+/* commands done: a takeoff is done at its height, a land on the ground */
+
+#define MAV_LANDED_STATE_ON_GROUND 1
+
+/* With lock: whether the vehicle did what @cmd (accepted) asked. */
+static gboolean
+done_locked (FlightLinkCommander * c, const GstFlightCommand * cmd)
+{
+  if (cmd->type == GST_FLIGHT_COMMAND_TAKEOFF)
+    /* dronekit's rule: 95 % of the height */
+    return c->have_local && -c->last_local.down >= -cmd->down * 0.95;
+  /* a land: disarmed, and on the ground when the vehicle says */
+  return !c->armed && (c->landed_state == 0 ||
+      c->landed_state == MAV_LANDED_STATE_ON_GROUND);
+}
+
+/* Waits, at most @timeout_ms, until the vehicle did what @cmd asked:
+ * for a takeoff with a height (local down), climbed to 95 % of it; for a
+ * land, disarmed on the ground. Other commands are done at once. On
+ * NOT_DONE, @where (new string) says where the vehicle is instead. */
+FlightLinkDone
+flight_link_commander_wait_done (FlightLinkCommander * c,
+    const GstFlightCommand * cmd, guint timeout_ms, gchar ** where)
+{
+  gint64 until = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+  FlightLinkDone done = FLIGHT_LINK_DONE;
+
+  if (cmd->type != GST_FLIGHT_COMMAND_LAND &&
+      (cmd->type != GST_FLIGHT_COMMAND_TAKEOFF ||
+          !(cmd->flags & GST_FLIGHT_COMMAND_HAS_LOCAL)))
+    return FLIGHT_LINK_DONE;
+
+  g_mutex_lock (&c->lock);
+  while (!c->flushing && !done_locked (c, cmd))
+    if (!g_cond_wait_until (&c->cond, &c->lock, until))
+      break;
+  if (c->flushing) {
+    done = FLIGHT_LINK_DONE_FLUSHING;
+  } else if (!done_locked (c, cmd)) {
+    done = FLIGHT_LINK_NOT_DONE;
+    if (cmd->type == GST_FLIGHT_COMMAND_TAKEOFF && c->have_local)
+      *where = g_strdup_printf ("it is %.1f m above home",
+          -c->last_local.down);
+    else if (cmd->type == GST_FLIGHT_COMMAND_TAKEOFF)
+      *where = g_strdup ("its local position is not known");
+    else
+      *where = g_strdup_printf ("it is %s, landed state %u",
+          c->armed ? "armed" : "disarmed", c->landed_state);
+  }
+  g_mutex_unlock (&c->lock);
+  return done;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -429,4 +501,78 @@ flight_link_commander_prime_offboard (FlightLinkCommander * c,
     *ret = GST_FLOW_FLUSHING;
   g_mutex_unlock (&c->lock);
   return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* a command item, from the mapping to its result */
+
+/* Sends @cmd to @target: as an acknowledged command (ArduPilot's and
+ * PX4's guided mode first primed on PX4; the stream ended by the
+ * commands that leave the guided mode; the completion waited for, up to
+ * @completion_timeout ms) or as a setpoint (streamed on PX4). Fills @ex;
+ * returns FLUSHING when woken, ERROR when the write failed. */
+GstFlowReturn
+flight_link_commander_execute (FlightLinkCommander * c,
+    const GstFlightCommand * cmd, const MavlinkTarget * target,
+    guint version, GSocketAddress * peer, guint completion_timeout,
+    FlightLinkExecution * ex)
+{
+  MavlinkCommandMessage msg;
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  memset (ex, 0, sizeof (*ex));
+  ex->res.type = cmd->type;
+  ex->res.target_id = cmd->target_id;
+  if (cmd->type != GST_FLIGHT_COMMAND_GUIDED ||
+      target->family != MAVLINK_FAMILY_PX4 ||
+      flight_link_commander_prime_offboard (c, target, &ret, &ex->why))
+    ex->info = mavlink_command_from_flight_command (cmd, target,
+        (guint32) (g_get_monotonic_time () / 1000), &msg, &ex->why);
+  if (ret != GST_FLOW_OK)
+    return ret;
+  if (!ex->info) {
+    ex->res.outcome = GST_FLIGHT_COMMAND_NOT_SENT;
+    return GST_FLOW_OK;
+  }
+  ex->why = NULL;
+
+  if (!mavlink_command_number (ex->info, &msg)) {
+    /* a setpoint: no answer; PX4 needs it streamed */
+    if (flight_link_commander_send_setpoint (c, ex->info, &msg, version, peer,
+            target->family == MAVLINK_FAMILY_PX4, &ex->error)) {
+      ex->sent = TRUE;
+      return GST_FLOW_OK;
+    }
+    if (g_error_matches (ex->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_clear_error (&ex->error);
+      return GST_FLOW_FLUSHING;
+    }
+    return GST_FLOW_ERROR;
+  }
+
+  /* commands that take the vehicle out of the guided mode end the
+   * setpoint stream */
+  if (cmd->type == GST_FLIGHT_COMMAND_LAND ||
+      cmd->type == GST_FLIGHT_COMMAND_RETURN ||
+      cmd->type == GST_FLIGHT_COMMAND_LOITER ||
+      cmd->type == GST_FLIGHT_COMMAND_DISARM)
+    flight_link_commander_stop_stream (c);
+  ret = flight_link_commander_send_acknowledged (c, ex->info, &msg, version,
+      peer, &ex->res, &ex->error);
+  if (ret != GST_FLOW_OK)
+    return ret;
+  ex->sent = TRUE;
+  if (ex->res.outcome != GST_FLIGHT_COMMAND_ACCEPTED || !completion_timeout)
+    return GST_FLOW_OK;
+  switch (flight_link_commander_wait_done (c, cmd, completion_timeout,
+          &ex->where)) {
+    case FLIGHT_LINK_DONE:
+      break;
+    case FLIGHT_LINK_DONE_FLUSHING:
+      return GST_FLOW_FLUSHING;
+    case FLIGHT_LINK_NOT_DONE:
+      ex->res.outcome = GST_FLIGHT_COMMAND_TIMED_OUT;
+      break;
+  }
+  return GST_FLOW_OK;
 }

@@ -64,6 +64,19 @@ gboolean      flight_link_commander_ack (FlightLinkCommander * c,
 void          flight_link_commander_set_local (FlightLinkCommander * c,
     const GstOdometry * local);
 
+void          flight_link_commander_set_vehicle (FlightLinkCommander * c,
+    gboolean armed, guint8 landed_state);
+
+typedef enum
+{
+  FLIGHT_LINK_DONE,             /* the vehicle did it */
+  FLIGHT_LINK_NOT_DONE,         /* not within the time given */
+  FLIGHT_LINK_DONE_FLUSHING,    /* woken by a flush */
+} FlightLinkDone;
+
+FlightLinkDone flight_link_commander_wait_done (FlightLinkCommander * c,
+    const GstFlightCommand * cmd, guint timeout_ms, gchar ** where);
+
 gboolean      flight_link_commander_prime_offboard (FlightLinkCommander * c,
     const MavlinkTarget * target, GstFlowReturn * ret, const gchar ** why);
 
@@ -77,5 +90,22 @@ gboolean      flight_link_commander_send_setpoint (FlightLinkCommander * c,
     guint version, GSocketAddress * peer, gboolean stream, GError ** error);
 
 void          flight_link_commander_stop_stream (FlightLinkCommander * c);
+
+/* What became of a command item, for the element to tell. */
+typedef struct
+{
+  GstFlightCommandResult res;   /* outcome 0: no result (a setpoint, or
+                                 * not waited for) */
+  gboolean sent;                /* written (and answered, if waited for) */
+  const MavlinkMessageInfo *info;       /* as what */
+  const gchar *why;             /* not sent: it cannot be expressed */
+  GError *error;                /* not sent: the write failed */
+  gchar *where;                 /* accepted but not done: where it is */
+} FlightLinkExecution;
+
+GstFlowReturn flight_link_commander_execute (FlightLinkCommander * c,
+    const GstFlightCommand * cmd, const MavlinkTarget * target,
+    guint version, GSocketAddress * peer, guint completion_timeout,
+    FlightLinkExecution * ex);
 
 G_END_DECLS

@@ -59,6 +59,18 @@
  * `results` pad starts with a gap event, so that a sink on it prerolls,
  * and ends with the sink pad's EOS.
  *
+ * With `completion-timeout`, an accepted takeoff or land is done only
+ * when the vehicle has done it, and the next command (or the end of the
+ * stream) waits for that, as a companion computer must: ArduPilot takes a
+ * setpoint sent during the climb as the new target and stops climbing,
+ * PX4 leaves its Takeoff mode for OFFBOARD. A takeoff (with a height) is
+ * done when the vehicle is at 95 % of its height above home, a land when
+ * the vehicle is disarmed and, if it says so, on the ground (autopilots
+ * disarm once landed). Its result item comes then; if the time runs out,
+ * a warning says where the vehicle is and the result is "timed-out" (the
+ * land's wait ends at the end of the stream: a drain of the pipeline
+ * ends with the drone down).
+ *
  * ## ArduPilot and PX4
  *
  * The autopilot family comes from the vehicle's HEARTBEAT (`autopilot` 3:
@@ -281,10 +293,10 @@
 #include "gstmavlinkelements.h"
 #include "flightlink-transport.h"
 #include "flightlink-commander.h"
+#include "flightlink-reader.h"
+#include "flightlink-vehicle.h"
 #include "mavlink-codec.h"
 #include "mavlink-commands.h"
-#include "mavlink-telemetry.h"
-#include "vehicle-clock.h"
 #include "vehicle-status.h"
 
 /* shared with flightlink-commander.c (the plugin hides it) */
@@ -307,14 +319,11 @@ GST_DEBUG_CATEGORY (flight_link_debug);
 #define DEFAULT_AUTOPILOT GST_FLIGHT_LINK_AUTOPILOT_AUTO
 #define DEFAULT_COMMAND_TIMEOUT 1000
 #define DEFAULT_COMMAND_RETRIES 3
+#define DEFAULT_COMPLETION_TIMEOUT 0
 #define DEFAULT_SETPOINT_RATE 5
 #define DEFAULT_TELEMETRY_RATE 0
 #define DEFAULT_GOTO_COMMAND GST_FLIGHT_LINK_GOTO_SETPOINT
 
-#define HEARTBEAT_PERIOD GST_SECOND
-/* vehicle mode: how long the item of a vehicle time waits for more
- * messages of that time before it goes without the next one */
-#define HOLD_TIMEOUT (100 * GST_MSECOND)
 
 enum
 {
@@ -337,31 +346,27 @@ enum
   PROP_AUTOPILOT,
   PROP_COMMAND_TIMEOUT,
   PROP_COMMAND_RETRIES,
+  PROP_COMPLETION_TIMEOUT,
   PROP_SETPOINT_RATE,
   PROP_TELEMETRY_RATE,
   PROP_GOTO_COMMAND,
 };
 
-typedef enum
-{
-  VEHICLE_WAITING,
-  VEHICLE_OK,
-  VEHICLE_LOST,
-} VehicleState;
-
-/* Settings copied from the properties when a run starts. */
+/* What the properties set for a run (object lock), copied when it
+ * starts. */
 typedef struct
 {
-  guint8 system_id;
-  guint8 component_id;
-  guint8 target_system;
-  guint8 target_component;
+  guint system_id;
+  guint component_id;
+  guint target_system;
+  guint target_component;
   guint vehicle_timeout;
   GstFlightLinkVersion version;
   GstFlightLinkTimestampMode timestamp_mode;
   GstFlightLinkAutopilot autopilot;
   guint command_timeout;
   guint command_retries;
+  guint completion_timeout;
   guint setpoint_rate;
   guint telemetry_rate;
   GstFlightLinkGotoCommand goto_command;
@@ -384,19 +389,7 @@ struct _GstFlightLink
   gint remote_port;
   gchar *device;
   guint baud;
-  guint system_id;
-  guint component_id;
-  guint target_system;
-  guint target_component;
-  guint vehicle_timeout;
-  GstFlightLinkVersion version;
-  GstFlightLinkTimestampMode timestamp_mode;
-  GstFlightLinkAutopilot autopilot;
-  guint command_timeout;
-  guint command_retries;
-  guint setpoint_rate;
-  guint telemetry_rate;
-  GstFlightLinkGotoCommand goto_command;
+  RunConfig props;
 
   /* the link: opened in NULL to READY, closed in READY to NULL (state
    * lock); used by the streaming threads in between */
@@ -404,7 +397,6 @@ struct _GstFlightLink
 
   /* set in READY to PAUSED (state lock), read-only while running */
   RunConfig cfg;
-  GstClock *clock;              /* for heartbeats and the vehicle timeout */
 
   /* lock and cond guard the fields below */
   GMutex lock;
@@ -415,49 +407,21 @@ struct _GstFlightLink
   gboolean src_done;            /* EOS pushed on the src pad */
   gboolean sink_flushing;
   gboolean sink_done;           /* EOS message posted for the sink side */
-  GSocketAddress *peer;         /* where to write, NULL until known */
-  VehicleState vehicle;
-  guint8 vehicle_sysid;
-  guint8 vehicle_compid;
-  guint vehicle_version;
-  guint8 vehicle_type;          /* its HEARTBEAT's type (MAV_TYPE) */
-  MavlinkAutopilotFamily family;        /* detected, or the property's */
-  VehicleStatus vstate;          /* mode, arming, battery, home... */
-  GstClockTime vehicle_seen;    /* clock time of its last heartbeat */
-  GstClockTime listening_since; /* clock time of the first PLAYING */
-  gboolean absent_warned;       /* "no vehicle heard" posted */
-  MavlinkParserStats pstats;    /* copy of the reader's parser's */
-  guint64 telemetry_messages;   /* from the vehicle, while telemetry runs */
-  guint64 telemetry_dropped;    /* of those, made into no pushed item */
-  guint64 telemetry_merged;     /* of those, in a pushed item of another */
   guint64 commands_sent;
   guint64 commands_dropped;     /* taken from the sink pad, not sent */
-  guint64 heartbeats_sent;
-  GstClockID tick_id;
-  gboolean tick_running;        /* a tick callback is at work */
-  GstClockID hold_id;           /* the held item's silence timer */
-  GstClockTime hold_last;       /* clock time of its latest message */
-  gboolean hold_due;            /* the silence timer fired: push it */
 
   /* the commands out: its own lock; created in init, freed in finalize */
   FlightLinkCommander *commander;
+  /* the telemetry in: its own lock; created in init, freed in finalize */
+  FlightLinkReader *reader;
+  /* the vehicle and the heartbeats: its own lock; init to finalize */
+  FlightLinkVehicle *vehicle;
 
   /* serialises writes to the link */
   GMutex write_lock;
   guint8 tx_seq;                /* write_lock */
 
-  /* reader thread only */
-  MavlinkParser parser;
-  GstOdometry odo;
-  gboolean sent_sticky;
   gboolean result_sticky;       /* sink side: the results pad's events */
-  gdouble home_offset[3];       /* reader: home in the local frame */
-  VehicleClock vclock;          /* the items' PTS */
-  /* vehicle mode: the item of the latest vehicle time, not pushed yet */
-  gboolean held;
-  guint32 held_boot_ms;
-  GstClockTime held_pts;
-  guint held_messages;          /* the messages in it */
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
@@ -485,98 +449,6 @@ G_DEFINE_TYPE_WITH_CODE (GstFlightLink, gst_flight_link, GST_TYPE_ELEMENT,
 GST_ELEMENT_REGISTER_DEFINE (flightlink, "flightlink", GST_RANK_NONE,
     GST_TYPE_FLIGHT_LINK);
 
-/* The GType of an enum, registered once. */
-static GType
-register_enum (gsize * type, const gchar * name, const GEnumValue * values)
-{
-  if (g_once_init_enter (type)) {
-    GType t = g_enum_register_static (name, values);
-    g_once_init_leave (type, t);
-  }
-  return *type;
-}
-
-GType
-gst_flight_link_version_get_type (void)
-{
-  static gsize type = 0;
-  static const GEnumValue values[] = {
-    {GST_FLIGHT_LINK_VERSION_AUTO,
-        "MAVLink 2, or 1 if the vehicle's heartbeat is MAVLink 1", "auto"},
-    {GST_FLIGHT_LINK_VERSION_1, "MAVLink 1", "1"},
-    {GST_FLIGHT_LINK_VERSION_2, "MAVLink 2", "2"},
-    {0, NULL, NULL},
-  };
-
-  return register_enum (&type, "GstFlightLinkVersion", values);
-}
-
-GType
-gst_flight_link_timestamp_mode_get_type (void)
-{
-  static gsize type = 0;
-  static const GEnumValue values[] = {
-    {GST_FLIGHT_LINK_TIMESTAMP_ARRIVAL,
-          "The running time at which flightlink read the message; one item "
-          "per message", "arrival"},
-    {GST_FLIGHT_LINK_TIMESTAMP_VEHICLE,
-          "The vehicle's time of the message (time_boot_ms), mapped to the "
-          "running time by the smallest offset seen; one item per vehicle "
-          "time", "vehicle"},
-    {0, NULL, NULL},
-  };
-
-  return register_enum (&type, "GstFlightLinkTimestampMode", values);
-}
-
-GType
-gst_flight_link_autopilot_get_type (void)
-{
-  static gsize type = 0;
-  static const GEnumValue values[] = {
-    {GST_FLIGHT_LINK_AUTOPILOT_AUTO,
-        "From the vehicle's HEARTBEAT (autopilot 3: ArduPilot, 12: PX4, else "
-          "generic)", "auto"},
-    {GST_FLIGHT_LINK_AUTOPILOT_ARDUPILOT, "ArduPilot", "ardupilot"},
-    {GST_FLIGHT_LINK_AUTOPILOT_PX4, "PX4", "px4"},
-    {GST_FLIGHT_LINK_AUTOPILOT_GENERIC,
-        "Neither: the common commands only (no guided mode)", "generic"},
-    {0, NULL, NULL},
-  };
-
-  return register_enum (&type, "GstFlightLinkAutopilot", values);
-}
-
-GType
-gst_flight_link_goto_command_get_type (void)
-{
-  static gsize type = 0;
-  static const GEnumValue values[] = {
-    {GST_FLIGHT_LINK_GOTO_SETPOINT,
-        "A position setpoint (SET_POSITION_TARGET_*), streamed on PX4",
-          "setpoint"},
-    {GST_FLIGHT_LINK_GOTO_REPOSITION,
-          "COMMAND_INT MAV_CMD_DO_REPOSITION to a global position, "
-          "acknowledged", "reposition"},
-    {0, NULL, NULL},
-  };
-
-  return register_enum (&type, "GstFlightLinkGotoCommand", values);
-}
-
-static const gchar *
-family_name (MavlinkAutopilotFamily family)
-{
-  switch (family) {
-    case MAVLINK_FAMILY_ARDUPILOT:
-      return "ardupilot";
-    case MAVLINK_FAMILY_PX4:
-      return "px4";
-    default:
-      return "generic";
-  }
-}
-
 /* ---------------------------------------------------------------------- */
 /* the worker */
 
@@ -584,49 +456,6 @@ static GstWorkerCore *
 gst_flight_link_get_core (GstWorker * worker)
 {
   return GST_FLIGHT_LINK (worker)->core;
-}
-
-static const gchar *
-vehicle_state_name (VehicleState state)
-{
-  switch (state) {
-    case VEHICLE_WAITING:
-      return "waiting";
-    case VEHICLE_OK:
-      return "ok";
-    case VEHICLE_LOST:
-      return "lost";
-  }
-  return "unknown";
-}
-
-/* Counts a telemetry message from the vehicle as it is taken up. */
-static void
-count_telemetry_message (GstFlightLink * self)
-{
-  g_mutex_lock (&self->lock);
-  self->telemetry_messages++;
-  g_mutex_unlock (&self->lock);
-}
-
-/* Counts @n telemetry messages that made no pushed item (items-dropped). */
-static void
-count_telemetry_dropped (GstFlightLink * self, guint n)
-{
-  g_mutex_lock (&self->lock);
-  self->telemetry_dropped += n;
-  g_mutex_unlock (&self->lock);
-  gst_worker_core_count (self->core, 0, 0, n);
-}
-
-/* Counts @n telemetry messages that went into a pushed item with another
- * one (the item itself is in items-out). */
-static void
-count_telemetry_merged (GstFlightLink * self, guint n)
-{
-  g_mutex_lock (&self->lock);
-  self->telemetry_merged += n;
-  g_mutex_unlock (&self->lock);
 }
 
 /* Counts one command taken from the sink pad, in items-in: sent (in
@@ -647,29 +476,26 @@ static void
 gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (worker);
-  GstClockTime age = GST_CLOCK_TIME_NONE;
   FlightLinkCommanderCounts cc;
+  FlightLinkReaderCounts rc;
+  FlightLinkVehicleSnapshot v;
 
   flight_link_commander_counts (self->commander, &cc);
+  flight_link_reader_counts (self->reader, &rc);
+  flight_link_vehicle_snapshot (self->vehicle, &v);
   g_mutex_lock (&self->lock);
-  if (self->vehicle != VEHICLE_WAITING && self->clock) {
-    GstClockTime now = gst_clock_get_time (self->clock);
-
-    age = now > self->vehicle_seen ? now - self->vehicle_seen : 0;
-  }
   gst_structure_set (s,
-      "vehicle", G_TYPE_STRING, vehicle_state_name (self->vehicle),
-      "vehicle-system-id", G_TYPE_UINT, (guint) self->vehicle_sysid,
-      "vehicle-component-id", G_TYPE_UINT, (guint) self->vehicle_compid,
-      "vehicle-heartbeat-age", GST_TYPE_CLOCK_TIME, age,
+      "vehicle", G_TYPE_STRING, v.state,
+      "vehicle-system-id", G_TYPE_UINT, (guint) v.sysid,
+      "vehicle-component-id", G_TYPE_UINT, (guint) v.compid,
+      "vehicle-heartbeat-age", GST_TYPE_CLOCK_TIME, v.heartbeat_age,
       "frames-received", G_TYPE_UINT64,
-      self->pstats.frames + self->pstats.unknown_frames,
-      "bad-frames", G_TYPE_UINT64,
-      self->pstats.bad_crc + self->pstats.truncated,
-      "garbage-bytes", G_TYPE_UINT64, self->pstats.garbage_bytes,
-      "telemetry-messages", G_TYPE_UINT64, self->telemetry_messages,
-      "telemetry-dropped", G_TYPE_UINT64, self->telemetry_dropped,
-      "telemetry-merged", G_TYPE_UINT64, self->telemetry_merged,
+      rc.parser.frames + rc.parser.unknown_frames,
+      "bad-frames", G_TYPE_UINT64, rc.parser.bad_crc + rc.parser.truncated,
+      "garbage-bytes", G_TYPE_UINT64, rc.parser.garbage_bytes,
+      "telemetry-messages", G_TYPE_UINT64, rc.messages,
+      "telemetry-dropped", G_TYPE_UINT64, rc.dropped,
+      "telemetry-merged", G_TYPE_UINT64, rc.merged,
       "commands-sent", G_TYPE_UINT64, self->commands_sent,
       "commands-dropped", G_TYPE_UINT64, self->commands_dropped,
       "commands-accepted", G_TYPE_UINT64, cc.accepted,
@@ -677,16 +503,16 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
       "commands-timed-out", G_TYPE_UINT64, cc.timed_out,
       "commands-retried", G_TYPE_UINT64, cc.retried,
       "setpoints-sent", G_TYPE_UINT64, cc.setpoints_sent,
-      "heartbeats-sent", G_TYPE_UINT64, self->heartbeats_sent,
-      "autopilot", G_TYPE_STRING, family_name (self->family),
-      "vehicle-mode", G_TYPE_UINT, self->vstate.mode,
-      "vehicle-armed", G_TYPE_BOOLEAN, self->vstate.armed,
+      "heartbeats-sent", G_TYPE_UINT64, v.heartbeats_sent,
+      "autopilot", G_TYPE_STRING, mavlink_autopilot_family_name (v.family),
+      "vehicle-mode", G_TYPE_UINT, v.status.mode,
+      "vehicle-armed", G_TYPE_BOOLEAN, v.status.armed,
       "vehicle-landed-state", G_TYPE_STRING,
-      vehicle_landed_state_name (self->vstate.landed_state),
+      vehicle_landed_state_name (v.status.landed_state),
       "vehicle-battery-remaining", G_TYPE_INT,
-      (gint) self->vstate.battery_remaining,
-      "vehicle-gps-fix", G_TYPE_UINT, (guint) self->vstate.gps_fix,
-      "vehicle-home", G_TYPE_BOOLEAN, self->vstate.have_home, NULL);
+      (gint) v.status.battery_remaining,
+      "vehicle-gps-fix", G_TYPE_UINT, (guint) v.status.gps_fix,
+      "vehicle-home", G_TYPE_BOOLEAN, v.status.have_home, NULL);
   g_mutex_unlock (&self->lock);
 }
 
@@ -766,14 +592,32 @@ gst_flight_link_close (GstFlightLink * self)
   g_clear_pointer (&self->link, flight_link_transport_free);
 }
 
-/* Encodes and writes one message, numbering it. */
+/* Encodes and writes one message, numbering it; with write_lock. */
 static gboolean
-send_message (GstFlightLink * self, guint version,
+write_message_locked (GstFlightLink * self, guint version,
     const MavlinkMessageInfo * info, gconstpointer msg, GSocketAddress * peer,
     gboolean may_block, GError ** error)
 {
   guint8 frame[MAVLINK_MAX_FRAME_LEN];
   gsize len;
+  gboolean ok;
+
+  len = mavlink_message_encode (frame, version, self->tx_seq,
+      self->cfg.system_id, self->cfg.component_id, info, msg);
+  ok = len > 0 && flight_link_transport_write (self->link, frame, len, peer,
+      may_block, error);
+  if (ok)
+    self->tx_seq++;
+  return ok;
+}
+
+/* Encodes and writes one message; @may_block FALSE: fails with
+ * G_IO_ERROR_BUSY rather than wait for another writer or the link. */
+static gboolean
+send_message (GstFlightLink * self, guint version,
+    const MavlinkMessageInfo * info, gconstpointer msg, GSocketAddress * peer,
+    gboolean may_block, GError ** error)
+{
   gboolean ok;
 
   if (may_block) {
@@ -783,23 +627,10 @@ send_message (GstFlightLink * self, guint version,
         "a command is being written");
     return FALSE;
   }
-  len = mavlink_message_encode (frame, version, self->tx_seq,
-      self->cfg.system_id, self->cfg.component_id, info, msg);
-  ok = len > 0 && flight_link_transport_write (self->link, frame, len, peer,
-      may_block, error);
-  if (ok)
-    self->tx_seq++;
+  ok = write_message_locked (self, version, info, msg, peer, may_block,
+      error);
   g_mutex_unlock (&self->write_lock);
   return ok;
-}
-
-/* The version to write in, with lock. */
-static guint
-out_version_locked (GstFlightLink * self)
-{
-  if (self->cfg.version != GST_FLIGHT_LINK_VERSION_AUTO)
-    return self->cfg.version;
-  return self->vehicle != VEHICLE_WAITING ? self->vehicle_version : 2;
 }
 
 /* The commander's way out: the link, in flightlink's ids. */
@@ -816,129 +647,19 @@ commander_send (GstElement * owner, guint version,
 static guint
 commander_route (GstElement * owner, GSocketAddress ** peer)
 {
-  GstFlightLink *self = GST_FLIGHT_LINK (owner);
-  guint version;
-
-  g_mutex_lock (&self->lock);
-  *peer = self->peer ? g_object_ref (self->peer) : NULL;
-  version = out_version_locked (self);
-  g_mutex_unlock (&self->lock);
-  return version;
+  return flight_link_vehicle_route (GST_FLIGHT_LINK (owner)->vehicle, peer);
 }
 
 /* ---------------------------------------------------------------------- */
-/* heartbeats out, vehicle heartbeat watch */
-
-/* Sends flightlink's HEARTBEAT and counts it. */
-static gboolean
-send_heartbeat (GstFlightLink * self, guint version, GSocketAddress * peer,
-    gboolean may_block, GError ** error)
-{
-  MavlinkHeartbeat hb = { 0 };
-
-  hb.type = MAV_TYPE_ONBOARD_CONTROLLER;
-  hb.autopilot = MAV_AUTOPILOT_INVALID;
-  hb.system_status = MAV_STATE_ACTIVE;
-  hb.mavlink_version = 3;
-  if (!send_message (self, version,
-          mavlink_message_info (MAVLINK_MSG_ID_HEARTBEAT), &hb, peer,
-          may_block, error))
-    return FALSE;
-  g_mutex_lock (&self->lock);
-  self->heartbeats_sent++;
-  g_mutex_unlock (&self->lock);
-  return TRUE;
-}
-
-static gboolean tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
-    gpointer user_data);
-
-/* Both timers (the 1 Hz tick, the held item's silence) are single-shot
- * ids on the element's clock: arming one replaces the id in @slot. */
-static void
-arm_timer_locked (GstFlightLink * self, GstClockID * slot, GstClockTime at,
-    GstClockCallback cb)
-{
-  if (*slot)
-    gst_clock_id_unref (*slot);
-  *slot = gst_clock_new_single_shot_id (self->clock, at);
-  gst_clock_id_wait_async (*slot, cb, gst_object_ref (self),
-      gst_object_unref);
-}
-
-/* Cancels a timer already taken out of its slot, if any. */
-static void
-cancel_timer (GstClockID id)
-{
-  if (id) {
-    gst_clock_id_unschedule (id);
-    gst_clock_id_unref (id);
-  }
-}
+/* the vehicle watch's timer: lost, never heard */
 
 static void
-schedule_tick_locked (GstFlightLink * self, GstClockTime at)
+vehicle_event (GstElement * owner, FlightLinkVehicleEvents events,
+    guint8 sysid, guint timeout)
 {
-  arm_timer_locked (self, &self->tick_id, at, tick_cb);
-}
+  GstFlightLink *self = GST_FLIGHT_LINK (owner);
 
-/* Stops the ticks and waits for a callback at work: after it, nothing
- * touches the link from the clock's thread. */
-static void
-stop_ticks (GstFlightLink * self)
-{
-  GstClockID id;
-
-  g_mutex_lock (&self->lock);
-  id = self->tick_id;
-  self->tick_id = NULL;
-  g_mutex_unlock (&self->lock);
-  cancel_timer (id);
-  g_mutex_lock (&self->lock);
-  while (self->tick_running)
-    g_cond_wait (&self->cond, &self->lock);
-  g_mutex_unlock (&self->lock);
-}
-
-static gboolean
-tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
-    gpointer user_data)
-{
-  GstFlightLink *self = GST_FLIGHT_LINK (user_data);
-  GSocketAddress *peer = NULL;
-  gboolean lost = FALSE, absent = FALSE, can_send;
-  guint8 sysid = 0;
-  guint version, timeout;
-  GError *err = NULL;
-
-  g_mutex_lock (&self->lock);
-  if (self->tick_id != id) {
-    g_mutex_unlock (&self->lock);
-    return TRUE;
-  }
-  timeout = self->cfg.vehicle_timeout;
-  if (self->vehicle == VEHICLE_OK && timeout > 0 &&
-      time >= self->vehicle_seen + timeout * GST_MSECOND) {
-    self->vehicle = VEHICLE_LOST;
-    sysid = self->vehicle_sysid;
-    lost = TRUE;
-  }
-  /* a vehicle never heard at all is worth saying too, once */
-  if (self->vehicle == VEHICLE_WAITING && timeout > 0 && !self->absent_warned
-      && GST_CLOCK_TIME_IS_VALID (self->listening_since) &&
-      time >= self->listening_since + timeout * GST_MSECOND) {
-    self->absent_warned = TRUE;
-    absent = TRUE;
-  }
-  if (self->peer)
-    peer = g_object_ref (self->peer);
-  can_send = peer || !flight_link_transport_is_datagram (self->link);
-  version = out_version_locked (self);
-  schedule_tick_locked (self, time + HEARTBEAT_PERIOD);
-  self->tick_running = TRUE;
-  g_mutex_unlock (&self->lock);
-
-  if (lost) {
+  if (events & FLIGHT_LINK_VEHICLE_LOST) {
     GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, READ,
         ("Lost the vehicle's heartbeat: nothing from system %u for %u ms.",
             sysid, timeout),
@@ -946,93 +667,16 @@ tick_cb (GstClock * clock, GstClockTime time, GstClockID id,
         ("system-id", G_TYPE_UINT, (guint) sysid,
             "timeout-ms", G_TYPE_UINT, timeout, NULL));
   }
-  if (absent) {
+  if (events & FLIGHT_LINK_VEHICLE_ABSENT) {
     GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, READ,
         ("No vehicle heard: no heartbeat on %s for %u ms.", link_name (self),
             timeout), ("still waiting for a vehicle's HEARTBEAT"),
         ("timeout-ms", G_TYPE_UINT, timeout, NULL));
   }
-
-  if (can_send && !send_heartbeat (self, version, peer, FALSE, &err)) {
-    GST_DEBUG_OBJECT (self, "heartbeat not sent: %s", err->message);
-    g_clear_error (&err);
-  }
-  g_clear_object (&peer);
-
-  g_mutex_lock (&self->lock);
-  self->tick_running = FALSE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
-  return TRUE;
 }
 
 /* ---------------------------------------------------------------------- */
-/* the held item's silence timer (vehicle mode) */
-
-static gboolean hold_cb (GstClock * clock, GstClockTime time, GstClockID id,
-    gpointer user_data);
-
-static void
-schedule_hold_locked (GstFlightLink * self, GstClockTime at)
-{
-  arm_timer_locked (self, &self->hold_id, at, hold_cb);
-}
-
-/* A message went into the held item: the timer goes off HOLD_TIMEOUT
- * after the latest one. One timer serves the items one after the other:
- * when it goes off early, it waits on. */
-static void
-hold_touch (GstFlightLink * self)
-{
-  g_mutex_lock (&self->lock);
-  self->hold_last = gst_clock_get_time (self->clock);
-  self->hold_due = FALSE;
-  if (!self->hold_id)
-    schedule_hold_locked (self, self->hold_last + HOLD_TIMEOUT);
-  g_mutex_unlock (&self->lock);
-}
-
-/* No message for HOLD_TIMEOUT: wakes the reader to push the held item.
- * All of it runs under the lock, so that once stop_hold_timer() has taken
- * the id, it touches nothing. */
-static gboolean
-hold_cb (GstClock * clock, GstClockTime time, GstClockID id,
-    gpointer user_data)
-{
-  GstFlightLink *self = GST_FLIGHT_LINK (user_data);
-
-  g_mutex_lock (&self->lock);
-  if (self->hold_id == id) {
-    if (time < self->hold_last + HOLD_TIMEOUT) {
-      schedule_hold_locked (self, self->hold_last + HOLD_TIMEOUT);
-    } else {
-      gst_clock_id_unref (self->hold_id);
-      self->hold_id = NULL;
-      self->hold_due = TRUE;
-      if (self->link)
-        flight_link_transport_wake_reader (self->link);
-      g_cond_broadcast (&self->cond);
-    }
-  }
-  g_mutex_unlock (&self->lock);
-  return TRUE;
-}
-
-static void
-stop_hold_timer (GstFlightLink * self)
-{
-  GstClockID id;
-
-  g_mutex_lock (&self->lock);
-  id = self->hold_id;
-  self->hold_id = NULL;
-  self->hold_due = FALSE;
-  g_mutex_unlock (&self->lock);
-  cancel_timer (id);
-}
-
-/* ---------------------------------------------------------------------- */
-/* telemetry in */
+/* the vehicle's messages in */
 
 static GstClockTime
 running_time_now (GstFlightLink * self)
@@ -1049,208 +693,22 @@ running_time_now (GstFlightLink * self)
   return rt;
 }
 
-static void start_results (GstFlightLink * self);
-
-static void
-push_sticky_events (GstFlightLink * self)
-{
-  gchar *stream_id;
-  GstCaps *caps;
-  GstSegment segment;
-
-  stream_id = gst_pad_create_stream_id (self->srcpad, GST_ELEMENT (self),
-      "odometry");
-  gst_pad_push_event (self->srcpad, gst_event_new_stream_start (stream_id));
-  g_free (stream_id);
-  caps = gst_caps_from_string (GST_ODOMETRY_CAPS);
-  gst_pad_push_event (self->srcpad, gst_event_new_caps (caps));
-  gst_caps_unref (caps);
-  gst_segment_init (&segment, GST_FORMAT_TIME);
-  gst_pad_push_event (self->srcpad, gst_event_new_segment (&segment));
-  self->sent_sticky = TRUE;
-}
-
-/* The PTS of a message the vehicle stamped @time_boot_ms, read at running
- * time @arrival (see vehicle-clock.c); warns of a reboot. */
-static GstClockTime
-stamp_message (GstFlightLink * self, guint32 time_boot_ms,
-    GstClockTime arrival)
-{
-  VehicleClockStamp st;
-
-  vehicle_clock_stamp (&self->vclock, time_boot_ms, arrival, &st);
-  if (st.rebooted) {
-    GST_ELEMENT_WARNING_WITH_DETAILS (self, STREAM, FAILED,
-        ("The vehicle's clock went back from %u ms to %u ms: it rebooted. "
-            "Timestamps follow its new clock.", st.previous_boot_ms,
-            time_boot_ms), ("time_boot_ms went back by %u ms",
-            st.previous_boot_ms - time_boot_ms),
-        ("previous-time-ms", G_TYPE_UINT, st.previous_boot_ms,
-            "time-ms", G_TYPE_UINT, time_boot_ms, NULL));
-  }
-  if (st.kept_last)
-    GST_LOG_OBJECT (self, "message older than the last item: PTS %"
-        GST_TIME_FORMAT " kept", GST_TIME_ARGS (st.pts));
-  GST_TRACE_OBJECT (self, "vehicle time %u ms, read at %" GST_TIME_FORMAT
-      ": PTS %" GST_TIME_FORMAT, time_boot_ms, GST_TIME_ARGS (arrival),
-      GST_TIME_ARGS (st.pts));
-  return st.pts;
-}
-
-/* Pushes the item of the messages taken since the last one, if any. */
-static GstFlowReturn
-push_item (GstFlightLink * self)
-{
-  guint n = self->held_messages;
-  GstFlowReturn ret;
-  GstBuffer *buf;
-
-  if (!self->held)
-    return GST_FLOW_OK;
-  self->held = FALSE;
-  self->held_messages = 0;
-
-  /* an odometry item is an output: items-in counts commands */
-  if (!gst_worker_core_begin_item (self->core, 0))
-    return GST_FLOW_FLUSHING;
-  self->odo.source_time_us = (guint64) self->held_boot_ms * 1000;
-  buf = gst_odometry_to_buffer (&self->odo, self->held_pts);
-  gst_worker_core_end_item (self->core);
-
-  ret = gst_worker_core_push (self->core, self->srcpad, buf);
-  if (ret == GST_FLOW_NOT_LINKED) {
-    GST_LOG_OBJECT (self, "src not linked, odometry dropped");
-    count_telemetry_dropped (self, n);
-    ret = GST_FLOW_OK;
-  } else if (ret == GST_FLOW_OK && n > 1) {
-    count_telemetry_merged (self, n - 1);
-  }
-  return ret;
-}
-
-/* A message of vehicle time @time_boot_ms is about to update the
- * snapshot: the item held for another vehicle time goes first. */
-static GstFlowReturn
-before_message (GstFlightLink * self, guint32 time_boot_ms)
-{
-  GstFlowReturn ret = GST_FLOW_OK;
-
-  if (self->held && self->held_boot_ms != time_boot_ms) {
-    GST_TRACE_OBJECT (self, "vehicle time %u ms ends the item of %u ms",
-        time_boot_ms, self->held_boot_ms);
-    ret = push_item (self);
-    if (ret != GST_FLOW_OK)
-      count_telemetry_message (self);
-  }
-  return ret;
-}
-
-/* A message updated the snapshot. In arrival mode its item goes at once;
- * in vehicle mode it is held for the other messages of its vehicle
- * time. */
-static GstFlowReturn
-after_message (GstFlightLink * self, guint32 time_boot_ms,
-    GstClockTime arrival)
-{
-  self->held_pts = stamp_message (self, time_boot_ms, arrival);
-  self->held_boot_ms = time_boot_ms;
-  self->held_messages++;
-  self->held = TRUE;
-  if (self->cfg.timestamp_mode != GST_FLIGHT_LINK_TIMESTAMP_VEHICLE) {
-    count_telemetry_message (self);
-    return push_item (self);
-  }
-  hold_touch (self);
-  /* counted once held, timer set: a test that sees the count sees that */
-  count_telemetry_message (self);
-  return GST_FLOW_OK;
-}
-
-static void
-invalid_telemetry (GstFlightLink * self, const gchar * what)
-{
-  GST_DEBUG_OBJECT (self, "%s with values that are not finite, ignored",
-      what);
-  count_telemetry_message (self);
-  count_telemetry_dropped (self, 1);
-}
-
-/* A message older than the newest one (reordered or delayed on the way)
- * would put its old values in the newest item: it is dropped. */
-static gboolean
-stale_telemetry (GstFlightLink * self, const MavlinkFrame * f,
-    guint32 time_boot_ms)
-{
-  guint stream = f->msgid == MAVLINK_MSG_ID_ATTITUDE ? 0 :
-      f->msgid == MAVLINK_MSG_ID_GLOBAL_POSITION_INT ? 1 : 2;
-
-  if (vehicle_clock_take (&self->vclock, stream, time_boot_ms))
-    return FALSE;
-  GST_DEBUG_OBJECT (self, "%s of %u ms is older than the newest one, "
-      "dropped", f->info->name, time_boot_ms);
-  count_telemetry_message (self);
-  count_telemetry_dropped (self, 1);
-  return TRUE;
-}
-
-static GstFlowReturn
-handle_telemetry (GstFlightLink * self, const MavlinkFrame * f,
-    GstClockTime arrival)
-{
-  MavlinkTelemetry t;
-  GstFlowReturn ret;
-
-  switch (mavlink_telemetry_decode (f, &t)) {
-    case MAVLINK_TELEMETRY_NONE:
-      return GST_FLOW_OK;
-    case MAVLINK_TELEMETRY_INVALID:
-      invalid_telemetry (self, t.what);
-      return GST_FLOW_OK;
-    case MAVLINK_TELEMETRY_VALID:
-      break;
-  }
-  if (stale_telemetry (self, f, t.time_boot_ms))
-    return GST_FLOW_OK;
-  if ((ret = before_message (self, t.time_boot_ms)) != GST_FLOW_OK)
-    return ret;
-  mavlink_telemetry_apply (&t, self->home_offset, &self->odo);
-  if (t.values.fields & GST_ODOMETRY_HAS_LOCAL)
-    flight_link_commander_set_local (self->commander, &self->odo);
-  return after_message (self, t.time_boot_ms, arrival);
-}
-
-static gboolean
-same_address (GSocketAddress * a, GSocketAddress * b)
-{
-  GInetSocketAddress *ia = G_INET_SOCKET_ADDRESS (a);
-  GInetSocketAddress *ib = G_INET_SOCKET_ADDRESS (b);
-
-  return g_inet_socket_address_get_port (ia) ==
-      g_inet_socket_address_get_port (ib) &&
-      g_inet_address_equal (g_inet_socket_address_get_address (ia),
-      g_inet_socket_address_get_address (ib));
-}
-
 /* The vehicle's state changed (or was first heard): an element message
  * "flightlink-vehicle-state" says so (vehicle-state.c has its fields,
  * with `autopilot` besides). */
 static void
 post_vehicle_state (GstFlightLink * self)
 {
-  GstStructure *s;
+  GstStructure *s = flight_link_vehicle_state_message (self->vehicle);
 
-  g_mutex_lock (&self->lock);
-  s = vehicle_status_to_structure (&self->vstate, "flightlink-vehicle-state");
-  gst_structure_set (s, "autopilot", G_TYPE_STRING,
-      family_name (self->family), NULL);
-  g_mutex_unlock (&self->lock);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self), s));
 }
 
 /* Asks the vehicle for its telemetry at telemetry-rate (reader thread,
  * once the vehicle is found): a request the link has no room for is
- * skipped. */
+ * skipped, but not one that met another writer (the heartbeat's tick,
+ * a command): it waits for that write to be done. */
 static void
 request_rates (GstFlightLink * self)
 {
@@ -1258,27 +716,25 @@ request_rates (GstFlightLink * self)
   MavlinkTarget target = { 0 };
   GSocketAddress *peer = NULL;
   guint version, n, i;
+  gboolean first;
   GError *err = NULL;
 
-  g_mutex_lock (&self->lock);
-  target.system = self->vehicle_sysid;
-  target.component = self->vehicle_compid;
-  target.family = self->family;
-  if (self->peer)
-    peer = g_object_ref (self->peer);
-  version = out_version_locked (self);
-  g_mutex_unlock (&self->lock);
-  if (!peer && flight_link_transport_is_datagram (self->link))
+  if (!flight_link_vehicle_target (self->vehicle, &target, &version, &peer,
+          &first)) {
+    g_clear_object (&peer);
     return;
+  }
 
   n = mavlink_rate_requests (&target, self->cfg.telemetry_rate, out);
+  g_mutex_lock (&self->write_lock);
   for (i = 0; i < n; i++) {
-    if (!send_message (self, version, out[i].info, &out[i].msg, peer, FALSE,
-            &err)) {
+    if (!write_message_locked (self, version, out[i].info, &out[i].msg, peer,
+            FALSE, &err)) {
       GST_DEBUG_OBJECT (self, "rate request not sent: %s", err->message);
       g_clear_error (&err);
     }
   }
+  g_mutex_unlock (&self->write_lock);
   if (n)
     GST_INFO_OBJECT (self, "asked the vehicle for its telemetry at %u Hz",
         self->cfg.telemetry_rate);
@@ -1292,24 +748,23 @@ handle_state (GstFlightLink * self, const MavlinkFrame * f)
   VehicleStatusChange change;
   VehicleStatus st;
 
-  g_mutex_lock (&self->lock);
-  change = vehicle_status_update (&self->vstate, f);
-  st = self->vstate;
-  g_mutex_unlock (&self->lock);
+  change = flight_link_vehicle_update (self->vehicle, f, &st);
 
   if (change & VEHICLE_STATUS_HOME) {
     /* local positions from home, not from the EKF origin */
-    self->home_offset[0] = st.home_north;
-    self->home_offset[1] = st.home_east;
-    self->home_offset[2] = st.home_down;
+    flight_link_reader_set_home (self->reader, st.home_north, st.home_east,
+        st.home_down);
     GST_ELEMENT_INFO (self, RESOURCE, READ,
         ("The vehicle's home: latitude %.7f, longitude %.7f, altitude "
             "%.2f m.", st.home_latitude, st.home_longitude,
             st.home_altitude), ("HOME_POSITION, local %.2f %.2f %.2f",
             st.home_north, st.home_east, st.home_down));
   }
-  if (change & VEHICLE_STATUS_CHANGED)
+  if (change & VEHICLE_STATUS_CHANGED) {
+    flight_link_commander_set_vehicle (self->commander, st.armed,
+        st.landed_state);
     post_vehicle_state (self);
+  }
 }
 
 static void
@@ -1317,62 +772,19 @@ handle_heartbeat (GstFlightLink * self, const MavlinkFrame * f,
     GSocketAddress * from)
 {
   MavlinkHeartbeat hb;
-  gboolean found = FALSE, back = FALSE, ours = FALSE;
+  FlightLinkVehicleEvents events;
+  gboolean found, back, ours;
 
-  mavlink_frame_decode (f, f->msgid, &hb);
-
-  g_mutex_lock (&self->lock);
-  if (self->vehicle == VEHICLE_WAITING) {
-    gboolean wanted;
-
-    /* the system asked for (any, by default), and in it the component
-     * asked for, or else the autopilot: not a gimbal, a camera or a
-     * ground station of that system that happened to beat first */
-    wanted = !self->cfg.target_system || f->sysid == self->cfg.target_system;
-    if (self->cfg.target_component)
-      wanted = wanted && f->compid == self->cfg.target_component;
-    else
-      wanted = wanted && hb.autopilot != MAV_AUTOPILOT_INVALID &&
-          hb.type != MAV_TYPE_GCS;
-    if (wanted) {
-      self->vehicle_sysid = f->sysid;
-      self->vehicle_compid = f->compid;
-      self->vehicle_version = f->version;
-      self->vehicle = VEHICLE_OK;
-      self->vehicle_type = hb.type;
-      switch (self->cfg.autopilot) {
-        case GST_FLIGHT_LINK_AUTOPILOT_ARDUPILOT:
-          self->family = MAVLINK_FAMILY_ARDUPILOT;
-          break;
-        case GST_FLIGHT_LINK_AUTOPILOT_PX4:
-          self->family = MAVLINK_FAMILY_PX4;
-          break;
-        case GST_FLIGHT_LINK_AUTOPILOT_GENERIC:
-          self->family = MAVLINK_FAMILY_GENERIC;
-          break;
-        default:
-          self->family = mavlink_autopilot_family (hb.autopilot);
-          break;
-      }
-      found = TRUE;
-    }
-  }
-  if (self->vehicle != VEHICLE_WAITING && f->sysid == self->vehicle_sysid &&
-      f->compid == self->vehicle_compid) {
-    ours = TRUE;
-    self->vehicle_seen = gst_clock_get_time (self->clock);
-    if (self->vehicle == VEHICLE_LOST) {
-      self->vehicle = VEHICLE_OK;
-      back = TRUE;
-    }
-    if (from && !flight_link_transport_fixed_peer (self->link) &&
-        (!self->peer || !same_address (self->peer, from))) {
-      g_set_object (&self->peer, from);
-      GST_DEBUG_OBJECT (self, "vehicle's address changed");
-    }
+  events = flight_link_vehicle_heartbeat (self->vehicle, f, from, &hb);
+  found = events & FLIGHT_LINK_VEHICLE_FOUND;
+  back = events & FLIGHT_LINK_VEHICLE_BACK;
+  ours = events & FLIGHT_LINK_VEHICLE_OURS;
+  if (ours) {
+    /* a command may wait for it */
+    g_mutex_lock (&self->lock);
     g_cond_broadcast (&self->cond);
+    g_mutex_unlock (&self->lock);
   }
-  g_mutex_unlock (&self->lock);
 
   if (found)
     GST_ELEMENT_INFO (self, RESOURCE, READ,
@@ -1451,10 +863,13 @@ handle_statustext (GstFlightLink * self, const MavlinkFrame * f)
   g_free (text);
 }
 
+/* Each frame the reader parsed: the vehicle's own (telemetry, state,
+ * answers, texts) by kind, the others ignored. */
 static GstFlowReturn
-handle_frame (GstFlightLink * self, const MavlinkFrame * f,
+handle_frame (GstElement * owner, const MavlinkFrame * f,
     GSocketAddress * from, GstClockTime arrival, gboolean push)
 {
+  GstFlightLink *self = GST_FLIGHT_LINK (owner);
   gboolean from_vehicle;
 
   if (!f->info)
@@ -1465,10 +880,7 @@ handle_frame (GstFlightLink * self, const MavlinkFrame * f,
     return GST_FLOW_OK;
   }
 
-  g_mutex_lock (&self->lock);
-  from_vehicle = self->vehicle != VEHICLE_WAITING &&
-      f->sysid == self->vehicle_sysid && f->compid == self->vehicle_compid;
-  g_mutex_unlock (&self->lock);
+  from_vehicle = flight_link_vehicle_is_it (self->vehicle, f);
   if (!from_vehicle) {
     GST_LOG_OBJECT (self, "message %u from %u/%u ignored", f->msgid, f->sysid,
         f->compid);
@@ -1489,45 +901,9 @@ handle_frame (GstFlightLink * self, const MavlinkFrame * f,
       handle_statustext (self, f);
       return GST_FLOW_OK;
     default:
-      return push ? handle_telemetry (self, f, arrival) : GST_FLOW_OK;
+      return push ? flight_link_reader_telemetry (self->reader, f, arrival) :
+          GST_FLOW_OK;
   }
-}
-
-static void
-update_parser_stats (GstFlightLink * self)
-{
-  g_mutex_lock (&self->lock);
-  self->pstats = self->parser.stats;
-  g_mutex_unlock (&self->lock);
-}
-
-/* Parses what was read; pushes the items of the telemetry it held. */
-static GstFlowReturn
-parse_input (GstFlightLink * self, const guint8 * data, gsize len,
-    GSocketAddress * from, GstClockTime arrival, gboolean push)
-{
-  GstFlowReturn ret = GST_FLOW_OK;
-  MavlinkFrame frame;
-  gboolean at_end;
-
-  while (ret == GST_FLOW_OK) {
-    gsize n = mavlink_parser_feed (&self->parser, data, len);
-
-    data += n;
-    len -= n;
-    /* a datagram is a unit; a serial stream goes on */
-    at_end = len == 0 && flight_link_transport_is_datagram (self->link);
-    while (ret == GST_FLOW_OK &&
-        mavlink_parser_next (&self->parser, &frame, at_end) ==
-        MAVLINK_PARSE_FRAME) {
-      update_parser_stats (self);
-      ret = handle_frame (self, &frame, from, arrival, push);
-    }
-    update_parser_stats (self);
-    if (len == 0)
-      break;
-  }
-  return ret;
 }
 
 /* The sink side is done when its pad got EOS, or, unlinked, when the src
@@ -1552,6 +928,8 @@ post_sink_eos (GstFlightLink * self, guint32 seqnum)
   gst_element_post_message (GST_ELEMENT (self), msg);
 }
 
+static void start_results (GstFlightLink * self);
+
 static void
 gst_flight_link_loop (GstFlightLink * self)
 {
@@ -1572,20 +950,17 @@ gst_flight_link_loop (GstFlightLink * self)
   }
   eos = self->src_eos && !self->src_done;
   done = self->src_done;
-  release = self->hold_due;
-  self->hold_due = FALSE;
   if (!eos)
     flight_link_transport_rearm_reader (self->link);
   g_mutex_unlock (&self->lock);
 
-  if (!self->sent_sticky) {
-    push_sticky_events (self);
+  if (flight_link_reader_start_stream (self->reader))
     start_results (self);
-  }
+  release = flight_link_reader_take_due (self->reader);
 
   if (eos) {
     /* the held item goes before the end */
-    ret = push_item (self);
+    ret = flight_link_reader_push_held (self->reader, FALSE);
     if (ret == GST_FLOW_FLUSHING)
       goto flushing;
     GST_DEBUG_OBJECT (self, "telemetry ends (last push: %s)",
@@ -1599,10 +974,8 @@ gst_flight_link_loop (GstFlightLink * self)
     return;
   }
 
-  if (release && self->held) {
-    GST_LOG_OBJECT (self, "no message for %" GST_TIME_FORMAT ": pushing the "
-        "item of %u ms", GST_TIME_ARGS (HOLD_TIMEOUT), self->held_boot_ms);
-    ret = push_item (self);
+  if (release) {
+    ret = flight_link_reader_push_held (self->reader, TRUE);
     if (ret != GST_FLOW_OK)
       goto stop;
   }
@@ -1624,7 +997,8 @@ gst_flight_link_loop (GstFlightLink * self)
       n, GST_TIME_ARGS (arrival));
 
   /* after EOS on the src side, still follow heartbeats and acks */
-  ret = parse_input (self, data, n, from, arrival, !done);
+  ret = flight_link_reader_parse (self->reader, data, n, from, arrival,
+      !done, handle_frame);
   g_clear_object (&from);
   if (ret == GST_FLOW_OK)
     return;
@@ -1712,30 +1086,76 @@ report_result (GstFlightLink * self, const GstFlightCommandResult * res)
   return ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
 }
 
-/* Whether a command can be written: the vehicle was heard, and over UDP
- * we know where to write. With lock. */
-static gboolean
-vehicle_reachable_locked (GstFlightLink * self)
+/* What the commander did with a command item, told: the messages, the
+ * count, the result. */
+static GstFlowReturn
+tell_execution (GstFlightLink * self, const GstFlightCommand * cmd,
+    FlightLinkExecution * ex, GstFlowReturn ret)
 {
-  return self->vehicle != VEHICLE_WAITING &&
-      (!flight_link_transport_is_datagram (self->link) || self->peer);
+  const gchar *type = gst_flight_command_type_to_string (cmd->type);
+  guint timeout = self->cfg.completion_timeout;
+
+  if (ex->why) {
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("Cannot send a %s command to the vehicle: %s.", type, ex->why),
+        ("command flags 0x%x, target %u", cmd->flags, cmd->target_id));
+    count_command (self, FALSE);
+    return report_result (self, &ex->res);
+  }
+  if (ex->error) {
+    GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+        ("Could not send a %s command over %s: %s.", type, link_name (self),
+            ex->error->message), ("%s", ex->error->message));
+    g_clear_error (&ex->error);
+    count_command (self, FALSE);
+    return GST_FLOW_ERROR;
+  }
+  if (ex->sent)
+    count_command (self, TRUE);
+  if (ret != GST_FLOW_OK)
+    return ret;
+  if (ex->where && cmd->type == GST_FLIGHT_COMMAND_TAKEOFF) {
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+        ("The vehicle accepted the takeoff but did not reach %.1f m above "
+            "home within %u ms: %s.", -cmd->down, timeout, ex->where),
+        ("completion-timeout %u ms", timeout));
+  } else if (ex->where) {
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+        ("The vehicle accepted the land command but was not landed and "
+            "disarmed within %u ms: %s.", timeout, ex->where),
+        ("completion-timeout %u ms", timeout));
+  } else if (ex->res.outcome == GST_FLIGHT_COMMAND_TIMED_OUT) {
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
+        ("The vehicle did not answer the %s command (MAV_CMD %u) after %u "
+            "attempts.", type, ex->res.mav_command, ex->res.attempts),
+        ("no COMMAND_ACK within %u ms of each attempt",
+            self->cfg.command_timeout),
+        ("command", G_TYPE_STRING, type,
+            "attempts", G_TYPE_UINT, ex->res.attempts, NULL));
+  }
+  g_clear_pointer (&ex->where, g_free);
+  if (!ex->res.outcome) {
+    GST_DEBUG_OBJECT (self, "sent %s as %s", type, ex->info->name);
+    return GST_FLOW_OK;         /* a setpoint, or not waited for */
+  }
+  GST_DEBUG_OBJECT (self, "%s: %s after %u attempts", type,
+      gst_flight_command_outcome_to_string (ex->res.outcome),
+      ex->res.attempts);
+  return report_result (self, &ex->res);
 }
 
 static GstFlowReturn
 gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (parent);
-  const MavlinkMessageInfo *info;
   GSocketAddress *peer = NULL;
   GstFlightCommand cmd;
-  GstFlightCommandResult res = { 0 };
-  MavlinkCommandMessage msg;
   MavlinkTarget target = { 0 };
-  const gchar *why = NULL;
+  FlightLinkExecution ex;
   guint version;
   GError *err = NULL;
-  GstFlowReturn ret = GST_FLOW_OK;
-  gboolean ok, first, stream;
+  GstFlowReturn ret;
+  gboolean first;
 
   if (!gst_flight_command_from_buffer (buffer, &cmd)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
@@ -1756,7 +1176,7 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
    * pipeline is ending: then there is nobody to wait for */
   g_mutex_lock (&self->lock);
   while (!self->sink_flushing && !self->src_eos &&
-      !vehicle_reachable_locked (self)) {
+      !flight_link_vehicle_reachable (self->vehicle)) {
     GST_DEBUG_OBJECT (self, "command waits for the vehicle");
     g_cond_wait (&self->cond, &self->lock);
   }
@@ -1764,8 +1184,10 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     g_mutex_unlock (&self->lock);
     return GST_FLOW_FLUSHING;
   }
-  if (!vehicle_reachable_locked (self)) {
-    g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->lock);
+  if (!flight_link_vehicle_target (self->vehicle, &target, &version, &peer,
+          &first)) {
+    g_clear_object (&peer);
     GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
         ("Dropped a %s command at the end of the stream: no vehicle was "
             "ever heard.", gst_flight_command_type_to_string (cmd.type)),
@@ -1773,26 +1195,13 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     count_command (self, FALSE);
     return GST_FLOW_OK;
   }
-  target.system = self->vehicle_sysid;
-  target.component = self->vehicle_compid;
-  target.family = self->family;
-  target.vehicle_type = self->vehicle_type;
-  target.have_home = self->vstate.have_home;
-  target.home_altitude = self->vstate.home_altitude;
-  target.home_north = self->vstate.home_north;
-  target.home_east = self->vstate.home_east;
-  target.home_down = self->vstate.home_down;
   target.goto_reposition =
       self->cfg.goto_command == GST_FLIGHT_LINK_GOTO_REPOSITION;
-  version = out_version_locked (self);
-  if (self->peer)
-    peer = g_object_ref (self->peer);
-  first = self->heartbeats_sent == 0;
-  g_mutex_unlock (&self->lock);
 
   /* the vehicle hears flightlink's heartbeat before any command of it
    * (the 1 Hz tick may not have had a peer to send to yet) */
-  if (first && !send_heartbeat (self, version, peer, TRUE, &err)) {
+  if (first && !flight_link_vehicle_send_heartbeat (self->vehicle, version,
+          peer, TRUE, &err)) {
     if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       g_clear_error (&err);
       g_clear_object (&peer);
@@ -1802,94 +1211,10 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     g_clear_error (&err);
   }
 
-  res.type = cmd.type;
-  res.target_id = cmd.target_id;
-  info = NULL;
-  if (cmd.type != GST_FLIGHT_COMMAND_GUIDED ||
-      target.family != MAVLINK_FAMILY_PX4 ||
-      flight_link_commander_prime_offboard (self->commander, &target, &ret,
-          &why))
-    info = mavlink_command_from_flight_command (&cmd, &target,
-        (guint32) (g_get_monotonic_time () / 1000), &msg, &why);
-  if (ret != GST_FLOW_OK) {
-    g_clear_object (&peer);
-    return ret;
-  }
-  if (!info) {
-    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
-        ("Cannot send a %s command to the vehicle: %s.",
-            gst_flight_command_type_to_string (cmd.type), why),
-        ("command flags 0x%x, target %u", cmd.flags, cmd.target_id));
-    count_command (self, FALSE);
-    g_clear_object (&peer);
-    res.outcome = GST_FLIGHT_COMMAND_NOT_SENT;
-    return report_result (self, &res);
-  }
-
-  if (mavlink_command_number (info, &msg)) {
-    /* commands that take the vehicle out of the guided mode end the
-     * setpoint stream */
-    if (cmd.type == GST_FLIGHT_COMMAND_LAND ||
-        cmd.type == GST_FLIGHT_COMMAND_RETURN ||
-        cmd.type == GST_FLIGHT_COMMAND_LOITER ||
-        cmd.type == GST_FLIGHT_COMMAND_DISARM)
-      flight_link_commander_stop_stream (self->commander);
-    ret = flight_link_commander_send_acknowledged (self->commander, info,
-        &msg, version, peer, &res, &err);
-    g_clear_object (&peer);
-    if (ret == GST_FLOW_FLUSHING)
-      return ret;
-    if (ret == GST_FLOW_ERROR) {
-      GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
-          ("Could not send a %s command over %s: %s.",
-              gst_flight_command_type_to_string (cmd.type),
-              link_name (self), err->message), ("%s", err->message));
-      g_clear_error (&err);
-    } else if (res.outcome == GST_FLIGHT_COMMAND_TIMED_OUT) {
-      GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
-          ("The vehicle did not answer the %s command (MAV_CMD %u) after %u "
-              "attempts.", gst_flight_command_type_to_string (cmd.type),
-              res.mav_command, res.attempts),
-          ("no COMMAND_ACK within %u ms of each attempt",
-              self->cfg.command_timeout),
-          ("command", G_TYPE_STRING,
-              gst_flight_command_type_to_string (cmd.type),
-              "attempts", G_TYPE_UINT, res.attempts, NULL));
-    }
-    count_command (self, ret == GST_FLOW_OK);
-    if (ret != GST_FLOW_OK || !res.outcome)
-      return ret;               /* an error, or not waited for */
-    GST_DEBUG_OBJECT (self, "%s: %s after %u attempts",
-        gst_flight_command_type_to_string (cmd.type),
-        gst_flight_command_outcome_to_string (res.outcome), res.attempts);
-    return report_result (self, &res);
-  }
-
-  /* a setpoint: no answer; PX4 needs it streamed */
-  g_mutex_lock (&self->lock);
-  stream = self->family == MAVLINK_FAMILY_PX4;
-  g_mutex_unlock (&self->lock);
-  ok = flight_link_commander_send_setpoint (self->commander, info, &msg,
-      version, peer, stream, &err);
+  ret = flight_link_commander_execute (self->commander, &cmd, &target,
+      version, peer, self->cfg.completion_timeout, &ex);
   g_clear_object (&peer);
-  if (!ok) {
-    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-      g_clear_error (&err);
-      return GST_FLOW_FLUSHING;
-    }
-    GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
-        ("Could not send a %s command over %s: %s.",
-            gst_flight_command_type_to_string (cmd.type), link_name (self),
-            err->message), ("%s", err->message));
-    g_clear_error (&err);
-    count_command (self, FALSE);
-    return GST_FLOW_ERROR;
-  }
-
-  GST_DEBUG_OBJECT (self, "sent %s as %s",
-      gst_flight_command_type_to_string (cmd.type), info->name);
-  count_command (self, TRUE);
-  return GST_FLOW_OK;
+  return tell_execution (self, &cmd, &ex, ret);
 }
 
 static void
@@ -2123,55 +1448,34 @@ gst_flight_link_send_event (GstElement * element, GstEvent * event)
 static void
 start_run (GstFlightLink * self)
 {
+  FlightLinkVehicleConfig vcfg = { 0 };
   GstClock *clock;
   RunConfig cfg;
 
   GST_OBJECT_LOCK (self);
-  cfg.system_id = self->system_id;
-  cfg.component_id = self->component_id;
-  cfg.target_system = self->target_system;
-  cfg.target_component = self->target_component;
-  cfg.vehicle_timeout = self->vehicle_timeout;
-  cfg.version = self->version;
-  cfg.timestamp_mode = self->timestamp_mode;
-  cfg.autopilot = self->autopilot;
-  cfg.command_timeout = self->command_timeout;
-  cfg.command_retries = self->command_retries;
-  cfg.setpoint_rate = self->setpoint_rate;
-  cfg.telemetry_rate = self->telemetry_rate;
-  cfg.goto_command = self->goto_command;
+  cfg = self->props;
   GST_OBJECT_UNLOCK (self);
 
-  mavlink_parser_init (&self->parser);
-  gst_odometry_init (&self->odo);
-  self->sent_sticky = FALSE;
-  vehicle_clock_init (&self->vclock,
-      cfg.timestamp_mode == GST_FLIGHT_LINK_TIMESTAMP_VEHICLE);
-  self->held = FALSE;
-  self->held_messages = 0;
-  self->home_offset[0] = self->home_offset[1] = self->home_offset[2] = 0;
+  vcfg.target_system = cfg.target_system;
+  vcfg.target_component = cfg.target_component;
+  vcfg.timeout = cfg.vehicle_timeout;
+  vcfg.version = cfg.version;   /* 0: auto */
+  vcfg.force_family = cfg.autopilot != GST_FLIGHT_LINK_AUTOPILOT_AUTO;
+  vcfg.family = cfg.autopilot == GST_FLIGHT_LINK_AUTOPILOT_ARDUPILOT ?
+      MAVLINK_FAMILY_ARDUPILOT : cfg.autopilot == GST_FLIGHT_LINK_AUTOPILOT_PX4
+      ? MAVLINK_FAMILY_PX4 : MAVLINK_FAMILY_GENERIC;
 
   clock = gst_system_clock_obtain ();
+  flight_link_reader_reset (self->reader,
+      cfg.timestamp_mode == GST_FLIGHT_LINK_TIMESTAMP_VEHICLE, clock,
+      self->link);
+  flight_link_vehicle_reset (self->vehicle, &vcfg, clock,
+      flight_link_transport_fixed_peer (self->link),
+      flight_link_transport_is_datagram (self->link));
   g_mutex_lock (&self->lock);
   self->cfg = cfg;
-  gst_object_replace ((GstObject **) & self->clock, GST_OBJECT (clock));
   self->playing = FALSE;
-  g_set_object (&self->peer, flight_link_transport_fixed_peer (self->link));
-  self->vehicle = VEHICLE_WAITING;
-  self->vehicle_sysid = self->vehicle_compid = 0;
-  self->vehicle_version = 2;
-  self->vehicle_seen = GST_CLOCK_TIME_NONE;
-  self->listening_since = GST_CLOCK_TIME_NONE;
-  self->absent_warned = FALSE;
-  memset (&self->pstats, 0, sizeof (self->pstats));
-  self->telemetry_messages = self->telemetry_dropped = 0;
-  self->telemetry_merged = 0;
-  self->hold_due = FALSE;
   self->commands_sent = self->commands_dropped = 0;
-  self->heartbeats_sent = 0;
-  self->vehicle_type = 0;
-  self->family = MAVLINK_FAMILY_GENERIC;
-  vehicle_status_init (&self->vstate);
   self->result_sticky = FALSE;
   g_mutex_unlock (&self->lock);
   flight_link_commander_reset (self->commander, clock, cfg.command_timeout,
@@ -2184,20 +1488,16 @@ set_playing (GstFlightLink * self, gboolean playing)
 {
   g_mutex_lock (&self->lock);
   self->playing = playing;
-  if (playing) {
-    GstClockTime now = gst_clock_get_time (self->clock);
-
-    if (!GST_CLOCK_TIME_IS_VALID (self->listening_since))
-      self->listening_since = now;
-    schedule_tick_locked (self, now);
-  } else if (self->link) {
+  if (!playing && self->link) {
     /* the reader goes back to waiting for PLAYING */
     flight_link_transport_wake_reader (self->link);
   }
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
-  if (!playing)
-    stop_ticks (self);
+  if (playing)
+    flight_link_vehicle_start_ticks (self->vehicle);
+  else
+    flight_link_vehicle_stop_ticks (self->vehicle);
 }
 
 static GstStateChangeReturn
@@ -2239,12 +1539,9 @@ gst_flight_link_change_state (GstElement * element, GstStateChange transition)
       ret = GST_STATE_CHANGE_NO_PREROLL;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
-      stop_ticks (self);
+      flight_link_vehicle_stop (self->vehicle);
       flight_link_commander_stop_stream (self->commander);
-      stop_hold_timer (self);
-      g_mutex_lock (&self->lock);
-      g_clear_object (&self->peer);
-      g_mutex_unlock (&self->lock);
+      flight_link_reader_stop (self->reader);
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
       gst_flight_link_close (self);
@@ -2258,16 +1555,52 @@ gst_flight_link_change_state (GstElement * element, GstStateChange transition)
 /* ---------------------------------------------------------------------- */
 /* properties */
 
+/* The unsigned integer properties of a run. */
+static guint *
+uint_prop (RunConfig * c, guint prop_id)
+{
+  switch (prop_id) {
+    case PROP_SYSTEM_ID:
+      return &c->system_id;
+    case PROP_COMPONENT_ID:
+      return &c->component_id;
+    case PROP_TARGET_SYSTEM:
+      return &c->target_system;
+    case PROP_TARGET_COMPONENT:
+      return &c->target_component;
+    case PROP_VEHICLE_TIMEOUT:
+      return &c->vehicle_timeout;
+    case PROP_COMMAND_TIMEOUT:
+      return &c->command_timeout;
+    case PROP_COMMAND_RETRIES:
+      return &c->command_retries;
+    case PROP_COMPLETION_TIMEOUT:
+      return &c->completion_timeout;
+    case PROP_SETPOINT_RATE:
+      return &c->setpoint_rate;
+    case PROP_TELEMETRY_RATE:
+      return &c->telemetry_rate;
+    default:
+      return NULL;
+  }
+}
+
 static void
 gst_flight_link_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (object);
+  guint *u;
 
   if (gst_worker_core_set_property (self->core, prop_id, value))
     return;
 
   GST_OBJECT_LOCK (self);
+  if ((u = uint_prop (&self->props, prop_id))) {
+    *u = g_value_get_uint (value);
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
   switch (prop_id) {
     case PROP_ADDRESS:
       g_free (self->address);
@@ -2290,44 +1623,17 @@ gst_flight_link_set_property (GObject * object, guint prop_id,
     case PROP_BAUD:
       self->baud = g_value_get_uint (value);
       break;
-    case PROP_SYSTEM_ID:
-      self->system_id = g_value_get_uint (value);
-      break;
-    case PROP_COMPONENT_ID:
-      self->component_id = g_value_get_uint (value);
-      break;
-    case PROP_TARGET_SYSTEM:
-      self->target_system = g_value_get_uint (value);
-      break;
-    case PROP_TARGET_COMPONENT:
-      self->target_component = g_value_get_uint (value);
-      break;
-    case PROP_VEHICLE_TIMEOUT:
-      self->vehicle_timeout = g_value_get_uint (value);
-      break;
     case PROP_MAVLINK_VERSION:
-      self->version = g_value_get_enum (value);
+      self->props.version = g_value_get_enum (value);
       break;
     case PROP_TIMESTAMP_MODE:
-      self->timestamp_mode = g_value_get_enum (value);
+      self->props.timestamp_mode = g_value_get_enum (value);
       break;
     case PROP_AUTOPILOT:
-      self->autopilot = g_value_get_enum (value);
-      break;
-    case PROP_COMMAND_TIMEOUT:
-      self->command_timeout = g_value_get_uint (value);
-      break;
-    case PROP_COMMAND_RETRIES:
-      self->command_retries = g_value_get_uint (value);
-      break;
-    case PROP_SETPOINT_RATE:
-      self->setpoint_rate = g_value_get_uint (value);
-      break;
-    case PROP_TELEMETRY_RATE:
-      self->telemetry_rate = g_value_get_uint (value);
+      self->props.autopilot = g_value_get_enum (value);
       break;
     case PROP_GOTO_COMMAND:
-      self->goto_command = g_value_get_enum (value);
+      self->props.goto_command = g_value_get_enum (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2341,18 +1647,25 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
     GParamSpec * pspec)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (object);
+  guint *u;
 
   if (gst_worker_core_get_property (self->core, prop_id, value))
     return;
 
   if (prop_id == PROP_BAD_FRAMES) {
-    g_mutex_lock (&self->lock);
-    g_value_set_uint64 (value, self->pstats.bad_crc + self->pstats.truncated);
-    g_mutex_unlock (&self->lock);
+    FlightLinkReaderCounts rc;
+
+    flight_link_reader_counts (self->reader, &rc);
+    g_value_set_uint64 (value, rc.parser.bad_crc + rc.parser.truncated);
     return;
   }
 
   GST_OBJECT_LOCK (self);
+  if ((u = uint_prop (&self->props, prop_id))) {
+    g_value_set_uint (value, *u);
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
   switch (prop_id) {
     case PROP_ADDRESS:
       g_value_set_string (value, self->address);
@@ -2375,44 +1688,17 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_BAUD:
       g_value_set_uint (value, self->baud);
       break;
-    case PROP_SYSTEM_ID:
-      g_value_set_uint (value, self->system_id);
-      break;
-    case PROP_COMPONENT_ID:
-      g_value_set_uint (value, self->component_id);
-      break;
-    case PROP_TARGET_SYSTEM:
-      g_value_set_uint (value, self->target_system);
-      break;
-    case PROP_TARGET_COMPONENT:
-      g_value_set_uint (value, self->target_component);
-      break;
-    case PROP_VEHICLE_TIMEOUT:
-      g_value_set_uint (value, self->vehicle_timeout);
-      break;
     case PROP_MAVLINK_VERSION:
-      g_value_set_enum (value, self->version);
+      g_value_set_enum (value, self->props.version);
       break;
     case PROP_TIMESTAMP_MODE:
-      g_value_set_enum (value, self->timestamp_mode);
+      g_value_set_enum (value, self->props.timestamp_mode);
       break;
     case PROP_AUTOPILOT:
-      g_value_set_enum (value, self->autopilot);
-      break;
-    case PROP_COMMAND_TIMEOUT:
-      g_value_set_uint (value, self->command_timeout);
-      break;
-    case PROP_COMMAND_RETRIES:
-      g_value_set_uint (value, self->command_retries);
-      break;
-    case PROP_SETPOINT_RATE:
-      g_value_set_uint (value, self->setpoint_rate);
-      break;
-    case PROP_TELEMETRY_RATE:
-      g_value_set_uint (value, self->telemetry_rate);
+      g_value_set_enum (value, self->props.autopilot);
       break;
     case PROP_GOTO_COMMAND:
-      g_value_set_enum (value, self->goto_command);
+      g_value_set_enum (value, self->props.goto_command);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2426,13 +1712,11 @@ gst_flight_link_finalize (GObject * object)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (object);
 
-  stop_hold_timer (self);
+  flight_link_reader_free (self->reader);
   gst_flight_link_close (self);
-  stop_ticks (self);
+  flight_link_vehicle_free (self->vehicle);
   flight_link_commander_free (self->commander);
   gst_worker_core_free (self->core);
-  g_clear_object (&self->peer);
-  gst_clear_object (&self->clock);
   g_free (self->address);
   g_free (self->remote_address);
   g_free (self->device);
@@ -2561,6 +1845,14 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
           "confirmation counting) before it is reported timed out; a "
           "refused command is never sent again", 0, 100,
           DEFAULT_COMMAND_RETRIES, rw_ready));
+  g_object_class_install_property (gobject_class, PROP_COMPLETION_TIMEOUT,
+      g_param_spec_uint ("completion-timeout", "Completion timeout",
+          "Milliseconds an accepted takeoff or land may take: the next "
+          "command waits until the vehicle is at 95 % of the takeoff "
+          "height, or landed and disarmed; then its result (timed-out, "
+          "with a warning, if it did not) (0: a command is done when "
+          "acknowledged)", 0, G_MAXUINT, DEFAULT_COMPLETION_TIMEOUT,
+          rw_ready));
   g_object_class_install_property (gobject_class, PROP_SETPOINT_RATE,
       g_param_spec_uint ("setpoint-rate", "Setpoint rate",
           "PX4: how many times a second the active goto's setpoint is sent "
@@ -2649,23 +1941,28 @@ gst_flight_link_init (GstFlightLink * self)
   g_mutex_init (&self->write_lock);
   self->commander = flight_link_commander_new (GST_ELEMENT (self),
       commander_send, commander_route);
+  self->reader = flight_link_reader_new (GST_ELEMENT (self), self->core,
+      self->srcpad, self->commander);
+  self->vehicle = flight_link_vehicle_new (GST_ELEMENT (self),
+      commander_send, vehicle_event);
   self->address = g_strdup (DEFAULT_ADDRESS);
   self->port = DEFAULT_PORT;
   self->remote_address = g_strdup (DEFAULT_REMOTE_ADDRESS);
   self->remote_port = DEFAULT_REMOTE_PORT;
   self->device = g_strdup (DEFAULT_DEVICE);
   self->baud = DEFAULT_BAUD;
-  self->system_id = DEFAULT_SYSTEM_ID;
-  self->component_id = DEFAULT_COMPONENT_ID;
-  self->target_system = DEFAULT_TARGET_SYSTEM;
-  self->target_component = DEFAULT_TARGET_COMPONENT;
-  self->vehicle_timeout = DEFAULT_VEHICLE_TIMEOUT;
-  self->version = DEFAULT_MAVLINK_VERSION;
-  self->timestamp_mode = DEFAULT_TIMESTAMP_MODE;
-  self->autopilot = DEFAULT_AUTOPILOT;
-  self->command_timeout = DEFAULT_COMMAND_TIMEOUT;
-  self->command_retries = DEFAULT_COMMAND_RETRIES;
-  self->setpoint_rate = DEFAULT_SETPOINT_RATE;
-  self->telemetry_rate = DEFAULT_TELEMETRY_RATE;
-  self->goto_command = DEFAULT_GOTO_COMMAND;
+  self->props.system_id = DEFAULT_SYSTEM_ID;
+  self->props.component_id = DEFAULT_COMPONENT_ID;
+  self->props.target_system = DEFAULT_TARGET_SYSTEM;
+  self->props.target_component = DEFAULT_TARGET_COMPONENT;
+  self->props.vehicle_timeout = DEFAULT_VEHICLE_TIMEOUT;
+  self->props.version = DEFAULT_MAVLINK_VERSION;
+  self->props.timestamp_mode = DEFAULT_TIMESTAMP_MODE;
+  self->props.autopilot = DEFAULT_AUTOPILOT;
+  self->props.command_timeout = DEFAULT_COMMAND_TIMEOUT;
+  self->props.command_retries = DEFAULT_COMMAND_RETRIES;
+  self->props.completion_timeout = DEFAULT_COMPLETION_TIMEOUT;
+  self->props.setpoint_rate = DEFAULT_SETPOINT_RATE;
+  self->props.telemetry_rate = DEFAULT_TELEMETRY_RATE;
+  self->props.goto_command = DEFAULT_GOTO_COMMAND;
 }

@@ -39,6 +39,25 @@ mavlink_autopilot_family (guint8 autopilot)
   }
 }
 
+/**
+ * mavlink_autopilot_family_name:
+ * @family: an autopilot family
+ *
+ * Returns: "ardupilot", "px4" or "generic"
+ */
+const gchar *
+mavlink_autopilot_family_name (MavlinkAutopilotFamily family)
+{
+  switch (family) {
+    case MAVLINK_FAMILY_ARDUPILOT:
+      return "ardupilot";
+    case MAVLINK_FAMILY_PX4:
+      return "px4";
+    default:
+      return "generic";
+  }
+}
+
 /* ArduPilot's GUIDED is mode 4 in Copter (and Sub), 15 in Plane (VTOLs
  * included) and Rover. */
 static guint

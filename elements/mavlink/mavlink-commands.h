@@ -90,6 +90,8 @@ typedef struct {
 
 MavlinkAutopilotFamily mavlink_autopilot_family (guint8 autopilot);
 
+const gchar *mavlink_autopilot_family_name (MavlinkAutopilotFamily family);
+
 const MavlinkMessageInfo * mavlink_command_from_flight_command (
     const GstFlightCommand * cmd, const MavlinkTarget * target,
     guint32 time_boot_ms, MavlinkCommandMessage * msg, const gchar ** why);

@@ -716,6 +716,25 @@ gst_pool_dispatch_get_srcpad (GstPoolDispatch * self, guint replica)
 }
 
 /**
+ * gst_pool_dispatch_reshape_now:
+ *
+ * Joins the replicas the pool added and sends EOS into those it retired
+ * now, rather than with the next item: a retired replica goes even while
+ * the pool's input is idle. Takes the input's stream lock, so it waits
+ * for an item being dispatched (or held by a pause) and never runs beside
+ * the streaming thread. Not from a streaming thread of the pool.
+ */
+void
+gst_pool_dispatch_reshape_now (GstPoolDispatch * self)
+{
+  GST_PAD_STREAM_LOCK (self->sinkpad);
+  if (!GST_PAD_IS_FLUSHING (self->sinkpad) && reshape_replicas (self) !=
+      GST_FLOW_OK)
+    GST_DEBUG_OBJECT (self, "a replica could not join or retire now");
+  GST_PAD_STREAM_UNLOCK (self->sinkpad);
+}
+
+/**
  * gst_pool_dispatch_offer_replica:
  * @queue_sink: the sink pad of the new replica's input queue
  *

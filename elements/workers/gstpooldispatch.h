@@ -17,6 +17,8 @@ GstElement *gst_pool_dispatch_new (const gchar * name, GstPoolOrder * order,
 
 GstPad *gst_pool_dispatch_get_srcpad (GstPoolDispatch * self, guint replica);
 
+void gst_pool_dispatch_reshape_now (GstPoolDispatch * self);
+
 void gst_pool_dispatch_offer_replica (GstPoolDispatch * self, guint replica,
     GstPad * queue_sink);
 void gst_pool_dispatch_remove_replica (GstPoolDispatch * self,

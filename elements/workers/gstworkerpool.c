@@ -70,8 +70,9 @@
  * joined to the stream (the stream's sticky events, then its first item)
  * by the dispatcher before its next item: it takes items at once. A
  * replica being retired (the highest numbered first) takes no more items;
- * the dispatcher sends it EOS after its last one (at the latest with the
- * next item that enters the pool, or with the pool's EOS), what it emits
+ * the dispatcher sends it EOS after its last one (at once when no item is
+ * being dispatched; while the dispatcher is paused, when it resumes), what
+ * it emits
  * as it drains leaves in its place, and once that EOS is out the pool
  * removes it: nothing it took is lost or reordered. Its workers' counts
  * stay with its workers (`<pool>_r<i>_*`), which an application that wants
@@ -886,11 +887,29 @@ shrink_locked (GstWorkerPool * self)
     GST_DEBUG_OBJECT (self, "retiring replica %d", r);
 }
 
+/* Joins and retires replicas now, out of any streaming thread: a retired
+ * replica gets its EOS even while no item comes in. */
+static void
+reshape_now (GstElement * element, gpointer user_data)
+{
+  GstWorkerPool *self = GST_WORKER_POOL (element);
+  GstElement *dispatcher;
+
+  g_mutex_lock (&self->build_lock);
+  dispatcher = self->dispatcher ? gst_object_ref (self->dispatcher) : NULL;
+  g_mutex_unlock (&self->build_lock);
+  if (dispatcher) {
+    gst_pool_dispatch_reshape_now (GST_POOL_DISPATCH (dispatcher));
+    gst_object_unref (dispatcher);
+  }
+}
+
 /* Brings the running pool to its `size`. */
 static void
 resize_live (GstWorkerPool * self)
 {
-  guint size, live;
+  guint size, live = 0;
+  gboolean changed = FALSE;
 
   g_mutex_lock (&self->build_lock);
   GST_OBJECT_LOCK (self);
@@ -899,6 +918,7 @@ resize_live (GstWorkerPool * self)
   if (self->built && self->order) {
     live = gst_pool_order_count_live (self->order);
     GST_DEBUG_OBJECT (self, "resizing from %u to %u replicas", live, size);
+    changed = live != size;
     for (; live < size; live++)
       if (!grow_locked (self))
         break;
@@ -906,6 +926,8 @@ resize_live (GstWorkerPool * self)
       shrink_locked (self);
   }
   g_mutex_unlock (&self->build_lock);
+  if (changed)
+    gst_element_call_async (GST_ELEMENT (self), reshape_now, NULL, NULL);
 }
 
 /* Builds if the properties or the pool's name changed since the last build.

@@ -11,7 +11,9 @@
  * pitch and yaw; gst_flight_path_true_pose() says where the drone really
  * is at a time, gst_flight_path_reported_pose() what its telemetry says,
  * with noise in position and attitude. Everything is a function of the
- * settings and the time: the same flight on every run.
+ * settings and the time: the same flight on every run. With a take-off
+ * (`climb_rate`), the flight starts on the ground and climbs to the
+ * altitude before it flies the path.
  *
  * Since: 0.2
  */
@@ -277,6 +279,38 @@ set_global (const GstFlightPathSettings * c, GstOdometry * odo)
   odo->altitude = c->home_altitude - odo->down;
 }
 
+/* When the climb starts and ends, seconds; both 0 without a take-off. */
+static void
+climb_times (const GstFlightPathSettings * c, gdouble * start, gdouble * end)
+{
+  *start = *end = 0;
+  if (c->climb_rate > 0) {
+    *start = MAX (c->takeoff_time, 0);
+    *end = *start + c->altitude / c->climb_rate;
+  }
+}
+
+/**
+ * gst_flight_path_distance:
+ * @self: a path
+ * @t: the time since the start of the flight
+ *
+ * How far along the path the drone is at @t: 0 on the ground and while
+ * it climbs, then the distance flown since it reached its altitude.
+ *
+ * Returns: metres along the path
+ *
+ * Since: 0.3
+ */
+gdouble
+gst_flight_path_distance (const GstFlightPath * self, GstClockTime t)
+{
+  gdouble start, end;
+
+  climb_times (&self->cfg, &start, &end);
+  return self->cfg.speed * MAX (seconds (t) - end, 0);
+}
+
 /**
  * gst_flight_path_true_pose:
  * @self: a path
@@ -295,22 +329,31 @@ gst_flight_path_true_pose (const GstFlightPath * self, GstClockTime t,
 {
   const GstFlightPathSettings *c = &self->cfg;
   gdouble ts = seconds (t), heading, w = c->attitude_wobble * DEG;
+  gdouble climb_start, climb_end;
+  gboolean flying;
 
   gst_odometry_init (odo);
   odo->fields = GST_ODOMETRY_HAS_LOCAL | GST_ODOMETRY_HAS_GLOBAL |
       GST_ODOMETRY_HAS_ATTITUDE | GST_ODOMETRY_HAS_VELOCITY;
   odo->source_time_us = t / GST_USECOND;
-  gst_flight_path_position (self, c->speed * ts, &odo->north, &odo->east,
-      &heading);
-  odo->down = -c->altitude;
+  gst_flight_path_position (self, gst_flight_path_distance (self, t),
+      &odo->north, &odo->east, &heading);
+  climb_times (c, &climb_start, &climb_end);
+  flying = ts >= climb_end;
+  if (flying)
+    odo->down = -c->altitude;
+  else if (ts >= climb_start)
+    odo->down = -c->climb_rate * (ts - climb_start);
+  else
+    odo->down = 0;
   set_global (c, odo);
   odo->roll = w * sin (2 * G_PI * 0.37 * ts + self->wobble_phase[0]);
   odo->pitch = w * sin (2 * G_PI * 0.23 * ts + self->wobble_phase[1]);
   odo->yaw = wrap_angle (heading +
       w / 2 * sin (2 * G_PI * 0.11 * ts + self->wobble_phase[2]));
-  odo->vn = c->speed * cos (heading);
-  odo->ve = c->speed * sin (heading);
-  odo->vd = 0;
+  odo->vn = flying ? c->speed * cos (heading) : 0;
+  odo->ve = flying ? c->speed * sin (heading) : 0;
+  odo->vd = !flying && ts >= climb_start ? -c->climb_rate : 0;
 }
 
 /**

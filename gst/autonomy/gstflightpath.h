@@ -58,8 +58,15 @@ GType gst_flight_sim_path_get_type (void);
  * @home_longitude: home's longitude, degrees
  * @home_altitude: home's altitude above mean sea level, metres
  * @seed: the seed of the wobble and of the reported pose's errors
+ * @climb_rate: with a take-off, the climb's vertical speed, metres per
+ *   second; 0: no take-off, the flight starts at @altitude (Since: 0.3)
+ * @takeoff_time: with a take-off, how long the drone stays on the ground
+ *   (down 0) at the path's start before it climbs, seconds (Since: 0.3)
  *
- * What a #GstFlightPath flies.
+ * What a #GstFlightPath flies. With a take-off (@climb_rate above 0) the
+ * drone waits on the ground at the path's first point until
+ * @takeoff_time, climbs straight up at @climb_rate to @altitude, then
+ * flies the path from its start.
  *
  * Since: 0.2
  */
@@ -70,6 +77,7 @@ typedef struct {
   gdouble attitude_wobble, attitude_noise, position_noise;
   gdouble home_latitude, home_longitude, home_altitude;
   guint seed;
+  gdouble climb_rate, takeoff_time;
 } GstFlightPathSettings;
 
 /**
@@ -109,6 +117,10 @@ GST_AUTONOMY_API
 void            gst_flight_path_position (const GstFlightPath * self,
                                           gdouble distance, gdouble * north,
                                           gdouble * east, gdouble * heading);
+
+GST_AUTONOMY_API
+gdouble         gst_flight_path_distance (const GstFlightPath * self,
+                                          GstClockTime t);
 
 GST_AUTONOMY_API
 void            gst_flight_path_true_pose (const GstFlightPath * self,

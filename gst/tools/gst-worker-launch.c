@@ -23,6 +23,7 @@
 #include "launch-observe.h"
 #include "launch-http.h"
 #include "launch-control.h"
+#include "launch-keys.h"
 
 #define PROG "gst-worker-launch"
 
@@ -60,6 +61,7 @@ typedef struct
   gboolean starting;
   gboolean json;                /* --status-format=json: stdout is JSON */
   LaunchHttp *http;
+  LaunchKeys *keys;             /* on a terminal: the selected row */
   guint dots;                   /* graphs written on demand */
   GstStructure *report;
   gint exit_code;
@@ -248,9 +250,10 @@ print_status (App * app)
   }
   if (app->tty_out) {
     g_string_append_printf (out, "%s: %s%s, %.1f s, %u restarts   "
-        "[p] pause  [r] resume  [q] quit  [g] graph\n", PROG, phase,
+        "[p] pause  [r] resume  [q] quit  [g] graph  [up/down] select  "
+        "[space] pause worker  [+/-] pool size\n", PROG, phase,
         paused ? " (PAUSED)" : "", t, restarts);
-    g_string_append_printf (out, "%-*s %-18s %10s %10s %9s %8s %8s %7s\n",
+    g_string_append_printf (out, "  %-*s %-18s %10s %10s %9s %8s %8s %7s\n",
         width, "WORKER", "STATE", "IN", "OUT", "RATE/s", "AVG ms", "MAX ms",
         "INPUT");
   }
@@ -264,9 +267,10 @@ print_status (App * app)
     state_text (w, state, sizeof (state));
     if (app->tty_out)
       g_string_append_printf (out,
-          "%-*s %-18s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
-          " %9.1f %8.3f %8.3f %7s\n", width, gst_structure_get_string (w,
-              "name"),
+          "%s %-*s %-18s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
+          " %9.1f %8.3f %8.3f %7s\n", app->keys &&
+          launch_keys_is_selected (app->keys, workers, i) ? ">" : " ",
+          width, gst_structure_get_string (w, "name"),
           state, field_u64 (w, "items-in"), field_u64 (w, "items-out"), rate,
           field_ms (w, "proc-time-avg"), field_ms (w, "proc-time-max"), fill);
     else
@@ -668,8 +672,17 @@ on_key (gint fd, GIOCondition cond, gpointer user_data)
     case 'G':
       write_dot_now (app, "key");
       break;
-    default:
+    default:{
+      /* the selected row: select, pause it, resize its pool */
+      gchar *text = NULL;
+      gboolean failed = FALSE;
+
+      if (launch_keys_handle (app->keys, app->ctrl, c, &text, &failed) &&
+          text)
+        say (app, failed, "%s", text);
+      g_free (text);
       break;
+    }
   }
   if (err) {
     say (app, TRUE, "%s", err->message);
@@ -880,11 +893,14 @@ main (int argc, char **argv)
       "losing an item.");
   g_option_context_set_description (ctx,
       "Keys on a terminal: p pauses the system, r resumes it, q exits with "
-      "drain, g writes the graph (also SIGUSR1).\n"
+      "drain, g writes the graph (also SIGUSR1); up/down (or k/j) select a "
+      "worker, space pauses or resumes it, + and - resize the workerpool it "
+      "belongs to.\n"
       "Commands, one a line on standard input when it is not a terminal, "
       "each answered by one JSON line on standard output: pause [NAME], "
       "resume [NAME], set NAME PROPERTY=VALUE (e.g. a workerpool's size "
-      "while it runs), status, exit, exit-now.\n"
+      "while it runs), swap NAME DESCRIPTION, insert QUEUE DESCRIPTION, "
+      "remove NAME, status, exit, exit-now.\n"
       "SIGINT, SIGTERM or SIGHUP exits with drain; a second one exits now.\n"
       "\nExit status:\n  0  drained cleanly\n  1  pipeline error (the "
       "message names the element)\n  2  usage error (bad option, unknown "
@@ -1108,8 +1124,10 @@ main (int argc, char **argv)
   }
   app.starting = FALSE;
 
-  if (enter_raw_mode ())
+  if (enter_raw_mode ()) {
+    app.keys = launch_keys_new ();
     g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_key, &app);
+  }
   else
     control = launch_control_new (app.ctrl, STDIN_FILENO, on_control_exit,
         &app);
@@ -1127,6 +1145,8 @@ main (int argc, char **argv)
   restore_terminal ();
   launch_control_free (control);
   launch_control_free (socket_control);
+  if (app.keys)
+    launch_keys_free (app.keys);
   launch_http_stop (app.http);
   gst_object_unref (app.ctrl);
   g_main_loop_unref (app.loop);

@@ -10,6 +10,9 @@
  *   pause | resume               the whole system
  *   set NAME PROPERTY=VALUE      any element's property, as gst-launch-1.0
  *                                parses it (a pool's size while it runs)
+ *   swap NAME DESCRIPTION        replace a worker by an element description
+ *   insert QUEUE DESCRIPTION     a worker (and its own queue) after QUEUE
+ *   remove NAME                  a worker out, its input joined to its output
  *   status                       the controller's status, as its JSON
  *   exit | exit-now              drain then stop | stop at once
  *
@@ -170,6 +173,15 @@ launch_control_run (GstWorkerController * ctrl, const gchar * line,
         answer_ok ("resume", argv[1]) : answer_gerror (err);
   } else if (g_str_equal (argv[0], "set") && argc == 3) {
     json = set_property (ctrl, argv[1], argv[2]);
+  } else if (g_str_equal (argv[0], "swap") && argc == 3) {
+    json = gst_worker_controller_swap_worker (ctrl, argv[1], argv[2], &err) ?
+        answer_ok ("swap", argv[1]) : answer_gerror (err);
+  } else if (g_str_equal (argv[0], "insert") && argc == 3) {
+    json = gst_worker_controller_insert_worker (ctrl, argv[1], argv[2],
+        &err) ? answer_ok ("insert", argv[1]) : answer_gerror (err);
+  } else if (g_str_equal (argv[0], "remove") && argc == 2) {
+    json = gst_worker_controller_remove_worker (ctrl, argv[1], &err) ?
+        answer_ok ("remove", argv[1]) : answer_gerror (err);
   } else if (g_str_equal (argv[0], "status") && argc == 1) {
     GstStructure *s = gst_worker_controller_get_status (ctrl);
     gchar *status = gst_worker_structure_to_json (s, FALSE);
@@ -186,7 +198,8 @@ launch_control_run (GstWorkerController * ctrl, const gchar * line,
     json = answer_ok ("exit-now", NULL);
   } else {
     json = answer_error ("cannot run '%s': the commands are pause [NAME], "
-        "resume [NAME], set NAME PROPERTY=VALUE, status, exit, exit-now",
+        "resume [NAME], set NAME PROPERTY=VALUE, swap NAME DESCRIPTION, "
+        "insert QUEUE DESCRIPTION, remove NAME, status, exit, exit-now",
         shown);
   }
   g_free (shown);

@@ -72,7 +72,6 @@ GST_DEBUG_CATEGORY (worker_controller_debug);
 #define DEFAULT_STALL_POLICY GST_WORKER_STALL_POLICY_REPORT
 #define DEFAULT_MAX_RESTARTS 3
 #define DEFAULT_RESTART_BACKOFF 500
-#define MAX_RESTART_BACKOFF_MS 30000
 #define DEFAULT_DEADLOCK_MODE GST_WORKER_DEADLOCK_MODE_RESOLVE
 #define DEFAULT_DEADLOCK_SETTLE 1000
 #define DEFAULT_MAX_QUEUE_GROWTH 64
@@ -95,11 +94,20 @@ enum
   PROP_MAX_TOTAL_GROWTH,
 };
 
-guint controller_signals[LAST_SIGNAL];
-
-static const gchar *const phase_names[] = {
-  "ready", "running", "draining", "restarting", "finished"
+enum
+{
+  SIGNAL_STARTED,
+  SIGNAL_WORKER_STALLED,
+  SIGNAL_WORKER_LOST,
+  SIGNAL_WORKER_RECOVERED,
+  SIGNAL_PIPELINE_ERROR,
+  SIGNAL_RESTARTED,
+  SIGNAL_FINISHED,
+  SIGNAL_DEADLOCK,
+  LAST_SIGNAL
 };
+
+static guint controller_signals[LAST_SIGNAL];
 
 G_DEFINE_QUARK (gst-worker-controller-error-quark, gst_worker_controller_error);
 
@@ -109,258 +117,49 @@ G_DEFINE_TYPE_WITH_CODE (GstWorkerController, gst_worker_controller,
         "gst-workers controller"));
 
 /* ---------------------------------------------------------------------- */
-/* error messages */
+/* the run's events and what it asks */
 
-/* "name: message (detail) [location=...]" for an ERROR message: the
- * user-facing text, the last line of the debug text (where elements put
- * the file name or errno), and the path the element was given. */
-static gchar *
-describe_error (GstMessage * msg, GError ** error_out, gchar ** debug_out)
+/* Only the controller emits signals: the run returns events. */
+static void
+run_event (GstObject * owner, const WorkerRunEvent * ev)
 {
-  GError *err = NULL;
-  gchar *debug = NULL, *detail = NULL, *path = NULL;
-  GString *text = g_string_new (NULL);
-  GstObject *src = GST_MESSAGE_SRC (msg);
-  static const gchar *const props[] = { "location", "device", NULL };
+  GstWorkerController *self = GST_WORKER_CONTROLLER (owner);
 
-  gst_message_parse_error (msg, &err, &debug);
-  g_string_append_printf (text, "%s: %s", src ? GST_OBJECT_NAME (src) : "?",
-      err ? err->message : "unknown error");
-
-  if (debug) {
-    const gchar *last = strrchr (debug, '\n');
-
-    detail = g_strstrip (g_strdup (last ? last + 1 : debug));
-    if (*detail && !strstr (text->str, detail))
-      g_string_append_printf (text, " (%s)", detail);
-  }
-
-  if (src && GST_IS_ELEMENT (src) && err &&
-      err->domain == GST_RESOURCE_ERROR) {
-    for (guint i = 0; props[i] && !path; i++) {
-      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
-          (src), props[i]);
-      gchar *val = NULL;
-
-      if (!pspec || pspec->value_type != G_TYPE_STRING ||
-          !(pspec->flags & G_PARAM_READABLE))
-        continue;
-      g_object_get (src, props[i], &val, NULL);
-      if (val && *val && !strstr (text->str, val))
-        path = g_strdup_printf ("%s=%s", props[i], val);
-      g_free (val);
-    }
-    if (path)
-      g_string_append_printf (text, " [%s]", path);
-  }
-
-  if (error_out)
-    *error_out = err;
-  else
-    g_clear_error (&err);
-  if (debug_out)
-    *debug_out = debug;
-  else
-    g_free (debug);
-  g_free (detail);
-  g_free (path);
-  return g_string_free (text, FALSE);
-}
-
-/* ---------------------------------------------------------------------- */
-/* the run: timers and per-run state */
-
-void
-controller_cancel_timer (GSource ** timer)
-{
-  if (*timer) {
-    g_source_destroy (*timer);
-    g_source_unref (*timer);
-    *timer = NULL;
+  switch (ev->type) {
+    case WORKER_RUN_EVENT_STARTED:
+      g_signal_emit (self, controller_signals[SIGNAL_STARTED], 0);
+      break;
+    case WORKER_RUN_EVENT_ERROR:
+      g_signal_emit (self, controller_signals[SIGNAL_PIPELINE_ERROR], 0,
+          ev->element, ev->error, ev->debug, ev->restarting);
+      break;
+    case WORKER_RUN_EVENT_RESTARTED:
+      g_signal_emit (self, controller_signals[SIGNAL_RESTARTED], 0,
+          ev->restarts);
+      break;
+    case WORKER_RUN_EVENT_FINISHED:
+      g_signal_emit (self, controller_signals[SIGNAL_FINISHED], 0,
+          ev->report);
+      break;
   }
 }
 
 static void
-reset_run_locked (GstWorkerController * self)
+run_policy (GstObject * owner, WorkerRunPolicy * policy)
 {
-  self->playing = FALSE;
-  self->started_emitted = FALSE;
-  self->system_state = GST_STATE_PLAYING;
-  worker_watchdog_reset (self->watch);
+  controller_run_policy (GST_WORKER_CONTROLLER (owner), policy);
 }
 
-/* ---------------------------------------------------------------------- */
-/* the end of a run */
-
-/* after a pipeline's EOS that no drain asked for, how long EOS may take to
- * reach the inputs that do not lead to a sink */
-#define EOS_SETTLE_MS 2000
-
-/* The end of the run, for the one who asked for it. */
-static gboolean
-emit_finished (gpointer user_data)
-{
-  GstWorkerController *self = user_data;
-  GstStructure *report;
-
-  GST_OBJECT_LOCK (self);
-  report = gst_structure_copy (self->report);
-  GST_OBJECT_UNLOCK (self);
-  g_signal_emit (self, controller_signals[SIGNAL_FINISHED], 0, report);
-  gst_structure_free (report);
-  return G_SOURCE_REMOVE;
-}
-
-/* Ends the run; @report is taken. */
-static void
-controller_finish (GstWorkerController * self, GstStructure * report,
-    gboolean emit_here)
-{
-  GstWorkerControllerOutcome outcome = GST_WORKER_CONTROLLER_OUTCOME_NONE;
-
-  gst_structure_get_enum (report, "outcome",
-      GST_TYPE_WORKER_CONTROLLER_OUTCOME, (gint *) & outcome);
-
-  GST_OBJECT_LOCK (self);
-  self->phase = PHASE_FINISHED;
-  self->playing = FALSE;
-  self->outcome = outcome;
-  if (self->report)
-    gst_structure_free (self->report);
-  self->report = report;
-  controller_cancel_timer (&self->drain_timer);
-  controller_cancel_timer (&self->restart_timer);
-  controller_cancel_timer (&self->deadlock_timer);
-  GST_OBJECT_UNLOCK (self);
-  g_source_set_ready_time (self->watchdog, -1);
-
-  GST_INFO_OBJECT (self, "finished: %" GST_PTR_FORMAT, report);
-  if (emit_here)
-    emit_finished (self);
-  else
-    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
-        emit_finished, gst_object_ref (self), gst_object_unref);
-}
-
-/* Stops the pipeline and reports what it held. */
 static GstStructure *
-controller_stop_and_report (GstWorkerController * self,
-    GstWorkerControllerOutcome outcome)
+run_report (GstObject * owner, GstWorkerControllerOutcome outcome)
 {
-  GValue holders = G_VALUE_INIT;
-  guint64 discarded;
-  GstStructure *report;
-
-  g_value_init (&holders, GST_TYPE_ARRAY);
-  discarded = worker_exit_stop (self->exit, &holders);
-  report = controller_build_report (self, outcome);
-  gst_structure_set (report, "items-discarded", G_TYPE_UINT64, discarded,
-      NULL);
-  gst_structure_take_value (report, "holders", &holders);
-  return report;
+  return controller_build_report (GST_WORKER_CONTROLLER (owner), outcome);
 }
 
-typedef struct
-{
-  GstWorkerController *self;
-  gint64 since;                 /* when the pipeline's EOS came */
-} EosWait;
-
-static void eos_wait_free (gpointer data);
-static gboolean eos_wait_cb (gpointer data);
-
-static void
-handle_eos_since (GstWorkerController * self, gint64 since)
-{
-  GstStructure *report;
-  gboolean draining;
-
-  GST_OBJECT_LOCK (self);
-  if (self->phase != PHASE_RUNNING && self->phase != PHASE_DRAINING) {
-    GST_OBJECT_UNLOCK (self);
-    return;
-  }
-  draining = self->phase == PHASE_DRAINING;
-  GST_OBJECT_UNLOCK (self);
-
-  /* a drain waits, bounded by its timeout, for every input to end; a run
-   * that ended by itself waits a little */
-  if (!worker_exit_every_input_ended (self->exit) && (draining || g_get_monotonic_time () -
-          since < EOS_SETTLE_MS * G_TIME_SPAN_MILLISECOND)) {
-    GSource *check = g_timeout_source_new (5);
-    EosWait *wait = g_new (EosWait, 1);
-
-    wait->self = gst_object_ref (self);
-    wait->since = since;
-    g_source_set_callback (check, eos_wait_cb, wait, eos_wait_free);
-    g_source_attach (check, self->context);
-    g_source_unref (check);
-    return;
-  }
-
-  GST_OBJECT_LOCK (self);
-  controller_cancel_timer (&self->drain_timer);
-  GST_OBJECT_UNLOCK (self);
-
-  GST_INFO_OBJECT (self, "EOS: every item drained");
-  /* the EOS reached every sink: the thread that sent it is done */
-  worker_exit_join_eos (self->exit, FALSE);
-  report =
-      controller_build_report (self, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
-  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
-  controller_finish (self, report, TRUE);
-}
-
-static void
-eos_wait_free (gpointer data)
-{
-  EosWait *wait = data;
-
-  gst_object_unref (wait->self);
-  g_free (wait);
-}
-
-static gboolean
-eos_wait_cb (gpointer data)
-{
-  EosWait *wait = data;
-
-  handle_eos_since (wait->self, wait->since);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-controller_handle_eos (GstWorkerController * self)
-{
-  handle_eos_since (self, g_get_monotonic_time ());
-}
-
-static gboolean
-controller_drain_timeout_cb (gpointer user_data)
-{
-  GstWorkerController *self = user_data;
-  GstStructure *report;
-
-  GST_OBJECT_LOCK (self);
-  if (self->phase != PHASE_DRAINING) {
-    GST_OBJECT_UNLOCK (self);
-    return G_SOURCE_REMOVE;
-  }
-  g_clear_pointer (&self->drain_timer, g_source_unref);
-  GST_OBJECT_UNLOCK (self);
-
-  report = controller_stop_and_report (self,
-      GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT);
-  GST_WARNING_OBJECT (self, "drain timed out: %" GST_PTR_FORMAT, report);
-  controller_finish (self, report, TRUE);
-  return G_SOURCE_REMOVE;
-}
+static const WorkerRunHooks run_hooks = { run_event, run_policy, run_report };
 
 /* ---------------------------------------------------------------------- */
 /* the watchdog's timer and events */
-
-static void handle_stall_restart (GstWorkerController * self,
-    const gchar * worker, const gchar * what);
 
 /* Only the controller emits signals: the watchdog returns events. */
 static void
@@ -397,7 +196,7 @@ emit_watch_events (GstWorkerController * self, GPtrArray * events)
               controller_state_nick (ev->state),
               (gdouble) ev->duration / GST_SECOND);
 
-          handle_stall_restart (self, ev->worker, what);
+          worker_run_handle_stall (self->run, ev->worker, what);
           g_free (what);
         }
         break;
@@ -425,16 +224,15 @@ watchdog_run (GstWorkerController * self)
 {
   GPtrArray *events = worker_watch_events_new ();
   WorkerWatchTimeouts t;
-  gboolean active;
+  gboolean paused, playing;
   gint64 next = -1;
 
   GST_OBJECT_LOCK (self);
   t.heartbeat_timeout = self->heartbeat_timeout;
   t.stall_timeout = self->stall_timeout;
-  active = self->playing && !self->system_paused &&
-      (self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING);
   GST_OBJECT_UNLOCK (self);
-  if (active)
+  if (worker_run_is_active (self->run, &paused, &playing) && playing &&
+      !paused)
     next = worker_watchdog_check (self->watch, &t, events);
 
   g_source_set_ready_time (self->watchdog, next);
@@ -462,30 +260,8 @@ watchdog_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Brings the watchdog's next check forward to @at (monotonic us). */
-static void
-watchdog_wake_at (GstWorkerController * self, gint64 at)
-{
-  gint64 cur = g_source_get_ready_time (self->watchdog);
-
-  if (cur < 0 || at < cur)
-    g_source_set_ready_time (self->watchdog, MAX (at, 0));
-}
-
 /* ---------------------------------------------------------------------- */
 /* the deadlock detector's checks and events */
-
-static void
-controller_deadlock_policy (GstWorkerController * self,
-    GstWorkerDeadlockPolicy * policy)
-{
-  GST_OBJECT_LOCK (self);
-  policy->mode = self->deadlock_mode;
-  policy->settle_ms = self->deadlock_settle;
-  policy->max_queue_growth = self->max_queue_growth;
-  policy->max_total_growth = self->max_total_growth;
-  GST_OBJECT_UNLOCK (self);
-}
 
 /* Only the controller emits signals: the detector returns events. */
 static void
@@ -516,17 +292,8 @@ handle_deadlock_events (GstWorkerController * self, GPtrArray * events)
     g_signal_emit (self, controller_signals[SIGNAL_DEADLOCK], 0, ev);
   }
 
-  if (stop) {
-    gboolean running;
-
-    GST_OBJECT_LOCK (self);
-    running = self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING;
-    controller_cancel_timer (&self->drain_timer);
-    GST_OBJECT_UNLOCK (self);
-    if (running)
-      controller_finish (self, controller_stop_and_report (self,
-              GST_WORKER_CONTROLLER_OUTCOME_DEADLOCK), TRUE);
-  }
+  if (stop)
+    worker_run_stop_on_deadlock (self->run);
 }
 
 /* Every few milliseconds while the system runs (before PLAYING too: a
@@ -538,15 +305,11 @@ deadlock_tick (gpointer user_data)
   GstWorkerController *self = gst_object_ref (user_data);
   GstWorkerDeadlockPolicy policy;
   GPtrArray *events;
-  gboolean active;
+  gboolean paused;
 
   controller_deadlock_policy (self, &policy);
-  GST_OBJECT_LOCK (self);
-  active = (self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING) &&
-      !self->system_paused && policy.mode != GST_WORKER_DEADLOCK_MODE_OFF;
-  GST_OBJECT_UNLOCK (self);
-
-  if (active) {
+  if (worker_run_is_active (self->run, &paused, NULL) && !paused &&
+      policy.mode != GST_WORKER_DEADLOCK_MODE_OFF) {
     events = gst_worker_deadlock_check (self->deadlock, &policy);
     handle_deadlock_events (self, events);
     g_ptr_array_unref (events);
@@ -556,176 +319,7 @@ deadlock_tick (gpointer user_data)
 }
 
 /* ---------------------------------------------------------------------- */
-/* the bus: errors and restarts, heartbeats, state changes, EOS */
-
-static gboolean
-restart_cb (gpointer user_data)
-{
-  GstWorkerController *self = user_data;
-  guint restarts, i;
-
-  GST_OBJECT_LOCK (self);
-  if (self->phase != PHASE_RESTARTING) {
-    GST_OBJECT_UNLOCK (self);
-    return G_SOURCE_REMOVE;
-  }
-  g_clear_pointer (&self->restart_timer, g_source_unref);
-  restarts = ++self->restarts;
-  self->phase = PHASE_RUNNING;
-  reset_run_locked (self);
-  GST_OBJECT_UNLOCK (self);
-
-  for (i = 0; i < self->queues->len; i++)
-    worker_queue_reset_counts (g_ptr_array_index (self->queues, i));
-  /* the queues keep what they grew, and it counts against the bounds */
-  gst_worker_deadlock_touch (self->deadlock);
-
-  GST_WARNING_OBJECT (self, "restarting the pipeline (restart %u)", restarts);
-  g_signal_emit (self, controller_signals[SIGNAL_RESTARTED], 0, restarts);
-  /* a failure posts an ERROR, handled by the policy again */
-  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_PLAYING);
-  return G_SOURCE_REMOVE;
-}
-
-/* With the object lock: the run's error, for the report. */
-static void
-set_last_error_locked (GstWorkerController * self, const gchar * element,
-    const gchar * path, const gchar * message, const gchar * debug)
-{
-  if (self->last_error)
-    gst_structure_free (self->last_error);
-  self->last_error = gst_structure_new ("error",
-      "element", G_TYPE_STRING, element,
-      "path", G_TYPE_STRING, path,
-      "message", G_TYPE_STRING, message,
-      "debug", G_TYPE_STRING, debug, NULL);
-}
-
-/* With the object lock: whether the run restarts (the policy wants it, a
- * restart is left, the system runs), and then its @backoff; the phase is
- * then restarting. */
-static gboolean
-begin_restart_locked (GstWorkerController * self, gboolean wanted,
-    guint * backoff)
-{
-  guint64 b;
-
-  if (!wanted || self->restarts >= self->max_restarts ||
-      self->phase != PHASE_RUNNING)
-    return FALSE;
-  b = (guint64) self->restart_backoff << MIN (self->restarts, 16);
-  *backoff = (guint) MIN (b, MAX_RESTART_BACKOFF_MS);
-  self->phase = PHASE_RESTARTING;
-  self->playing = FALSE;
-  return TRUE;
-}
-
-/* Stops the pipeline and restarts it after @backoff ms, or ends the run
- * in error. */
-static void
-restart_or_stop (GstWorkerController * self, gboolean restart, guint backoff)
-{
-  if (restart) {
-    GValue holders = G_VALUE_INIT;
-    guint64 discarded;
-
-    g_source_set_ready_time (self->watchdog, -1);
-    g_value_init (&holders, GST_TYPE_ARRAY);
-    discarded = worker_exit_stop (self->exit, &holders);
-    g_value_unset (&holders);
-
-    GST_OBJECT_LOCK (self);
-    self->discarded_by_restarts += discarded;
-    if (self->phase == PHASE_RESTARTING) {
-      self->restart_timer = g_timeout_source_new (backoff);
-      g_source_set_callback (self->restart_timer, restart_cb,
-          gst_object_ref (self), gst_object_unref);
-      g_source_attach (self->restart_timer, self->context);
-    }
-    GST_OBJECT_UNLOCK (self);
-  } else {
-    controller_finish (self, controller_stop_and_report (self,
-            GST_WORKER_CONTROLLER_OUTCOME_ERROR), TRUE);
-  }
-}
-
-/* The stall policy restarts: a stalled worker is handled as an error of
- * its own (the report's error names it). */
-static void
-handle_stall_restart (GstWorkerController * self, const gchar * worker,
-    const gchar * what)
-{
-  WorkerRec *w = worker_topology_find_worker_by_name (self->topology, worker);
-  gchar *path = w ? g_strdup (w->path) : g_strdup (worker);
-  gchar *text = g_strdup_printf ("worker %s stalled: %s", worker, what);
-  gboolean restart;
-  guint backoff = 0;
-
-  GST_OBJECT_LOCK (self);
-  if (self->stall_policy != GST_WORKER_STALL_POLICY_RESTART ||
-      self->phase != PHASE_RUNNING) {
-    GST_OBJECT_UNLOCK (self);
-    g_free (path);
-    g_free (text);
-    return;
-  }
-  set_last_error_locked (self, worker, path, text, "stall-policy=restart");
-  restart = begin_restart_locked (self, TRUE, &backoff);
-  GST_OBJECT_UNLOCK (self);
-
-  GST_WARNING_OBJECT (self, "%s%s", text, restart ? ", restarting" :
-      ", no restart left: stopping");
-  {
-    GError *err = g_error_new_literal (GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-        text);
-
-    g_signal_emit (self, controller_signals[SIGNAL_PIPELINE_ERROR], 0,
-        worker, err, "stall-policy=restart", restart);
-    g_error_free (err);
-  }
-  restart_or_stop (self, restart, backoff);
-  g_free (path);
-  g_free (text);
-}
-
-static void
-handle_error (GstWorkerController * self, GstMessage * msg)
-{
-  GError *err = NULL;
-  gchar *debug = NULL, *text;
-  gboolean restart;
-  guint backoff = 0;
-  GstObject *src = GST_MESSAGE_SRC (msg);
-  gchar *src_name = src ? gst_object_get_name (src) : g_strdup ("?");
-  gchar *src_path = src ? gst_object_get_path_string (src) : g_strdup ("?");
-
-  text = describe_error (msg, &err, &debug);
-
-  GST_OBJECT_LOCK (self);
-  if (self->phase == PHASE_FINISHED || self->phase == PHASE_RESTARTING ||
-      self->phase == PHASE_READY) {
-    GST_OBJECT_UNLOCK (self);
-    GST_DEBUG_OBJECT (self, "ignoring error after the run: %s", text);
-    goto out;
-  }
-  set_last_error_locked (self, src_name, src_path, text, debug);
-  restart = begin_restart_locked (self,
-      self->error_policy == GST_WORKER_ERROR_POLICY_RESTART, &backoff);
-  GST_OBJECT_UNLOCK (self);
-
-  GST_WARNING_OBJECT (self, "error from %s%s", text,
-      restart ? ", restarting" : ", stopping");
-  g_signal_emit (self, controller_signals[SIGNAL_PIPELINE_ERROR], 0, src_name,
-      err, debug, restart);
-  restart_or_stop (self, restart, backoff);
-
-out:
-  g_clear_error (&err);
-  g_free (debug);
-  g_free (text);
-  g_free (src_name);
-  g_free (src_path);
-}
+/* the bus: heartbeats here; errors, state changes and EOS for the run */
 
 static void
 handle_heartbeat (GstWorkerController * self, GstMessage * msg)
@@ -734,17 +328,16 @@ handle_heartbeat (GstWorkerController * self, GstMessage * msg)
       GST_MESSAGE_SRC (msg));
   WorkerWatchTimeouts t;
   gint64 due;
-  gboolean recovered, active;
+  gboolean recovered;
 
   if (!w)
     return;
 
   GST_OBJECT_LOCK (self);
-  active = self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING;
   t.heartbeat_timeout = self->heartbeat_timeout;
   t.stall_timeout = self->stall_timeout;
   GST_OBJECT_UNLOCK (self);
-  if (!active)
+  if (!worker_run_is_active (self->run, NULL, NULL))
     return;
   due = worker_watchdog_heartbeat (self->watch, w,
       gst_message_get_structure (msg), &t, &recovered);
@@ -755,94 +348,7 @@ handle_heartbeat (GstWorkerController * self, GstMessage * msg)
         w->name, TRUE);
   }
   if (due >= 0)
-    watchdog_wake_at (self, due);
-}
-
-/* Goes to the system state (PAUSED or PLAYING) last asked for, unless the
- * pipeline is still on its way somewhere: then the pipeline's next
- * state-changed message that ends a change calls this again.
- *
- * GstBin loses a state change asked for while it completes an asynchronous
- * one: the sinks' async-done commits PAUSED and schedules the rest (PAUSED
- * to PLAYING) on another thread; a new target set in between makes that
- * continuation give up ("intervening change"), while
- * gst_element_set_state() sees a change in progress and only records the
- * target. The pipeline then stays in PAUSED for good, nothing left to
- * finish the change: a pause and a resume a few milliseconds apart on a
- * loaded machine did it, and the drain after them timed out. */
-static void
-apply_system_state (GstWorkerController * self)
-{
-  GstState current, pending, wanted;
-  GstStateChangeReturn ret;
-
-  GST_OBJECT_LOCK (self);
-  wanted = self->system_state;
-  GST_OBJECT_UNLOCK (self);
-
-  ret = gst_element_get_state (GST_ELEMENT (self->pipeline), &current,
-      &pending, 0);
-  if (ret == GST_STATE_CHANGE_ASYNC || pending != GST_STATE_VOID_PENDING) {
-    GST_DEBUG_OBJECT (self, "pipeline on its way to %s: %s when it is there",
-        gst_element_state_get_name (pending),
-        gst_element_state_get_name (wanted));
-    return;
-  }
-  if (current != wanted && current >= GST_STATE_PAUSED)
-    gst_element_set_state (GST_ELEMENT (self->pipeline), wanted);
-}
-
-static void
-set_system_state (GstWorkerController * self, GstState state)
-{
-  GST_OBJECT_LOCK (self);
-  self->system_state = state;
-  GST_OBJECT_UNLOCK (self);
-  apply_system_state (self);
-}
-
-static void
-handle_state_changed (GstWorkerController * self, GstMessage * msg)
-{
-  GstState old, new_state, pending;
-  gboolean emit_started = FALSE, running, playing = FALSE;
-
-  if (GST_MESSAGE_SRC (msg) != GST_OBJECT (self->pipeline))
-    return;
-  gst_message_parse_state_changed (msg, &old, &new_state, &pending);
-
-  GST_OBJECT_LOCK (self);
-  if (self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING) {
-    if (new_state == GST_STATE_PLAYING) {
-      self->playing = playing = TRUE;
-      if (!self->started_emitted)
-        emit_started = self->started_emitted = TRUE;
-    } else {
-      self->playing = FALSE;
-    }
-  }
-  running = self->phase == PHASE_RUNNING || self->phase == PHASE_DRAINING;
-  GST_OBJECT_UNLOCK (self);
-  /* heartbeats are due from now on */
-  if (playing)
-    worker_watchdog_playing (self->watch);
-
-  /* a pause or resume asked for on the way waited for this */
-  if (running && pending == GST_STATE_VOID_PENDING)
-    apply_system_state (self);
-
-  if (new_state == GST_STATE_PLAYING)
-    watchdog_wake_at (self, g_get_monotonic_time ());
-  else
-    g_source_set_ready_time (self->watchdog, -1);
-  /* pads linked since the start (decodebin, say) join the wait-for graph */
-  if (emit_started)
-    gst_worker_deadlock_set_topology (self->deadlock);
-  gst_worker_deadlock_touch (self->deadlock);
-  if (emit_started) {
-    GST_INFO_OBJECT (self, "system running");
-    g_signal_emit (self, controller_signals[SIGNAL_STARTED], 0);
-  }
+    worker_run_wake_watchdog (self->run, due);
 }
 
 static gboolean
@@ -857,10 +363,10 @@ bus_cb (GstBus * bus, GstMessage * msg, gpointer user_data)
         handle_heartbeat (self, msg);
       break;
     case GST_MESSAGE_EOS:
-      controller_handle_eos (self);
+      worker_run_handle_eos (self->run);
       break;
     case GST_MESSAGE_ERROR:
-      handle_error (self, msg);
+      worker_run_handle_error (self->run, msg);
       break;
     case GST_MESSAGE_WARNING:{
       gchar *debug = NULL;
@@ -874,7 +380,7 @@ bus_cb (GstBus * bus, GstMessage * msg, gpointer user_data)
       break;
     }
     case GST_MESSAGE_STATE_CHANGED:
-      handle_state_changed (self, msg);
+      worker_run_handle_state_changed (self->run, msg);
       break;
     default:
       break;
@@ -904,6 +410,7 @@ gst_worker_controller_constructed (GObject * object)
   self->exit = worker_exit_new (self->topology);
   worker_topology_update (self->topology);
   gst_worker_deadlock_set_topology (self->deadlock);
+  controller_follow_elements (self);
 
   bus = gst_pipeline_get_bus (self->pipeline);
   self->bus_source = gst_bus_create_watch (bus);
@@ -915,6 +422,15 @@ gst_worker_controller_constructed (GObject * object)
   g_source_set_callback (self->watchdog, watchdog_cb, self, NULL);
   g_source_set_ready_time (self->watchdog, -1);
   g_source_attach (self->watchdog, self->context);
+
+  {
+    WorkerRunParts parts = { GST_OBJECT (self), &run_hooks, self->pipeline,
+      self->context, self->watchdog, self->topology, self->exit, self->watch,
+      self->deadlock
+    };
+
+    self->run = worker_run_new (&parts);
+  }
 
   GST_INFO_OBJECT (self, "%u workers, %u queues", self->workers->len,
       self->queues->len);
@@ -933,18 +449,13 @@ gst_worker_controller_dispose (GObject * object)
     g_source_destroy (self->watchdog);
     g_clear_pointer (&self->watchdog, g_source_unref);
   }
-  GST_OBJECT_LOCK (self);
-  controller_cancel_timer (&self->drain_timer);
-  controller_cancel_timer (&self->restart_timer);
-  controller_cancel_timer (&self->deadlock_timer);
-  GST_OBJECT_UNLOCK (self);
-
-  if (self->pipeline && self->phase != PHASE_READY) {
-    worker_exit_join_eos (self->exit, TRUE);
-    gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
+  if (self->run) {
+    worker_run_shut_down (self->run);
+    g_clear_pointer (&self->run, worker_run_free);
   }
 
   if (self->topology) {
+    controller_unfollow_elements (self);
     g_clear_pointer (&self->watch, worker_watchdog_free);
     g_clear_pointer (&self->deadlock, gst_worker_deadlock_free);
     g_clear_pointer (&self->exit, worker_exit_free);
@@ -963,10 +474,6 @@ gst_worker_controller_finalize (GObject * object)
 
   if (self->context)
     g_main_context_unref (self->context);
-  if (self->last_error)
-    gst_structure_free (self->last_error);
-  if (self->report)
-    gst_structure_free (self->report);
   G_OBJECT_CLASS (gst_worker_controller_parent_class)->finalize (object);
 }
 
@@ -1022,8 +529,8 @@ gst_worker_controller_set_property (GObject * object, guint prop_id,
 
   /* a new timeout may make a check due sooner */
   if ((prop_id == PROP_HEARTBEAT_TIMEOUT || prop_id == PROP_STALL_TIMEOUT) &&
-      self->watchdog)
-    watchdog_wake_at (self, g_get_monotonic_time ());
+      self->run)
+    worker_run_wake_watchdog (self->run, g_get_monotonic_time ());
 }
 
 static void
@@ -1285,7 +792,6 @@ gst_worker_controller_init (GstWorkerController * self)
   self->deadlock_settle = DEFAULT_DEADLOCK_SETTLE;
   self->max_queue_growth = DEFAULT_MAX_QUEUE_GROWTH;
   self->max_total_growth = DEFAULT_MAX_TOTAL_GROWTH;
-  self->phase = PHASE_READY;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1462,8 +968,9 @@ gst_worker_controller_list_workers (GstWorkerController * self)
 
   b = g_strv_builder_new ();
   for (i = 0; i < self->workers->len; i++)
-    g_strv_builder_add (b,
-        ((WorkerRec *) g_ptr_array_index (self->workers, i))->name);
+    if (!worker_rec_is_retired (g_ptr_array_index (self->workers, i)))
+      g_strv_builder_add (b,
+          ((WorkerRec *) g_ptr_array_index (self->workers, i))->name);
   names = g_strv_builder_end (b);
   g_strv_builder_unref (b);
   return names;
@@ -1492,29 +999,6 @@ apply_heartbeat_interval (GstWorkerController * self)
   }
 }
 
-/* Before the pipeline starts: @element (its name, freed here) can never
- * start, @text (freed here) says why. The run ends in error. */
-static gboolean
-fail_start (GstWorkerController * self, gchar * element, gchar * text,
-    GError ** error)
-{
-  GstStructure *report;
-
-  GST_OBJECT_LOCK (self);
-  set_last_error_locked (self, element, element, text,
-      "checked before the start");
-  GST_OBJECT_UNLOCK (self);
-  GST_WARNING_OBJECT (self, "could not start: %s", text);
-  g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
-      GST_WORKER_CONTROLLER_ERROR_START, "Could not start: %s", text);
-  report = controller_stop_and_report (self,
-      GST_WORKER_CONTROLLER_OUTCOME_ERROR);
-  controller_finish (self, report, TRUE);
-  g_free (element);
-  g_free (text);
-  return FALSE;
-}
-
 /**
  * gst_worker_controller_start:
  * @self: a #GstWorkerController
@@ -1537,22 +1021,12 @@ fail_start (GstWorkerController * self, gchar * element, gchar * text,
 gboolean
 gst_worker_controller_start (GstWorkerController * self, GError ** error)
 {
-  GstStateChangeReturn ret;
-  guint i;
+  guint settle, i;
 
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
 
-  GST_OBJECT_LOCK (self);
-  if (self->phase != PHASE_READY) {
-    GST_OBJECT_UNLOCK (self);
-    g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
-        GST_WORKER_CONTROLLER_ERROR_STATE, "The system was already started.");
+  if (!worker_run_start (self->run, error))
     return FALSE;
-  }
-  self->phase = PHASE_RUNNING;
-  self->started_at = g_get_monotonic_time ();
-  reset_run_locked (self);
-  GST_OBJECT_UNLOCK (self);
 
   worker_topology_update (self->topology);
   gst_worker_deadlock_set_topology (self->deadlock);
@@ -1562,12 +1036,10 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
   gst_worker_deadlock_reset (self->deadlock);
 
   GST_OBJECT_LOCK (self);
-  self->deadlock_timer = g_timeout_source_new (gst_worker_deadlock_tick_ms
-      (self->deadlock_settle));
-  /* no ref: dispose destroys it */
-  g_source_set_callback (self->deadlock_timer, deadlock_tick, self, NULL);
-  g_source_attach (self->deadlock_timer, self->context);
+  settle = self->deadlock_settle;
   GST_OBJECT_UNLOCK (self);
+  worker_run_add_tick (self->run, gst_worker_deadlock_tick_ms (settle),
+      deadlock_tick);
 
   {
     /* an element nothing can reach: the run could never drain */
@@ -1575,42 +1047,10 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
     gchar *text = worker_start_check (GST_BIN (self->pipeline), &element);
 
     if (text)
-      return fail_start (self, element, text, error);
+      return worker_run_fail_start (self->run, element, text, error);
   }
 
-  ret = gst_element_set_state (GST_ELEMENT (self->pipeline),
-      GST_STATE_PLAYING);
-  if (ret == GST_STATE_CHANGE_FAILURE) {
-    GstBus *bus = gst_pipeline_get_bus (self->pipeline);
-    GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-    gchar *text = NULL, *debug = NULL;
-    GstStructure *report;
-
-    if (msg) {
-      gchar *src_path = gst_object_get_path_string (GST_MESSAGE_SRC (msg));
-
-      text = describe_error (msg, NULL, &debug);
-      GST_OBJECT_LOCK (self);
-      set_last_error_locked (self, GST_MESSAGE_SRC_NAME (msg), src_path, text,
-          debug);
-      GST_OBJECT_UNLOCK (self);
-      g_free (src_path);
-      gst_message_unref (msg);
-    } else {
-      text = g_strdup ("the pipeline refused to start");
-    }
-    gst_object_unref (bus);
-    GST_WARNING_OBJECT (self, "could not start: %s", text);
-    g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
-        GST_WORKER_CONTROLLER_ERROR_START, "Could not start: %s", text);
-    report =
-        controller_stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_ERROR);
-    controller_finish (self, report, TRUE);
-    g_free (text);
-    g_free (debug);
-    return FALSE;
-  }
-  return TRUE;
+  return worker_run_play (self->run, error);
 }
 
 static gboolean
@@ -1634,23 +1074,14 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
     g_strfreev (names);
     return FALSE;
   }
-  if (paused) {
-    GST_OBJECT_LOCK (self);
-    if (self->phase == PHASE_DRAINING || self->phase == PHASE_FINISHED) {
-      GST_OBJECT_UNLOCK (self);
-      g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
-          GST_WORKER_CONTROLLER_ERROR_STATE, "Cannot pause %s: the system "
-          "is %s.", name, phase_names[self->phase]);
-      return FALSE;
-    }
-    GST_OBJECT_UNLOCK (self);
-  }
+  if (paused && !worker_run_check_pause_worker (self->run, name, error))
+    return FALSE;
   GST_INFO_OBJECT (self, "%s worker %s", paused ? "pausing" : "resuming",
       w->name);
   gst_worker_set_paused (GST_WORKER (w->element), paused);
   gst_worker_deadlock_touch (self->deadlock);
   /* the watchdog looks again: blocked workers may be excused or not */
-  watchdog_wake_at (self, g_get_monotonic_time ());
+  worker_run_wake_watchdog (self->run, g_get_monotonic_time ());
   return TRUE;
 }
 
@@ -1711,23 +1142,7 @@ gboolean
 gst_worker_controller_pause (GstWorkerController * self, GError ** error)
 {
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
-
-  GST_OBJECT_LOCK (self);
-  if (self->phase != PHASE_RUNNING) {
-    g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
-        GST_WORKER_CONTROLLER_ERROR_STATE, "Cannot pause: the system is %s.",
-        phase_names[self->phase]);
-    GST_OBJECT_UNLOCK (self);
-    return FALSE;
-  }
-  self->system_paused = TRUE;
-  self->playing = FALSE;
-  GST_OBJECT_UNLOCK (self);
-
-  GST_INFO_OBJECT (self, "pausing the system");
-  g_source_set_ready_time (self->watchdog, -1);
-  set_system_state (self, GST_STATE_PAUSED);
-  return TRUE;
+  return worker_run_pause (self->run, error);
 }
 
 /**
@@ -1744,28 +1159,8 @@ gst_worker_controller_pause (GstWorkerController * self, GError ** error)
 gboolean
 gst_worker_controller_resume (GstWorkerController * self, GError ** error)
 {
-  gboolean was_paused;
-
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
-
-  GST_OBJECT_LOCK (self);
-  if (self->phase != PHASE_RUNNING && self->phase != PHASE_DRAINING) {
-    g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
-        GST_WORKER_CONTROLLER_ERROR_STATE, "Cannot resume: the system is %s.",
-        phase_names[self->phase]);
-    GST_OBJECT_UNLOCK (self);
-    return FALSE;
-  }
-  was_paused = self->system_paused;
-  self->system_paused = FALSE;
-  GST_OBJECT_UNLOCK (self);
-
-  if (was_paused) {
-    GST_INFO_OBJECT (self, "resuming the system");
-    gst_worker_deadlock_touch (self->deadlock);
-    set_system_state (self, GST_STATE_PLAYING);
-  }
-  return TRUE;
+  return worker_run_resume (self->run, error);
 }
 
 /**
@@ -1781,13 +1176,8 @@ gst_worker_controller_resume (GstWorkerController * self, GError ** error)
 gboolean
 gst_worker_controller_is_paused (GstWorkerController * self)
 {
-  gboolean paused;
-
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
-  GST_OBJECT_LOCK (self);
-  paused = self->system_paused;
-  GST_OBJECT_UNLOCK (self);
-  return paused;
+  return worker_run_is_paused (self->run);
 }
 
 /**
@@ -1834,49 +1224,8 @@ gst_worker_controller_is_paused (GstWorkerController * self)
 GstStructure *
 gst_worker_controller_get_status (GstWorkerController * self)
 {
-  GstStructure *s, *wait_for, *deadlock;
-  GstWorkerDeadlockPolicy policy;
-  GValue workers = G_VALUE_INIT, queues = G_VALUE_INIT;
-  GPtrArray *order;
-  guint i;
-
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
-
-  controller_new_array (&workers);
-  order = worker_topology_dup_order (self->topology);
-  for (i = 0; i < order->len; i++)
-    worker_array_take_structure (&workers,
-        controller_worker_structure (self, g_ptr_array_index (order, i), TRUE));
-  g_ptr_array_unref (order);
-  controller_new_array (&queues);
-  for (i = 0; i < self->queues->len; i++)
-    worker_array_take_structure (&queues, controller_queue_structure (self,
-            g_ptr_array_index (self->queues, i)));
-
-  GST_OBJECT_LOCK (self);
-  s = gst_structure_new (GST_WORKER_CONTROLLER_STATUS_NAME,
-      "phase", G_TYPE_STRING, phase_names[self->phase],
-      "system-paused", G_TYPE_BOOLEAN, self->system_paused,
-      "uptime", GST_TYPE_CLOCK_TIME, self->started_at ?
-      (GstClockTime) (g_get_monotonic_time () - self->started_at) *
-      GST_USECOND : 0,
-      "restarts", G_TYPE_UINT, self->restarts,
-      "max-restarts", G_TYPE_UINT, self->max_restarts,
-      "error-policy", GST_TYPE_WORKER_ERROR_POLICY, self->error_policy,
-      "discarded-by-restarts", G_TYPE_UINT64, self->discarded_by_restarts,
-      NULL);
-  GST_OBJECT_UNLOCK (self);
-
-  controller_structure_take_array (s, "workers", &workers);
-  controller_structure_take_array (s, "queues", &queues);
-  wait_for = controller_wait_for_structure (self);
-  gst_structure_set (s, "wait-for", GST_TYPE_STRUCTURE, wait_for, NULL);
-  gst_structure_free (wait_for);
-  controller_deadlock_policy (self, &policy);
-  deadlock = gst_worker_deadlock_get_status (self->deadlock, &policy);
-  gst_structure_set (s, "deadlock", GST_TYPE_STRUCTURE, deadlock, NULL);
-  gst_structure_free (deadlock);
-  return s;
+  return controller_build_status (self);
 }
 
 /**
@@ -2014,43 +1363,8 @@ void
 gst_worker_controller_exit_drain (GstWorkerController * self,
     guint timeout_ms)
 {
-  gboolean was_paused;
-  guint i;
-
   g_return_if_fail (GST_IS_WORKER_CONTROLLER (self));
-
-  GST_OBJECT_LOCK (self);
-  if (self->phase == PHASE_RESTARTING) {
-    /* the pipeline is down already: nothing left to drain */
-    GST_OBJECT_UNLOCK (self);
-    controller_finish (self, controller_stop_and_report (self,
-            GST_WORKER_CONTROLLER_OUTCOME_ERROR), FALSE);
-    return;
-  }
-  if (self->phase != PHASE_RUNNING) {
-    GST_OBJECT_UNLOCK (self);
-    return;
-  }
-  self->phase = PHASE_DRAINING;
-  was_paused = self->system_paused;
-  self->system_paused = FALSE;
-  self->drain_timer = g_timeout_source_new (timeout_ms);
-  g_source_set_callback (self->drain_timer, controller_drain_timeout_cb,
-      gst_object_ref (self), gst_object_unref);
-  g_source_attach (self->drain_timer, self->context);
-  GST_OBJECT_UNLOCK (self);
-
-  GST_INFO_OBJECT (self, "exit with drain, timeout %u ms", timeout_ms);
-  if (was_paused)
-    set_system_state (self, GST_STATE_PLAYING);
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-    gst_worker_set_paused (GST_WORKER (w->element), FALSE);
-  }
-  GST_OBJECT_LOCK (self);
-  if (self->phase == PHASE_DRAINING)
-    worker_exit_send_eos (self->exit);
-  GST_OBJECT_UNLOCK (self);
+  worker_run_drain (self->run, timeout_ms);
 }
 
 /**
@@ -2072,25 +1386,8 @@ gst_worker_controller_exit_drain (GstWorkerController * self,
 GstStructure *
 gst_worker_controller_exit_now (GstWorkerController * self)
 {
-  GstStructure *report;
-
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
-
-  GST_OBJECT_LOCK (self);
-  if (self->phase == PHASE_FINISHED) {
-    report = gst_structure_copy (self->report);
-    GST_OBJECT_UNLOCK (self);
-    return report;
-  }
-  controller_cancel_timer (&self->drain_timer);
-  controller_cancel_timer (&self->restart_timer);
-  GST_OBJECT_UNLOCK (self);
-
-  GST_INFO_OBJECT (self, "exit now");
-  report =
-      controller_stop_and_report (self, GST_WORKER_CONTROLLER_OUTCOME_STOPPED);
-  controller_finish (self, gst_structure_copy (report), FALSE);
-  return report;
+  return worker_run_stop (self->run);
 }
 
 /**
@@ -2123,14 +1420,9 @@ gst_worker_controller_is_finished (GstWorkerController * self)
 GstWorkerControllerOutcome
 gst_worker_controller_get_outcome (GstWorkerController * self)
 {
-  GstWorkerControllerOutcome outcome;
-
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self),
       GST_WORKER_CONTROLLER_OUTCOME_NONE);
-  GST_OBJECT_LOCK (self);
-  outcome = self->outcome;
-  GST_OBJECT_UNLOCK (self);
-  return outcome;
+  return worker_run_outcome (self->run);
 }
 
 /**
@@ -2156,14 +1448,8 @@ gst_worker_controller_get_outcome (GstWorkerController * self)
 GstStructure *
 gst_worker_controller_get_report (GstWorkerController * self)
 {
-  GstStructure *report = NULL;
-
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
-  GST_OBJECT_LOCK (self);
-  if (self->report)
-    report = gst_structure_copy (self->report);
-  GST_OBJECT_UNLOCK (self);
-  return report;
+  return worker_run_dup_report (self->run);
 }
 
 /**

@@ -112,6 +112,11 @@ typedef enum {
  *   has not started).
  * @GST_WORKER_CONTROLLER_ERROR_START: the pipeline did not start; the
  *   message names the element and, for a missing file or device, its path.
+ * @GST_WORKER_CONTROLLER_ERROR_UNKNOWN_QUEUE: no queue has that name
+ *   (Since: 0.2).
+ * @GST_WORKER_CONTROLLER_ERROR_RESHAPE: a swap, insert or remove that
+ *   cannot fit (caps that cannot pass, a worker with several inputs, a
+ *   paused worker, a name taken...); the system is as it was (Since: 0.2).
  *
  * Errors of #GstWorkerController, in the %GST_WORKER_CONTROLLER_ERROR
  * domain. A malformed description or an unknown element is reported in
@@ -125,6 +130,8 @@ typedef enum {
   GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER,
   GST_WORKER_CONTROLLER_ERROR_STATE,
   GST_WORKER_CONTROLLER_ERROR_START,
+  GST_WORKER_CONTROLLER_ERROR_UNKNOWN_QUEUE,
+  GST_WORKER_CONTROLLER_ERROR_RESHAPE,
 } GstWorkerControllerError;
 
 /**

@@ -13,6 +13,7 @@
 #include "gstworkerdeadlock.h"
 #include "gstworkerenums.h"
 #include "gstworkerexit.h"
+#include "gstworkerrun.h"
 #include "gstworkertopology.h"
 #include "gstworkerwatchdog.h"
 
@@ -20,28 +21,6 @@ G_BEGIN_DECLS
 
 GST_DEBUG_CATEGORY_EXTERN (worker_controller_debug);
 #define GST_CAT_DEFAULT worker_controller_debug
-
-enum
-{
-  SIGNAL_STARTED,
-  SIGNAL_WORKER_STALLED,
-  SIGNAL_WORKER_LOST,
-  SIGNAL_WORKER_RECOVERED,
-  SIGNAL_PIPELINE_ERROR,
-  SIGNAL_RESTARTED,
-  SIGNAL_FINISHED,
-  SIGNAL_DEADLOCK,
-  LAST_SIGNAL
-};
-
-typedef enum
-{
-  PHASE_READY,
-  PHASE_RUNNING,
-  PHASE_DRAINING,
-  PHASE_RESTARTING,
-  PHASE_FINISHED,
-} Phase;
 
 struct _GstWorkerController
 {
@@ -59,6 +38,7 @@ struct _GstWorkerController
   GstWorkerExit *exit;          /* set at construction; its own lock */
   GstWorkerDeadlock *deadlock;  /* the wait-for graph; set at construction;
                                  * its own lock */
+  GstWorkerRun *run;            /* set at construction; its own lock */
 
   /* protected by the object lock */
   guint heartbeat_timeout;
@@ -72,32 +52,20 @@ struct _GstWorkerController
   guint deadlock_settle;
   guint max_queue_growth;
   guint max_total_growth;
-
-  Phase phase;
-  gboolean system_paused;
-  GstState system_state;        /* PAUSED or PLAYING: see set_system_state() */
-  gboolean playing;
-  gboolean started_emitted;
-  gint64 started_at;
-  guint restarts;
-  guint64 discarded_by_restarts;
-  GSource *drain_timer;
-  GSource *restart_timer;
-  GSource *deadlock_timer;
-  GstStructure *last_error;
-  GstWorkerControllerOutcome outcome;
-  GstStructure *report;
+  GSource *follow_update;       /* workers added or removed while the
+                                 * system runs: the records' update, due
+                                 * (gstworkerreshape.c) */
 };
 
-/* gstworkercontroller.c */
-
-G_GNUC_INTERNAL
-extern guint controller_signals[LAST_SIGNAL];
-
-G_GNUC_INTERNAL
-void controller_cancel_timer (GSource ** timer);
-
 /* gstworkerstatus.c */
+
+G_GNUC_INTERNAL
+void controller_deadlock_policy (GstWorkerController * self,
+    GstWorkerDeadlockPolicy * policy);
+
+G_GNUC_INTERNAL
+void controller_run_policy (GstWorkerController * self,
+    WorkerRunPolicy * policy);
 
 G_GNUC_INTERNAL
 void controller_structure_take_array (GstStructure * s, const gchar * field,
@@ -133,5 +101,19 @@ GstStructure *controller_wait_for_structure (GstWorkerController * self);
 G_GNUC_INTERNAL
 GstStructure *controller_build_report (GstWorkerController * self,
     GstWorkerControllerOutcome outcome);
+
+G_GNUC_INTERNAL
+GstStructure *controller_build_status (GstWorkerController * self);
+
+/* gstworkerreshape.c */
+
+G_GNUC_INTERNAL
+void controller_add_retired (GstWorkerController * self, GstStructure * s);
+
+G_GNUC_INTERNAL
+void controller_follow_elements (GstWorkerController * self);
+
+G_GNUC_INTERNAL
+void controller_unfollow_elements (GstWorkerController * self);
 
 G_END_DECLS

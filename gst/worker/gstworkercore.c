@@ -501,12 +501,15 @@ gst_worker_core_end_item (GstWorkerCore * core)
 
 /**
  * gst_worker_core_fail_item: (skip)
+ * @core: a #GstWorkerCore
  * @ret: what processing the item in hand returned
  *
  * Call after gst_worker_core_end_item(). An item the worker took in and
  * failed on (an error of its own, not one that pushing an output returned:
  * that item is lost further on) is lost inside the worker: counted in
  * `items-failed`, so that a stop accounts for it.
+ *
+ * Since: 0.2
  */
 void
 gst_worker_core_fail_item (GstWorkerCore * core, GstFlowReturn ret)

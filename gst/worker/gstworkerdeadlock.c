@@ -55,6 +55,8 @@
 #include <string.h>
 
 #include "gstworkerdeadlock.h"
+#include "gstworkerchannel.h"
+#include "gstworkergraph.h"
 #include "gstworkertopology.h"
 #include "gstworkerenums.h"
 #include "gstworkervalue.h"
@@ -94,46 +96,17 @@ typedef struct
   gint proc;                    /* preroll */
 } Wait;
 
+/* A process the detector watches. */
 typedef struct
 {
-  GstElement *element;          /* owned ref: levels and limits */
+  /* the topology's WorkerProcess, read-only (shared refs) */
   gchar *name;
-  GstPad *sinkpad;              /* owned refs */
-  GstPad *srcpad;
-  gboolean is_element;          /* a queue element, not a pair of ends */
-  gboolean is_queue;            /* min-threshold, leaky (GstQueue) */
-  gboolean has_bytes;           /* bytes and time levels and limits */
-  gint writer;                  /* process index, or -1 */
-  gint reader;
-
-  /* the latest sample */
-  guint64 in, out;
-  gboolean eos;
-  gint64 in_moved_at, out_moved_at;
-  guint level_buffers, level_bytes;
-  guint64 level_time;
-  guint max_buffers, max_bytes;
-  guint64 max_time;
-  guint min_buffers, min_bytes;
-  guint64 min_time;
-  gboolean leaky;
-  gboolean full;
-  gboolean empty;
-  gboolean writer_blocked;
-
-  guint growth;                 /* items of room added this run */
-  gint64 grown_at;              /* the latest growth, or 0 */
-} Chan;
-
-typedef struct
-{
-  gchar *name;
-  GPtrArray *elements;          /* GstElement, owned refs, upstream first */
-  GPtrArray *workers;           /* GstElement, owned refs */
+  GPtrArray *elements;          /* GstElement, upstream first */
+  GPtrArray *workers;           /* GstElement */
   GArray *inputs;               /* guint channel indexes */
   GArray *outputs;
   gboolean exact;               /* only workers: their states are its own */
-  GPtrArray *sinks;             /* GstElement, not owned: its sink elements */
+  GPtrArray *sinks;             /* GstElement: its sink elements */
 
   /* the latest sample */
   guint64 worker_items;
@@ -145,19 +118,10 @@ typedef struct
   gchar *blocked_on;            /* PROC_BLOCKED: what, in the worker's words */
   GArray *waits;                /* Wait */
 
-  /* Tarjan's algorithm */
-  gint index, lowlink, scc;
-  gboolean on_stack, candidate;
+  /* the latest check */
+  gboolean candidate;           /* waits, still long enough */
+  gint scc;                     /* its strongly connected component, or -1 */
 } Proc;
-
-/* What the pad probes counted on one channel this run. */
-typedef struct
-{
-  guint64 in;                   /* buffers that entered its sink pad, and
-                                 * its initial items */
-  guint64 out;                  /* buffers that left its src pad */
-  gboolean eos;                 /* an EOS went in (since a flush) */
-} ChanCounts;
 
 struct _GstWorkerDeadlock
 {
@@ -166,7 +130,7 @@ struct _GstWorkerDeadlock
   GMutex lock;
 
   /* protected by lock */
-  GPtrArray *chans;             /* Chan, the controller's queue order */
+  GPtrArray *chans;             /* WorkerChannel, the topology's order */
   GPtrArray *procs;             /* Proc */
   GHashTable *worker_proc;      /* GstElement -> process index + 1 */
   gint64 started_at;
@@ -180,20 +144,11 @@ struct _GstWorkerDeadlock
   GstStructure *fatal;          /* the one that stopped the run */
   const gchar *system_state;
   gchar *system_text;
+  WorkerGraph *graph;           /* during a check: the wait-for graph */
 };
 
 /* ---------------------------------------------------------------------- */
 /* set-up */
-
-static void
-chan_free (Chan * c)
-{
-  gst_object_unref (c->element);
-  gst_object_unref (c->sinkpad);
-  gst_object_unref (c->srcpad);
-  g_free (c->name);
-  g_free (c);
-}
 
 static void
 proc_free (Proc * p)
@@ -209,17 +164,21 @@ proc_free (Proc * p)
   g_free (p);
 }
 
+/* A process to watch: the topology's @wp (read-only, shared) and this
+ * detector's samples of it. */
 static Proc *
-proc_new (void)
+proc_new (const WorkerProcess * wp)
 {
   Proc *p = g_new0 (Proc, 1);
 
-  p->elements = g_ptr_array_new_with_free_func (gst_object_unref);
-  p->workers = g_ptr_array_new_with_free_func (gst_object_unref);
-  p->inputs = g_array_new (FALSE, FALSE, sizeof (guint));
-  p->outputs = g_array_new (FALSE, FALSE, sizeof (guint));
+  p->name = g_strdup (wp->name);
+  p->elements = g_ptr_array_ref (wp->elements);
+  p->workers = g_ptr_array_ref (wp->workers);
+  p->inputs = g_array_ref (wp->inputs);
+  p->outputs = g_array_ref (wp->outputs);
+  p->exact = wp->exact;
+  p->sinks = g_ptr_array_ref (wp->sinks);
   p->waits = g_array_new (FALSE, FALSE, sizeof (Wait));
-  p->sinks = g_ptr_array_new ();
   return p;
 }
 
@@ -237,7 +196,7 @@ gst_worker_deadlock_new (GstWorkerTopology * topology)
 
   dl->topology = topology;
   g_mutex_init (&dl->lock);
-  dl->chans = g_ptr_array_new_with_free_func ((GDestroyNotify) chan_free);
+  dl->chans = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_channel_free);
   dl->procs = g_ptr_array_new_with_free_func ((GDestroyNotify) proc_free);
   dl->worker_proc = g_hash_table_new (NULL, NULL);
   dl->growths = g_ptr_array_new_with_free_func ((GDestroyNotify)
@@ -269,286 +228,43 @@ gst_worker_deadlock_free (GstWorkerDeadlock * dl)
   g_free (dl);
 }
 
-static void
-collect_element (const GValue * item, gpointer user_data)
-{
-  GstElement *e = g_value_get_object (item);
-
-  if (!GST_IS_BIN (e))
-    g_ptr_array_add (user_data, gst_object_ref (e));
-}
-
-static guint
-uf_find (guint * parent, guint i)
-{
-  while (parent[i] != i) {
-    parent[i] = parent[parent[i]];
-    i = parent[i];
-  }
-  return i;
-}
-
-/* The element at the other end of @pad's link, or NULL. */
-static GstElement *
-peer_element (GstPad * pad)
-{
-  GstPad *peer = gst_worker_real_peer (pad);
-  GstElement *e;
-
-  if (!peer)
-    return NULL;
-  e = gst_pad_get_parent_element (peer);
-  gst_object_unref (peer);
-  return e;
-}
-
-static GList *
-element_pads (GstElement * e)
-{
-  GList *l;
-
-  GST_OBJECT_LOCK (e);
-  l = g_list_copy_deep (e->pads, (GCopyFunc) gst_object_ref, NULL);
-  GST_OBJECT_UNLOCK (e);
-  return l;
-}
-
-typedef struct
-{
-  GPtrArray *elements;
-  GHashTable *index;            /* GstElement -> index + 1 */
-  GHashTable *chan_index;       /* GstElement -> channel index + 1 */
-  guint *parent;
-  guint *depth;
-} Topo;
-
-static gint
-topo_index (Topo * t, GstElement * e)
-{
-  return GPOINTER_TO_INT (g_hash_table_lookup (t->index, e)) - 1;
-}
-
-static gint
-topo_chan (Topo * t, GstElement * e)
-{
-  return GPOINTER_TO_INT (g_hash_table_lookup (t->chan_index, e)) - 1;
-}
-
-static gint
-compare_by_depth (gconstpointer a, gconstpointer b, gpointer user_data)
-{
-  Topo *t = user_data;
-  GstElement *ea = *(GstElement * const *) a;
-  GstElement *eb = *(GstElement * const *) b;
-  guint da = t->depth[topo_index (t, ea)];
-  guint db = t->depth[topo_index (t, eb)];
-
-  if (da != db)
-    return da < db ? -1 : 1;
-  return g_strcmp0 (GST_OBJECT_NAME (ea), GST_OBJECT_NAME (eb));
-}
-
-/* Links every element to the others of its process (union-find), and
- * gives each its depth from the process's upstream end. */
-static void
-link_elements (Topo * t)
-{
-  guint n = t->elements->len, i;
-  GArray *links = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
-
-  for (i = 0; i < n; i++) {
-    GstElement *e = g_ptr_array_index (t->elements, i);
-    GList *pads, *l;
-
-    if (topo_chan (t, e) >= 0)
-      continue;
-    pads = element_pads (e);
-    for (l = pads; l; l = l->next) {
-      GstElement *f = peer_element (l->data);
-      gint j;
-
-      if (!f)
-        continue;
-      j = topo_index (t, f);
-      if (j >= 0 && topo_chan (t, f) < 0) {
-        guint a = uf_find (t->parent, i), b = uf_find (t->parent, j);
-
-        t->parent[a] = b;
-        if (GST_PAD_DIRECTION (l->data) == GST_PAD_SRC) {
-          guint link[2] = { i, j };
-          g_array_append_vals (links, link, 1);
-        }
-      }
-      gst_object_unref (f);
-    }
-    g_list_free_full (pads, gst_object_unref);
-  }
-
-  worker_longest_paths (n, links, t->depth);
-  g_array_unref (links);
-}
-
-static gint
-process_for (GstWorkerDeadlock * dl, Topo * t, GHashTable * by_key,
-    GstElement * e, guint chan, gboolean e_is_upstream)
-{
-  gchar *key;
-  gint other = topo_chan (t, e), idx;
-  Proc *p;
-
-  if (other >= 0) {
-    /* a queue linked straight into another: an empty process */
-    guint up = e_is_upstream ? (guint) other : chan;
-    guint down = e_is_upstream ? chan : (guint) other;
-
-    key = g_strdup_printf ("q%u>q%u", up, down);
-  } else {
-    key = g_strdup_printf ("e%u", uf_find (t->parent, topo_index (t, e)));
-  }
-
-  idx = GPOINTER_TO_INT (g_hash_table_lookup (by_key, key)) - 1;
-  if (idx >= 0) {
-    g_free (key);
-    return idx;
-  }
-
-  p = proc_new ();
-  if (other >= 0) {
-    guint up = e_is_upstream ? (guint) other : chan;
-    guint down = e_is_upstream ? chan : (guint) other;
-    Chan *a = g_ptr_array_index (dl->chans, up);
-    Chan *b = g_ptr_array_index (dl->chans, down);
-
-    p->name = g_strdup_printf ("%s>%s", a->name, b->name);
-  } else {
-    guint root = uf_find (t->parent, topo_index (t, e)), i;
-    GString *name = g_string_new (NULL), *wnames = g_string_new (NULL);
-
-    for (i = 0; i < t->elements->len; i++) {
-      GstElement *m = g_ptr_array_index (t->elements, i);
-
-      if (topo_chan (t, m) < 0 && uf_find (t->parent, i) == root)
-        g_ptr_array_add (p->elements, gst_object_ref (m));
-    }
-    g_ptr_array_sort_with_data (p->elements, compare_by_depth, t);
-    for (i = 0; i < p->elements->len; i++) {
-      GstElement *m = g_ptr_array_index (p->elements, i);
-
-      g_string_append_printf (name, "%s%s", i ? "+" : "",
-          GST_OBJECT_NAME (m));
-      if (GST_OBJECT_FLAG_IS_SET (m, GST_ELEMENT_FLAG_SINK))
-        g_ptr_array_add (p->sinks, m);
-      if (GST_IS_WORKER (m)) {
-        g_string_append_printf (wnames, "%s%s", p->workers->len ? "+" : "",
-            GST_OBJECT_NAME (m));
-        g_ptr_array_add (p->workers, gst_object_ref (m));
-      }
-    }
-    p->exact = p->elements->len > 0 && p->workers->len == p->elements->len;
-    /* named after its workers, or its elements when it has none */
-    p->name = g_string_free (p->workers->len ? wnames : name, FALSE);
-    g_string_free (p->workers->len ? name : wnames, TRUE);
-  }
-  g_ptr_array_add (dl->procs, p);
-  idx = dl->procs->len - 1;
-  g_hash_table_insert (by_key, key, GINT_TO_POINTER (idx + 1));
-  return idx;
-}
-
-/* The process an end of channel @i is in: for a queue element, the one
- * past the link of its @pad; for the end of a FIFO, the one of the element
- * that owns @pad. -1 for none. */
-static gint
-end_process (GstWorkerDeadlock * dl, Topo * t, GHashTable * by_key, Chan * c,
-    GstPad * pad, guint i, gboolean upstream)
-{
-  GstElement *e = c->is_element ? peer_element (pad) :
-      gst_pad_get_parent_element (pad);
-  gint idx = -1;
-
-  if (e && topo_index (t, e) >= 0)
-    idx = process_for (dl, t, by_key, e, i, upstream);
-  gst_clear_object (&e);
-  return idx;
-}
-
 /**
  * gst_worker_deadlock_set_topology:
  *
- * Finds the processes between the topology's channels. The first call
- * creates the channels; later ones (the same channels) keep their growth.
+ * Takes the processes between the topology's channels, as the topology's
+ * latest walk found them. The first call creates the channels; later ones
+ * (the same channels) keep their growth.
  */
 void
 gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl)
 {
-  Topo t;
-  GstIterator *it;
-  GHashTable *by_key;
-  GstPipeline *pipeline = worker_topology_pipeline (dl->topology);
   GPtrArray *queues = worker_topology_queues (dl->topology);
-  guint n_channels = queues->len, i;
+  WorkerProcesses *found = worker_topology_dup_processes (dl->topology);
+  guint n_channels, i;
 
-  t.elements = g_ptr_array_new_with_free_func (gst_object_unref);
-  it = gst_bin_iterate_recurse (GST_BIN (pipeline));
-  while (gst_iterator_foreach (it, collect_element, t.elements) ==
-      GST_ITERATOR_RESYNC) {
-    gst_iterator_resync (it);
-    g_ptr_array_set_size (t.elements, 0);
-  }
-  gst_iterator_free (it);
-
-  t.index = g_hash_table_new (NULL, NULL);
-  t.chan_index = g_hash_table_new (NULL, NULL);
-  t.parent = g_new (guint, t.elements->len + 1);
-  t.depth = g_new0 (guint, t.elements->len + 1);
-  for (i = 0; i < t.elements->len; i++) {
-    g_hash_table_insert (t.index, g_ptr_array_index (t.elements, i),
-        GINT_TO_POINTER (i + 1));
-    t.parent[i] = i;
-  }
-  /* queue elements stand between processes; the ends of a FIFO are in
-   * them */
-  for (i = 0; i < n_channels; i++) {
-    QueueRec *q = g_ptr_array_index (queues, i);
-
-    if (q->kind != WORKER_CHANNEL_FEEDBACK)
-      g_hash_table_insert (t.chan_index, q->element, GINT_TO_POINTER (i + 1));
-  }
-
-  link_elements (&t);
+  g_return_if_fail (found != NULL);
+  /* the channels the walk saw: one added since (a running pool's new
+   * replica) joins at the next walk */
+  n_channels = found->writer->len;
 
   g_mutex_lock (&dl->lock);
   if (dl->chans->len != n_channels) {
     g_ptr_array_set_size (dl->chans, 0);
     for (i = 0; i < n_channels; i++) {
-      QueueRec *q = g_ptr_array_index (queues, i);
-      Chan *c = g_new0 (Chan, 1);
-
-      c->element = gst_object_ref (q->element);
-      c->name = g_strdup (q->name);
-      c->sinkpad = gst_object_ref (q->sinkpad);
-      c->srcpad = gst_object_ref (q->srcpad);
-      c->is_element = q->kind != WORKER_CHANNEL_FEEDBACK;
-      c->is_queue = q->kind == WORKER_CHANNEL_QUEUE;
-      c->has_bytes = q->kind != WORKER_CHANNEL_FEEDBACK;
-      g_ptr_array_add (dl->chans, c);
+      g_ptr_array_add (dl->chans,
+          worker_channel_new (g_ptr_array_index (queues, i)));
     }
   }
   g_ptr_array_set_size (dl->procs, 0);
   g_hash_table_remove_all (dl->worker_proc);
-  by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
+  for (i = 0; i < found->processes->len; i++)
+    g_ptr_array_add (dl->procs, proc_new (g_ptr_array_index
+            (found->processes, i)));
   for (i = 0; i < dl->chans->len; i++) {
-    Chan *c = g_ptr_array_index (dl->chans, i);
+    WorkerChannel *c = g_ptr_array_index (dl->chans, i);
 
-    c->writer = end_process (dl, &t, by_key, c, c->sinkpad, i, TRUE);
-    c->reader = end_process (dl, &t, by_key, c, c->srcpad, i, FALSE);
-    if (c->writer >= 0)
-      g_array_append_val (((Proc *) g_ptr_array_index (dl->procs,
-                  c->writer))->outputs, i);
-    if (c->reader >= 0)
-      g_array_append_val (((Proc *) g_ptr_array_index (dl->procs,
-                  c->reader))->inputs, i);
+    c->writer = g_array_index (found->writer, gint, i);
+    c->reader = g_array_index (found->reader, gint, i);
   }
 
   for (i = 0; i < dl->procs->len; i++) {
@@ -563,13 +279,7 @@ gst_worker_deadlock_set_topology (GstWorkerDeadlock * dl)
         p->inputs->len, p->outputs->len, p->workers->len);
   }
   g_mutex_unlock (&dl->lock);
-
-  g_hash_table_unref (by_key);
-  g_hash_table_unref (t.index);
-  g_hash_table_unref (t.chan_index);
-  g_free (t.parent);
-  g_free (t.depth);
-  g_ptr_array_unref (t.elements);
+  worker_processes_unref (found);
 }
 
 /**
@@ -596,7 +306,7 @@ gst_worker_deadlock_reset (GstWorkerDeadlock * dl)
   dl->system_state = "running";
   g_clear_pointer (&dl->system_text, g_free);
   for (i = 0; i < dl->chans->len; i++) {
-    Chan *c = g_ptr_array_index (dl->chans, i);
+    WorkerChannel *c = g_ptr_array_index (dl->chans, i);
 
     c->growth = 0;
     c->grown_at = 0;
@@ -646,48 +356,6 @@ gst_worker_deadlock_tick_ms (guint settle_ms)
 
 /* ---------------------------------------------------------------------- */
 /* sampling */
-
-static void
-sample_chan (Chan * c, const ChanCounts * counts, gint64 now)
-{
-  gint leaky = 0;
-  gint64 pending;
-
-  if (counts->in != c->in)
-    c->in_moved_at = now;
-  if (counts->out != c->out)
-    c->out_moved_at = now;
-  c->in = counts->in;
-  c->out = counts->out;
-  c->eos = counts->eos;
-
-  g_object_get (c->element, "current-level-buffers", &c->level_buffers,
-      "max-size-buffers", &c->max_buffers, NULL);
-  if (c->has_bytes)
-    g_object_get (c->element, "current-level-bytes", &c->level_bytes,
-        "current-level-time", &c->level_time,
-        "max-size-bytes", &c->max_bytes, "max-size-time", &c->max_time, NULL);
-  if (c->is_queue)
-    g_object_get (c->element, "min-threshold-buffers", &c->min_buffers,
-        "min-threshold-bytes", &c->min_bytes,
-        "min-threshold-time", &c->min_time, "leaky", &leaky, NULL);
-  c->leaky = leaky != 0;
-
-  /* GstQueue's own tests */
-  c->full = (c->max_buffers && c->level_buffers >= c->max_buffers) ||
-      (c->max_bytes && c->level_bytes >= c->max_bytes) ||
-      (c->max_time && c->level_time >= c->max_time);
-  if (c->level_buffers == 0)
-    c->empty = TRUE;
-  else
-    c->empty = ((c->min_buffers && c->level_buffers < c->min_buffers) ||
-        (c->min_bytes && c->level_bytes < c->min_bytes) ||
-        (c->min_time && c->level_time < c->min_time)) && !c->full;
-
-  /* an item counted in but not yet in the queue: its writer waits */
-  pending = (gint64) c->in - (gint64) c->out - (gint64) c->level_buffers;
-  c->writer_blocked = c->full && !c->leaky && pending >= 1;
-}
 
 static void
 add_wait (Proc * p, WaitKind kind, guint chan, gint proc)
@@ -743,7 +411,7 @@ find_output (GstWorkerDeadlock * dl, Proc * p, const gchar * name)
   for (i = 0; name && i < p->outputs->len; i++) {
     guint c = g_array_index (p->outputs, guint, i);
 
-    if (g_str_equal (((Chan *) g_ptr_array_index (dl->chans, c))->name, name))
+    if (g_str_equal (((WorkerChannel *) g_ptr_array_index (dl->chans, c))->name, name))
       return c;
   }
   return -1;
@@ -798,13 +466,13 @@ sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
 
   /* what it does on its channels: outputs written, inputs read */
   for (i = 0; i < p->outputs->len; i++) {
-    Chan *c = g_ptr_array_index (dl->chans, g_array_index (p->outputs, guint,
+    WorkerChannel *c = g_ptr_array_index (dl->chans, g_array_index (p->outputs, guint,
             i));
 
     p->moved_at = MAX (p->moved_at, c->in_moved_at);
   }
   for (i = 0; i < p->inputs->len; i++) {
-    Chan *c = g_ptr_array_index (dl->chans, g_array_index (p->inputs, guint,
+    WorkerChannel *c = g_ptr_array_index (dl->chans, g_array_index (p->inputs, guint,
             i));
 
     p->moved_at = MAX (p->moved_at, c->out_moved_at);
@@ -819,7 +487,7 @@ sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
   /* a blocked write is exact: the queue holds less than came in */
   for (i = 0; i < p->outputs->len; i++) {
     guint ci = g_array_index (p->outputs, guint, i);
-    Chan *c = g_ptr_array_index (dl->chans, ci);
+    WorkerChannel *c = g_ptr_array_index (dl->chans, ci);
 
     if (c->writer_blocked)
       add_wait (p, WAIT_WRITE, ci, -1);
@@ -853,7 +521,7 @@ sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
   /* a process that writes nowhere waits for its empty inputs */
   for (i = 0; i < p->inputs->len; i++) {
     guint ci = g_array_index (p->inputs, guint, i);
-    Chan *c = g_ptr_array_index (dl->chans, ci);
+    WorkerChannel *c = g_ptr_array_index (dl->chans, ci);
 
     if (c->empty && !c->eos)
       add_wait (p, WAIT_READ, ci, -1);
@@ -867,14 +535,15 @@ sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
 }
 
 /* What the pad probes counted on every channel. */
-static ChanCounts *
+static WorkerChannelCounts *
 channel_counts (GstWorkerDeadlock * dl)
 {
   GPtrArray *queues = worker_topology_queues (dl->topology);
-  ChanCounts *counts = g_new0 (ChanCounts, queues->len + 1);
-  guint i;
+  /* channels may be added meanwhile: those there now */
+  guint n = g_atomic_int_get ((gint *) & queues->len), i;
+  WorkerChannelCounts *counts = g_new0 (WorkerChannelCounts, n + 1);
 
-  for (i = 0; i < queues->len; i++) {
+  for (i = 0; i < n; i++) {
     QueueRec *q = g_ptr_array_index (queues, i);
 
     worker_queue_counts (q, &counts[i].in, &counts[i].out);
@@ -886,13 +555,13 @@ channel_counts (GstWorkerDeadlock * dl)
 }
 
 static void
-sample_locked (GstWorkerDeadlock * dl, const ChanCounts * counts,
+sample_locked (GstWorkerDeadlock * dl, const WorkerChannelCounts * counts,
     gint64 now)
 {
   guint i;
 
   for (i = 0; i < dl->chans->len; i++)
-    sample_chan (g_ptr_array_index (dl->chans, i), &counts[i], now);
+    worker_channel_sample (g_ptr_array_index (dl->chans, i), &counts[i], now);
   for (i = 0; i < dl->procs->len; i++)
     sample_sinks (g_ptr_array_index (dl->procs, i));
   for (i = 0; i < dl->procs->len; i++)
@@ -908,7 +577,7 @@ sample_locked (GstWorkerDeadlock * dl, const ChanCounts * counts,
 void
 gst_worker_deadlock_sample (GstWorkerDeadlock * dl)
 {
-  ChanCounts *counts = channel_counts (dl);
+  WorkerChannelCounts *counts = channel_counts (dl);
 
   g_mutex_lock (&dl->lock);
   sample_locked (dl, counts, g_get_monotonic_time ());
@@ -928,53 +597,11 @@ proc_name (GstWorkerDeadlock * dl, gint idx)
   return ((Proc *) g_ptr_array_index (dl->procs, idx))->name;
 }
 
-static void
-append_time (GString * s, guint64 t)
-{
-  g_string_append_printf (s, "%.3f s", (gdouble) t / GST_SECOND);
-}
-
-/* "full: 2/2 buffers" or "empty: 0/20 buffers", and the limits that bind. */
-static void
-append_level (GString * s, Chan * c, gboolean write)
-{
-  if (write) {
-    g_string_append (s, "full:");
-    if (c->max_buffers && c->level_buffers >= c->max_buffers)
-      g_string_append_printf (s, " %u/%u buffers", c->level_buffers,
-          c->max_buffers);
-    if (c->max_bytes && c->level_bytes >= c->max_bytes)
-      g_string_append_printf (s, " %u/%u bytes", c->level_bytes,
-          c->max_bytes);
-    if (c->max_time && c->level_time >= c->max_time) {
-      g_string_append_c (s, ' ');
-      append_time (s, c->level_time);
-      g_string_append_c (s, '/');
-      append_time (s, c->max_time);
-    }
-    return;
-  }
-  if (c->level_buffers == 0) {
-    g_string_append_printf (s, "empty: 0/%u buffers", c->max_buffers);
-    return;
-  }
-  g_string_append_printf (s, "%u/%u buffers, below its", c->level_buffers,
-      c->max_buffers);
-  if (c->min_buffers && c->level_buffers < c->min_buffers)
-    g_string_append_printf (s, " min-threshold-buffers %u", c->min_buffers);
-  else if (c->min_bytes && c->level_bytes < c->min_bytes)
-    g_string_append_printf (s, " min-threshold-bytes %u", c->min_bytes);
-  else if (c->min_time && c->level_time < c->min_time) {
-    g_string_append (s, " min-threshold-time ");
-    append_time (s, c->min_time);
-  }
-}
-
 /* "P waits to write q1 (full: 2/2 buffers), read by R" */
 static void
 append_wait (GString * s, GstWorkerDeadlock * dl, Proc * p, const Wait * w)
 {
-  Chan *c;
+  WorkerChannel *c;
   gboolean write = w->kind == WAIT_WRITE;
 
   if (w->kind == WAIT_PREROLL) {
@@ -985,7 +612,7 @@ append_wait (GString * s, GstWorkerDeadlock * dl, Proc * p, const Wait * w)
   c = g_ptr_array_index (dl->chans, w->chan);
   g_string_append_printf (s, "%s waits to %s %s (", p->name,
       write ? "write" : "read", c->name);
-  append_level (s, c, write);
+  worker_channel_append_level (s, c, write);
   g_string_append_printf (s, "), %s by %s", write ? "read" : "written",
       proc_name (dl, write ? c->reader : c->writer));
 }
@@ -993,7 +620,7 @@ append_wait (GString * s, GstWorkerDeadlock * dl, Proc * p, const Wait * w)
 static gint
 wait_peer (GstWorkerDeadlock * dl, const Wait * w)
 {
-  Chan *c;
+  WorkerChannel *c;
 
   if (w->kind == WAIT_PREROLL)
     return w->proc;
@@ -1018,7 +645,7 @@ static GstStructure *
 step_structure (GstWorkerDeadlock * dl, gint pi, const Wait * w, gint64 now)
 {
   Proc *p = g_ptr_array_index (dl->procs, pi);
-  Chan *c = w->kind == WAIT_PREROLL ? NULL :
+  WorkerChannel *c = w->kind == WAIT_PREROLL ? NULL :
       g_ptr_array_index (dl->chans, w->chan);
   GValue workers = G_VALUE_INIT;
   GstStructure *s;
@@ -1058,179 +685,6 @@ step_structure (GstWorkerDeadlock * dl, gint pi, const Wait * w, gint64 now)
 /* ---------------------------------------------------------------------- */
 /* analysis */
 
-typedef struct
-{
-  GstWorkerDeadlock *dl;
-  gint index;
-  GArray *stack;
-  gint n_scc;
-} Tarjan;
-
-static void
-tarjan_visit (Tarjan * t, gint vi)
-{
-  Proc *v = g_ptr_array_index (t->dl->procs, vi);
-  guint i;
-
-  v->index = v->lowlink = t->index++;
-  g_array_append_val (t->stack, vi);
-  v->on_stack = TRUE;
-
-  for (i = 0; i < v->waits->len; i++) {
-    gint wi = wait_peer (t->dl, &g_array_index (v->waits, Wait, i));
-    Proc *w;
-
-    if (wi < 0)
-      continue;
-    w = g_ptr_array_index (t->dl->procs, wi);
-    if (!w->candidate)
-      continue;
-    if (w->index < 0) {
-      tarjan_visit (t, wi);
-      v->lowlink = MIN (v->lowlink, w->lowlink);
-    } else if (w->on_stack) {
-      v->lowlink = MIN (v->lowlink, w->index);
-    }
-  }
-
-  if (v->lowlink == v->index) {
-    gint wi;
-
-    do {
-      Proc *w;
-
-      wi = g_array_index (t->stack, gint, t->stack->len - 1);
-      g_array_set_size (t->stack, t->stack->len - 1);
-      w = g_ptr_array_index (t->dl->procs, wi);
-      w->on_stack = FALSE;
-      w->scc = t->n_scc;
-    } while (wi != vi);
-    t->n_scc++;
-  }
-}
-
-/* A shortest path of waits inside component @scc from @from to @to, as
- * (process, wait index) pairs; with @from == @to, a shortest cycle through
- * @from. NULL if there is none. */
-static GArray *
-path_in_scc (GstWorkerDeadlock * dl, gint scc, gint from, gint to)
-{
-  guint n = dl->procs->len, head = 0, i;
-  gint *prev = g_new (gint, n);
-  guint *prev_wait = g_new0 (guint, n);
-  GArray *queue = g_array_new (FALSE, FALSE, sizeof (gint));
-  GArray *path = NULL;
-  gboolean found = FALSE;
-
-  for (i = 0; i < n; i++)
-    prev[i] = -2;
-  /* the start stays unvisited when the path must come back to it */
-  if (from != to)
-    prev[from] = -1;
-  g_array_append_val (queue, from);
-  while (head < queue->len && !found) {
-    gint u = g_array_index (queue, gint, head++);
-    Proc *pu = g_ptr_array_index (dl->procs, u);
-
-    for (i = 0; i < pu->waits->len && !found; i++) {
-      gint v = wait_peer (dl, &g_array_index (pu->waits, Wait, i));
-      Proc *pv;
-
-      if (v < 0 || prev[v] != -2)
-        continue;
-      pv = g_ptr_array_index (dl->procs, v);
-      if (!pv->candidate || pv->scc != scc)
-        continue;
-      prev[v] = u;
-      prev_wait[v] = i;
-      found = v == to;
-      g_array_append_val (queue, v);
-    }
-  }
-
-  if (found) {
-    gint v = to;
-    guint guard = 0;
-
-    path = g_array_new (FALSE, FALSE, sizeof (gint) * 2);
-    do {
-      gint step[2] = { prev[v], (gint) prev_wait[v] };
-
-      g_array_prepend_vals (path, step, 1);
-      v = prev[v];
-    } while (v != from && guard++ < n);
-  }
-  g_array_unref (queue);
-  g_free (prev);
-  g_free (prev_wait);
-  return path;
-}
-
-/* Grows @c to hold one more item than it holds; says how in @s. */
-static void
-grow_chan (Chan * c, GstStructure * s, GString * text)
-{
-  guint nb = c->max_buffers, nbytes = c->max_bytes;
-  guint64 nt = c->max_time;
-  guint avg_bytes = c->level_buffers ?
-      (c->level_bytes + c->level_buffers - 1) / c->level_buffers : 0;
-  guint64 avg_time = c->level_buffers ? c->level_time / c->level_buffers : 0;
-  gboolean first = TRUE;
-
-  if (nb && c->level_buffers + 1 > nb)
-    nb = c->level_buffers + 1;
-  if (nbytes && (guint64) c->level_bytes + avg_bytes > nbytes)
-    nbytes = (guint) MIN ((guint64) c->level_bytes + MAX (avg_bytes, 1),
-        G_MAXUINT);
-  if (nt && c->level_time + avg_time > nt)
-    nt = c->level_time + MAX (avg_time, 1);
-
-  if (c->has_bytes)
-    g_object_set (c->element, "max-size-buffers", nb, "max-size-bytes",
-        nbytes, "max-size-time", nt, NULL);
-  else
-    g_object_set (c->element, "max-size-buffers", nb, NULL);
-
-  gst_structure_set (s, "queue", G_TYPE_STRING, c->name,
-      "from", G_TYPE_UINT, c->max_buffers, "to", G_TYPE_UINT, nb, NULL);
-  if (nb != c->max_buffers) {
-    g_string_append_printf (text, "max-size-buffers %u -> %u",
-        c->max_buffers, nb);
-    first = FALSE;
-  }
-  if (nbytes != c->max_bytes) {
-    gst_structure_set (s, "bytes-from", G_TYPE_UINT, c->max_bytes,
-        "bytes-to", G_TYPE_UINT, nbytes, NULL);
-    g_string_append_printf (text, "%smax-size-bytes %u -> %u",
-        first ? "" : ", ", c->max_bytes, nbytes);
-    first = FALSE;
-  }
-  if (nt != c->max_time) {
-    gst_structure_set (s, "time-from", GST_TYPE_CLOCK_TIME, c->max_time,
-        "time-to", GST_TYPE_CLOCK_TIME, nt, NULL);
-    g_string_append_printf (text, "%smax-size-time ", first ? "" : ", ");
-    append_time (text, c->max_time);
-    g_string_append (text, " -> ");
-    append_time (text, nt);
-  }
-  c->max_buffers = nb;
-  c->max_bytes = nbytes;
-  c->max_time = nt;
-  c->growth++;
-}
-
-static gint
-compare_chan_size (Chan * a, Chan * b)
-{
-  if (a->level_buffers != b->level_buffers)
-    return a->level_buffers < b->level_buffers ? -1 : 1;
-  if (a->level_bytes != b->level_bytes)
-    return a->level_bytes < b->level_bytes ? -1 : 1;
-  return g_strcmp0 (a->name, b->name);
-}
-
-/* Moving: busy, or it moved within the settle time and is not a waiting
- * candidate (after a growth, a cycle is still sooner than that). */
 static gboolean
 proc_running (Proc * p, gint64 now, gint64 settle)
 {
@@ -1258,7 +712,7 @@ initial_items_on_cycle (GstWorkerDeadlock * dl, gint scc)
   guint64 initial = 0;
 
   for (guint i = 0; i < dl->chans->len && i < queues->len; i++) {
-    Chan *c = g_ptr_array_index (dl->chans, i);
+    WorkerChannel *c = g_ptr_array_index (dl->chans, i);
 
     if (c->writer >= 0 && c->reader >= 0 && in_scc (dl, c->writer, scc) &&
         in_scc (dl, c->reader, scc))
@@ -1289,7 +743,7 @@ append_why_true (GstWorkerDeadlock * dl, gint scc, GString * text)
 
 /* The write wait of @pi on @c, as a path step. */
 static void
-write_step (GstWorkerDeadlock * dl, gint pi, Chan * c, gint step[2])
+write_step (GstWorkerDeadlock * dl, gint pi, WorkerChannel * c, gint step[2])
 {
   Proc *p = g_ptr_array_index (dl->procs, pi);
   guint j;
@@ -1313,7 +767,7 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
 {
   GArray *members = g_array_new (FALSE, FALSE, sizeof (gint));
   GString *sig = g_string_new (NULL), *text = g_string_new (NULL);
-  Chan *smallest = NULL, *growable = NULL, *named;
+  WorkerChannel *smallest = NULL, *growable = NULL, *named;
   gint named_writer = -1, named_reader = -1;
   gint s_writer = -1, s_reader = -1, g_writer = -1, g_reader = -1;
   guint i, j;
@@ -1339,7 +793,7 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
     for (j = 0; j < p->waits->len; j++) {
       Wait *w = &g_array_index (p->waits, Wait, j);
       gint v = wait_peer (dl, w);
-      Chan *c;
+      WorkerChannel *c;
 
       if (w->kind != WAIT_WRITE || !in_scc (dl, v, scc))
         continue;
@@ -1347,13 +801,13 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
       /* its last growth not used yet: its writer has not run since */
       if (c->grown_at && c->in_moved_at <= c->grown_at)
         pending_growth = TRUE;
-      if (!smallest || compare_chan_size (c, smallest) < 0) {
+      if (!smallest || worker_channel_compare_size (c, smallest) < 0) {
         smallest = c;
         s_writer = pi;
         s_reader = v;
       }
       if (c->growth < policy->max_queue_growth &&
-          (!growable || compare_chan_size (c, growable) < 0)) {
+          (!growable || worker_channel_compare_size (c, growable) < 0)) {
         growable = c;
         g_writer = pi;
         g_reader = v;
@@ -1385,7 +839,7 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
     write_step (dl, named_writer, named, step);
     g_array_append_vals (path, step, 1);
   } else if (named) {
-    path = path_in_scc (dl, scc, named_reader, named_writer);
+    path = worker_graph_path (dl->graph, scc, named_reader, named_writer);
     if (path) {
       gint step[2];
 
@@ -1395,7 +849,7 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
   } else {
     gint start = g_array_index (members, gint, 0);
 
-    path = path_in_scc (dl, scc, start, start);
+    path = worker_graph_path (dl->graph, scc, start, start);
   }
 
   g_value_init (&steps, GST_TYPE_ARRAY);
@@ -1442,7 +896,7 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
     guint from = growable->max_buffers;
 
     action = "grow";
-    grow_chan (growable, growth, how);
+    worker_channel_grow (growable, growth, how);
     growable->grown_at = now;
     dl->total_growth++;
     gst_structure_set (growth, "growth", G_TYPE_UINT, growable->growth,
@@ -1516,7 +970,7 @@ update_system_state (GstWorkerDeadlock * dl, gboolean any_running,
   guint i, j;
 
   for (i = 0; i < dl->chans->len; i++)
-    all_eos &= ((Chan *) g_ptr_array_index (dl->chans, i))->eos;
+    all_eos &= ((WorkerChannel *) g_ptr_array_index (dl->chans, i))->eos;
 
   for (i = 0; i < dl->procs->len; i++) {
     Proc *p = g_ptr_array_index (dl->procs, i);
@@ -1572,7 +1026,7 @@ GPtrArray *
 gst_worker_deadlock_check (GstWorkerDeadlock * dl,
     const GstWorkerDeadlockPolicy * policy)
 {
-  ChanCounts *counts = channel_counts (dl);
+  WorkerChannelCounts *counts = channel_counts (dl);
   GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_structure_free);
   gint64 now = g_get_monotonic_time ();
@@ -1584,7 +1038,6 @@ gst_worker_deadlock_check (GstWorkerDeadlock * dl,
   GHashTableIter iter;
   gpointer key;
   GstStructure *idle;
-  Tarjan t;
   guint i;
 
   g_mutex_lock (&dl->lock);
@@ -1609,25 +1062,26 @@ gst_worker_deadlock_check (GstWorkerDeadlock * dl,
     p->candidate = (p->state == PROC_WRITING || p->state == PROC_READING ||
             p->state == PROC_PREROLLED) && p->waits->len &&
         now - since >= need;
-    p->index = -1;
-    p->on_stack = FALSE;
-    p->scc = -1;
   }
   for (i = 0; i < dl->procs->len; i++)
     any_running |= proc_running (g_ptr_array_index (dl->procs, i), now,
         settle);
 
-  t.dl = dl;
-  t.index = 0;
-  t.n_scc = 0;
-  t.stack = g_array_new (FALSE, FALSE, sizeof (gint));
+  /* the wait-for graph of the candidates: its cycles are deadlocks */
+  dl->graph = worker_graph_new (dl->procs->len);
   for (i = 0; i < dl->procs->len; i++) {
     Proc *p = g_ptr_array_index (dl->procs, i);
+    guint k;
 
-    if (p->candidate && p->index < 0)
-      tarjan_visit (&t, i);
+    worker_graph_set_active (dl->graph, i, p->candidate);
+    for (k = 0; k < p->waits->len; k++)
+      worker_graph_add_edge (dl->graph, i, wait_peer (dl,
+              &g_array_index (p->waits, Wait, k)));
   }
-  g_array_unref (t.stack);
+  worker_graph_find_components (dl->graph);
+  for (i = 0; i < dl->procs->len; i++)
+    ((Proc *) g_ptr_array_index (dl->procs, i))->scc =
+        worker_graph_component (dl->graph, i);
 
   g_ptr_array_set_size (dl->cycles, 0);
   seen = g_hash_table_new (NULL, NULL);
@@ -1670,6 +1124,7 @@ gst_worker_deadlock_check (GstWorkerDeadlock * dl,
     }
   }
   g_hash_table_unref (seen);
+  g_clear_pointer (&dl->graph, worker_graph_free);
 
   /* an episode ends when its cycle is gone */
   g_hash_table_iter_init (&iter, dl->reported);
@@ -1697,7 +1152,7 @@ chan_names (GstWorkerDeadlock * dl, GValue * v, GArray * idx)
 
   g_value_init (v, GST_TYPE_ARRAY);
   for (i = 0; i < idx->len; i++)
-    worker_array_add_string (v, ((Chan *) g_ptr_array_index (dl->chans,
+    worker_array_add_string (v, ((WorkerChannel *) g_ptr_array_index (dl->chans,
                 g_array_index (idx, guint, i)))->name);
 }
 
@@ -1727,7 +1182,7 @@ proc_structure (GstWorkerDeadlock * dl, Proc * p, gint64 now)
         "peer", G_TYPE_STRING, proc_name (dl, wait_peer (dl, w)), NULL);
 
     if (w->kind != WAIT_PREROLL) {
-      Chan *c = g_ptr_array_index (dl->chans, w->chan);
+      WorkerChannel *c = g_ptr_array_index (dl->chans, w->chan);
 
       gst_structure_set (ws, "queue", G_TYPE_STRING, c->name,
           "level", G_TYPE_UINT, c->level_buffers,

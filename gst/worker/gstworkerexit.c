@@ -303,23 +303,32 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     worker_array_take_structure (holders, h);
   }
 
-  for (i = 0; i < self->workers->len; i++) {
+  for (i = 0; i < MIN (snap->doing->len, snap->frozen->len); i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
     GstStructure *was = g_ptr_array_index (snap->doing, i);
     GstStructure *frozen = g_ptr_array_index (snap->frozen, i);
     GstStructure *now = gst_worker_get_stats (GST_WORKER (w->element));
     GstWorkerState state = worker_stats_state (was);
     guint64 handed = 0, started = worker_stats_u64 (now, "items-in"), items = 0;
+    gint64 handed_offset;
     GPtrArray *in;
     GstStructure *h;
 
+    /* a worker a reshape took out was drained first: it held nothing */
+    if (worker_rec_is_retired (w)) {
+      gst_structure_free (now);
+      continue;
+    }
     in = worker_topology_dup_inputs (self->topology, w);
+    handed_offset = worker_topology_handed_offset (self->topology, w);
     for (j = 0; j < in->len; j++) {
       guint64 qin, qout;
 
       worker_queue_counts (g_ptr_array_index (in, j), &qin, &qout);
       handed += qout;
     }
+    /* what its inputs handed out before it read them (a reshape) */
+    handed = (gint64) handed > handed_offset ? handed - handed_offset : 0;
     if (in->len && handed > started)
       items += handed - started;
     /* the items it failed on (the error's own item) */

@@ -1,17 +1,45 @@
 /* gst-workers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* GstWorkerController's status and report structures: one structure per
- * worker (its stats, rate, heartbeats, lost or stalled, input levels) and
- * per queue (counts, levels, writers and readers), the wait-for structure
- * (who waits on which queue) and the common part of the report of a
- * run. */
+/* GstWorkerController's settings, copied for its parts, and its status
+ * and report structures: one structure per worker (its stats, rate,
+ * heartbeats, lost or stalled, input levels) and per queue (counts,
+ * levels, writers and readers), the wait-for structure (who waits on which
+ * queue), the whole status and the common part of the report of a run. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "gstworkercontrollerprivate.h"
 #include "gstworkervalue.h"
+
+/* ---------------------------------------------------------------------- */
+/* settings */
+
+/* The deadlock detector's settings, for one call. */
+void
+controller_deadlock_policy (GstWorkerController * self,
+    GstWorkerDeadlockPolicy * policy)
+{
+  GST_OBJECT_LOCK (self);
+  policy->mode = self->deadlock_mode;
+  policy->settle_ms = self->deadlock_settle;
+  policy->max_queue_growth = self->max_queue_growth;
+  policy->max_total_growth = self->max_total_growth;
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* The run's restart settings, for one decision. */
+void
+controller_run_policy (GstWorkerController * self, WorkerRunPolicy * policy)
+{
+  GST_OBJECT_LOCK (self);
+  policy->error_policy = self->error_policy;
+  policy->stall_policy = self->stall_policy;
+  policy->max_restarts = self->max_restarts;
+  policy->restart_backoff = self->restart_backoff;
+  GST_OBJECT_UNLOCK (self);
+}
 
 /* ---------------------------------------------------------------------- */
 /* structures */
@@ -112,9 +140,7 @@ controller_worker_structure (GstWorkerController * self, WorkerRec * w,
   if (with_heartbeat) {
     gboolean playing;
 
-    GST_OBJECT_LOCK (self);
-    playing = self->playing;
-    GST_OBJECT_UNLOCK (self);
+    worker_run_is_active (self->run, NULL, &playing);
     worker_watchdog_add_status (self->watch, w, s, playing);
   }
 
@@ -153,9 +179,14 @@ controller_wait_for_structure (GstWorkerController * self)
   controller_new_array (&edges);
   for (i = 0; i < self->workers->len; i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
-    GstStructure *stats = gst_worker_get_stats (GST_WORKER (w->element));
-    GstWorkerState state = controller_stats_state (stats);
+    GstStructure *stats;
+    GstWorkerState state;
     GPtrArray *in;
+
+    if (worker_rec_is_retired (w))
+      continue;
+    stats = gst_worker_get_stats (GST_WORKER (w->element));
+    state = controller_stats_state (stats);
 
     if (state == GST_WORKER_STATE_BLOCKED) {
       const gchar *qname = gst_structure_get_string (stats, "blocked-on");
@@ -199,9 +230,9 @@ controller_wait_for_structure (GstWorkerController * self)
 
   /* every process, stock elements too, and the deadlocked cycles */
   GST_OBJECT_LOCK (self);
-  off = self->deadlock_mode == GST_WORKER_DEADLOCK_MODE_OFF ||
-      self->phase == PHASE_READY;
+  off = self->deadlock_mode == GST_WORKER_DEADLOCK_MODE_OFF;
   GST_OBJECT_UNLOCK (self);
+  off |= worker_run_phase (self->run) == WORKER_RUN_READY;
   if (off)
     gst_worker_deadlock_sample (self->deadlock);
   gst_worker_deadlock_add_wait_for (self->deadlock, s);
@@ -240,21 +271,50 @@ controller_build_report (GstWorkerController * self,
     worker_array_take_structure (&queues, q);
   }
 
-  GST_OBJECT_LOCK (self);
-  r = gst_structure_new (GST_WORKER_CONTROLLER_REPORT_NAME,
-      "outcome", GST_TYPE_WORKER_CONTROLLER_OUTCOME, outcome,
-      "duration", GST_TYPE_CLOCK_TIME, self->started_at ?
-      (GstClockTime) (g_get_monotonic_time () - self->started_at) *
-      GST_USECOND : 0,
-      "restarts", G_TYPE_UINT, self->restarts,
-      "discarded-by-restarts", G_TYPE_UINT64, self->discarded_by_restarts,
-      "balanced", G_TYPE_BOOLEAN, balanced, NULL);
-  if (self->last_error)
-    gst_structure_set (r, "error", GST_TYPE_STRUCTURE, self->last_error, NULL);
-  GST_OBJECT_UNLOCK (self);
+  r = worker_run_new_report (self->run, outcome, balanced);
 
   controller_structure_take_array (r, "workers", &workers);
   controller_structure_take_array (r, "queues", &queues);
+  controller_add_retired (self, r);
   gst_worker_deadlock_add_to_report (self->deadlock, r);
   return r;
+}
+
+/* The whole status (see gst_worker_controller_get_status()). */
+GstStructure *
+controller_build_status (GstWorkerController * self)
+{
+  GstStructure *s, *wait_for, *deadlock;
+  GstWorkerDeadlockPolicy policy;
+  WorkerRunPolicy run;
+  GValue workers = G_VALUE_INIT, queues = G_VALUE_INIT;
+  GPtrArray *order;
+  guint i;
+
+  controller_new_array (&workers);
+  order = worker_topology_dup_order (self->topology);
+  for (i = 0; i < order->len; i++)
+    worker_array_take_structure (&workers,
+        controller_worker_structure (self, g_ptr_array_index (order, i), TRUE));
+  g_ptr_array_unref (order);
+  controller_new_array (&queues);
+  for (i = 0; i < self->queues->len; i++)
+    worker_array_take_structure (&queues, controller_queue_structure (self,
+            g_ptr_array_index (self->queues, i)));
+
+  controller_run_policy (self, &run);
+  s = worker_run_new_status (self->run, GST_WORKER_CONTROLLER_STATUS_NAME,
+      &run);
+
+  controller_structure_take_array (s, "workers", &workers);
+  controller_structure_take_array (s, "queues", &queues);
+  controller_add_retired (self, s);
+  wait_for = controller_wait_for_structure (self);
+  gst_structure_set (s, "wait-for", GST_TYPE_STRUCTURE, wait_for, NULL);
+  gst_structure_free (wait_for);
+  controller_deadlock_policy (self, &policy);
+  deadlock = gst_worker_deadlock_get_status (self->deadlock, &policy);
+  gst_structure_set (s, "deadlock", GST_TYPE_STRUCTURE, deadlock, NULL);
+  gst_structure_free (deadlock);
+  return s;
 }

@@ -6,13 +6,15 @@
  * element, or the FIFO of a `feedbacksink`/`feedbacksrc` pair), found once
  * at construction; the pad probes that count the items into and out of
  * each channel; which workers write into and read from each channel, and
- * the workers in order, upstream first; the sources. Its own lock guards
+ * the workers in order, upstream first; the processes between the
+ * channels (what the deadlock detector watches); the sources. Its own lock guards
  * what changes when pads are linked later (decodebin, say). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "gstworkertopology.h"
+#include "gstworkergraph.h"
 #include "gstworkervalue.h"
 
 GST_DEBUG_CATEGORY_EXTERN (worker_controller_debug);
@@ -21,12 +23,18 @@ GST_DEBUG_CATEGORY_EXTERN (worker_controller_debug);
 struct _GstWorkerTopology
 {
   GstPipeline *pipeline;        /* owned ref; set once */
-  GPtrArray *workers;           /* WorkerRec, by path; set once */
-  GPtrArray *queues;            /* QueueRec, by name; set once */
+  GPtrArray *workers;           /* WorkerRec, by path, then those a
+                                 * reshape added; appended under lock,
+                                 * never moved (see publish()) */
+  GPtrArray *queues;            /* QueueRec, the same way */
+  guint max_workers;            /* set once: room in workers */
+  guint max_queues;             /* set once: room in queues */
 
   GMutex lock;
   /* protected by lock, with the records' topology fields */
   GPtrArray *order;             /* WorkerRec, upstream first */
+  WorkerProcesses *processes;   /* the latest walk's, or NULL before the
+                                 * first worker_topology_update() */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -60,6 +68,8 @@ worker_rec_free (WorkerRec * w)
   gst_object_unref (w->element);
   g_free (w->name);
   g_free (w->path);
+  if (w->final_stats)
+    gst_structure_free (w->final_stats);
   g_ptr_array_unref (w->inputs);
   g_ptr_array_unref (w->upstream);
   g_free (w);
@@ -395,6 +405,27 @@ discover (GstWorkerTopology * self)
     ((WorkerRec *) g_ptr_array_index (self->workers, i))->index = i;
 }
 
+/* @array's records in a new array with room for @size, which never moves
+ * as long as it holds no more. */
+static GPtrArray *
+reserve (GPtrArray * array, guint size, GDestroyNotify free_func)
+{
+  GPtrArray *room = g_ptr_array_new_full (size, free_func);
+
+  g_ptr_array_extend_and_steal (room, array);
+  return room;
+}
+
+/* Appends @rec to @array (with room for it: nothing moves), the length
+ * last, so a reader that walks the array without the lock sees the old
+ * length or the new one, with the record in place. Under the lock. */
+static void
+publish (GPtrArray * array, gpointer rec)
+{
+  array->pdata[array->len] = rec;
+  g_atomic_int_set ((gint *) & array->len, array->len + 1);
+}
+
 /* Finds the workers and channels of @pipeline and starts counting the
  * items through every channel; worker_topology_update() links them. */
 GstWorkerTopology *
@@ -409,7 +440,139 @@ worker_topology_new (GstPipeline * pipeline)
   self->order = g_ptr_array_new ();
   g_mutex_init (&self->lock);
   discover (self);
+  self->max_workers = self->workers->len + WORKER_TOPOLOGY_SPARE;
+  self->max_queues = self->queues->len + WORKER_TOPOLOGY_SPARE;
+  self->workers = reserve (self->workers, self->max_workers,
+      (GDestroyNotify) worker_rec_free);
+  self->queues = reserve (self->queues, self->max_queues, queue_rec_unref);
   return self;
+}
+
+/* A worker a reshape put into the running pipeline: its record (found by
+ * name and path from now on; the one it has if it has one), or NULL when
+ * no room is left.
+ * worker_topology_update() links it. */
+WorkerRec *
+worker_topology_add_worker (GstWorkerTopology * self, GstElement * element)
+{
+  WorkerRec *w = NULL;
+
+  g_return_val_if_fail (GST_IS_WORKER (element), NULL);
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->workers->len; i++) {
+    WorkerRec *known = g_ptr_array_index (self->workers, i);
+
+    if (known->element == element && !worker_rec_is_retired (known)) {
+      g_mutex_unlock (&self->lock);
+      return known;
+    }
+  }
+  if (self->workers->len < self->max_workers) {
+    w = g_new0 (WorkerRec, 1);
+    w->element = gst_object_ref (element);
+    w->name = gst_object_get_name (GST_OBJECT (element));
+    w->path = relative_path (self->pipeline, element);
+    w->inputs = g_ptr_array_new ();
+    w->upstream = g_ptr_array_new ();
+    w->index = self->workers->len;
+    publish (self->workers, w);
+  }
+  g_mutex_unlock (&self->lock);
+  return w;
+}
+
+/* A `queue` a reshape put into the running pipeline: counted from now
+ * on. Its record (the one it has if it has one), or NULL when no room is
+ * left or @queue is not a queue. */
+QueueRec *
+worker_topology_add_queue (GstWorkerTopology * self, GstElement * queue)
+{
+  QueueRec *q = NULL;
+
+  if (!is_queue (queue))
+    return NULL;
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->queues->len; i++) {
+    QueueRec *known = g_ptr_array_index (self->queues, i);
+
+    if (known->element == queue) {
+      g_mutex_unlock (&self->lock);
+      return known;
+    }
+  }
+  if (self->queues->len < self->max_queues) {
+    q = queue_rec_new (queue, gst_object_get_name (GST_OBJECT (queue)),
+        channel_kind (queue), gst_element_get_static_pad (queue, "sink"),
+        gst_element_get_static_pad (queue, "src"), NULL);
+    publish (self->queues, q);
+  }
+  g_mutex_unlock (&self->lock);
+  return q;
+}
+
+/* @w left the pipeline (drained: it holds nothing): its record stays, with
+ * its last stats, out of the order and of the look-ups. */
+void
+worker_topology_retire_worker (GstWorkerTopology * self, WorkerRec * w)
+{
+  GstStructure *stats;
+
+  if (worker_rec_is_retired (w))
+    return;
+  stats = gst_worker_get_stats (GST_WORKER (w->element));
+  g_mutex_lock (&self->lock);
+  if (w->final_stats)
+    gst_structure_free (w->final_stats);
+  w->final_stats = stats;
+  g_atomic_int_set (&w->retired, 1);
+  g_mutex_unlock (&self->lock);
+}
+
+gboolean
+worker_rec_is_retired (WorkerRec * w)
+{
+  return g_atomic_int_get (&w->retired) != 0;
+}
+
+/* @w's stats: its worker's now, or those it had when it was retired. */
+GstStructure *
+worker_rec_get_stats (WorkerRec * w)
+{
+  if (worker_rec_is_retired (w) && w->final_stats)
+    return gst_structure_copy (w->final_stats);
+  return gst_worker_get_stats (GST_WORKER (w->element));
+}
+
+/* @w's inputs changed (a reshape linked it to other channels, or it is
+ * new), while they hand it nothing: from now on, what they hand out is
+ * counted from what they handed out before. */
+void
+worker_topology_rebase (GstWorkerTopology * self, WorkerRec * w)
+{
+  GstStructure *stats = gst_worker_get_stats (GST_WORKER (w->element));
+  guint64 started = 0, handed = 0, in, out;
+  guint i;
+
+  gst_structure_get_uint64 (stats, "items-in", &started);
+  gst_structure_free (stats);
+  g_mutex_lock (&self->lock);
+  for (i = 0; i < w->inputs->len; i++) {
+    worker_queue_counts (g_ptr_array_index (w->inputs, i), &in, &out);
+    handed += out;
+  }
+  w->handed_offset = (gint64) handed - (gint64) started;
+  g_mutex_unlock (&self->lock);
+}
+
+gint64
+worker_topology_handed_offset (GstWorkerTopology * self, WorkerRec * w)
+{
+  gint64 offset;
+
+  g_mutex_lock (&self->lock);
+  offset = w->handed_offset;
+  g_mutex_unlock (&self->lock);
+  return offset;
 }
 
 /* Removes the pad probes and frees the records. */
@@ -428,6 +591,8 @@ worker_topology_free (GstWorkerTopology * self)
   }
   g_ptr_array_unref (self->queues);
   g_ptr_array_unref (self->order);
+  if (self->processes)
+    worker_processes_unref (self->processes);
   g_ptr_array_unref (self->workers);
   gst_object_unref (self->pipeline);
   g_mutex_clear (&self->lock);
@@ -440,14 +605,16 @@ worker_topology_pipeline (GstWorkerTopology * self)
   return self->pipeline;
 }
 
-/* The workers, by path: fixed once the topology is made. */
+/* The workers, by path, then those a reshape added (retired ones stay):
+ * the array never moves; walk it up to its length read once. */
 GPtrArray *
 worker_topology_workers (GstWorkerTopology * self)
 {
   return self->workers;
 }
 
-/* The channels, by name: fixed once the topology is made. */
+/* The channels, by name, then those a reshape added: the array never
+ * moves. */
 GPtrArray *
 worker_topology_queues (GstWorkerTopology * self)
 {
@@ -524,7 +691,7 @@ worker_topology_find_worker_by_element (GstWorkerTopology * self,
   for (i = 0; i < self->workers->len; i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
 
-    if (GST_OBJECT (w->element) == element)
+    if (GST_OBJECT (w->element) == element && !worker_rec_is_retired (w))
       return w;
   }
   return NULL;
@@ -539,7 +706,8 @@ worker_topology_find_worker_by_name (GstWorkerTopology * self,
   for (i = 0; i < self->workers->len; i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
 
-    if (g_str_equal (w->name, name) || g_str_equal (w->path, name))
+    if ((g_str_equal (w->name, name) || g_str_equal (w->path, name)) &&
+        !worker_rec_is_retired (w))
       return w;
   }
   return NULL;
@@ -657,30 +825,6 @@ compare_depth (gconstpointer a, gconstpointer b)
   return g_strcmp0 (wa->path, wb->path);
 }
 
-/* The longest-path depths of a graph of @n_nodes nodes whose @links are
- * pairs of guint (from, to), relaxed in their order, at most one pass per
- * node (a cycle stops growing then). @depth (n_nodes, zeroed by the
- * caller) receives them. The one such loop of the library: the workers'
- * order here, the elements' order in a process in the deadlock detector. */
-void
-worker_longest_paths (guint n_nodes, const GArray * links, guint * depth)
-{
-  guint i, pass;
-  gboolean changed = TRUE;
-
-  for (pass = 0; changed && pass < n_nodes; pass++) {
-    changed = FALSE;
-    for (i = 0; i < links->len; i++) {
-      const guint *link = &g_array_index (links, guint, i * 2);
-
-      if (depth[link[1]] < depth[link[0]] + 1) {
-        depth[link[1]] = depth[link[0]] + 1;
-        changed = TRUE;
-      }
-    }
-  }
-}
-
 /* Upstream first: a worker's depth is the longest chain of workers from a
  * source to it (a feedback loop stops growing after one pass per worker). */
 static void
@@ -706,12 +850,18 @@ order_workers_locked (GstWorkerTopology * self)
   g_array_unref (links);
   g_free (depth);
   g_ptr_array_set_size (self->order, 0);
-  g_ptr_array_extend (self->order, self->workers, NULL, NULL);
+  for (i = 0; i < self->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+
+    if (!worker_rec_is_retired (w))
+      g_ptr_array_add (self->order, w);
+  }
   g_ptr_array_sort (self->order, compare_depth);
 }
 
 /* Walks the graph again: which workers write into and read from each
- * channel, and the order of the workers. Pads linked since the last walk
+ * channel, the order of the workers, and the processes (see
+ * worker_topology_update_processes()). Pads linked since the last walk
  * (decodebin, say) join. */
 void
 worker_topology_update (GstWorkerTopology * self)
@@ -721,11 +871,14 @@ worker_topology_update (GstWorkerTopology * self)
   GPtrArray *readers = g_ptr_array_new_with_free_func
       ((GDestroyNotify) g_ptr_array_unref);
   guint i, j;
+  /* a reshape may add records meanwhile: walk those there now */
+  guint n_workers = g_atomic_int_get ((gint *) & self->workers->len);
+  guint n_queues = g_atomic_int_get ((gint *) & self->queues->len);
 
   GPtrArray *upstream = g_ptr_array_new_with_free_func
       ((GDestroyNotify) g_ptr_array_unref);
 
-  for (i = 0; i < self->workers->len; i++) {
+  for (i = 0; i < n_workers; i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
     GPtrArray *up = g_ptr_array_new ();
     GstIterator *it = gst_element_iterate_sink_pads (w->element);
@@ -741,7 +894,7 @@ worker_topology_update (GstWorkerTopology * self)
   }
 
   /* walk the graph without the lock, then publish under it */
-  for (i = 0; i < self->queues->len; i++) {
+  for (i = 0; i < n_queues; i++) {
     QueueRec *q = g_ptr_array_index (self->queues, i);
     GPtrArray *w = g_ptr_array_new (), *r = g_ptr_array_new ();
 
@@ -769,14 +922,14 @@ worker_topology_update (GstWorkerTopology * self)
   }
 
   g_mutex_lock (&self->lock);
-  for (i = 0; i < self->workers->len; i++) {
+  for (i = 0; i < n_workers; i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
     g_ptr_array_set_size (w->inputs, 0);
     g_ptr_array_set_size (w->upstream, 0);
     g_ptr_array_extend (w->upstream, g_ptr_array_index (upstream, i), NULL,
         NULL);
   }
-  for (i = 0; i < self->queues->len; i++) {
+  for (i = 0; i < n_queues; i++) {
     QueueRec *q = g_ptr_array_index (self->queues, i);
 
     g_ptr_array_set_size (q->writers, 0);
@@ -794,6 +947,358 @@ worker_topology_update (GstWorkerTopology * self)
   g_ptr_array_unref (writers);
   g_ptr_array_unref (readers);
   g_ptr_array_unref (upstream);
+
+  worker_topology_update_processes (self);
+}
+
+/* ---------------------------------------------------------------------- */
+/* processes: what lies between the channels */
+
+static void
+worker_process_free (WorkerProcess * p)
+{
+  g_free (p->name);
+  g_ptr_array_unref (p->elements);
+  g_ptr_array_unref (p->workers);
+  g_ptr_array_unref (p->sinks);
+  g_array_unref (p->inputs);
+  g_array_unref (p->outputs);
+  g_free (p);
+}
+
+static WorkerProcess *
+worker_process_new (void)
+{
+  WorkerProcess *p = g_new0 (WorkerProcess, 1);
+
+  p->elements = g_ptr_array_new_with_free_func (gst_object_unref);
+  p->workers = g_ptr_array_new_with_free_func (gst_object_unref);
+  p->sinks = g_ptr_array_new ();
+  p->inputs = g_array_new (FALSE, FALSE, sizeof (guint));
+  p->outputs = g_array_new (FALSE, FALSE, sizeof (guint));
+  return p;
+}
+
+static void
+worker_processes_clear (WorkerProcesses * procs)
+{
+  g_ptr_array_unref (procs->processes);
+  g_array_unref (procs->writer);
+  g_array_unref (procs->reader);
+}
+
+void
+worker_processes_unref (WorkerProcesses * procs)
+{
+  g_atomic_rc_box_release_full (procs, (GDestroyNotify)
+      worker_processes_clear);
+}
+
+static void
+collect_element (const GValue * item, gpointer user_data)
+{
+  GstElement *e = g_value_get_object (item);
+
+  if (!GST_IS_BIN (e))
+    g_ptr_array_add (user_data, gst_object_ref (e));
+}
+
+static guint
+uf_find (guint * parent, guint i)
+{
+  while (parent[i] != i) {
+    parent[i] = parent[parent[i]];
+    i = parent[i];
+  }
+  return i;
+}
+
+/* The element at the other end of @pad's link, or NULL. */
+static GstElement *
+peer_element (GstPad * pad)
+{
+  GstPad *peer = gst_worker_real_peer (pad);
+  GstElement *e;
+
+  if (!peer)
+    return NULL;
+  e = gst_pad_get_parent_element (peer);
+  gst_object_unref (peer);
+  return e;
+}
+
+static GList *
+element_pads (GstElement * e)
+{
+  GList *l;
+
+  GST_OBJECT_LOCK (e);
+  l = g_list_copy_deep (e->pads, (GCopyFunc) gst_object_ref, NULL);
+  GST_OBJECT_UNLOCK (e);
+  return l;
+}
+
+/* One walk of the element links. */
+typedef struct
+{
+  GPtrArray *queues;            /* QueueRec, the topology's */
+  GPtrArray *elements;
+  GHashTable *index;            /* GstElement -> index + 1 */
+  GHashTable *chan_index;       /* GstElement -> channel index + 1 */
+  guint *parent;
+  guint *depth;
+  GHashTable *by_key;           /* process key -> index + 1 */
+  WorkerProcesses *out;
+} Walk;
+
+static gint
+walk_index (Walk * t, GstElement * e)
+{
+  return GPOINTER_TO_INT (g_hash_table_lookup (t->index, e)) - 1;
+}
+
+static gint
+walk_chan (Walk * t, GstElement * e)
+{
+  return GPOINTER_TO_INT (g_hash_table_lookup (t->chan_index, e)) - 1;
+}
+
+static const gchar *
+walk_chan_name (Walk * t, guint i)
+{
+  return ((QueueRec *) g_ptr_array_index (t->queues, i))->name;
+}
+
+static gint
+compare_by_depth (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  Walk *t = user_data;
+  GstElement *ea = *(GstElement * const *) a;
+  GstElement *eb = *(GstElement * const *) b;
+  guint da = t->depth[walk_index (t, ea)];
+  guint db = t->depth[walk_index (t, eb)];
+
+  if (da != db)
+    return da < db ? -1 : 1;
+  return g_strcmp0 (GST_OBJECT_NAME (ea), GST_OBJECT_NAME (eb));
+}
+
+/* Links every element to the others of its process (union-find), and
+ * gives each its depth from the process's upstream end. */
+static void
+link_elements (Walk * t)
+{
+  guint n = t->elements->len, i;
+  GArray *links = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+
+  for (i = 0; i < n; i++) {
+    GstElement *e = g_ptr_array_index (t->elements, i);
+    GList *pads, *l;
+
+    if (walk_chan (t, e) >= 0)
+      continue;
+    pads = element_pads (e);
+    for (l = pads; l; l = l->next) {
+      GstElement *f = peer_element (l->data);
+      gint j;
+
+      if (!f)
+        continue;
+      j = walk_index (t, f);
+      if (j >= 0 && walk_chan (t, f) < 0) {
+        guint a = uf_find (t->parent, i), b = uf_find (t->parent, j);
+
+        t->parent[a] = b;
+        if (GST_PAD_DIRECTION (l->data) == GST_PAD_SRC) {
+          guint link[2] = { i, j };
+          g_array_append_vals (links, link, 1);
+        }
+      }
+      gst_object_unref (f);
+    }
+    g_list_free_full (pads, gst_object_unref);
+  }
+
+  worker_longest_paths (n, links, t->depth);
+  g_array_unref (links);
+}
+
+static gint
+process_for (Walk * t, GstElement * e, guint chan, gboolean e_is_upstream)
+{
+  gchar *key;
+  gint other = walk_chan (t, e), idx;
+  WorkerProcess *p;
+
+  if (other >= 0) {
+    /* a queue linked straight into another: an empty process */
+    guint up = e_is_upstream ? (guint) other : chan;
+    guint down = e_is_upstream ? chan : (guint) other;
+
+    key = g_strdup_printf ("q%u>q%u", up, down);
+  } else {
+    key = g_strdup_printf ("e%u", uf_find (t->parent, walk_index (t, e)));
+  }
+
+  idx = GPOINTER_TO_INT (g_hash_table_lookup (t->by_key, key)) - 1;
+  if (idx >= 0) {
+    g_free (key);
+    return idx;
+  }
+
+  p = worker_process_new ();
+  if (other >= 0) {
+    guint up = e_is_upstream ? (guint) other : chan;
+    guint down = e_is_upstream ? chan : (guint) other;
+
+    p->name = g_strdup_printf ("%s>%s", walk_chan_name (t, up),
+        walk_chan_name (t, down));
+  } else {
+    guint root = uf_find (t->parent, walk_index (t, e)), i;
+    GString *name = g_string_new (NULL), *wnames = g_string_new (NULL);
+
+    for (i = 0; i < t->elements->len; i++) {
+      GstElement *m = g_ptr_array_index (t->elements, i);
+
+      if (walk_chan (t, m) < 0 && uf_find (t->parent, i) == root)
+        g_ptr_array_add (p->elements, gst_object_ref (m));
+    }
+    g_ptr_array_sort_with_data (p->elements, compare_by_depth, t);
+    for (i = 0; i < p->elements->len; i++) {
+      GstElement *m = g_ptr_array_index (p->elements, i);
+
+      g_string_append_printf (name, "%s%s", i ? "+" : "",
+          GST_OBJECT_NAME (m));
+      if (GST_OBJECT_FLAG_IS_SET (m, GST_ELEMENT_FLAG_SINK))
+        g_ptr_array_add (p->sinks, m);
+      if (GST_IS_WORKER (m)) {
+        g_string_append_printf (wnames, "%s%s", p->workers->len ? "+" : "",
+            GST_OBJECT_NAME (m));
+        g_ptr_array_add (p->workers, gst_object_ref (m));
+      }
+    }
+    p->exact = p->elements->len > 0 && p->workers->len == p->elements->len;
+    /* named after its workers, or its elements when it has none */
+    p->name = g_string_free (p->workers->len ? wnames : name, FALSE);
+    g_string_free (p->workers->len ? name : wnames, TRUE);
+  }
+  g_ptr_array_add (t->out->processes, p);
+  idx = t->out->processes->len - 1;
+  g_hash_table_insert (t->by_key, key, GINT_TO_POINTER (idx + 1));
+  return idx;
+}
+
+/* The process an end of channel @i is in: for a queue element, the one
+ * past the link of its @pad; for the end of a FIFO, the one of the element
+ * that owns @pad. -1 for none. */
+static gint
+end_process (Walk * t, QueueRec * q, GstPad * pad, guint i, gboolean upstream)
+{
+  GstElement *e = q->kind != WORKER_CHANNEL_FEEDBACK ? peer_element (pad) :
+      gst_pad_get_parent_element (pad);
+  gint idx = -1;
+
+  if (e && walk_index (t, e) >= 0)
+    idx = process_for (t, e, i, upstream);
+  gst_clear_object (&e);
+  return idx;
+}
+
+/* Walks the element links: the processes between the channels. */
+static WorkerProcesses *
+find_processes (GstWorkerTopology * self)
+{
+  Walk t;
+  GstIterator *it;
+  guint n_channels = self->queues->len, i;
+
+  t.queues = self->queues;
+  t.elements = g_ptr_array_new_with_free_func (gst_object_unref);
+  it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
+  while (gst_iterator_foreach (it, collect_element, t.elements) ==
+      GST_ITERATOR_RESYNC) {
+    gst_iterator_resync (it);
+    g_ptr_array_set_size (t.elements, 0);
+  }
+  gst_iterator_free (it);
+
+  t.index = g_hash_table_new (NULL, NULL);
+  t.chan_index = g_hash_table_new (NULL, NULL);
+  t.parent = g_new (guint, t.elements->len + 1);
+  t.depth = g_new0 (guint, t.elements->len + 1);
+  for (i = 0; i < t.elements->len; i++) {
+    g_hash_table_insert (t.index, g_ptr_array_index (t.elements, i),
+        GINT_TO_POINTER (i + 1));
+    t.parent[i] = i;
+  }
+  /* queue elements stand between processes; the ends of a FIFO are in
+   * them */
+  for (i = 0; i < n_channels; i++) {
+    QueueRec *q = g_ptr_array_index (self->queues, i);
+
+    if (q->kind != WORKER_CHANNEL_FEEDBACK)
+      g_hash_table_insert (t.chan_index, q->element, GINT_TO_POINTER (i + 1));
+  }
+
+  link_elements (&t);
+
+  t.out = g_atomic_rc_box_new0 (WorkerProcesses);
+  t.out->processes = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      worker_process_free);
+  t.out->writer = g_array_sized_new (FALSE, FALSE, sizeof (gint), n_channels);
+  t.out->reader = g_array_sized_new (FALSE, FALSE, sizeof (gint), n_channels);
+  t.by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (i = 0; i < n_channels; i++) {
+    QueueRec *q = g_ptr_array_index (self->queues, i);
+    gint writer = end_process (&t, q, q->sinkpad, i, TRUE);
+    gint reader = end_process (&t, q, q->srcpad, i, FALSE);
+
+    g_array_append_val (t.out->writer, writer);
+    g_array_append_val (t.out->reader, reader);
+    if (writer >= 0)
+      g_array_append_val (((WorkerProcess *) g_ptr_array_index
+              (t.out->processes, writer))->outputs, i);
+    if (reader >= 0)
+      g_array_append_val (((WorkerProcess *) g_ptr_array_index
+              (t.out->processes, reader))->inputs, i);
+  }
+
+  g_hash_table_unref (t.by_key);
+  g_hash_table_unref (t.index);
+  g_hash_table_unref (t.chan_index);
+  g_free (t.parent);
+  g_free (t.depth);
+  g_ptr_array_unref (t.elements);
+  return t.out;
+}
+
+/* Walks the element links again: the processes between the channels.
+ * Pads linked since the last walk (decodebin, say) join. */
+void
+worker_topology_update_processes (GstWorkerTopology * self)
+{
+  WorkerProcesses *procs = find_processes (self), *old;
+
+  g_mutex_lock (&self->lock);
+  old = self->processes;
+  self->processes = procs;
+  g_mutex_unlock (&self->lock);
+  if (old)
+    worker_processes_unref (old);
+}
+
+/* Returns: (transfer full) (nullable): the processes of the latest walk,
+ * NULL before the first */
+WorkerProcesses *
+worker_topology_dup_processes (GstWorkerTopology * self)
+{
+  WorkerProcesses *procs = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->processes)
+    procs = g_atomic_rc_box_acquire (self->processes);
+  g_mutex_unlock (&self->lock);
+  return procs;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -4,7 +4,8 @@
 /* The topology of a pipeline of workers, as GstWorkerController sees it:
  * every worker (a WorkerRec) and every Kahn channel (a QueueRec), found
  * once; which workers write into and read from each channel; the workers
- * in order, upstream first; the sources. Internal to the library. */
+ * in order, upstream first; the processes between the channels (a
+ * WorkerProcess); the sources. Internal to the library. */
 #pragma once
 
 #include <gst/gst.h>
@@ -72,15 +73,49 @@ struct _WorkerRec
   GPtrArray *inputs;            /* QueueRec, not owned */
   GPtrArray *upstream;          /* WorkerRec feeding it, not owned */
   guint depth;                  /* workers between it and a source */
+  gint64 handed_offset;         /* items its input channels handed out
+                                 * before it read them, minus its items-in
+                                 * then: 0 unless the system was reshaped */
+  GstStructure *final_stats;    /* its stats when it was retired, or NULL */
+
+  gint retired;                 /* atomic: taken out of the pipeline by a
+                                 * reshape; the record stays, with its
+                                 * counts */
 };
+
+/* How many workers and channels a reshape may add to a running system:
+ * the records' arrays never move, so they are read without a lock. */
+#define WORKER_TOPOLOGY_SPARE 256
+
+/* One process of the pipeline: what lies between its channels (a source
+ * and its tee, a worker, a compositor and its sink), found from the
+ * element links. Set once; read-only. */
+typedef struct
+{
+  gchar *name;                  /* its workers' names joined by "+", or
+                                 * its elements' when it has none; two
+                                 * channels linked straight: "qa>qb" */
+  GPtrArray *elements;          /* GstElement, owned refs, upstream first */
+  GPtrArray *workers;           /* GstElement, owned refs */
+  GPtrArray *sinks;             /* GstElement, in elements: its sinks */
+  gboolean exact;               /* only workers: their states are its own */
+  GArray *inputs;               /* guint: channels it reads (indexes in
+                                 * the topology's queues) */
+  GArray *outputs;              /* guint: channels it writes */
+} WorkerProcess;
+
+/* Every process and, per channel (the topology's queue order), the
+ * process that writes into it and the one that reads from it (an index in
+ * processes, or -1). Reference-counted (g_atomic_rc_box); read-only. */
+typedef struct
+{
+  GPtrArray *processes;         /* WorkerProcess */
+  GArray *writer;               /* gint, one per channel */
+  GArray *reader;               /* gint, one per channel */
+} WorkerProcesses;
 
 G_GNUC_INTERNAL
 GstPad *            gst_worker_real_peer (GstPad * pad);
-
-G_GNUC_INTERNAL
-void                worker_longest_paths (guint n_nodes,
-                                          const GArray * links,
-                                          guint * depth);
 
 G_GNUC_INTERNAL
 GstWorkerTopology * worker_topology_new (GstPipeline * pipeline);
@@ -90,6 +125,43 @@ void                worker_topology_free (GstWorkerTopology * topo);
 
 G_GNUC_INTERNAL
 void                worker_topology_update (GstWorkerTopology * topo);
+
+G_GNUC_INTERNAL
+WorkerRec *         worker_topology_add_worker (GstWorkerTopology * topo,
+                                                GstElement * element);
+
+G_GNUC_INTERNAL
+QueueRec *          worker_topology_add_queue (GstWorkerTopology * topo,
+                                               GstElement * queue);
+
+G_GNUC_INTERNAL
+void                worker_topology_retire_worker (GstWorkerTopology * topo,
+                                                   WorkerRec * w);
+
+G_GNUC_INTERNAL
+void                worker_topology_rebase (GstWorkerTopology * topo,
+                                            WorkerRec * w);
+
+G_GNUC_INTERNAL
+gint64              worker_topology_handed_offset (GstWorkerTopology * topo,
+                                                   WorkerRec * w);
+
+G_GNUC_INTERNAL
+gboolean            worker_rec_is_retired (WorkerRec * w);
+
+G_GNUC_INTERNAL
+GstStructure *      worker_rec_get_stats (WorkerRec * w);
+
+G_GNUC_INTERNAL
+void                worker_topology_update_processes
+                                          (GstWorkerTopology * topo);
+
+G_GNUC_INTERNAL
+WorkerProcesses *   worker_topology_dup_processes
+                                          (GstWorkerTopology * topo);
+
+G_GNUC_INTERNAL
+void                worker_processes_unref (WorkerProcesses * procs);
 
 G_GNUC_INTERNAL
 GstPipeline *       worker_topology_pipeline (GstWorkerTopology * topo);

@@ -34,7 +34,8 @@ struct _GstWorkerWatchdog
   GMutex lock;                  /* taken after the controller's object
                                  * lock, never before it */
   /* protected by lock */
-  WatchRec *recs;               /* one per worker */
+  WatchRec *recs;               /* one per worker, with room for those a
+                                 * reshape adds */
 };
 
 GstWorkerWatchdog *
@@ -44,7 +45,7 @@ worker_watchdog_new (GstWorkerTopology * topology)
 
   wd->topology = topology;
   wd->workers = worker_topology_workers (topology);
-  wd->recs = g_new0 (WatchRec, wd->workers->len + 1);
+  wd->recs = g_new0 (WatchRec, wd->workers->len + WORKER_TOPOLOGY_SPARE + 1);
   g_mutex_init (&wd->lock);
   return wd;
 }
@@ -97,6 +98,19 @@ worker_watchdog_reset (GstWorkerWatchdog * wd)
     w->rate_at = now;
     w->lost = w->stalled = FALSE;
   }
+  g_mutex_unlock (&wd->lock);
+}
+
+/* @w joined the running system (a reshape): its heartbeats are due from
+ * now on. */
+void
+worker_watchdog_add (GstWorkerWatchdog * wd, WorkerRec * w)
+{
+  gint64 now = g_get_monotonic_time ();
+  WatchRec *h = &wd->recs[w->index];
+
+  g_mutex_lock (&wd->lock);
+  h->heartbeat_at = h->rate_at = now;
   g_mutex_unlock (&wd->lock);
 }
 
@@ -261,6 +275,11 @@ worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
     guint interval;
     WorkerWatchEvent *ev = NULL;
 
+    /* a worker a reshape took out beats no more */
+    if (worker_rec_is_retired (rec)) {
+      gst_structure_free (s);
+      continue;
+    }
     g_object_get (rec->element, "heartbeat-interval", &interval, NULL);
     long_wait = stall_timeout && (state == GST_WORKER_STATE_BUSY ||
         state == GST_WORKER_STATE_BLOCKED) &&

@@ -55,6 +55,10 @@ G_GNUC_INTERNAL
 void                worker_watchdog_reset (GstWorkerWatchdog * wd);
 
 G_GNUC_INTERNAL
+void                worker_watchdog_add (GstWorkerWatchdog * wd,
+                                         WorkerRec * w);
+
+G_GNUC_INTERNAL
 void                worker_watchdog_playing (GstWorkerWatchdog * wd);
 
 G_GNUC_INTERNAL

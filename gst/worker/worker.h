@@ -13,6 +13,7 @@
 #include <gst/worker/gstworkersink.h>
 #include <gst/worker/gstworkeraggregator.h>
 #include <gst/worker/gstworkercontroller.h>
+#include <gst/worker/gstworkerreshape.h>
 #include <gst/worker/gstworkerjson.h>
 #include <gst/worker/gstworkermergemeta.h>
 #include <gst/worker/gstworkernulltoken.h>

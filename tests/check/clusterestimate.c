@@ -414,6 +414,59 @@ GST_START_TEST (test_done_command_at_end)
 
 GST_END_TEST;
 
+/* takeoff: the take-off commands first, at the first item's time, in the
+ * family's order; LAND at the end even with no target found. */
+GST_START_TEST (test_takeoff_first)
+{
+  static const GstFlightCommandType ardupilot[] = { GST_FLIGHT_COMMAND_GUIDED,
+    GST_FLIGHT_COMMAND_ARM, GST_FLIGHT_COMMAND_TAKEOFF
+  }, px4[] = { GST_FLIGHT_COMMAND_ARM, GST_FLIGHT_COMMAND_TAKEOFF,
+    GST_FLIGHT_COMMAND_GUIDED
+  };
+  const GstFlightCommandType *order;
+  GstFlightCommand cmd;
+  guint k, i;
+  Fixture f;
+  gint takeoff = -1;
+
+  fixture_init (&f);
+  g_object_get (f.h->element, "takeoff", &takeoff, NULL);
+  fail_unless_equals_int (takeoff, 0);
+  fixture_clear (&f);
+
+  for (k = 0; k < 2; k++) {
+    order = k ? px4 : ardupilot;
+    fixture_init (&f);
+    gst_util_set_object_arg (G_OBJECT (f.h->element), "takeoff",
+        k ? "px4" : "ardupilot");
+    gst_util_set_object_arg (G_OBJECT (f.h->element), "done-command", "land");
+    g_object_set (f.h->element, "takeoff-height", 35.0, NULL);
+    push_points (&f, NULL, 0, 3 * GST_SECOND);
+    push_points (&f, NULL, 0, 4 * GST_SECOND);
+    fail_unless_equals_int (gst_harness_buffers_received (f.cmd), 3);
+    for (i = 0; i < 3; i++) {
+      GstBuffer *buf = gst_harness_pull (f.cmd);
+
+      fail_unless (gst_flight_command_from_buffer (buf, &cmd));
+      fail_unless_equals_uint64 (GST_BUFFER_PTS (buf), 3 * GST_SECOND);
+      fail_unless_equals_int (cmd.type, order[i]);
+      if (cmd.type == GST_FLIGHT_COMMAND_TAKEOFF) {
+        fail_unless_equals_int (cmd.flags, GST_FLIGHT_COMMAND_HAS_LOCAL);
+        fail_unless_equals_float (cmd.down, -35);
+      }
+      gst_buffer_unref (buf);
+    }
+    /* no target, but the drone is up: it lands */
+    fail_unless (gst_harness_push_event (f.h, gst_event_new_eos ()));
+    fail_unless_equals_int (gst_harness_buffers_received (f.cmd), 4);
+    pull_command (f.cmd, &cmd);
+    fail_unless_equals_int (cmd.type, GST_FLIGHT_COMMAND_LAND);
+    fixture_clear (&f);
+  }
+}
+
+GST_END_TEST;
+
 /* Scattered detections alone never make a target, even at the end. */
 GST_START_TEST (test_outliers_only)
 {
@@ -810,6 +863,7 @@ clusterestimate_suite (void)
   tcase_add_test (tc, test_drain_confirms_late_target);
   tcase_add_test (tc, test_outliers_only);
   tcase_add_test (tc, test_done_command_at_end);
+  tcase_add_test (tc, test_takeoff_first);
   tcase_add_test (tc, test_close_targets_stay_apart);
   tcase_add_test (tc, test_chained_targets_split);
   tcase_add_test (tc, test_chain_without_frame_evidence);

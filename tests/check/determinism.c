@@ -303,19 +303,10 @@ check_item (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
-static GstElement *
-get (GstElement * pipe, const gchar * name)
-{
-  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
-
-  fail_unless (e != NULL, "no element %s", name);
-  return e;
-}
-
 static void
 probe_sink (GstElement * pipe, const gchar * name, Check * check)
 {
-  GstElement *sink = get (pipe, name);
+  GstElement *sink = test_pipeline_get (pipe, name);
   GstPad *pad = gst_element_get_static_pad (sink, "sink");
 
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, check_item, check, NULL);
@@ -327,7 +318,7 @@ probe_sink (GstElement * pipe, const gchar * name, Check * check)
 static void
 assert_primary (GstElement * pipe, const gchar * merge, const gchar * peer)
 {
-  GstElement *m = get (pipe, merge);
+  GstElement *m = test_pipeline_get (pipe, merge);
   GstPad *primary, *peer_pad;
   GstElement *from;
 
@@ -365,8 +356,8 @@ run_network (const Config * c)
   probe_sink (pipe, "even", &check);
   probe_sink (pipe, "odd", &check);
 
-  msg = test_pipeline_run (pipe, 60 * GST_SECOND, GST_CLOCK_TIME_NONE);
-  fail_unless (msg != NULL, "%s: no EOS within 60 s", what);
+  msg = test_pipeline_run (pipe, GST_CLOCK_TIME_NONE, GST_CLOCK_TIME_NONE);
+  fail_unless (msg != NULL, "%s: no EOS", what);
   if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
     gchar *dbg = NULL;
 
@@ -376,8 +367,8 @@ run_network (const Config * c)
   }
   gst_message_unref (msg);
 
-  even = get (pipe, "even");
-  odd = get (pipe, "odd");
+  even = test_pipeline_get (pipe, "even");
+  odd = test_pipeline_get (pipe, "odd");
   g_object_get (even, "digest", &r.even, "count", &r.n_even,
       "out-of-order", &ooo_even, NULL);
   g_object_get (odd, "digest", &r.odd, "count", &r.n_odd,

@@ -1115,24 +1115,55 @@ expect_result (GstHarness * hr, GstFlightCommandType type, guint32 command,
   gst_buffer_unref (buf);
 }
 
-GST_START_TEST (test_command_acks)
+/* A flightlink on UDP with its results pad and a bus of its own, the
+ * vehicle (@hb) found. */
+typedef struct
 {
   GstHarness *h, *hr;
+  GstBus *bus;
+  Vehicle *v;
+} AckedLink;
+
+static void
+acked_link_start (AckedLink * l, const gchar * extra,
+    const MavlinkHeartbeat * hb)
+{
+  l->h = harness_udp (extra, &l->v);
+  l->hr = gst_harness_new_with_element (l->h->element, NULL, "results");
+  l->bus = gst_bus_new ();
+  gst_element_set_bus (l->h->element, l->bus);
+  vehicle_send (l->v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, hb);
+  wait_vehicle (l->h->element, "ok");
+}
+
+static void
+acked_link_stop (AckedLink * l)
+{
+  gst_element_set_bus (l->h->element, NULL);
+  gst_object_unref (l->bus);
+  gst_harness_teardown (l->hr);
+  gst_harness_teardown (l->h);
+  vehicle_free (l->v);
+}
+
+GST_START_TEST (test_command_acks)
+{
   MavlinkCommandLong cl;
   MavlinkFrame f;
   PushArgs a;
   GThread *t;
-  GstBus *bus;
   GstMessage *msg;
+  AckedLink l;
+  GstHarness *h, *hr;
+  GstBus *bus;
   Vehicle *v;
 
-  h = harness_udp ("command-timeout=800 command-retries=2 "
-      "vehicle-timeout=0", &v);
-  hr = gst_harness_new_with_element (h->element, NULL, "results");
-  bus = gst_bus_new ();
-  gst_element_set_bus (h->element, bus);
-  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
-  wait_vehicle (h->element, "ok");
+  acked_link_start (&l, "command-timeout=800 command-retries=2 "
+      "vehicle-timeout=0", &vehicle_heartbeat);
+  h = l.h;
+  hr = l.hr;
+  bus = l.bus;
+  v = l.v;
   /* nothing arms or changes mode by itself */
   fail_if (vehicle_recv (v, &f, 300, FALSE));
 
@@ -1197,11 +1228,7 @@ GST_START_TEST (test_command_acks)
   fail_unless_equals_uint64 (stat_u64 (h->element, "commands-accepted"), 1);
   fail_unless_equals_uint64 (stat_u64 (h->element, "commands-refused"), 1);
 
-  gst_element_set_bus (h->element, NULL);
-  gst_object_unref (bus);
-  gst_harness_teardown (hr);
-  gst_harness_teardown (h);
-  vehicle_free (v);
+  acked_link_stop (&l);
 }
 
 GST_END_TEST;
@@ -1325,6 +1352,111 @@ expect_element_message (GstBus * bus, const gchar * name)
 /* telemetry-rate asks the vehicle for its messages once it is found; its
  * state (mode, arming, landed state, battery, GPS fix) is posted as it
  * changes; local positions count from its home once HOME_POSITION came. */
+/* completion-timeout: an accepted takeoff is done at 95 % of its height,
+ * an accepted land once the vehicle is disarmed on the ground; the next
+ * command waits until then. A takeoff that does not climb in time: a
+ * warning that says where the vehicle is, and a timed-out result. */
+GST_START_TEST (test_command_completion)
+{
+  MavlinkHeartbeat armed = vehicle_heartbeat, disarmed = vehicle_heartbeat;
+  MavlinkLocalPositionNed up = local_position;
+  MavlinkExtendedSysState landed = { 0 };
+  MavlinkCommandLong cl;
+  MavlinkFrame f;
+  PushArgs a, b;
+  GThread *t, *t2;
+  AckedLink l;
+  GstHarness *h, *hr;
+  GstBus *bus;
+  Vehicle *v;
+
+  armed.base_mode |= 128;
+  acked_link_start (&l, "command-timeout=2000 completion-timeout=30000 "
+      "vehicle-timeout=0", &armed);
+  h = l.h;
+  hr = l.hr;
+  bus = l.bus;
+  v = l.v;
+
+  /* takeoff to 30 m, accepted; a goto after it waits for the climb */
+  t = push_async (&a, h, GST_FLIGHT_COMMAND_TAKEOFF,
+      GST_FLIGHT_COMMAND_HAS_LOCAL);
+  expect_command_long (v, 22, 0, &cl);
+  fail_unless_equals_float (cl.param7, 30);
+  vehicle_ack (v, 22, 0);
+  t2 = push_async (&b, h, GST_FLIGHT_COMMAND_GOTO,
+      GST_FLIGHT_COMMAND_HAS_LOCAL);
+  up.z = -10;
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_LOCAL_POSITION_NED, &up);
+  wait_stat_u64 (h->element, "telemetry-messages", 1);
+  up.z = -28.4;                 /* 94.7 %: not yet */
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_LOCAL_POSITION_NED, &up);
+  wait_stat_u64 (h->element, "telemetry-messages", 2);
+  fail_if (vehicle_recv (v, &f, 300, FALSE), "message %u during the climb",
+      f.msgid);
+  fail_unless (gst_harness_try_pull (hr) == NULL);
+  up.z = -28.6;
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_LOCAL_POSITION_NED, &up);
+  fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (t)), GST_FLOW_OK);
+  expect_result (hr, GST_FLIGHT_COMMAND_TAKEOFF, 22,
+      GST_FLIGHT_COMMAND_ACCEPTED, 0, 1);
+  fail_unless (vehicle_recv (v, &f, 5000, FALSE));
+  fail_unless_equals_int (f.msgid,
+      MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED);
+  fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (t2)), GST_FLOW_OK);
+
+  /* land, accepted: done once disarmed on the ground, not before */
+  landed.landed_state = 4;      /* landing */
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_EXTENDED_SYS_STATE, &landed);
+  t = push_async (&a, h, GST_FLIGHT_COMMAND_LAND, 0);
+  expect_command_long (v, 21, 0, &cl);
+  vehicle_ack (v, 21, 0);
+  landed.landed_state = 1;      /* on the ground, still armed */
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_EXTENDED_SYS_STATE, &landed);
+  for (;;) {
+    GstStructure *st = expect_element_message (bus,
+        "flightlink-vehicle-state");
+    gboolean on = !g_strcmp0 (gst_structure_get_string (st, "landed-state"),
+        "on-ground");
+
+    gst_structure_free (st);
+    if (on)
+      break;
+  }
+  fail_unless (gst_harness_try_pull (hr) == NULL);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &disarmed);
+  fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (t)), GST_FLOW_OK);
+  expect_result (hr, GST_FLIGHT_COMMAND_LAND, 21,
+      GST_FLIGHT_COMMAND_ACCEPTED, 0, 1);
+
+  acked_link_stop (&l);
+
+  /* a takeoff that never gets up */
+  acked_link_start (&l, "command-timeout=2000 completion-timeout=300 "
+      "vehicle-timeout=0", &armed);
+  h = l.h;
+  hr = l.hr;
+  bus = l.bus;
+  v = l.v;
+  up.z = -2;
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_LOCAL_POSITION_NED, &up);
+  wait_stat_u64 (h->element, "telemetry-messages", 1);
+  t = push_async (&a, h, GST_FLIGHT_COMMAND_TAKEOFF,
+      GST_FLIGHT_COMMAND_HAS_LOCAL);
+  expect_command_long (v, 22, 0, &cl);
+  vehicle_ack (v, 22, 0);
+  fail_unless_equals_int (GPOINTER_TO_INT (g_thread_join (t)), GST_FLOW_OK);
+  expect_result (hr, GST_FLIGHT_COMMAND_TAKEOFF, 22,
+      GST_FLIGHT_COMMAND_TIMED_OUT, 0, 1);
+  expect_message (bus, GST_MESSAGE_WARNING, 5000, "The vehicle accepted the "
+      "takeoff but did not reach 30.0 m above home within 300 ms: it is "
+      "2.0 m above home.");
+
+  acked_link_stop (&l);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_vehicle_state_and_home)
 {
   MavlinkHeartbeat hb = vehicle_heartbeat;
@@ -2391,6 +2523,7 @@ flightlink_suite (void)
   tcase_add_test (tc, test_default_ids);
   tcase_add_test (tc, test_command_acks);
   tcase_add_test (tc, test_px4_setpoint_stream);
+  tcase_add_test (tc, test_command_completion);
   tcase_add_test (tc, test_vehicle_state_and_home);
   tcase_add_test (tc, test_arrival_item_per_message);
   tcase_add_test (tc, test_vehicle_choice);

@@ -418,6 +418,41 @@ GST_START_TEST (test_telemetry_lawnmower)
 
 GST_END_TEST;
 
+/* A take-off: 1 s on the ground at the line's start, a climb at 10 m/s
+ * to 30 m (3 s), then the line at 5 m/s: at frame 40 the path begins. */
+GST_START_TEST (test_takeoff)
+{
+  Sim s = sim_start ("video/x-raw,format=GRAY8,width=64,height=48,"
+      "framerate=10/1", "num-buffers=51 path=line path-length=100 speed=5 "
+      "altitude=30 climb-rate=10 takeoff-time=1 attitude-wobble=0 "
+      "attitude-noise=0 pixel-noise=0");
+  guint i;
+
+  for (i = 0; i <= 50; i++) {
+    GstOdometry o = pull_odometry (s.telemetry, NULL);
+    gdouble t = i / 10.0;
+
+    gst_buffer_unref (gst_harness_pull (s.video));
+    if (t < 1.0) {
+      assert_pose (&o, -50, 0, 0, 0, 0, 0);
+      fail_unless_equals_float (o.vd, 0);
+    } else if (t < 4.0) {
+      /* straight up, nose along the line */
+      fail_unless (fabs (o.north + 50) < 1e-9 && fabs (o.east) < 1e-9);
+      fail_unless (fabs (o.down + 10 * (t - 1)) < 1e-9, "down %f at %f s",
+          o.down, t);
+      fail_unless (fabs (o.yaw) < 1e-9 && o.vn == 0 && o.ve == 0);
+      fail_unless_equals_float (o.vd, -10);
+    } else {
+      assert_pose (&o, -50 + 5 * (t - 4), 0, -30, 0, 5, 0);
+      fail_unless_equals_float (o.vd, 0);
+    }
+  }
+  sim_stop (&s);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_telemetry_circle)
 {
   Sim s = sim_start ("video/x-raw,format=GRAY8,width=64,height=48,"
@@ -713,7 +748,8 @@ GST_START_TEST (test_negotiation)
 
   bus = gst_bus_new ();
   s = sim_start_full ("video/x-raw,format=YUY2", "name=cam", bus);
-  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
+  msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
+      GST_MESSAGE_ERROR);
   fail_unless (msg != NULL);
   gst_message_parse_error (msg, &err, NULL);
   fail_unless_equals_string (err->message, "Downstream of cam takes no video "
@@ -855,6 +891,7 @@ flightsimsrc_suite (void)
   tcase_add_test (tc, test_targets_where_the_camera_model_puts_them);
   tcase_add_test (tc, test_target_thresholded);
   tcase_add_test (tc, test_reproducible);
+  tcase_add_test (tc, test_takeoff);
   tcase_add_test (tc, test_telemetry_true_pose_line);
   tcase_add_test (tc, test_telemetry_lawnmower);
   tcase_add_test (tc, test_telemetry_circle);

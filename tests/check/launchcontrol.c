@@ -11,7 +11,8 @@
  * returns the JSON answers it printed, one node each, and its exit
  * status in @status. */
 static GPtrArray *
-run_commands (const gchar * const *commands, gint * status)
+run_commands_on (const gchar * const *pipeline, const gchar * const *commands,
+    gint * status)
 {
   GError *err = NULL;
   GSubprocess *proc;
@@ -21,12 +22,16 @@ run_commands (const gchar * const *commands, gint * status)
       json_node_unref);
   gchar *line;
 
-  /* a long stream: the commands reach it while it runs */
-  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-      G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err, GST_WORKER_LAUNCH, "--quiet",
-      "testworkersrc", "num-buffers=100000", "!", "workerpool", "name=p",
-      "size=1", "worker=testworker process-time=100000", "!",
-      "testworkersink", NULL);
+  GStrvBuilder *b = g_strv_builder_new ();
+  gchar **argv;
+
+  g_strv_builder_add_many (b, GST_WORKER_LAUNCH, "--quiet", NULL);
+  g_strv_builder_addv (b, (const gchar **) pipeline);
+  argv = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  proc = g_subprocess_newv ((const gchar * const *) argv,
+      G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err);
+  g_strfreev (argv);
   fail_unless (proc != NULL, "%s", err ? err->message : "?");
   in = g_subprocess_get_stdin_pipe (proc);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
@@ -56,6 +61,19 @@ run_commands (const gchar * const *commands, gint * status)
   g_object_unref (out);
   g_object_unref (proc);
   return answers;
+}
+
+/* a long stream: the commands reach it while it runs */
+static const gchar *const pool_pipeline[] = {
+  "testworkersrc", "num-buffers=100000", "!", "workerpool", "name=p",
+  "size=1", "worker=testworker process-time=100000", "!", "testworkersink",
+  NULL
+};
+
+static GPtrArray *
+run_commands (const gchar * const *commands, gint * status)
+{
+  return run_commands_on (pool_pipeline, commands, status);
 }
 
 static gboolean
@@ -117,6 +135,56 @@ GST_START_TEST (test_commands)
   fail_if (answer_ok (a, 10));
   fail_unless (answer_ok (a, 11));
   /* exit drains: a clean end */
+  fail_unless_equals_int (status, 0);
+  g_ptr_array_unref (a);
+}
+
+GST_END_TEST;
+
+/* swap, insert and remove while the system runs; refusals say why. */
+GST_START_TEST (test_reshape_commands)
+{
+  const gchar *const pipeline[] = {
+    "testworkersrc", "num-buffers=100000", "!", "queue", "name=q0", "!",
+    "testworker", "name=w", "process-time=100000", "!", "queue", "name=q1",
+    "!", "testworkersink", NULL
+  };
+  const gchar *const commands[] = {
+    "swap w testworker process-time=50000",
+    "insert q0 testworker name=x",
+    "remove w",
+    "swap nosuch testworker",
+    "insert nosuch testworker",
+    "remove nosuch",
+    "swap x capsfilter caps=audio/x-raw",
+    "remove",
+    "status",
+    "exit",
+    NULL
+  };
+  gint status = -1;
+  GPtrArray *a;
+  JsonObject *o;
+
+  a = run_commands_on (pipeline, commands, &status);
+  fail_unless (answer_ok (a, 0), "%s", answer_error (a, 0));
+  fail_unless (answer_ok (a, 1), "%s", answer_error (a, 1));
+  fail_unless (answer_ok (a, 2), "%s", answer_error (a, 2));
+  fail_if (answer_ok (a, 3));
+  fail_unless (strstr (answer_error (a, 3), "nosuch") != NULL);
+  fail_if (answer_ok (a, 4));
+  fail_unless (strstr (answer_error (a, 4), "no queue") != NULL);
+  fail_if (answer_ok (a, 5));
+  fail_if (answer_ok (a, 6));
+  fail_unless (strstr (answer_error (a, 6), "caps") != NULL);
+  fail_if (answer_ok (a, 7));
+  fail_unless (strstr (answer_error (a, 7), "remove NAME") != NULL);
+  /* the worker swapped then removed is retired, x runs */
+  o = json_object_get_object_member (json_node_get_object
+      (g_ptr_array_index (a, 8)), "status");
+  fail_unless_equals_int (json_array_get_length (json_object_get_array_member
+          (o, "retired-workers")), 2);
+  fail_unless (answer_ok (a, 9));
   fail_unless_equals_int (status, 0);
   g_ptr_array_unref (a);
 }
@@ -194,6 +262,7 @@ launchcontrol_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_commands);
+  tcase_add_test (tc, test_reshape_commands);
   tcase_add_test (tc, test_unix_socket);
   return s;
 }

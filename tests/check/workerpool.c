@@ -10,31 +10,10 @@
 
 #define Q "max-size-bytes=0 max-size-time=0 "
 
-static GstElement *
-launch (const gchar * desc)
-{
-  GError *err = NULL;
-  GstElement *pipe = gst_parse_launch_full (desc, NULL,
-      GST_PARSE_FLAG_FATAL_ERRORS, &err);
-
-  fail_unless (pipe != NULL, "%s: %s", desc, err ? err->message : "?");
-  g_clear_error (&err);
-  return pipe;
-}
-
-static GstElement *
-get (GstElement * pipe, const gchar * name)
-{
-  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
-
-  fail_unless (e != NULL, "no element %s", name);
-  return e;
-}
-
 static guint64
 stat_u64 (GstElement * pipe, const gchar * worker, const gchar * field)
 {
-  GstElement *e = get (pipe, worker);
+  GstElement *e = test_pipeline_get (pipe, worker);
   GstStructure *s;
   guint64 v = G_MAXUINT64;
 
@@ -80,7 +59,7 @@ run (GstElement * pipe, GstClockTime timeout)
 static void
 run_to_eos (GstElement * pipe)
 {
-  GstMessage *msg = run (pipe, 60 * GST_SECOND);
+  GstMessage *msg = run (pipe, GST_CLOCK_TIME_NONE);
 
   if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
     GError *err = NULL;
@@ -97,7 +76,7 @@ run_to_eos (GstElement * pipe)
 static GError *
 run_to_error (GstElement * pipe, gchar ** src)
 {
-  GstMessage *msg = run (pipe, 60 * GST_SECOND);
+  GstMessage *msg = run (pipe, GST_CLOCK_TIME_NONE);
   GError *err = NULL;
 
   fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_ERROR);
@@ -146,7 +125,7 @@ static Record *
 record_new (GstElement * pipe, const gchar * pool)
 {
   Record *rec = g_new0 (Record, 1);
-  GstElement *e = get (pipe, pool);
+  GstElement *e = test_pipeline_get (pipe, pool);
   GstPad *src = gst_element_get_static_pad (e, "src");
 
   g_mutex_init (&rec->lock);
@@ -221,7 +200,8 @@ assert_increasing (Record * rec)
  * which replicas finish; the pool's output is still 0, 1, 2... */
 GST_START_TEST (test_order_with_random_delays)
 {
-  GstElement *pipe = launch ("testworkersrc num-buffers=300 ! workerpool "
+  GstElement *pipe =
+      test_pipeline_launch ("testworkersrc num-buffers=300 ! workerpool "
       "name=p size=3 worker=\"testworker random-delay=3000000 seed=7\" ! "
       "testworkersink name=sink");
   Record *rec = record_new (pipe, "p");
@@ -253,7 +233,8 @@ GST_END_TEST;
 /* Several outputs per input: all of input k's before any of k + 1's. */
 GST_START_TEST (test_order_three_outputs_per_input)
 {
-  GstElement *pipe = launch ("testworkersrc num-buffers=200 ! workerpool "
+  GstElement *pipe =
+      test_pipeline_launch ("testworkersrc num-buffers=200 ! workerpool "
       "name=p size=3 worker=\"testworker outputs-per-input=3 "
       "random-delay=2000000 seed=3\" ! fakesink");
   Record *rec = record_new (pipe, "p");
@@ -277,7 +258,7 @@ pipe_seven (const gchar * dispatch, gboolean emit_partial)
       "name=p size=3 dispatch=%s worker=\"testworker inputs-per-output=7 "
       "emit-partial=%d random-delay=2000000 seed=11\" ! fakesink", dispatch,
       emit_partial);
-  GstElement *pipe = launch (desc);
+  GstElement *pipe = test_pipeline_launch (desc);
 
   g_free (desc);
   return pipe;
@@ -350,7 +331,9 @@ GST_START_TEST (test_drop_every)
   guint64 expected[100], n = 0;
 
   /* round-robin: replica r drops its 4th, 8th... input: r + 9, r + 21... */
-  pipe = launch ("testworkersrc num-buffers=100 ! workerpool name=p size=3 "
+  pipe =
+      test_pipeline_launch
+      ("testworkersrc num-buffers=100 ! workerpool name=p size=3 "
       "dispatch=round-robin worker=\"testworker drop-every=4 "
       "random-delay=1000000\" ! fakesink");
   rec = record_new (pipe, "p");
@@ -368,7 +351,9 @@ GST_START_TEST (test_drop_every)
   gst_object_unref (pipe);
 
   /* free dispatch: which items go depends on timing; the rest is exact */
-  pipe = launch ("testworkersrc num-buffers=100 ! workerpool name=p size=3 "
+  pipe =
+      test_pipeline_launch
+      ("testworkersrc num-buffers=100 ! workerpool name=p size=3 "
       "worker=\"testworker drop-every=4 random-delay=1000000\" ! fakesink");
   rec = record_new (pipe, "p");
   run_to_eos (pipe);
@@ -390,8 +375,8 @@ jpeg_digest (const gchar * middle, guint64 * count)
 {
   gchar *desc = g_strdup_printf ("videotestsrc num-buffers=300 pattern=ball "
       "! %s ! testworkersink name=sink", middle);
-  GstElement *pipe = launch (desc);
-  GstElement *sink = get (pipe, "sink");
+  GstElement *pipe = test_pipeline_launch (desc);
+  GstElement *sink = test_pipeline_get (pipe, "sink");
   gchar *digest = NULL;
 
   run_to_eos (pipe);
@@ -415,9 +400,9 @@ GST_START_TEST (test_pool_pipeline_file)
   gint64 last = -1;
 
   fail_unless (desc != NULL, "%s", err ? err->message : "");
-  pipe = launch (desc);
+  pipe = test_pipeline_launch (desc);
   run_to_eos (pipe);
-  sink = get (pipe, "out");
+  sink = test_pipeline_get (pipe, "out");
   g_object_get (sink, "count", &count, "out-of-order", &out_of_order,
       "gaps", &gaps, "last-seq", &last, NULL);
   fail_unless_equals_uint64 (count, 1000);
@@ -531,14 +516,15 @@ GST_END_TEST;
  * only at EOS, and every replica sees EOS. */
 GST_START_TEST (test_eos_drains_every_replica)
 {
-  GstElement *pipe = launch ("videotestsrc num-buffers=7 ! workerpool name=p "
+  GstElement *pipe =
+      test_pipeline_launch ("videotestsrc num-buffers=7 ! workerpool name=p "
       "size=3 worker=jpegenc ! fakesink name=sink");
 
   run_to_eos (pipe);
   fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), 7);
   for (guint r = 0; r < 3; r++) {
     gchar *name = g_strdup_printf ("p_r%u_jpegenc", r);
-    GstElement *enc = get (pipe, name);
+    GstElement *enc = test_pipeline_get (pipe, name);
     GstPad *pad = gst_element_get_static_pad (enc, "src");
     GstEvent *eos = gst_pad_get_sticky_event (pad, GST_EVENT_EOS, 0);
 
@@ -552,7 +538,7 @@ GST_START_TEST (test_eos_drains_every_replica)
   gst_object_unref (pipe);
 
   /* no input at all: EOS still goes through */
-  pipe = launch ("videotestsrc num-buffers=0 ! workerpool name=p "
+  pipe = test_pipeline_launch ("videotestsrc num-buffers=0 ! workerpool name=p "
       "worker=jpegenc ! fakesink");
   run_to_eos (pipe);
   fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), 0);
@@ -576,7 +562,8 @@ wait_record_len (Record * rec, guint n)
  * flush, and the items from the seek position come in order. */
 GST_START_TEST (test_flushing_seek)
 {
-  GstElement *pipe = launch ("testworkersrc interval=1000000 ! workerpool "
+  GstElement *pipe =
+      test_pipeline_launch ("testworkersrc interval=1000000 ! workerpool "
       "name=p size=3 queue-size=2 worker=\"testworker random-delay=1000000\" "
       "! fakesink name=sink sync=false");
   Record *rec = record_new (pipe, "p");
@@ -628,7 +615,7 @@ set_null (gpointer data)
 static guint
 queue_level (GstElement * pipe, const gchar * name)
 {
-  GstElement *queue = get (pipe, name);
+  GstElement *queue = test_pipeline_get (pipe, name);
   guint level;
 
   g_object_get (queue, "current-level-buffers", &level, NULL);
@@ -640,7 +627,8 @@ queue_level (GstElement * pipe, const gchar * name)
  * returns (a hang fails the test); leaks are the valgrind setup's job. */
 GST_START_TEST (test_null_with_full_queues)
 {
-  GstElement *pipe = launch ("testworkersrc ! workerpool name=p size=2 "
+  GstElement *pipe =
+      test_pipeline_launch ("testworkersrc ! workerpool name=p size=2 "
       "queue-size=3 worker=\"testworker hang-after=0\" ! fakesink");
   GstElement *dispatch;
   StateChange sc = { pipe, GST_STATE_CHANGE_FAILURE };
@@ -650,7 +638,7 @@ GST_START_TEST (test_null_with_full_queues)
 
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
-  dispatch = get (pipe, "p_dispatch");
+  dispatch = test_pipeline_get (pipe, "p_dispatch");
   while ((queue_level (pipe, "p_r0_in") < 3 || queue_level (pipe,
               "p_r1_in") < 3 || gst_worker_get_state (GST_WORKER (dispatch))
           != GST_WORKER_STATE_BLOCKED) && g_get_monotonic_time () < deadline)
@@ -669,7 +657,7 @@ GST_START_TEST (test_null_with_full_queues)
   /* growing a full queue (as the controller does to undo a deadlock) gives
    * the waiting dispatcher room at once */
   {
-    GstElement *in1 = get (pipe, "p_r1_in");
+    GstElement *in1 = test_pipeline_get (pipe, "p_r1_in");
 
     g_object_set (in1, "max-size-buffers", 5, NULL);
     deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
@@ -696,9 +684,10 @@ GST_END_TEST;
 /* Properties set in READY take effect when the pool starts. */
 GST_START_TEST (test_resize_in_ready)
 {
-  GstElement *pipe = launch ("testworkersrc num-buffers=60 ! workerpool "
+  GstElement *pipe =
+      test_pipeline_launch ("testworkersrc num-buffers=60 ! workerpool "
       "name=p size=2 worker=testworker ! fakesink");
-  GstElement *pool = get (pipe, "p"), *r2;
+  GstElement *pool = test_pipeline_get (pipe, "p"), *r2;
 
   fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_READY),
       GST_STATE_CHANGE_SUCCESS);
@@ -754,7 +743,7 @@ GST_END_TEST;
 static GError *
 pop_error (GstBus * bus, gchar ** src)
 {
-  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
       GST_MESSAGE_ERROR);
   GError *err = NULL;
 
@@ -1054,10 +1043,11 @@ GST_END_TEST;
  * in front fills; resuming lets everything through, in order. */
 GST_START_TEST (test_paused_dispatch_holds_input)
 {
-  GstElement *pipe = launch ("testworkersrc num-buffers=50 ! queue name=inq "
+  GstElement *pipe =
+      test_pipeline_launch ("testworkersrc num-buffers=50 ! queue name=inq "
       "max-size-buffers=4 " Q "! workerpool name=p worker=testworker ! "
       "testworkersink name=sink async=false");
-  GstElement *dispatch = get (pipe, "p_dispatch");
+  GstElement *dispatch = test_pipeline_get (pipe, "p_dispatch");
   Record *rec = record_new (pipe, "p");
   gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
   GstBus *bus = gst_element_get_bus (pipe);
@@ -1077,7 +1067,7 @@ GST_START_TEST (test_paused_dispatch_holds_input)
       GST_WORKER_STATE_PAUSED);
 
   g_object_set (dispatch, "paused", FALSE, NULL);
-  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+  msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
       GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
   gst_message_unref (msg);
@@ -1194,7 +1184,8 @@ GST_END_TEST;
  * each item having emitted its outputs. */
 GST_START_TEST (test_replica_dropping_events)
 {
-  GstElement *pipe = launch ("testworkersrc num-buffers=100 ! workerpool "
+  GstElement *pipe =
+      test_pipeline_launch ("testworkersrc num-buffers=100 ! workerpool "
       "name=p size=2 worker=\"testworker drop-events=true random-delay=1000000\" "
       "! fakesink");
   Record *rec = record_new (pipe, "p");
@@ -1213,7 +1204,8 @@ GST_END_TEST;
  * the pool says so, and nothing comes out of order. */
 GST_START_TEST (test_threaded_replica_dropping_events)
 {
-  GstElement *pipe = launch ("testworkersrc num-buffers=100 ! workerpool "
+  GstElement *pipe =
+      test_pipeline_launch ("testworkersrc num-buffers=100 ! workerpool "
       "name=p size=2 worker=\"queue ! testworker drop-events=true\" "
       "! fakesink");
   Record *rec = record_new (pipe, "p");
@@ -1238,7 +1230,8 @@ GST_END_TEST;
  * tell them apart; the dispatcher and collector are workers too. */
 GST_START_TEST (test_replica_names)
 {
-  GstElement *pipe = launch ("testworkersrc num-buffers=10 ! workerpool "
+  GstElement *pipe =
+      test_pipeline_launch ("testworkersrc num-buffers=10 ! workerpool "
       "name=p size=2 worker=\"testworker ! identity ! testworker name=w ! "
       "identity\" ! fakesink");
   static const gchar *names[] = { "p_dispatch", "p_collect", "p_r0", "p_r1",
@@ -1250,11 +1243,11 @@ GST_START_TEST (test_replica_names)
   GstStructure *s;
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
-    e = get (pipe, names[i]);
+    e = test_pipeline_get (pipe, names[i]);
     gst_object_unref (e);
   }
   run_to_eos (pipe);
-  e = get (pipe, "p_r1_w");
+  e = test_pipeline_get (pipe, "p_r1_w");
   s = gst_worker_get_stats (GST_WORKER (e));
   fail_unless_equals_string (gst_structure_get_string (s, "worker"), "p_r1_w");
   gst_structure_free (s);
@@ -1271,7 +1264,8 @@ GST_END_TEST;
  * as ordinary events. */
 GST_START_TEST (test_nested_pools)
 {
-  GstElement *pipe = launch ("testworkersrc num-buffers=200 ! workerpool "
+  GstElement *pipe =
+      test_pipeline_launch ("testworkersrc num-buffers=200 ! workerpool "
       "name=p size=2 worker=\"workerpool size=2 worker=\\\"testworker "
       "random-delay=1000000\\\"\" ! fakesink");
   Record *rec = record_new (pipe, "p");
@@ -1289,7 +1283,8 @@ GST_END_TEST;
  * the marks travel with the data through its queues. */
 GST_START_TEST (test_replica_with_own_threads)
 {
-  GstElement *pipe = launch ("testworkersrc num-buffers=200 ! workerpool "
+  GstElement *pipe =
+      test_pipeline_launch ("testworkersrc num-buffers=200 ! workerpool "
       "name=p size=3 worker=\"queue max-size-buffers=2 ! testworker "
       "random-delay=1000000 ! queue max-size-buffers=2\" ! fakesink");
   Record *rec = record_new (pipe, "p");

@@ -4,6 +4,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/worker/worker.h>
 #include "testitem.h"
+#include "testpipeline.h"
 
 /* What a run saw: the items out of the pool, in order, and every worker
  * any replica ever had (retired ones are gone from the pool, not from
@@ -40,15 +41,6 @@ on_deep_element_added (GstBin * bin, GstBin * sub, GstElement * element,
   g_mutex_unlock (&run->lock);
 }
 
-static GstElement *
-get (GstElement * pipe, const gchar * name)
-{
-  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
-
-  fail_unless (e != NULL, "no element %s", name);
-  return e;
-}
-
 static guint64
 stat_of (GstElement * e, const gchar * field)
 {
@@ -63,7 +55,7 @@ stat_of (GstElement * e, const gchar * field)
 static guint64
 stat_u64 (GstElement * pipe, const gchar * name, const gchar * field)
 {
-  GstElement *e = get (pipe, name);
+  GstElement *e = test_pipeline_get (pipe, name);
   guint64 v = stat_of (e, field);
 
   gst_object_unref (e);
@@ -85,20 +77,15 @@ replicas_sum (Run * run, const gchar * field)
 static GstElement *
 launch (const gchar * desc, Run * run)
 {
-  GError *err = NULL;
-  GstElement *pipe, *pool;
+  GstElement *pipe = test_pipeline_launch (desc), *pool;
   GstPad *src;
 
-  pipe = gst_parse_launch_full (desc, NULL, GST_PARSE_FLAG_FATAL_ERRORS,
-      &err);
-  fail_unless (pipe != NULL, "%s: %s", desc, err ? err->message : "?");
-  g_clear_error (&err);
   g_mutex_init (&run->lock);
   run->seqs = g_array_new (FALSE, FALSE, sizeof (guint64));
   run->workers = g_ptr_array_new_with_free_func (gst_object_unref);
   g_signal_connect (pipe, "deep-element-added",
       G_CALLBACK (on_deep_element_added), run);
-  pool = get (pipe, "p");
+  pool = test_pipeline_get (pipe, "p");
   /* the replicas built before the signal was connected */
   {
     GstIterator *it = gst_bin_iterate_recurse (GST_BIN (pool));
@@ -137,12 +124,12 @@ run_len (Run * run)
   return n;
 }
 
-/* Waits (for at most 60 s) until EOS; fails on an error. */
+/* Waits until EOS; fails on an error. */
 static void
 wait_eos (GstElement * pipe)
 {
   GstBus *bus = gst_element_get_bus (pipe);
-  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
       GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
 
   fail_unless (msg != NULL, "neither EOS nor an error");
@@ -192,20 +179,40 @@ has_element (GstElement * pipe, const gchar * name)
   fail_unless (cond, "timed out waiting for " #cond);                   \
 } G_STMT_END
 
+/* Plays the pool "p" of @desc until more than @items came out of it;
+ * returns the pipeline, and the pool in @pool. */
+static GstElement *
+play_pool (const gchar * desc, Run * run, guint items, GstElement ** pool)
+{
+  GstElement *pipe = launch (desc, run);
+
+  *pool = test_pipeline_get (pipe, "p");
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  WAIT_FOR (run_len (run) > items);
+  return pipe;
+}
+
+static void
+stop_pool (GstElement * pipe, GstElement * pool, Run * run)
+{
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pool);
+  gst_object_unref (pipe);
+  run_clear (run);
+}
+
 /* ---------------------------------------------------------------------- */
 
 /* A replica added while the pool runs takes items at once. */
 GST_START_TEST (test_grow_while_playing)
 {
   Run run;
-  GstElement *pipe = launch ("testworkersrc num-buffers=400 ! workerpool "
+  GstElement *pool;
+  GstElement *pipe = play_pool ("testworkersrc num-buffers=400 ! workerpool "
       "name=p size=1 worker=\"testworker process-time=2000000\" ! "
-      "testworkersink name=sink", &run);
-  GstElement *pool = get (pipe, "p");
+      "testworkersink name=sink", &run, 5, &pool);
 
-  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  WAIT_FOR (run_len (&run) > 5);
   g_object_set (pool, "size", 3, NULL);
   fail_unless (has_element (pipe, "p_r1_testworker"));
   fail_unless (has_element (pipe, "p_r2_testworker"));
@@ -216,10 +223,7 @@ GST_START_TEST (test_grow_while_playing)
   check_run (pipe, &run, 400);
   fail_unless (stat_u64 (pipe, "p_r1_testworker", "items-in") > 0);
 
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  gst_object_unref (pool);
-  gst_object_unref (pipe);
-  run_clear (&run);
+  stop_pool (pipe, pool, &run);
 }
 
 GST_END_TEST;
@@ -229,14 +233,11 @@ GST_END_TEST;
 GST_START_TEST (test_shrink_while_playing)
 {
   Run run;
-  GstElement *pipe = launch ("testworkersrc num-buffers=400 ! workerpool "
+  GstElement *pool;
+  GstElement *pipe = play_pool ("testworkersrc num-buffers=400 ! workerpool "
       "name=p size=3 worker=\"testworker process-time=1000000 "
-      "random-delay=2000000 seed=5\" ! testworkersink name=sink", &run);
-  GstElement *pool = get (pipe, "p");
+      "random-delay=2000000 seed=5\" ! testworkersink name=sink", &run, 20, &pool);
 
-  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  WAIT_FOR (run_len (&run) > 20);
   g_object_set (pool, "size", 1, NULL);
   WAIT_FOR (!has_element (pipe, "p_r2") && !has_element (pipe, "p_r1"));
   fail_unless (has_element (pipe, "p_r0"));
@@ -246,10 +247,32 @@ GST_START_TEST (test_shrink_while_playing)
   /* the retired replicas worked, and their work is counted */
   fail_unless_equals_int (run.workers->len, 3);
 
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  gst_object_unref (pool);
-  gst_object_unref (pipe);
-  run_clear (&run);
+  stop_pool (pipe, pool, &run);
+}
+
+GST_END_TEST;
+
+/* A replica retired while no item comes in (the source paused, every
+ * item out) goes at once, without waiting for the next item. */
+GST_START_TEST (test_shrink_while_idle)
+{
+  Run run;
+  GstElement *pool, *src;
+  GstElement *pipe = play_pool ("testworkersrc name=src num-buffers=300 ! "
+      "workerpool name=p size=3 worker=\"testworker process-time=1000000\" "
+      "! testworkersink name=sink", &run, 10, &pool);
+
+  src = test_pipeline_get (pipe, "src");
+  gst_worker_set_paused (GST_WORKER (src), TRUE);
+  WAIT_FOR (run_len (&run) == stat_of (src, "items-out"));
+  g_object_set (pool, "size", 1, NULL);
+  WAIT_FOR (!has_element (pipe, "p_r2") && !has_element (pipe, "p_r1"));
+  fail_unless (run_len (&run) < 300);
+  gst_worker_set_paused (GST_WORKER (src), FALSE);
+  wait_eos (pipe);
+  check_run (pipe, &run, 300);
+  gst_object_unref (src);
+  stop_pool (pipe, pool, &run);
 }
 
 GST_END_TEST;
@@ -258,14 +281,11 @@ GST_END_TEST;
 GST_START_TEST (test_shrink_then_grow)
 {
   Run run;
-  GstElement *pipe = launch ("testworkersrc num-buffers=300 ! workerpool "
+  GstElement *pool;
+  GstElement *pipe = play_pool ("testworkersrc num-buffers=300 ! workerpool "
       "name=p size=2 worker=\"testworker process-time=1000000\" ! "
-      "testworkersink name=sink", &run);
-  GstElement *pool = get (pipe, "p");
+      "testworkersink name=sink", &run, 10, &pool);
 
-  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  WAIT_FOR (run_len (&run) > 10);
   g_object_set (pool, "size", 1, NULL);
   WAIT_FOR (!has_element (pipe, "p_r1"));
   g_object_set (pool, "size", 2, NULL);
@@ -274,10 +294,7 @@ GST_START_TEST (test_shrink_then_grow)
   check_run (pipe, &run, 300);
   fail_unless_equals_int (run.workers->len, 3);
 
-  gst_element_set_state (pipe, GST_STATE_NULL);
-  gst_object_unref (pool);
-  gst_object_unref (pipe);
-  run_clear (&run);
+  stop_pool (pipe, pool, &run);
 }
 
 GST_END_TEST;
@@ -297,8 +314,8 @@ static gpointer
 shake (gpointer data)
 {
   Shaker *sh = data;
-  GstElement *dispatch = get (sh->pipe, "p_dispatch");
-  GstElement *collect = get (sh->pipe, "p_collect");
+  GstElement *dispatch = test_pipeline_get (sh->pipe, "p_dispatch");
+  GstElement *collect = test_pipeline_get (sh->pipe, "p_collect");
 
   while (!g_atomic_int_get (&sh->stop)) {
     switch (g_rand_int_range (sh->rand, 0, 4)) {
@@ -339,7 +356,9 @@ shaken_run (guint seed, const gchar * dispatch)
       "worker=\"testworker random-delay=400000 seed=%u\" ! "
       "testworkersink name=sink", dispatch, seed);
   GstElement *pipe = launch (desc, &run);
-  Shaker sh = { pipe, get (pipe, "p"), g_rand_new_with_seed (seed), 0, 0 };
+  Shaker sh =
+      { pipe, test_pipeline_get (pipe, "p"), g_rand_new_with_seed (seed), 0,
+        0 };
   GThread *thread;
 
   GST_INFO ("run %u", seed);
@@ -403,6 +422,7 @@ workerpoolresize_suite (void)
   tcase_add_test (tc, test_size_is_mutable_in_playing);
   tcase_add_test (tc, test_grow_while_playing);
   tcase_add_test (tc, test_shrink_while_playing);
+  tcase_add_test (tc, test_shrink_while_idle);
   tcase_add_test (tc, test_shrink_then_grow);
   tcase_add_test (tc, test_random_resizes);
   return s;

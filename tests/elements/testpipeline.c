@@ -2,7 +2,35 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <string.h>
+#include <gst/check/gstcheck.h>
 #include "testpipeline.h"
+
+/* The pipeline of @description; the test fails, naming the description
+ * and the problem, if it cannot be made (a missing element or property
+ * too: the parse errors are fatal). */
+GstElement *
+test_pipeline_launch (const gchar * description)
+{
+  GError *err = NULL;
+  GstElement *pipe = gst_parse_launch_full (description, NULL,
+      GST_PARSE_FLAG_FATAL_ERRORS, &err);
+
+  fail_unless (pipe != NULL, "%s: %s", description,
+      err ? err->message : "?");
+  g_clear_error (&err);
+  return pipe;
+}
+
+/* The element named @name in @pipeline (a ref); the test fails if there
+ * is none. */
+GstElement *
+test_pipeline_get (GstElement * pipeline, const gchar * name)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), name);
+
+  fail_unless (e != NULL, "the pipeline has no element named %s", name);
+  return e;
+}
 
 /* The description in a pipelines/ file: its lines without `#` comments. */
 gchar *
@@ -123,17 +151,22 @@ time_out (gpointer user_data)
 }
 
 /* Runs @loop until @cond (@run, @data) holds, checking every 10 ms and
- * whenever something else quits the loop, for at most @timeout_ms.
+ * whenever something else quits the loop, for at most @timeout_ms (a
+ * hang guard, times GST_WORKERS_TEST_TIMEOUT_SCALE: the valgrind setup
+ * sets 10, as meson's timeout multiplier).
  * Returns: whether it held. */
 gboolean
 test_loop_run_until (GMainLoop * loop, TestLoopCondition cond, gpointer run,
     gconstpointer data, guint timeout_ms)
 {
   Waiter w = { loop, cond, run, data, FALSE, FALSE };
+  const gchar *scale = g_getenv ("GST_WORKERS_TEST_TIMEOUT_SCALE");
   guint check, id;
 
   if (cond (run, data))
     return TRUE;
+  if (scale && g_ascii_strtoull (scale, NULL, 10) > 1)
+    timeout_ms *= (guint) MIN (g_ascii_strtoull (scale, NULL, 10), 100);
   check = g_timeout_add (10, check_condition, &w);
   id = g_timeout_add (timeout_ms, time_out, &w);
   while (!w.met && !w.timed_out) {

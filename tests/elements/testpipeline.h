@@ -7,6 +7,10 @@
 
 G_BEGIN_DECLS
 
+GstElement *test_pipeline_launch (const gchar * description);
+
+GstElement *test_pipeline_get (GstElement * pipeline, const gchar * name);
+
 gchar *test_pipeline_read (const gchar * path, GError ** error);
 
 GstMessage *test_pipeline_run (GstElement * pipeline, GstClockTime timeout,

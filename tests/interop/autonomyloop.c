@@ -4,20 +4,32 @@
  * Runs pipelines/autonomy-loop.pipeline (flightlink on an ephemeral port)
  * under the worker controller against vehicle-survey.mjs, a vehicle
  * written with node-mavlink that flies, in real time, the survey the
- * pipeline's flightsimsrc renders. After one pass of the survey the
+ * pipeline's flightsimsrc renders: the whole mission, take-off, survey,
+ * goto each target, land; once with a vehicle that behaves as ArduPilot,
+ * once as PX4 (clusterestimate takeoff=px4: ARM, TAKEOFF, then OFFBOARD
+ * once up, primed by hold setpoints, the GOTOs streamed). After the
+ * climb and one pass of the survey (on the pipeline's clock) the
  * controller exits with drain. Checked:
+ * - the take-off: clusterestimate's GUIDED, ARM, TAKEOFF (PX4: ARM,
+ *   TAKEOFF, GUIDED) (to the flight's altitude) reached the vehicle
+ *   first, in that order, each
+ *   acknowledged and accepted, the TAKEOFF before the flight's take-off
+ *   time (the vehicle checks it); the odometry of the first frames is on
+ *   the ground, later at the altitude;
  * - the vehicle got one GOTO per target, each within 1.5 m of it (the
- *   vehicle checks them as node-mavlink decodes them), then, at the end
- *   of the survey, one LAND (clusterestimate done-command=land at the end
- *   of its input), a COMMAND_LONG that the vehicle acknowledged and
- *   flightlink took as accepted; nothing else, and the vehicle landed;
+ *   vehicle checks them as node-mavlink decodes them), after the climb
+ *   and in GUIDED, then, at the end of the survey, one LAND
+ *   (clusterestimate done-command=land at the end of its input),
+ *   accepted; the vehicle descended from the altitude to the ground and
+ *   disarmed before the run ended (flightlink completion-timeout), as
+ *   flightlink's vehicle-state messages say too (armed, then not; on the
+ *   ground, taking off, in the air, landing, on the ground);
+ * - flightlink's results: guided, arm, takeoff, land, all accepted;
  * - the final estimates: one per target, within 1.5 m;
  * - the run drained with every queue balanced, and every command (the
  *   GOTOs and the LAND) went round the loop: clusterestimate ->
  *   feedbacksink -> feedbacksrc -> flightlink -> the vehicle, the same
  *   count at each step.
- * The takeoff is not flown: the vehicle is armed, in GUIDED, at the
- * survey's altitude at flight time 0, as the camera renders it.
  * The camera and the vehicle fly the same flight on the same clock: the
  * vehicle is given the pipeline's base time (running time 0 on the system
  * clock, CLOCK_MONOTONIC) as its flight time 0. Started instead when
@@ -55,6 +67,13 @@ typedef struct
   GArray *offsets;              /* gdouble, ms: frame - odometry */
   guint incomplete;             /* frames whose odometry lacks parts */
   gboolean late_incomplete;     /* one after a frame with all parts */
+  gdouble first_down, max_height;       /* frames' odometry */
+  gboolean have_first;
+  GString *results;             /* flightlink's: "command:outcome " */
+  GString *armed;               /* its vehicle states: "1 0 ..." */
+  GString *landed;              /* "on-ground in-air ..." */
+  gchar *last_landed;
+  GstClockTime drain_at;        /* running time of the exit with drain */
 } Loop;
 
 static void
@@ -65,13 +84,55 @@ on_finished (GstWorkerController * ctrl, const GstStructure * report,
   g_main_loop_quit (l->loop);
 }
 
+/* Once the camera has flown the climb and one pass of the survey (the
+ * pipeline's running time): an exit with drain, bounded well above the
+ * landing's time. */
 static gboolean
 exit_drain (gpointer user_data)
 {
   Loop *l = user_data;
+  GstPipeline *pipe = gst_worker_controller_get_pipeline (l->ctrl);
+  GstClockTime now = gst_element_get_current_running_time (GST_ELEMENT
+      (pipe));
 
-  gst_worker_controller_exit_drain (l->ctrl, 10000);
+  gst_object_unref (pipe);
+  if (!GST_CLOCK_TIME_IS_VALID (now) || now < l->drain_at)
+    return G_SOURCE_CONTINUE;
+  gst_worker_controller_exit_drain (l->ctrl, 60000);
   return G_SOURCE_REMOVE;
+}
+
+/* flightlink's results and vehicle states, as they are posted. */
+static void
+on_sync_message (GstBus * bus, GstMessage * msg, Loop * l)
+{
+  const GstStructure *s = gst_message_get_structure (msg);
+  gboolean armed;
+  const gchar *landed;
+
+  if (!s)
+    return;
+  g_mutex_lock (&l->lock);
+  if (gst_structure_has_name (s, "flightlink-command-result")) {
+    g_string_append_printf (l->results, "%s:%s ",
+        gst_structure_get_string (s, "command"),
+        gst_structure_get_string (s, "outcome"));
+  } else if (gst_structure_has_name (s, "flightlink-vehicle-state")) {
+    fail_unless (gst_structure_get_boolean (s, "armed", &armed));
+    landed = gst_structure_get_string (s, "landed-state");
+    fail_unless (landed != NULL);
+    /* each change once */
+    if (!g_str_has_suffix (l->armed->str, armed ? "1 " : "0 "))
+      g_string_append (l->armed, armed ? "1 " : "0 ");
+    /* (undefined until the vehicle's first EXTENDED_SYS_STATE) */
+    if (g_strcmp0 (landed, "undefined") && g_strcmp0 (l->last_landed,
+            landed)) {
+      g_string_append_printf (l->landed, "%s ", landed);
+      g_free (l->last_landed);
+      l->last_landed = g_strdup (landed);
+    }
+  }
+  g_mutex_unlock (&l->lock);
 }
 
 static gboolean
@@ -123,6 +184,10 @@ on_frame (GstPad * pad, GstPadProbeInfo * info, Loop * l)
   if ((odo.fields & GST_ODOMETRY_HAS_LOCAL) &&
       (odo.fields & GST_ODOMETRY_HAS_ATTITUDE)) {
     g_array_append_val (l->offsets, offset);
+    if (!l->have_first)
+      l->first_down = odo.down;
+    l->have_first = TRUE;
+    l->max_height = MAX (l->max_height, -odo.down);
   } else {
     l->incomplete++;
     if (l->offsets->len > 0)
@@ -202,7 +267,7 @@ check_same_flight (GstElement * camera, JsonObject * flight)
   static const gchar *doubles[] = { "altitude", "speed", "path-length",
     "path-width", "lane-spacing", "path-heading", "radius", "home-latitude",
     "home-longitude", "home-altitude", "position-noise", "attitude-noise",
-    "attitude-wobble"
+    "attitude-wobble", "climb-rate", "takeoff-time"
   };
   GEnumClass *klass;
   gint path = 0;
@@ -290,8 +355,12 @@ check_estimates (const gchar * path, JsonArray * targets)
   g_free (found);
 }
 
-GST_START_TEST (test_autonomy_loop_against_node_mavlink)
+/* The whole mission with a vehicle that behaves as @autopilot
+ * ("ardupilot" or "px4"). */
+static void
+fly_mission (const gchar * autopilot)
 {
+  gboolean px4 = g_str_equal (autopilot, "px4");
   Loop l = { 0 };
   GError *err = NULL;
   GstElement *link, *camera, *locate, *out;
@@ -304,12 +373,18 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
   JsonArray *targets, *commands;
   gchar *line, *dir, *path, *json;
   gint port;
-  gdouble pass, start_ms = 0;
+  gdouble pass, start_ms = 0, altitude, climb_end;
   gint64 frames, sent, gotos;
   guint i, timeout_id;
+  JsonObject *flight;
+  GstPipeline *pipeline;
+  GstBus *bus;
 
   g_mutex_init (&l.lock);
   l.offsets = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  l.results = g_string_new (NULL);
+  l.armed = g_string_new (NULL);
+  l.landed = g_string_new (NULL);
   l.loop = g_main_loop_new (NULL, FALSE);
   l.ctrl = gst_worker_controller_new_from_file (pipeline_file, &err);
   fail_unless (l.ctrl != NULL, "%s: %s", pipeline_file, err ? err->message :
@@ -333,7 +408,8 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
   /* the vehicle, on a port of its own, flying the pipeline's flight */
   sim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
       G_SUBPROCESS_FLAGS_STDIN_PIPE, &err, node, sim_script, "--port", "0",
-      "--pipeline", pipeline_file, "--clock-stdin", "1", NULL);
+      "--pipeline", pipeline_file, "--clock-stdin", "1", "--autopilot",
+      autopilot, NULL);
   fail_unless (sim != NULL, "cannot run %s: %s", node, err ? err->message :
       "");
   sim_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
@@ -345,11 +421,33 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
       json_to_string (json_parser_get_root (hello_p), FALSE));
   port = json_object_get_int_member (hello, "port");
   pass = json_object_get_double_member (hello, "pass_seconds");
+  /* PX4's order: ARM, TAKEOFF, then OFFBOARD once up */
+  if (px4) {
+    GstElement *estimate = get (l.ctrl, "estimate");
+
+    gst_util_set_object_arg (G_OBJECT (estimate), "takeoff", "px4");
+    gst_object_unref (estimate);
+  }
   camera = get (l.ctrl, "camera");
   check_same_flight (camera, json_object_get_object_member (hello, "flight"));
   gst_object_unref (camera);
-  targets = json_object_get_array_member (json_object_get_object_member
-      (hello, "flight"), "targets");
+  flight = json_object_get_object_member (hello, "flight");
+  targets = json_object_get_array_member (flight, "targets");
+  /* the take-off: on the ground, then a climb to the altitude */
+  altitude = json_object_get_double_member (flight, "altitude");
+  fail_unless (json_object_get_double_member (flight, "climb-rate") > 0,
+      "the pipeline's flight has no take-off");
+  climb_end = json_object_get_double_member (flight, "takeoff-time") +
+      altitude / json_object_get_double_member (flight, "climb-rate");
+  l.drain_at = (GstClockTime) ((climb_end + pass + 1.0) * GST_SECOND);
+
+  pipeline = gst_worker_controller_get_pipeline (l.ctrl);
+  bus = gst_pipeline_get_bus (pipeline);
+  gst_bus_enable_sync_message_emission (bus);
+  g_signal_connect (bus, "sync-message::element",
+      G_CALLBACK (on_sync_message), &l);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
 
   /* flightlink: any free port, sending to the vehicle from the start */
   link = get (l.ctrl, "link");
@@ -362,12 +460,13 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
   gst_object_unref (pad);
   gst_object_unref (locate);
 
-  /* one pass of the survey, then an exit with drain */
+  /* the climb and one pass of the survey, then an exit with drain */
   fail_unless (gst_worker_controller_start (l.ctrl, &err), "%s",
       err ? err->message : "");
   g_timeout_add (1, give_vehicle_clock, &l);
-  g_timeout_add ((guint) ((pass + 1.0) * 1000), exit_drain, &l);
-  timeout_id = g_timeout_add_seconds ((guint) pass + 60, run_timeout, NULL);
+  g_timeout_add (100, exit_drain, &l);
+  timeout_id = g_timeout_add_seconds ((guint) (climb_end + pass) + 90,
+      run_timeout, NULL);
   g_main_loop_run (l.loop);
   g_source_remove (timeout_id);
   fail_unless (l.finished);
@@ -411,23 +510,77 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
         json_object_get_double_member (c, "error"));
   }
   {
-    /* after the GOTOs, the LAND: acknowledged, accepted, landed */
+    /* first the take-off: GUIDED, ARM, TAKEOFF, each accepted before
+     * any GOTO; after the GOTOs the LAND: accepted, and the vehicle went
+     * down from the altitude and disarmed */
+    static const gint64 ardupilot[] = { 176, 400, 22, 21 };
+    static const gint64 px4_order[] = { 400, 22, 176, 21 };
+    const gint64 *expect = px4 ? px4_order : ardupilot;
     JsonArray *longs = json_object_get_array_member (result,
         "long_commands");
-    JsonObject *land;
+    JsonObject *takeoff = json_object_get_object_member (result, "takeoff");
+    JsonObject *landing = json_object_get_object_member (result, "landing");
 
-    fail_unless_equals_int (json_array_get_length (longs), 1);
-    land = json_array_get_object_element (longs, 0);
-    fail_unless_equals_int (json_object_get_int_member (land, "command"),
-        21);
-    fail_unless_equals_int (json_object_get_int_member (land, "result"), 0);
-    fail_unless_equals_int (json_object_get_int_member (land,
-            "gotos_before"), json_array_get_length (targets));
+    fail_unless_equals_int (json_array_get_length (longs), 4);
+    for (i = 0; i < 4; i++) {
+      JsonObject *c = json_array_get_object_element (longs, i);
+
+      fail_unless_equals_int (json_object_get_int_member (c, "command"),
+          expect[i]);
+      fail_unless_equals_int (json_object_get_int_member (c, "result"), 0);
+      fail_unless_equals_int (json_object_get_int_member (c, "gotos_before"),
+          i < 3 ? 0 : json_array_get_length (targets));
+      g_print ("  MAV_CMD %" G_GINT64_FORMAT " at flight time %.2f s, after "
+          "%" G_GINT64_FORMAT " GOTOs: accepted\n", expect[i],
+          json_object_get_double_member (c, "at"),
+          json_object_get_int_member (c, "gotos_before"));
+    }
+    fail_unless (takeoff != NULL, "the vehicle did not take off");
+    fail_unless (json_object_get_double_member (takeoff, "at") <=
+        json_object_get_double_member (takeoff, "climb_start"));
+    fail_unless (landing != NULL, "the vehicle did not land");
+    fail_unless (fabs (json_object_get_double_member (landing,
+                "from_altitude") - altitude) < 0.01,
+        "the LAND came at %.2f m, not at the survey's altitude",
+        json_object_get_double_member (landing, "from_altitude"));
+    fail_if (json_object_get_null_member (landing, "disarmed_at"),
+        "the vehicle did not land and disarm");
     fail_unless (json_object_get_boolean_member (result, "landed"));
-    g_print ("  LAND at flight time %.2f s, after %" G_GINT64_FORMAT
-        " GOTOs: accepted, landed\n",
-        json_object_get_double_member (land, "at"),
-        json_object_get_int_member (land, "gotos_before"));
+    fail_if (json_object_get_boolean_member (result, "armed"));
+    g_print ("  TAKEOFF at %.2f s, climb %.2f-%.2f s; LAND at %.2f s from "
+        "%.1f m, on the ground and disarmed at %.2f s\n",
+        json_object_get_double_member (takeoff, "at"),
+        json_object_get_double_member (takeoff, "climb_start"),
+        json_object_get_double_member (takeoff, "climb_end"),
+        json_object_get_double_member (landing, "at"),
+        json_object_get_double_member (landing, "from_altitude"),
+        json_object_get_double_member (landing, "disarmed_at"));
+
+    /* what flightlink made of it */
+    g_print ("  flightlink: results %s; armed %s; landed states %s\n",
+        l.results->str, l.armed->str, l.landed->str);
+    fail_unless_equals_string (l.results->str, px4 ? "arm:accepted "
+        "takeoff:accepted guided:accepted land:accepted " : "guided:accepted "
+        "arm:accepted takeoff:accepted land:accepted ");
+    if (px4) {
+      /* OFFBOARD once, after the hold setpoints, never lost */
+      fail_unless_equals_int (json_object_get_int_member (result,
+              "offboard_entered"), 1);
+      fail_unless_equals_int (json_object_get_int_member (result,
+              "offboard_lost"), 0);
+      fail_unless (json_object_get_int_member (result, "holds") >= 1);
+      g_print ("  PX4: %" G_GINT64_FORMAT " setpoints received, OFFBOARD "
+          "entered once, never lost\n",
+          json_object_get_int_member (result, "setpoints"));
+    }
+    fail_unless_equals_string (l.armed->str, "0 1 0 ");
+    fail_unless_equals_string (l.landed->str, "on-ground takeoff in-air "
+        "landing on-ground ");
+    /* the frames' odometry: from the ground up to the altitude */
+    fail_unless (fabs (l.first_down) < 1.5, "the first located frame is "
+        "%.2f m above home", -l.first_down);
+    fail_unless (l.max_height > altitude - 1.5 && l.max_height < altitude +
+        1.5, "the highest located frame is at %.2f m", l.max_height);
   }
   g_free (line);
 
@@ -446,7 +599,7 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
   fail_unless_equals_int64 (count (rep, "workers", "detect_collect",
           "items-out"), frames);
   gotos = json_array_get_length (commands);
-  sent = gotos + 1;             /* and the LAND */
+  sent = gotos + 4;             /* and the take-off's three, the LAND */
   /* flightlink's items out are its odometry items, its items in the
    * commands it took (all sent) */
   fail_unless_equals_int64 (count (rep, "queues", "telemetry", "items-out"),
@@ -487,7 +640,11 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
   fail_unless_equals_uint64 (stat_u64 (link, "commands-sent"), sent);
   fail_unless_equals_uint64 (stat_u64 (link, "commands-refused"), 0);
   fail_unless_equals_uint64 (stat_u64 (link, "commands-timed-out"), 0);
-  fail_unless_equals_uint64 (stat_u64 (link, "setpoints-sent"), gotos);
+  /* PX4: each streamed too */
+  if (px4)
+    fail_unless (stat_u64 (link, "setpoints-sent") > (guint64) gotos);
+  else
+    fail_unless_equals_uint64 (stat_u64 (link, "setpoints-sent"), gotos);
 
   path = g_build_filename (dir, "estimates.jsonl", NULL);
   check_estimates (path, targets);
@@ -524,7 +681,23 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
   gst_object_unref (l.ctrl);
   g_main_loop_unref (l.loop);
   g_array_unref (l.offsets);
+  g_string_free (l.results, TRUE);
+  g_string_free (l.armed, TRUE);
+  g_string_free (l.landed, TRUE);
+  g_free (l.last_landed);
   g_mutex_clear (&l.lock);
+}
+
+GST_START_TEST (test_autonomy_loop_ardupilot)
+{
+  fly_mission ("ardupilot");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_autonomy_loop_px4)
+{
+  fly_mission ("px4");
 }
 
 GST_END_TEST;
@@ -537,7 +710,8 @@ autonomyloop_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 180);
-  tcase_add_test (tc, test_autonomy_loop_against_node_mavlink);
+  tcase_add_test (tc, test_autonomy_loop_ardupilot);
+  tcase_add_test (tc, test_autonomy_loop_px4);
   return s;
 }
 

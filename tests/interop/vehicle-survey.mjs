@@ -5,7 +5,8 @@
 //
 // usage: node vehicle-survey.mjs [--pipeline FILE] [--port N]
 //            [--rate HZ] [--tolerance M] [--timeout S] [--clock-stdin 1]
-//            [--PROPERTY VALUE...]
+//            [--autopilot ardupilot|px4] [--offboard-loss S]
+//            [--land-speed M/S] [--PROPERTY VALUE...]
 //
 // The flight is flightsimsrc's: the same path (lawnmower, line or circle),
 // altitude, speed, targets and home, computed the same way, from the
@@ -39,15 +40,38 @@
 // It reads what flightlink sends with node-mavlink's parser: its
 // heartbeats, and the GOTO commands (SET_POSITION_TARGET_LOCAL_NED), each
 // checked to be within TOLERANCE metres (1.5) of a target no command went
-// to before. It keeps flying the survey (the camera simulation flies the
-// set path whatever the commands). It answers COMMAND_LONG with a
-// COMMAND_ACK: ARM_DISARM, TAKEOFF, DO_SET_MODE and LAND accepted (the
-// vehicle is already armed, in GUIDED, at the survey's altitude when the
-// flight starts: the takeoff is modelled, not flown, as the camera's path
-// starts at altitude from flight time 0), anything else unsupported (an
-// error). After LAND it reports itself landed (EXTENDED_SYS_STATE
-// landed_state ON_GROUND, then each second) and a GOTO after it is an
-// error; the telemetry goes on (the camera's path does too).
+// to before. It flies the survey whatever the GOTOs say (the camera
+// simulation flies the set path whatever the commands), but it obeys
+// COMMAND_LONG as ArduPilot Copter does, each answered by a COMMAND_ACK:
+// DO_SET_MODE (custom mode: 4 GUIDED, 9 LAND, 0 STABILIZE, ...),
+// ARM_DISARM (arming on the ground; disarming in the air FAILED), TAKEOFF
+// (armed, in GUIDED and on the ground only, else FAILED; param7 the
+// height above home, which must be the flight's altitude), LAND (accepted
+// armed); any other MAV_CMD unsupported (an error).
+// With the flight's `climb-rate` (flightsimsrc's take-off) the vehicle
+// starts on the ground at the path's start, disarmed, in STABILIZE; after
+// an accepted TAKEOFF it climbs on the camera's schedule: from
+// `takeoff-time` (it holds on the ground, spooling up, until then; a
+// TAKEOFF later than that is an error: the vehicle would lag the camera),
+// at `climb-rate`, then flies the path. Without it the vehicle is armed,
+// in GUIDED, at the altitude from flight time 0, as the camera is.
+// A GOTO outside GUIDED (ArduPilot ignores it) or before the climb is
+// over (ArduPilot would stop climbing) is an error.
+// With --autopilot px4 it behaves as PX4 instead (HEARTBEAT autopilot 12,
+// modes as PX4's main and sub modes, HOME_POSITION once a second): it
+// starts in HOLD; TAKEOFF (armed, on the ground; param7 an altitude above
+// sea level: home's plus the height) switches to its Takeoff mode, HOLD
+// once up; OFFBOARD (DO_SET_MODE main mode 6) is refused (TEMPORARILY_
+// REJECTED) without a setpoint stream (two setpoints in the last second,
+// the latest within OFFBOARD-LOSS s), and left for HOLD when the stream
+// stops for OFFBOARD-LOSS s (--offboard-loss, 1: PX4's COM_OF_LOSS_T),
+// an error. Setpoints repeated by the stream count once; a new setpoint
+// before OFFBOARD is the hold that primes it, not a GOTO.
+// After LAND it descends where it is at LAND-SPEED m/s (--land-speed;
+// 0, the default: the climb rate, or 2.5 m/s), reporting landed_state
+// LANDING, then on the ground ON_GROUND, and disarms (as ArduPilot does
+// once landed); a GOTO after LAND is an error. EXTENDED_SYS_STATE goes
+// with each heartbeat and on each change of the landed state.
 // On SIGINT or SIGTERM it prints a JSON
 // report and exits: 0 if every GOTO was near a new target, 1 if
 // not; after TIMEOUT seconds (600), 2.
@@ -56,7 +80,12 @@
 // commands (the GOTOs, each with north, east, down, at: flight time,
 // target: index into flight.targets, error: metres), missed (targets
 // without a GOTO), long_commands (each COMMAND_LONG: command, at,
-// result, gotos_before: GOTOs received before it), landed and error.
+// result, gotos_before: GOTOs received before it), takeoff (at: TAKEOFF
+// accepted, climb_start, climb_end: flight times), landing (at: LAND
+// accepted, from_altitude, landed_at, disarmed_at), armed, mode, landed
+// (on the ground after a LAND), autopilot, setpoints (all received),
+// holds (new setpoints before OFFBOARD), offboard_entered, offboard_lost
+// and error.
 
 import dgram from 'node:dgram'
 import fs from 'node:fs'
@@ -79,10 +108,12 @@ const flight = {
   'path-width': 60, 'lane-spacing': 20, 'path-heading': 0, radius: 30,
   targets: '10,20;-15,-25;30,-5', 'home-latitude': 43.4723,
   'home-longitude': -80.5449, 'home-altitude': 330, 'position-noise': 0,
-  'attitude-noise': 0.1, 'attitude-wobble': 1, seed: 0,
+  'attitude-noise': 0.1, 'attitude-wobble': 1, seed: 0, 'climb-rate': 0,
+  'takeoff-time': 0,
 }
 const opts = { port: 0, rate: 50, tolerance: 1.5, timeout: 600,
-  'clock-stdin': 0 }
+  'clock-stdin': 0, 'land-speed': 0, autopilot: 'ardupilot',
+  'offboard-loss': 1 }
 
 function die (error) {
   process.stdout.write(JSON.stringify({ ok: false, error }) + '\n')
@@ -112,6 +143,7 @@ for (let i = 0; i < args.length; i += 2) {
   const key = args[i].replace(/^--/, '')
   if (i + 1 >= args.length) die(`${args[i]} needs a value`)
   if (key === 'pipeline') readPipeline(args[i + 1])
+  else if (key === 'autopilot') opts.autopilot = args[i + 1]
   else if (key in opts) opts[key] = Number(args[i + 1])
   else if (key in flight) setFlight(key, args[i + 1])
   else die(`unknown option ${args[i]}`)
@@ -120,6 +152,12 @@ if (flight['attitude-wobble'] !== 0)
   die('attitude-wobble must be 0: the camera simulation draws the ' +
     'wobble\'s phases from GLib\'s random generator, which the vehicle ' +
     'cannot reproduce')
+
+if (!['ardupilot', 'px4'].includes(opts.autopilot))
+  die(`--autopilot: '${opts.autopilot}' is neither ardupilot nor px4`)
+const PX4 = opts.autopilot === 'px4'
+if (PX4 && !(flight['climb-rate'] > 0))
+  die('--autopilot px4 needs a flight with a take-off (climb-rate)')
 
 const targets = flight.targets.split(';').map(s => s.trim()).filter(s => s)
   .map(s => s.split(',').map(Number))
@@ -204,20 +242,81 @@ function gauss () {
     Math.cos(2 * Math.PI * uniform())
 }
 
+// The take-off of the camera's flight (flightsimsrc's climb_times()).
+const TAKEOFF = flight['climb-rate'] > 0
+const climbStart = TAKEOFF ? flight['takeoff-time'] : 0
+const climbEnd = TAKEOFF ? climbStart + flight.altitude / flight['climb-rate']
+  : 0
+const landSpeed = opts['land-speed'] > 0 ? opts['land-speed']
+  : TAKEOFF ? flight['climb-rate'] : 2.5
+
+// ArduCopter's modes, PX4's (main mode << 16 | sub mode << 24), and
+// MAVLink's landed states
+const PX4_OFFBOARD = 6 << 16
+const PX4_HOLD = (4 << 16) | (3 << 24)
+const PX4_TAKEOFF = (4 << 16) | (2 << 24)
+const PX4_LAND = (4 << 16) | (6 << 24)
+const GUIDED = PX4 ? PX4_OFFBOARD : 4
+const LAND = PX4 ? PX4_LAND : 9
+const STABILIZE = PX4 ? PX4_HOLD : 0
+const ON_GROUND = 1
+const IN_AIR = 2
+const TAKING_OFF = 3
+const LANDING = 4
+
+// What the vehicle does: set by the commands it obeys.
+const vehicle = {
+  armed: !TAKEOFF, mode: TAKEOFF ? STABILIZE : GUIDED,
+  tookOff: !TAKEOFF, // an accepted TAKEOFF, or flying from the start
+  land: null, // {at, north, east, heading, altitude}: since LAND
+}
+
+// The true pose at flight time t: north, east, down, heading, velocity.
+function truePose (t) {
+  if (vehicle.land) {
+    const l = vehicle.land
+    const h = Math.max(0, l.altitude - landSpeed * (t - l.at))
+    return { north: l.north, east: l.east, down: -h, heading: l.heading,
+      vn: 0, ve: 0, vd: h > 0 ? landSpeed : 0 }
+  }
+  const flying = vehicle.tookOff && t >= climbEnd
+  const [north, east, heading] = pathAt(flight.speed *
+    Math.max(0, t - climbEnd))
+  let down = -flight.altitude
+  let vd = 0
+  if (!vehicle.tookOff || t < climbStart) {
+    down = 0
+  } else if (!flying) {
+    down = -flight['climb-rate'] * (t - climbStart)
+    vd = -flight['climb-rate']
+  }
+  return { north, east, down, heading, vd,
+    vn: flying ? flight.speed * Math.cos(heading) : 0,
+    ve: flying ? flight.speed * Math.sin(heading) : 0 }
+}
+
+function landedStateAt (t) {
+  const p = truePose(t)
+  if (vehicle.land) return p.down < 0 ? LANDING : ON_GROUND
+  if (p.down >= 0) return ON_GROUND
+  return t < climbEnd ? TAKING_OFF : IN_AIR
+}
+
 // The reported pose at flight time t (seconds).
 function poseAt (t) {
-  const [north, east, heading] = pathAt(flight.speed * t)
+  const { north: tn, east: te, down: td, heading, vn, ve, vd } = truePose(t)
   const p = flight['position-noise']
   const a = flight['attitude-noise'] * DEG
   const pose = {
-    north: north + p * gauss(),
-    east: east + p * gauss(),
-    down: -flight.altitude + p * gauss(),
+    north: tn + p * gauss(),
+    east: te + p * gauss(),
+    down: td + p * gauss(),
     roll: a * gauss(),
     pitch: a * gauss(),
     yaw: wrapAngle(heading + a * gauss()),
-    vn: flight.speed * Math.cos(heading),
-    ve: flight.speed * Math.sin(heading),
+    vn,
+    ve,
+    vd,
   }
   const lat0 = flight['home-latitude']
   pose.latitude = lat0 + pose.north / EARTH_RADIUS / DEG
@@ -240,8 +339,13 @@ let flying = false
 const socket = dgram.createSocket('udp4')
 const state = {
   heartbeats: 0, telemetry: 0, commands: [], long_commands: [],
-  landed: false,
+  landed: false, takeoff: null, landing: null, setpoints: 0, holds: 0,
+  offboard_entered: 0, offboard_lost: 0,
 }
+let lastSetpoint = null // [x, y, z] of the latest one
+let lastSetpointAt = -Infinity // performance.now() of the latest one
+const setpointTimes = [] // performance.now() of the recent ones
+let landedState = 0 // the last one sent
 let error = null
 
 const flightTime = () => (performance.now() - t0) / 1000
@@ -258,10 +362,13 @@ function send (buffer) {
 function heartbeat () {
   const hb = new minimal.Heartbeat()
   hb.type = minimal.MavType.QUADROTOR
-  hb.autopilot = minimal.MavAutopilot.ARDUPILOTMEGA
-  hb.baseMode = 217 // armed, guided
-  hb.customMode = 4 // ArduCopter GUIDED
-  hb.systemStatus = minimal.MavState.ACTIVE
+  hb.autopilot = PX4 ? minimal.MavAutopilot.PX4
+    : minimal.MavAutopilot.ARDUPILOTMEGA
+  // custom mode, guided, stabilize, manual input enabled; armed
+  hb.baseMode = 89 | (vehicle.armed ? 128 : 0)
+  hb.customMode = vehicle.mode
+  hb.systemStatus = vehicle.armed ? minimal.MavState.ACTIVE
+    : minimal.MavState.STANDBY
   hb.mavlinkVersion = 3
   return serialize(hb)
 }
@@ -279,7 +386,7 @@ async function sendTelemetry () {
   gp.relativeAlt = Math.round(-pose.down * 1000)
   gp.vx = Math.round(pose.vn * 100)
   gp.vy = Math.round(pose.ve * 100)
-  gp.vz = 0
+  gp.vz = Math.round(pose.vd * 100)
   gp.hdg = Math.round(((pose.yaw / DEG) + 360) % 360 * 100) % 36000
 
   const at = new common.Attitude()
@@ -298,7 +405,7 @@ async function sendTelemetry () {
   lp.z = pose.down
   lp.vx = pose.vn
   lp.vy = pose.ve
-  lp.vz = 0
+  lp.vz = pose.vd
 
   // the local position last: the odometry item it completes is the one
   // with everything of this instant
@@ -308,11 +415,113 @@ async function sendTelemetry () {
   state.telemetry += 3
 }
 
-function landedState () {
+// PX4: home at the local origin (its altitude is the takeoff's base)
+function homePosition () {
+  const m = new common.HomePosition()
+  m.latitude = Math.round(flight['home-latitude'] * 1e7)
+  m.longitude = Math.round(flight['home-longitude'] * 1e7)
+  m.altitude = Math.round(flight['home-altitude'] * 1000)
+  m.x = 0; m.y = 0; m.z = 0
+  m.q = [1, 0, 0, 0]
+  m.approachX = 0; m.approachY = 0; m.approachZ = 0
+  m.timeUsec = BigInt(Math.round(flightTime() * 1e6))
+  return serialize(m)
+}
+
+// PX4 enters OFFBOARD only with a setpoint stream running.
+function streamRunning () {
+  const now = performance.now()
+  const recent = setpointTimes.filter(s => now - s <= 1000)
+  return recent.length >= 2 &&
+    now - lastSetpointAt <= opts['offboard-loss'] * 1000
+}
+
+function extendedSysState (landed) {
   const m = new common.ExtendedSysState()
   m.vtolState = 0
-  m.landedState = state.landed ? 1 : 2 // ON_GROUND : IN_AIR
+  m.landedState = landed
+  landedState = landed
   return serialize(m)
+}
+
+// The landing goes on: on the ground, disarmed (ArduPilot disarms once
+// landed). Returns the messages that say so.
+function followLanding (t) {
+  const out = []
+  const landed = landedStateAt(t)
+  if (landed === ON_GROUND && vehicle.land && vehicle.armed) {
+    vehicle.armed = false
+    state.landed = true
+    state.landing.landed_at = t
+    state.landing.disarmed_at = t
+    out.push(heartbeat())
+  }
+  if (landed !== landedState) out.push(extendedSysState(landed))
+  return out
+}
+
+const { ACCEPTED, FAILED, UNSUPPORTED } = common.MavResult
+
+// What ArduPilot Copter (or PX4) answers to a COMMAND_LONG, and does.
+function obey (m, t) {
+  const onGround = landedStateAt(t) === ON_GROUND
+  switch (m.command) {
+    case 176: // DO_SET_MODE: param2 the custom mode (PX4: main, sub)
+      if (!PX4) {
+        vehicle.mode = m._param2
+        return ACCEPTED
+      }
+      if (m._param2 === 6) {
+        if (!streamRunning()) {
+          error = error || 'OFFBOARD asked for without a setpoint stream'
+          return common.MavResult.TEMPORARILY_REJECTED
+        }
+        state.offboard_entered++
+        vehicle.mode = PX4_OFFBOARD
+        return ACCEPTED
+      }
+      vehicle.mode = (m._param2 << 16) | (m._param3 << 24)
+      return ACCEPTED
+    case 400: // ARM_DISARM
+      if (m._param1 === 1) {
+        if (!onGround && !vehicle.armed) return FAILED
+        vehicle.armed = true
+        return ACCEPTED
+      }
+      if (!onGround) return FAILED
+      vehicle.armed = false
+      return ACCEPTED
+    case 22: { // NAV_TAKEOFF: param7 the height above home (PX4: altitude)
+      if (!vehicle.armed || (!PX4 && vehicle.mode !== GUIDED) || !onGround ||
+          vehicle.land) return FAILED
+      const height = PX4 ? m._param7 - flight['home-altitude'] : m._param7
+      if (Math.abs(height - flight.altitude) > 0.01)
+        error = error || `TAKEOFF to ${height} m, the flight is at ` +
+          `${flight.altitude} m`
+      if (TAKEOFF && t > climbStart)
+        error = error || `TAKEOFF at ${t.toFixed(3)} s, after the ` +
+          `flight's take-off time ${climbStart} s: the vehicle would lag ` +
+          'the camera'
+      vehicle.tookOff = true
+      if (PX4) vehicle.mode = PX4_TAKEOFF
+      state.takeoff = { at: t, climb_start: climbStart,
+        climb_end: climbEnd }
+      return ACCEPTED
+    }
+    case 21: { // NAV_LAND: here
+      if (!vehicle.armed) return FAILED
+      const p = truePose(t)
+      vehicle.land = { at: t, north: p.north, east: p.east,
+        heading: p.heading, altitude: -p.down }
+      vehicle.mode = LAND
+      state.landing = { at: t, from_altitude: -p.down, landed_at: null,
+        disarmed_at: null }
+      return ACCEPTED
+    }
+    default:
+      error = error || `unexpected MAV_CMD ${m.command}`
+      return UNSUPPORTED
+  }
 }
 
 // COMMAND_LONG: acknowledged. MAV_CMD: 400 ARM_DISARM, 22 TAKEOFF,
@@ -324,12 +533,10 @@ function onCommandLong (m) {
       `${m.targetComponent}, not 1/1`
     return
   }
-  const known = [400, 22, 176, 21].includes(m.command)
-  const result = known ? common.MavResult.ACCEPTED
-    : common.MavResult.UNSUPPORTED
-  if (!known) error = error || `unexpected MAV_CMD ${m.command}`
+  const t = flying ? flightTime() : 0
+  const result = obey(m, t)
   state.long_commands.push({
-    command: m.command, at: flightTime(), result,
+    command: m.command, at: t, result,
     confirmation: m.confirmation, gotos_before: state.commands.length,
   })
   const a = new common.CommandAck()
@@ -339,15 +546,30 @@ function onCommandLong (m) {
   a.resultParam2 = 0
   a.targetSystem = 1 // flightlink's system-id and component-id
   a.targetComponent = 191
-  const replies = [serialize(a)]
-  if (m.command === 21) {
-    state.landed = true
-    replies.push(landedState())
-  }
+  const replies = [serialize(a), ...followLanding(t)]
   if (peer) replies.forEach(r => send(r))
 }
 
+// PX4: the stream's repeats count once; before OFFBOARD a new setpoint
+// is the hold that primes it.
+function streamed (m) {
+  const p = [m.x, m.y, m.z]
+  const repeat = lastSetpoint && p.every((v, k) => v === lastSetpoint[k])
+  lastSetpoint = p
+  lastSetpointAt = performance.now()
+  setpointTimes.push(lastSetpointAt)
+  while (setpointTimes.length > 50) setpointTimes.shift()
+  if (repeat) return true
+  if (vehicle.mode !== PX4_OFFBOARD && !vehicle.land) {
+    state.holds++
+    return true
+  }
+  return false
+}
+
 function onGoto (m) {
+  state.setpoints++
+  if (PX4 && streamed(m)) return
   const cmd = {
     north: m.x, east: m.y, down: m.z, at: flightTime(), target: -1,
     error: null,
@@ -359,7 +581,13 @@ function onGoto (m) {
   })
   cmd.error = best
   state.commands.push(cmd)
-  if (state.landed) error = error || 'a GOTO after LAND'
+  if (vehicle.land) error = error || 'a GOTO after LAND'
+  else if (vehicle.mode !== GUIDED)
+    error = error || `a GOTO in mode ${vehicle.mode}, not ` +
+      (PX4 ? 'OFFBOARD: PX4 ignores it' : 'GUIDED: ArduPilot ignores it')
+  else if (cmd.at < climbEnd)
+    error = error || `a GOTO at ${cmd.at.toFixed(3)} s, during the ` +
+      'take-off: ArduPilot would stop climbing'
   if (m.coordinateFrame !== common.MavFrame.LOCAL_NED)
     error = error || `GOTO in frame ${m.coordinateFrame}, not LOCAL_NED`
   else if (best > opts.tolerance)
@@ -401,7 +629,16 @@ function report () {
     commands: state.commands,
     missed: targets.map((t, k) => k).filter(k => !commanded.has(k)),
     long_commands: state.long_commands,
+    takeoff: state.takeoff,
+    landing: state.landing,
+    armed: vehicle.armed,
+    mode: vehicle.mode,
     landed: state.landed,
+    autopilot: opts.autopilot,
+    setpoints: state.setpoints,
+    holds: state.holds,
+    offboard_entered: state.offboard_entered,
+    offboard_lost: state.offboard_lost,
   }
   if (error) out.error = error
   process.stdout.write(JSON.stringify(out) + '\n')
@@ -418,14 +655,28 @@ async function fly () {
   // a flight time 0 given on stdin may be a few ms past: no catching up
   let tick = Math.max(0, Math.ceil((performance.now() - t0) / period))
   await send(heartbeat())
+  if (PX4) await send(homePosition())
   for (;;) {
     const next = t0 + tick * period
     const wait = next - performance.now()
     if (wait > 0) await sleep(wait)
+    const t = flightTime()
+    if (PX4 && vehicle.mode === PX4_TAKEOFF && t >= climbEnd)
+      vehicle.mode = PX4_HOLD
+    // PX4 leaves OFFBOARD when the setpoints stop
+    if (PX4 && vehicle.mode === PX4_OFFBOARD &&
+        performance.now() - lastSetpointAt > opts['offboard-loss'] * 1000) {
+      vehicle.mode = PX4_HOLD
+      state.offboard_lost++
+      error = error || `left OFFBOARD at ${t.toFixed(3)} s: no setpoint ` +
+        `for ${opts['offboard-loss']} s`
+    }
     if (tick % Math.round(opts.rate) === 0 && tick > 0) {
       await send(heartbeat())
-      if (state.landed) await send(landedState())
+      await send(extendedSysState(landedStateAt(t)))
+      if (PX4) await send(homePosition())
     }
+    for (const m of followLanding(t)) await send(m)
     await sendTelemetry()
     tick++
   }

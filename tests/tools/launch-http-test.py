@@ -9,6 +9,7 @@ runs. Arguments: gst-worker-launch."""
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -24,11 +25,9 @@ PIPELINE = ("testworkersrc is-live=true interval=10000000 ! queue name=q1 ! "
             "testworker name=a2 process-time=2000000 ! queue name=q2 ! "
             "testworkersink name=sink").split()
 FAILURES = []
-# Under valgrind (make test-valgrind) the tool runs some 20 times slower:
-# the bounds on the waits below (conditions, each) grow with it.
-SLOW = 20 if "vgpreload" in os.environ.get("LD_PRELOAD", "") else 1
-# the test is not about stalls: a starved process must not end the run
-LIMITS = ["--heartbeat-timeout=0", "--stall-timeout=0", f"--drain-timeout={10000 * SLOW}"]
+# Under valgrind (make test-valgrind) the tool runs many times slower: the
+# bounds on the waits below (conditions, each) grow by the suite's scale.
+SLOW = float(os.environ.get("GST_WORKERS_TEST_TIMEOUT_SCALE", "1"))
 
 
 def check(ok, text):
@@ -49,8 +48,13 @@ def get(url, method="GET", headers=None):
 def start(args, tmp):
     out = open(os.path.join(tmp, "stdout"), "w+")
     err = open(os.path.join(tmp, "stderr"), "w+")
-    proc = subprocess.Popen([TOOL] + args + LIMITS + PIPELINE, stdout=out, stderr=err)
-    deadline = time.time() + 60 * SLOW
+    # no watchdog: a worker held up for seconds (valgrind on a loaded
+    # machine) would be reported stalled or lost, and the exit status 3;
+    # what is tested here is the endpoint
+    proc = subprocess.Popen([TOOL, "--stall-timeout=0", "--heartbeat-timeout=0",
+                             f"--drain-timeout={int(10000 * SLOW)}"] + args + PIPELINE,
+                            stdout=out, stderr=err)
+    deadline = time.time() + 120 * SLOW
     url = None
     while time.time() < deadline and url is None:
         err.seek(0)
@@ -159,16 +163,26 @@ def main():
         dropped = True
     s.close()
     check(dropped, "4 MB of headers are not served")
-    # too many connections: the extra ones get a 503, the others are served
+    # too many connections: past the limit a 503, the others are served
+    # (32): wait until the server took all 40, i.e. the 8 past the limit
+    # read their 503 (not for a time; which 8 is the server's accept
+    # order, a full backlog can change it)
     conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]
-    time.sleep(0.5)
+    refused = set()
+    deadline = time.time() + 60 * SLOW
+    while len(refused) < 8 and time.time() < deadline:
+        for c in select.select(conns, [], [], 0.1)[0]:
+            if c.recv(100, socket.MSG_PEEK).startswith(b"HTTP/1.1 503"):
+                refused.add(c)
+    check(len(refused) == 8, f"8 of 40 connections past the limit got a 503 (got {len(refused)})")
     extra = socket.create_connection(("127.0.0.1", port))
     extra.settimeout(20)
     extra.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
     check(extra.recv(100).startswith(b"HTTP/1.1 503"), "a connection past the limit gets a 503")
-    conns[0].settimeout(20)
-    conns[0].sendall(b"GET /info.json HTTP/1.1\r\nHost: x\r\n\r\n")
-    check(conns[0].recv(100).startswith(b"HTTP/1.1 200"), "connections within the limit are served")
+    served = next(c for c in conns if c not in refused)
+    served.settimeout(20)
+    served.sendall(b"GET /info.json HTTP/1.1\r\nHost: x\r\n\r\n")
+    check(served.recv(100).startswith(b"HTTP/1.1 200"), "connections within the limit are served")
     for c in conns + [extra]:
         c.close()
     wait_for(lambda: get(url + "info.json")[0] == 200, "the server to serve again")

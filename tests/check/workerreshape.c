@@ -1,0 +1,688 @@
+/* gst-workers: swap, insert and remove workers while the system runs
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/worker/worker.h>
+#include "testpipeline.h"
+
+#define Q "max-size-bytes=0 max-size-time=0 "
+
+/* A structure as text, for failure messages (valid until the next call). */
+static const gchar *
+str (const GstStructure * s)
+{
+  static gchar *text;
+
+  g_free (text);
+  text = s ? gst_structure_to_string (s) : g_strdup ("(null)");
+  return text;
+}
+
+typedef struct
+{
+  GstWorkerController *ctrl;
+  GMainLoop *loop;
+  GstStructure *report;
+  gint finished;                /* atomic */
+} Run;
+
+static void
+on_finished (GstWorkerController * ctrl, const GstStructure * report, Run * r)
+{
+  fail_unless (r->report == NULL, "finished twice");
+  r->report = gst_structure_copy (report);
+  g_atomic_int_set (&r->finished, 1);
+  g_main_loop_quit (r->loop);
+}
+
+static void
+run_start (Run * r, const gchar * desc)
+{
+  GError *err = NULL;
+
+  memset (r, 0, sizeof (*r));
+  r->ctrl = gst_worker_controller_new_from_description (desc, &err);
+  fail_unless (r->ctrl != NULL, "%s", err ? err->message : "?");
+  r->loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (r->ctrl, "finished", G_CALLBACK (on_finished), r);
+  fail_unless (gst_worker_controller_start (r->ctrl, &err), "%s",
+      err ? err->message : "?");
+}
+
+static void
+run_clear (Run * r)
+{
+  g_main_loop_unref (r->loop);
+  if (r->report)
+    gst_structure_free (r->report);
+  gst_object_unref (r->ctrl);
+}
+
+static gboolean
+has_report (gpointer run, gconstpointer data)
+{
+  return ((Run *) run)->report != NULL;
+}
+
+static void
+run_until_finished (Run * r)
+{
+  fail_unless (test_loop_run_until (r->loop, has_report, r, NULL, 120000),
+      "the run did not end in time");
+}
+
+static GstElement *
+element (Run * r, const gchar * name)
+{
+  GstPipeline *pipe = gst_worker_controller_get_pipeline (r->ctrl);
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipe), name);
+
+  gst_object_unref (pipe);
+  return e;
+}
+
+static guint64
+sink_u64 (Run * r, const gchar * prop)
+{
+  GstElement *e = element (r, "sink");
+  guint64 v;
+
+  fail_unless (e != NULL);
+  g_object_get (e, prop, &v, NULL);
+  gst_object_unref (e);
+  return v;
+}
+
+static gchar *
+sink_digest (Run * r)
+{
+  GstElement *e = element (r, "sink");
+  gchar *d;
+
+  g_object_get (e, "digest", &d, NULL);
+  gst_object_unref (e);
+  return d;
+}
+
+static gboolean
+sink_has (gpointer run, gconstpointer data)
+{
+  return sink_u64 (run, "count") >= GPOINTER_TO_UINT (data);
+}
+
+static void
+pause_worker (Run * r, const gchar * name, gboolean paused)
+{
+  GError *err = NULL;
+
+  fail_unless (paused ? gst_worker_controller_pause_worker (r->ctrl, name,
+          &err) : gst_worker_controller_resume_worker (r->ctrl, name, &err),
+      "%s", err ? err->message : "?");
+}
+
+/* The stats of live worker @name in @report (or NULL). */
+static const GstStructure *
+find_in (const GstStructure * report, const gchar * field, const gchar * name)
+{
+  const GValue *arr = gst_structure_get_value (report, field);
+
+  for (guint i = 0; arr && i < gst_value_array_get_size (arr); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (arr, i));
+
+    if (g_strcmp0 (gst_structure_get_string (w, "name"), name) == 0)
+      return w;
+  }
+  return NULL;
+}
+
+static guint
+array_len (const GstStructure * s, const gchar * field)
+{
+  const GValue *arr = gst_structure_get_value (s, field);
+
+  return arr ? gst_value_array_get_size (arr) : 0;
+}
+
+static guint64
+u64 (const GstStructure * s, const gchar * field)
+{
+  guint64 v = G_MAXUINT64;
+
+  fail_unless (s != NULL);
+  fail_unless (gst_structure_get_uint64 (s, field, &v), "no %s in %s", field,
+      str (s));
+  return v;
+}
+
+/* The run drained, every queue balanced, every item at the sink once, in
+ * order, with the digest of the reference. */
+static void
+check_outputs (Run * r, guint n, const gchar * digest)
+{
+  gint outcome = -1;
+  gboolean balanced = FALSE;
+  gchar *d;
+
+  fail_unless (gst_structure_get_enum (r->report, "outcome",
+          GST_TYPE_WORKER_CONTROLLER_OUTCOME, &outcome));
+  fail_unless_equals_int (outcome, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  fail_unless (gst_structure_get_boolean (r->report, "balanced", &balanced));
+  fail_unless (balanced, "unbalanced: %s", str (r->report));
+  fail_unless_equals_uint64 (sink_u64 (r, "count"), n);
+  fail_unless_equals_uint64 (sink_u64 (r, "out-of-order"), 0);
+  fail_unless_equals_uint64 (sink_u64 (r, "gaps"), 0);
+  d = sink_digest (r);
+  fail_unless_equals_string (d, digest);
+  g_free (d);
+}
+
+#define N_ITEMS 200
+#define CHAIN(w) "testworkersrc name=src num-buffers=200 ! " \
+  "queue name=q0 max-size-buffers=4 " Q "! " w " ! " \
+  "queue name=q1 max-size-buffers=4 " Q "! testworkersink name=sink"
+
+/* The digest of @desc run as it is. */
+static gchar *
+reference_digest (const gchar * desc, guint n)
+{
+  Run r;
+  gchar *d;
+
+  run_start (&r, desc);
+  run_until_finished (&r);
+  fail_unless_equals_uint64 (sink_u64 (&r, "count"), n);
+  d = sink_digest (&r);
+  run_clear (&r);
+  return d;
+}
+
+static GstPadProbeReturn
+pause_at_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  guint *left = user_data;
+  GstObject *src;
+
+  if (--*left > 0)
+    return GST_PAD_PROBE_OK;
+  /* from its own thread: it holds before its next item */
+  src = gst_pad_get_parent (pad);
+  gst_worker_set_paused (GST_WORKER (src), TRUE);
+  gst_object_unref (src);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+/* The source pauses itself after @n more items. */
+static void
+pause_source_after (Run * r, guint n)
+{
+  GstElement *src = element (r, "src");
+  GstPad *pad = gst_element_get_static_pad (src, "src");
+  guint *left = g_new (guint, 1);
+
+  *left = n;
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, pause_at_probe, left,
+      g_free);
+  gst_object_unref (pad);
+  gst_object_unref (src);
+}
+
+static void
+wait_sink (Run * r, guint n)
+{
+  fail_unless (test_loop_run_until (r->loop, sink_has, r,
+          GUINT_TO_POINTER (n), 60000), "fewer than %u items came", n);
+}
+
+/* Runs @desc; its source pauses itself after @n items, and the test
+ * waits until they reached the sink: the stream cannot end while the
+ * test reshapes, whatever the timing. */
+static void
+run_start_held (Run * r, const gchar * desc, guint n)
+{
+  run_start (r, desc);
+  pause_source_after (r, n);
+  wait_sink (r, n);
+}
+
+static gboolean
+listed (Run * r, const gchar * name)
+{
+  gchar **names = gst_worker_controller_list_workers (r->ctrl);
+  guint count = 0;
+
+  for (guint i = 0; names[i]; i++)
+    count += g_str_equal (names[i], name);
+  g_strfreev (names);
+  fail_unless (count <= 1, "%s listed %u times", name, count);
+  return count == 1;
+}
+
+GST_START_TEST (test_swap_keeps_every_item)
+{
+  gchar *ref = reference_digest (CHAIN ("testworker name=w"), N_ITEMS);
+  GstStructure *status;
+  const GstStructure *old, *now;
+  GError *err = NULL;
+  Run r;
+
+  run_start_held (&r, CHAIN ("testworker name=w process-time=200000"), 20);
+  fail_unless (gst_worker_controller_swap_worker (r.ctrl, "w",
+          "testworker process-time=100000", &err), "%s",
+      err ? err->message : "?");
+  /* the new worker took the name; the old one is retired, with its
+   * counts */
+  fail_unless (listed (&r, "w"));
+  status = gst_worker_controller_get_status (r.ctrl);
+  fail_unless_equals_int (array_len (status, "retired-workers"), 1);
+  fail_unless (find_in (status, "retired-workers", "w") != NULL);
+  fail_unless (find_in (status, "workers", "w") != NULL, "%s", str (status));
+  gst_structure_free (status);
+  pause_worker (&r, "src", FALSE);
+  run_until_finished (&r);
+  check_outputs (&r, N_ITEMS, ref);
+
+  old = find_in (r.report, "retired-workers", "w");
+  now = find_in (r.report, "workers", "w");
+  fail_unless (old && now, "%s", str (r.report));
+  fail_unless (u64 (old, "items-in") >= 20);
+  fail_unless_equals_uint64 (u64 (old, "items-in") + u64 (now, "items-in"),
+      N_ITEMS);
+  fail_unless_equals_uint64 (u64 (old, "items-out") + u64 (now, "items-out"),
+      N_ITEMS);
+
+  /* the run is over: nothing changes any more */
+  fail_if (gst_worker_controller_swap_worker (r.ctrl, "w", "testworker",
+          &err));
+  fail_unless (g_error_matches (err, GST_WORKER_CONTROLLER_ERROR,
+          GST_WORKER_CONTROLLER_ERROR_STATE), "%s", err->message);
+  g_clear_error (&err);
+  run_clear (&r);
+  g_free (ref);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_insert_then_remove)
+{
+  gchar *ref = reference_digest (CHAIN ("testworker name=w"), N_ITEMS);
+  GstStructure *status;
+  GError *err = NULL;
+  Run r;
+
+  run_start_held (&r, CHAIN ("testworker name=w process-time=100000"), 20);
+  fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q0",
+          "testworker name=x process-time=50000", &err), "%s",
+      err ? err->message : "?");
+  fail_unless (listed (&r, "x"));
+  status = gst_worker_controller_get_status (r.ctrl);
+  fail_unless (find_in (status, "queues", "x_queue") != NULL, "%s",
+      str (status));
+  gst_structure_free (status);
+  /* 60 items through the new worker, then the source holds again */
+  pause_source_after (&r, 60);
+  pause_worker (&r, "src", FALSE);
+  wait_sink (&r, 80);
+  fail_unless (gst_worker_controller_remove_worker (r.ctrl, "w", &err), "%s",
+      err ? err->message : "?");
+  fail_unless (gst_worker_controller_remove_worker (r.ctrl, "x", &err), "%s",
+      err ? err->message : "?");
+  fail_if (listed (&r, "w"));
+  fail_if (listed (&r, "x"));
+  pause_worker (&r, "src", FALSE);
+  run_until_finished (&r);
+  check_outputs (&r, N_ITEMS, ref);
+  fail_unless_equals_int (array_len (r.report, "retired-workers"), 2);
+  fail_unless (u64 (find_in (r.report, "retired-workers", "x"),
+          "items-in") > 0);
+  run_clear (&r);
+  g_free (ref);
+}
+
+GST_END_TEST;
+
+static void
+expect_refusal (gboolean ok, GError ** err, GQuark domain, gint code,
+    const gchar * words)
+{
+  fail_if (ok, "accepted, expected a refusal saying '%s'", words);
+  fail_unless (*err != NULL);
+  fail_unless (g_error_matches (*err, domain, code), "%s (code %d)",
+      (*err)->message, (*err)->code);
+  fail_unless (strstr ((*err)->message, words) != NULL,
+      "'%s' does not say '%s'", (*err)->message, words);
+  GST_INFO ("refused: %s", (*err)->message);
+  g_clear_error (err);
+}
+
+static gchar *
+shape (Run * r)
+{
+  gchar **names = gst_worker_controller_list_workers (r->ctrl);
+  gchar *joined = g_strjoinv (",", names);
+
+  g_strfreev (names);
+  return joined;
+}
+
+GST_START_TEST (test_refusals_change_nothing)
+{
+  gchar *ref = reference_digest (CHAIN ("testworker name=w"), N_ITEMS);
+  GstWorkerController *c;
+  GError *err = NULL;
+  gchar *before, *after;
+  Run r;
+
+  run_start_held (&r, CHAIN ("testworker name=w"), 10);
+  c = r.ctrl;
+  before = shape (&r);
+
+  expect_refusal (gst_worker_controller_swap_worker (c, "nope", "testworker",
+          &err), &err, GST_WORKER_CONTROLLER_ERROR,
+      GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER, "nope");
+  expect_refusal (gst_worker_controller_remove_worker (c, "nope", &err), &err,
+      GST_WORKER_CONTROLLER_ERROR, GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER,
+      "nope");
+  expect_refusal (gst_worker_controller_insert_worker (c, "nope",
+          "testworker", &err), &err, GST_WORKER_CONTROLLER_ERROR,
+      GST_WORKER_CONTROLLER_ERROR_UNKNOWN_QUEUE, "nope");
+  /* caps that cannot pass */
+  expect_refusal (gst_worker_controller_swap_worker (c, "w",
+          "capsfilter caps=audio/x-raw", &err), &err,
+      GST_WORKER_CONTROLLER_ERROR, GST_WORKER_CONTROLLER_ERROR_RESHAPE,
+      "does not take the caps");
+  expect_refusal (gst_worker_controller_insert_worker (c, "q1",
+          "capsfilter caps=audio/x-raw", &err), &err,
+      GST_WORKER_CONTROLLER_ERROR, GST_WORKER_CONTROLLER_ERROR_RESHAPE,
+      "does not take the caps");
+  /* one input and one output */
+  expect_refusal (gst_worker_controller_swap_worker (c, "w",
+          "testworkersplit", &err), &err, GST_WORKER_CONTROLLER_ERROR,
+      GST_WORKER_CONTROLLER_ERROR_RESHAPE, "2 outputs");
+  expect_refusal (gst_worker_controller_remove_worker (c, "src", &err), &err,
+      GST_WORKER_CONTROLLER_ERROR, GST_WORKER_CONTROLLER_ERROR_RESHAPE,
+      "0 inputs");
+  /* a description that does not parse */
+  fail_if (gst_worker_controller_swap_worker (c, "w", "nosuchelement", &err));
+  fail_unless (err && err->domain == GST_PARSE_ERROR);
+  g_clear_error (&err);
+  /* a name already taken */
+  expect_refusal (gst_worker_controller_insert_worker (c, "q0",
+          "testworker name=sink", &err), &err, GST_WORKER_CONTROLLER_ERROR,
+      GST_WORKER_CONTROLLER_ERROR_RESHAPE, "already in");
+  /* a paused worker would hold its drain */
+  pause_worker (&r, "w", TRUE);
+  expect_refusal (gst_worker_controller_remove_worker (c, "w", &err), &err,
+      GST_WORKER_CONTROLLER_ERROR, GST_WORKER_CONTROLLER_ERROR_RESHAPE,
+      "paused");
+  pause_worker (&r, "w", FALSE);
+
+  after = shape (&r);
+  fail_unless_equals_string (after, before);
+  pause_worker (&r, "src", FALSE);
+  run_until_finished (&r);
+  check_outputs (&r, N_ITEMS, ref);
+  fail_unless_equals_int (array_len (r.report, "retired-workers"), 0);
+  g_free (before);
+  g_free (after);
+  run_clear (&r);
+  g_free (ref);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_replica_refused)
+{
+  GError *err = NULL;
+  gchar **names;
+  gchar *replica = NULL;
+  Run r;
+
+  run_start_held (&r, "testworkersrc name=src num-buffers=200 ! "
+      "queue name=q0 " Q "! workerpool name=p size=2 "
+      "worker=\"testworker\" ! queue name=q1 " Q "! testworkersink name=sink",
+      10);
+  names = gst_worker_controller_list_workers (r.ctrl);
+  for (guint i = 0; names[i] && !replica; i++)
+    if (g_str_has_prefix (names[i], "p_r0"))
+      replica = g_strdup (names[i]);
+  g_strfreev (names);
+  fail_unless (replica != NULL);
+  expect_refusal (gst_worker_controller_remove_worker (r.ctrl, replica, &err),
+      &err, GST_WORKER_CONTROLLER_ERROR, GST_WORKER_CONTROLLER_ERROR_RESHAPE,
+      "replica of workerpool p");
+  pause_worker (&r, "src", FALSE);
+  run_until_finished (&r);
+  fail_unless_equals_uint64 (sink_u64 (&r, "count"), 200);
+  g_free (replica);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+static gboolean
+retired_count (gpointer run, gconstpointer data)
+{
+  GstStructure *s = gst_worker_controller_get_status (((Run *) run)->ctrl);
+  guint n = array_len (s, "retired-workers");
+
+  gst_structure_free (s);
+  return n >= GPOINTER_TO_UINT (data);
+}
+
+/* The replicas a workerpool adds while it runs are listed and watched;
+ * those it retires stay in the report with their counts. */
+GST_START_TEST (test_pool_replicas_followed)
+{
+  GstElement *pool;
+  guint64 sum = 0;
+  Run r;
+
+  run_start_held (&r, "testworkersrc name=src num-buffers=200 ! "
+      "queue name=q0 " Q "! workerpool name=p size=1 "
+      "worker=\"testworker process-time=200000\" ! queue name=q1 " Q
+      "! testworkersink name=sink", 20);
+  pool = element (&r, "p");
+  g_object_set (pool, "size", 3, NULL);
+  fail_unless (listed (&r, "p_r1_testworker"));
+  fail_unless (listed (&r, "p_r2_testworker"));
+  pause_source_after (&r, 60);
+  pause_worker (&r, "src", FALSE);
+  wait_sink (&r, 80);
+  g_object_set (pool, "size", 1, NULL);
+  fail_unless (test_loop_run_until (r.loop, retired_count, &r,
+          GUINT_TO_POINTER (2), 60000), "the replicas did not retire");
+  fail_if (listed (&r, "p_r1_testworker"));
+  fail_if (listed (&r, "p_r2_testworker"));
+  pause_worker (&r, "src", FALSE);
+  run_until_finished (&r);
+  fail_unless_equals_uint64 (sink_u64 (&r, "count"), 200);
+  sum += u64 (find_in (r.report, "workers", "p_r0_testworker"), "items-in");
+  sum += u64 (find_in (r.report, "retired-workers", "p_r1_testworker"),
+      "items-in");
+  sum += u64 (find_in (r.report, "retired-workers", "p_r2_testworker"),
+      "items-in");
+  fail_unless_equals_uint64 (sum, 200);
+  gst_object_unref (pool);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* random timing */
+
+#define SHAKE_ITEMS 120
+#define SHAKE_RUNS 100
+
+typedef struct
+{
+  Run *run;
+  guint seed;
+  guint done;                   /* changes that went through */
+  guint refused;
+  guint serial;
+} Shaker;
+
+/* A worker in the middle of the chain, at random, or NULL. */
+static gchar *
+pick_worker (Shaker * sh, GRand * rand, guint * n_middle)
+{
+  gchar **names = gst_worker_controller_list_workers (sh->run->ctrl);
+  GPtrArray *middle = g_ptr_array_new ();
+  gchar *pick = NULL;
+
+  for (guint i = 0; names[i]; i++)
+    if (!g_str_equal (names[i], "src") && !g_str_equal (names[i], "sink"))
+      g_ptr_array_add (middle, names[i]);
+  *n_middle = middle->len;
+  if (middle->len)
+    pick = g_strdup (g_ptr_array_index (middle,
+            g_rand_int_range (rand, 0, middle->len)));
+  g_ptr_array_unref (middle);
+  g_strfreev (names);
+  return pick;
+}
+
+static gchar *
+pick_queue (Shaker * sh, GRand * rand)
+{
+  GstStructure *s = gst_worker_controller_get_status (sh->run->ctrl);
+  const GValue *queues = gst_structure_get_value (s, "queues");
+  guint n = gst_value_array_get_size (queues);
+  const GstStructure *q = gst_value_get_structure
+      (gst_value_array_get_value (queues, g_rand_int_range (rand, 0, n)));
+  gchar *name = g_strdup (gst_structure_get_string (q, "name"));
+
+  gst_structure_free (s);
+  return name;
+}
+
+/* What a change may say when the stream ends meanwhile. */
+static gboolean
+late (const GError * err)
+{
+  return g_error_matches (err, GST_WORKER_CONTROLLER_ERROR,
+      GST_WORKER_CONTROLLER_ERROR_STATE) || (g_error_matches (err,
+          GST_WORKER_CONTROLLER_ERROR, GST_WORKER_CONTROLLER_ERROR_RESHAPE)
+      && strstr (err->message, "already ended"));
+}
+
+static gpointer
+shake (gpointer data)
+{
+  Shaker *sh = data;
+  GRand *rand = g_rand_new_with_seed (sh->seed);
+
+  while (!g_atomic_int_get (&sh->run->finished)) {
+    GError *err = NULL;
+    gboolean ok = TRUE;
+    guint n_middle = 0;
+    gchar *w = pick_worker (sh, rand, &n_middle);
+    gchar *desc = g_strdup_printf ("testworker name=x%u random-delay=%u "
+        "seed=%u", sh->serial++, g_rand_int_range (rand, 0, 300000),
+        g_rand_int (rand));
+
+    g_usleep (g_rand_int_range (rand, 0, 3000));
+    switch (g_rand_int_range (rand, 0, 5)) {
+      case 0:
+        if (w)
+          ok = gst_worker_controller_swap_worker (sh->run->ctrl, w, desc,
+              &err);
+        break;
+      case 1:
+      case 2:
+        if (n_middle < 4) {
+          gchar *q = pick_queue (sh, rand);
+
+          ok = gst_worker_controller_insert_worker (sh->run->ctrl, q, desc,
+              &err);
+          g_free (q);
+        }
+        break;
+      case 3:
+        if (w && n_middle > 1)
+          ok = gst_worker_controller_remove_worker (sh->run->ctrl, w, &err);
+        break;
+      default:
+        /* a pause and a resume on the way */
+        if (w && gst_worker_controller_pause_worker (sh->run->ctrl, w, NULL)) {
+          g_usleep (g_rand_int_range (rand, 0, 2000));
+          gst_worker_controller_resume_worker (sh->run->ctrl, w, NULL);
+        }
+        break;
+    }
+    if (ok) {
+      sh->done++;
+    } else {
+      fail_unless (late (err), "refused: %s", err->message);
+      sh->refused++;
+      g_clear_error (&err);
+    }
+    g_free (desc);
+    g_free (w);
+  }
+  g_rand_free (rand);
+  return NULL;
+}
+
+static guint
+shaken_run (guint seed, const gchar * ref)
+{
+  Run r;
+  Shaker sh = { &r, seed, 0, 0, 0 };
+  GThread *thread;
+
+  run_start (&r, "testworkersrc name=src num-buffers=120 ! "
+      "queue name=q0 max-size-buffers=2 " Q "! "
+      "testworker name=w0 random-delay=200000 ! "
+      "queue name=q1 max-size-buffers=3 " Q "! "
+      "testworker name=w1 random-delay=100000 ! "
+      "queue name=q2 max-size-buffers=2 " Q "! testworkersink name=sink");
+  thread = g_thread_new ("shake", shake, &sh);
+  run_until_finished (&r);
+  g_thread_join (thread);
+  check_outputs (&r, SHAKE_ITEMS, ref);
+  GST_INFO ("run %u: %u changes, %u refused late", seed, sh.done,
+      sh.refused);
+  run_clear (&r);
+  return sh.done;
+}
+
+GST_START_TEST (test_random_reshapes)
+{
+  gchar *ref = reference_digest ("testworkersrc name=src num-buffers=120 ! "
+      "queue " Q "! testworkersink name=sink", SHAKE_ITEMS);
+  guint reshaped = 0;
+  gint64 t0 = g_get_monotonic_time ();
+
+  for (guint i = 0; i < SHAKE_RUNS; i++)
+    reshaped += shaken_run (i, ref) > 0;
+  GST_INFO ("%u runs in %.1f s, %u reshaped", SHAKE_RUNS,
+      (g_get_monotonic_time () - t0) / 1e6, reshaped);
+  /* most runs see changes (the stream may end before the first) */
+  fail_unless (reshaped >= SHAKE_RUNS / 2, "only %u runs reshaped",
+      reshaped);
+  g_free (ref);
+}
+
+GST_END_TEST;
+
+static Suite *
+workerreshape_suite (void)
+{
+  Suite *s = suite_create ("workerreshape");
+  TCase *tc = tcase_create ("general");
+
+  tcase_set_timeout (tc, 240);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_swap_keeps_every_item);
+  tcase_add_test (tc, test_insert_then_remove);
+  tcase_add_test (tc, test_refusals_change_nothing);
+  tcase_add_test (tc, test_replica_refused);
+  tcase_add_test (tc, test_pool_replicas_followed);
+  tcase_add_test (tc, test_random_reshapes);
+  return s;
+}
+
+GST_CHECK_MAIN (workerreshape);
