@@ -313,26 +313,6 @@ plain_peer (GstPad * pad)
   return peer;
 }
 
-/* The workerpool @element belongs to, or NULL. */
-static GstElement *
-pool_of (GstElement * element)
-{
-  GstObject *p = gst_object_get_parent (GST_OBJECT (element));
-
-  while (p) {
-    GstElementFactory *f = GST_IS_ELEMENT (p) ?
-        gst_element_get_factory (GST_ELEMENT (p)) : NULL;
-    GstObject *next;
-
-    if (f && g_str_equal (GST_OBJECT_NAME (f), "workerpool"))
-      return GST_ELEMENT (p);
-    next = gst_object_get_parent (p);
-    gst_object_unref (p);
-    p = next;
-  }
-  return NULL;
-}
-
 /* The caps that flow out of @pad now, or those it can produce. */
 static GstCaps *
 flowing_caps (GstPad * pad)
@@ -426,7 +406,7 @@ check_leaving (WorkerRec * w, const gchar * what, Place * place,
 {
   GstPad **sinkpad = &place->sink, **srcpad = &place->src;
   GstPad **up = &place->up, **down = &place->down;
-  GstElement *pool = pool_of (w->element);
+  GstElement *pool = worker_topology_pool_of (w->element);
 
   if (pool) {
     refuse (error, GST_WORKER_CONTROLLER_ERROR_RESHAPE,
