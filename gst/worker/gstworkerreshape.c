@@ -780,7 +780,8 @@ gst_worker_controller_swap_worker (GstWorkerController * self,
   GST_INFO_OBJECT (self, "swapping %s for %s (%s)", w->name,
       GST_OBJECT_NAME (e), description);
   take_out (self, w, &place);
-  gst_bin_add (GST_BIN (bin), gst_object_ref (e));
+  /* not floating: the bin takes a reference of its own */
+  gst_bin_add (GST_BIN (bin), e);
   if (gst_pad_link (place.up, esink) != GST_PAD_LINK_OK ||
       gst_pad_link (esrc, place.down) != GST_PAD_LINK_OK)
     GST_ERROR_OBJECT (self, "cannot link %s in place of %s",
@@ -920,8 +921,8 @@ gst_worker_controller_insert_worker (GstWorkerController * self,
   GST_INFO_OBJECT (self, "inserting %s (%s) after %s", GST_OBJECT_NAME (e),
       description, q->name);
   gst_pad_unlink (up, down);
-  gst_bin_add_many (GST_BIN (bin), gst_object_ref (e), gst_object_ref (nq),
-      NULL);
+  /* not floating: the bin takes references of its own */
+  gst_bin_add_many (GST_BIN (bin), e, nq, NULL);
   if (gst_pad_link (up, esink) != GST_PAD_LINK_OK ||
       gst_pad_link (esrc, nqsink) != GST_PAD_LINK_OK ||
       gst_pad_link (nqsrc, down) != GST_PAD_LINK_OK)
