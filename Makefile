@@ -114,10 +114,11 @@ cross-arm64:
 	ninja -C $(BUILD_ARM64)
 
 # Benchmarks (tests/bench/): ours against stock GStreamer and the Python
-# model, results in tests/bench/results/ and README.md. About 6 minutes;
+# model, results in tests/bench/results/ and README.md. About 10 minutes;
 # run it on a quiet machine.
 bench: build
 	/usr/bin/python3 tests/bench/run.py --workerbench $(BUILD)/tests/bench/workerbench
+	$(BUILD)/tests/bench/tunebench
 
 # What changed: the newest two runs kept in tests/bench/results/history/
 # (make bench keeps one per commit), per row old vs new median and ratio.
