@@ -288,6 +288,10 @@ worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
       excused = blocked_by_pause (wd, blocked_on, 0);
 
     g_mutex_lock (&wd->lock);
+    /* a worker recorded a moment ago (a reshape, a pool's new replica),
+     * before worker_watchdog_add(): its heartbeats are due from now */
+    if (!w->heartbeat_at)
+      w->heartbeat_at = w->rate_at = now;
     /* lost: heartbeats stopped */
     if (hb_timeout && interval) {
       gint64 due = w->heartbeat_at + (gint64) hb_timeout * 1000;
