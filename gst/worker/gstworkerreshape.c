@@ -175,6 +175,25 @@ typedef struct
   gulong keep;
 } Hold;
 
+static gboolean
+send_sticky_cb (GstPad * pad, GstEvent ** event, gpointer user_data)
+{
+  if (GST_EVENT_TYPE (*event) != GST_EVENT_EOS)
+    gst_pad_send_event (user_data, gst_event_ref (*event));
+  return TRUE;
+}
+
+/* The held pad @up was relinked to @to: the stream's sticky events
+ * (stream-start, caps, segment...) go into @to now, in their order. The
+ * held thread may be stopped between two of them (a caps sent, the
+ * segment waiting), and would otherwise give the new peer that segment
+ * before any caps; what it sends after this repeats what @to has. */
+static void
+resend_sticky (GstPad * up, GstPad * to)
+{
+  gst_pad_sticky_events_foreach (up, send_sticky_cb, to);
+}
+
 /* Lets items go through the held pad again. */
 static void
 release (Hold * hold)
@@ -787,6 +806,7 @@ gst_worker_controller_swap_worker (GstWorkerController * self,
     GST_ERROR_OBJECT (self, "cannot link %s in place of %s",
         GST_OBJECT_NAME (e), w->name);
   gst_element_sync_state_with_parent (e);
+  resend_sticky (place.up, esink);
   add_workers (self, e, heartbeat_interval (self));
   update_records (self, before);
   ok = TRUE;
@@ -931,6 +951,7 @@ gst_worker_controller_insert_worker (GstWorkerController * self,
   /* downstream first */
   gst_element_sync_state_with_parent (nq);
   gst_element_sync_state_with_parent (e);
+  resend_sticky (up, esink);
   worker_topology_add_queue (self->topology, nq);
   add_workers (self, e, heartbeat_interval (self));
   update_records (self, before);
@@ -1017,6 +1038,8 @@ gst_worker_controller_remove_worker (GstWorkerController * self,
   if (gst_pad_link (place.up, place.down) != GST_PAD_LINK_OK)
     GST_ERROR_OBJECT (self, "cannot join the input and output of %s",
         w->name);
+  else
+    resend_sticky (place.up, place.down);
   update_records (self, before);
   ok = TRUE;
 
