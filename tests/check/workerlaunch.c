@@ -101,30 +101,45 @@ wait_done (GObject * proc, GAsyncResult * res, gpointer data)
   g_main_loop_quit (w->loop);
 }
 
-/* Reads all output, waits (bounded) for the exit; returns the status. */
+/* Reads all output, waits (bounded: @timeout_s times
+ * GST_WORKERS_TEST_TIMEOUT_SCALE, 10 under valgrind) for the exit;
+ * returns the status. Nothing of the wait outlives it, even on a
+ * failure (without fork the next test runs in this process). */
 static gint
 tool_finish (Tool * t, GString * log, guint timeout_s)
 {
   ToolWait w = { g_main_loop_new (NULL, FALSE), FALSE };
+  const gchar *scale = g_getenv ("GST_WORKERS_TEST_TIMEOUT_SCALE");
+  gboolean timed_out, signaled;
   guint id;
   gint status;
 
   tool_wait_line (t, "\x01never\x01", log);
+  if (scale && g_ascii_strtoull (scale, NULL, 10) > 1)
+    timeout_s *= (guint) MIN (g_ascii_strtoull (scale, NULL, 10), 100);
   id = g_timeout_add_seconds (timeout_s, wait_timeout, &w);
   g_subprocess_wait_async (t->proc, NULL, wait_done, &w);
   g_main_loop_run (w.loop);
-  if (!w.exited) {
+  timed_out = !w.exited;
+  if (timed_out) {
+    /* the timeout source is gone; the wait's callback still needs @w */
     g_subprocess_force_exit (t->proc);
-    fail ("the tool did not exit within %u s:\n%s", timeout_s, tail (log));
+    while (!w.exited)
+      g_main_context_iteration (NULL, TRUE);
+  } else {
+    g_source_remove (id);
   }
-  /* a crash, or a GLib warning made fatal (G_DEBUG) */
-  fail_if (g_subprocess_get_if_signaled (t->proc), "the tool was killed by "
-      "signal %d:\n%s", g_subprocess_get_term_sig (t->proc), tail (log));
-  g_source_remove (id);
   g_main_loop_unref (w.loop);
-  status = g_subprocess_get_exit_status (t->proc);
+  signaled = g_subprocess_get_if_signaled (t->proc);
+  status = signaled ? -g_subprocess_get_term_sig (t->proc) :
+      g_subprocess_get_exit_status (t->proc);
   g_object_unref (t->out);
   g_object_unref (t->proc);
+  fail_if (timed_out, "the tool did not exit within %u s:\n%s", timeout_s,
+      tail (log));
+  /* a crash, or a GLib warning made fatal (G_DEBUG) */
+  fail_if (signaled, "the tool was killed by signal %d:\n%s", -status,
+      tail (log));
   return status;
 }
 
