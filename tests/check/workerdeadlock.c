@@ -9,10 +9,21 @@
 #define Q "max-size-bytes=0 max-size-time=0 "
 
 /* deadlock-settle: workers say exactly what they wait on; what stock
- * elements wait on is inferred, so they get room for a slow first frame
- * (under valgrind, say) */
-#define SETTLE_WORKERS 200
-#define SETTLE_STOCK 500
+ * elements wait on is inferred, so they get room for a slow first frame.
+ * Both times GST_WORKERS_TEST_TIMEOUT_SCALE (10 under valgrind): there a
+ * thread can wait longer than 500 ms for a core, and a cycle still moving
+ * looked stuck (q1 grown twice where once is right). */
+static guint
+scaled (guint ms)
+{
+  const gchar *scale = g_getenv ("GST_WORKERS_TEST_TIMEOUT_SCALE");
+  guint64 k = scale ? g_ascii_strtoull (scale, NULL, 10) : 1;
+
+  return ms * (guint) CLAMP (k, 1, 100);
+}
+
+#define SETTLE_WORKERS scaled (200)
+#define SETTLE_STOCK scaled (500)
 
 /* REFERENCES.md: the first queue fills while the compositor waits on the
  * second branch, which releases nothing before it holds 5 frames. */
