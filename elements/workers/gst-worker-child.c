@@ -290,11 +290,62 @@ on_message (GstProcChannel * channel, GstProcMessage * msg, gpointer user_data)
   g_async_queue_push (child->items, item);
 }
 
+static void
+collect_worker (const GValue * item, gpointer user_data)
+{
+  GstElement *element = g_value_get_object (item);
+
+  if (GST_IS_WORKER (element))
+    g_ptr_array_add (user_data, gst_object_ref (element));
+}
+
+/* The replica asks for the stats of the workers in here (to show them and
+ * account for what they hold): answered from the query's thread, so even
+ * while a worker hangs. */
+static gboolean
+answer_stats (Child * child, GstQuery * query)
+{
+  GPtrArray *workers = g_ptr_array_new_with_free_func (gst_object_unref);
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (child->pipeline));
+  GValue array = G_VALUE_INIT;
+
+  while (gst_iterator_foreach (it, collect_worker, workers) ==
+      GST_ITERATOR_RESYNC) {
+    gst_iterator_resync (it);
+    g_ptr_array_set_size (workers, 0);
+  }
+  gst_iterator_free (it);
+
+  g_value_init (&array, GST_TYPE_ARRAY);
+  /* a bin lists its children last added first: upstream first is the
+   * other way round */
+  for (guint i = workers->len; i > 0; i--) {
+    GstStructure *s =
+        gst_worker_get_stats (GST_WORKER (g_ptr_array_index (workers,
+                i - 1)));
+    GValue v = G_VALUE_INIT;
+
+    g_value_init (&v, G_TYPE_STRING);
+    g_value_take_string (&v, gst_proc_wire_serialize_structure (s));
+    gst_value_array_append_and_take_value (&array, &v);
+    gst_structure_free (s);
+  }
+  gst_structure_take_value (gst_query_writable_structure (query), "workers",
+      &array);
+  g_ptr_array_unref (workers);
+  return TRUE;
+}
+
 static gboolean
 on_query (GstProcChannel * channel, GstQuery * query, GstPadDirection dir,
     gpointer user_data)
 {
   Child *child = user_data;
+  const GstStructure *qs = gst_query_get_structure (query);
+
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
+      gst_structure_has_name (qs, GST_PROC_CHILD_STATS_QUERY))
+    return answer_stats (child, query);
 
   /* the replica's sink pad asks about the worker's input, its src pad
    * about the worker's output */
@@ -363,8 +414,8 @@ main (int argc, char **argv)
   gchar *why = NULL;
   GstBus *bus;
   GstStructure *hello;
-  gboolean stream;
-  int fd;
+  gboolean stream, started = FALSE;
+  int fd, ret = 1;
 
   /* die with the replica's process */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
@@ -394,15 +445,17 @@ main (int argc, char **argv)
       GST_PARSE_FLAG_FATAL_ERRORS, &err);
   if (!bin) {
     fail (child.channel, err->message);
-    return 1;
+    g_clear_error (&err);
+    goto out;
   }
   gst_object_set_name (GST_OBJECT (bin), argv[2]);
-  if (!find_free_pads (GST_BIN (bin), &wsink, &wsrc, &why)) {
-    fail (child.channel, why);
-    return 1;
-  }
   child.pipeline = gst_pipeline_new (argv[2]);
   gst_bin_add (GST_BIN (child.pipeline), bin);
+  if (!find_free_pads (GST_BIN (bin), &wsink, &wsrc, &why)) {
+    fail (child.channel, why);
+    g_free (why);
+    goto out;
+  }
 
   child.srcpad = gst_pad_new ("src", GST_PAD_SRC);
   gst_pad_set_element_private (child.srcpad, &child);
@@ -419,10 +472,8 @@ main (int argc, char **argv)
       GST_PAD_LINK_FAILED (gst_pad_link_full (wsrc, child.sinkpad,
               GST_PAD_LINK_CHECK_NOTHING))) {
     fail (child.channel, "its free pads could not be linked");
-    return 1;
+    goto out;
   }
-  gst_object_unref (wsink);
-  gst_object_unref (wsrc);
   gst_pad_set_active (child.srcpad, TRUE);
   gst_pad_set_active (child.sinkpad, TRUE);
 
@@ -432,7 +483,7 @@ main (int argc, char **argv)
   if (gst_element_set_state (child.pipeline, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE) {
     fail (child.channel, "it could not start (see the error before)");
-    return 1;
+    goto out;
   }
 
   hello = gst_structure_new ("hello", "pid", G_TYPE_INT, (gint) getpid (),
@@ -441,18 +492,28 @@ main (int argc, char **argv)
       hello);
   gst_structure_free (hello);
   if (!gst_proc_channel_start (child.channel, "worker-child-reader"))
-    return 1;
+    goto out;
+  started = TRUE;
 
   serve (&child);
+  ret = 0;
 
-  gst_element_set_state (child.pipeline, GST_STATE_NULL);
-  gst_pad_set_active (child.srcpad, FALSE);
-  gst_pad_set_active (child.sinkpad, FALSE);
-  gst_proc_channel_close (child.channel);
+out:
+  /* the same end on every path, so that nothing is left to the exit */
+  if (child.pipeline)
+    gst_element_set_state (child.pipeline, GST_STATE_NULL);
+  if (child.srcpad)
+    gst_pad_set_active (child.srcpad, FALSE);
+  if (child.sinkpad)
+    gst_pad_set_active (child.sinkpad, FALSE);
+  if (started)
+    gst_proc_channel_close (child.channel);
   gst_proc_channel_unref (child.channel);
-  gst_object_unref (child.pipeline);
-  gst_object_unref (child.srcpad);
-  gst_object_unref (child.sinkpad);
+  gst_clear_object (&wsink);
+  gst_clear_object (&wsrc);
+  gst_clear_object (&child.pipeline);
+  gst_clear_object (&child.srcpad);
+  gst_clear_object (&child.sinkpad);
   g_async_queue_unref (child.items);
-  return 0;
+  return ret;
 }

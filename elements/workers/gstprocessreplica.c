@@ -34,9 +34,13 @@
  * holds its input (the item is not sent to the child), and its state is
  * `busy` while the child holds an item. Its statistics add `pid` (the
  * child's process id), `restarts`, `items-retried`, `items-lost`,
- * `payload-copies` and, from the heartbeats of the workers inside the
- * child, `child-state`, `child-items-in` and `child-items-out` (the first
- * of them). Errors and warnings inside the child come out as this
+ * `payload-copies`, `child-workers` (the stats of every worker inside the
+ * child, asked of the child when the stats are read, each with its name
+ * in `worker` and the `pid`: a #GstWorkerController lists them as workers
+ * of their own, "REPLICA/NAME", and an exit now finds the item in hand
+ * with the one that holds it) and, from the heartbeats of the workers
+ * inside the child, `child-state`, `child-items-in` and `child-items-out`
+ * (the first of them). Errors and warnings inside the child come out as this
  * element's, their text prefixed with the element's name and the pid;
  * other element messages are posted again by this element.
  *
@@ -159,7 +163,12 @@ struct _GstProcessReplica
   guint64 items_lost;
   guint copies;
   GstStructure *child_heartbeat;
+  GValue child_workers;         /* GST_TYPE_ARRAY: the child's last answer
+                                 * to a stats query, or unset */
 };
+
+/* How long a stats call waits for the child's answer (then: its last) */
+#define STATS_TIMEOUT (100 * G_TIME_SPAN_MILLISECOND)
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
@@ -486,16 +495,25 @@ listen_loopback (gchar ** where)
 }
 
 /* The child's connection, or -1 (and @why) if it died or did not call
- * within the start timeout. */
+ * within the start timeout; -1 and no @why if @interruptible and a flush
+ * came first (the child is killed). */
 static int
-accept_child (int listener, GPid pid, gchar ** why)
+accept_child (GstProcessReplica * self, gboolean interruptible, int listener,
+    GPid pid, gchar ** why)
 {
   gint64 deadline = g_get_monotonic_time () + START_TIMEOUT;
   int one = 1;
 
   while (g_get_monotonic_time () < deadline) {
     struct pollfd p = { listener, POLLIN, 0 };
+    gboolean flushing;
     int status, fd;
+
+    g_mutex_lock (&self->lock);
+    flushing = self->flushing;
+    g_mutex_unlock (&self->lock);
+    if (interruptible && flushing)
+      break;
 
     if (poll (&p, 1, 100) > 0) {
       fd = accept4 (listener, NULL, NULL, SOCK_CLOEXEC);
@@ -514,15 +532,19 @@ accept_child (int listener, GPid pid, gchar ** why)
   }
   kill (pid, SIGKILL);
   waitpid (pid, NULL, 0);
-  *why = g_strdup_printf ("it did not connect within %d s",
-      (gint) (START_TIMEOUT / G_TIME_SPAN_SECOND));
+  if (g_get_monotonic_time () >= deadline)
+    *why = g_strdup_printf ("it did not connect within %d s",
+        (gint) (START_TIMEOUT / G_TIME_SPAN_SECOND));
   return -1;
 }
 
-/* Starts a child and waits until it runs the worker. Returns: %FALSE, with
- * @error, if it does not. */
+/* Starts a child and waits until it runs the worker. @interruptible: a
+ * restart from the streaming thread, which a flush (the element going
+ * down) ends at once. Returns: %FALSE, with @error, if it does not; %FALSE
+ * and no @error if a flush ended the wait (the child is stopped). */
 static gboolean
-start_child (GstProcessReplica * self, GError ** error)
+start_child (GstProcessReplica * self, gboolean interruptible,
+    GError ** error)
 {
   static const GstProcChannelCallbacks callbacks = {
     on_child_message, on_child_query, on_child_closed
@@ -579,8 +601,12 @@ start_child (GstProcessReplica * self, GError ** error)
     }
   }
   if (tcp) {
-    sv[0] = accept_child (listener, pid, &why);
+    sv[0] = accept_child (self, interruptible, listener, pid, &why);
     close (listener);
+    if (sv[0] < 0 && !why) {
+      GST_INFO_OBJECT (self, "flushing: stopped the child that starts");
+      goto fail;
+    }
     if (sv[0] < 0) {
       g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
           "Worker process %s: its child (%s) did not start: %s", name,
@@ -612,10 +638,19 @@ start_child (GstProcessReplica * self, GError ** error)
 
   deadline = g_get_monotonic_time () + START_TIMEOUT;
   g_mutex_lock (&self->lock);
-  while (!self->hello && !self->failed && !self->dead)
+  while (!self->hello && !self->failed && !self->dead &&
+      !(interruptible && self->flushing))
     if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
       break;
   ok = self->hello && !self->dead;
+  if (!ok && interruptible && self->flushing) {
+    g_mutex_unlock (&self->lock);
+    /* it has nothing of the stream yet: no need to wait for it */
+    GST_INFO_OBJECT (self, "flushing: killing the child that starts");
+    kill (pid, SIGKILL);
+    stop_child (self);
+    goto fail;
+  }
   if (self->failed)
     why = g_strdup_printf ("its worker (\"%s\") could not be built: %s",
         worker, self->failed);
@@ -649,12 +684,14 @@ fail:
 }
 
 static gboolean
-start_or_error (GstProcessReplica * self)
+start_or_error (GstProcessReplica * self, gboolean interruptible)
 {
   GError *err = NULL;
 
-  if (start_child (self, &err))
+  if (start_child (self, interruptible, &err))
     return TRUE;
+  if (!err)
+    return FALSE;               /* flushing */
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_error (GST_OBJECT (self), err, NULL));
   g_error_free (err);
@@ -753,7 +790,7 @@ ensure_child (GstProcessReplica * self)
             gst_structure_new ("worker-process-restarted",
                 "reason", G_TYPE_STRING, death, NULL)));
     stop_child (self);
-    if (!start_or_error (self)) {
+    if (!start_or_error (self, TRUE)) {
       g_free (death);
       return FALSE;
     }
@@ -1062,12 +1099,71 @@ gst_process_replica_get_core (GstWorker * worker)
   return GST_PROCESS_REPLICA (worker)->core;
 }
 
+/* Asks the child for its workers' stats now (bounded), and keeps the
+ * answer: `child-workers`, an array of `worker-stats` structures, each
+ * with the worker's name (`worker`) and `pid`. */
+static void
+refresh_child_workers (GstProcessReplica * self)
+{
+  GstProcChannel *ch = NULL;
+  GstQuery *query;
+  GValue array = G_VALUE_INIT;
+  const GValue *answer;
+  GPid pid = 0;
+
+  g_mutex_lock (&self->lock);
+  if (self->channel && self->hello && !self->dead) {
+    ch = gst_proc_channel_ref (self->channel);
+    pid = self->pid;
+  }
+  g_mutex_unlock (&self->lock);
+  if (!ch)
+    return;
+
+  query = gst_query_new_custom (GST_QUERY_CUSTOM,
+      gst_structure_new_empty (GST_PROC_CHILD_STATS_QUERY));
+  if (gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN,
+          STATS_TIMEOUT)) {
+    answer = gst_structure_get_value (gst_query_get_structure (query),
+        "workers");
+    g_value_init (&array, GST_TYPE_ARRAY);
+    for (guint i = 0; answer && GST_VALUE_HOLDS_ARRAY (answer) &&
+        i < gst_value_array_get_size (answer); i++) {
+      const GValue *v = gst_value_array_get_value (answer, i);
+      GstStructure *w = G_VALUE_HOLDS_STRING (v) ?
+          gst_structure_from_string (g_value_get_string (v), NULL) : NULL;
+      GValue sv = G_VALUE_INIT;
+
+      if (!w || !gst_structure_get_string (w, "worker")) {
+        if (w)
+          gst_structure_free (w);
+        continue;
+      }
+      gst_structure_set_name (w, GST_WORKER_STATS_NAME);
+      gst_structure_set (w, "pid", G_TYPE_INT, (gint) pid, NULL);
+      g_value_init (&sv, GST_TYPE_STRUCTURE);
+      g_value_take_boxed (&sv, w);
+      gst_value_array_append_and_take_value (&array, &sv);
+    }
+    g_mutex_lock (&self->lock);
+    if (G_IS_VALUE (&self->child_workers))
+      g_value_unset (&self->child_workers);
+    self->child_workers = array;
+    g_mutex_unlock (&self->lock);
+  }
+  gst_query_unref (query);
+  gst_proc_channel_unref (ch);
+}
+
 static void
 gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
 {
   GstProcessReplica *self = GST_PROCESS_REPLICA (worker);
 
+  refresh_child_workers (self);
   g_mutex_lock (&self->lock);
+  if (G_IS_VALUE (&self->child_workers))
+    gst_structure_set_value (stats, "child-workers", &self->child_workers);
   gst_structure_set (stats,
       "pid", G_TYPE_INT, (gint) (self->dead ? 0 : self->pid),
       "restarts", G_TYPE_UINT, self->restarts,
@@ -1111,7 +1207,7 @@ gst_process_replica_change_state (GstElement * element,
       g_mutex_lock (&self->lock);
       self->in_a_row = 0;
       g_mutex_unlock (&self->lock);
-      if (!start_or_error (self))
+      if (!start_or_error (self, FALSE))
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
@@ -1225,6 +1321,8 @@ gst_process_replica_finalize (GObject * object)
   gst_worker_core_free (self->core);
   if (self->child_heartbeat)
     gst_structure_free (self->child_heartbeat);
+  if (G_IS_VALUE (&self->child_workers))
+    g_value_unset (&self->child_workers);
   g_free (self->failed);
   g_free (self->death);
   g_free (self->worker);
