@@ -1000,6 +1000,9 @@ GST_START_TEST (test_idle_live_source_not_deadlocked)
       "name=caps caps=video/x-raw,framerate=1/2 ! queue name=q1 " Q
       "! fakesink name=sink signal-handoffs=true",
       GST_WORKER_DEADLOCK_MODE_RESOLVE);
+  /* starved: idle for a settle time, which must stay well below the
+   * frames' 2 s (not scaled) */
+  g_object_set (r.ctrl, "deadlock-settle", 200, NULL);
   start (&r);
   run_until (&r, starved, NULL, 10000);
   run_for (&r, 1000);
