@@ -86,12 +86,11 @@ $(BUILD_ASAN)/build.ninja:
 
 # Not the benchmarks' smoke run: their timings mean nothing under ASan, and
 # LeakSanitizer's own tracer crashes now and then ("Tracer caught signal
-# 11") stopping the threads of four jpegenc replicas at exit. Nor, for now,
-# suite 'process' (processreplica: see tests/check/meson.build).
+# 11") stopping the threads of four jpegenc replicas at exit.
 test-asan: deps $(BUILD_ASAN)/build.ninja
 	ninja -C $(BUILD_ASAN)
 	meson test -C $(BUILD_ASAN) --setup asan --print-errorlogs \
-	  --no-suite bench-smoke --no-suite process
+	  --no-suite bench-smoke
 
 # libFuzzer on the MAVLink parser for 60 s (clang); any crash fails it.
 # Only the fuzz target is built in $(BUILD_FUZZ).
@@ -115,10 +114,11 @@ cross-arm64:
 	ninja -C $(BUILD_ARM64)
 
 # Benchmarks (tests/bench/): ours against stock GStreamer and the Python
-# model, results in tests/bench/results/ and README.md. About 6 minutes;
+# model, results in tests/bench/results/ and README.md. About 10 minutes;
 # run it on a quiet machine.
 bench: build
 	/usr/bin/python3 tests/bench/run.py --workerbench $(BUILD)/tests/bench/workerbench
+	$(BUILD)/tests/bench/tunebench
 
 # What changed: the newest two runs kept in tests/bench/results/history/
 # (make bench keeps one per commit), per row old vs new median and ratio.

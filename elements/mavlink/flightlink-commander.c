@@ -502,3 +502,77 @@ flight_link_commander_prime_offboard (FlightLinkCommander * c,
   g_mutex_unlock (&c->lock);
   return TRUE;
 }
+
+/* ---------------------------------------------------------------------- */
+/* a command item, from the mapping to its result */
+
+/* Sends @cmd to @target: as an acknowledged command (ArduPilot's and
+ * PX4's guided mode first primed on PX4; the stream ended by the
+ * commands that leave the guided mode; the completion waited for, up to
+ * @completion_timeout ms) or as a setpoint (streamed on PX4). Fills @ex;
+ * returns FLUSHING when woken, ERROR when the write failed. */
+GstFlowReturn
+flight_link_commander_execute (FlightLinkCommander * c,
+    const GstFlightCommand * cmd, const MavlinkTarget * target,
+    guint version, GSocketAddress * peer, guint completion_timeout,
+    FlightLinkExecution * ex)
+{
+  MavlinkCommandMessage msg;
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  memset (ex, 0, sizeof (*ex));
+  ex->res.type = cmd->type;
+  ex->res.target_id = cmd->target_id;
+  if (cmd->type != GST_FLIGHT_COMMAND_GUIDED ||
+      target->family != MAVLINK_FAMILY_PX4 ||
+      flight_link_commander_prime_offboard (c, target, &ret, &ex->why))
+    ex->info = mavlink_command_from_flight_command (cmd, target,
+        (guint32) (g_get_monotonic_time () / 1000), &msg, &ex->why);
+  if (ret != GST_FLOW_OK)
+    return ret;
+  if (!ex->info) {
+    ex->res.outcome = GST_FLIGHT_COMMAND_NOT_SENT;
+    return GST_FLOW_OK;
+  }
+  ex->why = NULL;
+
+  if (!mavlink_command_number (ex->info, &msg)) {
+    /* a setpoint: no answer; PX4 needs it streamed */
+    if (flight_link_commander_send_setpoint (c, ex->info, &msg, version, peer,
+            target->family == MAVLINK_FAMILY_PX4, &ex->error)) {
+      ex->sent = TRUE;
+      return GST_FLOW_OK;
+    }
+    if (g_error_matches (ex->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_clear_error (&ex->error);
+      return GST_FLOW_FLUSHING;
+    }
+    return GST_FLOW_ERROR;
+  }
+
+  /* commands that take the vehicle out of the guided mode end the
+   * setpoint stream */
+  if (cmd->type == GST_FLIGHT_COMMAND_LAND ||
+      cmd->type == GST_FLIGHT_COMMAND_RETURN ||
+      cmd->type == GST_FLIGHT_COMMAND_LOITER ||
+      cmd->type == GST_FLIGHT_COMMAND_DISARM)
+    flight_link_commander_stop_stream (c);
+  ret = flight_link_commander_send_acknowledged (c, ex->info, &msg, version,
+      peer, &ex->res, &ex->error);
+  if (ret != GST_FLOW_OK)
+    return ret;
+  ex->sent = TRUE;
+  if (ex->res.outcome != GST_FLIGHT_COMMAND_ACCEPTED || !completion_timeout)
+    return GST_FLOW_OK;
+  switch (flight_link_commander_wait_done (c, cmd, completion_timeout,
+          &ex->where)) {
+    case FLIGHT_LINK_DONE:
+      break;
+    case FLIGHT_LINK_DONE_FLUSHING:
+      return GST_FLOW_FLUSHING;
+    case FLIGHT_LINK_NOT_DONE:
+      ex->res.outcome = GST_FLIGHT_COMMAND_TIMED_OUT;
+      break;
+  }
+  return GST_FLOW_OK;
+}

@@ -91,4 +91,21 @@ gboolean      flight_link_commander_send_setpoint (FlightLinkCommander * c,
 
 void          flight_link_commander_stop_stream (FlightLinkCommander * c);
 
+/* What became of a command item, for the element to tell. */
+typedef struct
+{
+  GstFlightCommandResult res;   /* outcome 0: no result (a setpoint, or
+                                 * not waited for) */
+  gboolean sent;                /* written (and answered, if waited for) */
+  const MavlinkMessageInfo *info;       /* as what */
+  const gchar *why;             /* not sent: it cannot be expressed */
+  GError *error;                /* not sent: the write failed */
+  gchar *where;                 /* accepted but not done: where it is */
+} FlightLinkExecution;
+
+GstFlowReturn flight_link_commander_execute (FlightLinkCommander * c,
+    const GstFlightCommand * cmd, const MavlinkTarget * target,
+    guint version, GSocketAddress * peer, guint completion_timeout,
+    FlightLinkExecution * ex);
+
 G_END_DECLS

@@ -352,13 +352,14 @@ enum
   PROP_GOTO_COMMAND,
 };
 
-/* Settings copied from the properties when a run starts. */
+/* What the properties set for a run (object lock), copied when it
+ * starts. */
 typedef struct
 {
-  guint8 system_id;
-  guint8 component_id;
-  guint8 target_system;
-  guint8 target_component;
+  guint system_id;
+  guint component_id;
+  guint target_system;
+  guint target_component;
   guint vehicle_timeout;
   GstFlightLinkVersion version;
   GstFlightLinkTimestampMode timestamp_mode;
@@ -388,20 +389,7 @@ struct _GstFlightLink
   gint remote_port;
   gchar *device;
   guint baud;
-  guint system_id;
-  guint component_id;
-  guint target_system;
-  guint target_component;
-  guint vehicle_timeout;
-  GstFlightLinkVersion version;
-  GstFlightLinkTimestampMode timestamp_mode;
-  GstFlightLinkAutopilot autopilot;
-  guint command_timeout;
-  guint command_retries;
-  guint completion_timeout;
-  guint setpoint_rate;
-  guint telemetry_rate;
-  GstFlightLinkGotoCommand goto_command;
+  RunConfig props;
 
   /* the link: opened in NULL to READY, closed in READY to NULL (state
    * lock); used by the streaming threads in between */
@@ -604,14 +592,32 @@ gst_flight_link_close (GstFlightLink * self)
   g_clear_pointer (&self->link, flight_link_transport_free);
 }
 
-/* Encodes and writes one message, numbering it. */
+/* Encodes and writes one message, numbering it; with write_lock. */
 static gboolean
-send_message (GstFlightLink * self, guint version,
+write_message_locked (GstFlightLink * self, guint version,
     const MavlinkMessageInfo * info, gconstpointer msg, GSocketAddress * peer,
     gboolean may_block, GError ** error)
 {
   guint8 frame[MAVLINK_MAX_FRAME_LEN];
   gsize len;
+  gboolean ok;
+
+  len = mavlink_message_encode (frame, version, self->tx_seq,
+      self->cfg.system_id, self->cfg.component_id, info, msg);
+  ok = len > 0 && flight_link_transport_write (self->link, frame, len, peer,
+      may_block, error);
+  if (ok)
+    self->tx_seq++;
+  return ok;
+}
+
+/* Encodes and writes one message; @may_block FALSE: fails with
+ * G_IO_ERROR_BUSY rather than wait for another writer or the link. */
+static gboolean
+send_message (GstFlightLink * self, guint version,
+    const MavlinkMessageInfo * info, gconstpointer msg, GSocketAddress * peer,
+    gboolean may_block, GError ** error)
+{
   gboolean ok;
 
   if (may_block) {
@@ -621,12 +627,8 @@ send_message (GstFlightLink * self, guint version,
         "a command is being written");
     return FALSE;
   }
-  len = mavlink_message_encode (frame, version, self->tx_seq,
-      self->cfg.system_id, self->cfg.component_id, info, msg);
-  ok = len > 0 && flight_link_transport_write (self->link, frame, len, peer,
-      may_block, error);
-  if (ok)
-    self->tx_seq++;
+  ok = write_message_locked (self, version, info, msg, peer, may_block,
+      error);
   g_mutex_unlock (&self->write_lock);
   return ok;
 }
@@ -705,7 +707,8 @@ post_vehicle_state (GstFlightLink * self)
 
 /* Asks the vehicle for its telemetry at telemetry-rate (reader thread,
  * once the vehicle is found): a request the link has no room for is
- * skipped. */
+ * skipped, but not one that met another writer (the heartbeat's tick,
+ * a command): it waits for that write to be done. */
 static void
 request_rates (GstFlightLink * self)
 {
@@ -723,13 +726,15 @@ request_rates (GstFlightLink * self)
   }
 
   n = mavlink_rate_requests (&target, self->cfg.telemetry_rate, out);
+  g_mutex_lock (&self->write_lock);
   for (i = 0; i < n; i++) {
-    if (!send_message (self, version, out[i].info, &out[i].msg, peer, FALSE,
-            &err)) {
+    if (!write_message_locked (self, version, out[i].info, &out[i].msg, peer,
+            FALSE, &err)) {
       GST_DEBUG_OBJECT (self, "rate request not sent: %s", err->message);
       g_clear_error (&err);
     }
   }
+  g_mutex_unlock (&self->write_lock);
   if (n)
     GST_INFO_OBJECT (self, "asked the vehicle for its telemetry at %u Hz",
         self->cfg.telemetry_rate);
@@ -1081,55 +1086,76 @@ report_result (GstFlightLink * self, const GstFlightCommandResult * res)
   return ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
 }
 
-/* An accepted takeoff or land: waits until the vehicle did it
- * (completion-timeout); if it did not, a warning and a timed-out @res.
- * FALSE when flushing. */
-static gboolean
-wait_done (GstFlightLink * self, const GstFlightCommand * cmd,
-    GstFlightCommandResult * res)
+/* What the commander did with a command item, told: the messages, the
+ * count, the result. */
+static GstFlowReturn
+tell_execution (GstFlightLink * self, const GstFlightCommand * cmd,
+    FlightLinkExecution * ex, GstFlowReturn ret)
 {
-  gchar *where = NULL;
+  const gchar *type = gst_flight_command_type_to_string (cmd->type);
   guint timeout = self->cfg.completion_timeout;
 
-  switch (flight_link_commander_wait_done (self->commander, cmd, timeout,
-          &where)) {
-    case FLIGHT_LINK_DONE:
-      return TRUE;
-    case FLIGHT_LINK_DONE_FLUSHING:
-      return FALSE;
-    case FLIGHT_LINK_NOT_DONE:
-      break;
+  if (ex->why) {
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("Cannot send a %s command to the vehicle: %s.", type, ex->why),
+        ("command flags 0x%x, target %u", cmd->flags, cmd->target_id));
+    count_command (self, FALSE);
+    return report_result (self, &ex->res);
   }
-  if (cmd->type == GST_FLIGHT_COMMAND_TAKEOFF)
+  if (ex->error) {
+    GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+        ("Could not send a %s command over %s: %s.", type, link_name (self),
+            ex->error->message), ("%s", ex->error->message));
+    g_clear_error (&ex->error);
+    count_command (self, FALSE);
+    return GST_FLOW_ERROR;
+  }
+  if (ex->sent)
+    count_command (self, TRUE);
+  if (ret != GST_FLOW_OK)
+    return ret;
+  if (ex->where && cmd->type == GST_FLIGHT_COMMAND_TAKEOFF) {
     GST_ELEMENT_WARNING (self, STREAM, FAILED,
         ("The vehicle accepted the takeoff but did not reach %.1f m above "
-            "home within %u ms: %s.", -cmd->down, timeout, where),
+            "home within %u ms: %s.", -cmd->down, timeout, ex->where),
         ("completion-timeout %u ms", timeout));
-  else
+  } else if (ex->where) {
     GST_ELEMENT_WARNING (self, STREAM, FAILED,
         ("The vehicle accepted the land command but was not landed and "
-            "disarmed within %u ms: %s.", timeout, where),
+            "disarmed within %u ms: %s.", timeout, ex->where),
         ("completion-timeout %u ms", timeout));
-  g_free (where);
-  res->outcome = GST_FLIGHT_COMMAND_TIMED_OUT;
-  return TRUE;
+  } else if (ex->res.outcome == GST_FLIGHT_COMMAND_TIMED_OUT) {
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
+        ("The vehicle did not answer the %s command (MAV_CMD %u) after %u "
+            "attempts.", type, ex->res.mav_command, ex->res.attempts),
+        ("no COMMAND_ACK within %u ms of each attempt",
+            self->cfg.command_timeout),
+        ("command", G_TYPE_STRING, type,
+            "attempts", G_TYPE_UINT, ex->res.attempts, NULL));
+  }
+  g_clear_pointer (&ex->where, g_free);
+  if (!ex->res.outcome) {
+    GST_DEBUG_OBJECT (self, "sent %s as %s", type, ex->info->name);
+    return GST_FLOW_OK;         /* a setpoint, or not waited for */
+  }
+  GST_DEBUG_OBJECT (self, "%s: %s after %u attempts", type,
+      gst_flight_command_outcome_to_string (ex->res.outcome),
+      ex->res.attempts);
+  return report_result (self, &ex->res);
 }
 
 static GstFlowReturn
 gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (parent);
-  const MavlinkMessageInfo *info;
   GSocketAddress *peer = NULL;
   GstFlightCommand cmd;
-  GstFlightCommandResult res = { 0 };
-  MavlinkCommandMessage msg;
   MavlinkTarget target = { 0 };
-  const gchar *why = NULL;
+  FlightLinkExecution ex;
   guint version;
   GError *err = NULL;
-  GstFlowReturn ret = GST_FLOW_OK;
-  gboolean ok, first, stream;
+  GstFlowReturn ret;
+  gboolean first;
 
   if (!gst_flight_command_from_buffer (buffer, &cmd)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
@@ -1185,96 +1211,10 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     g_clear_error (&err);
   }
 
-  res.type = cmd.type;
-  res.target_id = cmd.target_id;
-  info = NULL;
-  if (cmd.type != GST_FLIGHT_COMMAND_GUIDED ||
-      target.family != MAVLINK_FAMILY_PX4 ||
-      flight_link_commander_prime_offboard (self->commander, &target, &ret,
-          &why))
-    info = mavlink_command_from_flight_command (&cmd, &target,
-        (guint32) (g_get_monotonic_time () / 1000), &msg, &why);
-  if (ret != GST_FLOW_OK) {
-    g_clear_object (&peer);
-    return ret;
-  }
-  if (!info) {
-    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
-        ("Cannot send a %s command to the vehicle: %s.",
-            gst_flight_command_type_to_string (cmd.type), why),
-        ("command flags 0x%x, target %u", cmd.flags, cmd.target_id));
-    count_command (self, FALSE);
-    g_clear_object (&peer);
-    res.outcome = GST_FLIGHT_COMMAND_NOT_SENT;
-    return report_result (self, &res);
-  }
-
-  if (mavlink_command_number (info, &msg)) {
-    /* commands that take the vehicle out of the guided mode end the
-     * setpoint stream */
-    if (cmd.type == GST_FLIGHT_COMMAND_LAND ||
-        cmd.type == GST_FLIGHT_COMMAND_RETURN ||
-        cmd.type == GST_FLIGHT_COMMAND_LOITER ||
-        cmd.type == GST_FLIGHT_COMMAND_DISARM)
-      flight_link_commander_stop_stream (self->commander);
-    ret = flight_link_commander_send_acknowledged (self->commander, info,
-        &msg, version, peer, &res, &err);
-    g_clear_object (&peer);
-    if (ret == GST_FLOW_FLUSHING)
-      return ret;
-    if (ret == GST_FLOW_ERROR) {
-      GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
-          ("Could not send a %s command over %s: %s.",
-              gst_flight_command_type_to_string (cmd.type),
-              link_name (self), err->message), ("%s", err->message));
-      g_clear_error (&err);
-    } else if (res.outcome == GST_FLIGHT_COMMAND_TIMED_OUT) {
-      GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
-          ("The vehicle did not answer the %s command (MAV_CMD %u) after %u "
-              "attempts.", gst_flight_command_type_to_string (cmd.type),
-              res.mav_command, res.attempts),
-          ("no COMMAND_ACK within %u ms of each attempt",
-              self->cfg.command_timeout),
-          ("command", G_TYPE_STRING,
-              gst_flight_command_type_to_string (cmd.type),
-              "attempts", G_TYPE_UINT, res.attempts, NULL));
-    }
-    count_command (self, ret == GST_FLOW_OK);
-    if (ret != GST_FLOW_OK || !res.outcome)
-      return ret;               /* an error, or not waited for */
-    if (res.outcome == GST_FLIGHT_COMMAND_ACCEPTED &&
-        self->cfg.completion_timeout &&
-        !wait_done (self, &cmd, &res))
-      return GST_FLOW_FLUSHING;
-    GST_DEBUG_OBJECT (self, "%s: %s after %u attempts",
-        gst_flight_command_type_to_string (cmd.type),
-        gst_flight_command_outcome_to_string (res.outcome), res.attempts);
-    return report_result (self, &res);
-  }
-
-  /* a setpoint: no answer; PX4 needs it streamed */
-  stream = target.family == MAVLINK_FAMILY_PX4;
-  ok = flight_link_commander_send_setpoint (self->commander, info, &msg,
-      version, peer, stream, &err);
+  ret = flight_link_commander_execute (self->commander, &cmd, &target,
+      version, peer, self->cfg.completion_timeout, &ex);
   g_clear_object (&peer);
-  if (!ok) {
-    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-      g_clear_error (&err);
-      return GST_FLOW_FLUSHING;
-    }
-    GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
-        ("Could not send a %s command over %s: %s.",
-            gst_flight_command_type_to_string (cmd.type), link_name (self),
-            err->message), ("%s", err->message));
-    g_clear_error (&err);
-    count_command (self, FALSE);
-    return GST_FLOW_ERROR;
-  }
-
-  GST_DEBUG_OBJECT (self, "sent %s as %s",
-      gst_flight_command_type_to_string (cmd.type), info->name);
-  count_command (self, TRUE);
-  return GST_FLOW_OK;
+  return tell_execution (self, &cmd, &ex, ret);
 }
 
 static void
@@ -1513,20 +1453,7 @@ start_run (GstFlightLink * self)
   RunConfig cfg;
 
   GST_OBJECT_LOCK (self);
-  cfg.system_id = self->system_id;
-  cfg.component_id = self->component_id;
-  cfg.target_system = self->target_system;
-  cfg.target_component = self->target_component;
-  cfg.vehicle_timeout = self->vehicle_timeout;
-  cfg.version = self->version;
-  cfg.timestamp_mode = self->timestamp_mode;
-  cfg.autopilot = self->autopilot;
-  cfg.command_timeout = self->command_timeout;
-  cfg.command_retries = self->command_retries;
-  cfg.completion_timeout = self->completion_timeout;
-  cfg.setpoint_rate = self->setpoint_rate;
-  cfg.telemetry_rate = self->telemetry_rate;
-  cfg.goto_command = self->goto_command;
+  cfg = self->props;
   GST_OBJECT_UNLOCK (self);
 
   vcfg.target_system = cfg.target_system;
@@ -1628,16 +1555,52 @@ gst_flight_link_change_state (GstElement * element, GstStateChange transition)
 /* ---------------------------------------------------------------------- */
 /* properties */
 
+/* The unsigned integer properties of a run. */
+static guint *
+uint_prop (RunConfig * c, guint prop_id)
+{
+  switch (prop_id) {
+    case PROP_SYSTEM_ID:
+      return &c->system_id;
+    case PROP_COMPONENT_ID:
+      return &c->component_id;
+    case PROP_TARGET_SYSTEM:
+      return &c->target_system;
+    case PROP_TARGET_COMPONENT:
+      return &c->target_component;
+    case PROP_VEHICLE_TIMEOUT:
+      return &c->vehicle_timeout;
+    case PROP_COMMAND_TIMEOUT:
+      return &c->command_timeout;
+    case PROP_COMMAND_RETRIES:
+      return &c->command_retries;
+    case PROP_COMPLETION_TIMEOUT:
+      return &c->completion_timeout;
+    case PROP_SETPOINT_RATE:
+      return &c->setpoint_rate;
+    case PROP_TELEMETRY_RATE:
+      return &c->telemetry_rate;
+    default:
+      return NULL;
+  }
+}
+
 static void
 gst_flight_link_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (object);
+  guint *u;
 
   if (gst_worker_core_set_property (self->core, prop_id, value))
     return;
 
   GST_OBJECT_LOCK (self);
+  if ((u = uint_prop (&self->props, prop_id))) {
+    *u = g_value_get_uint (value);
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
   switch (prop_id) {
     case PROP_ADDRESS:
       g_free (self->address);
@@ -1660,47 +1623,17 @@ gst_flight_link_set_property (GObject * object, guint prop_id,
     case PROP_BAUD:
       self->baud = g_value_get_uint (value);
       break;
-    case PROP_SYSTEM_ID:
-      self->system_id = g_value_get_uint (value);
-      break;
-    case PROP_COMPONENT_ID:
-      self->component_id = g_value_get_uint (value);
-      break;
-    case PROP_TARGET_SYSTEM:
-      self->target_system = g_value_get_uint (value);
-      break;
-    case PROP_TARGET_COMPONENT:
-      self->target_component = g_value_get_uint (value);
-      break;
-    case PROP_VEHICLE_TIMEOUT:
-      self->vehicle_timeout = g_value_get_uint (value);
-      break;
     case PROP_MAVLINK_VERSION:
-      self->version = g_value_get_enum (value);
+      self->props.version = g_value_get_enum (value);
       break;
     case PROP_TIMESTAMP_MODE:
-      self->timestamp_mode = g_value_get_enum (value);
+      self->props.timestamp_mode = g_value_get_enum (value);
       break;
     case PROP_AUTOPILOT:
-      self->autopilot = g_value_get_enum (value);
-      break;
-    case PROP_COMMAND_TIMEOUT:
-      self->command_timeout = g_value_get_uint (value);
-      break;
-    case PROP_COMMAND_RETRIES:
-      self->command_retries = g_value_get_uint (value);
-      break;
-    case PROP_COMPLETION_TIMEOUT:
-      self->completion_timeout = g_value_get_uint (value);
-      break;
-    case PROP_SETPOINT_RATE:
-      self->setpoint_rate = g_value_get_uint (value);
-      break;
-    case PROP_TELEMETRY_RATE:
-      self->telemetry_rate = g_value_get_uint (value);
+      self->props.autopilot = g_value_get_enum (value);
       break;
     case PROP_GOTO_COMMAND:
-      self->goto_command = g_value_get_enum (value);
+      self->props.goto_command = g_value_get_enum (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1714,6 +1647,7 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
     GParamSpec * pspec)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (object);
+  guint *u;
 
   if (gst_worker_core_get_property (self->core, prop_id, value))
     return;
@@ -1727,6 +1661,11 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
   }
 
   GST_OBJECT_LOCK (self);
+  if ((u = uint_prop (&self->props, prop_id))) {
+    g_value_set_uint (value, *u);
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
   switch (prop_id) {
     case PROP_ADDRESS:
       g_value_set_string (value, self->address);
@@ -1749,47 +1688,17 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_BAUD:
       g_value_set_uint (value, self->baud);
       break;
-    case PROP_SYSTEM_ID:
-      g_value_set_uint (value, self->system_id);
-      break;
-    case PROP_COMPONENT_ID:
-      g_value_set_uint (value, self->component_id);
-      break;
-    case PROP_TARGET_SYSTEM:
-      g_value_set_uint (value, self->target_system);
-      break;
-    case PROP_TARGET_COMPONENT:
-      g_value_set_uint (value, self->target_component);
-      break;
-    case PROP_VEHICLE_TIMEOUT:
-      g_value_set_uint (value, self->vehicle_timeout);
-      break;
     case PROP_MAVLINK_VERSION:
-      g_value_set_enum (value, self->version);
+      g_value_set_enum (value, self->props.version);
       break;
     case PROP_TIMESTAMP_MODE:
-      g_value_set_enum (value, self->timestamp_mode);
+      g_value_set_enum (value, self->props.timestamp_mode);
       break;
     case PROP_AUTOPILOT:
-      g_value_set_enum (value, self->autopilot);
-      break;
-    case PROP_COMMAND_TIMEOUT:
-      g_value_set_uint (value, self->command_timeout);
-      break;
-    case PROP_COMMAND_RETRIES:
-      g_value_set_uint (value, self->command_retries);
-      break;
-    case PROP_COMPLETION_TIMEOUT:
-      g_value_set_uint (value, self->completion_timeout);
-      break;
-    case PROP_SETPOINT_RATE:
-      g_value_set_uint (value, self->setpoint_rate);
-      break;
-    case PROP_TELEMETRY_RATE:
-      g_value_set_uint (value, self->telemetry_rate);
+      g_value_set_enum (value, self->props.autopilot);
       break;
     case PROP_GOTO_COMMAND:
-      g_value_set_enum (value, self->goto_command);
+      g_value_set_enum (value, self->props.goto_command);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2042,18 +1951,18 @@ gst_flight_link_init (GstFlightLink * self)
   self->remote_port = DEFAULT_REMOTE_PORT;
   self->device = g_strdup (DEFAULT_DEVICE);
   self->baud = DEFAULT_BAUD;
-  self->system_id = DEFAULT_SYSTEM_ID;
-  self->component_id = DEFAULT_COMPONENT_ID;
-  self->target_system = DEFAULT_TARGET_SYSTEM;
-  self->target_component = DEFAULT_TARGET_COMPONENT;
-  self->vehicle_timeout = DEFAULT_VEHICLE_TIMEOUT;
-  self->version = DEFAULT_MAVLINK_VERSION;
-  self->timestamp_mode = DEFAULT_TIMESTAMP_MODE;
-  self->autopilot = DEFAULT_AUTOPILOT;
-  self->command_timeout = DEFAULT_COMMAND_TIMEOUT;
-  self->command_retries = DEFAULT_COMMAND_RETRIES;
-  self->completion_timeout = DEFAULT_COMPLETION_TIMEOUT;
-  self->setpoint_rate = DEFAULT_SETPOINT_RATE;
-  self->telemetry_rate = DEFAULT_TELEMETRY_RATE;
-  self->goto_command = DEFAULT_GOTO_COMMAND;
+  self->props.system_id = DEFAULT_SYSTEM_ID;
+  self->props.component_id = DEFAULT_COMPONENT_ID;
+  self->props.target_system = DEFAULT_TARGET_SYSTEM;
+  self->props.target_component = DEFAULT_TARGET_COMPONENT;
+  self->props.vehicle_timeout = DEFAULT_VEHICLE_TIMEOUT;
+  self->props.version = DEFAULT_MAVLINK_VERSION;
+  self->props.timestamp_mode = DEFAULT_TIMESTAMP_MODE;
+  self->props.autopilot = DEFAULT_AUTOPILOT;
+  self->props.command_timeout = DEFAULT_COMMAND_TIMEOUT;
+  self->props.command_retries = DEFAULT_COMMAND_RETRIES;
+  self->props.completion_timeout = DEFAULT_COMPLETION_TIMEOUT;
+  self->props.setpoint_rate = DEFAULT_SETPOINT_RATE;
+  self->props.telemetry_rate = DEFAULT_TELEMETRY_RATE;
+  self->props.goto_command = DEFAULT_GOTO_COMMAND;
 }

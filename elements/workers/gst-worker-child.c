@@ -363,8 +363,8 @@ main (int argc, char **argv)
   gchar *why = NULL;
   GstBus *bus;
   GstStructure *hello;
-  gboolean stream;
-  int fd;
+  gboolean stream, started = FALSE;
+  int fd, ret = 1;
 
   /* die with the replica's process */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
@@ -394,15 +394,17 @@ main (int argc, char **argv)
       GST_PARSE_FLAG_FATAL_ERRORS, &err);
   if (!bin) {
     fail (child.channel, err->message);
-    return 1;
+    g_clear_error (&err);
+    goto out;
   }
   gst_object_set_name (GST_OBJECT (bin), argv[2]);
-  if (!find_free_pads (GST_BIN (bin), &wsink, &wsrc, &why)) {
-    fail (child.channel, why);
-    return 1;
-  }
   child.pipeline = gst_pipeline_new (argv[2]);
   gst_bin_add (GST_BIN (child.pipeline), bin);
+  if (!find_free_pads (GST_BIN (bin), &wsink, &wsrc, &why)) {
+    fail (child.channel, why);
+    g_free (why);
+    goto out;
+  }
 
   child.srcpad = gst_pad_new ("src", GST_PAD_SRC);
   gst_pad_set_element_private (child.srcpad, &child);
@@ -419,10 +421,8 @@ main (int argc, char **argv)
       GST_PAD_LINK_FAILED (gst_pad_link_full (wsrc, child.sinkpad,
               GST_PAD_LINK_CHECK_NOTHING))) {
     fail (child.channel, "its free pads could not be linked");
-    return 1;
+    goto out;
   }
-  gst_object_unref (wsink);
-  gst_object_unref (wsrc);
   gst_pad_set_active (child.srcpad, TRUE);
   gst_pad_set_active (child.sinkpad, TRUE);
 
@@ -432,7 +432,7 @@ main (int argc, char **argv)
   if (gst_element_set_state (child.pipeline, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE) {
     fail (child.channel, "it could not start (see the error before)");
-    return 1;
+    goto out;
   }
 
   hello = gst_structure_new ("hello", "pid", G_TYPE_INT, (gint) getpid (),
@@ -441,18 +441,28 @@ main (int argc, char **argv)
       hello);
   gst_structure_free (hello);
   if (!gst_proc_channel_start (child.channel, "worker-child-reader"))
-    return 1;
+    goto out;
+  started = TRUE;
 
   serve (&child);
+  ret = 0;
 
-  gst_element_set_state (child.pipeline, GST_STATE_NULL);
-  gst_pad_set_active (child.srcpad, FALSE);
-  gst_pad_set_active (child.sinkpad, FALSE);
-  gst_proc_channel_close (child.channel);
+out:
+  /* the same end on every path, so that nothing is left to the exit */
+  if (child.pipeline)
+    gst_element_set_state (child.pipeline, GST_STATE_NULL);
+  if (child.srcpad)
+    gst_pad_set_active (child.srcpad, FALSE);
+  if (child.sinkpad)
+    gst_pad_set_active (child.sinkpad, FALSE);
+  if (started)
+    gst_proc_channel_close (child.channel);
   gst_proc_channel_unref (child.channel);
-  gst_object_unref (child.pipeline);
-  gst_object_unref (child.srcpad);
-  gst_object_unref (child.sinkpad);
+  gst_clear_object (&wsink);
+  gst_clear_object (&wsrc);
+  gst_clear_object (&child.pipeline);
+  gst_clear_object (&child.srcpad);
+  gst_clear_object (&child.sinkpad);
   g_async_queue_unref (child.items);
-  return 0;
+  return ret;
 }

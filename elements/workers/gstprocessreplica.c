@@ -486,16 +486,25 @@ listen_loopback (gchar ** where)
 }
 
 /* The child's connection, or -1 (and @why) if it died or did not call
- * within the start timeout. */
+ * within the start timeout; -1 and no @why if @interruptible and a flush
+ * came first (the child is killed). */
 static int
-accept_child (int listener, GPid pid, gchar ** why)
+accept_child (GstProcessReplica * self, gboolean interruptible, int listener,
+    GPid pid, gchar ** why)
 {
   gint64 deadline = g_get_monotonic_time () + START_TIMEOUT;
   int one = 1;
 
   while (g_get_monotonic_time () < deadline) {
     struct pollfd p = { listener, POLLIN, 0 };
+    gboolean flushing;
     int status, fd;
+
+    g_mutex_lock (&self->lock);
+    flushing = self->flushing;
+    g_mutex_unlock (&self->lock);
+    if (interruptible && flushing)
+      break;
 
     if (poll (&p, 1, 100) > 0) {
       fd = accept4 (listener, NULL, NULL, SOCK_CLOEXEC);
@@ -514,15 +523,19 @@ accept_child (int listener, GPid pid, gchar ** why)
   }
   kill (pid, SIGKILL);
   waitpid (pid, NULL, 0);
-  *why = g_strdup_printf ("it did not connect within %d s",
-      (gint) (START_TIMEOUT / G_TIME_SPAN_SECOND));
+  if (g_get_monotonic_time () >= deadline)
+    *why = g_strdup_printf ("it did not connect within %d s",
+        (gint) (START_TIMEOUT / G_TIME_SPAN_SECOND));
   return -1;
 }
 
-/* Starts a child and waits until it runs the worker. Returns: %FALSE, with
- * @error, if it does not. */
+/* Starts a child and waits until it runs the worker. @interruptible: a
+ * restart from the streaming thread, which a flush (the element going
+ * down) ends at once. Returns: %FALSE, with @error, if it does not; %FALSE
+ * and no @error if a flush ended the wait (the child is stopped). */
 static gboolean
-start_child (GstProcessReplica * self, GError ** error)
+start_child (GstProcessReplica * self, gboolean interruptible,
+    GError ** error)
 {
   static const GstProcChannelCallbacks callbacks = {
     on_child_message, on_child_query, on_child_closed
@@ -579,8 +592,12 @@ start_child (GstProcessReplica * self, GError ** error)
     }
   }
   if (tcp) {
-    sv[0] = accept_child (listener, pid, &why);
+    sv[0] = accept_child (self, interruptible, listener, pid, &why);
     close (listener);
+    if (sv[0] < 0 && !why) {
+      GST_INFO_OBJECT (self, "flushing: stopped the child that starts");
+      goto fail;
+    }
     if (sv[0] < 0) {
       g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
           "Worker process %s: its child (%s) did not start: %s", name,
@@ -612,10 +629,19 @@ start_child (GstProcessReplica * self, GError ** error)
 
   deadline = g_get_monotonic_time () + START_TIMEOUT;
   g_mutex_lock (&self->lock);
-  while (!self->hello && !self->failed && !self->dead)
+  while (!self->hello && !self->failed && !self->dead &&
+      !(interruptible && self->flushing))
     if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
       break;
   ok = self->hello && !self->dead;
+  if (!ok && interruptible && self->flushing) {
+    g_mutex_unlock (&self->lock);
+    /* it has nothing of the stream yet: no need to wait for it */
+    GST_INFO_OBJECT (self, "flushing: killing the child that starts");
+    kill (pid, SIGKILL);
+    stop_child (self);
+    goto fail;
+  }
   if (self->failed)
     why = g_strdup_printf ("its worker (\"%s\") could not be built: %s",
         worker, self->failed);
@@ -649,12 +675,14 @@ fail:
 }
 
 static gboolean
-start_or_error (GstProcessReplica * self)
+start_or_error (GstProcessReplica * self, gboolean interruptible)
 {
   GError *err = NULL;
 
-  if (start_child (self, &err))
+  if (start_child (self, interruptible, &err))
     return TRUE;
+  if (!err)
+    return FALSE;               /* flushing */
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_error (GST_OBJECT (self), err, NULL));
   g_error_free (err);
@@ -753,7 +781,7 @@ ensure_child (GstProcessReplica * self)
             gst_structure_new ("worker-process-restarted",
                 "reason", G_TYPE_STRING, death, NULL)));
     stop_child (self);
-    if (!start_or_error (self)) {
+    if (!start_or_error (self, TRUE)) {
       g_free (death);
       return FALSE;
     }
@@ -1111,7 +1139,7 @@ gst_process_replica_change_state (GstElement * element,
       g_mutex_lock (&self->lock);
       self->in_a_row = 0;
       g_mutex_unlock (&self->lock);
-      if (!start_or_error (self))
+      if (!start_or_error (self, FALSE))
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:

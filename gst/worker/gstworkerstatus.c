@@ -275,7 +275,7 @@ controller_build_report (GstWorkerController * self,
 
   controller_structure_take_array (r, "workers", &workers);
   controller_structure_take_array (r, "queues", &queues);
-  controller_add_retired (self, r);
+  controller_add_reshape_status (self, r);
   gst_worker_deadlock_add_to_report (self->deadlock, r);
   return r;
 }
@@ -308,7 +308,7 @@ controller_build_status (GstWorkerController * self)
 
   controller_structure_take_array (s, "workers", &workers);
   controller_structure_take_array (s, "queues", &queues);
-  controller_add_retired (self, s);
+  controller_add_reshape_status (self, s);
   wait_for = controller_wait_for_structure (self);
   gst_structure_set (s, "wait-for", GST_TYPE_STRUCTURE, wait_for, NULL);
   gst_structure_free (wait_for);

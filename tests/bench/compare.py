@@ -66,6 +66,12 @@ def rows(results: dict) -> "dict[tuple[str, str, str], tuple[float, str]]":
                 out[(key, "instructions per item and element", side)] = (cost, "instr")
             if summary.get("heartbeat"):
                 out[(key, "a heartbeat", "ours")] = (summary["heartbeat"], "instr")
+            if summary.get("heartbeat_dispatch"):
+                out[(key, "a heartbeat's bus dispatch", "ours")] = (
+                    summary["heartbeat_dispatch"], "instr")
+            for stages, row in summary.get("chains", {}).items():
+                for side, cost in row.items():
+                    out[(key, f"chain of {stages} with queues, per item", side)] = (cost, "instr")
             continue
         for case, variants in summary.items():
             if not isinstance(variants, dict):

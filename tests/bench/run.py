@@ -21,6 +21,7 @@ import argparse
 import dataclasses
 import datetime
 import json
+import math
 import os
 import platform
 import re
@@ -34,6 +35,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+BUILD = os.path.join(ROOT, "build")  # set from --workerbench in main()
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 CHAIN_PY = os.path.join(HERE, "python", "chain.py")
 
@@ -87,6 +89,7 @@ class Bench:
     rounds: int = 5
     needs: "list[str]" = dataclasses.field(default_factory=list)
     note: "callable | None" = None  # (summaries) -> text under the table, or None
+    warmup_runs: int = 0  # runs of each variant before the rounds, not counted
 
 
 @dataclasses.dataclass
@@ -103,6 +106,9 @@ class CostBench:
     stages: int = 4
     items: "callable" = None  # (smoke) -> int
     needs: "list[str]" = dataclasses.field(default_factory=list)
+    chains: "tuple[int, ...]" = ()  # also counted with queues, these lengths
+    chain_items: "callable" = None  # (smoke) -> int
+    chain_target: float = 0.95  # baseline / ours instructions per item, at least
 
 
 def workerbench(*pipeline: str) -> "list[str]":
@@ -156,7 +162,7 @@ def heartbeat_check(interval_ms: int, workers: int):
 
 
 def benchmarks() -> "list[Bench]":
-    out = []
+    out = [system_benchmark()]
 
     # 1. hop cost
     items = {1: sized(300000, 2000), 4: sized(150000, 2000), 8: sized(80000, 2000)}
@@ -201,7 +207,9 @@ def benchmarks() -> "list[Bench]":
             "`multiprocessing.Manager().Queue(maxsize=10)` proxies (every item pickled and "
             "copied through the manager process), a `BoundedSemaphore(1)` pause checked and "
             "an exit flag `Queue(1)` polled every loop, sentinel fill-and-drain at exit; the "
-            "main process reads the last queue. Items: 64 bytes, or a 1920x1080 RGB frame "
+            "main process reads the last queue. Each side runs once, uncounted, before the "
+            "rounds (a warm start: the interpreter's files in the page cache, as in the later "
+            "rounds). Items: 64 bytes, or a 1920x1080 RGB frame "
             "(6.2 MB). *Full load*: the source goes as fast as the queues let it (latency then "
             "includes waiting in 5 full queues). *One in flight*: the source makes an item "
             "only when the previous one has arrived, which measures the latency of the chain "
@@ -236,6 +244,7 @@ def benchmarks() -> "list[Bench]":
         targets=[Target("frames, full load, pointer only", "ours", 100.0, ">= 100x Python")],
         latency=True,
         log_scale=True,
+        warmup_runs=1,
     ))
 
     # 1b. the element alone, counted
@@ -249,11 +258,24 @@ def benchmarks() -> "list[Bench]":
             "runs of N and 2N items, so start-up cancels out; each the median of 3 runs, with "
             "malloc's per-thread cache off, which otherwise splits runs into two groups 5% "
             "apart) minus those of `benchsrc ! benchsink`, over 4. This is what a worker adds to the hop on top of the queue "
-            "and the thread switch, which cost the same on both sides."),
+            "and the thread switch, which cost the same on both sides. *Chains with queues*: "
+            "the hop benchmark's chains of 1, 4 and 8 (`benchsrc ! queue ! X ! queue ... ! "
+            "benchsink`, queues of 10), every instruction of the streaming threads per item "
+            "(`--separate-threads`; the main and clock threads, which poll for as long as a "
+            "run lasts, left out): the throughput the two sides would have if instructions "
+            "were all that mattered, which a loaded machine cannot move (the kernel's part "
+            "of a thread switch is not counted: the same on both sides). Target: ours at "
+            "least 0.95x stock. A heartbeat is counted where a system spends it: posting "
+            "(the worker's `heartbeat_cb`: the stats built, the message posted) and "
+            "receiving (the bus watch's dispatch in the controller's main loop, which "
+            "updates the watchdog), in `gst-worker-launch` running 4 workers at "
+            "heartbeat-interval=2 under callgrind."),
         elements=[("ours", "ours (benchworker)", "benchworker"),
                   ("stock", "stock (identity)", "identity silent=true")],
         baseline="stock",
         items=sized(20000, 200),
+        chains=(1, 4, 8),
+        chain_items=sized(10000, 200),
     ))
 
     # 3. heartbeat cost
@@ -477,6 +499,148 @@ def benchmarks() -> "list[Bench]":
     return out
 
 
+SYSTEM_PY = os.path.join(HERE, "python", "autonomy_system.py")
+AUTONOMY_PIPELINE = os.path.join(ROOT, "pipelines", "autonomy.pipeline")
+
+
+def autonomy_text() -> str:
+    with open(AUTONOMY_PIPELINE) as f:
+        return " ".join(line for line in f.read().splitlines()
+                        if not line.lstrip().startswith("#"))
+
+
+def autonomy_targets() -> "list[tuple[float, float]]":
+    """The ground truth: flightsimsrc's targets in the pipeline."""
+    found = re.search(r'targets="([^"]+)"', autonomy_text())
+    return [tuple(float(x) for x in t.split(",")) for t in found.group(1).split(";")]
+
+
+def final_estimates(path: str) -> "list[dict]":
+    """The final estimates of a JSON Lines file of clusterestimate's."""
+    out = []
+    with open(path) as f:
+        for line in f:
+            e = json.loads(line)
+            if e.get("type") == "target-estimate" and e.get("final"):
+                out.append({k: e[k] for k in ("id", "north", "east", "count")})
+    return out
+
+
+def estimates_check(scratch: "str | None"):
+    """Every final estimate within 1.5 m of a target of the flight, and on
+    the whole flight every target found (what tests/check/autonomysystem.c
+    asks). With @scratch, the estimates are read from the run's file and
+    kept in its result, as the Python model's runner keeps them."""
+
+    def check(result: dict) -> "str | None":
+        if scratch:
+            result["final_estimates"] = final_estimates(
+                os.path.join(scratch, "autonomy-estimates.jsonl"))
+        finals = result.get("final_estimates", [])
+        truth = autonomy_targets()
+        for e in finals:
+            d = min(math.hypot(e["north"] - n, e["east"] - east) for n, east in truth)
+            if d > 1.5:
+                return f"estimate {e['id']} is {d:.2f} m from every target"
+        if result["items"] >= 760 and len(finals) != len(truth):
+            return f"{len(finals)} final estimates for {len(truth)} targets"
+        return None
+
+    return check
+
+
+def system_benchmark() -> Bench:
+    """The whole autonomy system, ours against the Python worker model."""
+    frames = sized(760, 20)
+    scratch = os.path.join(tempfile.gettempdir(), "gst-workers-bench")
+
+    def model(s):
+        out = os.path.join(scratch, "model")
+        os.makedirs(out, exist_ok=True)
+        camera = re.search(r"flightsimsrc .*?(?=\s!)", autonomy_text()).group(0)
+        return [PYTHON, SYSTEM_PY, "--frames", str(frames(s)), "--detectors", "2",
+                "--queue-size", "10", "--hfov", "60", "--out", out, "--camera", camera]
+
+    return Bench(
+        key="system",
+        title="The autonomy system: ours against the Python worker model, 760 frames of 1080p",
+        about=(
+            "The whole of `pipelines/autonomy.pipeline` (the simulated survey flight: 760 "
+            "frames of 1920x1080 GRAY8 and their telemetry, a pool of 2 target detectors, "
+            "the timestamp merge with the odometry, geolocation, DBSCAN clustering, JSON "
+            "Lines out), not live: frames as fast as the system takes them. *Ours*: the "
+            "pipeline as shipped (C `detecttarget`), and the same pipeline with "
+            "`pydetecttarget` (the detector in Python, numpy and OpenCV, in threads of our "
+            "process). *Python model*: the same system in the team's model "
+            "(python/autonomy_system.py, python/system/): a process per worker (camera, 2 "
+            "detectors, merge, geolocation, clustering, 2 JSON writers) joined by "
+            "`multiprocessing.Manager().Queue(maxsize=10)` proxies, pause and exit as in the "
+            "team's code; its camera driver is the same flight simulation (flightsimsrc in "
+            "the camera process, the frame copied into a numpy array), its detector "
+            "pydetecttarget's numpy/OpenCV code, then numpy geolocation and DBSCAN doing "
+            "clusterestimate's work. Frames per second and latency from a rendered frame "
+            "leaving the camera to its ground targets reaching the clustering worker, one "
+            "item per frame, over the frames after the first 10%. CPU: all the processes "
+            "together (200% is both cores). Every run checks that each frame arrived once "
+            "and that every target was found within 1.5 m."),
+        cases=[Case("760 frames 1080p", [
+            Variant("ours", "ours (detecttarget)",
+                    lambda s: autonomy(frames(s), 2, scratch=os.path.join(scratch, "ours")),
+                    estimates_check(os.path.join(scratch, "ours"))),
+            Variant("ourspy", "ours (pydetecttarget)",
+                    lambda s: autonomy(frames(s), 2, "pydetecttarget",
+                                       os.path.join(scratch, "ourspy")),
+                    estimates_check(os.path.join(scratch, "ourspy"))),
+            Variant("model", "Python model", model, estimates_check(None)),
+        ])],
+        baseline="model",
+        targets=[],
+        latency=True,
+        needs=["flightsimsrc", "workerpool", "pydetecttarget"],
+        note=system_note,
+    )
+
+
+def system_note(summaries: dict) -> "str | None":
+    rows = summaries.get("system")
+    if not rows:
+        return None
+    row = next(iter(rows.values()))
+    labels = {"ours": "ours (detecttarget)", "ourspy": "ours (pydetecttarget)",
+              "model": "Python model"}
+    parts = []
+    for name, label in labels.items():
+        runs = row[name]["runs"]
+        mem = statistics.median(r.get("peak_rss_kb", 0) for r in runs) / 1024
+        per_frame = statistics.median(r["cpu_percent"] * r["seconds"] / 100 / r["items"] * 1e3
+                                      for r in runs)
+        parts.append(f"{label} **{per_frame:.1f} ms** of CPU per frame "
+                     f"({row[name]['cpu_percent']:.0f}% of a core while it ran), peak memory "
+                     f"**{mem:,.0f} MB**")
+    text = ("CPU and memory (medians): " + "; ".join(parts) + ". CPU: all the work of the "
+            "run (start-up included) over its frames, which the load moves less than the "
+            "percentage (a starved run lasts longer, so its percentage falls). Memory: ours, the "
+            "process's peak resident set (getrusage); the Python model, the largest total "
+            "resident set of its 10 processes at one moment (sampled every 20 ms; pages the "
+            "forked processes share count in each).")
+    # the same estimates on both sides
+    diffs = []
+    for ours_run, model_run in zip(row["ours"]["runs"], row["model"]["runs"]):
+        a = {e["id"]: e for e in ours_run.get("final_estimates", [])}
+        for e in model_run.get("final_estimates", []):
+            if e["id"] in a:
+                diffs.append(math.hypot(e["north"] - a[e["id"]]["north"],
+                                        e["east"] - a[e["id"]]["east"]))
+    if diffs:
+        count = len(row["model"]["runs"][0].get("final_estimates", []))
+        same = ("**the same as ours** to within 1e-9 m" if max(diffs) < 1e-9 else
+                f"within **{max(diffs):.2g} m** of ours")
+        text += (f" Final estimates: {count} target{'s' if count != 1 else ''} on each "
+                 f"side, the Python model's {same} in every round (the same detections, "
+                 "the same clustering).")
+    return text
+
+
 def python_worker_benchmarks() -> "list[Bench]":
     """Workers written in Python (elements/python, tests/elements/python),
     loaded by gst-python's plugin loader into workerbench's process."""
@@ -585,19 +749,22 @@ def pyworker_note(summaries: dict) -> "str | None":
 TRACER_COUNTS = {}
 
 
-def tracer_instructions(tracer: "str | None", n: int = 5000) -> float:
+def tracer_instructions(tracer: "str | None", n: int = 5000, hop: bool = False) -> float:
     """Instructions per item of `benchsrc ! identity x4 ! benchsink` (one
-    thread) under callgrind with GST_TRACERS=tracer: runs of n and 2n
-    items, so start-up cancels out."""
-    if tracer not in TRACER_COUNTS:
+    thread; with @hop, the hop benchmark's chain: a queue of 10 before
+    each element and the sink) under callgrind with GST_TRACERS=tracer:
+    runs of n and 2n items, so start-up cancels out."""
+    key = (tracer, hop, n)
+    if key not in TRACER_COUNTS:
         env = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.tcache_count=0")
         env.pop("GST_TRACERS", None)
         if tracer:
             env["GST_TRACERS"] = tracer
         counts = []
         for items in (n, 2 * n):
+            stage = ["!", QUEUE, "!", "identity silent=true"] if hop else ["!", "identity silent=true"]
             argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + \
-                workerbench(bench_src(items), *["!", "identity silent=true"] * 4, "!", "benchsink")
+                workerbench(bench_src(items), *stage * 4, *stage[:-1], "benchsink")
             runs = []
             # now and then a run costs a few million more or less: the
             # median of three
@@ -609,8 +776,8 @@ def tracer_instructions(tracer: "str | None", n: int = 5000) -> float:
                     raise BenchFailure(f"tracer count failed: {proc.stderr[-1000:]}")
                 runs.append(int(found.group(1)))
             counts.append(statistics.median(runs))
-        TRACER_COUNTS[tracer] = (counts[1] - counts[0]) / n
-    return TRACER_COUNTS[tracer]
+        TRACER_COUNTS[key] = (counts[1] - counts[0]) / n
+    return TRACER_COUNTS[key]
 
 
 def tracer_note(summaries: dict) -> "str | None":
@@ -620,14 +787,19 @@ def tracer_note(summaries: dict) -> "str | None":
         return None
     # its samples (every 100 ms) are left out: under callgrind a run lasts
     # 50 times longer and would hold 50 times more of them per item
-    off, floor, ours = (tracer_instructions(t) for t in
-                        (None, "factories", "workerstats(period=1000000)"))
-    return ("Counted instead of timed (callgrind, `benchsrc ! identity x4 ! benchsink` in one "
-            f"thread, medians of 3): {off:,.0f} instructions per item without a tracer, "
+    tracers = (None, "factories", "workerstats(period=1000000)")
+    off, floor, ours = (tracer_instructions(t) for t in tracers)
+    hop_floor, hop_ours = (tracer_instructions(t, 2000, True) for t in tracers[1:])
+    return ("Counted instead of timed (callgrind, medians of 3). One thread, `benchsrc ! "
+            f"identity x4 ! benchsink`: {off:,.0f} instructions per item without a tracer, "
             f"{floor:,.0f} with `factories` (GStreamer's tracing floor), {ours:,.0f} with "
-            f"workerstats' hooks: its own work per item is **{ours - floor:,.0f} instructions, "
+            f"workerstats' hooks: **{ours - floor:,.0f} instructions more, "
             f"{100 * (ours - floor) / floor:.1f}% of the floor** "
-            f"({100 * (ours - off) / off:.0f}% of no tracer at all, on no-op elements).")
+            f"({100 * (ours - off) / off:.0f}% of no tracer at all, on no-op elements). "
+            f"The hop chain (a queue before each element): {hop_floor:,.0f} with `factories`, "
+            f"{hop_ours:,.0f} with workerstats: **{100 * (hop_ours - hop_floor) / hop_floor:.1f}% "
+            "of the floor**. Part of it is GStreamer's: registering the pad-chain-pre hook "
+            "lengthens its hook-table lookup at every hook point of every item.")
 
 
 def isolation_note(summaries: dict) -> "str | None":
@@ -668,17 +840,17 @@ def e2e_note(summaries: dict) -> "str | None":
     return f"CPU use of the whole process (median; 200% is both cores): {cpu}."
 
 
-def autonomy(frames: int, pool: int) -> "list[str]":
+def autonomy(frames: int, pool: int, detector: str = "detecttarget",
+             scratch: "str | None" = None) -> "list[str]":
     """workerbench on pipelines/autonomy.pipeline, @frames frames, the
-    detector pool at @pool, its JSON Lines files written in a scratch
-    folder (they are the pipeline's output, not figures)."""
-    with open(os.path.join(ROOT, "pipelines", "autonomy.pipeline")) as f:
-        text = " ".join(line for line in f.read().splitlines()
-                        if not line.lstrip().startswith("#"))
-    scratch = os.path.join(tempfile.gettempdir(), "gst-workers-bench")
+    detector pool at @pool of @detector, its JSON Lines files written in a
+    scratch folder (they are the pipeline's output, not figures)."""
+    text = autonomy_text()
+    scratch = scratch or os.path.join(tempfile.gettempdir(), "gst-workers-bench")
     os.makedirs(scratch, exist_ok=True)
     text = re.sub(r"num-buffers=\d+", f"num-buffers={frames}", text, count=1)
     text = re.sub(r"(name=detect size=)\d+", rf"\g<1>{pool}", text)
+    text = text.replace('worker="detecttarget"', f'worker="{detector}"')
     text = re.sub(r"location=(\S+)", lambda m: "location=" + os.path.join(scratch, m.group(1)),
                   text)
     return workerbench("--from=camera:src", "--to=estimate:sink", text)
@@ -699,7 +871,15 @@ def element_exists(name: str) -> bool:
 
 def run_once(variant: Variant, smoke: bool) -> dict:
     argv = variant.argv(smoke)
+    with open("/proc/loadavg") as f:
+        loadavg = float(f.read().split()[0])
+    busy0, _ = cpu_jiffies()
+    ours0, t0 = children_cpu(), time.monotonic()
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=900, cwd=HERE)
+    busy1, _ = cpu_jiffies()
+    wall = max(time.monotonic() - t0, 1e-3)
+    # the CPU the rest of the machine used during this run, in cores
+    other = max((busy1 - busy0) / os.sysconf("SC_CLK_TCK") - (children_cpu() - ours0), 0.0) / wall
     if proc.returncode != 0:
         raise BenchFailure(f"{variant.label} failed (exit {proc.returncode}):\n  "
                            + " ".join(argv) + "\n" + proc.stderr.strip())
@@ -713,6 +893,8 @@ def run_once(variant: Variant, smoke: bool) -> dict:
         error = variant.check(result)
         if error:
             raise BenchFailure(f"{variant.label}: {error}")
+    result["other_cores"] = round(other, 3)
+    result["loadavg"] = loadavg
     return result
 
 
@@ -720,6 +902,12 @@ def run_bench(bench: Bench, smoke: bool) -> dict:
     """Returns {case label: {variant name: [result per round]}}."""
     rounds = 1 if smoke else bench.rounds
     results = {case.label: {v.name: [] for v in case.variants} for case in bench.cases}
+    for case in bench.cases if not smoke else []:
+        for v in case.variants:
+            for _ in range(bench.warmup_runs):
+                res = run_once(v, smoke)
+                log(f"[{bench.key}] warm-up     {case.label:28s} {v.label:20s} "
+                    f"{fmt_rate(res['items_per_s']):>12s} items/s (not counted)")
     for r in range(rounds):
         for case in bench.cases:
             order = case.variants if r % 2 == 0 else list(reversed(case.variants))
@@ -728,7 +916,8 @@ def run_bench(bench: Bench, smoke: bool) -> dict:
                 results[case.label][v.name].append(res)
                 log(f"[{bench.key}] round {r + 1}/{rounds}  {case.label:28s} {v.label:20s} "
                     f"{fmt_rate(res['items_per_s']):>12s} items/s  "
-                    f"latency {fmt_us(res['latency_us']['median'])} / {fmt_us(res['latency_us']['p99'])}")
+                    f"latency {fmt_us(res['latency_us']['median'])} / {fmt_us(res['latency_us']['p99'])}  "
+                    f"others {res['other_cores']:.2f} cores")
     return results
 
 
@@ -755,11 +944,11 @@ def count_instructions(argv: "list[str]", smoke: bool) -> "tuple[int, dict]":
     return int(found.group(1)), result
 
 
-def function_cost(argv: "list[str]", function: str) -> float:
-    """Instructions per call of @function ("file.c:name"), inclusive, under
-    callgrind."""
+def function_costs(argv: "list[str]", functions: "list[str]") -> dict:
+    """{function: (instructions per call, its callers' instructions per
+    call)}, inclusive, for each "file.c:name" of @functions, from one run
+    under callgrind."""
     out = os.path.join(os.path.dirname(ARGS.workerbench), "callgrind.out")
-    # fair scheduling, or the streaming thread starves the clock's thread
     proc = subprocess.run(["valgrind", "--tool=callgrind", "--fair-sched=yes",
                            f"--callgrind-out-file={out}"] + argv,
                           capture_output=True, text=True, timeout=900, cwd=HERE)
@@ -769,24 +958,37 @@ def function_cost(argv: "list[str]", function: str) -> float:
                            "--threshold=100", out],
                           capture_output=True, text=True).stdout
     os.unlink(out)
-    # the callers' lines ("< caller (Nx)") come just before "* function";
-    # callgrind may list a function twice (by two names of its file): take
-    # the entry with the calls
     lines = tree.splitlines()
-    best = (0, 0)  # calls, instructions
-    for i, line in enumerate(lines):
-        if not re.search(rf"\*\s+\S*/{re.escape(function)}(\s|$)", line):
-            continue
-        calls = 0
-        for caller in reversed(lines[:i]):
-            found = re.search(r"^\s*[\d,]+ .*<.*\(([\d,]+)x\)", caller)
-            if not found:
-                break
-            calls += int(found.group(1).replace(",", ""))
-        best = max(best, (calls, int(line.split()[0].replace(",", ""))))
-    if best[0] < 20:
-        raise BenchFailure(f"only {best[0]} calls of {function} in the callgrind profile")
-    return best[1] / best[0]
+
+    def entry(pattern: str) -> "tuple[int, int, list[str]]":
+        """(calls, inclusive instructions, caller names) of the entry with
+        the most calls."""
+        best = (0, 0, [])
+        for i, line in enumerate(lines):
+            if not re.search(pattern, line):
+                continue
+            calls, callers = 0, []
+            for caller in reversed(lines[:i]):
+                found = re.search(r"^\s*[\d,]+ .*<\s+(\S+) \(([\d,]+)x\)", caller)
+                if not found:
+                    break
+                calls += int(found.group(2).replace(",", ""))
+                callers.append(found.group(1))
+            if calls > best[0]:
+                best = (calls, int(line.split()[0].replace(",", "")), callers)
+        return best
+
+    result = {}
+    for function in functions:
+        calls, total, callers = entry(rf"\*\s+\S*/{re.escape(function)}(\s|$)")
+        if calls < 20:
+            raise BenchFailure(f"only {calls} calls of {function} in the callgrind profile")
+        caller_cost = 0.0
+        if len(callers) == 1:
+            c_calls, c_total, _ = entry(rf"\*\s+{re.escape(callers[0])}(\s|$)")
+            caller_cost = c_total / max(c_calls, 1)
+        result[function] = (total / calls, caller_cost)
+    return result
 
 
 def run_cost(bench: CostBench, smoke: bool) -> dict:
@@ -817,19 +1019,80 @@ def run_cost(bench: CostBench, smoke: bool) -> dict:
             log(f"[{bench.key}] {label:20s} {out['per_element'][name]:,.0f} instructions per "
                 "item and element")
 
-    # one heartbeat: what the core's heartbeat_cb costs per call, inclusive
-    # (building the stats, posting the message), in a run posting hundreds
-    parts = [bench_src(n)] + ["!", "benchworker heartbeat-interval=2"] * bench.stages
-    out["heartbeat"] = 0
+    # one heartbeat, where a system spends it: the core's heartbeat_cb per
+    # call, inclusive (building the stats, posting the message), and the
+    # controller's bus watch per message dispatched (its callback, the
+    # message's pop and unref), in a gst-worker-launch run posting hundreds
+    launch = [os.path.join(BUILD, "gst", "tools", "gst-worker-launch"), "-q",
+              f"fakesrc num-buffers={n}"] + \
+        ["!", "benchworker heartbeat-interval=2"] * bench.stages + ["!", "fakesink"]
+    launch = " ".join(launch).split()
+    out["heartbeat"] = out["heartbeat_dispatch"] = 0
     if not smoke:
-        out["heartbeat"] = function_cost(workerbench(*parts, "!", "benchsink"),
-                                          "gstworkercore.c:heartbeat_cb")
+        costs = function_costs(launch, ["gstworkercore.c:heartbeat_cb",
+                                        "gstworkercontroller.c:bus_cb"])
+        out["heartbeat"] = costs["gstworkercore.c:heartbeat_cb"][0]
+        # bus_cb's caller is the bus source's dispatch (static in GStreamer)
+        out["heartbeat_dispatch"] = costs["gstworkercontroller.c:bus_cb"][1]
     else:
-        count_instructions(workerbench(*parts, "!", "benchsink"), smoke)
+        proc = subprocess.run(launch, capture_output=True, text=True, timeout=300, cwd=HERE)
+        if proc.returncode != 0:
+            raise BenchFailure("failed:\n  " + " ".join(launch) + "\n" + proc.stderr[-2000:])
     out["chain_per_item"] = empty + bench.stages * out["per_element"]["ours"]
     if not smoke:
-        log(f"[{bench.key}] a heartbeat: {out['heartbeat']:,.0f} instructions")
+        log(f"[{bench.key}] a heartbeat: {out['heartbeat']:,.0f} instructions posting, "
+            f"{out['heartbeat_dispatch']:,.0f} dispatching")
+
+    # chains with queues: the streaming threads' instructions per item
+    out["chains"] = {}
+    for stages in bench.chains:
+        row = {}
+        for name, label, element in bench.elements:
+            row[name] = streaming_per_item(element, stages, bench.chain_items(smoke), smoke)
+            if not smoke:
+                log(f"[{bench.key}] chain of {stages}, {label:20s} {row[name]:,.0f} "
+                    "instructions per item")
+        out["chains"][str(stages)] = row
     return out
+
+
+def streaming_per_item(element: str, stages: int, items: int, smoke: bool) -> float:
+    """Instructions per item of `benchsrc ! queue ! E ! ... ! queue !
+    benchsink` in its streaming threads (the source's and the queues':
+    stages + 2, the busiest threads), from runs of @items and twice as many,
+    so start-up cancels out; one run each (identical runs differ by under
+    1% here: the streaming threads do not poll)."""
+    counts = []
+    for k in (items, 2 * items):
+        argv = chain(element, stages, k)
+        argv = argv[:1] + ["--check-only"] + argv[1:]
+        if smoke:
+            proc = subprocess.run(argv, capture_output=True, text=True, timeout=300, cwd=HERE)
+            if proc.returncode != 0:
+                raise BenchFailure("failed:\n  " + " ".join(argv) + "\n" + proc.stderr[-2000:])
+            return 0.0
+        runs = []
+        for _ in range(1):
+            with tempfile.TemporaryDirectory() as tmp:
+                proc = subprocess.run(
+                    ["valgrind", "--tool=callgrind", "--separate-threads=yes",
+                     f"--callgrind-out-file={tmp}/cg"] + argv,
+                    capture_output=True, text=True, timeout=900, cwd=HERE,
+                    env=dict(os.environ, GLIBC_TUNABLES="glibc.malloc.tcache_count=0"))
+                if proc.returncode != 0:
+                    raise BenchFailure("failed:\n  " + " ".join(argv) + "\n"
+                                       + proc.stderr[-2000:])
+                totals = []
+                for name in os.listdir(tmp):
+                    if name.endswith("-01"):
+                        continue  # the main thread
+                    with open(os.path.join(tmp, name)) as f:
+                        found = re.search(r"^(?:summary|totals): (\d+)", f.read(), re.M)
+                    if found:
+                        totals.append(int(found.group(1)))
+                runs.append(sum(sorted(totals)[-(stages + 2):]))
+        counts.append(statistics.median(runs))
+    return (counts[1] - counts[0]) / items
 
 
 def cost_table(bench: CostBench, summary: dict) -> str:
@@ -842,9 +1105,24 @@ def cost_table(bench: CostBench, summary: dict) -> str:
         speed = base / cost if cost > 0 else float("nan")
         lines.append(f"| {label} | **{cost:,.0f}** | {speed:.2f}x |")
     lines.append(f"| (the source and sink, per item) | {summary['empty_chain']:,.0f} | |")
+    chains = summary.get("chains")
+    if chains:
+        ours_label = next(l for n, l, _ in bench.elements if n == "ours")
+        lines += ["", f"| chain with queues | {ours_label} instructions per item | "
+                  f"{base_label} instructions per item | counted throughput, ours / stock | "
+                  "target |", "|---|---|---|---|---|"]
+        for stages, row in chains.items():
+            ratio = row[bench.baseline] / row["ours"] if row["ours"] > 0 else float("nan")
+            met = "met" if ratio >= bench.chain_target else "**not met**"
+            lines.append(f"| {stages} worker{'s' if stages != '1' else ''} | "
+                         f"{row['ours']:,.0f} | {row[bench.baseline]:,.0f} | **{ratio:.3f}x** | "
+                         f">= {bench.chain_target}x stock: {met} |")
     lines.append("")
-    lines.append(f"A heartbeat (the core's stats built and the message posted) costs "
-                 f"**{summary['heartbeat']:,.0f}** instructions.")
+    total = summary["heartbeat"] + summary.get("heartbeat_dispatch", 0)
+    lines.append(f"A heartbeat costs **{total:,.0f}** instructions: "
+                 f"{summary['heartbeat']:,.0f} to post it (the core's stats built, the message "
+                 f"posted) and {summary.get('heartbeat_dispatch', 0):,.0f} to receive it (the "
+                 "controller's bus watch: the dispatch, its callback, the watchdog's update).")
     return "\n".join(lines)
 
 
@@ -855,11 +1133,15 @@ def heartbeat_note(summaries: dict) -> "str | None":
     if not cost or not hb or not cost.get("heartbeat"):
         return None
     rate = hb["4 workers"]["hb0"]["items_per_s"]["median"]
-    work = rate * cost["chain_per_item"]  # instructions per second, at least
-    shares = {ms: 4 * (1000 / ms) * cost["heartbeat"] / work for ms in (100, 1000)}
+    # the chain of 4 with its queues, counted, if it was (else without)
+    per_item = cost.get("chains", {}).get("4", {}).get("ours") or cost["chain_per_item"]
+    work = rate * per_item  # instructions per second, at least
+    each = cost["heartbeat"] + cost.get("heartbeat_dispatch", 0)
+    shares = {ms: 4 * (1000 / ms) * each / work for ms in (100, 1000)}
     return ("Counted instead of timed: 4 workers post 4 heartbeats a second at 1000 ms, "
-            f"{cost['heartbeat']:,.0f} instructions each (callgrind, above), against at least "
-            f"{cost['chain_per_item']:,.0f} instructions per item at {fmt_rate(rate)} items/s: "
+            f"{each:,.0f} instructions each with the bus dispatch (callgrind, above), against "
+            "at least "
+            f"{per_item:,.0f} instructions per item at {fmt_rate(rate)} items/s: "
             f"**{100 * shares[1000]:.4f}%** of the work at 1000 ms, "
             f"{100 * shares[100]:.3f}% at 100 ms.")
 
@@ -932,6 +1214,9 @@ def summarize(bench: Bench, results: dict) -> dict:
                 "latency_median_us": statistics.median(r["latency_us"]["median"] for r in runs),
                 "latency_p99_us": statistics.median(r["latency_us"]["p99"] for r in runs),
                 "cpu_percent": statistics.median(r["cpu_percent"] for r in runs),
+                # what the rest of the machine used during these runs, cores
+                "other_cores": dataclasses.asdict(stat([r.get("other_cores", 0.0)
+                                                         for r in runs])),
                 "ratio": dataclasses.asdict(paired_ratio(runs, base)),
                 # how many times shorter than the baseline's, per round
                 "latency_ratio": dataclasses.asdict(stat(
@@ -1005,6 +1290,23 @@ def table(bench: Bench, summary: dict) -> str:
         cells.append("; ".join(marks) if marks else "")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def load_line(bench: Bench, summary: dict) -> "str | None":
+    """The load each row was measured under: the CPU other processes used
+    during its runs (cores; 2 is the whole machine), median (min-max)."""
+    parts = []
+    for case in bench.cases:
+        loads = [r.get("other_cores") for v in summary[case.label].values()
+                 for r in v.get("runs", []) if r.get("other_cores") is not None]
+        if loads:
+            s = stat(loads)
+            parts.append(f"{case.label}: {s.median:.2f} ({s.low:.2f}–{s.high:.2f})"
+                         if len(bench.cases) > 1 else f"{s.median:.2f} ({s.low:.2f}–{s.high:.2f})")
+    if not parts:
+        return None
+    return ("Load: the CPU other processes used during each run, in cores (of 2), median "
+            "(min–max) over the runs: " + "; ".join(parts) + ".")
 
 
 def plot(bench: Bench, summary: dict, png: str, workdir: str) -> bool:
@@ -1162,6 +1464,9 @@ def write_outputs(out: str, benches: "list[Bench]", summaries: dict, m: dict, lo
         png = os.path.join(out, f"{bench.key}.png")
         has_plot = plot(bench, summaries[bench.key], png, workdir)
         tab = table(bench, summaries[bench.key])
+        load_text = load_line(bench, summaries[bench.key])
+        if load_text:
+            tab += "\n\n" + load_text
         note = bench.note(summaries) if bench.note else None
         if note:
             tab += "\n\n" + note
@@ -1174,7 +1479,8 @@ def write_outputs(out: str, benches: "list[Bench]", summaries: dict, m: dict, lo
         f"Runs per figure: {rounds}; sides interleaved, one process per run. "
         "Figures: **median** (min–max) over the runs; ratios: median (min–max) of the "
         "per-round ratios. Throughput is the arrival rate at the sink after the first 10% "
-        "of the items (warm-up). Every run checked that all items arrived, in order.")
+        "of the items (warm-up). Every run checked that all items arrived, in order, and "
+        "recorded the load: the CPU other processes used while it ran.")
     text = (
         "# gst-workers benchmark results\n\n"
         f"Machine: {machine_line(m, load)}.\n\n"
@@ -1245,6 +1551,8 @@ def main() -> int:
                         help="run nothing: rewrite tables and plots from --out's results.json")
     ARGS = parser.parse_args()
     ARGS.workerbench = os.path.abspath(ARGS.workerbench)
+    global BUILD
+    BUILD = os.path.dirname(os.path.dirname(os.path.dirname(ARGS.workerbench)))
     ARGS.out = os.path.abspath(ARGS.out)
 
     os.environ.setdefault("GST_REGISTRY_1_0", os.path.join(os.path.dirname(ARGS.workerbench), "registry.bin"))

@@ -18,6 +18,7 @@
  *                the same items (nearest-rank percentiles)
  *   seconds      wall time from PLAYING to EOS
  *   cpu_percent  process CPU time (user + system) over that wall time
+ *   peak_rss_kb  the process's peak resident memory (getrusage's ru_maxrss)
  *   heartbeats   worker-heartbeat messages posted on the bus
  *
  * The Python model's runner (python/chain.py) prints the same fields with
@@ -162,6 +163,16 @@ cpu_seconds (void)
       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+/* The process's peak resident memory so far, in kB. */
+static gint64
+peak_rss_kb (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
 static void
 print_figures (guint64 n, const gint64 * created, const gint64 * arrived,
     gdouble seconds, gdouble cpu, guint heartbeats)
@@ -211,6 +222,8 @@ print_figures (guint64 n, const gint64 * created, const gint64 * arrived,
   json_builder_add_double_value (b, 100.0 * cpu / MAX (seconds, 1e-9));
   json_builder_set_member_name (b, "heartbeats");
   json_builder_add_int_value (b, heartbeats);
+  json_builder_set_member_name (b, "peak_rss_kb");
+  json_builder_add_int_value (b, peak_rss_kb ());
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);

@@ -356,8 +356,8 @@ run_network (const Config * c)
   probe_sink (pipe, "even", &check);
   probe_sink (pipe, "odd", &check);
 
-  msg = test_pipeline_run (pipe, 60 * GST_SECOND, GST_CLOCK_TIME_NONE);
-  fail_unless (msg != NULL, "%s: no EOS within 60 s", what);
+  msg = test_pipeline_run (pipe, GST_CLOCK_TIME_NONE, GST_CLOCK_TIME_NONE);
+  fail_unless (msg != NULL, "%s: no EOS", what);
   if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
     gchar *dbg = NULL;
 

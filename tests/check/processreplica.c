@@ -1,6 +1,8 @@
 /* gst-workers: processreplica tests (a worker in a child process)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <unistd.h>
@@ -15,6 +17,68 @@
 #include "testitem.h"
 #include "testpipeline.h"
 
+/* The pipelines (and harnessed elements) of the running test, weakly: a
+ * test that fails leaves its own running (check jumps out of it), and with
+ * CK_FORK=no (valgrind, asan) their threads and children would outlive it
+ * and hang the next test's gst_task_cleanup_all(). The teardown stops
+ * them, so a failure is reported, not a hang. */
+static GSList *live;
+
+static gpointer
+watch (gpointer element)
+{
+  gpointer *slot = g_new (gpointer, 1);
+
+  *slot = element;
+  g_object_add_weak_pointer (G_OBJECT (element), slot);
+  live = g_slist_prepend (live, slot);
+  return element;
+}
+
+static void
+stop_leftovers (void)
+{
+  for (GSList * l = live; l; l = l->next) {
+    gpointer *slot = l->data;
+
+    if (*slot) {
+      GST_WARNING ("stopping %s, left running by a failed test",
+          GST_OBJECT_NAME (*slot));
+      gst_element_set_state (GST_ELEMENT (*slot), GST_STATE_NULL);
+      g_object_remove_weak_pointer (G_OBJECT (*slot), slot);
+    }
+    g_free (slot);
+  }
+  g_clear_pointer (&live, g_slist_free);
+  g_unsetenv ("GST_WORKER_CHILD");
+}
+
+static GstElement *
+launch (const gchar * desc)
+{
+  return watch (test_pipeline_launch (desc));
+}
+
+static GstHarness *
+harness (const gchar * desc)
+{
+  GstHarness *h = gst_harness_new_parse (desc);
+
+  watch (h->element);
+  return h;
+}
+
+/* A buffer of @size bytes, all set (unset bytes would cross the socket:
+ * valgrind says so) */
+static GstBuffer *
+filled (gsize size)
+{
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, size, NULL);
+
+  gst_buffer_memset (buf, 0, 0x33, size);
+  return buf;
+}
+
 /* Plays @pipe to EOS or an error; the warnings on the way go to
  * @warnings (their texts, joined), if given. */
 static GstMessage *
@@ -25,7 +89,7 @@ run (GstElement * pipe, GString * warnings)
 
   gst_element_set_state (pipe, GST_STATE_PLAYING);
   for (;;) {
-    msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+    msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
         GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
     fail_unless (msg != NULL, "neither EOS nor an error");
     if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_WARNING)
@@ -110,7 +174,7 @@ digest_of (const gchar * src, const gchar * middle, guint64 * count,
 {
   gchar *desc = g_strdup_printf ("%s ! %s ! testworkersink name=sink", src,
       middle);
-  GstElement *pipe = test_pipeline_launch (desc);
+  GstElement *pipe = launch (desc);
   GstElement *sink = test_pipeline_get (pipe, "sink");
   gchar *digest = NULL;
 
@@ -164,7 +228,7 @@ GST_END_TEST;
  * output is the same memory again: no copy of the bytes either way. */
 GST_START_TEST (test_no_payload_copy)
 {
-  GstHarness *h = gst_harness_new_parse ("processreplica name=r "
+  GstHarness *h = harness ("processreplica name=r "
       "worker=identity");
   GstAllocator *shm = NULL;
   GstAllocationParams params;
@@ -199,8 +263,7 @@ GST_START_TEST (test_no_payload_copy)
 
   /* memory in no file descriptor is copied once, and counted */
   gst_buffer_unref (out);
-  out = gst_harness_push_and_pull (h, gst_buffer_new_allocate (NULL,
-          1920 * 1080, NULL));
+  out = gst_harness_push_and_pull (h, filled (1920 * 1080));
   fail_unless (out != NULL);
   r = gst_harness_find_element (h, "processreplica");
   s = gst_worker_get_stats (GST_WORKER (r));
@@ -237,7 +300,7 @@ odometry_item (GstClockTime pts, gdouble north)
 
 GST_START_TEST (test_timestamps_flags_caps_cross)
 {
-  GstHarness *h = gst_harness_new_parse ("processreplica worker=identity");
+  GstHarness *h = harness ("processreplica worker=identity");
   GstBuffer *in = gst_buffer_new_wrapped (g_strdup ("hello"), 5), *out;
   GstCaps *caps, *expected;
 
@@ -271,8 +334,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_roi_meta_crosses)
 {
-  GstHarness *h = gst_harness_new_parse ("processreplica worker=identity");
-  GstBuffer *in = gst_buffer_new_allocate (NULL, 64, NULL), *out;
+  GstHarness *h = harness ("processreplica worker=identity");
+  GstBuffer *in = filled (64), *out;
   GstVideoRegionOfInterestMeta *roi;
   gpointer state = NULL;
   guint n = 0;
@@ -325,8 +388,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_merge_and_odometry_metas_cross)
 {
-  GstHarness *h = gst_harness_new_parse ("processreplica worker=identity");
-  GstBuffer *in = gst_buffer_new_allocate (NULL, 16, NULL), *out, *item;
+  GstHarness *h = harness ("processreplica worker=identity");
+  GstBuffer *in = filled (16), *out, *item;
   GstBuffer *token;
   GstBuffer *odo_item = odometry_item (5 * GST_MSECOND, 1.0 / 3.0);
   GstWorkerMergeMeta *mm;
@@ -381,8 +444,8 @@ GST_END_TEST;
 /* The null token (a custom meta) and the video layout cross too. */
 GST_START_TEST (test_custom_and_video_metas_cross)
 {
-  GstHarness *h = gst_harness_new_parse ("processreplica worker=identity");
-  GstBuffer *in = gst_buffer_new_allocate (NULL, 4096, NULL), *out;
+  GstHarness *h = harness ("processreplica worker=identity");
+  GstBuffer *in = filled (4096), *out;
   gsize offset[GST_VIDEO_MAX_PLANES] = { 0, 2048 };
   gint stride[GST_VIDEO_MAX_PLANES] = { 64, 64 };
   GstVideoMeta *vm;
@@ -413,7 +476,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_stats_and_pid)
 {
-  GstElement *pipe = test_pipeline_launch ("testworkersrc num-buffers=50 ! "
+  GstElement *pipe = launch ("testworkersrc num-buffers=50 ! "
       "processreplica name=r worker=\"testworker heartbeat-interval=10\" ! "
       "testworkersink");
   GstElement *r = test_pipeline_get (pipe, "r");
@@ -444,7 +507,7 @@ GST_END_TEST;
 /* An error inside the child is the replica's, naming it and the pid. */
 GST_START_TEST (test_child_error_is_replicas)
 {
-  GstElement *pipe = test_pipeline_launch ("testworkersrc num-buffers=50 ! "
+  GstElement *pipe = launch ("testworkersrc num-buffers=50 ! "
       "processreplica name=r worker=\"testworker error-after=3\" ! "
       "testworkersink");
   gchar *src = NULL;
@@ -520,6 +583,7 @@ GST_START_TEST (test_drain_through_children)
   r.loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (r.ctrl, "finished", G_CALLBACK (on_finished), &r);
   fail_unless (gst_worker_controller_start (r.ctrl, &err));
+  gst_object_unref (watch (gst_worker_controller_get_pipeline (r.ctrl)));
   g_timeout_add (5, drain_when_counted, &r);
   g_main_loop_run (r.loop);
   fail_unless (r.exiting);
@@ -563,7 +627,7 @@ GST_START_TEST (test_exit_now_accounts_held_item)
 
   fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = gst_worker_controller_get_pipeline (ctrl);
+  pipe = watch (gst_worker_controller_get_pipeline (ctrl));
   /* the child has the 4th item, for ever */
   for (guint i = 0; i < 3000 && stat_u64 (GST_ELEMENT (pipe), "r",
           "items-in") < 4; i++) {
@@ -613,7 +677,7 @@ GST_START_TEST (test_transient_crash_same_output)
     GString *warnings = g_string_new (NULL);
     gchar *desc = g_strdup_printf ("testworkersrc num-buffers=30 ! %s ! "
         "testworkersink name=sink", proc);
-    GstElement *pipe = test_pipeline_launch (desc);
+    GstElement *pipe = launch (desc);
     GstElement *sink = test_pipeline_get (pipe, "sink");
     gchar *crashed = NULL;
 
@@ -647,7 +711,7 @@ GST_END_TEST;
 GST_START_TEST (test_poison_item_lost)
 {
   GString *warnings = g_string_new (NULL);
-  GstElement *pipe = test_pipeline_launch ("testworkersrc num-buffers=20 ! "
+  GstElement *pipe = launch ("testworkersrc num-buffers=20 ! "
       "processreplica name=r restart-delay=0 "
       "worker=\"testworker crash-on-seq=5\" ! testworkersink name=sink");
   GstElement *sink = test_pipeline_get (pipe, "sink");
@@ -676,7 +740,7 @@ GST_END_TEST;
  * max-restarts crashes in a row are reached. */
 GST_START_TEST (test_keeps_crashing_is_error)
 {
-  GstElement *pipe = test_pipeline_launch ("testworkersrc num-buffers=50 ! "
+  GstElement *pipe = launch ("testworkersrc num-buffers=50 ! "
       "processreplica name=r restart-delay=0 max-restarts=3 "
       "worker=\"testworker crash-after=0 crash-signal=6\" ! fakesink");
   gchar *src = NULL;
@@ -741,9 +805,9 @@ GST_END_TEST;
 
 GST_START_TEST (test_tcp_metas_cross)
 {
-  GstHarness *h = gst_harness_new_parse ("processreplica transport=tcp "
+  GstHarness *h = harness ("processreplica transport=tcp "
       "worker=identity");
-  GstBuffer *in = gst_buffer_new_allocate (NULL, 1920 * 1080, NULL), *out;
+  GstBuffer *in = filled (1920 * 1080), *out;
   GstBuffer *odo_item = odometry_item (7, 2.0 / 3.0), *item;
   GstVideoRegionOfInterestMeta *roi;
   GstOdometry expect, got;
@@ -824,7 +888,7 @@ GST_START_TEST (test_pool_replicas_crash_and_restart)
   gchar *plain = digest_of ("testworkersrc num-buffers=100", "testworker",
       &n_plain, NULL);
   GstElement *pipe =
-      test_pipeline_launch ("testworkersrc num-buffers=100 ! workerpool "
+      launch ("testworkersrc num-buffers=100 ! workerpool "
       "name=p size=2 isolation=process dispatch=round-robin "
       "worker=\"testworker crash-after=9\" ! testworkersink name=sink");
   GstElement *sink = test_pipeline_get (pipe, "sink");
@@ -906,7 +970,7 @@ GST_END_TEST;
 /* A description that does not build fails as in a thread, at once. */
 GST_START_TEST (test_pool_bad_worker)
 {
-  GstElement *pool = gst_element_factory_make ("workerpool", "p");
+  GstElement *pool = watch (gst_element_factory_make ("workerpool", "p"));
   GstBus *bus = gst_bus_new ();
   GstMessage *msg;
   GError *err = NULL;
@@ -948,7 +1012,7 @@ GST_START_TEST (test_bad_worker)
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    GstElement *r = gst_element_factory_make ("processreplica", "r");
+    GstElement *r = watch (gst_element_factory_make ("processreplica", "r"));
     GstBus *bus = gst_bus_new ();
     GstMessage *msg;
     GError *err = NULL;
@@ -979,7 +1043,7 @@ GST_END_TEST;
 static gchar *
 ready_error_with_child (const gchar * program)
 {
-  GstElement *r = gst_element_factory_make ("processreplica", "r");
+  GstElement *r = watch (gst_element_factory_make ("processreplica", "r"));
   GstBus *bus = gst_bus_new ();
   GstMessage *msg;
   GError *err = NULL;
@@ -1083,6 +1147,88 @@ GST_START_TEST (test_bad_child)
 
 GST_END_TEST;
 
+static GstBusSyncReply
+count_errors (GstBus * bus, GstMessage * msg, gpointer data)
+{
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+    g_atomic_int_inc ((gint *) data);
+  return GST_BUS_PASS;
+}
+
+/* The element goes down while its child restarts: here the new child
+ * never says hello. The state change does not wait for it (no "did not
+ * start within 30 s" error), the child is killed and reaped. */
+GST_START_TEST (test_teardown_while_restarting)
+{
+  gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
+  gchar *script = g_build_filename (dir, "second-hangs", NULL);
+  gchar *started = g_build_filename (dir, "started", NULL);
+  gchar *hung = g_build_filename (dir, "hung", NULL);
+  GstElementFactory *f = gst_element_factory_find ("processreplica");
+  GstPlugin *plugin = gst_plugin_feature_get_plugin (GST_PLUGIN_FEATURE (f));
+  gchar *plugindir = g_path_get_dirname (gst_plugin_get_filename (plugin));
+  gchar *real = g_build_filename (plugindir, "gst-worker-child", NULL);
+  gchar *text = g_strdup_printf ("#!/bin/sh\n"
+      "if [ -e '%s' ]; then echo $$ > '%s.tmp'; mv '%s.tmp' '%s'; "
+      "exec sleep 600; fi\n"
+      "touch '%s'\nexec '%s' \"$@\"\n", started, hung, hung, hung,
+      started, real);
+  GstElement *pipe, *r;
+  GstBus *bus;
+  GstMessage *msg;
+  gchar *contents = NULL;
+  gint pid = 0, now = -1, errors = 0;
+
+  fail_unless (g_file_set_contents (script, text, -1, NULL));
+  g_chmod (script, 0755);
+  g_setenv ("GST_WORKER_CHILD", script, TRUE);
+  pipe = launch ("testworkersrc num-buffers=-1 ! processreplica name=r "
+      "restart-delay=0 worker=\"testworker crash-after=2\" ! fakesink");
+  bus = gst_element_get_bus (pipe);
+  /* (a message posted while going to NULL would be flushed from the bus) */
+  gst_bus_set_sync_handler (bus, count_errors, &errors, NULL);
+  r = test_pipeline_get (pipe, "r");
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  /* the third item killed the first child; the second one hangs */
+  while (!g_file_get_contents (hung, &contents, NULL, NULL)) {
+    msg = gst_bus_timed_pop_filtered (bus, 10 * GST_MSECOND,
+        GST_MESSAGE_ERROR);
+    fail_unless (msg == NULL, "%" GST_PTR_FORMAT, msg);
+  }
+  pid = atoi (contents);
+  fail_unless (pid > 0, "%s", contents);
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (g_atomic_int_get (&errors), 0);
+  gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  /* killed and reaped: no such process (not even a zombie) */
+  fail_unless (kill (pid, 0) < 0 && errno == ESRCH, "child %d is there",
+      pid);
+  g_object_get (r, "pid", &now, NULL);
+  fail_unless_equals_int (now, 0);
+  g_unsetenv ("GST_WORKER_CHILD");
+
+  gst_object_unref (r);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  gst_object_unref (plugin);
+  gst_object_unref (f);
+  g_unlink (script);
+  g_unlink (started);
+  g_unlink (hung);
+  g_rmdir (dir);
+  g_free (contents);
+  g_free (text);
+  g_free (real);
+  g_free (plugindir);
+  g_free (hung);
+  g_free (started);
+  g_free (script);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 processreplica_suite (void)
 {
@@ -1096,32 +1242,40 @@ processreplica_suite (void)
   TCase *tcp = tcase_create ("tcp");
 
   suite_add_tcase (s, same);
+  tcase_add_checked_fixture (same, NULL, stop_leftovers);
   tcase_add_test (same, test_same_bytes_as_thread);
   tcase_add_test (same, test_no_payload_copy);
   suite_add_tcase (s, wire);
+  tcase_add_checked_fixture (wire, NULL, stop_leftovers);
   tcase_add_test (wire, test_timestamps_flags_caps_cross);
   tcase_add_test (wire, test_roi_meta_crosses);
   tcase_add_test (wire, test_merge_and_odometry_metas_cross);
   tcase_add_test (wire, test_custom_and_video_metas_cross);
   suite_add_tcase (s, contract);
+  tcase_add_checked_fixture (contract, NULL, stop_leftovers);
   tcase_add_test (contract, test_stats_and_pid);
   tcase_add_test (contract, test_child_error_is_replicas);
   tcase_add_test (contract, test_drain_through_children);
   tcase_add_test (contract, test_exit_now_accounts_held_item);
   suite_add_tcase (s, faults);
+  tcase_add_checked_fixture (faults, NULL, stop_leftovers);
   tcase_add_test (faults, test_transient_crash_same_output);
   tcase_add_test (faults, test_poison_item_lost);
   tcase_add_test (faults, test_keeps_crashing_is_error);
   tcase_add_test (faults, test_hang_restarted);
   suite_add_tcase (s, tcp);
+  tcase_add_checked_fixture (tcp, NULL, stop_leftovers);
   tcase_add_test (tcp, test_tcp_same_bytes_and_crash);
   tcase_add_test (tcp, test_tcp_metas_cross);
   suite_add_tcase (s, pool);
+  tcase_add_checked_fixture (pool, NULL, stop_leftovers);
   tcase_add_test (pool, test_pool_same_bytes_as_thread);
   tcase_add_test (pool, test_pool_replicas_crash_and_restart);
   tcase_add_test (pool, test_pool_bad_worker);
   tcase_add_test (pool, test_launch_table_shows_pid);
   suite_add_tcase (s, bad);
+  tcase_add_checked_fixture (bad, NULL, stop_leftovers);
+  tcase_add_test (bad, test_teardown_while_restarting);
   tcase_add_test (bad, test_bad_worker);
   tcase_add_test (bad, test_bad_child);
   tcase_add_test (bad, test_garbage_mid_stream);

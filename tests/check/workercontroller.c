@@ -199,6 +199,12 @@ prop_u64 (GstWorkerController * ctrl, const gchar * name, const gchar * prop)
   return v;
 }
 
+static gboolean
+sink_has_items (gpointer run, gconstpointer name)
+{
+  return prop_u64 (((Run *) run)->ctrl, name, "count") > 0;
+}
+
 /* The structure named @name in the array field @field of @s. */
 static const GstStructure *
 entry (const GstStructure * s, const gchar * field, const gchar * name)
@@ -370,7 +376,10 @@ GST_START_TEST (test_random_pause_resume_then_drain)
         "max-size-buffers=5 " Q "! testworkersink name=out");
     guint64 produced;
 
-    g_object_set (ctrl, "heartbeat-interval", 20, NULL);
+    /* lost: silent for 60 s, not the 3 s default that a heartbeat held
+     * up on a loaded machine can exceed */
+    g_object_set (ctrl, "heartbeat-interval", 20, "heartbeat-timeout", 60000,
+        NULL);
     run_init (&r, ctrl);
     start (ctrl);
     g_timeout_add (g_rand_int_range (c.rand, 1, 30), chaos_step, &c);
@@ -641,7 +650,8 @@ GST_START_TEST (test_idle_reader_not_stalled)
   GstStructure *wf;
   const GstStructure *e;
 
-  g_object_set (ctrl, "heartbeat-interval", 30, "stall-timeout", 100, NULL);
+  g_object_set (ctrl, "heartbeat-interval", 30, "stall-timeout", 100,
+      "heartbeat-timeout", 60000, NULL);
   run_init (&r, ctrl);
   start (ctrl);
   run_until (&r, worker_in_state, &want, 10000);
@@ -863,6 +873,9 @@ GST_START_TEST (test_exit_now_while_running)
 
   run_init (&r, ctrl);
   start (ctrl);
+  /* items at the sink (waited for: in 200 ms a loaded machine may bring
+   * none), then a little more of the system running */
+  run_until (&r, sink_has_items, "out", 20000);
   run_for (&r, 200);
   report = gst_worker_controller_exit_now (ctrl);
   fail_unless_equals_int (outcome (report),

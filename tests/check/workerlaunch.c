@@ -56,6 +56,20 @@ tool_wait_line (Tool * t, const gchar * needle, GString * log)
   return FALSE;
 }
 
+/* Reads the tool's output up to a status line where the sink "out" has
+ * taken items (or the end). */
+static gboolean
+tool_wait_sink_items (Tool * t, GString * log)
+{
+  while (tool_wait_line (t, "] out: ", log)) {
+    const gchar *field = strstr (g_strrstr (log->str, "] out: "), " in=");
+
+    if (field && g_ascii_strtoull (field + 4, NULL, 10) > 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 typedef struct
 {
   GMainLoop *loop;
@@ -215,9 +229,9 @@ check_signal_drains (gint signum, const gchar * says)
   JsonParser *parser;
   JsonObject *root;
 
-  /* running: the status shows the sink, then items flow a while */
-  fail_unless (tool_wait_line (&t, "] out: ", log), "%s", log->str);
-  g_usleep (200000);
+  /* running: a status line shows items at the sink (not a time: under
+   * valgrind the first ones come seconds after the first status) */
+  fail_unless (tool_wait_sink_items (&t, log), "%s", log->str);
   g_subprocess_send_signal (t.proc, signum);
   fail_unless_equals_int (tool_finish (&t, log, 30), 0);
   fail_unless (strstr (log->str, says) != NULL, "%s", log->str);
@@ -287,12 +301,7 @@ GST_START_TEST (test_restart_keeps_running)
       log->str);
   /* running again: items reach the sink (its next error is 100 items,
    * 200 ms, away) */
-  for (;;) {
-    fail_unless (tool_wait_line (&t, "] out: ", log), "%s", log->str);
-    if (!g_str_has_prefix (strstr (g_strrstr (log->str, "] out: "), " in="),
-            " in=0 "))
-      break;
-  }
+  fail_unless (tool_wait_sink_items (&t, log), "%s", log->str);
   g_subprocess_send_signal (t.proc, SIGINT);
   fail_unless_equals_int (tool_finish (&t, log, 30), 0);
 
@@ -344,6 +353,10 @@ GST_START_TEST (test_bad_input)
         "--deadlock takes off, report or resolve, not 'maybe'"},
     {{"--deadlock-settle", "0", "testworkersrc", "!", "fakesink", NULL},
         "--deadlock-settle must be at least 1 ms"},
+    {{"--tune=maybe", "testworkersrc", "!", "fakesink", NULL},
+        "--tune takes off, report or auto, not 'maybe'"},
+    {{"--tune-max-replicas", "0", "testworkersrc", "!", "fakesink", NULL},
+        "--tune-max-replicas takes 1 to 64"},
     {{"--max-queue-growth", "-3", "testworkersrc", "!", "fakesink", NULL},
         "cannot be negative"},
     {{"-f", "/nope/missing.pipeline", NULL}, "/nope/missing.pipeline"},
@@ -360,12 +373,13 @@ GST_START_TEST (test_bad_input)
 
   for (i = 0; i < G_N_ELEMENTS (cases); i++) {
     GString *log = g_string_new (NULL);
-    gint64 t0 = g_get_monotonic_time ();
 
+    /* at once: the source runs for ever, so a tool that started the
+     * pipeline would not exit (the test's timeout); no wall-clock bound,
+     * which valgrind on a loaded machine exceeded */
     fail_unless_equals_int (run_tool (cases[i].args, log, 20), 2);
     fail_unless (strstr (log->str, cases[i].says) != NULL,
         "case %u: '%s' not in:\n%s", i, cases[i].says, log->str);
-    fail_unless (g_get_monotonic_time () - t0 < 10 * G_TIME_SPAN_SECOND);
     g_string_free (log, TRUE);
   }
 }
@@ -444,7 +458,7 @@ GST_START_TEST (test_deadlock_exit_status)
     "--drain-timeout", "300", TEE_COMPOSITOR, NULL
   };
   const gchar *report[] = { "-q", "--deadlock=report", "--deadlock-settle",
-    "500", "--duration", "1.5", "--drain-timeout", "300", TEE_COMPOSITOR, NULL
+    "500", "--drain-timeout", "300", TEE_COMPOSITOR, NULL
   };
   const gchar *limit[] = { "-q", "--deadlock-settle", "500",
     "--max-queue-growth", "0", "--stats-json", json, TEE_COMPOSITOR, NULL
@@ -465,6 +479,8 @@ GST_START_TEST (test_deadlock_exit_status)
   JsonParser *parser;
   JsonObject *root, *d;
   JsonArray *growths;
+  Tool t;
+  guint i;
 
   fail_unless_equals_int (run_tool (resolve, log, 30), 0);
   fail_unless (strstr (log->str, cycle) != NULL, "%s", log->str);
@@ -474,13 +490,19 @@ GST_START_TEST (test_deadlock_exit_status)
   root = load_json (json, &parser);
   fail_unless_equals_string (json_object_get_string_member (root, "outcome"),
       "drained");
+  /* q1 grown by one: the cycle's smallest full queue. A machine slow
+   * enough (valgrind at load) that a thread waits longer than the settle
+   * time for a core may see it stuck again and grow it once more: each
+   * growth is q1's next item */
   growths = json_object_get_array_member (root, "queue-growths");
-  fail_unless_equals_int (json_array_get_length (growths), 1);
-  d = json_array_get_object_element (growths, 0);
-  fail_unless_equals_string (json_object_get_string_member (d, "queue"),
-      "q1");
-  fail_unless_equals_int (json_object_get_int_member (d, "from"), 2);
-  fail_unless_equals_int (json_object_get_int_member (d, "to"), 3);
+  fail_unless (json_array_get_length (growths) >= 1);
+  for (i = 0; i < json_array_get_length (growths); i++) {
+    d = json_array_get_object_element (growths, i);
+    fail_unless_equals_string (json_object_get_string_member (d, "queue"),
+        "q1");
+    fail_unless_equals_int (json_object_get_int_member (d, "from"), 2 + i);
+    fail_unless_equals_int (json_object_get_int_member (d, "to"), 3 + i);
+  }
   fail_unless_equals_int64 (member (root, "queues", "q1", "items-out"), 60);
   g_object_unref (parser);
   g_string_truncate (log, 0);
@@ -492,7 +514,13 @@ GST_START_TEST (test_deadlock_exit_status)
       log->str);
   g_string_truncate (log, 0);
 
-  fail_unless_equals_int (run_tool (report, log, 30), 4);
+  /* reported, then SIGINT (not a --duration, which a slow start can use
+   * up before the deadlock is seen) */
+  t = tool_spawn (report);
+  fail_unless (tool_wait_line (&t, "not resolved (deadlock-mode is report)",
+          log), "%s", log->str);
+  g_subprocess_send_signal (t.proc, SIGINT);
+  fail_unless_equals_int (tool_finish (&t, log, 30), 4);
   fail_unless (strstr (log->str, "WARNING: ") != NULL, "%s", log->str);
   fail_unless (strstr (log->str, cycle) != NULL, "%s", log->str);
   fail_unless (strstr (log->str, "not resolved (deadlock-mode is report)")
@@ -745,6 +773,34 @@ GST_START_TEST (test_terminal_keys)
 
 GST_END_TEST;
 
+/* --tune=auto: the pool at the bottleneck grows, and the final report
+ * says where the time went, the bottleneck and what changed. */
+GST_START_TEST (test_tune_auto)
+{
+  const gchar *args[] = { "--status-interval", "100", "--tune=auto",
+    "--tune-max-replicas", "2", "testworkersrc", "num-buffers=1000000", "!",
+    "queue", "!", "workerpool", "name=p", "size=1",
+    "worker=testworker process-time=4000000", "!", "queue", "!",
+    "testworkersink", "name=out", NULL
+  };
+  Tool t = tool_spawn (args);
+  GString *log = g_string_new (NULL);
+
+  /* the status lines name the new replica once the pool grew */
+  fail_unless (tool_wait_line (&t, "] p_r1_testworker: ", log), "%s",
+      log->str);
+  g_subprocess_send_signal (t.proc, SIGINT);
+  fail_unless_equals_int (tool_finish (&t, log, 30), 0);
+  fail_unless (strstr (log->str, "TIME SHARE") != NULL, "%s", log->str);
+  fail_unless (strstr (log->str, "bottleneck: p (busy") != NULL, "%s",
+      log->str);
+  fail_unless (strstr (log->str, "tune: grow p from 1 to 2") != NULL, "%s",
+      log->str);
+  g_string_free (log, TRUE);
+}
+
+GST_END_TEST;
+
 /* The tool on a pseudo-terminal, its output read by a thread. */
 static GSubprocess *
 pty_spawn (const gchar * const *argv, gint * slave, PtyReader * reader,
@@ -822,11 +878,18 @@ GST_START_TEST (test_terminal_row_keys)
 GST_END_TEST;
 
 /* A second SIGINT while draining: stop now, status 3, with what was
- * discarded. The sink is paused, so the drain cannot finish. */
+ * discarded. The drain resumes the paused sink, so a3 hangs on its first
+ * item after the 6 that fill q3 and itself: the drain cannot finish
+ * however late the second SIGINT comes. */
 GST_START_TEST (test_second_sigint_stops_now)
 {
   const gchar *args[] = { "--status-interval", "100", "--pause", "out",
-    "--drain-timeout", "60000", "--stall-timeout", "0", CHAIN, NULL
+    "--drain-timeout", "60000", "--stall-timeout", "0", "testworkersrc",
+    "name=src", "!", "queue", "name=q1", "max-size-buffers=5", "!",
+    "testworker", "name=a2", "process-time=200000", "!", "queue", "name=q2",
+    "max-size-buffers=5", "!", "testworker", "name=a3", "hang-after=6", "!",
+    "queue", "name=q3", "max-size-buffers=5", "!", "testworkersink",
+    "name=out", NULL
   };
   Tool t = tool_spawn (args);
   GString *log = g_string_new (NULL);
@@ -869,6 +932,7 @@ workerlaunch_suite (void)
   tcase_add_test (tc, test_gst_launch_options);
   tcase_add_test (tc, test_terminal_keys);
   tcase_add_test (tc, test_terminal_row_keys);
+  tcase_add_test (tc, test_tune_auto);
   tcase_add_test (tc, test_second_sigint_stops_now);
   return s;
 }

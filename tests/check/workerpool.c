@@ -59,7 +59,7 @@ run (GstElement * pipe, GstClockTime timeout)
 static void
 run_to_eos (GstElement * pipe)
 {
-  GstMessage *msg = run (pipe, 60 * GST_SECOND);
+  GstMessage *msg = run (pipe, GST_CLOCK_TIME_NONE);
 
   if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
     GError *err = NULL;
@@ -76,7 +76,7 @@ run_to_eos (GstElement * pipe)
 static GError *
 run_to_error (GstElement * pipe, gchar ** src)
 {
-  GstMessage *msg = run (pipe, 60 * GST_SECOND);
+  GstMessage *msg = run (pipe, GST_CLOCK_TIME_NONE);
   GError *err = NULL;
 
   fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_ERROR);
@@ -743,7 +743,7 @@ GST_END_TEST;
 static GError *
 pop_error (GstBus * bus, gchar ** src)
 {
-  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
       GST_MESSAGE_ERROR);
   GError *err = NULL;
 
@@ -1067,7 +1067,7 @@ GST_START_TEST (test_paused_dispatch_holds_input)
       GST_WORKER_STATE_PAUSED);
 
   g_object_set (dispatch, "paused", FALSE, NULL);
-  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+  msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
       GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
   gst_message_unref (msg);

@@ -151,17 +151,22 @@ time_out (gpointer user_data)
 }
 
 /* Runs @loop until @cond (@run, @data) holds, checking every 10 ms and
- * whenever something else quits the loop, for at most @timeout_ms.
+ * whenever something else quits the loop, for at most @timeout_ms (a
+ * hang guard, times GST_WORKERS_TEST_TIMEOUT_SCALE: the valgrind setup
+ * sets 10, as meson's timeout multiplier).
  * Returns: whether it held. */
 gboolean
 test_loop_run_until (GMainLoop * loop, TestLoopCondition cond, gpointer run,
     gconstpointer data, guint timeout_ms)
 {
   Waiter w = { loop, cond, run, data, FALSE, FALSE };
+  const gchar *scale = g_getenv ("GST_WORKERS_TEST_TIMEOUT_SCALE");
   guint check, id;
 
   if (cond (run, data))
     return TRUE;
+  if (scale && g_ascii_strtoull (scale, NULL, 10) > 1)
+    timeout_ms *= (guint) MIN (g_ascii_strtoull (scale, NULL, 10), 100);
   check = g_timeout_add (10, check_condition, &w);
   id = g_timeout_add (timeout_ms, time_out, &w);
   while (!w.met && !w.timed_out) {

@@ -5,10 +5,14 @@
  * under the worker controller against vehicle-survey.mjs, a vehicle
  * written with node-mavlink that flies, in real time, the survey the
  * pipeline's flightsimsrc renders: the whole mission, take-off, survey,
- * goto each target, land. After the climb and one pass of the survey
- * (on the pipeline's clock) the controller exits with drain. Checked:
- * - the take-off: clusterestimate's GUIDED, ARM, TAKEOFF (to the
- *   flight's altitude) reached the vehicle first, in that order, each
+ * goto each target, land; once with a vehicle that behaves as ArduPilot,
+ * once as PX4 (clusterestimate takeoff=px4: ARM, TAKEOFF, then OFFBOARD
+ * once up, primed by hold setpoints, the GOTOs streamed). After the
+ * climb and one pass of the survey (on the pipeline's clock) the
+ * controller exits with drain. Checked:
+ * - the take-off: clusterestimate's GUIDED, ARM, TAKEOFF (PX4: ARM,
+ *   TAKEOFF, GUIDED) (to the flight's altitude) reached the vehicle
+ *   first, in that order, each
  *   acknowledged and accepted, the TAKEOFF before the flight's take-off
  *   time (the vehicle checks it); the odometry of the first frames is on
  *   the ground, later at the altitude;
@@ -351,8 +355,12 @@ check_estimates (const gchar * path, JsonArray * targets)
   g_free (found);
 }
 
-GST_START_TEST (test_autonomy_loop_against_node_mavlink)
+/* The whole mission with a vehicle that behaves as @autopilot
+ * ("ardupilot" or "px4"). */
+static void
+fly_mission (const gchar * autopilot)
 {
+  gboolean px4 = g_str_equal (autopilot, "px4");
   Loop l = { 0 };
   GError *err = NULL;
   GstElement *link, *camera, *locate, *out;
@@ -400,7 +408,8 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
   /* the vehicle, on a port of its own, flying the pipeline's flight */
   sim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
       G_SUBPROCESS_FLAGS_STDIN_PIPE, &err, node, sim_script, "--port", "0",
-      "--pipeline", pipeline_file, "--clock-stdin", "1", NULL);
+      "--pipeline", pipeline_file, "--clock-stdin", "1", "--autopilot",
+      autopilot, NULL);
   fail_unless (sim != NULL, "cannot run %s: %s", node, err ? err->message :
       "");
   sim_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
@@ -412,6 +421,13 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
       json_to_string (json_parser_get_root (hello_p), FALSE));
   port = json_object_get_int_member (hello, "port");
   pass = json_object_get_double_member (hello, "pass_seconds");
+  /* PX4's order: ARM, TAKEOFF, then OFFBOARD once up */
+  if (px4) {
+    GstElement *estimate = get (l.ctrl, "estimate");
+
+    gst_util_set_object_arg (G_OBJECT (estimate), "takeoff", "px4");
+    gst_object_unref (estimate);
+  }
   camera = get (l.ctrl, "camera");
   check_same_flight (camera, json_object_get_object_member (hello, "flight"));
   gst_object_unref (camera);
@@ -497,7 +513,9 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
     /* first the take-off: GUIDED, ARM, TAKEOFF, each accepted before
      * any GOTO; after the GOTOs the LAND: accepted, and the vehicle went
      * down from the altitude and disarmed */
-    static const gint64 expect[] = { 176, 400, 22, 21 };
+    static const gint64 ardupilot[] = { 176, 400, 22, 21 };
+    static const gint64 px4_order[] = { 400, 22, 176, 21 };
+    const gint64 *expect = px4 ? px4_order : ardupilot;
     JsonArray *longs = json_object_get_array_member (result,
         "long_commands");
     JsonObject *takeoff = json_object_get_object_member (result, "takeoff");
@@ -541,8 +559,20 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
     /* what flightlink made of it */
     g_print ("  flightlink: results %s; armed %s; landed states %s\n",
         l.results->str, l.armed->str, l.landed->str);
-    fail_unless_equals_string (l.results->str, "guided:accepted "
+    fail_unless_equals_string (l.results->str, px4 ? "arm:accepted "
+        "takeoff:accepted guided:accepted land:accepted " : "guided:accepted "
         "arm:accepted takeoff:accepted land:accepted ");
+    if (px4) {
+      /* OFFBOARD once, after the hold setpoints, never lost */
+      fail_unless_equals_int (json_object_get_int_member (result,
+              "offboard_entered"), 1);
+      fail_unless_equals_int (json_object_get_int_member (result,
+              "offboard_lost"), 0);
+      fail_unless (json_object_get_int_member (result, "holds") >= 1);
+      g_print ("  PX4: %" G_GINT64_FORMAT " setpoints received, OFFBOARD "
+          "entered once, never lost\n",
+          json_object_get_int_member (result, "setpoints"));
+    }
     fail_unless_equals_string (l.armed->str, "0 1 0 ");
     fail_unless_equals_string (l.landed->str, "on-ground takeoff in-air "
         "landing on-ground ");
@@ -610,7 +640,11 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
   fail_unless_equals_uint64 (stat_u64 (link, "commands-sent"), sent);
   fail_unless_equals_uint64 (stat_u64 (link, "commands-refused"), 0);
   fail_unless_equals_uint64 (stat_u64 (link, "commands-timed-out"), 0);
-  fail_unless_equals_uint64 (stat_u64 (link, "setpoints-sent"), gotos);
+  /* PX4: each streamed too */
+  if (px4)
+    fail_unless (stat_u64 (link, "setpoints-sent") > (guint64) gotos);
+  else
+    fail_unless_equals_uint64 (stat_u64 (link, "setpoints-sent"), gotos);
 
   path = g_build_filename (dir, "estimates.jsonl", NULL);
   check_estimates (path, targets);
@@ -654,6 +688,18 @@ GST_START_TEST (test_autonomy_loop_against_node_mavlink)
   g_mutex_clear (&l.lock);
 }
 
+GST_START_TEST (test_autonomy_loop_ardupilot)
+{
+  fly_mission ("ardupilot");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_autonomy_loop_px4)
+{
+  fly_mission ("px4");
+}
+
 GST_END_TEST;
 
 static Suite *
@@ -664,7 +710,8 @@ autonomyloop_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 180);
-  tcase_add_test (tc, test_autonomy_loop_against_node_mavlink);
+  tcase_add_test (tc, test_autonomy_loop_ardupilot);
+  tcase_add_test (tc, test_autonomy_loop_px4);
   return s;
 }
 

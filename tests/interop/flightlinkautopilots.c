@@ -77,11 +77,15 @@ expect_accepted (Mission * m, GstFlightCommandType type, guint attempts)
 }
 
 /* Pulls odometry until the vehicle is within @tol m of @n, @e, @d (from
- * home), for at most 20 s. */
+ * home). Bounded by progress, not by a time: it fails once no item came
+ * closer for 30 s (the vehicle flies at 10 m/s or more, items come at
+ * 20 Hz), saying what flightlink knew. */
 static void
 wait_near (Mission * m, gdouble n, gdouble e, gdouble d, gdouble tol)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  gint64 stuck_at = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  gdouble best = G_MAXDOUBLE;
+  guint items = 0, local = 0;
 
   for (;;) {
     GstSample *s = NULL;
@@ -91,21 +95,40 @@ wait_near (Mission * m, gdouble n, gdouble e, gdouble d, gdouble tol)
       fail_unless (gst_odometry_from_buffer (gst_sample_get_buffer (s),
               &m->last));
       gst_sample_unref (s);
-      if ((m->last.fields & GST_ODOMETRY_HAS_LOCAL) &&
-          fabs (m->last.north - n) < tol && fabs (m->last.east - e) < tol &&
-          fabs (m->last.down - d) < tol)
-        return;
+      items++;
+      if (m->last.fields & GST_ODOMETRY_HAS_LOCAL) {
+        gdouble dist = MAX (fabs (m->last.north - n),
+            MAX (fabs (m->last.east - e), fabs (m->last.down - d)));
+
+        local++;
+        if (dist < tol)
+          return;
+        if (dist < best - 0.01) {
+          best = dist;
+          stuck_at = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+        }
+      }
     }
-    fail_unless (g_get_monotonic_time () < deadline, "the vehicle never "
-        "reached %.1f %.1f %.1f (last at %.2f %.2f %.2f)", n, e, d,
-        m->last.north, m->last.east, m->last.down);
+    if (g_get_monotonic_time () >= stuck_at) {
+      GstStructure *st = NULL;
+      gchar *text;
+
+      g_object_get (m->fl, "stats", &st, NULL);
+      text = gst_structure_to_string (st);
+      fail ("the vehicle never reached %.1f %.1f %.1f: no item came closer "
+          "for 30 s (last at %.2f %.2f %.2f, %u items, %u with a local "
+          "position); flightlink: %s", n, e, d, m->last.north, m->last.east,
+          m->last.down, items, local, text);
+      g_free (text);
+      gst_structure_free (st);
+    }
   }
 }
 
 static void
 wait_home (Mission * m)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
 
   for (;;) {
     GstStructure *s = NULL;
@@ -221,7 +244,7 @@ fly (const gchar * family)
   }
   fail_unless (gst_element_send_event (m.pipe, gst_event_new_eos ()));
   bus = gst_element_get_bus (m.pipe);
-  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+  msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
       GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   fail_unless (msg != NULL);
   fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);

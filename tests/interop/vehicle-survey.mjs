@@ -5,7 +5,8 @@
 //
 // usage: node vehicle-survey.mjs [--pipeline FILE] [--port N]
 //            [--rate HZ] [--tolerance M] [--timeout S] [--clock-stdin 1]
-//            [--PROPERTY VALUE...]
+//            [--autopilot ardupilot|px4] [--offboard-loss S]
+//            [--land-speed M/S] [--PROPERTY VALUE...]
 //
 // The flight is flightsimsrc's: the same path (lawnmower, line or circle),
 // altitude, speed, targets and home, computed the same way, from the
@@ -56,6 +57,16 @@
 // in GUIDED, at the altitude from flight time 0, as the camera is.
 // A GOTO outside GUIDED (ArduPilot ignores it) or before the climb is
 // over (ArduPilot would stop climbing) is an error.
+// With --autopilot px4 it behaves as PX4 instead (HEARTBEAT autopilot 12,
+// modes as PX4's main and sub modes, HOME_POSITION once a second): it
+// starts in HOLD; TAKEOFF (armed, on the ground; param7 an altitude above
+// sea level: home's plus the height) switches to its Takeoff mode, HOLD
+// once up; OFFBOARD (DO_SET_MODE main mode 6) is refused (TEMPORARILY_
+// REJECTED) without a setpoint stream (two setpoints in the last second,
+// the latest within OFFBOARD-LOSS s), and left for HOLD when the stream
+// stops for OFFBOARD-LOSS s (--offboard-loss, 1: PX4's COM_OF_LOSS_T),
+// an error. Setpoints repeated by the stream count once; a new setpoint
+// before OFFBOARD is the hold that primes it, not a GOTO.
 // After LAND it descends where it is at LAND-SPEED m/s (--land-speed;
 // 0, the default: the climb rate, or 2.5 m/s), reporting landed_state
 // LANDING, then on the ground ON_GROUND, and disarms (as ArduPilot does
@@ -72,7 +83,9 @@
 // result, gotos_before: GOTOs received before it), takeoff (at: TAKEOFF
 // accepted, climb_start, climb_end: flight times), landing (at: LAND
 // accepted, from_altitude, landed_at, disarmed_at), armed, mode, landed
-// (on the ground after a LAND) and error.
+// (on the ground after a LAND), autopilot, setpoints (all received),
+// holds (new setpoints before OFFBOARD), offboard_entered, offboard_lost
+// and error.
 
 import dgram from 'node:dgram'
 import fs from 'node:fs'
@@ -99,7 +112,8 @@ const flight = {
   'takeoff-time': 0,
 }
 const opts = { port: 0, rate: 50, tolerance: 1.5, timeout: 600,
-  'clock-stdin': 0, 'land-speed': 0 }
+  'clock-stdin': 0, 'land-speed': 0, autopilot: 'ardupilot',
+  'offboard-loss': 1 }
 
 function die (error) {
   process.stdout.write(JSON.stringify({ ok: false, error }) + '\n')
@@ -129,6 +143,7 @@ for (let i = 0; i < args.length; i += 2) {
   const key = args[i].replace(/^--/, '')
   if (i + 1 >= args.length) die(`${args[i]} needs a value`)
   if (key === 'pipeline') readPipeline(args[i + 1])
+  else if (key === 'autopilot') opts.autopilot = args[i + 1]
   else if (key in opts) opts[key] = Number(args[i + 1])
   else if (key in flight) setFlight(key, args[i + 1])
   else die(`unknown option ${args[i]}`)
@@ -137,6 +152,12 @@ if (flight['attitude-wobble'] !== 0)
   die('attitude-wobble must be 0: the camera simulation draws the ' +
     'wobble\'s phases from GLib\'s random generator, which the vehicle ' +
     'cannot reproduce')
+
+if (!['ardupilot', 'px4'].includes(opts.autopilot))
+  die(`--autopilot: '${opts.autopilot}' is neither ardupilot nor px4`)
+const PX4 = opts.autopilot === 'px4'
+if (PX4 && !(flight['climb-rate'] > 0))
+  die('--autopilot px4 needs a flight with a take-off (climb-rate)')
 
 const targets = flight.targets.split(';').map(s => s.trim()).filter(s => s)
   .map(s => s.split(',').map(Number))
@@ -229,10 +250,15 @@ const climbEnd = TAKEOFF ? climbStart + flight.altitude / flight['climb-rate']
 const landSpeed = opts['land-speed'] > 0 ? opts['land-speed']
   : TAKEOFF ? flight['climb-rate'] : 2.5
 
-// ArduCopter's modes and MAVLink's landed states
-const GUIDED = 4
-const LAND = 9
-const STABILIZE = 0
+// ArduCopter's modes, PX4's (main mode << 16 | sub mode << 24), and
+// MAVLink's landed states
+const PX4_OFFBOARD = 6 << 16
+const PX4_HOLD = (4 << 16) | (3 << 24)
+const PX4_TAKEOFF = (4 << 16) | (2 << 24)
+const PX4_LAND = (4 << 16) | (6 << 24)
+const GUIDED = PX4 ? PX4_OFFBOARD : 4
+const LAND = PX4 ? PX4_LAND : 9
+const STABILIZE = PX4 ? PX4_HOLD : 0
 const ON_GROUND = 1
 const IN_AIR = 2
 const TAKING_OFF = 3
@@ -313,8 +339,12 @@ let flying = false
 const socket = dgram.createSocket('udp4')
 const state = {
   heartbeats: 0, telemetry: 0, commands: [], long_commands: [],
-  landed: false, takeoff: null, landing: null,
+  landed: false, takeoff: null, landing: null, setpoints: 0, holds: 0,
+  offboard_entered: 0, offboard_lost: 0,
 }
+let lastSetpoint = null // [x, y, z] of the latest one
+let lastSetpointAt = -Infinity // performance.now() of the latest one
+const setpointTimes = [] // performance.now() of the recent ones
 let landedState = 0 // the last one sent
 let error = null
 
@@ -332,7 +362,8 @@ function send (buffer) {
 function heartbeat () {
   const hb = new minimal.Heartbeat()
   hb.type = minimal.MavType.QUADROTOR
-  hb.autopilot = minimal.MavAutopilot.ARDUPILOTMEGA
+  hb.autopilot = PX4 ? minimal.MavAutopilot.PX4
+    : minimal.MavAutopilot.ARDUPILOTMEGA
   // custom mode, guided, stabilize, manual input enabled; armed
   hb.baseMode = 89 | (vehicle.armed ? 128 : 0)
   hb.customMode = vehicle.mode
@@ -384,6 +415,27 @@ async function sendTelemetry () {
   state.telemetry += 3
 }
 
+// PX4: home at the local origin (its altitude is the takeoff's base)
+function homePosition () {
+  const m = new common.HomePosition()
+  m.latitude = Math.round(flight['home-latitude'] * 1e7)
+  m.longitude = Math.round(flight['home-longitude'] * 1e7)
+  m.altitude = Math.round(flight['home-altitude'] * 1000)
+  m.x = 0; m.y = 0; m.z = 0
+  m.q = [1, 0, 0, 0]
+  m.approachX = 0; m.approachY = 0; m.approachZ = 0
+  m.timeUsec = BigInt(Math.round(flightTime() * 1e6))
+  return serialize(m)
+}
+
+// PX4 enters OFFBOARD only with a setpoint stream running.
+function streamRunning () {
+  const now = performance.now()
+  const recent = setpointTimes.filter(s => now - s <= 1000)
+  return recent.length >= 2 &&
+    now - lastSetpointAt <= opts['offboard-loss'] * 1000
+}
+
 function extendedSysState (landed) {
   const m = new common.ExtendedSysState()
   m.vtolState = 0
@@ -410,12 +462,25 @@ function followLanding (t) {
 
 const { ACCEPTED, FAILED, UNSUPPORTED } = common.MavResult
 
-// What ArduPilot Copter answers to a COMMAND_LONG, and does.
+// What ArduPilot Copter (or PX4) answers to a COMMAND_LONG, and does.
 function obey (m, t) {
   const onGround = landedStateAt(t) === ON_GROUND
   switch (m.command) {
-    case 176: // DO_SET_MODE: param2 the custom mode
-      vehicle.mode = m._param2
+    case 176: // DO_SET_MODE: param2 the custom mode (PX4: main, sub)
+      if (!PX4) {
+        vehicle.mode = m._param2
+        return ACCEPTED
+      }
+      if (m._param2 === 6) {
+        if (!streamRunning()) {
+          error = error || 'OFFBOARD asked for without a setpoint stream'
+          return common.MavResult.TEMPORARILY_REJECTED
+        }
+        state.offboard_entered++
+        vehicle.mode = PX4_OFFBOARD
+        return ACCEPTED
+      }
+      vehicle.mode = (m._param2 << 16) | (m._param3 << 24)
       return ACCEPTED
     case 400: // ARM_DISARM
       if (m._param1 === 1) {
@@ -426,20 +491,23 @@ function obey (m, t) {
       if (!onGround) return FAILED
       vehicle.armed = false
       return ACCEPTED
-    case 22: // NAV_TAKEOFF: param7 the height above home
-      if (!vehicle.armed || vehicle.mode !== GUIDED || !onGround ||
+    case 22: { // NAV_TAKEOFF: param7 the height above home (PX4: altitude)
+      if (!vehicle.armed || (!PX4 && vehicle.mode !== GUIDED) || !onGround ||
           vehicle.land) return FAILED
-      if (Math.abs(m._param7 - flight.altitude) > 0.01)
-        error = error || `TAKEOFF to ${m._param7} m, the flight is at ` +
+      const height = PX4 ? m._param7 - flight['home-altitude'] : m._param7
+      if (Math.abs(height - flight.altitude) > 0.01)
+        error = error || `TAKEOFF to ${height} m, the flight is at ` +
           `${flight.altitude} m`
       if (TAKEOFF && t > climbStart)
         error = error || `TAKEOFF at ${t.toFixed(3)} s, after the ` +
           `flight's take-off time ${climbStart} s: the vehicle would lag ` +
           'the camera'
       vehicle.tookOff = true
+      if (PX4) vehicle.mode = PX4_TAKEOFF
       state.takeoff = { at: t, climb_start: climbStart,
         climb_end: climbEnd }
       return ACCEPTED
+    }
     case 21: { // NAV_LAND: here
       if (!vehicle.armed) return FAILED
       const p = truePose(t)
@@ -482,7 +550,26 @@ function onCommandLong (m) {
   if (peer) replies.forEach(r => send(r))
 }
 
+// PX4: the stream's repeats count once; before OFFBOARD a new setpoint
+// is the hold that primes it.
+function streamed (m) {
+  const p = [m.x, m.y, m.z]
+  const repeat = lastSetpoint && p.every((v, k) => v === lastSetpoint[k])
+  lastSetpoint = p
+  lastSetpointAt = performance.now()
+  setpointTimes.push(lastSetpointAt)
+  while (setpointTimes.length > 50) setpointTimes.shift()
+  if (repeat) return true
+  if (vehicle.mode !== PX4_OFFBOARD && !vehicle.land) {
+    state.holds++
+    return true
+  }
+  return false
+}
+
 function onGoto (m) {
+  state.setpoints++
+  if (PX4 && streamed(m)) return
   const cmd = {
     north: m.x, east: m.y, down: m.z, at: flightTime(), target: -1,
     error: null,
@@ -496,8 +583,8 @@ function onGoto (m) {
   state.commands.push(cmd)
   if (vehicle.land) error = error || 'a GOTO after LAND'
   else if (vehicle.mode !== GUIDED)
-    error = error || `a GOTO in mode ${vehicle.mode}, not GUIDED: ` +
-      'ArduPilot ignores it'
+    error = error || `a GOTO in mode ${vehicle.mode}, not ` +
+      (PX4 ? 'OFFBOARD: PX4 ignores it' : 'GUIDED: ArduPilot ignores it')
   else if (cmd.at < climbEnd)
     error = error || `a GOTO at ${cmd.at.toFixed(3)} s, during the ` +
       'take-off: ArduPilot would stop climbing'
@@ -547,6 +634,11 @@ function report () {
     armed: vehicle.armed,
     mode: vehicle.mode,
     landed: state.landed,
+    autopilot: opts.autopilot,
+    setpoints: state.setpoints,
+    holds: state.holds,
+    offboard_entered: state.offboard_entered,
+    offboard_lost: state.offboard_lost,
   }
   if (error) out.error = error
   process.stdout.write(JSON.stringify(out) + '\n')
@@ -563,14 +655,26 @@ async function fly () {
   // a flight time 0 given on stdin may be a few ms past: no catching up
   let tick = Math.max(0, Math.ceil((performance.now() - t0) / period))
   await send(heartbeat())
+  if (PX4) await send(homePosition())
   for (;;) {
     const next = t0 + tick * period
     const wait = next - performance.now()
     if (wait > 0) await sleep(wait)
     const t = flightTime()
+    if (PX4 && vehicle.mode === PX4_TAKEOFF && t >= climbEnd)
+      vehicle.mode = PX4_HOLD
+    // PX4 leaves OFFBOARD when the setpoints stop
+    if (PX4 && vehicle.mode === PX4_OFFBOARD &&
+        performance.now() - lastSetpointAt > opts['offboard-loss'] * 1000) {
+      vehicle.mode = PX4_HOLD
+      state.offboard_lost++
+      error = error || `left OFFBOARD at ${t.toFixed(3)} s: no setpoint ` +
+        `for ${opts['offboard-loss']} s`
+    }
     if (tick % Math.round(opts.rate) === 0 && tick > 0) {
       await send(heartbeat())
       await send(extendedSysState(landedStateAt(t)))
+      if (PX4) await send(homePosition())
     }
     for (const m of followLanding(t)) await send(m)
     await sendTelemetry()

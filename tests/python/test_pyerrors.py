@@ -50,7 +50,10 @@ def test_returning_a_wrong_type(run):
 
 
 def test_never_returning_is_reported_stalled(run):
-    r = run(SYSTEM % "hang", stall_timeout=300, heartbeat_interval=50)
+    # a heartbeat timeout far above the test's length: on a loaded machine
+    # a heartbeat can come seconds late, which is loss, not what is tested
+    r = run(SYSTEM % "hang", stall_timeout=300, heartbeat_interval=50,
+            heartbeat_timeout=60000)
     r.ctrl.start()
     r.until(lambda: r.signals("worker-stalled"), what="a stall")
     worker, state, duration, blocked_on = r.signals("worker-stalled")[0]

@@ -25,6 +25,18 @@ class WorkerManager:
         """
         return all(worker.is_alive() for worker in self.__workers)
 
+    def pids(self) -> "list[int]":
+        """
+        The processes' ids (None before start_workers()).
+        """
+        return [worker.pid for worker in self.__workers]
+
+    def failed(self) -> bool:
+        """
+        A process ended with an error (an exception, a signal).
+        """
+        return any(worker.exitcode not in (None, 0) for worker in self.__workers)
+
     def join_workers(self, timeout: "float | None" = None) -> None:
         for worker in self.__workers:
             worker.join(timeout)
