@@ -102,6 +102,9 @@ GstStructure *controller_worker_structure (GstWorkerController * self,
     WorkerRec * w, gboolean with_heartbeat);
 
 G_GNUC_INTERNAL
+void controller_take_worker (GValue * workers, GstStructure * s);
+
+G_GNUC_INTERNAL
 GstStructure *controller_wait_for_structure (GstWorkerController * self);
 
 G_GNUC_INTERNAL

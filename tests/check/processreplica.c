@@ -612,30 +612,71 @@ GST_START_TEST (test_drain_through_children)
 
 GST_END_TEST;
 
-/* An exit now accounts for the item a hung child held: the replica is a
- * worker busy with it. */
+/* The entry named @name in the controller's status, or NULL. */
+static GstStructure *
+status_entry (GstWorkerController * ctrl, const gchar * name)
+{
+  GstStructure *status = gst_worker_controller_get_status (ctrl);
+  const GValue *workers = gst_structure_get_value (status, "workers");
+  GstStructure *found = NULL;
+
+  for (guint i = 0; !found && i < gst_value_array_get_size (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+
+    if (g_strcmp0 (gst_structure_get_string (w, "name"), name) == 0)
+      found = gst_structure_copy (w);
+  }
+  gst_structure_free (status);
+  return found;
+}
+
+/* The workers inside the child are entries of the controller's own
+ * ("REPLICA/NAME", with the child's pid and their own counts and state),
+ * and an exit now accounts for the item a hung one held: there, not on
+ * the replica. */
 GST_START_TEST (test_exit_now_accounts_held_item)
 {
   GError *err = NULL;
   GstWorkerController *ctrl = gst_worker_controller_new_from_description
       ("testworkersrc num-buffers=-1 ! queue name=q ! processreplica name=r "
-      "worker=\"testworker hang-after=3\" ! queue ! testworkersink", &err);
+      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink",
+      &err);
   GstPipeline *pipe;
-  GstStructure *report;
+  GstStructure *report, *entry = NULL;
   const GValue *holders;
-  guint64 held = 0;
+  guint64 held_r = G_MAXUINT64, held_w = 0, n = 0;
+  const gchar *scale = g_getenv ("GST_WORKERS_TEST_TIMEOUT_SCALE");
+  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND *
+      (scale ? MAX (g_ascii_strtoll (scale, NULL, 10), 1) : 1);
+  gint pid = 0, rpid = -1, state = GST_WORKER_STATE_IDLE;
+  GstElement *r;
 
   fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   fail_unless (gst_worker_controller_start (ctrl, &err));
   pipe = watch (gst_worker_controller_get_pipeline (ctrl));
-  /* the child has the 4th item, for ever */
-  for (guint i = 0; i < 3000 && stat_u64 (GST_ELEMENT (pipe), "r",
-          "items-in") < 4; i++) {
+  /* the child's worker has the 4th item, for ever */
+  while (g_get_monotonic_time () < deadline) {
     g_main_context_iteration (NULL, FALSE);
+    g_clear_pointer (&entry, gst_structure_free);
+    entry = status_entry (ctrl, "r/w");
+    if (entry && gst_structure_get_uint64 (entry, "items-in", &n) && n == 4 &&
+        gst_structure_get_enum (entry, "state", GST_TYPE_WORKER_STATE,
+            &state) && state == GST_WORKER_STATE_BUSY)
+      break;
     g_usleep (1000);
   }
-  fail_unless_equals_uint64 (stat_u64 (GST_ELEMENT (pipe), "r", "items-in"),
-      4);
+  fail_unless (entry != NULL, "no r/w in the status");
+  fail_unless_equals_uint64 (n, 4);
+  fail_unless_equals_int (state, GST_WORKER_STATE_BUSY);
+  fail_unless_equals_string (gst_structure_get_string (entry, "process-of"),
+      "r");
+  r = test_pipeline_get (GST_ELEMENT (pipe), "r");
+  g_object_get (r, "pid", &rpid, NULL);
+  fail_unless (gst_structure_get_int (entry, "pid", &pid));
+  fail_unless_equals_int (pid, rpid);
+  gst_object_unref (r);
+  gst_structure_free (entry);
 
   report = gst_worker_controller_exit_now (ctrl);
   fail_unless (report != NULL);
@@ -644,11 +685,19 @@ GST_START_TEST (test_exit_now_accounts_held_item)
   for (guint i = 0; i < gst_value_array_get_size (holders); i++) {
     const GstStructure *h =
         gst_value_get_structure (gst_value_array_get_value (holders, i));
+    const gchar *name = gst_structure_get_string (h, "name");
 
-    if (g_strcmp0 (gst_structure_get_string (h, "name"), "r") == 0)
-      fail_unless (gst_structure_get_uint64 (h, "items", &held));
+    if (g_strcmp0 (name, "r") == 0)
+      fail_unless (gst_structure_get_uint64 (h, "items", &held_r));
+    if (g_strcmp0 (name, "r/w") == 0) {
+      fail_unless (gst_structure_get_uint64 (h, "items", &held_w));
+      fail_unless_equals_string (gst_structure_get_string (h, "process-of"),
+          "r");
+    }
   }
-  fail_unless_equals_uint64 (held, 1);
+  /* the replica is listed (busy) but the item is the child worker's */
+  fail_unless_equals_uint64 (held_w, 1);
+  fail_unless_equals_uint64 (held_r, 0);
   gst_structure_free (report);
   gst_object_unref (pipe);
   gst_object_unref (ctrl);
@@ -926,7 +975,8 @@ GST_START_TEST (test_pool_replicas_crash_and_restart)
 
 GST_END_TEST;
 
-/* gst-worker-launch's table shows each replica with its process id. */
+/* gst-worker-launch's table shows each replica, and the workers in its
+ * child ("p_r0/testworker0"), with the process id. */
 GST_START_TEST (test_launch_table_shows_pid)
 {
   const gchar *argv[] = { GST_WORKER_LAUNCH, "--status-interval", "50",
@@ -940,15 +990,17 @@ GST_START_TEST (test_launch_table_shows_pid)
   GDataInputStream *out;
   GString *log = g_string_new (NULL);
   gchar *line;
-  gboolean seen[2] = { FALSE, FALSE };
+  /* each replica, and the worker in each child, with the child's pid */
+  gboolean seen[4] = { FALSE, FALSE, FALSE, FALSE };
 
   fail_unless (proc != NULL, "%s", err ? err->message : "?");
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
-  while ((!seen[0] || !seen[1]) && (line =
+  while ((!seen[0] || !seen[1] || !seen[2] || !seen[3]) && (line =
           g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL))) {
     g_string_append_printf (log, "%s\n", line);
-    for (guint r = 0; r < 2; r++) {
-      gchar *name = g_strdup_printf (" p_r%u: ", r);
+    for (guint r = 0; r < 4; r++) {
+      gchar *name = g_strdup_printf (r < 2 ? " p_r%u: " : " p_r%u/testworker",
+          r % 2);
 
       if (strstr (line, name) && strstr (line, " pid="))
         seen[r] = TRUE;
@@ -958,8 +1010,8 @@ GST_START_TEST (test_launch_table_shows_pid)
   }
   g_subprocess_force_exit (proc);
   g_subprocess_wait (proc, NULL, NULL);
-  fail_unless (seen[0] && seen[1], "no replica with its pid in:\n%s",
-      log->str);
+  fail_unless (seen[0] && seen[1] && seen[2] && seen[3],
+      "not every replica and child worker with its pid in:\n%s", log->str);
   g_string_free (log, TRUE);
   g_object_unref (out);
   g_object_unref (proc);
