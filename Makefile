@@ -118,6 +118,7 @@ cross-arm64:
 # run it on a quiet machine.
 bench: build
 	/usr/bin/python3 tests/bench/run.py --workerbench $(BUILD)/tests/bench/workerbench
+	$(BUILD)/tests/bench/tunebench
 
 # What changed: the newest two runs kept in tests/bench/results/history/
 # (make bench keeps one per commit), per row old vs new median and ratio.
@@ -132,6 +133,9 @@ clean:
 # man page (build/docs/gst-worker-launch.1); needs gtk-doc-tools and
 # help2man.
 docs: build
+	@# gtkdoc-scan writes the sections file only when there is none: a
+	@# stale one misses the headers added since (their pages fail)
+	rm -f $(BUILD)/docs/gst-workers-sections.txt
 	ninja -C $(BUILD) docs
 
 # CI: the manual builds, the man page is there, no public symbol lacks a
@@ -142,8 +146,8 @@ docs-check: docs
 	test -s $(BUILD)/docs/gst-worker-launch.1
 	grep -q '^0 symbols incomplete' $(BUILD)/docs/gst-workers-undocumented.txt
 	sed -n '/^$$/,$$p' $(BUILD)/docs/gst-workers-undocumented.txt \
-	  | grep -v '^$$' | grep -v ':' | sort \
-	  | comm -23 - docs/undocumented-internal.txt > $(BUILD)/docs/missing.txt
+	  | grep -v '^$$' | grep -v ':' | LC_ALL=C sort \
+	  | LC_ALL=C comm -23 - docs/undocumented-internal.txt > $(BUILD)/docs/missing.txt
 	@if [ -s $(BUILD)/docs/missing.txt ]; then \
 	  echo "public symbols without docs:"; cat $(BUILD)/docs/missing.txt; \
 	  exit 1; fi

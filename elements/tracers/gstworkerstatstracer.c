@@ -43,7 +43,11 @@
  * - `ts`: nanoseconds since gst_init(), the end of the sample's interval;
  *   `period`: the interval's length in nanoseconds.
  * - `items-in`, `items-out`: buffers into the element's sink pads and out
- *   of its src pads since the start (a buffer list counts its buffers).
+ *   of its src pads since the start (a buffer list counts its buffers),
+ *   counted as they reach the next element's chain function (a buffer a
+ *   probe drops, or pushed to an unlinked pad, is not out). A list into
+ *   an element with a chain-list function of its own (queue, a sink)
+ *   counts, but the time in that function is its pusher's.
  * - `proc-time-avg`, `proc-time-max`: the element's own time per item
  *   (its chain function, minus the time spent in the elements it pushed
  *   to) over the interval, in nanoseconds; for an element that drives its
@@ -59,23 +63,27 @@
  *   interval); `idle`: the rest: waiting for input. An element entered
  *   from several threads at once can sum over 1.
  * - `level-*`: the queue's current levels when sampled; `peak-buffers`:
- *   the most buffers it held during the interval (counted on its pads;
- *   a leaky queue's drops are not seen); `max-size-*`: its limits;
+ *   the most buffers it held during the interval (counted on its pads,
+ *   set right at each sample from its level: what a leaky or flushed
+ *   queue drops is seen at the next sample); `max-size-*`: its limits;
  *   `items-in` / `items-out`: buffers into and out of it since the start.
  *
- * A last sample is logged when a top-level pipeline goes from PAUSED to
+ * A last sample is logged as a top-level pipeline leaves PAUSED for
  * READY.
  *
- * Cost: with any tracer on, GStreamer 1.22 looks its hook table up at
- * every pad push and every object and buffer ref and unref; on a chain of
- * no-op elements passing 64-byte items that alone costs more than the
- * elements (about 3 times the instructions per item, measured with the
- * stock `factories` tracer, which does nothing per item). workerstats'
- * hooks add about 3,300 instructions per item on a chain of 6 elements
- * (some 130 per pad push or chain call, GStreamer's timestamp for each
- * included): about 20% on top of that floor (the `tracer` benchmark of
- * `make bench` counts both). Elements that do real work per item (a
- * converter, an encoder, a detector) hide both.
+ * Cost: with any tracer on, GStreamer 1.22 looks its hook table up
+ * (twice) at every pad push, chain call and object and buffer ref and
+ * unref; on a chain of no-op elements passing 64-byte items that alone
+ * costs more than the elements (measured with the stock `factories`
+ * tracer, which does nothing per item). workerstats registers four hooks
+ * (pad-chain-pre and -post, pad-push-list-pre, element-change-state-pre):
+ * counted with callgrind, `benchsrc ! identity x4 ! benchsink` takes
+ * 18,700 instructions per item against 16,500 with `factories` (13%
+ * more), and the hop benchmark's chain, with a queue before each element,
+ * about 17% more. About 900 of the 2,200 (5.5%) are GStreamer's: with
+ * empty hooks, the table's longer lookups and the calls. Elements that do
+ * real work per item (a converter, an encoder, a detector) hide both
+ * (`make bench`: the `tracer` benchmark).
  *
  * Data pulled in pull mode
  * (gst_pad_pull_range()) and event handling are counted as the caller's
@@ -139,13 +147,21 @@ typedef enum
   FRAME_TRANSPARENT,            /* a ghost / proxy pad */
 } FrameKind;
 
+/* What a thread is in. A frame stays in the stack array after it is
+ * popped: the next item entering at that depth through the same pad finds
+ * its slot there, without a search. */
 typedef struct
 {
   gint slot;
   FrameKind kind;
   gboolean waiting;
-  gboolean root;                /* pushed by push_pre(), popped by push_post() */
-  GstClockTime entry, busy, blocked;
+  gconstpointer pad;            /* the pad entered */
+  gconstpointer key;            /* its parent; for a root, its peer */
+  gconstpointer owner;          /* the element of the slot */
+  GstClockTime entry;
+  GstClockTime child;           /* in the frames it entered, ended */
+  GstClockTime blocked;         /* of that, waiting for room in a queue */
+  GstClockTime wait_start;      /* a channel: waiting for room since */
 } Frame;
 
 typedef struct
@@ -165,9 +181,8 @@ typedef struct
 typedef struct
 {
   guint seq;
-  GstClockTime last;            /* time attributed up to */
   gint root_slot;               /* the element driving this thread */
-  GstClockTime root_gap;        /* its time since its last push */
+  GstClockTime last_exit;       /* when it was last back at the top level */
   guint depth, n_slots;
   Frame stack[MAX_DEPTH];
   Slot slots[MAX_SLOTS];
@@ -184,9 +199,10 @@ static gint ts_base_set;        /* atomic */
 static gint active;             /* atomic: one workerstats tracer only */
 
 static void thread_state_free (gpointer data);
-/* the fast way to a thread's state; thread_key frees it when the thread
- * ends */
-static __thread ThreadState *thread_state_tls;
+/* the fast way to a thread's state (initial-exec: no call to reach it);
+ * thread_key frees it when the thread ends */
+static __thread ThreadState *thread_state_tls
+    __attribute__ ((tls_model ("initial-exec")));
 static GPrivate thread_key = G_PRIVATE_INIT (thread_state_free);
 
 struct _GstWorkerStatsTracer
@@ -209,20 +225,25 @@ static GstTracerRecord *element_record, *queue_record;
 static inline GstClockTime
 now_ts (void)
 {
-  return (GstClockTime) ((gint64) gst_util_get_timestamp () - ts_base);
+  return (GstClockTime) ((gint64) gst_util_get_timestamp () -
+      __atomic_load_n (&ts_base, __ATOMIC_RELAXED));
 }
 
-static inline void
-calibrate (GstClockTime ts)
+/* Hooks' ts and now_ts() on one scale: @now read right after a hook got
+ * @ts. GStreamer read its clock a little earlier, so each reading puts the
+ * base a little late: the smallest of them is the nearest (a late base
+ * would lengthen the waits now_ts() starts). */
+static void
+calibrate (GstClockTime ts, gint64 now)
 {
-  if (G_UNLIKELY (!g_atomic_int_get (&ts_base_set))) {
-    g_mutex_lock (&stats_lock);
-    if (!ts_base_set) {
-      ts_base = (gint64) gst_util_get_timestamp () - (gint64) ts;
-      g_atomic_int_set (&ts_base_set, 1);
-    }
-    g_mutex_unlock (&stats_lock);
+  gint64 base = now - (gint64) ts;
+
+  g_mutex_lock (&stats_lock);
+  if (!ts_base_set || base < ts_base) {
+    __atomic_store_n (&ts_base, base, __ATOMIC_RELAXED);
+    g_atomic_int_set (&ts_base_set, 1);
   }
+  g_mutex_unlock (&stats_lock);
 }
 
 static inline void
@@ -265,14 +286,13 @@ thread_state_free (gpointer data)
   g_free (t);
 }
 
-static inline ThreadState *
-thread_state (void)
+static ThreadState *
+thread_state_new (GstClockTime ts)
 {
-  ThreadState *t = thread_state_tls;
+  gint64 now = (gint64) gst_util_get_timestamp ();
+  ThreadState *t = g_new0 (ThreadState, 1);
 
-  if (G_LIKELY (t))
-    return t;
-  t = g_new0 (ThreadState, 1);
+  calibrate (ts, now);
   t->root_slot = -1;
   g_mutex_lock (&stats_lock);
   g_ptr_array_add (all_threads, t);
@@ -280,6 +300,15 @@ thread_state (void)
   g_private_set (&thread_key, t);
   thread_state_tls = t;
   return t;
+}
+
+/* The calling thread's state, made at its first hook (at @ts). */
+static inline ThreadState *
+thread_state (GstClockTime ts)
+{
+  ThreadState *t = thread_state_tls;
+
+  return G_LIKELY (t) ? t : thread_state_new (ts);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -383,7 +412,7 @@ pad_element (GstPad * pad)
 
 /* A thread's slot for the pad's element; -1: a ghost pad, or no room.
  * Called outside write sections (it may write one itself). */
-static inline gint
+static __attribute__ ((noinline)) gint
 pad_slot (ThreadState * t, GstPad * pad)
 {
   gconstpointer parent = GST_OBJECT_PARENT (pad);
@@ -446,86 +475,77 @@ proc_update (ThreadState * t, Slot * s, GstClockTime v)
     s->proc_max = v;
 }
 
-/* The time since t->last goes to what the thread was doing. */
+/* The driving element's time at the top level since its last push: a
+ * source waiting for its device is busy; a queue's thread is idle. */
 static inline void
-attribute (ThreadState * t, GstClockTime now)
+root_time (ThreadState * t, GstClockTime now, gboolean done)
 {
-  GstClockTime d;
-  Frame *f;
-
-  if (G_UNLIKELY (t->last == 0)) {
-    /* a new thread: from now on */
-    t->last = now;
-    return;
-  }
-  if (now <= t->last)
-    return;
-  d = now - t->last;
-  t->last = now;
-
-  if (t->depth == 0) {
-    if (t->root_slot >= 0 && !t->slots[t->root_slot].e->channel) {
-      t->slots[t->root_slot].t.busy += d;
-      t->root_gap += d;
-    }
-    return;
-  }
-  f = &t->stack[t->depth - 1];
-  switch (f->kind) {
-    case FRAME_ELEMENT:
-    case FRAME_ROOT:
-      if (f->slot >= 0) {
-        f->busy += d;
-        t->slots[f->slot].t.busy += d;
-      }
-      break;
-    case FRAME_CHANNEL:
-      if (f->waiting) {
-        gint i = (gint) t->depth - 2;
-
-        while (i >= 0 && t->stack[i].kind == FRAME_TRANSPARENT)
-          i--;
-        if (i >= 0 && t->stack[i].slot >= 0) {
-          Slot *s = &t->slots[t->stack[i].slot];
-          guint ep = (guint) g_atomic_int_get (&epoch);
-
-          t->stack[i].blocked += d;
-          s->t.blocked += d;
-          s->blocked_on = t->slots[f->slot].e;
-          s->blocked_epoch = ep;
-        }
-      } else {
-        f->busy += d;
-        t->slots[f->slot].t.busy += d;
-      }
-      break;
-    case FRAME_TRANSPARENT:
-      break;
-  }
-}
-
-static inline GstClockTime
-frame_downstream (const Frame * f, GstClockTime now)
-{
-  GstClockTime incl = now > f->entry ? now - f->entry : 0;
-
-  return incl > f->busy + f->blocked ? incl - f->busy - f->blocked : 0;
-}
-
-static inline void
-pop_frame (ThreadState * t, GstClockTime now)
-{
-  Frame *f = &t->stack[--t->depth];
+  GstClockTime gap;
   Slot *s;
 
+  if (t->root_slot < 0)
+    return;
+  s = &t->slots[t->root_slot];
+  if (s->e->channel)
+    return;
+  gap = t->last_exit && now > t->last_exit ? now - t->last_exit : 0;
+  s->t.busy += gap;
+  if (done)
+    proc_update (t, s, gap);
+}
+
+/* The time a queue made its pusher wait goes to the element below it
+ * (ghost pads passed). */
+static inline void
+blame (ThreadState * t, GstClockTime wait, ElementStats * queue)
+{
+  gint i = (gint) t->depth - 1;
+  Slot *s;
+
+  while (i >= 0 && t->stack[i].kind == FRAME_TRANSPARENT)
+    i--;
+  if (i < 0 || t->stack[i].slot < 0)
+    return;
+  s = &t->slots[t->stack[i].slot];
+  s->t.blocked += wait;
+  s->blocked_on = queue;
+  s->blocked_epoch = (guint) g_atomic_int_get (&epoch);
+}
+
+/* The top frame ends at @now: its element's own time is what it did not
+ * spend in the frames it entered (or, a queue, waiting for room); those
+ * are its downstream time, the waits its blocked time. @done: really
+ * ended (not a sample's look at a frame still open): counts an item. */
+static inline void
+pop_frame (ThreadState * t, GstClockTime now, gboolean done)
+{
+  Frame *f = &t->stack[--t->depth];
+  Frame *up = t->depth ? &t->stack[t->depth - 1] : NULL;
+  GstClockTime incl = now > f->entry ? now - f->entry : 0;
+  GstClockTime wait = 0, own;
+  Slot *s;
+
+  if (f->waiting && now > f->wait_start)
+    wait = now - f->wait_start;
+  if (up) {
+    up->child += incl;
+    up->blocked += f->kind == FRAME_TRANSPARENT ? f->blocked : wait;
+  }
   if (f->slot < 0)
     return;
   s = &t->slots[f->slot];
+  own = incl - MIN (incl, f->child + wait);
+  s->t.busy += own;
+  if (f->kind == FRAME_CHANNEL) {
+    if (wait)
+      blame (t, wait, s->e);
+    return;
+  }
   /* a queue's own thread pushing is no work of the queue */
-  if ((f->kind == FRAME_ELEMENT || f->kind == FRAME_ROOT) && !s->e->channel)
-    s->t.downstream += frame_downstream (f, now);
-  if (f->kind == FRAME_ELEMENT)
-    proc_update (t, s, f->busy);
+  if (!s->e->channel)
+    s->t.downstream += f->child - MIN (f->child, f->blocked);
+  if (f->kind == FRAME_ELEMENT && done)
+    proc_update (t, s, own);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -541,49 +561,125 @@ level_add (ElementStats * e, gint n)
       !g_atomic_int_compare_and_exchange (&e->peak, peak, level));
 }
 
+/* Whether @slot (from a frame left at this depth) still holds @owner's
+ * stats: its element may be gone and the slot given to another. */
+static inline gboolean
+slot_holds (ThreadState * t, gint slot, gconstpointer owner)
+{
+  return slot < 0 || (t->slots[slot].element == owner &&
+      g_atomic_int_get (&t->slots[slot].e->alive));
+}
+
+/* The slot of the element that pushes into @pad from a thread's top
+ * level: its peer's element (-1: none, or a ghost pad). */
+static __attribute__ ((noinline)) gint
+root_slot (ThreadState * t, GstPad * pad)
+{
+  GstPad *peer;
+  gint slot = -1;
+
+  GST_OBJECT_LOCK (pad);
+  peer = GST_PAD_PEER (pad);
+  if (peer)
+    gst_object_ref (peer);
+  GST_OBJECT_UNLOCK (pad);
+  if (peer) {
+    slot = pad_slot (t, peer);
+    gst_object_unref (peer);
+  }
+  return slot;
+}
+
+static inline void
+frame_init (Frame * f, gint slot, FrameKind kind, GstClockTime ts,
+    gconstpointer pad, gconstpointer key, gconstpointer owner)
+{
+  f->slot = slot;
+  f->kind = kind;
+  f->waiting = FALSE;
+  f->pad = pad;
+  f->key = key;
+  f->owner = owner;
+  f->entry = f->wait_start = ts;
+  f->child = f->blocked = 0;
+}
+
+/* A chain function is called: the thread enters @pad's element, pushed
+ * by the element it is in (at the top level: by the pad's peer, the
+ * element driving the thread, which gets a root frame for its push). */
 static void
 enter (GstClockTime ts, GstPad * pad, guint n)
 {
-  ThreadState *t = thread_state ();
-  gint slot;
-  Frame *f;
-  ElementStats *e = NULL;
+  ThreadState *t = thread_state (ts);
+  gconstpointer parent = GST_OBJECT_PARENT (pad);
+  gconstpointer peer = NULL, root_owner = NULL;
+  ElementStats *in_e = NULL, *out_e = NULL;
+  guint d = t->depth;
+  gint slot, root = -1;
+  Frame *f, *top;
 
-  calibrate (ts);
-  if (G_UNLIKELY (t->depth >= MAX_DEPTH)) {
+  if (G_UNLIKELY (t->overflow || d + 2 > MAX_DEPTH)) {
     t->overflow++;
     return;
   }
-  slot = pad_slot (t, pad);
-  write_begin (t);
-  attribute (t, ts);
-  f = &t->stack[t->depth++];
-  f->slot = slot;
-  f->entry = ts;
-  f->busy = f->blocked = 0;
-  f->waiting = FALSE;
-  f->root = FALSE;
-  if (slot < 0) {
-    f->kind = FRAME_TRANSPARENT;
-  } else {
-    e = t->slots[slot].e;
-    t->slots[slot].t.items_in += n;
-    if (e->channel) {
-      f->kind = FRAME_CHANNEL;
-      f->waiting = !e->overrun_signal;
+  if (d == 0) {
+    peer = GST_PAD_PEER (pad);
+    f = &t->stack[0];
+    if (G_LIKELY (f->pad == pad && f->key == peer &&
+            slot_holds (t, f->slot, f->owner))) {
+      root = f->slot;
+      root_owner = f->owner;
     } else {
-      f->kind = FRAME_ELEMENT;
+      root = root_slot (t, pad);
+      root_owner = root >= 0 ? t->slots[root].element : NULL;
     }
+    d = 1;
+  }
+  f = &t->stack[d];
+  if (G_LIKELY (f->pad == pad && f->key == parent &&
+          slot_holds (t, f->slot, parent)))
+    slot = f->slot;
+  else
+    slot = pad_slot (t, pad);
+
+  write_begin (t);
+  if (t->depth == 0) {
+    /* the driving element pushes: its time since its last push */
+    t->root_slot = root;
+    root_time (t, ts, TRUE);
+    frame_init (&t->stack[0], root, root >= 0 ? FRAME_ROOT :
+        FRAME_TRANSPARENT, ts, pad, peer, root_owner);
+    t->depth = 1;
+  }
+  /* the pusher: a ghost pad's frame passes on what its pusher counted */
+  top = &t->stack[t->depth - 1];
+  if (top->kind != FRAME_TRANSPARENT) {
+    t->slots[top->slot].t.items_out += n;
+    out_e = t->slots[top->slot].e;
+  }
+  f = &t->stack[t->depth++];
+  if (slot < 0) {
+    frame_init (f, -1, FRAME_TRANSPARENT, ts, pad, parent, parent);
+  } else {
+    in_e = t->slots[slot].e;
+    t->slots[slot].t.items_in += n;
+    frame_init (f, slot, in_e->channel ? FRAME_CHANNEL : FRAME_ELEMENT, ts,
+        pad, parent, parent);
+    f->waiting = in_e->channel && !in_e->overrun_signal;
   }
   write_end (t);
-  if (e && e->levels)
-    level_add (e, n);
+  if (in_e && in_e->levels)
+    level_add (in_e, n);
+  if (out_e && out_e->levels)
+    level_add (out_e, -(gint) n);
 }
 
+/* A chain function returned; back at the top level, the root's push is
+ * over too. */
 static void
 leave (GstClockTime ts)
 {
-  ThreadState *t = thread_state ();
+  ThreadState *t = thread_state (ts);
 
   if (G_UNLIKELY (t->overflow)) {
     t->overflow--;
@@ -592,99 +688,75 @@ leave (GstClockTime ts)
   if (G_UNLIKELY (t->depth == 0))
     return;
   write_begin (t);
-  attribute (t, ts);
-  pop_frame (t, ts);
-  write_end (t);
-}
-
-static void
-push_pre (GstClockTime ts, GstPad * pad, guint n)
-{
-  ThreadState *t = thread_state ();
-  gint slot;
-  ElementStats *e = NULL;
-
-  calibrate (ts);
-  /* the pusher is most often the element the thread is in */
-  if (t->depth > 0 && t->stack[t->depth - 1].slot >= 0 &&
-      t->slots[t->stack[t->depth - 1].slot].element == GST_OBJECT_PARENT (pad))
-    slot = t->stack[t->depth - 1].slot;
-  else
-    slot = pad_slot (t, pad);
-  write_begin (t);
-  if (t->depth == 0 && t->overflow == 0) {
-    Frame *f;
-
-    /* a thread's driving element: its time since its last push */
-    if (slot != t->root_slot) {
-      t->root_slot = slot;
-      t->root_gap = 0;
-    }
-    attribute (t, ts);
-    if (slot >= 0 && !t->slots[slot].e->channel)
-      proc_update (t, &t->slots[slot], t->root_gap);
-    t->root_gap = 0;
-    f = &t->stack[t->depth++];
-    f->slot = slot;
-    f->kind = slot >= 0 ? FRAME_ROOT : FRAME_TRANSPARENT;
-    f->entry = ts;
-    f->busy = f->blocked = 0;
-    f->waiting = FALSE;
-    f->root = TRUE;
-  } else {
-    attribute (t, ts);
-  }
-  if (slot >= 0) {
-    e = t->slots[slot].e;
-    t->slots[slot].t.items_out += n;
+  pop_frame (t, ts, TRUE);
+  if (t->depth == 1) {
+    pop_frame (t, ts, TRUE);
+    t->last_exit = ts;
   }
   write_end (t);
-  if (e && e->levels)
-    level_add (e, -(gint) n);
-}
-
-static void
-push_post (GstClockTime ts)
-{
-  ThreadState *t = thread_state ();
-
-  if (t->depth == 1 && t->overflow == 0 && t->stack[0].root) {
-    write_begin (t);
-    attribute (t, ts);
-    pop_frame (t, ts);
-    write_end (t);
-  }
 }
 
 static void
 on_overrun (GstElement * queue, gpointer user_data)
 {
   ElementStats *e = user_data;
-  ThreadState *t = thread_state ();
+  ThreadState *t = thread_state_tls;
   Frame *f;
 
-  if (t->depth == 0 || t->overflow)
+  if (!t || t->depth == 0 || t->overflow)
     return;
   f = &t->stack[t->depth - 1];
   if (f->kind != FRAME_CHANNEL || t->slots[f->slot].e != e || f->waiting)
     return;
   write_begin (t);
-  attribute (t, now_ts ());
   f->waiting = TRUE;
+  f->wait_start = now_ts ();
   write_end (t);
+}
+
+/* The default chain-list function chains each buffer (the chain hooks
+ * see them): only lists into elements with their own are counted here. */
+static GstPadChainListFunction default_chain_list;
+
+/* A list pushed into an element with its own chain-list function: its
+ * buffers are counted out of the pusher and into the receiver; the
+ * receiver's time goes to the pusher (no hook sees its chain-list
+ * function return). */
+static void
+list_pushed (GstClockTime ts, GstPad * pad, guint n)
+{
+  ThreadState *t = thread_state (ts);
+  gint out, in = -1;
+  GstPad *peer;
+
+  GST_OBJECT_LOCK (pad);
+  peer = GST_PAD_PEER (pad);
+  if (peer)
+    gst_object_ref (peer);
+  GST_OBJECT_UNLOCK (pad);
+  if (!peer)
+    return;
+  if (GST_PAD_CHAINLISTFUNC (peer) != default_chain_list)
+    in = pad_slot (t, peer);
+  gst_object_unref (peer);
+  if (in < 0)
+    return;
+  out = pad_slot (t, pad);
+  write_begin (t);
+  t->slots[in].t.items_in += n;
+  if (out >= 0)
+    t->slots[out].t.items_out += n;
+  write_end (t);
+  if (t->slots[in].e->levels)
+    level_add (t->slots[in].e, n);
+  if (out >= 0 && t->slots[out].e->levels)
+    level_add (t->slots[out].e, -(gint) n);
 }
 
 static void
 do_chain_pre (GObject * self, GstClockTime ts, GstPad * pad, GstBuffer * buf)
 {
   enter (ts, pad, 1);
-}
-
-static void
-do_chain_list_pre (GObject * self, GstClockTime ts, GstPad * pad,
-    GstBufferList * list)
-{
-  enter (ts, pad, gst_buffer_list_length (list));
 }
 
 static void
@@ -695,48 +767,10 @@ do_chain_post (GObject * self, GstClockTime ts, GstPad * pad,
 }
 
 static void
-do_push_pre (GObject * self, GstClockTime ts, GstPad * pad, GstBuffer * buf)
-{
-  push_pre (ts, pad, 1);
-}
-
-static void
 do_push_list_pre (GObject * self, GstClockTime ts, GstPad * pad,
     GstBufferList * list)
 {
-  push_pre (ts, pad, gst_buffer_list_length (list));
-}
-
-static void
-do_push_post (GObject * self, GstClockTime ts, GstPad * pad,
-    GstFlowReturn res)
-{
-  push_post (ts);
-}
-
-/* A flushed queue holds nothing. */
-static void
-do_push_event_pre (GObject * self, GstClockTime ts, GstPad * pad,
-    GstEvent * event)
-{
-  GstPad *peer;
-  GstElement *element;
-
-  if (GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_STOP)
-    return;
-  peer = gst_pad_get_peer (pad);
-  if (!peer)
-    return;
-  element = pad_element (peer);
-  if (element) {
-    ElementStats *e = g_object_get_qdata (G_OBJECT (element), stats_quark);
-
-    if (e && e->levels) {
-      g_atomic_int_set (&e->level, 0);
-      g_atomic_int_set (&e->peak, 0);
-    }
-  }
-  gst_object_unref (peer);
+  list_pushed (ts, pad, gst_buffer_list_length (list));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -765,9 +799,8 @@ snapshot (ThreadState * t, ThreadState * copy)
         g_thread_yield ();
       continue;
     }
-    copy->last = t->last;
     copy->root_slot = t->root_slot;
-    copy->root_gap = t->root_gap;
+    copy->last_exit = t->last_exit;
     n_slots = MIN (t->n_slots, MAX_SLOTS);
     depth = MIN (t->depth, MAX_DEPTH);
     memcpy (copy->slots, t->slots, n_slots * sizeof (Slot));
@@ -822,22 +855,20 @@ sample (GstWorkerStatsTracer * self)
       GST_WARNING ("a thread never let its counters be read");
       continue;
     }
-    attribute (copy, now);
+    /* what the thread is in counts up to now, as if it left it all */
+    if (copy->depth == 0)
+      root_time (copy, now, FALSE);
+    while (copy->depth > 0)
+      pop_frame (copy, now, FALSE);
     for (j = 0; j < copy->n_slots; j++) {
       Slot *s = &copy->slots[j];
 
       totals_add (&s->e->cur, &s->t);
       if (s->max_epoch == ended && s->proc_max > s->e->cur_max)
         s->e->cur_max = s->proc_max;
-      if (s->blocked_epoch == ended && s->blocked_on)
+      /* this interval's, or one still going on */
+      if (s->blocked_epoch - ended <= 1 && s->blocked_on)
         s->e->cur_blocked_on = s->blocked_on->name;
-    }
-    for (j = 0; j < copy->depth; j++) {
-      Frame *f = &copy->stack[j];
-
-      if (f->slot >= 0 && (f->kind == FRAME_ELEMENT || f->kind == FRAME_ROOT)
-          && !copy->slots[f->slot].e->channel)
-        copy->slots[f->slot].e->cur.downstream += frame_downstream (f, now);
     }
   }
   for (i = 0; i < all_elements->len; i++) {
@@ -903,9 +934,12 @@ sample (GstWorkerStatsTracer * self)
           "current-level-bytes", &lbytes, "current-level-time", &lt,
           "max-size-buffers", &mb, "max-size-bytes", &mbytes,
           "max-size-time", &mt, NULL);
-      /* the next interval starts from what it holds now */
-      level = MAX (g_atomic_int_get (&e->level), 0);
-      g_atomic_int_set (&e->peak, level);
+      /* counted on its pads, the level misses what the queue dropped
+       * (leaky, flushed): set it right; the next interval starts from
+       * what it holds now */
+      level = g_atomic_int_get (&e->level);
+      g_atomic_int_add (&e->level, (gint) lb - level);
+      g_atomic_int_set (&e->peak, (gint) lb);
       r->peak = MAX (r->peak, (gint) lb);
       if (mb > 0)
         r->peak = MIN (r->peak, (gint) mb);
@@ -942,8 +976,8 @@ sampler_thread (gpointer data)
 }
 
 static void
-do_change_state_post (GObject * obj, GstClockTime ts, GstElement * element,
-    GstStateChange transition, GstStateChangeReturn result)
+do_change_state_pre (GObject * obj, GstClockTime ts, GstElement * element,
+    GstStateChange transition)
 {
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY &&
       GST_IS_PIPELINE (element) && !GST_OBJECT_PARENT (element))
@@ -953,69 +987,87 @@ do_change_state_post (GObject * obj, GstClockTime ts, GstElement * element,
 /* ---------------------------------------------------------------------- */
 /* the object */
 
-static GstStructure *
-field (GType type, const gchar * description)
+/* A record's fields: name, type, what it is. */
+typedef struct
 {
-  return gst_structure_new ("value", "type", G_TYPE_GTYPE, type,
-      "description", G_TYPE_STRING, description, NULL);
+  const gchar *name;
+  GType type;
+  const gchar *description;
+} RecordField;
+
+#define MAX_RECORD_FIELDS 16
+
+static const RecordField element_fields[] = {
+  {"ts", G_TYPE_UINT64, "end of the interval, ns since gst_init()"},
+  {"element", G_TYPE_STRING, "element name"},
+  {"path", G_TYPE_STRING, "names from the top-level bin down, '/'-separated"},
+  {"factory", G_TYPE_STRING, "factory name"},
+  {"period", G_TYPE_UINT64, "length of the interval, ns"},
+  {"items-in", G_TYPE_UINT64, "buffers into its sink pads since the start"},
+  {"items-out", G_TYPE_UINT64, "buffers out of its src pads since the start"},
+  {"proc-time-avg", G_TYPE_UINT64, "own time per item in the interval, ns"},
+  {"proc-time-max", G_TYPE_UINT64,
+      "longest own time for one item in the interval, ns"},
+  {"busy", G_TYPE_DOUBLE, "share of the interval in its own code"},
+  {"downstream", G_TYPE_DOUBLE,
+      "share of the interval in elements it pushed to, same thread"},
+  {"blocked", G_TYPE_DOUBLE,
+      "share of the interval waiting for room in a full queue"},
+  {"idle", G_TYPE_DOUBLE, "share of the interval waiting for input"},
+  {"blocked-on", G_TYPE_STRING,
+      "the queue it last waited on in the interval, or -"},
+};
+
+static const RecordField queue_fields[] = {
+  {"ts", G_TYPE_UINT64, "end of the interval, ns since gst_init()"},
+  {"queue", G_TYPE_STRING, "queue name"},
+  {"path", G_TYPE_STRING, "names from the top-level bin down, '/'-separated"},
+  {"level-buffers", G_TYPE_UINT, "buffers it holds now"},
+  {"peak-buffers", G_TYPE_UINT, "most buffers it held in the interval"},
+  {"level-bytes", G_TYPE_UINT, "bytes it holds now"},
+  {"level-time", G_TYPE_UINT64, "ns of data it holds now"},
+  {"max-size-buffers", G_TYPE_UINT, "its limit in buffers (0: none)"},
+  {"max-size-bytes", G_TYPE_UINT, "its limit in bytes (0: none)"},
+  {"max-size-time", G_TYPE_UINT64, "its limit in ns (0: none)"},
+  {"items-in", G_TYPE_UINT64, "buffers into it since the start"},
+  {"items-out", G_TYPE_UINT64, "buffers out of it since the start"},
+};
+
+/* A record class from its table: gst_tracer_record_new() takes the
+ * fields as arguments, ended by a NULL name; the slots past the table's
+ * end are NULL. */
+static GstTracerRecord *
+record_new (const gchar * name, const RecordField * fields, guint n)
+{
+  const gchar *names[MAX_RECORD_FIELDS] = { NULL, };
+  GstStructure *specs[MAX_RECORD_FIELDS] = { NULL, };
+  GstTracerRecord *record;
+  guint i;
+
+  g_assert (n <= MAX_RECORD_FIELDS);
+  for (i = 0; i < n; i++) {
+    names[i] = fields[i].name;
+    specs[i] = gst_structure_new ("value", "type", G_TYPE_GTYPE,
+        fields[i].type, "description", G_TYPE_STRING, fields[i].description,
+        NULL);
+  }
+#define FIELD(i) names[i], GST_TYPE_STRUCTURE, specs[i]
+  record = gst_tracer_record_new (name, FIELD (0), FIELD (1), FIELD (2),
+      FIELD (3), FIELD (4), FIELD (5), FIELD (6), FIELD (7), FIELD (8),
+      FIELD (9), FIELD (10), FIELD (11), FIELD (12), FIELD (13), FIELD (14),
+      FIELD (15), NULL);
+#undef FIELD
+  GST_OBJECT_FLAG_SET (record, GST_OBJECT_FLAG_MAY_BE_LEAKED);
+  return record;
 }
 
 static void
 make_records (void)
 {
-  element_record = gst_tracer_record_new ("workerstats-element.class",
-      "ts", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "end of the interval, ns since gst_init()"),
-      "element", GST_TYPE_STRUCTURE, field (G_TYPE_STRING, "element name"),
-      "path", GST_TYPE_STRUCTURE, field (G_TYPE_STRING,
-          "names from the top-level bin down, '/'-separated"),
-      "factory", GST_TYPE_STRUCTURE, field (G_TYPE_STRING, "factory name"),
-      "period", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "length of the interval, ns"),
-      "items-in", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "buffers into its sink pads since the start"),
-      "items-out", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "buffers out of its src pads since the start"),
-      "proc-time-avg", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "own time per item in the interval, ns"),
-      "proc-time-max", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "longest own time for one item in the interval, ns"),
-      "busy", GST_TYPE_STRUCTURE, field (G_TYPE_DOUBLE,
-          "share of the interval in its own code"),
-      "downstream", GST_TYPE_STRUCTURE, field (G_TYPE_DOUBLE,
-          "share of the interval in elements it pushed to, same thread"),
-      "blocked", GST_TYPE_STRUCTURE, field (G_TYPE_DOUBLE,
-          "share of the interval waiting for room in a full queue"),
-      "idle", GST_TYPE_STRUCTURE, field (G_TYPE_DOUBLE,
-          "share of the interval waiting for input"),
-      "blocked-on", GST_TYPE_STRUCTURE, field (G_TYPE_STRING,
-          "the queue it last waited on in the interval, or -"), NULL);
-  queue_record = gst_tracer_record_new ("workerstats-queue.class",
-      "ts", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "end of the interval, ns since gst_init()"),
-      "queue", GST_TYPE_STRUCTURE, field (G_TYPE_STRING, "queue name"),
-      "path", GST_TYPE_STRUCTURE, field (G_TYPE_STRING,
-          "names from the top-level bin down, '/'-separated"),
-      "level-buffers", GST_TYPE_STRUCTURE, field (G_TYPE_UINT,
-          "buffers it holds now"),
-      "peak-buffers", GST_TYPE_STRUCTURE, field (G_TYPE_UINT,
-          "most buffers it held in the interval"),
-      "level-bytes", GST_TYPE_STRUCTURE, field (G_TYPE_UINT,
-          "bytes it holds now"),
-      "level-time", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "ns of data it holds now"),
-      "max-size-buffers", GST_TYPE_STRUCTURE, field (G_TYPE_UINT,
-          "its limit in buffers (0: none)"),
-      "max-size-bytes", GST_TYPE_STRUCTURE, field (G_TYPE_UINT,
-          "its limit in bytes (0: none)"),
-      "max-size-time", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "its limit in ns (0: none)"),
-      "items-in", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "buffers into it since the start"),
-      "items-out", GST_TYPE_STRUCTURE, field (G_TYPE_UINT64,
-          "buffers out of it since the start"), NULL);
-  GST_OBJECT_FLAG_SET (element_record, GST_OBJECT_FLAG_MAY_BE_LEAKED);
-  GST_OBJECT_FLAG_SET (queue_record, GST_OBJECT_FLAG_MAY_BE_LEAKED);
+  element_record = record_new ("workerstats-element.class", element_fields,
+      G_N_ELEMENTS (element_fields));
+  queue_record = record_new ("workerstats-queue.class", queue_fields,
+      G_N_ELEMENTS (queue_fields));
 }
 
 /* Bad parameters are said on stderr (a tracer has no bus to post on, and
@@ -1072,27 +1124,26 @@ gst_worker_stats_tracer_constructed (GObject * object)
   self->enabled = TRUE;
   if (!element_record)
     make_records ();
+  /* bound now, not at a thread's first hook (see calibrate()) */
+  (void) gst_util_get_timestamp ();
+  if (!default_chain_list) {
+    GstPad *pad = gst_object_ref_sink (gst_pad_new ("any", GST_PAD_SINK));
 
+    default_chain_list = GST_PAD_CHAINLISTFUNC (pad);
+    gst_object_unref (pad);
+  }
+
+  /* Only the hooks it needs: with any tracer on, GStreamer looks each
+   * hook point up in a small hash table (twice), and every hook
+   * registered lengthens the lookups of all the others. */
   gst_tracing_register_hook (tracer, "pad-chain-pre",
       G_CALLBACK (do_chain_pre));
-  gst_tracing_register_hook (tracer, "pad-chain-list-pre",
-      G_CALLBACK (do_chain_list_pre));
   gst_tracing_register_hook (tracer, "pad-chain-post",
       G_CALLBACK (do_chain_post));
-  gst_tracing_register_hook (tracer, "pad-chain-list-post",
-      G_CALLBACK (do_chain_post));
-  gst_tracing_register_hook (tracer, "pad-push-pre",
-      G_CALLBACK (do_push_pre));
   gst_tracing_register_hook (tracer, "pad-push-list-pre",
       G_CALLBACK (do_push_list_pre));
-  gst_tracing_register_hook (tracer, "pad-push-post",
-      G_CALLBACK (do_push_post));
-  gst_tracing_register_hook (tracer, "pad-push-list-post",
-      G_CALLBACK (do_push_post));
-  gst_tracing_register_hook (tracer, "pad-push-event-pre",
-      G_CALLBACK (do_push_event_pre));
-  gst_tracing_register_hook (tracer, "element-change-state-post",
-      G_CALLBACK (do_change_state_post));
+  gst_tracing_register_hook (tracer, "element-change-state-pre",
+      G_CALLBACK (do_change_state_pre));
 
   self->thread = g_thread_new ("workerstats", sampler_thread, self);
 }

@@ -290,11 +290,62 @@ on_message (GstProcChannel * channel, GstProcMessage * msg, gpointer user_data)
   g_async_queue_push (child->items, item);
 }
 
+static void
+collect_worker (const GValue * item, gpointer user_data)
+{
+  GstElement *element = g_value_get_object (item);
+
+  if (GST_IS_WORKER (element))
+    g_ptr_array_add (user_data, gst_object_ref (element));
+}
+
+/* The replica asks for the stats of the workers in here (to show them and
+ * account for what they hold): answered from the query's thread, so even
+ * while a worker hangs. */
+static gboolean
+answer_stats (Child * child, GstQuery * query)
+{
+  GPtrArray *workers = g_ptr_array_new_with_free_func (gst_object_unref);
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (child->pipeline));
+  GValue array = G_VALUE_INIT;
+
+  while (gst_iterator_foreach (it, collect_worker, workers) ==
+      GST_ITERATOR_RESYNC) {
+    gst_iterator_resync (it);
+    g_ptr_array_set_size (workers, 0);
+  }
+  gst_iterator_free (it);
+
+  g_value_init (&array, GST_TYPE_ARRAY);
+  /* a bin lists its children last added first: upstream first is the
+   * other way round */
+  for (guint i = workers->len; i > 0; i--) {
+    GstStructure *s =
+        gst_worker_get_stats (GST_WORKER (g_ptr_array_index (workers,
+                i - 1)));
+    GValue v = G_VALUE_INIT;
+
+    g_value_init (&v, G_TYPE_STRING);
+    g_value_take_string (&v, gst_proc_wire_serialize_structure (s));
+    gst_value_array_append_and_take_value (&array, &v);
+    gst_structure_free (s);
+  }
+  gst_structure_take_value (gst_query_writable_structure (query), "workers",
+      &array);
+  g_ptr_array_unref (workers);
+  return TRUE;
+}
+
 static gboolean
 on_query (GstProcChannel * channel, GstQuery * query, GstPadDirection dir,
     gpointer user_data)
 {
   Child *child = user_data;
+  const GstStructure *qs = gst_query_get_structure (query);
+
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
+      gst_structure_has_name (qs, GST_PROC_CHILD_STATS_QUERY))
+    return answer_stats (child, query);
 
   /* the replica's sink pad asks about the worker's input, its src pad
    * about the worker's output */

@@ -485,10 +485,23 @@ failed:
 /* ---------------------------------------------------------------------- */
 /* queries: one request, one reply, matched by id */
 
+/* The value of a question whose asker stopped waiting: its late reply is
+ * dropped (and is no garbage). Real replies start with '0' or '1'. */
+#define ABANDONED "-"
+
 gboolean
 gst_proc_channel_query (GstProcChannel * ch, GstQuery * query,
     GstPadDirection direction)
 {
+  return gst_proc_channel_query_timed (ch, query, direction, 0);
+}
+
+/* As gst_proc_channel_query(), waiting at most @timeout (0: for ever). */
+gboolean
+gst_proc_channel_query_timed (GstProcChannel * ch, GstQuery * query,
+    GstPadDirection direction, GTimeSpan timeout)
+{
+  gint64 deadline = timeout ? g_get_monotonic_time () + timeout : 0;
   gchar *str = gst_proc_wire_serialize_query (query, direction);
   guint64 id, *key = g_new (guint64, 1);
   gchar *reply = NULL;
@@ -510,10 +523,19 @@ gst_proc_channel_query (GstProcChannel * ch, GstQuery * query,
   g_free (str);
 
   g_mutex_lock (&ch->lock);
-  while (ok && !ch->closed && !g_hash_table_lookup (ch->replies, &id))
-    g_cond_wait (&ch->cond, &ch->lock);
+  while (ok && !ch->closed && !g_hash_table_lookup (ch->replies, &id)) {
+    if (!deadline)
+      g_cond_wait (&ch->cond, &ch->lock);
+    else if (!g_cond_wait_until (&ch->cond, &ch->lock, deadline))
+      break;
+  }
   g_hash_table_steal_extended (ch->replies, &id, (gpointer *) & key,
       (gpointer *) & reply);
+  if (ok && !reply && !ch->closed) {
+    /* timed out: the reply may still come */
+    g_hash_table_insert (ch->replies, key, g_strdup (ABANDONED));
+    key = NULL;
+  }
   g_mutex_unlock (&ch->lock);
   g_free (key);
 
@@ -746,6 +768,12 @@ dispatch (GstProcChannel * ch, const GstProcWireHeader * h,
       gpointer old;
 
       g_mutex_lock (&ch->lock);
+      if (g_hash_table_lookup_extended (ch->replies, &h->id, NULL, &old) &&
+          old && g_str_equal (old, ABANDONED)) {
+        g_hash_table_remove (ch->replies, &h->id);
+        g_mutex_unlock (&ch->lock);
+        return TRUE;
+      }
       if (!g_hash_table_lookup_extended (ch->replies, &h->id, NULL, &old) ||
           old) {
         g_mutex_unlock (&ch->lock);

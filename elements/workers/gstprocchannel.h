@@ -56,6 +56,10 @@ gboolean gst_proc_channel_send_raw    (GstProcChannel * channel,
 gboolean gst_proc_channel_query       (GstProcChannel * channel,
                                        GstQuery * query,
                                        GstPadDirection direction);
+gboolean gst_proc_channel_query_timed (GstProcChannel * channel,
+                                       GstQuery * query,
+                                       GstPadDirection direction,
+                                       GTimeSpan timeout);
 guint    gst_proc_channel_n_lent      (GstProcChannel * channel);
 
 G_END_DECLS

@@ -34,9 +34,13 @@
  * holds its input (the item is not sent to the child), and its state is
  * `busy` while the child holds an item. Its statistics add `pid` (the
  * child's process id), `restarts`, `items-retried`, `items-lost`,
- * `payload-copies` and, from the heartbeats of the workers inside the
- * child, `child-state`, `child-items-in` and `child-items-out` (the first
- * of them). Errors and warnings inside the child come out as this
+ * `payload-copies`, `child-workers` (the stats of every worker inside the
+ * child, asked of the child when the stats are read, each with its name
+ * in `worker` and the `pid`: a #GstWorkerController lists them as workers
+ * of their own, "REPLICA/NAME", and an exit now finds the item in hand
+ * with the one that holds it) and, from the heartbeats of the workers
+ * inside the child, `child-state`, `child-items-in` and `child-items-out`
+ * (the first of them). Errors and warnings inside the child come out as this
  * element's, their text prefixed with the element's name and the pid;
  * other element messages are posted again by this element.
  *
@@ -159,7 +163,12 @@ struct _GstProcessReplica
   guint64 items_lost;
   guint copies;
   GstStructure *child_heartbeat;
+  GValue child_workers;         /* GST_TYPE_ARRAY: the child's last answer
+                                 * to a stats query, or unset */
 };
+
+/* How long a stats call waits for the child's answer (then: its last) */
+#define STATS_TIMEOUT (100 * G_TIME_SPAN_MILLISECOND)
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
@@ -1090,12 +1099,71 @@ gst_process_replica_get_core (GstWorker * worker)
   return GST_PROCESS_REPLICA (worker)->core;
 }
 
+/* Asks the child for its workers' stats now (bounded), and keeps the
+ * answer: `child-workers`, an array of `worker-stats` structures, each
+ * with the worker's name (`worker`) and `pid`. */
+static void
+refresh_child_workers (GstProcessReplica * self)
+{
+  GstProcChannel *ch = NULL;
+  GstQuery *query;
+  GValue array = G_VALUE_INIT;
+  const GValue *answer;
+  GPid pid = 0;
+
+  g_mutex_lock (&self->lock);
+  if (self->channel && self->hello && !self->dead) {
+    ch = gst_proc_channel_ref (self->channel);
+    pid = self->pid;
+  }
+  g_mutex_unlock (&self->lock);
+  if (!ch)
+    return;
+
+  query = gst_query_new_custom (GST_QUERY_CUSTOM,
+      gst_structure_new_empty (GST_PROC_CHILD_STATS_QUERY));
+  if (gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN,
+          STATS_TIMEOUT)) {
+    answer = gst_structure_get_value (gst_query_get_structure (query),
+        "workers");
+    g_value_init (&array, GST_TYPE_ARRAY);
+    for (guint i = 0; answer && GST_VALUE_HOLDS_ARRAY (answer) &&
+        i < gst_value_array_get_size (answer); i++) {
+      const GValue *v = gst_value_array_get_value (answer, i);
+      GstStructure *w = G_VALUE_HOLDS_STRING (v) ?
+          gst_structure_from_string (g_value_get_string (v), NULL) : NULL;
+      GValue sv = G_VALUE_INIT;
+
+      if (!w || !gst_structure_get_string (w, "worker")) {
+        if (w)
+          gst_structure_free (w);
+        continue;
+      }
+      gst_structure_set_name (w, GST_WORKER_STATS_NAME);
+      gst_structure_set (w, "pid", G_TYPE_INT, (gint) pid, NULL);
+      g_value_init (&sv, GST_TYPE_STRUCTURE);
+      g_value_take_boxed (&sv, w);
+      gst_value_array_append_and_take_value (&array, &sv);
+    }
+    g_mutex_lock (&self->lock);
+    if (G_IS_VALUE (&self->child_workers))
+      g_value_unset (&self->child_workers);
+    self->child_workers = array;
+    g_mutex_unlock (&self->lock);
+  }
+  gst_query_unref (query);
+  gst_proc_channel_unref (ch);
+}
+
 static void
 gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
 {
   GstProcessReplica *self = GST_PROCESS_REPLICA (worker);
 
+  refresh_child_workers (self);
   g_mutex_lock (&self->lock);
+  if (G_IS_VALUE (&self->child_workers))
+    gst_structure_set_value (stats, "child-workers", &self->child_workers);
   gst_structure_set (stats,
       "pid", G_TYPE_INT, (gint) (self->dead ? 0 : self->pid),
       "restarts", G_TYPE_UINT, self->restarts,
@@ -1253,6 +1321,8 @@ gst_process_replica_finalize (GObject * object)
   gst_worker_core_free (self->core);
   if (self->child_heartbeat)
     gst_structure_free (self->child_heartbeat);
+  if (G_IS_VALUE (&self->child_workers))
+    g_value_unset (&self->child_workers);
   g_free (self->failed);
   g_free (self->death);
   g_free (self->worker);

@@ -64,6 +64,11 @@ typedef struct
   guint64 offset, size, maxsize;
 } GstProcWireMem;
 
+/* A custom query the replica asks its child (direction unknown): the
+ * child answers with `workers`, an array of strings, each a worker's
+ * `worker-stats` structure serialised, upstream first. */
+#define GST_PROC_CHILD_STATS_QUERY "worker-child-stats"
+
 gchar *      gst_proc_wire_serialize_metas   (GstBuffer * buffer,
                                               gsize * len);
 gboolean     gst_proc_wire_deserialize_metas (GstBuffer * buffer,

@@ -301,6 +301,48 @@ status_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* --tune: each worker's shares of time, the bottleneck, the advice and
+ * what auto changed. */
+static void
+print_tuning (const GstStructure * report)
+{
+  const GstStructure *t;
+  const GValue *v = gst_structure_get_value (report, "tuning");
+  const GValue *workers, *actions;
+  gdouble busy = 0;
+  guint i;
+
+  if (!v || !GST_VALUE_HOLDS_STRUCTURE (v))
+    return;
+  t = gst_value_get_structure (v);
+  workers = gst_structure_get_value (t, "workers");
+  actions = gst_structure_get_value (t, "actions");
+  g_print ("%-*s %6s %6s %8s %7s\n", name_width (workers), "TIME SHARE",
+      "BUSY", "IDLE", "BLOCKED", "PAUSED");
+  for (i = 0; workers && i < gst_value_array_get_size (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+    gdouble s[4] = { 0, 0, 0, 0 };
+
+    gst_structure_get_double (w, "busy", &s[0]);
+    gst_structure_get_double (w, "idle", &s[1]);
+    gst_structure_get_double (w, "blocked", &s[2]);
+    gst_structure_get_double (w, "paused", &s[3]);
+    g_print ("%-*s %5.0f%% %5.0f%% %7.0f%% %6.0f%%\n", name_width (workers),
+        gst_structure_get_string (w, "name"), s[0] * 100, s[1] * 100,
+        s[2] * 100, s[3] * 100);
+  }
+  if (gst_structure_get_double (t, "bottleneck-busy", &busy))
+    g_print ("%s: bottleneck: %s (busy %.0f%% of the time)\n", PROG,
+        gst_structure_get_string (t, "bottleneck"), busy * 100);
+  for (i = 0; actions && i < gst_value_array_get_size (actions); i++)
+    g_print ("%s: tune: %s\n", PROG,
+        g_value_get_string (gst_value_array_get_value (actions, i)));
+  if (gst_structure_has_field (t, "suggestion"))
+    g_print ("%s: advice: %s\n", PROG, gst_structure_get_string (t,
+            "suggestion"));
+}
+
 static void
 print_report (App * app, const GstStructure * report)
 {
@@ -352,6 +394,7 @@ print_report (App * app, const GstStructure * report)
   }
   if (outcome == GST_WORKER_CONTROLLER_OUTCOME_DRAINED && balanced)
     g_print ("%s: every queue gave out every item it took in\n", PROG);
+  print_tuning (report);
 
   growths = gst_structure_get_value (report, "queue-growths");
   for (i = 0; growths && i < gst_value_array_get_size (growths); i++) {
@@ -781,6 +824,8 @@ main (int argc, char **argv)
   LaunchControl *control = NULL, *socket_control = NULL;
   g_autofree gchar *file = NULL, *on_error = NULL, *stats_json = NULL;
   g_autofree gchar *dot_dir = NULL, *deadlock = NULL, *on_stall = NULL;
+  g_autofree gchar *tune = NULL;
+  gint tune_max_replicas = UNSET;
   g_autofree gchar *status_format = NULL, *http = NULL;
   g_autofree gchar *control_address = NULL;
   gboolean http_control = FALSE;
@@ -825,6 +870,12 @@ main (int argc, char **argv)
         "Deadlocks of the bounded queues: resolve them by growing the "
           "smallest full queue on the cycle (default), report them, or do "
           "nothing", "resolve|report|off"},
+    {"tune", 0, 0, G_OPTION_ARG_STRING, &tune,
+        "Find the bottleneck: report each worker's time busy, idle, blocked "
+          "and paused and what would widen it (report), and resize "
+          "workerpools to follow it (auto)", "off|report|auto"},
+    {"tune-max-replicas", 0, 0, G_OPTION_ARG_INT, &tune_max_replicas,
+        "Largest pool size --tune=auto sets (default: the processors)", "N"},
     {"deadlock-settle", 0, 0, G_OPTION_ARG_INT, &deadlock_settle,
         "Nothing on a cycle of waits moves for MS: a deadlock (default 1000)",
         "MS"},
@@ -979,6 +1030,14 @@ main (int argc, char **argv)
     return usage_error (ctx, "--http-control needs --http");
   if (deadlock_settle == 0)
     return usage_error (ctx, "--deadlock-settle must be at least 1 ms");
+  if (tune && !g_str_equal (tune, "off") && !g_str_equal (tune, "report") &&
+      !g_str_equal (tune, "auto"))
+    return usage_error (ctx, "--tune takes off, report or auto, not '%s'",
+        tune);
+  if (tune_max_replicas != UNSET && (tune_max_replicas < 1 ||
+          tune_max_replicas > 64))
+    return usage_error (ctx, "--tune-max-replicas takes 1 to 64, not %d",
+        tune_max_replicas);
   if (deadlock && !g_str_equal (deadlock, "off") &&
       !g_str_equal (deadlock, "report") && !g_str_equal (deadlock, "resolve"))
     return usage_error (ctx, "--deadlock takes off, report or resolve, not "
@@ -1038,6 +1097,12 @@ main (int argc, char **argv)
         NULL);
   if (deadlock_settle > 0)
     g_object_set (app.ctrl, "deadlock-settle", deadlock_settle, NULL);
+  if (tune)
+    g_object_set (app.ctrl, "tune", g_str_equal (tune, "auto") ?
+        GST_WORKER_TUNE_MODE_AUTO : g_str_equal (tune, "report") ?
+        GST_WORKER_TUNE_MODE_REPORT : GST_WORKER_TUNE_MODE_OFF, NULL);
+  if (tune_max_replicas != UNSET)
+    g_object_set (app.ctrl, "tune-max-replicas", tune_max_replicas, NULL);
   if (max_queue_growth >= 0)
     g_object_set (app.ctrl, "max-queue-growth", max_queue_growth, NULL);
   if (max_total_growth >= 0)

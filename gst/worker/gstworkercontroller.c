@@ -92,6 +92,8 @@ enum
   PROP_DEADLOCK_SETTLE,
   PROP_MAX_QUEUE_GROWTH,
   PROP_MAX_TOTAL_GROWTH,
+  /* tune, tune-max-replicas: gstworkerreshape.c */
+  PROP_RESHAPE_FIRST,
 };
 
 enum
@@ -410,7 +412,7 @@ gst_worker_controller_constructed (GObject * object)
   self->exit = worker_exit_new (self->topology);
   worker_topology_update (self->topology);
   gst_worker_deadlock_set_topology (self->deadlock);
-  controller_follow_elements (self);
+  controller_reshape_init (self);
 
   bus = gst_pipeline_get_bus (self->pipeline);
   self->bus_source = gst_bus_create_watch (bus);
@@ -455,7 +457,7 @@ gst_worker_controller_dispose (GObject * object)
   }
 
   if (self->topology) {
-    controller_unfollow_elements (self);
+    controller_reshape_dispose (self);
     g_clear_pointer (&self->watch, worker_watchdog_free);
     g_clear_pointer (&self->deadlock, gst_worker_deadlock_free);
     g_clear_pointer (&self->exit, worker_exit_free);
@@ -522,7 +524,10 @@ gst_worker_controller_set_property (GObject * object, guint prop_id,
       self->max_total_growth = g_value_get_uint (value);
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      GST_OBJECT_UNLOCK (self);
+      if (!controller_reshape_set_property (self, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      GST_OBJECT_LOCK (self);
       break;
   }
   GST_OBJECT_UNLOCK (self);
@@ -578,7 +583,10 @@ gst_worker_controller_get_property (GObject * object, guint prop_id,
       g_value_set_uint (value, self->max_total_growth);
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      GST_OBJECT_UNLOCK (self);
+      if (!controller_reshape_get_property (self, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      GST_OBJECT_LOCK (self);
       break;
   }
   GST_OBJECT_UNLOCK (self);
@@ -657,6 +665,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
       g_param_spec_uint ("max-total-growth", "Max total growth",
           "Items of room deadlocks may add to all queues together in a run",
           0, G_MAXUINT, DEFAULT_MAX_TOTAL_GROWTH, flags));
+  controller_reshape_install_properties (gobject_class, PROP_RESHAPE_FIRST);
 
   /**
    * GstWorkerController::started:

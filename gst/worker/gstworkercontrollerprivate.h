@@ -10,11 +10,13 @@
 #include <gst/gst.h>
 
 #include "gstworkercontroller.h"
+#include "gstworkerreshape.h"
 #include "gstworkerdeadlock.h"
 #include "gstworkerenums.h"
 #include "gstworkerexit.h"
 #include "gstworkerrun.h"
 #include "gstworkertopology.h"
+#include "gstworkertune.h"
 #include "gstworkerwatchdog.h"
 
 G_BEGIN_DECLS
@@ -55,6 +57,10 @@ struct _GstWorkerController
   GSource *follow_update;       /* workers added or removed while the
                                  * system runs: the records' update, due
                                  * (gstworkerreshape.c) */
+  GstWorkerTuneMode tune_mode;
+  guint tune_max_replicas;
+  GSource *tune_timer;          /* the tuner's samples, while tune is on */
+  GstWorkerTuner *tuner;        /* set at construction; its own lock */
 };
 
 /* gstworkerstatus.c */
@@ -96,6 +102,9 @@ GstStructure *controller_worker_structure (GstWorkerController * self,
     WorkerRec * w, gboolean with_heartbeat);
 
 G_GNUC_INTERNAL
+void controller_take_worker (GValue * workers, GstStructure * s);
+
+G_GNUC_INTERNAL
 GstStructure *controller_wait_for_structure (GstWorkerController * self);
 
 G_GNUC_INTERNAL
@@ -108,12 +117,25 @@ GstStructure *controller_build_status (GstWorkerController * self);
 /* gstworkerreshape.c */
 
 G_GNUC_INTERNAL
-void controller_add_retired (GstWorkerController * self, GstStructure * s);
+void controller_add_reshape_status (GstWorkerController * self,
+    GstStructure * s);
 
 G_GNUC_INTERNAL
-void controller_follow_elements (GstWorkerController * self);
+void controller_reshape_init (GstWorkerController * self);
 
 G_GNUC_INTERNAL
-void controller_unfollow_elements (GstWorkerController * self);
+void controller_reshape_dispose (GstWorkerController * self);
+
+G_GNUC_INTERNAL
+void controller_reshape_install_properties (GObjectClass * klass,
+    guint first_prop_id);
+
+G_GNUC_INTERNAL
+gboolean controller_reshape_set_property (GstWorkerController * self,
+    guint prop_id, const GValue * value);
+
+G_GNUC_INTERNAL
+gboolean controller_reshape_get_property (GstWorkerController * self,
+    guint prop_id, GValue * value);
 
 G_END_DECLS

@@ -269,6 +269,51 @@ items_passed (const GstStructure * s)
   return worker_stats_u64 (s, "items-out") + worker_stats_u64 (s, "items-dropped");
 }
 
+/* The workers @w runs in a child process, if it does (a processreplica:
+ * its stats list them in `child-workers`, as the child gave them when
+ * frozen): `holder` entries for those not idle, named "REPLICA/NAME". The
+ * item in hand of @w (@in_hand) is held by the first of them that is
+ * busy. Returns: whether one of them has it. */
+static gboolean
+account_child_workers (WorkerRec * w, const GstStructure * frozen,
+    gboolean in_hand, GValue * holders)
+{
+  const GValue *children = gst_structure_get_value (frozen, "child-workers");
+  gboolean given = FALSE;
+
+  for (guint i = 0; children && GST_VALUE_HOLDS_ARRAY (children) &&
+      i < gst_value_array_get_size (children); i++) {
+    const GValue *v = gst_value_array_get_value (children, i);
+    const GstStructure *c;
+    GstWorkerState state;
+    guint64 items = 0;
+    gchar *name;
+
+    if (!GST_VALUE_HOLDS_STRUCTURE (v))
+      continue;
+    c = gst_value_get_structure (v);
+    state = worker_stats_state (c);
+    if (state == GST_WORKER_STATE_IDLE)
+      continue;
+    if (in_hand && !given && state == GST_WORKER_STATE_BUSY) {
+      given = TRUE;
+      items = 1;
+    }
+    name = g_strdup_printf ("%s/%s", w->name,
+        gst_structure_get_string (c, "worker"));
+    worker_array_take_structure (holders, gst_structure_new ("holder",
+            "name", G_TYPE_STRING, name,
+            "kind", G_TYPE_STRING, "worker",
+            "process-of", G_TYPE_STRING, w->name,
+            "items", G_TYPE_UINT64, items,
+            "state", GST_TYPE_WORKER_STATE, state,
+            "state-time", GST_TYPE_CLOCK_TIME, worker_stats_time (c,
+                "state-time"), NULL));
+    g_free (name);
+  }
+  return given;
+}
+
 /* After a stop: where the items that were inside went. Queues: what went
  * in and did not come out (exact, from the pad probes; it includes an item
  * a blocked writer was pushing in). Workers: items handed over by their
@@ -310,6 +355,7 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     GstStructure *now = gst_worker_get_stats (GST_WORKER (w->element));
     GstWorkerState state = worker_stats_state (was);
     guint64 handed = 0, started = worker_stats_u64 (now, "items-in"), items = 0;
+    gboolean in_hand = FALSE;
     gint64 handed_offset;
     GPtrArray *in;
     GstStructure *h;
@@ -337,8 +383,13 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     if (worker_stats_state (frozen) == GST_WORKER_STATE_BUSY &&
         w->element->numsinkpads > 0 && items_passed (now) == items_passed
         (frozen))
-      items += 1;
+      in_hand = TRUE;
     g_ptr_array_unref (in);
+    /* in a child process, a worker there may have it */
+    if (!account_child_workers (w, frozen, in_hand, holders) && in_hand)
+      items += 1;
+    else if (in_hand)
+      total += 1;
 
     total += items;
     if (items || state != GST_WORKER_STATE_IDLE) {

@@ -313,26 +313,6 @@ plain_peer (GstPad * pad)
   return peer;
 }
 
-/* The workerpool @element belongs to, or NULL. */
-static GstElement *
-pool_of (GstElement * element)
-{
-  GstObject *p = gst_object_get_parent (GST_OBJECT (element));
-
-  while (p) {
-    GstElementFactory *f = GST_IS_ELEMENT (p) ?
-        gst_element_get_factory (GST_ELEMENT (p)) : NULL;
-    GstObject *next;
-
-    if (f && g_str_equal (GST_OBJECT_NAME (f), "workerpool"))
-      return GST_ELEMENT (p);
-    next = gst_object_get_parent (p);
-    gst_object_unref (p);
-    p = next;
-  }
-  return NULL;
-}
-
 /* The caps that flow out of @pad now, or those it can produce. */
 static GstCaps *
 flowing_caps (GstPad * pad)
@@ -426,7 +406,7 @@ check_leaving (WorkerRec * w, const gchar * what, Place * place,
 {
   GstPad **sinkpad = &place->sink, **srcpad = &place->src;
   GstPad **up = &place->up, **down = &place->down;
-  GstElement *pool = pool_of (w->element);
+  GstElement *pool = worker_topology_pool_of (w->element);
 
   if (pool) {
     refuse (error, GST_WORKER_CONTROLLER_ERROR_RESHAPE,
@@ -800,7 +780,8 @@ gst_worker_controller_swap_worker (GstWorkerController * self,
   GST_INFO_OBJECT (self, "swapping %s for %s (%s)", w->name,
       GST_OBJECT_NAME (e), description);
   take_out (self, w, &place);
-  gst_bin_add (GST_BIN (bin), gst_object_ref (e));
+  /* not floating: the bin takes a reference of its own */
+  gst_bin_add (GST_BIN (bin), e);
   if (gst_pad_link (place.up, esink) != GST_PAD_LINK_OK ||
       gst_pad_link (esrc, place.down) != GST_PAD_LINK_OK)
     GST_ERROR_OBJECT (self, "cannot link %s in place of %s",
@@ -940,8 +921,8 @@ gst_worker_controller_insert_worker (GstWorkerController * self,
   GST_INFO_OBJECT (self, "inserting %s (%s) after %s", GST_OBJECT_NAME (e),
       description, q->name);
   gst_pad_unlink (up, down);
-  gst_bin_add_many (GST_BIN (bin), gst_object_ref (e), gst_object_ref (nq),
-      NULL);
+  /* not floating: the bin takes references of its own */
+  gst_bin_add_many (GST_BIN (bin), e, nq, NULL);
   if (gst_pad_link (up, esink) != GST_PAD_LINK_OK ||
       gst_pad_link (esrc, nqsink) != GST_PAD_LINK_OK ||
       gst_pad_link (nqsrc, down) != GST_PAD_LINK_OK)
@@ -1141,8 +1122,8 @@ on_deep_element_removed (GstBin * pipeline, GstBin * bin,
  * recorded, and workers that leave it are kept aside with their counts:
  * the replicas a `workerpool` adds and retires while it runs are listed,
  * watched and counted like the others. */
-void
-controller_follow_elements (GstWorkerController * self)
+static void
+follow_elements (GstWorkerController * self)
 {
   g_signal_connect (self->pipeline, "deep-element-added",
       G_CALLBACK (on_deep_element_added), self);
@@ -1150,8 +1131,8 @@ controller_follow_elements (GstWorkerController * self)
       G_CALLBACK (on_deep_element_removed), self);
 }
 
-void
-controller_unfollow_elements (GstWorkerController * self)
+static void
+unfollow_elements (GstWorkerController * self)
 {
   g_signal_handlers_disconnect_by_func (self->pipeline,
       on_deep_element_added, self);
@@ -1170,8 +1151,8 @@ controller_unfollow_elements (GstWorkerController * self)
 
 /* Adds `retired-workers` to a status or report @s: each worker a reshape
  * took out, with the counts it had then. Nothing when there is none. */
-void
-controller_add_retired (GstWorkerController * self, GstStructure * s)
+static void
+add_retired (GstWorkerController * self, GstStructure * s)
 {
   GPtrArray *workers = self->workers;
   guint n = g_atomic_int_get ((gint *) & workers->len);
@@ -1197,4 +1178,191 @@ controller_add_retired (GstWorkerController * self, GstStructure * s)
     gst_structure_take_value (s, "retired-workers", &retired);
   else
     g_value_unset (&retired);
+}
+
+/* ---------------------------------------------------------------------- */
+/* tuning */
+
+#define DEFAULT_TUNE GST_WORKER_TUNE_MODE_OFF
+#define DEFAULT_TUNE_MAX_REPLICAS 0
+#define TUNE_SAMPLE_MS 50
+
+enum
+{
+  PROP_TUNE,
+  PROP_TUNE_MAX_REPLICAS,
+};
+
+static guint prop_first;
+
+/* With the object lock: the tuner's policy now. */
+static void
+tune_policy_locked (GstWorkerController * self, WorkerTunePolicy * policy)
+{
+  policy->act = self->tune_mode == GST_WORKER_TUNE_MODE_AUTO;
+  policy->max_replicas = self->tune_max_replicas ? self->tune_max_replicas :
+      g_get_num_processors ();
+}
+
+static gboolean
+tune_tick (gpointer user_data)
+{
+  GstWorkerController *self = user_data;
+  WorkerTunePolicy policy;
+  gboolean paused = FALSE, playing = FALSE, running;
+
+  running = worker_run_phase (self->run) == WORKER_RUN_RUNNING &&
+      worker_run_is_active (self->run, &paused, &playing) && playing &&
+      !paused;
+  GST_OBJECT_LOCK (self);
+  tune_policy_locked (self, &policy);
+  GST_OBJECT_UNLOCK (self);
+  if (running)
+    worker_tuner_sample (self->tuner, &policy);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The sampling timer runs while tune is on. */
+static void
+apply_tune (GstWorkerController * self)
+{
+  GST_OBJECT_LOCK (self);
+  if (self->tune_mode != GST_WORKER_TUNE_MODE_OFF && !self->tune_timer &&
+      self->context) {
+    self->tune_timer = g_timeout_source_new (TUNE_SAMPLE_MS);
+    g_source_set_callback (self->tune_timer, tune_tick, self, NULL);
+    g_source_attach (self->tune_timer, self->context);
+  } else if (self->tune_mode == GST_WORKER_TUNE_MODE_OFF && self->tune_timer) {
+    g_source_destroy (self->tune_timer);
+    g_clear_pointer (&self->tune_timer, g_source_unref);
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+void
+controller_reshape_install_properties (GObjectClass * klass,
+    guint first_prop_id)
+{
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_PLAYING;
+
+  prop_first = first_prop_id;
+  /**
+   * GstWorkerController:tune:
+   *
+   * The tuner (#GstWorkerTuneMode): off; report, which measures each
+   * worker's share of time busy, idle (waiting on an empty input), blocked
+   * (on a full output) and paused, names the bottleneck and says what
+   * would widen it (`tuning` in the status and the report); auto, which
+   * also resizes workerpools, at most every second window (0.5 s): it grows the pool
+   * whose replicas are busy while its dispatcher waits on their full
+   * queues, and shrinks a pool whose work would fit in one replica less.
+   * Queue sizes are left to the deadlock detector, which grows one only
+   * where the deadlock rules allow.
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (klass, prop_first + PROP_TUNE,
+      g_param_spec_enum ("tune", "Tune", "Find the bottleneck (report) and "
+          "resize workerpools to follow it (auto)", GST_TYPE_WORKER_TUNE_MODE,
+          DEFAULT_TUNE, flags));
+  /**
+   * GstWorkerController:tune-max-replicas:
+   *
+   * The largest size `tune=auto` gives a workerpool (0: the number of
+   * processors).
+   *
+   * Since: 0.2
+   */
+  g_object_class_install_property (klass, prop_first + PROP_TUNE_MAX_REPLICAS,
+      g_param_spec_uint ("tune-max-replicas", "Tune max replicas",
+          "Largest pool size tune=auto sets (0 = the number of processors)",
+          0, 64, DEFAULT_TUNE_MAX_REPLICAS, flags));
+  gst_type_mark_as_plugin_api (GST_TYPE_WORKER_TUNE_MODE, 0);
+}
+
+gboolean
+controller_reshape_set_property (GstWorkerController * self, guint prop_id,
+    const GValue * value)
+{
+  switch (prop_id - prop_first) {
+    case PROP_TUNE:
+      GST_OBJECT_LOCK (self);
+      self->tune_mode = g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (self);
+      apply_tune (self);
+      return TRUE;
+    case PROP_TUNE_MAX_REPLICAS:
+      GST_OBJECT_LOCK (self);
+      self->tune_max_replicas = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      return TRUE;
+    default:
+      return FALSE;
+  }
+}
+
+gboolean
+controller_reshape_get_property (GstWorkerController * self, guint prop_id,
+    GValue * value)
+{
+  gboolean ret = TRUE;
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id - prop_first) {
+    case PROP_TUNE:
+      g_value_set_enum (value, self->tune_mode);
+      break;
+    case PROP_TUNE_MAX_REPLICAS:
+      g_value_set_uint (value, self->tune_max_replicas);
+      break;
+    default:
+      ret = FALSE;
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+  return ret;
+}
+
+/* At construction: follow the elements, make the tuner. */
+void
+controller_reshape_init (GstWorkerController * self)
+{
+  follow_elements (self);
+  self->tuner = worker_tuner_new (self->topology);
+  apply_tune (self);
+}
+
+void
+controller_reshape_dispose (GstWorkerController * self)
+{
+  unfollow_elements (self);
+  GST_OBJECT_LOCK (self);
+  if (self->tune_timer) {
+    g_source_destroy (self->tune_timer);
+    g_clear_pointer (&self->tune_timer, g_source_unref);
+  }
+  GST_OBJECT_UNLOCK (self);
+  g_clear_pointer (&self->tuner, worker_tuner_free);
+}
+
+/* What reshaping adds to a status or report @s: `retired-workers`, and
+ * `tuning` while tune is on. */
+void
+controller_add_reshape_status (GstWorkerController * self, GstStructure * s)
+{
+  WorkerTunePolicy policy;
+  gboolean tune;
+
+  add_retired (self, s);
+  GST_OBJECT_LOCK (self);
+  tune = self->tune_mode != GST_WORKER_TUNE_MODE_OFF && self->tuner;
+  tune_policy_locked (self, &policy);
+  GST_OBJECT_UNLOCK (self);
+  if (tune) {
+    GstStructure *t = worker_tuner_get_status (self->tuner, &policy);
+
+    gst_structure_set (s, "tuning", GST_TYPE_STRUCTURE, t, NULL);
+    gst_structure_free (t);
+  }
 }

@@ -8,6 +8,26 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GstWorkerTuneMode:
+ * @GST_WORKER_TUNE_MODE_OFF: no tuning.
+ * @GST_WORKER_TUNE_MODE_REPORT: measure each worker's share of time busy,
+ *   idle, blocked and paused, find the bottleneck and say what would
+ *   widen it (`tuning` in the status and the report); change nothing.
+ * @GST_WORKER_TUNE_MODE_AUTO: as report, and resize workerpools: grow the
+ *   one at the bottleneck, shrink those that sit idle, within
+ *   `tune-max-replicas`.
+ *
+ * What #GstWorkerController's tuner does (its `tune` property).
+ *
+ * Since: 0.2
+ */
+typedef enum {
+  GST_WORKER_TUNE_MODE_OFF,
+  GST_WORKER_TUNE_MODE_REPORT,
+  GST_WORKER_TUNE_MODE_AUTO,
+} GstWorkerTuneMode;
+
 GST_WORKER_API
 gboolean       gst_worker_controller_swap_worker (GstWorkerController * self,
                                                   const gchar * name,

@@ -166,6 +166,55 @@ controller_worker_structure (GstWorkerController * self, WorkerRec * w,
   return s;
 }
 
+/* Adds @s (taken), a worker's entry, to @workers; then the workers
+ * running in its child process, if it has one (a processreplica's
+ * `child-workers`: their stats as the child gave them when @s was made),
+ * as entries of their own named "REPLICA/NAME", with `process-of` (the
+ * replica) and `pid`. */
+void
+controller_take_worker (GValue * workers, GstStructure * s)
+{
+  GValue children = G_VALUE_INIT;
+  gchar *name, *path;
+  guint i;
+
+  if (!gst_structure_has_field_typed (s, "child-workers", GST_TYPE_ARRAY)) {
+    worker_array_take_structure (workers, s);
+    return;
+  }
+  name = g_strdup (gst_structure_get_string (s, "name"));
+  path = g_strdup (gst_structure_get_string (s, "path"));
+  g_value_init (&children, GST_TYPE_ARRAY);
+  g_value_copy (gst_structure_get_value (s, "child-workers"), &children);
+  gst_structure_remove_field (s, "child-workers");
+  worker_array_take_structure (workers, s);
+
+  for (i = 0; i < gst_value_array_get_size (&children); i++) {
+    const GValue *v = gst_value_array_get_value (&children, i);
+    const gchar *inner;
+    GstStructure *c;
+    gchar *cname, *cpath;
+
+    if (!GST_VALUE_HOLDS_STRUCTURE (v))
+      continue;
+    inner = gst_structure_get_string (gst_value_get_structure (v), "worker");
+    cname = g_strdup_printf ("%s/%s", name, inner);
+    cpath = g_strdup_printf ("%s/%s", path, inner);
+    c = gst_structure_copy (gst_value_get_structure (v));
+    gst_structure_set_name (c, "worker");
+    gst_structure_set (c, "name", G_TYPE_STRING, cname,
+        "path", G_TYPE_STRING, cpath,
+        "process-of", G_TYPE_STRING, name, NULL);
+    gst_structure_remove_field (c, "worker");
+    worker_array_take_structure (workers, c);
+    g_free (cname);
+    g_free (cpath);
+  }
+  g_value_unset (&children);
+  g_free (name);
+  g_free (path);
+}
+
 /* Who waits on which queue: a writer on a full one, a reader on an empty
  * one. The raw material of deadlock detection. */
 GstStructure *
@@ -253,7 +302,7 @@ controller_build_report (GstWorkerController * self,
   controller_new_array (&workers);
   order = worker_topology_dup_order (self->topology);
   for (i = 0; i < order->len; i++)
-    worker_array_take_structure (&workers,
+    controller_take_worker (&workers,
         controller_worker_structure (self, g_ptr_array_index (order, i),
             FALSE));
   g_ptr_array_unref (order);
@@ -275,7 +324,7 @@ controller_build_report (GstWorkerController * self,
 
   controller_structure_take_array (r, "workers", &workers);
   controller_structure_take_array (r, "queues", &queues);
-  controller_add_retired (self, r);
+  controller_add_reshape_status (self, r);
   gst_worker_deadlock_add_to_report (self->deadlock, r);
   return r;
 }
@@ -294,7 +343,7 @@ controller_build_status (GstWorkerController * self)
   controller_new_array (&workers);
   order = worker_topology_dup_order (self->topology);
   for (i = 0; i < order->len; i++)
-    worker_array_take_structure (&workers,
+    controller_take_worker (&workers,
         controller_worker_structure (self, g_ptr_array_index (order, i), TRUE));
   g_ptr_array_unref (order);
   controller_new_array (&queues);
@@ -308,7 +357,7 @@ controller_build_status (GstWorkerController * self)
 
   controller_structure_take_array (s, "workers", &workers);
   controller_structure_take_array (s, "queues", &queues);
-  controller_add_retired (self, s);
+  controller_add_reshape_status (self, s);
   wait_for = controller_wait_for_structure (self);
   gst_structure_set (s, "wait-for", GST_TYPE_STRUCTURE, wait_for, NULL);
   gst_structure_free (wait_for);

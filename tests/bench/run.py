@@ -749,19 +749,22 @@ def pyworker_note(summaries: dict) -> "str | None":
 TRACER_COUNTS = {}
 
 
-def tracer_instructions(tracer: "str | None", n: int = 5000) -> float:
+def tracer_instructions(tracer: "str | None", n: int = 5000, hop: bool = False) -> float:
     """Instructions per item of `benchsrc ! identity x4 ! benchsink` (one
-    thread) under callgrind with GST_TRACERS=tracer: runs of n and 2n
-    items, so start-up cancels out."""
-    if tracer not in TRACER_COUNTS:
+    thread; with @hop, the hop benchmark's chain: a queue of 10 before
+    each element and the sink) under callgrind with GST_TRACERS=tracer:
+    runs of n and 2n items, so start-up cancels out."""
+    key = (tracer, hop, n)
+    if key not in TRACER_COUNTS:
         env = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.tcache_count=0")
         env.pop("GST_TRACERS", None)
         if tracer:
             env["GST_TRACERS"] = tracer
         counts = []
         for items in (n, 2 * n):
+            stage = ["!", QUEUE, "!", "identity silent=true"] if hop else ["!", "identity silent=true"]
             argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + \
-                workerbench(bench_src(items), *["!", "identity silent=true"] * 4, "!", "benchsink")
+                workerbench(bench_src(items), *stage * 4, *stage[:-1], "benchsink")
             runs = []
             # now and then a run costs a few million more or less: the
             # median of three
@@ -773,8 +776,8 @@ def tracer_instructions(tracer: "str | None", n: int = 5000) -> float:
                     raise BenchFailure(f"tracer count failed: {proc.stderr[-1000:]}")
                 runs.append(int(found.group(1)))
             counts.append(statistics.median(runs))
-        TRACER_COUNTS[tracer] = (counts[1] - counts[0]) / n
-    return TRACER_COUNTS[tracer]
+        TRACER_COUNTS[key] = (counts[1] - counts[0]) / n
+    return TRACER_COUNTS[key]
 
 
 def tracer_note(summaries: dict) -> "str | None":
@@ -784,14 +787,19 @@ def tracer_note(summaries: dict) -> "str | None":
         return None
     # its samples (every 100 ms) are left out: under callgrind a run lasts
     # 50 times longer and would hold 50 times more of them per item
-    off, floor, ours = (tracer_instructions(t) for t in
-                        (None, "factories", "workerstats(period=1000000)"))
-    return ("Counted instead of timed (callgrind, `benchsrc ! identity x4 ! benchsink` in one "
-            f"thread, medians of 3): {off:,.0f} instructions per item without a tracer, "
+    tracers = (None, "factories", "workerstats(period=1000000)")
+    off, floor, ours = (tracer_instructions(t) for t in tracers)
+    hop_floor, hop_ours = (tracer_instructions(t, 2000, True) for t in tracers[1:])
+    return ("Counted instead of timed (callgrind, medians of 3). One thread, `benchsrc ! "
+            f"identity x4 ! benchsink`: {off:,.0f} instructions per item without a tracer, "
             f"{floor:,.0f} with `factories` (GStreamer's tracing floor), {ours:,.0f} with "
-            f"workerstats' hooks: its own work per item is **{ours - floor:,.0f} instructions, "
+            f"workerstats' hooks: **{ours - floor:,.0f} instructions more, "
             f"{100 * (ours - floor) / floor:.1f}% of the floor** "
-            f"({100 * (ours - off) / off:.0f}% of no tracer at all, on no-op elements).")
+            f"({100 * (ours - off) / off:.0f}% of no tracer at all, on no-op elements). "
+            f"The hop chain (a queue before each element): {hop_floor:,.0f} with `factories`, "
+            f"{hop_ours:,.0f} with workerstats: **{100 * (hop_ours - hop_floor) / hop_floor:.1f}% "
+            "of the floor**. Part of it is GStreamer's: registering the pad-chain-pre hook "
+            "lengthens its hook-table lookup at every hook point of every item.")
 
 
 def isolation_note(summaries: dict) -> "str | None":

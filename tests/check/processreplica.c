@@ -68,6 +68,17 @@ harness (const gchar * desc)
   return h;
 }
 
+/* @value (a bound: a time a healthy child never needs) times
+ * GST_WORKERS_TEST_TIMEOUT_SCALE, which the valgrind setup sets. */
+static gint64
+scaled (gint64 value)
+{
+  const gchar *scale = g_getenv ("GST_WORKERS_TEST_TIMEOUT_SCALE");
+
+  return value * (scale ? CLAMP (g_ascii_strtoll (scale, NULL, 10), 1, 100) :
+      1);
+}
+
 /* A buffer of @size bytes, all set (unset bytes would cross the socket:
  * valgrind says so) */
 static GstBuffer *
@@ -612,30 +623,70 @@ GST_START_TEST (test_drain_through_children)
 
 GST_END_TEST;
 
-/* An exit now accounts for the item a hung child held: the replica is a
- * worker busy with it. */
+/* The entry named @name in the controller's status, or NULL. */
+static GstStructure *
+status_entry (GstWorkerController * ctrl, const gchar * name)
+{
+  GstStructure *status = gst_worker_controller_get_status (ctrl);
+  const GValue *workers = gst_structure_get_value (status, "workers");
+  GstStructure *found = NULL;
+
+  for (guint i = 0; !found && i < gst_value_array_get_size (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+
+    if (g_strcmp0 (gst_structure_get_string (w, "name"), name) == 0)
+      found = gst_structure_copy (w);
+  }
+  gst_structure_free (status);
+  return found;
+}
+
+/* The workers inside the child are entries of the controller's own
+ * ("REPLICA/NAME", with the child's pid and their own counts and state),
+ * and an exit now accounts for the item a hung one held: there, not on
+ * the replica. */
 GST_START_TEST (test_exit_now_accounts_held_item)
 {
   GError *err = NULL;
   GstWorkerController *ctrl = gst_worker_controller_new_from_description
       ("testworkersrc num-buffers=-1 ! queue name=q ! processreplica name=r "
-      "worker=\"testworker hang-after=3\" ! queue ! testworkersink", &err);
+      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink",
+      &err);
   GstPipeline *pipe;
-  GstStructure *report;
+  GstStructure *report, *entry = NULL;
   const GValue *holders;
-  guint64 held = 0;
+  guint64 held_r = G_MAXUINT64, held_w = 0, n = 0;
+  gint64 deadline = g_get_monotonic_time () + scaled (60 *
+      G_TIME_SPAN_SECOND);
+  gint pid = 0, rpid = -1, state = GST_WORKER_STATE_IDLE;
+  GstElement *r;
 
   fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   fail_unless (gst_worker_controller_start (ctrl, &err));
   pipe = watch (gst_worker_controller_get_pipeline (ctrl));
-  /* the child has the 4th item, for ever */
-  for (guint i = 0; i < 3000 && stat_u64 (GST_ELEMENT (pipe), "r",
-          "items-in") < 4; i++) {
+  /* the child's worker has the 4th item, for ever */
+  while (g_get_monotonic_time () < deadline) {
     g_main_context_iteration (NULL, FALSE);
+    g_clear_pointer (&entry, gst_structure_free);
+    entry = status_entry (ctrl, "r/w");
+    if (entry && gst_structure_get_uint64 (entry, "items-in", &n) && n == 4 &&
+        gst_structure_get_enum (entry, "state", GST_TYPE_WORKER_STATE,
+            &state) && state == GST_WORKER_STATE_BUSY)
+      break;
     g_usleep (1000);
   }
-  fail_unless_equals_uint64 (stat_u64 (GST_ELEMENT (pipe), "r", "items-in"),
-      4);
+  fail_unless (entry != NULL, "no r/w in the status");
+  fail_unless_equals_uint64 (n, 4);
+  fail_unless_equals_int (state, GST_WORKER_STATE_BUSY);
+  fail_unless_equals_string (gst_structure_get_string (entry, "process-of"),
+      "r");
+  r = test_pipeline_get (GST_ELEMENT (pipe), "r");
+  g_object_get (r, "pid", &rpid, NULL);
+  fail_unless (gst_structure_get_int (entry, "pid", &pid));
+  fail_unless_equals_int (pid, rpid);
+  gst_object_unref (r);
+  gst_structure_free (entry);
 
   report = gst_worker_controller_exit_now (ctrl);
   fail_unless (report != NULL);
@@ -644,11 +695,19 @@ GST_START_TEST (test_exit_now_accounts_held_item)
   for (guint i = 0; i < gst_value_array_get_size (holders); i++) {
     const GstStructure *h =
         gst_value_get_structure (gst_value_array_get_value (holders, i));
+    const gchar *name = gst_structure_get_string (h, "name");
 
-    if (g_strcmp0 (gst_structure_get_string (h, "name"), "r") == 0)
-      fail_unless (gst_structure_get_uint64 (h, "items", &held));
+    if (g_strcmp0 (name, "r") == 0)
+      fail_unless (gst_structure_get_uint64 (h, "items", &held_r));
+    if (g_strcmp0 (name, "r/w") == 0) {
+      fail_unless (gst_structure_get_uint64 (h, "items", &held_w));
+      fail_unless_equals_string (gst_structure_get_string (h, "process-of"),
+          "r");
+    }
   }
-  fail_unless_equals_uint64 (held, 1);
+  /* the replica is listed (busy) but the item is the child worker's */
+  fail_unless_equals_uint64 (held_w, 1);
+  fail_unless_equals_uint64 (held_r, 0);
   gst_structure_free (report);
   gst_object_unref (pipe);
   gst_object_unref (ctrl);
@@ -758,18 +817,23 @@ GST_START_TEST (test_keeps_crashing_is_error)
 
 GST_END_TEST;
 
-/* A child that hangs is killed after hang-timeout and its item retried. */
+/* A child that hangs is killed after hang-timeout and its item retried.
+ * (The timeout must be longer than a new child, on a loaded machine or
+ * under valgrind, takes for the stream's events and an item.) */
 GST_START_TEST (test_hang_restarted)
 {
   guint64 n_plain = 0, n_hang = 0;
   gchar *plain = digest_of ("testworkersrc num-buffers=12", "testworker",
       &n_plain, NULL);
-  gchar *hung = digest_of ("testworkersrc num-buffers=12",
-      "processreplica hang-timeout=300 restart-delay=0 "
-      "worker=\"testworker hang-after=5\"", &n_hang, NULL);
+  gchar *replica = g_strdup_printf ("processreplica hang-timeout=%"
+      G_GINT64_FORMAT " restart-delay=0 worker=\"testworker hang-after=5\"",
+      scaled (1500));
+  gchar *hung = digest_of ("testworkersrc num-buffers=12", replica, &n_hang,
+      NULL);
 
   fail_unless_equals_uint64 (n_hang, 12);
   fail_unless_equals_string (hung, plain);
+  g_free (replica);
   g_free (plain);
   g_free (hung);
 }
@@ -926,7 +990,8 @@ GST_START_TEST (test_pool_replicas_crash_and_restart)
 
 GST_END_TEST;
 
-/* gst-worker-launch's table shows each replica with its process id. */
+/* gst-worker-launch's table shows each replica, and the workers in its
+ * child ("p_r0/testworker0"), with the process id. */
 GST_START_TEST (test_launch_table_shows_pid)
 {
   const gchar *argv[] = { GST_WORKER_LAUNCH, "--status-interval", "50",
@@ -940,15 +1005,17 @@ GST_START_TEST (test_launch_table_shows_pid)
   GDataInputStream *out;
   GString *log = g_string_new (NULL);
   gchar *line;
-  gboolean seen[2] = { FALSE, FALSE };
+  /* each replica, and the worker in each child, with the child's pid */
+  gboolean seen[4] = { FALSE, FALSE, FALSE, FALSE };
 
   fail_unless (proc != NULL, "%s", err ? err->message : "?");
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
-  while ((!seen[0] || !seen[1]) && (line =
+  while ((!seen[0] || !seen[1] || !seen[2] || !seen[3]) && (line =
           g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL))) {
     g_string_append_printf (log, "%s\n", line);
-    for (guint r = 0; r < 2; r++) {
-      gchar *name = g_strdup_printf (" p_r%u: ", r);
+    for (guint r = 0; r < 4; r++) {
+      gchar *name = g_strdup_printf (r < 2 ? " p_r%u: " : " p_r%u/testworker",
+          r % 2);
 
       if (strstr (line, name) && strstr (line, " pid="))
         seen[r] = TRUE;
@@ -958,8 +1025,8 @@ GST_START_TEST (test_launch_table_shows_pid)
   }
   g_subprocess_force_exit (proc);
   g_subprocess_wait (proc, NULL, NULL);
-  fail_unless (seen[0] && seen[1], "no replica with its pid in:\n%s",
-      log->str);
+  fail_unless (seen[0] && seen[1] && seen[2] && seen[3],
+      "not every replica and child worker with its pid in:\n%s", log->str);
   g_string_free (log, TRUE);
   g_object_unref (out);
   g_object_unref (proc);

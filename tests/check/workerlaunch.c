@@ -353,6 +353,10 @@ GST_START_TEST (test_bad_input)
         "--deadlock takes off, report or resolve, not 'maybe'"},
     {{"--deadlock-settle", "0", "testworkersrc", "!", "fakesink", NULL},
         "--deadlock-settle must be at least 1 ms"},
+    {{"--tune=maybe", "testworkersrc", "!", "fakesink", NULL},
+        "--tune takes off, report or auto, not 'maybe'"},
+    {{"--tune-max-replicas", "0", "testworkersrc", "!", "fakesink", NULL},
+        "--tune-max-replicas takes 1 to 64"},
     {{"--max-queue-growth", "-3", "testworkersrc", "!", "fakesink", NULL},
         "cannot be negative"},
     {{"-f", "/nope/missing.pipeline", NULL}, "/nope/missing.pipeline"},
@@ -769,6 +773,34 @@ GST_START_TEST (test_terminal_keys)
 
 GST_END_TEST;
 
+/* --tune=auto: the pool at the bottleneck grows, and the final report
+ * says where the time went, the bottleneck and what changed. */
+GST_START_TEST (test_tune_auto)
+{
+  const gchar *args[] = { "--status-interval", "100", "--tune=auto",
+    "--tune-max-replicas", "2", "testworkersrc", "num-buffers=1000000", "!",
+    "queue", "!", "workerpool", "name=p", "size=1",
+    "worker=testworker process-time=4000000", "!", "queue", "!",
+    "testworkersink", "name=out", NULL
+  };
+  Tool t = tool_spawn (args);
+  GString *log = g_string_new (NULL);
+
+  /* the status lines name the new replica once the pool grew */
+  fail_unless (tool_wait_line (&t, "] p_r1_testworker: ", log), "%s",
+      log->str);
+  g_subprocess_send_signal (t.proc, SIGINT);
+  fail_unless_equals_int (tool_finish (&t, log, 30), 0);
+  fail_unless (strstr (log->str, "TIME SHARE") != NULL, "%s", log->str);
+  fail_unless (strstr (log->str, "bottleneck: p (busy") != NULL, "%s",
+      log->str);
+  fail_unless (strstr (log->str, "tune: grow p from 1 to 2") != NULL, "%s",
+      log->str);
+  g_string_free (log, TRUE);
+}
+
+GST_END_TEST;
+
 /* The tool on a pseudo-terminal, its output read by a thread. */
 static GSubprocess *
 pty_spawn (const gchar * const *argv, gint * slave, PtyReader * reader,
@@ -900,6 +932,7 @@ workerlaunch_suite (void)
   tcase_add_test (tc, test_gst_launch_options);
   tcase_add_test (tc, test_terminal_keys);
   tcase_add_test (tc, test_terminal_row_keys);
+  tcase_add_test (tc, test_tune_auto);
   tcase_add_test (tc, test_second_sigint_stops_now);
   return s;
 }

@@ -166,7 +166,8 @@ check_outputs (Run * r, guint n, const gchar * digest)
 
   fail_unless (gst_structure_get_enum (r->report, "outcome",
           GST_TYPE_WORKER_CONTROLLER_OUTCOME, &outcome));
-  fail_unless_equals_int (outcome, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  fail_unless (outcome == GST_WORKER_CONTROLLER_OUTCOME_DRAINED,
+      "outcome %d: %s", outcome, str (r->report));
   fail_unless (gst_structure_get_boolean (r->report, "balanced", &balanced));
   fail_unless (balanced, "unbalanced: %s", str (r->report));
   fail_unless_equals_uint64 (sink_u64 (r, "count"), n);
@@ -510,6 +511,158 @@ GST_START_TEST (test_pool_replicas_followed)
 GST_END_TEST;
 
 /* ---------------------------------------------------------------------- */
+/* tuning */
+
+#define SLOW_POOL(size) "testworkersrc name=src num-buffers=1000000 ! " \
+  "queue name=q0 " Q "! workerpool name=p size=" size " " \
+  "worker=\"testworker process-time=4000000\" ! queue name=q1 " Q \
+  "! testworkersink name=sink"
+
+static guint
+pool_size (Run * r)
+{
+  GstElement *pool = element (r, "p");
+  guint size = 0;
+
+  g_object_get (pool, "size", &size, NULL);
+  gst_object_unref (pool);
+  return size;
+}
+
+static gboolean
+pool_at_least (gpointer run, gconstpointer data)
+{
+  return pool_size (run) >= GPOINTER_TO_UINT (data);
+}
+
+/* The tuning in the status, once it names @data the bottleneck and gives
+ * advice (NULL until then). */
+static GstStructure *
+tuning (Run * r)
+{
+  GstStructure *s = gst_worker_controller_get_status (r->ctrl);
+  const GValue *v = gst_structure_get_value (s, "tuning");
+  GstStructure *t = v ? gst_structure_copy (gst_value_get_structure (v)) :
+      NULL;
+
+  gst_structure_free (s);
+  return t;
+}
+
+static gboolean
+advised (gpointer run, gconstpointer data)
+{
+  GstStructure *t = tuning (run);
+  gboolean ok = t && gst_structure_has_field (t, "suggestion") &&
+      g_strcmp0 (gst_structure_get_string (t, "bottleneck"), data) == 0;
+
+  if (t)
+    gst_structure_free (t);
+  return ok;
+}
+
+/* report: the pool is found to be the bottleneck, growing it advised,
+ * nothing changed; the shares of each worker add up to 1. */
+GST_START_TEST (test_tune_report)
+{
+  GstStructure *t;
+  const GValue *workers;
+  Run r;
+
+  memset (&r, 0, sizeof (r));
+  {
+    GError *err = NULL;
+
+    r.ctrl = gst_worker_controller_new_from_description (SLOW_POOL ("1"),
+        &err);
+    fail_unless (r.ctrl != NULL);
+    r.loop = g_main_loop_new (NULL, FALSE);
+    g_signal_connect (r.ctrl, "finished", G_CALLBACK (on_finished), &r);
+    g_object_set (r.ctrl, "tune", GST_WORKER_TUNE_MODE_REPORT, NULL);
+    fail_unless (gst_worker_controller_start (r.ctrl, &err));
+  }
+  fail_unless (test_loop_run_until (r.loop, advised, &r, "p", 60000),
+      "no advice naming the pool");
+  t = tuning (&r);
+  fail_unless (strstr (gst_structure_get_string (t, "suggestion"),
+          "grow p from 1 to") != NULL, "%s", str (t));
+  fail_unless_equals_int (gst_value_array_get_size (gst_structure_get_value
+          (t, "actions")), 0);
+  workers = gst_structure_get_value (t, "workers");
+  for (guint i = 0; i < gst_value_array_get_size (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+    gdouble b = 0, id = 0, bl = 0, p = 0;
+
+    gst_structure_get_double (w, "busy", &b);
+    gst_structure_get_double (w, "idle", &id);
+    gst_structure_get_double (w, "blocked", &bl);
+    gst_structure_get_double (w, "paused", &p);
+    fail_unless (b + id + bl + p < 1.0001 && b + id + bl + p > 0.9999,
+        "%s", str (w));
+  }
+  gst_structure_free (t);
+  fail_unless_equals_int (pool_size (&r), 1);
+
+  gst_worker_controller_exit_drain (r.ctrl, 20000);
+  run_until_finished (&r);
+  fail_unless (gst_structure_has_field (r.report, "tuning"));
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+/* auto: the pool at the bottleneck grows, within tune-max-replicas, and
+ * says so; nothing is lost. */
+GST_START_TEST (test_tune_auto_grows_the_bottleneck)
+{
+  GstStructure *t;
+  Run r;
+
+  memset (&r, 0, sizeof (r));
+  {
+    GError *err = NULL;
+
+    r.ctrl = gst_worker_controller_new_from_description (SLOW_POOL ("1"),
+        &err);
+    fail_unless (r.ctrl != NULL);
+    r.loop = g_main_loop_new (NULL, FALSE);
+    g_signal_connect (r.ctrl, "finished", G_CALLBACK (on_finished), &r);
+    g_object_set (r.ctrl, "tune", GST_WORKER_TUNE_MODE_AUTO,
+        "tune-max-replicas", 3, NULL);
+    fail_unless (gst_worker_controller_start (r.ctrl, &err));
+  }
+  fail_unless (test_loop_run_until (r.loop, pool_at_least, &r,
+          GUINT_TO_POINTER (3), 60000), "the pool did not grow to 3");
+  t = tuning (&r);
+  fail_unless (gst_value_array_get_size (gst_structure_get_value (t,
+              "actions")) >= 1, "%s", str (t));
+  gst_structure_free (t);
+  /* it stays within the bound, and the new replicas are listed */
+  test_loop_run_for (r.loop, 1500);
+  fail_unless_equals_int (pool_size (&r), 3);
+  fail_unless (listed (&r, "p_r2_testworker"));
+
+  gst_worker_controller_exit_drain (r.ctrl, 20000);
+  run_until_finished (&r);
+  {
+    gint outcome = -1;
+    gboolean balanced = FALSE;
+
+    gst_structure_get_enum (r.report, "outcome",
+        GST_TYPE_WORKER_CONTROLLER_OUTCOME, &outcome);
+    fail_unless_equals_int (outcome, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+    fail_unless (gst_structure_get_boolean (r.report, "balanced",
+            &balanced) && balanced, "%s", str (r.report));
+  }
+  fail_unless_equals_uint64 (sink_u64 (&r, "out-of-order"), 0);
+  fail_unless_equals_uint64 (sink_u64 (&r, "gaps"), 0);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
 /* random timing */
 
 #define SHAKE_ITEMS 120
@@ -681,6 +834,8 @@ workerreshape_suite (void)
   tcase_add_test (tc, test_refusals_change_nothing);
   tcase_add_test (tc, test_replica_refused);
   tcase_add_test (tc, test_pool_replicas_followed);
+  tcase_add_test (tc, test_tune_report);
+  tcase_add_test (tc, test_tune_auto_grows_the_bottleneck);
   tcase_add_test (tc, test_random_reshapes);
   return s;
 }

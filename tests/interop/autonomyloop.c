@@ -12,10 +12,11 @@
  * controller exits with drain. Checked:
  * - the take-off: clusterestimate's GUIDED, ARM, TAKEOFF (PX4: ARM,
  *   TAKEOFF, GUIDED) (to the flight's altitude) reached the vehicle
- *   first, in that order, each
- *   acknowledged and accepted, the TAKEOFF before the flight's take-off
- *   time (the vehicle checks it); the odometry of the first frames is on
- *   the ground, later at the altitude;
+ *   first, in that order, each acknowledged and accepted, the TAKEOFF
+ *   in time to be up with the camera (on a loaded machine it may come
+ *   after the take-off time: the vehicle then climbs faster; the vehicle
+ *   checks it); the odometry of the first frames is on the ground, later
+ *   at the altitude;
  * - the vehicle got one GOTO per target, each within 1.5 m of it (the
  *   vehicle checks them as node-mavlink decodes them), after the climb
  *   and in GUIDED, then, at the end of the survey, one LAND
@@ -536,8 +537,9 @@ fly_mission (const gchar * autopilot)
           json_object_get_int_member (c, "gotos_before"));
     }
     fail_unless (takeoff != NULL, "the vehicle did not take off");
-    fail_unless (json_object_get_double_member (takeoff, "at") <=
-        json_object_get_double_member (takeoff, "climb_start"));
+    /* in time to be up with the camera (the vehicle checks it too) */
+    fail_unless (json_object_get_double_member (takeoff, "at") <
+        json_object_get_double_member (takeoff, "climb_end"));
     fail_unless (landing != NULL, "the vehicle did not land");
     fail_unless (fabs (json_object_get_double_member (landing,
                 "from_altitude") - altitude) < 0.01,
@@ -547,9 +549,10 @@ fly_mission (const gchar * autopilot)
         "the vehicle did not land and disarm");
     fail_unless (json_object_get_boolean_member (result, "landed"));
     fail_if (json_object_get_boolean_member (result, "armed"));
-    g_print ("  TAKEOFF at %.2f s, climb %.2f-%.2f s; LAND at %.2f s from "
-        "%.1f m, on the ground and disarmed at %.2f s\n",
+    g_print ("  TAKEOFF at %.2f s (%.2f s late), climb %.2f-%.2f s; LAND at "
+        "%.2f s from %.1f m, on the ground and disarmed at %.2f s\n",
         json_object_get_double_member (takeoff, "at"),
+        json_object_get_double_member (takeoff, "late"),
         json_object_get_double_member (takeoff, "climb_start"),
         json_object_get_double_member (takeoff, "climb_end"),
         json_object_get_double_member (landing, "at"),

@@ -51,9 +51,13 @@
 // With the flight's `climb-rate` (flightsimsrc's take-off) the vehicle
 // starts on the ground at the path's start, disarmed, in STABILIZE; after
 // an accepted TAKEOFF it climbs on the camera's schedule: from
-// `takeoff-time` (it holds on the ground, spooling up, until then; a
-// TAKEOFF later than that is an error: the vehicle would lag the camera),
-// at `climb-rate`, then flies the path. Without it the vehicle is armed,
+// `takeoff-time` (it holds on the ground, spooling up, until then), at
+// `climb-rate`, then flies the path. A TAKEOFF that comes after
+// `takeoff-time` (a loaded machine starts the pipeline late) climbs from
+// then on, faster, so as to be up when the camera is (the report says how
+// late: takeoff.late); one less than half a second before the end of the
+// camera's climb is an error: the vehicle would lag the camera. Without
+// it the vehicle is armed,
 // in GUIDED, at the altitude from flight time 0, as the camera is.
 // A GOTO outside GUIDED (ArduPilot ignores it) or before the climb is
 // over (ArduPilot would stop climbing) is an error.
@@ -81,7 +85,8 @@
 // target: index into flight.targets, error: metres), missed (targets
 // without a GOTO), long_commands (each COMMAND_LONG: command, at,
 // result, gotos_before: GOTOs received before it), takeoff (at: TAKEOFF
-// accepted, climb_start, climb_end: flight times), landing (at: LAND
+// accepted, climb_start, climb_end: flight times, late: seconds after
+// climb_start), landing (at: LAND
 // accepted, from_altitude, landed_at, disarmed_at), armed, mode, landed
 // (on the ground after a LAND), autopilot, setpoints (all received),
 // holds (new setpoints before OFFBOARD), offboard_entered, offboard_lost
@@ -268,6 +273,7 @@ const LANDING = 4
 const vehicle = {
   armed: !TAKEOFF, mode: TAKEOFF ? STABILIZE : GUIDED,
   tookOff: !TAKEOFF, // an accepted TAKEOFF, or flying from the start
+  climbFrom: climbStart, // when it starts climbing
   land: null, // {at, north, east, heading, altitude}: since LAND
 }
 
@@ -280,15 +286,16 @@ function truePose (t) {
       vn: 0, ve: 0, vd: h > 0 ? landSpeed : 0 }
   }
   const flying = vehicle.tookOff && t >= climbEnd
-  const [north, east, heading] = pathAt(flight.speed *
-    Math.max(0, t - climbEnd))
+  const [north, east, heading] = pathAt(flying
+    ? flight.speed * (t - climbEnd) : 0)
+  const from = vehicle.climbFrom
   let down = -flight.altitude
   let vd = 0
-  if (!vehicle.tookOff || t < climbStart) {
+  if (!vehicle.tookOff || t < from) {
     down = 0
   } else if (!flying) {
-    down = -flight['climb-rate'] * (t - climbStart)
-    vd = -flight['climb-rate']
+    vd = -flight.altitude / (climbEnd - from)
+    down = vd * (t - from)
   }
   return { north, east, down, heading, vd,
     vn: flying ? flight.speed * Math.cos(heading) : 0,
@@ -498,14 +505,14 @@ function obey (m, t) {
       if (Math.abs(height - flight.altitude) > 0.01)
         error = error || `TAKEOFF to ${height} m, the flight is at ` +
           `${flight.altitude} m`
-      if (TAKEOFF && t > climbStart)
-        error = error || `TAKEOFF at ${t.toFixed(3)} s, after the ` +
-          `flight's take-off time ${climbStart} s: the vehicle would lag ` +
-          'the camera'
+      if (TAKEOFF && t > climbEnd - 0.5)
+        error = error || `TAKEOFF at ${t.toFixed(3)} s, too late to be up ` +
+          `with the camera at ${climbEnd} s: the vehicle would lag it`
       vehicle.tookOff = true
+      vehicle.climbFrom = Math.max(t, climbStart)
       if (PX4) vehicle.mode = PX4_TAKEOFF
       state.takeoff = { at: t, climb_start: climbStart,
-        climb_end: climbEnd }
+        climb_end: climbEnd, late: Math.max(0, t - climbStart) }
       return ACCEPTED
     }
     case 21: { // NAV_LAND: here
