@@ -230,66 +230,90 @@ distance2 (gdouble n1, gdouble e1, gdouble n2, gdouble e2)
   return (n1 - n2) * (n1 - n2) + (e1 - e2) * (e1 - e2);
 }
 
-/* Mean, RMS radius and extent of the members of @cluster that are within
- * @limit of (cn, ce) (all of them for a negative @limit). */
+/* Mean, RMS radius and extent of the members of each of the @k clusters
+ * that are within @limit[c] of (@cn[c], @ce[c]) (all of them when @limit
+ * is NULL), into @est[c]: two passes over the points for all the
+ * clusters, each cluster's sums taken in index order. */
 static void
-cluster_moments (const Point * pts, const gint * labels, guint n,
-    gint cluster, gdouble cn, gdouble ce, gdouble limit,
+cluster_moments (const Point * pts, const gint * labels, guint n, guint k,
+    const gdouble * cn, const gdouble * ce, const gdouble * limit,
     GstTargetEstimate * est)
 {
-  gdouble sn = 0, se = 0, sd = 0, vn = 0, ve = 0, limit2 = limit * limit;
-  guint count = 0, i;
+  gdouble *sum = g_new0 (gdouble, 5 * k);       /* n, e, d, vn, ve */
+  guint *count = g_new0 (guint, k);
+  guint i, c;
 
-  gst_target_estimate_init (est);
+#define INSIDE(q, c) (!limit || distance2 ((q)->north, (q)->east, cn[c], \
+      ce[c]) <= limit[c] * limit[c])
+  for (c = 0; c < k; c++)
+    gst_target_estimate_init (&est[c]);
   for (i = 0; i < n; i++) {
     const Point *q = &pts[i];
+    GstTargetEstimate *e;
 
-    if (labels[i] != cluster ||
-        (limit >= 0 && distance2 (q->north, q->east, cn, ce) > limit2))
+    if (labels[i] < 0 || !INSIDE (q, labels[i]))
       continue;
-    sn += q->north;
-    se += q->east;
-    sd += q->down;
-    count++;
+    c = labels[i];
+    e = &est[c];
+    sum[5 * c] += q->north;
+    sum[5 * c + 1] += q->east;
+    sum[5 * c + 2] += q->down;
+    count[c]++;
     if (GST_CLOCK_TIME_IS_VALID (q->time)) {
-      if (!GST_CLOCK_TIME_IS_VALID (est->first_seen) ||
-          q->time < est->first_seen)
-        est->first_seen = q->time;
-      if (!GST_CLOCK_TIME_IS_VALID (est->last_seen) ||
-          q->time > est->last_seen)
-        est->last_seen = q->time;
+      if (!GST_CLOCK_TIME_IS_VALID (e->first_seen) || q->time < e->first_seen)
+        e->first_seen = q->time;
+      if (!GST_CLOCK_TIME_IS_VALID (e->last_seen) || q->time > e->last_seen)
+        e->last_seen = q->time;
     }
   }
-  g_assert (count > 0);
-  est->north = sn / count;
-  est->east = se / count;
-  est->down = sd / count;
-  est->count = count;
+  for (c = 0; c < k; c++) {
+    g_assert (count[c] > 0);
+    est[c].north = sum[5 * c] / count[c];
+    est[c].east = sum[5 * c + 1] / count[c];
+    est[c].down = sum[5 * c + 2] / count[c];
+    est[c].count = count[c];
+  }
   for (i = 0; i < n; i++) {
     const Point *q = &pts[i];
 
-    if (labels[i] != cluster ||
-        (limit >= 0 && distance2 (q->north, q->east, cn, ce) > limit2))
+    if (labels[i] < 0 || !INSIDE (q, labels[i]))
       continue;
-    vn += (q->north - est->north) * (q->north - est->north);
-    ve += (q->east - est->east) * (q->east - est->east);
+    c = labels[i];
+    sum[5 * c + 3] += (q->north - est[c].north) * (q->north - est[c].north);
+    sum[5 * c + 4] += (q->east - est[c].east) * (q->east - est[c].east);
   }
-  est->std_north = sqrt (vn / count);
-  est->std_east = sqrt (ve / count);
-  est->spread = sqrt ((vn + ve) / count);
+#undef INSIDE
+  for (c = 0; c < k; c++) {
+    gdouble vn = sum[5 * c + 3], ve = sum[5 * c + 4];
+
+    est[c].std_north = sqrt (vn / count[c]);
+    est[c].std_east = sqrt (ve / count[c]);
+    est[c].spread = sqrt ((vn + ve) / count[c]);
+  }
+  g_free (count);
+  g_free (sum);
 }
 
-/* The estimate of one cluster: the mean of its members, then the mean of
- * those within 3 RMS radii of it (sigma clipping, once). */
+/* The estimates of the @k clusters: the mean of each one's members, then
+ * the mean of those within 3 RMS radii of it (sigma clipping, once). */
 static void
-estimate_cluster (const Point * pts, const gint * labels, guint n,
-    gint cluster, GstTargetEstimate * est)
+estimate_clusters (const Point * pts, const gint * labels, guint n,
+    guint k, GstTargetEstimate * est)
 {
-  GstTargetEstimate all;
+  GstTargetEstimate *all = g_new (GstTargetEstimate, MAX (k, 1));
+  gdouble *centre = g_new (gdouble, 3 * MAX (k, 1));
+  guint c;
 
-  cluster_moments (pts, labels, n, cluster, 0, 0, -1, &all);
-  cluster_moments (pts, labels, n, cluster, all.north, all.east,
-      3 * all.spread, est);
+  cluster_moments (pts, labels, n, k, NULL, NULL, NULL, all);
+  for (c = 0; c < k; c++) {
+    centre[c] = all[c].north;
+    centre[k + c] = all[c].east;
+    centre[2 * k + c] = 3 * all[c].spread;
+  }
+  cluster_moments (pts, labels, n, k, centre, centre + k, centre + 2 * k,
+      est);
+  g_free (centre);
+  g_free (all);
 }
 
 static gdouble
@@ -679,10 +703,10 @@ update_tracks (GstClusterEstimate * self, const Params * p)
 
   /* each cluster continues the track of the nearest centre within eps,
    * nearest pairs first */
-  ests = g_new (GstTargetEstimate, n_clusters);
+  ests = g_new (GstTargetEstimate, MAX (n_clusters, 1));
+  estimate_clusters (pts, labels, n, n_clusters, ests);
   pairs = g_array_new (FALSE, FALSE, sizeof (Pair));
   for (c = 0; c < n_clusters; c++) {
-    estimate_cluster (pts, labels, n, c, &ests[c]);
     for (i = 0; i < self->tracks->len; i++) {
       Track *t = g_ptr_array_index (self->tracks, i);
       Pair pair = { distance (t->est.north, t->est.east, ests[c].north,

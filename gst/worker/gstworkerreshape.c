@@ -313,26 +313,6 @@ plain_peer (GstPad * pad)
   return peer;
 }
 
-/* The workerpool @element belongs to, or NULL. */
-static GstElement *
-pool_of (GstElement * element)
-{
-  GstObject *p = gst_object_get_parent (GST_OBJECT (element));
-
-  while (p) {
-    GstElementFactory *f = GST_IS_ELEMENT (p) ?
-        gst_element_get_factory (GST_ELEMENT (p)) : NULL;
-    GstObject *next;
-
-    if (f && g_str_equal (GST_OBJECT_NAME (f), "workerpool"))
-      return GST_ELEMENT (p);
-    next = gst_object_get_parent (p);
-    gst_object_unref (p);
-    p = next;
-  }
-  return NULL;
-}
-
 /* The caps that flow out of @pad now, or those it can produce. */
 static GstCaps *
 flowing_caps (GstPad * pad)
@@ -426,7 +406,7 @@ check_leaving (WorkerRec * w, const gchar * what, Place * place,
 {
   GstPad **sinkpad = &place->sink, **srcpad = &place->src;
   GstPad **up = &place->up, **down = &place->down;
-  GstElement *pool = pool_of (w->element);
+  GstElement *pool = worker_topology_pool_of (w->element);
 
   if (pool) {
     refuse (error, GST_WORKER_CONTROLLER_ERROR_RESHAPE,
@@ -800,7 +780,8 @@ gst_worker_controller_swap_worker (GstWorkerController * self,
   GST_INFO_OBJECT (self, "swapping %s for %s (%s)", w->name,
       GST_OBJECT_NAME (e), description);
   take_out (self, w, &place);
-  gst_bin_add (GST_BIN (bin), gst_object_ref (e));
+  /* not floating: the bin takes a reference of its own */
+  gst_bin_add (GST_BIN (bin), e);
   if (gst_pad_link (place.up, esink) != GST_PAD_LINK_OK ||
       gst_pad_link (esrc, place.down) != GST_PAD_LINK_OK)
     GST_ERROR_OBJECT (self, "cannot link %s in place of %s",
@@ -940,8 +921,8 @@ gst_worker_controller_insert_worker (GstWorkerController * self,
   GST_INFO_OBJECT (self, "inserting %s (%s) after %s", GST_OBJECT_NAME (e),
       description, q->name);
   gst_pad_unlink (up, down);
-  gst_bin_add_many (GST_BIN (bin), gst_object_ref (e), gst_object_ref (nq),
-      NULL);
+  /* not floating: the bin takes references of its own */
+  gst_bin_add_many (GST_BIN (bin), e, nq, NULL);
   if (gst_pad_link (up, esink) != GST_PAD_LINK_OK ||
       gst_pad_link (esrc, nqsink) != GST_PAD_LINK_OK ||
       gst_pad_link (nqsrc, down) != GST_PAD_LINK_OK)

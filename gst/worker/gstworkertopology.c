@@ -204,6 +204,27 @@ is_queue (GstElement * element)
   return g_str_equal (name, "queue") || g_str_equal (name, "queue2");
 }
 
+/* The `workerpool` @element is a part of (a replica's worker, or the
+ * pool's dispatcher or collector), or NULL. */
+GstElement *
+worker_topology_pool_of (GstElement * element)
+{
+  GstObject *p = gst_object_get_parent (GST_OBJECT (element));
+
+  while (p) {
+    GstElementFactory *f = GST_IS_ELEMENT (p) ?
+        gst_element_get_factory (GST_ELEMENT (p)) : NULL;
+    GstObject *next;
+
+    if (f && g_str_equal (GST_OBJECT_NAME (f), "workerpool"))
+      return GST_ELEMENT (p);
+    next = gst_object_get_parent (p);
+    gst_object_unref (p);
+    p = next;
+  }
+  return NULL;
+}
+
 static WorkerChannelKind
 channel_kind (GstElement * queue)
 {

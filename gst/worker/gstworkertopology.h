@@ -147,6 +147,9 @@ gint64              worker_topology_handed_offset (GstWorkerTopology * topo,
                                                    WorkerRec * w);
 
 G_GNUC_INTERNAL
+GstElement *        worker_topology_pool_of (GstElement * element);
+
+G_GNUC_INTERNAL
 gboolean            worker_rec_is_retired (WorkerRec * w);
 
 G_GNUC_INTERNAL

@@ -95,26 +95,6 @@ worker_tuner_free (GstWorkerTuner * t)
 /* ---------------------------------------------------------------------- */
 /* pools */
 
-/* The workerpool @element is a part of, or NULL. */
-static GstElement *
-pool_of (GstElement * element)
-{
-  GstObject *p = gst_object_get_parent (GST_OBJECT (element));
-
-  while (p) {
-    GstElementFactory *f = GST_IS_ELEMENT (p) ?
-        gst_element_get_factory (GST_ELEMENT (p)) : NULL;
-    GstObject *next;
-
-    if (f && g_str_equal (GST_OBJECT_NAME (f), "workerpool"))
-      return GST_ELEMENT (p);
-    next = gst_object_get_parent (p);
-    gst_object_unref (p);
-    p = next;
-  }
-  return NULL;
-}
-
 /* One workerpool, or one worker alone, as the tuner sees it. */
 typedef struct
 {
@@ -162,7 +142,7 @@ units_locked (GstWorkerTuner * t)
 
     if (worker_rec_is_retired (w))
       continue;
-    pool = pool_of (w->element);
+    pool = worker_topology_pool_of (w->element);
     u = pool ? g_hash_table_lookup (by_pool, pool) : NULL;
     if (!u) {
       u = g_new0 (Unit, 1);

@@ -166,7 +166,8 @@ check_outputs (Run * r, guint n, const gchar * digest)
 
   fail_unless (gst_structure_get_enum (r->report, "outcome",
           GST_TYPE_WORKER_CONTROLLER_OUTCOME, &outcome));
-  fail_unless_equals_int (outcome, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  fail_unless (outcome == GST_WORKER_CONTROLLER_OUTCOME_DRAINED,
+      "outcome %d: %s", outcome, str (r->report));
   fail_unless (gst_structure_get_boolean (r->report, "balanced", &balanced));
   fail_unless (balanced, "unbalanced: %s", str (r->report));
   fail_unless_equals_uint64 (sink_u64 (r, "count"), n);
