@@ -133,6 +133,9 @@ clean:
 # man page (build/docs/gst-worker-launch.1); needs gtk-doc-tools and
 # help2man.
 docs: build
+	@# gtkdoc-scan writes the sections file only when there is none: a
+	@# stale one misses the headers added since (their pages fail)
+	rm -f $(BUILD)/docs/gst-workers-sections.txt
 	ninja -C $(BUILD) docs
 
 # CI: the manual builds, the man page is there, no public symbol lacks a

@@ -50,12 +50,17 @@ def run_suite(build, run, extra):
     logbase = "stress-%d" % run
     cmd = ["meson", "test", "-C", build, "--no-rebuild",
            "--logbase", logbase] + extra
+    path = os.path.join(build, "meson-logs", logbase + ".json")
+    # an earlier stress run's log must not pass for this one's when meson
+    # test cannot run (it writes none then)
+    for ext in (".json", ".txt", ".junit.xml"):
+        if os.path.exists(path[:-len(".json")] + ext):
+            os.unlink(path[:-len(".json")] + ext)
     t0 = time.monotonic()
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True)
     secs = time.monotonic() - t0
     failed, total = [], 0
-    path = os.path.join(build, "meson-logs", logbase + ".json")
     if not os.path.exists(path):
         # meson test itself failed (a build directory being rebuilt, ...)
         lines = [l for l in proc.stdout.splitlines() if l.strip()][-3:]
@@ -68,6 +73,12 @@ def run_suite(build, run, extra):
             total += 1
             if test["result"] not in ("OK", "SKIP", "EXPECTEDFAIL"):
                 failed.append(test)
+    if proc.returncode != 0 and not failed:
+        # meson test failed but no test did (tests missing from the build)
+        lines = [l for l in proc.stdout.splitlines() if l.strip()][-3:]
+        failed.append({"name": "meson test", "result": "ERROR",
+                       "stdout": "\n".join(lines) or "no output",
+                       "returncode": proc.returncode})
     return failed, total, secs
 
 

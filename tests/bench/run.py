@@ -1023,7 +1023,10 @@ def run_cost(bench: CostBench, smoke: bool) -> dict:
     # call, inclusive (building the stats, posting the message), and the
     # controller's bus watch per message dispatched (its callback, the
     # message's pop and unref), in a gst-worker-launch run posting hundreds
+    # (under callgrind on a loaded machine a worker can go seconds without
+    # running: no watchdog, or it reports the worker lost and fails)
     launch = [os.path.join(BUILD, "gst", "tools", "gst-worker-launch"), "-q",
+              "--heartbeat-timeout=0", "--stall-timeout=0", "--deadlock=off",
               f"fakesrc num-buffers={n}"] + \
         ["!", "benchworker heartbeat-interval=2"] * bench.stages + ["!", "fakesink"]
     launch = " ".join(launch).split()

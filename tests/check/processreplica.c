@@ -68,6 +68,17 @@ harness (const gchar * desc)
   return h;
 }
 
+/* @value (a bound: a time a healthy child never needs) times
+ * GST_WORKERS_TEST_TIMEOUT_SCALE, which the valgrind setup sets. */
+static gint64
+scaled (gint64 value)
+{
+  const gchar *scale = g_getenv ("GST_WORKERS_TEST_TIMEOUT_SCALE");
+
+  return value * (scale ? CLAMP (g_ascii_strtoll (scale, NULL, 10), 1, 100) :
+      1);
+}
+
 /* A buffer of @size bytes, all set (unset bytes would cross the socket:
  * valgrind says so) */
 static GstBuffer *
@@ -646,9 +657,8 @@ GST_START_TEST (test_exit_now_accounts_held_item)
   GstStructure *report, *entry = NULL;
   const GValue *holders;
   guint64 held_r = G_MAXUINT64, held_w = 0, n = 0;
-  const gchar *scale = g_getenv ("GST_WORKERS_TEST_TIMEOUT_SCALE");
-  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND *
-      (scale ? MAX (g_ascii_strtoll (scale, NULL, 10), 1) : 1);
+  gint64 deadline = g_get_monotonic_time () + scaled (60 *
+      G_TIME_SPAN_SECOND);
   gint pid = 0, rpid = -1, state = GST_WORKER_STATE_IDLE;
   GstElement *r;
 
@@ -807,18 +817,23 @@ GST_START_TEST (test_keeps_crashing_is_error)
 
 GST_END_TEST;
 
-/* A child that hangs is killed after hang-timeout and its item retried. */
+/* A child that hangs is killed after hang-timeout and its item retried.
+ * (The timeout must be longer than a new child, on a loaded machine or
+ * under valgrind, takes for the stream's events and an item.) */
 GST_START_TEST (test_hang_restarted)
 {
   guint64 n_plain = 0, n_hang = 0;
   gchar *plain = digest_of ("testworkersrc num-buffers=12", "testworker",
       &n_plain, NULL);
-  gchar *hung = digest_of ("testworkersrc num-buffers=12",
-      "processreplica hang-timeout=300 restart-delay=0 "
-      "worker=\"testworker hang-after=5\"", &n_hang, NULL);
+  gchar *replica = g_strdup_printf ("processreplica hang-timeout=%"
+      G_GINT64_FORMAT " restart-delay=0 worker=\"testworker hang-after=5\"",
+      scaled (1500));
+  gchar *hung = digest_of ("testworkersrc num-buffers=12", replica, &n_hang,
+      NULL);
 
   fail_unless_equals_uint64 (n_hang, 12);
   fail_unless_equals_string (hung, plain);
+  g_free (replica);
   g_free (plain);
   g_free (hung);
 }

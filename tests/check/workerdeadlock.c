@@ -9,10 +9,21 @@
 #define Q "max-size-bytes=0 max-size-time=0 "
 
 /* deadlock-settle: workers say exactly what they wait on; what stock
- * elements wait on is inferred, so they get room for a slow first frame
- * (under valgrind, say) */
-#define SETTLE_WORKERS 200
-#define SETTLE_STOCK 500
+ * elements wait on is inferred, so they get room for a slow first frame.
+ * Both times GST_WORKERS_TEST_TIMEOUT_SCALE (10 under valgrind): there a
+ * thread can wait longer than 500 ms for a core, and a cycle still moving
+ * looked stuck (q1 grown twice where once is right). */
+static guint
+scaled (guint ms)
+{
+  const gchar *scale = g_getenv ("GST_WORKERS_TEST_TIMEOUT_SCALE");
+  guint64 k = scale ? g_ascii_strtoull (scale, NULL, 10) : 1;
+
+  return ms * (guint) CLAMP (k, 1, 100);
+}
+
+#define SETTLE_WORKERS scaled (200)
+#define SETTLE_STOCK scaled (500)
 
 /* REFERENCES.md: the first queue fills while the compositor waits on the
  * second branch, which releases nothing before it holds 5 frames. */
@@ -111,6 +122,24 @@ element (GstWorkerController * ctrl, const gchar * name)
   return e;
 }
 
+/* The controller of the test running, if any: a failed test leaves its
+ * pipeline running (deadlocked, often), and without fork (valgrind) the
+ * process then hangs in gst_task_cleanup_all(): the teardown stops it. */
+static GstWorkerController *running;
+
+static void
+stop_left_running (void)
+{
+  GstPipeline *pipe;
+
+  if (!running)
+    return;
+  pipe = gst_worker_controller_get_pipeline (running);
+  gst_element_set_state (GST_ELEMENT (pipe), GST_STATE_NULL);
+  gst_object_unref (pipe);
+  running = NULL;
+}
+
 static void
 run_init (Run * r, const gchar * desc, GstWorkerDeadlockMode mode)
 {
@@ -131,6 +160,7 @@ run_init (Run * r, const gchar * desc, GstWorkerDeadlockMode mode)
   g_signal_connect (r->ctrl, "finished", G_CALLBACK (on_finished), r);
   g_signal_connect (r->ctrl, "deadlock", G_CALLBACK (on_deadlock), r);
   g_signal_connect (r->ctrl, "started", G_CALLBACK (on_started), r);
+  running = r->ctrl;
 
   pipe = gst_worker_controller_get_pipeline (r->ctrl);
   sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
@@ -144,6 +174,7 @@ run_init (Run * r, const gchar * desc, GstWorkerDeadlockMode mode)
 static void
 run_clear (Run * r)
 {
+  running = NULL;
   g_main_loop_unref (r->loop);
   if (r->report)
     gst_structure_free (r->report);
@@ -209,6 +240,12 @@ uint_prop (GstWorkerController * ctrl, const gchar * name, const gchar * prop)
   g_object_get (e, prop, &v, NULL);
   gst_object_unref (e);
   return v;
+}
+
+static gboolean
+q1_full (gpointer run, gconstpointer data)
+{
+  return uint_prop (((Run *) run)->ctrl, "q1", "current-level-buffers") == 2;
 }
 
 static guint64
@@ -369,6 +406,9 @@ GST_START_TEST (test_tee_compositor_hangs_unresolved)
   run_init (&r, TEE_COMPOSITOR ("2"), GST_WORKER_DEADLOCK_MODE_OFF);
   g_object_set (r.ctrl, "deadlock-settle", SETTLE_STOCK, NULL);
   start (&r);
+  /* q1 full (waited for: a slow start-up may take longer than the
+   * second below), then a second more of nothing happening */
+  run_until (&r, q1_full, NULL, 10000);
   run_for (&r, 1000);
   fail_unless (r.report == NULL);
   fail_unless_equals_int (r.started, 0);
@@ -896,6 +936,33 @@ status_deadlock (GstStructure * status)
           "deadlock"));
 }
 
+#define IDLE_SRC_WAIT "out waits to read q2 (empty: 0/200 buffers), " \
+  "written by a2, which: a2 waits to read q1 (empty: 0/200 buffers), " \
+  "written by src, which is idle"
+
+static gboolean
+out_waits_for_idle_src (gpointer run, gconstpointer data)
+{
+  gchar *why = gst_worker_controller_explain_wait (((Run *) run)->ctrl,
+      "out");
+  gboolean met = g_strcmp0 (why, IDLE_SRC_WAIT) == 0;
+
+  g_free (why);
+  return met;
+}
+
+static gboolean
+starved (gpointer run, gconstpointer data)
+{
+  GstStructure *status =
+      gst_worker_controller_get_status (((Run *) run)->ctrl);
+  gboolean met = g_str_equal (field (status_deadlock (status), "state"),
+      "starved");
+
+  gst_structure_free (status);
+  return met;
+}
+
 /* A system idle between the items of a live source is no deadlock: with
  * a live worker source nothing is reported; with a stock one the status
  * calls it starved and says who waits for what; an exit with drain loses
@@ -910,6 +977,9 @@ GST_START_TEST (test_idle_live_source_not_deadlocked)
       "! queue name=q1 " Q "! testworker name=a2 ! queue name=q2 " Q
       "! testworkersink name=out", GST_WORKER_DEADLOCK_MODE_RESOLVE);
   start (&r);
+  /* the first item through (waited for, not a time), then a second of
+   * idling */
+  run_until (&r, out_waits_for_idle_src, NULL, 10000);
   run_for (&r, 1000);
   fail_unless_equals_int (r.deadlocks->len, 0);
   status = gst_worker_controller_get_status (r.ctrl);
@@ -917,9 +987,7 @@ GST_START_TEST (test_idle_live_source_not_deadlocked)
           "deadlocked"));
   gst_structure_free (status);
   why = gst_worker_controller_explain_wait (r.ctrl, "out");
-  fail_unless_equals_string (why, "out waits to read q2 (empty: 0/200 "
-      "buffers), written by a2, which: a2 waits to read q1 (empty: 0/200 "
-      "buffers), written by src, which is idle");
+  fail_unless_equals_string (why, IDLE_SRC_WAIT);
   g_free (why);
   gst_worker_controller_exit_drain (r.ctrl, 20000);
   run_until_finished (&r, 30);
@@ -932,7 +1000,11 @@ GST_START_TEST (test_idle_live_source_not_deadlocked)
       "name=caps caps=video/x-raw,framerate=1/2 ! queue name=q1 " Q
       "! fakesink name=sink signal-handoffs=true",
       GST_WORKER_DEADLOCK_MODE_RESOLVE);
+  /* starved: idle for a settle time, which must stay well below the
+   * frames' 2 s (not scaled) */
+  g_object_set (r.ctrl, "deadlock-settle", 200, NULL);
   start (&r);
+  run_until (&r, starved, NULL, 10000);
   run_for (&r, 1000);
   fail_unless_equals_int (r.deadlocks->len, 0);
   status = gst_worker_controller_get_status (r.ctrl);
@@ -959,6 +1031,7 @@ workerdeadlock_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, NULL, stop_left_running);
   tcase_add_test (tc, test_tee_compositor_hangs_unresolved);
   tcase_add_test (tc, test_tee_compositor_resolved);
   tcase_add_test (tc, test_preroll_deadlock_through_a_sink);
