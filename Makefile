@@ -9,7 +9,8 @@ DURATION   ?= 20
 RUNS       ?= 20
 
 .PHONY: all deps setup build run test test-valgrind test-asan bench clean \
-  fuzz-smoke test-install cross-arm64 test-stress run-python-app docs docs-check
+  fuzz-smoke test-install cross-arm64 test-stress test-reshape-random \
+  run-python-app docs docs-check
 
 all: build
 
@@ -78,6 +79,12 @@ test-valgrind: build
 # The whole suite RUNS times in a row (20) while stress-ng loads both cores
 # and 512 MB of memory: each failure with its test and message, then the
 # count. Long (RUNS times a loaded suite); RUNS=3 while trying a fix.
+# The random swap/insert/remove runs, which still fail now and then (issue
+# 14): not in `make test` until they pass every time.
+test-reshape-random: build
+	GST_WORKERS_RANDOM_RESHAPES=1 meson test -C $(BUILD) workerreshape \
+	  --print-errorlogs
+
 test-stress: build
 	/usr/bin/python3 tests/stress.py --build $(BUILD) --runs $(RUNS)
 
