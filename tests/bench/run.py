@@ -1267,6 +1267,8 @@ def table(bench: Bench, summary: dict) -> str:
     if bench.latency:
         head += [f"{v.label} latency median / p99" for v in variants]
     short = {v.name: v.label.split(' (')[0] for v in variants}
+    if len(set(short.values())) < len(short):  # "ours (a)", "ours (b)": keep them apart
+        short = {v.name: v.label for v in variants}
     head += [f"{short[v.name]} / {short[base.name]} items/s" for v in others]
     if bench.latency:
         head += [f"{short[base.name]} / {short[v.name]} latency" for v in others]
