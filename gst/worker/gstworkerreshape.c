@@ -100,6 +100,16 @@ gate_unref (gpointer g)
   g_atomic_rc_box_release_full (g, (GDestroyNotify) gate_clear);
 }
 
+/* Sets @flag, one of @g's, and wakes gate_wait(). */
+static void
+gate_set (Gate * g, gboolean * flag)
+{
+  g_mutex_lock (&g->lock);
+  *flag = TRUE;
+  g_cond_broadcast (&g->cond);
+  g_mutex_unlock (&g->lock);
+}
+
 /* The pad is idle: no push is in progress; the next one will wait in
  * the blocking probe. */
 static GstPadProbeReturn
@@ -107,10 +117,7 @@ gate_idle_cb (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
   Gate *g = user_data;
 
-  g_mutex_lock (&g->lock);
-  g->idle = TRUE;
-  g_cond_broadcast (&g->cond);
-  g_mutex_unlock (&g->lock);
+  gate_set (g, &g->idle);
   return GST_PAD_PROBE_REMOVE;
 }
 
@@ -129,10 +136,7 @@ gate_eos_cb (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 
   if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_EOS)
     return GST_PAD_PROBE_OK;
-  g_mutex_lock (&g->lock);
-  g->drained = TRUE;
-  g_cond_broadcast (&g->cond);
-  g_mutex_unlock (&g->lock);
+  gate_set (g, &g->drained);
   return GST_PAD_PROBE_DROP;
 }
 
