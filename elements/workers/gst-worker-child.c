@@ -8,7 +8,8 @@
  * its own, then serves the replica NAME on the unix socket FD, or on a TCP
  * connection it makes to HOST:PORT (gstprocwire.h):
  * items from the replica are pushed into the worker one at a time, each
- * answered by DONE once the worker returned it; what the worker outputs,
+ * answered by DONE once the worker returned it (together with the item's
+ * last output, in one message, when there is one); what the worker outputs,
  * its bus messages (errors, heartbeats) and its caps queries go back. Not
  * meant to be run by hand: `processreplica` starts it.
  */
@@ -50,6 +51,12 @@ typedef struct
   GstPad *sinkpad;              /* ours, out of the worker */
   GAsyncQueue *items;
   gint flushing;                /* atomic */
+
+  GMutex out_lock;              /* the worker's outputs, one at a time */
+  /* protected by out_lock */
+  GThread *serving;             /* serve(), while it pushes an item */
+  GstBuffer *held;              /* its last output so far: sent with the
+                                 * item's DONE, or before the next output */
 } Child;
 
 static void
@@ -144,14 +151,37 @@ find_free_pads (GstBin * bin, GstPad ** sink, GstPad ** src, gchar ** error)
 /* ---------------------------------------------------------------------- */
 /* the worker's side */
 
+/* Sends the output held back, if any (with out_lock). */
+static gboolean
+send_held (Child * child)
+{
+  gboolean ok = TRUE;
+
+  if (child->held) {
+    ok = gst_proc_channel_send_buffer (child->channel, 0, child->held, NULL);
+    gst_clear_buffer (&child->held);
+  }
+  return ok;
+}
+
 static GstFlowReturn
 out_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
   Child *child = gst_pad_get_element_private (pad);
-  gboolean ok = gst_proc_channel_send_buffer (child->channel, 0, buffer,
-      NULL);
+  gboolean ok;
 
-  gst_buffer_unref (buffer);
+  g_mutex_lock (&child->out_lock);
+  ok = send_held (child);
+  if (child->serving == g_thread_self ()) {
+    /* made while the item is pushed: it may be the item's last output,
+     * which goes with the item's DONE */
+    child->held = buffer;
+  } else {
+    /* from a thread of the worker's own, after its item was done */
+    ok = gst_proc_channel_send_buffer (child->channel, 0, buffer, NULL) && ok;
+    gst_buffer_unref (buffer);
+  }
+  g_mutex_unlock (&child->out_lock);
   return ok ? GST_FLOW_OK : GST_FLOW_ERROR;
 }
 
@@ -163,8 +193,12 @@ out_event (GstPad * pad, GstObject * parent, GstEvent * event)
 
   /* the replica flushes downstream itself */
   if (GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_START &&
-      GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_STOP)
-    ok = gst_proc_channel_send_event (child->channel, 0, event);
+      GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_STOP) {
+    g_mutex_lock (&child->out_lock);
+    ok = send_held (child);
+    ok = gst_proc_channel_send_event (child->channel, 0, event) && ok;
+    g_mutex_unlock (&child->out_lock);
+  }
   gst_event_unref (event);
   return ok;
 }
@@ -383,6 +417,9 @@ serve (Child * child)
       item_free (item);
       return;
     }
+    g_mutex_lock (&child->out_lock);
+    child->serving = g_thread_self ();
+    g_mutex_unlock (&child->out_lock);
     if (item->buffer) {
       flow = gst_pad_push (child->srcpad, g_steal_pointer (&item->buffer));
     } else {
@@ -390,13 +427,24 @@ serve (Child * child)
         g_atomic_int_set (&child->flushing, 0);
       res = gst_pad_push_event (child->srcpad, g_steal_pointer (&item->event));
     }
-    if (item->id) {
-      done = gst_structure_new ("done", "flow", G_TYPE_INT, flow,
-          "result", G_TYPE_BOOLEAN, res, NULL);
-      gst_proc_channel_send_structure (child->channel, GST_PROC_MSG_DONE,
-          item->id, done);
-      gst_structure_free (done);
+    g_mutex_lock (&child->out_lock);
+    child->serving = NULL;
+    if (item->id && child->held && flow == GST_FLOW_OK && res) {
+      /* its last output and its DONE: one message */
+      gst_proc_channel_send_buffer_done (child->channel, item->id,
+          child->held);
+      gst_clear_buffer (&child->held);
+    } else {
+      send_held (child);
+      if (item->id) {
+        done = gst_structure_new ("done", "flow", G_TYPE_INT, flow,
+            "result", G_TYPE_BOOLEAN, res, NULL);
+        gst_proc_channel_send_structure (child->channel, GST_PROC_MSG_DONE,
+            item->id, done);
+        gst_structure_free (done);
+      }
     }
+    g_mutex_unlock (&child->out_lock);
     item_free (item);
   }
 }
@@ -438,6 +486,7 @@ main (int argc, char **argv)
     g_printerr ("gst-worker-child: cannot connect to %s\n", argv[1]);
     return 1;
   }
+  g_mutex_init (&child.out_lock);
   child.items = g_async_queue_new_full ((GDestroyNotify) item_free);
   child.channel = gst_proc_channel_new (fd, stream, &callbacks, &child);
 
@@ -515,5 +564,7 @@ out:
   gst_clear_object (&child.srcpad);
   gst_clear_object (&child.sinkpad);
   g_async_queue_unref (child.items);
+  gst_clear_buffer (&child.held);
+  g_mutex_clear (&child.out_lock);
   return ret;
 }

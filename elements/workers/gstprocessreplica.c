@@ -65,9 +65,10 @@
  * copies: for small items, or to try the protocol as it would run to a
  * child on another host).
  *
- * A description that does not build, a child that cannot start, and a
- * child that writes what the protocol does not allow all fail with an
- * error naming the element; nothing waits for ever.
+ * A description that does not build, a child that cannot start (within
+ * `start-timeout`), and a child that writes what the protocol does not
+ * allow all fail with an error naming the element; nothing waits for
+ * ever.
  *
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=100 ! \
@@ -109,7 +110,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_process_replica_debug);
 #define DEFAULT_HANG_TIMEOUT 0
 #define DEFAULT_TRANSPORT GST_PROCESS_REPLICA_TRANSPORT_UNIX
 #define MAX_RESTART_DELAY 2000
-#define START_TIMEOUT (30 * G_TIME_SPAN_SECOND)
+#define DEFAULT_START_TIMEOUT 30000
 #define STOP_TIMEOUT (2 * G_TIME_SPAN_SECOND)
 
 enum
@@ -120,6 +121,7 @@ enum
   PROP_HANG_TIMEOUT,
   PROP_TRANSPORT,
   PROP_PID,
+  PROP_START_TIMEOUT,
 };
 
 struct _GstProcessReplica
@@ -135,6 +137,7 @@ struct _GstProcessReplica
   guint max_restarts;
   guint restart_delay;          /* ms */
   guint hang_timeout;           /* ms, 0: never */
+  guint start_timeout;          /* ms */
   GstProcessReplicaTransport transport;
 
   GMutex lock;
@@ -242,6 +245,19 @@ describe_status (int status)
   return g_strdup ("ended");
 }
 
+/* The child finished item @id (with the lock). */
+static void
+item_done (GstProcessReplica * self, guint64 id, GstFlowReturn flow,
+    gboolean result)
+{
+  if (!id || id != self->wait_id)
+    return;
+  self->done_flow = flow;
+  self->done_result = result;
+  self->done = TRUE;
+  g_cond_broadcast (&self->cond);
+}
+
 static void
 on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
 {
@@ -268,40 +284,36 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
       g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->lock);
       return;
-    case GST_PROC_MSG_DONE:
-      if (msg->id && msg->id == self->wait_id) {
-        gint f = GST_FLOW_ERROR;
+    case GST_PROC_MSG_DONE:{
+      gint f = GST_FLOW_ERROR;
+      gboolean result = FALSE;
 
-        gst_structure_get_int (msg->structure, "flow", &f);
-        self->done_flow = f;
-        self->done_result = FALSE;
-        gst_structure_get_boolean (msg->structure, "result",
-            &self->done_result);
-        self->done = TRUE;
-        g_cond_broadcast (&self->cond);
-      }
+      gst_structure_get_int (msg->structure, "flow", &f);
+      gst_structure_get_boolean (msg->structure, "result", &result);
+      item_done (self, msg->id, f, result);
       g_mutex_unlock (&self->lock);
       return;
+    }
     case GST_PROC_MSG_BUFFER:
+    case GST_PROC_MSG_BUFFER_DONE:
       if (self->flushing) {
-        g_mutex_unlock (&self->lock);
-        return;
-      }
-      if (self->skip) {
+        /* not pushed; the item is done all the same */
+      } else if (self->skip) {
         /* made already, before the child that retries this item */
         self->skip--;
+      } else {
+        self->outputs++;
         g_mutex_unlock (&self->lock);
-        return;
-      }
-      self->outputs++;
-      g_mutex_unlock (&self->lock);
-      flow = gst_worker_core_push (self->core, self->srcpad,
-          gst_buffer_ref (msg->buffer));
-      if (flow != GST_FLOW_OK) {
+        flow = gst_worker_core_push (self->core, self->srcpad,
+            gst_buffer_ref (msg->buffer));
         g_mutex_lock (&self->lock);
-        self->downstream = flow;
-        g_mutex_unlock (&self->lock);
+        if (flow != GST_FLOW_OK)
+          self->downstream = flow;
       }
+      /* the last output and the end of its item in one message */
+      if (msg->type == GST_PROC_MSG_BUFFER_DONE)
+        item_done (self, msg->id, GST_FLOW_OK, TRUE);
+      g_mutex_unlock (&self->lock);
       return;
     case GST_PROC_MSG_EVENT:
       g_mutex_unlock (&self->lock);
@@ -499,9 +511,10 @@ listen_loopback (gchar ** where)
  * came first (the child is killed). */
 static int
 accept_child (GstProcessReplica * self, gboolean interruptible, int listener,
-    GPid pid, gchar ** why)
+    GPid pid, guint start_timeout, gchar ** why)
 {
-  gint64 deadline = g_get_monotonic_time () + START_TIMEOUT;
+  gint64 deadline = g_get_monotonic_time () +
+      start_timeout * G_TIME_SPAN_MILLISECOND;
   int one = 1;
 
   while (g_get_monotonic_time () < deadline) {
@@ -533,8 +546,8 @@ accept_child (GstProcessReplica * self, gboolean interruptible, int listener,
   kill (pid, SIGKILL);
   waitpid (pid, NULL, 0);
   if (g_get_monotonic_time () >= deadline)
-    *why = g_strdup_printf ("it did not connect within %d s",
-        (gint) (START_TIMEOUT / G_TIME_SPAN_SECOND));
+    *why = g_strdup_printf ("it did not connect within %u ms "
+        "(start-timeout)", start_timeout);
   return -1;
 }
 
@@ -552,6 +565,7 @@ start_child (GstProcessReplica * self, gboolean interruptible,
   gchar *program = child_program (self);
   gchar *worker, *name, *why = NULL, *where = NULL;
   gint target = 3;
+  guint start_timeout;
   int sv[2] = { -1, -1 }, listener = -1;
   GPid pid;
   GstProcChannel *ch;
@@ -562,6 +576,7 @@ start_child (GstProcessReplica * self, gboolean interruptible,
   worker = g_strdup (self->worker);
   name = g_strdup (GST_OBJECT_NAME (self));
   tcp = self->transport == GST_PROCESS_REPLICA_TRANSPORT_TCP;
+  start_timeout = self->start_timeout;
   GST_OBJECT_UNLOCK (self);
 
   if (!worker || !*worker) {
@@ -601,7 +616,8 @@ start_child (GstProcessReplica * self, gboolean interruptible,
     }
   }
   if (tcp) {
-    sv[0] = accept_child (self, interruptible, listener, pid, &why);
+    sv[0] = accept_child (self, interruptible, listener, pid, start_timeout,
+        &why);
     close (listener);
     if (sv[0] < 0 && !why) {
       GST_INFO_OBJECT (self, "flushing: stopped the child that starts");
@@ -636,7 +652,8 @@ start_child (GstProcessReplica * self, gboolean interruptible,
     goto fail;
   }
 
-  deadline = g_get_monotonic_time () + START_TIMEOUT;
+  deadline = g_get_monotonic_time () +
+      start_timeout * G_TIME_SPAN_MILLISECOND;
   g_mutex_lock (&self->lock);
   while (!self->hello && !self->failed && !self->dead &&
       !(interruptible && self->flushing))
@@ -658,8 +675,8 @@ start_child (GstProcessReplica * self, gboolean interruptible,
     why = g_strdup_printf ("its child (%s) did not start: %s", program,
         self->death);
   else if (!ok)
-    why = g_strdup_printf ("its child (%s) did not start within %d s",
-        program, (gint) (START_TIMEOUT / G_TIME_SPAN_SECOND));
+    why = g_strdup_printf ("its child (%s) did not start within %u ms "
+        "(start-timeout)", program, start_timeout);
   g_mutex_unlock (&self->lock);
 
   if (!ok) {
@@ -1264,6 +1281,9 @@ gst_process_replica_set_property (GObject * object, guint prop_id,
     case PROP_TRANSPORT:
       self->transport = g_value_get_enum (value);
       break;
+    case PROP_START_TIMEOUT:
+      self->start_timeout = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1304,6 +1324,9 @@ gst_process_replica_get_property (GObject * object, guint prop_id,
       break;
     case PROP_TRANSPORT:
       g_value_set_enum (value, self->transport);
+      break;
+    case PROP_START_TIMEOUT:
+      g_value_set_uint (value, self->start_timeout);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1363,6 +1386,12 @@ gst_process_replica_class_init (GstProcessReplicaClass * klass)
           "Milliseconds the child may hold one item before it is killed and "
           "restarted (0: no limit)", 0, G_MAXINT, DEFAULT_HANG_TIMEOUT,
           flags | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_START_TIMEOUT,
+      g_param_spec_uint ("start-timeout", "Start timeout",
+          "Milliseconds a child may take to start (build and run its "
+          "worker, or connect over TCP) before that is an error (at a "
+          "restart too)", 1, G_MAXINT, DEFAULT_START_TIMEOUT,
+          flags | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_TRANSPORT,
       g_param_spec_enum ("transport", "Transport",
           "How the child is reached: unix (a unix socket, frames in shared "
@@ -1400,6 +1429,7 @@ gst_process_replica_init (GstProcessReplica * self)
   self->restart_delay = DEFAULT_RESTART_DELAY;
   self->hang_timeout = DEFAULT_HANG_TIMEOUT;
   self->transport = DEFAULT_TRANSPORT;
+  self->start_timeout = DEFAULT_START_TIMEOUT;
   self->downstream = GST_FLOW_OK;
 
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");

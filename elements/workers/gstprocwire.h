@@ -25,6 +25,9 @@ typedef enum
   GST_PROC_MSG_REPLY,           /* the answer to QUERY @id */
   GST_PROC_MSG_RELEASE,         /* either way: memory @id no longer used */
   GST_PROC_MSG_MESSAGE,         /* child: a message of its bus */
+  GST_PROC_MSG_BUFFER_DONE,     /* child: the last output of item @id (a
+                                 * buffer message), and item @id handled
+                                 * with flow OK: one message, not two */
   GST_PROC_MSG_LAST
 } GstProcMsgType;
 
