@@ -951,10 +951,12 @@ GST_START_TEST (test_pool_replicas_crash_and_restart)
   guint64 n_plain = 0, n_pool = 0;
   gchar *plain = digest_of ("testworkersrc num-buffers=100", "testworker",
       &n_plain, NULL);
-  GstElement *pipe =
-      launch ("testworkersrc num-buffers=100 ! workerpool "
-      "name=p size=2 isolation=process dispatch=round-robin "
-      "worker=\"testworker crash-after=9\" ! testworkersink name=sink");
+  /* a restarted child under valgrind and load may need more than 30 s */
+  gchar *desc = g_strdup_printf ("testworkersrc num-buffers=100 ! "
+      "workerpool name=p size=2 isolation=process dispatch=round-robin "
+      "start-timeout=%" G_GINT64_FORMAT " worker=\"testworker crash-after=9\""
+      " ! testworkersink name=sink", scaled (30000));
+  GstElement *pipe = launch (desc);
   GstElement *sink = test_pipeline_get (pipe, "sink");
   GstElement *r0, *r1;
   gchar *digest = NULL;
@@ -986,6 +988,7 @@ GST_START_TEST (test_pool_replicas_crash_and_restart)
   gst_object_unref (pipe);
   g_free (digest);
   g_free (plain);
+  g_free (desc);
 }
 
 GST_END_TEST;
@@ -1030,6 +1033,45 @@ GST_START_TEST (test_launch_table_shows_pid)
   g_string_free (log, TRUE);
   g_object_unref (out);
   g_object_unref (proc);
+}
+
+GST_END_TEST;
+
+/* The pool gives its start-timeout to its replicas: a child that never
+ * says it runs is an error naming the replica, after that time (not the
+ * default 30 s). */
+GST_START_TEST (test_pool_start_timeout)
+{
+  gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
+  gchar *script = g_build_filename (dir, "never-hello", NULL);
+  GstElement *pipe, *r0;
+  gchar *src = NULL, *text;
+  guint timeout = 0;
+
+  fail_unless (g_file_set_contents (script, "#!/bin/sh\nexec sleep 600\n",
+          -1, NULL));
+  g_chmod (script, 0755);
+  g_setenv ("GST_WORKER_CHILD", script, TRUE);
+  pipe = launch ("testworkersrc num-buffers=5 ! workerpool name=p size=1 "
+      "isolation=process start-timeout=300 worker=identity ! fakesink");
+  r0 = test_pipeline_get (pipe, "p_r0");
+  g_object_get (r0, "start-timeout", &timeout, NULL);
+  fail_unless_equals_int (timeout, 300);
+  text = run_error (pipe, &src);
+  g_unsetenv ("GST_WORKER_CHILD");
+  fail_unless_equals_string (src, "p_r0");
+  fail_unless (strstr (text, "Worker process p_r0") != NULL, "%s", text);
+  fail_unless (strstr (text, "did not start within 300 ms") != NULL, "%s",
+      text);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (r0);
+  gst_object_unref (pipe);
+  g_free (src);
+  g_free (text);
+  g_unlink (script);
+  g_rmdir (dir);
+  g_free (script);
+  g_free (dir);
 }
 
 GST_END_TEST;
@@ -1339,6 +1381,7 @@ processreplica_suite (void)
   tcase_add_test (pool, test_pool_same_bytes_as_thread);
   tcase_add_test (pool, test_pool_replicas_crash_and_restart);
   tcase_add_test (pool, test_pool_bad_worker);
+  tcase_add_test (pool, test_pool_start_timeout);
   tcase_add_test (pool, test_launch_table_shows_pid);
   suite_add_tcase (s, bad);
   tcase_add_checked_fixture (bad, NULL, stop_leftovers);
