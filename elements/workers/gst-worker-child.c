@@ -329,19 +329,26 @@ collect_worker (const GValue * item, gpointer user_data)
 {
   GstElement *element = g_value_get_object (item);
 
-  if (GST_IS_WORKER (element))
+  if (GST_IS_WORKER (element) || (!GST_IS_BIN (element) &&
+          g_object_class_find_property (G_OBJECT_GET_CLASS (element),
+              "current-level-buffers")))
     g_ptr_array_add (user_data, gst_object_ref (element));
 }
 
 /* The replica asks for the stats of the workers in here (to show them and
  * account for what they hold): answered from the query's thread, so even
- * while a worker hangs. */
+ * while a worker hangs. With them: `queues`, the items each queue in here
+ * holds (an array of "queue, name=, items=" structures, serialised), and
+ * `entry`, the element the replica's items go into. */
 static gboolean
 answer_stats (Child * child, GstQuery * query)
 {
   GPtrArray *workers = g_ptr_array_new_with_free_func (gst_object_unref);
   GstIterator *it = gst_bin_iterate_recurse (GST_BIN (child->pipeline));
-  GValue array = G_VALUE_INIT;
+  GValue array = G_VALUE_INIT, queues = G_VALUE_INIT;
+  GstPad *entry = gst_pad_get_peer (child->srcpad);
+  GstElement *entry_element = entry ? gst_pad_get_parent_element (entry) :
+      NULL;
 
   while (gst_iterator_foreach (it, collect_worker, workers) ==
       GST_ITERATOR_RESYNC) {
@@ -351,21 +358,38 @@ answer_stats (Child * child, GstQuery * query)
   gst_iterator_free (it);
 
   g_value_init (&array, GST_TYPE_ARRAY);
+  g_value_init (&queues, GST_TYPE_ARRAY);
   /* a bin lists its children last added first: upstream first is the
    * other way round */
   for (guint i = workers->len; i > 0; i--) {
-    GstStructure *s =
-        gst_worker_get_stats (GST_WORKER (g_ptr_array_index (workers,
-                i - 1)));
+    GstElement *e = g_ptr_array_index (workers, i - 1);
+    GstStructure *s;
     GValue v = G_VALUE_INIT;
 
+    if (GST_IS_WORKER (e)) {
+      s = gst_worker_get_stats (GST_WORKER (e));
+    } else {
+      guint level = 0;
+
+      g_object_get (e, "current-level-buffers", &level, NULL);
+      s = gst_structure_new ("queue", "name", G_TYPE_STRING,
+          GST_OBJECT_NAME (e), "items", G_TYPE_UINT64, (guint64) level, NULL);
+    }
     g_value_init (&v, G_TYPE_STRING);
     g_value_take_string (&v, gst_proc_wire_serialize_structure (s));
-    gst_value_array_append_and_take_value (&array, &v);
+    gst_value_array_append_and_take_value (GST_IS_WORKER (e) ? &array :
+        &queues, &v);
     gst_structure_free (s);
   }
   gst_structure_take_value (gst_query_writable_structure (query), "workers",
       &array);
+  gst_structure_take_value (gst_query_writable_structure (query), "queues",
+      &queues);
+  if (entry_element)
+    gst_structure_set (gst_query_writable_structure (query), "entry",
+        G_TYPE_STRING, GST_OBJECT_NAME (entry_element), NULL);
+  gst_clear_object (&entry_element);
+  gst_clear_object (&entry);
   g_ptr_array_unref (workers);
   return TRUE;
 }

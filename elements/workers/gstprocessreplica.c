@@ -38,7 +38,10 @@
  * child, asked of the child when the stats are read, each with its name
  * in `worker` and the `pid`: a #GstWorkerController lists them as workers
  * of their own, "REPLICA/NAME", and an exit now finds the item in hand
- * with the one that holds it) and, from the heartbeats of the workers
+ * with the one that holds it), `child-queues` (the items each queue inside
+ * the child holds, "queue, name=, items=": an exit now counts them
+ * discarded), `child-entry` (the element inside the child that the items
+ * go into) and, from the heartbeats of the workers
  * inside the child, `child-state`, `child-items-in` and `child-items-out`
  * (the first of them). Errors and warnings inside the child come out as this
  * element's, their text prefixed with the element's name and the pid;
@@ -168,6 +171,9 @@ struct _GstProcessReplica
   GstStructure *child_heartbeat;
   GValue child_workers;         /* GST_TYPE_ARRAY: the child's last answer
                                  * to a stats query, or unset */
+  GValue child_queues;          /* GST_TYPE_ARRAY: the same answer's queues
+                                 * ("queue, name=, items="), or unset */
+  gchar *child_entry;           /* the same answer's entry element */
 };
 
 /* How long a stats call waits for the child's answer (then: its last) */
@@ -1141,8 +1147,39 @@ refresh_child_workers (GstProcessReplica * self)
       gst_structure_new_empty (GST_PROC_CHILD_STATS_QUERY));
   if (gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN,
           STATS_TIMEOUT)) {
-    answer = gst_structure_get_value (gst_query_get_structure (query),
-        "workers");
+    const GstStructure *qs = gst_query_get_structure (query);
+    GValue queues = G_VALUE_INIT;
+
+    /* the items its queues hold */
+    answer = gst_structure_get_value (qs, "queues");
+    g_value_init (&queues, GST_TYPE_ARRAY);
+    for (guint i = 0; answer && GST_VALUE_HOLDS_ARRAY (answer) &&
+        i < gst_value_array_get_size (answer); i++) {
+      const GValue *v = gst_value_array_get_value (answer, i);
+      GstStructure *q = G_VALUE_HOLDS_STRING (v) ?
+          gst_structure_from_string (g_value_get_string (v), NULL) : NULL;
+      GValue sv = G_VALUE_INIT;
+
+      if (!q || !gst_structure_has_name (q, "queue") ||
+          !gst_structure_get_string (q, "name") ||
+          !gst_structure_has_field_typed (q, "items", G_TYPE_UINT64)) {
+        if (q)
+          gst_structure_free (q);
+        continue;
+      }
+      g_value_init (&sv, GST_TYPE_STRUCTURE);
+      g_value_take_boxed (&sv, q);
+      gst_value_array_append_and_take_value (&queues, &sv);
+    }
+    g_mutex_lock (&self->lock);
+    if (G_IS_VALUE (&self->child_queues))
+      g_value_unset (&self->child_queues);
+    self->child_queues = queues;
+    g_free (self->child_entry);
+    self->child_entry = g_strdup (gst_structure_get_string (qs, "entry"));
+    g_mutex_unlock (&self->lock);
+
+    answer = gst_structure_get_value (qs, "workers");
     g_value_init (&array, GST_TYPE_ARRAY);
     for (guint i = 0; answer && GST_VALUE_HOLDS_ARRAY (answer) &&
         i < gst_value_array_get_size (answer); i++) {
@@ -1181,6 +1218,11 @@ gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
   g_mutex_lock (&self->lock);
   if (G_IS_VALUE (&self->child_workers))
     gst_structure_set_value (stats, "child-workers", &self->child_workers);
+  if (G_IS_VALUE (&self->child_queues))
+    gst_structure_set_value (stats, "child-queues", &self->child_queues);
+  if (self->child_entry)
+    gst_structure_set (stats, "child-entry", G_TYPE_STRING, self->child_entry,
+        NULL);
   gst_structure_set (stats,
       "pid", G_TYPE_INT, (gint) (self->dead ? 0 : self->pid),
       "restarts", G_TYPE_UINT, self->restarts,
@@ -1346,6 +1388,9 @@ gst_process_replica_finalize (GObject * object)
     gst_structure_free (self->child_heartbeat);
   if (G_IS_VALUE (&self->child_workers))
     g_value_unset (&self->child_workers);
+  if (G_IS_VALUE (&self->child_queues))
+    g_value_unset (&self->child_queues);
+  g_free (self->child_entry);
   g_free (self->failed);
   g_free (self->death);
   g_free (self->worker);

@@ -715,6 +715,91 @@ GST_START_TEST (test_exit_now_accounts_held_item)
 
 GST_END_TEST;
 
+/* Items held inside the child beyond the one in hand (a queue there, a
+ * worker behind it that hangs with one) are counted discarded at an exit
+ * now, each holder with the reason: what the source made is what arrived
+ * plus what was discarded. */
+GST_START_TEST (test_exit_now_accounts_child_queue)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc name=src num-buffers=-1 ! queue name=q "
+      "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! "
+      "processreplica name=r worker=\"queue name=cq max-size-buffers=5 "
+      "max-size-bytes=0 max-size-time=0 ! testworker name=w hang-after=3\" ! "
+      "queue ! testworkersink name=sink", &err);
+  GstPipeline *pipe;
+  GstStructure *report, *st;
+  GstElement *src, *sink, *q;
+  const GValue *holders;
+  guint64 made = 0, arrived = 0, discarded = 0, in_cq = 0, by_w = 0;
+  guint level = 0;
+  gint64 deadline = g_get_monotonic_time () + scaled (60 *
+      G_TIME_SPAN_SECOND);
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_start (ctrl, &err));
+  pipe = watch (gst_worker_controller_get_pipeline (ctrl));
+  q = test_pipeline_get (GST_ELEMENT (pipe), "q");
+  /* w hangs with the 4th item, cq fills with 5, the replica's item waits
+   * to go into cq, q fills: nothing moves */
+  while (g_get_monotonic_time () < deadline) {
+    GstStructure *w = status_entry (ctrl, "r/w");
+    guint64 n = 0;
+
+    g_object_get (q, "current-level-buffers", &level, NULL);
+    if (w)
+      gst_structure_get_uint64 (w, "items-in", &n);
+    g_clear_pointer (&w, gst_structure_free);
+    if (n == 4 && level == 4)
+      break;
+    g_usleep (1000);
+  }
+  fail_unless_equals_int (level, 4);
+  gst_object_unref (q);
+
+  report = gst_worker_controller_exit_now (ctrl);
+  fail_unless (report != NULL);
+  fail_unless (gst_structure_get_uint64 (report, "items-discarded",
+          &discarded));
+  holders = gst_structure_get_value (report, "holders");
+  for (guint i = 0; i < gst_value_array_get_size (holders); i++) {
+    const GstStructure *h =
+        gst_value_get_structure (gst_value_array_get_value (holders, i));
+    const gchar *name = gst_structure_get_string (h, "name");
+
+    if (g_strcmp0 (name, "r/cq") == 0) {
+      fail_unless (gst_structure_get_uint64 (h, "items", &in_cq));
+      fail_unless_equals_string (gst_structure_get_string (h, "kind"),
+          "queue");
+      fail_unless_equals_string (gst_structure_get_string (h, "process-of"),
+          "r");
+      fail_unless (gst_structure_get_string (h, "reason") != NULL);
+    }
+    if (g_strcmp0 (name, "r/w") == 0)
+      fail_unless (gst_structure_get_uint64 (h, "items", &by_w));
+  }
+  fail_unless_equals_uint64 (in_cq, 5);
+  fail_unless_equals_uint64 (by_w, 1);
+
+  src = test_pipeline_get (GST_ELEMENT (pipe), "src");
+  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+  st = gst_worker_get_stats (GST_WORKER (src));
+  fail_unless (gst_structure_get_uint64 (st, "items-out", &made));
+  gst_structure_free (st);
+  g_object_get (sink, "count", &arrived, NULL);
+  /* 3 arrived; 4 in q, 1 in the replica's hand, 5 in cq, 1 with w */
+  fail_unless_equals_uint64 (arrived, 3);
+  fail_unless_equals_uint64 (made, arrived + discarded);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  gst_structure_free (report);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* faults */
 
@@ -1366,6 +1451,7 @@ processreplica_suite (void)
   tcase_add_test (contract, test_child_error_is_replicas);
   tcase_add_test (contract, test_drain_through_children);
   tcase_add_test (contract, test_exit_now_accounts_held_item);
+  tcase_add_test (contract, test_exit_now_accounts_child_queue);
   suite_add_tcase (s, faults);
   tcase_add_checked_fixture (faults, NULL, stop_leftovers);
   tcase_add_test (faults, test_transient_crash_same_output);
