@@ -404,6 +404,20 @@ on_query (GstProcChannel * channel, GstQuery * query, GstPadDirection dir,
   if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
       gst_structure_has_name (qs, GST_PROC_CHILD_STATS_QUERY))
     return answer_stats (child, query);
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
+      gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY)) {
+    /* the controller pauses or resumes a worker in here, by name */
+    const gchar *name = gst_structure_get_string (qs, "worker");
+    GstElement *e = name ? gst_bin_get_by_name (GST_BIN (child->pipeline),
+        name) : NULL;
+    gboolean paused = FALSE, found = e && GST_IS_WORKER (e);
+
+    gst_structure_get_boolean (qs, "paused", &paused);
+    if (found)
+      gst_worker_set_paused (GST_WORKER (e), paused);
+    gst_clear_object (&e);
+    return found;
+  }
 
   /* the replica's sink pad asks about the worker's input, its src pad
    * about the worker's output */

@@ -178,6 +178,8 @@ struct _GstProcessReplica
 
 /* How long a stats call waits for the child's answer (then: its last) */
 #define STATS_TIMEOUT (100 * G_TIME_SPAN_MILLISECOND)
+/* How long a pause of a worker inside waits for the child's answer */
+#define PAUSE_TIMEOUT (5 * G_TIME_SPAN_SECOND)
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
@@ -1113,6 +1115,32 @@ gst_process_replica_query (GstPad * pad, GstObject * parent,
   return gst_pad_query_default (pad, parent, query);
 }
 
+/* Element queries: the controller's pause of a worker inside the child
+ * (GST_PROC_CHILD_PAUSE_QUERY) goes to the child. */
+static gboolean
+gst_process_replica_element_query (GstElement * element, GstQuery * query)
+{
+  GstProcessReplica *self = GST_PROCESS_REPLICA (element);
+  const GstStructure *qs = gst_query_get_structure (query);
+  GstProcChannel *ch = NULL;
+  gboolean res;
+
+  if (GST_QUERY_TYPE (query) != GST_QUERY_CUSTOM || !qs ||
+      !gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY))
+    return GST_ELEMENT_CLASS (gst_process_replica_parent_class)->query
+        (element, query);
+  g_mutex_lock (&self->lock);
+  if (self->channel && self->hello && !self->dead)
+    ch = gst_proc_channel_ref (self->channel);
+  g_mutex_unlock (&self->lock);
+  if (!ch)
+    return FALSE;
+  res = gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN,
+      PAUSE_TIMEOUT);
+  gst_proc_channel_unref (ch);
+  return res;
+}
+
 /* ---------------------------------------------------------------------- */
 /* the worker interface */
 
@@ -1458,6 +1486,8 @@ gst_process_replica_class_init (GstProcessReplicaClass * klass)
       "is contained and restarted", "gst-workers");
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_process_replica_change_state);
+  element_class->query =
+      GST_DEBUG_FUNCPTR (gst_process_replica_element_query);
 
   /* types that cross as names in structures */
   g_type_ensure (GST_TYPE_WORKER_STATE);

@@ -71,6 +71,10 @@ typedef struct
  * child answers with `workers`, an array of strings, each a worker's
  * `worker-stats` structure serialised, upstream first. */
 #define GST_PROC_CHILD_STATS_QUERY "worker-child-stats"
+/* A custom query the replica passes on to its child (and the controller
+ * sends to the replica, gstworkercontroller.c): pause (`paused`, a
+ * boolean) the worker named `worker` in the child. */
+#define GST_PROC_CHILD_PAUSE_QUERY "worker-child-pause"
 
 gchar *      gst_proc_wire_serialize_metas   (GstBuffer * buffer,
                                               gsize * len);

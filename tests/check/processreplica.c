@@ -800,6 +800,68 @@ GST_START_TEST (test_exit_now_accounts_child_queue)
 
 GST_END_TEST;
 
+/* The controller pauses a worker inside a child by the name its status
+ * lists ("REPLICA/NAME"): it holds the data (the queue before the replica
+ * fills) until resumed. */
+GST_START_TEST (test_pause_child_worker_by_name)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue name=q max-size-buffers=4 "
+      "max-size-bytes=0 max-size-time=0 ! processreplica name=r "
+      "worker=\"testworker name=w\" ! queue ! testworkersink name=sink",
+      &err);
+  GstPipeline *pipe;
+  GstElement *q, *sink;
+  GstStructure *entry = NULL;
+  guint level = 0;
+  guint64 before = 0, now = 0;
+  gint state = GST_WORKER_STATE_IDLE;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_start (ctrl, &err));
+  pipe = watch (gst_worker_controller_get_pipeline (ctrl));
+  q = test_pipeline_get (GST_ELEMENT (pipe), "q");
+  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+  /* the child runs */
+  while (!(entry = status_entry (ctrl, "r/w")))
+    g_usleep (1000);
+  g_clear_pointer (&entry, gst_structure_free);
+
+  fail_unless (gst_worker_controller_pause_worker (ctrl, "r/w", &err),
+      "%s", err ? err->message : "?");
+  /* it says so, and holds: the queue in front of the replica fills */
+  while (state != GST_WORKER_STATE_PAUSED || level < 4) {
+    g_clear_pointer (&entry, gst_structure_free);
+    entry = status_entry (ctrl, "r/w");
+    if (entry)
+      gst_structure_get_enum (entry, "state", GST_TYPE_WORKER_STATE, &state);
+    g_object_get (q, "current-level-buffers", &level, NULL);
+    g_usleep (1000);
+  }
+  g_clear_pointer (&entry, gst_structure_free);
+  g_object_get (sink, "count", &before, NULL);
+
+  fail_unless (gst_worker_controller_resume_worker (ctrl, "r/w", &err),
+      "%s", err ? err->message : "?");
+  while (now < before + 20) {
+    g_object_get (sink, "count", &now, NULL);
+    g_usleep (1000);
+  }
+  /* a name with no worker inside is an error, as any unknown name */
+  fail_if (gst_worker_controller_pause_worker (ctrl, "r/nosuch", &err));
+  fail_unless (err != NULL);
+  g_clear_error (&err);
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (q);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* faults */
 
@@ -1452,6 +1514,7 @@ processreplica_suite (void)
   tcase_add_test (contract, test_drain_through_children);
   tcase_add_test (contract, test_exit_now_accounts_held_item);
   tcase_add_test (contract, test_exit_now_accounts_child_queue);
+  tcase_add_test (contract, test_pause_child_worker_by_name);
   suite_add_tcase (s, faults);
   tcase_add_checked_fixture (faults, NULL, stop_leftovers);
   tcase_add_test (faults, test_transient_crash_same_output);
