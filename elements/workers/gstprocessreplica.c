@@ -41,8 +41,10 @@
  * with the one that holds it), `child-queues` (the items each queue inside
  * the child holds, "queue, name=, items=": an exit now counts them
  * discarded), `child-entry` (the element inside the child that the items
- * go into) and, from the heartbeats of the workers
- * inside the child, `child-state`, `child-items-in` and `child-items-out`
+ * go into), `child-stats-age` (how long since the child last answered: a
+ * controller's watchdog takes the workers inside for lost past its
+ * heartbeat-timeout, and reports their stalls as any worker's) and, from
+ * the heartbeats of the workers inside the child, `child-state`, `child-items-in` and `child-items-out`
  * (the first of them). Errors and warnings inside the child come out as this
  * element's, their text prefixed with the element's name and the pid;
  * other element messages are posted again by this element.
@@ -174,6 +176,8 @@ struct _GstProcessReplica
   GValue child_queues;          /* GST_TYPE_ARRAY: the same answer's queues
                                  * ("queue, name=, items="), or unset */
   gchar *child_entry;           /* the same answer's entry element */
+  gint64 child_answer_at;       /* monotonic us of that answer, 0: none
+                                 * from the child there is */
 };
 
 /* How long a stats call waits for the child's answer (then: its last) */
@@ -280,6 +284,8 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
   switch (msg->type) {
     case GST_PROC_MSG_HELLO:
       self->hello = TRUE;
+      /* it answers from now on */
+      self->child_answer_at = g_get_monotonic_time ();
       g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->lock);
       return;
@@ -645,6 +651,7 @@ start_child (GstProcessReplica * self, gboolean interruptible,
   self->pid = pid;
   self->reaped = FALSE;
   self->hello = FALSE;
+  self->child_answer_at = 0;
   self->dead = FALSE;
   self->stopping = FALSE;
   g_clear_pointer (&self->failed, g_free);
@@ -1205,6 +1212,8 @@ refresh_child_workers (GstProcessReplica * self)
     self->child_queues = queues;
     g_free (self->child_entry);
     self->child_entry = g_strdup (gst_structure_get_string (qs, "entry"));
+    if (self->channel == ch)
+      self->child_answer_at = g_get_monotonic_time ();
     g_mutex_unlock (&self->lock);
 
     answer = gst_structure_get_value (qs, "workers");
@@ -1251,6 +1260,10 @@ gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
   if (self->child_entry)
     gst_structure_set (stats, "child-entry", G_TYPE_STRING, self->child_entry,
         NULL);
+  if (self->child_answer_at && self->channel && !self->dead)
+    gst_structure_set (stats, "child-stats-age", GST_TYPE_CLOCK_TIME,
+        (GstClockTime) (g_get_monotonic_time () - self->child_answer_at) *
+        GST_USECOND, NULL);
   gst_structure_set (stats,
       "pid", G_TYPE_INT, (gint) (self->dead ? 0 : self->pid),
       "restarts", G_TYPE_UINT, self->restarts,

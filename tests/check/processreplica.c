@@ -862,6 +862,79 @@ GST_START_TEST (test_pause_child_worker_by_name)
 
 GST_END_TEST;
 
+/* (connected swapped: the signals' other arguments differ) */
+static void
+on_watch_event (GString * seen, const gchar * worker)
+{
+  g_string_append_printf (seen, "[%s]", worker);
+}
+
+/* Spins the default context (the controller's signals) until @seen has
+ * @what; bounded (a time no healthy run needs). */
+static gboolean
+wait_seen (GString * seen, const gchar * what)
+{
+  gint64 deadline = g_get_monotonic_time () + scaled (60 *
+      G_TIME_SPAN_SECOND);
+
+  while (!strstr (seen->str, what) && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return strstr (seen->str, what) != NULL;
+}
+
+/* The controller's watchdog watches the workers inside a child: one that
+ * hangs busy is reported stalled by its name ("r/w"); a child that stops
+ * answering (SIGSTOP) has its workers reported lost, and recovered when it
+ * answers again. */
+GST_START_TEST (test_watchdog_sees_child_workers)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
+      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink",
+      &err);
+  GString *stalled = g_string_new (""), *lost = g_string_new (""),
+      *recovered = g_string_new ("");
+  GstPipeline *pipe;
+  GstElement *r;
+  gint pid = 0;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout", 300,
+      "heartbeat-timeout", (guint) scaled (1000), NULL);
+  g_signal_connect_swapped (ctrl, "worker-stalled",
+      G_CALLBACK (on_watch_event), stalled);
+  g_signal_connect_swapped (ctrl, "worker-lost",
+      G_CALLBACK (on_watch_event), lost);
+  g_signal_connect_swapped (ctrl, "worker-recovered",
+      G_CALLBACK (on_watch_event), recovered);
+  fail_unless (gst_worker_controller_start (ctrl, &err));
+  pipe = watch (gst_worker_controller_get_pipeline (ctrl));
+  r = test_pipeline_get (GST_ELEMENT (pipe), "r");
+
+  fail_unless (wait_seen (stalled, "[r/w]"), "stalled: %s", stalled->str);
+  fail_if (strstr (lost->str, "[r/w]") != NULL, "%s", lost->str);
+
+  g_object_get (r, "pid", &pid, NULL);
+  fail_unless (pid > 0);
+  fail_unless (kill (pid, SIGSTOP) == 0);
+  fail_unless (wait_seen (lost, "[r/w]"), "lost: %s", lost->str);
+  fail_unless (kill (pid, SIGCONT) == 0);
+  fail_unless (wait_seen (recovered, "[r/w]"), "recovered: %s",
+      recovered->str);
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (r);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+  g_string_free (stalled, TRUE);
+  g_string_free (lost, TRUE);
+  g_string_free (recovered, TRUE);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* faults */
 
@@ -1515,6 +1588,7 @@ processreplica_suite (void)
   tcase_add_test (contract, test_exit_now_accounts_held_item);
   tcase_add_test (contract, test_exit_now_accounts_child_queue);
   tcase_add_test (contract, test_pause_child_worker_by_name);
+  tcase_add_test (contract, test_watchdog_sees_child_workers);
   suite_add_tcase (s, faults);
   tcase_add_checked_fixture (faults, NULL, stop_leftovers);
   tcase_add_test (faults, test_transient_crash_same_output);
