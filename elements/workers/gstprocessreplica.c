@@ -1157,6 +1157,35 @@ gst_process_replica_get_core (GstWorker * worker)
   return GST_PROCESS_REPLICA (worker)->core;
 }
 
+/* The child's answer @answer (an array of serialised structures) into
+ * @into (a GST_TYPE_ARRAY of structures): those with a string @key; with
+ * @pid, as worker stats with the child's pid. */
+static void
+parse_answer (const GValue * answer, const gchar * key, GPid pid,
+    GValue * into)
+{
+  for (guint i = 0; answer && GST_VALUE_HOLDS_ARRAY (answer) &&
+      i < gst_value_array_get_size (answer); i++) {
+    const GValue *v = gst_value_array_get_value (answer, i);
+    GstStructure *s = G_VALUE_HOLDS_STRING (v) ?
+        gst_structure_from_string (g_value_get_string (v), NULL) : NULL;
+    GValue sv = G_VALUE_INIT;
+
+    if (!s || !gst_structure_get_string (s, key)) {
+      if (s)
+        gst_structure_free (s);
+      continue;
+    }
+    if (pid) {
+      gst_structure_set_name (s, GST_WORKER_STATS_NAME);
+      gst_structure_set (s, "pid", G_TYPE_INT, (gint) pid, NULL);
+    }
+    g_value_init (&sv, GST_TYPE_STRUCTURE);
+    g_value_take_boxed (&sv, s);
+    gst_value_array_append_and_take_value (into, &sv);
+  }
+}
+
 /* Asks the child for its workers' stats now (bounded), and keeps the
  * answer: `child-workers`, an array of `worker-stats` structures, each
  * with the worker's name (`worker`) and `pid`. */
@@ -1166,7 +1195,6 @@ refresh_child_workers (GstProcessReplica * self)
   GstProcChannel *ch = NULL;
   GstQuery *query;
   GValue array = G_VALUE_INIT;
-  const GValue *answer;
   GPid pid = 0;
 
   g_mutex_lock (&self->lock);
@@ -1185,61 +1213,24 @@ refresh_child_workers (GstProcessReplica * self)
     const GstStructure *qs = gst_query_get_structure (query);
     GValue queues = G_VALUE_INIT;
 
-    /* the items its queues hold */
-    answer = gst_structure_get_value (qs, "queues");
+    /* the items its queues hold; its workers' stats */
     g_value_init (&queues, GST_TYPE_ARRAY);
-    for (guint i = 0; answer && GST_VALUE_HOLDS_ARRAY (answer) &&
-        i < gst_value_array_get_size (answer); i++) {
-      const GValue *v = gst_value_array_get_value (answer, i);
-      GstStructure *q = G_VALUE_HOLDS_STRING (v) ?
-          gst_structure_from_string (g_value_get_string (v), NULL) : NULL;
-      GValue sv = G_VALUE_INIT;
-
-      if (!q || !gst_structure_has_name (q, "queue") ||
-          !gst_structure_get_string (q, "name") ||
-          !gst_structure_has_field_typed (q, "items", G_TYPE_UINT64)) {
-        if (q)
-          gst_structure_free (q);
-        continue;
-      }
-      g_value_init (&sv, GST_TYPE_STRUCTURE);
-      g_value_take_boxed (&sv, q);
-      gst_value_array_append_and_take_value (&queues, &sv);
-    }
+    parse_answer (gst_structure_get_value (qs, "queues"), "name", 0,
+        &queues);
+    g_value_init (&array, GST_TYPE_ARRAY);
+    parse_answer (gst_structure_get_value (qs, "workers"), "worker", pid,
+        &array);
     g_mutex_lock (&self->lock);
     if (G_IS_VALUE (&self->child_queues))
       g_value_unset (&self->child_queues);
     self->child_queues = queues;
+    if (G_IS_VALUE (&self->child_workers))
+      g_value_unset (&self->child_workers);
+    self->child_workers = array;
     g_free (self->child_entry);
     self->child_entry = g_strdup (gst_structure_get_string (qs, "entry"));
     if (self->channel == ch)
       self->child_answer_at = g_get_monotonic_time ();
-    g_mutex_unlock (&self->lock);
-
-    answer = gst_structure_get_value (qs, "workers");
-    g_value_init (&array, GST_TYPE_ARRAY);
-    for (guint i = 0; answer && GST_VALUE_HOLDS_ARRAY (answer) &&
-        i < gst_value_array_get_size (answer); i++) {
-      const GValue *v = gst_value_array_get_value (answer, i);
-      GstStructure *w = G_VALUE_HOLDS_STRING (v) ?
-          gst_structure_from_string (g_value_get_string (v), NULL) : NULL;
-      GValue sv = G_VALUE_INIT;
-
-      if (!w || !gst_structure_get_string (w, "worker")) {
-        if (w)
-          gst_structure_free (w);
-        continue;
-      }
-      gst_structure_set_name (w, GST_WORKER_STATS_NAME);
-      gst_structure_set (w, "pid", G_TYPE_INT, (gint) pid, NULL);
-      g_value_init (&sv, GST_TYPE_STRUCTURE);
-      g_value_take_boxed (&sv, w);
-      gst_value_array_append_and_take_value (&array, &sv);
-    }
-    g_mutex_lock (&self->lock);
-    if (G_IS_VALUE (&self->child_workers))
-      g_value_unset (&self->child_workers);
-    self->child_workers = array;
     g_mutex_unlock (&self->lock);
   }
   gst_query_unref (query);
