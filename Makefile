@@ -158,3 +158,12 @@ docs-check: docs
 	@if [ -s $(BUILD)/docs/missing.txt ]; then \
 	  echo "public symbols without docs:"; cat $(BUILD)/docs/missing.txt; \
 	  exit 1; fi
+	@# the headers scanned are the installed ones (docs/meson.build)
+	sed -n 's|^<FILE>\(.*\)</FILE>$$|\1|p' \
+	  $(BUILD)/docs/gst-workers-decl-list.txt | LC_ALL=C sort -u \
+	  | LC_ALL=C comm -23 - $(BUILD)/docs/api-headers.txt \
+	  > $(BUILD)/docs/not-api.txt
+	@if [ -s $(BUILD)/docs/not-api.txt ]; then \
+	  echo "headers scanned as API that are not installed:"; \
+	  cat $(BUILD)/docs/not-api.txt; \
+	  echo "(meson setup --reconfigure $(BUILD) ignores them)"; exit 1; fi
