@@ -1039,6 +1039,13 @@ GST_START_TEST (test_caps_change_in_order)
 
 GST_END_TEST;
 
+static GstPadProbeReturn
+count_arrival (GstPad * pad, GstPadProbeInfo * info, gpointer arrived)
+{
+  g_atomic_int_inc ((gint *) arrived);
+  return GST_PAD_PROBE_OK;
+}
+
 /* Pausing the dispatcher holds the pool's input: nothing enters, the queue
  * in front fills; resuming lets everything through, in order. */
 GST_START_TEST (test_paused_dispatch_holds_input)
@@ -1048,19 +1055,29 @@ GST_START_TEST (test_paused_dispatch_holds_input)
       "max-size-buffers=4 " Q "! workerpool name=p worker=testworker ! "
       "testworkersink name=sink async=false");
   GstElement *dispatch = test_pipeline_get (pipe, "p_dispatch");
+  GstPad *dispatch_sink = gst_element_get_static_pad (dispatch, "sink");
   Record *rec = record_new (pipe, "p");
   gint64 deadline = test_deadline (30);
   GstBus *bus = gst_element_get_bus (pipe);
   GstMessage *msg;
+  gint arrived = 0;
 
+  gst_pad_add_probe (dispatch_sink, GST_PAD_PROBE_TYPE_BUFFER, count_arrival,
+      &arrived, NULL);
   g_object_set (dispatch, "paused", TRUE, NULL);
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
-  while (queue_level (pipe, "inq") < 4 && g_get_monotonic_time () < deadline)
+  /* the queue's thread hands the first item to the dispatcher, which
+   * holds it, and the queue fills behind it (it is full for a moment
+   * before that too, when its thread is slow to start) */
+  while ((g_atomic_int_get (&arrived) < 1 || queue_level (pipe, "inq") < 4)
+      && g_get_monotonic_time () < deadline)
     g_usleep (1000);
+  fail_unless_equals_int (g_atomic_int_get (&arrived), 1);
   fail_unless_equals_int (queue_level (pipe, "inq"), 4);
   g_usleep (50000);
   fail_unless_equals_int (queue_level (pipe, "inq"), 4);
+  fail_unless_equals_int (g_atomic_int_get (&arrived), 1);
   fail_unless_equals_uint64 (stat_u64 (pipe, "p_dispatch", "items-in"), 0);
   fail_unless_equals_int (record_len (rec), 0);
   fail_unless_equals_int (gst_worker_get_state (GST_WORKER (dispatch)),
@@ -1075,6 +1092,7 @@ GST_START_TEST (test_paused_dispatch_holds_input)
 
   gst_element_set_state (pipe, GST_STATE_NULL);
   gst_object_unref (bus);
+  gst_object_unref (dispatch_sink);
   gst_object_unref (dispatch);
   record_free (rec);
   gst_object_unref (pipe);
