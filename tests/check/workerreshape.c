@@ -435,6 +435,139 @@ GST_START_TEST (test_refusals_change_nothing)
 
 GST_END_TEST;
 
+/* ---------------------------------------------------------------------- */
+/* an item past the blocking probes when a reshape holds the place */
+
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  /* protected by lock */
+  guint seen;                   /* items out of q0 */
+  guint park_at;                /* the item that stops in the window */
+  gboolean parked, go, gone;
+} Window;
+
+/* A probe of q0's src pad, like the controller's own counting probe
+ * there: GStreamer calls it after the blocking probes, with the pad
+ * unlocked, before it reads the pad's peer. One item stops in it until
+ * the test lets it go. */
+static GstPadProbeReturn
+window_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Window *win = user_data;
+
+  g_mutex_lock (&win->lock);
+  if (++win->seen == win->park_at) {
+    win->parked = TRUE;
+    g_cond_broadcast (&win->cond);
+    while (!win->go)
+      g_cond_wait (&win->cond, &win->lock);
+    win->gone = TRUE;
+    g_cond_broadcast (&win->cond);
+  }
+  g_mutex_unlock (&win->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* In the thread that reshapes, when it unlinks q0's src pad: the stopped
+ * item goes on, in the middle of the relink; the reshape goes on once it
+ * left the window probe. */
+static void
+window_open (GstPad * pad, GstPad * peer, Window * win)
+{
+  g_mutex_lock (&win->lock);
+  win->go = TRUE;
+  g_cond_broadcast (&win->cond);
+  while (!win->gone)
+    g_cond_wait (&win->cond, &win->lock);
+  g_mutex_unlock (&win->lock);
+}
+
+static gboolean
+window_parked_or_ended (gpointer run, gconstpointer data)
+{
+  Window *win = (Window *) data;
+  gboolean parked;
+
+  g_mutex_lock (&win->lock);
+  parked = win->parked;
+  g_mutex_unlock (&win->lock);
+  return parked || ((Run *) run)->report != NULL;
+}
+
+/* Waits until an item stopped in the window; fails if the run ended. */
+static void
+window_wait_parked (Run * r, Window * win)
+{
+  fail_unless (test_loop_run_until (r->loop, window_parked_or_ended, r, win,
+          60000), "no item came out of q0");
+  fail_unless (r->report == NULL, "the run ended: %s", str (r->report));
+}
+
+/* The next item out of q0 but @after stops in the window. */
+static void
+window_arm (Window * win, guint after)
+{
+  g_mutex_lock (&win->lock);
+  win->park_at = win->seen + after;
+  win->parked = win->go = win->gone = FALSE;
+  g_mutex_unlock (&win->lock);
+}
+
+/* An item of q0 is inside another probe of q0's src pad when a swap (then
+ * an insert) holds that pad, and goes on while the pads are relinked:
+ * GStreamer's idle probe does not wait for it. It must wait for the
+ * release and reach the new element, in order; before the fix it met an
+ * unlinked pad (not-linked) or the drained worker (EOS). */
+GST_START_TEST (test_item_past_the_block)
+{
+  gchar *ref = reference_digest (CHAIN ("testworker name=w"), N_ITEMS);
+  GstElement *q0;
+  GstPad *pad;
+  GError *err = NULL;
+  Window win;
+  gulong unlinked;
+  Run r;
+
+  memset (&win, 0, sizeof (win));
+  g_mutex_init (&win.lock);
+  g_cond_init (&win.cond);
+  run_start_held (&r, CHAIN ("testworker name=w"), 20);
+  q0 = element (&r, "q0");
+  pad = gst_element_get_static_pad (q0, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, window_probe, &win,
+      NULL);
+
+  window_arm (&win, 1);
+  pause_worker (&r, "src", FALSE);
+  window_wait_parked (&r, &win);
+  unlinked = g_signal_connect (pad, "unlinked", G_CALLBACK (window_open),
+      &win);
+  fail_unless (gst_worker_controller_swap_worker (r.ctrl, "w",
+          "testworker name=w2", &err), "%s", err ? err->message : "?");
+  g_signal_handler_disconnect (pad, unlinked);
+
+  window_arm (&win, 10);
+  window_wait_parked (&r, &win);
+  unlinked = g_signal_connect (pad, "unlinked", G_CALLBACK (window_open),
+      &win);
+  fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q0",
+          "testworker name=x", &err), "%s", err ? err->message : "?");
+  g_signal_handler_disconnect (pad, unlinked);
+
+  run_until_finished (&r);
+  check_outputs (&r, N_ITEMS, ref);
+  gst_object_unref (pad);
+  gst_object_unref (q0);
+  run_clear (&r);
+  g_mutex_clear (&win.lock);
+  g_cond_clear (&win.cond);
+  g_free (ref);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_replica_refused)
 {
   GError *err = NULL;
@@ -834,6 +967,7 @@ workerreshape_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_swap_keeps_every_item);
   tcase_add_test (tc, test_insert_then_remove);
+  tcase_add_test (tc, test_item_past_the_block);
   tcase_add_test (tc, test_refusals_change_nothing);
   tcase_add_test (tc, test_replica_refused);
   tcase_add_test (tc, test_pool_replicas_followed);
