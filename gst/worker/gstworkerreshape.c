@@ -1320,15 +1320,19 @@ controller_reshape_install_properties (GObjectClass * klass,
    * would widen it (`tuning` in the status and the report); auto, which
    * also resizes workerpools, at most every second window (0.5 s): it grows the pool
    * whose replicas are busy while its dispatcher waits on their full
-   * queues, and shrinks a pool whose work would fit in one replica less.
-   * Queue sizes are left to the deadlock detector, which grows one only
-   * where the deadlock rules allow.
+   * queues, and shrinks a pool whose work would fit in one replica less;
+   * and it doubles a queue that is full while its reader has time to
+   * spare (busy or blocked less than 70% of the window), up to 8 times
+   * its first size (not a feedback channel, nor a queue in a pool).
+   * Queue sizes only grow: a larger channel never makes a Kahn network
+   * deadlock (Parks), a smaller one can.
    *
    * Since: 0.2
    */
   g_object_class_install_property (klass, prop_first + PROP_TUNE,
       g_param_spec_enum ("tune", "Tune", "Find the bottleneck (report) and "
-          "resize workerpools to follow it (auto)", GST_TYPE_WORKER_TUNE_MODE,
+          "resize workerpools and queues to follow it (auto)",
+          GST_TYPE_WORKER_TUNE_MODE,
           DEFAULT_TUNE, flags));
   /**
    * GstWorkerController:tune-max-replicas:

@@ -798,6 +798,73 @@ GST_START_TEST (test_tune_auto_grows_the_bottleneck)
 
 GST_END_TEST;
 
+static guint
+queue_size (Run * r, const gchar * name)
+{
+  GstElement *q = element (r, name);
+  guint size = 0;
+
+  g_object_get (q, "max-size-buffers", &size, NULL);
+  gst_object_unref (q);
+  return size;
+}
+
+static gboolean
+q1_at_least (gpointer run, gconstpointer data)
+{
+  return queue_size (run, "q1") >= GPOINTER_TO_UINT (data);
+}
+
+/* Whether one of @t's actions starts with @prefix. */
+static gboolean
+has_action (const GstStructure * t, const gchar * prefix)
+{
+  const GValue *a = gst_structure_get_value (t, "actions");
+
+  for (guint i = 0; a && i < gst_value_array_get_size (a); i++)
+    if (g_str_has_prefix (g_value_get_string (gst_value_array_get_value (a,
+                    i)), prefix))
+      return TRUE;
+  return FALSE;
+}
+
+/* The sink stops taking items for a while (paused): q1 is full while its
+ * reader has all the time in the world, so auto doubles q1, up to 8
+ * times its size; q0 stays (its reader, w, is blocked on q1: more room
+ * there would not help). Nothing is lost. */
+GST_START_TEST (test_tune_auto_grows_a_queue)
+{
+  gchar *ref = reference_digest (CHAIN ("testworker name=w"), N_ITEMS);
+  GstStructure *t;
+  Run r;
+
+  run_start_held (&r, CHAIN ("testworker name=w"), 20);
+  pause_worker (&r, "sink", TRUE);
+  g_object_set (r.ctrl, "tune", GST_WORKER_TUNE_MODE_AUTO, NULL);
+  pause_worker (&r, "src", FALSE);
+
+  if (!test_loop_run_until (r.loop, q1_at_least, &r, GUINT_TO_POINTER (32),
+          60000)) {
+    t = tuning (&r);
+    fail ("q1 did not grow to 32 (%u): %s", queue_size (&r, "q1"), str (t));
+  }
+  t = tuning (&r);
+  fail_unless (has_action (t, "grow queue q1 from 4 to 8 items"), "%s",
+      str (t));
+  fail_if (has_action (t, "grow queue q0"), "%s", str (t));
+  gst_structure_free (t);
+
+  pause_worker (&r, "sink", FALSE);
+  run_until_finished (&r);
+  check_outputs (&r, N_ITEMS, ref);
+  fail_unless_equals_int (queue_size (&r, "q1"), 32);
+  fail_unless_equals_int (queue_size (&r, "q0"), 4);
+  run_clear (&r);
+  g_free (ref);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* random timing */
 
@@ -992,6 +1059,7 @@ workerreshape_suite (void)
   tcase_add_test (tc, test_pool_replicas_followed);
   tcase_add_test (tc, test_tune_report);
   tcase_add_test (tc, test_tune_auto_grows_the_bottleneck);
+  tcase_add_test (tc, test_tune_auto_grows_a_queue);
   tcase_add_test (tc, test_random_reshapes);
   return s;
 }
