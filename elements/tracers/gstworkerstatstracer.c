@@ -169,16 +169,22 @@ struct _PadInfo
 
 /* What a thread is in. A frame stays in the stack array after it is
  * popped: the next item entering at that depth through the same pad finds
- * its slot there, without a search. */
+ * it there, what it is already set (no search, no lookup). */
 typedef struct
 {
-  gint slot;
-  FrameKind kind;
-  gboolean waiting;
+  /* what it is: set when another pad enters at this depth */
   gconstpointer pad;            /* the pad entered */
   gconstpointer peer;           /* a root: the pad's peer */
   PadInfo *info;                /* not a root: the pad's */
   gconstpointer owner;          /* the element of the slot */
+  gint slot;                    /* -1: no stats */
+  FrameKind kind;
+  gboolean wait_always;         /* a channel that says nothing: all waits */
+  gboolean channel;             /* its element is a channel */
+  ElementStats *levels;         /* its element, if it has queue levels */
+
+  /* this entry */
+  gboolean waiting;
   GstClockTime entry;
   GstClockTime child;           /* in the frames it entered, ended */
   GstClockTime blocked;         /* of that, waiting for room in a queue */
@@ -560,7 +566,7 @@ pop_frame (ThreadState * t, GstClockTime now, gboolean done)
     return;
   }
   /* a queue's own thread pushing is no work of the queue */
-  if (!s->e->channel)
+  if (!f->channel)
     s->t.downstream += f->child - MIN (f->child, f->blocked);
   if (f->kind == FRAME_ELEMENT && done)
     proc_update (t, s, own);
@@ -611,17 +617,48 @@ root_slot (ThreadState * t, GstPad * pad)
   return slot;
 }
 
-static inline void
-frame_init (Frame * f, gint slot, FrameKind kind, GstClockTime ts,
-    gconstpointer pad, gconstpointer owner)
+/* What a frame is: @slot's element entered through @pad. */
+static void
+frame_set (ThreadState * t, Frame * f, gint slot, FrameKind kind,
+    gconstpointer pad)
 {
-  f->slot = slot;
-  f->kind = kind;
-  f->waiting = FALSE;
+  ElementStats *e = slot >= 0 ? t->slots[slot].e : NULL;
+
   f->pad = pad;
-  f->owner = owner;
-  f->entry = f->wait_start = ts;
-  f->child = f->blocked = 0;
+  f->slot = slot;
+  f->owner = e ? e->element : NULL;
+  f->kind = e ? kind : FRAME_TRANSPARENT;
+  f->channel = e && e->channel;
+  f->wait_always = kind == FRAME_CHANNEL && !e->overrun_signal;
+  f->levels = e && e->levels ? e : NULL;
+}
+
+/* The root frame at a thread's top level, for a push into @pad: its
+ * peer's element drives the thread. */
+static __attribute__ ((noinline)) void
+root_frame_set (ThreadState * t, GstPad * pad, gconstpointer peer)
+{
+  Frame *f = &t->stack[0];
+
+  frame_set (t, f, root_slot (t, pad), FRAME_ROOT, pad);
+  f->peer = peer;
+}
+
+/* The frame at @depth for an entry through @pad; FALSE: not our pad. */
+static __attribute__ ((noinline)) gboolean
+pad_frame_set (ThreadState * t, guint depth, GstPad * pad)
+{
+  Frame *f = &t->stack[depth];
+  PadInfo *info = g_object_get_qdata (G_OBJECT (pad), pad_quark);
+  gint slot;
+
+  if (!info)
+    return FALSE;
+  slot = pad_slot (t, pad);
+  f->info = info;
+  frame_set (t, f, slot, slot >= 0 && t->slots[slot].e->channel ?
+      FRAME_CHANNEL : FRAME_ELEMENT, pad);
+  return TRUE;
 }
 
 /* The pad's functions, as the tracer found them when it wrapped them. */
@@ -638,74 +675,55 @@ pad_info (GstPad * pad)
 static inline Frame *
 enter (ThreadState * t, GstPad * pad, guint n)
 {
-  gconstpointer peer = NULL, root_owner = NULL;
-  ElementStats *in_e = NULL, *out_e = NULL;
   guint d = t->depth;
-  gint slot, root = -1;
-  PadInfo *info;
   GstClockTime now;
   Frame *f, *top;
 
   if (G_UNLIKELY (d + 2 > MAX_DEPTH))
     return NULL;
   if (d == 0) {
-    peer = GST_PAD_PEER (pad);
+    gconstpointer peer = GST_PAD_PEER (pad);
+
     f = &t->stack[0];
-    if (G_LIKELY (f->pad == pad && f->peer == peer &&
-            slot_holds (t, f->slot, f->owner))) {
-      root = f->slot;
-      root_owner = f->owner;
-    } else {
-      root = root_slot (t, pad);
-      root_owner = root >= 0 ? t->slots[root].element : NULL;
-    }
+    if (G_UNLIKELY (f->pad != pad || f->peer != peer ||
+            !slot_holds (t, f->slot, f->owner)))
+      root_frame_set (t, pad, peer);
     d = 1;
   }
   /* the frame left at this depth by the last item knows the pad */
   f = &t->stack[d];
-  if (G_LIKELY (f->pad == pad && f->info->pad == pad &&
-          slot_holds (t, f->slot, f->owner))) {
-    slot = f->slot;
-    info = f->info;
-  } else {
-    info = pad_info (pad);
-    if (G_UNLIKELY (!info))
-      return NULL;
-    slot = pad_slot (t, pad);
-  }
+  if (G_UNLIKELY (f->pad != pad || f->info->pad != pad ||
+          !slot_holds (t, f->slot, f->owner)) &&
+      !pad_frame_set (t, d, pad))
+    return NULL;
 
   now = now_ts ();
   write_begin (t);
   if (t->depth == 0) {
     /* the driving element pushes: its time since its last push */
-    t->root_slot = root;
+    top = &t->stack[0];
+    t->root_slot = top->slot;
     root_time (t, now, TRUE);
-    frame_init (&t->stack[0], root, root >= 0 ? FRAME_ROOT :
-        FRAME_TRANSPARENT, now, pad, root_owner);
-    t->stack[0].peer = peer;
+    top->entry = now;
+    top->child = top->blocked = 0;
+    top->waiting = FALSE;
     t->depth = 1;
-  }
-  top = &t->stack[t->depth - 1];
-  if (top->slot >= 0) {
-    t->slots[top->slot].t.items_out += n;
-    out_e = t->slots[top->slot].e;
-  }
-  f = &t->stack[t->depth++];
-  f->info = info;
-  if (slot < 0) {
-    frame_init (f, -1, FRAME_TRANSPARENT, now, pad, NULL);
   } else {
-    in_e = t->slots[slot].e;
-    t->slots[slot].t.items_in += n;
-    frame_init (f, slot, in_e->channel ? FRAME_CHANNEL : FRAME_ELEMENT, now,
-        pad, t->slots[slot].element);
-    f->waiting = in_e->channel && !in_e->overrun_signal;
+    top = &t->stack[t->depth - 1];
   }
+  if (top->slot >= 0)
+    t->slots[top->slot].t.items_out += n;
+  t->depth++;
+  f->entry = f->wait_start = now;
+  f->child = f->blocked = 0;
+  f->waiting = f->wait_always;
+  if (f->slot >= 0)
+    t->slots[f->slot].t.items_in += n;
   write_end (t);
-  if (in_e && in_e->levels)
-    level_add (in_e, n);
-  if (out_e && out_e->levels)
-    level_add (out_e, -(gint) n);
+  if (f->levels)
+    level_add (f->levels, n);
+  if (top->levels)
+    level_add (top->levels, -(gint) n);
   return f;
 }
 
