@@ -35,6 +35,8 @@ PY_TARGETS := run run-python-app bench
 $(PY_TARGETS): export GI_TYPELIB_PATH := $(GI_LIBS)$(if $(GI_TYPELIB_PATH),:$(GI_TYPELIB_PATH))
 $(PY_TARGETS): export LD_LIBRARY_PATH := $(GI_LIBS)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 $(PY_TARGETS): export PYTHONPATH := $(CURDIR)/python$(if $(PYTHONPATH),:$(PYTHONPATH))
+# the registry `meson devenv` uses too: made with the Python workers found
+$(PY_TARGETS): export GST_REGISTRY_1_0 := $(CURDIR)/$(BUILD)/registry.bin
 
 # The project's main job: the default pipeline under the worker controller
 # for at most DURATION seconds (then an exit with drain, itself bounded),
@@ -158,3 +160,12 @@ docs-check: docs
 	@if [ -s $(BUILD)/docs/missing.txt ]; then \
 	  echo "public symbols without docs:"; cat $(BUILD)/docs/missing.txt; \
 	  exit 1; fi
+	@# the headers scanned are the installed ones (docs/meson.build)
+	sed -n 's|^<FILE>\(.*\)</FILE>$$|\1|p' \
+	  $(BUILD)/docs/gst-workers-decl-list.txt | LC_ALL=C sort -u \
+	  | LC_ALL=C comm -23 - $(BUILD)/docs/api-headers.txt \
+	  > $(BUILD)/docs/not-api.txt
+	@if [ -s $(BUILD)/docs/not-api.txt ]; then \
+	  echo "headers scanned as API that are not installed:"; \
+	  cat $(BUILD)/docs/not-api.txt; \
+	  echo "(meson setup --reconfigure $(BUILD) ignores them)"; exit 1; fi

@@ -338,18 +338,25 @@ stream_cb (GstClock * clock, GstClockTime time, GstClockID id,
 }
 
 /* Sends a setpoint (no answer comes) and counts it; @stream: resend it
- * at setpoint-rate from now on (PX4). */
+ * at setpoint-rate from now on (PX4). The stream takes the new setpoint
+ * before it is written, once a stream callback at work (with the old
+ * one) is done: the old one never follows the new one. */
 gboolean
 flight_link_commander_send_setpoint (FlightLinkCommander * c,
     const MavlinkMessageInfo * info, const MavlinkCommandMessage * msg,
     guint version, GSocketAddress * peer, gboolean stream, GError ** error)
 {
+  if (stream) {
+    g_mutex_lock (&c->lock);
+    while (c->stream_running)
+      g_cond_wait (&c->cond, &c->lock);
+    stream_setpoint_locked (c, info, msg);
+    g_mutex_unlock (&c->lock);
+  }
   if (!c->send (c->owner, version, info, msg, peer, TRUE, error))
     return FALSE;
   g_mutex_lock (&c->lock);
   c->counts.setpoints_sent++;
-  if (stream)
-    stream_setpoint_locked (c, info, msg);
   g_mutex_unlock (&c->lock);
   return TRUE;
 }

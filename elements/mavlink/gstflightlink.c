@@ -294,7 +294,10 @@
 #include "flightlink-transport.h"
 #include "flightlink-commander.h"
 #include "flightlink-reader.h"
+#include "flightlink-results.h"
+#include "flightlink-settings.h"
 #include "flightlink-vehicle.h"
+#include "flightlink-writer.h"
 #include "mavlink-codec.h"
 #include "mavlink-commands.h"
 #include "vehicle-status.h"
@@ -303,74 +306,13 @@
 GST_DEBUG_CATEGORY (flight_link_debug);
 #define GST_CAT_DEFAULT flight_link_debug
 
-#define DEFAULT_ADDRESS "0.0.0.0"
-#define DEFAULT_PORT 14550
-#define DEFAULT_REMOTE_ADDRESS NULL
-#define DEFAULT_REMOTE_PORT 0
-#define DEFAULT_DEVICE NULL
-#define DEFAULT_BAUD 57600
-#define DEFAULT_SYSTEM_ID 1
-#define DEFAULT_COMPONENT_ID MAV_COMP_ID_ONBOARD_COMPUTER
-#define DEFAULT_TARGET_SYSTEM 0
-#define DEFAULT_TARGET_COMPONENT 0
-#define DEFAULT_VEHICLE_TIMEOUT 3000
-#define DEFAULT_MAVLINK_VERSION GST_FLIGHT_LINK_VERSION_AUTO
-#define DEFAULT_TIMESTAMP_MODE GST_FLIGHT_LINK_TIMESTAMP_VEHICLE
-#define DEFAULT_AUTOPILOT GST_FLIGHT_LINK_AUTOPILOT_AUTO
-#define DEFAULT_COMMAND_TIMEOUT 1000
-#define DEFAULT_COMMAND_RETRIES 3
-#define DEFAULT_COMPLETION_TIMEOUT 0
-#define DEFAULT_SETPOINT_RATE 5
-#define DEFAULT_TELEMETRY_RATE 0
-#define DEFAULT_GOTO_COMMAND GST_FLIGHT_LINK_GOTO_SETPOINT
-
-
+/* the element's own properties: what it sees (the settings hold the
+ * writable ones) */
 enum
 {
-  PROP_0 = GST_WORKER_CORE_PROP_LAST,
-  PROP_ADDRESS,
-  PROP_PORT,
-  PROP_BOUND_PORT,
-  PROP_REMOTE_ADDRESS,
-  PROP_REMOTE_PORT,
-  PROP_DEVICE,
-  PROP_BAUD,
-  PROP_SYSTEM_ID,
-  PROP_COMPONENT_ID,
-  PROP_TARGET_SYSTEM,
-  PROP_TARGET_COMPONENT,
-  PROP_VEHICLE_TIMEOUT,
-  PROP_MAVLINK_VERSION,
-  PROP_TIMESTAMP_MODE,
+  PROP_BOUND_PORT = FLIGHT_LINK_SETTINGS_PROP_LAST + 1,
   PROP_BAD_FRAMES,
-  PROP_AUTOPILOT,
-  PROP_COMMAND_TIMEOUT,
-  PROP_COMMAND_RETRIES,
-  PROP_COMPLETION_TIMEOUT,
-  PROP_SETPOINT_RATE,
-  PROP_TELEMETRY_RATE,
-  PROP_GOTO_COMMAND,
 };
-
-/* What the properties set for a run (object lock), copied when it
- * starts. */
-typedef struct
-{
-  guint system_id;
-  guint component_id;
-  guint target_system;
-  guint target_component;
-  guint vehicle_timeout;
-  GstFlightLinkVersion version;
-  GstFlightLinkTimestampMode timestamp_mode;
-  GstFlightLinkAutopilot autopilot;
-  guint command_timeout;
-  guint command_retries;
-  guint completion_timeout;
-  guint setpoint_rate;
-  guint telemetry_rate;
-  GstFlightLinkGotoCommand goto_command;
-} RunConfig;
 
 struct _GstFlightLink
 {
@@ -381,22 +323,17 @@ struct _GstFlightLink
   GstPad *resultpad;            /* results: pushed by the sink's thread */
   GstWorkerCore *core;
 
-  /* properties: object lock */
-  gchar *address;
-  gint port;
-  gint bound_port;
-  gchar *remote_address;
-  gint remote_port;
-  gchar *device;
-  guint baud;
-  RunConfig props;
+  /* the writable properties: its own lock; created in init, freed in
+   * finalize */
+  FlightLinkSettings *settings;
+  gint bound_port;              /* object lock */
 
   /* the link: opened in NULL to READY, closed in READY to NULL (state
    * lock); used by the streaming threads in between */
   FlightLinkTransport *link;
 
   /* set in READY to PAUSED (state lock), read-only while running */
-  RunConfig cfg;
+  FlightLinkRunConfig cfg;
 
   /* lock and cond guard the fields below */
   GMutex lock;
@@ -407,8 +344,6 @@ struct _GstFlightLink
   gboolean src_done;            /* EOS pushed on the src pad */
   gboolean sink_flushing;
   gboolean sink_done;           /* EOS message posted for the sink side */
-  guint64 commands_sent;
-  guint64 commands_dropped;     /* taken from the sink pad, not sent */
 
   /* the commands out: its own lock; created in init, freed in finalize */
   FlightLinkCommander *commander;
@@ -416,12 +351,11 @@ struct _GstFlightLink
   FlightLinkReader *reader;
   /* the vehicle and the heartbeats: its own lock; init to finalize */
   FlightLinkVehicle *vehicle;
-
-  /* serialises writes to the link */
-  GMutex write_lock;
-  guint8 tx_seq;                /* write_lock */
-
-  gboolean result_sticky;       /* sink side: the results pad's events */
+  /* the commands' outcomes and the results pad: its own lock, the pad's
+   * stream lock; init to finalize */
+  FlightLinkResults *results;
+  /* the messages out: its own lock; init to finalize */
+  FlightLinkWriter *writer;
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
@@ -458,20 +392,6 @@ gst_flight_link_get_core (GstWorker * worker)
   return GST_FLIGHT_LINK (worker)->core;
 }
 
-/* Counts one command taken from the sink pad, in items-in: sent (in
- * commands-sent) or not (in commands-dropped and items-dropped). */
-static void
-count_command (GstFlightLink * self, gboolean sent)
-{
-  g_mutex_lock (&self->lock);
-  if (sent)
-    self->commands_sent++;
-  else
-    self->commands_dropped++;
-  g_mutex_unlock (&self->lock);
-  gst_worker_core_count (self->core, 1, 0, sent ? 0 : 1);
-}
-
 static void
 gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
 {
@@ -479,7 +399,9 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
   FlightLinkCommanderCounts cc;
   FlightLinkReaderCounts rc;
   FlightLinkVehicleSnapshot v;
+  guint64 sent, dropped;
 
+  flight_link_results_counts (self->results, &sent, &dropped);
   flight_link_commander_counts (self->commander, &cc);
   flight_link_reader_counts (self->reader, &rc);
   flight_link_vehicle_snapshot (self->vehicle, &v);
@@ -496,8 +418,8 @@ gst_flight_link_add_stats (GstWorker * worker, GstStructure * s)
       "telemetry-messages", G_TYPE_UINT64, rc.messages,
       "telemetry-dropped", G_TYPE_UINT64, rc.dropped,
       "telemetry-merged", G_TYPE_UINT64, rc.merged,
-      "commands-sent", G_TYPE_UINT64, self->commands_sent,
-      "commands-dropped", G_TYPE_UINT64, self->commands_dropped,
+      "commands-sent", G_TYPE_UINT64, sent,
+      "commands-dropped", G_TYPE_UINT64, dropped,
       "commands-accepted", G_TYPE_UINT64, cc.accepted,
       "commands-refused", G_TYPE_UINT64, cc.refused,
       "commands-timed-out", G_TYPE_UINT64, cc.timed_out,
@@ -544,26 +466,17 @@ post_link_error (GstFlightLink * self, GError * err, gchar * debug)
 static gboolean
 gst_flight_link_open (GstFlightLink * self)
 {
-  gchar *address, *remote_address, *device, *debug = NULL;
-  gint port, remote_port;
-  guint baud;
+  FlightLinkLinkConfig c;
+  gchar *debug = NULL;
   GError *err = NULL;
 
-  GST_OBJECT_LOCK (self);
-  address = g_strdup (self->address);
-  port = self->port;
-  remote_address = g_strdup (self->remote_address);
-  remote_port = self->remote_port;
-  device = g_strdup (self->device);
-  baud = self->baud;
-  GST_OBJECT_UNLOCK (self);
-
-  if (device) {
-    self->link = flight_link_transport_open_serial (device, baud, &err,
+  flight_link_settings_get_link (self->settings, &c);
+  if (c.device) {
+    self->link = flight_link_transport_open_serial (c.device, c.baud, &err,
         &debug);
-  } else if (address) {
-    self->link = flight_link_transport_open_udp (address, port,
-        remote_address, remote_port, &err, &debug);
+  } else if (c.address) {
+    self->link = flight_link_transport_open_udp (c.address, c.port,
+        c.remote_address, c.remote_port, &err, &debug);
     if (self->link) {
       GST_OBJECT_LOCK (self);
       self->bound_port = flight_link_transport_bound_port (self->link);
@@ -578,59 +491,18 @@ gst_flight_link_open (GstFlightLink * self)
     g_clear_error (&err);
   } else if (self->link) {
     GST_INFO_OBJECT (self, "opened %s", link_name (self));
+    flight_link_writer_set_link (self->writer, self->link);
   }
 
-  g_free (address);
-  g_free (remote_address);
-  g_free (device);
+  flight_link_link_config_clear (&c);
   return self->link != NULL;
 }
 
 static void
 gst_flight_link_close (GstFlightLink * self)
 {
+  flight_link_writer_set_link (self->writer, NULL);
   g_clear_pointer (&self->link, flight_link_transport_free);
-}
-
-/* Encodes and writes one message, numbering it; with write_lock. */
-static gboolean
-write_message_locked (GstFlightLink * self, guint version,
-    const MavlinkMessageInfo * info, gconstpointer msg, GSocketAddress * peer,
-    gboolean may_block, GError ** error)
-{
-  guint8 frame[MAVLINK_MAX_FRAME_LEN];
-  gsize len;
-  gboolean ok;
-
-  len = mavlink_message_encode (frame, version, self->tx_seq,
-      self->cfg.system_id, self->cfg.component_id, info, msg);
-  ok = len > 0 && flight_link_transport_write (self->link, frame, len, peer,
-      may_block, error);
-  if (ok)
-    self->tx_seq++;
-  return ok;
-}
-
-/* Encodes and writes one message; @may_block FALSE: fails with
- * G_IO_ERROR_BUSY rather than wait for another writer or the link. */
-static gboolean
-send_message (GstFlightLink * self, guint version,
-    const MavlinkMessageInfo * info, gconstpointer msg, GSocketAddress * peer,
-    gboolean may_block, GError ** error)
-{
-  gboolean ok;
-
-  if (may_block) {
-    g_mutex_lock (&self->write_lock);
-  } else if (!g_mutex_trylock (&self->write_lock)) {
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-        "a command is being written");
-    return FALSE;
-  }
-  ok = write_message_locked (self, version, info, msg, peer, may_block,
-      error);
-  g_mutex_unlock (&self->write_lock);
-  return ok;
 }
 
 /* The commander's way out: the link, in flightlink's ids. */
@@ -639,8 +511,8 @@ commander_send (GstElement * owner, guint version,
     const MavlinkMessageInfo * info, gconstpointer msg, GSocketAddress * peer,
     gboolean may_block, GError ** error)
 {
-  return send_message (GST_FLIGHT_LINK (owner), version, info, msg, peer,
-      may_block, error);
+  return flight_link_writer_send (GST_FLIGHT_LINK (owner)->writer, version,
+      info, msg, peer, may_block, error);
 }
 
 /* For the commander's streamed setpoints: the version and peer of now. */
@@ -678,21 +550,6 @@ vehicle_event (GstElement * owner, FlightLinkVehicleEvents events,
 /* ---------------------------------------------------------------------- */
 /* the vehicle's messages in */
 
-static GstClockTime
-running_time_now (GstFlightLink * self)
-{
-  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
-  GstClockTime now, base, rt = GST_CLOCK_TIME_NONE;
-
-  if (clock) {
-    base = gst_element_get_base_time (GST_ELEMENT (self));
-    now = gst_clock_get_time (clock);
-    rt = now > base ? now - base : 0;
-    gst_object_unref (clock);
-  }
-  return rt;
-}
-
 /* The vehicle's state changed (or was first heard): an element message
  * "flightlink-vehicle-state" says so (vehicle-state.c has its fields,
  * with `autopilot` besides). */
@@ -715,9 +572,8 @@ request_rates (GstFlightLink * self)
   MavlinkOutMessage out[MAVLINK_RATE_REQUESTS_MAX];
   MavlinkTarget target = { 0 };
   GSocketAddress *peer = NULL;
-  guint version, n, i;
+  guint version, n;
   gboolean first;
-  GError *err = NULL;
 
   if (!flight_link_vehicle_target (self->vehicle, &target, &version, &peer,
           &first)) {
@@ -726,15 +582,7 @@ request_rates (GstFlightLink * self)
   }
 
   n = mavlink_rate_requests (&target, self->cfg.telemetry_rate, out);
-  g_mutex_lock (&self->write_lock);
-  for (i = 0; i < n; i++) {
-    if (!write_message_locked (self, version, out[i].info, &out[i].msg, peer,
-            FALSE, &err)) {
-      GST_DEBUG_OBJECT (self, "rate request not sent: %s", err->message);
-      g_clear_error (&err);
-    }
-  }
-  g_mutex_unlock (&self->write_lock);
+  flight_link_writer_send_all (self->writer, version, out, n, peer);
   if (n)
     GST_INFO_OBJECT (self, "asked the vehicle for its telemetry at %u Hz",
         self->cfg.telemetry_rate);
@@ -928,8 +776,6 @@ post_sink_eos (GstFlightLink * self, guint32 seqnum)
   gst_element_post_message (GST_ELEMENT (self), msg);
 }
 
-static void start_results (GstFlightLink * self);
-
 static void
 gst_flight_link_loop (GstFlightLink * self)
 {
@@ -955,7 +801,7 @@ gst_flight_link_loop (GstFlightLink * self)
   g_mutex_unlock (&self->lock);
 
   if (flight_link_reader_start_stream (self->reader))
-    start_results (self);
+    flight_link_results_start (self->results);
   release = flight_link_reader_take_due (self->reader);
 
   if (eos) {
@@ -992,7 +838,7 @@ gst_flight_link_loop (GstFlightLink * self)
     g_clear_error (&err);
     goto pause;
   }
-  arrival = running_time_now (self);
+  arrival = flight_link_running_time (GST_ELEMENT (self));
   GST_LOG_OBJECT (self, "read %" G_GSSIZE_FORMAT " bytes at %" GST_TIME_FORMAT,
       n, GST_TIME_ARGS (arrival));
 
@@ -1020,130 +866,6 @@ pause:
 /* ---------------------------------------------------------------------- */
 /* commands out */
 
-/* ---------------------------------------------------------------------- */
-/* command results */
-
-/* The results pad's stream-start, caps and segment, and a gap so that a
- * sink downstream prerolls before the first result (else a pipeline of
- * sinks on both src pads would never reach PLAYING). Pushed by the
- * reader as it starts, or by the sink side, under the pad's stream
- * lock. */
-static void
-push_result_sticky (GstFlightLink * self)
-{
-  gchar *stream_id;
-  GstCaps *caps;
-  GstSegment segment;
-
-  if (self->result_sticky)
-    return;
-  stream_id = gst_pad_create_stream_id (self->resultpad, GST_ELEMENT (self),
-      "results");
-  gst_pad_push_event (self->resultpad, gst_event_new_stream_start (stream_id));
-  g_free (stream_id);
-  caps = gst_caps_from_string (GST_FLIGHT_COMMAND_RESULT_CAPS);
-  gst_pad_push_event (self->resultpad, gst_event_new_caps (caps));
-  gst_caps_unref (caps);
-  gst_segment_init (&segment, GST_FORMAT_TIME);
-  gst_pad_push_event (self->resultpad, gst_event_new_segment (&segment));
-  gst_pad_push_event (self->resultpad, gst_event_new_gap (0,
-          GST_CLOCK_TIME_NONE));
-  self->result_sticky = TRUE;
-}
-
-static void
-start_results (GstFlightLink * self)
-{
-  GST_PAD_STREAM_LOCK (self->resultpad);
-  push_result_sticky (self);
-  GST_PAD_STREAM_UNLOCK (self->resultpad);
-}
-
-/* What became of a command: a "flightlink-command-result" element message
- * and an item on the results pad (sink side's thread). */
-static GstFlowReturn
-report_result (GstFlightLink * self, const GstFlightCommandResult * res)
-{
-  GstStructure *s;
-  GstFlowReturn ret;
-
-  s = gst_structure_new ("flightlink-command-result",
-      "command", G_TYPE_STRING, gst_flight_command_type_to_string (res->type),
-      "target-id", G_TYPE_UINT, res->target_id,
-      "mav-command", G_TYPE_UINT, res->mav_command,
-      "outcome", G_TYPE_STRING,
-      gst_flight_command_outcome_to_string (res->outcome),
-      "mav-result", G_TYPE_UINT, res->mav_result,
-      "attempts", G_TYPE_UINT, res->attempts, NULL);
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self), s));
-
-  GST_PAD_STREAM_LOCK (self->resultpad);
-  push_result_sticky (self);
-  ret = gst_pad_push (self->resultpad,
-      gst_flight_command_result_to_buffer (res, running_time_now (self)));
-  GST_PAD_STREAM_UNLOCK (self->resultpad);
-  return ret == GST_FLOW_NOT_LINKED ? GST_FLOW_OK : ret;
-}
-
-/* What the commander did with a command item, told: the messages, the
- * count, the result. */
-static GstFlowReturn
-tell_execution (GstFlightLink * self, const GstFlightCommand * cmd,
-    FlightLinkExecution * ex, GstFlowReturn ret)
-{
-  const gchar *type = gst_flight_command_type_to_string (cmd->type);
-  guint timeout = self->cfg.completion_timeout;
-
-  if (ex->why) {
-    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
-        ("Cannot send a %s command to the vehicle: %s.", type, ex->why),
-        ("command flags 0x%x, target %u", cmd->flags, cmd->target_id));
-    count_command (self, FALSE);
-    return report_result (self, &ex->res);
-  }
-  if (ex->error) {
-    GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
-        ("Could not send a %s command over %s: %s.", type, link_name (self),
-            ex->error->message), ("%s", ex->error->message));
-    g_clear_error (&ex->error);
-    count_command (self, FALSE);
-    return GST_FLOW_ERROR;
-  }
-  if (ex->sent)
-    count_command (self, TRUE);
-  if (ret != GST_FLOW_OK)
-    return ret;
-  if (ex->where && cmd->type == GST_FLIGHT_COMMAND_TAKEOFF) {
-    GST_ELEMENT_WARNING (self, STREAM, FAILED,
-        ("The vehicle accepted the takeoff but did not reach %.1f m above "
-            "home within %u ms: %s.", -cmd->down, timeout, ex->where),
-        ("completion-timeout %u ms", timeout));
-  } else if (ex->where) {
-    GST_ELEMENT_WARNING (self, STREAM, FAILED,
-        ("The vehicle accepted the land command but was not landed and "
-            "disarmed within %u ms: %s.", timeout, ex->where),
-        ("completion-timeout %u ms", timeout));
-  } else if (ex->res.outcome == GST_FLIGHT_COMMAND_TIMED_OUT) {
-    GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
-        ("The vehicle did not answer the %s command (MAV_CMD %u) after %u "
-            "attempts.", type, ex->res.mav_command, ex->res.attempts),
-        ("no COMMAND_ACK within %u ms of each attempt",
-            self->cfg.command_timeout),
-        ("command", G_TYPE_STRING, type,
-            "attempts", G_TYPE_UINT, ex->res.attempts, NULL));
-  }
-  g_clear_pointer (&ex->where, g_free);
-  if (!ex->res.outcome) {
-    GST_DEBUG_OBJECT (self, "sent %s as %s", type, ex->info->name);
-    return GST_FLOW_OK;         /* a setpoint, or not waited for */
-  }
-  GST_DEBUG_OBJECT (self, "%s: %s after %u attempts", type,
-      gst_flight_command_outcome_to_string (ex->res.outcome),
-      ex->res.attempts);
-  return report_result (self, &ex->res);
-}
-
 static GstFlowReturn
 gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
@@ -1164,7 +886,7 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
             gst_buffer_get_size (buffer), GST_FLIGHT_COMMAND_SIZE,
             GST_FLIGHT_COMMAND_CAPS));
     gst_buffer_unref (buffer);
-    count_command (self, FALSE);
+    flight_link_results_count (self->results, FALSE);
     return GST_FLOW_ERROR;
   }
   gst_buffer_unref (buffer);
@@ -1192,7 +914,7 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
         ("Dropped a %s command at the end of the stream: no vehicle was "
             "ever heard.", gst_flight_command_type_to_string (cmd.type)),
         ("command for target %u, over %s", cmd.target_id, link_name (self)));
-    count_command (self, FALSE);
+    flight_link_results_count (self->results, FALSE);
     return GST_FLOW_OK;
   }
   target.goto_reposition =
@@ -1214,7 +936,8 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   ret = flight_link_commander_execute (self->commander, &cmd, &target,
       version, peer, self->cfg.completion_timeout, &ex);
   g_clear_object (&peer);
-  return tell_execution (self, &cmd, &ex, ret);
+  return flight_link_results_tell (self->results, &cmd, &ex, ret,
+      link_name (self));
 }
 
 static void
@@ -1236,10 +959,7 @@ gst_flight_link_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_EOS:
-      GST_PAD_STREAM_LOCK (self->resultpad);
-      push_result_sticky (self);
-      gst_pad_push_event (self->resultpad, gst_event_new_eos ());
-      GST_PAD_STREAM_UNLOCK (self->resultpad);
+      flight_link_results_end (self->results);
       post_sink_eos (self, gst_event_get_seqnum (event));
       break;
     case GST_EVENT_FLUSH_START:
@@ -1450,11 +1170,9 @@ start_run (GstFlightLink * self)
 {
   FlightLinkVehicleConfig vcfg = { 0 };
   GstClock *clock;
-  RunConfig cfg;
+  FlightLinkRunConfig cfg;
 
-  GST_OBJECT_LOCK (self);
-  cfg = self->props;
-  GST_OBJECT_UNLOCK (self);
+  flight_link_settings_get_run (self->settings, &cfg);
 
   vcfg.target_system = cfg.target_system;
   vcfg.target_component = cfg.target_component;
@@ -1475,9 +1193,10 @@ start_run (GstFlightLink * self)
   g_mutex_lock (&self->lock);
   self->cfg = cfg;
   self->playing = FALSE;
-  self->commands_sent = self->commands_dropped = 0;
-  self->result_sticky = FALSE;
   g_mutex_unlock (&self->lock);
+  flight_link_writer_set_ids (self->writer, cfg.system_id, cfg.component_id);
+  flight_link_results_reset (self->results, cfg.command_timeout,
+      cfg.completion_timeout);
   flight_link_commander_reset (self->commander, clock, cfg.command_timeout,
       cfg.command_retries, cfg.setpoint_rate);
   gst_object_unref (clock);
@@ -1555,91 +1274,15 @@ gst_flight_link_change_state (GstElement * element, GstStateChange transition)
 /* ---------------------------------------------------------------------- */
 /* properties */
 
-/* The unsigned integer properties of a run. */
-static guint *
-uint_prop (RunConfig * c, guint prop_id)
-{
-  switch (prop_id) {
-    case PROP_SYSTEM_ID:
-      return &c->system_id;
-    case PROP_COMPONENT_ID:
-      return &c->component_id;
-    case PROP_TARGET_SYSTEM:
-      return &c->target_system;
-    case PROP_TARGET_COMPONENT:
-      return &c->target_component;
-    case PROP_VEHICLE_TIMEOUT:
-      return &c->vehicle_timeout;
-    case PROP_COMMAND_TIMEOUT:
-      return &c->command_timeout;
-    case PROP_COMMAND_RETRIES:
-      return &c->command_retries;
-    case PROP_COMPLETION_TIMEOUT:
-      return &c->completion_timeout;
-    case PROP_SETPOINT_RATE:
-      return &c->setpoint_rate;
-    case PROP_TELEMETRY_RATE:
-      return &c->telemetry_rate;
-    default:
-      return NULL;
-  }
-}
-
 static void
 gst_flight_link_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (object);
-  guint *u;
 
-  if (gst_worker_core_set_property (self->core, prop_id, value))
-    return;
-
-  GST_OBJECT_LOCK (self);
-  if ((u = uint_prop (&self->props, prop_id))) {
-    *u = g_value_get_uint (value);
-    GST_OBJECT_UNLOCK (self);
-    return;
-  }
-  switch (prop_id) {
-    case PROP_ADDRESS:
-      g_free (self->address);
-      self->address = g_value_dup_string (value);
-      break;
-    case PROP_PORT:
-      self->port = g_value_get_int (value);
-      break;
-    case PROP_REMOTE_ADDRESS:
-      g_free (self->remote_address);
-      self->remote_address = g_value_dup_string (value);
-      break;
-    case PROP_REMOTE_PORT:
-      self->remote_port = g_value_get_int (value);
-      break;
-    case PROP_DEVICE:
-      g_free (self->device);
-      self->device = g_value_dup_string (value);
-      break;
-    case PROP_BAUD:
-      self->baud = g_value_get_uint (value);
-      break;
-    case PROP_MAVLINK_VERSION:
-      self->props.version = g_value_get_enum (value);
-      break;
-    case PROP_TIMESTAMP_MODE:
-      self->props.timestamp_mode = g_value_get_enum (value);
-      break;
-    case PROP_AUTOPILOT:
-      self->props.autopilot = g_value_get_enum (value);
-      break;
-    case PROP_GOTO_COMMAND:
-      self->props.goto_command = g_value_get_enum (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
+  if (!gst_worker_core_set_property (self->core, prop_id, value) &&
+      !flight_link_settings_set_property (self->settings, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -1647,64 +1290,26 @@ gst_flight_link_get_property (GObject * object, guint prop_id, GValue * value,
     GParamSpec * pspec)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (object);
-  guint *u;
+  FlightLinkReaderCounts rc;
 
-  if (gst_worker_core_get_property (self->core, prop_id, value))
+  if (gst_worker_core_get_property (self->core, prop_id, value) ||
+      flight_link_settings_get_property (self->settings, prop_id, value))
     return;
 
-  if (prop_id == PROP_BAD_FRAMES) {
-    FlightLinkReaderCounts rc;
-
-    flight_link_reader_counts (self->reader, &rc);
-    g_value_set_uint64 (value, rc.parser.bad_crc + rc.parser.truncated);
-    return;
-  }
-
-  GST_OBJECT_LOCK (self);
-  if ((u = uint_prop (&self->props, prop_id))) {
-    g_value_set_uint (value, *u);
-    GST_OBJECT_UNLOCK (self);
-    return;
-  }
   switch (prop_id) {
-    case PROP_ADDRESS:
-      g_value_set_string (value, self->address);
-      break;
-    case PROP_PORT:
-      g_value_set_int (value, self->port);
-      break;
     case PROP_BOUND_PORT:
+      GST_OBJECT_LOCK (self);
       g_value_set_int (value, self->bound_port);
+      GST_OBJECT_UNLOCK (self);
       break;
-    case PROP_REMOTE_ADDRESS:
-      g_value_set_string (value, self->remote_address);
-      break;
-    case PROP_REMOTE_PORT:
-      g_value_set_int (value, self->remote_port);
-      break;
-    case PROP_DEVICE:
-      g_value_set_string (value, self->device);
-      break;
-    case PROP_BAUD:
-      g_value_set_uint (value, self->baud);
-      break;
-    case PROP_MAVLINK_VERSION:
-      g_value_set_enum (value, self->props.version);
-      break;
-    case PROP_TIMESTAMP_MODE:
-      g_value_set_enum (value, self->props.timestamp_mode);
-      break;
-    case PROP_AUTOPILOT:
-      g_value_set_enum (value, self->props.autopilot);
-      break;
-    case PROP_GOTO_COMMAND:
-      g_value_set_enum (value, self->props.goto_command);
+    case PROP_BAD_FRAMES:
+      flight_link_reader_counts (self->reader, &rc);
+      g_value_set_uint64 (value, rc.parser.bad_crc + rc.parser.truncated);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
-  GST_OBJECT_UNLOCK (self);
 }
 
 static void
@@ -1716,13 +1321,12 @@ gst_flight_link_finalize (GObject * object)
   gst_flight_link_close (self);
   flight_link_vehicle_free (self->vehicle);
   flight_link_commander_free (self->commander);
+  flight_link_results_free (self->results);
   gst_worker_core_free (self->core);
-  g_free (self->address);
-  g_free (self->remote_address);
-  g_free (self->device);
+  flight_link_settings_free (self->settings);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
-  g_mutex_clear (&self->write_lock);
+  flight_link_writer_free (self->writer);
   G_OBJECT_CLASS (gst_flight_link_parent_class)->finalize (object);
 }
 
@@ -1731,151 +1335,23 @@ gst_flight_link_class_init (GstFlightLinkClass * klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
-  const GParamFlags rw_ready = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_READY;
 
   gobject_class->set_property = gst_flight_link_set_property;
   gobject_class->get_property = gst_flight_link_get_property;
   gobject_class->finalize = gst_flight_link_finalize;
   gst_worker_core_install_properties (gobject_class);
 
-  g_object_class_install_property (gobject_class, PROP_ADDRESS,
-      g_param_spec_string ("address", "Address",
-          "UDP: the local address to receive telemetry on (and send from)",
-          DEFAULT_ADDRESS, rw_ready));
-  g_object_class_install_property (gobject_class, PROP_PORT,
-      g_param_spec_int ("port", "Port",
-          "UDP: the local port to receive telemetry on (0: any free port, "
-          "see bound-port)", 0, 65535, DEFAULT_PORT, rw_ready));
+  flight_link_settings_install (gobject_class);
   g_object_class_install_property (gobject_class, PROP_BOUND_PORT,
       g_param_spec_int ("bound-port", "Bound port",
           "UDP: the local port in use, from READY on", 0, 65535, 0,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_REMOTE_ADDRESS,
-      g_param_spec_string ("remote-address", "Remote address",
-          "UDP: send to this address (with remote-port) from the start, "
-          "instead of to the address the vehicle's heartbeats come from",
-          DEFAULT_REMOTE_ADDRESS, rw_ready));
-  g_object_class_install_property (gobject_class, PROP_REMOTE_PORT,
-      g_param_spec_int ("remote-port", "Remote port",
-          "UDP: the port of remote-address (0: not set)", 0, 65535,
-          DEFAULT_REMOTE_PORT, rw_ready));
-  g_object_class_install_property (gobject_class, PROP_DEVICE,
-      g_param_spec_string ("device", "Device",
-          "Serial device of the flight controller (e.g. /dev/ttyACM0); when "
-          "set, the UDP properties are not used", DEFAULT_DEVICE, rw_ready));
-  g_object_class_install_property (gobject_class, PROP_BAUD,
-      g_param_spec_uint ("baud", "Baud rate",
-          "Serial: the line speed (9600 to 3000000, a standard rate); the "
-          "line is set raw, 8N1, no flow control", 1, G_MAXUINT,
-          DEFAULT_BAUD, rw_ready));
-  g_object_class_install_property (gobject_class, PROP_SYSTEM_ID,
-      g_param_spec_uint ("system-id", "System id",
-          "MAVLink system id of flightlink's own messages: the vehicle's "
-          "own (1, ArduPilot's SYSID_THISMAV and PX4's MAV_SYS_ID by default), "
-          "as a companion computer on board; not 255, which is by convention "
-          "the ground station's, whose heartbeat the autopilot watches for "
-          "its GCS failsafe", 1, 255, DEFAULT_SYSTEM_ID, rw_ready));
-  g_object_class_install_property (gobject_class, PROP_COMPONENT_ID,
-      g_param_spec_uint ("component-id", "Component id",
-          "MAVLink component id of flightlink's own messages (191: "
-          "MAV_COMP_ID_ONBOARD_COMPUTER)", 1, 255, DEFAULT_COMPONENT_ID,
-          rw_ready));
-  g_object_class_install_property (gobject_class, PROP_TARGET_SYSTEM,
-      g_param_spec_uint ("target-system", "Target system",
-          "System id of the vehicle (0: the first autopilot heard)", 0, 255,
-          DEFAULT_TARGET_SYSTEM, rw_ready));
-  g_object_class_install_property (gobject_class, PROP_TARGET_COMPONENT,
-      g_param_spec_uint ("target-component", "Target component",
-          "Component id of the vehicle's autopilot (0: the component whose "
-          "heartbeat found the vehicle)", 0, 255, DEFAULT_TARGET_COMPONENT,
-          rw_ready));
-  g_object_class_install_property (gobject_class, PROP_VEHICLE_TIMEOUT,
-      g_param_spec_uint ("vehicle-timeout", "Vehicle timeout",
-          "Milliseconds without a heartbeat from the vehicle before it is "
-          "reported lost, with a warning; also how long after the first "
-          "PLAYING a vehicle never heard is warned about (0: never)", 0,
-          G_MAXUINT, DEFAULT_VEHICLE_TIMEOUT, rw_ready));
-  g_object_class_install_property (gobject_class, PROP_MAVLINK_VERSION,
-      g_param_spec_enum ("mavlink-version", "MAVLink version",
-          "The MAVLink version to write in (both are read)",
-          GST_TYPE_FLIGHT_LINK_VERSION, DEFAULT_MAVLINK_VERSION, rw_ready));
-  g_object_class_install_property (gobject_class, PROP_TIMESTAMP_MODE,
-      g_param_spec_enum ("timestamp-mode", "Timestamp mode",
-          "The odometry items' PTS: 'vehicle' (the vehicle's time of each "
-          "message, time_boot_ms, mapped to the running time by the "
-          "smallest offset (read time - vehicle time) seen, so that a "
-          "message read late keeps the time it was measured at; a reboot "
-          "of the vehicle, its clock going back more than 1 s, starts a "
-          "new mapping with a warning; the messages of one vehicle time "
-          "make one item, pushed when a message of another time comes, at "
-          "the end, or after 100 ms without a message) or 'arrival' (the "
-          "running time at which the message was read: the read delay "
-          "makes the odometry look younger than it is; one item per "
-          "message). PTS never go back",
-          GST_TYPE_FLIGHT_LINK_TIMESTAMP_MODE, DEFAULT_TIMESTAMP_MODE,
-          rw_ready));
   g_object_class_install_property (gobject_class, PROP_BAD_FRAMES,
       g_param_spec_uint64 ("bad-frames", "Bad frames",
           "Frames of known messages dropped this run: wrong checksum, or cut "
           "short at the end of a datagram", 0, G_MAXUINT64, 0,
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
-  g_object_class_install_property (gobject_class, PROP_AUTOPILOT,
-      g_param_spec_enum ("autopilot", "Autopilot",
-          "The vehicle's autopilot family: 'auto' (from its HEARTBEAT), "
-          "'ardupilot', 'px4' or 'generic'. It decides the guided command "
-          "(ArduPilot: DO_SET_MODE GUIDED, 4 in Copter, 15 in Plane and "
-          "Rover; PX4: DO_SET_MODE OFFBOARD, after a 1 s setpoint stream "
-          "holding the vehicle where it is), the takeoff (ArduPilot: height "
-          "above home; PX4: altitude MSL, from home, or its default) and the "
-          "setpoint stream (PX4: a goto's setpoint is sent again at "
-          "setpoint-rate until a land, return, loiter or disarm command)",
-          GST_TYPE_FLIGHT_LINK_AUTOPILOT, DEFAULT_AUTOPILOT, rw_ready));
-  g_object_class_install_property (gobject_class, PROP_COMMAND_TIMEOUT,
-      g_param_spec_uint ("command-timeout", "Command timeout",
-          "Milliseconds to wait for the COMMAND_ACK of a COMMAND_LONG or "
-          "COMMAND_INT before sending it again (an IN_PROGRESS answer "
-          "waits on); the sink pad waits meanwhile, so commands are done "
-          "in order (0: do not wait for answers, no result items)", 0,
-          G_MAXUINT, DEFAULT_COMMAND_TIMEOUT, rw_ready));
-  g_object_class_install_property (gobject_class, PROP_COMMAND_RETRIES,
-      g_param_spec_uint ("command-retries", "Command retries",
-          "How many times a command without an answer is sent again (its "
-          "confirmation counting) before it is reported timed out; a "
-          "refused command is never sent again", 0, 100,
-          DEFAULT_COMMAND_RETRIES, rw_ready));
-  g_object_class_install_property (gobject_class, PROP_COMPLETION_TIMEOUT,
-      g_param_spec_uint ("completion-timeout", "Completion timeout",
-          "Milliseconds an accepted takeoff or land may take: the next "
-          "command waits until the vehicle is at 95 % of the takeoff "
-          "height, or landed and disarmed; then its result (timed-out, "
-          "with a warning, if it did not) (0: a command is done when "
-          "acknowledged)", 0, G_MAXUINT, DEFAULT_COMPLETION_TIMEOUT,
-          rw_ready));
-  g_object_class_install_property (gobject_class, PROP_SETPOINT_RATE,
-      g_param_spec_uint ("setpoint-rate", "Setpoint rate",
-          "PX4: how many times a second the active goto's setpoint is sent "
-          "again (OFFBOARD needs 2 or more; 0: never, and no guided "
-          "command on PX4)", 0, 50, DEFAULT_SETPOINT_RATE, rw_ready));
-  g_object_class_install_property (gobject_class, PROP_TELEMETRY_RATE,
-      g_param_spec_uint ("telemetry-rate", "Telemetry rate",
-          "Once the vehicle is found, ask it for GLOBAL_POSITION_INT, "
-          "ATTITUDE and LOCAL_POSITION_NED this many times a second, and "
-          "for SYS_STATUS, GPS_RAW_INT, EXTENDED_SYS_STATE and "
-          "HOME_POSITION once a second (MAV_CMD_SET_MESSAGE_INTERVAL; "
-          "ArduPilot also REQUEST_DATA_STREAM, for older versions and over "
-          "its SRn_ parameters) (0: ask nothing, keep the vehicle's rates)",
-          0, 1000, DEFAULT_TELEMETRY_RATE, rw_ready));
-  g_object_class_install_property (gobject_class, PROP_GOTO_COMMAND,
-      g_param_spec_enum ("goto-command", "Goto command",
-          "How a goto is sent: 'setpoint' (SET_POSITION_TARGET_GLOBAL_INT or "
-          "_LOCAL_NED, followed in ArduPilot's GUIDED and PX4's OFFBOARD, "
-          "streamed on PX4) or 'reposition' (COMMAND_INT "
-          "MAV_CMD_DO_REPOSITION to its global position, acknowledged: "
-          "PX4's one-shot alternative, followed in HOLD)",
-          GST_TYPE_FLIGHT_LINK_GOTO_COMMAND, DEFAULT_GOTO_COMMAND,
-          rw_ready));
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_add_static_pad_template (element_class,
@@ -1938,31 +1414,14 @@ gst_flight_link_init (GstFlightLink * self)
 
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
-  g_mutex_init (&self->write_lock);
+  self->writer = flight_link_writer_new (GST_ELEMENT (self));
   self->commander = flight_link_commander_new (GST_ELEMENT (self),
       commander_send, commander_route);
   self->reader = flight_link_reader_new (GST_ELEMENT (self), self->core,
       self->srcpad, self->commander);
   self->vehicle = flight_link_vehicle_new (GST_ELEMENT (self),
       commander_send, vehicle_event);
-  self->address = g_strdup (DEFAULT_ADDRESS);
-  self->port = DEFAULT_PORT;
-  self->remote_address = g_strdup (DEFAULT_REMOTE_ADDRESS);
-  self->remote_port = DEFAULT_REMOTE_PORT;
-  self->device = g_strdup (DEFAULT_DEVICE);
-  self->baud = DEFAULT_BAUD;
-  self->props.system_id = DEFAULT_SYSTEM_ID;
-  self->props.component_id = DEFAULT_COMPONENT_ID;
-  self->props.target_system = DEFAULT_TARGET_SYSTEM;
-  self->props.target_component = DEFAULT_TARGET_COMPONENT;
-  self->props.vehicle_timeout = DEFAULT_VEHICLE_TIMEOUT;
-  self->props.version = DEFAULT_MAVLINK_VERSION;
-  self->props.timestamp_mode = DEFAULT_TIMESTAMP_MODE;
-  self->props.autopilot = DEFAULT_AUTOPILOT;
-  self->props.command_timeout = DEFAULT_COMMAND_TIMEOUT;
-  self->props.command_retries = DEFAULT_COMMAND_RETRIES;
-  self->props.completion_timeout = DEFAULT_COMPLETION_TIMEOUT;
-  self->props.setpoint_rate = DEFAULT_SETPOINT_RATE;
-  self->props.telemetry_rate = DEFAULT_TELEMETRY_RATE;
-  self->props.goto_command = DEFAULT_GOTO_COMMAND;
+  self->results = flight_link_results_new (GST_ELEMENT (self),
+      self->resultpad, self->core);
+  self->settings = flight_link_settings_new ();
 }

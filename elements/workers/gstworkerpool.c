@@ -723,7 +723,9 @@ build_locked (GstWorkerPool * self)
     g_set_error_literal (&self->build_error, GST_CORE_ERROR,
         GST_CORE_ERROR_FAILED, "no worker to duplicate: set the 'worker' "
         "property, e.g. worker=\"videoconvert ! jpegenc\"");
-    GST_WARNING_OBJECT (self, "%s", self->build_error->message);
+    /* not yet an error: a description may set `size` before `worker`;
+     * posted at READY if still so */
+    GST_INFO_OBJECT (self, "%s", self->build_error->message);
     return FALSE;
   }
 
@@ -1239,7 +1241,8 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_SIZE,
       g_param_spec_uint ("size", "Size",
-          "Number of replicas of the worker, each in its own thread; "
+          "Number of replicas of the worker, each in its own thread (or "
+          "process, isolation=process); "
           "changed while the pool runs, new replicas take items at once and "
           "a retired one goes once every item it took is out",
           1, MAX_SIZE, DEFAULT_SIZE, live_flags));
@@ -1270,7 +1273,8 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class, "Worker pool",
       "Generic/Bin",
-      "Duplicates a worker over several threads; outputs keep input order",
+      "Duplicates a worker over several threads or processes; outputs keep "
+      "input order",
       "gst-workers");
 
   element_class->change_state =

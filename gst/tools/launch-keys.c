@@ -75,35 +75,28 @@ move (LaunchKeys * keys, const GValue * workers, gint by)
           "name"));
 }
 
-/* The workerpool @name belongs to, or NULL. */
+/* The workerpool worker @w (a status row) is a part of, or NULL. */
 static GstElement *
-pool_of (GstWorkerController * ctrl, const gchar * name)
+pool_of (GstWorkerController * ctrl, const GstStructure * w)
 {
-  GstPipeline *pipeline = gst_worker_controller_get_pipeline (ctrl);
-  GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), name);
-  GstObject *p = e ? gst_object_get_parent (GST_OBJECT (e)) : NULL;
+  const gchar *name = gst_structure_get_string (w, "pool");
+  GstPipeline *pipeline;
+  GstElement *pool;
 
+  if (!name)
+    return NULL;
+  pipeline = gst_worker_controller_get_pipeline (ctrl);
+  pool = gst_bin_get_by_name (GST_BIN (pipeline), name);
   gst_object_unref (pipeline);
-  gst_clear_object (&e);
-  while (p) {
-    GstElementFactory *f = GST_IS_ELEMENT (p) ?
-        gst_element_get_factory (GST_ELEMENT (p)) : NULL;
-    GstObject *next;
-
-    if (f && g_str_equal (GST_OBJECT_NAME (f), "workerpool"))
-      return GST_ELEMENT (p);
-    next = gst_object_get_parent (p);
-    gst_object_unref (p);
-    p = next;
-  }
-  return NULL;
+  return pool;
 }
 
 static gchar *
-resize (GstWorkerController * ctrl, const gchar * name, gint by,
+resize (GstWorkerController * ctrl, const GstStructure * w, gint by,
     gboolean * error)
 {
-  GstElement *pool = pool_of (ctrl, name);
+  const gchar *name = gst_structure_get_string (w, "name");
+  GstElement *pool = pool_of (ctrl, w);
   GParamSpecUInt *spec;
   guint size, to;
   gchar *text;
@@ -208,8 +201,8 @@ launch_keys_handle (LaunchKeys * keys, GstWorkerController * ctrl, gchar c,
       break;
     default:
       by = c == '-' ? -1 : 1;
-      *message = resize (ctrl, gst_structure_get_string (row (workers,
-                  selected_row (keys, workers)), "name"), by, error);
+      *message = resize (ctrl, row (workers, selected_row (keys, workers)),
+          by, error);
       break;
   }
   gst_structure_free (status);

@@ -1206,7 +1206,9 @@ gst_worker_controller_is_paused (GstWorkerController * self)
  *   proc-time-avg, proc-time-max, blocked-on) plus `name`, `path`,
  *   `paused`, `rate` (items in per second between its last two
  *   heartbeats), `heartbeats` (received this run), `heartbeat-age`,
- *   `lost`, `stalled`, `input-queues` (names) and, for a worker fed by
+ *   `lost`, `stalled`, `input-queues` (names), `pool` (the name of the
+ *   workerpool it is a part of, a replica or the pool's dispatcher or
+ *   collector; absent for a worker in no pool) and, for a worker fed by
  *   queues, `input-level` / `input-max` of its fullest input queue;
  * - `queues`: an array of `queue` structures: `name`, `writers` and
  *   `readers` (worker names), `items-in`, `items-out` (counted on its

@@ -127,6 +127,7 @@ controller_worker_structure (GstWorkerController * self, WorkerRec * w,
   GValue inputs = G_VALUE_INIT;
   QueueRec *fullest = NULL;
   guint best_level = 0, best_max = 0, i;
+  GstElement *pool;
   GPtrArray *in;
 
   gst_structure_set_name (s, "worker");
@@ -135,6 +136,11 @@ controller_worker_structure (GstWorkerController * self, WorkerRec * w,
       "paused", G_TYPE_BOOLEAN, gst_worker_get_paused (GST_WORKER (w->element)),
       NULL);
   gst_structure_remove_field (s, "worker");
+  pool = worker_topology_pool_of (w->element);
+  if (pool) {
+    gst_structure_set (s, "pool", G_TYPE_STRING, GST_OBJECT_NAME (pool), NULL);
+    gst_object_unref (pool);
+  }
 
   in = worker_topology_dup_inputs (self->topology, w);
   if (with_heartbeat) {
@@ -170,12 +176,12 @@ controller_worker_structure (GstWorkerController * self, WorkerRec * w,
  * running in its child process, if it has one (a processreplica's
  * `child-workers`: their stats as the child gave them when @s was made),
  * as entries of their own named "REPLICA/NAME", with `process-of` (the
- * replica) and `pid`. */
+ * replica), `pid` and the replica's `pool`. */
 void
 controller_take_worker (GValue * workers, GstStructure * s)
 {
   GValue children = G_VALUE_INIT;
-  gchar *name, *path;
+  gchar *name, *path, *pool;
   guint i;
 
   if (!gst_structure_has_field_typed (s, "child-workers", GST_TYPE_ARRAY)) {
@@ -184,6 +190,7 @@ controller_take_worker (GValue * workers, GstStructure * s)
   }
   name = g_strdup (gst_structure_get_string (s, "name"));
   path = g_strdup (gst_structure_get_string (s, "path"));
+  pool = g_strdup (gst_structure_get_string (s, "pool"));
   g_value_init (&children, GST_TYPE_ARRAY);
   g_value_copy (gst_structure_get_value (s, "child-workers"), &children);
   gst_structure_remove_field (s, "child-workers");
@@ -205,6 +212,8 @@ controller_take_worker (GValue * workers, GstStructure * s)
     gst_structure_set (c, "name", G_TYPE_STRING, cname,
         "path", G_TYPE_STRING, cpath,
         "process-of", G_TYPE_STRING, name, NULL);
+    if (pool)
+      gst_structure_set (c, "pool", G_TYPE_STRING, pool, NULL);
     gst_structure_remove_field (c, "worker");
     worker_array_take_structure (workers, c);
     g_free (cname);
@@ -213,6 +222,7 @@ controller_take_worker (GValue * workers, GstStructure * s)
   g_value_unset (&children);
   g_free (name);
   g_free (path);
+  g_free (pool);
 }
 
 /* Who waits on which queue: a writer on a full one, a reader on an empty

@@ -1015,8 +1015,10 @@ exit_drain_cb (gpointer ctrl)
 static void
 drain_soon_after_restart (GstWorkerController * ctrl, Run * r)
 {
-  /* on_started ran first: this is the run after the first restart */
-  if (r->started == 2)
+  /* the run after the restart (on_restarted ran before it started); not
+   * "the second started": the first run can fail before its PLAYING is
+   * seen (a loaded machine), and then only one run ever starts */
+  if (r->restarted == 1)
     g_timeout_add (30, exit_drain_cb, ctrl);
 }
 
@@ -1264,6 +1266,38 @@ GST_START_TEST (test_file_and_bins)
 
 GST_END_TEST;
 
+/* A pool's replicas, dispatcher and collector name their pool in the
+ * status (the live table resizes a pool from any of its rows); a worker
+ * in no pool has no `pool`. */
+GST_START_TEST (test_status_names_pool)
+{
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "num-buffers=10 ! queue ! workerpool name=p size=2 worker=testworker "
+      "! queue ! testworkersink name=out");
+  GstStructure *status = gst_worker_controller_get_status (ctrl);
+  const GValue *workers = gst_structure_get_value (status, "workers");
+  guint i, in_pool = 0;
+
+  for (i = 0; i < gst_value_array_get_size (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+    const gchar *name = gst_structure_get_string (w, "name");
+
+    if (g_str_equal (name, "src") || g_str_equal (name, "out")) {
+      fail_if (gst_structure_has_field (w, "pool"), "%s", name);
+    } else {
+      fail_unless_equals_string (gst_structure_get_string (w, "pool"), "p");
+      in_pool++;
+    }
+  }
+  /* two replicas at least (and the pool's own dispatcher and collector) */
+  fail_unless (in_pool >= 2, "%u workers in the pool", in_pool);
+  gst_structure_free (status);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
 static gboolean
 has_heartbeat (gpointer run, gconstpointer worker)
 {
@@ -1353,6 +1387,7 @@ workercontroller_suite (void)
   tcase_add_test (tc, test_bad_descriptions);
   tcase_add_test (tc, test_file_and_bins);
   tcase_add_test (tc, test_status_json);
+  tcase_add_test (tc, test_status_names_pool);
   return s;
 }
 
