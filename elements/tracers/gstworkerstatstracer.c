@@ -595,14 +595,17 @@ slot_holds (ThreadState * t, gint slot, gconstpointer owner)
 }
 
 /* The slot of the element that pushes into @pad from a thread's top
- * level: its peer's, followed out of bins through ghost pads (-1: none). */
+ * level: its peer's, followed through ghost pads into and out of bins
+ * (-1: none). */
 static __attribute__ ((noinline)) gint
 root_slot (ThreadState * t, GstPad * pad)
 {
   GstPad *peer = gst_pad_get_peer (pad);
   gint slot = -1, hops;
 
-  for (hops = 0; peer && GST_IS_GHOST_PAD (peer) && hops < MAX_DEPTH; hops++) {
+  /* a ghost pad's internal pad, or the ghost pad of an internal one: the
+   * other side of the bin's edge */
+  for (hops = 0; peer && GST_IS_PROXY_PAD (peer) && hops < MAX_DEPTH; hops++) {
     GstProxyPad *internal = gst_proxy_pad_get_internal (GST_PROXY_PAD (peer));
 
     gst_object_unref (peer);

@@ -204,11 +204,17 @@ GST_END_TEST;
  * their ghost pads are not elements of the report. */
 GST_START_TEST (test_bins_and_ghost_pads)
 {
-  GPtrArray *inner, *bin, *sink;
+  GPtrArray *inner, *bin, *sink, *gq;
 
   clear_lines ();
-  run_to_eos ("fakesrc num-buffers=50 ! ( name=b identity name=inner ) ! "
-      "fakesink name=sink2");
+  run_to_eos ("fakesrc num-buffers=50 ! queue name=gq ! "
+      "( name=b identity name=inner ) ! fakesink name=sink2");
+  /* the queue's thread pushes into the bin: the queue is its root */
+  gq = lines_of ("queue", "gq");
+  fail_unless (gq->len > 0);
+  fail_unless_equals_uint64 (u64 (g_ptr_array_index (gq, gq->len - 1),
+          "items-out"), 50);
+  g_ptr_array_unref (gq);
   inner = lines_of ("element", "inner");
   bin = lines_of ("element", "b");
   sink = lines_of ("element", "sink2");
