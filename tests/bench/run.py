@@ -90,6 +90,7 @@ class Bench:
     needs: "list[str]" = dataclasses.field(default_factory=list)
     note: "callable | None" = None  # (summaries) -> text under the table, or None
     warmup_runs: int = 0  # runs of each variant before the rounds, not counted
+    cpu_profile: bool = False  # sample the process tree's CPU (tree_cpu) in each run
 
 
 @dataclasses.dataclass
@@ -468,6 +469,8 @@ def benchmarks() -> "list[Bench]":
         baseline="proc1",
         targets=[Target("pure-Python work, 2 cores", "proc2", 1.7, "2 processes >= 1.7x 1")],
         needs=["processreplica", "benchpyworker"],
+        cpu_profile=True,
+        note=gil_note,
     ))
 
     # 8. the workerstats tracer's cost (issue 17)
@@ -856,6 +859,51 @@ def tracer_note(summaries: dict) -> "str | None":
             "threads hand items over; the timed table above is its comparison).")
 
 
+def gil_note(summaries: dict) -> "str | None":
+    """The load-independent side of the GIL benchmark: each run's process
+    tree CPU in its measured window (sampled from /proc), and the speed-up
+    that CPU predicts on 2 free cores; then each round's ratio with the load
+    it was measured under."""
+    row = summaries.get("gil", {}).get("pure-Python work, 2 cores")
+    if not row:
+        return None
+
+    def med(name, key):
+        vals = [r["tree_cpu"][key] for r in row[name]["runs"] if r.get("tree_cpu")]
+        return statistics.median(vals) if vals else None
+
+    parts = []
+    for name, label in (("proc1", "1 process"), ("proc2", "2 processes"),
+                        ("thread2", "2 threads"), ("python2", "Python model")):
+        if name in row and med(name, "ms_per_item") is not None:
+            parts.append(f"{label} {med(name, 'ms_per_item'):.3f} ms/item on "
+                         f"{med(name, 'cores'):.2f} cores (busiest process "
+                         f"{med(name, 'busiest_cores'):.2f})")
+    if not parts:
+        return None
+    text = ("CPU of the whole process tree while the measured items passed (user+system, "
+            "sampled from /proc; load-independent, unlike items/s), median over the runs: "
+            + "; ".join(parts) + ".")
+    c1, c2 = med("proc1", "ms_per_item"), med("proc2", "ms_per_item")
+    s1, s2 = med("proc1", "busiest_ms_per_item"), med("proc2", "busiest_ms_per_item")
+    if c1 and c2 and s1 and s2:
+        # a free machine: one worker's process is the serial part (its CPU
+        # per item it handles), and the tree cannot use more than 2 cores
+        r1 = min(1 / s1, 2 / c1)
+        r2 = min(1 / (2 * s2), 2 / c2)
+        text += (f" On 2 free cores that CPU predicts 2 processes / 1 = **{r2 / r1:.2f}x**: one "
+                 f"process is bounded by its worker's process ({s1:.3f} ms per item, serial), "
+                 f"two by the whole tree's {c2:.3f} ms per item on 2 cores (each worker "
+                 f"{2 * s2:.3f} ms per item it handles); the hand-off latency between items is "
+                 "not in that model.")
+    rounds = [f"{b['items_per_s'] and a['items_per_s'] / b['items_per_s']:.2f}x "
+              f"(others {min(a['other_cores'], b['other_cores']):.2f}-"
+              f"{max(a['other_cores'], b['other_cores']):.2f} cores, loadavg {a['loadavg']:.0f})"
+              for a, b in zip(row["proc2"]["runs"], row["proc1"]["runs"])]
+    text += " Each round's 2 processes / 1, with the load it ran under: " + ", ".join(rounds) + "."
+    return text
+
+
 def isolation_note(summaries: dict) -> "str | None":
     iso = summaries.get("isolation")
     if not iso:
@@ -923,13 +971,16 @@ def element_exists(name: str) -> bool:
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
 
 
-def run_once(variant: Variant, smoke: bool) -> dict:
+def run_once(variant: Variant, smoke: bool, profile: bool = False) -> dict:
     argv = variant.argv(smoke)
     with open("/proc/loadavg") as f:
         loadavg = float(f.read().split()[0])
     busy0, _ = cpu_jiffies()
     ours0, t0 = children_cpu(), time.monotonic()
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=900, cwd=HERE)
+    if profile:
+        proc, samples, t_line = run_sampled(argv)
+    else:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=900, cwd=HERE)
     busy1, _ = cpu_jiffies()
     wall = max(time.monotonic() - t0, 1e-3)
     # the CPU the rest of the machine used during this run, in cores
@@ -949,7 +1000,115 @@ def run_once(variant: Variant, smoke: bool) -> dict:
             raise BenchFailure(f"{variant.label}: {error}")
     result["other_cores"] = round(other, 3)
     result["loadavg"] = loadavg
+    if profile:
+        result["tree_cpu"] = steady_cpu(samples, t_line, result)
     return result
+
+
+# ---------------------------------------------------------------------------
+# the process tree's CPU, sampled while a run goes on
+
+
+def proc_stat(pid: int) -> "tuple[int, float, float] | None":
+    """(parent pid, own CPU s, CPU s of its reaped children) of a process."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    hz = os.sysconf("SC_CLK_TCK")
+    return (int(fields[1]), (int(fields[11]) + int(fields[12])) / hz,
+            (int(fields[13]) + int(fields[14])) / hz)
+
+
+def tree_sample(root: int, known: "set[int]", rescan: bool) -> "tuple[float, dict]":
+    """The CPU the root used so far with what it reaped (seconds), and each
+    live process's own (its descendants' by pid, the root's as "root")."""
+    if rescan:
+        parents = {}
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                st = proc_stat(int(name))
+                if st:
+                    parents[int(name)] = st[0]
+        grown = True
+        while grown:
+            grown = False
+            for pid, ppid in parents.items():
+                if ppid in known | {root} and pid not in known:
+                    known.add(pid)
+                    grown = True
+    st = proc_stat(root)
+    total = st[1] + st[2] if st else 0.0
+    per = {"root": st[1]} if st else {}
+    for pid in list(known):
+        st = proc_stat(pid)
+        if st is None:
+            known.discard(pid)
+            continue
+        per[pid] = st[1]
+    return total, per
+
+
+def run_sampled(argv: "list[str]"):
+    """Runs @argv as subprocess.run would, sampling its process tree's CPU
+    every 0.1 s. Returns: (the completed process, [(time, the root's CPU s
+    with what it reaped, {pid: own CPU s})], the time its figures came)."""
+    import threading
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=HERE)
+    out, err, t_line = [], [], [None]
+
+    def read(stream, into, stamp):
+        for line in stream:
+            into.append(line)
+            if stamp and t_line[0] is None and line.startswith(("{", "# all items arrived")):
+                t_line[0] = time.monotonic()
+
+    readers = [threading.Thread(target=read, args=(proc.stdout, out, True)),
+               threading.Thread(target=read, args=(proc.stderr, err, False))]
+    for t in readers:
+        t.start()
+    samples, known, n = [], set(), 0
+    deadline = time.monotonic() + 900
+    while proc.poll() is None and time.monotonic() < deadline:
+        total, per = tree_sample(proc.pid, known, rescan=n % 5 == 0)
+        samples.append((time.monotonic(), total, per))
+        n += 1
+        time.sleep(0.1)
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+        raise subprocess.TimeoutExpired(argv, 900)
+    for t in readers:
+        t.join()
+    done = subprocess.CompletedProcess(argv, proc.returncode, "".join(out), "".join(err))
+    return done, samples, t_line[0]
+
+
+def steady_cpu(samples: list, t_line: "float | None", result: dict) -> "dict | None":
+    """The tree's CPU in the run's measured window (the items after the
+    warm-up, ending when the figures were printed, at EOS): CPU per item
+    (ms), cores used, and the busiest process's share. None if the window
+    holds too few samples."""
+    if t_line is None or result["items_per_s"] <= 0:
+        return None
+    window = (result["measured"] - 1) / result["items_per_s"]
+    t0, t1 = t_line - 0.9 * window, t_line - 0.05 * window
+    inside = [s for s in samples if t0 <= s[0] <= t1]
+    if len(inside) < 3:
+        return None
+    a, b = inside[0], inside[-1]
+    span, items = b[0] - a[0], (b[0] - a[0]) * result["items_per_s"]
+    # the processes there all along (the root with what it reaped)
+    used = {p: b[2][p] - a[2][p] for p in b[2] if p in a[2]}
+    cpu = sum(used.values()) - used.get("root", 0.0) + (b[1] - a[1])
+    busiest = max(used.values(), default=0.0)
+    return {"ms_per_item": round(1e3 * cpu / items, 4),
+            "cores": round(cpu / span, 3),
+            "busiest_cores": round(busiest / span, 3),
+            "busiest_ms_per_item": round(1e3 * busiest / items, 4),
+            "window_s": round(span, 2)}
 
 
 def run_bench(bench: Bench, smoke: bool) -> dict:
@@ -966,12 +1125,15 @@ def run_bench(bench: Bench, smoke: bool) -> dict:
         for case in bench.cases:
             order = case.variants if r % 2 == 0 else list(reversed(case.variants))
             for v in order:
-                res = run_once(v, smoke)
+                res = run_once(v, smoke, bench.cpu_profile)
                 results[case.label][v.name].append(res)
+                tree = res.get("tree_cpu")
                 log(f"[{bench.key}] round {r + 1}/{rounds}  {case.label:28s} {v.label:20s} "
                     f"{fmt_rate(res['items_per_s']):>12s} items/s  "
                     f"latency {fmt_us(res['latency_us']['median'])} / {fmt_us(res['latency_us']['p99'])}  "
-                    f"others {res['other_cores']:.2f} cores")
+                    f"others {res['other_cores']:.2f} cores, loadavg {res['loadavg']:.1f}"
+                    + (f"; CPU {tree['ms_per_item']:.3f} ms/item, {tree['cores']:.2f} cores"
+                       if tree else ""))
     return results
 
 
