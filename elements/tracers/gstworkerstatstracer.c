@@ -85,10 +85,11 @@
  * alone costs more than the elements (the stock `factories` tracer, which
  * does nothing per item, adds 66% to `benchsrc ! identity x4 ! benchsink`,
  * counted in instructions with callgrind). workerstats does not pay that:
- * it adds two clock reads and its counting to each chain call, about 275
- * instructions, 14% on that chain of no-op elements (`make bench`: the
- * `tracer` benchmark, timed and counted). Elements that do real work per
- * item (a converter, an encoder, a detector) hide it.
+ * it adds two clock reads and its counting to each chain call, about 290
+ * instructions, 14% on that chain of no-op elements (about 330 a chain
+ * call with queues between the elements, whose levels it counts; `make
+ * bench`: the `tracer` benchmark, timed and counted). Elements that do
+ * real work per item (a converter, an encoder, a detector) hide it.
  *
  * Data pulled in pull mode
  * (gst_pad_pull_range()) and event handling are counted as the caller's
