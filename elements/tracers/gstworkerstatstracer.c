@@ -41,7 +41,8 @@
  * reads it back after the `GST_TRACER :0::` prefix). Fields:
  *
  * - `ts`: nanoseconds since the tracer started (in gst_init()), the end
- *   of the sample's interval;
+ *   of the sample's interval (the first interval starts with the first
+ *   item into an element, not with the tracer);
  *   `period`: the interval's length in nanoseconds.
  * - `items-in`, `items-out`: buffers into the element's sink pads and out
  *   of its src pads since the start (a buffer list counts its buffers),
@@ -225,6 +226,8 @@ static PadInfo *free_pad_infos; /* stats_lock */
 static gint epoch;              /* atomic: sample interval number */
 static GstClockTime start_time; /* when the tracer started */
 static guint threads_changed;   /* stats_lock: threads came or went */
+static GstClockTime first_entry;        /* stats_lock: the first chain call,
+                                         * 0: none yet */
 static gint active;             /* atomic: one workerstats tracer only */
 static gpointer active_tracer;  /* atomic: that one */
 
@@ -319,6 +322,8 @@ thread_state_new (void)
 
   t->root_slot = -1;
   g_mutex_lock (&stats_lock);
+  if (!first_entry)
+    first_entry = now_ts ();
   g_ptr_array_add (all_threads, t);
   threads_changed++;
   g_mutex_unlock (&stats_lock);
@@ -964,8 +969,16 @@ sample (GstWorkerStatsTracer * self)
   gboolean *copied;
   guint i, j, ended, n_threads;
 
-  rows = g_array_new (FALSE, TRUE, sizeof (Row));
   g_mutex_lock (&stats_lock);
+  /* samples start with the first item (not with the tracer, which
+   * starts before the registry is read and the pipeline made) */
+  if (!first_entry) {
+    g_mutex_unlock (&stats_lock);
+    return;
+  }
+  if (self->last_sample < first_entry)
+    self->last_sample = first_entry;
+  rows = g_array_new (FALSE, TRUE, sizeof (Row));
   ended = (guint) g_atomic_int_add (&epoch, 1);
   self->last_mark = threads_changed;
   /* the threads first, then the time: what a thread did before its copy
