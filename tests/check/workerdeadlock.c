@@ -44,6 +44,15 @@ scaled (guint ms)
   "testworkermerge name=m ! queue name=qm max-size-buffers=2 " Q \
   "! testworkersink name=out "
 
+/* Two sinks: a prerolls on the first frame and holds its thread until the
+ * pipeline plays; b needs @min frames in qb before its first. */
+#define PREROLL_TWO_SINKS(frames, qb, min) \
+  "videotestsrc name=src num-buffers=" frames " ! capsfilter name=caps " \
+  "caps=video/x-raw,width=64,height=48 ! tee name=t " \
+  "t. ! queue name=qa max-size-buffers=1 " Q "! fakesink name=a " \
+  "t. ! queue name=qb max-size-buffers=" qb " " Q "min-threshold-buffers=" \
+  min " ! fakesink name=b"
+
 /* An independent branch that keeps running. */
 #define BACKGROUND \
   "testworkersrc name=bg produce-time=2000000 ! queue name=qg " \
@@ -558,11 +567,8 @@ GST_START_TEST (test_preroll_deadlock_through_a_sink)
   const GstStructure *d, *step;
   gchar *grown;
 
-  run_init (&r, "videotestsrc name=src num-buffers=30 ! capsfilter name=caps "
-      "caps=video/x-raw,width=64,height=48 ! tee name=t "
-      "t. ! queue name=qa max-size-buffers=1 " Q "! fakesink name=a "
-      "t. ! queue name=qb max-size-buffers=20 " Q "min-threshold-buffers=5 "
-      "! fakesink name=b", GST_WORKER_DEADLOCK_MODE_RESOLVE);
+  run_init (&r, PREROLL_TWO_SINKS ("30", "20", "5"),
+      GST_WORKER_DEADLOCK_MODE_RESOLVE);
   g_object_set (r.ctrl, "deadlock-settle", SETTLE_STOCK, NULL);
   start (&r);
   run_until_finished (&r, 30);
@@ -728,11 +734,8 @@ GST_START_TEST (test_growth_in_few_steps)
   const GValue *g;
   guint i, n;
 
-  run_init (&r, "videotestsrc name=src num-buffers=40 ! capsfilter name=caps "
-      "caps=video/x-raw,width=64,height=48 ! tee name=t "
-      "t. ! queue name=qa max-size-buffers=1 " Q "! fakesink name=a "
-      "t. ! queue name=qb max-size-buffers=40 " Q "min-threshold-buffers=17 "
-      "! fakesink name=b", GST_WORKER_DEADLOCK_MODE_RESOLVE);
+  run_init (&r, PREROLL_TWO_SINKS ("40", "40", "17"),
+      GST_WORKER_DEADLOCK_MODE_RESOLVE);
   g_object_set (r.ctrl, "deadlock-settle", SETTLE_STOCK, NULL);
   start (&r);
   run_until_finished (&r, 60);
