@@ -1303,6 +1303,56 @@ gst_worker_deadlock_add_to_report (GstWorkerDeadlock * dl,
   gst_structure_take_value (report, "queue-growths", &growths);
 }
 
+static gboolean
+reaches_pause (GstWorkerDeadlock * dl, gint pi, gboolean * seen)
+{
+  Proc *p;
+
+  if (pi < 0 || seen[pi])
+    return FALSE;
+  seen[pi] = TRUE;
+  p = g_ptr_array_index (dl->procs, pi);
+  if (p->state == PROC_PAUSED)
+    return TRUE;
+  for (guint i = 0; i < p->waits->len; i++)
+    if (reaches_pause (dl, wait_peer (dl, &g_array_index (p->waits, Wait, i)),
+            seen))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether @worker's process waits, through queues and the processes at
+ * their other ends (a pool's collector waiting for one replica's output
+ * among them), for a paused worker: from the latest sample. */
+gboolean
+gst_worker_deadlock_waits_on_pause (GstWorkerDeadlock * dl,
+    GstElement * worker)
+{
+  gboolean *seen, ret;
+  gint pi;
+
+  g_mutex_lock (&dl->lock);
+  pi = GPOINTER_TO_INT (g_hash_table_lookup (dl->worker_proc, worker)) - 1;
+  if (pi < 0 || !dl->sampled_at) {
+    g_mutex_unlock (&dl->lock);
+    return FALSE;
+  }
+  seen = g_new0 (gboolean, dl->procs->len);
+  /* its own process is not paused: it is the one that waits */
+  seen[pi] = TRUE;
+  ret = FALSE;
+  {
+    Proc *p = g_ptr_array_index (dl->procs, pi);
+
+    for (guint i = 0; i < p->waits->len && !ret; i++)
+      ret = reaches_pause (dl, wait_peer (dl, &g_array_index (p->waits, Wait,
+                  i)), seen);
+  }
+  g_free (seen);
+  g_mutex_unlock (&dl->lock);
+  return ret;
+}
+
 /**
  * gst_worker_deadlock_explain:
  * @worker: a worker element

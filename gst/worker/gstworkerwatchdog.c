@@ -29,6 +29,9 @@ typedef struct
 struct _GstWorkerWatchdog
 {
   GstWorkerTopology *topology;  /* not owned; outlives the watchdog */
+  GstWorkerDeadlock *deadlock;  /* not owned; outlives the watchdog: its
+                                 * wait-for graph tells who waits for a
+                                 * pause */
   GPtrArray *workers;           /* the topology's WorkerRec; fixed */
 
   GMutex lock;                  /* taken after the controller's object
@@ -36,14 +39,17 @@ struct _GstWorkerWatchdog
   /* protected by lock */
   WatchRec *recs;               /* one per worker, with room for those a
                                  * reshape adds */
+  gint64 resumed_at;            /* monotonic us: a worker was resumed */
 };
 
 GstWorkerWatchdog *
-worker_watchdog_new (GstWorkerTopology * topology)
+worker_watchdog_new (GstWorkerTopology * topology,
+    GstWorkerDeadlock * deadlock)
 {
   GstWorkerWatchdog *wd = g_new0 (GstWorkerWatchdog, 1);
 
   wd->topology = topology;
+  wd->deadlock = deadlock;
   wd->workers = worker_topology_workers (topology);
   wd->recs = g_new0 (WatchRec, wd->workers->len + WORKER_TOPOLOGY_SPARE + 1);
   g_mutex_init (&wd->lock);
@@ -86,6 +92,7 @@ worker_watchdog_reset (GstWorkerWatchdog * wd)
   guint i;
 
   g_mutex_lock (&wd->lock);
+  wd->resumed_at = 0;
   for (i = 0; i < wd->workers->len; i++) {
     WatchRec *w = &wd->recs[i];
 
@@ -111,6 +118,17 @@ worker_watchdog_add (GstWorkerWatchdog * wd, WorkerRec * w)
 
   g_mutex_lock (&wd->lock);
   h->heartbeat_at = h->rate_at = now;
+  g_mutex_unlock (&wd->lock);
+}
+
+/* A paused worker was resumed: those blocked behind it waited for a
+ * pause until now, and are stalled only if still blocked stall-timeout
+ * from now (their state-time counts the pause). */
+void
+worker_watchdog_resumed (GstWorkerWatchdog * wd)
+{
+  g_mutex_lock (&wd->lock);
+  wd->resumed_at = g_get_monotonic_time ();
   g_mutex_unlock (&wd->lock);
 }
 
@@ -253,16 +271,55 @@ blocked_by_pause (GstWorkerWatchdog * wd, const gchar * queue_name, guint depth)
   return ret;
 }
 
-/* Checks every worker while the system runs; adds the events to @events
- * (see worker_watch_events_new()) and returns the next time
- * anything can change without a heartbeat (-1: none). */
+/* Whether blocked @w waits for a paused worker: along the full queues it
+ * waits on (blocked_by_pause()), or through any element between them (a
+ * pool's collector waits for the output of one replica, which waits for a
+ * paused worker), as the wait-for graph sees it. @sampled: whether the
+ * graph was sampled in this check. */
+static gboolean
+waits_on_pause (GstWorkerWatchdog * wd, WorkerRec * w, const gchar * blocked_on,
+    gboolean * sampled)
+{
+  if (blocked_by_pause (wd, blocked_on, 0))
+    return TRUE;
+  if (!wd->deadlock)
+    return FALSE;
+  if (!*sampled) {
+    gst_worker_deadlock_sample (wd->deadlock);
+    *sampled = TRUE;
+  }
+  return gst_worker_deadlock_waits_on_pause (wd->deadlock, w->element);
+}
+
+/* How often a prerolling system is looked at: no heartbeat brings the
+ * next check forward then. */
+#define PREROLL_CHECK_US (100 * G_TIME_SPAN_MILLISECOND)
+
+/* Checks every worker while the system runs (or prerolls, with
+ * @t->playing %FALSE: a worker busy on its first item, loading a model or
+ * waiting for a camera, stalls there too); adds the events to @events
+ * (see worker_watch_events_new()) and returns the next time anything can
+ * change without a heartbeat (-1: none). */
 gint64
 worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
     GPtrArray * events)
 {
   gint64 now = g_get_monotonic_time (), next = -1;
-  guint hb_timeout = t->heartbeat_timeout, stall_timeout = t->stall_timeout;
+  guint hb_timeout = t->playing ? t->heartbeat_timeout : 0;
+  guint stall_timeout = t->stall_timeout;
+  gboolean sampled = FALSE;
+  GstClockTime since_resume;
   guint i;
+
+  g_mutex_lock (&wd->lock);
+  since_resume = wd->resumed_at ?
+      (GstClockTime) (now - wd->resumed_at) * GST_USECOND :
+      GST_CLOCK_TIME_NONE;
+  g_mutex_unlock (&wd->lock);
+
+  /* while prerolling, a worker may become busy at any time */
+  if (!t->playing && stall_timeout)
+    next = now + MIN ((gint64) stall_timeout * 1000 / 4, PREROLL_CHECK_US);
 
   for (i = 0; i < wd->workers->len; i++) {
     WorkerRec *rec = g_ptr_array_index (wd->workers, i);
@@ -281,11 +338,15 @@ worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
       continue;
     }
     g_object_get (rec->element, "heartbeat-interval", &interval, NULL);
+    /* a wait that began behind a pause counts from the resume */
+    if (state == GST_WORKER_STATE_BLOCKED)
+      state_time = MIN (state_time, since_resume);
+    /* while prerolling, blocked is waiting for the sinks to preroll */
     long_wait = stall_timeout && (state == GST_WORKER_STATE_BUSY ||
-        state == GST_WORKER_STATE_BLOCKED) &&
+        (t->playing && state == GST_WORKER_STATE_BLOCKED)) &&
         state_time >= stall_timeout * GST_MSECOND;
     if (long_wait && state == GST_WORKER_STATE_BLOCKED)
-      excused = blocked_by_pause (wd, blocked_on, 0);
+      excused = waits_on_pause (wd, rec, blocked_on, &sampled);
 
     g_mutex_lock (&wd->lock);
     /* a worker recorded a moment ago (a reshape, a pool's new replica),
