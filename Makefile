@@ -35,6 +35,8 @@ PY_TARGETS := run run-python-app bench
 $(PY_TARGETS): export GI_TYPELIB_PATH := $(GI_LIBS)$(if $(GI_TYPELIB_PATH),:$(GI_TYPELIB_PATH))
 $(PY_TARGETS): export LD_LIBRARY_PATH := $(GI_LIBS)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 $(PY_TARGETS): export PYTHONPATH := $(CURDIR)/python$(if $(PYTHONPATH),:$(PYTHONPATH))
+# the registry `meson devenv` uses too: made with the Python workers found
+$(PY_TARGETS): export GST_REGISTRY_1_0 := $(CURDIR)/$(BUILD)/registry.bin
 
 # The project's main job: the default pipeline under the worker controller
 # for at most DURATION seconds (then an exit with drain, itself bounded),

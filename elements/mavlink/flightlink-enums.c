@@ -1,13 +1,13 @@
 /* gst-workers: flightlink's enum types
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The GTypes of the enums of gstflightlink.h (its properties' values).
+ * The GTypes of the enums of flightlink-enums.h (its properties' values).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include "gstflightlink.h"
+#include "flightlink-enums.h"
 
 /* The GType of an enum, registered once. */
 static GType

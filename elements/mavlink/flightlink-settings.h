@@ -15,7 +15,7 @@
 #include <gst/gst.h>
 #include <gst/worker/gstworkercore.h>
 
-#include "gstflightlink.h"
+#include "flightlink-enums.h"
 
 G_BEGIN_DECLS
 

@@ -8,7 +8,8 @@
  * its own, then serves the replica NAME on the unix socket FD, or on a TCP
  * connection it makes to HOST:PORT (gstprocwire.h):
  * items from the replica are pushed into the worker one at a time, each
- * answered by DONE once the worker returned it; what the worker outputs,
+ * answered by DONE once the worker returned it (together with the item's
+ * last output, in one message, when there is one); what the worker outputs,
  * its bus messages (errors, heartbeats) and its caps queries go back. Not
  * meant to be run by hand: `processreplica` starts it.
  */
@@ -50,6 +51,12 @@ typedef struct
   GstPad *sinkpad;              /* ours, out of the worker */
   GAsyncQueue *items;
   gint flushing;                /* atomic */
+
+  GMutex out_lock;              /* the worker's outputs, one at a time */
+  /* protected by out_lock */
+  GThread *serving;             /* serve(), while it pushes an item */
+  GstBuffer *held;              /* its last output so far: sent with the
+                                 * item's DONE, or before the next output */
 } Child;
 
 static void
@@ -144,14 +151,37 @@ find_free_pads (GstBin * bin, GstPad ** sink, GstPad ** src, gchar ** error)
 /* ---------------------------------------------------------------------- */
 /* the worker's side */
 
+/* Sends the output held back, if any (with out_lock). */
+static gboolean
+send_held (Child * child)
+{
+  gboolean ok = TRUE;
+
+  if (child->held) {
+    ok = gst_proc_channel_send_buffer (child->channel, 0, child->held, NULL);
+    gst_clear_buffer (&child->held);
+  }
+  return ok;
+}
+
 static GstFlowReturn
 out_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
   Child *child = gst_pad_get_element_private (pad);
-  gboolean ok = gst_proc_channel_send_buffer (child->channel, 0, buffer,
-      NULL);
+  gboolean ok;
 
-  gst_buffer_unref (buffer);
+  g_mutex_lock (&child->out_lock);
+  ok = send_held (child);
+  if (child->serving == g_thread_self ()) {
+    /* made while the item is pushed: it may be the item's last output,
+     * which goes with the item's DONE */
+    child->held = buffer;
+  } else {
+    /* from a thread of the worker's own, after its item was done */
+    ok = gst_proc_channel_send_buffer (child->channel, 0, buffer, NULL) && ok;
+    gst_buffer_unref (buffer);
+  }
+  g_mutex_unlock (&child->out_lock);
   return ok ? GST_FLOW_OK : GST_FLOW_ERROR;
 }
 
@@ -163,8 +193,12 @@ out_event (GstPad * pad, GstObject * parent, GstEvent * event)
 
   /* the replica flushes downstream itself */
   if (GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_START &&
-      GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_STOP)
-    ok = gst_proc_channel_send_event (child->channel, 0, event);
+      GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_STOP) {
+    g_mutex_lock (&child->out_lock);
+    ok = send_held (child);
+    ok = gst_proc_channel_send_event (child->channel, 0, event) && ok;
+    g_mutex_unlock (&child->out_lock);
+  }
   gst_event_unref (event);
   return ok;
 }
@@ -295,19 +329,26 @@ collect_worker (const GValue * item, gpointer user_data)
 {
   GstElement *element = g_value_get_object (item);
 
-  if (GST_IS_WORKER (element))
+  if (GST_IS_WORKER (element) || (!GST_IS_BIN (element) &&
+          g_object_class_find_property (G_OBJECT_GET_CLASS (element),
+              "current-level-buffers")))
     g_ptr_array_add (user_data, gst_object_ref (element));
 }
 
 /* The replica asks for the stats of the workers in here (to show them and
  * account for what they hold): answered from the query's thread, so even
- * while a worker hangs. */
+ * while a worker hangs. With them: `queues`, the items each queue in here
+ * holds (an array of "queue, name=, items=" structures, serialised), and
+ * `entry`, the element the replica's items go into. */
 static gboolean
 answer_stats (Child * child, GstQuery * query)
 {
   GPtrArray *workers = g_ptr_array_new_with_free_func (gst_object_unref);
   GstIterator *it = gst_bin_iterate_recurse (GST_BIN (child->pipeline));
-  GValue array = G_VALUE_INIT;
+  GValue array = G_VALUE_INIT, queues = G_VALUE_INIT;
+  GstPad *entry = gst_pad_get_peer (child->srcpad);
+  GstElement *entry_element = entry ? gst_pad_get_parent_element (entry) :
+      NULL;
 
   while (gst_iterator_foreach (it, collect_worker, workers) ==
       GST_ITERATOR_RESYNC) {
@@ -317,21 +358,38 @@ answer_stats (Child * child, GstQuery * query)
   gst_iterator_free (it);
 
   g_value_init (&array, GST_TYPE_ARRAY);
+  g_value_init (&queues, GST_TYPE_ARRAY);
   /* a bin lists its children last added first: upstream first is the
    * other way round */
   for (guint i = workers->len; i > 0; i--) {
-    GstStructure *s =
-        gst_worker_get_stats (GST_WORKER (g_ptr_array_index (workers,
-                i - 1)));
+    GstElement *e = g_ptr_array_index (workers, i - 1);
+    GstStructure *s;
     GValue v = G_VALUE_INIT;
 
+    if (GST_IS_WORKER (e)) {
+      s = gst_worker_get_stats (GST_WORKER (e));
+    } else {
+      guint level = 0;
+
+      g_object_get (e, "current-level-buffers", &level, NULL);
+      s = gst_structure_new ("queue", "name", G_TYPE_STRING,
+          GST_OBJECT_NAME (e), "items", G_TYPE_UINT64, (guint64) level, NULL);
+    }
     g_value_init (&v, G_TYPE_STRING);
     g_value_take_string (&v, gst_proc_wire_serialize_structure (s));
-    gst_value_array_append_and_take_value (&array, &v);
+    gst_value_array_append_and_take_value (GST_IS_WORKER (e) ? &array :
+        &queues, &v);
     gst_structure_free (s);
   }
   gst_structure_take_value (gst_query_writable_structure (query), "workers",
       &array);
+  gst_structure_take_value (gst_query_writable_structure (query), "queues",
+      &queues);
+  if (entry_element)
+    gst_structure_set (gst_query_writable_structure (query), "entry",
+        G_TYPE_STRING, GST_OBJECT_NAME (entry_element), NULL);
+  gst_clear_object (&entry_element);
+  gst_clear_object (&entry);
   g_ptr_array_unref (workers);
   return TRUE;
 }
@@ -346,6 +404,20 @@ on_query (GstProcChannel * channel, GstQuery * query, GstPadDirection dir,
   if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
       gst_structure_has_name (qs, GST_PROC_CHILD_STATS_QUERY))
     return answer_stats (child, query);
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
+      gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY)) {
+    /* the controller pauses or resumes a worker in here, by name */
+    const gchar *name = gst_structure_get_string (qs, "worker");
+    GstElement *e = name ? gst_bin_get_by_name (GST_BIN (child->pipeline),
+        name) : NULL;
+    gboolean paused = FALSE, found = e && GST_IS_WORKER (e);
+
+    gst_structure_get_boolean (qs, "paused", &paused);
+    if (found)
+      gst_worker_set_paused (GST_WORKER (e), paused);
+    gst_clear_object (&e);
+    return found;
+  }
 
   /* the replica's sink pad asks about the worker's input, its src pad
    * about the worker's output */
@@ -383,6 +455,9 @@ serve (Child * child)
       item_free (item);
       return;
     }
+    g_mutex_lock (&child->out_lock);
+    child->serving = g_thread_self ();
+    g_mutex_unlock (&child->out_lock);
     if (item->buffer) {
       flow = gst_pad_push (child->srcpad, g_steal_pointer (&item->buffer));
     } else {
@@ -390,13 +465,24 @@ serve (Child * child)
         g_atomic_int_set (&child->flushing, 0);
       res = gst_pad_push_event (child->srcpad, g_steal_pointer (&item->event));
     }
-    if (item->id) {
-      done = gst_structure_new ("done", "flow", G_TYPE_INT, flow,
-          "result", G_TYPE_BOOLEAN, res, NULL);
-      gst_proc_channel_send_structure (child->channel, GST_PROC_MSG_DONE,
-          item->id, done);
-      gst_structure_free (done);
+    g_mutex_lock (&child->out_lock);
+    child->serving = NULL;
+    if (item->id && child->held && flow == GST_FLOW_OK && res) {
+      /* its last output and its DONE: one message */
+      gst_proc_channel_send_buffer_done (child->channel, item->id,
+          child->held);
+      gst_clear_buffer (&child->held);
+    } else {
+      send_held (child);
+      if (item->id) {
+        done = gst_structure_new ("done", "flow", G_TYPE_INT, flow,
+            "result", G_TYPE_BOOLEAN, res, NULL);
+        gst_proc_channel_send_structure (child->channel, GST_PROC_MSG_DONE,
+            item->id, done);
+        gst_structure_free (done);
+      }
     }
+    g_mutex_unlock (&child->out_lock);
     item_free (item);
   }
 }
@@ -438,6 +524,7 @@ main (int argc, char **argv)
     g_printerr ("gst-worker-child: cannot connect to %s\n", argv[1]);
     return 1;
   }
+  g_mutex_init (&child.out_lock);
   child.items = g_async_queue_new_full ((GDestroyNotify) item_free);
   child.channel = gst_proc_channel_new (fd, stream, &callbacks, &child);
 
@@ -515,5 +602,7 @@ out:
   gst_clear_object (&child.srcpad);
   gst_clear_object (&child.sinkpad);
   g_async_queue_unref (child.items);
+  gst_clear_buffer (&child.held);
+  g_mutex_clear (&child.out_lock);
   return ret;
 }

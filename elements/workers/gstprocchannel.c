@@ -344,8 +344,8 @@ unlend (GstProcChannel * ch, guint64 id)
 /* Sends @buffer: its fd memories as descriptors (lent until RELEASE), the
  * peer's own memories back by id, small buffers inline, the rest copied
  * once into shared memory (counted in @copies). */
-gboolean
-gst_proc_channel_send_buffer (GstProcChannel * ch, guint64 id,
+static gboolean
+send_buffer (GstProcChannel * ch, GstProcMsgType type, guint64 id,
     GstBuffer * buffer, guint * copies)
 {
   GstProcWireBuffer wb = { 0 };
@@ -462,7 +462,7 @@ gst_proc_channel_send_buffer (GstProcChannel * ch, guint64 id,
   }
   if (metas)
     g_byte_array_append (payload, (guint8 *) metas, wb.metas_len);
-  ok = send_message (ch, GST_PROC_MSG_BUFFER, id, payload->data,
+  ok = send_message (ch, type, id, payload->data,
       payload->len, fds, n_fds);
   g_byte_array_unref (payload);
   g_free (metas);
@@ -480,6 +480,22 @@ failed:
     gst_memory_unref (merged);
   g_free (metas);
   return FALSE;
+}
+
+gboolean
+gst_proc_channel_send_buffer (GstProcChannel * ch, guint64 id,
+    GstBuffer * buffer, guint * copies)
+{
+  return send_buffer (ch, GST_PROC_MSG_BUFFER, id, buffer, copies);
+}
+
+/* The last output of item @id and its end (flow OK) in one message: one
+ * send, one read and one wake-up of the peer less per item. */
+gboolean
+gst_proc_channel_send_buffer_done (GstProcChannel * ch, guint64 id,
+    GstBuffer * buffer)
+{
+  return send_buffer (ch, GST_PROC_MSG_BUFFER_DONE, id, buffer, NULL);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -717,21 +733,23 @@ dispatch (GstProcChannel * ch, const GstProcWireHeader * h,
 {
   GstProcMessage msg = { h->type, h->id };
   const gchar *text = (const gchar *) payload;
-  gboolean is_text = h->type != GST_PROC_MSG_BUFFER &&
-      h->type != GST_PROC_MSG_RELEASE;
+  gboolean is_buffer = h->type == GST_PROC_MSG_BUFFER ||
+      h->type == GST_PROC_MSG_BUFFER_DONE;
+  gboolean is_text = !is_buffer && h->type != GST_PROC_MSG_RELEASE;
 
   if (is_text && (h->len == 0 || text[h->len - 1] != '\0' ||
           strlen (text) != h->len - 1)) {
     *why = g_strdup_printf ("message %u is not text", h->type);
     return FALSE;
   }
-  if (h->type != GST_PROC_MSG_BUFFER && n_fds) {
+  if (!is_buffer && n_fds) {
     *why = g_strdup ("descriptors beside a message that has none");
     return FALSE;
   }
 
   switch (h->type) {
     case GST_PROC_MSG_BUFFER:
+    case GST_PROC_MSG_BUFFER_DONE:
       msg.buffer = read_buffer (ch, payload, h->len, fds, n_fds, why);
       if (!msg.buffer)
         return FALSE;

@@ -15,7 +15,7 @@ typedef struct
 {
   GstProcMsgType type;
   guint64 id;
-  GstBuffer *buffer;            /* BUFFER */
+  GstBuffer *buffer;            /* BUFFER, BUFFER_DONE */
   GstEvent *event;              /* EVENT */
   GstStructure *structure;      /* HELLO, FAILED, DONE, MESSAGE */
 } GstProcMessage;
@@ -46,6 +46,8 @@ gboolean         gst_proc_channel_is_closed (GstProcChannel * channel);
 
 gboolean gst_proc_channel_send_buffer (GstProcChannel * channel, guint64 id,
                                        GstBuffer * buffer, guint * copies);
+gboolean gst_proc_channel_send_buffer_done (GstProcChannel * channel,
+                                            guint64 id, GstBuffer * buffer);
 gboolean gst_proc_channel_send_event  (GstProcChannel * channel, guint64 id,
                                        GstEvent * event);
 gboolean gst_proc_channel_send_structure (GstProcChannel * channel,

@@ -38,8 +38,13 @@
  * child, asked of the child when the stats are read, each with its name
  * in `worker` and the `pid`: a #GstWorkerController lists them as workers
  * of their own, "REPLICA/NAME", and an exit now finds the item in hand
- * with the one that holds it) and, from the heartbeats of the workers
- * inside the child, `child-state`, `child-items-in` and `child-items-out`
+ * with the one that holds it), `child-queues` (the items each queue inside
+ * the child holds, "queue, name=, items=": an exit now counts them
+ * discarded), `child-entry` (the element inside the child that the items
+ * go into), `child-stats-age` (how long since the child last answered: a
+ * controller's watchdog takes the workers inside for lost past its
+ * heartbeat-timeout, and reports their stalls as any worker's) and, from
+ * the heartbeats of the workers inside the child, `child-state`, `child-items-in` and `child-items-out`
  * (the first of them). Errors and warnings inside the child come out as this
  * element's, their text prefixed with the element's name and the pid;
  * other element messages are posted again by this element.
@@ -65,9 +70,10 @@
  * copies: for small items, or to try the protocol as it would run to a
  * child on another host).
  *
- * A description that does not build, a child that cannot start, and a
- * child that writes what the protocol does not allow all fail with an
- * error naming the element; nothing waits for ever.
+ * A description that does not build, a child that cannot start (within
+ * `start-timeout`), and a child that writes what the protocol does not
+ * allow all fail with an error naming the element; nothing waits for
+ * ever.
  *
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=100 ! \
@@ -109,7 +115,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_process_replica_debug);
 #define DEFAULT_HANG_TIMEOUT 0
 #define DEFAULT_TRANSPORT GST_PROCESS_REPLICA_TRANSPORT_UNIX
 #define MAX_RESTART_DELAY 2000
-#define START_TIMEOUT (30 * G_TIME_SPAN_SECOND)
+#define DEFAULT_START_TIMEOUT 30000
 #define STOP_TIMEOUT (2 * G_TIME_SPAN_SECOND)
 
 enum
@@ -120,6 +126,7 @@ enum
   PROP_HANG_TIMEOUT,
   PROP_TRANSPORT,
   PROP_PID,
+  PROP_START_TIMEOUT,
 };
 
 struct _GstProcessReplica
@@ -135,6 +142,7 @@ struct _GstProcessReplica
   guint max_restarts;
   guint restart_delay;          /* ms */
   guint hang_timeout;           /* ms, 0: never */
+  guint start_timeout;          /* ms */
   GstProcessReplicaTransport transport;
 
   GMutex lock;
@@ -165,10 +173,17 @@ struct _GstProcessReplica
   GstStructure *child_heartbeat;
   GValue child_workers;         /* GST_TYPE_ARRAY: the child's last answer
                                  * to a stats query, or unset */
+  GValue child_queues;          /* GST_TYPE_ARRAY: the same answer's queues
+                                 * ("queue, name=, items="), or unset */
+  gchar *child_entry;           /* the same answer's entry element */
+  gint64 child_answer_at;       /* monotonic us of that answer, 0: none
+                                 * from the child there is */
 };
 
 /* How long a stats call waits for the child's answer (then: its last) */
 #define STATS_TIMEOUT (100 * G_TIME_SPAN_MILLISECOND)
+/* How long a pause of a worker inside waits for the child's answer */
+#define PAUSE_TIMEOUT (5 * G_TIME_SPAN_SECOND)
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
@@ -242,6 +257,19 @@ describe_status (int status)
   return g_strdup ("ended");
 }
 
+/* The child finished item @id (with the lock). */
+static void
+item_done (GstProcessReplica * self, guint64 id, GstFlowReturn flow,
+    gboolean result)
+{
+  if (!id || id != self->wait_id)
+    return;
+  self->done_flow = flow;
+  self->done_result = result;
+  self->done = TRUE;
+  g_cond_broadcast (&self->cond);
+}
+
 static void
 on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
 {
@@ -256,6 +284,8 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
   switch (msg->type) {
     case GST_PROC_MSG_HELLO:
       self->hello = TRUE;
+      /* it answers from now on */
+      self->child_answer_at = g_get_monotonic_time ();
       g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->lock);
       return;
@@ -268,40 +298,36 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
       g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->lock);
       return;
-    case GST_PROC_MSG_DONE:
-      if (msg->id && msg->id == self->wait_id) {
-        gint f = GST_FLOW_ERROR;
+    case GST_PROC_MSG_DONE:{
+      gint f = GST_FLOW_ERROR;
+      gboolean result = FALSE;
 
-        gst_structure_get_int (msg->structure, "flow", &f);
-        self->done_flow = f;
-        self->done_result = FALSE;
-        gst_structure_get_boolean (msg->structure, "result",
-            &self->done_result);
-        self->done = TRUE;
-        g_cond_broadcast (&self->cond);
-      }
+      gst_structure_get_int (msg->structure, "flow", &f);
+      gst_structure_get_boolean (msg->structure, "result", &result);
+      item_done (self, msg->id, f, result);
       g_mutex_unlock (&self->lock);
       return;
+    }
     case GST_PROC_MSG_BUFFER:
+    case GST_PROC_MSG_BUFFER_DONE:
       if (self->flushing) {
-        g_mutex_unlock (&self->lock);
-        return;
-      }
-      if (self->skip) {
+        /* not pushed; the item is done all the same */
+      } else if (self->skip) {
         /* made already, before the child that retries this item */
         self->skip--;
+      } else {
+        self->outputs++;
         g_mutex_unlock (&self->lock);
-        return;
-      }
-      self->outputs++;
-      g_mutex_unlock (&self->lock);
-      flow = gst_worker_core_push (self->core, self->srcpad,
-          gst_buffer_ref (msg->buffer));
-      if (flow != GST_FLOW_OK) {
+        flow = gst_worker_core_push (self->core, self->srcpad,
+            gst_buffer_ref (msg->buffer));
         g_mutex_lock (&self->lock);
-        self->downstream = flow;
-        g_mutex_unlock (&self->lock);
+        if (flow != GST_FLOW_OK)
+          self->downstream = flow;
       }
+      /* the last output and the end of its item in one message */
+      if (msg->type == GST_PROC_MSG_BUFFER_DONE)
+        item_done (self, msg->id, GST_FLOW_OK, TRUE);
+      g_mutex_unlock (&self->lock);
       return;
     case GST_PROC_MSG_EVENT:
       g_mutex_unlock (&self->lock);
@@ -499,9 +525,10 @@ listen_loopback (gchar ** where)
  * came first (the child is killed). */
 static int
 accept_child (GstProcessReplica * self, gboolean interruptible, int listener,
-    GPid pid, gchar ** why)
+    GPid pid, guint start_timeout, gchar ** why)
 {
-  gint64 deadline = g_get_monotonic_time () + START_TIMEOUT;
+  gint64 deadline = g_get_monotonic_time () +
+      start_timeout * G_TIME_SPAN_MILLISECOND;
   int one = 1;
 
   while (g_get_monotonic_time () < deadline) {
@@ -533,8 +560,8 @@ accept_child (GstProcessReplica * self, gboolean interruptible, int listener,
   kill (pid, SIGKILL);
   waitpid (pid, NULL, 0);
   if (g_get_monotonic_time () >= deadline)
-    *why = g_strdup_printf ("it did not connect within %d s",
-        (gint) (START_TIMEOUT / G_TIME_SPAN_SECOND));
+    *why = g_strdup_printf ("it did not connect within %u ms "
+        "(start-timeout)", start_timeout);
   return -1;
 }
 
@@ -552,6 +579,7 @@ start_child (GstProcessReplica * self, gboolean interruptible,
   gchar *program = child_program (self);
   gchar *worker, *name, *why = NULL, *where = NULL;
   gint target = 3;
+  guint start_timeout;
   int sv[2] = { -1, -1 }, listener = -1;
   GPid pid;
   GstProcChannel *ch;
@@ -562,6 +590,7 @@ start_child (GstProcessReplica * self, gboolean interruptible,
   worker = g_strdup (self->worker);
   name = g_strdup (GST_OBJECT_NAME (self));
   tcp = self->transport == GST_PROCESS_REPLICA_TRANSPORT_TCP;
+  start_timeout = self->start_timeout;
   GST_OBJECT_UNLOCK (self);
 
   if (!worker || !*worker) {
@@ -601,7 +630,8 @@ start_child (GstProcessReplica * self, gboolean interruptible,
     }
   }
   if (tcp) {
-    sv[0] = accept_child (self, interruptible, listener, pid, &why);
+    sv[0] = accept_child (self, interruptible, listener, pid, start_timeout,
+        &why);
     close (listener);
     if (sv[0] < 0 && !why) {
       GST_INFO_OBJECT (self, "flushing: stopped the child that starts");
@@ -621,6 +651,7 @@ start_child (GstProcessReplica * self, gboolean interruptible,
   self->pid = pid;
   self->reaped = FALSE;
   self->hello = FALSE;
+  self->child_answer_at = 0;
   self->dead = FALSE;
   self->stopping = FALSE;
   g_clear_pointer (&self->failed, g_free);
@@ -636,7 +667,8 @@ start_child (GstProcessReplica * self, gboolean interruptible,
     goto fail;
   }
 
-  deadline = g_get_monotonic_time () + START_TIMEOUT;
+  deadline = g_get_monotonic_time () +
+      start_timeout * G_TIME_SPAN_MILLISECOND;
   g_mutex_lock (&self->lock);
   while (!self->hello && !self->failed && !self->dead &&
       !(interruptible && self->flushing))
@@ -658,8 +690,8 @@ start_child (GstProcessReplica * self, gboolean interruptible,
     why = g_strdup_printf ("its child (%s) did not start: %s", program,
         self->death);
   else if (!ok)
-    why = g_strdup_printf ("its child (%s) did not start within %d s",
-        program, (gint) (START_TIMEOUT / G_TIME_SPAN_SECOND));
+    why = g_strdup_printf ("its child (%s) did not start within %u ms "
+        "(start-timeout)", program, start_timeout);
   g_mutex_unlock (&self->lock);
 
   if (!ok) {
@@ -1090,6 +1122,32 @@ gst_process_replica_query (GstPad * pad, GstObject * parent,
   return gst_pad_query_default (pad, parent, query);
 }
 
+/* Element queries: the controller's pause of a worker inside the child
+ * (GST_PROC_CHILD_PAUSE_QUERY) goes to the child. */
+static gboolean
+gst_process_replica_element_query (GstElement * element, GstQuery * query)
+{
+  GstProcessReplica *self = GST_PROCESS_REPLICA (element);
+  const GstStructure *qs = gst_query_get_structure (query);
+  GstProcChannel *ch = NULL;
+  gboolean res;
+
+  if (GST_QUERY_TYPE (query) != GST_QUERY_CUSTOM || !qs ||
+      !gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY))
+    return GST_ELEMENT_CLASS (gst_process_replica_parent_class)->query
+        (element, query);
+  g_mutex_lock (&self->lock);
+  if (self->channel && self->hello && !self->dead)
+    ch = gst_proc_channel_ref (self->channel);
+  g_mutex_unlock (&self->lock);
+  if (!ch)
+    return FALSE;
+  res = gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN,
+      PAUSE_TIMEOUT);
+  gst_proc_channel_unref (ch);
+  return res;
+}
+
 /* ---------------------------------------------------------------------- */
 /* the worker interface */
 
@@ -1097,6 +1155,35 @@ static GstWorkerCore *
 gst_process_replica_get_core (GstWorker * worker)
 {
   return GST_PROCESS_REPLICA (worker)->core;
+}
+
+/* The child's answer @answer (an array of serialised structures) into
+ * @into (a GST_TYPE_ARRAY of structures): those with a string @key; with
+ * @pid, as worker stats with the child's pid. */
+static void
+parse_answer (const GValue * answer, const gchar * key, GPid pid,
+    GValue * into)
+{
+  for (guint i = 0; answer && GST_VALUE_HOLDS_ARRAY (answer) &&
+      i < gst_value_array_get_size (answer); i++) {
+    const GValue *v = gst_value_array_get_value (answer, i);
+    GstStructure *s = G_VALUE_HOLDS_STRING (v) ?
+        gst_structure_from_string (g_value_get_string (v), NULL) : NULL;
+    GValue sv = G_VALUE_INIT;
+
+    if (!s || !gst_structure_get_string (s, key)) {
+      if (s)
+        gst_structure_free (s);
+      continue;
+    }
+    if (pid) {
+      gst_structure_set_name (s, GST_WORKER_STATS_NAME);
+      gst_structure_set (s, "pid", G_TYPE_INT, (gint) pid, NULL);
+    }
+    g_value_init (&sv, GST_TYPE_STRUCTURE);
+    g_value_take_boxed (&sv, s);
+    gst_value_array_append_and_take_value (into, &sv);
+  }
 }
 
 /* Asks the child for its workers' stats now (bounded), and keeps the
@@ -1108,7 +1195,6 @@ refresh_child_workers (GstProcessReplica * self)
   GstProcChannel *ch = NULL;
   GstQuery *query;
   GValue array = G_VALUE_INIT;
-  const GValue *answer;
   GPid pid = 0;
 
   g_mutex_lock (&self->lock);
@@ -1124,31 +1210,27 @@ refresh_child_workers (GstProcessReplica * self)
       gst_structure_new_empty (GST_PROC_CHILD_STATS_QUERY));
   if (gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN,
           STATS_TIMEOUT)) {
-    answer = gst_structure_get_value (gst_query_get_structure (query),
-        "workers");
-    g_value_init (&array, GST_TYPE_ARRAY);
-    for (guint i = 0; answer && GST_VALUE_HOLDS_ARRAY (answer) &&
-        i < gst_value_array_get_size (answer); i++) {
-      const GValue *v = gst_value_array_get_value (answer, i);
-      GstStructure *w = G_VALUE_HOLDS_STRING (v) ?
-          gst_structure_from_string (g_value_get_string (v), NULL) : NULL;
-      GValue sv = G_VALUE_INIT;
+    const GstStructure *qs = gst_query_get_structure (query);
+    GValue queues = G_VALUE_INIT;
 
-      if (!w || !gst_structure_get_string (w, "worker")) {
-        if (w)
-          gst_structure_free (w);
-        continue;
-      }
-      gst_structure_set_name (w, GST_WORKER_STATS_NAME);
-      gst_structure_set (w, "pid", G_TYPE_INT, (gint) pid, NULL);
-      g_value_init (&sv, GST_TYPE_STRUCTURE);
-      g_value_take_boxed (&sv, w);
-      gst_value_array_append_and_take_value (&array, &sv);
-    }
+    /* the items its queues hold; its workers' stats */
+    g_value_init (&queues, GST_TYPE_ARRAY);
+    parse_answer (gst_structure_get_value (qs, "queues"), "name", 0,
+        &queues);
+    g_value_init (&array, GST_TYPE_ARRAY);
+    parse_answer (gst_structure_get_value (qs, "workers"), "worker", pid,
+        &array);
     g_mutex_lock (&self->lock);
+    if (G_IS_VALUE (&self->child_queues))
+      g_value_unset (&self->child_queues);
+    self->child_queues = queues;
     if (G_IS_VALUE (&self->child_workers))
       g_value_unset (&self->child_workers);
     self->child_workers = array;
+    g_free (self->child_entry);
+    self->child_entry = g_strdup (gst_structure_get_string (qs, "entry"));
+    if (self->channel == ch)
+      self->child_answer_at = g_get_monotonic_time ();
     g_mutex_unlock (&self->lock);
   }
   gst_query_unref (query);
@@ -1164,6 +1246,15 @@ gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
   g_mutex_lock (&self->lock);
   if (G_IS_VALUE (&self->child_workers))
     gst_structure_set_value (stats, "child-workers", &self->child_workers);
+  if (G_IS_VALUE (&self->child_queues))
+    gst_structure_set_value (stats, "child-queues", &self->child_queues);
+  if (self->child_entry)
+    gst_structure_set (stats, "child-entry", G_TYPE_STRING, self->child_entry,
+        NULL);
+  if (self->child_answer_at && self->channel && !self->dead)
+    gst_structure_set (stats, "child-stats-age", GST_TYPE_CLOCK_TIME,
+        (GstClockTime) (g_get_monotonic_time () - self->child_answer_at) *
+        GST_USECOND, NULL);
   gst_structure_set (stats,
       "pid", G_TYPE_INT, (gint) (self->dead ? 0 : self->pid),
       "restarts", G_TYPE_UINT, self->restarts,
@@ -1264,6 +1355,9 @@ gst_process_replica_set_property (GObject * object, guint prop_id,
     case PROP_TRANSPORT:
       self->transport = g_value_get_enum (value);
       break;
+    case PROP_START_TIMEOUT:
+      self->start_timeout = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1305,6 +1399,9 @@ gst_process_replica_get_property (GObject * object, guint prop_id,
     case PROP_TRANSPORT:
       g_value_set_enum (value, self->transport);
       break;
+    case PROP_START_TIMEOUT:
+      g_value_set_uint (value, self->start_timeout);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1323,6 +1420,9 @@ gst_process_replica_finalize (GObject * object)
     gst_structure_free (self->child_heartbeat);
   if (G_IS_VALUE (&self->child_workers))
     g_value_unset (&self->child_workers);
+  if (G_IS_VALUE (&self->child_queues))
+    g_value_unset (&self->child_queues);
+  g_free (self->child_entry);
   g_free (self->failed);
   g_free (self->death);
   g_free (self->worker);
@@ -1363,6 +1463,12 @@ gst_process_replica_class_init (GstProcessReplicaClass * klass)
           "Milliseconds the child may hold one item before it is killed and "
           "restarted (0: no limit)", 0, G_MAXINT, DEFAULT_HANG_TIMEOUT,
           flags | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_START_TIMEOUT,
+      g_param_spec_uint ("start-timeout", "Start timeout",
+          "Milliseconds a child may take to start (build and run its "
+          "worker, or connect over TCP) before that is an error (at a "
+          "restart too)", 1, G_MAXINT, DEFAULT_START_TIMEOUT,
+          flags | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_TRANSPORT,
       g_param_spec_enum ("transport", "Transport",
           "How the child is reached: unix (a unix socket, frames in shared "
@@ -1384,6 +1490,8 @@ gst_process_replica_class_init (GstProcessReplicaClass * klass)
       "is contained and restarted", "gst-workers");
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_process_replica_change_state);
+  element_class->query =
+      GST_DEBUG_FUNCPTR (gst_process_replica_element_query);
 
   /* types that cross as names in structures */
   g_type_ensure (GST_TYPE_WORKER_STATE);
@@ -1400,6 +1508,7 @@ gst_process_replica_init (GstProcessReplica * self)
   self->restart_delay = DEFAULT_RESTART_DELAY;
   self->hang_timeout = DEFAULT_HANG_TIMEOUT;
   self->transport = DEFAULT_TRANSPORT;
+  self->start_timeout = DEFAULT_START_TIMEOUT;
   self->downstream = GST_FLOW_OK;
 
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");

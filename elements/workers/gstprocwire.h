@@ -25,6 +25,9 @@ typedef enum
   GST_PROC_MSG_REPLY,           /* the answer to QUERY @id */
   GST_PROC_MSG_RELEASE,         /* either way: memory @id no longer used */
   GST_PROC_MSG_MESSAGE,         /* child: a message of its bus */
+  GST_PROC_MSG_BUFFER_DONE,     /* child: the last output of item @id (a
+                                 * buffer message), and item @id handled
+                                 * with flow OK: one message, not two */
   GST_PROC_MSG_LAST
 } GstProcMsgType;
 
@@ -68,6 +71,10 @@ typedef struct
  * child answers with `workers`, an array of strings, each a worker's
  * `worker-stats` structure serialised, upstream first. */
 #define GST_PROC_CHILD_STATS_QUERY "worker-child-stats"
+/* A custom query the replica passes on to its child (and the controller
+ * sends to the replica, gstworkercontroller.c): pause (`paused`, a
+ * boolean) the worker named `worker` in the child. */
+#define GST_PROC_CHILD_PAUSE_QUERY "worker-child-pause"
 
 gchar *      gst_proc_wire_serialize_metas   (GstBuffer * buffer,
                                               gsize * len);

@@ -147,6 +147,7 @@ GST_DEBUG_CATEGORY (gst_worker_pool_debug);
 #define DEFAULT_QUEUE_SIZE 4
 #define DEFAULT_DISPATCH GST_WORKER_POOL_DISPATCH_FREE
 #define DEFAULT_ISOLATION GST_WORKER_POOL_ISOLATION_THREAD
+#define DEFAULT_START_TIMEOUT 30000
 
 enum
 {
@@ -156,6 +157,7 @@ enum
   PROP_QUEUE_SIZE,
   PROP_DISPATCH,
   PROP_ISOLATION,
+  PROP_START_TIMEOUT,
 };
 
 struct _GstWorkerPool
@@ -171,6 +173,7 @@ struct _GstWorkerPool
   guint queue_size;
   GstWorkerPoolDispatch dispatch;
   GstWorkerPoolIsolation isolation;
+  guint start_timeout;          /* ms, for processreplica */
   gboolean dirty;               /* changed since the last build */
 
   GMutex build_lock;
@@ -439,7 +442,7 @@ static GstElement *make_replica (const gchar * description,
  * and in the same words as in a thread. */
 static GstElement *
 make_process_replica (const gchar * description, const gchar * name,
-    GError ** error)
+    guint start_timeout, GError ** error)
 {
   GstElement *check = make_replica (description, name, error);
   GstElement *replica;
@@ -453,7 +456,8 @@ make_process_replica (const gchar * description, const gchar * name,
         "the processreplica element is missing");
     return NULL;
   }
-  g_object_set (replica, "worker", description, NULL);
+  g_object_set (replica, "worker", description, "start-timeout",
+      start_timeout, NULL);
   return gst_object_ref_sink (replica);
 }
 
@@ -611,16 +615,17 @@ add_replica_locked (GstWorkerPool * self, guint r, GstPad * collect_sink)
   gchar *out_name = g_strdup_printf ("%s_out", name);
   GstElement *replica, *in = NULL, *out = NULL;
   GError *err = NULL;
-  guint queue_size;
+  guint queue_size, start_timeout;
   gboolean ok = FALSE, added = FALSE;
   GstPad *pad;
 
   GST_OBJECT_LOCK (self);
   queue_size = self->queue_size;
+  start_timeout = self->start_timeout;
   GST_OBJECT_UNLOCK (self);
 
   replica = self->built_isolation == GST_WORKER_POOL_ISOLATION_PROCESS ?
-      make_process_replica (self->built_worker, name, &err) :
+      make_process_replica (self->built_worker, name, start_timeout, &err) :
       make_replica (self->built_worker, name, &err);
   if (!replica) {
     g_propagate_prefixed_error (&self->build_error, err,
@@ -734,7 +739,9 @@ build_locked (GstWorkerPool * self)
     g_set_error_literal (&self->build_error, GST_CORE_ERROR,
         GST_CORE_ERROR_FAILED, "no worker to duplicate: set the 'worker' "
         "property, e.g. worker=\"videoconvert ! jpegenc\"");
-    GST_WARNING_OBJECT (self, "%s", self->build_error->message);
+    /* not yet an error: a description may set `size` before `worker`;
+     * posted at READY if still so */
+    GST_INFO_OBJECT (self, "%s", self->build_error->message);
     return FALSE;
   }
 
@@ -1151,6 +1158,9 @@ gst_worker_pool_set_property (GObject * object, guint prop_id,
     case PROP_ISOLATION:
       self->isolation = g_value_get_enum (value);
       break;
+    case PROP_START_TIMEOUT:
+      self->start_timeout = g_value_get_uint (value);
+      break;
     default:
       GST_OBJECT_UNLOCK (self);
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1198,6 +1208,9 @@ gst_worker_pool_get_property (GObject * object, guint prop_id,
       break;
     case PROP_ISOLATION:
       g_value_set_enum (value, self->isolation);
+      break;
+    case PROP_START_TIMEOUT:
+      g_value_set_uint (value, self->start_timeout);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1250,7 +1263,8 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_SIZE,
       g_param_spec_uint ("size", "Size",
-          "Number of replicas of the worker, each in its own thread; "
+          "Number of replicas of the worker, each in its own thread (or "
+          "process, isolation=process); "
           "changed while the pool runs, new replicas take items at once and "
           "a retired one goes once every item it took is out",
           1, MAX_SIZE, DEFAULT_SIZE, live_flags));
@@ -1276,12 +1290,19 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
           "process (each in a child process of its own, a processreplica "
           "named <pool>_r<i>: a crash is contained and restarted)",
           GST_TYPE_WORKER_POOL_ISOLATION, DEFAULT_ISOLATION, flags));
+  g_object_class_install_property (gobject_class, PROP_START_TIMEOUT,
+      g_param_spec_uint ("start-timeout", "Start timeout",
+          "With isolation=process: milliseconds each replica's child may "
+          "take to start (build and run its worker) before that is an "
+          "error; given to each processreplica", 1, G_MAXINT,
+          DEFAULT_START_TIMEOUT, flags));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class, "Worker pool",
       "Generic/Bin",
-      "Duplicates a worker over several threads; outputs keep input order",
+      "Duplicates a worker over several threads or processes; outputs keep "
+      "input order",
       "gst-workers");
 
   element_class->change_state =
@@ -1304,6 +1325,7 @@ gst_worker_pool_init (GstWorkerPool * self)
   self->queue_size = DEFAULT_QUEUE_SIZE;
   self->dispatch = DEFAULT_DISPATCH;
   self->isolation = DEFAULT_ISOLATION;
+  self->start_timeout = DEFAULT_START_TIMEOUT;
   self->dirty = TRUE;
   self->children = g_ptr_array_new_with_free_func (gst_object_unref);
 

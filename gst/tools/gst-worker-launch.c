@@ -6,6 +6,7 @@
 #endif
 
 #include <errno.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,21 +410,26 @@ print_report (App * app, const GstStructure * report)
   }
 
   if (holders && gst_value_array_get_size (holders)) {
-    g_print ("%s: %" G_GUINT64_FORMAT " items discarded:\n", PROG,
-        field_u64 (report, "items-discarded"));
+    guint64 n = field_u64 (report, "items-discarded");
+
+    g_print ("%s: %" G_GUINT64_FORMAT " item%s discarded:\n", PROG, n,
+        n == 1 ? "" : "s");
     for (i = 0; i < gst_value_array_get_size (holders); i++) {
       const GstStructure *h =
           gst_value_get_structure (gst_value_array_get_value (holders, i));
       const gchar *kind = gst_structure_get_string (h, "kind");
       gchar state[64];
 
+      guint64 items = field_u64 (h, "items");
+      const gchar *s = items == 1 ? "" : "s";
+
       if (g_str_equal (kind, "queue"))
-        g_print ("  queue %s: %" G_GUINT64_FORMAT " items\n",
-            gst_structure_get_string (h, "name"), field_u64 (h, "items"));
+        g_print ("  queue %s: %" G_GUINT64_FORMAT " item%s\n",
+            gst_structure_get_string (h, "name"), items, s);
       else
-        g_print ("  worker %s: %" G_GUINT64_FORMAT " items, was %s for "
-            "%.1f s\n", gst_structure_get_string (h, "name"),
-            field_u64 (h, "items"), state_text (h, state, sizeof (state)),
+        g_print ("  worker %s: %" G_GUINT64_FORMAT " item%s, was %s for "
+            "%.1f s\n", gst_structure_get_string (h, "name"), items, s,
+            state_text (h, state, sizeof (state)),
             field_ms (h, "state-time") / 1000.0);
     }
   }
@@ -937,6 +943,9 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGINT, on_sigint, &app);
   g_unix_signal_add (SIGTERM, on_sigterm, &app);
   g_unix_signal_add (SIGHUP, on_sighup, &app);
+  /* the terminal's character set, so GLib's messages keep their quotes
+   * (only LC_CTYPE: numbers keep the C locale's decimal point) */
+  setlocale (LC_CTYPE, "");
 
   ctx = g_option_context_new ("[PIPELINE-DESCRIPTION...]");
   g_option_context_set_summary (ctx, "Runs a pipeline of workers under the "

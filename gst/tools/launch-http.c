@@ -237,6 +237,10 @@ handle (SoupServer * server, SoupServerMessage * msg, const char *path,
   LaunchHttp *http = user_data;
   const gchar *method = soup_server_message_get_method (msg);
 
+  /* "//metrics" is /metrics (as web servers merge slashes): the URL the
+   * tool prints ends in '/', and scripts append "/metrics" to it */
+  while (path[0] == '/' && path[1] == '/')
+    path++;
   if (g_str_has_prefix (path, "/control/")) {
     handle_control (http, msg, path);
     return;

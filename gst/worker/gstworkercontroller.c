@@ -1070,6 +1070,47 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
   return worker_run_play (self->run, error);
 }
 
+/* A worker inside a replica's child process, "REPLICA/NAME" (as the
+ * status lists it): the replica (a processreplica) passes the pause on to
+ * its child ("worker-child-pause", see gstprocwire.h). Returns: 1 if
+ * done, 0 if there is no such worker, -1 (and @error) if it cannot be
+ * paused now. */
+static gint
+set_child_worker_paused (GstWorkerController * self, const gchar * name,
+    gboolean paused, GError ** error)
+{
+  const gchar *slash = strrchr (name, '/');
+  gchar *outer;
+  WorkerRec *w;
+  gboolean res = FALSE;
+
+  if (!slash || !slash[1])
+    return 0;
+  outer = g_strndup (name, slash - name);
+  w = worker_topology_find_worker_by_name (self->topology, outer);
+  if (w && paused && !worker_run_check_pause_worker (self->run, name,
+          error)) {
+    g_free (outer);
+    return -1;
+  }
+  if (w) {
+    GstQuery *q = gst_query_new_custom (GST_QUERY_CUSTOM,
+        gst_structure_new ("worker-child-pause", "worker", G_TYPE_STRING,
+            slash + 1, "paused", G_TYPE_BOOLEAN, paused, NULL));
+
+    res = gst_element_query (w->element, q);
+    gst_query_unref (q);
+  }
+  if (res) {
+    GST_INFO_OBJECT (self, "%s worker %s in %s's child process",
+        paused ? "pausing" : "resuming", slash + 1, outer);
+    gst_worker_deadlock_touch (self->deadlock);
+    worker_run_wake_watchdog (self->run, g_get_monotonic_time ());
+  }
+  g_free (outer);
+  return res ? 1 : 0;
+}
+
 static gboolean
 set_worker_paused (GstWorkerController * self, const gchar * name,
     gboolean paused, GError ** error)
@@ -1080,6 +1121,12 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
   g_return_val_if_fail (name != NULL, FALSE);
 
   w = worker_topology_find_worker_by_name (self->topology, name);
+  if (!w) {
+    gint found = set_child_worker_paused (self, name, paused, error);
+
+    if (found != 0)
+      return found > 0;
+  }
   if (!w) {
     gchar **names = gst_worker_controller_list_workers (self);
     gchar *list = g_strjoinv (", ", names);
@@ -1112,7 +1159,9 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
  *
  * Pauses one worker (its `paused` property): it finishes the item in hand
  * and holds the rest in its input queue; upstream blocks when that is
- * full. Workers blocked behind a paused worker are not stalled.
+ * full. Workers blocked behind a paused worker are not stalled. A worker
+ * inside a process replica's child is named as the status lists it,
+ * "REPLICA/NAME".
  *
  * Returns: %FALSE, with @error set, if no worker has that name
  *

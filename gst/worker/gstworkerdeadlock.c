@@ -921,13 +921,14 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
       g_string_append (text, ": stopping");
     } else if (smallest->growth >= policy->max_queue_growth)
       g_string_append_printf (text, "; %s, the smallest full queue on the "
-          "cycle, may not grow any more (grown by %u items, "
+          "cycle, may not grow any more (grown by %u item%s, "
           "max-queue-growth %u): stopping", smallest->name, smallest->growth,
-          policy->max_queue_growth);
+          smallest->growth == 1 ? "" : "s", policy->max_queue_growth);
     else
       g_string_append_printf (text, "; the queues may not grow any more "
-          "(grown by %u items in all, max-total-growth %u): stopping",
-          dl->total_growth, policy->max_total_growth);
+          "(grown by %u item%s in all, max-total-growth %u): stopping",
+          dl->total_growth, dl->total_growth == 1 ? "" : "s",
+          policy->max_total_growth);
     gst_structure_set (s, "reason", G_TYPE_STRING, artificial ?
         "growth limit" : "true deadlock", NULL);
   } else if (artificial) {

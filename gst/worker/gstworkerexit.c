@@ -271,36 +271,53 @@ items_passed (const GstStructure * s)
 
 /* The workers @w runs in a child process, if it does (a processreplica:
  * its stats list them in `child-workers`, as the child gave them when
- * frozen): `holder` entries for those not idle, named "REPLICA/NAME". The
- * item in hand of @w (@in_hand) is held by the first of them that is
- * busy. Returns: whether one of them has it. */
+ * frozen, its queues in `child-queues`, and the element its items go into
+ * in `child-entry`): `holder` entries for the workers not idle, named
+ * "REPLICA/NAME", and for the queues that hold items. The item in hand of
+ * @w (@in_hand) is held by the entry worker if that one is busy (else @w
+ * still has it: pushing into a full queue, say); a busy worker further in
+ * holds one item of its own, and a queue its level. Returns: whether the
+ * item in hand is theirs; @held: the items they hold beyond it. */
 static gboolean
 account_child_workers (WorkerRec * w, const GstStructure * frozen,
-    gboolean in_hand, GValue * holders)
+    gboolean in_hand, GValue * holders, guint64 * held)
 {
   const GValue *children = gst_structure_get_value (frozen, "child-workers");
+  const GValue *queues = gst_structure_get_value (frozen, "child-queues");
+  const gchar *entry = gst_structure_get_string (frozen, "child-entry");
   gboolean given = FALSE;
 
+  *held = 0;
   for (guint i = 0; children && GST_VALUE_HOLDS_ARRAY (children) &&
       i < gst_value_array_get_size (children); i++) {
     const GValue *v = gst_value_array_get_value (children, i);
     const GstStructure *c;
     GstWorkerState state;
     guint64 items = 0;
+    const gchar *cname;
     gchar *name;
 
     if (!GST_VALUE_HOLDS_STRUCTURE (v))
       continue;
     c = gst_value_get_structure (v);
+    cname = gst_structure_get_string (c, "worker");
     state = worker_stats_state (c);
     if (state == GST_WORKER_STATE_IDLE)
       continue;
-    if (in_hand && !given && state == GST_WORKER_STATE_BUSY) {
-      given = TRUE;
-      items = 1;
+    if (state == GST_WORKER_STATE_BUSY) {
+      if (!entry || g_strcmp0 (entry, cname) == 0) {
+        /* what the replica handed in */
+        if (in_hand && !given) {
+          given = TRUE;
+          items = 1;
+        }
+      } else {
+        /* an item of its own, from a queue in the child */
+        items = 1;
+        *held += 1;
+      }
     }
-    name = g_strdup_printf ("%s/%s", w->name,
-        gst_structure_get_string (c, "worker"));
+    name = g_strdup_printf ("%s/%s", w->name, cname);
     worker_array_take_structure (holders, gst_structure_new ("holder",
             "name", G_TYPE_STRING, name,
             "kind", G_TYPE_STRING, "worker",
@@ -309,6 +326,30 @@ account_child_workers (WorkerRec * w, const GstStructure * frozen,
             "state", GST_TYPE_WORKER_STATE, state,
             "state-time", GST_TYPE_CLOCK_TIME, worker_stats_time (c,
                 "state-time"), NULL));
+    g_free (name);
+  }
+  for (guint i = 0; queues && GST_VALUE_HOLDS_ARRAY (queues) &&
+      i < gst_value_array_get_size (queues); i++) {
+    const GValue *v = gst_value_array_get_value (queues, i);
+    const GstStructure *q;
+    guint64 items = 0;
+    gchar *name;
+
+    if (!GST_VALUE_HOLDS_STRUCTURE (v))
+      continue;
+    q = gst_value_get_structure (v);
+    if (!gst_structure_get_uint64 (q, "items", &items) || items == 0)
+      continue;
+    *held += items;
+    name = g_strdup_printf ("%s/%s", w->name,
+        gst_structure_get_string (q, "name"));
+    worker_array_take_structure (holders, gst_structure_new ("holder",
+            "name", G_TYPE_STRING, name,
+            "kind", G_TYPE_STRING, "queue",
+            "process-of", G_TYPE_STRING, w->name,
+            "items", G_TYPE_UINT64, items,
+            "reason", G_TYPE_STRING, "in a queue inside the child process "
+            "when it was stopped", NULL));
     g_free (name);
   }
   return given;
@@ -356,6 +397,7 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     GstWorkerState state = worker_stats_state (was);
     guint64 handed = 0, started = worker_stats_u64 (now, "items-in"), items = 0;
     gboolean in_hand = FALSE;
+    guint64 child_held;
     gint64 handed_offset;
     GPtrArray *in;
     GstStructure *h;
@@ -385,11 +427,13 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
         (frozen))
       in_hand = TRUE;
     g_ptr_array_unref (in);
-    /* in a child process, a worker there may have it */
-    if (!account_child_workers (w, frozen, in_hand, holders) && in_hand)
+    /* in a child process, a worker there may have it, and hold more */
+    if (!account_child_workers (w, frozen, in_hand, holders, &child_held) &&
+        in_hand)
       items += 1;
     else if (in_hand)
       total += 1;
+    total += child_held;
 
     total += items;
     if (items || state != GST_WORKER_STATE_IDLE) {

@@ -24,7 +24,13 @@ typedef struct
   gdouble rate;                 /* items-in per second */
   gboolean lost;
   gboolean stalled;
+  GHashTable *children;         /* the workers in its child process (a
+                                 * processreplica's), "REPLICA/NAME" ->
+                                 * CHILD_LOST | CHILD_STALLED, or NULL */
 } WatchRec;
+
+#define CHILD_LOST 1
+#define CHILD_STALLED 2
 
 struct _GstWorkerWatchdog
 {
@@ -40,6 +46,7 @@ struct _GstWorkerWatchdog
   WatchRec *recs;               /* one per worker, with room for those a
                                  * reshape adds */
   gint64 resumed_at;            /* monotonic us: a worker was resumed */
+  guint n_recs;                 /* fixed: the room */
 };
 
 GstWorkerWatchdog *
@@ -51,7 +58,8 @@ worker_watchdog_new (GstWorkerTopology * topology,
   wd->topology = topology;
   wd->deadlock = deadlock;
   wd->workers = worker_topology_workers (topology);
-  wd->recs = g_new0 (WatchRec, wd->workers->len + WORKER_TOPOLOGY_SPARE + 1);
+  wd->n_recs = wd->workers->len + WORKER_TOPOLOGY_SPARE + 1;
+  wd->recs = g_new0 (WatchRec, wd->n_recs);
   g_mutex_init (&wd->lock);
   return wd;
 }
@@ -61,8 +69,10 @@ worker_watchdog_free (GstWorkerWatchdog * wd)
 {
   guint i;
 
-  for (i = 0; i < wd->workers->len; i++)
+  for (i = 0; i < wd->n_recs; i++) {
     g_clear_pointer (&wd->recs[i].heartbeat, gst_structure_free);
+    g_clear_pointer (&wd->recs[i].children, g_hash_table_unref);
+  }
   g_free (wd->recs);
   g_mutex_clear (&wd->lock);
   g_free (wd);
@@ -104,6 +114,7 @@ worker_watchdog_reset (GstWorkerWatchdog * wd)
     w->rate_items = 0;
     w->rate_at = now;
     w->lost = w->stalled = FALSE;
+    g_clear_pointer (&w->children, g_hash_table_unref);
   }
   g_mutex_unlock (&wd->lock);
 }
@@ -271,6 +282,98 @@ blocked_by_pause (GstWorkerWatchdog * wd, const gchar * queue_name, guint depth)
   return ret;
 }
 
+static void
+add_event (GPtrArray * events, WorkerWatchEventType type, const gchar * name,
+    GstWorkerState state, GstClockTime duration, const gchar * blocked_on,
+    gboolean was_lost)
+{
+  WorkerWatchEvent *ev = g_new0 (WorkerWatchEvent, 1);
+
+  ev->type = type;
+  ev->worker = g_strdup (name);
+  ev->state = state;
+  ev->duration = duration;
+  ev->blocked_on = g_strdup (blocked_on);
+  ev->was_lost = was_lost;
+  g_ptr_array_add (events, ev);
+}
+
+/* The workers in @rec's child process (@s: @rec's stats, a processreplica's
+ * `child-workers`, and `child-stats-age`, how old they are): stalled as
+ * any worker (busy or blocked past stall-timeout), lost when the child has
+ * not answered for heartbeat-timeout (a hung or stopped process). Events
+ * name them "REPLICA/NAME"; with wd->lock. Returns the next time to look
+ * (-1: none). */
+static gint64
+check_children_locked (WatchRec * w, WorkerRec * rec, const GstStructure * s,
+    const WorkerWatchTimeouts * t, gint64 now, GPtrArray * events)
+{
+  const GValue *children = gst_structure_get_value (s, "child-workers");
+  gboolean has_age = gst_structure_has_field (s, "child-stats-age");
+  GstClockTime age = worker_stats_time (s, "child-stats-age");
+  gboolean child_lost = t->heartbeat_timeout && has_age &&
+      age >= t->heartbeat_timeout * GST_MSECOND;
+  gint64 next = -1;
+
+  if (!children || !GST_VALUE_HOLDS_ARRAY (children))
+    return -1;
+  if (!w->children)
+    w->children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+        NULL);
+  if (t->heartbeat_timeout && has_age && !child_lost)
+    next = now + (gint64) (t->heartbeat_timeout * GST_MSECOND - age) / 1000;
+
+  for (guint i = 0; i < gst_value_array_get_size (children); i++) {
+    const GValue *v = gst_value_array_get_value (children, i);
+    const GstStructure *c;
+    GstWorkerState state;
+    GstClockTime state_time;
+    const gchar *blocked_on;
+    gboolean long_wait;
+    gchar *name, *on = NULL;
+    guint flags;
+
+    if (!GST_VALUE_HOLDS_STRUCTURE (v))
+      continue;
+    c = gst_value_get_structure (v);
+    state = worker_stats_state (c);
+    state_time = worker_stats_time (c, "state-time");
+    blocked_on = gst_structure_get_string (c, "blocked-on");
+    name = g_strdup_printf ("%s/%s", rec->name,
+        gst_structure_get_string (c, "worker"));
+    flags = GPOINTER_TO_UINT (g_hash_table_lookup (w->children, name));
+    if (blocked_on)
+      on = g_strdup_printf ("%s/%s", rec->name, blocked_on);
+
+    /* its child answers no more: its heartbeats stopped */
+    if (child_lost && !(flags & CHILD_LOST)) {
+      flags |= CHILD_LOST;
+      add_event (events, WORKER_WATCH_LOST, name, state, age, NULL, FALSE);
+    } else if (!child_lost && (flags & CHILD_LOST)) {
+      flags &= ~CHILD_LOST;
+      add_event (events, WORKER_WATCH_RECOVERED, name, state, 0, NULL, TRUE);
+    }
+    /* a paused worker is not stalled; nor is one blocked inside the child
+     * (its queues are not the controller's to follow) */
+    long_wait = t->stall_timeout && state == GST_WORKER_STATE_BUSY &&
+        state_time >= t->stall_timeout * GST_MSECOND;
+    if (long_wait && !(flags & CHILD_STALLED)) {
+      flags |= CHILD_STALLED;
+      add_event (events, WORKER_WATCH_STALLED, name, state, state_time, on,
+          FALSE);
+    } else if (!long_wait && (flags & CHILD_STALLED)) {
+      flags &= ~CHILD_STALLED;
+      add_event (events, WORKER_WATCH_RECOVERED, name, state, 0, NULL, FALSE);
+    }
+    if (!long_wait && t->stall_timeout && state == GST_WORKER_STATE_BUSY)
+      next = worker_min_deadline (next,
+          now + (gint64) (t->stall_timeout * GST_MSECOND - state_time) / 1000);
+    g_hash_table_insert (w->children, name, GUINT_TO_POINTER (flags));
+    g_free (on);
+  }
+  return next;
+}
+
 /* Whether blocked @w waits for a paused worker: along the full queues it
  * waits on (blocked_by_pause()), or through any element between them (a
  * pool's collector waits for the output of one replica, which waits for a
@@ -309,7 +412,11 @@ worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
   guint stall_timeout = t->stall_timeout;
   gboolean sampled = FALSE;
   GstClockTime since_resume;
+  /* for the children: no heartbeats are due while prerolling */
+  WorkerWatchTimeouts ct = *t;
   guint i;
+
+  ct.heartbeat_timeout = hb_timeout;
 
   g_mutex_lock (&wd->lock);
   since_resume = wd->resumed_at ?
@@ -392,6 +499,9 @@ worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
       next =
           worker_min_deadline (next,
           now + (gint64) (stall_timeout * GST_MSECOND - state_time) / 1000);
+    /* the workers in its child process, if it has one */
+    next = worker_min_deadline (next, check_children_locked (w, rec, s, &ct,
+            now, events));
     g_mutex_unlock (&wd->lock);
     gst_structure_free (s);
   }

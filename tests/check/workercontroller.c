@@ -1166,8 +1166,10 @@ exit_drain_cb (gpointer ctrl)
 static void
 drain_soon_after_restart (GstWorkerController * ctrl, Run * r)
 {
-  /* on_started ran first: this is the run after the first restart */
-  if (r->started == 2)
+  /* the run after the restart (on_restarted ran before it started); not
+   * "the second started": the first run can fail before its PLAYING is
+   * seen (a loaded machine), and then only one run ever starts */
+  if (r->restarted == 1)
     g_timeout_add (30, exit_drain_cb, ctrl);
 }
 

@@ -769,7 +769,7 @@ GST_START_TEST (test_deadlock_past_growth_limit)
       GST_WORKER_CONTROLLER_OUTCOME_DEADLOCK);
   fail_unless_equals_int (r.deadlocks->len, 2);
   d = g_ptr_array_index (r.deadlocks, 1);
-  fail_unless (strstr (field (d, "text"), "(grown by 1 items in all, "
+  fail_unless (strstr (field (d, "text"), "(grown by 1 item in all, "
           "max-total-growth 1): stopping") != NULL, "%s", field (d, "text"));
   run_clear (&r);
 }

@@ -143,6 +143,7 @@ def main():
 
     # bad requests: HTTP errors, the system unaffected
     check(get(url + "nothing-here")[0] == 404, "an unknown path is a 404")
+    check(get(url + "/metrics")[0] == 200, "//metrics (the printed URL + /metrics) is /metrics")
     check(get(url + "status.json", method="POST")[0] == 405, "POST /status.json is a 405")
     check(get(url + "control/pause")[0] == 405, "GET /control/pause is a 405")
     check(get(url + "control/pause", method="POST")[0] == 403,

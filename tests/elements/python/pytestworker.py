@@ -18,7 +18,13 @@ import threading
 import gi
 
 gi.require_version("Gst", "1.0")
-gi.require_version("GstWorker", "1.0")
+try:
+    gi.require_version("GstWorker", "1.0")
+except ValueError:
+    raise ImportError(
+        "pytestworker needs the GstWorker-1.0 typelib: run in "
+        "`meson devenv -C build` or set GI_TYPELIB_PATH (README, "
+        "Quick start)") from None
 from gi.repository import GLib, GObject, Gst, GstWorker  # noqa: E402
 
 MODES = ("pass", "raise", "push-string", "return-string", "hang")

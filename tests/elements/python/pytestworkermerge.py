@@ -11,7 +11,13 @@ import gi
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstBase", "1.0")
-gi.require_version("GstWorker", "1.0")
+try:
+    gi.require_version("GstWorker", "1.0")
+except ValueError:
+    raise ImportError(
+        "pytestworkermerge needs the GstWorker-1.0 typelib: run in "
+        "`meson devenv -C build` or set GI_TYPELIB_PATH (README, "
+        "Quick start)") from None
 from gi.repository import GObject, Gst, GstBase, GstWorker  # noqa: E402
 
 

@@ -8,7 +8,13 @@ Example: gst-launch-1.0 pytestworkersrc num-items=100 ! pytestworkersink
 import gi
 
 gi.require_version("Gst", "1.0")
-gi.require_version("GstWorker", "1.0")
+try:
+    gi.require_version("GstWorker", "1.0")
+except ValueError:
+    raise ImportError(
+        "pytestworkersink needs the GstWorker-1.0 typelib: run in "
+        "`meson devenv -C build` or set GI_TYPELIB_PATH (README, "
+        "Quick start)") from None
 from gi.repository import GLib, GObject, Gst, GstWorker  # noqa: E402
 
 
