@@ -276,65 +276,60 @@ typedef struct
   gchar *coded;                 /* its coded format, or NULL if not known */
 } ReplicaKind;
 
+/* Adds what element @v is to @user_data, a ReplicaKind. */
+static void
+inspect_element (const GValue * v, gpointer user_data)
+{
+  ReplicaKind *kind = user_data;
+  GstElement *e = g_value_get_object (v);
+
+  if (GST_IS_WORKER (e))
+    kind->has_worker = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (codec_bases) && !kind->codec; i++) {
+    GType base = g_type_from_name (codec_bases[i]);
+    gboolean decoder = strstr (codec_bases[i], "Decoder") != NULL;
+    GstPad *coded;
+    GstCaps *caps;
+
+    if (!base || !g_type_is_a (G_OBJECT_TYPE (e), base))
+      continue;
+    coded = gst_element_get_static_pad (e, decoder ? "sink" : "src");
+    caps = coded ? gst_pad_get_current_caps (coded) : NULL;
+    if (!caps_intra_only (caps)) {
+      kind->codec = gst_object_ref (e);
+      kind->codec_kind = decoder ? "decoder" : "encoder";
+      if (caps)
+        kind->coded = g_strdup (gst_structure_get_name
+            (gst_caps_get_structure (caps, 0)));
+    }
+    gst_clear_caps (&caps);
+    gst_clear_object (&coded);
+  }
+}
+
 /* What replica @r is made of. */
 static void
 inspect_replica (GstPoolCollect * self, guint r, ReplicaKind * kind)
 {
   gchar *name = g_strdup_printf ("%s_r%u", self->prefix, r);
   GstElement *bin = gst_bin_get_by_name (GST_BIN (self->pool), name);
-  GstIterator *it;
   GValue v = G_VALUE_INIT;
-  gboolean done = FALSE;
 
   memset (kind, 0, sizeof (*kind));
   g_free (name);
   if (!bin)
     return;
-  if (GST_IS_WORKER (bin))
-    kind->has_worker = TRUE;
-  it = GST_IS_BIN (bin) ? gst_bin_iterate_recurse (GST_BIN (bin)) : NULL;
-  while (it && !done) {
-    switch (gst_iterator_next (it, &v)) {
-      case GST_ITERATOR_OK:{
-        GstElement *e = g_value_get_object (&v);
-
-        if (GST_IS_WORKER (e))
-          kind->has_worker = TRUE;
-        for (guint i = 0; i < G_N_ELEMENTS (codec_bases) && !kind->codec;
-            i++) {
-          GType base = g_type_from_name (codec_bases[i]);
-          gboolean decoder = strstr (codec_bases[i], "Decoder") != NULL;
-          GstPad *coded;
-          GstCaps *caps;
-
-          if (!base || !g_type_is_a (G_OBJECT_TYPE (e), base))
-            continue;
-          coded = gst_element_get_static_pad (e, decoder ? "sink" : "src");
-          caps = coded ? gst_pad_get_current_caps (coded) : NULL;
-          if (!caps_intra_only (caps)) {
-            kind->codec = gst_object_ref (e);
-            kind->codec_kind = decoder ? "decoder" : "encoder";
-            if (caps)
-              kind->coded = g_strdup (gst_structure_get_name
-                  (gst_caps_get_structure (caps, 0)));
-          }
-          gst_clear_caps (&caps);
-          gst_clear_object (&coded);
-        }
-        g_value_reset (&v);
-        break;
-      }
-      case GST_ITERATOR_RESYNC:
-        gst_iterator_resync (it);
-        break;
-      default:
-        done = TRUE;
-        break;
-    }
-  }
+  g_value_init (&v, GST_TYPE_ELEMENT);
+  g_value_set_object (&v, bin);
+  inspect_element (&v, kind);
   g_value_unset (&v);
-  if (it)
+  if (GST_IS_BIN (bin)) {
+    GstIterator *it = gst_bin_iterate_recurse (GST_BIN (bin));
+
+    /* a resync starts again: what was found stays found */
+    gst_iterator_foreach (it, inspect_element, kind);
     gst_iterator_free (it);
+  }
   gst_object_unref (bin);
 }
 
