@@ -394,6 +394,42 @@ waits_on_pause (GstWorkerWatchdog * wd, WorkerRec * w, const gchar * blocked_on,
   return gst_worker_deadlock_waits_on_pause (wd->deadlock, w->element);
 }
 
+/* A blocked @w that waits for a busy worker (its wait chain ends there:
+ * a source blocked on the full queue of a hung worker) is stalled only
+ * once that busy worker is: the root is reported first, and a stall
+ * policy acts on it, however close the two waits began. Returns: whether
+ * @w's stall waits for its root's. */
+static gboolean
+root_not_yet_stalled (GstWorkerWatchdog * wd, WorkerRec * w,
+    gboolean * sampled)
+{
+  GstElement *busy;
+  WorkerRec *root;
+  gboolean wait = FALSE;
+
+  if (!wd->deadlock)
+    return FALSE;
+  if (!*sampled) {
+    gst_worker_deadlock_sample (wd->deadlock);
+    *sampled = TRUE;
+  }
+  busy = gst_worker_deadlock_waits_on_busy (wd->deadlock, w->element);
+  if (!busy)
+    return FALSE;
+  root = worker_topology_find_worker_by_element (wd->topology,
+      GST_OBJECT (busy));
+  if (root && root != w) {
+    g_mutex_lock (&wd->lock);
+    wait = !wd->recs[root->index].stalled;
+    g_mutex_unlock (&wd->lock);
+  }
+  gst_object_unref (busy);
+  return wait;
+}
+
+/* How soon a stall waiting for its root's is looked at again. */
+#define ROOT_CHECK_US (10 * G_TIME_SPAN_MILLISECOND)
+
 /* How often a prerolling system is looked at: no heartbeat brings the
  * next check forward then. */
 #define PREROLL_CHECK_US (100 * G_TIME_SPAN_MILLISECOND)
@@ -435,7 +471,7 @@ worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
     GstWorkerState state = worker_stats_state (s);
     GstClockTime state_time = worker_stats_time (s, "state-time");
     const gchar *blocked_on = gst_structure_get_string (s, "blocked-on");
-    gboolean long_wait, excused = FALSE;
+    gboolean long_wait, excused = FALSE, deferred = FALSE;
     guint interval;
     WorkerWatchEvent *ev = NULL;
 
@@ -454,6 +490,12 @@ worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
         state_time >= stall_timeout * GST_MSECOND;
     if (long_wait && state == GST_WORKER_STATE_BLOCKED)
       excused = waits_on_pause (wd, rec, blocked_on, &sampled);
+    if (long_wait && !excused && state == GST_WORKER_STATE_BLOCKED &&
+        !w->stalled && root_not_yet_stalled (wd, rec, &sampled)) {
+      long_wait = FALSE;
+      deferred = TRUE;
+      next = worker_min_deadline (next, now + ROOT_CHECK_US);
+    }
 
     g_mutex_lock (&wd->lock);
     /* a worker recorded a moment ago (a reshape, a pool's new replica),
@@ -487,15 +529,15 @@ worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
       ev->duration = state_time;
       ev->blocked_on = g_strdup (blocked_on);
       g_ptr_array_add (events, ev);
-    } else if (!long_wait && w->stalled) {
+    } else if (!long_wait && !deferred && w->stalled) {
       w->stalled = FALSE;
       ev = g_new0 (WorkerWatchEvent, 1);
       ev->type = WORKER_WATCH_RECOVERED;
       ev->worker = g_strdup (rec->name);
       g_ptr_array_add (events, ev);
     }
-    if (!long_wait && stall_timeout && (state == GST_WORKER_STATE_BUSY ||
-            state == GST_WORKER_STATE_BLOCKED))
+    if (!long_wait && !deferred && stall_timeout &&
+        (state == GST_WORKER_STATE_BUSY || state == GST_WORKER_STATE_BLOCKED))
       next =
           worker_min_deadline (next,
           now + (gint64) (stall_timeout * GST_MSECOND - state_time) / 1000);

@@ -1107,6 +1107,41 @@ GST_START_TEST (test_stall_policy_restart)
 
 GST_END_TEST;
 
+/* A source blocked behind a hung worker waits longer than the worker has
+ * been busy (here 100 ms longer: an element before the worker sleeps on
+ * each item); still the hung worker is the stall that is reported first
+ * and that the stall policy acts on: the source is stalled only once its
+ * root is. (The restart policy named the source: on a loaded machine,
+ * even with the two waits a few microseconds apart.) */
+GST_START_TEST (test_stall_names_the_root)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "! queue name=q1 max-size-buffers=3 " Q "! identity sleep-time=100000 "
+      "! testworker name=a2 hang-after=5 ! queue name=q2 max-size-buffers=3 "
+      Q "! testworkersink name=out");
+  const GstStructure *err;
+
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout", 300,
+      "stall-policy", GST_WORKER_STALL_POLICY_RESTART, "max-restarts", 0,
+      NULL);
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_until_finished (&r, 60);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_ERROR);
+  err = gst_value_get_structure (gst_structure_get_value (r.report,
+          "error"));
+  fail_unless_equals_string (gst_structure_get_string (err, "element"),
+      "a2");
+  fail_unless (r.stalls->len >= 1);
+  fail_unless_equals_string (gst_structure_get_string (g_ptr_array_index
+          (r.stalls, 0), "worker"), "a2");
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
 /* Policy restart: the pipeline comes back (and items flow again) until
  * the bounded retries run out; then it stops, naming the element. */
 GST_START_TEST (test_restart_policy_bounded)
@@ -1576,6 +1611,7 @@ workercontroller_suite (void)
   tcase_add_test (tc, test_pool_error_discards_balance);
   tcase_add_test (tc, test_restart_policy_bounded);
   tcase_add_test (tc, test_stall_policy_restart);
+  tcase_add_test (tc, test_stall_names_the_root);
   tcase_add_test (tc, test_restart_then_drain);
   tcase_add_test (tc, test_start_missing_file_or_device);
   tcase_add_test (tc, test_start_never_fed);
