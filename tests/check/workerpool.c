@@ -576,7 +576,7 @@ GST_START_TEST (test_decoder_output_needs_no_next_input)
   gst_harness_set_src_caps_str (h, "image/jpeg,width=64,height=48,"
       "framerate=30/1");
   for (guint k = 0; k < 6; k++) {
-    gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+    gint64 deadline = test_deadline (20);
     GstBuffer *frame, *out = NULL;
 
     frame = gst_harness_create_buffer (enc, 64 * 48 * 3 / 2);
@@ -638,7 +638,7 @@ GST_END_TEST;
 static void
 wait_record_len (Record * rec, guint n)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (30);
 
   while (record_len (rec) < n && g_get_monotonic_time () < deadline)
     g_usleep (1000);
@@ -719,7 +719,7 @@ GST_START_TEST (test_null_with_full_queues)
       "queue-size=3 worker=\"testworker hang-after=0\" ! fakesink");
   GstElement *dispatch;
   StateChange sc = { pipe, GST_STATE_CHANGE_FAILURE };
-  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (30);
   GstStructure *s = NULL;
   GThread *thread;
 
@@ -747,7 +747,7 @@ GST_START_TEST (test_null_with_full_queues)
     GstElement *in1 = test_pipeline_get (pipe, "p_r1_in");
 
     g_object_set (in1, "max-size-buffers", 5, NULL);
-    deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+    deadline = test_deadline (30);
     while (queue_level (pipe, "p_r1_in") < 5 &&
         g_get_monotonic_time () < deadline)
       g_usleep (1000);
@@ -757,7 +757,7 @@ GST_START_TEST (test_null_with_full_queues)
   }
 
   thread = g_thread_new ("set-null", set_null, &sc);
-  deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  deadline = test_deadline (30);
   while (sc.ret == GST_STATE_CHANGE_FAILURE &&
       g_get_monotonic_time () < deadline)
     g_usleep (1000);
@@ -897,7 +897,7 @@ GST_START_TEST (test_output_caps_refused)
   /* the replica's queue stops; the dispatcher sees it then or on a later
    * push */
   {
-    gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+    gint64 deadline = test_deadline (30);
     GstFlowReturn ret = GST_FLOW_OK;
 
     while (ret == GST_FLOW_OK && g_get_monotonic_time () < deadline)
@@ -1037,7 +1037,7 @@ GST_START_TEST (test_events_in_order)
   }
   fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
   {
-    gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+    gint64 deadline = test_deadline (30);
     GstEvent *eos = NULL;
 
     while (!(eos = gst_pad_get_sticky_event (h->sinkpad, GST_EVENT_EOS, 0))
@@ -1126,6 +1126,13 @@ GST_START_TEST (test_caps_change_in_order)
 
 GST_END_TEST;
 
+static GstPadProbeReturn
+count_arrival (GstPad * pad, GstPadProbeInfo * info, gpointer arrived)
+{
+  g_atomic_int_inc ((gint *) arrived);
+  return GST_PAD_PROBE_OK;
+}
+
 /* Pausing the dispatcher holds the pool's input: nothing enters, the queue
  * in front fills; resuming lets everything through, in order. */
 GST_START_TEST (test_paused_dispatch_holds_input)
@@ -1135,19 +1142,29 @@ GST_START_TEST (test_paused_dispatch_holds_input)
       "max-size-buffers=4 " Q "! workerpool name=p worker=testworker ! "
       "testworkersink name=sink async=false");
   GstElement *dispatch = test_pipeline_get (pipe, "p_dispatch");
+  GstPad *dispatch_sink = gst_element_get_static_pad (dispatch, "sink");
   Record *rec = record_new (pipe, "p");
-  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (30);
   GstBus *bus = gst_element_get_bus (pipe);
   GstMessage *msg;
+  gint arrived = 0;
 
+  gst_pad_add_probe (dispatch_sink, GST_PAD_PROBE_TYPE_BUFFER, count_arrival,
+      &arrived, NULL);
   g_object_set (dispatch, "paused", TRUE, NULL);
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
-  while (queue_level (pipe, "inq") < 4 && g_get_monotonic_time () < deadline)
+  /* the queue's thread hands the first item to the dispatcher, which
+   * holds it, and the queue fills behind it (it is full for a moment
+   * before that too, when its thread is slow to start) */
+  while ((g_atomic_int_get (&arrived) < 1 || queue_level (pipe, "inq") < 4)
+      && g_get_monotonic_time () < deadline)
     g_usleep (1000);
+  fail_unless_equals_int (g_atomic_int_get (&arrived), 1);
   fail_unless_equals_int (queue_level (pipe, "inq"), 4);
   g_usleep (50000);
   fail_unless_equals_int (queue_level (pipe, "inq"), 4);
+  fail_unless_equals_int (g_atomic_int_get (&arrived), 1);
   fail_unless_equals_uint64 (stat_u64 (pipe, "p_dispatch", "items-in"), 0);
   fail_unless_equals_int (record_len (rec), 0);
   fail_unless_equals_int (gst_worker_get_state (GST_WORKER (dispatch)),
@@ -1162,6 +1179,7 @@ GST_START_TEST (test_paused_dispatch_holds_input)
 
   gst_element_set_state (pipe, GST_STATE_NULL);
   gst_object_unref (bus);
+  gst_object_unref (dispatch_sink);
   gst_object_unref (dispatch);
   record_free (rec);
   gst_object_unref (pipe);
@@ -1261,7 +1279,7 @@ note_mark (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 static void
 wait_idle (IdleWatch * watch, gint marks)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (30);
 
   while ((g_atomic_int_get (&watch->marks) < marks ||
           g_atomic_int_get (&watch->underruns) <=
@@ -1305,7 +1323,7 @@ GST_START_TEST (test_underloaded_stream_adds_no_latency)
     frame = gst_harness_create_buffer (h, 64 * 48 * 3 / 2);
     gst_buffer_memset (frame, 0, 16 * k, 64 * 48 * 3 / 2);
     fail_unless_equals_int (gst_harness_push (h, frame), GST_FLOW_OK);
-    deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+    deadline = test_deadline (30);
     while (!(out = gst_harness_try_pull (h)) &&
         g_get_monotonic_time () < deadline)
       g_usleep (1000);
@@ -1448,6 +1466,7 @@ workerpool_suite (void)
   TCase *element = tcase_create ("element");
 
   suite_add_tcase (s, order);
+  tcase_add_checked_fixture (order, NULL, test_pipeline_stop_leftovers);
   tcase_add_test (order, test_order_with_random_delays);
   tcase_add_test (order, test_pool_pipeline_file);
   tcase_add_test (order, test_order_three_outputs_per_input);
@@ -1464,6 +1483,7 @@ workerpool_suite (void)
   tcase_add_test (order, test_caps_change_in_order);
 
   suite_add_tcase (s, element);
+  tcase_add_checked_fixture (element, NULL, test_pipeline_stop_leftovers);
   tcase_add_test (element, test_eos_drains_every_replica);
   tcase_add_test (element, test_flushing_seek);
   tcase_add_test (element, test_null_with_full_queues);
