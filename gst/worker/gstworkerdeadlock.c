@@ -43,10 +43,15 @@
  * the same cycle waits until the writer used the room it was given; when
  * every wait on the cycle is certain (blocked writes, and reads by
  * processes made of workers only), the cycle needs to be still for only a
- * quarter of the settle time (at least three sampling periods) before it,
- * so a deadlock that needs several items of room is resolved quickly, one
- * item at a time. Either way the sizes reached are the smallest that let
- * the network go on.
+ * quarter of the settle time (at least three sampling periods) before it.
+ * A queue grown again with no other growth in between gets twice the room
+ * of its last growth (1, 2, 4, 8, ... items, within max-queue-growth and
+ * max-total-growth), so a deadlock that needs n items of room is resolved
+ * in about log2 n growths instead of n. Still only the smallest full queue
+ * on a cycle grows (Parks), and the items that come out do not depend on
+ * the sizes (Kahn): the sizes reached are the smallest that let the
+ * network go on when one growth sufficed, less than twice the needed
+ * room over the queue's size otherwise.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -308,7 +313,7 @@ gst_worker_deadlock_reset (GstWorkerDeadlock * dl)
   for (i = 0; i < dl->chans->len; i++) {
     WorkerChannel *c = g_ptr_array_index (dl->chans, i);
 
-    c->growth = 0;
+    c->growth = c->last_step = c->grown_as = 0;
     c->grown_at = 0;
     c->in = c->out = 0;
     c->in_moved_at = c->out_moved_at = now;
@@ -893,12 +898,17 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
         "time", GST_TYPE_CLOCK_TIME,
         (GstClockTime) (now - dl->started_at) * GST_USECOND, NULL);
     GString *how = g_string_new (NULL);
-    guint from = growable->max_buffers;
+    guint from = growable->max_buffers, step = 1;
 
+    /* grown again with no other growth since: twice the room of the last
+     * time, within the limits */
+    if (growable->last_step && growable->grown_as == dl->growths->len)
+      step = MIN (2 * growable->last_step, MIN (policy->max_queue_growth -
+              growable->growth, policy->max_total_growth - dl->total_growth));
     action = "grow";
-    worker_channel_grow (growable, growth, how);
+    worker_channel_grow (growable, step, growth, how);
     growable->grown_at = now;
-    dl->total_growth++;
+    dl->total_growth += step;
     gst_structure_set (growth, "growth", G_TYPE_UINT, growable->growth,
         "total-growth", G_TYPE_UINT, dl->total_growth, NULL);
     g_string_append_printf (text, "; resolved by growing %s, the smallest "
@@ -909,6 +919,7 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
         "total-growth", G_TYPE_UINT, dl->total_growth, NULL);
     gst_structure_set (growth, "deadlock", G_TYPE_STRING, text->str, NULL);
     g_ptr_array_add (dl->growths, growth);
+    growable->grown_as = dl->growths->len;
     g_string_free (how, TRUE);
     for (i = 0; i < members->len; i++)
       ((Proc *) g_ptr_array_index (dl->procs, g_array_index (members, gint,
@@ -1304,6 +1315,103 @@ gst_worker_deadlock_add_to_report (GstWorkerDeadlock * dl,
   gst_structure_take_value (report, "queue-growths", &growths);
 }
 
+/* @worker's process, if a sample saw it; else -1. */
+static gint
+sampled_proc_locked (GstWorkerDeadlock * dl, GstElement * worker)
+{
+  gint pi = GPOINTER_TO_INT (g_hash_table_lookup (dl->worker_proc,
+          worker)) - 1;
+
+  return dl->sampled_at ? pi : -1;
+}
+
+/* The first process in @state that the waits from @pi reach (depth
+ * first), or -1. */
+static gint
+reach_state (GstWorkerDeadlock * dl, gint pi, ProcState state,
+    gboolean * seen)
+{
+  Proc *p;
+  gint found = -1;
+
+  if (pi < 0 || seen[pi])
+    return -1;
+  seen[pi] = TRUE;
+  p = g_ptr_array_index (dl->procs, pi);
+  if (p->state == state)
+    return pi;
+  for (guint i = 0; i < p->waits->len && found < 0; i++)
+    found = reach_state (dl, wait_peer (dl, &g_array_index (p->waits, Wait,
+                i)), state, seen);
+  return found;
+}
+
+/* The process in @state that @worker's process waits for, through queues
+ * and the processes at their other ends, from the latest sample; or -1.
+ * With the lock. */
+static gint
+waits_on_locked (GstWorkerDeadlock * dl, GstElement * worker,
+    ProcState state)
+{
+  gint pi = sampled_proc_locked (dl, worker), found = -1;
+  gboolean *seen;
+
+  if (pi < 0)
+    return -1;
+  seen = g_new0 (gboolean, dl->procs->len);
+  /* its own process is the one that waits */
+  seen[pi] = TRUE;
+  {
+    Proc *p = g_ptr_array_index (dl->procs, pi);
+
+    for (guint i = 0; i < p->waits->len && found < 0; i++)
+      found = reach_state (dl, wait_peer (dl, &g_array_index (p->waits, Wait,
+                  i)), state, seen);
+  }
+  g_free (seen);
+  return found;
+}
+
+/* Whether @worker's process waits, through queues and the processes at
+ * their other ends (a pool's collector waiting for one replica's output
+ * among them), for a paused worker: from the latest sample. */
+gboolean
+gst_worker_deadlock_waits_on_pause (GstWorkerDeadlock * dl,
+    GstElement * worker)
+{
+  gint found;
+
+  g_mutex_lock (&dl->lock);
+  found = waits_on_locked (dl, worker, PROC_PAUSED);
+  g_mutex_unlock (&dl->lock);
+  return found >= 0;
+}
+
+/* The busy worker @worker's process waits for (the same way), from the
+ * latest sample. Returns: (transfer full) (nullable): it */
+GstElement *
+gst_worker_deadlock_waits_on_busy (GstWorkerDeadlock * dl,
+    GstElement * worker)
+{
+  GstElement *busy = NULL;
+  gint found;
+
+  g_mutex_lock (&dl->lock);
+  found = waits_on_locked (dl, worker, PROC_BUSY);
+  if (found >= 0) {
+    Proc *p = g_ptr_array_index (dl->procs, found);
+
+    for (guint i = 0; i < p->workers->len && !busy; i++) {
+      GstElement *w = g_ptr_array_index (p->workers, i);
+
+      if (gst_worker_get_state (GST_WORKER (w)) == GST_WORKER_STATE_BUSY)
+        busy = gst_object_ref (w);
+    }
+  }
+  g_mutex_unlock (&dl->lock);
+  return busy;
+}
+
 /**
  * gst_worker_deadlock_explain:
  * @worker: a worker element
@@ -1323,8 +1431,7 @@ gst_worker_deadlock_explain (GstWorkerDeadlock * dl, GstElement * worker)
   guint guard = 0;
 
   g_mutex_lock (&dl->lock);
-  pi = GPOINTER_TO_INT (g_hash_table_lookup (dl->worker_proc, worker)) - 1;
-  if (pi < 0 || !dl->sampled_at) {
+  if ((pi = sampled_proc_locked (dl, worker)) < 0) {
     g_mutex_unlock (&dl->lock);
     return NULL;
   }

@@ -474,6 +474,93 @@ GST_START_TEST (test_decoders_same_frames_as_without_pool)
 
 GST_END_TEST;
 
+/* Runs @desc (a pool named p) to EOS; returns how many warnings the pool
+ * posted, the first one's text in @first. */
+static guint
+run_counting_pool_warnings (const gchar * desc, gchar ** first,
+    GstElement ** pipe_out)
+{
+  GstElement *pipe = test_pipeline_launch (desc);
+  GstBus *bus = gst_element_get_bus (pipe);
+  guint warnings = 0;
+  gboolean done = FALSE;
+
+  *first = NULL;
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  while (!done) {
+    GstMessage *msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
+    GError *err = NULL;
+
+    switch (GST_MESSAGE_TYPE (msg)) {
+      case GST_MESSAGE_WARNING:
+        gst_message_parse_warning (msg, &err, NULL);
+        if (!g_strcmp0 (GST_MESSAGE_SRC_NAME (msg), "p")) {
+          if (!warnings++)
+            *first = g_strdup (err->message);
+        }
+        g_error_free (err);
+        break;
+      case GST_MESSAGE_ERROR:
+        gst_message_parse_error (msg, &err, NULL);
+        fail ("error from %s: %s", GST_MESSAGE_SRC_NAME (msg), err->message);
+        break;
+      default:
+        done = TRUE;
+        break;
+    }
+    gst_message_unref (msg);
+  }
+  gst_object_unref (bus);
+  *pipe_out = pipe;
+  return warnings;
+}
+
+/* A decoder of a format with reference frames cannot be split over
+ * replicas: vp8dec drops a frame that comes without its keyframe. That
+ * item leaves the pool counted (collect's items-dropped: dispatch in =
+ * collect out + dropped, where it went missing without a word), and the
+ * pool warns, naming itself and the decoder. Image decoders pool with no
+ * warning. */
+GST_START_TEST (test_stateful_decoder_warns_and_counts)
+{
+  GstElement *pipe;
+  gchar *text;
+  guint n;
+  guint64 in, out, dropped;
+
+  n = run_counting_pool_warnings ("videotestsrc num-buffers=12 pattern=ball "
+      "! video/x-raw,width=64,height=48 ! vp8enc keyframe-max-dist=30 "
+      "deadline=1 ! workerpool name=p size=2 dispatch=round-robin "
+      "worker=vp8dec ! fakesink", &text, &pipe);
+  in = stat_u64 (pipe, "p_dispatch", "items-in");
+  out = stat_u64 (pipe, "p_collect", "items-out");
+  dropped = stat_u64 (pipe, "p_collect", "items-dropped");
+  fail_unless_equals_uint64 (in, 12);
+  fail_unless (dropped >= 1, "in %" G_GUINT64_FORMAT " out %"
+      G_GUINT64_FORMAT ": nothing counted", in, out);
+  fail_unless_equals_uint64 (in, out + dropped);
+  fail_unless_equals_int (n, 1);
+  fail_unless (strstr (text, "Worker pool p") && strstr (text, "vp8dec") &&
+      strstr (text, "Do not pool"), "%s", text);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  g_free (text);
+
+  n = run_counting_pool_warnings ("videotestsrc num-buffers=12 ! "
+      "video/x-raw,width=64,height=48 ! jpegenc ! workerpool name=p size=2 "
+      "dispatch=round-robin worker=jpegdec ! fakesink", &text, &pipe);
+  fail_unless_equals_int (n, 0);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), 12);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-dropped"),
+      0);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
 /* A decoder's output leaves the pool without waiting for a later input
  * (inside a feedback loop the later input is made of it): with round-robin
  * dispatch each frame goes to the other replica, whose output waits for the
@@ -1100,6 +1187,61 @@ GST_START_TEST (test_paused_dispatch_holds_input)
 
 GST_END_TEST;
 
+/* The dispatcher, blocked because every replica's queue is full, names
+ * the queue of a replica there is: never the number after the last one
+ * (p_r1_in with one replica, p_r3_in with three). */
+GST_START_TEST (test_blocked_on_names_a_replica)
+{
+  for (guint size = 1; size <= 3; size += 2) {
+    gchar *desc = g_strdup_printf ("testworkersrc num-buffers=100 ! "
+        "workerpool name=p size=%u queue-size=1 dispatch=round-robin "
+        "worker=\"testworker name=w\" ! testworkersink async=false", size);
+    GstElement *pipe = test_pipeline_launch (desc);
+    GstElement *dispatch = test_pipeline_get (pipe, "p_dispatch");
+    GstStructure *s;
+    gchar *expected, *names = NULL;
+    const gchar *on;
+
+    for (guint r = 0; r < size; r++) {
+      gchar *name = g_strdup_printf ("p_r%u_w", r);
+      GstElement *w = test_pipeline_get (pipe, name);
+
+      g_object_set (w, "paused", TRUE, NULL);
+      gst_object_unref (w);
+      g_free (name);
+    }
+    fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+        GST_STATE_CHANGE_FAILURE);
+    /* every replica holds its first item, and its queue the next */
+    while (gst_worker_get_state (GST_WORKER (dispatch)) !=
+        GST_WORKER_STATE_BLOCKED)
+      g_usleep (1000);
+    s = gst_worker_get_stats (GST_WORKER (dispatch));
+    on = gst_structure_get_string (s, "blocked-on");
+    for (guint r = 0; r < size; r++) {
+      gchar *q = g_strdup_printf ("p_r%u_in", r);
+
+      if (!g_strcmp0 (on, q))
+        names = q;
+      else
+        g_free (q);
+    }
+    expected = g_strdup_printf ("one of p_r0_in..p_r%u_in", size - 1);
+    fail_unless (names != NULL, "size %u: blocked on %s, expected %s", size,
+        on ? on : "(nothing)", expected);
+
+    gst_element_set_state (pipe, GST_STATE_NULL);
+    g_free (expected);
+    g_free (names);
+    gst_structure_free (s);
+    gst_object_unref (dispatch);
+    gst_object_unref (pipe);
+    g_free (desc);
+  }
+}
+
+GST_END_TEST;
+
 typedef struct
 {
   gint underruns;               /* atomic */
@@ -1334,6 +1476,7 @@ workerpool_suite (void)
   tcase_add_test (order, test_jpegenc_same_bytes_as_without_pool);
   tcase_add_test (order, test_decoders_same_frames_as_without_pool);
   tcase_add_test (order, test_decoder_output_needs_no_next_input);
+  tcase_add_test (order, test_stateful_decoder_warns_and_counts);
   tcase_add_test (order, test_events_in_order);
   tcase_add_test (order, test_nested_pools);
   tcase_add_test (order, test_replica_with_own_threads);
@@ -1354,6 +1497,7 @@ workerpool_suite (void)
   tcase_add_test (element, test_threaded_replica_dropping_events);
   tcase_add_test (element, test_replica_names);
   tcase_add_test (element, test_paused_dispatch_holds_input);
+  tcase_add_test (element, test_blocked_on_names_a_replica);
   tcase_add_test (element, test_underloaded_stream_adds_no_latency);
   return s;
 }
