@@ -17,46 +17,23 @@
 #include "testitem.h"
 #include "testpipeline.h"
 
-/* The pipelines (and harnessed elements) of the running test, weakly: a
- * test that fails leaves its own running (check jumps out of it), and with
- * CK_FORK=no (valgrind, asan) their threads and children would outlive it
- * and hang the next test's gst_task_cleanup_all(). The teardown stops
- * them, so a failure is reported, not a hang. */
-static GSList *live;
-
-static gpointer
-watch (gpointer element)
-{
-  gpointer *slot = g_new (gpointer, 1);
-
-  *slot = element;
-  g_object_add_weak_pointer (G_OBJECT (element), slot);
-  live = g_slist_prepend (live, slot);
-  return element;
-}
-
+/* The pipelines (and harnessed elements) of the running test are watched
+ * (test_pipeline_watch): a test that fails leaves its own running (check
+ * jumps out of it), and with CK_FORK=no (valgrind, asan) their threads and
+ * children would outlive it and hang the next test's
+ * gst_task_cleanup_all(). The teardown stops them, so a failure is
+ * reported, not a hang. A checked teardown. */
 static void
 stop_leftovers (void)
 {
-  for (GSList * l = live; l; l = l->next) {
-    gpointer *slot = l->data;
-
-    if (*slot) {
-      GST_WARNING ("stopping %s, left running by a failed test",
-          GST_OBJECT_NAME (*slot));
-      gst_element_set_state (GST_ELEMENT (*slot), GST_STATE_NULL);
-      g_object_remove_weak_pointer (G_OBJECT (*slot), slot);
-    }
-    g_free (slot);
-  }
-  g_clear_pointer (&live, g_slist_free);
+  test_pipeline_stop_leftovers ();
   g_unsetenv ("GST_WORKER_CHILD");
 }
 
 static GstElement *
 launch (const gchar * desc)
 {
-  return watch (test_pipeline_launch (desc));
+  return test_pipeline_launch (desc);
 }
 
 static GstHarness *
@@ -64,7 +41,7 @@ harness (const gchar * desc)
 {
   GstHarness *h = gst_harness_new_parse (desc);
 
-  watch (h->element);
+  test_pipeline_watch (h->element);
   return h;
 }
 
@@ -594,7 +571,8 @@ GST_START_TEST (test_drain_through_children)
   r.loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (r.ctrl, "finished", G_CALLBACK (on_finished), &r);
   fail_unless (gst_worker_controller_start (r.ctrl, &err));
-  gst_object_unref (watch (gst_worker_controller_get_pipeline (r.ctrl)));
+  gst_object_unref (test_pipeline_watch (gst_worker_controller_get_pipeline
+          (r.ctrl)));
   g_timeout_add (5, drain_when_counted, &r);
   g_main_loop_run (r.loop);
   fail_unless (r.exiting);
@@ -664,7 +642,7 @@ GST_START_TEST (test_exit_now_accounts_held_item)
 
   fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
   /* the child's worker has the 4th item, for ever */
   while (g_get_monotonic_time () < deadline) {
     g_main_context_iteration (NULL, FALSE);
@@ -739,7 +717,7 @@ GST_START_TEST (test_exit_now_accounts_child_queue)
 
   fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
   q = test_pipeline_get (GST_ELEMENT (pipe), "q");
   /* w hangs with the 4th item, cq fills with 5, the replica's item waits
    * to go into cq, q fills: nothing moves */
@@ -832,7 +810,7 @@ GST_START_TEST (test_pause_child_worker_by_name)
 
   fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
   q = test_pipeline_get (GST_ELEMENT (pipe), "q");
   sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
   /* the child runs */
@@ -922,7 +900,7 @@ GST_START_TEST (test_watchdog_sees_child_workers)
   g_signal_connect_swapped (ctrl, "worker-recovered",
       G_CALLBACK (on_watch_event), recovered);
   fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
   r = test_pipeline_get (GST_ELEMENT (pipe), "r");
 
   fail_unless (wait_seen (stalled, "[r/w]"), "stalled: %s", stalled->str);
@@ -1317,7 +1295,8 @@ GST_END_TEST;
 /* A description that does not build fails as in a thread, at once. */
 GST_START_TEST (test_pool_bad_worker)
 {
-  GstElement *pool = watch (gst_element_factory_make ("workerpool", "p"));
+  GstElement *pool =
+      test_pipeline_watch (gst_element_factory_make ("workerpool", "p"));
   GstBus *bus = gst_bus_new ();
   GstMessage *msg;
   GError *err = NULL;
@@ -1359,7 +1338,9 @@ GST_START_TEST (test_bad_worker)
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    GstElement *r = watch (gst_element_factory_make ("processreplica", "r"));
+    GstElement *r =
+        test_pipeline_watch (gst_element_factory_make ("processreplica",
+            "r"));
     GstBus *bus = gst_bus_new ();
     GstMessage *msg;
     GError *err = NULL;
@@ -1390,7 +1371,8 @@ GST_END_TEST;
 static gchar *
 ready_error_with_child (const gchar * program)
 {
-  GstElement *r = watch (gst_element_factory_make ("processreplica", "r"));
+  GstElement *r =
+      test_pipeline_watch (gst_element_factory_make ("processreplica", "r"));
   GstBus *bus = gst_bus_new ();
   GstMessage *msg;
   GError *err = NULL;

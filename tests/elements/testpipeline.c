@@ -26,9 +26,23 @@ test_deadline (guint seconds)
       (gint64) seconds * test_timeout_scale () * G_TIME_SPAN_SECOND;
 }
 
-/* Every pipeline test_pipeline_launch() made and not yet finalized (weak
- * pointers, only touched from the test's thread). */
+/* Every pipeline test_pipeline_launch() made, and every element given to
+ * test_pipeline_watch(), not yet finalized (weak pointers, only touched
+ * from the test's thread). */
 static GSList *launched;
+
+/* Has test_pipeline_stop_leftovers() stop @element (a pipeline, or an
+ * element a harness runs) if a failed test leaves it. Returns @element. */
+gpointer
+test_pipeline_watch (gpointer element)
+{
+  gpointer *slot = g_new (gpointer, 1);
+
+  *slot = element;
+  g_object_add_weak_pointer (G_OBJECT (element), slot);
+  launched = g_slist_prepend (launched, slot);
+  return element;
+}
 
 /* A checked teardown: sets the pipelines a failed test left running to
  * NULL. Without fork (valgrind, asan) the next tests run in the same
@@ -62,16 +76,11 @@ test_pipeline_launch (const gchar * description)
   GError *err = NULL;
   GstElement *pipe = gst_parse_launch_full (description, NULL,
       GST_PARSE_FLAG_FATAL_ERRORS, &err);
-  gpointer *slot;
 
   fail_unless (pipe != NULL, "%s: %s", description,
       err ? err->message : "?");
   g_clear_error (&err);
-  slot = g_new (gpointer, 1);
-  *slot = pipe;
-  g_object_add_weak_pointer (G_OBJECT (pipe), slot);
-  launched = g_slist_prepend (launched, slot);
-  return pipe;
+  return test_pipeline_watch (pipe);
 }
 
 /* The element named @name in @pipeline (a ref); the test fails if there

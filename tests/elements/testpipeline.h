@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 guint test_timeout_scale (void);
 gint64 test_deadline (guint seconds);
 GstElement *test_pipeline_launch (const gchar * description);
+gpointer test_pipeline_watch (gpointer element);
 void test_pipeline_stop_leftovers (void);
 
 GstElement *test_pipeline_get (GstElement * pipeline, const gchar * name);
