@@ -40,14 +40,15 @@
  * Each line is a serialized #GstStructure (gst_structure_from_string()
  * reads it back after the `GST_TRACER :0::` prefix). Fields:
  *
- * - `ts`: nanoseconds since gst_init(), the end of the sample's interval;
+ * - `ts`: nanoseconds since the tracer started (in gst_init()), the end
+ *   of the sample's interval;
  *   `period`: the interval's length in nanoseconds.
  * - `items-in`, `items-out`: buffers into the element's sink pads and out
  *   of its src pads since the start (a buffer list counts its buffers),
  *   counted as they reach the next element's chain function (a buffer a
  *   probe drops, or pushed to an unlinked pad, is not out). A list into
  *   an element with a chain-list function of its own (queue, a sink)
- *   counts, but the time in that function is its pusher's.
+ *   counts its buffers, the time in that function as one call.
  * - `proc-time-avg`, `proc-time-max`: the element's own time per item
  *   (its chain function, minus the time spent in the elements it pushed
  *   to) over the interval, in nanoseconds; for an element that drives its
@@ -68,22 +69,26 @@
  *   queue drops is seen at the next sample); `max-size-*`: its limits;
  *   `items-in` / `items-out`: buffers into and out of it since the start.
  *
- * A last sample is logged as a top-level pipeline leaves PAUSED for
- * READY.
+ * A last sample is logged as the elements of a pipeline leave PAUSED for
+ * READY (before anything of theirs is torn down).
  *
- * Cost: with any tracer on, GStreamer 1.22 looks its hook table up
- * (twice) at every pad push, chain call and object and buffer ref and
- * unref; on a chain of no-op elements passing 64-byte items that alone
- * costs more than the elements (measured with the stock `factories`
- * tracer, which does nothing per item). workerstats registers four hooks
- * (pad-chain-pre and -post, pad-push-list-pre, element-change-state-pre):
- * counted with callgrind, `benchsrc ! identity x4 ! benchsink` takes
- * 18,700 instructions per item against 16,500 with `factories` (13%
- * more), and the hop benchmark's chain, with a queue before each element,
- * about 17% more. About 900 of the 2,200 (5.5%) are GStreamer's: with
- * empty hooks, the table's longer lookups and the calls. Elements that do
- * real work per item (a converter, an encoder, a detector) hide both
- * (`make bench`: the `tracer` benchmark).
+ * How: the tracer registers no GStreamer hook. As a sink pad of an
+ * element is linked (GstPad::linked), its chain function (and its own
+ * chain-list function, if it has one) is wrapped: the thread's time is
+ * read as the element's function is entered and as it returns. A sink
+ * pad whose element sets another chain function after it was linked is
+ * no longer seen.
+ *
+ * Cost: with any GStreamer hook registered, GStreamer 1.22 looks its
+ * hook table up twice at every pad push, chain call and object and buffer
+ * ref and unref; on a chain of no-op elements passing 64-byte items that
+ * alone costs more than the elements (the stock `factories` tracer, which
+ * does nothing per item, adds 66% to `benchsrc ! identity x4 ! benchsink`,
+ * counted in instructions with callgrind). workerstats does not pay that:
+ * it adds two clock reads and its counting to each chain call, about 275
+ * instructions, 14% on that chain of no-op elements (`make bench`: the
+ * `tracer` benchmark, timed and counted). Elements that do real work per
+ * item (a converter, an encoder, a detector) hide it.
  *
  * Data pulled in pull mode
  * (gst_pad_pull_range()) and event handling are counted as the caller's
@@ -98,6 +103,7 @@
 #endif
 
 #include <string.h>
+#include <time.h>
 
 #include "gstworkerstatstracer.h"
 
@@ -144,20 +150,41 @@ typedef enum
   FRAME_ELEMENT,                /* in an element's chain function */
   FRAME_ROOT,                   /* a thread's first element, pushing */
   FRAME_CHANNEL,                /* in a queue's chain: may wait for room */
-  FRAME_TRANSPARENT,            /* a ghost / proxy pad */
+  FRAME_TRANSPARENT,            /* no stats: a root behind a ghost pad */
 } FrameKind;
+
+/* A sink pad whose chain function the tracer wraps: the element's own
+ * functions. Never freed: when its pad goes, it waits on a free list for
+ * the next pad (frames may still point at it; they compare @pad). */
+typedef struct _PadInfo PadInfo;
+struct _PadInfo
+{
+  gconstpointer pad;            /* atomic: the pad, NULL while free */
+  GstPadChainFunction chain;
+  GstPadChainListFunction chain_list;   /* NULL: the default (wrapped by
+                                         * chaining each buffer) */
+  GstPadActivateModeFunction activate_mode;
+  PadInfo *next_free;           /* stats_lock */
+};
 
 /* What a thread is in. A frame stays in the stack array after it is
  * popped: the next item entering at that depth through the same pad finds
- * its slot there, without a search. */
+ * it there, what it is already set (no search, no lookup). */
 typedef struct
 {
-  gint slot;
-  FrameKind kind;
-  gboolean waiting;
+  /* what it is: set when another pad enters at this depth */
   gconstpointer pad;            /* the pad entered */
-  gconstpointer key;            /* its parent; for a root, its peer */
+  gconstpointer peer;           /* a root: the pad's peer */
+  PadInfo *info;                /* not a root: the pad's */
   gconstpointer owner;          /* the element of the slot */
+  gint slot;                    /* -1: no stats */
+  FrameKind kind;
+  gboolean wait_always;         /* a channel that says nothing: all waits */
+  gboolean channel;             /* its element is a channel */
+  ElementStats *levels;         /* its element, if it has queue levels */
+
+  /* this entry */
+  gboolean waiting;
   GstClockTime entry;
   GstClockTime child;           /* in the frames it entered, ended */
   GstClockTime blocked;         /* of that, waiting for room in a queue */
@@ -186,17 +213,19 @@ typedef struct
   guint depth, n_slots;
   Frame stack[MAX_DEPTH];
   Slot slots[MAX_SLOTS];
-  guint overflow;               /* frames deeper than MAX_DEPTH */
 } ThreadState;
 
 static GMutex stats_lock;
 static GPtrArray *all_threads;  /* stats_lock */
 static GPtrArray *all_elements; /* stats_lock */
 static GQuark stats_quark;
+static GQuark pad_quark;
+static PadInfo *free_pad_infos; /* stats_lock */
 static gint epoch;              /* atomic: sample interval number */
-static gint64 ts_base;          /* atomic: hook ts = timestamp - ts_base */
-static gint ts_base_set;        /* atomic */
+static GstClockTime start_time; /* when the tracer started */
+static guint threads_changed;   /* stats_lock: threads came or went */
 static gint active;             /* atomic: one workerstats tracer only */
+static gpointer active_tracer;  /* atomic: that one */
 
 static void thread_state_free (gpointer data);
 /* the fast way to a thread's state (initial-exec: no call to reach it);
@@ -216,34 +245,29 @@ struct _GstWorkerStatsTracer
   GCond cond;
   gboolean stopping;            /* lock */
   GstClockTime last_sample;     /* stats_lock */
+  guint64 last_mark;            /* stats_lock: activity() at it */
+  GstPluginFeature *factory;     /* unowned: its weak ref */
+  guint linked_signal;
+  gulong linked_hook;           /* emission hook on GstPad::linked */
 };
 
 G_DEFINE_TYPE (GstWorkerStatsTracer, gst_worker_stats_tracer, GST_TYPE_TRACER);
 
 static GstTracerRecord *element_record, *queue_record;
 
+/* The tracer's clock: the monotonic clock, read inline (the wrappers
+ * read it twice per chain call). */
 static inline GstClockTime
 now_ts (void)
 {
-  return (GstClockTime) ((gint64) gst_util_get_timestamp () -
-      __atomic_load_n (&ts_base, __ATOMIC_RELAXED));
-}
+#ifdef CLOCK_MONOTONIC
+  struct timespec ts;
 
-/* Hooks' ts and now_ts() on one scale: @now read right after a hook got
- * @ts. GStreamer read its clock a little earlier, so each reading puts the
- * base a little late: the smallest of them is the nearest (a late base
- * would lengthen the waits now_ts() starts). */
-static void
-calibrate (GstClockTime ts, gint64 now)
-{
-  gint64 base = now - (gint64) ts;
-
-  g_mutex_lock (&stats_lock);
-  if (!ts_base_set || base < ts_base) {
-    __atomic_store_n (&ts_base, base, __ATOMIC_RELAXED);
-    g_atomic_int_set (&ts_base_set, 1);
-  }
-  g_mutex_unlock (&stats_lock);
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return GST_TIMESPEC_TO_TIME (ts);
+#else
+  return gst_util_get_timestamp ();
+#endif
 }
 
 static inline void
@@ -281,34 +305,34 @@ thread_state_free (gpointer data)
   for (i = 0; i < t->n_slots; i++)
     totals_add (&t->slots[i].e->retired, &t->slots[i].t);
   g_ptr_array_remove_fast (all_threads, t);
+  threads_changed++;
   g_mutex_unlock (&stats_lock);
   thread_state_tls = NULL;
   g_free (t);
 }
 
-static ThreadState *
-thread_state_new (GstClockTime ts)
+static __attribute__ ((noinline)) ThreadState *
+thread_state_new (void)
 {
-  gint64 now = (gint64) gst_util_get_timestamp ();
   ThreadState *t = g_new0 (ThreadState, 1);
 
-  calibrate (ts, now);
   t->root_slot = -1;
   g_mutex_lock (&stats_lock);
   g_ptr_array_add (all_threads, t);
+  threads_changed++;
   g_mutex_unlock (&stats_lock);
   g_private_set (&thread_key, t);
   thread_state_tls = t;
   return t;
 }
 
-/* The calling thread's state, made at its first hook (at @ts). */
+/* The calling thread's state, made at its first chain call. */
 static inline ThreadState *
-thread_state (GstClockTime ts)
+thread_state (void)
 {
   ThreadState *t = thread_state_tls;
 
-  return G_LIKELY (t) ? t : thread_state_new (ts);
+  return G_LIKELY (t) ? t : thread_state_new ();
 }
 
 /* ---------------------------------------------------------------------- */
@@ -542,7 +566,7 @@ pop_frame (ThreadState * t, GstClockTime now, gboolean done)
     return;
   }
   /* a queue's own thread pushing is no work of the queue */
-  if (!s->e->channel)
+  if (!f->channel)
     s->t.downstream += f->child - MIN (f->child, f->blocked);
   if (f->kind == FRAME_ELEMENT && done)
     proc_update (t, s, own);
@@ -571,18 +595,24 @@ slot_holds (ThreadState * t, gint slot, gconstpointer owner)
 }
 
 /* The slot of the element that pushes into @pad from a thread's top
- * level: its peer's element (-1: none, or a ghost pad). */
+ * level: its peer's, followed through ghost pads into and out of bins
+ * (-1: none). */
 static __attribute__ ((noinline)) gint
 root_slot (ThreadState * t, GstPad * pad)
 {
-  GstPad *peer;
-  gint slot = -1;
+  GstPad *peer = gst_pad_get_peer (pad);
+  gint slot = -1, hops;
 
-  GST_OBJECT_LOCK (pad);
-  peer = GST_PAD_PEER (pad);
-  if (peer)
-    gst_object_ref (peer);
-  GST_OBJECT_UNLOCK (pad);
+  /* a ghost pad's internal pad, or the ghost pad of an internal one: the
+   * other side of the bin's edge */
+  for (hops = 0; peer && GST_IS_PROXY_PAD (peer) && hops < MAX_DEPTH; hops++) {
+    GstProxyPad *internal = gst_proxy_pad_get_internal (GST_PROXY_PAD (peer));
+
+    gst_object_unref (peer);
+    peer = internal ? gst_pad_get_peer (GST_PAD (internal)) : NULL;
+    if (internal)
+      gst_object_unref (internal);
+  }
   if (peer) {
     slot = pad_slot (t, peer);
     gst_object_unref (peer);
@@ -590,108 +620,128 @@ root_slot (ThreadState * t, GstPad * pad)
   return slot;
 }
 
-static inline void
-frame_init (Frame * f, gint slot, FrameKind kind, GstClockTime ts,
-    gconstpointer pad, gconstpointer key, gconstpointer owner)
+/* What a frame is: @slot's element entered through @pad. */
+static void
+frame_set (ThreadState * t, Frame * f, gint slot, FrameKind kind,
+    gconstpointer pad)
 {
-  f->slot = slot;
-  f->kind = kind;
-  f->waiting = FALSE;
+  ElementStats *e = slot >= 0 ? t->slots[slot].e : NULL;
+
   f->pad = pad;
-  f->key = key;
-  f->owner = owner;
-  f->entry = f->wait_start = ts;
-  f->child = f->blocked = 0;
+  f->slot = slot;
+  f->owner = e ? e->element : NULL;
+  f->kind = e ? kind : FRAME_TRANSPARENT;
+  f->channel = e && e->channel;
+  f->wait_always = kind == FRAME_CHANNEL && !e->overrun_signal;
+  f->levels = e && e->levels ? e : NULL;
 }
 
-/* A chain function is called: the thread enters @pad's element, pushed
- * by the element it is in (at the top level: by the pad's peer, the
- * element driving the thread, which gets a root frame for its push). */
-static void
-enter (GstClockTime ts, GstPad * pad, guint n)
+/* The root frame at a thread's top level, for a push into @pad: its
+ * peer's element drives the thread. */
+static __attribute__ ((noinline)) void
+root_frame_set (ThreadState * t, GstPad * pad, gconstpointer peer)
 {
-  ThreadState *t = thread_state (ts);
-  gconstpointer parent = GST_OBJECT_PARENT (pad);
-  gconstpointer peer = NULL, root_owner = NULL;
-  ElementStats *in_e = NULL, *out_e = NULL;
+  Frame *f = &t->stack[0];
+
+  frame_set (t, f, root_slot (t, pad), FRAME_ROOT, pad);
+  f->peer = peer;
+}
+
+/* The frame at @depth for an entry through @pad; FALSE: not our pad. */
+static __attribute__ ((noinline)) gboolean
+pad_frame_set (ThreadState * t, guint depth, GstPad * pad)
+{
+  Frame *f = &t->stack[depth];
+  PadInfo *info = g_object_get_qdata (G_OBJECT (pad), pad_quark);
+  gint slot;
+
+  if (!info)
+    return FALSE;
+  slot = pad_slot (t, pad);
+  f->info = info;
+  frame_set (t, f, slot, slot >= 0 && t->slots[slot].e->channel ?
+      FRAME_CHANNEL : FRAME_ELEMENT, pad);
+  return TRUE;
+}
+
+/* The pad's functions, as the tracer found them when it wrapped them. */
+static inline PadInfo *
+pad_info (GstPad * pad)
+{
+  return g_object_get_qdata (G_OBJECT (pad), pad_quark);
+}
+
+/* @pad's chain function is called with @n items: the thread enters the
+ * pad's element, pushed by the element it is in (at the top level: by the
+ * pad's peer's element, the one driving the thread, which gets a root
+ * frame for its push). Returns the frame, NULL: too deep, not counted. */
+static inline Frame *
+enter (ThreadState * t, GstPad * pad, guint n)
+{
   guint d = t->depth;
-  gint slot, root = -1;
+  GstClockTime now;
   Frame *f, *top;
 
-  if (G_UNLIKELY (t->overflow || d + 2 > MAX_DEPTH)) {
-    t->overflow++;
-    return;
-  }
+  if (G_UNLIKELY (d + 2 > MAX_DEPTH))
+    return NULL;
   if (d == 0) {
-    peer = GST_PAD_PEER (pad);
+    gconstpointer peer = GST_PAD_PEER (pad);
+
     f = &t->stack[0];
-    if (G_LIKELY (f->pad == pad && f->key == peer &&
-            slot_holds (t, f->slot, f->owner))) {
-      root = f->slot;
-      root_owner = f->owner;
-    } else {
-      root = root_slot (t, pad);
-      root_owner = root >= 0 ? t->slots[root].element : NULL;
-    }
+    if (G_UNLIKELY (f->pad != pad || f->peer != peer ||
+            !slot_holds (t, f->slot, f->owner)))
+      root_frame_set (t, pad, peer);
     d = 1;
   }
+  /* the frame left at this depth by the last item knows the pad */
   f = &t->stack[d];
-  if (G_LIKELY (f->pad == pad && f->key == parent &&
-          slot_holds (t, f->slot, parent)))
-    slot = f->slot;
-  else
-    slot = pad_slot (t, pad);
+  if (G_UNLIKELY (f->pad != pad || f->info->pad != pad ||
+          !slot_holds (t, f->slot, f->owner)) &&
+      !pad_frame_set (t, d, pad))
+    return NULL;
 
+  now = now_ts ();
   write_begin (t);
   if (t->depth == 0) {
     /* the driving element pushes: its time since its last push */
-    t->root_slot = root;
-    root_time (t, ts, TRUE);
-    frame_init (&t->stack[0], root, root >= 0 ? FRAME_ROOT :
-        FRAME_TRANSPARENT, ts, pad, peer, root_owner);
+    top = &t->stack[0];
+    t->root_slot = top->slot;
+    root_time (t, now, TRUE);
+    top->entry = now;
+    top->child = top->blocked = 0;
+    top->waiting = FALSE;
     t->depth = 1;
-  }
-  /* the pusher: a ghost pad's frame passes on what its pusher counted */
-  top = &t->stack[t->depth - 1];
-  if (top->kind != FRAME_TRANSPARENT) {
-    t->slots[top->slot].t.items_out += n;
-    out_e = t->slots[top->slot].e;
-  }
-  f = &t->stack[t->depth++];
-  if (slot < 0) {
-    frame_init (f, -1, FRAME_TRANSPARENT, ts, pad, parent, parent);
   } else {
-    in_e = t->slots[slot].e;
-    t->slots[slot].t.items_in += n;
-    frame_init (f, slot, in_e->channel ? FRAME_CHANNEL : FRAME_ELEMENT, ts,
-        pad, parent, parent);
-    f->waiting = in_e->channel && !in_e->overrun_signal;
+    top = &t->stack[t->depth - 1];
   }
+  if (top->slot >= 0)
+    t->slots[top->slot].t.items_out += n;
+  t->depth++;
+  f->entry = f->wait_start = now;
+  f->child = f->blocked = 0;
+  f->waiting = f->wait_always;
+  if (f->slot >= 0)
+    t->slots[f->slot].t.items_in += n;
   write_end (t);
-  if (in_e && in_e->levels)
-    level_add (in_e, n);
-  if (out_e && out_e->levels)
-    level_add (out_e, -(gint) n);
+  if (f->levels)
+    level_add (f->levels, n);
+  if (top->levels)
+    level_add (top->levels, -(gint) n);
+  return f;
 }
 
-/* A chain function returned; back at the top level, the root's push is
+/* The chain function returned; back at the top level, the root's push is
  * over too. */
-static void
-leave (GstClockTime ts)
+static inline void
+leave (ThreadState * t)
 {
-  ThreadState *t = thread_state (ts);
+  GstClockTime now = now_ts ();
 
-  if (G_UNLIKELY (t->overflow)) {
-    t->overflow--;
-    return;
-  }
-  if (G_UNLIKELY (t->depth == 0))
-    return;
   write_begin (t);
-  pop_frame (t, ts, TRUE);
+  pop_frame (t, now, TRUE);
   if (t->depth == 1) {
-    pop_frame (t, ts, TRUE);
-    t->last_exit = ts;
+    pop_frame (t, now, TRUE);
+    t->last_exit = now;
   }
   write_end (t);
 }
@@ -703,7 +753,7 @@ on_overrun (GstElement * queue, gpointer user_data)
   ThreadState *t = thread_state_tls;
   Frame *f;
 
-  if (!t || t->depth == 0 || t->overflow)
+  if (!t || t->depth == 0)
     return;
   f = &t->stack[t->depth - 1];
   if (f->kind != FRAME_CHANNEL || t->slots[f->slot].e != e || f->waiting)
@@ -714,63 +764,145 @@ on_overrun (GstElement * queue, gpointer user_data)
   write_end (t);
 }
 
-/* The default chain-list function chains each buffer (the chain hooks
- * see them): only lists into elements with their own are counted here. */
+/* Our function on a pad the tracer has not wrapped (a function pointer
+ * copied from a wrapped pad to another): nothing to call. */
+static __attribute__ ((noinline)) GstFlowReturn
+not_wrapped (GstPad * pad)
+{
+  GST_ERROR_OBJECT (pad, "workerstats: no chain function recorded for "
+      "this pad; its function was copied from another pad");
+  return GST_FLOW_ERROR;
+}
+
+/* The wrappers: a frame around the element's own function. */
+static GstFlowReturn
+traced_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  ThreadState *t = thread_state ();
+  Frame *f = enter (t, pad, 1);
+  PadInfo *info;
+  GstFlowReturn ret;
+
+  if (G_LIKELY (f)) {
+    ret = f->info->chain (pad, parent, buffer);
+    leave (t);
+    return ret;
+  }
+  info = pad_info (pad);
+  if (G_UNLIKELY (!info)) {
+    gst_buffer_unref (buffer);
+    return not_wrapped (pad);
+  }
+  return info->chain (pad, parent, buffer);
+}
+
+static GstFlowReturn
+traced_chain_list (GstPad * pad, GstObject * parent, GstBufferList * list)
+{
+  ThreadState *t = thread_state ();
+  Frame *f = enter (t, pad, gst_buffer_list_length (list));
+  PadInfo *info;
+  GstFlowReturn ret;
+
+  if (G_LIKELY (f)) {
+    ret = f->info->chain_list (pad, parent, list);
+    leave (t);
+    return ret;
+  }
+  info = pad_info (pad);
+  if (G_UNLIKELY (!info)) {
+    gst_buffer_list_unref (list);
+    return not_wrapped (pad);
+  }
+  return info->chain_list (pad, parent, list);
+}
+
+static void last_sample (void);
+
+/* An element going from PAUSED to READY deactivates its pads: the last
+ * sample, before anything is torn down. */
+static gboolean
+traced_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode,
+    gboolean activate)
+{
+  PadInfo *info = pad_info (pad);
+
+  if (!activate && parent && GST_IS_ELEMENT (parent) &&
+      GST_STATE_NEXT (parent) == GST_STATE_READY)
+    last_sample ();
+  if (!info || !info->activate_mode)
+    return TRUE;
+  return info->activate_mode (pad, parent, mode, activate);
+}
+
+/* The default chain-list function chains each buffer (the chain wrapper
+ * sees them): only an element's own one is wrapped. */
 static GstPadChainListFunction default_chain_list;
 
-/* A list pushed into an element with its own chain-list function: its
- * buffers are counted out of the pusher and into the receiver; the
- * receiver's time goes to the pusher (no hook sees its chain-list
- * function return). */
 static void
-list_pushed (GstClockTime ts, GstPad * pad, guint n)
+pad_info_release (gpointer data)
 {
-  ThreadState *t = thread_state (ts);
-  gint out, in = -1;
-  GstPad *peer;
+  PadInfo *info = data;
 
+  g_mutex_lock (&stats_lock);
+  __atomic_store_n (&info->pad, NULL, __ATOMIC_RELEASE);
+  info->next_free = free_pad_infos;
+  free_pad_infos = info;
+  g_mutex_unlock (&stats_lock);
+}
+
+/* A sink pad of an element was linked: from now on its chain functions
+ * run inside the tracer's (no GStreamer hook is registered, so GStreamer
+ * does not look up its hook table at every push, ref and unref). */
+static void
+wrap_pad (GstPad * pad)
+{
+  GstElement *element = pad_element (pad);
+  GstPadChainListFunction chain_list;
+  PadInfo *info;
+
+  if (!element || GST_PAD_DIRECTION (pad) != GST_PAD_SINK)
+    return;
+  element_stats (element);
   GST_OBJECT_LOCK (pad);
-  peer = GST_PAD_PEER (pad);
-  if (peer)
-    gst_object_ref (peer);
+  if (!GST_PAD_CHAINFUNC (pad) || GST_PAD_CHAINFUNC (pad) == traced_chain) {
+    GST_OBJECT_UNLOCK (pad);
+    return;
+  }
+  g_mutex_lock (&stats_lock);
+  info = free_pad_infos;
+  if (info)
+    free_pad_infos = info->next_free;
+  else
+    info = g_new0 (PadInfo, 1);
+  g_mutex_unlock (&stats_lock);
+  info->chain = GST_PAD_CHAINFUNC (pad);
+  chain_list = GST_PAD_CHAINLISTFUNC (pad);
+  info->chain_list = chain_list != default_chain_list ? chain_list : NULL;
+  info->activate_mode = GST_PAD_ACTIVATEMODEFUNC (pad);
+  __atomic_store_n (&info->pad, pad, __ATOMIC_RELEASE);
+  g_object_set_qdata_full (G_OBJECT (pad), pad_quark, info, pad_info_release);
+  /* the element's functions stay as they are for a chain call already
+   * started; the next one finds the info */
+  __atomic_store_n (&GST_PAD_CHAINFUNC (pad), traced_chain, __ATOMIC_RELEASE);
+  if (info->chain_list)
+    __atomic_store_n (&GST_PAD_CHAINLISTFUNC (pad), traced_chain_list,
+        __ATOMIC_RELEASE);
+  __atomic_store_n (&GST_PAD_ACTIVATEMODEFUNC (pad), traced_activate_mode,
+      __ATOMIC_RELEASE);
   GST_OBJECT_UNLOCK (pad);
-  if (!peer)
-    return;
-  if (GST_PAD_CHAINLISTFUNC (peer) != default_chain_list)
-    in = pad_slot (t, peer);
-  gst_object_unref (peer);
-  if (in < 0)
-    return;
-  out = pad_slot (t, pad);
-  write_begin (t);
-  t->slots[in].t.items_in += n;
-  if (out >= 0)
-    t->slots[out].t.items_out += n;
-  write_end (t);
-  if (t->slots[in].e->levels)
-    level_add (t->slots[in].e, n);
-  if (out >= 0 && t->slots[out].e->levels)
-    level_add (t->slots[out].e, -(gint) n);
+  GST_DEBUG_OBJECT (pad, "traced");
 }
 
-static void
-do_chain_pre (GObject * self, GstClockTime ts, GstPad * pad, GstBuffer * buf)
+static gboolean
+on_linked (GSignalInvocationHint * hint, guint n_values,
+    const GValue * values, gpointer data)
 {
-  enter (ts, pad, 1);
-}
+  GstPad *pad = g_value_get_object (&values[0]);
 
-static void
-do_chain_post (GObject * self, GstClockTime ts, GstPad * pad,
-    GstFlowReturn res)
-{
-  leave (ts);
-}
-
-static void
-do_push_list_pre (GObject * self, GstClockTime ts, GstPad * pad,
-    GstBufferList * list)
-{
-  list_pushed (ts, pad, gst_buffer_list_length (list));
+  if (pad && GST_PAD_DIRECTION (pad) == GST_PAD_SINK)
+    wrap_pad (pad);
+  return TRUE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -809,7 +941,7 @@ snapshot (ThreadState * t, ThreadState * copy)
     if (__atomic_load_n (&t->seq, __ATOMIC_RELAXED) == s1) {
       copy->n_slots = n_slots;
       copy->depth = depth;
-      copy->overflow = 0;
+      copy->seq = s1;
       return TRUE;
     }
   }
@@ -827,17 +959,29 @@ sample (GstWorkerStatsTracer * self)
 {
   GstClockTime now, period;
   GArray *rows;
-  ThreadState *copy;
-  guint i, j, ended;
+  ThreadState *copies;
+  gboolean *copied;
+  guint i, j, ended, n_threads;
 
-  if (!g_atomic_int_get (&ts_base_set))
-    return;
-
-  copy = g_new0 (ThreadState, 1);
   rows = g_array_new (FALSE, TRUE, sizeof (Row));
   g_mutex_lock (&stats_lock);
-  now = now_ts ();
   ended = (guint) g_atomic_int_add (&epoch, 1);
+  self->last_mark = threads_changed;
+  /* the threads first, then the time: what a thread did before its copy
+   * was taken ended before now (read the other way round, a slow copy, as
+   * under valgrind, would let a thread count time past now: shares over
+   * 1) */
+  n_threads = all_threads->len;
+  copies = g_new (ThreadState, MAX (n_threads, 1));
+  copied = g_new0 (gboolean, MAX (n_threads, 1));
+  for (i = 0; i < n_threads; i++) {
+    copied[i] = snapshot (g_ptr_array_index (all_threads, i), &copies[i]);
+    if (!copied[i])
+      GST_WARNING ("a thread never let its counters be read");
+    else
+      self->last_mark += copies[i].seq;
+  }
+  now = now_ts ();
   period = now > self->last_sample ? now - self->last_sample : 0;
   self->last_sample = now;
 
@@ -848,13 +992,11 @@ sample (GstWorkerStatsTracer * self)
     e->cur_max = 0;
     e->cur_blocked_on = NULL;
   }
-  for (i = 0; i < all_threads->len; i++) {
-    ThreadState *t = g_ptr_array_index (all_threads, i);
+  for (i = 0; i < n_threads; i++) {
+    ThreadState *copy = &copies[i];
 
-    if (!snapshot (t, copy)) {
-      GST_WARNING ("a thread never let its counters be read");
+    if (!copied[i])
       continue;
-    }
     /* what the thread is in counts up to now, as if it left it all */
     if (copy->depth == 0)
       root_time (copy, now, FALSE);
@@ -894,7 +1036,8 @@ sample (GstWorkerStatsTracer * self)
     g_array_append_val (rows, row);
   }
   g_mutex_unlock (&stats_lock);
-  g_free (copy);
+  g_free (copies);
+  g_free (copied);
 
   /* outside the lock: names, properties, the log */
   for (i = 0; i < rows->len; i++) {
@@ -919,7 +1062,7 @@ sample (GstWorkerStatsTracer * self)
     blocked = period ? (gdouble) r->d.blocked / period : 0;
     downstream = period ? (gdouble) r->d.downstream / period : 0;
     idle = MAX (0.0, 1.0 - busy - blocked - downstream);
-    gst_tracer_record_log (element_record, (guint64) now, e->name,
+    gst_tracer_record_log (element_record, (guint64) (now - start_time), e->name,
         e->path ? e->path : e->name, e->factory, (guint64) period,
         r->d.items_in, r->d.items_out,
         r->d.proc_count ? r->d.proc_sum / r->d.proc_count : (guint64) 0,
@@ -943,7 +1086,7 @@ sample (GstWorkerStatsTracer * self)
       r->peak = MAX (r->peak, (gint) lb);
       if (mb > 0)
         r->peak = MIN (r->peak, (gint) mb);
-      gst_tracer_record_log (queue_record, (guint64) now, e->name,
+      gst_tracer_record_log (queue_record, (guint64) (now - start_time), e->name,
           e->path ? e->path : e->name, lb, (guint) MAX (r->peak, 0), lbytes,
           lt, mb, mbytes, mt, r->d.items_in, r->d.items_out);
     }
@@ -975,13 +1118,36 @@ sampler_thread (gpointer data)
   return NULL;
 }
 
-static void
-do_change_state_pre (GObject * obj, GstClockTime ts, GstElement * element,
-    GstStateChange transition)
+/* What the threads did: it moves with each chain call. stats_lock. */
+static guint64
+activity (void)
 {
-  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY &&
-      GST_IS_PIPELINE (element) && !GST_OBJECT_PARENT (element))
-    sample (GST_WORKER_STATS_TRACER (obj));
+  guint64 mark = threads_changed;
+  guint i;
+
+  for (i = 0; i < all_threads->len; i++) {
+    ThreadState *t = g_ptr_array_index (all_threads, i);
+
+    mark += __atomic_load_n (&t->seq, __ATOMIC_ACQUIRE) & ~1u;
+  }
+  return mark;
+}
+
+/* A sample now, if anything moved since the last one (each element of a
+ * pipeline stopping calls this). */
+static void
+last_sample (void)
+{
+  GstWorkerStatsTracer *self = g_atomic_pointer_get (&active_tracer);
+  gboolean moved;
+
+  if (!self)
+    return;
+  g_mutex_lock (&stats_lock);
+  moved = activity () != self->last_mark;
+  g_mutex_unlock (&stats_lock);
+  if (moved)
+    sample (self);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -998,7 +1164,7 @@ typedef struct
 #define MAX_RECORD_FIELDS 16
 
 static const RecordField element_fields[] = {
-  {"ts", G_TYPE_UINT64, "end of the interval, ns since gst_init()"},
+  {"ts", G_TYPE_UINT64, "end of the interval, ns since the tracer started"},
   {"element", G_TYPE_STRING, "element name"},
   {"path", G_TYPE_STRING, "names from the top-level bin down, '/'-separated"},
   {"factory", G_TYPE_STRING, "factory name"},
@@ -1019,7 +1185,7 @@ static const RecordField element_fields[] = {
 };
 
 static const RecordField queue_fields[] = {
-  {"ts", G_TYPE_UINT64, "end of the interval, ns since gst_init()"},
+  {"ts", G_TYPE_UINT64, "end of the interval, ns since the tracer started"},
   {"queue", G_TYPE_STRING, "queue name"},
   {"path", G_TYPE_STRING, "names from the top-level bin down, '/'-separated"},
   {"level-buffers", G_TYPE_UINT, "buffers it holds now"},
@@ -1107,12 +1273,17 @@ parse_params (GstWorkerStatsTracer * self)
   return ok;
 }
 
+/* gst_deinit(): stop sampling, let go of itself. */
+static void
+factory_gone (gpointer data, GObject * where_the_object_was)
+{
+  g_object_unref (data);
+}
+
 static void
 gst_worker_stats_tracer_constructed (GObject * object)
 {
   GstWorkerStatsTracer *self = GST_WORKER_STATS_TRACER (object);
-  GstTracer *tracer = GST_TRACER (object);
-
   G_OBJECT_CLASS (gst_worker_stats_tracer_parent_class)->constructed (object);
 
   parse_params (self);
@@ -1124,8 +1295,7 @@ gst_worker_stats_tracer_constructed (GObject * object)
   self->enabled = TRUE;
   if (!element_record)
     make_records ();
-  /* bound now, not at a thread's first hook (see calibrate()) */
-  (void) gst_util_get_timestamp ();
+  start_time = self->last_sample = now_ts ();
   if (!default_chain_list) {
     GstPad *pad = gst_object_ref_sink (gst_pad_new ("any", GST_PAD_SINK));
 
@@ -1133,18 +1303,24 @@ gst_worker_stats_tracer_constructed (GObject * object)
     gst_object_unref (pad);
   }
 
-  /* Only the hooks it needs: with any tracer on, GStreamer looks each
-   * hook point up in a small hash table (twice), and every hook
-   * registered lengthens the lookups of all the others. */
-  gst_tracing_register_hook (tracer, "pad-chain-pre",
-      G_CALLBACK (do_chain_pre));
-  gst_tracing_register_hook (tracer, "pad-chain-post",
-      G_CALLBACK (do_chain_post));
-  gst_tracing_register_hook (tracer, "pad-push-list-pre",
-      G_CALLBACK (do_push_list_pre));
-  gst_tracing_register_hook (tracer, "element-change-state-pre",
-      G_CALLBACK (do_change_state_pre));
+  /* No GStreamer hook: registering any makes GStreamer look its hook
+   * table up twice at every push, chain call and object and buffer ref and
+   * unref, which on no-op elements costs more than the elements. Instead
+   * each element's sink pads are wrapped as they are linked. */
+  self->linked_signal = g_signal_lookup ("linked", GST_TYPE_PAD);
+  self->linked_hook = g_signal_add_emission_hook (self->linked_signal, 0,
+      on_linked, NULL, NULL);
+  g_atomic_pointer_set (&active_tracer, self);
 
+  /* GStreamer keeps a tracer only through its hooks: this one keeps
+   * itself, until its factory goes with the registry (gst_deinit()) */
+  self->factory = gst_registry_lookup_feature (gst_registry_get (),
+      "workerstats");
+  if (self->factory) {
+    g_object_ref (self);
+    g_object_weak_ref (G_OBJECT (self->factory), factory_gone, self);
+    gst_object_unref (self->factory);
+  }
   self->thread = g_thread_new ("workerstats", sampler_thread, self);
 }
 
@@ -1153,6 +1329,10 @@ gst_worker_stats_tracer_finalize (GObject * object)
 {
   GstWorkerStatsTracer *self = GST_WORKER_STATS_TRACER (object);
 
+  if (self->enabled) {
+    g_atomic_pointer_set (&active_tracer, NULL);
+    g_signal_remove_emission_hook (self->linked_signal, self->linked_hook);
+  }
   if (self->thread) {
     g_mutex_lock (&self->lock);
     self->stopping = TRUE;
@@ -1178,6 +1358,9 @@ gst_worker_stats_tracer_class_init (GstWorkerStatsTracerClass * klass)
   GST_DEBUG_CATEGORY_INIT (gst_worker_stats_debug, "workerstats", 0,
       "workerstats tracer");
   stats_quark = g_quark_from_static_string ("GstWorkerStatsTracer.stats");
+  pad_quark = g_quark_from_static_string ("GstWorkerStatsTracer.pad");
+  /* the pad class (and its "linked" signal) exists from here on */
+  g_type_class_ref (GST_TYPE_PAD);
   all_threads = g_ptr_array_new ();
   all_elements = g_ptr_array_new ();
 }

@@ -879,7 +879,8 @@ main (int argc, char **argv)
     {"tune", 0, 0, G_OPTION_ARG_STRING, &tune,
         "Find the bottleneck: report each worker's time busy, idle, blocked "
           "and paused and what would widen it (report), and resize "
-          "workerpools to follow it (auto)", "off|report|auto"},
+          "workerpools and grow queues to follow it (auto)",
+        "off|report|auto"},
     {"tune-max-replicas", 0, 0, G_OPTION_ARG_INT, &tune_max_replicas,
         "Largest pool size --tune=auto sets (default: the processors)", "N"},
     {"deadlock-settle", 0, 0, G_OPTION_ARG_INT, &deadlock_settle,

@@ -75,6 +75,7 @@ typedef struct
   /* protected by lock */
   gboolean idle;
   gboolean drained;
+  gboolean released;
 } Gate;
 
 static Gate *
@@ -128,6 +129,31 @@ gate_block_cb (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* An item already past the blocking probes when the hold began waits
+ * here for the release. GStreamer runs a pad's other probes (a queue's
+ * counting probe, say) with the pad unlocked, after the blocking ones
+ * and before it reads the pad's peer, and it counts a push as "in
+ * progress" for the idle probe only from that read on: a thread inside
+ * such a probe is neither blocked nor waited for, and would read the
+ * peer in the middle of the relink (none: not-linked; the drained
+ * worker: its EOS; the new element not started yet: flushing). Probes
+ * added while a thread is in that pass are called by it next, so it
+ * lands here. Gives up when the pad flushes (the system stops). */
+static GstPadProbeReturn
+gate_catch_cb (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Gate *g = user_data;
+
+  g_mutex_lock (&g->lock);
+  if (!g->released)
+    GST_DEBUG_OBJECT (pad, "an item past the block waits for the release");
+  while (!g->released && !GST_PAD_IS_FLUSHING (pad))
+    g_cond_wait_until (&g->cond, &g->lock,
+        g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
+  g_mutex_unlock (&g->lock);
+  return GST_PAD_PROBE_OK;
+}
+
 /* The drain's EOS came out of the leaving worker: it goes no further. */
 static GstPadProbeReturn
 gate_eos_cb (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
@@ -175,7 +201,9 @@ gate_wait (Gate * g, gboolean * flag, gint64 timeout_us, GstPad * pad)
 typedef struct
 {
   GstPad *pad;
+  Gate *gate;
   gulong block;
+  gulong catch;
   gulong keep;
 } Hold;
 
@@ -202,24 +230,33 @@ resend_sticky (GstPad * up, GstPad * to)
 static void
 release (Hold * hold)
 {
+  if (hold->gate)
+    gate_set (hold->gate, &hold->gate->released);
   if (hold->keep)
     gst_pad_remove_probe (hold->pad, hold->keep);
+  if (hold->catch)
+    gst_pad_remove_probe (hold->pad, hold->catch);
   if (hold->block)
     gst_pad_remove_probe (hold->pad, hold->block);
-  hold->keep = hold->block = 0;
+  hold->keep = hold->catch = hold->block = 0;
+  hold->gate = NULL;
 }
 
 /* Holds @pad between two items: what comes next waits (a blocking
- * probe), and the push in progress, if any, is over (an idle probe).
- * FALSE, and nothing held, when the push did not end in time. */
+ * probe), an item already past that waits before it reads the peer (a
+ * catching probe), and the push in progress, if any, is over (an idle
+ * probe). FALSE, and nothing held, when the push did not end in time. */
 static gboolean
 hold_idle (GstPad * pad, Gate * g, Hold * hold)
 {
   gulong idle;
 
   hold->pad = pad;
+  hold->gate = g;
   hold->block = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM,
       gate_block_cb, NULL, NULL);
+  hold->catch = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM,
+      gate_catch_cb, g_atomic_rc_box_acquire (g), gate_unref);
   hold->keep = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
       keep_reconfigure_cb, NULL, NULL);
   idle = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_IDLE, gate_idle_cb,
@@ -765,7 +802,7 @@ gst_worker_controller_swap_worker (GstWorkerController * self,
   GstPad *esink = NULL, *esrc = NULL;
   GPtrArray *before = NULL;
   Gate *g = NULL;
-  Hold hold = { NULL, 0, 0 };
+  Hold hold = { NULL, NULL, 0, 0, 0 };
   gboolean ok = FALSE;
 
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
@@ -883,7 +920,7 @@ gst_worker_controller_insert_worker (GstWorkerController * self,
   GPtrArray *before = NULL;
   gchar *qname = NULL;
   Gate *g = NULL;
-  Hold hold = { NULL, 0, 0 };
+  Hold hold = { NULL, NULL, 0, 0, 0 };
   gboolean ok = FALSE;
 
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
@@ -1017,7 +1054,7 @@ gst_worker_controller_remove_worker (GstWorkerController * self,
   Place place = { NULL, NULL, NULL, NULL };
   GPtrArray *before = NULL;
   Gate *g = NULL;
-  Hold hold = { NULL, 0, 0 };
+  Hold hold = { NULL, NULL, 0, 0, 0 };
   gboolean ok = FALSE;
 
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
@@ -1283,15 +1320,19 @@ controller_reshape_install_properties (GObjectClass * klass,
    * would widen it (`tuning` in the status and the report); auto, which
    * also resizes workerpools, at most every second window (0.5 s): it grows the pool
    * whose replicas are busy while its dispatcher waits on their full
-   * queues, and shrinks a pool whose work would fit in one replica less.
-   * Queue sizes are left to the deadlock detector, which grows one only
-   * where the deadlock rules allow.
+   * queues, and shrinks a pool whose work would fit in one replica less;
+   * and it doubles a queue that is full while its reader has time to
+   * spare (busy or blocked less than 70% of the window), up to 8 times
+   * its first size (not a feedback channel, nor a queue in a pool).
+   * Queue sizes only grow: a larger channel never makes a Kahn network
+   * deadlock (Parks), a smaller one can.
    *
    * Since: 0.2
    */
   g_object_class_install_property (klass, prop_first + PROP_TUNE,
       g_param_spec_enum ("tune", "Tune", "Find the bottleneck (report) and "
-          "resize workerpools to follow it (auto)", GST_TYPE_WORKER_TUNE_MODE,
+          "resize workerpools and queues to follow it (auto)",
+          GST_TYPE_WORKER_TUNE_MODE,
           DEFAULT_TUNE, flags));
   /**
    * GstWorkerController:tune-max-replicas:

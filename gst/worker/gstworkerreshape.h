@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  *   widen it (`tuning` in the status and the report); change nothing.
  * @GST_WORKER_TUNE_MODE_AUTO: as report, and resize workerpools: grow the
  *   one at the bottleneck, shrink those that sit idle, within
- *   `tune-max-replicas`.
+ *   `tune-max-replicas`; and grow queues that are full while their reader
+ *   has time to spare (never shrink one: the deadlock rules).
  *
  * What #GstWorkerController's tuner does (its `tune` property).
  *

@@ -13,8 +13,15 @@
  * full queues is the bottleneck that more replicas would widen; a pool
  * whose work would fit in one replica less is too wide. `report` says so;
  * `auto` resizes the pool (a step, doubling when far from enough, then a
- * window to settle), within `tune-max-replicas`. Queue sizes are left to the
- * deadlock detector, which grows them only where Parks' rule allows. */
+ * window to settle), within `tune-max-replicas`. A queue that is full
+ * while its reader has time to spare (it waits for input elsewhere, or
+ * is paused, part of the time: the items come in bursts) is too short to
+ * smooth them; `auto` doubles it, up to QUEUE_MAX_FACTOR times its size
+ * when the tuner first saw it. Queue sizes only grow: by Parks' rule a
+ * larger channel never makes a Kahn network deadlock, while a smaller
+ * one can (the deadlock detector grows a queue for that reason, and a
+ * shrink could undo it). Not a feedback channel (its size is the loop's
+ * latency), nor a queue inside a workerpool (the pool's own). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -41,6 +48,12 @@ GST_DEBUG_CATEGORY_EXTERN (worker_controller_debug);
 #define DOUBLE_BLOCKED 0.6
 /* a pool is too wide: its work would keep one replica less this busy */
 #define SHRINK_BUSY 0.5
+/* a queue is too short: full this much of the window, while its readers
+ * are busy or blocked less than this (they have time to spare) */
+#define QUEUE_GROW_FULL 0.3
+#define QUEUE_GROW_READERS 0.7
+/* the largest size auto gives a queue, in times its first size */
+#define QUEUE_MAX_FACTOR 8
 #define N_STATES 4
 
 typedef struct
@@ -48,6 +61,16 @@ typedef struct
   guint64 run[N_STATES];        /* us in each GstWorkerState, this run */
   guint64 win[N_STATES];        /* the same, this window */
 } TuneRec;
+
+/* A queue as the tuner sees it. */
+typedef struct
+{
+  gboolean seen;                /* base set */
+  gboolean skip;                /* a feedback channel, in a pool, or
+                                 * without a buffer limit */
+  guint base;                   /* max-size-buffers when first seen */
+  guint64 full_win;             /* us full, this window */
+} QueueTune;
 
 struct _GstWorkerTuner
 {
@@ -58,6 +81,8 @@ struct _GstWorkerTuner
   /* protected by lock */
   TuneRec *recs;                /* by WorkerRec index, with room for the
                                  * workers a reshape adds */
+  GPtrArray *queues;            /* the topology's QueueRec; never moves */
+  QueueTune *qrecs;             /* by index in queues, with room */
   gint64 last;                  /* monotonic us of the last sample, or 0 */
   gint64 window_start;
   guint windows;
@@ -76,6 +101,8 @@ worker_tuner_new (GstWorkerTopology * topology)
   t->topology = topology;
   t->workers = worker_topology_workers (topology);
   t->recs = g_new0 (TuneRec, t->workers->len + WORKER_TOPOLOGY_SPARE + 1);
+  t->queues = worker_topology_queues (topology);
+  t->qrecs = g_new0 (QueueTune, t->queues->len + WORKER_TOPOLOGY_SPARE + 1);
   t->actions = g_ptr_array_new_with_free_func (g_free);
   g_mutex_init (&t->lock);
   return t;
@@ -85,6 +112,7 @@ void
 worker_tuner_free (GstWorkerTuner * t)
 {
   g_free (t->recs);
+  g_free (t->qrecs);
   g_free (t->suggestion);
   g_free (t->shrink_seen);
   g_ptr_array_unref (t->actions);
@@ -194,18 +222,146 @@ advise (const Unit * u, guint size, guint max, gchar ** why)
   return size;
 }
 
+/* ---------------------------------------------------------------------- */
+/* queues */
+
+/* Whether the tuner leaves @q alone: a feedback channel, a queue of a
+ * workerpool, a queue without a buffer limit. */
+static gboolean
+queue_skipped (QueueRec * q, guint max)
+{
+  GstElement *pool;
+
+  if (q->kind == WORKER_CHANNEL_FEEDBACK || max == 0)
+    return TRUE;
+  pool = worker_topology_pool_of (q->element);
+  gst_clear_object (&pool);
+  return pool != NULL;
+}
+
+/* Samples whether each queue is full now (its writer cannot push). */
+static void
+sample_queues (GstWorkerTuner * t, gint64 dt)
+{
+  guint n = g_atomic_int_get ((gint *) & t->queues->len);
+
+  for (guint i = 0; i < n; i++) {
+    QueueRec *q = g_ptr_array_index (t->queues, i);
+    QueueTune *qt = &t->qrecs[i];
+    guint level = 0, max = 0;
+
+    if (qt->skip)
+      continue;
+    worker_queue_levels (q, &level, &max);
+    if (!qt->seen) {
+      qt->seen = TRUE;
+      qt->base = max;
+      qt->skip = queue_skipped (q, max);
+      if (qt->skip)
+        continue;
+    }
+    if (max && level >= max) {
+      g_mutex_lock (&t->lock);
+      qt->full_win += dt;
+      g_mutex_unlock (&t->lock);
+    }
+  }
+}
+
+/* The share of the window @q's readers were busy or blocked (the mean),
+ * or -1 without readers. Under the lock. */
+static gdouble
+readers_occupied_locked (GstWorkerTuner * t, QueueRec * q)
+{
+  GPtrArray *readers = worker_topology_dup_readers (t->topology, q);
+  gdouble sum = 0;
+  guint n = 0;
+
+  for (guint i = 0; i < readers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (readers, i);
+
+    if (worker_rec_is_retired (w))
+      continue;
+    sum += share (t->recs[w->index].win, GST_WORKER_STATE_BUSY) +
+        share (t->recs[w->index].win, GST_WORKER_STATE_BLOCKED);
+    n++;
+  }
+  g_ptr_array_unref (readers);
+  return n ? sum / n : -1;
+}
+
+/* The first queue too short for its bursts: its new size in @to, the
+ * advice in @why; NULL when none. Under the lock, before the window's
+ * shares are cleared; clears the queues' window. */
+static QueueRec *
+advise_queue_locked (GstWorkerTuner * t, gint64 window_us, guint * to,
+    gchar ** why)
+{
+  guint n = g_atomic_int_get ((gint *) & t->queues->len);
+  QueueRec *found = NULL;
+
+  for (guint i = 0; i < n; i++) {
+    QueueRec *q = g_ptr_array_index (t->queues, i);
+    QueueTune *qt = &t->qrecs[i];
+    gdouble full = window_us > 0 ? (gdouble) qt->full_win / window_us : 0;
+    gdouble readers;
+    guint max = 0, cap;
+
+    qt->full_win = 0;
+    if (found || !qt->seen || qt->skip || full < QUEUE_GROW_FULL)
+      continue;
+    readers = readers_occupied_locked (t, q);
+    if (readers < 0 || readers >= QUEUE_GROW_READERS)
+      continue;
+    g_object_get (q->element, "max-size-buffers", &max, NULL);
+    cap = MAX (qt->base, 1) * QUEUE_MAX_FACTOR;
+    if (max == 0 || max >= cap)
+      continue;
+    *to = MIN (max * 2, cap);
+    *why = g_strdup_printf ("grow queue %s from %u to %u items: it is full "
+        "%.0f%% of the time while its reader is busy or blocked %.0f%%",
+        q->name, max, *to, MIN (full, 1.0) * 100, readers * 100);
+    found = q;
+  }
+  return found;
+}
+
+/* Gives @q @to items of room (and its byte and time limits as much more,
+ * when they are set). */
+static void
+resize_queue (QueueRec * q, guint to)
+{
+  guint max = 0, bytes = 0;
+  guint64 time = 0;
+
+  g_object_get (q->element, "max-size-buffers", &max, "max-size-bytes",
+      &bytes, "max-size-time", &time, NULL);
+  if (max == 0 || to <= max)
+    return;
+  if (bytes)
+    bytes = (guint) MIN ((guint64) bytes * to / max, G_MAXUINT);
+  if (time)
+    time = gst_util_uint64_scale (time, to, max);
+  g_object_set (q->element, "max-size-buffers", to, "max-size-bytes", bytes,
+      "max-size-time", time, NULL);
+}
+
 /* The end of a window: advice, and in auto the change. */
 static void
-end_window (GstWorkerTuner * t, const WorkerTunePolicy * policy)
+end_window (GstWorkerTuner * t, const WorkerTunePolicy * policy,
+    gint64 window_us)
 {
   GPtrArray *units;
   gchar *advice = NULL;
   GstElement *resize = NULL;
-  guint to = 0;
+  QueueRec *queue = NULL;
+  gchar *queue_advice = NULL;
+  guint to = 0, queue_to = 0;
   gboolean settling;
 
   g_mutex_lock (&t->lock);
   units = units_locked (t);
+  queue = advise_queue_locked (t, window_us, &queue_to, &queue_advice);
   t->windows++;
   settling = t->windows < t->settle_until;
   for (guint i = 0; i < t->workers->len + 1; i++)
@@ -232,6 +388,14 @@ end_window (GstWorkerTuner * t, const WorkerTunePolicy * policy)
     }
   }
   g_ptr_array_unref (units);
+  /* a pool's advice first: it changes the work the queues see */
+  if (!advice && queue) {
+    advice = queue_advice;
+    queue_advice = NULL;
+  } else {
+    queue = NULL;
+  }
+  g_free (queue_advice);
 
   g_mutex_lock (&t->lock);
   g_free (t->suggestion);
@@ -248,12 +412,13 @@ end_window (GstWorkerTuner * t, const WorkerTunePolicy * policy)
   } else {
     g_clear_pointer (&t->shrink_seen, g_free);
   }
-  if (resize && policy->act && !settling) {
+  if ((resize || queue) && policy->act && !settling) {
     g_ptr_array_add (t->actions, g_strdup (advice));
     /* the new replicas start and their queues fill: judge after that */
     t->settle_until = t->windows + 2;
   } else {
     gst_clear_object (&resize);
+    queue = NULL;
   }
   g_mutex_unlock (&t->lock);
 
@@ -261,6 +426,9 @@ end_window (GstWorkerTuner * t, const WorkerTunePolicy * policy)
     GST_INFO ("tune: %s", advice);
     g_object_set (resize, "size", to, NULL);
     gst_object_unref (resize);
+  } else if (queue) {
+    GST_INFO ("tune: %s", advice);
+    resize_queue (queue, queue_to);
   }
   g_free (advice);
 }
@@ -273,7 +441,7 @@ end_window (GstWorkerTuner * t, const WorkerTunePolicy * policy)
 void
 worker_tuner_sample (GstWorkerTuner * t, const WorkerTunePolicy * policy)
 {
-  gint64 now = g_get_monotonic_time (), dt;
+  gint64 now = g_get_monotonic_time (), dt, window_us;
   guint n = g_atomic_int_get ((gint *) & t->workers->len);
   GstWorkerState *states = g_new (GstWorkerState, n + 1);
   gboolean window_over;
@@ -300,14 +468,16 @@ worker_tuner_sample (GstWorkerTuner * t, const WorkerTunePolicy * policy)
     t->recs[i].run[states[i]] += dt;
     t->recs[i].win[states[i]] += dt;
   }
-  window_over = now - t->window_start >= WINDOW_US;
+  window_us = now - t->window_start;
+  window_over = window_us >= WINDOW_US;
   if (window_over)
     t->window_start = now;
   g_mutex_unlock (&t->lock);
   g_free (states);
+  sample_queues (t, dt);
 
   if (window_over)
-    end_window (t, policy);
+    end_window (t, policy, window_us);
 }
 
 static GstStructure *

@@ -204,11 +204,17 @@ GST_END_TEST;
  * their ghost pads are not elements of the report. */
 GST_START_TEST (test_bins_and_ghost_pads)
 {
-  GPtrArray *inner, *bin, *sink;
+  GPtrArray *inner, *bin, *sink, *gq;
 
   clear_lines ();
-  run_to_eos ("fakesrc num-buffers=50 ! ( name=b identity name=inner ) ! "
-      "fakesink name=sink2");
+  run_to_eos ("fakesrc num-buffers=50 ! queue name=gq ! "
+      "( name=b identity name=inner ) ! fakesink name=sink2");
+  /* the queue's thread pushes into the bin: the queue is its root */
+  gq = lines_of ("queue", "gq");
+  fail_unless (gq->len > 0);
+  fail_unless_equals_uint64 (u64 (g_ptr_array_index (gq, gq->len - 1),
+          "items-out"), 50);
+  g_ptr_array_unref (gq);
   inner = lines_of ("element", "inner");
   bin = lines_of ("element", "b");
   sink = lines_of ("element", "sink2");
@@ -275,6 +281,76 @@ GST_START_TEST (test_buffer_lists)
 
 GST_END_TEST;
 
+/* The element driving a thread is found behind ghost pads: a source in a
+ * bin counts its items out. */
+GST_START_TEST (test_source_in_bin)
+{
+  GPtrArray *src, *after;
+
+  clear_lines ();
+  run_to_eos ("( name=sb fakesrc name=bsrc num-buffers=30 ) ! "
+      "identity name=after ! fakesink");
+  src = lines_of ("element", "bsrc");
+  after = lines_of ("element", "after");
+  fail_unless (src->len > 0);
+  fail_unless_equals_uint64 (u64 (g_ptr_array_index (src, src->len - 1),
+          "items-out"), 30);
+  fail_unless_equals_uint64 (u64 (g_ptr_array_index (after, after->len - 1),
+          "items-in"), 30);
+  g_ptr_array_unref (src);
+  g_ptr_array_unref (after);
+}
+
+GST_END_TEST;
+
+static GstPadProbeReturn
+drop_odd (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  guint *n = user_data;
+
+  return (*n)++ % 2 ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
+/* A push that a probe drops never reaches the next element: neither out
+ * of the pusher nor into the receiver. */
+GST_START_TEST (test_dropped_pushes)
+{
+  GstElement *pipeline, *dropper;
+  GPtrArray *pusher, *rows;
+  GstPad *pad;
+  guint n = 0;
+
+  clear_lines ();
+  pipeline = gst_parse_launch ("fakesrc num-buffers=40 ! identity name=pusher "
+      "! identity name=dropper ! fakesink", NULL);
+  dropper = gst_bin_get_by_name (GST_BIN (pipeline), "dropper");
+  pad = gst_element_get_static_pad (dropper, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, drop_odd, &n, NULL);
+  gst_object_unref (pad);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  gst_message_unref (gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline),
+          GST_CLOCK_TIME_NONE, GST_MESSAGE_EOS));
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  pusher = lines_of ("element", "pusher");
+  rows = lines_of ("element", "dropper");
+  fail_unless (pusher->len > 0 && rows->len > 0);
+  fail_unless_equals_uint64 (u64 (g_ptr_array_index (pusher,
+              pusher->len - 1), "items-in"), 40);
+  fail_unless_equals_uint64 (u64 (g_ptr_array_index (pusher,
+              pusher->len - 1), "items-out"), 20);
+  fail_unless_equals_uint64 (u64 (g_ptr_array_index (rows, rows->len - 1),
+          "items-in"), 20);
+  fail_unless_equals_uint64 (u64 (g_ptr_array_index (rows, rows->len - 1),
+          "items-out"), 20);
+  g_ptr_array_unref (pusher);
+  g_ptr_array_unref (rows);
+  gst_object_unref (dropper);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 static Suite *
 workerstats_suite (void)
 {
@@ -285,6 +361,8 @@ workerstats_suite (void)
   tcase_add_test (tc, test_blocked_upstream_busy_downstream);
   tcase_add_test (tc, test_bins_and_ghost_pads);
   tcase_add_test (tc, test_buffer_lists);
+  tcase_add_test (tc, test_source_in_bin);
+  tcase_add_test (tc, test_dropped_pushes);
   return s;
 }
 
