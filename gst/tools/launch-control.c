@@ -30,6 +30,7 @@
 #include <gio/gio.h>
 #include <gio/gunixsocketaddress.h>
 #include "launch-control.h"
+#include "launch-props.h"
 
 struct _LaunchControl
 {
@@ -114,8 +115,19 @@ set_property (GstWorkerController * ctrl, const gchar * name,
     json = answer_error ("%s's property '%s' cannot change while the system "
         "runs", name, property);
   } else {
-    gst_util_set_object_arg (G_OBJECT (element), property, eq + 1);
-    json = answer_ok ("set", name);
+    GValue value = G_VALUE_INIT;
+    gchar *why = NULL;
+
+    /* refused, not only warned about: the value would not be the one
+     * asked for */
+    if (launch_prop_read (pspec, eq + 1, &value, &why)) {
+      g_object_set_property (G_OBJECT (element), property, &value);
+      g_value_unset (&value);
+      json = answer_ok ("set", name);
+    } else {
+      json = answer_error ("%s: %s", name, why);
+      g_free (why);
+    }
   }
   g_free (property);
   gst_object_unref (element);

@@ -141,6 +141,44 @@ GST_START_TEST (test_commands)
 
 GST_END_TEST;
 
+/* A value GObject would refuse (and keep the old one, with a warning) or
+ * wrap round (a negative number for an unsigned property) is refused
+ * with the range, and changes nothing; a good one still goes. */
+GST_START_TEST (test_set_refuses_bad_values)
+{
+  const gchar *const commands[] = {
+    "set p size=0",
+    "set p size=100",
+    "set p_r0_testworker process-time=-5",
+    "set p size=two",
+    "set p_r0_testworker process-time=20000",
+    "exit",
+    NULL
+  };
+  gint status = -1;
+  GPtrArray *a = run_commands (commands, &status);
+
+  fail_if (answer_ok (a, 0));
+  fail_unless (strstr (answer_error (a, 0), "bad value \"0\" for property "
+          "'size': it must be from 1 to 64") != NULL, "%s",
+      answer_error (a, 0));
+  fail_unless (g_str_has_prefix (answer_error (a, 0), "p: "));
+  fail_if (answer_ok (a, 1));
+  fail_unless (strstr (answer_error (a, 1), "from 1 to 64") != NULL);
+  fail_if (answer_ok (a, 2));
+  fail_unless (strstr (answer_error (a, 2), "cannot read \"-5\"") != NULL,
+      "%s", answer_error (a, 2));
+  fail_if (answer_ok (a, 3));
+  fail_unless (strstr (answer_error (a, 3), "\"two\"") != NULL);
+  fail_unless (answer_ok (a, 4));
+  /* nothing was left busy for ever: the drain ends cleanly */
+  fail_unless (answer_ok (a, 5));
+  fail_unless_equals_int (status, 0);
+  g_ptr_array_unref (a);
+}
+
+GST_END_TEST;
+
 /* swap, insert and remove while the system runs; refusals say why. */
 GST_START_TEST (test_reshape_commands)
 {
@@ -262,6 +300,7 @@ launchcontrol_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_commands);
+  tcase_add_test (tc, test_set_refuses_bad_values);
   tcase_add_test (tc, test_reshape_commands);
   tcase_add_test (tc, test_unix_socket);
   return s;
