@@ -24,8 +24,10 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <gio/gunixsocketaddress.h>
@@ -373,6 +375,59 @@ on_incoming (GSocketService * service, GSocketConnection * connection,
   return TRUE;
 }
 
+/* A socket left at @path by a run that could not remove it (killed, out
+ * of memory) is removed: nothing listens on it. One a run listens on, or
+ * a file that is not a socket, stays, and is an error. */
+static gboolean
+clear_stale_socket (const gchar * path, const gchar * address,
+    GError ** error)
+{
+  GStatBuf st;
+  GSocket *sock;
+  GSocketAddress *addr;
+  GError *err = NULL;
+  gboolean listened;
+
+  if (g_lstat (path, &st) != 0)
+    return TRUE;
+  if (!S_ISSOCK (st.st_mode)) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "--control=%s: %s "
+        "exists and is not a socket: remove it or choose another path",
+        address, path);
+    return FALSE;
+  }
+  sock = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_DEFAULT, error);
+  if (!sock)
+    return FALSE;
+  addr = g_unix_socket_address_new (path);
+  listened = g_socket_connect (sock, addr, NULL, &err);
+  g_object_unref (addr);
+  g_socket_close (sock, NULL);
+  g_object_unref (sock);
+  if (listened) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+        "--control=%s: another program (a gst-worker-launch still running?) "
+        "listens on %s", address, path);
+    return FALSE;
+  }
+  if (!g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED)) {
+    g_propagate_prefixed_error (error, err, "--control=%s: %s: ", address,
+        path);
+    return FALSE;
+  }
+  g_error_free (err);
+  if (g_unlink (path) != 0) {
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+        "--control=%s: cannot remove the stale socket %s: %s", address,
+        path, g_strerror (errno));
+    return FALSE;
+  }
+  g_printerr ("gst-worker-launch: removed %s, a socket nothing listened on "
+      "(left by a run that ended without removing it)\n", path);
+  return TRUE;
+}
+
 /**
  * launch_control_listen:
  * @address: "unix:PATH"
@@ -395,6 +450,8 @@ launch_control_listen (LaunchControl * control, const gchar * address,
         "--control=%s: the address must be unix:PATH", address);
     return FALSE;
   }
+  if (!clear_stale_socket (address + 5, address, error))
+    return FALSE;
   control->socket_path = g_strdup (address + 5);
   addr = g_unix_socket_address_new (control->socket_path);
   control->service = g_socket_service_new ();

@@ -292,6 +292,63 @@ GST_START_TEST (test_unix_socket)
 
 GST_END_TEST;
 
+/* A socket file at PATH that nothing listens on (left by a run that was
+ * killed) is replaced; one that a program listens on is not, and the
+ * tool says so (exit 2). */
+GST_START_TEST (test_stale_socket_replaced)
+{
+  gchar *dir = g_dir_make_tmp ("launchcontrol-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "ctl", NULL);
+  gchar *option = g_strdup_printf ("--control=unix:%s", path);
+  const gchar *const pipeline[] = { option, "testworkersrc",
+    "num-buffers=100000", "!", "testworker", "process-time=100000", "!",
+    "testworkersink", NULL
+  };
+  const gchar *const commands[] = { "exit", NULL };
+  const gchar *const none[] = { NULL };
+  GSocketAddress *addr = g_unix_socket_address_new (path);
+  GError *err = NULL;
+  GSocket *sock;
+  gint status = -1;
+  GPtrArray *a;
+
+  /* a socket bound, then closed: the file stays, nothing listens */
+  sock = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_DEFAULT, &err);
+  fail_unless (sock && g_socket_bind (sock, addr, FALSE, &err), "%s",
+      err ? err->message : "?");
+  g_socket_close (sock, NULL);
+  g_object_unref (sock);
+  fail_unless (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  a = run_commands_on (pipeline, commands, &status);
+  fail_unless (answer_ok (a, 0));
+  fail_unless_equals_int (status, 0);
+  g_ptr_array_unref (a);
+  fail_if (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* a socket something listens on stays */
+  sock = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_DEFAULT, &err);
+  fail_unless (sock && g_socket_bind (sock, addr, FALSE, &err) &&
+      g_socket_listen (sock, &err), "%s", err ? err->message : "?");
+  a = run_commands_on (pipeline, none, &status);
+  fail_unless_equals_int (status, 2);
+  g_ptr_array_unref (a);
+  fail_unless (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_socket_close (sock, NULL);
+  g_object_unref (sock);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  g_object_unref (addr);
+  g_free (option);
+  g_free (path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 launchcontrol_suite (void)
 {
@@ -303,6 +360,7 @@ launchcontrol_suite (void)
   tcase_add_test (tc, test_set_refuses_bad_values);
   tcase_add_test (tc, test_reshape_commands);
   tcase_add_test (tc, test_unix_socket);
+  tcase_add_test (tc, test_stale_socket_replaced);
   return s;
 }
 
