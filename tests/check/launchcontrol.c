@@ -8,11 +8,11 @@
 #include <json-glib/json-glib.h>
 
 /* Sends @commands (one a line) to a running gst-worker-launch, and
- * returns the JSON answers it printed, one node each, and its exit
- * status in @status. */
+ * returns the JSON answers it printed, one node each, its exit status in
+ * @status, and in @rest (if not NULL) what it printed after them. */
 static GPtrArray *
-run_commands_on (const gchar * const *pipeline, const gchar * const *commands,
-    gint * status)
+run_commands_full (const gchar * const *pipeline,
+    const gchar * const *commands, gint * status, gchar ** rest)
 {
   GError *err = NULL;
   GSubprocess *proc;
@@ -56,11 +56,28 @@ run_commands_on (const gchar * const *pipeline, const gchar * const *commands,
     g_free (line);
   }
   g_output_stream_close (in, NULL, NULL);
+  if (rest) {
+    GString *text = g_string_new (NULL);
+
+    while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL,
+                NULL))) {
+      g_string_append_printf (text, "%s\n", line);
+      g_free (line);
+    }
+    *rest = g_string_free (text, FALSE);
+  }
   fail_unless (g_subprocess_wait (proc, NULL, &err));
   *status = g_subprocess_get_exit_status (proc);
   g_object_unref (out);
   g_object_unref (proc);
   return answers;
+}
+
+static GPtrArray *
+run_commands_on (const gchar * const *pipeline, const gchar * const *commands,
+    gint * status)
+{
+  return run_commands_full (pipeline, commands, status, NULL);
 }
 
 /* a long stream: the commands reach it while it runs */
@@ -292,6 +309,37 @@ GST_START_TEST (test_unix_socket)
 
 GST_END_TEST;
 
+/* The final table lists the workers a reshape took out, with their
+ * counts (they are part of the balance). */
+GST_START_TEST (test_report_lists_retired)
+{
+  const gchar *const pipeline[] = {
+    "testworkersrc", "num-buffers=100000", "!", "queue", "name=q0", "!",
+    "testworker", "name=w", "process-time=100000", "!", "queue", "name=q1",
+    "!", "testworkersink", NULL
+  };
+  const gchar *const commands[] = {
+    "swap w testworker name=w2",
+    "exit-now",
+    NULL
+  };
+  gint status = -1;
+  gchar *rest = NULL;
+  GPtrArray *a = run_commands_full (pipeline, commands, &status, &rest);
+
+  fail_unless (answer_ok (a, 0), "%s", answer_error (a, 0));
+  fail_unless (answer_ok (a, 1));
+  /* stopped, not drained: the table is printed even with --quiet */
+  fail_unless (rest && g_regex_match_simple ("^w \\(retired\\) +[0-9]+ ",
+          rest, G_REGEX_MULTILINE, 0), "%s", rest);
+  fail_unless (g_regex_match_simple ("^w2 +[0-9]+ ", rest,
+          G_REGEX_MULTILINE, 0), "%s", rest);
+  g_free (rest);
+  g_ptr_array_unref (a);
+}
+
+GST_END_TEST;
+
 /* A socket file at PATH that nothing listens on (left by a run that was
  * killed) is replaced; one that a program listens on is not, and the
  * tool says so (exit 2). */
@@ -361,6 +409,7 @@ launchcontrol_suite (void)
   tcase_add_test (tc, test_reshape_commands);
   tcase_add_test (tc, test_unix_socket);
   tcase_add_test (tc, test_stale_socket_replaced);
+  tcase_add_test (tc, test_report_lists_retired);
   return s;
 }
 
