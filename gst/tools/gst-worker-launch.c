@@ -284,7 +284,7 @@ print_status (App * app)
   }
 
   clear_table (app);
-  fputs (out->str, stdout);
+  g_print ("%s", out->str);
   fflush (stdout);
   if (app->tty_out)
     app->table_lines = n + 2;

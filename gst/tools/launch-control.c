@@ -4,7 +4,7 @@
 /*
  * One command a line, from standard input when it is not a terminal (a
  * script, a ground station's pipe); each is answered by one JSON line on
- * standard output, `{"ok": true, ...}` or `{"ok": false, "error": "..."}`:
+ * standard output, `{"ok":true,...}` or `{"ok":false,"error":"..."}`:
  *
  *   pause NAME | resume NAME     one worker (gst_worker_controller_pause_worker)
  *   pause | resume               the whole system
@@ -201,8 +201,8 @@ launch_control_run (GstWorkerController * ctrl, const gchar * line,
     gchar *status = gst_worker_structure_to_json (s, FALSE);
 
     gst_structure_free (s);
-    json = g_strdup_printf ("{\"ok\": true, \"command\": \"status\", "
-        "\"status\": %s}", status);
+    json = g_strdup_printf ("{\"ok\":true,\"command\":\"status\","
+        "\"status\":%s}", status);
     g_free (status);
   } else if (g_str_equal (argv[0], "exit") && argc == 1) {
     *exit = TRUE;
@@ -222,14 +222,33 @@ launch_control_run (GstWorkerController * ctrl, const gchar * line,
 }
 
 /* Runs one command and prints its answer. */
+/* Everything the tool prints with g_print(), once standard output
+ * carries answers. */
+static void
+print_to_stderr (const gchar * text)
+{
+  fputs (text, stderr);
+  fflush (stderr);
+}
+
 static void
 handle_line (LaunchControl * control, const gchar * line)
 {
+  static gboolean answered;
   gboolean exit = FALSE, exit_now = FALSE;
   gchar *json = launch_control_run (control->ctrl, line, &exit, &exit_now);
 
   if (json) {
-    g_print ("%s\n", json);
+    /* from the first answer on, standard output carries the answers
+     * only, one JSON line each: the tool's own lines (messages, status
+     * lines, the report) go to standard error */
+    if (!answered) {
+      fflush (stdout);
+      g_set_print_handler (print_to_stderr);
+      answered = TRUE;
+    }
+    fputs (json, stdout);
+    fputc ('\n', stdout);
     fflush (stdout);
     g_free (json);
   }

@@ -9,10 +9,15 @@
 
 /* Sends @commands (one a line) to a running gst-worker-launch, and
  * returns the JSON answers it printed, one node each, its exit status in
- * @status, and in @rest (if not NULL) what it printed after them. */
+ * @status, in @rest (if not NULL) what it printed on standard output
+ * after them, and in @errors (if not NULL) its standard error. */
+/* the answers of the last run, as printed */
+static GPtrArray *last_lines;
+
 static GPtrArray *
 run_commands_full (const gchar * const *pipeline,
-    const gchar * const *commands, gint * status, gchar ** rest)
+    const gchar * const *commands, gint * status, gchar ** rest,
+    gchar ** errors)
 {
   GError *err = NULL;
   GSubprocess *proc;
@@ -21,16 +26,18 @@ run_commands_full (const gchar * const *pipeline,
   GPtrArray *answers = g_ptr_array_new_with_free_func ((GDestroyNotify)
       json_node_unref);
   gchar *line;
-
   GStrvBuilder *b = g_strv_builder_new ();
   gchar **argv;
 
+  g_clear_pointer (&last_lines, g_ptr_array_unref);
+  last_lines = g_ptr_array_new_with_free_func (g_free);
   g_strv_builder_add_many (b, GST_WORKER_LAUNCH, "--quiet", NULL);
   g_strv_builder_addv (b, (const gchar **) pipeline);
   argv = g_strv_builder_end (b);
   g_strv_builder_unref (b);
   proc = g_subprocess_newv ((const gchar * const *) argv,
-      G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err);
+      G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+      (errors ? G_SUBPROCESS_FLAGS_STDERR_PIPE : 0), &err);
   g_strfreev (argv);
   fail_unless (proc != NULL, "%s", err ? err->message : "?");
   in = g_subprocess_get_stdin_pipe (proc);
@@ -53,7 +60,7 @@ run_commands_full (const gchar * const *pipeline,
           err ? err->message : "?");
       g_ptr_array_add (answers, node);
     }
-    g_free (line);
+    g_ptr_array_add (last_lines, line);
   }
   g_output_stream_close (in, NULL, NULL);
   if (rest) {
@@ -66,6 +73,16 @@ run_commands_full (const gchar * const *pipeline,
     }
     *rest = g_string_free (text, FALSE);
   }
+  if (errors) {
+    GInputStream *e = g_subprocess_get_stderr_pipe (proc);
+    GString *text = g_string_new (NULL);
+    gchar buf[4096];
+    gssize n;
+
+    while ((n = g_input_stream_read (e, buf, sizeof (buf), NULL, NULL)) > 0)
+      g_string_append_len (text, buf, n);
+    *errors = g_string_free (text, FALSE);
+  }
   fail_unless (g_subprocess_wait (proc, NULL, &err));
   *status = g_subprocess_get_exit_status (proc);
   g_object_unref (out);
@@ -77,7 +94,7 @@ static GPtrArray *
 run_commands_on (const gchar * const *pipeline, const gchar * const *commands,
     gint * status)
 {
-  return run_commands_full (pipeline, commands, status, NULL);
+  return run_commands_full (pipeline, commands, status, NULL, NULL);
 }
 
 /* a long stream: the commands reach it while it runs */
@@ -309,6 +326,38 @@ GST_START_TEST (test_unix_socket)
 
 GST_END_TEST;
 
+/* Standard output carries the answers only, one JSON line each, in one
+ * spelling; the tool's own words go to standard error. */
+GST_START_TEST (test_stdout_is_answers_only)
+{
+  const gchar *const commands[] = { "status", "set p size=2", "exit", NULL };
+  gint status = -1;
+  gchar *rest = NULL, *errors = NULL;
+  const gchar *line;
+  GPtrArray *a = run_commands_full (pool_pipeline, commands, &status, &rest,
+      &errors);
+
+  fail_unless (answer_ok (a, 0));
+  /* the same spelling as the other answers */
+  line = g_ptr_array_index (last_lines, 0);
+  fail_unless (g_str_has_prefix (line, "{\"ok\":true,\"command\":"
+          "\"status\","), "%s", line);
+  line = g_ptr_array_index (last_lines, 1);
+  fail_unless (g_str_has_prefix (line, "{\"ok\":true,\"command\":\"set\","),
+      "%s", line);
+  fail_unless (answer_ok (a, 2));
+  /* nothing after the answers */
+  fail_unless_equals_string (rest, "");
+  fail_unless (strstr (errors, "exit command: draining") != NULL, "%s",
+      errors);
+  fail_unless_equals_int (status, 0);
+  g_free (rest);
+  g_free (errors);
+  g_ptr_array_unref (a);
+}
+
+GST_END_TEST;
+
 /* The final table lists the workers a reshape took out, with their
  * counts (they are part of the balance). */
 GST_START_TEST (test_report_lists_retired)
@@ -324,17 +373,19 @@ GST_START_TEST (test_report_lists_retired)
     NULL
   };
   gint status = -1;
-  gchar *rest = NULL;
-  GPtrArray *a = run_commands_full (pipeline, commands, &status, &rest);
+  gchar *errors = NULL;
+  GPtrArray *a = run_commands_full (pipeline, commands, &status, NULL,
+      &errors);
 
   fail_unless (answer_ok (a, 0), "%s", answer_error (a, 0));
   fail_unless (answer_ok (a, 1));
-  /* stopped, not drained: the table is printed even with --quiet */
-  fail_unless (rest && g_regex_match_simple ("^w \\(retired\\) +[0-9]+ ",
-          rest, G_REGEX_MULTILINE, 0), "%s", rest);
-  fail_unless (g_regex_match_simple ("^w2 +[0-9]+ ", rest,
-          G_REGEX_MULTILINE, 0), "%s", rest);
-  g_free (rest);
+  /* stopped, not drained: the table is printed even with --quiet (on
+   * standard error: standard output carries the answers) */
+  fail_unless (errors && g_regex_match_simple ("^w \\(retired\\) +[0-9]+ ",
+          errors, G_REGEX_MULTILINE, 0), "%s", errors);
+  fail_unless (g_regex_match_simple ("^w2 +[0-9]+ ", errors,
+          G_REGEX_MULTILINE, 0), "%s", errors);
+  g_free (errors);
   g_ptr_array_unref (a);
 }
 
@@ -410,6 +461,7 @@ launchcontrol_suite (void)
   tcase_add_test (tc, test_unix_socket);
   tcase_add_test (tc, test_stale_socket_replaced);
   tcase_add_test (tc, test_report_lists_retired);
+  tcase_add_test (tc, test_stdout_is_answers_only);
   return s;
 }
 
