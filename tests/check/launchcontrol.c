@@ -104,6 +104,13 @@ static const gchar *const pool_pipeline[] = {
   NULL
 };
 
+/* a chain with queues, for swap, insert and remove */
+static const gchar *const chain_pipeline[] = {
+  "testworkersrc", "num-buffers=100000", "!", "queue", "name=q0", "!",
+  "testworker", "name=w", "process-time=100000", "!", "queue", "name=q1",
+  "!", "testworkersink", NULL
+};
+
 static GPtrArray *
 run_commands (const gchar * const *commands, gint * status)
 {
@@ -216,11 +223,6 @@ GST_END_TEST;
 /* swap, insert and remove while the system runs; refusals say why. */
 GST_START_TEST (test_reshape_commands)
 {
-  const gchar *const pipeline[] = {
-    "testworkersrc", "num-buffers=100000", "!", "queue", "name=q0", "!",
-    "testworker", "name=w", "process-time=100000", "!", "queue", "name=q1",
-    "!", "testworkersink", NULL
-  };
   const gchar *const commands[] = {
     "swap w testworker process-time=50000",
     "insert q0 testworker name=x",
@@ -238,7 +240,7 @@ GST_START_TEST (test_reshape_commands)
   GPtrArray *a;
   JsonObject *o;
 
-  a = run_commands_on (pipeline, commands, &status);
+  a = run_commands_on (chain_pipeline, commands, &status);
   fail_unless (answer_ok (a, 0), "%s", answer_error (a, 0));
   fail_unless (answer_ok (a, 1), "%s", answer_error (a, 1));
   fail_unless (answer_ok (a, 2), "%s", answer_error (a, 2));
@@ -362,11 +364,6 @@ GST_END_TEST;
  * counts (they are part of the balance). */
 GST_START_TEST (test_report_lists_retired)
 {
-  const gchar *const pipeline[] = {
-    "testworkersrc", "num-buffers=100000", "!", "queue", "name=q0", "!",
-    "testworker", "name=w", "process-time=100000", "!", "queue", "name=q1",
-    "!", "testworkersink", NULL
-  };
   const gchar *const commands[] = {
     "swap w testworker name=w2",
     "exit-now",
@@ -374,7 +371,7 @@ GST_START_TEST (test_report_lists_retired)
   };
   gint status = -1;
   gchar *errors = NULL;
-  GPtrArray *a = run_commands_full (pipeline, commands, &status, NULL,
+  GPtrArray *a = run_commands_full (chain_pipeline, commands, &status, NULL,
       &errors);
 
   fail_unless (answer_ok (a, 0), "%s", answer_error (a, 0));
