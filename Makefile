@@ -130,6 +130,7 @@ cross-arm64:
 bench: build
 	/usr/bin/python3 tests/bench/run.py --workerbench $(BUILD)/tests/bench/workerbench
 	$(BUILD)/tests/bench/tunebench
+	$(BUILD)/tests/bench/clusterbench
 
 # What changed: the newest two runs kept in tests/bench/results/history/
 # (make bench keeps one per commit), per row old vs new median and ratio.

@@ -13,7 +13,9 @@
  * goes downstream once every replica has drained.
  *
  * It is a worker (#GstWorker, named `<pool>_collect`): `items-in` counts
- * the outputs the replicas emitted, `items-out` those that left the pool;
+ * the outputs the replicas emitted, `items-out` those that left the pool,
+ * `items-dropped` the items that a replica of stock elements (no worker
+ * in it, which would count its own) ended with no output at all;
  * `blocked` means downstream is full; `paused` holds the pool's output.
  *
  * The pool adds and removes sink pads as it adds and retires replicas
@@ -48,6 +50,10 @@ struct _GstPoolCollect
   gboolean *flush_stopped;
   guint n_flush_stopped;
   guint32 last_oob_seqnum;
+  gboolean *codec_checked;      /* per replica, this run: looked for a
+                                 * codec that keeps state */
+  gboolean codec_warned;        /* this run */
+  gboolean empty_warned;        /* this run */
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
@@ -237,12 +243,191 @@ push_eos (GstPoolCollect * self, GstPad * pad)
   GST_PAD_STREAM_UNLOCK (self->srcpad);
 }
 
+/* ---------------------------------------------------------------------- */
+/* replicas that cannot be split */
+
+/* The codec base classes: their subclasses may keep state from frame to
+ * frame (references, overlaps), which a replica that sees every size-th
+ * frame does not have. By name: the codec libraries need not be loaded. */
+static const gchar *const codec_bases[] = {
+  "GstVideoDecoder", "GstVideoEncoder", "GstAudioDecoder", "GstAudioEncoder",
+};
+
+/* Whether @caps (a codec's coded side) are a format whose frames stand
+ * alone: images, or sample-by-sample audio codecs. */
+static gboolean
+caps_intra_only (GstCaps * caps)
+{
+  const gchar *media;
+
+  if (!caps || gst_caps_is_empty (caps) || gst_caps_is_any (caps))
+    return FALSE;
+  media = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  return g_str_has_prefix (media, "image/") ||
+      g_str_equal (media, "audio/x-alaw") ||
+      g_str_equal (media, "audio/x-mulaw");
+}
+
+typedef struct
+{
+  gboolean has_worker;          /* a worker counts its own drops */
+  GstElement *codec;            /* reffed: a codec that keeps state */
+  const gchar *codec_kind;      /* "decoder" or "encoder" */
+  gchar *coded;                 /* its coded format, or NULL if not known */
+} ReplicaKind;
+
+/* Adds what element @v is to @user_data, a ReplicaKind. */
+static void
+inspect_element (const GValue * v, gpointer user_data)
+{
+  ReplicaKind *kind = user_data;
+  GstElement *e = g_value_get_object (v);
+
+  if (GST_IS_WORKER (e))
+    kind->has_worker = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (codec_bases) && !kind->codec; i++) {
+    GType base = g_type_from_name (codec_bases[i]);
+    gboolean decoder = strstr (codec_bases[i], "Decoder") != NULL;
+    GstPad *coded;
+    GstCaps *caps;
+
+    if (!base || !g_type_is_a (G_OBJECT_TYPE (e), base))
+      continue;
+    coded = gst_element_get_static_pad (e, decoder ? "sink" : "src");
+    caps = coded ? gst_pad_get_current_caps (coded) : NULL;
+    if (!caps_intra_only (caps)) {
+      kind->codec = gst_object_ref (e);
+      kind->codec_kind = decoder ? "decoder" : "encoder";
+      if (caps)
+        kind->coded = g_strdup (gst_structure_get_name
+            (gst_caps_get_structure (caps, 0)));
+    }
+    gst_clear_caps (&caps);
+    gst_clear_object (&coded);
+  }
+}
+
+/* What replica @r is made of. */
+static void
+inspect_replica (GstPoolCollect * self, guint r, ReplicaKind * kind)
+{
+  gchar *name = g_strdup_printf ("%s_r%u", self->prefix, r);
+  GstElement *bin = gst_bin_get_by_name (GST_BIN (self->pool), name);
+  GValue v = G_VALUE_INIT;
+
+  memset (kind, 0, sizeof (*kind));
+  g_free (name);
+  if (!bin)
+    return;
+  g_value_init (&v, GST_TYPE_ELEMENT);
+  g_value_set_object (&v, bin);
+  inspect_element (&v, kind);
+  g_value_unset (&v);
+  if (GST_IS_BIN (bin)) {
+    GstIterator *it = gst_bin_iterate_recurse (GST_BIN (bin));
+
+    /* a resync starts again: what was found stays found */
+    gst_iterator_foreach (it, inspect_element, kind);
+    gst_iterator_free (it);
+  }
+  gst_object_unref (bin);
+}
+
+static void
+replica_kind_clear (ReplicaKind * kind)
+{
+  gst_clear_object (&kind->codec);
+  g_clear_pointer (&kind->coded, g_free);
+}
+
+/* Says, once a run, that replica @r's codec cannot be split over
+ * replicas. */
+static void
+warn_codec (GstPoolCollect * self, guint r, ReplicaKind * kind)
+{
+  gboolean warn;
+
+  GST_OBJECT_LOCK (self);
+  warn = !self->codec_warned;
+  self->codec_warned = TRUE;
+  GST_OBJECT_UNLOCK (self);
+  if (!warn)
+    return;
+  GST_ELEMENT_WARNING (self->pool, STREAM, FAILED,
+      ("Worker pool %s: its worker %s (%s) is a %s of %s, which keeps "
+          "state from frame to frame: a replica sees only some of the "
+          "frames, so what it makes is wrong or missing. Do not pool a "
+          "decoder or encoder of such a format: run it on its own (or "
+          "size=1).", GST_OBJECT_NAME (self->pool),
+          GST_OBJECT_NAME (kind->codec), G_OBJECT_TYPE_NAME (kind->codec),
+          kind->codec_kind, kind->coded ? kind->coded :
+          "a format of several frames"),
+      ("replica %s_r%u", self->prefix, r));
+}
+
+/* The first item replica @r ended this run: a codec that keeps state in
+ * it, once its format is known, is said at once. */
+static void
+check_codec (GstPoolCollect * self, guint r)
+{
+  ReplicaKind kind;
+  gboolean check;
+
+  GST_OBJECT_LOCK (self);
+  check = !self->codec_checked[r] && !self->codec_warned;
+  self->codec_checked[r] = TRUE;
+  GST_OBJECT_UNLOCK (self);
+  if (!check)
+    return;
+  inspect_replica (self, r, &kind);
+  if (kind.codec && kind.coded)
+    warn_codec (self, r, &kind);
+  replica_kind_clear (&kind);
+}
+
+/* Replica @r ended an item without any output. A worker in it counted
+ * that (a drop by its decision, or one output for several inputs); stock
+ * elements count nothing, so the collector counts it as dropped, and
+ * says so once a run: nothing leaves the pool without a word. */
+static void
+item_made_nothing (GstPoolCollect * self, guint r, guint64 index)
+{
+  ReplicaKind kind;
+  gboolean warn;
+
+  inspect_replica (self, r, &kind);
+  if (kind.has_worker) {
+    replica_kind_clear (&kind);
+    return;
+  }
+  GST_DEBUG_OBJECT (self, "replica %u made nothing of item %" G_GUINT64_FORMAT
+      ": dropped", r, index);
+  gst_worker_core_count (self->core, 0, 0, 1);
+  if (kind.codec) {
+    warn_codec (self, r, &kind);
+    replica_kind_clear (&kind);
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  warn = !self->empty_warned;
+  self->empty_warned = TRUE;
+  GST_OBJECT_UNLOCK (self);
+  if (warn)
+    GST_ELEMENT_WARNING (self->pool, STREAM, FAILED,
+        ("Worker pool %s: replica %s_r%u (\"%s\") made no output for an "
+            "item: counted as dropped by %s_collect (once per run said).",
+            GST_OBJECT_NAME (self->pool), self->prefix, r,
+            self->description, self->prefix),
+        ("item %" G_GUINT64_FORMAT, index));
+  replica_kind_clear (&kind);
+}
+
 static gboolean
 handle_mark (GstPoolCollect * self, GstPad * pad, GstPoolOrderMark mark,
     guint64 index)
 {
   guint r = replica_of (pad);
-  gboolean finished;
+  gboolean finished, empty;
   GstFlowReturn ret;
 
   if (mark == GST_POOL_ORDER_MARK_HELLO) {
@@ -251,9 +436,14 @@ handle_mark (GstPoolCollect * self, GstPad * pad, GstPoolOrderMark mark,
     return TRUE;
   }
   GST_LOG_OBJECT (pad, "replica %u ended %" G_GUINT64_FORMAT, r, index);
-  ret = gst_pool_order_end (self->order, r, mark, index, &finished);
+  ret = gst_pool_order_end (self->order, r, mark, index, &finished, &empty);
   if (ret == GST_FLOW_ERROR)
     report_broken (self);
+  if (ret == GST_FLOW_OK) {
+    check_codec (self, r);
+    if (empty)
+      item_made_nothing (self, r, index);
+  }
   if (finished)
     push_eos (self, pad);
   return ret == GST_FLOW_OK;
@@ -412,6 +602,8 @@ reset_flush_state (GstPoolCollect * self)
   self->n_flush_stopped = 0;
   memset (self->flush_stopped, 0, self->n * sizeof (gboolean));
   self->last_oob_seqnum = GST_SEQNUM_INVALID;
+  memset (self->codec_checked, 0, self->n * sizeof (gboolean));
+  self->codec_warned = self->empty_warned = FALSE;
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -458,6 +650,7 @@ gst_pool_collect_finalize (GObject * object)
     gst_clear_object (&self->sinkpads[r]);
   g_free (self->sinkpads);
   g_free (self->flush_stopped);
+  g_free (self->codec_checked);
   g_free (self->description);
   g_free (self->prefix);
   G_OBJECT_CLASS (gst_pool_collect_parent_class)->finalize (object);
@@ -544,6 +737,7 @@ gst_pool_collect_new (const gchar * name, GstPoolOrder * order,
   self->description = g_strdup (description);
   self->prefix = gst_object_get_name (GST_OBJECT (pool));
   self->flush_stopped = g_new0 (gboolean, self->n);
+  self->codec_checked = g_new0 (gboolean, self->n);
   self->sinkpads = g_new0 (GstPad *, self->n);
   for (guint r = 0; r < self->n; r++)
     if (gst_pool_order_is_active (order, r))

@@ -290,6 +290,17 @@ reshape_replicas (GstPoolDispatch * self)
   return GST_FLOW_OK;
 }
 
+/* The item in hand goes to no replica (an error, a stop or a flush ended
+ * the wait for room): it is lost here, in no queue's count, so the
+ * worker's `items-failed` counts it and a stop's discard count has it. */
+static void
+lose_item (GstPoolDispatch * self, GstBuffer * buf)
+{
+  GST_DEBUG_OBJECT (self, "item %" GST_PTR_FORMAT " given to no replica", buf);
+  gst_buffer_unref (buf);
+  gst_worker_core_fail_item (self->core, GST_FLOW_ERROR);
+}
+
 static GstFlowReturn
 dispatch_buffer (GstPoolDispatch * self, GstBuffer * buf)
 {
@@ -301,7 +312,7 @@ dispatch_buffer (GstPoolDispatch * self, GstBuffer * buf)
 
   if ((ret = reshape_replicas (self)) != GST_FLOW_OK ||
       (ret = say_hello (self)) != GST_FLOW_OK) {
-    gst_buffer_unref (buf);
+    lose_item (self, buf);
     return ret;
   }
 
@@ -330,7 +341,7 @@ dispatch_buffer (GstPoolDispatch * self, GstBuffer * buf)
   }
   if (r < 0) {
     gst_worker_core_leave_push (self->core);
-    gst_buffer_unref (buf);
+    lose_item (self, buf);
     if (ret == GST_FLOW_OK)
       ret = gst_pool_order_get_flow (self->order);
     if (ret == GST_FLOW_OK)

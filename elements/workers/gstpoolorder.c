@@ -50,6 +50,7 @@ typedef struct
   guint replica;
   SlotKind kind;
   gboolean done;
+  guint outputs;                /* what the collector let out for it */
 } Slot;
 
 typedef enum
@@ -472,14 +473,20 @@ gst_pool_order_pushed (GstPoolOrder * order)
   g_mutex_unlock (&order->lock);
 }
 
-/* Returns: the replica the rotation would take next. */
+/* Returns: the replica the rotation would take next: the first active
+ * one from the rotation's place (which can be the number after the
+ * highest replica, or a retired one's). */
 guint
 gst_pool_order_next (GstPoolOrder * order)
 {
-  guint r;
+  guint r = 0;
 
   g_mutex_lock (&order->lock);
-  r = order->rotation;
+  for (guint i = 0; i < order->n; i++) {
+    r = (order->rotation + i) % order->n;
+    if (order->state[r] == REPLICA_ACTIVE)
+      break;
+  }
   g_mutex_unlock (&order->lock);
   return r;
 }
@@ -740,8 +747,11 @@ gst_pool_order_wait_turn (GstPoolOrder * order, guint replica)
       ret = GST_FLOW_ERROR;
       break;
     }
-    if (mine && mine == g_queue_peek_head (&order->slots))
+    if (mine && mine == g_queue_peek_head (&order->slots)) {
+      /* what goes out now is one of its outputs */
+      mine->outputs++;
       break;
+    }
     g_cond_wait (&order->turn_cond, &order->lock);
   }
   g_mutex_unlock (&order->lock);
@@ -776,15 +786,18 @@ slot_kind_name (Slot * slot)
 }
 
 /* @replica ended slot @index (its @mark arrived). @finished is set when
- * that was the last slot after EOS: then push EOS. */
+ * that was the last slot after EOS: then push EOS. @empty is set when it
+ * was an item that made no output at all. */
 GstFlowReturn
 gst_pool_order_end (GstPoolOrder * order, guint replica,
-    GstPoolOrderMark mark, guint64 index, gboolean * finished)
+    GstPoolOrderMark mark, guint64 index, gboolean * finished,
+    gboolean * empty)
 {
   GstFlowReturn ret;
   Slot *mine;
 
   *finished = FALSE;
+  *empty = FALSE;
   g_mutex_lock (&order->lock);
   if ((ret = state_locked (order)) != GST_FLOW_OK)
     goto done;
@@ -810,6 +823,7 @@ gst_pool_order_end (GstPoolOrder * order, guint replica,
   }
   g_queue_pop_head (&order->pending[replica]);
   mine->done = TRUE;
+  *empty = mine->kind == SLOT_ITEM && mine->outputs == 0;
   *finished = advance_locked (order);
 
 done:

@@ -80,7 +80,8 @@ GstPoolOrderEnds gst_pool_order_get_ends (GstPoolOrder * order,
 /* collect side */
 GstFlowReturn gst_pool_order_wait_turn (GstPoolOrder * order, guint replica);
 GstFlowReturn gst_pool_order_end (GstPoolOrder * order, guint replica,
-    GstPoolOrderMark mark, guint64 index, gboolean * finished);
+    GstPoolOrderMark mark, guint64 index, gboolean * finished,
+    gboolean * empty);
 GstFlowReturn gst_pool_order_replica_eos (GstPoolOrder * order, guint replica,
     gboolean * finished);
 void gst_pool_order_hello (GstPoolOrder * order, guint replica);

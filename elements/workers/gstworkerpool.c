@@ -40,7 +40,18 @@
  * queue is full; `<pool>_collect` counts in `items-out` the items that left
  * it. For replicas that emit one output per input, dispatch's `items-in`
  * equals collect's `items-out` plus the replicas' `items-dropped` once the
- * pool has drained. Pausing `<pool>_dispatch` holds the pool's input.
+ * pool has drained; an item a replica of stock elements (no worker in it,
+ * which would count its own drops) ended with no output is counted in
+ * collect's `items-dropped`, and the pool posts a warning, once a run.
+ * Pausing `<pool>_dispatch` holds the pool's input.
+ *
+ * Never pool an element that keeps state from item to item, such as a
+ * decoder or encoder of a format with reference frames (vp8dec, x264enc):
+ * a replica sees only some of the frames, so what it makes is wrong or
+ * missing. The pool posts a warning when a replica holds a
+ * `GstVideoDecoder`, `GstVideoEncoder`, `GstAudioDecoder` or
+ * `GstAudioEncoder` of a format that is not one of stand-alone images
+ * (jpegdec or pngdec pool well).
  *
  * How order is kept: after each item the dispatcher sends a mark (a
  * serialized custom downstream event) to the same replica; the collector

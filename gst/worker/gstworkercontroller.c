@@ -233,9 +233,11 @@ watchdog_run (GstWorkerController * self)
   t.heartbeat_timeout = self->heartbeat_timeout;
   t.stall_timeout = self->stall_timeout;
   GST_OBJECT_UNLOCK (self);
-  if (worker_run_is_active (self->run, &paused, &playing) && playing &&
-      !paused)
+  /* prerolling too: a worker busy on its first item can stall */
+  if (worker_run_is_active (self->run, &paused, &playing) && !paused) {
+    t.playing = playing;
     next = worker_watchdog_check (self->watch, &t, events);
+  }
 
   g_source_set_ready_time (self->watchdog, next);
   emit_watch_events (self, events);
@@ -339,6 +341,7 @@ handle_heartbeat (GstWorkerController * self, GstMessage * msg)
   t.heartbeat_timeout = self->heartbeat_timeout;
   t.stall_timeout = self->stall_timeout;
   GST_OBJECT_UNLOCK (self);
+  t.playing = TRUE;
   if (!worker_run_is_active (self->run, NULL, NULL))
     return;
   due = worker_watchdog_heartbeat (self->watch, w,
@@ -407,8 +410,8 @@ gst_worker_controller_constructed (GObject * object)
   self->topology = worker_topology_new (self->pipeline);
   self->workers = worker_topology_workers (self->topology);
   self->queues = worker_topology_queues (self->topology);
-  self->watch = worker_watchdog_new (self->topology);
   self->deadlock = gst_worker_deadlock_new (self->topology);
+  self->watch = worker_watchdog_new (self->topology, self->deadlock);
   self->exit = worker_exit_new (self->topology);
   worker_topology_update (self->topology);
   gst_worker_deadlock_set_topology (self->deadlock);
@@ -1050,6 +1053,11 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
   worker_run_add_tick (self->run, gst_worker_deadlock_tick_ms (settle),
       deadlock_tick);
 
+  /* the elements' own set-up first: an element that cannot be built (a
+   * pool's worker) says why itself, and leaves its neighbours unlinked */
+  if (!worker_run_ready (self->run, error))
+    return FALSE;
+
   {
     /* an element nothing can reach: the run could never drain */
     gchar *element = NULL;
@@ -1135,6 +1143,8 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
   GST_INFO_OBJECT (self, "%s worker %s", paused ? "pausing" : "resuming",
       w->name);
   gst_worker_set_paused (GST_WORKER (w->element), paused);
+  if (!paused)
+    worker_watchdog_resumed (self->watch);
   gst_worker_deadlock_touch (self->deadlock);
   /* the watchdog looks again: blocked workers may be excused or not */
   worker_run_wake_watchdog (self->run, g_get_monotonic_time ());

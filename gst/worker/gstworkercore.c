@@ -53,6 +53,8 @@ struct _GstWorkerCore
   gboolean paused;
   gboolean flushing;
   gboolean in_item;
+  gboolean in_drain;            /* the step in hand is a drain, not an
+                                 * item: no proc-time sample of its own */
   guint in_push;
   gchar *blocked_on;
   gboolean waiting;             /* in gst_worker_core_enter_wait() */
@@ -417,6 +419,7 @@ start_item_locked (GstWorkerCore * core, guint n_in)
   GstClockTime now = core_now (core);
 
   core->in_item = TRUE;
+  core->in_drain = FALSE;
   core->items_in += n_in;
   core->item_start = now;
   core->push_total = 0;
@@ -449,6 +452,35 @@ gst_worker_core_begin_item (GstWorkerCore * core, guint n_in)
     return FALSE;
   }
   start_item_locked (core, n_in);
+  g_mutex_unlock (&core->lock);
+  return TRUE;
+}
+
+/**
+ * gst_worker_core_begin_drain: (skip)
+ * @core: a #GstWorkerCore
+ *
+ * As gst_worker_core_begin_item() for the work a worker does at EOS (it
+ * emits what it still holds): it waits while paused and reports the
+ * worker `busy`, but the drain is no item: its time goes to the items'
+ * total, and `proc-time-avg` stays the time per item taken in (a drain
+ * counted as an item of its own, often of no time, lowered it).
+ * End it with gst_worker_core_end_item().
+ *
+ * Returns: %FALSE if flushing
+ *
+ * Since: 0.2
+ */
+gboolean
+gst_worker_core_begin_drain (GstWorkerCore * core)
+{
+  g_mutex_lock (&core->lock);
+  if (G_UNLIKELY (!wait_unpaused_locked (core))) {
+    g_mutex_unlock (&core->lock);
+    return FALSE;
+  }
+  start_item_locked (core, 0);
+  core->in_drain = TRUE;
   g_mutex_unlock (&core->lock);
   return TRUE;
 }
@@ -490,10 +522,12 @@ gst_worker_core_end_item (GstWorkerCore * core)
     now = core_now (core);
     proc = GST_CLOCK_DIFF (core->item_start, now);
     proc = proc > core->push_total ? proc - core->push_total : 0;
-    core->proc_count++;
     core->proc_total += proc;
-    core->proc_max = MAX (core->proc_max, proc);
-    core->in_item = FALSE;
+    if (!core->in_drain) {
+      core->proc_count++;
+      core->proc_max = MAX (core->proc_max, proc);
+    }
+    core->in_item = core->in_drain = FALSE;
     update_state_locked (core, now);
   }
   g_mutex_unlock (&core->lock);

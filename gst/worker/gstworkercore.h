@@ -88,6 +88,9 @@ gboolean        gst_worker_core_begin_item (GstWorkerCore * core,
                                             guint n_in);
 
 GST_WORKER_API
+gboolean        gst_worker_core_begin_drain (GstWorkerCore * core);
+
+GST_WORKER_API
 void            gst_worker_core_start_item (GstWorkerCore * core,
                                             guint n_in);
 

@@ -1304,6 +1304,103 @@ gst_worker_deadlock_add_to_report (GstWorkerDeadlock * dl,
   gst_structure_take_value (report, "queue-growths", &growths);
 }
 
+/* @worker's process, if a sample saw it; else -1. */
+static gint
+sampled_proc_locked (GstWorkerDeadlock * dl, GstElement * worker)
+{
+  gint pi = GPOINTER_TO_INT (g_hash_table_lookup (dl->worker_proc,
+          worker)) - 1;
+
+  return dl->sampled_at ? pi : -1;
+}
+
+/* The first process in @state that the waits from @pi reach (depth
+ * first), or -1. */
+static gint
+reach_state (GstWorkerDeadlock * dl, gint pi, ProcState state,
+    gboolean * seen)
+{
+  Proc *p;
+  gint found = -1;
+
+  if (pi < 0 || seen[pi])
+    return -1;
+  seen[pi] = TRUE;
+  p = g_ptr_array_index (dl->procs, pi);
+  if (p->state == state)
+    return pi;
+  for (guint i = 0; i < p->waits->len && found < 0; i++)
+    found = reach_state (dl, wait_peer (dl, &g_array_index (p->waits, Wait,
+                i)), state, seen);
+  return found;
+}
+
+/* The process in @state that @worker's process waits for, through queues
+ * and the processes at their other ends, from the latest sample; or -1.
+ * With the lock. */
+static gint
+waits_on_locked (GstWorkerDeadlock * dl, GstElement * worker,
+    ProcState state)
+{
+  gint pi = sampled_proc_locked (dl, worker), found = -1;
+  gboolean *seen;
+
+  if (pi < 0)
+    return -1;
+  seen = g_new0 (gboolean, dl->procs->len);
+  /* its own process is the one that waits */
+  seen[pi] = TRUE;
+  {
+    Proc *p = g_ptr_array_index (dl->procs, pi);
+
+    for (guint i = 0; i < p->waits->len && found < 0; i++)
+      found = reach_state (dl, wait_peer (dl, &g_array_index (p->waits, Wait,
+                  i)), state, seen);
+  }
+  g_free (seen);
+  return found;
+}
+
+/* Whether @worker's process waits, through queues and the processes at
+ * their other ends (a pool's collector waiting for one replica's output
+ * among them), for a paused worker: from the latest sample. */
+gboolean
+gst_worker_deadlock_waits_on_pause (GstWorkerDeadlock * dl,
+    GstElement * worker)
+{
+  gint found;
+
+  g_mutex_lock (&dl->lock);
+  found = waits_on_locked (dl, worker, PROC_PAUSED);
+  g_mutex_unlock (&dl->lock);
+  return found >= 0;
+}
+
+/* The busy worker @worker's process waits for (the same way), from the
+ * latest sample. Returns: (transfer full) (nullable): it */
+GstElement *
+gst_worker_deadlock_waits_on_busy (GstWorkerDeadlock * dl,
+    GstElement * worker)
+{
+  GstElement *busy = NULL;
+  gint found;
+
+  g_mutex_lock (&dl->lock);
+  found = waits_on_locked (dl, worker, PROC_BUSY);
+  if (found >= 0) {
+    Proc *p = g_ptr_array_index (dl->procs, found);
+
+    for (guint i = 0; i < p->workers->len && !busy; i++) {
+      GstElement *w = g_ptr_array_index (p->workers, i);
+
+      if (gst_worker_get_state (GST_WORKER (w)) == GST_WORKER_STATE_BUSY)
+        busy = gst_object_ref (w);
+    }
+  }
+  g_mutex_unlock (&dl->lock);
+  return busy;
+}
+
 /**
  * gst_worker_deadlock_explain:
  * @worker: a worker element
@@ -1323,8 +1420,7 @@ gst_worker_deadlock_explain (GstWorkerDeadlock * dl, GstElement * worker)
   guint guard = 0;
 
   g_mutex_lock (&dl->lock);
-  pi = GPOINTER_TO_INT (g_hash_table_lookup (dl->worker_proc, worker)) - 1;
-  if (pi < 0 || !dl->sampled_at) {
+  if ((pi = sampled_proc_locked (dl, worker)) < 0) {
     g_mutex_unlock (&dl->lock);
     return NULL;
   }

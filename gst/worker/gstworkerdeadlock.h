@@ -66,4 +66,12 @@ G_GNUC_INTERNAL
 gchar *             gst_worker_deadlock_explain (GstWorkerDeadlock * dl,
                                                  GstElement * worker);
 
+G_GNUC_INTERNAL
+gboolean            gst_worker_deadlock_waits_on_pause (GstWorkerDeadlock * dl,
+                                                        GstElement * worker);
+
+G_GNUC_INTERNAL
+GstElement *        gst_worker_deadlock_waits_on_busy (GstWorkerDeadlock * dl,
+                                                       GstElement * worker);
+
 G_END_DECLS

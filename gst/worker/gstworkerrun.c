@@ -772,10 +772,10 @@ worker_run_fail_start (GstWorkerRun * run, gchar * element, gchar * text,
   return FALSE;
 }
 
-/* The pipeline goes to PLAYING; if it does not, the run ends in error,
- * which @error names. */
-gboolean
-worker_run_play (GstWorkerRun * run, GError ** error)
+/* The pipeline goes to @state; if it does not, the run ends in error,
+ * which @error names: the error an element posted (the first one). */
+static gboolean
+set_state_or_fail (GstWorkerRun * run, GstState state, GError ** error)
 {
   GstStateChangeReturn ret;
   GstBus *bus;
@@ -783,8 +783,7 @@ worker_run_play (GstWorkerRun * run, GError ** error)
   gchar *text = NULL, *debug = NULL;
   GstStructure *report;
 
-  ret = gst_element_set_state (GST_ELEMENT (run->parts.pipeline),
-      GST_STATE_PLAYING);
+  ret = gst_element_set_state (GST_ELEMENT (run->parts.pipeline), state);
   if (ret != GST_STATE_CHANGE_FAILURE)
     return TRUE;
 
@@ -812,6 +811,25 @@ worker_run_play (GstWorkerRun * run, GError ** error)
   g_free (text);
   g_free (debug);
   return FALSE;
+}
+
+/* The pipeline goes to READY: the elements' own set-up (a pool builds its
+ * replicas); if it fails, the run ends with the error an element posted,
+ * which @error names. Before the check of what can never start, whose
+ * guess (an element with nothing linked to its input) a failed set-up
+ * causes. */
+gboolean
+worker_run_ready (GstWorkerRun * run, GError ** error)
+{
+  return set_state_or_fail (run, GST_STATE_READY, error);
+}
+
+/* The pipeline goes to PLAYING; if it does not, the run ends in error,
+ * which @error names. */
+gboolean
+worker_run_play (GstWorkerRun * run, GError ** error)
+{
+  return set_state_or_fail (run, GST_STATE_PLAYING, error);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -958,7 +976,10 @@ worker_run_handle_state_changed (GstWorkerRun * run, GstMessage * msg)
   if (running && pending == GST_STATE_VOID_PENDING)
     apply_system_state (run);
 
-  if (new_state == GST_STATE_PLAYING)
+  /* prerolling too: a worker busy on its first item can stall (the
+   * watchdog looks at nothing else until the pipeline plays, nor while
+   * the system is paused) */
+  if (new_state == GST_STATE_PLAYING || running)
     worker_run_wake_watchdog (run, g_get_monotonic_time ());
   else
     g_source_set_ready_time (run->parts.watchdog, -1);

@@ -121,6 +121,9 @@ gboolean            worker_run_fail_start (GstWorkerRun * run,
                                            GError ** error);
 
 G_GNUC_INTERNAL
+gboolean            worker_run_ready (GstWorkerRun * run, GError ** error);
+
+G_GNUC_INTERNAL
 gboolean            worker_run_play (GstWorkerRun * run, GError ** error);
 
 G_GNUC_INTERNAL

@@ -189,7 +189,7 @@ gst_worker_transform_sink_event (GstBaseTransform * trans, GstEvent * event)
         }
         break;
       }
-      if (!gst_worker_core_begin_item (core, 0)) {
+      if (!gst_worker_core_begin_drain (core)) {
         gst_event_unref (event);
         return FALSE;
       }

@@ -35,6 +35,9 @@ typedef struct
 struct _GstWorkerWatchdog
 {
   GstWorkerTopology *topology;  /* not owned; outlives the watchdog */
+  GstWorkerDeadlock *deadlock;  /* not owned; outlives the watchdog: its
+                                 * wait-for graph tells who waits for a
+                                 * pause */
   GPtrArray *workers;           /* the topology's WorkerRec; fixed */
 
   GMutex lock;                  /* taken after the controller's object
@@ -42,15 +45,18 @@ struct _GstWorkerWatchdog
   /* protected by lock */
   WatchRec *recs;               /* one per worker, with room for those a
                                  * reshape adds */
+  gint64 resumed_at;            /* monotonic us: a worker was resumed */
   guint n_recs;                 /* fixed: the room */
 };
 
 GstWorkerWatchdog *
-worker_watchdog_new (GstWorkerTopology * topology)
+worker_watchdog_new (GstWorkerTopology * topology,
+    GstWorkerDeadlock * deadlock)
 {
   GstWorkerWatchdog *wd = g_new0 (GstWorkerWatchdog, 1);
 
   wd->topology = topology;
+  wd->deadlock = deadlock;
   wd->workers = worker_topology_workers (topology);
   wd->n_recs = wd->workers->len + WORKER_TOPOLOGY_SPARE + 1;
   wd->recs = g_new0 (WatchRec, wd->n_recs);
@@ -96,6 +102,7 @@ worker_watchdog_reset (GstWorkerWatchdog * wd)
   guint i;
 
   g_mutex_lock (&wd->lock);
+  wd->resumed_at = 0;
   for (i = 0; i < wd->workers->len; i++) {
     WatchRec *w = &wd->recs[i];
 
@@ -122,6 +129,17 @@ worker_watchdog_add (GstWorkerWatchdog * wd, WorkerRec * w)
 
   g_mutex_lock (&wd->lock);
   h->heartbeat_at = h->rate_at = now;
+  g_mutex_unlock (&wd->lock);
+}
+
+/* A paused worker was resumed: those blocked behind it waited for a
+ * pause until now, and are stalled only if still blocked stall-timeout
+ * from now (their state-time counts the pause). */
+void
+worker_watchdog_resumed (GstWorkerWatchdog * wd)
+{
+  g_mutex_lock (&wd->lock);
+  wd->resumed_at = g_get_monotonic_time ();
   g_mutex_unlock (&wd->lock);
 }
 
@@ -356,16 +374,95 @@ check_children_locked (WatchRec * w, WorkerRec * rec, const GstStructure * s,
   return next;
 }
 
-/* Checks every worker while the system runs; adds the events to @events
- * (see worker_watch_events_new()) and returns the next time
- * anything can change without a heartbeat (-1: none). */
+/* Whether blocked @w waits for a paused worker: along the full queues it
+ * waits on (blocked_by_pause()), or through any element between them (a
+ * pool's collector waits for the output of one replica, which waits for a
+ * paused worker), as the wait-for graph sees it. @sampled: whether the
+ * graph was sampled in this check. */
+static gboolean
+waits_on_pause (GstWorkerWatchdog * wd, WorkerRec * w, const gchar * blocked_on,
+    gboolean * sampled)
+{
+  if (blocked_by_pause (wd, blocked_on, 0))
+    return TRUE;
+  if (!wd->deadlock)
+    return FALSE;
+  if (!*sampled) {
+    gst_worker_deadlock_sample (wd->deadlock);
+    *sampled = TRUE;
+  }
+  return gst_worker_deadlock_waits_on_pause (wd->deadlock, w->element);
+}
+
+/* A blocked @w that waits for a busy worker (its wait chain ends there:
+ * a source blocked on the full queue of a hung worker) is stalled only
+ * once that busy worker is: the root is reported first, and a stall
+ * policy acts on it, however close the two waits began. Returns: whether
+ * @w's stall waits for its root's. */
+static gboolean
+root_not_yet_stalled (GstWorkerWatchdog * wd, WorkerRec * w,
+    gboolean * sampled)
+{
+  GstElement *busy;
+  WorkerRec *root;
+  gboolean wait = FALSE;
+
+  if (!wd->deadlock)
+    return FALSE;
+  if (!*sampled) {
+    gst_worker_deadlock_sample (wd->deadlock);
+    *sampled = TRUE;
+  }
+  busy = gst_worker_deadlock_waits_on_busy (wd->deadlock, w->element);
+  if (!busy)
+    return FALSE;
+  root = worker_topology_find_worker_by_element (wd->topology,
+      GST_OBJECT (busy));
+  if (root && root != w) {
+    g_mutex_lock (&wd->lock);
+    wait = !wd->recs[root->index].stalled;
+    g_mutex_unlock (&wd->lock);
+  }
+  gst_object_unref (busy);
+  return wait;
+}
+
+/* How soon a stall waiting for its root's is looked at again. */
+#define ROOT_CHECK_US (10 * G_TIME_SPAN_MILLISECOND)
+
+/* How often a prerolling system is looked at: no heartbeat brings the
+ * next check forward then. */
+#define PREROLL_CHECK_US (100 * G_TIME_SPAN_MILLISECOND)
+
+/* Checks every worker while the system runs (or prerolls, with
+ * @t->playing %FALSE: a worker busy on its first item, loading a model or
+ * waiting for a camera, stalls there too); adds the events to @events
+ * (see worker_watch_events_new()) and returns the next time anything can
+ * change without a heartbeat (-1: none). */
 gint64
 worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
     GPtrArray * events)
 {
   gint64 now = g_get_monotonic_time (), next = -1;
-  guint hb_timeout = t->heartbeat_timeout, stall_timeout = t->stall_timeout;
+  guint hb_timeout = t->playing ? t->heartbeat_timeout : 0;
+  guint stall_timeout = t->stall_timeout;
+  gboolean sampled = FALSE;
+  GstClockTime since_resume;
+  /* for the children: no heartbeats are due while prerolling */
+  WorkerWatchTimeouts ct = *t;
   guint i;
+
+  ct.heartbeat_timeout = hb_timeout;
+
+  g_mutex_lock (&wd->lock);
+  since_resume = wd->resumed_at ?
+      (GstClockTime) (now - wd->resumed_at) * GST_USECOND :
+      GST_CLOCK_TIME_NONE;
+  g_mutex_unlock (&wd->lock);
+
+  /* while prerolling, a worker may become busy at any time */
+  if (!t->playing && stall_timeout)
+    next = now + MIN ((gint64) stall_timeout * 1000 / 4, PREROLL_CHECK_US);
 
   for (i = 0; i < wd->workers->len; i++) {
     WorkerRec *rec = g_ptr_array_index (wd->workers, i);
@@ -374,7 +471,7 @@ worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
     GstWorkerState state = worker_stats_state (s);
     GstClockTime state_time = worker_stats_time (s, "state-time");
     const gchar *blocked_on = gst_structure_get_string (s, "blocked-on");
-    gboolean long_wait, excused = FALSE;
+    gboolean long_wait, excused = FALSE, deferred = FALSE;
     guint interval;
     WorkerWatchEvent *ev = NULL;
 
@@ -384,11 +481,21 @@ worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
       continue;
     }
     g_object_get (rec->element, "heartbeat-interval", &interval, NULL);
+    /* a wait that began behind a pause counts from the resume */
+    if (state == GST_WORKER_STATE_BLOCKED)
+      state_time = MIN (state_time, since_resume);
+    /* while prerolling, blocked is waiting for the sinks to preroll */
     long_wait = stall_timeout && (state == GST_WORKER_STATE_BUSY ||
-        state == GST_WORKER_STATE_BLOCKED) &&
+        (t->playing && state == GST_WORKER_STATE_BLOCKED)) &&
         state_time >= stall_timeout * GST_MSECOND;
     if (long_wait && state == GST_WORKER_STATE_BLOCKED)
-      excused = blocked_by_pause (wd, blocked_on, 0);
+      excused = waits_on_pause (wd, rec, blocked_on, &sampled);
+    if (long_wait && !excused && state == GST_WORKER_STATE_BLOCKED &&
+        !w->stalled && root_not_yet_stalled (wd, rec, &sampled)) {
+      long_wait = FALSE;
+      deferred = TRUE;
+      next = worker_min_deadline (next, now + ROOT_CHECK_US);
+    }
 
     g_mutex_lock (&wd->lock);
     /* a worker recorded a moment ago (a reshape, a pool's new replica),
@@ -422,20 +529,20 @@ worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
       ev->duration = state_time;
       ev->blocked_on = g_strdup (blocked_on);
       g_ptr_array_add (events, ev);
-    } else if (!long_wait && w->stalled) {
+    } else if (!long_wait && !deferred && w->stalled) {
       w->stalled = FALSE;
       ev = g_new0 (WorkerWatchEvent, 1);
       ev->type = WORKER_WATCH_RECOVERED;
       ev->worker = g_strdup (rec->name);
       g_ptr_array_add (events, ev);
     }
-    if (!long_wait && stall_timeout && (state == GST_WORKER_STATE_BUSY ||
-            state == GST_WORKER_STATE_BLOCKED))
+    if (!long_wait && !deferred && stall_timeout &&
+        (state == GST_WORKER_STATE_BUSY || state == GST_WORKER_STATE_BLOCKED))
       next =
           worker_min_deadline (next,
           now + (gint64) (stall_timeout * GST_MSECOND - state_time) / 1000);
     /* the workers in its child process, if it has one */
-    next = worker_min_deadline (next, check_children_locked (w, rec, s, t,
+    next = worker_min_deadline (next, check_children_locked (w, rec, s, &ct,
             now, events));
     g_mutex_unlock (&wd->lock);
     gst_structure_free (s);

@@ -12,6 +12,7 @@
 
 #include "gstworkerstate.h"
 #include "gstworkertopology.h"
+#include "gstworkerdeadlock.h"
 
 G_BEGIN_DECLS
 
@@ -40,10 +41,14 @@ typedef struct
 {
   guint heartbeat_timeout;
   guint stall_timeout;
+  gboolean playing;             /* worker_watchdog_check(): the pipeline
+                                 * plays (else it prerolls: heartbeats are
+                                 * not due, only busy workers are checked) */
 } WorkerWatchTimeouts;
 
 G_GNUC_INTERNAL
-GstWorkerWatchdog * worker_watchdog_new (GstWorkerTopology * topology);
+GstWorkerWatchdog * worker_watchdog_new (GstWorkerTopology * topology,
+                                         GstWorkerDeadlock * deadlock);
 
 G_GNUC_INTERNAL
 void                worker_watchdog_free (GstWorkerWatchdog * wd);
@@ -60,6 +65,9 @@ void                worker_watchdog_add (GstWorkerWatchdog * wd,
 
 G_GNUC_INTERNAL
 void                worker_watchdog_playing (GstWorkerWatchdog * wd);
+
+G_GNUC_INTERNAL
+void                worker_watchdog_resumed (GstWorkerWatchdog * wd);
 
 G_GNUC_INTERNAL
 gint64              worker_watchdog_heartbeat (GstWorkerWatchdog * wd,

@@ -849,6 +849,212 @@ GST_START_TEST (test_gaps_without_news)
 
 GST_END_TEST;
 
+/* Everything @h and @cmd output so far, appended to @out. */
+static void
+collect (Fixture * f, GPtrArray * out)
+{
+  GstBuffer *buf;
+
+  while ((buf = gst_harness_try_pull (f->h)))
+    g_ptr_array_add (out, buf);
+  while ((buf = gst_harness_try_pull (f->cmd))) {
+    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_MARKER);  /* a command */
+    g_ptr_array_add (out, buf);
+  }
+}
+
+static void
+same_outputs (GPtrArray * a, GPtrArray * b, const gchar * what)
+{
+  guint i;
+
+  fail_unless_equals_int (a->len, b->len);
+  for (i = 0; i < a->len; i++) {
+    GstBuffer *x = g_ptr_array_index (a, i), *y = g_ptr_array_index (b, i);
+    GstMapInfo mx, my;
+
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (x), GST_BUFFER_PTS (y));
+    fail_unless_equals_int (GST_BUFFER_FLAG_IS_SET (x, GST_BUFFER_FLAG_MARKER),
+        GST_BUFFER_FLAG_IS_SET (y, GST_BUFFER_FLAG_MARKER));
+    fail_unless (gst_buffer_map (x, &mx, GST_MAP_READ));
+    fail_unless (gst_buffer_map (y, &my, GST_MAP_READ));
+    fail_unless (mx.size == my.size && memcmp (mx.data, my.data, mx.size) == 0,
+        "%s: output %u differs", what, i);
+    gst_buffer_unmap (x, &mx);
+    gst_buffer_unmap (y, &my);
+  }
+}
+
+/* One side of the comparison: incremental or batch. */
+static void
+side_init (Fixture * f, gboolean incremental, gdouble eps, guint min_points,
+    guint stable_updates, gdouble stable_distance, guint max_points)
+{
+  fixture_init (f);
+  gst_harness_set (f->h, "clusterestimate", "incremental", incremental,
+      "eps", eps, "min-points", min_points, "stable-updates", stable_updates,
+      "stable-distance", stable_distance, "max-points", max_points, NULL);
+}
+
+/* Pushes the same item to both sides and checks they say the same. */
+static void
+push_both (Fixture * inc, Fixture * bat, const gdouble * ne, guint n,
+    GstClockTime pts, GPtrArray * oi, GPtrArray * ob, const gchar * what)
+{
+  push_points (inc, ne, n, pts);
+  push_points (bat, ne, n, pts);
+  collect (inc, oi);
+  collect (bat, ob);
+  same_outputs (oi, ob, what);
+}
+
+static void
+end_both (Fixture * inc, Fixture * bat, GPtrArray * oi, GPtrArray * ob,
+    const gchar * what)
+{
+  fail_unless (gst_harness_push_event (inc->h, gst_event_new_eos ()));
+  fail_unless (gst_harness_push_event (bat->h, gst_event_new_eos ()));
+  collect (inc, oi);
+  collect (bat, ob);
+  same_outputs (oi, ob, what);
+  fixture_clear (inc);
+  fixture_clear (bat);
+}
+
+/* The incremental clustering gives exactly the batch's outputs (every
+ * estimate and command, bit for bit) on random clouds: targets that come
+ * and go and move, pairs of targets that one frame shows together (the
+ * splits), outliers, duplicates, points on cell corners, a window of
+ * points small enough to forget live clusters, parameters changed
+ * midway. */
+GST_START_TEST (test_incremental_same_as_batch)
+{
+  GRand *r = g_rand_new_with_seed (16);
+  guint round;
+
+  for (round = 0; round < 20; round++) {
+    gdouble eps = g_rand_double_range (r, 0.3, 2.0), side = eps / G_SQRT2;
+    guint min_points = g_rand_int_range (r, 1, 8);
+    static const gdouble distances[] = { 0, 0.1, 0.25, 0.5 };
+    Fixture inc, bat;
+    GPtrArray *oi = g_ptr_array_new_with_free_func ((GDestroyNotify)
+        gst_buffer_unref);
+    GPtrArray *ob = g_ptr_array_new_with_free_func ((GDestroyNotify)
+        gst_buffer_unref);
+    gdouble targets[12], ne[2 * 8];
+    gchar *what = g_strdup_printf ("round %u", round);
+    guint i, k, t, items = g_rand_int_range (r, 100, 250);
+
+    side_init (&inc, TRUE, eps, min_points, g_rand_int_range (r, 1, 6),
+        distances[g_rand_int_range (r, 0, 4)], g_rand_int_range (r, 20, 200));
+    side_init (&bat, FALSE, eps, min_points, 1, 0, 1);
+    /* the same parameters on both sides */
+    {
+      guint su, mp;
+      gdouble sd;
+
+      g_object_get (inc.h->element, "stable-updates", &su,
+          "stable-distance", &sd, "max-points", &mp, NULL);
+      g_object_set (bat.h->element, "stable-updates", su, "stable-distance",
+          sd, "max-points", mp, NULL);
+    }
+    for (t = 0; t < 6; t++) {
+      targets[2 * t] = g_rand_double_range (r, -8, 8);
+      targets[2 * t + 1] = g_rand_double_range (r, -8, 8);
+    }
+    for (i = 0; i < items; i++) {
+      guint n = g_rand_int_range (r, 0, 8);
+
+      for (k = 0; k < n; k++) {
+        switch (g_rand_int_range (r, 0, 8)) {
+          case 0:              /* an outlier */
+            ne[2 * k] = g_rand_double_range (r, -15, 15);
+            ne[2 * k + 1] = g_rand_double_range (r, -15, 15);
+            break;
+          case 1:              /* on a cell corner */
+            ne[2 * k] = side * g_rand_int_range (r, -10, 10);
+            ne[2 * k + 1] = side * g_rand_int_range (r, -10, 10);
+            break;
+          case 2:              /* the same as the one before */
+            if (k > 0) {
+              ne[2 * k] = ne[2 * k - 2];
+              ne[2 * k + 1] = ne[2 * k - 1];
+              break;
+            }
+            /* fall through */
+          default:             /* a target, scattered */
+            t = g_rand_int_range (r, 0, 6);
+            ne[2 * k] = targets[2 * t] + 0.3 * gauss (r);
+            ne[2 * k + 1] = targets[2 * t + 1] + 0.3 * gauss (r);
+            break;
+        }
+      }
+      push_both (&inc, &bat, ne, n, i * GST_SECOND / 10, oi, ob, what);
+      /* targets move, go, come */
+      if (g_rand_int_range (r, 0, 20) == 0) {
+        t = g_rand_int_range (r, 0, 6);
+        targets[2 * t] += g_rand_double_range (r, -3, 3);
+        targets[2 * t + 1] += g_rand_double_range (r, -3, 3);
+      }
+      if (i == items / 2 && round % 4 == 0) {
+        gdouble e2 = g_rand_double_range (r, 0.3, 2.0);
+
+        g_object_set (inc.h->element, "eps", e2, NULL);
+        g_object_set (bat.h->element, "eps", e2, NULL);
+      }
+    }
+    end_both (&inc, &bat, oi, ob, what);
+    g_ptr_array_unref (oi);
+    g_ptr_array_unref (ob);
+    g_free (what);
+  }
+  g_rand_free (r);
+}
+
+GST_END_TEST;
+
+/* The same on a survey: rows 15 m apart, a target every 15 m, each item
+ * the targets within 10 m of the camera with 0.3 m of noise, a false
+ * detection every 7th item; 1,200 items (3 rows), the window of 300 points
+ * forgetting old targets as the survey goes on. */
+GST_START_TEST (test_incremental_same_as_batch_survey)
+{
+  GRand *r = g_rand_new_with_seed (1);
+  GPtrArray *oi = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_buffer_unref);
+  GPtrArray *ob = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_buffer_unref);
+  Fixture inc, bat;
+  guint i;
+
+  side_init (&inc, TRUE, 1.0, 5, 5, 0.25, 300);
+  side_init (&bat, FALSE, 1.0, 5, 5, 0.25, 300);
+  for (i = 0; i < 1200; i++) {
+    gdouble ne[2 * 4], x = (i % 400) * 0.5, y = (i / 400) * 15.0, tx;
+    guint k = 0;
+
+    for (tx = 0; tx <= 200; tx += 15)
+      if (fabs (tx - x) < 10 && k < 3) {
+        ne[2 * k] = y + g_rand_double_range (r, -0.3, 0.3);
+        ne[2 * k + 1] = tx + g_rand_double_range (r, -0.3, 0.3);
+        k++;
+      }
+    if (i % 7 == 0) {
+      ne[2 * k] = y + g_rand_double_range (r, -10, 10);
+      ne[2 * k + 1] = x + g_rand_double_range (r, -10, 10);
+      k++;
+    }
+    push_both (&inc, &bat, ne, k, i * GST_SECOND / 10, oi, ob, "survey");
+  }
+  fail_unless (oi->len > 50, "only %u outputs", oi->len);
+  end_both (&inc, &bat, oi, ob, "survey");
+  g_ptr_array_unref (oi);
+  g_ptr_array_unref (ob);
+  g_rand_free (r);
+}
+
+GST_END_TEST;
+
 static Suite *
 clusterestimate_suite (void)
 {
@@ -872,6 +1078,8 @@ clusterestimate_suite (void)
   tcase_add_test (tc, test_corrupt_item);
   tcase_add_test (tc, test_commands_output);
   tcase_add_test (tc, test_gaps_without_news);
+  tcase_add_test (tc, test_incremental_same_as_batch);
+  tcase_add_test (tc, test_incremental_same_as_batch_survey);
   return s;
 }
 

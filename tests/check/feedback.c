@@ -241,7 +241,7 @@ loop_free (Loop * l)
 static void
 wait_merge_done (Loop * l)
 {
-  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (60);
   GstPad *pad = gst_element_get_static_pad (l->m, "sink_1");
 
   /* EOS is taken after the items before it */
@@ -321,7 +321,7 @@ GST_START_TEST (test_loop_eos_from_pipeline)
 {
   gchar *desc = loop_desc ("", 2, 2, 1, 0, 0);
   Loop *l = loop_new (desc);
-  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (60);
   GstMessage *msg;
 
   fail_unless (gst_element_set_state (l->pipe, GST_STATE_PLAYING) !=
@@ -354,7 +354,7 @@ GST_START_TEST (test_loop_without_initial_items_deadlocks)
   fail_unless (gst_element_set_state (l->pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
   /* the source fills its queue, then nothing moves */
-  deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  deadline = test_deadline (60);
   while (state_of (l->src) != GST_WORKER_STATE_BLOCKED &&
       g_get_monotonic_time () < deadline)
     g_usleep (1000);
@@ -506,7 +506,7 @@ GST_START_TEST (test_loop_flushing_seek)
 {
   gchar *desc = loop_desc ("", 2, 2, 1, 0, 0);
   Loop *l = loop_new (desc);
-  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (60);
   guint64 before;
 
   fail_unless (gst_element_set_state (l->pipe, GST_STATE_PLAYING) !=
@@ -721,7 +721,7 @@ GST_START_TEST (test_full_channel_blocks_and_wakes)
       "! fakesink");
   GstElement *fbsink = test_pipeline_get (pipe, "fbsink"), *fbsrc =
       test_pipeline_get (pipe, "fbsrc");
-  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (60);
   GstStructure *s;
 
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=

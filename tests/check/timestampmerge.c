@@ -229,12 +229,12 @@ merge_run (Merge * m, guint jitter_us, guint32 seed)
   return g_string_free (s, FALSE);
 }
 
-/* Pulls exactly @n outputs, failing after 5 s. */
+/* Pulls exactly @n outputs, failing after 5 s (test_deadline). */
 static gchar *
 pull_n (Merge * m, guint n)
 {
   GString *s = g_string_new (NULL);
-  gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (5);
 
   while (n > 0 && g_get_monotonic_time () < deadline) {
     GstBuffer *buf = gst_harness_try_pull (m->out);
@@ -280,7 +280,7 @@ pad_u64 (GstElement * e, const gchar * pad, const gchar * prop)
 static void
 wait_merge_accounted (GstElement * merge, guint n_in)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (5);
   guint64 in, accounted;
   gboolean eos;
 
@@ -641,7 +641,7 @@ GST_START_TEST (test_primary_eos_ends_output)
   fail_unless (gst_harness_try_pull (m->out) == NULL);
 
   /* every item accounted for once the other input is at EOS */
-  deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  deadline = test_deadline (60);
   while (pad_u64 (m->merge, "sink_1", "dropped") < 37 &&
       g_get_monotonic_time () < deadline)
     g_usleep (1000);
@@ -1317,6 +1317,7 @@ timestampmerge_suite (void)
   TCase *tc = tcase_create ("merge");
 
   suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, NULL, test_pipeline_stop_leftovers);
   tcase_add_test (tc, test_nearest);
   tcase_add_test (tc, test_nearest_ties_go_to_the_earlier);
   tcase_add_test (tc, test_latest_before);
@@ -1344,6 +1345,7 @@ timestampmerge_suite (void)
   tcase_add_test (tc, test_merge_pipeline_file);
 
   suite_add_tcase (s, tc_meta);
+  tcase_add_checked_fixture (tc_meta, NULL, test_pipeline_stop_leftovers);
   tcase_add_test (tc_meta, test_meta_add_get);
   tcase_add_test (tc_meta, test_meta_copied_with_buffer);
   tcase_add_test (tc_meta, test_meta_api_registered);

@@ -640,6 +640,108 @@ GST_START_TEST (test_blocked_behind_paused_sink)
 
 GST_END_TEST;
 
+typedef struct
+{
+  const gchar *worker;
+  GstWorkerState state;
+  GstClockTime at_least;
+} StateForWant;
+
+/* @data's worker has been in its state for at least so long. */
+static gboolean
+worker_in_state_for (gpointer run, gconstpointer data)
+{
+  Run *r = run;
+  const StateForWant *want = data;
+  GstStructure *status = gst_worker_controller_get_status (r->ctrl);
+  const GstStructure *w = entry (status, "workers", want->worker);
+  guint64 t = 0;
+  gboolean ok;
+
+  fail_unless (w != NULL, "no worker %s", want->worker);
+  ok = worker_state (w) == want->state &&
+      gst_structure_get_uint64 (w, "state-time", &t) && t >= want->at_least;
+  gst_structure_free (status);
+  return ok;
+}
+
+/* Pausing one replica of a pool holds the pool (its output keeps input
+ * order): the other replicas wait, through the collector, for the paused
+ * one, and upstream waits for them. None of them is stalled, and the
+ * drain after the resume ends the run cleanly. */
+GST_START_TEST (test_blocked_behind_paused_replica)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "! queue name=q0 max-size-buffers=3 " Q "! workerpool name=p size=3 "
+      "queue-size=2 worker=\"testworker name=w process-time=1000000\" "
+      "! queue name=q1 max-size-buffers=3 " Q "! testworkersink name=out");
+  StateForWant want = { "src", GST_WORKER_STATE_BLOCKED, 0 };
+  GError *err = NULL;
+
+  g_object_set (ctrl, "heartbeat-interval", 30, "stall-timeout", 200, NULL);
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_until (&r, sink_has_items, "out", 20000);
+  fail_unless (gst_worker_controller_pause_worker (ctrl, "p_r0_w", &err),
+      "%s", err ? err->message : "");
+  /* stalls from before the pause do not count (a loaded machine can hold
+   * a worker up mid-item for stall-timeout) */
+  want.at_least = 0;
+  run_until (&r, worker_in_state_for, &want, 20000);
+  g_ptr_array_set_size (r.stalls, 0);
+  /* the source has waited for the pause three times stall-timeout: the
+   * watchdog looked at everyone behind the pause */
+  want.at_least = 600 * GST_MSECOND;
+  run_until (&r, worker_in_state_for, &want, 20000);
+  fail_unless (r.stalls->len == 0, "%s stalled",
+      r.stalls->len ? str (g_ptr_array_index (r.stalls, 0)) : "");
+
+  fail_unless (gst_worker_controller_resume_worker (ctrl, "p_r0_w", &err));
+  gst_worker_controller_exit_drain (ctrl, 20000);
+  run_until_finished (&r, 60);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  fail_unless (r.stalls->len == 0, "%s stalled",
+      r.stalls->len ? str (g_ptr_array_index (r.stalls, 0)) : "");
+  fail_unless_equals_uint64 (prop_u64 (ctrl, "out", "count"),
+      worker_u64 (r.report, "src", "items-out"));
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+/* A worker busy on the very first item (a model that loads, a camera that
+ * never answers) stalls while the system prerolls, before it plays: the
+ * watchdog reports it there too. */
+GST_START_TEST (test_stalled_on_first_item)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "num-buffers=1 ! queue name=q1 " Q "! testworker name=w "
+      "process-time=600000000000 ! queue name=q2 " Q "! testworkersink "
+      "name=out");
+  const GstStructure *st;
+  GstStructure *report;
+
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout", 200, NULL);
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_until (&r, has_stall, (gpointer) "w", 20000);
+  st = find_stall (&r, "w");
+  fail_unless_equals_int (worker_state (st), GST_WORKER_STATE_BUSY);
+  fail_unless (u64 (st, "duration") >= 200 * GST_MSECOND);
+  fail_unless_equals_int (r.started, 0);
+
+  report = gst_worker_controller_exit_now (ctrl);
+  fail_unless_equals_int (outcome (report),
+      GST_WORKER_CONTROLLER_OUTCOME_STOPPED);
+  gst_structure_free (report);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
 /* A reader waiting on an empty queue is idle, never stalled. */
 GST_START_TEST (test_idle_reader_not_stalled)
 {
@@ -920,6 +1022,55 @@ GST_START_TEST (test_error_discards_balance)
 
 GST_END_TEST;
 
+/* The same for a pool's dispatcher: while every replica's queue is full
+ * (its replica paused) it holds an item that no queue took; an error then
+ * stops the system, and that item is among the discarded ones too (the
+ * report missed it). */
+GST_START_TEST (test_pool_error_discards_balance)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "num-buffers=200 ! queue name=q1 " Q "! workerpool name=p size=1 "
+      "queue-size=2 worker=\"testworker name=w\" ! queue name=q2 " Q
+      "! testworkersink name=out");
+  StateWant want = { "p_dispatch", GST_WORKER_STATE_BLOCKED, NULL };
+  const GstStructure *h;
+  GstElement *out;
+  GError *err = NULL;
+  gchar *holders;
+
+  run_init (&r, ctrl);
+  start (ctrl);
+  fail_unless (gst_worker_controller_pause_worker (ctrl, "p_r0_w", &err));
+  run_until (&r, worker_in_state, &want, 20000);
+  /* an element fails (as the sink would on a write error) */
+  out = element (ctrl, "out");
+  err = g_error_new_literal (GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
+      "Test sink failed on purpose.");
+  gst_element_post_message (out, gst_message_new_error (GST_OBJECT (out),
+          err, "posted by the test"));
+  g_clear_error (&err);
+  gst_object_unref (out);
+  run_until_finished (&r, 60);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_ERROR);
+  holders = gst_value_serialize (gst_structure_get_value (r.report,
+          "holders"));
+  h = entry (r.report, "holders", "p_dispatch");
+  fail_unless (h != NULL, "%s", holders);
+  fail_unless (u64 (h, "items") == 1, "%s", holders);
+  fail_unless (worker_u64 (r.report, "src", "items-out") ==
+      worker_u64 (r.report, "out", "items-in") + u64 (r.report,
+          "items-discarded"), "src out %" G_GUINT64_FORMAT ", out in %"
+      G_GUINT64_FORMAT ", discarded %" G_GUINT64_FORMAT ": %s",
+      worker_u64 (r.report, "src", "items-out"), worker_u64 (r.report,
+          "out", "items-in"), u64 (r.report, "items-discarded"), holders);
+  g_free (holders);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
 /* Stall policy restart: a hung worker is reported stalled, then the
  * pipeline restarts (as a supervisor's watchdog does); when the restarts
  * run out, the system stops, its error naming the stalled worker. */
@@ -951,6 +1102,41 @@ GST_START_TEST (test_stall_policy_restart)
       gst_structure_get_string (err, "message"));
   /* the second run got as far as the first */
   fail_unless_equals_uint64 (worker_u64 (r.report, "a2", "items-in"), 6);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+/* A source blocked behind a hung worker waits longer than the worker has
+ * been busy (here 100 ms longer: an element before the worker sleeps on
+ * each item); still the hung worker is the stall that is reported first
+ * and that the stall policy acts on: the source is stalled only once its
+ * root is. (The restart policy named the source: on a loaded machine,
+ * even with the two waits a few microseconds apart.) */
+GST_START_TEST (test_stall_names_the_root)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "! queue name=q1 max-size-buffers=3 " Q "! identity sleep-time=100000 "
+      "! testworker name=a2 hang-after=5 ! queue name=q2 max-size-buffers=3 "
+      Q "! testworkersink name=out");
+  const GstStructure *err;
+
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout", 300,
+      "stall-policy", GST_WORKER_STALL_POLICY_RESTART, "max-restarts", 0,
+      NULL);
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_until_finished (&r, 60);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_ERROR);
+  err = gst_value_get_structure (gst_structure_get_value (r.report,
+          "error"));
+  fail_unless_equals_string (gst_structure_get_string (err, "element"),
+      "a2");
+  fail_unless (r.stalls->len >= 1);
+  fail_unless_equals_string (gst_structure_get_string (g_ptr_array_index
+          (r.stalls, 0), "worker"), "a2");
   run_clear (&r);
 }
 
@@ -1139,6 +1325,47 @@ GST_START_TEST (test_start_never_fed)
     fail_unless_equals_string (gst_structure_get_string
         (gst_value_get_structure (gst_structure_get_value (report, "error")),
             "element"), names[i]);
+    gst_structure_free (report);
+    g_clear_error (&err);
+    gst_object_unref (ctrl);
+  }
+}
+
+GST_END_TEST;
+
+/* A pool whose worker cannot be built fails its own set-up (NULL to
+ * READY) with an error naming it and the problem: that error is the
+ * start's, not a guess about the elements it leaves unlinked
+ * ("testworkersink0 can never start: nothing is linked"). */
+GST_START_TEST (test_start_pool_error_wins)
+{
+  static const gchar *cases[][2] = {
+    {"testworkersrc num-buffers=10 ! workerpool name=p worker=testwroker ! "
+          "testworkersink", "testwroker"},
+    {"testworkersrc num-buffers=10 ! queue ! workerpool name=p ! queue ! "
+          "testworkersink", "worker"},
+    {"testworkersrc num-buffers=10 ! workerpool name=p isolation=process "
+          "worker=testwroker ! testworkersink", "testwroker"},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstWorkerController *ctrl = controller (cases[i][0]);
+    GError *err = NULL;
+    GstStructure *report;
+
+    fail_if (gst_worker_controller_start (ctrl, &err), "%s", cases[i][0]);
+    fail_unless (g_error_matches (err, GST_WORKER_CONTROLLER_ERROR,
+            GST_WORKER_CONTROLLER_ERROR_START));
+    fail_unless (strstr (err->message, "Worker pool p") != NULL, "%s",
+        err->message);
+    fail_unless (strstr (err->message, cases[i][1]) != NULL, "%s",
+        err->message);
+    fail_if (strstr (err->message, "can never start") != NULL, "%s",
+        err->message);
+    report = gst_worker_controller_get_report (ctrl);
+    fail_unless_equals_string (gst_structure_get_string
+        (gst_value_get_structure (gst_structure_get_value (report, "error")),
+            "element"), "p");
     gst_structure_free (report);
     g_clear_error (&err);
     gst_object_unref (ctrl);
@@ -1375,15 +1602,20 @@ workercontroller_suite (void)
   tcase_add_test (tc, test_hang_reported_stalled_then_drain_timeout);
   tcase_add_test (tc, test_blocked_behind_paused_sink);
   tcase_add_test (tc, test_idle_reader_not_stalled);
+  tcase_add_test (tc, test_blocked_behind_paused_replica);
+  tcase_add_test (tc, test_stalled_on_first_item);
   tcase_add_test (tc, test_heartbeats_stop_worker_lost);
   tcase_add_test (tc, test_exit_now_accounts_for_every_item);
   tcase_add_test (tc, test_exit_now_while_running);
   tcase_add_test (tc, test_error_discards_balance);
+  tcase_add_test (tc, test_pool_error_discards_balance);
   tcase_add_test (tc, test_restart_policy_bounded);
   tcase_add_test (tc, test_stall_policy_restart);
+  tcase_add_test (tc, test_stall_names_the_root);
   tcase_add_test (tc, test_restart_then_drain);
   tcase_add_test (tc, test_start_missing_file_or_device);
   tcase_add_test (tc, test_start_never_fed);
+  tcase_add_test (tc, test_start_pool_error_wins);
   tcase_add_test (tc, test_bad_descriptions);
   tcase_add_test (tc, test_file_and_bins);
   tcase_add_test (tc, test_status_json);

@@ -6,6 +6,7 @@
 #include <gst/check/gsttestclock.h>
 #include <gst/worker/worker.h>
 #include "testitem.h"
+#include "testpipeline.h"
 
 static GstClock *test_clock;
 
@@ -222,7 +223,7 @@ GST_START_TEST (test_heartbeat_while_blocked)
   GstBus *bus;
   GstMessage *msg;
   gboolean seen_blocked = FALSE;
-  gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (20);
 
   pipe = gst_parse_launch ("testworkersrc ! queue max-size-buffers=2 "
       "max-size-bytes=0 max-size-time=0 ! testworker name=w "

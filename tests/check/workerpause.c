@@ -42,7 +42,7 @@ queue_level (GstElement * queue)
 static void
 wait_queue_level (GstElement * queue, guint level)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (20);
   guint stable = 0;
 
   while (stable < 20 && g_get_monotonic_time () < deadline) {
@@ -452,6 +452,7 @@ workerpause_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, NULL, test_pipeline_stop_leftovers);
   tcase_set_timeout (tc, 180);
   tcase_add_test (tc, test_pause_toggled_at_random);
   tcase_add_test (tc, test_null_while_paused);

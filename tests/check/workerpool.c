@@ -474,6 +474,93 @@ GST_START_TEST (test_decoders_same_frames_as_without_pool)
 
 GST_END_TEST;
 
+/* Runs @desc (a pool named p) to EOS; returns how many warnings the pool
+ * posted, the first one's text in @first. */
+static guint
+run_counting_pool_warnings (const gchar * desc, gchar ** first,
+    GstElement ** pipe_out)
+{
+  GstElement *pipe = test_pipeline_launch (desc);
+  GstBus *bus = gst_element_get_bus (pipe);
+  guint warnings = 0;
+  gboolean done = FALSE;
+
+  *first = NULL;
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  while (!done) {
+    GstMessage *msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
+    GError *err = NULL;
+
+    switch (GST_MESSAGE_TYPE (msg)) {
+      case GST_MESSAGE_WARNING:
+        gst_message_parse_warning (msg, &err, NULL);
+        if (!g_strcmp0 (GST_MESSAGE_SRC_NAME (msg), "p")) {
+          if (!warnings++)
+            *first = g_strdup (err->message);
+        }
+        g_error_free (err);
+        break;
+      case GST_MESSAGE_ERROR:
+        gst_message_parse_error (msg, &err, NULL);
+        fail ("error from %s: %s", GST_MESSAGE_SRC_NAME (msg), err->message);
+        break;
+      default:
+        done = TRUE;
+        break;
+    }
+    gst_message_unref (msg);
+  }
+  gst_object_unref (bus);
+  *pipe_out = pipe;
+  return warnings;
+}
+
+/* A decoder of a format with reference frames cannot be split over
+ * replicas: vp8dec drops a frame that comes without its keyframe. That
+ * item leaves the pool counted (collect's items-dropped: dispatch in =
+ * collect out + dropped, where it went missing without a word), and the
+ * pool warns, naming itself and the decoder. Image decoders pool with no
+ * warning. */
+GST_START_TEST (test_stateful_decoder_warns_and_counts)
+{
+  GstElement *pipe;
+  gchar *text;
+  guint n;
+  guint64 in, out, dropped;
+
+  n = run_counting_pool_warnings ("videotestsrc num-buffers=12 pattern=ball "
+      "! video/x-raw,width=64,height=48 ! vp8enc keyframe-max-dist=30 "
+      "deadline=1 ! workerpool name=p size=2 dispatch=round-robin "
+      "worker=vp8dec ! fakesink", &text, &pipe);
+  in = stat_u64 (pipe, "p_dispatch", "items-in");
+  out = stat_u64 (pipe, "p_collect", "items-out");
+  dropped = stat_u64 (pipe, "p_collect", "items-dropped");
+  fail_unless_equals_uint64 (in, 12);
+  fail_unless (dropped >= 1, "in %" G_GUINT64_FORMAT " out %"
+      G_GUINT64_FORMAT ": nothing counted", in, out);
+  fail_unless_equals_uint64 (in, out + dropped);
+  fail_unless_equals_int (n, 1);
+  fail_unless (strstr (text, "Worker pool p") && strstr (text, "vp8dec") &&
+      strstr (text, "Do not pool"), "%s", text);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  g_free (text);
+
+  n = run_counting_pool_warnings ("videotestsrc num-buffers=12 ! "
+      "video/x-raw,width=64,height=48 ! jpegenc ! workerpool name=p size=2 "
+      "dispatch=round-robin worker=jpegdec ! fakesink", &text, &pipe);
+  fail_unless_equals_int (n, 0);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), 12);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-dropped"),
+      0);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
 /* A decoder's output leaves the pool without waiting for a later input
  * (inside a feedback loop the later input is made of it): with round-robin
  * dispatch each frame goes to the other replica, whose output waits for the
@@ -489,7 +576,7 @@ GST_START_TEST (test_decoder_output_needs_no_next_input)
   gst_harness_set_src_caps_str (h, "image/jpeg,width=64,height=48,"
       "framerate=30/1");
   for (guint k = 0; k < 6; k++) {
-    gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+    gint64 deadline = test_deadline (20);
     GstBuffer *frame, *out = NULL;
 
     frame = gst_harness_create_buffer (enc, 64 * 48 * 3 / 2);
@@ -551,7 +638,7 @@ GST_END_TEST;
 static void
 wait_record_len (Record * rec, guint n)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (30);
 
   while (record_len (rec) < n && g_get_monotonic_time () < deadline)
     g_usleep (1000);
@@ -632,7 +719,7 @@ GST_START_TEST (test_null_with_full_queues)
       "queue-size=3 worker=\"testworker hang-after=0\" ! fakesink");
   GstElement *dispatch;
   StateChange sc = { pipe, GST_STATE_CHANGE_FAILURE };
-  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (30);
   GstStructure *s = NULL;
   GThread *thread;
 
@@ -660,7 +747,7 @@ GST_START_TEST (test_null_with_full_queues)
     GstElement *in1 = test_pipeline_get (pipe, "p_r1_in");
 
     g_object_set (in1, "max-size-buffers", 5, NULL);
-    deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+    deadline = test_deadline (30);
     while (queue_level (pipe, "p_r1_in") < 5 &&
         g_get_monotonic_time () < deadline)
       g_usleep (1000);
@@ -670,7 +757,7 @@ GST_START_TEST (test_null_with_full_queues)
   }
 
   thread = g_thread_new ("set-null", set_null, &sc);
-  deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  deadline = test_deadline (30);
   while (sc.ret == GST_STATE_CHANGE_FAILURE &&
       g_get_monotonic_time () < deadline)
     g_usleep (1000);
@@ -810,7 +897,7 @@ GST_START_TEST (test_output_caps_refused)
   /* the replica's queue stops; the dispatcher sees it then or on a later
    * push */
   {
-    gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+    gint64 deadline = test_deadline (30);
     GstFlowReturn ret = GST_FLOW_OK;
 
     while (ret == GST_FLOW_OK && g_get_monotonic_time () < deadline)
@@ -950,7 +1037,7 @@ GST_START_TEST (test_events_in_order)
   }
   fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
   {
-    gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+    gint64 deadline = test_deadline (30);
     GstEvent *eos = NULL;
 
     while (!(eos = gst_pad_get_sticky_event (h->sinkpad, GST_EVENT_EOS, 0))
@@ -1039,6 +1126,13 @@ GST_START_TEST (test_caps_change_in_order)
 
 GST_END_TEST;
 
+static GstPadProbeReturn
+count_arrival (GstPad * pad, GstPadProbeInfo * info, gpointer arrived)
+{
+  g_atomic_int_inc ((gint *) arrived);
+  return GST_PAD_PROBE_OK;
+}
+
 /* Pausing the dispatcher holds the pool's input: nothing enters, the queue
  * in front fills; resuming lets everything through, in order. */
 GST_START_TEST (test_paused_dispatch_holds_input)
@@ -1048,19 +1142,29 @@ GST_START_TEST (test_paused_dispatch_holds_input)
       "max-size-buffers=4 " Q "! workerpool name=p worker=testworker ! "
       "testworkersink name=sink async=false");
   GstElement *dispatch = test_pipeline_get (pipe, "p_dispatch");
+  GstPad *dispatch_sink = gst_element_get_static_pad (dispatch, "sink");
   Record *rec = record_new (pipe, "p");
-  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (30);
   GstBus *bus = gst_element_get_bus (pipe);
   GstMessage *msg;
+  gint arrived = 0;
 
+  gst_pad_add_probe (dispatch_sink, GST_PAD_PROBE_TYPE_BUFFER, count_arrival,
+      &arrived, NULL);
   g_object_set (dispatch, "paused", TRUE, NULL);
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
-  while (queue_level (pipe, "inq") < 4 && g_get_monotonic_time () < deadline)
+  /* the queue's thread hands the first item to the dispatcher, which
+   * holds it, and the queue fills behind it (it is full for a moment
+   * before that too, when its thread is slow to start) */
+  while ((g_atomic_int_get (&arrived) < 1 || queue_level (pipe, "inq") < 4)
+      && g_get_monotonic_time () < deadline)
     g_usleep (1000);
+  fail_unless_equals_int (g_atomic_int_get (&arrived), 1);
   fail_unless_equals_int (queue_level (pipe, "inq"), 4);
   g_usleep (50000);
   fail_unless_equals_int (queue_level (pipe, "inq"), 4);
+  fail_unless_equals_int (g_atomic_int_get (&arrived), 1);
   fail_unless_equals_uint64 (stat_u64 (pipe, "p_dispatch", "items-in"), 0);
   fail_unless_equals_int (record_len (rec), 0);
   fail_unless_equals_int (gst_worker_get_state (GST_WORKER (dispatch)),
@@ -1075,9 +1179,65 @@ GST_START_TEST (test_paused_dispatch_holds_input)
 
   gst_element_set_state (pipe, GST_STATE_NULL);
   gst_object_unref (bus);
+  gst_object_unref (dispatch_sink);
   gst_object_unref (dispatch);
   record_free (rec);
   gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* The dispatcher, blocked because every replica's queue is full, names
+ * the queue of a replica there is: never the number after the last one
+ * (p_r1_in with one replica, p_r3_in with three). */
+GST_START_TEST (test_blocked_on_names_a_replica)
+{
+  for (guint size = 1; size <= 3; size += 2) {
+    gchar *desc = g_strdup_printf ("testworkersrc num-buffers=100 ! "
+        "workerpool name=p size=%u queue-size=1 dispatch=round-robin "
+        "worker=\"testworker name=w\" ! testworkersink async=false", size);
+    GstElement *pipe = test_pipeline_launch (desc);
+    GstElement *dispatch = test_pipeline_get (pipe, "p_dispatch");
+    GstStructure *s;
+    gchar *expected, *names = NULL;
+    const gchar *on;
+
+    for (guint r = 0; r < size; r++) {
+      gchar *name = g_strdup_printf ("p_r%u_w", r);
+      GstElement *w = test_pipeline_get (pipe, name);
+
+      g_object_set (w, "paused", TRUE, NULL);
+      gst_object_unref (w);
+      g_free (name);
+    }
+    fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+        GST_STATE_CHANGE_FAILURE);
+    /* every replica holds its first item, and its queue the next */
+    while (gst_worker_get_state (GST_WORKER (dispatch)) !=
+        GST_WORKER_STATE_BLOCKED)
+      g_usleep (1000);
+    s = gst_worker_get_stats (GST_WORKER (dispatch));
+    on = gst_structure_get_string (s, "blocked-on");
+    for (guint r = 0; r < size; r++) {
+      gchar *q = g_strdup_printf ("p_r%u_in", r);
+
+      if (!g_strcmp0 (on, q))
+        names = q;
+      else
+        g_free (q);
+    }
+    expected = g_strdup_printf ("one of p_r0_in..p_r%u_in", size - 1);
+    fail_unless (names != NULL, "size %u: blocked on %s, expected %s", size,
+        on ? on : "(nothing)", expected);
+
+    gst_element_set_state (pipe, GST_STATE_NULL);
+    g_free (expected);
+    g_free (names);
+    gst_structure_free (s);
+    gst_object_unref (dispatch);
+    gst_object_unref (pipe);
+    g_free (desc);
+  }
 }
 
 GST_END_TEST;
@@ -1119,7 +1279,7 @@ note_mark (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 static void
 wait_idle (IdleWatch * watch, gint marks)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (30);
 
   while ((g_atomic_int_get (&watch->marks) < marks ||
           g_atomic_int_get (&watch->underruns) <=
@@ -1163,7 +1323,7 @@ GST_START_TEST (test_underloaded_stream_adds_no_latency)
     frame = gst_harness_create_buffer (h, 64 * 48 * 3 / 2);
     gst_buffer_memset (frame, 0, 16 * k, 64 * 48 * 3 / 2);
     fail_unless_equals_int (gst_harness_push (h, frame), GST_FLOW_OK);
-    deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+    deadline = test_deadline (30);
     while (!(out = gst_harness_try_pull (h)) &&
         g_get_monotonic_time () < deadline)
       g_usleep (1000);
@@ -1306,6 +1466,7 @@ workerpool_suite (void)
   TCase *element = tcase_create ("element");
 
   suite_add_tcase (s, order);
+  tcase_add_checked_fixture (order, NULL, test_pipeline_stop_leftovers);
   tcase_add_test (order, test_order_with_random_delays);
   tcase_add_test (order, test_pool_pipeline_file);
   tcase_add_test (order, test_order_three_outputs_per_input);
@@ -1315,12 +1476,14 @@ workerpool_suite (void)
   tcase_add_test (order, test_jpegenc_same_bytes_as_without_pool);
   tcase_add_test (order, test_decoders_same_frames_as_without_pool);
   tcase_add_test (order, test_decoder_output_needs_no_next_input);
+  tcase_add_test (order, test_stateful_decoder_warns_and_counts);
   tcase_add_test (order, test_events_in_order);
   tcase_add_test (order, test_nested_pools);
   tcase_add_test (order, test_replica_with_own_threads);
   tcase_add_test (order, test_caps_change_in_order);
 
   suite_add_tcase (s, element);
+  tcase_add_checked_fixture (element, NULL, test_pipeline_stop_leftovers);
   tcase_add_test (element, test_eos_drains_every_replica);
   tcase_add_test (element, test_flushing_seek);
   tcase_add_test (element, test_null_with_full_queues);
@@ -1334,6 +1497,7 @@ workerpool_suite (void)
   tcase_add_test (element, test_threaded_replica_dropping_events);
   tcase_add_test (element, test_replica_names);
   tcase_add_test (element, test_paused_dispatch_holds_input);
+  tcase_add_test (element, test_blocked_on_names_a_replica);
   tcase_add_test (element, test_underloaded_stream_adds_no_latency);
   return s;
 }

@@ -419,6 +419,7 @@ workerpoolresize_suite (void)
 
   tcase_set_timeout (tc, 240);
   suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, NULL, test_pipeline_stop_leftovers);
   tcase_add_test (tc, test_size_is_mutable_in_playing);
   tcase_add_test (tc, test_grow_while_playing);
   tcase_add_test (tc, test_shrink_while_playing);

@@ -244,6 +244,33 @@ GST_START_TEST (test_stats_property)
 
 GST_END_TEST;
 
+/* The drain at EOS is no item: one item's processing time stays the
+ * average (it was halved: the drain counted as a second item of no
+ * time). */
+GST_START_TEST (test_drain_is_not_an_item)
+{
+  GstHarness *h = worker_harness ("testworker");
+  GstStructure *s;
+  guint64 avg = 0, max = 0;
+
+  g_object_set (h->element, "process-time", (guint64) 10 * GST_MSECOND, NULL);
+  push_items (h, 0, 1);
+  fail_unless_equals_uint64 (pull_seq (h, NULL, NULL), 0);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  s = gst_worker_get_stats (GST_WORKER (h->element));
+  fail_unless (gst_structure_get_uint64 (s, "proc-time-avg", &avg));
+  fail_unless (gst_structure_get_uint64 (s, "proc-time-max", &max));
+  fail_unless (max >= 10 * GST_MSECOND, "max %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (max));
+  fail_unless (avg >= max, "avg %" GST_TIME_FORMAT " < max %"
+      GST_TIME_FORMAT " for one item", GST_TIME_ARGS (avg),
+      GST_TIME_ARGS (max));
+  gst_structure_free (s);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 /* testworkersink's digest may be read at any time (a pipeline graph dump
  * reads every property): reading it does not end it. */
 static gchar *
@@ -312,6 +339,7 @@ workertransform_suite (void)
   tcase_add_test (tc, test_drop_by_decision);
   tcase_add_test (tc, test_error_names_worker);
   tcase_add_test (tc, test_stats_property);
+  tcase_add_test (tc, test_drain_is_not_an_item);
   tcase_add_test (tc, test_sink_digest_read_midway);
   tcase_add_test (tc, test_sink_stats_keep_base_sink_fields);
   return s;

@@ -5,6 +5,54 @@
 #include <gst/check/gstcheck.h>
 #include "testpipeline.h"
 
+/* GST_WORKERS_TEST_TIMEOUT_SCALE (1 to 100; the valgrind setup sets 10,
+ * as meson's timeout multiplier), 1 without it. */
+guint
+test_timeout_scale (void)
+{
+  const gchar *scale = g_getenv ("GST_WORKERS_TEST_TIMEOUT_SCALE");
+
+  return scale ? (guint) CLAMP (g_ascii_strtoull (scale, NULL, 10), 1, 100)
+      : 1;
+}
+
+/* The monotonic time @seconds from now, times test_timeout_scale(): the
+ * end of a bounded wait for a condition (a hang guard, never a time the
+ * test needs). */
+gint64
+test_deadline (guint seconds)
+{
+  return g_get_monotonic_time () +
+      (gint64) seconds * test_timeout_scale () * G_TIME_SPAN_SECOND;
+}
+
+/* Every pipeline test_pipeline_launch() made and not yet finalized (weak
+ * pointers, only touched from the test's thread). */
+static GSList *launched;
+
+/* A checked teardown: sets the pipelines a failed test left running to
+ * NULL. Without fork (valgrind, asan) the next tests run in the same
+ * process, and at its end gst_task_cleanup_all() would wait for ever for
+ * the streaming threads of a pipeline still PLAYING. */
+void
+test_pipeline_stop_leftovers (void)
+{
+  GSList *l;
+
+  for (l = launched; l; l = l->next) {
+    gpointer *slot = l->data;
+
+    if (*slot) {
+      GST_WARNING ("stopping %s, left by a failed test",
+          GST_OBJECT_NAME (*slot));
+      gst_element_set_state (GST_ELEMENT (*slot), GST_STATE_NULL);
+      g_object_remove_weak_pointer (G_OBJECT (*slot), slot);
+    }
+    g_free (slot);
+  }
+  g_clear_pointer (&launched, g_slist_free);
+}
+
 /* The pipeline of @description; the test fails, naming the description
  * and the problem, if it cannot be made (a missing element or property
  * too: the parse errors are fatal). */
@@ -14,10 +62,15 @@ test_pipeline_launch (const gchar * description)
   GError *err = NULL;
   GstElement *pipe = gst_parse_launch_full (description, NULL,
       GST_PARSE_FLAG_FATAL_ERRORS, &err);
+  gpointer *slot;
 
   fail_unless (pipe != NULL, "%s: %s", description,
       err ? err->message : "?");
   g_clear_error (&err);
+  slot = g_new (gpointer, 1);
+  *slot = pipe;
+  g_object_add_weak_pointer (G_OBJECT (pipe), slot);
+  launched = g_slist_prepend (launched, slot);
   return pipe;
 }
 
@@ -160,13 +213,11 @@ test_loop_run_until (GMainLoop * loop, TestLoopCondition cond, gpointer run,
     gconstpointer data, guint timeout_ms)
 {
   Waiter w = { loop, cond, run, data, FALSE, FALSE };
-  const gchar *scale = g_getenv ("GST_WORKERS_TEST_TIMEOUT_SCALE");
   guint check, id;
 
   if (cond (run, data))
     return TRUE;
-  if (scale && g_ascii_strtoull (scale, NULL, 10) > 1)
-    timeout_ms *= (guint) MIN (g_ascii_strtoull (scale, NULL, 10), 100);
+  timeout_ms *= test_timeout_scale ();
   check = g_timeout_add (10, check_condition, &w);
   id = g_timeout_add (timeout_ms, time_out, &w);
   while (!w.met && !w.timed_out) {

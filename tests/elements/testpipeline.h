@@ -7,7 +7,10 @@
 
 G_BEGIN_DECLS
 
+guint test_timeout_scale (void);
+gint64 test_deadline (guint seconds);
 GstElement *test_pipeline_launch (const gchar * description);
+void test_pipeline_stop_leftovers (void);
 
 GstElement *test_pipeline_get (GstElement * pipeline, const gchar * name);
 
