@@ -4,7 +4,8 @@
 /* One bounded channel as the deadlock detector gauges it: a sample reads
  * its levels and limits from the element (GstQueue's, GstQueue2's or the
  * feedback FIFO's properties) and applies GstQueue's own tests of full and
- * empty; a growth gives it room for one more item. */
+ * empty; a growth gives it room for more items (one, or twice the last
+ * growth when it grows again: gstworkerdeadlock.c). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -122,9 +123,10 @@ worker_channel_append_level (GString * s, WorkerChannel * c, gboolean write)
   }
 }
 
-/* Grows @c to hold one more item than it holds; says how in @s. */
+/* Grows @c to hold @step more items than it holds; says how in @s. */
 void
-worker_channel_grow (WorkerChannel * c, GstStructure * s, GString * text)
+worker_channel_grow (WorkerChannel * c, guint step, GstStructure * s,
+    GString * text)
 {
   guint nb = c->max_buffers, nbytes = c->max_bytes;
   guint64 nt = c->max_time;
@@ -133,13 +135,13 @@ worker_channel_grow (WorkerChannel * c, GstStructure * s, GString * text)
   guint64 avg_time = c->level_buffers ? c->level_time / c->level_buffers : 0;
   gboolean first = TRUE;
 
-  if (nb && c->level_buffers + 1 > nb)
-    nb = c->level_buffers + 1;
-  if (nbytes && (guint64) c->level_bytes + avg_bytes > nbytes)
-    nbytes = (guint) MIN ((guint64) c->level_bytes + MAX (avg_bytes, 1),
-        G_MAXUINT);
-  if (nt && c->level_time + avg_time > nt)
-    nt = c->level_time + MAX (avg_time, 1);
+  if (nb && c->level_buffers + step > nb)
+    nb = c->level_buffers + step;
+  if (nbytes && (guint64) c->level_bytes + (guint64) avg_bytes * step > nbytes)
+    nbytes = (guint) MIN ((guint64) c->level_bytes + (guint64) MAX (avg_bytes,
+            1) * step, G_MAXUINT);
+  if (nt && c->level_time + avg_time * step > nt)
+    nt = c->level_time + MAX (avg_time, 1) * step;
 
   if (c->has_bytes)
     g_object_set (c->element, "max-size-buffers", nb, "max-size-bytes",
@@ -172,7 +174,8 @@ worker_channel_grow (WorkerChannel * c, GstStructure * s, GString * text)
   c->max_buffers = nb;
   c->max_bytes = nbytes;
   c->max_time = nt;
-  c->growth++;
+  c->growth += step;
+  c->last_step = step;
 }
 
 gint

@@ -52,6 +52,8 @@ typedef struct
 
   guint growth;                 /* items of room added this run */
   gint64 grown_at;              /* the latest growth, or 0 */
+  guint last_step;              /* items its latest growth added */
+  guint grown_as;               /* the number of that growth in the run */
 } WorkerChannel;
 
 G_GNUC_INTERNAL
@@ -66,7 +68,8 @@ void                worker_channel_sample (WorkerChannel * c,
                                            gint64 now);
 
 G_GNUC_INTERNAL
-void                worker_channel_grow (WorkerChannel * c, GstStructure * s,
+void                worker_channel_grow (WorkerChannel * c, guint step,
+                                         GstStructure * s,
                                          GString * text);
 
 G_GNUC_INTERNAL

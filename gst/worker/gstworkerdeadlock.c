@@ -43,10 +43,15 @@
  * the same cycle waits until the writer used the room it was given; when
  * every wait on the cycle is certain (blocked writes, and reads by
  * processes made of workers only), the cycle needs to be still for only a
- * quarter of the settle time (at least three sampling periods) before it,
- * so a deadlock that needs several items of room is resolved quickly, one
- * item at a time. Either way the sizes reached are the smallest that let
- * the network go on.
+ * quarter of the settle time (at least three sampling periods) before it.
+ * A queue grown again with no other growth in between gets twice the room
+ * of its last growth (1, 2, 4, 8, ... items, within max-queue-growth and
+ * max-total-growth), so a deadlock that needs n items of room is resolved
+ * in about log2 n growths instead of n. Still only the smallest full queue
+ * on a cycle grows (Parks), and the items that come out do not depend on
+ * the sizes (Kahn): the sizes reached are the smallest that let the
+ * network go on when one growth sufficed, less than twice the needed
+ * room over the queue's size otherwise.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -308,7 +313,7 @@ gst_worker_deadlock_reset (GstWorkerDeadlock * dl)
   for (i = 0; i < dl->chans->len; i++) {
     WorkerChannel *c = g_ptr_array_index (dl->chans, i);
 
-    c->growth = 0;
+    c->growth = c->last_step = c->grown_as = 0;
     c->grown_at = 0;
     c->in = c->out = 0;
     c->in_moved_at = c->out_moved_at = now;
@@ -893,12 +898,17 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
         "time", GST_TYPE_CLOCK_TIME,
         (GstClockTime) (now - dl->started_at) * GST_USECOND, NULL);
     GString *how = g_string_new (NULL);
-    guint from = growable->max_buffers;
+    guint from = growable->max_buffers, step = 1;
 
+    /* grown again with no other growth since: twice the room of the last
+     * time, within the limits */
+    if (growable->last_step && growable->grown_as == dl->growths->len)
+      step = MIN (2 * growable->last_step, MIN (policy->max_queue_growth -
+              growable->growth, policy->max_total_growth - dl->total_growth));
     action = "grow";
-    worker_channel_grow (growable, growth, how);
+    worker_channel_grow (growable, step, growth, how);
     growable->grown_at = now;
-    dl->total_growth++;
+    dl->total_growth += step;
     gst_structure_set (growth, "growth", G_TYPE_UINT, growable->growth,
         "total-growth", G_TYPE_UINT, dl->total_growth, NULL);
     g_string_append_printf (text, "; resolved by growing %s, the smallest "
@@ -909,6 +919,7 @@ handle_scc (GstWorkerDeadlock * dl, gint scc, gboolean global,
         "total-growth", G_TYPE_UINT, dl->total_growth, NULL);
     gst_structure_set (growth, "deadlock", G_TYPE_STRING, text->str, NULL);
     g_ptr_array_add (dl->growths, growth);
+    growable->grown_as = dl->growths->len;
     g_string_free (how, TRUE);
     for (i = 0; i < members->len; i++)
       ((Proc *) g_ptr_array_index (dl->procs, g_array_index (members, gint,

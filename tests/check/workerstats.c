@@ -134,6 +134,12 @@ GST_START_TEST (test_blocked_upstream_busy_downstream)
   qe = lines_of ("element", "q");
   fail_unless (fast->len >= 3, "only %u samples of fast", fast->len);
   fail_unless (q->len >= 3);
+  /* the first test of the process: the first interval starts with the
+   * first item, not with the tracer (at 0, before gst_init() read the
+   * registry) */
+  last = g_ptr_array_index (fast, 0);
+  fail_unless (u64 (last, "ts") > u64 (last, "period"),
+      "the first interval starts with the tracer");
 
   /* the last sample: every item through every element */
   last = g_ptr_array_index (fast, fast->len - 1);
