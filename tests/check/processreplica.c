@@ -1525,14 +1525,17 @@ GST_START_TEST (test_teardown_while_restarting)
   GstElement *pipe, *r;
   GstBus *bus;
   GstMessage *msg;
-  gchar *contents = NULL;
+  gchar *contents = NULL, *desc;
   gint pid = 0, now = -1, errors = 0;
 
   fail_unless (g_file_set_contents (script, text, -1, NULL));
   g_chmod (script, 0755);
   g_setenv ("GST_WORKER_CHILD", script, TRUE);
-  pipe = launch ("testworkersrc num-buffers=-1 ! processreplica name=r "
-      "restart-delay=0 worker=\"testworker crash-after=2\" ! fakesink");
+  /* (the first child, started by a script, is slow under valgrind) */
+  desc = g_strdup_printf ("testworkersrc num-buffers=-1 ! processreplica "
+      "name=r restart-delay=0 start-timeout=%" G_GINT64_FORMAT " "
+      "worker=\"testworker crash-after=2\" ! fakesink", scaled (30000));
+  pipe = launch (desc);
   bus = gst_element_get_bus (pipe);
   /* (a message posted while going to NULL would be flushed from the bus) */
   gst_bus_set_sync_handler (bus, count_errors, &errors, NULL);
@@ -1572,6 +1575,7 @@ GST_START_TEST (test_teardown_while_restarting)
   g_unlink (hung);
   g_rmdir (dir);
   g_free (contents);
+  g_free (desc);
   g_free (text);
   g_free (real);
   g_free (plugindir);
