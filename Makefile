@@ -77,7 +77,8 @@ test-install: deps
 	tests/install/check-prefix.sh $(CURDIR)/build-prefix
 
 test-valgrind: build
-	meson test -C $(BUILD) --setup valgrind --print-errorlogs --suite unit
+	meson test -C $(BUILD) --setup valgrind --print-errorlogs --suite unit \
+	  --no-suite python
 
 # The whole suite RUNS times in a row (20) while stress-ng loads both cores
 # and 512 MB of memory: each failure with its test and message, then the

@@ -41,7 +41,8 @@
  * reads it back after the `GST_TRACER :0::` prefix). Fields:
  *
  * - `ts`: nanoseconds since the tracer started (in gst_init()), the end
- *   of the sample's interval;
+ *   of the sample's interval (the first interval starts with the first
+ *   item into an element, not with the tracer);
  *   `period`: the interval's length in nanoseconds.
  * - `items-in`, `items-out`: buffers into the element's sink pads and out
  *   of its src pads since the start (a buffer list counts its buffers),
@@ -85,10 +86,11 @@
  * alone costs more than the elements (the stock `factories` tracer, which
  * does nothing per item, adds 66% to `benchsrc ! identity x4 ! benchsink`,
  * counted in instructions with callgrind). workerstats does not pay that:
- * it adds two clock reads and its counting to each chain call, about 275
- * instructions, 14% on that chain of no-op elements (`make bench`: the
- * `tracer` benchmark, timed and counted). Elements that do real work per
- * item (a converter, an encoder, a detector) hide it.
+ * it adds two clock reads and its counting to each chain call, about 290
+ * instructions, 14% on that chain of no-op elements (about 330 a chain
+ * call with queues between the elements, whose levels it counts; `make
+ * bench`: the `tracer` benchmark, timed and counted). Elements that do
+ * real work per item (a converter, an encoder, a detector) hide it.
  *
  * Data pulled in pull mode
  * (gst_pad_pull_range()) and event handling are counted as the caller's
@@ -224,6 +226,8 @@ static PadInfo *free_pad_infos; /* stats_lock */
 static gint epoch;              /* atomic: sample interval number */
 static GstClockTime start_time; /* when the tracer started */
 static guint threads_changed;   /* stats_lock: threads came or went */
+static GstClockTime first_entry;        /* stats_lock: the first chain call,
+                                         * 0: none yet */
 static gint active;             /* atomic: one workerstats tracer only */
 static gpointer active_tracer;  /* atomic: that one */
 
@@ -318,6 +322,8 @@ thread_state_new (void)
 
   t->root_slot = -1;
   g_mutex_lock (&stats_lock);
+  if (!first_entry)
+    first_entry = now_ts ();
   g_ptr_array_add (all_threads, t);
   threads_changed++;
   g_mutex_unlock (&stats_lock);
@@ -963,8 +969,16 @@ sample (GstWorkerStatsTracer * self)
   gboolean *copied;
   guint i, j, ended, n_threads;
 
-  rows = g_array_new (FALSE, TRUE, sizeof (Row));
   g_mutex_lock (&stats_lock);
+  /* samples start with the first item (not with the tracer, which
+   * starts before the registry is read and the pipeline made) */
+  if (!first_entry) {
+    g_mutex_unlock (&stats_lock);
+    return;
+  }
+  if (self->last_sample < first_entry)
+    self->last_sample = first_entry;
+  rows = g_array_new (FALSE, TRUE, sizeof (Row));
   ended = (guint) g_atomic_int_add (&epoch, 1);
   self->last_mark = threads_changed;
   /* the threads first, then the time: what a thread did before its copy

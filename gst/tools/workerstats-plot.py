@@ -15,7 +15,9 @@ writes, with gnuplot (Debian's gnuplot-nox):
                           time (ms)
 
 and prints a table per element (items, processing time, shares) and per
-queue (items, mean and peak level). --no-plots prints the table only.
+queue (items, mean and peak level, its limit in buffers, and FULL: how
+near it came to the limit it came nearest to, of buffers, bytes and
+time, as sampled). --no-plots prints the table only.
 The trace is the GST_TRACER log (GST_DEBUG_FILE, or stderr): lines
 holding `workerstats-element, ...;` and `workerstats-queue, ...;`
 records (see the tracer's documentation: gst-inspect-1.0 workertracers).
@@ -66,6 +68,19 @@ def by_name(rows, key):
     return out
 
 
+def fullest(rows):
+    """How near a queue came to its limits: the largest share of a limit
+    (buffers: its peak; bytes and time: as sampled) and that limit's name."""
+    best, what = 0.0, "-"
+    for r in rows:
+        for level, limit, name in ((r["peak-buffers"], r["max-size-buffers"], "buffers"),
+                                   (r["level-bytes"], r["max-size-bytes"], "bytes"),
+                                   (r["level-time"], r["max-size-time"], "time")):
+            if limit and level / limit > best:
+                best, what = level / limit, name
+    return best, what
+
+
 def summary(elements, queues):
     lines = []
     els = by_name(elements, "element")
@@ -88,13 +103,16 @@ def summary(elements, queues):
     qs = by_name(queues, "queue")
     if qs:
         w = max(12, max(len(n) for n in qs))
-        lines.append(f"{'QUEUE':{w}s} {'IN':>9s} {'OUT':>9s} {'MEAN':>6s} {'PEAK':>6s} {'MAX':>6s}")
+        lines.append(f"{'QUEUE':{w}s} {'IN':>9s} {'OUT':>9s} {'MEAN':>6s} {'PEAK':>6s} {'MAX':>6s} "
+                     f"{'FULL':>5s} OF")
         for name, rows in qs.items():
             mean = sum(r["level-buffers"] for r in rows) / len(rows)
             peak = max(r["peak-buffers"] for r in rows)
             last = rows[-1]
+            full, limit = fullest(rows)
             lines.append(f"{name:{w}s} {last['items-in']:9d} {last['items-out']:9d} "
-                         f"{mean:6.1f} {peak:6d} {last['max-size-buffers']:6d}")
+                         f"{mean:6.1f} {peak:6d} {last['max-size-buffers']:6d} "
+                         f"{full:5.0%} {limit}")
     return "\n".join(lines)
 
 

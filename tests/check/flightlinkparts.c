@@ -226,6 +226,7 @@ results_teardown (ResultsFixture * f)
   flight_link_results_free (f->r);
   gst_harness_teardown (f->h);
   gst_worker_core_free (f->core);
+  gst_bus_set_flushing (f->bus, TRUE);
   gst_object_unref (f->bus);
   gst_object_unref (f->owner);
 }

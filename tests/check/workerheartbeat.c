@@ -271,6 +271,105 @@ GST_START_TEST (test_heartbeat_while_blocked)
 
 GST_END_TEST;
 
+/* Whether the core listens to queue @name's "overrun" (nothing else here
+ * does); its level, in items, in @level unless NULL. */
+static gboolean
+watched (GstElement * pipe, const gchar * name, guint * level)
+{
+  GstElement *q = gst_bin_get_by_name (GST_BIN (pipe), name);
+  gboolean pending;
+
+  fail_unless (q != NULL, "no element %s", name);
+  pending = g_signal_has_handler_pending (q, g_signal_lookup ("overrun",
+          G_OBJECT_TYPE (q)), 0, FALSE);
+  if (level)
+    g_object_get (q, "current-level-buffers", level, NULL);
+  gst_object_unref (q);
+  return pending;
+}
+
+/* The queues a worker's thread may push into are watched for "overrun",
+ * through tees, funnels, other elements and bins; a queue fed by a plain
+ * source is not (a handler costs a signal emission every time it is
+ * full), and one whose input is not linked yet is. */
+GST_START_TEST (test_watches_only_queues_workers_feed)
+{
+  GstElement *pipe = gst_parse_launch ("fakesrc num-buffers=1 "
+      "! queue name=stock ! testworker ! tee name=t "
+      "t. ! queue name=after_tee ! fakesink async=false "
+      "t. ! identity ! queue name=after_identity ! fakesink async=false "
+      "fakesrc num-buffers=1 ! queue name=plain ! identity "
+      "! queue name=plain2 ! fakesink async=false "
+      "fakesrc num-buffers=1 ! " TEST_ITEM_CAPS " ! funnel name=f "
+      "! queue name=after_funnel ! fakesink async=false "
+      "testworkersrc num-buffers=1 ! f. "
+      "fakesrc num-buffers=1 ! ( name=b testworker ) "
+      "! queue name=after_bin ! fakesink async=false "
+      "testworkersrc num-buffers=1 ! ( name=b2 identity "
+      "! queue name=in_bin ! fakesink async=false ) "
+      "queue name=unlinked ! fakesink async=false", NULL);
+
+  fail_unless (pipe != NULL);
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PAUSED) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_if (watched (pipe, "stock", NULL));
+  fail_if (watched (pipe, "plain", NULL));
+  fail_if (watched (pipe, "plain2", NULL));
+  fail_unless (watched (pipe, "after_tee", NULL));
+  fail_unless (watched (pipe, "after_identity", NULL));
+  fail_unless (watched (pipe, "after_funnel", NULL));
+  fail_unless (watched (pipe, "after_bin", NULL));
+  fail_unless (watched (pipe, "in_bin", NULL));
+  fail_unless (watched (pipe, "unlinked", NULL));
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* Fed by a plain source, the worker still says it is blocked on the full
+ * queue behind it, while the full queue in front of it, which the core
+ * does not watch, costs no handler. */
+GST_START_TEST (test_blocked_behind_stock_fed_queue)
+{
+  GstElement *pipe, *w;
+  GstStructure *s = NULL;
+  gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  guint level = 0;
+
+  pipe = gst_parse_launch ("fakesrc ! queue name=stock max-size-buffers=2 "
+      "max-size-bytes=0 max-size-time=0 ! testworker name=w "
+      "! queue name=full max-size-buffers=3 max-size-bytes=0 "
+      "max-size-time=0 ! testworkersink paused=true async=false", NULL);
+  fail_unless (pipe != NULL);
+  w = gst_bin_get_by_name (GST_BIN (pipe), "w");
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  while (g_get_monotonic_time () < deadline) {
+    watched (pipe, "stock", &level);
+    if (level == 2 &&
+        gst_worker_get_state (GST_WORKER (w)) == GST_WORKER_STATE_BLOCKED)
+      break;
+    g_usleep (1000);
+  }
+
+  s = gst_worker_get_stats (GST_WORKER (w));
+  fail_unless_equals_int (field_state (s), GST_WORKER_STATE_BLOCKED);
+  fail_unless_equals_string (gst_structure_get_string (s, "blocked-on"),
+      "full");
+  fail_unless (watched (pipe, "full", NULL));
+  fail_if (watched (pipe, "stock", &level));
+  fail_unless_equals_int (level, 2);
+  gst_structure_free (s);
+  gst_object_unref (w);
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
 static Suite *
 workerheartbeat_suite (void)
 {
@@ -283,6 +382,8 @@ workerheartbeat_suite (void)
   tcase_add_test (tc, test_heartbeat_off_and_on);
   tcase_add_test (tc, test_heartbeat_stops_when_not_playing);
   tcase_add_test (tc, test_heartbeat_while_blocked);
+  tcase_add_test (tc, test_watches_only_queues_workers_feed);
+  tcase_add_test (tc, test_blocked_behind_stock_fed_queue);
   return s;
 }
 

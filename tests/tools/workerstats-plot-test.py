@@ -50,7 +50,7 @@ with tempfile.TemporaryDirectory() as tmp:
     qa = next((v for k, v in rows.items() if k.endswith("/qa")), None)
     if not slow or slow[1:3] != ["300", "300"]:
         fail(f"slow's row: {slow}")
-    if not qa or qa[1:3] != ["300", "300"] or qa[5] != "5":
+    if not qa or qa[1:3] != ["300", "300"] or qa[5] != "5" or qa[6:8] != ["100%", "buffers"]:
         fail(f"qa's row: {qa}")
     if float(slow[2 + 2]) < 1.0:
         fail(f"slow's average processing time {slow[4]} ms, below its 1 ms sleep")
@@ -64,6 +64,21 @@ with tempfile.TemporaryDirectory() as tmp:
                  warns=True)
     if run.returncode != 0 or "period must be a whole number" not in run.stderr:
         fail(f"bad period: exit {run.returncode}, {run.stderr}")
+
+    # a queue that reached its time limit, not its buffer limit, says so
+    timed = os.path.join(tmp, "timed.log")
+    with open(timed, "w") as f:
+        for ts, level_time in ((100000000, 500000000), (200000000, 1000000000)):
+            f.write(f"0:00:00.1 1 0x1 TRACE GST_TRACER :0:: workerstats-queue, "
+                    f"ts=(guint64){ts}, queue=(string)qt, path=(string)p/qt, "
+                    f"level-buffers=(uint)31, peak-buffers=(uint)31, level-bytes=(uint)0, "
+                    f"level-time=(guint64){level_time}, max-size-buffers=(uint)200, "
+                    f"max-size-bytes=(uint)10485760, max-size-time=(guint64)1000000000, "
+                    f"items-in=(guint64)40, items-out=(guint64)9;\n")
+    plot = subprocess.run([PLOT, "--no-plots", timed, out], capture_output=True, text=True)
+    qt = next((line.split() for line in plot.stdout.splitlines() if line.startswith("p/qt")), None)
+    if plot.returncode != 0 or not qt or qt[4:8] != ["31", "200", "100%", "time"]:
+        fail(f"a queue full by time: exit {plot.returncode}, row {qt}, {plot.stderr}")
 
     # a trace without records: a clear error
     empty = os.path.join(tmp, "empty.log")
