@@ -1700,8 +1700,9 @@ gst_cluster_estimate_class_init (GstClusterEstimateClass * klass)
           flags));
   g_object_class_install_property (gobject_class, PROP_MAX_POINTS,
       g_param_spec_uint ("max-points", "Maximum points",
-          "How many detections are kept, the latest (more cost more time "
-          "per update)", 1, G_MAXINT / 2, DEFAULT_MAX_POINTS, flags));
+          "How many detections are kept, the latest (with "
+          "incremental=false, more cost more time per update)", 1,
+          G_MAXINT / 2, DEFAULT_MAX_POINTS, flags));
   g_object_class_install_property (gobject_class, PROP_COMMAND_DOWN,
       g_param_spec_double ("command-down", "Command down",
           "The local NED down of the GOTO commands, metres (negative is "

@@ -598,6 +598,13 @@ start_child (GstProcessReplica * self, gboolean interruptible,
         "Worker process %s: no worker given (the worker property)", name);
     goto fail;
   }
+  if (!g_file_test (program, G_FILE_TEST_IS_EXECUTABLE)) {
+    /* said here, not by a fork whose exec fails */
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+        "Worker process %s could not be started: its child program %s is "
+        "not there or not executable", name, program);
+    goto fail;
+  }
   if (tcp) {
     listener = listen_loopback (&where);
     if (listener < 0) {

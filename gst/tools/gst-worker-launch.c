@@ -284,7 +284,7 @@ print_status (App * app)
   }
 
   clear_table (app);
-  fputs (out->str, stdout);
+  g_print ("%s", out->str);
   fflush (stdout);
   if (app->tty_out)
     app->table_lines = n + 2;
@@ -350,13 +350,16 @@ print_report (App * app, const GstStructure * report)
   const GValue *workers = gst_structure_get_value (report, "workers");
   const GValue *queues = gst_structure_get_value (report, "queues");
   const GValue *holders = gst_structure_get_value (report, "holders");
+  const GValue *retired = gst_structure_get_value (report,
+      "retired-workers");
   const GValue *growths;
   GstClockTime duration = 0;
   gint outcome = 0;
   GEnumClass *klass = g_type_class_ref (GST_TYPE_WORKER_CONTROLLER_OUTCOME);
   guint restarts = 0, i;
   gboolean balanced = FALSE;
-  gint width = MAX (name_width (workers), name_width (queues));
+  gint width = MAX (MAX (name_width (workers), name_width (queues)),
+      retired ? name_width (retired) + 10 : 0);
 
   gst_structure_get_clock_time (report, "duration", &duration);
   gst_structure_get_enum (report, "outcome",
@@ -380,6 +383,21 @@ print_report (App * app, const GstStructure * report)
             "name"), field_u64 (w, "items-in"), field_u64 (w, "items-out"),
         field_u64 (w, "items-dropped"), field_ms (w, "proc-time-avg"),
         field_ms (w, "proc-time-max"));
+  }
+  /* workers a reshape or a pool's shrink took out: their counts are part
+   * of the balance */
+  for (i = 0; retired && i < gst_value_array_get_size (retired); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (retired, i));
+    gchar *name = g_strdup_printf ("%s (retired)",
+        gst_structure_get_string (w, "name"));
+
+    g_print ("%-*s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %10"
+        G_GUINT64_FORMAT " %8.3f %8.3f\n", width, name,
+        field_u64 (w, "items-in"), field_u64 (w, "items-out"),
+        field_u64 (w, "items-dropped"), field_ms (w, "proc-time-avg"),
+        field_ms (w, "proc-time-max"));
+    g_free (name);
   }
   if (queues && gst_value_array_get_size (queues)) {
     g_print ("%-*s %10s %10s %10s\n", width, "QUEUE", "IN", "OUT", "HELD");

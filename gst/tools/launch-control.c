@@ -4,7 +4,7 @@
 /*
  * One command a line, from standard input when it is not a terminal (a
  * script, a ground station's pipe); each is answered by one JSON line on
- * standard output, `{"ok": true, ...}` or `{"ok": false, "error": "..."}`:
+ * standard output, `{"ok":true,...}` or `{"ok":false,"error":"..."}`:
  *
  *   pause NAME | resume NAME     one worker (gst_worker_controller_pause_worker)
  *   pause | resume               the whole system
@@ -24,12 +24,15 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <gio/gunixsocketaddress.h>
 #include "launch-control.h"
+#include "launch-props.h"
 
 struct _LaunchControl
 {
@@ -114,8 +117,19 @@ set_property (GstWorkerController * ctrl, const gchar * name,
     json = answer_error ("%s's property '%s' cannot change while the system "
         "runs", name, property);
   } else {
-    gst_util_set_object_arg (G_OBJECT (element), property, eq + 1);
-    json = answer_ok ("set", name);
+    GValue value = G_VALUE_INIT;
+    gchar *why = NULL;
+
+    /* refused, not only warned about: the value would not be the one
+     * asked for */
+    if (launch_prop_read (pspec, eq + 1, &value, &why)) {
+      g_object_set_property (G_OBJECT (element), property, &value);
+      g_value_unset (&value);
+      json = answer_ok ("set", name);
+    } else {
+      json = answer_error ("%s: %s", name, why);
+      g_free (why);
+    }
   }
   g_free (property);
   gst_object_unref (element);
@@ -187,8 +201,8 @@ launch_control_run (GstWorkerController * ctrl, const gchar * line,
     gchar *status = gst_worker_structure_to_json (s, FALSE);
 
     gst_structure_free (s);
-    json = g_strdup_printf ("{\"ok\": true, \"command\": \"status\", "
-        "\"status\": %s}", status);
+    json = g_strdup_printf ("{\"ok\":true,\"command\":\"status\","
+        "\"status\":%s}", status);
     g_free (status);
   } else if (g_str_equal (argv[0], "exit") && argc == 1) {
     *exit = TRUE;
@@ -208,14 +222,33 @@ launch_control_run (GstWorkerController * ctrl, const gchar * line,
 }
 
 /* Runs one command and prints its answer. */
+/* Everything the tool prints with g_print(), once standard output
+ * carries answers. */
+static void
+print_to_stderr (const gchar * text)
+{
+  fputs (text, stderr);
+  fflush (stderr);
+}
+
 static void
 handle_line (LaunchControl * control, const gchar * line)
 {
+  static gboolean answered;
   gboolean exit = FALSE, exit_now = FALSE;
   gchar *json = launch_control_run (control->ctrl, line, &exit, &exit_now);
 
   if (json) {
-    g_print ("%s\n", json);
+    /* from the first answer on, standard output carries the answers
+     * only, one JSON line each: the tool's own lines (messages, status
+     * lines, the report) go to standard error */
+    if (!answered) {
+      fflush (stdout);
+      g_set_print_handler (print_to_stderr);
+      answered = TRUE;
+    }
+    fputs (json, stdout);
+    fputc ('\n', stdout);
     fflush (stdout);
     g_free (json);
   }
@@ -361,6 +394,59 @@ on_incoming (GSocketService * service, GSocketConnection * connection,
   return TRUE;
 }
 
+/* A socket left at @path by a run that could not remove it (killed, out
+ * of memory) is removed: nothing listens on it. One a run listens on, or
+ * a file that is not a socket, stays, and is an error. */
+static gboolean
+clear_stale_socket (const gchar * path, const gchar * address,
+    GError ** error)
+{
+  GStatBuf st;
+  GSocket *sock;
+  GSocketAddress *addr;
+  GError *err = NULL;
+  gboolean listened;
+
+  if (g_lstat (path, &st) != 0)
+    return TRUE;
+  if (!S_ISSOCK (st.st_mode)) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "--control=%s: %s "
+        "exists and is not a socket: remove it or choose another path",
+        address, path);
+    return FALSE;
+  }
+  sock = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_DEFAULT, error);
+  if (!sock)
+    return FALSE;
+  addr = g_unix_socket_address_new (path);
+  listened = g_socket_connect (sock, addr, NULL, &err);
+  g_object_unref (addr);
+  g_socket_close (sock, NULL);
+  g_object_unref (sock);
+  if (listened) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+        "--control=%s: another program (a gst-worker-launch still running?) "
+        "listens on %s", address, path);
+    return FALSE;
+  }
+  if (!g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED)) {
+    g_propagate_prefixed_error (error, err, "--control=%s: %s: ", address,
+        path);
+    return FALSE;
+  }
+  g_error_free (err);
+  if (g_unlink (path) != 0) {
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+        "--control=%s: cannot remove the stale socket %s: %s", address,
+        path, g_strerror (errno));
+    return FALSE;
+  }
+  g_printerr ("gst-worker-launch: removed %s, a socket nothing listened on "
+      "(left by a run that ended without removing it)\n", path);
+  return TRUE;
+}
+
 /**
  * launch_control_listen:
  * @address: "unix:PATH"
@@ -383,6 +469,8 @@ launch_control_listen (LaunchControl * control, const gchar * address,
         "--control=%s: the address must be unix:PATH", address);
     return FALSE;
   }
+  if (!clear_stale_socket (address + 5, address, error))
+    return FALSE;
   control->socket_path = g_strdup (address + 5);
   addr = g_unix_socket_address_new (control->socket_path);
   control->service = g_socket_service_new ();

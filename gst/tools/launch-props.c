@@ -185,6 +185,61 @@ describe (GstBin * pipeline, BadValue * b)
   }
 }
 
+/* Whether @pspec holds an unsigned number: GStreamer reads "-5" into one
+ * as its two's complement (a huge value), not as an error. */
+static gboolean
+is_unsigned (GParamSpec * pspec)
+{
+  return G_IS_PARAM_SPEC_UINT (pspec) || G_IS_PARAM_SPEC_UINT64 (pspec) ||
+      G_IS_PARAM_SPEC_ULONG (pspec) || G_IS_PARAM_SPEC_UCHAR (pspec);
+}
+
+/**
+ * launch_prop_read:
+ * @pspec: the property
+ * @text: its new value, as gst-launch-1.0 takes it
+ * @value: (out caller-allocates): an unset #GValue, set to the value
+ * @why: (out): on a refusal, what is wrong with it
+ *
+ * Reads @text as a value of @pspec for a property set while the system
+ * runs, refusing what GObject would only warn about (and keep the old
+ * value): a value out of the property's range, or a negative number for
+ * an unsigned one (which would wrap round to a huge value).
+ *
+ * Returns: %TRUE and @value set, or %FALSE with @why set
+ */
+gboolean
+launch_prop_read (GParamSpec * pspec, const gchar * text, GValue * value,
+    gchar ** why)
+{
+  gchar *range;
+
+  g_value_init (value, G_PARAM_SPEC_VALUE_TYPE (pspec));
+  while (g_ascii_isspace (*text))
+    text++;
+  if ((is_unsigned (pspec) && *text == '-') ||
+      !gst_value_deserialize_with_pspec (value, text, pspec)) {
+    range = describe_range (pspec);
+    *why = g_strdup_printf ("cannot read \"%s\" as a value of '%s' (%s)%s%s",
+        text, g_param_spec_get_name (pspec),
+        g_type_name (G_PARAM_SPEC_VALUE_TYPE (pspec)),
+        range ? ": it must be " : "", range ? range : "");
+    g_free (range);
+    g_value_unset (value);
+    return FALSE;
+  }
+  if (g_param_value_validate (pspec, value)) {
+    range = describe_range (pspec);
+    *why = g_strdup_printf ("bad value \"%s\" for property '%s': %s%s",
+        text, g_param_spec_get_name (pspec), range ? "it must be " :
+        "it is not allowed", range ? range : "");
+    g_free (range);
+    g_value_unset (value);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /**
  * launch_prop_check_end:
  * @pipeline: (nullable): what was parsed, if anything

@@ -12,4 +12,7 @@ typedef struct _LaunchPropCheck LaunchPropCheck;
 LaunchPropCheck *launch_prop_check_begin (void);
 gchar *launch_prop_check_end (LaunchPropCheck * check, GstBin * pipeline);
 
+gboolean launch_prop_read (GParamSpec * pspec, const gchar * text,
+    GValue * value, gchar ** why);
+
 G_END_DECLS

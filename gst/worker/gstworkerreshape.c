@@ -363,7 +363,10 @@ plain_peer (GstPad * pad)
     pa = gst_object_get_parent (GST_OBJECT (a));
   if (b)
     pb = gst_object_get_parent (GST_OBJECT (b));
-  ok = a && b && pa && pa == pb && !GST_IS_PROXY_PAD (peer);
+  /* a bin's ghost pad (a workerpool's input) is linked from outside like
+   * an element's pad; another proxy pad belongs inside a bin */
+  ok = a && b && pa && pa == pb && (!GST_IS_PROXY_PAD (peer) ||
+      GST_IS_GHOST_PAD (peer));
   gst_clear_object (&a);
   gst_clear_object (&b);
   gst_clear_object (&pa);
@@ -429,6 +432,18 @@ refuse_caps (GError ** error, GstPad * from, GstElement * to,
   return FALSE;
 }
 
+/* Whether @name is a workerpool of the system. */
+static gboolean
+names_a_pool (GstWorkerController * self, const gchar * name)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (self->pipeline), name);
+  GstElementFactory *f = e ? gst_element_get_factory (e) : NULL;
+  gboolean pool = f && g_str_equal (GST_OBJECT_NAME (f), "workerpool");
+
+  gst_clear_object (&e);
+  return pool;
+}
+
 /* A live worker of the system, by name. */
 static WorkerRec *
 find_worker (GstWorkerController * self, const gchar * name, GError ** error)
@@ -436,7 +451,12 @@ find_worker (GstWorkerController * self, const gchar * name, GError ** error)
   WorkerRec *w = name ?
       worker_topology_find_worker_by_name (self->topology, name) : NULL;
 
-  if (!w)
+  if (!w && name && names_a_pool (self, name))
+    refuse (error, GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER,
+        "%s is a workerpool, not a worker: change its replicas with its "
+        "size (set %s size=N); swap, insert and remove take single workers",
+        name, name);
+  else if (!w)
     refuse (error, GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER,
         "no worker is named '%s'", name ? name : "(null)");
   return w;
@@ -470,8 +490,10 @@ check_leaving (WorkerRec * w, const gchar * what, Place * place,
 
   if (pool) {
     refuse (error, GST_WORKER_CONTROLLER_ERROR_RESHAPE,
-        "worker %s is a replica of workerpool %s: set the pool's size, or "
-        "%s the pool", w->name, GST_OBJECT_NAME (pool), what);
+        "worker %s is a replica of workerpool %s: a pool changes as a "
+        "whole, with its size (set %s size=N), not one replica at a time "
+        "(cannot %s it)", w->name, GST_OBJECT_NAME (pool),
+        GST_OBJECT_NAME (pool), what);
     gst_object_unref (pool);
     return FALSE;
   }

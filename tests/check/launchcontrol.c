@@ -8,11 +8,16 @@
 #include <json-glib/json-glib.h>
 
 /* Sends @commands (one a line) to a running gst-worker-launch, and
- * returns the JSON answers it printed, one node each, and its exit
- * status in @status. */
+ * returns the JSON answers it printed, one node each, its exit status in
+ * @status, in @rest (if not NULL) what it printed on standard output
+ * after them, and in @errors (if not NULL) its standard error. */
+/* the answers of the last run, as printed */
+static GPtrArray *last_lines;
+
 static GPtrArray *
-run_commands_on (const gchar * const *pipeline, const gchar * const *commands,
-    gint * status)
+run_commands_full (const gchar * const *pipeline,
+    const gchar * const *commands, gint * status, gchar ** rest,
+    gchar ** errors)
 {
   GError *err = NULL;
   GSubprocess *proc;
@@ -21,16 +26,18 @@ run_commands_on (const gchar * const *pipeline, const gchar * const *commands,
   GPtrArray *answers = g_ptr_array_new_with_free_func ((GDestroyNotify)
       json_node_unref);
   gchar *line;
-
   GStrvBuilder *b = g_strv_builder_new ();
   gchar **argv;
 
+  g_clear_pointer (&last_lines, g_ptr_array_unref);
+  last_lines = g_ptr_array_new_with_free_func (g_free);
   g_strv_builder_add_many (b, GST_WORKER_LAUNCH, "--quiet", NULL);
   g_strv_builder_addv (b, (const gchar **) pipeline);
   argv = g_strv_builder_end (b);
   g_strv_builder_unref (b);
   proc = g_subprocess_newv ((const gchar * const *) argv,
-      G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err);
+      G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+      (errors ? G_SUBPROCESS_FLAGS_STDERR_PIPE : 0), &err);
   g_strfreev (argv);
   fail_unless (proc != NULL, "%s", err ? err->message : "?");
   in = g_subprocess_get_stdin_pipe (proc);
@@ -53,9 +60,29 @@ run_commands_on (const gchar * const *pipeline, const gchar * const *commands,
           err ? err->message : "?");
       g_ptr_array_add (answers, node);
     }
-    g_free (line);
+    g_ptr_array_add (last_lines, line);
   }
   g_output_stream_close (in, NULL, NULL);
+  if (rest) {
+    GString *text = g_string_new (NULL);
+
+    while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL,
+                NULL))) {
+      g_string_append_printf (text, "%s\n", line);
+      g_free (line);
+    }
+    *rest = g_string_free (text, FALSE);
+  }
+  if (errors) {
+    GInputStream *e = g_subprocess_get_stderr_pipe (proc);
+    GString *text = g_string_new (NULL);
+    gchar buf[4096];
+    gssize n;
+
+    while ((n = g_input_stream_read (e, buf, sizeof (buf), NULL, NULL)) > 0)
+      g_string_append_len (text, buf, n);
+    *errors = g_string_free (text, FALSE);
+  }
   fail_unless (g_subprocess_wait (proc, NULL, &err));
   *status = g_subprocess_get_exit_status (proc);
   g_object_unref (out);
@@ -63,11 +90,25 @@ run_commands_on (const gchar * const *pipeline, const gchar * const *commands,
   return answers;
 }
 
+static GPtrArray *
+run_commands_on (const gchar * const *pipeline, const gchar * const *commands,
+    gint * status)
+{
+  return run_commands_full (pipeline, commands, status, NULL, NULL);
+}
+
 /* a long stream: the commands reach it while it runs */
 static const gchar *const pool_pipeline[] = {
   "testworkersrc", "num-buffers=100000", "!", "workerpool", "name=p",
   "size=1", "worker=testworker process-time=100000", "!", "testworkersink",
   NULL
+};
+
+/* a chain with queues, for swap, insert and remove */
+static const gchar *const chain_pipeline[] = {
+  "testworkersrc", "num-buffers=100000", "!", "queue", "name=q0", "!",
+  "testworker", "name=w", "process-time=100000", "!", "queue", "name=q1",
+  "!", "testworkersink", NULL
 };
 
 static GPtrArray *
@@ -141,14 +182,47 @@ GST_START_TEST (test_commands)
 
 GST_END_TEST;
 
+/* A value GObject would refuse (and keep the old one, with a warning) or
+ * wrap round (a negative number for an unsigned property) is refused
+ * with the range, and changes nothing; a good one still goes. */
+GST_START_TEST (test_set_refuses_bad_values)
+{
+  const gchar *const commands[] = {
+    "set p size=0",
+    "set p size=100",
+    "set p_r0_testworker process-time=-5",
+    "set p size=two",
+    "set p_r0_testworker process-time=20000",
+    "exit",
+    NULL
+  };
+  gint status = -1;
+  GPtrArray *a = run_commands (commands, &status);
+
+  fail_if (answer_ok (a, 0));
+  fail_unless (strstr (answer_error (a, 0), "bad value \"0\" for property "
+          "'size': it must be from 1 to 64") != NULL, "%s",
+      answer_error (a, 0));
+  fail_unless (g_str_has_prefix (answer_error (a, 0), "p: "));
+  fail_if (answer_ok (a, 1));
+  fail_unless (strstr (answer_error (a, 1), "from 1 to 64") != NULL);
+  fail_if (answer_ok (a, 2));
+  fail_unless (strstr (answer_error (a, 2), "cannot read \"-5\"") != NULL,
+      "%s", answer_error (a, 2));
+  fail_if (answer_ok (a, 3));
+  fail_unless (strstr (answer_error (a, 3), "\"two\"") != NULL);
+  fail_unless (answer_ok (a, 4));
+  /* nothing was left busy for ever: the drain ends cleanly */
+  fail_unless (answer_ok (a, 5));
+  fail_unless_equals_int (status, 0);
+  g_ptr_array_unref (a);
+}
+
+GST_END_TEST;
+
 /* swap, insert and remove while the system runs; refusals say why. */
 GST_START_TEST (test_reshape_commands)
 {
-  const gchar *const pipeline[] = {
-    "testworkersrc", "num-buffers=100000", "!", "queue", "name=q0", "!",
-    "testworker", "name=w", "process-time=100000", "!", "queue", "name=q1",
-    "!", "testworkersink", NULL
-  };
   const gchar *const commands[] = {
     "swap w testworker process-time=50000",
     "insert q0 testworker name=x",
@@ -166,7 +240,7 @@ GST_START_TEST (test_reshape_commands)
   GPtrArray *a;
   JsonObject *o;
 
-  a = run_commands_on (pipeline, commands, &status);
+  a = run_commands_on (chain_pipeline, commands, &status);
   fail_unless (answer_ok (a, 0), "%s", answer_error (a, 0));
   fail_unless (answer_ok (a, 1), "%s", answer_error (a, 1));
   fail_unless (answer_ok (a, 2), "%s", answer_error (a, 2));
@@ -254,6 +328,123 @@ GST_START_TEST (test_unix_socket)
 
 GST_END_TEST;
 
+/* Standard output carries the answers only, one JSON line each, in one
+ * spelling; the tool's own words go to standard error. */
+GST_START_TEST (test_stdout_is_answers_only)
+{
+  const gchar *const commands[] = { "status", "set p size=2", "exit", NULL };
+  gint status = -1;
+  gchar *rest = NULL, *errors = NULL;
+  const gchar *line;
+  GPtrArray *a = run_commands_full (pool_pipeline, commands, &status, &rest,
+      &errors);
+
+  fail_unless (answer_ok (a, 0));
+  /* the same spelling as the other answers */
+  line = g_ptr_array_index (last_lines, 0);
+  fail_unless (g_str_has_prefix (line, "{\"ok\":true,\"command\":"
+          "\"status\","), "%s", line);
+  line = g_ptr_array_index (last_lines, 1);
+  fail_unless (g_str_has_prefix (line, "{\"ok\":true,\"command\":\"set\","),
+      "%s", line);
+  fail_unless (answer_ok (a, 2));
+  /* nothing after the answers */
+  fail_unless_equals_string (rest, "");
+  fail_unless (strstr (errors, "exit command: draining") != NULL, "%s",
+      errors);
+  fail_unless_equals_int (status, 0);
+  g_free (rest);
+  g_free (errors);
+  g_ptr_array_unref (a);
+}
+
+GST_END_TEST;
+
+/* The final table lists the workers a reshape took out, with their
+ * counts (they are part of the balance). */
+GST_START_TEST (test_report_lists_retired)
+{
+  const gchar *const commands[] = {
+    "swap w testworker name=w2",
+    "exit-now",
+    NULL
+  };
+  gint status = -1;
+  gchar *errors = NULL;
+  GPtrArray *a = run_commands_full (chain_pipeline, commands, &status, NULL,
+      &errors);
+
+  fail_unless (answer_ok (a, 0), "%s", answer_error (a, 0));
+  fail_unless (answer_ok (a, 1));
+  /* stopped, not drained: the table is printed even with --quiet (on
+   * standard error: standard output carries the answers) */
+  fail_unless (errors && g_regex_match_simple ("^w \\(retired\\) +[0-9]+ ",
+          errors, G_REGEX_MULTILINE, 0), "%s", errors);
+  fail_unless (g_regex_match_simple ("^w2 +[0-9]+ ", errors,
+          G_REGEX_MULTILINE, 0), "%s", errors);
+  g_free (errors);
+  g_ptr_array_unref (a);
+}
+
+GST_END_TEST;
+
+/* A socket file at PATH that nothing listens on (left by a run that was
+ * killed) is replaced; one that a program listens on is not, and the
+ * tool says so (exit 2). */
+GST_START_TEST (test_stale_socket_replaced)
+{
+  gchar *dir = g_dir_make_tmp ("launchcontrol-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "ctl", NULL);
+  gchar *option = g_strdup_printf ("--control=unix:%s", path);
+  const gchar *const pipeline[] = { option, "testworkersrc",
+    "num-buffers=100000", "!", "testworker", "process-time=100000", "!",
+    "testworkersink", NULL
+  };
+  const gchar *const commands[] = { "exit", NULL };
+  const gchar *const none[] = { NULL };
+  GSocketAddress *addr = g_unix_socket_address_new (path);
+  GError *err = NULL;
+  GSocket *sock;
+  gint status = -1;
+  GPtrArray *a;
+
+  /* a socket bound, then closed: the file stays, nothing listens */
+  sock = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_DEFAULT, &err);
+  fail_unless (sock && g_socket_bind (sock, addr, FALSE, &err), "%s",
+      err ? err->message : "?");
+  g_socket_close (sock, NULL);
+  g_object_unref (sock);
+  fail_unless (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  a = run_commands_on (pipeline, commands, &status);
+  fail_unless (answer_ok (a, 0));
+  fail_unless_equals_int (status, 0);
+  g_ptr_array_unref (a);
+  fail_if (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* a socket something listens on stays */
+  sock = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_DEFAULT, &err);
+  fail_unless (sock && g_socket_bind (sock, addr, FALSE, &err) &&
+      g_socket_listen (sock, &err), "%s", err ? err->message : "?");
+  a = run_commands_on (pipeline, none, &status);
+  fail_unless_equals_int (status, 2);
+  g_ptr_array_unref (a);
+  fail_unless (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_socket_close (sock, NULL);
+  g_object_unref (sock);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  g_object_unref (addr);
+  g_free (option);
+  g_free (path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 launchcontrol_suite (void)
 {
@@ -262,8 +453,12 @@ launchcontrol_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_commands);
+  tcase_add_test (tc, test_set_refuses_bad_values);
   tcase_add_test (tc, test_reshape_commands);
   tcase_add_test (tc, test_unix_socket);
+  tcase_add_test (tc, test_stale_socket_replaced);
+  tcase_add_test (tc, test_report_lists_retired);
+  tcase_add_test (tc, test_stdout_is_answers_only);
   return s;
 }
 

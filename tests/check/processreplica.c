@@ -1405,7 +1405,7 @@ GST_START_TEST (test_garbage_mid_stream)
   gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
   gchar *script = g_build_filename (dir, "garbage-later", NULL);
   GstElement *pipe;
-  gchar *src = NULL, *text;
+  gchar *src = NULL, *text, *desc;
 
   fail_unless (g_file_set_contents (script, "#!/usr/bin/python3\n"
           "import os, socket, struct\n"
@@ -1418,10 +1418,11 @@ GST_START_TEST (test_garbage_mid_stream)
           "s.recv(1 << 20)\n", -1, NULL));
   g_chmod (script, 0755);
   g_setenv ("GST_WORKER_CHILD", script, TRUE);
-  pipe =
-      test_pipeline_launch
-      ("testworkersrc num-buffers=20 ! processreplica name=r "
-      "restart-delay=0 max-restarts=2 worker=identity ! fakesink");
+  /* (a Python child under valgrind may take more than 30 s to start) */
+  desc = g_strdup_printf ("testworkersrc num-buffers=20 ! processreplica "
+      "name=r restart-delay=0 max-restarts=2 start-timeout=%" G_GINT64_FORMAT
+      " worker=identity ! fakesink", scaled (30000));
+  pipe = launch (desc);
   text = run_error (pipe, &src);
   g_unsetenv ("GST_WORKER_CHILD");
   fail_unless_equals_string (src, "r");
@@ -1430,6 +1431,7 @@ GST_START_TEST (test_garbage_mid_stream)
   fail_unless (strstr (text, "broke the protocol") != NULL, "%s", text);
   gst_element_set_state (pipe, GST_STATE_NULL);
   gst_object_unref (pipe);
+  g_free (desc);
   g_free (src);
   g_free (text);
   g_unlink (script);
@@ -1505,14 +1507,17 @@ GST_START_TEST (test_teardown_while_restarting)
   GstElement *pipe, *r;
   GstBus *bus;
   GstMessage *msg;
-  gchar *contents = NULL;
+  gchar *contents = NULL, *desc;
   gint pid = 0, now = -1, errors = 0;
 
   fail_unless (g_file_set_contents (script, text, -1, NULL));
   g_chmod (script, 0755);
   g_setenv ("GST_WORKER_CHILD", script, TRUE);
-  pipe = launch ("testworkersrc num-buffers=-1 ! processreplica name=r "
-      "restart-delay=0 worker=\"testworker crash-after=2\" ! fakesink");
+  /* (the first child, started by a script, is slow under valgrind) */
+  desc = g_strdup_printf ("testworkersrc num-buffers=-1 ! processreplica "
+      "name=r restart-delay=0 start-timeout=%" G_GINT64_FORMAT " "
+      "worker=\"testworker crash-after=2\" ! fakesink", scaled (30000));
+  pipe = launch (desc);
   bus = gst_element_get_bus (pipe);
   /* (a message posted while going to NULL would be flushed from the bus) */
   gst_bus_set_sync_handler (bus, count_errors, &errors, NULL);
@@ -1552,6 +1557,7 @@ GST_START_TEST (test_teardown_while_restarting)
   g_unlink (hung);
   g_rmdir (dir);
   g_free (contents);
+  g_free (desc);
   g_free (text);
   g_free (real);
   g_free (plugindir);

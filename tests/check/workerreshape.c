@@ -571,6 +571,7 @@ GST_END_TEST;
 GST_START_TEST (test_replica_refused)
 {
   GError *err = NULL;
+  gboolean balanced = FALSE;
   gchar **names;
   gchar *replica = NULL;
   Run r;
@@ -588,9 +589,22 @@ GST_START_TEST (test_replica_refused)
   expect_refusal (gst_worker_controller_remove_worker (r.ctrl, replica, &err),
       &err, GST_WORKER_CONTROLLER_ERROR, GST_WORKER_CONTROLLER_ERROR_RESHAPE,
       "replica of workerpool p");
+  /* the pool by its name: what it is, and how it changes */
+  expect_refusal (gst_worker_controller_swap_worker (r.ctrl, "p",
+          "testworker", &err), &err, GST_WORKER_CONTROLLER_ERROR,
+      GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER, "p is a workerpool, not a "
+      "worker: change its replicas with its size");
+  /* a worker goes in front of the pool (linked to the pool's input) */
+  fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q0",
+          "testworker name=x", &err), "%s", err ? err->message : "?");
+  fail_unless (listed (&r, "x"));
   pause_worker (&r, "src", FALSE);
   run_until_finished (&r);
   fail_unless_equals_uint64 (sink_u64 (&r, "count"), 200);
+  fail_unless_equals_uint64 (sink_u64 (&r, "out-of-order"), 0);
+  fail_unless_equals_uint64 (sink_u64 (&r, "gaps"), 0);
+  fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced)
+      && balanced, "%s", str (r.report));
   g_free (replica);
   run_clear (&r);
 }

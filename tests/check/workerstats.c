@@ -79,6 +79,14 @@ u64 (const GstStructure * s, const gchar * field)
   return v;
 }
 
+/* A field of the last line of @rows (the last sample). */
+static guint64
+last_u64 (GPtrArray * rows, const gchar * field)
+{
+  fail_unless (rows->len > 0, "no lines");
+  return u64 (g_ptr_array_index (rows, rows->len - 1), field);
+}
+
 static gdouble
 dbl (const GstStructure * s, const gchar * field)
 {
@@ -218,20 +226,16 @@ GST_START_TEST (test_bins_and_ghost_pads)
   /* the queue's thread pushes into the bin: the queue is its root */
   gq = lines_of ("queue", "gq");
   fail_unless (gq->len > 0);
-  fail_unless_equals_uint64 (u64 (g_ptr_array_index (gq, gq->len - 1),
-          "items-out"), 50);
+  fail_unless_equals_uint64 (last_u64 (gq, "items-out"), 50);
   g_ptr_array_unref (gq);
   inner = lines_of ("element", "inner");
   bin = lines_of ("element", "b");
   sink = lines_of ("element", "sink2");
   fail_unless (inner->len > 0);
   fail_unless_equals_int (bin->len, 0);
-  fail_unless_equals_uint64 (u64 (g_ptr_array_index (inner, inner->len - 1),
-          "items-in"), 50);
-  fail_unless_equals_uint64 (u64 (g_ptr_array_index (inner, inner->len - 1),
-          "items-out"), 50);
-  fail_unless_equals_uint64 (u64 (g_ptr_array_index (sink, sink->len - 1),
-          "items-in"), 50);
+  fail_unless_equals_uint64 (last_u64 (inner, "items-in"), 50);
+  fail_unless_equals_uint64 (last_u64 (inner, "items-out"), 50);
+  fail_unless_equals_uint64 (last_u64 (sink, "items-in"), 50);
   fail_unless (g_str_has_suffix (gst_structure_get_string (g_ptr_array_index
               (inner, 0), "path"), "/b/inner"));
   g_ptr_array_unref (inner);
@@ -273,12 +277,10 @@ GST_START_TEST (test_buffer_lists)
 
   rows = lines_of ("queue", "lq");
   fail_unless (rows->len > 0);
-  fail_unless_equals_uint64 (u64 (g_ptr_array_index (rows, rows->len - 1),
-          "items-in"), 12);
+  fail_unless_equals_uint64 (last_u64 (rows, "items-in"), 12);
   g_ptr_array_unref (rows);
   rows = lines_of ("element", "lsink");
-  fail_unless_equals_uint64 (u64 (g_ptr_array_index (rows, rows->len - 1),
-          "items-in"), 12);
+  fail_unless_equals_uint64 (last_u64 (rows, "items-in"), 12);
   g_ptr_array_unref (rows);
   gst_object_unref (src);
   gst_object_unref (sink);
@@ -299,10 +301,8 @@ GST_START_TEST (test_source_in_bin)
   src = lines_of ("element", "bsrc");
   after = lines_of ("element", "after");
   fail_unless (src->len > 0);
-  fail_unless_equals_uint64 (u64 (g_ptr_array_index (src, src->len - 1),
-          "items-out"), 30);
-  fail_unless_equals_uint64 (u64 (g_ptr_array_index (after, after->len - 1),
-          "items-in"), 30);
+  fail_unless_equals_uint64 (last_u64 (src, "items-out"), 30);
+  fail_unless_equals_uint64 (last_u64 (after, "items-in"), 30);
   g_ptr_array_unref (src);
   g_ptr_array_unref (after);
 }
@@ -341,14 +341,10 @@ GST_START_TEST (test_dropped_pushes)
   pusher = lines_of ("element", "pusher");
   rows = lines_of ("element", "dropper");
   fail_unless (pusher->len > 0 && rows->len > 0);
-  fail_unless_equals_uint64 (u64 (g_ptr_array_index (pusher,
-              pusher->len - 1), "items-in"), 40);
-  fail_unless_equals_uint64 (u64 (g_ptr_array_index (pusher,
-              pusher->len - 1), "items-out"), 20);
-  fail_unless_equals_uint64 (u64 (g_ptr_array_index (rows, rows->len - 1),
-          "items-in"), 20);
-  fail_unless_equals_uint64 (u64 (g_ptr_array_index (rows, rows->len - 1),
-          "items-out"), 20);
+  fail_unless_equals_uint64 (last_u64 (pusher, "items-in"), 40);
+  fail_unless_equals_uint64 (last_u64 (pusher, "items-out"), 20);
+  fail_unless_equals_uint64 (last_u64 (rows, "items-in"), 20);
+  fail_unless_equals_uint64 (last_u64 (rows, "items-out"), 20);
   g_ptr_array_unref (pusher);
   g_ptr_array_unref (rows);
   gst_object_unref (dropper);
