@@ -261,7 +261,11 @@ reshape_replicas (GstPoolDispatch * self)
     GST_OBJECT_LOCK (self);
     self->joining = TRUE;
     GST_OBJECT_UNLOCK (self);
-    link = gst_pad_link (src, queue_sink);
+    /* no caps check: the replica's description is the others', whose
+     * caps the stream has, and a process replica's child answers caps
+     * queries only once it runs (the sticky caps below then negotiate,
+     * or fail as not-negotiated with the element named) */
+    link = gst_pad_link_full (src, queue_sink, GST_PAD_LINK_CHECK_HIERARCHY);
     GST_OBJECT_LOCK (self);
     self->joining = FALSE;
     GST_OBJECT_UNLOCK (self);

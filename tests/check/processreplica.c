@@ -1156,6 +1156,50 @@ GST_START_TEST (test_pool_same_bytes_as_thread)
 
 GST_END_TEST;
 
+/* A replica added while the pool runs (size written in PLAYING) starts
+ * its child and takes items; the output is the same as without a pool. */
+GST_START_TEST (test_pool_grows_while_playing)
+{
+  guint64 n_plain = 0, n_pool = 0;
+  gchar *plain = digest_of ("testworkersrc num-buffers=300", "testworker",
+      &n_plain, NULL);
+  gchar *desc = g_strdup_printf ("testworkersrc num-buffers=300 ! "
+      "workerpool name=p size=1 isolation=process start-timeout=%"
+      G_GINT64_FORMAT " worker=\"testworker process-time=2000000\" ! "
+      "testworkersink name=sink", scaled (30000));
+  GstElement *pipe = launch (desc);
+  GstElement *sink = test_pipeline_get (pipe, "sink");
+  GstElement *pool = test_pipeline_get (pipe, "p");
+  gint64 end = g_get_monotonic_time () + scaled (60) * G_TIME_SPAN_SECOND;
+  guint64 n = 0;
+  gchar *digest = NULL;
+
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  while (n < 5 && g_get_monotonic_time () < end) {
+    g_usleep (1000);
+    g_object_get (sink, "count", &n, NULL);
+  }
+  fail_unless (n >= 5, "no items before the growth");
+  g_object_set (pool, "size", 2, NULL);
+  run_to_eos (pipe, NULL);
+  g_object_get (sink, "digest", &digest, "count", &n_pool, NULL);
+  fail_unless_equals_uint64 (n_pool, 300);
+  fail_unless_equals_string (digest, plain);
+  fail_unless (stat_u64 (pipe, "p_r1", "items-in") > 0);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_r0", "items-in") +
+      stat_u64 (pipe, "p_r1", "items-in"), 300);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pool);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  g_free (digest);
+  g_free (plain);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
 /* Each replica is a processreplica named <pool>_r<i>, a worker with its
  * own pid; one that crashes now and then changes nothing in the output. */
 GST_START_TEST (test_pool_replicas_crash_and_restart)
@@ -1614,6 +1658,7 @@ processreplica_suite (void)
   tcase_add_checked_fixture (pool, NULL, stop_leftovers);
   tcase_add_test (pool, test_pool_same_bytes_as_thread);
   tcase_add_test (pool, test_pool_replicas_crash_and_restart);
+  tcase_add_test (pool, test_pool_grows_while_playing);
   tcase_add_test (pool, test_pool_bad_worker);
   tcase_add_test (pool, test_pool_start_timeout);
   tcase_add_test (pool, test_launch_table_shows_pid);
