@@ -933,6 +933,7 @@ GST_END_TEST;
 GST_START_TEST (test_transient_crash_same_output)
 {
   static const gint signals[] = { SIGSEGV, SIGABRT, SIGKILL };
+  static const gchar *names[] = { "SIGSEGV", "SIGABRT", "SIGKILL" };
   /* under valgrind (each child traced: slow to start), one signal: the
    * others take the same paths in the replica */
   guint n_signals = scaled (1) > 1 ? 1 : G_N_ELEMENTS (signals);
@@ -961,7 +962,18 @@ GST_START_TEST (test_transient_crash_same_output)
     fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 4);
     fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-retried"), 4);
     fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-lost"), 0);
-    fail_unless_equals_int (warnings->len, 0);
+    /* each crash is said, with the pid, the signal and the count */
+    for (guint n = 1; n <= 4; n++) {
+      gchar *line = g_strdup_printf ("was killed by signal %s (%s); "
+          "restarting it (restart %u of r; 1 crash in a row, it gives up "
+          "after max-restarts=5)", names[i], g_strsignal (signals[i]), n);
+
+      fail_unless (strstr (warnings->str, line) != NULL, "no \"%s\" in:\n%s",
+          line, warnings->str);
+      g_free (line);
+    }
+    fail_unless (g_str_has_prefix (warnings->str, "Worker process r: its "
+            "process (pid "), "%s", warnings->str);
 
     gst_element_set_state (pipe, GST_STATE_NULL);
     gst_object_unref (sink);
@@ -997,8 +1009,10 @@ GST_START_TEST (test_poison_item_lost)
   fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 2);
   fail_unless (strstr (warnings->str, "Worker process r lost an item "
           "(pts 0:00:00.005000000)") != NULL, "%s", warnings->str);
-  fail_unless (strstr (warnings->str, "signal 11") != NULL, "%s",
-      warnings->str);
+  fail_unless (strstr (warnings->str, "the last time its process (pid ")
+      != NULL, "%s", warnings->str);
+  fail_unless (strstr (warnings->str, "was killed by signal SIGSEGV "
+          "(Segmentation fault)") != NULL, "%s", warnings->str);
   gst_element_set_state (pipe, GST_STATE_NULL);
   gst_object_unref (sink);
   gst_object_unref (pipe);
@@ -1020,7 +1034,7 @@ GST_START_TEST (test_keeps_crashing_is_error)
   fail_unless_equals_string (src, "r");
   fail_unless (strstr (text, "Worker process r keeps crashing: 4 times in a "
           "row") != NULL, "%s", text);
-  fail_unless (strstr (text, "signal 6") != NULL, "%s", text);
+  fail_unless (strstr (text, "signal SIGABRT") != NULL, "%s", text);
   gst_element_set_state (pipe, GST_STATE_NULL);
   g_free (src);
   g_free (text);
@@ -1292,6 +1306,45 @@ GST_START_TEST (test_launch_table_shows_pid)
       "not every replica and child worker with its pid in:\n%s", log->str);
   g_string_free (log, TRUE);
   g_object_unref (out);
+  g_object_unref (proc);
+}
+
+GST_END_TEST;
+
+/* gst-worker-launch says each crash of a child (a warning with the
+ * replica, the pid and the signal) and counts the children's restarts in
+ * its final report, apart from the pipeline's. */
+GST_START_TEST (test_launch_reports_restarts)
+{
+  const gchar *argv[] = { GST_WORKER_LAUNCH, "testworkersrc",
+    "num-buffers=30", "!", "workerpool", "name=p", "size=1",
+    "isolation=process", "worker=testworker crash-after=7 crash-signal=9",
+    "!", "testworkersink", NULL
+  };
+  GError *err = NULL;
+  GSubprocess *proc = g_subprocess_newv (argv,
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &err);
+  gchar *out = NULL, **lines;
+  guint warnings = 0;
+
+  fail_unless (proc != NULL, "%s", err ? err->message : "?");
+  fail_unless (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, NULL,
+          &err), "%s", err ? err->message : "?");
+  fail_unless (g_subprocess_get_if_exited (proc) &&
+      g_subprocess_get_exit_status (proc) == 0, "%s", out);
+  /* items 7, 14, 21, 28 each killed a child */
+  fail_unless (strstr (out, "drained after ") != NULL, "%s", out);
+  fail_unless (strstr (out, " s, 0 restarts of the pipeline, 4 of worker "
+          "processes (p_r0: 4)\n") != NULL, "%s", out);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (strstr (lines[i], "WARNING") && strstr (lines[i], "Worker process "
+            "p_r0: its process (pid ") && strstr (lines[i], "was killed by "
+            "signal SIGKILL (Killed); restarting it (restart "))
+      warnings++;
+  fail_unless_equals_int (warnings, 4);
+  g_strfreev (lines);
+  g_free (out);
   g_object_unref (proc);
 }
 
@@ -1662,6 +1715,7 @@ processreplica_suite (void)
   tcase_add_test (pool, test_pool_bad_worker);
   tcase_add_test (pool, test_pool_start_timeout);
   tcase_add_test (pool, test_launch_table_shows_pid);
+  tcase_add_test (pool, test_launch_reports_restarts);
   suite_add_tcase (s, bad);
   tcase_add_checked_fixture (bad, NULL, stop_leftovers);
   tcase_add_test (bad, test_teardown_while_restarting);
