@@ -1350,6 +1350,98 @@ GST_START_TEST (test_launch_reports_restarts)
 
 GST_END_TEST;
 
+static guint
+uint_of (GstElement * pipe, const gchar * name, const gchar * property)
+{
+  GstElement *e = test_pipeline_get (pipe, name);
+  guint v = 0;
+
+  g_object_get (e, property, &v, NULL);
+  gst_object_unref (e);
+  return v;
+}
+
+/* The pool gives its hang-timeout, max-restarts and restart-delay to its
+ * isolated replicas, when it builds them and when they change: a child
+ * that hangs in a pool is killed and its item retried. */
+GST_START_TEST (test_pool_forwards_fault_properties)
+{
+  guint64 n_plain = 0, n_hang = 0;
+  gchar *plain = digest_of ("testworkersrc num-buffers=12", "testworker",
+      &n_plain, NULL);
+  gchar *desc = g_strdup_printf ("testworkersrc num-buffers=12 ! "
+      "workerpool name=p size=1 isolation=process max-restarts=7 "
+      "restart-delay=0 hang-timeout=%" G_GINT64_FORMAT " "
+      "worker=\"testworker hang-after=5\" ! testworkersink name=sink",
+      scaled (1500));
+  GstElement *pipe = launch (desc), *pool = test_pipeline_get (pipe, "p");
+  GstElement *sink = test_pipeline_get (pipe, "sink");
+  gchar *digest = NULL;
+
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "max-restarts"), 7);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "restart-delay"), 0);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"),
+      scaled (1500));
+  run_to_eos (pipe, NULL);
+  g_object_get (sink, "digest", &digest, "count", &n_hang, NULL);
+  fail_unless_equals_uint64 (n_hang, 12);
+  fail_unless_equals_string (digest, plain);
+  fail_unless (stat_u64 (pipe, "p_r0", "restarts") >= 1);
+  /* while it runs: given at once */
+  g_object_set (pool, "hang-timeout", 4321, "max-restarts", 2, NULL);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 4321);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "max-restarts"), 2);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pool);
+  gst_object_unref (pipe);
+  g_free (digest);
+  g_free (plain);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+/* What is set on one replica (the pool's child proxy) stays that
+ * replica's when the pool builds its replicas again, until the pool's own
+ * property is set; also inside a replica in a thread. */
+GST_START_TEST (test_pool_keeps_replica_settings)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=5 ! workerpool "
+      "name=p size=2 isolation=process worker=testworker "
+      "p_r0::hang-timeout=777 ! workerpool name=t size=1 "
+      "worker=\"testworker name=w\" t_r0::t_r0_w::process-time=1234 ! fakesink");
+  GstElement *p = test_pipeline_get (pipe, "p");
+  GstElement *t = test_pipeline_get (pipe, "t"), *w;
+  guint64 process_time = 0;
+
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 777);
+  /* built again (a new queue size): the new p_r0 keeps it */
+  g_object_set (p, "queue-size", 3, NULL);
+  g_object_set (t, "queue-size", 3, NULL);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 777);
+  fail_unless_equals_int (uint_of (pipe, "p_r1", "hang-timeout"), 0);
+  w = test_pipeline_get (pipe, "t_r0_w");
+  g_object_get (w, "process-time", &process_time, NULL);
+  fail_unless_equals_uint64 (process_time, 1234);
+  gst_object_unref (w);
+  /* the pool's own value replaces it, also after the next build */
+  g_object_set (p, "hang-timeout", 500, NULL);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 500);
+  fail_unless_equals_int (uint_of (pipe, "p_r1", "hang-timeout"), 500);
+  g_object_set (p, "queue-size", 4, NULL);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 500);
+  run_to_eos (pipe, NULL);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (p);
+  gst_object_unref (t);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
 /* The pool gives its start-timeout to its replicas: a child that never
  * says it runs is an error naming the replica, after that time (not the
  * default 30 s). */
@@ -1716,6 +1808,8 @@ processreplica_suite (void)
   tcase_add_test (pool, test_pool_start_timeout);
   tcase_add_test (pool, test_launch_table_shows_pid);
   tcase_add_test (pool, test_launch_reports_restarts);
+  tcase_add_test (pool, test_pool_forwards_fault_properties);
+  tcase_add_test (pool, test_pool_keeps_replica_settings);
   suite_add_tcase (s, bad);
   tcase_add_checked_fixture (bad, NULL, stop_leftovers);
   tcase_add_test (bad, test_teardown_while_restarting);
