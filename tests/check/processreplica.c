@@ -1650,8 +1650,9 @@ GST_START_TEST (test_bad_child)
       NULL, "%s", text);
   g_free (text);
   text = ready_error_with_child (exits);
-  fail_unless (strstr (text, "did not start: its process exited with "
-          "status 3") != NULL, "%s", text);
+  fail_unless (strstr (text, "did not start: its process (pid ") != NULL,
+      "%s", text);
+  fail_unless (strstr (text, ") exited with status 3") != NULL, "%s", text);
   g_free (text);
   text = ready_error_with_child (garbage);
   fail_unless (strstr (text, "broke the protocol") != NULL, "%s", text);
