@@ -1536,6 +1536,50 @@ GST_START_TEST (test_pool_keeps_replica_settings)
 
 GST_END_TEST;
 
+/* A pool of a decoder of a format with reference frames warns, as in
+ * threads, when its replicas run in child processes (their elements are
+ * not in this process: the description built here tells what they are),
+ * and counts the frame vp8dec made nothing of; image decoders pool with
+ * no warning. */
+GST_START_TEST (test_pool_stateful_decoder_warns)
+{
+  GString *warnings = g_string_new (NULL);
+  GstElement *pipe = launch ("videotestsrc num-buffers=12 pattern=ball ! "
+      "video/x-raw,width=64,height=48 ! vp8enc keyframe-max-dist=30 "
+      "deadline=1 ! workerpool name=p size=2 isolation=process "
+      "dispatch=round-robin worker=vp8dec ! fakesink");
+  guint64 in, out, dropped;
+
+  run_to_eos (pipe, warnings);
+  in = stat_u64 (pipe, "p_dispatch", "items-in");
+  out = stat_u64 (pipe, "p_collect", "items-out");
+  dropped = stat_u64 (pipe, "p_collect", "items-dropped");
+  fail_unless_equals_uint64 (in, 12);
+  fail_unless (dropped >= 1, "in %" G_GUINT64_FORMAT " out %"
+      G_GUINT64_FORMAT ": nothing counted", in, out);
+  fail_unless_equals_uint64 (in, out + dropped);
+  fail_unless (strstr (warnings->str, "Worker pool p: its worker vp8dec "
+          "(GstVP8Dec) is a decoder of video/x-vp8") != NULL, "%s",
+      warnings->str);
+  fail_unless (strstr (warnings->str, "Do not pool") != NULL, "%s",
+      warnings->str);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+
+  g_string_truncate (warnings, 0);
+  pipe = launch ("videotestsrc num-buffers=12 ! video/x-raw,width=64,"
+      "height=48 ! jpegenc ! workerpool name=p size=2 isolation=process "
+      "dispatch=round-robin worker=jpegdec ! fakesink");
+  run_to_eos (pipe, warnings);
+  fail_unless_equals_int (warnings->len, 0);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), 12);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  g_string_free (warnings, TRUE);
+}
+
+GST_END_TEST;
+
 /* The pool gives its start-timeout to its replicas: a child that never
  * says it runs is an error naming the replica, after that time (not the
  * default 30 s). */
@@ -1904,6 +1948,7 @@ processreplica_suite (void)
   tcase_add_test (pool, test_launch_table_shows_pid);
   tcase_add_test (pool, test_launch_reports_restarts);
   tcase_add_test (pool, test_launch_accounts_failed_items);
+  tcase_add_test (pool, test_pool_stateful_decoder_warns);
   tcase_add_test (pool, test_pool_forwards_fault_properties);
   tcase_add_test (pool, test_pool_keeps_replica_settings);
   suite_add_tcase (s, bad);
