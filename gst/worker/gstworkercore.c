@@ -462,10 +462,8 @@ gst_worker_core_set_wake_func (GstWorkerCore * core,
  *   (gst_worker_core_begin_item()) gives way and returns %FALSE; %FALSE
  *   for an element that is a sink too, whose EOS ends only its source side
  *
- * For an element's send_event() on an EOS: the source gate's waits
- * return %GST_FLOW_EOS until the next run (READY to PAUSED), and the
- * element's wake function is called. The task then pushes what it holds
- * and EOS.
+ * For an element's send_event() on an EOS: the gate's waits return
+ * %GST_FLOW_EOS until the next run; the element's wake function is called.
  *
  * Since: 0.2
  */
@@ -486,7 +484,9 @@ gst_worker_core_request_eos (GstWorkerCore * core, gboolean end_holds)
  * gst_worker_core_eos_requested: (skip)
  * @core: a #GstWorkerCore
  *
- * Returns: %TRUE if gst_worker_core_request_eos() was called in this run
+ * Whether gst_worker_core_request_eos() was called in this run.
+ *
+ * Returns: %TRUE if an EOS was asked
  *
  * Since: 0.2
  */
