@@ -173,6 +173,7 @@ state_text (const GstStructure * w, gchar * buf, gsize len)
   GEnumValue *v;
   const gchar *on = gst_structure_get_string (w, "blocked-on");
   gboolean flag = FALSE;
+  guint restarts = 0;
 
   gst_structure_get_enum (w, "state", GST_TYPE_WORKER_STATE, &state);
   v = g_enum_get_value (klass, state);
@@ -190,6 +191,13 @@ state_text (const GstStructure * w, gchar * buf, gsize len)
 
     g_snprintf (pid, sizeof (pid), " pid=%d", state);
     g_strlcat (buf, pid, len);
+  }
+  /* ... and how often its child was restarted after a crash */
+  if (gst_structure_get_uint (w, "restarts", &restarts) && restarts) {
+    gchar text[32];
+
+    g_snprintf (text, sizeof (text), " restarts=%u", restarts);
+    g_strlcat (buf, text, len);
   }
   g_type_class_unref (klass);
   return buf;
@@ -344,6 +352,31 @@ print_tuning (const GstStructure * report)
             "suggestion"));
 }
 
+/* The restarts of worker processes (processreplica: a child that crashed
+ * or hung), in @workers and @retired, "p_r0: 2, p_r1: 1" into @who. */
+static guint
+process_restarts (const GValue * workers, const GValue * retired,
+    GString * who)
+{
+  const GValue *lists[] = { workers, retired };
+  guint total = 0;
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; lists[l] && i < gst_value_array_get_size (lists[l]);
+        i++) {
+      const GstStructure *w =
+          gst_value_get_structure (gst_value_array_get_value (lists[l], i));
+      guint n = 0;
+
+      if (!gst_structure_get_uint (w, "restarts", &n) || !n)
+        continue;
+      g_string_append_printf (who, "%s%s: %u", who->len ? ", " : "",
+          gst_structure_get_string (w, "name"), n);
+      total += n;
+    }
+  return total;
+}
+
 static void
 print_report (App * app, const GstStructure * report)
 {
@@ -356,7 +389,8 @@ print_report (App * app, const GstStructure * report)
   GstClockTime duration = 0;
   gint outcome = 0;
   GEnumClass *klass = g_type_class_ref (GST_TYPE_WORKER_CONTROLLER_OUTCOME);
-  guint restarts = 0, i;
+  guint restarts = 0, i, children;
+  GString *who = g_string_new (NULL);
   gboolean balanced = FALSE;
   gint width = MAX (MAX (name_width (workers), name_width (queues)),
       retired ? name_width (retired) + 10 : 0);
@@ -367,9 +401,17 @@ print_report (App * app, const GstStructure * report)
   gst_structure_get_uint (report, "restarts", &restarts);
   gst_structure_get_boolean (report, "balanced", &balanced);
 
-  g_print ("%s: %s after %.2f s, %u restarts\n", PROG,
-      g_enum_get_value (klass, outcome)->value_nick,
-      (gdouble) duration / GST_SECOND, restarts);
+  children = process_restarts (workers, retired, who);
+  if (children)
+    g_print ("%s: %s after %.2f s, %u restarts of the pipeline, %u of "
+        "worker processes (%s)\n", PROG,
+        g_enum_get_value (klass, outcome)->value_nick,
+        (gdouble) duration / GST_SECOND, restarts, children, who->str);
+  else
+    g_print ("%s: %s after %.2f s, %u restarts\n", PROG,
+        g_enum_get_value (klass, outcome)->value_nick,
+        (gdouble) duration / GST_SECOND, restarts);
+  g_string_free (who, TRUE);
   g_type_class_unref (klass);
 
   g_print ("%-*s %10s %10s %10s %8s %8s\n", width, "WORKER", "IN", "OUT",
