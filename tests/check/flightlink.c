@@ -117,7 +117,6 @@ GST_START_TEST (test_pause_play_telemetry)
 {
   GstHarness *h;
   GstOdometry o;
-  GstEvent *ev;
   Vehicle *v;
   guint i;
 
@@ -137,11 +136,7 @@ GST_START_TEST (test_pause_play_telemetry)
   fail_unless_equals_int (gst_element_set_state (h->element,
           GST_STATE_PAUSED), GST_STATE_CHANGE_NO_PREROLL);
   fail_unless (gst_element_send_event (h->element, gst_event_new_eos ()));
-  while ((ev = gst_harness_pull_event (h)) &&
-      GST_EVENT_TYPE (ev) != GST_EVENT_EOS)
-    gst_event_unref (ev);
-  fail_unless (ev != NULL);
-  gst_event_unref (ev);
+  pull_eos (h);
   fail_if (gst_harness_try_pull (h) != NULL);
   wait_stat_u64 (h->element, "items-out", 3);
 
@@ -328,7 +323,6 @@ GST_START_TEST (test_vehicle_time_items)
   GstClockTime rt0;
   GstClockID id;
   GstHarness *h;
-  GstEvent *ev;
   Vehicle *v;
 
   test_clock = gst_test_clock_new ();
@@ -378,11 +372,7 @@ GST_START_TEST (test_vehicle_time_items)
   fail_if (gst_harness_try_pull (h) != NULL);
   fail_unless (gst_element_send_event (h->element, gst_event_new_eos ()));
   pull_tick (h, 1040, 1.25, rt0 + 40 * GST_MSECOND);
-  while ((ev = gst_harness_pull_event (h)) &&
-      GST_EVENT_TYPE (ev) != GST_EVENT_EOS)
-    gst_event_unref (ev);
-  fail_unless (ev != NULL);
-  gst_event_unref (ev);
+  pull_eos (h);
   fail_if (gst_harness_try_pull (h) != NULL);
 
   /* nine messages: three items, six merged, none dropped */
@@ -593,7 +583,6 @@ GST_START_TEST (test_late_message_dropped)
   MavlinkGlobalPositionInt g = global_position;
   GstHarness *h;
   GstOdometry o;
-  GstEvent *ev;
   Vehicle *v;
 
   h = harness_udp (NULL, &v);
@@ -615,11 +604,7 @@ GST_START_TEST (test_late_message_dropped)
   o = pull_odometry (h, NULL);
   fail_unless_equals_uint64 (o.source_time_us, 2020000);
   fail_unless_equals_float (o.yaw, 1.0);
-  while ((ev = gst_harness_pull_event (h)) &&
-      GST_EVENT_TYPE (ev) != GST_EVENT_EOS)
-    gst_event_unref (ev);
-  fail_unless (ev != NULL);
-  gst_event_unref (ev);
+  pull_eos (h);
   fail_if (gst_harness_try_pull (h) != NULL);
   fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-dropped"), 1);
   fail_unless_equals_uint64 (stat_u64 (h->element, "items-out"), 2);
