@@ -36,7 +36,7 @@
 
 #include <gst/base/gstbasesrc.h>
 #include "gstworkercore.h"
-#include "gstworkertopology.h"
+#include "gstworkerpeer.h"
 
 GST_DEBUG_CATEGORY_STATIC (worker_core_debug);
 #define GST_CAT_DEFAULT worker_core_debug
