@@ -207,14 +207,6 @@ struct _GstFlightSimSrc
   gint num_buffers;
   gboolean is_live;
 
-  /* protected by lock */
-  GMutex lock;
-  GCond cond;
-  gboolean flushing;            /* the pad is being deactivated */
-  gboolean live_running;        /* live and PLAYING */
-  gboolean eos_requested;       /* an EOS event was sent to the element */
-  GstClockID clock_id;          /* the live wait under way */
-
   /* streaming thread; set up when the pad is activated */
   FlightSimSettings cfg;
   GstFlightPath *flight;
@@ -556,63 +548,6 @@ negotiate (GstFlightSimSrc * self)
 /* ---------------------------------------------------------------------- */
 /* streaming */
 
-/* Live: waits until PLAYING and the pipeline's running time reaches
- * @running_time. Returns FLUSHING when deactivated, EOS when an EOS was
- * sent to the element. */
-static GstFlowReturn
-wait_until (GstFlightSimSrc * self, GstClockTime running_time)
-{
-  GstFlowReturn ret = GST_FLOW_OK;
-
-  g_mutex_lock (&self->lock);
-  for (;;) {
-    GstClock *clock;
-    GstClockID id;
-    GstClockTime base_time;
-    GstClockReturn cret;
-
-    while (!self->flushing && !self->eos_requested && !self->live_running)
-      g_cond_wait (&self->cond, &self->lock);
-    if (self->flushing || self->eos_requested)
-      break;
-
-    clock = gst_element_get_clock (GST_ELEMENT (self));
-    if (!clock)
-      break;
-    base_time = gst_element_get_base_time (GST_ELEMENT (self));
-    id = gst_clock_new_single_shot_id (clock, base_time + running_time);
-    gst_object_unref (clock);
-    self->clock_id = id;
-    g_mutex_unlock (&self->lock);
-
-    cret = gst_clock_id_wait (id, NULL);
-
-    g_mutex_lock (&self->lock);
-    self->clock_id = NULL;
-    gst_clock_id_unref (id);
-    /* unscheduled: flushing, EOS, or PAUSED (then wait for PLAYING again) */
-    if (cret != GST_CLOCK_UNSCHEDULED)
-      break;
-  }
-  if (self->flushing)
-    ret = GST_FLOW_FLUSHING;
-  else if (self->eos_requested)
-    ret = GST_FLOW_EOS;
-  g_mutex_unlock (&self->lock);
-  return ret;
-}
-
-static gboolean
-eos_requested (GstFlightSimSrc * self)
-{
-  gboolean eos;
-
-  g_mutex_lock (&self->lock);
-  eos = self->eos_requested;
-  g_mutex_unlock (&self->lock);
-  return eos;
-}
-
 static GstFlowReturn
 push_telemetry (GstFlightSimSrc * self, GstClockTime t)
 {
@@ -634,16 +569,19 @@ produce (GstFlightSimSrc * self)
   GstBuffer *buffer = NULL;
   GstFlowReturn ret;
 
-  if (self->buffers_left == 0 || eos_requested (self))
+  if (self->buffers_left == 0 || gst_worker_core_eos_requested (self->core))
     return GST_FLOW_EOS;
 
   pts = frame_time (self, index);
   next = frame_time (self, index + 1);
-  if (self->live && (ret = wait_until (self, pts)) != GST_FLOW_OK)
+  /* live: until PLAYING and the pipeline's running time reaches pts */
+  if (self->live &&
+      (ret = gst_worker_core_wait_playing (self->core, pts)) != GST_FLOW_OK)
     return ret;
 
   if (!gst_worker_core_begin_item (self->core, 1))
-    return eos_requested (self) ? GST_FLOW_EOS : GST_FLOW_FLUSHING;
+    return gst_worker_core_eos_requested (self->core) ? GST_FLOW_EOS :
+        GST_FLOW_FLUSHING;
 
   ret = gst_buffer_pool_acquire_buffer (self->pool, &buffer, NULL);
   if (ret != GST_FLOW_OK) {
@@ -786,11 +724,6 @@ start (GstFlightSimSrc * self)
   self->stream_started = FALSE;
   self->segment_pending = TRUE;
 
-  g_mutex_lock (&self->lock);
-  self->flushing = FALSE;
-  self->eos_requested = FALSE;
-  g_mutex_unlock (&self->lock);
-
   GST_DEBUG_OBJECT (self, "%u targets, path of %u waypoints",
       gst_ground_renderer_get_n_targets (self->renderer),
       gst_flight_path_get_n_waypoints (self->flight));
@@ -816,17 +749,6 @@ stop (GstFlightSimSrc * self)
   GST_OBJECT_UNLOCK (self);
 }
 
-/* wakes the streaming thread from every wait */
-static void
-unlock (GstFlightSimSrc * self)
-{
-  g_mutex_lock (&self->lock);
-  if (self->clock_id)
-    gst_clock_id_unschedule (self->clock_id);
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
-}
-
 static gboolean
 gst_flight_sim_src_activate_mode (GstPad * pad, GstObject * parent,
     GstPadMode mode, gboolean active)
@@ -841,10 +763,7 @@ gst_flight_sim_src_activate_mode (GstPad * pad, GstObject * parent,
   if (active)
     return start (self);
 
-  g_mutex_lock (&self->lock);
-  self->flushing = TRUE;
-  g_mutex_unlock (&self->lock);
-  unlock (self);
+  /* wakes the live wait and a paused hold */
   gst_worker_core_set_flushing (self->core, TRUE);
   GST_OBJECT_LOCK (self);
   pool = self->pool ? gst_object_ref (self->pool) : NULL;
@@ -871,13 +790,8 @@ gst_flight_sim_src_change_state (GstElement * element,
   live = self->is_live;
   GST_OBJECT_UNLOCK (self);
 
+  /* also opens and closes the live wait around PLAYING */
   gst_worker_core_change_state (self->core, transition);
-  if (transition == GST_STATE_CHANGE_PAUSED_TO_PLAYING) {
-    g_mutex_lock (&self->lock);
-    self->live_running = TRUE;
-    g_cond_broadcast (&self->cond);
-    g_mutex_unlock (&self->lock);
-  }
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
   if (ret == GST_STATE_CHANGE_FAILURE)
@@ -892,10 +806,6 @@ gst_flight_sim_src_change_state (GstElement * element,
         ret = GST_STATE_CHANGE_NO_PREROLL;
       break;
     case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
-      g_mutex_lock (&self->lock);
-      self->live_running = FALSE;
-      g_mutex_unlock (&self->lock);
-      unlock (self);
       /* a live source produces nothing until PLAYING */
       if (live)
         ret = GST_STATE_CHANGE_NO_PREROLL;
@@ -915,11 +825,8 @@ gst_flight_sim_src_send_event (GstElement * element, GstEvent * event)
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
     GST_DEBUG_OBJECT (self, "EOS requested");
-    g_mutex_lock (&self->lock);
-    self->eos_requested = TRUE;
-    g_mutex_unlock (&self->lock);
-    unlock (self);
-    gst_worker_core_set_flushing (self->core, TRUE);
+    /* wakes the live wait and a paused hold */
+    gst_worker_core_request_eos (self->core, TRUE);
     gst_event_unref (event);
     return TRUE;
   }
@@ -1149,8 +1056,6 @@ gst_flight_sim_src_finalize (GObject * object)
   g_free (self->cfg.targets);
   g_clear_pointer (&self->flight, gst_flight_path_free);
   g_clear_pointer (&self->renderer, gst_ground_renderer_free);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->cond);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -1341,8 +1246,6 @@ gst_flight_sim_src_init (GstFlightSimSrc * self)
   self->num_buffers = DEFAULT_NUM_BUFFERS;
   self->is_live = DEFAULT_IS_LIVE;
 
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->cond);
   gst_video_info_init (&self->info);
 
   self->srcpad = gst_pad_new_from_template

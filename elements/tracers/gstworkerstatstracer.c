@@ -78,7 +78,12 @@
  * chain-list function, if it has one) is wrapped: the thread's time is
  * read as the element's function is entered and as it returns. A sink
  * pad whose element sets another chain function after it was linked is
- * no longer seen.
+ * no longer seen. The time is read from the processor's counter (x86's
+ * TSC, arm64's virtual counter: one instruction) where the kernel keeps
+ * its monotonic clock on that counter (then it runs at one rate on every
+ * core), else from the monotonic clock; counter ticks are turned into
+ * nanoseconds at each sample, by the ticks and nanoseconds since the
+ * tracer started (shares need no conversion: ticks over ticks).
  *
  * Cost: with any GStreamer hook registered, GStreamer 1.22 looks its
  * hook table up twice at every pad push, chain call and object and buffer
@@ -86,17 +91,22 @@
  * alone costs more than the elements (the stock `factories` tracer, which
  * does nothing per item, adds 66% to `benchsrc ! identity x4 ! benchsink`,
  * counted in instructions with callgrind). workerstats does not pay that:
- * it adds two clock reads and its counting to each chain call, about 290
- * instructions, 14% on that chain of no-op elements (about 330 a chain
- * call with queues between the elements, whose levels it counts; `make
- * bench`: the `tracer` benchmark, timed and counted). Elements that do
- * real work per item (a converter, an encoder, a detector) hide it.
+ * it adds two counter reads and its counting to each chain call, about 70
+ * instructions (120 for a thread's first element, whose driving element's
+ * time it counts too): 4.4% on that chain of no-op elements (more with
+ * queues between the elements, whose levels it counts; `make bench`: the
+ * `tracer` benchmark, timed and counted). Elements that do real work per
+ * item (a converter, an encoder, a detector) hide it.
  *
  * Data pulled in pull mode
  * (gst_pad_pull_range()) and event handling are counted as the caller's
  * time.
  *
- * Parameters: `period` (milliseconds, default 100, at least 1).
+ * Parameters: `period` (milliseconds, default 100, at least 1); `clock`
+ * (`auto`, the default: the processor's counter where it is the kernel's
+ * clocksource, else the monotonic clock; `monotonic`: always the
+ * monotonic clock, clock_gettime(), about 30 instructions more per chain
+ * call).
  *
  * Since: 0.1
  */
@@ -120,6 +130,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_worker_stats_debug);
 /* state: one ElementStats per element ever seen, one ThreadState per
  * thread; module-wide, as threads outlive a tracer object */
 
+/* busy: own time not in proc_sum (a queue's, a frame still open): the
+ * element's busy time is busy + proc_sum; downstream: time in the frames
+ * it entered, waits included: the element's downstream time is
+ * downstream - blocked */
 typedef struct
 {
   guint64 busy, blocked, downstream;
@@ -166,8 +180,11 @@ struct _PadInfo
   GstPadChainListFunction chain_list;   /* NULL: the default (wrapped by
                                          * chaining each buffer) */
   GstPadActivateModeFunction activate_mode;
+  gint serial;                  /* atomic: moves as its pad goes */
   PadInfo *next_free;           /* stats_lock */
 };
+
+typedef struct _Slot Slot;
 
 /* What a thread is in. A frame stays in the stack array after it is
  * popped: the next item entering at that depth through the same pad finds
@@ -178,22 +195,24 @@ typedef struct
   gconstpointer pad;            /* the pad entered */
   gconstpointer peer;           /* a root: the pad's peer */
   PadInfo *info;                /* not a root: the pad's */
-  gconstpointer owner;          /* the element of the slot */
-  gint slot;                    /* -1: no stats */
+  gint serial;                  /* info->serial when set */
+  Slot *slot;                   /* the element's; the thread's dummy for
+                                 * a transparent frame */
   FrameKind kind;
   gboolean wait_always;         /* a channel that says nothing: all waits */
   gboolean channel;             /* its element is a channel */
+  gboolean special;             /* not an element's frame, or has levels:
+                                 * frame_special() at entry */
   ElementStats *levels;         /* its element, if it has queue levels */
 
   /* this entry */
-  gboolean waiting;
+  gboolean waiting;             /* a channel only: never set for others */
   GstClockTime entry;
   GstClockTime child;           /* in the frames it entered, ended */
-  GstClockTime blocked;         /* of that, waiting for room in a queue */
   GstClockTime wait_start;      /* a channel: waiting for room since */
 } Frame;
 
-typedef struct
+struct _Slot
 {
   ElementStats *e;
   gconstpointer element;        /* e->element, one load nearer */
@@ -202,19 +221,24 @@ typedef struct
   guint max_epoch;
   ElementStats *blocked_on;     /* in interval blocked_epoch */
   guint blocked_epoch;
-} Slot;
+};
 
 /* Written only by its thread, between write_begin() and write_end(); a
  * sample copies it and retries while seq is odd or moved (a seqlock): the
- * streaming threads never wait for the sampler. */
+ * streaming threads never wait for the sampler. The frames are stack[1]
+ * to *top; stack[0] is a frame above them all (what is summed there is
+ * never read), so a frame always has one above it. */
 typedef struct
 {
   guint seq;
-  gint root_slot;               /* the element driving this thread */
+  Frame *top;                   /* the frame it is in; stack: none */
+  Slot *root;                   /* the element driving this thread, or
+                                 * NULL */
   GstClockTime last_exit;       /* when it was last back at the top level */
-  guint depth, n_slots;
-  Frame stack[MAX_DEPTH];
+  guint n_slots;
+  Frame stack[MAX_DEPTH + 1];
   Slot slots[MAX_SLOTS];
+  Slot dummy;                   /* transparent frames' */
 } ThreadState;
 
 static GMutex stats_lock;
@@ -224,10 +248,12 @@ static GQuark stats_quark;
 static GQuark pad_quark;
 static PadInfo *free_pad_infos; /* stats_lock */
 static gint epoch;              /* atomic: sample interval number */
-static GstClockTime start_time; /* when the tracer started */
+static GstClockTime start_time; /* when the tracer started, ns */
+static guint64 start_ticks;     /* and in the tracer's clock */
 static guint threads_changed;   /* stats_lock: threads came or went */
 static GstClockTime first_entry;        /* stats_lock: the first chain call,
-                                         * 0: none yet */
+                                         * ns, 0: none yet */
+static guint64 first_entry_ticks;       /* stats_lock: the same, ticks */
 static gint active;             /* atomic: one workerstats tracer only */
 static gpointer active_tracer;  /* atomic: that one */
 
@@ -249,6 +275,8 @@ struct _GstWorkerStatsTracer
   GCond cond;
   gboolean stopping;            /* lock */
   GstClockTime last_sample;     /* stats_lock */
+  guint64 last_ticks;           /* stats_lock: the same, ticks */
+  gboolean monotonic;           /* the parameter clock=monotonic */
   guint64 last_mark;            /* stats_lock: activity() at it */
   GstPluginFeature *factory;     /* unowned: its weak ref */
   guint linked_signal;
@@ -259,10 +287,9 @@ G_DEFINE_TYPE (GstWorkerStatsTracer, gst_worker_stats_tracer, GST_TYPE_TRACER);
 
 static GstTracerRecord *element_record, *queue_record;
 
-/* The tracer's clock: the monotonic clock, read inline (the wrappers
- * read it twice per chain call). */
+/* The monotonic clock, in nanoseconds. */
 static inline GstClockTime
-now_ts (void)
+mono_now (void)
 {
 #ifdef CLOCK_MONOTONIC
   struct timespec ts;
@@ -274,17 +301,117 @@ now_ts (void)
 #endif
 }
 
+/* The processor's own counter, where the kernel keeps its monotonic clock
+ * on it (x86's TSC, arm64's virtual counter): one instruction to read,
+ * where clock_gettime() is a call and a conversion. */
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#define HAVE_COUNTER 1
+#define COUNTER_CLOCKSOURCE "tsc"
+static inline guint64
+counter_now (void)
+{
+  return __rdtsc ();
+}
+#elif defined(__aarch64__)
+#define HAVE_COUNTER 1
+#define COUNTER_CLOCKSOURCE "arch_sys_counter"
+static inline guint64
+counter_now (void)
+{
+  guint64 v;
+
+  __asm__ __volatile__ ("isb; mrs %0, cntvct_el0":"=r" (v)::"memory");
+  return v;
+}
+#endif
+
+static gboolean use_counter;    /* set before the first pad is wrapped */
+
+/* The tracer's clock (the wrappers read it twice per chain call): in
+ * ticks, the counter's or nanoseconds; converted to nanoseconds only when
+ * sampled (ticks_scale()). */
+static inline GstClockTime
+now_ts (void)
+{
+#ifdef HAVE_COUNTER
+  if (G_LIKELY (use_counter))
+    return counter_now ();
+#endif
+  return mono_now ();
+}
+
+/* now_ts() with the choice made at compile time (@counter: a constant) */
+static inline __attribute__ ((always_inline)) GstClockTime
+clock_read (gboolean counter)
+{
+#ifdef HAVE_COUNTER
+  if (counter)
+    return counter_now ();
+#endif
+  return mono_now ();
+}
+
+/* The counter and the monotonic clock read together (the closest of
+ * three tries): ticks and nanoseconds at the same moment. */
+static void
+clock_pair (guint64 * ticks, GstClockTime * ns)
+{
+  guint64 best = G_MAXUINT64, a, b;
+  GstClockTime m;
+  guint i;
+
+  for (i = 0; i < 3; i++) {
+    a = now_ts ();
+    m = mono_now ();
+    b = now_ts ();
+    if (b >= a && b - a < best) {
+      best = b - a;
+      *ticks = a + (b - a) / 2;
+      *ns = m;
+    }
+  }
+  if (best == G_MAXUINT64) {
+    *ticks = now_ts ();
+    *ns = mono_now ();
+  }
+}
+
+/* Whether the counter is the kernel's clocksource (then it runs at one
+ * rate on every core, through sleep and frequency changes) */
+static gboolean
+counter_usable (void)
+{
+#ifdef HAVE_COUNTER
+  gchar *source = NULL;
+  gboolean ok;
+
+  if (!g_file_get_contents
+      ("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+          &source, NULL, NULL))
+    return FALSE;
+  ok = g_str_equal (g_strstrip (source), COUNTER_CLOCKSOURCE);
+  g_free (source);
+  return ok;
+#else
+  return FALSE;
+#endif
+}
+
+/* Only the thread writes its seq: a plain increment (one instruction on
+ * x86), ordered by the fences; readers load it atomically. */
 static inline void
 write_begin (ThreadState * t)
 {
-  __atomic_store_n (&t->seq, t->seq + 1, __ATOMIC_RELAXED);
+  t->seq++;
   __atomic_thread_fence (__ATOMIC_RELEASE);
 }
 
 static inline void
 write_end (ThreadState * t)
 {
-  __atomic_store_n (&t->seq, t->seq + 1, __ATOMIC_RELEASE);
+  __atomic_thread_fence (__ATOMIC_RELEASE);
+  t->seq++;
 }
 
 static void
@@ -320,10 +447,12 @@ thread_state_new (void)
 {
   ThreadState *t = g_new0 (ThreadState, 1);
 
-  t->root_slot = -1;
+  t->top = t->stack;
+  t->stack[0].slot = &t->dummy;
+  t->stack[0].kind = FRAME_TRANSPARENT;
   g_mutex_lock (&stats_lock);
   if (!first_entry)
-    first_entry = now_ts ();
+    clock_pair (&first_entry_ticks, &first_entry);
   g_ptr_array_add (all_threads, t);
   threads_changed++;
   g_mutex_unlock (&stats_lock);
@@ -448,6 +577,7 @@ pad_slot (ThreadState * t, GstPad * pad)
   gconstpointer parent = GST_OBJECT_PARENT (pad);
   GstElement *element;
   ElementStats *e;
+  Frame *f;
   guint i;
 
   for (i = 0; i < t->n_slots; i++) {
@@ -469,6 +599,12 @@ pad_slot (ThreadState * t, GstPad * pad)
     }
     if (i < t->n_slots) {
       write_begin (t);
+      /* frames left for the element that was there are stale now (the
+       * open ones are of elements alive) */
+      for (f = t->top + 1; f < t->stack + MAX_DEPTH + 1; f++)
+        f->pad = NULL;
+      if (t->root == &t->slots[i])
+        t->root = NULL;
       totals_add (&t->slots[i].e->retired, &t->slots[i].t);
       memset (&t->slots[i], 0, sizeof (Slot));
       t->slots[i].e = e;
@@ -491,13 +627,13 @@ pad_slot (ThreadState * t, GstPad * pad)
 /* time attribution (inside write sections, or on a sample's copy) */
 
 static inline void
-proc_update (ThreadState * t, Slot * s, GstClockTime v)
+proc_update (Slot * s, GstClockTime v)
 {
   guint ep = (guint) g_atomic_int_get (&epoch);
 
   s->t.proc_sum += v;
   s->t.proc_count++;
-  if (s->max_epoch != ep) {
+  if (G_UNLIKELY (s->max_epoch != ep)) {
     s->max_epoch = ep;
     s->proc_max = 0;
   }
@@ -510,33 +646,31 @@ proc_update (ThreadState * t, Slot * s, GstClockTime v)
 static inline void
 root_time (ThreadState * t, GstClockTime now, gboolean done)
 {
+  Slot *s = t->root;
   GstClockTime gap;
-  Slot *s;
 
-  if (t->root_slot < 0)
-    return;
-  s = &t->slots[t->root_slot];
-  if (s->e->channel)
+  if (!s || s->e->channel)
     return;
   gap = t->last_exit && now > t->last_exit ? now - t->last_exit : 0;
-  s->t.busy += gap;
   if (done)
-    proc_update (t, s, gap);
+    proc_update (s, gap);
+  else
+    s->t.busy += gap;
 }
 
 /* The time a queue made its pusher wait goes to the element below it
  * (ghost pads passed). */
-static inline void
+static void
 blame (ThreadState * t, GstClockTime wait, ElementStats * queue)
 {
-  gint i = (gint) t->depth - 1;
+  Frame *f = t->top;
   Slot *s;
 
-  while (i >= 0 && t->stack[i].kind == FRAME_TRANSPARENT)
-    i--;
-  if (i < 0 || t->stack[i].slot < 0)
+  while (f > t->stack && f->kind == FRAME_TRANSPARENT)
+    f--;
+  if (f == t->stack)
     return;
-  s = &t->slots[t->stack[i].slot];
+  s = f->slot;
   s->t.blocked += wait;
   s->blocked_on = queue;
   s->blocked_epoch = (guint) g_atomic_int_get (&epoch);
@@ -545,27 +679,27 @@ blame (ThreadState * t, GstClockTime wait, ElementStats * queue)
 /* The top frame ends at @now: its element's own time is what it did not
  * spend in the frames it entered (or, a queue, waiting for room); those
  * are its downstream time, the waits its blocked time. @done: really
- * ended (not a sample's look at a frame still open): counts an item. */
-static inline void
+ * ended (not a sample's look at a frame still open): counts an item.
+ * (leave() does the same for an element's frame, inline.) */
+static void
 pop_frame (ThreadState * t, GstClockTime now, gboolean done)
 {
-  Frame *f = &t->stack[--t->depth];
-  Frame *up = t->depth ? &t->stack[t->depth - 1] : NULL;
+  Frame *f = t->top--;
+  Frame *up = t->top;
   GstClockTime incl = now > f->entry ? now - f->entry : 0;
   GstClockTime wait = 0, own;
-  Slot *s;
+  Slot *s = f->slot;
 
   if (f->waiting && now > f->wait_start)
     wait = now - f->wait_start;
-  if (up) {
-    up->child += incl;
-    up->blocked += f->kind == FRAME_TRANSPARENT ? f->blocked : wait;
-  }
-  if (f->slot < 0)
+  up->child += incl;
+  if (f->kind == FRAME_TRANSPARENT)
     return;
-  s = &t->slots[f->slot];
   own = incl - MIN (incl, f->child + wait);
-  s->t.busy += own;
+  if (f->kind == FRAME_ELEMENT && done)
+    proc_update (s, own);
+  else
+    s->t.busy += own;
   if (f->kind == FRAME_CHANNEL) {
     if (wait)
       blame (t, wait, s->e);
@@ -573,13 +707,11 @@ pop_frame (ThreadState * t, GstClockTime now, gboolean done)
   }
   /* a queue's own thread pushing is no work of the queue */
   if (!f->channel)
-    s->t.downstream += f->child - MIN (f->child, f->blocked);
-  if (f->kind == FRAME_ELEMENT && done)
-    proc_update (t, s, own);
+    s->t.downstream += f->child;
 }
 
 /* ---------------------------------------------------------------------- */
-/* hooks */
+/* the wrappers */
 
 static inline void
 level_add (ElementStats * e, gint n)
@@ -591,19 +723,10 @@ level_add (ElementStats * e, gint n)
       !g_atomic_int_compare_and_exchange (&e->peak, peak, level));
 }
 
-/* Whether @slot (from a frame left at this depth) still holds @owner's
- * stats: its element may be gone and the slot given to another. */
-static inline gboolean
-slot_holds (ThreadState * t, gint slot, gconstpointer owner)
-{
-  return slot < 0 || (t->slots[slot].element == owner &&
-      g_atomic_int_get (&t->slots[slot].e->alive));
-}
-
 /* The slot of the element that pushes into @pad from a thread's top
  * level: its peer's, followed through ghost pads into and out of bins
  * (-1: none). */
-static __attribute__ ((noinline)) gint
+static gint
 root_slot (ThreadState * t, GstPad * pad)
 {
   GstPad *peer = gst_pad_get_peer (pad);
@@ -634,40 +757,43 @@ frame_set (ThreadState * t, Frame * f, gint slot, FrameKind kind,
   ElementStats *e = slot >= 0 ? t->slots[slot].e : NULL;
 
   f->pad = pad;
-  f->slot = slot;
-  f->owner = e ? e->element : NULL;
+  f->slot = e ? &t->slots[slot] : &t->dummy;
   f->kind = e ? kind : FRAME_TRANSPARENT;
   f->channel = e && e->channel;
   f->wait_always = kind == FRAME_CHANNEL && !e->overrun_signal;
   f->levels = e && e->levels ? e : NULL;
+  f->special = f->kind != FRAME_ELEMENT || f->levels;
+  f->waiting = FALSE;
 }
 
-/* The root frame at a thread's top level, for a push into @pad: its
- * peer's element drives the thread. */
-static __attribute__ ((noinline)) void
-root_frame_set (ThreadState * t, GstPad * pad, gconstpointer peer)
-{
-  Frame *f = &t->stack[0];
-
-  frame_set (t, f, root_slot (t, pad), FRAME_ROOT, pad);
-  f->peer = peer;
-}
-
-/* The frame at @depth for an entry through @pad; FALSE: not our pad. */
+/* The frame @f for an entry through @pad; FALSE: not our pad, or too
+ * deep. */
 static __attribute__ ((noinline)) gboolean
-pad_frame_set (ThreadState * t, guint depth, GstPad * pad)
+pad_frame_set (ThreadState * t, Frame * f, GstPad * pad)
 {
-  Frame *f = &t->stack[depth];
-  PadInfo *info = g_object_get_qdata (G_OBJECT (pad), pad_quark);
+  PadInfo *info;
   gint slot;
 
+  if (f >= t->stack + MAX_DEPTH)
+    return FALSE;
+  info = g_object_get_qdata (G_OBJECT (pad), pad_quark);
   if (!info)
     return FALSE;
   slot = pad_slot (t, pad);
   f->info = info;
+  f->serial = g_atomic_int_get (&info->serial);
   frame_set (t, f, slot, slot >= 0 && t->slots[slot].e->channel ?
       FRAME_CHANNEL : FRAME_ELEMENT, pad);
   return TRUE;
+}
+
+/* Whether the frame left at its depth is still the one for @pad: the
+ * pad's info was not given up since (the pad gone, another one made at
+ * its address; a slot given to another element clears the frames). */
+static inline gboolean
+frame_current (Frame * f, GstPad * pad)
+{
+  return f->pad == pad && f->serial == g_atomic_int_get (&f->info->serial);
 }
 
 /* The pad's functions, as the tracer found them when it wrapped them. */
@@ -677,78 +803,135 @@ pad_info (GstPad * pad)
   return g_object_get_qdata (G_OBJECT (pad), pad_quark);
 }
 
-/* @pad's chain function is called with @n items: the thread enters the
- * pad's element, pushed by the element it is in (at the top level: by the
- * pad's peer's element, the one driving the thread, which gets a root
- * frame for its push). Returns the frame, NULL: too deep, not counted. */
-static inline Frame *
-enter (ThreadState * t, GstPad * pad, guint n)
+/* A channel's frame, or a queue's levels, at entry */
+static __attribute__ ((noinline)) void
+frame_special (Frame * top, Frame * f, GstClockTime now, guint n)
 {
-  guint d = t->depth;
-  GstClockTime now;
-  Frame *f, *top;
-
-  if (G_UNLIKELY (d + 2 > MAX_DEPTH))
-    return NULL;
-  if (d == 0) {
-    gconstpointer peer = GST_PAD_PEER (pad);
-
-    f = &t->stack[0];
-    if (G_UNLIKELY (f->pad != pad || f->peer != peer ||
-            !slot_holds (t, f->slot, f->owner)))
-      root_frame_set (t, pad, peer);
-    d = 1;
-  }
-  /* the frame left at this depth by the last item knows the pad */
-  f = &t->stack[d];
-  if (G_UNLIKELY (f->pad != pad || f->info->pad != pad ||
-          !slot_holds (t, f->slot, f->owner)) &&
-      !pad_frame_set (t, d, pad))
-    return NULL;
-
-  now = now_ts ();
-  write_begin (t);
-  if (t->depth == 0) {
-    /* the driving element pushes: its time since its last push */
-    top = &t->stack[0];
-    t->root_slot = top->slot;
-    root_time (t, now, TRUE);
-    top->entry = now;
-    top->child = top->blocked = 0;
-    top->waiting = FALSE;
-    t->depth = 1;
-  } else {
-    top = &t->stack[t->depth - 1];
-  }
-  if (top->slot >= 0)
-    t->slots[top->slot].t.items_out += n;
-  t->depth++;
-  f->entry = f->wait_start = now;
-  f->child = f->blocked = 0;
   f->waiting = f->wait_always;
-  if (f->slot >= 0)
-    t->slots[f->slot].t.items_in += n;
-  write_end (t);
+  f->wait_start = now;
   if (f->levels)
     level_add (f->levels, n);
   if (top->levels)
     level_add (top->levels, -(gint) n);
+}
+
+/* @f starts for @n items, entered from @top (at entry: inside the write
+ * section). */
+static inline __attribute__ ((always_inline)) void
+frame_start (ThreadState * t, Frame * top, Frame * f, GstClockTime now,
+    guint n)
+{
+  top->slot->t.items_out += n;
+  f->slot->t.items_in += n;
+  f->entry = now;
+  f->child = 0;
+  t->top = f;
+}
+
+/* enter() at a thread's top level: the pad's peer's element drives the
+ * thread; it gets a root frame for its push, and its time since its last
+ * push. */
+static Frame *
+enter_root (ThreadState * t, GstPad * pad, guint n)
+{
+  Frame *r = &t->stack[1], *f = &t->stack[2];
+  gconstpointer peer = GST_PAD_PEER (pad);
+  GstClockTime now;
+
+  if (r->pad != pad || r->peer != peer ||
+      (r->kind != FRAME_TRANSPARENT &&
+          !g_atomic_int_get (&r->slot->e->alive))) {
+    frame_set (t, r, root_slot (t, pad), FRAME_ROOT, pad);
+    r->peer = peer;
+  }
+  if (!frame_current (f, pad) && !pad_frame_set (t, f, pad))
+    return NULL;
+  /* pad_frame_set() may have given a slot to another element */
+  if (G_UNLIKELY (r->pad != pad))
+    return enter_root (t, pad, n);
+
+  now = now_ts ();
+  write_begin (t);
+  t->root = r->kind == FRAME_TRANSPARENT ? NULL : r->slot;
+  root_time (t, now, TRUE);
+  r->entry = now;
+  r->child = 0;
+  frame_start (t, r, f, now, n);
+  if (f->special || r->levels)
+    frame_special (r, f, now, n);
+  write_end (t);
   return f;
 }
 
-/* The chain function returned; back at the top level, the root's push is
- * over too. */
-static inline void
-leave (ThreadState * t)
+/* @pad's chain function is called with @n items: the thread enters the
+ * pad's element, pushed by the element it is in (at the top level: by the
+ * pad's peer's element, the one driving the thread). Returns the frame,
+ * NULL: too deep, not counted. */
+static Frame *
+enter (ThreadState * t, GstPad * pad, guint n)
 {
-  GstClockTime now = now_ts ();
+  Frame *top = t->top, *f = top + 1;
+  GstClockTime now;
 
+  if (top == t->stack)
+    return enter_root (t, pad, n);
+  /* the frame left at this depth by the last item knows the pad */
+  if (!frame_current (f, pad) && !pad_frame_set (t, f, pad))
+    return NULL;
+
+  now = now_ts ();
   write_begin (t);
-  pop_frame (t, now, TRUE);
-  if (t->depth == 1) {
+  frame_start (t, top, f, now, n);
+  /* (a queue's chain function pushes nothing: a queue below the top
+   * level is never the one items leave) */
+  if (f->special || top->levels)
+    frame_special (top, f, now, n);
+  write_end (t);
+  return f;
+}
+
+/* The root's push is over: pop_frame() for it. */
+static inline __attribute__ ((always_inline)) void
+root_pop (ThreadState * t, Frame * r, GstClockTime now)
+{
+  GstClockTime incl = now > r->entry ? now - r->entry : 0;
+  Slot *s = r->slot;
+
+  t->top = t->stack;
+  t->last_exit = now;
+  if (G_UNLIKELY (r->kind == FRAME_TRANSPARENT))
+    return;
+  s->t.busy += incl - MIN (incl, r->child);
+  if (!r->channel)
+    s->t.downstream += r->child;
+}
+
+/* pop_frame() for an element's frame (it never waits, is no channel),
+ * ended at @now; inside a write section */
+static inline __attribute__ ((always_inline)) void
+element_pop (ThreadState * t, Frame * f, GstClockTime now)
+{
+  GstClockTime incl = now > f->entry ? now - f->entry : 0;
+  Slot *s = f->slot;
+
+  t->top = f - 1;
+  f[-1].child += incl;
+  s->t.downstream += f->child;
+  proc_update (s, incl - MIN (incl, f->child));
+}
+
+/* @f's chain function returned at @now; back at the top level, the root's
+ * push is over too. */
+static inline __attribute__ ((always_inline)) void
+leave (ThreadState * t, Frame * f, GstClockTime now)
+{
+  write_begin (t);
+  if (G_LIKELY (f->kind == FRAME_ELEMENT))
+    element_pop (t, f, now);
+  else
     pop_frame (t, now, TRUE);
-    t->last_exit = now;
-  }
+  if (G_UNLIKELY (t->top == &t->stack[1]))
+    root_pop (t, t->top, now);
   write_end (t);
 }
 
@@ -759,10 +942,10 @@ on_overrun (GstElement * queue, gpointer user_data)
   ThreadState *t = thread_state_tls;
   Frame *f;
 
-  if (!t || t->depth == 0)
+  if (!t || t->top == t->stack)
     return;
-  f = &t->stack[t->depth - 1];
-  if (f->kind != FRAME_CHANNEL || t->slots[f->slot].e != e || f->waiting)
+  f = t->top;
+  if (f->kind != FRAME_CHANNEL || f->slot->e != e || f->waiting)
     return;
   write_begin (t);
   f->waiting = TRUE;
@@ -780,21 +963,12 @@ not_wrapped (GstPad * pad)
   return GST_FLOW_ERROR;
 }
 
-/* The wrappers: a frame around the element's own function. */
-static GstFlowReturn
-traced_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+/* A chain call not counted (too deep): the element's function alone. */
+static __attribute__ ((noinline)) GstFlowReturn
+chain_untraced (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
-  ThreadState *t = thread_state ();
-  Frame *f = enter (t, pad, 1);
-  PadInfo *info;
-  GstFlowReturn ret;
+  PadInfo *info = pad_info (pad);
 
-  if (G_LIKELY (f)) {
-    ret = f->info->chain (pad, parent, buffer);
-    leave (t);
-    return ret;
-  }
-  info = pad_info (pad);
   if (G_UNLIKELY (!info)) {
     gst_buffer_unref (buffer);
     return not_wrapped (pad);
@@ -802,25 +976,140 @@ traced_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
   return info->chain (pad, parent, buffer);
 }
 
-static GstFlowReturn
-traced_chain_list (GstPad * pad, GstObject * parent, GstBufferList * list)
+static __attribute__ ((noinline)) GstFlowReturn
+chain_list_untraced (GstPad * pad, GstObject * parent, GstBufferList * list)
 {
-  ThreadState *t = thread_state ();
-  Frame *f = enter (t, pad, gst_buffer_list_length (list));
-  PadInfo *info;
-  GstFlowReturn ret;
+  PadInfo *info = pad_info (pad);
 
-  if (G_LIKELY (f)) {
-    ret = f->info->chain_list (pad, parent, list);
-    leave (t);
-    return ret;
-  }
-  info = pad_info (pad);
   if (G_UNLIKELY (!info)) {
     gst_buffer_list_unref (list);
     return not_wrapped (pad);
   }
   return info->chain_list (pad, parent, list);
+}
+
+/* The wrappers: a frame around the element's own function. Every case:
+ * the thread's first chain call, the top level, a pad new at its depth,
+ * queues. */
+static __attribute__ ((noinline)) GstFlowReturn
+traced_chain_full (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  ThreadState *t = thread_state ();
+  Frame *f = enter (t, pad, 1);
+  GstFlowReturn ret;
+
+  if (G_UNLIKELY (!f))
+    return chain_untraced (pad, parent, buffer);
+  ret = f->info->chain (pad, parent, buffer);
+  leave (t, f, now_ts ());
+  return ret;
+}
+
+static GstFlowReturn
+traced_chain_list (GstPad * pad, GstObject * parent, GstBufferList * list)
+{
+  ThreadState *t = thread_state ();
+  Frame *f = enter (t, pad, gst_buffer_list_length (list));
+  GstFlowReturn ret;
+
+  if (G_UNLIKELY (!f))
+    return chain_list_untraced (pad, parent, list);
+  ret = f->info->chain_list (pad, parent, list);
+  leave (t, f, now_ts ());
+  return ret;
+}
+
+/* A push from a thread's top level into an element, through the frames
+ * the last push left (root_frame_set() and enter_root() made them): the
+ * root's time since its last push, a frame for it, one for the element. */
+static inline __attribute__ ((always_inline)) GstFlowReturn
+root_fast (ThreadState * t, GstPad * pad, GstObject * parent,
+    GstBuffer * buffer, gboolean counter)
+{
+  Frame *r = &t->stack[1], *f = &t->stack[2];
+  GstClockTime now;
+  GstFlowReturn ret;
+
+  if (G_UNLIKELY (r->pad != pad || r->peer != GST_PAD_PEER (pad) ||
+          r->kind != FRAME_ROOT || !g_atomic_int_get (&r->slot->e->alive) ||
+          !frame_current (f, pad) || f->special))
+    return traced_chain_full (pad, parent, buffer);
+  now = clock_read (counter);
+  write_begin (t);
+  t->root = r->slot;
+  root_time (t, now, TRUE);
+  r->entry = now;
+  r->child = 0;
+  frame_start (t, r, f, now, 1);
+  write_end (t);
+  if (G_UNLIKELY (r->levels))
+    level_add (r->levels, -1);
+  ret = f->info->chain (pad, parent, buffer);
+  now = clock_read (counter);
+  write_begin (t);
+  element_pop (t, f, now);
+  root_pop (t, r, now);
+  write_end (t);
+  return ret;
+}
+
+static __attribute__ ((noinline)) GstFlowReturn
+traced_root_counter (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  return root_fast (thread_state_tls, pad, parent, buffer, TRUE);
+}
+
+static __attribute__ ((noinline)) GstFlowReturn
+traced_root (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  return root_fast (thread_state_tls, pad, parent, buffer, FALSE);
+}
+
+/* The common case, kept short: an element's pad entered below the top
+ * level through the frame the last item left at that depth; the rest is
+ * traced_chain_full()'s (a tail call: the arguments need not be kept
+ * across calls, nor registers saved for them). @counter: read the
+ * counter (a constant: one wrapper for each clock, chosen as pads are
+ * wrapped). */
+static inline __attribute__ ((always_inline)) GstFlowReturn
+chain_fast (GstPad * pad, GstObject * parent, GstBuffer * buffer,
+    gboolean counter)
+{
+  ThreadState *t = thread_state_tls;
+  Frame *top, *f;
+  GstFlowReturn ret;
+
+  if (G_UNLIKELY (!t))
+    return traced_chain_full (pad, parent, buffer);
+  top = t->top;
+  f = top + 1;
+  if (G_UNLIKELY (top == t->stack))
+    return counter ? traced_root_counter (pad, parent, buffer) :
+        traced_root (pad, parent, buffer);
+  if (G_UNLIKELY (!frame_current (f, pad) || f->special))
+    return traced_chain_full (pad, parent, buffer);
+  write_begin (t);
+  frame_start (t, top, f, clock_read (counter), 1);
+  write_end (t);
+  ret = f->info->chain (pad, parent, buffer);
+  /* an element's frame, never the first below the root's (enter_root()
+   * enters that one) */
+  write_begin (t);
+  element_pop (t, f, clock_read (counter));
+  write_end (t);
+  return ret;
+}
+
+static GstFlowReturn
+traced_chain_counter (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  return chain_fast (pad, parent, buffer, TRUE);
+}
+
+static GstFlowReturn
+traced_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  return chain_fast (pad, parent, buffer, FALSE);
 }
 
 static void last_sample (void);
@@ -852,6 +1141,8 @@ pad_info_release (gpointer data)
 
   g_mutex_lock (&stats_lock);
   __atomic_store_n (&info->pad, NULL, __ATOMIC_RELEASE);
+  /* frames set for the pad see it is not theirs any more */
+  g_atomic_int_inc (&info->serial);
   info->next_free = free_pad_infos;
   free_pad_infos = info;
   g_mutex_unlock (&stats_lock);
@@ -871,7 +1162,8 @@ wrap_pad (GstPad * pad)
     return;
   element_stats (element);
   GST_OBJECT_LOCK (pad);
-  if (!GST_PAD_CHAINFUNC (pad) || GST_PAD_CHAINFUNC (pad) == traced_chain) {
+  if (!GST_PAD_CHAINFUNC (pad) || GST_PAD_CHAINFUNC (pad) == traced_chain ||
+      GST_PAD_CHAINFUNC (pad) == traced_chain_counter) {
     GST_OBJECT_UNLOCK (pad);
     return;
   }
@@ -890,7 +1182,8 @@ wrap_pad (GstPad * pad)
   g_object_set_qdata_full (G_OBJECT (pad), pad_quark, info, pad_info_release);
   /* the element's functions stay as they are for a chain call already
    * started; the next one finds the info */
-  __atomic_store_n (&GST_PAD_CHAINFUNC (pad), traced_chain, __ATOMIC_RELEASE);
+  __atomic_store_n (&GST_PAD_CHAINFUNC (pad),
+      use_counter ? traced_chain_counter : traced_chain, __ATOMIC_RELEASE);
   if (info->chain_list)
     __atomic_store_n (&GST_PAD_CHAINLISTFUNC (pad), traced_chain_list,
         __ATOMIC_RELEASE);
@@ -925,10 +1218,34 @@ typedef struct
   gboolean report;
 } Row;
 
+/* @p, a slot pointer of @t's, as the same slot of @copy's */
+static Slot *
+rebase (ThreadState * t, ThreadState * copy, Slot * p)
+{
+  if (!p)
+    return NULL;
+  if (p == &t->dummy)
+    return &copy->dummy;
+  return &copy->slots[p - t->slots];
+}
+
+/* Nanoseconds per tick of the tracer's clock, from the ticks and the
+ * nanoseconds since the tracer started (the longer it runs, the closer) */
+static gdouble
+ticks_scale (guint64 ticks, GstClockTime ns)
+{
+  static gdouble last = 1.0;
+
+  if (use_counter && ticks > start_ticks && ns > start_time)
+    last = (gdouble) (ns - start_time) / (gdouble) (ticks - start_ticks);
+  return last;
+}
+
 static gboolean
 snapshot (ThreadState * t, ThreadState * copy)
 {
-  guint tries, s1, n_slots, depth;
+  guint tries, s1, n_slots, depth, i;
+  Frame *top;
 
   for (tries = 0; tries < 100000; tries++) {
     s1 = __atomic_load_n (&t->seq, __ATOMIC_ACQUIRE);
@@ -937,17 +1254,21 @@ snapshot (ThreadState * t, ThreadState * copy)
         g_thread_yield ();
       continue;
     }
-    copy->root_slot = t->root_slot;
+    copy->root = t->root;
     copy->last_exit = t->last_exit;
     n_slots = MIN (t->n_slots, MAX_SLOTS);
-    depth = MIN (t->depth, MAX_DEPTH);
+    top = t->top;
+    depth = MIN ((guint) (top - t->stack), MAX_DEPTH);
     memcpy (copy->slots, t->slots, n_slots * sizeof (Slot));
-    memcpy (copy->stack, t->stack, depth * sizeof (Frame));
+    memcpy (copy->stack, t->stack, (depth + 1) * sizeof (Frame));
     __atomic_thread_fence (__ATOMIC_ACQUIRE);
     if (__atomic_load_n (&t->seq, __ATOMIC_RELAXED) == s1) {
       copy->n_slots = n_slots;
-      copy->depth = depth;
+      copy->top = copy->stack + depth;
       copy->seq = s1;
+      copy->root = rebase (t, copy, copy->root);
+      for (i = 0; i <= depth; i++)
+        copy->stack[i].slot = rebase (t, copy, copy->stack[i].slot);
       return TRUE;
     }
   }
@@ -963,7 +1284,8 @@ sub (guint64 a, guint64 b)
 static void
 sample (GstWorkerStatsTracer * self)
 {
-  GstClockTime now, period;
+  GstClockTime now, period, now_ns, period_ns;
+  gdouble scale;
   GArray *rows;
   ThreadState *copies;
   gboolean *copied;
@@ -976,8 +1298,10 @@ sample (GstWorkerStatsTracer * self)
     g_mutex_unlock (&stats_lock);
     return;
   }
-  if (self->last_sample < first_entry)
+  if (self->last_sample < first_entry) {
     self->last_sample = first_entry;
+    self->last_ticks = first_entry_ticks;
+  }
   rows = g_array_new (FALSE, TRUE, sizeof (Row));
   ended = (guint) g_atomic_int_add (&epoch, 1);
   self->last_mark = threads_changed;
@@ -995,9 +1319,13 @@ sample (GstWorkerStatsTracer * self)
     else
       self->last_mark += copies[i].seq;
   }
-  now = now_ts ();
-  period = now > self->last_sample ? now - self->last_sample : 0;
-  self->last_sample = now;
+  /* shares are of ticks; times are said in ns */
+  clock_pair (&now, &now_ns);
+  period = now > self->last_ticks ? now - self->last_ticks : 0;
+  period_ns = now_ns > self->last_sample ? now_ns - self->last_sample : 0;
+  self->last_ticks = now;
+  self->last_sample = now_ns;
+  scale = ticks_scale (now, now_ns);
 
   for (i = 0; i < all_elements->len; i++) {
     ElementStats *e = g_ptr_array_index (all_elements, i);
@@ -1012,9 +1340,9 @@ sample (GstWorkerStatsTracer * self)
     if (!copied[i])
       continue;
     /* what the thread is in counts up to now, as if it left it all */
-    if (copy->depth == 0)
+    if (copy->top == copy->stack)
       root_time (copy, now, FALSE);
-    while (copy->depth > 0)
+    while (copy->top > copy->stack)
       pop_frame (copy, now, FALSE);
     for (j = 0; j < copy->n_slots; j++) {
       Slot *s = &copy->slots[j];
@@ -1032,9 +1360,12 @@ sample (GstWorkerStatsTracer * self)
     Row row = { e, };
 
     row.element = g_weak_ref_get (&e->ref);
-    row.d.busy = sub (e->cur.busy, e->prev.busy);
+    /* see Totals */
+    row.d.busy = sub (e->cur.busy + e->cur.proc_sum,
+        e->prev.busy + e->prev.proc_sum);
     row.d.blocked = sub (e->cur.blocked, e->prev.blocked);
-    row.d.downstream = sub (e->cur.downstream, e->prev.downstream);
+    row.d.downstream = e->channel ? 0 : sub (sub (e->cur.downstream,
+            e->prev.downstream), row.d.blocked);
     row.d.items_in = e->cur.items_in;
     row.d.items_out = e->cur.items_out;
     row.d.proc_sum = sub (e->cur.proc_sum, e->prev.proc_sum);
@@ -1076,11 +1407,13 @@ sample (GstWorkerStatsTracer * self)
     blocked = period ? (gdouble) r->d.blocked / period : 0;
     downstream = period ? (gdouble) r->d.downstream / period : 0;
     idle = MAX (0.0, 1.0 - busy - blocked - downstream);
-    gst_tracer_record_log (element_record, (guint64) (now - start_time), e->name,
-        e->path ? e->path : e->name, e->factory, (guint64) period,
+    gst_tracer_record_log (element_record, (guint64) (now_ns - start_time),
+        e->name, e->path ? e->path : e->name, e->factory, (guint64) period_ns,
         r->d.items_in, r->d.items_out,
-        r->d.proc_count ? r->d.proc_sum / r->d.proc_count : (guint64) 0,
-        r->proc_max, busy, downstream, blocked, idle, r->blocked_on);
+        r->d.proc_count ?
+        (guint64) (r->d.proc_sum * scale / r->d.proc_count) : (guint64) 0,
+        (guint64) (r->proc_max * scale), busy, downstream, blocked, idle,
+        r->blocked_on);
 
     if (e->levels && r->element) {
       guint lb = 0, lbytes = 0, mb = 0, mbytes = 0;
@@ -1100,7 +1433,8 @@ sample (GstWorkerStatsTracer * self)
       r->peak = MAX (r->peak, (gint) lb);
       if (mb > 0)
         r->peak = MIN (r->peak, (gint) mb);
-      gst_tracer_record_log (queue_record, (guint64) (now - start_time), e->name,
+      gst_tracer_record_log (queue_record, (guint64) (now_ns - start_time),
+          e->name,
           e->path ? e->path : e->name, lb, (guint) MAX (r->peak, 0), lbytes,
           lt, mb, mbytes, mt, r->d.items_in, r->d.items_out);
     }
@@ -1280,6 +1614,17 @@ parse_params (GstWorkerStatsTracer * self)
       self->period_ms = period;
     }
   }
+  if (s && gst_structure_has_field (s, "clock")) {
+    const gchar *clock = gst_structure_get_string (s, "clock");
+
+    if (clock && g_str_equal (clock, "monotonic")) {
+      self->monotonic = TRUE;
+    } else if (!clock || !g_str_equal (clock, "auto")) {
+      g_printerr ("workerstats: clock must be auto or monotonic, not '%s'; "
+          "using auto\n", params);
+      ok = FALSE;
+    }
+  }
   if (s)
     gst_structure_free (s);
   g_free (text);
@@ -1309,7 +1654,12 @@ gst_worker_stats_tracer_constructed (GObject * object)
   self->enabled = TRUE;
   if (!element_record)
     make_records ();
-  start_time = self->last_sample = now_ts ();
+  use_counter = !self->monotonic && counter_usable ();
+  clock_pair (&start_ticks, &start_time);
+  GST_INFO ("timing with %s", use_counter ? "the processor's counter" :
+      "the monotonic clock");
+  self->last_sample = start_time;
+  self->last_ticks = start_ticks;
   if (!default_chain_list) {
     GstPad *pad = gst_object_ref_sink (gst_pad_new ("any", GST_PAD_SINK));
 

@@ -33,7 +33,8 @@
  * The element is a worker itself (#GstWorker): it has heartbeats, `paused`
  * holds its input (the item is not sent to the child), and its state is
  * `busy` while the child holds an item. Its statistics add `pid` (the
- * child's process id), `restarts`, `items-retried`, `items-lost`,
+ * child's process id), `restarts`, `items-retried`, `items-lost` (with
+ * `items-lost-reason`, why the last one was),
  * `payload-copies`, `child-workers` (the stats of every worker inside the
  * child, asked of the child when the stats are read, each with its name
  * in `worker` and the `pid`: a #GstWorkerController lists them as workers
@@ -51,8 +52,9 @@
  *
  * Faults: when the child dies (a signal, an exit) or does not answer for
  * `hang-timeout` ms (then it is killed), a new child is started after a
- * back-off (`restart-delay`, doubled at each crash in a row, at most 2 s);
- * it is given the stream's sticky events again (stream-start, caps,
+ * back-off (`restart-delay`, doubled at each crash in a row, at most 2 s),
+ * with a warning naming the element, the child's pid, how it ended (the
+ * signal by name) and the count of restarts; it is given the stream's sticky events again (stream-start, caps,
  * segment), then the item the dead child held, once: the outputs that
  * item had already made are not made twice. If the item kills the new
  * child too, it is counted lost (`items-lost`, the element's
@@ -169,6 +171,7 @@ struct _GstProcessReplica
   guint in_a_row;               /* crashes since an item was finished */
   guint64 items_retried;
   guint64 items_lost;
+  gchar *lost_reason;           /* why the last item lost was, or NULL */
   guint copies;
   GstStructure *child_heartbeat;
   GValue child_workers;         /* GST_TYPE_ARRAY: the child's last answer
@@ -246,12 +249,20 @@ child_program (GstProcessReplica * self)
   return path;
 }
 
+/* How a child ended, for a user: "was killed by signal SIGSEGV
+ * (Segmentation fault)", "exited with status 1". */
 static gchar *
 describe_status (int status)
 {
-  if (WIFSIGNALED (status))
-    return g_strdup_printf ("killed by signal %d (%s)", WTERMSIG (status),
+  if (WIFSIGNALED (status)) {
+    const gchar *abbrev = sigabbrev_np (WTERMSIG (status));
+
+    if (abbrev)
+      return g_strdup_printf ("was killed by signal SIG%s (%s)", abbrev,
+          g_strsignal (WTERMSIG (status)));
+    return g_strdup_printf ("was killed by signal %d (%s)", WTERMSIG (status),
         g_strsignal (WTERMSIG (status)));
+  }
   if (WIFEXITED (status))
     return g_strdup_printf ("exited with status %d", WEXITSTATUS (status));
   return g_strdup ("ended");
@@ -462,8 +473,9 @@ on_child_closed (GstProcChannel * ch, gboolean garbage, const gchar * why,
   self->dead = TRUE;
   if (!self->death) {
     self->death = garbage ?
-        g_strdup_printf ("it broke the protocol (%s) and was killed", why) :
-        g_strdup_printf ("its process %s", how);
+        g_strdup_printf ("its process (pid %d) broke the protocol (%s) and "
+        "was killed", (gint) pid, why) :
+        g_strdup_printf ("its process (pid %d) %s", (gint) pid, how);
   }
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
@@ -552,7 +564,7 @@ accept_child (GstProcessReplica * self, gboolean interruptible, int listener,
     if (waitpid (pid, &status, WNOHANG) == pid) {
       gchar *how = describe_status (status);
 
-      *why = g_strdup_printf ("its process %s", how);
+      *why = g_strdup_printf ("its process (pid %d) %s", (gint) pid, how);
       g_free (how);
       return -1;
     }
@@ -772,7 +784,7 @@ replay_sticky (GstPad * pad, GstEvent ** event, gpointer user_data)
 static gboolean
 ensure_child (GstProcessReplica * self)
 {
-  guint max_restarts, delay;
+  guint max_restarts, delay, restarts, in_a_row;
   gint64 deadline;
   gchar *death = NULL;
   gboolean flushing;
@@ -815,15 +827,20 @@ ensure_child (GstProcessReplica * self)
     while (!self->flushing && g_cond_wait_until (&self->cond, &self->lock,
             deadline));
     flushing = self->flushing;
-    self->restarts++;
+    restarts = ++self->restarts;
+    in_a_row = self->in_a_row;
     g_mutex_unlock (&self->lock);
     if (flushing) {
       g_free (death);
       return FALSE;
     }
 
-    GST_WARNING_OBJECT (self, "child %s: restarting it (%u in a row)",
-        death, self->in_a_row);
+    /* said where a user sees it: the restart hides the crash otherwise */
+    GST_ELEMENT_WARNING (self, CORE, FAILED,
+        ("Worker process %s: %s; restarting it (restart %u of %s; %u "
+            "crash%s in a row, it gives up after max-restarts=%u)",
+            GST_OBJECT_NAME (self), death, restarts, GST_OBJECT_NAME (self),
+            in_a_row, in_a_row == 1 ? "" : "es", max_restarts), (NULL));
     gst_element_post_message (GST_ELEMENT (self),
         gst_message_new_element (GST_OBJECT (self),
             gst_structure_new ("worker-process-restarted",
@@ -897,8 +914,9 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
     } else if (!g_cond_wait_until (&self->cond, &self->lock, deadline)) {
       /* the watchdog: a child that holds an item too long is killed */
       if (!self->death)
-        self->death = g_strdup_printf ("it hung: no answer for %u ms, "
-            "killed", hang);
+        self->death = g_strdup_printf ("its process (pid %d) hung: no "
+            "answer for %u ms (hang-timeout), so it was killed",
+            (gint) self->pid, hang);
       GST_WARNING_OBJECT (self, "child %d %s", (gint) self->pid, self->death);
       kill (self->pid, SIGKILL);
       deadline = 0;
@@ -928,7 +946,8 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
           g_cond_wait_until (&self->cond, &self->lock, until));
       if (!self->dead && !self->flushing) {
         if (!self->death)
-          self->death = g_strdup ("the item could not be sent to it, killed");
+          self->death = g_strdup_printf ("the item could not be sent to "
+              "its process (pid %d), so it was killed", (gint) self->pid);
         kill (self->pid, SIGKILL);
       }
       while (!self->dead && !self->flushing)
@@ -981,8 +1000,12 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
       gchar *death = g_strdup (self->death);
 
       self->skip = 0;
-      if (buffer)
+      if (buffer) {
         self->items_lost++;
+        g_free (self->lost_reason);
+        self->lost_reason = g_strdup_printf ("its child died with it twice; "
+            "the last time %s", death);
+      }
       g_mutex_unlock (&self->lock);
       if (buffer) {
         gst_worker_core_count (self->core, 0, 0, 1);
@@ -1025,6 +1048,9 @@ gst_process_replica_chain (GstPad * pad, GstObject * parent,
   }
   flow = process_item (self, buffer, NULL, &result);
   gst_worker_core_end_item (self->core);
+  /* an item the child's worker failed on (an error of its own) is lost
+   * here: counted, so that a stop accounts for it */
+  gst_worker_core_fail_item (self->core, flow);
   return flow;
 }
 
@@ -1258,6 +1284,9 @@ gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
   if (self->child_entry)
     gst_structure_set (stats, "child-entry", G_TYPE_STRING, self->child_entry,
         NULL);
+  if (self->lost_reason)
+    gst_structure_set (stats, "items-lost-reason", G_TYPE_STRING,
+        self->lost_reason, NULL);
   if (self->child_answer_at && self->channel && !self->dead)
     gst_structure_set (stats, "child-stats-age", GST_TYPE_CLOCK_TIME,
         (GstClockTime) (g_get_monotonic_time () - self->child_answer_at) *
@@ -1430,6 +1459,7 @@ gst_process_replica_finalize (GObject * object)
   if (G_IS_VALUE (&self->child_queues))
     g_value_unset (&self->child_queues);
   g_free (self->child_entry);
+  g_free (self->lost_reason);
   g_free (self->failed);
   g_free (self->death);
   g_free (self->worker);

@@ -51,7 +51,9 @@
  * missing. The pool posts a warning when a replica holds a
  * `GstVideoDecoder`, `GstVideoEncoder`, `GstAudioDecoder` or
  * `GstAudioEncoder` of a format that is not one of stand-alone images
- * (jpegdec or pngdec pool well).
+ * (jpegdec or pngdec pool well); with `isolation=process` too (what the
+ * replicas are made of is found on the description built in this
+ * process, the format on the replica's pads).
  *
  * How order is kept: after each item the dispatcher sends a mark (a
  * serialized custom downstream event) to the same replica; the collector
@@ -110,6 +112,15 @@
  * From an application, while it runs: `g_object_set (pool, "size", 4,
  * NULL);`.
  *
+ * With `isolation=process` each replica is a processreplica: the pool
+ * gives it its `start-timeout`, `hang-timeout`, `max-restarts` and
+ * `restart-delay` (when built, and at once when they change). Values set
+ * on one replica, or on an element inside a replica in a thread, through
+ * the pool's child proxy (`p_r0::hang-timeout=1000`,
+ * `p_r0::p_r0_jpegenc::quality=50`) are kept when the pool builds its
+ * replicas again (after a property changed in NULL or READY), until the
+ * pool's own property of that name is set.
+ *
  * Show the pool's heartbeats (`p_dispatch`, `p_collect`) for three seconds
  * of live video:
  * |[
@@ -137,6 +148,7 @@
 #include "gstpooldispatch.h"
 #include "gstpoolcollect.h"
 #include "gstpoolentry.h"
+#include "gstpoolsettings.h"
 
 GST_DEBUG_CATEGORY (gst_worker_pool_debug);
 #define GST_CAT_DEFAULT gst_worker_pool_debug
@@ -148,6 +160,11 @@ GST_DEBUG_CATEGORY (gst_worker_pool_debug);
 #define DEFAULT_DISPATCH GST_WORKER_POOL_DISPATCH_FREE
 #define DEFAULT_ISOLATION GST_WORKER_POOL_ISOLATION_THREAD
 #define DEFAULT_START_TIMEOUT 30000
+/* processreplica's */
+#define DEFAULT_MAX_RESTARTS 5
+#define DEFAULT_RESTART_DELAY 10
+#define MAX_RESTART_DELAY 2000
+#define DEFAULT_HANG_TIMEOUT 0
 
 enum
 {
@@ -158,6 +175,9 @@ enum
   PROP_DISPATCH,
   PROP_ISOLATION,
   PROP_START_TIMEOUT,
+  PROP_MAX_RESTARTS,
+  PROP_RESTART_DELAY,
+  PROP_HANG_TIMEOUT,
 };
 
 struct _GstWorkerPool
@@ -174,7 +194,13 @@ struct _GstWorkerPool
   GstWorkerPoolDispatch dispatch;
   GstWorkerPoolIsolation isolation;
   guint start_timeout;          /* ms, for processreplica */
+  guint max_restarts;           /* for processreplica */
+  guint restart_delay;          /* ms, for processreplica */
+  guint hang_timeout;           /* ms, for processreplica */
   gboolean dirty;               /* changed since the last build */
+
+  GstPoolSettings *settings;    /* fixed; own lock: what was set on the
+                                 * replicas, given to them when rebuilt */
 
   GMutex build_lock;
   /* protected by build_lock; only changed in NULL and READY */
@@ -442,22 +468,25 @@ static GstElement *make_replica (const gchar * description,
  * and in the same words as in a thread. */
 static GstElement *
 make_process_replica (const gchar * description, const gchar * name,
-    guint start_timeout, GError ** error)
+    GError ** error)
 {
   GstElement *check = make_replica (description, name, error);
   GstElement *replica;
 
   if (!check)
     return NULL;
-  gst_object_unref (check);
   replica = gst_element_factory_make ("processreplica", name);
   if (!replica) {
+    gst_object_unref (check);
     g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
         "the processreplica element is missing");
     return NULL;
   }
-  g_object_set (replica, "worker", description, "start-timeout",
-      start_timeout, NULL);
+  /* what it is made of, for the collector's checks (a codec that keeps
+   * state, a worker that counts its drops) */
+  gst_pool_collect_keep_model (replica, check);
+  gst_object_unref (check);
+  g_object_set (replica, "worker", description, NULL);
   return gst_object_ref_sink (replica);
 }
 
@@ -602,6 +631,25 @@ link_pads (GstPad * src, GstPad * sink)
   return TRUE;
 }
 
+/* The pool's properties that each processreplica takes as its own. */
+static const gchar *process_properties[] = {
+  "start-timeout", "max-restarts", "restart-delay", "hang-timeout"
+};
+
+/* Gives @replica, a processreplica, the pool's value of @property. */
+static void
+forward_property (GstWorkerPool * self, GstElement * replica,
+    const gchar * property)
+{
+  GValue value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_UINT);
+  g_object_get_property (G_OBJECT (self), property, &value);
+  gst_pool_settings_set_quietly (self->settings, G_OBJECT (replica),
+      property, &value);
+  g_value_unset (&value);
+}
+
 /* Adds replica @r's input queue, worker bin and output queue to the pool,
  * linked to each other and to @collect_sink, with the watches that keep
  * the order book's count of its input queue. Returns: %FALSE, with
@@ -615,17 +663,16 @@ add_replica_locked (GstWorkerPool * self, guint r, GstPad * collect_sink)
   gchar *out_name = g_strdup_printf ("%s_out", name);
   GstElement *replica, *in = NULL, *out = NULL;
   GError *err = NULL;
-  guint queue_size, start_timeout;
+  guint queue_size;
   gboolean ok = FALSE, added = FALSE;
   GstPad *pad;
 
   GST_OBJECT_LOCK (self);
   queue_size = self->queue_size;
-  start_timeout = self->start_timeout;
   GST_OBJECT_UNLOCK (self);
 
   replica = self->built_isolation == GST_WORKER_POOL_ISOLATION_PROCESS ?
-      make_process_replica (self->built_worker, name, start_timeout, &err) :
+      make_process_replica (self->built_worker, name, &err) :
       make_replica (self->built_worker, name, &err);
   if (!replica) {
     g_propagate_prefixed_error (&self->build_error, err,
@@ -646,6 +693,12 @@ add_replica_locked (GstWorkerPool * self, guint r, GstPad * collect_sink)
   /* the pool and children hold them now */
   gst_object_unref (replica);
   added = TRUE;
+  /* the pool's values for a child process, then what was set on this
+   * replica (and inside it) before it was built again */
+  if (self->built_isolation == GST_WORKER_POOL_ISOLATION_PROCESS)
+    for (guint p = 0; p < G_N_ELEMENTS (process_properties); p++)
+      forward_property (self, replica, process_properties[p]);
+  gst_pool_settings_apply (self->settings, replica);
   self->replica_in[r] = in;
   self->replica[r] = replica;
   self->replica_out[r] = out;
@@ -1130,6 +1183,22 @@ gst_worker_pool_change_state (GstElement * element, GstStateChange transition)
       (element, transition);
 }
 
+/* The pool's value of @property (one of process_properties) replaces what
+ * was set on its replicas: now on those that run in child processes, and
+ * on those built later. */
+static void
+forward_to_replicas (GstWorkerPool * self, const gchar * property)
+{
+  gst_pool_settings_forget (self->settings, property);
+  g_mutex_lock (&self->build_lock);
+  if (self->built && self->built_isolation ==
+      GST_WORKER_POOL_ISOLATION_PROCESS)
+    for (guint r = 0; r < MAX_SIZE; r++)
+      if (self->replica[r])
+        forward_property (self, self->replica[r], property);
+  g_mutex_unlock (&self->build_lock);
+}
+
 static void
 gst_worker_pool_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
@@ -1148,6 +1217,8 @@ gst_worker_pool_set_property (GObject * object, guint prop_id,
     case PROP_WORKER:
       g_free (self->worker);
       self->worker = g_value_dup_string (value);
+      /* the same for every replica again */
+      gst_pool_settings_forget (self->settings, "worker");
       break;
     case PROP_QUEUE_SIZE:
       self->queue_size = g_value_get_uint (value);
@@ -1159,8 +1230,21 @@ gst_worker_pool_set_property (GObject * object, guint prop_id,
       self->isolation = g_value_get_enum (value);
       break;
     case PROP_START_TIMEOUT:
-      self->start_timeout = g_value_get_uint (value);
-      break;
+    case PROP_MAX_RESTARTS:
+    case PROP_RESTART_DELAY:
+    case PROP_HANG_TIMEOUT:
+      if (prop_id == PROP_START_TIMEOUT)
+        self->start_timeout = g_value_get_uint (value);
+      else if (prop_id == PROP_MAX_RESTARTS)
+        self->max_restarts = g_value_get_uint (value);
+      else if (prop_id == PROP_RESTART_DELAY)
+        self->restart_delay = g_value_get_uint (value);
+      else
+        self->hang_timeout = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      /* given to the replicas there are at once (no rebuild) */
+      forward_to_replicas (self, pspec->name);
+      return;
     default:
       GST_OBJECT_UNLOCK (self);
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1212,6 +1296,15 @@ gst_worker_pool_get_property (GObject * object, guint prop_id,
     case PROP_START_TIMEOUT:
       g_value_set_uint (value, self->start_timeout);
       break;
+    case PROP_MAX_RESTARTS:
+      g_value_set_uint (value, self->max_restarts);
+      break;
+    case PROP_RESTART_DELAY:
+      g_value_set_uint (value, self->restart_delay);
+      break;
+    case PROP_HANG_TIMEOUT:
+      g_value_set_uint (value, self->hang_timeout);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1236,6 +1329,7 @@ gst_worker_pool_finalize (GObject * object)
   GstWorkerPool *self = GST_WORKER_POOL (object);
 
   g_ptr_array_unref (self->children);
+  gst_pool_settings_free (self->settings);
   g_clear_pointer (&self->order, gst_pool_order_unref);
   g_clear_error (&self->build_error);
   g_free (self->built_name);
@@ -1244,6 +1338,11 @@ gst_worker_pool_finalize (GObject * object)
   g_mutex_clear (&self->build_lock);
   G_OBJECT_CLASS (gst_worker_pool_parent_class)->finalize (object);
 }
+
+/* what the blurbs of the values given to the replicas add */
+#define REPLICA_OWN " (setting it replaces what was set on the replicas " \
+  "themselves, e.g. p_r0::hang-timeout=1000, which a replica otherwise " \
+  "keeps, also when the pool builds its replicas again)"
 
 static void
 gst_worker_pool_class_init (GstWorkerPoolClass * klass)
@@ -1272,7 +1371,10 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
       g_param_spec_string ("worker", "Worker",
           "The worker to duplicate, as a gst-launch-1.0 bin description "
           "with one free input and one free output, e.g. \"jpegenc\" or "
-          "\"videoconvert ! jpegenc\" (required)", DEFAULT_WORKER, flags));
+          "\"videoconvert ! jpegenc\" (required; what was set on a "
+          "replica's elements through the child proxy, "
+          "p_r0::p_r0_jpegenc::quality=50, is kept when the pool builds its "
+          "replicas again)", DEFAULT_WORKER, flags));
   g_object_class_install_property (gobject_class, PROP_QUEUE_SIZE,
       g_param_spec_uint ("queue-size", "Queue size",
           "Bound, in items, of the queue in front of each replica (and of "
@@ -1294,8 +1396,26 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
       g_param_spec_uint ("start-timeout", "Start timeout",
           "With isolation=process: milliseconds each replica's child may "
           "take to start (build and run its worker) before that is an "
-          "error; given to each processreplica", 1, G_MAXINT,
-          DEFAULT_START_TIMEOUT, flags));
+          "error; given to each processreplica" REPLICA_OWN, 1, G_MAXINT,
+          DEFAULT_START_TIMEOUT, live_flags));
+  g_object_class_install_property (gobject_class, PROP_MAX_RESTARTS,
+      g_param_spec_uint ("max-restarts", "Max restarts",
+          "With isolation=process: crashes of a replica's child in a row, "
+          "without an item finished, after which the replica gives up with "
+          "an error; given to each processreplica" REPLICA_OWN, 0, G_MAXINT,
+          DEFAULT_MAX_RESTARTS, live_flags));
+  g_object_class_install_property (gobject_class, PROP_RESTART_DELAY,
+      g_param_spec_uint ("restart-delay", "Restart delay",
+          "With isolation=process: milliseconds before a crashed child is "
+          "started again, doubled at each crash in a row (at most 2000); "
+          "given to each processreplica" REPLICA_OWN, 0, MAX_RESTART_DELAY,
+          DEFAULT_RESTART_DELAY, live_flags));
+  g_object_class_install_property (gobject_class, PROP_HANG_TIMEOUT,
+      g_param_spec_uint ("hang-timeout", "Hang timeout",
+          "With isolation=process: milliseconds a replica's child may hold "
+          "one item before it is killed and restarted (0: no limit); given "
+          "to each processreplica" REPLICA_OWN, 0, G_MAXINT,
+          DEFAULT_HANG_TIMEOUT, live_flags));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -1326,7 +1446,11 @@ gst_worker_pool_init (GstWorkerPool * self)
   self->dispatch = DEFAULT_DISPATCH;
   self->isolation = DEFAULT_ISOLATION;
   self->start_timeout = DEFAULT_START_TIMEOUT;
+  self->max_restarts = DEFAULT_MAX_RESTARTS;
+  self->restart_delay = DEFAULT_RESTART_DELAY;
+  self->hang_timeout = DEFAULT_HANG_TIMEOUT;
   self->dirty = TRUE;
+  self->settings = gst_pool_settings_new (GST_ELEMENT (self));
   self->children = g_ptr_array_new_with_free_func (gst_object_unref);
 
   self->sinkpad = gst_ghost_pad_new_no_target_from_template ("sink",

@@ -173,6 +173,7 @@ state_text (const GstStructure * w, gchar * buf, gsize len)
   GEnumValue *v;
   const gchar *on = gst_structure_get_string (w, "blocked-on");
   gboolean flag = FALSE;
+  guint restarts = 0;
 
   gst_structure_get_enum (w, "state", GST_TYPE_WORKER_STATE, &state);
   v = g_enum_get_value (klass, state);
@@ -190,6 +191,13 @@ state_text (const GstStructure * w, gchar * buf, gsize len)
 
     g_snprintf (pid, sizeof (pid), " pid=%d", state);
     g_strlcat (buf, pid, len);
+  }
+  /* ... and how often its child was restarted after a crash */
+  if (gst_structure_get_uint (w, "restarts", &restarts) && restarts) {
+    gchar text[32];
+
+    g_snprintf (text, sizeof (text), " restarts=%u", restarts);
+    g_strlcat (buf, text, len);
   }
   g_type_class_unref (klass);
   return buf;
@@ -344,6 +352,50 @@ print_tuning (const GstStructure * report)
             "suggestion"));
 }
 
+/* The restarts of worker processes (processreplica: a child that crashed
+ * or hung), in @workers and @retired, "p_r0: 2, p_r1: 1" into @who. */
+static guint
+process_restarts (const GValue * workers, const GValue * retired,
+    GString * who)
+{
+  const GValue *lists[] = { workers, retired };
+  guint total = 0;
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; lists[l] && i < gst_value_array_get_size (lists[l]);
+        i++) {
+      const GstStructure *w =
+          gst_value_get_structure (gst_value_array_get_value (lists[l], i));
+      guint n = 0;
+
+      if (!gst_structure_get_uint (w, "restarts", &n) || !n)
+        continue;
+      g_string_append_printf (who, "%s%s: %u", who->len ? ", " : "",
+          gst_structure_get_string (w, "name"), n);
+      total += n;
+    }
+  return total;
+}
+
+/* Items a worker in a child process lost (its child died with them
+ * twice), counted in its DROPPED: how many, and why the last. */
+static void
+print_lost (const GValue * workers)
+{
+  for (guint i = 0; workers && i < gst_value_array_get_size (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+    guint64 lost = field_u64 (w, "items-lost");
+    const gchar *why = gst_structure_get_string (w, "items-lost-reason");
+
+    if (lost)
+      g_print ("%s: %s lost %" G_GUINT64_FORMAT " item%s (in its DROPPED)%s"
+          "%s\n", PROG, gst_structure_get_string (w, "name"), lost,
+          lost == 1 ? "" : "s", why ? ", the last one because " : "",
+          why ? why : "");
+  }
+}
+
 static void
 print_report (App * app, const GstStructure * report)
 {
@@ -356,7 +408,8 @@ print_report (App * app, const GstStructure * report)
   GstClockTime duration = 0;
   gint outcome = 0;
   GEnumClass *klass = g_type_class_ref (GST_TYPE_WORKER_CONTROLLER_OUTCOME);
-  guint restarts = 0, i;
+  guint restarts = 0, i, children;
+  GString *who = g_string_new (NULL);
   gboolean balanced = FALSE;
   gint width = MAX (MAX (name_width (workers), name_width (queues)),
       retired ? name_width (retired) + 10 : 0);
@@ -367,9 +420,17 @@ print_report (App * app, const GstStructure * report)
   gst_structure_get_uint (report, "restarts", &restarts);
   gst_structure_get_boolean (report, "balanced", &balanced);
 
-  g_print ("%s: %s after %.2f s, %u restarts\n", PROG,
-      g_enum_get_value (klass, outcome)->value_nick,
-      (gdouble) duration / GST_SECOND, restarts);
+  children = process_restarts (workers, retired, who);
+  if (children)
+    g_print ("%s: %s after %.2f s, %u restarts of the pipeline, %u of "
+        "worker processes (%s)\n", PROG,
+        g_enum_get_value (klass, outcome)->value_nick,
+        (gdouble) duration / GST_SECOND, restarts, children, who->str);
+  else
+    g_print ("%s: %s after %.2f s, %u restarts\n", PROG,
+        g_enum_get_value (klass, outcome)->value_nick,
+        (gdouble) duration / GST_SECOND, restarts);
+  g_string_free (who, TRUE);
   g_type_class_unref (klass);
 
   g_print ("%-*s %10s %10s %10s %8s %8s\n", width, "WORKER", "IN", "OUT",
@@ -411,6 +472,8 @@ print_report (App * app, const GstStructure * report)
           field_u64 (q, "held"));
     }
   }
+  print_lost (workers);
+  print_lost (retired);
   if (outcome == GST_WORKER_CONTROLLER_OUTCOME_DRAINED && balanced)
     g_print ("%s: every queue gave out every item it took in\n", PROG);
   print_tuning (report);
@@ -441,14 +504,18 @@ print_report (App * app, const GstStructure * report)
       guint64 items = field_u64 (h, "items");
       const gchar *s = items == 1 ? "" : "s";
 
+      const gchar *reason = gst_structure_get_string (h, "reason");
+
       if (g_str_equal (kind, "queue"))
-        g_print ("  queue %s: %" G_GUINT64_FORMAT " item%s\n",
-            gst_structure_get_string (h, "name"), items, s);
+        g_print ("  queue %s: %" G_GUINT64_FORMAT " item%s%s%s\n",
+            gst_structure_get_string (h, "name"), items, s,
+            reason ? ", " : "", reason ? reason : "");
       else
         g_print ("  worker %s: %" G_GUINT64_FORMAT " item%s, was %s for "
-            "%.1f s\n", gst_structure_get_string (h, "name"), items, s,
+            "%.1f s%s%s\n", gst_structure_get_string (h, "name"), items, s,
             state_text (h, state, sizeof (state)),
-            field_ms (h, "state-time") / 1000.0);
+            field_ms (h, "state-time") / 1000.0, reason ? "; " : "",
+            reason ? reason : "");
     }
   }
 }

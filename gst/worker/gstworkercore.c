@@ -37,6 +37,7 @@
 #include <gst/base/gstbasesrc.h>
 #include "gstworkercore.h"
 #include "gstworkertopology.h"
+#include "gstworkergate.h"
 
 GST_DEBUG_CATEGORY_STATIC (worker_core_debug);
 #define GST_CAT_DEFAULT worker_core_debug
@@ -44,6 +45,9 @@ GST_DEBUG_CATEGORY_STATIC (worker_core_debug);
 struct _GstWorkerCore
 {
   GstElement *element;          /* not reffed: the core lives inside it */
+  GstWorkerGate *gate;          /* its own lock; new to free */
+  GstWorkerCoreWakeFunc wake;   /* set once before use */
+  gpointer wake_data;
   GstPad *main_srcpad;          /* not reffed; set once before use */
   GList *outputs;               /* extra src pads; set up before use */
   gboolean probing;             /* main src pad probes added; set up before
@@ -55,6 +59,7 @@ struct _GstWorkerCore
   /* protected by lock */
   gboolean paused;
   gboolean flushing;
+  gboolean eos_ends_holds;      /* an EOS asked ends waits while paused */
   gboolean in_item;
   gboolean in_drain;            /* the step in hand is a drain, not an
                                  * item: no proc-time sample of its own */
@@ -153,6 +158,7 @@ gst_worker_core_new (GstElement * element)
 
   core = g_new0 (GstWorkerCore, 1);
   core->element = element;
+  core->gate = gst_worker_gate_new (element);
   g_mutex_init (&core->lock);
   g_cond_init (&core->cond);
   core->heartbeat_interval = GST_WORKER_DEFAULT_HEARTBEAT_INTERVAL;
@@ -164,6 +170,7 @@ gst_worker_core_new (GstElement * element)
 }
 
 static void stop_heartbeats (GstWorkerCore * core);
+static void wake_element (GstWorkerCore * core);
 
 
 /**
@@ -180,6 +187,7 @@ gst_worker_core_free (GstWorkerCore * core)
   if (!core)
     return;
   stop_heartbeats (core);
+  gst_worker_gate_free (core->gate);
   g_list_free (core->outputs);
   g_free (core->blocked_on);
   g_free (core->wait_on);
@@ -380,16 +388,19 @@ gst_worker_core_set_flushing (GstWorkerCore * core, gboolean flushing)
   core->flushing = flushing;
   g_cond_broadcast (&core->cond);
   g_mutex_unlock (&core->lock);
+  gst_worker_gate_set_flushing (core->gate, flushing);
+  if (flushing)
+    wake_element (core);
 }
 
 static gboolean
 wait_unpaused_locked (GstWorkerCore * core)
 {
-  while (core->paused && !core->flushing) {
+  while (core->paused && !core->flushing && !core->eos_ends_holds) {
     GST_DEBUG_OBJECT (core->element, "paused: holding");
     g_cond_wait (&core->cond, &core->lock);
   }
-  return !core->flushing;
+  return !core->flushing && !core->eos_ends_holds;
 }
 
 /**
@@ -398,7 +409,8 @@ wait_unpaused_locked (GstWorkerCore * core)
  *
  * Waits while the worker is paused.
  *
- * Returns: %FALSE if the wait was cut short by flushing.
+ * Returns: %FALSE if the wait was cut short by flushing (or by an EOS
+ * asked with gst_worker_core_request_eos() that ends holds).
  *
  * Since: 0.1
  */
@@ -411,6 +423,102 @@ gst_worker_core_wait_unpaused (GstWorkerCore * core)
   ret = wait_unpaused_locked (core);
   g_mutex_unlock (&core->lock);
   return ret;
+}
+
+/* ---------------------------------------------------------------------- */
+/* the source gate (its state: gstworkergate.c) */
+
+/* called with no lock held, after the gate closed */
+static void
+wake_element (GstWorkerCore * core)
+{
+  if (core->wake)
+    core->wake (core, core->wake_data);
+}
+
+/**
+ * gst_worker_core_set_wake_func: (skip)
+ * @core: a #GstWorkerCore
+ * @func: (nullable): what wakes the element's own blocking call
+ * @user_data: passed to @func
+ *
+ * Sets what the core calls when the source gate closes (see
+ * #GstWorkerCoreWakeFunc). Set it once, from the element's instance init.
+ *
+ * Since: 0.2
+ */
+void
+gst_worker_core_set_wake_func (GstWorkerCore * core,
+    GstWorkerCoreWakeFunc func, gpointer user_data)
+{
+  core->wake = func;
+  core->wake_data = user_data;
+}
+
+/**
+ * gst_worker_core_request_eos: (skip)
+ * @core: a #GstWorkerCore
+ * @end_holds: %TRUE if the EOS ends the whole worker: a wait while paused
+ *   (gst_worker_core_begin_item()) gives way and returns %FALSE; %FALSE
+ *   for an element that is a sink too, whose EOS ends only its source side
+ *
+ * For an element's send_event() on an EOS: the gate's waits return
+ * %GST_FLOW_EOS until the next run; the element's wake function is called.
+ *
+ * Since: 0.2
+ */
+void
+gst_worker_core_request_eos (GstWorkerCore * core, gboolean end_holds)
+{
+  gst_worker_gate_request_eos (core->gate);
+  if (end_holds) {
+    g_mutex_lock (&core->lock);
+    core->eos_ends_holds = TRUE;
+    g_cond_broadcast (&core->cond);
+    g_mutex_unlock (&core->lock);
+  }
+  wake_element (core);
+}
+
+/**
+ * gst_worker_core_eos_requested: (skip)
+ * @core: a #GstWorkerCore
+ *
+ * Whether gst_worker_core_request_eos() was called in this run.
+ *
+ * Returns: %TRUE if an EOS was asked
+ *
+ * Since: 0.2
+ */
+gboolean
+gst_worker_core_eos_requested (GstWorkerCore * core)
+{
+  return gst_worker_gate_eos_requested (core->gate);
+}
+
+/**
+ * gst_worker_core_wait_playing: (skip)
+ * @core: a #GstWorkerCore
+ * @running_time: a live source's next running time, to wait for on the
+ *   element's clock once PLAYING; %GST_CLOCK_TIME_NONE to wait for PLAYING
+ *   only
+ *
+ * The source gate, for an element's own streaming task (a live source, or
+ * the source side of an element that is a sink too) before it produces:
+ * waits until PLAYING, an EOS asked (gst_worker_core_request_eos()) or
+ * flushing (gst_worker_core_set_flushing()), then for @running_time.
+ * Leaving PLAYING cuts the clock wait short; it starts again once PLAYING
+ * again. Needs gst_worker_core_change_state() on every state change.
+ *
+ * Returns: %GST_FLOW_FLUSHING if flushing (before all else), else
+ * %GST_FLOW_EOS if an EOS was asked (PLAYING or not), else %GST_FLOW_OK.
+ *
+ * Since: 0.2
+ */
+GstFlowReturn
+gst_worker_core_wait_playing (GstWorkerCore * core, GstClockTime running_time)
+{
+  return gst_worker_gate_wait (core->gate, running_time);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1073,8 +1181,9 @@ heartbeat_cb (GstClock * clock, GstClockTime time, GstClockID id,
  * @transition: the state change
  *
  * Call from the element's change_state before chaining up. Resets the
- * statistics when a run starts (READY to PAUSED), starts and stops
- * heartbeats around PLAYING, and wakes a paused worker when going to READY.
+ * statistics and the source gate when a run starts (READY to PAUSED),
+ * starts and stops heartbeats and opens and closes the gate around
+ * PLAYING, and wakes a paused worker when going to READY.
  *
  * Since: 0.1
  */
@@ -1089,6 +1198,7 @@ gst_worker_core_change_state (GstWorkerCore * core, GstStateChange transition)
       gst_object_replace ((GstObject **) & core->clock, GST_OBJECT (clock));
       core->plain_clock = clock_is_plain (clock);
       core->flushing = FALSE;
+      core->eos_ends_holds = FALSE;
       core->items_in = core->items_out = core->items_dropped = 0;
       core->items_failed = 0;
       core->proc_count = core->proc_total = core->proc_max = 0;
@@ -1103,6 +1213,7 @@ gst_worker_core_change_state (GstWorkerCore * core, GstStateChange transition)
       core->last_seek_seqnum = GST_SEQNUM_INVALID;
       g_mutex_unlock (&core->lock);
       gst_object_unref (clock);
+      gst_worker_gate_reset (core->gate);
       hook_queues (core);
       break;
     }
@@ -1111,9 +1222,12 @@ gst_worker_core_change_state (GstWorkerCore * core, GstStateChange transition)
       core->playing = TRUE;
       start_heartbeats_locked (core);
       g_mutex_unlock (&core->lock);
+      gst_worker_gate_set_playing (core->gate, TRUE);
       break;
     case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
       stop_heartbeats (core);
+      gst_worker_gate_set_playing (core->gate, FALSE);
+      wake_element (core);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       gst_worker_core_set_flushing (core, TRUE);

@@ -130,6 +130,42 @@ void            gst_worker_core_set_flushing (GstWorkerCore * core,
 GST_WORKER_API
 gboolean        gst_worker_core_wait_unpaused (GstWorkerCore * core);
 
+/* the source gate */
+
+/**
+ * GstWorkerCoreWakeFunc:
+ * @core: the #GstWorkerCore
+ * @user_data: what gst_worker_core_set_wake_func() was given
+ *
+ * Cuts short the element's own blocking call in its streaming task (a
+ * socket read: g_cancellable_cancel()), so that the task looks at the
+ * source gate again. Called with none of the core's locks held, after the
+ * gate closed: an EOS was asked, flushing started, or the element left
+ * PLAYING. A task that re-arms its call (g_cancellable_reset()) does so
+ * under a lock of its own that the wake function takes too, and then
+ * looks at the gate, or a wake is lost.
+ *
+ * Since: 0.2
+ */
+typedef void (*GstWorkerCoreWakeFunc) (GstWorkerCore * core,
+                                       gpointer user_data);
+
+GST_WORKER_API
+void            gst_worker_core_set_wake_func (GstWorkerCore * core,
+                                               GstWorkerCoreWakeFunc func,
+                                               gpointer user_data);
+
+GST_WORKER_API
+void            gst_worker_core_request_eos (GstWorkerCore * core,
+                                             gboolean end_holds);
+
+GST_WORKER_API
+gboolean        gst_worker_core_eos_requested (GstWorkerCore * core);
+
+GST_WORKER_API
+GstFlowReturn   gst_worker_core_wait_playing (GstWorkerCore * core,
+                                              GstClockTime running_time);
+
 /* status */
 
 GST_WORKER_API

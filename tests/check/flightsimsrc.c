@@ -834,6 +834,97 @@ GST_START_TEST (test_live)
 
 GST_END_TEST;
 
+/* Pulls events from @h until EOS (fails if none comes). */
+static void
+pull_until_eos (GstHarness * h)
+{
+  GstEvent *ev;
+
+  while ((ev = gst_harness_pull_event (h)) &&
+      GST_EVENT_TYPE (ev) != GST_EVENT_EOS)
+    gst_event_unref (ev);
+  fail_unless (ev != NULL);
+  gst_event_unref (ev);
+}
+
+/* Live, PLAYING -> PAUSED -> PLAYING: PAUSED cuts the wait for the next
+ * frame's time short and nothing comes out; PLAYING again, the frame
+ * goes out; an EOS sent in PAUSED ends both outputs. */
+GST_START_TEST (test_live_pause_play)
+{
+  Sim s = sim_start ("video/x-raw,format=GRAY8,width=64,height=48,"
+      "framerate=10/1", "is-live=true");
+  GstElement *e = s.video->element;
+  GstClock *clock = gst_element_get_clock (e);
+  GstTestClock *tc = GST_TEST_CLOCK (clock);
+  GstClockTime pts;
+  GstBuffer *frame;
+  guint i;
+
+  for (i = 0; i < 3; i++) {
+    gst_test_clock_crank (tc);
+    frame = gst_harness_pull (s.video);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (frame), i * 100 * GST_MSECOND);
+    gst_buffer_unref (frame);
+    pull_odometry (s.telemetry, &pts);
+    fail_unless_equals_uint64 (pts, i * 100 * GST_MSECOND);
+
+    /* waiting for the next frame's time; PAUSED ends that wait */
+    gst_test_clock_wait_for_next_pending_id (tc, NULL);
+    fail_unless_equals_int (gst_element_set_state (e, GST_STATE_PAUSED),
+        GST_STATE_CHANGE_NO_PREROLL);
+    fail_unless_equals_int (gst_test_clock_peek_id_count (tc), 0);
+    gst_test_clock_set_time (tc, gst_clock_get_time (clock) + GST_SECOND);
+    fail_unless (gst_harness_try_pull (s.video) == NULL);
+    fail_unless_equals_int (gst_element_set_state (e, GST_STATE_PLAYING),
+        GST_STATE_CHANGE_SUCCESS);
+  }
+  gst_test_clock_crank (tc);
+  frame = gst_harness_pull (s.video);
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (frame), 300 * GST_MSECOND);
+  gst_buffer_unref (frame);
+
+  gst_test_clock_wait_for_next_pending_id (tc, NULL);
+  fail_unless_equals_int (gst_element_set_state (e, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_NO_PREROLL);
+  fail_unless (gst_element_send_event (e, gst_event_new_eos ()));
+  pull_until_eos (s.video);
+  pull_until_eos (s.telemetry);
+  gst_object_unref (clock);
+  sim_stop (&s);
+}
+
+GST_END_TEST;
+
+/* An EOS sent while the worker's `paused` holds a frame ends the stream:
+ * the held frame does not go out. */
+GST_START_TEST (test_eos_while_paused)
+{
+  Sim s = sim_start ("video/x-raw,format=GRAY8,width=64,height=48,"
+      "framerate=10/1", "is-live=true");
+  GstElement *e = s.video->element;
+  GstClock *clock = gst_element_get_clock (e);
+  GstTestClock *tc = GST_TEST_CLOCK (clock);
+  GstBuffer *frame;
+
+  gst_test_clock_crank (tc);
+  frame = gst_harness_pull (s.video);
+  gst_buffer_unref (frame);
+  pull_odometry (s.telemetry, NULL);
+  g_object_set (e, "paused", TRUE, NULL);
+  /* frame 1's time: the task goes on to the pause and is held there */
+  gst_test_clock_crank (tc);
+  fail_unless (gst_element_send_event (e, gst_event_new_eos ()));
+  pull_until_eos (s.video);
+  pull_until_eos (s.telemetry);
+  fail_unless (gst_harness_try_pull (s.video) == NULL);
+  fail_unless (gst_harness_try_pull (s.telemetry) == NULL);
+  gst_object_unref (clock);
+  sim_stop (&s);
+}
+
+GST_END_TEST;
+
 /* It is a worker: statistics count frames in, frames and telemetry out. */
 GST_START_TEST (test_worker_stats)
 {
@@ -903,6 +994,8 @@ flightsimsrc_suite (void)
   tcase_add_test (tc, test_renegotiation);
   tcase_add_test (tc, test_bad_targets);
   tcase_add_test (tc, test_live);
+  tcase_add_test (tc, test_live_pause_play);
+  tcase_add_test (tc, test_eos_while_paused);
   tcase_add_test (tc, test_worker_stats);
   tcase_add_test (tc, test_missing_camera_device);
   return s;

@@ -933,6 +933,7 @@ GST_END_TEST;
 GST_START_TEST (test_transient_crash_same_output)
 {
   static const gint signals[] = { SIGSEGV, SIGABRT, SIGKILL };
+  static const gchar *names[] = { "SIGSEGV", "SIGABRT", "SIGKILL" };
   /* under valgrind (each child traced: slow to start), one signal: the
    * others take the same paths in the replica */
   guint n_signals = scaled (1) > 1 ? 1 : G_N_ELEMENTS (signals);
@@ -961,7 +962,18 @@ GST_START_TEST (test_transient_crash_same_output)
     fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 4);
     fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-retried"), 4);
     fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-lost"), 0);
-    fail_unless_equals_int (warnings->len, 0);
+    /* each crash is said, with the pid, the signal and the count */
+    for (guint n = 1; n <= 4; n++) {
+      gchar *line = g_strdup_printf ("was killed by signal %s (%s); "
+          "restarting it (restart %u of r; 1 crash in a row, it gives up "
+          "after max-restarts=5)", names[i], g_strsignal (signals[i]), n);
+
+      fail_unless (strstr (warnings->str, line) != NULL, "no \"%s\" in:\n%s",
+          line, warnings->str);
+      g_free (line);
+    }
+    fail_unless (g_str_has_prefix (warnings->str, "Worker process r: its "
+            "process (pid "), "%s", warnings->str);
 
     gst_element_set_state (pipe, GST_STATE_NULL);
     gst_object_unref (sink);
@@ -997,8 +1009,10 @@ GST_START_TEST (test_poison_item_lost)
   fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 2);
   fail_unless (strstr (warnings->str, "Worker process r lost an item "
           "(pts 0:00:00.005000000)") != NULL, "%s", warnings->str);
-  fail_unless (strstr (warnings->str, "signal 11") != NULL, "%s",
-      warnings->str);
+  fail_unless (strstr (warnings->str, "the last time its process (pid ")
+      != NULL, "%s", warnings->str);
+  fail_unless (strstr (warnings->str, "was killed by signal SIGSEGV "
+          "(Segmentation fault)") != NULL, "%s", warnings->str);
   gst_element_set_state (pipe, GST_STATE_NULL);
   gst_object_unref (sink);
   gst_object_unref (pipe);
@@ -1020,7 +1034,7 @@ GST_START_TEST (test_keeps_crashing_is_error)
   fail_unless_equals_string (src, "r");
   fail_unless (strstr (text, "Worker process r keeps crashing: 4 times in a "
           "row") != NULL, "%s", text);
-  fail_unless (strstr (text, "signal 6") != NULL, "%s", text);
+  fail_unless (strstr (text, "signal SIGABRT") != NULL, "%s", text);
   gst_element_set_state (pipe, GST_STATE_NULL);
   g_free (src);
   g_free (text);
@@ -1297,6 +1311,275 @@ GST_START_TEST (test_launch_table_shows_pid)
 
 GST_END_TEST;
 
+/* gst-worker-launch says each crash of a child (a warning with the
+ * replica, the pid and the signal) and counts the children's restarts in
+ * its final report, apart from the pipeline's. */
+GST_START_TEST (test_launch_reports_restarts)
+{
+  const gchar *argv[] = { GST_WORKER_LAUNCH, "testworkersrc",
+    "num-buffers=30", "!", "workerpool", "name=p", "size=1",
+    "isolation=process", "worker=testworker crash-after=7 crash-signal=9",
+    "!", "testworkersink", NULL
+  };
+  GError *err = NULL;
+  GSubprocess *proc = g_subprocess_newv (argv,
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &err);
+  gchar *out = NULL, **lines;
+  guint warnings = 0;
+
+  fail_unless (proc != NULL, "%s", err ? err->message : "?");
+  fail_unless (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, NULL,
+          &err), "%s", err ? err->message : "?");
+  fail_unless (g_subprocess_get_if_exited (proc) &&
+      g_subprocess_get_exit_status (proc) == 0, "%s", out);
+  /* items 7, 14, 21, 28 each killed a child */
+  fail_unless (strstr (out, "drained after ") != NULL, "%s", out);
+  fail_unless (strstr (out, " s, 0 restarts of the pipeline, 4 of worker "
+          "processes (p_r0: 4)\n") != NULL, "%s", out);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (strstr (lines[i], "WARNING") && strstr (lines[i], "Worker process "
+            "p_r0: its process (pid ") && strstr (lines[i], "was killed by "
+            "signal SIGKILL (Killed); restarting it (restart "))
+      warnings++;
+  fail_unless_equals_int (warnings, 4);
+  g_strfreev (lines);
+  g_free (out);
+  g_object_unref (proc);
+}
+
+GST_END_TEST;
+
+/* Runs gst-worker-launch on @desc (a NULL-terminated argv after the
+ * tool's name) to its end; its output. */
+static gchar *
+launch_tool (const gchar * const *desc)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  GError *err = NULL;
+  GSubprocess *proc;
+  gchar *out = NULL;
+
+  g_ptr_array_add (argv, (gpointer) GST_WORKER_LAUNCH);
+  for (guint i = 0; desc[i]; i++)
+    g_ptr_array_add (argv, (gpointer) desc[i]);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const gchar * const *) argv->pdata,
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &err);
+  fail_unless (proc != NULL, "%s", err ? err->message : "?");
+  fail_unless (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, NULL,
+          &err), "%s", err ? err->message : "?");
+  g_object_unref (proc);
+  g_ptr_array_unref (argv);
+  return out;
+}
+
+/* Column @col (0: IN) of @name's row in the report @out. */
+static guint64
+report_column (const gchar * out, const gchar * name, guint col)
+{
+  gchar *row = g_strdup_printf ("\n%s ", name);
+  const gchar *at = strstr (out, row);
+  gchar **fields;
+  guint64 v = 0;
+
+  fail_unless (at != NULL, "no row %s in:\n%s", name, out);
+  fields = g_strsplit_set (at + strlen (row), " \n", -1);
+  for (guint i = 0, n = 0; fields[i]; i++) {
+    if (!*fields[i])
+      continue;
+    if (n++ == col) {
+      v = g_ascii_strtoull (fields[i], NULL, 10);
+      break;
+    }
+  }
+  g_strfreev (fields);
+  g_free (row);
+  return v;
+}
+
+/* gst-worker-launch's report accounts for an item the child's worker
+ * failed on (the error stops the run: made == arrived + discarded, the
+ * replica holding it, with the reason), and says why an item was lost
+ * when its child died with it twice. */
+GST_START_TEST (test_launch_accounts_failed_items)
+{
+  const gchar *failing[] = { "testworkersrc", "num-buffers=500", "!",
+    "queue", "!", "processreplica", "name=r",
+    "worker=testworker error-after=49", "!", "queue", "!", "testworkersink",
+    NULL
+  };
+  const gchar *poison[] = { "testworkersrc", "num-buffers=20", "!",
+    "processreplica", "name=r", "restart-delay=0",
+    "worker=testworker crash-on-seq=5", "!", "testworkersink", NULL
+  };
+  gchar *out = launch_tool (failing);
+  const gchar *discarded;
+  guint64 made, arrived;
+
+  made = report_column (out, "testworkersrc0", 1);
+  arrived = report_column (out, "testworkersink0", 0);
+  fail_unless_equals_uint64 (arrived, 49);
+  discarded = strstr (out, " items discarded:");
+  fail_unless (discarded != NULL, "%s", out);
+  while (discarded > out && g_ascii_isdigit (discarded[-1]))
+    discarded--;
+  fail_unless_equals_uint64 (made, arrived + g_ascii_strtoull (discarded,
+          NULL, 10));
+  fail_unless (strstr (out, "\n  worker r: 1 item, was ") != NULL, "%s", out);
+  fail_unless (strstr (out, "; it failed with an error on 1\n") != NULL, "%s",
+      out);
+  g_free (out);
+
+  out = launch_tool (poison);
+  fail_unless (strstr (out, "drained after") != NULL, "%s", out);
+  fail_unless_equals_uint64 (report_column (out, "r", 2), 1);
+  fail_unless (strstr (out, "gst-worker-launch: r lost 1 item (in its "
+          "DROPPED), the last one because its child died with it twice; the "
+          "last time its process (pid ") != NULL, "%s", out);
+  fail_unless (strstr (out, "was killed by signal SIGSEGV") != NULL, "%s",
+      out);
+  g_free (out);
+}
+
+GST_END_TEST;
+
+static guint
+uint_of (GstElement * pipe, const gchar * name, const gchar * property)
+{
+  GstElement *e = test_pipeline_get (pipe, name);
+  guint v = 0;
+
+  g_object_get (e, property, &v, NULL);
+  gst_object_unref (e);
+  return v;
+}
+
+/* The pool gives its hang-timeout, max-restarts and restart-delay to its
+ * isolated replicas, when it builds them and when they change: a child
+ * that hangs in a pool is killed and its item retried. */
+GST_START_TEST (test_pool_forwards_fault_properties)
+{
+  guint64 n_plain = 0, n_hang = 0;
+  gchar *plain = digest_of ("testworkersrc num-buffers=12", "testworker",
+      &n_plain, NULL);
+  gchar *desc = g_strdup_printf ("testworkersrc num-buffers=12 ! "
+      "workerpool name=p size=1 isolation=process max-restarts=7 "
+      "restart-delay=0 hang-timeout=%" G_GINT64_FORMAT " "
+      "worker=\"testworker hang-after=5\" ! testworkersink name=sink",
+      scaled (1500));
+  GstElement *pipe = launch (desc), *pool = test_pipeline_get (pipe, "p");
+  GstElement *sink = test_pipeline_get (pipe, "sink");
+  gchar *digest = NULL;
+
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "max-restarts"), 7);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "restart-delay"), 0);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"),
+      scaled (1500));
+  run_to_eos (pipe, NULL);
+  g_object_get (sink, "digest", &digest, "count", &n_hang, NULL);
+  fail_unless_equals_uint64 (n_hang, 12);
+  fail_unless_equals_string (digest, plain);
+  fail_unless (stat_u64 (pipe, "p_r0", "restarts") >= 1);
+  /* while it runs: given at once */
+  g_object_set (pool, "hang-timeout", 4321, "max-restarts", 2, NULL);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 4321);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "max-restarts"), 2);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pool);
+  gst_object_unref (pipe);
+  g_free (digest);
+  g_free (plain);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+/* What is set on one replica (the pool's child proxy) stays that
+ * replica's when the pool builds its replicas again, until the pool's own
+ * property is set; also inside a replica in a thread. */
+GST_START_TEST (test_pool_keeps_replica_settings)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=5 ! workerpool "
+      "name=p size=2 isolation=process worker=testworker "
+      "p_r0::hang-timeout=777 ! workerpool name=t size=1 "
+      "worker=\"testworker name=w\" t_r0::t_r0_w::process-time=1234 ! fakesink");
+  GstElement *p = test_pipeline_get (pipe, "p");
+  GstElement *t = test_pipeline_get (pipe, "t"), *w;
+  guint64 process_time = 0;
+
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 777);
+  /* built again (a new queue size): the new p_r0 keeps it */
+  g_object_set (p, "queue-size", 3, NULL);
+  g_object_set (t, "queue-size", 3, NULL);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 777);
+  fail_unless_equals_int (uint_of (pipe, "p_r1", "hang-timeout"), 0);
+  w = test_pipeline_get (pipe, "t_r0_w");
+  g_object_get (w, "process-time", &process_time, NULL);
+  fail_unless_equals_uint64 (process_time, 1234);
+  gst_object_unref (w);
+  /* the pool's own value replaces it, also after the next build */
+  g_object_set (p, "hang-timeout", 500, NULL);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 500);
+  fail_unless_equals_int (uint_of (pipe, "p_r1", "hang-timeout"), 500);
+  g_object_set (p, "queue-size", 4, NULL);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 500);
+  run_to_eos (pipe, NULL);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (p);
+  gst_object_unref (t);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* A pool of a decoder of a format with reference frames warns, as in
+ * threads, when its replicas run in child processes (their elements are
+ * not in this process: the description built here tells what they are),
+ * and counts the frame vp8dec made nothing of; image decoders pool with
+ * no warning. */
+GST_START_TEST (test_pool_stateful_decoder_warns)
+{
+  GString *warnings = g_string_new (NULL);
+  GstElement *pipe = launch ("videotestsrc num-buffers=12 pattern=ball ! "
+      "video/x-raw,width=64,height=48 ! vp8enc keyframe-max-dist=30 "
+      "deadline=1 ! workerpool name=p size=2 isolation=process "
+      "dispatch=round-robin worker=vp8dec ! fakesink");
+  guint64 in, out, dropped;
+
+  run_to_eos (pipe, warnings);
+  in = stat_u64 (pipe, "p_dispatch", "items-in");
+  out = stat_u64 (pipe, "p_collect", "items-out");
+  dropped = stat_u64 (pipe, "p_collect", "items-dropped");
+  fail_unless_equals_uint64 (in, 12);
+  fail_unless (dropped >= 1, "in %" G_GUINT64_FORMAT " out %"
+      G_GUINT64_FORMAT ": nothing counted", in, out);
+  fail_unless_equals_uint64 (in, out + dropped);
+  fail_unless (strstr (warnings->str, "Worker pool p: its worker vp8dec "
+          "(GstVP8Dec) is a decoder of video/x-vp8") != NULL, "%s",
+      warnings->str);
+  fail_unless (strstr (warnings->str, "Do not pool") != NULL, "%s",
+      warnings->str);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+
+  g_string_truncate (warnings, 0);
+  pipe = launch ("videotestsrc num-buffers=12 ! video/x-raw,width=64,"
+      "height=48 ! jpegenc ! workerpool name=p size=2 isolation=process "
+      "dispatch=round-robin worker=jpegdec ! fakesink");
+  run_to_eos (pipe, warnings);
+  fail_unless_equals_int (warnings->len, 0);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), 12);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  g_string_free (warnings, TRUE);
+}
+
+GST_END_TEST;
+
 /* The pool gives its start-timeout to its replicas: a child that never
  * says it runs is an error naming the replica, after that time (not the
  * default 30 s). */
@@ -1505,8 +1788,9 @@ GST_START_TEST (test_bad_child)
       NULL, "%s", text);
   g_free (text);
   text = ready_error_with_child (exits);
-  fail_unless (strstr (text, "did not start: its process exited with "
-          "status 3") != NULL, "%s", text);
+  fail_unless (strstr (text, "did not start: its process (pid ") != NULL,
+      "%s", text);
+  fail_unless (strstr (text, ") exited with status 3") != NULL, "%s", text);
   g_free (text);
   text = ready_error_with_child (garbage);
   fail_unless (strstr (text, "broke the protocol") != NULL, "%s", text);
@@ -1662,6 +1946,11 @@ processreplica_suite (void)
   tcase_add_test (pool, test_pool_bad_worker);
   tcase_add_test (pool, test_pool_start_timeout);
   tcase_add_test (pool, test_launch_table_shows_pid);
+  tcase_add_test (pool, test_launch_reports_restarts);
+  tcase_add_test (pool, test_launch_accounts_failed_items);
+  tcase_add_test (pool, test_pool_stateful_decoder_warns);
+  tcase_add_test (pool, test_pool_forwards_fault_properties);
+  tcase_add_test (pool, test_pool_keeps_replica_settings);
   suite_add_tcase (s, bad);
   tcase_add_checked_fixture (bad, NULL, stop_leftovers);
   tcase_add_test (bad, test_teardown_while_restarting);

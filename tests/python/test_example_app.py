@@ -29,3 +29,31 @@ def test_example_app_reports_a_missing_file(tmp_path):
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
     assert "none.pipeline" in out.stderr
+
+
+def test_readme_application_snippet_runs():
+    # the first thing a Python developer copies: README's "Applications"
+    # block, run as written from the top of the repository
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    start = readme.index("**Applications.**")
+    block = readme[readme.index("```python\n", start) + 10:]
+    block = block[:block.index("```")]
+    out = subprocess.run([sys.executable, "-c", block], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "Traceback" not in out.stderr, out.stderr
+
+
+def test_controller_before_gst_init_says_so():
+    code = ("import gi\n"
+            "gi.require_version('GstWorker', '1.0')\n"
+            "from gi.repository import GLib, GstWorker\n"
+            "try:\n"
+            "    GstWorker.Controller.new_from_description('fakesrc ! fakesink')\n"
+            "except GLib.Error as e:\n"
+            "    print(e.message)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "GStreamer is not initialised" in out.stdout, out.stdout + out.stderr
+    assert "Gst.init(None)" in out.stdout

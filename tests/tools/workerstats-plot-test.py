@@ -64,6 +64,10 @@ with tempfile.TemporaryDirectory() as tmp:
                  warns=True)
     if run.returncode != 0 or "period must be a whole number" not in run.stderr:
         fail(f"bad period: exit {run.returncode}, {run.stderr}")
+    run = launch("workerstats(clock=fast)", os.path.join(tmp, "badclock.log"),
+                 warns=True)
+    if run.returncode != 0 or "clock must be auto or monotonic" not in run.stderr:
+        fail(f"bad clock: exit {run.returncode}, {run.stderr}")
 
     # a queue that reached its time limit, not its buffer limit, says so
     timed = os.path.join(tmp, "timed.log")

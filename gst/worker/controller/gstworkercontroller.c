@@ -840,7 +840,9 @@ gst_worker_controller_new (GstPipeline * pipeline)
  *
  * Parses @description (an unknown element or property, or a malformed
  * description, is an error in the %GST_PARSE_ERROR domain naming it) and
- * makes a controller for it.
+ * makes a controller for it. GStreamer must be initialised (gst_init();
+ * in Python `Gst.init(None)`): before that, the error is
+ * %GST_WORKER_CONTROLLER_ERROR_STATE saying so.
  *
  * Returns: (transfer full) (nullable): a new controller, or %NULL
  *
@@ -856,6 +858,14 @@ gst_worker_controller_new_from_description (const gchar * description,
   GError *err = NULL;
 
   g_return_val_if_fail (description != NULL, NULL);
+
+  /* without it every element is "no element": blame the real cause */
+  if (!gst_is_initialized ()) {
+    g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
+        GST_WORKER_CONTROLLER_ERROR_STATE, "GStreamer is not initialised: "
+        "call gst_init() first (in Python: Gst.init(None)).");
+    return NULL;
+  }
 
   if (strspn (description, " \t\r\n") == strlen (description)) {
     g_set_error (error, GST_WORKER_CONTROLLER_ERROR,

@@ -1,0 +1,270 @@
+/* gst-workers: what was set on a worker pool's replicas, kept for rebuilds
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/*
+ * A pool builds its replicas again when its properties change before it
+ * starts (in NULL or READY): new elements, with the description's values.
+ * What an application or gst-launch-1.0 set on the old ones through the
+ * pool's child proxy (`p_r0::hang-timeout=1000`,
+ * `p_r0_jpegenc::quality=50`) would be lost with them. This object
+ * watches the pool's deep-notify for property changes of its replicas
+ * and of the elements inside them, keeps the last value of each (by
+ * element name and property), and gives them to the replicas built
+ * again, or added later under the same name.
+ *
+ * A value the pool gives its replicas itself (its `hang-timeout`...:
+ * gst_pool_settings_forget(), then gst_pool_settings_set_quietly())
+ * replaces what was set on the replicas before, and is not kept as
+ * theirs. Not kept: `name`, `paused` (a pause
+ * holds a running stream; a new replica starts running), values that are
+ * not writable after construction, and what is set on the pool's own
+ * queues, dispatcher and collector.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include "gstpoolsettings.h"
+
+#define GST_CAT_DEFAULT gst_worker_pool_debug
+GST_DEBUG_CATEGORY_EXTERN (gst_worker_pool_debug);
+
+typedef struct
+{
+  gchar *element;               /* its name */
+  gchar *property;
+  GValue value;
+} Setting;
+
+struct _GstPoolSettings
+{
+  GstElement *pool;             /* not reffed: it owns this */
+  gulong handler;
+
+  GMutex lock;
+  /* protected by lock */
+  GPtrArray *kept;              /* of Setting */
+  GThread *quiet;               /* the thread that sets values it need not
+                                 * keep (apply, set_own), or NULL */
+};
+
+static void
+setting_free (Setting * s)
+{
+  g_free (s->element);
+  g_free (s->property);
+  g_value_unset (&s->value);
+  g_free (s);
+}
+
+/* Whether @name, the name of a child of @pool, is a replica's:
+ * "<pool>_r<digits>" (not its queues "_in", "_out"). */
+static gboolean
+is_replica_name (GstElement * pool, const gchar * name)
+{
+  gchar *prefix = g_strdup_printf ("%s_r", GST_OBJECT_NAME (pool));
+  gboolean yes = g_str_has_prefix (name, prefix) &&
+      name[strlen (prefix)] != '\0' &&
+      strspn (name + strlen (prefix), "0123456789") ==
+      strlen (name + strlen (prefix));
+
+  g_free (prefix);
+  return yes;
+}
+
+/* The replica of @pool that @element is or is inside, reffed, or NULL. */
+static GstElement *
+replica_of (GstElement * pool, GstObject * element)
+{
+  GstObject *child = gst_object_ref (element), *parent;
+
+  while ((parent = gst_object_get_parent (child))) {
+    if (parent == GST_OBJECT (pool)) {
+      gst_object_unref (parent);
+      if (GST_IS_ELEMENT (child) && is_replica_name (pool,
+              GST_OBJECT_NAME (child)))
+        return GST_ELEMENT (child);
+      break;
+    }
+    gst_object_unref (child);
+    child = parent;
+  }
+  gst_object_unref (child);
+  return NULL;
+}
+
+static gboolean
+is_kept_property (GParamSpec * pspec)
+{
+  return (pspec->flags & G_PARAM_WRITABLE) &&
+      !(pspec->flags & (G_PARAM_CONSTRUCT_ONLY)) &&
+      g_strcmp0 (pspec->name, "name") != 0 &&
+      g_strcmp0 (pspec->name, "parent") != 0 &&
+      g_strcmp0 (pspec->name, "paused") != 0;
+}
+
+/* With the lock: keeps @value as @element's @property (replacing one). */
+static void
+keep_locked (GstPoolSettings * self, const gchar * element,
+    const gchar * property, const GValue * value)
+{
+  Setting *s;
+
+  for (guint i = 0; i < self->kept->len; i++) {
+    s = g_ptr_array_index (self->kept, i);
+    if (g_str_equal (s->element, element) &&
+        g_str_equal (s->property, property)) {
+      g_ptr_array_remove_index (self->kept, i);
+      break;
+    }
+  }
+  if (!value)
+    return;
+  s = g_new0 (Setting, 1);
+  s->element = g_strdup (element);
+  s->property = g_strdup (property);
+  g_value_init (&s->value, G_VALUE_TYPE (value));
+  g_value_copy (value, &s->value);
+  g_ptr_array_add (self->kept, s);
+}
+
+static void
+on_deep_notify (GstObject * pool, GstObject * origin, GParamSpec * pspec,
+    gpointer user_data)
+{
+  GstPoolSettings *self = user_data;
+  GstElement *replica;
+  GValue value = G_VALUE_INIT;
+  gboolean quiet;
+
+  if (!GST_IS_ELEMENT (origin) || !is_kept_property (pspec) ||
+      !(pspec->flags & G_PARAM_READABLE))
+    return;
+  g_mutex_lock (&self->lock);
+  quiet = self->quiet == g_thread_self ();
+  g_mutex_unlock (&self->lock);
+  if (quiet)
+    return;
+  replica = replica_of (self->pool, origin);
+  if (!replica)
+    return;
+  g_value_init (&value, pspec->value_type);
+  g_object_get_property (G_OBJECT (origin), pspec->name, &value);
+  g_mutex_lock (&self->lock);
+  keep_locked (self, GST_OBJECT_NAME (origin), pspec->name, &value);
+  g_mutex_unlock (&self->lock);
+  GST_DEBUG_OBJECT (self->pool, "kept %s::%s (replica %s)",
+      GST_OBJECT_NAME (origin), pspec->name, GST_OBJECT_NAME (replica));
+  g_value_unset (&value);
+  gst_object_unref (replica);
+}
+
+/* Starts watching @pool (a #GstBin) for values set on its replicas. */
+GstPoolSettings *
+gst_pool_settings_new (GstElement * pool)
+{
+  GstPoolSettings *self = g_new0 (GstPoolSettings, 1);
+
+  self->pool = pool;
+  g_mutex_init (&self->lock);
+  self->kept = g_ptr_array_new_with_free_func ((GDestroyNotify) setting_free);
+  self->handler = g_signal_connect (pool, "deep-notify",
+      G_CALLBACK (on_deep_notify), self);
+  return self;
+}
+
+/* In the pool's finalize (its signal handlers are gone by then). */
+void
+gst_pool_settings_free (GstPoolSettings * self)
+{
+  g_ptr_array_unref (self->kept);
+  g_mutex_clear (&self->lock);
+  g_free (self);
+}
+
+/* Sets @property of @object (in the pool) to @value, if it has such a
+ * property that takes it, without keeping it as set on a replica: the
+ * pool's own values, and the kept ones given again. */
+void
+gst_pool_settings_set_quietly (GstPoolSettings * self, GObject * object,
+    const gchar * property, const GValue * value)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
+      (object), property);
+
+  if (!pspec || !is_kept_property (pspec) ||
+      !g_value_type_transformable (G_VALUE_TYPE (value), pspec->value_type)) {
+    GST_DEBUG_OBJECT (self->pool, "%s has no property %s to take the kept "
+        "value", GST_OBJECT_NAME (object), property);
+    return;
+  }
+  g_mutex_lock (&self->lock);
+  self->quiet = g_thread_self ();
+  g_mutex_unlock (&self->lock);
+  g_object_set_property (object, property, value);
+  g_mutex_lock (&self->lock);
+  self->quiet = NULL;
+  g_mutex_unlock (&self->lock);
+}
+
+/* Gives @replica (just built, in the pool) and the elements inside it
+ * what was set on the ones of the same names before. */
+void
+gst_pool_settings_apply (GstPoolSettings * self, GstElement * replica)
+{
+  const gchar *name = GST_OBJECT_NAME (replica);
+  gchar *inner = g_strdup_printf ("%s_", name);
+  GPtrArray *todo = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      setting_free);
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->kept->len; i++) {
+    Setting *s = g_ptr_array_index (self->kept, i);
+    Setting *copy;
+
+    if (!g_str_equal (s->element, name) && !(GST_IS_BIN (replica) &&
+            g_str_has_prefix (s->element, inner)))
+      continue;
+    copy = g_new0 (Setting, 1);
+    copy->element = g_strdup (s->element);
+    copy->property = g_strdup (s->property);
+    g_value_init (&copy->value, G_VALUE_TYPE (&s->value));
+    g_value_copy (&s->value, &copy->value);
+    g_ptr_array_add (todo, copy);
+  }
+  g_mutex_unlock (&self->lock);
+
+  for (guint i = 0; i < todo->len; i++) {
+    Setting *s = g_ptr_array_index (todo, i);
+    GstElement *target = g_str_equal (s->element, name) ?
+        gst_object_ref (replica) :
+        gst_bin_get_by_name (GST_BIN (replica), s->element);
+
+    if (!target)
+      continue;
+    GST_DEBUG_OBJECT (self->pool, "giving %s::%s its kept value",
+        s->element, s->property);
+    gst_pool_settings_set_quietly (self, G_OBJECT (target), s->property,
+        &s->value);
+    gst_object_unref (target);
+  }
+  g_ptr_array_unref (todo);
+  g_free (inner);
+}
+
+/* The pool's own value of @property replaces what was set on its
+ * replicas themselves before: forgotten. */
+void
+gst_pool_settings_forget (GstPoolSettings * self, const gchar * property)
+{
+  g_mutex_lock (&self->lock);
+  for (guint i = self->kept->len; i > 0; i--) {
+    Setting *s = g_ptr_array_index (self->kept, i - 1);
+
+    if (g_str_equal (s->property, property) &&
+        is_replica_name (self->pool, s->element))
+      g_ptr_array_remove_index (self->kept, i - 1);
+  }
+  g_mutex_unlock (&self->lock);
+}

@@ -1,0 +1,22 @@
+/* gst-workers: what was set on a worker pool's replicas, kept for rebuilds
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef struct _GstPoolSettings GstPoolSettings;
+
+GstPoolSettings *gst_pool_settings_new (GstElement * pool);
+void gst_pool_settings_free (GstPoolSettings * settings);
+
+void gst_pool_settings_apply (GstPoolSettings * settings,
+    GstElement * replica);
+void gst_pool_settings_forget (GstPoolSettings * settings,
+    const gchar * property);
+void gst_pool_settings_set_quietly (GstPoolSettings * settings,
+    GObject * object, const gchar * property, const GValue * value);
+
+G_END_DECLS
