@@ -745,8 +745,10 @@ GST_START_TEST (test_system_pause_not_stalled)
   GstStructure *status;
   GError *err = NULL;
 
-  g_object_set (ctrl, "heartbeat-interval", 30, "stall-timeout", 400,
-      "heartbeat-timeout", 400, NULL);
+  /* not shorter: on a loaded machine a worker can be held up for a
+   * fraction of a second right after the resume, and that is no stall */
+  g_object_set (ctrl, "heartbeat-interval", 30, "stall-timeout", 1000,
+      "heartbeat-timeout", 1000, NULL);
   run_init (&r, ctrl);
   start (ctrl);
   run_until (&r, sink_has_items, "out", 20000);
@@ -757,9 +759,8 @@ GST_START_TEST (test_system_pause_not_stalled)
    * a worker up mid-item for stall-timeout) */
   run_until (&r, worker_in_state_for, &want, 20000);
   g_ptr_array_set_size (r.stalls, 0);
-  /* the source waits, behind the paused system, three times
-   * stall-timeout */
-  want.at_least = 1200 * GST_MSECOND;
+  /* the source waits, behind the paused system, twice stall-timeout */
+  want.at_least = 2000 * GST_MSECOND;
   run_until (&r, worker_in_state_for, &want, 20000);
   fail_unless (r.stalls->len == 0, "%s stalled while paused",
       r.stalls->len ? str (g_ptr_array_index (r.stalls, 0)) : "");
