@@ -680,9 +680,9 @@ blame (ThreadState * t, GstClockTime wait, ElementStats * queue)
  * spend in the frames it entered (or, a queue, waiting for room); those
  * are its downstream time, the waits its blocked time. @done: really
  * ended (not a sample's look at a frame still open): counts an item.
- * (leave() does the same for an element's frame, inline.) */
-static void
-pop_frame (ThreadState * t, GstClockTime now, gboolean done)
+ * (element_pop() does the same for an element's frame.) */
+static inline __attribute__ ((always_inline)) void
+pop_frame_inline (ThreadState * t, GstClockTime now, gboolean done)
 {
   Frame *f = t->top--;
   Frame *up = t->top;
@@ -708,6 +708,12 @@ pop_frame (ThreadState * t, GstClockTime now, gboolean done)
   /* a queue's own thread pushing is no work of the queue */
   if (!f->channel)
     s->t.downstream += f->child;
+}
+
+static void
+pop_frame (ThreadState * t, GstClockTime now, gboolean done)
+{
+  pop_frame_inline (t, now, done);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -804,8 +810,8 @@ pad_info (GstPad * pad)
 }
 
 /* A channel's frame, or a queue's levels, at entry */
-static __attribute__ ((noinline)) void
-frame_special (Frame * top, Frame * f, GstClockTime now, guint n)
+static inline __attribute__ ((always_inline)) void
+frame_special_inline (Frame * top, Frame * f, GstClockTime now, guint n)
 {
   f->waiting = f->wait_always;
   f->wait_start = now;
@@ -813,6 +819,12 @@ frame_special (Frame * top, Frame * f, GstClockTime now, guint n)
     level_add (f->levels, n);
   if (top->levels)
     level_add (top->levels, -(gint) n);
+}
+
+static __attribute__ ((noinline)) void
+frame_special (Frame * top, Frame * f, GstClockTime now, guint n)
+{
+  frame_special_inline (top, f, now, n);
 }
 
 /* @f starts for @n items, entered from @top (at entry: inside the write
@@ -1032,7 +1044,7 @@ root_fast (ThreadState * t, GstPad * pad, GstObject * parent,
 
   if (G_UNLIKELY (r->pad != pad || r->peer != GST_PAD_PEER (pad) ||
           r->kind != FRAME_ROOT || !g_atomic_int_get (&r->slot->e->alive) ||
-          !frame_current (f, pad) || f->special))
+          !frame_current (f, pad)))
     return traced_chain_full (pad, parent, buffer);
   now = clock_read (counter);
   write_begin (t);
@@ -1041,13 +1053,17 @@ root_fast (ThreadState * t, GstPad * pad, GstObject * parent,
   r->entry = now;
   r->child = 0;
   frame_start (t, r, f, now, 1);
+  /* a queue's thread pushing, or a push into a queue */
+  if (G_UNLIKELY (f->special || r->levels))
+    frame_special_inline (r, f, now, 1);
   write_end (t);
-  if (G_UNLIKELY (r->levels))
-    level_add (r->levels, -1);
   ret = f->info->chain (pad, parent, buffer);
   now = clock_read (counter);
   write_begin (t);
-  element_pop (t, f, now);
+  if (G_LIKELY (f->kind == FRAME_ELEMENT))
+    element_pop (t, f, now);
+  else
+    pop_frame_inline (t, now, TRUE);
   root_pop (t, r, now);
   write_end (t);
   return ret;
@@ -1063,6 +1079,41 @@ static __attribute__ ((noinline)) GstFlowReturn
 traced_root (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
   return root_fast (thread_state_tls, pad, parent, buffer, FALSE);
+}
+
+/* A push into a channel (a queue) below the top level, through the frame
+ * the last item left: chain_fast() checked it. */
+static inline __attribute__ ((always_inline)) GstFlowReturn
+channel_fast (ThreadState * t, GstPad * pad, GstObject * parent,
+    GstBuffer * buffer, gboolean counter)
+{
+  Frame *top = t->top, *f = top + 1;
+  GstClockTime now;
+  GstFlowReturn ret;
+
+  now = clock_read (counter);
+  write_begin (t);
+  frame_start (t, top, f, now, 1);
+  frame_special_inline (top, f, now, 1);
+  write_end (t);
+  ret = f->info->chain (pad, parent, buffer);
+  now = clock_read (counter);
+  write_begin (t);
+  pop_frame_inline (t, now, TRUE);
+  write_end (t);
+  return ret;
+}
+
+static __attribute__ ((noinline)) GstFlowReturn
+traced_channel_counter (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  return channel_fast (thread_state_tls, pad, parent, buffer, TRUE);
+}
+
+static __attribute__ ((noinline)) GstFlowReturn
+traced_channel (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  return channel_fast (thread_state_tls, pad, parent, buffer, FALSE);
 }
 
 /* The common case, kept short: an element's pad entered below the top
@@ -1086,8 +1137,12 @@ chain_fast (GstPad * pad, GstObject * parent, GstBuffer * buffer,
   if (G_UNLIKELY (top == t->stack))
     return counter ? traced_root_counter (pad, parent, buffer) :
         traced_root (pad, parent, buffer);
-  if (G_UNLIKELY (!frame_current (f, pad) || f->special))
+  if (G_UNLIKELY (!frame_current (f, pad)))
     return traced_chain_full (pad, parent, buffer);
+  /* below the top level, not an element's frame: a channel's */
+  if (G_UNLIKELY (f->special))
+    return counter ? traced_channel_counter (pad, parent, buffer) :
+        traced_channel (pad, parent, buffer);
   write_begin (t);
   frame_start (t, top, f, clock_read (counter), 1);
   write_end (t);
