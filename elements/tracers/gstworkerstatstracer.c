@@ -53,12 +53,15 @@
  * - `proc-time-avg`, `proc-time-max`: the element's own time per item
  *   (its chain function, minus the time spent in the elements it pushed
  *   to) over the interval, in nanoseconds; for an element that drives its
- *   own thread (a source, an aggregator, a demuxer's loop), the time
- *   between two of its pushes. 0: no item in the interval.
+ *   own thread and has no sink pad fed by pushes (a source, a demuxer's
+ *   loop), the time between two of its pushes. 0: no item in the
+ *   interval.
  * - `busy`: share of the interval in the element's own code (as above: for
- *   an element that drives a thread, this includes the time it waits in
- *   that thread, for its device or clock or, for an aggregator, its
- *   inputs); `downstream`: in elements it pushed to in its own thread;
+ *   a source or a demuxer's loop, this includes the time it waits in its
+ *   thread, for its device or clock; an element fed by pushes that
+ *   pushes from a thread of its own, as `processreplica` or a
+ *   jitterbuffer, waits there for its input: idle, as a queue's thread);
+ *   `downstream`: in elements it pushed to in its own thread;
  *   `blocked`: pushing into a full queue (the `queue` said "overrun"),
  *   or waiting in a `queue2`, `multiqueue`, aggregator input or
  *   `feedbacksink` (`blocked-on`: the last one it waited on in the
@@ -93,10 +96,14 @@
  * counted in instructions with callgrind). workerstats does not pay that:
  * it adds two counter reads and its counting to each chain call, about 70
  * instructions (120 for a thread's first element, whose driving element's
- * time it counts too): 4.4% on that chain of no-op elements (more with
- * queues between the elements, whose levels it counts; `make bench`: the
- * `tracer` benchmark, timed and counted). Elements that do real work per
- * item (a converter, an encoder, a detector) hide it.
+ * time it counts too): 4.3% on that chain of no-op elements. With a queue
+ * before each element it also counts the queues' levels and hears their
+ * "overrun" signal (GLib then runs the signal's full emission when a
+ * queue is full): its own code about 1,250 instructions per item, about
+ * 10% of that chain (`make bench`: the `tracer` benchmark, timed and
+ * counted). A sample costs about 50,000 instructions for ten elements,
+ * ten times a second by default. Elements that do real work per item (a
+ * converter, an encoder, a detector) hide it.
  *
  * Data pulled in pull mode
  * (gst_pad_pull_range()) and event handling are counted as the caller's
@@ -149,6 +156,9 @@ typedef struct
   gboolean channel;             /* a push into it can wait for room */
   gboolean overrun_signal;      /* tells when it waits: queue's "overrun" */
   gboolean levels;              /* has queue's level properties */
+  gint fed;                     /* atomic: has a sink pad in push mode:
+                                 * the thread it drives waits for what
+                                 * comes in (idle), as a queue's */
   gint level, peak;             /* atomic: buffers between its pads */
 
   /* the rest: stats_lock */
@@ -642,14 +652,16 @@ proc_update (Slot * s, GstClockTime v)
 }
 
 /* The driving element's time at the top level since its last push: a
- * source waiting for its device is busy; a queue's thread is idle. */
+ * source waiting for its device is busy; a queue's thread, or the thread
+ * of an element fed by pushes (processreplica's reader, a jitterbuffer),
+ * waits for what comes in: idle. */
 static inline void
 root_time (ThreadState * t, GstClockTime now, gboolean done)
 {
   Slot *s = t->root;
   GstClockTime gap;
 
-  if (!s || s->e->channel)
+  if (!s || s->e->channel || g_atomic_int_get (&s->e->fed))
     return;
   gap = t->last_exit && now > t->last_exit ? now - t->last_exit : 0;
   if (done)
@@ -729,6 +741,21 @@ level_add (ElementStats * e, gint n)
       !g_atomic_int_compare_and_exchange (&e->peak, peak, level));
 }
 
+/* Whether @element is fed by pushes into a sink pad (a source has no sink
+ * pad, a demuxer's loop pulls) */
+static gboolean
+element_fed (GstElement * element)
+{
+  gboolean fed = FALSE;
+  GList *l;
+
+  GST_OBJECT_LOCK (element);
+  for (l = element->sinkpads; l && !fed; l = l->next)
+    fed = GST_PAD_MODE (l->data) == GST_PAD_MODE_PUSH;
+  GST_OBJECT_UNLOCK (element);
+  return fed;
+}
+
 /* The slot of the element that pushes into @pad from a thread's top
  * level: its peer's, followed through ghost pads into and out of bins
  * (-1: none). */
@@ -750,6 +777,9 @@ root_slot (ThreadState * t, GstPad * pad)
   }
   if (peer) {
     slot = pad_slot (t, peer);
+    if (slot >= 0)
+      g_atomic_int_set (&t->slots[slot].e->fed,
+          element_fed (GST_ELEMENT_CAST (GST_OBJECT_PARENT (peer))));
     gst_object_unref (peer);
   }
   return slot;
