@@ -271,10 +271,51 @@ caps_intra_only (GstCaps * caps)
 typedef struct
 {
   gboolean has_worker;          /* a worker counts its own drops */
-  GstElement *codec;            /* reffed: a codec that keeps state */
+  GstElement *codec;            /* reffed: a codec that keeps state (or the
+                                 * replica whose child process runs it) */
   const gchar *codec_kind;      /* "decoder" or "encoder" */
   gchar *coded;                 /* its coded format, or NULL if not known */
+  gchar *codec_name;            /* the codec's factory and type when in a */
+  gchar *codec_type;            /* child process, else NULL */
 } ReplicaKind;
+
+/* What a replica in a child process (a processreplica) is made of, found
+ * in this process on its description built here and never started (see
+ * gst_pool_collect_keep_model()); kept on the replica. */
+static GQuark
+model_quark (void)
+{
+  return g_quark_from_static_string ("gst-pool-replica-model");
+}
+
+/* Adds what @e, a replica in a child process of model @model, is to
+ * @kind: the coded side of its codec is its own pad's. */
+static void
+inspect_model (GstElement * e, const GstStructure * model, ReplicaKind * kind)
+{
+  gboolean decoder = FALSE;
+  GstPad *coded;
+  GstCaps *caps;
+
+  gst_structure_get_boolean (model, "has-worker", &kind->has_worker);
+  if (kind->codec || !gst_structure_has_field (model, "codec"))
+    return;
+  gst_structure_get_boolean (model, "decoder", &decoder);
+  coded = gst_element_get_static_pad (e, decoder ? "sink" : "src");
+  caps = coded ? gst_pad_get_current_caps (coded) : NULL;
+  if (!caps_intra_only (caps)) {
+    kind->codec = gst_object_ref (e);
+    kind->codec_kind = decoder ? "decoder" : "encoder";
+    if (caps)
+      kind->coded = g_strdup (gst_structure_get_name
+          (gst_caps_get_structure (caps, 0)));
+    kind->codec_name = g_strdup (gst_structure_get_string (model, "codec"));
+    kind->codec_type = g_strdup (gst_structure_get_string (model,
+            "codec-type"));
+  }
+  gst_clear_caps (&caps);
+  gst_clear_object (&coded);
+}
 
 /* Adds what element @v is to @user_data, a ReplicaKind. */
 static void
@@ -282,7 +323,13 @@ inspect_element (const GValue * v, gpointer user_data)
 {
   ReplicaKind *kind = user_data;
   GstElement *e = g_value_get_object (v);
+  const GstStructure *model = g_object_get_qdata (G_OBJECT (e),
+      model_quark ());
 
+  if (model) {
+    inspect_model (e, model, kind);
+    return;
+  }
   if (GST_IS_WORKER (e))
     kind->has_worker = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (codec_bases) && !kind->codec; i++) {
@@ -307,18 +354,12 @@ inspect_element (const GValue * v, gpointer user_data)
   }
 }
 
-/* What replica @r is made of. */
+/* What @bin (an element, or a bin and the elements inside) is made of. */
 static void
-inspect_replica (GstPoolCollect * self, guint r, ReplicaKind * kind)
+inspect_tree (GstElement * bin, ReplicaKind * kind)
 {
-  gchar *name = g_strdup_printf ("%s_r%u", self->prefix, r);
-  GstElement *bin = gst_bin_get_by_name (GST_BIN (self->pool), name);
   GValue v = G_VALUE_INIT;
 
-  memset (kind, 0, sizeof (*kind));
-  g_free (name);
-  if (!bin)
-    return;
   g_value_init (&v, GST_TYPE_ELEMENT);
   g_value_set_object (&v, bin);
   inspect_element (&v, kind);
@@ -330,7 +371,56 @@ inspect_replica (GstPoolCollect * self, guint r, ReplicaKind * kind)
     gst_iterator_foreach (it, inspect_element, kind);
     gst_iterator_free (it);
   }
+}
+
+/* What replica @r is made of. */
+static void
+inspect_replica (GstPoolCollect * self, guint r, ReplicaKind * kind)
+{
+  gchar *name = g_strdup_printf ("%s_r%u", self->prefix, r);
+  GstElement *bin = gst_bin_get_by_name (GST_BIN (self->pool), name);
+
+  memset (kind, 0, sizeof (*kind));
+  g_free (name);
+  if (!bin)
+    return;
+  inspect_tree (bin, kind);
   gst_object_unref (bin);
+}
+
+/**
+ * gst_pool_collect_keep_model:
+ * @replica: a replica that runs its worker in a child process
+ * @built: the same worker's description, built in this process (not
+ *   started)
+ *
+ * Keeps on @replica what @built is made of (a worker that counts its own
+ * drops, a codec that may keep state from frame to frame), so that the
+ * collector checks a replica in a child process as it checks one here.
+ */
+void
+gst_pool_collect_keep_model (GstElement * replica, GstElement * built)
+{
+  ReplicaKind kind;
+  GstStructure *model;
+
+  memset (&kind, 0, sizeof (kind));
+  inspect_tree (built, &kind);
+  model = gst_structure_new ("pool-replica-model",
+      "has-worker", G_TYPE_BOOLEAN, kind.has_worker, NULL);
+  if (kind.codec) {
+    GstElementFactory *f = gst_element_get_factory (kind.codec);
+
+    gst_structure_set (model, "codec", G_TYPE_STRING, f ?
+        GST_OBJECT_NAME (f) : GST_OBJECT_NAME (kind.codec),
+        "codec-type", G_TYPE_STRING, G_OBJECT_TYPE_NAME (kind.codec),
+        "decoder", G_TYPE_BOOLEAN, g_str_equal (kind.codec_kind, "decoder"),
+        NULL);
+  }
+  g_object_set_qdata_full (G_OBJECT (replica), model_quark (), model,
+      (GDestroyNotify) gst_structure_free);
+  gst_clear_object (&kind.codec);
+  g_free (kind.coded);
 }
 
 static void
@@ -338,6 +428,8 @@ replica_kind_clear (ReplicaKind * kind)
 {
   gst_clear_object (&kind->codec);
   g_clear_pointer (&kind->coded, g_free);
+  g_clear_pointer (&kind->codec_name, g_free);
+  g_clear_pointer (&kind->codec_type, g_free);
 }
 
 /* Says, once a run, that replica @r's codec cannot be split over
@@ -359,7 +451,9 @@ warn_codec (GstPoolCollect * self, guint r, ReplicaKind * kind)
           "frames, so what it makes is wrong or missing. Do not pool a "
           "decoder or encoder of such a format: run it on its own (or "
           "size=1).", GST_OBJECT_NAME (self->pool),
-          GST_OBJECT_NAME (kind->codec), G_OBJECT_TYPE_NAME (kind->codec),
+          kind->codec_name ? kind->codec_name : GST_OBJECT_NAME (kind->codec),
+          kind->codec_type ? kind->codec_type :
+          G_OBJECT_TYPE_NAME (kind->codec),
           kind->codec_kind, kind->coded ? kind->coded :
           "a format of several frames"),
       ("replica %s_r%u", self->prefix, r));

@@ -20,4 +20,6 @@ GstPad *gst_pool_collect_get_sinkpad (GstPoolCollect * self, guint replica);
 GstPad *gst_pool_collect_add_replica (GstPoolCollect * self, guint replica);
 void gst_pool_collect_remove_replica (GstPoolCollect * self, guint replica);
 
+void gst_pool_collect_keep_model (GstElement * replica, GstElement * built);
+
 G_END_DECLS

@@ -33,7 +33,8 @@
  * The element is a worker itself (#GstWorker): it has heartbeats, `paused`
  * holds its input (the item is not sent to the child), and its state is
  * `busy` while the child holds an item. Its statistics add `pid` (the
- * child's process id), `restarts`, `items-retried`, `items-lost`,
+ * child's process id), `restarts`, `items-retried`, `items-lost` (with
+ * `items-lost-reason`, why the last one was),
  * `payload-copies`, `child-workers` (the stats of every worker inside the
  * child, asked of the child when the stats are read, each with its name
  * in `worker` and the `pid`: a #GstWorkerController lists them as workers
@@ -170,6 +171,7 @@ struct _GstProcessReplica
   guint in_a_row;               /* crashes since an item was finished */
   guint64 items_retried;
   guint64 items_lost;
+  gchar *lost_reason;           /* why the last item lost was, or NULL */
   guint copies;
   GstStructure *child_heartbeat;
   GValue child_workers;         /* GST_TYPE_ARRAY: the child's last answer
@@ -998,8 +1000,12 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
       gchar *death = g_strdup (self->death);
 
       self->skip = 0;
-      if (buffer)
+      if (buffer) {
         self->items_lost++;
+        g_free (self->lost_reason);
+        self->lost_reason = g_strdup_printf ("its child died with it twice; "
+            "the last time %s", death);
+      }
       g_mutex_unlock (&self->lock);
       if (buffer) {
         gst_worker_core_count (self->core, 0, 0, 1);
@@ -1042,6 +1048,9 @@ gst_process_replica_chain (GstPad * pad, GstObject * parent,
   }
   flow = process_item (self, buffer, NULL, &result);
   gst_worker_core_end_item (self->core);
+  /* an item the child's worker failed on (an error of its own) is lost
+   * here: counted, so that a stop accounts for it */
+  gst_worker_core_fail_item (self->core, flow);
   return flow;
 }
 
@@ -1275,6 +1284,9 @@ gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
   if (self->child_entry)
     gst_structure_set (stats, "child-entry", G_TYPE_STRING, self->child_entry,
         NULL);
+  if (self->lost_reason)
+    gst_structure_set (stats, "items-lost-reason", G_TYPE_STRING,
+        self->lost_reason, NULL);
   if (self->child_answer_at && self->channel && !self->dead)
     gst_structure_set (stats, "child-stats-age", GST_TYPE_CLOCK_TIME,
         (GstClockTime) (g_get_monotonic_time () - self->child_answer_at) *
@@ -1447,6 +1459,7 @@ gst_process_replica_finalize (GObject * object)
   if (G_IS_VALUE (&self->child_queues))
     g_value_unset (&self->child_queues);
   g_free (self->child_entry);
+  g_free (self->lost_reason);
   g_free (self->failed);
   g_free (self->death);
   g_free (self->worker);

@@ -51,7 +51,9 @@
  * missing. The pool posts a warning when a replica holds a
  * `GstVideoDecoder`, `GstVideoEncoder`, `GstAudioDecoder` or
  * `GstAudioEncoder` of a format that is not one of stand-alone images
- * (jpegdec or pngdec pool well).
+ * (jpegdec or pngdec pool well); with `isolation=process` too (what the
+ * replicas are made of is found on the description built in this
+ * process, the format on the replica's pads).
  *
  * How order is kept: after each item the dispatcher sends a mark (a
  * serialized custom downstream event) to the same replica; the collector
@@ -473,13 +475,17 @@ make_process_replica (const gchar * description, const gchar * name,
 
   if (!check)
     return NULL;
-  gst_object_unref (check);
   replica = gst_element_factory_make ("processreplica", name);
   if (!replica) {
+    gst_object_unref (check);
     g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
         "the processreplica element is missing");
     return NULL;
   }
+  /* what it is made of, for the collector's checks (a codec that keeps
+   * state, a worker that counts its drops) */
+  gst_pool_collect_keep_model (replica, check);
+  gst_object_unref (check);
   g_object_set (replica, "worker", description, NULL);
   return gst_object_ref_sink (replica);
 }

@@ -377,6 +377,25 @@ process_restarts (const GValue * workers, const GValue * retired,
   return total;
 }
 
+/* Items a worker in a child process lost (its child died with them
+ * twice), counted in its DROPPED: how many, and why the last. */
+static void
+print_lost (const GValue * workers)
+{
+  for (guint i = 0; workers && i < gst_value_array_get_size (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+    guint64 lost = field_u64 (w, "items-lost");
+    const gchar *why = gst_structure_get_string (w, "items-lost-reason");
+
+    if (lost)
+      g_print ("%s: %s lost %" G_GUINT64_FORMAT " item%s (in its DROPPED)%s"
+          "%s\n", PROG, gst_structure_get_string (w, "name"), lost,
+          lost == 1 ? "" : "s", why ? ", the last one because " : "",
+          why ? why : "");
+  }
+}
+
 static void
 print_report (App * app, const GstStructure * report)
 {
@@ -453,6 +472,8 @@ print_report (App * app, const GstStructure * report)
           field_u64 (q, "held"));
     }
   }
+  print_lost (workers);
+  print_lost (retired);
   if (outcome == GST_WORKER_CONTROLLER_OUTCOME_DRAINED && balanced)
     g_print ("%s: every queue gave out every item it took in\n", PROG);
   print_tuning (report);
@@ -483,14 +504,18 @@ print_report (App * app, const GstStructure * report)
       guint64 items = field_u64 (h, "items");
       const gchar *s = items == 1 ? "" : "s";
 
+      const gchar *reason = gst_structure_get_string (h, "reason");
+
       if (g_str_equal (kind, "queue"))
-        g_print ("  queue %s: %" G_GUINT64_FORMAT " item%s\n",
-            gst_structure_get_string (h, "name"), items, s);
+        g_print ("  queue %s: %" G_GUINT64_FORMAT " item%s%s%s\n",
+            gst_structure_get_string (h, "name"), items, s,
+            reason ? ", " : "", reason ? reason : "");
       else
         g_print ("  worker %s: %" G_GUINT64_FORMAT " item%s, was %s for "
-            "%.1f s\n", gst_structure_get_string (h, "name"), items, s,
+            "%.1f s%s%s\n", gst_structure_get_string (h, "name"), items, s,
             state_text (h, state, sizeof (state)),
-            field_ms (h, "state-time") / 1000.0);
+            field_ms (h, "state-time") / 1000.0, reason ? "; " : "",
+            reason ? reason : "");
     }
   }
 }
@@ -1118,9 +1143,17 @@ main (int argc, char **argv)
 
   {
     /* values out of a property's range: refused, naming the element */
-    LaunchPropCheck *check = launch_prop_check_begin ();
+    gchar *text = NULL;
+    LaunchPropCheck *check;
     GstPipeline *pipeline;
     gchar *bad;
+
+    if (file)
+      g_file_get_contents (file, &text, NULL, NULL);
+    else
+      text = g_strjoinv (" ", desc);
+    check = launch_prop_check_begin (text);
+    g_free (text);
 
     app.ctrl = make_controller (desc, file, &err);
     pipeline = app.ctrl ? gst_worker_controller_get_pipeline (app.ctrl) : NULL;

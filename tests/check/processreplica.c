@@ -1350,6 +1350,100 @@ GST_START_TEST (test_launch_reports_restarts)
 
 GST_END_TEST;
 
+/* Runs gst-worker-launch on @desc (a NULL-terminated argv after the
+ * tool's name) to its end; its output. */
+static gchar *
+launch_tool (const gchar * const *desc)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  GError *err = NULL;
+  GSubprocess *proc;
+  gchar *out = NULL;
+
+  g_ptr_array_add (argv, (gpointer) GST_WORKER_LAUNCH);
+  for (guint i = 0; desc[i]; i++)
+    g_ptr_array_add (argv, (gpointer) desc[i]);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const gchar * const *) argv->pdata,
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &err);
+  fail_unless (proc != NULL, "%s", err ? err->message : "?");
+  fail_unless (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, NULL,
+          &err), "%s", err ? err->message : "?");
+  g_object_unref (proc);
+  g_ptr_array_unref (argv);
+  return out;
+}
+
+/* Column @col (0: IN) of @name's row in the report @out. */
+static guint64
+report_column (const gchar * out, const gchar * name, guint col)
+{
+  gchar *row = g_strdup_printf ("\n%s ", name);
+  const gchar *at = strstr (out, row);
+  gchar **fields;
+  guint64 v = 0;
+
+  fail_unless (at != NULL, "no row %s in:\n%s", name, out);
+  fields = g_strsplit_set (at + strlen (row), " \n", -1);
+  for (guint i = 0, n = 0; fields[i]; i++) {
+    if (!*fields[i])
+      continue;
+    if (n++ == col) {
+      v = g_ascii_strtoull (fields[i], NULL, 10);
+      break;
+    }
+  }
+  g_strfreev (fields);
+  g_free (row);
+  return v;
+}
+
+/* gst-worker-launch's report accounts for an item the child's worker
+ * failed on (the error stops the run: made == arrived + discarded, the
+ * replica holding it, with the reason), and says why an item was lost
+ * when its child died with it twice. */
+GST_START_TEST (test_launch_accounts_failed_items)
+{
+  const gchar *failing[] = { "testworkersrc", "num-buffers=500", "!",
+    "queue", "!", "processreplica", "name=r",
+    "worker=testworker error-after=49", "!", "queue", "!", "testworkersink",
+    NULL
+  };
+  const gchar *poison[] = { "testworkersrc", "num-buffers=20", "!",
+    "processreplica", "name=r", "restart-delay=0",
+    "worker=testworker crash-on-seq=5", "!", "testworkersink", NULL
+  };
+  gchar *out = launch_tool (failing);
+  const gchar *discarded;
+  guint64 made, arrived;
+
+  made = report_column (out, "testworkersrc0", 1);
+  arrived = report_column (out, "testworkersink0", 0);
+  fail_unless_equals_uint64 (arrived, 49);
+  discarded = strstr (out, " items discarded:");
+  fail_unless (discarded != NULL, "%s", out);
+  while (discarded > out && g_ascii_isdigit (discarded[-1]))
+    discarded--;
+  fail_unless_equals_uint64 (made, arrived + g_ascii_strtoull (discarded,
+          NULL, 10));
+  fail_unless (strstr (out, "\n  worker r: 1 item, was ") != NULL, "%s", out);
+  fail_unless (strstr (out, "; it failed with an error on 1\n") != NULL, "%s",
+      out);
+  g_free (out);
+
+  out = launch_tool (poison);
+  fail_unless (strstr (out, "drained after") != NULL, "%s", out);
+  fail_unless_equals_uint64 (report_column (out, "r", 2), 1);
+  fail_unless (strstr (out, "gst-worker-launch: r lost 1 item (in its "
+          "DROPPED), the last one because its child died with it twice; the "
+          "last time its process (pid ") != NULL, "%s", out);
+  fail_unless (strstr (out, "was killed by signal SIGSEGV") != NULL, "%s",
+      out);
+  g_free (out);
+}
+
+GST_END_TEST;
+
 static guint
 uint_of (GstElement * pipe, const gchar * name, const gchar * property)
 {
@@ -1438,6 +1532,50 @@ GST_START_TEST (test_pool_keeps_replica_settings)
   gst_object_unref (p);
   gst_object_unref (t);
   gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* A pool of a decoder of a format with reference frames warns, as in
+ * threads, when its replicas run in child processes (their elements are
+ * not in this process: the description built here tells what they are),
+ * and counts the frame vp8dec made nothing of; image decoders pool with
+ * no warning. */
+GST_START_TEST (test_pool_stateful_decoder_warns)
+{
+  GString *warnings = g_string_new (NULL);
+  GstElement *pipe = launch ("videotestsrc num-buffers=12 pattern=ball ! "
+      "video/x-raw,width=64,height=48 ! vp8enc keyframe-max-dist=30 "
+      "deadline=1 ! workerpool name=p size=2 isolation=process "
+      "dispatch=round-robin worker=vp8dec ! fakesink");
+  guint64 in, out, dropped;
+
+  run_to_eos (pipe, warnings);
+  in = stat_u64 (pipe, "p_dispatch", "items-in");
+  out = stat_u64 (pipe, "p_collect", "items-out");
+  dropped = stat_u64 (pipe, "p_collect", "items-dropped");
+  fail_unless_equals_uint64 (in, 12);
+  fail_unless (dropped >= 1, "in %" G_GUINT64_FORMAT " out %"
+      G_GUINT64_FORMAT ": nothing counted", in, out);
+  fail_unless_equals_uint64 (in, out + dropped);
+  fail_unless (strstr (warnings->str, "Worker pool p: its worker vp8dec "
+          "(GstVP8Dec) is a decoder of video/x-vp8") != NULL, "%s",
+      warnings->str);
+  fail_unless (strstr (warnings->str, "Do not pool") != NULL, "%s",
+      warnings->str);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+
+  g_string_truncate (warnings, 0);
+  pipe = launch ("videotestsrc num-buffers=12 ! video/x-raw,width=64,"
+      "height=48 ! jpegenc ! workerpool name=p size=2 isolation=process "
+      "dispatch=round-robin worker=jpegdec ! fakesink");
+  run_to_eos (pipe, warnings);
+  fail_unless_equals_int (warnings->len, 0);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), 12);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  g_string_free (warnings, TRUE);
 }
 
 GST_END_TEST;
@@ -1809,6 +1947,8 @@ processreplica_suite (void)
   tcase_add_test (pool, test_pool_start_timeout);
   tcase_add_test (pool, test_launch_table_shows_pid);
   tcase_add_test (pool, test_launch_reports_restarts);
+  tcase_add_test (pool, test_launch_accounts_failed_items);
+  tcase_add_test (pool, test_pool_stateful_decoder_warns);
   tcase_add_test (pool, test_pool_forwards_fault_properties);
   tcase_add_test (pool, test_pool_keeps_replica_settings);
   suite_add_tcase (s, bad);

@@ -447,6 +447,13 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
       if (gst_structure_has_field (was, "blocked-on"))
         gst_structure_set (h, "blocked-on", G_TYPE_STRING,
             gst_structure_get_string (was, "blocked-on"), NULL);
+      if (worker_stats_u64 (now, "items-failed")) {
+        gchar *reason = g_strdup_printf ("it failed with an error on %"
+            G_GUINT64_FORMAT, worker_stats_u64 (now, "items-failed"));
+
+        gst_structure_set (h, "reason", G_TYPE_STRING, reason, NULL);
+        g_free (reason);
+      }
       worker_array_take_structure (holders, h);
     }
     gst_structure_free (now);
