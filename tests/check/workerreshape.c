@@ -611,6 +611,12 @@ GST_START_TEST (test_replica_refused)
 
 GST_END_TEST;
 
+/* A pool of @size replicas between two queues, 200 items. */
+#define FOLLOWED_POOL(size) "testworkersrc name=src num-buffers=200 ! " \
+  "queue name=q0 " Q "! workerpool name=p size=" size " " \
+  "worker=\"testworker process-time=200000\" ! queue name=q1 " Q \
+  "! testworkersink name=sink"
+
 static gboolean
 retired_count (gpointer run, gconstpointer data)
 {
@@ -629,10 +635,7 @@ GST_START_TEST (test_pool_replicas_followed)
   guint64 sum = 0;
   Run r;
 
-  run_start_held (&r, "testworkersrc name=src num-buffers=200 ! "
-      "queue name=q0 " Q "! workerpool name=p size=1 "
-      "worker=\"testworker process-time=200000\" ! queue name=q1 " Q
-      "! testworkersink name=sink", 20);
+  run_start_held (&r, FOLLOWED_POOL ("1"), 20);
   pool = element (&r, "p");
   g_object_set (pool, "size", 3, NULL);
   fail_unless (listed (&r, "p_r1_testworker"));
@@ -705,10 +708,7 @@ GST_START_TEST (test_pool_queue_name_reused)
   guint retired = 0;
   Run r;
 
-  run_start_held (&r, "testworkersrc name=src num-buffers=200 ! "
-      "queue name=q0 " Q "! workerpool name=p size=2 "
-      "worker=\"testworker process-time=200000\" ! queue name=q1 " Q
-      "! testworkersink name=sink", 20);
+  run_start_held (&r, FOLLOWED_POOL ("2"), 20);
   pool = element (&r, "p");
   g_object_set (pool, "size", 1, NULL);
   fail_unless (test_loop_run_until (r.loop, queue_retired, &r, "p_r1_in",
