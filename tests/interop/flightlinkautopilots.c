@@ -54,7 +54,10 @@ push (Mission * m, GstFlightCommandType type, gdouble n, gdouble e,
   fail_unless_equals_int (ret, GST_FLOW_OK);
 }
 
-/* The next result item: @type, accepted, after @attempts. */
+/* The next result item: @type, accepted, after @attempts or more: an ACK
+ * later than command-timeout (the vehicle's process held up on a loaded
+ * machine) makes flightlink send the command again, as it should; fewer
+ * attempts would mean a lost ACK was not made up for. */
 static void
 expect_accepted (Mission * m, GstFlightCommandType type, guint attempts)
 {
@@ -73,7 +76,9 @@ expect_accepted (Mission * m, GstFlightCommandType type, guint attempts)
       gst_flight_command_type_to_string (type));
   fail_unless_equals_string (gst_flight_command_outcome_to_string
       (res.outcome), "accepted");
-  fail_unless_equals_int (res.attempts, attempts);
+  fail_unless (res.attempts >= attempts, "%s accepted after %u attempts, "
+      "expected %u or more", gst_flight_command_type_to_string (type),
+      res.attempts, attempts);
 }
 
 /* Pulls odometry until the vehicle is within @tol m of @n, @e, @d (from
@@ -192,9 +197,11 @@ fly (const gchar * family)
       GST_STATE_CHANGE_FAILURE);
   g_object_get (m.fl, "bound-port", &port, NULL);
   port_str = g_strdup_printf ("%d", port);
+  /* --timeout: the vehicle's own end, should the test never stop it: the
+   * test's timeout under valgrind (120 s x 10) */
   m.proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err, node,
       script, "--family", family, "--port", port_str, "--lose-first-ack",
-      ap ? "1" : "0", NULL);
+      ap ? "1" : "0", "--timeout", "1200", NULL);
   fail_unless (m.proc != NULL, "%s", err ? err->message : "");
   m.out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (m.proc));
   o = read_json_line (&m, parser);

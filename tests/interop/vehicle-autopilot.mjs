@@ -20,8 +20,10 @@
 // PX4 (HEARTBEAT autopilot 12): streams its telemetry at 10 Hz unasked;
 // enters OFFBOARD (DO_SET_MODE, main mode 6) only when setpoints came at
 // 2 Hz or more for the last second (else TEMPORARILY_REJECTED), and
-// leaves it for HOLD (AUTO.LOITER) when none came for 0.5 s; takes off
-// (param7 an altitude above mean sea level, NaN: 2.5 m) to AUTO.LOITER.
+// leaves it for HOLD (AUTO.LOITER) when none came for 0.5 s (both on
+// the vehicle's own time, which stands still while this process is held
+// up: see awake()); takes off (param7 an altitude above mean sea level,
+// NaN: 2.5 m) to AUTO.LOITER.
 //
 // Both answer every COMMAND_LONG with a COMMAND_ACK (but the first one,
 // with --lose-first-ack 1, as if lost on the way); refuse to disarm in
@@ -75,6 +77,22 @@ let seq = 0
 const socket = dgram.createSocket('udp4')
 const t0 = performance.now()
 const now = () => performance.now() - t0 // ms
+
+// The autopilot's own time, for its setpoint rules (PX4: 2 Hz for
+// OFFBOARD, none for 0.5 s leaves it): it stands still while this process
+// is held up (a loaded machine). The loop below runs every 10 ms, so a
+// longer gap between two callbacks is time this process did not run, in
+// which a real autopilot would have read the link; the datagrams sent
+// meanwhile wait in the socket and are read after. Judged on now(), that
+// wait looks like a gap in flightlink's stream.
+let held = 0
+let lastAwake = 0
+function awake () {
+  const t = now()
+  if (t - lastAwake > 100) held += t - lastAwake - 10
+  lastAwake = t
+  return t - held
+}
 
 const vehicle = {
   mode: AP ? AP_STABILIZE : PX4_HOLD,
@@ -176,7 +194,7 @@ function ack (m, result) {
 const R = common.MavResult
 
 function offboardReady () {
-  const t = now()
+  const t = awake()
   const recent = setpointTimes.filter(s => t - s <= 1000)
   return recent.length >= 2 && t - recent[recent.length - 1] <= 500
 }
@@ -194,8 +212,9 @@ function onCommand (m) {
       }
       if (m._param2 === 6) {
         if (!offboardReady()) return ack(m, R.TEMPORARILY_REJECTED)
+        // a command sent again (its ACK late) enters nothing new
+        if (vehicle.mode !== PX4_OFFBOARD) report.offboard_entered++
         vehicle.mode = PX4_OFFBOARD
-        report.offboard_entered++
         return ack(m, R.ACCEPTED)
       }
       vehicle.mode = (m._param2 << 16) | (m._param3 << 24)
@@ -234,7 +253,7 @@ function onCommand (m) {
 
 function onSetpoint (m) {
   report.setpoints++
-  setpointTimes.push(now())
+  setpointTimes.push(awake())
   while (setpointTimes.length > 50) setpointTimes.shift()
   const following = AP ? vehicle.mode === AP_GUIDED : vehicle.mode === PX4_OFFBOARD
   if (!following) {
@@ -261,13 +280,13 @@ input
       if (m.reqStreamId === 2) rates[245] = rates[242] = 1
     }
   })
-socket.on('message', msg => input.write(msg))
+socket.on('message', msg => { awake(); input.write(msg) })
 
 function step (dt) {
   // PX4 leaves OFFBOARD when the setpoints stop
   if (!AP && vehicle.mode === PX4_OFFBOARD) {
     const last = setpointTimes[setpointTimes.length - 1] || 0
-    if (now() - last > 500) {
+    if (awake() - last > 500) {
       vehicle.mode = PX4_HOLD
       report.offboard_lost++
     }
@@ -314,6 +333,7 @@ socket.bind(0, '127.0.0.1', () => {
   let last = now()
   let beat = -1000
   setInterval(() => {
+    awake()
     const t = now()
     step((t - last) / 1000)
     last = t
