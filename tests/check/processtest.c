@@ -197,9 +197,10 @@ assert_same_as_in_thread (const gchar * src, const gchar * worker,
 }
 
 /* Runs gst-worker-launch on @desc (a NULL-terminated argv after the
- * tool's name) to its end; its output. */
+ * tool's name) to its end; its output, and in @status (if given) its exit
+ * status (-1: killed). */
 gchar *
-launch_tool (const gchar * const *desc)
+launch_tool (const gchar * const *desc, gint * status)
 {
   GPtrArray *argv = g_ptr_array_new ();
   GError *err = NULL;
@@ -215,6 +216,9 @@ launch_tool (const gchar * const *desc)
   fail_unless (proc != NULL, "%s", err ? err->message : "?");
   fail_unless (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, NULL,
           &err), "%s", err ? err->message : "?");
+  if (status)
+    *status = g_subprocess_get_if_exited (proc) ?
+        g_subprocess_get_exit_status (proc) : -1;
   g_object_unref (proc);
   g_ptr_array_unref (argv);
   return out;
