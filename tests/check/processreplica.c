@@ -546,8 +546,10 @@ GST_START_TEST (test_exit_now_accounts_child_queue)
   fail_unless (gst_worker_controller_start (ctrl, &err));
   pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
   q = test_pipeline_get (GST_ELEMENT (pipe), "q");
+  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
   /* w hangs with the 4th item, cq fills with 5, the replica's item waits
-   * to go into cq, q fills: nothing moves */
+   * to go into cq, q fills: nothing moves; the 3 items w made reach the
+   * sink */
   while (g_get_monotonic_time () < deadline) {
     GstStructure *w = status_entry (ctrl, "r/w");
     GstStructure *rs = status_entry (ctrl, "r");
@@ -566,7 +568,8 @@ GST_START_TEST (test_exit_now_accounts_child_queue)
           (gst_value_array_get_value (queues, 0)), "items", &in_cq);
     g_clear_pointer (&w, gst_structure_free);
     g_clear_pointer (&rs, gst_structure_free);
-    if (n == 4 && level == 4 && in_cq == 5)
+    g_object_get (sink, "count", &arrived, NULL);
+    if (n == 4 && level == 4 && in_cq == 5 && arrived == 3)
       break;
     g_usleep (1000);
   }
@@ -600,7 +603,6 @@ GST_START_TEST (test_exit_now_accounts_child_queue)
   fail_unless_equals_uint64 (by_w, 1);
 
   src = test_pipeline_get (GST_ELEMENT (pipe), "src");
-  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
   st = gst_worker_get_stats (GST_WORKER (src));
   fail_unless (gst_structure_get_uint64 (st, "items-out", &made));
   gst_structure_free (st);
