@@ -335,12 +335,12 @@ struct _GstFlightLink
   /* set in READY to PAUSED (state lock), read-only while running */
   FlightLinkRunConfig cfg;
 
-  /* lock and cond guard the fields below */
+  /* lock and cond guard the fields below; the cond is also woken when
+   * the core's source gate closes (PLAYING, EOS asked, flushing: the
+   * core's own state), and the reader's cancellable is woken and re-armed
+   * under the lock */
   GMutex lock;
   GCond cond;
-  gboolean playing;
-  gboolean src_flushing;
-  gboolean src_eos;             /* EOS asked for on the src side */
   gboolean src_done;            /* EOS pushed on the src pad */
   gboolean sink_flushing;
   gboolean sink_done;           /* EOS message posted for the sink side */
@@ -787,18 +787,17 @@ gst_flight_link_loop (GstFlightLink * self)
   gboolean eos, done, release;
   gssize n;
 
+  /* re-armed before the gate is looked at: a wake (wake_task()) after
+   * this cancels the read */
   g_mutex_lock (&self->lock);
-  while (!self->playing && !self->src_flushing && !self->src_eos)
-    g_cond_wait (&self->cond, &self->lock);
-  if (self->src_flushing) {
-    g_mutex_unlock (&self->lock);
-    goto flushing;
-  }
-  eos = self->src_eos && !self->src_done;
+  flight_link_transport_rearm_reader (self->link);
   done = self->src_done;
-  if (!eos)
-    flight_link_transport_rearm_reader (self->link);
   g_mutex_unlock (&self->lock);
+  /* until PLAYING; after an EOS asked, at once */
+  ret = gst_worker_core_wait_playing (self->core, GST_CLOCK_TIME_NONE);
+  if (ret == GST_FLOW_FLUSHING)
+    goto flushing;
+  eos = ret == GST_FLOW_EOS && !done;
 
   if (flight_link_reader_start_stream (self->reader))
     flight_link_results_start (self->results);
@@ -895,9 +894,10 @@ gst_flight_link_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     return GST_FLOW_FLUSHING;
 
   /* a command waits until the vehicle has been heard, unless the
-   * pipeline is ending: then there is nobody to wait for */
+   * pipeline is ending: then there is nobody to wait for (an EOS asked
+   * wakes this wait: wake_task()) */
   g_mutex_lock (&self->lock);
-  while (!self->sink_flushing && !self->src_eos &&
+  while (!self->sink_flushing && !gst_worker_core_eos_requested (self->core) &&
       !flight_link_vehicle_reachable (self->vehicle)) {
     GST_DEBUG_OBJECT (self, "command waits for the vehicle");
     g_cond_wait (&self->cond, &self->lock);
@@ -1115,8 +1115,6 @@ gst_flight_link_src_activate_mode (GstPad * pad, GstObject * parent,
 
   if (active) {
     g_mutex_lock (&self->lock);
-    self->src_flushing = FALSE;
-    self->src_eos = FALSE;
     self->src_done = FALSE;
     g_mutex_unlock (&self->lock);
     gst_worker_core_set_flushing (self->core, FALSE);
@@ -1124,12 +1122,7 @@ gst_flight_link_src_activate_mode (GstPad * pad, GstObject * parent,
         self, NULL);
   }
 
-  g_mutex_lock (&self->lock);
-  self->src_flushing = TRUE;
-  if (self->link)
-    flight_link_transport_wake_reader (self->link);
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  /* wakes the task (wake_task()) */
   gst_worker_core_set_flushing (self->core, TRUE);
   return gst_pad_stop_task (pad);
 }
@@ -1144,12 +1137,9 @@ gst_flight_link_send_event (GstElement * element, GstEvent * event)
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_EOS:
       GST_DEBUG_OBJECT (self, "EOS asked for: ending telemetry");
-      g_mutex_lock (&self->lock);
-      self->src_eos = TRUE;
-      if (self->link)
-        flight_link_transport_wake_reader (self->link);
-      g_cond_broadcast (&self->cond);
-      g_mutex_unlock (&self->lock);
+      /* wakes the task and a command waiting for the vehicle
+       * (wake_task()); a command held by `paused` stays held */
+      gst_worker_core_request_eos (self->core, FALSE);
       gst_event_unref (event);
       return TRUE;
     default:
@@ -1192,7 +1182,6 @@ start_run (GstFlightLink * self)
       flight_link_transport_is_datagram (self->link));
   g_mutex_lock (&self->lock);
   self->cfg = cfg;
-  self->playing = FALSE;
   g_mutex_unlock (&self->lock);
   flight_link_writer_set_ids (self->writer, cfg.system_id, cfg.component_id);
   flight_link_results_reset (self->results, cfg.command_timeout,
@@ -1202,21 +1191,19 @@ start_run (GstFlightLink * self)
   gst_object_unref (clock);
 }
 
+/* The core's source gate closed (left PLAYING, EOS asked, flushing): the
+ * task's read gives way and it looks at the gate again; a command waiting
+ * for the vehicle looks at the EOS asked. */
 static void
-set_playing (GstFlightLink * self, gboolean playing)
+wake_task (GstWorkerCore * core, gpointer user_data)
 {
+  GstFlightLink *self = user_data;
+
   g_mutex_lock (&self->lock);
-  self->playing = playing;
-  if (!playing && self->link) {
-    /* the reader goes back to waiting for PLAYING */
+  if (self->link)
     flight_link_transport_wake_reader (self->link);
-  }
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
-  if (playing)
-    flight_link_vehicle_start_ticks (self->vehicle);
-  else
-    flight_link_vehicle_stop_ticks (self->vehicle);
 }
 
 static GstStateChangeReturn
@@ -1234,7 +1221,7 @@ gst_flight_link_change_state (GstElement * element, GstStateChange transition)
       start_run (self);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
-      set_playing (self, TRUE);
+      flight_link_vehicle_start_ticks (self->vehicle);
       break;
     default:
       break;
@@ -1254,7 +1241,7 @@ gst_flight_link_change_state (GstElement * element, GstStateChange transition)
       ret = GST_STATE_CHANGE_NO_PREROLL;
       break;
     case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
-      set_playing (self, FALSE);
+      flight_link_vehicle_stop_ticks (self->vehicle);
       ret = GST_STATE_CHANGE_NO_PREROLL;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
@@ -1411,6 +1398,7 @@ gst_flight_link_init (GstFlightLink * self)
 
   self->core = gst_worker_core_new (GST_ELEMENT (self));
   gst_worker_core_set_main_srcpad (self->core, self->srcpad);
+  gst_worker_core_set_wake_func (self->core, wake_task, self);
 
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);

@@ -1143,9 +1143,17 @@ main (int argc, char **argv)
 
   {
     /* values out of a property's range: refused, naming the element */
-    LaunchPropCheck *check = launch_prop_check_begin ();
+    gchar *text = NULL;
+    LaunchPropCheck *check;
     GstPipeline *pipeline;
     gchar *bad;
+
+    if (file)
+      g_file_get_contents (file, &text, NULL, NULL);
+    else
+      text = g_strjoinv (" ", desc);
+    check = launch_prop_check_begin (text);
+    g_free (text);
 
     app.ctrl = make_controller (desc, file, &err);
     pipeline = app.ctrl ? gst_worker_controller_get_pipeline (app.ctrl) : NULL;

@@ -110,12 +110,22 @@ set_property (GstWorkerController * ctrl, const gchar * name,
   property = g_strndup (assignment, eq - assignment);
   pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (element),
       property);
-  if (!pspec || !(pspec->flags & G_PARAM_WRITABLE)) {
+  /* GStreamer's rule, as gst-inspect-1.0 tells it: a property says when
+   * it may change (MUTABLE_READY: only in NULL or READY; MUTABLE_PAUSED:
+   * not in PLAYING; MUTABLE_PLAYING: always); one that says nothing,
+   * like most of stock elements' and Python workers', is not refused */
+  if (!pspec || !(pspec->flags & G_PARAM_WRITABLE) ||
+      (pspec->flags & G_PARAM_CONSTRUCT_ONLY)) {
     json = answer_error ("%s has no writable property '%s'", name, property);
   } else if (!(pspec->flags & GST_PARAM_MUTABLE_PLAYING) &&
-      GST_STATE (element) > GST_STATE_READY) {
+      (((pspec->flags & GST_PARAM_MUTABLE_READY) &&
+              GST_STATE (element) > GST_STATE_READY) ||
+          ((pspec->flags & GST_PARAM_MUTABLE_PAUSED) &&
+              GST_STATE (element) > GST_STATE_PAUSED))) {
     json = answer_error ("%s's property '%s' cannot change while the system "
-        "runs", name, property);
+        "runs (it is changeable only in %s state)", name, property,
+        (pspec->flags & GST_PARAM_MUTABLE_READY) ? "NULL or READY" :
+        "NULL, READY or PAUSED");
   } else {
     GValue value = G_VALUE_INIT;
     gchar *why = NULL;

@@ -9,6 +9,18 @@
  * are not fatal, even with G_DEBUG=fatal-warnings); afterwards each is
  * told again with the element(s) it concerns and the allowed range, and
  * the tool exits with its usage status.
+ *
+ * The catching relies on this handler being the newest one for
+ * GLib-GObject: GLib calls only the last handler set for a domain. A
+ * plugin loaded while the description is parsed can set its own: gst-python's
+ * (PyGObject redirects GLib-GObject warnings to Python's `warnings`), and
+ * then a bad value after a Python element ran with the default. So the
+ * plugins of every element the description names are loaded first.
+ *
+ * A negative number for an unsigned property (`process-time=-5`) draws no
+ * warning at all: the parser wraps it round to a huge value. Every
+ * `NAME=-N` of the description is kept, and refused after the parse where
+ * an element's unsigned property NAME holds exactly that wrapped value.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -30,6 +42,8 @@ typedef struct
   gchar *property;
   gchar *type;                  /* the value's type name */
   gchar *message;               /* GObject's own words */
+  gboolean negative;            /* "-N" written for the property: no
+                                 * warning if it is unsigned (it wraps) */
 } BadValue;
 
 static void
@@ -78,18 +92,84 @@ on_gobject_warning (const gchar * domain, GLogLevelFlags level,
   g_ptr_array_add (check->bad, b);
 }
 
+/* Loads the plugin of each element factory @description names (any word
+ * that is one: a property value that happens to name one costs a load the
+ * parse may not need, nothing else). */
+static void
+load_named_plugins (const gchar * description)
+{
+  GstRegistry *registry = gst_registry_get ();
+  const gchar *p = description;
+
+  while (*p) {
+    const gchar *start = p;
+    gchar *word;
+    GstPluginFeature *feature;
+
+    while (*p && (g_ascii_isalnum (*p) || *p == '_' || *p == '-'))
+      p++;
+    if (p == start) {
+      p++;
+      continue;
+    }
+    word = g_strndup (start, p - start);
+    feature = gst_registry_lookup_feature (registry, word);
+    if (feature && GST_IS_ELEMENT_FACTORY (feature)) {
+      GstPluginFeature *loaded = gst_plugin_feature_load (feature);
+
+      if (loaded)
+        gst_object_unref (loaded);
+    }
+    if (feature)
+      gst_object_unref (feature);
+    g_free (word);
+  }
+}
+
+/* Every `NAME=-N` (quoted or not) of @description, as negative BadValues */
+static void
+find_negatives (const gchar * description, GPtrArray * bad)
+{
+  for (const gchar * eq = strchr (description, '='); eq;
+      eq = strchr (eq + 1, '=')) {
+    const gchar *name = eq, *v = eq + 1, *end;
+    BadValue *b;
+
+    while (name > description && (g_ascii_isalnum (name[-1]) ||
+            name[-1] == '-' || name[-1] == '_'))
+      name--;
+    if (*v == '"' || *v == '\'')
+      v++;
+    if (name == eq || v[0] != '-' || !g_ascii_isdigit (v[1]))
+      continue;
+    for (end = v + 1; g_ascii_isdigit (*end); end++);
+    b = g_new0 (BadValue, 1);
+    b->negative = TRUE;
+    b->property = g_strndup (name, eq - name);
+    b->value = g_strndup (v, end - v);
+    b->message = g_strdup_printf ("%s=%s", b->property, b->value);
+    g_ptr_array_add (bad, b);
+  }
+}
+
 /**
  * launch_prop_check_begin:
+ * @description: (nullable): the pipeline description about to be parsed
  *
- * Call before parsing the pipeline description; end with
- * launch_prop_check_end().
+ * Call before parsing @description; end with launch_prop_check_end().
  */
 LaunchPropCheck *
-launch_prop_check_begin (void)
+launch_prop_check_begin (const gchar * description)
 {
-  LaunchPropCheck *check = g_new0 (LaunchPropCheck, 1);
+  LaunchPropCheck *check;
+
+  if (description)
+    load_named_plugins (description);
+  check = g_new0 (LaunchPropCheck, 1);
 
   check->bad = g_ptr_array_new_with_free_func (bad_value_free);
+  if (description)
+    find_negatives (description, check->bad);
   check->handler = g_log_set_handler ("GLib-GObject", G_LOG_LEVEL_WARNING,
       on_gobject_warning, check);
   check->fatal_before = g_log_set_always_fatal (G_LOG_FATAL_MASK);
@@ -131,6 +211,36 @@ refused_by (GParamSpec * pspec, const gchar * value)
   return refused;
 }
 
+/* Whether @pspec holds an unsigned number: GStreamer reads "-5" into one
+ * as its two's complement (a huge value), not as an error. */
+static gboolean
+is_unsigned (GParamSpec * pspec)
+{
+  return G_IS_PARAM_SPEC_UINT (pspec) || G_IS_PARAM_SPEC_UINT64 (pspec) ||
+      G_IS_PARAM_SPEC_ULONG (pspec) || G_IS_PARAM_SPEC_UCHAR (pspec);
+}
+
+/* Does @element's unsigned @pspec hold what the parser made of the
+ * negative @value (wrapped round)? */
+static gboolean
+wrapped_by (GstElement * element, GParamSpec * pspec, const gchar * value)
+{
+  GValue parsed = G_VALUE_INIT, now = G_VALUE_INIT;
+  gboolean wrapped = FALSE;
+
+  if (!is_unsigned (pspec) || !(pspec->flags & G_PARAM_READABLE))
+    return FALSE;
+  g_value_init (&parsed, G_PARAM_SPEC_VALUE_TYPE (pspec));
+  g_value_init (&now, G_PARAM_SPEC_VALUE_TYPE (pspec));
+  if (gst_value_deserialize (&parsed, value)) {
+    g_object_get_property (G_OBJECT (element), pspec->name, &now);
+    wrapped = g_param_values_cmp (pspec, &parsed, &now) == 0;
+  }
+  g_value_unset (&parsed);
+  g_value_unset (&now);
+  return wrapped;
+}
+
 /* The elements of @pipeline that have a property @b would be refused by */
 static gchar *
 describe (GstBin * pipeline, BadValue * b)
@@ -149,7 +259,8 @@ describe (GstBin * pipeline, BadValue * b)
         GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
             (e), b->property);
 
-        if (pspec && refused_by (pspec, b->value)) {
+        if (pspec && (b->negative ? wrapped_by (e, pspec, b->value) :
+                refused_by (pspec, b->value))) {
           g_string_append_printf (text, "%s%s", found++ ? ", " : "",
               GST_OBJECT_NAME (e));
           if (!range)
@@ -171,6 +282,8 @@ describe (GstBin * pipeline, BadValue * b)
 
   if (!found) {
     g_string_free (text, TRUE);
+    if (b->negative)            /* no unsigned property took it: fine */
+      return NULL;
     return g_strdup_printf ("bad property value: %s", b->message);
   }
   {
@@ -183,15 +296,6 @@ describe (GstBin * pipeline, BadValue * b)
     g_free (range);
     return line;
   }
-}
-
-/* Whether @pspec holds an unsigned number: GStreamer reads "-5" into one
- * as its two's complement (a huge value), not as an error. */
-static gboolean
-is_unsigned (GParamSpec * pspec)
-{
-  return G_IS_PARAM_SPEC_UINT (pspec) || G_IS_PARAM_SPEC_UINT64 (pspec) ||
-      G_IS_PARAM_SPEC_ULONG (pspec) || G_IS_PARAM_SPEC_UCHAR (pspec);
 }
 
 /**
@@ -256,9 +360,11 @@ launch_prop_check_end (LaunchPropCheck * check, GstBin * pipeline)
   g_log_set_always_fatal (check->fatal_before);
   for (guint i = 0; i < check->bad->len; i++) {
     BadValue *b = g_ptr_array_index (check->bad, i);
-    gchar *line = pipeline ? describe (pipeline, b) :
+    gchar *line = pipeline ? describe (pipeline, b) : b->negative ? NULL :
         g_strdup_printf ("bad property value: %s", b->message);
 
+    if (!line)
+      continue;
     if (!text)
       text = g_string_new (line);
     else

@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 typedef struct _LaunchPropCheck LaunchPropCheck;
 
-LaunchPropCheck *launch_prop_check_begin (void);
+LaunchPropCheck *launch_prop_check_begin (const gchar * description);
 gchar *launch_prop_check_end (LaunchPropCheck * check, GstBin * pipeline);
 
 gboolean launch_prop_read (GParamSpec * pspec, const gchar * text,

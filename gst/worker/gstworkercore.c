@@ -36,7 +36,7 @@
 
 #include <gst/base/gstbasesrc.h>
 #include "gstworkercore.h"
-#include "gstworkertopology.h"
+#include "gstworkerpeer.h"
 #include "gstworkergate.h"
 
 GST_DEBUG_CATEGORY_STATIC (worker_core_debug);

@@ -109,6 +109,43 @@ GST_START_TEST (test_telemetry_items)
 
 GST_END_TEST;
 
+/* PLAYING -> PAUSED -> PLAYING, three times: PAUSED takes the telemetry
+ * task out of its read to wait for PLAYING (the core's source gate),
+ * PLAYING again it reads on: a message sent while PAUSED comes out. An
+ * EOS sent in PAUSED ends the telemetry. */
+GST_START_TEST (test_pause_play_telemetry)
+{
+  GstHarness *h;
+  GstOdometry o;
+  Vehicle *v;
+  guint i;
+
+  h = harness_udp ("timestamp-mode=arrival", &v);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &vehicle_heartbeat);
+  wait_vehicle (h->element, "ok");
+  for (i = 0; i < 3; i++) {
+    fail_unless_equals_int (gst_element_set_state (h->element,
+            GST_STATE_PAUSED), GST_STATE_CHANGE_NO_PREROLL);
+    vehicle_send (v, 2, 1, MAVLINK_MSG_ID_ATTITUDE, &attitude);
+    fail_unless_equals_int (gst_element_set_state (h->element,
+            GST_STATE_PLAYING), GST_STATE_CHANGE_SUCCESS);
+    o = pull_odometry (h, NULL);
+    fail_unless (o.fields & GST_ODOMETRY_HAS_ATTITUDE);
+    fail_unless_equals_float (o.yaw, 1.5);
+  }
+  fail_unless_equals_int (gst_element_set_state (h->element,
+          GST_STATE_PAUSED), GST_STATE_CHANGE_NO_PREROLL);
+  fail_unless (gst_element_send_event (h->element, gst_event_new_eos ()));
+  pull_eos (h);
+  fail_if (gst_harness_try_pull (h) != NULL);
+  wait_stat_u64 (h->element, "items-out", 3);
+
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
 /* At test-clock time @at (running time @rt0 + @at), the vehicle sends one
  * datagram of ATTITUDE messages stamped with the vehicle times @boot_ms
  * (0-terminated); their items must have the PTS @pts (in ms after
@@ -286,7 +323,6 @@ GST_START_TEST (test_vehicle_time_items)
   GstClockTime rt0;
   GstClockID id;
   GstHarness *h;
-  GstEvent *ev;
   Vehicle *v;
 
   test_clock = gst_test_clock_new ();
@@ -336,11 +372,7 @@ GST_START_TEST (test_vehicle_time_items)
   fail_if (gst_harness_try_pull (h) != NULL);
   fail_unless (gst_element_send_event (h->element, gst_event_new_eos ()));
   pull_tick (h, 1040, 1.25, rt0 + 40 * GST_MSECOND);
-  while ((ev = gst_harness_pull_event (h)) &&
-      GST_EVENT_TYPE (ev) != GST_EVENT_EOS)
-    gst_event_unref (ev);
-  fail_unless (ev != NULL);
-  gst_event_unref (ev);
+  pull_eos (h);
   fail_if (gst_harness_try_pull (h) != NULL);
 
   /* nine messages: three items, six merged, none dropped */
@@ -551,7 +583,6 @@ GST_START_TEST (test_late_message_dropped)
   MavlinkGlobalPositionInt g = global_position;
   GstHarness *h;
   GstOdometry o;
-  GstEvent *ev;
   Vehicle *v;
 
   h = harness_udp (NULL, &v);
@@ -573,11 +604,7 @@ GST_START_TEST (test_late_message_dropped)
   o = pull_odometry (h, NULL);
   fail_unless_equals_uint64 (o.source_time_us, 2020000);
   fail_unless_equals_float (o.yaw, 1.0);
-  while ((ev = gst_harness_pull_event (h)) &&
-      GST_EVENT_TYPE (ev) != GST_EVENT_EOS)
-    gst_event_unref (ev);
-  fail_unless (ev != NULL);
-  gst_event_unref (ev);
+  pull_eos (h);
   fail_if (gst_harness_try_pull (h) != NULL);
   fail_unless_equals_uint64 (stat_u64 (h->element, "telemetry-dropped"), 1);
   fail_unless_equals_uint64 (stat_u64 (h->element, "items-out"), 2);
@@ -1052,6 +1079,7 @@ flightlink_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_telemetry_items);
+  tcase_add_test (tc, test_pause_play_telemetry);
   tcase_add_test (tc, test_vehicle_timestamps);
   tcase_add_test (tc, test_vehicle_time_items);
   tcase_add_test (tc, test_late_message_dropped);

@@ -295,6 +295,19 @@ pull_odometry (GstHarness * h, GstClockTime * pts)
   return odo;
 }
 
+/* Pulls @h's events until EOS; fails if none comes. */
+void
+pull_eos (GstHarness * h)
+{
+  GstEvent *ev;
+
+  while ((ev = gst_harness_pull_event (h)) &&
+      GST_EVENT_TYPE (ev) != GST_EVENT_EOS)
+    gst_event_unref (ev);
+  fail_unless (ev != NULL);
+  gst_event_unref (ev);
+}
+
 GstClockTime
 harness_running_time (GstHarness * h)
 {

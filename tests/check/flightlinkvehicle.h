@@ -78,6 +78,8 @@ GstHarness * harness_udp (const gchar * extra, Vehicle ** v);
 
 GstOdometry pull_odometry (GstHarness * h, GstClockTime * pts);
 
+void pull_eos (GstHarness * h);
+
 GstClockTime harness_running_time (GstHarness * h);
 
 GstBuffer * command_buffer (GstFlightCommandType type, GstFlightCommandFlags flags);

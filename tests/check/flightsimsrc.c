@@ -780,6 +780,19 @@ GST_START_TEST (test_bad_targets)
 
 GST_END_TEST;
 
+/* Pulls events from @h until EOS (fails if none comes). */
+static void
+pull_until_eos (GstHarness * h)
+{
+  GstEvent *ev;
+
+  while ((ev = gst_harness_pull_event (h)) &&
+      GST_EVENT_TYPE (ev) != GST_EVENT_EOS)
+    gst_event_unref (ev);
+  fail_unless (ev != NULL);
+  gst_event_unref (ev);
+}
+
 /* Live: each frame and its telemetry go out when the clock reaches the
  * frame's time; an EOS sent to the element ends both outputs. */
 GST_START_TEST (test_live)
@@ -792,7 +805,6 @@ GST_START_TEST (test_live)
   GstClockTime min, max, pts;
   gboolean live;
   GstBuffer *frame;
-  GstEvent *ev;
   guint i;
 
   for (i = 0; i < 3; i++) {
@@ -817,35 +829,14 @@ GST_START_TEST (test_live)
 
   /* waiting for the clock: an EOS wakes it */
   fail_unless (gst_element_send_event (s.video->element, gst_event_new_eos ()));
-  while ((ev = gst_harness_pull_event (s.video)) &&
-      GST_EVENT_TYPE (ev) != GST_EVENT_EOS)
-    gst_event_unref (ev);
-  fail_unless (ev != NULL);
-  gst_event_unref (ev);
-  while ((ev = gst_harness_pull_event (s.telemetry)) &&
-      GST_EVENT_TYPE (ev) != GST_EVENT_EOS)
-    gst_event_unref (ev);
-  fail_unless (ev != NULL);
-  gst_event_unref (ev);
+  pull_until_eos (s.video);
+  pull_until_eos (s.telemetry);
   fail_unless (gst_harness_try_pull (s.video) == NULL);
   gst_object_unref (clock);
   sim_stop (&s);
 }
 
 GST_END_TEST;
-
-/* Pulls events from @h until EOS (fails if none comes). */
-static void
-pull_until_eos (GstHarness * h)
-{
-  GstEvent *ev;
-
-  while ((ev = gst_harness_pull_event (h)) &&
-      GST_EVENT_TYPE (ev) != GST_EVENT_EOS)
-    gst_event_unref (ev);
-  fail_unless (ev != NULL);
-  gst_event_unref (ev);
-}
 
 /* Live, PLAYING -> PAUSED -> PLAYING: PAUSED cuts the wait for the next
  * frame's time short and nothing comes out; PLAYING again, the frame
@@ -932,17 +923,12 @@ GST_START_TEST (test_worker_stats)
       "num-buffers=6 telemetry-per-frame=2");
   GstStructure *st;
   guint64 v;
-  GstEvent *ev;
   guint i;
 
   fail_unless (GST_IS_WORKER (s.video->element));
   for (i = 0; i < 6; i++)
     gst_buffer_unref (gst_harness_pull (s.video));
-  while ((ev = gst_harness_pull_event (s.video)) &&
-      GST_EVENT_TYPE (ev) != GST_EVENT_EOS)
-    gst_event_unref (ev);
-  fail_unless (ev != NULL);
-  gst_event_unref (ev);
+  pull_until_eos (s.video);
   st = gst_worker_get_stats (GST_WORKER (s.video->element));
   fail_unless (gst_structure_get_uint64 (st, "items-in", &v));
   fail_unless_equals_uint64 (v, 6);

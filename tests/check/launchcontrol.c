@@ -220,6 +220,41 @@ GST_START_TEST (test_set_refuses_bad_values)
 
 GST_END_TEST;
 
+/* GStreamer's rule for when a property may change: one that says
+ * nothing (identity's sleep-time, as most stock elements' and Python
+ * workers' properties) may change while the system runs; one flagged
+ * changeable only in NULL or READY (workerpool's worker) is
+ * refused, naming the states; construct-only is not writable. */
+GST_START_TEST (test_set_follows_mutable_flags)
+{
+  const gchar *const pipeline[] = {
+    "testworkersrc", "num-buffers=100000", "!", "queue", "!", "identity",
+    "name=i", "!", "workerpool", "name=p", "size=1",
+    "worker=testworker process-time=100000", "!", "testworkersink", NULL
+  };
+  const gchar *const commands[] = {
+    "set i sleep-time=100",
+    "set p worker=identity",
+    "set i drop-probability=0.0",
+    "exit",
+    NULL
+  };
+  gint status = -1;
+  GPtrArray *a = run_commands_on (pipeline, commands, &status);
+
+  fail_unless (answer_ok (a, 0), "%s", answer_error (a, 0));
+  fail_if (answer_ok (a, 1));
+  fail_unless (strstr (answer_error (a, 1), "p's property 'worker' cannot "
+          "change while the system runs (it is changeable only in NULL or "
+          "READY state)") != NULL, "%s", answer_error (a, 1));
+  fail_unless (answer_ok (a, 2), "%s", answer_error (a, 2));
+  fail_unless (answer_ok (a, 3));
+  fail_unless_equals_int (status, 0);
+  g_ptr_array_unref (a);
+}
+
+GST_END_TEST;
+
 /* swap, insert and remove while the system runs; refusals say why. */
 GST_START_TEST (test_reshape_commands)
 {
@@ -454,6 +489,7 @@ launchcontrol_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_commands);
   tcase_add_test (tc, test_set_refuses_bad_values);
+  tcase_add_test (tc, test_set_follows_mutable_flags);
   tcase_add_test (tc, test_reshape_commands);
   tcase_add_test (tc, test_unix_socket);
   tcase_add_test (tc, test_stale_socket_replaced);

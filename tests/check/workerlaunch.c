@@ -429,6 +429,11 @@ GST_START_TEST (test_bad_input)
     {{"testworkersrc", "!", "workerpool", "name=p", "queue-size=0",
               "worker=testworker", "!", "fakesink", NULL},
         "property 'queue-size' of p: it must be from 1"},
+    /* no warning from GObject: the parser wraps it round */
+    {{"testworkersrc", "!", "testworker", "name=w", "process-time=-5", "!",
+              "fakesink", NULL},
+        "bad value \"-5\" for property 'process-time' of w: it must be "
+          "from 0 to 18446744073709551615"},
     {{NULL}, "no pipeline description"},
   };
   guint i;

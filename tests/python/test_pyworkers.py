@@ -134,3 +134,22 @@ def test_deadlock_through_a_python_worker_is_found_and_resolved(run):
     assert report.get_value("outcome") == \
         GstWorker.ControllerOutcome.DRAINED
     assert r.element("out").props.count == 50
+
+
+def test_gst_worker_launch_refuses_bad_values_after_a_python_worker():
+    """A Python element loads PyGObject, which takes GLib-GObject's
+    warnings for Python's: the tool still refuses a value out of range
+    (exit 2 naming the element and the range), and a negative one for an
+    unsigned property."""
+    tool = os.environ["GST_WORKER_LAUNCH"]
+    for props, says in (
+            (["workerpool", "name=p", "size=0", "worker=testworker"],
+             "bad value \"0\" for property 'size' of p: it must be from 1 to 64"),
+            (["testworker", "name=w", "process-time=-5"],
+             "bad value \"-5\" for property 'process-time' of w")):
+        out = subprocess.run(
+            [tool, "testworkersrc", "num-buffers=20", "!", "queue", "!",
+             "pytestworker", "!"] + props + ["!", "queue", "!", "testworkersink"],
+            capture_output=True, text=True, timeout=120)
+        assert out.returncode == 2, out.stdout + out.stderr
+        assert says in out.stderr, out.stdout + out.stderr

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "gstworkerstartcheck.h"
 #include "gstworkertopology.h"
+#include "gstworkerpeer.h"
 
 static gboolean
 takes_input (GstElement * element)

@@ -14,6 +14,7 @@
 #endif
 
 #include "gstworkertopology.h"
+#include "gstworkerpeer.h"
 #include "gstworkergraph.h"
 #include "gstworkervalue.h"
 
@@ -749,48 +750,6 @@ worker_topology_find_queue_by_name (GstWorkerTopology * self,
       return q;
   }
   return NULL;
-}
-
-/* ---------------------------------------------------------------------- */
-/* links */
-
-/**
- * gst_worker_real_peer:
- * @pad: a pad
- *
- * The pad of the element at the other end of @pad's link, through ghost
- * pads in both directions.
- *
- * Returns: (transfer full) (nullable): the peer
- */
-GstPad *
-gst_worker_real_peer (GstPad * pad)
-{
-  GstPad *peer = gst_pad_get_peer (pad);
-  guint guard = 0;
-
-  while (peer && guard++ < 64) {
-    if (GST_IS_GHOST_PAD (peer)) {
-      /* a bin's ghost pad, seen from outside: go to the element inside */
-      GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (peer));
-
-      gst_object_unref (peer);
-      peer = target;
-    } else if (GST_IS_PROXY_PAD (peer)) {
-      /* a ghost pad's inner side, seen from inside: go out of the bin */
-      GstObject *ghost = gst_object_get_parent (GST_OBJECT (peer));
-
-      gst_object_unref (peer);
-      peer = NULL;
-      if (ghost && GST_IS_PAD (ghost))
-        peer = gst_pad_get_peer (GST_PAD (ghost));
-      if (ghost)
-        gst_object_unref (ghost);
-    } else {
-      break;
-    }
-  }
-  return peer;
 }
 
 /* ---------------------------------------------------------------------- */

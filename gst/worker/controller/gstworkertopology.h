@@ -115,9 +115,6 @@ typedef struct
 } WorkerProcesses;
 
 G_GNUC_INTERNAL
-GstPad *            gst_worker_real_peer (GstPad * pad);
-
-G_GNUC_INTERNAL
 GstWorkerTopology * worker_topology_new (GstPipeline * pipeline);
 
 G_GNUC_INTERNAL
