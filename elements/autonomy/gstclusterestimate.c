@@ -121,7 +121,7 @@
 #include <string.h>
 #include <gst/autonomy/autonomy.h>
 #include "gstclusterestimate.h"
-#include "clustergrid.h"
+#include "clusterparts.h"
 #include "gstmissionplanner.h"
 #include "gstautonomyelements.h"
 
@@ -154,16 +154,6 @@ enum
   PROP_INCREMENTAL,
 };
 
-/* One detection on the ground. */
-typedef struct
-{
-  gdouble north, east, down;
-  GstClockTime time;
-  guint64 frame;                /* the input item it came in: one frame */
-} Point;
-
-typedef struct _Part Part;
-
 /* A cluster followed from update to update. */
 typedef struct
 {
@@ -176,7 +166,7 @@ typedef struct
   gdouble emitted_north, emitted_east;  /* the last estimate emitted */
   guint64 serial;               /* its place in the order of tracks */
   /* incremental updates */
-  Part *holder;                 /* the part it follows, or NULL */
+  ClusterPart *holder;          /* the part it follows, or NULL */
   gboolean active;              /* in the tracks examined */
   gboolean continued;           /* matched in this update */
   gboolean in_grid;
@@ -213,16 +203,15 @@ struct _GstClusterEstimate
 
   /* streaming thread */
   GstPad *commands;             /* set once in constructed */
-  GArray *points;               /* Point, oldest first from first */
+  GArray *points;               /* ClusterPoint, oldest first from first */
   guint first;                  /* the oldest point kept */
   guint seq_base;               /* the number of points[0] since start */
   GPtrArray *tracks;            /* Track, oldest first */
   guint64 next_serial;
   GPtrArray *examine;           /* Track: those to examine after an update */
   /* incremental updates */
-  ClusterGrid *grid;            /* the kept points' clusters, or NULL */
-  guint grid_seq0;              /* the number of the grid's point 0 */
-  Params grid_params;           /* those of the grid */
+  ClusterParts *parts;          /* the kept points' clusters, or NULL */
+  Params grid_params;           /* those of the parts */
   gboolean redo_all;            /* the next update starts from scratch */
   GHashTable *track_grid;       /* gint64 cell -> GPtrArray of Track */
   gdouble track_side;           /* of its cells: 2 eps */
@@ -265,118 +254,6 @@ track_free (Track * t)
 {
   g_array_unref (t->history);
   g_free (t);
-}
-
-/* The square of the distance between two points. */
-static inline gdouble
-distance2 (gdouble n1, gdouble e1, gdouble n2, gdouble e2)
-{
-  return (n1 - n2) * (n1 - n2) + (e1 - e2) * (e1 - e2);
-}
-
-/* Mean, RMS radius and extent of the members of each of the @k clusters
- * that are within @limit[c] of (@cn[c], @ce[c]) (all of them when @limit
- * is NULL), into @est[c]. Cluster c's members are @members[@start[c]] to
- * @members[@start[c + 1] - 1], indices into @pts in increasing order:
- * each cluster's sums are taken in index order. */
-static void
-cluster_moments (const Point * pts, const guint * members,
-    const guint * start, guint k, const gdouble * cn, const gdouble * ce,
-    const gdouble * limit, GstTargetEstimate * est)
-{
-  guint c, m;
-
-  for (c = 0; c < k; c++) {
-    GstTargetEstimate *e = &est[c];
-    gdouble sn = 0, se = 0, sd = 0, vn = 0, ve = 0;
-    guint count = 0;
-
-#define INSIDE(q) (!limit || distance2 ((q)->north, (q)->east, cn[c], \
-      ce[c]) <= limit[c] * limit[c])
-    gst_target_estimate_init (e);
-    for (m = start[c]; m < start[c + 1]; m++) {
-      const Point *q = &pts[members[m]];
-
-      if (!INSIDE (q))
-        continue;
-      sn += q->north;
-      se += q->east;
-      sd += q->down;
-      count++;
-      if (GST_CLOCK_TIME_IS_VALID (q->time)) {
-        if (!GST_CLOCK_TIME_IS_VALID (e->first_seen) ||
-            q->time < e->first_seen)
-          e->first_seen = q->time;
-        if (!GST_CLOCK_TIME_IS_VALID (e->last_seen) || q->time > e->last_seen)
-          e->last_seen = q->time;
-      }
-    }
-    g_assert (count > 0);
-    e->north = sn / count;
-    e->east = se / count;
-    e->down = sd / count;
-    e->count = count;
-    for (m = start[c]; m < start[c + 1]; m++) {
-      const Point *q = &pts[members[m]];
-
-      if (!INSIDE (q))
-        continue;
-      vn += (q->north - e->north) * (q->north - e->north);
-      ve += (q->east - e->east) * (q->east - e->east);
-    }
-#undef INSIDE
-    e->std_north = sqrt (vn / count);
-    e->std_east = sqrt (ve / count);
-    e->spread = sqrt ((vn + ve) / count);
-  }
-}
-
-/* The estimates of the @k clusters (members as for cluster_moments()):
- * the mean of each one's members, then the mean of those within 3 RMS
- * radii of it (sigma clipping, once). */
-static void
-estimate_clusters (const Point * pts, const guint * members,
-    const guint * start, guint k, GstTargetEstimate * est)
-{
-  GstTargetEstimate *all = g_new (GstTargetEstimate, MAX (k, 1));
-  gdouble *centre = g_new (gdouble, 3 * MAX (k, 1));
-  guint c;
-
-  cluster_moments (pts, members, start, k, NULL, NULL, NULL, all);
-  for (c = 0; c < k; c++) {
-    centre[c] = all[c].north;
-    centre[k + c] = all[c].east;
-    centre[2 * k + c] = 3 * all[c].spread;
-  }
-  cluster_moments (pts, members, start, k, centre, centre + k, centre + 2 * k,
-      est);
-  g_free (centre);
-  g_free (all);
-}
-
-/* Groups the @n items of @label (0 to @k - 1, or negative: in none) by
- * label, each group in index order: group c is @members[@start[c]] to
- * @members[@start[c + 1] - 1], @ids[i] standing for item i (the index
- * itself when @ids is NULL). Returns @members; @start has k + 1 entries. */
-static guint *
-group_by_label (const gint * label, const guint * ids, guint n, guint k,
-    guint * start)
-{
-  guint *fill, *members, i, c;
-
-  memset (start, 0, (k + 1) * sizeof (guint));
-  for (i = 0; i < n; i++)
-    if (label[i] >= 0)
-      start[label[i] + 1]++;
-  for (c = 0; c < k; c++)
-    start[c + 1] += start[c];
-  fill = g_memdup2 (start, (k + 1) * sizeof (guint));
-  members = g_new (guint, MAX (start[k], 1));
-  for (i = 0; i < n; i++)
-    if (label[i] >= 0)
-      members[fill[label[i]]++] = ids ? ids[i] : i;
-  g_free (fill);
-  return members;
 }
 
 static gdouble
@@ -456,273 +333,22 @@ compare_pairs (gconstpointer a, gconstpointer b)
   return pa->track < pb->track ? -1 : (pa->track > pb->track);
 }
 
-/* What one frame shows of one target: the detections of one frame, in one
- * cluster, within eps of the first of them. */
-typedef struct
-{
-  gdouble seed_north, seed_east;        /* the first detection */
-  gdouble north, east;          /* the mean of its detections */
-  guint count;
-  gint part;                    /* the target it is assigned to, or -1 */
-  gboolean assigned;            /* in the current round */
-} Group;
-
-/* Most targets in one cluster for which the assignment of a frame's
- * groups is searched exhaustively (5! = 120 permutations at most). */
-#define MAX_EXACT_TARGETS 5
-
-/* Searches the assignment of the groups [@g, @n_groups) to distinct
- * centres with the least sum of squared distances; @cost is that of the
- * groups before @g, assigned in @current. */
-static void
-search_assignment (const Group * groups, guint g, guint n_groups,
-    const gdouble * centres, guint k, gdouble cost, gint * current,
-    gboolean * used, gdouble * best_cost, gint * best)
-{
-  guint j;
-
-  if (cost >= *best_cost)
-    return;
-  if (g == n_groups) {
-    *best_cost = cost;
-    memcpy (best, current, n_groups * sizeof (gint));
-    return;
-  }
-  for (j = 0; j < k; j++) {
-    if (used[j])
-      continue;
-    used[j] = TRUE;
-    current[g] = j;
-    search_assignment (groups, g + 1, n_groups, centres, k, cost +
-        distance2 (groups[g].north, groups[g].east, centres[2 * j],
-            centres[2 * j + 1]), current, used, best_cost, best);
-    used[j] = FALSE;
-  }
-}
-
-/* Assigns the groups [@first, @last) of one frame to the @k centres, each
- * centre to one group at most (a frame shows a target once): the
- * assignment with the least sum of squared distances (the k-means
- * objective), searched exhaustively up to MAX_EXACT_TARGETS; beyond, or
- * when the frame has more groups than there are centres, nearest pairs
- * first, the groups left over going to their nearest centre. @used is
- * scratch for @k booleans. Returns whether an assignment changed. */
-static gboolean
-assign_frame (Group * groups, guint first, guint last,
-    const gdouble * centres, guint k, gboolean * used)
-{
-  gboolean changed = FALSE;
-  guint g, j, left = last - first, n_used = 0;
-
-  memset (used, 0, k * sizeof (gboolean));
-  if (left <= k && k <= MAX_EXACT_TARGETS) {
-    gint current[MAX_EXACT_TARGETS], best[MAX_EXACT_TARGETS];
-    gdouble best_cost = G_MAXDOUBLE;
-
-    search_assignment (groups + first, 0, left, centres, k, 0, current, used,
-        &best_cost, best);
-    for (g = first; g < last; g++) {
-      changed |= groups[g].part != best[g - first];
-      groups[g].part = best[g - first];
-    }
-    return changed;
-  }
-
-  for (g = first; g < last; g++)
-    groups[g].assigned = FALSE;
-  for (; left > 0; left--) {
-    gdouble best = G_MAXDOUBLE;
-    guint best_g = first, best_j = 0;
-
-    for (g = first; g < last; g++) {
-      if (groups[g].assigned)
-        continue;
-      for (j = 0; j < k; j++) {
-        gdouble d;
-
-        if (used[j] && n_used < k)
-          continue;
-        d = distance2 (groups[g].north, groups[g].east, centres[2 * j],
-            centres[2 * j + 1]);
-        if (d < best) {
-          best = d;
-          best_g = g;
-          best_j = j;
-        }
-      }
-    }
-    if (!used[best_j]) {
-      used[best_j] = TRUE;
-      n_used++;
-    }
-    groups[best_g].assigned = TRUE;
-    if (groups[best_g].part != (gint) best_j)
-      changed = TRUE;
-    groups[best_g].part = best_j;
-  }
-  return changed;
-}
-
-/* Splits the groups of one cluster among @k targets: k-means with the
- * constraint that the groups of one frame go to different targets
- * (COP-KMeans, Wagstaff et al., ICML 2001), seeded with the groups of the
- * latest frame that shows @k. @runs holds the first group of each frame
- * and, last, the number of groups. Accepts the split when every target
- * has groups and the targets are more than @eps apart. */
-static gboolean
-split_cluster (Group * groups, const guint * runs, guint n_runs, guint k,
-    gdouble eps)
-{
-  guint n_groups = runs[n_runs], r, g, j, iter;
-  gdouble *centres = g_new (gdouble, 2 * k), *sums = g_new (gdouble, 3 * k);
-  gboolean *used = g_new (gboolean, k);
-  gboolean ok = TRUE;
-
-  for (r = n_runs; r-- > 0;)
-    if (runs[r + 1] - runs[r] >= k)
-      break;
-  g_assert (r < n_runs);
-  for (j = 0; j < k; j++) {
-    centres[2 * j] = groups[runs[r] + j].north;
-    centres[2 * j + 1] = groups[runs[r] + j].east;
-  }
-  for (g = 0; g < n_groups; g++)
-    groups[g].part = -1;
-
-  for (iter = 0; iter < 100 && ok; iter++) {
-    gboolean changed = FALSE;
-
-    for (r = 0; r < n_runs; r++)
-      changed |= assign_frame (groups, runs[r], runs[r + 1], centres, k, used);
-    if (!changed)
-      break;
-    memset (sums, 0, 3 * k * sizeof (gdouble));
-    for (g = 0; g < n_groups; g++) {
-      sums[3 * groups[g].part] += groups[g].north * groups[g].count;
-      sums[3 * groups[g].part + 1] += groups[g].east * groups[g].count;
-      sums[3 * groups[g].part + 2] += groups[g].count;
-    }
-    for (j = 0; j < k && ok; j++) {
-      ok = sums[3 * j + 2] > 0;
-      if (ok) {
-        centres[2 * j] = sums[3 * j] / sums[3 * j + 2];
-        centres[2 * j + 1] = sums[3 * j + 1] / sums[3 * j + 2];
-      }
-    }
-  }
-  for (j = 0; j < k && ok; j++)
-    for (g = j + 1; g < k && ok; g++)
-      ok = distance2 (centres[2 * j], centres[2 * j + 1], centres[2 * g],
-          centres[2 * g + 1]) > eps * eps;
-
-  g_free (used);
-  g_free (sums);
-  g_free (centres);
-  return ok;
-}
-
-/* How many targets a cluster holds by its frames: the most targets seen
- * at once (groups of one frame) in at least @min_frames frames. */
+/* Splits the clusters that hold several targets
+ * (cluster_split_members()), the @n points of @pts labelled by @labels.
+ * The parts get new labels from @n_clusters on, cluster by cluster, part
+ * by part; returns the new number of clusters. */
 static guint
-targets_seen (const guint * runs, guint n_runs, guint min_frames)
-{
-  guint max_groups = 1, r, m, frames = 0, *hist;
-
-  for (r = 0; r < n_runs; r++)
-    max_groups = MAX (max_groups, runs[r + 1] - runs[r]);
-  if (max_groups == 1)
-    return 1;
-  hist = g_new0 (guint, max_groups + 1);
-  for (r = 0; r < n_runs; r++)
-    hist[runs[r + 1] - runs[r]]++;
-  for (m = max_groups; m > 1; m--) {
-    frames += hist[m];
-    if (frames >= min_frames)
-      break;
-  }
-  g_free (hist);
-  return m;
-}
-
-/* Whether one cluster holds several targets. DBSCAN chains two targets
- * closer than a few times their scatter into one cluster; the frames tell
- * them apart: a frame shows a target once, so the detections of one frame
- * more than eps apart are different targets. A cluster that shows k
- * targets at once in min-points frames or more is split into k by
- * constrained k-means (split_cluster()). The cluster's @m members are
- * @members (indices into @pts, increasing). Returns k, 1 when it is not
- * split; when split, @part[i] is member i's target, from 0. */
-static guint
-split_members (const Point * pts, const guint * members, guint m,
-    const Params * p, gint * part)
-{
-  GArray *groups = g_array_new (FALSE, FALSE, sizeof (Group));
-  GArray *runs = g_array_new (FALSE, FALSE, sizeof (guint));
-  guint *member_group = g_new (guint, MAX (m, 1));
-  gdouble eps2 = p->eps * p->eps;
-  guint k, g, i;
-  Group *gr;
-
-  /* the groups of each frame */
-  for (i = 0; i < m; i++) {
-    const Point *q = &pts[members[i]];
-
-    if (i == 0 || q->frame != pts[members[i - 1]].frame)
-      g_array_append_val (runs, groups->len);
-    for (g = g_array_index (runs, guint, runs->len - 1); g < groups->len; g++) {
-      gr = &g_array_index (groups, Group, g);
-      if (distance2 (gr->seed_north, gr->seed_east, q->north, q->east) <= eps2)
-        break;
-    }
-    if (g == groups->len) {
-      Group ng = { q->north, q->east, 0, 0, 0, -1, FALSE };
-
-      g_array_append_val (groups, ng);
-    }
-    gr = &g_array_index (groups, Group, g);
-    gr->north += q->north;
-    gr->east += q->east;
-    gr->count++;
-    member_group[i] = g;
-  }
-  g_array_append_val (runs, groups->len);
-  for (g = 0; g < groups->len; g++) {
-    gr = &g_array_index (groups, Group, g);
-    gr->north /= gr->count;
-    gr->east /= gr->count;
-  }
-
-  k = targets_seen ((guint *) runs->data, runs->len - 1, p->min_points);
-  for (; k > 1; k--)
-    if (split_cluster ((Group *) groups->data, (guint *) runs->data,
-            runs->len - 1, k, p->eps))
-      break;
-  if (k > 1)
-    for (i = 0; i < m; i++)
-      part[i] = g_array_index (groups, Group, member_group[i]).part;
-
-  g_free (member_group);
-  g_array_unref (runs);
-  g_array_unref (groups);
-  return MAX (k, 1);
-}
-
-/* Splits the clusters that hold several targets (split_members()), the
- * @n points of @pts labelled by @labels. The parts get new labels from
- * @n_clusters on, cluster by cluster, part by part; returns the new
- * number of clusters. */
-static guint
-split_clusters (GstClusterEstimate * self, const Point * pts, guint n,
+split_clusters (GstClusterEstimate * self, const ClusterPoint * pts, guint n,
     gint * labels, guint n_clusters, const Params * p)
 {
   guint *start = g_new (guint, n_clusters + 1), *members;
   gint *part = g_new (gint, MAX (n, 1));
   guint total = n_clusters, c, m;
 
-  members = group_by_label (labels, NULL, n, n_clusters, start);
+  members = cluster_split_group (labels, NULL, n, n_clusters, start);
   for (c = 0; c < n_clusters; c++) {
-    guint k = split_members (pts, members + start[c], start[c + 1] - start[c],
-        p, part);
+    guint k = cluster_split_members (pts, members + start[c],
+        start[c + 1] - start[c], p->eps, p->min_points, part);
 
     if (k < 2)
       continue;
@@ -767,7 +393,8 @@ static void
 update_tracks_batch (GstClusterEstimate * self, const Params * p)
 {
   guint n = self->points->len - self->first, n_clusters, c, i;
-  const Point *pts = (const Point *) self->points->data + self->first;
+  const ClusterPoint *pts =
+      (const ClusterPoint *) self->points->data + self->first;
   gdouble *xy = g_new (gdouble, 2 * MAX (n, 1));
   gint *labels = g_new (gint, MAX (n, 1));
   GstTargetEstimate *ests;
@@ -792,8 +419,8 @@ update_tracks_batch (GstClusterEstimate * self, const Params * p)
    * nearest pairs first */
   ests = g_new (GstTargetEstimate, MAX (n_clusters, 1));
   start = g_new (guint, n_clusters + 1);
-  members = group_by_label (labels, NULL, n, n_clusters, start);
-  estimate_clusters (pts, members, start, n_clusters, ests);
+  members = cluster_split_group (labels, NULL, n, n_clusters, start);
+  cluster_split_estimates (pts, members, start, n_clusters, ests);
   pairs = g_array_new (FALSE, FALSE, sizeof (Pair));
   for (c = 0; c < n_clusters; c++) {
     for (i = 0; i < self->tracks->len; i++) {
@@ -854,8 +481,8 @@ update_tracks_batch (GstClusterEstimate * self, const Params * p)
 /* ## Incremental updates (incremental=TRUE)
  *
  * The same results as update_tracks_batch(), by redoing only what the
- * new and forgotten points change. The clusters come from a ClusterGrid
- * (clustergrid.c: DBSCAN updated where points changed), each with its
+ * new and forgotten points change. The clusters come from ClusterParts
+ * (clusterparts.c: DBSCAN updated where points changed), each with its
  * parts (its targets after the split) and their estimates; a cluster
  * whose members did not change keeps them. Its parts then have the
  * estimates of the last update, which their tracks hold: each such pair
@@ -871,38 +498,18 @@ update_tracks_batch (GstClusterEstimate * self, const Params * p)
  * gone and confirmed) is left alone until its part changes: only the
  * others are examined each update. */
 
-/* A target of a cluster: the cluster itself, or a part of a split. */
-struct _Part
-{
-  GstTargetEstimate est;
-  ClusterComp *comp;
-  guint index;                  /* 0: the cluster's own number; > 0 after
-                                 * all clusters */
-  Track *track;
-};
-
 typedef struct
 {
   gdouble d;
-  Part *part;
+  ClusterPart *part;
   Track *track;
 } PartPair;
-
-/* The batch's order of the clusters. */
-static gint
-compare_parts (const Part * a, const Part * b)
-{
-  if ((a->index > 0) != (b->index > 0))
-    return a->index > 0 ? 1 : -1;
-  if (a->comp->first_core != b->comp->first_core)
-    return a->comp->first_core < b->comp->first_core ? -1 : 1;
-  return a->index < b->index ? -1 : (a->index > b->index);
-}
 
 static gint
 compare_part_pointers (gconstpointer a, gconstpointer b)
 {
-  return compare_parts (*(Part * const *) a, *(Part * const *) b);
+  return cluster_parts_compare (*(ClusterPart * const *) a,
+      *(ClusterPart * const *) b);
 }
 
 static gint
@@ -913,7 +520,7 @@ compare_part_pairs (gconstpointer a, gconstpointer b)
 
   if (pa->d != pb->d)
     return pa->d < pb->d ? -1 : 1;
-  c = compare_parts (pa->part, pb->part);
+  c = cluster_parts_compare (pa->part, pb->part);
   if (c)
     return c;
   return pa->track->serial < pb->track->serial ? -1 :
@@ -989,30 +596,14 @@ track_activate (GstClusterEstimate * self, Track * t)
   }
 }
 
+/* A part that @t followed is gone: @t is free (and may change). */
 static void
-release_parts (GstClusterEstimate * self, ClusterComp * comp)
+part_gone (ClusterPart * part, gpointer user_data)
 {
-  GArray *parts = comp->data;
-  guint i;
+  Track *t = part->track;
 
-  if (!parts)
-    return;
-  for (i = 0; i < parts->len; i++) {
-    Part *part = &g_array_index (parts, Part, i);
-
-    if (part->track) {
-      part->track->holder = NULL;
-      track_activate (self, part->track);
-    }
-  }
-  g_array_unref (parts);
-  comp->data = NULL;
-}
-
-static void
-comp_gone (ClusterComp * comp, gpointer user_data)
-{
-  release_parts (GST_CLUSTER_ESTIMATE (user_data), comp);
+  t->holder = NULL;
+  track_activate (GST_CLUSTER_ESTIMATE (user_data), t);
 }
 
 /* Whether nothing can change for @t while its part stays the same. */
@@ -1035,53 +626,13 @@ track_is_quiet (const Track * t, const Params * p)
       t->emitted_east) <= p->stable_distance;
 }
 
-/* The parts of a cluster whose members changed, and their estimates. */
-static void
-compute_parts (GstClusterEstimate * self, ClusterComp * comp,
-    const Params * p, GArray * seqs)
-{
-  const Point *pts = (const Point *) self->points->data;
-  guint m, i, k, *start, *members;
-  guint *idx;
-  gint *part;
-  GstTargetEstimate *ests;
-  GArray *parts;
-
-  g_array_set_size (seqs, 0);
-  cluster_grid_members (self->grid, comp, seqs);
-  m = seqs->len;
-  idx = (guint *) seqs->data;
-  for (i = 0; i < m; i++)
-    idx[i] += self->grid_seq0 - self->seq_base;
-  part = g_new0 (gint, MAX (m, 1));
-  k = split_members (pts, idx, m, p, part);
-  if (k > 1)
-    GST_LOG_OBJECT (self, "cluster at %u holds %u targets", comp->first_core,
-        k);
-  start = g_new (guint, k + 1);
-  members = group_by_label (part, idx, m, k, start);
-  ests = g_new (GstTargetEstimate, k);
-  estimate_clusters (pts, members, start, k, ests);
-  parts = g_array_sized_new (FALSE, FALSE, sizeof (Part), k);
-  for (i = 0; i < k; i++) {
-    Part pt = { ests[i], comp, i, NULL };
-
-    g_array_append_val (parts, pt);
-  }
-  comp->data = parts;
-  g_free (ests);
-  g_free (members);
-  g_free (start);
-  g_free (part);
-}
-
 /* Forgets the clusters, the tracks' parts and the grid of tracks. */
 static void
 drop_incremental (GstClusterEstimate * self)
 {
   guint i;
 
-  g_clear_pointer (&self->grid, cluster_grid_free);
+  g_clear_pointer (&self->parts, cluster_parts_free);
   g_hash_table_remove_all (self->track_grid);
   for (i = 0; i < self->tracks->len; i++) {
     Track *t = g_ptr_array_index (self->tracks, i);
@@ -1110,13 +661,8 @@ rebuild (GstClusterEstimate * self, const Params * p)
     track_grid_insert (self, t);
     track_activate (self, t);
   }
-  self->grid = cluster_grid_new (p->eps, p->min_points, comp_gone, self);
-  self->grid_seq0 = self->seq_base + self->first;
-  for (i = self->first; i < self->points->len; i++) {
-    const Point *q = &g_array_index (self->points, Point, i);
-
-    cluster_grid_add (self->grid, q->north, q->east);
-  }
+  self->parts = cluster_parts_new (p->eps, p->min_points,
+      self->seq_base + self->first, part_gone, self);
 }
 
 static gboolean
@@ -1139,7 +685,7 @@ match_parts (GstClusterEstimate * self, GPtrArray * dirty, const Params * p)
   gint dn, de;
 
   for (i = 0; i < dirty->len; i++) {
-    Part *part = g_ptr_array_index (dirty, i);
+    ClusterPart *part = g_ptr_array_index (dirty, i);
 
     for (dn = -1; dn <= 1; dn++)
       for (de = -1; de <= 1; de++) {
@@ -1173,7 +719,7 @@ match_parts (GstClusterEstimate * self, GPtrArray * dirty, const Params * p)
     }
   }
   for (i = 0; i < dirty->len; i++) {
-    Part *part = g_ptr_array_index (dirty, i);
+    ClusterPart *part = g_ptr_array_index (dirty, i);
 
     if (!part->track)
       g_ptr_array_add (fresh, part);
@@ -1183,7 +729,7 @@ match_parts (GstClusterEstimate * self, GPtrArray * dirty, const Params * p)
   /* the new tracks in the order of their clusters */
   g_ptr_array_sort (fresh, compare_part_pointers);
   for (i = 0; i < fresh->len; i++) {
-    Part *part = g_ptr_array_index (fresh, i);
+    ClusterPart *part = g_ptr_array_index (fresh, i);
     Track *t = track_new (self);
 
     g_ptr_array_add (self->tracks, t);
@@ -1192,11 +738,11 @@ match_parts (GstClusterEstimate * self, GPtrArray * dirty, const Params * p)
     track_continue (t, &part->est, p);
   }
   for (i = 0; i < dirty->len; i++) {
-    Part *part = g_ptr_array_index (dirty, i);
+    Track *t = ((ClusterPart *) g_ptr_array_index (dirty, i))->track;
 
-    track_grid_insert (self, part->track);
-    track_activate (self, part->track);
-    part->track->continued = TRUE;
+    track_grid_insert (self, t);
+    track_activate (self, t);
+    t->continued = TRUE;
   }
   g_ptr_array_unref (fresh);
   g_array_unref (pairs);
@@ -1218,43 +764,17 @@ ambiguous:
 static void
 update_tracks_incremental (GstClusterEstimate * self, const Params * p)
 {
-  GPtrArray *changed = g_ptr_array_new (), *dirty = g_ptr_array_new ();
-  GArray *seqs = g_array_new (FALSE, FALSE, sizeof (guint));
-  guint i, j;
+  GPtrArray *dirty = g_ptr_array_new ();
+  guint i, n_changed;
 
 again:
-  if (!self->grid || self->redo_all || !params_same (p, &self->grid_params)) {
+  if (!self->parts || self->redo_all || !params_same (p, &self->grid_params))
     rebuild (self, p);
-  } else {
-    guint end = self->seq_base + self->points->len - self->grid_seq0;
-    guint oldest = self->seq_base + self->first - self->grid_seq0;
-
-    /* the points forgotten and the new ones */
-    while (cluster_grid_next_seq (self->grid) < end) {
-      const Point *q = &g_array_index (self->points, Point,
-          cluster_grid_next_seq (self->grid) + self->grid_seq0 -
-          self->seq_base);
-
-      cluster_grid_add (self->grid, q->north, q->east);
-    }
-    while (cluster_grid_first_seq (self->grid) < oldest)
-      cluster_grid_remove_oldest (self->grid);
-  }
-  g_ptr_array_set_size (changed, 0);
-  cluster_grid_update (self->grid, changed);
-
   g_ptr_array_set_size (dirty, 0);
-  for (i = 0; i < changed->len; i++) {
-    ClusterComp *comp = g_ptr_array_index (changed, i);
-    GArray *parts;
-
-    release_parts (self, comp);
-    compute_parts (self, comp, p, seqs);
-    parts = comp->data;
-    for (j = 0; j < parts->len; j++)
-      g_ptr_array_add (dirty, &g_array_index (parts, Part, j));
-  }
-  GST_LOG_OBJECT (self, "%u clusters changed", changed->len);
+  n_changed = cluster_parts_update (self->parts,
+      (const ClusterPoint *) self->points->data + self->first,
+      self->seq_base + self->first, self->points->len - self->first, dirty);
+  GST_LOG_OBJECT (self, "%u clusters changed", n_changed);
   if (!match_parts (self, dirty, p)) {
     GST_DEBUG_OBJECT (self, "a cluster at the place of a track: redoing all");
     self->redo_all = TRUE;
@@ -1287,9 +807,7 @@ again:
     g_ptr_array_add (self->examine, t);
   }
 
-  g_array_unref (seqs);
   g_ptr_array_unref (dirty);
-  g_ptr_array_unref (changed);
 }
 
 /* After the examination: the tracks that can still change stay active. */
@@ -1382,7 +900,7 @@ process_item (GstWorkerTransform * base, GstBuffer * inbuf)
 
   params_copy (self, &p);
   for (i = 0; i < n; i++) {
-    Point q = { targets[i].north, targets[i].east, targets[i].down,
+    ClusterPoint q = { targets[i].north, targets[i].east, targets[i].down,
       GST_CLOCK_TIME_IS_VALID (frame_time) ? frame_time : pts, self->frames
     };
 
@@ -1763,7 +1281,7 @@ gst_cluster_estimate_init (GstClusterEstimate * self)
   self->done_command = DEFAULT_DONE_COMMAND;
   self->takeoff = DEFAULT_TAKEOFF;
   self->takeoff_height = DEFAULT_TAKEOFF_HEIGHT;
-  self->points = g_array_new (FALSE, FALSE, sizeof (Point));
+  self->points = g_array_new (FALSE, FALSE, sizeof (ClusterPoint));
   self->tracks = g_ptr_array_new_with_free_func ((GDestroyNotify) track_free);
   self->examine = g_ptr_array_new ();
   self->active = g_ptr_array_new ();

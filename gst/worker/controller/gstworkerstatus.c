@@ -85,16 +85,6 @@ controller_stats_u64 (const GstStructure * s, const gchar * field)
   return v;
 }
 
-const gchar *
-controller_state_nick (GstWorkerState state)
-{
-  GEnumClass *klass = g_type_class_ref (GST_TYPE_WORKER_STATE);
-  GEnumValue *v = g_enum_get_value (klass, state);
-
-  g_type_class_unref (klass);
-  return v ? v->value_nick : "unknown";
-}
-
 /* One queue's counts and levels. */
 GstStructure *
 controller_queue_structure (GstWorkerController * self, QueueRec * q)
@@ -113,6 +103,10 @@ controller_queue_structure (GstWorkerController * self, QueueRec * q)
       "items-out", G_TYPE_UINT64, out,
       "held", G_TYPE_UINT64, in + initial >= out ? in + initial - out : 0,
       "level", G_TYPE_UINT, level, "max-size-buffers", G_TYPE_UINT, max, NULL);
+  /* a queue that left the pipeline (a pool's shrink): its name may be
+   * another's now */
+  if (worker_queue_is_retired (q))
+    gst_structure_set (s, "retired", G_TYPE_BOOLEAN, TRUE, NULL);
   worker_topology_queue_names (self->topology, q, &writers, &readers);
   controller_structure_take_array (s, "writers", &writers);
   controller_structure_take_array (s, "readers", &readers);
