@@ -53,12 +53,15 @@
  * - `proc-time-avg`, `proc-time-max`: the element's own time per item
  *   (its chain function, minus the time spent in the elements it pushed
  *   to) over the interval, in nanoseconds; for an element that drives its
- *   own thread (a source, an aggregator, a demuxer's loop), the time
- *   between two of its pushes. 0: no item in the interval.
+ *   own thread and has no sink pad fed by pushes (a source, a demuxer's
+ *   loop), the time between two of its pushes. 0: no item in the
+ *   interval.
  * - `busy`: share of the interval in the element's own code (as above: for
- *   an element that drives a thread, this includes the time it waits in
- *   that thread, for its device or clock or, for an aggregator, its
- *   inputs); `downstream`: in elements it pushed to in its own thread;
+ *   a source or a demuxer's loop, this includes the time it waits in its
+ *   thread, for its device or clock; an element fed by pushes that
+ *   pushes from a thread of its own, as `processreplica` or a
+ *   jitterbuffer, waits there for its input: idle, as a queue's thread);
+ *   `downstream`: in elements it pushed to in its own thread;
  *   `blocked`: pushing into a full queue (the `queue` said "overrun"),
  *   or waiting in a `queue2`, `multiqueue`, aggregator input or
  *   `feedbacksink` (`blocked-on`: the last one it waited on in the
@@ -93,10 +96,14 @@
  * counted in instructions with callgrind). workerstats does not pay that:
  * it adds two counter reads and its counting to each chain call, about 70
  * instructions (120 for a thread's first element, whose driving element's
- * time it counts too): 4.4% on that chain of no-op elements (more with
- * queues between the elements, whose levels it counts; `make bench`: the
- * `tracer` benchmark, timed and counted). Elements that do real work per
- * item (a converter, an encoder, a detector) hide it.
+ * time it counts too): 4.3% on that chain of no-op elements. With a queue
+ * before each element it also counts the queues' levels and hears their
+ * "overrun" signal (GLib then runs the signal's full emission when a
+ * queue is full): its own code about 1,250 instructions per item, about
+ * 10% of that chain (`make bench`: the `tracer` benchmark, timed and
+ * counted). A sample costs about 50,000 instructions for ten elements,
+ * ten times a second by default. Elements that do real work per item (a
+ * converter, an encoder, a detector) hide it.
  *
  * Data pulled in pull mode
  * (gst_pad_pull_range()) and event handling are counted as the caller's
@@ -149,6 +156,9 @@ typedef struct
   gboolean channel;             /* a push into it can wait for room */
   gboolean overrun_signal;      /* tells when it waits: queue's "overrun" */
   gboolean levels;              /* has queue's level properties */
+  gint fed;                     /* atomic: has a sink pad in push mode:
+                                 * the thread it drives waits for what
+                                 * comes in (idle), as a queue's */
   gint level, peak;             /* atomic: buffers between its pads */
 
   /* the rest: stats_lock */
@@ -642,14 +652,16 @@ proc_update (Slot * s, GstClockTime v)
 }
 
 /* The driving element's time at the top level since its last push: a
- * source waiting for its device is busy; a queue's thread is idle. */
+ * source waiting for its device is busy; a queue's thread, or the thread
+ * of an element fed by pushes (processreplica's reader, a jitterbuffer),
+ * waits for what comes in: idle. */
 static inline void
 root_time (ThreadState * t, GstClockTime now, gboolean done)
 {
   Slot *s = t->root;
   GstClockTime gap;
 
-  if (!s || s->e->channel)
+  if (!s || s->e->channel || g_atomic_int_get (&s->e->fed))
     return;
   gap = t->last_exit && now > t->last_exit ? now - t->last_exit : 0;
   if (done)
@@ -680,9 +692,9 @@ blame (ThreadState * t, GstClockTime wait, ElementStats * queue)
  * spend in the frames it entered (or, a queue, waiting for room); those
  * are its downstream time, the waits its blocked time. @done: really
  * ended (not a sample's look at a frame still open): counts an item.
- * (leave() does the same for an element's frame, inline.) */
-static void
-pop_frame (ThreadState * t, GstClockTime now, gboolean done)
+ * (element_pop() does the same for an element's frame.) */
+static inline __attribute__ ((always_inline)) void
+pop_frame_inline (ThreadState * t, GstClockTime now, gboolean done)
 {
   Frame *f = t->top--;
   Frame *up = t->top;
@@ -710,6 +722,12 @@ pop_frame (ThreadState * t, GstClockTime now, gboolean done)
     s->t.downstream += f->child;
 }
 
+static void
+pop_frame (ThreadState * t, GstClockTime now, gboolean done)
+{
+  pop_frame_inline (t, now, done);
+}
+
 /* ---------------------------------------------------------------------- */
 /* the wrappers */
 
@@ -721,6 +739,21 @@ level_add (ElementStats * e, gint n)
 
   while (level > (peak = g_atomic_int_get (&e->peak)) &&
       !g_atomic_int_compare_and_exchange (&e->peak, peak, level));
+}
+
+/* Whether @element is fed by pushes into a sink pad (a source has no sink
+ * pad, a demuxer's loop pulls) */
+static gboolean
+element_fed (GstElement * element)
+{
+  gboolean fed = FALSE;
+  GList *l;
+
+  GST_OBJECT_LOCK (element);
+  for (l = element->sinkpads; l && !fed; l = l->next)
+    fed = GST_PAD_MODE (l->data) == GST_PAD_MODE_PUSH;
+  GST_OBJECT_UNLOCK (element);
+  return fed;
 }
 
 /* The slot of the element that pushes into @pad from a thread's top
@@ -744,6 +777,9 @@ root_slot (ThreadState * t, GstPad * pad)
   }
   if (peer) {
     slot = pad_slot (t, peer);
+    if (slot >= 0)
+      g_atomic_int_set (&t->slots[slot].e->fed,
+          element_fed (GST_ELEMENT_CAST (GST_OBJECT_PARENT (peer))));
     gst_object_unref (peer);
   }
   return slot;
@@ -804,8 +840,8 @@ pad_info (GstPad * pad)
 }
 
 /* A channel's frame, or a queue's levels, at entry */
-static __attribute__ ((noinline)) void
-frame_special (Frame * top, Frame * f, GstClockTime now, guint n)
+static inline __attribute__ ((always_inline)) void
+frame_special_inline (Frame * top, Frame * f, GstClockTime now, guint n)
 {
   f->waiting = f->wait_always;
   f->wait_start = now;
@@ -813,6 +849,12 @@ frame_special (Frame * top, Frame * f, GstClockTime now, guint n)
     level_add (f->levels, n);
   if (top->levels)
     level_add (top->levels, -(gint) n);
+}
+
+static __attribute__ ((noinline)) void
+frame_special (Frame * top, Frame * f, GstClockTime now, guint n)
+{
+  frame_special_inline (top, f, now, n);
 }
 
 /* @f starts for @n items, entered from @top (at entry: inside the write
@@ -1032,7 +1074,7 @@ root_fast (ThreadState * t, GstPad * pad, GstObject * parent,
 
   if (G_UNLIKELY (r->pad != pad || r->peer != GST_PAD_PEER (pad) ||
           r->kind != FRAME_ROOT || !g_atomic_int_get (&r->slot->e->alive) ||
-          !frame_current (f, pad) || f->special))
+          !frame_current (f, pad)))
     return traced_chain_full (pad, parent, buffer);
   now = clock_read (counter);
   write_begin (t);
@@ -1041,13 +1083,17 @@ root_fast (ThreadState * t, GstPad * pad, GstObject * parent,
   r->entry = now;
   r->child = 0;
   frame_start (t, r, f, now, 1);
+  /* a queue's thread pushing, or a push into a queue */
+  if (G_UNLIKELY (f->special || r->levels))
+    frame_special_inline (r, f, now, 1);
   write_end (t);
-  if (G_UNLIKELY (r->levels))
-    level_add (r->levels, -1);
   ret = f->info->chain (pad, parent, buffer);
   now = clock_read (counter);
   write_begin (t);
-  element_pop (t, f, now);
+  if (G_LIKELY (f->kind == FRAME_ELEMENT))
+    element_pop (t, f, now);
+  else
+    pop_frame_inline (t, now, TRUE);
   root_pop (t, r, now);
   write_end (t);
   return ret;
@@ -1063,6 +1109,41 @@ static __attribute__ ((noinline)) GstFlowReturn
 traced_root (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
   return root_fast (thread_state_tls, pad, parent, buffer, FALSE);
+}
+
+/* A push into a channel (a queue) below the top level, through the frame
+ * the last item left: chain_fast() checked it. */
+static inline __attribute__ ((always_inline)) GstFlowReturn
+channel_fast (ThreadState * t, GstPad * pad, GstObject * parent,
+    GstBuffer * buffer, gboolean counter)
+{
+  Frame *top = t->top, *f = top + 1;
+  GstClockTime now;
+  GstFlowReturn ret;
+
+  now = clock_read (counter);
+  write_begin (t);
+  frame_start (t, top, f, now, 1);
+  frame_special_inline (top, f, now, 1);
+  write_end (t);
+  ret = f->info->chain (pad, parent, buffer);
+  now = clock_read (counter);
+  write_begin (t);
+  pop_frame_inline (t, now, TRUE);
+  write_end (t);
+  return ret;
+}
+
+static __attribute__ ((noinline)) GstFlowReturn
+traced_channel_counter (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  return channel_fast (thread_state_tls, pad, parent, buffer, TRUE);
+}
+
+static __attribute__ ((noinline)) GstFlowReturn
+traced_channel (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  return channel_fast (thread_state_tls, pad, parent, buffer, FALSE);
 }
 
 /* The common case, kept short: an element's pad entered below the top
@@ -1086,8 +1167,12 @@ chain_fast (GstPad * pad, GstObject * parent, GstBuffer * buffer,
   if (G_UNLIKELY (top == t->stack))
     return counter ? traced_root_counter (pad, parent, buffer) :
         traced_root (pad, parent, buffer);
-  if (G_UNLIKELY (!frame_current (f, pad) || f->special))
+  if (G_UNLIKELY (!frame_current (f, pad)))
     return traced_chain_full (pad, parent, buffer);
+  /* below the top level, not an element's frame: a channel's */
+  if (G_UNLIKELY (f->special))
+    return counter ? traced_channel_counter (pad, parent, buffer) :
+        traced_channel (pad, parent, buffer);
   write_begin (t);
   frame_start (t, top, f, clock_read (counter), 1);
   write_end (t);

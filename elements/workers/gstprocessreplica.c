@@ -106,6 +106,7 @@
 #include "gstworkerselements.h"
 #include "gstprocessreplica.h"
 #include "gstprocchannel.h"
+#include "gstprocchildstatus.h"
 #include "gstprocshm.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_process_replica_debug);
@@ -138,6 +139,8 @@ struct _GstProcessReplica
   GstPad *sinkpad;              /* fixed */
   GstPad *srcpad;               /* fixed */
   GstWorkerCore *core;          /* fixed */
+  GstProcChildStatus *children; /* fixed; own lock: the workers inside the
+                                 * child, as it last said */
 
   /* protected by the object lock */
   gchar *worker;
@@ -173,20 +176,7 @@ struct _GstProcessReplica
   guint64 items_lost;
   gchar *lost_reason;           /* why the last item lost was, or NULL */
   guint copies;
-  GstStructure *child_heartbeat;
-  GValue child_workers;         /* GST_TYPE_ARRAY: the child's last answer
-                                 * to a stats query, or unset */
-  GValue child_queues;          /* GST_TYPE_ARRAY: the same answer's queues
-                                 * ("queue, name=, items="), or unset */
-  gchar *child_entry;           /* the same answer's entry element */
-  gint64 child_answer_at;       /* monotonic us of that answer, 0: none
-                                 * from the child there is */
 };
-
-/* How long a stats call waits for the child's answer (then: its last) */
-#define STATS_TIMEOUT (100 * G_TIME_SPAN_MILLISECOND)
-/* How long a pause of a worker inside waits for the child's answer */
-#define PAUSE_TIMEOUT (5 * G_TIME_SPAN_SECOND)
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
@@ -296,7 +286,7 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
     case GST_PROC_MSG_HELLO:
       self->hello = TRUE;
       /* it answers from now on */
-      self->child_answer_at = g_get_monotonic_time ();
+      gst_proc_child_status_answered (self->children, ch);
       g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->lock);
       return;
@@ -362,13 +352,11 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
           "structure");
       GstStructure *s = str ? gst_structure_from_string (str, NULL) : NULL;
 
+      g_mutex_unlock (&self->lock);
       if (s && gst_structure_has_name (s, GST_WORKER_HEARTBEAT_NAME)) {
-        if (self->child_heartbeat)
-          gst_structure_free (self->child_heartbeat);
-        self->child_heartbeat = s;
+        gst_proc_child_status_take_heartbeat (self->children, s);
         s = NULL;
       }
-      g_mutex_unlock (&self->lock);
       if (s)
         gst_element_post_message (GST_ELEMENT (self),
             gst_message_new_element (GST_OBJECT (self), s));
@@ -670,7 +658,7 @@ start_child (GstProcessReplica * self, gboolean interruptible,
   self->pid = pid;
   self->reaped = FALSE;
   self->hello = FALSE;
-  self->child_answer_at = 0;
+  gst_proc_child_status_start (self->children, ch);
   self->dead = FALSE;
   self->stopping = FALSE;
   g_clear_pointer (&self->failed, g_free);
@@ -1175,8 +1163,7 @@ gst_process_replica_element_query (GstElement * element, GstQuery * query)
   g_mutex_unlock (&self->lock);
   if (!ch)
     return FALSE;
-  res = gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN,
-      PAUSE_TIMEOUT);
+  res = gst_proc_child_status_forward_pause (ch, query);
   gst_proc_channel_unref (ch);
   return res;
 }
@@ -1190,44 +1177,12 @@ gst_process_replica_get_core (GstWorker * worker)
   return GST_PROCESS_REPLICA (worker)->core;
 }
 
-/* The child's answer @answer (an array of serialised structures) into
- * @into (a GST_TYPE_ARRAY of structures): those with a string @key; with
- * @pid, as worker stats with the child's pid. */
-static void
-parse_answer (const GValue * answer, const gchar * key, GPid pid,
-    GValue * into)
-{
-  for (guint i = 0; answer && GST_VALUE_HOLDS_ARRAY (answer) &&
-      i < gst_value_array_get_size (answer); i++) {
-    const GValue *v = gst_value_array_get_value (answer, i);
-    GstStructure *s = G_VALUE_HOLDS_STRING (v) ?
-        gst_structure_from_string (g_value_get_string (v), NULL) : NULL;
-    GValue sv = G_VALUE_INIT;
-
-    if (!s || !gst_structure_get_string (s, key)) {
-      if (s)
-        gst_structure_free (s);
-      continue;
-    }
-    if (pid) {
-      gst_structure_set_name (s, GST_WORKER_STATS_NAME);
-      gst_structure_set (s, "pid", G_TYPE_INT, (gint) pid, NULL);
-    }
-    g_value_init (&sv, GST_TYPE_STRUCTURE);
-    g_value_take_boxed (&sv, s);
-    gst_value_array_append_and_take_value (into, &sv);
-  }
-}
-
-/* Asks the child for its workers' stats now (bounded), and keeps the
- * answer: `child-workers`, an array of `worker-stats` structures, each
- * with the worker's name (`worker`) and `pid`. */
+/* Asks the child for its workers' stats now (bounded): see
+ * gst_proc_child_status_refresh(). */
 static void
 refresh_child_workers (GstProcessReplica * self)
 {
   GstProcChannel *ch = NULL;
-  GstQuery *query;
-  GValue array = G_VALUE_INIT;
   GPid pid = 0;
 
   g_mutex_lock (&self->lock);
@@ -1238,35 +1193,7 @@ refresh_child_workers (GstProcessReplica * self)
   g_mutex_unlock (&self->lock);
   if (!ch)
     return;
-
-  query = gst_query_new_custom (GST_QUERY_CUSTOM,
-      gst_structure_new_empty (GST_PROC_CHILD_STATS_QUERY));
-  if (gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN,
-          STATS_TIMEOUT)) {
-    const GstStructure *qs = gst_query_get_structure (query);
-    GValue queues = G_VALUE_INIT;
-
-    /* the items its queues hold; its workers' stats */
-    g_value_init (&queues, GST_TYPE_ARRAY);
-    parse_answer (gst_structure_get_value (qs, "queues"), "name", 0,
-        &queues);
-    g_value_init (&array, GST_TYPE_ARRAY);
-    parse_answer (gst_structure_get_value (qs, "workers"), "worker", pid,
-        &array);
-    g_mutex_lock (&self->lock);
-    if (G_IS_VALUE (&self->child_queues))
-      g_value_unset (&self->child_queues);
-    self->child_queues = queues;
-    if (G_IS_VALUE (&self->child_workers))
-      g_value_unset (&self->child_workers);
-    self->child_workers = array;
-    g_free (self->child_entry);
-    self->child_entry = g_strdup (gst_structure_get_string (qs, "entry"));
-    if (self->channel == ch)
-      self->child_answer_at = g_get_monotonic_time ();
-    g_mutex_unlock (&self->lock);
-  }
-  gst_query_unref (query);
+  gst_proc_child_status_refresh (self->children, ch, pid);
   gst_proc_channel_unref (ch);
 }
 
@@ -1274,42 +1201,22 @@ static void
 gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
 {
   GstProcessReplica *self = GST_PROCESS_REPLICA (worker);
+  gboolean running;
 
   refresh_child_workers (self);
   g_mutex_lock (&self->lock);
-  if (G_IS_VALUE (&self->child_workers))
-    gst_structure_set_value (stats, "child-workers", &self->child_workers);
-  if (G_IS_VALUE (&self->child_queues))
-    gst_structure_set_value (stats, "child-queues", &self->child_queues);
-  if (self->child_entry)
-    gst_structure_set (stats, "child-entry", G_TYPE_STRING, self->child_entry,
-        NULL);
+  running = self->channel && !self->dead;
   if (self->lost_reason)
     gst_structure_set (stats, "items-lost-reason", G_TYPE_STRING,
         self->lost_reason, NULL);
-  if (self->child_answer_at && self->channel && !self->dead)
-    gst_structure_set (stats, "child-stats-age", GST_TYPE_CLOCK_TIME,
-        (GstClockTime) (g_get_monotonic_time () - self->child_answer_at) *
-        GST_USECOND, NULL);
   gst_structure_set (stats,
       "pid", G_TYPE_INT, (gint) (self->dead ? 0 : self->pid),
       "restarts", G_TYPE_UINT, self->restarts,
       "items-retried", G_TYPE_UINT64, self->items_retried,
       "items-lost", G_TYPE_UINT64, self->items_lost,
       "payload-copies", G_TYPE_UINT, self->copies, NULL);
-  if (self->child_heartbeat) {
-    const GValue *v;
-    guint64 n;
-
-    v = gst_structure_get_value (self->child_heartbeat, "state");
-    if (v)
-      gst_structure_set_value (stats, "child-state", v);
-    if (gst_structure_get_uint64 (self->child_heartbeat, "items-in", &n))
-      gst_structure_set (stats, "child-items-in", G_TYPE_UINT64, n, NULL);
-    if (gst_structure_get_uint64 (self->child_heartbeat, "items-out", &n))
-      gst_structure_set (stats, "child-items-out", G_TYPE_UINT64, n, NULL);
-  }
   g_mutex_unlock (&self->lock);
+  gst_proc_child_status_add_stats (self->children, stats, running);
 }
 
 static void
@@ -1452,13 +1359,7 @@ gst_process_replica_finalize (GObject * object)
 
   stop_child (self);
   gst_worker_core_free (self->core);
-  if (self->child_heartbeat)
-    gst_structure_free (self->child_heartbeat);
-  if (G_IS_VALUE (&self->child_workers))
-    g_value_unset (&self->child_workers);
-  if (G_IS_VALUE (&self->child_queues))
-    g_value_unset (&self->child_queues);
-  g_free (self->child_entry);
+  gst_proc_child_status_free (self->children);
   g_free (self->lost_reason);
   g_free (self->failed);
   g_free (self->death);
@@ -1540,6 +1441,7 @@ gst_process_replica_init (GstProcessReplica * self)
 {
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
+  self->children = gst_proc_child_status_new ();
   self->worker = g_strdup (DEFAULT_WORKER);
   self->max_restarts = DEFAULT_MAX_RESTARTS;
   self->restart_delay = DEFAULT_RESTART_DELAY;

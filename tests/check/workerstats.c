@@ -122,16 +122,17 @@ run_to_eos (const gchar * description)
  * is busy; counts and the queue's peak are exact. */
 GST_START_TEST (test_blocked_upstream_busy_downstream)
 {
-  GPtrArray *fast, *slow, *sink, *q, *qe;
+  GPtrArray *fast, *slow, *sink, *q, *qe, *src;
   GstStructure *last;
   gdouble fast_blocked = 0, slow_busy = 0, sink_idle = 0;
+  gdouble fast_downstream = 0, src_downstream = 0;
   guint64 slow_proc = 0;
   guint peak = 0, i;
   gboolean blocked_on_q = FALSE;
 
   clear_lines ();
-  run_to_eos ("fakesrc num-buffers=200 sizetype=fixed filltype=nothing ! "
-      "identity name=fast ! queue name=q max-size-buffers=3 "
+  run_to_eos ("fakesrc name=src0 num-buffers=200 sizetype=fixed "
+      "filltype=nothing ! identity name=fast ! queue name=q max-size-buffers=3 "
       "max-size-bytes=0 max-size-time=0 ! identity name=slow sleep-time=3000 "
       "! fakesink name=sink sync=false");
 
@@ -173,6 +174,7 @@ GST_START_TEST (test_blocked_upstream_busy_downstream)
     fail_unless (b >= 0 && b <= 1.0001);
     if (b > fast_blocked)
       fast_blocked = b;
+    fast_downstream = MAX (fast_downstream, dbl (s, "downstream"));
     if (g_str_equal (gst_structure_get_string (s, "blocked-on"), "q"))
       blocked_on_q = TRUE;
     fail_unless (dbl (s, "busy") + dbl (s, "blocked") + dbl (s,
@@ -186,6 +188,17 @@ GST_START_TEST (test_blocked_upstream_busy_downstream)
   }
   for (i = 0; i < sink->len; i++)
     sink_idle = MAX (sink_idle, dbl (g_ptr_array_index (sink, i), "idle"));
+  /* the source's push waits while fast waits on q: downstream for the
+   * source, blocked (not downstream) for fast */
+  src = lines_of ("element", "src0");
+  for (i = 0; i < src->len; i++)
+    src_downstream = MAX (src_downstream, dbl (g_ptr_array_index (src, i),
+            "downstream"));
+  fail_unless (src_downstream > 0.5, "src0 downstream at most %.2f",
+      src_downstream);
+  fail_unless (fast_downstream < 0.3, "fast downstream %.2f",
+      fast_downstream);
+  g_ptr_array_unref (src);
   for (i = 0; i < q->len; i++) {
     guint p = 0;
 
@@ -353,6 +366,147 @@ GST_START_TEST (test_dropped_pushes)
 
 GST_END_TEST;
 
+/* testrelay: an element fed by pushes that pushes from a thread of its
+ * own (as processreplica's reader, a jitterbuffer): what comes in waits in
+ * a GAsyncQueue for its src pad's task. */
+typedef struct
+{
+  GstElement parent;
+  GstPad *sinkpad, *srcpad;
+  GAsyncQueue *items;           /* buffers, the EOS event, or &relay_stop */
+} TestRelay;
+
+typedef struct
+{
+  GstElementClass parent_class;
+} TestRelayClass;
+
+static GType test_relay_get_type (void);
+G_DEFINE_TYPE (TestRelay, test_relay, GST_TYPE_ELEMENT);
+
+static gint relay_stop;
+
+static GstStaticPadTemplate relay_sink_template =
+GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate relay_src_template =
+GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS_ANY);
+
+static GstFlowReturn
+relay_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  g_async_queue_push (((TestRelay *) parent)->items, buffer);
+  return GST_FLOW_OK;
+}
+
+static gboolean
+relay_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
+    g_async_queue_push (((TestRelay *) parent)->items, event);
+    return TRUE;
+  }
+  return gst_pad_event_default (pad, parent, event);
+}
+
+static void
+relay_loop (gpointer data)
+{
+  TestRelay *self = data;
+  gpointer item = g_async_queue_pop (self->items);
+
+  if (item == &relay_stop) {
+    gst_pad_pause_task (self->srcpad);
+  } else if (GST_IS_EVENT (item)) {
+    gst_pad_push_event (self->srcpad, item);
+    gst_pad_pause_task (self->srcpad);
+  } else {
+    gst_pad_push (self->srcpad, item);
+  }
+}
+
+static gboolean
+relay_activate_mode (GstPad * pad, GstObject * parent, GstPadMode mode,
+    gboolean active)
+{
+  TestRelay *self = (TestRelay *) parent;
+
+  if (active)
+    return gst_pad_start_task (pad, relay_loop, self, NULL);
+  g_async_queue_push (self->items, &relay_stop);
+  return gst_pad_stop_task (pad);
+}
+
+static void
+test_relay_finalize (GObject * object)
+{
+  TestRelay *self = (TestRelay *) object;
+  gpointer item;
+
+  while ((item = g_async_queue_try_pop (self->items)))
+    if (item != &relay_stop)
+      gst_mini_object_unref (item);
+  g_async_queue_unref (self->items);
+  G_OBJECT_CLASS (test_relay_parent_class)->finalize (object);
+}
+
+static void
+test_relay_class_init (TestRelayClass * klass)
+{
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = test_relay_finalize;
+  gst_element_class_add_static_pad_template (element_class,
+      &relay_sink_template);
+  gst_element_class_add_static_pad_template (element_class,
+      &relay_src_template);
+  gst_element_class_set_static_metadata (element_class, "Test relay",
+      "Generic", "Pushes what comes in from a thread of its own", "tests");
+}
+
+static void
+test_relay_init (TestRelay * self)
+{
+  self->items = g_async_queue_new ();
+  self->sinkpad = gst_pad_new_from_static_template (&relay_sink_template,
+      "sink");
+  gst_pad_set_chain_function (self->sinkpad, relay_chain);
+  gst_pad_set_event_function (self->sinkpad, relay_event);
+  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
+  self->srcpad = gst_pad_new_from_static_template (&relay_src_template, "src");
+  gst_pad_set_activatemode_function (self->srcpad, relay_activate_mode);
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+}
+
+/* An element fed by pushes waits in the thread it drives for what comes
+ * in: idle there, not busy (a source waiting for its device is busy). */
+GST_START_TEST (test_fed_thread_idle)
+{
+  GPtrArray *relay;
+  gdouble busy = 0;
+  guint i;
+
+  clear_lines ();
+  run_to_eos ("fakesrc num-buffers=60 ! identity sleep-time=2000 ! "
+      "testrelay name=relay ! fakesink sync=false");
+  relay = lines_of ("element", "relay");
+  fail_unless (relay->len > 0);
+  fail_unless_equals_uint64 (last_u64 (relay, "items-in"), 60);
+  fail_unless_equals_uint64 (last_u64 (relay, "items-out"), 60);
+  for (i = 0; i < relay->len; i++) {
+    GstStructure *s = g_ptr_array_index (relay, i);
+
+    busy = MAX (busy, dbl (s, "busy"));
+    fail_unless (dbl (s, "busy") + dbl (s, "downstream") + dbl (s,
+            "blocked") < 1.0001, "shares over 1: %" GST_PTR_FORMAT, s);
+  }
+  fail_unless (busy < 0.5, "the relay busy %.2f of an interval", busy);
+  g_ptr_array_unref (relay);
+}
+
+GST_END_TEST;
+
 static Suite *
 workerstats_suite (void)
 {
@@ -365,6 +519,7 @@ workerstats_suite (void)
   tcase_add_test (tc, test_buffer_lists);
   tcase_add_test (tc, test_source_in_bin);
   tcase_add_test (tc, test_dropped_pushes);
+  tcase_add_test (tc, test_fed_thread_idle);
   return s;
 }
 
@@ -389,6 +544,8 @@ main (int argc, char **argv)
   g_setenv ("CK_FORK", "no", TRUE);
   lines = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_structure_free);
   gst_check_init (&argc, &argv);
+  gst_element_register (NULL, "testrelay", GST_RANK_NONE,
+      test_relay_get_type ());
   gst_debug_set_threshold_for_name ("GST_TRACER", GST_LEVEL_TRACE);
   gst_debug_remove_log_function (gst_debug_log_default);
   gst_debug_add_log_function (collect, NULL, NULL);

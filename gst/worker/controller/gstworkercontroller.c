@@ -161,7 +161,7 @@ run_report (GstObject * owner, GstWorkerControllerOutcome outcome)
 static const WorkerRunHooks run_hooks = { run_event, run_policy, run_report };
 
 /* ---------------------------------------------------------------------- */
-/* the watchdog's timer and events */
+/* the watchdog's events */
 
 /* Only the controller emits signals: the watchdog returns events. */
 static void
@@ -171,42 +171,25 @@ emit_watch_events (GstWorkerController * self, GPtrArray * events)
 
   for (i = 0; i < events->len; i++) {
     WorkerWatchEvent *ev = g_ptr_array_index (events, i);
+    gchar *what = worker_watch_event_describe (ev);
 
     switch (ev->type) {
       case WORKER_WATCH_STALLED:{
         gchar *chain = gst_worker_controller_explain_wait (self, ev->worker);
 
         if (ev->blocked_on)
-          GST_WARNING_OBJECT (self, "worker %s stalled: %s for %.1f s on "
-              "full queue %s (%s)", ev->worker,
-              controller_state_nick (ev->state),
-              (gdouble) ev->duration / GST_SECOND, ev->blocked_on,
-              chain ? chain : "?");
+          GST_WARNING_OBJECT (self, "worker %s stalled: %s (%s)", ev->worker,
+              what, chain ? chain : "?");
         else
-          GST_WARNING_OBJECT (self, "worker %s stalled: %s for %.1f s",
-              ev->worker, controller_state_nick (ev->state),
-              (gdouble) ev->duration / GST_SECOND);
+          GST_WARNING_OBJECT (self, "worker %s stalled: %s", ev->worker, what);
         g_free (chain);
         g_signal_emit (self, controller_signals[SIGNAL_WORKER_STALLED], 0,
             ev->worker, ev->state, (guint64) ev->duration, ev->blocked_on);
-        {
-          gchar *what = ev->blocked_on ?
-              g_strdup_printf ("%s for %.1f s on full queue %s",
-              controller_state_nick (ev->state),
-              (gdouble) ev->duration / GST_SECOND, ev->blocked_on) :
-              g_strdup_printf ("%s for %.1f s",
-              controller_state_nick (ev->state),
-              (gdouble) ev->duration / GST_SECOND);
-
-          worker_run_handle_stall (self->run, ev->worker, what);
-          g_free (what);
-        }
+        worker_run_handle_stall (self->run, ev->worker, what);
         break;
       }
       case WORKER_WATCH_LOST:
-        GST_WARNING_OBJECT (self, "worker %s lost: no heartbeat for %.1f s "
-            "(last state %s)", ev->worker, (gdouble) ev->duration / GST_SECOND,
-            controller_state_nick (ev->state));
+        GST_WARNING_OBJECT (self, "worker %s lost: %s", ev->worker, what);
         g_signal_emit (self, controller_signals[SIGNAL_WORKER_LOST], 0,
             ev->worker, (guint64) ev->duration);
         break;
@@ -217,49 +200,37 @@ emit_watch_events (GstWorkerController * self, GPtrArray * events)
             ev->worker, ev->was_lost);
         break;
     }
+    g_free (what);
   }
 }
 
-/* The watchdog's checks, while the system runs, and its events. */
+/* The watchdog's timeouts, as set now. */
 static void
-watchdog_run (GstWorkerController * self)
+watch_timeouts (GstWorkerController * self, WorkerWatchTimeouts * t)
 {
-  GPtrArray *events = worker_watch_events_new ();
-  WorkerWatchTimeouts t;
-  gboolean paused, playing;
-  gint64 next = -1;
-
   GST_OBJECT_LOCK (self);
-  t.heartbeat_timeout = self->heartbeat_timeout;
-  t.stall_timeout = self->stall_timeout;
+  t->heartbeat_timeout = self->heartbeat_timeout;
+  t->stall_timeout = self->stall_timeout;
   GST_OBJECT_UNLOCK (self);
-  /* prerolling too: a worker busy on its first item can stall */
-  if (worker_run_is_active (self->run, &paused, &playing) && !paused) {
-    t.playing = playing;
-    next = worker_watchdog_check (self->watch, &t, events);
-  }
-
-  g_source_set_ready_time (self->watchdog, next);
-  emit_watch_events (self, events);
-  g_ptr_array_unref (events);
 }
 
-static gboolean
-watchdog_dispatch (GSource * source, GSourceFunc callback, gpointer user_data)
-{
-  return callback (user_data);
-}
-
-static GSourceFuncs watchdog_funcs = {
-  NULL, NULL, watchdog_dispatch, NULL, NULL, NULL
-};
-
+/* The watchdog's timer fired: its checks while the system runs, prerolling
+ * too (a worker busy on its first item can stall), not while it is paused;
+ * then its events. */
 static gboolean
 watchdog_cb (gpointer user_data)
 {
   GstWorkerController *self = gst_object_ref (user_data);
+  WorkerWatchTimeouts t;
+  gboolean paused, playing, active;
+  GPtrArray *events;
 
-  watchdog_run (self);
+  watch_timeouts (self, &t);
+  active = worker_run_is_active (self->run, &paused, &playing) && !paused;
+  t.playing = playing;
+  events = worker_watchdog_run (self->watch, active ? &t : NULL);
+  emit_watch_events (self, events);
+  g_ptr_array_unref (events);
   gst_object_unref (self);
   return G_SOURCE_CONTINUE;
 }
@@ -331,29 +302,20 @@ handle_heartbeat (GstWorkerController * self, GstMessage * msg)
   WorkerRec *w = worker_topology_find_worker_by_element (self->topology,
       GST_MESSAGE_SRC (msg));
   WorkerWatchTimeouts t;
-  gint64 due;
-  gboolean recovered;
 
   if (!w)
     return;
 
-  GST_OBJECT_LOCK (self);
-  t.heartbeat_timeout = self->heartbeat_timeout;
-  t.stall_timeout = self->stall_timeout;
-  GST_OBJECT_UNLOCK (self);
+  watch_timeouts (self, &t);
   t.playing = TRUE;
   if (!worker_run_is_active (self->run, NULL, NULL))
     return;
-  due = worker_watchdog_heartbeat (self->watch, w,
-      gst_message_get_structure (msg), &t, &recovered);
-
-  if (recovered) {
+  if (worker_watchdog_heartbeat (self->watch, w,
+          gst_message_get_structure (msg), &t)) {
     GST_INFO_OBJECT (self, "worker %s: heartbeats again", w->name);
     g_signal_emit (self, controller_signals[SIGNAL_WORKER_RECOVERED], 0,
         w->name, TRUE);
   }
-  if (due >= 0)
-    worker_run_wake_watchdog (self->run, due);
 }
 
 static gboolean
@@ -423,14 +385,11 @@ gst_worker_controller_constructed (GObject * object)
   g_source_attach (self->bus_source, self->context);
   gst_object_unref (bus);
 
-  self->watchdog = g_source_new (&watchdog_funcs, sizeof (GSource));
-  g_source_set_callback (self->watchdog, watchdog_cb, self, NULL);
-  g_source_set_ready_time (self->watchdog, -1);
-  g_source_attach (self->watchdog, self->context);
+  worker_watchdog_attach (self->watch, self->context, watchdog_cb, self);
 
   {
     WorkerRunParts parts = { GST_OBJECT (self), &run_hooks, self->pipeline,
-      self->context, self->watchdog, self->topology, self->exit, self->watch,
+      self->context, self->topology, self->exit, self->watch,
       self->deadlock
     };
 
@@ -450,10 +409,8 @@ gst_worker_controller_dispose (GObject * object)
     g_source_destroy (self->bus_source);
     g_clear_pointer (&self->bus_source, g_source_unref);
   }
-  if (self->watchdog) {
-    g_source_destroy (self->watchdog);
-    g_clear_pointer (&self->watchdog, g_source_unref);
-  }
+  if (self->watch)
+    worker_watchdog_detach (self->watch);
   if (self->run) {
     worker_run_shut_down (self->run);
     g_clear_pointer (&self->run, worker_run_free);
@@ -537,8 +494,8 @@ gst_worker_controller_set_property (GObject * object, guint prop_id,
 
   /* a new timeout may make a check due sooner */
   if ((prop_id == PROP_HEARTBEAT_TIMEOUT || prop_id == PROP_STALL_TIMEOUT) &&
-      self->run)
-    worker_run_wake_watchdog (self->run, g_get_monotonic_time ());
+      self->watch)
+    worker_watchdog_wake (self->watch, g_get_monotonic_time ());
 }
 
 static void
@@ -998,29 +955,6 @@ gst_worker_controller_list_workers (GstWorkerController * self)
   return names;
 }
 
-static void
-apply_heartbeat_interval (GstWorkerController * self)
-{
-  guint interval, timeout, i;
-
-  GST_OBJECT_LOCK (self);
-  interval = self->heartbeat_interval;
-  timeout = self->heartbeat_timeout;
-  GST_OBJECT_UNLOCK (self);
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-    guint own;
-
-    if (interval)
-      g_object_set (w->element, "heartbeat-interval", interval, NULL);
-    g_object_get (w->element, "heartbeat-interval", &own, NULL);
-    if (timeout && own >= timeout)
-      GST_WARNING_OBJECT (self, "worker %s beats every %u ms, not within "
-          "heartbeat-timeout (%u ms): it will be reported lost", w->name,
-          own, timeout);
-  }
-}
-
 /**
  * gst_worker_controller_start:
  * @self: a #GstWorkerController
@@ -1043,7 +977,7 @@ apply_heartbeat_interval (GstWorkerController * self)
 gboolean
 gst_worker_controller_start (GstWorkerController * self, GError ** error)
 {
-  guint settle, i;
+  guint settle, interval, timeout, i;
 
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
 
@@ -1052,14 +986,16 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
 
   worker_topology_update (self->topology);
   gst_worker_deadlock_set_topology (self->deadlock);
-  apply_heartbeat_interval (self);
+  GST_OBJECT_LOCK (self);
+  interval = self->heartbeat_interval;
+  timeout = self->heartbeat_timeout;
+  settle = self->deadlock_settle;
+  GST_OBJECT_UNLOCK (self);
+  worker_watchdog_set_interval (self->watch, GST_OBJECT (self), interval,
+      timeout);
   for (i = 0; i < self->queues->len; i++)
     worker_queue_reset_counts (g_ptr_array_index (self->queues, i));
   gst_worker_deadlock_reset (self->deadlock);
-
-  GST_OBJECT_LOCK (self);
-  settle = self->deadlock_settle;
-  GST_OBJECT_UNLOCK (self);
   worker_run_add_tick (self->run, gst_worker_deadlock_tick_ms (settle),
       deadlock_tick);
 
@@ -1115,7 +1051,7 @@ set_child_worker_paused (GstWorkerController * self, const gchar * name,
     GST_INFO_OBJECT (self, "%s worker %s in %s's child process",
         paused ? "pausing" : "resuming", slash + 1, outer);
     gst_worker_deadlock_touch (self->deadlock);
-    worker_run_wake_watchdog (self->run, g_get_monotonic_time ());
+    worker_watchdog_wake (self->watch, g_get_monotonic_time ());
   }
   g_free (outer);
   return res ? 1 : 0;
@@ -1157,7 +1093,7 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
     worker_watchdog_resumed (self->watch);
   gst_worker_deadlock_touch (self->deadlock);
   /* the watchdog looks again: blocked workers may be excused or not */
-  worker_run_wake_watchdog (self->run, g_get_monotonic_time ());
+  worker_watchdog_wake (self->watch, g_get_monotonic_time ());
   return TRUE;
 }
 

@@ -31,12 +31,11 @@ struct _GstWorkerController
   GstPipeline *pipeline;        /* construct-only */
   GMainContext *context;        /* set at construction */
   GSource *bus_source;          /* set at construction */
-  GSource *watchdog;            /* set at construction; ready time moves:
-                                 * when to run the watchdog's checks */
   GstWorkerTopology *topology;  /* set at construction; its own lock */
   GPtrArray *workers;           /* WorkerRec, the topology's; fixed */
   GPtrArray *queues;            /* QueueRec, the topology's; fixed */
-  GstWorkerWatchdog *watch;     /* set at construction; its own lock */
+  GstWorkerWatchdog *watch;     /* set at construction; its own lock and
+                                 * timer */
   GstWorkerExit *exit;          /* set at construction; its own lock */
   GstWorkerDeadlock *deadlock;  /* the wait-for graph; set at construction;
                                  * its own lock */
@@ -89,9 +88,6 @@ GstClockTime controller_stats_time (const GstStructure * s,
 
 G_GNUC_INTERNAL
 guint64 controller_stats_u64 (const GstStructure * s, const gchar * field);
-
-G_GNUC_INTERNAL
-const gchar *controller_state_nick (GstWorkerState state);
 
 G_GNUC_INTERNAL
 GstStructure *controller_queue_structure (GstWorkerController * self,

@@ -136,16 +136,6 @@ cancel_timer (GSource ** timer)
   }
 }
 
-/* Brings the watchdog's next check forward to @at (monotonic us). */
-void
-worker_run_wake_watchdog (GstWorkerRun * run, gint64 at)
-{
-  gint64 cur = g_source_get_ready_time (run->parts.watchdog);
-
-  if (cur < 0 || at < cur)
-    g_source_set_ready_time (run->parts.watchdog, MAX (at, 0));
-}
-
 /* The owner's deadlock check, every @ms while the run lasts. */
 void
 worker_run_add_tick (GstWorkerRun * run, guint ms, GSourceFunc tick)
@@ -329,7 +319,7 @@ run_finish (GstWorkerRun * run, GstStructure * report, gboolean emit_here)
   cancel_timer (&run->restart_timer);
   cancel_timer (&run->deadlock_timer);
   g_mutex_unlock (&run->lock);
-  g_source_set_ready_time (run->parts.watchdog, -1);
+  worker_watchdog_sleep (run->parts.watch);
 
   GST_INFO_OBJECT (run->parts.owner, "finished: %" GST_PTR_FORMAT, report);
   if (emit_here)
@@ -622,7 +612,7 @@ restart_or_stop (GstWorkerRun * run, gboolean restart, guint backoff)
     GValue holders = G_VALUE_INIT;
     guint64 discarded;
 
-    g_source_set_ready_time (run->parts.watchdog, -1);
+    worker_watchdog_sleep (run->parts.watch);
     g_value_init (&holders, GST_TYPE_ARRAY);
     discarded = worker_exit_stop (run->parts.exit, &holders);
     g_value_unset (&holders);
@@ -895,7 +885,7 @@ worker_run_pause (GstWorkerRun * run, GError ** error)
   g_mutex_unlock (&run->lock);
 
   GST_INFO_OBJECT (run->parts.owner, "pausing the system");
-  g_source_set_ready_time (run->parts.watchdog, -1);
+  worker_watchdog_sleep (run->parts.watch);
   set_system_state (run, GST_STATE_PAUSED);
   return TRUE;
 }
@@ -980,9 +970,9 @@ worker_run_handle_state_changed (GstWorkerRun * run, GstMessage * msg)
    * watchdog looks at nothing else until the pipeline plays, nor while
    * the system is paused) */
   if (new_state == GST_STATE_PLAYING || running)
-    worker_run_wake_watchdog (run, g_get_monotonic_time ());
+    worker_watchdog_wake (run->parts.watch, g_get_monotonic_time ());
   else
-    g_source_set_ready_time (run->parts.watchdog, -1);
+    worker_watchdog_sleep (run->parts.watch);
   /* pads linked since the start (decodebin, say) join the wait-for graph */
   if (emit_started) {
     worker_topology_update_processes (run->parts.topology);

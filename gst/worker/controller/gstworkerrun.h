@@ -78,7 +78,6 @@ typedef struct
   const WorkerRunHooks *hooks;
   GstPipeline *pipeline;
   GMainContext *context;
-  GSource *watchdog;            /* the owner's watchdog timer */
   GstWorkerTopology *topology;
   GstWorkerExit *exit;
   GstWorkerWatchdog *watch;
@@ -104,9 +103,6 @@ gboolean            worker_run_is_active (GstWorkerRun * run,
 
 G_GNUC_INTERNAL
 gboolean            worker_run_is_paused (GstWorkerRun * run);
-
-G_GNUC_INTERNAL
-void                worker_run_wake_watchdog (GstWorkerRun * run, gint64 at);
 
 G_GNUC_INTERNAL
 gboolean            worker_run_start (GstWorkerRun * run, GError ** error);

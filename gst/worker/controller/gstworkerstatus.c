@@ -85,16 +85,6 @@ controller_stats_u64 (const GstStructure * s, const gchar * field)
   return v;
 }
 
-const gchar *
-controller_state_nick (GstWorkerState state)
-{
-  GEnumClass *klass = g_type_class_ref (GST_TYPE_WORKER_STATE);
-  GEnumValue *v = g_enum_get_value (klass, state);
-
-  g_type_class_unref (klass);
-  return v ? v->value_nick : "unknown";
-}
-
 /* One queue's counts and levels. */
 GstStructure *
 controller_queue_structure (GstWorkerController * self, QueueRec * q)

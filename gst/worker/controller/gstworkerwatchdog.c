@@ -3,16 +3,20 @@
  */
 /* GstWorkerController's watchdog (see gstworkerwatchdog.h): each worker's
  * latest heartbeat and rate, lost and stalled, and the checks that change
- * them. The controller runs it from a source of its context whose ready
- * time is the next moment anything can change without a heartbeat, and
- * emits worker-stalled, worker-lost and worker-recovered for the events
- * it returns. */
+ * them. Its timer, a source of the controller's context, is due at the
+ * next moment anything can change without a heartbeat; the controller
+ * runs the checks then and emits worker-stalled, worker-lost and
+ * worker-recovered for the events they return. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "gstworkerwatchdog.h"
 #include "gstworkervalue.h"
+#include "gstworkerenums.h"
+
+GST_DEBUG_CATEGORY_EXTERN (worker_controller_debug);
+#define GST_CAT_DEFAULT worker_controller_debug
 
 /* One worker, by its index in the topology. */
 typedef struct
@@ -47,6 +51,10 @@ struct _GstWorkerWatchdog
                                  * reshape adds */
   gint64 resumed_at;            /* monotonic us: a worker was resumed */
   guint n_recs;                 /* fixed: the room */
+
+  GSource *timer;               /* set by worker_watchdog_attach(), cleared
+                                 * by worker_watchdog_detach(); its ready
+                                 * time (GLib locks it) is the next check */
 };
 
 GstWorkerWatchdog *
@@ -78,6 +86,66 @@ worker_watchdog_free (GstWorkerWatchdog * wd)
   g_free (wd);
 }
 
+/* ---------------------------------------------------------------------- */
+/* the timer */
+
+static gboolean
+timer_dispatch (GSource * source, GSourceFunc callback, gpointer user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs timer_funcs = {
+  NULL, NULL, timer_dispatch, NULL, NULL, NULL
+};
+
+/* The watchdog's timer, a source of @context that calls @fire (@data) when
+ * a check is due: the owner gathers what the checks need and calls
+ * worker_watchdog_run(). Asleep until worker_watchdog_wake(). */
+void
+worker_watchdog_attach (GstWorkerWatchdog * wd, GMainContext * context,
+    GSourceFunc fire, gpointer data)
+{
+  wd->timer = g_source_new (&timer_funcs, sizeof (GSource));
+  g_source_set_callback (wd->timer, fire, data, NULL);
+  g_source_set_ready_time (wd->timer, -1);
+  g_source_attach (wd->timer, context);
+}
+
+/* The timer is destroyed: no check fires any more. */
+void
+worker_watchdog_detach (GstWorkerWatchdog * wd)
+{
+  if (wd->timer) {
+    g_source_destroy (wd->timer);
+    g_clear_pointer (&wd->timer, g_source_unref);
+  }
+}
+
+/* Brings the next check forward to @at (monotonic us). */
+void
+worker_watchdog_wake (GstWorkerWatchdog * wd, gint64 at)
+{
+  gint64 cur;
+
+  if (!wd->timer)
+    return;
+  cur = g_source_get_ready_time (wd->timer);
+  if (cur < 0 || at < cur)
+    g_source_set_ready_time (wd->timer, MAX (at, 0));
+}
+
+/* No check until worker_watchdog_wake(). */
+void
+worker_watchdog_sleep (GstWorkerWatchdog * wd)
+{
+  if (wd->timer)
+    g_source_set_ready_time (wd->timer, -1);
+}
+
+/* ---------------------------------------------------------------------- */
+/* events */
+
 static void
 watch_event_free (WorkerWatchEvent * ev)
 {
@@ -86,11 +154,38 @@ watch_event_free (WorkerWatchEvent * ev)
   g_free (ev);
 }
 
-/* An empty array of WorkerWatchEvent, for worker_watchdog_check(). */
-GPtrArray *
-worker_watch_events_new (void)
+static GPtrArray *
+watch_events_new (void)
 {
   return g_ptr_array_new_with_free_func ((GDestroyNotify) watch_event_free);
+}
+
+/* A state's nick: "busy", "blocked". */
+static const gchar *
+state_nick (GstWorkerState state)
+{
+  GEnumClass *klass = g_type_class_ref (GST_TYPE_WORKER_STATE);
+  GEnumValue *v = g_enum_get_value (klass, state);
+
+  g_type_class_unref (klass);
+  return v ? v->value_nick : "unknown";
+}
+
+/* What a stalled or lost event says of its worker, in words: "busy for
+ * 1.0 s", "blocked for 5.2 s on full queue q", "no heartbeat for 3.0 s
+ * (last state busy)". */
+gchar *
+worker_watch_event_describe (const WorkerWatchEvent * ev)
+{
+  gdouble secs = (gdouble) ev->duration / GST_SECOND;
+
+  if (ev->type == WORKER_WATCH_LOST)
+    return g_strdup_printf ("no heartbeat for %.1f s (last state %s)", secs,
+        state_nick (ev->state));
+  if (ev->blocked_on)
+    return g_strdup_printf ("%s for %.1f s on full queue %s",
+        state_nick (ev->state), secs, ev->blocked_on);
+  return g_strdup_printf ("%s for %.1f s", state_nick (ev->state), secs);
 }
 
 /* A new run: no heartbeat yet, none lost or stalled, heartbeats due from
@@ -166,20 +261,20 @@ worker_min_deadline (gint64 a, gint64 b)
   return MIN (a, b);
 }
 
-/* A heartbeat @s of @w: keeps it, updates the rate; sets @recovered when
- * the worker was lost. Returns when the watchdog must look at @w next
- * (monotonic us), or -1. */
-gint64
+/* A heartbeat @s of @w: keeps it, updates the rate, and brings the timer
+ * forward to when the watchdog must look at @w next. Returns: whether the
+ * worker was lost (it recovered). */
+gboolean
 worker_watchdog_heartbeat (GstWorkerWatchdog * wd, WorkerRec * rec,
-    const GstStructure * s, const WorkerWatchTimeouts * t, gboolean * recovered)
+    const GstStructure * s, const WorkerWatchTimeouts * t)
 {
+  gboolean recovered = FALSE;
   gint64 now = g_get_monotonic_time (), due = -1;
   guint64 items_in = worker_stats_u64 (s, "items-in");
   GstWorkerState state = worker_stats_state (s);
   GstClockTime state_time = worker_stats_time (s, "state-time");
   WatchRec *w = &wd->recs[rec->index];
 
-  *recovered = FALSE;
   g_mutex_lock (&wd->lock);
   if (w->heartbeat)
     gst_structure_free (w->heartbeat);
@@ -192,7 +287,7 @@ worker_watchdog_heartbeat (GstWorkerWatchdog * wd, WorkerRec * rec,
   w->rate_at = now;
   if (w->lost) {
     w->lost = FALSE;
-    *recovered = TRUE;
+    recovered = TRUE;
   }
   if (t->stall_timeout && !w->stalled && (state == GST_WORKER_STATE_BUSY
           || state == GST_WORKER_STATE_BLOCKED))
@@ -204,7 +299,32 @@ worker_watchdog_heartbeat (GstWorkerWatchdog * wd, WorkerRec * rec,
   if (t->heartbeat_timeout)
     due = worker_min_deadline (due, now + (gint64) t->heartbeat_timeout * 1000);
   g_mutex_unlock (&wd->lock);
-  return due;
+  if (due >= 0)
+    worker_watchdog_wake (wd, due);
+  return recovered;
+}
+
+/* Gives every worker @interval ms between heartbeats (0: each keeps its
+ * own), and warns, as @owner, of a worker that beats too seldom to be
+ * heard within @timeout ms (0: none). */
+void
+worker_watchdog_set_interval (GstWorkerWatchdog * wd, GstObject * owner,
+    guint interval, guint timeout)
+{
+  guint i;
+
+  for (i = 0; i < wd->workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (wd->workers, i);
+    guint own;
+
+    if (interval)
+      g_object_set (w->element, "heartbeat-interval", interval, NULL);
+    g_object_get (w->element, "heartbeat-interval", &own, NULL);
+    if (timeout && own >= timeout)
+      GST_WARNING_OBJECT (owner, "worker %s beats every %u ms, not within "
+          "heartbeat-timeout (%u ms): it will be reported lost", w->name,
+          own, timeout);
+  }
 }
 
 /* The latest heartbeat of @w this run (a copy), or NULL. */
@@ -437,10 +557,10 @@ root_not_yet_stalled (GstWorkerWatchdog * wd, WorkerRec * w,
 /* Checks every worker while the system runs (or prerolls, with
  * @t->playing %FALSE: a worker busy on its first item, loading a model or
  * waiting for a camera, stalls there too); adds the events to @events
- * (see worker_watch_events_new()) and returns the next time anything can
- * change without a heartbeat (-1: none). */
-gint64
-worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
+ * and returns the next time anything can change without a heartbeat (-1:
+ * none). */
+static gint64
+check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
     GPtrArray * events)
 {
   gint64 now = g_get_monotonic_time (), next = -1;
@@ -548,4 +668,19 @@ worker_watchdog_check (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
     gst_structure_free (s);
   }
   return next;
+}
+
+/* The checks the timer fired for: with @t, those of check_workers(), and
+ * the timer set for the next; without @t (the system does not run, or is
+ * paused), none, and the timer asleep. Returns: the events
+ * (WorkerWatchEvent), for the owner to signal. */
+GPtrArray *
+worker_watchdog_run (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t)
+{
+  GPtrArray *events = watch_events_new ();
+  gint64 next = t ? check_workers (wd, t, events) : -1;
+
+  if (wd->timer)
+    g_source_set_ready_time (wd->timer, next);
+  return events;
 }

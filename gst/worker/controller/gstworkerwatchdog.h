@@ -2,10 +2,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 /* GstWorkerController's watchdog: what it knows of each worker's
- * heartbeats, and the checks that find lost workers (heartbeats stopped)
- * and stalled ones (busy or blocked too long, unless blocked behind a
- * paused worker). It returns events; the controller emits the signals.
- * Internal to the library. */
+ * heartbeats, the checks that find lost workers (heartbeats stopped) and
+ * stalled ones (busy or blocked too long, unless blocked behind a paused
+ * worker), and the timer that says when they are due. It returns events;
+ * the controller emits the signals. Internal to the library. */
 #pragma once
 
 #include <gst/gst.h>
@@ -41,7 +41,7 @@ typedef struct
 {
   guint heartbeat_timeout;
   guint stall_timeout;
-  gboolean playing;             /* worker_watchdog_check(): the pipeline
+  gboolean playing;             /* worker_watchdog_run(): the pipeline
                                  * plays (else it prerolls: heartbeats are
                                  * not due, only busy workers are checked) */
 } WorkerWatchTimeouts;
@@ -54,7 +54,26 @@ G_GNUC_INTERNAL
 void                worker_watchdog_free (GstWorkerWatchdog * wd);
 
 G_GNUC_INTERNAL
-GPtrArray *         worker_watch_events_new (void);
+void                worker_watchdog_attach (GstWorkerWatchdog * wd,
+                                            GMainContext * context,
+                                            GSourceFunc fire,
+                                            gpointer data);
+
+G_GNUC_INTERNAL
+void                worker_watchdog_detach (GstWorkerWatchdog * wd);
+
+G_GNUC_INTERNAL
+void                worker_watchdog_wake (GstWorkerWatchdog * wd, gint64 at);
+
+G_GNUC_INTERNAL
+void                worker_watchdog_sleep (GstWorkerWatchdog * wd);
+
+G_GNUC_INTERNAL
+GPtrArray *         worker_watchdog_run (GstWorkerWatchdog * wd,
+                                         const WorkerWatchTimeouts * t);
+
+G_GNUC_INTERNAL
+gchar *             worker_watch_event_describe (const WorkerWatchEvent * ev);
 
 G_GNUC_INTERNAL
 void                worker_watchdog_reset (GstWorkerWatchdog * wd);
@@ -70,16 +89,16 @@ G_GNUC_INTERNAL
 void                worker_watchdog_resumed (GstWorkerWatchdog * wd);
 
 G_GNUC_INTERNAL
-gint64              worker_watchdog_heartbeat (GstWorkerWatchdog * wd,
+gboolean            worker_watchdog_heartbeat (GstWorkerWatchdog * wd,
                                                WorkerRec * w,
                                                const GstStructure * s,
-                                               const WorkerWatchTimeouts * t,
-                                               gboolean * recovered);
+                                               const WorkerWatchTimeouts * t);
 
 G_GNUC_INTERNAL
-gint64              worker_watchdog_check (GstWorkerWatchdog * wd,
-                                           const WorkerWatchTimeouts * t,
-                                           GPtrArray * events);
+void                worker_watchdog_set_interval (GstWorkerWatchdog * wd,
+                                                  GstObject * owner,
+                                                  guint interval,
+                                                  guint timeout);
 
 G_GNUC_INTERNAL
 GstStructure *      worker_watchdog_dup_heartbeat (GstWorkerWatchdog * wd,

@@ -1,0 +1,218 @@
+/* gst-workers: what a process replica knows of the workers in its child
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/*
+ * The workers inside a processreplica's child are seen from the parent
+ * through this object: the child's answer to a stats query (every worker
+ * there, its queues' levels and the element its items go into, asked
+ * whenever the replica's stats are read, within STATS_TIMEOUT, else the
+ * last answer), the heartbeats of its workers, and when it last
+ * answered. The replica adds them to its stats (`child-workers`,
+ * `child-queues`, `child-entry`, `child-stats-age`, `child-state`,
+ * `child-items-in`, `child-items-out`), from which a controller lists the
+ * workers inside as its own ("REPLICA/NAME"), accounts for what they hold
+ * and watches them. A controller's pause of a worker inside goes to the
+ * child the same way (gst_proc_child_status_forward_pause()).
+ *
+ * It holds no reference to the replica, nor to a channel: the replica
+ * gives it the channel of each new child (gst_proc_child_status_start())
+ * and the channel to ask; an answer that comes from a child no longer
+ * current is kept, but does not make the current one look alive.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/worker/worker.h>
+#include "gstprocchildstatus.h"
+
+/* How long a stats call waits for the child's answer (then: its last) */
+#define STATS_TIMEOUT (100 * G_TIME_SPAN_MILLISECOND)
+/* How long a pause of a worker inside waits for the child's answer */
+#define PAUSE_TIMEOUT (5 * G_TIME_SPAN_SECOND)
+
+struct _GstProcChildStatus
+{
+  GMutex lock;
+  /* protected by lock */
+  GstProcChannel *current;      /* not reffed, only compared: the channel
+                                 * of the child there is */
+  GstStructure *heartbeat;      /* the last of the child's workers' */
+  GValue workers;               /* GST_TYPE_ARRAY: the child's last answer
+                                 * to a stats query, or unset */
+  GValue queues;                /* GST_TYPE_ARRAY: the same answer's queues
+                                 * ("queue, name=, items="), or unset */
+  gchar *entry;                 /* the same answer's entry element */
+  gint64 answer_at;             /* monotonic us of the current child's last
+                                 * answer (its hello first), 0: none */
+};
+
+GstProcChildStatus *
+gst_proc_child_status_new (void)
+{
+  GstProcChildStatus *self = g_new0 (GstProcChildStatus, 1);
+
+  g_mutex_init (&self->lock);
+  return self;
+}
+
+void
+gst_proc_child_status_free (GstProcChildStatus * self)
+{
+  if (self->heartbeat)
+    gst_structure_free (self->heartbeat);
+  if (G_IS_VALUE (&self->workers))
+    g_value_unset (&self->workers);
+  if (G_IS_VALUE (&self->queues))
+    g_value_unset (&self->queues);
+  g_free (self->entry);
+  g_mutex_clear (&self->lock);
+  g_free (self);
+}
+
+/* A new child, reached through @channel: it has not answered yet. */
+void
+gst_proc_child_status_start (GstProcChildStatus * self,
+    GstProcChannel * channel)
+{
+  g_mutex_lock (&self->lock);
+  self->current = channel;
+  self->answer_at = 0;
+  g_mutex_unlock (&self->lock);
+}
+
+/* The child of @channel answered (said hello, say). */
+void
+gst_proc_child_status_answered (GstProcChildStatus * self,
+    GstProcChannel * channel)
+{
+  g_mutex_lock (&self->lock);
+  if (channel == self->current)
+    self->answer_at = g_get_monotonic_time ();
+  g_mutex_unlock (&self->lock);
+}
+
+/* A heartbeat of a worker in the child (taken). */
+void
+gst_proc_child_status_take_heartbeat (GstProcChildStatus * self,
+    GstStructure * heartbeat)
+{
+  g_mutex_lock (&self->lock);
+  if (self->heartbeat)
+    gst_structure_free (self->heartbeat);
+  self->heartbeat = heartbeat;
+  g_mutex_unlock (&self->lock);
+}
+
+/* The child's answer @answer (an array of serialised structures) into
+ * @into (a GST_TYPE_ARRAY of structures): those with a string @key; with
+ * @pid, as worker stats with the child's pid. */
+static void
+parse_answer (const GValue * answer, const gchar * key, GPid pid,
+    GValue * into)
+{
+  for (guint i = 0; answer && GST_VALUE_HOLDS_ARRAY (answer) &&
+      i < gst_value_array_get_size (answer); i++) {
+    const GValue *v = gst_value_array_get_value (answer, i);
+    GstStructure *s = G_VALUE_HOLDS_STRING (v) ?
+        gst_structure_from_string (g_value_get_string (v), NULL) : NULL;
+    GValue sv = G_VALUE_INIT;
+
+    if (!s || !gst_structure_get_string (s, key)) {
+      if (s)
+        gst_structure_free (s);
+      continue;
+    }
+    if (pid) {
+      gst_structure_set_name (s, GST_WORKER_STATS_NAME);
+      gst_structure_set (s, "pid", G_TYPE_INT, (gint) pid, NULL);
+    }
+    g_value_init (&sv, GST_TYPE_STRUCTURE);
+    g_value_take_boxed (&sv, s);
+    gst_value_array_append_and_take_value (into, &sv);
+  }
+}
+
+/* Asks the child of @channel (process @pid) for its workers' stats now
+ * (bounded), and keeps the answer: `child-workers`, an array of
+ * `worker-stats` structures, each with the worker's name (`worker`) and
+ * `pid`; its queues; its entry element. Not with a lock of the caller's
+ * that the channel's threads take. */
+void
+gst_proc_child_status_refresh (GstProcChildStatus * self,
+    GstProcChannel * channel, GPid pid)
+{
+  GstQuery *query = gst_query_new_custom (GST_QUERY_CUSTOM,
+      gst_structure_new_empty (GST_PROC_CHILD_STATS_QUERY));
+
+  if (gst_proc_channel_query_timed (channel, query, GST_PAD_UNKNOWN,
+          STATS_TIMEOUT)) {
+    const GstStructure *qs = gst_query_get_structure (query);
+    GValue queues = G_VALUE_INIT, workers = G_VALUE_INIT;
+
+    /* the items its queues hold; its workers' stats */
+    g_value_init (&queues, GST_TYPE_ARRAY);
+    parse_answer (gst_structure_get_value (qs, "queues"), "name", 0,
+        &queues);
+    g_value_init (&workers, GST_TYPE_ARRAY);
+    parse_answer (gst_structure_get_value (qs, "workers"), "worker", pid,
+        &workers);
+    g_mutex_lock (&self->lock);
+    if (G_IS_VALUE (&self->queues))
+      g_value_unset (&self->queues);
+    self->queues = queues;
+    if (G_IS_VALUE (&self->workers))
+      g_value_unset (&self->workers);
+    self->workers = workers;
+    g_free (self->entry);
+    self->entry = g_strdup (gst_structure_get_string (qs, "entry"));
+    if (channel == self->current)
+      self->answer_at = g_get_monotonic_time ();
+    g_mutex_unlock (&self->lock);
+  }
+  gst_query_unref (query);
+}
+
+/* Adds what is known of the child to the replica's @stats; @running: the
+ * current child runs (else how long since it answered means nothing). */
+void
+gst_proc_child_status_add_stats (GstProcChildStatus * self,
+    GstStructure * stats, gboolean running)
+{
+  g_mutex_lock (&self->lock);
+  if (G_IS_VALUE (&self->workers))
+    gst_structure_set_value (stats, "child-workers", &self->workers);
+  if (G_IS_VALUE (&self->queues))
+    gst_structure_set_value (stats, "child-queues", &self->queues);
+  if (self->entry)
+    gst_structure_set (stats, "child-entry", G_TYPE_STRING, self->entry,
+        NULL);
+  if (self->answer_at && running)
+    gst_structure_set (stats, "child-stats-age", GST_TYPE_CLOCK_TIME,
+        (GstClockTime) (g_get_monotonic_time () - self->answer_at) *
+        GST_USECOND, NULL);
+  if (self->heartbeat) {
+    const GValue *v;
+    guint64 n;
+
+    v = gst_structure_get_value (self->heartbeat, "state");
+    if (v)
+      gst_structure_set_value (stats, "child-state", v);
+    if (gst_structure_get_uint64 (self->heartbeat, "items-in", &n))
+      gst_structure_set (stats, "child-items-in", G_TYPE_UINT64, n, NULL);
+    if (gst_structure_get_uint64 (self->heartbeat, "items-out", &n))
+      gst_structure_set (stats, "child-items-out", G_TYPE_UINT64, n, NULL);
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+/* A controller's pause (or resume) of a worker inside the child
+ * (GST_PROC_CHILD_PAUSE_QUERY, naming it), given to the child of
+ * @channel; its answer, within PAUSE_TIMEOUT. */
+gboolean
+gst_proc_child_status_forward_pause (GstProcChannel * channel,
+    GstQuery * query)
+{
+  return gst_proc_channel_query_timed (channel, query, GST_PAD_UNKNOWN,
+      PAUSE_TIMEOUT);
+}

@@ -1,0 +1,30 @@
+/* gst-workers: what a process replica knows of the workers in its child
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+#include "gstprocchannel.h"
+
+G_BEGIN_DECLS
+
+typedef struct _GstProcChildStatus GstProcChildStatus;
+
+GstProcChildStatus *gst_proc_child_status_new (void);
+void gst_proc_child_status_free (GstProcChildStatus * status);
+
+void gst_proc_child_status_start (GstProcChildStatus * status,
+    GstProcChannel * channel);
+void gst_proc_child_status_answered (GstProcChildStatus * status,
+    GstProcChannel * channel);
+void gst_proc_child_status_take_heartbeat (GstProcChildStatus * status,
+    GstStructure * heartbeat);
+void gst_proc_child_status_refresh (GstProcChildStatus * status,
+    GstProcChannel * channel, GPid pid);
+void gst_proc_child_status_add_stats (GstProcChildStatus * status,
+    GstStructure * stats, gboolean running);
+
+gboolean gst_proc_child_status_forward_pause (GstProcChannel * channel,
+    GstQuery * query);
+
+G_END_DECLS

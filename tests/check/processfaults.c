@@ -1,0 +1,434 @@
+/* gst-workers: processreplica tests: faults (crashes, hangs, lost items) and bad
+ * input (descriptions, child programs, garbage)
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gio/gio.h>
+#include <gst/video/video.h>
+#include <gst/allocators/allocators.h>
+#include <gst/worker/worker.h>
+#include <gst/autonomy/autonomy.h>
+#include "testitem.h"
+#include "testpipeline.h"
+#include "processtest.h"
+
+/* ---------------------------------------------------------------------- */
+/* faults */
+
+/* A worker that crashes every 7 items (the process dies: SIGSEGV, abort,
+ * kill -9): restarted each time, the item it held given to the new child,
+ * the output the same as with no crash. */
+GST_START_TEST (test_transient_crash_same_output)
+{
+  static const gint signals[] = { SIGSEGV, SIGABRT, SIGKILL };
+  static const gchar *names[] = { "SIGSEGV", "SIGABRT", "SIGKILL" };
+  /* under valgrind (each child traced: slow to start), one signal: the
+   * others take the same paths in the replica */
+  guint n_signals = scaled (1) > 1 ? 1 : G_N_ELEMENTS (signals);
+
+  for (guint i = 0; i < n_signals; i++) {
+    gchar *worker = g_strdup_printf ("testworker crash-after=7 "
+        "crash-signal=%d outputs-per-input=2", signals[i]);
+    gchar *proc = g_strdup_printf ("processreplica name=r restart-delay=0 "
+        "worker=\"%s\"", worker);
+    guint64 n_plain = 0, n_crash = 0;
+    gchar *plain = digest_of ("testworkersrc num-buffers=30",
+        "testworker outputs-per-input=2", &n_plain, NULL);
+    GString *warnings = g_string_new (NULL);
+    gchar *desc = g_strdup_printf ("testworkersrc num-buffers=30 ! %s ! "
+        "testworkersink name=sink", proc);
+    GstElement *pipe = launch (desc);
+    GstElement *sink = test_pipeline_get (pipe, "sink");
+    gchar *crashed = NULL;
+
+    run_to_eos (pipe, warnings);
+    g_object_get (sink, "digest", &crashed, "count", &n_crash, NULL);
+    fail_unless_equals_uint64 (n_plain, 60);
+    fail_unless_equals_uint64 (n_crash, 60);
+    fail_unless_equals_string (crashed, plain);
+    /* items 7, 14, 21, 28 each killed a child */
+    fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 4);
+    fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-retried"), 4);
+    fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-lost"), 0);
+    /* each crash is said, with the pid, the signal and the count */
+    for (guint n = 1; n <= 4; n++) {
+      gchar *line = g_strdup_printf ("was killed by signal %s (%s); "
+          "restarting it (restart %u of r; 1 crash in a row, it gives up "
+          "after max-restarts=5)", names[i], g_strsignal (signals[i]), n);
+
+      fail_unless (strstr (warnings->str, line) != NULL, "no \"%s\" in:\n%s",
+          line, warnings->str);
+      g_free (line);
+    }
+    fail_unless (g_str_has_prefix (warnings->str, "Worker process r: its "
+            "process (pid "), "%s", warnings->str);
+
+    gst_element_set_state (pipe, GST_STATE_NULL);
+    gst_object_unref (sink);
+    gst_object_unref (pipe);
+    g_string_free (warnings, TRUE);
+    g_free (desc);
+    g_free (crashed);
+    g_free (plain);
+    g_free (proc);
+    g_free (worker);
+  }
+}
+
+GST_END_TEST;
+
+/* An item that kills its child every time is retried once, then counted
+ * lost with the reason; the stream goes on. */
+GST_START_TEST (test_poison_item_lost)
+{
+  GString *warnings = g_string_new (NULL);
+  GstElement *pipe = launch ("testworkersrc num-buffers=20 ! "
+      "processreplica name=r restart-delay=0 "
+      "worker=\"testworker crash-on-seq=5\" ! testworkersink name=sink");
+  GstElement *sink = test_pipeline_get (pipe, "sink");
+  guint64 count = 0, gaps = 0;
+
+  run_to_eos (pipe, warnings);
+  g_object_get (sink, "count", &count, "gaps", &gaps, NULL);
+  fail_unless_equals_uint64 (count, 19);
+  fail_unless_equals_uint64 (gaps, 1);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-lost"), 1);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-dropped"), 1);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 2);
+  fail_unless (strstr (warnings->str, "Worker process r lost an item "
+          "(pts 0:00:00.005000000)") != NULL, "%s", warnings->str);
+  fail_unless (strstr (warnings->str, "the last time its process (pid ")
+      != NULL, "%s", warnings->str);
+  fail_unless (strstr (warnings->str, "was killed by signal SIGSEGV "
+          "(Segmentation fault)") != NULL, "%s", warnings->str);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  g_string_free (warnings, TRUE);
+}
+
+GST_END_TEST;
+
+/* A worker that crashes on every item: an error naming the replica once
+ * max-restarts crashes in a row are reached. */
+GST_START_TEST (test_keeps_crashing_is_error)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=50 ! "
+      "processreplica name=r restart-delay=0 max-restarts=3 "
+      "worker=\"testworker crash-after=0 crash-signal=6\" ! fakesink");
+  gchar *src = NULL;
+  gchar *text = run_error (pipe, &src);
+
+  fail_unless_equals_string (src, "r");
+  fail_unless (strstr (text, "Worker process r keeps crashing: 4 times in a "
+          "row") != NULL, "%s", text);
+  fail_unless (strstr (text, "signal SIGABRT") != NULL, "%s", text);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  g_free (src);
+  g_free (text);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* A child that hangs is killed after hang-timeout and its item retried.
+ * (The timeout must be longer than a new child, on a loaded machine or
+ * under valgrind, takes for the stream's events and an item.) */
+GST_START_TEST (test_hang_restarted)
+{
+  guint64 n_plain = 0, n_hang = 0;
+  gchar *plain = digest_of ("testworkersrc num-buffers=12", "testworker",
+      &n_plain, NULL);
+  gchar *replica = g_strdup_printf ("processreplica hang-timeout=%"
+      G_GINT64_FORMAT " restart-delay=0 worker=\"testworker hang-after=5\"",
+      scaled (1500));
+  gchar *hung = digest_of ("testworkersrc num-buffers=12", replica, &n_hang,
+      NULL);
+
+  fail_unless_equals_uint64 (n_hang, 12);
+  fail_unless_equals_string (hung, plain);
+  g_free (replica);
+  g_free (plain);
+  g_free (hung);
+}
+
+GST_END_TEST;
+
+/* ---------------------------------------------------------------------- */
+/* bad input */
+
+GST_START_TEST (test_bad_worker)
+{
+  static const struct
+  {
+    const gchar *worker;
+    const gchar *says;
+  } cases[] = {
+    {NULL, "no worker given"},
+    {"nosuchelement ! jpegenc", "no element \"nosuchelement\""},
+    {"fakesink", "1 free input and 0 free outputs"},
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstElement *r =
+        test_pipeline_watch (gst_element_factory_make ("processreplica",
+            "r"));
+    GstBus *bus = gst_bus_new ();
+    GstMessage *msg;
+    GError *err = NULL;
+
+    gst_element_set_bus (r, bus);
+    g_object_set (r, "worker", cases[i].worker, NULL);
+    fail_unless_equals_int (gst_element_set_state (r, GST_STATE_READY),
+        GST_STATE_CHANGE_FAILURE);
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    fail_unless (msg != NULL);
+    fail_unless_equals_string (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), "r");
+    gst_message_parse_error (msg, &err, NULL);
+    fail_unless (g_str_has_prefix (err->message, "Worker process r"), "%s",
+        err->message);
+    fail_unless (strstr (err->message, cases[i].says) != NULL,
+        "\"%s\" does not say '%s'", err->message, cases[i].says);
+    g_error_free (err);
+    gst_message_unref (msg);
+    gst_element_set_state (r, GST_STATE_NULL);
+    gst_element_set_bus (r, NULL);
+    gst_object_unref (bus);
+    gst_object_unref (r);
+  }
+}
+
+GST_END_TEST;
+
+static gchar *
+ready_error_with_child (const gchar * program)
+{
+  GstElement *r =
+      test_pipeline_watch (gst_element_factory_make ("processreplica", "r"));
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *text;
+
+  g_setenv ("GST_WORKER_CHILD", program, TRUE);
+  gst_element_set_bus (r, bus);
+  g_object_set (r, "worker", "identity", NULL);
+  fail_unless_equals_int (gst_element_set_state (r, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  g_unsetenv ("GST_WORKER_CHILD");
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  text = g_strdup (err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_state (r, GST_STATE_NULL);
+  gst_element_set_bus (r, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (r);
+  return text;
+}
+
+/* A child that says hello as the protocol says, then answers the first
+ * item with garbage: killed and restarted like a crash, until the bound;
+ * then an error naming the replica and saying why. */
+GST_START_TEST (test_garbage_mid_stream)
+{
+  gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
+  gchar *script = g_build_filename (dir, "garbage-later", NULL);
+  GstElement *pipe;
+  gchar *src = NULL, *text, *desc;
+
+  fail_unless (g_file_set_contents (script, "#!/usr/bin/python3\n"
+          "import os, socket, struct\n"
+          "s = socket.socket(fileno=3)\n"
+          "hello = b'hello, pid=(int)%d;\\0' % os.getpid()\n"
+          "s.send(struct.pack('<IIQII', 0x31505747, 1, 0, len(hello), 0)"
+          " + hello)\n"
+          "s.recv(1 << 20)\n"
+          "s.send(b'GWP1 and then nonsense')\n"
+          "s.recv(1 << 20)\n", -1, NULL));
+  g_chmod (script, 0755);
+  g_setenv ("GST_WORKER_CHILD", script, TRUE);
+  /* (a Python child under valgrind may take more than 30 s to start) */
+  desc = g_strdup_printf ("testworkersrc num-buffers=20 ! processreplica "
+      "name=r restart-delay=0 max-restarts=2 start-timeout=%" G_GINT64_FORMAT
+      " worker=identity ! fakesink", scaled (30000));
+  pipe = launch (desc);
+  text = run_error (pipe, &src);
+  g_unsetenv ("GST_WORKER_CHILD");
+  fail_unless_equals_string (src, "r");
+  fail_unless (strstr (text, "Worker process r keeps crashing") != NULL,
+      "%s", text);
+  fail_unless (strstr (text, "broke the protocol") != NULL, "%s", text);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  g_free (desc);
+  g_free (src);
+  g_free (text);
+  g_unlink (script);
+  g_rmdir (dir);
+  g_free (script);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* A child program that is not there, that exits, that writes garbage. */
+GST_START_TEST (test_bad_child)
+{
+  gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
+  gchar *exits = g_build_filename (dir, "exits", NULL);
+  gchar *garbage = g_build_filename (dir, "garbage", NULL);
+  gchar *text;
+
+  fail_unless (g_file_set_contents (exits, "#!/bin/sh\nexit 3\n", -1, NULL));
+  fail_unless (g_file_set_contents (garbage, "#!/bin/sh\n"
+          "printf 'this is not the protocol' >&3\nsleep 60\n", -1, NULL));
+  g_chmod (exits, 0755);
+  g_chmod (garbage, 0755);
+
+  text = ready_error_with_child ("/nonexistent/gst-worker-child");
+  fail_unless (strstr (text, "Worker process r could not be started") !=
+      NULL, "%s", text);
+  g_free (text);
+  text = ready_error_with_child (exits);
+  fail_unless (strstr (text, "did not start: its process (pid ") != NULL,
+      "%s", text);
+  fail_unless (strstr (text, ") exited with status 3") != NULL, "%s", text);
+  g_free (text);
+  text = ready_error_with_child (garbage);
+  fail_unless (strstr (text, "broke the protocol") != NULL, "%s", text);
+  g_free (text);
+
+  g_unlink (exits);
+  g_unlink (garbage);
+  g_rmdir (dir);
+  g_free (exits);
+  g_free (garbage);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+static GstBusSyncReply
+count_errors (GstBus * bus, GstMessage * msg, gpointer data)
+{
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+    g_atomic_int_inc ((gint *) data);
+  return GST_BUS_PASS;
+}
+
+/* The element goes down while its child restarts: here the new child
+ * never says hello. The state change does not wait for it (no "did not
+ * start within 30 s" error), the child is killed and reaped. */
+GST_START_TEST (test_teardown_while_restarting)
+{
+  gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
+  gchar *script = g_build_filename (dir, "second-hangs", NULL);
+  gchar *started = g_build_filename (dir, "started", NULL);
+  gchar *hung = g_build_filename (dir, "hung", NULL);
+  GstElementFactory *f = gst_element_factory_find ("processreplica");
+  GstPlugin *plugin = gst_plugin_feature_get_plugin (GST_PLUGIN_FEATURE (f));
+  gchar *plugindir = g_path_get_dirname (gst_plugin_get_filename (plugin));
+  gchar *real = g_build_filename (plugindir, "gst-worker-child", NULL);
+  gchar *text = g_strdup_printf ("#!/bin/sh\n"
+      "if [ -e '%s' ]; then echo $$ > '%s.tmp'; mv '%s.tmp' '%s'; "
+      "exec sleep 600; fi\n"
+      "touch '%s'\nexec '%s' \"$@\"\n", started, hung, hung, hung,
+      started, real);
+  GstElement *pipe, *r;
+  GstBus *bus;
+  GstMessage *msg;
+  gchar *contents = NULL, *desc;
+  gint pid = 0, now = -1, errors = 0;
+
+  fail_unless (g_file_set_contents (script, text, -1, NULL));
+  g_chmod (script, 0755);
+  g_setenv ("GST_WORKER_CHILD", script, TRUE);
+  /* (the first child, started by a script, is slow under valgrind) */
+  desc = g_strdup_printf ("testworkersrc num-buffers=-1 ! processreplica "
+      "name=r restart-delay=0 start-timeout=%" G_GINT64_FORMAT " "
+      "worker=\"testworker crash-after=2\" ! fakesink", scaled (30000));
+  pipe = launch (desc);
+  bus = gst_element_get_bus (pipe);
+  /* (a message posted while going to NULL would be flushed from the bus) */
+  gst_bus_set_sync_handler (bus, count_errors, &errors, NULL);
+  r = test_pipeline_get (pipe, "r");
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  /* the third item killed the first child; the second one hangs */
+  while (!g_file_get_contents (hung, &contents, NULL, NULL)) {
+    msg = gst_bus_timed_pop_filtered (bus, 10 * GST_MSECOND,
+        GST_MESSAGE_ERROR);
+    if (msg) {
+      GError *err = NULL;
+
+      gst_message_parse_error (msg, &err, NULL);
+      ck_abort_msg ("error before the second child hung: %s", err->message);
+    }
+  }
+  pid = atoi (contents);
+  fail_unless (pid > 0, "%s", contents);
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless_equals_int (g_atomic_int_get (&errors), 0);
+  gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  /* killed and reaped: no such process (not even a zombie) */
+  fail_unless (kill (pid, 0) < 0 && errno == ESRCH, "child %d is there",
+      pid);
+  g_object_get (r, "pid", &now, NULL);
+  fail_unless_equals_int (now, 0);
+  g_unsetenv ("GST_WORKER_CHILD");
+
+  gst_object_unref (r);
+  gst_object_unref (bus);
+  gst_object_unref (pipe);
+  gst_object_unref (plugin);
+  gst_object_unref (f);
+  g_unlink (script);
+  g_unlink (started);
+  g_unlink (hung);
+  g_rmdir (dir);
+  g_free (contents);
+  g_free (desc);
+  g_free (text);
+  g_free (real);
+  g_free (plugindir);
+  g_free (hung);
+  g_free (started);
+  g_free (script);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+static Suite *
+processfaults_suite (void)
+{
+  Suite *s = suite_create ("processfaults");
+  TCase *faults = tcase_create ("faults");
+  TCase *bad = tcase_create ("bad");
+
+  suite_add_tcase (s, faults);
+  tcase_add_checked_fixture (faults, NULL, stop_leftovers);
+  tcase_add_test (faults, test_transient_crash_same_output);
+  tcase_add_test (faults, test_poison_item_lost);
+  tcase_add_test (faults, test_keeps_crashing_is_error);
+  tcase_add_test (faults, test_hang_restarted);
+  suite_add_tcase (s, bad);
+  tcase_add_checked_fixture (bad, NULL, stop_leftovers);
+  tcase_add_test (bad, test_teardown_while_restarting);
+  tcase_add_test (bad, test_bad_worker);
+  tcase_add_test (bad, test_bad_child);
+  tcase_add_test (bad, test_garbage_mid_stream);
+  return s;
+}
+
+GST_CHECK_MAIN (processfaults);

@@ -1,0 +1,495 @@
+/* gst-workers: processreplica tests: in a pool (workerpool isolation=process)
+ * and under gst-worker-launch
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gio/gio.h>
+#include <gst/video/video.h>
+#include <gst/allocators/allocators.h>
+#include <gst/worker/worker.h>
+#include <gst/autonomy/autonomy.h>
+#include "testitem.h"
+#include "testpipeline.h"
+#include "processtest.h"
+
+/* ---------------------------------------------------------------------- */
+/* in a pool: workerpool isolation=process */
+
+/* The same bytes, in the same order, as the pool in threads and as no
+ * pool: stateless workers with random delays, and jpegenc. */
+GST_START_TEST (test_pool_same_bytes_as_thread)
+{
+  static const gchar *src = "testworkersrc num-buffers=200";
+  static const gchar *vsrc = "videotestsrc num-buffers=40 pattern=ball ! "
+      "video/x-raw,width=320,height=240";
+  guint64 n[3] = { 0 };
+  gchar *plain = digest_of (src, "testworker", &n[0], NULL);
+  gchar *thread = digest_of (src, "workerpool size=2 worker=\"testworker "
+      "random-delay=200000\"", &n[1], NULL);
+  gchar *proc = digest_of (src, "workerpool size=2 isolation=process "
+      "worker=\"testworker random-delay=200000\"", &n[2], NULL);
+
+  fail_unless_equals_uint64 (n[0], 200);
+  fail_unless_equals_uint64 (n[1], 200);
+  fail_unless_equals_uint64 (n[2], 200);
+  fail_unless_equals_string (thread, plain);
+  fail_unless_equals_string (proc, plain);
+  g_free (plain);
+  g_free (thread);
+  g_free (proc);
+
+  plain = digest_of (vsrc, "videoconvert ! jpegenc", &n[0], NULL);
+  proc = digest_of (vsrc, "workerpool size=2 isolation=process "
+      "worker=\"videoconvert ! jpegenc\"", &n[1], NULL);
+  fail_unless_equals_uint64 (n[0], 40);
+  fail_unless_equals_uint64 (n[1], 40);
+  fail_unless_equals_string (proc, plain);
+  g_free (plain);
+  g_free (proc);
+}
+
+GST_END_TEST;
+
+/* A replica added while the pool runs (size written in PLAYING) starts
+ * its child and takes items; the output is the same as without a pool. */
+GST_START_TEST (test_pool_grows_while_playing)
+{
+  guint64 n_plain = 0, n_pool = 0;
+  gchar *plain = digest_of ("testworkersrc num-buffers=300", "testworker",
+      &n_plain, NULL);
+  gchar *desc = g_strdup_printf ("testworkersrc num-buffers=300 ! "
+      "workerpool name=p size=1 isolation=process start-timeout=%"
+      G_GINT64_FORMAT " worker=\"testworker process-time=2000000\" ! "
+      "testworkersink name=sink", scaled (30000));
+  GstElement *pipe = launch (desc);
+  GstElement *sink = test_pipeline_get (pipe, "sink");
+  GstElement *pool = test_pipeline_get (pipe, "p");
+  gint64 end = g_get_monotonic_time () + scaled (60) * G_TIME_SPAN_SECOND;
+  guint64 n = 0;
+  gchar *digest = NULL;
+
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  while (n < 5 && g_get_monotonic_time () < end) {
+    g_usleep (1000);
+    g_object_get (sink, "count", &n, NULL);
+  }
+  fail_unless (n >= 5, "no items before the growth");
+  g_object_set (pool, "size", 2, NULL);
+  run_to_eos (pipe, NULL);
+  g_object_get (sink, "digest", &digest, "count", &n_pool, NULL);
+  fail_unless_equals_uint64 (n_pool, 300);
+  fail_unless_equals_string (digest, plain);
+  fail_unless (stat_u64 (pipe, "p_r1", "items-in") > 0);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_r0", "items-in") +
+      stat_u64 (pipe, "p_r1", "items-in"), 300);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pool);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  g_free (digest);
+  g_free (plain);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+/* Each replica is a processreplica named <pool>_r<i>, a worker with its
+ * own pid; one that crashes now and then changes nothing in the output. */
+GST_START_TEST (test_pool_replicas_crash_and_restart)
+{
+  guint64 n_plain = 0, n_pool = 0;
+  gchar *plain = digest_of ("testworkersrc num-buffers=100", "testworker",
+      &n_plain, NULL);
+  /* fewer crashes under valgrind (each new child traced: slow to start) */
+  guint crash_after = scaled (1) > 1 ? 24 : 9;
+  /* a restarted child under valgrind and load may need more than 30 s */
+  gchar *desc = g_strdup_printf ("testworkersrc num-buffers=100 ! "
+      "workerpool name=p size=2 isolation=process dispatch=round-robin "
+      "start-timeout=%" G_GINT64_FORMAT " worker=\"testworker crash-after=%u\""
+      " ! testworkersink name=sink", scaled (30000), crash_after);
+  GstElement *pipe = launch (desc);
+  GstElement *sink = test_pipeline_get (pipe, "sink");
+  GstElement *r0, *r1;
+  gchar *digest = NULL;
+  gint pid0 = 0, pid1 = 0;
+
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  r0 = test_pipeline_get (pipe, "p_r0");
+  r1 = test_pipeline_get (pipe, "p_r1");
+  fail_unless (GST_IS_WORKER (r0));
+  g_object_get (r0, "pid", &pid0, NULL);
+  g_object_get (r1, "pid", &pid1, NULL);
+  fail_unless (pid0 > 0 && pid1 > 0 && pid0 != pid1);
+
+  run_to_eos (pipe, NULL);
+  g_object_get (sink, "digest", &digest, "count", &n_pool, NULL);
+  fail_unless_equals_uint64 (n_pool, 100);
+  fail_unless_equals_string (digest, plain);
+  /* 50 items each, a crash every 9 (24): 5 (2) restarts each */
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_r0", "restarts"),
+      50 / crash_after);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_r1", "restarts"),
+      50 / crash_after);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_r0", "items-lost"), 0);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), 100);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (r0);
+  gst_object_unref (r1);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  g_free (digest);
+  g_free (plain);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+/* gst-worker-launch's table shows each replica, and the workers in its
+ * child ("p_r0/testworker0"), with the process id. */
+GST_START_TEST (test_launch_table_shows_pid)
+{
+  const gchar *argv[] = { GST_WORKER_LAUNCH, "--status-interval", "50",
+    "testworkersrc", "num-buffers=100000", "produce-time=1000000", "!",
+    "workerpool", "name=p", "size=2", "isolation=process",
+    "worker=testworker", "!", "testworkersink", NULL
+  };
+  GError *err = NULL;
+  GSubprocess *proc = g_subprocess_newv (argv,
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &err);
+  GDataInputStream *out;
+  GString *log = g_string_new (NULL);
+  gchar *line;
+  /* each replica, and the worker in each child, with the child's pid */
+  gboolean seen[4] = { FALSE, FALSE, FALSE, FALSE };
+
+  fail_unless (proc != NULL, "%s", err ? err->message : "?");
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  while ((!seen[0] || !seen[1] || !seen[2] || !seen[3]) && (line =
+          g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL))) {
+    g_string_append_printf (log, "%s\n", line);
+    for (guint r = 0; r < 4; r++) {
+      gchar *name = g_strdup_printf (r < 2 ? " p_r%u: " : " p_r%u/testworker",
+          r % 2);
+
+      if (strstr (line, name) && strstr (line, " pid="))
+        seen[r] = TRUE;
+      g_free (name);
+    }
+    g_free (line);
+  }
+  g_subprocess_force_exit (proc);
+  g_subprocess_wait (proc, NULL, NULL);
+  fail_unless (seen[0] && seen[1] && seen[2] && seen[3],
+      "not every replica and child worker with its pid in:\n%s", log->str);
+  g_string_free (log, TRUE);
+  g_object_unref (out);
+  g_object_unref (proc);
+}
+
+GST_END_TEST;
+
+/* gst-worker-launch says each crash of a child (a warning with the
+ * replica, the pid and the signal) and counts the children's restarts in
+ * its final report, apart from the pipeline's. */
+GST_START_TEST (test_launch_reports_restarts)
+{
+  const gchar *desc[] = { "testworkersrc", "num-buffers=30", "!",
+    "workerpool", "name=p", "size=1", "isolation=process",
+    "worker=testworker crash-after=7 crash-signal=9", "!", "testworkersink",
+    NULL
+  };
+  gint status = -1;
+  gchar *out = launch_tool (desc, &status), **lines;
+  guint warnings = 0;
+
+  fail_unless_equals_int (status, 0);
+  /* items 7, 14, 21, 28 each killed a child */
+  fail_unless (strstr (out, "drained after ") != NULL, "%s", out);
+  fail_unless (strstr (out, " s, 0 restarts of the pipeline, 4 of worker "
+          "processes (p_r0: 4)\n") != NULL, "%s", out);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (strstr (lines[i], "WARNING") && strstr (lines[i], "Worker process "
+            "p_r0: its process (pid ") && strstr (lines[i], "was killed by "
+            "signal SIGKILL (Killed); restarting it (restart "))
+      warnings++;
+  fail_unless_equals_int (warnings, 4);
+  g_strfreev (lines);
+  g_free (out);
+}
+
+GST_END_TEST;
+
+/* gst-worker-launch's report accounts for an item the child's worker
+ * failed on (the error stops the run: made == arrived + discarded, the
+ * replica holding it, with the reason), and says why an item was lost
+ * when its child died with it twice. */
+GST_START_TEST (test_launch_accounts_failed_items)
+{
+  const gchar *failing[] = { "testworkersrc", "num-buffers=500", "!",
+    "queue", "!", "processreplica", "name=r",
+    "worker=testworker error-after=49", "!", "queue", "!", "testworkersink",
+    NULL
+  };
+  const gchar *poison[] = { "testworkersrc", "num-buffers=20", "!",
+    "processreplica", "name=r", "restart-delay=0",
+    "worker=testworker crash-on-seq=5", "!", "testworkersink", NULL
+  };
+  gchar *out = launch_tool (failing, NULL);
+  const gchar *discarded;
+  guint64 made, arrived;
+
+  made = report_column (out, "testworkersrc0", 1);
+  /* (what the error stopped in the queue after r is discarded there) */
+  arrived = report_column (out, "testworkersink0", 0);
+  discarded = strstr (out, " items discarded:");
+  fail_unless (discarded != NULL, "%s", out);
+  while (discarded > out && g_ascii_isdigit (discarded[-1]))
+    discarded--;
+  fail_unless_equals_uint64 (made, arrived + g_ascii_strtoull (discarded,
+          NULL, 10));
+  fail_unless (strstr (out, "\n  worker r: 1 item, was ") != NULL, "%s", out);
+  fail_unless (strstr (out, "; it failed with an error on 1\n") != NULL, "%s",
+      out);
+  g_free (out);
+
+  out = launch_tool (poison, NULL);
+  fail_unless (strstr (out, "drained after") != NULL, "%s", out);
+  fail_unless_equals_uint64 (report_column (out, "r", 2), 1);
+  fail_unless (strstr (out, "gst-worker-launch: r lost 1 item (in its "
+          "DROPPED), the last one because its child died with it twice; the "
+          "last time its process (pid ") != NULL, "%s", out);
+  fail_unless (strstr (out, "was killed by signal SIGSEGV") != NULL, "%s",
+      out);
+  g_free (out);
+}
+
+GST_END_TEST;
+
+/* The pool gives its hang-timeout, max-restarts and restart-delay to its
+ * isolated replicas, when it builds them and when they change: a child
+ * that hangs in a pool is killed and its item retried. */
+GST_START_TEST (test_pool_forwards_fault_properties)
+{
+  guint64 n_plain = 0, n_hang = 0;
+  gchar *plain = digest_of ("testworkersrc num-buffers=12", "testworker",
+      &n_plain, NULL);
+  gchar *desc = g_strdup_printf ("testworkersrc num-buffers=12 ! "
+      "workerpool name=p size=1 isolation=process max-restarts=7 "
+      "restart-delay=0 hang-timeout=%" G_GINT64_FORMAT " "
+      "worker=\"testworker hang-after=5\" ! testworkersink name=sink",
+      scaled (1500));
+  GstElement *pipe = launch (desc), *pool = test_pipeline_get (pipe, "p");
+  GstElement *sink = test_pipeline_get (pipe, "sink");
+  gchar *digest = NULL;
+
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "max-restarts"), 7);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "restart-delay"), 0);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"),
+      scaled (1500));
+  run_to_eos (pipe, NULL);
+  g_object_get (sink, "digest", &digest, "count", &n_hang, NULL);
+  fail_unless_equals_uint64 (n_hang, 12);
+  fail_unless_equals_string (digest, plain);
+  fail_unless (stat_u64 (pipe, "p_r0", "restarts") >= 1);
+  /* while it runs: given at once */
+  g_object_set (pool, "hang-timeout", 4321, "max-restarts", 2, NULL);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 4321);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "max-restarts"), 2);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pool);
+  gst_object_unref (pipe);
+  g_free (digest);
+  g_free (plain);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+/* What is set on one replica (the pool's child proxy) stays that
+ * replica's when the pool builds its replicas again, until the pool's own
+ * property is set; also inside a replica in a thread. */
+GST_START_TEST (test_pool_keeps_replica_settings)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=5 ! workerpool "
+      "name=p size=2 isolation=process worker=testworker "
+      "p_r0::hang-timeout=777 ! workerpool name=t size=1 "
+      "worker=\"testworker name=w\" t_r0::t_r0_w::process-time=1234 ! fakesink");
+  GstElement *p = test_pipeline_get (pipe, "p");
+  GstElement *t = test_pipeline_get (pipe, "t"), *w;
+  guint64 process_time = 0;
+
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 777);
+  /* built again (a new queue size): the new p_r0 keeps it */
+  g_object_set (p, "queue-size", 3, NULL);
+  g_object_set (t, "queue-size", 3, NULL);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 777);
+  fail_unless_equals_int (uint_of (pipe, "p_r1", "hang-timeout"), 0);
+  w = test_pipeline_get (pipe, "t_r0_w");
+  g_object_get (w, "process-time", &process_time, NULL);
+  fail_unless_equals_uint64 (process_time, 1234);
+  gst_object_unref (w);
+  /* the pool's own value replaces it, also after the next build */
+  g_object_set (p, "hang-timeout", 500, NULL);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 500);
+  fail_unless_equals_int (uint_of (pipe, "p_r1", "hang-timeout"), 500);
+  g_object_set (p, "queue-size", 4, NULL);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 500);
+  run_to_eos (pipe, NULL);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (p);
+  gst_object_unref (t);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* A pool of a decoder of a format with reference frames warns, as in
+ * threads, when its replicas run in child processes (their elements are
+ * not in this process: the description built here tells what they are),
+ * and counts the frame vp8dec made nothing of; image decoders pool with
+ * no warning. */
+GST_START_TEST (test_pool_stateful_decoder_warns)
+{
+  GString *warnings = g_string_new (NULL);
+  GstElement *pipe = launch ("videotestsrc num-buffers=12 pattern=ball ! "
+      "video/x-raw,width=64,height=48 ! vp8enc keyframe-max-dist=30 "
+      "deadline=1 ! workerpool name=p size=2 isolation=process "
+      "dispatch=round-robin worker=vp8dec ! fakesink");
+  guint64 in, out, dropped;
+
+  run_to_eos (pipe, warnings);
+  in = stat_u64 (pipe, "p_dispatch", "items-in");
+  out = stat_u64 (pipe, "p_collect", "items-out");
+  dropped = stat_u64 (pipe, "p_collect", "items-dropped");
+  fail_unless_equals_uint64 (in, 12);
+  fail_unless (dropped >= 1, "in %" G_GUINT64_FORMAT " out %"
+      G_GUINT64_FORMAT ": nothing counted", in, out);
+  fail_unless_equals_uint64 (in, out + dropped);
+  fail_unless (strstr (warnings->str, "Worker pool p: its worker vp8dec "
+          "(GstVP8Dec) is a decoder of video/x-vp8") != NULL, "%s",
+      warnings->str);
+  fail_unless (strstr (warnings->str, "Do not pool") != NULL, "%s",
+      warnings->str);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+
+  g_string_truncate (warnings, 0);
+  pipe = launch ("videotestsrc num-buffers=12 ! video/x-raw,width=64,"
+      "height=48 ! jpegenc ! workerpool name=p size=2 isolation=process "
+      "dispatch=round-robin worker=jpegdec ! fakesink");
+  run_to_eos (pipe, warnings);
+  fail_unless_equals_int (warnings->len, 0);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_collect", "items-out"), 12);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  g_string_free (warnings, TRUE);
+}
+
+GST_END_TEST;
+
+/* The pool gives its start-timeout to its replicas: a child that never
+ * says it runs is an error naming the replica, after that time (not the
+ * default 30 s). */
+GST_START_TEST (test_pool_start_timeout)
+{
+  gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
+  gchar *script = g_build_filename (dir, "never-hello", NULL);
+  GstElement *pipe, *r0;
+  gchar *src = NULL, *text;
+  guint timeout = 0;
+
+  fail_unless (g_file_set_contents (script, "#!/bin/sh\nexec sleep 600\n",
+          -1, NULL));
+  g_chmod (script, 0755);
+  g_setenv ("GST_WORKER_CHILD", script, TRUE);
+  pipe = launch ("testworkersrc num-buffers=5 ! workerpool name=p size=1 "
+      "isolation=process start-timeout=300 worker=identity ! fakesink");
+  r0 = test_pipeline_get (pipe, "p_r0");
+  g_object_get (r0, "start-timeout", &timeout, NULL);
+  fail_unless_equals_int (timeout, 300);
+  text = run_error (pipe, &src);
+  g_unsetenv ("GST_WORKER_CHILD");
+  fail_unless_equals_string (src, "p_r0");
+  fail_unless (strstr (text, "Worker process p_r0") != NULL, "%s", text);
+  fail_unless (strstr (text, "did not start within 300 ms") != NULL, "%s",
+      text);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (r0);
+  gst_object_unref (pipe);
+  g_free (src);
+  g_free (text);
+  g_unlink (script);
+  g_rmdir (dir);
+  g_free (script);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* A description that does not build fails as in a thread, at once. */
+GST_START_TEST (test_pool_bad_worker)
+{
+  GstElement *pool =
+      test_pipeline_watch (gst_element_factory_make ("workerpool", "p"));
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *err = NULL;
+
+  gst_element_set_bus (pool, bus);
+  g_object_set (pool, "isolation", 1, "worker", "nosuchelement", NULL);
+  fail_unless_equals_int (gst_element_set_state (pool, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "Worker pool p") != NULL, "%s",
+      err->message);
+  fail_unless (strstr (err->message, "no element \"nosuchelement\"") !=
+      NULL, "%s", err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_element_set_state (pool, GST_STATE_NULL);
+  gst_element_set_bus (pool, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pool);
+}
+
+GST_END_TEST;
+
+static Suite *
+processpool_suite (void)
+{
+  Suite *s = suite_create ("processpool");
+  TCase *pool = tcase_create ("pool");
+
+  suite_add_tcase (s, pool);
+  tcase_add_checked_fixture (pool, NULL, stop_leftovers);
+  tcase_add_test (pool, test_pool_same_bytes_as_thread);
+  tcase_add_test (pool, test_pool_replicas_crash_and_restart);
+  tcase_add_test (pool, test_pool_grows_while_playing);
+  tcase_add_test (pool, test_pool_bad_worker);
+  tcase_add_test (pool, test_pool_start_timeout);
+  tcase_add_test (pool, test_launch_table_shows_pid);
+  tcase_add_test (pool, test_launch_reports_restarts);
+  tcase_add_test (pool, test_launch_accounts_failed_items);
+  tcase_add_test (pool, test_pool_stateful_decoder_warns);
+  tcase_add_test (pool, test_pool_forwards_fault_properties);
+  tcase_add_test (pool, test_pool_keeps_replica_settings);
+  return s;
+}
+
+GST_CHECK_MAIN (processpool);
