@@ -1099,17 +1099,23 @@ root_fast (ThreadState * t, GstPad * pad, GstObject * parent,
   return ret;
 }
 
-static __attribute__ ((noinline)) GstFlowReturn
-traced_root_counter (GstPad * pad, GstObject * parent, GstBuffer * buffer)
-{
-  return root_fast (thread_state_tls, pad, parent, buffer, TRUE);
+/* A short path twice, as a chain function: NAME_counter reads the
+ * processor's counter, NAME the monotonic clock (the choice is made as
+ * pads are wrapped, not at every read) */
+#define CHAIN_FOR_EACH_CLOCK(name, path)                                   \
+static __attribute__ ((noinline)) GstFlowReturn                            \
+name##_counter (GstPad * pad, GstObject * parent, GstBuffer * buffer)      \
+{                                                                          \
+  return path (thread_state_tls, pad, parent, buffer, TRUE);               \
+}                                                                          \
+                                                                           \
+static __attribute__ ((noinline)) GstFlowReturn                            \
+name (GstPad * pad, GstObject * parent, GstBuffer * buffer)                \
+{                                                                          \
+  return path (thread_state_tls, pad, parent, buffer, FALSE);              \
 }
 
-static __attribute__ ((noinline)) GstFlowReturn
-traced_root (GstPad * pad, GstObject * parent, GstBuffer * buffer)
-{
-  return root_fast (thread_state_tls, pad, parent, buffer, FALSE);
-}
+CHAIN_FOR_EACH_CLOCK (traced_root, root_fast)
 
 /* A push into a channel (a queue) below the top level, through the frame
  * the last item left: chain_fast() checked it. */
@@ -1134,17 +1140,7 @@ channel_fast (ThreadState * t, GstPad * pad, GstObject * parent,
   return ret;
 }
 
-static __attribute__ ((noinline)) GstFlowReturn
-traced_channel_counter (GstPad * pad, GstObject * parent, GstBuffer * buffer)
-{
-  return channel_fast (thread_state_tls, pad, parent, buffer, TRUE);
-}
-
-static __attribute__ ((noinline)) GstFlowReturn
-traced_channel (GstPad * pad, GstObject * parent, GstBuffer * buffer)
-{
-  return channel_fast (thread_state_tls, pad, parent, buffer, FALSE);
-}
+CHAIN_FOR_EACH_CLOCK (traced_channel, channel_fast)
 
 /* The common case, kept short: an element's pad entered below the top
  * level through the frame the last item left at that depth; the rest is
@@ -1153,10 +1149,9 @@ traced_channel (GstPad * pad, GstObject * parent, GstBuffer * buffer)
  * counter (a constant: one wrapper for each clock, chosen as pads are
  * wrapped). */
 static inline __attribute__ ((always_inline)) GstFlowReturn
-chain_fast (GstPad * pad, GstObject * parent, GstBuffer * buffer,
-    gboolean counter)
+chain_fast (ThreadState * t, GstPad * pad, GstObject * parent,
+    GstBuffer * buffer, gboolean counter)
 {
-  ThreadState *t = thread_state_tls;
   Frame *top, *f;
   GstFlowReturn ret;
 
@@ -1185,17 +1180,7 @@ chain_fast (GstPad * pad, GstObject * parent, GstBuffer * buffer,
   return ret;
 }
 
-static GstFlowReturn
-traced_chain_counter (GstPad * pad, GstObject * parent, GstBuffer * buffer)
-{
-  return chain_fast (pad, parent, buffer, TRUE);
-}
-
-static GstFlowReturn
-traced_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
-{
-  return chain_fast (pad, parent, buffer, FALSE);
-}
+CHAIN_FOR_EACH_CLOCK (traced_chain, chain_fast)
 
 static void last_sample (void);
 

@@ -37,7 +37,9 @@
  * busy on one item for longer, or held behind a paused one, is refused).
  *
  * Workers taken out stay in the status and the report (`retired-workers`,
- * with the counts they had), so counts stay balanced. Only one reshape
+ * with the counts they had), so counts stay balanced; so do the queues a
+ * `workerpool`'s shrink takes out, in `queues` with `retired` %TRUE (a
+ * later replica's queue may have the same name). Only one reshape
  * runs at a time; they may be called from any thread, and block until
  * done (milliseconds, unless the place is busy).
  *
@@ -1152,6 +1154,9 @@ follow_element (GstWorkerController * self, GstElement * element,
     }
   } else if (added && worker_topology_add_queue (self->topology, element)) {
     GST_DEBUG_OBJECT (self, "queue %s joined", GST_OBJECT_NAME (element));
+  } else if (!added && worker_topology_retire_queue (self->topology,
+          element)) {
+    GST_DEBUG_OBJECT (self, "queue %s left", GST_OBJECT_NAME (element));
   }
 }
 
