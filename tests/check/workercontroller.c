@@ -536,6 +536,7 @@ typedef struct
   const gchar *worker;
   GstWorkerState state;
   const gchar *blocked_on;
+  guint input_level;            /* of its fullest input queue; 0: any */
 } StateWant;
 
 static gboolean
@@ -545,9 +546,12 @@ worker_in_state (gpointer run, gconstpointer data)
   const StateWant *want = data;
   GstStructure *status = gst_worker_controller_get_status (r->ctrl);
   const GstStructure *w = entry (status, "workers", want->worker);
+  guint level = 0;
   gboolean ok = worker_state (w) == want->state &&
       (!want->blocked_on || g_strcmp0 (gst_structure_get_string (w,
-              "blocked-on"), want->blocked_on) == 0);
+              "blocked-on"), want->blocked_on) == 0) &&
+      (!want->input_level || (gst_structure_get_uint (w, "input-level",
+                  &level) && level == want->input_level));
 
   gst_structure_free (status);
   return ok;
@@ -579,8 +583,13 @@ GST_START_TEST (test_blocked_behind_paused_sink)
   GstWorkerController *ctrl = controller ("testworkersrc name=src "
       "! queue name=q1 max-size-buffers=3 " Q "! testworker name=a2 "
       "! queue name=q2 max-size-buffers=3 " Q "! testworkersink name=out");
-  StateWant want = { "a2", GST_WORKER_STATE_BLOCKED, "q2" };
-  StateWant want_src = { "src", GST_WORKER_STATE_BLOCKED, "q1" };
+  /* the end, in the order it comes: out paused (it may take an item as
+   * its pause takes effect); a2 blocked on the full q2 and q1 full again
+   * (src refills it once it runs: late on a loaded machine); src blocked
+   * on q1. Then nothing moves. */
+  StateWant want_out = { "out", GST_WORKER_STATE_PAUSED, NULL, 0 };
+  StateWant want = { "a2", GST_WORKER_STATE_BLOCKED, "q2", 3 };
+  StateWant want_src = { "src", GST_WORKER_STATE_BLOCKED, "q1", 0 };
   GstStructure *status;
   const GstStructure *w, *e, *wf;
   GError *err = NULL;
@@ -589,6 +598,7 @@ GST_START_TEST (test_blocked_behind_paused_sink)
   run_init (&r, ctrl);
   start (ctrl);
   fail_unless (gst_worker_controller_pause_worker (ctrl, "out", &err));
+  run_until (&r, worker_in_state, &want_out, 10000);
   run_until (&r, worker_in_state, &want, 10000);
   run_until (&r, worker_in_state, &want_src, 10000);
 
@@ -829,7 +839,7 @@ GST_START_TEST (test_idle_reader_not_stalled)
   Run r;
   GstWorkerController *ctrl = controller ("testworkersrc name=src "
       "paused=true ! queue name=q1 " Q "! testworkersink name=out");
-  StateWant want = { "out", GST_WORKER_STATE_IDLE, NULL };
+  StateWant want = { "out", GST_WORKER_STATE_IDLE, NULL, 0 };
   GstStructure *wf;
   const GstStructure *e;
 
@@ -1114,7 +1124,7 @@ GST_START_TEST (test_pool_error_discards_balance)
       "num-buffers=200 ! queue name=q1 " Q "! workerpool name=p size=1 "
       "queue-size=2 worker=\"testworker name=w\" ! queue name=q2 " Q
       "! testworkersink name=out");
-  StateWant want = { "p_dispatch", GST_WORKER_STATE_BLOCKED, NULL };
+  StateWant want = { "p_dispatch", GST_WORKER_STATE_BLOCKED, NULL, 0 };
   const GstStructure *h;
   GstElement *out;
   GError *err = NULL;
