@@ -866,6 +866,43 @@ GST_START_TEST (test_tune_report)
 
 GST_END_TEST;
 
+/* report, with the pool's replicas in child processes (B16 of the new
+ * user's trial): the pool is the bottleneck, its replicas counted as
+ * such, not as its dispatcher or collector. */
+GST_START_TEST (test_tune_report_process_pool)
+{
+  GstStructure *t;
+  Run r;
+
+  memset (&r, 0, sizeof (r));
+  {
+    GError *err = NULL;
+
+    r.ctrl = gst_worker_controller_new_from_description ("testworkersrc "
+        "name=src num-buffers=1000000 ! queue name=q0 " Q "! workerpool "
+        "name=p size=1 isolation=process worker=\"testworker "
+        "process-time=4000000\" ! queue name=q1 " Q "! testworkersink "
+        "name=sink", &err);
+    fail_unless (r.ctrl != NULL, "%s", err ? err->message : "?");
+    r.loop = g_main_loop_new (NULL, FALSE);
+    g_signal_connect (r.ctrl, "finished", G_CALLBACK (on_finished), &r);
+    g_object_set (r.ctrl, "tune", GST_WORKER_TUNE_MODE_REPORT, NULL);
+    fail_unless (gst_worker_controller_start (r.ctrl, &err));
+  }
+  fail_unless (test_loop_run_until (r.loop, advised, &r, "p", 60000),
+      "no advice naming the pool");
+  t = tuning (&r);
+  fail_unless (strstr (gst_structure_get_string (t, "suggestion"),
+          "grow p from 1 to") != NULL, "%s", str (t));
+  gst_structure_free (t);
+
+  gst_worker_controller_exit_drain (r.ctrl, 20000);
+  run_until_finished (&r);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
 /* auto: the pool at the bottleneck grows, within tune-max-replicas, and
  * says so; nothing is lost. */
 GST_START_TEST (test_tune_auto_grows_the_bottleneck)
@@ -1178,6 +1215,7 @@ workerreshape_suite (void)
   tcase_add_test (tc, test_pool_replicas_followed);
   tcase_add_test (tc, test_pool_queue_name_reused);
   tcase_add_test (tc, test_tune_report);
+  tcase_add_test (tc, test_tune_report_process_pool);
   tcase_add_test (tc, test_tune_auto_grows_the_bottleneck);
   tcase_add_test (tc, test_tune_auto_grows_a_queue);
   tcase_add_test (tc, test_random_reshapes);

@@ -152,6 +152,21 @@ share (const guint64 * t, GstWorkerState state)
   return total ? (gdouble) t[state] / total : 0;
 }
 
+/* Whether @w is @pool's own dispatcher or collector (`POOL_dispatch`,
+ * `POOL_collect`, children of the pool); a process replica is a child of
+ * the pool too, and a replica. */
+static gboolean
+pool_own_worker (GstElement * pool, WorkerRec * w)
+{
+  const gchar *name = GST_OBJECT_NAME (w->element);
+  gsize n = strlen (GST_OBJECT_NAME (pool));
+
+  return GST_OBJECT_PARENT (w->element) == GST_OBJECT (pool) &&
+      g_str_has_prefix (name, GST_OBJECT_NAME (pool)) &&
+      (g_str_equal (name + n, "_dispatch") ||
+      g_str_equal (name + n, "_collect"));
+}
+
 /* The units of the live workers, with their shares: this window's and
  * the run's. Under the lock. */
 static GPtrArray *
@@ -180,7 +195,7 @@ units_locked (GstWorkerTuner * t)
         g_hash_table_insert (by_pool, pool, u);
       g_ptr_array_add (units, u);
     }
-    if (pool && GST_OBJECT_PARENT (w->element) == GST_OBJECT (pool)) {
+    if (pool && pool_own_worker (pool, w)) {
       /* the pool's own dispatcher or collector */
       if (g_str_has_suffix (w->name, "_dispatch"))
         u->dispatch_blocked = share (r->win, GST_WORKER_STATE_BLOCKED);
