@@ -181,6 +181,8 @@ state_text (const GstStructure * w, gchar * buf, gsize len)
     g_snprintf (buf, len, "%s>%s", v->value_nick, on);
   else
     g_snprintf (buf, len, "%s", v->value_nick);
+  if (gst_structure_get_boolean (w, "system-paused", &flag) && flag)
+    g_strlcat (buf, " (paused)", len);
   if (gst_structure_get_boolean (w, "stalled", &flag) && flag)
     g_strlcat (buf, " STALL", len);
   if (gst_structure_get_boolean (w, "lost", &flag) && flag)

@@ -727,6 +727,19 @@ typedef struct
   guint64 heartbeats;
 } HeartbeatsWant;
 
+static gboolean
+worker_bool (const GstStructure * status, const gchar * worker,
+    const gchar * field)
+{
+  const GstStructure *w = entry (status, "workers", worker);
+  gboolean v = FALSE;
+
+  fail_unless (w != NULL, "no worker %s", worker);
+  fail_unless (gst_structure_get_boolean (w, field, &v), "no %s in %s",
+      field, str (w));
+  return v;
+}
+
 /* @data's worker has sent so many heartbeats this run. */
 static gboolean
 worker_has_heartbeats (gpointer run, gconstpointer data)
@@ -777,6 +790,13 @@ GST_START_TEST (test_system_pause_not_stalled)
   fail_unless (r.lost->len == 0, "%s lost while paused",
       r.lost->len ? (gchar *) g_ptr_array_index (r.lost, 0) : "");
 
+  /* each worker's entry says why it waits */
+  status = gst_worker_controller_get_status (ctrl);
+  fail_unless (worker_bool (status, "src", "system-paused"));
+  fail_unless (worker_bool (status, "a", "system-paused"));
+  fail_if (worker_bool (status, "a", "stalled"));
+  gst_structure_free (status);
+
   /* resumed: the watchdog looks at everyone at their next heartbeats, and
    * nobody waited for stall-timeout since the resume */
   status = gst_worker_controller_get_status (ctrl);
@@ -788,6 +808,9 @@ GST_START_TEST (test_system_pause_not_stalled)
       r.stalls->len ? str (g_ptr_array_index (r.stalls, 0)) : "");
   fail_unless (r.lost->len == 0, "%s lost after the resume",
       r.lost->len ? (gchar *) g_ptr_array_index (r.lost, 0) : "");
+  status = gst_worker_controller_get_status (ctrl);
+  fail_if (worker_bool (status, "src", "system-paused"));
+  gst_structure_free (status);
 
   gst_worker_controller_exit_drain (ctrl, 20000);
   run_until_finished (&r, 60);

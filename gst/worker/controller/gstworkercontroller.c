@@ -1214,7 +1214,9 @@ gst_worker_controller_is_paused (GstWorkerController * self)
  *   (by the longest chain of queues from a source), the worker's `stats` now
  *   (state, state-time, items-in, items-out, items-dropped,
  *   proc-time-avg, proc-time-max, blocked-on) plus `name`, `path`,
- *   `paused`, `rate` (items in per second between its last two
+ *   `paused`, `system-paused` (the whole system is paused: the worker
+ *   waits for the resume, it is not jammed), `rate` (items in per second
+ *   between its last two
  *   heartbeats), `heartbeats` (received this run), `heartbeat-age`,
  *   `lost`, `stalled`, `input-queues` (names), `pool` (the name of the
  *   workerpool it is a part of, a replica or the pool's dispatcher or

@@ -128,6 +128,7 @@ controller_worker_structure (GstWorkerController * self, WorkerRec * w,
   gst_structure_set (s, "name", G_TYPE_STRING, w->name,
       "path", G_TYPE_STRING, w->path,
       "paused", G_TYPE_BOOLEAN, gst_worker_get_paused (GST_WORKER (w->element)),
+      "system-paused", G_TYPE_BOOLEAN, worker_run_is_paused (self->run),
       NULL);
   gst_structure_remove_field (s, "worker");
   pool = worker_topology_pool_of (w->element);
