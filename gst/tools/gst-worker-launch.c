@@ -225,8 +225,11 @@ name_width (const GValue * array)
     const GstStructure *s =
         gst_value_get_structure (gst_value_array_get_value (array, i));
     const gchar *name = gst_structure_get_string (s, "name");
+    gboolean retired = FALSE;
 
-    width = MAX (width, name ? (gint) strlen (name) : 0);
+    /* printed "NAME (retired)" */
+    gst_structure_get_boolean (s, "retired", &retired);
+    width = MAX (width, name ? (gint) strlen (name) + (retired ? 10 : 0) : 0);
   }
   return width;
 }
@@ -412,7 +415,7 @@ print_report (App * app, const GstStructure * report)
   GString *who = g_string_new (NULL);
   gboolean balanced = FALSE;
   gint width = MAX (MAX (name_width (workers), name_width (queues)),
-      retired ? name_width (retired) + 10 : 0);
+      name_width (retired));
 
   gst_structure_get_clock_time (report, "duration", &duration);
   gst_structure_get_enum (report, "outcome",
@@ -465,11 +468,17 @@ print_report (App * app, const GstStructure * report)
     for (i = 0; i < gst_value_array_get_size (queues); i++) {
       const GstStructure *q =
           gst_value_get_structure (gst_value_array_get_value (queues, i));
+      gboolean gone = FALSE;
+      gchar *name;
 
+      /* a queue a pool's shrink took out: a later one may have its name */
+      gst_structure_get_boolean (q, "retired", &gone);
+      name = g_strdup_printf ("%s%s", gst_structure_get_string (q, "name"),
+          gone ? " (retired)" : "");
       g_print ("%-*s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %10"
-          G_GUINT64_FORMAT "\n", width, gst_structure_get_string (q, "name"),
-          field_u64 (q, "items-in"), field_u64 (q, "items-out"),
-          field_u64 (q, "held"));
+          G_GUINT64_FORMAT "\n", width, name, field_u64 (q, "items-in"),
+          field_u64 (q, "items-out"), field_u64 (q, "held"));
+      g_free (name);
     }
   }
   print_lost (workers);

@@ -536,6 +536,7 @@ typedef struct
   const gchar *worker;
   GstWorkerState state;
   const gchar *blocked_on;
+  guint input_level;            /* of its fullest input queue; 0: any */
 } StateWant;
 
 static gboolean
@@ -545,9 +546,12 @@ worker_in_state (gpointer run, gconstpointer data)
   const StateWant *want = data;
   GstStructure *status = gst_worker_controller_get_status (r->ctrl);
   const GstStructure *w = entry (status, "workers", want->worker);
+  guint level = 0;
   gboolean ok = worker_state (w) == want->state &&
       (!want->blocked_on || g_strcmp0 (gst_structure_get_string (w,
-              "blocked-on"), want->blocked_on) == 0);
+              "blocked-on"), want->blocked_on) == 0) &&
+      (!want->input_level || (gst_structure_get_uint (w, "input-level",
+                  &level) && level == want->input_level));
 
   gst_structure_free (status);
   return ok;
@@ -579,8 +583,13 @@ GST_START_TEST (test_blocked_behind_paused_sink)
   GstWorkerController *ctrl = controller ("testworkersrc name=src "
       "! queue name=q1 max-size-buffers=3 " Q "! testworker name=a2 "
       "! queue name=q2 max-size-buffers=3 " Q "! testworkersink name=out");
-  StateWant want = { "a2", GST_WORKER_STATE_BLOCKED, "q2" };
-  StateWant want_src = { "src", GST_WORKER_STATE_BLOCKED, "q1" };
+  /* the end, in the order it comes: out paused (it may take an item as
+   * its pause takes effect); a2 blocked on the full q2 and q1 full again
+   * (src refills it once it runs: late on a loaded machine); src blocked
+   * on q1. Then nothing moves. */
+  StateWant want_out = { "out", GST_WORKER_STATE_PAUSED, NULL, 0 };
+  StateWant want = { "a2", GST_WORKER_STATE_BLOCKED, "q2", 3 };
+  StateWant want_src = { "src", GST_WORKER_STATE_BLOCKED, "q1", 0 };
   GstStructure *status;
   const GstStructure *w, *e, *wf;
   GError *err = NULL;
@@ -589,6 +598,7 @@ GST_START_TEST (test_blocked_behind_paused_sink)
   run_init (&r, ctrl);
   start (ctrl);
   fail_unless (gst_worker_controller_pause_worker (ctrl, "out", &err));
+  run_until (&r, worker_in_state, &want_out, 10000);
   run_until (&r, worker_in_state, &want, 10000);
   run_until (&r, worker_in_state, &want_src, 10000);
 
@@ -711,6 +721,87 @@ GST_START_TEST (test_blocked_behind_paused_replica)
 
 GST_END_TEST;
 
+typedef struct
+{
+  const gchar *worker;
+  guint64 heartbeats;
+} HeartbeatsWant;
+
+/* @data's worker has sent so many heartbeats this run. */
+static gboolean
+worker_has_heartbeats (gpointer run, gconstpointer data)
+{
+  Run *r = run;
+  const HeartbeatsWant *want = data;
+  GstStructure *status = gst_worker_controller_get_status (r->ctrl);
+  gboolean ok = worker_u64 (status, want->worker, "heartbeats") >=
+      want->heartbeats;
+
+  gst_structure_free (status);
+  return ok;
+}
+
+/* Pausing the whole system for longer than stall-timeout: no worker is
+ * stalled or lost while it is paused, nor when it resumes (the stall
+ * clocks start again at the resume), and the drain after it is clean. */
+GST_START_TEST (test_system_pause_not_stalled)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "! queue name=q1 max-size-buffers=3 " Q "! testworker name=a "
+      "! queue name=q2 max-size-buffers=3 " Q "! testworkersink name=out");
+  StateForWant want = { "src", GST_WORKER_STATE_BLOCKED, 0 };
+  HeartbeatsWant beats = { "src", 0 };
+  GstStructure *status;
+  GError *err = NULL;
+
+  /* not shorter: on a loaded machine a worker can be held up for a
+   * fraction of a second right after the resume, and that is no stall */
+  g_object_set (ctrl, "heartbeat-interval", 30, "stall-timeout", 1000,
+      "heartbeat-timeout", 1000, NULL);
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_until (&r, sink_has_items, "out", 20000);
+  fail_unless (gst_worker_controller_pause (ctrl, &err), "%s",
+      err ? err->message : "");
+  fail_unless (gst_worker_controller_is_paused (ctrl));
+  /* stalls from before the pause do not count (a loaded machine can hold
+   * a worker up mid-item for stall-timeout) */
+  run_until (&r, worker_in_state_for, &want, 20000);
+  g_ptr_array_set_size (r.stalls, 0);
+  /* the source waits, behind the paused system, twice stall-timeout */
+  want.at_least = 2000 * GST_MSECOND;
+  run_until (&r, worker_in_state_for, &want, 20000);
+  fail_unless (r.stalls->len == 0, "%s stalled while paused",
+      r.stalls->len ? str (g_ptr_array_index (r.stalls, 0)) : "");
+  fail_unless (r.lost->len == 0, "%s lost while paused",
+      r.lost->len ? (gchar *) g_ptr_array_index (r.lost, 0) : "");
+
+  /* resumed: the watchdog looks at everyone at their next heartbeats, and
+   * nobody waited for stall-timeout since the resume */
+  status = gst_worker_controller_get_status (ctrl);
+  beats.heartbeats = worker_u64 (status, "src", "heartbeats") + 3;
+  gst_structure_free (status);
+  fail_unless (gst_worker_controller_resume (ctrl, &err));
+  run_until (&r, worker_has_heartbeats, &beats, 20000);
+  fail_unless (r.stalls->len == 0, "%s stalled after the resume",
+      r.stalls->len ? str (g_ptr_array_index (r.stalls, 0)) : "");
+  fail_unless (r.lost->len == 0, "%s lost after the resume",
+      r.lost->len ? (gchar *) g_ptr_array_index (r.lost, 0) : "");
+
+  gst_worker_controller_exit_drain (ctrl, 20000);
+  run_until_finished (&r, 60);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  fail_unless (r.stalls->len == 0, "%s stalled",
+      r.stalls->len ? str (g_ptr_array_index (r.stalls, 0)) : "");
+  fail_unless_equals_uint64 (prop_u64 (ctrl, "out", "count"),
+      worker_u64 (r.report, "src", "items-out"));
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
 /* A worker busy on the very first item (a model that loads, a camera that
  * never answers) stalls while the system prerolls, before it plays: the
  * watchdog reports it there too. */
@@ -748,7 +839,7 @@ GST_START_TEST (test_idle_reader_not_stalled)
   Run r;
   GstWorkerController *ctrl = controller ("testworkersrc name=src "
       "paused=true ! queue name=q1 " Q "! testworkersink name=out");
-  StateWant want = { "out", GST_WORKER_STATE_IDLE, NULL };
+  StateWant want = { "out", GST_WORKER_STATE_IDLE, NULL, 0 };
   GstStructure *wf;
   const GstStructure *e;
 
@@ -1033,7 +1124,7 @@ GST_START_TEST (test_pool_error_discards_balance)
       "num-buffers=200 ! queue name=q1 " Q "! workerpool name=p size=1 "
       "queue-size=2 worker=\"testworker name=w\" ! queue name=q2 " Q
       "! testworkersink name=out");
-  StateWant want = { "p_dispatch", GST_WORKER_STATE_BLOCKED, NULL };
+  StateWant want = { "p_dispatch", GST_WORKER_STATE_BLOCKED, NULL, 0 };
   const GstStructure *h;
   GstElement *out;
   GError *err = NULL;
@@ -1603,6 +1694,7 @@ workercontroller_suite (void)
   tcase_add_test (tc, test_blocked_behind_paused_sink);
   tcase_add_test (tc, test_idle_reader_not_stalled);
   tcase_add_test (tc, test_blocked_behind_paused_replica);
+  tcase_add_test (tc, test_system_pause_not_stalled);
   tcase_add_test (tc, test_stalled_on_first_item);
   tcase_add_test (tc, test_heartbeats_stop_worker_lost);
   tcase_add_test (tc, test_exit_now_accounts_for_every_item);

@@ -345,6 +345,40 @@ GST_START_TEST (test_insert_then_remove)
 
 GST_END_TEST;
 
+/* Elements in child processes come in while the system runs (B9 of the
+ * new user's trial): a process pool inserted, a worker swapped for a
+ * process replica. Their children start, every item goes through them,
+ * and the system drains as without them. */
+GST_START_TEST (test_insert_and_swap_process_replicas)
+{
+  gchar *ref = reference_digest (CHAIN ("testworker name=w"), N_ITEMS);
+  GError *err = NULL;
+  Run r;
+
+  run_start_held (&r, CHAIN ("testworker name=w process-time=100000"), 20);
+  fail_unless (gst_worker_controller_swap_worker (r.ctrl, "w",
+          "processreplica name=pr worker=testworker", &err), "%s",
+      err ? err->message : "?");
+  fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q0",
+          "workerpool name=pp size=2 isolation=process worker=testworker",
+          &err), "%s", err ? err->message : "?");
+  fail_unless (listed (&r, "pp_r0"));
+  fail_unless (listed (&r, "pr"));
+  pause_worker (&r, "src", FALSE);
+  run_until_finished (&r);
+  check_outputs (&r, N_ITEMS, ref);
+  /* most items, the source held at 20 before the reshapes */
+  fail_unless (u64 (find_in (r.report, "workers", "pr"), "items-in") >=
+      N_ITEMS / 2);
+  fail_unless (u64 (find_in (r.report, "workers", "pp_r0"), "items-in") +
+      u64 (find_in (r.report, "workers", "pp_r1"), "items-in") >=
+      N_ITEMS / 2);
+  run_clear (&r);
+  g_free (ref);
+}
+
+GST_END_TEST;
+
 static void
 expect_refusal (gboolean ok, GError ** err, GQuark domain, gint code,
     const gchar * words)
@@ -611,6 +645,12 @@ GST_START_TEST (test_replica_refused)
 
 GST_END_TEST;
 
+/* A pool of @size replicas between two queues, 200 items. */
+#define FOLLOWED_POOL(size) "testworkersrc name=src num-buffers=200 ! " \
+  "queue name=q0 " Q "! workerpool name=p size=" size " " \
+  "worker=\"testworker process-time=200000\" ! queue name=q1 " Q \
+  "! testworkersink name=sink"
+
 static gboolean
 retired_count (gpointer run, gconstpointer data)
 {
@@ -629,10 +669,7 @@ GST_START_TEST (test_pool_replicas_followed)
   guint64 sum = 0;
   Run r;
 
-  run_start_held (&r, "testworkersrc name=src num-buffers=200 ! "
-      "queue name=q0 " Q "! workerpool name=p size=1 "
-      "worker=\"testworker process-time=200000\" ! queue name=q1 " Q
-      "! testworkersink name=sink", 20);
+  run_start_held (&r, FOLLOWED_POOL ("1"), 20);
   pool = element (&r, "p");
   g_object_set (pool, "size", 3, NULL);
   fail_unless (listed (&r, "p_r1_testworker"));
@@ -654,6 +691,73 @@ GST_START_TEST (test_pool_replicas_followed)
   sum += u64 (find_in (r.report, "retired-workers", "p_r2_testworker"),
       "items-in");
   fail_unless_equals_uint64 (sum, 200);
+  gst_object_unref (pool);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+/* The queues named @name in @s's `queues`: how many, and how many of
+ * them retired (in @retired). */
+static guint
+queues_named (const GstStructure * s, const gchar * name, guint * retired)
+{
+  const GValue *queues = gst_structure_get_value (s, "queues");
+  guint n = 0;
+
+  *retired = 0;
+  for (guint i = 0; queues && i < gst_value_array_get_size (queues); i++) {
+    const GstStructure *q =
+        gst_value_get_structure (gst_value_array_get_value (queues, i));
+    gboolean is_retired = FALSE;
+
+    if (!g_str_equal (gst_structure_get_string (q, "name"), name))
+      continue;
+    n++;
+    if (gst_structure_get_boolean (q, "retired", &is_retired) && is_retired)
+      (*retired)++;
+  }
+  return n;
+}
+
+static gboolean
+queue_retired (gpointer run, gconstpointer name)
+{
+  GstStructure *s = gst_worker_controller_get_status (((Run *) run)->ctrl);
+  guint retired;
+
+  queues_named (s, name, &retired);
+  gst_structure_free (s);
+  return retired == 1;
+}
+
+/* A replica's input queue that a shrink took out stays in the report
+ * with its counts, marked retired, beside the queue of the same name
+ * that a later grow made (gst-worker-launch prints it "NAME (retired)",
+ * not twice the same name). */
+GST_START_TEST (test_pool_queue_name_reused)
+{
+  GstElement *pool;
+  gboolean balanced = FALSE;
+  guint retired = 0;
+  Run r;
+
+  run_start_held (&r, FOLLOWED_POOL ("2"), 20);
+  pool = element (&r, "p");
+  g_object_set (pool, "size", 1, NULL);
+  fail_unless (test_loop_run_until (r.loop, queue_retired, &r, "p_r1_in",
+          60000), "p_r1_in did not retire");
+  g_object_set (pool, "size", 2, NULL);
+  fail_unless (listed (&r, "p_r1_testworker"));
+  pause_worker (&r, "src", FALSE);
+  run_until_finished (&r);
+  fail_unless_equals_uint64 (sink_u64 (&r, "count"), 200);
+  fail_unless_equals_int (queues_named (r.report, "p_r1_in", &retired), 2);
+  fail_unless_equals_int (retired, 1);
+  fail_unless_equals_int (queues_named (r.report, "p_r0_in", &retired), 1);
+  fail_unless_equals_int (retired, 0);
+  fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced)
+      && balanced, "%s", str (r.report));
   gst_object_unref (pool);
   run_clear (&r);
 }
@@ -1067,10 +1171,12 @@ workerreshape_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_swap_keeps_every_item);
   tcase_add_test (tc, test_insert_then_remove);
+  tcase_add_test (tc, test_insert_and_swap_process_replicas);
   tcase_add_test (tc, test_item_past_the_block);
   tcase_add_test (tc, test_refusals_change_nothing);
   tcase_add_test (tc, test_replica_refused);
   tcase_add_test (tc, test_pool_replicas_followed);
+  tcase_add_test (tc, test_pool_queue_name_reused);
   tcase_add_test (tc, test_tune_report);
   tcase_add_test (tc, test_tune_auto_grows_the_bottleneck);
   tcase_add_test (tc, test_tune_auto_grows_a_queue);

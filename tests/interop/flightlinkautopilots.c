@@ -23,6 +23,8 @@
 #include <gst/worker/worker.h>
 #include <gst/autonomy/autonomy.h>
 
+#include "testpipeline.h"
+
 static const gchar *node, *script;
 
 typedef struct
@@ -130,21 +132,24 @@ wait_near (Mission * m, gdouble n, gdouble e, gdouble d, gdouble tol)
   }
 }
 
+/* Waits until flightlink's stats have @field (a boolean) @wanted: what
+ * the vehicle told it (HOME_POSITION, its heartbeat's armed flag). */
 static void
-wait_home (Mission * m)
+wait_stat (Mission * m, const gchar * field, gboolean wanted)
 {
-  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (60);
 
   for (;;) {
     GstStructure *s = NULL;
-    gboolean home = FALSE;
+    gboolean value = !wanted;
 
     g_object_get (m->fl, "stats", &s, NULL);
-    gst_structure_get_boolean (s, "vehicle-home", &home);
+    gst_structure_get_boolean (s, field, &value);
     gst_structure_free (s);
-    if (home)
+    if (value == wanted)
       return;
-    fail_unless (g_get_monotonic_time () < deadline, "no HOME_POSITION");
+    fail_unless (g_get_monotonic_time () < deadline, "flightlink's %s never "
+        "became %s", field, wanted ? "true" : "false");
     g_usleep (20 * 1000);
   }
 }
@@ -189,6 +194,7 @@ fly (const gchar * family)
       "! appsink name=odo sync=false async=false wait-on-eos=false "
       "fl.results ! appsink name=results sync=false async=false", &err);
   fail_unless (m.pipe != NULL, "%s", err ? err->message : "");
+  test_pipeline_watch (m.pipe);
   m.fl = gst_bin_get_by_name (GST_BIN (m.pipe), "fl");
   m.cmds = gst_bin_get_by_name (GST_BIN (m.pipe), "cmds");
   m.odo = gst_bin_get_by_name (GST_BIN (m.pipe), "odo");
@@ -197,11 +203,9 @@ fly (const gchar * family)
       GST_STATE_CHANGE_FAILURE);
   g_object_get (m.fl, "bound-port", &port, NULL);
   port_str = g_strdup_printf ("%d", port);
-  /* --timeout: the vehicle's own end, should the test never stop it: the
-   * test's timeout under valgrind (120 s x 10) */
   m.proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &err, node,
       script, "--family", family, "--port", port_str, "--lose-first-ack",
-      ap ? "1" : "0", "--timeout", "1200", NULL);
+      ap ? "1" : "0", NULL);
   fail_unless (m.proc != NULL, "%s", err ? err->message : "");
   m.out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (m.proc));
   o = read_json_line (&m, parser);
@@ -220,7 +224,7 @@ fly (const gchar * family)
     wait_at (&m, 0, 0, -5);
   } else {
     /* PX4's takeoff altitude is above sea level: from home */
-    wait_home (&m);
+    wait_stat (&m, "vehicle-home", TRUE);
     push (&m, GST_FLIGHT_COMMAND_ARM, 0, 0, 0, FALSE);
     expect_accepted (&m, GST_FLIGHT_COMMAND_ARM, 1);
     push (&m, GST_FLIGHT_COMMAND_TAKEOFF, 0, 0, -5, TRUE);
@@ -241,6 +245,9 @@ fly (const gchar * family)
   push (&m, GST_FLIGHT_COMMAND_LAND, 0, 0, 0, FALSE);
   expect_accepted (&m, GST_FLIGHT_COMMAND_LAND, 1);
   wait_near (&m, -10, 15, 0, 0.001);
+  /* down 0 may be a step before the touchdown (landed, disarmed): wait
+   * for the heartbeat that says disarmed */
+  wait_stat (&m, "vehicle-armed", FALSE);
 
   /* the end: telemetry and commands */
   {
@@ -317,6 +324,8 @@ flightlinkautopilots_suite (void)
   TCase *tc = tcase_create ("node-mavlink");
 
   suite_add_tcase (s, tc);
+  /* no fork (valgrind): a failed test's pipeline must not keep running */
+  tcase_add_checked_fixture (tc, NULL, test_pipeline_stop_leftovers);
   tcase_add_test (tc, test_ardupilot_mission);
   tcase_add_test (tc, test_px4_mission);
   return s;

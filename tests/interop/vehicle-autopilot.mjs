@@ -34,7 +34,8 @@
 // and exits 0: family, commands (each {command, result, confirmation}),
 // ignored_setpoints, setpoints, offboard_entered, offboard_lost,
 // rates_requested, position {north, east, down} from home, armed, mode,
-// landed. After --timeout S (60) it exits 2.
+// landed. After --timeout S (60, times GST_WORKERS_TEST_TIMEOUT_SCALE as
+// the tests' hang guards: 10 under valgrind) it exits 2.
 
 import dgram from 'node:dgram'
 import { PassThrough } from 'node:stream'
@@ -350,4 +351,5 @@ socket.bind(0, '127.0.0.1', () => {
 
 process.on('SIGINT', () => finish(0))
 process.on('SIGTERM', () => finish(0))
-setTimeout(() => finish(2), opts.timeout * 1000)
+const scale = Math.min(Math.max(Number(process.env.GST_WORKERS_TEST_TIMEOUT_SCALE) || 1, 1), 100)
+setTimeout(() => finish(2), opts.timeout * 1000 * scale)

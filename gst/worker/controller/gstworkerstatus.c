@@ -103,6 +103,10 @@ controller_queue_structure (GstWorkerController * self, QueueRec * q)
       "items-out", G_TYPE_UINT64, out,
       "held", G_TYPE_UINT64, in + initial >= out ? in + initial - out : 0,
       "level", G_TYPE_UINT, level, "max-size-buffers", G_TYPE_UINT, max, NULL);
+  /* a queue that left the pipeline (a pool's shrink): its name may be
+   * another's now */
+  if (worker_queue_is_retired (q))
+    gst_structure_set (s, "retired", G_TYPE_BOOLEAN, TRUE, NULL);
   worker_topology_queue_names (self->topology, q, &writers, &readers);
   controller_structure_take_array (s, "writers", &writers);
   controller_structure_take_array (s, "readers", &readers);

@@ -518,6 +518,7 @@ worker_topology_add_queue (GstWorkerTopology * self, GstElement * queue)
     QueueRec *known = g_ptr_array_index (self->queues, i);
 
     if (known->element == queue) {
+      g_atomic_int_set (&known->retired, 0);
       g_mutex_unlock (&self->lock);
       return known;
     }
@@ -554,6 +555,33 @@ gboolean
 worker_rec_is_retired (WorkerRec * w)
 {
   return g_atomic_int_get (&w->retired) != 0;
+}
+
+/* The queue @queue left the pipeline (a pool's shrink): its record stays,
+ * with its counts, marked retired (a queue of the same name may come
+ * later: another record). Returns: its record, or NULL if none. */
+QueueRec *
+worker_topology_retire_queue (GstWorkerTopology * self, GstElement * queue)
+{
+  QueueRec *q = NULL;
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->queues->len && !q; i++) {
+    QueueRec *known = g_ptr_array_index (self->queues, i);
+
+    if (known->element == queue && !worker_queue_is_retired (known))
+      q = known;
+  }
+  if (q)
+    g_atomic_int_set (&q->retired, 1);
+  g_mutex_unlock (&self->lock);
+  return q;
+}
+
+gboolean
+worker_queue_is_retired (QueueRec * q)
+{
+  return g_atomic_int_get (&q->retired) != 0;
 }
 
 /* @w's stats: its worker's now, or those it had when it was retired. */

@@ -50,6 +50,9 @@ typedef struct
   gulong sink_probe;
   gulong src_probe;
   gulong event_probe;
+  gint retired;                 /* atomic: the queue left the pipeline (a
+                                 * pool's shrink); its record stays, with
+                                 * its counts */
 
   GMutex lock;
   /* protected by lock */
@@ -148,6 +151,13 @@ GstElement *        worker_topology_pool_of (GstElement * element);
 
 G_GNUC_INTERNAL
 gboolean            worker_rec_is_retired (WorkerRec * w);
+
+G_GNUC_INTERNAL
+QueueRec *          worker_topology_retire_queue (GstWorkerTopology * topo,
+                                                  GstElement * queue);
+
+G_GNUC_INTERNAL
+gboolean            worker_queue_is_retired (QueueRec * q);
 
 G_GNUC_INTERNAL
 GstStructure *      worker_rec_get_stats (WorkerRec * w);
