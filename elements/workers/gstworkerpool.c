@@ -6,7 +6,8 @@
  * @title: workerpool
  *
  * `size` copies ("replicas") of a worker, each in its own thread behind its
- * own bounded queue, that together behave as one element: the design's
+ * own bounded queue (or, with `isolation=process`, each in a child process
+ * of its own), that together behave as one element: the design's
  * duplicated workers (5-1, 5-2) without giving up the Kahn promise.
  *
  * - Each input item goes to a replica whose input queue has room, not in
@@ -34,8 +35,12 @@
  *
  * The elements of replica i are renamed `<pool>_r<i>_<name>` (an element
  * named by the description keeps its name after the prefix; others get
- * their factory's), so heartbeats tell replicas apart. The dispatcher and
- * the collector are workers too: `<pool>_dispatch` counts in `items-in` the
+ * their factory's), so heartbeats tell replicas apart. With
+ * `isolation=process` replica i is a `processreplica` element named
+ * `<pool>_r<i>` (the same queues around it), which runs the description
+ * in its child; a worker controller lists the workers inside that child as
+ * `<pool>_r<i>/NAME`, with the child's `pid`. The dispatcher and the
+ * collector are workers too: `<pool>_dispatch` counts in `items-in` the
  * items that entered the pool and reports `blocked` when every replica's
  * queue is full; `<pool>_collect` counts in `items-out` the items that left
  * it. For replicas that emit one output per input, dispatch's `items-in`
