@@ -448,9 +448,11 @@ add_event (GPtrArray * events, WorkerWatchEventType type, const gchar * name,
 /* The workers in @rec's child process (@s: @rec's stats, a processreplica's
  * `child-workers`, and `child-stats-age`, how old they are): stalled as
  * any worker (busy or blocked past stall-timeout), lost when the child has
- * not answered for heartbeat-timeout (a hung or stopped process). Events
- * name them "REPLICA/NAME"; with wd->lock. Returns the next time to look
- * (-1: none). */
+ * not answered for heartbeat-timeout (a hung or stopped process), unless
+ * @rec is blocked on a full queue (its reader waits there and reads
+ * nothing of the child meanwhile: no news is no sign). Events name them
+ * "REPLICA/NAME"; with wd->lock. Returns the next time to look (-1:
+ * none). */
 static gint64
 check_children_locked (GstWorkerWatchdog * wd, WatchRec * w, WorkerRec * rec,
     const GstStructure * s, const WorkerWatchTimeouts * t, gint64 now,
@@ -459,6 +461,7 @@ check_children_locked (GstWorkerWatchdog * wd, WatchRec * w, WorkerRec * rec,
   const GValue *children = gst_structure_get_value (s, "child-workers");
   gboolean has_age = gst_structure_has_field (s, "child-stats-age");
   GstClockTime age = worker_stats_time (s, "child-stats-age");
+  gboolean deaf = worker_stats_state (s) == GST_WORKER_STATE_BLOCKED;
   gboolean child_lost = t->heartbeat_timeout && has_age &&
       age >= t->heartbeat_timeout * GST_MSECOND;
   gint64 next = -1;
@@ -468,7 +471,7 @@ check_children_locked (GstWorkerWatchdog * wd, WatchRec * w, WorkerRec * rec,
   if (!w->children)
     w->children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
         NULL);
-  if (t->heartbeat_timeout && has_age && !child_lost)
+  if (t->heartbeat_timeout && has_age && !child_lost && !deaf)
     next = now + (gint64) (t->heartbeat_timeout * GST_MSECOND - age) / 1000;
 
   for (guint i = 0; i < gst_value_array_get_size (children); i++) {
@@ -495,7 +498,9 @@ check_children_locked (GstWorkerWatchdog * wd, WatchRec * w, WorkerRec * rec,
       on = g_strdup_printf ("%s/%s", rec->name, blocked_on);
 
     /* its child answers no more: its heartbeats stopped */
-    if (child_lost && !(flags & CHILD_LOST)) {
+    if (deaf) {
+      /* as it was, until it can hear its child again */
+    } else if (child_lost && !(flags & CHILD_LOST)) {
       flags |= CHILD_LOST;
       add_event (events, WORKER_WATCH_LOST, name, state, age, NULL, FALSE);
     } else if (!child_lost && (flags & CHILD_LOST)) {
