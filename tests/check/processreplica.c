@@ -681,6 +681,74 @@ GST_START_TEST (test_pause_child_worker_by_name)
 
 GST_END_TEST;
 
+/* Exit with drain resumes a worker paused inside a child as it resumes
+ * any paused worker (it holds EOS like any item): the run drains, and
+ * every item made arrives. */
+GST_START_TEST (test_drain_resumes_paused_child_worker)
+{
+  Run r = { 0 };
+  GError *err = NULL;
+  GstElement *q, *src, *sink;
+  GstStructure *entry = NULL, *st;
+  guint level = 0;
+  guint64 made = 0, count = 0;
+  gint state = GST_WORKER_STATE_IDLE;
+  gboolean balanced = FALSE;
+
+  r.ctrl = gst_worker_controller_new_from_description ("testworkersrc "
+      "name=src num-buffers=-1 ! queue name=q max-size-buffers=4 "
+      "max-size-bytes=0 max-size-time=0 ! processreplica name=r "
+      "worker=\"testworker name=w\" ! queue ! testworkersink name=sink",
+      &err);
+  fail_unless (r.ctrl != NULL, "%s", err ? err->message : "?");
+  r.loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (r.ctrl, "finished", G_CALLBACK (on_finished), &r);
+  fail_unless (gst_worker_controller_start (r.ctrl, &err));
+  gst_object_unref (test_pipeline_watch (gst_worker_controller_get_pipeline
+          (r.ctrl)));
+  q = ctrl_get (&r, "q");
+  while (!(entry = status_entry (r.ctrl, "r/w")))
+    g_usleep (1000);
+  g_clear_pointer (&entry, gst_structure_free);
+
+  fail_unless (gst_worker_controller_pause_worker (r.ctrl, "r/w", &err),
+      "%s", err ? err->message : "?");
+  /* it holds: the queue in front of the replica fills */
+  while (state != GST_WORKER_STATE_PAUSED || level < 4) {
+    g_clear_pointer (&entry, gst_structure_free);
+    entry = status_entry (r.ctrl, "r/w");
+    if (entry)
+      gst_structure_get_enum (entry, "state", GST_TYPE_WORKER_STATE, &state);
+    g_object_get (q, "current-level-buffers", &level, NULL);
+    g_usleep (1000);
+  }
+  g_clear_pointer (&entry, gst_structure_free);
+  gst_object_unref (q);
+
+  /* (a bound no healthy drain needs, even at load 25) */
+  gst_worker_controller_exit_drain (r.ctrl, 60000);
+  g_main_loop_run (r.loop);
+  fail_unless_equals_int (gst_worker_controller_get_outcome (r.ctrl),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced));
+  fail_unless (balanced, "%" GST_PTR_FORMAT, r.report);
+  src = ctrl_get (&r, "src");
+  sink = ctrl_get (&r, "sink");
+  st = gst_worker_get_stats (GST_WORKER (src));
+  fail_unless (gst_structure_get_uint64 (st, "items-out", &made));
+  gst_structure_free (st);
+  g_object_get (sink, "count", &count, NULL);
+  fail_unless (made > 4);
+  fail_unless_equals_uint64 (count, made);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  gst_structure_free (r.report);
+  g_main_loop_unref (r.loop);
+  gst_object_unref (r.ctrl);
+}
+
+GST_END_TEST;
+
 /* (connected swapped: the signals' other arguments differ) */
 static void
 on_watch_event (GString * seen, const gchar * worker)
@@ -846,6 +914,7 @@ processreplica_suite (void)
   tcase_add_test (contract, test_exit_now_accounts_held_item);
   tcase_add_test (contract, test_exit_now_accounts_child_queue);
   tcase_add_test (contract, test_pause_child_worker_by_name);
+  tcase_add_test (contract, test_drain_resumes_paused_child_worker);
   tcase_add_test (contract, test_watchdog_sees_child_workers);
   suite_add_tcase (s, tcp);
   tcase_add_checked_fixture (tcp, NULL, stop_leftovers);
