@@ -366,6 +366,29 @@ ctrl_get (Run * r, const gchar * name)
   return e;
 }
 
+/* After the run: the items the source "src" made, and the count of those
+ * that arrived at "sink". */
+static void
+run_counts (Run * r, guint64 * made, guint64 * arrived)
+{
+  GstElement *src = ctrl_get (r, "src"), *sink = ctrl_get (r, "sink");
+  GstStructure *st = gst_worker_get_stats (GST_WORKER (src));
+
+  fail_unless (gst_structure_get_uint64 (st, "items-out", made));
+  gst_structure_free (st);
+  g_object_get (sink, "count", arrived, NULL);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+}
+
+static void
+run_clear (Run * r)
+{
+  gst_structure_free (r->report);
+  g_main_loop_unref (r->loop);
+  gst_object_unref (r->ctrl);
+}
+
 static gboolean
 drain_when_counted (gpointer user_data)
 {
@@ -386,7 +409,6 @@ GST_START_TEST (test_drain_through_children)
 {
   Run r = { 0 };
   GError *err = NULL;
-  GstElement *src, *sink;
   guint64 made = 0, count = 0;
   gboolean balanced = FALSE;
 
@@ -406,24 +428,12 @@ GST_START_TEST (test_drain_through_children)
   fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced));
   fail_unless (balanced, "%" GST_PTR_FORMAT, r.report);
 
-  src = ctrl_get (&r, "src");
-  sink = ctrl_get (&r, "sink");
-  {
-    GstStructure *st = gst_worker_get_stats (GST_WORKER (src));
-
-    fail_unless (gst_structure_get_uint64 (st, "items-out", &made));
-    gst_structure_free (st);
-  }
-  g_object_get (sink, "count", &count, NULL);
+  run_counts (&r, &made, &count);
   /* every 5 items in a replica make one; what a replica held at EOS came
    * out as a partial group: each replica's items, rounded up, by 5 */
   fail_unless (count >= made / 5 && count <= made / 5 + 2,
       "%" G_GUINT64_FORMAT " out of %" G_GUINT64_FORMAT, count, made);
-  gst_object_unref (src);
-  gst_object_unref (sink);
-  gst_structure_free (r.report);
-  g_main_loop_unref (r.loop);
-  gst_object_unref (r.ctrl);
+  run_clear (&r);
 }
 
 GST_END_TEST;
@@ -619,6 +629,26 @@ GST_START_TEST (test_exit_now_accounts_child_queue)
 
 GST_END_TEST;
 
+/* Waits until the child's worker "r/w" says it is paused and holds: the
+ * queue @q in front of the replica (4 items at most) is full. */
+static void
+wait_paused_and_held (GstWorkerController * ctrl, GstElement * q)
+{
+  GstStructure *entry = NULL;
+  gint state = GST_WORKER_STATE_IDLE;
+  guint level = 0;
+
+  while (state != GST_WORKER_STATE_PAUSED || level < 4) {
+    g_clear_pointer (&entry, gst_structure_free);
+    entry = status_entry (ctrl, "r/w");
+    if (entry)
+      gst_structure_get_enum (entry, "state", GST_TYPE_WORKER_STATE, &state);
+    g_object_get (q, "current-level-buffers", &level, NULL);
+    g_usleep (1000);
+  }
+  g_clear_pointer (&entry, gst_structure_free);
+}
+
 /* The controller pauses a worker inside a child by the name its status
  * lists ("REPLICA/NAME"): it holds the data (the queue before the replica
  * fills) until resumed. */
@@ -633,9 +663,7 @@ GST_START_TEST (test_pause_child_worker_by_name)
   GstPipeline *pipe;
   GstElement *q, *sink;
   GstStructure *entry = NULL;
-  guint level = 0;
   guint64 before = 0, now = 0;
-  gint state = GST_WORKER_STATE_IDLE;
 
   fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   fail_unless (gst_worker_controller_start (ctrl, &err));
@@ -650,15 +678,7 @@ GST_START_TEST (test_pause_child_worker_by_name)
   fail_unless (gst_worker_controller_pause_worker (ctrl, "r/w", &err),
       "%s", err ? err->message : "?");
   /* it says so, and holds: the queue in front of the replica fills */
-  while (state != GST_WORKER_STATE_PAUSED || level < 4) {
-    g_clear_pointer (&entry, gst_structure_free);
-    entry = status_entry (ctrl, "r/w");
-    if (entry)
-      gst_structure_get_enum (entry, "state", GST_TYPE_WORKER_STATE, &state);
-    g_object_get (q, "current-level-buffers", &level, NULL);
-    g_usleep (1000);
-  }
-  g_clear_pointer (&entry, gst_structure_free);
+  wait_paused_and_held (ctrl, q);
   g_object_get (sink, "count", &before, NULL);
 
   fail_unless (gst_worker_controller_resume_worker (ctrl, "r/w", &err),
@@ -688,11 +708,9 @@ GST_START_TEST (test_drain_resumes_paused_child_worker)
 {
   Run r = { 0 };
   GError *err = NULL;
-  GstElement *q, *src, *sink;
-  GstStructure *entry = NULL, *st;
-  guint level = 0;
+  GstElement *q;
+  GstStructure *entry = NULL;
   guint64 made = 0, count = 0;
-  gint state = GST_WORKER_STATE_IDLE;
   gboolean balanced = FALSE;
 
   r.ctrl = gst_worker_controller_new_from_description ("testworkersrc "
@@ -713,16 +731,7 @@ GST_START_TEST (test_drain_resumes_paused_child_worker)
 
   fail_unless (gst_worker_controller_pause_worker (r.ctrl, "r/w", &err),
       "%s", err ? err->message : "?");
-  /* it holds: the queue in front of the replica fills */
-  while (state != GST_WORKER_STATE_PAUSED || level < 4) {
-    g_clear_pointer (&entry, gst_structure_free);
-    entry = status_entry (r.ctrl, "r/w");
-    if (entry)
-      gst_structure_get_enum (entry, "state", GST_TYPE_WORKER_STATE, &state);
-    g_object_get (q, "current-level-buffers", &level, NULL);
-    g_usleep (1000);
-  }
-  g_clear_pointer (&entry, gst_structure_free);
+  wait_paused_and_held (r.ctrl, q);
   gst_object_unref (q);
 
   /* (a bound no healthy drain needs, even at load 25) */
@@ -732,19 +741,10 @@ GST_START_TEST (test_drain_resumes_paused_child_worker)
       GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
   fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced));
   fail_unless (balanced, "%" GST_PTR_FORMAT, r.report);
-  src = ctrl_get (&r, "src");
-  sink = ctrl_get (&r, "sink");
-  st = gst_worker_get_stats (GST_WORKER (src));
-  fail_unless (gst_structure_get_uint64 (st, "items-out", &made));
-  gst_structure_free (st);
-  g_object_get (sink, "count", &count, NULL);
+  run_counts (&r, &made, &count);
   fail_unless (made > 4);
   fail_unless_equals_uint64 (count, made);
-  gst_object_unref (src);
-  gst_object_unref (sink);
-  gst_structure_free (r.report);
-  g_main_loop_unref (r.loop);
-  gst_object_unref (r.ctrl);
+  run_clear (&r);
 }
 
 GST_END_TEST;
