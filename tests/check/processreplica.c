@@ -381,6 +381,22 @@ run_counts (Run * r, guint64 * made, guint64 * arrived)
   gst_object_unref (sink);
 }
 
+/* Starts the system of @description in @r, its "finished" to @r. */
+static void
+run_start (Run * r, const gchar * description)
+{
+  GError *err = NULL;
+
+  r->ctrl = gst_worker_controller_new_from_description (description, &err);
+  fail_unless (r->ctrl != NULL, "%s", err ? err->message : "?");
+  r->loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (r->ctrl, "finished", G_CALLBACK (on_finished), r);
+  fail_unless (gst_worker_controller_start (r->ctrl, &err),
+      "%s", err ? err->message : "?");
+  gst_object_unref (test_pipeline_watch (gst_worker_controller_get_pipeline
+          (r->ctrl)));
+}
+
 static void
 run_clear (Run * r)
 {
@@ -408,20 +424,13 @@ drain_when_counted (gpointer user_data)
 GST_START_TEST (test_drain_through_children)
 {
   Run r = { 0 };
-  GError *err = NULL;
   guint64 made = 0, count = 0;
   gboolean balanced = FALSE;
 
-  r.ctrl = gst_worker_controller_new_from_description ("testworkersrc "
-      "name=src num-buffers=-1 ! queue ! workerpool name=p size=2 "
-      "isolation=process worker=\"testworker inputs-per-output=5 "
-      "emit-partial=true\" ! queue ! testworkersink name=sink", &err);
-  fail_unless (r.ctrl != NULL, "%s", err ? err->message : "?");
-  r.loop = g_main_loop_new (NULL, FALSE);
-  g_signal_connect (r.ctrl, "finished", G_CALLBACK (on_finished), &r);
-  fail_unless (gst_worker_controller_start (r.ctrl, &err));
-  gst_object_unref (test_pipeline_watch (gst_worker_controller_get_pipeline
-          (r.ctrl)));
+  run_start (&r, "testworkersrc name=src num-buffers=-1 ! queue ! "
+      "workerpool name=p size=2 isolation=process worker=\"testworker "
+      "inputs-per-output=5 emit-partial=true\" ! queue ! "
+      "testworkersink name=sink");
   g_timeout_add (5, drain_when_counted, &r);
   g_main_loop_run (r.loop);
   fail_unless (r.exiting);
@@ -713,17 +722,10 @@ GST_START_TEST (test_drain_resumes_paused_child_worker)
   guint64 made = 0, count = 0;
   gboolean balanced = FALSE;
 
-  r.ctrl = gst_worker_controller_new_from_description ("testworkersrc "
-      "name=src num-buffers=-1 ! queue name=q max-size-buffers=4 "
-      "max-size-bytes=0 max-size-time=0 ! processreplica name=r "
-      "worker=\"testworker name=w\" ! queue ! testworkersink name=sink",
-      &err);
-  fail_unless (r.ctrl != NULL, "%s", err ? err->message : "?");
-  r.loop = g_main_loop_new (NULL, FALSE);
-  g_signal_connect (r.ctrl, "finished", G_CALLBACK (on_finished), &r);
-  fail_unless (gst_worker_controller_start (r.ctrl, &err));
-  gst_object_unref (test_pipeline_watch (gst_worker_controller_get_pipeline
-          (r.ctrl)));
+  run_start (&r, "testworkersrc name=src num-buffers=-1 ! queue name=q "
+      "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! "
+      "processreplica name=r worker=\"testworker name=w\" ! queue ! "
+      "testworkersink name=sink");
   q = ctrl_get (&r, "q");
   while (!(entry = status_entry (r.ctrl, "r/w")))
     g_usleep (1000);
