@@ -445,22 +445,30 @@ configure (GstFlightSimSrc * self, const GstVideoInfo * info)
   GST_OBJECT_UNLOCK (self);
 }
 
-/* A pool from downstream if it takes our configuration, else our own. */
+/* A pool from downstream if it takes our configuration, else our own,
+ * which fills its frames from the allocator downstream proposes (a
+ * processreplica's shared memory: the frames cross to its child with no
+ * copy). */
 static gboolean
 decide_allocation (GstFlightSimSrc * self, GstCaps * caps)
 {
   GstQuery *query = gst_query_new_allocation (caps, TRUE);
   GstBufferPool *pool = NULL, *old;
+  GstAllocator *allocator = NULL;
+  GstAllocationParams params;
   GstStructure *config;
   guint size = GST_VIDEO_INFO_SIZE (&self->info), min = 0, max = 0;
   gboolean video_meta;
 
+  gst_allocation_params_init (&params);
   if (!gst_pad_peer_query (self->srcpad, query))
     GST_DEBUG_OBJECT (self, "no allocation answer from downstream");
   if (gst_query_get_n_allocation_pools (query) > 0) {
     gst_query_parse_nth_allocation_pool (query, 0, &pool, &size, &min, &max);
     size = MAX (size, GST_VIDEO_INFO_SIZE (&self->info));
   }
+  if (gst_query_get_n_allocation_params (query) > 0)
+    gst_query_parse_nth_allocation_param (query, 0, &allocator, &params);
   video_meta = gst_query_find_allocation_meta (query, GST_VIDEO_META_API_TYPE,
       NULL);
   gst_query_unref (query);
@@ -470,6 +478,7 @@ decide_allocation (GstFlightSimSrc * self, GstCaps * caps)
       pool = gst_video_buffer_pool_new ();
     config = gst_buffer_pool_get_config (pool);
     gst_buffer_pool_config_set_params (config, caps, size, min, max);
+    gst_buffer_pool_config_set_allocator (config, allocator, &params);
     if (video_meta)
       gst_buffer_pool_config_add_option (config,
           GST_BUFFER_POOL_OPTION_VIDEO_META);
@@ -478,6 +487,7 @@ decide_allocation (GstFlightSimSrc * self, GstCaps * caps)
       break;
     if (GST_IS_VIDEO_BUFFER_POOL (pool) && min == 0 && max == 0) {
       gst_object_unref (pool);
+      gst_clear_object (&allocator);
       GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
           ("Could not set up a buffer pool for the video."), (NULL));
       return FALSE;
@@ -487,6 +497,7 @@ decide_allocation (GstFlightSimSrc * self, GstCaps * caps)
     pool = NULL;
     min = max = 0;
   }
+  gst_clear_object (&allocator);
 
   GST_OBJECT_LOCK (self);
   old = self->pool;

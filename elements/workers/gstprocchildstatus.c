@@ -4,10 +4,14 @@
 /*
  * The workers inside a processreplica's child are seen from the parent
  * through this object: the child's answer to a stats query (every worker
- * there, its queues' levels and the element its items go into, asked
- * whenever the replica's stats are read, within STATS_TIMEOUT, else the
- * last answer), the heartbeats of its workers, and when it last
- * answered. The replica adds them to its stats (`child-workers`,
+ * there, its queues' levels and the element its items go into), the
+ * heartbeats of its workers, and when it last answered. The query runs on
+ * a thread of its own, one at a time: a read of the replica's stats waits
+ * for the answer at most STATS_TIMEOUT after the query went out, then
+ * takes the last answer; while a query is unanswered (the child is
+ * stopped, or the replica's reader is held by a full queue downstream), a
+ * read takes the last answer at once, so a controller reading the stats on
+ * its main loop is never held by a child (issue 13, B15/B21). The replica adds them to its stats (`child-workers`,
  * `child-queues`, `child-entry`, `child-stats-age`, `child-state`,
  * `child-items-in`, `child-items-out`), from which a controller lists the
  * workers inside as its own ("REPLICA/NAME"), accounts for what they hold
@@ -28,13 +32,21 @@
 
 /* How long a stats call waits for the child's answer (then: its last) */
 #define STATS_TIMEOUT (100 * G_TIME_SPAN_MILLISECOND)
+/* How long the asking thread waits for the child's answer (then it ends;
+ * the next read asks again) */
+#define ASK_TIMEOUT (5 * G_TIME_SPAN_SECOND)
 /* How long a pause of a worker inside waits for the child's answer */
 #define PAUSE_TIMEOUT (5 * G_TIME_SPAN_SECOND)
 
 struct _GstProcChildStatus
 {
+  gint refs;                    /* atomic: the replica's, the asking
+                                 * thread's */
   GMutex lock;
+  GCond cond;                   /* an answer came, or the asking ended */
   /* protected by lock */
+  gboolean asking;              /* a query is out (its thread runs) */
+  gint64 asked_at;              /* monotonic us it went out */
   GstProcChannel *current;      /* not reffed, only compared: the channel
                                  * of the child there is */
   GstStructure *heartbeat;      /* the last of the child's workers' */
@@ -52,13 +64,17 @@ gst_proc_child_status_new (void)
 {
   GstProcChildStatus *self = g_new0 (GstProcChildStatus, 1);
 
+  self->refs = 1;
   g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
   return self;
 }
 
-void
-gst_proc_child_status_free (GstProcChildStatus * self)
+static void
+status_unref (GstProcChildStatus * self)
 {
+  if (!g_atomic_int_dec_and_test (&self->refs))
+    return;
   if (self->heartbeat)
     gst_structure_free (self->heartbeat);
   if (G_IS_VALUE (&self->workers))
@@ -67,7 +83,15 @@ gst_proc_child_status_free (GstProcChildStatus * self)
     g_value_unset (&self->queues);
   g_free (self->entry);
   g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
   g_free (self);
+}
+
+/* The replica is done with it (an asking thread may still hold it). */
+void
+gst_proc_child_status_free (GstProcChildStatus * self)
+{
+  status_unref (self);
 }
 
 /* A new child, reached through @channel: it has not answered yet. */
@@ -133,31 +157,38 @@ parse_answer (const GValue * answer, const gchar * key, GPid pid,
   }
 }
 
-/* Asks the child of @channel (process @pid) for its workers' stats now
- * (bounded), and keeps the answer: `child-workers`, an array of
- * `worker-stats` structures, each with the worker's name (`worker`) and
- * `pid`; its queues; its entry element. Not with a lock of the caller's
- * that the channel's threads take. */
-void
-gst_proc_child_status_refresh (GstProcChildStatus * self,
-    GstProcChannel * channel, GPid pid)
+typedef struct
 {
+  GstProcChildStatus *status;
+  GstProcChannel *channel;
+  GPid pid;
+} Ask;
+
+/* The asking thread: asks the child of ask->channel for its workers'
+ * stats (within ASK_TIMEOUT) and keeps the answer. */
+static gpointer
+ask_child (gpointer data)
+{
+  Ask *ask = data;
+  GstProcChildStatus *self = ask->status;
   GstQuery *query = gst_query_new_custom (GST_QUERY_CUSTOM,
       gst_structure_new_empty (GST_PROC_CHILD_STATS_QUERY));
+  gboolean answered = gst_proc_channel_query_timed (ask->channel, query,
+      GST_PAD_UNKNOWN, ASK_TIMEOUT);
+  GValue queues = G_VALUE_INIT, workers = G_VALUE_INIT;
+  const GstStructure *qs = gst_query_get_structure (query);
 
-  if (gst_proc_channel_query_timed (channel, query, GST_PAD_UNKNOWN,
-          STATS_TIMEOUT)) {
-    const GstStructure *qs = gst_query_get_structure (query);
-    GValue queues = G_VALUE_INIT, workers = G_VALUE_INIT;
-
+  if (answered) {
     /* the items its queues hold; its workers' stats */
     g_value_init (&queues, GST_TYPE_ARRAY);
     parse_answer (gst_structure_get_value (qs, "queues"), "name", 0,
         &queues);
     g_value_init (&workers, GST_TYPE_ARRAY);
-    parse_answer (gst_structure_get_value (qs, "workers"), "worker", pid,
-        &workers);
-    g_mutex_lock (&self->lock);
+    parse_answer (gst_structure_get_value (qs, "workers"), "worker",
+        ask->pid, &workers);
+  }
+  g_mutex_lock (&self->lock);
+  if (answered) {
     if (G_IS_VALUE (&self->queues))
       g_value_unset (&self->queues);
     self->queues = queues;
@@ -166,11 +197,58 @@ gst_proc_child_status_refresh (GstProcChildStatus * self,
     self->workers = workers;
     g_free (self->entry);
     self->entry = g_strdup (gst_structure_get_string (qs, "entry"));
-    if (channel == self->current)
+    if (ask->channel == self->current)
       self->answer_at = g_get_monotonic_time ();
-    g_mutex_unlock (&self->lock);
   }
+  self->asking = FALSE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+
   gst_query_unref (query);
+  gst_proc_channel_unref (ask->channel);
+  status_unref (self);
+  g_free (ask);
+  return NULL;
+}
+
+/* Asks the child of @channel (process @pid) for its workers' stats, and
+ * keeps the answer: `child-workers`, an array of `worker-stats`
+ * structures, each with the worker's name (`worker`) and `pid`; its
+ * queues; its entry element. The query runs on a thread of its own (one
+ * at a time); this waits for its answer until STATS_TIMEOUT after it went
+ * out, so at most that long once for a child that does not answer. Not
+ * with a lock of the caller's that the channel's threads take. */
+void
+gst_proc_child_status_refresh (GstProcChildStatus * self,
+    GstProcChannel * channel, GPid pid)
+{
+  gint64 deadline;
+
+  g_mutex_lock (&self->lock);
+  if (!self->asking) {
+    Ask *ask = g_new0 (Ask, 1);
+    GThread *thread;
+
+    ask->status = self;
+    ask->channel = gst_proc_channel_ref (channel);
+    ask->pid = pid;
+    g_atomic_int_inc (&self->refs);
+    thread = g_thread_try_new ("procchildstats", ask_child, ask, NULL);
+    if (!thread) {
+      g_mutex_unlock (&self->lock);
+      gst_proc_channel_unref (ask->channel);
+      status_unref (self);
+      g_free (ask);
+      return;
+    }
+    g_thread_unref (thread);
+    self->asking = TRUE;
+    self->asked_at = g_get_monotonic_time ();
+  }
+  deadline = self->asked_at + STATS_TIMEOUT;
+  while (self->asking &&
+      g_cond_wait_until (&self->cond, &self->lock, deadline));
+  g_mutex_unlock (&self->lock);
 }
 
 /* Adds what is known of the child to the replica's @stats; @running: the

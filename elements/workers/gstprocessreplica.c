@@ -355,6 +355,9 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
       g_mutex_unlock (&self->lock);
       if (s && gst_structure_has_name (s, GST_WORKER_HEARTBEAT_NAME)) {
         gst_proc_child_status_take_heartbeat (self->children, s);
+        /* the child runs: as good as an answer (a backlog read after a
+         * wait on a full queue downstream makes it current again) */
+        gst_proc_child_status_answered (self->children, ch);
         s = NULL;
       }
       if (s)

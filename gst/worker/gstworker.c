@@ -57,7 +57,7 @@ gst_worker_default_init (GstWorkerInterface * iface)
   g_object_interface_install_property (iface,
       g_param_spec_boxed ("stats", "Statistics",
           "A 'worker-stats' structure with the heartbeat's fields but seq, "
-          "read at any time", GST_TYPE_STRUCTURE,
+          "read at any time", gst_structure_get_type (),
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   gst_type_mark_as_plugin_api (GST_TYPE_WORKER_STATE, 0);

@@ -942,6 +942,80 @@ GST_START_TEST (test_worker_stats)
 
 GST_END_TEST;
 
+static void
+digest_frame (GstElement * sink, GstBuffer * buffer, GstPad * pad,
+    GChecksum * sum)
+{
+  GstMapInfo map;
+
+  fail_unless (gst_buffer_map (buffer, &map, GST_MAP_READ));
+  g_checksum_update (sum, map.data, map.size);
+  gst_buffer_unmap (buffer, &map);
+}
+
+/* Runs `flightsimsrc ! WORKER name=w ! fakesink` to its end; the digest of
+ * the frames out of WORKER, and its payload-copies if it counts them (else
+ * -1). */
+static gchar *
+run_through (const gchar * worker, gint * copies)
+{
+  gchar *desc = g_strdup_printf ("flightsimsrc num-buffers=6 seed=3 "
+      "pixel-noise=4 ! video/x-raw,format=I420,width=320,height=240 ! "
+      "%s name=w ! fakesink name=out signal-handoffs=true", worker);
+  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+  GstElement *pipeline = gst_parse_launch (desc, NULL), *w, *out;
+  GstMessage *msg;
+  GstStructure *st;
+  GstBus *bus;
+  gchar *digest;
+  guint n;
+
+  fail_unless (pipeline != NULL, "%s", desc);
+  out = gst_bin_get_by_name (GST_BIN (pipeline), "out");
+  g_signal_connect (out, "handoff", G_CALLBACK (digest_frame), sum);
+  bus = gst_element_get_bus (pipeline);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
+      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  w = gst_bin_get_by_name (GST_BIN (pipeline), "w");
+  *copies = -1;
+  if (GST_IS_WORKER (w)) {
+    st = gst_worker_get_stats (GST_WORKER (w));
+    if (gst_structure_get_uint (st, "payload-copies", &n))
+      *copies = n;
+    gst_structure_free (st);
+  }
+  gst_object_unref (w);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  digest = g_strdup (g_checksum_get_string (sum));
+  g_checksum_free (sum);
+  gst_object_unref (out);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  g_free (desc);
+  return digest;
+}
+
+/* Its frames are filled in the memory downstream proposes: through a
+ * processreplica (shared memory) they cross to the child with no copy,
+ * and come back the same bytes as through a worker in this process. */
+GST_START_TEST (test_frames_in_downstream_allocator)
+{
+  gint copies;
+  gchar *in_thread = run_through ("identity", &copies);
+  gchar *in_child = run_through ("processreplica worker=identity", &copies);
+
+  fail_unless_equals_int (copies, 0);
+  fail_unless_equals_string (in_child, in_thread);
+  g_free (in_thread);
+  g_free (in_child);
+}
+
+GST_END_TEST;
+
 /* Stock behaviour, checked: a camera that is not there fails at start-up
  * naming the device. */
 GST_START_TEST (test_missing_camera_device)
@@ -983,6 +1057,7 @@ flightsimsrc_suite (void)
   tcase_add_test (tc, test_live_pause_play);
   tcase_add_test (tc, test_eos_while_paused);
   tcase_add_test (tc, test_worker_stats);
+  tcase_add_test (tc, test_frames_in_downstream_allocator);
   tcase_add_test (tc, test_missing_camera_device);
   return s;
 }

@@ -823,6 +823,130 @@ GST_START_TEST (test_watchdog_sees_child_workers)
 
 GST_END_TEST;
 
+/* Reads @r's stats @n times (as a controller does, several times a tick,
+ * on its main loop); %TRUE if all of them took less than @n times the
+ * replica's bound on waiting for its child's answer (100 ms): each would
+ * take that long if it waited on a child that does not answer. */
+static gboolean
+stats_reads_do_not_wait (GstElement * r, guint n)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = 0; i < n; i++)
+    gst_structure_free (gst_worker_get_stats (GST_WORKER (r)));
+  return g_get_monotonic_time () - start < n * 100 * G_TIME_SPAN_MILLISECOND;
+}
+
+/* One turn of the default context (the controller's), or a short nap */
+static void
+spin (void)
+{
+  if (!g_main_context_iteration (NULL, FALSE))
+    g_usleep (1000);
+}
+
+/* Issue 13, B15/B21: a child that does not answer, stopped (SIGSTOP) or
+ * behind its replica's reader held on a full queue downstream, does not
+ * hold whoever reads the replica's stats: the workers of the parent are
+ * not reported lost; the child's are when it is stopped, not when its
+ * replica waits downstream; and all goes on after. */
+GST_START_TEST (test_silent_child_holds_no_reader)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc name=src num-buffers=-1 ! queue ! processreplica "
+      "name=r worker=\"testworker name=w\" ! queue name=oq "
+      "max-size-buffers=2 max-size-bytes=0 max-size-time=0 ! "
+      "testworkersink name=sink", &err);
+  GString *lost = g_string_new (""), *recovered = g_string_new ("");
+  GstPipeline *pipe;
+  GstElement *r, *sink;
+  GstStructure *entry = NULL;
+  guint64 before = 0, now = 0, age = 0;
+  gint pid = 0, state = GST_WORKER_STATE_IDLE;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout",
+      (guint) scaled (60000), "heartbeat-timeout", (guint) scaled (1000),
+      NULL);
+  g_signal_connect_swapped (ctrl, "worker-lost",
+      G_CALLBACK (on_watch_event), lost);
+  g_signal_connect_swapped (ctrl, "worker-recovered",
+      G_CALLBACK (on_watch_event), recovered);
+  fail_unless (gst_worker_controller_start (ctrl, &err));
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  r = test_pipeline_get (GST_ELEMENT (pipe), "r");
+  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+  /* it runs: items flow */
+  while (GST_STATE (pipe) != GST_STATE_PLAYING || now < 10) {
+    spin ();
+    g_object_get (sink, "count", &now, NULL);
+  }
+  fail_unless ((entry = status_entry (ctrl, "r/w")) != NULL);
+  g_clear_pointer (&entry, gst_structure_free);
+
+  /* stopped: reads do not wait; its worker is lost, no worker of ours */
+  g_object_get (r, "pid", &pid, NULL);
+  fail_unless (pid > 0);
+  fail_unless (kill (pid, SIGSTOP) == 0);
+  fail_unless (stats_reads_do_not_wait (r, 30));
+  fail_unless (wait_seen (lost, "[r/w]"), "lost: %s", lost->str);
+  fail_unless (stats_reads_do_not_wait (r, 30));
+  fail_unless (kill (pid, SIGCONT) == 0);
+  fail_unless (wait_seen (recovered, "[r/w]"), "recovered: %s",
+      recovered->str);
+  g_object_get (sink, "count", &before, NULL);
+  while (now < before + 20) {
+    spin ();
+    g_object_get (sink, "count", &now, NULL);
+  }
+
+  fail_if (strstr (lost->str, "[src]") || strstr (lost->str, "[r]") ||
+      strstr (lost->str, "[sink]"), "lost: %s", lost->str);
+  g_string_truncate (lost, 0);
+
+  /* its output queue full: the replica's reader waits there, the child's
+   * answers and heartbeats behind it; reads do not wait, and its workers
+   * are not taken for lost (the watchdog looks at least once a
+   * heartbeat-timeout: its own workers' heartbeats are due) */
+  fail_unless (gst_worker_controller_pause_worker (ctrl, "sink", &err),
+      "%s", err ? err->message : "?");
+  while (state != GST_WORKER_STATE_BLOCKED) {
+    g_clear_pointer (&entry, gst_structure_free);
+    spin ();
+    entry = status_entry (ctrl, "r");
+    if (entry)
+      gst_structure_get_enum (entry, "state", GST_TYPE_WORKER_STATE, &state);
+  }
+  g_clear_pointer (&entry, gst_structure_free);
+  fail_unless (stats_reads_do_not_wait (r, 30));
+  while (age < 2 * (guint64) scaled (1000) * GST_MSECOND) {
+    GstStructure *st = gst_worker_get_stats (GST_WORKER (r));
+
+    spin ();
+    fail_unless (gst_structure_get_uint64 (st, "child-stats-age", &age));
+    gst_structure_free (st);
+  }
+  fail_unless (gst_worker_controller_resume_worker (ctrl, "sink", &err),
+      "%s", err ? err->message : "?");
+  g_object_get (sink, "count", &before, NULL);
+  while (now < before + 20) {
+    spin ();
+    g_object_get (sink, "count", &now, NULL);
+  }
+  fail_unless_equals_string (lost->str, "");
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (r);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+  g_string_free (lost, TRUE);
+  g_string_free (recovered, TRUE);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* over TCP: the protocol as it would run to another host */
 
@@ -918,6 +1042,7 @@ processreplica_suite (void)
   tcase_add_test (contract, test_pause_child_worker_by_name);
   tcase_add_test (contract, test_drain_resumes_paused_child_worker);
   tcase_add_test (contract, test_watchdog_sees_child_workers);
+  tcase_add_test (contract, test_silent_child_holds_no_reader);
   suite_add_tcase (s, tcp);
   tcase_add_checked_fixture (tcp, NULL, stop_leftovers);
   tcase_add_test (tcp, test_tcp_same_bytes_and_crash);

@@ -721,6 +721,87 @@ GST_START_TEST (test_blocked_behind_paused_replica)
 
 GST_END_TEST;
 
+typedef struct
+{
+  const gchar *worker;
+  guint64 heartbeats;
+} HeartbeatsWant;
+
+/* @data's worker has sent so many heartbeats this run. */
+static gboolean
+worker_has_heartbeats (gpointer run, gconstpointer data)
+{
+  Run *r = run;
+  const HeartbeatsWant *want = data;
+  GstStructure *status = gst_worker_controller_get_status (r->ctrl);
+  gboolean ok = worker_u64 (status, want->worker, "heartbeats") >=
+      want->heartbeats;
+
+  gst_structure_free (status);
+  return ok;
+}
+
+/* Pausing the whole system for longer than stall-timeout: no worker is
+ * stalled or lost while it is paused, nor when it resumes (the stall
+ * clocks start again at the resume), and the drain after it is clean. */
+GST_START_TEST (test_system_pause_not_stalled)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "! queue name=q1 max-size-buffers=3 " Q "! testworker name=a "
+      "! queue name=q2 max-size-buffers=3 " Q "! testworkersink name=out");
+  StateForWant want = { "src", GST_WORKER_STATE_BLOCKED, 0 };
+  HeartbeatsWant beats = { "src", 0 };
+  GstStructure *status;
+  GError *err = NULL;
+
+  /* not shorter: on a loaded machine a worker can be held up for a
+   * fraction of a second right after the resume, and that is no stall */
+  g_object_set (ctrl, "heartbeat-interval", 30, "stall-timeout", 1000,
+      "heartbeat-timeout", 1000, NULL);
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_until (&r, sink_has_items, "out", 20000);
+  fail_unless (gst_worker_controller_pause (ctrl, &err), "%s",
+      err ? err->message : "");
+  fail_unless (gst_worker_controller_is_paused (ctrl));
+  /* stalls from before the pause do not count (a loaded machine can hold
+   * a worker up mid-item for stall-timeout) */
+  run_until (&r, worker_in_state_for, &want, 20000);
+  g_ptr_array_set_size (r.stalls, 0);
+  /* the source waits, behind the paused system, twice stall-timeout */
+  want.at_least = 2000 * GST_MSECOND;
+  run_until (&r, worker_in_state_for, &want, 20000);
+  fail_unless (r.stalls->len == 0, "%s stalled while paused",
+      r.stalls->len ? str (g_ptr_array_index (r.stalls, 0)) : "");
+  fail_unless (r.lost->len == 0, "%s lost while paused",
+      r.lost->len ? (gchar *) g_ptr_array_index (r.lost, 0) : "");
+
+  /* resumed: the watchdog looks at everyone at their next heartbeats, and
+   * nobody waited for stall-timeout since the resume */
+  status = gst_worker_controller_get_status (ctrl);
+  beats.heartbeats = worker_u64 (status, "src", "heartbeats") + 3;
+  gst_structure_free (status);
+  fail_unless (gst_worker_controller_resume (ctrl, &err));
+  run_until (&r, worker_has_heartbeats, &beats, 20000);
+  fail_unless (r.stalls->len == 0, "%s stalled after the resume",
+      r.stalls->len ? str (g_ptr_array_index (r.stalls, 0)) : "");
+  fail_unless (r.lost->len == 0, "%s lost after the resume",
+      r.lost->len ? (gchar *) g_ptr_array_index (r.lost, 0) : "");
+
+  gst_worker_controller_exit_drain (ctrl, 20000);
+  run_until_finished (&r, 60);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  fail_unless (r.stalls->len == 0, "%s stalled",
+      r.stalls->len ? str (g_ptr_array_index (r.stalls, 0)) : "");
+  fail_unless_equals_uint64 (prop_u64 (ctrl, "out", "count"),
+      worker_u64 (r.report, "src", "items-out"));
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
 /* A worker busy on the very first item (a model that loads, a camera that
  * never answers) stalls while the system prerolls, before it plays: the
  * watchdog reports it there too. */
@@ -1613,6 +1694,7 @@ workercontroller_suite (void)
   tcase_add_test (tc, test_blocked_behind_paused_sink);
   tcase_add_test (tc, test_idle_reader_not_stalled);
   tcase_add_test (tc, test_blocked_behind_paused_replica);
+  tcase_add_test (tc, test_system_pause_not_stalled);
   tcase_add_test (tc, test_stalled_on_first_item);
   tcase_add_test (tc, test_heartbeats_stop_worker_lost);
   tcase_add_test (tc, test_exit_now_accounts_for_every_item);

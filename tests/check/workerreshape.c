@@ -345,6 +345,40 @@ GST_START_TEST (test_insert_then_remove)
 
 GST_END_TEST;
 
+/* Elements in child processes come in while the system runs (B9 of the
+ * new user's trial): a process pool inserted, a worker swapped for a
+ * process replica. Their children start, every item goes through them,
+ * and the system drains as without them. */
+GST_START_TEST (test_insert_and_swap_process_replicas)
+{
+  gchar *ref = reference_digest (CHAIN ("testworker name=w"), N_ITEMS);
+  GError *err = NULL;
+  Run r;
+
+  run_start_held (&r, CHAIN ("testworker name=w process-time=100000"), 20);
+  fail_unless (gst_worker_controller_swap_worker (r.ctrl, "w",
+          "processreplica name=pr worker=testworker", &err), "%s",
+      err ? err->message : "?");
+  fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q0",
+          "workerpool name=pp size=2 isolation=process worker=testworker",
+          &err), "%s", err ? err->message : "?");
+  fail_unless (listed (&r, "pp_r0"));
+  fail_unless (listed (&r, "pr"));
+  pause_worker (&r, "src", FALSE);
+  run_until_finished (&r);
+  check_outputs (&r, N_ITEMS, ref);
+  /* most items, the source held at 20 before the reshapes */
+  fail_unless (u64 (find_in (r.report, "workers", "pr"), "items-in") >=
+      N_ITEMS / 2);
+  fail_unless (u64 (find_in (r.report, "workers", "pp_r0"), "items-in") +
+      u64 (find_in (r.report, "workers", "pp_r1"), "items-in") >=
+      N_ITEMS / 2);
+  run_clear (&r);
+  g_free (ref);
+}
+
+GST_END_TEST;
+
 static void
 expect_refusal (gboolean ok, GError ** err, GQuark domain, gint code,
     const gchar * words)
@@ -1137,6 +1171,7 @@ workerreshape_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_swap_keeps_every_item);
   tcase_add_test (tc, test_insert_then_remove);
+  tcase_add_test (tc, test_insert_and_swap_process_replicas);
   tcase_add_test (tc, test_item_past_the_block);
   tcase_add_test (tc, test_refusals_change_nothing);
   tcase_add_test (tc, test_replica_refused);

@@ -712,9 +712,13 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    * The run ended: drained, stopped, failed or timed out draining. The
    * pipeline is in NULL.
    */
+  /* gst_structure_get_type(), not GST_TYPE_STRUCTURE: that is 0 until
+   * gst_init(), and the class may be made before it (the docs' scanner,
+   * Python before Gst.init()) */
   controller_signals[SIGNAL_FINISHED] = g_signal_new ("finished",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-      G_TYPE_NONE, 1, GST_TYPE_STRUCTURE | G_SIGNAL_TYPE_STATIC_SCOPE);
+      G_TYPE_NONE, 1,
+      gst_structure_get_type () | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   /**
    * GstWorkerController::deadlock:
@@ -739,7 +743,8 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    */
   controller_signals[SIGNAL_DEADLOCK] = g_signal_new ("deadlock",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-      G_TYPE_NONE, 1, GST_TYPE_STRUCTURE | G_SIGNAL_TYPE_STATIC_SCOPE);
+      G_TYPE_NONE, 1,
+      gst_structure_get_type () | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   gst_type_mark_as_plugin_api (GST_TYPE_WORKER_ERROR_POLICY, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_WORKER_STALL_POLICY, 0);

@@ -568,6 +568,17 @@ make_element (const gchar * description, const gchar * name,
   return e;
 }
 
+/* Links a reshape's pads. Caps were checked before anything moved
+ * (takes_caps(), caps_meet()); the link itself checks none: a process
+ * replica's child answers caps queries only once it plays, and before
+ * that a caps check fails the link and stops the system (not-linked). */
+static gboolean
+link_pads (GstPad * src, GstPad * sink)
+{
+  return gst_pad_link_full (src, sink, GST_PAD_LINK_CHECK_HIERARCHY) ==
+      GST_PAD_LINK_OK;
+}
+
 static void
 drop_element (GstElement * e)
 {
@@ -866,8 +877,7 @@ gst_worker_controller_swap_worker (GstWorkerController * self,
   take_out (self, w, &place);
   /* not floating: the bin takes a reference of its own */
   gst_bin_add (GST_BIN (bin), e);
-  if (gst_pad_link (place.up, esink) != GST_PAD_LINK_OK ||
-      gst_pad_link (esrc, place.down) != GST_PAD_LINK_OK)
+  if (!link_pads (place.up, esink) || !link_pads (esrc, place.down))
     GST_ERROR_OBJECT (self, "cannot link %s in place of %s",
         GST_OBJECT_NAME (e), w->name);
   gst_element_sync_state_with_parent (e);
@@ -1008,9 +1018,8 @@ gst_worker_controller_insert_worker (GstWorkerController * self,
   gst_pad_unlink (up, down);
   /* not floating: the bin takes references of its own */
   gst_bin_add_many (GST_BIN (bin), e, nq, NULL);
-  if (gst_pad_link (up, esink) != GST_PAD_LINK_OK ||
-      gst_pad_link (esrc, nqsink) != GST_PAD_LINK_OK ||
-      gst_pad_link (nqsrc, down) != GST_PAD_LINK_OK)
+  if (!link_pads (up, esink) || !link_pads (esrc, nqsink) ||
+      !link_pads (nqsrc, down))
     GST_ERROR_OBJECT (self, "cannot link %s after %s", GST_OBJECT_NAME (e),
         q->name);
   /* downstream first */

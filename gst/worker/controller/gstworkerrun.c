@@ -531,8 +531,10 @@ worker_run_drain (GstWorkerRun * run, guint timeout_ms)
 
   GST_INFO_OBJECT (run->parts.owner, "exit with drain, timeout %u ms",
       timeout_ms);
-  if (was_paused)
+  if (was_paused) {
+    worker_watchdog_system_resumed (run->parts.watch);
     set_system_state (run, GST_STATE_PLAYING);
+  }
   for (i = 0; i < workers->len; i++) {
     WorkerRec *w = g_ptr_array_index (workers, i);
     gst_worker_set_paused (GST_WORKER (w->element), FALSE);
@@ -989,6 +991,7 @@ worker_run_resume (GstWorkerRun * run, GError ** error)
   if (was_paused) {
     GST_INFO_OBJECT (run->parts.owner, "resuming the system");
     gst_worker_deadlock_touch (run->parts.deadlock);
+    worker_watchdog_system_resumed (run->parts.watch);
     set_system_state (run, GST_STATE_PLAYING);
   }
   return TRUE;

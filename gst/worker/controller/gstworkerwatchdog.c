@@ -50,6 +50,8 @@ struct _GstWorkerWatchdog
   WatchRec *recs;               /* one per worker, with room for those a
                                  * reshape adds */
   gint64 resumed_at;            /* monotonic us: a worker was resumed */
+  gint64 system_resumed_at;     /* monotonic us: the whole system was
+                                 * resumed (0: never this run) */
   guint n_recs;                 /* fixed: the room */
 
   GSource *timer;               /* set by worker_watchdog_attach(), cleared
@@ -197,7 +199,7 @@ worker_watchdog_reset (GstWorkerWatchdog * wd)
   guint i;
 
   g_mutex_lock (&wd->lock);
-  wd->resumed_at = 0;
+  wd->resumed_at = wd->system_resumed_at = 0;
   for (i = 0; i < wd->workers->len; i++) {
     WatchRec *w = &wd->recs[i];
 
@@ -238,6 +240,30 @@ worker_watchdog_resumed (GstWorkerWatchdog * wd)
   g_mutex_unlock (&wd->lock);
 }
 
+/* The whole system was resumed (or drains after a pause): every wait,
+ * busy or blocked, that spanned the pause counts from now; a paused
+ * system is not stalled. */
+void
+worker_watchdog_system_resumed (GstWorkerWatchdog * wd)
+{
+  g_mutex_lock (&wd->lock);
+  wd->system_resumed_at = g_get_monotonic_time ();
+  g_mutex_unlock (&wd->lock);
+}
+
+/* How long a worker has been busy or blocked (@state_time, as its stats
+ * say) as the watchdog counts it: not before the system's resume. With
+ * wd->lock. */
+static GstClockTime
+since_system_resume_locked (GstWorkerWatchdog * wd, GstClockTime state_time,
+    gint64 now)
+{
+  if (wd->system_resumed_at)
+    state_time = MIN (state_time,
+        (GstClockTime) (now - wd->system_resumed_at) * GST_USECOND);
+  return state_time;
+}
+
 /* The system went to PLAYING: heartbeats are due from now on. */
 void
 worker_watchdog_playing (GstWorkerWatchdog * wd)
@@ -276,6 +302,7 @@ worker_watchdog_heartbeat (GstWorkerWatchdog * wd, WorkerRec * rec,
   WatchRec *w = &wd->recs[rec->index];
 
   g_mutex_lock (&wd->lock);
+  state_time = since_system_resume_locked (wd, state_time, now);
   if (w->heartbeat)
     gst_structure_free (w->heartbeat);
   w->heartbeat = gst_structure_copy (s);
@@ -421,16 +448,20 @@ add_event (GPtrArray * events, WorkerWatchEventType type, const gchar * name,
 /* The workers in @rec's child process (@s: @rec's stats, a processreplica's
  * `child-workers`, and `child-stats-age`, how old they are): stalled as
  * any worker (busy or blocked past stall-timeout), lost when the child has
- * not answered for heartbeat-timeout (a hung or stopped process). Events
- * name them "REPLICA/NAME"; with wd->lock. Returns the next time to look
- * (-1: none). */
+ * not answered for heartbeat-timeout (a hung or stopped process), unless
+ * @rec is blocked on a full queue (its reader waits there and reads
+ * nothing of the child meanwhile: no news is no sign). Events name them
+ * "REPLICA/NAME"; with wd->lock. Returns the next time to look (-1:
+ * none). */
 static gint64
-check_children_locked (WatchRec * w, WorkerRec * rec, const GstStructure * s,
-    const WorkerWatchTimeouts * t, gint64 now, GPtrArray * events)
+check_children_locked (GstWorkerWatchdog * wd, WatchRec * w, WorkerRec * rec,
+    const GstStructure * s, const WorkerWatchTimeouts * t, gint64 now,
+    GPtrArray * events)
 {
   const GValue *children = gst_structure_get_value (s, "child-workers");
   gboolean has_age = gst_structure_has_field (s, "child-stats-age");
   GstClockTime age = worker_stats_time (s, "child-stats-age");
+  gboolean deaf = worker_stats_state (s) == GST_WORKER_STATE_BLOCKED;
   gboolean child_lost = t->heartbeat_timeout && has_age &&
       age >= t->heartbeat_timeout * GST_MSECOND;
   gint64 next = -1;
@@ -440,7 +471,7 @@ check_children_locked (WatchRec * w, WorkerRec * rec, const GstStructure * s,
   if (!w->children)
     w->children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
         NULL);
-  if (t->heartbeat_timeout && has_age && !child_lost)
+  if (t->heartbeat_timeout && has_age && !child_lost && !deaf)
     next = now + (gint64) (t->heartbeat_timeout * GST_MSECOND - age) / 1000;
 
   for (guint i = 0; i < gst_value_array_get_size (children); i++) {
@@ -457,7 +488,8 @@ check_children_locked (WatchRec * w, WorkerRec * rec, const GstStructure * s,
       continue;
     c = gst_value_get_structure (v);
     state = worker_stats_state (c);
-    state_time = worker_stats_time (c, "state-time");
+    state_time = since_system_resume_locked (wd, worker_stats_time (c,
+            "state-time"), now);
     blocked_on = gst_structure_get_string (c, "blocked-on");
     name = g_strdup_printf ("%s/%s", rec->name,
         gst_structure_get_string (c, "worker"));
@@ -466,7 +498,9 @@ check_children_locked (WatchRec * w, WorkerRec * rec, const GstStructure * s,
       on = g_strdup_printf ("%s/%s", rec->name, blocked_on);
 
     /* its child answers no more: its heartbeats stopped */
-    if (child_lost && !(flags & CHILD_LOST)) {
+    if (deaf) {
+      /* as it was, until it can hear its child again */
+    } else if (child_lost && !(flags & CHILD_LOST)) {
       flags |= CHILD_LOST;
       add_event (events, WORKER_WATCH_LOST, name, state, age, NULL, FALSE);
     } else if (!child_lost && (flags & CHILD_LOST)) {
@@ -604,6 +638,9 @@ check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
     /* a wait that began behind a pause counts from the resume */
     if (state == GST_WORKER_STATE_BLOCKED)
       state_time = MIN (state_time, since_resume);
+    g_mutex_lock (&wd->lock);
+    state_time = since_system_resume_locked (wd, state_time, now);
+    g_mutex_unlock (&wd->lock);
     /* while prerolling, blocked is waiting for the sinks to preroll */
     long_wait = stall_timeout && (state == GST_WORKER_STATE_BUSY ||
         (t->playing && state == GST_WORKER_STATE_BLOCKED)) &&
@@ -662,7 +699,7 @@ check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
           worker_min_deadline (next,
           now + (gint64) (stall_timeout * GST_MSECOND - state_time) / 1000);
     /* the workers in its child process, if it has one */
-    next = worker_min_deadline (next, check_children_locked (w, rec, s, &ct,
+    next = worker_min_deadline (next, check_children_locked (wd, w, rec, s, &ct,
             now, events));
     g_mutex_unlock (&wd->lock);
     gst_structure_free (s);

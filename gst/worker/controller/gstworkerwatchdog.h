@@ -89,6 +89,9 @@ G_GNUC_INTERNAL
 void                worker_watchdog_resumed (GstWorkerWatchdog * wd);
 
 G_GNUC_INTERNAL
+void                worker_watchdog_system_resumed (GstWorkerWatchdog * wd);
+
+G_GNUC_INTERNAL
 gboolean            worker_watchdog_heartbeat (GstWorkerWatchdog * wd,
                                                WorkerRec * w,
                                                const GstStructure * s,

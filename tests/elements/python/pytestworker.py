@@ -9,10 +9,13 @@ tests:
 - ``push-string``: pushes a str instead of a Gst.Buffer
 - ``return-string``: returns a str from do_process
 - ``hang``: never returns (until the element is shut down)
+- ``print``: prints a line for every item, ``pytestworker PID NAME item
+  N`` (where print() goes)
 
 Example: gst-launch-1.0 videotestsrc num-buffers=10 ! pytestworker !
 fakesink
 """
+import os
 import threading
 
 import gi
@@ -27,7 +30,7 @@ except ValueError:
         "Quick start)") from None
 from gi.repository import GLib, GObject, Gst, GstWorker  # noqa: E402
 
-MODES = ("pass", "raise", "push-string", "return-string", "hang")
+MODES = ("pass", "raise", "push-string", "return-string", "hang", "print")
 
 
 class PyTestWorker(GstWorker.Transform):
@@ -71,7 +74,9 @@ class PyTestWorker(GstWorker.Transform):
     def do_process(self, buf):
         n = self.n
         self.n += 1
-        if self.mode != "pass" and n == self.at:
+        if self.mode == "print":
+            print("pytestworker", os.getpid(), self.get_name(), "item", n)
+        elif self.mode != "pass" and n == self.at:
             if self.mode == "raise":
                 return n / 0
             if self.mode == "push-string":
