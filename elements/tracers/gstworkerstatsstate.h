@@ -53,7 +53,6 @@ typedef struct
   Totals cur;                   /* being summed by a sample */
   guint64 cur_max;
   const gchar *cur_blocked_on;
-  gboolean reported_dead;
 } ElementStats;
 
 typedef enum

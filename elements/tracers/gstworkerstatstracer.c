@@ -395,9 +395,11 @@ sample (GstWorkerStatsTracer * self)
     row.blocked_on = g_strdup (e->cur_blocked_on ? e->cur_blocked_on : "-");
     if (e->levels)
       row.peak = g_atomic_int_get (&e->peak);
-    row.report = row.element || !e->reported_dead;
-    if (!row.element)
-      e->reported_dead = TRUE;
+    /* an element gone was sampled as it left PAUSED (last_sample()); a
+     * line after that would repeat it, and could come while gst_deinit()
+     * frees the debug categories the log needs (the application's
+     * pipelines gone, GStreamer going): none */
+    row.report = row.element != NULL;
     e->prev = e->cur;
     g_array_append_val (rows, row);
   }

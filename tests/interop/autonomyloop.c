@@ -526,13 +526,23 @@ fly_mission (const gchar * autopilot)
     /* first sendings only: a command whose ACK came later than flightlink's
      * command timeout (a loaded machine) is sent again with confirmation
      * 1, 2, ... (MAVLink's retransmission), and the vehicle counts it */
+    GString *seen = g_string_new (NULL);
+
     for (i = 0; i < json_array_get_length (all); i++) {
       JsonObject *c = json_array_get_object_element (all, i);
 
+      g_string_append_printf (seen, " %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
+          " result %" G_GINT64_FORMAT " at %.2f s",
+          json_object_get_int_member (c, "command"),
+          json_object_get_int_member (c, "confirmation"),
+          json_object_get_int_member (c, "result"),
+          json_object_get_double_member (c, "at"));
       if (json_object_get_int_member (c, "confirmation") == 0)
         g_ptr_array_add (longs, c);
     }
-    fail_unless_equals_int (longs->len, 4);
+    fail_unless (longs->len == 4, "%u COMMAND_LONGs first sent, not 4 "
+        "(command/confirmation:%s)", longs->len, seen->str);
+    g_string_free (seen, TRUE);
     for (i = 0; i < 4; i++) {
       JsonObject *c = g_ptr_array_index (longs, i);
 
