@@ -366,6 +366,45 @@ ctrl_get (Run * r, const gchar * name)
   return e;
 }
 
+/* After the run: the items the source "src" made, and the count of those
+ * that arrived at "sink". */
+static void
+run_counts (Run * r, guint64 * made, guint64 * arrived)
+{
+  GstElement *src = ctrl_get (r, "src"), *sink = ctrl_get (r, "sink");
+  GstStructure *st = gst_worker_get_stats (GST_WORKER (src));
+
+  fail_unless (gst_structure_get_uint64 (st, "items-out", made));
+  gst_structure_free (st);
+  g_object_get (sink, "count", arrived, NULL);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+}
+
+/* Starts the system of @description in @r, its "finished" to @r. */
+static void
+run_start (Run * r, const gchar * description)
+{
+  GError *err = NULL;
+
+  r->ctrl = gst_worker_controller_new_from_description (description, &err);
+  fail_unless (r->ctrl != NULL, "%s", err ? err->message : "?");
+  r->loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (r->ctrl, "finished", G_CALLBACK (on_finished), r);
+  fail_unless (gst_worker_controller_start (r->ctrl, &err),
+      "%s", err ? err->message : "?");
+  gst_object_unref (test_pipeline_watch (gst_worker_controller_get_pipeline
+          (r->ctrl)));
+}
+
+static void
+run_clear (Run * r)
+{
+  gst_structure_free (r->report);
+  g_main_loop_unref (r->loop);
+  gst_object_unref (r->ctrl);
+}
+
 static gboolean
 drain_when_counted (gpointer user_data)
 {
@@ -385,45 +424,25 @@ drain_when_counted (gpointer user_data)
 GST_START_TEST (test_drain_through_children)
 {
   Run r = { 0 };
-  GError *err = NULL;
-  GstElement *src, *sink;
   guint64 made = 0, count = 0;
   gboolean balanced = FALSE;
 
-  r.ctrl = gst_worker_controller_new_from_description ("testworkersrc "
-      "name=src num-buffers=-1 ! queue ! workerpool name=p size=2 "
-      "isolation=process worker=\"testworker inputs-per-output=5 "
-      "emit-partial=true\" ! queue ! testworkersink name=sink", &err);
-  fail_unless (r.ctrl != NULL, "%s", err ? err->message : "?");
-  r.loop = g_main_loop_new (NULL, FALSE);
-  g_signal_connect (r.ctrl, "finished", G_CALLBACK (on_finished), &r);
-  fail_unless (gst_worker_controller_start (r.ctrl, &err));
-  gst_object_unref (test_pipeline_watch (gst_worker_controller_get_pipeline
-          (r.ctrl)));
+  run_start (&r, "testworkersrc name=src num-buffers=-1 ! queue ! "
+      "workerpool name=p size=2 isolation=process worker=\"testworker "
+      "inputs-per-output=5 emit-partial=true\" ! queue ! "
+      "testworkersink name=sink");
   g_timeout_add (5, drain_when_counted, &r);
   g_main_loop_run (r.loop);
   fail_unless (r.exiting);
   fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced));
   fail_unless (balanced, "%" GST_PTR_FORMAT, r.report);
 
-  src = ctrl_get (&r, "src");
-  sink = ctrl_get (&r, "sink");
-  {
-    GstStructure *st = gst_worker_get_stats (GST_WORKER (src));
-
-    fail_unless (gst_structure_get_uint64 (st, "items-out", &made));
-    gst_structure_free (st);
-  }
-  g_object_get (sink, "count", &count, NULL);
+  run_counts (&r, &made, &count);
   /* every 5 items in a replica make one; what a replica held at EOS came
    * out as a partial group: each replica's items, rounded up, by 5 */
   fail_unless (count >= made / 5 && count <= made / 5 + 2,
       "%" G_GUINT64_FORMAT " out of %" G_GUINT64_FORMAT, count, made);
-  gst_object_unref (src);
-  gst_object_unref (sink);
-  gst_structure_free (r.report);
-  g_main_loop_unref (r.loop);
-  gst_object_unref (r.ctrl);
+  run_clear (&r);
 }
 
 GST_END_TEST;
@@ -619,6 +638,26 @@ GST_START_TEST (test_exit_now_accounts_child_queue)
 
 GST_END_TEST;
 
+/* Waits until the child's worker "r/w" says it is paused and holds: the
+ * queue @q in front of the replica (4 items at most) is full. */
+static void
+wait_paused_and_held (GstWorkerController * ctrl, GstElement * q)
+{
+  GstStructure *entry = NULL;
+  gint state = GST_WORKER_STATE_IDLE;
+  guint level = 0;
+
+  while (state != GST_WORKER_STATE_PAUSED || level < 4) {
+    g_clear_pointer (&entry, gst_structure_free);
+    entry = status_entry (ctrl, "r/w");
+    if (entry)
+      gst_structure_get_enum (entry, "state", GST_TYPE_WORKER_STATE, &state);
+    g_object_get (q, "current-level-buffers", &level, NULL);
+    g_usleep (1000);
+  }
+  g_clear_pointer (&entry, gst_structure_free);
+}
+
 /* The controller pauses a worker inside a child by the name its status
  * lists ("REPLICA/NAME"): it holds the data (the queue before the replica
  * fills) until resumed. */
@@ -633,9 +672,7 @@ GST_START_TEST (test_pause_child_worker_by_name)
   GstPipeline *pipe;
   GstElement *q, *sink;
   GstStructure *entry = NULL;
-  guint level = 0;
   guint64 before = 0, now = 0;
-  gint state = GST_WORKER_STATE_IDLE;
 
   fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   fail_unless (gst_worker_controller_start (ctrl, &err));
@@ -650,15 +687,7 @@ GST_START_TEST (test_pause_child_worker_by_name)
   fail_unless (gst_worker_controller_pause_worker (ctrl, "r/w", &err),
       "%s", err ? err->message : "?");
   /* it says so, and holds: the queue in front of the replica fills */
-  while (state != GST_WORKER_STATE_PAUSED || level < 4) {
-    g_clear_pointer (&entry, gst_structure_free);
-    entry = status_entry (ctrl, "r/w");
-    if (entry)
-      gst_structure_get_enum (entry, "state", GST_TYPE_WORKER_STATE, &state);
-    g_object_get (q, "current-level-buffers", &level, NULL);
-    g_usleep (1000);
-  }
-  g_clear_pointer (&entry, gst_structure_free);
+  wait_paused_and_held (ctrl, q);
   g_object_get (sink, "count", &before, NULL);
 
   fail_unless (gst_worker_controller_resume_worker (ctrl, "r/w", &err),
@@ -677,6 +706,47 @@ GST_START_TEST (test_pause_child_worker_by_name)
   gst_object_unref (sink);
   gst_object_unref (pipe);
   gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
+/* Exit with drain resumes a worker paused inside a child as it resumes
+ * any paused worker (it holds EOS like any item): the run drains, and
+ * every item made arrives. */
+GST_START_TEST (test_drain_resumes_paused_child_worker)
+{
+  Run r = { 0 };
+  GError *err = NULL;
+  GstElement *q;
+  GstStructure *entry = NULL;
+  guint64 made = 0, count = 0;
+  gboolean balanced = FALSE;
+
+  run_start (&r, "testworkersrc name=src num-buffers=-1 ! queue name=q "
+      "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! "
+      "processreplica name=r worker=\"testworker name=w\" ! queue ! "
+      "testworkersink name=sink");
+  q = ctrl_get (&r, "q");
+  while (!(entry = status_entry (r.ctrl, "r/w")))
+    g_usleep (1000);
+  g_clear_pointer (&entry, gst_structure_free);
+
+  fail_unless (gst_worker_controller_pause_worker (r.ctrl, "r/w", &err),
+      "%s", err ? err->message : "?");
+  wait_paused_and_held (r.ctrl, q);
+  gst_object_unref (q);
+
+  /* (a bound no healthy drain needs, even at load 25) */
+  gst_worker_controller_exit_drain (r.ctrl, 60000);
+  g_main_loop_run (r.loop);
+  fail_unless_equals_int (gst_worker_controller_get_outcome (r.ctrl),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced));
+  fail_unless (balanced, "%" GST_PTR_FORMAT, r.report);
+  run_counts (&r, &made, &count);
+  fail_unless (made > 4);
+  fail_unless_equals_uint64 (count, made);
+  run_clear (&r);
 }
 
 GST_END_TEST;
@@ -970,6 +1040,7 @@ processreplica_suite (void)
   tcase_add_test (contract, test_exit_now_accounts_held_item);
   tcase_add_test (contract, test_exit_now_accounts_child_queue);
   tcase_add_test (contract, test_pause_child_worker_by_name);
+  tcase_add_test (contract, test_drain_resumes_paused_child_worker);
   tcase_add_test (contract, test_watchdog_sees_child_workers);
   tcase_add_test (contract, test_silent_child_holds_no_reader);
   suite_add_tcase (s, tcp);

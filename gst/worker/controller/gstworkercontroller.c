@@ -1044,14 +1044,8 @@ set_child_worker_paused (GstWorkerController * self, const gchar * name,
     g_free (outer);
     return -1;
   }
-  if (w) {
-    GstQuery *q = gst_query_new_custom (GST_QUERY_CUSTOM,
-        gst_structure_new ("worker-child-pause", "worker", G_TYPE_STRING,
-            slash + 1, "paused", G_TYPE_BOOLEAN, paused, NULL));
-
-    res = gst_element_query (w->element, q);
-    gst_query_unref (q);
-  }
+  if (w)
+    res = worker_run_set_child_paused (self->run, w->element, name, paused);
   if (res) {
     GST_INFO_OBJECT (self, "%s worker %s in %s's child process",
         paused ? "pausing" : "resuming", slash + 1, outer);

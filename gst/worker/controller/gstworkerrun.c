@@ -46,6 +46,8 @@ struct _GstWorkerRun
   GstStructure *last_error;
   GstWorkerControllerOutcome outcome;
   GstStructure *report;
+  GHashTable *paused_children;  /* "REPLICA/NAME" of the workers paused
+                                 * inside children: the drain resumes them */
 };
 
 static const gchar *const phase_names[] = {
@@ -60,6 +62,8 @@ worker_run_new (const WorkerRunParts * parts)
   run->parts = *parts;
   g_mutex_init (&run->lock);
   run->phase = WORKER_RUN_READY;
+  run->paused_children = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, NULL);
   return run;
 }
 
@@ -70,6 +74,7 @@ worker_run_free (GstWorkerRun * run)
     gst_structure_free (run->last_error);
   if (run->report)
     gst_structure_free (run->report);
+  g_hash_table_unref (run->paused_children);
   g_mutex_clear (&run->lock);
   g_free (run);
 }
@@ -425,6 +430,78 @@ drain_timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Pauses or resumes @worker inside the child of @replica (a
+ * processreplica: "worker-child-pause", see gstprocwire.h). */
+static gboolean
+send_child_pause (GstElement * replica, const gchar * worker,
+    gboolean paused)
+{
+  GstQuery *q = gst_query_new_custom (GST_QUERY_CUSTOM,
+      gst_structure_new ("worker-child-pause", "worker", G_TYPE_STRING,
+          worker, "paused", G_TYPE_BOOLEAN, paused, NULL));
+  gboolean res = gst_element_query (replica, q);
+
+  gst_query_unref (q);
+  return res;
+}
+
+/* Pauses or resumes the worker @name ("REPLICA/NAME") inside the child of
+ * @replica, and remembers the ones left paused: a drain resumes them (a
+ * paused worker holds EOS like any item). Returns: whether the child
+ * did it. */
+gboolean
+worker_run_set_child_paused (GstWorkerRun * run, GstElement * replica,
+    const gchar * name, gboolean paused)
+{
+  const gchar *worker = strrchr (name, '/') + 1;
+  gboolean late = FALSE;
+
+  if (!send_child_pause (replica, worker, paused))
+    return FALSE;
+  g_mutex_lock (&run->lock);
+  if (!paused)
+    g_hash_table_remove (run->paused_children, name);
+  else if (run->phase == WORKER_RUN_DRAINING)
+    late = TRUE;
+  else
+    g_hash_table_add (run->paused_children, g_strdup (name));
+  g_mutex_unlock (&run->lock);
+  /* a drain began meanwhile: it resumed every worker it knew of */
+  if (late)
+    send_child_pause (replica, worker, FALSE);
+  return TRUE;
+}
+
+/* The drain resumes the workers paused inside children: by name, in the
+ * replica of that name now (a child started again has none paused). */
+static void
+resume_child_workers (GstWorkerRun * run)
+{
+  GHashTable *names;
+  GHashTableIter it;
+  gpointer key;
+
+  g_mutex_lock (&run->lock);
+  names = run->paused_children;
+  run->paused_children = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, NULL);
+  g_mutex_unlock (&run->lock);
+  g_hash_table_iter_init (&it, names);
+  while (g_hash_table_iter_next (&it, &key, NULL)) {
+    const gchar *name = key, *slash = strrchr (name, '/');
+    gchar *outer = g_strndup (name, slash - name);
+    WorkerRec *w = worker_topology_find_worker_by_name (run->parts.topology,
+        outer);
+
+    GST_INFO_OBJECT (run->parts.owner, "drain: resuming worker %s", name);
+    if (w && !send_child_pause (w->element, slash + 1, FALSE))
+      GST_INFO_OBJECT (run->parts.owner, "the child of %s did not resume "
+          "%s (started again?)", outer, slash + 1);
+    g_free (outer);
+  }
+  g_hash_table_unref (names);
+}
+
 /* Exit with drain (see gst_worker_controller_exit_drain()). */
 void
 worker_run_drain (GstWorkerRun * run, guint timeout_ms)
@@ -462,6 +539,7 @@ worker_run_drain (GstWorkerRun * run, guint timeout_ms)
     WorkerRec *w = g_ptr_array_index (workers, i);
     gst_worker_set_paused (GST_WORKER (w->element), FALSE);
   }
+  resume_child_workers (run);
   g_mutex_lock (&run->lock);
   if (run->phase == WORKER_RUN_DRAINING)
     worker_exit_send_eos (run->parts.exit);

@@ -134,6 +134,12 @@ gboolean            worker_run_check_pause_worker (GstWorkerRun * run,
                                                    GError ** error);
 
 G_GNUC_INTERNAL
+gboolean            worker_run_set_child_paused (GstWorkerRun * run,
+                                                 GstElement * replica,
+                                                 const gchar * name,
+                                                 gboolean paused);
+
+G_GNUC_INTERNAL
 void                worker_run_drain (GstWorkerRun * run, guint timeout_ms);
 
 G_GNUC_INTERNAL
