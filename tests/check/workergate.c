@@ -242,7 +242,9 @@ GST_START_TEST (test_pause_play_cycles)
   fail_unless_equals_uint64 (gst_clock_id_get_time (id), base + GST_SECOND);
   gst_clock_id_unref (id);
   gst_test_clock_set_time (tc, base + GST_SECOND);
-  fail_unless (gst_test_clock_process_next_clock_id (tc) != NULL);
+  id = gst_test_clock_process_next_clock_id (tc);
+  fail_unless (id != NULL);
+  gst_clock_id_unref (id);
   fail_unless_equals_int (join_wait (t), GST_FLOW_OK);
   gst_worker_core_change_state (g.core, GST_STATE_CHANGE_PLAYING_TO_PAUSED);
   gate_teardown (&g);
