@@ -475,27 +475,23 @@ GST_START_TEST (test_idle_reader_not_stalled)
 GST_END_TEST;
 
 static gboolean
-has_lost (gpointer run, gconstpointer worker)
+contains (GPtrArray * names, const gchar * name)
 {
-  Run *r = run;
   guint i;
 
-  for (i = 0; i < r->lost->len; i++)
-    if (g_str_equal (g_ptr_array_index (r->lost, i), worker))
-      return TRUE;
-  return FALSE;
+  return g_ptr_array_find_with_equal_func (names, name, g_str_equal, &i);
+}
+
+static gboolean
+has_lost (gpointer run, gconstpointer worker)
+{
+  return contains (((Run *) run)->lost, worker);
 }
 
 static gboolean
 has_recovered (gpointer run, gconstpointer what)
 {
-  Run *r = run;
-  guint i;
-
-  for (i = 0; i < r->recovered->len; i++)
-    if (g_str_equal (g_ptr_array_index (r->recovered, i), what))
-      return TRUE;
-  return FALSE;
+  return contains (((Run *) run)->recovered, what);
 }
 
 /* Every worker reported lost has been reported recovered since. */
