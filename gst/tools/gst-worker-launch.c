@@ -25,6 +25,8 @@
 #include "launch-http.h"
 #include "launch-control.h"
 #include "launch-keys.h"
+#include "launch-stdio.h"
+#include "gstprocpython.h"
 
 #define PROG "gst-worker-launch"
 
@@ -919,8 +921,8 @@ usage_error (GOptionContext * ctx, const gchar * format, ...)
   return EXIT_USAGE;
 }
 
-int
-main (int argc, char **argv)
+static gint
+launch_main (int argc, char **argv)
 {
   App app = { 0, };
   LaunchControl *control = NULL, *socket_control = NULL;
@@ -1057,7 +1059,9 @@ main (int argc, char **argv)
       "each answered by one JSON line on standard output: pause [NAME], "
       "resume [NAME], set NAME PROPERTY=VALUE (e.g. a workerpool's size "
       "while it runs), swap NAME DESCRIPTION, insert QUEUE DESCRIPTION, "
-      "remove NAME, status, exit, exit-now.\n"
+      "remove NAME, status, exit, exit-now. Then (and with "
+      "--status-format=json) what the workers print, a Python worker's "
+      "print() or a child process's, goes to standard error.\n"
       "SIGINT, SIGTERM or SIGHUP exits with drain; a second one exits now.\n"
       "\nExit status:\n  0  drained cleanly\n  1  pipeline error (the "
       "message names the element)\n  2  usage error (bad option, unknown "
@@ -1152,6 +1156,11 @@ main (int argc, char **argv)
     return usage_error (ctx, "cannot create %s: %s", app.dot_dir,
         g_strerror (errno));
 
+  /* standard output read by a program (commands may come on standard
+   * input, or the status is JSON): the workers' and the children's
+   * standard output goes to standard error, the tool's stays */
+  launch_stdio_begin (!isatty (STDIN_FILENO) ||
+      g_strcmp0 (status_format, "json") == 0);
   {
     /* values out of a property's range: refused, naming the element */
     gchar *text = NULL;
@@ -1179,6 +1188,8 @@ main (int argc, char **argv)
       return ret;
     }
   }
+  /* Python workers (loaded with the pipeline): print() line by line */
+  gst_proc_python_line_buffered ();
   if (!app.ctrl) {
     gint ret = usage_error (ctx, "%s%s", err->domain == GST_PARSE_ERROR ?
         "bad pipeline description: " : "", err->message);
@@ -1235,7 +1246,7 @@ main (int argc, char **argv)
   app.json = g_strcmp0 (status_format, "json") == 0;
   app.drain_timeout = drain_timeout;
   app.status_interval = status_interval;
-  app.tty_out = !quiet && !app.json && isatty (STDOUT_FILENO) &&
+  app.tty_out = !quiet && !app.json && launch_stdio_is_tty () &&
       g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
   app.loop = g_main_loop_new (NULL, FALSE);
   app.start_us = g_get_monotonic_time ();
@@ -1330,4 +1341,14 @@ main (int argc, char **argv)
   gst_object_unref (app.ctrl);
   g_main_loop_unref (app.loop);
   return app.exit_code;
+}
+
+int
+main (int argc, char **argv)
+{
+  gint ret = launch_main (argc, argv);
+
+  /* what Python workers' print() left in Python's buffer */
+  launch_stdio_end ();
+  return ret;
 }
