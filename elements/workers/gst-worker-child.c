@@ -489,6 +489,35 @@ serve (Child * child)
   }
 }
 
+/* GST_DEBUG_FILE names the parent's log (the workerstats tracer's records
+ * go there too). GStreamer opens it anew, truncated, in each process: a
+ * child that inherited a name without `%p` (GStreamer's pid) or `%r` would
+ * write over the parent's lines. Such a child writes a file of its own
+ * beside it instead: the name with "-REPLICA-PID" before its extension
+ * (trace.log -> trace-p_r0-4242.log). Before gst_init(), which opens it. */
+static void
+own_debug_file (const gchar * replica)
+{
+  const gchar *file = g_getenv ("GST_DEBUG_FILE"), *base, *dot;
+  gchar *name, *own;
+
+  if (!file || !file[0] || g_str_equal (file, "-") || strstr (file, "%p") ||
+      strstr (file, "%r"))
+    return;
+  base = strrchr (file, '/') ? strrchr (file, '/') + 1 : file;
+  dot = strrchr (base, '.');
+  if (!dot || dot == base)
+    dot = base + strlen (base);
+  /* a file name, and no format of GStreamer's */
+  name = g_strdup (replica);
+  g_strdelimit (name, "/%", '_');
+  own = g_strdup_printf ("%.*s-%s-%d%s", (gint) (dot - file), file, name,
+      (gint) getpid (), dot);
+  g_setenv ("GST_DEBUG_FILE", own, TRUE);
+  g_free (own);
+  g_free (name);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -516,6 +545,7 @@ main (int argc, char **argv)
     return 1;
   /* the C workers' printf/g_print too: line by line */
   setvbuf (stdout, NULL, _IOLBF, 0);
+  own_debug_file (argv[2]);
   gst_init (NULL, NULL);
   GST_DEBUG_CATEGORY_INIT (child_debug, "workerchild", 0,
       "process replica child");
