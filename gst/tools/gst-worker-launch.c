@@ -243,7 +243,8 @@ print_status (App * app)
 {
   GstStructure *status = gst_worker_controller_get_status (app->ctrl);
   const GValue *workers = gst_structure_get_value (status, "workers");
-  gdouble t = (g_get_monotonic_time () - app->start_us) / 1e6;
+  /* one clock: the run's, from the controller's start (`uptime`) */
+  gdouble t = field_ms (status, "uptime") / 1e3;
   gboolean paused = FALSE;
   const gchar *phase = gst_structure_get_string (status, "phase");
   guint restarts = 0, i, n = gst_value_array_get_size (workers);
@@ -726,7 +727,7 @@ on_finished (GstWorkerController * ctrl, const GstStructure * report,
     app->report = gst_structure_copy (report);
   else if (app->json) {
     gchar *line = launch_observe_json_line (report, "report",
-        (g_get_monotonic_time () - app->start_us) / 1e6);
+        field_ms (report, "duration") / 1e3);
 
     g_print ("%s\n", line);
     g_free (line);
@@ -950,7 +951,8 @@ launch_main (int argc, char **argv)
         "Read the pipeline description from FILE ('#' lines are comments)",
         "FILE"},
     {"duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration,
-        "Exit with drain after SECONDS (0 = run until the sources end)",
+        "Exit with drain SECONDS after the start (the status's uptime, "
+          "the start included; 0 = run until the sources end)",
         "SECONDS"},
     {"heartbeat-timeout", 0, 0, G_OPTION_ARG_INT, &heartbeat_timeout,
         "A worker silent for MS is lost (0 = never; default 3000)", "MS"},
@@ -1249,7 +1251,6 @@ launch_main (int argc, char **argv)
   app.tty_out = !quiet && !app.json && launch_stdio_is_tty () &&
       g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
   app.loop = g_main_loop_new (NULL, FALSE);
-  app.start_us = g_get_monotonic_time ();
 
   g_signal_connect (app.ctrl, "started", G_CALLBACK (on_started), &app);
   g_signal_connect (app.ctrl, "worker-stalled", G_CALLBACK (on_stalled),
@@ -1299,6 +1300,7 @@ launch_main (int argc, char **argv)
   }
 
   app.starting = TRUE;
+  app.start_us = g_get_monotonic_time ();
   if (!gst_worker_controller_start (app.ctrl, &err)) {
     say (&app, TRUE, "ERROR: %s", err->message);
     g_error_free (err);
@@ -1322,10 +1324,18 @@ launch_main (int argc, char **argv)
     control = launch_control_new (app.ctrl, STDIN_FILENO, on_control_exit,
         &app);
 
-  if (duration > 0 && duration * 1000 <= G_MAXUINT)
-    g_timeout_add ((guint) (duration * 1000), on_duration, &app);
-  else if (duration > 0)
-    g_timeout_add_seconds ((guint) duration, on_duration, &app);
+  if (duration > 0) {
+    /* --duration on the run's clock too: a start that took long (the
+     * children of a process pool starting) counts */
+    gdouble left = duration - (g_get_monotonic_time () - app.start_us) / 1e6;
+
+    if (left <= 0)
+      g_idle_add (on_duration, &app);
+    else if (left * 1000 <= G_MAXUINT)
+      g_timeout_add ((guint) (left * 1000), on_duration, &app);
+    else
+      g_timeout_add_seconds ((guint) left, on_duration, &app);
+  }
   if (!quiet)
     g_timeout_add (status_interval, status_tick, &app);
 
