@@ -952,12 +952,9 @@ gst_worker_controller_list_workers (GstWorkerController * self)
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), NULL);
 
   b = g_strv_builder_new ();
-  for (i = 0; i < self->workers->len; i++) {
-    WorkerRec *w = g_ptr_array_index (self->workers, i);
-
-    if (!worker_rec_is_retired (w))
-      controller_add_worker_names (b, w->name, w->element);
-  }
+  for (i = 0; i < self->workers->len; i++)
+    if (!worker_rec_is_retired (g_ptr_array_index (self->workers, i)))
+      controller_add_worker_names (b, g_ptr_array_index (self->workers, i));
   names = g_strv_builder_end (b);
   g_strv_builder_unref (b);
   return names;

@@ -220,14 +220,14 @@ controller_take_worker (GValue * workers, GstStructure * s)
   g_free (pool);
 }
 
-/* Adds @name, a worker's, to @b; then, if @element is a process replica,
- * the workers running in its child process (its `child-workers`, as the
- * child last gave them), named "REPLICA/NAME" as in the status. */
+/* Adds @w's name to @b; then, if it is a process replica, the workers
+ * running in its child process (its `child-workers`, as the child last
+ * gave them), named "REPLICA/NAME" as in the status. */
 void
-controller_add_worker_names (GStrvBuilder * b, const gchar * name,
-    GstElement * element)
+controller_add_worker_names (GStrvBuilder * b, WorkerRec * w)
 {
-  GstStructure *s = gst_worker_get_stats (GST_WORKER (element));
+  const gchar *name = w->name;
+  GstStructure *s = gst_worker_get_stats (GST_WORKER (w->element));
   const GValue *children = gst_structure_get_value (s, "child-workers");
   guint i;
 
