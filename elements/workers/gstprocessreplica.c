@@ -76,7 +76,8 @@
  * With `transport=tcp` the child connects to the replica over TCP on the
  * loopback instead, and every frame's bytes travel in the stream (several
  * copies: for small items, or to try the protocol as it would run to a
- * child on another host).
+ * child on another host); `payload-copies` counts each frame sent (over
+ * 16 kB: smaller items travel in the message with either transport).
  *
  * A description that does not build, a child that cannot start (within
  * `start-timeout`), and a child that writes what the protocol does not
