@@ -379,6 +379,34 @@ GST_START_TEST (test_insert_and_swap_process_replicas)
 
 GST_END_TEST;
 
+/* A second reshape right after a process pool came in, before an item
+ * passed it: the pool's caps are not known until its children run, and
+ * the swap next to it is checked against what flows (not refused). */
+GST_START_TEST (test_reshape_next_to_new_process_pool)
+{
+  gchar *ref = reference_digest (CHAIN ("testworker name=w"), N_ITEMS);
+  GError *err = NULL;
+  Run r;
+
+  run_start_held (&r, CHAIN ("testworker name=w"), 20);
+  fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q0",
+          "workerpool name=pp size=2 isolation=process worker=testworker",
+          &err), "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_swap_worker (r.ctrl, "w",
+          "testworker name=w2", &err), "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q1",
+          "testworker name=w3", &err), "%s", err ? err->message : "?");
+  fail_unless (listed (&r, "pp_r0"));
+  fail_unless (listed (&r, "w2"));
+  pause_worker (&r, "src", FALSE);
+  run_until_finished (&r);
+  check_outputs (&r, N_ITEMS, ref);
+  run_clear (&r);
+  g_free (ref);
+}
+
+GST_END_TEST;
+
 static void
 expect_refusal (gboolean ok, GError ** err, GQuark domain, gint code,
     const gchar * words)
@@ -1279,6 +1307,7 @@ workerreshape_suite (void)
   tcase_add_test (tc, test_swap_keeps_every_item);
   tcase_add_test (tc, test_insert_then_remove);
   tcase_add_test (tc, test_insert_and_swap_process_replicas);
+  tcase_add_test (tc, test_reshape_next_to_new_process_pool);
   tcase_add_test (tc, test_item_past_the_block);
   tcase_add_test (tc, test_refusals_change_nothing);
   tcase_add_test (tc, test_replica_refused);
