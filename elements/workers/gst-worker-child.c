@@ -370,6 +370,10 @@ answer_stats (Child * child, GstQuery * query)
 
     if (GST_IS_WORKER (e)) {
       s = gst_worker_get_stats (GST_WORKER (e));
+      /* paused by the controller, maybe still busy with its item: the
+       * waits behind it are excused at once */
+      gst_structure_set (s, "paused", G_TYPE_BOOLEAN,
+          gst_worker_get_paused (GST_WORKER (e)), NULL);
     } else {
       guint level = 0;
 

@@ -381,20 +381,34 @@ run_counts (Run * r, guint64 * made, guint64 * arrived)
   gst_object_unref (sink);
 }
 
-/* Starts the system of @description in @r, its "finished" to @r. */
+/* Starts the system of @description in @r, its "finished" to @r, the
+ * controller's properties set first (NULL-terminated name, value pairs). */
 static void
-run_start (Run * r, const gchar * description)
+run_start_with (Run * r, const gchar * description, const gchar * first,
+    ...)
 {
   GError *err = NULL;
+  va_list args;
 
   r->ctrl = gst_worker_controller_new_from_description (description, &err);
   fail_unless (r->ctrl != NULL, "%s", err ? err->message : "?");
+  va_start (args, first);
+  if (first)
+    g_object_set_valist (G_OBJECT (r->ctrl), first, args);
+  va_end (args);
   r->loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (r->ctrl, "finished", G_CALLBACK (on_finished), r);
   fail_unless (gst_worker_controller_start (r->ctrl, &err),
       "%s", err ? err->message : "?");
   gst_object_unref (test_pipeline_watch (gst_worker_controller_get_pipeline
           (r->ctrl)));
+}
+
+/* Starts the system of @description in @r, its "finished" to @r. */
+static void
+run_start (Run * r, const gchar * description)
+{
+  run_start_with (r, description, NULL);
 }
 
 static void
@@ -823,6 +837,135 @@ GST_START_TEST (test_watchdog_sees_child_workers)
 
 GST_END_TEST;
 
+/* One turn of the default context (the controller's), or a short nap */
+static void
+spin (void)
+{
+  if (!g_main_context_iteration (NULL, FALSE))
+    g_usleep (1000);
+}
+
+/* The status entry @name says @state and has been in it @at_least;
+ * spins the controller's context meanwhile (its watchdog), bounded by a
+ * time no healthy run needs. */
+static gboolean
+wait_in_state (GstWorkerController * ctrl, const gchar * name,
+    GstWorkerState want, GstClockTime at_least)
+{
+  gint64 deadline = g_get_monotonic_time () + scaled (60 *
+      G_TIME_SPAN_SECOND);
+
+  while (g_get_monotonic_time () < deadline) {
+    GstStructure *entry = status_entry (ctrl, name);
+    gint state = -1;
+    GstClockTime t = 0;
+
+    if (entry) {
+      gst_structure_get_enum (entry, "state", GST_TYPE_WORKER_STATE, &state);
+      gst_structure_get_clock_time (entry, "state-time", &t);
+      gst_structure_free (entry);
+    }
+    if (state == (gint) want && t >= at_least)
+      return TRUE;
+    spin ();
+  }
+  return FALSE;
+}
+
+/* Whether any entry of the status is stalled or lost (its names, in
+ * @which) */
+static gboolean
+status_has_stall (GstWorkerController * ctrl, GString * which)
+{
+  GstStructure *status = gst_worker_controller_get_status (ctrl);
+  const GValue *workers = gst_structure_get_value (status, "workers");
+
+  for (guint i = 0; i < gst_value_array_get_size (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+    gboolean stalled = FALSE, lost = FALSE;
+
+    gst_structure_get_boolean (w, "stalled", &stalled);
+    gst_structure_get_boolean (w, "lost", &lost);
+    if (stalled || lost)
+      g_string_append_printf (which, "[%s]",
+          gst_structure_get_string (w, "name"));
+  }
+  gst_structure_free (status);
+  return which->len > 0;
+}
+
+/* Issue 13 (B23's side remark): waiting behind a worker paused inside a
+ * child is no stall, as waiting behind any paused worker: with
+ * p_r1/testworker0 paused, its replica waits busy for it, the dispatcher
+ * and the source wait blocked, the collector for p_r1's output, p_r0 on
+ * its full output: none is reported stalled nor lost, however long the
+ * pause; after the resume the run drains, balanced. */
+GST_START_TEST (test_watchdog_excuses_waits_behind_child_pause)
+{
+  Run r = { 0 };
+  GError *err = NULL;
+  GString *events = g_string_new (""), *flagged = g_string_new ("");
+  GstClockTime stall = scaled (500) * GST_MSECOND;
+  GstClockTime heartbeat = scaled (1500) * GST_MSECOND;
+  GstStructure *entry;
+  gboolean balanced = FALSE;
+  guint64 made = 0, count = 0;
+
+  run_start_with (&r, "testworkersrc name=src num-buffers=-1 ! queue "
+      "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! workerpool "
+      "name=p size=2 isolation=process worker=testworker ! queue "
+      "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! "
+      "testworkersink name=sink", "heartbeat-interval", 50, "stall-timeout",
+      (guint) (stall / GST_MSECOND), "heartbeat-timeout",
+      (guint) (heartbeat / GST_MSECOND), NULL);
+  g_signal_connect_swapped (r.ctrl, "worker-stalled",
+      G_CALLBACK (on_watch_event), events);
+  g_signal_connect_swapped (r.ctrl, "worker-lost",
+      G_CALLBACK (on_watch_event), events);
+  /* the children run */
+  while (!(entry = status_entry (r.ctrl, "p_r1/testworker0")))
+    spin ();
+  gst_structure_free (entry);
+
+  fail_unless (gst_worker_controller_pause_worker (r.ctrl,
+          "p_r1/testworker0", &err), "%s", err ? err->message : "?");
+  /* (what the watchdog said before is not this test's) */
+  g_string_truncate (events, 0);
+  /* everything in front of it fills and waits: p_r1 for twice the
+   * heartbeat timeout (the children's "lost"), the source blocked for
+   * thrice stall-timeout */
+  fail_unless (wait_in_state (r.ctrl, "p_r1", GST_WORKER_STATE_BUSY,
+          2 * heartbeat));
+  fail_unless (wait_in_state (r.ctrl, "src", GST_WORKER_STATE_BLOCKED,
+          3 * stall));
+  /* the watchdog looks now (a pause wakes it), and at what waited */
+  fail_unless (gst_worker_controller_pause_worker (r.ctrl,
+          "p_r1/testworker0", &err), "%s", err ? err->message : "?");
+  while (g_main_context_iteration (NULL, FALSE));
+  fail_if (status_has_stall (r.ctrl, flagged), "flagged: %s", flagged->str);
+  fail_unless_equals_string (events->str, "");
+
+  fail_unless (gst_worker_controller_resume_worker (r.ctrl,
+          "p_r1/testworker0", &err), "%s", err ? err->message : "?");
+  while (g_main_context_iteration (NULL, FALSE));
+  fail_unless_equals_string (events->str, "");
+  /* (a bound no healthy drain needs, even at load 25) */
+  gst_worker_controller_exit_drain (r.ctrl, 60000);
+  g_main_loop_run (r.loop);
+  fail_unless_equals_int (gst_worker_controller_get_outcome (r.ctrl),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced));
+  fail_unless (balanced, "%" GST_PTR_FORMAT, r.report);
+  run_counts (&r, &made, &count);
+  fail_unless_equals_uint64 (count, made);
+  run_clear (&r);
+  g_string_free (events, TRUE);
+  g_string_free (flagged, TRUE);
+}
+
+GST_END_TEST;
+
 /* Reads @r's stats @n times (as a controller does, several times a tick,
  * on its main loop); %TRUE if all of them took less than @n times the
  * replica's bound on waiting for its child's answer (100 ms): each would
@@ -835,14 +978,6 @@ stats_reads_do_not_wait (GstElement * r, guint n)
   for (guint i = 0; i < n; i++)
     gst_structure_free (gst_worker_get_stats (GST_WORKER (r)));
   return g_get_monotonic_time () - start < n * 100 * G_TIME_SPAN_MILLISECOND;
-}
-
-/* One turn of the default context (the controller's), or a short nap */
-static void
-spin (void)
-{
-  if (!g_main_context_iteration (NULL, FALSE))
-    g_usleep (1000);
 }
 
 /* Issue 13, B15/B21: a child that does not answer, stopped (SIGSTOP) or
@@ -1043,6 +1178,7 @@ processreplica_suite (void)
   tcase_add_test (contract, test_drain_resumes_paused_child_worker);
   tcase_add_test (contract, test_watchdog_sees_child_workers);
   tcase_add_test (contract, test_silent_child_holds_no_reader);
+  tcase_add_test (contract, test_watchdog_excuses_waits_behind_child_pause);
   suite_add_tcase (s, tcp);
   tcase_add_checked_fixture (tcp, NULL, stop_leftovers);
   tcase_add_test (tcp, test_tcp_same_bytes_and_crash);

@@ -1049,6 +1049,8 @@ set_child_worker_paused (GstWorkerController * self, const gchar * name,
   if (res) {
     GST_INFO_OBJECT (self, "%s worker %s in %s's child process",
         paused ? "pausing" : "resuming", slash + 1, outer);
+    if (!paused)
+      worker_watchdog_resumed (self->watch);
     gst_worker_deadlock_touch (self->deadlock);
     worker_watchdog_wake (self->watch, g_get_monotonic_time ());
   }

@@ -63,6 +63,7 @@
 #include "gstworkerchannel.h"
 #include "gstworkergraph.h"
 #include "gstworkertopology.h"
+#include "gstworkervalue.h"
 #include "gstworkerenums.h"
 #include "gstworkervalue.h"
 
@@ -450,7 +451,9 @@ sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
       items += v;
     if (gst_structure_get_uint64 (s, "items-dropped", &v))
       items += v;
-    if (gst_worker_get_paused (w) || state == GST_WORKER_STATE_PAUSED)
+    /* a process replica waiting for a worker paused in its child too */
+    if (gst_worker_get_paused (w) || state == GST_WORKER_STATE_PAUSED ||
+        worker_stats_child_paused (s))
       paused = TRUE;
     else if (state == GST_WORKER_STATE_BUSY)
       busy = TRUE;

@@ -389,11 +389,14 @@ worker_watchdog_add_status (GstWorkerWatchdog * wd, WorkerRec * w,
   g_mutex_unlock (&wd->lock);
 }
 
+/* Whether @w is paused, or (a process replica) waits for a worker paused
+ * inside its child (@s: @w's stats) */
 static gboolean
-worker_is_paused (WorkerRec * w)
+worker_is_paused (WorkerRec * w, const GstStructure * s)
 {
   return gst_worker_get_paused (GST_WORKER (w->element)) ||
-      gst_worker_get_state (GST_WORKER (w->element)) == GST_WORKER_STATE_PAUSED;
+      worker_stats_state (s) == GST_WORKER_STATE_PAUSED ||
+      worker_stats_child_paused (s);
 }
 
 /* A worker blocked on a full queue is waiting for a pause when the chain of
@@ -413,14 +416,11 @@ blocked_by_pause (GstWorkerWatchdog * wd, const gchar * queue_name, guint depth)
 
   for (i = 0; i < readers->len && !ret; i++) {
     WorkerRec *r = g_ptr_array_index (readers, i);
-    GstStructure *s;
+    GstStructure *s = gst_worker_get_stats (GST_WORKER (r->element));
 
-    if (worker_is_paused (r)) {
+    if (worker_is_paused (r, s))
       ret = TRUE;
-      break;
-    }
-    s = gst_worker_get_stats (GST_WORKER (r->element));
-    if (worker_stats_state (s) == GST_WORKER_STATE_BLOCKED)
+    else if (worker_stats_state (s) == GST_WORKER_STATE_BLOCKED)
       ret = blocked_by_pause (wd, gst_structure_get_string (s, "blocked-on"),
           depth + 1);
     gst_structure_free (s);
@@ -635,8 +635,10 @@ check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
       continue;
     }
     g_object_get (rec->element, "heartbeat-interval", &interval, NULL);
-    /* a wait that began behind a pause counts from the resume */
-    if (state == GST_WORKER_STATE_BLOCKED)
+    /* a wait that began behind a pause counts from the resume; a process
+     * replica busy waiting for its child waits behind a pause in there */
+    if (state == GST_WORKER_STATE_BLOCKED || (state == GST_WORKER_STATE_BUSY
+            && gst_structure_has_field (s, "child-workers")))
       state_time = MIN (state_time, since_resume);
     g_mutex_lock (&wd->lock);
     state_time = since_system_resume_locked (wd, state_time, now);
@@ -647,6 +649,9 @@ check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
         state_time >= stall_timeout * GST_MSECOND;
     if (long_wait && state == GST_WORKER_STATE_BLOCKED)
       excused = waits_on_pause (wd, rec, blocked_on, &sampled);
+    /* a process replica waiting for a worker paused in its child */
+    else if (long_wait && state == GST_WORKER_STATE_BUSY)
+      excused = worker_stats_child_paused (s);
     if (long_wait && !excused && state == GST_WORKER_STATE_BLOCKED &&
         !w->stalled && root_not_yet_stalled (wd, rec, &sampled)) {
       long_wait = FALSE;
