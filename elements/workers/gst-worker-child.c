@@ -32,6 +32,7 @@
 #include <gst/video/video.h>
 #include <gst/worker/worker.h>
 #include "gstprocchannel.h"
+#include "gst/worker/controller/gstworkerpropset.h"
 #include "gstprocshm.h"
 
 GST_DEBUG_CATEGORY_STATIC (child_debug);
@@ -400,6 +401,38 @@ answer_stats (Child * child, GstQuery * query)
   return TRUE;
 }
 
+/* The controller sets a property of an element in here, by name, with
+ * the rules an element of its own pipeline has (gstworkerpropset.c):
+ * answered with `ok`, `found` and `error` (GST_PROC_CHILD_SET_QUERY). */
+static gboolean
+answer_set (Child * child, GstQuery * query)
+{
+  GstStructure *qs = gst_query_writable_structure (query);
+  const gchar *name = gst_structure_get_string (qs, "element");
+  const gchar *who = gst_structure_get_string (qs, "who");
+  const gchar *property = gst_structure_get_string (qs, "property");
+  const gchar *value = gst_structure_get_string (qs, "value");
+  GstElement *e = name ? gst_bin_get_by_name (GST_BIN (child->pipeline),
+      name) : NULL;
+  gchar *why = NULL;
+  gboolean ok;
+
+  if (!e || !property || !value) {
+    gst_structure_set (qs, "ok", G_TYPE_BOOLEAN, FALSE, "found",
+        G_TYPE_BOOLEAN, FALSE, NULL);
+    gst_clear_object (&e);
+    return TRUE;
+  }
+  ok = worker_prop_set (e, who ? who : name, property, value, &why);
+  gst_structure_set (qs, "ok", G_TYPE_BOOLEAN, ok, "found", G_TYPE_BOOLEAN,
+      TRUE, NULL);
+  if (why)
+    gst_structure_set (qs, "error", G_TYPE_STRING, why, NULL);
+  g_free (why);
+  gst_object_unref (e);
+  return TRUE;
+}
+
 static gboolean
 on_query (GstProcChannel * channel, GstQuery * query, GstPadDirection dir,
     gpointer user_data)
@@ -410,6 +443,9 @@ on_query (GstProcChannel * channel, GstQuery * query, GstPadDirection dir,
   if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
       gst_structure_has_name (qs, GST_PROC_CHILD_STATS_QUERY))
     return answer_stats (child, query);
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
+      gst_structure_has_name (qs, GST_PROC_CHILD_SET_QUERY))
+    return answer_set (child, query);
   if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
       gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY)) {
     /* the controller pauses or resumes a worker in here, by name */

@@ -38,7 +38,8 @@
  * `payload-copies`, `child-workers` (the stats of every worker inside the
  * child, asked of the child when the stats are read, each with its name
  * in `worker` and the `pid`: a #GstWorkerController lists them as workers
- * of their own, "REPLICA/NAME", and an exit now finds the item in hand
+ * of their own, "REPLICA/NAME", pauses them and sets their properties
+ * by that name while they run, and an exit now finds the item in hand
  * with the one that holds it), `child-queues` (the items each queue inside
  * the child holds, "queue, name=, items=": an exit now counts them
  * discarded), `child-entry` (the element inside the child that the items
@@ -1147,27 +1148,31 @@ gst_process_replica_query (GstPad * pad, GstObject * parent,
 }
 
 /* Element queries: the controller's pause of a worker inside the child
- * (GST_PROC_CHILD_PAUSE_QUERY) goes to the child. */
+ * (GST_PROC_CHILD_PAUSE_QUERY), or set of a property there
+ * (GST_PROC_CHILD_SET_QUERY), goes to the child. */
 static gboolean
 gst_process_replica_element_query (GstElement * element, GstQuery * query)
 {
   GstProcessReplica *self = GST_PROCESS_REPLICA (element);
   const GstStructure *qs = gst_query_get_structure (query);
   GstProcChannel *ch = NULL;
-  gboolean res;
+  gboolean res, set = qs && gst_structure_has_name (qs,
+      GST_PROC_CHILD_SET_QUERY);
 
-  if (GST_QUERY_TYPE (query) != GST_QUERY_CUSTOM || !qs ||
-      !gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY))
+  if (GST_QUERY_TYPE (query) != GST_QUERY_CUSTOM || !qs || (!set &&
+          !gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY)))
     return GST_ELEMENT_CLASS (gst_process_replica_parent_class)->query
         (element, query);
   g_mutex_lock (&self->lock);
   if (self->channel && self->hello && !self->dead)
     ch = gst_proc_channel_ref (self->channel);
   g_mutex_unlock (&self->lock);
-  if (!ch)
-    return FALSE;
-  res = gst_proc_child_status_forward_pause (ch, query);
-  gst_proc_channel_unref (ch);
+  if (set)
+    res = gst_proc_child_status_forward_set (ch, query);
+  else
+    res = ch && gst_proc_child_status_forward_pause (ch, query);
+  if (ch)
+    gst_proc_channel_unref (ch);
   return res;
 }
 

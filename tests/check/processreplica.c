@@ -845,6 +845,97 @@ spin (void)
     g_usleep (1000);
 }
 
+/* Issue 13, B13: a property of an element inside a child is set by the
+ * name the status lists ("REPLICA/NAME"), while it runs, with the rules an
+ * element of the parent's pipeline has: the worker takes the new value
+ * (drop-every=2: it drops items from then on); refusals name it and the
+ * property (not writable, out of range, negative for an unsigned one,
+ * changeable only in NULL or READY: valve's `drop-mode` inside the child);
+ * an unknown inner name is an unknown element. */
+GST_START_TEST (test_set_child_worker_property)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
+      "worker=\"testworker name=w ! valve name=v\" ! queue ! "
+      "testworkersink", &err);
+  GstPipeline *pipe;
+  GstStructure *entry = NULL;
+  guint64 dropped = 0;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  /* the child runs, w has dropped nothing */
+  while (!(entry = status_entry (ctrl, "r/w")))
+    g_usleep (1000);
+  fail_unless (gst_structure_get_uint64 (entry, "items-dropped", &dropped));
+  fail_unless_equals_uint64 (dropped, 0);
+  g_clear_pointer (&entry, gst_structure_free);
+
+  fail_unless (gst_worker_controller_set_element_property (ctrl, "r/w",
+          "drop-every", "2", &err), "%s", err ? err->message : "?");
+  /* the worker in the child drops every second item from now on */
+  while (dropped == 0) {
+    g_clear_pointer (&entry, gst_structure_free);
+    entry = status_entry (ctrl, "r/w");
+    gst_structure_get_uint64 (entry, "items-dropped", &dropped);
+    g_usleep (1000);
+  }
+  g_clear_pointer (&entry, gst_structure_free);
+
+  /* refusals, each naming the element and the property */
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r/w",
+          "nosuch", "1", &err));
+  fail_unless (g_error_matches (err, GST_WORKER_CONTROLLER_ERROR,
+          GST_WORKER_CONTROLLER_ERROR_PROPERTY));
+  fail_unless_equals_string (err->message,
+      "r/w has no writable property 'nosuch'");
+  g_clear_error (&err);
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r/w",
+          "crash-signal", "100", &err));
+  fail_unless_equals_string (err->message, "r/w: bad value \"100\" for "
+      "property 'crash-signal': it must be from 1 to 64");
+  g_clear_error (&err);
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r/w",
+          "process-time", "-5", &err));
+  fail_unless (strstr (err->message, "r/w: cannot read \"-5\" as a value "
+          "of 'process-time'") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r/v",
+          "drop-mode", "transform-to-gap", &err));
+  fail_unless_equals_string (err->message, "r/v's property 'drop-mode' "
+      "cannot change while the system runs (it is changeable only in NULL "
+      "or READY state)");
+  g_clear_error (&err);
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r/nosuch",
+          "drop-every", "2", &err));
+  fail_unless (g_error_matches (err, GST_WORKER_CONTROLLER_ERROR,
+          GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER));
+  fail_unless (g_str_has_prefix (err->message,
+          "no element is named 'r/nosuch'"), "%s", err->message);
+  g_clear_error (&err);
+  fail_if (gst_worker_controller_set_element_property (ctrl, "nosuch/w",
+          "drop-every", "2", &err));
+  fail_unless_equals_string (err->message, "no element is named 'nosuch/w'");
+  g_clear_error (&err);
+  /* the parent's own elements, by the same rules */
+  fail_unless (gst_worker_controller_set_element_property (ctrl, "r",
+          "hang-timeout", "60000", &err), "%s", err ? err->message : "?");
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r",
+          "worker", "identity", &err));
+  fail_unless (strstr (err->message, "r's property 'worker' cannot change")
+      != NULL, "%s", err->message);
+  g_clear_error (&err);
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
 /* The status entry @name says @state and has been in it @at_least;
  * spins the controller's context meanwhile (its watchdog), bounded by a
  * time no healthy run needs. */
@@ -1178,6 +1269,7 @@ processreplica_suite (void)
   tcase_add_test (contract, test_drain_resumes_paused_child_worker);
   tcase_add_test (contract, test_watchdog_sees_child_workers);
   tcase_add_test (contract, test_silent_child_holds_no_reader);
+  tcase_add_test (contract, test_set_child_worker_property);
   tcase_add_test (contract, test_watchdog_excuses_waits_behind_child_pause);
   suite_add_tcase (s, tcp);
   tcase_add_checked_fixture (tcp, NULL, stop_leftovers);
