@@ -338,6 +338,53 @@ collect_worker (const GValue * item, gpointer user_data)
     g_ptr_array_add (user_data, gst_object_ref (element));
 }
 
+/* How long a rate is measured over, at least (the replica asks for the
+ * stats often, at every read of its own) */
+#define RATE_WINDOW (G_USEC_PER_SEC)
+
+/* Items in per second of a worker in here, measured between two answers
+ * RATE_WINDOW apart at least: its `rate`, as the controller gives each of
+ * its own workers from their heartbeats. */
+typedef struct
+{
+  gint64 since;                 /* monotonic us the window began */
+  guint64 items;                /* items-in then */
+  gdouble rate;                 /* of the last window */
+} Rate;
+
+G_LOCK_DEFINE_STATIC (rates);
+static GHashTable *rates;       /* worker's name -> Rate; under the lock */
+
+static void
+add_rate (GstStructure * s)
+{
+  const gchar *name = gst_structure_get_string (s, "worker");
+  gint64 now = g_get_monotonic_time ();
+  guint64 items = 0;
+  Rate *r;
+
+  if (!name)
+    return;
+  gst_structure_get_uint64 (s, "items-in", &items);
+  G_LOCK (rates);
+  if (!rates)
+    rates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  r = g_hash_table_lookup (rates, name);
+  if (!r) {
+    r = g_new0 (Rate, 1);
+    r->since = now;
+    r->items = items;
+    g_hash_table_insert (rates, g_strdup (name), r);
+  } else if (now - r->since >= RATE_WINDOW) {
+    r->rate = (items - r->items) * (gdouble) G_USEC_PER_SEC /
+        (now - r->since);
+    r->since = now;
+    r->items = items;
+  }
+  gst_structure_set (s, "rate", G_TYPE_DOUBLE, r->rate, NULL);
+  G_UNLOCK (rates);
+}
+
 /* The replica asks for the stats of the workers in here (to show them and
  * account for what they hold): answered from the query's thread, so even
  * while a worker hangs. With them: `queues`, the items each queue in here
@@ -375,6 +422,7 @@ answer_stats (Child * child, GstQuery * query)
        * waits behind it are excused at once */
       gst_structure_set (s, "paused", G_TYPE_BOOLEAN,
           gst_worker_get_paused (GST_WORKER (e)), NULL);
+      add_rate (s);
     } else {
       guint level = 0;
 

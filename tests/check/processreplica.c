@@ -862,6 +862,7 @@ GST_START_TEST (test_set_child_worker_property)
   GstPipeline *pipe;
   GstStructure *entry = NULL;
   guint64 dropped = 0;
+  gdouble rate = 0;
 
   fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
@@ -876,11 +877,13 @@ GST_START_TEST (test_set_child_worker_property)
 
   fail_unless (gst_worker_controller_set_element_property (ctrl, "r/w",
           "drop-every", "2", &err), "%s", err ? err->message : "?");
-  /* the worker in the child drops every second item from now on */
-  while (dropped == 0) {
+  /* the worker in the child drops every second item from now on; it has
+   * a rate of its own (the child measures it), as any worker */
+  while (dropped == 0 || rate <= 0) {
     g_clear_pointer (&entry, gst_structure_free);
     entry = status_entry (ctrl, "r/w");
     gst_structure_get_uint64 (entry, "items-dropped", &dropped);
+    gst_structure_get_double (entry, "rate", &rate);
     g_usleep (1000);
   }
   g_clear_pointer (&entry, gst_structure_free);

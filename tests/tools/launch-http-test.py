@@ -119,6 +119,8 @@ def process_restarts(tmp, h):
         check(metric(body, "gst_worker_process_items_lost_total", r) == 0,
               f"/metrics says {r} lost nothing")
         check((metric(body, "gst_worker_process_pid", r) or 0) > 0, f"/metrics has {r}'s pid")
+    check(metric(body, "gst_worker_rate_items_per_second", "p_r0/testworker0") is not None,
+          "a worker inside a child has a rate")
     check(metric(body, "gst_worker_process_restarts_total", "sink") is None,
           "a worker in the tool's own process has no process metrics")
     check(re.search(r"^gst_worker_restarts_total 0$", body, re.M) is not None,
