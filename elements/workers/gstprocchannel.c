@@ -343,7 +343,8 @@ unlend (GstProcChannel * ch, guint64 id)
 
 /* Sends @buffer: its fd memories as descriptors (lent until RELEASE), the
  * peer's own memories back by id, small buffers inline, the rest copied
- * once into shared memory (counted in @copies). */
+ * once into shared memory (counted in @copies). On a stream, all inline:
+ * a frame (over INLINE_MAX bytes) counts one copy. */
 static gboolean
 send_buffer (GstProcChannel * ch, GstProcMsgType type, guint64 id,
     GstBuffer * buffer, guint * copies)
@@ -369,9 +370,14 @@ send_buffer (GstProcChannel * ch, GstProcMsgType type, guint64 id,
   wb.flags = GST_BUFFER_FLAGS (buffer);
   wb.metas_len = metas_len;
 
-  if (ch->stream)
+  if (ch->stream) {
+    /* every byte goes in the stream: a frame is copied into the message
+     * (small items travel in the message on a unix socket too, and are
+     * not counted there either) */
     as_inline = TRUE;
-  else if (n_mem > GST_PROC_WIRE_MAX_FDS)
+    if (size > INLINE_MAX && copies)
+      (*copies)++;
+  } else if (n_mem > GST_PROC_WIRE_MAX_FDS)
     as_inline = size <= INLINE_MAX;
   else if (size <= INLINE_MAX) {
     as_inline = TRUE;

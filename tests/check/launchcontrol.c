@@ -44,7 +44,27 @@ run_commands_full (const gchar * const *pipeline,
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
 
   for (guint i = 0; commands[i]; i++) {
-    gchar *text = g_strdup_printf ("%s\n", commands[i]);
+    gchar *text;
+
+    /* "?TEXT": `status` until its answer has TEXT (a worker inside a
+     * child that has started), not an answer of its own */
+    if (commands[i][0] == '?') {
+      gboolean seen = FALSE;
+
+      while (!seen) {
+        fail_unless (g_output_stream_write_all (in, "status\n", 7, NULL,
+                NULL, &err), "%s", err ? err->message : "?");
+        g_output_stream_flush (in, NULL, NULL);
+        line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &err);
+        fail_unless (line != NULL, "no answer to 'status'");
+        seen = strstr (line, commands[i] + 1) != NULL;
+        g_free (line);
+        if (!seen)
+          g_usleep (10000);
+      }
+      continue;
+    }
+    text = g_strdup_printf ("%s\n", commands[i]);
 
     fail_unless (g_output_stream_write_all (in, text, strlen (text), NULL,
             NULL, &err), "%s", err ? err->message : "?");
@@ -267,6 +287,8 @@ GST_START_TEST (test_set_in_child_process)
     "testworkersink", NULL
   };
   const gchar *const commands[] = {
+    "?\"p_r0/testworker0\"",
+    "?\"p_r1/testworker0\"",
     "set p_r0/testworker0 process-time=500000",
     "set p_r1/testworker0 crash-signal=100",
     "set p_r0/nosuch process-time=1",

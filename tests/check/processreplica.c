@@ -39,6 +39,20 @@ GST_START_TEST (test_same_bytes_as_thread)
 
 GST_END_TEST;
 
+/* The replica's `payload-copies`. */
+static guint
+payload_copies (GstHarness * h)
+{
+  GstElement *r = gst_harness_find_element (h, "processreplica");
+  GstStructure *s = gst_worker_get_stats (GST_WORKER (r));
+  guint copies = 99;
+
+  fail_unless (gst_structure_get_uint (s, "payload-copies", &copies));
+  gst_structure_free (s);
+  gst_object_unref (r);
+  return copies;
+}
+
 /* A frame in shared memory crosses as a descriptor, and the worker's
  * output is the same memory again: no copy of the bytes either way. */
 GST_START_TEST (test_no_payload_copy)
@@ -50,9 +64,6 @@ GST_START_TEST (test_no_payload_copy)
   GstBuffer *in, *out;
   GstQuery *query;
   GstCaps *caps;
-  GstElement *r;
-  GstStructure *s;
-  guint copies = 99;
 
   gst_harness_set_src_caps_str (h, "video/x-raw,format=GRAY8,width=1920,"
       "height=1080,framerate=10/1");
@@ -80,12 +91,7 @@ GST_START_TEST (test_no_payload_copy)
   gst_buffer_unref (out);
   out = gst_harness_push_and_pull (h, filled (1920 * 1080));
   fail_unless (out != NULL);
-  r = gst_harness_find_element (h, "processreplica");
-  s = gst_worker_get_stats (GST_WORKER (r));
-  fail_unless (gst_structure_get_uint (s, "payload-copies", &copies));
-  fail_unless_equals_int (copies, 1);
-  gst_structure_free (s);
-  gst_object_unref (r);
+  fail_unless_equals_int (payload_copies (h), 1);
 
   gst_buffer_unref (out);
   gst_buffer_unref (in);
@@ -1237,6 +1243,13 @@ GST_START_TEST (test_tcp_metas_cross)
   fail_unless (gst_odometry_from_buffer (item, &got));
   fail_unless (memcmp (&got, &expect, sizeof (got)) == 0);
   gst_buffer_unref (out);
+  /* the frame's bytes were copied into the stream; a small item travels
+   * in the message as on a unix socket, not counted */
+  fail_unless_equals_int (payload_copies (h), 1);
+  out = gst_harness_push_and_pull (h, filled (1024));
+  fail_unless_equals_int (gst_buffer_get_size (out), 1024);
+  gst_buffer_unref (out);
+  fail_unless_equals_int (payload_copies (h), 1);
   gst_harness_teardown (h);
 }
 

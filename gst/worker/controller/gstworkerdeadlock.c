@@ -455,8 +455,9 @@ sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
     if (gst_worker_get_paused (w) || state == GST_WORKER_STATE_PAUSED ||
         worker_stats_child_paused (s))
       paused = TRUE;
-    else if (state == GST_WORKER_STATE_BUSY)
-      busy = TRUE;
+    else if (state == GST_WORKER_STATE_BUSY ||
+        state == GST_WORKER_STATE_STARTING)
+      busy = TRUE;              /* a child process that starts: no wait */
     else if (state == GST_WORKER_STATE_BLOCKED) {
       const gchar *on = gst_structure_get_string (s, "blocked-on");
       gint c = find_output (dl, p, on);
