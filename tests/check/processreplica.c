@@ -1066,6 +1066,109 @@ GST_START_TEST (test_watchdog_excuses_waits_behind_child_pause)
 
 GST_END_TEST;
 
+/* Issue 13, session 5's C2: a replica whose child restarts after a crash
+ * (here its new child waits for the test's word: a Python child takes
+ * seconds) holds what waits behind it as a pause does: the source
+ * blocked behind it for thrice stall-timeout is not stalled, nor after
+ * the new child runs. */
+GST_START_TEST (test_watchdog_excuses_waits_behind_child_start)
+{
+  GstWorkerController *ctrl;
+  GstPipeline *pipe;
+  GError *err = NULL;
+  gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
+  gchar *script = g_build_filename (dir, "second-waits", NULL);
+  gchar *started = g_build_filename (dir, "started", NULL);
+  gchar *go = g_build_filename (dir, "go", NULL);
+  GstElementFactory *f = gst_element_factory_find ("processreplica");
+  GstPlugin *plugin = gst_plugin_feature_get_plugin (GST_PLUGIN_FEATURE (f));
+  gchar *plugindir = g_path_get_dirname (gst_plugin_get_filename (plugin));
+  gchar *real = g_build_filename (plugindir, "gst-worker-child", NULL);
+  gchar *text = g_strdup_printf ("#!/bin/sh\n"
+      "if [ -e '%s' ]; then while [ ! -e '%s' ]; do sleep 0.01; done; fi\n"
+      "touch '%s'\nexec '%s' \"$@\"\n", started, go, started, real);
+  GString *events = g_string_new (""), *flagged = g_string_new ("");
+  GstClockTime stall = scaled (500) * GST_MSECOND;
+  GstElement *sink;
+  GstStructure *entry;
+  guint64 before = 0, now = 0;
+  gchar *desc;
+
+  fail_unless (g_file_set_contents (script, text, -1, NULL));
+  g_chmod (script, 0755);
+  g_setenv ("GST_WORKER_CHILD", script, TRUE);
+  desc = g_strdup_printf ("testworkersrc name=src num-buffers=-1 ! queue "
+      "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! processreplica "
+      "name=r restart-delay=0 start-timeout=%" G_GINT64_FORMAT " "
+      "worker=\"testworker name=w crash-after=20\" ! queue ! testworkersink "
+      "name=sink", scaled (60000));
+  ctrl = gst_worker_controller_new_from_description (desc, &err);
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout",
+      (guint) (stall / GST_MSECOND), "heartbeat-timeout",
+      (guint) scaled (1500), NULL);
+  g_signal_connect_swapped (ctrl, "worker-stalled",
+      G_CALLBACK (on_watch_event), events);
+  g_signal_connect_swapped (ctrl, "worker-lost",
+      G_CALLBACK (on_watch_event), events);
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+
+  /* the first child crashed on its 21st item; the second one starts
+   * until told, the source blocked behind */
+  fail_unless (wait_in_state (ctrl, "r", GST_WORKER_STATE_STARTING,
+          3 * stall));
+  fail_unless (wait_in_state (ctrl, "src", GST_WORKER_STATE_BLOCKED,
+          3 * stall));
+  /* the watchdog looks now (a new stall-timeout wakes it) */
+  g_object_set (ctrl, "stall-timeout", (guint) (stall / GST_MSECOND),
+      NULL);
+  while (g_main_context_iteration (NULL, FALSE));
+  fail_if (status_has_stall (ctrl, flagged), "flagged: %s", flagged->str);
+  fail_unless_equals_string (events->str, "");
+
+  /* it runs: items flow again, and the wait behind it was no stall */
+  fail_unless (g_file_set_contents (go, "", -1, NULL));
+  while (!(entry = status_entry (ctrl, "r/w")))
+    spin ();
+  gst_structure_free (entry);
+  g_object_get (sink, "count", &before, NULL);
+  while (now < before + 20) {
+    spin ();
+    g_object_get (sink, "count", &now, NULL);
+  }
+  g_object_set (ctrl, "stall-timeout", (guint) (stall / GST_MSECOND),
+      NULL);
+  while (g_main_context_iteration (NULL, FALSE));
+  fail_unless_equals_string (events->str, "");
+  g_unsetenv ("GST_WORKER_CHILD");
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+  g_string_free (events, TRUE);
+  g_string_free (flagged, TRUE);
+  g_unlink (script);
+  g_unlink (started);
+  g_unlink (go);
+  g_rmdir (dir);
+  g_free (desc);
+  g_free (text);
+  g_free (real);
+  g_free (plugindir);
+  gst_object_unref (plugin);
+  gst_object_unref (f);
+  g_free (go);
+  g_free (started);
+  g_free (script);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 /* Reads @r's stats @n times (as a controller does, several times a tick,
  * on its main loop); %TRUE if all of them took less than @n times the
  * replica's bound on waiting for its child's answer (100 ms): each would
@@ -1287,6 +1390,7 @@ processreplica_suite (void)
   tcase_add_test (contract, test_silent_child_holds_no_reader);
   tcase_add_test (contract, test_set_child_worker_property);
   tcase_add_test (contract, test_watchdog_excuses_waits_behind_child_pause);
+  tcase_add_test (contract, test_watchdog_excuses_waits_behind_child_start);
   suite_add_tcase (s, tcp);
   tcase_add_checked_fixture (tcp, NULL, stop_leftovers);
   tcase_add_test (tcp, test_tcp_same_bytes_and_crash);

@@ -28,6 +28,8 @@ typedef struct
   gdouble rate;                 /* items-in per second */
   gboolean lost;
   gboolean stalled;
+  gboolean starting;            /* its child process started, at the last
+                                 * look (a process replica) */
   GHashTable *children;         /* the workers in its child process (a
                                  * processreplica's), "REPLICA/NAME" ->
                                  * CHILD_LOST | CHILD_STALLED, or NULL */
@@ -390,13 +392,35 @@ worker_watchdog_add_status (GstWorkerWatchdog * wd, WorkerRec * w,
 }
 
 /* Whether @w is paused, or (a process replica) waits for a worker paused
- * inside its child (@s: @w's stats) */
+ * inside its child, or for its child process to start (after a crash: a
+ * Python child takes seconds), which holds what waits behind it as a
+ * pause does (@s: @w's stats) */
 static gboolean
 worker_is_paused (WorkerRec * w, const GstStructure * s)
 {
   return gst_worker_get_paused (GST_WORKER (w->element)) ||
       worker_stats_state (s) == GST_WORKER_STATE_PAUSED ||
+      worker_stats_state (s) == GST_WORKER_STATE_STARTING ||
       worker_stats_child_paused (s);
+}
+
+/* A child process that started since the last look: the waits behind it
+ * count from now, as after a resume. */
+static void
+note_started (GstWorkerWatchdog * wd, gint64 now)
+{
+  for (guint i = 0; i < wd->workers->len; i++) {
+    WorkerRec *rec = g_ptr_array_index (wd->workers, i);
+    gboolean starting = !worker_rec_is_retired (rec) &&
+        gst_worker_get_state (GST_WORKER (rec->element)) ==
+        GST_WORKER_STATE_STARTING;
+
+    g_mutex_lock (&wd->lock);
+    if (wd->recs[i].starting && !starting)
+      wd->resumed_at = now;
+    wd->recs[i].starting = starting;
+    g_mutex_unlock (&wd->lock);
+  }
 }
 
 /* A worker blocked on a full queue is waiting for a pause when the chain of
@@ -608,6 +632,7 @@ check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
 
   ct.heartbeat_timeout = hb_timeout;
 
+  note_started (wd, now);
   g_mutex_lock (&wd->lock);
   since_resume = wd->resumed_at ?
       (GstClockTime) (now - wd->resumed_at) * GST_USECOND :
