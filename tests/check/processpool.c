@@ -75,7 +75,7 @@ GST_START_TEST (test_pool_grows_while_playing)
   GstElement *pipe = launch (desc);
   GstElement *sink = test_pipeline_get (pipe, "sink");
   GstElement *pool = test_pipeline_get (pipe, "p");
-  GstElement *src = test_pipeline_get (pipe, "src");
+  GstElement *src = test_pipeline_get (pipe, "src"), *r1;
   gint64 end = g_get_monotonic_time () + scaled (60) * G_TIME_SPAN_SECOND;
   guint64 n = 0;
   gchar *digest = NULL;
@@ -86,9 +86,14 @@ GST_START_TEST (test_pool_grows_while_playing)
     g_object_get (sink, "count", &n, NULL);
   }
   fail_unless (n >= 5, "no items before the growth");
-  /* the new replica's child runs when this returns */
+  /* the new replica takes items once its child runs (the growth does not
+   * wait for that) */
   gst_worker_set_paused (GST_WORKER (src), TRUE);
   g_object_set (pool, "size", 2, NULL);
+  r1 = test_pipeline_get (pipe, "p_r1");
+  while (gst_worker_get_state (GST_WORKER (r1)) == GST_WORKER_STATE_STARTING)
+    g_usleep (1000);
+  gst_object_unref (r1);
   gst_worker_set_paused (GST_WORKER (src), FALSE);
   run_to_eos (pipe, NULL);
   g_object_get (sink, "digest", &digest, "count", &n_pool, NULL);
