@@ -61,7 +61,9 @@
  * `hang-timeout` ms (then it is killed), a new child is started after a
  * back-off (`restart-delay`, doubled at each crash in a row, at most 2 s),
  * with a warning naming the element, the child's pid, how it ended (the
- * signal by name) and the count of restarts; it is given the stream's sticky events again (stream-start, caps,
+ * signal by name) and the count of restarts (and an element message
+ * `worker-process-restarted` with `reason` and `restarts`: a
+ * #GstWorkerController's signal "worker-restarted"); it is given the stream's sticky events again (stream-start, caps,
  * segment), then the item the dead child held, once: the outputs that
  * item had already made are not made twice. If the item kills the new
  * child too, it is counted lost (`items-lost`, the element's
@@ -795,7 +797,8 @@ ensure_child (GstProcessReplica * self, gboolean holding)
     gst_element_post_message (GST_ELEMENT (self),
         gst_message_new_element (GST_OBJECT (self),
             gst_structure_new ("worker-process-restarted",
-                "reason", G_TYPE_STRING, death, NULL)));
+                "reason", G_TYPE_STRING, death, "restarts", G_TYPE_UINT,
+                restarts, NULL)));
     stop_child (self);
     if (!spawn_or_error (self)) {
       g_free (death);

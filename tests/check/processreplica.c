@@ -1169,6 +1169,47 @@ GST_START_TEST (test_watchdog_excuses_waits_behind_child_start)
 
 GST_END_TEST;
 
+static void
+on_worker_restarted (GstWorkerController * ctrl, const gchar * worker,
+    guint restarts, const gchar * reason, GString * seen)
+{
+  g_string_append_printf (seen, "[%s %u %s]", worker, restarts, reason);
+}
+
+/* Issue 13, session 5's C3: an application hears of a child's crash and
+ * restart from the controller ("worker-restarted": the replica, its
+ * count of restarts, how the child ended), as it hears of stalls. */
+GST_START_TEST (test_controller_signals_child_restart)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
+      "restart-delay=0 worker=\"testworker crash-after=5\" ! queue ! "
+      "testworkersink", &err);
+  GString *seen = g_string_new ("");
+  GstPipeline *pipe;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  g_signal_connect (ctrl, "worker-restarted",
+      G_CALLBACK (on_worker_restarted), seen);
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  /* each child crashes on its 6th item: restarts 1 and 2, each said */
+  fail_unless (wait_seen (seen, "[r 2 "), "%s", seen->str);
+  fail_unless (g_str_has_prefix (seen->str, "[r 1 its process (pid "),
+      "%s", seen->str);
+  fail_unless (strstr (seen->str, "was killed by signal SIGSEGV "
+          "(Segmentation fault)]") != NULL, "%s", seen->str);
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+  g_string_free (seen, TRUE);
+}
+
+GST_END_TEST;
+
 /* Reads @r's stats @n times (as a controller does, several times a tick,
  * on its main loop); %TRUE if all of them took less than @n times the
  * replica's bound on waiting for its child's answer (100 ms): each would
@@ -1391,6 +1432,7 @@ processreplica_suite (void)
   tcase_add_test (contract, test_set_child_worker_property);
   tcase_add_test (contract, test_watchdog_excuses_waits_behind_child_pause);
   tcase_add_test (contract, test_watchdog_excuses_waits_behind_child_start);
+  tcase_add_test (contract, test_controller_signals_child_restart);
   suite_add_tcase (s, tcp);
   tcase_add_checked_fixture (tcp, NULL, stop_leftovers);
   tcase_add_test (tcp, test_tcp_same_bytes_and_crash);

@@ -150,3 +150,16 @@ def test_set_element_property_inside_a_child(run):
         r.ctrl.set_element_property("r/nosuch", "drop-every", "2")
     assert err.value.matches(GstWorker.ControllerError.quark(),
                              GstWorker.ControllerError.UNKNOWN_WORKER)
+
+
+def test_worker_restarted_signal(run):
+    """Issue 13, C3: a child's crash and restart reaches the application
+    as a signal: the replica, its restarts, how the child ended."""
+    r = run("testworkersrc name=src ! queue ! processreplica name=r "
+            "restart-delay=0 worker=\"testworker crash-after=5\" ! queue "
+            "! testworkersink name=out")
+    r.ctrl.start()
+    r.until(lambda: r.signals("worker-restarted"), what="worker-restarted")
+    worker, restarts, reason = r.signals("worker-restarted")[0]
+    assert (worker, restarts) == ("r", 1)
+    assert "was killed by signal SIGSEGV" in reason, reason
