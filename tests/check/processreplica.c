@@ -1077,16 +1077,12 @@ GST_START_TEST (test_watchdog_excuses_waits_behind_child_start)
   GstPipeline *pipe;
   GError *err = NULL;
   gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
-  gchar *script = g_build_filename (dir, "second-waits", NULL);
   gchar *started = g_build_filename (dir, "started", NULL);
   gchar *go = g_build_filename (dir, "go", NULL);
-  GstElementFactory *f = gst_element_factory_find ("processreplica");
-  GstPlugin *plugin = gst_plugin_feature_get_plugin (GST_PLUGIN_FEATURE (f));
-  gchar *plugindir = g_path_get_dirname (gst_plugin_get_filename (plugin));
-  gchar *real = g_build_filename (plugindir, "gst-worker-child", NULL);
-  gchar *text = g_strdup_printf ("#!/bin/sh\n"
-      "if [ -e '%s' ]; then while [ ! -e '%s' ]; do sleep 0.01; done; fi\n"
-      "touch '%s'\nexec '%s' \"$@\"\n", started, go, started, real);
+  gchar *text = g_strdup_printf ("if [ -e '%s' ]; then "
+      "while [ ! -e '%s' ]; do sleep 0.01; done; fi\ntouch '%s'", started, go,
+      started);
+  gchar *script = child_wrapper (dir, "second-waits", text);
   GString *events = g_string_new (""), *flagged = g_string_new ("");
   GstClockTime stall = scaled (500) * GST_MSECOND;
   GstElement *sink;
@@ -1094,8 +1090,6 @@ GST_START_TEST (test_watchdog_excuses_waits_behind_child_start)
   guint64 before = 0, now = 0;
   gchar *desc;
 
-  fail_unless (g_file_set_contents (script, text, -1, NULL));
-  g_chmod (script, 0755);
   g_setenv ("GST_WORKER_CHILD", script, TRUE);
   desc = g_strdup_printf ("testworkersrc name=src num-buffers=-1 ! queue "
       "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! processreplica "
@@ -1157,10 +1151,6 @@ GST_START_TEST (test_watchdog_excuses_waits_behind_child_start)
   g_rmdir (dir);
   g_free (desc);
   g_free (text);
-  g_free (real);
-  g_free (plugindir);
-  gst_object_unref (plugin);
-  gst_object_unref (f);
   g_free (go);
   g_free (started);
   g_free (script);
