@@ -291,6 +291,9 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
         g_mutex_unlock (&self->lock);
         flow = gst_worker_core_push (self->core, self->srcpad,
             gst_buffer_ref (msg->buffer));
+        /* a push held by a full queue downstream kept the child unheard:
+         * its output is word from it, from now */
+        gst_proc_child_status_answered (self->children, ch);
         g_mutex_lock (&self->lock);
         if (flow != GST_FLOW_OK)
           self->downstream = flow;

@@ -30,6 +30,10 @@ typedef struct
   gboolean stalled;
   gboolean starting;            /* its child process started, at the last
                                  * look (a process replica) */
+  gboolean deaf;                /* blocked at the last look: deaf to its
+                                 * child (a process replica) */
+  gint64 heard_at;              /* monotonic us: the first look that found
+                                 * it no longer deaf (0: none) */
   GHashTable *children;         /* the workers in its child process (a
                                  * processreplica's), "REPLICA/NAME" ->
                                  * CHILD_LOST | CHILD_STALLED, or NULL */
@@ -212,7 +216,8 @@ worker_watchdog_reset (GstWorkerWatchdog * wd)
     w->rate = 0;
     w->rate_items = 0;
     w->rate_at = now;
-    w->lost = w->stalled = FALSE;
+    w->lost = w->stalled = w->starting = w->deaf = FALSE;
+    w->heard_at = 0;
     g_clear_pointer (&w->children, g_hash_table_unref);
   }
   g_mutex_unlock (&wd->lock);
@@ -486,6 +491,7 @@ check_children_locked (GstWorkerWatchdog * wd, WatchRec * w, WorkerRec * rec,
   gboolean has_age = gst_structure_has_field (s, "child-stats-age");
   GstClockTime age = worker_stats_time (s, "child-stats-age");
   gboolean deaf = worker_stats_state (s) == GST_WORKER_STATE_BLOCKED;
+  gint64 timeout_us = (gint64) t->heartbeat_timeout * 1000;
   gboolean child_lost = t->heartbeat_timeout && has_age &&
       age >= t->heartbeat_timeout * GST_MSECOND;
   gint64 next = -1;
@@ -495,7 +501,19 @@ check_children_locked (GstWorkerWatchdog * wd, WatchRec * w, WorkerRec * rec,
   if (!w->children)
     w->children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
         NULL);
-  if (t->heartbeat_timeout && has_age && !child_lost && !deaf)
+  /* the time it was deaf is no silence of the child's: after a wait on a
+   * full queue the child has heartbeat-timeout to be heard again (its
+   * backlog is read once the wait ends, a moment after its state says
+   * so: issue 13, S6-1) */
+  if (!deaf && w->deaf)
+    w->heard_at = now;
+  w->deaf = deaf;
+  if (deaf) {
+    /* no news is no sign (below) */
+  } else if (child_lost && w->heard_at && now - w->heard_at < timeout_us) {
+    child_lost = FALSE;
+    next = w->heard_at + timeout_us;
+  } else if (t->heartbeat_timeout && has_age && !child_lost)
     next = now + (gint64) (t->heartbeat_timeout * GST_MSECOND - age) / 1000;
 
   for (guint i = 0; i < gst_value_array_get_size (children); i++) {
