@@ -402,7 +402,6 @@ GST_START_TEST (test_exit_now_counts_item_waiting_for_start)
   for (guint i = 0; i < gst_value_array_get_size (holders); i++) {
     const GstStructure *h =
         gst_value_get_structure (gst_value_array_get_value (holders, i));
-
     const gchar *name = gst_structure_get_string (h, "name");
     guint64 items = 0;
 
