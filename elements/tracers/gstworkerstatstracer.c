@@ -76,6 +76,13 @@
  * A last sample is logged as the elements of a pipeline leave PAUSED for
  * READY (before anything of theirs is torn down).
  *
+ * The child processes of a `processreplica` (a `workerpool
+ * isolation=process`) inherit the environment and trace the workers
+ * inside them, each into a file of its own beside the parent's:
+ * `trace.log` is the parent's, `trace-p_r0-4242.log` that of replica
+ * p_r0's child with pid 4242 (a name with GStreamer's `%p` or `%r` is
+ * each process's own and is kept).
+ *
  * How: the tracer registers no GStreamer hook. As a sink pad of an
  * element is linked (GstPad::linked), its chain function (and its own
  * chain-list function, if it has one) is wrapped: the thread's time is

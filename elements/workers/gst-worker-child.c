@@ -17,7 +17,6 @@
 #include "config.h"
 #endif
 
-#include <dlfcn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +32,7 @@
 #include <gst/worker/worker.h>
 #include "gstprocchannel.h"
 #include "gstprocshm.h"
+#include "gstprocpython.h"
 
 GST_DEBUG_CATEGORY_STATIC (child_debug);
 #define GST_CAT_DEFAULT child_debug
@@ -437,6 +437,11 @@ on_closed (GstProcChannel * channel, gboolean garbage, const gchar * why,
   Child *child = user_data;
   Item *item = g_new0 (Item, 1);
 
+  /* the replica only sees its child close: say why here */
+  if (garbage)
+    g_printerr ("gst-worker-child %s: the replica sent what this child "
+        "cannot read (%s): it ends\n", child->pipeline ?
+        GST_OBJECT_NAME (child->pipeline) : "?", why);
   /* the replica went away: nothing more to do */
   item->quit = TRUE;
   g_atomic_int_set (&child->flushing, 1);
@@ -489,40 +494,34 @@ serve (Child * child)
   }
 }
 
-/* Runs @code in the Python interpreter of the workers, if this process
- * has one (the python plugin loader's, loaded with a Python worker; found
- * by name: the child does not link Python). */
+/* GST_DEBUG_FILE names the parent's log (the workerstats tracer's records
+ * go there too). GStreamer opens it anew, truncated, in each process: a
+ * child that inherited a name without `%p` (GStreamer's pid) or `%r` would
+ * write over the parent's lines. Such a child writes a file of its own
+ * beside it instead: the name with "-REPLICA-PID" before its extension
+ * (trace.log -> trace-p_r0-4242.log). Before gst_init(), which opens it. */
 static void
-python_run (const gchar * code)
+own_debug_file (const gchar * replica)
 {
-  gint (*initialized) (void) = dlsym (RTLD_DEFAULT, "Py_IsInitialized");
-  gint (*ensure) (void) = dlsym (RTLD_DEFAULT, "PyGILState_Ensure");
-  void (*release) (gint) = dlsym (RTLD_DEFAULT, "PyGILState_Release");
-  gint (*run) (const gchar *) = dlsym (RTLD_DEFAULT, "PyRun_SimpleString");
-  gint gil;
+  const gchar *file = g_getenv ("GST_DEBUG_FILE"), *base, *dot;
+  gchar *name, *own;
 
-  if (!initialized || !ensure || !release || !run || !initialized ())
+  if (!file || !file[0] || g_str_equal (file, "-") || strstr (file, "%p") ||
+      strstr (file, "%r"))
     return;
-  gil = ensure ();
-  run (code);
-  release (gil);
+  base = strrchr (file, '/') ? strrchr (file, '/') + 1 : file;
+  dot = strrchr (base, '.');
+  if (!dot || dot == base)
+    dot = base + strlen (base);
+  /* a file name, and no format of GStreamer's */
+  name = g_strdup (replica);
+  g_strdelimit (name, "/%", '_');
+  own = g_strdup_printf ("%.*s-%s-%d%s", (gint) (dot - file), file, name,
+      (gint) getpid (), dot);
+  g_setenv ("GST_DEBUG_FILE", own, TRUE);
+  g_free (own);
+  g_free (name);
 }
-
-/* A Python worker's print() reaches the replica's stdout as from a worker
- * in the replica's process: Python writes to a pipe in blocks, and an
- * interpreter that is never finalized (the plugin loader's) loses its last
- * block at the exit; line by line, each line is one write (whole, among
- * the other children's lines). */
-#define PYTHON_LINE_BUFFERED \
-  "import sys\n" \
-  "for f in (sys.stdout, sys.stderr):\n" \
-  "  try: f.reconfigure(line_buffering=True)\n" \
-  "  except Exception: pass\n"
-#define PYTHON_FLUSH \
-  "import sys\n" \
-  "for f in (sys.stdout, sys.stderr):\n" \
-  "  try: f.flush()\n" \
-  "  except Exception: pass\n"
 
 int
 main (int argc, char **argv)
@@ -551,6 +550,7 @@ main (int argc, char **argv)
     return 1;
   /* the C workers' printf/g_print too: line by line */
   setvbuf (stdout, NULL, _IOLBF, 0);
+  own_debug_file (argv[2]);
   gst_init (NULL, NULL);
   GST_DEBUG_CATEGORY_INIT (child_debug, "workerchild", 0,
       "process replica child");
@@ -574,8 +574,10 @@ main (int argc, char **argv)
     g_clear_error (&err);
     goto out;
   }
-  /* the Python workers (if any) are loaded now */
-  python_run (PYTHON_LINE_BUFFERED);
+  /* the Python workers (if any) are loaded now: their print() reaches
+   * the replica's stdout as from a worker in the replica's process,
+   * line by line (gstprocpython.c) */
+  gst_proc_python_line_buffered ();
   gst_object_set_name (GST_OBJECT (bin), argv[2]);
   child.pipeline = gst_pipeline_new (argv[2]);
   gst_bin_add (GST_BIN (child.pipeline), bin);
@@ -645,6 +647,6 @@ out:
   g_async_queue_unref (child.items);
   gst_clear_buffer (&child.held);
   g_mutex_clear (&child.out_lock);
-  python_run (PYTHON_FLUSH);
+  gst_proc_python_flush ();
   return ret;
 }

@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <gst/allocators/allocators.h>
+#include <gst/video/video.h>
 #include "gstprocchannel.h"
 #include "gstprocshm.h"
 
@@ -86,6 +87,12 @@ init_once (void)
     GST_DEBUG_CATEGORY_INIT (proc_channel_debug, "processchannel", 0,
         "process replica socket");
     peer_mem_quark = g_quark_from_static_string ("gst-worker-peer-mem");
+    /* types that cross as names in caps and structures and that no
+     * element may have made yet: video caps carry multiview-flags, a
+     * type GStreamer otherwise gets from the pbtypes plugin, when that
+     * is installed (without it, a child read the first video caps as
+     * garbage, closed its channel and was killed) */
+    g_type_ensure (GST_TYPE_VIDEO_MULTIVIEW_FLAGSET);
     g_once_init_leave (&done, 1);
   }
 }
@@ -343,7 +350,8 @@ unlend (GstProcChannel * ch, guint64 id)
 
 /* Sends @buffer: its fd memories as descriptors (lent until RELEASE), the
  * peer's own memories back by id, small buffers inline, the rest copied
- * once into shared memory (counted in @copies). */
+ * once into shared memory (counted in @copies). On a stream, all inline:
+ * a frame (over INLINE_MAX bytes) counts one copy. */
 static gboolean
 send_buffer (GstProcChannel * ch, GstProcMsgType type, guint64 id,
     GstBuffer * buffer, guint * copies)
@@ -369,9 +377,14 @@ send_buffer (GstProcChannel * ch, GstProcMsgType type, guint64 id,
   wb.flags = GST_BUFFER_FLAGS (buffer);
   wb.metas_len = metas_len;
 
-  if (ch->stream)
+  if (ch->stream) {
+    /* every byte goes in the stream: a frame is copied into the message
+     * (small items travel in the message on a unix socket too, and are
+     * not counted there either) */
     as_inline = TRUE;
-  else if (n_mem > GST_PROC_WIRE_MAX_FDS)
+    if (size > INLINE_MAX && copies)
+      (*copies)++;
+  } else if (n_mem > GST_PROC_WIRE_MAX_FDS)
     as_inline = size <= INLINE_MAX;
   else if (size <= INLINE_MAX) {
     as_inline = TRUE;

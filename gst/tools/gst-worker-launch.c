@@ -25,6 +25,8 @@
 #include "launch-http.h"
 #include "launch-control.h"
 #include "launch-keys.h"
+#include "launch-stdio.h"
+#include "gstprocpython.h"
 
 #define PROG "gst-worker-launch"
 
@@ -241,7 +243,8 @@ print_status (App * app)
 {
   GstStructure *status = gst_worker_controller_get_status (app->ctrl);
   const GValue *workers = gst_structure_get_value (status, "workers");
-  gdouble t = (g_get_monotonic_time () - app->start_us) / 1e6;
+  /* one clock: the run's, from the controller's start (`uptime`) */
+  gdouble t = field_ms (status, "uptime") / 1e3;
   gboolean paused = FALSE;
   const gchar *phase = gst_structure_get_string (status, "phase");
   guint restarts = 0, i, n = gst_value_array_get_size (workers);
@@ -724,7 +727,7 @@ on_finished (GstWorkerController * ctrl, const GstStructure * report,
     app->report = gst_structure_copy (report);
   else if (app->json) {
     gchar *line = launch_observe_json_line (report, "report",
-        (g_get_monotonic_time () - app->start_us) / 1e6);
+        field_ms (report, "duration") / 1e3);
 
     g_print ("%s\n", line);
     g_free (line);
@@ -919,8 +922,8 @@ usage_error (GOptionContext * ctx, const gchar * format, ...)
   return EXIT_USAGE;
 }
 
-int
-main (int argc, char **argv)
+static gint
+launch_main (int argc, char **argv)
 {
   App app = { 0, };
   LaunchControl *control = NULL, *socket_control = NULL;
@@ -948,7 +951,8 @@ main (int argc, char **argv)
         "Read the pipeline description from FILE ('#' lines are comments)",
         "FILE"},
     {"duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration,
-        "Exit with drain after SECONDS (0 = run until the sources end)",
+        "Exit with drain SECONDS after the start (the status's uptime, "
+          "the start included; 0 = run until the sources end)",
         "SECONDS"},
     {"heartbeat-timeout", 0, 0, G_OPTION_ARG_INT, &heartbeat_timeout,
         "A worker silent for MS is lost (0 = never; default 3000)", "MS"},
@@ -1057,7 +1061,9 @@ main (int argc, char **argv)
       "each answered by one JSON line on standard output: pause [NAME], "
       "resume [NAME], set NAME PROPERTY=VALUE (e.g. a workerpool's size "
       "while it runs), swap NAME DESCRIPTION, insert QUEUE DESCRIPTION, "
-      "remove NAME, status, exit, exit-now.\n"
+      "remove NAME, status, exit, exit-now. Then (and with "
+      "--status-format=json) what the workers print, a Python worker's "
+      "print() or a child process's, goes to standard error.\n"
       "SIGINT, SIGTERM or SIGHUP exits with drain; a second one exits now.\n"
       "\nExit status:\n  0  drained cleanly\n  1  pipeline error (the "
       "message names the element)\n  2  usage error (bad option, unknown "
@@ -1152,6 +1158,11 @@ main (int argc, char **argv)
     return usage_error (ctx, "cannot create %s: %s", app.dot_dir,
         g_strerror (errno));
 
+  /* standard output read by a program (commands may come on standard
+   * input, or the status is JSON): the workers' and the children's
+   * standard output goes to standard error, the tool's stays */
+  launch_stdio_begin (!isatty (STDIN_FILENO) ||
+      g_strcmp0 (status_format, "json") == 0);
   {
     /* values out of a property's range: refused, naming the element */
     gchar *text = NULL;
@@ -1179,6 +1190,8 @@ main (int argc, char **argv)
       return ret;
     }
   }
+  /* Python workers (loaded with the pipeline): print() line by line */
+  gst_proc_python_line_buffered ();
   if (!app.ctrl) {
     gint ret = usage_error (ctx, "%s%s", err->domain == GST_PARSE_ERROR ?
         "bad pipeline description: " : "", err->message);
@@ -1235,10 +1248,9 @@ main (int argc, char **argv)
   app.json = g_strcmp0 (status_format, "json") == 0;
   app.drain_timeout = drain_timeout;
   app.status_interval = status_interval;
-  app.tty_out = !quiet && !app.json && isatty (STDOUT_FILENO) &&
+  app.tty_out = !quiet && !app.json && launch_stdio_is_tty () &&
       g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
   app.loop = g_main_loop_new (NULL, FALSE);
-  app.start_us = g_get_monotonic_time ();
 
   g_signal_connect (app.ctrl, "started", G_CALLBACK (on_started), &app);
   g_signal_connect (app.ctrl, "worker-stalled", G_CALLBACK (on_stalled),
@@ -1288,6 +1300,7 @@ main (int argc, char **argv)
   }
 
   app.starting = TRUE;
+  app.start_us = g_get_monotonic_time ();
   if (!gst_worker_controller_start (app.ctrl, &err)) {
     say (&app, TRUE, "ERROR: %s", err->message);
     g_error_free (err);
@@ -1311,10 +1324,18 @@ main (int argc, char **argv)
     control = launch_control_new (app.ctrl, STDIN_FILENO, on_control_exit,
         &app);
 
-  if (duration > 0 && duration * 1000 <= G_MAXUINT)
-    g_timeout_add ((guint) (duration * 1000), on_duration, &app);
-  else if (duration > 0)
-    g_timeout_add_seconds ((guint) duration, on_duration, &app);
+  if (duration > 0) {
+    /* --duration on the run's clock too: a start that took long (the
+     * children of a process pool starting) counts */
+    gdouble left = duration - (g_get_monotonic_time () - app.start_us) / 1e6;
+
+    if (left <= 0)
+      g_idle_add (on_duration, &app);
+    else if (left * 1000 <= G_MAXUINT)
+      g_timeout_add ((guint) (left * 1000), on_duration, &app);
+    else
+      g_timeout_add_seconds ((guint) left, on_duration, &app);
+  }
   if (!quiet)
     g_timeout_add (status_interval, status_tick, &app);
 
@@ -1330,4 +1351,14 @@ main (int argc, char **argv)
   gst_object_unref (app.ctrl);
   g_main_loop_unref (app.loop);
   return app.exit_code;
+}
+
+int
+main (int argc, char **argv)
+{
+  gint ret = launch_main (argc, argv);
+
+  /* what Python workers' print() left in Python's buffer */
+  launch_stdio_end ();
+  return ret;
 }

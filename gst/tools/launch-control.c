@@ -33,6 +33,7 @@
 #include <gio/gunixsocketaddress.h>
 #include "launch-control.h"
 #include "launch-props.h"
+#include "launch-stdio.h"
 
 struct _LaunchControl
 {
@@ -231,35 +232,17 @@ launch_control_run (GstWorkerController * ctrl, const gchar * line,
   return json;
 }
 
-/* Runs one command and prints its answer. */
-/* Everything the tool prints with g_print(), once standard output
- * carries answers. */
-static void
-print_to_stderr (const gchar * text)
-{
-  fputs (text, stderr);
-  fflush (stderr);
-}
-
+/* Runs one command and prints its answer on the tool's standard output
+ * (launch-stdio.c: from the first answer on, it carries the answers
+ * only). */
 static void
 handle_line (LaunchControl * control, const gchar * line)
 {
-  static gboolean answered;
   gboolean exit = FALSE, exit_now = FALSE;
   gchar *json = launch_control_run (control->ctrl, line, &exit, &exit_now);
 
   if (json) {
-    /* from the first answer on, standard output carries the answers
-     * only, one JSON line each: the tool's own lines (messages, status
-     * lines, the report) go to standard error */
-    if (!answered) {
-      fflush (stdout);
-      g_set_print_handler (print_to_stderr);
-      answered = TRUE;
-    }
-    fputs (json, stdout);
-    fputc ('\n', stdout);
-    fflush (stdout);
+    launch_stdio_answer (json);
     g_free (json);
   }
   if ((exit || exit_now) && control->exit_func)

@@ -39,6 +39,20 @@ GST_START_TEST (test_same_bytes_as_thread)
 
 GST_END_TEST;
 
+/* The replica's `payload-copies`. */
+static guint
+payload_copies (GstHarness * h)
+{
+  GstElement *r = gst_harness_find_element (h, "processreplica");
+  GstStructure *s = gst_worker_get_stats (GST_WORKER (r));
+  guint copies = 99;
+
+  fail_unless (gst_structure_get_uint (s, "payload-copies", &copies));
+  gst_structure_free (s);
+  gst_object_unref (r);
+  return copies;
+}
+
 /* A frame in shared memory crosses as a descriptor, and the worker's
  * output is the same memory again: no copy of the bytes either way. */
 GST_START_TEST (test_no_payload_copy)
@@ -50,9 +64,6 @@ GST_START_TEST (test_no_payload_copy)
   GstBuffer *in, *out;
   GstQuery *query;
   GstCaps *caps;
-  GstElement *r;
-  GstStructure *s;
-  guint copies = 99;
 
   gst_harness_set_src_caps_str (h, "video/x-raw,format=GRAY8,width=1920,"
       "height=1080,framerate=10/1");
@@ -80,12 +91,7 @@ GST_START_TEST (test_no_payload_copy)
   gst_buffer_unref (out);
   out = gst_harness_push_and_pull (h, filled (1920 * 1080));
   fail_unless (out != NULL);
-  r = gst_harness_find_element (h, "processreplica");
-  s = gst_worker_get_stats (GST_WORKER (r));
-  fail_unless (gst_structure_get_uint (s, "payload-copies", &copies));
-  fail_unless_equals_int (copies, 1);
-  gst_structure_free (s);
-  gst_object_unref (r);
+  fail_unless_equals_int (payload_copies (h), 1);
 
   gst_buffer_unref (out);
   gst_buffer_unref (in);
@@ -142,6 +148,31 @@ GST_START_TEST (test_timestamps_flags_caps_cross)
   gst_caps_unref (caps);
   gst_buffer_unref (in);
   gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+/* A caps query with no filter crosses as one (it came back as caps of a
+ * media type named "NULL", and upstream answered EMPTY): before an item
+ * passed, the replica says what its worker can make of what is before it
+ * (a reshape next to a process pool just inserted checks that). */
+GST_START_TEST (test_caps_query_without_filter)
+{
+  GstHarness *h = harness ("processreplica worker=identity");
+  GstPad *src = gst_element_get_static_pad (h->element, "src");
+  GstCaps *want = gst_caps_from_string ("application/x-test");
+  GstCaps *caps;
+  gchar *text;
+
+  gst_harness_set_src_caps (h, gst_caps_copy (want));
+  caps = gst_pad_query_caps (src, NULL);
+  text = gst_caps_to_string (caps);
+  fail_unless (gst_caps_can_intersect (caps, want), "%s", text);
+  g_free (text);
+  gst_caps_unref (caps);
+  gst_caps_unref (want);
+  gst_object_unref (src);
   gst_harness_teardown (h);
 }
 
@@ -1008,6 +1039,13 @@ GST_START_TEST (test_tcp_metas_cross)
   fail_unless (gst_odometry_from_buffer (item, &got));
   fail_unless (memcmp (&got, &expect, sizeof (got)) == 0);
   gst_buffer_unref (out);
+  /* the frame's bytes were copied into the stream; a small item travels
+   * in the message as on a unix socket, not counted */
+  fail_unless_equals_int (payload_copies (h), 1);
+  out = gst_harness_push_and_pull (h, filled (1024));
+  fail_unless_equals_int (gst_buffer_get_size (out), 1024);
+  gst_buffer_unref (out);
+  fail_unless_equals_int (payload_copies (h), 1);
   gst_harness_teardown (h);
 }
 
@@ -1029,6 +1067,7 @@ processreplica_suite (void)
   suite_add_tcase (s, wire);
   tcase_add_checked_fixture (wire, NULL, stop_leftovers);
   tcase_add_test (wire, test_timestamps_flags_caps_cross);
+  tcase_add_test (wire, test_caps_query_without_filter);
   tcase_add_test (wire, test_roi_meta_crosses);
   tcase_add_test (wire, test_merge_and_odometry_metas_cross);
   tcase_add_test (wire, test_custom_and_video_metas_cross);

@@ -103,3 +103,26 @@ def test_controller_of_an_application_pipeline(run):
     assert finished[0].get_value("outcome") == \
         GstWorker.ControllerOutcome.DRAINED
     assert pipeline.get_by_name("out").props.count == 50
+
+
+def test_list_workers_names_the_workers_inside_children(run):
+    """list_workers() names the workers inside a process pool's children
+    as the status does ("p_r0/NAME"), and each name it gives can be
+    paused and resumed: a menu built from it reaches them."""
+    r = run("testworkersrc name=src ! queue ! workerpool name=p size=2 "
+            "isolation=process worker=testworker ! queue "
+            "! testworkersink name=out")
+    r.ctrl.start()
+
+    def inner():
+        return [n for n in r.ctrl.list_workers() if "/" in n]
+
+    r.until(lambda: {n.split("/")[0] for n in inner()} == {"p_r0", "p_r1"},
+            60, "the workers inside both children")
+    listed = set(r.ctrl.list_workers())
+    status = {w["name"] for w in r.status()["workers"]}
+    assert set(inner()) <= status, (inner(), status)
+    assert {"src", "out", "p_r0", "p_r1"} <= listed
+    for name in inner():
+        r.ctrl.pause_worker(name)
+        r.ctrl.resume_worker(name)

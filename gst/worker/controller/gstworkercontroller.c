@@ -935,7 +935,8 @@ gst_worker_controller_get_pipeline (GstWorkerController * self)
  * gst_worker_controller_list_workers:
  * @self: a #GstWorkerController
  *
- * The workers of the pipeline, inside bins too.
+ * The workers of the pipeline, inside bins too, and after a process
+ * replica the workers inside its child once it answered, "REPLICA/NAME".
  *
  * Returns: (transfer full): the workers' names, sorted by path
  *
@@ -953,8 +954,7 @@ gst_worker_controller_list_workers (GstWorkerController * self)
   b = g_strv_builder_new ();
   for (i = 0; i < self->workers->len; i++)
     if (!worker_rec_is_retired (g_ptr_array_index (self->workers, i)))
-      g_strv_builder_add (b,
-          ((WorkerRec *) g_ptr_array_index (self->workers, i))->name);
+      controller_add_worker_names (b, g_ptr_array_index (self->workers, i));
   names = g_strv_builder_end (b);
   g_strv_builder_unref (b);
   return names;

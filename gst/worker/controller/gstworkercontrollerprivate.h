@@ -99,6 +99,7 @@ GstStructure *controller_worker_structure (GstWorkerController * self,
 
 G_GNUC_INTERNAL
 void controller_take_worker (GValue * workers, GstStructure * s);
+void controller_add_worker_names (GStrvBuilder * b, WorkerRec * w);
 
 G_GNUC_INTERNAL
 GstStructure *controller_wait_for_structure (GstWorkerController * self);

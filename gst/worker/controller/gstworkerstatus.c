@@ -220,6 +220,33 @@ controller_take_worker (GValue * workers, GstStructure * s)
   g_free (pool);
 }
 
+/* Adds @w's name to @b; then, if it is a process replica, the workers
+ * running in its child process (its `child-workers`, as the child last
+ * gave them), named "REPLICA/NAME" as in the status. */
+void
+controller_add_worker_names (GStrvBuilder * b, WorkerRec * w)
+{
+  const gchar *name = w->name;
+  GstStructure *s = gst_worker_get_stats (GST_WORKER (w->element));
+  const GValue *children = gst_structure_get_value (s, "child-workers");
+  guint i;
+
+  g_strv_builder_add (b, name);
+  for (i = 0; children && GST_VALUE_HOLDS_ARRAY (children) &&
+      i < gst_value_array_get_size (children); i++) {
+    const GValue *v = gst_value_array_get_value (children, i);
+    const gchar *inner = GST_VALUE_HOLDS_STRUCTURE (v) ?
+        gst_structure_get_string (gst_value_get_structure (v), "worker") :
+        NULL;
+    gchar *cname = inner ? g_strdup_printf ("%s/%s", name, inner) : NULL;
+
+    if (cname)
+      g_strv_builder_add (b, cname);
+    g_free (cname);
+  }
+  gst_structure_free (s);
+}
+
 /* Who waits on which queue: a writer on a full one, a reader on an empty
  * one. The raw material of deadlock detection. */
 GstStructure *
