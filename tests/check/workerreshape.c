@@ -1055,7 +1055,8 @@ tune_windows (Run * r)
   GstStructure *t = tuning (r);
   guint n = 0;
 
-  fail_unless (t && gst_structure_get_uint (t, "windows", &n), "%s", str (t));
+  fail_unless (t && gst_structure_get_uint (t, "windows", &n), "%s",
+      test_str (t));
   gst_structure_free (t);
   return n;
 }
@@ -1093,7 +1094,7 @@ GST_START_TEST (test_tune_auto_leaves_pool_queues)
       tune_windows (&r) - from);
   fail_unless (queue_full (&r, "p_r0_in"));
   t = tuning (&r);
-  fail_if (has_action (t, "grow queue p_"), "%s", str (t));
+  fail_if (has_action (t, "grow queue p_"), "%s", test_str (t));
   gst_structure_free (t);
   fail_unless_equals_int (queue_size (&r, "p_r0_in"), size);
 
