@@ -218,14 +218,17 @@ GST_END_TEST;
  * its final report, apart from the pipeline's. */
 GST_START_TEST (test_launch_reports_restarts)
 {
-  /* the watchdog's bounds scaled: under valgrind a child's restart (a
-   * traced process start) keeps the replica busy for seconds */
+  /* the watchdog's bounds and the children's start-timeout scaled: under
+   * valgrind a child's restart (a traced process start) keeps the replica
+   * busy for seconds, at load over 30 */
   gchar *stall = g_strdup_printf ("--stall-timeout=%" G_GINT64_FORMAT,
       scaled (5000));
   gchar *heartbeat = g_strdup_printf ("--heartbeat-timeout=%" G_GINT64_FORMAT,
       scaled (3000));
+  gchar *start = g_strdup_printf ("start-timeout=%" G_GINT64_FORMAT,
+      scaled (30000));
   const gchar *desc[] = { stall, heartbeat, "testworkersrc", "num-buffers=30",
-    "!", "workerpool", "name=p", "size=1", "isolation=process",
+    "!", "workerpool", "name=p", "size=1", "isolation=process", start,
     "worker=testworker crash-after=7 crash-signal=9", "!", "testworkersink",
     NULL
   };
@@ -250,6 +253,7 @@ GST_START_TEST (test_launch_reports_restarts)
   g_free (out);
   g_free (stall);
   g_free (heartbeat);
+  g_free (start);
 }
 
 GST_END_TEST;
