@@ -1061,9 +1061,10 @@ launch_main (int argc, char **argv)
       "each answered by one JSON line on standard output: pause [NAME], "
       "resume [NAME], set NAME PROPERTY=VALUE (e.g. a workerpool's size "
       "while it runs), swap NAME DESCRIPTION, insert QUEUE DESCRIPTION, "
-      "remove NAME, status, exit, exit-now. Then (and with "
-      "--status-format=json) what the workers print, a Python worker's "
-      "print() or a child process's, goes to standard error.\n"
+      "remove NAME, status, exit, exit-now. Then (standard input a pipe, "
+      "socket or file) and with --status-format=json, what the workers "
+      "write to standard output (a Python worker's print(), a child "
+      "process's, an fdsink's) goes to standard error.\n"
       "SIGINT, SIGTERM or SIGHUP exits with drain; a second one exits now.\n"
       "\nExit status:\n  0  drained cleanly\n  1  pipeline error (the "
       "message names the element)\n  2  usage error (bad option, unknown "
@@ -1161,8 +1162,7 @@ launch_main (int argc, char **argv)
   /* standard output read by a program (commands may come on standard
    * input, or the status is JSON): the workers' and the children's
    * standard output goes to standard error, the tool's stays */
-  launch_stdio_begin (!isatty (STDIN_FILENO) ||
-      g_strcmp0 (status_format, "json") == 0);
+  launch_stdio_begin (g_strcmp0 (status_format, "json") == 0);
   {
     /* values out of a property's range: refused, naming the element */
     gchar *text = NULL;
