@@ -279,22 +279,26 @@ print_status (App * app)
         gst_value_get_structure (gst_value_array_get_value (workers, i));
     gdouble rate = 0;
     gchar *fill = input_fill (w);
+    gchar rate_text[32] = "-";
 
-    gst_structure_get_double (w, "rate", &rate);
+    /* no rate known (a worker inside a child process): "-", not 0 */
+    if (gst_structure_get_double (w, "rate", &rate))
+      g_snprintf (rate_text, sizeof (rate_text), "%.1f%s", rate,
+          app->tty_out ? "" : "/s");
     state_text (w, state, sizeof (state));
     if (app->tty_out)
       g_string_append_printf (out,
           "%s %-*s %-18s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
-          " %9.1f %8.3f %8.3f %7s\n", app->keys &&
+          " %9s %8.3f %8.3f %7s\n", app->keys &&
           launch_keys_is_selected (app->keys, workers, i) ? ">" : " ",
-          width, gst_structure_get_string (w, "name"),
-          state, field_u64 (w, "items-in"), field_u64 (w, "items-out"), rate,
+          width, gst_structure_get_string (w, "name"), state,
+          field_u64 (w, "items-in"), field_u64 (w, "items-out"), rate_text,
           field_ms (w, "proc-time-avg"), field_ms (w, "proc-time-max"), fill);
     else
       g_string_append_printf (out, "[%8.1f s] %s: %s in=%" G_GUINT64_FORMAT
-          " out=%" G_GUINT64_FORMAT " rate=%.1f/s avg=%.3f ms max=%.3f ms "
+          " out=%" G_GUINT64_FORMAT " rate=%s avg=%.3f ms max=%.3f ms "
           "input=%s\n", t, gst_structure_get_string (w, "name"), state,
-          field_u64 (w, "items-in"), field_u64 (w, "items-out"), rate,
+          field_u64 (w, "items-in"), field_u64 (w, "items-out"), rate_text,
           field_ms (w, "proc-time-avg"), field_ms (w, "proc-time-max"), fill);
     g_free (fill);
   }
