@@ -16,7 +16,13 @@
  * The child, `gst-worker-child` (installed beside the plugin or in the
  * libexec directory; `GST_WORKER_CHILD` names another), builds the
  * description in a pipeline of its own when the element goes to READY, and
- * ends when it goes back to NULL (or when this process dies).
+ * ends when it goes back to NULL (or when this process dies). The state
+ * change only starts the child and does not wait for it (a Python worker
+ * may take seconds to load): until the child says it runs, the element's
+ * state is `starting` (neither a stall nor a loss for a controller's
+ * watchdog), and the stream (its caps, its first item) waits for the
+ * child on the streaming thread, so preroll ends once the child runs. A
+ * state change to NULL meanwhile kills the child at once.
  *
  * Items cross one at a time, in order, with their timestamps, flags and
  * the metas the workers use (video regions of interest, video layout,
@@ -75,8 +81,9 @@
  *
  * A description that does not build, a child that cannot start (within
  * `start-timeout`), and a child that writes what the protocol does not
- * allow all fail with an error naming the element; nothing waits for
- * ever.
+ * allow all fail with an error naming the element (what only the child
+ * can find out is posted by the thread that waits for it, after the state
+ * change to READY succeeded); nothing waits for ever.
  *
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=100 ! \
@@ -91,16 +98,9 @@
 #include "config.h"
 #endif
 
-#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <arpa/inet.h>
 #include <gst/video/video.h>
 #include <gst/worker/worker.h>
 #include <gst/worker/gstworkercore.h>
@@ -109,6 +109,7 @@
 #include "gstprocchannel.h"
 #include "gstprocchildstatus.h"
 #include "gstprocshm.h"
+#include "gstprocstart.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_process_replica_debug);
 #define GST_CAT_DEFAULT gst_process_replica_debug
@@ -162,6 +163,14 @@ struct _GstProcessReplica
   gboolean dead;                /* the child died, was killed or closed */
   gchar *death;                 /* how */
   gboolean stopping;            /* we end the child: not a crash */
+  gboolean starting;            /* spawned, its hello awaited */
+  gboolean start_failed;        /* the last start did not run (said) */
+  gboolean item_waits;          /* an item waits for the start */
+  GThread *start_thread;        /* await_child(), until joined */
+  int listener;                 /* tcp: while the child connects, or -1 */
+  gint64 start_deadline;        /* monotonic */
+  guint start_timeout_used;     /* ms, of the start in hand */
+  gchar *start_program;         /* the child program started last */
   gboolean flushing;
   guint64 next_id;
   guint64 wait_id;              /* the item the child holds, 0: none */
@@ -214,50 +223,6 @@ GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (processreplica, "processreplica",
 
 /* ---------------------------------------------------------------------- */
 /* the child */
-
-static gchar *
-child_program (GstProcessReplica * self)
-{
-  const gchar *env = g_getenv ("GST_WORKER_CHILD");
-  GstElementFactory *factory = gst_element_get_factory (GST_ELEMENT (self));
-  GstPlugin *plugin = factory ?
-      gst_plugin_feature_get_plugin (GST_PLUGIN_FEATURE (factory)) : NULL;
-  gchar *path = NULL;
-
-  if (env && *env)
-    return g_strdup (env);
-  if (plugin && gst_plugin_get_filename (plugin)) {
-    gchar *dir = g_path_get_dirname (gst_plugin_get_filename (plugin));
-
-    path = g_build_filename (dir, "gst-worker-child", NULL);
-    g_free (dir);
-    if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
-      g_clear_pointer (&path, g_free);
-  }
-  gst_clear_object (&plugin);
-  if (!path)
-    path = g_build_filename (GST_WORKER_LIBEXECDIR, "gst-worker-child", NULL);
-  return path;
-}
-
-/* How a child ended, for a user: "was killed by signal SIGSEGV
- * (Segmentation fault)", "exited with status 1". */
-static gchar *
-describe_status (int status)
-{
-  if (WIFSIGNALED (status)) {
-    const gchar *abbrev = sigabbrev_np (WTERMSIG (status));
-
-    if (abbrev)
-      return g_strdup_printf ("was killed by signal SIG%s (%s)", abbrev,
-          g_strsignal (WTERMSIG (status)));
-    return g_strdup_printf ("was killed by signal %d (%s)", WTERMSIG (status),
-        g_strsignal (WTERMSIG (status)));
-  }
-  if (WIFEXITED (status))
-    return g_strdup_printf ("exited with status %d", WEXITSTATUS (status));
-  return g_strdup ("ended");
-}
 
 /* The child finished item @id (with the lock). */
 static void
@@ -409,29 +374,6 @@ on_child_query (GstProcChannel * ch, GstQuery * query, GstPadDirection dir,
   return FALSE;
 }
 
-/* Waits for @pid (up to @timeout, then kills it) and says how it ended. */
-static gchar *
-reap (GPid pid, gint64 timeout)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout;
-  int status = 0;
-  pid_t r;
-
-  for (;;) {
-    r = waitpid (pid, &status, timeout ? WNOHANG : 0);
-    if (r == pid)
-      return describe_status (status);
-    if (r < 0 && errno != EINTR)
-      return g_strdup_printf ("lost (waitpid: %s)", g_strerror (errno));
-    if (r == 0 && g_get_monotonic_time () >= deadline) {
-      kill (pid, SIGKILL);
-      timeout = 0;
-    } else if (r == 0) {
-      g_usleep (2000);
-    }
-  }
-}
-
 static void
 on_child_closed (GstProcChannel * ch, gboolean garbage, const gchar * why,
     gpointer data)
@@ -457,7 +399,7 @@ on_child_closed (GstProcChannel * ch, gboolean garbage, const gchar * why,
     /* it closed its end: it is dying, or must */
     kill (pid, SIGKILL);
   }
-  how = reap (pid, stopping ? STOP_TIMEOUT : 0);
+  how = gst_proc_start_reap (pid, stopping ? STOP_TIMEOUT : 0);
   GST_INFO_OBJECT (self, "child %d %s", (gint) pid, how);
 
   g_mutex_lock (&self->lock);
@@ -474,121 +416,180 @@ on_child_closed (GstProcChannel * ch, gboolean garbage, const gchar * why,
   g_free (how);
 }
 
-/* Ends the child (a polite close, then SIGKILL after 2 s). Not with the
- * lock. */
+/* Ends the child (a polite close, then SIGKILL after 2 s; at once while
+ * it starts: it has nothing of the stream). Not with the lock. */
 static void
 stop_child (GstProcessReplica * self)
 {
   GstProcChannel *ch;
+  GThread *thread;
 
   g_mutex_lock (&self->lock);
-  ch = self->channel;
   self->stopping = TRUE;
+  if (self->starting && self->pid && !self->reaped)
+    kill (self->pid, SIGKILL);
+  thread = self->start_thread;
+  self->start_thread = NULL;
+  g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
-  if (!ch)
-    return;
-  gst_proc_channel_close (ch);
+  if (thread)
+    g_thread_join (thread);
+  g_mutex_lock (&self->lock);
+  ch = self->channel;
+  g_mutex_unlock (&self->lock);
+  if (ch)
+    gst_proc_channel_close (ch);
   g_mutex_lock (&self->lock);
   if (!self->reaped && self->pid) {
     GPid pid = self->pid;
 
     g_mutex_unlock (&self->lock);
-    g_free (reap (pid, STOP_TIMEOUT));
+    g_free (gst_proc_start_reap (pid, STOP_TIMEOUT));
     g_mutex_lock (&self->lock);
   }
   self->channel = NULL;
   self->pid = 0;
   self->stopping = FALSE;
   g_mutex_unlock (&self->lock);
-  gst_proc_channel_unref (ch);
+  if (ch)
+    gst_proc_channel_unref (ch);
 }
 
-/* A TCP listener on 127.0.0.1, any port; @where: "tcp:127.0.0.1:PORT". */
-static int
-listen_loopback (gchar ** where)
-{
-  struct sockaddr_in addr = { 0 };
-  socklen_t len = sizeof (addr);
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+/* ---------------------------------------------------------------------- */
+/* the child's start: spawned in the state change, its hello awaited on a
+ * thread of its own */
 
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  if (fd < 0 || bind (fd, (struct sockaddr *) &addr, sizeof (addr)) < 0 ||
-      listen (fd, 1) < 0 ||
-      getsockname (fd, (struct sockaddr *) &addr, &len) < 0) {
-    if (fd >= 0)
-      close (fd);
-    return -1;
-  }
-  *where = g_strdup_printf ("tcp:127.0.0.1:%u", ntohs (addr.sin_port));
-  return fd;
-}
-
-/* The child's connection, or -1 (and @why) if it died or did not call
- * within the start timeout; -1 and no @why if @interruptible and a flush
- * came first (the child is killed). */
-static int
-accept_child (GstProcessReplica * self, gboolean interruptible, int listener,
-    GPid pid, guint start_timeout, gchar ** why)
-{
-  gint64 deadline = g_get_monotonic_time () +
-      start_timeout * G_TIME_SPAN_MILLISECOND;
-  int one = 1;
-
-  while (g_get_monotonic_time () < deadline) {
-    struct pollfd p = { listener, POLLIN, 0 };
-    gboolean flushing;
-    int status, fd;
-
-    g_mutex_lock (&self->lock);
-    flushing = self->flushing;
-    g_mutex_unlock (&self->lock);
-    if (interruptible && flushing)
-      break;
-
-    if (poll (&p, 1, 100) > 0) {
-      fd = accept4 (listener, NULL, NULL, SOCK_CLOEXEC);
-      if (fd >= 0) {
-        setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof (one));
-        return fd;
-      }
-    }
-    if (waitpid (pid, &status, WNOHANG) == pid) {
-      gchar *how = describe_status (status);
-
-      *why = g_strdup_printf ("its process (pid %d) %s", (gint) pid, how);
-      g_free (how);
-      return -1;
-    }
-  }
-  kill (pid, SIGKILL);
-  waitpid (pid, NULL, 0);
-  if (g_get_monotonic_time () >= deadline)
-    *why = g_strdup_printf ("it did not connect within %u ms "
-        "(start-timeout)", start_timeout);
-  return -1;
-}
-
-/* Starts a child and waits until it runs the worker. @interruptible: a
- * restart from the streaming thread, which a flush (the element going
- * down) ends at once. Returns: %FALSE, with @error, if it does not; %FALSE
- * and no @error if a flush ended the wait (the child is stopped). */
+/* Whether the start is to end now (the element goes down). */
 static gboolean
-start_child (GstProcessReplica * self, gboolean interruptible,
-    GError ** error)
+start_cancelled (gpointer data)
+{
+  GstProcessReplica *self = data;
+  gboolean stopping;
+
+  g_mutex_lock (&self->lock);
+  stopping = self->stopping;
+  g_mutex_unlock (&self->lock);
+  return stopping;
+}
+
+/* The channel of a child on @fd (with the lock). */
+static GstProcChannel *
+open_channel_locked (GstProcessReplica * self, int fd, gboolean tcp)
 {
   static const GstProcChannelCallbacks callbacks = {
     on_child_message, on_child_query, on_child_closed
   };
-  gchar *program = child_program (self);
-  gchar *worker, *name, *why = NULL, *where = NULL;
-  gint target = 3;
-  guint start_timeout;
-  int sv[2] = { -1, -1 }, listener = -1;
-  GPid pid;
-  GstProcChannel *ch;
+  GstProcChannel *ch = gst_proc_channel_new (fd, tcp, &callbacks, self);
+
+  self->channel = ch;
+  gst_proc_child_status_start (self->children, ch);
+  return ch;
+}
+
+/* The start thread: the child's connection (TCP), then its hello, by the
+ * start-timeout. Ends the start (`starting` false, waiters woken); a child
+ * that does not run is killed, and an error naming the element says why
+ * (not when the element goes down meanwhile: no error then). */
+static gpointer
+await_child (gpointer data)
+{
+  GstProcessReplica *self = data;
+  gchar *why = NULL, *program, *worker;
+  GstProcChannel *ch = NULL;
+  int listener, fd;
+  guint timeout;
   gint64 deadline;
-  gboolean ok, tcp;
+  gboolean ok;
+  GPid pid;
+
+  g_mutex_lock (&self->lock);
+  listener = self->listener;
+  pid = self->pid;
+  deadline = self->start_deadline;
+  timeout = self->start_timeout_used;
+  program = g_strdup (self->start_program);
+  g_mutex_unlock (&self->lock);
+  GST_OBJECT_LOCK (self);
+  worker = g_strdup (self->worker);
+  GST_OBJECT_UNLOCK (self);
+
+  if (listener >= 0) {
+    fd = gst_proc_start_accept (listener, pid, deadline, timeout,
+        start_cancelled, self, &why);
+    close (listener);
+    g_mutex_lock (&self->lock);
+    self->listener = -1;
+    if (fd < 0) {
+      /* killed and reaped there */
+      self->reaped = TRUE;
+      self->dead = TRUE;
+    } else {
+      ch = gst_proc_channel_ref (open_channel_locked (self, fd, TRUE));
+    }
+    g_mutex_unlock (&self->lock);
+    if (ch && !gst_proc_channel_start (ch, "worker-process-reader"))
+      why = g_strdup ("there is no thread to read it");
+    if (ch)
+      gst_proc_channel_unref (ch);
+  }
+
+  g_mutex_lock (&self->lock);
+  while (!why && !self->hello && !self->failed && !self->dead &&
+      !self->stopping)
+    if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+      break;
+  ok = !why && self->hello && !self->dead;
+  if (ok || self->stopping) {
+    g_clear_pointer (&why, g_free);
+  } else if (self->failed) {
+    why = g_strdup_printf ("its worker (\"%s\") could not be built: %s",
+        worker, self->failed);
+  } else if (!why && self->dead) {
+    why = g_strdup_printf ("its child (%s) did not start: %s", program,
+        self->death);
+  } else if (why) {
+    gchar *tmp = why;
+
+    why = g_strdup_printf ("its child (%s) did not start: %s", program, tmp);
+    g_free (tmp);
+  } else {
+    why = g_strdup_printf ("its child (%s) did not start within %u ms "
+        "(start-timeout)", program, timeout);
+  }
+  if (!ok && !self->reaped && self->pid)
+    kill (self->pid, SIGKILL);
+  self->start_failed = !ok;
+  self->starting = FALSE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  gst_worker_core_set_starting (self->core, FALSE);
+
+  if (ok)
+    GST_INFO_OBJECT (self, "child %d runs its worker", (gint) pid);
+  else if (why)
+    GST_ELEMENT_ERROR (self, CORE, FAILED, ("Worker process %s: %s",
+            GST_OBJECT_NAME (self), why), (NULL));
+  g_free (why);
+  g_free (program);
+  g_free (worker);
+  return NULL;
+}
+
+/* Starts a child and returns at once: await_child(), on a thread of its
+ * own, waits until it runs the worker. Returns: %FALSE, with @error, if
+ * it cannot even be spawned. */
+static gboolean
+spawn_child (GstProcessReplica * self, GError ** error)
+{
+  gchar *program = gst_proc_start_child_program (GST_ELEMENT (self));
+  gchar *worker, *name;
+  guint start_timeout;
+  GstProcChannel *ch = NULL;
+  GThread *thread;
+  GError *err = NULL;
+  gboolean tcp;
+  GPid pid;
+  int fd;
 
   GST_OBJECT_LOCK (self);
   worker = g_strdup (self->worker);
@@ -597,129 +598,62 @@ start_child (GstProcessReplica * self, gboolean interruptible,
   start_timeout = self->start_timeout;
   GST_OBJECT_UNLOCK (self);
 
-  if (!worker || !*worker) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-        "Worker process %s: no worker given (the worker property)", name);
-    goto fail;
-  }
-  if (!g_file_test (program, G_FILE_TEST_IS_EXECUTABLE)) {
-    /* said here, not by a fork whose exec fails */
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
-        "Worker process %s could not be started: its child program %s is "
-        "not there or not executable", name, program);
-    goto fail;
-  }
-  if (tcp) {
-    listener = listen_loopback (&where);
-    if (listener < 0) {
-      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
-          "Worker process %s could not be started: no TCP port on the "
-          "loopback: %s", name, g_strerror (errno));
-      goto fail;
-    }
-  } else if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
-        "Worker process %s could not be started: socketpair: %s", name,
-        g_strerror (errno));
-    goto fail;
-  }
-  {
-    const gchar *argv[] = { program, tcp ? where : "3", name, worker, NULL };
-    GError *err = NULL;
+  if (!gst_proc_start_spawn (program, name, worker, tcp, &pid, &fd, error))
+    goto out;
 
-    ok = g_spawn_async_with_pipes_and_fds (NULL, argv, NULL,
-        G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, -1, -1, -1, tcp ? NULL : &sv[1],
-        tcp ? NULL : &target, tcp ? 0 : 1, &pid, NULL, NULL, NULL, &err);
-    if (!tcp)
-      close (sv[1]);
-    if (!ok) {
-      close (tcp ? listener : sv[0]);
-      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
-          "Worker process %s could not be started: %s", name, err->message);
-      g_clear_error (&err);
-      goto fail;
-    }
-  }
-  if (tcp) {
-    sv[0] = accept_child (self, interruptible, listener, pid, start_timeout,
-        &why);
-    close (listener);
-    if (sv[0] < 0 && !why) {
-      GST_INFO_OBJECT (self, "flushing: stopped the child that starts");
-      goto fail;
-    }
-    if (sv[0] < 0) {
-      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-          "Worker process %s: its child (%s) did not start: %s", name,
-          program, why);
-      goto fail;
-    }
-  }
-
-  ch = gst_proc_channel_new (sv[0], tcp, &callbacks, self);
   g_mutex_lock (&self->lock);
-  self->channel = ch;
   self->pid = pid;
   self->reaped = FALSE;
   self->hello = FALSE;
-  gst_proc_child_status_start (self->children, ch);
   self->dead = FALSE;
   self->stopping = FALSE;
+  self->start_failed = FALSE;
   g_clear_pointer (&self->failed, g_free);
   g_clear_pointer (&self->death, g_free);
+  g_free (self->start_program);
+  self->start_program = g_strdup (program);
+  self->start_timeout_used = start_timeout;
+  self->start_deadline = g_get_monotonic_time () +
+      start_timeout * G_TIME_SPAN_MILLISECOND;
+  self->starting = TRUE;
+  if (tcp)
+    self->listener = fd;
+  else
+    ch = open_channel_locked (self, fd, FALSE);
   g_mutex_unlock (&self->lock);
+  gst_worker_core_set_starting (self->core, TRUE);
   GST_INFO_OBJECT (self, "started %s, pid %d", program, (gint) pid);
 
-  if (!gst_proc_channel_start (ch, "worker-process-reader")) {
-    kill (pid, SIGKILL);
+  if (ch && !gst_proc_channel_start (ch, "worker-process-reader")) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
         "Worker process %s: no thread to read its child", name);
-    stop_child (self);
     goto fail;
   }
-
-  deadline = g_get_monotonic_time () +
-      start_timeout * G_TIME_SPAN_MILLISECOND;
+  thread = g_thread_try_new ("worker-process-start", await_child, self, &err);
+  if (!thread) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
+        "Worker process %s: no thread to start its child: %s", name,
+        err->message);
+    g_clear_error (&err);
+    goto fail;
+  }
   g_mutex_lock (&self->lock);
-  while (!self->hello && !self->failed && !self->dead &&
-      !(interruptible && self->flushing))
-    if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
-      break;
-  ok = self->hello && !self->dead;
-  if (!ok && interruptible && self->flushing) {
-    g_mutex_unlock (&self->lock);
-    /* it has nothing of the stream yet: no need to wait for it */
-    GST_INFO_OBJECT (self, "flushing: killing the child that starts");
-    kill (pid, SIGKILL);
-    stop_child (self);
-    goto fail;
-  }
-  if (self->failed)
-    why = g_strdup_printf ("its worker (\"%s\") could not be built: %s",
-        worker, self->failed);
-  else if (self->dead)
-    why = g_strdup_printf ("its child (%s) did not start: %s", program,
-        self->death);
-  else if (!ok)
-    why = g_strdup_printf ("its child (%s) did not start within %u ms "
-        "(start-timeout)", program, start_timeout);
+  self->start_thread = thread;
   g_mutex_unlock (&self->lock);
-
-  if (!ok) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-        "Worker process %s: %s", name, why);
-    stop_child (self);
-    goto fail;
-  }
   g_free (program);
   g_free (worker);
   g_free (name);
-  g_free (where);
   return TRUE;
 
 fail:
-  g_free (where);
-  g_free (why);
+  g_mutex_lock (&self->lock);
+  self->starting = FALSE;
+  self->start_failed = TRUE;
+  g_mutex_unlock (&self->lock);
+  gst_worker_core_set_starting (self->core, FALSE);
+  kill (pid, SIGKILL);
+  stop_child (self);
+out:
   g_free (program);
   g_free (worker);
   g_free (name);
@@ -727,18 +661,31 @@ fail:
 }
 
 static gboolean
-start_or_error (GstProcessReplica * self, gboolean interruptible)
+spawn_or_error (GstProcessReplica * self)
 {
   GError *err = NULL;
 
-  if (start_child (self, interruptible, &err))
+  if (spawn_child (self, &err))
     return TRUE;
-  if (!err)
-    return FALSE;               /* flushing */
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_error (GST_OBJECT (self), err, NULL));
   g_error_free (err);
   return FALSE;
+}
+
+/* Waits (with the lock) until the child's start ended, or a flush. An
+ * item in hand meanwhile is @holding it. Returns: %FALSE if flushing
+ * came first. */
+static gboolean
+wait_started_locked (GstProcessReplica * self, gboolean holding)
+{
+  if (holding)
+    self->item_waits = self->starting;
+  while (self->starting && !self->flushing)
+    g_cond_wait (&self->cond, &self->lock);
+  if (holding)
+    self->item_waits = FALSE;
+  return !self->starting;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -770,11 +717,12 @@ replay_sticky (GstPad * pad, GstEvent ** event, gpointer user_data)
   return !died;
 }
 
-/* A running child: the one there is, or a new one after a crash (with the
- * back-off, the bound, and the stream's sticky events given again).
- * Returns: %FALSE if flushing or, having posted an error, if it cannot. */
+/* A running child: the one there is (once started: @holding, an item
+ * waits for it meanwhile), or a new one after a crash (with the back-off,
+ * the bound, and the stream's sticky events given again). Returns: %FALSE
+ * if flushing or, having posted an error, if it cannot. */
 static gboolean
-ensure_child (GstProcessReplica * self)
+ensure_child (GstProcessReplica * self, gboolean holding)
 {
   guint max_restarts, delay, restarts, in_a_row;
   gint64 deadline;
@@ -785,6 +733,12 @@ ensure_child (GstProcessReplica * self)
     Replay replay = { self, TRUE };
 
     g_mutex_lock (&self->lock);
+    /* a child that starts: its first item waits here, on the streaming
+     * thread, not the state change */
+    if (!wait_started_locked (self, holding) || self->start_failed) {
+      g_mutex_unlock (&self->lock);
+      return FALSE;
+    }
     if (self->channel && !self->dead) {
       g_mutex_unlock (&self->lock);
       return TRUE;
@@ -838,10 +792,21 @@ ensure_child (GstProcessReplica * self)
             gst_structure_new ("worker-process-restarted",
                 "reason", G_TYPE_STRING, death, NULL)));
     stop_child (self);
-    if (!start_or_error (self, TRUE)) {
+    if (!spawn_or_error (self)) {
       g_free (death);
       return FALSE;
     }
+    g_mutex_lock (&self->lock);
+    if (!wait_started_locked (self, holding) || self->start_failed) {
+      flushing = self->flushing;
+      g_mutex_unlock (&self->lock);
+      /* flushing: it has nothing of the stream yet, no need to wait for it */
+      if (flushing)
+        stop_child (self);
+      g_free (death);
+      return FALSE;
+    }
+    g_mutex_unlock (&self->lock);
     gst_pad_sticky_events_foreach (self->sinkpad, replay_sticky, &replay);
     if (replay.ok) {
       g_free (death);
@@ -962,7 +927,7 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
 
   *result = TRUE;
   for (guint attempt = 0;; attempt++) {
-    if (!ensure_child (self)) {
+    if (!ensure_child (self, buffer != NULL)) {
       gboolean flushing;
 
       g_mutex_lock (&self->lock);
@@ -1120,7 +1085,12 @@ gst_process_replica_query (GstPad * pad, GstObject * parent,
       gboolean res;
 
       g_mutex_lock (&self->lock);
-      if (self->channel && !self->dead)
+      /* the worker answers once its child runs: a streaming thread waits
+       * for that; a query on an inactive pad (a link made in READY, on the
+       * application's thread) gets the default answer meanwhile */
+      if (!self->starting || !GST_PAD_IS_FLUSHING (pad))
+        wait_started_locked (self, FALSE);
+      if (self->channel && !self->dead && !self->starting)
         ch = gst_proc_channel_ref (self->channel);
       g_mutex_unlock (&self->lock);
       if (!ch)
@@ -1219,6 +1189,10 @@ gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
       "items-retried", G_TYPE_UINT64, self->items_retried,
       "items-lost", G_TYPE_UINT64, self->items_lost,
       "payload-copies", G_TYPE_UINT, self->copies, NULL);
+  /* state starting: whether it has an item (an exit now counts it) */
+  if (self->starting)
+    gst_structure_set (stats, "waits-for-child", G_TYPE_BOOLEAN,
+        self->item_waits, NULL);
   g_mutex_unlock (&self->lock);
   gst_proc_child_status_add_stats (self->children, stats, running);
 }
@@ -1245,7 +1219,8 @@ gst_process_replica_change_state (GstElement * element,
       g_mutex_lock (&self->lock);
       self->in_a_row = 0;
       g_mutex_unlock (&self->lock);
-      if (!start_or_error (self, FALSE))
+      /* spawned only: the hello is awaited off this thread */
+      if (!spawn_or_error (self))
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
@@ -1365,6 +1340,7 @@ gst_process_replica_finalize (GObject * object)
   gst_worker_core_free (self->core);
   gst_proc_child_status_free (self->children);
   g_free (self->lost_reason);
+  g_free (self->start_program);
   g_free (self->failed);
   g_free (self->death);
   g_free (self->worker);
@@ -1409,7 +1385,7 @@ gst_process_replica_class_init (GstProcessReplicaClass * klass)
       g_param_spec_uint ("start-timeout", "Start timeout",
           "Milliseconds a child may take to start (build and run its "
           "worker, or connect over TCP) before that is an error (at a "
-          "restart too)", 1, G_MAXINT, DEFAULT_START_TIMEOUT,
+          "restart too); the state change does not wait for it", 1, G_MAXINT, DEFAULT_START_TIMEOUT,
           flags | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_TRANSPORT,
       g_param_spec_enum ("transport", "Transport",
@@ -1453,6 +1429,7 @@ gst_process_replica_init (GstProcessReplica * self)
   self->transport = DEFAULT_TRANSPORT;
   self->start_timeout = DEFAULT_START_TIMEOUT;
   self->downstream = GST_FLOW_OK;
+  self->listener = -1;
 
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
   gst_pad_set_chain_function (self->sinkpad,

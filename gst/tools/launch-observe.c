@@ -166,7 +166,9 @@ static const Metric queue_metrics[] = {
       "Items in the queue (in + initial - out).", "held", 1},
 };
 
-static const gchar *const states[] = { "idle", "busy", "blocked", "paused" };
+static const gchar *const states[] = { "idle", "busy", "blocked", "paused",
+  "starting"
+};
 
 /* The controller's status in Prometheus' text format. */
 gchar *

@@ -58,6 +58,7 @@ struct _GstWorkerCore
 
   /* protected by lock */
   gboolean paused;
+  gboolean starting;            /* gst_worker_core_set_starting() */
   gboolean flushing;
   gboolean eos_ends_holds;      /* an EOS asked ends waits while paused */
   gboolean in_item;
@@ -216,6 +217,8 @@ update_state_locked (GstWorkerCore * core, GstClockTime now)
     state = GST_WORKER_STATE_BLOCKED;
   else if (core->waiting)
     state = core->wait_state;
+  else if (core->starting)
+    state = GST_WORKER_STATE_STARTING;
   else if (core->in_item || core->in_push)
     state = GST_WORKER_STATE_BUSY;
   else if (core->paused)
@@ -718,6 +721,26 @@ gst_worker_core_enter_wait (GstWorkerCore * core, GstWorkerState state,
   core->wait_on = g_strdup (on ? on : "");
   core->wait_start = core_now (core);
   update_state_locked (core, core->wait_start);
+  g_mutex_unlock (&core->lock);
+}
+
+/**
+ * gst_worker_core_set_starting: (skip)
+ * @core: a #GstWorkerCore
+ * @starting: whether the worker's work is not ready yet
+ *
+ * Marks the time the worker's work gets ready in the background (a child
+ * process that starts): until called again with %FALSE the worker is
+ * reported %GST_WORKER_STATE_STARTING, also while an item waits for it.
+ *
+ * Since: 0.2
+ */
+void
+gst_worker_core_set_starting (GstWorkerCore * core, gboolean starting)
+{
+  g_mutex_lock (&core->lock);
+  core->starting = starting;
+  update_state_locked (core, core_now (core));
   g_mutex_unlock (&core->lock);
 }
 

@@ -124,6 +124,10 @@ GST_WORKER_API
 void            gst_worker_core_leave_wait (GstWorkerCore * core);
 
 GST_WORKER_API
+void            gst_worker_core_set_starting (GstWorkerCore * core,
+                                              gboolean starting);
+
+GST_WORKER_API
 void            gst_worker_core_set_flushing (GstWorkerCore * core,
                                               gboolean flushing);
 

@@ -26,6 +26,10 @@ G_BEGIN_DECLS
  *   blocking write).
  * @GST_WORKER_STATE_PAUSED: held by its `paused` property; items wait in the
  *   input queue.
+ * @GST_WORKER_STATE_STARTING: its work is not ready yet: a worker in a child
+ *   process (processreplica) whose child has not said it runs; an item it
+ *   takes meanwhile waits for the child. Neither a stall nor a loss (Since:
+ *   0.2).
  *
  * What a worker is doing, as reported in its `worker-heartbeat` messages and
  * its `stats` structure.
@@ -37,6 +41,7 @@ typedef enum {
   GST_WORKER_STATE_BUSY,
   GST_WORKER_STATE_BLOCKED,
   GST_WORKER_STATE_PAUSED,
+  GST_WORKER_STATE_STARTING,
 } GstWorkerState;
 
 G_END_DECLS

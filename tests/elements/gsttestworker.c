@@ -7,7 +7,9 @@
  *
  * A one-input test worker on #GstWorkerTransform with configurable rates,
  * work time, hangs, errors and crashes (`crash-after`, `crash-on-seq`: the
- * whole process dies of `crash-signal`, for processreplica's tests).
+ * whole process dies of `crash-signal`, for processreplica's tests;
+ * `start-gate`: its start to READY waits until a file exists, a start the
+ * test holds).
  *
  * |[
  * gst-launch-1.0 testworkersrc num-buffers=70 ! queue ! \
@@ -52,6 +54,7 @@ struct _GstTestWorker
   gint64 pts_offset;
   gboolean emit_partial;
   gboolean drop_events;
+  gchar *start_gate;
 
   /* streaming thread */
   guint64 n_in;
@@ -81,6 +84,7 @@ enum
   PROP_PTS_OFFSET,
   PROP_EMIT_PARTIAL,
   PROP_DROP_EVENTS,
+  PROP_START_GATE,
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -304,7 +308,17 @@ gst_test_worker_change_state (GstElement * element, GstStateChange transition)
 {
   GstTestWorker *self = GST_TEST_WORKER (element);
 
-  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY) {
+    gchar *gate;
+
+    GST_OBJECT_LOCK (self);
+    gate = g_strdup (self->start_gate);
+    GST_OBJECT_UNLOCK (self);
+    /* held until the test opens the gate (the file exists) */
+    while (gate && !g_file_test (gate, G_FILE_TEST_EXISTS))
+      g_usleep (5000);
+    g_free (gate);
+  } else if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     g_mutex_lock (&self->lock);
     self->stopping = TRUE;
     g_cond_broadcast (&self->cond);
@@ -365,6 +379,10 @@ gst_test_worker_set_property (GObject * object, guint prop_id,
     case PROP_EMIT_PARTIAL:
       self->emit_partial = g_value_get_boolean (value);
       break;
+    case PROP_START_GATE:
+      g_free (self->start_gate);
+      self->start_gate = g_value_dup_string (value);
+      break;
     case PROP_DROP_EVENTS:
       self->drop_events = g_value_get_boolean (value);
       break;
@@ -422,6 +440,9 @@ gst_test_worker_get_property (GObject * object, guint prop_id,
     case PROP_EMIT_PARTIAL:
       g_value_set_boolean (value, self->emit_partial);
       break;
+    case PROP_START_GATE:
+      g_value_set_string (value, self->start_gate);
+      break;
     case PROP_DROP_EVENTS:
       g_value_set_boolean (value, self->drop_events);
       break;
@@ -437,6 +458,7 @@ gst_test_worker_finalize (GObject * object)
 {
   GstTestWorker *self = GST_TEST_WORKER (object);
 
+  g_free (self->start_gate);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   G_OBJECT_CLASS (gst_test_worker_parent_class)->finalize (object);
@@ -514,6 +536,10 @@ gst_test_worker_class_init (GstTestWorkerClass * klass)
       g_param_spec_boolean ("drop-events", "Drop events",
           "Swallow serialized custom downstream events (a misbehaving "
           "element, for tests)", FALSE, flags));
+  g_object_class_install_property (gobject_class, PROP_START_GATE,
+      g_param_spec_string ("start-gate", "Start gate",
+          "A file whose existence the start to READY waits for (a start "
+          "the test holds; NULL: none)", NULL, flags));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);

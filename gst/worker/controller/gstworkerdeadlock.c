@@ -452,8 +452,9 @@ sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
       items += v;
     if (gst_worker_get_paused (w) || state == GST_WORKER_STATE_PAUSED)
       paused = TRUE;
-    else if (state == GST_WORKER_STATE_BUSY)
-      busy = TRUE;
+    else if (state == GST_WORKER_STATE_BUSY ||
+        state == GST_WORKER_STATE_STARTING)
+      busy = TRUE;              /* a child process that starts: no wait */
     else if (state == GST_WORKER_STATE_BLOCKED) {
       const gchar *on = gst_structure_get_string (s, "blocked-on");
       gint c = find_output (dl, p, on);

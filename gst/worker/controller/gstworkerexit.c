@@ -396,7 +396,7 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     GstStructure *now = gst_worker_get_stats (GST_WORKER (w->element));
     GstWorkerState state = worker_stats_state (was);
     guint64 handed = 0, started = worker_stats_u64 (now, "items-in"), items = 0;
-    gboolean in_hand = FALSE;
+    gboolean in_hand = FALSE, waits;
     guint64 child_held;
     gint64 handed_offset;
     GPtrArray *in;
@@ -421,8 +421,11 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
       items += handed - started;
     /* the items it failed on (the error's own item) */
     items += worker_stats_u64 (now, "items-failed");
-    /* a source busy producing holds no item yet */
-    if (worker_stats_state (frozen) == GST_WORKER_STATE_BUSY &&
+    /* a source busy producing holds no item yet; a worker whose child
+     * process starts may hold one, waiting for it */
+    waits = FALSE;
+    gst_structure_get_boolean (frozen, "waits-for-child", &waits);
+    if ((worker_stats_state (frozen) == GST_WORKER_STATE_BUSY || waits) &&
         w->element->numsinkpads > 0 && items_passed (now) == items_passed
         (frozen))
       in_hand = TRUE;

@@ -1,0 +1,290 @@
+/* gst-workers: processreplica's start (B6, B24, B25): the state change
+ * spawns the child and does not wait for it; its hello is awaited off the
+ * caller's thread, the replica says `starting` meanwhile, and what the
+ * caller does (a main loop, a stop) goes on. Each start here is held by a
+ * gate the test opens (testworker start-gate: a file the child's worker
+ * waits for before it runs).
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <gst/check/gstcheck.h>
+#include <gio/gio.h>
+#include <gst/worker/worker.h>
+#include "testpipeline.h"
+#include "processtest.h"
+
+/* A gate: a file that does not exist yet, in a directory of its own. */
+typedef struct
+{
+  gchar *dir;
+  gchar *path;
+} Gate;
+
+static void
+gate_init (Gate * g)
+{
+  g->dir = g_dir_make_tmp ("processstart-XXXXXX", NULL);
+  fail_unless (g->dir != NULL);
+  g->path = g_build_filename (g->dir, "open", NULL);
+}
+
+static void
+gate_open (Gate * g)
+{
+  fail_unless (g_file_set_contents (g->path, "", 0, NULL));
+}
+
+static void
+gate_clear (Gate * g)
+{
+  g_unlink (g->path);
+  g_rmdir (g->dir);
+  g_free (g->path);
+  g_free (g->dir);
+}
+
+static gboolean
+stats_flag (GstElement * e, const gchar * field)
+{
+  GstStructure *s = gst_worker_get_stats (GST_WORKER (e));
+  gboolean v = FALSE;
+
+  gst_structure_get_boolean (s, field, &v);
+  gst_structure_free (s);
+  return v;
+}
+
+/* The state change to PLAYING returns while the child is held; the
+ * replica says `starting` (the stream waits for the child on the
+ * streaming thread: not lost, not failed); once the gate opens, the
+ * output is all there and the same as in a thread. */
+GST_START_TEST (test_state_change_does_not_wait)
+{
+  Gate gate;
+  gchar *desc, *thread_digest, *digest = NULL, *worker;
+  GstElement *pipe, *r, *sink;
+  guint64 count = 0, thread_count = 0;
+  gint pid = 0;
+
+  gate_init (&gate);
+  worker = g_strdup_printf ("testworker outputs-per-input=2 start-gate=%s",
+      gate.path);
+  desc = g_strdup_printf ("testworkersrc num-buffers=100 ! processreplica "
+      "name=r start-timeout=%" G_GINT64_FORMAT " worker=\"%s\" ! "
+      "testworkersink name=sink", scaled (600000), worker);
+  pipe = launch (desc);
+  r = test_pipeline_get (pipe, "r");
+  sink = test_pipeline_get (pipe, "sink");
+
+  /* before: the state change waited here for the child's hello */
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_PLAYING),
+      GST_STATE_CHANGE_ASYNC);
+  g_object_get (r, "pid", &pid, NULL);
+  fail_unless (pid > 0);
+  fail_unless_equals_int (gst_worker_get_state (GST_WORKER (r)),
+      GST_WORKER_STATE_STARTING);
+
+  gate_open (&gate);
+  run_to_eos (pipe, NULL);
+  g_object_get (sink, "digest", &digest, "count", &count, NULL);
+  fail_unless (gst_worker_get_state (GST_WORKER (r)) !=
+      GST_WORKER_STATE_STARTING);
+  fail_if (stats_flag (r, "waits-for-child"));
+  gst_element_set_state (pipe, GST_STATE_NULL);
+
+  thread_digest = digest_of ("testworkersrc num-buffers=100",
+      "testworker outputs-per-input=2", &thread_count, NULL);
+  fail_unless_equals_uint64 (count, 200);
+  fail_unless_equals_uint64 (count, thread_count);
+  fail_unless_equals_string (digest, thread_digest);
+
+  gst_object_unref (r);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  g_free (thread_digest);
+  g_free (digest);
+  g_free (desc);
+  g_free (worker);
+  gate_clear (&gate);
+}
+
+GST_END_TEST;
+
+/* Going down while the child starts (it never would here): the state
+ * change to NULL does not wait for the start-timeout, the child is killed
+ * and reaped, and that is no error. */
+GST_START_TEST (test_stop_while_starting)
+{
+  Gate gate;
+  gchar *desc;
+  GstElement *pipe, *r;
+  GstMessage *msg;
+  GstBus *bus;
+  gint pid = 0;
+
+  gate_init (&gate);
+  desc = g_strdup_printf ("testworkersrc num-buffers=10 ! processreplica "
+      "name=r start-timeout=%" G_GINT64_FORMAT " worker=\"testworker "
+      "start-gate=%s\" ! testworkersink", scaled (600000), gate.path);
+  pipe = launch (desc);
+  r = test_pipeline_get (pipe, "r");
+  bus = gst_element_get_bus (pipe);
+
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_PLAYING),
+      GST_STATE_CHANGE_ASYNC);
+  g_object_get (r, "pid", &pid, NULL);
+  fail_unless (pid > 0);
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  /* reaped: no such process any more */
+  fail_unless (kill (pid, 0) < 0 && errno == ESRCH);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg == NULL, "%" GST_PTR_FORMAT, msg);
+
+  gst_object_unref (bus);
+  gst_object_unref (r);
+  gst_object_unref (pipe);
+  g_free (desc);
+  gate_clear (&gate);
+}
+
+GST_END_TEST;
+
+/* Under a controller: gst_worker_controller_start() returns while the
+ * pool's children are held, the application's main loop runs, the status
+ * says `starting` for each replica (not lost, not stalled); then the gate
+ * opens and the run ends with every item, in order. */
+typedef struct
+{
+  GstWorkerController *ctrl;
+  GMainLoop *loop;
+  Gate gate;
+  guint ticks;
+  gboolean seen_starting;
+  gboolean alarm;
+  GstStructure *report;
+} CtrlRun;
+
+static gint
+status_state (GstStructure * status, const gchar * name, gboolean * alarm)
+{
+  const GValue *workers = gst_structure_get_value (status, "workers");
+  gint state = -1;
+
+  for (guint i = 0; i < gst_value_array_get_size (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+    gboolean lost = FALSE, stalled = FALSE;
+
+    gst_structure_get_boolean (w, "lost", &lost);
+    gst_structure_get_boolean (w, "stalled", &stalled);
+    *alarm |= lost || stalled;
+    if (g_strcmp0 (gst_structure_get_string (w, "name"), name) == 0)
+      gst_structure_get_enum (w, "state", GST_TYPE_WORKER_STATE, &state);
+  }
+  return state;
+}
+
+/* A source of the application's main loop: it runs while the children
+ * start. */
+static gboolean
+on_tick (gpointer data)
+{
+  CtrlRun *c = data;
+  GstStructure *status;
+  gboolean starting;
+
+  if (c->seen_starting)
+    return G_SOURCE_REMOVE;
+  c->ticks++;
+  status = gst_worker_controller_get_status (c->ctrl);
+  starting = status_state (status, "p_r0", &c->alarm) ==
+      GST_WORKER_STATE_STARTING &&
+      status_state (status, "p_r1", &c->alarm) == GST_WORKER_STATE_STARTING;
+  gst_structure_free (status);
+  if (!starting)
+    return G_SOURCE_CONTINUE;
+  c->seen_starting = TRUE;
+  gate_open (&c->gate);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_finished (GstWorkerController * ctrl, const GstStructure * report,
+    CtrlRun * c)
+{
+  c->report = gst_structure_copy (report);
+  g_main_loop_quit (c->loop);
+}
+
+GST_START_TEST (test_controller_start_returns)
+{
+  CtrlRun c = { 0 };
+  GError *err = NULL;
+  gchar *desc, *digest = NULL, *thread_digest;
+  GstPipeline *pipe;
+  GstElement *sink;
+  guint64 count = 0, thread_count = 0;
+
+  gate_init (&c.gate);
+  desc = g_strdup_printf ("testworkersrc num-buffers=60 ! queue ! "
+      "workerpool name=p size=2 isolation=process start-timeout=%"
+      G_GINT64_FORMAT " worker=\"testworker start-gate=%s\" ! queue ! "
+      "testworkersink name=sink", scaled (600000), c.gate.path);
+  c.ctrl = gst_worker_controller_new_from_description (desc, &err);
+  fail_unless (c.ctrl != NULL, "%s", err ? err->message : "?");
+  c.loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (c.ctrl, "finished", G_CALLBACK (on_finished), &c);
+  /* before: this waited for both children's hello */
+  fail_unless (gst_worker_controller_start (c.ctrl, &err), "%s",
+      err ? err->message : "?");
+  pipe = gst_worker_controller_get_pipeline (c.ctrl);
+  test_pipeline_watch (GST_ELEMENT (pipe));
+  g_idle_add (on_tick, &c);
+  g_main_loop_run (c.loop);
+
+  fail_unless (c.seen_starting);
+  fail_unless (c.ticks >= 1);
+  fail_if (c.alarm, "a starting replica was reported lost or stalled");
+  fail_unless_equals_int (gst_worker_controller_get_outcome (c.ctrl),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+  g_object_get (sink, "digest", &digest, "count", &count, NULL);
+  thread_digest = digest_of ("testworkersrc num-buffers=60",
+      "testworker", &thread_count, NULL);
+  fail_unless_equals_uint64 (count, 60);
+  fail_unless_equals_uint64 (count, thread_count);
+  fail_unless_equals_string (digest, thread_digest);
+
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  gst_structure_free (c.report);
+  g_main_loop_unref (c.loop);
+  gst_object_unref (c.ctrl);
+  g_free (digest);
+  g_free (thread_digest);
+  g_free (desc);
+  gate_clear (&c.gate);
+}
+
+GST_END_TEST;
+
+static Suite *
+processstart_suite (void)
+{
+  Suite *s = suite_create ("processstart");
+  TCase *start = tcase_create ("start");
+
+  suite_add_tcase (s, start);
+  tcase_add_checked_fixture (start, NULL, stop_leftovers);
+  tcase_add_test (start, test_state_change_does_not_wait);
+  tcase_add_test (start, test_stop_while_starting);
+  tcase_add_test (start, test_controller_start_returns);
+  return s;
+}
+
+GST_CHECK_MAIN (processstart);
