@@ -437,6 +437,11 @@ on_closed (GstProcChannel * channel, gboolean garbage, const gchar * why,
   Child *child = user_data;
   Item *item = g_new0 (Item, 1);
 
+  /* the replica only sees its child close: say why here */
+  if (garbage)
+    g_printerr ("gst-worker-child %s: the replica sent what this child "
+        "cannot read (%s): it ends\n", child->pipeline ?
+        GST_OBJECT_NAME (child->pipeline) : "?", why);
   /* the replica went away: nothing more to do */
   item->quit = TRUE;
   g_atomic_int_set (&child->flushing, 1);

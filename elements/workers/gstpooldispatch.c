@@ -769,6 +769,60 @@ gst_pool_dispatch_offer_replica (GstPoolDispatch * self, guint replica,
   gst_pool_order_replica_ready (self->order, replica);
 }
 
+/* A replica in a child process, offered once its child runs. */
+typedef struct
+{
+  GstPoolDispatch *dispatcher;  /* reffed */
+  GstPad *queue_sink;           /* reffed */
+  guint replica;
+  gint offered;                 /* atomic */
+} Joiner;
+
+static void
+joiner_free (gpointer data, GClosure * closure)
+{
+  Joiner *j = data;
+
+  gst_object_unref (j->dispatcher);
+  gst_object_unref (j->queue_sink);
+  g_free (j);
+}
+
+/* notify::starting of a processreplica: its start ended (in its start
+ * thread). A child that did not start posted its error. */
+static void
+on_replica_started (GObject * element, GParamSpec * pspec, Joiner * j)
+{
+  gboolean starting = TRUE;
+
+  g_object_get (element, "starting", &starting, NULL);
+  if (!starting && g_atomic_int_compare_and_exchange (&j->offered, 0, 1))
+    gst_pool_dispatch_offer_replica (j->dispatcher, j->replica,
+        j->queue_sink);
+}
+
+/**
+ * gst_pool_dispatch_offer_when_started:
+ * @element: the replica, a processreplica, not started yet
+ *
+ * As gst_pool_dispatch_offer_replica(), once @element's child process
+ * runs (its `starting` ends): a replica the pool adds while it runs takes
+ * no item before, so the others do not wait for its start. Call before
+ * the replica starts.
+ */
+void
+gst_pool_dispatch_offer_when_started (GstPoolDispatch * self, guint replica,
+    GstPad * queue_sink, GstElement * element)
+{
+  Joiner *j = g_new0 (Joiner, 1);
+
+  j->dispatcher = gst_object_ref (self);
+  j->queue_sink = gst_object_ref (queue_sink);
+  j->replica = replica;
+  g_signal_connect_data (element, "notify::starting",
+      G_CALLBACK (on_replica_started), j, joiner_free, 0);
+}
+
 /* Removes replica @replica's pad (it retired, or never joined). */
 void
 gst_pool_dispatch_remove_replica (GstPoolDispatch * self, guint replica)

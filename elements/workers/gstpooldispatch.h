@@ -21,6 +21,8 @@ void gst_pool_dispatch_reshape_now (GstPoolDispatch * self);
 
 void gst_pool_dispatch_offer_replica (GstPoolDispatch * self, guint replica,
     GstPad * queue_sink);
+void gst_pool_dispatch_offer_when_started (GstPoolDispatch * self,
+    guint replica, GstPad * queue_sink, GstElement * element);
 void gst_pool_dispatch_remove_replica (GstPoolDispatch * self,
     guint replica);
 

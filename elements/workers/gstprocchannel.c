@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <gst/allocators/allocators.h>
+#include <gst/video/video.h>
 #include "gstprocchannel.h"
 #include "gstprocshm.h"
 
@@ -86,6 +87,12 @@ init_once (void)
     GST_DEBUG_CATEGORY_INIT (proc_channel_debug, "processchannel", 0,
         "process replica socket");
     peer_mem_quark = g_quark_from_static_string ("gst-worker-peer-mem");
+    /* types that cross as names in caps and structures and that no
+     * element may have made yet: video caps carry multiview-flags, a
+     * type GStreamer otherwise gets from the pbtypes plugin, when that
+     * is installed (without it, a child read the first video caps as
+     * garbage, closed its channel and was killed) */
+    g_type_ensure (GST_TYPE_VIDEO_MULTIVIEW_FLAGSET);
     g_once_init_leave (&done, 1);
   }
 }

@@ -131,6 +131,7 @@ enum
   PROP_HANG_TIMEOUT,
   PROP_TRANSPORT,
   PROP_PID,
+  PROP_STARTING,
   PROP_START_TIMEOUT,
 };
 
@@ -562,6 +563,9 @@ await_child (gpointer data)
   self->starting = FALSE;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
+  /* (a pool offers the replica to its dispatcher here: before the state
+   * says it, so that a replica not `starting` takes items) */
+  g_object_notify (G_OBJECT (self), "starting");
   gst_worker_core_set_starting (self->core, FALSE);
 
   if (ok)
@@ -1301,6 +1305,11 @@ gst_process_replica_get_property (GObject * object, guint prop_id,
       g_value_set_int (value, self->dead ? 0 : (gint) self->pid);
       g_mutex_unlock (&self->lock);
       return;
+    case PROP_STARTING:
+      g_mutex_lock (&self->lock);
+      g_value_set_boolean (value, self->starting);
+      g_mutex_unlock (&self->lock);
+      return;
     default:
       break;
   }
@@ -1394,6 +1403,11 @@ gst_process_replica_class_init (GstProcessReplicaClass * klass)
           "stream: the protocol as it would run to another host)",
           GST_TYPE_PROCESS_REPLICA_TRANSPORT, DEFAULT_TRANSPORT,
           flags | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_STARTING,
+      g_param_spec_boolean ("starting", "Starting",
+          "Whether the child was started and has not said it runs yet "
+          "(notified when the start ends, in a thread of the element's)",
+          FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_PID,
       g_param_spec_int ("pid", "Process id",
           "The child's process id (0 when there is none)", 0, G_MAXINT, 0,

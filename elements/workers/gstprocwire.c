@@ -561,6 +561,24 @@ gst_proc_wire_serialize_query (GstQuery * query, GstPadDirection direction)
   return str;
 }
 
+/* A NULL caps (a caps query's filter, or its answer not given yet) is
+ * written "NULL", which parses back as caps of a media type named NULL:
+ * an upstream capsfilter then answers EMPTY. Such a field is NULL again. */
+static gboolean
+null_caps_field (GQuark field, GValue * value, gpointer user_data)
+{
+  const GstCaps *caps;
+
+  if (!G_VALUE_HOLDS (value, GST_TYPE_CAPS))
+    return TRUE;
+  caps = gst_value_get_caps (value);
+  if (caps && gst_caps_get_size (caps) == 1 &&
+      gst_structure_has_name (gst_caps_get_structure (caps, 0), "NULL") &&
+      gst_structure_n_fields (gst_caps_get_structure (caps, 0)) == 0)
+    gst_value_set_caps (value, NULL);
+  return TRUE;
+}
+
 GstQuery *
 gst_proc_wire_deserialize_query (const gchar * data,
     GstPadDirection * direction)
@@ -577,10 +595,12 @@ gst_proc_wire_deserialize_query (const gchar * data,
       gst_structure_get_int (s, "direction", &dir) &&
       dir >= GST_PAD_UNKNOWN && dir <= GST_PAD_SINK) {
     v = gst_structure_get_value (s, "structure");
-    if (v && GST_VALUE_HOLDS_STRUCTURE (v))
-      query = gst_query_new_custom (type,
-          gst_structure_copy (gst_value_get_structure (v)));
-    else if (!v)
+    if (v && GST_VALUE_HOLDS_STRUCTURE (v)) {
+      GstStructure *qs = gst_structure_copy (gst_value_get_structure (v));
+
+      gst_structure_map_in_place (qs, null_caps_field, NULL);
+      query = gst_query_new_custom (type, qs);
+    } else if (!v)
       query = gst_query_new_custom (type, NULL);
   }
   gst_structure_free (s);

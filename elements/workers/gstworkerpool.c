@@ -919,7 +919,7 @@ on_replica_retired (GstPoolOrder * order, gpointer user_data)
 
 /* Adds a replica to the running pool: built, linked after its input
  * queue and started here; the dispatcher joins it to the stream before
- * its next item. */
+ * its next item (a replica in a child process: once the child runs). */
 static gboolean
 grow_locked (GstWorkerPool * self)
 {
@@ -939,13 +939,17 @@ grow_locked (GstWorkerPool * self)
     gst_pool_order_release_replica (self->order, r);
     return FALSE;
   }
+  in_sink = gst_element_get_static_pad (self->replica_in[r], "sink");
+  if (self->built_isolation == GST_WORKER_POOL_ISOLATION_PROCESS)
+    gst_pool_dispatch_offer_when_started (GST_POOL_DISPATCH
+        (self->dispatcher), r, in_sink, self->replica[r]);
   /* downstream first, so that nothing reaches an element not started */
   gst_element_sync_state_with_parent (self->replica_out[r]);
   gst_element_sync_state_with_parent (self->replica[r]);
   gst_element_sync_state_with_parent (self->replica_in[r]);
-  in_sink = gst_element_get_static_pad (self->replica_in[r], "sink");
-  gst_pool_dispatch_offer_replica (GST_POOL_DISPATCH (self->dispatcher), r,
-      in_sink);
+  if (self->built_isolation != GST_WORKER_POOL_ISOLATION_PROCESS)
+    gst_pool_dispatch_offer_replica (GST_POOL_DISPATCH (self->dispatcher), r,
+        in_sink);
   gst_object_unref (in_sink);
   GST_DEBUG_OBJECT (self, "replica %d added", r);
   return TRUE;

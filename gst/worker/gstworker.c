@@ -44,7 +44,8 @@ gst_worker_default_init (GstWorkerInterface * iface)
       g_param_spec_uint ("heartbeat-interval", "Heartbeat interval",
           "Milliseconds between 'worker-heartbeat' element messages posted "
           "while PLAYING (0 = off). Fields: worker (string), seq (guint64), "
-          "state (GstWorkerState: idle, busy, blocked, paused), state-time, "
+          "state (GstWorkerState: idle, busy, blocked, paused, starting), "
+          "state-time, "
           "items-in, items-out, items-dropped, items-failed (guint64: the "
           "items it failed on, with an error), proc-time-avg, "
           "proc-time-max (GstClockTime), pushing (boolean: handing an item "

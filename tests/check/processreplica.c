@@ -153,6 +153,31 @@ GST_START_TEST (test_timestamps_flags_caps_cross)
 
 GST_END_TEST;
 
+/* A caps query with no filter crosses as one (it came back as caps of a
+ * media type named "NULL", and upstream answered EMPTY): before an item
+ * passed, the replica says what its worker can make of what is before it
+ * (a reshape next to a process pool just inserted checks that). */
+GST_START_TEST (test_caps_query_without_filter)
+{
+  GstHarness *h = harness ("processreplica worker=identity");
+  GstPad *src = gst_element_get_static_pad (h->element, "src");
+  GstCaps *want = gst_caps_from_string ("application/x-test");
+  GstCaps *caps;
+  gchar *text;
+
+  gst_harness_set_src_caps (h, gst_caps_copy (want));
+  caps = gst_pad_query_caps (src, NULL);
+  text = gst_caps_to_string (caps);
+  fail_unless (gst_caps_can_intersect (caps, want), "%s", text);
+  g_free (text);
+  gst_caps_unref (caps);
+  gst_caps_unref (want);
+  gst_object_unref (src);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_roi_meta_crosses)
 {
   GstHarness *h = harness ("processreplica worker=identity");
@@ -1042,6 +1067,7 @@ processreplica_suite (void)
   suite_add_tcase (s, wire);
   tcase_add_checked_fixture (wire, NULL, stop_leftovers);
   tcase_add_test (wire, test_timestamps_flags_caps_cross);
+  tcase_add_test (wire, test_caps_query_without_filter);
   tcase_add_test (wire, test_roi_meta_crosses);
   tcase_add_test (wire, test_merge_and_odometry_metas_cross);
   tcase_add_test (wire, test_custom_and_video_metas_cross);

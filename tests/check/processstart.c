@@ -154,6 +154,83 @@ GST_START_TEST (test_stop_while_starting)
 
 GST_END_TEST;
 
+static guint64
+count_of (GstElement * sink)
+{
+  guint64 n = 0;
+
+  g_object_get (sink, "count", &n, NULL);
+  return n;
+}
+
+/* A pool grown while it runs: the growth returns while the new child is
+ * held, the items go on through the replica there is meanwhile (none
+ * waits for the new one), and the new replica joins once its child runs;
+ * the output is the same as in a thread. */
+GST_START_TEST (test_pool_grows_without_waiting)
+{
+  Gate gate;
+  gchar *desc, *src, *digest = NULL, *thread_digest;
+  GstElement *pipe, *pool, *sink, *r1;
+  guint64 count, n = 0, thread_count = 0, r0_in;
+
+  gate_init (&gate);
+  gate_open (&gate);
+  desc = g_strdup_printf ("testworkersrc num-buffers=-1 ! workerpool "
+      "name=p size=1 isolation=process start-timeout=%" G_GINT64_FORMAT
+      " worker=\"testworker process-time=1000000 start-gate=%s\" ! "
+      "testworkersink name=sink", scaled (600000), gate.path);
+  pipe = launch (desc);
+  pool = test_pipeline_get (pipe, "p");
+  sink = test_pipeline_get (pipe, "sink");
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  while (count_of (sink) < 5)
+    g_usleep (1000);
+
+  /* the next child is held: before, this waited for it */
+  g_unlink (gate.path);
+  g_object_set (pool, "size", 2, NULL);
+  r1 = test_pipeline_get (pipe, "p_r1");
+  fail_unless_equals_int (gst_worker_get_state (GST_WORKER (r1)),
+      GST_WORKER_STATE_STARTING);
+  count = count_of (sink);
+  while (count_of (sink) < count + 20)
+    g_usleep (1000);
+  fail_unless_equals_int (gst_worker_get_state (GST_WORKER (r1)),
+      GST_WORKER_STATE_STARTING);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_r1", "items-in"), 0);
+
+  gate_open (&gate);
+  while (stat_u64 (pipe, "p_r1", "items-in") == 0)
+    g_usleep (1000);
+  r0_in = stat_u64 (pipe, "p_r0", "items-in");
+  while (stat_u64 (pipe, "p_r0", "items-in") < r0_in + 5)
+    g_usleep (1000);
+  fail_unless (gst_element_send_event (pipe, gst_event_new_eos ()));
+  run_to_eos (pipe, NULL);
+  g_object_get (sink, "digest", &digest, "count", &n, NULL);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_r0", "items-in") +
+      stat_u64 (pipe, "p_r1", "items-in"), n);
+  src = g_strdup_printf ("testworkersrc num-buffers=%" G_GUINT64_FORMAT, n);
+  thread_digest = digest_of (src, "testworker", &thread_count, NULL);
+  fail_unless_equals_uint64 (n, thread_count);
+  fail_unless_equals_string (digest, thread_digest);
+
+  gst_object_unref (r1);
+  gst_object_unref (sink);
+  gst_object_unref (pool);
+  gst_object_unref (pipe);
+  g_free (thread_digest);
+  g_free (digest);
+  g_free (src);
+  g_free (desc);
+  gate_clear (&gate);
+}
+
+GST_END_TEST;
+
 /* Under a controller: gst_worker_controller_start() returns while the
  * pool's children are held, the application's main loop runs, the status
  * says `starting` for each replica (not lost, not stalled); then the gate
@@ -284,6 +361,7 @@ processstart_suite (void)
   tcase_add_test (start, test_state_change_does_not_wait);
   tcase_add_test (start, test_stop_while_starting);
   tcase_add_test (start, test_controller_start_returns);
+  tcase_add_test (start, test_pool_grows_without_waiting);
   return s;
 }
 

@@ -379,6 +379,34 @@ GST_START_TEST (test_insert_and_swap_process_replicas)
 
 GST_END_TEST;
 
+/* A second reshape right after a process pool came in, before an item
+ * passed it: the pool's caps are not known until its children run, and
+ * the swap next to it is checked against what flows (not refused). */
+GST_START_TEST (test_reshape_next_to_new_process_pool)
+{
+  gchar *ref = reference_digest (CHAIN ("testworker name=w"), N_ITEMS);
+  GError *err = NULL;
+  Run r;
+
+  run_start_held (&r, CHAIN ("testworker name=w"), 20);
+  fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q0",
+          "workerpool name=pp size=2 isolation=process worker=testworker",
+          &err), "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_swap_worker (r.ctrl, "w",
+          "testworker name=w2", &err), "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q1",
+          "testworker name=w3", &err), "%s", err ? err->message : "?");
+  fail_unless (listed (&r, "pp_r0"));
+  fail_unless (listed (&r, "w2"));
+  pause_worker (&r, "src", FALSE);
+  run_until_finished (&r);
+  check_outputs (&r, N_ITEMS, ref);
+  run_clear (&r);
+  g_free (ref);
+}
+
+GST_END_TEST;
+
 static void
 expect_refusal (gboolean ok, GError ** err, GQuark domain, gint code,
     const gchar * words)
@@ -1020,6 +1048,76 @@ GST_START_TEST (test_tune_auto_grows_a_queue)
 
 GST_END_TEST;
 
+static gboolean
+queue_full (gpointer run, gconstpointer name)
+{
+  GstElement *q = element (run, name);
+  guint level = 0, max = 0;
+
+  g_object_get (q, "current-level-buffers", &level, "max-size-buffers", &max,
+      NULL);
+  gst_object_unref (q);
+  return max && level >= max;
+}
+
+/* The windows the tuner has judged (the status' `tuning`). */
+static guint
+tune_windows (Run * r)
+{
+  GstStructure *t = tuning (r);
+  guint n = 0;
+
+  fail_unless (t && gst_structure_get_uint (t, "windows", &n), "%s", str (t));
+  gst_structure_free (t);
+  return n;
+}
+
+static gboolean
+windows_at_least (gpointer run, gconstpointer data)
+{
+  return tune_windows (run) >= GPOINTER_TO_UINT (data);
+}
+
+/* A queue inside a workerpool is the pool's: auto leaves it as it is
+ * (B17 of the new user's trial), though it is full while its reader, the
+ * replica's worker (paused), has all the time in the world: a queue
+ * outside a pool would be doubled at the first window. */
+GST_START_TEST (test_tune_auto_leaves_pool_queues)
+{
+  const gchar *desc = CHAIN ("workerpool name=p size=1 "
+      "worker=\"testworker name=w\"");
+  gchar *ref = reference_digest (desc, N_ITEMS);
+  GstStructure *t;
+  guint size, from;
+  Run r;
+
+  run_start_held (&r, desc, 20);
+  size = queue_size (&r, "p_r0_in");
+  pause_worker (&r, "p_r0_w", TRUE);
+  g_object_set (r.ctrl, "tune", GST_WORKER_TUNE_MODE_AUTO, NULL);
+  pause_worker (&r, "src", FALSE);
+  fail_unless (test_loop_run_until (r.loop, queue_full, &r, "p_r0_in",
+          60000), "p_r0_in did not fill");
+  /* full from now on: judged three whole windows (and a part) */
+  from = tune_windows (&r);
+  fail_unless (test_loop_run_until (r.loop, windows_at_least, &r,
+          GUINT_TO_POINTER (from + 4), 60000), "the tuner judged %u windows",
+      tune_windows (&r) - from);
+  fail_unless (queue_full (&r, "p_r0_in"));
+  t = tuning (&r);
+  fail_if (has_action (t, "grow queue p_"), "%s", str (t));
+  gst_structure_free (t);
+  fail_unless_equals_int (queue_size (&r, "p_r0_in"), size);
+
+  pause_worker (&r, "p_r0_w", FALSE);
+  run_until_finished (&r);
+  check_outputs (&r, N_ITEMS, ref);
+  run_clear (&r);
+  g_free (ref);
+}
+
+GST_END_TEST;
+
 /* ---------------------------------------------------------------------- */
 /* random timing */
 
@@ -1209,6 +1307,7 @@ workerreshape_suite (void)
   tcase_add_test (tc, test_swap_keeps_every_item);
   tcase_add_test (tc, test_insert_then_remove);
   tcase_add_test (tc, test_insert_and_swap_process_replicas);
+  tcase_add_test (tc, test_reshape_next_to_new_process_pool);
   tcase_add_test (tc, test_item_past_the_block);
   tcase_add_test (tc, test_refusals_change_nothing);
   tcase_add_test (tc, test_replica_refused);
@@ -1218,6 +1317,7 @@ workerreshape_suite (void)
   tcase_add_test (tc, test_tune_report_process_pool);
   tcase_add_test (tc, test_tune_auto_grows_the_bottleneck);
   tcase_add_test (tc, test_tune_auto_grows_a_queue);
+  tcase_add_test (tc, test_tune_auto_leaves_pool_queues);
   tcase_add_test (tc, test_random_reshapes);
   return s;
 }

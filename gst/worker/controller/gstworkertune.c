@@ -246,12 +246,14 @@ static gboolean
 queue_skipped (QueueRec * q, guint max)
 {
   GstElement *pool;
+  gboolean in_pool;
 
   if (q->kind == WORKER_CHANNEL_FEEDBACK || max == 0)
     return TRUE;
   pool = worker_topology_pool_of (q->element);
+  in_pool = pool != NULL;
   gst_clear_object (&pool);
-  return pool != NULL;
+  return in_pool;
 }
 
 /* Samples whether each queue is full now (its writer cannot push). */
@@ -333,9 +335,10 @@ advise_queue_locked (GstWorkerTuner * t, gint64 window_us, guint * to,
     if (max == 0 || max >= cap)
       continue;
     *to = MIN (max * 2, cap);
+    /* the readers' share cut, not rounded: below the 70% of the rule */
     *why = g_strdup_printf ("grow queue %s from %u to %u items: it is full "
-        "%.0f%% of the time while its reader is busy or blocked %.0f%%",
-        q->name, max, *to, MIN (full, 1.0) * 100, readers * 100);
+        "%.0f%% of the time while its reader is busy or blocked %u%%",
+        q->name, max, *to, MIN (full, 1.0) * 100, (guint) (readers * 100));
     found = q;
   }
   return found;
@@ -508,7 +511,8 @@ shares_structure (const gchar * name, const guint64 * run)
 /* The `tuning` structure of the status and the report: each live
  * worker's shares of the run busy, idle, blocked and paused; the
  * bottleneck (the busiest worker, a pool counting as its replicas' mean);
- * the last window's advice; what auto changed. */
+ * the last window's advice; what auto changed; how many windows were
+ * judged (`windows`). */
 GstStructure *
 worker_tuner_get_status (GstWorkerTuner * t, const WorkerTunePolicy * policy)
 {
@@ -531,6 +535,7 @@ worker_tuner_get_status (GstWorkerTuner * t, const WorkerTunePolicy * policy)
               t->recs[i].run));
   }
   units = units_locked (t);
+  gst_structure_set (s, "windows", G_TYPE_UINT, t->windows, NULL);
   for (guint i = 0; i < t->actions->len; i++)
     worker_array_add_string (&actions, g_ptr_array_index (t->actions, i));
   if (t->suggestion)
