@@ -4,7 +4,8 @@ import json
 import os
 import re
 import subprocess
-import threading
+
+from conftest import tool_until
 
 
 def test_status_times_are_the_runs_uptime():
@@ -35,35 +36,21 @@ def test_status_line_rate_unknown_is_a_dash():
     (its heartbeats stay in the child) says `rate=-` in the status lines,
     not a false 0.0/s while it passes items; its replica says how many
     items a second."""
-    tool = os.environ["GST_WORKER_LAUNCH"]
-    proc = subprocess.Popen(
-        [tool, "--status-interval=20", "testworkersrc", "num-buffers=20000",
-         "!", "queue", "!", "workerpool", "name=p", "size=1",
-         "isolation=process", "worker=testworker process-time=1000000", "!",
-         "queue", "!", "testworkersink"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, text=True)
     line_of = re.compile(r"\] (p_r0|p_r0/testworker0): .* out=(\d+) "
                          r"rate=(\S+) ")
     seen = {}
-    bound = threading.Timer(120, proc.kill)  # a failure cannot hang
-    bound.start()
-    try:
-        for line in proc.stdout:
-            m = line_of.search(line)
-            if m:
-                seen[m.group(1)] = (int(m.group(2)), m.group(3))
-            if (seen.get("p_r0/testworker0", (0,))[0] > 0
-                    and seen.get("p_r0", (0, "0.0/s"))[1] != "0.0/s"):
-                break
-        proc.stdin.write("exit\n")
-        proc.stdin.flush()
-        proc.communicate(timeout=120)
-    finally:
-        bound.cancel()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+
+    def until(line):
+        m = line_of.search(line)
+        if m:
+            seen[m.group(1)] = (int(m.group(2)), m.group(3))
+        return (seen.get("p_r0/testworker0", (0,))[0] > 0
+                and seen.get("p_r0", (0, "0.0/s"))[1] != "0.0/s")
+
+    tool_until(["--status-interval=20", "testworkersrc", "num-buffers=20000",
+                "!", "queue", "!", "workerpool", "name=p", "size=1",
+                "isolation=process", "worker=testworker process-time=1000000",
+                "!", "queue", "!", "testworkersink"], until, "exit")
     # "-" where the status has no rate (a rate the child measures, if the
     # status has one, is a number), never 0.0/s for a worker passing items
     assert re.match(r"^(-|\d+\.\d/s)$", seen["p_r0/testworker0"][1]), seen

@@ -3,7 +3,8 @@
 import json
 import os
 import subprocess
-import threading
+
+from conftest import tool_until
 
 POOL = ["testworkersrc", "num-buffers=100000", "!", "queue", "!",
         "workerpool", "name=p", "size=2", "isolation=process",
@@ -19,34 +20,20 @@ def test_pause_a_worker_inside_a_child_at_start():
     use: the replica holds its input until its child runs, then the worker
     inside is paused and the replica resumed: nothing comes out of it,
     while p_r1 works. (Before: refused at start, exit 2.)"""
-    tool = os.environ["GST_WORKER_LAUNCH"]
-    proc = subprocess.Popen(
-        [tool, "--status-format=json", "--status-interval=20", "--pause",
-         "p_r0/testworker0"] + POOL,
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
-    seen = None
-    # a bound on the whole run, so that a failure cannot hang the suite
-    bound = threading.Timer(120, proc.kill)
-    bound.start()
-    try:
-        for line in proc.stdout:
-            w = workers(json.loads(line)) if '"status"' in line else {}
-            inner = w.get("p_r0/testworker0", {})
-            if (inner.get("state") == "paused"
-                    and w["p_r0"]["state"] != "paused"
-                    and w["p_r1"]["items-out"] > 0):
-                seen = w
-                break
-        proc.stdin.write("exit-now\n")
-        proc.stdin.flush()
-        proc.communicate(timeout=120)
-    finally:
-        bound.cancel()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert seen, proc.stderr
+    seen = {}
+
+    def until(line):
+        w = workers(json.loads(line)) if '"status"' in line else {}
+        inner = w.get("p_r0/testworker0", {})
+        if (inner.get("state") == "paused" and w["p_r0"]["state"] != "paused"
+                and w["p_r1"]["items-out"] > 0):
+            seen.update(w)
+        return bool(seen)
+
+    err = tool_until(["--status-format=json", "--status-interval=20",
+                      "--pause", "p_r0/testworker0"] + POOL, until,
+                     "exit-now")
+    assert seen, err
     assert seen["p_r0/testworker0"]["items-out"] == 0, seen
 
 
