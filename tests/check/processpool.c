@@ -57,6 +57,30 @@ GST_START_TEST (test_pool_same_bytes_as_thread)
 
 GST_END_TEST;
 
+/* A queue inside a process pool's worker (C9 of the new user's trial):
+ * the child emits an item's outputs after it returned from the item (from
+ * the queue's thread), so the pool's order marks go through the child, as
+ * through a thread replica with a queue. Before, the pool ended the item
+ * when the child returned, its outputs came after that end and the
+ * collector waited for ever (frames of 160x120 and more). */
+GST_START_TEST (test_pool_queue_inside_worker)
+{
+  static const gchar *vsrc = "videotestsrc num-buffers=40 pattern=ball ! "
+      "video/x-raw,format=GRAY8,width=320,height=240";
+  guint64 n[2] = { 0 };
+  gchar *plain = digest_of (vsrc, "queue ! testworker", &n[0], NULL);
+  gchar *proc = digest_of (vsrc, "workerpool size=2 isolation=process "
+      "worker=\"queue ! testworker random-delay=200000\"", &n[1], NULL);
+
+  fail_unless_equals_uint64 (n[0], 40);
+  fail_unless_equals_uint64 (n[1], 40);
+  fail_unless_equals_string (proc, plain);
+  g_free (plain);
+  g_free (proc);
+}
+
+GST_END_TEST;
+
 /* A replica added while the pool runs (size written in PLAYING) starts
  * its child and takes items; the output is the same as without a pool.
  * The source is paused while the pool grows (a child can take seconds to
@@ -494,6 +518,7 @@ processpool_suite (void)
   suite_add_tcase (s, pool);
   tcase_add_checked_fixture (pool, NULL, stop_leftovers);
   tcase_add_test (pool, test_pool_same_bytes_as_thread);
+  tcase_add_test (pool, test_pool_queue_inside_worker);
   tcase_add_test (pool, test_pool_replicas_crash_and_restart);
   tcase_add_test (pool, test_pool_grows_while_playing);
   tcase_add_test (pool, test_pool_bad_worker);
