@@ -27,5 +27,7 @@ gchar *launch_tool (const gchar * const *desc, gint * status);
 guint64 report_column (const gchar * out, const gchar * name, guint col);
 guint uint_of (GstElement * pipe, const gchar * name,
     const gchar * property);
+gchar *child_wrapper (const gchar * dir, const gchar * name,
+    const gchar * prologue);
 
 G_END_DECLS
