@@ -267,8 +267,15 @@ GST_START_TEST (test_launch_accounts_failed_items)
   made = report_column (out, "testworkersrc0", 1);
   /* (what the error stopped in the queue after r is discarded there) */
   arrived = report_column (out, "testworkersink0", 0);
-  discarded = strstr (out, " items discarded:");
+  /* "N items discarded:", or "1 item discarded:" when the error came
+   * before the source filled the first queue */
+  discarded = strstr (out, " discarded:");
   fail_unless (discarded != NULL, "%s", out);
+  if (discarded - out > 5 && g_str_has_prefix (discarded - 5, "items"))
+    discarded -= 5;
+  else if (discarded - out > 4 && g_str_has_prefix (discarded - 4, "item"))
+    discarded -= 4;
+  discarded--;
   while (discarded > out && g_ascii_isdigit (discarded[-1]))
     discarded--;
   fail_unless_equals_uint64 (made, arrived + g_ascii_strtoull (discarded,
