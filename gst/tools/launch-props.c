@@ -8,7 +8,12 @@
  * While the description is parsed, those warnings are caught here (and
  * are not fatal, even with G_DEBUG=fatal-warnings); afterwards each is
  * told again with the element(s) it concerns and the allowed range, and
- * the tool exits with its usage status.
+ * the tool exits with its usage status. A value inside a workerpool's
+ * `worker` description is told once, naming the factory and the pool
+ * (the pool builds it once per replica, in a process pool in the child).
+ * So is a value an element's own setter refused
+ * (gst_worker_refuse_property(): a Python worker's do_set_property that
+ * raised).
  *
  * The catching relies on this handler being the newest one for
  * GLib-GObject: GLib calls only the last handler set for a domain. A
@@ -27,6 +32,7 @@
 #endif
 
 #include <string.h>
+#include <gst/worker/worker.h>
 #include "launch-props.h"
 #include "gst/worker/controller/gstworkerpropset.h"
 
@@ -213,6 +219,83 @@ wrapped_by (GstElement * element, GParamSpec * pspec, const gchar * value)
   return wrapped;
 }
 
+/* Whether @e is a workerpool, or inside one (a replica's element: its
+ * pool names it) */
+static gboolean
+is_pool (GstObject * e)
+{
+  return g_strcmp0 (G_OBJECT_TYPE_NAME (e), "GstWorkerPool") == 0;
+}
+
+static gboolean
+in_pool (GstObject * e)
+{
+  GstObject *parent = gst_object_get_parent (e);
+  gboolean inside = FALSE;
+
+  while (parent && !inside) {
+    GstObject *up = gst_object_get_parent (parent);
+
+    inside = is_pool (parent);
+    gst_object_unref (parent);
+    parent = up;
+  }
+  gst_clear_object (&parent);
+  return inside;
+}
+
+/* The elements of workerpool @pool's worker description that have a
+ * property @b would be refused by, as "FACTORY (the worker of pool P)",
+ * appended to @text; the first one's range in @range. Read from the
+ * factories, not from the replicas: in a process pool they are in the
+ * children. */
+static guint
+describe_pool (GstElement * pool, BadValue * b, GString * text, guint found,
+    gchar ** range)
+{
+  gchar *worker = NULL;
+  const gchar *p;
+
+  g_object_get (pool, "worker", &worker, NULL);
+  for (p = worker; p && *p;) {
+    const gchar *start = p;
+    GstElementFactory *factory;
+    gchar *word;
+
+    while (*p && (g_ascii_isalnum (*p) || *p == '_' || *p == '-'))
+      p++;
+    if (p == start) {
+      p++;
+      continue;
+    }
+    word = g_strndup (start, p - start);
+    factory = gst_element_factory_find (word);
+    if (factory) {
+      GstElementFactory *loaded = GST_ELEMENT_FACTORY
+          (gst_plugin_feature_load (GST_PLUGIN_FEATURE (factory)));
+      GType type = loaded ? gst_element_factory_get_element_type (loaded) : 0;
+      GObjectClass *klass = type ? g_type_class_ref (type) : NULL;
+      GParamSpec *pspec = klass ? g_object_class_find_property (klass,
+          b->property) : NULL;
+
+      if (pspec && (b->negative ? worker_prop_is_unsigned (pspec) &&
+              strstr (worker, b->message) : refused_by (pspec, b->value))) {
+        g_string_append_printf (text, "%s%s (the worker of pool %s)",
+            found++ ? ", " : "", word, GST_OBJECT_NAME (pool));
+        if (!*range)
+          *range = worker_prop_describe_range (pspec);
+      }
+      if (klass)
+        g_type_class_unref (klass);
+      gst_clear_object (&loaded);
+      gst_object_unref (factory);
+    }
+    g_free (word);
+  }
+  g_free (worker);
+  return found;
+}
+
 /* The elements of @pipeline that have a property @b would be refused by */
 static gchar *
 describe (GstBin * pipeline, BadValue * b)
@@ -231,6 +314,10 @@ describe (GstBin * pipeline, BadValue * b)
         GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
             (e), b->property);
 
+        if (is_pool (GST_OBJECT (e)))
+          found = describe_pool (e, b, text, found, &range);
+        if (in_pool (GST_OBJECT (e)))
+          pspec = NULL;
         if (pspec && (b->negative ? wrapped_by (e, pspec, b->value) :
                 refused_by (pspec, b->value))) {
           g_string_append_printf (text, "%s%s", found++ ? ", " : "",
@@ -289,6 +376,9 @@ launch_prop_check_end (LaunchPropCheck * check, GstBin * pipeline)
     gchar *line = pipeline ? describe (pipeline, b) : b->negative ? NULL :
         g_strdup_printf ("bad property value: %s", b->message);
 
+    /* one line each: a pool builds its worker once per replica */
+    if (!line || (text && strstr (text->str, line)))
+      g_clear_pointer (&line, g_free);
     if (!line)
       continue;
     if (!text)
@@ -299,5 +389,17 @@ launch_prop_check_end (LaunchPropCheck * check, GstBin * pipeline)
   }
   g_ptr_array_unref (check->bad);
   g_free (check);
+  /* values a worker's own setter refused (a Python worker's
+   * do_set_property raised) */
+  if (pipeline) {
+    gchar *refused = gst_worker_take_property_refusals (GST_ELEMENT
+        (pipeline), NULL);
+
+    if (refused && !text)
+      text = g_string_new (refused);
+    else if (refused)
+      g_string_append_printf (text, "\n%s", refused);
+    g_free (refused);
+  }
   return text ? g_string_free (text, FALSE) : NULL;
 }
