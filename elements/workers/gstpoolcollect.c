@@ -83,16 +83,9 @@ static void
 gst_pool_collect_add_stats (GstWorker * worker, GstStructure * stats)
 {
   GstPoolCollect *self = GST_POOL_COLLECT (worker);
-  guint64 discarded;
 
-  GST_OBJECT_LOCK (self);
-  discarded = self->discarded;
-  GST_OBJECT_UNLOCK (self);
-  gst_structure_set (stats, "items-discarded", G_TYPE_UINT64, discarded,
-      NULL);
-  if (discarded)
-    gst_structure_set (stats, "discarded-reason", G_TYPE_STRING,
-        "finished out of order, they waited for an earlier item", NULL);
+  gst_pool_order_add_discarded (GST_OBJECT (self), &self->discarded, stats,
+      "finished out of order, they waited for an earlier item");
 }
 
 static void

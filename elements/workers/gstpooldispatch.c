@@ -78,16 +78,9 @@ static void
 gst_pool_dispatch_add_stats (GstWorker * worker, GstStructure * stats)
 {
   GstPoolDispatch *self = GST_POOL_DISPATCH (worker);
-  guint64 discarded;
 
-  GST_OBJECT_LOCK (self);
-  discarded = self->discarded;
-  GST_OBJECT_UNLOCK (self);
-  gst_structure_set (stats, "items-discarded", G_TYPE_UINT64, discarded,
-      NULL);
-  if (discarded)
-    gst_structure_set (stats, "discarded-reason", G_TYPE_STRING,
-        "the pool stopped before a replica took them", NULL);
+  gst_pool_order_add_discarded (GST_OBJECT (self), &self->discarded, stats,
+      "the pool stopped before a replica took them");
 }
 
 static void

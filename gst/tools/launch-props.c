@@ -99,16 +99,18 @@ on_gobject_warning (const gchar * domain, GLogLevelFlags level,
   g_ptr_array_add (check->bad, b);
 }
 
-/* Loads the plugin of each element factory @description names (any word
- * that is one: a property value that happens to name one costs a load the
- * parse may not need, nothing else). */
-static void
-load_named_plugins (const gchar * description)
+/* The element factories @description names (any word that is one),
+ * loaded: a property value that happens to name one costs a load the
+ * parse may not need, nothing else. Returns: (transfer full): the loaded
+ * factories, in order */
+static GList *
+named_factories (const gchar * description)
 {
   GstRegistry *registry = gst_registry_get ();
   const gchar *p = description;
+  GList *found = NULL;
 
-  while (*p) {
+  while (p && *p) {
     const gchar *start = p;
     gchar *word;
     GstPluginFeature *feature;
@@ -125,12 +127,20 @@ load_named_plugins (const gchar * description)
       GstPluginFeature *loaded = gst_plugin_feature_load (feature);
 
       if (loaded)
-        gst_object_unref (loaded);
+        found = g_list_prepend (found, loaded);
     }
     if (feature)
       gst_object_unref (feature);
     g_free (word);
   }
+  return g_list_reverse (found);
+}
+
+/* Loads the plugin of each element factory @description names. */
+static void
+load_named_plugins (const gchar * description)
+{
+  g_list_free_full (named_factories (description), gst_object_unref);
 }
 
 /* Every `NAME=-N` (quoted or not) of @description, as negative BadValues */
@@ -254,44 +264,28 @@ describe_pool (GstElement * pool, BadValue * b, GString * text, guint found,
     gchar ** range)
 {
   gchar *worker = NULL;
-  const gchar *p;
+  GList *factories, *l;
 
   g_object_get (pool, "worker", &worker, NULL);
-  for (p = worker; p && *p;) {
-    const gchar *start = p;
-    GstElementFactory *factory;
-    gchar *word;
+  factories = named_factories (worker);
+  for (l = factories; l; l = l->next) {
+    GType type = gst_element_factory_get_element_type (l->data);
+    GObjectClass *klass = type ? g_type_class_ref (type) : NULL;
+    GParamSpec *pspec = klass ? g_object_class_find_property (klass,
+        b->property) : NULL;
 
-    while (*p && (g_ascii_isalnum (*p) || *p == '_' || *p == '-'))
-      p++;
-    if (p == start) {
-      p++;
-      continue;
+    if (pspec && (b->negative ? worker_prop_is_unsigned (pspec) &&
+            strstr (worker, b->message) : refused_by (pspec, b->value))) {
+      g_string_append_printf (text, "%s%s (the worker of pool %s)",
+          found++ ? ", " : "", GST_OBJECT_NAME (l->data),
+          GST_OBJECT_NAME (pool));
+      if (!*range)
+        *range = worker_prop_describe_range (pspec);
     }
-    word = g_strndup (start, p - start);
-    factory = gst_element_factory_find (word);
-    if (factory) {
-      GstElementFactory *loaded = GST_ELEMENT_FACTORY
-          (gst_plugin_feature_load (GST_PLUGIN_FEATURE (factory)));
-      GType type = loaded ? gst_element_factory_get_element_type (loaded) : 0;
-      GObjectClass *klass = type ? g_type_class_ref (type) : NULL;
-      GParamSpec *pspec = klass ? g_object_class_find_property (klass,
-          b->property) : NULL;
-
-      if (pspec && (b->negative ? worker_prop_is_unsigned (pspec) &&
-              strstr (worker, b->message) : refused_by (pspec, b->value))) {
-        g_string_append_printf (text, "%s%s (the worker of pool %s)",
-            found++ ? ", " : "", word, GST_OBJECT_NAME (pool));
-        if (!*range)
-          *range = worker_prop_describe_range (pspec);
-      }
-      if (klass)
-        g_type_class_unref (klass);
-      gst_clear_object (&loaded);
-      gst_object_unref (factory);
-    }
-    g_free (word);
+    if (klass)
+      g_type_class_unref (klass);
   }
+  g_list_free_full (factories, gst_object_unref);
   g_free (worker);
   return found;
 }
