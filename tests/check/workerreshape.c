@@ -7,20 +7,6 @@
 
 #define Q "max-size-bytes=0 max-size-time=0 "
 
-/* A structure as text, for failure messages (valid until the next call). */
-static const gchar *
-str (const GstStructure * s)
-{
-  static gchar *text;
-
-  g_free (text);
-  text = s ? gst_structure_to_string (s) : g_strdup ("(null)");
-  /* check cannot send a failure message longer than about 4 kB */
-  if (strlen (text) > 3000)
-    strcpy (text + 2980, " ...(cut)");
-  return text;
-}
-
 typedef struct
 {
   GstWorkerController *ctrl;
@@ -154,7 +140,7 @@ u64 (const GstStructure * s, const gchar * field)
 
   fail_unless (s != NULL);
   fail_unless (gst_structure_get_uint64 (s, field, &v), "no %s in %s", field,
-      str (s));
+      test_str (s));
   return v;
 }
 
@@ -170,9 +156,9 @@ check_outputs (Run * r, guint n, const gchar * digest)
   fail_unless (gst_structure_get_enum (r->report, "outcome",
           GST_TYPE_WORKER_CONTROLLER_OUTCOME, &outcome));
   fail_unless (outcome == GST_WORKER_CONTROLLER_OUTCOME_DRAINED,
-      "outcome %d: %s", outcome, str (r->report));
+      "outcome %d: %s", outcome, test_str (r->report));
   fail_unless (gst_structure_get_boolean (r->report, "balanced", &balanced));
-  fail_unless (balanced, "unbalanced: %s", str (r->report));
+  fail_unless (balanced, "unbalanced: %s", test_str (r->report));
   fail_unless_equals_uint64 (sink_u64 (r, "count"), n);
   fail_unless_equals_uint64 (sink_u64 (r, "out-of-order"), 0);
   fail_unless_equals_uint64 (sink_u64 (r, "gaps"), 0);
@@ -280,7 +266,8 @@ GST_START_TEST (test_swap_keeps_every_item)
   status = gst_worker_controller_get_status (r.ctrl);
   fail_unless_equals_int (array_len (status, "retired-workers"), 1);
   fail_unless (find_in (status, "retired-workers", "w") != NULL);
-  fail_unless (find_in (status, "workers", "w") != NULL, "%s", str (status));
+  fail_unless (find_in (status, "workers", "w") != NULL, "%s",
+      test_str (status));
   gst_structure_free (status);
   pause_worker (&r, "src", FALSE);
   run_until_finished (&r);
@@ -288,7 +275,7 @@ GST_START_TEST (test_swap_keeps_every_item)
 
   old = find_in (r.report, "retired-workers", "w");
   now = find_in (r.report, "workers", "w");
-  fail_unless (old && now, "%s", str (r.report));
+  fail_unless (old && now, "%s", test_str (r.report));
   fail_unless (u64 (old, "items-in") >= 20);
   fail_unless_equals_uint64 (u64 (old, "items-in") + u64 (now, "items-in"),
       N_ITEMS);
@@ -321,7 +308,7 @@ GST_START_TEST (test_insert_then_remove)
   fail_unless (listed (&r, "x"));
   status = gst_worker_controller_get_status (r.ctrl);
   fail_unless (find_in (status, "queues", "x_queue") != NULL, "%s",
-      str (status));
+      test_str (status));
   gst_structure_free (status);
   /* 60 items through the new worker, then the source holds again */
   pause_source_after (&r, 60);
@@ -345,6 +332,17 @@ GST_START_TEST (test_insert_then_remove)
 
 GST_END_TEST;
 
+/* Inserts a pool of 2 process replicas, pp, after q0 while it runs. */
+static void
+insert_process_pool (Run * r)
+{
+  GError *err = NULL;
+
+  fail_unless (gst_worker_controller_insert_worker (r->ctrl, "q0",
+          "workerpool name=pp size=2 isolation=process worker=testworker",
+          &err), "%s", err ? err->message : "?");
+}
+
 /* Elements in child processes come in while the system runs (B9 of the
  * new user's trial): a process pool inserted, a worker swapped for a
  * process replica. Their children start, every item goes through them,
@@ -359,9 +357,7 @@ GST_START_TEST (test_insert_and_swap_process_replicas)
   fail_unless (gst_worker_controller_swap_worker (r.ctrl, "w",
           "processreplica name=pr worker=testworker", &err), "%s",
       err ? err->message : "?");
-  fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q0",
-          "workerpool name=pp size=2 isolation=process worker=testworker",
-          &err), "%s", err ? err->message : "?");
+  insert_process_pool (&r);
   fail_unless (listed (&r, "pp_r0"));
   fail_unless (listed (&r, "pr"));
   pause_worker (&r, "src", FALSE);
@@ -380,8 +376,9 @@ GST_START_TEST (test_insert_and_swap_process_replicas)
 GST_END_TEST;
 
 /* A second reshape right after a process pool came in, before an item
- * passed it: the pool's caps are not known until its children run, and
- * the swap next to it is checked against what flows (not refused). */
+ * passed it: the swap next to it is checked against the caps the pool
+ * answers (a caps query crossing to its children came back EMPTY, and the
+ * swap was refused). */
 GST_START_TEST (test_reshape_next_to_new_process_pool)
 {
   gchar *ref = reference_digest (CHAIN ("testworker name=w"), N_ITEMS);
@@ -389,9 +386,7 @@ GST_START_TEST (test_reshape_next_to_new_process_pool)
   Run r;
 
   run_start_held (&r, CHAIN ("testworker name=w"), 20);
-  fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q0",
-          "workerpool name=pp size=2 isolation=process worker=testworker",
-          &err), "%s", err ? err->message : "?");
+  insert_process_pool (&r);
   fail_unless (gst_worker_controller_swap_worker (r.ctrl, "w",
           "testworker name=w2", &err), "%s", err ? err->message : "?");
   fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q1",
@@ -564,7 +559,7 @@ window_wait_parked (Run * r, Window * win)
 {
   fail_unless (test_loop_run_until (r->loop, window_parked_or_ended, r, win,
           60000), "no item came out of q0");
-  fail_unless (r->report == NULL, "the run ended: %s", str (r->report));
+  fail_unless (r->report == NULL, "the run ended: %s", test_str (r->report));
 }
 
 /* The next item out of q0 but @after stops in the window. */
@@ -666,7 +661,7 @@ GST_START_TEST (test_replica_refused)
   fail_unless_equals_uint64 (sink_u64 (&r, "out-of-order"), 0);
   fail_unless_equals_uint64 (sink_u64 (&r, "gaps"), 0);
   fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced)
-      && balanced, "%s", str (r.report));
+      && balanced, "%s", test_str (r.report));
   g_free (replica);
   run_clear (&r);
 }
@@ -785,7 +780,7 @@ GST_START_TEST (test_pool_queue_name_reused)
   fail_unless_equals_int (queues_named (r.report, "p_r0_in", &retired), 1);
   fail_unless_equals_int (retired, 0);
   fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced)
-      && balanced, "%s", str (r.report));
+      && balanced, "%s", test_str (r.report));
   gst_object_unref (pool);
   run_clear (&r);
 }
@@ -867,7 +862,7 @@ GST_START_TEST (test_tune_report)
       "no advice naming the pool");
   t = tuning (&r);
   fail_unless (strstr (gst_structure_get_string (t, "suggestion"),
-          "grow p from 1 to") != NULL, "%s", str (t));
+          "grow p from 1 to") != NULL, "%s", test_str (t));
   fail_unless_equals_int (gst_value_array_get_size (gst_structure_get_value
           (t, "actions")), 0);
   workers = gst_structure_get_value (t, "workers");
@@ -881,7 +876,7 @@ GST_START_TEST (test_tune_report)
     gst_structure_get_double (w, "blocked", &bl);
     gst_structure_get_double (w, "paused", &p);
     fail_unless (b + id + bl + p < 1.0001 && b + id + bl + p > 0.9999,
-        "%s", str (w));
+        "%s", test_str (w));
   }
   gst_structure_free (t);
   fail_unless_equals_int (pool_size (&r), 1);
@@ -921,7 +916,7 @@ GST_START_TEST (test_tune_report_process_pool)
       "no advice naming the pool");
   t = tuning (&r);
   fail_unless (strstr (gst_structure_get_string (t, "suggestion"),
-          "grow p from 1 to") != NULL, "%s", str (t));
+          "grow p from 1 to") != NULL, "%s", test_str (t));
   gst_structure_free (t);
 
   gst_worker_controller_exit_drain (r.ctrl, 20000);
@@ -955,7 +950,7 @@ GST_START_TEST (test_tune_auto_grows_the_bottleneck)
           GUINT_TO_POINTER (3), 60000), "the pool did not grow to 3");
   t = tuning (&r);
   fail_unless (gst_value_array_get_size (gst_structure_get_value (t,
-              "actions")) >= 1, "%s", str (t));
+              "actions")) >= 1, "%s", test_str (t));
   gst_structure_free (t);
   /* it stays within the bound, and the new replicas are listed */
   test_loop_run_for (r.loop, 1500);
@@ -972,7 +967,7 @@ GST_START_TEST (test_tune_auto_grows_the_bottleneck)
         GST_TYPE_WORKER_CONTROLLER_OUTCOME, &outcome);
     fail_unless_equals_int (outcome, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
     fail_unless (gst_structure_get_boolean (r.report, "balanced",
-            &balanced) && balanced, "%s", str (r.report));
+            &balanced) && balanced, "%s", test_str (r.report));
   }
   fail_unless_equals_uint64 (sink_u64 (&r, "out-of-order"), 0);
   fail_unless_equals_uint64 (sink_u64 (&r, "gaps"), 0);
@@ -1029,12 +1024,13 @@ GST_START_TEST (test_tune_auto_grows_a_queue)
   if (!test_loop_run_until (r.loop, q1_at_least, &r, GUINT_TO_POINTER (32),
           60000)) {
     t = tuning (&r);
-    fail ("q1 did not grow to 32 (%u): %s", queue_size (&r, "q1"), str (t));
+    fail ("q1 did not grow to 32 (%u): %s", queue_size (&r, "q1"),
+        test_str (t));
   }
   t = tuning (&r);
   fail_unless (has_action (t, "grow queue q1 from 4 to 8 items"), "%s",
-      str (t));
-  fail_if (has_action (t, "grow queue q0"), "%s", str (t));
+      test_str (t));
+  fail_if (has_action (t, "grow queue q0"), "%s", test_str (t));
   gst_structure_free (t);
 
   pause_worker (&r, "sink", FALSE);
@@ -1067,7 +1063,8 @@ tune_windows (Run * r)
   GstStructure *t = tuning (r);
   guint n = 0;
 
-  fail_unless (t && gst_structure_get_uint (t, "windows", &n), "%s", str (t));
+  fail_unless (t && gst_structure_get_uint (t, "windows", &n), "%s",
+      test_str (t));
   gst_structure_free (t);
   return n;
 }
@@ -1105,7 +1102,7 @@ GST_START_TEST (test_tune_auto_leaves_pool_queues)
       tune_windows (&r) - from);
   fail_unless (queue_full (&r, "p_r0_in"));
   t = tuning (&r);
-  fail_if (has_action (t, "grow queue p_"), "%s", str (t));
+  fail_if (has_action (t, "grow queue p_"), "%s", test_str (t));
   gst_structure_free (t);
   fail_unless_equals_int (queue_size (&r, "p_r0_in"), size);
 
@@ -1260,7 +1257,7 @@ shaken_run (guint seed, const gchar * ref)
       GST_TYPE_WORKER_CONTROLLER_OUTCOME, &outcome);
   gst_structure_get_boolean (r.report, "balanced", &balanced);
   fail_unless (outcome == GST_WORKER_CONTROLLER_OUTCOME_DRAINED && balanced,
-      "run with seed %u: %s", seed, str (r.report));
+      "run with seed %u: %s", seed, test_str (r.report));
   check_outputs (&r, SHAKE_ITEMS, ref);
   run_clear (&r);
   return sh.done;
