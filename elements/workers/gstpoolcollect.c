@@ -16,6 +16,9 @@
  * the outputs the replicas emitted, `items-out` those that left the pool,
  * `items-dropped` the items that a replica of stock elements (no worker
  * in it, which would count its own) ended with no output at all;
+ * `items-discarded` the outputs it took in and dropped, unsent, because
+ * the pool stopped (an exit, an error) or flushed while they waited for an
+ * earlier item (a stop's report counts them);
  * `blocked` means downstream is full; `paused` holds the pool's output.
  *
  * The pool adds and removes sink pads as it adds and retires replicas
@@ -54,6 +57,9 @@ struct _GstPoolCollect
                                  * codec that keeps state */
   gboolean codec_warned;        /* this run */
   gboolean empty_warned;        /* this run */
+  guint64 discarded;            /* this run: outputs taken in and dropped
+                                 * while they waited for their turn (a stop,
+                                 * an error or a flush came first) */
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
@@ -72,10 +78,21 @@ gst_pool_collect_get_core (GstWorker * worker)
   return GST_POOL_COLLECT (worker)->core;
 }
 
+/* the outputs it dropped unsent (see the top of the file) */
+static void
+gst_pool_collect_add_stats (GstWorker * worker, GstStructure * stats)
+{
+  GstPoolCollect *self = GST_POOL_COLLECT (worker);
+
+  gst_pool_order_add_discarded (GST_OBJECT (self), &self->discarded, stats,
+      "finished out of order, they waited for an earlier item");
+}
+
 static void
 gst_pool_collect_worker_init (GstWorkerInterface * iface)
 {
   iface->get_core = gst_pool_collect_get_core;
+  iface->add_stats = gst_pool_collect_add_stats;
 }
 
 static guint
@@ -205,7 +222,11 @@ gst_pool_collect_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   gst_worker_core_count (self->core, 1, 0, 0);
   ret = wait_turn (self, replica_of (pad));
   if (ret != GST_FLOW_OK) {
+    GST_DEBUG_OBJECT (pad, "output discarded: %s", gst_flow_get_name (ret));
     gst_buffer_unref (buf);
+    GST_OBJECT_LOCK (self);
+    self->discarded++;
+    GST_OBJECT_UNLOCK (self);
     return ret;
   }
 
@@ -271,6 +292,9 @@ caps_intra_only (GstCaps * caps)
 typedef struct
 {
   gboolean has_worker;          /* a worker counts its own drops */
+  gboolean threads;             /* an element pushes from a thread of its
+                                 * own (a queue): outputs come after the
+                                 * item returned */
   GstElement *codec;            /* reffed: a codec that keeps state (or the
                                  * replica whose child process runs it) */
   const gchar *codec_kind;      /* "decoder" or "encoder" */
@@ -317,6 +341,12 @@ inspect_model (GstElement * e, const GstStructure * model, ReplicaKind * kind)
   gst_clear_object (&coded);
 }
 
+/* The elements that push from a thread of their own once they run (a
+ * description built and never started has no pad task to see yet). */
+static const gchar *threaded_bases[] = {
+  "GstQueue", "GstQueue2", "GstMultiQueue", "GstAggregator"
+};
+
 /* Adds what element @v is to @user_data, a ReplicaKind. */
 static void
 inspect_element (const GValue * v, gpointer user_data)
@@ -332,6 +362,12 @@ inspect_element (const GValue * v, gpointer user_data)
   }
   if (GST_IS_WORKER (e))
     kind->has_worker = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (threaded_bases); i++) {
+    GType base = g_type_from_name (threaded_bases[i]);
+
+    if (base && g_type_is_a (G_OBJECT_TYPE (e), base))
+      kind->threads = TRUE;
+  }
   for (guint i = 0; i < G_N_ELEMENTS (codec_bases) && !kind->codec; i++) {
     GType base = g_type_from_name (codec_bases[i]);
     gboolean decoder = strstr (codec_bases[i], "Decoder") != NULL;
@@ -407,7 +443,8 @@ gst_pool_collect_keep_model (GstElement * replica, GstElement * built)
   memset (&kind, 0, sizeof (kind));
   inspect_tree (built, &kind);
   model = gst_structure_new ("pool-replica-model",
-      "has-worker", G_TYPE_BOOLEAN, kind.has_worker, NULL);
+      "has-worker", G_TYPE_BOOLEAN, kind.has_worker,
+      "threads", G_TYPE_BOOLEAN, kind.threads, NULL);
   if (kind.codec) {
     GstElementFactory *f = gst_element_get_factory (kind.codec);
 
@@ -421,6 +458,27 @@ gst_pool_collect_keep_model (GstElement * replica, GstElement * built)
       (GDestroyNotify) gst_structure_free);
   gst_clear_object (&kind.codec);
   g_free (kind.coded);
+}
+
+/**
+ * gst_pool_collect_model_runs_threads:
+ * @replica: a replica of a pool
+ *
+ * Returns: whether @replica runs its worker in a child process and that
+ * worker has an element that pushes from a thread of its own (a queue):
+ * the child then emits an item's outputs after it returned from the item,
+ * which a pad task of the replica here does not show.
+ */
+gboolean
+gst_pool_collect_model_runs_threads (GstElement * replica)
+{
+  const GstStructure *model = g_object_get_qdata (G_OBJECT (replica),
+      model_quark ());
+  gboolean threads = FALSE;
+
+  if (model)
+    gst_structure_get_boolean (model, "threads", &threads);
+  return threads;
 }
 
 static void
@@ -698,6 +756,7 @@ reset_flush_state (GstPoolCollect * self)
   self->last_oob_seqnum = GST_SEQNUM_INVALID;
   memset (self->codec_checked, 0, self->n * sizeof (gboolean));
   self->codec_warned = self->empty_warned = FALSE;
+  self->discarded = 0;
   GST_OBJECT_UNLOCK (self);
 }
 

@@ -70,11 +70,12 @@
  * of its own has emitted all that an item makes once it returned from it,
  * so the mark does not enter it but follows those outputs into its output
  * queue. A replica that holds items (it reports a latency, as an encoder
- * with look-ahead does) or has threads of its own (a queue inside it)
- * passes the marks along with its data, as GStreamer elements pass
- * serialized events; one that drops them then is detected: the pool posts
- * an error instead of reordering or hanging. Such a replica holds an
- * item's end until its next input or EOS, as it holds the item's outputs.
+ * with look-ahead does) or has threads of its own (a queue inside it, also
+ * in a child process) passes the marks along with its data, as GStreamer
+ * elements pass serialized events; one that drops them then is detected:
+ * the pool posts an error instead of reordering or hanging. Such a replica
+ * holds an item's end until its next input or EOS, as it holds the item's
+ * outputs.
  *
  * Sticky events (stream-start, caps, segment, tags) reach every replica.
  * Other serialized events (gap, custom events) are in-band items: the
@@ -511,7 +512,9 @@ make_replica (const gchar * description, const gchar * name, GError ** error)
   gst_object_ref_sink (bin);
   gst_object_set_name (GST_OBJECT (bin), name);
 
-  if (!find_free_pads (GST_BIN (bin), &sink, &src, &why) ||
+  /* a value a worker refused (a Python one's do_set_property raised) */
+  why = gst_worker_take_property_refusals (bin, NULL);
+  if (why || !find_free_pads (GST_BIN (bin), &sink, &src, &why) ||
       !rename_children (GST_BIN (bin), name, &why)) {
     g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, why);
     g_free (why);

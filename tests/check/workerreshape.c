@@ -332,6 +332,17 @@ GST_START_TEST (test_insert_then_remove)
 
 GST_END_TEST;
 
+/* Inserts a pool of 2 process replicas, pp, after q0 while it runs. */
+static void
+insert_process_pool (Run * r)
+{
+  GError *err = NULL;
+
+  fail_unless (gst_worker_controller_insert_worker (r->ctrl, "q0",
+          "workerpool name=pp size=2 isolation=process worker=testworker",
+          &err), "%s", err ? err->message : "?");
+}
+
 /* Elements in child processes come in while the system runs (B9 of the
  * new user's trial): a process pool inserted, a worker swapped for a
  * process replica. Their children start, every item goes through them,
@@ -346,9 +357,7 @@ GST_START_TEST (test_insert_and_swap_process_replicas)
   fail_unless (gst_worker_controller_swap_worker (r.ctrl, "w",
           "processreplica name=pr worker=testworker", &err), "%s",
       err ? err->message : "?");
-  fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q0",
-          "workerpool name=pp size=2 isolation=process worker=testworker",
-          &err), "%s", err ? err->message : "?");
+  insert_process_pool (&r);
   fail_unless (listed (&r, "pp_r0"));
   fail_unless (listed (&r, "pr"));
   pause_worker (&r, "src", FALSE);
@@ -367,8 +376,9 @@ GST_START_TEST (test_insert_and_swap_process_replicas)
 GST_END_TEST;
 
 /* A second reshape right after a process pool came in, before an item
- * passed it: the pool's caps are not known until its children run, and
- * the swap next to it is checked against what flows (not refused). */
+ * passed it: the swap next to it is checked against the caps the pool
+ * answers (a caps query crossing to its children came back EMPTY, and the
+ * swap was refused). */
 GST_START_TEST (test_reshape_next_to_new_process_pool)
 {
   gchar *ref = reference_digest (CHAIN ("testworker name=w"), N_ITEMS);
@@ -376,9 +386,7 @@ GST_START_TEST (test_reshape_next_to_new_process_pool)
   Run r;
 
   run_start_held (&r, CHAIN ("testworker name=w"), 20);
-  fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q0",
-          "workerpool name=pp size=2 isolation=process worker=testworker",
-          &err), "%s", err ? err->message : "?");
+  insert_process_pool (&r);
   fail_unless (gst_worker_controller_swap_worker (r.ctrl, "w",
           "testworker name=w2", &err), "%s", err ? err->message : "?");
   fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q1",
