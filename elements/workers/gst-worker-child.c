@@ -350,6 +350,7 @@ typedef struct
   gint64 since;                 /* monotonic us the window began */
   guint64 items;                /* items-in then */
   gdouble rate;                 /* of the last window */
+  gboolean known;               /* a whole window was measured */
 } Rate;
 
 G_LOCK_DEFINE_STATIC (rates);
@@ -380,8 +381,11 @@ add_rate (GstStructure * s)
         (now - r->since);
     r->since = now;
     r->items = items;
+    r->known = TRUE;
   }
-  gst_structure_set (s, "rate", G_TYPE_DOUBLE, r->rate, NULL);
+  /* no rate until a window was measured: unknown, not 0 */
+  if (r->known)
+    gst_structure_set (s, "rate", G_TYPE_DOUBLE, r->rate, NULL);
   G_UNLOCK (rates);
 }
 
