@@ -36,7 +36,7 @@
 
 #include <gst/base/gstbasesrc.h>
 #include "gstworkercore.h"
-#include "gstworkerpeer.h"
+#include "gstworkerqueuefeed.h"
 #include "gstworkergate.h"
 
 GST_DEBUG_CATEGORY_STATIC (worker_core_debug);
@@ -912,66 +912,6 @@ on_queue_overrun (GstElement * queue, gpointer user_data)
   g_mutex_unlock (&core->lock);
 }
 
-/* A queue, for the core: an element whose "overrun" tells that a push into
- * it waits for room (queue, multiqueue). It pushes on from a thread of its
- * own. */
-static gboolean
-has_overrun (GstElement * element)
-{
-  return g_signal_lookup ("overrun", G_OBJECT_TYPE (element)) != 0;
-}
-
-static gboolean inputs_fed_by_worker (GstElement * element, GHashTable * seen);
-
-/* Whether the thread that pushes into @sinkpad can be a worker's: walking
- * upstream through the elements that push in the thread that pushes into
- * them, a worker says yes, and so does what is not known yet (a pad not
- * linked); a queue or a source that is no worker say no. @seen holds the
- * elements visited (a ref each): one seen before is answered, or on its
- * way, elsewhere. */
-static gboolean
-fed_by_worker (GstPad * sinkpad, GHashTable * seen)
-{
-  GstPad *peer = gst_worker_real_peer (sinkpad);
-  GstElement *element = peer ? gst_pad_get_parent_element (peer) : NULL;
-
-  gst_clear_object (&peer);
-  if (!element)
-    return TRUE;
-  if (g_hash_table_contains (seen, element)) {
-    gst_object_unref (element);
-    return FALSE;
-  }
-  g_hash_table_add (seen, element);
-  if (GST_IS_WORKER (element))
-    return TRUE;
-  if (has_overrun (element))
-    return FALSE;
-  return inputs_fed_by_worker (element, seen);
-}
-
-static gboolean
-inputs_fed_by_worker (GstElement * element, GHashTable * seen)
-{
-  GList *pads, *l;
-  gboolean fed = FALSE;
-
-  GST_OBJECT_LOCK (element);
-  pads = g_list_copy_deep (element->sinkpads, (GCopyFunc) gst_object_ref,
-      NULL);
-  GST_OBJECT_UNLOCK (element);
-  if (!pads) {
-    /* a source, unless inputs may come later (request, sometimes pads) */
-    for (l = gst_element_class_get_pad_template_list (GST_ELEMENT_GET_CLASS
-            (element)); l && !fed; l = l->next)
-      fed = GST_PAD_TEMPLATE_DIRECTION (l->data) == GST_PAD_SINK;
-  }
-  for (l = pads; l && !fed; l = l->next)
-    fed = fed_by_worker (l->data, seen);
-  g_list_free_full (pads, gst_object_unref);
-  return fed;
-}
-
 /* Hooks only the queues a worker's thread may push into: a queue with a
  * handler pays a whole signal emission each time it is full, and one kept
  * full by a faster source is full at every item. */
@@ -979,18 +919,12 @@ static void
 hook_queue (const GValue * item, gpointer user_data)
 {
   GstElement *element = g_value_get_object (item);
-  GHashTable *seen;
-  gboolean fed;
 
-  if (!has_overrun (element))
+  if (!gst_worker_is_queue (element))
     return;
   if (g_object_get_qdata (G_OBJECT (element), overrun_hooked_quark))
     return;
-  seen = g_hash_table_new_full (NULL, NULL, gst_object_unref, NULL);
-  g_hash_table_add (seen, gst_object_ref (element));
-  fed = inputs_fed_by_worker (element, seen);
-  g_hash_table_unref (seen);
-  if (!fed) {
+  if (!gst_worker_queue_fed_by (element, GST_TYPE_WORKER)) {
     GST_DEBUG_OBJECT (element, "fed by no worker: not watched");
     return;
   }
