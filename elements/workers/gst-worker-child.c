@@ -382,8 +382,12 @@ add_rate (GstStructure * s)
     r->since = now;
     r->items = items;
     r->known = TRUE;
+  } else if (!r->known && now > r->since) {
+    /* the first window, so far */
+    gst_structure_set (s, "rate", G_TYPE_DOUBLE, (items - r->items) *
+        (gdouble) G_USEC_PER_SEC / (now - r->since), NULL);
   }
-  /* no rate until a window was measured: unknown, not 0 */
+  /* no rate at the first sight of a worker: unknown, not 0 */
   if (r->known)
     gst_structure_set (s, "rate", G_TYPE_DOUBLE, r->rate, NULL);
   G_UNLOCK (rates);

@@ -125,8 +125,15 @@ def process_restarts(tmp, h):
               f"/metrics says {r} lost nothing")
         check(metric(body, "gst_worker_process_pid", r) is not None and r in running,
               f"/metrics has {r}'s pid")
-    check(metric(body, "gst_worker_rate_items_per_second", "p_r0/testworker0") is not None,
-          "a worker inside a child has a rate")
+    # a child's worker has a rate once its child answered twice (none at
+    # the first sight: unknown, not 0)
+
+    def child_rate():
+        nonlocal body
+        body = get(url + "metrics")[2]
+        return metric(body, "gst_worker_rate_items_per_second",
+                      "p_r0/testworker0") is not None
+    wait_for(child_rate, "a worker inside a child has a rate", timeout=60)
     check(metric(body, "gst_worker_process_restarts_total", "sink") is None,
           "a worker in the tool's own process has no process metrics")
     check(re.search(r"^gst_worker_restarts_total 0$", body, re.M) is not None,
