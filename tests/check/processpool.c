@@ -215,11 +215,22 @@ GST_END_TEST;
 
 /* gst-worker-launch says each crash of a child (a warning with the
  * replica, the pid and the signal) and counts the children's restarts in
- * its final report, apart from the pipeline's. */
+ * its final report, apart from the pipeline's; a run whose crashes were
+ * contained drains (exit 0). The times a healthy child may take are hang
+ * guards, scaled: its start (under valgrind, at load 25, more than the
+ * default 30 s) and the watchdog's (a stall under valgrind is slowness;
+ * the waits behind a child that restarts are the watchdog's to excuse,
+ * newuser C2). */
 GST_START_TEST (test_launch_reports_restarts)
 {
-  const gchar *desc[] = { "testworkersrc", "num-buffers=30", "!",
-    "workerpool", "name=p", "size=1", "isolation=process",
+  gchar *stall = g_strdup_printf ("--stall-timeout=%" G_GINT64_FORMAT,
+      scaled (5000));
+  gchar *heartbeat = g_strdup_printf ("--heartbeat-timeout=%" G_GINT64_FORMAT,
+      scaled (3000));
+  gchar *start = g_strdup_printf ("start-timeout=%" G_GINT64_FORMAT,
+      scaled (30000));
+  const gchar *desc[] = { stall, heartbeat, "testworkersrc", "num-buffers=30",
+    "!", "workerpool", "name=p", "size=1", "isolation=process", start,
     "worker=testworker crash-after=7 crash-signal=9", "!", "testworkersink",
     NULL
   };
@@ -227,11 +238,12 @@ GST_START_TEST (test_launch_reports_restarts)
   gchar *out = launch_tool (desc, &status), **lines;
   guint warnings = 0;
 
-  fail_unless_equals_int (status, 0);
+  fail_unless (status == 0, "exit status %d, output:\n%s", status,
+      output_end (out));
   /* items 7, 14, 21, 28 each killed a child */
-  fail_unless (strstr (out, "drained after ") != NULL, "%s", out);
+  fail_unless (strstr (out, "drained after ") != NULL, "%s", output_end (out));
   fail_unless (strstr (out, " s, 0 restarts of the pipeline, 4 of worker "
-          "processes (p_r0: 4)\n") != NULL, "%s", out);
+          "processes (p_r0: 4)\n") != NULL, "%s", output_end (out));
   lines = g_strsplit (out, "\n", -1);
   for (guint i = 0; lines[i]; i++)
     if (strstr (lines[i], "WARNING") && strstr (lines[i], "Worker process "
@@ -241,6 +253,9 @@ GST_START_TEST (test_launch_reports_restarts)
   fail_unless_equals_int (warnings, 4);
   g_strfreev (lines);
   g_free (out);
+  g_free (stall);
+  g_free (heartbeat);
+  g_free (start);
 }
 
 GST_END_TEST;
@@ -251,13 +266,16 @@ GST_END_TEST;
  * when its child died with it twice. */
 GST_START_TEST (test_launch_accounts_failed_items)
 {
+  /* a child's start: a hang guard (test_launch_reports_restarts) */
+  gchar *start = g_strdup_printf ("start-timeout=%" G_GINT64_FORMAT,
+      scaled (30000));
   const gchar *failing[] = { "testworkersrc", "num-buffers=500", "!",
-    "queue", "!", "processreplica", "name=r",
+    "queue", "!", "processreplica", "name=r", start,
     "worker=testworker error-after=49", "!", "queue", "!", "testworkersink",
     NULL
   };
   const gchar *poison[] = { "testworkersrc", "num-buffers=20", "!",
-    "processreplica", "name=r", "restart-delay=0",
+    "processreplica", "name=r", "restart-delay=0", start,
     "worker=testworker crash-on-seq=5", "!", "testworkersink", NULL
   };
   gchar *out = launch_tool (failing, NULL);
@@ -268,25 +286,27 @@ GST_START_TEST (test_launch_accounts_failed_items)
   /* (what the error stopped in the queue after r is discarded there) */
   arrived = report_column (out, "testworkersink0", 0);
   discarded = strstr (out, " items discarded:");
-  fail_unless (discarded != NULL, "%s", out);
+  fail_unless (discarded != NULL, "%s", output_end (out));
   while (discarded > out && g_ascii_isdigit (discarded[-1]))
     discarded--;
   fail_unless_equals_uint64 (made, arrived + g_ascii_strtoull (discarded,
           NULL, 10));
-  fail_unless (strstr (out, "\n  worker r: 1 item, was ") != NULL, "%s", out);
+  fail_unless (strstr (out, "\n  worker r: 1 item, was ") != NULL, "%s",
+      output_end (out));
   fail_unless (strstr (out, "; it failed with an error on 1\n") != NULL, "%s",
-      out);
+      output_end (out));
   g_free (out);
 
   out = launch_tool (poison, NULL);
-  fail_unless (strstr (out, "drained after") != NULL, "%s", out);
+  fail_unless (strstr (out, "drained after") != NULL, "%s", output_end (out));
   fail_unless_equals_uint64 (report_column (out, "r", 2), 1);
   fail_unless (strstr (out, "gst-worker-launch: r lost 1 item (in its "
           "DROPPED), the last one because its child died with it twice; the "
-          "last time its process (pid ") != NULL, "%s", out);
+          "last time its process (pid ") != NULL, "%s", output_end (out));
   fail_unless (strstr (out, "was killed by signal SIGSEGV") != NULL, "%s",
-      out);
+      output_end (out));
   g_free (out);
+  g_free (start);
 }
 
 GST_END_TEST;
@@ -335,16 +355,22 @@ GST_END_TEST;
 
 /* What is set on one replica (the pool's child proxy) stays that
  * replica's when the pool builds its replicas again, until the pool's own
- * property is set; also inside a replica in a thread. */
+ * property is set; also inside a replica in a thread. The run after it
+ * must not kill a child: the pool's hang-timeout and start-timeout are
+ * hang guards, scaled (under valgrind at load 25, 500 ms for a child's
+ * item killed p_r0 six times in a row, and a start took over 30 s). */
 GST_START_TEST (test_pool_keeps_replica_settings)
 {
-  GstElement *pipe = launch ("testworkersrc num-buffers=5 ! workerpool "
-      "name=p size=2 isolation=process worker=testworker "
-      "p_r0::hang-timeout=777 ! workerpool name=t size=1 "
-      "worker=\"testworker name=w\" t_r0::t_r0_w::process-time=1234 ! fakesink");
+  gchar *desc = g_strdup_printf ("testworkersrc num-buffers=5 ! workerpool "
+      "name=p size=2 isolation=process worker=testworker start-timeout=%"
+      G_GINT64_FORMAT " p_r0::hang-timeout=777 ! workerpool name=t size=1 "
+      "worker=\"testworker name=w\" t_r0::t_r0_w::process-time=1234 ! "
+      "fakesink", scaled (30000));
+  GstElement *pipe = launch (desc);
   GstElement *p = test_pipeline_get (pipe, "p");
   GstElement *t = test_pipeline_get (pipe, "t"), *w;
   guint64 process_time = 0;
+  const guint hang = scaled (60000);
 
   fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 777);
   /* built again (a new queue size): the new p_r0 keeps it */
@@ -357,17 +383,18 @@ GST_START_TEST (test_pool_keeps_replica_settings)
   fail_unless_equals_uint64 (process_time, 1234);
   gst_object_unref (w);
   /* the pool's own value replaces it, also after the next build */
-  g_object_set (p, "hang-timeout", 500, NULL);
-  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 500);
-  fail_unless_equals_int (uint_of (pipe, "p_r1", "hang-timeout"), 500);
+  g_object_set (p, "hang-timeout", hang, NULL);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), hang);
+  fail_unless_equals_int (uint_of (pipe, "p_r1", "hang-timeout"), hang);
   g_object_set (p, "queue-size", 4, NULL);
-  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 500);
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), hang);
   run_to_eos (pipe, NULL);
 
   gst_element_set_state (pipe, GST_STATE_NULL);
   gst_object_unref (p);
   gst_object_unref (t);
   gst_object_unref (pipe);
+  g_free (desc);
 }
 
 GST_END_TEST;
