@@ -31,6 +31,7 @@
 #include <gst/video/video.h>
 #include <gst/worker/worker.h>
 #include "gstprocchannel.h"
+#include "gst/worker/controller/gstworkerpropset.h"
 #include "gstprocshm.h"
 #include "gstprocpython.h"
 
@@ -337,6 +338,53 @@ collect_worker (const GValue * item, gpointer user_data)
     g_ptr_array_add (user_data, gst_object_ref (element));
 }
 
+/* How long a rate is measured over, at least (the replica asks for the
+ * stats often, at every read of its own) */
+#define RATE_WINDOW (G_USEC_PER_SEC)
+
+/* Items in per second of a worker in here, measured between two answers
+ * RATE_WINDOW apart at least: its `rate`, as the controller gives each of
+ * its own workers from their heartbeats. */
+typedef struct
+{
+  gint64 since;                 /* monotonic us the window began */
+  guint64 items;                /* items-in then */
+  gdouble rate;                 /* of the last window */
+} Rate;
+
+G_LOCK_DEFINE_STATIC (rates);
+static GHashTable *rates;       /* worker's name -> Rate; under the lock */
+
+static void
+add_rate (GstStructure * s)
+{
+  const gchar *name = gst_structure_get_string (s, "worker");
+  gint64 now = g_get_monotonic_time ();
+  guint64 items = 0;
+  Rate *r;
+
+  if (!name)
+    return;
+  gst_structure_get_uint64 (s, "items-in", &items);
+  G_LOCK (rates);
+  if (!rates)
+    rates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  r = g_hash_table_lookup (rates, name);
+  if (!r) {
+    r = g_new0 (Rate, 1);
+    r->since = now;
+    r->items = items;
+    g_hash_table_insert (rates, g_strdup (name), r);
+  } else if (now - r->since >= RATE_WINDOW) {
+    r->rate = (items - r->items) * (gdouble) G_USEC_PER_SEC /
+        (now - r->since);
+    r->since = now;
+    r->items = items;
+  }
+  gst_structure_set (s, "rate", G_TYPE_DOUBLE, r->rate, NULL);
+  G_UNLOCK (rates);
+}
+
 /* The replica asks for the stats of the workers in here (to show them and
  * account for what they hold): answered from the query's thread, so even
  * while a worker hangs. With them: `queues`, the items each queue in here
@@ -370,6 +418,11 @@ answer_stats (Child * child, GstQuery * query)
 
     if (GST_IS_WORKER (e)) {
       s = gst_worker_get_stats (GST_WORKER (e));
+      /* paused by the controller, maybe still busy with its item: the
+       * waits behind it are excused at once */
+      gst_structure_set (s, "paused", G_TYPE_BOOLEAN,
+          gst_worker_get_paused (GST_WORKER (e)), NULL);
+      add_rate (s);
     } else {
       guint level = 0;
 
@@ -396,6 +449,38 @@ answer_stats (Child * child, GstQuery * query)
   return TRUE;
 }
 
+/* The controller sets a property of an element in here, by name, with
+ * the rules an element of its own pipeline has (gstworkerpropset.c):
+ * answered with `ok`, `found` and `error` (GST_PROC_CHILD_SET_QUERY). */
+static gboolean
+answer_set (Child * child, GstQuery * query)
+{
+  GstStructure *qs = gst_query_writable_structure (query);
+  const gchar *name = gst_structure_get_string (qs, "element");
+  const gchar *who = gst_structure_get_string (qs, "who");
+  const gchar *property = gst_structure_get_string (qs, "property");
+  const gchar *value = gst_structure_get_string (qs, "value");
+  GstElement *e = name ? gst_bin_get_by_name (GST_BIN (child->pipeline),
+      name) : NULL;
+  gchar *why = NULL;
+  gboolean ok;
+
+  if (!e || !property || !value) {
+    gst_structure_set (qs, "ok", G_TYPE_BOOLEAN, FALSE, "found",
+        G_TYPE_BOOLEAN, FALSE, NULL);
+    gst_clear_object (&e);
+    return TRUE;
+  }
+  ok = worker_prop_set (e, who ? who : name, property, value, &why);
+  gst_structure_set (qs, "ok", G_TYPE_BOOLEAN, ok, "found", G_TYPE_BOOLEAN,
+      TRUE, NULL);
+  if (why)
+    gst_structure_set (qs, "error", G_TYPE_STRING, why, NULL);
+  g_free (why);
+  gst_object_unref (e);
+  return TRUE;
+}
+
 static gboolean
 on_query (GstProcChannel * channel, GstQuery * query, GstPadDirection dir,
     gpointer user_data)
@@ -406,6 +491,9 @@ on_query (GstProcChannel * channel, GstQuery * query, GstPadDirection dir,
   if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
       gst_structure_has_name (qs, GST_PROC_CHILD_STATS_QUERY))
     return answer_stats (child, query);
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
+      gst_structure_has_name (qs, GST_PROC_CHILD_SET_QUERY))
+    return answer_set (child, query);
   if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
       gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY)) {
     /* the controller pauses or resumes a worker in here, by name */

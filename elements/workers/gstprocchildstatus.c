@@ -16,7 +16,8 @@
  * `child-items-in`, `child-items-out`), from which a controller lists the
  * workers inside as its own ("REPLICA/NAME"), accounts for what they hold
  * and watches them. A controller's pause of a worker inside goes to the
- * child the same way (gst_proc_child_status_forward_pause()).
+ * child the same way (gst_proc_child_status_forward_pause()), and so does
+ * a set of a property there (gst_proc_child_status_forward_set()).
  *
  * It holds no reference to the replica, nor to a channel: the replica
  * gives it the channel of each new child (gst_proc_child_status_start())
@@ -35,7 +36,8 @@
 /* How long the asking thread waits for the child's answer (then it ends;
  * the next read asks again) */
 #define ASK_TIMEOUT (5 * G_TIME_SPAN_SECOND)
-/* How long a pause of a worker inside waits for the child's answer */
+/* How long a pause of a worker inside (or a set of a property there)
+ * waits for the child's answer */
 #define PAUSE_TIMEOUT (5 * G_TIME_SPAN_SECOND)
 
 struct _GstProcChildStatus
@@ -293,4 +295,22 @@ gst_proc_child_status_forward_pause (GstProcChannel * channel,
 {
   return gst_proc_channel_query_timed (channel, query, GST_PAD_UNKNOWN,
       PAUSE_TIMEOUT);
+}
+
+/* A controller's set of a property of an element inside the child
+ * (GST_PROC_CHILD_SET_QUERY), given to the child of @channel (NULL: there
+ * is none now); the child's answer within PAUSE_TIMEOUT, else the reason
+ * in the query's `error`. Returns: TRUE (answered either way). */
+gboolean
+gst_proc_child_status_forward_set (GstProcChannel * channel,
+    GstQuery * query)
+{
+  if (channel && gst_proc_channel_query_timed (channel, query,
+          GST_PAD_UNKNOWN, PAUSE_TIMEOUT))
+    return TRUE;
+  gst_structure_set (gst_query_writable_structure (query), "ok",
+      G_TYPE_BOOLEAN, FALSE, "error", G_TYPE_STRING, channel ?
+      "its process did not answer within 5 s" : "its process is not "
+      "running now (starting, restarting after a crash, or stopped)", NULL);
+  return TRUE;
 }

@@ -26,5 +26,7 @@ void gst_proc_child_status_add_stats (GstProcChildStatus * status,
 
 gboolean gst_proc_child_status_forward_pause (GstProcChannel * channel,
     GstQuery * query);
+gboolean gst_proc_child_status_forward_set (GstProcChannel * channel,
+    GstQuery * query);
 
 G_END_DECLS

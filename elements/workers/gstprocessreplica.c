@@ -44,7 +44,8 @@
  * `payload-copies`, `child-workers` (the stats of every worker inside the
  * child, asked of the child when the stats are read, each with its name
  * in `worker` and the `pid`: a #GstWorkerController lists them as workers
- * of their own, "REPLICA/NAME", and an exit now finds the item in hand
+ * of their own, "REPLICA/NAME", pauses them and sets their properties
+ * by that name while they run, and an exit now finds the item in hand
  * with the one that holds it), `child-queues` (the items each queue inside
  * the child holds, "queue, name=, items=": an exit now counts them
  * discarded), `child-entry` (the element inside the child that the items
@@ -60,7 +61,9 @@
  * `hang-timeout` ms (then it is killed), a new child is started after a
  * back-off (`restart-delay`, doubled at each crash in a row, at most 2 s),
  * with a warning naming the element, the child's pid, how it ended (the
- * signal by name) and the count of restarts; it is given the stream's sticky events again (stream-start, caps,
+ * signal by name) and the count of restarts (and an element message
+ * `worker-process-restarted` with `reason` and `restarts`: a
+ * #GstWorkerController's signal "worker-restarted"); it is given the stream's sticky events again (stream-start, caps,
  * segment), then the item the dead child held, once: the outputs that
  * item had already made are not made twice. If the item kills the new
  * child too, it is counted lost (`items-lost`, the element's
@@ -288,6 +291,9 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
         g_mutex_unlock (&self->lock);
         flow = gst_worker_core_push (self->core, self->srcpad,
             gst_buffer_ref (msg->buffer));
+        /* a push held by a full queue downstream kept the child unheard:
+         * its output is word from it, from now */
+        gst_proc_child_status_answered (self->children, ch);
         g_mutex_lock (&self->lock);
         if (flow != GST_FLOW_OK)
           self->downstream = flow;
@@ -794,7 +800,8 @@ ensure_child (GstProcessReplica * self, gboolean holding)
     gst_element_post_message (GST_ELEMENT (self),
         gst_message_new_element (GST_OBJECT (self),
             gst_structure_new ("worker-process-restarted",
-                "reason", G_TYPE_STRING, death, NULL)));
+                "reason", G_TYPE_STRING, death, "restarts", G_TYPE_UINT,
+                restarts, NULL)));
     stop_child (self);
     if (!spawn_or_error (self)) {
       g_free (death);
@@ -1122,27 +1129,31 @@ gst_process_replica_query (GstPad * pad, GstObject * parent,
 }
 
 /* Element queries: the controller's pause of a worker inside the child
- * (GST_PROC_CHILD_PAUSE_QUERY) goes to the child. */
+ * (GST_PROC_CHILD_PAUSE_QUERY), or set of a property there
+ * (GST_PROC_CHILD_SET_QUERY), goes to the child. */
 static gboolean
 gst_process_replica_element_query (GstElement * element, GstQuery * query)
 {
   GstProcessReplica *self = GST_PROCESS_REPLICA (element);
   const GstStructure *qs = gst_query_get_structure (query);
   GstProcChannel *ch = NULL;
-  gboolean res;
+  gboolean res, set = qs && gst_structure_has_name (qs,
+      GST_PROC_CHILD_SET_QUERY);
 
-  if (GST_QUERY_TYPE (query) != GST_QUERY_CUSTOM || !qs ||
-      !gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY))
+  if (GST_QUERY_TYPE (query) != GST_QUERY_CUSTOM || !qs || (!set &&
+          !gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY)))
     return GST_ELEMENT_CLASS (gst_process_replica_parent_class)->query
         (element, query);
   g_mutex_lock (&self->lock);
   if (self->channel && self->hello && !self->dead)
     ch = gst_proc_channel_ref (self->channel);
   g_mutex_unlock (&self->lock);
-  if (!ch)
-    return FALSE;
-  res = gst_proc_child_status_forward_pause (ch, query);
-  gst_proc_channel_unref (ch);
+  if (set)
+    res = gst_proc_child_status_forward_set (ch, query);
+  else
+    res = ch && gst_proc_child_status_forward_pause (ch, query);
+  if (ch)
+    gst_proc_channel_unref (ch);
   return res;
 }
 

@@ -75,6 +75,13 @@ typedef struct
  * sends to the replica, gstworkercontroller.c): pause (`paused`, a
  * boolean) the worker named `worker` in the child. */
 #define GST_PROC_CHILD_PAUSE_QUERY "worker-child-pause"
+/* A custom query the replica passes on to its child (the controller's
+ * gst_worker_controller_set_element_property(), gstworkerset.c): set
+ * `property` of the element named `element` in the child to `value`
+ * (text), with the rules of gstworkerpropset.c; refusals name it `who`.
+ * Answered with `ok` (a boolean), `found` (FALSE: no such element) and
+ * `error` (why not). */
+#define GST_PROC_CHILD_SET_QUERY "worker-child-set"
 
 gchar *      gst_proc_wire_serialize_metas   (GstBuffer * buffer,
                                               gsize * len);

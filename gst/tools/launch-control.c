@@ -9,7 +9,8 @@
  *   pause NAME | resume NAME     one worker (gst_worker_controller_pause_worker)
  *   pause | resume               the whole system
  *   set NAME PROPERTY=VALUE      any element's property, as gst-launch-1.0
- *                                parses it (a pool's size while it runs)
+ *                                parses it (a pool's size while it runs;
+ *                                REPLICA/NAME: one inside a child process)
  *   swap NAME DESCRIPTION        replace a worker by an element description
  *   insert QUEUE DESCRIPTION     a worker (and its own queue) after QUEUE
  *   remove NAME                  a worker out, its input joined to its output
@@ -32,7 +33,6 @@
 #include <gio/gio.h>
 #include <gio/gunixsocketaddress.h>
 #include "launch-control.h"
-#include "launch-props.h"
 #include "launch-stdio.h"
 
 struct _LaunchControl
@@ -90,61 +90,25 @@ answer_gerror (GError * err)
   return json;
 }
 
-/* set NAME PROPERTY=VALUE */
+/* set NAME PROPERTY=VALUE: an element of the pipeline, or one inside a
+ * process replica's child ("p_r0/testworker0"), by the controller's rules
+ * (gst_worker_controller_set_element_property()) */
 static gchar *
 set_property (GstWorkerController * ctrl, const gchar * name,
     const gchar * assignment)
 {
-  GstPipeline *pipeline = gst_worker_controller_get_pipeline (ctrl);
-  GstElement *element = gst_bin_get_by_name (GST_BIN (pipeline), name);
   const gchar *eq = assignment ? strchr (assignment, '=') : NULL;
-  gchar *property, *json;
-  GParamSpec *pspec;
+  gchar *property;
+  GError *err = NULL;
+  gboolean ok;
 
-  gst_object_unref (pipeline);
-  if (!element)
-    return answer_error ("no element is named '%s'", name);
-  if (!eq || eq == assignment) {
-    gst_object_unref (element);
+  if (!eq || eq == assignment)
     return answer_error ("set needs NAME PROPERTY=VALUE");
-  }
   property = g_strndup (assignment, eq - assignment);
-  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (element),
-      property);
-  /* GStreamer's rule, as gst-inspect-1.0 tells it: a property says when
-   * it may change (MUTABLE_READY: only in NULL or READY; MUTABLE_PAUSED:
-   * not in PLAYING; MUTABLE_PLAYING: always); one that says nothing,
-   * like most of stock elements' and Python workers', is not refused */
-  if (!pspec || !(pspec->flags & G_PARAM_WRITABLE) ||
-      (pspec->flags & G_PARAM_CONSTRUCT_ONLY)) {
-    json = answer_error ("%s has no writable property '%s'", name, property);
-  } else if (!(pspec->flags & GST_PARAM_MUTABLE_PLAYING) &&
-      (((pspec->flags & GST_PARAM_MUTABLE_READY) &&
-              GST_STATE (element) > GST_STATE_READY) ||
-          ((pspec->flags & GST_PARAM_MUTABLE_PAUSED) &&
-              GST_STATE (element) > GST_STATE_PAUSED))) {
-    json = answer_error ("%s's property '%s' cannot change while the system "
-        "runs (it is changeable only in %s state)", name, property,
-        (pspec->flags & GST_PARAM_MUTABLE_READY) ? "NULL or READY" :
-        "NULL, READY or PAUSED");
-  } else {
-    GValue value = G_VALUE_INIT;
-    gchar *why = NULL;
-
-    /* refused, not only warned about: the value would not be the one
-     * asked for */
-    if (launch_prop_read (pspec, eq + 1, &value, &why)) {
-      g_object_set_property (G_OBJECT (element), property, &value);
-      g_value_unset (&value);
-      json = answer_ok ("set", name);
-    } else {
-      json = answer_error ("%s: %s", name, why);
-      g_free (why);
-    }
-  }
+  ok = gst_worker_controller_set_element_property (ctrl, name, property,
+      eq + 1, &err);
   g_free (property);
-  gst_object_unref (element);
-  return json;
+  return ok ? answer_ok ("set", name) : answer_gerror (err);
 }
 
 /**

@@ -151,6 +151,20 @@ static const Metric worker_metrics[] = {
   {"gst_worker_lost", "gauge",
       "1 when the worker's heartbeats stopped for longer than the heartbeat "
         "timeout.", "lost", 1},
+  /* a worker in a child process (a process replica, a workerpool's with
+   * isolation=process; the workers inside its child have a pid too) */
+  {"gst_worker_process_restarts_total", "counter",
+      "Restarts of the worker's child process after it crashed or hung "
+        "(the pipeline went on).", "restarts", 1},
+  {"gst_worker_process_items_retried_total", "counter",
+      "Items a crashed child process held, given again to the restarted "
+        "one.", "items-retried", 1},
+  {"gst_worker_process_items_lost_total", "counter",
+      "Items lost because the child process died with them twice (in the "
+        "worker's dropped items).", "items-lost", 1},
+  {"gst_worker_process_pid", "gauge",
+      "The process id of the worker's child process (0: none runs now).",
+      "pid", 1},
 };
 
 static const Metric queue_metrics[] = {
@@ -201,7 +215,8 @@ launch_observe_metrics (GstWorkerController * ctrl)
   sample (out, "gst_worker_uptime_seconds", NULL, NULL, NULL, NULL,
       MAX (num (status, "uptime"), 0) * 1e-9);
   head (out, "gst_worker_restarts_total", "counter",
-      "Pipeline restarts after errors.");
+      "Pipeline restarts after errors (a child process's restart is "
+      "gst_worker_process_restarts_total).");
   sample (out, "gst_worker_restarts_total", NULL, NULL, NULL, NULL,
       num (status, "restarts"));
   head (out, "gst_worker_discarded_by_restarts_total", "counter",

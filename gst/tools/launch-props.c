@@ -28,6 +28,7 @@
 
 #include <string.h>
 #include "launch-props.h"
+#include "gst/worker/controller/gstworkerpropset.h"
 
 struct _LaunchPropCheck
 {
@@ -177,26 +178,6 @@ launch_prop_check_begin (const gchar * description)
   return check;
 }
 
-static gchar *
-describe_range (GParamSpec * pspec)
-{
-#define RANGE(T, fmt) \
-  if (G_IS_PARAM_SPEC_ ## T (pspec)) \
-    return g_strdup_printf ("from %" fmt " to %" fmt, \
-        G_PARAM_SPEC_ ## T (pspec)->minimum, \
-        G_PARAM_SPEC_ ## T (pspec)->maximum)
-  RANGE (INT, "d");
-  RANGE (UINT, "u");
-  RANGE (LONG, "ld");
-  RANGE (ULONG, "lu");
-  RANGE (INT64, G_GINT64_FORMAT);
-  RANGE (UINT64, G_GUINT64_FORMAT);
-  RANGE (FLOAT, "g");
-  RANGE (DOUBLE, "g");
-#undef RANGE
-  return NULL;
-}
-
 /* Does @value (as text) fall outside @pspec of @element? */
 static gboolean
 refused_by (GParamSpec * pspec, const gchar * value)
@@ -211,15 +192,6 @@ refused_by (GParamSpec * pspec, const gchar * value)
   return refused;
 }
 
-/* Whether @pspec holds an unsigned number: GStreamer reads "-5" into one
- * as its two's complement (a huge value), not as an error. */
-static gboolean
-is_unsigned (GParamSpec * pspec)
-{
-  return G_IS_PARAM_SPEC_UINT (pspec) || G_IS_PARAM_SPEC_UINT64 (pspec) ||
-      G_IS_PARAM_SPEC_ULONG (pspec) || G_IS_PARAM_SPEC_UCHAR (pspec);
-}
-
 /* Does @element's unsigned @pspec hold what the parser made of the
  * negative @value (wrapped round)? */
 static gboolean
@@ -228,7 +200,7 @@ wrapped_by (GstElement * element, GParamSpec * pspec, const gchar * value)
   GValue parsed = G_VALUE_INIT, now = G_VALUE_INIT;
   gboolean wrapped = FALSE;
 
-  if (!is_unsigned (pspec) || !(pspec->flags & G_PARAM_READABLE))
+  if (!worker_prop_is_unsigned (pspec) || !(pspec->flags & G_PARAM_READABLE))
     return FALSE;
   g_value_init (&parsed, G_PARAM_SPEC_VALUE_TYPE (pspec));
   g_value_init (&now, G_PARAM_SPEC_VALUE_TYPE (pspec));
@@ -264,7 +236,7 @@ describe (GstBin * pipeline, BadValue * b)
           g_string_append_printf (text, "%s%s", found++ ? ", " : "",
               GST_OBJECT_NAME (e));
           if (!range)
-            range = describe_range (pspec);
+            range = worker_prop_describe_range (pspec);
         }
         g_value_reset (&item);
         break;
@@ -296,52 +268,6 @@ describe (GstBin * pipeline, BadValue * b)
     g_free (range);
     return line;
   }
-}
-
-/**
- * launch_prop_read:
- * @pspec: the property
- * @text: its new value, as gst-launch-1.0 takes it
- * @value: (out caller-allocates): an unset #GValue, set to the value
- * @why: (out): on a refusal, what is wrong with it
- *
- * Reads @text as a value of @pspec for a property set while the system
- * runs, refusing what GObject would only warn about (and keep the old
- * value): a value out of the property's range, or a negative number for
- * an unsigned one (which would wrap round to a huge value).
- *
- * Returns: %TRUE and @value set, or %FALSE with @why set
- */
-gboolean
-launch_prop_read (GParamSpec * pspec, const gchar * text, GValue * value,
-    gchar ** why)
-{
-  gchar *range;
-
-  g_value_init (value, G_PARAM_SPEC_VALUE_TYPE (pspec));
-  while (g_ascii_isspace (*text))
-    text++;
-  if ((is_unsigned (pspec) && *text == '-') ||
-      !gst_value_deserialize_with_pspec (value, text, pspec)) {
-    range = describe_range (pspec);
-    *why = g_strdup_printf ("cannot read \"%s\" as a value of '%s' (%s)%s%s",
-        text, g_param_spec_get_name (pspec),
-        g_type_name (G_PARAM_SPEC_VALUE_TYPE (pspec)),
-        range ? ": it must be " : "", range ? range : "");
-    g_free (range);
-    g_value_unset (value);
-    return FALSE;
-  }
-  if (g_param_value_validate (pspec, value)) {
-    range = describe_range (pspec);
-    *why = g_strdup_printf ("bad value \"%s\" for property '%s': %s%s",
-        text, g_param_spec_get_name (pspec), range ? "it must be " :
-        "it is not allowed", range ? range : "");
-    g_free (range);
-    g_value_unset (value);
-    return FALSE;
-  }
-  return TRUE;
 }
 
 /**

@@ -12,7 +12,4 @@ typedef struct _LaunchPropCheck LaunchPropCheck;
 LaunchPropCheck *launch_prop_check_begin (const gchar * description);
 gchar *launch_prop_check_end (LaunchPropCheck * check, GstBin * pipeline);
 
-gboolean launch_prop_read (GParamSpec * pspec, const gchar * text,
-    GValue * value, gchar ** why);
-
 G_END_DECLS

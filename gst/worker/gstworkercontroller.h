@@ -117,6 +117,10 @@ typedef enum {
  * @GST_WORKER_CONTROLLER_ERROR_RESHAPE: a swap, insert or remove that
  *   cannot fit (caps that cannot pass, a worker with several inputs, a
  *   paused worker, a name taken...); the system is as it was (Since: 0.2).
+ * @GST_WORKER_CONTROLLER_ERROR_PROPERTY: a property that cannot be set:
+ *   not writable, not changeable while the system runs, a value that
+ *   cannot be read or is out of range, or a child process that could not
+ *   be asked; the message names the element and the property (Since: 0.2).
  *
  * Errors of #GstWorkerController, in the %GST_WORKER_CONTROLLER_ERROR
  * domain. A malformed description or an unknown element is reported in
@@ -132,6 +136,7 @@ typedef enum {
   GST_WORKER_CONTROLLER_ERROR_START,
   GST_WORKER_CONTROLLER_ERROR_UNKNOWN_QUEUE,
   GST_WORKER_CONTROLLER_ERROR_RESHAPE,
+  GST_WORKER_CONTROLLER_ERROR_PROPERTY,
 } GstWorkerControllerError;
 
 /**
@@ -225,6 +230,14 @@ GST_WORKER_API
 gboolean       gst_worker_controller_resume_worker (GstWorkerController * self,
                                                     const gchar * name,
                                                     GError ** error);
+
+GST_WORKER_API
+gboolean       gst_worker_controller_set_element_property
+                                          (GstWorkerController * self,
+                                           const gchar * name,
+                                           const gchar * property,
+                                           const gchar * value,
+                                           GError ** error);
 
 GST_WORKER_API
 gboolean       gst_worker_controller_pause (GstWorkerController * self,

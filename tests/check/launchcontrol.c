@@ -44,7 +44,27 @@ run_commands_full (const gchar * const *pipeline,
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
 
   for (guint i = 0; commands[i]; i++) {
-    gchar *text = g_strdup_printf ("%s\n", commands[i]);
+    gchar *text;
+
+    /* "?TEXT": `status` until its answer has TEXT (a worker inside a
+     * child that has started), not an answer of its own */
+    if (commands[i][0] == '?') {
+      gboolean seen = FALSE;
+
+      while (!seen) {
+        fail_unless (g_output_stream_write_all (in, "status\n", 7, NULL,
+                NULL, &err), "%s", err ? err->message : "?");
+        g_output_stream_flush (in, NULL, NULL);
+        line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &err);
+        fail_unless (line != NULL, "no answer to 'status'");
+        seen = strstr (line, commands[i] + 1) != NULL;
+        g_free (line);
+        if (!seen)
+          g_usleep (10000);
+      }
+      continue;
+    }
+    text = g_strdup_printf ("%s\n", commands[i]);
 
     fail_unless (g_output_stream_write_all (in, text, strlen (text), NULL,
             NULL, &err), "%s", err ? err->message : "?");
@@ -249,6 +269,47 @@ GST_START_TEST (test_set_follows_mutable_flags)
           "READY state)") != NULL, "%s", answer_error (a, 1));
   fail_unless (answer_ok (a, 2), "%s", answer_error (a, 2));
   fail_unless (answer_ok (a, 3));
+  fail_unless_equals_int (status, 0);
+  g_ptr_array_unref (a);
+}
+
+GST_END_TEST;
+
+/* Issue 13, B13: `set REPLICA/NAME PROPERTY=VALUE` reaches a worker
+ * inside a process pool's child, by the name the status lists, with the
+ * same rules and refusals as in the tool's own process. */
+GST_START_TEST (test_set_in_child_process)
+{
+  const gchar *const pipeline[] = {
+    "testworkersrc", "num-buffers=100000", "!", "queue", "!", "workerpool",
+    "name=p", "size=2", "isolation=process",
+    "worker=testworker process-time=1000000", "!", "queue", "!",
+    "testworkersink", NULL
+  };
+  const gchar *const commands[] = {
+    "?\"p_r0/testworker0\"",
+    "?\"p_r1/testworker0\"",
+    "set p_r0/testworker0 process-time=500000",
+    "set p_r1/testworker0 crash-signal=100",
+    "set p_r0/nosuch process-time=1",
+    "set p_r0/testworker0 nosuch=1",
+    "exit",
+    NULL
+  };
+  gint status = -1;
+  GPtrArray *a = run_commands_on (pipeline, commands, &status);
+
+  fail_unless (answer_ok (a, 0), "%s", answer_error (a, 0));
+  fail_if (answer_ok (a, 1));
+  fail_unless_equals_string (answer_error (a, 1), "p_r1/testworker0: bad "
+      "value \"100\" for property 'crash-signal': it must be from 1 to 64");
+  fail_if (answer_ok (a, 2));
+  fail_unless (g_str_has_prefix (answer_error (a, 2), "no element is named "
+          "'p_r0/nosuch'"), "%s", answer_error (a, 2));
+  fail_if (answer_ok (a, 3));
+  fail_unless_equals_string (answer_error (a, 3), "p_r0/testworker0 has no "
+      "writable property 'nosuch'");
+  fail_unless (answer_ok (a, 4));
   fail_unless_equals_int (status, 0);
   g_ptr_array_unref (a);
 }
@@ -490,6 +551,7 @@ launchcontrol_suite (void)
   tcase_add_test (tc, test_commands);
   tcase_add_test (tc, test_set_refuses_bad_values);
   tcase_add_test (tc, test_set_follows_mutable_flags);
+  tcase_add_test (tc, test_set_in_child_process);
   tcase_add_test (tc, test_reshape_commands);
   tcase_add_test (tc, test_unix_socket);
   tcase_add_test (tc, test_stale_socket_replaced);

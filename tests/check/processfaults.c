@@ -340,26 +340,18 @@ count_errors (GstBus * bus, GstMessage * msg, gpointer data)
 GST_START_TEST (test_teardown_while_restarting)
 {
   gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
-  gchar *script = g_build_filename (dir, "second-hangs", NULL);
   gchar *started = g_build_filename (dir, "started", NULL);
   gchar *hung = g_build_filename (dir, "hung", NULL);
-  GstElementFactory *f = gst_element_factory_find ("processreplica");
-  GstPlugin *plugin = gst_plugin_feature_get_plugin (GST_PLUGIN_FEATURE (f));
-  gchar *plugindir = g_path_get_dirname (gst_plugin_get_filename (plugin));
-  gchar *real = g_build_filename (plugindir, "gst-worker-child", NULL);
-  gchar *text = g_strdup_printf ("#!/bin/sh\n"
-      "if [ -e '%s' ]; then echo $$ > '%s.tmp'; mv '%s.tmp' '%s'; "
-      "exec sleep 600; fi\n"
-      "touch '%s'\nexec '%s' \"$@\"\n", started, hung, hung, hung,
-      started, real);
+  gchar *text = g_strdup_printf ("if [ -e '%s' ]; then echo $$ > '%s.tmp'; "
+      "mv '%s.tmp' '%s'; exec sleep 600; fi\ntouch '%s'", started, hung, hung,
+      hung, started);
+  gchar *script = child_wrapper (dir, "second-hangs", text);
   GstElement *pipe, *r;
   GstBus *bus;
   GstMessage *msg;
   gchar *contents = NULL, *desc;
   gint pid = 0, now = -1, errors = 0;
 
-  fail_unless (g_file_set_contents (script, text, -1, NULL));
-  g_chmod (script, 0755);
   g_setenv ("GST_WORKER_CHILD", script, TRUE);
   /* (the first child, started by a script, is slow under valgrind) */
   desc = g_strdup_printf ("testworkersrc num-buffers=-1 ! processreplica "
@@ -398,8 +390,6 @@ GST_START_TEST (test_teardown_while_restarting)
   gst_object_unref (r);
   gst_object_unref (bus);
   gst_object_unref (pipe);
-  gst_object_unref (plugin);
-  gst_object_unref (f);
   g_unlink (script);
   g_unlink (started);
   g_unlink (hung);
@@ -407,8 +397,6 @@ GST_START_TEST (test_teardown_while_restarting)
   g_free (contents);
   g_free (desc);
   g_free (text);
-  g_free (real);
-  g_free (plugindir);
   g_free (hung);
   g_free (started);
   g_free (script);

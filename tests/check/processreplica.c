@@ -412,20 +412,34 @@ run_counts (Run * r, guint64 * made, guint64 * arrived)
   gst_object_unref (sink);
 }
 
-/* Starts the system of @description in @r, its "finished" to @r. */
+/* Starts the system of @description in @r, its "finished" to @r, the
+ * controller's properties set first (NULL-terminated name, value pairs). */
 static void
-run_start (Run * r, const gchar * description)
+run_start_with (Run * r, const gchar * description, const gchar * first,
+    ...)
 {
   GError *err = NULL;
+  va_list args;
 
   r->ctrl = gst_worker_controller_new_from_description (description, &err);
   fail_unless (r->ctrl != NULL, "%s", err ? err->message : "?");
+  va_start (args, first);
+  if (first)
+    g_object_set_valist (G_OBJECT (r->ctrl), first, args);
+  va_end (args);
   r->loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (r->ctrl, "finished", G_CALLBACK (on_finished), r);
   fail_unless (gst_worker_controller_start (r->ctrl, &err),
       "%s", err ? err->message : "?");
   gst_object_unref (test_pipeline_watch (gst_worker_controller_get_pipeline
           (r->ctrl)));
+}
+
+/* Starts the system of @description in @r, its "finished" to @r. */
+static void
+run_start (Run * r, const gchar * description)
+{
+  run_start_with (r, description, NULL);
 }
 
 static void
@@ -854,6 +868,363 @@ GST_START_TEST (test_watchdog_sees_child_workers)
 
 GST_END_TEST;
 
+/* One turn of the default context (the controller's), or a short nap */
+static void
+spin (void)
+{
+  if (!g_main_context_iteration (NULL, FALSE))
+    g_usleep (1000);
+}
+
+/* Issue 13, B13: a property of an element inside a child is set by the
+ * name the status lists ("REPLICA/NAME"), while it runs, with the rules an
+ * element of the parent's pipeline has: the worker takes the new value
+ * (drop-every=2: it drops items from then on); refusals name it and the
+ * property (not writable, out of range, negative for an unsigned one,
+ * changeable only in NULL or READY: valve's `drop-mode` inside the child);
+ * an unknown inner name is an unknown element. */
+GST_START_TEST (test_set_child_worker_property)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
+      "worker=\"testworker name=w ! valve name=v\" ! queue ! "
+      "testworkersink", &err);
+  GstPipeline *pipe;
+  GstStructure *entry = NULL;
+  guint64 dropped = 0;
+  gdouble rate = 0;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  /* the child runs, w has dropped nothing */
+  while (!(entry = status_entry (ctrl, "r/w")))
+    g_usleep (1000);
+  fail_unless (gst_structure_get_uint64 (entry, "items-dropped", &dropped));
+  fail_unless_equals_uint64 (dropped, 0);
+  g_clear_pointer (&entry, gst_structure_free);
+
+  fail_unless (gst_worker_controller_set_element_property (ctrl, "r/w",
+          "drop-every", "2", &err), "%s", err ? err->message : "?");
+  /* the worker in the child drops every second item from now on; it has
+   * a rate of its own (the child measures it), as any worker */
+  while (dropped == 0 || rate <= 0) {
+    g_clear_pointer (&entry, gst_structure_free);
+    entry = status_entry (ctrl, "r/w");
+    gst_structure_get_uint64 (entry, "items-dropped", &dropped);
+    gst_structure_get_double (entry, "rate", &rate);
+    g_usleep (1000);
+  }
+  g_clear_pointer (&entry, gst_structure_free);
+
+  /* refusals, each naming the element and the property */
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r/w",
+          "nosuch", "1", &err));
+  fail_unless (g_error_matches (err, GST_WORKER_CONTROLLER_ERROR,
+          GST_WORKER_CONTROLLER_ERROR_PROPERTY));
+  fail_unless_equals_string (err->message,
+      "r/w has no writable property 'nosuch'");
+  g_clear_error (&err);
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r/w",
+          "crash-signal", "100", &err));
+  fail_unless_equals_string (err->message, "r/w: bad value \"100\" for "
+      "property 'crash-signal': it must be from 1 to 64");
+  g_clear_error (&err);
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r/w",
+          "process-time", "-5", &err));
+  fail_unless (strstr (err->message, "r/w: cannot read \"-5\" as a value "
+          "of 'process-time'") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r/v",
+          "drop-mode", "transform-to-gap", &err));
+  fail_unless_equals_string (err->message, "r/v's property 'drop-mode' "
+      "cannot change while the system runs (it is changeable only in NULL "
+      "or READY state)");
+  g_clear_error (&err);
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r/nosuch",
+          "drop-every", "2", &err));
+  fail_unless (g_error_matches (err, GST_WORKER_CONTROLLER_ERROR,
+          GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER));
+  fail_unless (g_str_has_prefix (err->message,
+          "no element is named 'r/nosuch'"), "%s", err->message);
+  g_clear_error (&err);
+  fail_if (gst_worker_controller_set_element_property (ctrl, "nosuch/w",
+          "drop-every", "2", &err));
+  fail_unless_equals_string (err->message, "no element is named 'nosuch/w'");
+  g_clear_error (&err);
+  /* the parent's own elements, by the same rules */
+  fail_unless (gst_worker_controller_set_element_property (ctrl, "r",
+          "hang-timeout", "60000", &err), "%s", err ? err->message : "?");
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r",
+          "worker", "identity", &err));
+  fail_unless (strstr (err->message, "r's property 'worker' cannot change")
+      != NULL, "%s", err->message);
+  g_clear_error (&err);
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
+/* The status entry @name says @state and has been in it @at_least;
+ * spins the controller's context meanwhile (its watchdog), bounded by a
+ * time no healthy run needs. */
+static gboolean
+wait_in_state (GstWorkerController * ctrl, const gchar * name,
+    GstWorkerState want, GstClockTime at_least)
+{
+  gint64 deadline = g_get_monotonic_time () + scaled (60 *
+      G_TIME_SPAN_SECOND);
+
+  while (g_get_monotonic_time () < deadline) {
+    GstStructure *entry = status_entry (ctrl, name);
+    gint state = -1;
+    GstClockTime t = 0;
+
+    if (entry) {
+      gst_structure_get_enum (entry, "state", GST_TYPE_WORKER_STATE, &state);
+      gst_structure_get_clock_time (entry, "state-time", &t);
+      gst_structure_free (entry);
+    }
+    if (state == (gint) want && t >= at_least)
+      return TRUE;
+    spin ();
+  }
+  return FALSE;
+}
+
+/* Whether any entry of the status is stalled or lost (its names, in
+ * @which) */
+static gboolean
+status_has_stall (GstWorkerController * ctrl, GString * which)
+{
+  GstStructure *status = gst_worker_controller_get_status (ctrl);
+  const GValue *workers = gst_structure_get_value (status, "workers");
+
+  for (guint i = 0; i < gst_value_array_get_size (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+    gboolean stalled = FALSE, lost = FALSE;
+
+    gst_structure_get_boolean (w, "stalled", &stalled);
+    gst_structure_get_boolean (w, "lost", &lost);
+    if (stalled || lost)
+      g_string_append_printf (which, "[%s]",
+          gst_structure_get_string (w, "name"));
+  }
+  gst_structure_free (status);
+  return which->len > 0;
+}
+
+/* Issue 13 (B23's side remark): waiting behind a worker paused inside a
+ * child is no stall, as waiting behind any paused worker: with
+ * p_r1/testworker0 paused, its replica waits busy for it, the dispatcher
+ * and the source wait blocked, the collector for p_r1's output, p_r0 on
+ * its full output: none is reported stalled nor lost, however long the
+ * pause; after the resume the run drains, balanced. */
+GST_START_TEST (test_watchdog_excuses_waits_behind_child_pause)
+{
+  Run r = { 0 };
+  GError *err = NULL;
+  GString *events = g_string_new (""), *flagged = g_string_new ("");
+  GstClockTime stall = scaled (500) * GST_MSECOND;
+  GstClockTime heartbeat = scaled (1500) * GST_MSECOND;
+  GstStructure *entry;
+  gboolean balanced = FALSE;
+  guint64 made = 0, count = 0;
+
+  run_start_with (&r, "testworkersrc name=src num-buffers=-1 ! queue "
+      "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! workerpool "
+      "name=p size=2 isolation=process worker=testworker ! queue "
+      "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! "
+      "testworkersink name=sink", "heartbeat-interval", 50, "stall-timeout",
+      (guint) (stall / GST_MSECOND), "heartbeat-timeout",
+      (guint) (heartbeat / GST_MSECOND), NULL);
+  g_signal_connect_swapped (r.ctrl, "worker-stalled",
+      G_CALLBACK (on_watch_event), events);
+  g_signal_connect_swapped (r.ctrl, "worker-lost",
+      G_CALLBACK (on_watch_event), events);
+  /* the children run */
+  while (!(entry = status_entry (r.ctrl, "p_r1/testworker0")))
+    spin ();
+  gst_structure_free (entry);
+
+  fail_unless (gst_worker_controller_pause_worker (r.ctrl,
+          "p_r1/testworker0", &err), "%s", err ? err->message : "?");
+  /* (what the watchdog said before is not this test's) */
+  g_string_truncate (events, 0);
+  /* everything in front of it fills and waits: p_r1 for twice the
+   * heartbeat timeout (the children's "lost"), the source blocked for
+   * thrice stall-timeout */
+  fail_unless (wait_in_state (r.ctrl, "p_r1", GST_WORKER_STATE_BUSY,
+          2 * heartbeat));
+  fail_unless (wait_in_state (r.ctrl, "src", GST_WORKER_STATE_BLOCKED,
+          3 * stall));
+  /* the watchdog looks now (a pause wakes it), and at what waited */
+  fail_unless (gst_worker_controller_pause_worker (r.ctrl,
+          "p_r1/testworker0", &err), "%s", err ? err->message : "?");
+  while (g_main_context_iteration (NULL, FALSE));
+  fail_if (status_has_stall (r.ctrl, flagged), "flagged: %s", flagged->str);
+  fail_unless_equals_string (events->str, "");
+
+  fail_unless (gst_worker_controller_resume_worker (r.ctrl,
+          "p_r1/testworker0", &err), "%s", err ? err->message : "?");
+  while (g_main_context_iteration (NULL, FALSE));
+  fail_unless_equals_string (events->str, "");
+  /* (a bound no healthy drain needs, even at load 25) */
+  gst_worker_controller_exit_drain (r.ctrl, 60000);
+  g_main_loop_run (r.loop);
+  fail_unless_equals_int (gst_worker_controller_get_outcome (r.ctrl),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced));
+  fail_unless (balanced, "%" GST_PTR_FORMAT, r.report);
+  run_counts (&r, &made, &count);
+  fail_unless_equals_uint64 (count, made);
+  run_clear (&r);
+  g_string_free (events, TRUE);
+  g_string_free (flagged, TRUE);
+}
+
+GST_END_TEST;
+
+/* Issue 13, session 5's C2: a replica whose child restarts after a crash
+ * (here its new child waits for the test's word: a Python child takes
+ * seconds) holds what waits behind it as a pause does: the source
+ * blocked behind it for thrice stall-timeout is not stalled, nor after
+ * the new child runs. */
+GST_START_TEST (test_watchdog_excuses_waits_behind_child_start)
+{
+  GstWorkerController *ctrl;
+  GstPipeline *pipe;
+  GError *err = NULL;
+  gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
+  gchar *started = g_build_filename (dir, "started", NULL);
+  gchar *go = g_build_filename (dir, "go", NULL);
+  gchar *text = g_strdup_printf ("if [ -e '%s' ]; then "
+      "while [ ! -e '%s' ]; do sleep 0.01; done; fi\ntouch '%s'", started, go,
+      started);
+  gchar *script = child_wrapper (dir, "second-waits", text);
+  GString *events = g_string_new (""), *flagged = g_string_new ("");
+  GstClockTime stall = scaled (500) * GST_MSECOND;
+  GstElement *sink;
+  GstStructure *entry;
+  guint64 before = 0, now = 0;
+  gchar *desc;
+
+  g_setenv ("GST_WORKER_CHILD", script, TRUE);
+  desc = g_strdup_printf ("testworkersrc name=src num-buffers=-1 ! queue "
+      "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! processreplica "
+      "name=r restart-delay=0 start-timeout=%" G_GINT64_FORMAT " "
+      "worker=\"testworker name=w crash-after=20\" ! queue ! testworkersink "
+      "name=sink", scaled (60000));
+  ctrl = gst_worker_controller_new_from_description (desc, &err);
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout",
+      (guint) (stall / GST_MSECOND), "heartbeat-timeout",
+      (guint) scaled (1500), NULL);
+  g_signal_connect_swapped (ctrl, "worker-stalled",
+      G_CALLBACK (on_watch_event), events);
+  g_signal_connect_swapped (ctrl, "worker-lost",
+      G_CALLBACK (on_watch_event), events);
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+
+  /* the first child crashed on its 21st item; the second one starts
+   * until told, the source blocked behind */
+  fail_unless (wait_in_state (ctrl, "r", GST_WORKER_STATE_STARTING,
+          3 * stall));
+  fail_unless (wait_in_state (ctrl, "src", GST_WORKER_STATE_BLOCKED,
+          3 * stall));
+  /* the watchdog looks now (a new stall-timeout wakes it) */
+  g_object_set (ctrl, "stall-timeout", (guint) (stall / GST_MSECOND),
+      NULL);
+  while (g_main_context_iteration (NULL, FALSE));
+  fail_if (status_has_stall (ctrl, flagged), "flagged: %s", flagged->str);
+  fail_unless_equals_string (events->str, "");
+
+  /* it runs: items flow again, and the wait behind it was no stall */
+  fail_unless (g_file_set_contents (go, "", -1, NULL));
+  while (!(entry = status_entry (ctrl, "r/w")))
+    spin ();
+  gst_structure_free (entry);
+  g_object_get (sink, "count", &before, NULL);
+  while (now < before + 20) {
+    spin ();
+    g_object_get (sink, "count", &now, NULL);
+  }
+  g_object_set (ctrl, "stall-timeout", (guint) (stall / GST_MSECOND),
+      NULL);
+  while (g_main_context_iteration (NULL, FALSE));
+  fail_unless_equals_string (events->str, "");
+  g_unsetenv ("GST_WORKER_CHILD");
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+  g_string_free (events, TRUE);
+  g_string_free (flagged, TRUE);
+  g_unlink (script);
+  g_unlink (started);
+  g_unlink (go);
+  g_rmdir (dir);
+  g_free (desc);
+  g_free (text);
+  g_free (go);
+  g_free (started);
+  g_free (script);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+static void
+on_worker_restarted (GstWorkerController * ctrl, const gchar * worker,
+    guint restarts, const gchar * reason, GString * seen)
+{
+  g_string_append_printf (seen, "[%s %u %s]", worker, restarts, reason);
+}
+
+/* Issue 13, session 5's C3: an application hears of a child's crash and
+ * restart from the controller ("worker-restarted": the replica, its
+ * count of restarts, how the child ended), as it hears of stalls. */
+GST_START_TEST (test_controller_signals_child_restart)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
+      "restart-delay=0 worker=\"testworker crash-after=5\" ! queue ! "
+      "testworkersink", &err);
+  GString *seen = g_string_new ("");
+  GstPipeline *pipe;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  g_signal_connect (ctrl, "worker-restarted",
+      G_CALLBACK (on_worker_restarted), seen);
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  /* each child crashes on its 6th item: restarts 1 and 2, each said */
+  fail_unless (wait_seen (seen, "[r 2 "), "%s", seen->str);
+  fail_unless (g_str_has_prefix (seen->str, "[r 1 its process (pid "),
+      "%s", seen->str);
+  fail_unless (strstr (seen->str, "was killed by signal SIGSEGV "
+          "(Segmentation fault)]") != NULL, "%s", seen->str);
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+  g_string_free (seen, TRUE);
+}
+
+GST_END_TEST;
+
 /* Reads @r's stats @n times (as a controller does, several times a tick,
  * on its main loop); %TRUE if all of them took less than @n times the
  * replica's bound on waiting for its child's answer (100 ms): each would
@@ -866,14 +1237,6 @@ stats_reads_do_not_wait (GstElement * r, guint n)
   for (guint i = 0; i < n; i++)
     gst_structure_free (gst_worker_get_stats (GST_WORKER (r)));
   return g_get_monotonic_time () - start < n * 100 * G_TIME_SPAN_MILLISECOND;
-}
-
-/* One turn of the default context (the controller's), or a short nap */
-static void
-spin (void)
-{
-  if (!g_main_context_iteration (NULL, FALSE))
-    g_usleep (1000);
 }
 
 /* Issue 13, B15/B21: a child that does not answer, stopped (SIGSTOP) or
@@ -1082,6 +1445,10 @@ processreplica_suite (void)
   tcase_add_test (contract, test_drain_resumes_paused_child_worker);
   tcase_add_test (contract, test_watchdog_sees_child_workers);
   tcase_add_test (contract, test_silent_child_holds_no_reader);
+  tcase_add_test (contract, test_set_child_worker_property);
+  tcase_add_test (contract, test_watchdog_excuses_waits_behind_child_pause);
+  tcase_add_test (contract, test_watchdog_excuses_waits_behind_child_start);
+  tcase_add_test (contract, test_controller_signals_child_restart);
   suite_add_tcase (s, tcp);
   tcase_add_checked_fixture (tcp, NULL, stop_leftovers);
   tcase_add_test (tcp, test_tcp_same_bytes_and_crash);

@@ -269,3 +269,28 @@ uint_of (GstElement * pipe, const gchar * name, const gchar * property)
   return v;
 }
 
+
+/* A child program for GST_WORKER_CHILD: a shell script @name in @dir that
+ * runs @prologue (shell lines, "%s"-free) and then the real
+ * gst-worker-child (built beside the plugin) with the same arguments.
+ * Returns: (transfer full): its path */
+gchar *
+child_wrapper (const gchar * dir, const gchar * name, const gchar * prologue)
+{
+  GstElementFactory *f = gst_element_factory_find ("processreplica");
+  GstPlugin *plugin = gst_plugin_feature_get_plugin (GST_PLUGIN_FEATURE (f));
+  gchar *plugindir = g_path_get_dirname (gst_plugin_get_filename (plugin));
+  gchar *real = g_build_filename (plugindir, "gst-worker-child", NULL);
+  gchar *script = g_build_filename (dir, name, NULL);
+  gchar *text = g_strdup_printf ("#!/bin/sh\n%s\nexec '%s' \"$@\"\n",
+      prologue, real);
+
+  fail_unless (g_file_set_contents (script, text, -1, NULL));
+  g_chmod (script, 0755);
+  g_free (text);
+  g_free (real);
+  g_free (plugindir);
+  gst_object_unref (plugin);
+  gst_object_unref (f);
+  return script;
+}

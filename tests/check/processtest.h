@@ -28,5 +28,7 @@ const gchar *output_end (const gchar * out);
 guint64 report_column (const gchar * out, const gchar * name, guint col);
 guint uint_of (GstElement * pipe, const gchar * name,
     const gchar * property);
+gchar *child_wrapper (const gchar * dir, const gchar * name,
+    const gchar * prologue);
 
 G_END_DECLS

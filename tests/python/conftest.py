@@ -16,7 +16,8 @@ import pytest  # noqa: E402
 Gst.init(None)
 
 SIGNALS = ("started", "worker-stalled", "worker-lost", "worker-recovered",
-           "pipeline-error", "restarted", "finished", "deadlock")
+           "pipeline-error", "restarted", "finished", "deadlock",
+           "worker-restarted")
 
 
 class Run:

@@ -126,3 +126,40 @@ def test_list_workers_names_the_workers_inside_children(run):
     for name in inner():
         r.ctrl.pause_worker(name)
         r.ctrl.resume_worker(name)
+
+
+def test_set_element_property_inside_a_child(run):
+    """Issue 13, B13: a property of a worker inside a process replica's
+    child is set while it runs, by the name the status lists."""
+    r = run("testworkersrc name=src ! queue ! processreplica name=r "
+            "worker=\"testworker name=w\" ! queue ! testworkersink name=out")
+    r.ctrl.start()
+    r.until(lambda: any(w["name"] == "r/w" for w in r.status()["workers"]),
+            what="the child's worker in the status")
+    assert r.worker("r/w")["items-dropped"] == 0
+    assert r.ctrl.set_element_property("r/w", "drop-every", "2")
+    r.until(lambda: r.worker("r/w")["items-dropped"] > 0,
+            what="the child's worker dropping items")
+    with pytest.raises(GLib.Error) as err:
+        r.ctrl.set_element_property("r/w", "crash-signal", "100")
+    assert err.value.matches(GstWorker.ControllerError.quark(),
+                             GstWorker.ControllerError.PROPERTY)
+    assert err.value.message == ("r/w: bad value \"100\" for property "
+                                 "'crash-signal': it must be from 1 to 64")
+    with pytest.raises(GLib.Error) as err:
+        r.ctrl.set_element_property("r/nosuch", "drop-every", "2")
+    assert err.value.matches(GstWorker.ControllerError.quark(),
+                             GstWorker.ControllerError.UNKNOWN_WORKER)
+
+
+def test_worker_restarted_signal(run):
+    """Issue 13, C3: a child's crash and restart reaches the application
+    as a signal: the replica, its restarts, how the child ended."""
+    r = run("testworkersrc name=src ! queue ! processreplica name=r "
+            "restart-delay=0 worker=\"testworker crash-after=5\" ! queue "
+            "! testworkersink name=out")
+    r.ctrl.start()
+    r.until(lambda: r.signals("worker-restarted"), what="worker-restarted")
+    worker, restarts, reason = r.signals("worker-restarted")[0]
+    assert (worker, restarts) == ("r", 1)
+    assert "was killed by signal SIGSEGV" in reason, reason

@@ -45,14 +45,14 @@ def get(url, method="GET", headers=None):
         return e.code, e.headers, e.read().decode()
 
 
-def start(args, tmp):
+def start(args, tmp, pipeline=PIPELINE):
     out = open(os.path.join(tmp, "stdout"), "w+")
     err = open(os.path.join(tmp, "stderr"), "w+")
     # no watchdog: a worker held up for seconds (valgrind on a loaded
     # machine) would be reported stalled or lost, and the exit status 3;
     # what is tested here is the endpoint
     proc = subprocess.Popen([TOOL, "--stall-timeout=0", "--heartbeat-timeout=0",
-                             f"--drain-timeout={int(10000 * SLOW)}"] + args + PIPELINE,
+                             f"--drain-timeout={int(10000 * SLOW)}"] + args + pipeline,
                             stdout=out, stderr=err)
     deadline = time.time() + 120 * SLOW
     url = None
@@ -80,6 +80,87 @@ def wait_for(pred, what, timeout=30):
         time.sleep(0.1)
     check(False, "waited in vain for " + what)
     return False
+
+
+def metric(body, name, worker):
+    """The value of NAME{worker="WORKER"} in a /metrics body, or None"""
+    m = re.search(r"^%s\{worker=\"%s\"\} (\S+)$" % (re.escape(name), re.escape(worker)),
+                  body, re.M)
+    return float(m.group(1)) if m else None
+
+
+def process_restarts(tmp, h):
+    """Issue 13, B7: a child process's crash and restart (a process pool's
+    replica, isolation=process) is in /metrics, per replica, and on the page
+    (its header and the replica's row), not only in /status.json."""
+    pipeline = ["testworkersrc", "is-live=true", "interval=10000000", "!", "queue", "!",
+                "workerpool", "name=p", "size=2", "isolation=process",
+                "worker=testworker crash-after=30", "!", "queue", "!", "testworkersink", "name=sink"]
+    proc, out, err, url = start(["--http=127.0.0.1:0", "--quiet"], tmp, pipeline)
+    if url is None:
+        err.seek(0)
+        check(False, "the process pool run did not start: " + err.read())
+        proc.kill()
+        return
+    # every child crashes on its 31st item, and is restarted
+    body = ""
+    running = set()
+
+    def restarted():
+        nonlocal body
+        body = get(url + "metrics")[2]
+        # (a replica restarting its child has pid 0 for that while)
+        running.update(r for r in ("p_r0", "p_r1")
+                       if (metric(body, "gst_worker_process_pid", r) or 0) > 0)
+        return len(running) == 2 and all(
+            (metric(body, "gst_worker_process_restarts_total", r) or 0) >= 1
+            for r in ("p_r0", "p_r1"))
+    wait_for(restarted, "both replicas' restarts in /metrics", timeout=120)
+    for r in ("p_r0", "p_r1"):
+        check((metric(body, "gst_worker_process_restarts_total", r) or 0) >= 1,
+              f"/metrics counts {r}'s restarts")
+        check((metric(body, "gst_worker_process_items_retried_total", r) or 0) >= 1,
+              f"/metrics counts the items retried by {r}'s new child")
+        check(metric(body, "gst_worker_process_items_lost_total", r) == 0,
+              f"/metrics says {r} lost nothing")
+        check(metric(body, "gst_worker_process_pid", r) is not None and r in running,
+              f"/metrics has {r}'s pid")
+    check(metric(body, "gst_worker_rate_items_per_second", "p_r0/testworker0") is not None,
+          "a worker inside a child has a rate")
+    check(metric(body, "gst_worker_process_restarts_total", "sink") is None,
+          "a worker in the tool's own process has no process metrics")
+    check(re.search(r"^gst_worker_restarts_total 0$", body, re.M) is not None,
+          "the pipeline itself did not restart")
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium:
+        profile = tempfile.mkdtemp(prefix="chromium-", dir=tmp)
+        header = None
+        deadline = time.time() + 60 * SLOW
+        while header is None and time.time() < deadline:
+            dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                                  "--disable-quic", "--no-first-run",
+                                  "--disable-background-networking", "--disable-component-update",
+                                  "--disable-sync", f"--user-data-dir={profile}",
+                                  "--virtual-time-budget=3000", "--dump-dom", url],
+                                 capture_output=True, text=True, timeout=120 * SLOW).stdout
+            header = re.search(r'id="restarts" data-process-restarts="(\d+)">([^<]*)<', dom)
+        check(header is not None and int(header.group(1)) >= 2 and
+              re.search(r"0 restarts of the pipeline, \d+ of worker processes \(p_r0: \d+, p_r1: \d+\)",
+                        header.group(2)) is not None,
+              f"the page's header counts the children's restarts ({header and header.group(2)})")
+        row = re.search(r'<tr data-worker="p_r0" data-state="\w+" data-restarts="(\d+)">(.*?)</tr>', dom)
+        check(row is not None and int(row.group(1)) >= 1 and
+              re.search(r"pid \d+, \d+ restarts?", row.group(2)) is not None,
+              "p_r0's row shows its pid and restarts")
+    else:
+        print("SKIP: chromium is not installed, the page was not loaded in a browser")
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=60 * SLOW)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        check(False, "the process pool run did not end on SIGINT")
 
 
 def main():
@@ -265,6 +346,8 @@ def main():
     check(json.loads(get(url + "info.json")[2])["control"] is False, "/info.json says so")
     proc.send_signal(signal.SIGINT)
     check(proc.wait(timeout=60 * SLOW) == 0, "SIGINT still drains")
+
+    process_restarts(tmp, h)
 
     shutil.rmtree(tmp, ignore_errors=True)
     print(f"{len(FAILURES)} failures")

@@ -328,6 +328,8 @@ bus_cb (GstBus * bus, GstMessage * msg, gpointer user_data)
     case GST_MESSAGE_ELEMENT:
       if (gst_worker_message_is_heartbeat (msg))
         handle_heartbeat (self, msg);
+      else
+        controller_handle_child_message (self, msg);
       break;
     case GST_MESSAGE_EOS:
       worker_run_handle_eos (self->run);
@@ -626,6 +628,7 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
           "Items of room deadlocks may add to all queues together in a run",
           0, G_MAXUINT, DEFAULT_MAX_TOTAL_GROWTH, flags));
   controller_reshape_install_properties (gobject_class, PROP_RESHAPE_FIRST);
+  controller_children_install_signals (gobject_class);
 
   /**
    * GstWorkerController::started:
@@ -1021,41 +1024,6 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
   return worker_run_play (self->run, error);
 }
 
-/* A worker inside a replica's child process, "REPLICA/NAME" (as the
- * status lists it): the replica (a processreplica) passes the pause on to
- * its child ("worker-child-pause", see gstprocwire.h). Returns: 1 if
- * done, 0 if there is no such worker, -1 (and @error) if it cannot be
- * paused now. */
-static gint
-set_child_worker_paused (GstWorkerController * self, const gchar * name,
-    gboolean paused, GError ** error)
-{
-  const gchar *slash = strrchr (name, '/');
-  gchar *outer;
-  WorkerRec *w;
-  gboolean res = FALSE;
-
-  if (!slash || !slash[1])
-    return 0;
-  outer = g_strndup (name, slash - name);
-  w = worker_topology_find_worker_by_name (self->topology, outer);
-  if (w && paused && !worker_run_check_pause_worker (self->run, name,
-          error)) {
-    g_free (outer);
-    return -1;
-  }
-  if (w)
-    res = worker_run_set_child_paused (self->run, w->element, name, paused);
-  if (res) {
-    GST_INFO_OBJECT (self, "%s worker %s in %s's child process",
-        paused ? "pausing" : "resuming", slash + 1, outer);
-    gst_worker_deadlock_touch (self->deadlock);
-    worker_watchdog_wake (self->watch, g_get_monotonic_time ());
-  }
-  g_free (outer);
-  return res ? 1 : 0;
-}
-
 static gboolean
 set_worker_paused (GstWorkerController * self, const gchar * name,
     gboolean paused, GError ** error)
@@ -1067,7 +1035,8 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
 
   w = worker_topology_find_worker_by_name (self->topology, name);
   if (!w) {
-    gint found = set_child_worker_paused (self, name, paused, error);
+    gint found = controller_set_child_worker_paused (self, name, paused,
+        error);
 
     if (found != 0)
       return found > 0;

@@ -135,4 +135,17 @@ G_GNUC_INTERNAL
 gboolean controller_reshape_get_property (GstWorkerController * self,
     guint prop_id, GValue * value);
 
+/* gstworkerchildren.c */
+
+G_GNUC_INTERNAL
+gint controller_set_child_worker_paused (GstWorkerController * self,
+    const gchar * name, gboolean paused, GError ** error);
+
+G_GNUC_INTERNAL
+void controller_children_install_signals (GObjectClass * klass);
+
+G_GNUC_INTERNAL
+void controller_handle_child_message (GstWorkerController * self,
+    GstMessage * msg);
+
 G_END_DECLS

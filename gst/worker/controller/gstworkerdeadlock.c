@@ -63,8 +63,8 @@
 #include "gstworkerchannel.h"
 #include "gstworkergraph.h"
 #include "gstworkertopology.h"
-#include "gstworkerenums.h"
 #include "gstworkervalue.h"
+#include "gstworkerenums.h"
 
 GST_DEBUG_CATEGORY_STATIC (worker_deadlock_debug);
 #define GST_CAT_DEFAULT worker_deadlock_debug
@@ -80,11 +80,14 @@ typedef enum
   PROC_READING,                 /* waits to read an empty channel */
   PROC_BLOCKED,                 /* a worker waits on something else */
   PROC_PREROLLED,               /* its sink prerolled: waits for PLAYING */
+  PROC_STARTING,                /* a worker of it is a child process that
+                                 * starts (or restarts after a crash): no
+                                 * wait, as for a pause */
 } ProcState;
 
 static const gchar *const proc_state_names[] = {
   "running", "busy", "paused", "idle", "writing", "reading", "blocked",
-  "prerolled"
+  "prerolled", "starting"
 };
 
 typedef enum
@@ -425,7 +428,7 @@ find_output (GstWorkerDeadlock * dl, Proc * p, const gchar * name)
 static void
 sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
 {
-  gboolean paused = FALSE, busy = FALSE;
+  gboolean paused = FALSE, busy = FALSE, starting = FALSE;
   guint64 items = 0;
   guint i;
 
@@ -450,11 +453,14 @@ sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
       items += v;
     if (gst_structure_get_uint64 (s, "items-dropped", &v))
       items += v;
-    if (gst_worker_get_paused (w) || state == GST_WORKER_STATE_PAUSED)
+    /* a process replica waiting for a worker paused in its child too */
+    if (gst_worker_get_paused (w) || state == GST_WORKER_STATE_PAUSED ||
+        worker_stats_child_paused (s))
       paused = TRUE;
-    else if (state == GST_WORKER_STATE_BUSY ||
-        state == GST_WORKER_STATE_STARTING)
-      busy = TRUE;              /* a child process that starts: no wait */
+    else if (state == GST_WORKER_STATE_STARTING)
+      starting = TRUE;          /* a child process that starts: no wait */
+    else if (state == GST_WORKER_STATE_BUSY)
+      busy = TRUE;
     else if (state == GST_WORKER_STATE_BLOCKED) {
       const gchar *on = gst_structure_get_string (s, "blocked-on");
       gint c = find_output (dl, p, on);
@@ -484,9 +490,9 @@ sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
     p->moved_at = MAX (p->moved_at, c->out_moved_at);
   }
 
-  if (paused) {
+  if (paused || starting) {
     g_array_set_size (p->waits, 0);
-    p->state = PROC_PAUSED;
+    p->state = paused ? PROC_PAUSED : PROC_STARTING;
     return;
   }
 
@@ -694,7 +700,8 @@ step_structure (GstWorkerDeadlock * dl, gint pi, const Wait * w, gint64 now)
 static gboolean
 proc_running (Proc * p, gint64 now, gint64 settle)
 {
-  return p->state == PROC_BUSY || (p->state != PROC_PAUSED && !p->candidate &&
+  return p->state == PROC_BUSY || p->state == PROC_STARTING ||
+      (p->state != PROC_PAUSED && !p->candidate &&
       now - p->moved_at < settle);
 }
 
@@ -1375,7 +1382,8 @@ waits_on_locked (GstWorkerDeadlock * dl, GstElement * worker,
 
 /* Whether @worker's process waits, through queues and the processes at
  * their other ends (a pool's collector waiting for one replica's output
- * among them), for a paused worker: from the latest sample. */
+ * among them), for a paused worker, or one whose child process starts:
+ * from the latest sample. */
 gboolean
 gst_worker_deadlock_waits_on_pause (GstWorkerDeadlock * dl,
     GstElement * worker)
@@ -1384,6 +1392,9 @@ gst_worker_deadlock_waits_on_pause (GstWorkerDeadlock * dl,
 
   g_mutex_lock (&dl->lock);
   found = waits_on_locked (dl, worker, PROC_PAUSED);
+  /* a child process that starts holds what waits for it as a pause */
+  if (found < 0)
+    found = waits_on_locked (dl, worker, PROC_STARTING);
   g_mutex_unlock (&dl->lock);
   return found >= 0;
 }

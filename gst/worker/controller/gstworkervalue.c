@@ -58,3 +58,29 @@ worker_stats_time (const GstStructure * s, const gchar * field)
   gst_structure_get_clock_time (s, field, &t);
   return t;
 }
+
+/* Whether a worker inside @s's child process is paused: @s is a process
+ * replica's stats, `child-workers` their stats as its child last gave
+ * them (each with `paused`, or the state paused). FALSE for any other
+ * worker. */
+gboolean
+worker_stats_child_paused (const GstStructure * s)
+{
+  const GValue *children = gst_structure_get_value (s, "child-workers");
+
+  if (!children || !GST_VALUE_HOLDS_ARRAY (children))
+    return FALSE;
+  for (guint i = 0; i < gst_value_array_get_size (children); i++) {
+    const GValue *v = gst_value_array_get_value (children, i);
+    const GstStructure *c;
+    gboolean paused = FALSE;
+
+    if (!GST_VALUE_HOLDS_STRUCTURE (v))
+      continue;
+    c = gst_value_get_structure (v);
+    if ((gst_structure_get_boolean (c, "paused", &paused) && paused) ||
+        worker_stats_state (c) == GST_WORKER_STATE_PAUSED)
+      return TRUE;
+  }
+  return FALSE;
+}

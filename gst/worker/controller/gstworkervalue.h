@@ -26,4 +26,7 @@ GstWorkerState worker_stats_state (const GstStructure * s);
 G_GNUC_INTERNAL
 GstClockTime worker_stats_time (const GstStructure * s, const gchar * field);
 
+G_GNUC_INTERNAL
+gboolean worker_stats_child_paused (const GstStructure * s);
+
 G_END_DECLS

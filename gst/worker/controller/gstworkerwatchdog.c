@@ -28,6 +28,12 @@ typedef struct
   gdouble rate;                 /* items-in per second */
   gboolean lost;
   gboolean stalled;
+  gboolean starting;            /* its child process started, at the last
+                                 * look (a process replica) */
+  gboolean deaf;                /* blocked at the last look: deaf to its
+                                 * child (a process replica) */
+  gint64 heard_at;              /* monotonic us: the first look that found
+                                 * it no longer deaf (0: none) */
   GHashTable *children;         /* the workers in its child process (a
                                  * processreplica's), "REPLICA/NAME" ->
                                  * CHILD_LOST | CHILD_STALLED, or NULL */
@@ -210,7 +216,8 @@ worker_watchdog_reset (GstWorkerWatchdog * wd)
     w->rate = 0;
     w->rate_items = 0;
     w->rate_at = now;
-    w->lost = w->stalled = FALSE;
+    w->lost = w->stalled = w->starting = w->deaf = FALSE;
+    w->heard_at = 0;
     g_clear_pointer (&w->children, g_hash_table_unref);
   }
   g_mutex_unlock (&wd->lock);
@@ -389,11 +396,36 @@ worker_watchdog_add_status (GstWorkerWatchdog * wd, WorkerRec * w,
   g_mutex_unlock (&wd->lock);
 }
 
+/* Whether @w is paused, or (a process replica) waits for a worker paused
+ * inside its child, or for its child process to start (after a crash: a
+ * Python child takes seconds), which holds what waits behind it as a
+ * pause does (@s: @w's stats) */
 static gboolean
-worker_is_paused (WorkerRec * w)
+worker_is_paused (WorkerRec * w, const GstStructure * s)
 {
   return gst_worker_get_paused (GST_WORKER (w->element)) ||
-      gst_worker_get_state (GST_WORKER (w->element)) == GST_WORKER_STATE_PAUSED;
+      worker_stats_state (s) == GST_WORKER_STATE_PAUSED ||
+      worker_stats_state (s) == GST_WORKER_STATE_STARTING ||
+      worker_stats_child_paused (s);
+}
+
+/* A child process that started since the last look: the waits behind it
+ * count from now, as after a resume. */
+static void
+note_started (GstWorkerWatchdog * wd, gint64 now)
+{
+  for (guint i = 0; i < wd->workers->len; i++) {
+    WorkerRec *rec = g_ptr_array_index (wd->workers, i);
+    gboolean starting = !worker_rec_is_retired (rec) &&
+        gst_worker_get_state (GST_WORKER (rec->element)) ==
+        GST_WORKER_STATE_STARTING;
+
+    g_mutex_lock (&wd->lock);
+    if (wd->recs[i].starting && !starting)
+      wd->resumed_at = now;
+    wd->recs[i].starting = starting;
+    g_mutex_unlock (&wd->lock);
+  }
 }
 
 /* A worker blocked on a full queue is waiting for a pause when the chain of
@@ -413,14 +445,11 @@ blocked_by_pause (GstWorkerWatchdog * wd, const gchar * queue_name, guint depth)
 
   for (i = 0; i < readers->len && !ret; i++) {
     WorkerRec *r = g_ptr_array_index (readers, i);
-    GstStructure *s;
+    GstStructure *s = gst_worker_get_stats (GST_WORKER (r->element));
 
-    if (worker_is_paused (r)) {
+    if (worker_is_paused (r, s))
       ret = TRUE;
-      break;
-    }
-    s = gst_worker_get_stats (GST_WORKER (r->element));
-    if (worker_stats_state (s) == GST_WORKER_STATE_BLOCKED)
+    else if (worker_stats_state (s) == GST_WORKER_STATE_BLOCKED)
       ret = blocked_by_pause (wd, gst_structure_get_string (s, "blocked-on"),
           depth + 1);
     gst_structure_free (s);
@@ -462,6 +491,7 @@ check_children_locked (GstWorkerWatchdog * wd, WatchRec * w, WorkerRec * rec,
   gboolean has_age = gst_structure_has_field (s, "child-stats-age");
   GstClockTime age = worker_stats_time (s, "child-stats-age");
   gboolean deaf = worker_stats_state (s) == GST_WORKER_STATE_BLOCKED;
+  gint64 timeout_us = (gint64) t->heartbeat_timeout * 1000;
   gboolean child_lost = t->heartbeat_timeout && has_age &&
       age >= t->heartbeat_timeout * GST_MSECOND;
   gint64 next = -1;
@@ -471,7 +501,19 @@ check_children_locked (GstWorkerWatchdog * wd, WatchRec * w, WorkerRec * rec,
   if (!w->children)
     w->children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
         NULL);
-  if (t->heartbeat_timeout && has_age && !child_lost && !deaf)
+  /* the time it was deaf is no silence of the child's: after a wait on a
+   * full queue the child has heartbeat-timeout to be heard again (its
+   * backlog is read once the wait ends, a moment after its state says
+   * so: issue 13, S6-1) */
+  if (!deaf && w->deaf)
+    w->heard_at = now;
+  w->deaf = deaf;
+  if (deaf) {
+    /* no news is no sign (below) */
+  } else if (child_lost && w->heard_at && now - w->heard_at < timeout_us) {
+    child_lost = FALSE;
+    next = w->heard_at + timeout_us;
+  } else if (t->heartbeat_timeout && has_age && !child_lost)
     next = now + (gint64) (t->heartbeat_timeout * GST_MSECOND - age) / 1000;
 
   for (guint i = 0; i < gst_value_array_get_size (children); i++) {
@@ -608,6 +650,7 @@ check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
 
   ct.heartbeat_timeout = hb_timeout;
 
+  note_started (wd, now);
   g_mutex_lock (&wd->lock);
   since_resume = wd->resumed_at ?
       (GstClockTime) (now - wd->resumed_at) * GST_USECOND :
@@ -635,8 +678,10 @@ check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
       continue;
     }
     g_object_get (rec->element, "heartbeat-interval", &interval, NULL);
-    /* a wait that began behind a pause counts from the resume */
-    if (state == GST_WORKER_STATE_BLOCKED)
+    /* a wait that began behind a pause counts from the resume; a process
+     * replica busy waiting for its child waits behind a pause in there */
+    if (state == GST_WORKER_STATE_BLOCKED || (state == GST_WORKER_STATE_BUSY
+            && gst_structure_has_field (s, "child-workers")))
       state_time = MIN (state_time, since_resume);
     g_mutex_lock (&wd->lock);
     state_time = since_system_resume_locked (wd, state_time, now);
@@ -647,6 +692,9 @@ check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
         state_time >= stall_timeout * GST_MSECOND;
     if (long_wait && state == GST_WORKER_STATE_BLOCKED)
       excused = waits_on_pause (wd, rec, blocked_on, &sampled);
+    /* a process replica waiting for a worker paused in its child */
+    else if (long_wait && state == GST_WORKER_STATE_BUSY)
+      excused = worker_stats_child_paused (s);
     if (long_wait && !excused && state == GST_WORKER_STATE_BLOCKED &&
         !w->stalled && root_not_yet_stalled (wd, rec, &sampled)) {
       long_wait = FALSE;

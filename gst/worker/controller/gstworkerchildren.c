@@ -1,0 +1,99 @@
+/* gst-workers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/* GstWorkerController and the workers inside process replicas' children:
+ * a pause of one by name ("REPLICA/NAME"), and a child's restart after a
+ * crash or hang as the controller's signal "worker-restarted" (from the
+ * replica's element message "worker-process-restarted"). Setting their
+ * properties is gstworkerset.c's. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "gstworkercontrollerprivate.h"
+
+static guint worker_restarted_signal;
+
+/* A worker inside a replica's child process, "REPLICA/NAME" (as the
+ * status lists it): the replica (a processreplica) passes the pause on to
+ * its child ("worker-child-pause", see gstprocwire.h). Returns: 1 if
+ * done, 0 if there is no such worker, -1 (and @error) if it cannot be
+ * paused now. */
+gint
+controller_set_child_worker_paused (GstWorkerController * self,
+    const gchar * name, gboolean paused, GError ** error)
+{
+  const gchar *slash = strrchr (name, '/');
+  gchar *outer;
+  WorkerRec *w;
+  gboolean res = FALSE;
+
+  if (!slash || !slash[1])
+    return 0;
+  outer = g_strndup (name, slash - name);
+  w = worker_topology_find_worker_by_name (self->topology, outer);
+  if (w && paused && !worker_run_check_pause_worker (self->run, name,
+          error)) {
+    g_free (outer);
+    return -1;
+  }
+  if (w)
+    res = worker_run_set_child_paused (self->run, w->element, name, paused);
+  if (res) {
+    GST_INFO_OBJECT (self, "%s worker %s in %s's child process",
+        paused ? "pausing" : "resuming", slash + 1, outer);
+    if (!paused)
+      worker_watchdog_resumed (self->watch);
+    gst_worker_deadlock_touch (self->deadlock);
+    worker_watchdog_wake (self->watch, g_get_monotonic_time ());
+  }
+  g_free (outer);
+  return res ? 1 : 0;
+}
+
+/* Installs the signals of this file on GstWorkerController's class. */
+void
+controller_children_install_signals (GObjectClass * klass)
+{
+  /**
+   * GstWorkerController::worker-restarted:
+   * @self: the controller
+   * @worker: the process replica's name (a workerpool's with
+   *   `isolation=process`: "p_r0")
+   * @restarts: how many times its child was restarted in this run
+   * @reason: how the child ended ("its process (pid 4242) was killed by
+   *   signal SIGKILL (Killed)", "... hung: no answer for 1500 ms
+   *   (hang-timeout), so it was killed")
+   *
+   * The child process of a process replica crashed or hung and is being
+   * restarted (the rest of the pipeline runs on; the item it held is
+   * retried once). The replica also posts a WARNING on the bus with the
+   * same words; an application whose controller watches the bus hears it
+   * here. Not the pipeline's restart (#GstWorkerController::restarted).
+   *
+   * Since: 0.2
+   */
+  worker_restarted_signal = g_signal_new ("worker-restarted",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_STRING);
+}
+
+/* An element message of the pipeline that is no heartbeat: a process
+ * replica's "worker-process-restarted" becomes "worker-restarted". */
+void
+controller_handle_child_message (GstWorkerController * self, GstMessage * msg)
+{
+  const GstStructure *s = gst_message_get_structure (msg);
+  guint restarts = 0;
+
+  if (!s || !gst_structure_has_name (s, "worker-process-restarted"))
+    return;
+  gst_structure_get_uint (s, "restarts", &restarts);
+  GST_INFO_OBJECT (self, "the child process of %s restarts (%u): %s",
+      GST_MESSAGE_SRC_NAME (msg), restarts,
+      gst_structure_get_string (s, "reason"));
+  g_signal_emit (self, worker_restarted_signal, 0, GST_MESSAGE_SRC_NAME (msg),
+      restarts, gst_structure_get_string (s, "reason"));
+}
