@@ -16,6 +16,9 @@
  * the outputs the replicas emitted, `items-out` those that left the pool,
  * `items-dropped` the items that a replica of stock elements (no worker
  * in it, which would count its own) ended with no output at all;
+ * `items-discarded` the outputs it took in and dropped, unsent, because
+ * the pool stopped (an exit, an error) or flushed while they waited for an
+ * earlier item (a stop's report counts them);
  * `blocked` means downstream is full; `paused` holds the pool's output.
  *
  * The pool adds and removes sink pads as it adds and retires replicas
@@ -54,6 +57,9 @@ struct _GstPoolCollect
                                  * codec that keeps state */
   gboolean codec_warned;        /* this run */
   gboolean empty_warned;        /* this run */
+  guint64 discarded;            /* this run: outputs taken in and dropped
+                                 * while they waited for their turn (a stop,
+                                 * an error or a flush came first) */
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
@@ -72,10 +78,21 @@ gst_pool_collect_get_core (GstWorker * worker)
   return GST_POOL_COLLECT (worker)->core;
 }
 
+/* the outputs it dropped unsent (see the top of the file) */
+static void
+gst_pool_collect_add_stats (GstWorker * worker, GstStructure * stats)
+{
+  GstPoolCollect *self = GST_POOL_COLLECT (worker);
+
+  gst_pool_order_add_discarded (GST_OBJECT (self), &self->discarded, stats,
+      "finished out of order, they waited for an earlier item");
+}
+
 static void
 gst_pool_collect_worker_init (GstWorkerInterface * iface)
 {
   iface->get_core = gst_pool_collect_get_core;
+  iface->add_stats = gst_pool_collect_add_stats;
 }
 
 static guint
@@ -205,7 +222,11 @@ gst_pool_collect_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   gst_worker_core_count (self->core, 1, 0, 0);
   ret = wait_turn (self, replica_of (pad));
   if (ret != GST_FLOW_OK) {
+    GST_DEBUG_OBJECT (pad, "output discarded: %s", gst_flow_get_name (ret));
     gst_buffer_unref (buf);
+    GST_OBJECT_LOCK (self);
+    self->discarded++;
+    GST_OBJECT_UNLOCK (self);
     return ret;
   }
 
@@ -698,6 +719,7 @@ reset_flush_state (GstPoolCollect * self)
   self->last_oob_seqnum = GST_SEQNUM_INVALID;
   memset (self->codec_checked, 0, self->n * sizeof (gboolean));
   self->codec_warned = self->empty_warned = FALSE;
+  self->discarded = 0;
   GST_OBJECT_UNLOCK (self);
 }
 

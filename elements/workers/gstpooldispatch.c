@@ -50,6 +50,7 @@ struct _GstPoolDispatch
                                  * of a replica to join, reffed, or NULL */
   GstEventType last_up_type;
   guint32 last_up_seqnum;
+  guint64 discarded;            /* this run: items given to no replica */
 
   /* atomic; reset when a run starts */
   gint negotiation_failed;
@@ -72,10 +73,21 @@ gst_pool_dispatch_get_core (GstWorker * worker)
   return GST_POOL_DISPATCH (worker)->core;
 }
 
+/* the items it gave to no replica (see lose_item()) */
+static void
+gst_pool_dispatch_add_stats (GstWorker * worker, GstStructure * stats)
+{
+  GstPoolDispatch *self = GST_POOL_DISPATCH (worker);
+
+  gst_pool_order_add_discarded (GST_OBJECT (self), &self->discarded, stats,
+      "the pool stopped before a replica took them");
+}
+
 static void
 gst_pool_dispatch_worker_init (GstWorkerInterface * iface)
 {
   iface->get_core = gst_pool_dispatch_get_core;
+  iface->add_stats = gst_pool_dispatch_add_stats;
 }
 
 /* Returns: (transfer full) (nullable): replica @r's pad */
@@ -296,13 +308,17 @@ reshape_replicas (GstPoolDispatch * self)
 
 /* The item in hand goes to no replica (an error, a stop or a flush ended
  * the wait for room): it is lost here, in no queue's count, so the
- * worker's `items-failed` counts it and a stop's discard count has it. */
+ * worker's `items-discarded` counts it and a stop's discard count has it
+ * (not `items-failed`: the dispatcher did not fail, a replica or the stop
+ * ended its wait). */
 static void
 lose_item (GstPoolDispatch * self, GstBuffer * buf)
 {
   GST_DEBUG_OBJECT (self, "item %" GST_PTR_FORMAT " given to no replica", buf);
   gst_buffer_unref (buf);
-  gst_worker_core_fail_item (self->core, GST_FLOW_ERROR);
+  GST_OBJECT_LOCK (self);
+  self->discarded++;
+  GST_OBJECT_UNLOCK (self);
 }
 
 static GstFlowReturn
@@ -591,6 +607,7 @@ gst_pool_dispatch_change_state (GstElement * element,
     GST_OBJECT_LOCK (self);
     self->last_up_type = GST_EVENT_UNKNOWN;
     self->last_up_seqnum = GST_SEQNUM_INVALID;
+    self->discarded = 0;
     GST_OBJECT_UNLOCK (self);
   }
   return GST_ELEMENT_CLASS (gst_pool_dispatch_parent_class)->change_state

@@ -1224,3 +1224,21 @@ gst_pool_order_release_replica (GstPoolOrder * order, guint replica)
   gst_clear_object (&order->replica_srcs[replica]);
   g_mutex_unlock (&order->lock);
 }
+
+/* Adds `items-discarded` (*@discarded, under @owner's object lock) to
+ * @stats, and `discarded-reason` (@why) when there are some: the items a
+ * pool's dispatcher or collector took and dropped unsent when a stop (or
+ * a flush) came. */
+void
+gst_pool_order_add_discarded (GstObject * owner, guint64 * discarded,
+    GstStructure * stats, const gchar * why)
+{
+  guint64 n;
+
+  GST_OBJECT_LOCK (owner);
+  n = *discarded;
+  GST_OBJECT_UNLOCK (owner);
+  gst_structure_set (stats, "items-discarded", G_TYPE_UINT64, n, NULL);
+  if (n)
+    gst_structure_set (stats, "discarded-reason", G_TYPE_STRING, why, NULL);
+}

@@ -94,6 +94,11 @@ void gst_pool_order_set_replica_pads (GstPoolOrder * order, guint replica,
 gboolean gst_pool_order_query_caps (GstPoolOrder * order,
     GstPadDirection direction, GstQuery * query);
 
+/* the dispatcher's and collector's items dropped unsent at a stop, in
+ * their stats */
+void gst_pool_order_add_discarded (GstObject * owner, guint64 * discarded,
+    GstStructure * stats, const gchar * why);
+
 /* a replica that broke the contract */
 gboolean gst_pool_order_take_error (GstPoolOrder * order, guint * replica,
     gchar ** message);

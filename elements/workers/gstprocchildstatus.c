@@ -59,6 +59,12 @@ struct _GstProcChildStatus
   gchar *entry;                 /* the same answer's entry element */
   gint64 answer_at;             /* monotonic us of the current child's last
                                  * answer (its hello first), 0: none */
+
+  GMutex set_lock;              /* one set (or replay of them) at a time */
+  /* protected by set_lock */
+  GPtrArray *settings;          /* GstStructure "set, element=, property=,
+                                 * value=": what the controller set in a
+                                 * child, given again to each new one */
 };
 
 GstProcChildStatus *
@@ -69,6 +75,9 @@ gst_proc_child_status_new (void)
   self->refs = 1;
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
+  g_mutex_init (&self->set_lock);
+  self->settings = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_structure_free);
   return self;
 }
 
@@ -86,6 +95,8 @@ status_unref (GstProcChildStatus * self)
   g_free (self->entry);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
+  g_ptr_array_unref (self->settings);
+  g_mutex_clear (&self->set_lock);
   g_free (self);
 }
 
@@ -297,20 +308,82 @@ gst_proc_child_status_forward_pause (GstProcChannel * channel,
       PAUSE_TIMEOUT);
 }
 
+/* Keeps @qs (a set query's structure, done) for the next children: the
+ * newest value of each element's property. With set_lock. */
+static void
+keep_setting_locked (GstProcChildStatus * self, const GstStructure * qs)
+{
+  const gchar *element = gst_structure_get_string (qs, "element");
+  const gchar *property = gst_structure_get_string (qs, "property");
+
+  for (guint i = 0; i < self->settings->len; i++) {
+    const GstStructure *k = g_ptr_array_index (self->settings, i);
+
+    if (!g_strcmp0 (gst_structure_get_string (k, "element"), element) &&
+        !g_strcmp0 (gst_structure_get_string (k, "property"), property)) {
+      g_ptr_array_remove_index (self->settings, i);
+      break;
+    }
+  }
+  g_ptr_array_add (self->settings, gst_structure_new ("set", "element",
+          G_TYPE_STRING, element, "property", G_TYPE_STRING, property,
+          "value", G_TYPE_STRING, gst_structure_get_string (qs, "value"),
+          NULL));
+}
+
 /* A controller's set of a property of an element inside the child
  * (GST_PROC_CHILD_SET_QUERY), given to the child of @channel (NULL: there
  * is none now); the child's answer within PAUSE_TIMEOUT, else the reason
- * in the query's `error`. Returns: TRUE (answered either way). */
+ * in the query's `error`. What was set is kept: a child started again
+ * (after a crash) gets it too (gst_proc_child_status_replay()). Returns:
+ * TRUE (answered either way). */
 gboolean
-gst_proc_child_status_forward_set (GstProcChannel * channel,
-    GstQuery * query)
+gst_proc_child_status_forward_set (GstProcChildStatus * self,
+    GstProcChannel * channel, GstQuery * query)
 {
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&self->set_lock);
   if (channel && gst_proc_channel_query_timed (channel, query,
-          GST_PAD_UNKNOWN, PAUSE_TIMEOUT))
+          GST_PAD_UNKNOWN, PAUSE_TIMEOUT)) {
+    if (gst_structure_get_boolean (gst_query_get_structure (query), "ok",
+            &ok) && ok)
+      keep_setting_locked (self, gst_query_get_structure (query));
+    g_mutex_unlock (&self->set_lock);
     return TRUE;
+  }
+  g_mutex_unlock (&self->set_lock);
   gst_structure_set (gst_query_writable_structure (query), "ok",
       G_TYPE_BOOLEAN, FALSE, "error", G_TYPE_STRING, channel ?
       "its process did not answer within 5 s" : "its process is not "
       "running now (starting, restarting after a crash, or stopped)", NULL);
   return TRUE;
+}
+
+/* Gives a new child (of @channel, said hello, no item yet) what the
+ * controller set in the ones before it, in the order it was set. */
+void
+gst_proc_child_status_replay (GstProcChildStatus * self,
+    GstProcChannel * channel)
+{
+  g_mutex_lock (&self->set_lock);
+  for (guint i = 0; i < self->settings->len; i++) {
+    GstStructure *qs = gst_structure_copy (g_ptr_array_index (self->settings,
+            i));
+    GstQuery *q;
+    gboolean ok = FALSE;
+
+    gst_structure_set_name (qs, GST_PROC_CHILD_SET_QUERY);
+    gst_structure_set (qs, "who", G_TYPE_STRING,
+        gst_structure_get_string (qs, "element"), NULL);
+    q = gst_query_new_custom (GST_QUERY_CUSTOM, qs);
+    if (!gst_proc_channel_query_timed (channel, q, GST_PAD_UNKNOWN,
+            PAUSE_TIMEOUT) || !gst_structure_get_boolean
+        (gst_query_get_structure (q), "ok", &ok) || !ok)
+      GST_WARNING ("a new child did not take %" GST_PTR_FORMAT ": %s",
+          g_ptr_array_index (self->settings, i),
+          gst_structure_get_string (gst_query_get_structure (q), "error"));
+    gst_query_unref (q);
+  }
+  g_mutex_unlock (&self->set_lock);
 }

@@ -26,7 +26,9 @@ void gst_proc_child_status_add_stats (GstProcChildStatus * status,
 
 gboolean gst_proc_child_status_forward_pause (GstProcChannel * channel,
     GstQuery * query);
-gboolean gst_proc_child_status_forward_set (GstProcChannel * channel,
-    GstQuery * query);
+gboolean gst_proc_child_status_forward_set (GstProcChildStatus * status,
+    GstProcChannel * channel, GstQuery * query);
+void gst_proc_child_status_replay (GstProcChildStatus * status,
+    GstProcChannel * channel);
 
 G_END_DECLS

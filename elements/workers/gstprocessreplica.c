@@ -546,6 +546,14 @@ await_child (gpointer data)
     if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
       break;
   ok = !why && self->hello && !self->dead;
+  if (ok && self->channel) {
+    /* what the controller set in the child before, before any item */
+    ch = gst_proc_channel_ref (self->channel);
+    g_mutex_unlock (&self->lock);
+    gst_proc_child_status_replay (self->children, ch);
+    gst_proc_channel_unref (ch);
+    g_mutex_lock (&self->lock);
+  }
   if (ok || self->stopping) {
     g_clear_pointer (&why, g_free);
   } else if (self->failed) {
@@ -1149,7 +1157,7 @@ gst_process_replica_element_query (GstElement * element, GstQuery * query)
     ch = gst_proc_channel_ref (self->channel);
   g_mutex_unlock (&self->lock);
   if (set)
-    res = gst_proc_child_status_forward_set (ch, query);
+    res = gst_proc_child_status_forward_set (self->children, ch, query);
   else
     res = ch && gst_proc_child_status_forward_pause (ch, query);
   if (ch)

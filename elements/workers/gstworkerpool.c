@@ -511,7 +511,9 @@ make_replica (const gchar * description, const gchar * name, GError ** error)
   gst_object_ref_sink (bin);
   gst_object_set_name (GST_OBJECT (bin), name);
 
-  if (!find_free_pads (GST_BIN (bin), &sink, &src, &why) ||
+  /* a value a worker refused (a Python one's do_set_property raised) */
+  why = gst_worker_take_property_refusals (bin, NULL);
+  if (why || !find_free_pads (GST_BIN (bin), &sink, &src, &why) ||
       !rename_children (GST_BIN (bin), name, &why)) {
     g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, why);
     g_free (why);

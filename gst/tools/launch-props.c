@@ -8,7 +8,12 @@
  * While the description is parsed, those warnings are caught here (and
  * are not fatal, even with G_DEBUG=fatal-warnings); afterwards each is
  * told again with the element(s) it concerns and the allowed range, and
- * the tool exits with its usage status.
+ * the tool exits with its usage status. A value inside a workerpool's
+ * `worker` description is told once, naming the factory and the pool
+ * (the pool builds it once per replica, in a process pool in the child).
+ * So is a value an element's own setter refused
+ * (gst_worker_refuse_property(): a Python worker's do_set_property that
+ * raised).
  *
  * The catching relies on this handler being the newest one for
  * GLib-GObject: GLib calls only the last handler set for a domain. A
@@ -27,6 +32,7 @@
 #endif
 
 #include <string.h>
+#include <gst/worker/worker.h>
 #include "launch-props.h"
 #include "gst/worker/controller/gstworkerpropset.h"
 
@@ -93,16 +99,18 @@ on_gobject_warning (const gchar * domain, GLogLevelFlags level,
   g_ptr_array_add (check->bad, b);
 }
 
-/* Loads the plugin of each element factory @description names (any word
- * that is one: a property value that happens to name one costs a load the
- * parse may not need, nothing else). */
-static void
-load_named_plugins (const gchar * description)
+/* The element factories @description names (any word that is one),
+ * loaded: a property value that happens to name one costs a load the
+ * parse may not need, nothing else. Returns: (transfer full): the loaded
+ * factories, in order */
+static GList *
+named_factories (const gchar * description)
 {
   GstRegistry *registry = gst_registry_get ();
   const gchar *p = description;
+  GList *found = NULL;
 
-  while (*p) {
+  while (p && *p) {
     const gchar *start = p;
     gchar *word;
     GstPluginFeature *feature;
@@ -119,12 +127,20 @@ load_named_plugins (const gchar * description)
       GstPluginFeature *loaded = gst_plugin_feature_load (feature);
 
       if (loaded)
-        gst_object_unref (loaded);
+        found = g_list_prepend (found, loaded);
     }
     if (feature)
       gst_object_unref (feature);
     g_free (word);
   }
+  return g_list_reverse (found);
+}
+
+/* Loads the plugin of each element factory @description names. */
+static void
+load_named_plugins (const gchar * description)
+{
+  g_list_free_full (named_factories (description), gst_object_unref);
 }
 
 /* Every `NAME=-N` (quoted or not) of @description, as negative BadValues */
@@ -213,6 +229,67 @@ wrapped_by (GstElement * element, GParamSpec * pspec, const gchar * value)
   return wrapped;
 }
 
+/* Whether @e is a workerpool, or inside one (a replica's element: its
+ * pool names it) */
+static gboolean
+is_pool (GstObject * e)
+{
+  return g_strcmp0 (G_OBJECT_TYPE_NAME (e), "GstWorkerPool") == 0;
+}
+
+static gboolean
+in_pool (GstObject * e)
+{
+  GstObject *parent = gst_object_get_parent (e);
+  gboolean inside = FALSE;
+
+  while (parent && !inside) {
+    GstObject *up = gst_object_get_parent (parent);
+
+    inside = is_pool (parent);
+    gst_object_unref (parent);
+    parent = up;
+  }
+  gst_clear_object (&parent);
+  return inside;
+}
+
+/* The elements of workerpool @pool's worker description that have a
+ * property @b would be refused by, as "FACTORY (the worker of pool P)",
+ * appended to @text; the first one's range in @range. Read from the
+ * factories, not from the replicas: in a process pool they are in the
+ * children. */
+static guint
+describe_pool (GstElement * pool, BadValue * b, GString * text, guint found,
+    gchar ** range)
+{
+  gchar *worker = NULL;
+  GList *factories, *l;
+
+  g_object_get (pool, "worker", &worker, NULL);
+  factories = named_factories (worker);
+  for (l = factories; l; l = l->next) {
+    GType type = gst_element_factory_get_element_type (l->data);
+    GObjectClass *klass = type ? g_type_class_ref (type) : NULL;
+    GParamSpec *pspec = klass ? g_object_class_find_property (klass,
+        b->property) : NULL;
+
+    if (pspec && (b->negative ? worker_prop_is_unsigned (pspec) &&
+            strstr (worker, b->message) : refused_by (pspec, b->value))) {
+      g_string_append_printf (text, "%s%s (the worker of pool %s)",
+          found++ ? ", " : "", GST_OBJECT_NAME (l->data),
+          GST_OBJECT_NAME (pool));
+      if (!*range)
+        *range = worker_prop_describe_range (pspec);
+    }
+    if (klass)
+      g_type_class_unref (klass);
+  }
+  g_list_free_full (factories, gst_object_unref);
+  g_free (worker);
+  return found;
+}
+
 /* The elements of @pipeline that have a property @b would be refused by */
 static gchar *
 describe (GstBin * pipeline, BadValue * b)
@@ -231,6 +308,10 @@ describe (GstBin * pipeline, BadValue * b)
         GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
             (e), b->property);
 
+        if (is_pool (GST_OBJECT (e)))
+          found = describe_pool (e, b, text, found, &range);
+        if (in_pool (GST_OBJECT (e)))
+          pspec = NULL;
         if (pspec && (b->negative ? wrapped_by (e, pspec, b->value) :
                 refused_by (pspec, b->value))) {
           g_string_append_printf (text, "%s%s", found++ ? ", " : "",
@@ -289,6 +370,9 @@ launch_prop_check_end (LaunchPropCheck * check, GstBin * pipeline)
     gchar *line = pipeline ? describe (pipeline, b) : b->negative ? NULL :
         g_strdup_printf ("bad property value: %s", b->message);
 
+    /* one line each: a pool builds its worker once per replica */
+    if (!line || (text && strstr (text->str, line)))
+      g_clear_pointer (&line, g_free);
     if (!line)
       continue;
     if (!text)
@@ -299,5 +383,17 @@ launch_prop_check_end (LaunchPropCheck * check, GstBin * pipeline)
   }
   g_ptr_array_unref (check->bad);
   g_free (check);
+  /* values a worker's own setter refused (a Python worker's
+   * do_set_property raised) */
+  if (pipeline) {
+    gchar *refused = gst_worker_take_property_refusals (GST_ELEMENT
+        (pipeline), NULL);
+
+    if (refused && !text)
+      text = g_string_new (refused);
+    else if (refused)
+      g_string_append_printf (text, "\n%s", refused);
+    g_free (refused);
+  }
   return text ? g_string_free (text, FALSE) : NULL;
 }

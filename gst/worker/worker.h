@@ -17,3 +17,4 @@
 #include <gst/worker/gstworkerjson.h>
 #include <gst/worker/gstworkermergemeta.h>
 #include <gst/worker/gstworkernulltoken.h>
+#include <gst/worker/gstworkerrefusal.h>

@@ -7,17 +7,6 @@
 #include "testpipeline.h"
 #include "controllerrun.h"
 
-/* A structure as text, for failure messages (valid until the next call). */
-const gchar *
-str (const GstStructure * s)
-{
-  static gchar *text;
-
-  g_free (text);
-  text = s ? gst_structure_to_string (s) : g_strdup ("(null)");
-  return text;
-}
-
 static void
 on_finished (GstWorkerController * ctrl, const GstStructure * report, Run * r)
 {
@@ -210,7 +199,7 @@ u64 (const GstStructure * s, const gchar * field)
 
   fail_unless (s != NULL);
   fail_unless (gst_structure_get_uint64 (s, field, &v), "no %s in %s",
-      field, str (s));
+      field, test_str (s));
   return v;
 }
 
@@ -262,17 +251,17 @@ assert_chain_balanced (const GstStructure * report,
   gboolean balanced = FALSE;
 
   fail_unless (gst_structure_get_boolean (report, "balanced", &balanced));
-  fail_unless (balanced, "unbalanced: %s", str (report));
+  fail_unless (balanced, "unbalanced: %s", test_str (report));
   for (i = 0; queues[i]; i++) {
     guint64 qin = queue_u64 (report, queues[i], "items-in");
     guint64 qout = queue_u64 (report, queues[i], "items-out");
 
     fail_unless_equals_uint64 (qin, qout);
     fail_unless (worker_u64 (report, workers[i], "items-out") == qin,
-        "%s out != %s in: %s", workers[i], queues[i], str (report));
+        "%s out != %s in: %s", workers[i], queues[i], test_str (report));
     fail_unless (worker_u64 (report, workers[i + 1], "items-in") == qout,
         "%s in != %s out: %s", workers[i + 1], queues[i],
-        str (report));
+        test_str (report));
   }
 }
 

@@ -24,9 +24,6 @@ typedef struct
   gint64 started_at;
 } Run;
 
-/* A structure as text, for failure messages (valid until the next call). */
-const gchar *str (const GstStructure * s);
-
 void run_init (Run * r, GstWorkerController * ctrl);
 void run_clear (Run * r);
 void run_until_finished (Run * r, guint timeout_s);

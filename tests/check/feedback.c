@@ -288,18 +288,8 @@ assert_loop_accounted (Loop * l)
 static void
 run_to_eos (GstElement * pipe, GstClockTime eos_after)
 {
-  GstMessage *msg = test_pipeline_run (pipe, GST_CLOCK_TIME_NONE, eos_after);
-
-  fail_unless (msg != NULL, "no EOS");
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-    GError *err = NULL;
-    gchar *dbg = NULL;
-
-    gst_message_parse_error (msg, &err, &dbg);
-    fail ("error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
-        err->message, dbg);
-  }
-  gst_message_unref (msg);
+  test_message_expect_eos (test_pipeline_run (pipe, GST_CLOCK_TIME_NONE,
+          eos_after));
 }
 
 GST_START_TEST (test_loop_runs_to_eos)

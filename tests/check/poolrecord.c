@@ -57,17 +57,7 @@ run (GstElement * pipe, GstClockTime timeout)
 void
 run_to_eos (GstElement * pipe)
 {
-  GstMessage *msg = run (pipe, GST_CLOCK_TIME_NONE);
-
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-    GError *err = NULL;
-    gchar *dbg = NULL;
-
-    gst_message_parse_error (msg, &err, &dbg);
-    fail ("error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
-        err->message, dbg);
-  }
-  gst_message_unref (msg);
+  test_message_expect_eos (run (pipe, GST_CLOCK_TIME_NONE));
 }
 
 /* Runs until an error, which it returns (the message's source in @src). */

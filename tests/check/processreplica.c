@@ -970,6 +970,62 @@ GST_START_TEST (test_set_child_worker_property)
 
 GST_END_TEST;
 
+/* What was set in a child holds for the child started again after a
+ * crash: the replica gives it to the new child before any item. */
+GST_START_TEST (test_set_survives_child_restart)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
+      "restart-delay=0 worker=\"testworker name=w\" ! queue ! "
+      "testworkersink", &err);
+  GstPipeline *pipe;
+  GstElement *r;
+  GstStructure *entry = NULL;
+  gint64 deadline;
+  guint64 dropped = 0;
+  gint pid = 0, now = 0;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  r = test_pipeline_get (GST_ELEMENT (pipe), "r");
+  while (!(entry = status_entry (ctrl, "r/w")))
+    g_usleep (1000);
+  g_clear_pointer (&entry, gst_structure_free);
+  fail_unless (gst_worker_controller_set_element_property (ctrl, "r/w",
+          "drop-every", "2", &err), "%s", err ? err->message : "?");
+
+  /* the child dies (kill -9) and a new one runs: it drops too */
+  g_object_get (r, "pid", &pid, NULL);
+  fail_unless (pid > 0);
+  fail_unless (kill (pid, SIGKILL) == 0);
+  deadline = g_get_monotonic_time () + scaled (60 * G_TIME_SPAN_SECOND);
+  while ((now <= 0 || now == pid || dropped == 0) &&
+      g_get_monotonic_time () < deadline) {
+    g_clear_pointer (&entry, gst_structure_free);
+    entry = status_entry (ctrl, "r/w");
+    now = 0;
+    dropped = 0;
+    if (entry) {
+      gst_structure_get_int (entry, "pid", &now);
+      gst_structure_get_uint64 (entry, "items-dropped", &dropped);
+    }
+    g_usleep (1000);
+  }
+  fail_unless (now > 0 && now != pid, "no new child (%d)", now);
+  fail_unless (dropped > 0, "the new child %d drops nothing", now);
+  g_clear_pointer (&entry, gst_structure_free);
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (r);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
 /* The status entry @name says @state and has been in it @at_least;
  * spins the controller's context meanwhile (its watchdog), bounded by a
  * time no healthy run needs. */
@@ -1446,6 +1502,7 @@ processreplica_suite (void)
   tcase_add_test (contract, test_watchdog_sees_child_workers);
   tcase_add_test (contract, test_silent_child_holds_no_reader);
   tcase_add_test (contract, test_set_child_worker_property);
+  tcase_add_test (contract, test_set_survives_child_restart);
   tcase_add_test (contract, test_watchdog_excuses_waits_behind_child_pause);
   tcase_add_test (contract, test_watchdog_excuses_waits_behind_child_start);
   tcase_add_test (contract, test_controller_signals_child_restart);

@@ -58,6 +58,34 @@ stats_flag (GstElement * e, const gchar * field)
   return v;
 }
 
+static guint64
+count_of (GstElement * sink)
+{
+  guint64 n = 0;
+
+  g_object_get (sink, "count", &n, NULL);
+  return n;
+}
+
+/* What @sink got is what @n items of testworkersrc make through @worker
+ * in a thread, in the same order. */
+static void
+assert_as_in_thread (GstElement * sink, guint64 n, const gchar * worker)
+{
+  gchar *src = g_strdup_printf ("testworkersrc num-buffers=%" G_GUINT64_FORMAT,
+      n);
+  gchar *digest = NULL, *thread_digest;
+  guint64 count = 0, thread_count = 0;
+
+  g_object_get (sink, "digest", &digest, "count", &count, NULL);
+  thread_digest = digest_of (src, worker, &thread_count, NULL);
+  fail_unless_equals_uint64 (count, thread_count);
+  fail_unless_equals_string (digest, thread_digest);
+  g_free (thread_digest);
+  g_free (digest);
+  g_free (src);
+}
+
 /* The state change to PLAYING returns while the child is held; the
  * replica says `starting` (the stream waits for the child on the
  * streaming thread: not lost, not failed); once the gate opens, the
@@ -65,9 +93,9 @@ stats_flag (GstElement * e, const gchar * field)
 GST_START_TEST (test_state_change_does_not_wait)
 {
   Gate gate;
-  gchar *desc, *thread_digest, *digest = NULL, *worker;
+  gchar *desc, *worker;
   GstElement *pipe, *r, *sink;
-  guint64 count = 0, thread_count = 0;
+  guint64 count = 0;
   gint pid = 0;
 
   gate_init (&gate);
@@ -90,23 +118,17 @@ GST_START_TEST (test_state_change_does_not_wait)
 
   gate_open (&gate);
   run_to_eos (pipe, NULL);
-  g_object_get (sink, "digest", &digest, "count", &count, NULL);
   fail_unless (gst_worker_get_state (GST_WORKER (r)) !=
       GST_WORKER_STATE_STARTING);
   fail_if (stats_flag (r, "waits-for-child"));
   gst_element_set_state (pipe, GST_STATE_NULL);
-
-  thread_digest = digest_of ("testworkersrc num-buffers=100",
-      "testworker outputs-per-input=2", &thread_count, NULL);
+  g_object_get (sink, "count", &count, NULL);
   fail_unless_equals_uint64 (count, 200);
-  fail_unless_equals_uint64 (count, thread_count);
-  fail_unless_equals_string (digest, thread_digest);
+  assert_as_in_thread (sink, 100, "testworker outputs-per-input=2");
 
   gst_object_unref (r);
   gst_object_unref (sink);
   gst_object_unref (pipe);
-  g_free (thread_digest);
-  g_free (digest);
   g_free (desc);
   g_free (worker);
   gate_clear (&gate);
@@ -154,15 +176,6 @@ GST_START_TEST (test_stop_while_starting)
 
 GST_END_TEST;
 
-static guint64
-count_of (GstElement * sink)
-{
-  guint64 n = 0;
-
-  g_object_get (sink, "count", &n, NULL);
-  return n;
-}
-
 /* A pool grown while it runs: the growth returns while the new child is
  * held, the items go on through the replica there is meanwhile (none
  * waits for the new one), and the new replica joins once its child runs;
@@ -170,9 +183,9 @@ count_of (GstElement * sink)
 GST_START_TEST (test_pool_grows_without_waiting)
 {
   Gate gate;
-  gchar *desc, *src, *digest = NULL, *thread_digest;
+  gchar *desc;
   GstElement *pipe, *pool, *sink, *r1;
-  guint64 count, n = 0, thread_count = 0, r0_in;
+  guint64 count, n, r0_in;
 
   gate_init (&gate);
   gate_open (&gate);
@@ -208,23 +221,16 @@ GST_START_TEST (test_pool_grows_without_waiting)
     g_usleep (1000);
   fail_unless (gst_element_send_event (pipe, gst_event_new_eos ()));
   run_to_eos (pipe, NULL);
-  g_object_get (sink, "digest", &digest, "count", &n, NULL);
   gst_element_set_state (pipe, GST_STATE_NULL);
-
+  n = count_of (sink);
   fail_unless_equals_uint64 (stat_u64 (pipe, "p_r0", "items-in") +
       stat_u64 (pipe, "p_r1", "items-in"), n);
-  src = g_strdup_printf ("testworkersrc num-buffers=%" G_GUINT64_FORMAT, n);
-  thread_digest = digest_of (src, "testworker", &thread_count, NULL);
-  fail_unless_equals_uint64 (n, thread_count);
-  fail_unless_equals_string (digest, thread_digest);
+  assert_as_in_thread (sink, n, "testworker");
 
   gst_object_unref (r1);
   gst_object_unref (sink);
   gst_object_unref (pool);
   gst_object_unref (pipe);
-  g_free (thread_digest);
-  g_free (digest);
-  g_free (src);
   g_free (desc);
   gate_clear (&gate);
 }
@@ -302,10 +308,9 @@ GST_START_TEST (test_controller_start_returns)
 {
   CtrlRun c = { 0 };
   GError *err = NULL;
-  gchar *desc, *digest = NULL, *thread_digest;
+  gchar *desc;
   GstPipeline *pipe;
   GstElement *sink;
-  guint64 count = 0, thread_count = 0;
 
   gate_init (&c.gate);
   desc = g_strdup_printf ("testworkersrc num-buffers=60 ! queue ! "
@@ -330,20 +335,14 @@ GST_START_TEST (test_controller_start_returns)
   fail_unless_equals_int (gst_worker_controller_get_outcome (c.ctrl),
       GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
   sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
-  g_object_get (sink, "digest", &digest, "count", &count, NULL);
-  thread_digest = digest_of ("testworkersrc num-buffers=60",
-      "testworker", &thread_count, NULL);
-  fail_unless_equals_uint64 (count, 60);
-  fail_unless_equals_uint64 (count, thread_count);
-  fail_unless_equals_string (digest, thread_digest);
+  fail_unless_equals_uint64 (count_of (sink), 60);
+  assert_as_in_thread (sink, 60, "testworker");
 
   gst_object_unref (sink);
   gst_object_unref (pipe);
   gst_structure_free (c.report);
   g_main_loop_unref (c.loop);
   gst_object_unref (c.ctrl);
-  g_free (digest);
-  g_free (thread_digest);
   g_free (desc);
   gate_clear (&c.gate);
 }

@@ -101,17 +101,7 @@ run (GstElement * pipe, GString * warnings)
 void
 run_to_eos (GstElement * pipe, GString * warnings)
 {
-  GstMessage *msg = run (pipe, warnings);
-
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-    GError *err = NULL;
-    gchar *dbg = NULL;
-
-    gst_message_parse_error (msg, &err, &dbg);
-    fail ("error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
-        err->message, dbg);
-  }
-  gst_message_unref (msg);
+  test_message_expect_eos (run (pipe, warnings));
 }
 
 gchar *

@@ -1015,12 +1015,8 @@ GST_END_TEST;
 static void
 run_to_eos (GstElement * pipe)
 {
-  GstMessage *msg = test_pipeline_run (pipe, GST_CLOCK_TIME_NONE,
-      GST_CLOCK_TIME_NONE);
-
-  fail_unless (msg != NULL, "no EOS");
-  fail_unless_equals_string (GST_MESSAGE_TYPE_NAME (msg), "eos");
-  gst_message_unref (msg);
+  test_message_expect_eos (test_pipeline_run (pipe, GST_CLOCK_TIME_NONE,
+          GST_CLOCK_TIME_NONE));
 }
 
 typedef struct

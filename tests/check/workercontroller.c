@@ -101,7 +101,7 @@ GST_START_TEST (test_random_pause_resume_then_drain)
     run_until_finished (&r, 60);
 
     fail_unless (outcome (r.report) == GST_WORKER_CONTROLLER_OUTCOME_DRAINED,
-        "%s", str (r.report));
+        "%s", test_str (r.report));
     /* a source paused early and drained at once makes nothing: fine, as
      * long as the runs together moved items */
     produced = worker_u64 (r.report, "src", "items-out");
@@ -183,10 +183,10 @@ GST_START_TEST (test_exit_now_accounts_for_every_item)
    * where an item is counted may shift by one, the total may not */
   for (q = chain_queues; *q; q++) {
     guint64 held = u64 (entry (report, "holders", *q), "items");
-    fail_unless (held == 5 || held == 6, "%s", str (report));
+    fail_unless (held == 5 || held == 6, "%s", test_str (report));
   }
   h = entry (report, "holders", "out");
-  fail_unless (u64 (h, "items") >= 1, "%s", str (report));
+  fail_unless (u64 (h, "items") >= 1, "%s", test_str (report));
   fail_unless_equals_int (worker_state (h), GST_WORKER_STATE_PAUSED);
   h = entry (report, "holders", "a2");
   fail_unless_equals_int (worker_state (h), GST_WORKER_STATE_BLOCKED);
@@ -263,7 +263,7 @@ GST_START_TEST (test_error_discards_balance)
   fail_unless_equals_int (outcome (r.report),
       GST_WORKER_CONTROLLER_OUTCOME_ERROR);
   h = entry (r.report, "holders", "bad");
-  fail_unless (h != NULL, "%s", str (r.report));
+  fail_unless (h != NULL, "%s", test_str (r.report));
   fail_unless_equals_uint64 (u64 (h, "items"), 1);
   fail_unless_equals_uint64 (worker_u64 (r.report, "src", "items-out"),
       worker_u64 (r.report, "out", "items-in") + u64 (r.report,

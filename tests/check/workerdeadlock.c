@@ -61,16 +61,6 @@ scaled (guint ms)
 /* ---------------------------------------------------------------------- */
 /* helpers */
 
-static const gchar *
-str (const GstStructure * s)
-{
-  static gchar *text;
-
-  g_free (text);
-  text = s ? gst_structure_to_string (s) : g_strdup ("(null)");
-  return text;
-}
-
 typedef struct
 {
   GstWorkerController *ctrl;
@@ -295,7 +285,7 @@ field (const GstStructure * s, const gchar * name)
 {
   const gchar *v = gst_structure_get_string (s, name);
 
-  fail_unless (v != NULL, "no %s in %s", name, str (s));
+  fail_unless (v != NULL, "no %s in %s", name, test_str (s));
   return v;
 }
 
@@ -305,7 +295,7 @@ field_uint (const GstStructure * s, const gchar * name)
   guint v = G_MAXUINT;
 
   fail_unless (gst_structure_get_uint (s, name, &v), "no %s in %s", name,
-      str (s));
+      test_str (s));
   return v;
 }
 
@@ -315,7 +305,7 @@ array (const GstStructure * s, const gchar * name)
   const GValue *v = gst_structure_get_value (s, name);
 
   fail_unless (v != NULL && GST_VALUE_HOLDS_ARRAY (v), "no array %s in %s",
-      name, str (s));
+      name, test_str (s));
   return v;
 }
 
@@ -350,7 +340,7 @@ cycle_step (const GstStructure * deadlock, const gchar * process)
     if (g_str_equal (field (step, "process"), process))
       return step;
   }
-  fail ("no step of %s in %s", process, str (deadlock));
+  fail ("no step of %s in %s", process, test_str (deadlock));
   return NULL;
 }
 

@@ -348,7 +348,8 @@ GST_START_TEST (test_restart_keeps_running)
     "--restart-backoff", "50", "--stats-json", json, "testworkersrc",
     "name=src",
     "produce-time=2000000", "!", "queue", "name=q1", "!", "testworker",
-    "name=a2", "error-after=100", "!", "queue", "name=q2", "!", "testworker",
+    "name=a2", "error-after=100", "max-errors=1", "!", "queue", "name=q2",
+    "!", "testworker",
     "name=a3", "!", "queue", "name=q3", "!", "testworkersink", "name=out",
     NULL
   };
@@ -361,8 +362,8 @@ GST_START_TEST (test_restart_keeps_running)
       tail (log));
   fail_unless (tool_wait_line (&t, "pipeline restarted (1)", log), "%s",
       tail (log));
-  /* running again: items reach the sink (its next error is 100 items,
-   * 200 ms, away) */
+  /* running again: items reach the sink; a2 errs once only
+   * (max-errors), so the drain may come however late */
   fail_unless (tool_wait_sink_items (&t, log), "%s", tail (log));
   g_subprocess_send_signal (t.proc, SIGINT);
   fail_unless_equals_int (tool_finish (&t, log, 30), 0);
@@ -447,6 +448,40 @@ GST_START_TEST (test_bad_input)
     fail_unless_equals_int (run_tool (cases[i].args, log, 20), 2);
     fail_unless (strstr (log->str, cases[i].says) != NULL,
         "case %u: '%s' not in:\n%s", i, cases[i].says, tail (log));
+    g_string_free (log, TRUE);
+  }
+}
+
+GST_END_TEST;
+
+/* A value out of range inside a pool's worker description: one line
+ * (not one per replica), naming the factory and the pool, in a thread
+ * pool as in a process pool (where the replicas' elements are in the
+ * children: GLib's words, without any element, twice, before). */
+GST_START_TEST (test_bad_value_in_pool_worker)
+{
+  static const gchar *const says = "bad value \"-5\" for property "
+      "'error-after' of testworker (the worker of pool p): it must be from "
+      "-1 to 9223372036854775807";
+  static const gchar *isolations[] = { "isolation=thread",
+    "isolation=process"
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (isolations); i++) {
+    const gchar *args[] = { "testworkersrc", "!", "workerpool", "name=p",
+      "size=2", isolations[i], "worker=testworker error-after=-5", "!",
+      "fakesink", NULL
+    };
+    GString *log = g_string_new (NULL);
+    const gchar *found;
+
+    fail_unless_equals_int (run_tool (args, log, 20), 2);
+    found = strstr (log->str, says);
+    fail_unless (found != NULL, "%s: '%s' not in:\n%s", isolations[i], says,
+        tail (log));
+    fail_if (strstr (found + strlen (says), "error-after") != NULL,
+        "twice:\n%s",
+        tail (log));
     g_string_free (log, TRUE);
   }
 }
@@ -1011,6 +1046,7 @@ workerlaunch_suite (void)
   tcase_add_test (tc, test_error_names_element);
   tcase_add_test (tc, test_restart_keeps_running);
   tcase_add_test (tc, test_bad_input);
+  tcase_add_test (tc, test_bad_value_in_pool_worker);
   tcase_add_test (tc, test_missing_file_at_start);
   tcase_add_test (tc, test_stall_exit_3);
   tcase_add_test (tc, test_deadlock_exit_status);

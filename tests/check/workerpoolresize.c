@@ -129,19 +129,9 @@ static void
 wait_eos (GstElement * pipe)
 {
   GstBus *bus = gst_element_get_bus (pipe);
-  GstMessage *msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
 
-  fail_unless (msg != NULL, "neither EOS nor an error");
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-    GError *err = NULL;
-    gchar *dbg = NULL;
-
-    gst_message_parse_error (msg, &err, &dbg);
-    fail ("error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
-        err->message, dbg);
-  }
-  gst_message_unref (msg);
+  test_message_expect_eos (gst_bus_timed_pop_filtered (bus,
+          GST_CLOCK_TIME_NONE, GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
   gst_object_unref (bus);
 }
 

@@ -7,20 +7,6 @@
 
 #define Q "max-size-bytes=0 max-size-time=0 "
 
-/* A structure as text, for failure messages (valid until the next call). */
-static const gchar *
-str (const GstStructure * s)
-{
-  static gchar *text;
-
-  g_free (text);
-  text = s ? gst_structure_to_string (s) : g_strdup ("(null)");
-  /* check cannot send a failure message longer than about 4 kB */
-  if (strlen (text) > 3000)
-    strcpy (text + 2980, " ...(cut)");
-  return text;
-}
-
 typedef struct
 {
   GstWorkerController *ctrl;
@@ -172,7 +158,7 @@ u64 (const GstStructure * s, const gchar * field)
 
   fail_unless (s != NULL);
   fail_unless (gst_structure_get_uint64 (s, field, &v), "no %s in %s", field,
-      str (s));
+      test_str (s));
   return v;
 }
 
@@ -188,9 +174,9 @@ check_outputs (Run * r, guint n, const gchar * digest)
   fail_unless (gst_structure_get_enum (r->report, "outcome",
           GST_TYPE_WORKER_CONTROLLER_OUTCOME, &outcome));
   fail_unless (outcome == GST_WORKER_CONTROLLER_OUTCOME_DRAINED,
-      "outcome %d: %s", outcome, str (r->report));
+      "outcome %d: %s", outcome, test_str (r->report));
   fail_unless (gst_structure_get_boolean (r->report, "balanced", &balanced));
-  fail_unless (balanced, "unbalanced: %s", str (r->report));
+  fail_unless (balanced, "unbalanced: %s", test_str (r->report));
   fail_unless_equals_uint64 (sink_u64 (r, "count"), n);
   fail_unless_equals_uint64 (sink_u64 (r, "out-of-order"), 0);
   fail_unless_equals_uint64 (sink_u64 (r, "gaps"), 0);
@@ -298,7 +284,8 @@ GST_START_TEST (test_swap_keeps_every_item)
   status = gst_worker_controller_get_status (r.ctrl);
   fail_unless_equals_int (array_len (status, "retired-workers"), 1);
   fail_unless (find_in (status, "retired-workers", "w") != NULL);
-  fail_unless (find_in (status, "workers", "w") != NULL, "%s", str (status));
+  fail_unless (find_in (status, "workers", "w") != NULL, "%s",
+      test_str (status));
   gst_structure_free (status);
   pause_worker (&r, "src", FALSE);
   run_until_finished (&r);
@@ -306,7 +293,7 @@ GST_START_TEST (test_swap_keeps_every_item)
 
   old = find_in (r.report, "retired-workers", "w");
   now = find_in (r.report, "workers", "w");
-  fail_unless (old && now, "%s", str (r.report));
+  fail_unless (old && now, "%s", test_str (r.report));
   fail_unless (u64 (old, "items-in") >= 20);
   fail_unless_equals_uint64 (u64 (old, "items-in") + u64 (now, "items-in"),
       N_ITEMS);
@@ -339,7 +326,7 @@ GST_START_TEST (test_insert_then_remove)
   fail_unless (listed (&r, "x"));
   status = gst_worker_controller_get_status (r.ctrl);
   fail_unless (find_in (status, "queues", "x_queue") != NULL, "%s",
-      str (status));
+      test_str (status));
   gst_structure_free (status);
   /* 60 items through the new worker, then the source holds again */
   pause_source_after (&r, 60);
@@ -597,7 +584,7 @@ window_wait_parked (Run * r, Window * win)
 {
   fail_unless (test_loop_run_until (r->loop, window_parked_or_ended, r, win,
           60000), "no item came out of q0");
-  fail_unless (r->report == NULL, "the run ended: %s", str (r->report));
+  fail_unless (r->report == NULL, "the run ended: %s", test_str (r->report));
 }
 
 /* The next item out of q0 but @after stops in the window. */
@@ -712,7 +699,7 @@ GST_START_TEST (test_replica_refused)
   fail_unless_equals_uint64 (sink_u64 (&r, "out-of-order"), 0);
   fail_unless_equals_uint64 (sink_u64 (&r, "gaps"), 0);
   fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced)
-      && balanced, "%s", str (r.report));
+      && balanced, "%s", test_str (r.report));
   g_free (replica);
   run_clear (&r);
 }
@@ -831,7 +818,7 @@ GST_START_TEST (test_pool_queue_name_reused)
   fail_unless_equals_int (queues_named (r.report, "p_r0_in", &retired), 1);
   fail_unless_equals_int (retired, 0);
   fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced)
-      && balanced, "%s", str (r.report));
+      && balanced, "%s", test_str (r.report));
   gst_object_unref (pool);
   run_clear (&r);
 }
@@ -912,7 +899,7 @@ GST_START_TEST (test_tune_report)
       "no advice naming the pool");
   t = tuning (&r);
   fail_unless (strstr (gst_structure_get_string (t, "suggestion"),
-          "grow p from 1 to") != NULL, "%s", str (t));
+          "grow p from 1 to") != NULL, "%s", test_str (t));
   fail_unless_equals_int (gst_value_array_get_size (gst_structure_get_value
           (t, "actions")), 0);
   workers = gst_structure_get_value (t, "workers");
@@ -926,7 +913,7 @@ GST_START_TEST (test_tune_report)
     gst_structure_get_double (w, "blocked", &bl);
     gst_structure_get_double (w, "paused", &p);
     fail_unless (b + id + bl + p < 1.0001 && b + id + bl + p > 0.9999,
-        "%s", str (w));
+        "%s", test_str (w));
   }
   gst_structure_free (t);
   fail_unless_equals_int (pool_size (&r), 1);
@@ -966,7 +953,7 @@ GST_START_TEST (test_tune_report_process_pool)
       "no advice naming the pool");
   t = tuning (&r);
   fail_unless (strstr (gst_structure_get_string (t, "suggestion"),
-          "grow p from 1 to") != NULL, "%s", str (t));
+          "grow p from 1 to") != NULL, "%s", test_str (t));
   gst_structure_free (t);
 
   gst_worker_controller_exit_drain (r.ctrl, 20000);
@@ -1000,7 +987,7 @@ GST_START_TEST (test_tune_auto_grows_the_bottleneck)
           GUINT_TO_POINTER (3), 60000), "the pool did not grow to 3");
   t = tuning (&r);
   fail_unless (gst_value_array_get_size (gst_structure_get_value (t,
-              "actions")) >= 1, "%s", str (t));
+              "actions")) >= 1, "%s", test_str (t));
   gst_structure_free (t);
   /* it stays within the bound, and the new replicas are listed */
   test_loop_run_for (r.loop, 1500);
@@ -1017,7 +1004,7 @@ GST_START_TEST (test_tune_auto_grows_the_bottleneck)
         GST_TYPE_WORKER_CONTROLLER_OUTCOME, &outcome);
     fail_unless_equals_int (outcome, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
     fail_unless (gst_structure_get_boolean (r.report, "balanced",
-            &balanced) && balanced, "%s", str (r.report));
+            &balanced) && balanced, "%s", test_str (r.report));
   }
   fail_unless_equals_uint64 (sink_u64 (&r, "out-of-order"), 0);
   fail_unless_equals_uint64 (sink_u64 (&r, "gaps"), 0);
@@ -1074,12 +1061,13 @@ GST_START_TEST (test_tune_auto_grows_a_queue)
   if (!test_loop_run_until (r.loop, q1_at_least, &r, GUINT_TO_POINTER (32),
           60000)) {
     t = tuning (&r);
-    fail ("q1 did not grow to 32 (%u): %s", queue_size (&r, "q1"), str (t));
+    fail ("q1 did not grow to 32 (%u): %s", queue_size (&r, "q1"),
+        test_str (t));
   }
   t = tuning (&r);
   fail_unless (has_action (t, "grow queue q1 from 4 to 8 items"), "%s",
-      str (t));
-  fail_if (has_action (t, "grow queue q0"), "%s", str (t));
+      test_str (t));
+  fail_if (has_action (t, "grow queue q0"), "%s", test_str (t));
   gst_structure_free (t);
 
   pause_worker (&r, "sink", FALSE);
@@ -1112,7 +1100,8 @@ tune_windows (Run * r)
   GstStructure *t = tuning (r);
   guint n = 0;
 
-  fail_unless (t && gst_structure_get_uint (t, "windows", &n), "%s", str (t));
+  fail_unless (t && gst_structure_get_uint (t, "windows", &n), "%s",
+      test_str (t));
   gst_structure_free (t);
   return n;
 }
@@ -1150,7 +1139,7 @@ GST_START_TEST (test_tune_auto_leaves_pool_queues)
       tune_windows (&r) - from);
   fail_unless (queue_full (&r, "p_r0_in"));
   t = tuning (&r);
-  fail_if (has_action (t, "grow queue p_"), "%s", str (t));
+  fail_if (has_action (t, "grow queue p_"), "%s", test_str (t));
   gst_structure_free (t);
   fail_unless_equals_int (queue_size (&r, "p_r0_in"), size);
 
@@ -1305,7 +1294,7 @@ shaken_run (guint seed, const gchar * ref)
       GST_TYPE_WORKER_CONTROLLER_OUTCOME, &outcome);
   gst_structure_get_boolean (r.report, "balanced", &balanced);
   fail_unless (outcome == GST_WORKER_CONTROLLER_OUTCOME_DRAINED && balanced,
-      "run with seed %u: %s", seed, str (r.report));
+      "run with seed %u: %s", seed, test_str (r.report));
   check_outputs (&r, SHAKE_ITEMS, ref);
   run_clear (&r);
   return sh.done;

@@ -285,7 +285,7 @@ GST_START_TEST (test_blocked_behind_paused_replica)
   want.at_least = 600 * GST_MSECOND;
   run_until (&r, worker_in_state_for, &want, 20000);
   fail_unless (r.stalls->len == 0, "%s stalled",
-      r.stalls->len ? str (g_ptr_array_index (r.stalls, 0)) : "");
+      r.stalls->len ? test_str (g_ptr_array_index (r.stalls, 0)) : "");
 
   fail_unless (gst_worker_controller_resume_worker (ctrl, "p_r0_w", &err));
   gst_worker_controller_exit_drain (ctrl, 20000);
@@ -293,7 +293,7 @@ GST_START_TEST (test_blocked_behind_paused_replica)
   fail_unless_equals_int (outcome (r.report),
       GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
   fail_unless (r.stalls->len == 0, "%s stalled",
-      r.stalls->len ? str (g_ptr_array_index (r.stalls, 0)) : "");
+      r.stalls->len ? test_str (g_ptr_array_index (r.stalls, 0)) : "");
   fail_unless_equals_uint64 (prop_u64 (ctrl, "out", "count"),
       worker_u64 (r.report, "src", "items-out"));
   run_clear (&r);
@@ -316,7 +316,7 @@ worker_bool (const GstStructure * status, const gchar * worker,
 
   fail_unless (w != NULL, "no worker %s", worker);
   fail_unless (gst_structure_get_boolean (w, field, &v), "no %s in %s",
-      field, str (w));
+      field, test_str (w));
   return v;
 }
 
@@ -366,7 +366,7 @@ GST_START_TEST (test_system_pause_not_stalled)
   want.at_least = 2000 * GST_MSECOND;
   run_until (&r, worker_in_state_for, &want, 20000);
   fail_unless (r.stalls->len == 0, "%s stalled while paused",
-      r.stalls->len ? str (g_ptr_array_index (r.stalls, 0)) : "");
+      r.stalls->len ? test_str (g_ptr_array_index (r.stalls, 0)) : "");
   fail_unless (r.lost->len == 0, "%s lost while paused",
       r.lost->len ? (gchar *) g_ptr_array_index (r.lost, 0) : "");
 
@@ -385,7 +385,7 @@ GST_START_TEST (test_system_pause_not_stalled)
   fail_unless (gst_worker_controller_resume (ctrl, &err));
   run_until (&r, worker_has_heartbeats, &beats, 20000);
   fail_unless (r.stalls->len == 0, "%s stalled after the resume",
-      r.stalls->len ? str (g_ptr_array_index (r.stalls, 0)) : "");
+      r.stalls->len ? test_str (g_ptr_array_index (r.stalls, 0)) : "");
   fail_unless (r.lost->len == 0, "%s lost after the resume",
       r.lost->len ? (gchar *) g_ptr_array_index (r.lost, 0) : "");
   status = gst_worker_controller_get_status (ctrl);
@@ -397,7 +397,7 @@ GST_START_TEST (test_system_pause_not_stalled)
   fail_unless_equals_int (outcome (r.report),
       GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
   fail_unless (r.stalls->len == 0, "%s stalled",
-      r.stalls->len ? str (g_ptr_array_index (r.stalls, 0)) : "");
+      r.stalls->len ? test_str (g_ptr_array_index (r.stalls, 0)) : "");
   fail_unless_equals_uint64 (prop_u64 (ctrl, "out", "count"),
       worker_u64 (r.report, "src", "items-out"));
   run_clear (&r);

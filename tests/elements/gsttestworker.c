@@ -47,6 +47,7 @@ struct _GstTestWorker
   guint seed;
   gint64 hang_after;
   gint64 error_after;
+  gint64 max_errors;
   gint64 crash_after;
   gint64 crash_on_seq;
   gint crash_signal;
@@ -55,6 +56,9 @@ struct _GstTestWorker
   gboolean emit_partial;
   gboolean drop_events;
   gchar *start_gate;
+
+  /* streaming thread; not reset by a restart (a new start) */
+  guint64 n_errors;
 
   /* streaming thread */
   guint64 n_in;
@@ -77,6 +81,7 @@ enum
   PROP_SEED,
   PROP_HANG_AFTER,
   PROP_ERROR_AFTER,
+  PROP_MAX_ERRORS,
   PROP_CRASH_AFTER,
   PROP_CRASH_ON_SEQ,
   PROP_CRASH_SIGNAL,
@@ -123,7 +128,7 @@ gst_test_worker_process (GstWorkerTransform * base, GstBuffer * inbuf)
   GstTestWorker *self = GST_TEST_WORKER (base);
   guint n_in, m_out;
   guint64 ptime, rdelay, seq = 0;
-  gint64 hang_after, error_after, drop_every, pts_offset;
+  gint64 hang_after, error_after, max_errors, drop_every, pts_offset;
   gint64 crash_after, crash_on_seq;
   gint crash_signal;
   guint seed;
@@ -138,6 +143,7 @@ gst_test_worker_process (GstWorkerTransform * base, GstBuffer * inbuf)
   seed = self->seed;
   hang_after = self->hang_after;
   error_after = self->error_after;
+  max_errors = self->max_errors;
   crash_after = self->crash_after;
   crash_on_seq = self->crash_on_seq;
   crash_signal = self->crash_signal;
@@ -172,7 +178,9 @@ gst_test_worker_process (GstWorkerTransform * base, GstBuffer * inbuf)
     gst_buffer_unref (inbuf);
     return GST_FLOW_FLUSHING;
   }
-  if (error_after >= 0 && self->n_in > (guint64) error_after) {
+  if (error_after >= 0 && self->n_in > (guint64) error_after &&
+      (max_errors < 0 || self->n_errors < (guint64) max_errors)) {
+    self->n_errors++;
     gst_buffer_unref (inbuf);
     GST_ELEMENT_ERROR (self, STREAM, FAILED,
         ("Test worker failed on purpose."),
@@ -361,6 +369,9 @@ gst_test_worker_set_property (GObject * object, guint prop_id,
     case PROP_ERROR_AFTER:
       self->error_after = g_value_get_int64 (value);
       break;
+    case PROP_MAX_ERRORS:
+      self->max_errors = g_value_get_int64 (value);
+      break;
     case PROP_CRASH_AFTER:
       self->crash_after = g_value_get_int64 (value);
       break;
@@ -421,6 +432,9 @@ gst_test_worker_get_property (GObject * object, guint prop_id,
       break;
     case PROP_ERROR_AFTER:
       g_value_set_int64 (value, self->error_after);
+      break;
+    case PROP_MAX_ERRORS:
+      g_value_set_int64 (value, self->max_errors);
       break;
     case PROP_CRASH_AFTER:
       g_value_set_int64 (value, self->crash_after);
@@ -505,6 +519,12 @@ gst_test_worker_class_init (GstTestWorkerClass * klass)
       g_param_spec_int64 ("error-after", "Error after",
           "Fail with an error after this many items (-1 = never)", -1,
           G_MAXINT64, -1, flags));
+  g_object_class_install_property (gobject_class, PROP_MAX_ERRORS,
+      g_param_spec_int64 ("max-errors", "Max errors",
+          "Fail with error-after's error at most this many times in the "
+          "element's life, across restarts (each run, a restart's too, "
+          "counts its items for error-after anew; -1 = no limit)", -1,
+          G_MAXINT64, -1, flags));
   g_object_class_install_property (gobject_class, PROP_CRASH_AFTER,
       g_param_spec_int64 ("crash-after", "Crash after",
           "Kill the whole process with crash-signal on the next item after "
@@ -565,6 +585,7 @@ gst_test_worker_init (GstTestWorker * self)
   self->outputs_per_input = 1;
   self->hang_after = -1;
   self->error_after = -1;
+  self->max_errors = -1;
   self->crash_after = -1;
   self->crash_on_seq = -1;
   self->crash_signal = SIGSEGV;

@@ -179,6 +179,38 @@ test_pipeline_run (GstElement * pipeline, GstClockTime timeout,
   return msg;
 }
 
+/* @msg (taken), a run's end: fails unless it is an EOS, naming the
+ * element of an error and its message. */
+void
+test_message_expect_eos (GstMessage * msg)
+{
+  fail_unless (msg != NULL, "neither EOS nor an error");
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    GError *err = NULL;
+    gchar *dbg = NULL;
+
+    gst_message_parse_error (msg, &err, &dbg);
+    fail ("error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)),
+        err->message, dbg);
+  }
+  gst_message_unref (msg);
+}
+
+/* A structure as text, for failure messages (valid until the next call);
+ * cut to 3000 characters: check cannot send a failure message longer than
+ * about 4 kB ("Message string too long" ends the whole run). */
+const gchar *
+test_str (const GstStructure * s)
+{
+  static gchar *text;
+
+  g_free (text);
+  text = s ? gst_structure_to_string (s) : g_strdup ("(null)");
+  if (strlen (text) > 3000)
+    strcpy (text + 2980, " ...(cut)");
+  return text;
+}
+
 typedef struct
 {
   GMainLoop *loop;

@@ -19,6 +19,9 @@ gchar *test_pipeline_read (const gchar * path, GError ** error);
 
 GstMessage *test_pipeline_run (GstElement * pipeline, GstClockTime timeout,
     GstClockTime eos_after);
+void test_message_expect_eos (GstMessage * msg);
+
+const gchar *test_str (const GstStructure * s);
 
 typedef gboolean (*TestLoopCondition) (gpointer run, gconstpointer data);
 

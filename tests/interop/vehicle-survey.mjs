@@ -483,7 +483,9 @@ function obey (m, t) {
           error = error || 'OFFBOARD asked for without a setpoint stream'
           return common.MavResult.TEMPORARILY_REJECTED
         }
-        state.offboard_entered++
+        // a DO_SET_MODE sent again (its ACK was later than flightlink's
+        // command timeout) finds the vehicle in OFFBOARD: no new entry
+        if (vehicle.mode !== PX4_OFFBOARD) state.offboard_entered++
         vehicle.mode = PX4_OFFBOARD
         return ACCEPTED
       }

@@ -355,11 +355,34 @@ account_child_workers (WorkerRec * w, const GstStructure * frozen,
   return given;
 }
 
+/* The `reason` of worker holder @h, from its stats @now: the items it
+ * failed on, and those it dropped unsent at the stop (and why). */
+static void
+set_reason (GstStructure * h, const GstStructure * now)
+{
+  guint64 failed = worker_stats_u64 (now, "items-failed");
+  guint64 discarded = worker_stats_u64 (now, "items-discarded");
+  const gchar *why = gst_structure_get_string (now, "discarded-reason");
+  GString *reason = g_string_new (NULL);
+
+  if (failed)
+    g_string_append_printf (reason, "it failed with an error on %"
+        G_GUINT64_FORMAT, failed);
+  if (discarded)
+    g_string_append_printf (reason, "%s%" G_GUINT64_FORMAT " dropped unsent "
+        "at the stop%s%s", failed ? "; " : "", discarded, why ? ": " : "",
+        why ? why : "");
+  if (reason->len)
+    gst_structure_set (h, "reason", G_TYPE_STRING, reason->str, NULL);
+  g_string_free (reason, TRUE);
+}
+
 /* After a stop: where the items that were inside went. Queues: what went
  * in and did not come out (exact, from the pad probes; it includes an item
  * a blocked writer was pushing in). Workers: items handed over by their
  * input queues that they never started (held by a paused worker, say),
- * the items it failed on with an error (`items-failed`), and the item in
+ * the items it failed on with an error (`items-failed`), those it took and
+ * dropped unsent at the stop (`items-discarded`), and the item in
  * hand of a worker still busy when frozen that passed nothing on
  * afterwards (a hung one). Adds `holder` entries to @holders
  * (with what each worker was doing before the freeze); returns the
@@ -419,8 +442,12 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     handed = (gint64) handed > handed_offset ? handed - handed_offset : 0;
     if (in->len && handed > started)
       items += handed - started;
-    /* the items it failed on (the error's own item) */
+    /* the items it failed on (the error's own item), and those it took
+     * and dropped unsent when the stop came (a pool's collector: outputs
+     * that waited for an earlier item; its dispatcher: an item no replica
+     * took) */
     items += worker_stats_u64 (now, "items-failed");
+    items += worker_stats_u64 (now, "items-discarded");
     /* a source busy producing holds no item yet; a worker whose child
      * process starts may hold one, waiting for it */
     waits = FALSE;
@@ -450,13 +477,7 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
       if (gst_structure_has_field (was, "blocked-on"))
         gst_structure_set (h, "blocked-on", G_TYPE_STRING,
             gst_structure_get_string (was, "blocked-on"), NULL);
-      if (worker_stats_u64 (now, "items-failed")) {
-        gchar *reason = g_strdup_printf ("it failed with an error on %"
-            G_GUINT64_FORMAT, worker_stats_u64 (now, "items-failed"));
-
-        gst_structure_set (h, "reason", G_TYPE_STRING, reason, NULL);
-        g_free (reason);
-      }
+      set_reason (h, now);
       worker_array_take_structure (holders, h);
     }
     gst_structure_free (now);

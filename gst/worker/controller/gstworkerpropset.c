@@ -8,6 +8,7 @@
 #endif
 
 #include "gstworkerpropset.h"
+#include <gst/worker/gstworkerrefusal.h>
 
 /* "from MIN to MAX" for a numeric @pspec, or NULL */
 gchar *
@@ -82,7 +83,8 @@ worker_prop_read (GParamSpec * pspec, const gchar * text, GValue * value,
  * GST_PARAM_MUTABLE_* flag says in which states it may change (READY:
  * only in NULL or READY; PAUSED: not in PLAYING; PLAYING: always; one
  * that says nothing, like most of stock elements' and Python workers',
- * is not refused); a value out of range is refused. @who names the
+ * is not refused); a value out of range is refused, and so is one the
+ * element's setter refused (gst_worker_refuse_property()). @who names the
  * element in the refusals ("p", "p_r0/testworker0"). Returns: TRUE, or
  * FALSE with @why set. */
 gboolean
@@ -119,7 +121,16 @@ worker_prop_set (GstElement * element, const gchar * who,
     g_free (reason);
     return FALSE;
   }
+  /* the element's own setter may refuse it (a Python worker's
+   * do_set_property that raised): the old value stays */
+  gst_worker_take_property_refusal (element, property, NULL, NULL);
   g_object_set_property (G_OBJECT (element), property, &value);
   g_value_unset (&value);
+  if (gst_worker_take_property_refusal (element, property, NULL, &reason)) {
+    *why = g_strdup_printf ("bad value \"%s\" for property '%s' of %s: %s",
+        text, property, who, reason);
+    g_free (reason);
+    return FALSE;
+  }
   return TRUE;
 }

@@ -113,9 +113,9 @@ set_in_child (GstWorkerController * self, const gchar * name,
  * with the range, the old value kept. The refusals name the element and
  * the property.
  *
- * A value set inside a child process holds for that process: a child
- * restarted after a crash, or a pool's replicas built again, start from
- * the replica's `worker` description.
+ * A value set inside a child process is kept by its replica: a child
+ * restarted after a crash gets it again before any item. Replicas a pool
+ * builds again (a new `size`) start from the `worker` description.
  *
  * Returns: %TRUE if the property was set; %FALSE with @error set
  *   (%GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER: no element of that name;

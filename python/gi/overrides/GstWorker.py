@@ -12,7 +12,12 @@ This override makes the Python side as strict as the C one: an exception
 raised in a ``do_*`` method, a wrong return value or a push of something
 that is not a ``Gst.Buffer`` becomes a GStreamer error that names the
 element and carries the Python traceback (PyGObject alone would print the
-traceback and carry on as if the item had been processed).
+traceback and carry on as if the item had been processed). An exception
+raised in ``do_set_property`` refuses the value: the property keeps its old
+one, and the refusal (the exception's type and message) is recorded for
+whoever set it (``GstWorker.take_property_refusal``): gst-worker-launch
+and the controller's ``set`` report it as an error naming the element and
+the property.
 """
 
 import functools
@@ -119,11 +124,45 @@ def _none_error(ret):
     return None
 
 
+def _refusing(method):
+    """Wraps do_set_property: an exception refuses the value (recorded with
+    GstWorker.refuse_property for whoever set it), instead of a traceback
+    the setter never hears of."""
+    if getattr(method, _WRAPPED, False):
+        return method
+
+    @functools.wraps(method)
+    def wrapper(self, pspec, value):
+        try:
+            return method(self, pspec, value)
+        except Exception as exc:  # noqa: BLE001: every refusal is reported
+            text = _value_text(value)
+            traceback.print_exc()
+            GstWorker.refuse_property(self, pspec.name, text, "%s: %s" % (
+                type(exc).__name__, exc))
+            return None
+
+    setattr(wrapper, _WRAPPED, True)
+    return wrapper
+
+
+def _value_text(value):
+    """A property value as gst-launch-1.0 writes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "value_nick"):
+        return value.value_nick
+    return str(value)
+
+
 def _check_subclass(cls, checks):
     for name, (check, on_error) in checks.items():
         method = cls.__dict__.get(name)
         if method is not None and callable(method):
             setattr(cls, name, _checked(method, check, on_error))
+    method = cls.__dict__.get("do_set_property")
+    if method is not None and callable(method):
+        cls.do_set_property = _refusing(method)
 
 
 def _check_push(element, outbuf):
@@ -203,6 +242,7 @@ class Aggregator(GstWorker.Aggregator):
             delattr(cls, "do_aggregate")
             cls.do_gst_worker_aggregator_aggregate = _checked(
                 method, _flow, _flow_error)
+        _check_subclass(cls, {})
 
     def push_to(self, pad, outbuf):
         _check_push(self, outbuf)
