@@ -309,8 +309,14 @@ sub (guint64 a, guint64 b)
   return a > b ? a - b : 0;
 }
 
+/* One sample at a time, all its lines logged before the next one starts:
+ * a last sample (a pipeline stopping) that finds nothing moved since a
+ * sample the sampler thread took is not over before that sample's lines
+ * are out (else they came after the pipeline stopped, or never). */
+static GMutex sample_lock;
+
 static void
-sample (GstWorkerStatsTracer * self)
+sample_locked (GstWorkerStatsTracer * self)
 {
   GstClockTime now, period, now_ns, period_ns;
   gdouble scale;
@@ -475,6 +481,14 @@ sample (GstWorkerStatsTracer * self)
   g_array_free (rows, TRUE);
 }
 
+static void
+sample (GstWorkerStatsTracer * self)
+{
+  g_mutex_lock (&sample_lock);
+  sample_locked (self);
+  g_mutex_unlock (&sample_lock);
+}
+
 static gpointer
 sampler_thread (gpointer data)
 {
@@ -521,11 +535,13 @@ last_sample (void)
 
   if (!self)
     return;
+  g_mutex_lock (&sample_lock);
   g_mutex_lock (&stats_lock);
   moved = activity () != self->last_mark;
   g_mutex_unlock (&stats_lock);
   if (moved)
-    sample (self);
+    sample_locked (self);
+  g_mutex_unlock (&sample_lock);
 }
 
 /* ---------------------------------------------------------------------- */

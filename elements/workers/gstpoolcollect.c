@@ -292,6 +292,9 @@ caps_intra_only (GstCaps * caps)
 typedef struct
 {
   gboolean has_worker;          /* a worker counts its own drops */
+  gboolean threads;             /* an element pushes from a thread of its
+                                 * own (a queue): outputs come after the
+                                 * item returned */
   GstElement *codec;            /* reffed: a codec that keeps state (or the
                                  * replica whose child process runs it) */
   const gchar *codec_kind;      /* "decoder" or "encoder" */
@@ -338,6 +341,12 @@ inspect_model (GstElement * e, const GstStructure * model, ReplicaKind * kind)
   gst_clear_object (&coded);
 }
 
+/* The elements that push from a thread of their own once they run (a
+ * description built and never started has no pad task to see yet). */
+static const gchar *threaded_bases[] = {
+  "GstQueue", "GstQueue2", "GstMultiQueue", "GstAggregator"
+};
+
 /* Adds what element @v is to @user_data, a ReplicaKind. */
 static void
 inspect_element (const GValue * v, gpointer user_data)
@@ -353,6 +362,12 @@ inspect_element (const GValue * v, gpointer user_data)
   }
   if (GST_IS_WORKER (e))
     kind->has_worker = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (threaded_bases); i++) {
+    GType base = g_type_from_name (threaded_bases[i]);
+
+    if (base && g_type_is_a (G_OBJECT_TYPE (e), base))
+      kind->threads = TRUE;
+  }
   for (guint i = 0; i < G_N_ELEMENTS (codec_bases) && !kind->codec; i++) {
     GType base = g_type_from_name (codec_bases[i]);
     gboolean decoder = strstr (codec_bases[i], "Decoder") != NULL;
@@ -428,7 +443,8 @@ gst_pool_collect_keep_model (GstElement * replica, GstElement * built)
   memset (&kind, 0, sizeof (kind));
   inspect_tree (built, &kind);
   model = gst_structure_new ("pool-replica-model",
-      "has-worker", G_TYPE_BOOLEAN, kind.has_worker, NULL);
+      "has-worker", G_TYPE_BOOLEAN, kind.has_worker,
+      "threads", G_TYPE_BOOLEAN, kind.threads, NULL);
   if (kind.codec) {
     GstElementFactory *f = gst_element_get_factory (kind.codec);
 
@@ -442,6 +458,27 @@ gst_pool_collect_keep_model (GstElement * replica, GstElement * built)
       (GDestroyNotify) gst_structure_free);
   gst_clear_object (&kind.codec);
   g_free (kind.coded);
+}
+
+/**
+ * gst_pool_collect_model_runs_threads:
+ * @replica: a replica of a pool
+ *
+ * Returns: whether @replica runs its worker in a child process and that
+ * worker has an element that pushes from a thread of its own (a queue):
+ * the child then emits an item's outputs after it returned from the item,
+ * which a pad task of the replica here does not show.
+ */
+gboolean
+gst_pool_collect_model_runs_threads (GstElement * replica)
+{
+  const GstStructure *model = g_object_get_qdata (G_OBJECT (replica),
+      model_quark ());
+  gboolean threads = FALSE;
+
+  if (model)
+    gst_structure_get_boolean (model, "threads", &threads);
+  return threads;
 }
 
 static void

@@ -21,5 +21,6 @@ GstPad *gst_pool_collect_add_replica (GstPoolCollect * self, guint replica);
 void gst_pool_collect_remove_replica (GstPoolCollect * self, guint replica);
 
 void gst_pool_collect_keep_model (GstElement * replica, GstElement * built);
+gboolean gst_pool_collect_model_runs_threads (GstElement * replica);
 
 G_END_DECLS

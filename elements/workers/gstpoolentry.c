@@ -14,9 +14,10 @@
  * or drop them) then cannot delay or lose an item's end.
  *
  * A replica that holds items (it reports a latency: an encoder with
- * look-ahead) or runs threads of its own (a queue inside it) emits an
- * item's outputs after it returned: its marks go through it, in order with
- * its data, as serialized events do.
+ * look-ahead) or runs threads of its own (a queue inside it; in a child
+ * process, a queue in its description) emits an item's outputs after it
+ * returned: its marks go through it, in order with its data, as
+ * serialized events do.
  *
  * Which of the two is decided at the replica's first mark of each run,
  * once it processed its first item (decoders learn their latency from
@@ -27,6 +28,7 @@
 #endif
 
 #include "gstpoolentry.h"
+#include "gstpoolcollect.h"
 
 #define GST_CAT_DEFAULT gst_worker_pool_debug
 
@@ -62,13 +64,15 @@ has_task (GstElement * element)
 }
 
 /* Does any element of the replica push from a thread of its own (a queue,
- * an aggregator, a source pad task)? */
+ * an aggregator, a source pad task)? In a child process: one of its
+ * description (see gst_pool_collect_model_runs_threads()). */
 static gboolean
 runs_own_threads (GstElement * element)
 {
   GstIterator *it;
   GValue v = G_VALUE_INIT;
-  gboolean found = has_task (element), done = FALSE;
+  gboolean found = has_task (element) ||
+      gst_pool_collect_model_runs_threads (element), done = FALSE;
 
   if (found || !GST_IS_BIN (element))
     return found;

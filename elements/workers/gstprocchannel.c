@@ -54,7 +54,7 @@ struct _GstProcChannel
   GCond cond;
   /* protected by lock */
   gboolean closed;
-  GHashTable *lent;             /* id -> GstMemory the peer maps */
+  GHashTable *lent;             /* id -> Lent: a memory the peer maps */
   guint64 next_mem_id;
   guint64 next_query_id;
   GHashTable *replies;          /* query id -> reply (NULL until it comes) */
@@ -77,6 +77,27 @@ typedef struct
 static GQuark peer_mem_quark;
 
 static void answer_query (gpointer data, gpointer user_data);
+
+/* A memory lent to the peer, held here with an exclusive lock: not
+ * writable here while the peer may map it. A buffer pool would otherwise
+ * take its buffer back and write the next frame into what the peer still
+ * reads (a queue in a child holds frames after their item is done). */
+typedef struct
+{
+  GstMemory *mem;
+  gboolean locked;
+} Lent;
+
+static void
+lent_free (gpointer data)
+{
+  Lent *lent = data;
+
+  if (lent->locked)
+    gst_memory_unlock (lent->mem, GST_LOCK_FLAG_EXCLUSIVE);
+  gst_memory_unref (lent->mem);
+  g_free (lent);
+}
 
 static void
 init_once (void)
@@ -117,7 +138,7 @@ gst_proc_channel_new (int fd, gboolean stream,
   g_mutex_init (&ch->lock);
   g_cond_init (&ch->cond);
   ch->lent = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-      (GDestroyNotify) gst_memory_unref);
+      lent_free);
   ch->replies = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
       g_free);
   ch->next_mem_id = 1;
@@ -331,11 +352,16 @@ static guint64
 lend (GstProcChannel * ch, GstMemory * mem)
 {
   guint64 id, *key = g_new (guint64, 1);
+  Lent *lent = g_new (Lent, 1);
 
+  lent->mem = gst_memory_ref (mem);
+  lent->locked = gst_memory_lock (mem, GST_LOCK_FLAG_EXCLUSIVE);
+  if (!lent->locked)
+    GST_WARNING ("memory %p lent unlocked: it is mapped for writing", mem);
   g_mutex_lock (&ch->lock);
   id = ch->next_mem_id++;
   *key = id;
-  g_hash_table_insert (ch->lent, key, gst_memory_ref (mem));
+  g_hash_table_insert (ch->lent, key, lent);
   g_mutex_unlock (&ch->lock);
   return id;
 }
@@ -674,9 +700,11 @@ read_buffer (GstProcChannel * ch, const guint8 * data, gsize len, int *fds,
       }
       case GST_PROC_MEM_RETURN:{
         GstMemory *own;
+        Lent *lent;
 
         g_mutex_lock (&ch->lock);
-        own = g_hash_table_lookup (ch->lent, &m.id);
+        lent = g_hash_table_lookup (ch->lent, &m.id);
+        own = lent ? lent->mem : NULL;
         if (own && m.offset >= own->offset &&
             m.offset - own->offset + m.size <= own->maxsize - own->offset) {
           if (m.offset == own->offset && m.size == own->size)

@@ -493,6 +493,9 @@ open_channel_locked (GstProcessReplica * self, int fd, gboolean tcp)
   return ch;
 }
 
+/* start threads that wait now, in this process */
+static gint n_starting;
+
 /* The start thread: the child's connection (TCP), then its hello, by the
  * start-timeout. Ends the start (`starting` false, waiters woken); a child
  * that does not run is killed, and an error naming the element says why
@@ -505,10 +508,12 @@ await_child (gpointer data)
   GstProcChannel *ch = NULL;
   int listener, fd;
   guint timeout;
+  gint share = 1;
   gint64 deadline;
   gboolean ok;
   GPid pid;
 
+  g_atomic_int_inc (&n_starting);
   g_mutex_lock (&self->lock);
   listener = self->listener;
   pid = self->pid;
@@ -542,9 +547,19 @@ await_child (gpointer data)
 
   g_mutex_lock (&self->lock);
   while (!why && !self->hello && !self->failed && !self->dead &&
-      !self->stopping)
-    if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+      !self->stopping) {
+    /* children of this process that start together share the machine:
+     * each may take start-timeout for every one of them, as when they
+     * started one after the other */
+    gint64 end, now = g_get_monotonic_time ();
+
+    share = MAX (share, g_atomic_int_get (&n_starting));
+    end = deadline + (share - 1) * (gint64) timeout * G_TIME_SPAN_MILLISECOND;
+    if (now >= end)
       break;
+    g_cond_wait_until (&self->cond, &self->lock,
+        MIN (end, now + G_TIME_SPAN_SECOND));
+  }
   ok = !why && self->hello && !self->dead;
   if (ok && self->channel) {
     /* what the controller set in the child before, before any item */
@@ -568,8 +583,12 @@ await_child (gpointer data)
     why = g_strdup_printf ("its child (%s) did not start: %s", program, tmp);
     g_free (tmp);
   } else {
-    why = g_strdup_printf ("its child (%s) did not start within %u ms "
-        "(start-timeout)", program, timeout);
+    why = share == 1 ?
+        g_strdup_printf ("its child (%s) did not start within %u ms "
+        "(start-timeout)", program, timeout) :
+        g_strdup_printf ("its child (%s) did not start within %u ms "
+        "(start-timeout=%u, for each of the %d children starting together)",
+        program, timeout * share, timeout, share);
   }
   if (!ok && !self->reaped && self->pid)
     kill (self->pid, SIGKILL);
@@ -579,6 +598,7 @@ await_child (gpointer data)
   g_mutex_unlock (&self->lock);
   /* (a pool offers the replica to its dispatcher here: before the state
    * says it, so that a replica not `starting` takes items) */
+  g_atomic_int_dec_and_test (&n_starting);
   g_object_notify (G_OBJECT (self), "starting");
   gst_worker_core_set_starting (self->core, FALSE);
 

@@ -46,14 +46,17 @@ gst_proc_python_run (const gchar * code)
 /**
  * gst_proc_python_line_buffered:
  *
- * Python's sys.stdout and sys.stderr write line by line from now on.
+ * Python's sys.stdout and sys.stderr write line by line from now on, one
+ * write a line, also under PYTHONUNBUFFERED (which makes them write
+ * through: each argument and separator of a print() its own write, cut
+ * by other processes' lines).
  */
 void
 gst_proc_python_line_buffered (void)
 {
   gst_proc_python_run ("import sys\n"
       "for f in (sys.stdout, sys.stderr):\n"
-      "  try: f.reconfigure(line_buffering=True)\n"
+      "  try: f.reconfigure(line_buffering=True, write_through=False)\n"
       "  except Exception: pass\n");
 }
 

@@ -70,11 +70,12 @@
  * of its own has emitted all that an item makes once it returned from it,
  * so the mark does not enter it but follows those outputs into its output
  * queue. A replica that holds items (it reports a latency, as an encoder
- * with look-ahead does) or has threads of its own (a queue inside it)
- * passes the marks along with its data, as GStreamer elements pass
- * serialized events; one that drops them then is detected: the pool posts
- * an error instead of reordering or hanging. Such a replica holds an
- * item's end until its next input or EOS, as it holds the item's outputs.
+ * with look-ahead does) or has threads of its own (a queue inside it, also
+ * in a child process) passes the marks along with its data, as GStreamer
+ * elements pass serialized events; one that drops them then is detected:
+ * the pool posts an error instead of reordering or hanging. Such a replica
+ * holds an item's end until its next input or EOS, as it holds the item's
+ * outputs.
  *
  * Sticky events (stream-start, caps, segment, tags) reach every replica.
  * Other serialized events (gap, custom events) are in-band items: the

@@ -68,6 +68,10 @@ typedef struct
   guint dots;                   /* graphs written on demand */
   GstStructure *report;
   gint exit_code;
+  gchar **pause;                /* --pause */
+  GPtrArray *child_pauses;      /* --pause REPLICA/NAME not done yet */
+  guint child_pauses_source;
+  gboolean bad_pause;
 } App;
 
 /* ---------------------------------------------------------------------- */
@@ -279,22 +283,26 @@ print_status (App * app)
         gst_value_get_structure (gst_value_array_get_value (workers, i));
     gdouble rate = 0;
     gchar *fill = input_fill (w);
+    gchar rate_text[32] = "-";
 
-    gst_structure_get_double (w, "rate", &rate);
+    /* no rate known (a worker inside a child process): "-", not 0 */
+    if (gst_structure_get_double (w, "rate", &rate))
+      g_snprintf (rate_text, sizeof (rate_text), "%.1f%s", rate,
+          app->tty_out ? "" : "/s");
     state_text (w, state, sizeof (state));
     if (app->tty_out)
       g_string_append_printf (out,
           "%s %-*s %-18s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
-          " %9.1f %8.3f %8.3f %7s\n", app->keys &&
+          " %9s %8.3f %8.3f %7s\n", app->keys &&
           launch_keys_is_selected (app->keys, workers, i) ? ">" : " ",
-          width, gst_structure_get_string (w, "name"),
-          state, field_u64 (w, "items-in"), field_u64 (w, "items-out"), rate,
+          width, gst_structure_get_string (w, "name"), state,
+          field_u64 (w, "items-in"), field_u64 (w, "items-out"), rate_text,
           field_ms (w, "proc-time-avg"), field_ms (w, "proc-time-max"), fill);
     else
       g_string_append_printf (out, "[%8.1f s] %s: %s in=%" G_GUINT64_FORMAT
-          " out=%" G_GUINT64_FORMAT " rate=%.1f/s avg=%.3f ms max=%.3f ms "
+          " out=%" G_GUINT64_FORMAT " rate=%s avg=%.3f ms max=%.3f ms "
           "input=%s\n", t, gst_structure_get_string (w, "name"), state,
-          field_u64 (w, "items-in"), field_u64 (w, "items-out"), rate,
+          field_u64 (w, "items-in"), field_u64 (w, "items-out"), rate_text,
           field_ms (w, "proc-time-avg"), field_ms (w, "proc-time-max"), fill);
     g_free (fill);
   }
@@ -778,6 +786,65 @@ on_sighup (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Whether the child of process replica @name has answered its replica
+ * (its stats have `child-entry`): its workers are known. */
+static gboolean
+child_answered (App * app, const gchar * name)
+{
+  GstPipeline *pipeline = gst_worker_controller_get_pipeline (app->ctrl);
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), name);
+  GstStructure *s = e && GST_IS_WORKER (e) ?
+      gst_worker_get_stats (GST_WORKER (e)) : NULL;
+  gboolean answered = s && gst_structure_has_field (s, "child-entry");
+
+  if (s)
+    gst_structure_free (s);
+  gst_clear_object (&e);
+  gst_object_unref (pipeline);
+  return answered;
+}
+
+/* --pause REPLICA/NAME, a worker inside a process replica's child: the
+ * child runs once the system starts, so the replica holds its input
+ * (paused) until its child answered; then NAME is paused and the replica
+ * resumed (unless --pause named it too). Checked every 20 ms until done. */
+static gboolean
+pause_in_children (gpointer user_data)
+{
+  App *app = user_data;
+  guint i = 0;
+
+  while (i < app->child_pauses->len) {
+    const gchar *name = g_ptr_array_index (app->child_pauses, i);
+    gchar *outer = g_strndup (name, strrchr (name, '/') - name);
+    gboolean answered = child_answered (app, outer);
+    gchar **names = gst_worker_controller_list_workers (app->ctrl);
+    GError *err = NULL;
+
+    if (!answered) {
+      i++;
+    } else if (!g_strv_contains ((const gchar * const *) names, name) ||
+        !gst_worker_controller_pause_worker (app->ctrl, name, &err)) {
+      say (app, TRUE, "ERROR: --pause %s: %s", name, err ? err->message :
+          "the child process of its replica has no worker of that name");
+      g_clear_error (&err);
+      app->bad_pause = TRUE;
+      gst_structure_free (gst_worker_controller_exit_now (app->ctrl));
+      g_ptr_array_set_size (app->child_pauses, 0);
+    } else {
+      if (!g_strv_contains ((const gchar * const *) app->pause, outer))
+        gst_worker_controller_resume_worker (app->ctrl, outer, NULL);
+      g_ptr_array_remove_index (app->child_pauses, i);
+    }
+    g_strfreev (names);
+    g_free (outer);
+  }
+  if (app->child_pauses->len)
+    return G_SOURCE_CONTINUE;
+  app->child_pauses_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_duration (gpointer user_data)
 {
@@ -935,6 +1002,8 @@ launch_main (int argc, char **argv)
   g_autofree gchar *control_address = NULL;
   gboolean http_control = FALSE;
   g_auto (GStrv) pause = NULL;
+  g_autoptr (GPtrArray) child_pauses =
+      g_ptr_array_new_with_free_func (g_free);
   g_auto (GStrv) desc = NULL;
   gdouble duration = 0;
   /* UNSET: not given (-1 is a value, refused) */
@@ -993,7 +1062,8 @@ launch_main (int argc, char **argv)
     {"drain-timeout", 0, 0, G_OPTION_ARG_INT, &drain_timeout,
         "Longest drain at exit before stopping (default 10000)", "MS"},
     {"pause", 0, 0, G_OPTION_ARG_STRING_ARRAY, &pause,
-        "Start with this worker paused ([r] resumes all; repeatable)",
+        "Start with this worker paused ([r] resumes all; repeatable; "
+          "REPLICA/NAME: a worker inside a process replica's child)",
         "WORKER"},
     {"stats-json", 0, 0, G_OPTION_ARG_FILENAME, &stats_json,
         "Write the final report (per-worker and per-queue counts, timings) "
@@ -1061,9 +1131,10 @@ launch_main (int argc, char **argv)
       "each answered by one JSON line on standard output: pause [NAME], "
       "resume [NAME], set NAME PROPERTY=VALUE (e.g. a workerpool's size "
       "while it runs), swap NAME DESCRIPTION, insert QUEUE DESCRIPTION, "
-      "remove NAME, status, exit, exit-now. Then (and with "
-      "--status-format=json) what the workers print, a Python worker's "
-      "print() or a child process's, goes to standard error.\n"
+      "remove NAME, status, exit, exit-now. Then (standard input a pipe, "
+      "socket or file) and with --status-format=json, what the workers "
+      "write to standard output (a Python worker's print(), a child "
+      "process's, an fdsink's) goes to standard error.\n"
       "SIGINT, SIGTERM or SIGHUP exits with drain; a second one exits now.\n"
       "\nExit status:\n  0  drained cleanly\n  1  pipeline error (the "
       "message names the element)\n  2  usage error (bad option, unknown "
@@ -1161,8 +1232,7 @@ launch_main (int argc, char **argv)
   /* standard output read by a program (commands may come on standard
    * input, or the status is JSON): the workers' and the children's
    * standard output goes to standard error, the tool's stays */
-  launch_stdio_begin (!isatty (STDIN_FILENO) ||
-      g_strcmp0 (status_format, "json") == 0);
+  launch_stdio_begin (g_strcmp0 (status_format, "json") == 0);
   {
     /* values out of a property's range: refused, naming the element */
     gchar *text = NULL;
@@ -1234,8 +1304,23 @@ launch_main (int argc, char **argv)
     g_object_set (app.ctrl, "max-queue-growth", max_queue_growth, NULL);
   if (max_total_growth >= 0)
     g_object_set (app.ctrl, "max-total-growth", max_total_growth, NULL);
+  app.pause = pause;
+  app.child_pauses = child_pauses;
   for (i = 0; pause && pause[i]; i++) {
-    if (!gst_worker_controller_pause_worker (app.ctrl, pause[i], &err)) {
+    const gchar *slash = strrchr (pause[i], '/');
+    gchar *outer = slash ? g_strndup (pause[i], slash - pause[i]) : NULL;
+    gboolean done = gst_worker_controller_pause_worker (app.ctrl, pause[i],
+        &err);
+
+    /* a worker inside a replica's child: its replica holds until then */
+    if (!done && outer && gst_worker_controller_pause_worker (app.ctrl,
+            outer, NULL)) {
+      g_clear_error (&err);
+      g_ptr_array_add (child_pauses, g_strdup (pause[i]));
+      done = TRUE;
+    }
+    g_free (outer);
+    if (!done) {
       gint ret = usage_error (ctx, "%s", err->message);
       g_error_free (err);
       gst_object_unref (app.ctrl);
@@ -1338,11 +1423,15 @@ launch_main (int argc, char **argv)
   }
   if (!quiet)
     g_timeout_add (status_interval, status_tick, &app);
+  if (child_pauses->len)
+    app.child_pauses_source = g_timeout_add (20, pause_in_children, &app);
 
   if (!gst_worker_controller_is_finished (app.ctrl))
     g_main_loop_run (app.loop);
 
   restore_terminal ();
+  if (app.child_pauses_source)
+    g_source_remove (app.child_pauses_source);
   launch_control_free (control);
   launch_control_free (socket_control);
   if (app.keys)
@@ -1350,7 +1439,7 @@ launch_main (int argc, char **argv)
   launch_http_stop (app.http);
   gst_object_unref (app.ctrl);
   g_main_loop_unref (app.loop);
-  return app.exit_code;
+  return app.bad_pause ? EXIT_USAGE : app.exit_code;
 }
 
 int

@@ -7,10 +7,11 @@
  * workers of the pipeline write to standard output too: a Python worker's
  * print(), a C worker's printf(), and every child process of a process
  * replica (it inherits the tool's file descriptors). When standard output
- * is read by a program (standard input is not a terminal, so commands may
- * come; or --status-format=json), the tool keeps standard output for
- * itself on a descriptor of its own and points descriptor 1, which the
- * workers and the children write to, at standard error.
+ * is read by a program (commands may come on standard input: a pipe, a
+ * socket or a file, not a terminal nor /dev/null; or --status-format=json),
+ * the tool keeps standard output for itself on a descriptor of its own and
+ * points descriptor 1, which the workers and the children write to, at
+ * standard error.
  *
  * Python workers run in the interpreter of GStreamer's python plugin
  * loader, never finalized: what print() left in Python's buffer would be
@@ -23,6 +24,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "gstprocpython.h"
 #include "launch-stdio.h"
 
@@ -45,20 +47,32 @@ print_to_stderr (const gchar * text)
   fflush (stderr);
 }
 
+/* Whether commands may come on standard input: a terminal gives keys,
+ * /dev/null (a character device, as under cron or systemd) nothing. */
+static gboolean
+commands_may_come (void)
+{
+  struct stat st;
+
+  if (isatty (STDIN_FILENO) || fstat (STDIN_FILENO, &st) < 0)
+    return FALSE;
+  return !S_ISCHR (st.st_mode);
+}
+
 /**
  * launch_stdio_begin:
- * @workers_to_stderr: whether what the workers write to standard output
- *   goes to standard error
+ * @json_status: whether the status goes to standard output as JSON
  *
  * Before the pipeline is built (Python loaded, children started): from now
  * on g_print() and launch_stdio_answer() write to the tool's standard
- * output.
+ * output; what the workers write to standard output goes to standard error
+ * if commands may come or @json_status.
  */
 void
-launch_stdio_begin (gboolean workers_to_stderr)
+launch_stdio_begin (gboolean json_status)
 {
   tool_out = stdout;
-  if (workers_to_stderr) {
+  if (json_status || commands_may_come ()) {
     gint fd = fcntl (STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
     FILE *out = fd >= 0 ? fdopen (fd, "w") : NULL;
 

@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-void launch_stdio_begin (gboolean workers_to_stderr);
+void launch_stdio_begin (gboolean json_status);
 
 gboolean launch_stdio_is_tty (void);
 

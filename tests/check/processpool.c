@@ -22,6 +22,23 @@
 /* ---------------------------------------------------------------------- */
 /* in a pool: workerpool isolation=process */
 
+/* What @src through @pool makes: @n items, the same bytes in the same
+ * order as through @plain (the same worker with no pool). */
+static void
+assert_pool_same_as (const gchar * src, const gchar * plain,
+    const gchar * pool, guint64 n)
+{
+  guint64 count[2] = { 0 };
+  gchar *want = digest_of (src, plain, &count[0], NULL);
+  gchar *got = digest_of (src, pool, &count[1], NULL);
+
+  fail_unless_equals_uint64 (count[0], n);
+  fail_unless_equals_uint64 (count[1], n);
+  fail_unless_equals_string (got, want);
+  g_free (want);
+  g_free (got);
+}
+
 /* The same bytes, in the same order, as the pool in threads and as no
  * pool: stateless workers with random delays, and jpegenc. */
 GST_START_TEST (test_pool_same_bytes_as_thread)
@@ -45,14 +62,24 @@ GST_START_TEST (test_pool_same_bytes_as_thread)
   g_free (thread);
   g_free (proc);
 
-  plain = digest_of (vsrc, "videoconvert ! jpegenc", &n[0], NULL);
-  proc = digest_of (vsrc, "workerpool size=2 isolation=process "
-      "worker=\"videoconvert ! jpegenc\"", &n[1], NULL);
-  fail_unless_equals_uint64 (n[0], 40);
-  fail_unless_equals_uint64 (n[1], 40);
-  fail_unless_equals_string (proc, plain);
-  g_free (plain);
-  g_free (proc);
+  assert_pool_same_as (vsrc, "videoconvert ! jpegenc", "workerpool size=2 "
+      "isolation=process worker=\"videoconvert ! jpegenc\"", 40);
+}
+
+GST_END_TEST;
+
+/* A queue inside a process pool's worker (C9 of the new user's trial):
+ * the child emits an item's outputs after it returned from the item (from
+ * the queue's thread), so the pool's order marks go through the child, as
+ * through a thread replica with a queue. Before, the pool ended the item
+ * when the child returned, its outputs came after that end and the
+ * collector waited for ever (frames of 160x120 and more). */
+GST_START_TEST (test_pool_queue_inside_worker)
+{
+  assert_pool_same_as ("videotestsrc num-buffers=40 pattern=ball ! "
+      "video/x-raw,format=GRAY8,width=320,height=240", "queue ! testworker",
+      "workerpool size=2 isolation=process worker=\"queue ! testworker "
+      "random-delay=200000\"", 40);
 }
 
 GST_END_TEST;
@@ -526,6 +553,7 @@ processpool_suite (void)
   suite_add_tcase (s, pool);
   tcase_add_checked_fixture (pool, NULL, stop_leftovers);
   tcase_add_test (pool, test_pool_same_bytes_as_thread);
+  tcase_add_test (pool, test_pool_queue_inside_worker);
   tcase_add_test (pool, test_pool_replicas_crash_and_restart);
   tcase_add_test (pool, test_pool_grows_while_playing);
   tcase_add_test (pool, test_pool_bad_worker);

@@ -349,6 +349,85 @@ GST_START_TEST (test_controller_start_returns)
 
 GST_END_TEST;
 
+/* An exit now while an item waits for a restarting child (it crashed
+ * with the item; the new child is held): the item is counted, on the
+ * replica, and what the source made is what arrived plus what was
+ * discarded. */
+GST_START_TEST (test_exit_now_counts_item_waiting_for_start)
+{
+  Gate gate;
+  GError *err = NULL;
+  GstWorkerController *ctrl;
+  GstPipeline *pipe;
+  GstElement *src, *r;
+  GstStructure *report, *st;
+  const GValue *holders;
+  guint64 made = 0, arrived = 0, discarded = 0, held_r = 0;
+  GstElement *sink;
+  gchar *desc;
+
+  gate_init (&gate);
+  gate_open (&gate);
+  desc = g_strdup_printf ("testworkersrc name=src paused=true num-buffers=-1 "
+      "! queue ! processreplica name=r restart-delay=0 start-timeout=%"
+      G_GINT64_FORMAT " worker=\"testworker crash-on-seq=10 start-gate=%s\" "
+      "! queue ! testworkersink name=sink", scaled (600000), gate.path);
+  ctrl = gst_worker_controller_new_from_description (desc, &err);
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  pipe = gst_worker_controller_get_pipeline (ctrl);
+  test_pipeline_watch (GST_ELEMENT (pipe));
+  src = test_pipeline_get (GST_ELEMENT (pipe), "src");
+  r = test_pipeline_get (GST_ELEMENT (pipe), "r");
+  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+  while (gst_worker_get_state (GST_WORKER (r)) == GST_WORKER_STATE_STARTING)
+    g_usleep (1000);
+
+  /* the next child is held; item 10 kills this one */
+  g_unlink (gate.path);
+  gst_worker_set_paused (GST_WORKER (src), FALSE);
+  while (!stats_flag (r, "waits-for-child"))
+    g_usleep (1000);
+  fail_unless_equals_int (gst_worker_get_state (GST_WORKER (r)),
+      GST_WORKER_STATE_STARTING);
+
+  report = gst_worker_controller_exit_now (ctrl);
+  st = gst_worker_get_stats (GST_WORKER (src));
+  fail_unless (gst_structure_get_uint64 (st, "items-out", &made));
+  g_object_get (sink, "count", &arrived, NULL);
+  fail_unless (gst_structure_get_uint64 (report, "items-discarded",
+          &discarded));
+  holders = gst_structure_get_value (report, "holders");
+  for (guint i = 0; i < gst_value_array_get_size (holders); i++) {
+    const GstStructure *h =
+        gst_value_get_structure (gst_value_array_get_value (holders, i));
+    const gchar *name = gst_structure_get_string (h, "name");
+    guint64 items = 0;
+
+    /* the replica's, or (as the dead child last said) its worker's */
+    if (g_strcmp0 (name, "r") == 0 || g_str_has_prefix (name, "r/")) {
+      fail_unless (gst_structure_get_uint64 (h, "items", &items));
+      held_r += items;
+    }
+  }
+  /* before: the replica `starting` held nothing, one item unaccounted */
+  fail_unless_equals_uint64 (held_r, 1);
+  fail_unless_equals_uint64 (made, arrived + discarded);
+
+  gst_structure_free (st);
+  gst_structure_free (report);
+  gst_object_unref (sink);
+  gst_object_unref (r);
+  gst_object_unref (src);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+  g_free (desc);
+  gate_clear (&gate);
+}
+
+GST_END_TEST;
+
 static Suite *
 processstart_suite (void)
 {
@@ -361,6 +440,7 @@ processstart_suite (void)
   tcase_add_test (start, test_stop_while_starting);
   tcase_add_test (start, test_controller_start_returns);
   tcase_add_test (start, test_pool_grows_without_waiting);
+  tcase_add_test (start, test_exit_now_counts_item_waiting_for_start);
   return s;
 }
 

@@ -360,6 +360,19 @@ with_start_timeout (const gchar * desc)
       30000 * test_timeout_scale ());
 }
 
+/* Inserts a pool of 2 process replicas, pp, after q0 while it runs. */
+static void
+insert_process_pool (Run * r)
+{
+  GError *err = NULL;
+  gchar *pp = with_start_timeout ("workerpool name=pp size=2 "
+      "isolation=process worker=testworker");
+
+  fail_unless (gst_worker_controller_insert_worker (r->ctrl, "q0", pp, &err),
+      "%s", err ? err->message : "?");
+  g_free (pp);
+}
+
 /* Elements in child processes come in while the system runs (B9 of the
  * new user's trial): a process pool inserted, a worker swapped for a
  * process replica. Their children start, every item goes through them,
@@ -368,16 +381,13 @@ GST_START_TEST (test_insert_and_swap_process_replicas)
 {
   gchar *ref = reference_digest (CHAIN ("testworker name=w"), N_ITEMS);
   gchar *pr = with_start_timeout ("processreplica name=pr worker=testworker");
-  gchar *pp = with_start_timeout ("workerpool name=pp size=2 "
-      "isolation=process worker=testworker");
   GError *err = NULL;
   Run r;
 
   run_start_held (&r, CHAIN ("testworker name=w process-time=100000"), 20);
   fail_unless (gst_worker_controller_swap_worker (r.ctrl, "w", pr, &err),
       "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q0", pp, &err),
-      "%s", err ? err->message : "?");
+  insert_process_pool (&r);
   fail_unless (listed (&r, "pp_r0"));
   fail_unless (listed (&r, "pr"));
   pause_worker (&r, "src", FALSE);
@@ -392,25 +402,22 @@ GST_START_TEST (test_insert_and_swap_process_replicas)
   run_clear (&r);
   g_free (ref);
   g_free (pr);
-  g_free (pp);
 }
 
 GST_END_TEST;
 
 /* A second reshape right after a process pool came in, before an item
- * passed it: the pool's caps are not known until its children run, and
- * the swap next to it is checked against what flows (not refused). */
+ * passed it: the swap next to it is checked against the caps the pool
+ * answers (a caps query crossing to its children came back EMPTY, and the
+ * swap was refused). */
 GST_START_TEST (test_reshape_next_to_new_process_pool)
 {
   gchar *ref = reference_digest (CHAIN ("testworker name=w"), N_ITEMS);
-  gchar *pp = with_start_timeout ("workerpool name=pp size=2 "
-      "isolation=process worker=testworker");
   GError *err = NULL;
   Run r;
 
   run_start_held (&r, CHAIN ("testworker name=w"), 20);
-  fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q0", pp, &err),
-      "%s", err ? err->message : "?");
+  insert_process_pool (&r);
   fail_unless (gst_worker_controller_swap_worker (r.ctrl, "w",
           "testworker name=w2", &err), "%s", err ? err->message : "?");
   fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q1",
@@ -422,7 +429,6 @@ GST_START_TEST (test_reshape_next_to_new_process_pool)
   check_outputs (&r, N_ITEMS, ref);
   run_clear (&r);
   g_free (ref);
-  g_free (pp);
 }
 
 GST_END_TEST;

@@ -1,6 +1,9 @@
 # gst-workers: pytest set-up shared by the Python tests.
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import json
+import os
+import subprocess
+import threading
 import time
 
 import gi
@@ -99,3 +102,30 @@ def entry(report, kind, name):
         if e["name"] == name:
             return e
     raise KeyError("no %s %s in %r" % (kind, name, report[kind]))
+
+
+def tool_until(args, until, command):
+    """Runs gst-worker-launch ARGS, commands on its standard input, until
+    until(line) holds for a line of its standard output, then sends
+    COMMAND and waits for its end; bounded (120 s), so that a failure
+    cannot hang the suite. Returns its standard error."""
+    proc = subprocess.Popen([os.environ["GST_WORKER_LAUNCH"]] + args,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    bound = threading.Timer(120, proc.kill)
+    bound.start()
+    try:
+        for line in proc.stdout:
+            if until(line):
+                break
+        try:
+            proc.stdin.write(command + "\n")
+            proc.stdin.flush()
+        except BrokenPipeError:  # it ended already
+            pass
+        return proc.communicate(timeout=120)[1]
+    finally:
+        bound.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

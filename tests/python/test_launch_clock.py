@@ -1,8 +1,11 @@
-# gst-workers: gst-worker-launch's times are the run's (one clock).
+# gst-workers: gst-worker-launch's status lines: one clock, rates known or -.
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import json
 import os
+import re
 import subprocess
+
+from conftest import tool_until
 
 
 def test_status_times_are_the_runs_uptime():
@@ -26,3 +29,30 @@ def test_status_times_are_the_runs_uptime():
     for s in status:
         assert abs(s["time"] - s["uptime"] / 1e9) < 1e-6, s
     assert abs(report[0]["time"] - report[0]["duration"] / 1e9) < 1e-6
+
+
+def test_status_line_rate_unknown_is_a_dash():
+    """A worker inside a child process whose rate the status does not know
+    (its heartbeats stay in the child) says `rate=-` in the status lines,
+    not a false 0.0/s while it passes items; its replica says how many
+    items a second."""
+    line_of = re.compile(r"\] (p_r0|p_r0/testworker0): .* out=(\d+) "
+                         r"rate=(\S+) ")
+    seen = {}
+
+    def until(line):
+        m = line_of.search(line)
+        if m:
+            seen[m.group(1)] = (int(m.group(2)), m.group(3))
+        return (seen.get("p_r0/testworker0", (0,))[0] > 0
+                and seen.get("p_r0", (0, "0.0/s"))[1] != "0.0/s")
+
+    tool_until(["--status-interval=20", "testworkersrc", "num-buffers=20000",
+                "!", "queue", "!", "workerpool", "name=p", "size=1",
+                "isolation=process", "worker=testworker process-time=1000000",
+                "!", "queue", "!", "testworkersink"], until, "exit")
+    # "-" where the status has no rate (a rate the child measures, if the
+    # status has one, is a number), never 0.0/s for a worker passing items
+    assert re.match(r"^(-|\d+\.\d/s)$", seen["p_r0/testworker0"][1]), seen
+    assert seen["p_r0/testworker0"][1] != "0.0/s", seen
+    assert re.match(r"^\d+\.\d/s$", seen["p_r0"][1]), seen

@@ -5,7 +5,9 @@ import json
 import os
 import pty
 import re
+import socket
 import subprocess
+import threading
 
 import pytest
 
@@ -13,20 +15,25 @@ LINE = re.compile(r"^pytestworker (\d+ \S+) item (\d+)$")
 ITEMS = 200
 
 
+def command(isolation):
+    return [os.environ["GST_WORKER_LAUNCH"], "--quiet", "pytestworkersrc",
+            "num-items=%d" % ITEMS, "!", "queue", "!", "workerpool",
+            "name=p", "size=2", "isolation=" + isolation,
+            # Python children start slowly on a loaded machine
+            "start-timeout=120000",
+            "worker=pytestworker mode=print", "!", "queue", "!",
+            "pytestworkersink"]
+
+
 def launch(isolation, **kwargs):
     """gst-worker-launch with 2 replicas printing a line an item; Python
     writes to a pipe in blocks (no PYTHONUNBUFFERED) and its interpreters
     (the plugin loader's, in the tool and in the children) are never
     finalized."""
-    tool = os.environ["GST_WORKER_LAUNCH"]
     env = dict(os.environ)
     env.pop("PYTHONUNBUFFERED", None)
-    return subprocess.run(
-        [tool, "--quiet", "pytestworkersrc", "num-items=%d" % ITEMS, "!",
-         "queue", "!", "workerpool", "name=p", "size=2",
-         "isolation=" + isolation, "worker=pytestworker mode=print", "!",
-         "queue", "!", "pytestworkersink"],
-        capture_output=True, text=True, timeout=120, env=env, **kwargs)
+    return subprocess.run(command(isolation), capture_output=True,
+                          text=True, timeout=300, env=env, **kwargs)
 
 
 def check_printed(text):
@@ -43,29 +50,68 @@ def check_printed(text):
         assert numbers == list(range(len(numbers))), (name, numbers)
 
 
+def records_of(run):
+    """Runs run(sock) with a SOCK_SEQPACKET socket, which keeps every
+    write(2) into it apart as one record; returns run's result and the
+    records."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    records = []
+
+    def read():
+        while True:
+            record = ours.recv(65536)
+            if not record:
+                return
+            records.append(record.decode())
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        result = run(theirs)
+    finally:
+        theirs.close()
+        reader.join(timeout=300)
+        ours.close()
+    return result, records
+
+
 @pytest.mark.parametrize("isolation", ["thread", "process"])
 def test_print_in_command_mode_goes_to_stderr_whole(isolation):
-    """In command mode (standard input not a terminal) standard output
-    carries the tool's answers only: every print() of the workers, in the
-    tool's threads or in child processes, reaches standard error, each
-    line whole, none lost at the exit (the last block of a buffered
-    stdout)."""
-    out = launch(isolation, input="status\n")
-    assert out.returncode == 0, out.stdout + out.stderr
+    """In command mode (standard input a pipe) standard output carries
+    the tool's answers only: every print() of the workers, in the tool's
+    threads or in child processes, reaches standard error. Under
+    PYTHONUNBUFFERED=1 (set by most Python containers) each print() is
+    still one write of whole lines, so two workers' lines cannot cut each
+    other: standard error is a socket that keeps each write a record.
+    (Before: prints among the answers; write-through made each argument
+    and separator of a print() a write of its own.)"""
+    out, records = records_of(lambda sock: subprocess.run(
+        command(isolation), input="status\n", stdout=subprocess.PIPE,
+        stderr=sock, text=True, timeout=300,
+        env=dict(os.environ, PYTHONUNBUFFERED="1")))
+    assert out.returncode == 0, out.stdout + "".join(records)
     answers = out.stdout.splitlines()
-    assert answers, out.stderr
+    assert answers, "".join(records)
     for line in answers:
         assert json.loads(line)["ok"] is True, line
-    check_printed(out.stderr)
+    printed = [r for r in records if "pytestworker" in r]
+    for r in printed:
+        assert r.endswith("\n") and LINE.match(r.splitlines()[0]), \
+            "a write that is not whole lines: %r" % r
+    check_printed("".join(printed))
 
 
-@pytest.mark.parametrize("isolation", ["thread", "process"])
-def test_print_on_a_terminal_reaches_stdout(isolation):
-    """With keys on a terminal (no commands), print() goes to standard
-    output as in any program, the last block too."""
+@pytest.mark.parametrize("isolation,stdin", [("thread", "terminal"),
+                                             ("process", "devnull")])
+def test_print_with_no_commands_reaches_stdout(isolation, stdin):
+    """With keys on a terminal, or standard input /dev/null (cron,
+    systemd: no command can come), print() goes to standard output as in
+    any program, the last block of Python's buffer too (the interpreters
+    are never finalized)."""
     master, slave = pty.openpty()
     try:
-        out = launch(isolation, stdin=slave)
+        out = launch(isolation, stdin=slave if stdin == "terminal"
+                     else subprocess.DEVNULL)
     finally:
         os.close(slave)
         os.close(master)

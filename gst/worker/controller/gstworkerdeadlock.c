@@ -1391,7 +1391,18 @@ gst_worker_deadlock_waits_on_pause (GstWorkerDeadlock * dl,
   gint found;
 
   g_mutex_lock (&dl->lock);
-  found = waits_on_locked (dl, worker, PROC_PAUSED);
+  /* its own thread holds the pause (a worker pushing straight into a
+   * paused one, or into a replica whose child starts) */
+  found = sampled_proc_locked (dl, worker);
+  if (found >= 0) {
+    ProcState state = ((Proc *) g_ptr_array_index (dl->procs,
+            found))->state;
+
+    if (state != PROC_PAUSED && state != PROC_STARTING)
+      found = -1;
+  }
+  if (found < 0)
+    found = waits_on_locked (dl, worker, PROC_PAUSED);
   /* a child process that starts holds what waits for it as a pause */
   if (found < 0)
     found = waits_on_locked (dl, worker, PROC_STARTING);

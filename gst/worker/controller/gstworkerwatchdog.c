@@ -692,9 +692,17 @@ check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
         state_time >= stall_timeout * GST_MSECOND;
     if (long_wait && state == GST_WORKER_STATE_BLOCKED)
       excused = waits_on_pause (wd, rec, blocked_on, &sampled);
-    /* a process replica waiting for a worker paused in its child */
-    else if (long_wait && state == GST_WORKER_STATE_BUSY)
-      excused = worker_stats_child_paused (s);
+    /* a process replica waiting for a worker paused in its child; a
+     * worker busy pushing into the elements after it in its thread (a
+     * source with no queue before a pool) that wait for a pause or a
+     * child's start */
+    else if (long_wait && state == GST_WORKER_STATE_BUSY) {
+      gboolean pushing = FALSE;
+
+      excused = worker_stats_child_paused (s) ||
+          (gst_structure_get_boolean (s, "pushing", &pushing) && pushing &&
+          waits_on_pause (wd, rec, NULL, &sampled));
+    }
     if (long_wait && !excused && state == GST_WORKER_STATE_BLOCKED &&
         !w->stalled && root_not_yet_stalled (wd, rec, &sampled)) {
       long_wait = FALSE;
