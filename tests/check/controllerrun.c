@@ -61,10 +61,18 @@ on_started (GstWorkerController * ctrl, Run * r)
   r->started++;
 }
 
+/* The controller of the run that goes on, until run_clear() (a weak
+ * pointer), and its Run (only compared: a failed test's stack is gone) */
+static GstWorkerController *left_ctrl;
+static gpointer left_run;
+
 void
 run_init (Run * r, GstWorkerController * ctrl)
 {
   memset (r, 0, sizeof (*r));
+  left_ctrl = ctrl;
+  left_run = r;
+  g_object_add_weak_pointer (G_OBJECT (ctrl), (gpointer *) & left_ctrl);
   r->ctrl = ctrl;
   r->loop = g_main_loop_new (NULL, FALSE);
   r->stalls = g_ptr_array_new_with_free_func ((GDestroyNotify)
@@ -85,6 +93,11 @@ run_init (Run * r, GstWorkerController * ctrl)
 void
 run_clear (Run * r)
 {
+  if (left_ctrl && left_ctrl == r->ctrl) {
+    g_object_remove_weak_pointer (G_OBJECT (left_ctrl),
+        (gpointer *) & left_ctrl);
+    left_ctrl = NULL;
+  }
   g_main_loop_unref (r->loop);
   if (r->report)
     gst_structure_free (r->report);
@@ -94,6 +107,31 @@ run_clear (Run * r)
   g_ptr_array_unref (r->recovered);
   g_ptr_array_unref (r->errors);
   gst_object_unref (r->ctrl);
+}
+
+/* A checked teardown: stops the run a failed test left (its pipeline
+ * PLAYING, its signal handlers pointing into the failed test's stack).
+ * Without fork (valgrind) the next tests run in the same process, and
+ * gst_task_cleanup_all() at the end of the next test would wait for ever
+ * for its streaming threads (flake-findings S6-6: workerwatchdog hung
+ * until meson's 3000 s). */
+void
+run_stop_left (void)
+{
+  GstWorkerController *c = left_ctrl;
+  GstPipeline *pipe;
+
+  if (!c)
+    return;
+  GST_WARNING ("stopping the run a failed test left");
+  g_object_remove_weak_pointer (G_OBJECT (c), (gpointer *) & left_ctrl);
+  left_ctrl = NULL;
+  g_signal_handlers_disconnect_matched (c, G_SIGNAL_MATCH_DATA, 0, 0, NULL,
+      NULL, left_run);
+  pipe = gst_worker_controller_get_pipeline (c);
+  gst_element_set_state (GST_ELEMENT (pipe), GST_STATE_NULL);
+  gst_object_unref (pipe);
+  gst_object_unref (c);
 }
 
 static gboolean

@@ -26,6 +26,7 @@ typedef struct
 
 void run_init (Run * r, GstWorkerController * ctrl);
 void run_clear (Run * r);
+void run_stop_left (void);
 void run_until_finished (Run * r, guint timeout_s);
 void run_until (Run * r, TestLoopCondition cond, gconstpointer data,
     guint timeout_ms);

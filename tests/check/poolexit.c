@@ -209,6 +209,7 @@ poolexit_suite (void)
   Suite *s = suite_create ("poolexit");
   TCase *tc = tcase_create ("general");
 
+  tcase_add_checked_fixture (tc, NULL, run_stop_left);
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 240);
   tcase_add_test (tc, test_exit_now_collector_thread);

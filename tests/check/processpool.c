@@ -263,12 +263,12 @@ GST_START_TEST (test_launch_reports_restarts)
   gchar *out = launch_tool (desc, &status), **lines;
   guint warnings = 0;
 
-  fail_unless (status == 0, "exit status %d:\n%s", status,
-      strlen (out) > 3000 ? out + strlen (out) - 3000 : out);
+  fail_unless (status == 0, "exit status %d, output:\n%s", status,
+      output_end (out));
   /* items 7, 14, 21, 28 each killed a child */
-  fail_unless (strstr (out, "drained after ") != NULL, "%s", out);
+  fail_unless (strstr (out, "drained after ") != NULL, "%s", output_end (out));
   fail_unless (strstr (out, " s, 0 restarts of the pipeline, 4 of worker "
-          "processes (p_r0: 4)\n") != NULL, "%s", out);
+          "processes (p_r0: 4)\n") != NULL, "%s", output_end (out));
   lines = g_strsplit (out, "\n", -1);
   for (guint i = 0; lines[i]; i++)
     if (strstr (lines[i], "WARNING") && strstr (lines[i], "Worker process "
@@ -291,13 +291,16 @@ GST_END_TEST;
  * when its child died with it twice. */
 GST_START_TEST (test_launch_accounts_failed_items)
 {
+  /* a child's start: a hang guard (test_launch_reports_restarts) */
+  gchar *start = g_strdup_printf ("start-timeout=%" G_GINT64_FORMAT,
+      scaled (30000));
   const gchar *failing[] = { "testworkersrc", "num-buffers=500", "!",
-    "queue", "!", "processreplica", "name=r",
+    "queue", "!", "processreplica", "name=r", start,
     "worker=testworker error-after=49", "!", "queue", "!", "testworkersink",
     NULL
   };
   const gchar *poison[] = { "testworkersrc", "num-buffers=20", "!",
-    "processreplica", "name=r", "restart-delay=0",
+    "processreplica", "name=r", "restart-delay=0", start,
     "worker=testworker crash-on-seq=5", "!", "testworkersink", NULL
   };
   gchar *out = launch_tool (failing, NULL);
@@ -310,7 +313,7 @@ GST_START_TEST (test_launch_accounts_failed_items)
   /* "N items discarded:", or "1 item discarded:" when the error came
    * before the source filled the first queue */
   discarded = strstr (out, " discarded:");
-  fail_unless (discarded != NULL, "%s", out);
+  fail_unless (discarded != NULL, "%s", output_end (out));
   if (discarded - out > 5 && g_str_has_prefix (discarded - 5, "items"))
     discarded -= 5;
   else if (discarded - out > 4 && g_str_has_prefix (discarded - 4, "item"))
@@ -320,20 +323,22 @@ GST_START_TEST (test_launch_accounts_failed_items)
     discarded--;
   fail_unless_equals_uint64 (made, arrived + g_ascii_strtoull (discarded,
           NULL, 10));
-  fail_unless (strstr (out, "\n  worker r: 1 item, was ") != NULL, "%s", out);
+  fail_unless (strstr (out, "\n  worker r: 1 item, was ") != NULL, "%s",
+      output_end (out));
   fail_unless (strstr (out, "; it failed with an error on 1\n") != NULL, "%s",
-      out);
+      output_end (out));
   g_free (out);
 
   out = launch_tool (poison, NULL);
-  fail_unless (strstr (out, "drained after") != NULL, "%s", out);
+  fail_unless (strstr (out, "drained after") != NULL, "%s", output_end (out));
   fail_unless_equals_uint64 (report_column (out, "r", 2), 1);
   fail_unless (strstr (out, "gst-worker-launch: r lost 1 item (in its "
           "DROPPED), the last one because its child died with it twice; the "
-          "last time its process (pid ") != NULL, "%s", out);
+          "last time its process (pid ") != NULL, "%s", output_end (out));
   fail_unless (strstr (out, "was killed by signal SIGSEGV") != NULL, "%s",
-      out);
+      output_end (out));
   g_free (out);
+  g_free (start);
 }
 
 GST_END_TEST;
@@ -382,13 +387,17 @@ GST_END_TEST;
 
 /* What is set on one replica (the pool's child proxy) stays that
  * replica's when the pool builds its replicas again, until the pool's own
- * property is set; also inside a replica in a thread. */
+ * property is set; also inside a replica in a thread. The children's
+ * start-timeout is a hang guard, scaled (under valgrind at load 30 a
+ * start took over the default 30 s). */
 GST_START_TEST (test_pool_keeps_replica_settings)
 {
-  GstElement *pipe = launch ("testworkersrc num-buffers=5 ! workerpool "
-      "name=p size=2 isolation=process worker=testworker "
-      "p_r0::hang-timeout=777 ! workerpool name=t size=1 "
-      "worker=\"testworker name=w\" t_r0::t_r0_w::process-time=1234 ! fakesink");
+  gchar *desc = g_strdup_printf ("testworkersrc num-buffers=5 ! workerpool "
+      "name=p size=2 isolation=process worker=testworker start-timeout=%"
+      G_GINT64_FORMAT " p_r0::hang-timeout=777 ! workerpool name=t size=1 "
+      "worker=\"testworker name=w\" t_r0::t_r0_w::process-time=1234 ! "
+      "fakesink", scaled (30000));
+  GstElement *pipe = launch (desc);
   GstElement *p = test_pipeline_get (pipe, "p");
   GstElement *t = test_pipeline_get (pipe, "t"), *w;
   guint64 process_time = 0;
@@ -417,6 +426,7 @@ GST_START_TEST (test_pool_keeps_replica_settings)
   gst_object_unref (p);
   gst_object_unref (t);
   gst_object_unref (pipe);
+  g_free (desc);
 }
 
 GST_END_TEST;

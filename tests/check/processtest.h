@@ -24,6 +24,7 @@ gchar *digest_of (const gchar * src, const gchar * middle, guint64 * count,
 void assert_same_as_in_thread (const gchar * src, const gchar * worker,
     const gchar * replica_props, guint64 expected);
 gchar *launch_tool (const gchar * const *desc, gint * status);
+const gchar *output_end (const gchar * out);
 guint64 report_column (const gchar * out, const gchar * name, guint col);
 guint uint_of (GstElement * pipe, const gchar * name,
     const gchar * property);

@@ -848,6 +848,7 @@ workercontroller_suite (void)
   Suite *s = suite_create ("workercontroller");
   TCase *tc = tcase_create ("general");
 
+  tcase_add_checked_fixture (tc, NULL, run_stop_left);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_random_pause_resume_then_drain);
   tcase_add_test (tc, test_exit_now_accounts_for_every_item);

@@ -571,6 +571,7 @@ workerwatchdog_suite (void)
   Suite *s = suite_create ("workerwatchdog");
   TCase *tc = tcase_create ("watchdog");
 
+  tcase_add_checked_fixture (tc, NULL, run_stop_left);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_hang_reported_stalled_then_drain_timeout);
   tcase_add_test (tc, test_blocked_behind_paused_sink);
