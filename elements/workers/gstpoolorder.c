@@ -292,7 +292,8 @@ break_contract_locked (GstPoolOrder * order, guint replica,
  *
  * Returns: %TRUE, once, if a replica broke the pool's contract; then
  * @replica and @message (free it) say which and how: post the error, then
- * call gst_pool_order_error_posted().
+ * call gst_pool_order_error_posted(). Other callers wait until it is
+ * posted (or a flush starts), then get %FALSE.
  */
 gboolean
 gst_pool_order_take_error (GstPoolOrder * order, guint * replica,
@@ -307,6 +308,10 @@ gst_pool_order_take_error (GstPoolOrder * order, guint * replica,
     *message = g_strdup (order->broken_message);
     ret = TRUE;
   }
+  /* another thread posts it: the error this caller returns upstream must
+   * not reach a source, which posts an error of its own, before it */
+  while (!ret && order->broken && !order->broken_taken && !order->flushing)
+    g_cond_wait (&order->turn_cond, &order->lock);
   g_mutex_unlock (&order->lock);
   return ret;
 }
