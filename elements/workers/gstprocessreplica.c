@@ -199,24 +199,6 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 
 static void gst_process_replica_worker_init (GstWorkerInterface * iface);
 
-GType
-gst_process_replica_transport_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_PROCESS_REPLICA_TRANSPORT_UNIX,
-        "A unix socket, frames in shared memory (no copy)", "unix"},
-    {GST_PROCESS_REPLICA_TRANSPORT_TCP,
-        "A TCP connection on the loopback, frames in the stream", "tcp"},
-    {0, NULL, NULL},
-  };
-
-  if (g_once_init_enter (&type))
-    g_once_init_leave (&type,
-        g_enum_register_static ("GstProcessReplicaTransport", values));
-  return type;
-}
-
 G_DEFINE_TYPE_WITH_CODE (GstProcessReplica, gst_process_replica,
     GST_TYPE_ELEMENT, G_IMPLEMENT_INTERFACE (GST_TYPE_WORKER,
         gst_process_replica_worker_init));
