@@ -515,8 +515,12 @@ print_report (App * app, const GstStructure * report)
   if (holders && gst_value_array_get_size (holders)) {
     guint64 n = field_u64 (report, "items-discarded");
 
-    g_print ("%s: %" G_GUINT64_FORMAT " item%s discarded:\n", PROG, n,
-        n == 1 ? "" : "s");
+    /* workers that held nothing still say what they were doing */
+    if (n)
+      g_print ("%s: %" G_GUINT64_FORMAT " item%s discarded:\n", PROG, n,
+          n == 1 ? "" : "s");
+    else
+      g_print ("%s: no item discarded; at the stop:\n", PROG);
     for (i = 0; i < gst_value_array_get_size (holders); i++) {
       const GstStructure *h =
           gst_value_get_structure (gst_value_array_get_value (holders, i));
@@ -747,6 +751,35 @@ on_finished (GstWorkerController * ctrl, const GstStructure * report,
 /* ---------------------------------------------------------------------- */
 /* user requests */
 
+/* A drain that waits for workers to start first says so: its
+ * --drain-timeout counts once they run. */
+static void
+say_start_wait (App * app)
+{
+  GstStructure *status = gst_worker_controller_get_status (app->ctrl);
+  const GValue *workers = gst_structure_get_value (status, "workers");
+  gboolean waits = FALSE;
+  GString *who = g_string_new (NULL);
+
+  gst_structure_get_boolean (status, "drain-waits-for-start", &waits);
+  for (guint i = 0; waits && workers && i < gst_value_array_get_size
+      (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+    gint state = -1;
+
+    if (gst_structure_get_enum (w, "state", GST_TYPE_WORKER_STATE, &state)
+        && state == GST_WORKER_STATE_STARTING)
+      g_string_append_printf (who, "%s%s", who->len ? ", " : "",
+          gst_structure_get_string (w, "name"));
+  }
+  if (waits)
+    say (app, FALSE, "the drain waits for %s to start (its %u ms count "
+        "from then)", who->len ? who->str : "workers", app->drain_timeout);
+  g_string_free (who, TRUE);
+  gst_structure_free (status);
+}
+
 static void
 request_exit (App * app, const gchar * why)
 {
@@ -754,6 +787,7 @@ request_exit (App * app, const gchar * why)
     app->draining = TRUE;
     say (app, FALSE, "%s: draining (again to stop now)", why);
     gst_worker_controller_exit_drain (app->ctrl, app->drain_timeout);
+    say_start_wait (app);
   } else {
     GstStructure *report;
 
@@ -1060,7 +1094,8 @@ launch_main (int argc, char **argv)
     {"max-total-growth", 0, 0, G_OPTION_ARG_INT, &max_total_growth,
         "Items of room deadlocks may add to all queues (default 256)", "N"},
     {"drain-timeout", 0, 0, G_OPTION_ARG_INT, &drain_timeout,
-        "Longest drain at exit before stopping (default 10000)", "MS"},
+        "Longest drain at exit before stopping (default 10000; counted "
+          "from when no worker is starting)", "MS"},
     {"pause", 0, 0, G_OPTION_ARG_STRING_ARRAY, &pause,
         "Start with this worker paused ([r] resumes all; repeatable; "
           "REPLICA/NAME: a worker inside a process replica's child)",
