@@ -839,9 +839,9 @@ child_answered (App * app, const gchar * name)
 }
 
 /* --pause REPLICA/NAME, a worker inside a process replica's child: the
- * child runs once the system starts, so the replica holds its input
- * (paused) until its child answered; then NAME is paused and the replica
- * resumed (unless --pause named it too). Checked every 20 ms until done. */
+ * replica paused it in its child before any item (the pause was queued
+ * while the child started); once the child answered, a NAME it does not
+ * have is a usage error. Checked every 20 ms until done. */
 static gboolean
 pause_in_children (gpointer user_data)
 {
@@ -853,21 +853,16 @@ pause_in_children (gpointer user_data)
     gchar *outer = g_strndup (name, strrchr (name, '/') - name);
     gboolean answered = child_answered (app, outer);
     gchar **names = gst_worker_controller_list_workers (app->ctrl);
-    GError *err = NULL;
 
     if (!answered) {
       i++;
-    } else if (!g_strv_contains ((const gchar * const *) names, name) ||
-        !gst_worker_controller_pause_worker (app->ctrl, name, &err)) {
-      say (app, TRUE, "ERROR: --pause %s: %s", name, err ? err->message :
-          "the child process of its replica has no worker of that name");
-      g_clear_error (&err);
+    } else if (!g_strv_contains ((const gchar * const *) names, name)) {
+      say (app, TRUE, "ERROR: --pause %s: the child process of its replica "
+          "has no worker of that name", name);
       app->bad_pause = TRUE;
       gst_structure_free (gst_worker_controller_exit_now (app->ctrl));
       g_ptr_array_set_size (app->child_pauses, 0);
     } else {
-      if (!g_strv_contains ((const gchar * const *) app->pause, outer))
-        gst_worker_controller_resume_worker (app->ctrl, outer, NULL);
       g_ptr_array_remove_index (app->child_pauses, i);
     }
     g_strfreev (names);
@@ -1344,16 +1339,17 @@ launch_main (int argc, char **argv)
   for (i = 0; pause && pause[i]; i++) {
     const gchar *slash = strrchr (pause[i], '/');
     gchar *outer = slash ? g_strndup (pause[i], slash - pause[i]) : NULL;
+    gchar **names = gst_worker_controller_list_workers (app.ctrl);
     gboolean done = gst_worker_controller_pause_worker (app.ctrl, pause[i],
         &err);
 
-    /* a worker inside a replica's child: its replica holds until then */
-    if (!done && outer && gst_worker_controller_pause_worker (app.ctrl,
-            outer, NULL)) {
-      g_clear_error (&err);
+    /* a worker inside a replica's child: its replica pauses it before the
+     * child's first item; the name is checked once the child runs */
+    if (done && outer && g_strv_contains ((const gchar * const *) names,
+            outer) && !g_strv_contains ((const gchar * const *) names,
+            pause[i]))
       g_ptr_array_add (child_pauses, g_strdup (pause[i]));
-      done = TRUE;
-    }
+    g_strfreev (names);
     g_free (outer);
     if (!done) {
       gint ret = usage_error (ctx, "%s", err->message);

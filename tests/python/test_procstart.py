@@ -190,3 +190,52 @@ def test_controller_drain_waits_for_start(run, tmp_path):
         GstWorker.ControllerOutcome.DRAINED, report.to_string()
     assert r.element("out").props.count == \
         r.worker("testworkersrc0")["items-out"]
+
+
+def command(proc, line):
+    """Sends LINE, returns its answer (the next one: no other command is
+    out)."""
+    proc.stdin.write(line + "\n")
+    proc.stdin.flush()
+    for answer in answers(proc):
+        return answer
+    raise AssertionError("the tool ended")
+
+
+def test_set_and_pause_while_children_start(tmp_path):
+    """`set` and `pause` of a worker inside a child still starting are
+    queued, answered ok at once (before: "its process is not running now
+    (starting, ...)" and "No worker named 'p_r0/testworker0'"); the child
+    has them before its first item: paused with none taken, and once
+    resumed it drops every second item from its first."""
+    gate = tmp_path / "gate"
+    proc = held_pool(gate)
+    bound = threading.Timer(120, proc.kill)
+    bound.start()
+    try:
+        status_until(proc, lambda s: starting(s, "p_r0", "p_r1"))
+        answer = command(proc, "set p_r0/testworker0 drop-every=2")
+        assert answer["ok"], answer
+        answer = command(proc, "pause p_r0/testworker0")
+        assert answer["ok"], answer
+        gate.write_text("")
+
+        def inner(status):
+            return {w["name"]: w for w in status["workers"]}.get(
+                "p_r0/testworker0", {})
+        status = status_until(proc, lambda s: inner(s).get("paused"))
+        assert inner(status)["items-in"] == 0, status
+        assert command(proc, "resume p_r0/testworker0")["ok"]
+        # the source's 20 items end the run by themselves
+        err = proc.communicate(timeout=120)[1]
+        assert proc.returncode == 0, err
+        row = [line.split() for line in err.splitlines()
+               if line.startswith("p_r0/testworker0 ")]
+        assert row, err
+        items_in, dropped = int(row[0][1]), int(row[0][3])
+        assert items_in > 0 and dropped == items_in // 2, err
+    finally:
+        bound.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -1075,7 +1075,11 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
  * and holds the rest in its input queue; upstream blocks when that is
  * full. Workers blocked behind a paused worker are not stalled. A worker
  * inside a process replica's child is named as the status lists it,
- * "REPLICA/NAME".
+ * "REPLICA/NAME". Its replica keeps the pause: a child started again
+ * after a crash has it paused too; while the child is still starting (the
+ * replica is `starting`), the pause is queued and the child pauses the
+ * worker before its first item (a name it does not have is then a
+ * WARNING of the replica).
  *
  * Returns: %FALSE, with @error set, if no worker has that name
  *

@@ -556,7 +556,8 @@ worker_run_set_child_paused (GstWorkerRun * run, GstElement * replica,
 }
 
 /* The drain resumes the workers paused inside children: by name, in the
- * replica of that name now (a child started again has none paused). */
+ * replica of that name now (it keeps them for a child started again, and
+ * drops them with this resume). */
 static void
 resume_child_workers (GstWorkerRun * run)
 {
