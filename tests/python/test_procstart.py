@@ -10,6 +10,8 @@ import threading
 
 from gi.repository import GstWorker
 
+from conftest import entry, report_json
+
 # the drain's timeout in these tests (ms): short, the start held longer
 DRAIN_MS = 1000
 
@@ -239,3 +241,30 @@ def test_set_and_pause_while_children_start(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_drain_while_a_grown_replica_starts(run, tmp_path):
+    """newuser E5: a drain while a replica the pool grew still starts
+    (the dispatcher never linked it: no item, no EOS can reach it) ends
+    once the running replicas are empty: drained, every item out, without
+    waiting for that start. Before: the drain waited for EOS on its
+    inputs: drain-timeout."""
+    gate = tmp_path / "gate"
+    gate.write_text("")
+    r = run("testworkersrc name=src num-buffers=-1 ! queue ! workerpool name=p "
+            "size=2 isolation=process start-timeout=600000 "
+            "worker=\"testworker process-time=1000000 start-gate=%s\" ! "
+            "queue ! testworkersink name=out" % gate)
+    r.ctrl.start()
+    r.until(lambda: r.element("out").props.count > 10, what="items")
+    gate.unlink()
+    r.element("p").set_property("size", 3)
+    r.until(lambda: any(w["name"] == "p_r2" and w["state"] == "starting"
+                        for w in r.status()["workers"]), what="p_r2")
+    r.ctrl.exit_drain(DRAIN_MS)
+    report = r.finish()
+    assert report.get_value("outcome") == \
+        GstWorker.ControllerOutcome.DRAINED, report.to_string()
+    assert report.get_value("balanced"), report.to_string()
+    assert r.element("out").props.count == \
+        entry(report_json(r), "workers", "src")["items-out"]

@@ -1354,7 +1354,9 @@ gst_worker_controller_explain_wait (GstWorkerController * self,
  * `drain-waits-for-start`, `drain-start-wait`), and @timeout_ms counts
  * from when no worker is starting. That wait is bounded by the replicas'
  * own `start-timeout` (a child that does not start in time is that
- * replica's failure, not the drain's). If the drain
+ * replica's failure, not the drain's). A replica a pool grew whose child
+ * still starts has no item and nothing links it to the stream yet: the
+ * drain ends without it. If the drain
  * takes longer than @timeout_ms, the report
  * (%GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT) lists in `holders` which
  * queues and workers still held items, in what state, and the system is
