@@ -43,6 +43,11 @@
 /* How long a pause of a worker inside (or a set of a property there)
  * waits for the child's answer */
 #define PAUSE_TIMEOUT (5 * G_TIME_SPAN_SECOND)
+/* ... when the replica's reader of the child's messages is held pushing
+ * an output into a full queue (the query's `reader-held`): the answer
+ * can come only once it moves, so it is not waited for long; the child
+ * still gets the query and does what it asks */
+#define HELD_TIMEOUT (200 * G_TIME_SPAN_MILLISECOND)
 
 struct _GstProcChildStatus
 {
@@ -319,6 +324,37 @@ gst_proc_child_status_add_stats (GstProcChildStatus * self,
   g_mutex_unlock (&self->lock);
 }
 
+typedef enum
+{
+  ANSWERED,
+  UNSURE,                       /* sent; the answer waits behind the
+                                 * replica's held reader */
+  NO_ANSWER
+} Asked;
+
+/* Asks the running child (@ch) @query (the child answers with `ok` or
+ * `found`): within PAUSE_TIMEOUT, or HELD_TIMEOUT if the replica's reader
+ * is @held (then no answer is no refusal: the query is taken as done,
+ * `unconfirmed`). With set_lock. */
+static Asked
+ask_child_locked (GstProcChannel * ch, GstQuery * query, gboolean held)
+{
+  const GstStructure *qs;
+
+  if (gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN, held ?
+          HELD_TIMEOUT : PAUSE_TIMEOUT))
+    return ANSWERED;
+  qs = gst_query_get_structure (query);
+  if (gst_structure_has_field (qs, "ok") ||
+      gst_structure_has_field (qs, "found"))
+    return ANSWERED;
+  if (!held || gst_proc_channel_is_closed (ch))
+    return NO_ANSWER;
+  gst_structure_set (gst_query_writable_structure (query), "unconfirmed",
+      G_TYPE_BOOLEAN, TRUE, NULL);
+  return UNSURE;
+}
+
 /* The running child that has every setting, if there is one now (a new
  * one is not, before its replay): reffed. With set_lock. */
 static GstProcChannel *
@@ -336,8 +372,10 @@ live_child_locked (GstProcChildStatus * self)
 
 /* A controller's pause (or resume) of a worker inside the child
  * (GST_PROC_CHILD_PAUSE_QUERY, naming it): given to the running child,
- * its answer within PAUSE_TIMEOUT; the pause is kept for the next
- * children. While no child runs (it starts, or starts again after a
+ * its answer (`found`) within PAUSE_TIMEOUT, else the reason in the
+ * query's `error` (while the replica's reader is held, `reader-held`:
+ * sent, TRUE and `unconfirmed` after HELD_TIMEOUT); the pause is kept
+ * for the next children. While no child runs (it starts, or starts again after a
  * crash), it is queued: the query answered TRUE with `queued`, the child
  * paused by name before its first item (gst_proc_child_status_replay()).
  * Returns: whether the child has (or will have) such a worker. */
@@ -347,23 +385,37 @@ gst_proc_child_status_forward_pause (GstProcChildStatus * self,
 {
   const GstStructure *qs = gst_query_get_structure (query);
   const gchar *name = gst_structure_get_string (qs, "worker");
-  gboolean paused = FALSE, res = TRUE;
+  gboolean paused = FALSE, held = FALSE, res = TRUE, unsure = FALSE;
   GstProcChannel *ch;
+  Asked asked;
 
   if (!name)
     return FALSE;
   gst_structure_get_boolean (qs, "paused", &paused);
+  gst_structure_get_boolean (qs, "reader-held", &held);
   g_mutex_lock (&self->set_lock);
   ch = live_child_locked (self);
-  if (ch)
-    res = gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN,
-        PAUSE_TIMEOUT);
-  else
+  if (ch) {
+    /* the answer: found or not; none: a child that does not answer, or
+     * one whose answer waits behind the replica's held reader */
+    asked = ask_child_locked (ch, query, held);
+    unsure = asked == UNSURE;
+    res = FALSE;
+    if (asked == ANSWERED)
+      gst_structure_get_boolean (gst_query_get_structure (query), "found",
+          &res);
+    else if (unsure)
+      res = TRUE;
+    else
+      gst_structure_set (gst_query_writable_structure (query), "error",
+          G_TYPE_STRING, "its process did not answer within 5 s", NULL);
+  } else {
     gst_structure_set (gst_query_writable_structure (query), "queued",
         G_TYPE_BOOLEAN, TRUE, NULL);
+  }
   if (res && paused)
     g_hash_table_insert (self->pauses, g_strdup (name),
-        GINT_TO_POINTER (ch == NULL));
+        GINT_TO_POINTER (ch == NULL || unsure));
   else if (res)
     g_hash_table_remove (self->pauses, name);
   g_mutex_unlock (&self->set_lock);
@@ -398,7 +450,9 @@ keep_setting_locked (GstProcChildStatus * self, const GstStructure * qs,
 
 /* A controller's set of a property of an element inside the child
  * (GST_PROC_CHILD_SET_QUERY): given to the running child, its answer
- * within PAUSE_TIMEOUT, else the reason in the query's `error`. While no
+ * within PAUSE_TIMEOUT, else the reason in the query's `error` (while
+ * the replica's reader is held, `reader-held`: sent, `ok` and
+ * `unconfirmed` after HELD_TIMEOUT). While no
  * child runs (it starts, or starts again after a crash), it is queued:
  * `ok` and `queued`, the child gets it before its first item. What was
  * set is kept: every new child gets it (gst_proc_child_status_replay()).
@@ -409,17 +463,23 @@ gst_proc_child_status_forward_set (GstProcChildStatus * self,
 {
   GstStructure *qs;
   GstProcChannel *ch;
-  gboolean ok = FALSE;
+  gboolean ok = FALSE, held = FALSE;
+  Asked asked = NO_ANSWER;
 
+  gst_structure_get_boolean (gst_query_get_structure (query), "reader-held",
+      &held);
   g_mutex_lock (&self->set_lock);
   ch = live_child_locked (self);
-  if (!ch) {
+  if (ch)
+    asked = ask_child_locked (ch, query, held);
+  if (!ch || asked == UNSURE) {
+    /* for the child that starts; or sent to the running one, whose
+     * answer waits: kept unconfirmed (a refusal shows with a new child) */
     qs = gst_query_writable_structure (query);
     keep_setting_locked (self, qs, TRUE);
-    gst_structure_set (qs, "ok", G_TYPE_BOOLEAN, TRUE, "queued",
+    gst_structure_set (qs, "ok", G_TYPE_BOOLEAN, TRUE, ch ? NULL : "queued",
         G_TYPE_BOOLEAN, TRUE, NULL);
-  } else if (gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN,
-          PAUSE_TIMEOUT)) {
+  } else if (asked == ANSWERED) {
     if (gst_structure_get_boolean (gst_query_get_structure (query), "ok",
             &ok) && ok)
       keep_setting_locked (self, gst_query_get_structure (query), FALSE);
@@ -494,14 +554,18 @@ replay_pauses_locked (GstProcChildStatus * self, GstProcChannel * channel)
     GstQuery *q = gst_query_new_custom (GST_QUERY_CUSTOM,
         gst_structure_new (GST_PROC_CHILD_PAUSE_QUERY, "worker",
             G_TYPE_STRING, key, "paused", G_TYPE_BOOLEAN, TRUE, NULL));
+    gboolean found = FALSE;
 
     if (gst_proc_channel_query_timed (channel, q, GST_PAD_UNKNOWN,
-            PAUSE_TIMEOUT)) {
+            PAUSE_TIMEOUT))
+      gst_structure_get_boolean (gst_query_get_structure (q), "found",
+          &found);
+    if (found) {
       g_hash_table_iter_replace (&it, GINT_TO_POINTER (FALSE));
     } else if (GPOINTER_TO_INT (value)) {
       GST_ELEMENT_WARNING (self->owner, CORE, FAILED, ("Worker process "
-              "%s: `pause %s/%s`, asked while its child started: the child "
-              "has no worker of that name", GST_OBJECT_NAME (self->owner),
+              "%s: `pause %s/%s`, asked while its child started (or could "
+              "not answer): the child has no worker of that name", GST_OBJECT_NAME (self->owner),
               GST_OBJECT_NAME (self->owner), (const gchar *) key), (NULL));
       g_hash_table_iter_remove (&it);
     } else {

@@ -1155,6 +1155,11 @@ gst_process_replica_element_query (GstElement * element, GstQuery * query)
           !gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY)))
     return GST_ELEMENT_CLASS (gst_process_replica_parent_class)->query
         (element, query);
+  /* its reader of the child's messages pushes an output into a full
+   * queue: the child's answer cannot be read before that moves */
+  if (gst_worker_get_state (GST_WORKER (self)) == GST_WORKER_STATE_BLOCKED)
+    gst_structure_set (gst_query_writable_structure (query), "reader-held",
+        G_TYPE_BOOLEAN, TRUE, NULL);
   /* to the running child; queued for one that starts */
   if (set)
     return gst_proc_child_status_forward_set (self->children, query);

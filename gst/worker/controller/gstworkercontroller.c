@@ -1079,7 +1079,9 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
  * after a crash has it paused too; while the child is still starting (the
  * replica is `starting`), the pause is queued and the child pauses the
  * worker before its first item (a name it does not have is then a
- * WARNING of the replica).
+ * WARNING of the replica); while the replica is blocked on its output
+ * the pause is sent unconfirmed (see
+ * gst_worker_controller_set_element_property()).
  *
  * Returns: %FALSE, with @error set, if no worker has that name
  *

@@ -514,16 +514,25 @@ drain_timeout_cb (gpointer data)
 }
 
 /* Pauses or resumes @worker inside the child of @replica (a
- * processreplica: "worker-child-pause", see gstprocwire.h). */
+ * processreplica: "worker-child-pause", see gstprocwire.h). Returns:
+ * whether it did (or queued it); FALSE: no such worker, or (with @why,
+ * if given) the child could not be asked. */
 static gboolean
 send_child_pause (GstElement * replica, const gchar * worker,
-    gboolean paused)
+    gboolean paused, gchar ** why)
 {
   GstQuery *q = gst_query_new_custom (GST_QUERY_CUSTOM,
       gst_structure_new ("worker-child-pause", "worker", G_TYPE_STRING,
           worker, "paused", G_TYPE_BOOLEAN, paused, NULL));
   gboolean res = gst_element_query (replica, q);
+  const gchar *error = gst_structure_get_string (gst_query_get_structure (q),
+      "error");
 
+  if (error) {
+    res = FALSE;
+    if (why)
+      *why = g_strdup (error);
+  }
   gst_query_unref (q);
   return res;
 }
@@ -531,15 +540,16 @@ send_child_pause (GstElement * replica, const gchar * worker,
 /* Pauses or resumes the worker @name ("REPLICA/NAME") inside the child of
  * @replica, and remembers the ones left paused: a drain resumes them (a
  * paused worker holds EOS like any item). Returns: whether the child
- * did it. */
+ * did it (or its replica queued it); FALSE: it has no such worker, or
+ * (@why set) it could not be asked. */
 gboolean
 worker_run_set_child_paused (GstWorkerRun * run, GstElement * replica,
-    const gchar * name, gboolean paused)
+    const gchar * name, gboolean paused, gchar ** why)
 {
   const gchar *worker = strrchr (name, '/') + 1;
   gboolean late = FALSE;
 
-  if (!send_child_pause (replica, worker, paused))
+  if (!send_child_pause (replica, worker, paused, why))
     return FALSE;
   g_mutex_lock (&run->lock);
   if (!paused)
@@ -551,7 +561,7 @@ worker_run_set_child_paused (GstWorkerRun * run, GstElement * replica,
   g_mutex_unlock (&run->lock);
   /* a drain began meanwhile: it resumed every worker it knew of */
   if (late)
-    send_child_pause (replica, worker, FALSE);
+    send_child_pause (replica, worker, FALSE, NULL);
   return TRUE;
 }
 
@@ -578,7 +588,7 @@ resume_child_workers (GstWorkerRun * run)
         outer);
 
     GST_INFO_OBJECT (run->parts.owner, "drain: resuming worker %s", name);
-    if (w && !send_child_pause (w->element, slash + 1, FALSE))
+    if (w && !send_child_pause (w->element, slash + 1, FALSE, NULL))
       GST_INFO_OBJECT (run->parts.owner, "the child of %s did not resume "
           "%s (started again?)", outer, slash + 1);
     g_free (outer);

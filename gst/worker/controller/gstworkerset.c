@@ -123,7 +123,10 @@ set_in_child (GstWorkerController * self, const gchar * name,
  * or while a crashed child starts again), the set is queued and answered
  * %TRUE at once: the child gets it before its first item, and a refusal
  * there (no such element, a bad value) is a WARNING of the replica,
- * naming the property. Replicas a pool
+ * naming the property. While the replica is blocked pushing into a full
+ * queue (something downstream paused), it cannot read its child's
+ * answer: the set is sent and answered %TRUE after at most 200 ms,
+ * unconfirmed. Replicas a pool
  * builds again (a new `size`) start from the `worker` description.
  *
  * Returns: %TRUE if the property was set; %FALSE with @error set
