@@ -204,6 +204,10 @@ struct _GstWorkerPool
   guint restart_delay;          /* ms, for processreplica */
   guint hang_timeout;           /* ms, for processreplica */
   gboolean dirty;               /* changed since the last build */
+  gboolean constructed;         /* its construction is over: a property
+                                 * set in NULL builds at once */
+  gchar *bad_setting;           /* `p_r0::nosuch` of the description, or
+                                 * NULL (take_bad_setting()) */
 
   GstPoolSettings *settings;    /* fixed; own lock: what was set on the
                                  * replicas, given to them when rebuilt */
@@ -270,7 +274,12 @@ gst_worker_pool_isolation_get_type (void)
   return type;
 }
 
-G_DEFINE_TYPE (GstWorkerPool, gst_worker_pool, GST_TYPE_BIN);
+static void gst_worker_pool_child_proxy_init (gpointer g_iface,
+    gpointer iface_data);
+
+G_DEFINE_TYPE_WITH_CODE (GstWorkerPool, gst_worker_pool, GST_TYPE_BIN,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_CHILD_PROXY,
+        gst_worker_pool_child_proxy_init));
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (workerpool, "workerpool",
     GST_RANK_NONE, GST_TYPE_WORKER_POOL,
     GST_DEBUG_CATEGORY_INIT (gst_worker_pool_debug, "workerpool", 0,
@@ -1033,6 +1042,16 @@ ensure_built (GstWorkerPool * self)
     err = g_error_copy (self->build_error);
   g_mutex_unlock (&self->build_lock);
 
+  GST_OBJECT_LOCK (self);
+  if (ok && self->bad_setting) {
+    ok = FALSE;
+    err = g_error_new (GST_CORE_ERROR, GST_CORE_ERROR_FAILED, "no property "
+        "\"%s\" (a property of a replica, or of an element in it, as "
+        "p_r0::hang-timeout or p_r0::p_r0_NAME::PROPERTY with thread "
+        "replicas)", self->bad_setting);
+  }
+  GST_OBJECT_UNLOCK (self);
+
   if (ok)
     return TRUE;
 
@@ -1047,6 +1066,68 @@ ensure_built (GstWorkerPool * self)
             err ? err->message : "it could not be built"), (NULL));
   g_clear_error (&err);
   return FALSE;
+}
+
+/* Builds now a pool whose properties changed in NULL while it was a new,
+ * floating object (see gst_worker_pool_set_property()), at its first use:
+ * a caps query on its pads (a link), a look-up of its children once it is
+ * owned (@floating_too FALSE), a state change (ensure_built()). */
+static void
+build_if_pending (GstWorkerPool * self, gboolean floating_too)
+{
+  gboolean pending;
+
+  GST_OBJECT_LOCK (self);
+  /* dirty is cleared as a build starts: none from inside a build */
+  pending = self->dirty && GST_STATE (self) == GST_STATE_NULL &&
+      GST_STATE_PENDING (self) == GST_STATE_VOID_PENDING &&
+      (floating_too || !g_object_is_floating (self));
+  GST_OBJECT_UNLOCK (self);
+  if (!pending)
+    return;
+  g_mutex_lock (&self->build_lock);
+  GST_OBJECT_LOCK (self);
+  pending = self->dirty;
+  GST_OBJECT_UNLOCK (self);
+  if (pending)
+    build_locked (self);
+  g_mutex_unlock (&self->build_lock);
+}
+
+/* The pool's child proxy (`p_r0::hang-timeout=1000`) sees its replicas
+ * once they are built. */
+static GstChildProxyInterface *parent_child_proxy;
+
+static GObject *
+gst_worker_pool_get_child_by_name (GstChildProxy * proxy, const gchar * name)
+{
+  build_if_pending (GST_WORKER_POOL (proxy), FALSE);
+  return parent_child_proxy->get_child_by_name (proxy, name);
+}
+
+static GObject *
+gst_worker_pool_get_child_by_index (GstChildProxy * proxy, guint index)
+{
+  build_if_pending (GST_WORKER_POOL (proxy), FALSE);
+  return parent_child_proxy->get_child_by_index (proxy, index);
+}
+
+static guint
+gst_worker_pool_get_children_count (GstChildProxy * proxy)
+{
+  build_if_pending (GST_WORKER_POOL (proxy), FALSE);
+  return parent_child_proxy->get_children_count (proxy);
+}
+
+static void
+gst_worker_pool_child_proxy_init (gpointer g_iface, gpointer iface_data)
+{
+  GstChildProxyInterface *iface = g_iface;
+
+  parent_child_proxy = g_type_interface_peek_parent (iface);
+  iface->get_child_by_name = gst_worker_pool_get_child_by_name;
+  iface->get_child_by_index = gst_worker_pool_get_child_by_index;
+  iface->get_children_count = gst_worker_pool_get_children_count;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1089,6 +1170,8 @@ gst_worker_pool_pad_query (GstPad * pad, GstObject * parent, GstQuery * query)
   GstPoolOrder *order = NULL;
   gboolean res;
 
+  /* a link made before the pool starts sees the replicas' caps */
+  build_if_pending (self, TRUE);
   if (GST_QUERY_TYPE (query) != GST_QUERY_CAPS)
     return gst_pad_query_default (pad, parent, query);
 
@@ -1157,9 +1240,45 @@ gst_worker_pool_handle_message (GstBin * bin, GstMessage * message)
   GST_BIN_CLASS (gst_worker_pool_parent_class)->handle_message (bin, message);
 }
 
+/* A description's `p_r0::nosuch=1`: GStreamer's parser sets it as the
+ * replica is added (build_if_pending()) and, finding no such property,
+ * only warns (on an element there at once, that is a parse error). The
+ * pool keeps it, as an error its start gives (ensure_built()). Returns:
+ * whether @message was that warning (then taken). */
+static gboolean
+take_bad_setting (GstWorkerPool * self, GstMessage * message)
+{
+  GError *err = NULL;
+  gchar *debug = NULL;
+  const gchar *what;
+
+  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_WARNING ||
+      GST_MESSAGE_SRC (message) != GST_OBJECT (self))
+    return FALSE;
+  gst_message_parse_warning (message, &err, &debug);
+  what = debug ? strstr (debug, "no property \"") : NULL;
+  if (g_error_matches (err, GST_PARSE_ERROR,
+          GST_PARSE_ERROR_NO_SUCH_PROPERTY) && what) {
+    what += strlen ("no property \"");
+    GST_OBJECT_LOCK (self);
+    if (!self->bad_setting)
+      self->bad_setting = g_strndup (what, strcspn (what, "\""));
+    GST_OBJECT_UNLOCK (self);
+    GST_WARNING_OBJECT (self, "%s", debug);
+    gst_message_unref (message);
+  } else {
+    what = NULL;
+  }
+  g_clear_error (&err);
+  g_free (debug);
+  return what != NULL;
+}
+
 static gboolean
 gst_worker_pool_post_message (GstElement * element, GstMessage * message)
 {
+  if (take_bad_setting (GST_WORKER_POOL (element), message))
+    return TRUE;
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
     g_atomic_int_set (&GST_WORKER_POOL (element)->error_seen, 1);
   return GST_ELEMENT_CLASS (gst_worker_pool_parent_class)->post_message
@@ -1263,10 +1382,15 @@ gst_worker_pool_set_property (GObject * object, guint prop_id,
       return;
   }
   self->dirty = TRUE;
-  /* in NULL, build right away: links made before the pool starts (as
-   * gst-launch-1.0 makes them) then see the replicas' caps */
+  /* in NULL, build right away (an application then finds the replicas by
+   * name) -- but not the values given at construction (all properties
+   * are construct ones), as gst_parse_launch() gives them: right after,
+   * it sets `p_r0::hang-timeout=777` through the child proxy, and
+   * GStreamer 1.22's parser never drops the reference it takes on a
+   * child that exists then (it does on one added later: child-added).
+   * The pool's first use builds it (build_if_pending()). */
   build_now = GST_STATE (self) == GST_STATE_NULL &&
-      GST_STATE_PENDING (self) == GST_STATE_VOID_PENDING;
+      GST_STATE_PENDING (self) == GST_STATE_VOID_PENDING && self->constructed;
   if (GST_STATE (self) > GST_STATE_READY && !live_resize)
     GST_WARNING_OBJECT (self, "%s changes when the pool next leaves READY",
         pspec->name);
@@ -1325,6 +1449,17 @@ gst_worker_pool_get_property (GObject * object, guint prop_id,
 }
 
 static void
+gst_worker_pool_constructed (GObject * object)
+{
+  GstWorkerPool *self = GST_WORKER_POOL (object);
+
+  G_OBJECT_CLASS (gst_worker_pool_parent_class)->constructed (object);
+  GST_OBJECT_LOCK (self);
+  self->constructed = TRUE;
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
 gst_worker_pool_dispose (GObject * object)
 {
   GstWorkerPool *self = GST_WORKER_POOL (object);
@@ -1347,6 +1482,7 @@ gst_worker_pool_finalize (GObject * object)
   g_free (self->built_name);
   g_free (self->built_worker);
   g_free (self->worker);
+  g_free (self->bad_setting);
   g_mutex_clear (&self->build_lock);
   G_OBJECT_CLASS (gst_worker_pool_parent_class)->finalize (object);
 }
@@ -1362,13 +1498,16 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBinClass *bin_class = GST_BIN_CLASS (klass);
+  /* construct properties: what a description gives is set before
+   * gst_worker_pool_constructed() */
   const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_READY;
+      G_PARAM_CONSTRUCT | GST_PARAM_MUTABLE_READY;
   const GParamFlags live_flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_PLAYING;
+      G_PARAM_CONSTRUCT | GST_PARAM_MUTABLE_PLAYING;
 
   gobject_class->set_property = gst_worker_pool_set_property;
   gobject_class->get_property = gst_worker_pool_get_property;
+  gobject_class->constructed = gst_worker_pool_constructed;
   gobject_class->dispose = gst_worker_pool_dispose;
   gobject_class->finalize = gst_worker_pool_finalize;
 

@@ -431,6 +431,74 @@ GST_START_TEST (test_pool_keeps_replica_settings)
 
 GST_END_TEST;
 
+/* The replicas a launch description sets through the pool's child proxy
+ * (`p_r0::hang-timeout=777`) are held by nothing but the pool: once it
+ * builds them again, the old ones are gone, and so are all at the end
+ * (S6-2b). GStreamer 1.22's parser keeps a reference to a child it sets
+ * that exists when it makes the element (`playbin playsink::mute=true`
+ * leaks playsink too), so the pool builds its replicas only once it is
+ * used; the parser sets them as they are added. */
+GST_START_TEST (test_pool_description_settings_hold_no_replica)
+{
+  static const gchar *names[] = { "p_r0", "p_r1", "t_r0", "t_r0_w" };
+  GstElement *pipe = launch ("testworkersrc ! workerpool name=p size=2 "
+      "isolation=process worker=testworker p_r0::hang-timeout=777 ! "
+      "workerpool name=t size=1 worker=\"testworker name=w\" "
+      "t_r0::t_r0_w::process-time=1234 ! fakesink");
+  GstElement *p = test_pipeline_get (pipe, "p");
+  GstElement *t = test_pipeline_get (pipe, "t"), *w;
+  GWeakRef refs[G_N_ELEMENTS (names)];
+  guint64 process_time = 0;
+  gchar *text, *src;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    GstElement *e = test_pipeline_get (pipe, names[i]);
+
+    g_weak_ref_init (&refs[i], e);
+    gst_object_unref (e);
+  }
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 777);
+  /* built again: the replicas before are finalized */
+  g_object_set (p, "queue-size", 3, NULL);
+  g_object_set (t, "queue-size", 3, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    GObject *e = g_weak_ref_get (&refs[i]);
+
+    fail_unless (e == NULL, "the %s before the rebuild is still held "
+        "(refcount %u)", names[i], e ? e->ref_count - 1 : 0);
+    g_weak_ref_clear (&refs[i]);
+  }
+  /* and the new ones have what the description set */
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 777);
+  fail_unless_equals_int (uint_of (pipe, "p_r1", "hang-timeout"), 0);
+  w = test_pipeline_get (pipe, "t_r0_w");
+  g_object_get (w, "process-time", &process_time, NULL);
+  fail_unless_equals_uint64 (process_time, 1234);
+  g_weak_ref_init (&refs[0], w);
+  gst_object_unref (w);
+  gst_object_unref (p);
+  gst_object_unref (t);
+  gst_object_unref (pipe);
+  /* nothing holds the last ones either */
+  fail_unless (g_weak_ref_get (&refs[0]) == NULL);
+  g_weak_ref_clear (&refs[0]);
+
+  /* a property the replicas do not have: an error naming it, as the
+   * parser's for an element there at once, when the pool starts */
+  pipe = launch ("testworkersrc num-buffers=1 ! workerpool name=p size=1 "
+      "worker=testworker p_r0::hang-timout=1 ! fakesink");
+  text = run_error (pipe, &src);
+  fail_unless_equals_string (src, "p");
+  fail_unless (strstr (text, "Worker pool p: no property "
+          "\"p_r0::hang-timout\"") != NULL, "%s", text);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  g_free (text);
+  g_free (src);
+}
+
+GST_END_TEST;
+
 /* A pool of a decoder of a format with reference frames warns, as in
  * threads, when its replicas run in child processes (their elements are
  * not in this process: the description built here tells what they are),
@@ -564,6 +632,7 @@ processpool_suite (void)
   tcase_add_test (pool, test_pool_stateful_decoder_warns);
   tcase_add_test (pool, test_pool_forwards_fault_properties);
   tcase_add_test (pool, test_pool_keeps_replica_settings);
+  tcase_add_test (pool, test_pool_description_settings_hold_no_replica);
   return s;
 }
 
