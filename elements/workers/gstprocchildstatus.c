@@ -387,3 +387,31 @@ gst_proc_child_status_replay (GstProcChildStatus * self,
   }
   g_mutex_unlock (&self->set_lock);
 }
+
+/* What the controller set in the children so far, kept for the next ones:
+ * a copy ("set" structures: element, property, value, in the order set),
+ * for a pool that builds this replica again. */
+GPtrArray *
+gst_proc_child_status_dup_settings (GstProcChildStatus * self)
+{
+  GPtrArray *copy = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_structure_free);
+
+  g_mutex_lock (&self->set_lock);
+  for (guint i = 0; i < self->settings->len; i++)
+    g_ptr_array_add (copy,
+        gst_structure_copy (g_ptr_array_index (self->settings, i)));
+  g_mutex_unlock (&self->set_lock);
+  return copy;
+}
+
+/* Keeps @setting (a "set" structure as above) as if the controller had
+ * set it in a child: each child started from now on gets it. */
+void
+gst_proc_child_status_keep_setting (GstProcChildStatus * self,
+    const GstStructure * setting)
+{
+  g_mutex_lock (&self->set_lock);
+  keep_setting_locked (self, setting);
+  g_mutex_unlock (&self->set_lock);
+}

@@ -125,7 +125,20 @@
  * the pool's child proxy (`p_r0::hang-timeout=1000`,
  * `p_r0::p_r0_jpegenc::quality=50`) are kept when the pool builds its
  * replicas again (after a property changed in NULL or READY), until the
- * pool's own property of that name is set.
+ * pool's own property of that name is set. So is what a worker controller
+ * set inside a replica while it ran (gst-worker-launch's `set p_r0_w
+ * PROPERTY=VALUE` in a thread, `set p_r0/w PROPERTY=VALUE` in a child
+ * process): values stay with the replica's number. A value set alike on
+ * every replica there is (p_r0/w and p_r1/w) is given to the replicas a
+ * larger `size` adds, while the pool runs or when it builds them again.
+ *
+ * The replicas are built when the pool is first used (linked, started,
+ * its children looked up, or a property set after it was made), not
+ * while it is made with its properties (gst_parse_launch()): GStreamer
+ * 1.22's parser keeps a reference to a child that exists when it sets
+ * `p_r0::hang-timeout=777` on it, which leaked the replica; it sets the
+ * value as the replica is added instead. A description's `p_r0::nosuch=1`
+ * is an error when the pool starts.
  *
  * Show the pool's heartbeats (`p_dispatch`, `p_collect`) for three seconds
  * of live video:
@@ -155,6 +168,7 @@
 #include "gstpoolcollect.h"
 #include "gstpoolentry.h"
 #include "gstpoolsettings.h"
+#include "gstprocessreplica.h"
 
 GST_DEBUG_CATEGORY (gst_worker_pool_debug);
 #define GST_CAT_DEFAULT gst_worker_pool_debug
@@ -474,6 +488,15 @@ find_free_pads (GstBin * bin, GstPad ** sink, GstPad ** src, gchar ** error)
   return FALSE;
 }
 
+static gboolean
+has_uint (const guint * values, guint n, guint value)
+{
+  for (guint i = 0; i < n; i++)
+    if (values[i] == value)
+      return TRUE;
+  return FALSE;
+}
+
 static GstElement *make_replica (const gchar * description,
     const gchar * name, GError ** error);
 
@@ -667,6 +690,39 @@ forward_property (GstWorkerPool * self, GstElement * replica,
   g_value_unset (&value);
 }
 
+/* What a controller set in the child of replica @r, a processreplica
+ * (`set p_r0/NAME prop=v`, which the replica keeps for its next child),
+ * kept by the pool for the replica built again under its name. */
+static void
+keep_child_settings_locked (GstWorkerPool * self, guint r)
+{
+  GPtrArray *sets;
+
+  if (!self->replica[r] || !GST_IS_PROCESS_REPLICA (self->replica[r]))
+    return;
+  sets = gst_process_replica_dup_child_settings (GST_PROCESS_REPLICA
+      (self->replica[r]));
+  for (guint i = 0; i < sets->len; i++)
+    gst_pool_settings_keep_child (self->settings,
+        GST_OBJECT_NAME (self->replica[r]), g_ptr_array_index (sets, i));
+  g_ptr_array_unref (sets);
+}
+
+/* The numbers of the replicas there are (what they have kept first), in
+ * @peers (MAX_SIZE of them); returns how many. */
+static guint
+list_replicas_locked (GstWorkerPool * self, guint * peers)
+{
+  guint n = 0;
+
+  for (guint r = 0; r < MAX_SIZE; r++)
+    if (self->replica[r]) {
+      keep_child_settings_locked (self, r);
+      peers[n++] = r;
+    }
+  return n;
+}
+
 /* Adds replica @r's input queue, worker bin and output queue to the pool,
  * linked to each other and to @collect_sink, with the watches that keep
  * the order book's count of its input queue. Returns: %FALSE, with
@@ -716,6 +772,14 @@ add_replica_locked (GstWorkerPool * self, guint r, GstPad * collect_sink)
     for (guint p = 0; p < G_N_ELEMENTS (process_properties); p++)
       forward_property (self, replica, process_properties[p]);
   gst_pool_settings_apply (self->settings, replica);
+  if (GST_IS_PROCESS_REPLICA (replica)) {
+    GPtrArray *sets = gst_pool_settings_dup_child (self->settings, name);
+
+    for (guint i = 0; i < sets->len; i++)
+      gst_process_replica_keep_child_setting (GST_PROCESS_REPLICA (replica),
+          g_ptr_array_index (sets, i));
+    g_ptr_array_unref (sets);
+  }
   self->replica_in[r] = in;
   self->replica[r] = replica;
   self->replica_out[r] = out;
@@ -787,7 +851,7 @@ build_locked (GstWorkerPool * self)
   GstWorkerPoolDispatch dispatch;
   GstWorkerPoolIsolation isolation;
   GstPoolOrder *order;
-  guint r;
+  guint r, peers[MAX_SIZE], n_peers;
 
   GST_OBJECT_LOCK (self);
   size = self->size;
@@ -798,6 +862,8 @@ build_locked (GstWorkerPool * self)
   name = g_strdup (GST_OBJECT_NAME (self));
   GST_OBJECT_UNLOCK (self);
 
+  /* what was set on the replicas there were, for the new ones */
+  n_peers = list_replicas_locked (self, peers);
   teardown_locked (self);
   g_clear_error (&self->build_error);
   g_free (self->built_name);
@@ -841,6 +907,9 @@ build_locked (GstWorkerPool * self)
     GstPad *pad;
     gboolean ok;
 
+    /* a replica there was not before: what was set alike on each */
+    if (!has_uint (peers, n_peers, r))
+      gst_pool_settings_share (self->settings, name, r, peers, n_peers);
     if (!add_replica_locked (self, r,
             gst_pool_collect_get_sinkpad (GST_POOL_COLLECT (self->collector),
                 r))) {
@@ -886,6 +955,7 @@ remove_replica_locked (GstWorkerPool * self, guint r)
     self->replica_out[r]
   };
 
+  keep_child_settings_locked (self, r);
   gst_pool_dispatch_remove_replica (GST_POOL_DISPATCH (self->dispatcher), r);
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++) {
     if (!parts[i])
@@ -937,9 +1007,14 @@ grow_locked (GstWorkerPool * self)
 {
   GstPad *collect_sink, *in_sink;
   gint r = gst_pool_order_reserve_replica (self->order);
+  guint peers[MAX_SIZE], n_peers;
 
   if (r < 0)
     return FALSE;
+  /* what was set alike on each replica there is */
+  n_peers = list_replicas_locked (self, peers);
+  gst_pool_settings_share (self->settings, self->built_name, r, peers,
+      n_peers);
   collect_sink = gst_pool_collect_add_replica (GST_POOL_COLLECT
       (self->collector), r);
   g_clear_error (&self->build_error);

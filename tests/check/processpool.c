@@ -499,6 +499,172 @@ GST_START_TEST (test_pool_description_settings_hold_no_replica)
 
 GST_END_TEST;
 
+/* Sets @property of the worker "w" in replica @r of pool p to @value, as
+ * gst-worker-launch's `set p_rR/w PROPERTY=VALUE` does: in a child, the
+ * controller's query to the replica (which keeps it for its next child);
+ * in a thread, on the element p_rR_w. */
+static void
+set_in_replica (GstElement * pipe, gboolean process, guint r,
+    const gchar * property, const gchar * value)
+{
+  gchar *name = g_strdup_printf (process ? "p_r%u" : "p_r%u_w", r);
+  GstElement *e = test_pipeline_get (pipe, name);
+
+  if (process) {
+    GstQuery *q = gst_query_new_custom (GST_QUERY_CUSTOM,
+        gst_structure_new ("worker-child-set", "who", G_TYPE_STRING, name,
+            "element", G_TYPE_STRING, "w", "property", G_TYPE_STRING,
+            property, "value", G_TYPE_STRING, value, NULL));
+    gboolean ok = FALSE;
+
+    fail_unless (gst_element_query (e, q));
+    gst_structure_get_boolean (gst_query_get_structure (q), "ok", &ok);
+    fail_unless (ok, "%s/w %s=%s: %s", name, property, value,
+        gst_structure_get_string (gst_query_get_structure (q), "error"));
+    gst_query_unref (q);
+  } else {
+    gst_util_set_object_arg (G_OBJECT (e), property, value);
+  }
+  gst_object_unref (e);
+  g_free (name);
+}
+
+/* Plays @pipe with its source held until the children of pool p's
+ * @n replicas run (their `set`s need them), then to EOS. */
+static void
+run_when_started (GstElement * pipe, gboolean process, guint n)
+{
+  GstElement *src = test_pipeline_get (pipe, "src");
+
+  gst_worker_set_paused (GST_WORKER (src), TRUE);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  for (guint r = 0; process && r < n; r++) {
+    gchar *name = g_strdup_printf ("p_r%u", r);
+    GstElement *e = test_pipeline_get (pipe, name);
+    gboolean starting = TRUE;
+
+    while (g_object_get (e, "starting", &starting, NULL), starting)
+      g_usleep (1000);
+    gst_object_unref (e);
+    g_free (name);
+  }
+  gst_object_unref (src);
+}
+
+/* Worker "w" of replica @r dropped every @drop_every-th item (0: none)
+ * and made @outputs per item it kept. */
+static void
+assert_w_did (GstElement * pipe, gboolean process, guint r,
+    guint64 drop_every, guint64 outputs)
+{
+  static const gchar *fields[] = { "items-in", "items-out", "items-dropped" };
+  gchar *replica = g_strdup_printf ("p_r%u", r);
+  gchar *name = g_strdup_printf (process ? "p_r%u" : "p_r%u_w", r);
+  gint64 deadline = g_get_monotonic_time () + scaled (30) *
+      G_TIME_SPAN_SECOND;
+  /* in a thread, the counts after EOS are final */
+  guint64 c[3] = { 0 }, given = process ? stat_u64 (pipe, replica,
+      "items-in") : G_MAXUINT64;
+
+  do {
+    GstStructure *s = stats (pipe, name);
+    const GstStructure *w = process ? NULL : s;
+    const GValue *children = gst_structure_get_value (s, "child-workers");
+
+    for (guint i = 0; process && children && i <
+        gst_value_array_get_size (children); i++) {
+      const GstStructure *cw =
+          gst_value_get_structure (gst_value_array_get_value (children, i));
+
+      if (!g_strcmp0 (gst_structure_get_string (cw, "worker"), "w"))
+        w = cw;
+    }
+    for (guint f = 0; f < 3; f++)
+      if (!w || !gst_structure_get_uint64 (w, fields[f], &c[f]))
+        c[f] = 0;
+    gst_structure_free (s);
+    /* a child's counts: its last answer, until it counted them all */
+    if (!process || c[0] == given || g_get_monotonic_time () > deadline)
+      break;
+    g_usleep (10000);
+  } while (TRUE);
+  fail_unless (c[0] > 0, "%s had no item", replica);
+  if (process)
+    fail_unless_equals_uint64 (c[0], given);
+  fail_unless (c[2] == (drop_every ? c[0] / drop_every : 0), "%s's w "
+      "dropped %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " (every %"
+      G_GUINT64_FORMAT "-th: %s)", replica, c[2], c[0], drop_every,
+      drop_every ? "not given what was set" : "given what was not set");
+  fail_unless_equals_uint64 (c[1], outputs * (c[0] - c[2]));
+  g_free (replica);
+  g_free (name);
+}
+
+/* What was set on a worker inside every replica (`set p_r0/w
+ * drop-every=2`, the same on p_r1) is given to the replicas a larger size
+ * adds, while the pool runs or when it builds them again (size written in
+ * READY), and stays with each replica there was; what was set on one
+ * replica only (p_r0's, p_r1's outputs-per-input) stays with that one. In
+ * child processes (the replicas kept those values, the pool lost them at
+ * a rebuild, and new replicas had none) and in threads. */
+static void
+check_sets_kept (gboolean process)
+{
+  gchar *desc = g_strdup_printf ("testworkersrc name=src num-buffers=60 ! "
+      "workerpool name=p size=2 isolation=%s dispatch=round-robin "
+      "start-timeout=%" G_GINT64_FORMAT " worker=\"testworker name=w\" ! "
+      "testworkersink", process ? "process" : "thread", scaled (30000));
+  GstElement *pipe = launch (desc);
+  GstElement *p = test_pipeline_get (pipe, "p"), *src;
+
+  /* set in the running replicas */
+  run_when_started (pipe, process, 2);
+  set_in_replica (pipe, process, 0, "drop-every", "2");
+  set_in_replica (pipe, process, 1, "drop-every", "2");
+  set_in_replica (pipe, process, 0, "outputs-per-input", "2");
+  /* grown while it runs; then one more set on p_r1 */
+  g_object_set (p, "size", 3, NULL);
+  run_when_started (pipe, process, 3);
+  set_in_replica (pipe, process, 1, "outputs-per-input", "3");
+  src = test_pipeline_get (pipe, "src");
+  gst_worker_set_paused (GST_WORKER (src), FALSE);
+  run_to_eos (pipe, NULL);
+  assert_w_did (pipe, process, 0, 2, 2);
+  assert_w_did (pipe, process, 1, 2, 3);
+  assert_w_did (pipe, process, 2, 2, 1);
+
+  /* built again, one more */
+  gst_element_set_state (pipe, GST_STATE_READY);
+  g_object_set (p, "size", 4, NULL);
+  run_when_started (pipe, process, 4);
+  gst_worker_set_paused (GST_WORKER (src), FALSE);
+  run_to_eos (pipe, NULL);
+  assert_w_did (pipe, process, 0, 2, 2);
+  assert_w_did (pipe, process, 1, 2, 3);
+  assert_w_did (pipe, process, 2, 2, 1);
+  assert_w_did (pipe, process, 3, 2, 1);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (src);
+  gst_object_unref (p);
+  gst_object_unref (pipe);
+  g_free (desc);
+}
+
+GST_START_TEST (test_pool_keeps_sets_in_children)
+{
+  check_sets_kept (TRUE);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_pool_keeps_sets_in_threads)
+{
+  check_sets_kept (FALSE);
+}
+
+GST_END_TEST;
+
 /* A pool of a decoder of a format with reference frames warns, as in
  * threads, when its replicas run in child processes (their elements are
  * not in this process: the description built here tells what they are),
@@ -633,6 +799,8 @@ processpool_suite (void)
   tcase_add_test (pool, test_pool_forwards_fault_properties);
   tcase_add_test (pool, test_pool_keeps_replica_settings);
   tcase_add_test (pool, test_pool_description_settings_hold_no_replica);
+  tcase_add_test (pool, test_pool_keeps_sets_in_children);
+  tcase_add_test (pool, test_pool_keeps_sets_in_threads);
   return s;
 }
 
