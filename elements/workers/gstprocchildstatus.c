@@ -52,6 +52,9 @@ struct _GstProcChildStatus
   GstProcChannel *current;      /* not reffed, only compared: the channel
                                  * of the child there is */
   GstStructure *heartbeat;      /* the last of the child's workers' */
+  GHashTable *beats;            /* worker name -> Beat: the last heartbeat
+                                 * of each worker in a child (the one
+                                 * before, while a child restarts) */
   GValue workers;               /* GST_TYPE_ARRAY: the child's last answer
                                  * to a stats query, or unset */
   GValue queues;                /* GST_TYPE_ARRAY: the same answer's queues
@@ -67,10 +70,19 @@ struct _GstProcChildStatus
                                  * child, given again to each new one */
 };
 
+typedef struct
+{
+  gint64 at;                    /* monotonic us it came */
+  guint64 seq;
+} Beat;
+
 GstProcChildStatus *
 gst_proc_child_status_new (void)
 {
   GstProcChildStatus *self = g_new0 (GstProcChildStatus, 1);
+
+  self->beats = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      g_free);
 
   self->refs = 1;
   g_mutex_init (&self->lock);
@@ -88,6 +100,7 @@ status_unref (GstProcChildStatus * self)
     return;
   if (self->heartbeat)
     gst_structure_free (self->heartbeat);
+  g_hash_table_unref (self->beats);
   if (G_IS_VALUE (&self->workers))
     g_value_unset (&self->workers);
   if (G_IS_VALUE (&self->queues))
@@ -134,7 +147,16 @@ void
 gst_proc_child_status_take_heartbeat (GstProcChildStatus * self,
     GstStructure * heartbeat)
 {
+  const gchar *worker = gst_structure_get_string (heartbeat, "worker");
+  Beat *beat = g_new0 (Beat, 1);
+
+  beat->at = g_get_monotonic_time ();
+  gst_structure_get_uint64 (heartbeat, "seq", &beat->seq);
   g_mutex_lock (&self->lock);
+  if (worker)
+    g_hash_table_insert (self->beats, g_strdup (worker), beat);
+  else
+    g_free (beat);
   if (self->heartbeat)
     gst_structure_free (self->heartbeat);
   self->heartbeat = heartbeat;
@@ -264,6 +286,37 @@ gst_proc_child_status_refresh (GstProcChildStatus * self,
   g_mutex_unlock (&self->lock);
 }
 
+/* With the lock: the child's workers' stats into @stats (`child-workers`),
+ * each with `heartbeats` and `heartbeat-age` as a worker of this process
+ * has them in a controller's status, from the heartbeats that came from
+ * it (@running: the current child runs, else no age). */
+static void
+add_workers_locked (GstProcChildStatus * self, GstStructure * stats,
+    gboolean running)
+{
+  GValue workers = G_VALUE_INIT;
+  gint64 now = g_get_monotonic_time ();
+
+  g_value_init (&workers, GST_TYPE_ARRAY);
+  for (guint i = 0; i < gst_value_array_get_size (&self->workers); i++) {
+    const GValue *v = gst_value_array_get_value (&self->workers, i);
+    GstStructure *w = gst_structure_copy (gst_value_get_structure (v));
+    const gchar *name = gst_structure_get_string (w, "worker");
+    Beat *beat = name ? g_hash_table_lookup (self->beats, name) : NULL;
+    GValue wv = G_VALUE_INIT;
+
+    gst_structure_set (w, "heartbeats", G_TYPE_UINT64, beat ? beat->seq + 1 :
+        0, NULL);
+    if (beat && running)
+      gst_structure_set (w, "heartbeat-age", GST_TYPE_CLOCK_TIME,
+          (GstClockTime) (now - beat->at) * GST_USECOND, NULL);
+    g_value_init (&wv, GST_TYPE_STRUCTURE);
+    g_value_take_boxed (&wv, w);
+    gst_value_array_append_and_take_value (&workers, &wv);
+  }
+  gst_structure_take_value (stats, "child-workers", &workers);
+}
+
 /* Adds what is known of the child to the replica's @stats; @running: the
  * current child runs (else how long since it answered means nothing). */
 void
@@ -272,7 +325,7 @@ gst_proc_child_status_add_stats (GstProcChildStatus * self,
 {
   g_mutex_lock (&self->lock);
   if (G_IS_VALUE (&self->workers))
-    gst_structure_set_value (stats, "child-workers", &self->workers);
+    add_workers_locked (self, stats, running);
   if (G_IS_VALUE (&self->queues))
     gst_structure_set_value (stats, "child-queues", &self->queues);
   if (self->entry)

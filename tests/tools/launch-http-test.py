@@ -136,6 +136,14 @@ def process_restarts(tmp, h):
     wait_for(child_rate, "a worker inside a child has a rate", timeout=60)
     check(metric(body, "gst_worker_process_restarts_total", "sink") is None,
           "a worker in the tool's own process has no process metrics")
+
+    # a child's worker has a heartbeat age, as one of this process has
+
+    def child_age():
+        workers = json.loads(get(url + "status.json")[2])["workers"]
+        return any(w["name"] == "p_r0/testworker0" and w.get("heartbeat-age") is not None
+                   and w.get("heartbeats", 0) > 0 for w in workers)
+    wait_for(child_age, "a heartbeat age of the worker inside p_r0's child", timeout=60)
     check(re.search(r"^gst_worker_restarts_total 0$", body, re.M) is not None,
           "the pipeline itself did not restart")
 
@@ -160,6 +168,10 @@ def process_restarts(tmp, h):
         check(row is not None and int(row.group(1)) >= 1 and
               re.search(r"pid \d+, \d+ restarts?", row.group(2)) is not None,
               "p_r0's row shows its pid and restarts")
+        row = re.search(r'<tr data-worker="p_r0/testworker0"[^>]*>(.*?)</tr>', dom)
+        check(row is not None and re.search(r">\d+\.\d s</td>", row.group(1)) is not None,
+              "the row of the worker inside p_r0's child shows its heartbeat age "
+              f"({row and row.group(1)})")
     else:
         print("SKIP: chromium is not installed, the page was not loaded in a browser")
     proc.send_signal(signal.SIGINT)
