@@ -1563,8 +1563,8 @@ gst_worker_pool_finalize (GObject * object)
 }
 
 /* what the blurbs of the values given to the replicas add */
-#define REPLICA_OWN " (setting it replaces what was set on the replicas " \
-  "themselves, e.g. p_r0::hang-timeout=1000, which a replica otherwise " \
+#define REPLICA_OWN(example) " (setting it replaces what was set on the " \
+  "replicas themselves, e.g. " example ", which a replica otherwise " \
   "keeps, also when the pool builds its replicas again)"
 
 static void
@@ -1622,25 +1622,29 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
       g_param_spec_uint ("start-timeout", "Start timeout",
           "With isolation=process: milliseconds each replica's child may "
           "take to start (build and run its worker) before that is an "
-          "error; given to each processreplica" REPLICA_OWN, 1, G_MAXINT,
+          "error; given to each processreplica"
+          REPLICA_OWN ("p_r0::start-timeout=60000"), 1, G_MAXINT,
           DEFAULT_START_TIMEOUT, live_flags));
   g_object_class_install_property (gobject_class, PROP_MAX_RESTARTS,
       g_param_spec_uint ("max-restarts", "Max restarts",
           "With isolation=process: crashes of a replica's child in a row, "
           "without an item finished, after which the replica gives up with "
-          "an error; given to each processreplica" REPLICA_OWN, 0, G_MAXINT,
+          "an error; given to each processreplica"
+          REPLICA_OWN ("p_r0::max-restarts=10"), 0, G_MAXINT,
           DEFAULT_MAX_RESTARTS, live_flags));
   g_object_class_install_property (gobject_class, PROP_RESTART_DELAY,
       g_param_spec_uint ("restart-delay", "Restart delay",
           "With isolation=process: milliseconds before a crashed child is "
           "started again, doubled at each crash in a row (at most 2000); "
-          "given to each processreplica" REPLICA_OWN, 0, MAX_RESTART_DELAY,
+          "given to each processreplica"
+          REPLICA_OWN ("p_r0::restart-delay=100"), 0, MAX_RESTART_DELAY,
           DEFAULT_RESTART_DELAY, live_flags));
   g_object_class_install_property (gobject_class, PROP_HANG_TIMEOUT,
       g_param_spec_uint ("hang-timeout", "Hang timeout",
           "With isolation=process: milliseconds a replica's child may hold "
           "one item before it is killed and restarted (0: no limit); given "
-          "to each processreplica" REPLICA_OWN, 0, G_MAXINT,
+          "to each processreplica"
+          REPLICA_OWN ("p_r0::hang-timeout=1000"), 0, G_MAXINT,
           DEFAULT_HANG_TIMEOUT, live_flags));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
