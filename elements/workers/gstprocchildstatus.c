@@ -60,6 +60,9 @@ struct _GstProcChildStatus
   GValue queues;                /* GST_TYPE_ARRAY: the same answer's queues
                                  * ("queue, name=, items="), or unset */
   gchar *entry;                 /* the same answer's entry element */
+  GstProcChannel *answered_by;  /* not reffed, only compared: the channel
+                                 * of the child that gave that answer */
+  gint64 workers_at;            /* monotonic us that answer came */
   gint64 answer_at;             /* monotonic us of the current child's last
                                  * answer (its hello first), 0: none */
 
@@ -232,6 +235,8 @@ ask_child (gpointer data)
     self->workers = workers;
     g_free (self->entry);
     self->entry = g_strdup (gst_structure_get_string (qs, "entry"));
+    self->answered_by = ask->channel;
+    self->workers_at = g_get_monotonic_time ();
     if (ask->channel == self->current)
       self->answer_at = g_get_monotonic_time ();
   }
@@ -289,13 +294,24 @@ gst_proc_child_status_refresh (GstProcChildStatus * self,
 /* With the lock: the child's workers' stats into @stats (`child-workers`),
  * each with `heartbeats` and `heartbeat-age` as a worker of this process
  * has them in a controller's status, from the heartbeats that came from
- * it (@running: the current child runs, else no age). */
+ * it (@running: the current child runs, else no age). While the replica
+ * starts a child (state `starting` in @stats), or the current one has
+ * not answered yet, the entries a child before it gave say `starting`,
+ * with the replica's pid (in @stats). */
 static void
 add_workers_locked (GstProcChildStatus * self, GstStructure * stats,
     gboolean running)
 {
   GValue workers = G_VALUE_INIT;
   gint64 now = g_get_monotonic_time ();
+  gboolean before = self->current && self->answered_by != self->current;
+  gint pid = 0, state = GST_WORKER_STATE_IDLE;
+
+  gst_structure_get_int (stats, "pid", &pid);
+  /* the replica starts a child (after a crash, its delay first) */
+  if (gst_structure_get_enum (stats, "state", GST_TYPE_WORKER_STATE, &state)
+      && state == GST_WORKER_STATE_STARTING)
+    before = TRUE;
 
   g_value_init (&workers, GST_TYPE_ARRAY);
   for (guint i = 0; i < gst_value_array_get_size (&self->workers); i++) {
@@ -310,11 +326,39 @@ add_workers_locked (GstProcChildStatus * self, GstStructure * stats,
     if (beat && running)
       gst_structure_set (w, "heartbeat-age", GST_TYPE_CLOCK_TIME,
           (GstClockTime) (now - beat->at) * GST_USECOND, NULL);
+    if (before)
+      gst_structure_set (w, "state", GST_TYPE_WORKER_STATE,
+          GST_WORKER_STATE_STARTING, "pid", G_TYPE_INT, pid, NULL);
     g_value_init (&wv, GST_TYPE_STRUCTURE);
     g_value_take_boxed (&wv, w);
     gst_value_array_append_and_take_value (&workers, &wv);
   }
   gst_structure_take_value (stats, "child-workers", &workers);
+}
+
+/* With the lock: the latest known of the child's worker (the one whose
+ * heartbeat came last, else the first of a stats answer): its heartbeat,
+ * or its entry in a stats answer that came after it (a read of the
+ * replica's stats asks, so at the end of a run: its final counts, not
+ * those of its last heartbeat), or NULL. */
+static const GstStructure *
+fresher_locked (GstProcChildStatus * self)
+{
+  const gchar *name = self->heartbeat ?
+      gst_structure_get_string (self->heartbeat, "worker") : NULL;
+  Beat *beat = name ? g_hash_table_lookup (self->beats, name) : NULL;
+
+  if (!G_IS_VALUE (&self->workers) || (beat && self->workers_at <= beat->at))
+    return self->heartbeat;
+  for (guint i = 0; i < gst_value_array_get_size (&self->workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (&self->workers,
+            i));
+
+    if (!name || !g_strcmp0 (gst_structure_get_string (w, "worker"), name))
+      return w;
+  }
+  return self->heartbeat;
 }
 
 /* Adds what is known of the child to the replica's @stats; @running: the
@@ -323,6 +367,8 @@ void
 gst_proc_child_status_add_stats (GstProcChildStatus * self,
     GstStructure * stats, gboolean running)
 {
+  const GstStructure *from;
+
   g_mutex_lock (&self->lock);
   if (G_IS_VALUE (&self->workers))
     add_workers_locked (self, stats, running);
@@ -335,16 +381,16 @@ gst_proc_child_status_add_stats (GstProcChildStatus * self,
     gst_structure_set (stats, "child-stats-age", GST_TYPE_CLOCK_TIME,
         (GstClockTime) (g_get_monotonic_time () - self->answer_at) *
         GST_USECOND, NULL);
-  if (self->heartbeat) {
+  if ((from = fresher_locked (self))) {
     const GValue *v;
     guint64 n;
 
-    v = gst_structure_get_value (self->heartbeat, "state");
+    v = gst_structure_get_value (from, "state");
     if (v)
       gst_structure_set_value (stats, "child-state", v);
-    if (gst_structure_get_uint64 (self->heartbeat, "items-in", &n))
+    if (gst_structure_get_uint64 (from, "items-in", &n))
       gst_structure_set (stats, "child-items-in", G_TYPE_UINT64, n, NULL);
-    if (gst_structure_get_uint64 (self->heartbeat, "items-out", &n))
+    if (gst_structure_get_uint64 (from, "items-out", &n))
       gst_structure_set (stats, "child-items-out", G_TYPE_UINT64, n, NULL);
   }
   g_mutex_unlock (&self->lock);

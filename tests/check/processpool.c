@@ -665,6 +665,86 @@ GST_START_TEST (test_pool_keeps_sets_in_threads)
 
 GST_END_TEST;
 
+/* The replica's `child-state`, `child-items-in` and `child-items-out` are
+ * its child's worker's latest: after a drain, what it did and idle, also
+ * when it has sent no heartbeat since (newuser E3: they were those of its
+ * last heartbeat; here it sends none). */
+GST_START_TEST (test_pool_child_counts_are_fresh)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=20 ! workerpool "
+      "name=p size=1 isolation=process worker=\"testworker "
+      "heartbeat-interval=0\" ! testworkersink");
+  gint64 deadline = g_get_monotonic_time () + scaled (30) *
+      G_TIME_SPAN_SECOND;
+  guint64 in = 0, out = 0;
+  gint state = GST_WORKER_STATE_BUSY;
+
+  run_to_eos (pipe, NULL);
+  /* a read of the stats asks the child; until its answer: the last one */
+  while (g_get_monotonic_time () < deadline) {
+    GstStructure *s = stats (pipe, "p_r0");
+    gboolean fresh = gst_structure_get_uint64 (s, "child-items-in", &in) &&
+        gst_structure_get_uint64 (s, "child-items-out", &out) &&
+        gst_structure_get_enum (s, "child-state", GST_TYPE_WORKER_STATE,
+        &state) && in == 20 && out == 20 && state == GST_WORKER_STATE_IDLE;
+
+    gst_structure_free (s);
+    if (fresh)
+      break;
+    g_usleep (10000);
+  }
+  fail_unless_equals_uint64 (in, 20);
+  fail_unless_equals_uint64 (out, 20);
+  fail_unless_equals_int (state, GST_WORKER_STATE_IDLE);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* While a replica starts its child again after a crash, the workers the
+ * child before it had say `starting`, with the replica's pid (newuser E4:
+ * `idle`, with the dead child's pid). */
+GST_START_TEST (test_pool_child_workers_starting_after_crash)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=-1 ! workerpool "
+      "name=p size=1 isolation=process restart-delay=2000 max-restarts=100 "
+      "worker=\"testworker name=w crash-after=5 crash-signal=9 "
+      "process-time=10000000\" ! fakesink");
+  gint64 deadline = g_get_monotonic_time () + scaled (60) *
+      G_TIME_SPAN_SECOND;
+  gint state = GST_WORKER_STATE_IDLE, pid = -1, wpid = -2;
+  const GstStructure *w = NULL;
+  GstStructure *s = NULL;
+
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  while (!w && g_get_monotonic_time () < deadline) {
+    const GValue *children;
+
+    g_clear_pointer (&s, gst_structure_free);
+    s = stats (pipe, "p_r0");
+    children = gst_structure_get_value (s, "child-workers");
+    if (gst_structure_get_enum (s, "state", GST_TYPE_WORKER_STATE, &state) &&
+        state == GST_WORKER_STATE_STARTING && children &&
+        gst_value_array_get_size (children) == 1)
+      w = gst_value_get_structure (gst_value_array_get_value (children, 0));
+    else
+      g_usleep (1000);
+  }
+  fail_unless (w != NULL, "p_r0 never seen restarting with its workers");
+  gst_structure_get_int (s, "pid", &pid);
+  fail_unless (gst_structure_get_int (w, "pid", &wpid));
+  fail_unless (gst_structure_get_enum (w, "state", GST_TYPE_WORKER_STATE,
+          &state));
+  fail_unless_equals_int (state, GST_WORKER_STATE_STARTING);
+  fail_unless_equals_int (wpid, pid);
+  gst_structure_free (s);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
 /* A pool of a decoder of a format with reference frames warns, as in
  * threads, when its replicas run in child processes (their elements are
  * not in this process: the description built here tells what they are),
@@ -801,6 +881,8 @@ processpool_suite (void)
   tcase_add_test (pool, test_pool_description_settings_hold_no_replica);
   tcase_add_test (pool, test_pool_keeps_sets_in_children);
   tcase_add_test (pool, test_pool_keeps_sets_in_threads);
+  tcase_add_test (pool, test_pool_child_counts_are_fresh);
+  tcase_add_test (pool, test_pool_child_workers_starting_after_crash);
   return s;
 }
 
