@@ -294,7 +294,8 @@ gst_proc_child_status_refresh (GstProcChildStatus * self,
 /* With the lock: the child's workers' stats into @stats (`child-workers`),
  * each with `heartbeats` and `heartbeat-age` as a worker of this process
  * has them in a controller's status, from the heartbeats that came from
- * it (@running: the current child runs, else no age). While the replica
+ * it (@running: the current child runs; else no age, unless the replica
+ * starts one again). While the replica
  * starts a child (state `starting` in @stats), or the current one has
  * not answered yet, the entries a child before it gave say `starting`,
  * with the replica's pid (in @stats). */
@@ -305,13 +306,14 @@ add_workers_locked (GstProcChildStatus * self, GstStructure * stats,
   GValue workers = G_VALUE_INIT;
   gint64 now = g_get_monotonic_time ();
   gboolean before = self->current && self->answered_by != self->current;
+  gboolean starting;
   gint pid = 0, state = GST_WORKER_STATE_IDLE;
 
   gst_structure_get_int (stats, "pid", &pid);
   /* the replica starts a child (after a crash, its delay first) */
-  if (gst_structure_get_enum (stats, "state", GST_TYPE_WORKER_STATE, &state)
-      && state == GST_WORKER_STATE_STARTING)
-    before = TRUE;
+  starting = gst_structure_get_enum (stats, "state", GST_TYPE_WORKER_STATE,
+      &state) && state == GST_WORKER_STATE_STARTING;
+  before |= starting;
 
   g_value_init (&workers, GST_TYPE_ARRAY);
   for (guint i = 0; i < gst_value_array_get_size (&self->workers); i++) {
@@ -323,7 +325,8 @@ add_workers_locked (GstProcChildStatus * self, GstStructure * stats,
 
     gst_structure_set (w, "heartbeats", G_TYPE_UINT64, beat ? beat->seq + 1 :
         0, NULL);
-    if (beat && running)
+    /* while a child starts again: since the one before last beat */
+    if (beat && (running || starting))
       gst_structure_set (w, "heartbeat-age", GST_TYPE_CLOCK_TIME,
           (GstClockTime) (now - beat->at) * GST_USECOND, NULL);
     if (before)
