@@ -1,0 +1,1138 @@
+/* gst-workers: processreplica tests, the worker contract across the process
+ * boundary: stats and pid, errors, drain and exit now, pause and set of the
+ * workers inside a child, the watchdog, restarts told to the controller;
+ * what crosses and TCP in processreplica.c, faults in processfaults.c
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gio/gio.h>
+#include <gst/video/video.h>
+#include <gst/allocators/allocators.h>
+#include <gst/worker/worker.h>
+#include <gst/autonomy/autonomy.h>
+#include "testitem.h"
+#include "testpipeline.h"
+#include "processtest.h"
+
+/* ---------------------------------------------------------------------- */
+/* the worker contract */
+
+GST_START_TEST (test_stats_and_pid)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=50 ! "
+      "processreplica name=r worker=\"testworker heartbeat-interval=10\" ! "
+      "testworkersink");
+  GstElement *r = test_pipeline_get (pipe, "r");
+  GstStructure *s;
+  gint pid = 0;
+
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  g_object_get (r, "pid", &pid, NULL);
+  fail_unless (pid > 0 && pid != getpid ());
+  run_to_eos (pipe, NULL);
+  s = stats (pipe, "r");
+  fail_unless (gst_structure_get_int (s, "pid", &pid));
+  fail_unless (pid > 0);
+  gst_structure_free (s);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-in"), 50);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-out"), 50);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 0);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  g_object_get (r, "pid", &pid, NULL);
+  fail_unless_equals_int (pid, 0);
+  gst_object_unref (r);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* An error inside the child is the replica's, naming it and the pid. */
+GST_START_TEST (test_child_error_is_replicas)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=50 ! "
+      "processreplica name=r worker=\"testworker error-after=3\" ! "
+      "testworkersink");
+  gchar *src = NULL;
+  gchar *text = run_error (pipe, &src);
+
+  fail_unless_equals_string (src, "r");
+  fail_unless (g_str_has_prefix (text, "Worker process r (pid "), "%s", text);
+  fail_unless (strstr (text, "Test worker failed on purpose.") != NULL);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  g_free (src);
+  g_free (text);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* Under the controller: an exit with drain goes through the children (a
+ * worker that holds items until EOS gives them up), nothing lost. */
+typedef struct
+{
+  GstWorkerController *ctrl;
+  GMainLoop *loop;
+  GstStructure *report;
+  gboolean exiting;
+} Run;
+
+static void
+on_finished (GstWorkerController * ctrl, const GstStructure * report, Run * r)
+{
+  r->report = gst_structure_copy (report);
+  g_main_loop_quit (r->loop);
+}
+
+static GstElement *
+ctrl_get (Run * r, const gchar * name)
+{
+  GstPipeline *pipe = gst_worker_controller_get_pipeline (r->ctrl);
+  GstElement *e = test_pipeline_get (GST_ELEMENT (pipe), name);
+
+  gst_object_unref (pipe);
+  return e;
+}
+
+/* After the run: the items the source "src" made, and the count of those
+ * that arrived at "sink". */
+static void
+run_counts (Run * r, guint64 * made, guint64 * arrived)
+{
+  GstElement *src = ctrl_get (r, "src"), *sink = ctrl_get (r, "sink");
+  GstStructure *st = gst_worker_get_stats (GST_WORKER (src));
+
+  fail_unless (gst_structure_get_uint64 (st, "items-out", made));
+  gst_structure_free (st);
+  g_object_get (sink, "count", arrived, NULL);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+}
+
+/* Starts the system of @description in @r, its "finished" to @r, the
+ * controller's properties set first (NULL-terminated name, value pairs). */
+static void
+run_start_with (Run * r, const gchar * description, const gchar * first,
+    ...)
+{
+  GError *err = NULL;
+  va_list args;
+
+  r->ctrl = gst_worker_controller_new_from_description (description, &err);
+  fail_unless (r->ctrl != NULL, "%s", err ? err->message : "?");
+  va_start (args, first);
+  if (first)
+    g_object_set_valist (G_OBJECT (r->ctrl), first, args);
+  va_end (args);
+  r->loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (r->ctrl, "finished", G_CALLBACK (on_finished), r);
+  fail_unless (gst_worker_controller_start (r->ctrl, &err),
+      "%s", err ? err->message : "?");
+  gst_object_unref (test_pipeline_watch (gst_worker_controller_get_pipeline
+          (r->ctrl)));
+}
+
+/* Starts the system of @description in @r, its "finished" to @r. */
+static void
+run_start (Run * r, const gchar * description)
+{
+  run_start_with (r, description, NULL);
+}
+
+static void
+run_clear (Run * r)
+{
+  gst_structure_free (r->report);
+  g_main_loop_unref (r->loop);
+  gst_object_unref (r->ctrl);
+}
+
+static gboolean
+drain_when_counted (gpointer user_data)
+{
+  Run *r = user_data;
+  GstElement *sink = ctrl_get (r, "sink");
+  guint64 count = 0;
+
+  g_object_get (sink, "count", &count, NULL);
+  gst_object_unref (sink);
+  if (count < 40)
+    return G_SOURCE_CONTINUE;
+  r->exiting = TRUE;
+  gst_worker_controller_exit_drain (r->ctrl, 30000);
+  return G_SOURCE_REMOVE;
+}
+
+GST_START_TEST (test_drain_through_children)
+{
+  Run r = { 0 };
+  guint64 made = 0, count = 0;
+  gboolean balanced = FALSE;
+
+  run_start (&r, "testworkersrc name=src num-buffers=-1 ! queue ! "
+      "workerpool name=p size=2 isolation=process worker=\"testworker "
+      "inputs-per-output=5 emit-partial=true\" ! queue ! "
+      "testworkersink name=sink");
+  g_timeout_add (5, drain_when_counted, &r);
+  g_main_loop_run (r.loop);
+  fail_unless (r.exiting);
+  fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced));
+  fail_unless (balanced, "%" GST_PTR_FORMAT, r.report);
+
+  run_counts (&r, &made, &count);
+  /* every 5 items in a replica make one; what a replica held at EOS came
+   * out as a partial group: each replica's items, rounded up, by 5 */
+  fail_unless (count >= made / 5 && count <= made / 5 + 2,
+      "%" G_GUINT64_FORMAT " out of %" G_GUINT64_FORMAT, count, made);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+/* The entry named @name in the controller's status, or NULL. */
+static GstStructure *
+status_entry (GstWorkerController * ctrl, const gchar * name)
+{
+  GstStructure *status = gst_worker_controller_get_status (ctrl);
+  const GValue *workers = gst_structure_get_value (status, "workers");
+  GstStructure *found = NULL;
+
+  for (guint i = 0; !found && i < gst_value_array_get_size (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+
+    if (g_strcmp0 (gst_structure_get_string (w, "name"), name) == 0)
+      found = gst_structure_copy (w);
+  }
+  gst_structure_free (status);
+  return found;
+}
+
+/* The workers inside the child are entries of the controller's own
+ * ("REPLICA/NAME", with the child's pid and their own counts and state),
+ * and an exit now accounts for the item a hung one held: there, not on
+ * the replica. */
+GST_START_TEST (test_exit_now_accounts_held_item)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue name=q ! processreplica name=r "
+      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink",
+      &err);
+  GstPipeline *pipe;
+  GstStructure *report, *entry = NULL;
+  const GValue *holders;
+  guint64 held_r = G_MAXUINT64, held_w = 0, n = 0;
+  gint64 deadline = g_get_monotonic_time () + scaled (60 *
+      G_TIME_SPAN_SECOND);
+  gint pid = 0, rpid = -1, state = GST_WORKER_STATE_IDLE;
+  GstElement *r;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_start (ctrl, &err));
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  /* the child's worker has the 4th item, for ever */
+  while (g_get_monotonic_time () < deadline) {
+    g_main_context_iteration (NULL, FALSE);
+    g_clear_pointer (&entry, gst_structure_free);
+    entry = status_entry (ctrl, "r/w");
+    if (entry && gst_structure_get_uint64 (entry, "items-in", &n) && n == 4 &&
+        gst_structure_get_enum (entry, "state", GST_TYPE_WORKER_STATE,
+            &state) && state == GST_WORKER_STATE_BUSY)
+      break;
+    g_usleep (1000);
+  }
+  fail_unless (entry != NULL, "no r/w in the status");
+  fail_unless_equals_uint64 (n, 4);
+  fail_unless_equals_int (state, GST_WORKER_STATE_BUSY);
+  fail_unless_equals_string (gst_structure_get_string (entry, "process-of"),
+      "r");
+  r = test_pipeline_get (GST_ELEMENT (pipe), "r");
+  g_object_get (r, "pid", &rpid, NULL);
+  fail_unless (gst_structure_get_int (entry, "pid", &pid));
+  fail_unless_equals_int (pid, rpid);
+  gst_object_unref (r);
+  gst_structure_free (entry);
+
+  report = gst_worker_controller_exit_now (ctrl);
+  fail_unless (report != NULL);
+  holders = gst_structure_get_value (report, "holders");
+  fail_unless (holders != NULL);
+  for (guint i = 0; i < gst_value_array_get_size (holders); i++) {
+    const GstStructure *h =
+        gst_value_get_structure (gst_value_array_get_value (holders, i));
+    const gchar *name = gst_structure_get_string (h, "name");
+
+    if (g_strcmp0 (name, "r") == 0)
+      fail_unless (gst_structure_get_uint64 (h, "items", &held_r));
+    if (g_strcmp0 (name, "r/w") == 0) {
+      fail_unless (gst_structure_get_uint64 (h, "items", &held_w));
+      fail_unless_equals_string (gst_structure_get_string (h, "process-of"),
+          "r");
+    }
+  }
+  /* the replica is listed (busy) but the item is the child worker's */
+  fail_unless_equals_uint64 (held_w, 1);
+  fail_unless_equals_uint64 (held_r, 0);
+  gst_structure_free (report);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
+/* Items held inside the child beyond the one in hand (a queue there, a
+ * worker behind it that hangs with one) are counted discarded at an exit
+ * now, each holder with the reason: what the source made is what arrived
+ * plus what was discarded. */
+GST_START_TEST (test_exit_now_accounts_child_queue)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc name=src num-buffers=-1 ! queue name=q "
+      "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! "
+      "processreplica name=r worker=\"queue name=cq max-size-buffers=5 "
+      "max-size-bytes=0 max-size-time=0 ! testworker name=w hang-after=3\" ! "
+      "queue ! testworkersink name=sink", &err);
+  GstPipeline *pipe;
+  GstStructure *report, *st;
+  GstElement *src, *sink, *q;
+  const GValue *holders;
+  guint64 made = 0, arrived = 0, discarded = 0, in_cq = 0, by_w = 0;
+  guint level = 0;
+  gint64 deadline = g_get_monotonic_time () + scaled (60 *
+      G_TIME_SPAN_SECOND);
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_start (ctrl, &err));
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  q = test_pipeline_get (GST_ELEMENT (pipe), "q");
+  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+  /* w hangs with the 4th item, cq fills with 5, the replica's item waits
+   * to go into cq, q fills: nothing moves; the 3 items w made reach the
+   * sink */
+  while (g_get_monotonic_time () < deadline) {
+    GstStructure *w = status_entry (ctrl, "r/w");
+    GstStructure *rs = status_entry (ctrl, "r");
+    const GValue *queues = rs ? gst_structure_get_value (rs, "child-queues") :
+        NULL;
+    guint64 n = 0;
+
+    g_object_get (q, "current-level-buffers", &level, NULL);
+    if (w)
+      gst_structure_get_uint64 (w, "items-in", &n);
+    in_cq = 0;
+    /* (the replica's answer from the child says so: at the exit, a slow
+     * child's last answer stands in) */
+    if (queues && gst_value_array_get_size (queues) == 1)
+      gst_structure_get_uint64 (gst_value_get_structure
+          (gst_value_array_get_value (queues, 0)), "items", &in_cq);
+    g_clear_pointer (&w, gst_structure_free);
+    g_clear_pointer (&rs, gst_structure_free);
+    g_object_get (sink, "count", &arrived, NULL);
+    if (n == 4 && level == 4 && in_cq == 5 && arrived == 3)
+      break;
+    g_usleep (1000);
+  }
+  fail_unless_equals_int (level, 4);
+  fail_unless_equals_uint64 (in_cq, 5);
+  in_cq = 0;
+  gst_object_unref (q);
+
+  report = gst_worker_controller_exit_now (ctrl);
+  fail_unless (report != NULL);
+  fail_unless (gst_structure_get_uint64 (report, "items-discarded",
+          &discarded));
+  holders = gst_structure_get_value (report, "holders");
+  for (guint i = 0; i < gst_value_array_get_size (holders); i++) {
+    const GstStructure *h =
+        gst_value_get_structure (gst_value_array_get_value (holders, i));
+    const gchar *name = gst_structure_get_string (h, "name");
+
+    if (g_strcmp0 (name, "r/cq") == 0) {
+      fail_unless (gst_structure_get_uint64 (h, "items", &in_cq));
+      fail_unless_equals_string (gst_structure_get_string (h, "kind"),
+          "queue");
+      fail_unless_equals_string (gst_structure_get_string (h, "process-of"),
+          "r");
+      fail_unless (gst_structure_get_string (h, "reason") != NULL);
+    }
+    if (g_strcmp0 (name, "r/w") == 0)
+      fail_unless (gst_structure_get_uint64 (h, "items", &by_w));
+  }
+  fail_unless_equals_uint64 (in_cq, 5);
+  fail_unless_equals_uint64 (by_w, 1);
+
+  src = test_pipeline_get (GST_ELEMENT (pipe), "src");
+  st = gst_worker_get_stats (GST_WORKER (src));
+  fail_unless (gst_structure_get_uint64 (st, "items-out", &made));
+  gst_structure_free (st);
+  g_object_get (sink, "count", &arrived, NULL);
+  /* 3 arrived; 4 in q, 1 in the replica's hand, 5 in cq, 1 with w */
+  fail_unless_equals_uint64 (arrived, 3);
+  fail_unless_equals_uint64 (made, arrived + discarded);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  gst_structure_free (report);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
+/* Waits until the child's worker "r/w" says it is paused and holds: the
+ * queue @q in front of the replica (4 items at most) is full. */
+static void
+wait_paused_and_held (GstWorkerController * ctrl, GstElement * q)
+{
+  GstStructure *entry = NULL;
+  gint state = GST_WORKER_STATE_IDLE;
+  guint level = 0;
+
+  while (state != GST_WORKER_STATE_PAUSED || level < 4) {
+    g_clear_pointer (&entry, gst_structure_free);
+    entry = status_entry (ctrl, "r/w");
+    if (entry)
+      gst_structure_get_enum (entry, "state", GST_TYPE_WORKER_STATE, &state);
+    g_object_get (q, "current-level-buffers", &level, NULL);
+    g_usleep (1000);
+  }
+  g_clear_pointer (&entry, gst_structure_free);
+}
+
+/* The controller pauses a worker inside a child by the name its status
+ * lists ("REPLICA/NAME"): it holds the data (the queue before the replica
+ * fills) until resumed. */
+GST_START_TEST (test_pause_child_worker_by_name)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue name=q max-size-buffers=4 "
+      "max-size-bytes=0 max-size-time=0 ! processreplica name=r "
+      "worker=\"testworker name=w\" ! queue ! testworkersink name=sink",
+      &err);
+  GstPipeline *pipe;
+  GstElement *q, *sink;
+  GstStructure *entry = NULL;
+  guint64 before = 0, now = 0;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_start (ctrl, &err));
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  q = test_pipeline_get (GST_ELEMENT (pipe), "q");
+  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+  /* the child runs */
+  while (!(entry = status_entry (ctrl, "r/w")))
+    g_usleep (1000);
+  g_clear_pointer (&entry, gst_structure_free);
+
+  fail_unless (gst_worker_controller_pause_worker (ctrl, "r/w", &err),
+      "%s", err ? err->message : "?");
+  /* it says so, and holds: the queue in front of the replica fills */
+  wait_paused_and_held (ctrl, q);
+  g_object_get (sink, "count", &before, NULL);
+
+  fail_unless (gst_worker_controller_resume_worker (ctrl, "r/w", &err),
+      "%s", err ? err->message : "?");
+  while (now < before + 20) {
+    g_object_get (sink, "count", &now, NULL);
+    g_usleep (1000);
+  }
+  /* a name with no worker inside is an error, as any unknown name */
+  fail_if (gst_worker_controller_pause_worker (ctrl, "r/nosuch", &err));
+  fail_unless (err != NULL);
+  g_clear_error (&err);
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (q);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
+/* Exit with drain resumes a worker paused inside a child as it resumes
+ * any paused worker (it holds EOS like any item): the run drains, and
+ * every item made arrives. */
+GST_START_TEST (test_drain_resumes_paused_child_worker)
+{
+  Run r = { 0 };
+  GError *err = NULL;
+  GstElement *q;
+  GstStructure *entry = NULL;
+  guint64 made = 0, count = 0;
+  gboolean balanced = FALSE;
+
+  run_start (&r, "testworkersrc name=src num-buffers=-1 ! queue name=q "
+      "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! "
+      "processreplica name=r worker=\"testworker name=w\" ! queue ! "
+      "testworkersink name=sink");
+  q = ctrl_get (&r, "q");
+  while (!(entry = status_entry (r.ctrl, "r/w")))
+    g_usleep (1000);
+  g_clear_pointer (&entry, gst_structure_free);
+
+  fail_unless (gst_worker_controller_pause_worker (r.ctrl, "r/w", &err),
+      "%s", err ? err->message : "?");
+  wait_paused_and_held (r.ctrl, q);
+  gst_object_unref (q);
+
+  /* (a bound no healthy drain needs, even at load 25) */
+  gst_worker_controller_exit_drain (r.ctrl, 60000);
+  g_main_loop_run (r.loop);
+  fail_unless_equals_int (gst_worker_controller_get_outcome (r.ctrl),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced));
+  fail_unless (balanced, "%" GST_PTR_FORMAT, r.report);
+  run_counts (&r, &made, &count);
+  fail_unless (made > 4);
+  fail_unless_equals_uint64 (count, made);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
+/* (connected swapped: the signals' other arguments differ) */
+static void
+on_watch_event (GString * seen, const gchar * worker)
+{
+  g_string_append_printf (seen, "[%s]", worker);
+}
+
+/* Spins the default context (the controller's signals) until @seen has
+ * @what; bounded (a time no healthy run needs). */
+static gboolean
+wait_seen (GString * seen, const gchar * what)
+{
+  gint64 deadline = g_get_monotonic_time () + scaled (60 *
+      G_TIME_SPAN_SECOND);
+
+  while (!strstr (seen->str, what) && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return strstr (seen->str, what) != NULL;
+}
+
+/* The controller's watchdog watches the workers inside a child: one that
+ * hangs busy is reported stalled by its name ("r/w"); a child that stops
+ * answering (SIGSTOP) has its workers reported lost, and recovered when it
+ * answers again. */
+GST_START_TEST (test_watchdog_sees_child_workers)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
+      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink",
+      &err);
+  GString *stalled = g_string_new (""), *lost = g_string_new (""),
+      *recovered = g_string_new ("");
+  GstPipeline *pipe;
+  GstElement *r;
+  gint pid = 0;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout", 300,
+      "heartbeat-timeout", (guint) scaled (2000), NULL);
+  g_signal_connect_swapped (ctrl, "worker-stalled",
+      G_CALLBACK (on_watch_event), stalled);
+  g_signal_connect_swapped (ctrl, "worker-lost",
+      G_CALLBACK (on_watch_event), lost);
+  g_signal_connect_swapped (ctrl, "worker-recovered",
+      G_CALLBACK (on_watch_event), recovered);
+  fail_unless (gst_worker_controller_start (ctrl, &err));
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  r = test_pipeline_get (GST_ELEMENT (pipe), "r");
+
+  fail_unless (wait_seen (stalled, "[r/w]"), "stalled: %s", stalled->str);
+
+  g_object_get (r, "pid", &pid, NULL);
+  fail_unless (pid > 0);
+  fail_unless (kill (pid, SIGSTOP) == 0);
+  fail_unless (wait_seen (lost, "[r/w]"), "lost: %s", lost->str);
+  fail_unless (kill (pid, SIGCONT) == 0);
+  fail_unless (wait_seen (recovered, "[r/w]"), "recovered: %s",
+      recovered->str);
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (r);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+  g_string_free (stalled, TRUE);
+  g_string_free (lost, TRUE);
+  g_string_free (recovered, TRUE);
+}
+
+GST_END_TEST;
+
+/* One turn of the default context (the controller's), or a short nap */
+static void
+spin (void)
+{
+  if (!g_main_context_iteration (NULL, FALSE))
+    g_usleep (1000);
+}
+
+/* Issue 13, B13: a property of an element inside a child is set by the
+ * name the status lists ("REPLICA/NAME"), while it runs, with the rules an
+ * element of the parent's pipeline has: the worker takes the new value
+ * (drop-every=2: it drops items from then on); refusals name it and the
+ * property (not writable, out of range, negative for an unsigned one,
+ * changeable only in NULL or READY: valve's `drop-mode` inside the child);
+ * an unknown inner name is an unknown element. */
+GST_START_TEST (test_set_child_worker_property)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
+      "worker=\"testworker name=w ! valve name=v\" ! queue ! "
+      "testworkersink", &err);
+  GstPipeline *pipe;
+  GstStructure *entry = NULL;
+  guint64 dropped = 0;
+  gdouble rate = 0;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  /* the child runs, w has dropped nothing */
+  while (!(entry = status_entry (ctrl, "r/w")))
+    g_usleep (1000);
+  fail_unless (gst_structure_get_uint64 (entry, "items-dropped", &dropped));
+  fail_unless_equals_uint64 (dropped, 0);
+  g_clear_pointer (&entry, gst_structure_free);
+
+  fail_unless (gst_worker_controller_set_element_property (ctrl, "r/w",
+          "drop-every", "2", &err), "%s", err ? err->message : "?");
+  /* the worker in the child drops every second item from now on; it has
+   * a rate of its own (the child measures it), as any worker */
+  while (dropped == 0 || rate <= 0) {
+    g_clear_pointer (&entry, gst_structure_free);
+    entry = status_entry (ctrl, "r/w");
+    gst_structure_get_uint64 (entry, "items-dropped", &dropped);
+    gst_structure_get_double (entry, "rate", &rate);
+    g_usleep (1000);
+  }
+  g_clear_pointer (&entry, gst_structure_free);
+
+  /* refusals, each naming the element and the property */
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r/w",
+          "nosuch", "1", &err));
+  fail_unless (g_error_matches (err, GST_WORKER_CONTROLLER_ERROR,
+          GST_WORKER_CONTROLLER_ERROR_PROPERTY));
+  fail_unless_equals_string (err->message,
+      "r/w has no writable property 'nosuch'");
+  g_clear_error (&err);
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r/w",
+          "crash-signal", "100", &err));
+  fail_unless_equals_string (err->message, "r/w: bad value \"100\" for "
+      "property 'crash-signal': it must be from 1 to 64");
+  g_clear_error (&err);
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r/w",
+          "process-time", "-5", &err));
+  fail_unless (strstr (err->message, "r/w: cannot read \"-5\" as a value "
+          "of 'process-time'") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r/v",
+          "drop-mode", "transform-to-gap", &err));
+  fail_unless_equals_string (err->message, "r/v's property 'drop-mode' "
+      "cannot change while the system runs (it is changeable only in NULL "
+      "or READY state)");
+  g_clear_error (&err);
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r/nosuch",
+          "drop-every", "2", &err));
+  fail_unless (g_error_matches (err, GST_WORKER_CONTROLLER_ERROR,
+          GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER));
+  fail_unless (g_str_has_prefix (err->message,
+          "no element is named 'r/nosuch'"), "%s", err->message);
+  g_clear_error (&err);
+  fail_if (gst_worker_controller_set_element_property (ctrl, "nosuch/w",
+          "drop-every", "2", &err));
+  fail_unless_equals_string (err->message, "no element is named 'nosuch/w'");
+  g_clear_error (&err);
+  /* the parent's own elements, by the same rules */
+  fail_unless (gst_worker_controller_set_element_property (ctrl, "r",
+          "hang-timeout", "60000", &err), "%s", err ? err->message : "?");
+  fail_if (gst_worker_controller_set_element_property (ctrl, "r",
+          "worker", "identity", &err));
+  fail_unless (strstr (err->message, "r's property 'worker' cannot change")
+      != NULL, "%s", err->message);
+  g_clear_error (&err);
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
+/* What was set in a child holds for the child started again after a
+ * crash: the replica gives it to the new child before any item. */
+GST_START_TEST (test_set_survives_child_restart)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
+      "restart-delay=0 worker=\"testworker name=w\" ! queue ! "
+      "testworkersink", &err);
+  GstPipeline *pipe;
+  GstElement *r;
+  GstStructure *entry = NULL;
+  gint64 deadline;
+  guint64 dropped = 0;
+  gint pid = 0, now = 0;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  r = test_pipeline_get (GST_ELEMENT (pipe), "r");
+  while (!(entry = status_entry (ctrl, "r/w")))
+    g_usleep (1000);
+  g_clear_pointer (&entry, gst_structure_free);
+  fail_unless (gst_worker_controller_set_element_property (ctrl, "r/w",
+          "drop-every", "2", &err), "%s", err ? err->message : "?");
+
+  /* the child dies (kill -9) and a new one runs: it drops too */
+  g_object_get (r, "pid", &pid, NULL);
+  fail_unless (pid > 0);
+  fail_unless (kill (pid, SIGKILL) == 0);
+  deadline = g_get_monotonic_time () + scaled (60 * G_TIME_SPAN_SECOND);
+  while ((now <= 0 || now == pid || dropped == 0) &&
+      g_get_monotonic_time () < deadline) {
+    g_clear_pointer (&entry, gst_structure_free);
+    entry = status_entry (ctrl, "r/w");
+    now = 0;
+    dropped = 0;
+    if (entry) {
+      gst_structure_get_int (entry, "pid", &now);
+      gst_structure_get_uint64 (entry, "items-dropped", &dropped);
+    }
+    g_usleep (1000);
+  }
+  fail_unless (now > 0 && now != pid, "no new child (%d)", now);
+  fail_unless (dropped > 0, "the new child %d drops nothing", now);
+  g_clear_pointer (&entry, gst_structure_free);
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (r);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
+/* The status entry @name says @state and has been in it @at_least;
+ * spins the controller's context meanwhile (its watchdog), bounded by a
+ * time no healthy run needs. */
+static gboolean
+wait_in_state (GstWorkerController * ctrl, const gchar * name,
+    GstWorkerState want, GstClockTime at_least)
+{
+  gint64 deadline = g_get_monotonic_time () + scaled (60 *
+      G_TIME_SPAN_SECOND);
+
+  while (g_get_monotonic_time () < deadline) {
+    GstStructure *entry = status_entry (ctrl, name);
+    gint state = -1;
+    GstClockTime t = 0;
+
+    if (entry) {
+      gst_structure_get_enum (entry, "state", GST_TYPE_WORKER_STATE, &state);
+      gst_structure_get_clock_time (entry, "state-time", &t);
+      gst_structure_free (entry);
+    }
+    if (state == (gint) want && t >= at_least)
+      return TRUE;
+    spin ();
+  }
+  return FALSE;
+}
+
+/* Whether any entry of the status is stalled or lost (its names, in
+ * @which) */
+static gboolean
+status_has_stall (GstWorkerController * ctrl, GString * which)
+{
+  GstStructure *status = gst_worker_controller_get_status (ctrl);
+  const GValue *workers = gst_structure_get_value (status, "workers");
+
+  for (guint i = 0; i < gst_value_array_get_size (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+    gboolean stalled = FALSE, lost = FALSE;
+
+    gst_structure_get_boolean (w, "stalled", &stalled);
+    gst_structure_get_boolean (w, "lost", &lost);
+    if (stalled || lost)
+      g_string_append_printf (which, "[%s]",
+          gst_structure_get_string (w, "name"));
+  }
+  gst_structure_free (status);
+  return which->len > 0;
+}
+
+/* Issue 13 (B23's side remark): waiting behind a worker paused inside a
+ * child is no stall, as waiting behind any paused worker: with
+ * p_r1/testworker0 paused, its replica waits busy for it, the dispatcher
+ * and the source wait blocked, the collector for p_r1's output, p_r0 on
+ * its full output: none is reported stalled nor lost, however long the
+ * pause; after the resume the run drains, balanced. */
+GST_START_TEST (test_watchdog_excuses_waits_behind_child_pause)
+{
+  Run r = { 0 };
+  GError *err = NULL;
+  GString *events = g_string_new (""), *flagged = g_string_new ("");
+  GstClockTime stall = scaled (500) * GST_MSECOND;
+  GstClockTime heartbeat = scaled (1500) * GST_MSECOND;
+  GstStructure *entry;
+  gboolean balanced = FALSE;
+  guint64 made = 0, count = 0;
+
+  run_start_with (&r, "testworkersrc name=src num-buffers=-1 ! queue "
+      "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! workerpool "
+      "name=p size=2 isolation=process worker=testworker ! queue "
+      "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! "
+      "testworkersink name=sink", "heartbeat-interval", 50, "stall-timeout",
+      (guint) (stall / GST_MSECOND), "heartbeat-timeout",
+      (guint) (heartbeat / GST_MSECOND), NULL);
+  g_signal_connect_swapped (r.ctrl, "worker-stalled",
+      G_CALLBACK (on_watch_event), events);
+  g_signal_connect_swapped (r.ctrl, "worker-lost",
+      G_CALLBACK (on_watch_event), events);
+  /* the children run */
+  while (!(entry = status_entry (r.ctrl, "p_r1/testworker0")))
+    spin ();
+  gst_structure_free (entry);
+
+  fail_unless (gst_worker_controller_pause_worker (r.ctrl,
+          "p_r1/testworker0", &err), "%s", err ? err->message : "?");
+  /* (what the watchdog said before is not this test's) */
+  g_string_truncate (events, 0);
+  /* everything in front of it fills and waits: p_r1 for twice the
+   * heartbeat timeout (the children's "lost"), the source blocked for
+   * thrice stall-timeout */
+  fail_unless (wait_in_state (r.ctrl, "p_r1", GST_WORKER_STATE_BUSY,
+          2 * heartbeat));
+  fail_unless (wait_in_state (r.ctrl, "src", GST_WORKER_STATE_BLOCKED,
+          3 * stall));
+  /* the watchdog looks now (a pause wakes it), and at what waited */
+  fail_unless (gst_worker_controller_pause_worker (r.ctrl,
+          "p_r1/testworker0", &err), "%s", err ? err->message : "?");
+  while (g_main_context_iteration (NULL, FALSE));
+  fail_if (status_has_stall (r.ctrl, flagged), "flagged: %s", flagged->str);
+  fail_unless_equals_string (events->str, "");
+
+  fail_unless (gst_worker_controller_resume_worker (r.ctrl,
+          "p_r1/testworker0", &err), "%s", err ? err->message : "?");
+  while (g_main_context_iteration (NULL, FALSE));
+  fail_unless_equals_string (events->str, "");
+  /* (a bound no healthy drain needs, even at load 25) */
+  gst_worker_controller_exit_drain (r.ctrl, 60000);
+  g_main_loop_run (r.loop);
+  fail_unless_equals_int (gst_worker_controller_get_outcome (r.ctrl),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  fail_unless (gst_structure_get_boolean (r.report, "balanced", &balanced));
+  fail_unless (balanced, "%" GST_PTR_FORMAT, r.report);
+  run_counts (&r, &made, &count);
+  fail_unless_equals_uint64 (count, made);
+  run_clear (&r);
+  g_string_free (events, TRUE);
+  g_string_free (flagged, TRUE);
+}
+
+GST_END_TEST;
+
+/* The source ("src", then @in_front before the replica) waits
+ * in @src_state behind a replica whose child restarts: see below. */
+static void
+excuses_waits_behind_child_start (const gchar * in_front,
+    GstWorkerState src_state)
+{
+  GstWorkerController *ctrl;
+  GstPipeline *pipe;
+  GError *err = NULL;
+  gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
+  gchar *started = g_build_filename (dir, "started", NULL);
+  gchar *go = g_build_filename (dir, "go", NULL);
+  gchar *text = g_strdup_printf ("if [ -e '%s' ]; then "
+      "while [ ! -e '%s' ]; do sleep 0.01; done; fi\ntouch '%s'", started, go,
+      started);
+  gchar *script = child_wrapper (dir, "second-waits", text);
+  GString *events = g_string_new (""), *flagged = g_string_new ("");
+  GstClockTime stall = scaled (500) * GST_MSECOND;
+  GstElement *sink;
+  GstStructure *entry;
+  guint64 before = 0, now = 0;
+  gchar *desc;
+
+  g_setenv ("GST_WORKER_CHILD", script, TRUE);
+  desc = g_strdup_printf ("testworkersrc name=src num-buffers=-1 ! %s "
+      "processreplica name=r restart-delay=0 start-timeout=%" G_GINT64_FORMAT
+      " worker=\"testworker name=w crash-after=20\" ! queue ! testworkersink "
+      "name=sink", in_front, scaled (60000));
+  ctrl = gst_worker_controller_new_from_description (desc, &err);
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout",
+      (guint) (stall / GST_MSECOND), "heartbeat-timeout",
+      (guint) scaled (1500), NULL);
+  g_signal_connect_swapped (ctrl, "worker-stalled",
+      G_CALLBACK (on_watch_event), events);
+  g_signal_connect_swapped (ctrl, "worker-lost",
+      G_CALLBACK (on_watch_event), events);
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+
+  /* the first child crashed on its 21st item; the second one starts
+   * until told, the source blocked behind */
+  fail_unless (wait_in_state (ctrl, "r", GST_WORKER_STATE_STARTING,
+          3 * stall));
+  fail_unless (wait_in_state (ctrl, "src", src_state, 3 * stall));
+  /* the watchdog looks now (a new stall-timeout wakes it) */
+  g_object_set (ctrl, "stall-timeout", (guint) (stall / GST_MSECOND),
+      NULL);
+  while (g_main_context_iteration (NULL, FALSE));
+  fail_if (status_has_stall (ctrl, flagged), "flagged: %s", flagged->str);
+  fail_unless_equals_string (events->str, "");
+
+  /* it runs: items flow again, and the wait behind it was no stall */
+  fail_unless (g_file_set_contents (go, "", -1, NULL));
+  while (!(entry = status_entry (ctrl, "r/w")))
+    spin ();
+  gst_structure_free (entry);
+  g_object_get (sink, "count", &before, NULL);
+  while (now < before + 20) {
+    spin ();
+    g_object_get (sink, "count", &now, NULL);
+  }
+  g_object_set (ctrl, "stall-timeout", (guint) (stall / GST_MSECOND),
+      NULL);
+  while (g_main_context_iteration (NULL, FALSE));
+  fail_unless_equals_string (events->str, "");
+  g_unsetenv ("GST_WORKER_CHILD");
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+  g_string_free (events, TRUE);
+  g_string_free (flagged, TRUE);
+  g_unlink (script);
+  g_unlink (started);
+  g_unlink (go);
+  g_rmdir (dir);
+  g_free (desc);
+  g_free (text);
+  g_free (go);
+  g_free (started);
+  g_free (script);
+  g_free (dir);
+}
+
+/* Issue 13, session 5's C2: a replica whose child restarts after a crash
+ * (here its new child waits for the test's word: a Python child takes
+ * seconds) holds what waits behind it as a pause does: the source
+ * blocked behind it (on a queue), or busy pushing straight into it, for
+ * thrice stall-timeout is not stalled, nor after the new child runs. */
+GST_START_TEST (test_watchdog_excuses_waits_behind_child_start)
+{
+  excuses_waits_behind_child_start ("queue max-size-buffers=4 "
+      "max-size-bytes=0 max-size-time=0 !", GST_WORKER_STATE_BLOCKED);
+  excuses_waits_behind_child_start ("", GST_WORKER_STATE_BUSY);
+}
+
+GST_END_TEST;
+
+static void
+on_worker_restarted (GstWorkerController * ctrl, const gchar * worker,
+    guint restarts, const gchar * reason, GString * seen)
+{
+  g_string_append_printf (seen, "[%s %u %s]", worker, restarts, reason);
+}
+
+/* Issue 13, session 5's C3: an application hears of a child's crash and
+ * restart from the controller ("worker-restarted": the replica, its
+ * count of restarts, how the child ended), as it hears of stalls. */
+GST_START_TEST (test_controller_signals_child_restart)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
+      "restart-delay=0 worker=\"testworker crash-after=5\" ! queue ! "
+      "testworkersink", &err);
+  GString *seen = g_string_new ("");
+  GstPipeline *pipe;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  g_signal_connect (ctrl, "worker-restarted",
+      G_CALLBACK (on_worker_restarted), seen);
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  /* each child crashes on its 6th item: restarts 1 and 2, each said */
+  fail_unless (wait_seen (seen, "[r 2 "), "%s", seen->str);
+  fail_unless (g_str_has_prefix (seen->str, "[r 1 its process (pid "),
+      "%s", seen->str);
+  fail_unless (strstr (seen->str, "was killed by signal SIGSEGV "
+          "(Segmentation fault)]") != NULL, "%s", seen->str);
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+  g_string_free (seen, TRUE);
+}
+
+GST_END_TEST;
+
+/* Reads @r's stats @n times (as a controller does, several times a tick,
+ * on its main loop); %TRUE if all of them took less than @n times the
+ * replica's bound on waiting for its child's answer (100 ms): each would
+ * take that long if it waited on a child that does not answer. */
+static gboolean
+stats_reads_do_not_wait (GstElement * r, guint n)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = 0; i < n; i++)
+    gst_structure_free (gst_worker_get_stats (GST_WORKER (r)));
+  return g_get_monotonic_time () - start < n * 100 * G_TIME_SPAN_MILLISECOND;
+}
+
+/* Issue 13, B15/B21: a child that does not answer, stopped (SIGSTOP) or
+ * behind its replica's reader held on a full queue downstream, does not
+ * hold whoever reads the replica's stats: the workers of the parent are
+ * not reported lost; the child's are when it is stopped, not when its
+ * replica waits downstream; and all goes on after. */
+GST_START_TEST (test_silent_child_holds_no_reader)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc name=src num-buffers=-1 ! queue ! processreplica "
+      "name=r worker=\"testworker name=w\" ! queue name=oq "
+      "max-size-buffers=2 max-size-bytes=0 max-size-time=0 ! "
+      "testworkersink name=sink", &err);
+  GString *lost = g_string_new (""), *recovered = g_string_new ("");
+  GstPipeline *pipe;
+  GstElement *r, *sink;
+  GstStructure *entry = NULL;
+  guint64 before = 0, now = 0, age = 0;
+  gint pid = 0, state = GST_WORKER_STATE_IDLE;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout",
+      (guint) scaled (60000), "heartbeat-timeout", (guint) scaled (1000),
+      NULL);
+  g_signal_connect_swapped (ctrl, "worker-lost",
+      G_CALLBACK (on_watch_event), lost);
+  g_signal_connect_swapped (ctrl, "worker-recovered",
+      G_CALLBACK (on_watch_event), recovered);
+  fail_unless (gst_worker_controller_start (ctrl, &err));
+  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  r = test_pipeline_get (GST_ELEMENT (pipe), "r");
+  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+  /* it runs: items flow */
+  while (GST_STATE (pipe) != GST_STATE_PLAYING || now < 10) {
+    spin ();
+    g_object_get (sink, "count", &now, NULL);
+  }
+  fail_unless ((entry = status_entry (ctrl, "r/w")) != NULL);
+  g_clear_pointer (&entry, gst_structure_free);
+
+  /* stopped: reads do not wait; its worker is lost, no worker of ours */
+  g_object_get (r, "pid", &pid, NULL);
+  fail_unless (pid > 0);
+  fail_unless (kill (pid, SIGSTOP) == 0);
+  fail_unless (stats_reads_do_not_wait (r, 30));
+  fail_unless (wait_seen (lost, "[r/w]"), "lost: %s", lost->str);
+  fail_unless (stats_reads_do_not_wait (r, 30));
+  fail_unless (kill (pid, SIGCONT) == 0);
+  fail_unless (wait_seen (recovered, "[r/w]"), "recovered: %s",
+      recovered->str);
+  g_object_get (sink, "count", &before, NULL);
+  while (now < before + 20) {
+    spin ();
+    g_object_get (sink, "count", &now, NULL);
+  }
+
+  fail_if (strstr (lost->str, "[src]") || strstr (lost->str, "[r]") ||
+      strstr (lost->str, "[sink]"), "lost: %s", lost->str);
+  g_string_truncate (lost, 0);
+
+  /* its output queue full: the replica's reader waits there, the child's
+   * answers and heartbeats behind it; reads do not wait, and its workers
+   * are not taken for lost (the watchdog looks at least once a
+   * heartbeat-timeout: its own workers' heartbeats are due) */
+  fail_unless (gst_worker_controller_pause_worker (ctrl, "sink", &err),
+      "%s", err ? err->message : "?");
+  while (state != GST_WORKER_STATE_BLOCKED) {
+    g_clear_pointer (&entry, gst_structure_free);
+    spin ();
+    entry = status_entry (ctrl, "r");
+    if (entry)
+      gst_structure_get_enum (entry, "state", GST_TYPE_WORKER_STATE, &state);
+  }
+  g_clear_pointer (&entry, gst_structure_free);
+  fail_unless (stats_reads_do_not_wait (r, 30));
+  while (age < 2 * (guint64) scaled (1000) * GST_MSECOND) {
+    GstStructure *st = gst_worker_get_stats (GST_WORKER (r));
+
+    spin ();
+    fail_unless (gst_structure_get_uint64 (st, "child-stats-age", &age));
+    gst_structure_free (st);
+  }
+  fail_unless (gst_worker_controller_resume_worker (ctrl, "sink", &err),
+      "%s", err ? err->message : "?");
+  g_object_get (sink, "count", &before, NULL);
+  while (now < before + 20) {
+    spin ();
+    g_object_get (sink, "count", &now, NULL);
+  }
+  fail_unless_equals_string (lost->str, "");
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (r);
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+  g_string_free (lost, TRUE);
+  g_string_free (recovered, TRUE);
+}
+
+GST_END_TEST;
+
+static Suite *
+processcontract_suite (void)
+{
+  Suite *s = suite_create ("processcontract");
+  TCase *contract = tcase_create ("contract");
+
+  suite_add_tcase (s, contract);
+  tcase_add_checked_fixture (contract, NULL, stop_leftovers);
+  tcase_add_test (contract, test_stats_and_pid);
+  tcase_add_test (contract, test_child_error_is_replicas);
+  tcase_add_test (contract, test_drain_through_children);
+  tcase_add_test (contract, test_exit_now_accounts_held_item);
+  tcase_add_test (contract, test_exit_now_accounts_child_queue);
+  tcase_add_test (contract, test_pause_child_worker_by_name);
+  tcase_add_test (contract, test_drain_resumes_paused_child_worker);
+  tcase_add_test (contract, test_watchdog_sees_child_workers);
+  tcase_add_test (contract, test_silent_child_holds_no_reader);
+  tcase_add_test (contract, test_set_child_worker_property);
+  tcase_add_test (contract, test_set_survives_child_restart);
+  tcase_add_test (contract, test_watchdog_excuses_waits_behind_child_pause);
+  tcase_add_test (contract, test_watchdog_excuses_waits_behind_child_start);
+  tcase_add_test (contract, test_controller_signals_child_restart);
+  return s;
+}
+
+GST_CHECK_MAIN (processcontract);
