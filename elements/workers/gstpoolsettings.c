@@ -12,6 +12,17 @@
  * element name and property), and gives them to the replicas built
  * again, or added later under the same name.
  *
+ * What a controller set in a process replica's child (`set p_r0/NAME
+ * prop=v`: the replica keeps it for its next child) is kept here too, as
+ * element "p_r0/NAME" (the value as text), when the pool drops that
+ * replica (gst_pool_settings_keep_child()), and given to the one built
+ * again under its name (gst_pool_settings_dup_child()).
+ *
+ * Values stay with a replica's number. A value set alike on every replica
+ * there was (p_r0 and p_r1 both, or p_r0_w and p_r1_w, or p_r0/w and
+ * p_r1/w) is given to the replicas the pool adds (a larger size) too
+ * (gst_pool_settings_share()).
+ *
  * A value the pool gives its replicas itself (its `hang-timeout`...:
  * gst_pool_settings_forget(), then gst_pool_settings_set_quietly())
  * replaces what was set on the replicas before, and is not kept as
@@ -267,4 +278,142 @@ gst_pool_settings_forget (GstPoolSettings * self, const gchar * property)
       g_ptr_array_remove_index (self->kept, i - 1);
   }
   g_mutex_unlock (&self->lock);
+}
+
+/* Keeps @setting, what a controller set in the child of replica @replica
+ * (a "set" structure: element, property, value as text), as element
+ * "@replica/ELEMENT". */
+void
+gst_pool_settings_keep_child (GstPoolSettings * self, const gchar * replica,
+    const GstStructure * setting)
+{
+  const gchar *element = gst_structure_get_string (setting, "element");
+  const gchar *property = gst_structure_get_string (setting, "property");
+  const gchar *text = gst_structure_get_string (setting, "value");
+  GValue value = G_VALUE_INIT;
+  gchar *name;
+
+  if (!element || !property || !text)
+    return;
+  name = g_strdup_printf ("%s/%s", replica, element);
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, text);
+  g_mutex_lock (&self->lock);
+  keep_locked (self, name, property, &value);
+  g_mutex_unlock (&self->lock);
+  g_value_unset (&value);
+  g_free (name);
+}
+
+/* What was set in the children of the replica named @replica before
+ * (gst_pool_settings_keep_child()): "set" structures for its next child. */
+GPtrArray *
+gst_pool_settings_dup_child (GstPoolSettings * self, const gchar * replica)
+{
+  GPtrArray *sets = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_structure_free);
+  gchar *prefix = g_strdup_printf ("%s/", replica);
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->kept->len; i++) {
+    Setting *s = g_ptr_array_index (self->kept, i);
+
+    if (g_str_has_prefix (s->element, prefix) &&
+        G_VALUE_HOLDS_STRING (&s->value))
+      g_ptr_array_add (sets, gst_structure_new ("set", "element",
+              G_TYPE_STRING, s->element + strlen (prefix), "property",
+              G_TYPE_STRING, s->property, "value", G_TYPE_STRING,
+              g_value_get_string (&s->value), NULL));
+  }
+  g_mutex_unlock (&self->lock);
+  g_free (prefix);
+  return sets;
+}
+
+/* What follows replica @replica's name in @element ("", "_NAME" inside
+ * a thread replica, "/NAME" in its child), or NULL: not its. */
+static const gchar *
+replica_suffix (const gchar * element, const gchar * replica)
+{
+  const gchar *rest;
+
+  if (!g_str_has_prefix (element, replica))
+    return NULL;
+  rest = element + strlen (replica);
+  return *rest == '\0' || *rest == '_' || *rest == '/' ? rest : NULL;
+}
+
+/* With the lock: the setting of @element's @property, or NULL. */
+static Setting *
+find_locked (GstPoolSettings * self, const gchar * element,
+    const gchar * property)
+{
+  for (guint i = 0; i < self->kept->len; i++) {
+    Setting *s = g_ptr_array_index (self->kept, i);
+
+    if (g_str_equal (s->element, element) &&
+        g_str_equal (s->property, property))
+      return s;
+  }
+  return NULL;
+}
+
+/* Gives replica @r of the pool named @pool, about to be added, what was
+ * set alike on each of @peers (@n_peers replica numbers: those there
+ * were), on the replica or on the same element in it, unless it has a
+ * value of its own. */
+void
+gst_pool_settings_share (GstPoolSettings * self, const gchar * pool,
+    guint r, const guint * peers, guint n_peers)
+{
+  gchar *first, *name;
+  GPtrArray *shared = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      setting_free);
+
+  if (n_peers == 0) {
+    g_ptr_array_unref (shared);
+    return;
+  }
+  first = g_strdup_printf ("%s_r%u", pool, peers[0]);
+  name = g_strdup_printf ("%s_r%u", pool, r);
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->kept->len; i++) {
+    Setting *s = g_ptr_array_index (self->kept, i), *copy;
+    const gchar *suffix = replica_suffix (s->element, first);
+    gboolean alike = suffix != NULL;
+    gchar *mine;
+
+    for (guint p = 1; alike && p < n_peers; p++) {
+      gchar *other = g_strdup_printf ("%s_r%u%s", pool, peers[p], suffix);
+      Setting *o = find_locked (self, other, s->property);
+
+      alike = o && G_VALUE_TYPE (&o->value) == G_VALUE_TYPE (&s->value) &&
+          gst_value_compare (&o->value, &s->value) == GST_VALUE_EQUAL;
+      g_free (other);
+    }
+    if (!alike)
+      continue;
+    mine = g_strdup_printf ("%s%s", name, suffix);
+    if (find_locked (self, mine, s->property)) {
+      g_free (mine);
+      continue;
+    }
+    copy = g_new0 (Setting, 1);
+    copy->element = mine;
+    copy->property = g_strdup (s->property);
+    g_value_init (&copy->value, G_VALUE_TYPE (&s->value));
+    g_value_copy (&s->value, &copy->value);
+    g_ptr_array_add (shared, copy);
+  }
+  for (guint i = 0; i < shared->len; i++) {
+    Setting *s = g_ptr_array_index (shared, i);
+
+    GST_DEBUG_OBJECT (self->pool, "giving %s::%s, set on every replica",
+        s->element, s->property);
+    keep_locked (self, s->element, s->property, &s->value);
+  }
+  g_mutex_unlock (&self->lock);
+  g_ptr_array_unref (shared);
+  g_free (first);
+  g_free (name);
 }

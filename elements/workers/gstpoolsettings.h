@@ -19,4 +19,11 @@ void gst_pool_settings_forget (GstPoolSettings * settings,
 void gst_pool_settings_set_quietly (GstPoolSettings * settings,
     GObject * object, const gchar * property, const GValue * value);
 
+void gst_pool_settings_keep_child (GstPoolSettings * settings,
+    const gchar * replica, const GstStructure * setting);
+GPtrArray *gst_pool_settings_dup_child (GstPoolSettings * settings,
+    const gchar * replica);
+void gst_pool_settings_share (GstPoolSettings * settings, const gchar * pool,
+    guint r, const guint * peers, guint n_peers);
+
 G_END_DECLS

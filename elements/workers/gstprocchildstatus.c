@@ -52,11 +52,17 @@ struct _GstProcChildStatus
   GstProcChannel *current;      /* not reffed, only compared: the channel
                                  * of the child there is */
   GstStructure *heartbeat;      /* the last of the child's workers' */
+  GHashTable *beats;            /* worker name -> Beat: the last heartbeat
+                                 * of each worker in a child (the one
+                                 * before, while a child restarts) */
   GValue workers;               /* GST_TYPE_ARRAY: the child's last answer
                                  * to a stats query, or unset */
   GValue queues;                /* GST_TYPE_ARRAY: the same answer's queues
                                  * ("queue, name=, items="), or unset */
   gchar *entry;                 /* the same answer's entry element */
+  GstProcChannel *answered_by;  /* not reffed, only compared: the channel
+                                 * of the child that gave that answer */
+  gint64 workers_at;            /* monotonic us that answer came */
   gint64 answer_at;             /* monotonic us of the current child's last
                                  * answer (its hello first), 0: none */
 
@@ -67,10 +73,19 @@ struct _GstProcChildStatus
                                  * child, given again to each new one */
 };
 
+typedef struct
+{
+  gint64 at;                    /* monotonic us it came */
+  guint64 seq;
+} Beat;
+
 GstProcChildStatus *
 gst_proc_child_status_new (void)
 {
   GstProcChildStatus *self = g_new0 (GstProcChildStatus, 1);
+
+  self->beats = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      g_free);
 
   self->refs = 1;
   g_mutex_init (&self->lock);
@@ -88,6 +103,7 @@ status_unref (GstProcChildStatus * self)
     return;
   if (self->heartbeat)
     gst_structure_free (self->heartbeat);
+  g_hash_table_unref (self->beats);
   if (G_IS_VALUE (&self->workers))
     g_value_unset (&self->workers);
   if (G_IS_VALUE (&self->queues))
@@ -134,7 +150,16 @@ void
 gst_proc_child_status_take_heartbeat (GstProcChildStatus * self,
     GstStructure * heartbeat)
 {
+  const gchar *worker = gst_structure_get_string (heartbeat, "worker");
+  Beat *beat = g_new0 (Beat, 1);
+
+  beat->at = g_get_monotonic_time ();
+  gst_structure_get_uint64 (heartbeat, "seq", &beat->seq);
   g_mutex_lock (&self->lock);
+  if (worker)
+    g_hash_table_insert (self->beats, g_strdup (worker), beat);
+  else
+    g_free (beat);
   if (self->heartbeat)
     gst_structure_free (self->heartbeat);
   self->heartbeat = heartbeat;
@@ -210,6 +235,8 @@ ask_child (gpointer data)
     self->workers = workers;
     g_free (self->entry);
     self->entry = g_strdup (gst_structure_get_string (qs, "entry"));
+    self->answered_by = ask->channel;
+    self->workers_at = g_get_monotonic_time ();
     if (ask->channel == self->current)
       self->answer_at = g_get_monotonic_time ();
   }
@@ -264,15 +291,90 @@ gst_proc_child_status_refresh (GstProcChildStatus * self,
   g_mutex_unlock (&self->lock);
 }
 
+/* With the lock: the child's workers' stats into @stats (`child-workers`),
+ * each with `heartbeats` and `heartbeat-age` as a worker of this process
+ * has them in a controller's status, from the heartbeats that came from
+ * it (@running: the current child runs; else no age, unless the replica
+ * starts one again). While the replica
+ * starts a child (state `starting` in @stats), or the current one has
+ * not answered yet, the entries a child before it gave say `starting`,
+ * with the replica's pid (in @stats). */
+static void
+add_workers_locked (GstProcChildStatus * self, GstStructure * stats,
+    gboolean running)
+{
+  GValue workers = G_VALUE_INIT;
+  gint64 now = g_get_monotonic_time ();
+  gboolean before = self->current && self->answered_by != self->current;
+  gboolean starting;
+  gint pid = 0, state = GST_WORKER_STATE_IDLE;
+
+  gst_structure_get_int (stats, "pid", &pid);
+  /* the replica starts a child (after a crash, its delay first) */
+  starting = gst_structure_get_enum (stats, "state", GST_TYPE_WORKER_STATE,
+      &state) && state == GST_WORKER_STATE_STARTING;
+  before |= starting;
+
+  g_value_init (&workers, GST_TYPE_ARRAY);
+  for (guint i = 0; i < gst_value_array_get_size (&self->workers); i++) {
+    const GValue *v = gst_value_array_get_value (&self->workers, i);
+    GstStructure *w = gst_structure_copy (gst_value_get_structure (v));
+    const gchar *name = gst_structure_get_string (w, "worker");
+    Beat *beat = name ? g_hash_table_lookup (self->beats, name) : NULL;
+    GValue wv = G_VALUE_INIT;
+
+    gst_structure_set (w, "heartbeats", G_TYPE_UINT64, beat ? beat->seq + 1 :
+        0, NULL);
+    /* while a child starts again: since the one before last beat */
+    if (beat && (running || starting))
+      gst_structure_set (w, "heartbeat-age", GST_TYPE_CLOCK_TIME,
+          (GstClockTime) (now - beat->at) * GST_USECOND, NULL);
+    if (before)
+      gst_structure_set (w, "state", GST_TYPE_WORKER_STATE,
+          GST_WORKER_STATE_STARTING, "pid", G_TYPE_INT, pid, NULL);
+    g_value_init (&wv, GST_TYPE_STRUCTURE);
+    g_value_take_boxed (&wv, w);
+    gst_value_array_append_and_take_value (&workers, &wv);
+  }
+  gst_structure_take_value (stats, "child-workers", &workers);
+}
+
+/* With the lock: the latest known of the child's worker (the one whose
+ * heartbeat came last, else the first of a stats answer): its heartbeat,
+ * or its entry in a stats answer that came after it (a read of the
+ * replica's stats asks, so at the end of a run: its final counts, not
+ * those of its last heartbeat), or NULL. */
+static const GstStructure *
+fresher_locked (GstProcChildStatus * self)
+{
+  const gchar *name = self->heartbeat ?
+      gst_structure_get_string (self->heartbeat, "worker") : NULL;
+  Beat *beat = name ? g_hash_table_lookup (self->beats, name) : NULL;
+
+  if (!G_IS_VALUE (&self->workers) || (beat && self->workers_at <= beat->at))
+    return self->heartbeat;
+  for (guint i = 0; i < gst_value_array_get_size (&self->workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (&self->workers,
+            i));
+
+    if (!name || !g_strcmp0 (gst_structure_get_string (w, "worker"), name))
+      return w;
+  }
+  return self->heartbeat;
+}
+
 /* Adds what is known of the child to the replica's @stats; @running: the
  * current child runs (else how long since it answered means nothing). */
 void
 gst_proc_child_status_add_stats (GstProcChildStatus * self,
     GstStructure * stats, gboolean running)
 {
+  const GstStructure *from;
+
   g_mutex_lock (&self->lock);
   if (G_IS_VALUE (&self->workers))
-    gst_structure_set_value (stats, "child-workers", &self->workers);
+    add_workers_locked (self, stats, running);
   if (G_IS_VALUE (&self->queues))
     gst_structure_set_value (stats, "child-queues", &self->queues);
   if (self->entry)
@@ -282,16 +384,16 @@ gst_proc_child_status_add_stats (GstProcChildStatus * self,
     gst_structure_set (stats, "child-stats-age", GST_TYPE_CLOCK_TIME,
         (GstClockTime) (g_get_monotonic_time () - self->answer_at) *
         GST_USECOND, NULL);
-  if (self->heartbeat) {
+  if ((from = fresher_locked (self))) {
     const GValue *v;
     guint64 n;
 
-    v = gst_structure_get_value (self->heartbeat, "state");
+    v = gst_structure_get_value (from, "state");
     if (v)
       gst_structure_set_value (stats, "child-state", v);
-    if (gst_structure_get_uint64 (self->heartbeat, "items-in", &n))
+    if (gst_structure_get_uint64 (from, "items-in", &n))
       gst_structure_set (stats, "child-items-in", G_TYPE_UINT64, n, NULL);
-    if (gst_structure_get_uint64 (self->heartbeat, "items-out", &n))
+    if (gst_structure_get_uint64 (from, "items-out", &n))
       gst_structure_set (stats, "child-items-out", G_TYPE_UINT64, n, NULL);
   }
   g_mutex_unlock (&self->lock);
@@ -385,5 +487,33 @@ gst_proc_child_status_replay (GstProcChildStatus * self,
           gst_structure_get_string (gst_query_get_structure (q), "error"));
     gst_query_unref (q);
   }
+  g_mutex_unlock (&self->set_lock);
+}
+
+/* What the controller set in the children so far, kept for the next ones:
+ * a copy ("set" structures: element, property, value, in the order set),
+ * for a pool that builds this replica again. */
+GPtrArray *
+gst_proc_child_status_dup_settings (GstProcChildStatus * self)
+{
+  GPtrArray *copy = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_structure_free);
+
+  g_mutex_lock (&self->set_lock);
+  for (guint i = 0; i < self->settings->len; i++)
+    g_ptr_array_add (copy,
+        gst_structure_copy (g_ptr_array_index (self->settings, i)));
+  g_mutex_unlock (&self->set_lock);
+  return copy;
+}
+
+/* Keeps @setting (a "set" structure as above) as if the controller had
+ * set it in a child: each child started from now on gets it. */
+void
+gst_proc_child_status_keep_setting (GstProcChildStatus * self,
+    const GstStructure * setting)
+{
+  g_mutex_lock (&self->set_lock);
+  keep_setting_locked (self, setting);
   g_mutex_unlock (&self->set_lock);
 }

@@ -30,5 +30,8 @@ gboolean gst_proc_child_status_forward_set (GstProcChildStatus * status,
     GstProcChannel * channel, GstQuery * query);
 void gst_proc_child_status_replay (GstProcChildStatus * status,
     GstProcChannel * channel);
+GPtrArray *gst_proc_child_status_dup_settings (GstProcChildStatus * status);
+void gst_proc_child_status_keep_setting (GstProcChildStatus * status,
+    const GstStructure * setting);
 
 G_END_DECLS

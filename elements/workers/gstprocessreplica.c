@@ -1361,6 +1361,24 @@ gst_process_replica_element_query (GstElement * element, GstQuery * query)
   return res;
 }
 
+/* What the controller set in this replica's children (`set REPLICA/NAME
+ * prop=v`), each child started gets it again: a copy, "set" structures
+ * (element, property, value), for a pool that builds its replicas again. */
+GPtrArray *
+gst_process_replica_dup_child_settings (GstProcessReplica * self)
+{
+  return gst_proc_child_status_dup_settings (self->children);
+}
+
+/* Gives @self's children (the next ones: call it before the start) what
+ * @setting, as gst_process_replica_dup_child_settings() gives it, says. */
+void
+gst_process_replica_keep_child_setting (GstProcessReplica * self,
+    const GstStructure * setting)
+{
+  gst_proc_child_status_keep_setting (self->children, setting);
+}
+
 /* ---------------------------------------------------------------------- */
 /* the worker interface */
 

@@ -30,4 +30,8 @@ GType gst_process_replica_transport_get_type (void);
 G_DECLARE_FINAL_TYPE (GstProcessReplica, gst_process_replica, GST,
     PROCESS_REPLICA, GstElement);
 
+GPtrArray *gst_process_replica_dup_child_settings (GstProcessReplica * self);
+void gst_process_replica_keep_child_setting (GstProcessReplica * self,
+    const GstStructure * setting);
+
 G_END_DECLS

@@ -125,7 +125,20 @@
  * the pool's child proxy (`p_r0::hang-timeout=1000`,
  * `p_r0::p_r0_jpegenc::quality=50`) are kept when the pool builds its
  * replicas again (after a property changed in NULL or READY), until the
- * pool's own property of that name is set.
+ * pool's own property of that name is set. So is what a worker controller
+ * set inside a replica while it ran (gst-worker-launch's `set p_r0_w
+ * PROPERTY=VALUE` in a thread, `set p_r0/w PROPERTY=VALUE` in a child
+ * process): values stay with the replica's number. A value set alike on
+ * every replica there is (p_r0/w and p_r1/w) is given to the replicas a
+ * larger `size` adds, while the pool runs or when it builds them again.
+ *
+ * The replicas are built when the pool is first used (linked, started,
+ * its children looked up, or a property set after it was made), not
+ * while it is made with its properties (gst_parse_launch()): GStreamer
+ * 1.22's parser keeps a reference to a child that exists when it sets
+ * `p_r0::hang-timeout=777` on it, which leaked the replica; it sets the
+ * value as the replica is added instead. A description's `p_r0::nosuch=1`
+ * is an error when the pool starts.
  *
  * Show the pool's heartbeats (`p_dispatch`, `p_collect`) for three seconds
  * of live video:
@@ -155,6 +168,7 @@
 #include "gstpoolcollect.h"
 #include "gstpoolentry.h"
 #include "gstpoolsettings.h"
+#include "gstprocessreplica.h"
 
 GST_DEBUG_CATEGORY (gst_worker_pool_debug);
 #define GST_CAT_DEFAULT gst_worker_pool_debug
@@ -204,6 +218,10 @@ struct _GstWorkerPool
   guint restart_delay;          /* ms, for processreplica */
   guint hang_timeout;           /* ms, for processreplica */
   gboolean dirty;               /* changed since the last build */
+  gboolean constructed;         /* its construction is over: a property
+                                 * set in NULL builds at once */
+  gchar *bad_setting;           /* `p_r0::nosuch` of the description, or
+                                 * NULL (take_bad_setting()) */
 
   GstPoolSettings *settings;    /* fixed; own lock: what was set on the
                                  * replicas, given to them when rebuilt */
@@ -270,7 +288,12 @@ gst_worker_pool_isolation_get_type (void)
   return type;
 }
 
-G_DEFINE_TYPE (GstWorkerPool, gst_worker_pool, GST_TYPE_BIN);
+static void gst_worker_pool_child_proxy_init (gpointer g_iface,
+    gpointer iface_data);
+
+G_DEFINE_TYPE_WITH_CODE (GstWorkerPool, gst_worker_pool, GST_TYPE_BIN,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_CHILD_PROXY,
+        gst_worker_pool_child_proxy_init));
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (workerpool, "workerpool",
     GST_RANK_NONE, GST_TYPE_WORKER_POOL,
     GST_DEBUG_CATEGORY_INIT (gst_worker_pool_debug, "workerpool", 0,
@@ -462,6 +485,15 @@ find_free_pads (GstBin * bin, GstPad ** sink, GstPad ** src, gchar ** error)
       n_sink, n_sink == 1 ? "" : "s", n_src, n_src == 1 ? "" : "s");
   gst_clear_object (sink);
   gst_clear_object (src);
+  return FALSE;
+}
+
+static gboolean
+has_uint (const guint * values, guint n, guint value)
+{
+  for (guint i = 0; i < n; i++)
+    if (values[i] == value)
+      return TRUE;
   return FALSE;
 }
 
@@ -658,6 +690,39 @@ forward_property (GstWorkerPool * self, GstElement * replica,
   g_value_unset (&value);
 }
 
+/* What a controller set in the child of replica @r, a processreplica
+ * (`set p_r0/NAME prop=v`, which the replica keeps for its next child),
+ * kept by the pool for the replica built again under its name. */
+static void
+keep_child_settings_locked (GstWorkerPool * self, guint r)
+{
+  GPtrArray *sets;
+
+  if (!self->replica[r] || !GST_IS_PROCESS_REPLICA (self->replica[r]))
+    return;
+  sets = gst_process_replica_dup_child_settings (GST_PROCESS_REPLICA
+      (self->replica[r]));
+  for (guint i = 0; i < sets->len; i++)
+    gst_pool_settings_keep_child (self->settings,
+        GST_OBJECT_NAME (self->replica[r]), g_ptr_array_index (sets, i));
+  g_ptr_array_unref (sets);
+}
+
+/* The numbers of the replicas there are (what they have kept first), in
+ * @peers (MAX_SIZE of them); returns how many. */
+static guint
+list_replicas_locked (GstWorkerPool * self, guint * peers)
+{
+  guint n = 0;
+
+  for (guint r = 0; r < MAX_SIZE; r++)
+    if (self->replica[r]) {
+      keep_child_settings_locked (self, r);
+      peers[n++] = r;
+    }
+  return n;
+}
+
 /* Adds replica @r's input queue, worker bin and output queue to the pool,
  * linked to each other and to @collect_sink, with the watches that keep
  * the order book's count of its input queue. Returns: %FALSE, with
@@ -707,6 +772,14 @@ add_replica_locked (GstWorkerPool * self, guint r, GstPad * collect_sink)
     for (guint p = 0; p < G_N_ELEMENTS (process_properties); p++)
       forward_property (self, replica, process_properties[p]);
   gst_pool_settings_apply (self->settings, replica);
+  if (GST_IS_PROCESS_REPLICA (replica)) {
+    GPtrArray *sets = gst_pool_settings_dup_child (self->settings, name);
+
+    for (guint i = 0; i < sets->len; i++)
+      gst_process_replica_keep_child_setting (GST_PROCESS_REPLICA (replica),
+          g_ptr_array_index (sets, i));
+    g_ptr_array_unref (sets);
+  }
   self->replica_in[r] = in;
   self->replica[r] = replica;
   self->replica_out[r] = out;
@@ -778,7 +851,7 @@ build_locked (GstWorkerPool * self)
   GstWorkerPoolDispatch dispatch;
   GstWorkerPoolIsolation isolation;
   GstPoolOrder *order;
-  guint r;
+  guint r, peers[MAX_SIZE], n_peers;
 
   GST_OBJECT_LOCK (self);
   size = self->size;
@@ -789,6 +862,8 @@ build_locked (GstWorkerPool * self)
   name = g_strdup (GST_OBJECT_NAME (self));
   GST_OBJECT_UNLOCK (self);
 
+  /* what was set on the replicas there were, for the new ones */
+  n_peers = list_replicas_locked (self, peers);
   teardown_locked (self);
   g_clear_error (&self->build_error);
   g_free (self->built_name);
@@ -832,6 +907,9 @@ build_locked (GstWorkerPool * self)
     GstPad *pad;
     gboolean ok;
 
+    /* a replica there was not before: what was set alike on each */
+    if (!has_uint (peers, n_peers, r))
+      gst_pool_settings_share (self->settings, name, r, peers, n_peers);
     if (!add_replica_locked (self, r,
             gst_pool_collect_get_sinkpad (GST_POOL_COLLECT (self->collector),
                 r))) {
@@ -877,6 +955,7 @@ remove_replica_locked (GstWorkerPool * self, guint r)
     self->replica_out[r]
   };
 
+  keep_child_settings_locked (self, r);
   gst_pool_dispatch_remove_replica (GST_POOL_DISPATCH (self->dispatcher), r);
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++) {
     if (!parts[i])
@@ -928,9 +1007,14 @@ grow_locked (GstWorkerPool * self)
 {
   GstPad *collect_sink, *in_sink;
   gint r = gst_pool_order_reserve_replica (self->order);
+  guint peers[MAX_SIZE], n_peers;
 
   if (r < 0)
     return FALSE;
+  /* what was set alike on each replica there is */
+  n_peers = list_replicas_locked (self, peers);
+  gst_pool_settings_share (self->settings, self->built_name, r, peers,
+      n_peers);
   collect_sink = gst_pool_collect_add_replica (GST_POOL_COLLECT
       (self->collector), r);
   g_clear_error (&self->build_error);
@@ -1033,6 +1117,16 @@ ensure_built (GstWorkerPool * self)
     err = g_error_copy (self->build_error);
   g_mutex_unlock (&self->build_lock);
 
+  GST_OBJECT_LOCK (self);
+  if (ok && self->bad_setting) {
+    ok = FALSE;
+    err = g_error_new (GST_CORE_ERROR, GST_CORE_ERROR_FAILED, "no property "
+        "\"%s\" (a property of a replica, or of an element in it, as "
+        "p_r0::hang-timeout or p_r0::p_r0_NAME::PROPERTY with thread "
+        "replicas)", self->bad_setting);
+  }
+  GST_OBJECT_UNLOCK (self);
+
   if (ok)
     return TRUE;
 
@@ -1047,6 +1141,68 @@ ensure_built (GstWorkerPool * self)
             err ? err->message : "it could not be built"), (NULL));
   g_clear_error (&err);
   return FALSE;
+}
+
+/* Builds now a pool whose properties changed in NULL while it was a new,
+ * floating object (see gst_worker_pool_set_property()), at its first use:
+ * a caps query on its pads (a link), a look-up of its children once it is
+ * owned (@floating_too FALSE), a state change (ensure_built()). */
+static void
+build_if_pending (GstWorkerPool * self, gboolean floating_too)
+{
+  gboolean pending;
+
+  GST_OBJECT_LOCK (self);
+  /* dirty is cleared as a build starts: none from inside a build */
+  pending = self->dirty && GST_STATE (self) == GST_STATE_NULL &&
+      GST_STATE_PENDING (self) == GST_STATE_VOID_PENDING &&
+      (floating_too || !g_object_is_floating (self));
+  GST_OBJECT_UNLOCK (self);
+  if (!pending)
+    return;
+  g_mutex_lock (&self->build_lock);
+  GST_OBJECT_LOCK (self);
+  pending = self->dirty;
+  GST_OBJECT_UNLOCK (self);
+  if (pending)
+    build_locked (self);
+  g_mutex_unlock (&self->build_lock);
+}
+
+/* The pool's child proxy (`p_r0::hang-timeout=1000`) sees its replicas
+ * once they are built. */
+static GstChildProxyInterface *parent_child_proxy;
+
+static GObject *
+gst_worker_pool_get_child_by_name (GstChildProxy * proxy, const gchar * name)
+{
+  build_if_pending (GST_WORKER_POOL (proxy), FALSE);
+  return parent_child_proxy->get_child_by_name (proxy, name);
+}
+
+static GObject *
+gst_worker_pool_get_child_by_index (GstChildProxy * proxy, guint index)
+{
+  build_if_pending (GST_WORKER_POOL (proxy), FALSE);
+  return parent_child_proxy->get_child_by_index (proxy, index);
+}
+
+static guint
+gst_worker_pool_get_children_count (GstChildProxy * proxy)
+{
+  build_if_pending (GST_WORKER_POOL (proxy), FALSE);
+  return parent_child_proxy->get_children_count (proxy);
+}
+
+static void
+gst_worker_pool_child_proxy_init (gpointer g_iface, gpointer iface_data)
+{
+  GstChildProxyInterface *iface = g_iface;
+
+  parent_child_proxy = g_type_interface_peek_parent (iface);
+  iface->get_child_by_name = gst_worker_pool_get_child_by_name;
+  iface->get_child_by_index = gst_worker_pool_get_child_by_index;
+  iface->get_children_count = gst_worker_pool_get_children_count;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1089,6 +1245,8 @@ gst_worker_pool_pad_query (GstPad * pad, GstObject * parent, GstQuery * query)
   GstPoolOrder *order = NULL;
   gboolean res;
 
+  /* a link made before the pool starts sees the replicas' caps */
+  build_if_pending (self, TRUE);
   if (GST_QUERY_TYPE (query) != GST_QUERY_CAPS)
     return gst_pad_query_default (pad, parent, query);
 
@@ -1157,9 +1315,45 @@ gst_worker_pool_handle_message (GstBin * bin, GstMessage * message)
   GST_BIN_CLASS (gst_worker_pool_parent_class)->handle_message (bin, message);
 }
 
+/* A description's `p_r0::nosuch=1`: GStreamer's parser sets it as the
+ * replica is added (build_if_pending()) and, finding no such property,
+ * only warns (on an element there at once, that is a parse error). The
+ * pool keeps it, as an error its start gives (ensure_built()). Returns:
+ * whether @message was that warning (then taken). */
+static gboolean
+take_bad_setting (GstWorkerPool * self, GstMessage * message)
+{
+  GError *err = NULL;
+  gchar *debug = NULL;
+  const gchar *what;
+
+  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_WARNING ||
+      GST_MESSAGE_SRC (message) != GST_OBJECT (self))
+    return FALSE;
+  gst_message_parse_warning (message, &err, &debug);
+  what = debug ? strstr (debug, "no property \"") : NULL;
+  if (g_error_matches (err, GST_PARSE_ERROR,
+          GST_PARSE_ERROR_NO_SUCH_PROPERTY) && what) {
+    what += strlen ("no property \"");
+    GST_OBJECT_LOCK (self);
+    if (!self->bad_setting)
+      self->bad_setting = g_strndup (what, strcspn (what, "\""));
+    GST_OBJECT_UNLOCK (self);
+    GST_WARNING_OBJECT (self, "%s", debug);
+    gst_message_unref (message);
+  } else {
+    what = NULL;
+  }
+  g_clear_error (&err);
+  g_free (debug);
+  return what != NULL;
+}
+
 static gboolean
 gst_worker_pool_post_message (GstElement * element, GstMessage * message)
 {
+  if (take_bad_setting (GST_WORKER_POOL (element), message))
+    return TRUE;
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
     g_atomic_int_set (&GST_WORKER_POOL (element)->error_seen, 1);
   return GST_ELEMENT_CLASS (gst_worker_pool_parent_class)->post_message
@@ -1263,10 +1457,15 @@ gst_worker_pool_set_property (GObject * object, guint prop_id,
       return;
   }
   self->dirty = TRUE;
-  /* in NULL, build right away: links made before the pool starts (as
-   * gst-launch-1.0 makes them) then see the replicas' caps */
+  /* in NULL, build right away (an application then finds the replicas by
+   * name) -- but not the values given at construction (all properties
+   * are construct ones), as gst_parse_launch() gives them: right after,
+   * it sets `p_r0::hang-timeout=777` through the child proxy, and
+   * GStreamer 1.22's parser never drops the reference it takes on a
+   * child that exists then (it does on one added later: child-added).
+   * The pool's first use builds it (build_if_pending()). */
   build_now = GST_STATE (self) == GST_STATE_NULL &&
-      GST_STATE_PENDING (self) == GST_STATE_VOID_PENDING;
+      GST_STATE_PENDING (self) == GST_STATE_VOID_PENDING && self->constructed;
   if (GST_STATE (self) > GST_STATE_READY && !live_resize)
     GST_WARNING_OBJECT (self, "%s changes when the pool next leaves READY",
         pspec->name);
@@ -1325,6 +1524,17 @@ gst_worker_pool_get_property (GObject * object, guint prop_id,
 }
 
 static void
+gst_worker_pool_constructed (GObject * object)
+{
+  GstWorkerPool *self = GST_WORKER_POOL (object);
+
+  G_OBJECT_CLASS (gst_worker_pool_parent_class)->constructed (object);
+  GST_OBJECT_LOCK (self);
+  self->constructed = TRUE;
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
 gst_worker_pool_dispose (GObject * object)
 {
   GstWorkerPool *self = GST_WORKER_POOL (object);
@@ -1347,13 +1557,14 @@ gst_worker_pool_finalize (GObject * object)
   g_free (self->built_name);
   g_free (self->built_worker);
   g_free (self->worker);
+  g_free (self->bad_setting);
   g_mutex_clear (&self->build_lock);
   G_OBJECT_CLASS (gst_worker_pool_parent_class)->finalize (object);
 }
 
 /* what the blurbs of the values given to the replicas add */
-#define REPLICA_OWN " (setting it replaces what was set on the replicas " \
-  "themselves, e.g. p_r0::hang-timeout=1000, which a replica otherwise " \
+#define REPLICA_OWN(example) " (setting it replaces what was set on the " \
+  "replicas themselves, e.g. " example ", which a replica otherwise " \
   "keeps, also when the pool builds its replicas again)"
 
 static void
@@ -1362,13 +1573,16 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBinClass *bin_class = GST_BIN_CLASS (klass);
+  /* construct properties: what a description gives is set before
+   * gst_worker_pool_constructed() */
   const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_READY;
+      G_PARAM_CONSTRUCT | GST_PARAM_MUTABLE_READY;
   const GParamFlags live_flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_PLAYING;
+      G_PARAM_CONSTRUCT | GST_PARAM_MUTABLE_PLAYING;
 
   gobject_class->set_property = gst_worker_pool_set_property;
   gobject_class->get_property = gst_worker_pool_get_property;
+  gobject_class->constructed = gst_worker_pool_constructed;
   gobject_class->dispose = gst_worker_pool_dispose;
   gobject_class->finalize = gst_worker_pool_finalize;
 
@@ -1409,25 +1623,29 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
           "With isolation=process: milliseconds each replica's child may "
           "take to start (build and run its worker) before it is killed "
           "and restarted as after a crash (max-restarts); given to each "
-          "processreplica" REPLICA_OWN, 1, G_MAXINT,
+          "processreplica" REPLICA_OWN ("p_r0::start-timeout=60000"), 1,
+          G_MAXINT,
           DEFAULT_START_TIMEOUT, live_flags));
   g_object_class_install_property (gobject_class, PROP_MAX_RESTARTS,
       g_param_spec_uint ("max-restarts", "Max restarts",
           "With isolation=process: crashes of a replica's child in a row, "
           "without an item finished, after which the replica gives up with "
-          "an error; given to each processreplica" REPLICA_OWN, 0, G_MAXINT,
+          "an error; given to each processreplica"
+          REPLICA_OWN ("p_r0::max-restarts=10"), 0, G_MAXINT,
           DEFAULT_MAX_RESTARTS, live_flags));
   g_object_class_install_property (gobject_class, PROP_RESTART_DELAY,
       g_param_spec_uint ("restart-delay", "Restart delay",
           "With isolation=process: milliseconds before a crashed child is "
           "started again, doubled at each crash in a row (at most 2000); "
-          "given to each processreplica" REPLICA_OWN, 0, MAX_RESTART_DELAY,
+          "given to each processreplica"
+          REPLICA_OWN ("p_r0::restart-delay=100"), 0, MAX_RESTART_DELAY,
           DEFAULT_RESTART_DELAY, live_flags));
   g_object_class_install_property (gobject_class, PROP_HANG_TIMEOUT,
       g_param_spec_uint ("hang-timeout", "Hang timeout",
           "With isolation=process: milliseconds a replica's child may hold "
           "one item before it is killed and restarted (0: no limit); given "
-          "to each processreplica" REPLICA_OWN, 0, G_MAXINT,
+          "to each processreplica"
+          REPLICA_OWN ("p_r0::hang-timeout=1000"), 0, G_MAXINT,
           DEFAULT_HANG_TIMEOUT, live_flags));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);

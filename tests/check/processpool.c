@@ -431,6 +431,320 @@ GST_START_TEST (test_pool_keeps_replica_settings)
 
 GST_END_TEST;
 
+/* The replicas a launch description sets through the pool's child proxy
+ * (`p_r0::hang-timeout=777`) are held by nothing but the pool: once it
+ * builds them again, the old ones are gone, and so are all at the end
+ * (S6-2b). GStreamer 1.22's parser keeps a reference to a child it sets
+ * that exists when it makes the element (`playbin playsink::mute=true`
+ * leaks playsink too), so the pool builds its replicas only once it is
+ * used; the parser sets them as they are added. */
+GST_START_TEST (test_pool_description_settings_hold_no_replica)
+{
+  static const gchar *names[] = { "p_r0", "p_r1", "t_r0", "t_r0_w" };
+  GstElement *pipe = launch ("testworkersrc ! workerpool name=p size=2 "
+      "isolation=process worker=testworker p_r0::hang-timeout=777 ! "
+      "workerpool name=t size=1 worker=\"testworker name=w\" "
+      "t_r0::t_r0_w::process-time=1234 ! fakesink");
+  GstElement *p = test_pipeline_get (pipe, "p");
+  GstElement *t = test_pipeline_get (pipe, "t"), *w;
+  GWeakRef refs[G_N_ELEMENTS (names)];
+  guint64 process_time = 0;
+  gchar *text, *src;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    GstElement *e = test_pipeline_get (pipe, names[i]);
+
+    g_weak_ref_init (&refs[i], e);
+    gst_object_unref (e);
+  }
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 777);
+  /* built again: the replicas before are finalized */
+  g_object_set (p, "queue-size", 3, NULL);
+  g_object_set (t, "queue-size", 3, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    GObject *e = g_weak_ref_get (&refs[i]);
+
+    fail_unless (e == NULL, "the %s before the rebuild is still held "
+        "(refcount %u)", names[i], e ? e->ref_count - 1 : 0);
+    g_weak_ref_clear (&refs[i]);
+  }
+  /* and the new ones have what the description set */
+  fail_unless_equals_int (uint_of (pipe, "p_r0", "hang-timeout"), 777);
+  fail_unless_equals_int (uint_of (pipe, "p_r1", "hang-timeout"), 0);
+  w = test_pipeline_get (pipe, "t_r0_w");
+  g_object_get (w, "process-time", &process_time, NULL);
+  fail_unless_equals_uint64 (process_time, 1234);
+  g_weak_ref_init (&refs[0], w);
+  gst_object_unref (w);
+  gst_object_unref (p);
+  gst_object_unref (t);
+  gst_object_unref (pipe);
+  /* nothing holds the last ones either */
+  fail_unless (g_weak_ref_get (&refs[0]) == NULL);
+  g_weak_ref_clear (&refs[0]);
+
+  /* a property the replicas do not have: an error naming it, as the
+   * parser's for an element there at once, when the pool starts */
+  pipe = launch ("testworkersrc num-buffers=1 ! workerpool name=p size=1 "
+      "worker=testworker p_r0::hang-timout=1 ! fakesink");
+  text = run_error (pipe, &src);
+  fail_unless_equals_string (src, "p");
+  fail_unless (strstr (text, "Worker pool p: no property "
+          "\"p_r0::hang-timout\"") != NULL, "%s", text);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+  g_free (text);
+  g_free (src);
+}
+
+GST_END_TEST;
+
+/* Sets @property of the worker "w" in replica @r of pool p to @value, as
+ * gst-worker-launch's `set p_rR/w PROPERTY=VALUE` does: in a child, the
+ * controller's query to the replica (which keeps it for its next child);
+ * in a thread, on the element p_rR_w. */
+static void
+set_in_replica (GstElement * pipe, gboolean process, guint r,
+    const gchar * property, const gchar * value)
+{
+  gchar *name = g_strdup_printf (process ? "p_r%u" : "p_r%u_w", r);
+  GstElement *e = test_pipeline_get (pipe, name);
+
+  if (process) {
+    GstQuery *q = gst_query_new_custom (GST_QUERY_CUSTOM,
+        gst_structure_new ("worker-child-set", "who", G_TYPE_STRING, name,
+            "element", G_TYPE_STRING, "w", "property", G_TYPE_STRING,
+            property, "value", G_TYPE_STRING, value, NULL));
+    gboolean ok = FALSE;
+
+    fail_unless (gst_element_query (e, q));
+    gst_structure_get_boolean (gst_query_get_structure (q), "ok", &ok);
+    fail_unless (ok, "%s/w %s=%s: %s", name, property, value,
+        gst_structure_get_string (gst_query_get_structure (q), "error"));
+    gst_query_unref (q);
+  } else {
+    gst_util_set_object_arg (G_OBJECT (e), property, value);
+  }
+  gst_object_unref (e);
+  g_free (name);
+}
+
+/* Plays @pipe with its source held until the children of pool p's
+ * @n replicas run (their `set`s need them), then to EOS. */
+static void
+run_when_started (GstElement * pipe, gboolean process, guint n)
+{
+  GstElement *src = test_pipeline_get (pipe, "src");
+
+  gst_worker_set_paused (GST_WORKER (src), TRUE);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  for (guint r = 0; process && r < n; r++) {
+    gchar *name = g_strdup_printf ("p_r%u", r);
+    GstElement *e = test_pipeline_get (pipe, name);
+    gboolean starting = TRUE;
+
+    while (g_object_get (e, "starting", &starting, NULL), starting)
+      g_usleep (1000);
+    gst_object_unref (e);
+    g_free (name);
+  }
+  gst_object_unref (src);
+}
+
+/* Worker "w" of replica @r dropped every @drop_every-th item (0: none)
+ * and made @outputs per item it kept. */
+static void
+assert_w_did (GstElement * pipe, gboolean process, guint r,
+    guint64 drop_every, guint64 outputs)
+{
+  static const gchar *fields[] = { "items-in", "items-out", "items-dropped" };
+  gchar *replica = g_strdup_printf ("p_r%u", r);
+  gchar *name = g_strdup_printf (process ? "p_r%u" : "p_r%u_w", r);
+  gint64 deadline = g_get_monotonic_time () + scaled (30) *
+      G_TIME_SPAN_SECOND;
+  /* in a thread, the counts after EOS are final */
+  guint64 c[3] = { 0 }, given = process ? stat_u64 (pipe, replica,
+      "items-in") : G_MAXUINT64;
+
+  do {
+    GstStructure *s = stats (pipe, name);
+    const GstStructure *w = process ? NULL : s;
+    const GValue *children = gst_structure_get_value (s, "child-workers");
+
+    for (guint i = 0; process && children && i <
+        gst_value_array_get_size (children); i++) {
+      const GstStructure *cw =
+          gst_value_get_structure (gst_value_array_get_value (children, i));
+
+      if (!g_strcmp0 (gst_structure_get_string (cw, "worker"), "w"))
+        w = cw;
+    }
+    for (guint f = 0; f < 3; f++)
+      if (!w || !gst_structure_get_uint64 (w, fields[f], &c[f]))
+        c[f] = 0;
+    gst_structure_free (s);
+    /* a child's counts: its last answer, until it counted them all */
+    if (!process || c[0] == given || g_get_monotonic_time () > deadline)
+      break;
+    g_usleep (10000);
+  } while (TRUE);
+  fail_unless (c[0] > 0, "%s had no item", replica);
+  if (process)
+    fail_unless_equals_uint64 (c[0], given);
+  fail_unless (c[2] == (drop_every ? c[0] / drop_every : 0), "%s's w "
+      "dropped %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " (every %"
+      G_GUINT64_FORMAT "-th: %s)", replica, c[2], c[0], drop_every,
+      drop_every ? "not given what was set" : "given what was not set");
+  fail_unless_equals_uint64 (c[1], outputs * (c[0] - c[2]));
+  g_free (replica);
+  g_free (name);
+}
+
+/* What was set on a worker inside every replica (`set p_r0/w
+ * drop-every=2`, the same on p_r1) is given to the replicas a larger size
+ * adds, while the pool runs or when it builds them again (size written in
+ * READY), and stays with each replica there was; what was set on one
+ * replica only (p_r0's, p_r1's outputs-per-input) stays with that one. In
+ * child processes (the replicas kept those values, the pool lost them at
+ * a rebuild, and new replicas had none) and in threads. */
+static void
+check_sets_kept (gboolean process)
+{
+  gchar *desc = g_strdup_printf ("testworkersrc name=src num-buffers=60 ! "
+      "workerpool name=p size=2 isolation=%s dispatch=round-robin "
+      "start-timeout=%" G_GINT64_FORMAT " worker=\"testworker name=w\" ! "
+      "testworkersink", process ? "process" : "thread", scaled (30000));
+  GstElement *pipe = launch (desc);
+  GstElement *p = test_pipeline_get (pipe, "p"), *src;
+
+  /* set in the running replicas */
+  run_when_started (pipe, process, 2);
+  set_in_replica (pipe, process, 0, "drop-every", "2");
+  set_in_replica (pipe, process, 1, "drop-every", "2");
+  set_in_replica (pipe, process, 0, "outputs-per-input", "2");
+  /* grown while it runs; then one more set on p_r1 */
+  g_object_set (p, "size", 3, NULL);
+  run_when_started (pipe, process, 3);
+  set_in_replica (pipe, process, 1, "outputs-per-input", "3");
+  src = test_pipeline_get (pipe, "src");
+  gst_worker_set_paused (GST_WORKER (src), FALSE);
+  run_to_eos (pipe, NULL);
+  assert_w_did (pipe, process, 0, 2, 2);
+  assert_w_did (pipe, process, 1, 2, 3);
+  assert_w_did (pipe, process, 2, 2, 1);
+
+  /* built again, one more */
+  gst_element_set_state (pipe, GST_STATE_READY);
+  g_object_set (p, "size", 4, NULL);
+  run_when_started (pipe, process, 4);
+  gst_worker_set_paused (GST_WORKER (src), FALSE);
+  run_to_eos (pipe, NULL);
+  assert_w_did (pipe, process, 0, 2, 2);
+  assert_w_did (pipe, process, 1, 2, 3);
+  assert_w_did (pipe, process, 2, 2, 1);
+  assert_w_did (pipe, process, 3, 2, 1);
+
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (src);
+  gst_object_unref (p);
+  gst_object_unref (pipe);
+  g_free (desc);
+}
+
+GST_START_TEST (test_pool_keeps_sets_in_children)
+{
+  check_sets_kept (TRUE);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_pool_keeps_sets_in_threads)
+{
+  check_sets_kept (FALSE);
+}
+
+GST_END_TEST;
+
+/* The replica's `child-state`, `child-items-in` and `child-items-out` are
+ * its child's worker's latest: after a drain, what it did and idle, also
+ * when it has sent no heartbeat since (newuser E3: they were those of its
+ * last heartbeat; here it sends none). */
+GST_START_TEST (test_pool_child_counts_are_fresh)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=20 ! workerpool "
+      "name=p size=1 isolation=process worker=\"testworker "
+      "heartbeat-interval=0\" ! testworkersink");
+  gint64 deadline = g_get_monotonic_time () + scaled (30) *
+      G_TIME_SPAN_SECOND;
+  guint64 in = 0, out = 0;
+  gint state = GST_WORKER_STATE_BUSY;
+
+  run_to_eos (pipe, NULL);
+  /* a read of the stats asks the child; until its answer: the last one */
+  while (g_get_monotonic_time () < deadline) {
+    GstStructure *s = stats (pipe, "p_r0");
+    gboolean fresh = gst_structure_get_uint64 (s, "child-items-in", &in) &&
+        gst_structure_get_uint64 (s, "child-items-out", &out) &&
+        gst_structure_get_enum (s, "child-state", GST_TYPE_WORKER_STATE,
+        &state) && in == 20 && out == 20 && state == GST_WORKER_STATE_IDLE;
+
+    gst_structure_free (s);
+    if (fresh)
+      break;
+    g_usleep (10000);
+  }
+  fail_unless_equals_uint64 (in, 20);
+  fail_unless_equals_uint64 (out, 20);
+  fail_unless_equals_int (state, GST_WORKER_STATE_IDLE);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* While a replica starts its child again after a crash, the workers the
+ * child before it had say `starting`, with the replica's pid (newuser E4:
+ * `idle`, with the dead child's pid). */
+GST_START_TEST (test_pool_child_workers_starting_after_crash)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=-1 ! workerpool "
+      "name=p size=1 isolation=process restart-delay=2000 max-restarts=100 "
+      "worker=\"testworker name=w crash-after=5 crash-signal=9 "
+      "process-time=10000000\" ! fakesink");
+  gint64 deadline = g_get_monotonic_time () + scaled (60) *
+      G_TIME_SPAN_SECOND;
+  gint state = GST_WORKER_STATE_IDLE, pid = -1, wpid = -2;
+  const GstStructure *w = NULL;
+  GstStructure *s = NULL;
+
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  while (!w && g_get_monotonic_time () < deadline) {
+    const GValue *children;
+
+    g_clear_pointer (&s, gst_structure_free);
+    s = stats (pipe, "p_r0");
+    children = gst_structure_get_value (s, "child-workers");
+    if (gst_structure_get_enum (s, "state", GST_TYPE_WORKER_STATE, &state) &&
+        state == GST_WORKER_STATE_STARTING && children &&
+        gst_value_array_get_size (children) == 1)
+      w = gst_value_get_structure (gst_value_array_get_value (children, 0));
+    else
+      g_usleep (1000);
+  }
+  fail_unless (w != NULL, "p_r0 never seen restarting with its workers");
+  gst_structure_get_int (s, "pid", &pid);
+  fail_unless (gst_structure_get_int (w, "pid", &wpid));
+  fail_unless (gst_structure_get_enum (w, "state", GST_TYPE_WORKER_STATE,
+          &state));
+  fail_unless_equals_int (state, GST_WORKER_STATE_STARTING);
+  fail_unless_equals_int (wpid, pid);
+  gst_structure_free (s);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
 /* A pool of a decoder of a format with reference frames warns, as in
  * threads, when its replicas run in child processes (their elements are
  * not in this process: the description built here tells what they are),
@@ -564,6 +878,11 @@ processpool_suite (void)
   tcase_add_test (pool, test_pool_stateful_decoder_warns);
   tcase_add_test (pool, test_pool_forwards_fault_properties);
   tcase_add_test (pool, test_pool_keeps_replica_settings);
+  tcase_add_test (pool, test_pool_description_settings_hold_no_replica);
+  tcase_add_test (pool, test_pool_keeps_sets_in_children);
+  tcase_add_test (pool, test_pool_keeps_sets_in_threads);
+  tcase_add_test (pool, test_pool_child_counts_are_fresh);
+  tcase_add_test (pool, test_pool_child_workers_starting_after_crash);
   return s;
 }
 

@@ -95,7 +95,7 @@ def process_restarts(tmp, h):
     (its header and the replica's row), not only in /status.json."""
     pipeline = ["testworkersrc", "is-live=true", "interval=10000000", "!", "queue", "!",
                 "workerpool", "name=p", "size=2", "isolation=process",
-                "worker=testworker crash-after=30", "!", "queue", "!", "testworkersink", "name=sink"]
+                "worker=testworker crash-after=30 heartbeat-interval=100", "!", "queue", "!", "testworkersink", "name=sink"]
     proc, out, err, url = start(["--http=127.0.0.1:0", "--quiet"], tmp, pipeline)
     if url is None:
         err.seek(0)
@@ -136,16 +136,35 @@ def process_restarts(tmp, h):
     wait_for(child_rate, "a worker inside a child has a rate", timeout=60)
     check(metric(body, "gst_worker_process_restarts_total", "sink") is None,
           "a worker in the tool's own process has no process metrics")
+
+    # a child's worker has a heartbeat age, as one of this process has
+
+    def child_age():
+        workers = json.loads(get(url + "status.json")[2])["workers"]
+        return any(w["name"] == "p_r0/testworker0" and w.get("heartbeat-age") is not None
+                   and w.get("heartbeats", 0) > 0 for w in workers)
+    wait_for(child_age, "a heartbeat age of the worker inside p_r0's child", timeout=60)
     check(re.search(r"^gst_worker_restarts_total 0$", body, re.M) is not None,
           "the pipeline itself did not restart")
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium:
         profile = tempfile.mkdtemp(prefix="chromium-", dir=tmp)
-        header = row = None
+        header = None
         deadline = time.time() + 60 * SLOW
-        # (a row caught while its child restarts has no pid: "-")
-        while (header is None or row is None) and time.time() < deadline:
+
+        def rows(dom):
+            """p_r0's row (restarts, text) and its child worker's (text): a
+            snapshot can fall while p_r0 restarts its child (no pid)"""
+            return (re.search(r'<tr data-worker="p_r0" data-state="\w+" data-restarts="(\d+)">(.*?)</tr>', dom),
+                    re.search(r'<tr data-worker="p_r0/testworker0"[^>]*>(.*?)</tr>', dom))
+
+        def rows_shown(dom):
+            row, inner = rows(dom)
+            return (row is not None and re.search(r"pid \d+, \d+ restarts?", row.group(2)) is not None
+                    and inner is not None and re.search(r">\d+\.\d s</td>", inner.group(1)) is not None)
+        dom = ""
+        while (header is None or not rows_shown(dom)) and time.time() < deadline:
             dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
                                   "--disable-quic", "--no-first-run",
                                   "--disable-background-networking", "--disable-component-update",
@@ -153,15 +172,17 @@ def process_restarts(tmp, h):
                                   "--virtual-time-budget=3000", "--dump-dom", url],
                                  capture_output=True, text=True, timeout=120 * SLOW).stdout
             header = re.search(r'id="restarts" data-process-restarts="(\d+)">([^<]*)<', dom)
-            row = re.search(r'<tr data-worker="p_r0" data-state="\w+" data-restarts="(\d+)">'
-                            r'((?:(?!</tr>).)*pid \d+(?:(?!</tr>).)*)</tr>', dom)
         check(header is not None and int(header.group(1)) >= 2 and
               re.search(r"0 restarts of the pipeline, \d+ of worker processes \(p_r0: \d+, p_r1: \d+\)",
                         header.group(2)) is not None,
               f"the page's header counts the children's restarts ({header and header.group(2)})")
+        row, inner = rows(dom)
         check(row is not None and int(row.group(1)) >= 1 and
               re.search(r"pid \d+, \d+ restarts?", row.group(2)) is not None,
               "p_r0's row shows its pid and restarts")
+        check(inner is not None and re.search(r">\d+\.\d s</td>", inner.group(1)) is not None,
+              "the row of the worker inside p_r0's child shows its heartbeat age "
+              f"({inner and inner.group(1)})")
     else:
         print("SKIP: chromium is not installed, the page was not loaded in a browser")
     proc.send_signal(signal.SIGINT)
