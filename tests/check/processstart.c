@@ -663,27 +663,20 @@ watch_clear (Watch * w)
   g_cond_clear (&w->cond);
 }
 
+/* @count (a field of @w) now */
 static guint
-watch_errors (Watch * w)
+watch_read (Watch * w, const guint * count)
 {
   guint n;
 
   g_mutex_lock (&w->lock);
-  n = w->errors;
+  n = *count;
   g_mutex_unlock (&w->lock);
   return n;
 }
 
-static guint
-watch_restarted (Watch * w)
-{
-  guint n;
-
-  g_mutex_lock (&w->lock);
-  n = w->restarted;
-  g_mutex_unlock (&w->lock);
-  return n;
-}
+#define watch_errors(w) watch_read ((w), &(w)->errors)
+#define watch_restarted(w) watch_read ((w), &(w)->restarted)
 
 static gint
 pid_of (GstElement * r)
