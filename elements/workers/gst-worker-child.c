@@ -514,7 +514,10 @@ on_query (GstProcChannel * channel, GstQuery * query, GstPadDirection dir,
     if (found)
       gst_worker_set_paused (GST_WORKER (e), paused);
     gst_clear_object (&e);
-    return found;
+    /* answered either way: whether it has such a worker */
+    gst_structure_set (gst_query_writable_structure (query), "found",
+        G_TYPE_BOOLEAN, found, NULL);
+    return TRUE;
   }
 
   /* the replica's sink pad asks about the worker's input, its src pad

@@ -17,7 +17,11 @@
  * workers inside as its own ("REPLICA/NAME"), accounts for what they hold
  * and watches them. A controller's pause of a worker inside goes to the
  * child the same way (gst_proc_child_status_forward_pause()), and so does
- * a set of a property there (gst_proc_child_status_forward_set()).
+ * a set of a property there (gst_proc_child_status_forward_set()). Both
+ * are kept and given to every new child before any item (a child started
+ * again after a crash, and one still starting: a pause or set asked while
+ * the child starts is queued for it, answered at once, and a refusal
+ * then is a WARNING of the replica).
  *
  * It holds no reference to the replica, nor to a channel: the replica
  * gives it the channel of each new child (gst_proc_child_status_start())
@@ -39,6 +43,11 @@
 /* How long a pause of a worker inside (or a set of a property there)
  * waits for the child's answer */
 #define PAUSE_TIMEOUT (5 * G_TIME_SPAN_SECOND)
+/* ... when the replica's reader of the child's messages is held pushing
+ * an output into a full queue (the query's `reader-held`): the answer
+ * can come only once it moves, so it is not waited for long; the child
+ * still gets the query and does what it asks */
+#define HELD_TIMEOUT (200 * G_TIME_SPAN_MILLISECOND)
 
 struct _GstProcChildStatus
 {
@@ -64,11 +73,23 @@ struct _GstProcChildStatus
   gint64 answer_at;             /* monotonic us of the current child's last
                                  * answer (its hello first), 0: none */
 
-  GMutex set_lock;              /* one set (or replay of them) at a time */
+  GstElement *owner;            /* the replica; not reffed: it owns this
+                                 * (what a new child refused is its
+                                 * warning) */
+
+  GMutex set_lock;              /* one set, pause (or replay of them) at a
+                                 * time; taken before lock, never after */
   /* protected by set_lock */
   GPtrArray *settings;          /* GstStructure "set, element=, property=,
-                                 * value=": what the controller set in a
-                                 * child, given again to each new one */
+                                 * value=", `queued` if its child was not
+                                 * running then: what the controller set
+                                 * in a child, given again to each new one */
+  GHashTable *pauses;           /* names of the workers the controller
+                                 * paused in a child: paused in each new
+                                 * one; value: TRUE if queued (the child
+                                 * did not run then) */
+  GstProcChannel *live;         /* the child the last replay reached (it
+                                 * has every setting), or NULL */
 };
 
 typedef struct
@@ -78,7 +99,7 @@ typedef struct
 } Beat;
 
 GstProcChildStatus *
-gst_proc_child_status_new (void)
+gst_proc_child_status_new (GstElement * owner)
 {
   GstProcChildStatus *self = g_new0 (GstProcChildStatus, 1);
 
@@ -86,6 +107,9 @@ gst_proc_child_status_new (void)
       g_free);
 
   self->refs = 1;
+  self->owner = owner;
+  self->pauses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   g_mutex_init (&self->set_lock);
@@ -110,6 +134,9 @@ status_unref (GstProcChildStatus * self)
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   g_ptr_array_unref (self->settings);
+  g_hash_table_unref (self->pauses);
+  if (self->live)
+    gst_proc_channel_unref (self->live);
   g_mutex_clear (&self->set_lock);
   g_free (self);
 }
@@ -396,21 +423,111 @@ gst_proc_child_status_add_stats (GstProcChildStatus * self,
   g_mutex_unlock (&self->lock);
 }
 
-/* A controller's pause (or resume) of a worker inside the child
- * (GST_PROC_CHILD_PAUSE_QUERY, naming it), given to the child of
- * @channel; its answer, within PAUSE_TIMEOUT. */
-gboolean
-gst_proc_child_status_forward_pause (GstProcChannel * channel,
-    GstQuery * query)
+typedef enum
 {
-  return gst_proc_channel_query_timed (channel, query, GST_PAD_UNKNOWN,
-      PAUSE_TIMEOUT);
+  ANSWERED,
+  UNSURE,                       /* sent; the answer waits behind the
+                                 * replica's held reader */
+  NO_ANSWER
+} Asked;
+
+/* Asks the running child (@ch) @query (the child answers with `ok` or
+ * `found`): within PAUSE_TIMEOUT, or HELD_TIMEOUT if the replica's reader
+ * is @held (then no answer is no refusal: the query is taken as done,
+ * `unconfirmed`). With set_lock. */
+static Asked
+ask_child_locked (GstProcChannel * ch, GstQuery * query, gboolean held)
+{
+  const GstStructure *qs;
+
+  if (gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN, held ?
+          HELD_TIMEOUT : PAUSE_TIMEOUT))
+    return ANSWERED;
+  qs = gst_query_get_structure (query);
+  if (gst_structure_has_field (qs, "ok") ||
+      gst_structure_has_field (qs, "found"))
+    return ANSWERED;
+  if (!held || gst_proc_channel_is_closed (ch))
+    return NO_ANSWER;
+  gst_structure_set (gst_query_writable_structure (query), "unconfirmed",
+      G_TYPE_BOOLEAN, TRUE, NULL);
+  return UNSURE;
 }
 
-/* Keeps @qs (a set query's structure, done) for the next children: the
- * newest value of each element's property. With set_lock. */
+/* The running child that has every setting, if there is one now (a new
+ * one is not, before its replay): reffed. With set_lock. */
+static GstProcChannel *
+live_child_locked (GstProcChildStatus * self)
+{
+  GstProcChannel *ch = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->live && self->live == self->current &&
+      !gst_proc_channel_is_closed (self->live))
+    ch = gst_proc_channel_ref (self->live);
+  g_mutex_unlock (&self->lock);
+  return ch;
+}
+
+/* A controller's pause (or resume) of a worker inside the child
+ * (GST_PROC_CHILD_PAUSE_QUERY, naming it): given to the running child,
+ * its answer (`found`) within PAUSE_TIMEOUT, else the reason in the
+ * query's `error` (while the replica's reader is held, `reader-held`:
+ * sent, TRUE and `unconfirmed` after HELD_TIMEOUT); the pause is kept
+ * for the next children. While no child runs (it starts, or starts again after a
+ * crash), it is queued: the query answered TRUE with `queued`, the child
+ * paused by name before its first item (gst_proc_child_status_replay()).
+ * Returns: whether the child has (or will have) such a worker. */
+gboolean
+gst_proc_child_status_forward_pause (GstProcChildStatus * self,
+    GstQuery * query)
+{
+  const GstStructure *qs = gst_query_get_structure (query);
+  const gchar *name = gst_structure_get_string (qs, "worker");
+  gboolean paused = FALSE, held = FALSE, res = TRUE, unsure = FALSE;
+  GstProcChannel *ch;
+  Asked asked;
+
+  if (!name)
+    return FALSE;
+  gst_structure_get_boolean (qs, "paused", &paused);
+  gst_structure_get_boolean (qs, "reader-held", &held);
+  g_mutex_lock (&self->set_lock);
+  ch = live_child_locked (self);
+  if (ch) {
+    /* the answer: found or not; none: a child that does not answer, or
+     * one whose answer waits behind the replica's held reader */
+    asked = ask_child_locked (ch, query, held);
+    unsure = asked == UNSURE;
+    res = FALSE;
+    if (asked == ANSWERED)
+      gst_structure_get_boolean (gst_query_get_structure (query), "found",
+          &res);
+    else if (unsure)
+      res = TRUE;
+    else
+      gst_structure_set (gst_query_writable_structure (query), "error",
+          G_TYPE_STRING, "its process did not answer within 5 s", NULL);
+  } else {
+    gst_structure_set (gst_query_writable_structure (query), "queued",
+        G_TYPE_BOOLEAN, TRUE, NULL);
+  }
+  if (res && paused)
+    g_hash_table_insert (self->pauses, g_strdup (name),
+        GINT_TO_POINTER (ch == NULL || unsure));
+  else if (res)
+    g_hash_table_remove (self->pauses, name);
+  g_mutex_unlock (&self->set_lock);
+  if (ch)
+    gst_proc_channel_unref (ch);
+  return res;
+}
+
+/* Keeps @qs (a set query's structure, done or @queued) for the next
+ * children: the newest value of each element's property. With set_lock. */
 static void
-keep_setting_locked (GstProcChildStatus * self, const GstStructure * qs)
+keep_setting_locked (GstProcChildStatus * self, const GstStructure * qs,
+    gboolean queued)
 {
   const gchar *element = gst_structure_get_string (qs, "element");
   const gchar *property = gst_structure_get_string (qs, "property");
@@ -427,63 +544,151 @@ keep_setting_locked (GstProcChildStatus * self, const GstStructure * qs)
   g_ptr_array_add (self->settings, gst_structure_new ("set", "element",
           G_TYPE_STRING, element, "property", G_TYPE_STRING, property,
           "value", G_TYPE_STRING, gst_structure_get_string (qs, "value"),
-          NULL));
+          "queued", G_TYPE_BOOLEAN, queued, NULL));
 }
 
 /* A controller's set of a property of an element inside the child
- * (GST_PROC_CHILD_SET_QUERY), given to the child of @channel (NULL: there
- * is none now); the child's answer within PAUSE_TIMEOUT, else the reason
- * in the query's `error`. What was set is kept: a child started again
- * (after a crash) gets it too (gst_proc_child_status_replay()). Returns:
- * TRUE (answered either way). */
+ * (GST_PROC_CHILD_SET_QUERY): given to the running child, its answer
+ * within PAUSE_TIMEOUT, else the reason in the query's `error` (while
+ * the replica's reader is held, `reader-held`: sent, `ok` and
+ * `unconfirmed` after HELD_TIMEOUT). While no
+ * child runs (it starts, or starts again after a crash), it is queued:
+ * `ok` and `queued`, the child gets it before its first item. What was
+ * set is kept: every new child gets it (gst_proc_child_status_replay()).
+ * Returns: TRUE (answered either way). */
 gboolean
 gst_proc_child_status_forward_set (GstProcChildStatus * self,
-    GstProcChannel * channel, GstQuery * query)
+    GstQuery * query)
 {
-  gboolean ok = FALSE;
+  GstStructure *qs;
+  GstProcChannel *ch;
+  gboolean ok = FALSE, held = FALSE;
+  Asked asked = NO_ANSWER;
 
+  gst_structure_get_boolean (gst_query_get_structure (query), "reader-held",
+      &held);
   g_mutex_lock (&self->set_lock);
-  if (channel && gst_proc_channel_query_timed (channel, query,
-          GST_PAD_UNKNOWN, PAUSE_TIMEOUT)) {
+  ch = live_child_locked (self);
+  if (ch)
+    asked = ask_child_locked (ch, query, held);
+  if (!ch || asked == UNSURE) {
+    /* for the child that starts; or sent to the running one, whose
+     * answer waits: kept unconfirmed (a refusal shows with a new child) */
+    qs = gst_query_writable_structure (query);
+    keep_setting_locked (self, qs, TRUE);
+    gst_structure_set (qs, "ok", G_TYPE_BOOLEAN, TRUE, ch ? NULL : "queued",
+        G_TYPE_BOOLEAN, TRUE, NULL);
+  } else if (asked == ANSWERED) {
     if (gst_structure_get_boolean (gst_query_get_structure (query), "ok",
             &ok) && ok)
-      keep_setting_locked (self, gst_query_get_structure (query));
-    g_mutex_unlock (&self->set_lock);
-    return TRUE;
+      keep_setting_locked (self, gst_query_get_structure (query), FALSE);
+  } else {
+    gst_structure_set (gst_query_writable_structure (query), "ok",
+        G_TYPE_BOOLEAN, FALSE, "error", G_TYPE_STRING,
+        "its process did not answer within 5 s", NULL);
   }
   g_mutex_unlock (&self->set_lock);
-  gst_structure_set (gst_query_writable_structure (query), "ok",
-      G_TYPE_BOOLEAN, FALSE, "error", G_TYPE_STRING, channel ?
-      "its process did not answer within 5 s" : "its process is not "
-      "running now (starting, restarting after a crash, or stopped)", NULL);
+  if (ch)
+    gst_proc_channel_unref (ch);
   return TRUE;
 }
 
+/* Gives the settings to a new child (of @channel). With set_lock. */
+static void
+replay_settings_locked (GstProcChildStatus * self, GstProcChannel * channel)
+{
+  guint i = 0;
+
+  while (i < self->settings->len) {
+    GstStructure *kept = g_ptr_array_index (self->settings, i);
+    GstStructure *qs = gst_structure_copy (kept);
+    const gchar *why;
+    gboolean ok = FALSE, found = TRUE, queued = FALSE;
+    GstQuery *q;
+
+    gst_structure_get_boolean (kept, "queued", &queued);
+    gst_structure_remove_field (qs, "queued");
+    gst_structure_set_name (qs, GST_PROC_CHILD_SET_QUERY);
+    gst_structure_set (qs, "who", G_TYPE_STRING,
+        gst_structure_get_string (qs, "element"), NULL);
+    q = gst_query_new_custom (GST_QUERY_CUSTOM, qs);
+    if (gst_proc_channel_query_timed (channel, q, GST_PAD_UNKNOWN,
+            PAUSE_TIMEOUT))
+      gst_structure_get_boolean (gst_query_get_structure (q), "ok", &ok);
+    gst_structure_get_boolean (gst_query_get_structure (q), "found", &found);
+    why = gst_structure_get_string (gst_query_get_structure (q), "error");
+    if (ok) {
+      gst_structure_set (kept, "queued", G_TYPE_BOOLEAN, FALSE, NULL);
+      i++;
+    } else if (queued) {
+      /* asked while the child started: the first answer is now */
+      GST_ELEMENT_WARNING (self->owner, CORE, FAILED, ("Worker process "
+              "%s: `set %s %s=%s`, asked while its child started, was "
+              "refused by the child: %s", GST_OBJECT_NAME (self->owner),
+              gst_structure_get_string (kept, "element"),
+              gst_structure_get_string (kept, "property"),
+              gst_structure_get_string (kept, "value"), !found ?
+              "it has no element of that name" : why ? why :
+              "it did not answer"), (NULL));
+      g_ptr_array_remove_index (self->settings, i);
+    } else {
+      GST_WARNING ("a new child did not take %" GST_PTR_FORMAT ": %s", kept,
+          why);
+      i++;
+    }
+    gst_query_unref (q);
+  }
+}
+
+/* Pauses the workers of a new child (of @channel) the controller paused
+ * in the ones before it, or while it started. With set_lock. */
+static void
+replay_pauses_locked (GstProcChildStatus * self, GstProcChannel * channel)
+{
+  GHashTableIter it;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&it, self->pauses);
+  while (g_hash_table_iter_next (&it, &key, &value)) {
+    GstQuery *q = gst_query_new_custom (GST_QUERY_CUSTOM,
+        gst_structure_new (GST_PROC_CHILD_PAUSE_QUERY, "worker",
+            G_TYPE_STRING, key, "paused", G_TYPE_BOOLEAN, TRUE, NULL));
+    gboolean found = FALSE;
+
+    if (gst_proc_channel_query_timed (channel, q, GST_PAD_UNKNOWN,
+            PAUSE_TIMEOUT))
+      gst_structure_get_boolean (gst_query_get_structure (q), "found",
+          &found);
+    if (found) {
+      g_hash_table_iter_replace (&it, GINT_TO_POINTER (FALSE));
+    } else if (GPOINTER_TO_INT (value)) {
+      GST_ELEMENT_WARNING (self->owner, CORE, FAILED, ("Worker process "
+              "%s: `pause %s/%s`, asked while its child started (or could "
+              "not answer): the child has no worker of that name", GST_OBJECT_NAME (self->owner),
+              GST_OBJECT_NAME (self->owner), (const gchar *) key), (NULL));
+      g_hash_table_iter_remove (&it);
+    } else {
+      GST_WARNING_OBJECT (self->owner, "a new child did not pause %s",
+          (const gchar *) key);
+    }
+    gst_query_unref (q);
+  }
+}
+
 /* Gives a new child (of @channel, said hello, no item yet) what the
- * controller set in the ones before it, in the order it was set. */
+ * controller set and paused in the ones before it, in the order it was
+ * set, and what it asked while this one started; from then on it is the
+ * running child sets and pauses go to. */
 void
 gst_proc_child_status_replay (GstProcChildStatus * self,
     GstProcChannel * channel)
 {
   g_mutex_lock (&self->set_lock);
-  for (guint i = 0; i < self->settings->len; i++) {
-    GstStructure *qs = gst_structure_copy (g_ptr_array_index (self->settings,
-            i));
-    GstQuery *q;
-    gboolean ok = FALSE;
-
-    gst_structure_set_name (qs, GST_PROC_CHILD_SET_QUERY);
-    gst_structure_set (qs, "who", G_TYPE_STRING,
-        gst_structure_get_string (qs, "element"), NULL);
-    q = gst_query_new_custom (GST_QUERY_CUSTOM, qs);
-    if (!gst_proc_channel_query_timed (channel, q, GST_PAD_UNKNOWN,
-            PAUSE_TIMEOUT) || !gst_structure_get_boolean
-        (gst_query_get_structure (q), "ok", &ok) || !ok)
-      GST_WARNING ("a new child did not take %" GST_PTR_FORMAT ": %s",
-          g_ptr_array_index (self->settings, i),
-          gst_structure_get_string (gst_query_get_structure (q), "error"));
-    gst_query_unref (q);
-  }
+  replay_settings_locked (self, channel);
+  replay_pauses_locked (self, channel);
+  if (self->live)
+    gst_proc_channel_unref (self->live);
+  self->live = gst_proc_channel_ref (channel);
   g_mutex_unlock (&self->set_lock);
 }
 
@@ -510,7 +715,11 @@ void
 gst_proc_child_status_keep_setting (GstProcChildStatus * self,
     const GstStructure * setting)
 {
+  gboolean queued = FALSE;
+
+  /* (one a child had not confirmed yet stays to be confirmed) */
+  gst_structure_get_boolean (setting, "queued", &queued);
   g_mutex_lock (&self->set_lock);
-  keep_setting_locked (self, setting);
+  keep_setting_locked (self, setting, queued);
   g_mutex_unlock (&self->set_lock);
 }

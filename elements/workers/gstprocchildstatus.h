@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 
 typedef struct _GstProcChildStatus GstProcChildStatus;
 
-GstProcChildStatus *gst_proc_child_status_new (void);
+GstProcChildStatus *gst_proc_child_status_new (GstElement * owner);
 void gst_proc_child_status_free (GstProcChildStatus * status);
 
 void gst_proc_child_status_start (GstProcChildStatus * status,
@@ -24,10 +24,10 @@ void gst_proc_child_status_refresh (GstProcChildStatus * status,
 void gst_proc_child_status_add_stats (GstProcChildStatus * status,
     GstStructure * stats, gboolean running);
 
-gboolean gst_proc_child_status_forward_pause (GstProcChannel * channel,
+gboolean gst_proc_child_status_forward_pause (GstProcChildStatus * status,
     GstQuery * query);
 gboolean gst_proc_child_status_forward_set (GstProcChildStatus * status,
-    GstProcChannel * channel, GstQuery * query);
+    GstQuery * query);
 void gst_proc_child_status_replay (GstProcChildStatus * status,
     GstProcChannel * channel);
 GPtrArray *gst_proc_child_status_dup_settings (GstProcChildStatus * status);

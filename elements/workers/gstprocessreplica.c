@@ -45,7 +45,10 @@
  * child, asked of the child when the stats are read, each with its name
  * in `worker` and the `pid`: a #GstWorkerController lists them as workers
  * of their own, "REPLICA/NAME", pauses them and sets their properties
- * by that name while they run, and an exit now finds the item in hand
+ * by that name while they run -- the element keeps both for a child
+ * started again, and queues them while its child starts: the child has
+ * them before its first item, and what it refuses then is a warning --
+ * and an exit now finds the item in hand
  * with the one that holds it), `child-queues` (the items each queue inside
  * the child holds, "queue, name=, items=": an exit now counts them
  * discarded), `child-entry` (the element inside the child that the items
@@ -1161,25 +1164,21 @@ gst_process_replica_element_query (GstElement * element, GstQuery * query)
 {
   GstProcessReplica *self = GST_PROCESS_REPLICA (element);
   const GstStructure *qs = gst_query_get_structure (query);
-  GstProcChannel *ch = NULL;
-  gboolean res, set = qs && gst_structure_has_name (qs,
-      GST_PROC_CHILD_SET_QUERY);
+  gboolean set = qs && gst_structure_has_name (qs, GST_PROC_CHILD_SET_QUERY);
 
   if (GST_QUERY_TYPE (query) != GST_QUERY_CUSTOM || !qs || (!set &&
           !gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY)))
     return GST_ELEMENT_CLASS (gst_process_replica_parent_class)->query
         (element, query);
-  g_mutex_lock (&self->lock);
-  if (self->channel && self->hello && !self->dead)
-    ch = gst_proc_channel_ref (self->channel);
-  g_mutex_unlock (&self->lock);
+  /* its reader of the child's messages pushes an output into a full
+   * queue: the child's answer cannot be read before that moves */
+  if (gst_worker_get_state (GST_WORKER (self)) == GST_WORKER_STATE_BLOCKED)
+    gst_structure_set (gst_query_writable_structure (query), "reader-held",
+        G_TYPE_BOOLEAN, TRUE, NULL);
+  /* to the running child; queued for one that starts */
   if (set)
-    res = gst_proc_child_status_forward_set (self->children, ch, query);
-  else
-    res = ch && gst_proc_child_status_forward_pause (ch, query);
-  if (ch)
-    gst_proc_channel_unref (ch);
-  return res;
+    return gst_proc_child_status_forward_set (self->children, query);
+  return gst_proc_child_status_forward_pause (self->children, query);
 }
 
 /* What the controller set in this replica's children (`set REPLICA/NAME
@@ -1490,7 +1489,7 @@ gst_process_replica_init (GstProcessReplica * self)
 {
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
-  self->children = gst_proc_child_status_new ();
+  self->children = gst_proc_child_status_new (GST_ELEMENT (self));
   self->worker = g_strdup (DEFAULT_WORKER);
   self->max_restarts = DEFAULT_MAX_RESTARTS;
   self->restart_delay = DEFAULT_RESTART_DELAY;

@@ -515,8 +515,12 @@ print_report (App * app, const GstStructure * report)
   if (holders && gst_value_array_get_size (holders)) {
     guint64 n = field_u64 (report, "items-discarded");
 
-    g_print ("%s: %" G_GUINT64_FORMAT " item%s discarded:\n", PROG, n,
-        n == 1 ? "" : "s");
+    /* workers that held nothing still say what they were doing */
+    if (n)
+      g_print ("%s: %" G_GUINT64_FORMAT " item%s discarded:\n", PROG, n,
+          n == 1 ? "" : "s");
+    else
+      g_print ("%s: no item discarded; at the stop:\n", PROG);
     for (i = 0; i < gst_value_array_get_size (holders); i++) {
       const GstStructure *h =
           gst_value_get_structure (gst_value_array_get_value (holders, i));
@@ -747,6 +751,35 @@ on_finished (GstWorkerController * ctrl, const GstStructure * report,
 /* ---------------------------------------------------------------------- */
 /* user requests */
 
+/* A drain that waits for workers to start first says so: its
+ * --drain-timeout counts once they run. */
+static void
+say_start_wait (App * app)
+{
+  GstStructure *status = gst_worker_controller_get_status (app->ctrl);
+  const GValue *workers = gst_structure_get_value (status, "workers");
+  gboolean waits = FALSE;
+  GString *who = g_string_new (NULL);
+
+  gst_structure_get_boolean (status, "drain-waits-for-start", &waits);
+  for (guint i = 0; waits && workers && i < gst_value_array_get_size
+      (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+    gint state = -1;
+
+    if (gst_structure_get_enum (w, "state", GST_TYPE_WORKER_STATE, &state)
+        && state == GST_WORKER_STATE_STARTING)
+      g_string_append_printf (who, "%s%s", who->len ? ", " : "",
+          gst_structure_get_string (w, "name"));
+  }
+  if (waits)
+    say (app, FALSE, "the drain waits for %s to start (its %u ms count "
+        "from then)", who->len ? who->str : "workers", app->drain_timeout);
+  g_string_free (who, TRUE);
+  gst_structure_free (status);
+}
+
 static void
 request_exit (App * app, const gchar * why)
 {
@@ -754,6 +787,7 @@ request_exit (App * app, const gchar * why)
     app->draining = TRUE;
     say (app, FALSE, "%s: draining (again to stop now)", why);
     gst_worker_controller_exit_drain (app->ctrl, app->drain_timeout);
+    say_start_wait (app);
   } else {
     GstStructure *report;
 
@@ -805,9 +839,9 @@ child_answered (App * app, const gchar * name)
 }
 
 /* --pause REPLICA/NAME, a worker inside a process replica's child: the
- * child runs once the system starts, so the replica holds its input
- * (paused) until its child answered; then NAME is paused and the replica
- * resumed (unless --pause named it too). Checked every 20 ms until done. */
+ * replica paused it in its child before any item (the pause was queued
+ * while the child started); once the child answered, a NAME it does not
+ * have is a usage error. Checked every 20 ms until done. */
 static gboolean
 pause_in_children (gpointer user_data)
 {
@@ -819,21 +853,16 @@ pause_in_children (gpointer user_data)
     gchar *outer = g_strndup (name, strrchr (name, '/') - name);
     gboolean answered = child_answered (app, outer);
     gchar **names = gst_worker_controller_list_workers (app->ctrl);
-    GError *err = NULL;
 
     if (!answered) {
       i++;
-    } else if (!g_strv_contains ((const gchar * const *) names, name) ||
-        !gst_worker_controller_pause_worker (app->ctrl, name, &err)) {
-      say (app, TRUE, "ERROR: --pause %s: %s", name, err ? err->message :
-          "the child process of its replica has no worker of that name");
-      g_clear_error (&err);
+    } else if (!g_strv_contains ((const gchar * const *) names, name)) {
+      say (app, TRUE, "ERROR: --pause %s: the child process of its replica "
+          "has no worker of that name", name);
       app->bad_pause = TRUE;
       gst_structure_free (gst_worker_controller_exit_now (app->ctrl));
       g_ptr_array_set_size (app->child_pauses, 0);
     } else {
-      if (!g_strv_contains ((const gchar * const *) app->pause, outer))
-        gst_worker_controller_resume_worker (app->ctrl, outer, NULL);
       g_ptr_array_remove_index (app->child_pauses, i);
     }
     g_strfreev (names);
@@ -1060,7 +1089,8 @@ launch_main (int argc, char **argv)
     {"max-total-growth", 0, 0, G_OPTION_ARG_INT, &max_total_growth,
         "Items of room deadlocks may add to all queues (default 256)", "N"},
     {"drain-timeout", 0, 0, G_OPTION_ARG_INT, &drain_timeout,
-        "Longest drain at exit before stopping (default 10000)", "MS"},
+        "Longest drain at exit before stopping (default 10000; counted "
+          "from when no worker is starting)", "MS"},
     {"pause", 0, 0, G_OPTION_ARG_STRING_ARRAY, &pause,
         "Start with this worker paused ([r] resumes all; repeatable; "
           "REPLICA/NAME: a worker inside a process replica's child)",
@@ -1309,16 +1339,17 @@ launch_main (int argc, char **argv)
   for (i = 0; pause && pause[i]; i++) {
     const gchar *slash = strrchr (pause[i], '/');
     gchar *outer = slash ? g_strndup (pause[i], slash - pause[i]) : NULL;
+    gchar **names = gst_worker_controller_list_workers (app.ctrl);
     gboolean done = gst_worker_controller_pause_worker (app.ctrl, pause[i],
         &err);
 
-    /* a worker inside a replica's child: its replica holds until then */
-    if (!done && outer && gst_worker_controller_pause_worker (app.ctrl,
-            outer, NULL)) {
-      g_clear_error (&err);
+    /* a worker inside a replica's child: its replica pauses it before the
+     * child's first item; the name is checked once the child runs */
+    if (done && outer && g_strv_contains ((const gchar * const *) names,
+            outer) && !g_strv_contains ((const gchar * const *) names,
+            pause[i]))
       g_ptr_array_add (child_pauses, g_strdup (pause[i]));
-      done = TRUE;
-    }
+    g_strfreev (names);
     g_free (outer);
     if (!done) {
       gint ret = usage_error (ctx, "%s", err->message);

@@ -428,6 +428,170 @@ GST_START_TEST (test_exit_now_counts_item_waiting_for_start)
 
 GST_END_TEST;
 
+/* The entry named @name in the controller's status, or NULL. */
+static GstStructure *
+status_entry (GstWorkerController * ctrl, const gchar * name)
+{
+  GstStructure *status = gst_worker_controller_get_status (ctrl);
+  const GValue *workers = gst_structure_get_value (status, "workers");
+  GstStructure *found = NULL;
+
+  for (guint i = 0; !found && i < gst_value_array_get_size (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+
+    if (g_strcmp0 (gst_structure_get_string (w, "name"), name) == 0)
+      found = gst_structure_copy (w);
+  }
+  gst_structure_free (status);
+  return found;
+}
+
+static gboolean
+entry_flag (GstWorkerController * ctrl, const gchar * name,
+    const gchar * field)
+{
+  GstStructure *e = status_entry (ctrl, name);
+  gboolean v = FALSE;
+
+  if (e)
+    gst_structure_get_boolean (e, field, &v);
+  if (e)
+    gst_structure_free (e);
+  return v;
+}
+
+G_LOCK_DEFINE_STATIC (warnings);
+
+/* The WARNING messages of a bus, their text (a sync handler: the
+ * controller watches the bus too). */
+static GstBusSyncReply
+keep_warning (GstBus * bus, GstMessage * msg, gpointer data)
+{
+  GString *warnings = data;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
+    GError *err = NULL;
+
+    gst_message_parse_warning (msg, &err, NULL);
+    G_LOCK (warnings);
+    g_string_append_printf (warnings, "%s\n", err->message);
+    G_UNLOCK (warnings);
+    g_error_free (err);
+  }
+  return GST_BUS_PASS;
+}
+
+
+static gboolean
+warned (GString * warnings, const gchar * text)
+{
+  gboolean found;
+
+  G_LOCK (warnings);
+  found = strstr (warnings->str, text) != NULL;
+  G_UNLOCK (warnings);
+  return found;
+}
+
+/* `set` and `pause` of a worker inside a child that is still starting
+ * are queued, not refused: the calls return at once, and the child has
+ * them before its first item (every second item dropped from the first,
+ * nothing through while paused); what the new child refuses is a WARNING
+ * of the replica naming it. */
+GST_START_TEST (test_set_and_pause_while_starting)
+{
+  Gate gate;
+  GError *err = NULL;
+  GstWorkerController *ctrl;
+  GstPipeline *pipe;
+  GstElement *r, *sink;
+  GstStructure *w = NULL;
+  GString *warnings = g_string_new (NULL);
+  GstBus *bus;
+  guint64 in = 0, dropped = 0;
+  gchar *desc;
+
+  gate_init (&gate);
+  desc = g_strdup_printf ("testworkersrc num-buffers=20 ! queue ! "
+      "processreplica name=r start-timeout=%" G_GINT64_FORMAT
+      " worker=\"testworker name=w start-gate=%s\" ! queue ! "
+      "testworkersink name=sink", scaled (600000), gate.path);
+  ctrl = gst_worker_controller_new_from_description (desc, &err);
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  pipe = gst_worker_controller_get_pipeline (ctrl);
+  test_pipeline_watch (GST_ELEMENT (pipe));
+  bus = gst_pipeline_get_bus (pipe);
+  gst_bus_set_sync_handler (bus, keep_warning, warnings, NULL);
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  r = test_pipeline_get (GST_ELEMENT (pipe), "r");
+  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+  fail_unless_equals_int (gst_worker_get_state (GST_WORKER (r)),
+      GST_WORKER_STATE_STARTING);
+
+  /* before: "its process is not running now (starting, ...)" */
+  fail_unless (gst_worker_controller_set_element_property (ctrl, "r/w",
+          "drop-every", "2", &err), "%s", err ? err->message : "?");
+  /* before: "No worker named 'r/w'" */
+  fail_unless (gst_worker_controller_pause_worker (ctrl, "r/w", &err), "%s",
+      err ? err->message : "?");
+  /* queued, refused by the child once it runs */
+  fail_unless (gst_worker_controller_set_element_property (ctrl, "r/w",
+          "crash-signal", "100", &err), "%s", err ? err->message : "?");
+  fail_unless (gst_worker_controller_set_element_property (ctrl, "r/nosuch",
+          "drop-every", "3", &err), "%s", err ? err->message : "?");
+  fail_unless_equals_int (gst_worker_get_state (GST_WORKER (r)),
+      GST_WORKER_STATE_STARTING);
+
+  gate_open (&gate);
+  /* the child paused w before any item: it took none */
+  while (!entry_flag (ctrl, "r/w", "paused"))
+    g_usleep (1000);
+  w = status_entry (ctrl, "r/w");
+  fail_unless (gst_structure_get_uint64 (w, "items-in", &in));
+  fail_unless_equals_uint64 (in, 0);
+  g_clear_pointer (&w, gst_structure_free);
+  fail_unless_equals_uint64 (count_of (sink), 0);
+  while (!warned (warnings, "`set w crash-signal=100`") ||
+      !warned (warnings, "`set nosuch drop-every=3`"))
+    g_usleep (1000);
+  fail_unless (warned (warnings, "Worker process r: `set w crash-signal=100`"
+          ", asked while its child started, was refused by the child: w: bad "
+          "value \"100\" for property 'crash-signal': it must be from 1 to "
+          "64"), "%s", warnings->str);
+  fail_unless (warned (warnings, "`set nosuch drop-every=3`, asked while its "
+          "child started, was refused by the child: it has no element of "
+          "that name"), "%s", warnings->str);
+
+  /* resumed: every second item of the 20 dropped, from the first */
+  fail_unless (gst_worker_controller_resume_worker (ctrl, "r/w", &err), "%s",
+      err ? err->message : "?");
+  while (count_of (sink) < 10 || dropped < 10) {
+    g_clear_pointer (&w, gst_structure_free);
+    w = status_entry (ctrl, "r/w");
+    if (w)
+      gst_structure_get_uint64 (w, "items-dropped", &dropped);
+    g_usleep (1000);
+  }
+  g_clear_pointer (&w, gst_structure_free);
+  fail_unless_equals_uint64 (dropped, 10);
+  fail_unless_equals_uint64 (count_of (sink), 10);
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  gst_object_unref (bus);
+  g_string_free (warnings, TRUE);
+  gst_object_unref (sink);
+  gst_object_unref (r);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+  g_free (desc);
+  gate_clear (&gate);
+}
+
+GST_END_TEST;
+
 static Suite *
 processstart_suite (void)
 {
@@ -441,6 +605,7 @@ processstart_suite (void)
   tcase_add_test (start, test_controller_start_returns);
   tcase_add_test (start, test_pool_grows_without_waiting);
   tcase_add_test (start, test_exit_now_counts_item_waiting_for_start);
+  tcase_add_test (start, test_set_and_pause_while_starting);
   return s;
 }
 

@@ -3,6 +3,7 @@
 import json
 import os
 import subprocess
+import threading
 
 from conftest import tool_until
 
@@ -47,3 +48,58 @@ def test_pause_an_unknown_worker_inside_a_child():
         timeout=120)
     assert out.returncode == 2, out.stdout + out.stderr
     assert "--pause p_r0/nosuch" in out.stderr, out.stderr
+
+
+def test_set_and_pause_inside_a_child_whose_replica_is_blocked():
+    """newuser E2: downstream paused, the replica blocks pushing into its
+    full output queue, so it cannot read its child's answers: `set` and
+    `pause` of the worker inside still answer ok at once (the child gets
+    them; unconfirmed). Before: 5 s each, then "its process did not answer
+    within 5 s" and "No worker named 'p_r0/testworker0'" (the main loop
+    frozen meanwhile)."""
+    tool = os.environ["GST_WORKER_LAUNCH"]
+    proc = subprocess.Popen(
+        [tool, "--status-interval", "100000", "testworkersrc",
+         "num-buffers=-1", "!", "queue", "!", "workerpool", "name=p",
+         "size=1", "isolation=process", "worker=testworker", "!", "queue",
+         "max-size-buffers=2", "!", "testworker", "name=down", "!",
+         "testworkersink"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    bound = threading.Timer(120, proc.kill)
+    bound.start()
+
+    def command(line):
+        proc.stdin.write(line + "\n")
+        proc.stdin.flush()
+        for answer in proc.stdout:
+            return json.loads(answer)
+        raise AssertionError("the tool ended")
+
+    def status_until(condition):
+        while True:
+            status = command("status")["status"]
+            if condition(workers(status)):
+                return status
+
+    try:
+        status_until(lambda w: "p_r0/testworker0" in w)
+        assert command("pause down")["ok"]
+        status_until(lambda w: w["p_r0"]["state"] == "blocked")
+        answer = command("set p_r0/testworker0 drop-every=2")
+        assert answer["ok"], answer
+        answer = command("pause p_r0/testworker0")
+        assert answer["ok"], answer
+        answer = command("resume p_r0/testworker0")
+        assert answer["ok"], answer
+        assert command("resume down")["ok"]
+        # the child took the set: it drops once the items flow again
+        status_until(lambda w: w.get("p_r0/testworker0", {}).get(
+            "items-dropped", 0) > 0)
+        command("exit-now")
+        proc.communicate(timeout=120)
+    finally:
+        bound.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

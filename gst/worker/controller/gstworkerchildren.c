@@ -20,13 +20,13 @@ static guint worker_restarted_signal;
  * status lists it): the replica (a processreplica) passes the pause on to
  * its child ("worker-child-pause", see gstprocwire.h). Returns: 1 if
  * done, 0 if there is no such worker, -1 (and @error) if it cannot be
- * paused now. */
+ * paused now (or the child could not be asked). */
 gint
 controller_set_child_worker_paused (GstWorkerController * self,
     const gchar * name, gboolean paused, GError ** error)
 {
   const gchar *slash = strrchr (name, '/');
-  gchar *outer;
+  gchar *outer, *why = NULL;
   WorkerRec *w;
   gboolean res = FALSE;
 
@@ -40,7 +40,17 @@ controller_set_child_worker_paused (GstWorkerController * self,
     return -1;
   }
   if (w)
-    res = worker_run_set_child_paused (self->run, w->element, name, paused);
+    res = worker_run_set_child_paused (self->run, w->element, name, paused,
+        &why);
+  if (why) {
+    /* there is such a worker, maybe: its child could not say */
+    g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
+        GST_WORKER_CONTROLLER_ERROR_STATE, "Cannot %s %s: %s",
+        paused ? "pause" : "resume", name, why);
+    g_free (why);
+    g_free (outer);
+    return -1;
+  }
   if (res) {
     GST_INFO_OBJECT (self, "%s worker %s in %s's child process",
         paused ? "pausing" : "resuming", slash + 1, outer);

@@ -1075,7 +1075,13 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
  * and holds the rest in its input queue; upstream blocks when that is
  * full. Workers blocked behind a paused worker are not stalled. A worker
  * inside a process replica's child is named as the status lists it,
- * "REPLICA/NAME".
+ * "REPLICA/NAME". Its replica keeps the pause: a child started again
+ * after a crash has it paused too; while the child is still starting (the
+ * replica is `starting`), the pause is queued and the child pauses the
+ * worker before its first item (a name it does not have is then a
+ * WARNING of the replica); while the replica is blocked on its output
+ * the pause is sent unconfirmed (see
+ * gst_worker_controller_set_element_property()).
  *
  * Returns: %FALSE, with @error set, if no worker has that name
  *
@@ -1173,6 +1179,10 @@ gst_worker_controller_is_paused (GstWorkerController * self)
  *   `system-paused` (boolean); `uptime` (GstClockTime);
  * - `restarts`, `max-restarts` (guint), `error-policy`
  *   (#GstWorkerErrorPolicy), `discarded-by-restarts` (guint64);
+ * - while draining: `drain-waits-for-start` (boolean: a worker is
+ *   `starting`, the drain's timeout does not count now) and
+ *   `drain-start-wait` (GstClockTime: how long the drain waited for
+ *   starting workers so far; see gst_worker_controller_exit_drain());
  * - `workers`: an array of `worker` structures, upstream workers first
  *   (by the longest chain of queues from a source), the worker's `stats` now
  *   (state, state-time, items-in, items-out, items-dropped,
@@ -1336,7 +1346,19 @@ gst_worker_controller_explain_wait (GstWorkerController * self,
  * merge's other inputs and a feedback loop can end after the pipeline's
  * output). Then #GstWorkerController::finished gives a report
  * with %GST_WORKER_CONTROLLER_OUTCOME_DRAINED, per-worker counts, and
- * per-queue counts showing every item that went in came out. If the drain
+ * per-queue counts showing every item that went in came out.
+ *
+ * The timeout counts the drain's work, not a start: while a worker is in
+ * state `starting` (a process replica whose child has not said hello yet,
+ * right after gst_worker_controller_start() or while a crashed child
+ * starts again) the items waiting for it cannot move, so the drain waits
+ * for it without counting that time (the status says so:
+ * `drain-waits-for-start`, `drain-start-wait`), and @timeout_ms counts
+ * from when no worker is starting. That wait is bounded by the replicas'
+ * own `start-timeout` (a child that does not start in time is that
+ * replica's failure, not the drain's). A replica a pool grew whose child
+ * still starts has no item and nothing links it to the stream yet: the
+ * drain ends without it. If the drain
  * takes longer than @timeout_ms, the report
  * (%GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT) lists in `holders` which
  * queues and workers still held items, in what state, and the system is

@@ -14,6 +14,7 @@
 #include "gstworkerexit.h"
 #include "gstworkerenums.h"
 #include "gstworkervalue.h"
+#include "gstworkerpeer.h"
 
 GST_DEBUG_CATEGORY_EXTERN (worker_controller_debug);
 #define GST_CAT_DEFAULT worker_controller_debug
@@ -132,8 +133,64 @@ worker_exit_join_eos (GstWorkerExit * self, gboolean flush)
   g_thread_join (thread);
 }
 
+enum
+{
+  FED = 1,
+  UNFED
+};
+
+/* Whether anything can feed @element: it is a source (no input pad), or
+ * one of its inputs is linked to an element something feeds. An element
+ * on a loop counts as fed. @seen: element -> FED or UNFED (not reffed:
+ * the pipeline holds them). */
+static gboolean
+element_is_fed (GstElement * element, GHashTable * seen)
+{
+  gpointer known;
+  GList *pads = NULL;
+  gboolean fed;
+
+  if (g_hash_table_lookup_extended (seen, element, NULL, &known))
+    return GPOINTER_TO_INT (known) == FED;
+  g_hash_table_insert (seen, element, GINT_TO_POINTER (FED));
+  GST_OBJECT_LOCK (element);
+  for (GList * l = element->sinkpads; l; l = l->next)
+    pads = g_list_prepend (pads, gst_object_ref (l->data));
+  GST_OBJECT_UNLOCK (element);
+  fed = pads == NULL;
+  for (GList * l = pads; l && !fed; l = l->next) {
+    GstPad *peer = gst_worker_real_peer (l->data);
+    GstElement *up = peer ? gst_pad_get_parent_element (peer) : NULL;
+
+    if (up)
+      fed = element_is_fed (up, seen);
+    gst_clear_object (&up);
+    gst_clear_object (&peer);
+  }
+  g_list_free_full (pads, gst_object_unref);
+  g_hash_table_insert (seen, element, GINT_TO_POINTER (fed ? FED : UNFED));
+  return fed;
+}
+
+/* Whether something feeds @pad (an input): nothing does, when it comes
+ * from elements whose inputs lead to nothing -- a pool's replica grown
+ * while the pool drained, whose child still started: the dispatcher
+ * never linked it, so no item nor EOS can reach it. */
+static gboolean
+input_is_fed (GstPad * pad, GHashTable * seen)
+{
+  GstPad *peer = gst_worker_real_peer (pad);
+  GstElement *up = peer ? gst_pad_get_parent_element (peer) : NULL;
+  gboolean fed = up && element_is_fed (up, seen);
+
+  gst_clear_object (&up);
+  gst_clear_object (&peer);
+  return fed;
+}
+
 /* Whether EOS reached every linked input of every element, not only every
- * sink. The pipeline's EOS can come first: a merge ends its output at the
+ * sink (an input nothing feeds cannot end, and holds nothing: not waited
+ * for). The pipeline's EOS can come first: a merge ends its output at the
  * end of its main input and still reads its other inputs to their end,
  * dropping (and counting) what comes, and the last items of a feedback
  * loop may still be on their way back into it. */
@@ -145,6 +202,8 @@ worker_exit_every_input_ended (GstWorkerExit * self)
           (self->topology)));
   GValue item = G_VALUE_INIT;
   gboolean ended = TRUE, done = FALSE;
+  GHashTable *seen = NULL;
+  GList *waiting = NULL;
 
   while (!done && ended) {
     switch (gst_iterator_next (it, &item)) {
@@ -157,21 +216,34 @@ worker_exit_every_input_ended (GstWorkerExit * self)
           break;
         }
         GST_OBJECT_LOCK (e);
-        for (l = e->sinkpads; l && ended; l = l->next) {
+        for (l = e->sinkpads; l; l = l->next) {
           GstPad *pad = l->data;
 
           if (!gst_pad_is_linked (pad))
             continue;
           /* an aggregator's input has ended once the items before its
            * EOS were taken */
-          ended = GST_IS_AGGREGATOR_PAD (pad) ?
-              gst_aggregator_pad_is_eos (GST_AGGREGATOR_PAD (pad)) :
-              GST_PAD_IS_EOS (pad);
-          if (!ended)
-            GST_DEBUG_OBJECT (pad, "no EOS yet");
+          if (!(GST_IS_AGGREGATOR_PAD (pad) ?
+                  gst_aggregator_pad_is_eos (GST_AGGREGATOR_PAD (pad)) :
+                  GST_PAD_IS_EOS (pad)))
+            waiting = g_list_prepend (waiting, gst_object_ref (pad));
         }
         GST_OBJECT_UNLOCK (e);
         g_value_reset (&item);
+        /* (outside the element's lock: the look upstream takes others) */
+        while (waiting && ended) {
+          GstPad *pad = waiting->data;
+
+          if (!seen)
+            seen = g_hash_table_new (NULL, NULL);
+          ended = !input_is_fed (pad, seen);
+          if (!ended)
+            GST_DEBUG_OBJECT (pad, "no EOS yet");
+          waiting = g_list_delete_link (waiting, waiting);
+          gst_object_unref (pad);
+        }
+        g_list_free_full (waiting, gst_object_unref);
+        waiting = NULL;
         break;
       }
       case GST_ITERATOR_RESYNC:
@@ -184,6 +256,8 @@ worker_exit_every_input_ended (GstWorkerExit * self)
   }
   g_value_unset (&item);
   gst_iterator_free (it);
+  if (seen)
+    g_hash_table_unref (seen);
   return ended;
 }
 

@@ -24,6 +24,10 @@ GST_DEBUG_CATEGORY_EXTERN (worker_controller_debug);
  * reach the inputs that do not lead to a sink */
 #define EOS_SETTLE_MS 2000
 
+/* while a drain waits for workers in state `starting`, how often it looks
+ * whether they run */
+#define START_WAIT_POLL_MS 20
+
 struct _GstWorkerRun
 {
   WorkerRunParts parts;         /* set once */
@@ -40,7 +44,12 @@ struct _GstWorkerRun
   gint64 started_at;
   guint restarts;
   guint64 discarded_by_restarts;
-  GSource *drain_timer;
+  GSource *drain_timer;         /* the drain's timeout, or its look at
+                                 * the starting workers meanwhile */
+  guint drain_timeout_ms;
+  gint64 start_wait_since;      /* monotonic us the drain began to wait
+                                 * for starting workers; 0: it does not */
+  GstClockTime start_waited;    /* how long it waited for them before */
   GSource *restart_timer;
   GSource *deadlock_timer;
   GstStructure *last_error;
@@ -409,19 +418,93 @@ worker_run_handle_eos (GstWorkerRun * run)
   handle_eos_since (run, g_get_monotonic_time ());
 }
 
+/* Whether a worker is in state `starting` (a process replica whose child
+ * has not said hello yet): the items that wait for it have not begun. */
+static gboolean
+any_worker_starting (GstWorkerRun * run)
+{
+  GPtrArray *workers = worker_topology_workers (run->parts.topology);
+
+  for (guint i = 0; i < workers->len; i++) {
+    WorkerRec *w = g_ptr_array_index (workers, i);
+
+    if (!worker_rec_is_retired (w) &&
+        gst_worker_get_state (GST_WORKER (w->element)) ==
+        GST_WORKER_STATE_STARTING)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean drain_timeout_cb (gpointer data);
+static gboolean drain_start_wait_cb (gpointer data);
+
+/* The drain's clock, with the lock: while a worker starts (@starting)
+ * the drain waits for it and looks again every START_WAIT_POLL_MS, the
+ * time not counted; once none starts, it has its whole timeout. */
+static void
+arm_drain_clock_locked (GstWorkerRun * run, gboolean starting)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  cancel_timer (&run->drain_timer);
+  if (starting) {
+    if (!run->start_wait_since) {
+      run->start_wait_since = now;
+      GST_INFO_OBJECT (run->parts.owner, "drain: waiting for workers to "
+          "start (not counted in the drain's timeout)");
+    }
+    run->drain_timer = run_timeout (run, START_WAIT_POLL_MS,
+        drain_start_wait_cb, run_ref (run));
+    return;
+  }
+  if (run->start_wait_since) {
+    run->start_waited += (now - run->start_wait_since) * GST_USECOND;
+    run->start_wait_since = 0;
+    GST_INFO_OBJECT (run->parts.owner, "drain: every worker runs, %u ms "
+        "from now", run->drain_timeout_ms);
+  }
+  run->drain_timer = run_timeout (run, run->drain_timeout_ms,
+      drain_timeout_cb, run_ref (run));
+}
+
+/* Whether the drain goes on (and its clock was looked at): a worker that
+ * starts holds the clock. */
+static gboolean
+drain_clock_held (GstWorkerRun * run, gboolean timed_out)
+{
+  gboolean starting = any_worker_starting (run);
+
+  g_mutex_lock (&run->lock);
+  if (run->phase != WORKER_RUN_DRAINING) {
+    g_mutex_unlock (&run->lock);
+    return TRUE;
+  }
+  g_clear_pointer (&run->drain_timer, g_source_unref);
+  if (starting || !timed_out) {
+    arm_drain_clock_locked (run, starting);
+    g_mutex_unlock (&run->lock);
+    return TRUE;
+  }
+  g_mutex_unlock (&run->lock);
+  return FALSE;
+}
+
+static gboolean
+drain_start_wait_cb (gpointer data)
+{
+  drain_clock_held (((RunRef *) data)->run, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 drain_timeout_cb (gpointer data)
 {
   GstWorkerRun *run = ((RunRef *) data)->run;
   GstStructure *report;
 
-  g_mutex_lock (&run->lock);
-  if (run->phase != WORKER_RUN_DRAINING) {
-    g_mutex_unlock (&run->lock);
+  if (drain_clock_held (run, TRUE))
     return G_SOURCE_REMOVE;
-  }
-  g_clear_pointer (&run->drain_timer, g_source_unref);
-  g_mutex_unlock (&run->lock);
 
   report = stop_and_report (run, GST_WORKER_CONTROLLER_OUTCOME_DRAIN_TIMEOUT);
   GST_WARNING_OBJECT (run->parts.owner, "drain timed out: %" GST_PTR_FORMAT,
@@ -431,16 +514,25 @@ drain_timeout_cb (gpointer data)
 }
 
 /* Pauses or resumes @worker inside the child of @replica (a
- * processreplica: "worker-child-pause", see gstprocwire.h). */
+ * processreplica: "worker-child-pause", see gstprocwire.h). Returns:
+ * whether it did (or queued it); FALSE: no such worker, or (with @why,
+ * if given) the child could not be asked. */
 static gboolean
 send_child_pause (GstElement * replica, const gchar * worker,
-    gboolean paused)
+    gboolean paused, gchar ** why)
 {
   GstQuery *q = gst_query_new_custom (GST_QUERY_CUSTOM,
       gst_structure_new ("worker-child-pause", "worker", G_TYPE_STRING,
           worker, "paused", G_TYPE_BOOLEAN, paused, NULL));
   gboolean res = gst_element_query (replica, q);
+  const gchar *error = gst_structure_get_string (gst_query_get_structure (q),
+      "error");
 
+  if (error) {
+    res = FALSE;
+    if (why)
+      *why = g_strdup (error);
+  }
   gst_query_unref (q);
   return res;
 }
@@ -448,15 +540,16 @@ send_child_pause (GstElement * replica, const gchar * worker,
 /* Pauses or resumes the worker @name ("REPLICA/NAME") inside the child of
  * @replica, and remembers the ones left paused: a drain resumes them (a
  * paused worker holds EOS like any item). Returns: whether the child
- * did it. */
+ * did it (or its replica queued it); FALSE: it has no such worker, or
+ * (@why set) it could not be asked. */
 gboolean
 worker_run_set_child_paused (GstWorkerRun * run, GstElement * replica,
-    const gchar * name, gboolean paused)
+    const gchar * name, gboolean paused, gchar ** why)
 {
   const gchar *worker = strrchr (name, '/') + 1;
   gboolean late = FALSE;
 
-  if (!send_child_pause (replica, worker, paused))
+  if (!send_child_pause (replica, worker, paused, why))
     return FALSE;
   g_mutex_lock (&run->lock);
   if (!paused)
@@ -468,12 +561,13 @@ worker_run_set_child_paused (GstWorkerRun * run, GstElement * replica,
   g_mutex_unlock (&run->lock);
   /* a drain began meanwhile: it resumed every worker it knew of */
   if (late)
-    send_child_pause (replica, worker, FALSE);
+    send_child_pause (replica, worker, FALSE, NULL);
   return TRUE;
 }
 
 /* The drain resumes the workers paused inside children: by name, in the
- * replica of that name now (a child started again has none paused). */
+ * replica of that name now (it keeps them for a child started again, and
+ * drops them with this resume). */
 static void
 resume_child_workers (GstWorkerRun * run)
 {
@@ -494,7 +588,7 @@ resume_child_workers (GstWorkerRun * run)
         outer);
 
     GST_INFO_OBJECT (run->parts.owner, "drain: resuming worker %s", name);
-    if (w && !send_child_pause (w->element, slash + 1, FALSE))
+    if (w && !send_child_pause (w->element, slash + 1, FALSE, NULL))
       GST_INFO_OBJECT (run->parts.owner, "the child of %s did not resume "
           "%s (started again?)", outer, slash + 1);
     g_free (outer);
@@ -507,7 +601,7 @@ void
 worker_run_drain (GstWorkerRun * run, guint timeout_ms)
 {
   GPtrArray *workers = worker_topology_workers (run->parts.topology);
-  gboolean was_paused;
+  gboolean was_paused, starting = any_worker_starting (run);
   guint i;
 
   g_mutex_lock (&run->lock);
@@ -525,8 +619,10 @@ worker_run_drain (GstWorkerRun * run, guint timeout_ms)
   run->phase = WORKER_RUN_DRAINING;
   was_paused = run->system_paused;
   run->system_paused = FALSE;
-  run->drain_timer = run_timeout (run, timeout_ms, drain_timeout_cb,
-      run_ref (run));
+  run->drain_timeout_ms = timeout_ms;
+  run->start_wait_since = 0;
+  run->start_waited = 0;
+  arm_drain_clock_locked (run, starting);
   g_mutex_unlock (&run->lock);
 
   GST_INFO_OBJECT (run->parts.owner, "exit with drain, timeout %u ms",
@@ -1090,6 +1186,12 @@ worker_run_new_status (GstWorkerRun * run, const gchar * name,
       "error-policy", GST_TYPE_WORKER_ERROR_POLICY, policy->error_policy,
       "discarded-by-restarts", G_TYPE_UINT64, run->discarded_by_restarts,
       NULL);
+  if (run->phase == WORKER_RUN_DRAINING)
+    gst_structure_set (s, "drain-start-wait", GST_TYPE_CLOCK_TIME,
+        run->start_waited + (run->start_wait_since ? (GstClockTime)
+            (g_get_monotonic_time () - run->start_wait_since) * GST_USECOND :
+            0), "drain-waits-for-start", G_TYPE_BOOLEAN,
+        run->start_wait_since != 0, NULL);
   g_mutex_unlock (&run->lock);
   return s;
 }

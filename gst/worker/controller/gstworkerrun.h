@@ -137,7 +137,8 @@ G_GNUC_INTERNAL
 gboolean            worker_run_set_child_paused (GstWorkerRun * run,
                                                  GstElement * replica,
                                                  const gchar * name,
-                                                 gboolean paused);
+                                                 gboolean paused,
+                                                 gchar ** why);
 
 G_GNUC_INTERNAL
 void                worker_run_drain (GstWorkerRun * run, guint timeout_ms);

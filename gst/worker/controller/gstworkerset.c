@@ -68,8 +68,12 @@ set_in_child (GstWorkerController * self, const gchar * name,
   gst_structure_get_boolean (answer, "found", &found);
   why = gst_structure_get_string (answer, "error");
   if (ok) {
-    GST_INFO_OBJECT (self, "set %s=%s on %s in %s's child process",
-        property, value, slash + 1, outer);
+    gboolean queued = FALSE;
+
+    gst_structure_get_boolean (answer, "queued", &queued);
+    GST_INFO_OBJECT (self, "set %s=%s on %s in %s's child process%s",
+        property, value, slash + 1, outer, queued ? " (queued: it starts)" :
+        "");
     res = 1;
   } else if (!found) {
     g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
@@ -114,7 +118,15 @@ set_in_child (GstWorkerController * self, const gchar * name,
  * the property.
  *
  * A value set inside a child process is kept by its replica: a child
- * restarted after a crash gets it again before any item. Replicas a pool
+ * restarted after a crash gets it again before any item. While the child
+ * is still starting (the replica is `starting`: right after the start,
+ * or while a crashed child starts again), the set is queued and answered
+ * %TRUE at once: the child gets it before its first item, and a refusal
+ * there (no such element, a bad value) is a WARNING of the replica,
+ * naming the property. While the replica is blocked pushing into a full
+ * queue (something downstream paused), it cannot read its child's
+ * answer: the set is sent and answered %TRUE after at most 200 ms,
+ * unconfirmed. Replicas a pool
  * builds again (a new `size`) start from the `worker` description.
  *
  * Returns: %TRUE if the property was set; %FALSE with @error set
