@@ -184,6 +184,7 @@ struct _GstProcessReplica
   gboolean starting;            /* spawned, its hello awaited */
   gboolean start_failed;        /* the last start did not run (said) */
   gboolean item_waits;          /* an item waits for the start */
+  GstEvent *child_caps;         /* the last caps event a child sent */
   GThread *start_thread;        /* await_child(), until joined */
   int listener;                 /* tcp: while the child connects, or -1 */
   gint64 start_deadline;        /* monotonic */
@@ -306,10 +307,24 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
         item_done (self, msg->id, GST_FLOW_OK, TRUE);
       g_mutex_unlock (&self->lock);
       return;
-    case GST_PROC_MSG_EVENT:
+    case GST_PROC_MSG_EVENT:{
+      GstEvent *caps = NULL;
+
+      /* a child keeps its pads' caps over the flush that ends a run, so
+       * in the next one it sends no caps again (equal ones are not
+       * pushed); this pad forgot them when it stopped: the child's last
+       * ones go before its segment */
+      if (GST_EVENT_TYPE (msg->event) == GST_EVENT_CAPS)
+        gst_event_replace (&self->child_caps, msg->event);
+      else if (GST_EVENT_TYPE (msg->event) == GST_EVENT_SEGMENT &&
+          self->child_caps && !gst_pad_has_current_caps (self->srcpad))
+        caps = gst_event_ref (self->child_caps);
       g_mutex_unlock (&self->lock);
+      if (caps)
+        gst_pad_push_event (self->srcpad, caps);
       gst_pad_push_event (self->srcpad, gst_event_ref (msg->event));
       return;
+    }
     case GST_PROC_MSG_MESSAGE:
       break;
     default:
@@ -1580,6 +1595,7 @@ gst_process_replica_finalize (GObject * object)
   stop_child (self);
   gst_worker_core_free (self->core);
   gst_proc_child_status_free (self->children);
+  gst_clear_event (&self->child_caps);
   g_free (self->lost_reason);
   g_free (self->start_program);
   g_free (self->failed);
