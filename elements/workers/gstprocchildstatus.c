@@ -69,8 +69,6 @@ struct _GstProcChildStatus
   GValue queues;                /* GST_TYPE_ARRAY: the same answer's queues
                                  * ("queue, name=, items="), or unset */
   gchar *entry;                 /* the same answer's entry element */
-  GstProcChannel *answered_by;  /* not reffed, only compared: the channel
-                                 * of the child that gave that answer */
   gint64 workers_at;            /* monotonic us that answer came */
   gint64 answer_at;             /* monotonic us of the current child's last
                                  * answer (its hello first), 0: none */
@@ -262,7 +260,6 @@ ask_child (gpointer data)
     self->workers = workers;
     g_free (self->entry);
     self->entry = g_strdup (gst_structure_get_string (qs, "entry"));
-    self->answered_by = ask->channel;
     self->workers_at = g_get_monotonic_time ();
     if (ask->channel == self->current)
       self->answer_at = g_get_monotonic_time ();
@@ -322,25 +319,25 @@ gst_proc_child_status_refresh (GstProcChildStatus * self,
  * each with `heartbeats` and `heartbeat-age` as a worker of this process
  * has them in a controller's status, from the heartbeats that came from
  * it (@running: the current child runs; else no age, unless the replica
- * starts one again). While the replica
- * starts a child (state `starting` in @stats), or the current one has
- * not answered yet, the entries a child before it gave say `starting`,
- * with the replica's pid (in @stats). */
+ * starts one again). While the replica starts a child (state `starting`
+ * in @stats), the entries a child before it gave say `starting`, with
+ * the replica's pid (in @stats). */
 static void
 add_workers_locked (GstProcChildStatus * self, GstStructure * stats,
     gboolean running)
 {
   GValue workers = G_VALUE_INIT;
   gint64 now = g_get_monotonic_time ();
-  gboolean before = self->current && self->answered_by != self->current;
   gboolean starting;
   gint pid = 0, state = GST_WORKER_STATE_IDLE;
 
   gst_structure_get_int (stats, "pid", &pid);
-  /* the replica starts a child (after a crash, its delay first) */
+  /* the replica starts a child (after a crash, its delay first): what a
+   * child before it answered is no more (once the new one runs, until it
+   * answers, those entries stay as they were: a watchdog follows a wait
+   * to a busy worker in there) */
   starting = gst_structure_get_enum (stats, "state", GST_TYPE_WORKER_STATE,
       &state) && state == GST_WORKER_STATE_STARTING;
-  before |= starting;
 
   g_value_init (&workers, GST_TYPE_ARRAY);
   for (guint i = 0; i < gst_value_array_get_size (&self->workers); i++) {
@@ -356,7 +353,7 @@ add_workers_locked (GstProcChildStatus * self, GstStructure * stats,
     if (beat && (running || starting))
       gst_structure_set (w, "heartbeat-age", GST_TYPE_CLOCK_TIME,
           (GstClockTime) (now - beat->at) * GST_USECOND, NULL);
-    if (before)
+    if (starting)
       gst_structure_set (w, "state", GST_TYPE_WORKER_STATE,
           GST_WORKER_STATE_STARTING, "pid", G_TYPE_INT, pid, NULL);
     g_value_init (&wv, GST_TYPE_STRUCTURE);

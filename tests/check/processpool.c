@@ -644,6 +644,16 @@ check_sets_kept (gboolean process)
   assert_w_did (pipe, process, 2, 2, 1);
   assert_w_did (pipe, process, 3, 2, 1);
 
+  /* a next run, grown while it runs (a replica's child keeps its caps
+   * over a stop: its replica gives them again before its segment) */
+  gst_element_set_state (pipe, GST_STATE_READY);
+  run_when_started (pipe, process, 4);
+  g_object_set (p, "size", 5, NULL);
+  run_when_started (pipe, process, 5);
+  gst_worker_set_paused (GST_WORKER (src), FALSE);
+  run_to_eos (pipe, NULL);
+  assert_w_did (pipe, process, 4, 2, 1);
+
   gst_element_set_state (pipe, GST_STATE_NULL);
   gst_object_unref (src);
   gst_object_unref (p);
@@ -740,6 +750,35 @@ GST_START_TEST (test_pool_child_workers_starting_after_crash)
   fail_unless_equals_int (wpid, pid);
   gst_structure_free (s);
   gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
+/* A second run (after READY) has caps too: a replica's child keeps its
+ * pads' caps over the stop and sends none again; the replica gives them
+ * before the segment (before, the run's items came without caps, and a
+ * replica grown then sent the pool's caps after a segment: "Sticky event
+ * misordering"). */
+GST_START_TEST (test_pool_second_run_has_caps)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=10 ! workerpool "
+      "name=p size=2 isolation=process worker=testworker ! testworkersink "
+      "name=sink");
+  GstElement *sink = test_pipeline_get (pipe, "sink");
+  GstPad *pad = gst_element_get_static_pad (sink, "sink");
+  GstCaps *caps;
+
+  for (guint run = 0; run < 2; run++) {
+    run_to_eos (pipe, NULL);
+    caps = gst_pad_get_current_caps (pad);
+    fail_unless (caps != NULL, "run %u: no caps", run + 1);
+    gst_caps_unref (caps);
+    gst_element_set_state (pipe, GST_STATE_READY);
+  }
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
   gst_object_unref (pipe);
 }
 
@@ -883,6 +922,7 @@ processpool_suite (void)
   tcase_add_test (pool, test_pool_keeps_sets_in_threads);
   tcase_add_test (pool, test_pool_child_counts_are_fresh);
   tcase_add_test (pool, test_pool_child_workers_starting_after_crash);
+  tcase_add_test (pool, test_pool_second_run_has_caps);
   return s;
 }
 
