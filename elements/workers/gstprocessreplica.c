@@ -66,7 +66,8 @@
  * other element messages are posted again by this element.
  *
  * Faults: when the child dies (a signal, an exit) or does not answer for
- * `hang-timeout` ms (then it is killed), a new child is started after a
+ * `hang-timeout` ms (then it is killed), a new child is started (at once,
+ * also when the element has no item in hand) after a
  * back-off (`restart-delay`, doubled at each crash in a row, at most 2 s),
  * with a warning naming the element, the child's pid, how it ended (the
  * signal by name) and the count of restarts (and an element message
@@ -186,6 +187,12 @@ struct _GstProcessReplica
   gboolean item_waits;          /* an item waits for the start */
   GstEvent *child_caps;         /* the last caps event a child sent */
   GThread *start_thread;        /* await_child(), until joined */
+  GThread *ended_start;         /* the one before a restart between items:
+                                 * joined by the new one */
+  gchar *restart_death;         /* a child that died between items: the
+                                 * start thread restarts it first */
+  gboolean replay_pending;      /* the stream's sticky events are due to
+                                 * the child (restarted between items) */
   int listener;                 /* tcp: while the child connects, or -1 */
   gint64 start_deadline;        /* monotonic */
   guint start_timeout_used;     /* ms, of the start in hand */
@@ -427,12 +434,38 @@ closed_death (GstProcessReplica * self, GPid pid, const gchar * bye)
   return death;
 }
 
+static gpointer await_child (gpointer data);
+
+/* A child that died between items (nothing in hand, the stream not
+ * waiting for it) is restarted at once by a start thread, not when the
+ * next item comes (with the lock). Returns: whether it will be. */
+static gboolean
+restart_between_items_locked (GstProcessReplica * self)
+{
+  GThread *thread;
+
+  if (self->stopping || self->starting || !self->hello || self->wait_id ||
+      !self->death || self->ended_start)
+    return FALSE;
+  thread = g_thread_try_new ("worker-process-start", await_child, self,
+      NULL);
+  if (!thread)
+    return FALSE;
+  /* (it waits for the lock, then joins the one before) */
+  self->ended_start = self->start_thread;
+  self->start_thread = thread;
+  self->restart_death = g_strdup (self->death);
+  self->replay_pending = TRUE;
+  self->starting = TRUE;
+  return TRUE;
+}
+
 static void
 on_child_closed (GstProcChannel * ch, gboolean garbage, const gchar * why,
     gpointer data)
 {
   GstProcessReplica *self = data;
-  gboolean stopping;
+  gboolean stopping, restart;
   gchar *bye, *death = NULL;
   GPid pid;
 
@@ -466,8 +499,11 @@ on_child_closed (GstProcChannel * ch, gboolean garbage, const gchar * why,
   self->dead = TRUE;
   if (!self->death)
     self->death = g_steal_pointer (&death);
+  restart = restart_between_items_locked (self);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
+  if (restart)
+    gst_worker_core_set_starting (self->core, TRUE);
   g_free (death);
   g_free (bye);
 }
@@ -521,6 +557,7 @@ stop_child (GstProcessReplica * self)
   drop_child (self);
   g_mutex_lock (&self->lock);
   self->stopping = FALSE;
+  self->replay_pending = FALSE;
   g_mutex_unlock (&self->lock);
 }
 
@@ -789,6 +826,11 @@ restart_starting_child (GstProcessReplica * self, const gchar * death,
   GError *err = NULL;
 
   g_mutex_lock (&self->lock);
+  /* (going down: no crash to count, no error) */
+  if (self->stopping) {
+    g_mutex_unlock (&self->lock);
+    return FALSE;
+  }
   if (!count_crash_locked (self, &delay, &max)) {
     in_a_row = self->in_a_row;
     g_mutex_unlock (&self->lock);
@@ -828,19 +870,31 @@ static gpointer
 await_child (gpointer data)
 {
   GstProcessReplica *self = data;
-  gchar *why = NULL, *error = NULL;
-  StartEnd end;
+  gchar *why = NULL, *error = NULL, *death;
+  GThread *ended;
+  StartEnd end = START_DIED;
   GPid pid;
 
+  g_mutex_lock (&self->lock);
+  ended = g_steal_pointer (&self->ended_start);
+  death = g_steal_pointer (&self->restart_death);
+  g_mutex_unlock (&self->lock);
+  if (ended)
+    g_thread_join (ended);
+
   g_atomic_int_inc (&n_starting);
-  for (;;) {
-    end = await_start (self, &why);
-    if (end != START_DIED)
-      break;
-    if (!restart_starting_child (self, why, &error))
-      break;
-    g_clear_pointer (&why, g_free);
+  /* a child that died between items: its restart first */
+  if (!death || restart_starting_child (self, death, &error)) {
+    for (;;) {
+      end = await_start (self, &why);
+      if (end != START_DIED)
+        break;
+      if (!restart_starting_child (self, why, &error))
+        break;
+      g_clear_pointer (&why, g_free);
+    }
   }
+  g_free (death);
   if (end == START_FAILED)
     error = g_steal_pointer (&why);
   g_free (why);
@@ -994,8 +1048,18 @@ ensure_child (GstProcessReplica * self, gboolean holding)
       return FALSE;
     }
     if (self->channel && !self->dead) {
+      gboolean due = self->replay_pending;
+
+      /* restarted between items: the stream's sticky events first */
+      self->replay_pending = FALSE;
       g_mutex_unlock (&self->lock);
-      return TRUE;
+      if (due)
+        gst_pad_sticky_events_foreach (self->sinkpad, replay_sticky, &replay);
+      if (replay.ok) {
+        g_free (death);
+        return TRUE;
+      }
+      continue;
     }
     if (self->flushing) {
       g_mutex_unlock (&self->lock);
@@ -1155,11 +1219,12 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
     gboolean * result)
 {
   GstFlowReturn flow = GST_FLOW_OK;
-  gboolean died;
+  gboolean died, sent;
   GstClockTime pts = buffer ? GST_BUFFER_PTS (buffer) : GST_CLOCK_TIME_NONE;
+  guint attempt = 0;
 
   *result = TRUE;
-  for (guint attempt = 0;; attempt++) {
+  for (;;) {
     if (!ensure_child (self, buffer != NULL)) {
       gboolean flushing;
 
@@ -1171,13 +1236,17 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
       *result = FALSE;
       return flushing ? GST_FLOW_FLUSHING : GST_FLOW_ERROR;
     }
-    send_and_wait (self, buffer ? gst_buffer_ref (buffer) : NULL,
+    sent = send_and_wait (self, buffer ? gst_buffer_ref (buffer) : NULL,
         event ? gst_event_ref (event) : NULL, &flow, result, &died);
     if (!died)
       break;
+    /* the child died before it got the item (between items): no retry,
+     * the first attempt is on its successor */
+    if (!sent)
+      continue;
 
     g_mutex_lock (&self->lock);
-    if (attempt == 0) {
+    if (attempt++ == 0) {
       /* once more, on a new child; what it made already is not made
        * twice */
       self->skip = self->outputs;
@@ -1600,6 +1669,7 @@ gst_process_replica_finalize (GObject * object)
   g_free (self->start_program);
   g_free (self->failed);
   g_free (self->death);
+  g_free (self->restart_death);
   g_free (self->bye);
   g_free (self->worker);
   g_mutex_clear (&self->lock);

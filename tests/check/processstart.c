@@ -861,6 +861,129 @@ GST_START_TEST (test_grown_replica_killed_while_starting)
 
 GST_END_TEST;
 
+/* E6 (newuser): a child killed while it *restarts* after a crash (the OOM
+ * killer again, as the child loads) is a second crash in a row, restarted
+ * again, not an error that ends the pipeline. */
+GST_START_TEST (test_child_killed_while_restarting)
+{
+  Gate gate;
+  Watch w;
+  gchar *desc;
+  GstElement *pipe, *src, *r, *sink;
+  gint pid1, pid2, pid3;
+
+  gate_init (&gate);
+  gate_open (&gate);
+  desc = g_strdup_printf ("testworkersrc name=src paused=true "
+      "num-buffers=15 ! processreplica name=r restart-delay=0 "
+      "start-timeout=%" G_GINT64_FORMAT " worker=\"testworker crash-after=10 "
+      "start-gate=%s\" ! testworkersink name=sink", scaled (600000),
+      gate.path);
+  pipe = launch (desc);
+  src = test_pipeline_get (pipe, "src");
+  r = test_pipeline_get (pipe, "r");
+  sink = test_pipeline_get (pipe, "sink");
+  watch_init (&w, pipe);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  while (gst_worker_get_state (GST_WORKER (r)) == GST_WORKER_STATE_STARTING)
+    g_usleep (1000);
+  pid1 = pid_of (r);
+
+  /* item 10 kills the first child; the second one is held, and killed */
+  g_unlink (gate.path);
+  gst_worker_set_paused (GST_WORKER (src), FALSE);
+  pid2 = await_new_child (r, pid1, &w);
+  fail_unless (pid2 > 0, "%s", w.first_error);
+  fail_unless (kill (pid2, SIGKILL) == 0);
+  pid3 = await_new_child (r, pid2, &w);
+  fail_unless (pid3 > 0, "%s", w.first_error);
+  g_mutex_lock (&w.lock);
+  fail_unless (strstr (w.warnings->str, "restarting it (restart 2 of r; 2 "
+          "crashes in a row") != NULL, "%s", w.warnings->str);
+  g_mutex_unlock (&w.lock);
+
+  gate_open (&gate);
+  run_to_eos (pipe, NULL);
+  fail_unless_equals_int (watch_errors (&w), 0);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 2);
+  fail_unless_equals_int (watch_restarted (&w), 2);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  fail_unless_equals_uint64 (count_of (sink), 15);
+  assert_as_in_thread (sink, 15, "testworker");
+
+  watch_clear (&w);
+  gst_object_unref (sink);
+  gst_object_unref (r);
+  gst_object_unref (src);
+  gst_object_unref (pipe);
+  g_free (desc);
+  gate_clear (&gate);
+}
+
+GST_END_TEST;
+
+/* E1 (newuser): a child that dies while its replica has nothing in hand
+ * (idle) is restarted at once, with the warning and the message, not when
+ * the next item comes; that item is no retry, and the new child gets the
+ * stream's sticky events before it. */
+GST_START_TEST (test_idle_child_death_restarts_at_once)
+{
+  Watch w;
+  gchar *desc;
+  GstElement *pipe, *src, *r, *sink;
+  GstPad *rsrc;
+  gint pid1, pid2;
+
+  desc = g_strdup_printf ("testworkersrc name=src paused=true "
+      "num-buffers=20 ! processreplica name=r restart-delay=0 "
+      "start-timeout=%" G_GINT64_FORMAT " worker=testworker ! "
+      "testworkersink name=sink", scaled (600000));
+  pipe = launch (desc);
+  src = test_pipeline_get (pipe, "src");
+  r = test_pipeline_get (pipe, "r");
+  sink = test_pipeline_get (pipe, "sink");
+  rsrc = gst_element_get_static_pad (r, "src");
+  watch_init (&w, pipe);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  /* the caps went through the child and back: nothing more comes (the
+   * segment comes with the first item) */
+  while (!gst_pad_has_current_caps (rsrc))
+    g_usleep (1000);
+  pid1 = pid_of (r);
+
+  /* no item comes: before, nothing happened until one did */
+  fail_unless (kill (pid1, SIGKILL) == 0);
+  pid2 = await_new_child (r, pid1, &w);
+  fail_unless (pid2 > 0, "%s", w.first_error);
+  while (!watch_restarted (&w))
+    g_usleep (1000);
+  g_mutex_lock (&w.lock);
+  fail_unless (strstr (w.warnings->str, "restarting it (restart 1 of r;") !=
+      NULL, "%s", w.warnings->str);
+  g_mutex_unlock (&w.lock);
+
+  gst_worker_set_paused (GST_WORKER (src), FALSE);
+  run_to_eos (pipe, NULL);
+  fail_unless_equals_int (watch_errors (&w), 0);
+  fail_unless_equals_int (watch_restarted (&w), 1);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 1);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-retried"), 0);
+  fail_unless_equals_int (pid_of (r), pid2);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  fail_unless_equals_uint64 (count_of (sink), 20);
+  assert_as_in_thread (sink, 20, "testworker");
+
+  watch_clear (&w);
+  gst_object_unref (rsrc);
+  gst_object_unref (sink);
+  gst_object_unref (r);
+  gst_object_unref (src);
+  gst_object_unref (pipe);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
 /* S6-5: a worker that does not build is an error of the replica's, on
  * the bus before anything can see that the start failed: the source's
  * error for the flow the stream then returns comes after it. A handler of
@@ -1050,6 +1173,8 @@ processstart_suite (void)
   tcase_add_test (start, test_child_killed_while_starting_restarts);
   tcase_add_test (start, test_start_timeout_restarts);
   tcase_add_test (start, test_grown_replica_killed_while_starting);
+  tcase_add_test (start, test_child_killed_while_restarting);
+  tcase_add_test (start, test_idle_child_death_restarts_at_once);
   tcase_add_test (start, test_start_error_comes_first);
   tcase_add_test (start, test_child_outlives_starting_thread);
   tcase_add_test (start, test_restarted_child_outlives_pushing_thread);
