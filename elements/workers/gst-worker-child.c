@@ -34,6 +34,7 @@
 #include "gst/worker/controller/gstworkerpropset.h"
 #include "gstprocshm.h"
 #include "gstprocpython.h"
+#include "gstprocstart.h"
 
 GST_DEBUG_CATEGORY_STATIC (child_debug);
 #define GST_CAT_DEFAULT child_debug
@@ -536,11 +537,20 @@ on_closed (GstProcChannel * channel, gboolean garbage, const gchar * why,
   Child *child = user_data;
   Item *item = g_new0 (Item, 1);
 
-  /* the replica only sees its child close: say why here */
-  if (garbage)
-    g_printerr ("gst-worker-child %s: the replica sent what this child "
-        "cannot read (%s): it ends\n", child->pipeline ?
-        GST_OBJECT_NAME (child->pipeline) : "?", why);
+  /* the replica only sees its child close: say why here, and to the
+   * replica (its death text says it) */
+  if (garbage) {
+    gchar *reason = g_strdup_printf ("the replica sent what this child "
+        "cannot read: %s", why);
+    GstStructure *bye = gst_structure_new ("bye", "reason", G_TYPE_STRING,
+        reason, NULL);
+
+    g_printerr ("gst-worker-child %s: %s; it ends\n", child->pipeline ?
+        GST_OBJECT_NAME (child->pipeline) : "?", reason);
+    gst_proc_channel_send_structure (channel, GST_PROC_MSG_BYE, 0, bye);
+    gst_structure_free (bye);
+    g_free (reason);
+  }
   /* the replica went away: nothing more to do */
   item->quit = TRUE;
   g_atomic_int_set (&child->flushing, 1);
@@ -636,17 +646,22 @@ main (int argc, char **argv)
   GstBus *bus;
   GstStructure *hello;
   gboolean stream, started = FALSE;
+  const gchar *parent;
   int fd, ret = 1;
 
-  /* die with the replica's process */
+  /* die with the replica's process (the replica forks from a thread that
+   * lives as long as its process: gstprocstart.c) */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   if (argc != 4) {
     g_printerr ("usage: %s FD|tcp:HOST:PORT NAME DESCRIPTION (started by "
         "processreplica)\n", argv[0]);
     return 2;
   }
-  if (getppid () == 1)
+  /* gone before the line above: reparented (to init or a subreaper) */
+  parent = g_getenv (GST_PROC_START_PARENT_ENV);
+  if (parent ? getppid () != (pid_t) atoi (parent) : getppid () == 1)
     return 1;
+  g_unsetenv (GST_PROC_START_PARENT_ENV);
   /* the C workers' printf/g_print too: line by line */
   setvbuf (stdout, NULL, _IOLBF, 0);
   own_debug_file (argv[2]);

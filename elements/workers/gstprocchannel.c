@@ -850,6 +850,7 @@ dispatch (GstProcChannel * ch, const GstProcWireHeader * h,
     case GST_PROC_MSG_FAILED:
     case GST_PROC_MSG_DONE:
     case GST_PROC_MSG_MESSAGE:
+    case GST_PROC_MSG_BYE:
       msg.structure = gst_structure_from_string (text, NULL);
       if (!msg.structure) {
         *why = g_strdup ("a control message does not parse");

@@ -22,7 +22,12 @@
  * state is `starting` (neither a stall nor a loss for a controller's
  * watchdog), and the stream (its caps, its first item) waits for the
  * child on the streaming thread, so preroll ends once the child runs. A
- * state change to NULL meanwhile kills the child at once.
+ * state change to NULL meanwhile kills the child at once. A child that
+ * dies while it starts, or does not start within `start-timeout` (then
+ * it is killed), is restarted as after a crash (below). Children are
+ * forked by a thread that lives as long as the process (a child dies
+ * with its parent: PR_SET_PDEATHSIG, which fires when the forking thread
+ * ends).
  *
  * Items cross one at a time, in order, with their timestamps, flags and
  * the metas the workers use (video regions of interest, video layout,
@@ -61,7 +66,8 @@
  * other element messages are posted again by this element.
  *
  * Faults: when the child dies (a signal, an exit) or does not answer for
- * `hang-timeout` ms (then it is killed), a new child is started after a
+ * `hang-timeout` ms (then it is killed), a new child is started (at once,
+ * also when the element has no item in hand) after a
  * back-off (`restart-delay`, doubled at each crash in a row, at most 2 s),
  * with a warning naming the element, the child's pid, how it ended (the
  * signal by name) and the count of restarts (and an element message
@@ -85,11 +91,14 @@
  * child on another host); `payload-copies` counts each frame sent (over
  * 16 kB: smaller items travel in the message with either transport).
  *
- * A description that does not build, a child that cannot start (within
- * `start-timeout`), and a child that writes what the protocol does not
- * allow all fail with an error naming the element (what only the child
- * can find out is posted by the thread that waits for it, after the state
- * change to READY succeeded); nothing waits for ever.
+ * A description that does not build in the child is an error naming the
+ * element at once (posted by the thread that waits for the child, after
+ * the state change to READY succeeded, and before the stream can see the
+ * start failed: the first error is the element's); a child program that
+ * is not there fails the state change. A child that dies, writes what the
+ * protocol does not allow or misses `start-timeout` is a crash: restarted,
+ * an error naming the element past `max-restarts`. Nothing waits for
+ * ever.
  *
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=100 ! \
@@ -128,6 +137,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_process_replica_debug);
 #define MAX_RESTART_DELAY 2000
 #define DEFAULT_START_TIMEOUT 30000
 #define STOP_TIMEOUT (2 * G_TIME_SPAN_SECOND)
+/* how long a child that closed its channel may take to end by itself */
+#define CLOSE_GRACE (G_TIME_SPAN_SECOND / 2)
 
 enum
 {
@@ -169,12 +180,19 @@ struct _GstProcessReplica
   gchar *failed;                /* why the child could not build it */
   gboolean dead;                /* the child died, was killed or closed */
   gchar *death;                 /* how */
+  gchar *bye;                   /* why it said it ends, or NULL */
   gboolean stopping;            /* we end the child: not a crash */
   gboolean starting;            /* spawned, its hello awaited */
   gboolean start_failed;        /* the last start did not run (said) */
   gboolean item_waits;          /* an item waits for the start */
   GstEvent *child_caps;         /* the last caps event a child sent */
   GThread *start_thread;        /* await_child(), until joined */
+  GThread *ended_start;         /* the one before a restart between items:
+                                 * joined by the new one */
+  gchar *restart_death;         /* a child that died between items: the
+                                 * start thread restarts it first */
+  gboolean replay_pending;      /* the stream's sticky events are due to
+                                 * the child (restarted between items) */
   int listener;                 /* tcp: while the child connects, or -1 */
   gint64 start_deadline;        /* monotonic */
   guint start_timeout_used;     /* ms, of the start in hand */
@@ -253,6 +271,13 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
       if (!self->failed)
         self->failed = g_strdup ("no reason given");
       g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+      return;
+    case GST_PROC_MSG_BYE:
+      /* it closes its channel next: its death says why */
+      g_free (self->bye);
+      self->bye = g_strdup (gst_structure_get_string (msg->structure,
+              "reason"));
       g_mutex_unlock (&self->lock);
       return;
     case GST_PROC_MSG_DONE:{
@@ -381,14 +406,68 @@ on_child_query (GstProcChannel * ch, GstQuery * query, GstPadDirection dir,
   return FALSE;
 }
 
+/* The child closed its channel (or died: that closes it too) while not
+ * stopped: says how it ended, and that it closed its channel when it did
+ * not just die (with why, if it said): killed after CLOSE_GRACE, a child
+ * that closed its channel and lived on would otherwise read as "killed by
+ * signal SIGKILL", hiding the reason. */
+static gchar *
+closed_death (GstProcessReplica * self, GPid pid, const gchar * bye)
+{
+  gboolean killed = FALSE;
+  gchar *how, *death;
+
+  /* (it said why: no need to wait for it) */
+  if (bye)
+    kill (pid, SIGKILL);
+  how = gst_proc_start_reap (pid, bye ? 0 : CLOSE_GRACE, &killed);
+  GST_INFO_OBJECT (self, "child %d %s", (gint) pid, how);
+  if (bye)
+    death = g_strdup_printf ("its process (pid %d) closed its channel (%s) "
+        "and was stopped", (gint) pid, bye);
+  else if (killed)
+    death = g_strdup_printf ("its process (pid %d) closed its channel "
+        "without a word and was stopped", (gint) pid);
+  else
+    death = g_strdup_printf ("its process (pid %d) %s", (gint) pid, how);
+  g_free (how);
+  return death;
+}
+
+static gpointer await_child (gpointer data);
+
+/* A child that died between items (nothing in hand, the stream not
+ * waiting for it) is restarted at once by a start thread, not when the
+ * next item comes (with the lock). Returns: whether it will be. */
+static gboolean
+restart_between_items_locked (GstProcessReplica * self)
+{
+  GThread *thread;
+
+  if (self->stopping || self->starting || !self->hello || self->wait_id ||
+      !self->death || self->ended_start)
+    return FALSE;
+  thread = g_thread_try_new ("worker-process-start", await_child, self,
+      NULL);
+  if (!thread)
+    return FALSE;
+  /* (it waits for the lock, then joins the one before) */
+  self->ended_start = self->start_thread;
+  self->start_thread = thread;
+  self->restart_death = g_strdup (self->death);
+  self->replay_pending = TRUE;
+  self->starting = TRUE;
+  return TRUE;
+}
+
 static void
 on_child_closed (GstProcChannel * ch, gboolean garbage, const gchar * why,
     gpointer data)
 {
   GstProcessReplica *self = data;
-  gboolean stopping;
+  gboolean stopping, restart;
+  gchar *bye, *death = NULL;
   GPid pid;
-  gchar *how;
 
   g_mutex_lock (&self->lock);
   if (ch != self->channel || self->reaped) {
@@ -397,30 +476,65 @@ on_child_closed (GstProcChannel * ch, gboolean garbage, const gchar * why,
   }
   stopping = self->stopping;
   pid = self->pid;
+  bye = g_steal_pointer (&self->bye);
   g_mutex_unlock (&self->lock);
 
   if (garbage) {
     GST_WARNING_OBJECT (self, "child %d sent garbage: %s", (gint) pid, why);
     kill (pid, SIGKILL);
-  } else if (!stopping) {
-    /* it closed its end: it is dying, or must */
-    kill (pid, SIGKILL);
+    g_free (gst_proc_start_reap (pid, 0, NULL));
+    death = g_strdup_printf ("its process (pid %d) broke the protocol (%s) "
+        "and was killed", (gint) pid, why);
+  } else if (stopping) {
+    gchar *how = gst_proc_start_reap (pid, STOP_TIMEOUT, NULL);
+
+    death = g_strdup_printf ("its process (pid %d) %s", (gint) pid, how);
+    g_free (how);
+  } else {
+    death = closed_death (self, pid, bye);
   }
-  how = gst_proc_start_reap (pid, stopping ? STOP_TIMEOUT : 0);
-  GST_INFO_OBJECT (self, "child %d %s", (gint) pid, how);
 
   g_mutex_lock (&self->lock);
   self->reaped = TRUE;
   self->dead = TRUE;
-  if (!self->death) {
-    self->death = garbage ?
-        g_strdup_printf ("its process (pid %d) broke the protocol (%s) and "
-        "was killed", (gint) pid, why) :
-        g_strdup_printf ("its process (pid %d) %s", (gint) pid, how);
-  }
+  if (!self->death)
+    self->death = g_steal_pointer (&death);
+  restart = restart_between_items_locked (self);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
-  g_free (how);
+  if (restart)
+    gst_worker_core_set_starting (self->core, TRUE);
+  g_free (death);
+  g_free (bye);
+}
+
+/* Closes the channel of the child there was and reaps it (killed first
+ * unless the element stops it: then after a polite close and 2 s). Not
+ * with the lock. */
+static void
+drop_child (GstProcessReplica * self)
+{
+  GstProcChannel *ch;
+
+  g_mutex_lock (&self->lock);
+  ch = self->channel;
+  g_mutex_unlock (&self->lock);
+  if (ch)
+    gst_proc_channel_close (ch);
+  g_mutex_lock (&self->lock);
+  if (!self->reaped && self->pid) {
+    GPid pid = self->pid;
+
+    g_mutex_unlock (&self->lock);
+    g_free (gst_proc_start_reap (pid, STOP_TIMEOUT, NULL));
+    g_mutex_lock (&self->lock);
+  }
+  self->reaped = TRUE;
+  self->channel = NULL;
+  self->pid = 0;
+  g_mutex_unlock (&self->lock);
+  if (ch)
+    gst_proc_channel_unref (ch);
 }
 
 /* Ends the child (a polite close, then SIGKILL after 2 s; at once while
@@ -428,7 +542,6 @@ on_child_closed (GstProcChannel * ch, gboolean garbage, const gchar * why,
 static void
 stop_child (GstProcessReplica * self)
 {
-  GstProcChannel *ch;
   GThread *thread;
 
   g_mutex_lock (&self->lock);
@@ -441,25 +554,62 @@ stop_child (GstProcessReplica * self)
   g_mutex_unlock (&self->lock);
   if (thread)
     g_thread_join (thread);
+  drop_child (self);
   g_mutex_lock (&self->lock);
-  ch = self->channel;
-  g_mutex_unlock (&self->lock);
-  if (ch)
-    gst_proc_channel_close (ch);
-  g_mutex_lock (&self->lock);
-  if (!self->reaped && self->pid) {
-    GPid pid = self->pid;
-
-    g_mutex_unlock (&self->lock);
-    g_free (gst_proc_start_reap (pid, STOP_TIMEOUT));
-    g_mutex_lock (&self->lock);
-  }
-  self->channel = NULL;
-  self->pid = 0;
   self->stopping = FALSE;
+  self->replay_pending = FALSE;
   g_mutex_unlock (&self->lock);
-  if (ch)
-    gst_proc_channel_unref (ch);
+}
+
+/* ---------------------------------------------------------------------- */
+/* crashes: the back-off and the bound, for a child that died running and
+ * one that died starting alike */
+
+/* Counts a crash (with the lock). Returns: %FALSE past max-restarts (in
+ * @max), else the back-off before the restart in @delay (restart-delay,
+ * doubled at each crash in a row, at most 2 s). */
+static gboolean
+count_crash_locked (GstProcessReplica * self, guint * delay, guint * max)
+{
+  GST_OBJECT_LOCK (self);
+  *max = self->max_restarts;
+  *delay = self->restart_delay;
+  GST_OBJECT_UNLOCK (self);
+  self->in_a_row++;
+  if (self->in_a_row > *max)
+    return FALSE;
+  for (guint i = 1; i < self->in_a_row && *delay < MAX_RESTART_DELAY; i++)
+    *delay *= 2;
+  *delay = MIN (*delay, MAX_RESTART_DELAY);
+  return TRUE;
+}
+
+/* The error when it gives up. */
+static gchar *
+gives_up_text (GstProcessReplica * self, guint in_a_row, guint max,
+    const gchar * death)
+{
+  return g_strdup_printf ("Worker process %s keeps crashing: %u times in a "
+      "row without finishing an item (max-restarts=%u); the last time %s.",
+      GST_OBJECT_NAME (self), in_a_row, max, death);
+}
+
+/* Says that the child restarts (restart @restarts, @in_a_row crashes in a
+ * row), where a user sees it: the restart hides the crash otherwise. */
+static void
+announce_restart (GstProcessReplica * self, const gchar * death,
+    guint restarts, guint in_a_row, guint max)
+{
+  GST_ELEMENT_WARNING (self, CORE, FAILED,
+      ("Worker process %s: %s; restarting it (restart %u of %s; %u "
+          "crash%s in a row, it gives up after max-restarts=%u)",
+          GST_OBJECT_NAME (self), death, restarts, GST_OBJECT_NAME (self),
+          in_a_row, in_a_row == 1 ? "" : "es", max), (NULL));
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_structure_new ("worker-process-restarted",
+              "reason", G_TYPE_STRING, death, "restarts", G_TYPE_UINT,
+              restarts, NULL)));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -493,139 +643,17 @@ open_channel_locked (GstProcessReplica * self, int fd, gboolean tcp)
   return ch;
 }
 
-/* start threads that wait now, in this process */
-static gint n_starting;
-
-/* The start thread: the child's connection (TCP), then its hello, by the
- * start-timeout. Ends the start (`starting` false, waiters woken); a child
- * that does not run is killed, and an error naming the element says why
- * (not when the element goes down meanwhile: no error then). */
-static gpointer
-await_child (gpointer data)
-{
-  GstProcessReplica *self = data;
-  gchar *why = NULL, *program, *worker;
-  GstProcChannel *ch = NULL;
-  int listener, fd;
-  guint timeout;
-  gint share = 1;
-  gint64 deadline;
-  gboolean ok;
-  GPid pid;
-
-  g_atomic_int_inc (&n_starting);
-  g_mutex_lock (&self->lock);
-  listener = self->listener;
-  pid = self->pid;
-  deadline = self->start_deadline;
-  timeout = self->start_timeout_used;
-  program = g_strdup (self->start_program);
-  g_mutex_unlock (&self->lock);
-  GST_OBJECT_LOCK (self);
-  worker = g_strdup (self->worker);
-  GST_OBJECT_UNLOCK (self);
-
-  if (listener >= 0) {
-    fd = gst_proc_start_accept (listener, pid, deadline, timeout,
-        start_cancelled, self, &why);
-    close (listener);
-    g_mutex_lock (&self->lock);
-    self->listener = -1;
-    if (fd < 0) {
-      /* killed and reaped there */
-      self->reaped = TRUE;
-      self->dead = TRUE;
-    } else {
-      ch = gst_proc_channel_ref (open_channel_locked (self, fd, TRUE));
-    }
-    g_mutex_unlock (&self->lock);
-    if (ch && !gst_proc_channel_start (ch, "worker-process-reader"))
-      why = g_strdup ("there is no thread to read it");
-    if (ch)
-      gst_proc_channel_unref (ch);
-  }
-
-  g_mutex_lock (&self->lock);
-  while (!why && !self->hello && !self->failed && !self->dead &&
-      !self->stopping) {
-    /* children of this process that start together share the machine:
-     * each may take start-timeout for every one of them, as when they
-     * started one after the other */
-    gint64 end, now = g_get_monotonic_time ();
-
-    share = MAX (share, g_atomic_int_get (&n_starting));
-    end = deadline + (share - 1) * (gint64) timeout * G_TIME_SPAN_MILLISECOND;
-    if (now >= end)
-      break;
-    g_cond_wait_until (&self->cond, &self->lock,
-        MIN (end, now + G_TIME_SPAN_SECOND));
-  }
-  ok = !why && self->hello && !self->dead;
-  if (ok && self->channel) {
-    /* what the controller set in the child before, before any item */
-    ch = gst_proc_channel_ref (self->channel);
-    g_mutex_unlock (&self->lock);
-    gst_proc_child_status_replay (self->children, ch);
-    gst_proc_channel_unref (ch);
-    g_mutex_lock (&self->lock);
-  }
-  if (ok || self->stopping) {
-    g_clear_pointer (&why, g_free);
-  } else if (self->failed) {
-    why = g_strdup_printf ("its worker (\"%s\") could not be built: %s",
-        worker, self->failed);
-  } else if (!why && self->dead) {
-    why = g_strdup_printf ("its child (%s) did not start: %s", program,
-        self->death);
-  } else if (why) {
-    gchar *tmp = why;
-
-    why = g_strdup_printf ("its child (%s) did not start: %s", program, tmp);
-    g_free (tmp);
-  } else {
-    why = share == 1 ?
-        g_strdup_printf ("its child (%s) did not start within %u ms "
-        "(start-timeout)", program, timeout) :
-        g_strdup_printf ("its child (%s) did not start within %u ms "
-        "(start-timeout=%u, for each of the %d children starting together)",
-        program, timeout * share, timeout, share);
-  }
-  if (!ok && !self->reaped && self->pid)
-    kill (self->pid, SIGKILL);
-  self->start_failed = !ok;
-  self->starting = FALSE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
-  /* (a pool offers the replica to its dispatcher here: before the state
-   * says it, so that a replica not `starting` takes items) */
-  g_atomic_int_dec_and_test (&n_starting);
-  g_object_notify (G_OBJECT (self), "starting");
-  gst_worker_core_set_starting (self->core, FALSE);
-
-  if (ok)
-    GST_INFO_OBJECT (self, "child %d runs its worker", (gint) pid);
-  else if (why)
-    GST_ELEMENT_ERROR (self, CORE, FAILED, ("Worker process %s: %s",
-            GST_OBJECT_NAME (self), why), (NULL));
-  g_free (why);
-  g_free (program);
-  g_free (worker);
-  return NULL;
-}
-
-/* Starts a child and returns at once: await_child(), on a thread of its
- * own, waits until it runs the worker. Returns: %FALSE, with @error, if
- * it cannot even be spawned. */
+/* Spawns a child (its channel read from now on, its hello not awaited)
+ * and makes it the element's, `starting`. Returns: %FALSE, with @error,
+ * if it cannot (nothing is left running then). */
 static gboolean
-spawn_child (GstProcessReplica * self, GError ** error)
+launch_child (GstProcessReplica * self, GError ** error)
 {
   gchar *program = gst_proc_start_child_program (GST_ELEMENT (self));
   gchar *worker, *name;
   guint start_timeout;
   GstProcChannel *ch = NULL;
-  GThread *thread;
-  GError *err = NULL;
-  gboolean tcp;
+  gboolean tcp, ok = FALSE;
   GPid pid;
   int fd;
 
@@ -644,10 +672,10 @@ spawn_child (GstProcessReplica * self, GError ** error)
   self->reaped = FALSE;
   self->hello = FALSE;
   self->dead = FALSE;
-  self->stopping = FALSE;
   self->start_failed = FALSE;
   g_clear_pointer (&self->failed, g_free);
   g_clear_pointer (&self->death, g_free);
+  g_clear_pointer (&self->bye, g_free);
   g_free (self->start_program);
   self->start_program = g_strdup (program);
   self->start_timeout_used = start_timeout;
@@ -659,28 +687,271 @@ spawn_child (GstProcessReplica * self, GError ** error)
   else
     ch = open_channel_locked (self, fd, FALSE);
   g_mutex_unlock (&self->lock);
-  gst_worker_core_set_starting (self->core, TRUE);
   GST_INFO_OBJECT (self, "started %s, pid %d", program, (gint) pid);
 
-  if (ch && !gst_proc_channel_start (ch, "worker-process-reader")) {
+  ok = !ch || gst_proc_channel_start (ch, "worker-process-reader");
+  if (!ok) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
         "Worker process %s: no thread to read its child", name);
-    goto fail;
+    kill (pid, SIGKILL);
+    drop_child (self);
   }
+out:
+  g_free (program);
+  g_free (worker);
+  g_free (name);
+  return ok;
+}
+
+/* start threads that wait now, in this process */
+static gint n_starting;
+
+typedef enum
+{
+  START_RUNS,                   /* it said hello */
+  START_STOPPED,                /* the element goes down */
+  START_FAILED,                 /* @why: an error (its worker does not build) */
+  START_DIED,                   /* @why: how it died or why it was killed */
+} StartEnd;
+
+/* Waits for the start of the child there is: its connection (TCP), then
+ * its hello, by the start-timeout. A child that died or was too slow is
+ * killed (not reaped: drop_child()). */
+static StartEnd
+await_start (GstProcessReplica * self, gchar ** why)
+{
+  gchar *program, *worker, *accept_why = NULL;
+  GstProcChannel *ch = NULL;
+  StartEnd end = START_FAILED;
+  int listener, fd;
+  guint timeout;
+  gint share = 1;
+  gint64 deadline;
+  GPid pid;
+
+  g_mutex_lock (&self->lock);
+  listener = self->listener;
+  pid = self->pid;
+  deadline = self->start_deadline;
+  timeout = self->start_timeout_used;
+  program = g_strdup (self->start_program);
+  g_mutex_unlock (&self->lock);
+  GST_OBJECT_LOCK (self);
+  worker = g_strdup (self->worker);
+  GST_OBJECT_UNLOCK (self);
+
+  if (listener >= 0) {
+    fd = gst_proc_start_accept (listener, pid, deadline, timeout,
+        start_cancelled, self, &accept_why);
+    close (listener);
+    g_mutex_lock (&self->lock);
+    self->listener = -1;
+    if (fd < 0) {
+      /* killed and reaped there */
+      self->reaped = TRUE;
+      self->dead = TRUE;
+    } else {
+      ch = gst_proc_channel_ref (open_channel_locked (self, fd, TRUE));
+    }
+    g_mutex_unlock (&self->lock);
+    if (ch && !gst_proc_channel_start (ch, "worker-process-reader"))
+      *why = g_strdup_printf ("Worker process %s: there is no thread to "
+          "read its child", GST_OBJECT_NAME (self));
+    if (ch)
+      gst_proc_channel_unref (ch);
+  }
+
+  g_mutex_lock (&self->lock);
+  while (!*why && !accept_why && !self->hello && !self->failed &&
+      !self->dead && !self->stopping) {
+    /* children of this process that start together share the machine:
+     * each may take start-timeout for every one of them, as when they
+     * started one after the other */
+    gint64 limit, now = g_get_monotonic_time ();
+
+    share = MAX (share, g_atomic_int_get (&n_starting));
+    limit = deadline + (share - 1) * (gint64) timeout *
+        G_TIME_SPAN_MILLISECOND;
+    if (now >= limit)
+      break;
+    g_cond_wait_until (&self->cond, &self->lock,
+        MIN (limit, now + G_TIME_SPAN_SECOND));
+  }
+  if (*why) {
+    /* START_FAILED, said above */
+  } else if (self->stopping) {
+    end = START_STOPPED;
+  } else if (self->hello && !self->dead && !accept_why) {
+    end = START_RUNS;
+  } else if (self->failed) {
+    /* bad input: no restart will build it */
+    *why = g_strdup_printf ("Worker process %s: its worker (\"%s\") could "
+        "not be built: %s", GST_OBJECT_NAME (self), worker, self->failed);
+    end = START_FAILED;
+  } else if (accept_why || self->dead) {
+    *why = g_strdup_printf ("its child (%s) did not start: %s", program,
+        accept_why ? accept_why : self->death);
+    end = START_DIED;
+  } else {
+    *why = share == 1 ?
+        g_strdup_printf ("its child (%s) did not start within %u ms "
+        "(start-timeout)", program, timeout) :
+        g_strdup_printf ("its child (%s) did not start within %u ms "
+        "(start-timeout=%u, for each of the %d children starting together)",
+        program, timeout * share, timeout, share);
+    if (!self->death)
+      self->death = g_strdup_printf ("its process (pid %d) did not start "
+          "in time and was killed", (gint) self->pid);
+    end = START_DIED;
+  }
+  if (end != START_RUNS && !self->reaped && self->pid)
+    kill (self->pid, SIGKILL);
+  g_mutex_unlock (&self->lock);
+  g_free (accept_why);
+  g_free (program);
+  g_free (worker);
+  return end;
+}
+
+/* After the child died or was too slow while starting (@death), as after
+ * a crash later: the back-off, a warning, a new child. Returns: %FALSE if
+ * the start is to end: with @error set past max-restarts or if no child
+ * can be spawned, unset if the element goes down. */
+static gboolean
+restart_starting_child (GstProcessReplica * self, const gchar * death,
+    gchar ** error)
+{
+  guint delay, max, restarts, in_a_row;
+  gint64 until;
+  GError *err = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (!count_crash_locked (self, &delay, &max)) {
+    in_a_row = self->in_a_row;
+    g_mutex_unlock (&self->lock);
+    *error = gives_up_text (self, in_a_row, max, death);
+    return FALSE;
+  }
+  until = g_get_monotonic_time () + delay * G_TIME_SPAN_MILLISECOND;
+  while (!self->stopping && g_cond_wait_until (&self->cond, &self->lock,
+          until));
+  if (self->stopping) {
+    g_mutex_unlock (&self->lock);
+    return FALSE;
+  }
+  restarts = ++self->restarts;
+  in_a_row = self->in_a_row;
+  g_mutex_unlock (&self->lock);
+  announce_restart (self, death, restarts, in_a_row, max);
+  drop_child (self);
+  if (start_cancelled (self))
+    return FALSE;
+  if (!launch_child (self, &err)) {
+    *error = g_strdup (err->message);
+    g_clear_error (&err);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The start thread: awaits the child's hello; a child that dies or is too
+ * slow meanwhile is restarted as after a crash (the back-off, the bound).
+ * Ends the start (`starting` false, waiters woken); a start that failed
+ * (the worker does not build; max-restarts) is an error naming the
+ * element, posted before anything can see that the start ended (the
+ * stream's error flow must come after the cause: GStreamer's rule). Not
+ * when the element goes down meanwhile: no error then. */
+static gpointer
+await_child (gpointer data)
+{
+  GstProcessReplica *self = data;
+  gchar *why = NULL, *error = NULL, *death;
+  GThread *ended;
+  StartEnd end = START_DIED;
+  GPid pid;
+
+  g_mutex_lock (&self->lock);
+  ended = g_steal_pointer (&self->ended_start);
+  death = g_steal_pointer (&self->restart_death);
+  g_mutex_unlock (&self->lock);
+  if (ended)
+    g_thread_join (ended);
+
+  g_atomic_int_inc (&n_starting);
+  /* a child that died between items: its restart first */
+  if (!death || restart_starting_child (self, death, &error)) {
+    for (;;) {
+      end = await_start (self, &why);
+      if (end != START_DIED)
+        break;
+      if (!restart_starting_child (self, why, &error))
+        break;
+      g_clear_pointer (&why, g_free);
+    }
+  }
+  g_free (death);
+  if (end == START_FAILED)
+    error = g_steal_pointer (&why);
+  g_free (why);
+
+  if (end == START_RUNS) {
+    GstProcChannel *ch = NULL;
+
+    /* what the controller set in the child before, before any item */
+    g_mutex_lock (&self->lock);
+    if (self->channel)
+      ch = gst_proc_channel_ref (self->channel);
+    g_mutex_unlock (&self->lock);
+    if (ch) {
+      gst_proc_child_status_replay (self->children, ch);
+      gst_proc_channel_unref (ch);
+    }
+  } else if (error) {
+    GST_ELEMENT_ERROR (self, CORE, FAILED, ("%s", error), (NULL));
+  }
+
+  g_mutex_lock (&self->lock);
+  pid = self->pid;
+  self->start_failed = end != START_RUNS;
+  self->starting = FALSE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  /* (a pool offers the replica to its dispatcher here: before the state
+   * says it, so that a replica not `starting` takes items) */
+  g_atomic_int_dec_and_test (&n_starting);
+  g_object_notify (G_OBJECT (self), "starting");
+  gst_worker_core_set_starting (self->core, FALSE);
+
+  if (end == START_RUNS)
+    GST_INFO_OBJECT (self, "child %d runs its worker", (gint) pid);
+  g_free (error);
+  return NULL;
+}
+
+/* Starts a child and returns at once: await_child(), on a thread of its
+ * own, waits until it runs the worker. Returns: %FALSE, with @error, if
+ * it cannot even be spawned. */
+static gboolean
+spawn_child (GstProcessReplica * self, GError ** error)
+{
+  GThread *thread;
+  GError *err = NULL;
+
+  if (!launch_child (self, error))
+    goto fail;
+  gst_worker_core_set_starting (self->core, TRUE);
   thread = g_thread_try_new ("worker-process-start", await_child, self, &err);
   if (!thread) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
-        "Worker process %s: no thread to start its child: %s", name,
-        err->message);
+        "Worker process %s: no thread to start its child: %s",
+        GST_OBJECT_NAME (self), err->message);
     g_clear_error (&err);
+    stop_child (self);
     goto fail;
   }
   g_mutex_lock (&self->lock);
   self->start_thread = thread;
   g_mutex_unlock (&self->lock);
-  g_free (program);
-  g_free (worker);
-  g_free (name);
   return TRUE;
 
 fail:
@@ -689,12 +960,6 @@ fail:
   self->start_failed = TRUE;
   g_mutex_unlock (&self->lock);
   gst_worker_core_set_starting (self->core, FALSE);
-  kill (pid, SIGKILL);
-  stop_child (self);
-out:
-  g_free (program);
-  g_free (worker);
-  g_free (name);
   return FALSE;
 }
 
@@ -778,35 +1043,34 @@ ensure_child (GstProcessReplica * self, gboolean holding)
       return FALSE;
     }
     if (self->channel && !self->dead) {
+      gboolean due = self->replay_pending;
+
+      /* restarted between items: the stream's sticky events first */
+      self->replay_pending = FALSE;
       g_mutex_unlock (&self->lock);
-      return TRUE;
+      if (due)
+        gst_pad_sticky_events_foreach (self->sinkpad, replay_sticky, &replay);
+      if (replay.ok) {
+        g_free (death);
+        return TRUE;
+      }
+      continue;
     }
     if (self->flushing) {
       g_mutex_unlock (&self->lock);
       return FALSE;
     }
-    GST_OBJECT_LOCK (self);
-    max_restarts = self->max_restarts;
-    delay = self->restart_delay;
-    GST_OBJECT_UNLOCK (self);
-    self->in_a_row++;
     g_free (death);
     death = g_strdup (self->death ? self->death : "it is not running");
-    if (self->in_a_row > max_restarts) {
-      guint n = self->in_a_row;
+    if (!count_crash_locked (self, &delay, &max_restarts)) {
+      gchar *text = gives_up_text (self, self->in_a_row, max_restarts, death);
 
       g_mutex_unlock (&self->lock);
-      GST_ELEMENT_ERROR (self, CORE, FAILED,
-          ("Worker process %s keeps crashing: %u times in a row without "
-              "finishing an item (max-restarts=%u); the last time %s.",
-              GST_OBJECT_NAME (self), n, max_restarts, death), (NULL));
+      GST_ELEMENT_ERROR (self, CORE, FAILED, ("%s", text), (NULL));
+      g_free (text);
       g_free (death);
       return FALSE;
     }
-    /* back-off: restart-delay, doubled at each crash in a row */
-    for (guint i = 1; i < self->in_a_row && delay < MAX_RESTART_DELAY; i++)
-      delay *= 2;
-    delay = MIN (delay, MAX_RESTART_DELAY);
     deadline = g_get_monotonic_time () + delay * G_TIME_SPAN_MILLISECOND;
     while (!self->flushing && g_cond_wait_until (&self->cond, &self->lock,
             deadline));
@@ -818,18 +1082,7 @@ ensure_child (GstProcessReplica * self, gboolean holding)
       g_free (death);
       return FALSE;
     }
-
-    /* said where a user sees it: the restart hides the crash otherwise */
-    GST_ELEMENT_WARNING (self, CORE, FAILED,
-        ("Worker process %s: %s; restarting it (restart %u of %s; %u "
-            "crash%s in a row, it gives up after max-restarts=%u)",
-            GST_OBJECT_NAME (self), death, restarts, GST_OBJECT_NAME (self),
-            in_a_row, in_a_row == 1 ? "" : "es", max_restarts), (NULL));
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_message_new_element (GST_OBJECT (self),
-            gst_structure_new ("worker-process-restarted",
-                "reason", G_TYPE_STRING, death, "restarts", G_TYPE_UINT,
-                restarts, NULL)));
+    announce_restart (self, death, restarts, in_a_row, max_restarts);
     stop_child (self);
     if (!spawn_or_error (self)) {
       g_free (death);
@@ -961,11 +1214,12 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
     gboolean * result)
 {
   GstFlowReturn flow = GST_FLOW_OK;
-  gboolean died;
+  gboolean died, sent;
   GstClockTime pts = buffer ? GST_BUFFER_PTS (buffer) : GST_CLOCK_TIME_NONE;
+  guint attempt = 0;
 
   *result = TRUE;
-  for (guint attempt = 0;; attempt++) {
+  for (;;) {
     if (!ensure_child (self, buffer != NULL)) {
       gboolean flushing;
 
@@ -977,13 +1231,17 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
       *result = FALSE;
       return flushing ? GST_FLOW_FLUSHING : GST_FLOW_ERROR;
     }
-    send_and_wait (self, buffer ? gst_buffer_ref (buffer) : NULL,
+    sent = send_and_wait (self, buffer ? gst_buffer_ref (buffer) : NULL,
         event ? gst_event_ref (event) : NULL, &flow, result, &died);
     if (!died)
       break;
+    /* the child died before it got the item (between items): no retry,
+     * the first attempt is on its successor */
+    if (!sent)
+      continue;
 
     g_mutex_lock (&self->lock);
-    if (attempt == 0) {
+    if (attempt++ == 0) {
       /* once more, on a new child; what it made already is not made
        * twice */
       self->skip = self->outputs;
@@ -1406,6 +1664,8 @@ gst_process_replica_finalize (GObject * object)
   g_free (self->start_program);
   g_free (self->failed);
   g_free (self->death);
+  g_free (self->restart_death);
+  g_free (self->bye);
   g_free (self->worker);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
@@ -1447,8 +1707,9 @@ gst_process_replica_class_init (GstProcessReplicaClass * klass)
   g_object_class_install_property (gobject_class, PROP_START_TIMEOUT,
       g_param_spec_uint ("start-timeout", "Start timeout",
           "Milliseconds a child may take to start (build and run its "
-          "worker, or connect over TCP) before that is an error (at a "
-          "restart too); the state change does not wait for it", 1, G_MAXINT, DEFAULT_START_TIMEOUT,
+          "worker, or connect over TCP) before it is killed and restarted "
+          "as after a crash (max-restarts, restart-delay); the state "
+          "change does not wait for it", 1, G_MAXINT, DEFAULT_START_TIMEOUT,
           flags | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_TRANSPORT,
       g_param_spec_enum ("transport", "Transport",

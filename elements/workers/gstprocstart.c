@@ -76,14 +76,17 @@ gst_proc_start_describe_status (int status)
   return g_strdup ("ended");
 }
 
-/* Waits for @pid (up to @timeout, then kills it) and says how it ended. */
+/* Waits for @pid (up to @timeout, then kills it: @killed, if given, says
+ * whether it had to) and says how it ended. */
 gchar *
-gst_proc_start_reap (GPid pid, gint64 timeout)
+gst_proc_start_reap (GPid pid, gint64 timeout, gboolean * killed)
 {
   gint64 deadline = g_get_monotonic_time () + timeout;
   int status = 0;
   pid_t r;
 
+  if (killed)
+    *killed = FALSE;
   for (;;) {
     r = waitpid (pid, &status, timeout ? WNOHANG : 0);
     if (r == pid)
@@ -92,6 +95,8 @@ gst_proc_start_reap (GPid pid, gint64 timeout)
       return g_strdup_printf ("lost (waitpid: %s)", g_strerror (errno));
     if (r == 0 && g_get_monotonic_time () >= deadline) {
       kill (pid, SIGKILL);
+      if (killed)
+        *killed = TRUE;
       timeout = 0;
     } else if (r == 0) {
       g_usleep (2000);
@@ -118,6 +123,81 @@ listen_loopback (gchar ** where)
   }
   *where = g_strdup_printf ("tcp:127.0.0.1:%u", ntohs (addr.sin_port));
   return fd;
+}
+
+/* Children are forked by one thread that lives as long as the process.
+ * A child dies with its parent by PR_SET_PDEATHSIG, which fires when the
+ * *thread* that forked it ends, not the process: a replica spawns from
+ * threads that end while the child should live (an application's thread
+ * that set a state, a streaming thread given back to its task pool, a
+ * replica's start thread). */
+typedef struct
+{
+  const gchar *const *argv;
+  gchar **envp;
+  const gint *source_fds;
+  const gint *target_fds;
+  gsize n_fds;
+  GPid pid;
+  GError *error;
+  gboolean ok;
+  gboolean done;
+} SpawnJob;
+
+static GMutex spawn_lock;
+static GCond spawn_cond;
+/* protected by spawn_lock */
+static GAsyncQueue *spawn_jobs;
+static pid_t spawner_pid;       /* the process the spawner thread runs in */
+
+static gpointer
+spawner_thread (gpointer data)
+{
+  GAsyncQueue *jobs = data;
+
+  for (;;) {
+    SpawnJob *job = g_async_queue_pop (jobs);
+
+    job->ok = g_spawn_async_with_pipes_and_fds (NULL, job->argv,
+        (const gchar * const *) job->envp, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+        NULL, -1, -1, -1, job->source_fds, job->target_fds, job->n_fds,
+        &job->pid, NULL, NULL, NULL, &job->error);
+    g_mutex_lock (&spawn_lock);
+    job->done = TRUE;
+    g_cond_broadcast (&spawn_cond);
+    g_mutex_unlock (&spawn_lock);
+  }
+  return NULL;
+}
+
+/* Runs @job on the spawner thread (started on first use, and again in a
+ * process forked since). */
+static gboolean
+spawn_on_spawner (SpawnJob * job)
+{
+  GThread *thread;
+
+  g_mutex_lock (&spawn_lock);
+  if (!spawn_jobs || spawner_pid != getpid ()) {
+    /* (a forked process has the queue but not the thread) */
+    GAsyncQueue *jobs = g_async_queue_new ();
+
+    thread = g_thread_try_new ("worker-spawner", spawner_thread, jobs,
+        &job->error);
+    if (!thread) {
+      g_async_queue_unref (jobs);
+      g_mutex_unlock (&spawn_lock);
+      return FALSE;
+    }
+    g_thread_unref (thread);
+    spawn_jobs = jobs;
+    spawner_pid = getpid ();
+  }
+  g_async_queue_push (spawn_jobs, job);
+  while (!job->done)
+    g_cond_wait (&spawn_cond, &spawn_lock);
+  g_mutex_unlock (&spawn_lock);
+  return job->ok;
 }
 
 /* Starts @program for the replica @name running @worker, and returns at
@@ -161,10 +241,20 @@ gst_proc_start_spawn (const gchar * program, const gchar * name,
   }
   {
     const gchar *argv[] = { program, tcp ? where : "3", name, worker, NULL };
+    gchar *parent = g_strdup_printf ("%d", (gint) getpid ());
+    SpawnJob job = { argv, NULL, tcp ? NULL : &sv[1], tcp ? NULL : &target,
+      tcp ? 0 : 1
+    };
 
-    ok = g_spawn_async_with_pipes_and_fds (NULL, argv, NULL,
-        G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, -1, -1, -1, tcp ? NULL : &sv[1],
-        tcp ? NULL : &target, tcp ? 0 : 1, pid, NULL, NULL, NULL, &err);
+    /* the child ends at once if this process is gone before it could ask
+     * for its parent's death signal */
+    job.envp = g_environ_setenv (g_get_environ (), GST_PROC_START_PARENT_ENV,
+        parent, TRUE);
+    ok = spawn_on_spawner (&job);
+    *pid = job.pid;
+    err = job.error;
+    g_strfreev (job.envp);
+    g_free (parent);
   }
   g_free (where);
   if (!tcp)

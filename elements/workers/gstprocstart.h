@@ -7,12 +7,15 @@
 
 G_BEGIN_DECLS
 
+/* The environment variable that gives a child its parent's process id. */
+#define GST_PROC_START_PARENT_ENV "GST_WORKER_PARENT_PID"
+
 /* Whether the wait for a child's connection is to end at once. */
 typedef gboolean (*GstProcStartCancelled) (gpointer user_data);
 
 gchar *gst_proc_start_child_program (GstElement * element);
 gchar *gst_proc_start_describe_status (int status);
-gchar *gst_proc_start_reap (GPid pid, gint64 timeout);
+gchar *gst_proc_start_reap (GPid pid, gint64 timeout, gboolean * killed);
 
 gboolean gst_proc_start_spawn (const gchar * program, const gchar * name,
     const gchar * worker, gboolean tcp, GPid * pid, int *fd,

@@ -28,6 +28,8 @@ typedef enum
   GST_PROC_MSG_BUFFER_DONE,     /* child: the last output of item @id (a
                                  * buffer message), and item @id handled
                                  * with flow OK: one message, not two */
+  GST_PROC_MSG_BYE,             /* child: it ends on its own, and why (it
+                                 * closes its channel next); "bye, reason=" */
   GST_PROC_MSG_LAST
 } GstProcMsgType;
 

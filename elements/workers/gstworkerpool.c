@@ -1624,9 +1624,10 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
   g_object_class_install_property (gobject_class, PROP_START_TIMEOUT,
       g_param_spec_uint ("start-timeout", "Start timeout",
           "With isolation=process: milliseconds each replica's child may "
-          "take to start (build and run its worker) before that is an "
-          "error; given to each processreplica"
-          REPLICA_OWN ("p_r0::start-timeout=60000"), 1, G_MAXINT,
+          "take to start (build and run its worker) before it is killed "
+          "and restarted as after a crash (max-restarts); given to each "
+          "processreplica" REPLICA_OWN ("p_r0::start-timeout=60000"), 1,
+          G_MAXINT,
           DEFAULT_START_TIMEOUT, live_flags));
   g_object_class_install_property (gobject_class, PROP_MAX_RESTARTS,
       g_param_spec_uint ("max-restarts", "Max restarts",

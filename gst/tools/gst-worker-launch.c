@@ -859,8 +859,18 @@ pause_in_children (gpointer user_data)
     if (!answered) {
       i++;
     } else if (!g_strv_contains ((const gchar * const *) names, name)) {
+      /* the names it has, as `pause` lists them */
+      GString *has = g_string_new (NULL);
+      gsize n = strlen (outer);
+
+      for (guint k = 0; names[k]; k++)
+        if (g_str_has_prefix (names[k], outer) && names[k][n] == '/')
+          g_string_append_printf (has, "%s%s", has->len ? ", " : "",
+              names[k]);
       say (app, TRUE, "ERROR: --pause %s: the child process of its replica "
-          "has no worker of that name", name);
+          "has no worker of that name (its workers: %s)", name,
+          has->len ? has->str : "none");
+      g_string_free (has, TRUE);
       app->bad_pause = TRUE;
       gst_structure_free (gst_worker_controller_exit_now (app->ctrl));
       g_ptr_array_set_size (app->child_pauses, 0);

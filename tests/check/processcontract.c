@@ -196,25 +196,6 @@ GST_START_TEST (test_drain_through_children)
 
 GST_END_TEST;
 
-/* The entry named @name in the controller's status, or NULL. */
-static GstStructure *
-status_entry (GstWorkerController * ctrl, const gchar * name)
-{
-  GstStructure *status = gst_worker_controller_get_status (ctrl);
-  const GValue *workers = gst_structure_get_value (status, "workers");
-  GstStructure *found = NULL;
-
-  for (guint i = 0; !found && i < gst_value_array_get_size (workers); i++) {
-    const GstStructure *w =
-        gst_value_get_structure (gst_value_array_get_value (workers, i));
-
-    if (g_strcmp0 (gst_structure_get_string (w, "name"), name) == 0)
-      found = gst_structure_copy (w);
-  }
-  gst_structure_free (status);
-  return found;
-}
-
 /* The workers inside the child are entries of the controller's own
  * ("REPLICA/NAME", with the child's pid and their own counts and state),
  * and an exit now accounts for the item a hung one held: there, not on

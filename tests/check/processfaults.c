@@ -226,9 +226,10 @@ ready_error_with_child (const gchar * program, GstStateChangeReturn ready)
   gst_element_set_bus (r, bus);
   g_object_set (r, "worker", "identity", NULL);
   fail_unless_equals_int (gst_element_set_state (r, GST_STATE_READY), ready);
-  g_unsetenv ("GST_WORKER_CHILD");
+  /* (a child that dies starting is restarted: with the same program) */
   msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
       GST_MESSAGE_ERROR);
+  g_unsetenv ("GST_WORKER_CHILD");
   fail_unless_equals_string (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), "r");
   fail_unless (msg != NULL);
   gst_message_parse_error (msg, &err, NULL);
@@ -288,7 +289,9 @@ GST_START_TEST (test_garbage_mid_stream)
 GST_END_TEST;
 
 /* A child program that is not there (said by the state change), that
- * exits, that writes garbage (said by the start thread, after READY). */
+ * exits, that writes garbage (said by the start thread, after READY: both
+ * restarted as a crash would be, up to max-restarts, then the error says
+ * how the last one ended). */
 GST_START_TEST (test_bad_child)
 {
   gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
@@ -311,6 +314,8 @@ GST_START_TEST (test_bad_child)
   fail_unless (strstr (text, "did not start: its process (pid ") != NULL,
       "%s", text);
   fail_unless (strstr (text, ") exited with status 3") != NULL, "%s", text);
+  fail_unless (strstr (text, "keeps crashing: 6 times in a row") != NULL,
+      "%s", text);
   g_free (text);
   text = ready_error_with_child (garbage, GST_STATE_CHANGE_SUCCESS);
   fail_unless (strstr (text, "broke the protocol") != NULL, "%s", text);
@@ -405,6 +410,57 @@ GST_START_TEST (test_teardown_while_restarting)
 
 GST_END_TEST;
 
+/* A type of this process only: its values do not parse in a child. */
+static GType
+parent_only_type (void)
+{
+  static const GEnumValue values[] = {
+    {1, "one", "one"},
+    {0, NULL, NULL}
+  };
+  static GType type;
+
+  if (!type)
+    type = g_enum_register_static ("GstProcTestParentOnly", values);
+  return type;
+}
+
+/* A child that closes its channel (here: it cannot read what the replica
+ * sent, as when a type is missing in it) and is then stopped by the
+ * replica: the death text says it closed its channel and why, not "killed
+ * by signal SIGKILL" (the replica's own kill), which hid the reason. */
+GST_START_TEST (test_closed_channel_says_why)
+{
+  GstHarness *h = harness ("processreplica name=r max-restarts=0 "
+      "restart-delay=0 worker=identity");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *err = NULL;
+  GstEvent *ev;
+
+  gst_element_set_bus (h->element, bus);
+  gst_harness_set_src_caps_str (h, "application/x-test");
+  gst_harness_push (h, filled (8));
+  gst_buffer_unref (gst_harness_pull (h));
+  ev = gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM,
+      gst_structure_new ("x-test", "mode", parent_only_type (), 1, NULL));
+  gst_harness_push_event (h, ev);
+  msg = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE,
+      GST_MESSAGE_ERROR);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "closed its channel (the replica sent "
+          "what this child cannot read: an event does not parse) and was "
+          "stopped") != NULL, "%s", err->message);
+  fail_if (strstr (err->message, "SIGKILL"), "%s", err->message);
+
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+}
+
+GST_END_TEST;
+
 static Suite *
 processfaults_suite (void)
 {
@@ -424,6 +480,7 @@ processfaults_suite (void)
   tcase_add_test (bad, test_bad_worker);
   tcase_add_test (bad, test_bad_child);
   tcase_add_test (bad, test_garbage_mid_stream);
+  tcase_add_test (bad, test_closed_channel_says_why);
   return s;
 }
 

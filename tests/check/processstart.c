@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 #include <gio/gio.h>
@@ -428,25 +429,6 @@ GST_START_TEST (test_exit_now_counts_item_waiting_for_start)
 
 GST_END_TEST;
 
-/* The entry named @name in the controller's status, or NULL. */
-static GstStructure *
-status_entry (GstWorkerController * ctrl, const gchar * name)
-{
-  GstStructure *status = gst_worker_controller_get_status (ctrl);
-  const GValue *workers = gst_structure_get_value (status, "workers");
-  GstStructure *found = NULL;
-
-  for (guint i = 0; !found && i < gst_value_array_get_size (workers); i++) {
-    const GstStructure *w =
-        gst_value_get_structure (gst_value_array_get_value (workers, i));
-
-    if (g_strcmp0 (gst_structure_get_string (w, "name"), name) == 0)
-      found = gst_structure_copy (w);
-  }
-  gst_structure_free (status);
-  return found;
-}
-
 static gboolean
 entry_flag (GstWorkerController * ctrl, const gchar * name,
     const gchar * field)
@@ -592,6 +574,588 @@ GST_START_TEST (test_set_and_pause_while_starting)
 
 GST_END_TEST;
 
+/* What a pipeline's bus said, seen as it is posted (a sync handler): the
+ * errors (the first one's source and text), the warnings' texts, the
+ * replicas' `worker-process-restarted` messages. */
+typedef struct
+{
+  GstBus *bus;
+  GMutex lock;
+  GCond cond;
+  guint errors;
+  gchar *first_error_src;
+  gchar *first_error;
+  GString *warnings;
+  guint restarted;
+} Watch;
+
+static GstBusSyncReply
+watch_bus (GstBus * bus, GstMessage * msg, gpointer data)
+{
+  Watch *w = data;
+  GError *err = NULL;
+
+  g_mutex_lock (&w->lock);
+  switch (GST_MESSAGE_TYPE (msg)) {
+    case GST_MESSAGE_ERROR:
+      gst_message_parse_error (msg, &err, NULL);
+      if (!w->errors++) {
+        w->first_error_src = g_strdup (GST_MESSAGE_SRC_NAME (msg));
+        w->first_error = g_strdup (err->message);
+      }
+      break;
+    case GST_MESSAGE_WARNING:
+      gst_message_parse_warning (msg, &err, NULL);
+      g_string_append_printf (w->warnings, "%s\n", err->message);
+      break;
+    case GST_MESSAGE_ELEMENT:
+      if (gst_message_has_name (msg, "worker-process-restarted"))
+        w->restarted++;
+      break;
+    default:
+      break;
+  }
+  g_clear_error (&err);
+  g_cond_broadcast (&w->cond);
+  g_mutex_unlock (&w->lock);
+  return GST_BUS_PASS;
+}
+
+static void
+watch_init (Watch * w, GstElement * pipe)
+{
+  memset (w, 0, sizeof (*w));
+  g_mutex_init (&w->lock);
+  g_cond_init (&w->cond);
+  w->warnings = g_string_new (NULL);
+  w->bus = gst_element_get_bus (pipe);
+  gst_bus_set_sync_handler (w->bus, watch_bus, w, NULL);
+}
+
+static void
+watch_clear (Watch * w)
+{
+  gst_bus_set_sync_handler (w->bus, NULL, NULL, NULL);
+  gst_object_unref (w->bus);
+  g_string_free (w->warnings, TRUE);
+  g_free (w->first_error_src);
+  g_free (w->first_error);
+  g_mutex_clear (&w->lock);
+  g_cond_clear (&w->cond);
+}
+
+/* @count (a field of @w) now */
+static guint
+watch_read (Watch * w, const guint * count)
+{
+  guint n;
+
+  g_mutex_lock (&w->lock);
+  n = *count;
+  g_mutex_unlock (&w->lock);
+  return n;
+}
+
+#define watch_errors(w) watch_read ((w), &(w)->errors)
+#define watch_restarted(w) watch_read ((w), &(w)->restarted)
+
+static gint
+pid_of (GstElement * r)
+{
+  gint pid = 0;
+
+  g_object_get (r, "pid", &pid, NULL);
+  return pid;
+}
+
+/* Waits until @r runs a child other than @old (0 while there is none),
+ * or an error came. Returns: the new child's pid, or 0. */
+static gint
+await_new_child (GstElement * r, gint old, Watch * w)
+{
+  gint pid;
+
+  while (((pid = pid_of (r)) == 0 || pid == old) && !watch_errors (w))
+    g_usleep (1000);
+  return watch_errors (w) ? 0 : pid;
+}
+
+/* A child killed (kill -9, the OOM killer) while it starts is restarted
+ * as after a crash later: a warning naming the replica and how the child
+ * ended, the element message, `restarts`; the stream waits and then
+ * flows, as in a thread. Before: an error that ended the pipeline. */
+GST_START_TEST (test_child_killed_while_starting_restarts)
+{
+  Gate gate;
+  Watch w;
+  gchar *desc, *says;
+  GstElement *pipe, *r, *sink;
+  gint pid, next;
+
+  gate_init (&gate);
+  desc = g_strdup_printf ("testworkersrc num-buffers=30 ! processreplica "
+      "name=r restart-delay=0 start-timeout=%" G_GINT64_FORMAT " worker=\""
+      "testworker start-gate=%s\" ! testworkersink name=sink",
+      scaled (600000), gate.path);
+  pipe = launch (desc);
+  r = test_pipeline_get (pipe, "r");
+  sink = test_pipeline_get (pipe, "sink");
+  watch_init (&w, pipe);
+
+  fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_PLAYING),
+      GST_STATE_CHANGE_ASYNC);
+  pid = pid_of (r);
+  fail_unless (pid > 0);
+  fail_unless (kill (pid, SIGKILL) == 0);
+  next = await_new_child (r, pid, &w);
+  fail_unless (next > 0, "%s", w.first_error);
+  fail_unless_equals_int (gst_worker_get_state (GST_WORKER (r)),
+      GST_WORKER_STATE_STARTING);
+  says = g_strdup_printf ("did not start: its process (pid %d) was killed "
+      "by signal SIGKILL", pid);
+  g_mutex_lock (&w.lock);
+  fail_unless (strstr (w.warnings->str, "Worker process r: its child (") !=
+      NULL, "%s", w.warnings->str);
+  fail_unless (strstr (w.warnings->str, says) != NULL, "%s", w.warnings->str);
+  fail_unless (strstr (w.warnings->str, "restarting it (restart 1 of r;") !=
+      NULL, "%s", w.warnings->str);
+  g_mutex_unlock (&w.lock);
+
+  gate_open (&gate);
+  run_to_eos (pipe, NULL);
+  fail_unless_equals_int (watch_errors (&w), 0);
+  fail_unless_equals_int (watch_restarted (&w), 1);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 1);
+  fail_unless_equals_int (pid_of (r), next);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  fail_unless_equals_uint64 (count_of (sink), 30);
+  assert_as_in_thread (sink, 30, "testworker");
+
+  watch_clear (&w);
+  gst_object_unref (sink);
+  gst_object_unref (r);
+  gst_object_unref (pipe);
+  g_free (says);
+  g_free (desc);
+  gate_clear (&gate);
+}
+
+GST_END_TEST;
+
+/* A child that misses start-timeout is killed and restarted (the same
+ * back-off, counted as restarts); a later one that starts in time runs
+ * the stream. Before: an error. */
+GST_START_TEST (test_start_timeout_restarts)
+{
+  Gate gate;
+  Watch w;
+  gchar *desc;
+  GstElement *pipe, *r, *sink;
+
+  gate_init (&gate);
+  desc = g_strdup_printf ("testworkersrc num-buffers=30 ! processreplica "
+      "name=r restart-delay=0 max-restarts=1000 start-timeout=200 "
+      "worker=\"testworker start-gate=%s\" ! testworkersink name=sink",
+      gate.path);
+  pipe = launch (desc);
+  r = test_pipeline_get (pipe, "r");
+  sink = test_pipeline_get (pipe, "sink");
+  watch_init (&w, pipe);
+
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  while (!watch_restarted (&w) && !watch_errors (&w))
+    g_usleep (1000);
+  fail_unless (watch_errors (&w) == 0, "%s", w.first_error);
+  g_mutex_lock (&w.lock);
+  fail_unless (strstr (w.warnings->str, "did not start within 200 ms "
+          "(start-timeout); restarting it (restart 1 of r;") != NULL, "%s",
+      w.warnings->str);
+  g_mutex_unlock (&w.lock);
+
+  /* the next children get time enough, and the gate opens */
+  g_object_set (r, "start-timeout", (guint) scaled (600000), NULL);
+  gate_open (&gate);
+  run_to_eos (pipe, NULL);
+  fail_unless_equals_int (watch_errors (&w), 0);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"),
+      watch_restarted (&w));
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  fail_unless_equals_uint64 (count_of (sink), 30);
+
+  watch_clear (&w);
+  gst_object_unref (sink);
+  gst_object_unref (r);
+  gst_object_unref (pipe);
+  g_free (desc);
+  gate_clear (&gate);
+}
+
+GST_END_TEST;
+
+/* A replica added to a running pool whose child is killed while it
+ * starts: restarted with a warning naming it; the replica there was goes
+ * on serving meanwhile, the new one joins once a child runs. Before: an
+ * error that ended the whole pipeline. */
+GST_START_TEST (test_grown_replica_killed_while_starting)
+{
+  Gate gate;
+  Watch w;
+  gchar *desc;
+  GstElement *pipe, *pool, *sink, *r1;
+  guint64 count, n;
+  gint pid;
+
+  gate_init (&gate);
+  gate_open (&gate);
+  desc = g_strdup_printf ("testworkersrc num-buffers=-1 ! workerpool "
+      "name=p size=1 isolation=process restart-delay=0 start-timeout=%"
+      G_GINT64_FORMAT " worker=\"testworker process-time=1000000 "
+      "start-gate=%s\" ! testworkersink name=sink", scaled (600000),
+      gate.path);
+  pipe = launch (desc);
+  pool = test_pipeline_get (pipe, "p");
+  sink = test_pipeline_get (pipe, "sink");
+  watch_init (&w, pipe);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  while (count_of (sink) < 5)
+    g_usleep (1000);
+
+  g_unlink (gate.path);
+  g_object_set (pool, "size", 2, NULL);
+  r1 = test_pipeline_get (pipe, "p_r1");
+  pid = pid_of (r1);
+  fail_unless (pid > 0);
+  fail_unless (kill (pid, SIGKILL) == 0);
+  fail_unless (await_new_child (r1, pid, &w) > 0, "%s", w.first_error);
+  /* p_r0 goes on */
+  count = count_of (sink);
+  while (count_of (sink) < count + 10 && !watch_errors (&w))
+    g_usleep (1000);
+  fail_unless (watch_errors (&w) == 0, "%s", w.first_error);
+  g_mutex_lock (&w.lock);
+  fail_unless (strstr (w.warnings->str, "Worker process p_r1: its child (")
+      != NULL, "%s", w.warnings->str);
+  g_mutex_unlock (&w.lock);
+
+  gate_open (&gate);
+  while (stat_u64 (pipe, "p_r1", "items-in") == 0 && !watch_errors (&w))
+    g_usleep (1000);
+  fail_unless (gst_element_send_event (pipe, gst_event_new_eos ()));
+  run_to_eos (pipe, NULL);
+  fail_unless_equals_int (watch_errors (&w), 0);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_r1", "restarts"), 1);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  n = count_of (sink);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "p_r0", "items-in") +
+      stat_u64 (pipe, "p_r1", "items-in"), n);
+  assert_as_in_thread (sink, n, "testworker");
+
+  watch_clear (&w);
+  gst_object_unref (r1);
+  gst_object_unref (sink);
+  gst_object_unref (pool);
+  gst_object_unref (pipe);
+  g_free (desc);
+  gate_clear (&gate);
+}
+
+GST_END_TEST;
+
+/* E6 (newuser): a child killed while it *restarts* after a crash (the OOM
+ * killer again, as the child loads) is a second crash in a row, restarted
+ * again, not an error that ends the pipeline. */
+GST_START_TEST (test_child_killed_while_restarting)
+{
+  Gate gate;
+  Watch w;
+  gchar *desc;
+  GstElement *pipe, *src, *r, *sink;
+  gint pid1, pid2, pid3;
+
+  gate_init (&gate);
+  gate_open (&gate);
+  desc = g_strdup_printf ("testworkersrc name=src paused=true "
+      "num-buffers=15 ! processreplica name=r restart-delay=0 "
+      "start-timeout=%" G_GINT64_FORMAT " worker=\"testworker crash-after=10 "
+      "start-gate=%s\" ! testworkersink name=sink", scaled (600000),
+      gate.path);
+  pipe = launch (desc);
+  src = test_pipeline_get (pipe, "src");
+  r = test_pipeline_get (pipe, "r");
+  sink = test_pipeline_get (pipe, "sink");
+  watch_init (&w, pipe);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  while (gst_worker_get_state (GST_WORKER (r)) == GST_WORKER_STATE_STARTING)
+    g_usleep (1000);
+  pid1 = pid_of (r);
+
+  /* item 10 kills the first child; the second one is held, and killed */
+  g_unlink (gate.path);
+  gst_worker_set_paused (GST_WORKER (src), FALSE);
+  pid2 = await_new_child (r, pid1, &w);
+  fail_unless (pid2 > 0, "%s", w.first_error);
+  fail_unless (kill (pid2, SIGKILL) == 0);
+  pid3 = await_new_child (r, pid2, &w);
+  fail_unless (pid3 > 0, "%s", w.first_error);
+  g_mutex_lock (&w.lock);
+  fail_unless (strstr (w.warnings->str, "restarting it (restart 2 of r; 2 "
+          "crashes in a row") != NULL, "%s", w.warnings->str);
+  g_mutex_unlock (&w.lock);
+
+  gate_open (&gate);
+  run_to_eos (pipe, NULL);
+  fail_unless_equals_int (watch_errors (&w), 0);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 2);
+  fail_unless_equals_int (watch_restarted (&w), 2);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  fail_unless_equals_uint64 (count_of (sink), 15);
+  assert_as_in_thread (sink, 15, "testworker");
+
+  watch_clear (&w);
+  gst_object_unref (sink);
+  gst_object_unref (r);
+  gst_object_unref (src);
+  gst_object_unref (pipe);
+  g_free (desc);
+  gate_clear (&gate);
+}
+
+GST_END_TEST;
+
+/* E1 (newuser): a child that dies while its replica has nothing in hand
+ * (idle) is restarted at once, with the warning and the message, not when
+ * the next item comes; that item is no retry, and the new child gets the
+ * stream's sticky events before it. */
+GST_START_TEST (test_idle_child_death_restarts_at_once)
+{
+  Watch w;
+  gchar *desc;
+  GstElement *pipe, *src, *r, *sink;
+  GstPad *rsrc;
+  gint pid1, pid2;
+
+  desc = g_strdup_printf ("testworkersrc name=src paused=true "
+      "num-buffers=20 ! processreplica name=r restart-delay=0 "
+      "start-timeout=%" G_GINT64_FORMAT " worker=testworker ! "
+      "testworkersink name=sink", scaled (600000));
+  pipe = launch (desc);
+  src = test_pipeline_get (pipe, "src");
+  r = test_pipeline_get (pipe, "r");
+  sink = test_pipeline_get (pipe, "sink");
+  rsrc = gst_element_get_static_pad (r, "src");
+  watch_init (&w, pipe);
+  gst_element_set_state (pipe, GST_STATE_PLAYING);
+  /* the caps went through the child and back: nothing more comes (the
+   * segment comes with the first item) */
+  while (!gst_pad_has_current_caps (rsrc))
+    g_usleep (1000);
+  pid1 = pid_of (r);
+
+  /* no item comes: before, nothing happened until one did */
+  fail_unless (kill (pid1, SIGKILL) == 0);
+  pid2 = await_new_child (r, pid1, &w);
+  fail_unless (pid2 > 0, "%s", w.first_error);
+  while (!watch_restarted (&w))
+    g_usleep (1000);
+  g_mutex_lock (&w.lock);
+  fail_unless (strstr (w.warnings->str, "restarting it (restart 1 of r;") !=
+      NULL, "%s", w.warnings->str);
+  g_mutex_unlock (&w.lock);
+
+  gst_worker_set_paused (GST_WORKER (src), FALSE);
+  run_to_eos (pipe, NULL);
+  fail_unless_equals_int (watch_errors (&w), 0);
+  fail_unless_equals_int (watch_restarted (&w), 1);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 1);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-retried"), 0);
+  fail_unless_equals_int (pid_of (r), pid2);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  fail_unless_equals_uint64 (count_of (sink), 20);
+  assert_as_in_thread (sink, 20, "testworker");
+
+  watch_clear (&w);
+  gst_object_unref (rsrc);
+  gst_object_unref (sink);
+  gst_object_unref (r);
+  gst_object_unref (src);
+  gst_object_unref (pipe);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+/* S6-5: a worker that does not build is an error of the replica's, on
+ * the bus before anything can see that the start failed: the source's
+ * error for the flow the stream then returns comes after it. A handler of
+ * `starting` (the start's end) holds the start thread until some error is
+ * on the bus; before, the source's came first. */
+static void
+on_starting (GObject * r, GParamSpec * pspec, Watch * w)
+{
+  gint64 until = g_get_monotonic_time () + scaled (30) * G_TIME_SPAN_SECOND;
+
+  g_mutex_lock (&w->lock);
+  while (!w->errors && g_cond_wait_until (&w->cond, &w->lock, until));
+  g_mutex_unlock (&w->lock);
+}
+
+GST_START_TEST (test_start_error_comes_first)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=5 ! processreplica "
+      "name=r worker=\"no-such-element-here\" ! fakesink");
+  GstElement *r = test_pipeline_get (pipe, "r");
+  gchar *src = NULL, *text;
+  Watch w;
+
+  watch_init (&w, pipe);
+  g_signal_connect (r, "notify::starting", G_CALLBACK (on_starting), &w);
+  text = run_error (pipe, &src);
+  fail_unless_equals_string (src, "r");
+  fail_unless (strstr (text, "could not be built") != NULL, "%s", text);
+  /* no restart for bad input */
+  g_mutex_lock (&w.lock);
+  fail_unless_equals_string (w.warnings->str, "");
+  g_mutex_unlock (&w.lock);
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 0);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+
+  watch_clear (&w);
+  gst_object_unref (r);
+  gst_object_unref (pipe);
+  g_free (src);
+  g_free (text);
+}
+
+GST_END_TEST;
+
+/* A thread that does one thing and ends; its kernel task id. */
+typedef struct
+{
+  void (*func) (gpointer data);
+  gpointer data;
+  gint tid;
+} Brief;
+
+static gpointer
+brief_thread (gpointer data)
+{
+  Brief *b = data;
+
+  b->tid = (gint) syscall (SYS_gettid);
+  b->func (b->data);
+  return NULL;
+}
+
+/* Runs @func on a thread of its own and returns once that thread has
+ * ended for the kernel too (its task is gone: what a child's
+ * PR_SET_PDEATHSIG reacts to has happened). */
+static void
+run_on_brief_thread (void (*func) (gpointer data), gpointer data)
+{
+  Brief b = { func, data, 0 };
+  gchar *task;
+
+  g_thread_join (g_thread_new ("brief", brief_thread, &b));
+  task = g_strdup_printf ("/proc/self/task/%d", b.tid);
+  while (g_file_test (task, G_FILE_TEST_EXISTS))
+    g_usleep (1000);
+  g_free (task);
+}
+
+static void
+set_ready (gpointer data)
+{
+  fail_unless (gst_element_set_state (data, GST_STATE_READY) ==
+      GST_STATE_CHANGE_SUCCESS);
+}
+
+/* The child started by a state change on a thread that then ends (an
+ * application's thread) lives on: before, it was forked by that thread,
+ * and its death signal (PR_SET_PDEATHSIG, "the parent died") came when
+ * the thread ended. */
+GST_START_TEST (test_child_outlives_starting_thread)
+{
+  Gate gate;
+  gchar *desc;
+  GstElement *pipe, *r, *sink;
+  GString *warnings = g_string_new (NULL);
+  gint pid = 0, pid_after = 0;
+
+  gate_init (&gate);
+  desc = g_strdup_printf ("testworkersrc num-buffers=20 ! processreplica "
+      "name=r start-timeout=%" G_GINT64_FORMAT " worker=\"testworker "
+      "start-gate=%s\" ! testworkersink name=sink", scaled (600000),
+      gate.path);
+  pipe = launch (desc);
+  r = test_pipeline_get (pipe, "r");
+  sink = test_pipeline_get (pipe, "sink");
+
+  run_on_brief_thread (set_ready, pipe);
+  g_object_get (r, "pid", &pid, NULL);
+  fail_unless (pid > 0);
+  gate_open (&gate);
+  run_to_eos (pipe, warnings);
+  g_object_get (r, "pid", &pid_after, NULL);
+  fail_unless_equals_string (warnings->str, "");
+  fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 0);
+  fail_unless_equals_int (pid_after, pid);
+  fail_unless_equals_uint64 (count_of (sink), 20);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+
+  g_string_free (warnings, TRUE);
+  gst_object_unref (sink);
+  gst_object_unref (r);
+  gst_object_unref (pipe);
+  g_free (desc);
+  gate_clear (&gate);
+}
+
+GST_END_TEST;
+
+static void
+push_one (gpointer data)
+{
+  fail_unless_equals_int (gst_harness_push (data, filled (8)), GST_FLOW_OK);
+}
+
+/* A child restarted after a crash by the thread that pushed the item (a
+ * streaming thread, which its task pool may end) lives on once that
+ * thread has ended. */
+GST_START_TEST (test_restarted_child_outlives_pushing_thread)
+{
+  GstHarness *h = harness ("processreplica name=r restart-delay=0 "
+      "worker=\"testworker crash-after=1\"");
+  GstElement *r = gst_bin_get_by_name (GST_BIN (h->element), "r");
+  GstStructure *st;
+  GstEvent *ev;
+  gint pid = 0, pid_after = 0;
+  guint restarts = 0;
+
+  gst_harness_set_src_caps_str (h, "application/x-test");
+  push_one (h);
+  /* the second item kills the first child; its successor is forked for
+   * the retry by the pushing thread */
+  run_on_brief_thread (push_one, h);
+  g_object_get (r, "pid", &pid, NULL);
+  fail_unless (pid > 0);
+  /* a round trip with the child: a dead one would be restarted here */
+  ev = gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM,
+      gst_structure_new_empty ("x-test-ping"));
+  fail_unless (gst_harness_push_event (h, ev));
+  g_object_get (r, "pid", &pid_after, NULL);
+  st = gst_worker_get_stats (GST_WORKER (r));
+  fail_unless (gst_structure_get_uint (st, "restarts", &restarts));
+  gst_structure_free (st);
+  fail_unless_equals_int (restarts, 1);
+  fail_unless_equals_int (pid_after, pid);
+  fail_unless_equals_int (gst_harness_buffers_received (h), 2);
+
+  gst_object_unref (r);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
 static Suite *
 processstart_suite (void)
 {
@@ -606,6 +1170,14 @@ processstart_suite (void)
   tcase_add_test (start, test_pool_grows_without_waiting);
   tcase_add_test (start, test_exit_now_counts_item_waiting_for_start);
   tcase_add_test (start, test_set_and_pause_while_starting);
+  tcase_add_test (start, test_child_killed_while_starting_restarts);
+  tcase_add_test (start, test_start_timeout_restarts);
+  tcase_add_test (start, test_grown_replica_killed_while_starting);
+  tcase_add_test (start, test_child_killed_while_restarting);
+  tcase_add_test (start, test_idle_child_death_restarts_at_once);
+  tcase_add_test (start, test_start_error_comes_first);
+  tcase_add_test (start, test_child_outlives_starting_thread);
+  tcase_add_test (start, test_restarted_child_outlives_pushing_thread);
   return s;
 }
 

@@ -284,3 +284,22 @@ child_wrapper (const gchar * dir, const gchar * name, const gchar * prologue)
   gst_object_unref (f);
   return script;
 }
+
+/* The entry named @name in the controller's status, or NULL. */
+GstStructure *
+status_entry (GstWorkerController * ctrl, const gchar * name)
+{
+  GstStructure *status = gst_worker_controller_get_status (ctrl);
+  const GValue *workers = gst_structure_get_value (status, "workers");
+  GstStructure *found = NULL;
+
+  for (guint i = 0; !found && i < gst_value_array_get_size (workers); i++) {
+    const GstStructure *w =
+        gst_value_get_structure (gst_value_array_get_value (workers, i));
+
+    if (g_strcmp0 (gst_structure_get_string (w, "name"), name) == 0)
+      found = gst_structure_copy (w);
+  }
+  gst_structure_free (status);
+  return found;
+}

@@ -5,6 +5,7 @@
 
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
+#include <gst/worker/worker.h>
 
 G_BEGIN_DECLS
 
@@ -30,5 +31,7 @@ guint uint_of (GstElement * pipe, const gchar * name,
     const gchar * property);
 gchar *child_wrapper (const gchar * dir, const gchar * name,
     const gchar * prologue);
+GstStructure *status_entry (GstWorkerController * ctrl,
+    const gchar * name);
 
 G_END_DECLS

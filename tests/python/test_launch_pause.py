@@ -48,6 +48,7 @@ def test_pause_an_unknown_worker_inside_a_child():
         timeout=120)
     assert out.returncode == 2, out.stdout + out.stderr
     assert "--pause p_r0/nosuch" in out.stderr, out.stderr
+    assert "(its workers: p_r0/testworker0)" in out.stderr, out.stderr
 
 
 def test_set_and_pause_inside_a_child_whose_replica_is_blocked():

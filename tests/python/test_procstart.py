@@ -268,3 +268,24 @@ def test_drain_while_a_grown_replica_starts(run, tmp_path):
     assert report.get_value("balanced"), report.to_string()
     assert r.element("out").props.count == \
         entry(report_json(r), "workers", "src")["items-out"]
+
+
+def test_pool_worker_names_of_either_isolation(run):
+    """A pool's worker is `p_r0_testworker` in threads and
+    `p_r0/testworker0` in a child: pause and set take either name in
+    both isolations (before: "No worker named ..." for the other one)."""
+    for isolation, listed, other in (
+            ("thread", "p_r0_testworker", "p_r0/testworker0"),
+            ("process", "p_r0/testworker0", "p_r0_testworker")):
+        r = run("testworkersrc num-buffers=-1 ! queue ! workerpool name=p "
+                "size=1 isolation=%s worker=testworker ! queue ! "
+                "testworkersink" % isolation)
+        r.ctrl.start()
+        r.until(lambda: listed in r.ctrl.list_workers(), what=listed)
+        r.ctrl.pause_worker(other)
+        r.until(lambda: r.worker(listed)["paused"], what="the pause")
+        r.ctrl.set_element_property(other, "drop-every", "2")
+        r.ctrl.resume_worker(other)
+        r.until(lambda: not r.worker(listed)["paused"] and
+                r.worker(listed)["items-dropped"] > 0, what="the set")
+        r.ctrl.exit_now()

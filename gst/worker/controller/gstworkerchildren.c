@@ -16,6 +16,56 @@
 
 static guint worker_restarted_signal;
 
+/* Whether @process_name, a worker inside a replica's child
+ * ("p_r0/testworker0": the child's own name), is @candidate in the
+ * thread isolation's scheme: the pool names the elements of its replica
+ * "p_r0_NAME", an element named by the description keeps its name after
+ * the prefix, a default name its factory's prefix ("p_r0_testworker" for
+ * the child's first "testworker0"; the next ones, "testworker1", are
+ * "p_r0_testworker1" in both). */
+static gboolean
+thread_style_of (const gchar * process_name, const gchar * candidate)
+{
+  const gchar *slash = strrchr (process_name, '/'), *inner;
+  gsize outer, len;
+
+  if (!slash || slash == process_name || !slash[1])
+    return FALSE;
+  outer = slash - process_name;
+  inner = slash + 1;
+  len = strlen (inner);
+  if (strncmp (candidate, process_name, outer) != 0 || candidate[outer] != '_')
+    return FALSE;
+  candidate += outer + 1;
+  if (g_str_equal (candidate, inner))
+    return TRUE;
+  return len >= 2 && inner[len - 1] == '0' && !g_ascii_isdigit (inner[len -
+          2]) && strlen (candidate) == len - 1 &&
+      strncmp (candidate, inner, len - 1) == 0;
+}
+
+/* A pool's workers are named differently with `isolation=thread`
+ * ("p_r0_testworker") and `isolation=process` ("p_r0/testworker0"): the
+ * name of a worker this system lists that @name gives in the other
+ * scheme, or NULL (@name is listed itself, or names none). Only workers
+ * listed now: those of a child that has not answered yet are not. */
+gchar *
+controller_worker_alias (GstWorkerController * self, const gchar * name)
+{
+  gchar **names = gst_worker_controller_list_workers (self);
+  gchar *found = NULL;
+
+  if (!g_strv_contains ((const gchar * const *) names, name))
+    for (guint i = 0; names[i] && !found; i++)
+      if ((strchr (name, '/') && thread_style_of (name, names[i])) ||
+          (strchr (names[i], '/') && thread_style_of (names[i], name)))
+        found = g_strdup (names[i]);
+  g_strfreev (names);
+  if (found)
+    GST_INFO_OBJECT (self, "%s: the worker %s", name, found);
+  return found;
+}
+
 /* A worker inside a replica's child process, "REPLICA/NAME" (as the
  * status lists it): the replica (a processreplica) passes the pause on to
  * its child ("worker-child-pause", see gstprocwire.h). Returns: 1 if

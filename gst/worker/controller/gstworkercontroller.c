@@ -1024,14 +1024,31 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
   return worker_run_play (self->run, error);
 }
 
+static gboolean set_worker_paused_named (GstWorkerController * self,
+    const gchar * name, gboolean paused, GError ** error);
+
+/* (a pool's worker by its name in either isolation's scheme) */
 static gboolean
 set_worker_paused (GstWorkerController * self, const gchar * name,
     gboolean paused, GError ** error)
 {
-  WorkerRec *w;
+  gchar *alias;
+  gboolean res;
 
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
+
+  alias = controller_worker_alias (self, name);
+  res = set_worker_paused_named (self, alias ? alias : name, paused, error);
+  g_free (alias);
+  return res;
+}
+
+static gboolean
+set_worker_paused_named (GstWorkerController * self, const gchar * name,
+    gboolean paused, GError ** error)
+{
+  WorkerRec *w;
 
   w = worker_topology_find_worker_by_name (self->topology, name);
   if (!w) {
@@ -1075,7 +1092,10 @@ set_worker_paused (GstWorkerController * self, const gchar * name,
  * and holds the rest in its input queue; upstream blocks when that is
  * full. Workers blocked behind a paused worker are not stalled. A worker
  * inside a process replica's child is named as the status lists it,
- * "REPLICA/NAME". Its replica keeps the pause: a child started again
+ * "REPLICA/NAME". A pool's worker has its name in the other isolation's
+ * scheme too: "p_r0/testworker0" with `isolation=thread` is the pool's
+ * "p_r0_testworker", and "p_r0_testworker" with `isolation=process` the
+ * child's "p_r0/testworker0" (once the child runs). Its replica keeps the pause: a child started again
  * after a crash has it paused too; while the child is still starting (the
  * replica is `starting`), the pause is queued and the child pauses the
  * worker before its first item (a name it does not have is then a

@@ -142,6 +142,10 @@ gint controller_set_child_worker_paused (GstWorkerController * self,
     const gchar * name, gboolean paused, GError ** error);
 
 G_GNUC_INTERNAL
+gchar *controller_worker_alias (GstWorkerController * self,
+    const gchar * name);
+
+G_GNUC_INTERNAL
 void controller_children_install_signals (GObjectClass * klass);
 
 G_GNUC_INTERNAL

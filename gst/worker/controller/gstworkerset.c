@@ -98,7 +98,9 @@ set_in_child (GstWorkerController * self, const gchar * name,
  * @self: a #GstWorkerController
  * @name: an element of the pipeline (its name, or a worker's path), or
  *   an element inside a process replica's child named as the status
- *   lists the workers there, "REPLICA/NAME" (`p_r0/testworker0`)
+ *   lists the workers there, "REPLICA/NAME" (`p_r0/testworker0`); a
+ *   pool's worker also by its name in the other isolation's scheme (see
+ *   gst_worker_controller_pause_worker())
  * @property: the name of one of its properties
  * @value: the new value as text, read as gst-launch-1.0 reads it
  *   (`500000`, `true`, `0.25`, an enum's nick)
@@ -142,7 +144,7 @@ gst_worker_controller_set_element_property (GstWorkerController * self,
     GError ** error)
 {
   GstElement *element;
-  gchar *why = NULL;
+  gchar *why = NULL, *alias;
   gboolean ok;
 
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
@@ -151,6 +153,14 @@ gst_worker_controller_set_element_property (GstWorkerController * self,
   g_return_val_if_fail (value != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  /* a pool's worker by its name in either isolation's scheme */
+  alias = controller_worker_alias (self, name);
+  if (alias) {
+    ok = gst_worker_controller_set_element_property (self, alias, property,
+        value, error);
+    g_free (alias);
+    return ok;
+  }
   element = find_element (self, name);
   if (!element) {
     gint res = set_in_child (self, name, property, value, error);
