@@ -289,3 +289,33 @@ def test_pool_worker_names_of_either_isolation(run):
         r.until(lambda: not r.worker(listed)["paused"] and
                 r.worker(listed)["items-dropped"] > 0, what="the set")
         r.ctrl.exit_now()
+
+
+def test_tool_survives_child_killed_while_starting(tmp_path):
+    """C10 with the tool: a child killed (kill -9) while it starts is
+    restarted with a warning naming its replica, and the run drains,
+    exit 0; before, it was an error that ended the run, exit 1."""
+    gate = tmp_path / "gate"
+    proc = held_pool(gate)
+    bound = threading.Timer(120, proc.kill)
+    bound.start()
+    try:
+        status = status_until(proc, lambda s: starting(s, "p_r0", "p_r1"))
+        pid = entry(status, "workers", "p_r1")["pid"]
+        assert pid > 0, status
+        os.kill(pid, signal.SIGKILL)
+        # a new child, still held
+        status_until(proc, lambda s: starting(s, "p_r1") and entry(
+            s, "workers", "p_r1").get("pid", 0) not in (0, pid))
+        gate.write_text("")
+        err = proc.communicate(timeout=120)[1]
+        assert proc.returncode == 0, err
+        assert "Worker process p_r1: its child (" in err, err
+        assert "did not start: its process (pid %d) was killed by signal " \
+            "SIGKILL" % pid in err, err
+        assert "restarting it (restart 1 of p_r1;" in err, err
+    finally:
+        bound.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
