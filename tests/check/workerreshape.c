@@ -71,11 +71,17 @@ has_report (gpointer run, gconstpointer data)
   return ((Run *) run)->report != NULL;
 }
 
+/* (a run that does not end says where each worker and queue stood) */
 static void
 run_until_finished (Run * r)
 {
-  fail_unless (test_loop_run_until (r->loop, has_report, r, NULL, 120000),
-      "the run did not end in time");
+  if (!test_loop_run_until (r->loop, has_report, r, NULL, 120000)) {
+    GstStructure *status = gst_worker_controller_get_status (r->ctrl);
+    gchar *text = gst_structure_to_string (status);
+
+    gst_structure_free (status);
+    fail ("the run did not end in time; the status: %s", text);
+  }
 }
 
 static GstElement *
