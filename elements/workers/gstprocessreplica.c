@@ -877,6 +877,11 @@ restart_starting_child (GstProcessReplica * self, const gchar * death,
   GError *err = NULL;
 
   g_mutex_lock (&self->lock);
+  /* (going down: no crash to count, no error) */
+  if (self->stopping) {
+    g_mutex_unlock (&self->lock);
+    return FALSE;
+  }
   if (!count_crash_locked (self, &delay, &max)) {
     in_a_row = self->in_a_row;
     g_mutex_unlock (&self->lock);

@@ -1591,7 +1591,10 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
           "Number of replicas of the worker, each in its own thread (or "
           "process, isolation=process); "
           "changed while the pool runs, new replicas take items at once and "
-          "a retired one goes once every item it took is out",
+          "a retired one goes once every item it took is out; what was set "
+          "on a replica or inside it (p_r0::..., a controller's set "
+          "p_r0/NAME or p_r0_NAME) stays with its number, and what was set "
+          "alike on every replica is given to the replicas added",
           1, MAX_SIZE, DEFAULT_SIZE, live_flags));
   g_object_class_install_property (gobject_class, PROP_WORKER,
       g_param_spec_string ("worker", "Worker",

@@ -369,7 +369,8 @@ print_tuning (const GstStructure * report)
 }
 
 /* The restarts of worker processes (processreplica: a child that crashed
- * or hung), in @workers and @retired, "p_r0: 2, p_r1: 1" into @who. */
+ * or hung), in @workers and @retired, "p_r0: 2, p_r1 (retired): 1" into
+ * @who. */
 static guint
 process_restarts (const GValue * workers, const GValue * retired,
     GString * who)
@@ -386,8 +387,9 @@ process_restarts (const GValue * workers, const GValue * retired,
 
       if (!gst_structure_get_uint (w, "restarts", &n) || !n)
         continue;
-      g_string_append_printf (who, "%s%s: %u", who->len ? ", " : "",
-          gst_structure_get_string (w, "name"), n);
+      /* a retired one's name may be a new one's now */
+      g_string_append_printf (who, "%s%s%s: %u", who->len ? ", " : "",
+          gst_structure_get_string (w, "name"), l ? " (retired)" : "", n);
       total += n;
     }
   return total;
