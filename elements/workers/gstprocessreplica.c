@@ -1050,6 +1050,19 @@ wait_started_locked (GstProcessReplica * self, gboolean holding)
 /* ---------------------------------------------------------------------- */
 /* items */
 
+/* how long an item sent alone after a crash waits for the ones before it
+ * and for its own outputs (a worker that holds items, an encoder, keeps
+ * their marks until its next frame: then it goes on) */
+#define CAREFUL_WAIT (G_TIME_SPAN_SECOND)
+
+/* Whether an item sent alone still waits for its outputs (with the lock). */
+static gboolean
+careful_waits (GstProcessReplica * self, gint64 end)
+{
+  return gst_proc_inflight_length (self->inflight) && !self->outputs &&
+      g_get_monotonic_time () < end;
+}
+
 static gboolean send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
     GstEvent * event, gint keep, GstFlowReturn * flow, gboolean * result,
     gboolean * died);
@@ -1177,6 +1190,7 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
   guint hang;
   gint64 deadline = 0;
   gboolean sent, is_buffer = buffer != NULL, mark = FALSE, careful;
+  gint64 careful_end;
   guint copies = 0;
 
   *died = FALSE;
@@ -1191,9 +1205,11 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
    * alone, and is done when its outputs are out: if the child dies
    * meanwhile, it was this one */
   careful = keep >= 1 && self->threads;
+  /* (bounded: an encoder holds the marks until its next frame) */
+  careful_end = g_get_monotonic_time () + CAREFUL_WAIT;
   while (careful && gst_proc_inflight_length (self->inflight) &&
-      !self->dead && !self->flushing)
-    g_cond_wait (&self->cond, &self->lock);
+      !self->dead && !self->flushing &&
+      g_cond_wait_until (&self->cond, &self->lock, careful_end));
   if (self->flushing || !self->channel || self->dead) {
     *flow = self->flushing ? GST_FLOW_FLUSHING : GST_FLOW_ERROR;
     *died = !self->flushing;
@@ -1235,10 +1251,12 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
   self->copies += copies;
   if (hang)
     deadline = g_get_monotonic_time () + hang * G_TIME_SPAN_MILLISECOND;
-  while (sent && (!self->done || (careful &&
-              gst_proc_inflight_length (self->inflight))) && !self->dead &&
-      !self->flushing) {
-    if (!deadline) {
+  careful_end = g_get_monotonic_time () + CAREFUL_WAIT;
+  while (sent && (!self->done || (careful && careful_waits (self,
+                  careful_end))) && !self->dead && !self->flushing) {
+    if (careful && self->done) {
+      g_cond_wait_until (&self->cond, &self->lock, careful_end);
+    } else if (!deadline) {
       g_cond_wait (&self->cond, &self->lock);
     } else if (!g_cond_wait_until (&self->cond, &self->lock, deadline)) {
       /* the watchdog: a child that holds an item too long is killed */
@@ -1252,7 +1270,7 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
     }
   }
   self->wait_id = 0;
-  if (self->done && !(careful && gst_proc_inflight_length (self->inflight))) {
+  if (self->done && !(careful && self->dead)) {
     *flow = self->done_flow;
     *result = self->done_result;
     if (self->downstream != GST_FLOW_OK) {
