@@ -668,7 +668,7 @@ check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
     GstWorkerState state = worker_stats_state (s);
     GstClockTime state_time = worker_stats_time (s, "state-time");
     const gchar *blocked_on = gst_structure_get_string (s, "blocked-on");
-    gboolean long_wait, excused = FALSE, deferred = FALSE;
+    gboolean long_wait, excused = FALSE, deferred = FALSE, pushing = FALSE;
     guint interval;
     WorkerWatchEvent *ev = NULL;
 
@@ -678,10 +678,14 @@ check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
       continue;
     }
     g_object_get (rec->element, "heartbeat-interval", &interval, NULL);
-    /* a wait that began behind a pause counts from the resume; a process
-     * replica busy waiting for its child waits behind a pause in there */
+    /* a wait that began behind a pause (or a child's start) counts from
+     * the resume: a blocked worker's; a process replica's busy waiting for
+     * its child (a pause in there); a worker's busy pushing into the
+     * elements after it in its thread (a source with no queue before a
+     * replica whose child just started) */
+    gst_structure_get_boolean (s, "pushing", &pushing);
     if (state == GST_WORKER_STATE_BLOCKED || (state == GST_WORKER_STATE_BUSY
-            && gst_structure_has_field (s, "child-workers")))
+            && (pushing || gst_structure_has_field (s, "child-workers"))))
       state_time = MIN (state_time, since_resume);
     g_mutex_lock (&wd->lock);
     state_time = since_system_resume_locked (wd, state_time, now);
@@ -696,13 +700,9 @@ check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
      * worker busy pushing into the elements after it in its thread (a
      * source with no queue before a pool) that wait for a pause or a
      * child's start */
-    else if (long_wait && state == GST_WORKER_STATE_BUSY) {
-      gboolean pushing = FALSE;
-
+    else if (long_wait && state == GST_WORKER_STATE_BUSY)
       excused = worker_stats_child_paused (s) ||
-          (gst_structure_get_boolean (s, "pushing", &pushing) && pushing &&
-          waits_on_pause (wd, rec, NULL, &sampled));
-    }
+          (pushing && waits_on_pause (wd, rec, NULL, &sampled));
     if (long_wait && !excused && state == GST_WORKER_STATE_BLOCKED &&
         !w->stalled && root_not_yet_stalled (wd, rec, &sampled)) {
       long_wait = FALSE;
