@@ -589,6 +589,9 @@ static gchar *
 gives_up_text (GstProcessReplica * self, guint in_a_row, guint max,
     const gchar * death)
 {
+  if (max == 0)
+    return g_strdup_printf ("Worker process %s crashed and max-restarts=0 "
+        "allows no restart: %s.", GST_OBJECT_NAME (self), death);
   return g_strdup_printf ("Worker process %s keeps crashing: %u times in a "
       "row without finishing an item (max-restarts=%u); the last time %s.",
       GST_OBJECT_NAME (self), in_a_row, max, death);

@@ -78,6 +78,34 @@ between (const gchar * from, const gchar * start, const gchar * end)
   return b ? g_strndup (a, b - a) : NULL;
 }
 
+/* The value as the description wrote it: GObject's warning shows a
+ * negative number written for an unsigned property wrapped round
+ * (`hang-timeout=-1` -> "4294967295"); the `NAME=-N` kept for @property
+ * that wraps to @value, if any, else @value. Returns: (transfer full) */
+static gchar *
+as_written (LaunchPropCheck * check, const gchar * property, gchar * value)
+{
+  guint64 u;
+
+  if (!value || !property || !g_ascii_string_to_unsigned (value, 10, 0,
+          G_MAXUINT64, &u, NULL))
+    return value;
+  for (guint i = 0; i < check->bad->len; i++) {
+    BadValue *n = g_ptr_array_index (check->bad, i);
+    guint64 minus;
+
+    if (!n->negative || g_strcmp0 (n->property, property) != 0 ||
+        !g_ascii_string_to_unsigned (n->value + 1, 10, 0, G_MAXUINT64,
+            &minus, NULL))
+      continue;
+    if (u == (guint64) (guint32) - (guint32) minus || u == -minus) {
+      g_free (value);
+      return g_strdup (n->value);
+    }
+  }
+  return value;
+}
+
 /* GLib 2.74: value "%s" of type '%s' is invalid or out of range for
  * property '%s' of type '%s' */
 static void
@@ -95,6 +123,7 @@ on_gobject_warning (const gchar * domain, GLogLevelFlags level,
   b->value = between (message, "value \"", "\" of type");
   b->type = between (message, "\" of type '", "'");
   b->property = between (message, "for property '", "'");
+  b->value = as_written (check, b->property, b->value);
   b->message = g_strdup (message);
   g_ptr_array_add (check->bad, b);
 }
@@ -349,6 +378,53 @@ describe (GstBin * pipeline, BadValue * b)
     g_free (range);
     return line;
   }
+}
+
+/**
+ * launch_prop_explain_parse_error:
+ * @description: the pipeline description that did not parse
+ * @err: the parse error
+ *
+ * GStreamer's parser refuses a value it cannot read (`isolation=proces`)
+ * with "could not set property "isolation" in element "p" to "proces"":
+ * what the property takes, read from the factories @description names.
+ *
+ * Returns: (transfer full) (nullable): "it must be one of thread,
+ *   process" (or a range), or %NULL
+ */
+gchar *
+launch_prop_explain_parse_error (const gchar * description, const GError * err)
+{
+  gchar *property, *range = NULL;
+  GList *factories, *l;
+
+  if (!description || !err || !g_error_matches (err, GST_PARSE_ERROR,
+          GST_PARSE_ERROR_COULD_NOT_SET_PROPERTY))
+    return NULL;
+  property = between (err->message, "property \"", "\"");
+  if (!property)
+    return NULL;
+  factories = named_factories (description);
+  for (l = factories; l && !range; l = l->next) {
+    GType type = gst_element_factory_get_element_type (l->data);
+    GObjectClass *klass = type ? g_type_class_ref (type) : NULL;
+    GParamSpec *pspec = klass ? g_object_class_find_property (klass,
+        property) : NULL;
+
+    if (pspec)
+      range = worker_prop_describe_range (pspec);
+    if (klass)
+      g_type_class_unref (klass);
+  }
+  g_list_free_full (factories, gst_object_unref);
+  g_free (property);
+  if (range) {
+    gchar *text = g_strdup_printf ("it must be %s", range);
+
+    g_free (range);
+    return text;
+  }
+  return NULL;
 }
 
 /**

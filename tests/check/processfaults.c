@@ -134,6 +134,20 @@ GST_START_TEST (test_keeps_crashing_is_error)
   g_free (src);
   g_free (text);
   gst_object_unref (pipe);
+
+  /* with no restart allowed, the first crash says so (not "1 times in a
+   * row") */
+  pipe = launch ("testworkersrc num-buffers=50 ! processreplica name=r "
+      "max-restarts=0 worker=\"testworker crash-after=0 crash-signal=6\" ! "
+      "fakesink");
+  text = run_error (pipe, &src);
+  fail_unless_equals_string (src, "r");
+  fail_unless (strstr (text, "Worker process r crashed and max-restarts=0 "
+          "allows no restart: its process (pid ") != NULL, "%s", text);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  g_free (src);
+  g_free (text);
+  gst_object_unref (pipe);
 }
 
 GST_END_TEST;

@@ -430,6 +430,15 @@ GST_START_TEST (test_bad_input)
     {{"testworkersrc", "!", "workerpool", "name=p", "queue-size=0",
               "worker=testworker", "!", "fakesink", NULL},
         "property 'queue-size' of p: it must be from 1"},
+    /* GObject's warning has it wrapped round: told as written */
+    {{"testworkersrc", "!", "workerpool", "name=p", "hang-timeout=-1",
+              "worker=testworker", "!", "fakesink", NULL},
+        "bad value \"-1\" for property 'hang-timeout' of p: it must be "
+          "from 0 to 2147483647"},
+    /* a value the parser cannot read: what the property takes */
+    {{"testworkersrc", "!", "workerpool", "isolation=proces",
+              "worker=testworker", "!", "fakesink", NULL},
+        "to \"proces\": it must be one of thread, process"},
     /* no warning from GObject: the parser wraps it round */
     {{"testworkersrc", "!", "testworker", "name=w", "process-time=-5", "!",
               "fakesink", NULL},

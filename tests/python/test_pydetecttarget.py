@@ -81,28 +81,56 @@ def test_bad_threshold_mode_is_refused():
     assert det.props.threshold_mode == "fixed"
 
 
-def test_autonomy_python_system_finds_every_target(run, tmp_path):
-    path = os.path.join(PIPELINES, "autonomy-python.pipeline")
+# The outputs of each autonomy system file played below, by file name
+PLAYED = {}
+
+
+def play(run, tmp_path, name):
+    """Plays pipelines/NAME to its end; its estimates and commands (bytes),
+    and the truth it flew over."""
+    if name in PLAYED:
+        return PLAYED[name]
+    path = os.path.join(PIPELINES, name)
     with open(path) as f:
         assert 'worker="pydetecttarget"' in f.read()
     r = run(path)
-    for sink, name in (("estimates-out", "estimates.jsonl"),
+    out = tmp_path / name
+    out.mkdir()
+    for sink, file in (("estimates-out", "estimates.jsonl"),
                        ("commands-out", "commands.jsonl")):
-        r.element(sink).props.location = str(tmp_path / name)
+        r.element(sink).props.location = str(out / file)
     truth = [tuple(float(v) for v in t.split(","))
              for t in r.element("camera").props.targets.split(";")]
     assert len(truth) == 6
+    isolation = r.element("detect").get_property("isolation").value_nick
     r.ctrl.start()
     r.finish(timeout=240)
     rep = report_json(r)
     assert rep["outcome"] == "drained" and rep["balanced"], rep["outcome"]
-    with open(tmp_path / "estimates.jsonl") as f:
-        finals = [e for e in map(json.loads, f) if e.get("final")]
+    PLAYED[name] = ((out / "estimates.jsonl").read_bytes(),
+                    (out / "commands.jsonl").read_bytes(), truth, isolation)
+    return PLAYED[name]
+
+
+@pytest.mark.parametrize("name", ["autonomy-python.pipeline",
+                                  "autonomy-python-processes.pipeline"])
+def test_autonomy_python_system_finds_every_target(run, tmp_path, name):
+    estimates, commands, truth, _ = play(run, tmp_path, name)
+    finals = [e for e in map(json.loads, estimates.splitlines())
+              if e.get("final")]
     # every target once, within 1.5 m, nothing else
     assert len(finals) == len(truth)
     for north, east in truth:
         near = [e for e in finals
                 if math.hypot(e["north"] - north, e["east"] - east) <= 1.5]
         assert len(near) == 1, (north, east, finals)
-    with open(tmp_path / "commands.jsonl") as f:
-        assert len(f.readlines()) == len(truth)
+    assert len(commands.splitlines()) == len(truth)
+
+
+def test_autonomy_python_detectors_in_processes_same_bytes(run, tmp_path):
+    """The detectors in child processes of their own (parallel Python, a
+    crash contained) give the very bytes the detectors in threads give."""
+    threads = play(run, tmp_path, "autonomy-python.pipeline")
+    processes = play(run, tmp_path, "autonomy-python-processes.pipeline")
+    assert (threads[3], processes[3]) == ("thread", "process")
+    assert processes[:2] == threads[:2]

@@ -10,10 +10,32 @@
 #include "gstworkerpropset.h"
 #include <gst/worker/gstworkerrefusal.h>
 
-/* "from MIN to MAX" for a numeric @pspec, or NULL */
+/* "one of A, B, C" for an enum @pspec's nicks, "made of A, B, C" for a
+ * flags one */
+static gchar *
+describe_names (GParamSpec * pspec)
+{
+  GString *text = g_string_new (NULL);
+  GEnumClass *e = G_IS_PARAM_SPEC_ENUM (pspec) ?
+      G_PARAM_SPEC_ENUM (pspec)->enum_class : NULL;
+  GFlagsClass *f = G_IS_PARAM_SPEC_FLAGS (pspec) ?
+      G_PARAM_SPEC_FLAGS (pspec)->flags_class : NULL;
+  guint n = e ? e->n_values : f->n_values;
+
+  g_string_append (text, e ? "one of " : "made of ");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s%s", i ? ", " : "",
+        e ? e->values[i].value_nick : f->values[i].value_nick);
+  return g_string_free (text, FALSE);
+}
+
+/* "from MIN to MAX" for a numeric @pspec, "one of A, B" for an enum,
+ * "made of A, B" for flags; or NULL */
 gchar *
 worker_prop_describe_range (GParamSpec * pspec)
 {
+  if (G_IS_PARAM_SPEC_ENUM (pspec) || G_IS_PARAM_SPEC_FLAGS (pspec))
+    return describe_names (pspec);
 #define RANGE(T, fmt) \
   if (G_IS_PARAM_SPEC_ ## T (pspec)) \
     return g_strdup_printf ("from %" fmt " to %" fmt, \

@@ -428,6 +428,33 @@ note_started (GstWorkerWatchdog * wd, gint64 now)
   }
 }
 
+/* Whether the idle @r is a part of a workerpool one of whose replicas
+ * starts: the thread of the full queue @r reads waits inside the pool
+ * for that child (a pool inserted while the system runs: the stream's
+ * caps go in before any item, E11), as an item would. */
+static gboolean
+pool_part_waits_start (GstWorkerWatchdog * wd, WorkerRec * r,
+    const GstStructure * s)
+{
+  GstElement *pool = worker_stats_state (s) == GST_WORKER_STATE_IDLE ?
+      worker_topology_pool_of (r->element) : NULL;
+  gboolean ret = FALSE;
+
+  for (guint i = 0; pool && i < wd->workers->len && !ret; i++) {
+    WorkerRec *rec = g_ptr_array_index (wd->workers, i);
+    GstElement *of;
+
+    if (worker_rec_is_retired (rec) || gst_worker_get_state (GST_WORKER
+            (rec->element)) != GST_WORKER_STATE_STARTING)
+      continue;
+    of = worker_topology_pool_of (rec->element);
+    ret = of == pool;
+    gst_clear_object (&of);
+  }
+  gst_clear_object (&pool);
+  return ret;
+}
+
 /* A worker blocked on a full queue is waiting for a pause when the chain of
  * full queues it waits on ends at a paused worker. */
 static gboolean
@@ -447,7 +474,7 @@ blocked_by_pause (GstWorkerWatchdog * wd, const gchar * queue_name, guint depth)
     WorkerRec *r = g_ptr_array_index (readers, i);
     GstStructure *s = gst_worker_get_stats (GST_WORKER (r->element));
 
-    if (worker_is_paused (r, s))
+    if (worker_is_paused (r, s) || pool_part_waits_start (wd, r, s))
       ret = TRUE;
     else if (worker_stats_state (s) == GST_WORKER_STATE_BLOCKED)
       ret = blocked_by_pause (wd, gst_structure_get_string (s, "blocked-on"),
@@ -668,7 +695,7 @@ check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
     GstWorkerState state = worker_stats_state (s);
     GstClockTime state_time = worker_stats_time (s, "state-time");
     const gchar *blocked_on = gst_structure_get_string (s, "blocked-on");
-    gboolean long_wait, excused = FALSE, deferred = FALSE;
+    gboolean long_wait, excused = FALSE, deferred = FALSE, pushing = FALSE;
     guint interval;
     WorkerWatchEvent *ev = NULL;
 
@@ -678,10 +705,14 @@ check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
       continue;
     }
     g_object_get (rec->element, "heartbeat-interval", &interval, NULL);
-    /* a wait that began behind a pause counts from the resume; a process
-     * replica busy waiting for its child waits behind a pause in there */
+    /* a wait that began behind a pause (or a child's start) counts from
+     * the resume: a blocked worker's; a process replica's busy waiting for
+     * its child (a pause in there); a worker's busy pushing into the
+     * elements after it in its thread (a source with no queue before a
+     * replica whose child just started) */
+    gst_structure_get_boolean (s, "pushing", &pushing);
     if (state == GST_WORKER_STATE_BLOCKED || (state == GST_WORKER_STATE_BUSY
-            && gst_structure_has_field (s, "child-workers")))
+            && (pushing || gst_structure_has_field (s, "child-workers"))))
       state_time = MIN (state_time, since_resume);
     g_mutex_lock (&wd->lock);
     state_time = since_system_resume_locked (wd, state_time, now);
@@ -696,13 +727,9 @@ check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
      * worker busy pushing into the elements after it in its thread (a
      * source with no queue before a pool) that wait for a pause or a
      * child's start */
-    else if (long_wait && state == GST_WORKER_STATE_BUSY) {
-      gboolean pushing = FALSE;
-
+    else if (long_wait && state == GST_WORKER_STATE_BUSY)
       excused = worker_stats_child_paused (s) ||
-          (gst_structure_get_boolean (s, "pushing", &pushing) && pushing &&
-          waits_on_pause (wd, rec, NULL, &sampled));
-    }
+          (pushing && waits_on_pause (wd, rec, NULL, &sampled));
     if (long_wait && !excused && state == GST_WORKER_STATE_BLOCKED &&
         !w->stalled && root_not_yet_stalled (wd, rec, &sampled)) {
       long_wait = FALSE;
