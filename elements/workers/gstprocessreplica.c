@@ -1604,6 +1604,28 @@ gst_process_replica_element_query (GstElement * element, GstQuery * query)
   const GstStructure *qs = gst_query_get_structure (query);
   gboolean set = qs && gst_structure_has_name (qs, GST_PROC_CHILD_SET_QUERY);
 
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
+      gst_structure_has_name (qs, GST_PROC_CHILD_KILL_QUERY)) {
+    /* a controller's stall policy: a child holding an item is ended as a
+     * hung one (the crash path restarts it and retries the item) */
+    gboolean killed = FALSE;
+
+    g_mutex_lock (&self->lock);
+    /* (already ended, or starting again: the replica is on it) */
+    if (self->dead || self->starting)
+      killed = TRUE;
+    else if (self->wait_id && self->pid && !self->reaped) {
+      if (!self->death)
+        self->death = g_strdup_printf ("its process (pid %d) hung: %s, so "
+            "it was killed", (gint) self->pid,
+            gst_structure_get_string (qs, "reason"));
+      GST_WARNING_OBJECT (self, "child %d %s", (gint) self->pid,
+          self->death);
+      killed = kill (self->pid, SIGKILL) == 0;
+    }
+    g_mutex_unlock (&self->lock);
+    return killed;
+  }
   if (GST_QUERY_TYPE (query) != GST_QUERY_CUSTOM || !qs || (!set &&
           !gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY)))
     return GST_ELEMENT_CLASS (gst_process_replica_parent_class)->query

@@ -585,6 +585,75 @@ GST_START_TEST (test_closed_channel_says_why)
 
 GST_END_TEST;
 
+/* newuser E12: under the controller's stall-policy=restart, a process
+ * replica whose child hangs with an item has that child restarted (as
+ * hang-timeout would: the item retried), not the whole pipeline: with
+ * no pipeline restart allowed, the run goes on through several hung
+ * children. Before: the pipeline's restart, here none left: an error. */
+static void
+count_signal (gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+on_finished_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+GST_START_TEST (test_stall_policy_restarts_the_child)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
+      "restart-delay=0 worker=\"testworker name=w hang-after=5\" ! queue ! "
+      "testworkersink name=sink", &err);
+  guint restarted = 0, child_restarts = 0;
+  gboolean finished = FALSE;
+  guint64 count = 0;
+  GstPipeline *pipe;
+  GstElement *sink;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout",
+      (guint) scaled (300), "heartbeat-timeout", (guint) scaled (60000),
+      "stall-policy", GST_WORKER_STALL_POLICY_RESTART, "max-restarts", 0,
+      NULL);
+  g_signal_connect_swapped (ctrl, "restarted", G_CALLBACK (count_signal),
+      &restarted);
+  g_signal_connect_swapped (ctrl, "worker-restarted",
+      G_CALLBACK (count_signal), &child_restarts);
+  g_signal_connect_swapped (ctrl, "finished", G_CALLBACK (on_finished_flag),
+      &finished);
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  pipe = gst_worker_controller_get_pipeline (ctrl);
+  test_pipeline_watch (GST_ELEMENT (pipe));
+  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+  while (child_restarts < 2 && !finished)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  fail_if (finished, "the run ended: %" GST_PTR_FORMAT,
+      gst_worker_controller_get_report (ctrl));
+  fail_unless_equals_int (restarted, 0);
+  /* each child did 5 items, and the next one the item the last hung on */
+  g_object_get (sink, "count", &count, NULL);
+  while (count < 10) {
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+    g_object_get (sink, "count", &count, NULL);
+  }
+  fail_if (finished);
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
 static Suite *
 processfaults_suite (void)
 {
@@ -600,6 +669,7 @@ processfaults_suite (void)
   tcase_add_test (faults, test_queue_crash_item_lost);
   tcase_add_test (faults, test_keeps_crashing_is_error);
   tcase_add_test (faults, test_hang_restarted);
+  tcase_add_test (faults, test_stall_policy_restarts_the_child);
   suite_add_tcase (s, bad);
   tcase_add_checked_fixture (bad, NULL, stop_leftovers);
   tcase_add_test (bad, test_teardown_while_restarting);

@@ -1,6 +1,7 @@
 /* gst-workers: swap, insert and remove workers while the system runs
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 #include <gst/worker/worker.h>
 #include "testpipeline.h"
@@ -428,6 +429,102 @@ GST_START_TEST (test_reshape_next_to_new_process_pool)
   run_until_finished (&r);
   check_outputs (&r, N_ITEMS, ref);
   run_clear (&r);
+  g_free (ref);
+}
+
+GST_END_TEST;
+
+/* E11: the start of an inserted process pool's children, held by a gate
+ * (testworker start-gate: a file). A watcher opens the gate if the insert
+ * has not returned within a bound, so a controller that waits for the
+ * children fails the test instead of hanging it. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gchar *dir, *path;
+  gboolean returned, forced;
+} StartGate;
+
+static void
+start_gate_open (StartGate * g)
+{
+  fail_unless (g_file_set_contents (g->path, "", 0, NULL));
+}
+
+static gpointer
+start_gate_watch (gpointer data)
+{
+  StartGate *g = data;
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC *
+      test_timeout_scale ();
+
+  g_mutex_lock (&g->lock);
+  while (!g->returned && g_cond_wait_until (&g->cond, &g->lock, end));
+  g->forced = !g->returned;
+  g_mutex_unlock (&g->lock);
+  if (g->forced)
+    start_gate_open (g);
+  return NULL;
+}
+
+static GstWorkerState
+state_of (Run * r, const gchar * name)
+{
+  GstElement *e = element (r, name);
+  GstWorkerState state;
+
+  fail_unless (e != NULL, "no %s", name);
+  state = gst_worker_get_state (GST_WORKER (e));
+  gst_object_unref (e);
+  return state;
+}
+
+/* A process pool inserted while the system runs (E11): the insert returns
+ * while its children start (before, the controller's thread waited for
+ * them: no status, no commands), its replicas say `starting`, and once
+ * the children run every item goes through them. */
+GST_START_TEST (test_insert_does_not_wait_for_children)
+{
+  gchar *ref = reference_digest (CHAIN ("testworker name=w"), N_ITEMS);
+  StartGate g = { 0 };
+  GThread *watcher;
+  GError *err = NULL;
+  gchar *pp;
+  Run r;
+
+  g_mutex_init (&g.lock);
+  g_cond_init (&g.cond);
+  g.dir = g_dir_make_tmp ("workerreshape-XXXXXX", NULL);
+  g.path = g_build_filename (g.dir, "open", NULL);
+  pp = g_strdup_printf ("workerpool name=pp size=2 isolation=process "
+      "start-timeout=%u worker=\"testworker start-gate=%s\"",
+      600000 * test_timeout_scale (), g.path);
+  run_start_held (&r, CHAIN ("testworker name=w"), 20);
+  watcher = g_thread_new ("start-gate", start_gate_watch, &g);
+  fail_unless (gst_worker_controller_insert_worker (r.ctrl, "q0", pp, &err),
+      "%s", err ? err->message : "?");
+  g_mutex_lock (&g.lock);
+  g.returned = TRUE;
+  g_cond_signal (&g.cond);
+  g_mutex_unlock (&g.lock);
+  g_thread_join (watcher);
+  fail_if (g.forced, "the insert waited for the children's start");
+  fail_unless (listed (&r, "pp_r0"));
+  fail_unless_equals_int (state_of (&r, "pp_r0"), GST_WORKER_STATE_STARTING);
+  fail_unless_equals_int (state_of (&r, "pp_r1"), GST_WORKER_STATE_STARTING);
+  start_gate_open (&g);
+  pause_worker (&r, "src", FALSE);
+  run_until_finished (&r);
+  check_outputs (&r, N_ITEMS, ref);
+  run_clear (&r);
+  g_unlink (g.path);
+  g_rmdir (g.dir);
+  g_free (g.path);
+  g_free (g.dir);
+  g_mutex_clear (&g.lock);
+  g_cond_clear (&g.cond);
+  g_free (pp);
   g_free (ref);
 }
 
@@ -1376,6 +1473,7 @@ workerreshape_suite (void)
   tcase_add_test (tc, test_insert_then_remove);
   tcase_add_test (tc, test_insert_and_swap_process_replicas);
   tcase_add_test (tc, test_reshape_next_to_new_process_pool);
+  tcase_add_test (tc, test_insert_does_not_wait_for_children);
   tcase_add_test (tc, test_item_past_the_block);
   tcase_add_test (tc, test_refusals_change_nothing);
   tcase_add_test (tc, test_replica_refused);

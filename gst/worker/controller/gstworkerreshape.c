@@ -218,14 +218,29 @@ send_sticky_cb (GstPad * pad, GstEvent ** event, gpointer user_data)
 }
 
 /* The held pad @up was relinked to @to: the stream's sticky events
- * (stream-start, caps, segment...) go into @to now, in their order. The
- * held thread may be stopped between two of them (a caps sent, the
- * segment waiting), and would otherwise give the new peer that segment
- * before any caps; what it sends after this repeats what @to has. */
+ * (stream-start, caps, segment...) go into @to, in their order, before
+ * the next item. The held thread may be stopped between two of them (a
+ * caps sent, the segment waiting), and would otherwise give the new peer
+ * that segment before any caps; what it sends after this repeats what @to
+ * has. @up's own streaming thread sends them (a probe, once), not the
+ * caller: a process replica's pads wait for its child's start (E11). A
+ * later relink of @up before any item leaves it to that relink. */
+static GstPadProbeReturn
+resend_sticky_cb (GstPad * up, GstPadProbeInfo * info, gpointer to)
+{
+  GstPad *peer = gst_pad_get_peer (up);
+
+  if (peer == to)
+    gst_pad_sticky_events_foreach (up, send_sticky_cb, to);
+  gst_clear_object (&peer);
+  return GST_PAD_PROBE_REMOVE;
+}
+
 static void
 resend_sticky (GstPad * up, GstPad * to)
 {
-  gst_pad_sticky_events_foreach (up, send_sticky_cb, to);
+  gst_pad_add_probe (up, GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM, resend_sticky_cb,
+      gst_object_ref (to), gst_object_unref);
 }
 
 /* Lets items go through the held pad again. */

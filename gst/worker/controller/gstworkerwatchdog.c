@@ -428,6 +428,33 @@ note_started (GstWorkerWatchdog * wd, gint64 now)
   }
 }
 
+/* Whether the idle @r is a part of a workerpool one of whose replicas
+ * starts: the thread of the full queue @r reads waits inside the pool
+ * for that child (a pool inserted while the system runs: the stream's
+ * caps go in before any item, E11), as an item would. */
+static gboolean
+pool_part_waits_start (GstWorkerWatchdog * wd, WorkerRec * r,
+    const GstStructure * s)
+{
+  GstElement *pool = worker_stats_state (s) == GST_WORKER_STATE_IDLE ?
+      worker_topology_pool_of (r->element) : NULL;
+  gboolean ret = FALSE;
+
+  for (guint i = 0; pool && i < wd->workers->len && !ret; i++) {
+    WorkerRec *rec = g_ptr_array_index (wd->workers, i);
+    GstElement *of;
+
+    if (worker_rec_is_retired (rec) || gst_worker_get_state (GST_WORKER
+            (rec->element)) != GST_WORKER_STATE_STARTING)
+      continue;
+    of = worker_topology_pool_of (rec->element);
+    ret = of == pool;
+    gst_clear_object (&of);
+  }
+  gst_clear_object (&pool);
+  return ret;
+}
+
 /* A worker blocked on a full queue is waiting for a pause when the chain of
  * full queues it waits on ends at a paused worker. */
 static gboolean
@@ -447,7 +474,7 @@ blocked_by_pause (GstWorkerWatchdog * wd, const gchar * queue_name, guint depth)
     WorkerRec *r = g_ptr_array_index (readers, i);
     GstStructure *s = gst_worker_get_stats (GST_WORKER (r->element));
 
-    if (worker_is_paused (r, s))
+    if (worker_is_paused (r, s) || pool_part_waits_start (wd, r, s))
       ret = TRUE;
     else if (worker_stats_state (s) == GST_WORKER_STATE_BLOCKED)
       ret = blocked_by_pause (wd, gst_structure_get_string (s, "blocked-on"),
