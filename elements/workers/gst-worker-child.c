@@ -152,6 +152,33 @@ find_free_pads (GstBin * bin, GstPad ** sink, GstPad ** src, gchar ** error)
   return FALSE;
 }
 
+/* Whether an element of @bin pushes from a thread of its own (a queue:
+ * an item's outputs may come after the child said it is done). */
+static gboolean
+runs_threads (GstBin * bin)
+{
+  static const gchar *bases[] = {
+    "GstQueue", "GstQueue2", "GstMultiQueue", "GstAggregator"
+  };
+  GstIterator *it = gst_bin_iterate_recurse (bin);
+  GValue v = G_VALUE_INIT;
+  gboolean found = FALSE;
+
+  while (!found && gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GObject *e = g_value_get_object (&v);
+
+    for (guint i = 0; i < G_N_ELEMENTS (bases) && !found; i++) {
+      GType base = g_type_from_name (bases[i]);
+
+      found = base && g_type_is_a (G_OBJECT_TYPE (e), base);
+    }
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  return found;
+}
+
 /* ---------------------------------------------------------------------- */
 /* the worker's side */
 
@@ -731,6 +758,7 @@ main (int argc, char **argv)
   }
 
   hello = gst_structure_new ("hello", "pid", G_TYPE_INT, (gint) getpid (),
+      "threads", G_TYPE_BOOLEAN, runs_threads (GST_BIN (child.pipeline)),
       NULL);
   gst_proc_channel_send_structure (child.channel, GST_PROC_MSG_HELLO, 0,
       hello);

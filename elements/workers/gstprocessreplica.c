@@ -73,17 +73,19 @@
  * signal by name) and the count of restarts (and an element message
  * `worker-process-restarted` with `reason` and `restarts`: a
  * #GstWorkerController's signal "worker-restarted"); it is given the stream's sticky events again (stream-start, caps,
- * segment), then the item the dead child held, once: the outputs that
- * item had already made are not made twice. If the item kills the new
+ * segment), then the items the dead child held, in order, once more:
+ * the one in hand and, with a queue inside, those waiting in it (kept
+ * until their outputs are out: a mark follows each item through the
+ * worker); outputs an item already made are not made twice. If the item kills the new
  * child too, it is counted lost (`items-lost`, the element's
  * `items-dropped`) and a warning says why; the stream goes on with the
  * next item. A child that crashes more than `max-restarts` times in a row
  * without finishing an item is an error naming the element. With a worker
  * that crashes now and then and makes the same outputs for the same
- * inputs, the output is the same as with no crash. An item counts as
- * finished when the worker returns it (its chain function returns): a
- * worker that holds items across calls (a video encoder) loses what it
- * held when it crashes.
+ * inputs, the output is the same as with no crash. Without a queue
+ * inside, an item counts as finished when the worker returns it: a worker
+ * that holds items across calls (a video encoder) loses what it held when
+ * it crashes.
  *
  * With `transport=tcp` the child connects to the replica over TCP on the
  * loopback instead, and every frame's bytes travel in the stream (several
@@ -123,6 +125,7 @@
 #include "gstprocessreplica.h"
 #include "gstprocchannel.h"
 #include "gstprocchildstatus.h"
+#include "gstprocinflight.h"
 #include "gstprocshm.h"
 #include "gstprocstart.h"
 
@@ -204,8 +207,14 @@ struct _GstProcessReplica
   GstFlowReturn done_flow;
   gboolean done_result;
   GstFlowReturn downstream;     /* the last push that failed, or OK */
-  guint outputs;                /* buffers pushed for the current item */
+  guint outputs;                /* buffers pushed since the items before
+                                 * the oldest one kept were done */
   guint skip;                   /* outputs a retried item made already */
+  GstProcInflight *inflight;    /* the items the child holds */
+  gboolean threads;             /* its worker pushes from threads of its
+                                 * own: items end at their marks */
+  guint child_gen;              /* children opened so far */
+  guint kept_gen;               /* the one the items kept went to */
   guint restarts;
   guint in_a_row;               /* crashes since an item was finished */
   guint64 items_retried;
@@ -232,6 +241,22 @@ GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (processreplica, "processreplica",
 /* ---------------------------------------------------------------------- */
 /* the child */
 
+/* The items sent up to @upto made all their outputs (with the lock). */
+static void
+retire_locked (GstProcessReplica * self, guint64 upto)
+{
+  guint n = gst_proc_inflight_retire (self->inflight, upto);
+
+  GST_LOG_OBJECT (self, "up to %" G_GUINT64_FORMAT ": %u items done, %u "
+      "held", upto, n, gst_proc_inflight_length (self->inflight));
+  if (!n)
+    return;
+  self->outputs = 0;
+  self->skip = 0;
+  /* (an item sent alone waits for it) */
+  g_cond_broadcast (&self->cond);
+}
+
 /* The child finished item @id (with the lock). */
 static void
 item_done (GstProcessReplica * self, guint64 id, GstFlowReturn flow,
@@ -239,6 +264,8 @@ item_done (GstProcessReplica * self, guint64 id, GstFlowReturn flow,
 {
   if (!id || id != self->wait_id)
     return;
+  if (!self->threads)
+    retire_locked (self, id);
   self->done_flow = flow;
   self->done_result = result;
   self->done = TRUE;
@@ -259,6 +286,8 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
   switch (msg->type) {
     case GST_PROC_MSG_HELLO:
       self->hello = TRUE;
+      self->threads = FALSE;
+      gst_structure_get_boolean (msg->structure, "threads", &self->threads);
       /* it answers from now on */
       gst_proc_child_status_answered (self->children, ch);
       g_cond_broadcast (&self->cond);
@@ -316,6 +345,16 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
       return;
     case GST_PROC_MSG_EVENT:{
       GstEvent *caps = NULL;
+      guint64 marked;
+
+      /* the replica's own mark: what was sent before it is done */
+      if (gst_proc_inflight_parse_mark (msg->event, &marked)) {
+        retire_locked (self, marked);
+        g_mutex_unlock (&self->lock);
+        return;
+      }
+      if (GST_EVENT_TYPE (msg->event) == GST_EVENT_EOS)
+        retire_locked (self, G_MAXUINT64);
 
       /* a child keeps its pads' caps over the flush that ends a run, so
        * in the next one it sends no caps again (equal ones are not
@@ -435,6 +474,7 @@ closed_death (GstProcessReplica * self, GPid pid, const gchar * bye)
 }
 
 static gpointer await_child (gpointer data);
+static gpointer resend_held (gpointer data);
 
 /* A child that died between items (nothing in hand, the stream not
  * waiting for it) is restarted at once by a start thread, not when the
@@ -465,7 +505,7 @@ on_child_closed (GstProcChannel * ch, gboolean garbage, const gchar * why,
     gpointer data)
 {
   GstProcessReplica *self = data;
-  gboolean stopping, restart;
+  gboolean stopping, restart, resend;
   gchar *bye, *death = NULL;
   GPid pid;
 
@@ -500,10 +540,20 @@ on_child_closed (GstProcChannel * ch, gboolean garbage, const gchar * why,
   if (!self->death)
     self->death = g_steal_pointer (&death);
   restart = restart_between_items_locked (self);
+  resend = restart && gst_proc_inflight_length (self->inflight);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
   if (restart)
     gst_worker_core_set_starting (self->core, TRUE);
+  if (resend) {
+    GThread *t = g_thread_try_new ("worker-process-resend", resend_held,
+        gst_object_ref (self), NULL);
+
+    if (t)
+      g_thread_unref (t);
+    else
+      gst_object_unref (self);
+  }
   g_free (death);
   g_free (bye);
 }
@@ -642,6 +692,7 @@ open_channel_locked (GstProcessReplica * self, int fd, gboolean tcp)
   GstProcChannel *ch = gst_proc_channel_new (fd, tcp, &callbacks, self);
 
   self->channel = ch;
+  self->child_gen++;
   gst_proc_child_status_start (self->children, ch);
   return ch;
 }
@@ -1002,8 +1053,21 @@ wait_started_locked (GstProcessReplica * self, gboolean holding)
 /* ---------------------------------------------------------------------- */
 /* items */
 
+/* how long an item sent alone after a crash waits for the ones before it
+ * and for its own outputs (a worker that holds items, an encoder, keeps
+ * their marks until its next frame: then it goes on) */
+#define CAREFUL_WAIT (G_TIME_SPAN_SECOND)
+
+/* Whether an item sent alone still waits for its outputs (with the lock). */
+static gboolean
+careful_waits (GstProcessReplica * self, gint64 end)
+{
+  return gst_proc_inflight_length (self->inflight) && !self->outputs &&
+      g_get_monotonic_time () < end;
+}
+
 static gboolean send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
-    GstEvent * event, GstFlowReturn * flow, gboolean * result,
+    GstEvent * event, gint keep, GstFlowReturn * flow, gboolean * result,
     gboolean * died);
 
 typedef struct
@@ -1021,7 +1085,7 @@ replay_sticky (GstPad * pad, GstEvent ** event, gpointer user_data)
 
   if (GST_EVENT_TYPE (*event) == GST_EVENT_EOS)
     return TRUE;
-  send_and_wait (r->self, NULL, gst_event_ref (*event), &flow, &result,
+  send_and_wait (r->self, NULL, gst_event_ref (*event), -1, &flow, &result,
       &died);
   if (died)
     r->ok = FALSE;
@@ -1116,18 +1180,20 @@ ensure_child (GstProcessReplica * self, gboolean holding)
 }
 
 /* Sends one item (@buffer or @event, taken) and waits until the child has
- * handled it. @died: the child died holding it. Returns: %FALSE if there
- * was no child to send it to. */
+ * handled it. @keep >= 0: kept until its outputs are all out (with @keep
+ * crashes counted against it). @died: the child died holding it.
+ * Returns: %FALSE if there was no child to send it to. */
 static gboolean
 send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
-    GstEvent * event, GstFlowReturn * flow, gboolean * result,
+    GstEvent * event, gint keep, GstFlowReturn * flow, gboolean * result,
     gboolean * died)
 {
   GstProcChannel *ch;
   guint64 id;
   guint hang;
   gint64 deadline = 0;
-  gboolean sent, is_buffer = buffer != NULL;
+  gboolean sent, is_buffer = buffer != NULL, mark = FALSE, careful;
+  gint64 careful_end;
   guint copies = 0;
 
   *died = FALSE;
@@ -1138,6 +1204,15 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
   GST_OBJECT_UNLOCK (self);
 
   g_mutex_lock (&self->lock);
+  /* an item a crash was charged with goes into a worker with queues
+   * alone, and is done when its outputs are out: if the child dies
+   * meanwhile, it was this one */
+  careful = keep >= 1 && self->threads;
+  /* (bounded: an encoder holds the marks until its next frame) */
+  careful_end = g_get_monotonic_time () + CAREFUL_WAIT;
+  while (careful && gst_proc_inflight_length (self->inflight) &&
+      !self->dead && !self->flushing &&
+      g_cond_wait_until (&self->cond, &self->lock, careful_end));
   if (self->flushing || !self->channel || self->dead) {
     *flow = self->flushing ? GST_FLOW_FLUSHING : GST_FLOW_ERROR;
     *died = !self->flushing;
@@ -1150,13 +1225,27 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
   id = ++self->next_id;
   self->wait_id = id;
   self->done = FALSE;
-  self->outputs = 0;
+  if (keep >= 0) {
+    gst_proc_inflight_keep (self->inflight, id, buffer, event, keep);
+    self->kept_gen = self->child_gen;
+    /* (an event too: once out, it is not sent again; EOS ends all) */
+    mark = self->threads && (buffer ||
+        GST_EVENT_TYPE (event) != GST_EVENT_EOS);
+  }
   g_mutex_unlock (&self->lock);
 
   if (buffer)
     sent = gst_proc_channel_send_buffer (ch, id, buffer, &copies);
   else
     sent = gst_proc_channel_send_event (ch, id, event);
+  /* a queue inside may still hold it when the child says it is done: the
+   * mark after it comes out when its outputs did (no answer awaited) */
+  if (sent && mark) {
+    GstEvent *m = gst_proc_inflight_new_mark (id);
+
+    sent = gst_proc_channel_send_event (ch, 0, m);
+    gst_event_unref (m);
+  }
   gst_clear_buffer (&buffer);
   gst_clear_event (&event);
   gst_proc_channel_unref (ch);
@@ -1165,8 +1254,12 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
   self->copies += copies;
   if (hang)
     deadline = g_get_monotonic_time () + hang * G_TIME_SPAN_MILLISECOND;
-  while (sent && !self->done && !self->dead && !self->flushing) {
-    if (!deadline) {
+  careful_end = g_get_monotonic_time () + CAREFUL_WAIT;
+  while (sent && (!self->done || (careful && careful_waits (self,
+                  careful_end))) && !self->dead && !self->flushing) {
+    if (careful && self->done) {
+      g_cond_wait_until (&self->cond, &self->lock, careful_end);
+    } else if (!deadline) {
       g_cond_wait (&self->cond, &self->lock);
     } else if (!g_cond_wait_until (&self->cond, &self->lock, deadline)) {
       /* the watchdog: a child that holds an item too long is killed */
@@ -1180,7 +1273,7 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
     }
   }
   self->wait_id = 0;
-  if (self->done) {
+  if (self->done && !(careful && self->dead)) {
     *flow = self->done_flow;
     *result = self->done_result;
     if (self->downstream != GST_FLOW_OK) {
@@ -1215,85 +1308,158 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
   return TRUE;
 }
 
+/* The child died: what it held (every item kept, oldest first), charged
+ * with the crash (the oldest, and the one sent with @in_hand), goes before
+ * @todo; an item charged twice is lost, counted, with a warning (with the
+ * lock, released and taken again). */
+static GList *
+take_crashed_locked (GstProcessReplica * self, guint64 in_hand, GList * todo)
+{
+  GList *crashed = gst_proc_inflight_take_crashed (self->inflight, in_hand);
+  GList *l = crashed, *next;
+  gboolean head = TRUE;
+
+  GST_DEBUG_OBJECT (self, "the child held %u items, %u outputs made",
+      g_list_length (crashed), self->outputs);
+  /* what the oldest made already is not made twice */
+  self->skip = self->outputs;
+  self->outputs = 0;
+  while (l) {
+    GstProcInflightItem *item = l->data;
+    gchar *death;
+
+    next = l->next;
+    if (item->crashes < 2) {
+      if (item->buffer)
+        self->items_retried++;
+      head = FALSE;
+      l = next;
+      continue;
+    }
+    if (head)
+      self->skip = 0;
+    head = FALSE;
+    crashed = g_list_delete_link (crashed, l);
+    death = g_strdup (self->death);
+    if (item->buffer) {
+      self->items_lost++;
+      g_free (self->lost_reason);
+      self->lost_reason = g_strdup_printf ("its child died with it twice; "
+          "the last time %s", death);
+    }
+    g_mutex_unlock (&self->lock);
+    if (item->buffer) {
+      gst_worker_core_count (self->core, 0, 0, 1);
+      GST_ELEMENT_WARNING (self, CORE, FAILED,
+          ("Worker process %s lost an item (pts %" GST_TIME_FORMAT "): "
+              "its child died with it twice; the last time %s.",
+              GST_OBJECT_NAME (self),
+              GST_TIME_ARGS (GST_BUFFER_PTS (item->buffer)), death), (NULL));
+    } else {
+      GST_ELEMENT_WARNING (self, CORE, FAILED,
+          ("Worker process %s: its child died twice with a %s event; the "
+              "last time %s.", GST_OBJECT_NAME (self),
+              GST_EVENT_TYPE_NAME (item->event), death), (NULL));
+    }
+    g_free (death);
+    gst_proc_inflight_item_free (item);
+    g_mutex_lock (&self->lock);
+    l = next;
+  }
+  return g_list_concat (crashed, todo);
+}
+
 /* Sends @buffer or @event to the child, restarting it when it died and
- * retrying once what it held. */
+ * sending again, in order, what it held (its queues included), each item
+ * once more. */
 static GstFlowReturn
 process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
     gboolean * result)
 {
   GstFlowReturn flow = GST_FLOW_OK;
-  gboolean died, sent;
-  GstClockTime pts = buffer ? GST_BUFFER_PTS (buffer) : GST_CLOCK_TIME_NONE;
-  guint attempt = 0;
+  GstProcInflightItem *mine = g_new0 (GstProcInflightItem, 1);
+  GList *todo;
 
   *result = TRUE;
+  mine->buffer = buffer;
+  mine->event = event;
+  todo = g_list_append (NULL, mine);
+  if (!buffer && !event)
+    todo = g_list_delete_link (todo, todo);     /* only what was held */
+  g_free (todo ? NULL : mine);
   for (;;) {
-    if (!ensure_child (self, buffer != NULL)) {
+    GstProcInflightItem *item;
+    gboolean is_mine, r, died, sent;
+    GstFlowReturn f;
+
+    g_mutex_lock (&self->lock);
+    /* a child that died between items held these */
+    if (gst_proc_inflight_length (self->inflight) &&
+        (self->dead || self->kept_gen != self->child_gen))
+      todo = take_crashed_locked (self, 0, todo);
+    g_mutex_unlock (&self->lock);
+    if (!todo)
+      break;
+    item = todo->data;
+    /* (compared, never used: the caller's item, or one sent before) */
+    is_mine = item->buffer ? item->buffer == buffer : item->event == event;
+
+    if (!ensure_child (self, item->buffer != NULL)) {
       gboolean flushing;
 
       g_mutex_lock (&self->lock);
       flushing = self->flushing;
       g_mutex_unlock (&self->lock);
-      gst_clear_buffer (&buffer);
-      gst_clear_event (&event);
+      g_list_free_full (todo, (GDestroyNotify) gst_proc_inflight_item_free);
       *result = FALSE;
       return flushing ? GST_FLOW_FLUSHING : GST_FLOW_ERROR;
     }
-    sent = send_and_wait (self, buffer ? gst_buffer_ref (buffer) : NULL,
-        event ? gst_event_ref (event) : NULL, &flow, result, &died);
-    if (!died)
-      break;
+    sent = send_and_wait (self, item->buffer ? gst_buffer_ref (item->buffer) :
+        NULL, item->event ? gst_event_ref (item->event) : NULL,
+        item->crashes, &f, &r, &died);
     /* the child died before it got the item (between items): no retry,
      * the first attempt is on its successor */
-    if (!sent)
+    if (died && !sent)
       continue;
-
-    g_mutex_lock (&self->lock);
-    if (attempt++ == 0) {
-      /* once more, on a new child; what it made already is not made
-       * twice */
-      self->skip = self->outputs;
-      if (buffer)
-        self->items_retried++;
+    /* sent: the item kept has it now */
+    todo = g_list_delete_link (todo, todo);
+    gst_proc_inflight_item_free (item);
+    if (died) {
+      g_mutex_lock (&self->lock);
+      todo = take_crashed_locked (self, self->next_id, todo);
       g_mutex_unlock (&self->lock);
       continue;
     }
-    {
-      gchar *death = g_strdup (self->death);
-
-      self->skip = 0;
-      if (buffer) {
-        self->items_lost++;
-        g_free (self->lost_reason);
-        self->lost_reason = g_strdup_printf ("its child died with it twice; "
-            "the last time %s", death);
-      }
-      g_mutex_unlock (&self->lock);
-      if (buffer) {
-        gst_worker_core_count (self->core, 0, 0, 1);
-        GST_ELEMENT_WARNING (self, CORE, FAILED,
-            ("Worker process %s lost an item (pts %" GST_TIME_FORMAT "): "
-                "its child died with it twice; the last time %s.",
-                GST_OBJECT_NAME (self), GST_TIME_ARGS (pts), death), (NULL));
-      } else {
-        GST_ELEMENT_WARNING (self, CORE, FAILED,
-            ("Worker process %s: its child died twice with a %s event; the "
-                "last time %s.", GST_OBJECT_NAME (self),
-                GST_EVENT_TYPE_NAME (event), death), (NULL));
-      }
-      g_free (death);
-      flow = GST_FLOW_OK;
-      *result = TRUE;
+    if (is_mine || f != GST_FLOW_OK) {
+      /* (an item sent again that failed: the stream's flow says so) */
+      flow = f;
+      *result = r;
+    }
+    if (f != GST_FLOW_OK) {
+      g_list_free_full (todo, (GDestroyNotify) gst_proc_inflight_item_free);
       break;
     }
   }
   g_mutex_lock (&self->lock);
-  self->skip = 0;
   self->downstream = GST_FLOW_OK;
   g_mutex_unlock (&self->lock);
-  gst_clear_buffer (&buffer);
-  gst_clear_event (&event);
   return flow;
+}
+
+/* A child that died between items held items (in its queues): they go to
+ * the next child now, not with the next item (there may be none: an EOS
+ * held). In the stream's turn (its lock). */
+static gpointer
+resend_held (gpointer data)
+{
+  GstProcessReplica *self = data;
+  gboolean result;
+
+  GST_PAD_STREAM_LOCK (self->sinkpad);
+  process_item (self, NULL, NULL, &result);
+  GST_PAD_STREAM_UNLOCK (self->sinkpad);
+  gst_object_unref (self);
+  return NULL;
 }
 
 static GstFlowReturn
@@ -1322,6 +1488,12 @@ set_flushing (GstProcessReplica * self, gboolean flushing)
   g_mutex_lock (&self->lock);
   self->flushing = flushing;
   self->downstream = GST_FLOW_OK;
+  if (flushing) {
+    /* what the child held is flushed */
+    gst_proc_inflight_clear (self->inflight);
+    self->outputs = 0;
+    self->skip = 0;
+  }
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
   gst_worker_core_set_flushing (self->core, flushing);
@@ -1432,6 +1604,28 @@ gst_process_replica_element_query (GstElement * element, GstQuery * query)
   const GstStructure *qs = gst_query_get_structure (query);
   gboolean set = qs && gst_structure_has_name (qs, GST_PROC_CHILD_SET_QUERY);
 
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
+      gst_structure_has_name (qs, GST_PROC_CHILD_KILL_QUERY)) {
+    /* a controller's stall policy: a child holding an item is ended as a
+     * hung one (the crash path restarts it and retries the item) */
+    gboolean killed = FALSE;
+
+    g_mutex_lock (&self->lock);
+    /* (already ended, or starting again: the replica is on it) */
+    if (self->dead || self->starting)
+      killed = TRUE;
+    else if (self->wait_id && self->pid && !self->reaped) {
+      if (!self->death)
+        self->death = g_strdup_printf ("its process (pid %d) hung: %s, so "
+            "it was killed", (gint) self->pid,
+            gst_structure_get_string (qs, "reason"));
+      GST_WARNING_OBJECT (self, "child %d %s", (gint) self->pid,
+          self->death);
+      killed = kill (self->pid, SIGKILL) == 0;
+    }
+    g_mutex_unlock (&self->lock);
+    return killed;
+  }
   if (GST_QUERY_TYPE (query) != GST_QUERY_CUSTOM || !qs || (!set &&
           !gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY)))
     return GST_ELEMENT_CLASS (gst_process_replica_parent_class)->query
@@ -1667,6 +1861,7 @@ gst_process_replica_finalize (GObject * object)
   stop_child (self);
   gst_worker_core_free (self->core);
   gst_proc_child_status_free (self->children);
+  gst_proc_inflight_free (self->inflight);
   gst_clear_event (&self->child_caps);
   g_free (self->lost_reason);
   g_free (self->start_program);
@@ -1759,6 +1954,7 @@ gst_process_replica_init (GstProcessReplica * self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->children = gst_proc_child_status_new (GST_ELEMENT (self));
+  self->inflight = gst_proc_inflight_new ();
   self->worker = g_strdup (DEFAULT_WORKER);
   self->max_restarts = DEFAULT_MAX_RESTARTS;
   self->restart_delay = DEFAULT_RESTART_DELAY;

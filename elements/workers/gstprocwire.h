@@ -84,6 +84,10 @@ typedef struct
  * Answered with `ok` (a boolean), `found` (FALSE: no such element) and
  * `error` (why not). */
 #define GST_PROC_CHILD_SET_QUERY "worker-child-set"
+/* An element query of the replica (not sent to the child): a controller's
+ * stall policy ends a child that holds an item for too long, as
+ * hang-timeout does ("reason": how it is told); TRUE if it did. */
+#define GST_PROC_CHILD_KILL_QUERY "worker-child-kill"
 
 gchar *      gst_proc_wire_serialize_metas   (GstBuffer * buffer,
                                               gsize * len);

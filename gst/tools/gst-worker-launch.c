@@ -1076,7 +1076,8 @@ launch_main (int argc, char **argv)
         "On a pipeline error: stop (default) or restart", "stop|restart"},
     {"on-stall", 0, 0, G_OPTION_ARG_STRING, &on_stall,
         "On a stalled worker (--stall-timeout): report it (default) or "
-          "restart the pipeline (within --max-restarts)", "report|restart"},
+          "restart the pipeline (within --max-restarts; a stalled process "
+          "replica: only its child)", "report|restart"},
     {"max-restarts", 0, 0, G_OPTION_ARG_INT, &max_restarts,
         "Restarts allowed by --on-error=restart (default 3)", "N"},
     {"restart-backoff", 0, 0, G_OPTION_ARG_INT, &restart_backoff,

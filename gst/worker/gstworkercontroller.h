@@ -39,7 +39,11 @@ typedef enum {
  *   %GST_WORKER_ERROR_POLICY_RESTART (the same `max-restarts` and
  *   `restart-backoff`); past the limit the system stops, its error naming
  *   the stalled worker. As a supervisor's watchdog does (systemd's
- *   WatchdogSec=).
+ *   WatchdogSec=). A stalled process replica (or a worker inside its
+ *   child, "REPLICA/NAME") is the smaller unit: its child is ended as a
+ *   hung one and the replica restarts it (its `restart-delay` and
+ *   `max-restarts`, the item retried) while the pipeline runs on; the
+ *   workers stalled behind it meanwhile cause no pipeline restart.
  *
  * What #GstWorkerController does when a worker stalls (`stall-timeout`).
  */

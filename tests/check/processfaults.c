@@ -116,6 +116,116 @@ GST_START_TEST (test_poison_item_lost)
 
 GST_END_TEST;
 
+/* A worker with a queue inside (newuser E7): the child says it is done
+ * with an item as soon as the item is in the queue, so a crash loses what
+ * waits there unless the replica keeps it; kept, it goes to the new child
+ * in order (a pool's order marks with it) and the output is the same as
+ * with no crash. Alone and in a pool of 2 (round-robin: 20 items each, one
+ * crash each, the next child never reaches its own 13th item). */
+GST_START_TEST (test_queue_crash_same_output)
+{
+  guint64 n_plain = 0;
+  gchar *plain = digest_of ("testworkersrc num-buffers=40",
+      "testworker ! queue ! testworker", &n_plain, NULL);
+
+  fail_unless_equals_uint64 (n_plain, 40);
+  for (guint pool = 0; pool < 2; pool++) {
+    gchar *w = g_strdup_printf ("testworker ! queue ! testworker "
+        "process-time=5000000 crash-after=%u", pool ? 12 : 25);
+    gchar *middle = pool ? g_strdup_printf ("workerpool name=p size=2 "
+        "isolation=process dispatch=round-robin start-timeout=%"
+        G_GINT64_FORMAT " worker=\"%s\"", scaled (30000), w) :
+        g_strdup_printf ("processreplica name=r restart-delay=0 "
+        "worker=\"%s\"", w);
+    const gchar *names[] = { pool ? "p_r0" : "r", pool ? "p_r1" : NULL };
+    GString *warnings = g_string_new (NULL);
+    gchar *desc = g_strdup_printf ("testworkersrc num-buffers=40 ! %s ! "
+        "testworkersink name=sink", middle);
+    GstElement *pipe = launch (desc);
+    GstElement *sink = test_pipeline_get (pipe, "sink");
+    gchar *digest = NULL;
+    guint64 n = 0, gaps = 0;
+
+    run_to_eos (pipe, warnings);
+    g_object_get (sink, "digest", &digest, "count", &n, "gaps", &gaps, NULL);
+    fail_unless_equals_uint64 (n, 40);
+    fail_unless_equals_uint64 (gaps, 0);
+    fail_unless_equals_string (digest, plain);
+    for (guint i = 0; i < G_N_ELEMENTS (names) && names[i]; i++) {
+      fail_unless_equals_uint64 (stat_u64 (pipe, names[i], "restarts"), 1);
+      fail_unless_equals_uint64 (stat_u64 (pipe, names[i], "items-lost"), 0);
+      fail_unless_equals_uint64 (stat_u64 (pipe, names[i], "items-dropped"),
+          0);
+      /* the one the last stage had, and what waited in the queue (the
+       * first stage is quick: the queue holds more than one then) */
+      fail_unless (stat_u64 (pipe, names[i], "items-retried") >= 2,
+          "%s retried %" G_GUINT64_FORMAT " items", names[i],
+          stat_u64 (pipe, names[i], "items-retried"));
+    }
+    fail_unless (strstr (warnings->str, "restarting it (restart 1 of ")
+        != NULL, "%s", warnings->str);
+
+    gst_element_set_state (pipe, GST_STATE_NULL);
+    gst_object_unref (sink);
+    gst_object_unref (pipe);
+    g_string_free (warnings, TRUE);
+    g_free (digest);
+    g_free (desc);
+    g_free (middle);
+    g_free (w);
+  }
+  g_free (plain);
+}
+
+GST_END_TEST;
+
+/* With a queue inside, an item that kills its child again when it is
+ * sent once more (alone: the child dies with it or not) is counted lost
+ * with the reason, before the queue or after it; nothing else is. */
+GST_START_TEST (test_queue_crash_item_lost)
+{
+  static const gchar *workers[] = {
+    "testworker ! queue ! testworker crash-on-seq=5 process-time=2000000",
+    "testworker crash-on-seq=5 ! queue ! testworker process-time=2000000",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (workers); i++) {
+    GString *warnings = g_string_new (NULL);
+    gchar *desc = g_strdup_printf ("testworkersrc num-buffers=20 ! "
+        "processreplica name=r restart-delay=0 worker=\"%s\" ! "
+        "testworkersink name=sink", workers[i]);
+    GstElement *pipe = launch (desc);
+    GstElement *sink = test_pipeline_get (pipe, "sink");
+    guint64 count = 0, gaps = 0;
+    GstStructure *st;
+    const gchar *reason;
+
+    run_to_eos (pipe, warnings);
+    g_object_get (sink, "count", &count, "gaps", &gaps, NULL);
+    fail_unless_equals_uint64 (count, 19);
+    fail_unless_equals_uint64 (gaps, 1);
+    fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-lost"), 1);
+    fail_unless_equals_uint64 (stat_u64 (pipe, "r", "items-dropped"), 1);
+    fail_unless_equals_uint64 (stat_u64 (pipe, "r", "restarts"), 2);
+    fail_unless (strstr (warnings->str, "Worker process r lost an item "
+            "(pts 0:00:00.005000000)") != NULL, "%s", warnings->str);
+    fail_unless (strstr (warnings->str, "was killed by signal SIGSEGV")
+        != NULL, "%s", warnings->str);
+    st = stats (pipe, "r");
+    reason = gst_structure_get_string (st, "items-lost-reason");
+    fail_unless (reason && g_str_has_prefix (reason, "its child died with "
+            "it twice; the last time its process (pid "), "%s", reason);
+    gst_structure_free (st);
+    gst_element_set_state (pipe, GST_STATE_NULL);
+    gst_object_unref (sink);
+    gst_object_unref (pipe);
+    g_string_free (warnings, TRUE);
+    g_free (desc);
+  }
+}
+
+GST_END_TEST;
+
 /* A worker that crashes on every item: an error naming the replica once
  * max-restarts crashes in a row are reached. */
 GST_START_TEST (test_keeps_crashing_is_error)
@@ -475,6 +585,75 @@ GST_START_TEST (test_closed_channel_says_why)
 
 GST_END_TEST;
 
+/* newuser E12: under the controller's stall-policy=restart, a process
+ * replica whose child hangs with an item has that child restarted (as
+ * hang-timeout would: the item retried), not the whole pipeline: with
+ * no pipeline restart allowed, the run goes on through several hung
+ * children. Before: the pipeline's restart, here none left: an error. */
+static void
+count_signal (gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+on_finished_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+GST_START_TEST (test_stall_policy_restarts_the_child)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
+      "restart-delay=0 worker=\"testworker name=w hang-after=5\" ! queue ! "
+      "testworkersink name=sink", &err);
+  guint restarted = 0, child_restarts = 0;
+  gboolean finished = FALSE;
+  guint64 count = 0;
+  GstPipeline *pipe;
+  GstElement *sink;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout",
+      (guint) scaled (300), "heartbeat-timeout", (guint) scaled (60000),
+      "stall-policy", GST_WORKER_STALL_POLICY_RESTART, "max-restarts", 0,
+      NULL);
+  g_signal_connect_swapped (ctrl, "restarted", G_CALLBACK (count_signal),
+      &restarted);
+  g_signal_connect_swapped (ctrl, "worker-restarted",
+      G_CALLBACK (count_signal), &child_restarts);
+  g_signal_connect_swapped (ctrl, "finished", G_CALLBACK (on_finished_flag),
+      &finished);
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  pipe = gst_worker_controller_get_pipeline (ctrl);
+  test_pipeline_watch (GST_ELEMENT (pipe));
+  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+  while (child_restarts < 2 && !finished)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  fail_if (finished, "the run ended: %" GST_PTR_FORMAT,
+      gst_worker_controller_get_report (ctrl));
+  fail_unless_equals_int (restarted, 0);
+  /* each child did 5 items, and the next one the item the last hung on */
+  g_object_get (sink, "count", &count, NULL);
+  while (count < 10) {
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+    g_object_get (sink, "count", &count, NULL);
+  }
+  fail_if (finished);
+
+  gst_structure_free (gst_worker_controller_exit_now (ctrl));
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
 static Suite *
 processfaults_suite (void)
 {
@@ -486,8 +665,11 @@ processfaults_suite (void)
   tcase_add_checked_fixture (faults, NULL, stop_leftovers);
   tcase_add_test (faults, test_transient_crash_same_output);
   tcase_add_test (faults, test_poison_item_lost);
+  tcase_add_test (faults, test_queue_crash_same_output);
+  tcase_add_test (faults, test_queue_crash_item_lost);
   tcase_add_test (faults, test_keeps_crashing_is_error);
   tcase_add_test (faults, test_hang_restarted);
+  tcase_add_test (faults, test_stall_policy_restarts_the_child);
   suite_add_tcase (s, bad);
   tcase_add_checked_fixture (bad, NULL, stop_leftovers);
   tcase_add_test (bad, test_teardown_while_restarting);

@@ -185,7 +185,8 @@ emit_watch_events (GstWorkerController * self, GPtrArray * events)
         g_free (chain);
         g_signal_emit (self, controller_signals[SIGNAL_WORKER_STALLED], 0,
             ev->worker, ev->state, (guint64) ev->duration, ev->blocked_on);
-        worker_run_handle_stall (self->run, ev->worker, what);
+        worker_run_handle_stall (self->run, ev->worker, what,
+            ev->duration);
         break;
       }
       case WORKER_WATCH_LOST:

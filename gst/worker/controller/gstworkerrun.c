@@ -50,6 +50,8 @@ struct _GstWorkerRun
   gint64 start_wait_since;      /* monotonic us the drain began to wait
                                  * for starting workers; 0: it does not */
   GstClockTime start_waited;    /* how long it waited for them before */
+  gint64 child_restart_at;      /* monotonic us the stall policy last
+                                 * restarted a child process */
   GSource *restart_timer;
   GSource *deadlock_timer;
   GstStructure *last_error;
@@ -805,11 +807,43 @@ restart_or_stop (GstWorkerRun * run, gboolean restart, guint backoff)
   }
 }
 
+/* Under stall-policy=restart, a stalled process replica (@worker, or a
+ * worker inside its child, "REPLICA/NAME") has its child ended as a hung
+ * one: the replica restarts it with its back-off and retries the item
+ * (GST_PROC_CHILD_KILL_QUERY, elements/workers/gstprocwire.h), and the
+ * pipeline runs on. Returns: whether a replica did. */
+static gboolean
+restart_child (GstWorkerRun * run, const gchar * worker, const gchar * what)
+{
+  const gchar *slash = strrchr (worker, '/');
+  gchar *outer = slash ? g_strndup (worker, slash - worker) : g_strdup (worker);
+  WorkerRec *w = worker_topology_find_worker_by_name (run->parts.topology,
+      outer);
+  gboolean done = FALSE;
+
+  if (w) {
+    gchar *reason = g_strdup_printf ("%s stalled: %s (the controller's "
+        "stall-policy=restart)", worker, what);
+    GstQuery *q = gst_query_new_custom (GST_QUERY_CUSTOM,
+        gst_structure_new ("worker-child-kill", "reason", G_TYPE_STRING,
+            reason, NULL));
+
+    done = gst_element_query (w->element, q);
+    gst_query_unref (q);
+    g_free (reason);
+  }
+  if (done)
+    GST_WARNING_OBJECT (run->parts.owner, "worker %s stalled: %s; the "
+        "child process of %s is restarted", worker, what, outer);
+  g_free (outer);
+  return done;
+}
+
 /* The stall policy restarts: a stalled worker is handled as an error of
  * its own (the report's error names it). */
 void
 worker_run_handle_stall (GstWorkerRun * run, const gchar * worker,
-    const gchar * what)
+    const gchar * what, GstClockTime duration)
 {
   WorkerRec *w = worker_topology_find_worker_by_name (run->parts.topology,
       worker);
@@ -826,6 +860,28 @@ worker_run_handle_stall (GstWorkerRun * run, const gchar * worker,
   if (policy.stall_policy != GST_WORKER_STALL_POLICY_RESTART ||
       run->phase != WORKER_RUN_RUNNING) {
     g_mutex_unlock (&run->lock);
+    g_free (path);
+    g_free (text);
+    return;
+  }
+  g_mutex_unlock (&run->lock);
+  /* the smallest unit holding the stall: a process replica's child */
+  if (restart_child (run, worker, what)) {
+    g_mutex_lock (&run->lock);
+    run->child_restart_at = g_get_monotonic_time ();
+    g_mutex_unlock (&run->lock);
+    g_free (path);
+    g_free (text);
+    return;
+  }
+  g_mutex_lock (&run->lock);
+  /* stalled since before that restart: waits behind the hung child (the
+   * watchdog excuses it once the replica says `starting`) */
+  if (run->child_restart_at && g_get_monotonic_time () -
+      (gint64) (duration / GST_USECOND) <= run->child_restart_at) {
+    g_mutex_unlock (&run->lock);
+    GST_INFO_OBJECT (run->parts.owner, "%s: waits behind a child process "
+        "the stall policy restarted", text);
     g_free (path);
     g_free (text);
     return;

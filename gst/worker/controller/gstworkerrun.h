@@ -159,7 +159,8 @@ void                worker_run_handle_error (GstWorkerRun * run,
 G_GNUC_INTERNAL
 void                worker_run_handle_stall (GstWorkerRun * run,
                                              const gchar * worker,
-                                             const gchar * what);
+                                             const gchar * what,
+                                             GstClockTime duration);
 
 G_GNUC_INTERNAL
 void                worker_run_handle_state_changed (GstWorkerRun * run,
