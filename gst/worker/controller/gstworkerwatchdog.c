@@ -327,8 +327,13 @@ worker_watchdog_heartbeat (GstWorkerWatchdog * wd, WorkerRec * rec,
           || state == GST_WORKER_STATE_BLOCKED))
     due = now + ((gint64) t->stall_timeout * GST_MSECOND -
         (gint64) state_time) / 1000;
-  else if (w->stalled && state != GST_WORKER_STATE_BUSY &&
-      state != GST_WORKER_STATE_BLOCKED)
+  /* a stalled worker that waits no more, or whose wait began since (it
+   * went on, then waits again: a child the stall policy restarted that
+   * hangs again at once) is looked at now: recovered, then watched
+   * afresh */
+  else if (w->stalled && ((state != GST_WORKER_STATE_BUSY &&
+              state != GST_WORKER_STATE_BLOCKED) || (t->stall_timeout &&
+              state_time < t->stall_timeout * GST_MSECOND)))
     due = now;
   if (t->heartbeat_timeout)
     due = worker_min_deadline (due, now + (gint64) t->heartbeat_timeout * 1000);
