@@ -654,6 +654,70 @@ GST_START_TEST (test_stall_policy_restarts_the_child)
 
 GST_END_TEST;
 
+/* newuser E13: under stall-policy=restart a child that hangs while the
+ * system drains is restarted too (the replica resends the item): the
+ * drain ends, every item through, not at the drain's timeout. */
+GST_START_TEST (test_stall_policy_restarts_the_child_while_draining)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+      ("testworkersrc name=src num-buffers=-1 ! queue max-size-buffers=12 "
+      "max-size-bytes=0 max-size-time=0 ! processreplica name=r "
+      "restart-delay=0 worker=\"testworker name=w hang-after=5\" ! queue ! "
+      "testworkersink name=sink", &err);
+  guint child_restarts = 0, restarts_at_drain;
+  gboolean finished = FALSE;
+  guint64 count = 0;
+  gboolean balanced = FALSE;
+  GstWorkerControllerOutcome outcome;
+  GstStructure *report;
+  GstPipeline *pipe;
+  GstElement *sink;
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout",
+      (guint) scaled (300), "heartbeat-timeout", (guint) scaled (60000),
+      "stall-policy", GST_WORKER_STALL_POLICY_RESTART, NULL);
+  g_signal_connect_swapped (ctrl, "worker-restarted",
+      G_CALLBACK (count_signal), &child_restarts);
+  g_signal_connect_swapped (ctrl, "finished", G_CALLBACK (on_finished_flag),
+      &finished);
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  pipe = gst_worker_controller_get_pipeline (ctrl);
+  test_pipeline_watch (GST_ELEMENT (pipe));
+  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+  /* the first child hung and was restarted; the queue before r is full */
+  while (child_restarts < 1 && !finished)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  fail_if (finished);
+  restarts_at_drain = child_restarts;
+  /* (a bound no healthy drain needs: each hang costs stall-timeout) */
+  gst_worker_controller_exit_drain (ctrl, (guint) scaled (60000));
+  while (!finished)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  outcome = gst_worker_controller_get_outcome (ctrl);
+  fail_unless_equals_int (outcome, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  /* the 12 queued items needed more hangs and restarts while draining */
+  fail_unless (child_restarts > restarts_at_drain, "%u restarts",
+      child_restarts);
+  /* every item made came through, none discarded */
+  report = gst_worker_controller_get_report (ctrl);
+  fail_unless (gst_structure_get_boolean (report, "balanced", &balanced));
+  fail_unless (balanced, "%" GST_PTR_FORMAT, report);
+  g_object_get (sink, "count", &count, NULL);
+  fail_unless (count >= 12, "%" G_GUINT64_FORMAT " items", count);
+  gst_structure_free (report);
+
+  gst_object_unref (sink);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
 static Suite *
 processfaults_suite (void)
 {
@@ -670,6 +734,7 @@ processfaults_suite (void)
   tcase_add_test (faults, test_keeps_crashing_is_error);
   tcase_add_test (faults, test_hang_restarted);
   tcase_add_test (faults, test_stall_policy_restarts_the_child);
+  tcase_add_test (faults, test_stall_policy_restarts_the_child_while_draining);
   suite_add_tcase (s, bad);
   tcase_add_checked_fixture (bad, NULL, stop_leftovers);
   tcase_add_test (bad, test_teardown_while_restarting);

@@ -851,25 +851,35 @@ worker_run_handle_stall (GstWorkerRun * run, const gchar * worker,
   gchar *text = g_strdup_printf ("worker %s stalled: %s", worker, what);
   WorkerRunEvent ev = { WORKER_RUN_EVENT_ERROR };
   WorkerRunPolicy policy;
-  gboolean restart;
+  gboolean restart, draining;
   guint backoff = 0;
   GError *err;
 
   run->parts.hooks->policy (run->parts.owner, &policy);
   g_mutex_lock (&run->lock);
   if (policy.stall_policy != GST_WORKER_STALL_POLICY_RESTART ||
-      run->phase != WORKER_RUN_RUNNING) {
+      (run->phase != WORKER_RUN_RUNNING &&
+          run->phase != WORKER_RUN_DRAINING)) {
     g_mutex_unlock (&run->lock);
     g_free (path);
     g_free (text);
     return;
   }
+  draining = run->phase == WORKER_RUN_DRAINING;
   g_mutex_unlock (&run->lock);
-  /* the smallest unit holding the stall: a process replica's child */
+  /* the smallest unit holding the stall: a process replica's child (also
+   * while draining: the replica resends the item, the drain goes on) */
   if (restart_child (run, worker, what)) {
     g_mutex_lock (&run->lock);
     run->child_restart_at = g_get_monotonic_time ();
     g_mutex_unlock (&run->lock);
+    g_free (path);
+    g_free (text);
+    return;
+  }
+  /* no restart of the whole pipeline while it drains: the drain's
+   * timeout ends it */
+  if (draining) {
     g_free (path);
     g_free (text);
     return;
