@@ -483,7 +483,8 @@ gst_proc_child_status_forward_pause (GstProcChildStatus * self,
     GstQuery * query)
 {
   const GstStructure *qs = gst_query_get_structure (query);
-  const gchar *name = gst_structure_get_string (qs, "worker");
+  /* (a copy: the child's answer replaces the query's structure) */
+  gchar *name = g_strdup (gst_structure_get_string (qs, "worker"));
   gboolean paused = FALSE, held = FALSE, res = TRUE, unsure = FALSE;
   GstProcChannel *ch;
   Asked asked;
@@ -520,6 +521,7 @@ gst_proc_child_status_forward_pause (GstProcChildStatus * self,
   g_mutex_unlock (&self->set_lock);
   if (ch)
     gst_proc_channel_unref (ch);
+  g_free (name);
   return res;
 }
 
