@@ -1290,14 +1290,8 @@ launch_main (int argc, char **argv)
     check = launch_prop_check_begin (text);
 
     app.ctrl = make_controller (desc, file, &err);
-    /* a value the parser could not read: what the property takes */
-    if (!app.ctrl && (bad = launch_prop_explain_parse_error (text, err))) {
-      gchar *message = g_strdup_printf ("%s: %s", err->message, bad);
-
-      g_free (err->message);
-      err->message = message;
-      g_free (bad);
-    }
+    if (!app.ctrl)
+      launch_prop_explain_parse_error (text, err);
     g_free (text);
     pipeline = app.ctrl ? gst_worker_controller_get_pipeline (app.ctrl) : NULL;
     bad = launch_prop_check_end (check, GST_BIN (pipeline));

@@ -387,23 +387,22 @@ describe (GstBin * pipeline, BadValue * b)
  *
  * GStreamer's parser refuses a value it cannot read (`isolation=proces`)
  * with "could not set property "isolation" in element "p" to "proces"":
- * what the property takes, read from the factories @description names.
- *
- * Returns: (transfer full) (nullable): "it must be one of thread,
- *   process" (or a range), or %NULL
+ * @err's message gets what the property takes (": it must be one of
+ * thread, process", or a range), read from the factories @description
+ * names. Any other error is left as it is.
  */
-gchar *
-launch_prop_explain_parse_error (const gchar * description, const GError * err)
+void
+launch_prop_explain_parse_error (const gchar * description, GError * err)
 {
   gchar *property, *range = NULL;
   GList *factories, *l;
 
   if (!description || !err || !g_error_matches (err, GST_PARSE_ERROR,
           GST_PARSE_ERROR_COULD_NOT_SET_PROPERTY))
-    return NULL;
+    return;
   property = between (err->message, "property \"", "\"");
   if (!property)
-    return NULL;
+    return;
   factories = named_factories (description);
   for (l = factories; l && !range; l = l->next) {
     GType type = gst_element_factory_get_element_type (l->data);
@@ -419,12 +418,13 @@ launch_prop_explain_parse_error (const gchar * description, const GError * err)
   g_list_free_full (factories, gst_object_unref);
   g_free (property);
   if (range) {
-    gchar *text = g_strdup_printf ("it must be %s", range);
+    gchar *message = g_strdup_printf ("%s: it must be %s", err->message,
+        range);
 
+    g_free (err->message);
+    err->message = message;
     g_free (range);
-    return text;
   }
-  return NULL;
 }
 
 /**

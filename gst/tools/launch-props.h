@@ -11,7 +11,7 @@ typedef struct _LaunchPropCheck LaunchPropCheck;
 
 LaunchPropCheck *launch_prop_check_begin (const gchar * description);
 gchar *launch_prop_check_end (LaunchPropCheck * check, GstBin * pipeline);
-gchar *launch_prop_explain_parse_error (const gchar * description,
-    const GError * err);
+void launch_prop_explain_parse_error (const gchar * description,
+    GError * err);
 
 G_END_DECLS

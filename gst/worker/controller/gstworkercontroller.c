@@ -1025,26 +1025,6 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
   return worker_run_play (self->run, error);
 }
 
-static gboolean set_worker_paused_named (GstWorkerController * self,
-    const gchar * name, gboolean paused, GError ** error);
-
-/* (a pool's worker by its name in either isolation's scheme) */
-static gboolean
-set_worker_paused (GstWorkerController * self, const gchar * name,
-    gboolean paused, GError ** error)
-{
-  gchar *alias;
-  gboolean res;
-
-  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
-  g_return_val_if_fail (name != NULL, FALSE);
-
-  alias = controller_worker_alias (self, name);
-  res = set_worker_paused_named (self, alias ? alias : name, paused, error);
-  g_free (alias);
-  return res;
-}
-
 static gboolean
 set_worker_paused_named (GstWorkerController * self, const gchar * name,
     gboolean paused, GError ** error)
@@ -1081,6 +1061,23 @@ set_worker_paused_named (GstWorkerController * self, const gchar * name,
   /* the watchdog looks again: blocked workers may be excused or not */
   worker_watchdog_wake (self->watch, g_get_monotonic_time ());
   return TRUE;
+}
+
+/* (a pool's worker by its name in either isolation's scheme) */
+static gboolean
+set_worker_paused (GstWorkerController * self, const gchar * name,
+    gboolean paused, GError ** error)
+{
+  gchar *alias;
+  gboolean res;
+
+  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  alias = controller_worker_alias (self, name);
+  res = set_worker_paused_named (self, alias ? alias : name, paused, error);
+  g_free (alias);
+  return res;
 }
 
 /**
