@@ -124,6 +124,7 @@
 #include "gstworkerselements.h"
 #include "gstprocessreplica.h"
 #include "gstprocchannel.h"
+#include "gstprocchild.h"
 #include "gstprocchildstatus.h"
 #include "gstprocinflight.h"
 #include "gstprocshm.h"
@@ -139,9 +140,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_process_replica_debug);
 #define DEFAULT_TRANSPORT GST_PROCESS_REPLICA_TRANSPORT_UNIX
 #define MAX_RESTART_DELAY 2000
 #define DEFAULT_START_TIMEOUT 30000
-#define STOP_TIMEOUT (2 * G_TIME_SPAN_SECOND)
-/* how long a child that closed its channel may take to end by itself */
-#define CLOSE_GRACE (G_TIME_SPAN_SECOND / 2)
 
 enum
 {
@@ -173,33 +171,16 @@ struct _GstProcessReplica
   guint start_timeout;          /* ms */
   GstProcessReplicaTransport transport;
 
+  GstProcChild *child;          /* fixed; own lock: the child process,
+                                 * its start, its end */
+
   GMutex lock;
   GCond cond;
   /* protected by lock */
-  GstProcChannel *channel;      /* the child's, NULL when none */
-  GPid pid;                     /* the child's, 0 when none */
-  gboolean reaped;              /* pid waited for */
-  gboolean hello;               /* the child runs its worker */
-  gchar *failed;                /* why the child could not build it */
-  gboolean dead;                /* the child died, was killed or closed */
-  gchar *death;                 /* how */
-  gchar *bye;                   /* why it said it ends, or NULL */
-  gboolean stopping;            /* we end the child: not a crash */
-  gboolean starting;            /* spawned, its hello awaited */
-  gboolean start_failed;        /* the last start did not run (said) */
   gboolean item_waits;          /* an item waits for the start */
   GstEvent *child_caps;         /* the last caps event a child sent */
-  GThread *start_thread;        /* await_child(), until joined */
-  GThread *ended_start;         /* the one before a restart between items:
-                                 * joined by the new one */
-  gchar *restart_death;         /* a child that died between items: the
-                                 * start thread restarts it first */
   gboolean replay_pending;      /* the stream's sticky events are due to
                                  * the child (restarted between items) */
-  int listener;                 /* tcp: while the child connects, or -1 */
-  gint64 start_deadline;        /* monotonic */
-  guint start_timeout_used;     /* ms, of the start in hand */
-  gchar *start_program;         /* the child program started last */
   gboolean flushing;
   guint64 next_id;
   guint64 wait_id;              /* the item the child holds, 0: none */
@@ -211,12 +192,7 @@ struct _GstProcessReplica
                                  * the oldest one kept were done */
   guint skip;                   /* outputs a retried item made already */
   GstProcInflight *inflight;    /* the items the child holds */
-  gboolean threads;             /* its worker pushes from threads of its
-                                 * own: items end at their marks */
-  guint child_gen;              /* children opened so far */
-  guint kept_gen;               /* the one the items kept went to */
-  guint restarts;
-  guint in_a_row;               /* crashes since an item was finished */
+  guint kept_gen;               /* the child the items kept went to */
   guint64 items_retried;
   guint64 items_lost;
   gchar *lost_reason;           /* why the last item lost was, or NULL */
@@ -264,7 +240,7 @@ item_done (GstProcessReplica * self, guint64 id, GstFlowReturn flow,
 {
   if (!id || id != self->wait_id)
     return;
-  if (!self->threads)
+  if (!gst_proc_child_has_threads (self->child))
     retire_locked (self, id);
   self->done_flow = flow;
   self->done_result = result;
@@ -272,43 +248,17 @@ item_done (GstProcessReplica * self, guint64 id, GstFlowReturn flow,
   g_cond_broadcast (&self->cond);
 }
 
+/* A message of the running child: an item's end, an output, an event, a
+ * message of its bus. */
 static void
-on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
+on_child_message (GstProcChannel * ch, GstProcMessage * msg, GPid pid,
+    gpointer data)
 {
   GstProcessReplica *self = data;
   GstFlowReturn flow;
 
   g_mutex_lock (&self->lock);
-  if (ch != self->channel) {
-    g_mutex_unlock (&self->lock);
-    return;
-  }
   switch (msg->type) {
-    case GST_PROC_MSG_HELLO:
-      self->hello = TRUE;
-      self->threads = FALSE;
-      gst_structure_get_boolean (msg->structure, "threads", &self->threads);
-      /* it answers from now on */
-      gst_proc_child_status_answered (self->children, ch);
-      g_cond_broadcast (&self->cond);
-      g_mutex_unlock (&self->lock);
-      return;
-    case GST_PROC_MSG_FAILED:
-      g_free (self->failed);
-      self->failed = g_strdup (gst_structure_get_string (msg->structure,
-              "message"));
-      if (!self->failed)
-        self->failed = g_strdup ("no reason given");
-      g_cond_broadcast (&self->cond);
-      g_mutex_unlock (&self->lock);
-      return;
-    case GST_PROC_MSG_BYE:
-      /* it closes its channel next: its death says why */
-      g_free (self->bye);
-      self->bye = g_strdup (gst_structure_get_string (msg->structure,
-              "reason"));
-      g_mutex_unlock (&self->lock);
-      return;
     case GST_PROC_MSG_DONE:{
       gint f = GST_FLOW_ERROR;
       gboolean result = FALSE;
@@ -382,7 +332,6 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, gpointer data)
   {
     const gchar *type = gst_structure_get_string (msg->structure, "type");
     const gchar *src = gst_structure_get_string (msg->structure, "src");
-    GPid pid = self->pid;
 
     if (g_strcmp0 (type, "element") == 0) {
       const gchar *str = gst_structure_get_string (msg->structure,
@@ -445,101 +394,21 @@ on_child_query (GstProcChannel * ch, GstQuery * query, GstPadDirection dir,
   return FALSE;
 }
 
-/* The child closed its channel (or died: that closes it too) while not
- * stopped: says how it ended, and that it closed its channel when it did
- * not just die (with why, if it said): killed after CLOSE_GRACE, a child
- * that closed its channel and lived on would otherwise read as "killed by
- * signal SIGKILL", hiding the reason. */
-static gchar *
-closed_death (GstProcessReplica * self, GPid pid, const gchar * bye)
-{
-  gboolean killed = FALSE;
-  gchar *how, *death;
-
-  /* (it said why: no need to wait for it) */
-  if (bye)
-    kill (pid, SIGKILL);
-  how = gst_proc_start_reap (pid, bye ? 0 : CLOSE_GRACE, &killed);
-  GST_INFO_OBJECT (self, "child %d %s", (gint) pid, how);
-  if (bye)
-    death = g_strdup_printf ("its process (pid %d) closed its channel (%s) "
-        "and was stopped", (gint) pid, bye);
-  else if (killed)
-    death = g_strdup_printf ("its process (pid %d) closed its channel "
-        "without a word and was stopped", (gint) pid);
-  else
-    death = g_strdup_printf ("its process (pid %d) %s", (gint) pid, how);
-  g_free (how);
-  return death;
-}
-
-static gpointer await_child (gpointer data);
 static gpointer resend_held (gpointer data);
 
-/* A child that died between items (nothing in hand, the stream not
- * waiting for it) is restarted at once by a start thread, not when the
- * next item comes (with the lock). Returns: whether it will be. */
-static gboolean
-restart_between_items_locked (GstProcessReplica * self)
-{
-  GThread *thread;
-
-  if (self->stopping || self->starting || !self->hello || self->wait_id ||
-      !self->death || self->ended_start)
-    return FALSE;
-  thread = g_thread_try_new ("worker-process-start", await_child, self,
-      NULL);
-  if (!thread)
-    return FALSE;
-  /* (it waits for the lock, then joins the one before) */
-  self->ended_start = self->start_thread;
-  self->start_thread = thread;
-  self->restart_death = g_strdup (self->death);
-  self->replay_pending = TRUE;
-  self->starting = TRUE;
-  return TRUE;
-}
-
+/* The child ended (@death): marked dead with what the replica holds (under
+ * its lock); one that died between items is restarted at once, and the
+ * items it held in its queues go to the next child at once. */
 static void
-on_child_closed (GstProcChannel * ch, gboolean garbage, const gchar * why,
-    gpointer data)
+on_child_closed (GstProcChild * child, const gchar * death, gpointer data)
 {
   GstProcessReplica *self = data;
-  gboolean stopping, restart, resend;
-  gchar *bye, *death = NULL;
-  GPid pid;
+  gboolean restart, resend;
 
   g_mutex_lock (&self->lock);
-  if (ch != self->channel || self->reaped) {
-    g_mutex_unlock (&self->lock);
-    return;
-  }
-  stopping = self->stopping;
-  pid = self->pid;
-  bye = g_steal_pointer (&self->bye);
-  g_mutex_unlock (&self->lock);
-
-  if (garbage) {
-    GST_WARNING_OBJECT (self, "child %d sent garbage: %s", (gint) pid, why);
-    kill (pid, SIGKILL);
-    g_free (gst_proc_start_reap (pid, 0, NULL));
-    death = g_strdup_printf ("its process (pid %d) broke the protocol (%s) "
-        "and was killed", (gint) pid, why);
-  } else if (stopping) {
-    gchar *how = gst_proc_start_reap (pid, STOP_TIMEOUT, NULL);
-
-    death = g_strdup_printf ("its process (pid %d) %s", (gint) pid, how);
-    g_free (how);
-  } else {
-    death = closed_death (self, pid, bye);
-  }
-
-  g_mutex_lock (&self->lock);
-  self->reaped = TRUE;
-  self->dead = TRUE;
-  if (!self->death)
-    self->death = g_steal_pointer (&death);
-  restart = restart_between_items_locked (self);
+  restart = gst_proc_child_died (child, death, !self->wait_id);
+  if (restart)
+    self->replay_pending = TRUE;
   resend = restart && gst_proc_inflight_length (self->inflight);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
@@ -554,472 +423,56 @@ on_child_closed (GstProcChannel * ch, gboolean garbage, const gchar * why,
     else
       gst_object_unref (self);
   }
-  g_free (death);
-  g_free (bye);
 }
 
-/* Closes the channel of the child there was and reaps it (killed first
- * unless the element stops it: then after a polite close and 2 s). Not
- * with the lock. */
 static void
-drop_child (GstProcessReplica * self)
+child_settings (GstProcChildSettings * settings, gpointer data)
 {
-  GstProcChannel *ch;
+  GstProcessReplica *self = data;
 
-  g_mutex_lock (&self->lock);
-  ch = self->channel;
-  g_mutex_unlock (&self->lock);
-  if (ch)
-    gst_proc_channel_close (ch);
-  g_mutex_lock (&self->lock);
-  if (!self->reaped && self->pid) {
-    GPid pid = self->pid;
-
-    g_mutex_unlock (&self->lock);
-    g_free (gst_proc_start_reap (pid, STOP_TIMEOUT, NULL));
-    g_mutex_lock (&self->lock);
-  }
-  self->reaped = TRUE;
-  self->channel = NULL;
-  self->pid = 0;
-  g_mutex_unlock (&self->lock);
-  if (ch)
-    gst_proc_channel_unref (ch);
+  GST_OBJECT_LOCK (self);
+  settings->worker = g_strdup (self->worker);
+  settings->tcp = self->transport == GST_PROCESS_REPLICA_TRANSPORT_TCP;
+  settings->start_timeout = self->start_timeout;
+  settings->max_restarts = self->max_restarts;
+  settings->restart_delay = self->restart_delay;
+  GST_OBJECT_UNLOCK (self);
 }
 
-/* Ends the child (a polite close, then SIGKILL after 2 s; at once while
- * it starts: it has nothing of the stream). Not with the lock. */
+static void
+child_starting (gboolean starting, gboolean notify, gpointer data)
+{
+  GstProcessReplica *self = data;
+
+  if (notify)
+    g_object_notify (G_OBJECT (self), "starting");
+  gst_worker_core_set_starting (self->core, starting);
+}
+
+static void
+child_changed (gpointer data)
+{
+  GstProcessReplica *self = data;
+
+  g_mutex_lock (&self->lock);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static const GstProcChildCallbacks child_callbacks = {
+  child_settings, on_child_message, on_child_query, on_child_closed,
+  child_starting, child_changed
+};
+
+/* Ends the child (gst_proc_child_stop()): the stream's sticky events are
+ * not due to it any more. Not with the lock. */
 static void
 stop_child (GstProcessReplica * self)
 {
-  GThread *thread;
-
+  gst_proc_child_stop (self->child);
   g_mutex_lock (&self->lock);
-  self->stopping = TRUE;
-  if (self->starting && self->pid && !self->reaped)
-    kill (self->pid, SIGKILL);
-  thread = self->start_thread;
-  self->start_thread = NULL;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
-  if (thread)
-    g_thread_join (thread);
-  drop_child (self);
-  g_mutex_lock (&self->lock);
-  self->stopping = FALSE;
   self->replay_pending = FALSE;
   g_mutex_unlock (&self->lock);
-}
-
-/* ---------------------------------------------------------------------- */
-/* crashes: the back-off and the bound, for a child that died running and
- * one that died starting alike */
-
-/* Counts a crash (with the lock). Returns: %FALSE past max-restarts (in
- * @max), else the back-off before the restart in @delay (restart-delay,
- * doubled at each crash in a row, at most 2 s). */
-static gboolean
-count_crash_locked (GstProcessReplica * self, guint * delay, guint * max)
-{
-  GST_OBJECT_LOCK (self);
-  *max = self->max_restarts;
-  *delay = self->restart_delay;
-  GST_OBJECT_UNLOCK (self);
-  self->in_a_row++;
-  if (self->in_a_row > *max)
-    return FALSE;
-  for (guint i = 1; i < self->in_a_row && *delay < MAX_RESTART_DELAY; i++)
-    *delay *= 2;
-  *delay = MIN (*delay, MAX_RESTART_DELAY);
-  return TRUE;
-}
-
-/* The error when it gives up. */
-static gchar *
-gives_up_text (GstProcessReplica * self, guint in_a_row, guint max,
-    const gchar * death)
-{
-  if (max == 0)
-    return g_strdup_printf ("Worker process %s crashed and max-restarts=0 "
-        "allows no restart: %s.", GST_OBJECT_NAME (self), death);
-  return g_strdup_printf ("Worker process %s keeps crashing: %u times in a "
-      "row without finishing an item (max-restarts=%u); the last time %s.",
-      GST_OBJECT_NAME (self), in_a_row, max, death);
-}
-
-/* Says that the child restarts (restart @restarts, @in_a_row crashes in a
- * row), where a user sees it: the restart hides the crash otherwise. */
-static void
-announce_restart (GstProcessReplica * self, const gchar * death,
-    guint restarts, guint in_a_row, guint max)
-{
-  GST_ELEMENT_WARNING (self, CORE, FAILED,
-      ("Worker process %s: %s; restarting it (restart %u of %s; %u "
-          "crash%s in a row, it gives up after max-restarts=%u)",
-          GST_OBJECT_NAME (self), death, restarts, GST_OBJECT_NAME (self),
-          in_a_row, in_a_row == 1 ? "" : "es", max), (NULL));
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self),
-          gst_structure_new ("worker-process-restarted",
-              "reason", G_TYPE_STRING, death, "restarts", G_TYPE_UINT,
-              restarts, NULL)));
-}
-
-/* ---------------------------------------------------------------------- */
-/* the child's start: spawned in the state change, its hello awaited on a
- * thread of its own */
-
-/* Whether the start is to end now (the element goes down). */
-static gboolean
-start_cancelled (gpointer data)
-{
-  GstProcessReplica *self = data;
-  gboolean stopping;
-
-  g_mutex_lock (&self->lock);
-  stopping = self->stopping;
-  g_mutex_unlock (&self->lock);
-  return stopping;
-}
-
-/* The channel of a child on @fd (with the lock). */
-static GstProcChannel *
-open_channel_locked (GstProcessReplica * self, int fd, gboolean tcp)
-{
-  static const GstProcChannelCallbacks callbacks = {
-    on_child_message, on_child_query, on_child_closed
-  };
-  GstProcChannel *ch = gst_proc_channel_new (fd, tcp, &callbacks, self);
-
-  self->channel = ch;
-  self->child_gen++;
-  gst_proc_child_status_start (self->children, ch);
-  return ch;
-}
-
-/* Spawns a child (its channel read from now on, its hello not awaited)
- * and makes it the element's, `starting`. Returns: %FALSE, with @error,
- * if it cannot (nothing is left running then). */
-static gboolean
-launch_child (GstProcessReplica * self, GError ** error)
-{
-  gchar *program = gst_proc_start_child_program (GST_ELEMENT (self));
-  gchar *worker, *name;
-  guint start_timeout;
-  GstProcChannel *ch = NULL;
-  gboolean tcp, ok = FALSE;
-  GPid pid;
-  int fd;
-
-  GST_OBJECT_LOCK (self);
-  worker = g_strdup (self->worker);
-  name = g_strdup (GST_OBJECT_NAME (self));
-  tcp = self->transport == GST_PROCESS_REPLICA_TRANSPORT_TCP;
-  start_timeout = self->start_timeout;
-  GST_OBJECT_UNLOCK (self);
-
-  if (!gst_proc_start_spawn (program, name, worker, tcp, &pid, &fd, error))
-    goto out;
-
-  g_mutex_lock (&self->lock);
-  self->pid = pid;
-  self->reaped = FALSE;
-  self->hello = FALSE;
-  self->dead = FALSE;
-  self->start_failed = FALSE;
-  g_clear_pointer (&self->failed, g_free);
-  g_clear_pointer (&self->death, g_free);
-  g_clear_pointer (&self->bye, g_free);
-  g_free (self->start_program);
-  self->start_program = g_strdup (program);
-  self->start_timeout_used = start_timeout;
-  self->start_deadline = g_get_monotonic_time () +
-      start_timeout * G_TIME_SPAN_MILLISECOND;
-  self->starting = TRUE;
-  if (tcp)
-    self->listener = fd;
-  else
-    ch = open_channel_locked (self, fd, FALSE);
-  g_mutex_unlock (&self->lock);
-  GST_INFO_OBJECT (self, "started %s, pid %d", program, (gint) pid);
-
-  ok = !ch || gst_proc_channel_start (ch, "worker-process-reader");
-  if (!ok) {
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
-        "Worker process %s: no thread to read its child", name);
-    kill (pid, SIGKILL);
-    drop_child (self);
-  }
-out:
-  g_free (program);
-  g_free (worker);
-  g_free (name);
-  return ok;
-}
-
-/* start threads that wait now, in this process */
-static gint n_starting;
-
-typedef enum
-{
-  START_RUNS,                   /* it said hello */
-  START_STOPPED,                /* the element goes down */
-  START_FAILED,                 /* @why: an error (its worker does not build) */
-  START_DIED,                   /* @why: how it died or why it was killed */
-} StartEnd;
-
-/* Waits for the start of the child there is: its connection (TCP), then
- * its hello, by the start-timeout. A child that died or was too slow is
- * killed (not reaped: drop_child()). */
-static StartEnd
-await_start (GstProcessReplica * self, gchar ** why)
-{
-  gchar *program, *worker, *accept_why = NULL;
-  GstProcChannel *ch = NULL;
-  StartEnd end = START_FAILED;
-  int listener, fd;
-  guint timeout;
-  gint share = 1;
-  gint64 deadline;
-  GPid pid;
-
-  g_mutex_lock (&self->lock);
-  listener = self->listener;
-  pid = self->pid;
-  deadline = self->start_deadline;
-  timeout = self->start_timeout_used;
-  program = g_strdup (self->start_program);
-  g_mutex_unlock (&self->lock);
-  GST_OBJECT_LOCK (self);
-  worker = g_strdup (self->worker);
-  GST_OBJECT_UNLOCK (self);
-
-  if (listener >= 0) {
-    fd = gst_proc_start_accept (listener, pid, deadline, timeout,
-        start_cancelled, self, &accept_why);
-    close (listener);
-    g_mutex_lock (&self->lock);
-    self->listener = -1;
-    if (fd < 0) {
-      /* killed and reaped there */
-      self->reaped = TRUE;
-      self->dead = TRUE;
-    } else {
-      ch = gst_proc_channel_ref (open_channel_locked (self, fd, TRUE));
-    }
-    g_mutex_unlock (&self->lock);
-    if (ch && !gst_proc_channel_start (ch, "worker-process-reader"))
-      *why = g_strdup_printf ("Worker process %s: there is no thread to "
-          "read its child", GST_OBJECT_NAME (self));
-    if (ch)
-      gst_proc_channel_unref (ch);
-  }
-
-  g_mutex_lock (&self->lock);
-  while (!*why && !accept_why && !self->hello && !self->failed &&
-      !self->dead && !self->stopping) {
-    /* children of this process that start together share the machine:
-     * each may take start-timeout for every one of them, as when they
-     * started one after the other */
-    gint64 limit, now = g_get_monotonic_time ();
-
-    share = MAX (share, g_atomic_int_get (&n_starting));
-    limit = deadline + (share - 1) * (gint64) timeout *
-        G_TIME_SPAN_MILLISECOND;
-    if (now >= limit)
-      break;
-    g_cond_wait_until (&self->cond, &self->lock,
-        MIN (limit, now + G_TIME_SPAN_SECOND));
-  }
-  if (*why) {
-    /* START_FAILED, said above */
-  } else if (self->stopping) {
-    end = START_STOPPED;
-  } else if (self->hello && !self->dead && !accept_why) {
-    end = START_RUNS;
-  } else if (self->failed) {
-    /* bad input: no restart will build it */
-    *why = g_strdup_printf ("Worker process %s: its worker (\"%s\") could "
-        "not be built: %s", GST_OBJECT_NAME (self), worker, self->failed);
-    end = START_FAILED;
-  } else if (accept_why || self->dead) {
-    *why = g_strdup_printf ("its child (%s) did not start: %s", program,
-        accept_why ? accept_why : self->death);
-    end = START_DIED;
-  } else {
-    *why = share == 1 ?
-        g_strdup_printf ("its child (%s) did not start within %u ms "
-        "(start-timeout)", program, timeout) :
-        g_strdup_printf ("its child (%s) did not start within %u ms "
-        "(start-timeout=%u, for each of the %d children starting together)",
-        program, timeout * share, timeout, share);
-    if (!self->death)
-      self->death = g_strdup_printf ("its process (pid %d) did not start "
-          "in time and was killed", (gint) self->pid);
-    end = START_DIED;
-  }
-  if (end != START_RUNS && !self->reaped && self->pid)
-    kill (self->pid, SIGKILL);
-  g_mutex_unlock (&self->lock);
-  g_free (accept_why);
-  g_free (program);
-  g_free (worker);
-  return end;
-}
-
-/* After the child died or was too slow while starting (@death), as after
- * a crash later: the back-off, a warning, a new child. Returns: %FALSE if
- * the start is to end: with @error set past max-restarts or if no child
- * can be spawned, unset if the element goes down. */
-static gboolean
-restart_starting_child (GstProcessReplica * self, const gchar * death,
-    gchar ** error)
-{
-  guint delay, max, restarts, in_a_row;
-  gint64 until;
-  GError *err = NULL;
-
-  g_mutex_lock (&self->lock);
-  /* (going down: no crash to count, no error) */
-  if (self->stopping) {
-    g_mutex_unlock (&self->lock);
-    return FALSE;
-  }
-  if (!count_crash_locked (self, &delay, &max)) {
-    in_a_row = self->in_a_row;
-    g_mutex_unlock (&self->lock);
-    *error = gives_up_text (self, in_a_row, max, death);
-    return FALSE;
-  }
-  until = g_get_monotonic_time () + delay * G_TIME_SPAN_MILLISECOND;
-  while (!self->stopping && g_cond_wait_until (&self->cond, &self->lock,
-          until));
-  if (self->stopping) {
-    g_mutex_unlock (&self->lock);
-    return FALSE;
-  }
-  restarts = ++self->restarts;
-  in_a_row = self->in_a_row;
-  g_mutex_unlock (&self->lock);
-  announce_restart (self, death, restarts, in_a_row, max);
-  drop_child (self);
-  if (start_cancelled (self))
-    return FALSE;
-  if (!launch_child (self, &err)) {
-    *error = g_strdup (err->message);
-    g_clear_error (&err);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* The start thread: awaits the child's hello; a child that dies or is too
- * slow meanwhile is restarted as after a crash (the back-off, the bound).
- * Ends the start (`starting` false, waiters woken); a start that failed
- * (the worker does not build; max-restarts) is an error naming the
- * element, posted before anything can see that the start ended (the
- * stream's error flow must come after the cause: GStreamer's rule). Not
- * when the element goes down meanwhile: no error then. */
-static gpointer
-await_child (gpointer data)
-{
-  GstProcessReplica *self = data;
-  gchar *why = NULL, *error = NULL, *death;
-  GThread *ended;
-  StartEnd end = START_DIED;
-  GPid pid;
-
-  g_mutex_lock (&self->lock);
-  ended = g_steal_pointer (&self->ended_start);
-  death = g_steal_pointer (&self->restart_death);
-  g_mutex_unlock (&self->lock);
-  if (ended)
-    g_thread_join (ended);
-
-  g_atomic_int_inc (&n_starting);
-  /* a child that died between items: its restart first */
-  if (!death || restart_starting_child (self, death, &error)) {
-    for (;;) {
-      end = await_start (self, &why);
-      if (end != START_DIED)
-        break;
-      if (!restart_starting_child (self, why, &error))
-        break;
-      g_clear_pointer (&why, g_free);
-    }
-  }
-  g_free (death);
-  if (end == START_FAILED)
-    error = g_steal_pointer (&why);
-  g_free (why);
-
-  if (end == START_RUNS) {
-    GstProcChannel *ch = NULL;
-
-    /* what the controller set in the child before, before any item */
-    g_mutex_lock (&self->lock);
-    if (self->channel)
-      ch = gst_proc_channel_ref (self->channel);
-    g_mutex_unlock (&self->lock);
-    if (ch) {
-      gst_proc_child_status_replay (self->children, ch);
-      gst_proc_channel_unref (ch);
-    }
-  } else if (error) {
-    GST_ELEMENT_ERROR (self, CORE, FAILED, ("%s", error), (NULL));
-  }
-
-  g_mutex_lock (&self->lock);
-  pid = self->pid;
-  self->start_failed = end != START_RUNS;
-  self->starting = FALSE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
-  /* (a pool offers the replica to its dispatcher here: before the state
-   * says it, so that a replica not `starting` takes items) */
-  g_atomic_int_dec_and_test (&n_starting);
-  g_object_notify (G_OBJECT (self), "starting");
-  gst_worker_core_set_starting (self->core, FALSE);
-
-  if (end == START_RUNS)
-    GST_INFO_OBJECT (self, "child %d runs its worker", (gint) pid);
-  g_free (error);
-  return NULL;
-}
-
-/* Starts a child and returns at once: await_child(), on a thread of its
- * own, waits until it runs the worker. Returns: %FALSE, with @error, if
- * it cannot even be spawned. */
-static gboolean
-spawn_child (GstProcessReplica * self, GError ** error)
-{
-  GThread *thread;
-  GError *err = NULL;
-
-  if (!launch_child (self, error))
-    goto fail;
-  gst_worker_core_set_starting (self->core, TRUE);
-  thread = g_thread_try_new ("worker-process-start", await_child, self, &err);
-  if (!thread) {
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
-        "Worker process %s: no thread to start its child: %s",
-        GST_OBJECT_NAME (self), err->message);
-    g_clear_error (&err);
-    stop_child (self);
-    goto fail;
-  }
-  g_mutex_lock (&self->lock);
-  self->start_thread = thread;
-  g_mutex_unlock (&self->lock);
-  return TRUE;
-
-fail:
-  g_mutex_lock (&self->lock);
-  self->starting = FALSE;
-  self->start_failed = TRUE;
-  g_mutex_unlock (&self->lock);
-  gst_worker_core_set_starting (self->core, FALSE);
-  return FALSE;
 }
 
 static gboolean
@@ -1027,7 +480,7 @@ spawn_or_error (GstProcessReplica * self)
 {
   GError *err = NULL;
 
-  if (spawn_child (self, &err))
+  if (gst_proc_child_spawn (self->child, &err))
     return TRUE;
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_error (GST_OBJECT (self), err, NULL));
@@ -1042,12 +495,12 @@ static gboolean
 wait_started_locked (GstProcessReplica * self, gboolean holding)
 {
   if (holding)
-    self->item_waits = self->starting;
-  while (self->starting && !self->flushing)
+    self->item_waits = gst_proc_child_is_starting (self->child);
+  while (gst_proc_child_is_starting (self->child) && !self->flushing)
     g_cond_wait (&self->cond, &self->lock);
   if (holding)
     self->item_waits = FALSE;
-  return !self->starting;
+  return !gst_proc_child_is_starting (self->child);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1110,11 +563,12 @@ ensure_child (GstProcessReplica * self, gboolean holding)
     g_mutex_lock (&self->lock);
     /* a child that starts: its first item waits here, on the streaming
      * thread, not the state change */
-    if (!wait_started_locked (self, holding) || self->start_failed) {
+    if (!wait_started_locked (self, holding) ||
+        gst_proc_child_start_failed (self->child)) {
       g_mutex_unlock (&self->lock);
       return FALSE;
     }
-    if (self->channel && !self->dead) {
+    if (gst_proc_child_is_running (self->child)) {
       gboolean due = self->replay_pending;
 
       /* restarted between items: the stream's sticky events first */
@@ -1133,9 +587,13 @@ ensure_child (GstProcessReplica * self, gboolean holding)
       return FALSE;
     }
     g_free (death);
-    death = g_strdup (self->death ? self->death : "it is not running");
-    if (!count_crash_locked (self, &delay, &max_restarts)) {
-      gchar *text = gives_up_text (self, self->in_a_row, max_restarts, death);
+    death = gst_proc_child_dup_death (self->child);
+    if (!death)
+      death = g_strdup ("it is not running");
+    if (!gst_proc_child_count_crash (self->child, &delay, &max_restarts,
+            &in_a_row)) {
+      gchar *text = gst_proc_child_gives_up_text (self->child, in_a_row,
+          max_restarts, death);
 
       g_mutex_unlock (&self->lock);
       GST_ELEMENT_ERROR (self, CORE, FAILED, ("%s", text), (NULL));
@@ -1147,21 +605,22 @@ ensure_child (GstProcessReplica * self, gboolean holding)
     while (!self->flushing && g_cond_wait_until (&self->cond, &self->lock,
             deadline));
     flushing = self->flushing;
-    restarts = ++self->restarts;
-    in_a_row = self->in_a_row;
+    restarts = gst_proc_child_count_restart (self->child, &in_a_row);
     g_mutex_unlock (&self->lock);
     if (flushing) {
       g_free (death);
       return FALSE;
     }
-    announce_restart (self, death, restarts, in_a_row, max_restarts);
+    gst_proc_child_announce_restart (self->child, death, restarts, in_a_row,
+        max_restarts);
     stop_child (self);
     if (!spawn_or_error (self)) {
       g_free (death);
       return FALSE;
     }
     g_mutex_lock (&self->lock);
-    if (!wait_started_locked (self, holding) || self->start_failed) {
+    if (!wait_started_locked (self, holding) ||
+        gst_proc_child_start_failed (self->child)) {
       flushing = self->flushing;
       g_mutex_unlock (&self->lock);
       /* flushing: it has nothing of the stream yet, no need to wait for it */
@@ -1189,6 +648,7 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
     gboolean * died)
 {
   GstProcChannel *ch;
+  GstProcChild *child = self->child;
   guint64 id;
   guint hang;
   gint64 deadline = 0;
@@ -1207,13 +667,15 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
   /* an item a crash was charged with goes into a worker with queues
    * alone, and is done when its outputs are out: if the child dies
    * meanwhile, it was this one */
-  careful = keep >= 1 && self->threads;
+  careful = keep >= 1 && gst_proc_child_has_threads (child);
   /* (bounded: an encoder holds the marks until its next frame) */
   careful_end = g_get_monotonic_time () + CAREFUL_WAIT;
   while (careful && gst_proc_inflight_length (self->inflight) &&
-      !self->dead && !self->flushing &&
+      !gst_proc_child_is_dead (child) && !self->flushing &&
       g_cond_wait_until (&self->cond, &self->lock, careful_end));
-  if (self->flushing || !self->channel || self->dead) {
+  ch = self->flushing ? NULL : gst_proc_child_dup_channel (child, FALSE,
+      NULL);
+  if (!ch) {
     *flow = self->flushing ? GST_FLOW_FLUSHING : GST_FLOW_ERROR;
     *died = !self->flushing;
     g_mutex_unlock (&self->lock);
@@ -1221,15 +683,14 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
     gst_clear_event (&event);
     return FALSE;
   }
-  ch = gst_proc_channel_ref (self->channel);
   id = ++self->next_id;
   self->wait_id = id;
   self->done = FALSE;
   if (keep >= 0) {
     gst_proc_inflight_keep (self->inflight, id, buffer, event, keep);
-    self->kept_gen = self->child_gen;
+    self->kept_gen = gst_proc_child_generation (child);
     /* (an event too: once out, it is not sent again; EOS ends all) */
-    mark = self->threads && (buffer ||
+    mark = gst_proc_child_has_threads (child) && (buffer ||
         GST_EVENT_TYPE (event) != GST_EVENT_EOS);
   }
   g_mutex_unlock (&self->lock);
@@ -1256,24 +717,25 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
     deadline = g_get_monotonic_time () + hang * G_TIME_SPAN_MILLISECOND;
   careful_end = g_get_monotonic_time () + CAREFUL_WAIT;
   while (sent && (!self->done || (careful && careful_waits (self,
-                  careful_end))) && !self->dead && !self->flushing) {
+                  careful_end))) && !gst_proc_child_is_dead (child) &&
+      !self->flushing) {
     if (careful && self->done) {
       g_cond_wait_until (&self->cond, &self->lock, careful_end);
     } else if (!deadline) {
       g_cond_wait (&self->cond, &self->lock);
     } else if (!g_cond_wait_until (&self->cond, &self->lock, deadline)) {
       /* the watchdog: a child that holds an item too long is killed */
-      if (!self->death)
-        self->death = g_strdup_printf ("its process (pid %d) hung: no "
-            "answer for %u ms (hang-timeout), so it was killed",
-            (gint) self->pid, hang);
-      GST_WARNING_OBJECT (self, "child %d %s", (gint) self->pid, self->death);
-      kill (self->pid, SIGKILL);
+      gchar *death = g_strdup_printf ("its process (pid %d) hung: no "
+          "answer for %u ms (hang-timeout), so it was killed",
+          (gint) gst_proc_child_get_pid (child), hang);
+
+      gst_proc_child_kill (child, death);
+      g_free (death);
       deadline = 0;
     }
   }
   self->wait_id = 0;
-  if (self->done && !(careful && self->dead)) {
+  if (self->done && !(careful && gst_proc_child_is_dead (child))) {
     *flow = self->done_flow;
     *result = self->done_result;
     if (self->downstream != GST_FLOW_OK) {
@@ -1281,26 +743,29 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
       *result = FALSE;
     }
     if (is_buffer)
-      self->in_a_row = 0;       /* an item finished: not crashing in a row */
+      /* an item finished: not crashing in a row */
+      gst_proc_child_not_crashing (child);
   } else if (self->flushing) {
     *flow = GST_FLOW_FLUSHING;
     *result = FALSE;
   } else {
     *died = TRUE;
-    if (!sent && !self->dead) {
+    if (!sent && !gst_proc_child_is_dead (child)) {
       /* could not write: the child is going, or the item cannot be sent
        * (too big a message); either way this child is done with */
       gint64 until = g_get_monotonic_time () + G_TIME_SPAN_SECOND;
 
-      while (!self->dead && !self->flushing &&
+      while (!gst_proc_child_is_dead (child) && !self->flushing &&
           g_cond_wait_until (&self->cond, &self->lock, until));
-      if (!self->dead && !self->flushing) {
-        if (!self->death)
-          self->death = g_strdup_printf ("the item could not be sent to "
-              "its process (pid %d), so it was killed", (gint) self->pid);
-        kill (self->pid, SIGKILL);
+      if (!gst_proc_child_is_dead (child) && !self->flushing) {
+        gchar *death = g_strdup_printf ("the item could not be sent to "
+            "its process (pid %d), so it was killed",
+            (gint) gst_proc_child_get_pid (child));
+
+        gst_proc_child_kill (child, death);
+        g_free (death);
       }
-      while (!self->dead && !self->flushing)
+      while (!gst_proc_child_is_dead (child) && !self->flushing)
         g_cond_wait (&self->cond, &self->lock);
     }
   }
@@ -1340,7 +805,7 @@ take_crashed_locked (GstProcessReplica * self, guint64 in_hand, GList * todo)
       self->skip = 0;
     head = FALSE;
     crashed = g_list_delete_link (crashed, l);
-    death = g_strdup (self->death);
+    death = gst_proc_child_dup_death (self->child);
     if (item->buffer) {
       self->items_lost++;
       g_free (self->lost_reason);
@@ -1395,7 +860,8 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
     g_mutex_lock (&self->lock);
     /* a child that died between items held these */
     if (gst_proc_inflight_length (self->inflight) &&
-        (self->dead || self->kept_gen != self->child_gen))
+        (gst_proc_child_is_dead (self->child) ||
+            self->kept_gen != gst_proc_child_generation (self->child)))
       todo = take_crashed_locked (self, 0, todo);
     g_mutex_unlock (&self->lock);
     if (!todo)
@@ -1504,10 +970,7 @@ send_oob (GstProcessReplica * self, GstEvent * event)
 {
   GstProcChannel *ch = NULL;
 
-  g_mutex_lock (&self->lock);
-  if (self->channel && !self->dead)
-    ch = gst_proc_channel_ref (self->channel);
-  g_mutex_unlock (&self->lock);
+  ch = gst_proc_child_dup_channel (self->child, FALSE, NULL);
   if (ch) {
     gst_proc_channel_send_event (ch, 0, event);
     gst_proc_channel_unref (ch);
@@ -1565,10 +1028,11 @@ gst_process_replica_query (GstPad * pad, GstObject * parent,
       /* the worker answers once its child runs: a streaming thread waits
        * for that; a query on an inactive pad (a link made in READY, on the
        * application's thread) gets the default answer meanwhile */
-      if (!self->starting || !GST_PAD_IS_FLUSHING (pad))
+      if (!gst_proc_child_is_starting (self->child) ||
+          !GST_PAD_IS_FLUSHING (pad))
         wait_started_locked (self, FALSE);
-      if (self->channel && !self->dead && !self->starting)
-        ch = gst_proc_channel_ref (self->channel);
+      if (!gst_proc_child_is_starting (self->child))
+        ch = gst_proc_child_dup_channel (self->child, FALSE, NULL);
       g_mutex_unlock (&self->lock);
       if (!ch)
         break;
@@ -1612,16 +1076,16 @@ gst_process_replica_element_query (GstElement * element, GstQuery * query)
 
     g_mutex_lock (&self->lock);
     /* (already ended, or starting again: the replica is on it) */
-    if (self->dead || self->starting)
+    if (gst_proc_child_is_dead (self->child) ||
+        gst_proc_child_is_starting (self->child))
       killed = TRUE;
-    else if (self->wait_id && self->pid && !self->reaped) {
-      if (!self->death)
-        self->death = g_strdup_printf ("its process (pid %d) hung: %s, so "
-            "it was killed", (gint) self->pid,
-            gst_structure_get_string (qs, "reason"));
-      GST_WARNING_OBJECT (self, "child %d %s", (gint) self->pid,
-          self->death);
-      killed = kill (self->pid, SIGKILL) == 0;
+    else if (self->wait_id) {
+      gchar *death = g_strdup_printf ("its process (pid %d) hung: %s, so "
+          "it was killed", (gint) gst_proc_child_get_pid (self->child),
+          gst_structure_get_string (qs, "reason"));
+
+      killed = gst_proc_child_kill (self->child, death);
+      g_free (death);
     }
     g_mutex_unlock (&self->lock);
     return killed;
@@ -1673,15 +1137,9 @@ gst_process_replica_get_core (GstWorker * worker)
 static void
 refresh_child_workers (GstProcessReplica * self)
 {
-  GstProcChannel *ch = NULL;
   GPid pid = 0;
+  GstProcChannel *ch = gst_proc_child_dup_channel (self->child, TRUE, &pid);
 
-  g_mutex_lock (&self->lock);
-  if (self->channel && self->hello && !self->dead) {
-    ch = gst_proc_channel_ref (self->channel);
-    pid = self->pid;
-  }
-  g_mutex_unlock (&self->lock);
   if (!ch)
     return;
   gst_proc_child_status_refresh (self->children, ch, pid);
@@ -1696,18 +1154,19 @@ gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
 
   refresh_child_workers (self);
   g_mutex_lock (&self->lock);
-  running = self->channel && !self->dead;
+  running = gst_proc_child_is_running (self->child);
   if (self->lost_reason)
     gst_structure_set (stats, "items-lost-reason", G_TYPE_STRING,
         self->lost_reason, NULL);
   gst_structure_set (stats,
-      "pid", G_TYPE_INT, (gint) (self->dead ? 0 : self->pid),
-      "restarts", G_TYPE_UINT, self->restarts,
+      "pid", G_TYPE_INT, (gint) (gst_proc_child_is_dead (self->child) ? 0 :
+          gst_proc_child_get_pid (self->child)),
+      "restarts", G_TYPE_UINT, gst_proc_child_restarts (self->child),
       "items-retried", G_TYPE_UINT64, self->items_retried,
       "items-lost", G_TYPE_UINT64, self->items_lost,
       "payload-copies", G_TYPE_UINT, self->copies, NULL);
   /* state starting: whether it has an item (an exit now counts it) */
-  if (self->starting)
+  if (gst_proc_child_is_starting (self->child))
     gst_structure_set (stats, "waits-for-child", G_TYPE_BOOLEAN,
         self->item_waits, NULL);
   g_mutex_unlock (&self->lock);
@@ -1733,9 +1192,7 @@ gst_process_replica_change_state (GstElement * element,
 
   switch (transition) {
     case GST_STATE_CHANGE_NULL_TO_READY:
-      g_mutex_lock (&self->lock);
-      self->in_a_row = 0;
-      g_mutex_unlock (&self->lock);
+      gst_proc_child_not_crashing (self->child);
       /* spawned only: the hello is awaited off this thread */
       if (!spawn_or_error (self))
         return GST_STATE_CHANGE_FAILURE;
@@ -1814,14 +1271,11 @@ gst_process_replica_get_property (GObject * object, guint prop_id,
     return;
   switch (prop_id) {
     case PROP_PID:
-      g_mutex_lock (&self->lock);
-      g_value_set_int (value, self->dead ? 0 : (gint) self->pid);
-      g_mutex_unlock (&self->lock);
+      g_value_set_int (value, gst_proc_child_is_dead (self->child) ? 0 :
+          (gint) gst_proc_child_get_pid (self->child));
       return;
     case PROP_STARTING:
-      g_mutex_lock (&self->lock);
-      g_value_set_boolean (value, self->starting);
-      g_mutex_unlock (&self->lock);
+      g_value_set_boolean (value, gst_proc_child_is_starting (self->child));
       return;
     default:
       break;
@@ -1859,16 +1313,12 @@ gst_process_replica_finalize (GObject * object)
   GstProcessReplica *self = GST_PROCESS_REPLICA (object);
 
   stop_child (self);
+  g_object_unref (self->child);
   gst_worker_core_free (self->core);
   gst_proc_child_status_free (self->children);
   gst_proc_inflight_free (self->inflight);
   gst_clear_event (&self->child_caps);
   g_free (self->lost_reason);
-  g_free (self->start_program);
-  g_free (self->failed);
-  g_free (self->death);
-  g_free (self->restart_death);
-  g_free (self->bye);
   g_free (self->worker);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
@@ -1954,6 +1404,8 @@ gst_process_replica_init (GstProcessReplica * self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->children = gst_proc_child_status_new (GST_ELEMENT (self));
+  self->child = gst_proc_child_new (GST_ELEMENT (self), self->children,
+      &child_callbacks, self);
   self->inflight = gst_proc_inflight_new ();
   self->worker = g_strdup (DEFAULT_WORKER);
   self->max_restarts = DEFAULT_MAX_RESTARTS;
@@ -1962,7 +1414,6 @@ gst_process_replica_init (GstProcessReplica * self)
   self->transport = DEFAULT_TRANSPORT;
   self->start_timeout = DEFAULT_START_TIMEOUT;
   self->downstream = GST_FLOW_OK;
-  self->listener = -1;
 
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
   gst_pad_set_chain_function (self->sinkpad,
