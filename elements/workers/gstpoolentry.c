@@ -208,6 +208,61 @@ on_mark (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_DROP;
 }
 
+typedef struct
+{
+  GstPoolOrder *order;
+  guint replica;
+} QueueWatch;
+
+static void
+queue_watch_free (gpointer data)
+{
+  QueueWatch *watch = data;
+
+  gst_pool_order_unref (watch->order);
+  g_free (watch);
+}
+
+static QueueWatch *
+queue_watch_new (GstPoolOrder * order, guint replica)
+{
+  QueueWatch *watch = g_new0 (QueueWatch, 1);
+
+  watch->order = gst_pool_order_ref (order);
+  watch->replica = replica;
+  return watch;
+}
+
+/* An item left a replica's input queue: it has room again. */
+static GstPadProbeReturn
+on_dequeued (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  QueueWatch *watch = user_data;
+
+  gst_pool_order_dequeued (watch->order, watch->replica);
+  return GST_PAD_PROBE_OK;
+}
+
+/* A replica finished what it had. */
+static void
+on_queue_empty (GstElement * queue, gpointer user_data)
+{
+  QueueWatch *watch = user_data;
+
+  gst_pool_order_idle (watch->order, watch->replica);
+}
+
+/* Someone (the application, the controller) resized an input queue. */
+static void
+on_queue_resized (GObject * queue, GParamSpec * pspec, gpointer user_data)
+{
+  QueueWatch *watch = user_data;
+  guint size;
+
+  g_object_get (queue, "max-size-buffers", &size, NULL);
+  gst_pool_order_set_limit (watch->order, watch->replica, size);
+}
+
 /**
  * gst_pool_entry_watch:
  * @in_queue: the replica's input queue
@@ -231,4 +286,28 @@ gst_pool_entry_watch (GstPoolOrder * order, guint replica,
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_mark,
       entry, entry_free);
   gst_object_unref (pad);
+}
+
+/**
+ * gst_pool_entry_watch_queue:
+ * @in_queue: replica @replica's input queue
+ *
+ * Keeps the order book's count of @in_queue: an item left it (it has room
+ * again), it ran empty (the replica finished what it had), its bound
+ * changed (the application or a controller resized it).
+ */
+void
+gst_pool_entry_watch_queue (GstPoolOrder * order, guint replica,
+    GstElement * in_queue)
+{
+  GstPad *pad = gst_element_get_static_pad (in_queue, "src");
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_dequeued,
+      queue_watch_new (order, replica), queue_watch_free);
+  gst_object_unref (pad);
+  g_signal_connect_data (in_queue, "notify::max-size-buffers",
+      G_CALLBACK (on_queue_resized), queue_watch_new (order, replica),
+      (GClosureNotify) queue_watch_free, 0);
+  g_signal_connect_data (in_queue, "underrun", G_CALLBACK (on_queue_empty),
+      queue_watch_new (order, replica), (GClosureNotify) queue_watch_free, 0);
 }

@@ -10,5 +10,7 @@ G_BEGIN_DECLS
 
 void gst_pool_entry_watch (GstPoolOrder * order, guint replica,
     GstElement * in_queue, GstElement * element, GstElement * out_queue);
+void gst_pool_entry_watch_queue (GstPoolOrder * order, guint replica,
+    GstElement * in_queue);
 
 G_END_DECLS

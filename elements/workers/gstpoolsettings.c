@@ -37,6 +37,7 @@
 
 #include <string.h>
 #include "gstpoolsettings.h"
+#include "gstprocessreplica.h"
 
 #define GST_CAT_DEFAULT gst_worker_pool_debug
 GST_DEBUG_CATEGORY_EXTERN (gst_worker_pool_debug);
@@ -58,6 +59,16 @@ struct _GstPoolSettings
   GPtrArray *kept;              /* of Setting */
   GThread *quiet;               /* the thread that sets values it need not
                                  * keep (apply, set_own), or NULL */
+  gchar *bad_setting;           /* `p_r0::nosuch` of the description, or
+                                 * NULL (gst_pool_settings_take_warning()) */
+  GPtrArray *missing;           /* of gchar *: children the new pool was
+                                 * asked for and did not have
+                                 * (gst_pool_settings_looked_up()) */
+};
+
+/* The pool's properties that each processreplica takes as its own. */
+static const gchar *process_properties[] = {
+  "start-timeout", "max-restarts", "restart-delay", "hang-timeout"
 };
 
 static void
@@ -180,6 +191,7 @@ gst_pool_settings_new (GstElement * pool)
   self->pool = pool;
   g_mutex_init (&self->lock);
   self->kept = g_ptr_array_new_with_free_func ((GDestroyNotify) setting_free);
+  self->missing = g_ptr_array_new_with_free_func (g_free);
   self->handler = g_signal_connect (pool, "deep-notify",
       G_CALLBACK (on_deep_notify), self);
   return self;
@@ -190,6 +202,8 @@ void
 gst_pool_settings_free (GstPoolSettings * self)
 {
   g_ptr_array_unref (self->kept);
+  g_ptr_array_unref (self->missing);
+  g_free (self->bad_setting);
   g_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -361,19 +375,20 @@ find_locked (GstPoolSettings * self, const gchar * element,
 /* Gives replica @r of the pool named @pool, about to be added, what was
  * set alike on each of @peers (@n_peers replica numbers: those there
  * were), on the replica or on the same element in it, unless it has a
- * value of its own. */
+ * value of its own (or is one of @peers). */
 void
 gst_pool_settings_share (GstPoolSettings * self, const gchar * pool,
     guint r, const guint * peers, guint n_peers)
 {
   gchar *first, *name;
-  GPtrArray *shared = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      setting_free);
+  GPtrArray *shared;
 
-  if (n_peers == 0) {
-    g_ptr_array_unref (shared);
+  if (n_peers == 0)
     return;
-  }
+  for (guint p = 0; p < n_peers; p++)
+    if (peers[p] == r)
+      return;                   /* not a new one: it has its own values */
+  shared = g_ptr_array_new_with_free_func ((GDestroyNotify) setting_free);
   first = g_strdup_printf ("%s_r%u", pool, peers[0]);
   name = g_strdup_printf ("%s_r%u", pool, r);
   g_mutex_lock (&self->lock);
@@ -416,4 +431,194 @@ gst_pool_settings_share (GstPoolSettings * self, const gchar * pool,
   g_ptr_array_unref (shared);
   g_free (first);
   g_free (name);
+}
+
+/* Gives @replica, a processreplica, the pool's value of @property (one
+ * of process_properties). */
+void
+gst_pool_settings_give_own (GstPoolSettings * self, GstElement * replica,
+    const gchar * property)
+{
+  GValue value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_UINT);
+  g_object_get_property (G_OBJECT (self->pool), property, &value);
+  gst_pool_settings_set_quietly (self, G_OBJECT (replica), property, &value);
+  g_value_unset (&value);
+}
+
+/* Gives @replica, just built and added to the pool, the pool's values for
+ * a child process (a processreplica), then what was set on a replica of
+ * its name (and inside it, also in its child) before it was built
+ * again. */
+void
+gst_pool_settings_give (GstPoolSettings * self, GstElement * replica)
+{
+  GPtrArray *sets;
+
+  if (GST_IS_PROCESS_REPLICA (replica))
+    for (guint p = 0; p < G_N_ELEMENTS (process_properties); p++)
+      gst_pool_settings_give_own (self, replica, process_properties[p]);
+  gst_pool_settings_apply (self, replica);
+  if (!GST_IS_PROCESS_REPLICA (replica))
+    return;
+  sets = gst_pool_settings_dup_child (self, GST_OBJECT_NAME (replica));
+  for (guint i = 0; i < sets->len; i++)
+    gst_process_replica_keep_child_setting (GST_PROCESS_REPLICA (replica),
+        g_ptr_array_index (sets, i));
+  g_ptr_array_unref (sets);
+}
+
+/* What a controller set in the child of @replica, if a processreplica
+ * (`set p_r0/NAME prop=v`, which the replica keeps for its next child),
+ * kept for the replica built again under its name. */
+void
+gst_pool_settings_take (GstPoolSettings * self, GstElement * replica)
+{
+  GPtrArray *sets;
+
+  if (!replica || !GST_IS_PROCESS_REPLICA (replica))
+    return;
+  sets = gst_process_replica_dup_child_settings (GST_PROCESS_REPLICA
+      (replica));
+  for (guint i = 0; i < sets->len; i++)
+    gst_pool_settings_keep_child (self, GST_OBJECT_NAME (replica),
+        g_ptr_array_index (sets, i));
+  g_ptr_array_unref (sets);
+}
+
+/* A description's `p_r0::nosuch=1`: GStreamer's parser sets it as the
+ * replica is added (the pool builds at its first use) and, finding no
+ * such property, only warns (on an element there at once, that is a
+ * parse error). It is kept, as an error the pool's start gives
+ * (gst_pool_settings_check()). Returns: whether @message, posted by the
+ * pool, was that warning (then taken). */
+gboolean
+gst_pool_settings_take_warning (GstPoolSettings * self, GstMessage * message)
+{
+  GError *err = NULL;
+  gchar *debug = NULL;
+  const gchar *what;
+
+  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_WARNING ||
+      GST_MESSAGE_SRC (message) != GST_OBJECT (self->pool))
+    return FALSE;
+  gst_message_parse_warning (message, &err, &debug);
+  what = debug ? strstr (debug, "no property \"") : NULL;
+  if (g_error_matches (err, GST_PARSE_ERROR,
+          GST_PARSE_ERROR_NO_SUCH_PROPERTY) && what) {
+    what += strlen ("no property \"");
+    g_mutex_lock (&self->lock);
+    if (!self->bad_setting)
+      self->bad_setting = g_strndup (what, strcspn (what, "\""));
+    g_mutex_unlock (&self->lock);
+    GST_WARNING_OBJECT (self->pool, "%s", debug);
+    gst_message_unref (message);
+  } else {
+    what = NULL;
+  }
+  g_clear_error (&err);
+  g_free (debug);
+  return what != NULL;
+}
+
+/* The pool's child proxy was asked for its child @name, and @found it
+ * or not. GStreamer's parser asks for `p_r5` of a description's
+ * `p_r5::hang-timeout=10` as it makes the pool (a new, floating object;
+ * the pool builds its replicas later) and, finding none, keeps the value
+ * for a child of that name that may come ("child-added"): a name a new
+ * pool did not have is kept here, until a child of that name is found
+ * (the parser then sets its value), for gst_pool_settings_check(). */
+void
+gst_pool_settings_looked_up (GstPoolSettings * self, const gchar * name,
+    gboolean found)
+{
+  gboolean floating = g_object_is_floating (self->pool);
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  for (i = 0; i < self->missing->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->missing, i), name))
+      break;
+  if (found && i < self->missing->len)
+    g_ptr_array_remove_index (self->missing, i);
+  else if (!found && floating && i == self->missing->len)
+    g_ptr_array_add (self->missing, g_strdup (name));
+  g_mutex_unlock (&self->lock);
+}
+
+/* With the lock: the first child of the pool that its description set a
+ * value on and that it does not have (the parser still waits for it), or
+ * NULL. */
+static gchar *
+dup_missing_locked (GstPoolSettings * self)
+{
+  guint added = g_signal_lookup ("child-added", GST_TYPE_CHILD_PROXY);
+
+  /* the parser waits for a child while its handler is connected */
+  if (!g_signal_has_handler_pending (self->pool, added, 0, FALSE))
+    return NULL;
+  for (guint i = 0; i < self->missing->len; i++) {
+    const gchar *name = g_ptr_array_index (self->missing, i);
+    GstElement *child = gst_bin_get_by_name (GST_BIN (self->pool), name);
+
+    if (!child)
+      return g_strdup (name);
+    gst_object_unref (child);
+  }
+  return NULL;
+}
+
+/* What a pool whose size is @size says of @name, a child it does not
+ * have. */
+static gchar *
+missing_text (GstPoolSettings * self, const gchar * name, guint size)
+{
+  const gchar *pool = GST_OBJECT_NAME (self->pool);
+  gchar *replicas = size == 1 ? g_strdup_printf ("its one replica is %s_r0",
+      pool) : g_strdup_printf ("its replicas are %s_r0 to %s_r%u", pool, pool,
+      size - 1);
+  gchar *text;
+
+  if (is_replica_name (self->pool, name))
+    text = g_strdup_printf ("a value is set on %s (%s::...), a replica it "
+        "does not have: its size is %u, %s", name, name, size, replicas);
+  else
+    text = g_strdup_printf ("a value is set on %s (%s::...), which it does "
+        "not have: %s, with %s_dispatch, %s_collect and each replica's "
+        "queues (%s_r0_in, %s_r0_out)", name, name, replicas, pool, pool, pool,
+        pool);
+  g_free (replicas);
+  return text;
+}
+
+/* Returns: %FALSE, with @error set, if the description set what no
+ * replica has: a property (gst_pool_settings_take_warning()), or a child
+ * (`p_r5::hang-timeout=10` with size=2: gst_pool_settings_looked_up()). */
+gboolean
+gst_pool_settings_check (GstPoolSettings * self, GError ** error)
+{
+  gchar *missing, *text;
+  guint size = 0;
+
+  g_mutex_lock (&self->lock);
+  if (self->bad_setting) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, "no property "
+        "\"%s\" (a property of a replica, or of an element in it, as "
+        "p_r0::hang-timeout or p_r0::p_r0_NAME::PROPERTY with thread "
+        "replicas)", self->bad_setting);
+    g_mutex_unlock (&self->lock);
+    return FALSE;
+  }
+  missing = dup_missing_locked (self);
+  g_mutex_unlock (&self->lock);
+  if (!missing)
+    return TRUE;
+
+  g_object_get (self->pool, "size", &size, NULL);
+  text = missing_text (self, missing, size);
+  g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, text);
+  g_free (text);
+  g_free (missing);
+  return FALSE;
 }

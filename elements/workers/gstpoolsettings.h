@@ -23,6 +23,20 @@ void gst_pool_settings_keep_child (GstPoolSettings * settings,
     const gchar * replica, const GstStructure * setting);
 GPtrArray *gst_pool_settings_dup_child (GstPoolSettings * settings,
     const gchar * replica);
+void gst_pool_settings_give (GstPoolSettings * settings,
+    GstElement * replica);
+void gst_pool_settings_give_own (GstPoolSettings * settings,
+    GstElement * replica, const gchar * property);
+void gst_pool_settings_take (GstPoolSettings * settings,
+    GstElement * replica);
+
+gboolean gst_pool_settings_take_warning (GstPoolSettings * settings,
+    GstMessage * message);
+void gst_pool_settings_looked_up (GstPoolSettings * settings,
+    const gchar * name, gboolean found);
+gboolean gst_pool_settings_check (GstPoolSettings * settings,
+    GError ** error);
+
 void gst_pool_settings_share (GstPoolSettings * settings, const gchar * pool,
     guint r, const guint * peers, guint n_peers);
 

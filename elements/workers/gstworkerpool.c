@@ -138,7 +138,9 @@
  * 1.22's parser keeps a reference to a child that exists when it sets
  * `p_r0::hang-timeout=777` on it, which leaked the replica; it sets the
  * value as the replica is added instead. A description's `p_r0::nosuch=1`
- * is an error when the pool starts.
+ * is an error when the pool starts, and so is a value on a replica the
+ * pool does not have (`p_r5::hang-timeout=10` with `size=2`: the parser
+ * would keep it, unused, for a p_r5 that may come).
  *
  * Show the pool's heartbeats (`p_dispatch`, `p_collect`) for three seconds
  * of live video:
@@ -168,6 +170,7 @@
 #include "gstpoolcollect.h"
 #include "gstpoolentry.h"
 #include "gstpoolsettings.h"
+#include "gstpoolreplica.h"
 #include "gstprocessreplica.h"
 
 GST_DEBUG_CATEGORY (gst_worker_pool_debug);
@@ -220,8 +223,6 @@ struct _GstWorkerPool
   gboolean dirty;               /* changed since the last build */
   gboolean constructed;         /* its construction is over: a property
                                  * set in NULL builds at once */
-  gchar *bad_setting;           /* `p_r0::nosuch` of the description, or
-                                 * NULL (take_bad_setting()) */
 
   GstPoolSettings *settings;    /* fixed; own lock: what was set on the
                                  * replicas, given to them when rebuilt */
@@ -302,264 +303,6 @@ GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (workerpool, "workerpool",
 /* ---------------------------------------------------------------------- */
 /* building the replicas */
 
-/* The name GStreamer gives an element nobody named: its type's name without
- * "Gst", lower case, and a number. */
-static gchar *
-default_name_prefix (GstElement * element)
-{
-  const gchar *type = G_OBJECT_TYPE_NAME (element);
-
-  if (g_str_has_prefix (type, "Gst"))
-    type += 3;
-  return g_ascii_strdown (type, -1);
-}
-
-static gboolean
-is_default_name (const gchar * name, const gchar * prefix)
-{
-  const gchar *p;
-
-  if (!g_str_has_prefix (name, prefix))
-    return FALSE;
-  p = name + strlen (prefix);
-  if (*p == '-')
-    p++;
-  if (!*p)
-    return FALSE;
-  for (; *p; p++)
-    if (!g_ascii_isdigit (*p))
-      return FALSE;
-  return TRUE;
-}
-
-typedef struct
-{
-  GstPad *src;
-  GstPad *sink;
-} Link;
-
-static void
-link_clear (Link * link)
-{
-  gst_object_unref (link->src);
-  gst_object_unref (link->sink);
-}
-
-static GList *
-list_children (GstBin * bin)
-{
-  GList *children = NULL;
-  GstIterator *it = gst_bin_iterate_elements (bin);
-  GValue v = G_VALUE_INIT;
-  gboolean done = FALSE;
-
-  while (!done) {
-    switch (gst_iterator_next (it, &v)) {
-      case GST_ITERATOR_OK:
-        children = g_list_prepend (children, g_value_dup_object (&v));
-        g_value_reset (&v);
-        break;
-      case GST_ITERATOR_RESYNC:
-        g_list_free_full (children, gst_object_unref);
-        children = NULL;
-        gst_iterator_resync (it);
-        break;
-      default:
-        done = TRUE;
-        break;
-    }
-  }
-  g_value_unset (&v);
-  gst_iterator_free (it);
-  return children;
-}
-
-/* Renames the elements of a replica `<replica>_<name>`. A parented element
- * cannot be renamed, so each leaves the bin and comes back; the links
- * between them are made again. */
-static gboolean
-rename_children (GstBin * bin, const gchar * replica, gchar ** error)
-{
-  GList *children = list_children (bin), *l;
-  GArray *links = g_array_new (FALSE, FALSE, sizeof (Link));
-  GHashTable *bases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-      NULL);
-  gboolean ok = TRUE;
-
-  g_array_set_clear_func (links, (GDestroyNotify) link_clear);
-
-  /* the links, and each element's name without a number GStreamer gave
-   * it */
-  for (l = children; l; l = l->next) {
-    GstElement *child = l->data;
-    gchar *prefix = default_name_prefix (child);
-    gchar *name = gst_object_get_name (GST_OBJECT (child));
-    gchar *base = is_default_name (name, prefix) ? g_strdup (prefix) :
-        g_strdup (name);
-    GList *p;
-
-    g_object_set_data_full (G_OBJECT (child), "gst-worker-pool-base", base,
-        g_free);
-    g_free (prefix);
-    g_free (name);
-
-    GST_OBJECT_LOCK (child);
-    for (p = child->srcpads; p; p = p->next) {
-      GstPad *peer = gst_pad_get_peer (p->data);
-
-      if (peer) {
-        Link link = { gst_object_ref (p->data), peer };
-        g_array_append_val (links, link);
-      }
-    }
-    GST_OBJECT_UNLOCK (child);
-  }
-
-  /* the first of a base name keeps it, the next get 1, 2... */
-  for (l = children; l; l = l->next) {
-    GstElement *child = l->data;
-    const gchar *base = g_object_get_data (G_OBJECT (child),
-        "gst-worker-pool-base");
-    guint seen = GPOINTER_TO_UINT (g_hash_table_lookup (bases, base));
-    gchar *name = seen ? g_strdup_printf ("%s_%s%u", replica, base, seen) :
-        g_strdup_printf ("%s_%s", replica, base);
-
-    g_hash_table_insert (bases, g_strdup (base), GUINT_TO_POINTER (seen + 1));
-    gst_bin_remove (bin, child);
-    gst_object_set_name (GST_OBJECT (child), name);
-    g_object_set_data (G_OBJECT (child), "gst-worker-pool-base", NULL);
-    if (!gst_bin_add (bin, child))
-      ok = FALSE;
-    g_free (name);
-  }
-
-  for (guint i = 0; ok && i < links->len; i++) {
-    Link *link = &g_array_index (links, Link, i);
-
-    if (GST_PAD_LINK_FAILED (gst_pad_link (link->src, link->sink)))
-      ok = FALSE;
-  }
-  if (!ok)
-    *error = g_strdup ("its elements could not be renamed for the pool");
-
-  g_array_free (links, TRUE);
-  g_hash_table_destroy (bases);
-  g_list_free_full (children, gst_object_unref);
-  return ok;
-}
-
-/* The replica's one free input and one free output. */
-static gboolean
-find_free_pads (GstBin * bin, GstPad ** sink, GstPad ** src, gchar ** error)
-{
-  GList *children = list_children (bin), *l, *p;
-  guint n_sink = 0, n_src = 0;
-
-  *sink = *src = NULL;
-  for (l = children; l; l = l->next) {
-    GstElement *child = l->data;
-
-    GST_OBJECT_LOCK (child);
-    for (p = child->pads; p; p = p->next) {
-      GstPad *pad = p->data;
-
-      if (gst_pad_is_linked (pad))
-        continue;
-      if (GST_PAD_IS_SINK (pad)) {
-        n_sink++;
-        gst_object_replace ((GstObject **) sink, GST_OBJECT (pad));
-      } else {
-        n_src++;
-        gst_object_replace ((GstObject **) src, GST_OBJECT (pad));
-      }
-    }
-    GST_OBJECT_UNLOCK (child);
-  }
-  g_list_free_full (children, gst_object_unref);
-
-  if (n_sink == 1 && n_src == 1)
-    return TRUE;
-  *error = g_strdup_printf ("a worker needs exactly one free input and one "
-      "free output, and this one has %u free input%s and %u free output%s "
-      "(outputs that appear later, as decodebin's, are not supported)",
-      n_sink, n_sink == 1 ? "" : "s", n_src, n_src == 1 ? "" : "s");
-  gst_clear_object (sink);
-  gst_clear_object (src);
-  return FALSE;
-}
-
-static gboolean
-has_uint (const guint * values, guint n, guint value)
-{
-  for (guint i = 0; i < n; i++)
-    if (values[i] == value)
-      return TRUE;
-  return FALSE;
-}
-
-static GstElement *make_replica (const gchar * description,
-    const gchar * name, GError ** error);
-
-/* Returns: (transfer full): replica @r in a child process, a
- * `processreplica` named `<pool>_r<r>`, or %NULL and @error. The
- * description is built here too, and dropped, so that it fails as early
- * and in the same words as in a thread. */
-static GstElement *
-make_process_replica (const gchar * description, const gchar * name,
-    GError ** error)
-{
-  GstElement *check = make_replica (description, name, error);
-  GstElement *replica;
-
-  if (!check)
-    return NULL;
-  replica = gst_element_factory_make ("processreplica", name);
-  if (!replica) {
-    gst_object_unref (check);
-    g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
-        "the processreplica element is missing");
-    return NULL;
-  }
-  /* what it is made of, for the collector's checks (a codec that keeps
-   * state, a worker that counts its drops) */
-  gst_pool_collect_keep_model (replica, check);
-  gst_object_unref (check);
-  g_object_set (replica, "worker", description, NULL);
-  return gst_object_ref_sink (replica);
-}
-
-/* Returns: (transfer full): replica @r, a bin named `<pool>_r<r>` with
- * ghost pads `sink` and `src`, or %NULL and @error. */
-static GstElement *
-make_replica (const gchar * description, const gchar * name, GError ** error)
-{
-  GstElement *bin;
-  GstPad *sink, *src;
-  gchar *why = NULL;
-
-  bin = gst_parse_bin_from_description_full (description, FALSE, NULL,
-      GST_PARSE_FLAG_FATAL_ERRORS, error);
-  if (!bin)
-    return NULL;
-  gst_object_ref_sink (bin);
-  gst_object_set_name (GST_OBJECT (bin), name);
-
-  /* a value a worker refused (a Python one's do_set_property raised) */
-  why = gst_worker_take_property_refusals (bin, NULL);
-  if (why || !find_free_pads (GST_BIN (bin), &sink, &src, &why) ||
-      !rename_children (GST_BIN (bin), name, &why)) {
-    g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, why);
-    g_free (why);
-    gst_object_unref (bin);
-    return NULL;
-  }
-  gst_element_add_pad (bin, gst_ghost_pad_new ("sink", sink));
-  gst_element_add_pad (bin, gst_ghost_pad_new ("src", src));
-  gst_object_unref (sink);
-  gst_object_unref (src);
-  return bin;
-}
-
 static GstElement *
 make_queue (const gchar * name, guint size)
 {
@@ -569,61 +312,6 @@ make_queue (const gchar * name, guint size)
     g_object_set (queue, "max-size-buffers", size, "max-size-bytes", 0,
         "max-size-time", (guint64) 0, NULL);
   return queue;
-}
-
-typedef struct
-{
-  GstPoolOrder *order;
-  guint replica;
-} QueueWatch;
-
-static void
-queue_watch_free (gpointer data)
-{
-  QueueWatch *watch = data;
-
-  gst_pool_order_unref (watch->order);
-  g_free (watch);
-}
-
-static QueueWatch *
-queue_watch_new (GstPoolOrder * order, guint replica)
-{
-  QueueWatch *watch = g_new0 (QueueWatch, 1);
-
-  watch->order = gst_pool_order_ref (order);
-  watch->replica = replica;
-  return watch;
-}
-
-/* An item left a replica's input queue: it has room again. */
-static GstPadProbeReturn
-on_dequeued (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
-{
-  QueueWatch *watch = user_data;
-
-  gst_pool_order_dequeued (watch->order, watch->replica);
-  return GST_PAD_PROBE_OK;
-}
-
-/* A replica finished what it had. */
-static void
-on_queue_empty (GstElement * queue, gpointer user_data)
-{
-  QueueWatch *watch = user_data;
-
-  gst_pool_order_idle (watch->order, watch->replica);
-}
-
-/* Someone (the application, the controller) resized an input queue. */
-static void
-on_queue_resized (GObject * queue, GParamSpec * pspec, gpointer user_data)
-{
-  QueueWatch *watch = user_data;
-  guint size;
-
-  g_object_get (queue, "max-size-buffers", &size, NULL);
-  gst_pool_order_set_limit (watch->order, watch->replica, size);
 }
 
 static void remove_replica_locked (GstWorkerPool * self, guint r);
@@ -671,43 +359,6 @@ link_pads (GstPad * src, GstPad * sink)
   return TRUE;
 }
 
-/* The pool's properties that each processreplica takes as its own. */
-static const gchar *process_properties[] = {
-  "start-timeout", "max-restarts", "restart-delay", "hang-timeout"
-};
-
-/* Gives @replica, a processreplica, the pool's value of @property. */
-static void
-forward_property (GstWorkerPool * self, GstElement * replica,
-    const gchar * property)
-{
-  GValue value = G_VALUE_INIT;
-
-  g_value_init (&value, G_TYPE_UINT);
-  g_object_get_property (G_OBJECT (self), property, &value);
-  gst_pool_settings_set_quietly (self->settings, G_OBJECT (replica),
-      property, &value);
-  g_value_unset (&value);
-}
-
-/* What a controller set in the child of replica @r, a processreplica
- * (`set p_r0/NAME prop=v`, which the replica keeps for its next child),
- * kept by the pool for the replica built again under its name. */
-static void
-keep_child_settings_locked (GstWorkerPool * self, guint r)
-{
-  GPtrArray *sets;
-
-  if (!self->replica[r] || !GST_IS_PROCESS_REPLICA (self->replica[r]))
-    return;
-  sets = gst_process_replica_dup_child_settings (GST_PROCESS_REPLICA
-      (self->replica[r]));
-  for (guint i = 0; i < sets->len; i++)
-    gst_pool_settings_keep_child (self->settings,
-        GST_OBJECT_NAME (self->replica[r]), g_ptr_array_index (sets, i));
-  g_ptr_array_unref (sets);
-}
-
 /* The numbers of the replicas there are (what they have kept first), in
  * @peers (MAX_SIZE of them); returns how many. */
 static guint
@@ -717,7 +368,7 @@ list_replicas_locked (GstWorkerPool * self, guint * peers)
 
   for (guint r = 0; r < MAX_SIZE; r++)
     if (self->replica[r]) {
-      keep_child_settings_locked (self, r);
+      gst_pool_settings_take (self->settings, self->replica[r]);
       peers[n++] = r;
     }
   return n;
@@ -745,8 +396,8 @@ add_replica_locked (GstWorkerPool * self, guint r, GstPad * collect_sink)
   GST_OBJECT_UNLOCK (self);
 
   replica = self->built_isolation == GST_WORKER_POOL_ISOLATION_PROCESS ?
-      make_process_replica (self->built_worker, name, &err) :
-      make_replica (self->built_worker, name, &err);
+      gst_pool_replica_make_process (self->built_worker, name, &err) :
+      gst_pool_replica_make (self->built_worker, name, &err);
   if (!replica) {
     g_propagate_prefixed_error (&self->build_error, err,
         "the worker \"%s\" cannot be built: ", self->built_worker);
@@ -768,18 +419,7 @@ add_replica_locked (GstWorkerPool * self, guint r, GstPad * collect_sink)
   added = TRUE;
   /* the pool's values for a child process, then what was set on this
    * replica (and inside it) before it was built again */
-  if (self->built_isolation == GST_WORKER_POOL_ISOLATION_PROCESS)
-    for (guint p = 0; p < G_N_ELEMENTS (process_properties); p++)
-      forward_property (self, replica, process_properties[p]);
-  gst_pool_settings_apply (self->settings, replica);
-  if (GST_IS_PROCESS_REPLICA (replica)) {
-    GPtrArray *sets = gst_pool_settings_dup_child (self->settings, name);
-
-    for (guint i = 0; i < sets->len; i++)
-      gst_process_replica_keep_child_setting (GST_PROCESS_REPLICA (replica),
-          g_ptr_array_index (sets, i));
-    g_ptr_array_unref (sets);
-  }
+  gst_pool_settings_give (self->settings, replica);
   self->replica_in[r] = in;
   self->replica[r] = replica;
   self->replica_out[r] = out;
@@ -816,15 +456,7 @@ add_replica_locked (GstWorkerPool * self, guint r, GstPad * collect_sink)
   }
   gst_pool_order_set_limit (self->order, r, queue_size);
   gst_pool_entry_watch (self->order, r, in, replica, out);
-  pad = gst_element_get_static_pad (in, "src");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_dequeued,
-      queue_watch_new (self->order, r), queue_watch_free);
-  gst_object_unref (pad);
-  g_signal_connect_data (in, "notify::max-size-buffers",
-      G_CALLBACK (on_queue_resized), queue_watch_new (self->order, r),
-      (GClosureNotify) queue_watch_free, 0);
-  g_signal_connect_data (in, "underrun", G_CALLBACK (on_queue_empty),
-      queue_watch_new (self->order, r), (GClosureNotify) queue_watch_free, 0);
+  gst_pool_entry_watch_queue (self->order, r, in);
 
 done:
   if (!ok && !added) {
@@ -908,8 +540,7 @@ build_locked (GstWorkerPool * self)
     gboolean ok;
 
     /* a replica there was not before: what was set alike on each */
-    if (!has_uint (peers, n_peers, r))
-      gst_pool_settings_share (self->settings, name, r, peers, n_peers);
+    gst_pool_settings_share (self->settings, name, r, peers, n_peers);
     if (!add_replica_locked (self, r,
             gst_pool_collect_get_sinkpad (GST_POOL_COLLECT (self->collector),
                 r))) {
@@ -955,7 +586,7 @@ remove_replica_locked (GstWorkerPool * self, guint r)
     self->replica_out[r]
   };
 
-  keep_child_settings_locked (self, r);
+  gst_pool_settings_take (self->settings, self->replica[r]);
   gst_pool_dispatch_remove_replica (GST_POOL_DISPATCH (self->dispatcher), r);
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++) {
     if (!parts[i])
@@ -1117,15 +748,8 @@ ensure_built (GstWorkerPool * self)
     err = g_error_copy (self->build_error);
   g_mutex_unlock (&self->build_lock);
 
-  GST_OBJECT_LOCK (self);
-  if (ok && self->bad_setting) {
+  if (ok && !gst_pool_settings_check (self->settings, &err))
     ok = FALSE;
-    err = g_error_new (GST_CORE_ERROR, GST_CORE_ERROR_FAILED, "no property "
-        "\"%s\" (a property of a replica, or of an element in it, as "
-        "p_r0::hang-timeout or p_r0::p_r0_NAME::PROPERTY with thread "
-        "replicas)", self->bad_setting);
-  }
-  GST_OBJECT_UNLOCK (self);
 
   if (ok)
     return TRUE;
@@ -1176,8 +800,15 @@ static GstChildProxyInterface *parent_child_proxy;
 static GObject *
 gst_worker_pool_get_child_by_name (GstChildProxy * proxy, const gchar * name)
 {
-  build_if_pending (GST_WORKER_POOL (proxy), FALSE);
-  return parent_child_proxy->get_child_by_name (proxy, name);
+  GstWorkerPool *self = GST_WORKER_POOL (proxy);
+  GObject *child;
+
+  build_if_pending (self, FALSE);
+  child = parent_child_proxy->get_child_by_name (proxy, name);
+  /* `p_r5::hang-timeout=10` in a description, p_r5 being none of its
+   * replicas: an error at the start (gst_pool_settings_check()) */
+  gst_pool_settings_looked_up (self->settings, name, child != NULL);
+  return child;
 }
 
 static GObject *
@@ -1315,44 +946,11 @@ gst_worker_pool_handle_message (GstBin * bin, GstMessage * message)
   GST_BIN_CLASS (gst_worker_pool_parent_class)->handle_message (bin, message);
 }
 
-/* A description's `p_r0::nosuch=1`: GStreamer's parser sets it as the
- * replica is added (build_if_pending()) and, finding no such property,
- * only warns (on an element there at once, that is a parse error). The
- * pool keeps it, as an error its start gives (ensure_built()). Returns:
- * whether @message was that warning (then taken). */
-static gboolean
-take_bad_setting (GstWorkerPool * self, GstMessage * message)
-{
-  GError *err = NULL;
-  gchar *debug = NULL;
-  const gchar *what;
-
-  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_WARNING ||
-      GST_MESSAGE_SRC (message) != GST_OBJECT (self))
-    return FALSE;
-  gst_message_parse_warning (message, &err, &debug);
-  what = debug ? strstr (debug, "no property \"") : NULL;
-  if (g_error_matches (err, GST_PARSE_ERROR,
-          GST_PARSE_ERROR_NO_SUCH_PROPERTY) && what) {
-    what += strlen ("no property \"");
-    GST_OBJECT_LOCK (self);
-    if (!self->bad_setting)
-      self->bad_setting = g_strndup (what, strcspn (what, "\""));
-    GST_OBJECT_UNLOCK (self);
-    GST_WARNING_OBJECT (self, "%s", debug);
-    gst_message_unref (message);
-  } else {
-    what = NULL;
-  }
-  g_clear_error (&err);
-  g_free (debug);
-  return what != NULL;
-}
-
 static gboolean
 gst_worker_pool_post_message (GstElement * element, GstMessage * message)
 {
-  if (take_bad_setting (GST_WORKER_POOL (element), message))
+  if (gst_pool_settings_take_warning (GST_WORKER_POOL (element)->settings,
+          message))
     return TRUE;
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
     g_atomic_int_set (&GST_WORKER_POOL (element)->error_seen, 1);
@@ -1401,7 +999,8 @@ forward_to_replicas (GstWorkerPool * self, const gchar * property)
       GST_WORKER_POOL_ISOLATION_PROCESS)
     for (guint r = 0; r < MAX_SIZE; r++)
       if (self->replica[r])
-        forward_property (self, self->replica[r], property);
+        gst_pool_settings_give_own (self->settings, self->replica[r],
+            property);
   g_mutex_unlock (&self->build_lock);
 }
 
@@ -1557,7 +1156,6 @@ gst_worker_pool_finalize (GObject * object)
   g_free (self->built_name);
   g_free (self->built_worker);
   g_free (self->worker);
-  g_free (self->bad_setting);
   g_mutex_clear (&self->build_lock);
   G_OBJECT_CLASS (gst_worker_pool_parent_class)->finalize (object);
 }
@@ -1594,7 +1192,10 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
           "a retired one goes once every item it took is out; what was set "
           "on a replica or inside it (p_r0::..., a controller's set "
           "p_r0/NAME or p_r0_NAME) stays with its number, and what was set "
-          "alike on every replica is given to the replicas added",
+          "alike on every replica is given to the replicas added; the "
+          "replicas are p_r0 to p_r<size-1>: a description's value on "
+          "another (p_r5::hang-timeout=10 with size=2) is an error when the "
+          "pool starts",
           1, MAX_SIZE, DEFAULT_SIZE, live_flags));
   g_object_class_install_property (gobject_class, PROP_WORKER,
       g_param_spec_string ("worker", "Worker",
