@@ -1125,6 +1125,93 @@ GST_START_TEST (test_silent_child_holds_no_reader)
 
 GST_END_TEST;
 
+/* Waits until process @pid is stopped (SIGSTOP delivered). */
+static void
+wait_stopped (gint pid)
+{
+  gchar *path = g_strdup_printf ("/proc/%d/stat", pid);
+
+  for (;;) {
+    gchar *text = NULL, *end;
+    gboolean stopped;
+
+    fail_unless (g_file_get_contents (path, &text, NULL, NULL));
+    /* "pid (comm) S ...": the state after the last ')' */
+    end = strrchr (text, ')');
+    stopped = end && (end[2] == 'T' || end[2] == 't');
+    g_free (text);
+    if (stopped)
+      break;
+    g_usleep (1000);
+  }
+  g_free (path);
+}
+
+/* items-in of the worker "w" in @r's child, as its last answer said */
+static guint64
+child_w_items_in (GstElement * r)
+{
+  GstStructure *s = gst_worker_get_stats (GST_WORKER (r));
+  const GValue *children = gst_structure_get_value (s, "child-workers");
+  guint64 n = G_MAXUINT64;
+
+  for (guint i = 0; children && i < gst_value_array_get_size (children);
+      i++) {
+    const GstStructure *cw =
+        gst_value_get_structure (gst_value_array_get_value (children, i));
+
+    if (!g_strcmp0 (gst_structure_get_string (cw, "worker"), "w"))
+      gst_structure_get_uint64 (cw, "items-in", &n);
+  }
+  gst_structure_free (s);
+  return n;
+}
+
+/* flake-findings S7-1: a read of a replica's stats (a controller's
+ * watchdog reads every worker's at every tick, its status too, on its
+ * main loop) takes the child's last answer while it is fresh, and asks
+ * again in the background: a child that answers slowly (here: stopped
+ * right after each answer) holds no reader. Before, every read asked
+ * anew and waited for the answer, up to 100 ms each. */
+GST_START_TEST (test_stats_reads_take_fresh_answer)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=-1 ! "
+      "processreplica name=r worker=\"testworker name=w\" ! "
+      "testworkersink");
+  GstElement *r = test_pipeline_get (pipe, "r");
+  gint64 waited = 0;
+  guint64 last = G_MAXUINT64;
+  gint pid = 0;
+
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  for (guint i = 0; i < 5; i++) {
+    guint64 n;
+    gint64 start;
+
+    /* a new answer of the child's (its counts moved) */
+    while ((n = child_w_items_in (r)) == last || n == G_MAXUINT64)
+      g_usleep (1000);
+    last = n;
+    g_object_get (r, "pid", &pid, NULL);
+    fail_unless (pid > 0);
+    fail_unless (kill (pid, SIGSTOP) == 0);
+    wait_stopped (pid);
+    start = g_get_monotonic_time ();
+    gst_structure_free (gst_worker_get_stats (GST_WORKER (r)));
+    waited += g_get_monotonic_time () - start;
+    fail_unless (kill (pid, SIGCONT) == 0);
+  }
+  /* each read would wait 100 ms for the stopped child: none does */
+  fail_unless (waited < 5 * 50 * G_TIME_SPAN_MILLISECOND,
+      "5 reads took %" G_GINT64_FORMAT " ms", waited / 1000);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (r);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
 static Suite *
 processcontract_suite (void)
 {
@@ -1142,6 +1229,7 @@ processcontract_suite (void)
   tcase_add_test (contract, test_drain_resumes_paused_child_worker);
   tcase_add_test (contract, test_watchdog_sees_child_workers);
   tcase_add_test (contract, test_silent_child_holds_no_reader);
+  tcase_add_test (contract, test_stats_reads_take_fresh_answer);
   tcase_add_test (contract, test_set_child_worker_property);
   tcase_add_test (contract, test_set_survives_child_restart);
   tcase_add_test (contract, test_watchdog_excuses_waits_behind_child_pause);
