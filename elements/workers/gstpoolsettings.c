@@ -61,6 +61,9 @@ struct _GstPoolSettings
                                  * keep (apply, set_own), or NULL */
   gchar *bad_setting;           /* `p_r0::nosuch` of the description, or
                                  * NULL (gst_pool_settings_take_warning()) */
+  GPtrArray *missing;           /* of gchar *: children the new pool was
+                                 * asked for and did not have
+                                 * (gst_pool_settings_looked_up()) */
 };
 
 /* The pool's properties that each processreplica takes as its own. */
@@ -188,6 +191,7 @@ gst_pool_settings_new (GstElement * pool)
   self->pool = pool;
   g_mutex_init (&self->lock);
   self->kept = g_ptr_array_new_with_free_func ((GDestroyNotify) setting_free);
+  self->missing = g_ptr_array_new_with_free_func (g_free);
   self->handler = g_signal_connect (pool, "deep-notify",
       G_CALLBACK (on_deep_notify), self);
   return self;
@@ -198,6 +202,7 @@ void
 gst_pool_settings_free (GstPoolSettings * self)
 {
   g_ptr_array_unref (self->kept);
+  g_ptr_array_unref (self->missing);
   g_free (self->bad_setting);
   g_mutex_clear (&self->lock);
   g_free (self);
@@ -517,21 +522,103 @@ gst_pool_settings_take_warning (GstPoolSettings * self, GstMessage * message)
   return what != NULL;
 }
 
+/* The pool's child proxy was asked for its child @name, and @found it
+ * or not. GStreamer's parser asks for `p_r5` of a description's
+ * `p_r5::hang-timeout=10` as it makes the pool (a new, floating object;
+ * the pool builds its replicas later) and, finding none, keeps the value
+ * for a child of that name that may come ("child-added"): a name a new
+ * pool did not have is kept here, until a child of that name is found
+ * (the parser then sets its value), for gst_pool_settings_check(). */
+void
+gst_pool_settings_looked_up (GstPoolSettings * self, const gchar * name,
+    gboolean found)
+{
+  gboolean floating = g_object_is_floating (self->pool);
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  for (i = 0; i < self->missing->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->missing, i), name))
+      break;
+  if (found && i < self->missing->len)
+    g_ptr_array_remove_index (self->missing, i);
+  else if (!found && floating && i == self->missing->len)
+    g_ptr_array_add (self->missing, g_strdup (name));
+  g_mutex_unlock (&self->lock);
+}
+
+/* With the lock: the first child of the pool that its description set a
+ * value on and that it does not have (the parser still waits for it), or
+ * NULL. */
+static gchar *
+dup_missing_locked (GstPoolSettings * self)
+{
+  guint added = g_signal_lookup ("child-added", GST_TYPE_CHILD_PROXY);
+
+  /* the parser waits for a child while its handler is connected */
+  if (!g_signal_has_handler_pending (self->pool, added, 0, FALSE))
+    return NULL;
+  for (guint i = 0; i < self->missing->len; i++) {
+    const gchar *name = g_ptr_array_index (self->missing, i);
+    GstElement *child = gst_bin_get_by_name (GST_BIN (self->pool), name);
+
+    if (!child)
+      return g_strdup (name);
+    gst_object_unref (child);
+  }
+  return NULL;
+}
+
+/* What a pool whose size is @size says of @name, a child it does not
+ * have. */
+static gchar *
+missing_text (GstPoolSettings * self, const gchar * name, guint size)
+{
+  const gchar *pool = GST_OBJECT_NAME (self->pool);
+  gchar *replicas = size == 1 ? g_strdup_printf ("its one replica is %s_r0",
+      pool) : g_strdup_printf ("its replicas are %s_r0 to %s_r%u", pool, pool,
+      size - 1);
+  gchar *text;
+
+  if (is_replica_name (self->pool, name))
+    text = g_strdup_printf ("a value is set on %s (%s::...), a replica it "
+        "does not have: its size is %u, %s", name, name, size, replicas);
+  else
+    text = g_strdup_printf ("a value is set on %s (%s::...), which it does "
+        "not have: %s, with %s_dispatch, %s_collect and each replica's "
+        "queues (%s_r0_in, %s_r0_out)", name, name, replicas, pool, pool, pool,
+        pool);
+  g_free (replicas);
+  return text;
+}
+
 /* Returns: %FALSE, with @error set, if the description set what no
- * replica has (gst_pool_settings_take_warning()). */
+ * replica has: a property (gst_pool_settings_take_warning()), or a child
+ * (`p_r5::hang-timeout=10` with size=2: gst_pool_settings_looked_up()). */
 gboolean
 gst_pool_settings_check (GstPoolSettings * self, GError ** error)
 {
-  gboolean ok = TRUE;
+  gchar *missing, *text;
+  guint size = 0;
 
   g_mutex_lock (&self->lock);
   if (self->bad_setting) {
-    ok = FALSE;
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, "no property "
         "\"%s\" (a property of a replica, or of an element in it, as "
         "p_r0::hang-timeout or p_r0::p_r0_NAME::PROPERTY with thread "
         "replicas)", self->bad_setting);
+    g_mutex_unlock (&self->lock);
+    return FALSE;
   }
+  missing = dup_missing_locked (self);
   g_mutex_unlock (&self->lock);
-  return ok;
+  if (!missing)
+    return TRUE;
+
+  g_object_get (self->pool, "size", &size, NULL);
+  text = missing_text (self, missing, size);
+  g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, text);
+  g_free (text);
+  g_free (missing);
+  return FALSE;
 }

@@ -32,6 +32,8 @@ void gst_pool_settings_take (GstPoolSettings * settings,
 
 gboolean gst_pool_settings_take_warning (GstPoolSettings * settings,
     GstMessage * message);
+void gst_pool_settings_looked_up (GstPoolSettings * settings,
+    const gchar * name, gboolean found);
 gboolean gst_pool_settings_check (GstPoolSettings * settings,
     GError ** error);
 

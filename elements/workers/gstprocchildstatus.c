@@ -6,9 +6,11 @@
  * through this object: the child's answer to a stats query (every worker
  * there, its queues' levels and the element its items go into), the
  * heartbeats of its workers, and when it last answered. The query runs on
- * a thread of its own, one at a time: a read of the replica's stats waits
- * for the answer at most STATS_TIMEOUT after the query went out, then
- * takes the last answer; while a query is unanswered (the child is
+ * a thread of its own, one at a time: a read of the replica's stats takes
+ * the last answer at once while it is fresh (STATS_FRESH), the answer to
+ * the query it sends is for the next read; else it waits for the answer
+ * at most STATS_TIMEOUT after the query went out, then takes the last
+ * answer; while a query is unanswered (the child is
  * stopped, or the replica's reader is held by a full queue downstream), a
  * read takes the last answer at once, so a controller reading the stats on
  * its main loop is never held by a child (issue 13, B15/B21). The replica adds them to its stats (`child-workers`,
@@ -37,6 +39,10 @@
 
 /* How long a stats call waits for the child's answer (then: its last) */
 #define STATS_TIMEOUT (100 * G_TIME_SPAN_MILLISECOND)
+/* How old the last answer may be for a stats call to take it at once
+ * (asking again in the background): a controller's watchdog reads every
+ * worker's stats at every tick, its status too, on its main loop */
+#define STATS_FRESH (2 * G_TIME_SPAN_SECOND)
 /* How long the asking thread waits for the child's answer (then it ends;
  * the next read asks again) */
 #define ASK_TIMEOUT (5 * G_TIME_SPAN_SECOND)
@@ -279,16 +285,22 @@ ask_child (gpointer data)
  * keeps the answer: `child-workers`, an array of `worker-stats`
  * structures, each with the worker's name (`worker`) and `pid`; its
  * queues; its entry element. The query runs on a thread of its own (one
- * at a time); this waits for its answer until STATS_TIMEOUT after it went
- * out, so at most that long once for a child that does not answer. Not
- * with a lock of the caller's that the channel's threads take. */
+ * at a time). While the last answer is fresh (STATS_FRESH), this does not
+ * wait: the answer asked now is for the next call (a child that answers
+ * slowly holds no reader, flake-findings S7-1); else it waits for the
+ * answer until STATS_TIMEOUT after it went out, so at most that long once
+ * for a child that does not answer. Not with a lock of the caller's that
+ * the channel's threads take. */
 void
 gst_proc_child_status_refresh (GstProcChildStatus * self,
     GstProcChannel * channel, GPid pid)
 {
   gint64 deadline;
+  gboolean fresh;
 
   g_mutex_lock (&self->lock);
+  fresh = self->workers_at &&
+      g_get_monotonic_time () - self->workers_at < STATS_FRESH;
   if (!self->asking) {
     Ask *ask = g_new0 (Ask, 1);
     GThread *thread;
@@ -308,6 +320,10 @@ gst_proc_child_status_refresh (GstProcChildStatus * self,
     g_thread_unref (thread);
     self->asking = TRUE;
     self->asked_at = g_get_monotonic_time ();
+  }
+  if (fresh) {
+    g_mutex_unlock (&self->lock);
+    return;
   }
   deadline = self->asked_at + STATS_TIMEOUT;
   while (self->asking &&
@@ -366,8 +382,8 @@ add_workers_locked (GstProcChildStatus * self, GstStructure * stats,
 /* With the lock: the latest known of the child's worker (the one whose
  * heartbeat came last, else the first of a stats answer): its heartbeat,
  * or its entry in a stats answer that came after it (a read of the
- * replica's stats asks, so at the end of a run: its final counts, not
- * those of its last heartbeat), or NULL. */
+ * replica's stats asks, so at the end of a run, once answered: its final
+ * counts, not those of its last heartbeat), or NULL. */
 static const GstStructure *
 fresher_locked (GstProcChildStatus * self)
 {

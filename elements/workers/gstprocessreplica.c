@@ -47,7 +47,9 @@
  * child's process id), `restarts`, `items-retried`, `items-lost` (with
  * `items-lost-reason`, why the last one was),
  * `payload-copies`, `child-workers` (the stats of every worker inside the
- * child, asked of the child when the stats are read, each with its name
+ * child, asked of the child when the stats are read: a read takes the
+ * child's last answer while it is under 2 s old, and waits for a new one
+ * at most 100 ms otherwise; each with its name
  * in `worker` and the `pid`: a #GstWorkerController lists them as workers
  * of their own, "REPLICA/NAME", pauses them and sets their properties
  * by that name while they run -- the element keeps both for a child

@@ -138,7 +138,9 @@
  * 1.22's parser keeps a reference to a child that exists when it sets
  * `p_r0::hang-timeout=777` on it, which leaked the replica; it sets the
  * value as the replica is added instead. A description's `p_r0::nosuch=1`
- * is an error when the pool starts.
+ * is an error when the pool starts, and so is a value on a replica the
+ * pool does not have (`p_r5::hang-timeout=10` with `size=2`: the parser
+ * would keep it, unused, for a p_r5 that may come).
  *
  * Show the pool's heartbeats (`p_dispatch`, `p_collect`) for three seconds
  * of live video:
@@ -798,8 +800,15 @@ static GstChildProxyInterface *parent_child_proxy;
 static GObject *
 gst_worker_pool_get_child_by_name (GstChildProxy * proxy, const gchar * name)
 {
-  build_if_pending (GST_WORKER_POOL (proxy), FALSE);
-  return parent_child_proxy->get_child_by_name (proxy, name);
+  GstWorkerPool *self = GST_WORKER_POOL (proxy);
+  GObject *child;
+
+  build_if_pending (self, FALSE);
+  child = parent_child_proxy->get_child_by_name (proxy, name);
+  /* `p_r5::hang-timeout=10` in a description, p_r5 being none of its
+   * replicas: an error at the start (gst_pool_settings_check()) */
+  gst_pool_settings_looked_up (self->settings, name, child != NULL);
+  return child;
 }
 
 static GObject *
@@ -1183,7 +1192,10 @@ gst_worker_pool_class_init (GstWorkerPoolClass * klass)
           "a retired one goes once every item it took is out; what was set "
           "on a replica or inside it (p_r0::..., a controller's set "
           "p_r0/NAME or p_r0_NAME) stays with its number, and what was set "
-          "alike on every replica is given to the replicas added",
+          "alike on every replica is given to the replicas added; the "
+          "replicas are p_r0 to p_r<size-1>: a description's value on "
+          "another (p_r5::hang-timeout=10 with size=2) is an error when the "
+          "pool starts",
           1, MAX_SIZE, DEFAULT_SIZE, live_flags));
   g_object_class_install_property (gobject_class, PROP_WORKER,
       g_param_spec_string ("worker", "Worker",

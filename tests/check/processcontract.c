@@ -122,21 +122,16 @@ static void
 run_start_with (Run * r, const gchar * description, const gchar * first,
     ...)
 {
-  GError *err = NULL;
   va_list args;
 
-  r->ctrl = gst_worker_controller_new_from_description (description, &err);
-  fail_unless (r->ctrl != NULL, "%s", err ? err->message : "?");
+  r->ctrl = controller_new (description);
   va_start (args, first);
   if (first)
     g_object_set_valist (G_OBJECT (r->ctrl), first, args);
   va_end (args);
   r->loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (r->ctrl, "finished", G_CALLBACK (on_finished), r);
-  fail_unless (gst_worker_controller_start (r->ctrl, &err),
-      "%s", err ? err->message : "?");
-  gst_object_unref (test_pipeline_watch (gst_worker_controller_get_pipeline
-          (r->ctrl)));
+  gst_object_unref (controller_start (r->ctrl));
 }
 
 /* Starts the system of @description in @r, its "finished" to @r. */
@@ -202,11 +197,9 @@ GST_END_TEST;
  * the replica. */
 GST_START_TEST (test_exit_now_accounts_held_item)
 {
-  GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue name=q ! processreplica name=r "
-      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink",
-      &err);
+      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink");
   GstPipeline *pipe;
   GstStructure *report, *entry = NULL;
   const GValue *holders;
@@ -216,9 +209,7 @@ GST_START_TEST (test_exit_now_accounts_held_item)
   gint pid = 0, rpid = -1, state = GST_WORKER_STATE_IDLE;
   GstElement *r;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   /* the child's worker has the 4th item, for ever */
   while (g_get_monotonic_time () < deadline) {
     g_main_context_iteration (NULL, FALSE);
@@ -275,13 +266,12 @@ GST_END_TEST;
  * plus what was discarded. */
 GST_START_TEST (test_exit_now_accounts_child_queue)
 {
-  GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc name=src num-buffers=-1 ! queue name=q "
       "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! "
       "processreplica name=r worker=\"queue name=cq max-size-buffers=5 "
       "max-size-bytes=0 max-size-time=0 ! testworker name=w hang-after=3\" ! "
-      "queue ! testworkersink name=sink", &err);
+      "queue ! testworkersink name=sink");
   GstPipeline *pipe;
   GstStructure *report, *st;
   GstElement *src, *sink, *q;
@@ -291,9 +281,7 @@ GST_START_TEST (test_exit_now_accounts_child_queue)
   gint64 deadline = g_get_monotonic_time () + scaled (60 *
       G_TIME_SPAN_SECOND);
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   q = test_pipeline_get (GST_ELEMENT (pipe), "q");
   sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
   /* w hangs with the 4th item, cq fills with 5, the replica's item waits
@@ -394,19 +382,16 @@ wait_paused_and_held (GstWorkerController * ctrl, GstElement * q)
 GST_START_TEST (test_pause_child_worker_by_name)
 {
   GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue name=q max-size-buffers=4 "
       "max-size-bytes=0 max-size-time=0 ! processreplica name=r "
-      "worker=\"testworker name=w\" ! queue ! testworkersink name=sink",
-      &err);
+      "worker=\"testworker name=w\" ! queue ! testworkersink name=sink");
   GstPipeline *pipe;
   GstElement *q, *sink;
   GstStructure *entry = NULL;
   guint64 before = 0, now = 0;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   q = test_pipeline_get (GST_ELEMENT (pipe), "q");
   sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
   /* the child runs */
@@ -535,18 +520,15 @@ wait_seen (GString * seen, const gchar * what)
  * answers again. */
 GST_START_TEST (test_watchdog_sees_child_workers)
 {
-  GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
-      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink",
-      &err);
+      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink");
   GString *stalled = g_string_new (""), *lost = g_string_new (""),
       *recovered = g_string_new ("");
   GstPipeline *pipe;
   GstElement *r;
   gint pid = 0;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout", 300,
       "heartbeat-timeout", (guint) scaled (2000), NULL);
   g_signal_connect_swapped (ctrl, "worker-stalled",
@@ -555,8 +537,7 @@ GST_START_TEST (test_watchdog_sees_child_workers)
       G_CALLBACK (on_watch_event), lost);
   g_signal_connect_swapped (ctrl, "worker-recovered",
       G_CALLBACK (on_watch_event), recovered);
-  fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   r = test_pipeline_get (GST_ELEMENT (pipe), "r");
 
   fail_unless (wait_seen (stalled, "[r/w]"), "stalled: %s", stalled->str);
@@ -609,19 +590,16 @@ dispatch_ready (void)
 GST_START_TEST (test_set_child_worker_property)
 {
   GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
       "worker=\"testworker name=w ! valve name=v\" ! queue ! "
-      "testworkersink", &err);
+      "testworkersink");
   GstPipeline *pipe;
   GstStructure *entry = NULL;
   guint64 dropped = 0;
   gdouble rate = 0;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
-      err ? err->message : "?");
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   /* the child runs, w has dropped nothing */
   while (!(entry = status_entry (ctrl, "r/w")))
     g_usleep (1000);
@@ -698,10 +676,10 @@ GST_END_TEST;
 GST_START_TEST (test_set_survives_child_restart)
 {
   GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
       "restart-delay=0 worker=\"testworker name=w\" ! queue ! "
-      "testworkersink", &err);
+      "testworkersink");
   GstPipeline *pipe;
   GstElement *r;
   GstStructure *entry = NULL;
@@ -709,10 +687,7 @@ GST_START_TEST (test_set_survives_child_restart)
   guint64 dropped = 0;
   gint pid = 0, now = 0;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
-      err ? err->message : "?");
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   r = test_pipeline_get (GST_ELEMENT (pipe), "r");
   while (!(entry = status_entry (ctrl, "r/w")))
     g_usleep (1000);
@@ -892,7 +867,6 @@ excuses_waits_behind_child_start (const gchar * in_front,
 {
   GstWorkerController *ctrl;
   GstPipeline *pipe;
-  GError *err = NULL;
   gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
   gchar *started = g_build_filename (dir, "started", NULL);
   gchar *go = g_build_filename (dir, "go", NULL);
@@ -914,8 +888,7 @@ excuses_waits_behind_child_start (const gchar * in_front,
       "processreplica name=r restart-delay=0 start-timeout=%" G_GINT64_FORMAT
       " worker=\"testworker name=w crash-after=20\" ! queue ! testworkersink "
       "name=sink", in_front, scaled (60000));
-  ctrl = gst_worker_controller_new_from_description (desc, &err);
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  ctrl = controller_new (desc);
   g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout",
       (guint) (stall / GST_MSECOND), "heartbeat-timeout",
       (guint) scaled (1500), NULL);
@@ -923,9 +896,7 @@ excuses_waits_behind_child_start (const gchar * in_front,
       &stalls);
   g_signal_connect_swapped (ctrl, "worker-lost",
       G_CALLBACK (on_watch_event), lost);
-  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
-      err ? err->message : "?");
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
 
   /* the first child crashed on its 21st item; the second one starts
@@ -1015,20 +986,16 @@ on_worker_restarted (GstWorkerController * ctrl, const gchar * worker,
  * count of restarts, how the child ended), as it hears of stalls. */
 GST_START_TEST (test_controller_signals_child_restart)
 {
-  GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
       "restart-delay=0 worker=\"testworker crash-after=5\" ! queue ! "
-      "testworkersink", &err);
+      "testworkersink");
   GString *seen = g_string_new ("");
   GstPipeline *pipe;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   g_signal_connect (ctrl, "worker-restarted",
       G_CALLBACK (on_worker_restarted), seen);
-  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
-      err ? err->message : "?");
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   /* each child crashes on its 6th item: restarts 1 and 2, each said */
   fail_unless (wait_seen (seen, "[r 2 "), "%s", seen->str);
   fail_unless (g_str_has_prefix (seen->str, "[r 1 its process (pid "),
@@ -1066,11 +1033,11 @@ stats_reads_do_not_wait (GstElement * r, guint n)
 GST_START_TEST (test_silent_child_holds_no_reader)
 {
   GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc name=src num-buffers=-1 ! queue ! processreplica "
       "name=r worker=\"testworker name=w\" ! queue name=oq "
       "max-size-buffers=2 max-size-bytes=0 max-size-time=0 ! "
-      "testworkersink name=sink", &err);
+      "testworkersink name=sink");
   GString *lost = g_string_new (""), *recovered = g_string_new ("");
   GstPipeline *pipe;
   GstElement *r, *sink;
@@ -1078,7 +1045,6 @@ GST_START_TEST (test_silent_child_holds_no_reader)
   guint64 before = 0, now = 0, age = 0;
   gint pid = 0, state = GST_WORKER_STATE_IDLE;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout",
       (guint) scaled (60000), "heartbeat-timeout", (guint) scaled (1000),
       NULL);
@@ -1086,8 +1052,7 @@ GST_START_TEST (test_silent_child_holds_no_reader)
       G_CALLBACK (on_watch_event), lost);
   g_signal_connect_swapped (ctrl, "worker-recovered",
       G_CALLBACK (on_watch_event), recovered);
-  fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   r = test_pipeline_get (GST_ELEMENT (pipe), "r");
   sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
   /* it runs: items flow */
@@ -1160,6 +1125,93 @@ GST_START_TEST (test_silent_child_holds_no_reader)
 
 GST_END_TEST;
 
+/* Waits until process @pid is stopped (SIGSTOP delivered). */
+static void
+wait_stopped (gint pid)
+{
+  gchar *path = g_strdup_printf ("/proc/%d/stat", pid);
+
+  for (;;) {
+    gchar *text = NULL, *end;
+    gboolean stopped;
+
+    fail_unless (g_file_get_contents (path, &text, NULL, NULL));
+    /* "pid (comm) S ...": the state after the last ')' */
+    end = strrchr (text, ')');
+    stopped = end && (end[2] == 'T' || end[2] == 't');
+    g_free (text);
+    if (stopped)
+      break;
+    g_usleep (1000);
+  }
+  g_free (path);
+}
+
+/* items-in of the worker "w" in @r's child, as its last answer said */
+static guint64
+child_w_items_in (GstElement * r)
+{
+  GstStructure *s = gst_worker_get_stats (GST_WORKER (r));
+  const GValue *children = gst_structure_get_value (s, "child-workers");
+  guint64 n = G_MAXUINT64;
+
+  for (guint i = 0; children && i < gst_value_array_get_size (children);
+      i++) {
+    const GstStructure *cw =
+        gst_value_get_structure (gst_value_array_get_value (children, i));
+
+    if (!g_strcmp0 (gst_structure_get_string (cw, "worker"), "w"))
+      gst_structure_get_uint64 (cw, "items-in", &n);
+  }
+  gst_structure_free (s);
+  return n;
+}
+
+/* flake-findings S7-1: a read of a replica's stats (a controller's
+ * watchdog reads every worker's at every tick, its status too, on its
+ * main loop) takes the child's last answer while it is fresh, and asks
+ * again in the background: a child that answers slowly (here: stopped
+ * right after each answer) holds no reader. Before, every read asked
+ * anew and waited for the answer, up to 100 ms each. */
+GST_START_TEST (test_stats_reads_take_fresh_answer)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=-1 ! "
+      "processreplica name=r worker=\"testworker name=w\" ! "
+      "testworkersink");
+  GstElement *r = test_pipeline_get (pipe, "r");
+  gint64 waited = 0;
+  guint64 last = G_MAXUINT64;
+  gint pid = 0;
+
+  fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  for (guint i = 0; i < 5; i++) {
+    guint64 n;
+    gint64 start;
+
+    /* a new answer of the child's (its counts moved) */
+    while ((n = child_w_items_in (r)) == last || n == G_MAXUINT64)
+      g_usleep (1000);
+    last = n;
+    g_object_get (r, "pid", &pid, NULL);
+    fail_unless (pid > 0);
+    fail_unless (kill (pid, SIGSTOP) == 0);
+    wait_stopped (pid);
+    start = g_get_monotonic_time ();
+    gst_structure_free (gst_worker_get_stats (GST_WORKER (r)));
+    waited += g_get_monotonic_time () - start;
+    fail_unless (kill (pid, SIGCONT) == 0);
+  }
+  /* each read would wait 100 ms for the stopped child: none does */
+  fail_unless (waited < 5 * 50 * G_TIME_SPAN_MILLISECOND,
+      "5 reads took %" G_GINT64_FORMAT " ms", waited / 1000);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (r);
+  gst_object_unref (pipe);
+}
+
+GST_END_TEST;
+
 static Suite *
 processcontract_suite (void)
 {
@@ -1177,6 +1229,7 @@ processcontract_suite (void)
   tcase_add_test (contract, test_drain_resumes_paused_child_worker);
   tcase_add_test (contract, test_watchdog_sees_child_workers);
   tcase_add_test (contract, test_silent_child_holds_no_reader);
+  tcase_add_test (contract, test_stats_reads_take_fresh_answer);
   tcase_add_test (contract, test_set_child_worker_property);
   tcase_add_test (contract, test_set_survives_child_restart);
   tcase_add_test (contract, test_watchdog_excuses_waits_behind_child_pause);

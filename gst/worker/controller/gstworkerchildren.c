@@ -2,10 +2,13 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 /* GstWorkerController and the workers inside process replicas' children:
- * a pause of one by name ("REPLICA/NAME"), and a child's restart after a
- * crash or hang as the controller's signal "worker-restarted" (from the
- * replica's element message "worker-process-restarted"). Setting their
- * properties is gstworkerset.c's. */
+ * the name of a worker resolved once for pause, resume and set (a pool's
+ * worker by its name in either isolation's scheme: "p_r0_testworker" in a
+ * thread is "p_r0/testworker0" in a child), a pause of a worker by name
+ * (in this process, or "REPLICA/NAME" in a child), and a child's restart
+ * after a crash or hang as the controller's signal "worker-restarted"
+ * (from the replica's element message "worker-process-restarted").
+ * Setting properties is gstworkerset.c's. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -49,8 +52,8 @@ thread_style_of (const gchar * process_name, const gchar * candidate)
  * name of a worker this system lists that @name gives in the other
  * scheme, or NULL (@name is listed itself, or names none). Only workers
  * listed now: those of a child that has not answered yet are not. */
-gchar *
-controller_worker_alias (GstWorkerController * self, const gchar * name)
+static gchar *
+worker_alias (GstWorkerController * self, const gchar * name)
 {
   gchar **names = gst_worker_controller_list_workers (self);
   gchar *found = NULL;
@@ -66,14 +69,37 @@ controller_worker_alias (GstWorkerController * self, const gchar * name)
   return found;
 }
 
+/* The one step that resolves a worker's name, for pause, resume and set:
+ * the name of the worker this system lists that @name names, @name itself
+ * or its name in the other isolation's scheme (worker_alias()). Returns:
+ * (transfer full): the name to act on. */
+gchar *
+controller_resolve_worker (GstWorkerController * self, const gchar * name)
+{
+  gchar *alias = worker_alias (self, name);
+
+  return alias ? alias : g_strdup (name);
+}
+
+/* After a worker was paused or resumed: the watchdog and the deadlock
+ * detector look again (blocked workers may be excused or not). */
+static void
+pause_changed (GstWorkerController * self, gboolean paused)
+{
+  if (!paused)
+    worker_watchdog_resumed (self->watch);
+  gst_worker_deadlock_touch (self->deadlock);
+  worker_watchdog_wake (self->watch, g_get_monotonic_time ());
+}
+
 /* A worker inside a replica's child process, "REPLICA/NAME" (as the
  * status lists it): the replica (a processreplica) passes the pause on to
  * its child ("worker-child-pause", see gstprocwire.h). Returns: 1 if
  * done, 0 if there is no such worker, -1 (and @error) if it cannot be
  * paused now (or the child could not be asked). */
-gint
-controller_set_child_worker_paused (GstWorkerController * self,
-    const gchar * name, gboolean paused, GError ** error)
+static gint
+set_child_worker_paused (GstWorkerController * self, const gchar * name,
+    gboolean paused, GError ** error)
 {
   const gchar *slash = strrchr (name, '/');
   gchar *outer, *why = NULL;
@@ -104,13 +130,63 @@ controller_set_child_worker_paused (GstWorkerController * self,
   if (res) {
     GST_INFO_OBJECT (self, "%s worker %s in %s's child process",
         paused ? "pausing" : "resuming", slash + 1, outer);
-    if (!paused)
-      worker_watchdog_resumed (self->watch);
-    gst_worker_deadlock_touch (self->deadlock);
-    worker_watchdog_wake (self->watch, g_get_monotonic_time ());
+    pause_changed (self, paused);
   }
   g_free (outer);
   return res ? 1 : 0;
+}
+
+/* A worker of this process, or one in a replica's child. */
+static gboolean
+set_worker_paused_named (GstWorkerController * self, const gchar * name,
+    gboolean paused, GError ** error)
+{
+  WorkerRec *w;
+
+  w = worker_topology_find_worker_by_name (self->topology, name);
+  if (!w) {
+    gint found = set_child_worker_paused (self, name, paused, error);
+
+    if (found != 0)
+      return found > 0;
+  }
+  if (!w) {
+    gchar **names = gst_worker_controller_list_workers (self);
+    gchar *list = g_strjoinv (", ", names);
+
+    g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
+        GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER,
+        "No worker named '%s' (workers: %s).", name, *list ? list : "none");
+    g_free (list);
+    g_strfreev (names);
+    return FALSE;
+  }
+  if (paused && !worker_run_check_pause_worker (self->run, name, error))
+    return FALSE;
+  GST_INFO_OBJECT (self, "%s worker %s", paused ? "pausing" : "resuming",
+      w->name);
+  gst_worker_set_paused (GST_WORKER (w->element), paused);
+  pause_changed (self, paused);
+  return TRUE;
+}
+
+/* Pauses or resumes the worker @name names (controller_resolve_worker()),
+ * in this process or in a replica's child: gst_worker_controller_pause_worker()
+ * and _resume_worker(). */
+gboolean
+controller_set_worker_paused (GstWorkerController * self, const gchar * name,
+    gboolean paused, GError ** error)
+{
+  gchar *resolved;
+  gboolean res;
+
+  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  resolved = controller_resolve_worker (self, name);
+  res = set_worker_paused_named (self, resolved, paused, error);
+  g_free (resolved);
+  return res;
 }
 
 /* Installs the signals of this file on GstWorkerController's class. */

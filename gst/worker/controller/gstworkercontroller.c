@@ -1025,61 +1025,6 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
   return worker_run_play (self->run, error);
 }
 
-static gboolean
-set_worker_paused_named (GstWorkerController * self, const gchar * name,
-    gboolean paused, GError ** error)
-{
-  WorkerRec *w;
-
-  w = worker_topology_find_worker_by_name (self->topology, name);
-  if (!w) {
-    gint found = controller_set_child_worker_paused (self, name, paused,
-        error);
-
-    if (found != 0)
-      return found > 0;
-  }
-  if (!w) {
-    gchar **names = gst_worker_controller_list_workers (self);
-    gchar *list = g_strjoinv (", ", names);
-
-    g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
-        GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER,
-        "No worker named '%s' (workers: %s).", name, *list ? list : "none");
-    g_free (list);
-    g_strfreev (names);
-    return FALSE;
-  }
-  if (paused && !worker_run_check_pause_worker (self->run, name, error))
-    return FALSE;
-  GST_INFO_OBJECT (self, "%s worker %s", paused ? "pausing" : "resuming",
-      w->name);
-  gst_worker_set_paused (GST_WORKER (w->element), paused);
-  if (!paused)
-    worker_watchdog_resumed (self->watch);
-  gst_worker_deadlock_touch (self->deadlock);
-  /* the watchdog looks again: blocked workers may be excused or not */
-  worker_watchdog_wake (self->watch, g_get_monotonic_time ());
-  return TRUE;
-}
-
-/* (a pool's worker by its name in either isolation's scheme) */
-static gboolean
-set_worker_paused (GstWorkerController * self, const gchar * name,
-    gboolean paused, GError ** error)
-{
-  gchar *alias;
-  gboolean res;
-
-  g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
-  g_return_val_if_fail (name != NULL, FALSE);
-
-  alias = controller_worker_alias (self, name);
-  res = set_worker_paused_named (self, alias ? alias : name, paused, error);
-  g_free (alias);
-  return res;
-}
-
 /**
  * gst_worker_controller_pause_worker:
  * @self: a #GstWorkerController
@@ -1109,7 +1054,7 @@ gboolean
 gst_worker_controller_pause_worker (GstWorkerController * self,
     const gchar * name, GError ** error)
 {
-  return set_worker_paused (self, name, TRUE, error);
+  return controller_set_worker_paused (self, name, TRUE, error);
 }
 
 /**
@@ -1128,7 +1073,7 @@ gboolean
 gst_worker_controller_resume_worker (GstWorkerController * self,
     const gchar * name, GError ** error)
 {
-  return set_worker_paused (self, name, FALSE, error);
+  return controller_set_worker_paused (self, name, FALSE, error);
 }
 
 /**

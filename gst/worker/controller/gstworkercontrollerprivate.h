@@ -138,12 +138,12 @@ gboolean controller_reshape_get_property (GstWorkerController * self,
 /* gstworkerchildren.c */
 
 G_GNUC_INTERNAL
-gint controller_set_child_worker_paused (GstWorkerController * self,
-    const gchar * name, gboolean paused, GError ** error);
+gchar *controller_resolve_worker (GstWorkerController * self,
+    const gchar * name);
 
 G_GNUC_INTERNAL
-gchar *controller_worker_alias (GstWorkerController * self,
-    const gchar * name);
+gboolean controller_set_worker_paused (GstWorkerController * self,
+    const gchar * name, gboolean paused, GError ** error);
 
 G_GNUC_INTERNAL
 void controller_children_install_signals (GObjectClass * klass);

@@ -144,7 +144,7 @@ gst_worker_controller_set_element_property (GstWorkerController * self,
     GError ** error)
 {
   GstElement *element;
-  gchar *why = NULL, *alias;
+  gchar *why = NULL, *resolved;
   gboolean ok;
 
   g_return_val_if_fail (GST_IS_WORKER_CONTROLLER (self), FALSE);
@@ -154,31 +154,26 @@ gst_worker_controller_set_element_property (GstWorkerController * self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   /* a pool's worker by its name in either isolation's scheme */
-  alias = controller_worker_alias (self, name);
-  if (alias) {
-    ok = gst_worker_controller_set_element_property (self, alias, property,
-        value, error);
-    g_free (alias);
-    return ok;
-  }
-  element = find_element (self, name);
+  resolved = controller_resolve_worker (self, name);
+  element = find_element (self, resolved);
   if (!element) {
-    gint res = set_in_child (self, name, property, value, error);
+    gint res = set_in_child (self, resolved, property, value, error);
 
-    if (res != 0)
-      return res > 0;
-    g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
-        GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER,
-        "no element is named '%s'", name);
-    return FALSE;
+    if (res == 0)
+      g_set_error (error, GST_WORKER_CONTROLLER_ERROR,
+          GST_WORKER_CONTROLLER_ERROR_UNKNOWN_WORKER,
+          "no element is named '%s'", resolved);
+    g_free (resolved);
+    return res > 0;
   }
-  ok = worker_prop_set (element, name, property, value, &why);
+  ok = worker_prop_set (element, resolved, property, value, &why);
   if (ok)
-    GST_INFO_OBJECT (self, "set %s=%s on %s", property, value, name);
+    GST_INFO_OBJECT (self, "set %s=%s on %s", property, value, resolved);
   else
     g_set_error_literal (error, GST_WORKER_CONTROLLER_ERROR,
         GST_WORKER_CONTROLLER_ERROR_PROPERTY, why);
   g_free (why);
+  g_free (resolved);
   gst_object_unref (element);
   return ok;
 }
