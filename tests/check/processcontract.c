@@ -122,21 +122,16 @@ static void
 run_start_with (Run * r, const gchar * description, const gchar * first,
     ...)
 {
-  GError *err = NULL;
   va_list args;
 
-  r->ctrl = gst_worker_controller_new_from_description (description, &err);
-  fail_unless (r->ctrl != NULL, "%s", err ? err->message : "?");
+  r->ctrl = controller_new (description);
   va_start (args, first);
   if (first)
     g_object_set_valist (G_OBJECT (r->ctrl), first, args);
   va_end (args);
   r->loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (r->ctrl, "finished", G_CALLBACK (on_finished), r);
-  fail_unless (gst_worker_controller_start (r->ctrl, &err),
-      "%s", err ? err->message : "?");
-  gst_object_unref (test_pipeline_watch (gst_worker_controller_get_pipeline
-          (r->ctrl)));
+  gst_object_unref (controller_start (r->ctrl));
 }
 
 /* Starts the system of @description in @r, its "finished" to @r. */
@@ -202,11 +197,9 @@ GST_END_TEST;
  * the replica. */
 GST_START_TEST (test_exit_now_accounts_held_item)
 {
-  GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue name=q ! processreplica name=r "
-      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink",
-      &err);
+      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink");
   GstPipeline *pipe;
   GstStructure *report, *entry = NULL;
   const GValue *holders;
@@ -216,9 +209,7 @@ GST_START_TEST (test_exit_now_accounts_held_item)
   gint pid = 0, rpid = -1, state = GST_WORKER_STATE_IDLE;
   GstElement *r;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   /* the child's worker has the 4th item, for ever */
   while (g_get_monotonic_time () < deadline) {
     g_main_context_iteration (NULL, FALSE);
@@ -297,13 +288,12 @@ assert_exact_exit (GstPipeline * pipe, const GstStructure * report)
  * plus what was discarded. */
 GST_START_TEST (test_exit_now_accounts_child_queue)
 {
-  GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc name=src num-buffers=-1 ! queue name=q "
       "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! "
       "processreplica name=r worker=\"queue name=cq max-size-buffers=5 "
       "max-size-bytes=0 max-size-time=0 ! testworker name=w hang-after=3\" ! "
-      "queue ! testworkersink name=sink", &err);
+      "queue ! testworkersink name=sink");
   GstPipeline *pipe;
   GstStructure *report;
   GstElement *sink, *q;
@@ -313,9 +303,7 @@ GST_START_TEST (test_exit_now_accounts_child_queue)
   gint64 deadline = g_get_monotonic_time () + scaled (60 *
       G_TIME_SPAN_SECOND);
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   q = test_pipeline_get (GST_ELEMENT (pipe), "q");
   sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
   /* w hangs with the 4th item, cq fills with 5, the replica's item waits
@@ -476,19 +464,16 @@ wait_paused_and_held (GstWorkerController * ctrl, GstElement * q)
 GST_START_TEST (test_pause_child_worker_by_name)
 {
   GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue name=q max-size-buffers=4 "
       "max-size-bytes=0 max-size-time=0 ! processreplica name=r "
-      "worker=\"testworker name=w\" ! queue ! testworkersink name=sink",
-      &err);
+      "worker=\"testworker name=w\" ! queue ! testworkersink name=sink");
   GstPipeline *pipe;
   GstElement *q, *sink;
   GstStructure *entry = NULL;
   guint64 before = 0, now = 0;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   q = test_pipeline_get (GST_ELEMENT (pipe), "q");
   sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
   /* the child runs */
@@ -617,18 +602,15 @@ wait_seen (GString * seen, const gchar * what)
  * answers again. */
 GST_START_TEST (test_watchdog_sees_child_workers)
 {
-  GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
-      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink",
-      &err);
+      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink");
   GString *stalled = g_string_new (""), *lost = g_string_new (""),
       *recovered = g_string_new ("");
   GstPipeline *pipe;
   GstElement *r;
   gint pid = 0;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout", 300,
       "heartbeat-timeout", (guint) scaled (2000), NULL);
   g_signal_connect_swapped (ctrl, "worker-stalled",
@@ -637,8 +619,7 @@ GST_START_TEST (test_watchdog_sees_child_workers)
       G_CALLBACK (on_watch_event), lost);
   g_signal_connect_swapped (ctrl, "worker-recovered",
       G_CALLBACK (on_watch_event), recovered);
-  fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   r = test_pipeline_get (GST_ELEMENT (pipe), "r");
 
   fail_unless (wait_seen (stalled, "[r/w]"), "stalled: %s", stalled->str);
@@ -691,19 +672,16 @@ dispatch_ready (void)
 GST_START_TEST (test_set_child_worker_property)
 {
   GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
       "worker=\"testworker name=w ! valve name=v\" ! queue ! "
-      "testworkersink", &err);
+      "testworkersink");
   GstPipeline *pipe;
   GstStructure *entry = NULL;
   guint64 dropped = 0;
   gdouble rate = 0;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
-      err ? err->message : "?");
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   /* the child runs, w has dropped nothing */
   while (!(entry = status_entry (ctrl, "r/w")))
     g_usleep (1000);
@@ -780,10 +758,10 @@ GST_END_TEST;
 GST_START_TEST (test_set_survives_child_restart)
 {
   GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
       "restart-delay=0 worker=\"testworker name=w\" ! queue ! "
-      "testworkersink", &err);
+      "testworkersink");
   GstPipeline *pipe;
   GstElement *r;
   GstStructure *entry = NULL;
@@ -791,10 +769,7 @@ GST_START_TEST (test_set_survives_child_restart)
   guint64 dropped = 0;
   gint pid = 0, now = 0;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
-      err ? err->message : "?");
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   r = test_pipeline_get (GST_ELEMENT (pipe), "r");
   while (!(entry = status_entry (ctrl, "r/w")))
     g_usleep (1000);
@@ -974,7 +949,6 @@ excuses_waits_behind_child_start (const gchar * in_front,
 {
   GstWorkerController *ctrl;
   GstPipeline *pipe;
-  GError *err = NULL;
   gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
   gchar *started = g_build_filename (dir, "started", NULL);
   gchar *go = g_build_filename (dir, "go", NULL);
@@ -996,8 +970,7 @@ excuses_waits_behind_child_start (const gchar * in_front,
       "processreplica name=r restart-delay=0 start-timeout=%" G_GINT64_FORMAT
       " worker=\"testworker name=w crash-after=20\" ! queue ! testworkersink "
       "name=sink", in_front, scaled (60000));
-  ctrl = gst_worker_controller_new_from_description (desc, &err);
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  ctrl = controller_new (desc);
   g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout",
       (guint) (stall / GST_MSECOND), "heartbeat-timeout",
       (guint) scaled (1500), NULL);
@@ -1005,9 +978,7 @@ excuses_waits_behind_child_start (const gchar * in_front,
       &stalls);
   g_signal_connect_swapped (ctrl, "worker-lost",
       G_CALLBACK (on_watch_event), lost);
-  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
-      err ? err->message : "?");
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
 
   /* the first child crashed on its 21st item; the second one starts
@@ -1097,20 +1068,16 @@ on_worker_restarted (GstWorkerController * ctrl, const gchar * worker,
  * count of restarts, how the child ended), as it hears of stalls. */
 GST_START_TEST (test_controller_signals_child_restart)
 {
-  GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
       "restart-delay=0 worker=\"testworker crash-after=5\" ! queue ! "
-      "testworkersink", &err);
+      "testworkersink");
   GString *seen = g_string_new ("");
   GstPipeline *pipe;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   g_signal_connect (ctrl, "worker-restarted",
       G_CALLBACK (on_worker_restarted), seen);
-  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
-      err ? err->message : "?");
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   /* each child crashes on its 6th item: restarts 1 and 2, each said */
   fail_unless (wait_seen (seen, "[r 2 "), "%s", seen->str);
   fail_unless (g_str_has_prefix (seen->str, "[r 1 its process (pid "),
@@ -1148,11 +1115,11 @@ stats_reads_do_not_wait (GstElement * r, guint n)
 GST_START_TEST (test_silent_child_holds_no_reader)
 {
   GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc name=src num-buffers=-1 ! queue ! processreplica "
       "name=r worker=\"testworker name=w\" ! queue name=oq "
       "max-size-buffers=2 max-size-bytes=0 max-size-time=0 ! "
-      "testworkersink name=sink", &err);
+      "testworkersink name=sink");
   GString *lost = g_string_new (""), *recovered = g_string_new ("");
   GstPipeline *pipe;
   GstElement *r, *sink;
@@ -1160,7 +1127,6 @@ GST_START_TEST (test_silent_child_holds_no_reader)
   guint64 before = 0, now = 0, age = 0;
   gint pid = 0, state = GST_WORKER_STATE_IDLE;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout",
       (guint) scaled (60000), "heartbeat-timeout", (guint) scaled (1000),
       NULL);
@@ -1168,8 +1134,7 @@ GST_START_TEST (test_silent_child_holds_no_reader)
       G_CALLBACK (on_watch_event), lost);
   g_signal_connect_swapped (ctrl, "worker-recovered",
       G_CALLBACK (on_watch_event), recovered);
-  fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   r = test_pipeline_get (GST_ELEMENT (pipe), "r");
   sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
   /* it runs: items flow */
