@@ -121,7 +121,10 @@ GST_END_TEST;
  * waits there unless the replica keeps it; kept, it goes to the new child
  * in order (a pool's order marks with it) and the output is the same as
  * with no crash. Alone and in a pool of 2 (round-robin: 20 items each, one
- * crash each, the next child never reaches its own 13th item). */
+ * crash each, the next child never reaches its own 13th item). The last
+ * stage takes 30 ms an item, so items wait in the queue even when the
+ * parent sends them slowly (under valgrind, at 5 ms an item, the parent
+ * was the slower and the queue empty: 1 item retried). */
 GST_START_TEST (test_queue_crash_same_output)
 {
   guint64 n_plain = 0;
@@ -131,7 +134,7 @@ GST_START_TEST (test_queue_crash_same_output)
   fail_unless_equals_uint64 (n_plain, 40);
   for (guint pool = 0; pool < 2; pool++) {
     gchar *w = g_strdup_printf ("testworker ! queue ! testworker "
-        "process-time=5000000 crash-after=%u", pool ? 12 : 25);
+        "process-time=30000000 crash-after=%u", pool ? 12 : 25);
     gchar *middle = pool ? g_strdup_printf ("workerpool name=p size=2 "
         "isolation=process dispatch=round-robin start-timeout=%"
         G_GINT64_FORMAT " worker=\"%s\"", scaled (30000), w) :
