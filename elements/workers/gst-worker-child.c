@@ -35,6 +35,7 @@
 #include "gstprocshm.h"
 #include "gstprocpython.h"
 #include "gstprocstart.h"
+#include "gstprocfreeze.h"
 
 GST_DEBUG_CATEGORY_STATIC (child_debug);
 #define GST_CAT_DEFAULT child_debug
@@ -55,6 +56,13 @@ typedef struct
   GstPad *sinkpad;              /* ours, out of the worker */
   GAsyncQueue *items;
   gint flushing;                /* atomic */
+  GstProcFreeze *freeze;        /* fixed once the worker is built: what
+                                 * each element holds */
+
+  GMutex answer_lock;
+  /* protected by answer_lock */
+  GstStructure *frozen;         /* the answer to the freeze, kept: every
+                                 * later stats query gets it */
 
   GMutex out_lock;              /* the worker's outputs, one at a time */
   /* protected by out_lock */
@@ -341,6 +349,9 @@ on_message (GstProcChannel * channel, GstProcMessage * msg, gpointer user_data)
     /* out of band: wakes the worker's streaming thread, drops what
      * waits */
     g_atomic_int_set (&child->flushing, 1);
+    /* (pushes a freeze holds drop their buffer) */
+    if (child->freeze)
+      gst_proc_freeze_set_flushing (child->freeze, TRUE);
     gst_pad_push_event (child->srcpad, gst_event_new_flush_start ());
     while ((item = g_async_queue_try_pop (child->items)))
       item_free (item);
@@ -348,6 +359,8 @@ on_message (GstProcChannel * channel, GstProcMessage * msg, gpointer user_data)
   }
   if (msg->type != GST_PROC_MSG_BUFFER && msg->type != GST_PROC_MSG_EVENT)
     return;
+  if (msg->type == GST_PROC_MSG_BUFFER && child->freeze)
+    gst_proc_freeze_received (child->freeze);
   item = g_new0 (Item, 1);
   item->id = msg->id;
   item->buffer = g_steal_pointer (&msg->buffer);
@@ -421,20 +434,56 @@ add_rate (GstStructure * s)
   G_UNLOCK (rates);
 }
 
-/* The replica asks for the stats of the workers in here (to show them and
- * account for what they hold): answered from the query's thread, so even
- * while a worker hangs. With them: `queues`, the items each queue in here
- * holds (an array of "queue, name=, items=" structures, serialised), and
- * `entry`, the element the replica's items go into. */
-static gboolean
-answer_stats (Child * child, GstQuery * query)
+/* What @e (a worker) held when its child was frozen, from @h (see
+ * gstprocfreeze.c) and its stats @s then: the items pushed into it that
+ * it did not start (paused), and the one in hand if its output did not
+ * go on (it counts an output once its push returned: one that went on,
+ * its push not back yet -- into a full queue, say, or out of the child
+ * -- is no longer its). */
+static guint64
+worker_held (const GstProcFreezeHeld * h, const GstStructure * s)
+{
+  guint64 started = 0, out = 0;
+  gint state = GST_WORKER_STATE_IDLE;
+  guint64 held;
+
+  gst_structure_get_uint64 (s, "items-in", &started);
+  gst_structure_get_uint64 (s, "items-out", &out);
+  gst_structure_get_enum (s, "state", GST_TYPE_WORKER_STATE, &state);
+  held = h && h->arrivals > started ? h->arrivals - started : 0;
+  if (state == GST_WORKER_STATE_BUSY && (!h || h->departures <= out))
+    held++;
+  return held;
+}
+
+static void
+append_serialized (GValue * array, GstStructure * s)
+{
+  GValue v = G_VALUE_INIT;
+
+  g_value_init (&v, G_TYPE_STRING);
+  g_value_take_string (&v, gst_proc_wire_serialize_structure (s));
+  gst_value_array_append_and_take_value (array, &v);
+}
+
+/* The stats of the workers in here into @answer: `workers` (each one's
+ * stats, serialised), `queues` (the items each queue in here holds, "queue,
+ * name=, items=" structures, serialised) and `entry`, the element the
+ * replica's items go into. With @held (frozen, see gstprocfreeze.c): the
+ * items each one held then, exactly: `held` of each worker, the queues'
+ * items, `others` (elements neither workers nor queues holding items:
+ * "element, name=, items="). */
+static void
+build_answer (Child * child, GstStructure * answer, GHashTable * held)
 {
   GPtrArray *workers = g_ptr_array_new_with_free_func (gst_object_unref);
   GstIterator *it = gst_bin_iterate_recurse (GST_BIN (child->pipeline));
-  GValue array = G_VALUE_INIT, queues = G_VALUE_INIT;
+  GValue array = G_VALUE_INIT, queues = G_VALUE_INIT, others = G_VALUE_INIT;
   GstPad *entry = gst_pad_get_peer (child->srcpad);
   GstElement *entry_element = entry ? gst_pad_get_parent_element (entry) :
       NULL;
+  GHashTableIter hit;
+  gpointer key, value;
 
   while (gst_iterator_foreach (it, collect_worker, workers) ==
       GST_ITERATOR_RESYNC) {
@@ -449,8 +498,8 @@ answer_stats (Child * child, GstQuery * query)
    * other way round */
   for (guint i = workers->len; i > 0; i--) {
     GstElement *e = g_ptr_array_index (workers, i - 1);
+    const GstProcFreezeHeld *h = held ? g_hash_table_lookup (held, e) : NULL;
     GstStructure *s;
-    GValue v = G_VALUE_INIT;
 
     if (GST_IS_WORKER (e)) {
       s = gst_worker_get_stats (GST_WORKER (e));
@@ -459,30 +508,97 @@ answer_stats (Child * child, GstQuery * query)
       gst_structure_set (s, "paused", G_TYPE_BOOLEAN,
           gst_worker_get_paused (GST_WORKER (e)), NULL);
       add_rate (s);
+      if (held)
+        gst_structure_set (s, "held", G_TYPE_UINT64, worker_held (h, s),
+            NULL);
     } else {
       guint level = 0;
 
       g_object_get (e, "current-level-buffers", &level, NULL);
       s = gst_structure_new ("queue", "name", G_TYPE_STRING,
-          GST_OBJECT_NAME (e), "items", G_TYPE_UINT64, (guint64) level, NULL);
+          GST_OBJECT_NAME (e), "items", G_TYPE_UINT64, !held ?
+          (guint64) level : h && h->arrivals > h->departures ?
+          h->arrivals - h->departures : 0, NULL);
     }
-    g_value_init (&v, G_TYPE_STRING);
-    g_value_take_string (&v, gst_proc_wire_serialize_structure (s));
-    gst_value_array_append_and_take_value (GST_IS_WORKER (e) ? &array :
-        &queues, &v);
+    append_serialized (GST_IS_WORKER (e) ? &array : &queues, s);
     gst_structure_free (s);
   }
-  gst_structure_take_value (gst_query_writable_structure (query), "workers",
-      &array);
-  gst_structure_take_value (gst_query_writable_structure (query), "queues",
-      &queues);
+  gst_structure_take_value (answer, "workers", &array);
+  gst_structure_take_value (answer, "queues", &queues);
+  if (held) {
+    g_value_init (&others, GST_TYPE_ARRAY);
+    g_hash_table_iter_init (&hit, held);
+    while (g_hash_table_iter_next (&hit, &key, &value)) {
+      const GstProcFreezeHeld *h = value;
+      GstStructure *s;
+
+      if (g_ptr_array_find (workers, key, NULL) || !h->waiting)
+        continue;
+      s = gst_structure_new ("element", "name", G_TYPE_STRING,
+          GST_OBJECT_NAME (key), "items", G_TYPE_UINT64, (guint64) h->waiting,
+          NULL);
+      append_serialized (&others, s);
+      gst_structure_free (s);
+    }
+    gst_structure_take_value (answer, "others", &others);
+    gst_structure_set (answer, "frozen", G_TYPE_BOOLEAN, TRUE, NULL);
+  }
   if (entry_element)
-    gst_structure_set (gst_query_writable_structure (query), "entry",
-        G_TYPE_STRING, GST_OBJECT_NAME (entry_element), NULL);
+    gst_structure_set (answer, "entry", G_TYPE_STRING,
+        GST_OBJECT_NAME (entry_element), NULL);
   gst_clear_object (&entry_element);
   gst_clear_object (&entry);
   g_ptr_array_unref (workers);
+}
+
+/* Fills the query @qs with @answer's fields. */
+static gboolean
+copy_field (GQuark field, const GValue * value, gpointer user_data)
+{
+  gst_structure_id_set_value (user_data, field, value);
   return TRUE;
+}
+
+/* The replica asks for the stats of the workers in here (to show them and
+ * account for what they hold): answered from the query's thread, so even
+ * while a worker hangs (see build_answer()). Once frozen, the answer to
+ * the freeze, and `input-held`: the items the replica sent that its
+ * worker did not take (some may come after the freeze). */
+static gboolean
+answer_stats (Child * child, GstQuery * query)
+{
+  GstStructure *qs = gst_query_writable_structure (query);
+
+  g_mutex_lock (&child->answer_lock);
+  if (child->frozen) {
+    gst_structure_foreach (child->frozen, copy_field, qs);
+    g_mutex_unlock (&child->answer_lock);
+    gst_structure_set (qs, "input-held", G_TYPE_UINT64,
+        gst_proc_freeze_input_held (child->freeze), NULL);
+    return TRUE;
+  }
+  g_mutex_unlock (&child->answer_lock);
+  build_answer (child, qs, NULL);
+  return TRUE;
+}
+
+/* A controller's exit now (GST_PROC_CHILD_FREEZE_QUERY): no item moves
+ * in here from now on, none goes out, and the answer says, exactly, what
+ * each worker, queue and other element holds (see gstprocfreeze.c); it
+ * stands for every later stats query. */
+static gboolean
+answer_freeze (Child * child, GstQuery * query)
+{
+  g_mutex_lock (&child->answer_lock);
+  if (!child->frozen) {
+    GHashTable *held = gst_proc_freeze_stop (child->freeze);
+
+    child->frozen = gst_structure_new_empty ("frozen");
+    build_answer (child, child->frozen, held);
+    g_hash_table_unref (held);
+  }
+  g_mutex_unlock (&child->answer_lock);
+  return answer_stats (child, query);
 }
 
 /* The controller sets a property of an element in here, by name, with
@@ -527,6 +643,9 @@ on_query (GstProcChannel * channel, GstQuery * query, GstPadDirection dir,
   if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
       gst_structure_has_name (qs, GST_PROC_CHILD_STATS_QUERY))
     return answer_stats (child, query);
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
+      gst_structure_has_name (qs, GST_PROC_CHILD_FREEZE_QUERY))
+    return answer_freeze (child, query);
   if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
       gst_structure_has_name (qs, GST_PROC_CHILD_SET_QUERY))
     return answer_set (child, query);
@@ -581,6 +700,7 @@ on_closed (GstProcChannel * channel, gboolean garbage, const gchar * why,
   /* the replica went away: nothing more to do */
   item->quit = TRUE;
   g_atomic_int_set (&child->flushing, 1);
+  gst_proc_freeze_set_flushing (child->freeze, TRUE);
   gst_pad_push_event (child->srcpad, gst_event_new_flush_start ());
   g_async_queue_push_front (child->items, item);
 }
@@ -604,13 +724,19 @@ serve (Child * child)
     if (item->buffer) {
       flow = gst_pad_push (child->srcpad, g_steal_pointer (&item->buffer));
     } else {
-      if (GST_EVENT_TYPE (item->event) == GST_EVENT_FLUSH_STOP)
+      if (GST_EVENT_TYPE (item->event) == GST_EVENT_FLUSH_STOP) {
         g_atomic_int_set (&child->flushing, 0);
+        gst_proc_freeze_set_flushing (child->freeze, FALSE);
+      }
       res = gst_pad_push_event (child->srcpad, g_steal_pointer (&item->event));
     }
     g_mutex_lock (&child->out_lock);
     child->serving = NULL;
-    if (item->id && child->held && flow == GST_FLOW_OK && res) {
+    if (item->id && gst_proc_freeze_is_frozen (child->freeze)) {
+      /* frozen (an exit now): the replica sends nothing more, its item
+       * is counted where it is in here (an output made before goes) */
+      send_held (child);
+    } else if (item->id && child->held && flow == GST_FLOW_OK && res) {
       /* its last output and its DONE: one message */
       gst_proc_channel_send_buffer_done (child->channel, item->id,
           child->held);
@@ -705,6 +831,7 @@ main (int argc, char **argv)
     return 1;
   }
   g_mutex_init (&child.out_lock);
+  g_mutex_init (&child.answer_lock);
   child.items = g_async_queue_new_full ((GDestroyNotify) item_free);
   child.channel = gst_proc_channel_new (fd, stream, &callbacks, &child);
 
@@ -747,6 +874,9 @@ main (int argc, char **argv)
   }
   gst_pad_set_active (child.srcpad, TRUE);
   gst_pad_set_active (child.sinkpad, TRUE);
+  /* what each element holds, for an exit now (a freeze) */
+  child.freeze = gst_proc_freeze_new (child.srcpad);
+  gst_proc_freeze_watch (child.freeze, GST_BIN (bin));
 
   bus = gst_element_get_bus (child.pipeline);
   gst_bus_set_sync_handler (bus, on_bus, &child, NULL);
@@ -771,7 +901,10 @@ main (int argc, char **argv)
   ret = 0;
 
 out:
-  /* the same end on every path, so that nothing is left to the exit */
+  /* the same end on every path, so that nothing is left to the exit
+   * (pushes a freeze holds drop their buffer) */
+  if (child.freeze)
+    gst_proc_freeze_set_flushing (child.freeze, TRUE);
   if (child.pipeline)
     gst_element_set_state (child.pipeline, GST_STATE_NULL);
   if (child.srcpad)
@@ -784,6 +917,11 @@ out:
   gst_clear_object (&wsink);
   gst_clear_object (&wsrc);
   gst_clear_object (&child.pipeline);
+  if (child.freeze)
+    gst_proc_freeze_free (child.freeze);
+  if (child.frozen)
+    gst_structure_free (child.frozen);
+  g_mutex_clear (&child.answer_lock);
   gst_clear_object (&child.srcpad);
   gst_clear_object (&child.sinkpad);
   g_async_queue_unref (child.items);

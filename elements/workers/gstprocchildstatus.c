@@ -75,6 +75,16 @@ struct _GstProcChildStatus
   GValue queues;                /* GST_TYPE_ARRAY: the same answer's queues
                                  * ("queue, name=, items="), or unset */
   gchar *entry;                 /* the same answer's entry element */
+  GValue others;                /* GST_TYPE_ARRAY: a frozen answer's other
+                                 * elements holding items ("element, name=,
+                                 * items="), or unset */
+  gboolean frozen;              /* that answer is the current child's
+                                 * answer to a freeze (exact; it stands) */
+  guint64 input_held;           /* a frozen answer's `input-held` */
+  gboolean discarding;          /* a freeze was asked: the child's outputs
+                                 * are not passed on any more */
+  guint64 discarded;            /* outputs not passed on so */
+  GPid pid;                     /* the child's, as last asked */
   gint64 workers_at;            /* monotonic us that answer came */
   gint64 answer_at;             /* monotonic us of the current child's last
                                  * answer (its hello first), 0: none */
@@ -136,6 +146,8 @@ status_unref (GstProcChildStatus * self)
     g_value_unset (&self->workers);
   if (G_IS_VALUE (&self->queues))
     g_value_unset (&self->queues);
+  if (G_IS_VALUE (&self->others))
+    g_value_unset (&self->others);
   g_free (self->entry);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
@@ -162,6 +174,8 @@ gst_proc_child_status_start (GstProcChildStatus * self,
   g_mutex_lock (&self->lock);
   self->current = channel;
   self->answer_at = 0;
+  self->frozen = FALSE;
+  self->discarding = FALSE;
   g_mutex_unlock (&self->lock);
 }
 
@@ -233,6 +247,53 @@ typedef struct
   GPid pid;
 } Ask;
 
+static void
+replace_value (GValue * kept, GValue * value)
+{
+  if (G_IS_VALUE (kept))
+    g_value_unset (kept);
+  *kept = *value;
+}
+
+/* With the lock: keeps @qs, the answer of the child of @channel (process
+ * @pid) to a stats or freeze query: the items its queues hold, its
+ * workers' stats, its entry element; a frozen one, the rest of it. Once
+ * the current child answered a freeze, that answer stands (an answer
+ * asked before it may come after it). */
+static void
+keep_answer_locked (GstProcChildStatus * self, const GstStructure * qs,
+    GstProcChannel * channel, GPid pid)
+{
+  GValue queues = G_VALUE_INIT, workers = G_VALUE_INIT, others =
+      G_VALUE_INIT;
+  gboolean frozen = FALSE;
+
+  gst_structure_get_boolean (qs, "frozen", &frozen);
+  if (self->frozen && channel == self->current && !frozen)
+    return;
+  g_value_init (&queues, GST_TYPE_ARRAY);
+  parse_answer (gst_structure_get_value (qs, "queues"), "name", 0, &queues);
+  replace_value (&self->queues, &queues);
+  g_value_init (&workers, GST_TYPE_ARRAY);
+  parse_answer (gst_structure_get_value (qs, "workers"), "worker", pid,
+      &workers);
+  replace_value (&self->workers, &workers);
+  g_free (self->entry);
+  self->entry = g_strdup (gst_structure_get_string (qs, "entry"));
+  self->workers_at = g_get_monotonic_time ();
+  if (channel == self->current)
+    self->answer_at = g_get_monotonic_time ();
+  self->frozen = frozen && channel == self->current;
+  if (self->frozen) {
+    g_value_init (&others, GST_TYPE_ARRAY);
+    parse_answer (gst_structure_get_value (qs, "others"), "name", 0,
+        &others);
+    replace_value (&self->others, &others);
+    self->input_held = 0;
+    gst_structure_get_uint64 (qs, "input-held", &self->input_held);
+  }
+}
+
 /* The asking thread: asks the child of ask->channel for its workers'
  * stats (within ASK_TIMEOUT) and keeps the answer. */
 static gpointer
@@ -244,32 +305,11 @@ ask_child (gpointer data)
       gst_structure_new_empty (GST_PROC_CHILD_STATS_QUERY));
   gboolean answered = gst_proc_channel_query_timed (ask->channel, query,
       GST_PAD_UNKNOWN, ASK_TIMEOUT);
-  GValue queues = G_VALUE_INIT, workers = G_VALUE_INIT;
-  const GstStructure *qs = gst_query_get_structure (query);
 
-  if (answered) {
-    /* the items its queues hold; its workers' stats */
-    g_value_init (&queues, GST_TYPE_ARRAY);
-    parse_answer (gst_structure_get_value (qs, "queues"), "name", 0,
-        &queues);
-    g_value_init (&workers, GST_TYPE_ARRAY);
-    parse_answer (gst_structure_get_value (qs, "workers"), "worker",
-        ask->pid, &workers);
-  }
   g_mutex_lock (&self->lock);
-  if (answered) {
-    if (G_IS_VALUE (&self->queues))
-      g_value_unset (&self->queues);
-    self->queues = queues;
-    if (G_IS_VALUE (&self->workers))
-      g_value_unset (&self->workers);
-    self->workers = workers;
-    g_free (self->entry);
-    self->entry = g_strdup (gst_structure_get_string (qs, "entry"));
-    self->workers_at = g_get_monotonic_time ();
-    if (ask->channel == self->current)
-      self->answer_at = g_get_monotonic_time ();
-  }
+  if (answered)
+    keep_answer_locked (self, gst_query_get_structure (query), ask->channel,
+        ask->pid);
   self->asking = FALSE;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
@@ -299,6 +339,7 @@ gst_proc_child_status_refresh (GstProcChildStatus * self,
   gboolean fresh;
 
   g_mutex_lock (&self->lock);
+  self->pid = pid;
   fresh = self->workers_at &&
       g_get_monotonic_time () - self->workers_at < STATS_FRESH;
   if (!self->asking) {
@@ -420,6 +461,16 @@ gst_proc_child_status_add_stats (GstProcChildStatus * self,
   if (self->entry)
     gst_structure_set (stats, "child-entry", G_TYPE_STRING, self->entry,
         NULL);
+  if (self->discarded)
+    gst_structure_set (stats, "items-discarded", G_TYPE_UINT64,
+        self->discarded, "discarded-reason", G_TYPE_STRING, "outputs its "
+        "child made before an exit now froze it, not passed on", NULL);
+  /* frozen by an exit now: exact, what each held (the workers' `held`) */
+  if (self->frozen)
+    gst_structure_set (stats, "child-frozen", G_TYPE_BOOLEAN, TRUE,
+        "child-input-held", G_TYPE_UINT64, self->input_held, NULL);
+  if (self->frozen && G_IS_VALUE (&self->others))
+    gst_structure_set_value (stats, "child-others", &self->others);
   if (self->answer_at && running)
     gst_structure_set (stats, "child-stats-age", GST_TYPE_CLOCK_TIME,
         (GstClockTime) (g_get_monotonic_time () - self->answer_at) *
@@ -483,6 +534,62 @@ live_child_locked (GstProcChildStatus * self)
     ch = gst_proc_channel_ref (self->live);
   g_mutex_unlock (&self->lock);
   return ch;
+}
+
+/* A controller's exit now (GST_PROC_CHILD_FREEZE_QUERY): given to the
+ * running child, which stops every item where it is and answers what
+ * each element there held, exactly; kept as the child's stats from then
+ * on (a later answer asked before it does not replace it). From now on
+ * the replica passes no output of the child on: each is counted
+ * discarded (gst_proc_child_status_discard_output()). Waits for the
+ * answer PAUSE_TIMEOUT, HELD_TIMEOUT if the replica's reader is held
+ * (the answer cannot be read before it moves: the stats stay the last
+ * answer). Returns: whether the child froze and answered. */
+gboolean
+gst_proc_child_status_freeze (GstProcChildStatus * self, GstQuery * query)
+{
+  gboolean held = gst_worker_get_state (GST_WORKER (self->owner)) ==
+      GST_WORKER_STATE_BLOCKED;
+  gboolean frozen = FALSE;
+  GstProcChannel *ch;
+
+  g_mutex_lock (&self->set_lock);
+  ch = live_child_locked (self);
+  g_mutex_unlock (&self->set_lock);
+  if (!ch)
+    return FALSE;
+  /* what it made before it froze is not passed on either: a paused
+   * worker after the replica would hold its reader, and the answer
+   * behind those outputs with it */
+  g_mutex_lock (&self->lock);
+  self->discarding = TRUE;
+  g_mutex_unlock (&self->lock);
+  if (gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN, held ?
+          HELD_TIMEOUT : PAUSE_TIMEOUT)) {
+    const GstStructure *qs = gst_query_get_structure (query);
+
+    g_mutex_lock (&self->lock);
+    keep_answer_locked (self, qs, ch, self->pid);
+    frozen = self->frozen;
+    g_mutex_unlock (&self->lock);
+  }
+  gst_proc_channel_unref (ch);
+  return frozen;
+}
+
+/* An output of the child came: whether it is to be discarded (then it is
+ * counted): the child was frozen by an exit now. */
+gboolean
+gst_proc_child_status_discard_output (GstProcChildStatus * self)
+{
+  gboolean discard;
+
+  g_mutex_lock (&self->lock);
+  discard = self->discarding;
+  if (discard)
+    self->discarded++;
+  g_mutex_unlock (&self->lock);
+  return discard;
 }
 
 /* A controller's pause (or resume) of a worker inside the child

@@ -24,6 +24,9 @@ void gst_proc_child_status_refresh (GstProcChildStatus * status,
 void gst_proc_child_status_add_stats (GstProcChildStatus * status,
     GstStructure * stats, gboolean running);
 
+gboolean gst_proc_child_status_freeze (GstProcChildStatus * status,
+    GstQuery * query);
+gboolean gst_proc_child_status_discard_output (GstProcChildStatus * status);
 gboolean gst_proc_child_status_forward_pause (GstProcChildStatus * status,
     GstQuery * query);
 gboolean gst_proc_child_status_forward_set (GstProcChildStatus * status,

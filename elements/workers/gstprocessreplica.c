@@ -278,6 +278,8 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, GPid pid,
       } else if (self->skip) {
         /* made already, before the child that retries this item */
         self->skip--;
+      } else if (gst_proc_child_status_discard_output (self->children)) {
+        /* its child was frozen (an exit now): counted discarded */
       } else {
         self->outputs++;
         g_mutex_unlock (&self->lock);
@@ -1092,6 +1094,10 @@ gst_process_replica_element_query (GstElement * element, GstQuery * query)
     g_mutex_unlock (&self->lock);
     return killed;
   }
+  /* a controller's exit now: the child stops every item where it is */
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CUSTOM && qs &&
+      gst_structure_has_name (qs, GST_PROC_CHILD_FREEZE_QUERY))
+    return gst_proc_child_status_freeze (self->children, query);
   if (GST_QUERY_TYPE (query) != GST_QUERY_CUSTOM || !qs || (!set &&
           !gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY)))
     return GST_ELEMENT_CLASS (gst_process_replica_parent_class)->query

@@ -88,6 +88,14 @@ typedef struct
  * stall policy ends a child that holds an item for too long, as
  * hang-timeout does ("reason": how it is told); TRUE if it did. */
 #define GST_PROC_CHILD_KILL_QUERY "worker-child-kill"
+/* A custom query the replica passes on to its child (a controller's exit
+ * now, gstworkerexit.c): the child stops every item where it is, lets
+ * none out any more, and answers as to GST_PROC_CHILD_STATS_QUERY with
+ * what each element held then, exactly (`frozen`; each worker's `held`,
+ * the queues' items, `others`; `input-held`: what the replica sent that
+ * its worker did not take); every later stats query gets that answer
+ * (gstprocfreeze.c). */
+#define GST_PROC_CHILD_FREEZE_QUERY "worker-child-freeze"
 
 gchar *      gst_proc_wire_serialize_metas   (GstBuffer * buffer,
                                               gsize * len);

@@ -534,8 +534,9 @@ print_report (App * app, const GstStructure * report)
 
       const gchar *reason = gst_structure_get_string (h, "reason");
 
-      if (g_str_equal (kind, "queue"))
-        g_print ("  queue %s: %" G_GUINT64_FORMAT " item%s%s%s\n",
+      /* (an element: inside a child process, neither queue nor worker) */
+      if (g_str_equal (kind, "queue") || g_str_equal (kind, "element"))
+        g_print ("  %s %s: %" G_GUINT64_FORMAT " item%s%s%s\n", kind,
             gst_structure_get_string (h, "name"), items, s,
             reason ? ", " : "", reason ? reason : "");
       else

@@ -122,21 +122,16 @@ static void
 run_start_with (Run * r, const gchar * description, const gchar * first,
     ...)
 {
-  GError *err = NULL;
   va_list args;
 
-  r->ctrl = gst_worker_controller_new_from_description (description, &err);
-  fail_unless (r->ctrl != NULL, "%s", err ? err->message : "?");
+  r->ctrl = controller_new (description);
   va_start (args, first);
   if (first)
     g_object_set_valist (G_OBJECT (r->ctrl), first, args);
   va_end (args);
   r->loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (r->ctrl, "finished", G_CALLBACK (on_finished), r);
-  fail_unless (gst_worker_controller_start (r->ctrl, &err),
-      "%s", err ? err->message : "?");
-  gst_object_unref (test_pipeline_watch (gst_worker_controller_get_pipeline
-          (r->ctrl)));
+  gst_object_unref (controller_start (r->ctrl));
 }
 
 /* Starts the system of @description in @r, its "finished" to @r. */
@@ -202,11 +197,9 @@ GST_END_TEST;
  * the replica. */
 GST_START_TEST (test_exit_now_accounts_held_item)
 {
-  GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue name=q ! processreplica name=r "
-      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink",
-      &err);
+      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink");
   GstPipeline *pipe;
   GstStructure *report, *entry = NULL;
   const GValue *holders;
@@ -216,9 +209,7 @@ GST_START_TEST (test_exit_now_accounts_held_item)
   gint pid = 0, rpid = -1, state = GST_WORKER_STATE_IDLE;
   GstElement *r;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   /* the child's worker has the 4th item, for ever */
   while (g_get_monotonic_time () < deadline) {
     g_main_context_iteration (NULL, FALSE);
@@ -269,31 +260,50 @@ GST_START_TEST (test_exit_now_accounts_held_item)
 
 GST_END_TEST;
 
+/* After an exit now (its @report): every item the source "src" of @pipe
+ * made arrived at "sink" or was counted discarded, once. Returns the
+ * count that arrived. */
+static guint64
+assert_exact_exit (GstPipeline * pipe, const GstStructure * report)
+{
+  GstElement *src = test_pipeline_get (GST_ELEMENT (pipe), "src");
+  GstElement *sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+  GstStructure *st = gst_worker_get_stats (GST_WORKER (src));
+  guint64 made = 0, arrived = 0, discarded = 0;
+
+  fail_unless (gst_structure_get_uint64 (report, "items-discarded",
+          &discarded));
+  fail_unless (gst_structure_get_uint64 (st, "items-out", &made));
+  gst_structure_free (st);
+  g_object_get (sink, "count", &arrived, NULL);
+  fail_unless_equals_uint64 (made, arrived + discarded);
+  gst_object_unref (src);
+  gst_object_unref (sink);
+  return arrived;
+}
+
 /* Items held inside the child beyond the one in hand (a queue there, a
  * worker behind it that hangs with one) are counted discarded at an exit
  * now, each holder with the reason: what the source made is what arrived
  * plus what was discarded. */
 GST_START_TEST (test_exit_now_accounts_child_queue)
 {
-  GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc name=src num-buffers=-1 ! queue name=q "
       "max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! "
       "processreplica name=r worker=\"queue name=cq max-size-buffers=5 "
       "max-size-bytes=0 max-size-time=0 ! testworker name=w hang-after=3\" ! "
-      "queue ! testworkersink name=sink", &err);
+      "queue ! testworkersink name=sink");
   GstPipeline *pipe;
-  GstStructure *report, *st;
-  GstElement *src, *sink, *q;
+  GstStructure *report;
+  GstElement *sink, *q;
   const GValue *holders;
-  guint64 made = 0, arrived = 0, discarded = 0, in_cq = 0, by_w = 0;
+  guint64 arrived = 0, in_cq = 0, by_w = 0;
   guint level = 0;
   gint64 deadline = g_get_monotonic_time () + scaled (60 *
       G_TIME_SPAN_SECOND);
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   q = test_pipeline_get (GST_ELEMENT (pipe), "q");
   sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
   /* w hangs with the 4th item, cq fills with 5, the replica's item waits
@@ -329,8 +339,6 @@ GST_START_TEST (test_exit_now_accounts_child_queue)
 
   report = gst_worker_controller_exit_now (ctrl);
   fail_unless (report != NULL);
-  fail_unless (gst_structure_get_uint64 (report, "items-discarded",
-          &discarded));
   holders = gst_structure_get_value (report, "holders");
   for (guint i = 0; i < gst_value_array_get_size (holders); i++) {
     const GstStructure *h =
@@ -348,22 +356,84 @@ GST_START_TEST (test_exit_now_accounts_child_queue)
     if (g_strcmp0 (name, "r/w") == 0)
       fail_unless (gst_structure_get_uint64 (h, "items", &by_w));
   }
-  fail_unless_equals_uint64 (in_cq, 5);
+  /* its 5, and the replica's item that waits to go in (frozen, the child
+   * counts it as a queue's probes do in the parent) */
+  fail_unless_equals_uint64 (in_cq, 6);
   fail_unless_equals_uint64 (by_w, 1);
 
-  src = test_pipeline_get (GST_ELEMENT (pipe), "src");
-  st = gst_worker_get_stats (GST_WORKER (src));
-  fail_unless (gst_structure_get_uint64 (st, "items-out", &made));
-  gst_structure_free (st);
-  g_object_get (sink, "count", &arrived, NULL);
-  /* 3 arrived; 4 in q, 1 in the replica's hand, 5 in cq, 1 with w */
-  fail_unless_equals_uint64 (arrived, 3);
-  fail_unless_equals_uint64 (made, arrived + discarded);
-  gst_object_unref (src);
+  /* 3 arrived; 4 in q, 6 in cq (1 of them the replica's), 1 with w */
+  fail_unless_equals_uint64 (assert_exact_exit (pipe, report), 3);
   gst_object_unref (sink);
   gst_structure_free (report);
   gst_object_unref (pipe);
   gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
+/* The items a queue inside the child of @replica holds, as its last
+ * stats answer says. */
+static guint64
+child_queue_level (GstWorkerController * ctrl, const gchar * replica)
+{
+  GstStructure *rs = status_entry (ctrl, replica);
+  const GValue *queues = rs ? gst_structure_get_value (rs, "child-queues") :
+      NULL;
+  guint64 items = 0;
+
+  if (queues && gst_value_array_get_size (queues) == 1)
+    gst_structure_get_uint64 (gst_value_get_structure
+        (gst_value_array_get_value (queues, 0)), "items", &items);
+  g_clear_pointer (&rs, gst_structure_free);
+  return items;
+}
+
+/* An exit now while items move through a queue inside the children
+ * (newuser E8): every item the source made arrived or was counted
+ * discarded, never both, never neither. The workers inside ran on after
+ * the controller's freeze and delivered items their queue's level had
+ * counted (1 run in 6 at the user's; here the worker behind the queue is
+ * fast, so in most): the child is frozen before it is read. */
+GST_START_TEST (test_exit_now_exact_with_child_queue)
+{
+  for (guint round = 0; round < 3; round++) {
+    GError *err = NULL;
+    GstWorkerController *ctrl = gst_worker_controller_new_from_description
+        ("testworkersrc name=src num-buffers=-1 ! queue ! "
+        "workerpool name=p size=2 isolation=process worker=\"testworker ! "
+        "queue name=cq max-size-buffers=20 max-size-bytes=0 max-size-time=0 "
+        "! testworker process-time=2000000\" ! queue ! "
+        "testworkersink name=sink", &err);
+    GstPipeline *pipe;
+    GstStructure *report;
+    GstElement *sink;
+    guint64 arrived = 0;
+    gint64 deadline = g_get_monotonic_time () + scaled (60 *
+        G_TIME_SPAN_SECOND);
+
+    fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+    fail_unless (gst_worker_controller_start (ctrl, &err));
+    pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+    sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+    /* items flow, and both children's queues hold some */
+    while (g_get_monotonic_time () < deadline) {
+      g_object_get (sink, "count", &arrived, NULL);
+      if (arrived >= 20 && child_queue_level (ctrl, "p_r0") >= 2 &&
+          child_queue_level (ctrl, "p_r1") >= 2)
+        break;
+      g_usleep (1000);
+    }
+    fail_unless (arrived >= 20, "only %" G_GUINT64_FORMAT " arrived",
+        arrived);
+
+    report = gst_worker_controller_exit_now (ctrl);
+    fail_unless (report != NULL);
+    assert_exact_exit (pipe, report);
+    gst_object_unref (sink);
+    gst_structure_free (report);
+    gst_object_unref (pipe);
+    gst_object_unref (ctrl);
+  }
 }
 
 GST_END_TEST;
@@ -394,19 +464,16 @@ wait_paused_and_held (GstWorkerController * ctrl, GstElement * q)
 GST_START_TEST (test_pause_child_worker_by_name)
 {
   GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue name=q max-size-buffers=4 "
       "max-size-bytes=0 max-size-time=0 ! processreplica name=r "
-      "worker=\"testworker name=w\" ! queue ! testworkersink name=sink",
-      &err);
+      "worker=\"testworker name=w\" ! queue ! testworkersink name=sink");
   GstPipeline *pipe;
   GstElement *q, *sink;
   GstStructure *entry = NULL;
   guint64 before = 0, now = 0;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   q = test_pipeline_get (GST_ELEMENT (pipe), "q");
   sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
   /* the child runs */
@@ -535,18 +602,15 @@ wait_seen (GString * seen, const gchar * what)
  * answers again. */
 GST_START_TEST (test_watchdog_sees_child_workers)
 {
-  GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
-      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink",
-      &err);
+      "worker=\"testworker name=w hang-after=3\" ! queue ! testworkersink");
   GString *stalled = g_string_new (""), *lost = g_string_new (""),
       *recovered = g_string_new ("");
   GstPipeline *pipe;
   GstElement *r;
   gint pid = 0;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout", 300,
       "heartbeat-timeout", (guint) scaled (2000), NULL);
   g_signal_connect_swapped (ctrl, "worker-stalled",
@@ -555,8 +619,7 @@ GST_START_TEST (test_watchdog_sees_child_workers)
       G_CALLBACK (on_watch_event), lost);
   g_signal_connect_swapped (ctrl, "worker-recovered",
       G_CALLBACK (on_watch_event), recovered);
-  fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   r = test_pipeline_get (GST_ELEMENT (pipe), "r");
 
   fail_unless (wait_seen (stalled, "[r/w]"), "stalled: %s", stalled->str);
@@ -609,19 +672,16 @@ dispatch_ready (void)
 GST_START_TEST (test_set_child_worker_property)
 {
   GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
       "worker=\"testworker name=w ! valve name=v\" ! queue ! "
-      "testworkersink", &err);
+      "testworkersink");
   GstPipeline *pipe;
   GstStructure *entry = NULL;
   guint64 dropped = 0;
   gdouble rate = 0;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
-      err ? err->message : "?");
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   /* the child runs, w has dropped nothing */
   while (!(entry = status_entry (ctrl, "r/w")))
     g_usleep (1000);
@@ -698,10 +758,10 @@ GST_END_TEST;
 GST_START_TEST (test_set_survives_child_restart)
 {
   GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
       "restart-delay=0 worker=\"testworker name=w\" ! queue ! "
-      "testworkersink", &err);
+      "testworkersink");
   GstPipeline *pipe;
   GstElement *r;
   GstStructure *entry = NULL;
@@ -709,10 +769,7 @@ GST_START_TEST (test_set_survives_child_restart)
   guint64 dropped = 0;
   gint pid = 0, now = 0;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
-      err ? err->message : "?");
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   r = test_pipeline_get (GST_ELEMENT (pipe), "r");
   while (!(entry = status_entry (ctrl, "r/w")))
     g_usleep (1000);
@@ -892,7 +949,6 @@ excuses_waits_behind_child_start (const gchar * in_front,
 {
   GstWorkerController *ctrl;
   GstPipeline *pipe;
-  GError *err = NULL;
   gchar *dir = g_dir_make_tmp ("processreplica-XXXXXX", NULL);
   gchar *started = g_build_filename (dir, "started", NULL);
   gchar *go = g_build_filename (dir, "go", NULL);
@@ -914,8 +970,7 @@ excuses_waits_behind_child_start (const gchar * in_front,
       "processreplica name=r restart-delay=0 start-timeout=%" G_GINT64_FORMAT
       " worker=\"testworker name=w crash-after=20\" ! queue ! testworkersink "
       "name=sink", in_front, scaled (60000));
-  ctrl = gst_worker_controller_new_from_description (desc, &err);
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  ctrl = controller_new (desc);
   g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout",
       (guint) (stall / GST_MSECOND), "heartbeat-timeout",
       (guint) scaled (1500), NULL);
@@ -923,9 +978,7 @@ excuses_waits_behind_child_start (const gchar * in_front,
       &stalls);
   g_signal_connect_swapped (ctrl, "worker-lost",
       G_CALLBACK (on_watch_event), lost);
-  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
-      err ? err->message : "?");
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
 
   /* the first child crashed on its 21st item; the second one starts
@@ -1015,20 +1068,16 @@ on_worker_restarted (GstWorkerController * ctrl, const gchar * worker,
  * count of restarts, how the child ended), as it hears of stalls. */
 GST_START_TEST (test_controller_signals_child_restart)
 {
-  GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
       "restart-delay=0 worker=\"testworker crash-after=5\" ! queue ! "
-      "testworkersink", &err);
+      "testworkersink");
   GString *seen = g_string_new ("");
   GstPipeline *pipe;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   g_signal_connect (ctrl, "worker-restarted",
       G_CALLBACK (on_worker_restarted), seen);
-  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
-      err ? err->message : "?");
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   /* each child crashes on its 6th item: restarts 1 and 2, each said */
   fail_unless (wait_seen (seen, "[r 2 "), "%s", seen->str);
   fail_unless (g_str_has_prefix (seen->str, "[r 1 its process (pid "),
@@ -1066,11 +1115,11 @@ stats_reads_do_not_wait (GstElement * r, guint n)
 GST_START_TEST (test_silent_child_holds_no_reader)
 {
   GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
+  GstWorkerController *ctrl = controller_new
       ("testworkersrc name=src num-buffers=-1 ! queue ! processreplica "
       "name=r worker=\"testworker name=w\" ! queue name=oq "
       "max-size-buffers=2 max-size-bytes=0 max-size-time=0 ! "
-      "testworkersink name=sink", &err);
+      "testworkersink name=sink");
   GString *lost = g_string_new (""), *recovered = g_string_new ("");
   GstPipeline *pipe;
   GstElement *r, *sink;
@@ -1078,7 +1127,6 @@ GST_START_TEST (test_silent_child_holds_no_reader)
   guint64 before = 0, now = 0, age = 0;
   gint pid = 0, state = GST_WORKER_STATE_IDLE;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout",
       (guint) scaled (60000), "heartbeat-timeout", (guint) scaled (1000),
       NULL);
@@ -1086,8 +1134,7 @@ GST_START_TEST (test_silent_child_holds_no_reader)
       G_CALLBACK (on_watch_event), lost);
   g_signal_connect_swapped (ctrl, "worker-recovered",
       G_CALLBACK (on_watch_event), recovered);
-  fail_unless (gst_worker_controller_start (ctrl, &err));
-  pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+  pipe = controller_start (ctrl);
   r = test_pipeline_get (GST_ELEMENT (pipe), "r");
   sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
   /* it runs: items flow */
@@ -1260,6 +1307,7 @@ processcontract_suite (void)
   tcase_add_test (contract, test_drain_through_children);
   tcase_add_test (contract, test_exit_now_accounts_held_item);
   tcase_add_test (contract, test_exit_now_accounts_child_queue);
+  tcase_add_test (contract, test_exit_now_exact_with_child_queue);
   tcase_add_test (contract, test_pause_child_worker_by_name);
   tcase_add_test (contract, test_drain_resumes_paused_child_worker);
   tcase_add_test (contract, test_watchdog_sees_child_workers);

@@ -121,7 +121,10 @@ GST_END_TEST;
  * waits there unless the replica keeps it; kept, it goes to the new child
  * in order (a pool's order marks with it) and the output is the same as
  * with no crash. Alone and in a pool of 2 (round-robin: 20 items each, one
- * crash each, the next child never reaches its own 13th item). */
+ * crash each, the next child never reaches its own 13th item). The last
+ * stage takes 30 ms an item, so items wait in the queue even when the
+ * parent sends them slowly (under valgrind, at 5 ms an item, the parent
+ * was the slower and the queue empty: 1 item retried). */
 GST_START_TEST (test_queue_crash_same_output)
 {
   guint64 n_plain = 0;
@@ -131,7 +134,7 @@ GST_START_TEST (test_queue_crash_same_output)
   fail_unless_equals_uint64 (n_plain, 40);
   for (guint pool = 0; pool < 2; pool++) {
     gchar *w = g_strdup_printf ("testworker ! queue ! testworker "
-        "process-time=5000000 crash-after=%u", pool ? 12 : 25);
+        "process-time=30000000 crash-after=%u", pool ? 12 : 25);
     gchar *middle = pool ? g_strdup_printf ("workerpool name=p size=2 "
         "isolation=process dispatch=round-robin start-timeout=%"
         G_GINT64_FORMAT " worker=\"%s\"", scaled (30000), w) :
@@ -588,11 +591,6 @@ GST_START_TEST (test_closed_channel_says_why)
 
 GST_END_TEST;
 
-/* newuser E12: under the controller's stall-policy=restart, a process
- * replica whose child hangs with an item has that child restarted (as
- * hang-timeout would: the item retried), not the whole pipeline: with
- * no pipeline restart allowed, the run goes on through several hung
- * children. Before: the pipeline's restart, here none left: an error. */
 static void
 count_signal (gpointer data)
 {
@@ -605,41 +603,74 @@ on_finished_flag (gpointer data)
   *(gboolean *) data = TRUE;
 }
 
-GST_START_TEST (test_stall_policy_restarts_the_child)
+/* What a controller under stall-policy=restart did, counted from its
+ * signals as they come (in the main context). */
+typedef struct
 {
-  GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
-      ("testworkersrc num-buffers=-1 ! queue ! processreplica name=r "
-      "restart-delay=0 worker=\"testworker name=w hang-after=5\" ! queue ! "
-      "testworkersink name=sink", &err);
-  guint restarted = 0, child_restarts = 0;
-  gboolean finished = FALSE;
-  guint64 count = 0;
-  GstPipeline *pipe;
-  GstElement *sink;
+  guint restarted;              /* "restarted": of the whole pipeline */
+  guint child_restarts;         /* "worker-restarted": of a replica's child */
+  gboolean finished;
+} Restarts;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+/* Starts the system of @description under a controller whose
+ * stall-policy restarts what stalls (heartbeats every 50 ms, a stall
+ * after 300 ms, scaled), its signals counted in @counts; the controller's
+ * further properties (NULL-terminated name, value pairs) set first.
+ * Returns: the controller; its pipeline in @pipe, watched. */
+static GstWorkerController *
+start_restarting (const gchar * description, Restarts * counts,
+    GstPipeline ** pipe, const gchar * first, ...)
+{
+  GstWorkerController *ctrl = controller_new (description);
+  va_list args;
+
   g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout",
       (guint) scaled (300), "heartbeat-timeout", (guint) scaled (60000),
-      "stall-policy", GST_WORKER_STALL_POLICY_RESTART, "max-restarts", 0,
-      NULL);
+      "stall-policy", GST_WORKER_STALL_POLICY_RESTART, NULL);
+  va_start (args, first);
+  if (first)
+    g_object_set_valist (G_OBJECT (ctrl), first, args);
+  va_end (args);
   g_signal_connect_swapped (ctrl, "restarted", G_CALLBACK (count_signal),
-      &restarted);
+      &counts->restarted);
   g_signal_connect_swapped (ctrl, "worker-restarted",
-      G_CALLBACK (count_signal), &child_restarts);
+      G_CALLBACK (count_signal), &counts->child_restarts);
   g_signal_connect_swapped (ctrl, "finished", G_CALLBACK (on_finished_flag),
-      &finished);
-  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
-      err ? err->message : "?");
-  pipe = gst_worker_controller_get_pipeline (ctrl);
-  test_pipeline_watch (GST_ELEMENT (pipe));
-  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
-  while (child_restarts < 2 && !finished)
+      &counts->finished);
+  *pipe = controller_start (ctrl);
+  return ctrl;
+}
+
+/* Runs the main context until @counts has @n restarts of a child, or the
+ * run finished. */
+static void
+wait_child_restarts (Restarts * counts, guint n)
+{
+  while (counts->child_restarts < n && !counts->finished)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (1000);
-  fail_if (finished, "the run ended: %" GST_PTR_FORMAT,
+}
+
+/* newuser E12: under the controller's stall-policy=restart, a process
+ * replica whose child hangs with an item has that child restarted (as
+ * hang-timeout would: the item retried), not the whole pipeline: with
+ * no pipeline restart allowed, the run goes on through several hung
+ * children. Before: the pipeline's restart, here none left: an error. */
+GST_START_TEST (test_stall_policy_restarts_the_child)
+{
+  Restarts counts = { 0 };
+  GstPipeline *pipe;
+  GstWorkerController *ctrl = start_restarting ("testworkersrc "
+      "num-buffers=-1 ! queue ! processreplica name=r restart-delay=0 "
+      "worker=\"testworker name=w hang-after=5\" ! queue ! testworkersink "
+      "name=sink", &counts, &pipe, "max-restarts", 0, NULL);
+  GstElement *sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+  guint64 count = 0;
+
+  wait_child_restarts (&counts, 2);
+  fail_if (counts.finished, "the run ended: %" GST_PTR_FORMAT,
       gst_worker_controller_get_report (ctrl));
-  fail_unless_equals_int (restarted, 0);
+  fail_unless_equals_int (counts.restarted, 0);
   /* each child did 5 items, and the next one the item the last hung on */
   g_object_get (sink, "count", &count, NULL);
   while (count < 10) {
@@ -647,7 +678,7 @@ GST_START_TEST (test_stall_policy_restarts_the_child)
       g_usleep (1000);
     g_object_get (sink, "count", &count, NULL);
   }
-  fail_if (finished);
+  fail_if (counts.finished);
 
   gst_structure_free (gst_worker_controller_exit_now (ctrl));
   gst_object_unref (sink);
@@ -662,50 +693,34 @@ GST_END_TEST;
  * drain ends, every item through, not at the drain's timeout. */
 GST_START_TEST (test_stall_policy_restarts_the_child_while_draining)
 {
-  GError *err = NULL;
-  GstWorkerController *ctrl = gst_worker_controller_new_from_description
-      ("testworkersrc name=src num-buffers=-1 ! queue max-size-buffers=12 "
-      "max-size-bytes=0 max-size-time=0 ! processreplica name=r "
-      "restart-delay=0 worker=\"testworker name=w hang-after=5\" ! queue ! "
-      "testworkersink name=sink", &err);
-  guint child_restarts = 0, restarts_at_drain;
-  gboolean finished = FALSE;
+  Restarts counts = { 0 };
+  GstPipeline *pipe;
+  GstWorkerController *ctrl = start_restarting ("testworkersrc name=src "
+      "num-buffers=-1 ! queue max-size-buffers=12 max-size-bytes=0 "
+      "max-size-time=0 ! processreplica name=r restart-delay=0 "
+      "worker=\"testworker name=w hang-after=5\" ! queue ! testworkersink "
+      "name=sink", &counts, &pipe, NULL);
+  GstElement *sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
+  guint restarts_at_drain;
   guint64 count = 0;
   gboolean balanced = FALSE;
   GstWorkerControllerOutcome outcome;
   GstStructure *report;
-  GstPipeline *pipe;
-  GstElement *sink;
 
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout",
-      (guint) scaled (300), "heartbeat-timeout", (guint) scaled (60000),
-      "stall-policy", GST_WORKER_STALL_POLICY_RESTART, NULL);
-  g_signal_connect_swapped (ctrl, "worker-restarted",
-      G_CALLBACK (count_signal), &child_restarts);
-  g_signal_connect_swapped (ctrl, "finished", G_CALLBACK (on_finished_flag),
-      &finished);
-  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
-      err ? err->message : "?");
-  pipe = gst_worker_controller_get_pipeline (ctrl);
-  test_pipeline_watch (GST_ELEMENT (pipe));
-  sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
   /* the first child hung and was restarted; the queue before r is full */
-  while (child_restarts < 1 && !finished)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  fail_if (finished);
-  restarts_at_drain = child_restarts;
+  wait_child_restarts (&counts, 1);
+  fail_if (counts.finished);
+  restarts_at_drain = counts.child_restarts;
   /* (a bound no healthy drain needs: each hang costs stall-timeout) */
   gst_worker_controller_exit_drain (ctrl, (guint) scaled (60000));
-  while (!finished)
+  while (!counts.finished)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (1000);
   outcome = gst_worker_controller_get_outcome (ctrl);
   fail_unless_equals_int (outcome, GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
   /* the 12 queued items needed more hangs and restarts while draining */
-  fail_unless (child_restarts > restarts_at_drain, "%u restarts",
-      child_restarts);
+  fail_unless (counts.child_restarts > restarts_at_drain, "%u restarts",
+      counts.child_restarts);
   /* every item made came through, none discarded */
   report = gst_worker_controller_get_report (ctrl);
   fail_unless (gst_structure_get_boolean (report, "balanced", &balanced));

@@ -308,7 +308,6 @@ on_finished (GstWorkerController * ctrl, const GstStructure * report,
 GST_START_TEST (test_controller_start_returns)
 {
   CtrlRun c = { 0 };
-  GError *err = NULL;
   gchar *desc;
   GstPipeline *pipe;
   GstElement *sink;
@@ -318,15 +317,11 @@ GST_START_TEST (test_controller_start_returns)
       "workerpool name=p size=2 isolation=process start-timeout=%"
       G_GINT64_FORMAT " worker=\"testworker start-gate=%s\" ! queue ! "
       "testworkersink name=sink", scaled (600000), c.gate.path);
-  c.ctrl = gst_worker_controller_new_from_description (desc, &err);
-  fail_unless (c.ctrl != NULL, "%s", err ? err->message : "?");
+  c.ctrl = controller_new (desc);
   c.loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (c.ctrl, "finished", G_CALLBACK (on_finished), &c);
   /* before: this waited for both children's hello */
-  fail_unless (gst_worker_controller_start (c.ctrl, &err), "%s",
-      err ? err->message : "?");
-  pipe = gst_worker_controller_get_pipeline (c.ctrl);
-  test_pipeline_watch (GST_ELEMENT (pipe));
+  pipe = controller_start (c.ctrl);
   g_idle_add (on_tick, &c);
   g_main_loop_run (c.loop);
 
@@ -357,7 +352,6 @@ GST_END_TEST;
 GST_START_TEST (test_exit_now_counts_item_waiting_for_start)
 {
   Gate gate;
-  GError *err = NULL;
   GstWorkerController *ctrl;
   GstPipeline *pipe;
   GstElement *src, *r;
@@ -373,12 +367,8 @@ GST_START_TEST (test_exit_now_counts_item_waiting_for_start)
       "! queue ! processreplica name=r restart-delay=0 start-timeout=%"
       G_GINT64_FORMAT " worker=\"testworker crash-on-seq=10 start-gate=%s\" "
       "! queue ! testworkersink name=sink", scaled (600000), gate.path);
-  ctrl = gst_worker_controller_new_from_description (desc, &err);
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
-  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
-      err ? err->message : "?");
-  pipe = gst_worker_controller_get_pipeline (ctrl);
-  test_pipeline_watch (GST_ELEMENT (pipe));
+  ctrl = controller_new (desc);
+  pipe = controller_start (ctrl);
   src = test_pipeline_get (GST_ELEMENT (pipe), "src");
   r = test_pipeline_get (GST_ELEMENT (pipe), "r");
   sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
@@ -499,14 +489,11 @@ GST_START_TEST (test_set_and_pause_while_starting)
       "processreplica name=r start-timeout=%" G_GINT64_FORMAT
       " worker=\"testworker name=w start-gate=%s\" ! queue ! "
       "testworkersink name=sink", scaled (600000), gate.path);
-  ctrl = gst_worker_controller_new_from_description (desc, &err);
-  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  ctrl = controller_new (desc);
   pipe = gst_worker_controller_get_pipeline (ctrl);
-  test_pipeline_watch (GST_ELEMENT (pipe));
   bus = gst_pipeline_get_bus (pipe);
   gst_bus_set_sync_handler (bus, keep_warning, warnings, NULL);
-  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
-      err ? err->message : "?");
+  gst_object_unref (controller_start (ctrl));
   r = test_pipeline_get (GST_ELEMENT (pipe), "r");
   sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
   fail_unless_equals_int (gst_worker_get_state (GST_WORKER (r)),
@@ -659,6 +646,16 @@ watch_read (Watch * w, const guint * count)
 #define watch_errors(w) watch_read ((w), &(w)->errors)
 #define watch_restarted(w) watch_read ((w), &(w)->restarted)
 
+/* A warning so far said @text. */
+static void
+assert_warned (Watch * w, const gchar * text)
+{
+  g_mutex_lock (&w->lock);
+  fail_unless (strstr (w->warnings->str, text) != NULL, "no warning says "
+      "\"%s\"; the warnings:\n%s", text, w->warnings->str);
+  g_mutex_unlock (&w->lock);
+}
+
 static gint
 pid_of (GstElement * r)
 {
@@ -713,13 +710,9 @@ GST_START_TEST (test_child_killed_while_starting_restarts)
       GST_WORKER_STATE_STARTING);
   says = g_strdup_printf ("did not start: its process (pid %d) was killed "
       "by signal SIGKILL", pid);
-  g_mutex_lock (&w.lock);
-  fail_unless (strstr (w.warnings->str, "Worker process r: its child (") !=
-      NULL, "%s", w.warnings->str);
-  fail_unless (strstr (w.warnings->str, says) != NULL, "%s", w.warnings->str);
-  fail_unless (strstr (w.warnings->str, "restarting it (restart 1 of r;") !=
-      NULL, "%s", w.warnings->str);
-  g_mutex_unlock (&w.lock);
+  assert_warned (&w, "Worker process r: its child (");
+  assert_warned (&w, says);
+  assert_warned (&w, "restarting it (restart 1 of r;");
 
   gate_open (&gate);
   run_to_eos (pipe, NULL);
@@ -766,11 +759,8 @@ GST_START_TEST (test_start_timeout_restarts)
   while (!watch_restarted (&w) && !watch_errors (&w))
     g_usleep (1000);
   fail_unless (watch_errors (&w) == 0, "%s", w.first_error);
-  g_mutex_lock (&w.lock);
-  fail_unless (strstr (w.warnings->str, "did not start within 200 ms "
-          "(start-timeout); restarting it (restart 1 of r;") != NULL, "%s",
-      w.warnings->str);
-  g_mutex_unlock (&w.lock);
+  assert_warned (&w, "did not start within 200 ms (start-timeout); "
+      "restarting it (restart 1 of r;");
 
   /* the next children get time enough, and the gate opens */
   g_object_set (r, "start-timeout", (guint) scaled (600000), NULL);
@@ -832,10 +822,7 @@ GST_START_TEST (test_grown_replica_killed_while_starting)
   while (count_of (sink) < count + 10 && !watch_errors (&w))
     g_usleep (1000);
   fail_unless (watch_errors (&w) == 0, "%s", w.first_error);
-  g_mutex_lock (&w.lock);
-  fail_unless (strstr (w.warnings->str, "Worker process p_r1: its child (")
-      != NULL, "%s", w.warnings->str);
-  g_mutex_unlock (&w.lock);
+  assert_warned (&w, "Worker process p_r1: its child (");
 
   gate_open (&gate);
   while (stat_u64 (pipe, "p_r1", "items-in") == 0 && !watch_errors (&w))
@@ -897,10 +884,7 @@ GST_START_TEST (test_child_killed_while_restarting)
   fail_unless (kill (pid2, SIGKILL) == 0);
   pid3 = await_new_child (r, pid2, &w);
   fail_unless (pid3 > 0, "%s", w.first_error);
-  g_mutex_lock (&w.lock);
-  fail_unless (strstr (w.warnings->str, "restarting it (restart 2 of r; 2 "
-          "crashes in a row") != NULL, "%s", w.warnings->str);
-  g_mutex_unlock (&w.lock);
+  assert_warned (&w, "restarting it (restart 2 of r; 2 crashes in a row");
 
   gate_open (&gate);
   run_to_eos (pipe, NULL);
@@ -957,10 +941,7 @@ GST_START_TEST (test_idle_child_death_restarts_at_once)
   fail_unless (pid2 > 0, "%s", w.first_error);
   while (!watch_restarted (&w))
     g_usleep (1000);
-  g_mutex_lock (&w.lock);
-  fail_unless (strstr (w.warnings->str, "restarting it (restart 1 of r;") !=
-      NULL, "%s", w.warnings->str);
-  g_mutex_unlock (&w.lock);
+  assert_warned (&w, "restarting it (restart 1 of r;");
 
   gst_worker_set_paused (GST_WORKER (src), FALSE);
   run_to_eos (pipe, NULL);

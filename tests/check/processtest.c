@@ -303,3 +303,28 @@ status_entry (GstWorkerController * ctrl, const gchar * name)
   gst_structure_free (status);
   return found;
 }
+
+/* A controller of the system of @description, not started (its
+ * properties and signal handlers come next). */
+GstWorkerController *
+controller_new (const gchar * description)
+{
+  GError *err = NULL;
+  GstWorkerController *ctrl =
+      gst_worker_controller_new_from_description (description, &err);
+
+  fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
+  return ctrl;
+}
+
+/* Starts @ctrl. Returns: (transfer full): its pipeline, watched (a failed
+ * test's teardown stops it). */
+GstPipeline *
+controller_start (GstWorkerController * ctrl)
+{
+  GError *err = NULL;
+
+  fail_unless (gst_worker_controller_start (ctrl, &err), "%s",
+      err ? err->message : "?");
+  return test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
+}

@@ -33,5 +33,7 @@ gchar *child_wrapper (const gchar * dir, const gchar * name,
     const gchar * prologue);
 GstStructure *status_entry (GstWorkerController * ctrl,
     const gchar * name);
+GstWorkerController *controller_new (const gchar * description);
+GstPipeline *controller_start (GstWorkerController * ctrl);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "gstworkerenums.h"
 #include "gstworkervalue.h"
 #include "gstworkerpeer.h"
+#include "gstworkerchannel.h"
 
 GST_DEBUG_CATEGORY_EXTERN (worker_controller_debug);
 #define GST_CAT_DEFAULT worker_controller_debug
@@ -281,11 +282,114 @@ snapshot_workers (GstWorkerExit * self)
 
 #define SETTLE_TIMEOUT_US (100 * 1000)
 
+typedef struct
+{
+  GstWorkerExit *exit;
+  WorkerRec *w;
+} FreezeJob;
+
+/* Room in the queue named @name for the item a worker's push waits to
+ * put in it (what the queue holds is counted by its probes either way). */
+static void
+make_room (GstWorkerExit * self, const gchar * name)
+{
+  for (guint i = 0; i < self->queues->len; i++) {
+    QueueRec *q = g_ptr_array_index (self->queues, i);
+    WorkerChannelCounts counts = { 0 };
+    WorkerChannel *c;
+    GstStructure *s;
+    GString *text;
+
+    if (q->kind == WORKER_CHANNEL_FEEDBACK || g_strcmp0 (q->name, name))
+      continue;
+    worker_queue_counts (q, &counts.in, &counts.out);
+    c = worker_channel_new (q);
+    worker_channel_sample (c, &counts, g_get_monotonic_time ());
+    s = gst_structure_new_empty ("growth");
+    text = g_string_new (NULL);
+    worker_channel_grow (c, 1, s, text);
+    GST_DEBUG ("exit now: %s grown for a replica's reader: %s", name,
+        text->str);
+    g_string_free (text, TRUE);
+    gst_structure_free (s);
+    worker_channel_free (c);
+  }
+}
+
+/* Freezes the child of job->w; if its replica's reader of the child's
+ * messages waits pushing an output into a full queue (the answer is
+ * behind it), makes room there for that one (the replica passes no
+ * other on now) and asks again. */
+static gpointer
+freeze_child (gpointer data)
+{
+  FreezeJob *job = data;
+  gboolean frozen = FALSE;
+
+  for (guint attempt = 0; attempt < 3 && !frozen; attempt++) {
+    GstQuery *q = gst_query_new_custom (GST_QUERY_CUSTOM,
+        gst_structure_new_empty ("worker-child-freeze"));
+    GstStructure *st;
+    const gchar *on;
+
+    frozen = gst_element_query (job->w->element, q);
+    gst_query_unref (q);
+    if (frozen)
+      break;
+    st = gst_worker_get_stats (GST_WORKER (job->w->element));
+    on = gst_structure_get_string (st, "blocked-on");
+    if (worker_stats_state (st) == GST_WORKER_STATE_BLOCKED && on)
+      make_room (job->exit, on);
+    else
+      attempt = G_MAXUINT - 1;  /* (no child, or one that cannot answer) */
+    gst_structure_free (st);
+  }
+  if (!frozen)
+    GST_DEBUG ("the child of %s was not frozen: its last stats stand",
+        job->w->name);
+  g_free (job);
+  return NULL;
+}
+
+/* Freezes the child processes of the workers that have one (a
+ * processreplica's: its stats @doing list workers in a child), all at
+ * once: from then on nothing moves in there and nothing comes out, and
+ * the replica's stats say exactly what each element there held
+ * ("worker-child-freeze", GST_PROC_CHILD_FREEZE_QUERY in
+ * elements/workers/gstprocwire.h). Else the workers inside run on after
+ * their stats were read, and deliver items counted as held (newuser E8).
+ * Asked again, a child says the same, and counts the items its replica
+ * sent meanwhile. */
+static void
+freeze_children (GstWorkerExit * self, GPtrArray * doing)
+{
+  GPtrArray *threads = g_ptr_array_new ();
+
+  for (guint i = 0; i < MIN (doing->len, self->workers->len); i++) {
+    WorkerRec *w = g_ptr_array_index (self->workers, i);
+    FreezeJob *job;
+
+    if (worker_rec_is_retired (w) ||
+        !gst_structure_has_field (g_ptr_array_index (doing, i),
+            "child-workers"))
+      continue;
+    job = g_new0 (FreezeJob, 1);
+    job->exit = self;
+    job->w = w;
+    g_ptr_array_add (threads, g_thread_new ("worker-freeze", freeze_child,
+            job));
+  }
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+  g_ptr_array_unref (threads);
+}
+
 /* Stops the pipeline after freezing the system: every worker is paused,
  * so none starts a new item, and the controller waits (a bounded 100 ms)
- * for those in the middle of one to finish it, or to block. Then nothing
- * moves but hung or slow workers, and the counts taken after the stop
- * tell where every item was. */
+ * for those in the middle of one to finish it, or to block (child
+ * processes are frozen before that). Then nothing moves but hung or slow
+ * workers, and the counts taken after the stop tell where every item
+ * was. */
 static StopSnapshot
 freeze_and_stop (GstWorkerExit * self)
 {
@@ -295,6 +399,10 @@ freeze_and_stop (GstWorkerExit * self)
   guint i;
 
   snap.doing = snapshot_workers (self);
+  /* the children first, while what they made before can still go on
+   * (a paused worker after their replica would hold the replica's reader
+   * of their answer) */
+  freeze_children (self, snap.doing);
   for (i = 0; i < self->workers->len; i++) {
     GstWorker *w = GST_WORKER (((WorkerRec *)
             g_ptr_array_index (self->workers, i))->element);
@@ -315,6 +423,8 @@ freeze_and_stop (GstWorkerExit * self)
       break;
     g_usleep (500);
   }
+  /* again: what a replica sent its child meanwhile waits there */
+  freeze_children (self, snap.doing);
   snap.frozen = snapshot_workers (self);
 
   worker_exit_join_eos (self, TRUE);
@@ -347,21 +457,33 @@ items_passed (const GstStructure * s)
  * its stats list them in `child-workers`, as the child gave them when
  * frozen, its queues in `child-queues`, and the element its items go into
  * in `child-entry`): `holder` entries for the workers not idle, named
- * "REPLICA/NAME", and for the queues that hold items. The item in hand of
- * @w (@in_hand) is held by the entry worker if that one is busy (else @w
- * still has it: pushing into a full queue, say); a busy worker further in
- * holds one item of its own, and a queue its level. Returns: whether the
- * item in hand is theirs; @held: the items they hold beyond it. */
-static gboolean
+ * "REPLICA/NAME", and for the queues (and, frozen, other elements) that
+ * hold items. Returns the items they hold.
+ *
+ * A child frozen by the exit (`child-frozen`) said exactly what each of
+ * its elements held (a worker's `held`): the item in hand of @w
+ * (@in_hand) is one of them, or among the items it sent that the child
+ * did not take (@input; @given TRUE). Else (a child that did not answer
+ * the freeze: its last answer) the item in hand is held by the entry
+ * worker if that one is busy (@given; else @w still has it: pushing into
+ * a full queue, say); a busy worker further in holds one item of its
+ * own, and a queue its level. */
+static guint64
 account_child_workers (WorkerRec * w, const GstStructure * frozen,
-    gboolean in_hand, GValue * holders, guint64 * held)
+    gboolean in_hand, GValue * holders, gboolean * given, guint64 * input)
 {
   const GValue *children = gst_structure_get_value (frozen, "child-workers");
   const GValue *queues = gst_structure_get_value (frozen, "child-queues");
+  const GValue *others = gst_structure_get_value (frozen, "child-others");
   const gchar *entry = gst_structure_get_string (frozen, "child-entry");
-  gboolean given = FALSE;
+  gboolean exact = FALSE;
+  guint64 held = 0;
 
-  *held = 0;
+  *input = 0;
+  gst_structure_get_boolean (frozen, "child-frozen", &exact);
+  if (exact)
+    gst_structure_get_uint64 (frozen, "child-input-held", input);
+  *given = exact && in_hand;
   for (guint i = 0; children && GST_VALUE_HOLDS_ARRAY (children) &&
       i < gst_value_array_get_size (children); i++) {
     const GValue *v = gst_value_array_get_value (children, i);
@@ -376,21 +498,23 @@ account_child_workers (WorkerRec * w, const GstStructure * frozen,
     c = gst_value_get_structure (v);
     cname = gst_structure_get_string (c, "worker");
     state = worker_stats_state (c);
-    if (state == GST_WORKER_STATE_IDLE)
+    if (exact)
+      gst_structure_get_uint64 (c, "held", &items);
+    if (state == GST_WORKER_STATE_IDLE && !items)
       continue;
-    if (state == GST_WORKER_STATE_BUSY) {
+    if (!exact && state == GST_WORKER_STATE_BUSY) {
       if (!entry || g_strcmp0 (entry, cname) == 0) {
         /* what the replica handed in */
-        if (in_hand && !given) {
-          given = TRUE;
+        if (in_hand && !*given) {
+          *given = TRUE;
           items = 1;
         }
       } else {
         /* an item of its own, from a queue in the child */
         items = 1;
-        *held += 1;
       }
     }
+    held += items;
     name = g_strdup_printf ("%s/%s", w->name, cname);
     worker_array_take_structure (holders, gst_structure_new ("holder",
             "name", G_TYPE_STRING, name,
@@ -402,31 +526,36 @@ account_child_workers (WorkerRec * w, const GstStructure * frozen,
                 "state-time"), NULL));
     g_free (name);
   }
-  for (guint i = 0; queues && GST_VALUE_HOLDS_ARRAY (queues) &&
-      i < gst_value_array_get_size (queues); i++) {
-    const GValue *v = gst_value_array_get_value (queues, i);
-    const GstStructure *q;
-    guint64 items = 0;
-    gchar *name;
+  for (guint k = 0; k < 2; k++) {
+    const GValue *list = k ? others : queues;
 
-    if (!GST_VALUE_HOLDS_STRUCTURE (v))
-      continue;
-    q = gst_value_get_structure (v);
-    if (!gst_structure_get_uint64 (q, "items", &items) || items == 0)
-      continue;
-    *held += items;
-    name = g_strdup_printf ("%s/%s", w->name,
-        gst_structure_get_string (q, "name"));
-    worker_array_take_structure (holders, gst_structure_new ("holder",
-            "name", G_TYPE_STRING, name,
-            "kind", G_TYPE_STRING, "queue",
-            "process-of", G_TYPE_STRING, w->name,
-            "items", G_TYPE_UINT64, items,
-            "reason", G_TYPE_STRING, "in a queue inside the child process "
-            "when it was stopped", NULL));
-    g_free (name);
+    for (guint i = 0; list && GST_VALUE_HOLDS_ARRAY (list) &&
+        i < gst_value_array_get_size (list); i++) {
+      const GValue *v = gst_value_array_get_value (list, i);
+      const GstStructure *q;
+      guint64 items = 0;
+      gchar *name;
+
+      if (!GST_VALUE_HOLDS_STRUCTURE (v))
+        continue;
+      q = gst_value_get_structure (v);
+      if (!gst_structure_get_uint64 (q, "items", &items) || items == 0)
+        continue;
+      held += items;
+      name = g_strdup_printf ("%s/%s", w->name,
+          gst_structure_get_string (q, "name"));
+      worker_array_take_structure (holders, gst_structure_new ("holder",
+              "name", G_TYPE_STRING, name,
+              "kind", G_TYPE_STRING, k ? "element" : "queue",
+              "process-of", G_TYPE_STRING, w->name,
+              "items", G_TYPE_UINT64, items,
+              "reason", G_TYPE_STRING, k ? "in an element inside the child "
+              "process when it was stopped" : "in a queue inside the child "
+              "process when it was stopped", NULL));
+      g_free (name);
+    }
   }
-  return given;
+  return held;
 }
 
 /* The `reason` of worker holder @h, from its stats @now: the items it
@@ -493,8 +622,8 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     GstStructure *now = gst_worker_get_stats (GST_WORKER (w->element));
     GstWorkerState state = worker_stats_state (was);
     guint64 handed = 0, started = worker_stats_u64 (now, "items-in"), items = 0;
-    gboolean in_hand = FALSE, waits;
-    guint64 child_held;
+    gboolean in_hand = FALSE, waits, given;
+    guint64 child_held, input;
     gint64 handed_offset;
     GPtrArray *in;
     GstStructure *h;
@@ -531,12 +660,13 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
         (frozen))
       in_hand = TRUE;
     g_ptr_array_unref (in);
-    /* in a child process, a worker there may have it, and hold more */
-    if (!account_child_workers (w, frozen, in_hand, holders, &child_held) &&
-        in_hand)
+    /* in a child process, a worker there may have it, and hold more;
+     * what it sent that the child did not take is its own */
+    child_held = account_child_workers (w, frozen, in_hand, holders, &given,
+        &input);
+    if (in_hand && !given)
       items += 1;
-    else if (in_hand)
-      total += 1;
+    items += input;
     total += child_held;
 
     total += items;

@@ -625,8 +625,11 @@ waits_on_pause (GstWorkerWatchdog * wd, WorkerRec * w, const gchar * blocked_on,
 /* A blocked @w that waits for a busy worker (its wait chain ends there:
  * a source blocked on the full queue of a hung worker) is stalled only
  * once that busy worker is: the root is reported first, and a stall
- * policy acts on it, however close the two waits began. Returns: whether
- * @w's stall waits for its root's. */
+ * policy acts on it, however close the two waits began. A @w whose wait
+ * ended since its stats were read (the sample finds it busy, its own
+ * root, no longer blocked: a2 blocked on q2, then busy on its next item)
+ * is looked at again too: its stats were stale. Returns: whether @w's
+ * stall waits for its root's, or for a fresh look. */
 static gboolean
 root_not_yet_stalled (GstWorkerWatchdog * wd, WorkerRec * w,
     gboolean * sampled)
@@ -650,6 +653,9 @@ root_not_yet_stalled (GstWorkerWatchdog * wd, WorkerRec * w,
     g_mutex_lock (&wd->lock);
     wait = !wd->recs[root->index].stalled;
     g_mutex_unlock (&wd->lock);
+  } else if (root == w) {
+    wait = gst_worker_get_state (GST_WORKER (w->element)) !=
+        GST_WORKER_STATE_BLOCKED;
   }
   gst_object_unref (busy);
   return wait;
