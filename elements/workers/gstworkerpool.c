@@ -748,8 +748,15 @@ ensure_built (GstWorkerPool * self)
     err = g_error_copy (self->build_error);
   g_mutex_unlock (&self->build_lock);
 
-  if (ok && !gst_pool_settings_check (self->settings, &err))
-    ok = FALSE;
+  if (ok && !gst_pool_settings_check (self->settings, &err)) {
+    /* (what gst-worker-launch shows after the message) */
+    GST_ELEMENT_ERROR (self, CORE, FAILED,
+        ("Worker pool %s: %s.", GST_OBJECT_NAME (self), err->message),
+        ("set by the launch description through the pool's child proxy "
+            "(NAME::PROPERTY=VALUE), checked as the pool starts"));
+    g_clear_error (&err);
+    return FALSE;
+  }
 
   if (ok)
     return TRUE;

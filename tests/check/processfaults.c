@@ -582,6 +582,9 @@ GST_START_TEST (test_closed_channel_says_why)
 
   g_error_free (err);
   gst_message_unref (msg);
+  /* (the messages left on the bus hold the replica: it must not hold the
+   * bus) */
+  gst_element_set_bus (h->element, NULL);
   gst_harness_teardown (h);
   gst_object_unref (bus);
 }

@@ -546,6 +546,10 @@ GST_START_TEST (test_pool_refuses_setting_for_missing_replica)
   out = launch_tool (tool, &status);
   fail_unless (status != 0 && strstr (out, said) != NULL,
       "exit status %d, output:\n%s", status, output_end (out));
+  /* the why, not where in the source it was found */
+  fail_unless (strstr (out, "(set by the launch description through the "
+          "pool's child proxy (NAME::PROPERTY=VALUE), checked as the pool "
+          "starts)") != NULL, "%s", output_end (out));
   g_free (out);
 }
 
