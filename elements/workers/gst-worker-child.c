@@ -700,7 +700,8 @@ on_closed (GstProcChannel * channel, gboolean garbage, const gchar * why,
   /* the replica went away: nothing more to do */
   item->quit = TRUE;
   g_atomic_int_set (&child->flushing, 1);
-  gst_proc_freeze_set_flushing (child->freeze, TRUE);
+  if (child->freeze)
+    gst_proc_freeze_set_flushing (child->freeze, TRUE);
   gst_pad_push_event (child->srcpad, gst_event_new_flush_start ());
   g_async_queue_push_front (child->items, item);
 }

@@ -68,7 +68,9 @@ struct _GstProcChild
   gboolean stopping;            /* we end the child: not a crash */
   gboolean starting;            /* spawned, its hello awaited */
   gboolean start_failed;        /* the last start did not run (said) */
-  GThread *start_thread;        /* await_child(), until joined */
+  GThread *start_thread;        /* await_child(), until joined; stored
+                                 * with the lock held since before it
+                                 * was made */
   GThread *ended_start;         /* the one before a restart between items:
                                  * joined by the new one */
   gchar *restart_death;         /* a child that died between items: the
@@ -797,7 +799,13 @@ gst_proc_child_spawn (GstProcChild * self, GError ** error)
   if (!launch_child (self, error))
     goto fail;
   self->cb.starting (TRUE, FALSE, self->user_data);
+  /* stored as it is made (it takes the lock first): a child that says
+   * hello and dies at once has its restart thread stored after it */
+  g_mutex_lock (&self->lock);
   thread = g_thread_try_new ("worker-process-start", await_child, self, &err);
+  if (thread)
+    self->start_thread = thread;
+  g_mutex_unlock (&self->lock);
   if (!thread) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
         "Worker process %s: no thread to start its child: %s",
@@ -806,9 +814,6 @@ gst_proc_child_spawn (GstProcChild * self, GError ** error)
     gst_proc_child_stop (self);
     goto fail;
   }
-  g_mutex_lock (&self->lock);
-  self->start_thread = thread;
-  g_mutex_unlock (&self->lock);
   return TRUE;
 
 fail:

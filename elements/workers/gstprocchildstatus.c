@@ -83,7 +83,7 @@ struct _GstProcChildStatus
   guint64 input_held;           /* a frozen answer's `input-held` */
   gboolean discarding;          /* a freeze was asked: the child's outputs
                                  * are not passed on any more */
-  guint64 discarded;            /* outputs not passed on so */
+  guint64 discarded;            /* outputs not passed on so (this run) */
   GPid pid;                     /* the child's, as last asked */
   gint64 workers_at;            /* monotonic us that answer came */
   gint64 answer_at;             /* monotonic us of the current child's last
@@ -176,6 +176,17 @@ gst_proc_child_status_start (GstProcChildStatus * self,
   self->answer_at = 0;
   self->frozen = FALSE;
   self->discarding = FALSE;
+  g_mutex_unlock (&self->lock);
+}
+
+/* A new run (READY to PAUSED): the outputs discarded in the run before
+ * are not counted again. Not in gst_proc_child_status_start(): a child
+ * restarted after a crash keeps the run's count. */
+void
+gst_proc_child_status_reset_counts (GstProcChildStatus * self)
+{
+  g_mutex_lock (&self->lock);
+  self->discarded = 0;
   g_mutex_unlock (&self->lock);
 }
 
@@ -541,7 +552,8 @@ live_child_locked (GstProcChildStatus * self)
  * each element there held, exactly; kept as the child's stats from then
  * on (a later answer asked before it does not replace it). From now on
  * the replica passes no output of the child on: each is counted
- * discarded (gst_proc_child_status_discard_output()). Waits for the
+ * discarded (gst_proc_child_status_discard_output()); without an answer,
+ * they pass on again. Waits for the
  * answer PAUSE_TIMEOUT, HELD_TIMEOUT if the replica's reader pushes an
  * output on (held by a full queue or a paused worker, the answer cannot
  * be read before it moves: the stats stay the last answer). Returns:
@@ -579,6 +591,14 @@ gst_proc_child_status_freeze (GstProcChildStatus * self, GstQuery * query)
     g_mutex_lock (&self->lock);
     keep_answer_locked (self, qs, ch, self->pid);
     frozen = self->frozen;
+    g_mutex_unlock (&self->lock);
+  } else {
+    /* no answer: the stats stay the last answer, which counts what the
+     * child held; its outputs pass on again, else they would be counted
+     * twice, there and discarded (what was discarded stays counted) */
+    g_mutex_lock (&self->lock);
+    if (ch == self->current && !self->frozen)
+      self->discarding = FALSE;
     g_mutex_unlock (&self->lock);
   }
   gst_proc_channel_unref (ch);

@@ -15,6 +15,7 @@ void gst_proc_child_status_free (GstProcChildStatus * status);
 
 void gst_proc_child_status_start (GstProcChildStatus * status,
     GstProcChannel * channel);
+void gst_proc_child_status_reset_counts (GstProcChildStatus * status);
 void gst_proc_child_status_answered (GstProcChildStatus * status,
     GstProcChannel * channel);
 void gst_proc_child_status_take_heartbeat (GstProcChildStatus * status,

@@ -1207,6 +1207,8 @@ gst_process_replica_change_state (GstElement * element,
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       set_flushing (self, FALSE);
+      /* (as the core's counts) */
+      gst_proc_child_status_reset_counts (self->children);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       set_flushing (self, TRUE);
