@@ -542,16 +542,24 @@ live_child_locked (GstProcChildStatus * self)
  * on (a later answer asked before it does not replace it). From now on
  * the replica passes no output of the child on: each is counted
  * discarded (gst_proc_child_status_discard_output()). Waits for the
- * answer PAUSE_TIMEOUT, HELD_TIMEOUT if the replica's reader is held
- * (the answer cannot be read before it moves: the stats stay the last
- * answer). Returns: whether the child froze and answered. */
+ * answer PAUSE_TIMEOUT, HELD_TIMEOUT if the replica's reader pushes an
+ * output on (held by a full queue or a paused worker, the answer cannot
+ * be read before it moves: the stats stay the last answer). Returns:
+ * whether the child froze and answered. */
 gboolean
 gst_proc_child_status_freeze (GstProcChildStatus * self, GstQuery * query)
 {
-  gboolean held = gst_worker_get_state (GST_WORKER (self->owner)) ==
-      GST_WORKER_STATE_BLOCKED;
-  gboolean frozen = FALSE;
+  GstStructure *st = gst_worker_get_stats (GST_WORKER (self->owner));
+  gboolean held = FALSE, frozen = FALSE;
+  gint state = GST_WORKER_STATE_IDLE;
   GstProcChannel *ch;
+
+  /* its reader pushes an output on: into a full queue, or into a paused
+   * worker */
+  gst_structure_get_boolean (st, "pushing", &held);
+  held = held || (gst_structure_get_enum (st, "state", GST_TYPE_WORKER_STATE,
+          &state) && state == GST_WORKER_STATE_BLOCKED);
+  gst_structure_free (st);
 
   g_mutex_lock (&self->set_lock);
   ch = live_child_locked (self);

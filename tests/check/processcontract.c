@@ -415,11 +415,13 @@ GST_START_TEST (test_exit_now_exact_with_child_queue)
     fail_unless (gst_worker_controller_start (ctrl, &err));
     pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));
     sink = test_pipeline_get (GST_ELEMENT (pipe), "sink");
-    /* items flow, and both children's queues hold some */
+    /* items flow, and both children's queues hold some (else, slowed
+     * down as under valgrind, items flow for a while) */
     while (g_get_monotonic_time () < deadline) {
       g_object_get (sink, "count", &arrived, NULL);
-      if (arrived >= 20 && child_queue_level (ctrl, "p_r0") >= 2 &&
-          child_queue_level (ctrl, "p_r1") >= 2)
+      if (arrived >= 60 || (arrived >= 20 &&
+              child_queue_level (ctrl, "p_r0") >= 2 &&
+              child_queue_level (ctrl, "p_r1") >= 2))
         break;
       g_usleep (1000);
     }
@@ -434,6 +436,47 @@ GST_START_TEST (test_exit_now_exact_with_child_queue)
     gst_object_unref (pipe);
     gst_object_unref (ctrl);
   }
+}
+
+GST_END_TEST;
+
+/* An exit now while the replica's reader of its child's outputs is held
+ * by a paused worker right after it (no queue between): the child's
+ * answer to the freeze cannot be read, and is not waited for long (it
+ * was 5 s twice). */
+GST_START_TEST (test_exit_now_quick_behind_paused_worker)
+{
+  GstWorkerController *ctrl = controller_new ("testworkersrc name=src "
+      "num-buffers=-1 ! queue ! processreplica name=r worker=\"testworker "
+      "! queue ! testworker\" ! testworker name=d ! testworkersink "
+      "name=sink");
+  GstPipeline *pipe = controller_start (ctrl);
+  gboolean pushing = FALSE;
+  GstStructure *report;
+  gint64 start;
+  gint64 deadline = g_get_monotonic_time () + scaled (60 *
+      G_TIME_SPAN_SECOND);
+
+  fail_unless (gst_worker_controller_pause_worker (ctrl, "d", NULL));
+  /* the replica's reader waits in d with an output */
+  while (!pushing && g_get_monotonic_time () < deadline) {
+    GstStructure *rs = status_entry (ctrl, "r");
+
+    if (rs)
+      gst_structure_get_boolean (rs, "pushing", &pushing);
+    g_clear_pointer (&rs, gst_structure_free);
+    g_usleep (1000);
+  }
+  fail_unless (pushing, "r never pushed into d");
+  start = g_get_monotonic_time ();
+  report = gst_worker_controller_exit_now (ctrl);
+  fail_unless (report != NULL);
+  fail_unless (g_get_monotonic_time () - start < scaled (4 *
+          G_TIME_SPAN_SECOND), "the exit waited %" G_GINT64_FORMAT " ms",
+      (g_get_monotonic_time () - start) / 1000);
+  gst_structure_free (report);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
 }
 
 GST_END_TEST;
@@ -1308,6 +1351,7 @@ processcontract_suite (void)
   tcase_add_test (contract, test_exit_now_accounts_held_item);
   tcase_add_test (contract, test_exit_now_accounts_child_queue);
   tcase_add_test (contract, test_exit_now_exact_with_child_queue);
+  tcase_add_test (contract, test_exit_now_quick_behind_paused_worker);
   tcase_add_test (contract, test_pause_child_worker_by_name);
   tcase_add_test (contract, test_drain_resumes_paused_child_worker);
   tcase_add_test (contract, test_watchdog_sees_child_workers);
