@@ -86,6 +86,9 @@ struct _GstProcChildStatus
   guint64 discarded;            /* outputs not passed on so (this run) */
   GPid pid;                     /* the child's, as last asked */
   gint64 workers_at;            /* monotonic us that answer came */
+  gint64 ended_at;              /* monotonic us the current child's EOS
+                                 * came, 0: none (an answer before it is
+                                 * not its final counts) */
   gint64 answer_at;             /* monotonic us of the current child's last
                                  * answer (its hello first), 0: none */
 
@@ -174,6 +177,7 @@ gst_proc_child_status_start (GstProcChildStatus * self,
   g_mutex_lock (&self->lock);
   self->current = channel;
   self->answer_at = 0;
+  self->ended_at = 0;
   self->frozen = FALSE;
   self->discarding = FALSE;
   g_mutex_unlock (&self->lock);
@@ -351,7 +355,9 @@ gst_proc_child_status_refresh (GstProcChildStatus * self,
 
   g_mutex_lock (&self->lock);
   self->pid = pid;
-  fresh = self->workers_at &&
+  /* once the child's EOS came, only an answer after it (its final
+   * counts: the report of a drained run) */
+  fresh = self->workers_at && self->workers_at > self->ended_at &&
       g_get_monotonic_time () - self->workers_at < STATS_FRESH;
   if (!self->asking) {
     Ask *ask = g_new0 (Ask, 1);
@@ -377,9 +383,19 @@ gst_proc_child_status_refresh (GstProcChildStatus * self,
     g_mutex_unlock (&self->lock);
     return;
   }
-  deadline = self->asked_at + STATS_TIMEOUT;
+  deadline = MAX (self->asked_at, self->ended_at) + STATS_TIMEOUT;
   while (self->asking &&
       g_cond_wait_until (&self->cond, &self->lock, deadline));
+  g_mutex_unlock (&self->lock);
+}
+
+/* The current child's EOS came out: a stats read from now on waits
+ * (bounded, as for a stale answer) for an answer that came after it. */
+void
+gst_proc_child_status_ended (GstProcChildStatus * self)
+{
+  g_mutex_lock (&self->lock);
+  self->ended_at = g_get_monotonic_time ();
   g_mutex_unlock (&self->lock);
 }
 

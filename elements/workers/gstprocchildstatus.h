@@ -20,6 +20,7 @@ void gst_proc_child_status_answered (GstProcChildStatus * status,
     GstProcChannel * channel);
 void gst_proc_child_status_take_heartbeat (GstProcChildStatus * status,
     GstStructure * heartbeat);
+void gst_proc_child_status_ended (GstProcChildStatus * status);
 void gst_proc_child_status_refresh (GstProcChildStatus * status,
     GstProcChannel * channel, GPid pid);
 void gst_proc_child_status_add_stats (GstProcChildStatus * status,

@@ -307,8 +307,10 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, GPid pid,
         g_mutex_unlock (&self->lock);
         return;
       }
-      if (GST_EVENT_TYPE (msg->event) == GST_EVENT_EOS)
+      if (GST_EVENT_TYPE (msg->event) == GST_EVENT_EOS) {
         retire_locked (self, G_MAXUINT64);
+        gst_proc_child_status_ended (self->children);
+      }
 
       /* a child keeps its pads' caps over the flush that ends a run, so
        * in the next one it sends no caps again (equal ones are not

@@ -731,6 +731,39 @@ GST_START_TEST (test_pool_keeps_sets_in_threads)
 
 GST_END_TEST;
 
+/* gst-worker-launch's report of a drained run gives the workers inside
+ * each child their final counts, the same as their replica's: the
+ * controller's watchdog read their stats all along, and a last answer
+ * from before the child's EOS is not its final one (review of session 8:
+ * p_r0/testworker0 72 of 100 after a stats read took the fresh last
+ * answer at once). */
+GST_START_TEST (test_launch_child_counts_final)
+{
+  gchar *start = g_strdup_printf ("start-timeout=%" G_GINT64_FORMAT,
+      scaled (30000));
+  const gchar *desc[] = { "testworkersrc", "num-buffers=200", "!",
+    "workerpool", "name=p", "size=2", "isolation=process", start,
+    "worker=testworker process-time=2000000", "!", "testworkersink", NULL
+  };
+  gchar *out = launch_tool (desc, NULL);
+
+  fail_unless (strstr (out, "drained after") != NULL, "%s", output_end (out));
+  for (guint i = 0; i < 2; i++) {
+    gchar *replica = g_strdup_printf ("p_r%u", i);
+    gchar *inside = g_strdup_printf ("p_r%u/testworker0", i);
+
+    for (guint col = 0; col < 2; col++)
+      fail_unless_equals_uint64 (report_column (out, inside, col),
+          report_column (out, replica, col));
+    g_free (replica);
+    g_free (inside);
+  }
+  g_free (out);
+  g_free (start);
+}
+
+GST_END_TEST;
+
 /* The replica's `child-state`, `child-items-in` and `child-items-out` are
  * its child's worker's latest: after a drain, what it did and idle, also
  * when it has sent no heartbeat since (newuser E3: they were those of its
@@ -978,6 +1011,7 @@ processpool_suite (void)
   tcase_add_test (pool, test_pool_keeps_sets_in_children);
   tcase_add_test (pool, test_pool_keeps_sets_in_threads);
   tcase_add_test (pool, test_pool_child_counts_are_fresh);
+  tcase_add_test (pool, test_launch_child_counts_final);
   tcase_add_test (pool, test_pool_child_workers_starting_after_crash);
   tcase_add_test (pool, test_pool_second_run_has_caps);
   return s;

@@ -1056,6 +1056,53 @@ GST_START_TEST (test_idle_live_source_not_deadlocked)
 
 GST_END_TEST;
 
+#define LINK_LOOP_WAIT "fbsink waits to read tel (empty: 0/200 buffers), " \
+  "written by link; fbsrc waits to read channel cmds (empty: 0/10 " \
+  "buffers), written by fbsink"
+
+static gboolean
+loop_waits_for_link (gpointer run, gconstpointer data)
+{
+  GstStructure *status =
+      gst_worker_controller_get_status (((Run *) run)->ctrl);
+  gboolean met = g_strcmp0 (field (status_deadlock (status), "text"),
+      LINK_LOOP_WAIT) == 0;
+
+  gst_structure_free (status);
+  return met;
+}
+
+/* A loop through flightlink (the autonomy loop: telemetry out, commands
+ * back in) before the vehicle sends anything: flightlink waits for the
+ * vehicle, not for its commands, so nothing on the loop is a deadlock,
+ * however long the vehicle takes (a loaded machine: the run used to stop
+ * as a "true deadlock" when it took longer than the settle time). */
+GST_START_TEST (test_loop_through_flightlink_not_deadlocked)
+{
+  Run r;
+
+  run_init (&r, "flightlink name=link port=0 ! queue name=tel " Q
+      "! feedbacksink name=fbsink channel=cmds "
+      "feedbacksrc name=fbsrc channel=cmds "
+      "caps=application/x-flight-command ! queue name=cmd " Q "! link.sink",
+      GST_WORKER_DEADLOCK_MODE_RESOLVE);
+  g_object_set (r.ctrl, "deadlock-settle", 200, NULL);
+  start (&r);
+  /* the loop waits for flightlink, which waits for nothing on it; then
+   * five settle times */
+  run_until (&r, loop_waits_for_link, NULL, 10000);
+  run_for (&r, 1000);
+  fail_unless_equals_int (r.deadlocks->len, 0);
+  fail_unless (r.report == NULL, "the run ended: %" GST_PTR_FORMAT, r.report);
+  gst_worker_controller_exit_drain (r.ctrl, 20000);
+  run_until_finished (&r, 30);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
 static Suite *
 workerdeadlock_suite (void)
 {
@@ -1074,6 +1121,7 @@ workerdeadlock_suite (void)
   tcase_add_test (tc, test_feedback_loop_items_lost_on_the_way);
   tcase_add_test (tc, test_slow_system_not_deadlocked);
   tcase_add_test (tc, test_idle_live_source_not_deadlocked);
+  tcase_add_test (tc, test_loop_through_flightlink_not_deadlocked);
   return s;
 }
 

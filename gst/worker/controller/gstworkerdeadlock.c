@@ -24,7 +24,9 @@
  *   worker of the process is busy and the process writes nowhere. For
  *   stock elements this is inferred: such a process may also be busy with
  *   its last item, so it counts only once nothing it does has moved for
- *   the settle time.
+ *   the settle time. A process with an element that is a source and
+ *   a sink (flightlink: commands in, the vehicle's telemetry out) makes
+ *   data of its own: it never waits to read.
  *
  * An edge goes from each waiting process to the process at the other end
  * of the channel it waits on. A deadlock is a cycle (a strongly connected
@@ -114,6 +116,7 @@ typedef struct
   GArray *inputs;               /* guint channel indexes */
   GArray *outputs;
   gboolean exact;               /* only workers: their states are its own */
+  gboolean produces;            /* a source of its own: never waits to read */
   GPtrArray *sinks;             /* GstElement: its sink elements */
 
   /* the latest sample */
@@ -185,6 +188,7 @@ proc_new (const WorkerProcess * wp)
   p->inputs = g_array_ref (wp->inputs);
   p->outputs = g_array_ref (wp->outputs);
   p->exact = wp->exact;
+  p->produces = wp->produces;
   p->sinks = g_ptr_array_ref (wp->sinks);
   p->waits = g_array_new (FALSE, FALSE, sizeof (Wait));
   return p;
@@ -530,8 +534,9 @@ sample_proc (GstWorkerDeadlock * dl, Proc * p, gint64 now)
     return;
   }
 
-  /* a process that writes nowhere waits for its empty inputs */
-  for (i = 0; i < p->inputs->len; i++) {
+  /* a process that writes nowhere waits for its empty inputs, unless a
+   * source of its own feeds it (flightlink: the vehicle's telemetry) */
+  for (i = 0; i < p->inputs->len && !p->produces; i++) {
     guint ci = g_array_index (p->inputs, guint, i);
     WorkerChannel *c = g_ptr_array_index (dl->chans, ci);
 

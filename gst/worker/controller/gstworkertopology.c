@@ -1179,6 +1179,11 @@ process_for (Walk * t, GstElement * e, guint chan, gboolean e_is_upstream)
           GST_OBJECT_NAME (m));
       if (GST_OBJECT_FLAG_IS_SET (m, GST_ELEMENT_FLAG_SINK))
         g_ptr_array_add (p->sinks, m);
+      /* an element that takes input and makes data of its own as well
+       * (flightlink: commands in, the vehicle's telemetry out) */
+      if (GST_OBJECT_FLAG_IS_SET (m, GST_ELEMENT_FLAG_SOURCE) &&
+          GST_OBJECT_FLAG_IS_SET (m, GST_ELEMENT_FLAG_SINK))
+        p->produces = TRUE;
       if (GST_IS_WORKER (m)) {
         g_string_append_printf (wnames, "%s%s", p->workers->len ? "+" : "",
             GST_OBJECT_NAME (m));

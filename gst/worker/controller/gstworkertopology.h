@@ -102,6 +102,9 @@ typedef struct
   GPtrArray *workers;           /* GstElement, owned refs */
   GPtrArray *sinks;             /* GstElement, in elements: its sinks */
   gboolean exact;               /* only workers: their states are its own */
+  gboolean produces;            /* an element of it is a source and a sink
+                                 * (flightlink): its output is not only
+                                 * made of its inputs */
   GArray *inputs;               /* guint: channels it reads (indexes in
                                  * the topology's queues) */
   GArray *outputs;              /* guint: channels it writes */
