@@ -68,8 +68,12 @@ def start(args, tmp, pipeline=PIPELINE):
 
 
 def json_lines(out):
+    """The complete lines the tool wrote: its stdout is a file, written in
+    blocks, so the last piece may be a line it is still writing (a
+    JSONDecodeError under valgrind, issue 20's proof)."""
     out.seek(0)
-    return [json.loads(line) for line in out.read().splitlines() if line.strip()]
+    done = out.read().split("\n")[:-1]
+    return [json.loads(line) for line in done if line.strip()]
 
 
 def wait_for(pred, what, timeout=30):
