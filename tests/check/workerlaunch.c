@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <termios.h>
 #include <unistd.h>
+#include "testpipeline.h"
 
 #define Q "max-size-bytes=0 max-size-time=0 "
 
@@ -17,17 +18,6 @@ typedef struct
   GSubprocess *proc;
   GDataInputStream *out;        /* stdout and stderr together */
 } Tool;
-
-/* @s seconds (a bound: a time a healthy tool never needs) times
- * GST_WORKERS_TEST_TIMEOUT_SCALE, 10 under valgrind. */
-static guint
-scaled_s (guint s)
-{
-  const gchar *scale = g_getenv ("GST_WORKERS_TEST_TIMEOUT_SCALE");
-
-  return s * (scale ? (guint) CLAMP (g_ascii_strtoull (scale, NULL, 10), 1,
-          100) : 1);
-}
 
 /* Every tool a test started (refs), until the checked teardown. */
 static GSList *spawned;
@@ -143,7 +133,7 @@ wait_done (GObject * proc, GAsyncResult * res, gpointer data)
 }
 
 /* Reads all output, waits (bounded: @timeout_s times
- * GST_WORKERS_TEST_TIMEOUT_SCALE, 10 under valgrind) for the exit;
+ * test_timeout_scale (), 10 under valgrind) for the exit;
  * returns the status. Nothing of the wait outlives it, even on a
  * failure (without fork the next test runs in this process). */
 static gint
@@ -155,7 +145,7 @@ tool_finish (Tool * t, GString * log, guint timeout_s)
   gint status;
 
   tool_wait_line (t, "\x01never\x01", log);
-  timeout_s = scaled_s (timeout_s);
+  timeout_s *= test_timeout_scale ();
   id = g_timeout_add_seconds (timeout_s, wait_timeout, &w);
   g_subprocess_wait_async (t->proc, NULL, wait_done, &w);
   g_main_loop_run (w.loop);
@@ -814,8 +804,7 @@ pty_contains (PtyReader * r, const gchar * needle)
 static void
 pty_wait_for (PtyReader * r, const gchar * needle)
 {
-  gint64 deadline = g_get_monotonic_time () +
-      scaled_s (20) * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (20);
 
   while (!pty_contains (r, needle) && g_get_monotonic_time () < deadline)
     g_usleep (10000);
