@@ -49,25 +49,35 @@ stop_left_running (void)
 }
 
 /* The tool's command line: its path, then @args, NULL-terminated; every
- * run goes through here. A --stall-timeout scaled as the tests' other
- * bounds comes first (options precede the description), unless @args
- * give their own: the tool's 5000 ms default is a time a healthy worker
- * can exceed under valgrind at load (4 runs exited 3, stalled, at load
- * 25). */
+ * run goes through here. A --stall-timeout and a --heartbeat-timeout
+ * scaled as the tests' other bounds come first (options precede the
+ * description), unless @args give their own: the tool's 5000 and 3000 ms
+ * defaults are times a healthy worker can exceed under valgrind at load
+ * (4 runs exited 3, stalled, at load 25; a lost worker exits 3 too). */
 static GPtrArray *
 tool_argv (const gchar * const *args)
 {
+  /* the tool's limits in wall-clock time, scaled as the tests' own are
+   * (valgrind), unless the test sets its own */
+  static const gchar *const limits[] = { "--stall-timeout",
+    "--heartbeat-timeout"
+  };
   GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
   const gchar *const *a;
-  gboolean own_stall_timeout = FALSE;
+  guint i;
 
-  for (a = args; *a; a++)
-    own_stall_timeout |= g_str_has_prefix (*a, "--stall-timeout");
   g_ptr_array_add (argv, g_strdup (GST_WORKER_LAUNCH));
-  if (!own_stall_timeout) {
-    g_ptr_array_add (argv, g_strdup ("--stall-timeout"));
-    g_ptr_array_add (argv, g_strdup_printf ("%u",
-            5000 * test_timeout_scale ()));
+  for (i = 0; i < G_N_ELEMENTS (limits); i++) {
+    gboolean own = FALSE;
+
+    for (a = args; *a; a++)
+      own |= g_str_has_prefix (*a, limits[i]);
+    if (own)
+      continue;
+    g_ptr_array_add (argv, g_strdup (limits[i]));
+    /* (both default to 5000 and 3000 ms) */
+    g_ptr_array_add (argv, g_strdup_printf ("%u", (i ? 3000 : 5000) *
+            test_timeout_scale ()));
   }
   for (a = args; *a; a++)
     g_ptr_array_add (argv, g_strdup (*a));
