@@ -89,6 +89,9 @@ struct _GstProcChildStatus
   gint64 ended_at;              /* monotonic us the current child's EOS
                                  * came, 0: none (an answer before it is
                                  * not its final counts) */
+  gboolean final_given_up;      /* a read waited for the answer after that
+                                 * EOS until its asking ended, and none
+                                 * came: later reads do not wait for it */
   gint64 answer_at;             /* monotonic us of the current child's last
                                  * answer (its hello first), 0: none */
 
@@ -178,6 +181,7 @@ gst_proc_child_status_start (GstProcChildStatus * self,
   self->current = channel;
   self->answer_at = 0;
   self->ended_at = 0;
+  self->final_given_up = FALSE;
   self->frozen = FALSE;
   self->discarding = FALSE;
   g_mutex_unlock (&self->lock);
@@ -344,14 +348,15 @@ ask_child (gpointer data)
  * wait: the answer asked now is for the next call (a child that answers
  * slowly holds no reader, flake-findings S7-1); else it waits for the
  * answer until STATS_TIMEOUT after it went out, so at most that long once
- * for a child that does not answer. Not with a lock of the caller's that
+ * for a child that does not answer (after the child's EOS: until the
+ * asking ends, its final counts). Not with a lock of the caller's that
  * the channel's threads take. */
 void
 gst_proc_child_status_refresh (GstProcChildStatus * self,
     GstProcChannel * channel, GPid pid)
 {
   gint64 deadline;
-  gboolean fresh;
+  gboolean fresh, final;
 
   g_mutex_lock (&self->lock);
   self->pid = pid;
@@ -383,19 +388,30 @@ gst_proc_child_status_refresh (GstProcChildStatus * self,
     g_mutex_unlock (&self->lock);
     return;
   }
-  deadline = MAX (self->asked_at, self->ended_at) + STATS_TIMEOUT;
+  /* after the child's EOS, its final counts are waited for until the
+   * asking ends (an answer, or ASK_TIMEOUT), not STATS_TIMEOUT: a child
+   * slow to answer under load is not reported with counts from before
+   * its end; a child that gives no answer then is not waited for again */
+  final = self->ended_at && self->workers_at <= self->ended_at &&
+      !self->final_given_up;
+  deadline = MAX (self->asked_at, self->ended_at) +
+      (final ? ASK_TIMEOUT : STATS_TIMEOUT);
   while (self->asking &&
       g_cond_wait_until (&self->cond, &self->lock, deadline));
+  if (final && self->workers_at <= self->ended_at)
+    self->final_given_up = TRUE;
   g_mutex_unlock (&self->lock);
 }
 
-/* The current child's EOS came out: a stats read from now on waits
- * (bounded, as for a stale answer) for an answer that came after it. */
+/* The current child's EOS came out: a stats read from now on waits for
+ * an answer that came after it (until its asking ends: ASK_TIMEOUT at
+ * most, and once only for a child that does not answer). */
 void
 gst_proc_child_status_ended (GstProcChildStatus * self)
 {
   g_mutex_lock (&self->lock);
   self->ended_at = g_get_monotonic_time ();
+  self->final_given_up = FALSE;
   g_mutex_unlock (&self->lock);
 }
 
