@@ -453,6 +453,28 @@ items_passed (const GstStructure * s)
   return worker_stats_u64 (s, "items-out") + worker_stats_u64 (s, "items-dropped");
 }
 
+/* The `reason` of worker holder @h, from its stats @now: the items it
+ * failed on, and those it dropped unsent at the stop (and why). */
+static void
+set_reason (GstStructure * h, const GstStructure * now)
+{
+  guint64 failed = worker_stats_u64 (now, "items-failed");
+  guint64 discarded = worker_stats_u64 (now, "items-discarded");
+  const gchar *why = gst_structure_get_string (now, "discarded-reason");
+  GString *reason = g_string_new (NULL);
+
+  if (failed)
+    g_string_append_printf (reason, "it failed with an error on %"
+        G_GUINT64_FORMAT, failed);
+  if (discarded)
+    g_string_append_printf (reason, "%s%" G_GUINT64_FORMAT " dropped unsent "
+        "at the stop%s%s", failed ? "; " : "", discarded, why ? ": " : "",
+        why ? why : "");
+  if (reason->len)
+    gst_structure_set (h, "reason", G_TYPE_STRING, reason->str, NULL);
+  g_string_free (reason, TRUE);
+}
+
 /* The workers @w runs in a child process, if it does (a processreplica:
  * its stats list them in `child-workers`, as the child gave them when
  * frozen, its queues in `child-queues`, and the element its items go into
@@ -488,6 +510,7 @@ account_child_workers (WorkerRec * w, const GstStructure * frozen,
       i < gst_value_array_get_size (children); i++) {
     const GValue *v = gst_value_array_get_value (children, i);
     const GstStructure *c;
+    GstStructure *h;
     GstWorkerState state;
     guint64 items = 0;
     const gchar *cname;
@@ -516,14 +539,18 @@ account_child_workers (WorkerRec * w, const GstStructure * frozen,
     }
     held += items;
     name = g_strdup_printf ("%s/%s", w->name, cname);
-    worker_array_take_structure (holders, gst_structure_new ("holder",
-            "name", G_TYPE_STRING, name,
-            "kind", G_TYPE_STRING, "worker",
-            "process-of", G_TYPE_STRING, w->name,
-            "items", G_TYPE_UINT64, items,
-            "state", GST_TYPE_WORKER_STATE, state,
-            "state-time", GST_TYPE_CLOCK_TIME, worker_stats_time (c,
-                "state-time"), NULL));
+    h = gst_structure_new ("holder",
+        "name", G_TYPE_STRING, name,
+        "kind", G_TYPE_STRING, "worker",
+        "process-of", G_TYPE_STRING, w->name,
+        "items", G_TYPE_UINT64, items,
+        "state", GST_TYPE_WORKER_STATE, state,
+        "state-time", GST_TYPE_CLOCK_TIME, worker_stats_time (c,
+            "state-time"), NULL);
+    /* (the item the worker inside failed on: the replica counts it only
+     * if its answer came before the stop's flush) */
+    set_reason (h, c);
+    worker_array_take_structure (holders, h);
     g_free (name);
   }
   for (guint k = 0; k < 2; k++) {
@@ -556,28 +583,6 @@ account_child_workers (WorkerRec * w, const GstStructure * frozen,
     }
   }
   return held;
-}
-
-/* The `reason` of worker holder @h, from its stats @now: the items it
- * failed on, and those it dropped unsent at the stop (and why). */
-static void
-set_reason (GstStructure * h, const GstStructure * now)
-{
-  guint64 failed = worker_stats_u64 (now, "items-failed");
-  guint64 discarded = worker_stats_u64 (now, "items-discarded");
-  const gchar *why = gst_structure_get_string (now, "discarded-reason");
-  GString *reason = g_string_new (NULL);
-
-  if (failed)
-    g_string_append_printf (reason, "it failed with an error on %"
-        G_GUINT64_FORMAT, failed);
-  if (discarded)
-    g_string_append_printf (reason, "%s%" G_GUINT64_FORMAT " dropped unsent "
-        "at the stop%s%s", failed ? "; " : "", discarded, why ? ": " : "",
-        why ? why : "");
-  if (reason->len)
-    gst_structure_set (h, "reason", G_TYPE_STRING, reason->str, NULL);
-  g_string_free (reason, TRUE);
 }
 
 /* After a stop: where the items that were inside went. Queues: what went
