@@ -212,7 +212,7 @@ gst_pool_replica_make (const gchar * description, const gchar * name,
     GError ** error)
 {
   GstElement *bin;
-  GstPad *sink, *src;
+  GstPad *sink = NULL, *src = NULL;
   gchar *why = NULL;
 
   bin = gst_parse_bin_from_description_full (description, FALSE, NULL,
@@ -228,6 +228,9 @@ gst_pool_replica_make (const gchar * description, const gchar * name,
       !rename_children (GST_BIN (bin), name, &why)) {
     g_set_error_literal (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, why);
     g_free (why);
+    /* found before the renaming failed */
+    gst_clear_object (&sink);
+    gst_clear_object (&src);
     gst_object_unref (bin);
     return NULL;
   }

@@ -54,7 +54,8 @@ struct _GstPoolSettings
   GstElement *pool;             /* not reffed: it owns this */
   gulong handler;
 
-  GMutex lock;
+  GMutex lock;                  /* taken after the pool's object lock (the
+                                 * pool's setters), never before it */
   /* protected by lock */
   GPtrArray *kept;              /* of Setting */
   GThread *quiet;               /* the thread that sets values it need not
@@ -547,23 +548,37 @@ gst_pool_settings_looked_up (GstPoolSettings * self, const gchar * name,
   g_mutex_unlock (&self->lock);
 }
 
-/* With the lock: the first child of the pool that its description set a
- * value on and that it does not have (the parser still waits for it), or
- * NULL. */
-static gchar *
+/* With the lock: the names of the children the pool's description set a
+ * value on and that it did not have when the parser asked (the parser
+ * still waits for them), or NULL: none, or the parser waits no more. */
+static gchar **
 dup_missing_locked (GstPoolSettings * self)
 {
   guint added = g_signal_lookup ("child-added", GST_TYPE_CHILD_PROXY);
+  gchar **names;
 
   /* the parser waits for a child while its handler is connected */
-  if (!g_signal_has_handler_pending (self->pool, added, 0, FALSE))
+  if (self->missing->len == 0 ||
+      !g_signal_has_handler_pending (self->pool, added, 0, FALSE))
     return NULL;
-  for (guint i = 0; i < self->missing->len; i++) {
-    const gchar *name = g_ptr_array_index (self->missing, i);
-    GstElement *child = gst_bin_get_by_name (GST_BIN (self->pool), name);
+  names = g_new0 (gchar *, self->missing->len + 1);
+  for (guint i = 0; i < self->missing->len; i++)
+    names[i] = g_strdup (g_ptr_array_index (self->missing, i));
+  return names;
+}
+
+/* Without the lock: the first of @names that is no child of the pool, or
+ * NULL. gst_bin_get_by_name() takes the pool's object lock, which is taken
+ * before the lock (the `worker` property's setter forgets the replicas'
+ * values with it held): never with the lock. */
+static gchar *
+dup_first_absent (GstPoolSettings * self, gchar ** names)
+{
+  for (guint i = 0; names && names[i]; i++) {
+    GstElement *child = gst_bin_get_by_name (GST_BIN (self->pool), names[i]);
 
     if (!child)
-      return g_strdup (name);
+      return g_strdup (names[i]);
     gst_object_unref (child);
   }
   return NULL;
@@ -598,7 +613,7 @@ missing_text (GstPoolSettings * self, const gchar * name, guint size)
 gboolean
 gst_pool_settings_check (GstPoolSettings * self, GError ** error)
 {
-  gchar *missing, *text;
+  gchar **names, *missing, *text;
   guint size = 0;
 
   g_mutex_lock (&self->lock);
@@ -610,8 +625,10 @@ gst_pool_settings_check (GstPoolSettings * self, GError ** error)
     g_mutex_unlock (&self->lock);
     return FALSE;
   }
-  missing = dup_missing_locked (self);
+  names = dup_missing_locked (self);
   g_mutex_unlock (&self->lock);
+  missing = dup_first_absent (self, names);
+  g_strfreev (names);
   if (!missing)
     return TRUE;
 

@@ -275,6 +275,30 @@ gst_proc_child_died (GstProcChild * self, const gchar * death, gboolean idle)
   return restart;
 }
 
+/**
+ * gst_proc_child_restart_dead:
+ *
+ * A child found dead once the owner's item is over (it died as its answer
+ * came, or after all it held was out: the owner had it in hand when the
+ * death came, so gst_proc_child_died() did not restart it, and nothing is
+ * left to send again) is restarted at once by a start thread, as one that
+ * died between items. Called by the owner under its lock.
+ *
+ * Returns: whether a start thread restarts the child.
+ */
+gboolean
+gst_proc_child_restart_dead (GstProcChild * self)
+{
+  gboolean restart;
+
+  g_mutex_lock (&self->lock);
+  restart = self->dead && self->reaped && restart_between_items_locked (self);
+  if (restart)
+    g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  return restart;
+}
+
 /* Closes the channel of the child there was and reaps it (killed first
  * unless the element stops it: then after a polite close and 2 s). Not
  * with the lock. */

@@ -60,6 +60,7 @@ gboolean gst_proc_child_spawn (GstProcChild * child, GError ** error);
 void gst_proc_child_stop (GstProcChild * child);
 gboolean gst_proc_child_died (GstProcChild * child, const gchar * death,
     gboolean idle);
+gboolean gst_proc_child_restart_dead (GstProcChild * child);
 gboolean gst_proc_child_kill (GstProcChild * child, const gchar * death);
 
 GstProcChannel *gst_proc_child_dup_channel (GstProcChild * child,

@@ -849,6 +849,7 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
 {
   GstFlowReturn flow = GST_FLOW_OK;
   GstProcInflightItem *mine = g_new0 (GstProcInflightItem, 1);
+  gboolean restart;
   GList *todo;
 
   *result = TRUE;
@@ -914,7 +915,15 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
   }
   g_mutex_lock (&self->lock);
   self->downstream = GST_FLOW_OK;
+  /* a child that died with the item in hand when nothing was left to send
+   * again (its answer had come, all it held was out) is not restarted by
+   * the next item: at once, as one that died between items */
+  restart = !self->flushing && gst_proc_child_restart_dead (self->child);
+  if (restart)
+    self->replay_pending = TRUE;
   g_mutex_unlock (&self->lock);
+  if (restart)
+    gst_worker_core_set_starting (self->core, TRUE);
   return flow;
 }
 

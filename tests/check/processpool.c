@@ -555,6 +555,119 @@ GST_START_TEST (test_pool_refuses_setting_for_missing_replica)
 
 GST_END_TEST;
 
+/* The `worker` setter of test_pool_check_lets_setter_run: the pool, and
+ * whether it returned. */
+typedef struct
+{
+  GstElement *pool;
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+} Setter;
+
+static Setter *lookup_setter;
+
+static gpointer
+set_worker (gpointer user_data)
+{
+  Setter *setter = user_data;
+
+  g_object_set (setter->pool, "worker", "testworker", NULL);
+  g_mutex_lock (&setter->lock);
+  setter->done = TRUE;
+  g_cond_signal (&setter->cond);
+  g_mutex_unlock (&setter->lock);
+  return NULL;
+}
+
+/* As the pool's start looks up p_r5 (gst_bin_get_by_name() logs it before
+ * it takes the pool's object lock): sets the pool's `worker` from another
+ * thread, and waits for that setter (object lock, then the settings' lock)
+ * to return. */
+static void
+set_worker_during_lookup (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer user_data)
+{
+  Setter *setter = g_atomic_pointer_get (&lookup_setter);
+  const gchar *text;
+  GThread *thread;
+  gint64 until;
+  gboolean done;
+
+  if (!setter || g_strcmp0 (gst_debug_category_get_name (category),
+          "GST_PARENTAGE") != 0)
+    return;
+  text = gst_debug_message_get (message);
+  if (!text || !g_str_equal (text, "[p]: looking up child element p_r5"))
+    return;
+  /* once */
+  if (!g_atomic_pointer_compare_and_exchange (&lookup_setter, setter, NULL))
+    return;
+  thread = g_thread_new ("set-worker", set_worker, setter);
+  until = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&setter->lock);
+  while (!setter->done && g_cond_wait_until (&setter->cond, &setter->lock,
+          until));
+  done = setter->done;
+  g_mutex_unlock (&setter->lock);
+  /* else the two threads wait for each other: end here (the forked test
+   * process), saying why */
+  fail_unless (done, "the pool's `worker` setter waited 5 s for the start "
+      "check that looks up p_r5: the check holds the settings' lock as it "
+      "takes the pool's object lock, the setter takes them the other way");
+  g_thread_join (thread);
+}
+
+/* The start check of a value set on a replica the pool does not have
+ * (test_pool_refuses_setting_for_missing_replica) looks the replica up
+ * without the settings' lock: an application that sets the pool's
+ * `worker` meanwhile (the object lock, then the settings' lock) goes on,
+ * where before the two threads could wait for each other for ever. */
+GST_START_TEST (test_pool_check_lets_setter_run)
+{
+  Setter setter = { NULL };
+  GstElement *pipe = launch ("testworkersrc num-buffers=1 ! workerpool "
+      "name=p size=2 worker=testworker p_r5::message-forward=true ! "
+      "fakesink");
+  gboolean active = gst_debug_is_active ();
+  guint quieted;
+  gchar *text, *src;
+
+  setter.pool = test_pipeline_get (pipe, "p");
+  g_mutex_init (&setter.lock);
+  g_cond_init (&setter.cond);
+  gst_debug_set_active (TRUE);
+  gst_debug_set_threshold_for_name ("GST_PARENTAGE", GST_LEVEL_INFO);
+  quieted = gst_debug_remove_log_function (gst_debug_log_default);
+  gst_debug_add_log_function (set_worker_during_lookup, NULL, NULL);
+  g_atomic_pointer_set (&lookup_setter, &setter);
+
+  text = run_error (pipe, &src);
+
+  g_atomic_pointer_set (&lookup_setter, NULL);
+  gst_debug_remove_log_function (set_worker_during_lookup);
+  if (quieted)
+    gst_debug_add_log_function (gst_debug_log_default, NULL, NULL);
+  gst_debug_unset_threshold_for_name ("GST_PARENTAGE");
+  gst_debug_set_active (active);
+  /* the lookup happened, the setter ran, the refusal is unchanged */
+  fail_unless (setter.done);
+  fail_unless_equals_string (src, "p");
+  fail_unless (strstr (text, "Worker pool p: a value is set on p_r5 "
+          "(p_r5::...), a replica it does not have: its size is 2") != NULL,
+      "%s", text);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (setter.pool);
+  gst_object_unref (pipe);
+  g_mutex_clear (&setter.lock);
+  g_cond_clear (&setter.cond);
+  g_free (text);
+  g_free (src);
+}
+
+GST_END_TEST;
+
 /* Sets @property of the worker "w" in replica @r of pool p to @value, as
  * gst-worker-launch's `set p_rR/w PROPERTY=VALUE` does: in a child, the
  * controller's query to the replica (which keeps it for its next child);
@@ -1008,6 +1121,7 @@ processpool_suite (void)
   tcase_add_test (pool, test_pool_keeps_replica_settings);
   tcase_add_test (pool, test_pool_description_settings_hold_no_replica);
   tcase_add_test (pool, test_pool_refuses_setting_for_missing_replica);
+  tcase_add_test (pool, test_pool_check_lets_setter_run);
   tcase_add_test (pool, test_pool_keeps_sets_in_children);
   tcase_add_test (pool, test_pool_keeps_sets_in_threads);
   tcase_add_test (pool, test_pool_child_counts_are_fresh);

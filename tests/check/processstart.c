@@ -666,14 +666,25 @@ pid_of (GstElement * r)
 }
 
 /* Waits until @r runs a child other than @old (0 while there is none),
- * or an error came. Returns: the new child's pid, or 0. */
+ * or an error came; fails when none came in 30 s (scaled), saying what
+ * the replica was doing. Returns: the new child's pid, or 0. */
 static gint
 await_new_child (GstElement * r, gint old, Watch * w)
 {
+  gint64 end = g_get_monotonic_time () + scaled (30) * G_TIME_SPAN_SECOND;
   gint pid;
 
-  while (((pid = pid_of (r)) == 0 || pid == old) && !watch_errors (w))
+  while (((pid = pid_of (r)) == 0 || pid == old) && !watch_errors (w)) {
+    gboolean starting = FALSE;
+
+    if (g_get_monotonic_time () > end) {
+      g_object_get (r, "starting", &starting, NULL);
+      fail ("%s: no child after pid %d in %" G_GINT64_FORMAT " s (pid now "
+          "%d, starting %d, restarted %d)", GST_OBJECT_NAME (r), old,
+          scaled (30), pid, starting, watch_restarted (w));
+    }
     g_usleep (1000);
+  }
   return watch_errors (w) ? 0 : pid;
 }
 

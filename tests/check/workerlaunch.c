@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <termios.h>
 #include <unistd.h>
+#include "testpipeline.h"
 
 #define Q "max-size-bytes=0 max-size-time=0 "
 
@@ -17,17 +18,6 @@ typedef struct
   GSubprocess *proc;
   GDataInputStream *out;        /* stdout and stderr together */
 } Tool;
-
-/* @s seconds (a bound: a time a healthy tool never needs) times
- * GST_WORKERS_TEST_TIMEOUT_SCALE, 10 under valgrind. */
-static guint
-scaled_s (guint s)
-{
-  const gchar *scale = g_getenv ("GST_WORKERS_TEST_TIMEOUT_SCALE");
-
-  return s * (scale ? (guint) CLAMP (g_ascii_strtoull (scale, NULL, 10), 1,
-          100) : 1);
-}
 
 /* Every tool a test started (refs), until the checked teardown. */
 static GSList *spawned;
@@ -58,17 +48,50 @@ stop_left_running (void)
   spawned = NULL;
 }
 
+/* The tool's command line: its path, then @args, NULL-terminated; every
+ * run goes through here. A --stall-timeout and a --heartbeat-timeout
+ * scaled as the tests' other bounds come first (options precede the
+ * description), unless @args give their own: the tool's 5000 and 3000 ms
+ * defaults are times a healthy worker can exceed under valgrind at load
+ * (4 runs exited 3, stalled, at load 25; a lost worker exits 3 too). */
+static GPtrArray *
+tool_argv (const gchar * const *args)
+{
+  /* the tool's limits in wall-clock time, scaled as the tests' own are
+   * (valgrind), unless the test sets its own */
+  static const gchar *const limits[] = { "--stall-timeout",
+    "--heartbeat-timeout"
+  };
+  GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
+  const gchar *const *a;
+  guint i;
+
+  g_ptr_array_add (argv, g_strdup (GST_WORKER_LAUNCH));
+  for (i = 0; i < G_N_ELEMENTS (limits); i++) {
+    gboolean own = FALSE;
+
+    for (a = args; *a; a++)
+      own |= g_str_has_prefix (*a, limits[i]);
+    if (own)
+      continue;
+    g_ptr_array_add (argv, g_strdup (limits[i]));
+    /* (both default to 5000 and 3000 ms) */
+    g_ptr_array_add (argv, g_strdup_printf ("%u", (i ? 3000 : 5000) *
+            test_timeout_scale ()));
+  }
+  for (a = args; *a; a++)
+    g_ptr_array_add (argv, g_strdup (*a));
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
 static Tool
 tool_spawn (const gchar * const *args)
 {
-  GPtrArray *argv = g_ptr_array_new ();
+  GPtrArray *argv = tool_argv (args);
   GError *err = NULL;
   Tool t = { NULL, NULL };
 
-  g_ptr_array_add (argv, (gpointer) GST_WORKER_LAUNCH);
-  for (; *args; args++)
-    g_ptr_array_add (argv, (gpointer) * args);
-  g_ptr_array_add (argv, NULL);
   t.proc = g_subprocess_newv ((const gchar * const *) argv->pdata,
       G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE |
       G_SUBPROCESS_FLAGS_STDIN_PIPE, &err);
@@ -143,7 +166,7 @@ wait_done (GObject * proc, GAsyncResult * res, gpointer data)
 }
 
 /* Reads all output, waits (bounded: @timeout_s times
- * GST_WORKERS_TEST_TIMEOUT_SCALE, 10 under valgrind) for the exit;
+ * test_timeout_scale (), 10 under valgrind) for the exit;
  * returns the status. Nothing of the wait outlives it, even on a
  * failure (without fork the next test runs in this process). */
 static gint
@@ -155,7 +178,7 @@ tool_finish (Tool * t, GString * log, guint timeout_s)
   gint status;
 
   tool_wait_line (t, "\x01never\x01", log);
-  timeout_s = scaled_s (timeout_s);
+  timeout_s *= test_timeout_scale ();
   id = g_timeout_add_seconds (timeout_s, wait_timeout, &w);
   g_subprocess_wait_async (t->proc, NULL, wait_done, &w);
   g_main_loop_run (w.loop);
@@ -814,8 +837,7 @@ pty_contains (PtyReader * r, const gchar * needle)
 static void
 pty_wait_for (PtyReader * r, const gchar * needle)
 {
-  gint64 deadline = g_get_monotonic_time () +
-      scaled_s (20) * G_TIME_SPAN_SECOND;
+  gint64 deadline = test_deadline (20);
 
   while (!pty_contains (r, needle) && g_get_monotonic_time () < deadline)
     g_usleep (10000);
@@ -842,9 +864,8 @@ GST_START_TEST (test_terminal_keys)
   PtyReader reader;
   GThread *thread;
   GError *err = NULL;
-  const gchar *argv[] = { GST_WORKER_LAUNCH, "--status-interval", "100",
-    CHAIN, NULL
-  };
+  const gchar *args[] = { "--status-interval", "100", CHAIN, NULL };
+  GPtrArray *argv = tool_argv (args);
 
   fail_unless (openpty (&master, &slave, NULL, NULL, NULL) == 0);
   fail_unless (tcgetattr (slave, &before) == 0);
@@ -855,7 +876,9 @@ GST_START_TEST (test_terminal_keys)
   g_subprocess_launcher_take_stdout_fd (launcher, dup (slave));
   g_subprocess_launcher_take_stderr_fd (launcher, dup (slave));
   g_subprocess_launcher_setenv (launcher, "TERM", "xterm", TRUE);
-  proc = g_subprocess_launcher_spawnv (launcher, argv, &err);
+  proc = g_subprocess_launcher_spawnv (launcher,
+      (const gchar * const *) argv->pdata, &err);
+  g_ptr_array_unref (argv);
   fail_unless (proc != NULL, "%s", err ? err->message : "?");
   watch_tool (proc);
   /* closes its copies of the slave: the master sees the end when the tool
@@ -933,9 +956,10 @@ GST_END_TEST;
 
 /* The tool on a pseudo-terminal, its output read by a thread. */
 static GSubprocess *
-pty_spawn (const gchar * const *argv, gint * slave, PtyReader * reader,
+pty_spawn (const gchar * const *args, gint * slave, PtyReader * reader,
     GThread ** thread)
 {
+  GPtrArray *argv = tool_argv (args);
   GSubprocessLauncher *launcher;
   GSubprocess *proc;
   GError *err = NULL;
@@ -946,7 +970,9 @@ pty_spawn (const gchar * const *argv, gint * slave, PtyReader * reader,
   g_subprocess_launcher_take_stdout_fd (launcher, dup (*slave));
   g_subprocess_launcher_take_stderr_fd (launcher, dup (*slave));
   g_subprocess_launcher_setenv (launcher, "TERM", "xterm", TRUE);
-  proc = g_subprocess_launcher_spawnv (launcher, argv, &err);
+  proc = g_subprocess_launcher_spawnv (launcher,
+      (const gchar * const *) argv->pdata, &err);
+  g_ptr_array_unref (argv);
   fail_unless (proc != NULL, "%s", err ? err->message : "?");
   watch_tool (proc);
   g_object_unref (launcher);
@@ -967,7 +993,7 @@ pty_key (PtyReader * r, const gchar * keys)
  * (space), resize its pool (+, -). */
 GST_START_TEST (test_terminal_row_keys)
 {
-  const gchar *argv[] = { GST_WORKER_LAUNCH, "--status-interval", "100",
+  const gchar *args[] = { "--status-interval", "100",
     "testworkersrc", "name=src", "num-buffers=1000000", "!", "queue", "!",
     "workerpool", "name=p", "size=1", "worker=testworker name=w "
         "process-time=100000", "!", "queue", "!", "testworkersink",
@@ -976,7 +1002,7 @@ GST_START_TEST (test_terminal_row_keys)
   PtyReader reader;
   GThread *thread;
   gint slave;
-  GSubprocess *proc = pty_spawn (argv, &slave, &reader, &thread);
+  GSubprocess *proc = pty_spawn (args, &slave, &reader, &thread);
 
   pty_wait_for (&reader, "[space] pause worker");
   /* the first row is selected; down: the pool's worker */

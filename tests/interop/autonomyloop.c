@@ -168,6 +168,57 @@ give_vehicle_clock (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Everything gathered about a run, on stderr, before a failure: check
+ * cuts a failure message (4 kB at most), and the controller's report
+ * alone is longer. @vehicle: the vehicle's verdict line, or NULL. */
+static void
+print_run (Loop * l, const gchar * vehicle)
+{
+  gchar *report = gst_worker_controller_get_report_json (l->ctrl);
+
+  g_mutex_lock (&l->lock);
+  g_printerr ("autonomy loop, the run:\n  located: %u frames, %u with "
+      "incomplete odometry%s", l->offsets->len, l->incomplete,
+      l->late_incomplete ? " (one after a complete pose)" : "");
+  if (l->have_first)
+    g_printerr ("; the first at %.2f m above home, the highest at %.2f m",
+        -l->first_down, l->max_height);
+  g_printerr ("\n  flightlink: results %s; armed %s; landed states %s\n"
+      "  the vehicle: %s\n  the controller's report: %s\n", l->results->str,
+      l->armed->str, l->landed->str, vehicle ? vehicle : "(no verdict)",
+      report);
+  g_mutex_unlock (&l->lock);
+  g_free (report);
+}
+
+/* How the run ended, short, for a failure message: the outcome, and the
+ * pipeline's error if there was one. *@drained: whether it drained. */
+static gchar *
+run_ending (Loop * l, gboolean * drained)
+{
+  GstStructure *r = gst_worker_controller_get_report (l->ctrl);
+  const GValue *v = gst_structure_get_value (r, "outcome");
+  GEnumClass *outcomes = g_type_class_ref (G_VALUE_TYPE (v));
+  GEnumValue *outcome = g_enum_get_value (outcomes, g_value_get_enum (v));
+  const gchar *nick = outcome ? outcome->value_nick : "?";
+  const GValue *ev = gst_structure_get_value (r, "error");
+  gchar *ending;
+
+  *drained = g_value_get_enum (v) == GST_WORKER_CONTROLLER_OUTCOME_DRAINED;
+  if (ev) {
+    const GstStructure *e = gst_value_get_structure (ev);
+
+    ending = g_strdup_printf ("outcome %s, error from %s: %.200s", nick,
+        gst_structure_get_string (e, "element"),
+        gst_structure_get_string (e, "message"));
+  } else {
+    ending = g_strdup_printf ("outcome %s", nick);
+  }
+  g_type_class_unref (outcomes);
+  gst_structure_free (r);
+  return ending;
+}
+
 /* Each frame reaching geolocate: how far its odometry is in time. */
 static GstPadProbeReturn
 on_frame (GstPad * pad, GstPadProbeInfo * info, Loop * l)
@@ -372,7 +423,8 @@ fly_mission (const gchar * autopilot)
   JsonParser *report_p = json_parser_new ();
   JsonObject *hello, *result, *rep;
   JsonArray *targets, *commands;
-  gchar *line, *dir, *path, *json;
+  gchar *line, *dir, *path, *json, *ending;
+  gboolean drained;
   gint port;
   gdouble pass, start_ms = 0, altitude, climb_end;
   gint64 frames, sent, gotos;
@@ -472,17 +524,23 @@ fly_mission (const gchar * autopilot)
   g_source_remove (timeout_id);
   fail_unless (l.finished);
 
+  /* the vehicle's verdict, read now: a run that ended early (not drained,
+   * or before any frame was located) is told in full on stderr, and in
+   * short in the failure */
+  g_subprocess_send_signal (sim, SIGTERM);
+  line = g_data_input_stream_read_line_utf8 (sim_out, NULL, NULL, NULL);
+  ending = run_ending (&l, &drained);
+  if (!drained || l.offsets->len == 0) {
+    print_run (&l, line);
+    fail ("the run ended early: %s; %u frames located (%u with incomplete "
+        "odometry); the run is on stderr", ending, l.offsets->len,
+        l.incomplete);
+  }
+  g_free (ending);
+
   /* how well frames and telemetry were paired (before any verdict: a
    * located target's error follows the pairing's) */
   g_array_sort (l.offsets, compare_double);
-  if (l.offsets->len == 0) {
-    /* the run ended before any frame was located: say how */
-    gchar *report = gst_worker_controller_get_report_json (l.ctrl);
-
-    fail ("no frame was located (%u with incomplete odometry); the run: %s",
-        l.incomplete, report);
-    g_free (report);
-  }
   g_print ("autonomy loop: %u frames located, %u with incomplete odometry; "
       "pairing error (frame - odometry time): median %.1f ms, 90%% %.1f ms, "
       "min %.1f ms, max %.1f ms\n", l.offsets->len, l.incomplete,
@@ -492,13 +550,14 @@ fly_mission (const gchar * autopilot)
       g_array_index (l.offsets, gdouble, l.offsets->len - 1));
 
   /* the vehicle's verdict */
-  g_subprocess_send_signal (sim, SIGTERM);
-  line = g_data_input_stream_read_line_utf8 (sim_out, NULL, NULL, NULL);
   result = parse_line (result_p, line);
   GST_INFO ("vehicle: %s", line);
   fail_unless (g_subprocess_wait (sim, NULL, NULL));
-  fail_unless (json_object_get_boolean_member (result, "ok"),
-      "the vehicle: %s", line);
+  if (!json_object_get_boolean_member (result, "ok")) {
+    print_run (&l, line);
+    fail ("the vehicle: %.300s (the run is on stderr)",
+        json_object_get_string_member_with_default (result, "error", "?"));
+  }
   fail_unless_equals_int (g_subprocess_get_exit_status (sim), 0);
   commands = json_object_get_array_member (result, "commands");
   fail_unless_equals_int (json_array_get_length (commands),
