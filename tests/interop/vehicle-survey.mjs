@@ -71,6 +71,19 @@
 // stops for OFFBOARD-LOSS s (--offboard-loss, 1: PX4's COM_OF_LOSS_T),
 // an error. Setpoints repeated by the stream count once; a new setpoint
 // before OFFBOARD is the hold that primes it, not a GOTO.
+// The stream's silence is judged so that this vehicle's own stalls (a
+// loaded machine that does not run it for a second) do not count: PX4
+// runs on hardware of its own, this vehicle shares the machine with
+// flightlink. A setpoint's `time_boot_ms` is the CLOCK_MONOTONIC ms at
+// which flightlink sent it: two in a row more than OFFBOARD-LOSS s apart
+// is the stream paused by flightlink, whenever the vehicle reads them.
+// A stream that stopped is seen once the vehicle has read its input: the
+// time since the latest setpoint is taken as a tick comes, and judged
+// after the datagrams waiting then are read (setImmediate comes after
+// the event loop's poll), never before.
+// VEHICLE_SURVEY_STALL=S:MS (environment) blocks the vehicle for MS ms
+// at flight time S, as a machine that does not run it would: the
+// forced reproduction of such a stall (issue 20).
 // After LAND it descends where it is at LAND-SPEED m/s (--land-speed;
 // 0, the default: the climb rate, or 2.5 m/s), reporting landed_state
 // LANDING, then on the ground ON_GROUND, and disarms (as ArduPilot does
@@ -351,6 +364,7 @@ const state = {
 }
 let lastSetpoint = null // [x, y, z] of the latest one
 let lastSetpointAt = -Infinity // performance.now() of the latest one
+let lastSetpointSent = null // flightlink's time_boot_ms of the latest one
 const setpointTimes = [] // performance.now() of the recent ones
 let landedState = 0 // the last one sent
 let error = null
@@ -564,6 +578,19 @@ function onCommandLong (m) {
 function streamed (m) {
   const p = [m.x, m.y, m.z]
   const repeat = lastSetpoint && p.every((v, k) => v === lastSetpoint[k])
+  // flightlink's own gap (uint32 ms; a GOTO is stamped as it is mapped,
+  // a streamed setpoint written before it may be stamped later)
+  if (lastSetpointSent !== null) {
+    const gap = (m.timeBootMs - lastSetpointSent) | 0
+    if (gap > 0) {
+      if (vehicle.mode === PX4_OFFBOARD &&
+          gap > opts['offboard-loss'] * 1000)
+        leaveOffboard(`flightlink sent none for ${(gap / 1000).toFixed(3)} s`)
+      lastSetpointSent = m.timeBootMs
+    }
+  } else {
+    lastSetpointSent = m.timeBootMs
+  }
   lastSetpoint = p
   lastSetpointAt = performance.now()
   setpointTimes.push(lastSetpointAt)
@@ -659,6 +686,31 @@ function report () {
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
 
+// PX4 leaves OFFBOARD for HOLD when the setpoints stop: an error
+function leaveOffboard (why) {
+  const t = flightTime()
+  vehicle.mode = PX4_HOLD
+  state.offboard_lost++
+  error = error || `left OFFBOARD at ${t.toFixed(3)} s: no setpoint ` +
+    `for ${opts['offboard-loss']} s (${why})`
+}
+
+// The silence as of @lookedAt (a tick's performance.now()), judged once
+// the datagrams that came before it are read: a vehicle the machine did
+// not run sees them late, flightlink sent them in time.
+function checkStream (lookedAt) {
+  setImmediate(() => {
+    const silence = lookedAt - lastSetpointAt
+    if (vehicle.mode === PX4_OFFBOARD &&
+        silence > opts['offboard-loss'] * 1000)
+      leaveOffboard(`none read for ${(silence / 1000).toFixed(3)} s`)
+  })
+}
+
+// VEHICLE_SURVEY_STALL=S:MS: the vehicle not run for MS ms at S
+const stall = (process.env.VEHICLE_SURVEY_STALL || '').split(':').map(Number)
+let stalled = !(stall.length === 2 && stall.every(Number.isFinite))
+
 async function fly () {
   const period = 1000 / opts.rate
   // a flight time 0 given on stdin may be a few ms past: no catching up
@@ -672,14 +724,13 @@ async function fly () {
     const t = flightTime()
     if (PX4 && vehicle.mode === PX4_TAKEOFF && t >= climbEnd)
       vehicle.mode = PX4_HOLD
-    // PX4 leaves OFFBOARD when the setpoints stop
-    if (PX4 && vehicle.mode === PX4_OFFBOARD &&
-        performance.now() - lastSetpointAt > opts['offboard-loss'] * 1000) {
-      vehicle.mode = PX4_HOLD
-      state.offboard_lost++
-      error = error || `left OFFBOARD at ${t.toFixed(3)} s: no setpoint ` +
-        `for ${opts['offboard-loss']} s`
+    if (!stalled && t >= stall[0]) {
+      stalled = true
+      const until = performance.now() + stall[1]
+      while (performance.now() < until);
     }
+    // PX4 leaves OFFBOARD when the setpoints stop
+    if (PX4 && vehicle.mode === PX4_OFFBOARD) checkStream(performance.now())
     if (tick % Math.round(opts.rate) === 0 && tick > 0) {
       await send(heartbeat())
       await send(extendedSysState(landedStateAt(t)))
