@@ -175,6 +175,9 @@ struct _GstProcessReplica
 
   GstProcChild *child;          /* fixed; own lock: the child process,
                                  * its start, its end */
+  gint reader_pushing;          /* atomic: the reader of the child's
+                                 * messages pushes one of its outputs on
+                                 * (an answer behind it waits for that) */
 
   GMutex lock;
   GCond cond;
@@ -283,8 +286,10 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, GPid pid,
       } else {
         self->outputs++;
         g_mutex_unlock (&self->lock);
+        g_atomic_int_inc (&self->reader_pushing);
         flow = gst_worker_core_push (self->core, self->srcpad,
             gst_buffer_ref (msg->buffer));
+        g_atomic_int_dec_and_test (&self->reader_pushing);
         /* a push held by a full queue downstream kept the child unheard:
          * its output is word from it, from now */
         gst_proc_child_status_answered (self->children, ch);
@@ -322,9 +327,11 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, GPid pid,
           self->child_caps && !gst_pad_has_current_caps (self->srcpad))
         caps = gst_event_ref (self->child_caps);
       g_mutex_unlock (&self->lock);
+      g_atomic_int_inc (&self->reader_pushing);
       if (caps)
         gst_pad_push_event (self->srcpad, caps);
       gst_pad_push_event (self->srcpad, gst_event_ref (msg->event));
+      g_atomic_int_dec_and_test (&self->reader_pushing);
       return;
     }
     case GST_PROC_MSG_MESSAGE:
@@ -1113,9 +1120,13 @@ gst_process_replica_element_query (GstElement * element, GstQuery * query)
           !gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY)))
     return GST_ELEMENT_CLASS (gst_process_replica_parent_class)->query
         (element, query);
-  /* its reader of the child's messages pushes an output into a full
-   * queue: the child's answer cannot be read before that moves */
-  if (gst_worker_get_state (GST_WORKER (self)) == GST_WORKER_STATE_BLOCKED)
+  /* its reader of the child's messages pushes an output on (into a full
+   * queue, a paused worker): the child's answer cannot be read before
+   * that moves. (Not the state alone: it says `blocked` only while the
+   * push is known to wait on a full queue; once, in a stress run, a set
+   * right after a status that said `blocked` waited 5 s unheld.) */
+  if (g_atomic_int_get (&self->reader_pushing) ||
+      gst_worker_get_state (GST_WORKER (self)) == GST_WORKER_STATE_BLOCKED)
     gst_structure_set (gst_query_writable_structure (query), "reader-held",
         G_TYPE_BOOLEAN, TRUE, NULL);
   /* to the running child; queued for one that starts */
