@@ -292,7 +292,8 @@ gst_proc_child_restart_dead (GstProcChild * self)
   gboolean restart;
 
   g_mutex_lock (&self->lock);
-  restart = self->dead && self->reaped && restart_between_items_locked (self);
+  restart = self->dead && self->reaped && !self->start_failed &&
+      restart_between_items_locked (self);
   if (restart)
     g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);

@@ -9,11 +9,14 @@
  * a thread of its own, one at a time: a read of the replica's stats takes
  * the last answer at once while it is fresh (STATS_FRESH), the answer to
  * the query it sends is for the next read; else it waits for the answer
- * at most STATS_TIMEOUT after the query went out, then takes the last
+ * at most STATS_TIMEOUT after the query went out (after the child's EOS,
+ * for its final counts: until the query's end, once), then takes the last
  * answer; while a query is unanswered (the child is
  * stopped, or the replica's reader is held by a full queue downstream), a
  * read takes the last answer at once, so a controller reading the stats on
- * its main loop is never held by a child (issue 13, B15/B21). The replica adds them to its stats (`child-workers`,
+ * its main loop is never held by a child (issue 13, B15/B21); a heartbeat
+ * (the clock's thread) and a read while the replica's reader pushes never
+ * wait. The replica adds them to its stats (`child-workers`,
  * `child-queues`, `child-entry`, `child-stats-age`, `child-state`,
  * `child-items-in`, `child-items-out`), from which a controller lists the
  * workers inside as its own ("REPLICA/NAME"), accounts for what they hold
@@ -349,11 +352,13 @@ ask_child (gpointer data)
  * slowly holds no reader, flake-findings S7-1); else it waits for the
  * answer until STATS_TIMEOUT after it went out, so at most that long once
  * for a child that does not answer (after the child's EOS: until the
- * asking ends, its final counts). Not with a lock of the caller's that
- * the channel's threads take. */
+ * asking ends, its final counts); not at all unless @wait (a heartbeat,
+ * on the clock's one thread; a reader held pushing, that cannot read the
+ * answer). Not with a lock of the caller's that the channel's threads
+ * take. */
 void
 gst_proc_child_status_refresh (GstProcChildStatus * self,
-    GstProcChannel * channel, GPid pid)
+    GstProcChannel * channel, GPid pid, gboolean wait)
 {
   gint64 deadline;
   gboolean fresh, final;
@@ -384,7 +389,7 @@ gst_proc_child_status_refresh (GstProcChildStatus * self,
     self->asking = TRUE;
     self->asked_at = g_get_monotonic_time ();
   }
-  if (fresh) {
+  if (fresh || !wait) {
     g_mutex_unlock (&self->lock);
     return;
   }

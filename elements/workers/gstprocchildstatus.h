@@ -22,7 +22,7 @@ void gst_proc_child_status_take_heartbeat (GstProcChildStatus * status,
     GstStructure * heartbeat);
 void gst_proc_child_status_ended (GstProcChildStatus * status);
 void gst_proc_child_status_refresh (GstProcChildStatus * status,
-    GstProcChannel * channel, GPid pid);
+    GstProcChannel * channel, GPid pid, gboolean wait);
 void gst_proc_child_status_add_stats (GstProcChildStatus * status,
     GstStructure * stats, gboolean running);
 

@@ -49,7 +49,9 @@
  * `payload-copies`, `child-workers` (the stats of every worker inside the
  * child, asked of the child when the stats are read: a read takes the
  * child's last answer while it is under 2 s old, and waits for a new one
- * at most 100 ms otherwise; each with its name
+ * at most 100 ms otherwise (after the child's EOS, for its final counts,
+ * until the child answers or 5 s, once; a heartbeat never waits); each
+ * with its name
  * in `worker` and the `pid`: a #GstWorkerController lists them as workers
  * of their own, "REPLICA/NAME", pauses them and sets their properties
  * by that name while they run -- the element keeps both for a child
@@ -922,9 +924,10 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
   }
   g_mutex_lock (&self->lock);
   self->downstream = GST_FLOW_OK;
-  /* a child that died with the item in hand when nothing was left to send
-   * again (its answer had come, all it held was out) is not restarted by
-   * the next item: at once, as one that died between items */
+  /* a child that died with the item in hand whose answer had come (or all
+   * it held was out) is restarted by no retry: at once, as one that died
+   * between items (after a flow error, what it held waits for the next
+   * item) */
   restart = !self->flushing && gst_proc_child_restart_dead (self->child);
   if (restart)
     self->replay_pending = TRUE;
@@ -1163,16 +1166,18 @@ gst_process_replica_get_core (GstWorker * worker)
 }
 
 /* Asks the child for its workers' stats now (bounded): see
- * gst_proc_child_status_refresh(). */
+ * gst_proc_child_status_refresh(); for a heartbeat, or while the reader
+ * pushes (the answer waits behind it), the answer is for the next read. */
 static void
-refresh_child_workers (GstProcessReplica * self)
+refresh_child_workers (GstProcessReplica * self, gboolean heartbeat)
 {
   GPid pid = 0;
   GstProcChannel *ch = gst_proc_child_dup_channel (self->child, TRUE, &pid);
 
   if (!ch)
     return;
-  gst_proc_child_status_refresh (self->children, ch, pid);
+  gst_proc_child_status_refresh (self->children, ch, pid, !heartbeat &&
+      !g_atomic_int_get (&self->reader_pushing));
   gst_proc_channel_unref (ch);
 }
 
@@ -1182,7 +1187,8 @@ gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
   GstProcessReplica *self = GST_PROCESS_REPLICA (worker);
   gboolean running;
 
-  refresh_child_workers (self);
+  refresh_child_workers (self, gst_structure_has_name (stats,
+          GST_WORKER_HEARTBEAT_NAME));
   g_mutex_lock (&self->lock);
   running = gst_proc_child_is_running (self->child);
   if (self->lost_reason)

@@ -917,6 +917,80 @@ GST_START_TEST (test_pool_child_counts_are_fresh)
 
 GST_END_TEST;
 
+typedef struct
+{
+  GMutex lock;
+  gint64 last;                  /* monotonic us of r's last heartbeat */
+  gint64 max_gap;
+} Beats;
+
+static void
+on_beat (GstBus * bus, GstMessage * m, gpointer data)
+{
+  Beats *b = data;
+  const GstStructure *s = gst_message_get_structure (m);
+  gint64 now = g_get_monotonic_time ();
+
+  if (!s || !gst_structure_has_name (s, GST_WORKER_HEARTBEAT_NAME) ||
+      g_strcmp0 (GST_OBJECT_NAME (GST_MESSAGE_SRC (m)), "r") != 0)
+    return;
+  g_mutex_lock (&b->lock);
+  if (b->last)
+    b->max_gap = MAX (b->max_gap, now - b->last);
+  b->last = now;
+  g_mutex_unlock (&b->lock);
+}
+
+/* A heartbeat never waits for the child (review of session 9): the clock's
+ * one thread sends every worker's heartbeats (and flightlink's setpoint
+ * stream). Here the child is stopped after its EOS, before any answer
+ * after it: a read waits for its final counts (up to 5 s), a heartbeat
+ * goes on at its interval. */
+GST_START_TEST (test_heartbeat_does_not_wait_for_child)
+{
+  GstElement *pipe = launch ("testworkersrc num-buffers=5 ! processreplica "
+      "name=r heartbeat-interval=0 worker=testworker ! testworkersink");
+  GstElement *r = test_pipeline_get (pipe, "r");
+  GstBus *bus = gst_element_get_bus (pipe);
+  Beats b = { 0 };
+  /* (under valgrind, longer; still under the 5 s a wait would hold) */
+  gint64 window = MIN (scaled (3), 6) * G_TIME_SPAN_SECOND;
+  gint64 bound = MIN (scaled (2), 4) * G_TIME_SPAN_SECOND;
+  gint64 end, last, since_last, max_gap;
+  gint pid = 0;
+
+  g_mutex_init (&b.lock);
+  gst_bus_enable_sync_message_emission (bus);
+  g_signal_connect (bus, "sync-message::element", G_CALLBACK (on_beat), &b);
+  run_to_eos (pipe, NULL);
+  g_object_get (r, "pid", &pid, NULL);
+  fail_unless (pid > 0 && kill (pid, SIGSTOP) == 0);
+  g_object_set (r, "heartbeat-interval", 100, NULL);
+  end = g_get_monotonic_time () + window;
+  while (g_get_monotonic_time () < end)
+    g_usleep (10000);
+  g_mutex_lock (&b.lock);
+  last = b.last;
+  max_gap = b.max_gap;
+  g_mutex_unlock (&b.lock);
+  since_last = g_get_monotonic_time () - last;
+  kill (pid, SIGCONT);
+  fail_unless (last != 0, "r sent no heartbeat in %" G_GINT64_FORMAT " s",
+      window / G_TIME_SPAN_SECOND);
+  /* (before: the first heartbeat held 5 s, ASK_TIMEOUT) */
+  fail_unless (since_last < bound && max_gap < bound, "r's heartbeats stopped: %" G_GINT64_FORMAT
+      " ms since the last, the longest gap %" G_GINT64_FORMAT " ms",
+      since_last / 1000, max_gap / 1000);
+  g_signal_handlers_disconnect_by_func (bus, on_beat, &b);
+  gst_element_set_state (pipe, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (r);
+  gst_object_unref (pipe);
+  g_mutex_clear (&b.lock);
+}
+
+GST_END_TEST;
+
 /* While a replica starts its child again after a crash, the workers the
  * child before it had say `starting`, with the replica's pid (newuser E4:
  * `idle`, with the dead child's pid). */
@@ -1129,6 +1203,7 @@ processpool_suite (void)
   tcase_add_test (pool, test_pool_keeps_sets_in_threads);
   tcase_add_test (pool, test_pool_child_counts_are_fresh);
   tcase_add_test (pool, test_launch_child_counts_final);
+  tcase_add_test (pool, test_heartbeat_does_not_wait_for_child);
   tcase_add_test (pool, test_pool_child_workers_starting_after_crash);
   tcase_add_test (pool, test_pool_second_run_has_caps);
   return s;
