@@ -556,6 +556,22 @@ gboolean
 gst_proc_channel_query_timed (GstProcChannel * ch, GstQuery * query,
     GstPadDirection direction, GTimeSpan timeout)
 {
+  return gst_proc_channel_query_until (ch, query, direction, timeout, NULL,
+      NULL, NULL);
+}
+
+/* How often a wait asks @give_up */
+#define GIVE_UP_PERIOD (10 * G_TIME_SPAN_MILLISECOND)
+
+/* As gst_proc_channel_query_timed(), and ending early, with @gave_up set,
+ * once @give_up (asked every GIVE_UP_PERIOD, not with the channel's lock)
+ * says the answer cannot come now (the reader that would read it is held
+ * elsewhere). */
+gboolean
+gst_proc_channel_query_until (GstProcChannel * ch, GstQuery * query,
+    GstPadDirection direction, GTimeSpan timeout,
+    GstProcChannelGiveUp give_up, gpointer data, gboolean * gave_up)
+{
   gint64 deadline = timeout ? g_get_monotonic_time () + timeout : 0;
   gchar *str = gst_proc_wire_serialize_query (query, direction);
   guint64 id, *key = g_new (guint64, 1);
@@ -577,12 +593,33 @@ gst_proc_channel_query_timed (GstProcChannel * ch, GstQuery * query,
   ok = send_text (ch, GST_PROC_MSG_QUERY, id, str);
   g_free (str);
 
+  if (gave_up)
+    *gave_up = FALSE;
   g_mutex_lock (&ch->lock);
   while (ok && !ch->closed && !g_hash_table_lookup (ch->replies, &id)) {
-    if (!deadline)
+    if (give_up) {
+      gint64 next = g_get_monotonic_time () + GIVE_UP_PERIOD;
+      gboolean stop;
+
+      if (!g_cond_wait_until (&ch->cond, &ch->lock, deadline ?
+              MIN (next, deadline) : next) && deadline &&
+          g_get_monotonic_time () >= deadline)
+        break;
+      if (g_hash_table_lookup (ch->replies, &id))
+        break;
+      g_mutex_unlock (&ch->lock);
+      stop = give_up (data);
+      g_mutex_lock (&ch->lock);
+      if (stop && !g_hash_table_lookup (ch->replies, &id)) {
+        if (gave_up)
+          *gave_up = TRUE;
+        break;
+      }
+    } else if (!deadline) {
       g_cond_wait (&ch->cond, &ch->lock);
-    else if (!g_cond_wait_until (&ch->cond, &ch->lock, deadline))
+    } else if (!g_cond_wait_until (&ch->cond, &ch->lock, deadline)) {
       break;
+    }
   }
   g_hash_table_steal_extended (ch->replies, &id, (gpointer *) & key,
       (gpointer *) & reply);

@@ -62,6 +62,16 @@ gboolean gst_proc_channel_query_timed (GstProcChannel * channel,
                                        GstQuery * query,
                                        GstPadDirection direction,
                                        GTimeSpan timeout);
+
+/* Whether a query's answer cannot come any more (asked while waiting) */
+typedef gboolean (*GstProcChannelGiveUp) (gpointer data);
+
+gboolean gst_proc_channel_query_until (GstProcChannel * channel,
+                                       GstQuery * query,
+                                       GstPadDirection direction,
+                                       GTimeSpan timeout,
+                                       GstProcChannelGiveUp give_up,
+                                       gpointer data, gboolean * gave_up);
 guint    gst_proc_channel_n_lent      (GstProcChannel * channel);
 
 G_END_DECLS

@@ -52,11 +52,11 @@
 /* How long a pause of a worker inside (or a set of a property there)
  * waits for the child's answer */
 #define PAUSE_TIMEOUT (5 * G_TIME_SPAN_SECOND)
-/* ... when the replica's reader of the child's messages is held pushing
- * an output into a full queue (the query's `reader-held`): the answer
- * can come only once it moves, so it is not waited for long; the child
- * still gets the query and does what it asks */
-#define HELD_TIMEOUT (200 * G_TIME_SPAN_MILLISECOND)
+/* ... unless the replica's reader of the child's messages has been this
+ * long in one push of an output (into a full queue, a paused worker): the
+ * answer can come only once it moves, so it is not waited for longer;
+ * the child still gets the query and does what it asks */
+#define HELD_MS 200
 
 struct _GstProcChildStatus
 {
@@ -101,6 +101,8 @@ struct _GstProcChildStatus
   GstElement *owner;            /* the replica; not reffed: it owns this
                                  * (what a new child refused is its
                                  * warning) */
+  GstProcChildReaderPushing reader_pushing;     /* fixed after the start */
+  gpointer reader_data;
 
   GMutex set_lock;              /* one set, pause (or replay of them) at a
                                  * time; taken before lock, never after */
@@ -141,6 +143,16 @@ gst_proc_child_status_new (GstElement * owner)
   self->settings = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_structure_free);
   return self;
+}
+
+/* The owner's @pushing says how long its reader has been in one push: a
+ * query to the child waits for no answer behind a push held HELD_MS. */
+void
+gst_proc_child_status_set_reader_probe (GstProcChildStatus * self,
+    GstProcChildReaderPushing pushing, gpointer data)
+{
+  self->reader_pushing = pushing;
+  self->reader_data = data;
 }
 
 static void
@@ -546,17 +558,39 @@ typedef enum
   NO_ANSWER
 } Asked;
 
+/* Whether the owner's reader has been held in one push HELD_MS or more:
+ * an answer behind it cannot come now */
+static gboolean
+reader_held (gpointer data)
+{
+  GstProcChildStatus *self = data;
+
+  return self->reader_pushing &&
+      self->reader_pushing (self->reader_data) >= HELD_MS;
+}
+
+/* Asks @ch @query, waiting PAUSE_TIMEOUT at most, less while the owner's
+ * reader is held (@held then). */
+static gboolean
+query_child (GstProcChildStatus * self, GstProcChannel * ch,
+    GstQuery * query, gboolean * held)
+{
+  return gst_proc_channel_query_until (ch, query, GST_PAD_UNKNOWN,
+      PAUSE_TIMEOUT, reader_held, self, held);
+}
+
 /* Asks the running child (@ch) @query (the child answers with `ok` or
- * `found`): within PAUSE_TIMEOUT, or HELD_TIMEOUT if the replica's reader
- * is @held (then no answer is no refusal: the query is taken as done,
- * `unconfirmed`). With set_lock. */
+ * `found`): within PAUSE_TIMEOUT, less if the replica's reader is held in
+ * a push (query_child(): then no answer is no refusal: the query is taken
+ * as done, `unconfirmed`). With set_lock. */
 static Asked
-ask_child_locked (GstProcChannel * ch, GstQuery * query, gboolean held)
+ask_child_locked (GstProcChildStatus * self, GstProcChannel * ch,
+    GstQuery * query)
 {
   const GstStructure *qs;
+  gboolean held = FALSE;
 
-  if (gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN, held ?
-          HELD_TIMEOUT : PAUSE_TIMEOUT))
+  if (query_child (self, ch, query, &held))
     return ANSWERED;
   qs = gst_query_get_structure (query);
   if (gst_structure_has_field (qs, "ok") ||
@@ -590,25 +624,17 @@ live_child_locked (GstProcChildStatus * self)
  * on (a later answer asked before it does not replace it). From now on
  * the replica passes no output of the child on: each is counted
  * discarded (gst_proc_child_status_discard_output()); without an answer,
- * they pass on again. Waits for the
- * answer PAUSE_TIMEOUT, HELD_TIMEOUT if the replica's reader pushes an
- * output on (held by a full queue or a paused worker, the answer cannot
- * be read before it moves: the stats stay the last answer). Returns:
+ * they pass on again. Waits for the answer PAUSE_TIMEOUT, less once the
+ * replica's reader has been HELD_MS in one push of an output (held by a
+ * full queue or a paused worker, the answer cannot be read before it
+ * moves: the stats stay the last answer; before, a reader in any push
+ * at the query gave 200 ms in all, inexact at load). Returns:
  * whether the child froze and answered. */
 gboolean
 gst_proc_child_status_freeze (GstProcChildStatus * self, GstQuery * query)
 {
-  GstStructure *st = gst_worker_get_stats (GST_WORKER (self->owner));
-  gboolean held = FALSE, frozen = FALSE;
-  gint state = GST_WORKER_STATE_IDLE;
+  gboolean frozen = FALSE;
   GstProcChannel *ch;
-
-  /* its reader pushes an output on: into a full queue, or into a paused
-   * worker */
-  gst_structure_get_boolean (st, "pushing", &held);
-  held = held || (gst_structure_get_enum (st, "state", GST_TYPE_WORKER_STATE,
-          &state) && state == GST_WORKER_STATE_BLOCKED);
-  gst_structure_free (st);
 
   g_mutex_lock (&self->set_lock);
   ch = live_child_locked (self);
@@ -621,8 +647,7 @@ gst_proc_child_status_freeze (GstProcChildStatus * self, GstQuery * query)
   g_mutex_lock (&self->lock);
   self->discarding = TRUE;
   g_mutex_unlock (&self->lock);
-  if (gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN, held ?
-          HELD_TIMEOUT : PAUSE_TIMEOUT)) {
+  if (query_child (self, ch, query, NULL)) {
     const GstStructure *qs = gst_query_get_structure (query);
 
     g_mutex_lock (&self->lock);
@@ -660,8 +685,8 @@ gst_proc_child_status_discard_output (GstProcChildStatus * self)
 /* A controller's pause (or resume) of a worker inside the child
  * (GST_PROC_CHILD_PAUSE_QUERY, naming it): given to the running child,
  * its answer (`found`) within PAUSE_TIMEOUT, else the reason in the
- * query's `error` (while the replica's reader is held, `reader-held`:
- * sent, TRUE and `unconfirmed` after HELD_TIMEOUT); the pause is kept
+ * query's `error` (once the replica's reader is held HELD_MS in a push:
+ * sent, TRUE and `unconfirmed`); the pause is kept
  * for the next children. While no child runs (it starts, or starts again after a
  * crash), it is queued: the query answered TRUE with `queued`, the child
  * paused by name before its first item (gst_proc_child_status_replay()).
@@ -673,20 +698,19 @@ gst_proc_child_status_forward_pause (GstProcChildStatus * self,
   const GstStructure *qs = gst_query_get_structure (query);
   /* (a copy: the child's answer replaces the query's structure) */
   gchar *name = g_strdup (gst_structure_get_string (qs, "worker"));
-  gboolean paused = FALSE, held = FALSE, res = TRUE, unsure = FALSE;
+  gboolean paused = FALSE, res = TRUE, unsure = FALSE;
   GstProcChannel *ch;
   Asked asked;
 
   if (!name)
     return FALSE;
   gst_structure_get_boolean (qs, "paused", &paused);
-  gst_structure_get_boolean (qs, "reader-held", &held);
   g_mutex_lock (&self->set_lock);
   ch = live_child_locked (self);
   if (ch) {
     /* the answer: found or not; none: a child that does not answer, or
      * one whose answer waits behind the replica's held reader */
-    asked = ask_child_locked (ch, query, held);
+    asked = ask_child_locked (self, ch, query);
     unsure = asked == UNSURE;
     res = FALSE;
     if (asked == ANSWERED)
@@ -740,8 +764,8 @@ keep_setting_locked (GstProcChildStatus * self, const GstStructure * qs,
 /* A controller's set of a property of an element inside the child
  * (GST_PROC_CHILD_SET_QUERY): given to the running child, its answer
  * within PAUSE_TIMEOUT, else the reason in the query's `error` (while
- * the replica's reader is held, `reader-held`: sent, `ok` and
- * `unconfirmed` after HELD_TIMEOUT). While no
+ * the replica's reader is held HELD_MS in a push: sent, `ok` and
+ * `unconfirmed`). While no
  * child runs (it starts, or starts again after a crash), it is queued:
  * `ok` and `queued`, the child gets it before its first item. What was
  * set is kept: every new child gets it (gst_proc_child_status_replay()).
@@ -752,15 +776,13 @@ gst_proc_child_status_forward_set (GstProcChildStatus * self,
 {
   GstStructure *qs;
   GstProcChannel *ch;
-  gboolean ok = FALSE, held = FALSE;
+  gboolean ok = FALSE;
   Asked asked = NO_ANSWER;
 
-  gst_structure_get_boolean (gst_query_get_structure (query), "reader-held",
-      &held);
   g_mutex_lock (&self->set_lock);
   ch = live_child_locked (self);
   if (ch)
-    asked = ask_child_locked (ch, query, held);
+    asked = ask_child_locked (self, ch, query);
   if (!ch || asked == UNSURE) {
     /* for the child that starts; or sent to the running one, whose
      * answer waits: kept unconfirmed (a refusal shows with a new child) */

@@ -10,7 +10,13 @@ G_BEGIN_DECLS
 
 typedef struct _GstProcChildStatus GstProcChildStatus;
 
+/* How long (ms) the owner's reader of the child's messages has been in
+ * one push of an output (0: it is not pushing) */
+typedef guint (*GstProcChildReaderPushing) (gpointer data);
+
 GstProcChildStatus *gst_proc_child_status_new (GstElement * owner);
+void gst_proc_child_status_set_reader_probe (GstProcChildStatus * status,
+    GstProcChildReaderPushing pushing, gpointer data);
 void gst_proc_child_status_free (GstProcChildStatus * status);
 
 void gst_proc_child_status_start (GstProcChildStatus * status,

@@ -180,6 +180,8 @@ struct _GstProcessReplica
   gint reader_pushing;          /* atomic: the reader of the child's
                                  * messages pushes one of its outputs on
                                  * (an answer behind it waits for that) */
+  gint reader_push_ms;          /* atomic: monotonic ms (truncated) that
+                                 * push began */
 
   GMutex lock;
   GCond cond;
@@ -240,6 +242,34 @@ retire_locked (GstProcessReplica * self, guint64 upto)
   g_cond_broadcast (&self->cond);
 }
 
+static guint
+now_ms (void)
+{
+  return (guint) (g_get_monotonic_time () / 1000);
+}
+
+/* The reader of the child's messages begins a push of an output on */
+static void
+reader_push_begin (GstProcessReplica * self)
+{
+  g_atomic_int_set (&self->reader_push_ms, (gint) now_ms ());
+  g_atomic_int_inc (&self->reader_pushing);
+}
+
+/* How long (ms) the reader has been in its push, 0 when it is not in
+ * one: an answer of the child behind it waits (GstProcChildStatus does
+ * not wait for one behind a push held long) */
+static guint
+reader_pushing_ms (gpointer data)
+{
+  GstProcessReplica *self = data;
+
+  if (!g_atomic_int_get (&self->reader_pushing))
+    return 0;
+  return MAX (now_ms () - (guint) g_atomic_int_get (&self->reader_push_ms),
+      1);
+}
+
 /* The child finished item @id (with the lock). */
 static void
 item_done (GstProcessReplica * self, guint64 id, GstFlowReturn flow,
@@ -288,7 +318,7 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, GPid pid,
       } else {
         self->outputs++;
         g_mutex_unlock (&self->lock);
-        g_atomic_int_inc (&self->reader_pushing);
+        reader_push_begin (self);
         flow = gst_worker_core_push (self->core, self->srcpad,
             gst_buffer_ref (msg->buffer));
         g_atomic_int_dec_and_test (&self->reader_pushing);
@@ -329,7 +359,7 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, GPid pid,
           self->child_caps && !gst_pad_has_current_caps (self->srcpad))
         caps = gst_event_ref (self->child_caps);
       g_mutex_unlock (&self->lock);
-      g_atomic_int_inc (&self->reader_pushing);
+      reader_push_begin (self);
       if (caps)
         gst_pad_push_event (self->srcpad, caps);
       gst_pad_push_event (self->srcpad, gst_event_ref (msg->event));
@@ -1123,15 +1153,6 @@ gst_process_replica_element_query (GstElement * element, GstQuery * query)
           !gst_structure_has_name (qs, GST_PROC_CHILD_PAUSE_QUERY)))
     return GST_ELEMENT_CLASS (gst_process_replica_parent_class)->query
         (element, query);
-  /* its reader of the child's messages pushes an output on (into a full
-   * queue, a paused worker): the child's answer cannot be read before
-   * that moves. (Not the state alone: it says `blocked` only while the
-   * push is known to wait on a full queue; once, in a stress run, a set
-   * right after a status that said `blocked` waited 5 s unheld.) */
-  if (g_atomic_int_get (&self->reader_pushing) ||
-      gst_worker_get_state (GST_WORKER (self)) == GST_WORKER_STATE_BLOCKED)
-    gst_structure_set (gst_query_writable_structure (query), "reader-held",
-        G_TYPE_BOOLEAN, TRUE, NULL);
   /* to the running child; queued for one that starts */
   if (set)
     return gst_proc_child_status_forward_set (self->children, query);
@@ -1442,6 +1463,8 @@ gst_process_replica_init (GstProcessReplica * self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->children = gst_proc_child_status_new (GST_ELEMENT (self));
+  gst_proc_child_status_set_reader_probe (self->children, reader_pushing_ms,
+      self);
   self->child = gst_proc_child_new (GST_ELEMENT (self), self->children,
       &child_callbacks, self);
   self->inflight = gst_proc_inflight_new ();
