@@ -578,6 +578,8 @@ gst_proc_channel_query_until (GstProcChannel * ch, GstQuery * query,
   gchar *reply = NULL;
   gboolean ok;
 
+  if (gave_up)
+    *gave_up = FALSE;
   g_mutex_lock (&ch->lock);
   if (ch->closed) {
     g_mutex_unlock (&ch->lock);
@@ -593,8 +595,6 @@ gst_proc_channel_query_until (GstProcChannel * ch, GstQuery * query,
   ok = send_text (ch, GST_PROC_MSG_QUERY, id, str);
   g_free (str);
 
-  if (gave_up)
-    *gave_up = FALSE;
   g_mutex_lock (&ch->lock);
   while (ok && !ch->closed && !g_hash_table_lookup (ch->replies, &id)) {
     if (give_up) {

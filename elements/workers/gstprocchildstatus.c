@@ -558,15 +558,25 @@ typedef enum
   NO_ANSWER
 } Asked;
 
-/* Whether the owner's reader has been held in one push HELD_MS or more:
- * an answer behind it cannot come now */
+typedef struct
+{
+  GstProcChildStatus *status;
+  gint64 sent;                  /* monotonic us the query went out */
+} Query;
+
+/* Whether the owner's reader has been held in one push HELD_MS or more
+ * since the query went out: an answer behind it cannot come now (a push
+ * that began long before it gives it HELD_MS all the same: a slow one
+ * may move) */
 static gboolean
 reader_held (gpointer data)
 {
-  GstProcChildStatus *self = data;
+  Query *q = data;
+  GstProcChildStatus *self = q->status;
+  guint since_sent = (g_get_monotonic_time () - q->sent) / 1000;
 
   return self->reader_pushing &&
-      self->reader_pushing (self->reader_data) >= HELD_MS;
+      MIN (self->reader_pushing (self->reader_data), since_sent) >= HELD_MS;
 }
 
 /* Asks @ch @query, waiting PAUSE_TIMEOUT at most, less while the owner's
@@ -575,8 +585,10 @@ static gboolean
 query_child (GstProcChildStatus * self, GstProcChannel * ch,
     GstQuery * query, gboolean * held)
 {
+  Query q = { self, g_get_monotonic_time () };
+
   return gst_proc_channel_query_until (ch, query, GST_PAD_UNKNOWN,
-      PAUSE_TIMEOUT, reader_held, self, held);
+      PAUSE_TIMEOUT, reader_held, &q, held);
 }
 
 /* Asks the running child (@ch) @query (the child answers with `ok` or

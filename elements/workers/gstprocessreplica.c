@@ -263,11 +263,14 @@ static guint
 reader_pushing_ms (gpointer data)
 {
   GstProcessReplica *self = data;
+  guint began, now;
 
   if (!g_atomic_int_get (&self->reader_pushing))
     return 0;
-  return MAX (now_ms () - (guint) g_atomic_int_get (&self->reader_push_ms),
-      1);
+  /* (the start first: a push that begins after it, a short time) */
+  began = (guint) g_atomic_int_get (&self->reader_push_ms);
+  now = now_ms ();
+  return MAX (now - began, 1);
 }
 
 /* The child finished item @id (with the lock). */

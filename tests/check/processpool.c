@@ -965,6 +965,10 @@ GST_START_TEST (test_heartbeat_does_not_wait_for_child)
   run_to_eos (pipe, NULL);
   g_object_get (r, "pid", &pid, NULL);
   fail_unless (pid > 0 && kill (pid, SIGSTOP) == 0);
+  /* (the wait for the first heartbeat counts as a gap) */
+  g_mutex_lock (&b.lock);
+  b.last = g_get_monotonic_time ();
+  g_mutex_unlock (&b.lock);
   g_object_set (r, "heartbeat-interval", 100, NULL);
   end = g_get_monotonic_time () + window;
   while (g_get_monotonic_time () < end)
@@ -975,14 +979,12 @@ GST_START_TEST (test_heartbeat_does_not_wait_for_child)
   g_mutex_unlock (&b.lock);
   since_last = g_get_monotonic_time () - last;
   kill (pid, SIGCONT);
-  fail_unless (last != 0, "r sent no heartbeat in %" G_GINT64_FORMAT " s",
-      window / G_TIME_SPAN_SECOND);
   /* (before: the first heartbeat held 5 s, ASK_TIMEOUT) */
   fail_unless (since_last < bound && max_gap < bound, "r's heartbeats stopped: %" G_GINT64_FORMAT
       " ms since the last, the longest gap %" G_GINT64_FORMAT " ms",
       since_last / 1000, max_gap / 1000);
-  g_signal_handlers_disconnect_by_func (bus, on_beat, &b);
   gst_element_set_state (pipe, GST_STATE_NULL);
+  g_signal_handlers_disconnect_by_func (bus, on_beat, &b);
   gst_object_unref (bus);
   gst_object_unref (r);
   gst_object_unref (pipe);

@@ -1042,7 +1042,7 @@ gst_worker_controller_start (GstWorkerController * self, GError ** error)
  * after a crash has it paused too; while the child is still starting (the
  * replica is `starting`), the pause is queued and the child pauses the
  * worker before its first item (a name it does not have is then a
- * WARNING of the replica); while the replica is blocked on its output
+ * WARNING of the replica); while the replica's reader is held in a push
  * the pause is sent unconfirmed (see
  * gst_worker_controller_set_element_property()).
  *

@@ -125,10 +125,10 @@ set_in_child (GstWorkerController * self, const gchar * name,
  * or while a crashed child starts again), the set is queued and answered
  * %TRUE at once: the child gets it before its first item, and a refusal
  * there (no such element, a bad value) is a WARNING of the replica,
- * naming the property. While the replica is blocked pushing into a full
- * queue (something downstream paused), it cannot read its child's
- * answer: the set is sent and answered %TRUE after at most 200 ms,
- * unconfirmed. Replicas a pool
+ * naming the property. While the replica's reader is held in a push (a
+ * full queue, a paused worker downstream), it cannot read its child's
+ * answer: the set is sent and answered %TRUE, unconfirmed, once the push
+ * has been held 200 ms since it was sent. Replicas a pool
  * builds again (a new `size`) start from the `worker` description.
  *
  * Returns: %TRUE if the property was set; %FALSE with @error set
