@@ -256,6 +256,12 @@ reader_push_begin (GstProcessReplica * self)
   g_atomic_int_inc (&self->reader_pushing);
 }
 
+static void
+reader_push_end (GstProcessReplica * self)
+{
+  g_atomic_int_dec_and_test (&self->reader_pushing);
+}
+
 /* How long (ms) the reader has been in its push, 0 when it is not in
  * one: an answer of the child behind it waits (GstProcChildStatus does
  * not wait for one behind a push held long) */
@@ -324,7 +330,7 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, GPid pid,
         reader_push_begin (self);
         flow = gst_worker_core_push (self->core, self->srcpad,
             gst_buffer_ref (msg->buffer));
-        g_atomic_int_dec_and_test (&self->reader_pushing);
+        reader_push_end (self);
         /* a push held by a full queue downstream kept the child unheard:
          * its output is word from it, from now */
         gst_proc_child_status_answered (self->children, ch);
@@ -366,7 +372,7 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, GPid pid,
       if (caps)
         gst_pad_push_event (self->srcpad, caps);
       gst_pad_push_event (self->srcpad, gst_event_ref (msg->event));
-      g_atomic_int_dec_and_test (&self->reader_pushing);
+      reader_push_end (self);
       return;
     }
     case GST_PROC_MSG_MESSAGE:
@@ -1201,7 +1207,7 @@ refresh_child_workers (GstProcessReplica * self, gboolean heartbeat)
   if (!ch)
     return;
   gst_proc_child_status_refresh (self->children, ch, pid, !heartbeat &&
-      !g_atomic_int_get (&self->reader_pushing));
+      !reader_pushing_ms (self));
   gst_proc_channel_unref (ch);
 }
 

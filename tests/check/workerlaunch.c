@@ -59,8 +59,13 @@ tool_argv (const gchar * const *args)
 {
   /* the tool's limits in wall-clock time, scaled as the tests' own are
    * (valgrind), unless the test sets its own */
-  static const gchar *const limits[] = { "--stall-timeout",
-    "--heartbeat-timeout"
+  static const struct
+  {
+    const gchar *option;
+    guint default_ms;
+  } limits[] = {
+    {"--stall-timeout", 5000},
+    {"--heartbeat-timeout", 3000},
   };
   GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
   const gchar *const *a;
@@ -71,12 +76,11 @@ tool_argv (const gchar * const *args)
     gboolean own = FALSE;
 
     for (a = args; *a; a++)
-      own |= g_str_has_prefix (*a, limits[i]);
+      own |= g_str_has_prefix (*a, limits[i].option);
     if (own)
       continue;
-    g_ptr_array_add (argv, g_strdup (limits[i]));
-    /* (both default to 5000 and 3000 ms) */
-    g_ptr_array_add (argv, g_strdup_printf ("%u", (i ? 3000 : 5000) *
+    g_ptr_array_add (argv, g_strdup (limits[i].option));
+    g_ptr_array_add (argv, g_strdup_printf ("%u", limits[i].default_ms *
             test_timeout_scale ()));
   }
   for (a = args; *a; a++)
