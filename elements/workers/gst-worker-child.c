@@ -40,6 +40,10 @@
 GST_DEBUG_CATEGORY_STATIC (child_debug);
 #define GST_CAT_DEFAULT child_debug
 
+/* how long the answer to a freeze waits for an item on its way back to
+ * serve() (a worker failed on it): a push that returns, not work */
+#define IN_TRANSIT_WAIT G_TIME_SPAN_SECOND
+
 typedef struct
 {
   guint64 id;
@@ -65,8 +69,14 @@ typedef struct
                                  * later stats query gets it */
 
   GMutex out_lock;              /* the worker's outputs, one at a time */
+  GCond served;                 /* serve()'s push returned */
   /* protected by out_lock */
   GThread *serving;             /* serve(), while it pushes an item */
+  gboolean serving_buffer;      /* ... and the item is a buffer */
+  guint served_count;           /* pushes of serve() that returned */
+  gboolean answered;            /* the answer to the freeze is made */
+  guint64 failed_unsent;        /* buffers the worker failed on whose DONE
+                                 * the freeze kept, before its answer */
   GstBuffer *held;              /* its last output so far: sent with the
                                  * item's DONE, or before the next output */
 } Child;
@@ -472,8 +482,9 @@ append_serialized (GValue * array, GstStructure * s)
  * replica's items go into. With @held (frozen, see gstprocfreeze.c): the
  * items each one held then, exactly: `held` of each worker, the queues'
  * items, `others` (elements neither workers nor queues holding items:
- * "element, name=, items="). */
-static void
+ * "element, name=, items="). Returns: with @held, the items held in here
+ * in all. */
+static guint64
 build_answer (Child * child, GstStructure * answer, GHashTable * held)
 {
   GPtrArray *workers = g_ptr_array_new_with_free_func (gst_object_unref);
@@ -484,6 +495,7 @@ build_answer (Child * child, GstStructure * answer, GHashTable * held)
       NULL;
   GHashTableIter hit;
   gpointer key, value;
+  guint64 total = 0;
 
   while (gst_iterator_foreach (it, collect_worker, workers) ==
       GST_ITERATOR_RESYNC) {
@@ -508,17 +520,22 @@ build_answer (Child * child, GstStructure * answer, GHashTable * held)
       gst_structure_set (s, "paused", G_TYPE_BOOLEAN,
           gst_worker_get_paused (GST_WORKER (e)), NULL);
       add_rate (s);
-      if (held)
-        gst_structure_set (s, "held", G_TYPE_UINT64, worker_held (h, s),
-            NULL);
+      if (held) {
+        guint64 n = worker_held (h, s);
+
+        gst_structure_set (s, "held", G_TYPE_UINT64, n, NULL);
+        total += n;
+      }
     } else {
       guint level = 0;
+      guint64 n;
 
       g_object_get (e, "current-level-buffers", &level, NULL);
+      n = !held ? (guint64) level : h && h->arrivals > h->departures ?
+          h->arrivals - h->departures : 0;
       s = gst_structure_new ("queue", "name", G_TYPE_STRING,
-          GST_OBJECT_NAME (e), "items", G_TYPE_UINT64, !held ?
-          (guint64) level : h && h->arrivals > h->departures ?
-          h->arrivals - h->departures : 0, NULL);
+          GST_OBJECT_NAME (e), "items", G_TYPE_UINT64, n, NULL);
+      total += held ? n : 0;
     }
     append_serialized (GST_IS_WORKER (e) ? &array : &queues, s);
     gst_structure_free (s);
@@ -539,6 +556,7 @@ build_answer (Child * child, GstStructure * answer, GHashTable * held)
           NULL);
       append_serialized (&others, s);
       gst_structure_free (s);
+      total += h->waiting;
     }
     gst_structure_take_value (answer, "others", &others);
     gst_structure_set (answer, "frozen", G_TYPE_BOOLEAN, TRUE, NULL);
@@ -549,6 +567,7 @@ build_answer (Child * child, GstStructure * answer, GHashTable * held)
   gst_clear_object (&entry_element);
   gst_clear_object (&entry);
   g_ptr_array_unref (workers);
+  return total;
 }
 
 /* Fills the query @qs with @answer's fields. */
@@ -582,21 +601,63 @@ answer_stats (Child * child, GstQuery * query)
   return TRUE;
 }
 
+/* The answer to the freeze (see answer_freeze()). The item serve()
+ * pushes is held by an element in here, waits in the freeze, or is on
+ * its way back: a worker that failed on it returns its error, which
+ * serve() counts (`input-failed`: the freeze keeps its DONE from the
+ * replica, so the replica does not count it); an answer made meanwhile
+ * would count it nowhere. So an answer that finds nothing held while
+ * serve() pushes a buffer is made again once the push returned
+ * (bounded: IN_TRANSIT_WAIT). */
+static GstStructure *
+freeze_answer (Child * child)
+{
+  gint64 deadline = g_get_monotonic_time () + IN_TRANSIT_WAIT;
+
+  for (;;) {
+    GstStructure *answer = gst_structure_new_empty ("frozen");
+    GHashTable *held;
+    guint64 total;
+    guint count;
+    gboolean late;
+
+    g_mutex_lock (&child->out_lock);
+    count = child->served_count;
+    g_mutex_unlock (&child->out_lock);
+    held = gst_proc_freeze_stop (child->freeze);
+    total = build_answer (child, answer, held) +
+        gst_proc_freeze_input_held (child->freeze);
+    g_hash_table_unref (held);
+
+    g_mutex_lock (&child->out_lock);
+    late = g_get_monotonic_time () >= deadline;
+    /* (a push that returned while it was made: made again) */
+    if (late || (count == child->served_count && (total ||
+                !child->serving || !child->serving_buffer))) {
+      child->answered = TRUE;
+      gst_structure_set (answer, "input-failed", G_TYPE_UINT64,
+          child->failed_unsent, NULL);
+      g_mutex_unlock (&child->out_lock);
+      return answer;
+    }
+    while (count == child->served_count &&
+        g_cond_wait_until (&child->served, &child->out_lock, deadline));
+    g_mutex_unlock (&child->out_lock);
+    gst_structure_free (answer);
+  }
+}
+
 /* A controller's exit now (GST_PROC_CHILD_FREEZE_QUERY): no item moves
  * in here from now on, none goes out, and the answer says, exactly, what
- * each worker, queue and other element holds (see gstprocfreeze.c); it
- * stands for every later stats query. */
+ * each worker, queue and other element holds (see gstprocfreeze.c) and
+ * how many of the replica's items its worker failed on meanwhile
+ * (`input-failed`); it stands for every later stats query. */
 static gboolean
 answer_freeze (Child * child, GstQuery * query)
 {
   g_mutex_lock (&child->answer_lock);
-  if (!child->frozen) {
-    GHashTable *held = gst_proc_freeze_stop (child->freeze);
-
-    child->frozen = gst_structure_new_empty ("frozen");
-    build_answer (child, child->frozen, held);
-    g_hash_table_unref (held);
-  }
+  if (!child->frozen)
+    child->frozen = freeze_answer (child);
   g_mutex_unlock (&child->answer_lock);
   return answer_stats (child, query);
 }
@@ -721,6 +782,7 @@ serve (Child * child)
     }
     g_mutex_lock (&child->out_lock);
     child->serving = g_thread_self ();
+    child->serving_buffer = item->buffer != NULL;
     g_mutex_unlock (&child->out_lock);
     if (item->buffer) {
       flow = gst_pad_push (child->srcpad, g_steal_pointer (&item->buffer));
@@ -733,10 +795,16 @@ serve (Child * child)
     }
     g_mutex_lock (&child->out_lock);
     child->serving = NULL;
+    child->served_count++;
+    g_cond_broadcast (&child->served);
     if (item->id && gst_proc_freeze_is_frozen (child->freeze)) {
       /* frozen (an exit now): the replica sends nothing more, its item
-       * is counted where it is in here (an output made before goes) */
+       * is counted where it is in here (an output made before goes); one
+       * the worker failed on before the freeze's answer was made, in it
+       * (freeze_answer()) */
       send_held (child);
+      if (child->serving_buffer && flow < GST_FLOW_EOS && !child->answered)
+        child->failed_unsent++;
     } else if (item->id && child->held && flow == GST_FLOW_OK && res) {
       /* its last output and its DONE: one message */
       gst_proc_channel_send_buffer_done (child->channel, item->id,
@@ -832,6 +900,7 @@ main (int argc, char **argv)
     return 1;
   }
   g_mutex_init (&child.out_lock);
+  g_cond_init (&child.served);
   g_mutex_init (&child.answer_lock);
   child.items = g_async_queue_new_full ((GDestroyNotify) item_free);
   child.channel = gst_proc_channel_new (fd, stream, &callbacks, &child);
@@ -928,6 +997,7 @@ out:
   g_async_queue_unref (child.items);
   gst_clear_buffer (&child.held);
   g_mutex_clear (&child.out_lock);
+  g_cond_clear (&child.served);
   gst_proc_python_flush ();
   return ret;
 }

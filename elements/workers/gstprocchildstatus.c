@@ -84,6 +84,7 @@ struct _GstProcChildStatus
   gboolean frozen;              /* that answer is the current child's
                                  * answer to a freeze (exact; it stands) */
   guint64 input_held;           /* a frozen answer's `input-held` */
+  guint64 input_failed;         /* ... and its `input-failed` */
   gboolean discarding;          /* a freeze was asked: the child's outputs
                                  * are not passed on any more */
   guint64 discarded;            /* outputs not passed on so (this run) */
@@ -323,8 +324,9 @@ keep_answer_locked (GstProcChildStatus * self, const GstStructure * qs,
     parse_answer (gst_structure_get_value (qs, "others"), "name", 0,
         &others);
     replace_value (&self->others, &others);
-    self->input_held = 0;
+    self->input_held = self->input_failed = 0;
     gst_structure_get_uint64 (qs, "input-held", &self->input_held);
+    gst_structure_get_uint64 (qs, "input-failed", &self->input_failed);
   }
 }
 
@@ -528,7 +530,8 @@ gst_proc_child_status_add_stats (GstProcChildStatus * self,
   /* frozen by an exit now: exact, what each held (the workers' `held`) */
   if (self->frozen)
     gst_structure_set (stats, "child-frozen", G_TYPE_BOOLEAN, TRUE,
-        "child-input-held", G_TYPE_UINT64, self->input_held, NULL);
+        "child-input-held", G_TYPE_UINT64, self->input_held,
+        "child-input-failed", G_TYPE_UINT64, self->input_failed, NULL);
   if (self->frozen && G_IS_VALUE (&self->others))
     gst_structure_set_value (stats, "child-others", &self->others);
   if (self->answer_at && running)

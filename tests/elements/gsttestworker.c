@@ -43,6 +43,7 @@ struct _GstTestWorker
   guint inputs_per_output;
   guint outputs_per_input;
   guint64 process_time;
+  guint64 push_error_delay;
   guint64 random_delay;
   guint seed;
   gint64 hang_after;
@@ -77,6 +78,7 @@ enum
   PROP_INPUTS_PER_OUTPUT,
   PROP_OUTPUTS_PER_INPUT,
   PROP_PROCESS_TIME,
+  PROP_PUSH_ERROR_DELAY,
   PROP_RANDOM_DELAY,
   PROP_SEED,
   PROP_HANG_AFTER,
@@ -123,7 +125,7 @@ test_worker_hang (GstTestWorker * self)
 }
 
 static GstFlowReturn
-gst_test_worker_process (GstWorkerTransform * base, GstBuffer * inbuf)
+test_worker_work (GstWorkerTransform * base, GstBuffer * inbuf)
 {
   GstTestWorker *self = GST_TEST_WORKER (base);
   guint n_in, m_out;
@@ -236,6 +238,23 @@ gst_test_worker_process (GstWorkerTransform * base, GstBuffer * inbuf)
             pts + k * kdur : pts, kdur));
   }
   gst_buffer_unref (inbuf);
+  return ret;
+}
+
+/* An error that pushing returned (a worker after it failed) comes back
+ * push-error-delay late. */
+static GstFlowReturn
+gst_test_worker_process (GstWorkerTransform * base, GstBuffer * inbuf)
+{
+  GstTestWorker *self = GST_TEST_WORKER (base);
+  guint64 errors = self->n_errors, delay;
+  GstFlowReturn ret = test_worker_work (base, inbuf);
+
+  GST_OBJECT_LOCK (self);
+  delay = self->push_error_delay;
+  GST_OBJECT_UNLOCK (self);
+  if (ret < GST_FLOW_EOS && self->n_errors == errors && delay)
+    test_worker_sleep (self, delay);
   return ret;
 }
 
@@ -357,6 +376,9 @@ gst_test_worker_set_property (GObject * object, guint prop_id,
     case PROP_PROCESS_TIME:
       self->process_time = g_value_get_uint64 (value);
       break;
+    case PROP_PUSH_ERROR_DELAY:
+      self->push_error_delay = g_value_get_uint64 (value);
+      break;
     case PROP_RANDOM_DELAY:
       self->random_delay = g_value_get_uint64 (value);
       break;
@@ -420,6 +442,9 @@ gst_test_worker_get_property (GObject * object, guint prop_id,
       break;
     case PROP_PROCESS_TIME:
       g_value_set_uint64 (value, self->process_time);
+      break;
+    case PROP_PUSH_ERROR_DELAY:
+      g_value_set_uint64 (value, self->push_error_delay);
       break;
     case PROP_RANDOM_DELAY:
       g_value_set_uint64 (value, self->random_delay);
@@ -504,6 +529,11 @@ gst_test_worker_class_init (GstTestWorkerClass * klass)
   g_object_class_install_property (gobject_class, PROP_PROCESS_TIME,
       g_param_spec_uint64 ("process-time", "Process time",
           "Nanoseconds of work per item", 0, G_MAXUINT64, 0, flags));
+  g_object_class_install_property (gobject_class, PROP_PUSH_ERROR_DELAY,
+      g_param_spec_uint64 ("push-error-delay", "Push error delay",
+          "Nanoseconds to wait before returning an error that pushing an "
+          "output returned (the worker after this one failed)", 0,
+          G_MAXUINT64, 0, flags));
   g_object_class_install_property (gobject_class, PROP_RANDOM_DELAY,
       g_param_spec_uint64 ("random-delay", "Random delay",
           "Up to this many nanoseconds of extra work per item, the same for "

@@ -485,14 +485,17 @@ set_reason (GstStructure * h, const GstStructure * now)
  * A child frozen by the exit (`child-frozen`) said exactly what each of
  * its elements held (a worker's `held`): the item in hand of @w
  * (@in_hand) is one of them, or among the items it sent that the child
- * did not take (@input; @given TRUE). Else (a child that did not answer
+ * did not take (@input; @given TRUE), or one its worker failed on whose
+ * answer the freeze kept from @w (@failed: @w did not count it). Else (a
+ * child that did not answer
  * the freeze: its last answer) the item in hand is held by the entry
  * worker if that one is busy (@given; else @w still has it: pushing into
  * a full queue, say); a busy worker further in holds one item of its
  * own, and a queue its level. */
 static guint64
 account_child_workers (WorkerRec * w, const GstStructure * frozen,
-    gboolean in_hand, GValue * holders, gboolean * given, guint64 * input)
+    gboolean in_hand, GValue * holders, gboolean * given, guint64 * input,
+    guint64 * failed)
 {
   const GValue *children = gst_structure_get_value (frozen, "child-workers");
   const GValue *queues = gst_structure_get_value (frozen, "child-queues");
@@ -501,10 +504,12 @@ account_child_workers (WorkerRec * w, const GstStructure * frozen,
   gboolean exact = FALSE;
   guint64 held = 0;
 
-  *input = 0;
+  *input = *failed = 0;
   gst_structure_get_boolean (frozen, "child-frozen", &exact);
-  if (exact)
+  if (exact) {
     gst_structure_get_uint64 (frozen, "child-input-held", input);
+    gst_structure_get_uint64 (frozen, "child-input-failed", failed);
+  }
   *given = exact && in_hand;
   for (guint i = 0; children && GST_VALUE_HOLDS_ARRAY (children) &&
       i < gst_value_array_get_size (children); i++) {
@@ -628,7 +633,7 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     GstWorkerState state = worker_stats_state (was);
     guint64 handed = 0, started = worker_stats_u64 (now, "items-in"), items = 0;
     gboolean in_hand = FALSE, waits, given;
-    guint64 child_held, input;
+    guint64 child_held, input, failed;
     gint64 handed_offset;
     GPtrArray *in;
     GstStructure *h;
@@ -668,10 +673,15 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     /* in a child process, a worker there may have it, and hold more;
      * what it sent that the child did not take is its own */
     child_held = account_child_workers (w, frozen, in_hand, holders, &given,
-        &input);
+        &input, &failed);
     if (in_hand && !given)
       items += 1;
     items += input;
+    /* (failed in its child, as if it had counted them) */
+    items += failed;
+    if (failed)
+      gst_structure_set (now, "items-failed", G_TYPE_UINT64,
+          worker_stats_u64 (now, "items-failed") + failed, NULL);
     total += child_held;
 
     total += items;
