@@ -42,7 +42,7 @@ GST_DEBUG_CATEGORY_STATIC (child_debug);
 
 /* how long the answer to a freeze waits for an item on its way back to
  * serve() (a worker failed on it): a push that returns, not work */
-#define IN_TRANSIT_WAIT G_TIME_SPAN_SECOND
+#define IN_TRANSIT_WAIT (2 * G_TIME_SPAN_SECOND)
 
 typedef struct
 {
@@ -601,14 +601,28 @@ answer_stats (Child * child, GstQuery * query)
   return TRUE;
 }
 
+/* Whether the freeze holds a push (@held: see gstprocfreeze.c). */
+static gboolean
+holds_push (GHashTable * held)
+{
+  GHashTableIter it;
+  gpointer value;
+
+  g_hash_table_iter_init (&it, held);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    if (((GstProcFreezeHeld *) value)->waiting)
+      return TRUE;
+  return FALSE;
+}
+
 /* The answer to the freeze (see answer_freeze()). The item serve()
  * pushes is held by an element in here, waits in the freeze, or is on
  * its way back: a worker that failed on it returns its error, which
  * serve() counts (`input-failed`: the freeze keeps its DONE from the
  * replica, so the replica does not count it); an answer made meanwhile
- * would count it nowhere. So an answer that finds nothing held while
- * serve() pushes a buffer is made again once the push returned
- * (bounded: IN_TRANSIT_WAIT). */
+ * would count it nowhere. So an answer that finds nothing held and no
+ * push waiting while serve() pushes a buffer is made again once the
+ * push returned (bounded: IN_TRANSIT_WAIT). */
 static GstStructure *
 freeze_answer (Child * child)
 {
@@ -626,7 +640,7 @@ freeze_answer (Child * child)
     g_mutex_unlock (&child->out_lock);
     held = gst_proc_freeze_stop (child->freeze);
     total = build_answer (child, answer, held) +
-        gst_proc_freeze_input_held (child->freeze);
+        gst_proc_freeze_input_held (child->freeze) + holds_push (held);
     g_hash_table_unref (held);
 
     g_mutex_lock (&child->out_lock);

@@ -374,10 +374,14 @@ GST_START_TEST (test_launch_counts_failure_behind_freeze)
 
   fail_unless_equals_uint64 (report_column (out, "testworkersrc0", 1),
       report_column (out, "testworkersink0", 0) + report_discarded (out));
-  fail_unless (strstr (out, "\n  worker r: 1 item, was ") != NULL, "%s",
+  /* (r/testworker1's, if the freeze came between its error and the end
+   * of its item: a window of microseconds) */
+  fail_unless (strstr (out, "\n  worker r: 1 item, was ") != NULL ||
+      strstr (out, "\n  worker r/testworker1: 1 item, was ") != NULL, "%s",
       output_end (out));
-  fail_unless (strstr (out, "; it failed with an error on 1\n") != NULL,
-      "%s", output_end (out));
+  if (strstr (out, "\n  worker r: 1 item, was "))
+    fail_unless (strstr (out, "; it failed with an error on 1\n") != NULL,
+        "%s", output_end (out));
   g_free (out);
   g_free (start);
 }
