@@ -721,15 +721,28 @@ GST_START_TEST (test_full_channel_blocks_and_wakes)
   while (stat_u64 (fbsrc, "items-out") < 2 &&
       g_get_monotonic_time () < deadline)
     g_usleep (1000);
-  while ((state_of (fbsink) != GST_WORKER_STATE_BLOCKED ||
-          level_of (fbsink) != 2) && g_get_monotonic_time () < deadline)
+  /* (the level first, then the state with what it waits on, in one read:
+   * read apart, a state from before fbsink woke to fill the room that
+   * fbsrc's take made passed for the end; valgrind, the proof of issue 20
+   * on b325e56) */
+  for (;;) {
+    guint level = level_of (fbsink);
+    gint state = GST_WORKER_STATE_IDLE;
+
+    s = gst_worker_get_stats (GST_WORKER (fbsink));
+    gst_structure_get_enum (s, "state", GST_TYPE_WORKER_STATE, &state);
+    if ((level == 2 && state == GST_WORKER_STATE_BLOCKED) ||
+        g_get_monotonic_time () >= deadline) {
+      fail_unless_equals_int (level, 2);
+      fail_unless_equals_int (state, GST_WORKER_STATE_BLOCKED);
+      break;
+    }
+    gst_structure_free (s);
     g_usleep (1000);
-  fail_unless_equals_int (state_of (fbsink), GST_WORKER_STATE_BLOCKED);
-  s = gst_worker_get_stats (GST_WORKER (fbsink));
+  }
   fail_unless_equals_string (gst_structure_get_string (s, "blocked-on"),
       "channel full");
   gst_structure_free (s);
-  fail_unless_equals_int (level_of (fbsink), 2);
   set_null (pipe);
   gst_object_unref (fbsrc);
   gst_object_unref (fbsink);
