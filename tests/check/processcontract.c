@@ -276,7 +276,14 @@ assert_exact_exit (GstPipeline * pipe, const GstStructure * report)
   fail_unless (gst_structure_get_uint64 (st, "items-out", &made));
   gst_structure_free (st);
   g_object_get (sink, "count", &arrived, NULL);
-  fail_unless_equals_uint64 (made, arrived + discarded);
+  if (made != arrived + discarded) {
+    gchar *text = gst_structure_to_string (report);
+
+    fail ("'made' (%" G_GUINT64_FORMAT ") is not equal to 'arrived + "
+        "discarded' (%" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT "); the "
+        "report: %s", made, arrived, discarded, text);
+    g_free (text);
+  }
   gst_object_unref (src);
   gst_object_unref (sink);
   return arrived;
