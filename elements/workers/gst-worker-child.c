@@ -370,7 +370,7 @@ on_message (GstProcChannel * channel, GstProcMessage * msg, gpointer user_data)
   if (msg->type != GST_PROC_MSG_BUFFER && msg->type != GST_PROC_MSG_EVENT)
     return;
   if (msg->type == GST_PROC_MSG_BUFFER && child->freeze)
-    gst_proc_freeze_received (child->freeze);
+    gst_proc_freeze_received (child->freeze, msg->id);
   item = g_new0 (Item, 1);
   item->id = msg->id;
   item->buffer = g_steal_pointer (&msg->buffer);
@@ -582,7 +582,8 @@ copy_field (GQuark field, const GValue * value, gpointer user_data)
  * account for what they hold): answered from the query's thread, so even
  * while a worker hangs (see build_answer()). Once frozen, the answer to
  * the freeze, and `input-held`: the items the replica sent that its
- * worker did not take (some may come after the freeze). */
+ * worker did not take (some may come after the freeze), with
+ * `received-id`, the replica's id of the last one that came. */
 static gboolean
 answer_stats (Child * child, GstQuery * query)
 {
@@ -590,10 +591,13 @@ answer_stats (Child * child, GstQuery * query)
 
   g_mutex_lock (&child->answer_lock);
   if (child->frozen) {
+    guint64 held, received_id;
+
     gst_structure_foreach (child->frozen, copy_field, qs);
     g_mutex_unlock (&child->answer_lock);
-    gst_structure_set (qs, "input-held", G_TYPE_UINT64,
-        gst_proc_freeze_input_held (child->freeze), NULL);
+    held = gst_proc_freeze_input_held (child->freeze, &received_id);
+    gst_structure_set (qs, "input-held", G_TYPE_UINT64, held,
+        "received-id", G_TYPE_UINT64, received_id, NULL);
     return TRUE;
   }
   g_mutex_unlock (&child->answer_lock);
@@ -640,7 +644,7 @@ freeze_answer (Child * child)
     g_mutex_unlock (&child->out_lock);
     held = gst_proc_freeze_stop (child->freeze);
     total = build_answer (child, answer, held) +
-        gst_proc_freeze_input_held (child->freeze) + holds_push (held);
+        gst_proc_freeze_input_held (child->freeze, NULL) + holds_push (held);
     g_hash_table_unref (held);
 
     g_mutex_lock (&child->out_lock);

@@ -85,6 +85,7 @@ struct _GstProcChildStatus
                                  * answer to a freeze (exact; it stands) */
   guint64 input_held;           /* a frozen answer's `input-held` */
   guint64 input_failed;         /* ... and its `input-failed` */
+  guint64 received_id;          /* ... and its `received-id` */
   gboolean discarding;          /* a freeze was asked: the child's outputs
                                  * are not passed on any more */
   guint64 discarded;            /* outputs not passed on so (this run) */
@@ -324,8 +325,9 @@ keep_answer_locked (GstProcChildStatus * self, const GstStructure * qs,
     parse_answer (gst_structure_get_value (qs, "others"), "name", 0,
         &others);
     replace_value (&self->others, &others);
-    self->input_held = self->input_failed = 0;
+    self->input_held = self->input_failed = self->received_id = 0;
     gst_structure_get_uint64 (qs, "input-held", &self->input_held);
+    gst_structure_get_uint64 (qs, "received-id", &self->received_id);
     gst_structure_get_uint64 (qs, "input-failed", &self->input_failed);
   }
 }
@@ -531,7 +533,8 @@ gst_proc_child_status_add_stats (GstProcChildStatus * self,
   if (self->frozen)
     gst_structure_set (stats, "child-frozen", G_TYPE_BOOLEAN, TRUE,
         "child-input-held", G_TYPE_UINT64, self->input_held,
-        "child-input-failed", G_TYPE_UINT64, self->input_failed, NULL);
+        "child-input-failed", G_TYPE_UINT64, self->input_failed,
+        "child-received-id", G_TYPE_UINT64, self->received_id, NULL);
   if (self->frozen && G_IS_VALUE (&self->others))
     gst_structure_set_value (stats, "child-others", &self->others);
   if (self->answer_at && running)

@@ -193,6 +193,8 @@ struct _GstProcessReplica
   gboolean flushing;
   guint64 next_id;
   guint64 wait_id;              /* the item the child holds, 0: none */
+  guint64 sending_id;           /* the id of the buffer in hand last sent
+                                 * (G_MAXUINT64: not yet; 0: none) */
   gboolean done;                /* the child finished wait_id */
   GstFlowReturn done_flow;
   gboolean done_result;
@@ -739,6 +741,8 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
   }
   id = ++self->next_id;
   self->wait_id = id;
+  if (buffer)
+    self->sending_id = id;
   self->done = FALSE;
   if (keep >= 0) {
     gst_proc_inflight_keep (self->inflight, id, buffer, event, keep);
@@ -1004,7 +1008,13 @@ gst_process_replica_chain (GstPad * pad, GstObject * parent,
     gst_buffer_unref (buffer);
     return GST_FLOW_FLUSHING;
   }
+  g_mutex_lock (&self->lock);
+  self->sending_id = G_MAXUINT64;
+  g_mutex_unlock (&self->lock);
   flow = process_item (self, buffer, NULL, &result);
+  g_mutex_lock (&self->lock);
+  self->sending_id = 0;
+  g_mutex_unlock (&self->lock);
   gst_worker_core_end_item (self->core);
   /* an item the child's worker failed on (an error of its own) is lost
    * here: counted, so that a stop accounts for it */
@@ -1216,6 +1226,7 @@ gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
 {
   GstProcessReplica *self = GST_PROCESS_REPLICA (worker);
   gboolean running;
+  guint64 sending, received_id;
 
   refresh_child_workers (self, gst_structure_has_name (stats,
           GST_WORKER_HEARTBEAT_NAME));
@@ -1235,8 +1246,16 @@ gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
   if (gst_proc_child_is_starting (self->child))
     gst_structure_set (stats, "waits-for-child", G_TYPE_BOOLEAN,
         self->item_waits, NULL);
+  sending = self->sending_id;
   g_mutex_unlock (&self->lock);
   gst_proc_child_status_add_stats (self->children, stats, running);
+  /* frozen: whether the item in hand reached the child before its last
+   * answer (an exit now counts it in there), or not (the replica holds
+   * it: sent after the answer, or not yet) */
+  if (sending && gst_structure_get_uint64 (stats, "child-received-id",
+          &received_id))
+    gst_structure_set (stats, "child-input-unsent", G_TYPE_BOOLEAN,
+        sending > received_id, NULL);
 }
 
 static void

@@ -53,6 +53,7 @@ struct _GstProcFreeze
   /* protected by lock */
   GPtrArray *links;             /* Link, one per output counted */
   guint64 received;             /* buffers the replica sent */
+  guint64 received_id;          /* the replica's id of the last one */
   gboolean frozen;              /* no buffer crosses a link */
   gboolean flushing;            /* the held pushes drop their buffer */
 };
@@ -161,12 +162,13 @@ gst_proc_freeze_watch (GstProcFreeze * self, GstBin * bin)
   gst_iterator_free (it);
 }
 
-/* The replica sent a buffer. */
+/* The replica sent a buffer, its item @id. */
 void
-gst_proc_freeze_received (GstProcFreeze * self)
+gst_proc_freeze_received (GstProcFreeze * self, guint64 id)
 {
   g_mutex_lock (&self->lock);
   self->received++;
+  self->received_id = MAX (self->received_id, id);
   g_mutex_unlock (&self->lock);
 }
 
@@ -277,14 +279,17 @@ gst_proc_freeze_is_frozen (GstProcFreeze * self)
 }
 
 /* The items the replica sent that did not go into the worker (before
- * the freeze, or after it). */
+ * the freeze, or after it); @received_id (if not %NULL): the replica's id
+ * of the last buffer that came, with them. */
 guint64
-gst_proc_freeze_input_held (GstProcFreeze * self)
+gst_proc_freeze_input_held (GstProcFreeze * self, guint64 * received_id)
 {
   guint64 taken = 0, received;
 
   g_mutex_lock (&self->lock);
   received = self->received;
+  if (received_id)
+    *received_id = self->received_id;
   for (guint i = 0; i < self->links->len; i++) {
     Link *link = g_ptr_array_index (self->links, i);
 

@@ -20,11 +20,12 @@ typedef struct
 GstProcFreeze *gst_proc_freeze_new (GstPad * input);
 void gst_proc_freeze_free (GstProcFreeze * freeze);
 void gst_proc_freeze_watch (GstProcFreeze * freeze, GstBin * bin);
-void gst_proc_freeze_received (GstProcFreeze * freeze);
+void gst_proc_freeze_received (GstProcFreeze * freeze, guint64 id);
 void gst_proc_freeze_set_flushing (GstProcFreeze * freeze,
     gboolean flushing);
 gboolean gst_proc_freeze_is_frozen (GstProcFreeze * freeze);
 GHashTable *gst_proc_freeze_stop (GstProcFreeze * freeze);
-guint64 gst_proc_freeze_input_held (GstProcFreeze * freeze);
+guint64 gst_proc_freeze_input_held (GstProcFreeze * freeze,
+    guint64 * received_id);
 
 G_END_DECLS

@@ -35,6 +35,7 @@ struct _GstTestWorkerSrc
   /* protected by the object lock */
   GstClockTime interval;
   guint64 produce_time;
+  guint64 map_delay;
 
   /* streaming thread */
   guint64 seq;
@@ -49,6 +50,7 @@ enum
   PROP_0,
   PROP_INTERVAL,
   PROP_PRODUCE_TIME,
+  PROP_MAP_DELAY,
   PROP_IS_LIVE,
 };
 
@@ -101,11 +103,12 @@ gst_test_worker_src_produce (GstWorkerSrc * base, GstBuffer ** buf)
 {
   GstTestWorkerSrc *self = GST_TEST_WORKER_SRC (base);
   GstClockTime interval;
-  guint64 ptime;
+  guint64 ptime, map_delay;
 
   GST_OBJECT_LOCK (self);
   interval = self->interval;
   ptime = self->produce_time;
+  map_delay = self->map_delay;
   GST_OBJECT_UNLOCK (self);
 
   if (ptime) {
@@ -125,7 +128,8 @@ gst_test_worker_src_produce (GstWorkerSrc * base, GstBuffer ** buf)
       !gst_test_worker_src_wait_live (self, self->seq * interval))
     return GST_FLOW_FLUSHING;
 
-  *buf = test_item_new (self->seq, self->seq * interval, interval);
+  *buf = map_delay ? test_item_new_slow (self->seq, self->seq * interval,
+      interval) : test_item_new (self->seq, self->seq * interval, interval);
   self->seq++;
   return GST_FLOW_OK;
 }
@@ -203,6 +207,12 @@ gst_test_worker_src_set_property (GObject * object, guint prop_id,
       self->produce_time = g_value_get_uint64 (value);
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_MAP_DELAY:
+      GST_OBJECT_LOCK (self);
+      self->map_delay = g_value_get_uint64 (value);
+      GST_OBJECT_UNLOCK (self);
+      test_item_set_map_delay (self->map_delay);
+      break;
     case PROP_IS_LIVE:
       gst_base_src_set_live (GST_BASE_SRC (self), g_value_get_boolean (value));
       break;
@@ -227,6 +237,11 @@ gst_test_worker_src_get_property (GObject * object, guint prop_id,
     case PROP_PRODUCE_TIME:
       GST_OBJECT_LOCK (self);
       g_value_set_uint64 (value, self->produce_time);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_MAP_DELAY:
+      GST_OBJECT_LOCK (self);
+      g_value_set_uint64 (value, self->map_delay);
       GST_OBJECT_UNLOCK (self);
       break;
     case PROP_IS_LIVE:
@@ -268,6 +283,11 @@ gst_test_worker_src_class_init (GstTestWorkerSrcClass * klass)
   g_object_class_install_property (gobject_class, PROP_PRODUCE_TIME,
       g_param_spec_uint64 ("produce-time", "Produce time",
           "Nanoseconds spent producing each item", 0, G_MAXUINT64, 0, flags));
+  g_object_class_install_property (gobject_class, PROP_MAP_DELAY,
+      g_param_spec_uint64 ("map-delay", "Map delay",
+          "Not 0: items whose memory takes this many nanoseconds (rounded "
+          "down to microseconds) to map, each time (the last set in the "
+          "process holds for all such items)", 0, G_MAXUINT64, 0, flags));
   g_object_class_install_property (gobject_class, PROP_IS_LIVE,
       g_param_spec_boolean ("is-live", "Is live", "Act as a live source: "
           "give each item at its time on the pipeline clock", FALSE,

@@ -13,5 +13,8 @@ G_BEGIN_DECLS
 
 GstBuffer *test_item_new (guint64 seq, GstClockTime pts, GstClockTime dur);
 gboolean test_item_get_seq (GstBuffer * buf, guint64 * seq);
+GstBuffer *test_item_new_slow (guint64 seq, GstClockTime pts,
+    GstClockTime dur);
+void test_item_set_map_delay (guint64 ns);
 
 G_END_DECLS

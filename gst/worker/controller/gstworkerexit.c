@@ -501,7 +501,7 @@ account_child_workers (WorkerRec * w, const GstStructure * frozen,
   const GValue *queues = gst_structure_get_value (frozen, "child-queues");
   const GValue *others = gst_structure_get_value (frozen, "child-others");
   const gchar *entry = gst_structure_get_string (frozen, "child-entry");
-  gboolean exact = FALSE;
+  gboolean exact = FALSE, unsent = FALSE;
   guint64 held = 0;
 
   *input = *failed = 0;
@@ -510,7 +510,10 @@ account_child_workers (WorkerRec * w, const GstStructure * frozen,
     gst_structure_get_uint64 (frozen, "child-input-held", input);
     gst_structure_get_uint64 (frozen, "child-input-failed", failed);
   }
-  *given = exact && in_hand;
+  /* (an item in hand that reached the child after its answer, or not
+   * yet, is @w's own) */
+  gst_structure_get_boolean (frozen, "child-input-unsent", &unsent);
+  *given = exact && in_hand && !unsent;
   for (guint i = 0; children && GST_VALUE_HOLDS_ARRAY (children) &&
       i < gst_value_array_get_size (children); i++) {
     const GValue *v = gst_value_array_get_value (children, i);
