@@ -60,7 +60,10 @@
  * and an exit now finds the item in hand
  * with the one that holds it), `child-queues` (the items each queue inside
  * the child holds, "queue, name=, items=": an exit now counts them
- * discarded), `child-entry` (the element inside the child that the items
+ * discarded; frozen by an exit now, `child-frozen`, `child-input-held`,
+ * `child-input-failed`, `child-received-id` and `child-input-unsent`
+ * say exactly where the items sent to it are), `child-entry` (the
+ * element inside the child that the items
  * go into), `child-stats-age` (how long since the child last answered: a
  * controller's watchdog takes the workers inside for lost past its
  * heartbeat-timeout, and reports their stalls as any worker's) and, from
@@ -576,8 +579,8 @@ careful_waits (GstProcessReplica * self, gint64 end)
 }
 
 static gboolean send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
-    GstEvent * event, gint keep, GstFlowReturn * flow, gboolean * result,
-    gboolean * died);
+    GstEvent * event, gint keep, gboolean mine, GstFlowReturn * flow,
+    gboolean * result, gboolean * died);
 
 typedef struct
 {
@@ -594,8 +597,8 @@ replay_sticky (GstPad * pad, GstEvent ** event, gpointer user_data)
 
   if (GST_EVENT_TYPE (*event) == GST_EVENT_EOS)
     return TRUE;
-  send_and_wait (r->self, NULL, gst_event_ref (*event), -1, &flow, &result,
-      &died);
+  send_and_wait (r->self, NULL, gst_event_ref (*event), -1, FALSE, &flow,
+      &result, &died);
   if (died)
     r->ok = FALSE;
   return !died;
@@ -700,8 +703,8 @@ ensure_child (GstProcessReplica * self, gboolean holding)
  * Returns: %FALSE if there was no child to send it to. */
 static gboolean
 send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
-    GstEvent * event, gint keep, GstFlowReturn * flow, gboolean * result,
-    gboolean * died)
+    GstEvent * event, gint keep, gboolean mine, GstFlowReturn * flow,
+    gboolean * result, gboolean * died)
 {
   GstProcChannel *ch;
   GstProcChild *child = self->child;
@@ -741,7 +744,7 @@ send_and_wait (GstProcessReplica * self, GstBuffer * buffer,
   }
   id = ++self->next_id;
   self->wait_id = id;
-  if (buffer)
+  if (mine)
     self->sending_id = id;
   self->done = FALSE;
   if (keep >= 0) {
@@ -892,6 +895,12 @@ take_crashed_locked (GstProcessReplica * self, guint64 in_hand, GList * todo)
   return g_list_concat (crashed, todo);
 }
 
+static gint
+inflight_item_is_buffer (gconstpointer item, gconstpointer buffer)
+{
+  return ((const GstProcInflightItem *) item)->buffer == buffer ? 0 : 1;
+}
+
 /* Sends @buffer or @event to the child, restarting it when it died and
  * sending again, in order, what it held (its queues included), each item
  * once more. */
@@ -939,9 +948,17 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
       *result = FALSE;
       return flushing ? GST_FLOW_FLUSHING : GST_FLOW_ERROR;
     }
+    /* the caller's buffer is not in the child until sent (again, after a
+     * crash): an exit now counts it the replica's */
+    if (buffer && !is_mine && g_list_find_custom (todo, buffer,
+            inflight_item_is_buffer)) {
+      g_mutex_lock (&self->lock);
+      self->sending_id = G_MAXUINT64;
+      g_mutex_unlock (&self->lock);
+    }
     sent = send_and_wait (self, item->buffer ? gst_buffer_ref (item->buffer) :
         NULL, item->event ? gst_event_ref (item->event) : NULL,
-        item->crashes, &f, &r, &died);
+        item->crashes, buffer && is_mine, &f, &r, &died);
     /* the child died before it got the item (between items): no retry,
      * the first attempt is on its successor */
     if (died && !sent)
@@ -1004,13 +1021,17 @@ gst_process_replica_chain (GstPad * pad, GstObject * parent,
   GstFlowReturn flow;
   gboolean result;
 
-  if (!gst_worker_core_begin_item (self->core, 1)) {
-    gst_buffer_unref (buffer);
-    return GST_FLOW_FLUSHING;
-  }
+  /* (before it is busy with it: an exit now counts it the replica's) */
   g_mutex_lock (&self->lock);
   self->sending_id = G_MAXUINT64;
   g_mutex_unlock (&self->lock);
+  if (!gst_worker_core_begin_item (self->core, 1)) {
+    g_mutex_lock (&self->lock);
+    self->sending_id = 0;
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (buffer);
+    return GST_FLOW_FLUSHING;
+  }
   flow = process_item (self, buffer, NULL, &result);
   g_mutex_lock (&self->lock);
   self->sending_id = 0;
@@ -1246,12 +1267,15 @@ gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
   if (gst_proc_child_is_starting (self->child))
     gst_structure_set (stats, "waits-for-child", G_TYPE_BOOLEAN,
         self->item_waits, NULL);
-  sending = self->sending_id;
   g_mutex_unlock (&self->lock);
   gst_proc_child_status_add_stats (self->children, stats, running);
   /* frozen: whether the item in hand reached the child before its last
    * answer (an exit now counts it in there), or not (the replica holds
-   * it: sent after the answer, or not yet) */
+   * it: sent after the answer, or not yet); read after the answer (it
+   * only goes from none yet to its id, then 0) */
+  g_mutex_lock (&self->lock);
+  sending = self->sending_id;
+  g_mutex_unlock (&self->lock);
   if (sending && gst_structure_get_uint64 (stats, "child-received-id",
           &received_id))
     gst_structure_set (stats, "child-input-unsent", G_TYPE_BOOLEAN,

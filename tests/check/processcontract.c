@@ -467,6 +467,7 @@ GST_START_TEST (test_exit_now_exact_item_not_yet_sent)
   GstElement *sink, *src;
   guint64 arrived = 0;
 
+  /* (map-delay=1: slow items from the first, no delay yet) */
   fail_unless (ctrl != NULL, "%s", err ? err->message : "?");
   fail_unless (gst_worker_controller_start (ctrl, &err));
   pipe = test_pipeline_watch (gst_worker_controller_get_pipeline (ctrl));

@@ -76,12 +76,17 @@ slow_unmap (GstMemory * mem)
 {
 }
 
-/* (read-only, 8 bytes: a share is a copy) */
+/* (read-only, 8 bytes: a share is a copy, of the part asked) */
 static GstMemory *
 slow_share (GstMemory * mem, gssize offset, gssize size)
 {
-  return GST_MEMORY_CAST (slow_memory_new (mem->allocator,
-          ((SlowMemory *) mem)->data));
+  SlowMemory *m = slow_memory_new (mem->allocator, ((SlowMemory *) mem)->data);
+
+  if (size == -1)
+    size = mem->size - offset;
+  GST_MEMORY_CAST (m)->offset = mem->offset + offset;
+  GST_MEMORY_CAST (m)->size = size;
+  return GST_MEMORY_CAST (m);
 }
 
 static GstMemory *
