@@ -39,8 +39,9 @@ run_connect (Run * r)
   g_object_add_weak_pointer (G_OBJECT (left_ctrl), (gpointer *) & left_ctrl);
 }
 
+/* @r's controller of @desc, not started */
 static void
-run_start (Run * r, const gchar * desc)
+run_new (Run * r, const gchar * desc)
 {
   GError *err = NULL;
 
@@ -48,8 +49,22 @@ run_start (Run * r, const gchar * desc)
   r->ctrl = gst_worker_controller_new_from_description (desc, &err);
   fail_unless (r->ctrl != NULL, "%s", err ? err->message : "?");
   run_connect (r);
+}
+
+static void
+run_play (Run * r)
+{
+  GError *err = NULL;
+
   fail_unless (gst_worker_controller_start (r->ctrl, &err), "%s",
       err ? err->message : "?");
+}
+
+static void
+run_start (Run * r, const gchar * desc)
+{
+  run_new (r, desc);
+  run_play (r);
 }
 
 static void
@@ -249,15 +264,35 @@ wait_sink (Run * r, guint n)
           GUINT_TO_POINTER (n), 60000), "fewer than %u items came", n);
 }
 
-/* Runs @desc; its source pauses itself after @n items, and the test
- * waits until they reached the sink: the stream cannot end while the
- * test reshapes, whatever the timing. */
+/* Waits until @n items reached the sink, the source holding after them
+ * (pause_source_after() counted to @n): it paused in its probe of item
+ * @n, before pushing it, so it holds by now. A resume that came before
+ * that pause would be lost: the pause would stay, and the stream stop. */
+static void
+wait_held (Run * r, guint n)
+{
+  GstElement *src;
+
+  wait_sink (r, n);
+  src = element (r, "src");
+  fail_unless (gst_worker_get_paused (GST_WORKER (src)),
+      "%u items reached the sink before the source paused", n);
+  gst_object_unref (src);
+}
+
+/* Runs @desc; its source pauses itself after its first @n items, and the
+ * test waits until they reached the sink: the stream cannot end while the
+ * test reshapes, whatever the timing. The pause is counted from the
+ * source's first item: counted from after the start, it came tens of items
+ * later under load, after the test had resumed the source (on the sink's
+ * @n), and stayed: no item came out of q0 again. */
 static void
 run_start_held (Run * r, const gchar * desc, guint n)
 {
-  run_start (r, desc);
+  run_new (r, desc);
   pause_source_after (r, n);
-  wait_sink (r, n);
+  run_play (r);
+  wait_held (r, n);
 }
 
 static gboolean
@@ -338,7 +373,7 @@ GST_START_TEST (test_insert_then_remove)
   /* 60 items through the new worker, then the source holds again */
   pause_source_after (&r, 60);
   pause_worker (&r, "src", FALSE);
-  wait_sink (&r, 80);
+  wait_held (&r, 80);
   fail_unless (gst_worker_controller_remove_worker (r.ctrl, "w", &err), "%s",
       err ? err->message : "?");
   fail_unless (gst_worker_controller_remove_worker (r.ctrl, "x", &err), "%s",
@@ -846,7 +881,7 @@ GST_START_TEST (test_pool_replicas_followed)
   fail_unless (listed (&r, "p_r2_testworker"));
   pause_source_after (&r, 60);
   pause_worker (&r, "src", FALSE);
-  wait_sink (&r, 80);
+  wait_held (&r, 80);
   g_object_set (pool, "size", 1, NULL);
   fail_unless (test_loop_run_until (r.loop, retired_count, &r,
           GUINT_TO_POINTER (2), 60000), "the replicas did not retire");
