@@ -231,13 +231,16 @@ gst_pool_collect_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   }
 
   /* only the replica whose turn it is gets here; the stream lock orders
-   * its pushes with the events other threads send downstream */
+   * its pushes with the events other threads send downstream. Busy from
+   * its turn on (its sticky events, the stream lock, the push): a stop's
+   * freeze waits for it, and counts it held if it passes nothing on (its
+   * push refused, flushing); idle meanwhile, it was counted by no one */
+  gst_worker_core_enter_push (self->core);
   GST_PAD_STREAM_LOCK (self->srcpad);
   gst_pad_sticky_events_foreach (pad, forward_sticky, self);
-  gst_worker_core_enter_push (self->core);
   ret = gst_pad_push (self->srcpad, buf);
-  gst_worker_core_leave_push (self->core);
   GST_PAD_STREAM_UNLOCK (self->srcpad);
+  gst_worker_core_leave_push (self->core);
 
   if (ret == GST_FLOW_OK) {
     gst_worker_core_count (self->core, 0, 1, 0);
