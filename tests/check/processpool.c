@@ -307,6 +307,26 @@ report_discarded (const gchar * out)
   return g_ascii_strtoull (discarded, NULL, 10);
 }
 
+/* The tool's report @out of a run whose replica r failed on one item (in
+ * its child's worker @inner): every item the source made arrived or was
+ * discarded; the failed one is held by r (which says why) or by
+ * r/@inner. */
+static void
+assert_failed_item_counted (const gchar * out, const gchar * inner)
+{
+  gchar *held_inside = g_strdup_printf ("\n  worker r/%s: 1 item, was ",
+      inner);
+
+  fail_unless_equals_uint64 (report_column (out, "testworkersrc0", 1),
+      report_column (out, "testworkersink0", 0) + report_discarded (out));
+  fail_unless (strstr (out, "\n  worker r: 1 item, was ") != NULL ||
+      strstr (out, held_inside) != NULL, "%s", output_end (out));
+  if (strstr (out, "\n  worker r: 1 item, was "))
+    fail_unless (strstr (out, "; it failed with an error on 1\n") != NULL,
+        "%s", output_end (out));
+  g_free (held_inside);
+}
+
 GST_START_TEST (test_launch_accounts_failed_items)
 {
   /* a child's start: a hang guard (test_launch_reports_restarts) */
@@ -322,23 +342,14 @@ GST_START_TEST (test_launch_accounts_failed_items)
     "worker=testworker crash-on-seq=5", "!", "testworkersink", NULL
   };
   gchar *out = launch_tool (failing, NULL);
-  guint64 made, arrived;
 
-  made = report_column (out, "testworkersrc0", 1);
   /* (what the error stopped in the queue after r is discarded there; 1
-   * item when the error came before the source filled the first queue) */
-  arrived = report_column (out, "testworkersink0", 0);
-  fail_unless_equals_uint64 (made, arrived + report_discarded (out));
-  /* the failed item is the replica's when the child's answer (its error
+   * item when the error came before the source filled the first queue.
+   * The failed item is the replica's when the child's answer (its error
    * flow) came before the stop's flush, else its worker's inside; that one
    * says why only if it failed before the freeze (its frozen stats): the
-   * replica's always does */
-  fail_unless (strstr (out, "\n  worker r: 1 item, was ") != NULL ||
-      strstr (out, "\n  worker r/testworker0: 1 item, was ") != NULL, "%s",
-      output_end (out));
-  if (strstr (out, "\n  worker r: 1 item, was "))
-    fail_unless (strstr (out, "; it failed with an error on 1\n") != NULL,
-        "%s", output_end (out));
+   * replica's always does) */
+  assert_failed_item_counted (out, "testworker0");
   g_free (out);
 
   out = launch_tool (poison, NULL);
@@ -372,16 +383,9 @@ GST_START_TEST (test_launch_counts_failure_behind_freeze)
   };
   gchar *out = launch_tool (failing, NULL);
 
-  fail_unless_equals_uint64 (report_column (out, "testworkersrc0", 1),
-      report_column (out, "testworkersink0", 0) + report_discarded (out));
   /* (r/testworker1's, if the freeze came between its error and the end
    * of its item: a window of microseconds) */
-  fail_unless (strstr (out, "\n  worker r: 1 item, was ") != NULL ||
-      strstr (out, "\n  worker r/testworker1: 1 item, was ") != NULL, "%s",
-      output_end (out));
-  if (strstr (out, "\n  worker r: 1 item, was "))
-    fail_unless (strstr (out, "; it failed with an error on 1\n") != NULL,
-        "%s", output_end (out));
+  assert_failed_item_counted (out, "testworker1");
   g_free (out);
   g_free (start);
 }
