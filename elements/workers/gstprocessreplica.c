@@ -134,6 +134,7 @@
 #include "gstprocchild.h"
 #include "gstprocchildstatus.h"
 #include "gstprocinflight.h"
+#include "gstprocreader.h"
 #include "gstprocshm.h"
 #include "gstprocstart.h"
 
@@ -180,17 +181,12 @@ struct _GstProcessReplica
 
   GstProcChild *child;          /* fixed; own lock: the child process,
                                  * its start, its end */
-  gint reader_pushing;          /* atomic: the reader of the child's
-                                 * messages pushes one of its outputs on
-                                 * (an answer behind it waits for that) */
-  gint reader_push_ms;          /* atomic: monotonic ms (truncated) that
-                                 * push began */
+  GstProcReader *reader;        /* fixed: what the child sends on */
 
   GMutex lock;
   GCond cond;
   /* protected by lock */
   gboolean item_waits;          /* an item waits for the start */
-  GstEvent *child_caps;         /* the last caps event a child sent */
   gboolean replay_pending;      /* the stream's sticky events are due to
                                  * the child (restarted between items) */
   gboolean flushing;
@@ -247,43 +243,6 @@ retire_locked (GstProcessReplica * self, guint64 upto)
   g_cond_broadcast (&self->cond);
 }
 
-static guint
-now_ms (void)
-{
-  return (guint) (g_get_monotonic_time () / 1000);
-}
-
-/* The reader of the child's messages begins a push of an output on */
-static void
-reader_push_begin (GstProcessReplica * self)
-{
-  g_atomic_int_set (&self->reader_push_ms, (gint) now_ms ());
-  g_atomic_int_inc (&self->reader_pushing);
-}
-
-static void
-reader_push_end (GstProcessReplica * self)
-{
-  g_atomic_int_dec_and_test (&self->reader_pushing);
-}
-
-/* How long (ms) the reader has been in its push, 0 when it is not in
- * one: an answer of the child behind it waits (GstProcChildStatus does
- * not wait for one behind a push held long) */
-static guint
-reader_pushing_ms (gpointer data)
-{
-  GstProcessReplica *self = data;
-  guint began, now;
-
-  if (!g_atomic_int_get (&self->reader_pushing))
-    return 0;
-  /* (the start first: a push that begins after it, a short time) */
-  began = (guint) g_atomic_int_get (&self->reader_push_ms);
-  now = now_ms ();
-  return MAX (now - began, 1);
-}
-
 /* The child finished item @id (with the lock). */
 static void
 item_done (GstProcessReplica * self, guint64 id, GstFlowReturn flow,
@@ -297,6 +256,14 @@ item_done (GstProcessReplica * self, guint64 id, GstFlowReturn flow,
   self->done_result = result;
   self->done = TRUE;
   g_cond_broadcast (&self->cond);
+}
+
+/* The reader's push probe of the child's status (a
+ * GstProcChildReaderPushing) */
+static guint
+reader_pushing_ms (gpointer reader)
+{
+  return gst_proc_reader_pushing_ms (reader);
 }
 
 /* A message of the running child: an item's end, an output, an event, a
@@ -332,13 +299,7 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, GPid pid,
       } else {
         self->outputs++;
         g_mutex_unlock (&self->lock);
-        reader_push_begin (self);
-        flow = gst_worker_core_push (self->core, self->srcpad,
-            gst_buffer_ref (msg->buffer));
-        reader_push_end (self);
-        /* a push held by a full queue downstream kept the child unheard:
-         * its output is word from it, from now */
-        gst_proc_child_status_answered (self->children, ch);
+        flow = gst_proc_reader_push_output (self->reader, ch, msg->buffer);
         g_mutex_lock (&self->lock);
         if (flow != GST_FLOW_OK)
           self->downstream = flow;
@@ -349,7 +310,6 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, GPid pid,
       g_mutex_unlock (&self->lock);
       return;
     case GST_PROC_MSG_EVENT:{
-      GstEvent *caps = NULL;
       guint64 marked;
 
       /* the replica's own mark: what was sent before it is done */
@@ -362,79 +322,18 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, GPid pid,
         retire_locked (self, G_MAXUINT64);
         gst_proc_child_status_ended (self->children);
       }
-
-      /* a child keeps its pads' caps over the flush that ends a run, so
-       * in the next one it sends no caps again (equal ones are not
-       * pushed); this pad forgot them when it stopped: the child's last
-       * ones go before its segment */
-      if (GST_EVENT_TYPE (msg->event) == GST_EVENT_CAPS)
-        gst_event_replace (&self->child_caps, msg->event);
-      else if (GST_EVENT_TYPE (msg->event) == GST_EVENT_SEGMENT &&
-          self->child_caps && !gst_pad_has_current_caps (self->srcpad))
-        caps = gst_event_ref (self->child_caps);
       g_mutex_unlock (&self->lock);
-      reader_push_begin (self);
-      if (caps)
-        gst_pad_push_event (self->srcpad, caps);
-      gst_pad_push_event (self->srcpad, gst_event_ref (msg->event));
-      reader_push_end (self);
+      gst_proc_reader_push_event (self->reader, msg->event);
       return;
     }
     case GST_PROC_MSG_MESSAGE:
-      break;
+      /* a message of the child's bus */
+      g_mutex_unlock (&self->lock);
+      gst_proc_reader_post_message (self->reader, ch, msg->structure, pid);
+      return;
     default:
       g_mutex_unlock (&self->lock);
       return;
-  }
-
-  /* a message of the child's bus */
-  {
-    const gchar *type = gst_structure_get_string (msg->structure, "type");
-    const gchar *src = gst_structure_get_string (msg->structure, "src");
-
-    if (g_strcmp0 (type, "element") == 0) {
-      const gchar *str = gst_structure_get_string (msg->structure,
-          "structure");
-      GstStructure *s = str ? gst_structure_from_string (str, NULL) : NULL;
-
-      g_mutex_unlock (&self->lock);
-      if (s && gst_structure_has_name (s, GST_WORKER_HEARTBEAT_NAME)) {
-        gst_proc_child_status_take_heartbeat (self->children, s);
-        /* the child runs: as good as an answer (a backlog read after a
-         * wait on a full queue downstream makes it current again) */
-        gst_proc_child_status_answered (self->children, ch);
-        s = NULL;
-      }
-      if (s)
-        gst_element_post_message (GST_ELEMENT (self),
-            gst_message_new_element (GST_OBJECT (self), s));
-    } else if (type) {
-      const gchar *domain = gst_structure_get_string (msg->structure,
-          "domain");
-      const gchar *text = gst_structure_get_string (msg->structure, "text");
-      const gchar *debug = gst_structure_get_string (msg->structure, "debug");
-      gint code = 0;
-      GError *err;
-      gchar *dbg;
-
-      g_mutex_unlock (&self->lock);
-      gst_structure_get_int (msg->structure, "code", &code);
-      err = g_error_new (domain ? g_quark_from_string (domain) :
-          GST_CORE_ERROR, code, "Worker process %s (pid %d): %s",
-          GST_OBJECT_NAME (self), (gint) pid, text ? text : "");
-      dbg = g_strdup_printf ("in the child, from %s: %s", src ? src : "?",
-          debug ? debug : "");
-      if (g_str_equal (type, "error"))
-        gst_element_post_message (GST_ELEMENT (self),
-            gst_message_new_error (GST_OBJECT (self), err, dbg));
-      else
-        gst_element_post_message (GST_ELEMENT (self),
-            gst_message_new_warning (GST_OBJECT (self), err, dbg));
-      g_error_free (err);
-      g_free (dbg);
-    } else {
-      g_mutex_unlock (&self->lock);
-    }
   }
 }
 
@@ -1238,7 +1137,7 @@ refresh_child_workers (GstProcessReplica * self, gboolean heartbeat)
   if (!ch)
     return;
   gst_proc_child_status_refresh (self->children, ch, pid, !heartbeat &&
-      !reader_pushing_ms (self));
+      !gst_proc_reader_pushing_ms (self->reader));
   gst_proc_channel_unref (ch);
 }
 
@@ -1425,10 +1324,10 @@ gst_process_replica_finalize (GObject * object)
 
   stop_child (self);
   g_object_unref (self->child);
+  gst_proc_reader_free (self->reader);
   gst_worker_core_free (self->core);
   gst_proc_child_status_free (self->children);
   gst_proc_inflight_free (self->inflight);
-  gst_clear_event (&self->child_caps);
   g_free (self->lost_reason);
   g_free (self->worker);
   g_mutex_clear (&self->lock);
@@ -1515,8 +1414,6 @@ gst_process_replica_init (GstProcessReplica * self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->children = gst_proc_child_status_new (GST_ELEMENT (self));
-  gst_proc_child_status_set_reader_probe (self->children, reader_pushing_ms,
-      self);
   self->child = gst_proc_child_new (GST_ELEMENT (self), self->children,
       &child_callbacks, self);
   self->inflight = gst_proc_inflight_new ();
@@ -1544,4 +1441,8 @@ gst_process_replica_init (GstProcessReplica * self)
 
   self->core = gst_worker_core_new (GST_ELEMENT (self));
   gst_worker_core_set_main_srcpad (self->core, self->srcpad);
+  self->reader = gst_proc_reader_new (GST_ELEMENT (self), self->srcpad,
+      self->core, self->children);
+  gst_proc_child_status_set_reader_probe (self->children, reader_pushing_ms,
+      self->reader);
 }
