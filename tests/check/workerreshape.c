@@ -87,7 +87,8 @@ has_report (gpointer run, gconstpointer data)
   return ((Run *) run)->report != NULL;
 }
 
-/* (a run that does not end says where each worker and queue stood) */
+/* (a run that does not end says where each worker and queue stood, on
+ * stderr: check's messages are short, and a longer one is lost) */
 static void
 run_until_finished (Run * r)
 {
@@ -96,7 +97,9 @@ run_until_finished (Run * r)
     gchar *text = gst_structure_to_string (status);
 
     gst_structure_free (status);
-    fail ("the run did not end in time; the status: %s", text);
+    g_printerr ("the status: %s\n", text);
+    g_free (text);
+    fail ("the run did not end in time; the status is on stderr");
   }
 }
 
