@@ -343,12 +343,19 @@ GST_START_TEST (test_loop_without_initial_items_deadlocks)
 
   fail_unless (gst_element_set_state (l->pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
-  /* the source fills its queue, then nothing moves */
+  /* the source fills its queue, then nothing moves: the steady state
+   * (the source blocked, every other worker waiting for input) comes
+   * after the queue's thread handed the merge its first item and the
+   * source filled the room that made, whenever those threads run */
   deadline = test_deadline (60);
-  while (state_of (l->src) != GST_WORKER_STATE_BLOCKED &&
+  g_usleep (200 * 1000);
+  while (!(state_of (l->src) == GST_WORKER_STATE_BLOCKED &&
+          state_of (l->m) == GST_WORKER_STATE_IDLE &&
+          state_of (l->fw) == GST_WORKER_STATE_IDLE &&
+          state_of (l->fbsink) == GST_WORKER_STATE_IDLE &&
+          state_of (l->fbsrc) == GST_WORKER_STATE_IDLE) &&
       g_get_monotonic_time () < deadline)
     g_usleep (1000);
-  g_usleep (200 * 1000);
   fail_unless (wait_message (l->pipe, GST_MESSAGE_EOS | GST_MESSAGE_ERROR,
           0) == NULL);
   fail_unless_equals_uint64 (u64 (l->out, "count"), 0);
