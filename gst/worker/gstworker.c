@@ -58,6 +58,7 @@ gst_worker_default_init (GstWorkerInterface * iface)
   g_object_interface_install_property (iface,
       g_param_spec_boxed ("stats", "Statistics",
           "A 'worker-stats' structure with the heartbeat's fields but seq, "
+          "and heartbeats-posted (guint64: heartbeats posted this run), "
           "read at any time", gst_structure_get_type (),
           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 

@@ -38,7 +38,8 @@ G_BEGIN_DECLS
  * GST_WORKER_STATS_NAME:
  *
  * Name of the #GstStructure returned by gst_worker_get_stats() and the
- * `stats` property: the heartbeat's fields without `seq`.
+ * `stats` property: the heartbeat's fields without `seq`, with
+ * `heartbeats-posted` (guint64: the heartbeats posted this run).
  *
  * Since: 0.1
  */

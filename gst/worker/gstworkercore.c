@@ -1014,8 +1014,10 @@ add_element_stats (GstWorkerCore * core, GstStructure * s)
  * The worker's statistics now, as its `stats` property returns them.
  *
  * Returns: (transfer full): a `worker-stats` structure with the heartbeat's
- * fields (see %GST_WORKER_HEARTBEAT_NAME) but `seq`, and the element's own
- * (#GstWorkerInterface.add_stats).
+ * fields (see %GST_WORKER_HEARTBEAT_NAME) but `seq`, with
+ * `heartbeats-posted` (guint64: the heartbeats posted this run; a
+ * watchdog that has handled fewer knows that the others are on their
+ * way), and the element's own (#GstWorkerInterface.add_stats).
  *
  * Since: 0.1
  */
@@ -1026,6 +1028,7 @@ gst_worker_core_get_stats (GstWorkerCore * core)
 
   g_mutex_lock (&core->lock);
   s = build_stats_locked (core, GST_WORKER_STATS_NAME, core_now (core));
+  gst_structure_set (s, "heartbeats-posted", G_TYPE_UINT64, core->seq, NULL);
   g_mutex_unlock (&core->lock);
   add_element_stats (core, s);
   return s;

@@ -574,6 +574,45 @@ GST_START_TEST (test_heartbeats_stop_worker_lost)
 
 GST_END_TEST;
 
+/* A controller whose own thread is held up longer than heartbeat-timeout
+ * (a loaded machine; here the test's thread, which runs its main loop,
+ * sleeps) finds the heartbeats posted meanwhile waiting on the bus, not
+ * handled yet: no worker is lost. A worker whose heartbeats stop is still
+ * lost (test_heartbeats_stop_worker_lost). */
+GST_START_TEST (test_controller_held_up_loses_no_worker)
+{
+  Run r;
+  GstWorkerController *ctrl = controller ("testworkersrc name=src "
+      "produce-time=1000000 ! queue name=q1 " Q "! testworker name=a2 "
+      "! queue name=q2 " Q "! testworkersink name=out");
+  guint i;
+
+  /* (not shorter: on a loaded machine the clock thread that posts the
+   * heartbeats can wait that long, and the worker is then lost) */
+  g_object_set (ctrl, "heartbeat-interval", 30, "heartbeat-timeout", 1000,
+      NULL);
+  run_init (&r, ctrl);
+  start (ctrl);
+  run_until (&r, sink_has_items, "out", 20000);
+  for (i = 0; i < 2; i++) {
+    g_usleep (2200 * 1000);
+    run_for (&r, 200);
+    fail_unless (r.lost->len == 0, "%s lost after the controller's thread "
+        "was held up", r.lost->len ? (gchar *) g_ptr_array_index (r.lost,
+            0) : "");
+  }
+
+  gst_worker_controller_exit_drain (ctrl, 20000);
+  run_until_finished (&r, 60);
+  fail_unless_equals_int (outcome (r.report),
+      GST_WORKER_CONTROLLER_OUTCOME_DRAINED);
+  fail_unless (r.lost->len == 0, "%s lost", r.lost->len ?
+      (gchar *) g_ptr_array_index (r.lost, 0) : "");
+  run_clear (&r);
+}
+
+GST_END_TEST;
+
 static Suite *
 workerwatchdog_suite (void)
 {
@@ -589,6 +628,7 @@ workerwatchdog_suite (void)
   tcase_add_test (tc, test_system_pause_not_stalled);
   tcase_add_test (tc, test_stalled_on_first_item);
   tcase_add_test (tc, test_heartbeats_stop_worker_lost);
+  tcase_add_test (tc, test_controller_held_up_loses_no_worker);
   return s;
 }
 

@@ -18,8 +18,11 @@
  *   that holds data), or the whole system (pipeline PAUSED / PLAYING, so
  *   live sources stop producing);
  * - watches: a worker whose heartbeats stop for `heartbeat-timeout` ms is
- *   *lost*; one `busy` or `blocked` for longer than `stall-timeout` ms is
- *   *stalled* (#GstWorkerController::worker-stalled and a warning in the
+ *   *lost* (one that posted them while the controller's thread was held
+ *   up, so that they wait on the bus, as its stats say, is given another
+ *   `heartbeat-timeout` for them); one `busy` or `blocked` for longer
+ *   than `stall-timeout` ms is *stalled*
+ *   (#GstWorkerController::worker-stalled and a warning in the
  *   `workercontroller` debug category naming the worker, its state, for
  *   how long and, when blocked, the full queue). Waiting for input (`idle`)
  *   is never a stall, nor is being blocked behind a worker that was
@@ -662,7 +665,9 @@ gst_worker_controller_class_init (GstWorkerControllerClass * klass)
    * @worker: the worker's name
    * @silence: nanoseconds since its last heartbeat
    *
-   * A worker sent no heartbeat for `heartbeat-timeout`.
+   * A worker sent no heartbeat for `heartbeat-timeout` (one whose
+   * heartbeats wait on the bus unhandled, as its stats say, after another
+   * `heartbeat-timeout`).
    */
   controller_signals[SIGNAL_WORKER_LOST] = g_signal_new ("worker-lost",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

@@ -27,6 +27,10 @@ typedef struct
   gint64 rate_at;
   gdouble rate;                 /* items-in per second */
   gboolean lost;
+  gint64 awaited_at;            /* monotonic us: the first look that found
+                                 * it due to be lost with heartbeats posted
+                                 * and not handled (0: none since the last
+                                 * one handled) */
   gboolean stalled;
   gboolean starting;            /* its child process started, at the last
                                  * look (a process replica) */
@@ -213,6 +217,7 @@ worker_watchdog_reset (GstWorkerWatchdog * wd)
       gst_structure_free (w->heartbeat);
     w->heartbeat = NULL;
     w->heartbeat_at = now;
+    w->awaited_at = 0;
     w->rate = 0;
     w->rate_items = 0;
     w->rate_at = now;
@@ -233,6 +238,7 @@ worker_watchdog_add (GstWorkerWatchdog * wd, WorkerRec * w)
 
   g_mutex_lock (&wd->lock);
   h->heartbeat_at = h->rate_at = now;
+  h->awaited_at = 0;
   g_mutex_unlock (&wd->lock);
 }
 
@@ -279,8 +285,10 @@ worker_watchdog_playing (GstWorkerWatchdog * wd)
   guint i;
 
   g_mutex_lock (&wd->lock);
-  for (i = 0; i < wd->workers->len; i++)
+  for (i = 0; i < wd->workers->len; i++) {
     wd->recs[i].heartbeat_at = now;
+    wd->recs[i].awaited_at = 0;
+  }
   g_mutex_unlock (&wd->lock);
 }
 
@@ -314,6 +322,7 @@ worker_watchdog_heartbeat (GstWorkerWatchdog * wd, WorkerRec * rec,
     gst_structure_free (w->heartbeat);
   w->heartbeat = gst_structure_copy (s);
   w->heartbeat_at = now;
+  w->awaited_at = 0;
   if (now > w->rate_at && items_in >= w->rate_items) {
     w->rate = (items_in - w->rate_items) * 1e6 / (now - w->rate_at);
   }
@@ -661,6 +670,21 @@ root_not_yet_stalled (GstWorkerWatchdog * wd, WorkerRec * w,
   return wait;
 }
 
+/* Whether @s, a worker's stats now, says it posted heartbeats that @w has
+ * not handled (with the lock): they wait on the bus behind a controller's
+ * thread held up (a loaded machine), the worker is not lost. */
+static gboolean
+heartbeats_on_the_way_locked (const WatchRec * w, const GstStructure * s)
+{
+  guint64 posted = 0, seq = 0;
+
+  if (!gst_structure_get_uint64 (s, "heartbeats-posted", &posted))
+    return FALSE;
+  if (w->heartbeat && !gst_structure_get_uint64 (w->heartbeat, "seq", &seq))
+    return FALSE;
+  return posted > (w->heartbeat ? seq + 1 : 0);
+}
+
 /* How soon a stall waiting for its root's is looked at again. */
 #define ROOT_CHECK_US (10 * G_TIME_SPAN_MILLISECOND)
 
@@ -753,11 +777,20 @@ check_workers (GstWorkerWatchdog * wd, const WorkerWatchTimeouts * t,
      * before worker_watchdog_add(): its heartbeats are due from now */
     if (!w->heartbeat_at)
       w->heartbeat_at = w->rate_at = now;
-    /* lost: heartbeats stopped */
+    /* lost: heartbeats stopped (not when they were posted and wait to be
+     * handled, for another heartbeat-timeout at most) */
     if (hb_timeout && interval) {
       gint64 due = w->heartbeat_at + (gint64) hb_timeout * 1000;
 
-      if (!w->lost && now >= due) {
+      if (!w->lost && now >= due && heartbeats_on_the_way_locked (w, s) &&
+          (!w->awaited_at ||
+              now < w->awaited_at + (gint64) hb_timeout * 1000)) {
+        if (!w->awaited_at)
+          w->awaited_at = now;
+        /* (a heartbeat handled wakes the timer) */
+        next = worker_min_deadline (next, w->awaited_at +
+            (gint64) hb_timeout * 1000);
+      } else if (!w->lost && now >= due) {
         w->lost = TRUE;
         ev = g_new0 (WorkerWatchEvent, 1);
         ev->type = WORKER_WATCH_LOST;
