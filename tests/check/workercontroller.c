@@ -322,6 +322,12 @@ GST_START_TEST (test_pool_error_discards_balance)
 
 GST_END_TEST;
 
+/* The stall timeout of the stall policy tests: their hang is for good,
+ * so a long one only waits longer for it, and a worker that a loaded
+ * machine holds mid-item (for hundreds of ms) is not stalled first, named
+ * instead of the hung one. */
+#define STALL_MS (1500 * test_timeout_scale ())
+
 /* Stall policy restart: a hung worker is reported stalled, then the
  * pipeline restarts (as a supervisor's watchdog does); when the restarts
  * run out, the system stops, its error naming the stalled worker. */
@@ -334,7 +340,7 @@ GST_START_TEST (test_stall_policy_restart)
       "! testworkersink name=out");
   const GstStructure *err;
 
-  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout", 300,
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout", STALL_MS,
       "stall-policy", GST_WORKER_STALL_POLICY_RESTART, "max-restarts", 1,
       "restart-backoff", 50, NULL);
   run_init (&r, ctrl);
@@ -373,7 +379,7 @@ GST_START_TEST (test_stall_names_the_root)
       Q "! testworkersink name=out");
   const GstStructure *err;
 
-  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout", 300,
+  g_object_set (ctrl, "heartbeat-interval", 50, "stall-timeout", STALL_MS,
       "stall-policy", GST_WORKER_STALL_POLICY_RESTART, "max-restarts", 0,
       NULL);
   run_init (&r, ctrl);
