@@ -36,19 +36,50 @@ queue_level (GstElement * queue)
   return v;
 }
 
-/* Waits (bounded) until the queue holds exactly @level buffers and stays
- * there: a paused worker's queue may hold one more for a moment, until its
- * thread hands the first item to the worker, which holds it. */
+/* Counts the buffers that reach a worker's sink pad. */
+typedef struct
+{
+  GstPad *pad;
+  gulong probe;
+  gint count;                   /* atomic */
+} Arrivals;
+
+static GstPadProbeReturn
+count_arrival (GstPad * pad, GstPadProbeInfo * info, gpointer count)
+{
+  g_atomic_int_inc ((gint *) count);
+  return GST_PAD_PROBE_OK;
+}
+
 static void
-wait_queue_level (GstElement * queue, guint level)
+arrivals_watch (Arrivals * a, GstElement * worker)
+{
+  a->count = 0;
+  a->pad = gst_element_get_static_pad (worker, "sink");
+  a->probe = gst_pad_add_probe (a->pad, GST_PAD_PROBE_TYPE_BUFFER,
+      count_arrival, &a->count, NULL);
+}
+
+static void
+arrivals_unwatch (Arrivals * a)
+{
+  gst_pad_remove_probe (a->pad, a->probe);
+  gst_object_unref (a->pad);
+}
+
+/* Waits (bounded) until @n items reached the paused worker (@a), which
+ * holds the last, and the queue holds exactly @level buffers: its thread
+ * waits in the worker then, so the level stays (it may be full for a
+ * moment before, when that thread is slow to start). */
+static void
+wait_held (GstElement * queue, Arrivals * a, gint n, guint level)
 {
   gint64 deadline = test_deadline (20);
-  guint stable = 0;
 
-  while (stable < 20 && g_get_monotonic_time () < deadline) {
-    stable = queue_level (queue) == level ? stable + 1 : 0;
+  while ((g_atomic_int_get (&a->count) < n || queue_level (queue) != level)
+      && g_get_monotonic_time () < deadline)
     g_usleep (1000);
-  }
+  fail_unless_equals_int (g_atomic_int_get (&a->count), n);
   fail_unless_equals_int (queue_level (queue), level);
 }
 
@@ -97,6 +128,7 @@ GST_START_TEST (test_pause_toggled_at_random)
   GThread *thread;
   GstMessage *msg;
   guint64 held;
+  Arrivals arr;
 
   pipe =
       test_pipeline_launch ("testworkersrc num-buffers=10000 ! queue name=inq "
@@ -109,13 +141,16 @@ GST_START_TEST (test_pause_toggled_at_random)
   /* the pause holds: with the worker paused, nothing goes in and the input
    * queue fills to its bound */
   g_object_set (worker, "paused", TRUE, NULL);
+  arrivals_watch (&arr, worker);
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
-  wait_queue_level (inq, 4);
+  wait_held (inq, &arr, 1, 4);
   held = items_in (worker);
   g_usleep (50000);
   fail_unless_equals_uint64 (items_in (worker), held);
+  fail_unless_equals_int (g_atomic_int_get (&arr.count), 1);
   fail_unless_equals_int (queue_level (inq), 4);
+  arrivals_unwatch (&arr);
   fail_unless_equals_int (gst_worker_get_state (GST_WORKER (worker)),
       GST_WORKER_STATE_PAUSED);
 
@@ -146,15 +181,18 @@ GST_END_TEST;
 GST_START_TEST (test_null_while_paused)
 {
   GstElement *pipe, *worker, *inq;
+  Arrivals arr;
 
   pipe =
       test_pipeline_launch ("testworkersrc ! queue name=inq max-size-buffers=4 "
       Q "! testworker name=w paused=true ! testworkersink");
   worker = test_pipeline_get (pipe, "w");
   inq = test_pipeline_get (pipe, "inq");
+  arrivals_watch (&arr, worker);
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
-  wait_queue_level (inq, 4);
+  wait_held (inq, &arr, 1, 4);
+  arrivals_unwatch (&arr);
   /* the worker holds the item that preroll waits for */
   fail_unless_equals_int (gst_element_set_state (pipe, GST_STATE_NULL),
       GST_STATE_CHANGE_SUCCESS);
@@ -171,6 +209,7 @@ GST_START_TEST (test_eos_held_while_paused)
 {
   GstElement *pipe, *worker, *sink, *inq;
   GstMessage *msg;
+  Arrivals arr;
 
   pipe = test_pipeline_launch ("testworkersrc num-buffers=50 ! queue name=inq "
       "max-size-buffers=100 " Q "! testworker name=w ! testworkersink "
@@ -179,10 +218,12 @@ GST_START_TEST (test_eos_held_while_paused)
   sink = test_pipeline_get (pipe, "sink");
   inq = test_pipeline_get (pipe, "inq");
   g_object_set (worker, "paused", TRUE, NULL);
+  arrivals_watch (&arr, worker);
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
   /* the worker holds the first item in hand, unprocessed */
-  wait_queue_level (inq, 49);
+  wait_held (inq, &arr, 1, 49);
+  arrivals_unwatch (&arr);
 
   msg = wait_eos_or_error (pipe, 200 * GST_MSECOND);
   fail_unless (msg == NULL, "EOS or error went past a paused worker");
@@ -209,6 +250,7 @@ GST_START_TEST (test_flushing_seek_while_paused)
 {
   GstElement *pipe, *worker, *sink, *inq;
   GstMessage *msg;
+  Arrivals arr;
 
   pipe = test_pipeline_launch ("testworkersrc num-buffers=200 ! queue name=inq "
       "max-size-buffers=4 " Q "! testworker name=w ! testworkersink "
@@ -217,14 +259,17 @@ GST_START_TEST (test_flushing_seek_while_paused)
   sink = test_pipeline_get (pipe, "sink");
   inq = test_pipeline_get (pipe, "inq");
   g_object_set (worker, "paused", TRUE, NULL);
+  arrivals_watch (&arr, worker);
   fail_unless (gst_element_set_state (pipe, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
-  wait_queue_level (inq, 4);
+  wait_held (inq, &arr, 1, 4);
 
   fail_unless (gst_element_seek_simple (pipe, GST_FORMAT_TIME,
           GST_SEEK_FLAG_FLUSH, 100 * GST_MSECOND));
   fail_unless (gst_worker_get_paused (GST_WORKER (worker)));
-  wait_queue_level (inq, 4);
+  /* the held item flushed, the first after the seek held */
+  wait_held (inq, &arr, 2, 4);
+  arrivals_unwatch (&arr);
 
   g_object_set (worker, "paused", FALSE, NULL);
   msg = wait_eos_or_error (pipe, GST_CLOCK_TIME_NONE);
