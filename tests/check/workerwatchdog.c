@@ -524,10 +524,12 @@ all_lost_recovered (gpointer run, gconstpointer unused)
 
 /* A worker whose heartbeats stop (its own state taken out of PLAYING) is
  * lost after heartbeat-timeout, and recovered when they come back.
- * Another worker can be reported lost too on a loaded machine, where its
- * thread (or the controller's) may wait longer than the timeout for a
- * core (seen with 200 ms and with 2 s under make test-stress): it is
- * alive, so it must be reported recovered. */
+ * Another worker can be reported lost too on a loaded machine, where the
+ * clock thread that posts its heartbeats may wait longer than the timeout
+ * for a core (seen with 200 ms and with 2 s under make test-stress; a
+ * controller's thread held up is no loss any more:
+ * test_controller_held_up_loses_no_worker): it is alive, so it must be
+ * reported recovered. */
 GST_START_TEST (test_heartbeats_stop_worker_lost)
 {
   Run r;
