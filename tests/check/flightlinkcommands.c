@@ -84,6 +84,19 @@ expect_result (GstHarness * hr, GstFlightCommandType type, guint32 command,
   gst_buffer_unref (buf);
 }
 
+/* The command counts of a link's element: sent, retried, timed out,
+ * accepted, refused. */
+static void
+expect_command_counts (GstElement * e, guint64 sent, guint64 retried,
+    guint64 timed_out, guint64 accepted, guint64 refused)
+{
+  fail_unless_equals_uint64 (stat_u64 (e, "commands-sent"), sent);
+  fail_unless_equals_uint64 (stat_u64 (e, "commands-retried"), retried);
+  fail_unless_equals_uint64 (stat_u64 (e, "commands-timed-out"), timed_out);
+  fail_unless_equals_uint64 (stat_u64 (e, "commands-accepted"), accepted);
+  fail_unless_equals_uint64 (stat_u64 (e, "commands-refused"), refused);
+}
+
 /* A flightlink on UDP with its results pad and a bus of its own, the
  * vehicle (@hb) found. */
 typedef struct
@@ -180,11 +193,7 @@ GST_START_TEST (test_command_acks)
       "The vehicle refused command 176 (MAV_RESULT 2).");
   fail_if (vehicle_recv (v, &f, 1200, FALSE));
 
-  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-sent"), 2);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-retried"), 1);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-timed-out"), 0);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-accepted"), 1);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-refused"), 1);
+  expect_command_counts (h->element, 2, 1, 0, 1, 1);
   acked_link_stop (&l);
 
   /* takeoff to 30 m, in progress, then never answered: three attempts,
@@ -211,11 +220,7 @@ GST_START_TEST (test_command_acks)
       "attempts.");
   fail_if (vehicle_recv (v, &f, 500, FALSE));
 
-  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-sent"), 1);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-retried"), 2);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-timed-out"), 1);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-accepted"), 0);
-  fail_unless_equals_uint64 (stat_u64 (h->element, "commands-refused"), 0);
+  expect_command_counts (h->element, 1, 2, 1, 0, 0);
 
   acked_link_stop (&l);
 }
