@@ -24,7 +24,7 @@ struct _FlightLinkCommander
   /* lock and cond guard the fields below */
   GMutex lock;
   GCond cond;
-  GstClock *clock;              /* for the stream's timer */
+  GCond stream_cond;            /* wakes the stream's thread */
   guint command_timeout;        /* ms, 0: not waited for */
   guint command_retries;
   guint setpoint_rate;          /* Hz, 0: no stream */
@@ -40,8 +40,8 @@ struct _FlightLinkCommander
   gboolean stream_active;
   const MavlinkMessageInfo *stream_info;
   MavlinkCommandMessage stream_msg;
-  GstClockID stream_id;
-  gboolean stream_running;      /* a stream callback is at work */
+  GThread *stream_thread;       /* while stream_active, and until joined */
+  gboolean stream_running;      /* the stream's thread sends one */
   gboolean have_local;          /* last_local is set */
   GstOdometry last_local;       /* the latest local position */
   gboolean armed;               /* the vehicle's, from its heartbeat */
@@ -59,6 +59,7 @@ flight_link_commander_new (GstElement * owner, FlightLinkSendFunc send,
   c->route = route;
   g_mutex_init (&c->lock);
   g_cond_init (&c->cond);
+  g_cond_init (&c->stream_cond);
   return c;
 }
 
@@ -68,20 +69,21 @@ flight_link_commander_free (FlightLinkCommander * c)
   if (!c)
     return;
   flight_link_commander_stop_stream (c);
-  gst_clear_object (&c->clock);
   g_mutex_clear (&c->lock);
   g_cond_clear (&c->cond);
+  g_cond_clear (&c->stream_cond);
   g_free (c);
 }
 
 /* A new run: the settings, no command awaited, nothing streamed, the
  * counts at 0. */
 void
-flight_link_commander_reset (FlightLinkCommander * c, GstClock * clock,
+flight_link_commander_reset (FlightLinkCommander * c,
     guint command_timeout, guint command_retries, guint setpoint_rate)
 {
+  /* (a stream a failed state change left) */
+  flight_link_commander_stop_stream (c);
   g_mutex_lock (&c->lock);
-  gst_object_replace ((GstObject **) & c->clock, GST_OBJECT (clock));
   c->command_timeout = command_timeout;
   c->command_retries = command_retries;
   c->setpoint_rate = setpoint_rate;
@@ -225,101 +227,34 @@ flight_link_commander_wait_done (FlightLinkCommander * c,
 
 /* ---------------------------------------------------------------------- */
 /* the setpoint stream: PX4 follows OFFBOARD setpoints only while they
- * come at 2 Hz or more, and leaves OFFBOARD when they stop */
+ * come at 2 Hz or more, and leaves OFFBOARD when they stop. The stream
+ * has a thread of its own: on the system clock's one thread (every
+ * worker's heartbeat, and what the bus's sync handlers do with it) any
+ * slow callback would hold the setpoints up, and the vehicle would leave
+ * OFFBOARD. */
 
-static gboolean stream_cb (GstClock * clock, GstClockTime time,
-    GstClockID id, gpointer user_data);
+static gint64
+stream_period_us (FlightLinkCommander * c)
+{
+  return G_TIME_SPAN_SECOND / MAX (c->setpoint_rate, 1);
+}
 
+/* Sends the setpoint streamed (@info, @msg), stamped now, and counts it. */
 static void
-unref_owner (gpointer user_data)
+send_streamed (FlightLinkCommander * c, const MavlinkMessageInfo * info,
+    MavlinkCommandMessage * msg)
 {
-  FlightLinkCommander *c = user_data;
-
-  gst_object_unref (c->owner);
-}
-
-/* The stream's timer: a single-shot id on the clock, holding a
- * reference to the element (which owns the commander). With lock. */
-static void
-arm_stream_locked (FlightLinkCommander * c, GstClockTime at)
-{
-  if (c->stream_id)
-    gst_clock_id_unref (c->stream_id);
-  c->stream_id = gst_clock_new_single_shot_id (c->clock, at);
-  gst_object_ref (c->owner);
-  gst_clock_id_wait_async (c->stream_id, stream_cb, c, unref_owner);
-}
-
-static GstClockTime
-stream_period (FlightLinkCommander * c)
-{
-  return GST_SECOND / MAX (c->setpoint_rate, 1);
-}
-
-/* Streams the setpoint @info / @msg from now on (replacing the one
- * streamed). With lock. */
-static void
-stream_setpoint_locked (FlightLinkCommander * c,
-    const MavlinkMessageInfo * info, const MavlinkCommandMessage * msg)
-{
-  c->stream_info = info;
-  c->stream_msg = *msg;
-  if (!c->stream_active && c->setpoint_rate > 0 && c->clock) {
-    c->stream_active = TRUE;
-    arm_stream_locked (c, gst_clock_get_time (c->clock) + stream_period (c));
-  }
-}
-
-/* Stops the stream and waits for a callback at work. */
-void
-flight_link_commander_stop_stream (FlightLinkCommander * c)
-{
-  GstClockID id;
-
-  g_mutex_lock (&c->lock);
-  id = c->stream_id;
-  c->stream_id = NULL;
-  c->stream_active = FALSE;
-  g_mutex_unlock (&c->lock);
-  if (id) {
-    gst_clock_id_unschedule (id);
-    gst_clock_id_unref (id);
-  }
-  g_mutex_lock (&c->lock);
-  while (c->stream_running)
-    g_cond_wait (&c->cond, &c->lock);
-  g_mutex_unlock (&c->lock);
-}
-
-static gboolean
-stream_cb (GstClock * clock, GstClockTime time, GstClockID id,
-    gpointer user_data)
-{
-  FlightLinkCommander *c = user_data;
-  const MavlinkMessageInfo *info;
-  MavlinkCommandMessage msg;
   GSocketAddress *peer = NULL;
   guint version;
   GError *err = NULL;
 
-  g_mutex_lock (&c->lock);
-  if (c->stream_id != id || !c->stream_active) {
-    g_mutex_unlock (&c->lock);
-    return TRUE;
-  }
-  info = c->stream_info;
-  msg = c->stream_msg;
-  arm_stream_locked (c, time + stream_period (c));
-  c->stream_running = TRUE;
-  g_mutex_unlock (&c->lock);
-
   version = c->route (c->owner, &peer);
   /* a setpoint of now */
   if (info->id == MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED)
-    msg.local.time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
+    msg->local.time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
   else
-    msg.global.time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
-  if (c->send (c->owner, version, info, &msg, peer, FALSE, &err)) {
+    msg->global.time_boot_ms = (guint32) (g_get_monotonic_time () / 1000);
+  if (c->send (c->owner, version, info, msg, peer, FALSE, &err)) {
     g_mutex_lock (&c->lock);
     c->counts.setpoints_sent++;
     g_mutex_unlock (&c->lock);
@@ -329,12 +264,82 @@ stream_cb (GstClock * clock, GstClockTime time, GstClockID id,
     g_clear_error (&err);
   }
   g_clear_object (&peer);
+}
+
+/* The stream's thread: the setpoint streamed, at setpoint-rate (one at
+ * once after a hold-up, then in step again), until the stream stops. */
+static gpointer
+stream_thread (gpointer data)
+{
+  FlightLinkCommander *c = data;
+  gint64 next;
 
   g_mutex_lock (&c->lock);
-  c->stream_running = FALSE;
-  g_cond_broadcast (&c->cond);
+  next = g_get_monotonic_time () + stream_period_us (c);
+  while (c->stream_active) {
+    const MavlinkMessageInfo *info;
+    MavlinkCommandMessage msg;
+    gint64 now;
+
+    if (g_cond_wait_until (&c->stream_cond, &c->lock, next) ||
+        !c->stream_active)
+      continue;                 /* woken: stopped, or by chance */
+    info = c->stream_info;
+    msg = c->stream_msg;
+    c->stream_running = TRUE;
+    g_mutex_unlock (&c->lock);
+    send_streamed (c, info, &msg);
+    g_mutex_lock (&c->lock);
+    c->stream_running = FALSE;
+    g_cond_broadcast (&c->cond);
+    now = g_get_monotonic_time ();
+    next += stream_period_us (c);
+    if (next < now)
+      next = now + stream_period_us (c);
+  }
   g_mutex_unlock (&c->lock);
-  return TRUE;
+  return NULL;
+}
+
+/* Streams the setpoint @info / @msg from now on (replacing the one
+ * streamed). With lock. */
+static void
+stream_setpoint_locked (FlightLinkCommander * c,
+    const MavlinkMessageInfo * info, const MavlinkCommandMessage * msg)
+{
+  GError *err = NULL;
+
+  c->stream_info = info;
+  c->stream_msg = *msg;
+  if (c->stream_active || c->setpoint_rate == 0)
+    return;
+  /* (the last one ended with stop_stream(), which joined it) */
+  g_assert (c->stream_thread == NULL);
+  c->stream_thread = g_thread_try_new ("flightlink-setpoints", stream_thread,
+      c, &err);
+  if (c->stream_thread) {
+    c->stream_active = TRUE;
+  } else {
+    GST_WARNING_OBJECT (c->owner, "no setpoint stream: %s", err->message);
+    g_clear_error (&err);
+  }
+}
+
+/* Stops the stream and waits for its thread to end (a setpoint it is
+ * sending first). Not from the stream's thread. */
+void
+flight_link_commander_stop_stream (FlightLinkCommander * c)
+{
+  GThread *t;
+
+  g_mutex_lock (&c->lock);
+  c->stream_active = FALSE;
+  t = c->stream_thread;
+  c->stream_thread = NULL;
+  g_cond_broadcast (&c->stream_cond);
+  g_mutex_unlock (&c->lock);
+  if (t)
+    g_thread_join (t);
 }
 
 /* Sends a setpoint (no answer comes) and counts it; @stream: resend it

@@ -4,8 +4,8 @@
  * The command side of flightlink as an object of its own, with its own
  * lock: acknowledged commands (COMMAND_LONG / COMMAND_INT matched with
  * their COMMAND_ACK, resent on silence, IN_PROGRESS waited on), the PX4
- * setpoint stream (a clock timer resending the latest setpoint) and the
- * hold setpoint that primes OFFBOARD. It writes through the element's
+ * setpoint stream (a thread of its own resending the latest setpoint)
+ * and the hold setpoint that primes OFFBOARD. It writes through the element's
  * send function and posts nothing: what became of a command comes back
  * as a GstFlightCommandResult, a GstFlowReturn and a GError, and the
  * element posts the messages and pushes the result items.
@@ -49,8 +49,7 @@ FlightLinkCommander * flight_link_commander_new (GstElement * owner,
 void          flight_link_commander_free (FlightLinkCommander * c);
 
 void          flight_link_commander_reset (FlightLinkCommander * c,
-    GstClock * clock, guint command_timeout, guint command_retries,
-    guint setpoint_rate);
+    guint command_timeout, guint command_retries, guint setpoint_rate);
 
 void          flight_link_commander_set_flushing (FlightLinkCommander * c,
     gboolean flushing);

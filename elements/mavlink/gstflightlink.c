@@ -84,7 +84,9 @@
  * - PX4 follows setpoints only in OFFBOARD, which it enters only while
  *   setpoints come at 2 Hz or more, and leaves when they stop for about
  *   0.5 s. So flightlink sends a goto's setpoint again at `setpoint-rate`
- *   (5 Hz) until a land, return, loiter or disarm item, and a guided item
+ *   (5 Hz; from a thread of its own, which no slow callback on the system
+ *   clock's thread can hold up) until a land, return, loiter or disarm
+ *   item, and a guided item
  *   first streams a setpoint holding the vehicle where it is for 1 s,
  *   then asks for OFFBOARD (refused while no local position is known).
  *   Its takeoff takes an altitude above sea level: home's plus the
@@ -1186,7 +1188,7 @@ start_run (GstFlightLink * self)
   flight_link_writer_set_ids (self->writer, cfg.system_id, cfg.component_id);
   flight_link_results_reset (self->results, cfg.command_timeout,
       cfg.completion_timeout);
-  flight_link_commander_reset (self->commander, clock, cfg.command_timeout,
+  flight_link_commander_reset (self->commander, cfg.command_timeout,
       cfg.command_retries, cfg.setpoint_rate);
   gst_object_unref (clock);
 }
@@ -1304,6 +1306,8 @@ gst_flight_link_finalize (GObject * object)
 {
   GstFlightLink *self = GST_FLIGHT_LINK (object);
 
+  /* (its thread uses the link and the vehicle) */
+  flight_link_commander_stop_stream (self->commander);
   flight_link_reader_free (self->reader);
   gst_flight_link_close (self);
   flight_link_vehicle_free (self->vehicle);

@@ -327,6 +327,70 @@ GST_START_TEST (test_px4_setpoint_stream)
 
 GST_END_TEST;
 
+/* Holds the system clock's one thread (a slow callback there: a bus sync
+ * handler that works on a worker's heartbeat) for 1.5 s. */
+static gboolean
+hold_clock_thread (GstClock * clock, GstClockTime time, GstClockID id,
+    gpointer user_data)
+{
+  gint *held = user_data;
+
+  g_atomic_int_set (held, 1);
+  g_usleep (1500 * 1000);
+  g_atomic_int_set (held, 2);
+  return TRUE;
+}
+
+/* PX4: the setpoint stream goes on while the system clock's thread is
+ * held (it has a thread of its own): held 1.5 s, the vehicle would leave
+ * OFFBOARD. */
+GST_START_TEST (test_px4_setpoint_stream_not_held_by_clock)
+{
+  MavlinkHeartbeat px4 = vehicle_heartbeat;
+  MavlinkLocalPositionNed here = local_position;
+  GstClock *sysclock;
+  GstClockID id;
+  GstHarness *h;
+  MavlinkFrame f;
+  gint held = 0;
+  guint during = 0;
+  Vehicle *v;
+
+  px4.autopilot = 12;
+  h = harness_udp ("setpoint-rate=10", &v);
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_HEARTBEAT, &px4);
+  wait_vehicle (h->element, "ok");
+  vehicle_send (v, 2, 1, MAVLINK_MSG_ID_LOCAL_POSITION_NED, &here);
+  wait_stat_u64 (h->element, "telemetry-messages", 1);
+  /* a goto's setpoint, streamed */
+  fail_unless_equals_int (gst_harness_push (h,
+          command_buffer (GST_FLIGHT_COMMAND_GOTO,
+              GST_FLIGHT_COMMAND_HAS_LOCAL)), GST_FLOW_OK);
+  expect_setpoints (v, 3, 1000, 10.5);
+
+  sysclock = gst_system_clock_obtain ();
+  id = gst_clock_new_single_shot_id (sysclock, gst_clock_get_time (sysclock));
+  fail_unless_equals_int (gst_clock_id_wait_async (id, hold_clock_thread,
+          &held, NULL), GST_CLOCK_OK);
+  while (!g_atomic_int_get (&held))
+    g_usleep (1000);
+  /* 15 at 10 Hz; a stream on the held thread sends none */
+  while (g_atomic_int_get (&held) == 1)
+    if (vehicle_recv (v, &f, 100, FALSE) &&
+        f.msgid == MAVLINK_MSG_ID_SET_POSITION_TARGET_LOCAL_NED &&
+        g_atomic_int_get (&held) == 1)
+      during++;
+  fail_unless (during >= 5, "%u setpoints while the clock's thread was "
+      "held 1.5 s", during);
+  gst_clock_id_unref (id);
+  gst_object_unref (sysclock);
+
+  gst_harness_teardown (h);
+  vehicle_free (v);
+}
+
+GST_END_TEST;
+
 /* Pops element messages until one named @name comes (within 5 s). */
 static GstStructure *
 expect_element_message (GstBus * bus, const gchar * name)
@@ -1122,6 +1186,7 @@ flightlinkcommands_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_command_acks);
   tcase_add_test (tc, test_px4_setpoint_stream);
+  tcase_add_test (tc, test_px4_setpoint_stream_not_held_by_clock);
   tcase_add_test (tc, test_command_completion);
   tcase_add_test (tc, test_vehicle_state_and_home);
   tcase_add_test (tc, test_paused_holds);
