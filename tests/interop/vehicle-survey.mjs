@@ -695,15 +695,18 @@ function leaveOffboard (why) {
     `for ${opts['offboard-loss']} s (${why})`
 }
 
-// The silence as of @lookedAt (a tick's performance.now()), judged once
-// the datagrams that came before it are read: a vehicle the machine did
-// not run sees them late, flightlink sent them in time.
-function checkStream (lookedAt) {
+// The silence as of @lookedAt (a tick's performance.now(), the tick
+// @late ms after its time), judged once the datagrams that came before it
+// are read: a vehicle the machine did not run sees them late, flightlink
+// sent them in time. (The message says how late the tick was: a stall of
+// this vehicle, not of flightlink's stream, if that is most of it.)
+function checkStream (lookedAt, late) {
   setImmediate(() => {
     const silence = lookedAt - lastSetpointAt
     if (vehicle.mode === PX4_OFFBOARD &&
         silence > opts['offboard-loss'] * 1000)
-      leaveOffboard(`none read for ${(silence / 1000).toFixed(3)} s`)
+      leaveOffboard(`none read for ${(silence / 1000).toFixed(3)} s; ` +
+        `the tick that looked came ${(late / 1000).toFixed(3)} s late`)
   })
 }
 
@@ -730,7 +733,10 @@ async function fly () {
       while (performance.now() < until);
     }
     // PX4 leaves OFFBOARD when the setpoints stop
-    if (PX4 && vehicle.mode === PX4_OFFBOARD) checkStream(performance.now())
+    if (PX4 && vehicle.mode === PX4_OFFBOARD) {
+      const now = performance.now()
+      checkStream(now, now - next)
+    }
     if (tick % Math.round(opts.rate) === 0 && tick > 0) {
       await send(heartbeat())
       await send(extendedSysState(landedStateAt(t)))
