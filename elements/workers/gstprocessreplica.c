@@ -842,6 +842,7 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
 
       g_mutex_lock (&self->lock);
       flushing = self->flushing;
+      self->sending_id = 0;
       g_mutex_unlock (&self->lock);
       g_list_free_full (todo, (GDestroyNotify) gst_proc_inflight_item_free);
       *result = FALSE;
@@ -882,6 +883,8 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
     }
   }
   g_mutex_lock (&self->lock);
+  /* (the caller's buffer, if any, is done with) */
+  self->sending_id = 0;
   self->downstream = GST_FLOW_OK;
   /* a child that died with the item in hand whose answer had come (or all
    * it held was out) is restarted by no retry: at once, as one that died
@@ -931,10 +934,8 @@ gst_process_replica_chain (GstPad * pad, GstObject * parent,
     gst_buffer_unref (buffer);
     return GST_FLOW_FLUSHING;
   }
+  /* (clears sending_id as it ends, under a lock it takes anyway) */
   flow = process_item (self, buffer, NULL, &result);
-  g_mutex_lock (&self->lock);
-  self->sending_id = 0;
-  g_mutex_unlock (&self->lock);
   gst_worker_core_end_item (self->core);
   /* an item the child's worker failed on (an error of its own) is lost
    * here: counted, so that a stop accounts for it */
