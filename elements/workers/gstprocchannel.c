@@ -12,6 +12,13 @@
  * its input on) is that side's own memory again. Everything read is checked
  * before use: a message that is not what the protocol says closes the
  * channel as garbage.
+ *
+ * One reader thread reads the messages in order and hands each to the
+ * owner's callback. A reader held there (pushing into a full queue
+ * downstream) holds every message behind it, replies too; an owner that
+ * passes nothing on any more (an exit's freeze) has it relieved
+ * (gst_proc_channel_relieve_reader()): a new reader reads on, and the held
+ * one ends once its callback returns.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -43,7 +50,9 @@ struct _GstProcChannel
   gpointer user_data;           /* fixed */
   GstAllocator *fd_allocator;   /* fixed */
   GstAllocator *shm;            /* fixed */
-  GThread *thread;              /* start and close only */
+  GThread *thread;              /* protected by lock: the reader (set at
+                                 * the start, replaced by a relief) */
+  gchar *thread_name;           /* fixed at the start */
   GThreadPool *queries;         /* answers the peer's queries: a query may
                                  * ask the peer back, whose reply the reader
                                  * must be free to read */
@@ -54,6 +63,10 @@ struct _GstProcChannel
   GCond cond;
   /* protected by lock */
   gboolean closed;
+  gboolean closing;             /* gst_proc_channel_close() runs: no relief */
+  gboolean in_message;          /* the reader is in the message callback */
+  GPtrArray *relieved;          /* GThread: readers relieved, each ending
+                                 * after its message (joined by the close) */
   GHashTable *lent;             /* id -> Lent: a memory the peer maps */
   guint64 next_mem_id;
   guint64 next_query_id;
@@ -141,6 +154,7 @@ gst_proc_channel_new (int fd, gboolean stream,
       lent_free);
   ch->replies = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
       g_free);
+  ch->relieved = g_ptr_array_new ();
   ch->next_mem_id = 1;
   ch->next_query_id = 1;
   ch->queries = g_thread_pool_new (answer_query, ch, 4, FALSE, NULL);
@@ -162,7 +176,9 @@ gst_proc_channel_unref (GstProcChannel * ch)
 {
   if (!g_atomic_int_dec_and_test (&ch->refcount))
     return;
-  g_assert (ch->thread == NULL);
+  g_assert (ch->thread == NULL && ch->relieved->len == 0);
+  g_ptr_array_unref (ch->relieved);
+  g_free (ch->thread_name);
   if (ch->queries)
     g_thread_pool_free (ch->queries, FALSE, TRUE);
   close (ch->fd);
@@ -807,7 +823,8 @@ mark_closed (GstProcChannel * ch)
 /* Returns: %FALSE (and @why) if the message is garbage. */
 static gboolean
 dispatch (GstProcChannel * ch, const GstProcWireHeader * h,
-    const guint8 * payload, int *fds, guint n_fds, gchar ** why)
+    const guint8 * payload, int *fds, guint n_fds, gchar ** why,
+    gboolean * relieved)
 {
   GstProcMessage msg = { h->type, h->id };
   const gchar *text = (const gchar *) payload;
@@ -899,7 +916,17 @@ dispatch (GstProcChannel * ch, const GstProcWireHeader * h,
       return FALSE;
   }
 
+  /* (held in the callback, this reader may be relieved meanwhile) */
+  g_mutex_lock (&ch->lock);
+  ch->in_message = TRUE;
+  g_mutex_unlock (&ch->lock);
   ch->cb.message (ch, &msg, ch->user_data);
+  g_mutex_lock (&ch->lock);
+  if (ch->thread == g_thread_self ())
+    ch->in_message = FALSE;
+  else
+    *relieved = TRUE;
+  g_mutex_unlock (&ch->lock);
   gst_clear_buffer (&msg.buffer);
   gst_clear_event (&msg.event);
   if (msg.structure)
@@ -1021,7 +1048,7 @@ reader_thread (gpointer data)
   gsize size = GST_PROC_WIRE_MAX_MESSAGE;
   guint8 *buf = g_malloc (size);
   gchar *why = NULL;
-  gboolean garbage = FALSE;
+  gboolean garbage = FALSE, relieved = FALSE;
 
   for (;;) {
     int fds[GST_PROC_WIRE_MAX_FDS];
@@ -1048,7 +1075,8 @@ reader_thread (gpointer data)
             buf[3]);
         ok = FALSE;
       } else {
-        ok = dispatch (ch, &h, buf + sizeof (h), fds, n_fds, &why);
+        ok = dispatch (ch, &h, buf + sizeof (h), fds, n_fds, &why,
+            &relieved);
       }
     }
     for (guint i = 0; i < n_fds; i++)
@@ -1057,6 +1085,11 @@ reader_thread (gpointer data)
     if (!ok) {
       garbage = TRUE;
       break;
+    }
+    if (relieved) {
+      /* another reader reads on */
+      g_free (buf);
+      return NULL;
     }
   }
 
@@ -1073,7 +1106,11 @@ gst_proc_channel_start (GstProcChannel * ch, const gchar * thread_name)
 {
   GError *err = NULL;
 
+  ch->thread_name = g_strdup (thread_name);
+  /* (the reader checks it is the reader after each message) */
+  g_mutex_lock (&ch->lock);
   ch->thread = g_thread_try_new (thread_name, reader_thread, ch, &err);
+  g_mutex_unlock (&ch->lock);
   if (!ch->thread) {
     GST_WARNING ("no reader thread: %s", err->message);
     g_clear_error (&err);
@@ -1082,16 +1119,64 @@ gst_proc_channel_start (GstProcChannel * ch, const gchar * thread_name)
   return TRUE;
 }
 
+/**
+ * gst_proc_channel_relieve_reader:
+ *
+ * If the reader is in the message callback (held there: pushing into a
+ * full queue, into a hung or paused worker), a new reader reads on from
+ * the next message; the held one ends when its callback returns, and the
+ * closed callback is the new one's. The messages behind the held one
+ * (replies to queries among them) are then handled while its callback
+ * still runs: only for an owner that passes none of them on any more (an
+ * exit's freeze: the outputs are discarded). Not from the reader thread.
+ *
+ * Returns: whether a new reader was started.
+ */
+gboolean
+gst_proc_channel_relieve_reader (GstProcChannel * ch)
+{
+  GThread *reader = NULL;
+
+  g_mutex_lock (&ch->lock);
+  if (ch->in_message && ch->thread && !ch->closing && !ch->closed) {
+    reader = g_thread_try_new (ch->thread_name, reader_thread, ch, NULL);
+    if (reader) {
+      g_ptr_array_add (ch->relieved, ch->thread);
+      ch->thread = reader;
+      ch->in_message = FALSE;
+    }
+  }
+  g_mutex_unlock (&ch->lock);
+  if (reader)
+    GST_DEBUG ("the reader held in a message was relieved");
+  return reader != NULL;
+}
+
 /* Stops the reader (its closed callback runs, with "closed") and releases
  * what the peer was lent. Not from the reader thread. */
 void
 gst_proc_channel_close (GstProcChannel * ch)
 {
+  GThread *reader;
+  GPtrArray *relieved;
+
   shutdown (ch->fd, SHUT_RDWR);
-  if (ch->thread) {
-    g_thread_join (ch->thread);
-    ch->thread = NULL;
-  }
+  g_mutex_lock (&ch->lock);
+  ch->closing = TRUE;
+  reader = ch->thread;
+  g_mutex_unlock (&ch->lock);
+  /* (the reader stays ch->thread until it ended: it checks that) */
+  if (reader)
+    g_thread_join (reader);
+  g_mutex_lock (&ch->lock);
+  ch->thread = NULL;
+  relieved = ch->relieved;
+  ch->relieved = g_ptr_array_new ();
+  g_mutex_unlock (&ch->lock);
+  /* (each ends once its callback returns: a held push, flushed by now) */
+  for (guint i = 0; i < relieved->len; i++)
+    g_thread_join (g_ptr_array_index (relieved, i));
+  g_ptr_array_unref (relieved);
   mark_closed (ch);
   /* no callback runs after this */
   if (ch->queries) {

@@ -42,6 +42,7 @@ void             gst_proc_channel_unref   (GstProcChannel * channel);
 gboolean         gst_proc_channel_start   (GstProcChannel * channel,
                                            const gchar * thread_name);
 void             gst_proc_channel_close   (GstProcChannel * channel);
+gboolean         gst_proc_channel_relieve_reader (GstProcChannel * channel);
 gboolean         gst_proc_channel_is_closed (GstProcChannel * channel);
 
 gboolean gst_proc_channel_send_buffer (GstProcChannel * channel, guint64 id,

@@ -55,7 +55,8 @@
 /* ... unless the replica's reader of the child's messages has been this
  * long in one push of an output (into a full queue, a paused worker): the
  * answer can come only once it moves, so it is not waited for longer;
- * the child still gets the query and does what it asks */
+ * the child still gets the query and does what it asks (a freeze instead
+ * relieves such a reader: it passes nothing on) */
 #define HELD_MS 200
 
 struct _GstProcChildStatus
@@ -641,13 +642,16 @@ live_child_locked (GstProcChildStatus * self)
  * each element there held, exactly; kept as the child's stats from then
  * on (a later answer asked before it does not replace it). From now on
  * the replica passes no output of the child on: each is counted
- * discarded (gst_proc_child_status_discard_output()); without an answer,
- * they pass on again. Waits for the answer PAUSE_TIMEOUT, less once the
- * replica's reader has been HELD_MS in one push of an output (held by a
- * full queue or a paused worker, the answer cannot be read before it
- * moves: the stats stay the last answer; before, a reader in any push
- * at the query gave 200 ms in all, inexact at load). Returns:
- * whether the child froze and answered. */
+ * discarded (gst_proc_child_status_discard_output()), its events are not
+ * pushed either (gst_proc_child_status_discarding()), and a reader of the
+ * channel held in a push (into a full queue, a hung or paused worker) is
+ * relieved (gst_proc_channel_relieve_reader()): a new one reads what the
+ * child wrote behind that push, those outputs (discarded) and then the
+ * answer, which is exact. (Before, the freeze gave up on a held reader
+ * after HELD_MS and those outputs were counted by no one: stress run 10
+ * on 285bd8d.) Waits for the answer PAUSE_TIMEOUT; without one (a child
+ * that does not answer: the stats stay the last answer), outputs pass on
+ * again. Returns: whether the child froze and answered. */
 gboolean
 gst_proc_child_status_freeze (GstProcChildStatus * self, GstQuery * query)
 {
@@ -659,13 +663,14 @@ gst_proc_child_status_freeze (GstProcChildStatus * self, GstQuery * query)
   g_mutex_unlock (&self->set_lock);
   if (!ch)
     return FALSE;
-  /* what it made before it froze is not passed on either: a paused
-   * worker after the replica would hold its reader, and the answer
-   * behind those outputs with it */
+  /* what it made before it froze is not passed on either: then no reader
+   * of its messages needs to push, and a held one can be relieved */
   g_mutex_lock (&self->lock);
   self->discarding = TRUE;
   g_mutex_unlock (&self->lock);
-  if (query_child (self, ch, query, NULL)) {
+  gst_proc_channel_relieve_reader (ch);
+  if (gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN,
+          PAUSE_TIMEOUT)) {
     const GstStructure *qs = gst_query_get_structure (query);
 
     g_mutex_lock (&self->lock);
@@ -683,6 +688,19 @@ gst_proc_child_status_freeze (GstProcChildStatus * self, GstQuery * query)
   }
   gst_proc_channel_unref (ch);
   return frozen;
+}
+
+/* Whether the child's outputs and events are not passed on (it was
+ * frozen: gst_proc_child_status_freeze()); counts nothing. */
+gboolean
+gst_proc_child_status_discarding (GstProcChildStatus * self)
+{
+  gboolean discarding;
+
+  g_mutex_lock (&self->lock);
+  discarding = self->discarding;
+  g_mutex_unlock (&self->lock);
+  return discarding;
 }
 
 /* An output of the child came: whether it is to be discarded (then it is

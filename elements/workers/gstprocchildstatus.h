@@ -35,6 +35,7 @@ void gst_proc_child_status_add_stats (GstProcChildStatus * status,
 gboolean gst_proc_child_status_freeze (GstProcChildStatus * status,
     GstQuery * query);
 gboolean gst_proc_child_status_discard_output (GstProcChildStatus * status);
+gboolean gst_proc_child_status_discarding (GstProcChildStatus * status);
 gboolean gst_proc_child_status_forward_pause (GstProcChildStatus * status,
     GstQuery * query);
 gboolean gst_proc_child_status_forward_set (GstProcChildStatus * status,

@@ -289,13 +289,14 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, GPid pid,
     }
     case GST_PROC_MSG_BUFFER:
     case GST_PROC_MSG_BUFFER_DONE:
-      if (self->flushing) {
-        /* not pushed; the item is done all the same */
-      } else if (self->skip) {
+      if (self->skip) {
         /* made already, before the child that retries this item */
         self->skip--;
       } else if (gst_proc_child_status_discard_output (self->children)) {
-        /* its child was frozen (an exit now): counted discarded */
+        /* its child was frozen (an exit now): counted discarded, even
+         * when read as the stop flushes (its answer does not count it) */
+      } else if (self->flushing) {
+        /* not pushed; the item is done all the same */
       } else {
         self->outputs++;
         g_mutex_unlock (&self->lock);
@@ -323,7 +324,13 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, GPid pid,
         gst_proc_child_status_ended (self->children);
       }
       g_mutex_unlock (&self->lock);
-      gst_proc_reader_push_event (self->reader, msg->event);
+      /* a frozen child's events stay behind too (the reader pushes
+       * nothing: a relieved one may still be held in a push) */
+      if (gst_proc_child_status_discarding (self->children))
+        GST_DEBUG_OBJECT (self, "its child is frozen: %" GST_PTR_FORMAT
+            " not pushed", msg->event);
+      else
+        gst_proc_reader_push_event (self->reader, msg->event);
       return;
     }
     case GST_PROC_MSG_MESSAGE:

@@ -9,7 +9,10 @@
  * child's last caps given again before a segment, and the messages of
  * the child's bus posted as the element's. What the replica decides of
  * each output (pushed, skipped, discarded) and of each item's end stays
- * the replica's, under its lock. */
+ * the replica's, under its lock. One push at a time: a reader relieved
+ * while held in a push (an exit's freeze: gst_proc_channel_relieve_reader())
+ * may still be in it when the new one pushes (the child's outputs pass on
+ * again after a freeze it did not answer). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -31,8 +34,10 @@ struct _GstProcReader
                                  * push began */
 
   GMutex lock;
+  GCond cond;                   /* a push ended */
   /* protected by lock */
   GstEvent *child_caps;         /* the last caps event a child sent */
+  gboolean busy;                /* a reader pushes */
 };
 
 GstProcReader *
@@ -46,6 +51,7 @@ gst_proc_reader_new (GstElement * element, GstPad * srcpad,
   reader->core = core;
   reader->children = children;
   g_mutex_init (&reader->lock);
+  g_cond_init (&reader->cond);
   return reader;
 }
 
@@ -53,6 +59,7 @@ void
 gst_proc_reader_free (GstProcReader * reader)
 {
   gst_clear_event (&reader->child_caps);
+  g_cond_clear (&reader->cond);
   g_mutex_clear (&reader->lock);
   g_free (reader);
 }
@@ -63,9 +70,15 @@ now_ms (void)
   return (guint) (g_get_monotonic_time () / 1000);
 }
 
+/* The reader's turn to push (after any other reader's push) */
 static void
 push_begin (GstProcReader * reader)
 {
+  g_mutex_lock (&reader->lock);
+  while (reader->busy)
+    g_cond_wait (&reader->cond, &reader->lock);
+  reader->busy = TRUE;
+  g_mutex_unlock (&reader->lock);
   g_atomic_int_set (&reader->push_ms, (gint) now_ms ());
   g_atomic_int_inc (&reader->pushing);
 }
@@ -74,6 +87,10 @@ static void
 push_end (GstProcReader * reader)
 {
   g_atomic_int_dec_and_test (&reader->pushing);
+  g_mutex_lock (&reader->lock);
+  reader->busy = FALSE;
+  g_cond_signal (&reader->cond);
+  g_mutex_unlock (&reader->lock);
 }
 
 /* How long (ms) the reader has been in its push, 0 when it is not in
@@ -115,6 +132,7 @@ gst_proc_reader_push_event (GstProcReader * reader, GstEvent * event)
 {
   GstEvent *caps = NULL;
 
+  push_begin (reader);
   /* a child keeps its pads' caps over the flush that ends a run, so in the
    * next one it sends no caps again (equal ones are not pushed); this pad
    * forgot them when it stopped: the child's last ones go before its
@@ -126,7 +144,6 @@ gst_proc_reader_push_event (GstProcReader * reader, GstEvent * event)
       reader->child_caps && !gst_pad_has_current_caps (reader->srcpad))
     caps = gst_event_ref (reader->child_caps);
   g_mutex_unlock (&reader->lock);
-  push_begin (reader);
   if (caps)
     gst_pad_push_event (reader->srcpad, caps);
   gst_pad_push_event (reader->srcpad, gst_event_ref (event));

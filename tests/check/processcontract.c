@@ -494,6 +494,51 @@ GST_START_TEST (test_exit_now_exact_item_not_yet_sent)
 GST_END_TEST;
 
 /* An exit now while the replica's reader of its child's outputs is held
+ * in a push (a hung worker after it), with outputs the child made from
+ * its queue's items behind that push in the socket, and the child's
+ * answer to the freeze behind them: the freeze frees the reader, which
+ * reads those outputs (counted discarded) and then the answer. Stress
+ * run 10 on 285bd8d, in a pool: 'made' (382) != 'arrived + discarded'
+ * (144 + 220), the 18 outputs behind a push into a full queue counted by
+ * no one (the freeze gave up on the held reader after 200 ms and passed
+ * them on again; the exit's room in that queue came too late). */
+GST_START_TEST (test_exit_now_exact_behind_held_reader)
+{
+  GstWorkerController *ctrl = controller_new ("testworkersrc name=src "
+      "num-buffers=-1 ! queue ! processreplica name=r worker=\"testworker "
+      "! queue name=cq max-size-buffers=20 max-size-bytes=0 max-size-time=0 "
+      "! testworker process-time=2000000\" ! testworker name=d "
+      "hang-after=30 ! testworkersink name=sink");
+  GstPipeline *pipe = controller_start (ctrl);
+  GstStructure *report;
+  gboolean pushing = FALSE;
+  gint64 deadline = g_get_monotonic_time () + scaled (60 *
+      G_TIME_SPAN_SECOND);
+
+  /* d hangs with the 30th output, the replica's reader in a push into it */
+  while (!pushing && g_get_monotonic_time () < deadline) {
+    GstStructure *rs = status_entry (ctrl, "r");
+
+    if (rs)
+      gst_structure_get_boolean (rs, "pushing", &pushing);
+    g_clear_pointer (&rs, gst_structure_free);
+    g_usleep (1000);
+  }
+  fail_unless (pushing, "r never pushed into d");
+  /* meanwhile the child's last worker writes out what its queue held
+   * (2 ms each), behind that push */
+  g_usleep (scaled (300 * G_TIME_SPAN_MILLISECOND));
+  report = gst_worker_controller_exit_now (ctrl);
+  fail_unless (report != NULL);
+  assert_exact_exit (pipe, report);
+  gst_structure_free (report);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
+/* An exit now while the replica's reader of its child's outputs is held
  * by a paused worker right after it (no queue between): the child's
  * answer to the freeze cannot be read, and is not waited for long (it
  * was 5 s twice). */
@@ -1409,6 +1454,7 @@ processcontract_suite (void)
   tcase_add_test (contract, test_exit_now_accounts_child_queue);
   tcase_add_test (contract, test_exit_now_exact_with_child_queue);
   tcase_add_test (contract, test_exit_now_exact_item_not_yet_sent);
+  tcase_add_test (contract, test_exit_now_exact_behind_held_reader);
   tcase_add_test (contract, test_exit_now_quick_behind_paused_worker);
   tcase_add_test (contract, test_pause_child_worker_by_name);
   tcase_add_test (contract, test_drain_resumes_paused_child_worker);
