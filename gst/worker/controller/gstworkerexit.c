@@ -15,7 +15,6 @@
 #include "gstworkerenums.h"
 #include "gstworkervalue.h"
 #include "gstworkerpeer.h"
-#include "gstworkerchannel.h"
 
 GST_DEBUG_CATEGORY_EXTERN (worker_controller_debug);
 #define GST_CAT_DEFAULT worker_controller_debug
@@ -282,72 +281,21 @@ snapshot_workers (GstWorkerExit * self)
 
 #define SETTLE_TIMEOUT_US (100 * 1000)
 
-typedef struct
-{
-  GstWorkerExit *exit;
-  WorkerRec *w;
-} FreezeJob;
-
-/* Room in the queue named @name for the item a worker's push waits to
- * put in it (what the queue holds is counted by its probes either way). */
-static void
-make_room (GstWorkerExit * self, const gchar * name)
-{
-  for (guint i = 0; i < self->queues->len; i++) {
-    QueueRec *q = g_ptr_array_index (self->queues, i);
-    WorkerChannelCounts counts = { 0 };
-    WorkerChannel *c;
-    GstStructure *s;
-    GString *text;
-
-    if (q->kind == WORKER_CHANNEL_FEEDBACK || g_strcmp0 (q->name, name))
-      continue;
-    worker_queue_counts (q, &counts.in, &counts.out);
-    c = worker_channel_new (q);
-    worker_channel_sample (c, &counts, g_get_monotonic_time ());
-    s = gst_structure_new_empty ("growth");
-    text = g_string_new (NULL);
-    worker_channel_grow (c, 1, s, text);
-    GST_DEBUG ("exit now: %s grown for a replica's reader: %s", name,
-        text->str);
-    g_string_free (text, TRUE);
-    gst_structure_free (s);
-    worker_channel_free (c);
-  }
-}
-
-/* Freezes the child of job->w; if its replica's reader of the child's
- * messages waits pushing an output into a full queue (the answer is
- * behind it), makes room there for that one (the replica passes no
- * other on now) and asks again. */
+/* Freezes the child of @data, a WorkerRec (a reader of its messages held in a push
+ * is relieved by the replica, so the answer comes: see
+ * gst_proc_child_status_freeze() in elements/workers/gstprocchildstatus.c). */
 static gpointer
 freeze_child (gpointer data)
 {
-  FreezeJob *job = data;
-  gboolean frozen = FALSE;
+  WorkerRec *w = data;
+  GstQuery *q = gst_query_new_custom (GST_QUERY_CUSTOM,
+      gst_structure_new_empty ("worker-child-freeze"));
+  gboolean frozen = gst_element_query (w->element, q);
 
-  for (guint attempt = 0; attempt < 3 && !frozen; attempt++) {
-    GstQuery *q = gst_query_new_custom (GST_QUERY_CUSTOM,
-        gst_structure_new_empty ("worker-child-freeze"));
-    GstStructure *st;
-    const gchar *on;
-
-    frozen = gst_element_query (job->w->element, q);
-    gst_query_unref (q);
-    if (frozen)
-      break;
-    st = gst_worker_get_stats (GST_WORKER (job->w->element));
-    on = gst_structure_get_string (st, "blocked-on");
-    if (worker_stats_state (st) == GST_WORKER_STATE_BLOCKED && on)
-      make_room (job->exit, on);
-    else
-      attempt = G_MAXUINT - 1;  /* (no child, or one that cannot answer) */
-    gst_structure_free (st);
-  }
+  gst_query_unref (q);
   if (!frozen)
     GST_DEBUG ("the child of %s was not frozen: its last stats stand",
-        job->w->name);
-  g_free (job);
+        w->name);
   return NULL;
 }
 
@@ -367,17 +315,13 @@ freeze_children (GstWorkerExit * self, GPtrArray * doing)
 
   for (guint i = 0; i < MIN (doing->len, self->workers->len); i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
-    FreezeJob *job;
 
     if (worker_rec_is_retired (w) ||
         !gst_structure_has_field (g_ptr_array_index (doing, i),
             "child-workers"))
       continue;
-    job = g_new0 (FreezeJob, 1);
-    job->exit = self;
-    job->w = w;
     g_ptr_array_add (threads, g_thread_new ("worker-freeze", freeze_child,
-            job));
+            w));
   }
   for (guint i = 0; i < threads->len; i++)
     g_thread_join (g_ptr_array_index (threads, i));
