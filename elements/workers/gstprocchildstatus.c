@@ -655,7 +655,7 @@ live_child_locked (GstProcChildStatus * self)
 gboolean
 gst_proc_child_status_freeze (GstProcChildStatus * self, GstQuery * query)
 {
-  gboolean frozen = FALSE;
+  gboolean frozen = FALSE, current;
   GstProcChannel *ch;
 
   g_mutex_lock (&self->set_lock);
@@ -664,12 +664,16 @@ gst_proc_child_status_freeze (GstProcChildStatus * self, GstQuery * query)
   if (!ch)
     return FALSE;
   /* what it made before it froze is not passed on either: then no reader
-   * of its messages needs to push, and a held one can be relieved */
+   * of its messages needs to push, and a held one can be relieved (not
+   * for a child gone meanwhile: the next one's outputs pass on) */
   g_mutex_lock (&self->lock);
-  self->discarding = TRUE;
+  current = ch == self->current;
+  if (current)
+    self->discarding = TRUE;
   g_mutex_unlock (&self->lock);
-  gst_proc_channel_relieve_reader (ch);
-  if (gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN,
+  if (current)
+    gst_proc_channel_relieve_reader (ch);
+  if (current && gst_proc_channel_query_timed (ch, query, GST_PAD_UNKNOWN,
           PAUSE_TIMEOUT)) {
     const GstStructure *qs = gst_query_get_structure (query);
 

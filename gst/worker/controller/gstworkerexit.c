@@ -296,7 +296,7 @@ freeze_child (gpointer data)
   if (!frozen)
     GST_DEBUG ("the child of %s was not frozen: its last stats stand",
         w->name);
-  return NULL;
+  return GINT_TO_POINTER (frozen);
 }
 
 /* Freezes the child processes of the workers that have one (a
@@ -306,26 +306,32 @@ freeze_child (gpointer data)
  * ("worker-child-freeze", GST_PROC_CHILD_FREEZE_QUERY in
  * elements/workers/gstprocwire.h). Else the workers inside run on after
  * their stats were read, and deliver items counted as held (newuser E8).
- * Asked again, a child says the same, and counts the items its replica
- * sent meanwhile. */
+ * Asked again (@again), a child says the same, and counts the items its
+ * replica sent meanwhile; one that did not answer (@answered, by worker)
+ * is not asked again (5 s each time). */
 static void
-freeze_children (GstWorkerExit * self, GPtrArray * doing)
+freeze_children (GstWorkerExit * self, GPtrArray * doing, gboolean * answered,
+    gboolean again)
 {
   GPtrArray *threads = g_ptr_array_new ();
+  GArray *asked = g_array_new (FALSE, FALSE, sizeof (guint));
 
   for (guint i = 0; i < MIN (doing->len, self->workers->len); i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
 
-    if (worker_rec_is_retired (w) ||
+    if (worker_rec_is_retired (w) || (again && !answered[i]) ||
         !gst_structure_has_field (g_ptr_array_index (doing, i),
             "child-workers"))
       continue;
     g_ptr_array_add (threads, g_thread_new ("worker-freeze", freeze_child,
             w));
+    g_array_append_val (asked, i);
   }
   for (guint i = 0; i < threads->len; i++)
-    g_thread_join (g_ptr_array_index (threads, i));
+    answered[g_array_index (asked, guint, i)] =
+        GPOINTER_TO_INT (g_thread_join (g_ptr_array_index (threads, i)));
   g_ptr_array_unref (threads);
+  g_array_unref (asked);
 }
 
 /* Stops the pipeline after freezing the system: every worker is paused,
@@ -339,14 +345,15 @@ freeze_and_stop (GstWorkerExit * self)
 {
   StopSnapshot snap;
   gboolean *was_paused = g_new0 (gboolean, self->workers->len + 1);
+  gboolean *answered = g_new0 (gboolean, self->workers->len + 1);
   gint64 deadline;
   guint i;
 
   snap.doing = snapshot_workers (self);
   /* the children first, while what they made before can still go on
-   * (a paused worker after their replica would hold the replica's reader
-   * of their answer) */
-  freeze_children (self, snap.doing);
+   * (a paused worker after their replica would hold the replica's reader,
+   * to be relieved for their answer) */
+  freeze_children (self, snap.doing, answered, FALSE);
   for (i = 0; i < self->workers->len; i++) {
     GstWorker *w = GST_WORKER (((WorkerRec *)
             g_ptr_array_index (self->workers, i))->element);
@@ -367,8 +374,9 @@ freeze_and_stop (GstWorkerExit * self)
       break;
     g_usleep (500);
   }
-  /* again: what a replica sent its child meanwhile waits there */
-  freeze_children (self, snap.doing);
+  /* again: what a replica sent its child meanwhile waits there (a child
+   * that did not answer is not waited for again) */
+  freeze_children (self, snap.doing, answered, TRUE);
   snap.frozen = snapshot_workers (self);
 
   worker_exit_join_eos (self, TRUE);
@@ -381,6 +389,7 @@ freeze_and_stop (GstWorkerExit * self)
     gst_worker_set_paused (w, was_paused[i]);
   }
   g_free (was_paused);
+  g_free (answered);
   return snap;
 }
 
