@@ -588,7 +588,7 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     GstStructure *now = gst_worker_get_stats (GST_WORKER (w->element));
     GstWorkerState state = worker_stats_state (was);
     guint64 handed = 0, started = worker_stats_u64 (now, "items-in"), items = 0;
-    gboolean in_hand = FALSE, waits, given;
+    gboolean in_hand = FALSE, waits, given, not_started, unsent;
     guint64 child_held, input, failed;
     gint64 handed_offset;
     GPtrArray *in;
@@ -609,7 +609,8 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     }
     /* what its inputs handed out before it read them (a reshape) */
     handed = (gint64) handed > handed_offset ? handed - handed_offset : 0;
-    if (in->len && handed > started)
+    not_started = in->len && handed > started;
+    if (not_started)
       items += handed - started;
     /* the items it failed on (the error's own item), and those it took
      * and dropped unsent when the stop came (a pool's collector: outputs
@@ -630,7 +631,12 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
      * what it sent that the child did not take is its own */
     child_held = account_child_workers (w, frozen, in_hand, holders, &given,
         &input, &failed);
-    if (in_hand && !given)
+    /* (a replica busy pushing an earlier item's output, a relieved reader
+     * held there, while its next item waits unsent and not begun: that
+     * one is among those handed and not started) */
+    unsent = FALSE;
+    gst_structure_get_boolean (frozen, "child-input-unsent", &unsent);
+    if (in_hand && !given && !(unsent && not_started))
       items += 1;
     items += input;
     /* (failed in its child, as if it had counted them) */
