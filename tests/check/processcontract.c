@@ -493,6 +493,26 @@ GST_START_TEST (test_exit_now_exact_item_not_yet_sent)
 
 GST_END_TEST;
 
+/* Waits (60 s at most, scaled) until the reader of replica @name is in a
+ * push of its child's output into the worker after it. */
+static void
+wait_reader_pushing (GstWorkerController * ctrl, const gchar * name)
+{
+  gboolean pushing = FALSE;
+  gint64 deadline = g_get_monotonic_time () + scaled (60 *
+      G_TIME_SPAN_SECOND);
+
+  while (!pushing && g_get_monotonic_time () < deadline) {
+    GstStructure *rs = status_entry (ctrl, name);
+
+    if (rs)
+      gst_structure_get_boolean (rs, "pushing", &pushing);
+    g_clear_pointer (&rs, gst_structure_free);
+    g_usleep (1000);
+  }
+  fail_unless (pushing, "%s never pushed into the worker after it", name);
+}
+
 /* An exit now while the replica's reader of its child's outputs is held
  * in a push (a hung worker after it), with outputs the child made from
  * its queue's items behind that push in the socket, and the child's
@@ -511,20 +531,9 @@ GST_START_TEST (test_exit_now_exact_behind_held_reader)
       "hang-after=30 ! testworkersink name=sink");
   GstPipeline *pipe = controller_start (ctrl);
   GstStructure *report;
-  gboolean pushing = FALSE;
-  gint64 deadline = g_get_monotonic_time () + scaled (60 *
-      G_TIME_SPAN_SECOND);
 
   /* d hangs with the 30th output, the replica's reader in a push into it */
-  while (!pushing && g_get_monotonic_time () < deadline) {
-    GstStructure *rs = status_entry (ctrl, "r");
-
-    if (rs)
-      gst_structure_get_boolean (rs, "pushing", &pushing);
-    g_clear_pointer (&rs, gst_structure_free);
-    g_usleep (1000);
-  }
-  fail_unless (pushing, "r never pushed into d");
+  wait_reader_pushing (ctrl, "r");
   /* meanwhile the child's last worker writes out what its queue held
    * (2 ms each), behind that push */
   g_usleep (scaled (300 * G_TIME_SPAN_MILLISECOND));
@@ -549,23 +558,12 @@ GST_START_TEST (test_exit_now_quick_behind_paused_worker)
       "! queue ! testworker\" ! testworker name=d ! testworkersink "
       "name=sink");
   GstPipeline *pipe = controller_start (ctrl);
-  gboolean pushing = FALSE;
   GstStructure *report;
   gint64 start;
-  gint64 deadline = g_get_monotonic_time () + scaled (60 *
-      G_TIME_SPAN_SECOND);
 
   fail_unless (gst_worker_controller_pause_worker (ctrl, "d", NULL));
   /* the replica's reader waits in d with an output */
-  while (!pushing && g_get_monotonic_time () < deadline) {
-    GstStructure *rs = status_entry (ctrl, "r");
-
-    if (rs)
-      gst_structure_get_boolean (rs, "pushing", &pushing);
-    g_clear_pointer (&rs, gst_structure_free);
-    g_usleep (1000);
-  }
-  fail_unless (pushing, "r never pushed into d");
+  wait_reader_pushing (ctrl, "r");
   start = g_get_monotonic_time ();
   report = gst_worker_controller_exit_now (ctrl);
   fail_unless (report != NULL);
