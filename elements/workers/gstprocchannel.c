@@ -1127,8 +1127,9 @@ gst_proc_channel_start (GstProcChannel * ch, const gchar * thread_name)
  * the next message; the held one ends when its callback returns, and the
  * closed callback is the new one's. The messages behind the held one
  * (replies to queries among them) are then handled while its callback
- * still runs: only for an owner that passes none of them on any more (an
- * exit's freeze: the outputs are discarded). Not from the reader thread.
+ * still runs, the closed callback too (the peer's end, read by the new
+ * one): only for an owner that passes none of them on any more (an exit's
+ * freeze: the outputs are discarded). Not from the reader thread.
  *
  * Returns: whether a new reader was started.
  */
@@ -1173,7 +1174,8 @@ gst_proc_channel_close (GstProcChannel * ch)
   relieved = ch->relieved;
   ch->relieved = g_ptr_array_new ();
   g_mutex_unlock (&ch->lock);
-  /* (each ends once its callback returns: a held push, flushed by now) */
+  /* (each ends once its callback returns: a held push ends when the owner
+   * flushes, as a held reader's did) */
   for (guint i = 0; i < relieved->len; i++)
     g_thread_join (g_ptr_array_index (relieved, i));
   g_ptr_array_unref (relieved);

@@ -149,7 +149,8 @@ gst_proc_child_status_new (GstElement * owner)
 }
 
 /* The owner's @pushing says how long its reader has been in one push: a
- * query to the child waits for no answer behind a push held HELD_MS. */
+ * pause or set query to the child waits for no answer behind a push held
+ * HELD_MS (a freeze relieves the reader instead). */
 void
 gst_proc_child_status_set_reader_probe (GstProcChildStatus * self,
     GstProcChildReaderPushing pushing, gpointer data)

@@ -324,11 +324,11 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, GPid pid,
         gst_proc_child_status_ended (self->children);
       }
       g_mutex_unlock (&self->lock);
-      /* a frozen child's events stay behind too (the reader pushes
-       * nothing: a relieved one may still be held in a push) */
+      /* a frozen child's events are not pushed either (the reader pushes
+       * nothing: a relieved one may still be held in a push); its sticky
+       * ones are kept for a push after it (a freeze without an answer) */
       if (gst_proc_child_status_discarding (self->children))
-        GST_DEBUG_OBJECT (self, "its child is frozen: %" GST_PTR_FORMAT
-            " not pushed", msg->event);
+        gst_proc_reader_keep_event (self->reader, msg->event);
       else
         gst_proc_reader_push_event (self->reader, msg->event);
       return;

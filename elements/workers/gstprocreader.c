@@ -150,6 +150,25 @@ gst_proc_reader_push_event (GstProcReader * reader, GstEvent * event)
   push_end (reader);
 }
 
+/* @event (not taken), an event of a frozen child, is not pushed now (a
+ * relieved reader may still be in a push): a sticky one but EOS is stored
+ * on the pad, to go out before the next push if there is one (the
+ * child's outputs pass on again after a freeze it did not answer); its
+ * caps are the child's last, as pushed ones. */
+void
+gst_proc_reader_keep_event (GstProcReader * reader, GstEvent * event)
+{
+  GST_DEBUG_OBJECT (reader->element, "its child is frozen: %" GST_PTR_FORMAT
+      " not pushed", event);
+  if (!GST_EVENT_IS_STICKY (event) || GST_EVENT_TYPE (event) == GST_EVENT_EOS)
+    return;
+  g_mutex_lock (&reader->lock);
+  if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS)
+    gst_event_replace (&reader->child_caps, event);
+  g_mutex_unlock (&reader->lock);
+  gst_pad_store_sticky_event (reader->srcpad, event);
+}
+
 /* A message of the child's bus (@message, from the child on @channel,
  * process @pid): a worker's heartbeat goes to the status; other element
  * messages are posted again by the element; errors and warnings become

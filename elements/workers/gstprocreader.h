@@ -19,6 +19,7 @@ void gst_proc_reader_free (GstProcReader * reader);
 GstFlowReturn gst_proc_reader_push_output (GstProcReader * reader,
     GstProcChannel * channel, GstBuffer * buffer);
 void gst_proc_reader_push_event (GstProcReader * reader, GstEvent * event);
+void gst_proc_reader_keep_event (GstProcReader * reader, GstEvent * event);
 void gst_proc_reader_post_message (GstProcReader * reader,
     GstProcChannel * channel, const GstStructure * message, GPid pid);
 guint gst_proc_reader_pushing_ms (GstProcReader * reader);
