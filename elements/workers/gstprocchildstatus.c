@@ -690,6 +690,10 @@ gst_proc_child_status_freeze (GstProcChildStatus * self, GstQuery * query)
     if (ch == self->current && !self->frozen)
       self->discarding = FALSE;
     g_mutex_unlock (&self->lock);
+    /* (waited for in vain: an exit does not ask it again) */
+    if (current && !gst_proc_channel_is_closed (ch))
+      gst_structure_set (gst_query_writable_structure (query), "unanswered",
+          G_TYPE_BOOLEAN, TRUE, NULL);
   }
   gst_proc_channel_unref (ch);
   return frozen;

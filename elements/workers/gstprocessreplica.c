@@ -62,7 +62,9 @@
  * the child holds, "queue, name=, items=": an exit now counts them
  * discarded; frozen by an exit now, `child-frozen`, `child-input-held`,
  * `child-input-failed`, `child-received-id` and `child-input-unsent`
- * say exactly where the items sent to it are), `child-entry` (the
+ * say exactly where the items sent to it are, and `item-in-hand` whether
+ * the replica began an item whose end the child has not sent),
+ * `child-entry` (the
  * element inside the child that the items
  * go into), `child-stats-age` (how long since the child last answered: a
  * controller's watchdog takes the workers inside for lost past its
@@ -192,6 +194,8 @@ struct _GstProcessReplica
   gboolean flushing;
   guint64 next_id;
   guint64 wait_id;              /* the item the child holds, 0: none */
+  gboolean in_hand;             /* the chain began an item whose end the
+                                 * child has not sent (read) yet */
   guint64 sending_id;           /* the id of the buffer in hand last sent
                                  * (G_MAXUINT64: not yet; 0: none) */
   gboolean done;                /* the child finished wait_id */
@@ -276,6 +280,11 @@ on_child_message (GstProcChannel * ch, GstProcMessage * msg, GPid pid,
   GstFlowReturn flow;
 
   g_mutex_lock (&self->lock);
+  /* the end of the item in hand: its outputs are out (or in this one) */
+  if ((msg->type == GST_PROC_MSG_DONE ||
+          msg->type == GST_PROC_MSG_BUFFER_DONE) && msg->id &&
+      msg->id == self->sending_id)
+    self->in_hand = FALSE;
   switch (msg->type) {
     case GST_PROC_MSG_DONE:{
       gint f = GST_FLOW_ERROR;
@@ -850,6 +859,7 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
       g_mutex_lock (&self->lock);
       flushing = self->flushing;
       self->sending_id = 0;
+      self->in_hand = FALSE;
       g_mutex_unlock (&self->lock);
       g_list_free_full (todo, (GDestroyNotify) gst_proc_inflight_item_free);
       *result = FALSE;
@@ -892,6 +902,7 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
   g_mutex_lock (&self->lock);
   /* (the caller's buffer, if any, is done with) */
   self->sending_id = 0;
+  self->in_hand = FALSE;
   self->downstream = GST_FLOW_OK;
   /* a child that died with the item in hand whose answer had come (or all
    * it held was out) is restarted by no retry: at once, as one that died
@@ -941,7 +952,13 @@ gst_process_replica_chain (GstPad * pad, GstObject * parent,
     gst_buffer_unref (buffer);
     return GST_FLOW_FLUSHING;
   }
-  /* (clears sending_id as it ends, under a lock it takes anyway) */
+  /* (an exit now counts it in hand, `item-in-hand`, until its end is
+   * read: not a replica busy pushing an earlier item's output) */
+  g_mutex_lock (&self->lock);
+  self->in_hand = TRUE;
+  g_mutex_unlock (&self->lock);
+  /* (clears sending_id and in_hand as it ends, under a lock it takes
+   * anyway) */
   flow = process_item (self, buffer, NULL, &result);
   gst_worker_core_end_item (self->core);
   /* an item the child's worker failed on (an error of its own) is lost
@@ -1155,6 +1172,7 @@ gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
   GstProcessReplica *self = GST_PROCESS_REPLICA (worker);
   gboolean running;
   guint64 sending, received_id;
+  gboolean in_hand;
 
   refresh_child_workers (self, gst_structure_has_name (stats,
           GST_WORKER_HEARTBEAT_NAME));
@@ -1182,7 +1200,9 @@ gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
    * only goes from none yet to its id, then 0) */
   g_mutex_lock (&self->lock);
   sending = self->sending_id;
+  in_hand = self->in_hand;
   g_mutex_unlock (&self->lock);
+  gst_structure_set (stats, "item-in-hand", G_TYPE_BOOLEAN, in_hand, NULL);
   if (sending && gst_structure_get_uint64 (stats, "child-received-id",
           &received_id))
     gst_structure_set (stats, "child-input-unsent", G_TYPE_BOOLEAN,

@@ -94,7 +94,8 @@ typedef struct
  * what each element held then, exactly (`frozen`; each worker's `held`,
  * the queues' items, `others`; `input-held`: what the replica sent that
  * its worker did not take); every later stats query gets that answer
- * (gstprocfreeze.c). */
+ * (gstprocfreeze.c). A child that did not answer in time: the query
+ * fails with `unanswered`. */
 #define GST_PROC_CHILD_FREEZE_QUERY "worker-child-freeze"
 
 gchar *      gst_proc_wire_serialize_metas   (GstBuffer * buffer,

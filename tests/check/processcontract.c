@@ -577,6 +577,43 @@ GST_START_TEST (test_exit_now_quick_behind_paused_worker)
 
 GST_END_TEST;
 
+/* An exit now with a child that does not answer (stopped) while its
+ * replica's reader is held in a push: the freeze waits for its answer
+ * once (5 s), not again in the exit's second round (it was 12 s: 5 s
+ * twice, then the stop's 2 s for the child). */
+GST_START_TEST (test_exit_now_waits_once_for_stopped_child)
+{
+  GstWorkerController *ctrl = controller_new ("testworkersrc name=src "
+      "num-buffers=-1 ! queue ! processreplica name=r worker=\"testworker "
+      "! queue ! testworker\" ! testworker name=d ! testworkersink "
+      "name=sink");
+  GstPipeline *pipe = controller_start (ctrl);
+  GstElement *r = test_pipeline_get (GST_ELEMENT (pipe), "r");
+  GstStructure *report;
+  gint64 start, took;
+  gint pid = 0;
+
+  fail_unless (gst_worker_controller_pause_worker (ctrl, "d", NULL));
+  wait_reader_pushing (ctrl, "r");
+  g_object_get (r, "pid", &pid, NULL);
+  fail_unless (pid > 0);
+  kill (pid, SIGSTOP);
+  start = g_get_monotonic_time ();
+  report = gst_worker_controller_exit_now (ctrl);
+  took = g_get_monotonic_time () - start;
+  kill (pid, SIGKILL);
+  fail_unless (report != NULL);
+  fail_unless (took < 7 * G_TIME_SPAN_SECOND + scaled (2 *
+          G_TIME_SPAN_SECOND), "the exit took %" G_GINT64_FORMAT " ms",
+      took / 1000);
+  gst_structure_free (report);
+  gst_object_unref (r);
+  gst_object_unref (pipe);
+  gst_object_unref (ctrl);
+}
+
+GST_END_TEST;
+
 /* Waits until the child's worker "r/w" says it is paused and holds: the
  * queue @q in front of the replica (4 items at most) is full. */
 static void
@@ -1454,6 +1491,7 @@ processcontract_suite (void)
   tcase_add_test (contract, test_exit_now_exact_item_not_yet_sent);
   tcase_add_test (contract, test_exit_now_exact_behind_held_reader);
   tcase_add_test (contract, test_exit_now_quick_behind_paused_worker);
+  tcase_add_test (contract, test_exit_now_waits_once_for_stopped_child);
   tcase_add_test (contract, test_pause_child_worker_by_name);
   tcase_add_test (contract, test_drain_resumes_paused_child_worker);
   tcase_add_test (contract, test_watchdog_sees_child_workers);

@@ -281,9 +281,10 @@ snapshot_workers (GstWorkerExit * self)
 
 #define SETTLE_TIMEOUT_US (100 * 1000)
 
-/* Freezes the child of @data, a WorkerRec (a reader of its messages held in a push
- * is relieved by the replica, so the answer comes: see
- * gst_proc_child_status_freeze() in elements/workers/gstprocchildstatus.c). */
+/* Freezes the child of @data, a WorkerRec (a reader of its messages
+ * held in a push is relieved by the replica, so the answer comes: see
+ * gst_proc_child_status_freeze() in elements/workers/gstprocchildstatus.c).
+ * Returns: whether to ask it again (not if it did not answer in time). */
 static gpointer
 freeze_child (gpointer data)
 {
@@ -291,12 +292,15 @@ freeze_child (gpointer data)
   GstQuery *q = gst_query_new_custom (GST_QUERY_CUSTOM,
       gst_structure_new_empty ("worker-child-freeze"));
   gboolean frozen = gst_element_query (w->element, q);
+  gboolean unanswered = FALSE;
 
+  gst_structure_get_boolean (gst_query_get_structure (q), "unanswered",
+      &unanswered);
   gst_query_unref (q);
   if (!frozen)
-    GST_DEBUG ("the child of %s was not frozen: its last stats stand",
-        w->name);
-  return GINT_TO_POINTER (frozen);
+    GST_DEBUG ("the child of %s was not frozen%s: its last stats stand",
+        w->name, unanswered ? " (no answer)" : "");
+  return GINT_TO_POINTER (!unanswered);
 }
 
 /* Freezes the child processes of the workers that have one (a
@@ -307,11 +311,11 @@ freeze_child (gpointer data)
  * elements/workers/gstprocwire.h). Else the workers inside run on after
  * their stats were read, and deliver items counted as held (newuser E8).
  * Asked again (@again), a child says the same, and counts the items its
- * replica sent meanwhile; one that did not answer (@answered, by worker)
- * is not asked again (5 s each time). */
+ * replica sent meanwhile; one that did not answer in time is not asked
+ * again (5 s each time: @ask_again, by worker, one for each of @doing). */
 static void
-freeze_children (GstWorkerExit * self, GPtrArray * doing, gboolean * answered,
-    gboolean again)
+freeze_children (GstWorkerExit * self, GPtrArray * doing,
+    gboolean * ask_again, gboolean again)
 {
   GPtrArray *threads = g_ptr_array_new ();
   GArray *asked = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -319,7 +323,7 @@ freeze_children (GstWorkerExit * self, GPtrArray * doing, gboolean * answered,
   for (guint i = 0; i < MIN (doing->len, self->workers->len); i++) {
     WorkerRec *w = g_ptr_array_index (self->workers, i);
 
-    if (worker_rec_is_retired (w) || (again && !answered[i]) ||
+    if (worker_rec_is_retired (w) || (again && !ask_again[i]) ||
         !gst_structure_has_field (g_ptr_array_index (doing, i),
             "child-workers"))
       continue;
@@ -328,7 +332,7 @@ freeze_children (GstWorkerExit * self, GPtrArray * doing, gboolean * answered,
     g_array_append_val (asked, i);
   }
   for (guint i = 0; i < threads->len; i++)
-    answered[g_array_index (asked, guint, i)] =
+    ask_again[g_array_index (asked, guint, i)] =
         GPOINTER_TO_INT (g_thread_join (g_ptr_array_index (threads, i)));
   g_ptr_array_unref (threads);
   g_array_unref (asked);
@@ -344,17 +348,20 @@ static StopSnapshot
 freeze_and_stop (GstWorkerExit * self)
 {
   StopSnapshot snap;
-  gboolean *was_paused = g_new0 (gboolean, self->workers->len + 1);
-  gboolean *answered = g_new0 (gboolean, self->workers->len + 1);
+  /* (the workers as they are now: one added meanwhile is not paused) */
+  guint n = self->workers->len;
+  gboolean *was_paused = g_new0 (gboolean, n + 1);
+  gboolean *ask_again;
   gint64 deadline;
   guint i;
 
   snap.doing = snapshot_workers (self);
+  ask_again = g_new0 (gboolean, snap.doing->len + 1);
   /* the children first, while what they made before can still go on
    * (a paused worker after their replica would hold the replica's reader,
    * to be relieved for their answer) */
-  freeze_children (self, snap.doing, answered, FALSE);
-  for (i = 0; i < self->workers->len; i++) {
+  freeze_children (self, snap.doing, ask_again, FALSE);
+  for (i = 0; i < MIN (n, self->workers->len); i++) {
     GstWorker *w = GST_WORKER (((WorkerRec *)
             g_ptr_array_index (self->workers, i))->element);
 
@@ -376,20 +383,20 @@ freeze_and_stop (GstWorkerExit * self)
   }
   /* again: what a replica sent its child meanwhile waits there (a child
    * that did not answer is not waited for again) */
-  freeze_children (self, snap.doing, answered, TRUE);
+  freeze_children (self, snap.doing, ask_again, TRUE);
   snap.frozen = snapshot_workers (self);
 
   worker_exit_join_eos (self, TRUE);
   gst_element_set_state (GST_ELEMENT (worker_topology_pipeline
           (self->topology)), GST_STATE_NULL);
 
-  for (i = 0; i < self->workers->len; i++) {
+  for (i = 0; i < MIN (n, self->workers->len); i++) {
     GstWorker *w = GST_WORKER (((WorkerRec *)
             g_ptr_array_index (self->workers, i))->element);
     gst_worker_set_paused (w, was_paused[i]);
   }
   g_free (was_paused);
-  g_free (answered);
+  g_free (ask_again);
   return snap;
 }
 
@@ -588,7 +595,7 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     GstStructure *now = gst_worker_get_stats (GST_WORKER (w->element));
     GstWorkerState state = worker_stats_state (was);
     guint64 handed = 0, started = worker_stats_u64 (now, "items-in"), items = 0;
-    gboolean in_hand = FALSE, waits, given, not_started, unsent;
+    gboolean in_hand = FALSE, waits, given;
     guint64 child_held, input, failed;
     gint64 handed_offset;
     GPtrArray *in;
@@ -609,8 +616,7 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     }
     /* what its inputs handed out before it read them (a reshape) */
     handed = (gint64) handed > handed_offset ? handed - handed_offset : 0;
-    not_started = in->len && handed > started;
-    if (not_started)
+    if (in->len && handed > started)
       items += handed - started;
     /* the items it failed on (the error's own item), and those it took
      * and dropped unsent when the stop came (a pool's collector: outputs
@@ -622,21 +628,19 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
      * process starts may hold one, waiting for it */
     waits = FALSE;
     gst_structure_get_boolean (frozen, "waits-for-child", &waits);
-    if ((worker_stats_state (frozen) == GST_WORKER_STATE_BUSY || waits) &&
-        w->element->numsinkpads > 0 && items_passed (now) == items_passed
-        (frozen))
-      in_hand = TRUE;
+    /* (a replica says whether it has an item in hand: busy, it may only
+     * push an earlier item's output, a relieved reader of its child held
+     * there; blocked, it may have begun one) */
+    if (!gst_structure_get_boolean (frozen, "item-in-hand", &in_hand))
+      in_hand = worker_stats_state (frozen) == GST_WORKER_STATE_BUSY || waits;
+    in_hand = in_hand && w->element->numsinkpads > 0 &&
+        items_passed (now) == items_passed (frozen);
     g_ptr_array_unref (in);
     /* in a child process, a worker there may have it, and hold more;
      * what it sent that the child did not take is its own */
     child_held = account_child_workers (w, frozen, in_hand, holders, &given,
         &input, &failed);
-    /* (a replica busy pushing an earlier item's output, a relieved reader
-     * held there, while its next item waits unsent and not begun: that
-     * one is among those handed and not started) */
-    unsent = FALSE;
-    gst_structure_get_boolean (frozen, "child-input-unsent", &unsent);
-    if (in_hand && !given && !(unsent && not_started))
+    if (in_hand && !given)
       items += 1;
     items += input;
     /* (failed in its child, as if it had counted them) */
