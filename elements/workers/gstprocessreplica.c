@@ -1197,7 +1197,8 @@ gst_process_replica_add_stats (GstWorker * worker, GstStructure * stats)
   /* frozen: whether the item in hand reached the child before its last
    * answer (an exit now counts it in there), or not (the replica holds
    * it: sent after the answer, or not yet); read after the answer (it
-   * only goes from none yet to its id, then 0) */
+   * goes from none yet to its id, then 0; after a crash, to none yet
+   * again and a new id) */
   g_mutex_lock (&self->lock);
   sending = self->sending_id;
   in_hand = self->in_hand;

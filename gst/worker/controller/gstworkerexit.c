@@ -560,7 +560,8 @@ account_child_workers (WorkerRec * w, const GstStructure * frozen,
  * the items it failed on with an error (`items-failed`), those it took and
  * dropped unsent at the stop (`items-discarded`), and the item in
  * hand of a worker still busy when frozen that passed nothing on
- * afterwards (a hung one). Adds `holder` entries to @holders
+ * afterwards (a hung one; a replica says whether it has one,
+ * `item-in-hand`). Adds `holder` entries to @holders
  * (with what each worker was doing before the freeze); returns the
  * total. */
 static guint64
@@ -625,7 +626,8 @@ account_discards (GstWorkerExit * self, StopSnapshot * snap, GValue * holders)
     items += worker_stats_u64 (now, "items-failed");
     items += worker_stats_u64 (now, "items-discarded");
     /* a source busy producing holds no item yet; a worker whose child
-     * process starts may hold one, waiting for it */
+     * process starts may hold one, waiting for it (a replica that says
+     * `item-in-hand` counts that one in it) */
     waits = FALSE;
     gst_structure_get_boolean (frozen, "waits-for-child", &waits);
     /* (a replica says whether it has an item in hand: busy, it may only
