@@ -90,7 +90,6 @@ flight_link_commander_reset (FlightLinkCommander * c,
   memset (&c->counts, 0, sizeof (c->counts));
   c->ack_wanted = 0;
   c->ack_in = FALSE;
-  c->stream_active = FALSE;
   c->have_local = FALSE;
   c->armed = FALSE;
   c->landed_state = 0;

@@ -825,7 +825,7 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
 {
   GstFlowReturn flow = GST_FLOW_OK;
   GstProcInflightItem *mine = g_new0 (GstProcInflightItem, 1);
-  gboolean restart;
+  gboolean restart, hand = buffer != NULL;
   GList *todo;
 
   *result = TRUE;
@@ -841,6 +841,13 @@ process_item (GstProcessReplica * self, GstBuffer * buffer, GstEvent * event,
     GstFlowReturn f;
 
     g_mutex_lock (&self->lock);
+    /* the caller's buffer, begun: an exit now counts it in hand
+     * (`item-in-hand`) until its end is read, not a replica busy pushing
+     * an earlier item's output */
+    if (hand) {
+      self->in_hand = TRUE;
+      hand = FALSE;
+    }
     /* a child that died between items held these */
     if (gst_proc_inflight_length (self->inflight) &&
         (gst_proc_child_is_dead (self->child) ||
@@ -952,13 +959,8 @@ gst_process_replica_chain (GstPad * pad, GstObject * parent,
     gst_buffer_unref (buffer);
     return GST_FLOW_FLUSHING;
   }
-  /* (an exit now counts it in hand, `item-in-hand`, until its end is
-   * read: not a replica busy pushing an earlier item's output) */
-  g_mutex_lock (&self->lock);
-  self->in_hand = TRUE;
-  g_mutex_unlock (&self->lock);
-  /* (clears sending_id and in_hand as it ends, under a lock it takes
-   * anyway) */
+  /* (holds it in hand from its first lock, and clears sending_id and
+   * in_hand as it ends, under locks it takes anyway) */
   flow = process_item (self, buffer, NULL, &result);
   gst_worker_core_end_item (self->core);
   /* an item the child's worker failed on (an error of its own) is lost

@@ -27,17 +27,14 @@ struct _GstProcReader
   GstWorkerCore *core;          /* fixed, the owner's */
   GstProcChildStatus *children; /* fixed, the owner's */
 
-  gint pushing;                 /* atomic: the reader pushes one of the
-                                 * child's outputs or events on (an
-                                 * answer behind it waits for that) */
-  gint push_ms;                 /* atomic: monotonic ms (truncated) that
-                                 * push began */
-
   GMutex lock;
   GCond cond;                   /* a push ended */
   /* protected by lock */
   GstEvent *child_caps;         /* the last caps event a child sent */
-  gboolean busy;                /* a reader pushes */
+  gboolean busy;                /* a reader pushes one of the child's
+                                 * outputs or events on (an answer behind
+                                 * it waits for that) */
+  gint64 push_began;            /* monotonic us that push began */
 };
 
 GstProcReader *
@@ -64,12 +61,6 @@ gst_proc_reader_free (GstProcReader * reader)
   g_free (reader);
 }
 
-static guint
-now_ms (void)
-{
-  return (guint) (g_get_monotonic_time () / 1000);
-}
-
 /* The reader's turn to push (after any other reader's push) */
 static void
 push_begin (GstProcReader * reader)
@@ -78,15 +69,13 @@ push_begin (GstProcReader * reader)
   while (reader->busy)
     g_cond_wait (&reader->cond, &reader->lock);
   reader->busy = TRUE;
+  reader->push_began = g_get_monotonic_time ();
   g_mutex_unlock (&reader->lock);
-  g_atomic_int_set (&reader->push_ms, (gint) now_ms ());
-  g_atomic_int_inc (&reader->pushing);
 }
 
 static void
 push_end (GstProcReader * reader)
 {
-  g_atomic_int_dec_and_test (&reader->pushing);
   g_mutex_lock (&reader->lock);
   reader->busy = FALSE;
   g_cond_signal (&reader->cond);
@@ -99,14 +88,13 @@ push_end (GstProcReader * reader)
 guint
 gst_proc_reader_pushing_ms (GstProcReader * reader)
 {
-  guint began, now;
+  guint ms = 0;
 
-  if (!g_atomic_int_get (&reader->pushing))
-    return 0;
-  /* (the start first: a push that begins after it, a short time) */
-  began = (guint) g_atomic_int_get (&reader->push_ms);
-  now = now_ms ();
-  return MAX (now - began, 1);
+  g_mutex_lock (&reader->lock);
+  if (reader->busy)
+    ms = MAX ((g_get_monotonic_time () - reader->push_began) / 1000, 1);
+  g_mutex_unlock (&reader->lock);
+  return ms;
 }
 
 /* Pushes @buffer (not taken), an output of the child on @channel, on. */

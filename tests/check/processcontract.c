@@ -547,16 +547,19 @@ GST_START_TEST (test_exit_now_exact_behind_held_reader)
 
 GST_END_TEST;
 
+/* A replica whose child has a queue inside, and a worker `d` right after
+ * it (no queue between): paused, d holds the replica's reader */
+#define BEHIND_D "testworkersrc name=src num-buffers=-1 ! queue ! " \
+  "processreplica name=r worker=\"testworker ! queue ! testworker\" ! " \
+  "testworker name=d ! testworkersink name=sink"
+
 /* An exit now while the replica's reader of its child's outputs is held
  * by a paused worker right after it (no queue between): the exit is
  * quick (it was 5 s twice): the reader is relieved, and the child's
  * answer to the freeze read. */
 GST_START_TEST (test_exit_now_quick_behind_paused_worker)
 {
-  GstWorkerController *ctrl = controller_new ("testworkersrc name=src "
-      "num-buffers=-1 ! queue ! processreplica name=r worker=\"testworker "
-      "! queue ! testworker\" ! testworker name=d ! testworkersink "
-      "name=sink");
+  GstWorkerController *ctrl = controller_new (BEHIND_D);
   GstPipeline *pipe = controller_start (ctrl);
   GstStructure *report;
   gint64 start;
@@ -583,10 +586,7 @@ GST_END_TEST;
  * twice, then the stop's 2 s for the child). */
 GST_START_TEST (test_exit_now_waits_once_for_stopped_child)
 {
-  GstWorkerController *ctrl = controller_new ("testworkersrc name=src "
-      "num-buffers=-1 ! queue ! processreplica name=r worker=\"testworker "
-      "! queue ! testworker\" ! testworker name=d ! testworkersink "
-      "name=sink");
+  GstWorkerController *ctrl = controller_new (BEHIND_D);
   GstPipeline *pipe = controller_start (ctrl);
   GstElement *r = test_pipeline_get (GST_ELEMENT (pipe), "r");
   GstStructure *report;
